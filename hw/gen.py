@@ -99,16 +99,17 @@ def gen_c(spec, digest):
         for f in op["fields"]:
             s = 1 if f.get("signed") else 0
             o.append(f"#define MICA_F_{op['name']}_{f['name'].upper()} {f['lsb']}, {f['width']}, {s} /* {f['doc']} */")
-    o.append("#define MICA_GET(in, F) mica_get_f((in), F)")
+    o.append("/* MICA_GET(&instr, MICA_F_LOAD_ROWS); MICA_SET(&instr, MICA_F_LOAD_ROWS, value) -> 0, or -1")
+    o.append(" * when value does not fit the field. Variadic so that the descriptor expands first. */")
+    o.append("#define MICA_GET(in, ...) mica_get_f((in), __VA_ARGS__)")
+    o.append("#define MICA_SET(in, ...) mica_set_f((in), __VA_ARGS__)")
     o.append(textwrap.dedent("""
         static inline int64_t mica_get_f(const mica_instr_t *in, unsigned lsb, unsigned width, int s) {
             return s ? mica_get_sbits(in, lsb, width) : (int64_t)mica_get_bits(in, lsb, width);
         }
-        #define MICA_SET(in, F, v) mica_set_bits((in), F, (v))"""))
-    o.append("/* mica_set_bits takes (lsb, width, v, signed); MICA_SET passes F's lsb, width, signed. */")
-    o.append("#undef MICA_SET")
-    o.append("static inline int mica_set_f(mica_instr_t *in, unsigned lsb, unsigned width, int s, int64_t v) { return mica_set_bits(in, lsb, width, v, s); }")
-    o.append("#define MICA_SET(in, F, v) mica_set_f((in), F, (v))")
+        static inline int mica_set_f(mica_instr_t *in, unsigned lsb, unsigned width, int s, int64_t v) {
+            return mica_set_bits(in, lsb, width, v, s);
+        }"""))
     o.append("")
     for c in spec["csrs"]:
         o.append(f"#define MICA_CSR_{c['name']} {c['addr']}u /* {c['access']}: {c['doc']} */")

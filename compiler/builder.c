@@ -1,0 +1,52 @@
+#include <stdlib.h>
+#include <string.h>
+#include "builder.h"
+
+int mica_buf_append(mica_buf_t *b, const void *src, size_t n) {
+    if (b->len + n > b->cap) {
+        size_t cap = b->cap ? b->cap : 4096;
+        while (cap < b->len + n) cap *= 2;
+        uint8_t *d = realloc(b->data, cap);
+        if (!d) return -1;
+        b->data = d;
+        b->cap = cap;
+    }
+    if (src) memcpy(b->data + b->len, src, n);
+    else memset(b->data + b->len, 0, n);
+    b->len += n;
+    return 0;
+}
+
+int mica_buf_align(mica_buf_t *b, size_t align) {
+    size_t pad = (align - b->len % align) % align;
+    return pad ? mica_buf_append(b, NULL, pad) : 0;
+}
+
+void mica_buf_free(mica_buf_t *b) {
+    free(b->data);
+    memset(b, 0, sizeof *b);
+}
+
+uint32_t mica_const_add(mica_builder_t *b, const void *src, size_t n) {
+    if (mica_buf_align(&b->consts, 16)) return 0;
+    size_t off = b->consts.len;
+    if ((uint64_t)b->image_addr + off + n > 0x3FFFFFFFu || mica_buf_append(&b->consts, src, n)) return 0;
+    return b->image_addr + (uint32_t)off;
+}
+
+int mica_emit(mica_builder_t *b, const mica_instr_t *in) {
+    return mica_buf_append(&b->code, in, sizeof *in);
+}
+
+uint32_t mica_code_count(const mica_builder_t *b) {
+    return (uint32_t)(b->code.len / sizeof(mica_instr_t));
+}
+
+mica_prog_tensor_t *mica_tensor_at(mica_builder_t *b, int32_t i) {
+    return (mica_prog_tensor_t *)b->tensors.data + i;
+}
+
+mica_prog_step_t *mica_step_add(mica_builder_t *b) {
+    if (mica_buf_append(&b->steps, NULL, sizeof(mica_prog_step_t))) return NULL;
+    return (mica_prog_step_t *)(b->steps.data + b->steps.len) - 1;
+}

@@ -1,0 +1,39 @@
+/* The program under construction: arena tensors, constant image, instruction stream, steps.
+ * The compiler's passes append to it; writer.c serializes it as a .mica file. */
+#ifndef MICA_BUILDER_H
+#define MICA_BUILDER_H
+#include <stddef.h>
+#include <stdint.h>
+#include "mica_program.h"
+#include "backend.h"     /* mica_hw_config_t */
+#include "mica_isa.h"
+
+typedef struct { uint8_t *data; size_t len, cap; } mica_buf_t;
+
+typedef struct {
+    mica_hw_config_t hw;
+    mica_buf_t consts;        /* image part 1: constants, addresses known as they are appended */
+    mica_buf_t code;          /* image part 2: instructions (mica_instr_t) */
+    mica_buf_t tensors;       /* mica_prog_tensor_t[] */
+    mica_buf_t steps;         /* mica_prog_step_t[] */
+    mica_buf_t params;        /* CPU kernel parameter blob */
+    uint32_t inputs[16], outputs[16], ninputs, noutputs;
+    uint32_t arena_size;      /* arena at address 0 */
+    uint32_t image_addr;      /* fixed once the arena is planned */
+    int32_t *tensor_map;      /* TFLite tensor index -> program tensor index (-1 = none) */
+    char err[256];
+} mica_builder_t;
+
+int mica_buf_append(mica_buf_t *b, const void *src, size_t n);
+int mica_buf_align(mica_buf_t *b, size_t align);
+void mica_buf_free(mica_buf_t *b);
+
+/* Appends constant bytes (16-byte aligned) and returns their external address, or 0 on error. */
+uint32_t mica_const_add(mica_builder_t *b, const void *src, size_t n);
+/* Appends one instruction; returns -1 (with b->err set) when a field does not fit. */
+int mica_emit(mica_builder_t *b, const mica_instr_t *in);
+uint32_t mica_code_count(const mica_builder_t *b);
+mica_prog_tensor_t *mica_tensor_at(mica_builder_t *b, int32_t program_index);
+mica_prog_step_t *mica_step_add(mica_builder_t *b);
+
+#endif

@@ -1,0 +1,19 @@
+/* The Mica compiler: TFLite model -> .mica program. */
+#ifndef MICA_COMPILER_H
+#define MICA_COMPILER_H
+#include <stddef.h>
+#include "builder.h"
+#include "tflite/tflite_reader.h"
+
+typedef struct {
+    mica_hw_config_t hw;      /* target array and memories */
+} mica_compile_opts_t;
+
+void mica_compile_opts_default(mica_compile_opts_t *o);
+/* Compiles model into b (caller zero-initializes b). 0, or -1 with b->err set. */
+int mica_compile(const tfl_model_t *model, const mica_compile_opts_t *o, mica_builder_t *b);
+/* Serializes b as a .mica file. */
+int mica_write_program(mica_builder_t *b, const char *path);
+void mica_builder_free(mica_builder_t *b);
+
+#endif

@@ -1,0 +1,159 @@
+/* CONV_2D and FULLY_CONNECTED: TFLite operator -> mica_gemm_layer_t (shapes, padding,
+ * requantization parameters computed as TFLite's Prepare does). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "compiler.h"
+#include "lower_gemm.h"
+#include "quant.h"
+
+#define ERR(...) do { snprintf(b->err, sizeof b->err, __VA_ARGS__); return -1; } while (0)
+
+/* Requantization rounding per op in LiteRT's reference kernels (see models/ORACLE.md). */
+static int single_rounding_for(int builtin) {
+    (void)builtin;
+    return 0;
+}
+
+static const tfl_tensor_t *tensor(const tfl_model_t *m, const tfl_op_t *op, int k) {
+    if (k >= op->ninputs || op->inputs[k] < 0 || op->inputs[k] >= m->ntensors) return NULL;
+    return &m->tensors[op->inputs[k]];
+}
+
+/* Filter [cout][kh][kw][cin] int8 const, symmetric, per-tensor or per-output-channel scales. */
+static int check_filter(mica_builder_t *b, const tfl_tensor_t *w, int idx, int rank, int cout) {
+    if (!w || !w->data) ERR("op %d: weights must be a constant tensor", idx);
+    if (w->type != TFL_TYPE_INT8) ERR("op %d: weights '%s' are %s; only int8 weights are supported", idx, w->name, tfl_type_name(w->type));
+    if (w->rank != rank) ERR("op %d: weights '%s' have rank %d, expected %d", idx, w->name, w->rank, rank);
+    if (w->nquant != 1 && !(w->nquant == cout && w->quant_dim == 0)) ERR("op %d: weights '%s' need per-tensor or per-output-channel scales", idx, w->name);
+    for (int i = 0; i < w->nquant; i++) {
+        if (w->zero_point[i] != 0) ERR("op %d: weights '%s' have zero point %lld; only symmetric weights are supported", idx, w->name, (long long)w->zero_point[i]);
+        if (!(w->scale[i] > 0)) ERR("op %d: weights '%s' have a non-positive scale", idx, w->name);
+    }
+    return 0;
+}
+
+static int check_bias(mica_builder_t *b, const tfl_tensor_t *bias, int idx, int cout) {
+    if (!bias) return 0;
+    if (!bias->data || bias->type != TFL_TYPE_INT32 || bias->rank != 1 || bias->dims[0] != cout)
+        ERR("op %d: bias '%s' must be a constant int32 vector of %d", idx, bias->name, cout);
+    return 0;
+}
+
+/* Fills multipliers, clamps and the activation tensors' quantization. */
+static int fill_quant(const tfl_model_t *m, const tfl_op_t *op, int idx, mica_builder_t *b,
+                      mica_gemm_layer_t *L, int32_t *mult, int32_t *shift) {
+    const tfl_tensor_t *in = tensor(m, op, 0), *w = tensor(m, op, 1);
+    const tfl_tensor_t *out = &m->tensors[op->outputs[0]];
+    for (int c = 0; c < L->cout; c++) {
+        double ws = (double)w->scale[w->nquant == 1 ? 0 : c];
+        int s;
+        mica_quantize_multiplier((double)in->scale[0] * ws / (double)out->scale[0], &mult[c], &s);
+        shift[c] = s;
+    }
+    int act = (int)tfl_opt_int(op, op->builtin == TFL_OP_CONV_2D ? TFL_CONV2D_ACTIVATION : TFL_FC_ACTIVATION, 0);
+    if (mica_activation_range(act, out->scale[0], (int32_t)out->zero_point[0], &L->act_min, &L->act_max))
+        ERR("op %d: fused activation %d is not supported (NONE, RELU, RELU_N1_TO_1, RELU6 are)", idx, act);
+    L->z_in = (int32_t)in->zero_point[0];
+    L->z_out = (int32_t)out->zero_point[0];
+    L->single_round = single_rounding_for(op->builtin);
+    L->mult = mult;
+    L->shift = shift;
+    L->in_addr = mica_tensor_at(b, b->tensor_map[op->inputs[0]])->addr;
+    L->out_addr = mica_tensor_at(b, b->tensor_map[op->outputs[0]])->addr;
+    return 0;
+}
+
+static int same_padding(int in, int out, int k, int stride, int dil) {
+    int eff = (k - 1) * dil + 1, total = (out - 1) * stride + eff - in;
+    return total > 0 ? total / 2 : 0;
+}
+
+static int conv_shape(const tfl_model_t *m, const tfl_op_t *op, int idx, mica_builder_t *b, mica_gemm_layer_t *L) {
+    const tfl_tensor_t *in = tensor(m, op, 0), *w = tensor(m, op, 1), *out = &m->tensors[op->outputs[0]];
+    if (in->rank != 4 || out->rank != 4 || in->dims[0] != 1 || out->dims[0] != 1) ERR("op %d: CONV_2D supports NHWC tensors with batch 1", idx);
+    if (check_filter(b, w, idx, 4, out->dims[3])) return -1;
+    if (w->dims[3] != in->dims[3]) ERR("op %d: grouped CONV_2D (filter depth %d, input depth %d) is not supported", idx, w->dims[3], in->dims[3]);
+    L->in_h = in->dims[1]; L->in_w = in->dims[2]; L->cin = in->dims[3];
+    L->out_h = out->dims[1]; L->out_w = out->dims[2]; L->cout = out->dims[3];
+    L->kh = w->dims[1]; L->kw = w->dims[2];
+    L->stride_w = (int)tfl_opt_int(op, TFL_CONV2D_STRIDE_W, 1);
+    L->stride_h = (int)tfl_opt_int(op, TFL_CONV2D_STRIDE_H, 1);
+    L->dil_w = (int)tfl_opt_int(op, TFL_CONV2D_DILATION_W, 1);
+    L->dil_h = (int)tfl_opt_int(op, TFL_CONV2D_DILATION_H, 1);
+    if (L->stride_w < 1 || L->stride_h < 1 || L->dil_w < 1 || L->dil_h < 1 || L->stride_w > 15 || L->stride_h > 15)
+        ERR("op %d: stride %dx%d / dilation %dx%d not supported (stride 1..15)", idx, L->stride_h, L->stride_w, L->dil_h, L->dil_w);
+    if (w->dims[0] != L->cout) ERR("op %d: filter has %d outputs, output tensor %d channels", idx, w->dims[0], L->cout);
+    int same = tfl_opt_int(op, TFL_CONV2D_PADDING, 0) == TFL_PADDING_SAME;
+    L->pad_top = same ? same_padding(L->in_h, L->out_h, L->kh, L->stride_h, L->dil_h) : 0;
+    L->pad_left = same ? same_padding(L->in_w, L->out_w, L->kw, L->stride_w, L->dil_w) : 0;
+    return 0;
+}
+
+static int fc_shape(const tfl_model_t *m, const tfl_op_t *op, int idx, mica_builder_t *b, mica_gemm_layer_t *L) {
+    const tfl_tensor_t *in = tensor(m, op, 0), *w = tensor(m, op, 1), *out = &m->tensors[op->outputs[0]];
+    if (tfl_opt_int(op, TFL_FC_WEIGHTS_FORMAT, 0) != 0) ERR("op %d: shuffled FULLY_CONNECTED weights are not supported", idx);
+    if (!w || w->rank != 2) ERR("op %d: FULLY_CONNECTED weights must be 2-D", idx);
+    int k = w->dims[1], n = w->dims[0];
+    int64_t total = 1;
+    for (int d = 0; d < in->rank; d++) total *= in->dims[d];
+    if (k <= 0 || total % k) ERR("op %d: FULLY_CONNECTED input size %lld is not a multiple of %d", idx, (long long)total, k);
+    if (check_filter(b, w, idx, 2, n)) return -1;
+    int64_t outs = 1;
+    for (int d = 0; d < out->rank; d++) outs *= out->dims[d];
+    if (outs != total / k * n) ERR("op %d: FULLY_CONNECTED output shape does not match", idx);
+    L->in_h = 1; L->in_w = (int)(total / k); L->cin = k;
+    L->out_h = 1; L->out_w = L->in_w; L->cout = n;
+    L->kh = L->kw = L->stride_h = L->stride_w = L->dil_h = L->dil_w = 1;
+    return 0;
+}
+
+static uint64_t macs_of(const mica_gemm_layer_t *L) {
+    return (uint64_t)L->out_h * L->out_w * L->cout * L->kh * L->kw * L->cin;
+}
+
+static int emit_step(mica_builder_t *b, const tfl_op_t *op, mica_gemm_layer_t *L) {
+    uint32_t first = mica_code_count(b);
+    uint64_t est = 0;
+    if (mica_lower_gemm(b, L, &est)) return -1;
+    mica_prog_step_t *s = mica_step_add(b);
+    if (!s) ERR("out of memory");
+    snprintf(s->name, sizeof s->name, "%s", L->name);
+    s->kind = MICA_STEP_ACCEL;
+    s->op = (uint32_t)op->builtin;
+    s->instr_first = first;
+    s->instr_count = mica_code_count(b) - first;
+    s->ninputs = s->noutputs = 1;
+    s->inputs[0] = b->tensor_map[op->inputs[0]];
+    s->outputs[0] = b->tensor_map[op->outputs[0]];
+    s->macs = macs_of(L);
+    s->est_cycles = est;
+    return 0;
+}
+
+int mica_lower_conv_fc(const tfl_model_t *m, const tfl_op_t *op, int idx, mica_builder_t *b) {
+    const int conv = op->builtin == TFL_OP_CONV_2D;
+    if (op->ninputs < 2) ERR("op %d: missing weights", idx);
+    if (b->tensor_map[op->inputs[0]] < 0 || b->tensor_map[op->outputs[0]] < 0)
+        ERR("op %d (%s): input and output must be int8 activations with one scale", idx, tfl_builtin_name(op->builtin));
+    mica_gemm_layer_t L;
+    memset(&L, 0, sizeof L);
+    char name[MICA_NAME_LEN];
+    snprintf(name, sizeof name, "%d_%s", idx, conv ? "conv" : "fc");
+    L.name = name;
+    if (conv ? conv_shape(m, op, idx, b, &L) : fc_shape(m, op, idx, b, &L)) return -1;
+    const tfl_tensor_t *bias = op->ninputs > 2 ? tensor(m, op, 2) : NULL;
+    if (check_bias(b, bias, idx, L.cout)) return -1;
+    int32_t *mult = malloc(sizeof(int32_t) * (size_t)L.cout), *shift = malloc(sizeof(int32_t) * (size_t)L.cout);
+    int32_t *bias_v = bias ? malloc(sizeof(int32_t) * (size_t)L.cout) : NULL;
+    int rc = -1;
+    if (!mult || !shift || (bias && !bias_v)) { snprintf(b->err, sizeof b->err, "out of memory"); goto done; }
+    if (bias) memcpy(bias_v, bias->data, sizeof(int32_t) * (size_t)L.cout);   /* data may be unaligned */
+    L.bias = bias_v;
+    L.weights = (const int8_t *)tensor(m, op, 1)->data;
+    if (fill_quant(m, op, idx, b, &L, mult, shift)) goto done;
+    rc = emit_step(b, op, &L);
+done:
+    free(mult); free(shift); free(bias_v);
+    return rc;
+}

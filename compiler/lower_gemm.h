@@ -1,0 +1,23 @@
+/* Lowering of GEMM-shaped layers (CONV_2D, FULLY_CONNECTED) onto the systolic array. */
+#ifndef MICA_LOWER_GEMM_H
+#define MICA_LOWER_GEMM_H
+#include <stdint.h>
+#include "builder.h"
+
+/* A convolution in accelerator terms; FULLY_CONNECTED is the 1x1 case with batch rows as pixels. */
+typedef struct {
+    const char *name;
+    int in_h, in_w, cin, out_h, out_w, cout;
+    int kh, kw, stride_h, stride_w, dil_h, dil_w, pad_top, pad_left;
+    const int8_t *weights;          /* [cout][kh][kw][cin] */
+    const int32_t *bias;            /* [cout] or NULL */
+    const int32_t *mult, *shift;    /* per output channel requantization */
+    int32_t z_in, z_out, act_min, act_max;
+    int single_round;
+    uint32_t in_addr, out_addr;     /* arena addresses, NHWC */
+} mica_gemm_layer_t;
+
+/* Emits the layer's instructions, ending with END. 0, or -1 with b->err set. */
+int mica_lower_gemm(mica_builder_t *b, const mica_gemm_layer_t *L, uint64_t *est_cycles);
+
+#endif

@@ -1,0 +1,42 @@
+/* The transport seam: everything libmica needs from a target is five calls on a device that
+ * has external memory and the CSR block of hw/mica.json. The RTL simulator (in-process), the
+ * functional model, and later a simulator in another process, a USB FPGA board (libftdi: CSR and
+ * memory accesses become USB packets) and an MCU link (UART frames) each implement this table;
+ * the public API in mica.h never changes when one is added. */
+#ifndef MICA_BACKEND_H
+#define MICA_BACKEND_H
+#include <stddef.h>
+#include <stdint.h>
+
+typedef enum { MICA_WAIT_DONE = 0, MICA_WAIT_HW_ERROR = 1, MICA_WAIT_TIMEOUT = 2 } mica_wait_t;
+
+typedef struct mica_backend {
+    const char *name;
+    void *state;
+    int (*mem_write)(void *state, uint32_t addr, const void *src, size_t n);   /* 0 or -1 */
+    int (*mem_read)(void *state, uint32_t addr, void *dst, size_t n);
+    uint32_t (*csr_read)(void *state, uint32_t addr);
+    void (*csr_write)(void *state, uint32_t addr, uint32_t value);
+    /* Block until STATUS shows DONE or ERROR, or max_cycles device cycles pass. */
+    mica_wait_t (*wait)(void *state, uint64_t max_cycles);
+    void (*close)(void *state);
+} mica_backend_t;
+
+/* Hardware configuration a device is built with (CONFIG0..2 CSRs). */
+typedef struct {
+    uint32_t rows, cols, aspad_depth, wspad_depth, acc_depth, param_sets, bus_bytes;
+} mica_hw_config_t;
+
+/* Backend constructors: options is the text after "name:" in the spec string (may be "").
+ * cfg is the configuration wanted, mem_bytes the external memory needed. 0, or -1 with err. */
+int mica_backend_rtl_open(const char *options, const mica_hw_config_t *cfg, uint32_t mem_bytes,
+                          mica_backend_t *out, char *err, size_t errlen);
+int mica_backend_func_open(const char *options, const mica_hw_config_t *cfg, uint32_t mem_bytes,
+                           mica_backend_t *out, char *err, size_t errlen);
+
+/* Option parsing shared by backends: "array=8x8,latency=20" */
+int mica_opt_array(const char *options, unsigned *rows, unsigned *cols);
+long mica_opt_long(const char *options, const char *key, long dflt);
+int mica_opt_string(const char *options, const char *key, char *val, size_t n);
+
+#endif

@@ -1,0 +1,54 @@
+/* Backend "func": a functional model of the accelerator. It executes the same instruction
+ * stream as the RTL, instruction by instruction, with the semantics written in hw/mica.json,
+ * and keeps the same CSRs and event counters (except cycle-level ones). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "backend.h"
+#include "func_model.h"
+#include "mica_isa.h"
+
+static int fm_mem_write(void *s, uint32_t addr, const void *src, size_t n) {
+    mica_fm_t *m = s;
+    if ((uint64_t)addr + n > m->mem_bytes) return -1;
+    memcpy(m->mem + addr, src, n);
+    return 0;
+}
+
+static int fm_mem_read(void *s, uint32_t addr, void *dst, size_t n) {
+    mica_fm_t *m = s;
+    if ((uint64_t)addr + n > m->mem_bytes) return -1;
+    memcpy(dst, m->mem + addr, n);
+    return 0;
+}
+
+static mica_wait_t fm_wait(void *s, uint64_t max_cycles) {
+    (void)max_cycles;
+    mica_fm_t *m = s;
+    return m->error ? MICA_WAIT_HW_ERROR : MICA_WAIT_DONE;
+}
+
+static void fm_close(void *s) { mica_fm_free(s); }
+
+int mica_backend_func_open(const char *options, const mica_hw_config_t *cfg, uint32_t mem_bytes,
+                           mica_backend_t *out, char *err, size_t errlen) {
+    mica_hw_config_t c = *cfg;
+    if (mica_opt_array(options, &c.rows, &c.cols) < 0) {
+        snprintf(err, errlen, "func backend: bad array option in '%s' (want array=RxC)", options);
+        return -1;
+    }
+    mica_fm_t *m = mica_fm_new(&c, mem_bytes);
+    if (!m) {
+        snprintf(err, errlen, "func backend: out of memory for a %ux%u model", c.rows, c.cols);
+        return -1;
+    }
+    out->name = "func";
+    out->state = m;
+    out->mem_write = fm_mem_write;
+    out->mem_read = fm_mem_read;
+    out->csr_read = (uint32_t (*)(void *, uint32_t))mica_fm_csr_read;
+    out->csr_write = (void (*)(void *, uint32_t, uint32_t))mica_fm_csr_write;
+    out->wait = fm_wait;
+    out->close = fm_close;
+    return 0;
+}

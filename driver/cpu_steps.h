@@ -1,0 +1,13 @@
+/* Runs CPU fallback steps: moves tensors between the device memory and the host and calls the
+ * freestanding kernels in kernels/. */
+#ifndef MICA_CPU_STEPS_H
+#define MICA_CPU_STEPS_H
+#include "backend.h"
+#include "mica.h"
+#include "program.h"
+
+mica_status_t mica_run_cpu_step(const mica_program_t *p, const mica_prog_step_t *st,
+                                mica_backend_t *be, char *err, size_t errlen);
+const char *mica_step_op_name(const mica_prog_step_t *st);
+
+#endif

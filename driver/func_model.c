@@ -1,0 +1,204 @@
+/* Functional model of the Mica ISA: one function per opcode, each a transcription of the
+ * pseudo-code in hw/mica.json. */
+#include <stdlib.h>
+#include <string.h>
+#include "func_model.h"
+#include "kernels/mica_fixedpoint.h"
+
+#define GET MICA_GET
+
+mica_fm_t *mica_fm_new(const mica_hw_config_t *cfg, uint64_t mem_bytes) {
+    mica_fm_t *m = calloc(1, sizeof *m);
+    if (!m) return NULL;
+    m->cfg = *cfg;
+    m->mem_bytes = mem_bytes;
+    m->mem = calloc(mem_bytes ? mem_bytes : 1, 1);
+    m->aspad = calloc((size_t)cfg->aspad_depth * cfg->rows, 1);
+    m->wspad = calloc((size_t)cfg->wspad_depth * cfg->cols, 1);
+    m->acc = calloc((size_t)cfg->acc_depth * cfg->cols, 4);
+    m->param = calloc((size_t)4 * cfg->param_sets * cfg->cols, 4);
+    m->w_shadow = calloc((size_t)cfg->rows * cfg->cols, 1);
+    m->w_active = calloc((size_t)cfg->rows * cfg->cols, 1);
+    if (!m->mem || !m->aspad || !m->wspad || !m->acc || !m->param || !m->w_shadow || !m->w_active) {
+        mica_fm_free(m);
+        return NULL;
+    }
+    return m;
+}
+
+void mica_fm_free(mica_fm_t *m) {
+    if (!m) return;
+    free(m->mem); free(m->aspad); free(m->wspad); free(m->acc); free(m->param);
+    free(m->w_shadow); free(m->w_active);
+    free(m);
+}
+
+static uint32_t op_load(mica_fm_t *m, const mica_instr_t *in) {
+    uint32_t target = GET(in, MICA_F_LOAD_TARGET), addr = GET(in, MICA_F_LOAD_MEM_ADDR);
+    uint32_t rows = GET(in, MICA_F_LOAD_ROWS), len = GET(in, MICA_F_LOAD_LEN);
+    uint64_t ext = GET(in, MICA_F_LOAD_EXT_ADDR), stride = GET(in, MICA_F_LOAD_EXT_STRIDE);
+    uint8_t *base; uint32_t width, depth;
+    if (target == 0) { base = (uint8_t *)m->aspad; width = m->cfg.rows; depth = m->cfg.aspad_depth; }
+    else if (target == 1) { base = (uint8_t *)m->wspad; width = m->cfg.cols; depth = m->cfg.wspad_depth; }
+    else if (target == 2) { base = (uint8_t *)m->param; width = 4 * m->cfg.cols; depth = 4 * m->cfg.param_sets; }
+    else return MICA_ERR_BAD_TARGET;
+    if (rows == 0) return 0;
+    if (len == 0 || len > width) return MICA_ERR_BAD_LEN;
+    if (addr + rows > depth) return MICA_ERR_MEM_RANGE;
+    for (uint32_t i = 0; i < rows; i++) {
+        uint64_t src = ext + (uint64_t)i * stride;
+        if (src + len > m->mem_bytes || src + len > 0x100000000ull) return MICA_ERR_BUS;
+        uint8_t *row = base + (size_t)(addr + i) * width;
+        memcpy(row, m->mem + src, len);
+        memset(row + len, 0, width - len);
+        m->counters[MICA_CNT_DMA_RD_BYTES] += len;
+    }
+    m->counters[target == 0 ? MICA_CNT_ASPAD_WRITES : MICA_CNT_WSPAD_WRITES] += target < 2 ? rows : 0;
+    return 0;
+}
+
+static uint32_t op_loadw(mica_fm_t *m, const mica_instr_t *in) {
+    uint32_t addr = GET(in, MICA_F_LOADW_WSPAD_ADDR);
+    if (addr + m->cfg.rows > m->cfg.wspad_depth) return MICA_ERR_MEM_RANGE;
+    memcpy(m->w_shadow, m->wspad + (size_t)addr * m->cfg.cols, (size_t)m->cfg.rows * m->cfg.cols);
+    m->counters[MICA_CNT_WSPAD_READS] += m->cfg.rows;
+    return 0;
+}
+
+/* One activation row after zero-point subtraction; 0 outside the tile (padding). */
+static void feed_row(const mica_fm_t *m, const mica_instr_t *in, int oy, int ox, int16_t *a) {
+    int in_h = GET(in, MICA_F_MATMUL_IN_H), in_w = GET(in, MICA_F_MATMUL_IN_W);
+    int iy = oy * (int)GET(in, MICA_F_MATMUL_STRIDE_Y) + (int)GET(in, MICA_F_MATMUL_OFF_Y);
+    int ix = ox * (int)GET(in, MICA_F_MATMUL_STRIDE_X) + (int)GET(in, MICA_F_MATMUL_OFF_X);
+    int z_in = (int)GET(in, MICA_F_MATMUL_Z_IN);
+    if (iy < 0 || iy >= in_h || ix < 0 || ix >= in_w) {
+        memset(a, 0, sizeof(int16_t) * m->cfg.rows);
+        return;
+    }
+    const int8_t *row = m->aspad + ((size_t)GET(in, MICA_F_MATMUL_ASPAD_ADDR) + (size_t)iy * in_w + ix) * m->cfg.rows;
+    for (uint32_t r = 0; r < m->cfg.rows; r++) a[r] = (int16_t)(row[r] - z_in);
+}
+
+static uint32_t op_matmul(mica_fm_t *m, const mica_instr_t *in) {
+    uint32_t in_h = GET(in, MICA_F_MATMUL_IN_H), in_w = GET(in, MICA_F_MATMUL_IN_W);
+    uint32_t out_h = GET(in, MICA_F_MATMUL_OUT_H), out_w = GET(in, MICA_F_MATMUL_OUT_W);
+    uint32_t acc_addr = GET(in, MICA_F_MATMUL_ACC_ADDR), aspad = GET(in, MICA_F_MATMUL_ASPAD_ADDR);
+    int accumulate = (int)GET(in, MICA_F_MATMUL_ACCUMULATE);
+    uint32_t R = m->cfg.rows, C = m->cfg.cols;
+    if (!in_h || !in_w || !out_h || !out_w || !GET(in, MICA_F_MATMUL_STRIDE_Y) || !GET(in, MICA_F_MATMUL_STRIDE_X))
+        return MICA_ERR_BAD_LEN;
+    if (acc_addr + out_h * out_w > m->cfg.acc_depth || aspad + in_h * in_w > m->cfg.aspad_depth)
+        return MICA_ERR_MEM_RANGE;
+    memcpy(m->w_active, m->w_shadow, (size_t)R * C);
+    int16_t a[256];
+    for (uint32_t oy = 0; oy < out_h; oy++)
+        for (uint32_t ox = 0; ox < out_w; ox++) {
+            feed_row(m, in, (int)oy, (int)ox, a);
+            int32_t *acc = m->acc + (size_t)(acc_addr + oy * out_w + ox) * C;
+            for (uint32_t c = 0; c < C; c++) {
+                int32_t s = accumulate ? acc[c] : 0;
+                for (uint32_t r = 0; r < R; r++) s += a[r] * m->w_active[r * C + c];
+                acc[c] = s;
+            }
+        }
+    uint64_t n = (uint64_t)out_h * out_w;
+    m->counters[MICA_CNT_MACS] += n * R * C;
+    m->counters[MICA_CNT_ASPAD_READS] += n;
+    m->counters[MICA_CNT_ACC_WRITES] += n;
+    if (accumulate) m->counters[MICA_CNT_ACC_READS] += n;
+    return 0;
+}
+
+static uint32_t op_store(mica_fm_t *m, const mica_instr_t *in) {
+    uint32_t acc_addr = GET(in, MICA_F_STORE_ACC_ADDR), rows = GET(in, MICA_F_STORE_ROWS);
+    uint32_t len = GET(in, MICA_F_STORE_LEN), set = GET(in, MICA_F_STORE_PARAM_SET);
+    uint64_t ext = GET(in, MICA_F_STORE_EXT_ADDR), stride = GET(in, MICA_F_STORE_EXT_STRIDE);
+    int single = (int)GET(in, MICA_F_STORE_ROUND);
+    int32_t z = (int32_t)GET(in, MICA_F_STORE_Z_OUT), lo = (int32_t)GET(in, MICA_F_STORE_ACT_MIN);
+    int32_t hi = (int32_t)GET(in, MICA_F_STORE_ACT_MAX);
+    uint32_t C = m->cfg.cols;
+    if (len == 0 || len > C) return MICA_ERR_BAD_LEN;
+    if (acc_addr + rows > m->cfg.acc_depth || set >= m->cfg.param_sets) return MICA_ERR_MEM_RANGE;
+    const int32_t *bias = m->param + (size_t)4 * set * C, *mult = bias + C, *shift = mult + C;
+    for (uint32_t i = 0; i < rows; i++) {
+        uint64_t dst = ext + (uint64_t)i * stride;
+        if (dst + len > m->mem_bytes) return MICA_ERR_BUS;
+        const int32_t *acc = m->acc + (size_t)(acc_addr + i) * C;
+        for (uint32_t c = 0; c < len; c++)
+            m->mem[dst + c] = (uint8_t)mica_requantize(acc[c], bias[c], mult[c], shift[c], single, z, lo, hi);
+        m->counters[MICA_CNT_DMA_WR_BYTES] += len;
+    }
+    m->counters[MICA_CNT_ACC_READS] += rows;
+    return 0;
+}
+
+static uint32_t execute(mica_fm_t *m, const mica_instr_t *in, int *end) {
+    switch (GET(in, MICA_F_OPCODE)) {
+    case MICA_OP_LOAD: return op_load(m, in);
+    case MICA_OP_LOADW: return op_loadw(m, in);
+    case MICA_OP_MATMUL: return op_matmul(m, in);
+    case MICA_OP_STORE: return op_store(m, in);
+    case MICA_OP_SYNC: return 0;
+    case MICA_OP_END: *end = 1; return 0;
+    default: return MICA_ERR_ILLEGAL_OPCODE;
+    }
+}
+
+uint32_t mica_fm_run(mica_fm_t *m) {
+    memset(m->counters, 0, sizeof m->counters);
+    m->done = m->error = 0;
+    m->error_code = 0;
+    if (m->cfg.rows > 256) return m->error_code = MICA_ERR_BAD_LEN;
+    for (m->pc = 0;; m->pc++) {
+        uint64_t a = (uint64_t)m->prog_addr + (uint64_t)m->pc * MICA_INSTR_BYTES;
+        uint32_t err = 0;
+        int end = 0;
+        mica_instr_t in;
+        if (m->pc >= m->prog_len) err = MICA_ERR_PROG_END;
+        else if (a + MICA_INSTR_BYTES > m->mem_bytes) err = MICA_ERR_BUS;
+        else {
+            memcpy(&in, m->mem + a, sizeof in);   /* little-endian host, like the bus */
+            m->counters[MICA_CNT_FETCH_BYTES] += MICA_INSTR_BYTES;
+            m->counters[MICA_CNT_INSTRS]++;
+            err = execute(m, &in, &end);
+        }
+        if (err) {
+            m->error = 1;
+            m->error_code = err;
+            m->error_pc = m->pc;
+            return err;
+        }
+        if (end) { m->done = 1; return 0; }
+    }
+}
+
+uint32_t mica_fm_csr_read(mica_fm_t *m, uint32_t addr) {
+    const mica_hw_config_t *c = &m->cfg;
+    if (addr >= MICA_CSR_COUNTER_BASE && addr < MICA_CSR_COUNTER_BASE + 8u * MICA_NUM_COUNTERS) {
+        uint64_t v = m->counters[(addr - MICA_CSR_COUNTER_BASE) / 8];
+        if (addr & 4) return m->counter_hi_snapshot;
+        m->counter_hi_snapshot = (uint32_t)(v >> 32);
+        return (uint32_t)v;
+    }
+    switch (addr) {
+    case MICA_CSR_ID: return 0x4D494341u;
+    case MICA_CSR_VERSION: return MICA_SPEC_VERSION;
+    case MICA_CSR_CONFIG0: return c->rows | c->cols << 16;
+    case MICA_CSR_CONFIG1: return c->aspad_depth | c->wspad_depth << 16;
+    case MICA_CSR_CONFIG2: return c->acc_depth | c->param_sets << 16 | c->bus_bytes << 24;
+    case MICA_CSR_STATUS: return (uint32_t)(m->done << 1 | m->error << 2);
+    case MICA_CSR_ERROR: return m->error_code;
+    case MICA_CSR_ERROR_PC: return m->error_pc;
+    case MICA_CSR_PROG_ADDR: return m->prog_addr;
+    case MICA_CSR_PROG_LEN: return m->prog_len;
+    case MICA_CSR_PC: return m->pc;
+    default: return 0;
+    }
+}
+
+void mica_fm_csr_write(mica_fm_t *m, uint32_t addr, uint32_t value) {
+    if (addr == MICA_CSR_PROG_ADDR) m->prog_addr = value;
+    else if (addr == MICA_CSR_PROG_LEN) m->prog_len = value;
+    else if (addr == MICA_CSR_CTRL && (value & 1)) mica_fm_run(m);   /* START runs to completion */
+    else if (addr == MICA_CSR_CTRL && (value & 2)) m->done = m->error = 0;
+}

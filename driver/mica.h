@@ -1,0 +1,86 @@
+/* libmica: run compiled Mica programs on any target through one small API.
+ *
+ *   mica_ctx_t *ctx;
+ *   if (mica_open("rtl", &ctx) != MICA_OK) ...            // or "func", "rtl:array=8x8,latency=20"
+ *   mica_load_file(ctx, "model.mica");
+ *   mica_set_input(ctx, 0, data, bytes);
+ *   mica_invoke(ctx);
+ *   mica_get_output(ctx, 0, out, bytes);
+ *   mica_close(ctx);
+ *
+ * Every call returns a mica_status_t; mica_last_error(ctx) gives the one-line message.
+ * Backend spec: "NAME[:key=value,...]". rtl keys: array=RxC (default: the program's),
+ * latency=N (memory latency cycles), bw=N (memory bytes per cycle), max_cycles=N, trace=FILE,
+ * trace_from=N, trace_to=N. func keys: array=RxC.
+ */
+#ifndef MICA_H
+#define MICA_H
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef enum {
+    MICA_OK = 0,
+    MICA_E_ARG,          /* invalid argument (NULL, index out of range) */
+    MICA_E_NOMEM,        /* allocation failed */
+    MICA_E_IO,           /* file could not be read */
+    MICA_E_FORMAT,       /* program binary corrupted or not a Mica program */
+    MICA_E_CONFIG,       /* program compiled for another array / memory configuration */
+    MICA_E_SHAPE,        /* input size or type does not match the model */
+    MICA_E_BACKEND,      /* unknown backend or backend failed to start */
+    MICA_E_TIMEOUT,      /* accelerator did not finish within the cycle limit */
+    MICA_E_HW,           /* accelerator reported an error status (ERROR CSR) */
+    MICA_E_STATE,        /* call out of order (e.g. invoke before load) */
+    MICA_E_KERNEL        /* a CPU fallback kernel rejected its parameters */
+} mica_status_t;
+
+typedef struct mica_ctx mica_ctx_t;
+
+typedef struct {
+    const char *name;
+    int dtype;           /* 1 = int8, 2 = int32 */
+    int rank;
+    int32_t dims[6];
+    float scale;
+    int32_t zero_point;
+    size_t bytes;
+} mica_tensor_info_t;
+
+typedef struct {
+    const char *name;
+    int on_accel;        /* 1 = accelerator step, 0 = CPU fallback kernel */
+    const char *op;      /* operator name, e.g. "CONV_2D", "SOFTMAX" */
+    uint64_t macs;
+    uint64_t est_cycles; /* compiler estimate */
+    uint64_t cycles;     /* measured in the last invoke (accelerator cycles; 0 for CPU steps) */
+    uint64_t host_ns;    /* wall time of the step in the last invoke */
+} mica_layer_info_t;
+
+mica_status_t mica_open(const char *backend_spec, mica_ctx_t **out);
+mica_status_t mica_load(mica_ctx_t *ctx, const void *program, size_t bytes);
+mica_status_t mica_load_file(mica_ctx_t *ctx, const char *path);
+int mica_num_inputs(const mica_ctx_t *ctx);
+int mica_num_outputs(const mica_ctx_t *ctx);
+mica_status_t mica_input_info(const mica_ctx_t *ctx, int index, mica_tensor_info_t *info);
+mica_status_t mica_output_info(const mica_ctx_t *ctx, int index, mica_tensor_info_t *info);
+mica_status_t mica_set_input(mica_ctx_t *ctx, int index, const void *data, size_t bytes);
+mica_status_t mica_invoke(mica_ctx_t *ctx);
+mica_status_t mica_get_output(mica_ctx_t *ctx, int index, void *data, size_t bytes);
+/* Event counters of the last invoke, summed over accelerator steps; names from hw/mica.json. */
+int mica_num_counters(void);
+const char *mica_counter_name(int index);
+mica_status_t mica_counters(const mica_ctx_t *ctx, uint64_t *values, int count);
+int mica_num_layers(const mica_ctx_t *ctx);
+mica_status_t mica_layer_info(const mica_ctx_t *ctx, int index, mica_layer_info_t *info);
+const char *mica_backend_name(const mica_ctx_t *ctx);
+const char *mica_last_error(const mica_ctx_t *ctx);
+const char *mica_status_name(mica_status_t status);
+void mica_close(mica_ctx_t *ctx);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,76 @@
+/* Mica program binary (.mica): what the compiler writes and the driver loads.
+ *
+ * Little-endian, all offsets are file offsets, every section 8-byte aligned.
+ *   header | image | tensors[] | steps[] | inputs[] | outputs[] | params blob
+ * External memory map: the activation arena [arena_addr, +arena_size) where every tensor lives at
+ * a fixed address, then the image [image_addr, +image_size): every constant (weights, requant
+ * parameters) followed by the instruction stream. The driver copies the image once at load.
+ * A program runs as a list of steps: ACCEL steps run an instruction range (ending in END) on the
+ * accelerator, CPU steps run a fallback kernel in the driver on arena tensors.
+ */
+#ifndef MICA_PROGRAM_H
+#define MICA_PROGRAM_H
+#include <stdint.h>
+
+#define MICA_PROG_MAGIC "MICAPRG1"
+#define MICA_PROG_FORMAT 1u
+#define MICA_NAME_LEN 48
+#define MICA_MAX_RANK 6
+#define MICA_STEP_MAX_IO 4
+
+typedef struct {
+    char magic[8];           /* MICA_PROG_MAGIC */
+    uint32_t format;         /* MICA_PROG_FORMAT */
+    uint32_t spec_version;   /* MICA_SPEC_VERSION of the ISA it was compiled for */
+    uint32_t rows, cols;     /* array the code was tiled for */
+    uint32_t aspad_depth, wspad_depth, acc_depth, param_sets, bus_bytes;
+    uint32_t ext_size;       /* external memory needed: image + arena */
+    uint32_t image_offset, image_size;
+    uint32_t tensors_offset, ntensors;
+    uint32_t steps_offset, nsteps;
+    uint32_t inputs_offset, ninputs;   /* uint32 tensor indices */
+    uint32_t outputs_offset, noutputs;
+    uint32_t params_offset, params_size;
+    uint32_t arena_addr, arena_size;
+    uint32_t code_addr, code_count;    /* instruction 0 in external memory; total count */
+    uint32_t image_addr;     /* external address the image is loaded at */
+    uint32_t reserved[3];
+} mica_prog_header_t;
+
+typedef enum { MICA_DT_INT8 = 1, MICA_DT_INT32 = 2 } mica_dtype_t;
+
+typedef struct {
+    char name[MICA_NAME_LEN];
+    uint32_t dtype;          /* mica_dtype_t */
+    uint32_t rank;
+    int32_t dims[MICA_MAX_RANK];
+    float scale;
+    int32_t zero_point;
+    uint32_t addr;           /* external memory address (in the arena) */
+    uint32_t bytes;
+} mica_prog_tensor_t;
+
+typedef enum { MICA_STEP_ACCEL = 1, MICA_STEP_CPU = 2 } mica_step_kind_t;
+
+/* CPU kernels the runtime provides (values are stable file format numbers). */
+typedef enum { MICA_CPU_RESHAPE = 1, MICA_CPU_SOFTMAX = 2 } mica_cpu_op_t;
+
+typedef struct {
+    char name[MICA_NAME_LEN];   /* layer name for reports */
+    uint32_t kind;              /* mica_step_kind_t */
+    uint32_t op;                /* ACCEL: TFLite builtin code of the layer; CPU: mica_cpu_op_t */
+    uint32_t instr_first, instr_count;   /* ACCEL: instruction range, last one is END */
+    uint32_t ninputs, noutputs;
+    int32_t inputs[MICA_STEP_MAX_IO], outputs[MICA_STEP_MAX_IO];   /* tensor indices */
+    uint32_t params_offset, params_size;  /* CPU: kernel parameters inside the params blob */
+    uint64_t macs;              /* multiply-accumulates of the layer (reports) */
+    uint64_t est_cycles;        /* compiler's estimate (reports) */
+} mica_prog_step_t;
+
+/* CPU kernel parameter blocks (in the params blob). */
+typedef struct {
+    int32_t input_multiplier, input_left_shift, diff_min;  /* PreprocessSoftmaxScaling results */
+    int32_t rows, depth;        /* softmax over the last dimension */
+} mica_softmax_params_t;
+
+#endif

@@ -1,0 +1,269 @@
+/* libmica runtime: loads a program onto a backend and walks its steps. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include "mica.h"
+#include "backend.h"
+#include "program.h"
+#include "cpu_steps.h"
+#include "mica_isa.h"
+
+struct mica_ctx {
+    char spec_name[32];
+    char spec_options[256];
+    mica_backend_t be;
+    int be_open;
+    mica_program_t prog;
+    int loaded;
+    uint64_t counters[MICA_NUM_COUNTERS];
+    uint64_t *step_cycles, *step_ns;
+    uint64_t max_cycles;
+    char err[256];
+};
+
+static mica_status_t fail(mica_ctx_t *c, mica_status_t s, const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(c->err, sizeof c->err, fmt, ap);
+    va_end(ap);
+    return s;
+}
+
+mica_status_t mica_open(const char *spec, mica_ctx_t **out) {
+    if (!spec || !out) return MICA_E_ARG;
+    *out = NULL;
+    mica_ctx_t *c = calloc(1, sizeof *c);
+    if (!c) return MICA_E_NOMEM;
+    const char *colon = strchr(spec, ':');
+    size_t n = colon ? (size_t)(colon - spec) : strlen(spec);
+    if (n >= sizeof c->spec_name || (colon && strlen(colon + 1) >= sizeof c->spec_options)) {
+        free(c);
+        return MICA_E_BACKEND;
+    }
+    memcpy(c->spec_name, spec, n);
+    snprintf(c->spec_options, sizeof c->spec_options, "%s", colon ? colon + 1 : "");
+    if (strcmp(c->spec_name, "rtl") && strcmp(c->spec_name, "func")) {
+        free(c);
+        return MICA_E_BACKEND;
+    }
+    long mc = mica_opt_long(c->spec_options, "max_cycles", 20000000000L);
+    c->max_cycles = mc > 0 ? (uint64_t)mc : 1;
+    *out = c;
+    return MICA_OK;
+}
+
+static mica_status_t open_backend(mica_ctx_t *c) {
+    const mica_prog_header_t *h = &c->prog.hdr;
+    mica_hw_config_t cfg = {h->rows, h->cols, h->aspad_depth, h->wspad_depth, h->acc_depth,
+                            h->param_sets, h->bus_bytes};
+    int rc = strcmp(c->spec_name, "rtl") == 0
+        ? mica_backend_rtl_open(c->spec_options, &cfg, h->ext_size, &c->be, c->err, sizeof c->err)
+        : mica_backend_func_open(c->spec_options, &cfg, h->ext_size, &c->be, c->err, sizeof c->err);
+    if (rc) return MICA_E_BACKEND;
+    c->be_open = 1;
+    uint32_t id = c->be.csr_read(c->be.state, MICA_CSR_ID);
+    uint32_t c0 = c->be.csr_read(c->be.state, MICA_CSR_CONFIG0);
+    uint32_t c1 = c->be.csr_read(c->be.state, MICA_CSR_CONFIG1);
+    uint32_t c2 = c->be.csr_read(c->be.state, MICA_CSR_CONFIG2);
+    if (id != 0x4D494341u) return fail(c, MICA_E_BACKEND, "backend %s: ID register reads 0x%08x, not MICA", c->be.name, id);
+    if ((c0 & 0xFFFF) != h->rows || (c0 >> 16) != h->cols)
+        return fail(c, MICA_E_CONFIG, "program compiled for a %ux%u array, %s backend has %ux%u", h->rows, h->cols, c->be.name, c0 & 0xFFFF, c0 >> 16);
+    if ((c1 & 0xFFFF) < h->aspad_depth || (c1 >> 16) < h->wspad_depth || (c2 & 0xFFFF) < h->acc_depth || ((c2 >> 16) & 0xFF) < h->param_sets)
+        return fail(c, MICA_E_CONFIG, "program needs larger on-chip memories than the %s backend has", c->be.name);
+    if (c->be.mem_write(c->be.state, h->image_addr, c->prog.image, h->image_size))
+        return fail(c, MICA_E_BACKEND, "backend %s: could not write the program image", c->be.name);
+    return MICA_OK;
+}
+
+static void unload(mica_ctx_t *c) {
+    if (c->be_open && c->be.close) c->be.close(c->be.state);
+    c->be_open = 0;
+    if (c->loaded) mica_program_free(&c->prog);
+    c->loaded = 0;
+    free(c->step_cycles); free(c->step_ns);
+    c->step_cycles = c->step_ns = NULL;
+}
+
+mica_status_t mica_load(mica_ctx_t *c, const void *bytes, size_t len) {
+    if (!c || !bytes) return MICA_E_ARG;
+    unload(c);
+    if (mica_program_parse(bytes, len, &c->prog, c->err, sizeof c->err)) return MICA_E_FORMAT;
+    c->loaded = 1;
+    c->step_cycles = calloc(c->prog.hdr.nsteps, sizeof(uint64_t));
+    c->step_ns = calloc(c->prog.hdr.nsteps, sizeof(uint64_t));
+    if (!c->step_cycles || !c->step_ns) { unload(c); return fail(c, MICA_E_NOMEM, "out of memory"); }
+    mica_status_t s = open_backend(c);
+    if (s != MICA_OK) unload(c);
+    return s;
+}
+
+mica_status_t mica_load_file(mica_ctx_t *c, const char *path) {
+    if (!c || !path) return MICA_E_ARG;
+    FILE *f = fopen(path, "rb");
+    if (!f) return fail(c, MICA_E_IO, "%s: cannot open", path);
+    uint8_t *buf = NULL;
+    size_t len = 0, cap = 0, n;
+    do {
+        if (len == cap) {
+            cap = cap ? cap * 2 : 1 << 16;
+            uint8_t *nb = cap < (1u << 31) ? realloc(buf, cap) : NULL;
+            if (!nb) { free(buf); fclose(f); return fail(c, MICA_E_NOMEM, "%s: too large", path); }
+            buf = nb;
+        }
+        n = fread(buf + len, 1, cap - len, f);
+        len += n;
+    } while (n > 0);
+    int rd_err = ferror(f);
+    fclose(f);
+    if (rd_err) { free(buf); return fail(c, MICA_E_IO, "%s: read error", path); }
+    mica_status_t s = mica_load(c, buf, len);
+    free(buf);
+    return s;
+}
+
+int mica_num_inputs(const mica_ctx_t *c) { return c && c->loaded ? (int)c->prog.hdr.ninputs : 0; }
+int mica_num_outputs(const mica_ctx_t *c) { return c && c->loaded ? (int)c->prog.hdr.noutputs : 0; }
+
+static void fill_info(const mica_prog_tensor_t *t, mica_tensor_info_t *info) {
+    info->name = t->name;
+    info->dtype = (int)t->dtype;
+    info->rank = (int)t->rank;
+    memset(info->dims, 0, sizeof info->dims);
+    memcpy(info->dims, t->dims, sizeof(int32_t) * t->rank);
+    info->scale = t->scale;
+    info->zero_point = t->zero_point;
+    info->bytes = t->bytes;
+}
+
+static const mica_prog_tensor_t *io_tensor(const mica_ctx_t *c, int index, int output) {
+    if (!c || !c->loaded || index < 0) return NULL;
+    if (index >= (output ? mica_num_outputs(c) : mica_num_inputs(c))) return NULL;
+    return &c->prog.tensors[(output ? c->prog.outputs : c->prog.inputs)[index]];
+}
+
+mica_status_t mica_input_info(const mica_ctx_t *c, int i, mica_tensor_info_t *info) {
+    const mica_prog_tensor_t *t = io_tensor(c, i, 0);
+    if (!t || !info) return MICA_E_ARG;
+    fill_info(t, info);
+    return MICA_OK;
+}
+
+mica_status_t mica_output_info(const mica_ctx_t *c, int i, mica_tensor_info_t *info) {
+    const mica_prog_tensor_t *t = io_tensor(c, i, 1);
+    if (!t || !info) return MICA_E_ARG;
+    fill_info(t, info);
+    return MICA_OK;
+}
+
+mica_status_t mica_set_input(mica_ctx_t *c, int i, const void *data, size_t bytes) {
+    const mica_prog_tensor_t *t = io_tensor(c, i, 0);
+    if (!c) return MICA_E_ARG;
+    if (!c->loaded) return fail(c, MICA_E_STATE, "set_input before a program was loaded");
+    if (!t || !data) return fail(c, MICA_E_ARG, "input %d does not exist", i);
+    if (bytes != t->bytes) return fail(c, MICA_E_SHAPE, "input %d (%s) needs %u bytes, got %zu", i, t->name, t->bytes, bytes);
+    if (c->be.mem_write(c->be.state, t->addr, data, bytes)) return fail(c, MICA_E_BACKEND, "backend write failed");
+    return MICA_OK;
+}
+
+mica_status_t mica_get_output(mica_ctx_t *c, int i, void *data, size_t bytes) {
+    const mica_prog_tensor_t *t = io_tensor(c, i, 1);
+    if (!c) return MICA_E_ARG;
+    if (!c->loaded) return fail(c, MICA_E_STATE, "get_output before a program was loaded");
+    if (!t || !data) return fail(c, MICA_E_ARG, "output %d does not exist", i);
+    if (bytes != t->bytes) return fail(c, MICA_E_SHAPE, "output %d (%s) has %u bytes, buffer is %zu", i, t->name, t->bytes, bytes);
+    if (c->be.mem_read(c->be.state, t->addr, data, bytes)) return fail(c, MICA_E_BACKEND, "backend read failed");
+    return MICA_OK;
+}
+
+static uint64_t read_counter(mica_ctx_t *c, int i) {
+    uint32_t lo = c->be.csr_read(c->be.state, MICA_CSR_COUNTER_BASE + 8u * (uint32_t)i);
+    uint32_t hi = c->be.csr_read(c->be.state, MICA_CSR_COUNTER_BASE + 8u * (uint32_t)i + 4u);
+    return (uint64_t)hi << 32 | lo;
+}
+
+static mica_status_t run_accel(mica_ctx_t *c, uint32_t s) {
+    const mica_prog_step_t *st = &c->prog.steps[s];
+    void *b = c->be.state;
+    c->be.csr_write(b, MICA_CSR_PROG_ADDR, c->prog.hdr.code_addr + st->instr_first * (uint32_t)MICA_INSTR_BYTES);
+    c->be.csr_write(b, MICA_CSR_PROG_LEN, st->instr_count);
+    c->be.csr_write(b, MICA_CSR_CTRL, 1);
+    mica_wait_t w = c->be.wait(b, c->max_cycles);
+    if (w == MICA_WAIT_TIMEOUT)
+        return fail(c, MICA_E_TIMEOUT, "step %u (%s): accelerator did not finish within %llu cycles", s, st->name, (unsigned long long)c->max_cycles);
+    uint32_t status = c->be.csr_read(b, MICA_CSR_STATUS);
+    if (w == MICA_WAIT_HW_ERROR || (status & 4)) {
+        uint32_t code = c->be.csr_read(b, MICA_CSR_ERROR), pc = c->be.csr_read(b, MICA_CSR_ERROR_PC);
+        return fail(c, MICA_E_HW, "step %u (%s): accelerator error %u (%s) at instruction %u", s, st->name, code,
+                    code < MICA_NUM_ERRORS ? mica_hw_error_text[code] : "unknown", st->instr_first + pc);
+    }
+    for (int i = 0; i < MICA_NUM_COUNTERS; i++) {
+        uint64_t v = read_counter(c, i);
+        c->counters[i] += v;
+        if (i == MICA_CNT_CYCLES) c->step_cycles[s] = v;
+    }
+    return MICA_OK;
+}
+
+static uint64_t now_ns(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+mica_status_t mica_invoke(mica_ctx_t *c) {
+    if (!c) return MICA_E_ARG;
+    if (!c->loaded) return fail(c, MICA_E_STATE, "invoke before a program was loaded");
+    memset(c->counters, 0, sizeof c->counters);
+    for (uint32_t s = 0; s < c->prog.hdr.nsteps; s++) {
+        uint64_t t0 = now_ns();
+        const mica_prog_step_t *st = &c->prog.steps[s];
+        mica_status_t r = st->kind == MICA_STEP_ACCEL
+            ? run_accel(c, s)
+            : mica_run_cpu_step(&c->prog, st, &c->be, c->err, sizeof c->err);
+        if (r != MICA_OK) return r;
+        c->step_ns[s] = now_ns() - t0;
+    }
+    return MICA_OK;
+}
+
+int mica_num_counters(void) { return MICA_NUM_COUNTERS; }
+const char *mica_counter_name(int i) { return i >= 0 && i < MICA_NUM_COUNTERS ? mica_counter_names[i] : NULL; }
+
+mica_status_t mica_counters(const mica_ctx_t *c, uint64_t *values, int count) {
+    if (!c || !values || count < 0) return MICA_E_ARG;
+    for (int i = 0; i < count && i < MICA_NUM_COUNTERS; i++) values[i] = c->counters[i];
+    return MICA_OK;
+}
+
+int mica_num_layers(const mica_ctx_t *c) { return c && c->loaded ? (int)c->prog.hdr.nsteps : 0; }
+
+mica_status_t mica_layer_info(const mica_ctx_t *c, int i, mica_layer_info_t *info) {
+    if (!c || !info || i < 0 || i >= mica_num_layers(c)) return MICA_E_ARG;
+    const mica_prog_step_t *st = &c->prog.steps[i];
+    info->name = st->name;
+    info->on_accel = st->kind == MICA_STEP_ACCEL;
+    info->op = mica_step_op_name(st);
+    info->macs = st->macs;
+    info->est_cycles = st->est_cycles;
+    info->cycles = c->step_cycles[i];
+    info->host_ns = c->step_ns[i];
+    return MICA_OK;
+}
+
+const char *mica_backend_name(const mica_ctx_t *c) { return c ? c->spec_name : NULL; }
+const char *mica_last_error(const mica_ctx_t *c) { return c ? c->err : "no context"; }
+
+const char *mica_status_name(mica_status_t s) {
+    static const char *const names[] = {"ok", "invalid argument", "out of memory", "I/O error",
+        "bad program format", "configuration mismatch", "shape mismatch", "backend error",
+        "timeout", "accelerator error", "wrong call order", "kernel error"};
+    return (unsigned)s < sizeof names / sizeof names[0] ? names[s] : "unknown status";
+}
+
+void mica_close(mica_ctx_t *c) {
+    if (!c) return;
+    unload(c);
+    free(c);
+}

@@ -1,0 +1,26 @@
+# Test targets (included by the top-level Makefile).
+.PHONY: test test-rtl test-sim test-reader test-corrupt test-fuzz-short test-spec test-e2e test-kernels
+test: test-spec test-reader test-corrupt test-fuzz-short test-rtl test-sim test-e2e
+	@echo "ALL TESTS PASSED"
+
+test-spec: $(GEN)/mica_isa.h
+	$(PYTHON) tests/spec/check_spec.py
+
+test-reader:
+	$(MAKE) --no-print-directory -C compiler/tflite test
+	$(B)/tflite/test_reader $(DIGITS)
+
+test-corrupt:
+	bash tests/corrupt/run.sh $(DIGITS) 200
+
+test-fuzz-short:
+	bash tests/corrupt/fuzz_short.sh 20
+
+test-rtl: $(GEN)/mica_pkg.sv
+	$(MAKE) --no-print-directory -C rtl lint synth test
+
+test-sim: $(LIBSIM)
+	$(MAKE) --no-print-directory -C sim test
+
+test-e2e: $(MICA)
+	bash tests/e2e/run.sh
