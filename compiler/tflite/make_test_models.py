@@ -5,7 +5,8 @@ Usage: make_test_models.py OUTDIR
 Writes int8 full-integer-quantized models covering CONV_2D, DEPTHWISE_CONV_2D,
 FULLY_CONNECTED, MAX/AVERAGE_POOL_2D, ADD, SUB, MUL, SOFTMAX, RESHAPE,
 CONCATENATION, MEAN, PAD, STRIDED_SLICE, LEAKY_RELU, RESIZE_NEAREST_NEIGHBOR,
-TRANSPOSE plus one float32 model. Weights are random with a fixed seed.
+TRANSPOSE, one model in the large-model buffer form (Buffer.offset/size)
+and one float32 model. Weights are random with a fixed seed.
 """
 import os
 import sys
@@ -70,7 +71,7 @@ def misc_net():
     return tf.keras.Model(inp, y)
 
 
-def quantize(model, shape, seed):
+def quantize(model, shape, seed, buffer_offsets=False):
     rng = np.random.default_rng(seed)
 
     def rep():
@@ -83,6 +84,8 @@ def quantize(model, shape, seed):
     conv.target_spec.supported_ops = [tf.lite.OpsSet.TFLITE_BUILTINS_INT8]
     conv.inference_input_type = tf.int8
     conv.inference_output_type = tf.int8
+    # Large-model form: constant data after the flatbuffer, Buffer.offset/size.
+    conv._experimental_use_buffer_offset = buffer_offsets
     return conv.convert()
 
 
@@ -96,6 +99,9 @@ def main():
         data = quantize(build(), shape, seed=len(name))
         open(os.path.join(out, name + ".tflite"), "wb").write(data)
         print("wrote", name, len(data), "bytes")
+    data = quantize(conv_net(), (28, 28, 1), seed=3, buffer_offsets=True)
+    open(os.path.join(out, "conv_int8_offsets.tflite"), "wb").write(data)
+    print("wrote conv_int8_offsets", len(data), "bytes")
     float_model = tf.lite.TFLiteConverter.from_keras_model(conv_net()).convert()
     open(os.path.join(out, "conv_float.tflite"), "wb").write(float_model)
     print("wrote conv_float", len(float_model), "bytes")

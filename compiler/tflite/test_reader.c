@@ -1,6 +1,7 @@
 /* Tests for the TFLite reader.
  *
  *   test_reader [MODEL.tflite...]
+ *   test_reader --write-seed OUT.tflite   (write the hand-built model)
  *
  * 1. A hand-built model exercising every decoded feature (options defaults,
  *    ReshapeOptions vector, external buffers, opcode code rules, custom ops),
@@ -428,7 +429,23 @@ static void test_model_file(const char *path) {
   free(copy);
 }
 
+/* Writes the hand-built model (a fuzzing seed that reaches options vectors,
+ * external buffers and custom ops, which converter output rarely has). */
+static int write_seed(const char *path) {
+  static tb_t b;
+  layout_t lay;
+  knobs_t k = default_knobs();
+  build_model(&b, &k, &lay);
+  FILE *f = fopen(path, "wb");
+  if (!f || fwrite(b.buf, 1, b.len, f) != b.len || fclose(f)) {
+    fprintf(stderr, "test_reader: cannot write %s\n", path);
+    return 1;
+  }
+  return 0;
+}
+
 int main(int argc, char **argv) {
+  if (argc == 3 && !strcmp(argv[1], "--write-seed")) return write_seed(argv[2]);
   test_valid_model();
   test_corruptions();
   test_patched();

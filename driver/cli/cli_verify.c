@@ -52,7 +52,8 @@ static int make_inputs(mica_ctx_t *ctx, const verify_opts_t *o, batch_t *bt, con
 
 static int run_oracle(const verify_opts_t *o, batch_t *bt, const char *dir) {
     char cmd[4096];
-    int n = snprintf(cmd, sizeof cmd, "python3 '%s/tests/oracle/litert_oracle.py' '%s'", MICA_SOURCE_DIR, o->model);
+    const char *py = getenv("PYTHON") ? getenv("PYTHON") : "python3";
+    int n = snprintf(cmd, sizeof cmd, "'%s' '%s/tests/oracle/litert_oracle.py' '%s'", py, MICA_SOURCE_DIR, o->model);
     for (int i = 0; i < bt->n_in; i++) n += snprintf(cmd + n, sizeof cmd - (size_t)n, " --in '%s/in%d.npy'", dir, i);
     for (int i = 0; i < bt->n_out; i++) n += snprintf(cmd + n, sizeof cmd - (size_t)n, " --out '%s/out%d.npy'", dir, i);
     if (system(cmd) != 0) { fprintf(stderr, "mica verify: the LiteRT oracle failed (%s)\n", cmd); return -1; }

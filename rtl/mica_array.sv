@@ -1,0 +1,155 @@
+// Mica weight-stationary systolic array: ROWS x COLS grid of mica_pe.
+//
+// Activations enter UNskewed (one vector per cycle, lane r = 9-bit signed value for PE row r);
+// row r is delayed r cycles inside (skew), and column c's sum is delayed COLS-1-c cycles at the
+// bottom (deskew), so all COLS sums of one vector leave together:
+//
+//   LATENCY = mica_array_latency(ROWS, COLS) = ROWS + COLS - 1
+//
+// i.e. a vector presented with a_valid_i in cycle t appears on out_row_o with out_valid_o in
+// cycle t + LATENCY (a 1x1 array answers in the next cycle). Parents compute the same formula.
+// out_row_o lane c = sum_r a[r] * w_active[r][c], int32 wrapping. Bubbles give out_valid_o = 0
+// in the matching cycle; out_row_o is then don't-care (data registers load every cycle and are
+// not reset; only the valid pipeline and the weights are).
+//
+// Weights: w_shift_i pushes w_row_i into shadow row 0 while every shadow row moves down one, so
+// after ROWS shifts the first row pushed sits in row ROWS-1 (feed the tile's rows in reverse).
+// w_swap_i copies shadow -> active in every PE at once (it takes the shadow value from before a
+// shift in the same cycle). A swap is only legal while busy_o = 0 and a_valid_i = 0; vectors
+// already in the array would otherwise mix old and new weights.
+// busy_o = some vector accepted in an earlier cycle has not left yet (registered, no path from
+// a_valid_i).
+module mica_array #(
+  parameter int unsigned ROWS = mica_pkg::ROWS_DEFAULT,
+  parameter int unsigned COLS = mica_pkg::COLS_DEFAULT
+) (
+  input  logic                 clk_i,
+  input  logic                 rst_ni,
+  input  logic                 w_shift_i,
+  input  logic [COLS*8-1:0]    w_row_i,
+  input  logic                 w_swap_i,
+  input  logic                 a_valid_i,
+  input  logic [ROWS*9-1:0]    a_row_i,
+  output logic                 out_valid_o,
+  output logic [COLS*32-1:0]   out_row_o,
+  output logic                 busy_o
+);
+
+  localparam int unsigned LATENCY = ROWS + COLS - 1;
+
+  // valid_q[d-1] = a_valid_i delayed d cycles (d = 1..LATENCY): gives out_valid_o, the column-0
+  // PE valids, and its OR is busy_o.
+  logic [LATENCY-1:0] valid_q;
+  // valid_dly[d] = a_valid_i delayed d cycles, d = 0..LATENCY
+  logic [LATENCY:0]   valid_dly;
+  assign valid_dly = {valid_q, a_valid_i};
+
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      valid_q <= '0;
+    end else begin
+      valid_q <= valid_dly[LATENCY-1:0];
+    end
+  end
+
+  assign out_valid_o = valid_dly[LATENCY];
+  assign busy_o      = |valid_dly[LATENCY:1];
+
+  // Every register and inter-PE wire lives in its own generate block (no flat ROWS*COLS-wide
+  // vectors): Verilator then simulates each PE as a few word-sized operations, instead of
+  // rebuilding multi-kilobit vectors every cycle.
+
+  // ---- input skew: lane r delayed r cycles (plain registers, like the PEs: no reset/enable) ----
+  for (genvar r = 0; r < ROWS; r++) begin : g_skew
+    logic [8:0] a_out;
+    if (r == 0) begin : g_direct
+      assign a_out = a_row_i[8:0];
+    end else begin : g_delay
+      // stage k holds the lane delayed k+1 cycles
+      for (genvar k = 0; k < r; k++) begin : g_stage
+        logic [8:0] d;
+        logic [8:0] q;
+        if (k == 0) begin : g_first
+          assign d = a_row_i[r*9 +: 9];
+        end else begin : g_next
+          assign d = g_stage[k-1].q;
+        end
+        always_ff @(posedge clk_i) begin
+          q <= d;
+        end
+      end
+      assign a_out = g_stage[r-1].q;
+    end
+  end
+
+  // ---- PE grid: a moves right, psum and the shadow weight chain move down ----
+  for (genvar r = 0; r < ROWS; r++) begin : g_row
+    for (genvar c = 0; c < COLS; c++) begin : g_col
+      logic [8:0]  a_in;
+      logic        valid_in;
+      logic [31:0] psum_in;
+      logic [7:0]  w_in;
+      logic [31:0] psum_out;
+      // No consumer for a/valid of the last column and w of the last row.
+      /* verilator lint_off UNUSEDSIGNAL */
+      logic [8:0]  a_out;
+      logic        valid_out;
+      logic [7:0]  w_out;
+      /* verilator lint_on UNUSEDSIGNAL */
+
+      if (c == 0) begin : g_left
+        assign a_in     = g_skew[r].a_out;
+        assign valid_in = valid_dly[r];
+      end else begin : g_inner
+        assign a_in     = g_row[r].g_col[c-1].a_out;
+        assign valid_in = g_row[r].g_col[c-1].valid_out;
+      end
+
+      if (r == 0) begin : g_top
+        assign psum_in = '0;
+        assign w_in    = w_row_i[c*8 +: 8];
+      end else begin : g_below
+        assign psum_in = g_row[r-1].g_col[c].psum_out;
+        assign w_in    = g_row[r-1].g_col[c].w_out;
+      end
+
+      mica_pe u_pe (
+        .clk_i,
+        .rst_ni,
+        .a_i       (a_in),
+        .a_valid_i (valid_in),
+        .psum_i    (psum_in),
+        .w_i       (w_in),
+        .w_shift_i,
+        .w_swap_i,
+        .a_o       (a_out),
+        .a_valid_o (valid_out),
+        .psum_o    (psum_out),
+        .w_o       (w_out)
+      );
+    end
+  end
+
+  // ---- output deskew: column c leaves the bottom PE at delay ROWS + c; add COLS-1-c cycles ----
+  for (genvar c = 0; c < COLS; c++) begin : g_deskew
+    localparam int unsigned Depth = COLS - 1 - c;
+    if (Depth == 0) begin : g_direct
+      assign out_row_o[c*32 +: 32] = g_row[ROWS-1].g_col[c].psum_out;
+    end else begin : g_delay
+      for (genvar k = 0; k < Depth; k++) begin : g_stage
+        logic [31:0] d;
+        logic [31:0] q;
+        if (k == 0) begin : g_first
+          assign d = g_row[ROWS-1].g_col[c].psum_out;
+        end else begin : g_next
+          assign d = g_stage[k-1].q;
+        end
+        always_ff @(posedge clk_i) begin
+          q <= d;
+        end
+      end
+      assign out_row_o[c*32 +: 32] = g_stage[Depth-1].q;
+    end
+  end
+
+endmodule

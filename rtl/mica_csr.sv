@@ -1,0 +1,135 @@
+// CSR block: host register map, status flags and the 64-bit event counters (hw/mica.json).
+// Reads are combinational on csr_addr_i. Reading a counter's low word snapshots its high word,
+// which a following read of the high word returns (one snapshot register shared by all counters).
+// CTRL.START is ignored while BUSY (units still draining after an error included).
+module mica_csr #(
+  parameter int unsigned ROWS        = mica_pkg::ROWS_DEFAULT,
+  parameter int unsigned COLS        = mica_pkg::COLS_DEFAULT,
+  parameter int unsigned ASPAD_DEPTH = mica_pkg::ASPAD_DEPTH_DEFAULT,
+  parameter int unsigned WSPAD_DEPTH = mica_pkg::WSPAD_DEPTH_DEFAULT,
+  parameter int unsigned ACC_DEPTH   = mica_pkg::ACC_DEPTH_DEFAULT,
+  parameter int unsigned PARAM_SETS  = mica_pkg::PARAM_SETS_DEFAULT,
+  parameter int unsigned BUS_BYTES   = mica_pkg::BUS_BYTES_DEFAULT
+) (
+  input  logic        clk_i,
+  input  logic        rst_ni,
+  input  logic        csr_req_i,
+  input  logic        csr_we_i,
+  input  logic [11:0] csr_addr_i,
+  input  logic [31:0] csr_wdata_i,
+  output logic [31:0] csr_rdata_o,
+  output logic        irq_o,
+  // Control
+  output logic        start_o,      // pulse: begin a run
+  output logic [31:0] prog_addr_o,
+  output logic [31:0] prog_len_o,
+  input  logic        busy_i,
+  input  logic [31:0] pc_i,
+  input  logic        done_i,       // pulse: END retired
+  input  logic        err_i,        // pulse: error raised (first one wins)
+  input  logic [7:0]  err_code_i,
+  input  logic [31:0] err_pc_i,
+  // Per-counter increment this cycle, counter i at [32*i +: 32]
+  input  logic [32*mica_pkg::NUM_COUNTERS-1:0] cnt_inc_i
+);
+  localparam int unsigned NumCnt = mica_pkg::NUM_COUNTERS;
+  localparam logic [31:0] IdValue = 32'h4D494341;
+
+  logic        done_q, error_q;
+  logic [7:0]  err_code_q;
+  logic [31:0] err_pc_q, prog_addr_q, prog_len_q, hi_snap_q;
+  logic [64*NumCnt-1:0] cnt_q;
+
+  logic wr, rd, clear;
+  assign wr = csr_req_i & csr_we_i;
+  assign rd = csr_req_i & ~csr_we_i;
+  assign start_o = wr & (csr_addr_i == mica_pkg::CSR_CTRL) & csr_wdata_i[0] & ~busy_i;
+  assign clear = start_o | (wr & (csr_addr_i == mica_pkg::CSR_CTRL) & csr_wdata_i[1]);
+
+  // Counter window decode: low word at base + 8*i, high word at base + 8*i + 4.
+  localparam logic [11:0] CntEnd = mica_pkg::CSR_COUNTER_BASE + 12'(8 * NumCnt);
+  logic        in_cnt;
+  logic [11:0] cnt_off;
+  logic [7:0]  cnt_idx;
+  assign in_cnt  = (csr_addr_i >= mica_pkg::CSR_COUNTER_BASE) && (csr_addr_i < CntEnd);
+  assign cnt_off = csr_addr_i - mica_pkg::CSR_COUNTER_BASE;
+  assign cnt_idx = cnt_off[10:3];
+
+  logic [63:0] cnt_sel;
+  always_comb begin
+    cnt_sel = '0;
+    for (int i = 0; i < NumCnt; i++) begin
+      if (cnt_idx == 8'(i)) cnt_sel = cnt_q[64*i +: 64];
+    end
+  end
+
+  always_comb begin
+    csr_rdata_o = '0;
+    if (in_cnt) begin
+      csr_rdata_o = cnt_off[2] ? hi_snap_q : cnt_sel[31:0];
+    end else begin
+      unique case (csr_addr_i)
+        mica_pkg::CSR_ID:        csr_rdata_o = IdValue;
+        mica_pkg::CSR_VERSION:   csr_rdata_o = mica_pkg::SPEC_VERSION;
+        mica_pkg::CSR_CONFIG0:   csr_rdata_o = {16'(COLS), 16'(ROWS)};
+        mica_pkg::CSR_CONFIG1:   csr_rdata_o = {16'(WSPAD_DEPTH), 16'(ASPAD_DEPTH)};
+        mica_pkg::CSR_CONFIG2:   csr_rdata_o = {8'(BUS_BYTES), 8'(PARAM_SETS), 16'(ACC_DEPTH)};
+        mica_pkg::CSR_STATUS:    csr_rdata_o = {29'd0, error_q, done_q, busy_i};
+        mica_pkg::CSR_ERROR:     csr_rdata_o = {24'd0, err_code_q};
+        mica_pkg::CSR_ERROR_PC:  csr_rdata_o = err_pc_q;
+        mica_pkg::CSR_PROG_ADDR: csr_rdata_o = prog_addr_q;
+        mica_pkg::CSR_PROG_LEN:  csr_rdata_o = prog_len_q;
+        mica_pkg::CSR_PC:        csr_rdata_o = pc_i;
+        default:                 csr_rdata_o = '0;
+      endcase
+    end
+  end
+
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      done_q      <= 1'b0;
+      error_q     <= 1'b0;
+      err_code_q  <= mica_pkg::ERR_NONE;
+      err_pc_q    <= '0;
+      prog_addr_q <= '0;
+      prog_len_q  <= '0;
+      hi_snap_q   <= '0;
+    end else begin
+      if (wr && csr_addr_i == mica_pkg::CSR_PROG_ADDR) prog_addr_q <= csr_wdata_i;
+      if (wr && csr_addr_i == mica_pkg::CSR_PROG_LEN) prog_len_q <= csr_wdata_i;
+      if (rd && in_cnt && !cnt_off[2]) hi_snap_q <= cnt_sel[63:32];
+      if (clear) begin
+        done_q     <= 1'b0;
+        error_q    <= 1'b0;
+        err_code_q <= mica_pkg::ERR_NONE;
+        err_pc_q   <= '0;
+      end else begin
+        if (done_i) done_q <= 1'b1;
+        if (err_i && !error_q) begin
+          error_q    <= 1'b1;
+          err_code_q <= err_code_i;
+          err_pc_q   <= err_pc_i;
+        end
+      end
+    end
+  end
+
+  // Counters: cleared by START, otherwise add this cycle's increments.
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      cnt_q <= '0;
+    end else if (start_o) begin
+      cnt_q <= '0;
+    end else begin
+      for (int i = 0; i < NumCnt; i++) begin
+        cnt_q[64*i +: 64] <= cnt_q[64*i +: 64] + {32'd0, cnt_inc_i[32*i +: 32]};
+      end
+    end
+  end
+
+  assign prog_addr_o = prog_addr_q;
+  assign prog_len_o  = prog_len_q;
+  assign irq_o       = done_q | error_q;
+  logic unused_csr;
+  assign unused_csr = ^{cnt_off[11], cnt_off[1:0]};
+endmodule

@@ -1,0 +1,85 @@
+// Static instruction checks (everything that can be decided from the instruction bits alone).
+// Check order when several apply: LOAD: BAD_TARGET, BAD_LEN, MEM_RANGE; MATMUL: BAD_LEN, then
+// MEM_RANGE; STORE: BAD_LEN, then MEM_RANGE. A zero row count is legal (no-op) but mem_addr+rows
+// is still range-checked. Purely combinational.
+module mica_decode #(
+  parameter int unsigned ROWS        = mica_pkg::ROWS_DEFAULT,
+  parameter int unsigned COLS        = mica_pkg::COLS_DEFAULT,
+  parameter int unsigned ASPAD_DEPTH = mica_pkg::ASPAD_DEPTH_DEFAULT,
+  parameter int unsigned WSPAD_DEPTH = mica_pkg::WSPAD_DEPTH_DEFAULT,
+  parameter int unsigned ACC_DEPTH   = mica_pkg::ACC_DEPTH_DEFAULT,
+  parameter int unsigned PARAM_SETS  = mica_pkg::PARAM_SETS_DEFAULT
+) (
+  input  logic [127:0] instr_i,
+  output logic [7:0]   err_o
+);
+  logic [3:0] opcode;
+  assign opcode = instr_i[mica_pkg::F_OPCODE_LSB +: mica_pkg::F_OPCODE_W];
+
+  // Fields are zero-extended to 32 bits for the range arithmetic below.
+
+  logic [7:0] load_err, loadw_err, matmul_err, store_err;
+
+  always_comb begin
+    logic [31:0] target, len, mem_addr, rows, width, depth;
+    target   = 32'(instr_i[mica_pkg::LOAD_TARGET_LSB +: mica_pkg::LOAD_TARGET_W]);
+    len      = 32'(instr_i[mica_pkg::LOAD_LEN_LSB +: mica_pkg::LOAD_LEN_W]);
+    mem_addr = 32'(instr_i[mica_pkg::LOAD_MEM_ADDR_LSB +: mica_pkg::LOAD_MEM_ADDR_W]);
+    rows     = 32'(instr_i[mica_pkg::LOAD_ROWS_LSB +: mica_pkg::LOAD_ROWS_W]);
+    unique case (target)
+      32'd0:   begin width = ROWS;     depth = ASPAD_DEPTH; end
+      32'd1:   begin width = COLS;     depth = WSPAD_DEPTH; end
+      default: begin width = 4 * COLS; depth = 4 * PARAM_SETS; end
+    endcase
+    if (target > 32'd2) load_err = mica_pkg::ERR_BAD_TARGET;
+    else if (len == 0 || len > width) load_err = mica_pkg::ERR_BAD_LEN;
+    else if (mem_addr + rows > depth) load_err = mica_pkg::ERR_MEM_RANGE;
+    else load_err = mica_pkg::ERR_NONE;
+  end
+
+  always_comb begin
+    logic [31:0] addr;
+    addr = 32'(instr_i[mica_pkg::LOADW_WSPAD_ADDR_LSB +: mica_pkg::LOADW_WSPAD_ADDR_W]);
+    loadw_err = (addr + ROWS > WSPAD_DEPTH) ? mica_pkg::ERR_MEM_RANGE : mica_pkg::ERR_NONE;
+  end
+
+  always_comb begin
+    logic [31:0] in_h, in_w, out_h, out_w, sy, sx, aspad, acc;
+    in_h  = 32'(instr_i[mica_pkg::MATMUL_IN_H_LSB +: mica_pkg::MATMUL_IN_H_W]);
+    in_w  = 32'(instr_i[mica_pkg::MATMUL_IN_W_LSB +: mica_pkg::MATMUL_IN_W_W]);
+    out_h = 32'(instr_i[mica_pkg::MATMUL_OUT_H_LSB +: mica_pkg::MATMUL_OUT_H_W]);
+    out_w = 32'(instr_i[mica_pkg::MATMUL_OUT_W_LSB +: mica_pkg::MATMUL_OUT_W_W]);
+    sy    = 32'(instr_i[mica_pkg::MATMUL_STRIDE_Y_LSB +: mica_pkg::MATMUL_STRIDE_Y_W]);
+    sx    = 32'(instr_i[mica_pkg::MATMUL_STRIDE_X_LSB +: mica_pkg::MATMUL_STRIDE_X_W]);
+    aspad = 32'(instr_i[mica_pkg::MATMUL_ASPAD_ADDR_LSB +: mica_pkg::MATMUL_ASPAD_ADDR_W]);
+    acc   = 32'(instr_i[mica_pkg::MATMUL_ACC_ADDR_LSB +: mica_pkg::MATMUL_ACC_ADDR_W]);
+    if (in_h == 0 || in_w == 0 || out_h == 0 || out_w == 0 || sy == 0 || sx == 0)
+      matmul_err = mica_pkg::ERR_BAD_LEN;
+    else if (acc + out_h * out_w > ACC_DEPTH || aspad + in_h * in_w > ASPAD_DEPTH)
+      matmul_err = mica_pkg::ERR_MEM_RANGE;
+    else matmul_err = mica_pkg::ERR_NONE;
+  end
+
+  always_comb begin
+    logic [31:0] len, acc, rows, pset;
+    len  = 32'(instr_i[mica_pkg::STORE_LEN_LSB +: mica_pkg::STORE_LEN_W]);
+    acc  = 32'(instr_i[mica_pkg::STORE_ACC_ADDR_LSB +: mica_pkg::STORE_ACC_ADDR_W]);
+    rows = 32'(instr_i[mica_pkg::STORE_ROWS_LSB +: mica_pkg::STORE_ROWS_W]);
+    pset = 32'(instr_i[mica_pkg::STORE_PARAM_SET_LSB +: mica_pkg::STORE_PARAM_SET_W]);
+    if (len == 0 || len > COLS) store_err = mica_pkg::ERR_BAD_LEN;
+    else if (acc + rows > ACC_DEPTH || pset >= PARAM_SETS) store_err = mica_pkg::ERR_MEM_RANGE;
+    else store_err = mica_pkg::ERR_NONE;
+  end
+
+  always_comb begin
+    unique case (opcode)
+      mica_pkg::OP_LOAD:   err_o = load_err;
+      mica_pkg::OP_LOADW:  err_o = loadw_err;
+      mica_pkg::OP_MATMUL: err_o = matmul_err;
+      mica_pkg::OP_STORE:  err_o = store_err;
+      mica_pkg::OP_SYNC,
+      mica_pkg::OP_END:    err_o = mica_pkg::ERR_NONE;
+      default:             err_o = mica_pkg::ERR_ILLEGAL_OPCODE;
+    endcase
+  end
+endmodule

@@ -1,0 +1,165 @@
+// Instruction prefetcher: reads 16-byte instructions from PROG_ADDR into a small queue.
+// - Never requests instruction indices >= PROG_LEN, and stops after fetching an END or a beat
+//   with a bus error (the error is carried with the instruction and raised only when the issue
+//   stage reaches it, so prefetching past the program end never faults by itself).
+// - Outstanding requests are bounded by free queue space (queue entries + instructions in
+//   flight <= QDEPTH), because responses cannot be back-pressured.
+// - START flushes the queue; responses of requests still in flight from the previous run are
+//   counted and dropped.
+// Wide buses (BUS_BYTES > 16): one beat per instruction, the 16-byte slice is selected.
+module mica_fetch #(
+  parameter int unsigned BUS_BYTES = mica_pkg::BUS_BYTES_DEFAULT,
+  parameter int unsigned QDEPTH    = 4
+) (
+  input  logic                   clk_i,
+  input  logic                   rst_ni,
+  input  logic                   start_i,
+  input  logic                   halt_i,       // stop issuing new requests (not running)
+  input  logic [31:0]            prog_addr_i,
+  input  logic [31:0]            prog_len_i,
+  // Bus (id 0)
+  output logic                   req_valid_o,
+  input  logic                   req_ready_i,
+  output logic [31:0]            req_addr_o,
+  input  logic                   rsp_valid_i,
+  input  logic [8*BUS_BYTES-1:0] rsp_rdata_i,
+  input  logic                   rsp_err_i,
+  // Instruction queue head
+  output logic                   instr_valid_o,
+  output logic [127:0]           instr_o,
+  output logic                   instr_err_o,  // bus error while fetching this instruction
+  input  logic                   instr_pop_i,
+  output logic                   beat_o        // a fetch beat arrived (FETCH_BYTES counter)
+);
+  localparam int unsigned InstrBytes = mica_pkg::INSTR_BITS / 8;
+  localparam int unsigned Beats = (BUS_BYTES >= InstrBytes) ? 1 : InstrBytes / BUS_BYTES;
+  localparam int unsigned BeatW = (Beats > 1) ? $clog2(Beats) : 1;
+  localparam int unsigned Slices = (BUS_BYTES >= InstrBytes) ? BUS_BYTES / InstrBytes : 1;
+  localparam int unsigned SliceW = (Slices > 1) ? $clog2(Slices) : 1;
+  localparam int unsigned BeatBits = (BUS_BYTES >= InstrBytes) ? 128 : 8 * BUS_BYTES;
+  localparam int unsigned QW = $clog2(QDEPTH);
+  localparam int unsigned CntW = QW + 1;
+  localparam int unsigned OutW = $clog2(QDEPTH * Beats + 1) + 1;
+
+  // ---------------- request side ----------------
+  logic [31:0]      rq_idx_q;
+  logic [BeatW-1:0] rq_beat_q;
+  logic [CntW-1:0]  q_count_q, inflight_q;
+  logic             stop_q;  // END or error seen in the fetched stream
+  logic [31:0]      rq_instr_addr;
+  logic             req_fire, first_beat_fire;
+
+  assign rq_instr_addr = {prog_addr_i[31:4], 4'd0} + {rq_idx_q[27:0], 4'd0};
+  always_comb begin
+    req_addr_o = rq_instr_addr & ~32'(BUS_BYTES - 1);
+    if (Beats > 1) req_addr_o = rq_instr_addr + 32'(rq_beat_q) * 32'(BUS_BYTES);
+  end
+  assign req_valid_o = !halt_i && !start_i && !stop_q && (rq_idx_q < prog_len_i) &&
+                       ((rq_beat_q != '0) || (32'(q_count_q) + 32'(inflight_q) < QDEPTH));
+  assign req_fire = req_valid_o & req_ready_i;
+  assign first_beat_fire = req_fire && rq_beat_q == '0;
+
+  // ---------------- response side ----------------
+  logic [OutW-1:0]  outstanding_q, drop_q;
+  logic [BeatW-1:0] rs_beat_q;
+  logic [31:0]      rs_idx_q;
+  logic [127:0]     asm_q, asm_d;
+  logic             asm_err_q;
+  logic             rsp_take, push;
+  logic [127:0]     beat_slice;
+  logic [SliceW-1:0] slice_sel;
+
+  assign rsp_take = rsp_valid_i && drop_q == '0;
+  assign push = rsp_take && (rs_beat_q == BeatW'(Beats - 1));
+  assign beat_o = rsp_valid_i;
+
+  if (Beats > 1) begin : g_narrow
+    assign slice_sel = '0;
+    assign beat_slice = {{(128 - 8 * BUS_BYTES){1'b0}}, rsp_rdata_i};
+  end else begin : g_wide
+    logic [27:0] rs_line;  // instruction's 16-byte line number
+    assign rs_line = prog_addr_i[31:4] + rs_idx_q[27:0];
+    assign slice_sel = SliceW'(rs_line & 28'(Slices - 1));  // Slices == 1: always 0
+    always_comb begin
+      beat_slice = '0;
+      for (int s = 0; s < Slices; s++) begin
+        if (slice_sel == SliceW'(s)) beat_slice = rsp_rdata_i[128*s +: 128];
+      end
+    end
+    logic unused_line;
+    assign unused_line = ^rs_line;
+  end
+
+  always_comb begin
+    asm_d = asm_q;
+    if (Beats > 1) begin
+      for (int b = 0; b < Beats; b++) begin
+        if (rs_beat_q == BeatW'(b)) asm_d[BeatBits*b +: BeatBits] = beat_slice[BeatBits-1:0];
+      end
+    end else begin
+      asm_d = beat_slice;
+    end
+  end
+
+  // ---------------- queue ----------------
+  logic [129*QDEPTH-1:0] q_mem_q;
+  logic [QW-1:0]         q_rd_q, q_wr_q;
+  logic                  pop;
+  assign pop = instr_pop_i && instr_valid_o;
+  assign instr_valid_o = q_count_q != '0;
+  always_comb begin
+    instr_o = '0;
+    instr_err_o = 1'b0;
+    for (int i = 0; i < QDEPTH; i++) begin
+      if (q_rd_q == QW'(i)) {instr_err_o, instr_o} = q_mem_q[129*i +: 129];
+    end
+  end
+
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      rq_idx_q <= '0;  rq_beat_q <= '0;  stop_q <= 1'b1;
+      q_count_q <= '0; inflight_q <= '0; q_rd_q <= '0; q_wr_q <= '0;
+      rs_beat_q <= '0; rs_idx_q <= '0;   asm_q <= '0;  asm_err_q <= 1'b0;
+      outstanding_q <= '0; drop_q <= '0;
+      q_mem_q <= '0;
+    end else begin
+      outstanding_q <= outstanding_q + OutW'(req_fire) - OutW'(rsp_valid_i);
+      if (start_i) begin
+        // Everything in flight belongs to the old run: drop it when it arrives.
+        drop_q <= outstanding_q - OutW'(rsp_valid_i);
+        rq_idx_q <= '0;  rq_beat_q <= '0;  stop_q <= 1'b0;
+        q_count_q <= '0; inflight_q <= '0; q_rd_q <= '0; q_wr_q <= '0;
+        rs_beat_q <= '0; rs_idx_q <= '0;   asm_err_q <= 1'b0;
+      end else begin
+        if (rsp_valid_i && drop_q != '0) drop_q <= drop_q - 1'b1;
+        if (req_fire) begin
+          if (rq_beat_q == BeatW'(Beats - 1)) begin
+            rq_beat_q <= '0;
+            rq_idx_q <= rq_idx_q + 1;
+          end else begin
+            rq_beat_q <= rq_beat_q + 1'b1;
+          end
+        end
+        if (rsp_take) begin
+          asm_q <= asm_d;
+          asm_err_q <= push ? 1'b0 : (asm_err_q | rsp_err_i);
+          rs_beat_q <= push ? '0 : rs_beat_q + 1'b1;
+          if (push) rs_idx_q <= rs_idx_q + 1;
+        end
+        if (push) begin
+          q_mem_q[129*q_wr_q +: 129] <= {asm_err_q | rsp_err_i, asm_d};
+          q_wr_q <= (q_wr_q == QW'(QDEPTH - 1)) ? '0 : q_wr_q + 1'b1;
+          // Stop prefetching after END or a faulting fetch: nothing beyond can execute.
+          if (asm_err_q || rsp_err_i || asm_d[mica_pkg::F_OPCODE_LSB +: mica_pkg::F_OPCODE_W] ==
+              mica_pkg::OP_END) stop_q <= 1'b1;
+        end
+        if (pop) q_rd_q <= (q_rd_q == QW'(QDEPTH - 1)) ? '0 : q_rd_q + 1'b1;
+        q_count_q <= q_count_q + CntW'(push) - CntW'(pop);
+        inflight_q <= inflight_q + CntW'(first_beat_fire) - CntW'(push);
+      end
+    end
+  end
+  // PROG_ADDR is 16-byte aligned by definition; its low bits are ignored.
+  logic unused_fetch;
+  assign unused_fetch = ^{prog_addr_i[3:0], rs_idx_q[31:28], slice_sel};
+endmodule

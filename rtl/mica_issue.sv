@@ -1,0 +1,142 @@
+// In-order issue stage: decode, wait-mask check, unit start pulses, END/SYNC, error handling.
+// - An instruction issues when its unit is idle and every unit in its wait mask is idle; MATMUL
+//   also needs WEIGHT idle; END needs all units idle. At most one instruction per cycle.
+// - Static errors (mica_decode), fetch bus errors and PROG_END are raised only once all units
+//   are idle, so every earlier instruction has completed and the first error in program order
+//   wins (a unit's bus error is raised immediately with that unit's instruction index).
+// - After an error, issue stops and abort_o tells the DMA units to drain and stop.
+module mica_issue #(
+  parameter int unsigned ROWS        = mica_pkg::ROWS_DEFAULT,
+  parameter int unsigned COLS        = mica_pkg::COLS_DEFAULT,
+  parameter int unsigned ASPAD_DEPTH = mica_pkg::ASPAD_DEPTH_DEFAULT,
+  parameter int unsigned WSPAD_DEPTH = mica_pkg::WSPAD_DEPTH_DEFAULT,
+  parameter int unsigned ACC_DEPTH   = mica_pkg::ACC_DEPTH_DEFAULT,
+  parameter int unsigned PARAM_SETS  = mica_pkg::PARAM_SETS_DEFAULT
+) (
+  input  logic         clk_i,
+  input  logic         rst_ni,
+  input  logic         start_i,
+  input  logic [31:0]  prog_len_i,
+  // Instruction queue head
+  input  logic         instr_valid_i,
+  input  logic [127:0] instr_i,
+  input  logic         instr_err_i,
+  output logic         instr_pop_o,
+  // Units, indexed by mica_pkg::UNIT_*
+  input  logic [3:0]   unit_busy_i,
+  output logic [3:0]   unit_start_o,
+  input  logic         load_bus_err_i,
+  input  logic         store_bus_err_i,
+  output logic         abort_o,
+  // Status
+  output logic         running_o,
+  output logic [31:0]  pc_o,
+  output logic         done_o,
+  output logic         err_o,
+  output logic [7:0]   err_code_o,
+  output logic [31:0]  err_pc_o,
+  // Counter events
+  output logic         issued_o,
+  output logic         stall_dep_o,
+  output logic         stall_fetch_o
+);
+  logic        running_q, aborted_q;
+  logic [31:0] pc_q, load_pc_q, store_pc_q;
+  logic [7:0]  static_err;
+
+  mica_decode #(
+    .ROWS(ROWS), .COLS(COLS), .ASPAD_DEPTH(ASPAD_DEPTH), .WSPAD_DEPTH(WSPAD_DEPTH),
+    .ACC_DEPTH(ACC_DEPTH), .PARAM_SETS(PARAM_SETS)
+  ) u_decode (
+    .instr_i(instr_i),
+    .err_o  (static_err)
+  );
+
+  logic [3:0] opcode, wait_mask, needs_idle, target_unit;
+  logic       all_idle, can_issue;
+  assign opcode    = instr_i[mica_pkg::F_OPCODE_LSB +: mica_pkg::F_OPCODE_W];
+  assign wait_mask = instr_i[mica_pkg::F_WAIT_LSB +: mica_pkg::F_WAIT_W];
+  assign all_idle  = unit_busy_i == '0;
+
+  always_comb begin
+    target_unit = '0;
+    unique case (opcode)
+      mica_pkg::OP_LOAD:   target_unit[mica_pkg::UNIT_LOAD] = 1'b1;
+      mica_pkg::OP_LOADW:  target_unit[mica_pkg::UNIT_WEIGHT] = 1'b1;
+      mica_pkg::OP_MATMUL: target_unit[mica_pkg::UNIT_ARRAY] = 1'b1;
+      mica_pkg::OP_STORE:  target_unit[mica_pkg::UNIT_STORE] = 1'b1;
+      default:             target_unit = '0;
+    endcase
+    needs_idle = wait_mask | target_unit;
+    if (opcode == mica_pkg::OP_MATMUL) needs_idle[mica_pkg::UNIT_WEIGHT] = 1'b1;
+    if (opcode == mica_pkg::OP_END) needs_idle = '1;
+  end
+  assign can_issue  = (needs_idle & unit_busy_i) == '0;
+
+  // Error selection for this cycle.
+  logic       raise_err, unit_err, head_err, prog_end;
+  logic [7:0] code;
+  logic [31:0] code_pc;
+  assign unit_err = load_bus_err_i | store_bus_err_i;
+  assign prog_end = !instr_valid_i && (pc_q >= prog_len_i);
+  assign head_err = instr_valid_i && (instr_err_i || static_err != mica_pkg::ERR_NONE);
+
+  always_comb begin
+    raise_err = 1'b0;
+    code = mica_pkg::ERR_NONE;
+    code_pc = pc_q;
+    if (running_q) begin
+      if (unit_err) begin
+        raise_err = 1'b1;
+        code = mica_pkg::ERR_BUS;
+        // Both at once: the earlier instruction in program order is the first error.
+        if (load_bus_err_i && (!store_bus_err_i || load_pc_q < store_pc_q)) code_pc = load_pc_q;
+        else code_pc = store_pc_q;
+      end else if ((prog_end || head_err) && all_idle) begin
+        raise_err = 1'b1;
+        code = prog_end ? mica_pkg::ERR_PROG_END :
+               instr_err_i ? mica_pkg::ERR_BUS : static_err;
+      end
+    end
+  end
+
+  logic fire;
+  assign fire = running_q && !unit_err && instr_valid_i && !head_err && can_issue;
+  assign instr_pop_o  = fire;
+  assign unit_start_o = fire ? target_unit : '0;
+  assign done_o       = fire && opcode == mica_pkg::OP_END;
+  assign err_o        = raise_err;
+  assign err_code_o   = code;
+  assign err_pc_o     = code_pc;
+  assign issued_o     = fire;
+  assign stall_dep_o  = running_q && instr_valid_i && !fire;
+  assign stall_fetch_o = running_q && !instr_valid_i && !prog_end;
+  assign running_o    = running_q;
+  assign pc_o         = pc_q;
+  assign abort_o      = aborted_q;
+
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      running_q  <= 1'b0;
+      aborted_q  <= 1'b0;
+      pc_q       <= '0;
+      load_pc_q  <= '0;
+      store_pc_q <= '0;
+    end else if (start_i) begin
+      running_q <= 1'b1;
+      aborted_q <= 1'b0;
+      pc_q      <= '0;
+    end else begin
+      if (raise_err) begin
+        running_q <= 1'b0;
+        aborted_q <= 1'b1;
+      end
+      if (done_o) running_q <= 1'b0;
+      if (fire) begin
+        pc_q <= pc_q + 1;
+        if (unit_start_o[mica_pkg::UNIT_LOAD]) load_pc_q <= pc_q;
+        if (unit_start_o[mica_pkg::UNIT_STORE]) store_pc_q <= pc_q;
+      end
+    end
+  end
+endmodule

@@ -1,0 +1,130 @@
+// LOAD unit: 2-D DMA external memory -> ASPAD / WSPAD / PARAM rows.
+// Each row of `len` bytes (any alignment) is fetched as whole BUS_BYTES beats, assembled byte by
+// byte into a row buffer and written to the target memory with the beat that completes it; row
+// bytes at and beyond `len` are written as 0. Up to MAX_OUTSTANDING read beats are in flight: every
+// response is consumed in the cycle it arrives (one target write per cycle at most), so no data
+// buffer bounds it. Bus error: report once, stop requesting, drain what is in flight.
+module mica_load_unit #(
+  parameter int unsigned ROWS            = mica_pkg::ROWS_DEFAULT,
+  parameter int unsigned COLS            = mica_pkg::COLS_DEFAULT,
+  parameter int unsigned BUS_BYTES       = mica_pkg::BUS_BYTES_DEFAULT,
+  parameter int unsigned MAX_OUTSTANDING = 16,
+  // Widest target row in bytes (PARAM rows are 4*COLS bytes).
+  localparam int unsigned RowBytes = (ROWS > 4 * COLS) ? ROWS : 4 * COLS
+) (
+  input  logic                   clk_i,
+  input  logic                   rst_ni,
+  input  logic                   start_i,
+  input  logic [127:0]           instr_i,
+  input  logic                   abort_i,
+  output logic                   busy_o,
+  output logic                   bus_err_o,
+  // Bus (id 1)
+  output logic                   req_valid_o,
+  input  logic                   req_ready_i,
+  output logic [31:0]            req_addr_o,
+  input  logic                   rsp_valid_i,
+  input  logic [8*BUS_BYTES-1:0] rsp_rdata_i,
+  input  logic                   rsp_err_i,
+  // Target row write: we_o[0] ASPAD, [1] WSPAD, [2] PARAM
+  output logic [2:0]             we_o,
+  output logic [15:0]            waddr_o,
+  output logic [8*RowBytes-1:0]  wdata_o,
+  // Counter events
+  output logic                   beat_o
+);
+  localparam int unsigned LgB = $clog2(BUS_BYTES);
+  localparam int unsigned OutW = $clog2(MAX_OUTSTANDING + 1);
+
+  logic        busy_q, err_seen_q;
+  logic [1:0]  target_q;
+  logic [15:0] mem_addr_q, len_q;
+  logic [OutW-1:0] outstanding_q;
+  logic [8*RowBytes-1:0] buf_q;
+
+  logic [31:0] ext_addr, stride;
+  logic [15:0] rows, len;
+  assign ext_addr = instr_i[mica_pkg::LOAD_EXT_ADDR_LSB +: mica_pkg::LOAD_EXT_ADDR_W];
+  assign stride   = instr_i[mica_pkg::LOAD_EXT_STRIDE_LSB +: mica_pkg::LOAD_EXT_STRIDE_W];
+  assign rows     = instr_i[mica_pkg::LOAD_ROWS_LSB +: mica_pkg::LOAD_ROWS_W];
+  assign len      = instr_i[mica_pkg::LOAD_LEN_LSB +: mica_pkg::LOAD_LEN_W];
+
+  logic stopping, req_fire, rq_done, rs_done, rs_last, rsp_use;
+  logic [31:0] rq_addr;
+  logic [15:0] rs_row, rs_beat;
+  logic [LgB-1:0] rs_off;
+  assign stopping = abort_i | err_seen_q;
+
+  // Request side
+  mica_dma_walker #(.BUS_BYTES(BUS_BYTES)) u_req_walk (
+    .clk_i, .rst_ni,
+    .init_i(start_i), .ext_addr_i(ext_addr), .stride_i(stride), .rows_i(rows), .len_i(len),
+    .step_i(req_fire), .done_o(rq_done), .row_o(), .beat_o(), .last_beat_o(),
+    .beat_addr_o(rq_addr), .off_o()
+  );
+  assign req_valid_o = busy_q && !rq_done && !stopping &&
+                       (32'(outstanding_q) < MAX_OUTSTANDING);
+  assign req_addr_o  = rq_addr;
+  assign req_fire    = req_valid_o & req_ready_i;
+
+  // Response side: a second walker tracks which row/beat each in-order response belongs to.
+  mica_dma_walker #(.BUS_BYTES(BUS_BYTES)) u_rsp_walk (
+    .clk_i, .rst_ni,
+    .init_i(start_i), .ext_addr_i(ext_addr), .stride_i(stride), .rows_i(rows), .len_i(len),
+    .step_i(rsp_valid_i), .done_o(rs_done), .row_o(rs_row), .beat_o(rs_beat),
+    .last_beat_o(rs_last), .beat_addr_o(), .off_o(rs_off)
+  );
+  assign rsp_use = rsp_valid_i && !rsp_err_i && !stopping;
+  assign beat_o  = rsp_valid_i;
+
+  // Row byte j comes from ext byte row_start + j: beat (off + j) / B, lane (off + j) % B.
+  logic [8*RowBytes-1:0] merged;
+  always_comb begin
+    merged = buf_q;
+    for (int j = 0; j < RowBytes; j++) begin
+      logic [31:0] pos;
+      pos = 32'(rs_off) + 32'(j);
+      if ((pos >> LgB) == 32'(rs_beat)) merged[8*j +: 8] = rsp_rdata_i[8*pos[LgB-1:0] +: 8];
+    end
+  end
+
+  always_comb begin
+    wdata_o = '0;
+    for (int j = 0; j < RowBytes; j++) begin
+      if (16'(j) < len_q) wdata_o[8*j +: 8] = merged[8*j +: 8];
+    end
+  end
+  assign waddr_o = mem_addr_q + rs_row;
+  always_comb begin
+    we_o = '0;
+    if (rsp_use && rs_last) we_o[target_q] = 1'b1;
+  end
+
+  assign busy_o    = busy_q;
+  assign bus_err_o = rsp_valid_i && rsp_err_i && !err_seen_q && busy_q;
+
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      busy_q        <= 1'b0;
+      err_seen_q    <= 1'b0;
+      target_q      <= '0;
+      mem_addr_q    <= '0;
+      len_q         <= '0;
+      outstanding_q <= '0;
+      buf_q         <= '0;
+    end else begin
+      outstanding_q <= outstanding_q + OutW'(req_fire) - OutW'(rsp_valid_i);
+      if (start_i) begin
+        busy_q     <= 1'b1;
+        err_seen_q <= 1'b0;
+        target_q   <= instr_i[mica_pkg::LOAD_TARGET_LSB +: mica_pkg::LOAD_TARGET_W];
+        mem_addr_q <= instr_i[mica_pkg::LOAD_MEM_ADDR_LSB +: mica_pkg::LOAD_MEM_ADDR_W];
+        len_q      <= len;
+      end else if (busy_q) begin
+        if (bus_err_o) err_seen_q <= 1'b1;
+        if (rs_done || (stopping && outstanding_q == '0)) busy_q <= 1'b0;
+      end
+      if (rsp_use) buf_q <= merged;
+    end
+  end
+endmodule

@@ -1,0 +1,75 @@
+// Mica processing element: one int8 weight-stationary MAC cell of the systolic array.
+//
+// - Activation a (9-bit signed, already minus the input zero point) moves right one PE per cycle.
+// - Partial sum moves down: psum_o = psum_i + a_i * w_active (int32, wrapping), registered.
+// - Weights are double buffered: the shadow chain shifts down the column while the array computes
+//   with w_active; w_swap_i copies shadow -> active in one cycle.
+// a_valid only travels along the row (for the parent's bookkeeping); the a/psum registers load
+// every cycle, so a bubble slot carries don't-care values (the array ignores them).
+module mica_pe (
+  input  logic              clk_i,
+  input  logic              rst_ni,
+  // activation from the left neighbour (or the skew line)
+  input  logic signed [8:0] a_i,
+  input  logic              a_valid_i,
+  // partial sum from the PE above (0 for row 0)
+  input  logic [31:0]       psum_i,
+  // shadow weight chain from the PE above (or the weight row input)
+  input  logic [7:0]        w_i,
+  input  logic              w_shift_i,
+  input  logic              w_swap_i,
+  // to the right neighbour
+  output logic signed [8:0] a_o,
+  output logic              a_valid_o,
+  // to the PE below
+  output logic [31:0]       psum_o,
+  output logic [7:0]        w_o
+);
+
+  logic signed [8:0]  a_q;
+  logic               a_valid_q;
+  logic [31:0]        psum_q;
+  logic [7:0]         w_shadow_q;
+  logic signed [7:0]  w_active_q;
+  logic signed [16:0] product;
+  logic [31:0]        psum_d;
+
+  // 9b x 8b signed product fits 17 bits; sign-extend explicitly before the 32-bit add.
+  assign product = a_i * w_active_q;
+  assign psum_d  = psum_i + {{15{product[16]}}, product};
+
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      a_valid_q <= 1'b0;
+    end else begin
+      a_valid_q <= a_valid_i;
+    end
+  end
+
+  // Datapath registers: no reset and no enable. Their value in a bubble slot is never used,
+  // and a plain register is both the smallest cell and the fastest to simulate.
+  always_ff @(posedge clk_i) begin
+    a_q    <= a_i;
+    psum_q <= psum_d;
+  end
+
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      w_shadow_q <= '0;
+      w_active_q <= '0;
+    end else begin
+      if (w_shift_i) begin
+        w_shadow_q <= w_i;
+      end
+      if (w_swap_i) begin
+        w_active_q <= w_shadow_q;
+      end
+    end
+  end
+
+  assign a_o       = a_q;
+  assign a_valid_o = a_valid_q;
+  assign psum_o    = psum_q;
+  assign w_o       = w_shadow_q;
+
+endmodule

@@ -1,0 +1,217 @@
+// STORE unit: ACC rows -> COLS parallel mica_requant lanes -> int8 bytes -> external memory.
+// 1. Reads the PARAM set (bias, multiplier, shift rows) into registers: 3 reads, 4 cycles.
+// 2. Reads one ACC row per cycle while the row FIFO has room (FIFO entries + rows in the requant
+//    pipeline <= FDEPTH), so a stalled bus never loses a result.
+// 3. Packs the FIFO head row into BUS_BYTES beats at any byte alignment (wstrb marks the row's
+//    bytes), one beat per granted cycle, pops the row with its last beat.
+// Finishes when every beat's write response arrived (MAX_OUTSTANDING writes in flight at most).
+// Bus error: report once, stop sending, drain responses and the requant pipeline.
+module mica_store_unit #(
+  parameter int unsigned COLS            = mica_pkg::COLS_DEFAULT,
+  parameter int unsigned ACC_DEPTH       = mica_pkg::ACC_DEPTH_DEFAULT,
+  parameter int unsigned PARAM_SETS      = mica_pkg::PARAM_SETS_DEFAULT,
+  parameter int unsigned BUS_BYTES       = mica_pkg::BUS_BYTES_DEFAULT,
+  parameter int unsigned MAX_OUTSTANDING = 16,
+  parameter int unsigned FDEPTH          = 8,  // covers ACC read + requant latency at 1 row/cycle
+  localparam int unsigned CAW = $clog2(ACC_DEPTH),
+  localparam int unsigned PAW = $clog2(4 * PARAM_SETS)
+) (
+  input  logic                   clk_i,
+  input  logic                   rst_ni,
+  input  logic                   start_i,
+  input  logic [127:0]           instr_i,
+  input  logic                   abort_i,
+  output logic                   busy_o,
+  output logic                   bus_err_o,
+  // PARAM read port
+  output logic                   param_re_o,
+  output logic [PAW-1:0]         param_raddr_o,
+  input  logic [COLS*32-1:0]     param_rdata_i,
+  // ACC read port B
+  output logic                   acc_re_o,
+  output logic [CAW-1:0]         acc_raddr_o,
+  input  logic [COLS*32-1:0]     acc_rdata_i,
+  // Bus (id 2)
+  output logic                   req_valid_o,
+  input  logic                   req_ready_i,
+  output logic [31:0]            req_addr_o,
+  output logic [8*BUS_BYTES-1:0] req_wdata_o,
+  output logic [BUS_BYTES-1:0]   req_wstrb_o,
+  input  logic                   rsp_valid_i,
+  input  logic                   rsp_err_i,
+  // Counter events
+  output logic [7:0]             wr_bytes_o
+);
+  localparam int unsigned LgB  = $clog2(BUS_BYTES);
+  localparam int unsigned OutW = $clog2(MAX_OUTSTANDING + 1);
+  localparam int unsigned FW   = $clog2(FDEPTH);
+  localparam int unsigned FCW  = $clog2(FDEPTH + 1);
+
+  // ---------------- instruction registers ----------------
+  logic        busy_q, err_seen_q, round_q;
+  logic [15:0] acc_addr_q, rows_q, len_q, pset_q;
+  logic [7:0]  z_out_q, act_min_q, act_max_q;
+  logic [31:0] ext_addr, stride;
+  logic [15:0] rows, len;
+  assign ext_addr = instr_i[mica_pkg::STORE_EXT_ADDR_LSB +: mica_pkg::STORE_EXT_ADDR_W];
+  assign stride   = 32'(instr_i[mica_pkg::STORE_EXT_STRIDE_LSB +: mica_pkg::STORE_EXT_STRIDE_W]);
+  assign rows     = 16'(instr_i[mica_pkg::STORE_ROWS_LSB +: mica_pkg::STORE_ROWS_W]);
+  assign len      = 16'(instr_i[mica_pkg::STORE_LEN_LSB +: mica_pkg::STORE_LEN_W]);
+
+  logic stopping;
+  assign stopping = abort_i | err_seen_q;
+
+  // ---------------- PARAM set load ----------------
+  logic [1:0] prd_q;            // next PARAM row to read (0 bias, 1 mult, 2 shift, 3 done)
+  logic       pcap_q;           // a PARAM read is in flight
+  logic [1:0] pcap_idx_q;
+  logic       params_ok_q;
+  logic [COLS*32-1:0] bias_q, mult_q;
+  logic [COLS*8-1:0]  shift_q;
+  logic [15:0] param_row;
+  assign param_re_o    = busy_q && prd_q != 2'd3;
+  assign param_row     = {pset_q[13:0], prd_q};
+  assign param_raddr_o = param_row[PAW-1:0];
+
+  always_ff @(posedge clk_i) begin
+    if (pcap_q) begin
+      unique case (pcap_idx_q)
+        2'd0:    bias_q <= param_rdata_i;
+        2'd1:    mult_q <= param_rdata_i;
+        default: for (int c = 0; c < COLS; c++) shift_q[8*c +: 8] <= param_rdata_i[32*c +: 8];
+      endcase
+    end
+  end
+
+  // ---------------- ACC read + requant lanes ----------------
+  logic [15:0]    rd_row_q;
+  logic [FCW-1:0] fifo_cnt_q, inflight_q;
+  logic           acc_valid_q, push, pop;
+  logic [15:0]    acc_row;
+  logic [COLS-1:0] lane_valid;
+  logic [COLS*8-1:0] lane_q;
+
+  assign acc_re_o = busy_q && params_ok_q && !stopping && rd_row_q != rows_q &&
+                    (32'(fifo_cnt_q) + 32'(inflight_q) < FDEPTH);
+  assign acc_row     = acc_addr_q + rd_row_q;
+  assign acc_raddr_o = acc_row[CAW-1:0];
+
+  for (genvar c = 0; c < COLS; c++) begin : g_lane
+    mica_requant u_requant (
+      .clk_i, .rst_ni,
+      .valid_i  (acc_valid_q),
+      .acc_i    (acc_rdata_i[32*c +: 32]),
+      .bias_i   (bias_q[32*c +: 32]),
+      .mult_i   (mult_q[32*c +: 32]),
+      .shift_i  (shift_q[8*c +: 8]),
+      .round_i  (round_q),
+      .z_out_i  (z_out_q),
+      .act_min_i(act_min_q),
+      .act_max_i(act_max_q),
+      .valid_o  (lane_valid[c]),
+      .q_o      (lane_q[8*c +: 8])
+    );
+  end
+  assign push = &lane_valid;
+
+  // ---------------- row FIFO ----------------
+  logic [FDEPTH*COLS*8-1:0] fifo_q;
+  logic [FW-1:0] f_rd_q, f_wr_q;
+  logic [COLS*8-1:0] head;
+  always_comb begin
+    head = '0;
+    for (int i = 0; i < FDEPTH; i++) if (f_rd_q == FW'(i)) head = fifo_q[COLS*8*i +: COLS*8];
+  end
+  always_ff @(posedge clk_i) begin
+    if (push) fifo_q[COLS*8*f_wr_q +: COLS*8] <= lane_q;
+  end
+
+  // ---------------- beat packer ----------------
+  logic        wk_done, wk_last, req_fire;
+  logic [15:0] wk_beat;
+  logic [LgB-1:0] wk_off;
+  logic [OutW-1:0] outstanding_q;
+  mica_dma_walker #(.BUS_BYTES(BUS_BYTES)) u_walk (
+    .clk_i, .rst_ni,
+    .init_i(start_i), .ext_addr_i(ext_addr), .stride_i(stride), .rows_i(rows), .len_i(len),
+    .step_i(req_fire), .done_o(wk_done), .row_o(), .beat_o(wk_beat), .last_beat_o(wk_last),
+    .beat_addr_o(req_addr_o), .off_o(wk_off)
+  );
+  always_comb begin
+    req_wdata_o = '0;
+    req_wstrb_o = '0;
+    for (int l = 0; l < BUS_BYTES; l++) begin
+      logic [31:0] pos, j;
+      pos = (32'(wk_beat) << LgB) + 32'(l);
+      j = pos - 32'(wk_off);
+      if (pos >= 32'(wk_off) && j < 32'(len_q)) begin
+        req_wstrb_o[l] = 1'b1;
+        for (int c = 0; c < COLS; c++) if (j == 32'(c)) req_wdata_o[8*l +: 8] = head[8*c +: 8];
+      end
+    end
+  end
+  assign req_valid_o = busy_q && !stopping && !wk_done && fifo_cnt_q != '0 &&
+                       (32'(outstanding_q) < MAX_OUTSTANDING);
+  assign req_fire = req_valid_o & req_ready_i;
+  assign pop      = req_fire & wk_last;
+  always_comb begin
+    wr_bytes_o = '0;
+    for (int l = 0; l < BUS_BYTES; l++) begin
+      if (req_fire && req_wstrb_o[l]) wr_bytes_o = wr_bytes_o + 8'd1;
+    end
+  end
+
+  assign busy_o    = busy_q;
+  assign bus_err_o = rsp_valid_i && rsp_err_i && !err_seen_q && busy_q;
+
+  logic finished;
+  assign finished = params_ok_q && outstanding_q == '0 &&
+                    (wk_done || (stopping && inflight_q == '0 && !acc_valid_q));
+
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      busy_q <= 1'b0; err_seen_q <= 1'b0; round_q <= 1'b0;
+      acc_addr_q <= '0; rows_q <= '0; len_q <= '0; pset_q <= '0;
+      z_out_q <= '0; act_min_q <= '0; act_max_q <= '0;
+      prd_q <= 2'd3; pcap_q <= 1'b0; pcap_idx_q <= '0; params_ok_q <= 1'b0;
+      rd_row_q <= '0; fifo_cnt_q <= '0; inflight_q <= '0; acc_valid_q <= 1'b0;
+      f_rd_q <= '0; f_wr_q <= '0; outstanding_q <= '0;
+    end else begin
+      outstanding_q <= outstanding_q + OutW'(req_fire) - OutW'(rsp_valid_i);
+      acc_valid_q   <= acc_re_o;
+      pcap_q        <= param_re_o;
+      pcap_idx_q    <= prd_q;
+      inflight_q    <= inflight_q + FCW'(acc_re_o) - FCW'(push);
+      fifo_cnt_q    <= fifo_cnt_q + FCW'(push) - FCW'(pop);
+      if (push) f_wr_q <= (f_wr_q == FW'(FDEPTH - 1)) ? '0 : f_wr_q + 1'b1;
+      if (pop) f_rd_q <= (f_rd_q == FW'(FDEPTH - 1)) ? '0 : f_rd_q + 1'b1;
+      if (acc_re_o) rd_row_q <= rd_row_q + 16'd1;
+      if (param_re_o) prd_q <= prd_q + 2'd1;
+      if (pcap_q && pcap_idx_q == 2'd2) params_ok_q <= 1'b1;
+      if (start_i) begin
+        busy_q      <= 1'b1;
+        err_seen_q  <= 1'b0;
+        round_q     <= instr_i[mica_pkg::STORE_ROUND_LSB];
+        acc_addr_q  <= 16'(instr_i[mica_pkg::STORE_ACC_ADDR_LSB +: mica_pkg::STORE_ACC_ADDR_W]);
+        rows_q      <= rows;
+        len_q       <= len;
+        pset_q      <= 16'(instr_i[mica_pkg::STORE_PARAM_SET_LSB +: mica_pkg::STORE_PARAM_SET_W]);
+        z_out_q     <= instr_i[mica_pkg::STORE_Z_OUT_LSB +: mica_pkg::STORE_Z_OUT_W];
+        act_min_q   <= instr_i[mica_pkg::STORE_ACT_MIN_LSB +: mica_pkg::STORE_ACT_MIN_W];
+        act_max_q   <= instr_i[mica_pkg::STORE_ACT_MAX_LSB +: mica_pkg::STORE_ACT_MAX_W];
+        prd_q       <= 2'd0;
+        params_ok_q <= 1'b0;
+        rd_row_q    <= '0;
+        f_rd_q      <= '0;
+        f_wr_q      <= '0;
+        fifo_cnt_q  <= '0;
+      end else if (busy_q) begin
+        if (bus_err_o) err_seen_q <= 1'b1;
+        if (finished) busy_q <= 1'b0;
+      end
+    end
+  end
+  // PARAM set and ACC row sums are 16-bit; only the low bits index the memories.
+  logic unused_store;
+  assign unused_store = ^{pset_q[15:14], param_row[15:PAW], acc_row[15:CAW]};
+endmodule

@@ -1,0 +1,188 @@
+// Random Mica program generator for tb_top.cpp: legal programs whose wait masks cover every
+// hazard between units (range-based), so in-order golden execution must equal the hardware.
+#pragma once
+#include <cstdint>
+#include <random>
+#include <vector>
+#include "golden.h"
+
+// External memory layout used by the tests.
+enum : uint32_t {
+  MEM_SIZE = 0x100000, PROG_BASE = 0x0, IN_BASE = 0x10000, IN_SIZE = 0x40000,
+  PSRC_BASE = 0x50000, OUT_BASE = 0x60000, OUT_SIZE = 0x20000
+};
+
+struct Access { int mem; int64_t lo, hi; bool w; };  // mem: 0 ASPAD 1 WSPAD 2 PARAM 3 ACC
+enum { M_ASPAD, M_WSPAD, M_PARAM, M_ACC };
+
+struct ProGen {
+  Cfg c;
+  std::mt19937_64 &rng;
+  std::vector<mica_instr_t> prog;
+  std::vector<Access> inflight[4];  // last instruction's accesses per unit (at most one runs)
+  uint32_t au, wu, cu, pu, psrc;    // used rows of ASPAD/WSPAD/ACC, PARAM sets, PARAM source
+
+  ProGen(const Cfg &cfg, std::mt19937_64 &r) : c(cfg), rng(r) {
+    au = std::min(cfg.AD, 256); wu = std::min(cfg.WD, 8 * cfg.R); cu = std::min(cfg.CD, 128);
+    pu = std::min(cfg.PS, 8); psrc = PSRC_BASE + 3;
+  }
+  int64_t rnd(int64_t lo, int64_t hi) { return std::uniform_int_distribution<int64_t>(lo, hi)(rng); }
+  bool chance(int pct) { return rnd(0, 99) < pct; }
+
+  static bool conflict(const Access &a, const Access &b) {
+    return a.mem == b.mem && (a.w || b.w) && a.lo < b.hi && b.lo < a.hi;
+  }
+  // Append with a wait mask that covers every conflict with an instruction still in flight.
+  void emit(mica_instr_t in, int unit, const std::vector<Access> &acc, unsigned extra_wait = 0) {
+    unsigned wait = extra_wait;
+    if (chance(10)) wait |= (unsigned)rnd(0, 15);
+    for (int u = 0; u < 4; u++) {
+      if (u == unit) continue;
+      for (auto &x : inflight[u])
+        for (auto &y : acc)
+          if (conflict(x, y)) wait |= 1u << u;
+    }
+    int op = (int)F(in, MICA_F_OPCODE);
+    if (op == MICA_OP_MATMUL) wait |= MICA_UNIT_WEIGHT;  // implicit in hardware
+    if (op == MICA_OP_END) wait = 15;
+    MICA_SET(&in, MICA_F_WAIT, op == MICA_OP_END ? rnd(0, 15) : wait);
+    for (int u = 0; u < 4; u++) if (wait & (1u << u)) inflight[u].clear();
+    if (unit >= 0) inflight[unit] = acc;
+    prog.push_back(in);
+  }
+  static mica_instr_t op(int opcode) {
+    mica_instr_t in = {{0, 0}};
+    MICA_SET(&in, MICA_F_OPCODE, opcode);
+    return in;
+  }
+
+  void load(int t, uint32_t ma, uint32_t rows, uint32_t len, uint32_t ea, uint32_t st) {
+    mica_instr_t in = op(MICA_OP_LOAD);
+    MICA_SET(&in, MICA_F_LOAD_TARGET, t); MICA_SET(&in, MICA_F_LOAD_MEM_ADDR, ma);
+    MICA_SET(&in, MICA_F_LOAD_ROWS, rows); MICA_SET(&in, MICA_F_LOAD_LEN, len);
+    MICA_SET(&in, MICA_F_LOAD_EXT_ADDR, ea); MICA_SET(&in, MICA_F_LOAD_EXT_STRIDE, st);
+    emit(in, 0, {{t == 0 ? M_ASPAD : t == 1 ? M_WSPAD : M_PARAM, ma, (int64_t)ma + rows, true}});
+  }
+  void loadw(uint32_t a) {
+    mica_instr_t in = op(MICA_OP_LOADW);
+    MICA_SET(&in, MICA_F_LOADW_WSPAD_ADDR, a);
+    emit(in, 1, {{M_WSPAD, a, (int64_t)a + c.R, false}});
+  }
+  struct MM { int accum, zin; uint32_t aa, ca, ih, iw, oh, ow, sy, sx; int oy, ox; };
+  void matmul(const MM &m) {
+    mica_instr_t in = op(MICA_OP_MATMUL);
+    MICA_SET(&in, MICA_F_MATMUL_ACCUMULATE, m.accum); MICA_SET(&in, MICA_F_MATMUL_Z_IN, m.zin);
+    MICA_SET(&in, MICA_F_MATMUL_ASPAD_ADDR, m.aa); MICA_SET(&in, MICA_F_MATMUL_ACC_ADDR, m.ca);
+    MICA_SET(&in, MICA_F_MATMUL_IN_H, m.ih); MICA_SET(&in, MICA_F_MATMUL_IN_W, m.iw);
+    MICA_SET(&in, MICA_F_MATMUL_OUT_H, m.oh); MICA_SET(&in, MICA_F_MATMUL_OUT_W, m.ow);
+    MICA_SET(&in, MICA_F_MATMUL_STRIDE_Y, m.sy); MICA_SET(&in, MICA_F_MATMUL_STRIDE_X, m.sx);
+    MICA_SET(&in, MICA_F_MATMUL_OFF_Y, m.oy); MICA_SET(&in, MICA_F_MATMUL_OFF_X, m.ox);
+    emit(in, 2, {{M_ASPAD, m.aa, (int64_t)m.aa + m.ih * m.iw, false},
+                 {M_ACC, m.ca, (int64_t)m.ca + m.oh * m.ow, true}});
+  }
+  struct ST { int round, zo, mn, mx; uint32_t ca, rows, len, ps, ea, st; };
+  void store(const ST &s) {
+    mica_instr_t in = op(MICA_OP_STORE);
+    MICA_SET(&in, MICA_F_STORE_ROUND, s.round); MICA_SET(&in, MICA_F_STORE_ACC_ADDR, s.ca);
+    MICA_SET(&in, MICA_F_STORE_ROWS, s.rows); MICA_SET(&in, MICA_F_STORE_LEN, s.len);
+    MICA_SET(&in, MICA_F_STORE_PARAM_SET, s.ps); MICA_SET(&in, MICA_F_STORE_EXT_ADDR, s.ea);
+    MICA_SET(&in, MICA_F_STORE_EXT_STRIDE, s.st); MICA_SET(&in, MICA_F_STORE_Z_OUT, s.zo);
+    MICA_SET(&in, MICA_F_STORE_ACT_MIN, s.mn); MICA_SET(&in, MICA_F_STORE_ACT_MAX, s.mx);
+    emit(in, 3, {{M_ACC, s.ca, (int64_t)s.ca + s.rows, false},
+                 {M_PARAM, 4 * s.ps, 4 * s.ps + 4, false}});
+  }
+
+  // ---- random instruction choices ----
+  void rand_load() {
+    int t = (int)rnd(0, 9);
+    t = t < 4 ? 0 : t < 7 ? 1 : 2;
+    if (t == 2) {
+      uint32_t m = (uint32_t)rnd(0, 4 * pu - 1), rows = (uint32_t)rnd(1, std::min<uint32_t>(8, 4 * pu - m));
+      uint32_t len = chance(70) ? 4 * c.C : (uint32_t)rnd(1, 4 * c.C);
+      return load(2, m, rows, len, psrc + m * 4 * c.C, 4 * c.C);
+    }
+    uint32_t w = t == 0 ? c.R : c.C, u = t == 0 ? au : wu;
+    uint32_t len = chance(50) ? w : (uint32_t)rnd(1, w);
+    uint32_t rows = (uint32_t)rnd(1, std::min<uint32_t>(12, u));
+    uint32_t ma = (uint32_t)rnd(0, u - rows);
+    uint32_t ea = IN_BASE + (uint32_t)rnd(0, IN_SIZE - 8192);
+    int k = (int)rnd(0, 3);
+    uint32_t st = k == 0 ? len : k == 1 ? w : k == 2 ? (uint32_t)rnd(0, 3 * w) : (uint32_t)rnd(1, 300);
+    load(t, ma, rows, len, ea, st);
+  }
+  void rand_matmul(int accum) {
+    MM m;
+    m.accum = accum; m.zin = (int)rnd(-128, 127);
+    m.sy = chance(10) ? 3 : (uint32_t)rnd(1, 2); m.sx = chance(10) ? 3 : (uint32_t)rnd(1, 2);
+    m.oy = (int)rnd(-2, 2); m.ox = (int)rnd(-2, 2);
+    if (chance(15)) {  // long 1-D run
+      m.ih = 1; m.iw = (uint32_t)rnd(1, std::min<uint32_t>(au, 200)); m.oh = 1;
+      m.ow = (uint32_t)rnd(1, std::min<uint32_t>(cu, 200)); m.sy = 1; m.oy = 0;
+    } else {
+      m.ih = (uint32_t)rnd(1, 6); m.iw = (uint32_t)rnd(1, 8);
+      m.oh = (uint32_t)rnd(1, (m.ih + m.sy - 1) / m.sy + 1);
+      m.ow = (uint32_t)rnd(1, (m.iw + m.sx - 1) / m.sx + 1);
+    }
+    m.aa = (uint32_t)rnd(0, au - m.ih * m.iw);
+    m.ca = (uint32_t)rnd(0, cu - m.oh * m.ow);
+    matmul(m);
+  }
+  void rand_store(uint32_t ca, uint32_t rows) {
+    ST s;
+    s.round = (int)rnd(0, 1); s.zo = (int)rnd(-128, 127); s.ca = ca; s.rows = rows;
+    s.len = chance(50) ? c.C : (uint32_t)rnd(1, c.C); s.ps = (uint32_t)rnd(0, pu - 1);
+    s.ea = OUT_BASE + (uint32_t)rnd(0, OUT_SIZE - 0x4000);
+    int k = (int)rnd(0, 3);
+    s.st = k == 0 ? s.len : k == 1 ? c.C : k == 2 ? (uint32_t)rnd(0, 2 * c.C) : (uint32_t)rnd(0, 100);
+    int a = (int)rnd(0, 9);
+    if (a < 7) { s.mn = -128; s.mx = 127; }
+    else if (a < 9) { s.mn = s.zo; s.mx = 127; }
+    else { s.mn = (int)rnd(-128, 127); s.mx = (int)rnd(-128, 127); }
+    store(s);
+  }
+
+  // Prologue initialises every row the body may read (hardware SRAMs start undefined).
+  void prologue() {
+    load(0, 0, au, c.R, IN_BASE + (uint32_t)rnd(0, 7), c.R + (uint32_t)rnd(0, 3));
+    load(1, 0, wu, c.C, IN_BASE + 0x8000 + (uint32_t)rnd(0, 7), c.C);
+    load(2, 0, 4 * pu, 4 * c.C, psrc, 4 * c.C);
+    loadw(0);
+    MM m = {0, 0, 0, 0, 1, 1, 1, cu, 1, 1, 0, 0};
+    matmul(m);
+  }
+  void body(int n) {
+    for (int i = 0; i < n; i++) {
+      int k = (int)rnd(0, 99);
+      if (k < 25) rand_load();
+      else if (k < 40) loadw((uint32_t)rnd(0, wu - c.R));
+      else if (k < 70) rand_matmul((int)rnd(0, 1));
+      else if (k < 95) {
+        uint32_t rows = (uint32_t)rnd(1, std::min<uint32_t>(16, cu));
+        rand_store((uint32_t)rnd(0, cu - rows), rows);
+      } else {
+        emit(op(MICA_OP_SYNC), -1, {}, (unsigned)rnd(0, 15));
+      }
+    }
+  }
+  void epilogue() {
+    for (uint32_t a = 0; a < cu; a += 64) rand_store(a, std::min<uint32_t>(64, cu - a));
+    emit(op(MICA_OP_END), -1, {});
+  }
+};
+
+// Fill the PARAM source rows with well-formed sets: bias, multiplier >= 0, shift in [-31, 30]
+// (sign-extended int32), reserved.
+static inline void fill_param_src(ExtMem &mem, const Cfg &c, uint32_t base, std::mt19937_64 &rng) {
+  auto r = [&](int64_t lo, int64_t hi) { return std::uniform_int_distribution<int64_t>(lo, hi)(rng); };
+  for (int row = 0; row < 4 * c.PS; row++)
+    for (int k = 0; k < c.C; k++) {
+      int32_t v;
+      switch (row % 4) {
+        case 0: v = (int32_t)r(-100000, 100000); break;
+        case 1: v = (int32_t)(r(0, 9) == 0 ? r(0, INT32_MAX) : r(1 << 30, INT32_MAX)); break;
+        case 2: v = (int32_t)(r(0, 9) == 0 ? r(-31, 30) : r(-14, 1)); break;
+        default: v = (int32_t)r(INT32_MIN, INT32_MAX); break;
+      }
+      memcpy(&mem.b[base + (uint32_t)(row * 4 * c.C + 4 * k)], &v, 4);
+    }
+}

@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# Builds and runs the control-level testbench of mica_top (Verilator, self-checking).
+#
+#   rtl/tb/top/run.sh [CONFIG...] [-- TB ARGS...]   CONFIG = ROWSxCOLS[:BUS_BYTES]
+#                                                   (default: 4x4:8 8x8:16 16x16:8)
+# Scratchpad depths are the mica.json defaults. Each config builds into build/rtl_top/<cfg>/
+# (rebuilt when sources, flags or the Verilator version change). Exits non-zero on any failure.
+set -u
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)"
+cd "$ROOT" || exit 2
+OUT="$ROOT/build/rtl_top"
+CONFIGS=()
+while [ $# -gt 0 ] && [ "$1" != "--" ]; do CONFIGS+=("$1"); shift; done
+[ "${1:-}" = "--" ] && shift
+TB_ARGS=("$@")
+[ ${#CONFIGS[@]} -eq 0 ] && CONFIGS=(4x4:8 8x8:16 16x16:8)
+command -v verilator >/dev/null || { echo "run.sh: verilator not found" >&2; exit 2; }
+python3 hw/gen.py hw/mica.json build/gen >/dev/null || { echo "run.sh: hw/gen.py failed" >&2; exit 2; }
+mkdir -p "$OUT"
+
+# Spec defaults for the depths, read from the generated package.
+pkgval() { sed -n "s/.*localparam int unsigned $1 = \([0-9]*\);.*/\1/p" build/gen/mica_pkg.sv; }
+AD=$(pkgval ASPAD_DEPTH_DEFAULT); WD=$(pkgval WSPAD_DEPTH_DEFAULT)
+CD=$(pkgval ACC_DEPTH_DEFAULT); PS=$(pkgval PARAM_SETS_DEFAULT)
+RTL=(build/gen/mica_pkg.sv rtl/*.sv)
+VFLAGS=(-O3 --x-assign fast --x-initial fast -MAKEFLAGS "OPT_FAST=-O2")
+failures=0
+for cfg in "${CONFIGS[@]}"; do
+  if ! [[ "$cfg" =~ ^([1-9][0-9]*)x([1-9][0-9]*)(:([1-9][0-9]*))?$ ]]; then
+    echo "run.sh: bad config '$cfg' (expected ROWSxCOLS[:BUS_BYTES])" >&2; exit 2
+  fi
+  R=${BASH_REMATCH[1]}; C=${BASH_REMATCH[2]}; B=${BASH_REMATCH[4]:-8}
+  name="${R}x${C}_b${B}"; dir="$OUT/$name"
+  G="-GROWS=$R -GCOLS=$C -GBUS_BYTES=$B"
+  D="-DCFG_ROWS=$R -DCFG_COLS=$C -DCFG_BUS=$B -DCFG_ASPAD=$AD -DCFG_WSPAD=$WD -DCFG_ACC=$CD -DCFG_PSETS=$PS"
+  hash="$( { verilator --version; echo "$G $D ${VFLAGS[*]}"; cat "${RTL[@]}" rtl/tb/top/*.cpp \
+             rtl/tb/top/*.h build/gen/mica_isa.h; } | sha256sum | cut -d' ' -f1)"
+  if [ ! -x "$dir/tb_top" ] || [ "$(cat "$dir/.stamp" 2>/dev/null)" != "$hash" ]; then
+    rm -rf "$dir"
+    # shellcheck disable=SC2086
+    if ! verilator --cc --exe --build "${VFLAGS[@]}" \
+         -CFLAGS "-O2 -std=c++17 -I$ROOT/build/gen -I$ROOT/rtl/tb/top $D" $G \
+         --Mdir "$dir" --top-module mica_top -o tb_top "${RTL[@]}" "$ROOT/rtl/tb/top/tb_top.cpp" \
+         >"$OUT/$name.build.log" 2>&1; then
+      echo "FAIL tb_top $name (build; see $OUT/$name.build.log)"; failures=$((failures + 1)); continue
+    fi
+    echo "$hash" >"$dir/.stamp"
+  fi
+  if "$dir/tb_top" "${TB_ARGS[@]}" >"$OUT/$name.log" 2>&1; then
+    echo "PASS tb_top $name: $(tail -n 1 "$OUT/$name.log")"
+  else
+    echo "FAIL tb_top $name (see $OUT/$name.log)"; grep -m 5 FAIL "$OUT/$name.log"
+    failures=$((failures + 1))
+  fi
+done
+exit $((failures > 0))

@@ -1,0 +1,201 @@
+// Directed, error and performance tests for tb_top.cpp (included there).
+#pragma once
+
+static void csr_tests(Sim &sim) {
+  result(sim.csr_read(MICA_CSR_ID) == 0x4D494341u, "csr ID");
+  result(sim.csr_read(MICA_CSR_VERSION) == MICA_SPEC_VERSION, "csr VERSION");
+  result(sim.csr_read(MICA_CSR_CONFIG0) == (uint32_t)(kCfg.C << 16 | kCfg.R), "csr CONFIG0");
+  result(sim.csr_read(MICA_CSR_CONFIG1) == (uint32_t)(kCfg.WD << 16 | kCfg.AD), "csr CONFIG1");
+  result(sim.csr_read(MICA_CSR_CONFIG2) == (uint32_t)(kCfg.B << 24 | kCfg.PS << 16 | kCfg.CD),
+         "csr CONFIG2");
+  sim.csr_write(MICA_CSR_PROG_ADDR, 0x1230);
+  sim.csr_write(MICA_CSR_PROG_LEN, 77);
+  result(sim.csr_read(MICA_CSR_PROG_ADDR) == 0x1230 && sim.csr_read(MICA_CSR_PROG_LEN) == 77,
+         "csr PROG_ADDR/PROG_LEN");
+  result((sim.csr_read(MICA_CSR_STATUS) & 1) == 0 && sim.top->irq_o == 0, "csr idle after reset");
+}
+
+// One instruction with arbitrary (possibly illegal) bits, no hazard bookkeeping.
+static void raw(ProGen &g, mica_instr_t in) { g.emit(in, -1, {}); }
+
+static void directed_tests(Sim &sim, ExtMem &mem, std::mt19937_64 &rng) {
+  {  // END only, then SYNC + END: DONE, irq, counters cleared by START
+    ProGen g(kCfg, rng);
+    g.emit(ProGen::op(MICA_OP_END), -1, {});
+    run_and_compare(sim, mem, g.prog, "end-only");
+    result(sim.top->irq_o == 1, "irq on done");
+    sim.csr_write(MICA_CSR_CTRL, 2);
+    result((sim.csr_read(MICA_CSR_STATUS) & 6) == 0 && sim.top->irq_o == 0, "CTRL.CLEAR");
+    ProGen h(kCfg, rng);
+    h.emit(ProGen::op(MICA_OP_SYNC), -1, {}, 15);
+    h.emit(ProGen::op(MICA_OP_END), -1, {});
+    run_and_compare(sim, mem, h.prog, "sync-end");
+    result(sim.counter(MICA_CNT_INSTRS) == 2, "INSTRS cleared by START");
+  }
+  {  // Highest legal rows of every memory, unaligned rows, zero-length no-ops
+    ProGen g(kCfg, rng);
+    uint32_t pr = 4 * (kCfg.PS - 1);
+    g.load(0, kCfg.AD - 4, 4, kCfg.R, IN_BASE + 5, kCfg.R + 3);
+    g.load(1, kCfg.WD - kCfg.R, kCfg.R, kCfg.C, IN_BASE + 0x101, kCfg.C + 1);
+    g.load(2, pr, 4, 4 * kCfg.C, g.psrc + pr * 4 * kCfg.C, 4 * kCfg.C);
+    g.load(0, 0, 0, 1, IN_BASE, 0);  // rows = 0: no-op
+    g.loadw(kCfg.WD - kCfg.R);
+    ProGen::MM m = {0, -3, (uint32_t)kCfg.AD - 4, (uint32_t)kCfg.CD - 4, 1, 4, 1, 4, 1, 1, 0, 0};
+    g.matmul(m);
+    m.accum = 1; m.zin = 5; m.ox = 1;  // second tap: last pixel padded
+    g.matmul(m);
+    ProGen::ST s = {1, 3, -128, 127, (uint32_t)kCfg.CD - 4, 4, (uint32_t)kCfg.C,
+                    (uint32_t)kCfg.PS - 1, OUT_BASE + 3, 100};
+    g.store(s);
+    s.round = 0; s.rows = 0;
+    g.store(s);
+    g.emit(ProGen::op(MICA_OP_END), -1, {});
+    run_and_compare(sim, mem, g.prog, "top-rows");
+  }
+}
+
+static void error_tests(Sim &sim, ExtMem &mem, std::mt19937_64 &rng) {
+  using Mk = void (*)(ProGen &);
+  struct { const char *name; Mk mk; Check how; } cases[] = {
+      {"illegal-op0", [](ProGen &g) { raw(g, ProGen::op(0)); }, CHECK_ALL},
+      {"illegal-op7", [](ProGen &g) { raw(g, ProGen::op(7)); }, CHECK_ALL},
+      {"illegal-op15", [](ProGen &g) { raw(g, ProGen::op(15)); }, CHECK_ALL},
+      {"bad-target", [](ProGen &g) {
+         mica_instr_t in = ProGen::op(MICA_OP_LOAD);
+         MICA_SET(&in, MICA_F_LOAD_TARGET, 3); MICA_SET(&in, MICA_F_LOAD_LEN, 1);
+         MICA_SET(&in, MICA_F_LOAD_ROWS, 1); raw(g, in); }, CHECK_ALL},
+      {"load-len0", [](ProGen &g) {
+         mica_instr_t in = ProGen::op(MICA_OP_LOAD);
+         MICA_SET(&in, MICA_F_LOAD_ROWS, 1); raw(g, in); }, CHECK_ALL},
+      {"load-len-wide", [](ProGen &g) {
+         mica_instr_t in = ProGen::op(MICA_OP_LOAD);
+         MICA_SET(&in, MICA_F_LOAD_TARGET, 1); MICA_SET(&in, MICA_F_LOAD_LEN, kCfg.C + 1);
+         MICA_SET(&in, MICA_F_LOAD_ROWS, 1); raw(g, in); }, CHECK_ALL},
+      {"load-param-len-wide", [](ProGen &g) {
+         mica_instr_t in = ProGen::op(MICA_OP_LOAD);
+         MICA_SET(&in, MICA_F_LOAD_TARGET, 2); MICA_SET(&in, MICA_F_LOAD_LEN, 4 * kCfg.C + 1);
+         MICA_SET(&in, MICA_F_LOAD_ROWS, 1); raw(g, in); }, CHECK_ALL},
+      {"load-range", [](ProGen &g) {
+         mica_instr_t in = ProGen::op(MICA_OP_LOAD);
+         MICA_SET(&in, MICA_F_LOAD_MEM_ADDR, kCfg.AD - 1); MICA_SET(&in, MICA_F_LOAD_LEN, 1);
+         MICA_SET(&in, MICA_F_LOAD_ROWS, 2); raw(g, in); }, CHECK_ALL},
+      {"load-param-range", [](ProGen &g) {
+         mica_instr_t in = ProGen::op(MICA_OP_LOAD);
+         MICA_SET(&in, MICA_F_LOAD_TARGET, 2); MICA_SET(&in, MICA_F_LOAD_MEM_ADDR, 4 * kCfg.PS - 1);
+         MICA_SET(&in, MICA_F_LOAD_LEN, 1); MICA_SET(&in, MICA_F_LOAD_ROWS, 2); raw(g, in); }, CHECK_ALL},
+      {"loadw-range", [](ProGen &g) {
+         mica_instr_t in = ProGen::op(MICA_OP_LOADW);
+         MICA_SET(&in, MICA_F_LOADW_WSPAD_ADDR, kCfg.WD - kCfg.R + 1); raw(g, in); }, CHECK_ALL},
+      {"matmul-zero-dim", [](ProGen &g) {
+         mica_instr_t in = ProGen::op(MICA_OP_MATMUL);
+         MICA_SET(&in, MICA_F_MATMUL_IN_H, 1); MICA_SET(&in, MICA_F_MATMUL_IN_W, 1);
+         MICA_SET(&in, MICA_F_MATMUL_OUT_H, 1); MICA_SET(&in, MICA_F_MATMUL_OUT_W, 1);
+         MICA_SET(&in, MICA_F_MATMUL_STRIDE_Y, 1); raw(g, in); }, CHECK_ALL},
+      {"matmul-acc-range", [](ProGen &g) {
+         mica_instr_t in = ProGen::op(MICA_OP_MATMUL);
+         MICA_SET(&in, MICA_F_MATMUL_IN_H, 1); MICA_SET(&in, MICA_F_MATMUL_IN_W, 1);
+         MICA_SET(&in, MICA_F_MATMUL_OUT_H, 1); MICA_SET(&in, MICA_F_MATMUL_OUT_W, 2);
+         MICA_SET(&in, MICA_F_MATMUL_STRIDE_Y, 1); MICA_SET(&in, MICA_F_MATMUL_STRIDE_X, 1);
+         MICA_SET(&in, MICA_F_MATMUL_ACC_ADDR, kCfg.CD - 1); raw(g, in); }, CHECK_ALL},
+      {"matmul-aspad-range", [](ProGen &g) {
+         mica_instr_t in = ProGen::op(MICA_OP_MATMUL);
+         MICA_SET(&in, MICA_F_MATMUL_IN_H, 2); MICA_SET(&in, MICA_F_MATMUL_IN_W, 2);
+         MICA_SET(&in, MICA_F_MATMUL_OUT_H, 1); MICA_SET(&in, MICA_F_MATMUL_OUT_W, 1);
+         MICA_SET(&in, MICA_F_MATMUL_STRIDE_Y, 1); MICA_SET(&in, MICA_F_MATMUL_STRIDE_X, 1);
+         MICA_SET(&in, MICA_F_MATMUL_ASPAD_ADDR, kCfg.AD - 3); raw(g, in); }, CHECK_ALL},
+      {"store-len0", [](ProGen &g) {
+         mica_instr_t in = ProGen::op(MICA_OP_STORE);
+         MICA_SET(&in, MICA_F_STORE_ROWS, 1); raw(g, in); }, CHECK_ALL},
+      {"store-len-wide", [](ProGen &g) {
+         mica_instr_t in = ProGen::op(MICA_OP_STORE);
+         MICA_SET(&in, MICA_F_STORE_LEN, kCfg.C + 1); raw(g, in); }, CHECK_ALL},
+      {"store-acc-range", [](ProGen &g) {
+         mica_instr_t in = ProGen::op(MICA_OP_STORE);
+         MICA_SET(&in, MICA_F_STORE_LEN, 1); MICA_SET(&in, MICA_F_STORE_ACC_ADDR, kCfg.CD - 1);
+         MICA_SET(&in, MICA_F_STORE_ROWS, 2); raw(g, in); }, CHECK_ALL},
+      {"store-pset-range", [](ProGen &g) {
+         mica_instr_t in = ProGen::op(MICA_OP_STORE);
+         MICA_SET(&in, MICA_F_STORE_LEN, 1); MICA_SET(&in, MICA_F_STORE_PARAM_SET, kCfg.PS);
+         raw(g, in); }, CHECK_ALL},
+      {"load-bus-error", [](ProGen &g) {
+         g.load(0, 0, 4, kCfg.R, MEM_SIZE - 2 * kCfg.R - 1, kCfg.R); }, CHECK_STATUS_ONLY},
+      {"load-bus-error-far", [](ProGen &g) {
+         g.load(1, 0, 3, kCfg.C, 0x80000000u + 5, kCfg.C); }, CHECK_STATUS_ONLY},
+      {"store-bus-error", [](ProGen &g) {
+         ProGen::ST s = {0, 0, -128, 127, 0, 3, (uint32_t)kCfg.C, 0, MEM_SIZE - 3, 1};
+         g.store(s); }, CHECK_STATUS_ONLY},
+  };
+  for (auto &cs : cases) {
+    ProGen g(kCfg, rng);
+    g.prologue();
+    g.body((int)g.rnd(0, 6));
+    cs.mk(g);
+    g.body((int)g.rnd(0, 3));
+    g.epilogue();
+    run_and_compare(sim, mem, g.prog, cs.name, cs.how);
+  }
+  {  // PROG_END: no END within PROG_LEN (also PROG_LEN = 0)
+    ProGen g(kCfg, rng);
+    for (int i = 0; i < 3; i++) g.emit(ProGen::op(MICA_OP_SYNC), -1, {});
+    run_and_compare(sim, mem, g.prog, "prog-end");
+    run_and_compare(sim, mem, g.prog, "prog-len-0", CHECK_ALL, PROG_BASE, 0);
+  }
+  {  // Fetch past the end of memory: bus error raised at the first unreadable instruction
+    ProGen g(kCfg, rng);
+    g.emit(ProGen::op(MICA_OP_SYNC), -1, {});
+    g.emit(ProGen::op(MICA_OP_SYNC), -1, {});
+    run_and_compare(sim, mem, g.prog, "fetch-bus-error", CHECK_ALL, MEM_SIZE - 32, 6);
+  }
+  {  // END just before the end of memory: prefetch must not fault
+    ProGen g(kCfg, rng);
+    g.emit(ProGen::op(MICA_OP_SYNC), -1, {});
+    g.emit(ProGen::op(MICA_OP_END), -1, {});
+    run_and_compare(sim, mem, g.prog, "end-at-mem-end", CHECK_ALL, MEM_SIZE - 32, 8);
+  }
+}
+
+// Cycle costs with an always-ready bus of fixed latency (printed, not checked).
+static void perf_tests(Sim &sim, ExtMem &mem, std::mt19937_64 &rng) {
+  auto cycles_of = [&](ProGen &g) {
+    g.emit(ProGen::op(MICA_OP_END), -1, {});
+    write_prog(mem, PROG_BASE, g.prog);
+    sim.run(PROG_BASE, (uint32_t)g.prog.size());
+    return sim.counter(MICA_CNT_CYCLES);
+  };
+  printf("bus latency %d..%d, ready %d%%\n", sim.lat_min, sim.lat_max, sim.ready_pct);
+  ProGen e(kCfg, rng);
+  uint64_t base = cycles_of(e);
+  printf("empty program (END): %llu cycles\n", (unsigned long long)base);
+  for (uint32_t t : {1u, 16u, 64u, 256u}) {
+    ProGen g(kCfg, rng);
+    ProGen::MM m = {0, 0, 0, 0, 1, t, 1, t, 1, 1, 0, 0};
+    g.matmul(m);
+    cycles_of(g);
+    printf("MATMUL T=%u: ARRAY_BUSY %llu cycles\n", t,
+           (unsigned long long)sim.counter(MICA_CNT_ARRAY_BUSY));
+  }
+  for (int t = 0; t < 3; t++) {
+    uint32_t w = t == 0 ? kCfg.R : t == 1 ? kCfg.C : 4 * kCfg.C;
+    for (uint32_t off : {0u, 3u}) {
+      ProGen g(kCfg, rng);
+      uint32_t rows = t == 2 ? 4 * std::min(kCfg.PS, 16) : 256;
+      g.load(t, 0, rows, w, IN_BASE + off, w);
+      uint64_t c = cycles_of(g) - base;
+      printf("LOAD target %d: %u rows x %u B, ext offset %u: %llu cycles (%.2f B/cycle, %.2f beats/cycle)\n",
+             t, rows, w, off, (unsigned long long)c, (double)rows * w / c,
+             (double)sim.counter(MICA_CNT_DMA_RD_BYTES) / kCfg.B / c);
+    }
+  }
+  for (uint32_t off : {0u, 3u}) {
+    ProGen g(kCfg, rng);
+    ProGen::ST s = {0, 0, -128, 127, 0, 256, (uint32_t)kCfg.C, 0, OUT_BASE + off, (uint32_t)kCfg.C};
+    g.load(2, 0, 4, 4 * kCfg.C, g.psrc, 4 * kCfg.C);
+    uint64_t c0 = cycles_of(g);
+    ProGen h(kCfg, rng);
+    h.store(s);
+    uint64_t c = cycles_of(h) - base;
+    (void)c0;
+    printf("STORE 256 rows x %d B, ext offset %u: %llu cycles (%.2f rows/cycle)\n", kCfg.C, off,
+           (unsigned long long)c, 256.0 / c);
+  }
+}

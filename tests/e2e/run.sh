@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# End-to-end: TFLite -> mica compile -> backend -> every output byte compared with LiteRT.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+B=build
+MICA=$B/mica
+PY=${PYTHON:-python3}
+fail=0
+verify() {   # verify MODEL ARGS...: runs mica verify and keeps its summary line
+    local out
+    if out=$("$MICA" verify "$@" 2>&1); then echo "  ${out##*$'\n'}"; else echo "$out" | tail -3; echo "  FAILED: mica verify $*"; fail=1; fi
+}
+
+echo "== digits model: 200 random inputs on rtl (16x16) and func =="
+verify models/digits.tflite --backend rtl --count 200 --seed 1
+verify models/digits.tflite --backend func --count 200 --seed 2
+echo "== digits model on the 4x4 and 8x8 arrays =="
+verify models/digits.tflite --backend rtl --count 20 --array 4x4 --seed 3
+verify models/digits.tflite --backend rtl --count 20 --array 8x8 --seed 4
+
+echo "== op-level models (shapes, strides, padding, dilation, zero points, activations) =="
+"$PY" tests/oracle/make_op_models.py $B/op_models >/dev/null
+n=0
+for m in $B/op_models/*.tflite; do
+    verify "$m" --backend func --count 20 --seed 5
+    n=$((n + 1))
+done
+echo "== op-level models on the RTL (8x8 array keeps folds and padding paths busy) =="
+for m in $(ls $B/op_models/*.tflite | awk 'NR % 3 == 1'); do
+    verify "$m" --backend rtl --array 8x8 --count 3 --seed 6
+done
+
+echo "== bad input never crashes =="
+bash tests/e2e/bad_input.sh || fail=1
+
+[ $fail -eq 0 ] && echo "e2e: PASS ($n op models)" || { echo "e2e: FAIL"; exit 1; }
