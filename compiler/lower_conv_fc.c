@@ -11,8 +11,7 @@
 
 /* Requantization rounding per op in LiteRT's reference kernels (see models/ORACLE.md). */
 static int single_rounding_for(int builtin) {
-    (void)builtin;
-    return 0;
+    return builtin == TFL_OP_FULLY_CONNECTED;
 }
 
 static const tfl_tensor_t *tensor(const tfl_model_t *m, const tfl_op_t *op, int k) {

@@ -1,5 +1,6 @@
 /* Serializes the builder as a .mica file (layout in driver/mica_program.h). */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include "compiler.h"
 
@@ -9,8 +10,8 @@ static uint32_t place(uint32_t *cursor, size_t bytes) {
     return at;
 }
 
-static int write_all(FILE *f, const void *p, size_t n, uint32_t at) {
-    return fseek(f, (long)at, SEEK_SET) == 0 && fwrite(p, 1, n, f) == n ? 0 : -1;
+static void put(uint8_t *file, uint32_t at, const void *p, size_t n) {
+    if (n) memcpy(file + at, p, n);
 }
 
 int mica_write_program(mica_builder_t *b, const char *path) {
@@ -43,18 +44,20 @@ int mica_write_program(mica_builder_t *b, const char *path) {
     h.inputs_offset = place(&cur, 4u * h.ninputs);
     h.outputs_offset = place(&cur, 4u * h.noutputs);
     h.params_offset = place(&cur, b->params.len);
+    uint8_t *file = calloc(1, cur);
+    if (!file) { snprintf(b->err, sizeof b->err, "out of memory"); return -1; }
+    put(file, 0, &h, sizeof h);
+    put(file, h.image_offset, b->consts.data, b->consts.len);
+    put(file, h.image_offset + (uint32_t)b->consts.len, b->code.data, b->code.len);
+    put(file, h.tensors_offset, b->tensors.data, b->tensors.len);
+    put(file, h.steps_offset, b->steps.data, b->steps.len);
+    put(file, h.inputs_offset, b->inputs, 4u * h.ninputs);
+    put(file, h.outputs_offset, b->outputs, 4u * h.noutputs);
+    put(file, h.params_offset, b->params.data, b->params.len);
     FILE *f = fopen(path, "wb");
-    if (!f) { snprintf(b->err, sizeof b->err, "%s: cannot create", path); return -1; }
-    int rc = write_all(f, &h, sizeof h, 0) |
-             write_all(f, b->consts.data, b->consts.len, h.image_offset) |
-             write_all(f, b->code.data, b->code.len, h.image_offset + (uint32_t)b->consts.len) |
-             write_all(f, b->tensors.data, b->tensors.len, h.tensors_offset) |
-             write_all(f, b->steps.data, b->steps.len, h.steps_offset) |
-             write_all(f, b->inputs, 4u * h.ninputs, h.inputs_offset) |
-             write_all(f, b->outputs, 4u * h.noutputs, h.outputs_offset) |
-             write_all(f, b->params.data, b->params.len, h.params_offset);
-    if (rc == 0 && cur > (uint32_t)ftell(f)) rc = write_all(f, "\0\0\0\0\0\0\0", cur - (uint32_t)ftell(f), (uint32_t)ftell(f));
-    if (fclose(f) != 0) rc = -1;
-    if (rc) snprintf(b->err, sizeof b->err, "%s: write failed", path);
+    int rc = f && fwrite(file, 1, cur, f) == cur ? 0 : -1;
+    if (f && fclose(f) != 0) rc = -1;
+    free(file);
+    if (rc) snprintf(b->err, sizeof b->err, "%s: cannot write", path);
     return rc;
 }

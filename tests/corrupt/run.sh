@@ -13,7 +13,7 @@ ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 MODEL=${1:?usage: run.sh MODEL.tflite [N]}
 N=${2:-400}
 OUT="$ROOT/build/corrupt/$(basename "$MODEL" .tflite)"
-DUMP="$ROOT/build/tflite/asan/tflite_dump"
+DUMP=${TFLITE_DUMP:-"$ROOT/build/tflite/asan/tflite_dump"}  # override to test the runner itself
 
 make -s -C "$ROOT/compiler/tflite" asan >/dev/null || { echo "run.sh: build failed"; exit 2; }
 rm -rf "$OUT" && mkdir -p "$OUT/variants" && : >"$OUT/messages.txt"

@@ -4,8 +4,11 @@ The oracle is LiteRT's reference kernels (BUILTIN_REF). The default resolver wou
 whose int8 requantization is not the reference one, so it is never used here.
 """
 import os
+import warnings
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")  # also silences TensorFlow's oneDNN banner
+warnings.filterwarnings("ignore", message=".*tf.lite.Interpreter is deprecated.*")
 
 try:
     from ai_edge_litert.interpreter import Interpreter, OpResolverType
