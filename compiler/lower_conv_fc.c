@@ -1,5 +1,6 @@
 /* CONV_2D and FULLY_CONNECTED: TFLite operator -> mica_gemm_layer_t (shapes, padding,
  * requantization parameters computed as TFLite's Prepare does). */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,9 +10,21 @@
 
 #define ERR(...) do { snprintf(b->err, sizeof b->err, __VA_ARGS__); return -1; } while (0)
 
-/* Requantization rounding per op in LiteRT's reference kernels (see models/ORACLE.md). */
-static int single_rounding_for(int builtin) {
-    return builtin == TFL_OP_FULLY_CONNECTED;
+/* Requantization per op as LiteRT's reference kernels do it (measured, see models/ORACLE.md):
+ * CONV_2D uses TFLite's integer double rounding; FULLY_CONNECTED multiplies in double precision
+ * and rounds half away from zero, which STORE round mode 2 reproduces exactly. */
+static int round_mode_for(int builtin) {
+    return builtin == TFL_OP_FULLY_CONNECTED ? 2 : 0;
+}
+
+/* Mode 2 multiplier: the double's 53-bit mantissa split over two PARAM rows, and its exponent. */
+static void real_multiplier(double real, int32_t *mult_hi, int32_t *mult_lo, int32_t *exponent) {
+    int e = 0;
+    double q = frexp(real, &e);
+    uint64_t m53 = (uint64_t)ldexp(q, 53);
+    *mult_hi = (int32_t)(uint32_t)(m53 >> 21);
+    *mult_lo = (int32_t)(m53 & 0x1FFFFFu);
+    *exponent = e;
 }
 
 static const tfl_tensor_t *tensor(const tfl_model_t *m, const tfl_op_t *op, int k) {
@@ -41,13 +54,17 @@ static int check_bias(mica_builder_t *b, const tfl_tensor_t *bias, int idx, int 
 
 /* Fills multipliers, clamps and the activation tensors' quantization. */
 static int fill_quant(const tfl_model_t *m, const tfl_op_t *op, int idx, mica_builder_t *b,
-                      mica_gemm_layer_t *L, int32_t *mult, int32_t *shift) {
+                      mica_gemm_layer_t *L, int32_t *mult, int32_t *mult_lo, int32_t *shift) {
     const tfl_tensor_t *in = tensor(m, op, 0), *w = tensor(m, op, 1);
     const tfl_tensor_t *out = &m->tensors[op->outputs[0]];
+    L->round_mode = round_mode_for(op->builtin);
     for (int c = 0; c < L->cout; c++) {
         double ws = (double)w->scale[w->nquant == 1 ? 0 : c];
+        double real = (double)in->scale[0] * ws / (double)out->scale[0];
         int s;
-        mica_quantize_multiplier((double)in->scale[0] * ws / (double)out->scale[0], &mult[c], &s);
+        if (L->round_mode == 2) { real_multiplier(real, &mult[c], &mult_lo[c], &shift[c]); continue; }
+        mica_quantize_multiplier(real, &mult[c], &s);
+        mult_lo[c] = 0;
         shift[c] = s;
     }
     int act = (int)tfl_opt_int(op, op->builtin == TFL_OP_CONV_2D ? TFL_CONV2D_ACTIVATION : TFL_FC_ACTIVATION, 0);
@@ -55,8 +72,8 @@ static int fill_quant(const tfl_model_t *m, const tfl_op_t *op, int idx, mica_bu
         ERR("op %d: fused activation %d is not supported (NONE, RELU, RELU_N1_TO_1, RELU6 are)", idx, act);
     L->z_in = (int32_t)in->zero_point[0];
     L->z_out = (int32_t)out->zero_point[0];
-    L->single_round = single_rounding_for(op->builtin);
     L->mult = mult;
+    L->mult_lo = mult_lo;
     L->shift = shift;
     L->in_addr = mica_tensor_at(b, b->tensor_map[op->inputs[0]])->addr;
     L->out_addr = mica_tensor_at(b, b->tensor_map[op->outputs[0]])->addr;
@@ -144,15 +161,16 @@ int mica_lower_conv_fc(const tfl_model_t *m, const tfl_op_t *op, int idx, mica_b
     const tfl_tensor_t *bias = op->ninputs > 2 ? tensor(m, op, 2) : NULL;
     if (check_bias(b, bias, idx, L.cout)) return -1;
     int32_t *mult = malloc(sizeof(int32_t) * (size_t)L.cout), *shift = malloc(sizeof(int32_t) * (size_t)L.cout);
+    int32_t *mult_lo = malloc(sizeof(int32_t) * (size_t)L.cout);
     int32_t *bias_v = bias ? malloc(sizeof(int32_t) * (size_t)L.cout) : NULL;
     int rc = -1;
-    if (!mult || !shift || (bias && !bias_v)) { snprintf(b->err, sizeof b->err, "out of memory"); goto done; }
+    if (!mult || !shift || !mult_lo || (bias && !bias_v)) { snprintf(b->err, sizeof b->err, "out of memory"); goto done; }
     if (bias) memcpy(bias_v, bias->data, sizeof(int32_t) * (size_t)L.cout);   /* data may be unaligned */
     L.bias = bias_v;
     L.weights = (const int8_t *)tensor(m, op, 1)->data;
-    if (fill_quant(m, op, idx, b, &L, mult, shift)) goto done;
+    if (fill_quant(m, op, idx, b, &L, mult, mult_lo, shift)) goto done;
     rc = emit_step(b, op, &L);
 done:
-    free(mult); free(shift); free(bias_v);
+    free(mult); free(mult_lo); free(shift); free(bias_v);
     return rc;
 }

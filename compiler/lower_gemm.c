@@ -58,7 +58,7 @@ static int pack_weights(mica_builder_t *b, const mica_gemm_layer_t *L, plan_t *P
     return P->w_addr ? 0 : -1;
 }
 
-/* Parameter set n: 4 rows of C int32 (bias, multiplier, shift, reserved). */
+/* Parameter set n: 4 rows of C int32 (bias, multiplier, shift, low multiplier bits). */
 static int pack_params(mica_builder_t *b, const mica_gemm_layer_t *L, plan_t *P) {
     int C = (int)b->hw.cols;
     int32_t *p = calloc((size_t)P->nf * 4 * C, sizeof(int32_t));
@@ -69,6 +69,7 @@ static int pack_params(mica_builder_t *b, const mica_gemm_layer_t *L, plan_t *P)
             p[(n * 4 + 0) * C + c] = L->bias ? L->bias[oc] : 0;
             p[(n * 4 + 1) * C + c] = L->mult[oc];
             p[(n * 4 + 2) * C + c] = L->shift[oc];
+            p[(n * 4 + 3) * C + c] = L->mult_lo ? L->mult_lo[oc] : 0;
         }
     P->p_addr = mica_const_add(b, p, (size_t)P->nf * 4 * C * sizeof(int32_t));
     free(p);
@@ -176,7 +177,7 @@ static int emit_store(mica_builder_t *b, const mica_gemm_layer_t *L, const plan_
     mica_instr_t s = {{0, 0}};
     SET(&s, MICA_F_OPCODE, MICA_OP_STORE);
     SET(&s, MICA_F_WAIT, MICA_UNIT_ARRAY | MICA_UNIT_LOAD);
-    SET(&s, MICA_F_STORE_ROUND, L->single_round);
+    SET(&s, MICA_F_STORE_ROUND, L->round_mode);
     SET(&s, MICA_F_STORE_ACC_ADDR, 0);
     SET(&s, MICA_F_STORE_ROWS, rows * L->out_w);
     SET(&s, MICA_F_STORE_LEN, len);

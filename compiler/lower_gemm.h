@@ -12,8 +12,9 @@ typedef struct {
     const int8_t *weights;          /* [cout][kh][kw][cin] */
     const int32_t *bias;            /* [cout] or NULL */
     const int32_t *mult, *shift;    /* per output channel requantization */
+    const int32_t *mult_lo;         /* round mode 2: low 21 bits of the 53-bit multiplier */
     int32_t z_in, z_out, act_min, act_max;
-    int single_round;
+    int round_mode;                 /* STORE.round: 0 double, 1 single, 2 real (FC reference) */
     uint32_t in_addr, out_addr;     /* arena addresses, NHWC */
 } mica_gemm_layer_t;
 

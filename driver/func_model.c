@@ -113,19 +113,19 @@ static uint32_t op_store(mica_fm_t *m, const mica_instr_t *in) {
     uint32_t acc_addr = GET(in, MICA_F_STORE_ACC_ADDR), rows = GET(in, MICA_F_STORE_ROWS);
     uint32_t len = GET(in, MICA_F_STORE_LEN), set = GET(in, MICA_F_STORE_PARAM_SET);
     uint64_t ext = GET(in, MICA_F_STORE_EXT_ADDR), stride = GET(in, MICA_F_STORE_EXT_STRIDE);
-    int single = (int)GET(in, MICA_F_STORE_ROUND);
+    int mode = (int)GET(in, MICA_F_STORE_ROUND);
     int32_t z = (int32_t)GET(in, MICA_F_STORE_Z_OUT), lo = (int32_t)GET(in, MICA_F_STORE_ACT_MIN);
     int32_t hi = (int32_t)GET(in, MICA_F_STORE_ACT_MAX);
     uint32_t C = m->cfg.cols;
-    if (len == 0 || len > C) return MICA_ERR_BAD_LEN;
+    if (len == 0 || len > C || mode > MICA_ROUND_REAL) return MICA_ERR_BAD_LEN;
     if (acc_addr + rows > m->cfg.acc_depth || set >= m->cfg.param_sets) return MICA_ERR_MEM_RANGE;
-    const int32_t *bias = m->param + (size_t)4 * set * C, *mult = bias + C, *shift = mult + C;
+    const int32_t *bias = m->param + (size_t)4 * set * C, *mult = bias + C, *shift = mult + C, *mlo = shift + C;
     for (uint32_t i = 0; i < rows; i++) {
         uint64_t dst = ext + (uint64_t)i * stride;
         if (dst + len > m->mem_bytes) return MICA_ERR_BUS;
         const int32_t *acc = m->acc + (size_t)(acc_addr + i) * C;
         for (uint32_t c = 0; c < len; c++)
-            m->mem[dst + c] = (uint8_t)mica_requantize(acc[c], bias[c], mult[c], shift[c], single, z, lo, hi);
+            m->mem[dst + c] = (uint8_t)mica_requantize(acc[c], bias[c], mult[c], mlo[c], shift[c], mode, z, lo, hi);
         m->counters[MICA_CNT_DMA_WR_BYTES] += len;
     }
     m->counters[MICA_CNT_ACC_READS] += rows;

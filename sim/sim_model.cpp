@@ -5,7 +5,16 @@
 
 #include "sim_backend.h"
 #include "verilated.h"
+#if VM_TRACE
 #include "verilated_fst_c.h"
+#else
+// Built without --trace-fst (speed experiments only): trace() fails, nothing is dumped.
+struct VerilatedFstC {
+    bool isOpen() const { return false; }
+    void close() {}
+    void dump(uint64_t) {}
+};
+#endif
 
 #define MICA_STR(x) #x
 #define MICA_XSTR(x) MICA_STR(x)
@@ -93,6 +102,9 @@ public:
     int trace(const char *path, uint64_t from_cycle, uint64_t to_cycle) override {
         close_trace();
         if (!path || from_cycle >= to_cycle) return -1;
+#if !VM_TRACE
+        return -1;
+#else
         if (!fst_) {
             fst_.reset(new VerilatedFstC);
             top_->trace(fst_.get(), 99);
@@ -105,6 +117,7 @@ public:
         trace_to_ = to_cycle;
         trace_armed_ = true;
         return 0;
+#endif
     }
 
     const char *model_name() const override { return MICA_XSTR(MICA_VTOP); }

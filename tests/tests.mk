@@ -1,6 +1,6 @@
 # Test targets (included by the top-level Makefile).
 .PHONY: test test-rtl test-sim test-reader test-corrupt test-fuzz-short test-spec test-e2e test-kernels
-test: test-spec test-reader test-corrupt test-fuzz-short test-rtl test-sim test-e2e
+test: test-spec test-unit test-reader test-corrupt test-fuzz-short test-rtl test-sim test-e2e
 	@echo "ALL TESTS PASSED"
 
 test-spec: $(GEN)/mica_isa.h
@@ -24,3 +24,8 @@ test-sim: $(LIBSIM)
 
 test-e2e: $(MICA)
 	bash tests/e2e/run.sh
+
+test-unit: $(GEN)/mica_isa.h
+	@mkdir -p $(B)/unit
+	$(CC) -O2 -std=gnu99 -Wall -Wextra -Idriver tests/unit/test_requant.c -lm -o $(B)/unit/test_requant
+	$(B)/unit/test_requant

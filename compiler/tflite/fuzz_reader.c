@@ -38,8 +38,8 @@ static void check_model(const tfl_model_t *m, const uint8_t *buf, size_t len) {
     for (int f = 0; f < TFL_OPT_MAX_SLOTS; f++) {
       int n;
       const int32_t *v = tfl_opt_vec(o, f, &n);
-      volatile int32_t acc = 0;
-      for (int k = 0; k < n; k++) acc += v[k];
+      volatile uint32_t acc = 0; /* unsigned: values are arbitrary */
+      for (int k = 0; k < n; k++) acc += (uint32_t)v[k];
       (void)acc;
       (void)tfl_opt_int(o, f, 0);
       (void)tfl_opt_float(o, f, 0.0f);

@@ -33,7 +33,8 @@ typedef struct {
 typedef struct {
   fb_ctx_t fb;
   tfl_model_t *m;
-  uint64_t budget; /* bytes still allowed */
+  uint64_t budget;       /* bytes still allowed */
+  uint64_t budget_total; /* for the error message */
   tfl_buf_ref_t *buffers;
 } tfl_dec_t;
 

@@ -23,8 +23,8 @@ void *tfl_alloc(tfl_dec_t *d, uint64_t count, uint64_t size) {
   }
   uint64_t bytes = count * size;
   if (bytes + hdr > d->budget) {
-    fb_failf(&d->fb, "decoded model would need more than %llu MiB of memory",
-             (unsigned long long)(TFL_BUDGET_MAX >> 20));
+    fb_failf(&d->fb, "decoded model would need more than its %llu MiB memory budget",
+             (unsigned long long)(d->budget_total >> 20));
     return NULL;
   }
   alloc_node_t *n = calloc(1, (size_t)(bytes + hdr));
@@ -274,7 +274,7 @@ int tfl_model_read(const uint8_t *buf, size_t len, tfl_model_t **out, char *err,
   d.fb.err = err;
   d.fb.errlen = errlen;
   uint64_t budget = TFL_BUDGET_FIXED + (uint64_t)len * TFL_BUDGET_PER_BYTE;
-  d.budget = budget < TFL_BUDGET_MAX ? budget : TFL_BUDGET_MAX;
+  d.budget = d.budget_total = budget < TFL_BUDGET_MAX ? budget : TFL_BUDGET_MAX;
   m->has_identifier = memcmp(buf + 4, "TFL3", 4) == 0;
   if (decode_model(&d) == 0) {
     *out = m;

@@ -39,11 +39,75 @@ static inline int32_t mica_clamp32(int32_t v, int32_t lo, int32_t hi) {
     return v < lo ? lo : (v > hi ? hi : v);
 }
 
-/* The accelerator's output stage (STORE): bias, requantize, zero point, clamp. */
-static inline int8_t mica_requantize(int32_t acc, int32_t bias, int32_t m, int shift, int single,
-                                     int32_t z_out, int32_t act_min, int32_t act_max) {
+/* 84-bit unsigned integers as two 64-bit halves (no __int128 on 32-bit MCUs). */
+typedef struct { uint64_t hi, lo; } mica_u128_t;
+
+static inline mica_u128_t mica_u128_shr(mica_u128_t v, int n) {
+    mica_u128_t r;
+    if (n == 0) return v;
+    if (n >= 128) { r.hi = r.lo = 0; return r; }
+    if (n >= 64) { r.lo = v.hi >> (n - 64); r.hi = 0; return r; }
+    r.lo = (v.lo >> n) | (v.hi << (64 - n));
+    r.hi = v.hi >> n;
+    return r;
+}
+
+static inline int mica_u128_bitlen(mica_u128_t v) {
+    int n = 0;
+    uint64_t w = v.hi ? v.hi : v.lo;
+    while (w) { n++; w >>= 1; }
+    return v.hi ? n + 64 : n;
+}
+
+/* Bits [0, n) of v, n <= 127, compared with 2^(n-1): -1 below, 0 equal, 1 above. */
+static inline int mica_u128_cmp_half(mica_u128_t v, int n) {
+    uint64_t hi = 0, lo = 0, hh = 0, hl = 0;
+    if (n > 64) { hi = v.hi & ((1ull << (n - 64)) - 1); lo = v.lo; }
+    else { lo = n == 64 ? v.lo : v.lo & ((1ull << n) - 1); }
+    if (n - 1 >= 64) hh = 1ull << (n - 1 - 64); else hl = 1ull << (n - 1);
+    if (hi != hh) return hi > hh ? 1 : -1;
+    return lo == hl ? 0 : (lo > hl ? 1 : -1);
+}
+
+/* round_half_away(fl64(x * m53 * 2^(e-53))): what LiteRT's reference FULLY_CONNECTED computes
+ * as std::round(double(acc) * double_scale). fl64 rounds the exact product to 53 significant
+ * bits, ties to even, exactly as the double multiply does; the result saturates to int32. */
+static inline int32_t mica_mul_real(int32_t x, uint64_t m53, int e) {
+    if (x == 0 || m53 == 0) return 0;
+    uint64_t ax = x < 0 ? (uint64_t)0 - (uint64_t)(int64_t)x : (uint64_t)x;
+    uint64_t lo_part = ax * (m53 & 0xFFFFFFFFull), hi_part = ax * (m53 >> 32);
+    mica_u128_t p;
+    p.lo = lo_part + (hi_part << 32);
+    p.hi = (hi_part >> 32) + (p.lo < lo_part ? 1 : 0);
+    int d = mica_u128_bitlen(p) - 53;
+    if (d > 0) {   /* fl64: keep 53 significant bits, ties to even */
+        int c = mica_u128_cmp_half(p, d);
+        p = mica_u128_shr(p, d);
+        if (c > 0 || (c == 0 && (p.lo & 1))) { p.lo++; if (p.lo == 0) p.hi++; }
+    } else d = 0;
+    int s = 53 - e - d;                 /* value = p / 2^s */
+    uint64_t n;
+    if (s <= 0) n = (s < -40 || p.hi || (p.lo << -s) >> -s != p.lo) ? ~0ull : p.lo << -s;
+    else if (s > 127) n = 0;
+    else {                              /* round half away from zero on the magnitude */
+        int c = mica_u128_cmp_half(p, s);
+        mica_u128_t q = mica_u128_shr(p, s);
+        n = q.hi ? ~0ull : q.lo + (c >= 0 ? 1 : 0);
+    }
+    if (x > 0) return n > (uint64_t)INT32_MAX ? INT32_MAX : (int32_t)n;
+    return n > (uint64_t)INT32_MAX + 1 ? INT32_MIN : (int32_t)(0 - n);
+}
+
+enum { MICA_ROUND_DOUBLE = 0, MICA_ROUND_SINGLE = 1, MICA_ROUND_REAL = 2 };
+
+/* The accelerator's output stage (STORE): bias, requantize, zero point, clamp.
+ * m_lo is PARAM row 3 (the low 21 bits of the 53-bit multiplier of MICA_ROUND_REAL). */
+static inline int8_t mica_requantize(int32_t acc, int32_t bias, int32_t m, int32_t m_lo, int shift,
+                                     int mode, int32_t z_out, int32_t act_min, int32_t act_max) {
     int32_t x = (int32_t)((uint32_t)acc + (uint32_t)bias);
-    int32_t y = single ? mica_mul_single_round(x, m, shift) : mica_mul_double_round(x, m, shift);
+    int32_t y = mode == MICA_ROUND_SINGLE ? mica_mul_single_round(x, m, shift)
+              : mode == MICA_ROUND_REAL ? mica_mul_real(x, (uint64_t)(uint32_t)m << 21 | ((uint32_t)m_lo & 0x1FFFFFu), shift)
+              : mica_mul_double_round(x, m, shift);
     y = (int32_t)((uint32_t)y + (uint32_t)z_out);
     return (int8_t)mica_clamp32(y, act_min, act_max);
 }
