@@ -29,3 +29,5 @@ test-unit: $(GEN)/mica_isa.h
 	@mkdir -p $(B)/unit
 	$(CC) -O2 -std=gnu99 -Wall -Wextra -Idriver tests/unit/test_requant.c -lm -o $(B)/unit/test_requant
 	$(B)/unit/test_requant
+bench: $(MICA)
+	bash tests/bench/bench.sh

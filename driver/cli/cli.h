@@ -7,6 +7,7 @@
 int cli_compile(int argc, char **argv);
 int cli_run(int argc, char **argv);
 int cli_verify(int argc, char **argv);
+int cli_bench(int argc, char **argv);
 
 /* Shared helpers (cli_common.c). */
 int cli_compile_to_file(const char *model, const char *out, const char *array, int quiet);

@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include "cli.h"
 #include "npy.h"
 
@@ -80,4 +81,32 @@ int cli_run(int argc, char **argv) {
 done:
     mica_close(ctx);
     return rc;
+}
+
+/* mica bench OUT.mica: invokes N times on random inputs; last field is inferences per second. */
+int cli_bench(int argc, char **argv) {
+    const char *prog = NULL, *backend = "func";
+    long count = 1000;
+    for (int i = 1; i < argc; i++) {
+        if (!strcmp(argv[i], "--backend") && i + 1 < argc) backend = argv[++i];
+        else if (!strcmp(argv[i], "--count") && i + 1 < argc) count = strtol(argv[++i], NULL, 10);
+        else if (argv[i][0] != '-' && !prog) prog = argv[i];
+        else { fprintf(stderr, "mica bench: unexpected argument '%s'\n", argv[i]); return 2; }
+    }
+    if (!prog || count < 1) { fprintf(stderr, "mica bench: need OUT.mica and --count >= 1\n"); return 2; }
+    mica_ctx_t *ctx = cli_open_and_load(backend, prog);
+    if (!ctx) return 1;
+    uint64_t seed = 1;
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    for (long n = 0; n < count; n++) {
+        for (int i = 0; i < mica_num_inputs(ctx); i++)
+            if (load_input(ctx, i, NULL, &seed)) { mica_close(ctx); return 1; }
+        if (mica_invoke(ctx) != MICA_OK) { fprintf(stderr, "mica bench: %s\n", mica_last_error(ctx)); mica_close(ctx); return 1; }
+    }
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    double s = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+    printf("bench %s backend=%s inferences=%ld seconds=%.3f inferences_per_s %.1f\n", prog, backend, count, s, (double)count / s);
+    mica_close(ctx);
+    return 0;
 }

@@ -12,6 +12,7 @@ static void usage(FILE *f) {
         "  mica run OUT.mica [--backend rtl|func|SPEC] [--input in.npy ...] [--seed S] [--output-dir DIR]\n"
         "  mica verify MODEL.tflite [--backend rtl|func|SPEC] [--count N] [--seed S] [--array RxC]\n"
         "              [--inputs X.npy --labels Y.npy]\n"
+        "  mica bench OUT.mica [--backend func|rtl] [--count N]\n"
         "backend SPEC: rtl, func, rtl:array=8x8,latency=20,bw=8,max_cycles=N,trace=F.fst\n");
 }
 
@@ -23,6 +24,7 @@ int main(int argc, char **argv) {
     if (!strcmp(argv[1], "compile")) return cli_compile(argc - 1, argv + 1);
     if (!strcmp(argv[1], "run")) return cli_run(argc - 1, argv + 1);
     if (!strcmp(argv[1], "verify")) return cli_verify(argc - 1, argv + 1);
+    if (!strcmp(argv[1], "bench")) return cli_bench(argc - 1, argv + 1);
     fprintf(stderr, "mica: unknown command '%s' (compile, run, verify)\n", argv[1]);
     return 2;
 }

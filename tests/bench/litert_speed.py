@@ -1,0 +1,26 @@
+#!/usr/bin/env python3
+"""Inferences per second of LiteRT on MODEL, reference kernels (BUILTIN_REF) and the default
+optimized interpreter, same inputs as `mica bench`: prints `ref=<inf/s> opt=<inf/s>`."""
+import os, sys, time
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+import numpy as np
+try:
+    from ai_edge_litert.interpreter import Interpreter, OpResolverType
+except ImportError:
+    import tensorflow as tf
+    Interpreter, OpResolverType = tf.lite.Interpreter, tf.lite.experimental.OpResolverType
+
+def speed(model, resolver, n):
+    kw = {"experimental_op_resolver_type": resolver} if resolver is not None else {}
+    it = Interpreter(model_path=model, **kw)
+    it.allocate_tensors()
+    d = it.get_input_details()[0]
+    x = np.random.default_rng(1).integers(-128, 128, size=(n, *d["shape"]), dtype=np.int8)
+    t0 = time.perf_counter()
+    for i in range(n):
+        it.set_tensor(d["index"], x[i])
+        it.invoke()
+    return n / (time.perf_counter() - t0)
+
+model, n = sys.argv[1], int(sys.argv[2]) if len(sys.argv) > 2 else 2000
+print(f"ref={speed(model, OpResolverType.BUILTIN_REF, n):.1f} opt={speed(model, None, n):.1f}")
