@@ -181,12 +181,12 @@ uint32_t mica_fm_csr_read(mica_fm_t *m, uint32_t addr) {
         return (uint32_t)v;
     }
     switch (addr) {
-    case MICA_CSR_ID: return 0x4D494341u;
+    case MICA_CSR_ID: return MICA_CSR_ID_VALUE;
     case MICA_CSR_VERSION: return MICA_SPEC_VERSION;
     case MICA_CSR_CONFIG0: return c->rows | c->cols << 16;
     case MICA_CSR_CONFIG1: return c->aspad_depth | c->wspad_depth << 16;
     case MICA_CSR_CONFIG2: return c->acc_depth | c->param_sets << 16 | c->bus_bytes << 24;
-    case MICA_CSR_STATUS: return (uint32_t)(m->done << 1 | m->error << 2);
+    case MICA_CSR_STATUS: return (m->done ? MICA_STATUS_DONE : 0) | (m->error ? MICA_STATUS_ERROR : 0);
     case MICA_CSR_ERROR: return m->error_code;
     case MICA_CSR_ERROR_PC: return m->error_pc;
     case MICA_CSR_PROG_ADDR: return m->prog_addr;
@@ -199,6 +199,6 @@ uint32_t mica_fm_csr_read(mica_fm_t *m, uint32_t addr) {
 void mica_fm_csr_write(mica_fm_t *m, uint32_t addr, uint32_t value) {
     if (addr == MICA_CSR_PROG_ADDR) m->prog_addr = value;
     else if (addr == MICA_CSR_PROG_LEN) m->prog_len = value;
-    else if (addr == MICA_CSR_CTRL && (value & 1)) mica_fm_run(m);   /* START runs to completion */
-    else if (addr == MICA_CSR_CTRL && (value & 2)) m->done = m->error = 0;
+    else if (addr == MICA_CSR_CTRL && (value & MICA_CTRL_START)) mica_fm_run(m);   /* runs to completion */
+    else if (addr == MICA_CSR_CTRL && (value & MICA_CTRL_CLEAR)) m->done = m->error = 0;
 }

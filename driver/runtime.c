@@ -67,7 +67,7 @@ static mica_status_t open_backend(mica_ctx_t *c) {
     uint32_t c0 = c->be.csr_read(c->be.state, MICA_CSR_CONFIG0);
     uint32_t c1 = c->be.csr_read(c->be.state, MICA_CSR_CONFIG1);
     uint32_t c2 = c->be.csr_read(c->be.state, MICA_CSR_CONFIG2);
-    if (id != 0x4D494341u) return fail(c, MICA_E_BACKEND, "backend %s: ID register reads 0x%08x, not MICA", c->be.name, id);
+    if (id != MICA_CSR_ID_VALUE) return fail(c, MICA_E_BACKEND, "backend %s: ID register reads 0x%08x, not MICA", c->be.name, id);
     if ((c0 & 0xFFFF) != h->rows || (c0 >> 16) != h->cols)
         return fail(c, MICA_E_CONFIG, "program compiled for a %ux%u array, %s backend has %ux%u", h->rows, h->cols, c->be.name, c0 & 0xFFFF, c0 >> 16);
     if ((c1 & 0xFFFF) < h->aspad_depth || (c1 >> 16) < h->wspad_depth || (c2 & 0xFFFF) < h->acc_depth || ((c2 >> 16) & 0xFF) < h->param_sets)
@@ -188,12 +188,12 @@ static mica_status_t run_accel(mica_ctx_t *c, uint32_t s) {
     void *b = c->be.state;
     c->be.csr_write(b, MICA_CSR_PROG_ADDR, c->prog.hdr.code_addr + st->instr_first * (uint32_t)MICA_INSTR_BYTES);
     c->be.csr_write(b, MICA_CSR_PROG_LEN, st->instr_count);
-    c->be.csr_write(b, MICA_CSR_CTRL, 1);
+    c->be.csr_write(b, MICA_CSR_CTRL, MICA_CTRL_START);
     mica_wait_t w = c->be.wait(b, c->max_cycles);
     if (w == MICA_WAIT_TIMEOUT)
         return fail(c, MICA_E_TIMEOUT, "step %u (%s): accelerator did not finish within %llu cycles", s, st->name, (unsigned long long)c->max_cycles);
     uint32_t status = c->be.csr_read(b, MICA_CSR_STATUS);
-    if (w == MICA_WAIT_HW_ERROR || (status & 4)) {
+    if (w == MICA_WAIT_HW_ERROR || (status & MICA_STATUS_ERROR)) {
         uint32_t code = c->be.csr_read(b, MICA_CSR_ERROR), pc = c->be.csr_read(b, MICA_CSR_ERROR_PC);
         return fail(c, MICA_E_HW, "step %u (%s): accelerator error %u (%s) at instruction %u", s, st->name, code,
                     code < MICA_NUM_ERRORS ? mica_hw_error_text[code] : "unknown", st->instr_first + pc);

@@ -40,6 +40,10 @@ def gen_sv(spec, digest):
             o.append(f"  localparam int unsigned {n}_W = {f['width']};")
     for c in spec["csrs"]:
         o.append(f"  localparam logic [11:0] CSR_{c['name']} = 12'd{c['addr']};  // {c['access']}: {c['doc']}")
+        if "value" in c:
+            o.append(f"  localparam logic [31:0] CSR_{c['name']}_VALUE = 32'h{c['value']:08X};")
+        for bit, pos in c.get("bits", {}).items():
+            o.append(f"  localparam int unsigned {c['name']}_{bit}_BIT = {pos};")
     o.append(f"  localparam logic [11:0] CSR_COUNTER_BASE = 12'd{spec['counter_base']};")
     o.append(f"  localparam int unsigned NUM_COUNTERS = {len(spec['counters'])};")
     for i, c in enumerate(spec["counters"]):
@@ -113,6 +117,10 @@ def gen_c(spec, digest):
     o.append("")
     for c in spec["csrs"]:
         o.append(f"#define MICA_CSR_{c['name']} {c['addr']}u /* {c['access']}: {c['doc']} */")
+        if "value" in c:
+            o.append(f"#define MICA_CSR_{c['name']}_VALUE 0x{c['value']:08X}u")
+        for bit, pos in c.get("bits", {}).items():
+            o.append(f"#define MICA_{c['name']}_{bit} (1u << {pos})")
     o.append(f"#define MICA_CSR_COUNTER_BASE {spec['counter_base']}u")
     o.append(f"/* {spec['counter_doc']} */")
     o.append("typedef enum {")

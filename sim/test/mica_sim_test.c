@@ -23,11 +23,9 @@ static int g_checks, g_failures;
         }                                                                 \
     } while (0)
 
-/* The ID CSR value is only in mica.json's doc text ("0x4D494341 ('MICA')"): spelled here as
- * the four characters it stands for. */
-#define MICA_ID_MAGIC (((uint32_t)'M' << 24) | ((uint32_t)'I' << 16) | ((uint32_t)'C' << 8) | 'A')
-#define STATUS_DONE 2u  /* STATUS bit1, hw/mica.json */
-#define STATUS_ERROR 4u /* STATUS bit2 */
+#define MICA_ID_MAGIC MICA_CSR_ID_VALUE
+#define STATUS_DONE MICA_STATUS_DONE
+#define STATUS_ERROR MICA_STATUS_ERROR
 
 /* External memory layout of the test program. */
 enum { PROG = 0x0, ACT = 0x1000, WGT = 0x3000, PARAM = 0x4000, OUT1 = 0x6000, OUT2 = 0x8000 };
@@ -262,13 +260,24 @@ static uint64_t run_main(mica_sim_t *sim, const program_t *p, int with_timeout) 
         mica_sim_status_t st = mica_sim_run(sim, 5, &ran);
         CHECK(st == MICA_SIM_TIMEOUT && ran == 5, "tiny limit: status %d, %llu cycles", st,
               (unsigned long long)ran);
-        CHECK(mica_sim_csr_read(sim, MICA_CSR_STATUS) & 1u, "not BUSY after a timeout");
+        CHECK(mica_sim_csr_read(sim, MICA_CSR_STATUS) & MICA_STATUS_BUSY, "not BUSY after a timeout");
         ran++; /* the STATUS read above was a cycle too */
     }
     mica_sim_status_t st = mica_sim_run(sim, 2000000, &more);
     CHECK(st == MICA_SIM_DONE, "main program status %d (ERROR %u at PC %u)", st,
           mica_sim_csr_read(sim, MICA_CSR_ERROR), mica_sim_csr_read(sim, MICA_CSR_ERROR_PC));
     return st == MICA_SIM_DONE ? ran + more : 0;
+}
+
+static long file_size(const char *path) {
+    FILE *f = fopen(path, "rb");
+    long size = -1;
+    if (f) {
+        fseek(f, 0, SEEK_END);
+        size = ftell(f);
+        fclose(f);
+    }
+    return size;
 }
 
 static void test_config(unsigned R, unsigned C) {
@@ -304,16 +313,16 @@ static void test_config(unsigned R, unsigned C) {
     CHECK(check_store(sim, &k, &k.st[0]) == 0, "STORE (double rounding) output differs");
     CHECK(check_store(sim, &k, &k.st[1]) == 0, "STORE (single rounding) output differs");
     check_counters(sim, &k, &p, cycles);
-    FILE *f = fopen(fst, "rb");
-    long fst_size = -1;
-    if (f) {
-        fseek(f, 0, SEEK_END);
-        fst_size = ftell(f);
-        fclose(f);
-    }
+    long fst_size = file_size(fst);
     CHECK(fst_size > 0, "FST file %s size %ld", fst, fst_size);
 
+    /* A second window on the same simulator (re-opens the trace), around the error runs. */
+    snprintf(fst, sizeof fst, "mica_sim_test_%ux%u_errors.fst", R, C);
+    remove(fst);
+    now = mica_sim_cycle(sim);
+    CHECK(mica_sim_trace(sim, fst, now, now + 50) == 0, "second trace arm failed");
     test_errors(sim, cfg.mem_bytes, R);
+    CHECK(file_size(fst) > 0, "second FST file %s size %ld", fst, file_size(fst));
     mica_sim_destroy(sim);
 
     /* Same program with a quarter of the bandwidth must take longer. */
