@@ -35,6 +35,7 @@ static const tfl_tensor_t *tensor(const tfl_model_t *m, const tfl_op_t *op, int 
 /* Filter [cout][kh][kw][cin] int8 const, symmetric, per-tensor or per-output-channel scales. */
 static int check_filter(mica_builder_t *b, const tfl_tensor_t *w, int idx, int rank, int cout) {
     if (!w || !w->data) ERR("op %d: weights must be a constant tensor", idx);
+    if (w->is_sparse || w->quant_details_type) ERR("op %d: weights '%s' are sparse or custom-quantized; not supported", idx, w->name);
     if (w->type != TFL_TYPE_INT8) ERR("op %d: weights '%s' are %s; only int8 weights are supported", idx, w->name, tfl_type_name(w->type));
     if (w->rank != rank) ERR("op %d: weights '%s' have rank %d, expected %d", idx, w->name, w->rank, rank);
     if (w->nquant != 1 && !(w->nquant == cout && w->quant_dim == 0)) ERR("op %d: weights '%s' need per-tensor or per-output-channel scales", idx, w->name);

@@ -15,6 +15,8 @@ enum : uint32_t {
 struct Access { int mem; int64_t lo, hi; bool w; };  // mem: 0 ASPAD 1 WSPAD 2 PARAM 3 ACC
 enum { M_ASPAD, M_WSPAD, M_PARAM, M_ACC };
 
+static bool g_serial = false;  // --serial: every instruction waits for all units
+
 struct ProGen {
   Cfg c;
   std::mt19937_64 &rng;
@@ -36,6 +38,7 @@ struct ProGen {
   void emit(mica_instr_t in, int unit, const std::vector<Access> &acc, unsigned extra_wait = 0) {
     unsigned wait = extra_wait;
     if (chance(10)) wait |= (unsigned)rnd(0, 15);
+    if (g_serial) wait = 15;
     for (int u = 0; u < 4; u++) {
       if (u == unit) continue;
       for (auto &x : inflight[u])

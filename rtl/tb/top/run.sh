@@ -46,11 +46,18 @@ for cfg in "${CONFIGS[@]}"; do
     fi
     echo "$hash" >"$dir/.stamp"
   fi
-  if "$dir/tb_top" "${TB_ARGS[@]}" >"$OUT/$name.log" 2>&1; then
-    echo "PASS tb_top $name: $(tail -n 1 "$OUT/$name.log")"
-  else
-    echo "FAIL tb_top $name (see $OUT/$name.log)"; grep -m 5 FAIL "$OUT/$name.log"
-    failures=$((failures + 1))
-  fi
+  # Default: a nominal bus and a slow, often-stalled one; otherwise the given TB arguments.
+  if [ ${#TB_ARGS[@]} -gt 0 ]; then RUNS=("${TB_ARGS[*]}"); else
+    RUNS=("--seed 1" "--seed 2 --lat 1 24 --ready 40"); fi
+  for i in "${!RUNS[@]}"; do
+    log="$OUT/$name.run$i.log"
+    # shellcheck disable=SC2086
+    if "$dir/tb_top" ${RUNS[$i]} >"$log" 2>&1; then
+      echo "PASS tb_top $name [${RUNS[$i]}]: $(tail -n 1 "$log")"
+    else
+      echo "FAIL tb_top $name [${RUNS[$i]}] (see $log)"; grep -m 5 FAIL "$log"
+      failures=$((failures + 1))
+    fi
+  done
 done
 exit $((failures > 0))

@@ -1,7 +1,7 @@
 // Control-level self-checking testbench for mica_top: drives the CSR port, models external memory
 // (in-order responses, configurable latency, random ready), runs directed and random programs
 // built with build/gen/mica_isa.h and checks memory, status and counters against golden.h.
-// usage: tb_top [--seed N] [--progs N] [--len N] [--perf] [--lat MIN MAX] [--ready PCT]
+// usage: tb_top [--seed N] [--progs N] [--len N] [--perf] [--lat MIN MAX] [--ready PCT] [--serial]
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -185,7 +185,7 @@ static bool run_and_compare(Sim &sim, ExtMem &mem, const std::vector<mica_instr_
 
 int main(int argc, char **argv) {
   uint64_t seed = 1;
-  int progs = 40, len = 60;
+  int progs = 150, len = 100;
   bool perf = false;
   int lat_min = 2, lat_max = 6, ready = 85;
   for (int i = 1; i < argc; i++) {
@@ -200,6 +200,7 @@ int main(int argc, char **argv) {
     else if (a == "--perf") perf = true;
     else if (a == "--lat") { lat_min = (int)next(); lat_max = (int)next(); }
     else if (a == "--ready") ready = (int)next();
+    else if (a == "--serial") g_serial = true;
     else if (a.rfind("+verilator", 0) == 0) continue;
     else { fprintf(stderr, "tb_top: unknown argument %s\n", a.c_str()); return 2; }
   }
@@ -224,13 +225,16 @@ int main(int argc, char **argv) {
   csr_tests(sim);
   directed_tests(sim, mem, rng);
   error_tests(sim, mem, rng);
+  uint64_t random_cycles = 0;
   for (int p = 0; p < progs; p++) {
     ProGen gen(kCfg, rng);
     gen.prologue();
     gen.body(len);
     gen.epilogue();
     run_and_compare(sim, mem, gen.prog, "random#" + std::to_string(p));
+    random_cycles += sim.counter(MICA_CNT_CYCLES);
   }
+  printf("random programs: %llu accelerator cycles in total\n", (unsigned long long)random_cycles);
   printf("%d passed, %d failed\n", g_pass, g_fail);
   delete top;
   return g_fail ? 1 : 0;
