@@ -47,9 +47,9 @@ $(LIBCOMPILER): $(call obj,$(COMPILER_SRCS))
 
 # The sub-builds decide themselves whether anything changed.
 $(LIBSIM): FORCE $(GEN)/mica_pkg.sv
-	@$(MAKE) --no-print-directory -C sim
+	+@$(MAKE) --no-print-directory -C sim
 $(LIBTFLITE): FORCE
-	@$(MAKE) --no-print-directory -C compiler/tflite all
+	+@$(MAKE) --no-print-directory -C compiler/tflite all
 
 $(MICA): $(call obj,$(CLI_SRCS)) $(LIBCOMPILER) $(LIBTFLITE) $(LIBMICA) $(LIBSIM)
 	$(CC) $(CFLAGS) $^ $(SIM_LDFLAGS) -o $@

@@ -66,7 +66,8 @@ module mica_decode #(
     acc  = 32'(instr_i[mica_pkg::STORE_ACC_ADDR_LSB +: mica_pkg::STORE_ACC_ADDR_W]);
     rows = 32'(instr_i[mica_pkg::STORE_ROWS_LSB +: mica_pkg::STORE_ROWS_W]);
     pset = 32'(instr_i[mica_pkg::STORE_PARAM_SET_LSB +: mica_pkg::STORE_PARAM_SET_W]);
-    if (len == 0 || len > COLS) store_err = mica_pkg::ERR_BAD_LEN;
+    if (len == 0 || len > COLS || &instr_i[mica_pkg::STORE_ROUND_LSB +: mica_pkg::STORE_ROUND_W])
+      store_err = mica_pkg::ERR_BAD_LEN;
     else if (acc + rows > ACC_DEPTH || pset >= PARAM_SETS) store_err = mica_pkg::ERR_MEM_RANGE;
     else store_err = mica_pkg::ERR_NONE;
   end

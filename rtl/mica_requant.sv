@@ -2,11 +2,14 @@
 //
 // Fully pipelined, one result per cycle. Inputs are sampled when valid_i = 1; the result leaves
 // on q_o with valid_o = 1 exactly LATENCY = 4 cycles later (input in cycle t -> output in cycle
-// t + 4). Stages:
-//   1: x = acc + bias (int32 wrap); double rounding: x <<= max(shift, 0) (int32 wrap)
-//   2: p = x * mult (signed 32 x 32 -> 64)
+// t + 4). round_i selects STORE.round: 0 double, 1 single, 2 real (LiteRT reference
+// FULLY_CONNECTED: std::round of a double multiply). Stages:
+//   1: x = acc + bias (int32 wrap); double rounding: x <<= max(shift, 0) (int32 wrap);
+//      real: |x| and its sign, the 53-bit multiplier {mult, mult_lo}
+//   2: p = x * mult (signed 32 x 32 -> 64); real: |x| * m53 (unsigned 32 x 53 -> 85)
 //   3: double: s = SRDHM(x, mult) = (p + nudge) / 2^31 truncated toward zero, saturated
 //      single: y = int32((p + 2^(t-1)) >> t), t = 31 - shift
+//      real: see mica_requant_real (round to 53 bits, ties even; round half away; saturate)
 //   4: double: y = RDBPOT(s, max(-shift, 0)); then q = clamp(y + z_out, act_min, act_max)
 // Arithmetic is hw/ARCHITECTURE.md section 7. shift_i outside [-31, 30] is clamped to it (TFLite
 // never produces one). The clamp is min(max(v, act_min), act_max), as TFLite applies it, so
@@ -18,8 +21,9 @@ module mica_requant (
   input  logic signed [31:0] acc_i,
   input  logic signed [31:0] bias_i,
   input  logic signed [31:0] mult_i,
+  input  logic [20:0]        mult_lo_i,  // real mode: low bits of the 53-bit multiplier
   input  logic signed [7:0]  shift_i,
-  input  logic              round_i,
+  input  logic [1:0]         round_i,
   input  logic signed [7:0]  z_out_i,
   input  logic signed [7:0]  act_min_i,
   input  logic signed [7:0]  act_max_i,
@@ -33,18 +37,19 @@ module mica_requant (
   /* verilator lint_on UNUSEDPARAM */
 
   // Output-side parameters travel with the data through stages 1..3, packed as
-  // {single, rshift[5:0], z_out[7:0], act_min[7:0], act_max[7:0]} (rshift: double rounding
-  // RDBPOT exponent 0..31, single rounding t = 31 - shift in 1..62).
-  localparam int unsigned SideW = 31;
+  // {real, single, rshift[5:0], z_out[7:0], act_min[7:0], act_max[7:0]} (rshift: double
+  // rounding RDBPOT exponent 0..31, single rounding t = 31 - shift in 1..62).
+  localparam int unsigned SideW = 32;
   logic [2:0]       valid_q;
   logic [SideW-1:0] side1_q, side2_q, side3_q;
 
-  logic       single2, single3;
+  logic       single2, single3, real2, real3;
   logic [5:0] rshift2, rshift3;
   logic [7:0] z_out3, act_min3, act_max3;
+  assign real2   = side2_q[31];
   assign single2 = side2_q[30];
   assign rshift2 = side2_q[29:24];
-  assign {single3, rshift3, z_out3, act_min3, act_max3} = side3_q;
+  assign {real3, single3, rshift3, z_out3, act_min3, act_max3} = side3_q;
 
   // ---- stage 1: bias add and left shift ----
   logic signed [7:0]  shift_clamped;
@@ -62,7 +67,7 @@ module mica_requant (
       shift_clamped = shift_i;
     end
     x_sum = acc_i + bias_i;
-    if (round_i) begin
+    if (round_i[0]) begin
       // single rounding: no left shift, total right shift t = 31 - shift in [1, 62]
       lshift   = '0;
       rshift_d = 6'(8'sd31 - shift_clamped);
@@ -78,6 +83,16 @@ module mica_requant (
 
   logic signed [31:0] x_q;
   logic signed [31:0] mult_q;
+
+  // Real mode operands: magnitude (|INT32_MIN| = 2^31 fits 32 unsigned bits), sign, m53, e.
+  logic [31:0]        mag_d, mag_q;
+  logic               neg_q;
+  logic [52:0]        m53_q;
+  logic signed [7:0]  exp1_q, exp2_q;
+  assign mag_d = x_sum[31] ? 32'(-x_sum) : 32'(x_sum);
+  logic [84:0]        prod_real_d, prod_real_q;
+  logic               neg2_q;
+  assign prod_real_d = 85'(mag_q) * 85'(m53_q);
 
   // ---- stage 2: 32 x 32 signed multiply ----
   logic signed [63:0] prod_d;
@@ -98,6 +113,14 @@ module mica_requant (
   /* verilator lint_on UNUSEDSIGNAL */
   logic               trunc_fix;
   logic signed [31:0] y3_d;
+  logic signed [31:0] y_real;
+
+  mica_requant_real u_real (
+    .prod_i (prod_real_q),
+    .neg_i  (neg2_q),
+    .exp_i  (exp2_q),
+    .y_o    (y_real)
+  );
 
   always_comb begin
     if (single2) begin
@@ -111,7 +134,9 @@ module mica_requant (
     shifted = rounded >>> (single2 ? rshift2 : 6'd31);
     // C division truncates toward zero: a negative dividend with a remainder rounds up by one.
     trunc_fix = !single2 && rounded[63] && (rounded[30:0] != '0);
-    if (!single2 && sat_q) begin
+    if (real2) begin
+      y3_d = y_real;
+    end else if (!single2 && sat_q) begin
       y3_d = 32'sh7fff_ffff;
     end else begin
       y3_d = shifted[31:0] + {31'd0, trunc_fix};
@@ -134,11 +159,11 @@ module mica_requant (
 
   always_comb begin
     // In single mode the value is final; exponent 0 makes RDBPOT the identity.
-    rem_mask  = single3 ? 32'd0 : ((32'd1 << rshift3) - 32'd1);
+    rem_mask  = (single3 || real3) ? 32'd0 : ((32'd1 << rshift3) - 32'd1);
     remainder = y3_q & rem_mask;
     threshold = (rem_mask >> 1) + {31'd0, y3_q[31]};
     // Separate statement keeps the shift arithmetic (an unsigned addend would make it logical).
-    y_floor   = y3_q >>> (single3 ? 6'd0 : rshift3);
+    y_floor   = y3_q >>> ((single3 || real3) ? 6'd0 : rshift3);
     y4        = y_floor + {31'd0, (remainder > threshold)};
     with_zp   = y4 + {{24{z_out3[7]}}, z_out3};
     lo_bound  = {{24{act_min3[7]}}, act_min3};
@@ -169,20 +194,34 @@ module mica_requant (
       side3_q <= '0;
       x_q     <= '0;
       mult_q  <= '0;
+      mag_q   <= '0;
+      neg_q   <= 1'b0;
+      m53_q   <= '0;
+      exp1_q  <= '0;
+      exp2_q  <= '0;
+      neg2_q  <= 1'b0;
+      prod_real_q <= '0;
       prod_q  <= '0;
       sat_q   <= 1'b0;
       y3_q    <= '0;
       q_q     <= '0;
     end else begin
       if (valid_i) begin
-        side1_q <= {round_i, rshift_d, z_out_i, act_min_i, act_max_i};
+        side1_q <= {round_i[1], round_i[0], rshift_d, z_out_i, act_min_i, act_max_i};
         x_q     <= x_d;
         mult_q  <= mult_i;
+        mag_q   <= mag_d;
+        neg_q   <= x_sum[31];
+        m53_q   <= {mult_i, mult_lo_i};
+        exp1_q  <= shift_i;
       end
       if (valid_q[0]) begin
         side2_q <= side1_q;
         prod_q  <= prod_d;
         sat_q   <= sat_d;
+        prod_real_q <= prod_real_d;
+        neg2_q  <= neg_q;
+        exp2_q  <= exp1_q;
       end
       if (valid_q[1]) begin
         side3_q <= side2_q;

@@ -1,5 +1,5 @@
 // STORE unit: ACC rows -> COLS parallel mica_requant lanes -> int8 bytes -> external memory.
-// 1. Reads the PARAM set (bias, multiplier, shift rows) into registers: 3 reads, 4 cycles.
+// 1. Reads the PARAM set (bias, multiplier, shift, multiplier low bits) into registers: 4 reads, 5 cycles.
 // 2. Reads one ACC row per cycle while the row FIFO has room (FIFO entries + rows in the requant
 //    pipeline <= FDEPTH), so a stalled bus never loses a result.
 // 3. Packs the FIFO head row into BUS_BYTES beats at any byte alignment (wstrb marks the row's
@@ -48,7 +48,8 @@ module mica_store_unit #(
   localparam int unsigned FCW  = $clog2(FDEPTH + 1);
 
   // ---------------- instruction registers ----------------
-  logic        busy_q, err_seen_q, round_q;
+  logic        busy_q, err_seen_q;
+  logic [1:0]  round_q;
   logic [15:0] acc_addr_q, rows_q, len_q, pset_q;
   logic [7:0]  z_out_q, act_min_q, act_max_q;
   logic [31:0] ext_addr, stride;
@@ -62,15 +63,16 @@ module mica_store_unit #(
   assign stopping = abort_i | err_seen_q;
 
   // ---------------- PARAM set load ----------------
-  logic [1:0] prd_q;            // next PARAM row to read (0 bias, 1 mult, 2 shift, 3 done)
+  logic [2:0] prd_q;            // next PARAM row (0 bias, 1 mult, 2 shift, 3 mult_lo, 4 done)
   logic       pcap_q;           // a PARAM read is in flight
   logic [1:0] pcap_idx_q;
   logic       params_ok_q;
   logic [COLS*32-1:0] bias_q, mult_q;
+  logic [COLS*21-1:0] mult_lo_q;    // real rounding: low bits of the 53-bit multiplier
   logic [COLS*8-1:0]  shift_q;
   logic [15:0] param_row;
-  assign param_re_o    = busy_q && prd_q != 2'd3;
-  assign param_row     = {pset_q[13:0], prd_q};
+  assign param_re_o    = busy_q && prd_q != 3'd4;
+  assign param_row     = {pset_q[13:0], prd_q[1:0]};
   assign param_raddr_o = param_row[PAW-1:0];
 
   always_ff @(posedge clk_i) begin
@@ -78,7 +80,8 @@ module mica_store_unit #(
       unique case (pcap_idx_q)
         2'd0:    bias_q <= param_rdata_i;
         2'd1:    mult_q <= param_rdata_i;
-        default: for (int c = 0; c < COLS; c++) shift_q[8*c +: 8] <= param_rdata_i[32*c +: 8];
+        2'd2:    for (int c = 0; c < COLS; c++) shift_q[8*c +: 8] <= param_rdata_i[32*c +: 8];
+        default: for (int c = 0; c < COLS; c++) mult_lo_q[21*c +: 21] <= param_rdata_i[32*c +: 21];
       endcase
     end
   end
@@ -103,6 +106,7 @@ module mica_store_unit #(
       .acc_i    (acc_rdata_i[32*c +: 32]),
       .bias_i   (bias_q[32*c +: 32]),
       .mult_i   (mult_q[32*c +: 32]),
+      .mult_lo_i(mult_lo_q[21*c +: 21]),
       .shift_i  (shift_q[8*c +: 8]),
       .round_i  (round_q),
       .z_out_i  (z_out_q),
@@ -170,28 +174,28 @@ module mica_store_unit #(
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
-      busy_q <= 1'b0; err_seen_q <= 1'b0; round_q <= 1'b0;
+      busy_q <= 1'b0; err_seen_q <= 1'b0; round_q <= 2'd0;
       acc_addr_q <= '0; rows_q <= '0; len_q <= '0; pset_q <= '0;
       z_out_q <= '0; act_min_q <= '0; act_max_q <= '0;
-      prd_q <= 2'd3; pcap_q <= 1'b0; pcap_idx_q <= '0; params_ok_q <= 1'b0;
+      prd_q <= 3'd4; pcap_q <= 1'b0; pcap_idx_q <= '0; params_ok_q <= 1'b0;
       rd_row_q <= '0; fifo_cnt_q <= '0; inflight_q <= '0; acc_valid_q <= 1'b0;
       f_rd_q <= '0; f_wr_q <= '0; outstanding_q <= '0;
     end else begin
       outstanding_q <= outstanding_q + OutW'(req_fire) - OutW'(rsp_valid_i);
       acc_valid_q   <= acc_re_o;
       pcap_q        <= param_re_o;
-      pcap_idx_q    <= prd_q;
+      pcap_idx_q    <= prd_q[1:0];
       inflight_q    <= inflight_q + FCW'(acc_re_o) - FCW'(push);
       fifo_cnt_q    <= fifo_cnt_q + FCW'(push) - FCW'(pop);
       if (push) f_wr_q <= (f_wr_q == FW'(FDEPTH - 1)) ? '0 : f_wr_q + 1'b1;
       if (pop) f_rd_q <= (f_rd_q == FW'(FDEPTH - 1)) ? '0 : f_rd_q + 1'b1;
       if (acc_re_o) rd_row_q <= rd_row_q + 16'd1;
-      if (param_re_o) prd_q <= prd_q + 2'd1;
-      if (pcap_q && pcap_idx_q == 2'd2) params_ok_q <= 1'b1;
+      if (param_re_o) prd_q <= prd_q + 3'd1;
+      if (pcap_q && pcap_idx_q == 2'd3) params_ok_q <= 1'b1;
       if (start_i) begin
         busy_q      <= 1'b1;
         err_seen_q  <= 1'b0;
-        round_q     <= instr_i[mica_pkg::STORE_ROUND_LSB];
+        round_q     <= instr_i[mica_pkg::STORE_ROUND_LSB +: mica_pkg::STORE_ROUND_W];
         acc_addr_q  <= 16'(instr_i[mica_pkg::STORE_ACC_ADDR_LSB +: mica_pkg::STORE_ACC_ADDR_W]);
         rows_q      <= rows;
         len_q       <= len;
@@ -199,7 +203,7 @@ module mica_store_unit #(
         z_out_q     <= instr_i[mica_pkg::STORE_Z_OUT_LSB +: mica_pkg::STORE_Z_OUT_W];
         act_min_q   <= instr_i[mica_pkg::STORE_ACT_MIN_LSB +: mica_pkg::STORE_ACT_MIN_W];
         act_max_q   <= instr_i[mica_pkg::STORE_ACT_MAX_LSB +: mica_pkg::STORE_ACT_MAX_W];
-        prd_q       <= 2'd0;
+        prd_q       <= 3'd0;
         params_ok_q <= 1'b0;
         rd_row_q    <= '0;
         f_rd_q      <= '0;

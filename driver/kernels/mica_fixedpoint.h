@@ -87,7 +87,7 @@ static inline int32_t mica_mul_real(int32_t x, uint64_t m53, int e) {
     } else d = 0;
     int s = 53 - e - d;                 /* value = p / 2^s */
     uint64_t n;
-    if (s <= 0) n = (s < -40 || p.hi || (p.lo << -s) >> -s != p.lo) ? ~0ull : p.lo << -s;
+    if (s <= 0) n = ~0ull;   /* value >= 2^52 for a normalized m53: saturates (the RTL does the same) */
     else if (s > 127) n = 0;
     else {                              /* round half away from zero on the magnitude */
         int c = mica_u128_cmp_half(p, s);
@@ -102,9 +102,11 @@ enum { MICA_ROUND_DOUBLE = 0, MICA_ROUND_SINGLE = 1, MICA_ROUND_REAL = 2 };
 
 /* The accelerator's output stage (STORE): bias, requantize, zero point, clamp.
  * m_lo is PARAM row 3 (the low 21 bits of the 53-bit multiplier of MICA_ROUND_REAL). */
-static inline int8_t mica_requantize(int32_t acc, int32_t bias, int32_t m, int32_t m_lo, int shift,
+static inline int8_t mica_requantize(int32_t acc, int32_t bias, int32_t m, int32_t m_lo, int32_t shift_row,
                                      int mode, int32_t z_out, int32_t act_min, int32_t act_max) {
     int32_t x = (int32_t)((uint32_t)acc + (uint32_t)bias);
+    int shift = (int8_t)(shift_row & 0xFF);   /* the hardware keeps the row's low 8 bits */
+    if (mode != MICA_ROUND_REAL) shift = shift > 30 ? 30 : (shift < -31 ? -31 : shift);
     int32_t y = mode == MICA_ROUND_SINGLE ? mica_mul_single_round(x, m, shift)
               : mode == MICA_ROUND_REAL ? mica_mul_real(x, (uint64_t)(uint32_t)m << 21 | ((uint32_t)m_lo & 0x1FFFFFu), shift)
               : mica_mul_double_round(x, m, shift);

@@ -5,6 +5,7 @@
 #include <cstring>
 #include <vector>
 #include "mica_isa.h"
+#include "../../../driver/kernels/mica_fixedpoint.h"
 
 struct Cfg {
   int R, C, AD, WD, CD, PS, B;
@@ -35,10 +36,12 @@ static inline int32_t rdbpot(int32_t x, int e) {
   int32_t thr = (mask >> 1) + (x < 0 ? 1 : 0);
   return (x >> e) + (rem > thr ? 1 : 0);
 }
-static inline int8_t requant(int32_t acc, int32_t bias, int32_t m, int shift, int round,
+static inline int8_t requant(int32_t acc, int32_t bias, int32_t m, int32_t m_lo, int shift, int round,
                              int zout, int mn, int mx) {
   int32_t x = (int32_t)((uint32_t)acc + (uint32_t)bias), y;
-  if (round == 0) {
+  if (round == 2) {   // LiteRT reference FULLY_CONNECTED: the C model in driver/kernels
+    y = mica_mul_real(x, (uint64_t)(uint32_t)m << 21 | ((uint32_t)m_lo & 0x1FFFFFu), shift);
+  } else if (round == 0) {
     int32_t xs = (int32_t)((uint32_t)x << std::max(shift, 0));
     y = rdbpot(srdhm(xs, m), std::max(-shift, 0));
   } else {
@@ -187,7 +190,8 @@ struct Golden {
       for (uint32_t k = 0; k < len; k++) {
         int32_t bias = param[(size_t)(4 * ps) * c.C + k], m = param[(size_t)(4 * ps + 1) * c.C + k];
         int sh = (int8_t)(param[(size_t)(4 * ps + 2) * c.C + k] & 0xff);
-        mem.b[(uint32_t)(a + k)] = (uint8_t)requant(acc[(size_t)(ca + i) * c.C + k], bias, m, sh,
+        int32_t m_lo = param[(size_t)(4 * ps + 3) * c.C + k];
+        mem.b[(uint32_t)(a + k)] = (uint8_t)requant(acc[(size_t)(ca + i) * c.C + k], bias, m, m_lo, sh,
                                                     round, zo, mn, mx);
       }
       cnt.dma_wr += len;

@@ -132,7 +132,7 @@ struct ProGen {
   }
   void rand_store(uint32_t ca, uint32_t rows) {
     ST s;
-    s.round = (int)rnd(0, 1); s.zo = (int)rnd(-128, 127); s.ca = ca; s.rows = rows;
+    s.round = (int)rnd(0, 2); s.zo = (int)rnd(-128, 127); s.ca = ca; s.rows = rows;
     s.len = chance(50) ? c.C : (uint32_t)rnd(1, c.C); s.ps = (uint32_t)rnd(0, pu - 1);
     s.ea = OUT_BASE + (uint32_t)rnd(0, OUT_SIZE - 0x4000);
     int k = (int)rnd(0, 3);

@@ -66,7 +66,7 @@ PKG="build/gen/mica_pkg.sv"
 for tb in $TBS; do
   case "$tb" in
     requant)
-      build_and_run requant mica_requant "rtl/mica_requant.sv" "$TB_DIR/tb_requant.cpp" "" ""
+      build_and_run requant mica_requant "rtl/mica_requant.sv rtl/mica_requant_real.sv" "$TB_DIR/tb_requant.cpp" "" ""
       ;;
     sram)
       for shape in "${SRAM_SHAPES[@]}"; do

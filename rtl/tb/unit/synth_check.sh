@@ -32,14 +32,14 @@ synth() {  # synth NAME "yosys commands"
 
 lint sram rtl/mica_sram.sv
 lint pe rtl/mica_pe.sv
-lint requant rtl/mica_requant.sv
+lint requant rtl/mica_requant.sv rtl/mica_requant_real.sv
 for cfg in 4x4 8x8 16x16 4x8; do
   lint "array_$cfg" "$PKG" rtl/mica_pe.sv rtl/mica_array.sv --top-module mica_array \
     -GROWS="${cfg%x*}" -GCOLS="${cfg#*x}"
 done
 
 synth pe "read_verilog -sv $PKG rtl/mica_pe.sv; synth -top mica_pe"
-synth requant "read_verilog -sv $PKG rtl/mica_requant.sv; synth -top mica_requant"
+synth requant "read_verilog -sv $PKG rtl/mica_requant.sv rtl/mica_requant_real.sv; synth -top mica_requant"
 synth array_4x4 "read_verilog -sv $PKG rtl/mica_pe.sv rtl/mica_array.sv; \
   chparam -set ROWS 4 -set COLS 4 mica_array; synth -flatten -top mica_array"
 # SRAM as a black-box macro inside a parent using two parameter sets.

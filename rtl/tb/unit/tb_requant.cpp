@@ -1,6 +1,7 @@
 // Unit test of mica_requant against a C++ model of TFLite's requantization
 // (hw/ARCHITECTURE.md section 7): edge-case grid, rounding ties, and random vectors with
 // bubbles. Checks every output value and that it arrives exactly LATENCY cycles after its input.
+#include "../../../driver/kernels/mica_fixedpoint.h"
 #include <cinttypes>
 #include <deque>
 #include <memory>
@@ -16,6 +17,7 @@ constexpr int kLatency = 4;
 struct Vec {
   int32_t acc, bias, mult;
   int shift, round, z_out, act_min, act_max;
+  uint32_t mult_lo;  // round 2 only: low 21 bits of the 53-bit multiplier
 };
 
 // ---- reference model (written from the documented arithmetic, not from the RTL) ----
@@ -41,7 +43,10 @@ int8_t reference(const Vec& v) {
   int shift = v.shift > 30 ? 30 : (v.shift < -31 ? -31 : v.shift);  // documented clamp
   int32_t x = wrap_add(v.acc, v.bias);
   int32_t y;
-  if (v.round == 0) {
+  if (v.round == 2) {  // the C model the functional backend runs (double multiply + std::round)
+    uint64_t m53 = (static_cast<uint64_t>(static_cast<uint32_t>(v.mult)) << 21) | (v.mult_lo & 0x1FFFFFu);
+    y = mica_mul_real(x, m53, v.shift);
+  } else if (v.round == 0) {
     int left = shift > 0 ? shift : 0;
     int right = shift > 0 ? 0 : -shift;
     int32_t xs = static_cast<int32_t>(static_cast<uint32_t>(x) << left);
@@ -115,6 +120,7 @@ class Bench {
     dut_->mult_i = static_cast<uint32_t>(v.mult);
     dut_->shift_i = static_cast<uint8_t>(v.shift);
     dut_->round_i = v.round;
+    dut_->mult_lo_i = v.mult_lo & 0x1FFFFFu;
     dut_->z_out_i = static_cast<uint8_t>(v.z_out);
     dut_->act_min_i = static_cast<uint8_t>(v.act_min);
     dut_->act_max_i = static_cast<uint8_t>(v.act_max);
@@ -207,7 +213,20 @@ Vec random_vec(std::mt19937_64& rng) {
   if (rng() % 50 == 0) v.shift = static_cast<int>(rng() % 256) - 128;  // out of range: clamped
   else if (rng() % 2) v.shift = static_cast<int>(rng() % 62) - 31;
   else v.shift = -static_cast<int>(rng() % 12);  // typical right shifts
-  v.round = static_cast<int>(rng() & 1);
+  v.round = static_cast<int>(rng() % 3);
+  if (v.round == 2) {  // a normalized 53-bit mantissa and a frexp exponent
+    v.mult = static_cast<int32_t>(static_cast<uint32_t>(rng()) | 0x80000000u);
+    v.mult_lo = static_cast<uint32_t>(rng()) & 0x1FFFFFu;
+    v.shift = (rng() % 50 == 0) ? static_cast<int>(rng() % 256) - 128 : -static_cast<int>(rng() % 40) + 2;
+    if (rng() % 4 == 0) {  // short mantissas on small sums: exact .5 ties of std::round
+      static const uint32_t kShort[] = {0x80000000u, 0xC0000000u, 0xA0000000u, 0xE0000000u};
+      v.mult = static_cast<int32_t>(kShort[rng() % 4]);
+      v.mult_lo = 0;
+      v.shift = static_cast<int>(rng() % 6) - 4;
+      v.acc = static_cast<int32_t>(rng() % 601) - 300;
+      v.bias = 0;
+    }
+  }
   v.z_out = static_cast<int>(rng() % 256) - 128;
   if (rng() % 4 == 0) {
     v.act_min = static_cast<int>(rng() % 256) - 128;  // any bounds, even min > max
