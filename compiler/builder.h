@@ -10,6 +10,8 @@
 
 typedef struct { uint8_t *data; size_t len, cap; } mica_buf_t;
 
+#define MICA_REASON_LEN 160
+
 typedef struct {
     mica_hw_config_t hw;
     mica_buf_t consts;        /* image part 1: constants, addresses known as they are appended */
@@ -17,6 +19,7 @@ typedef struct {
     mica_buf_t tensors;       /* mica_prog_tensor_t[] */
     mica_buf_t steps;         /* mica_prog_step_t[] */
     mica_buf_t params;        /* CPU kernel parameter blob */
+    mica_buf_t reasons;       /* per step: char[MICA_REASON_LEN], why it is on the CPU ("" = ACCEL) */
     uint32_t inputs[16], outputs[16], ninputs, noutputs;
     uint32_t arena_size;      /* arena at address 0 */
     uint32_t image_addr;      /* fixed once the arena is planned */

@@ -5,9 +5,14 @@
 #include "builder.h"
 #include "tflite/tflite_reader.h"
 
+#include "partition.h"
+
 typedef struct {
-    mica_hw_config_t hw;      /* target array and memories */
+    mica_hw_config_t hw;                /* target array and memories */
+    mica_partition_opts_t partition;    /* --cpu */
 } mica_compile_opts_t;
+
+int mica_lower_conv_fc(const tfl_model_t *m, const tfl_op_t *op, int idx, mica_builder_t *b);
 
 void mica_compile_opts_default(mica_compile_opts_t *o);
 /* Compiles model into b (caller zero-initializes b). 0, or -1 with b->err set. */

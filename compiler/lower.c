@@ -7,6 +7,8 @@
 #include "compiler.h"
 #include "lower_gemm.h"
 #include "quant.h"
+#include "partition.h"
+#include "cpu_ops/cpu_ops.h"
 
 #define ERR(...) do { snprintf(b->err, sizeof b->err, __VA_ARGS__); return -1; } while (0)
 
@@ -15,6 +17,7 @@ void mica_compile_opts_default(mica_compile_opts_t *o) {
                            MICA_WSPAD_DEPTH_DEFAULT, MICA_ACC_DEPTH_DEFAULT,
                            MICA_PARAM_SETS_DEFAULT, MICA_BUS_BYTES_DEFAULT};
     o->hw = hw;
+    o->partition.cpu_ops = NULL;
 }
 
 static const tfl_tensor_t *tensor(const tfl_model_t *m, int32_t i) {
@@ -67,61 +70,69 @@ static int plan_arena(const tfl_model_t *m, mica_builder_t *b) {
     return 0;
 }
 
-static int step_io(mica_builder_t *b, mica_prog_step_t *s, int32_t in, int32_t out) {
-    if (b->tensor_map[in] < 0 || b->tensor_map[out] < 0) ERR("step %s: operand is not an int8 activation", s->name);
-    s->ninputs = s->noutputs = 1;
-    s->inputs[0] = b->tensor_map[in];
-    s->outputs[0] = b->tensor_map[out];
+/* A CPU step: operands are the op's int8 activation inputs (constants live in the parameter
+ * block) and its outputs. */
+static int lower_cpu(const tfl_model_t *m, const tfl_op_t *op, int idx, mica_builder_t *b,
+                     int kernel, mica_cpu_prepare_fn prepare) {
+    mica_prog_step_t s;
+    memset(&s, 0, sizeof s);
+    const char *kname = "op";
+    mica_kernel_find((uint32_t)kernel, &kname);
+    snprintf(s.name, sizeof s.name, "%d_%s", idx, kname);
+    s.kind = MICA_STEP_CPU;
+    s.op = (uint32_t)kernel;
+    for (int i = 0; i < op->ninputs; i++) {
+        const tfl_tensor_t *t = mica_op_tensor(m, op, i);
+        if (!t || t->data) continue;
+        if (b->tensor_map[op->inputs[i]] < 0) ERR("op %d (%s): input '%s' is not an int8 activation", idx, kname, t->name);
+        if (s.ninputs == MICA_STEP_MAX_IO) ERR("op %d (%s): too many inputs", idx, kname);
+        s.inputs[s.ninputs++] = b->tensor_map[op->inputs[i]];
+    }
+    for (int i = 0; i < op->noutputs; i++) {
+        if (!mica_op_output(m, op, i) || b->tensor_map[op->outputs[i]] < 0) ERR("op %d (%s): output %d is not an int8 activation", idx, kname, i);
+        if (s.noutputs == MICA_STEP_MAX_IO) ERR("op %d (%s): too many outputs", idx, kname);
+        s.outputs[s.noutputs++] = b->tensor_map[op->outputs[i]];
+    }
+    if (s.ninputs == 0) ERR("op %d (%s): has no activation input", idx, kname);
+    s.params_offset = (uint32_t)b->params.len;
+    char why[200];
+    if (prepare(m, op, &b->params, why, sizeof why)) ERR("op %d (%s): %s", idx, kname, why);
+    s.params_size = (uint32_t)b->params.len - s.params_offset;
+    if (mica_buf_align(&b->params, 8)) ERR("out of memory");
+    mica_prog_step_t *dst = mica_step_add(b);
+    if (!dst) ERR("out of memory");
+    *dst = s;
     return 0;
 }
 
-static int lower_softmax(const tfl_model_t *m, const tfl_op_t *op, int idx, mica_builder_t *b) {
-    const tfl_tensor_t *in = tensor(m, op->inputs[0]), *out = tensor(m, op->outputs[0]);
-    if (check_int8_activation(b, in, "input", idx) || check_int8_activation(b, out, "output", idx)) return -1;
-    if (out->zero_point[0] != -128 || fabsf(out->scale[0] - 1.0f / 256) > 0.001f / 256) ERR("op %d: SOFTMAX output must have scale 1/256 and zero point -128", idx);
-    mica_softmax_params_t p;
-    memset(&p, 0, sizeof p);
-    mica_softmax_prepare((double)tfl_opt_float(op, TFL_SOFTMAX_BETA, 1.0f), (double)in->scale[0],
-                         &p.input_multiplier, &p.input_left_shift, &p.diff_min);
-    p.depth = in->dims[in->rank - 1];
-    p.rows = (int32_t)(elements(in) / p.depth);
-    mica_prog_step_t *s = mica_step_add(b);
-    if (!s) ERR("out of memory");
-    snprintf(s->name, sizeof s->name, "%d_softmax", idx);
-    s->kind = MICA_STEP_CPU;
-    s->op = MICA_CPU_SOFTMAX;
-    s->params_offset = (uint32_t)b->params.len;
-    s->params_size = sizeof p;
-    if (mica_buf_append(&b->params, &p, sizeof p)) ERR("out of memory");
-    return step_io(b, s, op->inputs[0], op->outputs[0]);
+static int note_reason(mica_builder_t *b, const char *why) {
+    char r[MICA_REASON_LEN];
+    snprintf(r, sizeof r, "%.*s", (int)sizeof r - 1, why);
+    return mica_buf_append(&b->reasons, r, sizeof r);
 }
 
-static int lower_reshape(const tfl_model_t *m, const tfl_op_t *op, int idx, mica_builder_t *b) {
-    const tfl_tensor_t *in = tensor(m, op->inputs[0]), *out = tensor(m, op->outputs[0]);
-    if (check_int8_activation(b, in, "input", idx) || check_int8_activation(b, out, "output", idx)) return -1;
-    if (elements(in) != elements(out)) ERR("op %d: RESHAPE changes the element count", idx);
-    mica_prog_step_t *s = mica_step_add(b);
-    if (!s) ERR("out of memory");
-    snprintf(s->name, sizeof s->name, "%d_reshape", idx);
-    s->kind = MICA_STEP_CPU;
-    s->op = MICA_CPU_RESHAPE;
-    return step_io(b, s, op->inputs[0], op->outputs[0]);
-}
-
-int mica_lower_conv_fc(const tfl_model_t *m, const tfl_op_t *op, int idx, mica_builder_t *b);
-
-static int lower_op(const tfl_model_t *m, const tfl_op_t *op, int idx, mica_builder_t *b) {
-    if (op->ninputs < 1 || op->noutputs < 1 || !tensor(m, op->inputs[0]) || !tensor(m, op->outputs[0]))
+/* Accelerator when every rule allows it and it fits; otherwise a CPU kernel, with the reason. */
+static int lower_op(const tfl_model_t *m, const tfl_op_t *op, int idx, mica_builder_t *b,
+                    const mica_compile_opts_t *o) {
+    if (op->ninputs < 1 || op->noutputs < 1 || !mica_op_tensor(m, op, 0) || !mica_op_output(m, op, 0))
         ERR("op %d (%s): missing operands", idx, tfl_builtin_name(op->builtin));
-    switch (op->builtin) {
-    case TFL_OP_CONV_2D:
-    case TFL_OP_FULLY_CONNECTED: return mica_lower_conv_fc(m, op, idx, b);
-    case TFL_OP_SOFTMAX: return lower_softmax(m, op, idx, b);
-    case TFL_OP_RESHAPE: return lower_reshape(m, op, idx, b);
-    default:
-        ERR("op %d: %s is not supported yet (supported: CONV_2D, FULLY_CONNECTED, RESHAPE, SOFTMAX)",
-            idx, op->custom_code ? op->custom_code : tfl_builtin_name(op->builtin));
+    const char *why = mica_accel_reason(m, op, &o->partition);
+    char lower_err[256];
+    if (!why) {
+        size_t code = b->code.len, consts = b->consts.len, steps = b->steps.len;
+        if (mica_lower_conv_fc(m, op, idx, b) == 0) return note_reason(b, "");
+        snprintf(lower_err, sizeof lower_err, "%s", b->err);   /* does not fit: undo, try the CPU */
+        b->code.len = code; b->consts.len = consts; b->steps.len = steps;
+        why = lower_err;
     }
+    mica_cpu_prepare_fn prepare;
+    int kernel = mica_cpu_op_find(op->builtin, &prepare);
+    const char *name = op->custom_code ? op->custom_code : tfl_builtin_name(op->builtin);
+    if (kernel < 0)
+        ERR("op %d (%s): cannot run: not on the accelerator (%.100s) and no CPU kernel (CPU kernels: %.60s)",
+            idx, name, why, mica_cpu_op_names());
+    if (lower_cpu(m, op, idx, b, kernel, prepare)) return -1;
+    return note_reason(b, why);
 }
 
 static int record_io(const tfl_model_t *m, mica_builder_t *b) {
@@ -143,13 +154,13 @@ int mica_compile(const tfl_model_t *m, const mica_compile_opts_t *o, mica_builde
     if (m->nops == 0) ERR("model has no operators");
     if (plan_arena(m, b) || record_io(m, b)) return -1;
     for (int i = 0; i < m->nops; i++)
-        if (lower_op(m, &m->ops[i], i, b)) return -1;
+        if (lower_op(m, &m->ops[i], i, b, o)) return -1;
     return 0;
 }
 
 void mica_builder_free(mica_builder_t *b) {
     mica_buf_free(&b->consts); mica_buf_free(&b->code); mica_buf_free(&b->tensors);
-    mica_buf_free(&b->steps); mica_buf_free(&b->params);
+    mica_buf_free(&b->steps); mica_buf_free(&b->params); mica_buf_free(&b->reasons);
     free(b->tensor_map);
     b->tensor_map = NULL;
 }

@@ -1,57 +1,74 @@
-/* CPU fallback steps. Tensors are read from and written back to device memory, so a CPU step
+/* CPU fallback steps. Operands are read from and written back to device memory, so a CPU step
  * works the same whether the device is a simulator, a model or a board on USB. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "cpu_steps.h"
 #include "kernels/mica_kernels.h"
-
-static const char *builtin_name(uint32_t op) {
-    switch (op) {
-    case 3: return "CONV_2D";
-    case 4: return "DEPTHWISE_CONV_2D";
-    case 9: return "FULLY_CONNECTED";
-    default: return "ACCEL_OP";
-    }
-}
+#include "tflite/tflite_schema.h"
 
 const char *mica_step_op_name(const mica_prog_step_t *st) {
-    if (st->kind == MICA_STEP_ACCEL) return builtin_name(st->op);
-    return st->op == MICA_CPU_SOFTMAX ? "SOFTMAX" : st->op == MICA_CPU_RESHAPE ? "RESHAPE" : "CPU_OP";
+    const char *name = "UNKNOWN";
+    if (st->kind == MICA_STEP_ACCEL) {
+        switch (st->op) {
+        case TFL_OP_CONV_2D: return "CONV_2D";
+        case TFL_OP_DEPTHWISE_CONV_2D: return "DEPTHWISE_CONV_2D";
+        case TFL_OP_FULLY_CONNECTED: return "FULLY_CONNECTED";
+        default: return "ACCEL_OP";
+        }
+    }
+    mica_kernel_find(st->op, &name);
+    return name;
 }
 
-static mica_status_t run_kernel(const mica_program_t *p, const mica_prog_step_t *st,
-                                const mica_prog_tensor_t *in, const mica_prog_tensor_t *out,
-                                const uint8_t *src, uint8_t *dst, char *err, size_t errlen) {
-    if (st->op == MICA_CPU_RESHAPE) {
-        if (in->bytes != out->bytes) { snprintf(err, errlen, "step %s: reshape changes the size", st->name); return MICA_E_KERNEL; }
-        mica_kernel_copy(src, dst, in->bytes);
-        return MICA_OK;
+static void free_call(mica_kernel_call_t *k) {
+    for (int i = 0; i < MICA_KERNEL_MAX_IO; i++) { free((void *)k->in[i]); free(k->out[i]); }
+}
+
+/* Host copies of the operands: inputs read from the device, outputs allocated. */
+static int gather(const mica_program_t *p, const mica_prog_step_t *st, mica_backend_t *be,
+                  mica_kernel_call_t *k) {
+    memset(k, 0, sizeof *k);
+    k->params = p->params + st->params_offset;
+    k->params_size = st->params_size;
+    k->ninputs = (int)st->ninputs;
+    k->noutputs = (int)st->noutputs;
+    for (uint32_t i = 0; i < st->ninputs; i++) {
+        const mica_prog_tensor_t *t = &p->tensors[st->inputs[i]];
+        int8_t *b = malloc(t->bytes ? t->bytes : 1);
+        k->in[i] = b;
+        k->in_bytes[i] = t->bytes;
+        if (!b || be->mem_read(be->state, t->addr, b, t->bytes)) return -1;
     }
-    mica_softmax_params_t sp;
-    memcpy(&sp, p->params + st->params_offset, sizeof sp);
-    if ((uint64_t)sp.rows * (uint64_t)sp.depth != in->bytes || in->bytes != out->bytes ||
-        in->dtype != MICA_DT_INT8 || mica_kernel_softmax_s8(&sp, (const int8_t *)src, (int8_t *)dst)) {
-        snprintf(err, errlen, "step %s: softmax parameters do not fit its tensors", st->name);
-        return MICA_E_KERNEL;
+    for (uint32_t i = 0; i < st->noutputs; i++) {
+        const mica_prog_tensor_t *t = &p->tensors[st->outputs[i]];
+        k->out[i] = malloc(t->bytes ? t->bytes : 1);
+        k->out_bytes[i] = t->bytes;
+        if (!k->out[i]) return -1;
     }
-    return MICA_OK;
+    return 0;
 }
 
 mica_status_t mica_run_cpu_step(const mica_program_t *p, const mica_prog_step_t *st,
                                 mica_backend_t *be, char *err, size_t errlen) {
-    const mica_prog_tensor_t *in = &p->tensors[st->inputs[0]], *out = &p->tensors[st->outputs[0]];
-    uint8_t *src = malloc(in->bytes ? in->bytes : 1), *dst = malloc(out->bytes ? out->bytes : 1);
+    const char *name;
+    mica_kernel_fn fn = mica_kernel_find(st->op, &name);
+    mica_kernel_call_t k;
     mica_status_t s = MICA_OK;
-    if (!src || !dst) { snprintf(err, errlen, "out of memory"); s = MICA_E_NOMEM; goto done; }
-    if (be->mem_read(be->state, in->addr, src, in->bytes)) { snprintf(err, errlen, "step %s: device read failed", st->name); s = MICA_E_BACKEND; goto done; }
-    s = run_kernel(p, st, in, out, src, dst, err, errlen);
-    if (s == MICA_OK && be->mem_write(be->state, out->addr, dst, out->bytes)) {
-        snprintf(err, errlen, "step %s: device write failed", st->name);
+    if (!fn) { snprintf(err, errlen, "step %s: unknown CPU kernel %u", st->name, st->op); return MICA_E_FORMAT; }
+    if (gather(p, st, be, &k)) {
+        snprintf(err, errlen, "step %s: out of memory or device read failed", st->name);
         s = MICA_E_BACKEND;
+    } else if (fn(&k)) {
+        snprintf(err, errlen, "step %s: %s kernel parameters do not fit its operands", st->name, name);
+        s = MICA_E_KERNEL;
+    } else {
+        for (uint32_t i = 0; i < st->noutputs && s == MICA_OK; i++)
+            if (be->mem_write(be->state, p->tensors[st->outputs[i]].addr, k.out[i], k.out_bytes[i])) {
+                snprintf(err, errlen, "step %s: device write failed", st->name);
+                s = MICA_E_BACKEND;
+            }
     }
-done:
-    free(src);
-    free(dst);
+    free_call(&k);
     return s;
 }

@@ -52,13 +52,10 @@ typedef struct {
 
 typedef enum { MICA_STEP_ACCEL = 1, MICA_STEP_CPU = 2 } mica_step_kind_t;
 
-/* CPU kernels the runtime provides (values are stable file format numbers). */
-typedef enum { MICA_CPU_RESHAPE = 1, MICA_CPU_SOFTMAX = 2 } mica_cpu_op_t;
-
 typedef struct {
     char name[MICA_NAME_LEN];   /* layer name for reports */
     uint32_t kind;              /* mica_step_kind_t */
-    uint32_t op;                /* ACCEL: TFLite builtin code of the layer; CPU: mica_cpu_op_t */
+    uint32_t op;                /* ACCEL: TFLite builtin code; CPU: kernel id (kernels/mica_kernels.h) */
     uint32_t instr_first, instr_count;   /* ACCEL: instruction range, last one is END */
     uint32_t ninputs, noutputs;
     int32_t inputs[MICA_STEP_MAX_IO], outputs[MICA_STEP_MAX_IO];   /* tensor indices */
@@ -67,10 +64,5 @@ typedef struct {
     uint64_t est_cycles;        /* compiler's estimate (reports) */
 } mica_prog_step_t;
 
-/* CPU kernel parameter blocks (in the params blob). */
-typedef struct {
-    int32_t input_multiplier, input_left_shift, diff_min;  /* PreprocessSoftmaxScaling results */
-    int32_t rows, depth;        /* softmax over the last dimension */
-} mica_softmax_params_t;
 
 #endif

@@ -4,6 +4,7 @@
 #include <string.h>
 #include "program.h"
 #include "mica_isa.h"
+#include "kernels/mica_kernels.h"
 
 #define FAIL(...) do { snprintf(err, errlen, __VA_ARGS__); return -1; } while (0)
 
@@ -42,9 +43,8 @@ static int check_step(const mica_program_t *p, const mica_prog_step_t *s, uint32
             FAIL("program: step %u instruction range outside the code", i);
     } else if (s->kind == MICA_STEP_CPU) {
         if ((uint64_t)s->params_offset + s->params_size > h->params_size) FAIL("program: step %u parameters outside the blob", i);
-        if (s->op != MICA_CPU_RESHAPE && s->op != MICA_CPU_SOFTMAX) FAIL("program: step %u uses unknown CPU kernel %u", i, s->op);
+        if (!mica_kernel_find(s->op, NULL)) FAIL("program: step %u uses unknown CPU kernel %u", i, s->op);
         if (s->ninputs < 1 || s->noutputs < 1) FAIL("program: step %u lacks operands", i);
-        if (s->op == MICA_CPU_SOFTMAX && s->params_size < sizeof(mica_softmax_params_t)) FAIL("program: step %u softmax parameters truncated", i);
     } else FAIL("program: step %u has unknown kind %u", i, s->kind);
     return 0;
 }

@@ -89,11 +89,26 @@ def int8_accuracy(interp, x_int8, labels):
     return correct / len(labels)
 
 
+def report(out_dir):
+    """Float accuracy (recorded at training) and int8 LiteRT accuracy (measured now)."""
+    data = np.load(os.path.join(out_dir, "digits_test.npz"))
+    interp = tflite_tools.make_interpreter(model_path=os.path.join(out_dir, "digits.tflite"))
+    int8_acc = int8_accuracy(interp, data["x_int8"], data["labels"])
+    float_acc = float(data["float_accuracy"]) if "float_accuracy" in data.files else float("nan")
+    print("accuracy on %d held-back images: float %.4f  int8 (LiteRT BUILTIN_REF) %.4f"
+          % (len(data["labels"]), float_acc, int8_acc))
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out-dir", default=os.path.dirname(os.path.abspath(__file__)))
     parser.add_argument("--epochs", type=int, default=40)
+    parser.add_argument("--report-only", action="store_true",
+                        help="do not train: print the accuracies of the committed model")
     args = parser.parse_args()
+    if args.report_only:
+        report(args.out_dir)
+        return
 
     import tensorflow as tf
     tf.keras.utils.set_random_seed(SEED)
@@ -119,7 +134,8 @@ def main():
     in_scale, in_zp = interp.get_input_details()[0]["quantization"]
     x_test_int8 = quantize_input(x_test, in_scale, in_zp)
     np.savez(os.path.join(args.out_dir, "digits_test.npz"), x_int8=x_test_int8,
-             x_float=x_test, labels=y_test.astype(np.int32))
+             x_float=x_test, labels=y_test.astype(np.int32),
+             float_accuracy=np.float64(float_acc))
     int8_acc = int8_accuracy(interp, x_test_int8, y_test)
 
     print("wrote %s (%d bytes), digits_test.npz (%d test images)"

@@ -33,7 +33,7 @@ module mica_csr #(
   input  logic [32*mica_pkg::NUM_COUNTERS-1:0] cnt_inc_i
 );
   localparam int unsigned NumCnt = mica_pkg::NUM_COUNTERS;
-  localparam logic [31:0] IdValue = 32'h4D494341;
+  localparam logic [31:0] IdValue = mica_pkg::CSR_ID_VALUE;
 
   logic        done_q, error_q;
   logic [7:0]  err_code_q;
@@ -43,8 +43,8 @@ module mica_csr #(
   logic wr, rd, clear;
   assign wr = csr_req_i & csr_we_i;
   assign rd = csr_req_i & ~csr_we_i;
-  assign start_o = wr & (csr_addr_i == mica_pkg::CSR_CTRL) & csr_wdata_i[0] & ~busy_i;
-  assign clear = start_o | (wr & (csr_addr_i == mica_pkg::CSR_CTRL) & csr_wdata_i[1]);
+  assign start_o = wr & (csr_addr_i == mica_pkg::CSR_CTRL) & csr_wdata_i[mica_pkg::CTRL_START_BIT] & ~busy_i;
+  assign clear = start_o | (wr & (csr_addr_i == mica_pkg::CSR_CTRL) & csr_wdata_i[mica_pkg::CTRL_CLEAR_BIT]);
 
   // Counter window decode: low word at base + 8*i, high word at base + 8*i + 4.
   localparam logic [11:0] CntEnd = mica_pkg::CSR_COUNTER_BASE + 12'(8 * NumCnt);
@@ -74,7 +74,12 @@ module mica_csr #(
         mica_pkg::CSR_CONFIG0:   csr_rdata_o = {16'(COLS), 16'(ROWS)};
         mica_pkg::CSR_CONFIG1:   csr_rdata_o = {16'(WSPAD_DEPTH), 16'(ASPAD_DEPTH)};
         mica_pkg::CSR_CONFIG2:   csr_rdata_o = {8'(BUS_BYTES), 8'(PARAM_SETS), 16'(ACC_DEPTH)};
-        mica_pkg::CSR_STATUS:    csr_rdata_o = {29'd0, error_q, done_q, busy_i};
+        mica_pkg::CSR_STATUS: begin
+          csr_rdata_o = '0;
+          csr_rdata_o[mica_pkg::STATUS_BUSY_BIT]  = busy_i;
+          csr_rdata_o[mica_pkg::STATUS_DONE_BIT]  = done_q;
+          csr_rdata_o[mica_pkg::STATUS_ERROR_BIT] = error_q;
+        end
         mica_pkg::CSR_ERROR:     csr_rdata_o = {24'd0, err_code_q};
         mica_pkg::CSR_ERROR_PC:  csr_rdata_o = err_pc_q;
         mica_pkg::CSR_PROG_ADDR: csr_rdata_o = prog_addr_q;

@@ -4,6 +4,7 @@
 #include <time.h>
 #include "cli.h"
 #include "compiler.h"
+#include "cpu_steps.h"
 
 static int parse_array(const char *s, mica_hw_config_t *hw) {
     unsigned r, c;
@@ -18,15 +19,15 @@ static void print_compile_summary(const char *model, const char *out, const mica
     uint32_t n = (uint32_t)(b->steps.len / sizeof(mica_prog_step_t)), accel = 0;
     const mica_prog_step_t *s = (const mica_prog_step_t *)b->steps.data;
     uint64_t macs = 0, est = 0;
-    printf("%-24s %-16s %-7s %12s %12s\n", "layer", "op", "place", "MACs", "est.cycles");
+    printf("%-22s %-16s %-6s %10s %11s  %s\n", "layer", "op", "place", "MACs", "est.cycles", "reason (CPU)");
     for (uint32_t i = 0; i < n; i++) {
         int acc = s[i].kind == MICA_STEP_ACCEL;
+        const char *why = (const char *)b->reasons.data + (size_t)i * MICA_REASON_LEN;
         accel += (uint32_t)acc;
         macs += s[i].macs;
         est += s[i].est_cycles;
-        printf("%-24s %-16s %-7s %12llu %12llu\n", s[i].name,
-               acc ? (s[i].op == 3 ? "CONV_2D" : "FULLY_CONNECTED") : (s[i].op == MICA_CPU_SOFTMAX ? "SOFTMAX" : "RESHAPE"),
-               acc ? "ACCEL" : "CPU", (unsigned long long)s[i].macs, (unsigned long long)s[i].est_cycles);
+        printf("%-22s %-16s %-6s %10llu %11llu  %s\n", s[i].name, mica_step_op_name(&s[i]), acc ? "ACCEL" : "CPU",
+               (unsigned long long)s[i].macs, (unsigned long long)s[i].est_cycles, acc ? "" : why);
     }
     printf("compiled %s -> %s: %u steps (%u ACCEL, %u CPU), %llu MACs, %u instructions, "
            "weights+params %zu B, arena %u B, est. %llu cycles, %ux%u array, %.1f ms\n",
@@ -34,7 +35,7 @@ static void print_compile_summary(const char *model, const char *out, const mica
            b->consts.len, b->arena_size, (unsigned long long)est, b->hw.rows, b->hw.cols, ms);
 }
 
-int cli_compile_to_file(const char *model, const char *out, const char *array, int quiet) {
+int cli_compile_to_file(const char *model, const char *out, const char *array, const char *cpu_ops, int quiet) {
     char err[256];
     tfl_model_t *m = NULL;
     struct timespec t0, t1;
@@ -45,6 +46,7 @@ int cli_compile_to_file(const char *model, const char *out, const char *array, i
     }
     mica_compile_opts_t o;
     mica_compile_opts_default(&o);
+    o.partition.cpu_ops = cpu_ops;
     if (array && parse_array(array, &o.hw)) {
         fprintf(stderr, "mica: bad --array '%s' (want RxC, e.g. 16x16)\n", array);
         tfl_model_free(m);
@@ -62,15 +64,16 @@ int cli_compile_to_file(const char *model, const char *out, const char *array, i
 }
 
 int cli_compile(int argc, char **argv) {
-    const char *model = NULL, *out = NULL, *array = NULL;
+    const char *model = NULL, *out = NULL, *array = NULL, *cpu_ops = NULL;
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "-o") && i + 1 < argc) out = argv[++i];
+        else if (!strcmp(argv[i], "--cpu") && i + 1 < argc) cpu_ops = argv[++i];
         else if (!strcmp(argv[i], "--array") && i + 1 < argc) array = argv[++i];
         else if (argv[i][0] != '-' && !model) model = argv[i];
         else { fprintf(stderr, "mica compile: unexpected argument '%s'\n", argv[i]); return 2; }
     }
     if (!model || !out) { fprintf(stderr, "mica compile: need MODEL.tflite and -o OUT.mica\n"); return 2; }
-    return cli_compile_to_file(model, out, array, 0);
+    return cli_compile_to_file(model, out, array, cpu_ops, 0);
 }
 
 mica_ctx_t *cli_open_and_load(const char *backend, const char *program) {
@@ -106,4 +109,10 @@ void cli_print_layers(mica_ctx_t *ctx) {
         printf("%-24s %-16s %-6s %12llu %12llu %12llu\n", li.name, li.op, li.on_accel ? "ACCEL" : "CPU",
                (unsigned long long)li.macs, (unsigned long long)li.est_cycles, (unsigned long long)li.cycles);
     }
+}
+
+int cli_ops(int argc, char **argv) {
+    (void)argc; (void)argv;
+    mica_print_supported_ops(stdout);
+    return 0;
 }

@@ -13,7 +13,7 @@
 #endif
 
 typedef struct {
-    const char *model, *backend, *array, *inputs_npy, *labels_npy;
+    const char *model, *backend, *array, *inputs_npy, *labels_npy, *cpu_ops;
     long count;
     uint64_t seed;
 } verify_opts_t;
@@ -113,6 +113,7 @@ static int parse_verify_args(int argc, char **argv, verify_opts_t *o) {
         else if (!strcmp(argv[i], "--count") && i + 1 < argc) { o->count = strtol(argv[++i], &end, 10); if (*end || o->count < 1 || o->count > 1000000) { fprintf(stderr, "mica verify: --count must be 1..1000000\n"); return -1; } }
         else if (!strcmp(argv[i], "--seed") && i + 1 < argc) { o->seed = strtoull(argv[++i], &end, 10); if (*end) { fprintf(stderr, "mica verify: bad --seed\n"); return -1; } }
         else if (!strcmp(argv[i], "--array") && i + 1 < argc) o->array = argv[++i];
+        else if (!strcmp(argv[i], "--cpu") && i + 1 < argc) o->cpu_ops = argv[++i];
         else if (!strcmp(argv[i], "--inputs") && i + 1 < argc) o->inputs_npy = argv[++i];
         else if (!strcmp(argv[i], "--labels") && i + 1 < argc) o->labels_npy = argv[++i];
         else if (argv[i][0] != '-' && !o->model) o->model = argv[i];
@@ -159,7 +160,7 @@ int cli_verify(int argc, char **argv) {
     snprintf(prog, sizeof prog, "%s/model.mica", dir);
     int rc = 1;
     mica_ctx_t *ctx = NULL;
-    if (cli_compile_to_file(o.model, prog, o.array, 1)) goto done;
+    if (cli_compile_to_file(o.model, prog, o.array, o.cpu_ops, 1)) goto done;
     if (!(ctx = cli_open_and_load(o.backend, prog))) goto done;
     bt.n_in = mica_num_inputs(ctx);
     bt.n_out = mica_num_outputs(ctx);

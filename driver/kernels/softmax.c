@@ -80,10 +80,13 @@ static void softmax_row(const mica_softmax_params_t *p, const int8_t *in, int8_t
     }
 }
 
-int mica_kernel_softmax_s8(const mica_softmax_params_t *p, const int8_t *in, int8_t *out) {
-    if (p->depth <= 0 || p->rows <= 0 || p->input_left_shift < 0 || p->input_left_shift > 31)
+int mica_k_softmax(const mica_kernel_call_t *c) {
+    const mica_softmax_params_t *p = c->params;
+    if (c->params_size < sizeof *p || c->ninputs != 1 || c->noutputs != 1) return -1;
+    if (p->depth <= 0 || p->rows <= 0 || p->input_left_shift < 0 || p->input_left_shift > 31 ||
+        (uint64_t)p->rows * (uint64_t)p->depth != c->in_bytes[0] || c->in_bytes[0] != c->out_bytes[0])
         return -1;
     for (int r = 0; r < p->rows; r++)
-        softmax_row(p, in + (long)r * p->depth, out + (long)r * p->depth);
+        softmax_row(p, c->in[0] + (long)r * p->depth, c->out[0] + (long)r * p->depth);
     return 0;
 }

@@ -1,0 +1,102 @@
+#include <stdio.h>
+#include <string.h>
+#include "partition.h"
+#include "cpu_ops/cpu_ops.h"
+
+/* A rule returns 1 when the operator satisfies it; its text is the reason shown otherwise. */
+typedef int (*rule_fn)(const tfl_model_t *m, const tfl_op_t *op);
+
+static const tfl_tensor_t *in_t(const tfl_model_t *m, const tfl_op_t *op, int k) { return mica_op_tensor(m, op, k); }
+static int is_conv(const tfl_op_t *op) { return op->builtin == TFL_OP_CONV_2D; }
+
+static int is_int8_act(const tfl_tensor_t *t) {
+    return t && !t->data && t->type == TFL_TYPE_INT8 && t->nquant == 1 && t->zero_point[0] >= -128 && t->zero_point[0] <= 127;
+}
+
+static int op_kind(const tfl_model_t *m, const tfl_op_t *op) {
+    (void)m;
+    return op->builtin == TFL_OP_CONV_2D || op->builtin == TFL_OP_FULLY_CONNECTED;
+}
+
+static int int8_activations(const tfl_model_t *m, const tfl_op_t *op) {
+    return is_int8_act(in_t(m, op, 0)) && is_int8_act(mica_op_output(m, op, 0));
+}
+
+static int dense_int8_weights(const tfl_model_t *m, const tfl_op_t *op) {
+    const tfl_tensor_t *w = in_t(m, op, 1);
+    return w && w->data && w->type == TFL_TYPE_INT8 && !w->is_sparse && !w->quant_details_type && w->nquant >= 1;
+}
+
+static int symmetric_weights(const tfl_model_t *m, const tfl_op_t *op) {
+    const tfl_tensor_t *w = in_t(m, op, 1);
+    for (int i = 0; i < w->nquant; i++)
+        if (w->zero_point[i] != 0) return 0;
+    return 1;
+}
+
+static int int32_bias(const tfl_model_t *m, const tfl_op_t *op) {
+    const tfl_tensor_t *b = op->ninputs > 2 ? in_t(m, op, 2) : NULL;
+    return !b || (b->data && b->type == TFL_TYPE_INT32);
+}
+
+static int conv_batch_one(const tfl_model_t *m, const tfl_op_t *op) {
+    const tfl_tensor_t *in = in_t(m, op, 0);
+    return !is_conv(op) || (in->rank == 4 && in->dims[0] == 1);
+}
+
+static int conv_ungrouped(const tfl_model_t *m, const tfl_op_t *op) {
+    const tfl_tensor_t *in = in_t(m, op, 0), *w = in_t(m, op, 1);
+    return !is_conv(op) || (w->rank == 4 && w->dims[3] == in->dims[3]);
+}
+
+static int conv_stride(const tfl_model_t *m, const tfl_op_t *op) {
+    (void)m;
+    int64_t sw = tfl_opt_int(op, TFL_CONV2D_STRIDE_W, 1), sh = tfl_opt_int(op, TFL_CONV2D_STRIDE_H, 1);
+    return !is_conv(op) || (sw >= 1 && sw <= 15 && sh >= 1 && sh <= 15);
+}
+
+static int fused_activation(const tfl_model_t *m, const tfl_op_t *op) {
+    (void)m;
+    return tfl_opt_int(op, is_conv(op) ? TFL_CONV2D_ACTIVATION : TFL_FC_ACTIVATION, 0) <= TFL_ACT_RELU6;
+}
+
+/* In order: later rules may assume earlier ones hold. */
+static const struct { rule_fn ok; const char *applies, *text; } rules[] = {
+    {op_kind, "any", "the accelerator runs CONV_2D and FULLY_CONNECTED"},
+    {int8_activations, "CONV_2D, FULLY_CONNECTED", "input and output must be int8 tensors with one scale and zero point"},
+    {dense_int8_weights, "CONV_2D, FULLY_CONNECTED", "weights must be constant, dense int8"},
+    {symmetric_weights, "CONV_2D, FULLY_CONNECTED", "weights must be symmetric (zero point 0)"},
+    {int32_bias, "CONV_2D, FULLY_CONNECTED", "bias must be absent or a constant int32 vector"},
+    {conv_batch_one, "CONV_2D", "convolution input must be NHWC with batch 1"},
+    {conv_ungrouped, "CONV_2D", "grouped convolution (filter depth != input depth) is not supported"},
+    {conv_stride, "CONV_2D", "stride must be 1..15"},
+    {fused_activation, "CONV_2D, FULLY_CONNECTED", "fused activation must be NONE, RELU, RELU_N1_TO_1 or RELU6"},
+};
+
+static int forced(const tfl_op_t *op, const mica_partition_opts_t *o) {
+    if (!o || !o->cpu_ops) return 0;
+    const char *name = tfl_builtin_name(op->builtin), *p = o->cpu_ops;
+    size_t n = strlen(name);
+    while ((p = strstr(p, name)) != NULL) {
+        int starts = p == o->cpu_ops || p[-1] == ',';
+        if (starts && (p[n] == 0 || p[n] == ',')) return 1;
+        p += n;
+    }
+    return 0;
+}
+
+const char *mica_accel_reason(const tfl_model_t *m, const tfl_op_t *op, const mica_partition_opts_t *o) {
+    if (forced(op, o)) return "forced onto the CPU by --cpu";
+    for (size_t i = 0; i < sizeof rules / sizeof rules[0]; i++)
+        if (!rules[i].ok(m, op)) return rules[i].text;
+    return NULL;
+}
+
+void mica_print_supported_ops(void *file) {
+    FILE *f = file;
+    fprintf(f, "| where | operators | rule (the text `mica compile` reports for an operator that breaks it) |\n|---|---|---|\n");
+    for (size_t i = 0; i < sizeof rules / sizeof rules[0]; i++)
+        fprintf(f, "| ACCEL | %s | %s |\n", rules[i].applies, rules[i].text);
+    fprintf(f, "| CPU | %s | bit-exact fallback kernels (driver/kernels), any operator the accelerator rules reject |\n",
+            mica_cpu_op_names());
+}

@@ -1,0 +1,17 @@
+/* Placement of each operator on the accelerator or the CPU. Every accelerator rule is one small
+ * function; the text it returns is the reason the user reads (and the supported-ops table). */
+#ifndef MICA_PARTITION_H
+#define MICA_PARTITION_H
+#include "tflite/tflite_reader.h"
+
+typedef struct {
+    const char *cpu_ops;   /* comma-separated operator names forced onto the CPU (--cpu), or NULL */
+} mica_partition_opts_t;
+
+/* NULL when op may run on the accelerator, else the reason it may not. */
+const char *mica_accel_reason(const tfl_model_t *m, const tfl_op_t *op, const mica_partition_opts_t *o);
+
+/* Writes the supported-operator table (markdown) generated from the rules to f. */
+void mica_print_supported_ops(void *file);
+
+#endif
