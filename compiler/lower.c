@@ -8,6 +8,7 @@
 #include "lower_gemm.h"
 #include "quant.h"
 #include "partition.h"
+#include "arena.h"
 #include "cpu_ops/cpu_ops.h"
 
 #define ERR(...) do { snprintf(b->err, sizeof b->err, __VA_ARGS__); return -1; } while (0)
@@ -41,33 +42,67 @@ static int check_int8_activation(mica_builder_t *b, const tfl_tensor_t *t, const
     return 0;
 }
 
-/* Arena: every activation tensor at its own 16-byte aligned address (no reuse yet). */
-static int plan_arena(const tfl_model_t *m, mica_builder_t *b) {
-    b->tensor_map = malloc(sizeof(int32_t) * (size_t)(m->ntensors ? m->ntensors : 1));
-    if (!b->tensor_map) ERR("out of memory");
-    uint64_t addr = 0;
-    for (int i = 0; i < m->ntensors; i++) {
-        const tfl_tensor_t *t = &m->tensors[i];
-        b->tensor_map[i] = -1;
-        if (!is_activation(t) || t->type != TFL_TYPE_INT8 || t->nquant != 1 || t->rank > MICA_MAX_RANK || elements(t) <= 0) continue;
-        mica_prog_tensor_t pt;
-        memset(&pt, 0, sizeof pt);
-        snprintf(pt.name, sizeof pt.name, "%s", t->name);
-        pt.dtype = MICA_DT_INT8;
-        pt.rank = (uint32_t)t->rank;
-        for (int d = 0; d < t->rank; d++) pt.dims[d] = t->dims[d];
-        pt.scale = t->scale[0];
-        pt.zero_point = (int32_t)t->zero_point[0];
-        pt.addr = (uint32_t)addr;
-        pt.bytes = (uint32_t)elements(t);
-        addr = (addr + pt.bytes + 15) & ~15ull;
-        if (addr > (1u << 29)) ERR("activations need more than 512 MiB");
-        b->tensor_map[i] = (int32_t)(b->tensors.len / sizeof pt);
-        if (mica_buf_append(&b->tensors, &pt, sizeof pt)) ERR("out of memory");
+static int arena_candidate(const tfl_tensor_t *t) {
+    return is_activation(t) && t->type == TFL_TYPE_INT8 && t->nquant == 1 && t->rank <= MICA_MAX_RANK && elements(t) > 0;
+}
+
+/* Lifetime of every tensor in op indices: [producer, last reader]. */
+static void lifetimes(const tfl_model_t *m, int64_t *first, int64_t *last) {
+    for (int i = 0; i < m->ntensors; i++) { first[i] = m->nops; last[i] = -1; }
+    for (int i = 0; i < m->ninputs; i++) if (m->inputs[i] >= 0 && m->inputs[i] < m->ntensors) first[m->inputs[i]] = -1;
+    for (int o = 0; o < m->nops; o++) {
+        const tfl_op_t *op = &m->ops[o];
+        for (int k = 0; k < op->ninputs; k++)
+            if (op->inputs[k] >= 0 && op->inputs[k] < m->ntensors && last[op->inputs[k]] < o) last[op->inputs[k]] = o;
+        for (int k = 0; k < op->noutputs; k++)
+            if (op->outputs[k] >= 0 && op->outputs[k] < m->ntensors && first[op->outputs[k]] > o) first[op->outputs[k]] = o;
     }
-    b->arena_size = (uint32_t)addr;
-    b->image_addr = (uint32_t)((addr + 4095) & ~4095ull);
-    return 0;
+    for (int i = 0; i < m->noutputs; i++) if (m->outputs[i] >= 0 && m->outputs[i] < m->ntensors) last[m->outputs[i]] = m->nops;
+    for (int i = 0; i < m->ntensors; i++) if (last[i] < first[i]) last[i] = first[i];
+}
+
+static void describe(const tfl_tensor_t *t, mica_prog_tensor_t *pt) {
+    memset(pt, 0, sizeof *pt);
+    snprintf(pt->name, sizeof pt->name, "%s", t->name);
+    pt->dtype = MICA_DT_INT8;
+    pt->rank = (uint32_t)t->rank;
+    for (int d = 0; d < t->rank; d++) pt->dims[d] = t->dims[d];
+    pt->scale = t->scale[0];
+    pt->zero_point = (int32_t)t->zero_point[0];
+    pt->bytes = (uint32_t)elements(t);
+}
+
+/* Arena: activation tensors share memory by lifetime (arena.c). */
+static int plan_arena(const tfl_model_t *m, mica_builder_t *b) {
+    size_t n = (size_t)(m->ntensors ? m->ntensors : 1);
+    int64_t *first = malloc(n * sizeof *first), *last = malloc(n * sizeof *last);
+    mica_arena_item_t *items = calloc(n, sizeof *items);
+    uint64_t *offsets = malloc(n * sizeof *offsets);
+    int *index = malloc(n * sizeof *index), count = 0, rc = -1;
+    b->tensor_map = malloc(n * sizeof(int32_t));
+    if (!first || !last || !items || !offsets || !index || !b->tensor_map) { snprintf(b->err, sizeof b->err, "out of memory"); goto done; }
+    lifetimes(m, first, last);
+    for (int i = 0; i < m->ntensors; i++) {
+        b->tensor_map[i] = -1;
+        if (!arena_candidate(&m->tensors[i])) continue;
+        items[count] = (mica_arena_item_t){first[i], last[i], (uint64_t)elements(&m->tensors[i])};
+        index[count++] = i;
+    }
+    uint64_t size = mica_plan_arena(items, count, offsets);
+    if (size > (1u << 29)) { snprintf(b->err, sizeof b->err, "activations need more than 512 MiB"); goto done; }
+    for (int k = 0; k < count; k++) {
+        mica_prog_tensor_t pt;
+        describe(&m->tensors[index[k]], &pt);
+        pt.addr = (uint32_t)offsets[k];
+        b->tensor_map[index[k]] = k;
+        if (mica_buf_append(&b->tensors, &pt, sizeof pt)) { snprintf(b->err, sizeof b->err, "out of memory"); goto done; }
+    }
+    b->arena_size = (uint32_t)size;
+    b->image_addr = (uint32_t)((size + 4095) & ~4095ull);
+    rc = 0;
+done:
+    free(first); free(last); free(items); free(offsets); free(index);
+    return rc;
 }
 
 /* A CPU step: operands are the op's int8 activation inputs (constants live in the parameter
