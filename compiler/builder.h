@@ -20,6 +20,7 @@ typedef struct {
     mica_buf_t steps;         /* mica_prog_step_t[] */
     mica_buf_t params;        /* CPU kernel parameter blob */
     mica_buf_t reasons;       /* per step: char[MICA_REASON_LEN], why it is on the CPU ("" = ACCEL) */
+    mica_buf_t costs;         /* per step: mica_cost_t (cost.h) */
     uint32_t inputs[16], outputs[16], ninputs, noutputs;
     uint32_t arena_size;      /* arena at address 0 */
     uint32_t image_addr;      /* fixed once the arena is planned */

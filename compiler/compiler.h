@@ -20,5 +20,7 @@ int mica_compile(const tfl_model_t *model, const mica_compile_opts_t *o, mica_bu
 /* Serializes b as a .mica file. */
 int mica_write_program(mica_builder_t *b, const char *path);
 void mica_builder_free(mica_builder_t *b);
+/* Writes the pre-deployment report (per layer and totals) as JSON. */
+int mica_write_report(const mica_builder_t *b, const char *model, const char *path);
 
 #endif

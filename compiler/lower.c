@@ -9,6 +9,7 @@
 #include "quant.h"
 #include "partition.h"
 #include "arena.h"
+#include "cost.h"
 #include "cpu_ops/cpu_ops.h"
 
 #define ERR(...) do { snprintf(b->err, sizeof b->err, __VA_ARGS__); return -1; } while (0)
@@ -140,7 +141,20 @@ static int lower_cpu(const tfl_model_t *m, const tfl_op_t *op, int idx, mica_bui
     return 0;
 }
 
+/* Per-step cost (cycles, traffic, memory use) from the emitted instructions; zero for CPU steps. */
+static int note_cost(mica_builder_t *b) {
+    mica_prog_step_t *st = (mica_prog_step_t *)(b->steps.data + b->steps.len) - 1;
+    mica_cost_t c;
+    memset(&c, 0, sizeof c);
+    if (st->kind == MICA_STEP_ACCEL) {
+        mica_cost_instrs(&b->hw, (const mica_instr_t *)b->code.data + st->instr_first, st->instr_count, &c);
+        st->est_cycles = c.cycles;
+    }
+    return mica_buf_append(&b->costs, &c, sizeof c);
+}
+
 static int note_reason(mica_builder_t *b, const char *why) {
+    if (note_cost(b)) return -1;
     char r[MICA_REASON_LEN];
     snprintf(r, sizeof r, "%.*s", (int)sizeof r - 1, why);
     return mica_buf_append(&b->reasons, r, sizeof r);
@@ -195,7 +209,7 @@ int mica_compile(const tfl_model_t *m, const mica_compile_opts_t *o, mica_builde
 
 void mica_builder_free(mica_builder_t *b) {
     mica_buf_free(&b->consts); mica_buf_free(&b->code); mica_buf_free(&b->tensors);
-    mica_buf_free(&b->steps); mica_buf_free(&b->params); mica_buf_free(&b->reasons);
+    mica_buf_free(&b->steps); mica_buf_free(&b->params); mica_buf_free(&b->reasons); mica_buf_free(&b->costs);
     free(b->tensor_map);
     b->tensor_map = NULL;
 }

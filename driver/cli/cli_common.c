@@ -29,7 +29,7 @@ static void print_compile_summary(const char *model, const char *out, const mica
         printf("%-22s %-16s %-6s %10llu %11llu  %s\n", s[i].name, mica_step_op_name(&s[i]), acc ? "ACCEL" : "CPU",
                (unsigned long long)s[i].macs, (unsigned long long)s[i].est_cycles, acc ? "" : why);
     }
-    printf("compiled %s -> %s: %u steps (%u ACCEL, %u CPU), %llu MACs, %u instructions, "
+    printf("compiled %s -> %s (+ .json report): %u steps (%u ACCEL, %u CPU), %llu MACs, %u instructions, "
            "weights+params %zu B, arena %u B, est. %llu cycles, %ux%u array, %.1f ms\n",
            model, out, n, accel, n - accel, (unsigned long long)macs, mica_code_count(b),
            b->consts.len, b->arena_size, (unsigned long long)est, b->hw.rows, b->hw.cols, ms);
@@ -56,6 +56,12 @@ int cli_compile_to_file(const char *model, const char *out, const char *array, c
     memset(&b, 0, sizeof b);
     int rc = mica_compile(m, &o, &b) || mica_write_program(&b, out);
     clock_gettime(CLOCK_MONOTONIC, &t1);
+    char json[600];
+    snprintf(json, sizeof json, "%s.json", out);
+    if (!rc && !quiet && mica_write_report(&b, model, json)) {
+        fprintf(stderr, "mica: %s: cannot write the report\n", json);
+        rc = 1;
+    }
     if (rc) fprintf(stderr, "mica: %s: %s\n", model, b.err);
     else if (!quiet) print_compile_summary(model, out, &b, (double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6);
     mica_builder_free(&b);

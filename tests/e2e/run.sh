@@ -30,6 +30,9 @@ for m in $(ls $B/op_models/*.tflite | awk 'NR % 3 == 1'); do
     verify "$m" --backend rtl --array 8x8 --count 3 --seed 6
 done
 
+echo "== compiler cycle estimates vs RTL-measured cycles, every accelerated layer (<= 10%) =="
+"$PY" tests/e2e/check_estimates.py "$MICA" models/digits.tflite $B/op_models/*.tflite || fail=1
+
 echo "== bad input never crashes =="
 bash tests/e2e/bad_input.sh || fail=1
 

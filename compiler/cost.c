@@ -1,0 +1,87 @@
+#include <string.h>
+#include "cost.h"
+
+#define G(in, F) ((uint64_t)MICA_GET(in, F))
+
+static uint64_t row_beats(uint64_t addr, uint64_t stride, uint64_t rows, uint64_t len, uint64_t bus) {
+    uint64_t beats = 0;
+    for (uint64_t i = 0; i < rows; i++) {
+        uint64_t a = addr + i * stride;
+        beats += ((a % bus) + len + bus - 1) / bus;
+    }
+    return beats;
+}
+
+static void peak(uint32_t *used, uint64_t end) { if (end > *used) *used = (uint32_t)end; }
+
+/* Duration of one instruction on its unit, and its traffic. */
+static uint64_t duration(const mica_hw_config_t *hw, const mica_instr_t *in, mica_cost_t *c) {
+    uint64_t R = hw->rows, C = hw->cols, bus = hw->bus_bytes, lat = MICA_MEM_LATENCY_DEFAULT;
+    switch (G(in, MICA_F_OPCODE)) {
+    case MICA_OP_LOAD: {
+        uint64_t rows = G(in, MICA_F_LOAD_ROWS), t = G(in, MICA_F_LOAD_TARGET);
+        uint64_t beats = row_beats(G(in, MICA_F_LOAD_EXT_ADDR), G(in, MICA_F_LOAD_EXT_STRIDE), rows, G(in, MICA_F_LOAD_LEN), bus);
+        c->ext_read_bytes += beats * bus;
+        if (t == 0) peak(&c->aspad_rows_used, G(in, MICA_F_LOAD_MEM_ADDR) + rows);
+        if (t == 1) peak(&c->wspad_rows_used, G(in, MICA_F_LOAD_MEM_ADDR) + rows);
+        return beats + lat + 3;
+    }
+    case MICA_OP_LOADW:
+        c->wspad_reads += R;
+        return R + 1;
+    case MICA_OP_MATMUL: {
+        uint64_t T = G(in, MICA_F_MATMUL_OUT_H) * G(in, MICA_F_MATMUL_OUT_W);
+        c->issued_macs += T * R * C;
+        c->aspad_reads += T;
+        c->acc_writes += T;
+        if (G(in, MICA_F_MATMUL_ACCUMULATE)) c->acc_reads += T;
+        peak(&c->acc_rows_used, G(in, MICA_F_MATMUL_ACC_ADDR) + T);
+        c->array_cycles += T + R + C + 3;
+        return T + R + C + 3;
+    }
+    case MICA_OP_STORE: {
+        uint64_t rows = G(in, MICA_F_STORE_ROWS), len = G(in, MICA_F_STORE_LEN);
+        uint64_t beats = row_beats(G(in, MICA_F_STORE_EXT_ADDR), G(in, MICA_F_STORE_EXT_STRIDE), rows, len, bus);
+        c->ext_write_bytes += rows * len;
+        c->acc_reads += rows;
+        return 5 + beats + lat + 2;
+    }
+    default:
+        return 0;
+    }
+}
+
+static unsigned unit_of(uint64_t opcode) {
+    switch (opcode) {
+    case MICA_OP_LOAD: return 0;
+    case MICA_OP_LOADW: return 1;
+    case MICA_OP_MATMUL: return 2;
+    case MICA_OP_STORE: return 3;
+    default: return 4;   /* SYNC / END: no unit */
+    }
+}
+
+void mica_cost_instrs(const mica_hw_config_t *hw, const mica_instr_t *code, uint32_t count, mica_cost_t *c) {
+    memset(c, 0, sizeof *c);
+    uint64_t free_at[5] = {0}, issue = MICA_MEM_LATENCY_DEFAULT + 4;   /* first fetch */
+    for (uint32_t i = 0; i < count; i++) {
+        const mica_instr_t *in = &code[i];
+        uint64_t op = G(in, MICA_F_OPCODE), wait = G(in, MICA_F_WAIT), t = issue + 1;
+        unsigned u = unit_of(op);
+        for (unsigned k = 0; k < 4; k++)
+            if ((wait >> k) & 1 || (op == MICA_OP_MATMUL && k == 1) || op == MICA_OP_END || k == u)
+                if (free_at[k] > t) t = free_at[k];
+        issue = t;
+        free_at[u] = t + duration(hw, in, c);
+    }
+    c->cycles = issue + 2;
+}
+
+double mica_cost_energy_pj(const mica_hw_config_t *hw, const mica_cost_t *c) {
+    /* int8 MAC 0.315 pJ (Accelergy, 45 nm); 64-bit SRAM read 20 pJ for a 32-64 KB array (Horowitz);
+     * DRAM 8 pJ/bit (LPDDR4). Scratchpad rows are R or C bytes, ACC rows 4C bytes. */
+    double sram_word = 20.0 / 8.0;   /* pJ per byte */
+    double sram = sram_word * ((double)c->aspad_reads * hw->rows + (double)c->wspad_reads * hw->cols +
+                               (double)(c->acc_reads + c->acc_writes) * 4.0 * hw->cols);
+    return 0.315 * (double)c->issued_macs + sram + 64.0 * (double)(c->ext_read_bytes + c->ext_write_bytes);
+}

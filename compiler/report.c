@@ -1,0 +1,82 @@
+/* Pre-deployment report: per layer and totals, as JSON (written next to the program). */
+#include <stdio.h>
+#include <string.h>
+#include "compiler.h"
+#include "cost.h"
+#include "cpu_steps.h"
+
+#define CLOCK_MHZ 200.0   /* stated clock for times in the report */
+
+static void json_str(FILE *f, const char *s) {
+    fputc('"', f);
+    for (; *s; s++) {
+        if (*s == '"' || *s == '\\') fprintf(f, "\\%c", *s);
+        else if ((unsigned char)*s < 0x20) fprintf(f, "\\u%04x", *s);
+        else fputc(*s, f);
+    }
+    fputc('"', f);
+}
+
+static void json_shape(FILE *f, const mica_builder_t *b, int32_t t) {
+    const mica_prog_tensor_t *pt = (const mica_prog_tensor_t *)b->tensors.data + t;
+    fputc('[', f);
+    for (uint32_t d = 0; d < pt->rank; d++) fprintf(f, "%s%d", d ? ", " : "", pt->dims[d]);
+    fputc(']', f);
+}
+
+static void layer_json(FILE *f, const mica_builder_t *b, uint32_t i) {
+    const mica_prog_step_t *s = (const mica_prog_step_t *)b->steps.data + i;
+    const mica_cost_t *c = (const mica_cost_t *)b->costs.data + i;
+    const char *why = (const char *)b->reasons.data + (size_t)i * MICA_REASON_LEN;
+    double peak = (double)b->hw.rows * b->hw.cols, util = c->cycles ? (double)s->macs / ((double)c->cycles * peak) : 0;
+    fprintf(f, "    {\"name\": ");
+    json_str(f, s->name);
+    fprintf(f, ", \"op\": ");
+    json_str(f, mica_step_op_name(s));
+    fprintf(f, ", \"placement\": \"%s\", \"reason\": ", s->kind == MICA_STEP_ACCEL ? "ACCEL" : "CPU");
+    json_str(f, why);
+    fprintf(f, ", \"input_shape\": ");
+    json_shape(f, b, s->inputs[0]);
+    fprintf(f, ", \"output_shape\": ");
+    json_shape(f, b, s->outputs[0]);
+    fprintf(f, ", \"macs\": %llu, \"est_cycles\": %llu, \"utilization\": %.4f, "
+               "\"aspad_bytes\": %llu, \"wspad_bytes\": %llu, \"acc_bytes\": %llu, "
+               "\"ext_read_bytes\": %llu, \"ext_write_bytes\": %llu, \"est_energy_nj\": %.3f}",
+            (unsigned long long)s->macs, (unsigned long long)c->cycles, util,
+            (unsigned long long)c->aspad_rows_used * b->hw.rows, (unsigned long long)c->wspad_rows_used * b->hw.cols,
+            (unsigned long long)c->acc_rows_used * 4ull * b->hw.cols,
+            (unsigned long long)c->ext_read_bytes, (unsigned long long)c->ext_write_bytes,
+            mica_cost_energy_pj(&b->hw, c) / 1000.0);
+}
+
+int mica_write_report(const mica_builder_t *b, const char *model, const char *path) {
+    FILE *f = fopen(path, "w");
+    if (!f) return -1;
+    uint32_t n = (uint32_t)(b->steps.len / sizeof(mica_prog_step_t)), accel = 0;
+    uint64_t macs = 0, cycles = 0, bytes = 0;
+    double energy = 0;
+    fprintf(f, "{\n  \"model\": ");
+    json_str(f, model);
+    fprintf(f, ",\n  \"array\": \"%ux%u\",\n  \"layers\": [\n", b->hw.rows, b->hw.cols);
+    for (uint32_t i = 0; i < n; i++) {
+        const mica_prog_step_t *s = (const mica_prog_step_t *)b->steps.data + i;
+        const mica_cost_t *c = (const mica_cost_t *)b->costs.data + i;
+        layer_json(f, b, i);
+        fprintf(f, "%s\n", i + 1 < n ? "," : "");
+        if (s->kind == MICA_STEP_ACCEL) {
+            accel++;
+            macs += s->macs;
+            cycles += c->cycles;
+            bytes += c->ext_read_bytes + c->ext_write_bytes;
+            energy += mica_cost_energy_pj(&b->hw, c);
+        }
+    }
+    double ideal_compute = (double)macs / ((double)b->hw.rows * b->hw.cols), ideal_mem = (double)bytes / b->hw.bus_bytes;
+    fprintf(f, "  ],\n  \"totals\": {\"accel_ops\": %u, \"cpu_ops\": %u, \"accel_macs\": %llu, "
+               "\"est_cycles\": %llu, \"clock_mhz\": %.0f, \"est_time_us\": %.2f, \"peak_arena_bytes\": %u, "
+               "\"weight_bytes\": %zu, \"ext_bytes\": %llu, \"roofline_ideal_cycles\": %.0f, \"est_energy_uj\": %.4f}\n}\n",
+            accel, n - accel, (unsigned long long)macs, (unsigned long long)cycles, CLOCK_MHZ,
+            (double)cycles / CLOCK_MHZ, b->arena_size, b->consts.len, (unsigned long long)bytes,
+            ideal_compute > ideal_mem ? ideal_compute : ideal_mem, energy / 1e6);
+    return fclose(f) == 0 ? 0 : -1;
+}
