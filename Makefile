@@ -83,3 +83,12 @@ TFLITE_SRCS := $(addprefix compiler/tflite/,fb.c tflite_reader.c tflite_tensor.c
 $(B)/mica-asan: $(CLI_SRCS) $(COMPILER_SRCS) $(DRIVER_SRCS) $(KERNEL_SRCS) $(TFLITE_SRCS) $(HDRS) $(LIBSIM)
 	$(CC) $(WARN) -O1 -g $(ASAN) $(INC) -DMICA_SOURCE_DIR='"$(ROOT)"' $(CLI_SRCS) $(COMPILER_SRCS) \
 	    $(DRIVER_SRCS) $(KERNEL_SRCS) $(TFLITE_SRCS) $(LIBSIM) $(SIM_LDFLAGS) -o $@
+
+# libFuzzer target for the program loader and CPU kernel parameter checks (tests/fuzz).
+$(B)/fuzz_program_bin: tests/fuzz/fuzz_program.c driver/program.c $(KERNEL_SRCS) $(HDRS)
+	clang -std=gnu99 -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all $(INC) \
+	    tests/fuzz/fuzz_program.c driver/program.c $(KERNEL_SRCS) -o $@
+
+fuzz: $(MICA)
+	bash tests/corrupt/fuzz_short.sh $${FUZZ_SECONDS:-1800}
+	bash tests/fuzz/fuzz_short.sh $${FUZZ_SECONDS:-1800}

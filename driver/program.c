@@ -9,7 +9,7 @@
 #define FAIL(...) do { snprintf(err, errlen, __VA_ARGS__); return -1; } while (0)
 
 static int section_ok(size_t file_len, uint32_t off, uint64_t count, size_t elem) {
-    return off % 4 == 0 && (uint64_t)off <= file_len && count * elem <= file_len - off;
+    return off % 8 == 0 && (uint64_t)off <= file_len && count * elem <= file_len - off;
 }
 
 static int check_tensor(const mica_prog_header_t *h, const mica_prog_tensor_t *t, uint32_t i,

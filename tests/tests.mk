@@ -13,8 +13,9 @@ test-reader:
 test-corrupt:
 	bash tests/corrupt/run.sh $(DIGITS) 200
 
-test-fuzz-short:
+test-fuzz-short: $(MICA)
 	bash tests/corrupt/fuzz_short.sh 20
+	bash tests/fuzz/fuzz_short.sh 20
 
 test-rtl: $(GEN)/mica_pkg.sv
 	$(MAKE) --no-print-directory -C rtl lint synth test

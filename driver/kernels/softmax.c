@@ -60,11 +60,11 @@ static void softmax_row(const mica_softmax_params_t *p, const int8_t *in, int8_t
     for (int c = 0; c < p->depth; c++) {
         int32_t diff = (int32_t)in[c] - max_in;
         if (diff >= p->diff_min) {
-            int32_t scaled = mica_srdhm(diff * (1 << p->input_left_shift), p->input_multiplier);
-            sum += mica_rdbpot(exp_on_negative(scaled), ACCUM_BITS);
+            int32_t scaled = mica_srdhm((int32_t)((int64_t)diff * (1ll << p->input_left_shift)), p->input_multiplier);
+            sum = (int32_t)((uint32_t)sum + (uint32_t)mica_rdbpot(exp_on_negative(scaled), ACCUM_BITS));
         }
     }
-    int headroom = count_leading_zeros((uint32_t)sum);
+    int headroom = count_leading_zeros((uint32_t)sum) & 31;   /* sum > 0 for valid parameters */
     int bits_over_unit = ACCUM_BITS - headroom;
     int32_t shifted_minus_one = (int32_t)(((uint32_t)sum << headroom) - (1u << 31));
     int32_t recip = one_over_one_plus(shifted_minus_one);
@@ -72,7 +72,7 @@ static void softmax_row(const mica_softmax_params_t *p, const int8_t *in, int8_t
         int32_t diff = (int32_t)in[c] - max_in;
         int32_t v = -128;
         if (diff >= p->diff_min) {
-            int32_t scaled = mica_srdhm(diff * (1 << p->input_left_shift), p->input_multiplier);
+            int32_t scaled = mica_srdhm((int32_t)((int64_t)diff * (1ll << p->input_left_shift)), p->input_multiplier);
             int32_t e = exp_on_negative(scaled);
             v = mica_rdbpot(fp_mul(recip, e), bits_over_unit + 31 - 8) - 128;
         }
@@ -83,7 +83,7 @@ static void softmax_row(const mica_softmax_params_t *p, const int8_t *in, int8_t
 int mica_k_softmax(const mica_kernel_call_t *c) {
     const mica_softmax_params_t *p = c->params;
     if (c->params_size < sizeof *p || c->ninputs != 1 || c->noutputs != 1) return -1;
-    if (p->depth <= 0 || p->rows <= 0 || p->input_left_shift < 0 || p->input_left_shift > 31 ||
+    if (p->depth <= 0 || p->rows <= 0 || p->input_left_shift < 0 || p->input_left_shift > 31 || p->diff_min > 0 ||
         (uint64_t)p->rows * (uint64_t)p->depth != c->in_bytes[0] || c->in_bytes[0] != c->out_bytes[0])
         return -1;
     for (int r = 0; r < p->rows; r++)
