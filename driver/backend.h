@@ -1,4 +1,4 @@
-/* The transport seam: everything libmica needs from a target is five calls on a device that
+/* The transport seam: everything libmica needs from a target is six calls on a device that
  * has external memory and the CSR block of hw/mica.json. The RTL simulator (in-process), the
  * functional model, and later a simulator in another process, a USB FPGA board (libftdi: CSR and
  * memory accesses become USB packets) and an MCU link (UART frames) each implement this table;
@@ -19,6 +19,8 @@ typedef struct mica_backend {
     void (*csr_write)(void *state, uint32_t addr, uint32_t value);
     /* Block until STATUS shows DONE or ERROR, or max_cycles device cycles pass. */
     mica_wait_t (*wait)(void *state, uint64_t max_cycles);
+    /* Return the accelerator to idle after a timeout or error (memory contents are kept). */
+    void (*reset)(void *state);
     void (*close)(void *state);
 } mica_backend_t;
 

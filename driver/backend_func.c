@@ -30,6 +30,11 @@ static mica_wait_t fm_wait(void *s, uint64_t max_cycles) {
 
 static void fm_close(void *s) { mica_fm_free(s); }
 
+static void fm_reset(void *s) {
+    mica_fm_t *m = s;
+    m->done = m->error = 0;
+}
+
 int mica_backend_func_open(const char *options, const mica_hw_config_t *cfg, uint32_t mem_bytes,
                            mica_backend_t *out, char *err, size_t errlen) {
     mica_hw_config_t c = *cfg;
@@ -49,6 +54,7 @@ int mica_backend_func_open(const char *options, const mica_hw_config_t *cfg, uin
     out->csr_read = (uint32_t (*)(void *, uint32_t))mica_fm_csr_read;
     out->csr_write = (void (*)(void *, uint32_t, uint32_t))mica_fm_csr_write;
     out->wait = fm_wait;
+    out->reset = fm_reset;
     out->close = fm_close;
     return 0;
 }

@@ -34,6 +34,8 @@ static mica_wait_t rtl_wait(void *s, uint64_t max_cycles) {
     }
 }
 
+static void rtl_reset(void *s) { mica_sim_reset(((rtl_state_t *)s)->sim); }
+
 static void rtl_close(void *s) {
     rtl_state_t *st = s;
     if (st->sim) mica_sim_destroy(st->sim);
@@ -81,6 +83,7 @@ int mica_backend_rtl_open(const char *options, const mica_hw_config_t *cfg, uint
     out->csr_read = rtl_csr_read;
     out->csr_write = rtl_csr_write;
     out->wait = rtl_wait;
+    out->reset = rtl_reset;
     out->close = rtl_close;
     return 0;
 }

@@ -96,6 +96,7 @@ mica_status_t mica_load(mica_ctx_t *c, const void *bytes, size_t len) {
     if (!c->step_cycles || !c->step_ns) { unload(c); return fail(c, MICA_E_NOMEM, "out of memory"); }
     mica_status_t s = open_backend(c);
     if (s != MICA_OK) unload(c);
+    else c->err[0] = 0;
     return s;
 }
 
@@ -190,11 +191,14 @@ static mica_status_t run_accel(mica_ctx_t *c, uint32_t s) {
     c->be.csr_write(b, MICA_CSR_PROG_LEN, st->instr_count);
     c->be.csr_write(b, MICA_CSR_CTRL, MICA_CTRL_START);
     mica_wait_t w = c->be.wait(b, c->max_cycles);
-    if (w == MICA_WAIT_TIMEOUT)
+    if (w == MICA_WAIT_TIMEOUT) {
+        c->be.reset(b);   /* leave the device usable for the next invoke */
         return fail(c, MICA_E_TIMEOUT, "step %u (%s): accelerator did not finish within %llu cycles", s, st->name, (unsigned long long)c->max_cycles);
+    }
     uint32_t status = c->be.csr_read(b, MICA_CSR_STATUS);
     if (w == MICA_WAIT_HW_ERROR || (status & MICA_STATUS_ERROR)) {
         uint32_t code = c->be.csr_read(b, MICA_CSR_ERROR), pc = c->be.csr_read(b, MICA_CSR_ERROR_PC);
+        c->be.reset(b);
         return fail(c, MICA_E_HW, "step %u (%s): accelerator error %u (%s) at instruction %u", s, st->name, code,
                     code < MICA_NUM_ERRORS ? mica_hw_error_text[code] : "unknown", st->instr_first + pc);
     }

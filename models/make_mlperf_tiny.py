@@ -222,6 +222,33 @@ def quant_of(detail):
             "scale": float(scale), "zero_point": int(zero_point)}
 
 
+ACTIVATION_NAMES = {0: "", 1: "+RELU", 2: "+RELU_N1_TO_1", 3: "+RELU6", 4: "+TANH"}
+
+
+def op_variants(tflite_bytes):
+    """Counts of op + stride + fused activation, read from the flatbuffer (the interpreter does
+    not expose builtin options). Uses the schema module bundled with TensorFlow."""
+    from tensorflow.lite.python import schema_py_generated as schema
+    model = schema.Model.GetRootAs(tflite_bytes, 0)
+    graph = model.Subgraphs(0)
+    op_name = {v: k for k, v in vars(schema.BuiltinOperator).items() if not k.startswith("_")}
+    opt_name = {v: k for k, v in vars(schema.BuiltinOptions).items() if not k.startswith("_")}
+    counts = collections.Counter()
+    for i in range(graph.OperatorsLength()):
+        op = graph.Operators(i)
+        code = model.OperatorCodes(op.OpcodeIndex())
+        label = op_name[max(code.BuiltinCode(), code.DeprecatedBuiltinCode())]
+        if op.BuiltinOptionsType():
+            options = getattr(schema, opt_name[op.BuiltinOptionsType()])()
+            options.Init(op.BuiltinOptions().Bytes, op.BuiltinOptions().Pos)
+            if hasattr(options, "StrideH") and options.StrideH() != 1:
+                label += " s%d" % options.StrideH()
+            if hasattr(options, "FusedActivationFunction"):
+                label += ACTIVATION_NAMES.get(options.FusedActivationFunction(), "+?")
+        counts[label] += 1
+    return dict(sorted(counts.items()))
+
+
 def analyse(interp):
     ops = tflite_tools.op_list(interp)
     counts = collections.Counter(name for name, _, _ in ops)
@@ -268,6 +295,7 @@ def make_one(tf, key, out_dir, rng):
     _, check = run_reference(interp, rng)
     unexpected = sorted(set(info["ops"]) - EXPECTED_OPS)
     info.update({
+        "op_variants": op_variants(tflite_bytes),
         "file": stem + ".tflite", "task": task, "architecture": ARCHITECTURE[stem],
         "size_bytes": len(tflite_bytes), "sha256": hashlib.sha256(tflite_bytes).hexdigest(),
         "unexpected_ops": unexpected, "litert_check": "BUILTIN_REF " + check,
@@ -279,6 +307,7 @@ def make_one(tf, key, out_dir, rng):
     print("%-22s %9d bytes  %10d MACs  %7d params  %.1f s" % (
         info["file"], info["size_bytes"], info["macs"], info["params"], time.time() - start))
     print("    ops: " + ", ".join("%s x%d" % kv for kv in info["ops"].items()))
+    print("    variants: " + ", ".join("%s x%d" % kv for kv in info["op_variants"].items()))
     print("    LiteRT " + info["litert_check"])
     if unexpected:
         print("    NOTE: ops outside the expected set: %s" % unexpected)

@@ -26,9 +26,13 @@ test-sim: $(LIBSIM)
 test-e2e: $(MICA)
 	bash tests/e2e/run.sh
 
-test-unit: $(GEN)/mica_isa.h
+test-unit: $(GEN)/mica_isa.h $(MICA)
 	@mkdir -p $(B)/unit
 	$(CC) -O2 -std=gnu99 -Wall -Wextra -Idriver tests/unit/test_requant.c -lm -o $(B)/unit/test_requant
 	$(B)/unit/test_requant
+	$(CC) -O2 -std=gnu99 -Wall -Wextra $(INC) tests/unit/test_driver_errors.c $(LIBMICA) $(LIBSIM) $(SIM_LDFLAGS) -o $(B)/unit/test_driver_errors
+	$(MICA) compile $(DIGITS) -o $(B)/unit/d16.mica >/dev/null
+	$(MICA) compile $(DIGITS) -o $(B)/unit/d8.mica --array 8x8 >/dev/null
+	$(B)/unit/test_driver_errors $(B)/unit/d16.mica $(B)/unit/d8.mica
 bench: $(MICA)
 	bash tests/bench/bench.sh

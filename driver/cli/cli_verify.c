@@ -68,6 +68,16 @@ static int run_oracle(const verify_opts_t *o, batch_t *bt, const char *dir) {
     return 0;
 }
 
+/* A progress bar on a terminal; nothing when stderr is a file or pipe (CI logs stay clean). */
+static void progress(long done, long total) {
+    static int tty = -1;
+    if (tty < 0) tty = isatty(STDERR_FILENO);
+    if (!tty || total < 20 || (done % (total / 50 + 1) && done != total)) return;
+    int fill = (int)(40 * done / total);
+    fprintf(stderr, "\r  [%.*s%*s] %ld/%ld", fill, "########################################", 40 - fill, "", done, total);
+    if (done == total) fprintf(stderr, "\r%*s\r", 60, "");
+}
+
 static int argmax(const int8_t *v, size_t n) {
     size_t best = 0;
     for (size_t i = 1; i < n; i++) if (v[i] > v[best]) best = i;
@@ -93,6 +103,7 @@ static long long run_all(mica_ctx_t *ctx, const verify_opts_t *o, batch_t *bt, c
             for (size_t k = 0; k < bt->out_bytes[i]; k++) bad += got[k] != e[k];
             if (i == 0 && labels) *correct += argmax(got, bt->out_bytes[0]) == (int)((const int64_t *)labels->data)[s];
         }
+        progress(s + 1, o->count);
     }
     free(got);
     return bad;
