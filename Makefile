@@ -28,7 +28,7 @@ LIBCOMPILER := $(B)/libmicacompiler.a
 LIBSIM      := $(B)/sim/libmicasim.a
 LIBTFLITE   := $(B)/tflite/libtflite_reader.a
 MICA        := $(B)/mica
-SIM_LDFLAGS := -lstdc++ -lz -lpthread -lm
+SIM_LDFLAGS := -lstdc++ -lz -lpthread -lm -lopenblas
 
 .PHONY: all gen demo test bench fuzz clean sim tflite FORCE
 all: $(MICA)
@@ -40,6 +40,9 @@ $(GEN)/mica_isa.h $(GEN)/mica_pkg.sv: hw/mica.json hw/gen.py
 $(B)/obj/%.o: %.c $(HDRS)
 	@mkdir -p $(dir $@)
 	$(CC) $(WARN) $(CFLAGS) $(INC) -DMICA_SOURCE_DIR='"$(ROOT)"' -c $< -o $@
+
+# The functional model's inner loops (int8 -> float gathers, accumulation) want vectorizing.
+$(B)/obj/driver/func_model.o: CFLAGS += -O3
 
 $(LIBMICA): $(call obj,$(DRIVER_SRCS) $(KERNEL_SRCS))
 	rm -f $@ && ar rcs $@ $^

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "func_model.h"
+#include <cblas.h>
 #include "kernels/mica_fixedpoint.h"
 
 #define GET MICA_GET
@@ -19,7 +20,13 @@ mica_fm_t *mica_fm_new(const mica_hw_config_t *cfg, uint64_t mem_bytes) {
     m->param = calloc((size_t)4 * cfg->param_sets * cfg->cols, 4);
     m->w_shadow = calloc((size_t)cfg->rows * cfg->cols, 1);
     m->w_active = calloc((size_t)cfg->rows * cfg->cols, 1);
-    if (!m->mem || !m->aspad || !m->wspad || !m->acc || !m->param || !m->w_shadow || !m->w_active) {
+    m->a_cap = (size_t)cfg->acc_depth * cfg->rows;   /* a MATMUL streams at most ACC_DEPTH rows */
+    m->p_cap = (size_t)cfg->acc_depth * cfg->cols;
+    m->a_float = malloc(sizeof(float) * m->a_cap);
+    m->p_float = malloc(sizeof(float) * m->p_cap);
+    m->w_float = malloc(sizeof(float) * (size_t)cfg->rows * cfg->cols);
+    if (!m->mem || !m->aspad || !m->wspad || !m->acc || !m->param || !m->w_shadow || !m->w_active ||
+        !m->a_float || !m->p_float || !m->w_float) {
         mica_fm_free(m);
         return NULL;
     }
@@ -29,7 +36,7 @@ mica_fm_t *mica_fm_new(const mica_hw_config_t *cfg, uint64_t mem_bytes) {
 void mica_fm_free(mica_fm_t *m) {
     if (!m) return;
     free(m->mem); free(m->aspad); free(m->wspad); free(m->acc); free(m->param);
-    free(m->w_shadow); free(m->w_active);
+    free(m->w_shadow); free(m->w_active); free(m->a_float); free(m->p_float); free(m->w_float);
     free(m);
 }
 
@@ -65,47 +72,66 @@ static uint32_t op_loadw(mica_fm_t *m, const mica_instr_t *in) {
     return 0;
 }
 
-/* One activation row after zero-point subtraction; 0 outside the tile (padding). */
-static void feed_row(const mica_fm_t *m, const mica_instr_t *in, int oy, int ox, int16_t *a) {
-    int in_h = GET(in, MICA_F_MATMUL_IN_H), in_w = GET(in, MICA_F_MATMUL_IN_W);
-    int iy = oy * (int)GET(in, MICA_F_MATMUL_STRIDE_Y) + (int)GET(in, MICA_F_MATMUL_OFF_Y);
-    int ix = ox * (int)GET(in, MICA_F_MATMUL_STRIDE_X) + (int)GET(in, MICA_F_MATMUL_OFF_X);
-    int z_in = (int)GET(in, MICA_F_MATMUL_Z_IN);
-    if (iy < 0 || iy >= in_h || ix < 0 || ix >= in_w) {
-        memset(a, 0, sizeof(int16_t) * m->cfg.rows);
-        return;
-    }
-    const int8_t *row = m->aspad + ((size_t)GET(in, MICA_F_MATMUL_ASPAD_ADDR) + (size_t)iy * in_w + ix) * m->cfg.rows;
-    for (uint32_t r = 0; r < m->cfg.rows; r++) a[r] = (int16_t)(row[r] - z_in);
+/* MATMUL operands decoded once. */
+typedef struct {
+    uint32_t in_h, in_w, out_h, out_w, acc_addr, aspad, sy, sx;
+    int32_t off_y, off_x, z_in;
+    int accumulate;
+} matmul_t;
+
+static void decode_matmul(const mica_instr_t *in, matmul_t *d) {
+    d->in_h = GET(in, MICA_F_MATMUL_IN_H); d->in_w = GET(in, MICA_F_MATMUL_IN_W);
+    d->out_h = GET(in, MICA_F_MATMUL_OUT_H); d->out_w = GET(in, MICA_F_MATMUL_OUT_W);
+    d->acc_addr = GET(in, MICA_F_MATMUL_ACC_ADDR); d->aspad = GET(in, MICA_F_MATMUL_ASPAD_ADDR);
+    d->sy = GET(in, MICA_F_MATMUL_STRIDE_Y); d->sx = GET(in, MICA_F_MATMUL_STRIDE_X);
+    d->off_y = (int32_t)GET(in, MICA_F_MATMUL_OFF_Y); d->off_x = (int32_t)GET(in, MICA_F_MATMUL_OFF_X);
+    d->z_in = (int32_t)GET(in, MICA_F_MATMUL_Z_IN);
+    d->accumulate = (int)GET(in, MICA_F_MATMUL_ACCUMULATE);
 }
 
-static uint32_t op_matmul(mica_fm_t *m, const mica_instr_t *in) {
-    uint32_t in_h = GET(in, MICA_F_MATMUL_IN_H), in_w = GET(in, MICA_F_MATMUL_IN_W);
-    uint32_t out_h = GET(in, MICA_F_MATMUL_OUT_H), out_w = GET(in, MICA_F_MATMUL_OUT_W);
-    uint32_t acc_addr = GET(in, MICA_F_MATMUL_ACC_ADDR), aspad = GET(in, MICA_F_MATMUL_ASPAD_ADDR);
-    int accumulate = (int)GET(in, MICA_F_MATMUL_ACCUMULATE);
-    uint32_t R = m->cfg.rows, C = m->cfg.cols;
-    if (!in_h || !in_w || !out_h || !out_w || !GET(in, MICA_F_MATMUL_STRIDE_Y) || !GET(in, MICA_F_MATMUL_STRIDE_X))
-        return MICA_ERR_BAD_LEN;
-    if (acc_addr + out_h * out_w > m->cfg.acc_depth || aspad + in_h * in_w > m->cfg.aspad_depth)
-        return MICA_ERR_MEM_RANGE;
-    memcpy(m->w_active, m->w_shadow, (size_t)R * C);
-    int16_t a[256];
-    for (uint32_t oy = 0; oy < out_h; oy++)
-        for (uint32_t ox = 0; ox < out_w; ox++) {
-            feed_row(m, in, (int)oy, (int)ox, a);
-            int32_t *acc = m->acc + (size_t)(acc_addr + oy * out_w + ox) * C;
-            for (uint32_t c = 0; c < C; c++) {
-                int32_t s = accumulate ? acc[c] : 0;
-                for (uint32_t r = 0; r < R; r++) s += a[r] * m->w_active[r * C + c];
-                acc[c] = s;
+/* Implicit im2col: row m of A = the activation vector of output pixel m, zero point removed,
+ * 0 outside the tile (padding). */
+static void gather_rows(const mica_fm_t *m, const matmul_t *d, float *a) {
+    uint32_t R = m->cfg.rows, t = 0;
+    for (uint32_t oy = 0; oy < d->out_h; oy++)
+        for (uint32_t ox = 0; ox < d->out_w; ox++, t++) {
+            int64_t iy = (int64_t)oy * d->sy + d->off_y, ix = (int64_t)ox * d->sx + d->off_x;
+            float *row = a + (size_t)t * R;
+            if (iy < 0 || iy >= d->in_h || ix < 0 || ix >= d->in_w) {
+                memset(row, 0, sizeof(float) * R);
+                continue;
             }
+            const int8_t *src = m->aspad + ((size_t)d->aspad + (size_t)iy * d->in_w + (size_t)ix) * R;
+            for (uint32_t r = 0; r < R; r++) row[r] = (float)(src[r] - d->z_in);
         }
-    uint64_t n = (uint64_t)out_h * out_w;
-    m->counters[MICA_CNT_MACS] += n * R * C;
-    m->counters[MICA_CNT_ASPAD_READS] += n;
-    m->counters[MICA_CNT_ACC_WRITES] += n;
-    if (accumulate) m->counters[MICA_CNT_ACC_READS] += n;
+}
+
+/* ACC (+)= A x W through OpenBLAS sgemm. Exact: |a| <= 255, |w| <= 128, so every partial sum of a
+ * row is an integer below ROWS * 255 * 128 <= 256 * 32640 = 8,355,840 < 2^24, and float holds every
+ * integer below 2^24 exactly (tests/unit/test_func_exact.c checks the bound). */
+static uint32_t op_matmul(mica_fm_t *m, const mica_instr_t *in) {
+    matmul_t d;
+    decode_matmul(in, &d);
+    uint32_t R = m->cfg.rows, C = m->cfg.cols, T = d.out_h * d.out_w;
+    if (!d.in_h || !d.in_w || !d.out_h || !d.out_w || !d.sy || !d.sx) return MICA_ERR_BAD_LEN;
+    if (d.acc_addr + T > m->cfg.acc_depth || d.aspad + d.in_h * d.in_w > m->cfg.aspad_depth) return MICA_ERR_MEM_RANGE;
+    memcpy(m->w_active, m->w_shadow, (size_t)R * C);
+    if ((size_t)T * R > m->a_cap || (size_t)T * C > m->p_cap) return MICA_ERR_MEM_RANGE;
+    for (size_t i = 0; i < (size_t)R * C; i++) m->w_float[i] = (float)m->w_active[i];
+    gather_rows(m, &d, m->a_float);
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)T, (int)C, (int)R, 1.0f, m->a_float, (int)R,
+                m->w_float, (int)C, 0.0f, m->p_float, (int)C);
+    int32_t *acc = m->acc + (size_t)d.acc_addr * C;
+    const float *p = m->p_float;
+    size_t n = (size_t)T * C;
+    if (d.accumulate)
+        for (size_t i = 0; i < n; i++) acc[i] = (int32_t)((uint32_t)acc[i] + (uint32_t)(int32_t)p[i]);
+    else
+        for (size_t i = 0; i < n; i++) acc[i] = (int32_t)p[i];
+    m->counters[MICA_CNT_MACS] += (uint64_t)T * R * C;
+    m->counters[MICA_CNT_ASPAD_READS] += T;
+    m->counters[MICA_CNT_ACC_WRITES] += T;
+    if (d.accumulate) m->counters[MICA_CNT_ACC_READS] += T;
     return 0;
 }
 
@@ -148,7 +174,6 @@ uint32_t mica_fm_run(mica_fm_t *m) {
     memset(m->counters, 0, sizeof m->counters);
     m->done = m->error = 0;
     m->error_code = 0;
-    if (m->cfg.rows > 256) return m->error_code = MICA_ERR_BAD_LEN;
     for (m->pc = 0;; m->pc++) {
         uint64_t a = (uint64_t)m->prog_addr + (uint64_t)m->pc * MICA_INSTR_BYTES;
         uint32_t err = 0;

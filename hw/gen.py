@@ -76,10 +76,10 @@ def gen_c(spec, digest):
     o.append("typedef struct { uint64_t w[2]; } mica_instr_t;")
     o.append(textwrap.dedent("""
         static inline uint64_t mica_get_bits(const mica_instr_t *in, unsigned lsb, unsigned width) {
-            uint64_t v = 0;
-            for (unsigned i = 0; i < width; i++)
-                v |= ((in->w[(lsb + i) >> 6] >> ((lsb + i) & 63)) & 1u) << i;
-            return v;
+            unsigned word = lsb >> 6, shift = lsb & 63;
+            uint64_t v = in->w[word] >> shift;
+            if (shift && shift + width > 64 && word == 0) v |= in->w[1] << (64 - shift);
+            return width >= 64 ? v : v & ((1ull << width) - 1);
         }
         static inline int64_t mica_get_sbits(const mica_instr_t *in, unsigned lsb, unsigned width) {
             uint64_t v = mica_get_bits(in, lsb, width);

@@ -153,6 +153,13 @@ MODELS = collections.OrderedDict([
     ("ad", ("ad_autoencoder", "anomaly detection, FC autoencoder", build_ad, "normal")),
 ])
 
+PUBLISHED = {  # MLPerf Tiny reference figures (MACs, params), for comparison only
+    "kws_dscnn": ("2.66 M", "22.6 K"), "vww_mobilenet": ("7.49 M", "211 K"),
+    "ic_resnet8": ("12.5 M", "78 K"), "ad_autoencoder": ("0.26 M", "266 K"),
+}
+
+DISTRIBUTION_TEXT = {"normal": "N(0,1)", "uniform": "U[0,1)"}
+
 ARCHITECTURE = {
     "kws_dscnn": "CONV 64@10x4 s2 + 4 x (DW 3x3 + CONV 64@1x1), BN folded, ReLU; "
                  "AVG_POOL 25x5; FC 12; SOFTMAX",
@@ -241,7 +248,9 @@ def op_variants(tflite_bytes):
         if op.BuiltinOptionsType():
             options = getattr(schema, opt_name[op.BuiltinOptionsType()])()
             options.Init(op.BuiltinOptions().Bytes, op.BuiltinOptions().Pos)
-            if hasattr(options, "StrideH") and options.StrideH() != 1:
+            if hasattr(options, "FilterHeight"):  # pools: window size (stride equals it here)
+                label += " %dx%d" % (options.FilterHeight(), options.FilterWidth())
+            elif hasattr(options, "StrideH") and options.StrideH() != 1:
                 label += " s%d" % options.StrideH()
             if hasattr(options, "FusedActivationFunction"):
                 label += ACTIVATION_NAMES.get(options.FusedActivationFunction(), "+?")
@@ -291,53 +300,77 @@ def make_one(tf, key, out_dir, rng):
         f.write(tflite_bytes)
 
     interp = tflite_tools.make_interpreter(model_path=path)
-    info = analyse(interp)
+    analysis = analyse(interp)
     _, check = run_reference(interp, rng)
-    unexpected = sorted(set(info["ops"]) - EXPECTED_OPS)
-    info.update({
-        "op_variants": op_variants(tflite_bytes),
+    info = {
         "file": stem + ".tflite", "task": task, "architecture": ARCHITECTURE[stem],
+        "published_macs": PUBLISHED[stem][0], "published_params": PUBLISHED[stem][1],
+        **analysis,
+        "op_variants": op_variants(tflite_bytes),
+        "unexpected_ops": sorted(set(analysis["ops"]) - EXPECTED_OPS),
         "size_bytes": len(tflite_bytes), "sha256": hashlib.sha256(tflite_bytes).hexdigest(),
-        "unexpected_ops": unexpected, "litert_check": "BUILTIN_REF " + check,
-        "how_made": "make_mlperf_tiny.py: Keras, random weights (seed %d), BN statistics from "
-                    "%d synthetic %s inputs, TFLiteConverter full-int8 with %d synthetic "
-                    "representative samples" % (SEED, CALIBRATION_BATCH, distribution,
-                                                REPRESENTATIVE_SAMPLES),
-    })
+        "litert_check": "BUILTIN_REF " + check,
+        "how_made": "Keras, random weights (seed %d); BN statistics from %d synthetic %s "
+                    "inputs; TFLiteConverter full-int8, %d synthetic %s representative samples"
+                    % (SEED, CALIBRATION_BATCH, DISTRIBUTION_TEXT[distribution],
+                       REPRESENTATIVE_SAMPLES, DISTRIBUTION_TEXT[distribution]),
+    }
     print("%-22s %9d bytes  %10d MACs  %7d params  %.1f s" % (
         info["file"], info["size_bytes"], info["macs"], info["params"], time.time() - start))
     print("    ops: " + ", ".join("%s x%d" % kv for kv in info["ops"].items()))
     print("    variants: " + ", ".join("%s x%d" % kv for kv in info["op_variants"].items()))
     print("    LiteRT " + info["litert_check"])
-    if unexpected:
-        print("    NOTE: ops outside the expected set: %s" % unexpected)
+    if info["unexpected_ops"]:
+        print("    NOTE: ops outside the expected set: %s" % info["unexpected_ops"])
     return info
+
+
+def manifest_rows(infos):
+    for info in infos:
+        inp = info["input"]
+        yield "| `%s` | %s | %s int8 (scale %.4g, zp %d) | %s | %s | %s | %s | %s | %s |" % (
+            info["file"], info["task"], "x".join(str(n) for n in inp["shape"]), inp["scale"],
+            inp["zero_point"], info["architecture"], format(info["macs"], ","),
+            format(info["params"], ","), ", ".join("%s %d" % kv for kv in info["ops"].items()),
+            format(info["size_bytes"], ","), info["how_made"])
 
 
 def write_manifest_md(path, infos):
     lines = [
         "# MLPerf Tiny architecture references (int8)",
         "",
-        "Made by `python3 models/make_mlperf_tiny.py` (deterministic; random weights, so these",
-        "are architecture references, not accuracy references). MACs count CONV_2D",
-        "(oh*ow*cout*kh*kw*cin), DEPTHWISE_CONV_2D (oh*ow*cout*kh*kw) and FULLY_CONNECTED",
-        "(in*out); params are the weight and bias elements of those ops. Both are computed from",
-        "the converted .tflite. Machine-readable copy: `manifest.json`.",
+        "Made by `python3 models/make_mlperf_tiny.py` (about 15 s; deterministic: two runs give",
+        "identical bytes). Weights are random, so these are architecture references, not",
+        "accuracy references. MACs count CONV_2D (oh*ow*cout*kh*kw*cin), DEPTHWISE_CONV_2D",
+        "(oh*ow*cout*kh*kw) and FULLY_CONNECTED (in*out); params are the weight and bias elements",
+        "of those ops. Both are computed from the converted .tflite. Machine-readable copy:",
+        "`manifest.json`.",
         "",
         "| file | task | input | architecture | MACs | params | ops (count) | bytes | how made |",
         "|---|---|---|---|---:|---:|---|---:|---|",
     ]
+    lines += list(manifest_rows(infos))
+    lines += ["", "Op variants (stride, pool window, fused activation) and published figures:", "",
+              "| file | op variants (count) | published MACs / params | sha256 (first 16) |",
+              "|---|---|---|---|"]
     for info in infos:
-        inp = info["input"]
-        ops = ", ".join("%s %d" % kv for kv in info["ops"].items())
-        lines.append("| `%s` | %s | %s int8 (scale %.4g, zp %d) | %s | %s | %s | %s | %s | %s |" % (
-            info["file"], info["task"], "x".join(str(n) for n in inp["shape"]), inp["scale"],
-            inp["zero_point"], info["architecture"], format(info["macs"], ","),
-            format(info["params"], ","), ops, format(info["size_bytes"], ","), info["how_made"]))
-    lines += ["", "Synthetic data: kws and ad draw N(0,1) per element (standardized MFCC / "
-              "log-mel features); vww and ic draw U[0,1) per pixel (images scaled by 1/255).",
-              "All outputs are int8; the classifiers end in SOFTMAX (scale 1/256, zero point "
-              "-128), the autoencoder in FULLY_CONNECTED.", ""]
+        lines.append("| `%s` | %s | %s / %s | `%s` |" % (
+            info["file"], ", ".join("%s %d" % kv for kv in info["op_variants"].items()),
+            info["published_macs"], info["published_params"], info["sha256"][:16]))
+    lines += ["",
+              "Notes:",
+              "- Synthetic data: kws and ad draw N(0,1) per element (standardized MFCC / log-mel "
+              "features); vww and ic draw U[0,1) per pixel (images scaled by 1/255).",
+              "- All inputs and outputs are int8 (no QUANTIZE/DEQUANTIZE). Classifier outputs are "
+              "SOFTMAX (scale 1/256, zero point -128); the autoencoder ends in FULLY_CONNECTED.",
+              "- Pooling is AVERAGE_POOL_2D over the full spatial size (not MEAN). The converter "
+              "drops Keras' Flatten: FULLY_CONNECTED reads the [1,1,1,C] pool output directly "
+              "(keep_num_dims false), so there is no RESHAPE.",
+              "- All convolutions use SAME padding (no PAD op); BatchNorm is folded into the "
+              "weights and bias; ReLU/ReLU6 are fused into the producing op (ADD+RELU in "
+              "ResNet-8).",
+              "- Every MAC op has a bias tensor (random non-zero initial biases: the converter "
+              "omits an all-zero bias).", ""]
     with open(path, "w") as f:
         f.write("\n".join(lines))
 

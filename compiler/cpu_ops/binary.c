@@ -1,0 +1,89 @@
+/* ADD, SUB, MUL, MAXIMUM, MINIMUM on the CPU: broadcast strides and TFLite's multipliers
+ * (add.cc/sub.cc: left_shift 20, twice the larger input scale; mul.cc: s1 * s2 / s_out). */
+#include <string.h>
+#include "cpu_util.h"
+#include "quant.h"
+
+/* Strides of input t broadcast to the output dims (right-aligned, 0 where t's dim is 1). */
+static int broadcast_strides(const tfl_tensor_t *t, const tfl_tensor_t *out, int32_t *strides) {
+    int64_t s = 1;
+    if (t->rank > out->rank) return -1;
+    for (int d = out->rank - 1; d >= 0; d--) {
+        int td = d - (out->rank - t->rank);
+        int32_t dim = td >= 0 ? t->dims[td] : 1;
+        if (dim != out->dims[d] && dim != 1) return -1;
+        strides[d] = dim == 1 ? 0 : (int32_t)s;
+        s *= dim;
+    }
+    return 0;
+}
+
+/* QuantizeMultiplierSmallerThanOneExp: the real multiplier must be below 1. */
+static int smaller_than_one(double real, int32_t *m, int32_t *shift) {
+    int s;
+    if (!(real > 0 && real < 1)) return -1;
+    mica_quantize_multiplier(real, m, &s);
+    *shift = s;
+    return s > 0 ? -1 : 0;
+}
+
+static int binary_quant(const tfl_op_t *op, int kind, const tfl_tensor_t *a, const tfl_tensor_t *b,
+                        const tfl_tensor_t *out, mica_binary_params_t *p, char *err, size_t errlen) {
+    p->act_min = -128; p->act_max = 127;
+    if (kind == MICA_BIN_MAX || kind == MICA_BIN_MIN) return 0;   /* raw int8 comparison */
+    p->in_zp[0] = (int32_t)a->zero_point[0]; p->in_zp[1] = (int32_t)b->zero_point[0];
+    p->out_zp = (int32_t)out->zero_point[0];
+    int act = (int)tfl_opt_int(op, 0, 0);   /* field 0 is the fused activation for ADD, SUB and MUL */
+    if (mica_fused_range(act, out, &p->act_min, &p->act_max)) REJECT("fused activation %d is not supported", act);
+    if (kind == MICA_BIN_MUL) {
+        float real = a->scale[0] * b->scale[0] / out->scale[0];   /* float, as mul.cc computes it */
+        int s;
+        mica_quantize_multiplier((double)real, &p->out_mult, &s);
+        p->out_shift = s;
+        return 0;
+    }
+    float twice_max = 2 * (a->scale[0] > b->scale[0] ? a->scale[0] : b->scale[0]);
+    if (smaller_than_one((double)a->scale[0] / twice_max, &p->in_mult[0], &p->in_shift[0]) ||
+        smaller_than_one((double)b->scale[0] / twice_max, &p->in_mult[1], &p->in_shift[1]) ||
+        smaller_than_one((double)twice_max / ((double)(1 << 20) * out->scale[0]), &p->out_mult, &p->out_shift))
+        REJECT("input/output scale ratio too large for TFLite's int8 ADD/SUB arithmetic");
+    return 0;
+}
+
+static int prepare_binary(const tfl_model_t *m, const tfl_op_t *op, int kind, mica_buf_t *params, char *err, size_t errlen) {
+    const tfl_tensor_t *a = mica_op_tensor(m, op, 0), *b = mica_op_tensor(m, op, 1), *out = mica_op_output(m, op, 0);
+    if (!mica_is_int8_q(a) || !mica_is_int8_q(b) || !mica_is_int8_q(out)) REJECT("inputs and output must be int8 with one scale");
+    if (out->rank > MICA_MAX_RANK) REJECT("rank %d is above %d", out->rank, MICA_MAX_RANK);
+    mica_binary_params_t p;
+    memset(&p, 0, sizeof p);
+    p.op = kind;
+    p.rank = out->rank;
+    for (int d = 0; d < out->rank; d++) p.dims[d] = out->dims[d];
+    if (broadcast_strides(a, out, p.strides[0]) || broadcast_strides(b, out, p.strides[1]))
+        REJECT("input shapes do not broadcast to the output shape");
+    if (p.rank == 0) { p.rank = 1; p.dims[0] = 1; }   /* scalars: one element */
+    if (binary_quant(op, kind, a, b, out, &p, err, errlen)) return -1;
+    size_t start = params->len;
+    if (mica_buf_append(params, &p, sizeof p)) REJECT("out of memory");
+    const tfl_tensor_t *in[2] = {a, b};
+    for (int k = 0; k < 2; k++)
+        if (in[k]->data && mica_append_const(params, start, in[k], &p.const_off[k], &p.const_len[k])) REJECT("constant input is empty or truncated");
+    memcpy(params->data + start, &p, sizeof p);   /* now with the constants' places */
+    return 0;
+}
+
+int mica_prepare_add(const tfl_model_t *m, const tfl_op_t *op, mica_buf_t *params, char *err, size_t errlen) {
+    return prepare_binary(m, op, MICA_BIN_ADD, params, err, errlen);
+}
+int mica_prepare_sub(const tfl_model_t *m, const tfl_op_t *op, mica_buf_t *params, char *err, size_t errlen) {
+    return prepare_binary(m, op, MICA_BIN_SUB, params, err, errlen);
+}
+int mica_prepare_mul(const tfl_model_t *m, const tfl_op_t *op, mica_buf_t *params, char *err, size_t errlen) {
+    return prepare_binary(m, op, MICA_BIN_MUL, params, err, errlen);
+}
+int mica_prepare_maximum(const tfl_model_t *m, const tfl_op_t *op, mica_buf_t *params, char *err, size_t errlen) {
+    return prepare_binary(m, op, MICA_BIN_MAX, params, err, errlen);
+}
+int mica_prepare_minimum(const tfl_model_t *m, const tfl_op_t *op, mica_buf_t *params, char *err, size_t errlen) {
+    return prepare_binary(m, op, MICA_BIN_MIN, params, err, errlen);
+}

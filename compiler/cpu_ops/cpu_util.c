@@ -1,0 +1,54 @@
+#include <string.h>
+#include "cpu_util.h"
+#include "quant.h"
+
+int mica_is_int8_q(const tfl_tensor_t *t) {
+    return t && t->type == TFL_TYPE_INT8 && t->nquant == 1 && t->zero_point[0] >= -128 &&
+           t->zero_point[0] <= 127 && t->scale[0] > 0 && !t->is_sparse && !t->quant_details_type;
+}
+
+int mica_const_ints(const tfl_tensor_t *t, int32_t *v, int max) {
+    if (!t || !t->data || (t->type != TFL_TYPE_INT32 && t->type != TFL_TYPE_INT64)) return -1;
+    int64_t n = mica_tensor_elements(t);
+    size_t esz = t->type == TFL_TYPE_INT32 ? 4 : 8;
+    if (n > max || t->data_size < (size_t)n * esz) return -1;
+    for (int64_t i = 0; i < n; i++) {
+        if (esz == 4) { int32_t x; memcpy(&x, t->data + 4 * i, 4); v[i] = x; }
+        else {
+            int64_t x;
+            memcpy(&x, t->data + 8 * i, 8);
+            if (x < INT32_MIN || x > INT32_MAX) return -1;
+            v[i] = (int32_t)x;
+        }
+    }
+    return (int)n;
+}
+
+int32_t mica_conv_pad(int32_t in, int32_t out, int32_t k, int32_t stride, int32_t dil) {
+    int64_t total = (int64_t)(out - 1) * stride + (int64_t)(k - 1) * dil + 1 - in;
+    return total > 0 ? (int32_t)(total / 2) : 0;
+}
+
+int mica_fused_range(int act, const tfl_tensor_t *out, int32_t *lo, int32_t *hi) {
+    if (act < 0 || act > TFL_ACT_RELU6) return -1;
+    return mica_activation_range(act, out->scale[0], (int32_t)out->zero_point[0], lo, hi);
+}
+
+int mica_append_const(mica_buf_t *params, size_t block_start, const tfl_tensor_t *t, uint32_t *off, uint32_t *len) {
+    int64_t n = mica_tensor_elements(t);
+    if (!t->data || n < 1 || t->data_size < (size_t)n) return -1;
+    *off = (uint32_t)(params->len - block_start);
+    *len = (uint32_t)n;
+    return mica_buf_append(params, t->data, (size_t)n);
+}
+
+int mica_append_lut(mica_buf_t *params, int8_t (*f)(int32_t x, const void *ctx), const void *ctx) {
+    mica_lut_params_t p;
+    for (int32_t x = -128; x <= 127; x++) p.table[(uint8_t)(int8_t)x] = f(x, ctx);
+    return mica_buf_append(params, &p, sizeof p);
+}
+
+void mica_row_strides(const int32_t *dims, int rank, int64_t *strides) {
+    int64_t s = 1;
+    for (int d = rank - 1; d >= 0; d--) { strides[d] = s; s *= dims[d]; }
+}

@@ -1,0 +1,128 @@
+/* Element-wise int8 ops as 256-entry tables, each entry computed exactly as TFLite computes that
+ * input: QUANTIZE (int8 -> int8 Requantize), LOGISTIC/TANH (LUTPopulate in float), HARD_SWISH
+ * (reference_ops::HardSwish fixed point), LEAKY_RELU (QuantizeLeakyRelu), RELU/RELU6/RELU_N1_TO_1
+ * (QuantizedReluX). */
+#include <math.h>
+#include "cpu_util.h"
+#include "quant.h"
+#include "kernels/mica_fixedpoint.h"
+
+typedef struct {
+    int32_t in_zp, out_zp, lo, hi;
+    int32_t m[2], shift[2];   /* two multipliers (LEAKY_RELU: identity, alpha) */
+    float in_scale, out_scale;
+    int16_t hs_out_m, hs_relu_m;   /* HARD_SWISH int16 multipliers */
+    int hs_out_e, hs_relu_e;
+} lut_ctx_t;
+
+static int8_t sat8(int32_t v) { return (int8_t)mica_clamp32(v, -128, 127); }
+
+static int unary_io(const tfl_model_t *m, const tfl_op_t *op, lut_ctx_t *c, const char *name, char *err, size_t errlen) {
+    const tfl_tensor_t *in = mica_op_tensor(m, op, 0), *out = mica_op_output(m, op, 0);
+    if (!in || in->type != TFL_TYPE_INT8) REJECT("%s: input must be int8 (float input is not supported)", name);
+    if (!mica_is_int8_q(in) || !mica_is_int8_q(out)) REJECT("%s: input and output must be int8 with one scale", name);
+    if (mica_tensor_elements(in) != mica_tensor_elements(out)) REJECT("%s: input and output sizes differ", name);
+    c->in_zp = (int32_t)in->zero_point[0]; c->out_zp = (int32_t)out->zero_point[0];
+    c->in_scale = in->scale[0]; c->out_scale = out->scale[0];
+    return 0;
+}
+
+static int emit(mica_buf_t *params, int8_t (*f)(int32_t, const void *), const lut_ctx_t *c, char *err, size_t errlen) {
+    if (mica_append_lut(params, f, c)) REJECT("out of memory");
+    return 0;
+}
+
+/* QUANTIZE int8 -> int8: MultiplyByQuantizedMultiplier(x - z_in, s_in / s_out) + z_out. */
+static int8_t requant_f(int32_t x, const void *v) {
+    const lut_ctx_t *c = v;
+    return sat8(mica_mul_double_round(x - c->in_zp, c->m[0], c->shift[0]) + c->out_zp);
+}
+
+int mica_prepare_quantize(const tfl_model_t *m, const tfl_op_t *op, mica_buf_t *params, char *err, size_t errlen) {
+    lut_ctx_t c = {0};
+    const tfl_tensor_t *out = mica_op_output(m, op, 0);
+    if (out && out->type != TFL_TYPE_INT8) REJECT("QUANTIZE: only int8 -> int8 requantization is supported");
+    if (unary_io(m, op, &c, "QUANTIZE", err, errlen)) return -1;
+    int s;
+    mica_quantize_multiplier((double)c.in_scale / (double)c.out_scale, &c.m[0], &s);
+    c.shift[0] = s;
+    if (s > 30 || s < -31) REJECT("QUANTIZE: scale ratio out of range");
+    return emit(params, requant_f, &c, err, errlen);
+}
+
+/* LUTPopulate: dequantize in float, apply f, round(y / s_out) + z_out, clamp. */
+static int8_t lut_float(const lut_ctx_t *c, int32_t x, int logistic) {
+    float inverse_scale = 1.0f / c->out_scale;
+    float dq = c->in_scale * (float)(x - c->in_zp);
+    float y = logistic ? 1.0f / (1.0f + expf(-dq)) : tanhf(dq);
+    float r = roundf(y * inverse_scale);
+    return sat8((int32_t)(r + (float)c->out_zp));
+}
+static int8_t logistic_f(int32_t x, const void *v) { return lut_float(v, x, 1); }
+static int8_t tanh_f(int32_t x, const void *v) { return lut_float(v, x, 0); }
+
+int mica_prepare_logistic(const tfl_model_t *m, const tfl_op_t *op, mica_buf_t *params, char *err, size_t errlen) {
+    lut_ctx_t c = {0};
+    if (unary_io(m, op, &c, "LOGISTIC", err, errlen)) return -1;
+    if (c.out_scale != 1.0f / 256) REJECT("LOGISTIC: output scale must be 1/256 (TFLite requires it)");
+    return emit(params, logistic_f, &c, err, errlen);
+}
+
+int mica_prepare_tanh(const tfl_model_t *m, const tfl_op_t *op, mica_buf_t *params, char *err, size_t errlen) {
+    lut_ctx_t c = {0};
+    if (unary_io(m, op, &c, "TANH", err, errlen)) return -1;
+    return emit(params, tanh_f, &c, err, errlen);
+}
+
+/* QuantizeLeakyRelu: identity multiplier for x >= z_in, alpha multiplier below. */
+static int8_t leaky_f(int32_t x, const void *v) {
+    const lut_ctx_t *c = v;
+    int k = x - c->in_zp >= 0 ? 0 : 1;
+    return sat8(c->out_zp + mica_mul_double_round(x - c->in_zp, c->m[k], c->shift[k]));
+}
+
+int mica_prepare_leaky_relu(const tfl_model_t *m, const tfl_op_t *op, mica_buf_t *params, char *err, size_t errlen) {
+    lut_ctx_t c = {0};
+    if (unary_io(m, op, &c, "LEAKY_RELU", err, errlen)) return -1;
+    float alpha = tfl_opt_float(op, TFL_LEAKY_RELU_ALPHA, 0.0f);
+    float identity = c.in_scale / c.out_scale, alpha_mult = c.in_scale * alpha / c.out_scale;   /* float, as TFLite */
+    int s0, s1;
+    mica_quantize_multiplier((double)identity, &c.m[0], &s0);
+    mica_quantize_multiplier((double)alpha_mult, &c.m[1], &s1);
+    if (alpha < 0 || s0 > 30 || s1 > 30) REJECT("LEAKY_RELU: alpha must be >= 0 and scales in range");
+    c.shift[0] = s0; c.shift[1] = s1;
+    return emit(params, leaky_f, &c, err, errlen);
+}
+
+/* QuantizedReluX: requantize by s_in / s_out, then clamp to [lo, hi]. */
+static int8_t relu_f(int32_t x, const void *v) {
+    const lut_ctx_t *c = v;
+    int32_t y = c->out_zp + mica_mul_double_round(x - c->in_zp, c->m[0], c->shift[0]);
+    return (int8_t)mica_clamp32(y, c->lo, c->hi);
+}
+
+static int prepare_relu(const tfl_model_t *m, const tfl_op_t *op, float lo, float hi, const char *name,
+                        mica_buf_t *params, char *err, size_t errlen) {
+    lut_ctx_t c = {0};
+    if (unary_io(m, op, &c, name, err, errlen)) return -1;
+    int s;
+    mica_quantize_multiplier((double)(c.in_scale / c.out_scale), &c.m[0], &s);
+    if (s > 30) REJECT("%s: scale ratio out of range", name);
+    c.shift[0] = s;
+    int32_t qlo = c.out_zp + (int32_t)roundf(lo / c.out_scale);
+    c.lo = qlo > -128 ? qlo : -128;
+    if (hi > 0 && isinf(hi)) c.hi = 127;
+    else { int32_t qhi = c.out_zp + (int32_t)roundf(hi / c.out_scale); c.hi = qhi < 127 ? qhi : 127; }
+    if (c.lo > c.hi) c.lo = c.hi;
+    return emit(params, relu_f, &c, err, errlen);
+}
+
+int mica_prepare_relu(const tfl_model_t *m, const tfl_op_t *op, mica_buf_t *params, char *err, size_t errlen) {
+    return prepare_relu(m, op, 0.0f, INFINITY, "RELU", params, err, errlen);
+}
+int mica_prepare_relu6(const tfl_model_t *m, const tfl_op_t *op, mica_buf_t *params, char *err, size_t errlen) {
+    return prepare_relu(m, op, 0.0f, 6.0f, "RELU6", params, err, errlen);
+}
+int mica_prepare_relu_n1_to_1(const tfl_model_t *m, const tfl_op_t *op, mica_buf_t *params, char *err, size_t errlen) {
+    return prepare_relu(m, op, -1.0f, 1.0f, "RELU_N1_TO_1", params, err, errlen);
+}

@@ -1,0 +1,78 @@
+/* MEAN int8 on the CPU. LiteRT's reference int8 MEAN (reduce.cc EvalMeanReferenceOps) takes one of
+ * three paths; each output is a non-decreasing function of the raw input sum s, so the compiler
+ * evaluates that path's exact arithmetic and hands the kernel 255 thresholds on s:
+ *  A keep_dims, rank 4, axis == {1, 2} literally: reference_integer_ops::Mean (integer requant);
+ *  B same scale and zero point: int sum / n (C truncation);
+ *  C otherwise QuantizedMeanOrSum: float mean * (s_in / s_out) + bias, rounded. */
+#include <math.h>
+#include <string.h>
+#include "cpu_util.h"
+#include "quant.h"
+#include "kernels/mica_fixedpoint.h"
+
+typedef struct { int path; int32_t n, in_zp, out_zp, mult, shift; float in_scale, out_scale; } mean_ctx_t;
+
+static int32_t mean_value(const mean_ctx_t *c, int32_t sum) {
+    if (c->path == 0) {
+        int32_t acc = mica_mul_double_round(sum - c->n * c->in_zp, c->mult, c->shift);
+        acc = acc > 0 ? (acc + c->n / 2) / c->n : (acc - c->n / 2) / c->n;
+        return mica_clamp32(acc + c->out_zp, -128, 127);
+    }
+    if (c->path == 1) return sum / c->n;
+    float scale = c->in_scale / c->out_scale;
+    float bias = (float)(-c->in_zp) * scale + 0.5f;
+    float mean = (float)sum / (float)c->n;
+    volatile float prod = mean * scale;   /* no fused multiply-add: TFLite's build rounds the product */
+    float r = roundf(prod + bias) + (float)c->out_zp;
+    r = r > 127.0f ? 127.0f : (r < -128.0f ? -128.0f : r);
+    return (int32_t)r;
+}
+
+/* Smallest s in [lo, hi] with value(s) >= v, or INT32_MAX. */
+static int32_t threshold_for(const mean_ctx_t *c, int32_t v, int32_t lo, int32_t hi) {
+    if (mean_value(c, hi) < v) return INT32_MAX;
+    while (lo < hi) {
+        int32_t mid = lo + (hi - lo) / 2;
+        if (mean_value(c, mid) >= v) hi = mid; else lo = mid + 1;
+    }
+    return lo;
+}
+
+int mica_prepare_mean(const tfl_model_t *m, const tfl_op_t *op, mica_buf_t *params, char *err, size_t errlen) {
+    const tfl_tensor_t *in = mica_op_tensor(m, op, 0), *out = mica_op_output(m, op, 0);
+    if (!mica_is_int8_q(in) || !mica_is_int8_q(out)) REJECT("MEAN: input and output must be int8 with one scale");
+    if (in->rank < 1 || in->rank > MICA_MAX_RANK) REJECT("MEAN: rank must be 1..%d", MICA_MAX_RANK);
+    int32_t axes[16];
+    int naxes = mica_const_ints(mica_op_tensor(m, op, 1), axes, 16);
+    if (naxes < 1) REJECT("MEAN: axes must be a constant int32 vector");
+    int reduced[MICA_MAX_RANK] = {0};
+    for (int i = 0; i < naxes; i++) {
+        int a = axes[i] < 0 ? axes[i] + in->rank : axes[i];
+        if (a < 0 || a >= in->rank) REJECT("MEAN: axis %d out of range", axes[i]);
+        reduced[a] = 1;
+    }
+    mica_mean_params_t p;
+    memset(&p, 0, sizeof p);
+    int64_t st[MICA_MAX_RANK], n = 1;
+    mica_row_strides(in->dims, in->rank, st);
+    for (int d = 0; d < in->rank; d++) {
+        if (reduced[d]) { p.red_dims[p.red_rank] = in->dims[d]; p.red_strides[p.red_rank++] = (int32_t)st[d]; n *= in->dims[d]; }
+        else { p.out_dims[p.out_rank] = in->dims[d]; p.out_strides[p.out_rank++] = (int32_t)st[d]; }
+    }
+    if (n < 1 || n > (1 << 23)) REJECT("MEAN: 1..2^23 elements per output supported");
+    if (mica_tensor_elements(out) * n != mica_tensor_elements(in)) REJECT("MEAN: output size does not match");
+    mean_ctx_t c;
+    memset(&c, 0, sizeof c);
+    c.n = (int32_t)n; c.in_zp = (int32_t)in->zero_point[0]; c.out_zp = (int32_t)out->zero_point[0];
+    c.in_scale = in->scale[0]; c.out_scale = out->scale[0];
+    int keep = (int)tfl_opt_int(op, TFL_REDUCER_KEEP_DIMS, 0);
+    if (keep && in->rank == 4 && naxes == 2 && ((axes[0] == 1 && axes[1] == 2) || (axes[0] == 2 && axes[1] == 1))) {
+        int s;
+        mica_quantize_multiplier((double)in->scale[0] / (double)out->scale[0], &c.mult, &s);
+        c.shift = s;
+        if (s > 30 || s < -31) REJECT("MEAN: scale ratio out of range");
+    } else c.path = (in->zero_point[0] == out->zero_point[0] && in->scale[0] == out->scale[0]) ? 1 : 2;
+    for (int k = 0; k < 255; k++) p.threshold[k] = threshold_for(&c, -127 + k, -128 * c.n, 127 * c.n);
+    if (mica_buf_append(params, &p, sizeof p)) REJECT("out of memory");
+    return 0;
+}
