@@ -24,6 +24,16 @@ static void json_shape(FILE *f, const mica_builder_t *b, int32_t t) {
     fputc(']', f);
 }
 
+/* SCALE-Sim's weight-stationary model for the same layer: folds x (2R + C + T - 2), with the
+ * reduction K = kh*kw*cin on the rows, output channels on the columns, T output pixels. */
+static uint64_t scalesim_ws_cycles(const mica_builder_t *b, const mica_prog_step_t *s) {
+    const mica_prog_tensor_t *out = (const mica_prog_tensor_t *)b->tensors.data + s->outputs[0];
+    if (s->kind != MICA_STEP_ACCEL || out->rank == 0 || !s->macs) return 0;
+    uint64_t cout = (uint64_t)out->dims[out->rank - 1], T = out->bytes / cout, K = s->macs / out->bytes;
+    uint64_t R = b->hw.rows, C = b->hw.cols, folds = ((K + R - 1) / R) * ((cout + C - 1) / C);
+    return folds * (2 * R + C + T - 2);
+}
+
 static void layer_json(FILE *f, const mica_builder_t *b, uint32_t i) {
     const mica_prog_step_t *s = (const mica_prog_step_t *)b->steps.data + i;
     const mica_cost_t *c = (const mica_cost_t *)b->costs.data + i;
@@ -41,12 +51,13 @@ static void layer_json(FILE *f, const mica_builder_t *b, uint32_t i) {
     json_shape(f, b, s->outputs[0]);
     fprintf(f, ", \"macs\": %llu, \"est_cycles\": %llu, \"utilization\": %.4f, "
                "\"aspad_bytes\": %llu, \"wspad_bytes\": %llu, \"acc_bytes\": %llu, "
-               "\"ext_read_bytes\": %llu, \"ext_write_bytes\": %llu, \"est_energy_nj\": %.3f}",
+               "\"ext_read_bytes\": %llu, \"ext_write_bytes\": %llu, \"est_energy_nj\": %.3f, "
+               "\"scalesim_ws_cycles\": %llu}",
             (unsigned long long)s->macs, (unsigned long long)c->cycles, util,
             (unsigned long long)c->aspad_rows_used * b->hw.rows, (unsigned long long)c->wspad_rows_used * b->hw.cols,
             (unsigned long long)c->acc_rows_used * 4ull * b->hw.cols,
             (unsigned long long)c->ext_read_bytes, (unsigned long long)c->ext_write_bytes,
-            mica_cost_energy_pj(&b->hw, c) / 1000.0);
+            mica_cost_energy_pj(&b->hw, c) / 1000.0, (unsigned long long)scalesim_ws_cycles(b, s));
 }
 
 int mica_write_report(const mica_builder_t *b, const char *model, const char *path) {

@@ -10,6 +10,9 @@ echo "== digits model: RTL cycles per inference and simulator speed =="
 for a in 4x4 8x8 16x16; do
     "$MICA" verify models/digits.tflite --backend rtl --array $a --count 100 | sed 's/^/  /'
 done
+echo "== reference models on the 16x16 RTL (accelerated part vs roofline; SCALE-Sim WS formula) =="
+"$PY" tests/bench/models_table.py "$MICA" 10 models/digits.tflite models/kws_dscnn.tflite \
+    models/vww_mobilenet.tflite models/ic_resnet8.tflite models/ad_autoencoder.tflite
 echo "== func backend vs LiteRT (inferences per second, same machine, same run) =="
 "$MICA" compile models/digits.tflite -o build/digits.mica >/dev/null
 func=$("$MICA" bench build/digits.mica --backend func --count 2000 | awk '{print $NF}')

@@ -18,6 +18,12 @@ echo "== digits model on the 4x4 and 8x8 arrays =="
 verify models/digits.tflite --backend rtl --count 20 --array 4x4 --seed 3
 verify models/digits.tflite --backend rtl --count 20 --array 8x8 --seed 4
 
+echo "== MLPerf Tiny reference architectures (CPU fallback for the ops the accelerator does not run) =="
+for m in models/kws_dscnn.tflite models/vww_mobilenet.tflite models/ic_resnet8.tflite models/ad_autoencoder.tflite; do
+    verify "$m" --backend func --count 10 --seed 7
+    verify "$m" --backend rtl --count 2 --seed 8
+done
+
 echo "== op-level models (shapes, strides, padding, dilation, zero points, activations) =="
 "$PY" tests/oracle/make_op_models.py $B/op_models >/dev/null
 n=0
@@ -31,7 +37,7 @@ for m in $(ls $B/op_models/*.tflite | awk 'NR % 3 == 1'); do
 done
 
 echo "== compiler cycle estimates vs RTL-measured cycles, every accelerated layer (<= 10%) =="
-"$PY" tests/e2e/check_estimates.py "$MICA" models/digits.tflite $B/op_models/*.tflite || fail=1
+"$PY" tests/e2e/check_estimates.py "$MICA" models/*.tflite $B/op_models/*.tflite || fail=1
 
 echo "== bad input never crashes =="
 bash tests/e2e/bad_input.sh || fail=1

@@ -1,0 +1,145 @@
+#!/usr/bin/env python3
+"""Generate single-op int8 .tflite models for the CPU fallback kernels (driver/kernels).
+
+Each model is a small tf.function converted by the TensorFlow converter with full-integer
+quantization (int8 in/out). Calibration ranges are asymmetric per input so zero points and scales
+vary. Writes DIR/<name>.tflite (default DIR = build/cpu_op_models) and DIR/manifest.json mapping
+each model to the operators the converter actually emitted.
+Usage: python3 tests/kernels/make_cpu_op_models.py [DIR]
+"""
+import json
+import os
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.dirname(os.path.dirname(HERE))
+sys.path.insert(0, os.path.join(REPO, "tests", "oracle"))
+import numpy as np  # noqa: E402
+
+import single_op_models as som  # noqa: E402 (sets TF logging quiet)
+
+tf = som.tf
+L = tf.keras.layers
+
+
+def convert(fn, shapes, ranges, seed):
+    """fn(*tensors) -> tensor; shapes: input shapes; ranges: (lo, hi) calibration per input."""
+    tf.keras.utils.set_random_seed(seed)
+    specs = [tf.TensorSpec(s, tf.float32) for s in shapes]
+    concrete = tf.function(fn, input_signature=specs).get_concrete_function()
+    rng = np.random.default_rng(seed)
+
+    def representative():
+        for _ in range(8):
+            yield [rng.uniform(lo, hi, s).astype(np.float32) for s, (lo, hi) in zip(shapes, ranges)]
+
+    conv = tf.lite.TFLiteConverter.from_concrete_functions([concrete])
+    conv.optimizations = [tf.lite.Optimize.DEFAULT]
+    conv.representative_dataset = representative
+    conv.target_spec.supported_ops = [tf.lite.OpsSet.TFLITE_BUILTINS_INT8]
+    conv.inference_input_type = tf.int8
+    conv.inference_output_type = tf.int8
+    with som.silenced_fds():
+        return bytes(conv.convert())
+
+
+def layer_case(layer, shape, rng=(-1.0, 1.5)):
+    layer.build(shape)
+    return (lambda x: layer(x)), [shape], [rng]
+
+
+def const(shape, seed, lo=-1.0, hi=1.0):
+    return tf.constant(np.random.default_rng(seed).uniform(lo, hi, shape).astype(np.float32))
+
+
+def cases():
+    """name -> (fn, shapes, ranges)."""
+    c = {}
+    init = dict(bias_initializer=tf.keras.initializers.RandomUniform(-0.3, 0.3))
+    c["conv_3x3_s1_same"] = layer_case(L.Conv2D(8, 3, padding="same", **init), (1, 9, 11, 3))
+    c["conv_3x3_s2_valid_relu"] = layer_case(L.Conv2D(5, 3, strides=2, activation="relu", **init), (1, 12, 10, 4))
+    c["conv_5x5_d2_same"] = layer_case(L.Conv2D(4, 5, dilation_rate=2, padding="same", **init), (1, 13, 9, 2))
+    c["conv_1x1_b2"] = layer_case(L.Conv2D(6, 1, activation=tf.nn.relu6, **init), (2, 5, 6, 7))
+    c["dw_3x3_s1_same"] = layer_case(L.DepthwiseConv2D(3, padding="same", **init), (1, 10, 9, 6))
+    c["dw_3x3_s2_same_m2"] = layer_case(L.DepthwiseConv2D(3, strides=2, padding="same", depth_multiplier=2, **init), (1, 11, 12, 3))
+    c["dw_5x5_valid_relu"] = layer_case(L.DepthwiseConv2D(5, activation="relu", **init), (1, 9, 9, 4))
+    c["fc_32_10"] = layer_case(L.Dense(10, **init), (1, 32))
+    c["fc_b3_20_7_relu"] = layer_case(L.Dense(7, activation="relu", **init), (3, 20))
+    c["avgpool_2x2_s2_valid"] = layer_case(L.AveragePooling2D(2), (1, 8, 10, 3))
+    c["avgpool_3x3_s1_same"] = layer_case(L.AveragePooling2D(3, strides=1, padding="same"), (1, 7, 9, 4))
+    c["avgpool_3x3_s2_same"] = layer_case(L.AveragePooling2D(3, strides=2, padding="same"), (2, 9, 8, 2))
+    c["maxpool_2x2_s2_valid"] = layer_case(L.MaxPooling2D(2), (1, 8, 10, 3))
+    c["maxpool_3x3_s2_same"] = layer_case(L.MaxPooling2D(3, strides=2, padding="same"), (1, 9, 7, 5))
+    s4 = (1, 6, 7, 5)
+    two = [s4, s4]
+    c["add_same"] = (lambda a, b: a + b), two, [(-1, 2), (-3, 0.5)]
+    c["add_bcast"] = (lambda a, b: a + b), [s4, (1, 1, 1, 5)], [(-1, 1.5), (-0.2, 0.6)]
+    c["add_const_relu"] = (lambda a: tf.nn.relu(a + const((1, 1, 7, 5), 1))), [s4], [(-2, 1)]
+    c["sub_same"] = (lambda a, b: a - b), two, [(-1, 2), (-0.5, 0.5)]
+    c["sub_bcast_rank"] = (lambda a, b: a - b), [(2, 4, 6), (6,)], [(-1, 3), (-2, 2)]
+    c["mul_same"] = (lambda a, b: a * b), two, [(-1, 2), (-3, 0.5)]
+    c["mul_bcast"] = (lambda a, b: a * b), [s4, (1, 6, 1, 1)], [(-1, 1), (0, 4)]
+    c["mul_const"] = (lambda a: a * const((5,), 2, 0.1, 3.0)), [s4], [(-1, 2)]
+    c["maximum"] = (lambda a, b: tf.maximum(a, b)), two, [(-1, 1), (-1, 1)]
+    c["minimum_const"] = (lambda a: tf.minimum(a, 0.3)), [s4], [(-1, 1)]
+    c["logistic"] = (lambda a: tf.sigmoid(a)), [s4], [(-6, 4)]
+    c["logistic_narrow"] = (lambda a: tf.sigmoid(a)), [(3, 40)], [(-0.5, 0.7)]
+    c["tanh"] = (lambda a: tf.tanh(a)), [s4], [(-3, 2)]
+    c["tanh_wide"] = (lambda a: tf.tanh(a)), [(2, 50)], [(-10, 12)]
+    c["hard_swish"] = (lambda a: a * tf.nn.relu6(a + 3.0) / 6.0), [s4], [(-5, 4)]
+    c["hard_swish_small"] = (lambda a: a * tf.nn.relu6(a + 3.0) * (1.0 / 6.0)), [(4, 30)], [(-1, 0.8)]
+    c["leaky_relu"] = (lambda a: tf.nn.leaky_relu(a, 0.2)), [s4], [(-2, 3)]
+    c["leaky_relu_big_alpha"] = (lambda a: tf.nn.leaky_relu(a, 1.7)), [(3, 33)], [(-1, 1)]
+    c["relu"] = (lambda a: tf.nn.relu(a)), [s4], [(-2, 3)]
+    c["relu6"] = (lambda a: tf.nn.relu6(a)), [s4], [(-4, 9)]
+    c["relu_n1_to_1"] = (lambda a: tf.clip_by_value(a, -1.0, 1.0)), [s4], [(-2, 3)]
+    c["pad_hw"] = (lambda a: tf.pad(a, [[0, 0], [1, 2], [2, 0], [0, 0]])), [s4], [(-1, 3)]
+    c["pad_rank2"] = (lambda a: tf.pad(a, [[1, 1], [0, 3]])), [(3, 7)], [(0.5, 3)]
+    c["padv2_value"] = (lambda a: tf.pad(a, [[0, 0], [1, 1], [1, 1], [0, 0]], constant_values=0.7)), [s4], [(-1, 2)]
+    c["concat_axis3"] = (lambda a, b: tf.concat([a, b], 3)), [s4, (1, 6, 7, 3)], [(-1, 1), (-1, 1)]
+    c["concat_axis1_scales"] = (lambda a, b: tf.concat([a, b], 1)), [s4, (1, 2, 7, 5)], [(-1, 1), (-4, 3)]
+    c["concat_const"] = (lambda a: tf.concat([a, const((1, 6, 2, 5), 3)], 2)), [s4], [(-1, 1)]
+    c["mean_hw"] = (lambda a: tf.reduce_mean(a, axis=[1, 2])), [s4], [(-1, 2)]
+    c["mean_hw_keep"] = (lambda a: tf.reduce_mean(a, axis=[1, 2], keepdims=True)), [(1, 9, 8, 6)], [(-3, 1)]
+    c["mean_last"] = (lambda a: tf.reduce_mean(a, axis=-1)), [(2, 5, 40)], [(-1, 3)]
+    c["mean_axis0_keep"] = (lambda a: tf.reduce_mean(a, axis=0, keepdims=True)), [(6, 10)], [(-2, 2)]
+    c["resize_nn_x2"] = (lambda a: tf.image.resize(a, (12, 14), method="nearest")), [s4], [(-1, 1)]
+    c["resize_nn_align"] = (lambda a: tf.compat.v1.image.resize_nearest_neighbor(a, (11, 5), align_corners=True)), [s4], [(-1, 1)]
+    c["resize_nn_half_pixel"] = (lambda a: tf.compat.v1.image.resize_nearest_neighbor(a, (9, 10), half_pixel_centers=True)), [s4], [(-1, 1)]
+    c["strided_slice"] = (lambda a: a[:, 1:5:2, ::-1, 1:]), [s4], [(-1, 1)]
+    c["strided_slice_shrink"] = (lambda a: a[:, 2, -3:, :4]), [s4], [(-1, 1)]
+    c["slice"] = (lambda a: tf.slice(a, [0, 1, 2, 0], [1, 4, -1, 3])), [s4], [(-1, 1)]
+    c["transpose"] = (lambda a: tf.transpose(a, [0, 3, 1, 2])), [s4], [(-1, 1)]
+    c["transpose_3d"] = (lambda a: tf.transpose(a, [2, 0, 1])), [(3, 4, 5)], [(-1, 1)]
+    return c
+
+
+def op_names(model_bytes):
+    model = som.fbu.convert_bytearray_to_object(bytearray(model_bytes))
+    return [som.fbu.opcode_to_name(model, op.opcodeIndex) for op in model.subgraphs[0].operators]
+
+
+def main():
+    out_dir = sys.argv[1] if len(sys.argv) > 1 else os.path.join(REPO, "build", "cpu_op_models")
+    os.makedirs(out_dir, exist_ok=True)
+    manifest, t0, failed = {}, time.time(), 0
+    for i, (name, (fn, shapes, ranges)) in enumerate(cases().items()):
+        try:
+            data = convert(fn, shapes, ranges, seed=100 + i)
+        except Exception as e:  # one bad case must not hide the others
+            print("make_cpu_op_models: %s: conversion failed: %s" % (name, str(e).splitlines()[0][:200]))
+            failed += 1
+            continue
+        with open(os.path.join(out_dir, name + ".tflite"), "wb") as f:
+            f.write(data)
+        manifest[name] = op_names(data)
+    with open(os.path.join(out_dir, "manifest.json"), "w") as f:
+        json.dump(manifest, f, indent=1, sort_keys=True)
+    print("make_cpu_op_models: %d models in %s (%.0f s)%s" % (len(manifest), out_dir, time.time() - t0,
+                                                              ", %d failed" % failed if failed else ""))
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
