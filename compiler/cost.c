@@ -14,14 +14,16 @@ static uint64_t row_beats(uint64_t addr, uint64_t stride, uint64_t rows, uint64_
 
 static void peak(uint32_t *used, uint64_t end) { if (end > *used) *used = (uint32_t)end; }
 
-/* Duration of one instruction on its unit, and its traffic. */
-static uint64_t duration(const mica_hw_config_t *hw, const mica_instr_t *in, mica_cost_t *c) {
+/* Duration of one instruction on its unit, and its traffic. *beats gets its bus beats: LOAD and
+ * STORE share the one external port, so the caller serializes their beats. */
+static uint64_t duration(const mica_hw_config_t *hw, const mica_instr_t *in, mica_cost_t *c, uint64_t *busy_beats) {
     uint64_t R = hw->rows, C = hw->cols, bus = hw->bus_bytes, lat = MICA_MEM_LATENCY_DEFAULT;
     switch (G(in, MICA_F_OPCODE)) {
     case MICA_OP_LOAD: {
         uint64_t rows = G(in, MICA_F_LOAD_ROWS), t = G(in, MICA_F_LOAD_TARGET);
         uint64_t beats = row_beats(G(in, MICA_F_LOAD_EXT_ADDR), G(in, MICA_F_LOAD_EXT_STRIDE), rows, G(in, MICA_F_LOAD_LEN), bus);
         c->ext_read_bytes += beats * bus;
+        *busy_beats = beats;
         if (t == 0) peak(&c->aspad_rows_used, G(in, MICA_F_LOAD_MEM_ADDR) + rows);
         if (t == 1) peak(&c->wspad_rows_used, G(in, MICA_F_LOAD_MEM_ADDR) + rows);
         return beats + lat + 3;
@@ -44,6 +46,7 @@ static uint64_t duration(const mica_hw_config_t *hw, const mica_instr_t *in, mic
         uint64_t beats = row_beats(G(in, MICA_F_STORE_EXT_ADDR), G(in, MICA_F_STORE_EXT_STRIDE), rows, len, bus);
         c->ext_write_bytes += rows * len;
         c->acc_reads += rows;
+        *busy_beats = beats;
         return 5 + beats + lat + 2;
     }
     default:
@@ -63,7 +66,7 @@ static unsigned unit_of(uint64_t opcode) {
 
 void mica_cost_instrs(const mica_hw_config_t *hw, const mica_instr_t *code, uint32_t count, mica_cost_t *c) {
     memset(c, 0, sizeof *c);
-    uint64_t free_at[5] = {0}, issue = MICA_MEM_LATENCY_DEFAULT + 4;   /* first fetch */
+    uint64_t free_at[5] = {0}, issue = MICA_MEM_LATENCY_DEFAULT + 4, bus_free = 0;   /* first fetch */
     for (uint32_t i = 0; i < count; i++) {
         const mica_instr_t *in = &code[i];
         uint64_t op = G(in, MICA_F_OPCODE), wait = G(in, MICA_F_WAIT), t = issue + 1;
@@ -72,7 +75,13 @@ void mica_cost_instrs(const mica_hw_config_t *hw, const mica_instr_t *code, uint
             if ((wait >> k) & 1 || (op == MICA_OP_MATMUL && k == 1) || op == MICA_OP_END || k == u)
                 if (free_at[k] > t) t = free_at[k];
         issue = t;
-        free_at[u] = t + duration(hw, in, c);
+        uint64_t beats = 0, d = duration(hw, in, c, &beats);
+        if (beats) {   /* the port moves one beat per cycle for LOAD and STORE together */
+            uint64_t start = t > bus_free ? t : bus_free;
+            bus_free = start + beats;
+            d += start - t;
+        }
+        free_at[u] = t + d;
     }
     c->cycles = issue + 2;
 }

@@ -1,0 +1,40 @@
+#!/bin/sh
+# Runs every model of build/cpu_op_models through `mica verify --backend func` (CONV_2D,
+# DEPTHWISE_CONV_2D and FULLY_CONNECTED forced onto their CPU kernels; every other op in these
+# models goes to the CPU by itself) against LiteRT BUILTIN_REF, and prints op -> models -> inputs ->
+# mismatching bytes. Exit status 1 on any mismatch or failure.
+#   sh tests/kernels/run.sh [MODEL_DIR] [COUNT]      (models: tests/kernels/make_cpu_op_models.py)
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+DIR=${1:-$ROOT/build/cpu_op_models}
+COUNT=${2:-20}
+MICA=$ROOT/build/mica
+[ -x "$MICA" ] || { echo "run.sh: $MICA missing (make -C $ROOT)"; exit 1; }
+ls "$DIR"/*.tflite >/dev/null 2>&1 || { echo "run.sh: no models in $DIR (python3 tests/kernels/make_cpu_op_models.py)"; exit 1; }
+RESULTS=$(mktemp)
+trap 'rm -f "$RESULTS"' EXIT
+for model in "$DIR"/*.tflite; do
+    name=$(basename "$model" .tflite)
+    line=$("$MICA" verify "$model" --backend func --count "$COUNT" --cpu CONV_2D,DEPTHWISE_CONV_2D,FULLY_CONNECTED 2>&1 | tail -n 1)
+    bad=$(echo "$line" | sed -n 's/.*mismatching_bytes=\([0-9]*\).*/\1/p')
+    inputs=$(echo "$line" | sed -n 's/.*inputs=\([0-9]*\).*/\1/p')
+    if [ -z "$bad" ]; then echo "FAIL $name: $line"; bad=-1; inputs=0; fi
+    echo "$name $inputs $bad" >> "$RESULTS"
+done
+python3 - "$DIR/manifest.json" "$RESULTS" <<'PY'
+import json, sys
+manifest = json.load(open(sys.argv[1])) if sys.argv[1] else {}
+rows, failed = {}, 0
+for line in open(sys.argv[2]):
+    name, inputs, bad = line.split()
+    op = "+".join(sorted(set(manifest.get(name, ["?"]))))
+    r = rows.setdefault(op, [0, 0, 0, 0])
+    r[0] += 1; r[1] += int(inputs)
+    if int(bad) < 0: r[3] += 1; failed += 1
+    else: r[2] += int(bad); failed += int(bad) > 0
+print("%-26s %6s %6s %10s %6s" % ("op", "models", "inputs", "mismatches", "errors"))
+for op in sorted(rows):
+    m, i, b, e = rows[op]
+    print("%-26s %6d %6d %10d %6d" % (op, m, i, b, e))
+print("run.sh: %s" % ("PASS" if failed == 0 else "FAIL (%d models)" % failed))
+sys.exit(1 if failed else 0)
+PY
