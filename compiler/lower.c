@@ -178,8 +178,8 @@ static int lower_op(const tfl_model_t *m, const tfl_op_t *op, int idx, mica_buil
     int kernel = mica_cpu_op_find(op->builtin, &prepare);
     const char *name = op->custom_code ? op->custom_code : tfl_builtin_name(op->builtin);
     if (kernel < 0)
-        ERR("op %d (%s): cannot run: not on the accelerator (%.100s) and no CPU kernel (CPU kernels: %.60s)",
-            idx, name, why, mica_cpu_op_names());
+        ERR("op %d (%s): cannot run: not on the accelerator (%.90s) and no CPU kernel for it (see mica ops)",
+            idx, name, why);
     if (lower_cpu(m, op, idx, b, kernel, prepare)) return -1;
     return note_reason(b, why);
 }

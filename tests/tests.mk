@@ -1,6 +1,6 @@
 # Test targets (included by the top-level Makefile).
 .PHONY: test test-rtl test-sim test-reader test-corrupt test-fuzz-short test-spec test-e2e test-kernels
-test: test-spec test-unit test-reader test-corrupt test-fuzz-short test-rtl test-sim test-e2e
+test: test-spec test-unit test-reader test-corrupt test-fuzz-short test-rtl test-sim test-e2e test-kernels
 	@echo "ALL TESTS PASSED"
 
 test-spec: $(GEN)/mica_isa.h
@@ -38,3 +38,9 @@ test-unit: $(GEN)/mica_isa.h $(MICA)
 	$(B)/unit/test_driver_errors $(B)/unit/d16.mica $(B)/unit/d8.mica
 bench: $(MICA)
 	bash tests/bench/bench.sh
+
+test-kernels: $(MICA)
+	$(PYTHON) tests/kernels/make_cpu_op_models.py
+	sh tests/kernels/run.sh
+	sh tests/kernels/cortex_m4.sh
+	sh tests/kernels/fuzz.sh 5000

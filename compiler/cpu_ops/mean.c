@@ -1,31 +1,20 @@
-/* MEAN int8 on the CPU. LiteRT's reference int8 MEAN (reduce.cc EvalMeanReferenceOps) takes one of
- * three paths; each output is a non-decreasing function of the raw input sum s, so the compiler
- * evaluates that path's exact arithmetic and hands the kernel 255 thresholds on s:
- *  A keep_dims, rank 4, axis == {1, 2} literally: reference_integer_ops::Mean (integer requant);
- *  B same scale and zero point: int sum / n (C truncation);
- *  C otherwise QuantizedMeanOrSum: float mean * (s_in / s_out) + bias, rounded. */
-#include <math.h>
+/* MEAN int8 on the CPU. LiteRT's reference int8 MEAN (reduce.h QuantizedMeanOrSum, integer
+ * version; measured to be the path taken for every axis set, keep_dims and equal or different
+ * quantization) computes
+ *   M, shift = QuantizeMultiplier(double(s_in) / double(s_out));
+ *   k = min(floor(log2 n), 32, 31 + shift);  M' = (M << k) / n;  shift' = shift - k;
+ *   out = clamp(MultiplyByQuantizedMultiplier(sum - z_in * n, M', shift') + z_out).
+ * That is a non-decreasing function of the raw input sum, so the kernel gets 255 thresholds. */
 #include <string.h>
 #include "cpu_util.h"
 #include "quant.h"
 #include "kernels/mica_fixedpoint.h"
 
-typedef struct { int path; int32_t n, in_zp, out_zp, mult, shift; float in_scale, out_scale; } mean_ctx_t;
+typedef struct { int32_t n, in_zp, out_zp, mult, shift; } mean_ctx_t;
 
 static int32_t mean_value(const mean_ctx_t *c, int32_t sum) {
-    if (c->path == 0) {
-        int32_t acc = mica_mul_double_round(sum - c->n * c->in_zp, c->mult, c->shift);
-        acc = acc > 0 ? (acc + c->n / 2) / c->n : (acc - c->n / 2) / c->n;
-        return mica_clamp32(acc + c->out_zp, -128, 127);
-    }
-    if (c->path == 1) return sum / c->n;
-    float scale = c->in_scale / c->out_scale;
-    float bias = (float)(-c->in_zp) * scale + 0.5f;
-    float mean = (float)sum / (float)c->n;
-    volatile float prod = mean * scale;   /* no fused multiply-add: TFLite's build rounds the product */
-    float r = roundf(prod + bias) + (float)c->out_zp;
-    r = r > 127.0f ? 127.0f : (r < -128.0f ? -128.0f : r);
-    return (int32_t)r;
+    int32_t y = mica_mul_double_round(sum - c->in_zp * c->n, c->mult, c->shift) + c->out_zp;
+    return mica_clamp32(y, -128, 127);
 }
 
 /* Smallest s in [lo, hi] with value(s) >= v, or INT32_MAX. */
@@ -64,14 +53,14 @@ int mica_prepare_mean(const tfl_model_t *m, const tfl_op_t *op, mica_buf_t *para
     mean_ctx_t c;
     memset(&c, 0, sizeof c);
     c.n = (int32_t)n; c.in_zp = (int32_t)in->zero_point[0]; c.out_zp = (int32_t)out->zero_point[0];
-    c.in_scale = in->scale[0]; c.out_scale = out->scale[0];
-    int keep = (int)tfl_opt_int(op, TFL_REDUCER_KEEP_DIMS, 0);
-    if (keep && in->rank == 4 && naxes == 2 && ((axes[0] == 1 && axes[1] == 2) || (axes[0] == 2 && axes[1] == 1))) {
-        int s;
-        mica_quantize_multiplier((double)in->scale[0] / (double)out->scale[0], &c.mult, &s);
-        c.shift = s;
-        if (s > 30 || s < -31) REJECT("MEAN: scale ratio out of range");
-    } else c.path = (in->zero_point[0] == out->zero_point[0] && in->scale[0] == out->scale[0]) ? 1 : 2;
+    int shift, lg = 0;
+    mica_quantize_multiplier((double)in->scale[0] / (double)out->scale[0], &c.mult, &shift);
+    while (lg < 62 && (n >> (lg + 1)) != 0) lg++;   /* floor(log2 n) */
+    if (lg > 32) lg = 32;
+    if (lg > 31 + shift) lg = 31 + shift;
+    if (lg < 0 || shift > 30) REJECT("MEAN: scale ratio out of range");
+    c.mult = (int32_t)(((int64_t)c.mult << lg) / n);
+    c.shift = shift - lg;
     for (int k = 0; k < 255; k++) p.threshold[k] = threshold_for(&c, -127 + k, -128 * c.n, 127 * c.n);
     if (mica_buf_append(params, &p, sizeof p)) REJECT("out of memory");
     return 0;

@@ -38,9 +38,10 @@ static int32_t binary_apply(const mica_binary_params_t *p, int32_t a, int32_t b)
     } else {
         int32_t sa = mica_mul_double_round(da * (1 << ADD_LEFT_SHIFT), p->in_mult[0], p->in_shift[0]);
         int32_t sb = mica_mul_double_round(db * (1 << ADD_LEFT_SHIFT), p->in_mult[1], p->in_shift[1]);
-        raw = mica_mul_double_round(p->op == MICA_BIN_ADD ? sa + sb : sa - sb, p->out_mult, p->out_shift);
+        uint32_t sum = p->op == MICA_BIN_ADD ? (uint32_t)sa + (uint32_t)sb : (uint32_t)sa - (uint32_t)sb;   /* int32 wrap */
+        raw = mica_mul_double_round((int32_t)sum, p->out_mult, p->out_shift);
     }
-    return mica_clamp32(raw + p->out_zp, p->act_min, p->act_max);
+    return mica_clamp32((int32_t)((uint32_t)raw + (uint32_t)p->out_zp), p->act_min, p->act_max);
 }
 
 int mica_k_binary(const mica_kernel_call_t *c) {

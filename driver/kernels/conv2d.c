@@ -50,7 +50,7 @@ static void conv_pixel(const mica_conv_params_t *p, const int8_t *in, const int8
             }
         }
         int32_t a = (int32_t)(uint32_t)((uint64_t)acc + (uint32_t)q[o].bias);   /* int32 wrap as TFLite */
-        int32_t y = mica_mul_double_round(a, q[o].mult, q[o].shift) + p->out_zp;
+        int32_t y = (int32_t)((uint32_t)mica_mul_double_round(a, q[o].mult, q[o].shift) + (uint32_t)p->out_zp);
         out[o] = (int8_t)mica_clamp32(y, p->act_min, p->act_max);
     }
 }

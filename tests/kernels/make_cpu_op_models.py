@@ -18,6 +18,9 @@ sys.path.insert(0, os.path.join(REPO, "tests", "oracle"))
 import numpy as np  # noqa: E402
 
 import single_op_models as som  # noqa: E402 (sets TF logging quiet)
+import absl.logging  # noqa: E402
+
+absl.logging.set_verbosity(absl.logging.ERROR)  # converter deprecation chatter
 
 tf = som.tf
 L = tf.keras.layers
@@ -61,6 +64,7 @@ def cases():
     c["conv_3x3_s2_valid_relu"] = layer_case(L.Conv2D(5, 3, strides=2, activation="relu", **init), (1, 12, 10, 4))
     c["conv_5x5_d2_same"] = layer_case(L.Conv2D(4, 5, dilation_rate=2, padding="same", **init), (1, 13, 9, 2))
     c["conv_1x1_b2"] = layer_case(L.Conv2D(6, 1, activation=tf.nn.relu6, **init), (2, 5, 6, 7))
+    c["conv_3x3_groups2"] = layer_case(L.Conv2D(6, 3, groups=2, padding="same", **init), (1, 7, 8, 4))
     c["dw_3x3_s1_same"] = layer_case(L.DepthwiseConv2D(3, padding="same", **init), (1, 10, 9, 6))
     c["dw_3x3_s2_same_m2"] = layer_case(L.DepthwiseConv2D(3, strides=2, padding="same", depth_multiplier=2, **init), (1, 11, 12, 3))
     c["dw_5x5_valid_relu"] = layer_case(L.DepthwiseConv2D(5, activation="relu", **init), (1, 9, 9, 4))
@@ -76,6 +80,8 @@ def cases():
     c["add_same"] = (lambda a, b: a + b), two, [(-1, 2), (-3, 0.5)]
     c["add_bcast"] = (lambda a, b: a + b), [s4, (1, 1, 1, 5)], [(-1, 1.5), (-0.2, 0.6)]
     c["add_const_relu"] = (lambda a: tf.nn.relu(a + const((1, 1, 7, 5), 1))), [s4], [(-2, 1)]
+    c["add_relu6_bcast"] = (lambda a, b: tf.nn.relu6(a + b)), [s4, (5,)], [(-3, 5), (-1, 1)]
+    c["sub_const_first"] = (lambda a: const((1, 6, 7, 1), 4) - a), [s4], [(-1, 2)]
     c["sub_same"] = (lambda a, b: a - b), two, [(-1, 2), (-0.5, 0.5)]
     c["sub_bcast_rank"] = (lambda a, b: a - b), [(2, 4, 6), (6,)], [(-1, 3), (-2, 2)]
     c["mul_same"] = (lambda a, b: a * b), two, [(-1, 2), (-3, 0.5)]
@@ -120,17 +126,38 @@ def op_names(model_bytes):
     return [som.fbu.opcode_to_name(model, op.opcodeIndex) for op in model.subgraphs[0].operators]
 
 
+def patched_variants(models):
+    """Models the converter does not emit from a plain graph, made by patching a converted one:
+    QUANTIZE int8 -> int8 (a RELU model's operator code and output quantization rewritten) and
+    MEAN with equal input and output quantization."""
+    out = {}
+    for tag, ratio, dz in (("down", 2.9, -50), ("up", 0.37, 20), ("same_scale", 1.0, 7)):
+        m = som.SingleOpModel(models["relu"])
+        code = m.model.operatorCodes[m.op.opcodeIndex]
+        code.builtinCode = code.deprecatedBuiltinCode = 114  # BuiltinOperator QUANTIZE
+        q = m.tensor(("in", 0)).quantization
+        m.set_quant(("out", 0), [float(q.scale[0]) * ratio], [int(q.zeroPoint[0]) + dz])
+        out["quantize_" + tag] = m.to_bytes()
+    m = som.SingleOpModel(models["mean_last"])
+    q = m.tensor(("in", 0)).quantization
+    m.set_quant(("out", 0), [float(q.scale[0])], [int(q.zeroPoint[0])])
+    out["mean_last_equal_quant"] = m.to_bytes()
+    return out
+
+
 def main():
     out_dir = sys.argv[1] if len(sys.argv) > 1 else os.path.join(REPO, "build", "cpu_op_models")
     os.makedirs(out_dir, exist_ok=True)
     manifest, t0, failed = {}, time.time(), 0
+    models = {}
     for i, (name, (fn, shapes, ranges)) in enumerate(cases().items()):
         try:
-            data = convert(fn, shapes, ranges, seed=100 + i)
+            models[name] = convert(fn, shapes, ranges, seed=100 + i)
         except Exception as e:  # one bad case must not hide the others
             print("make_cpu_op_models: %s: conversion failed: %s" % (name, str(e).splitlines()[0][:200]))
             failed += 1
-            continue
+    models.update(patched_variants(models))
+    for name, data in models.items():
         with open(os.path.join(out_dir, name + ".tflite"), "wb") as f:
             f.write(data)
         manifest[name] = op_names(data)
