@@ -13,7 +13,7 @@ const char *mica_cpu_op_names(void) {
     static char names[1024];
     if (!names[0]) {
 #define MICA_CPU_OP_NAME(b, name, fn) \
-        snprintf(names + strlen(names), sizeof names - strlen(names), "%s%s", names[0] ? ", " : "", #name);
+        snprintf(names + strlen(names), sizeof names - strlen(names), "%s%s", names[0] ? ", " : "", tfl_builtin_name(b));
         MICA_CPU_OP_LIST(MICA_CPU_OP_NAME)
 #undef MICA_CPU_OP_NAME
     }
