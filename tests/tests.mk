@@ -3,8 +3,9 @@
 test: test-spec test-unit test-reader test-corrupt test-fuzz-short test-rtl test-sim test-e2e test-kernels
 	@echo "ALL TESTS PASSED"
 
-test-spec: $(GEN)/mica_isa.h
+test-spec: $(GEN)/mica_isa.h $(MICA)
 	$(PYTHON) tests/spec/check_spec.py
+	bash tests/spec/check_readme_ops.sh
 
 test-reader:
 	$(MAKE) --no-print-directory -C compiler/tflite test
