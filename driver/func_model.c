@@ -20,11 +20,13 @@ mica_fm_t *mica_fm_new(const mica_hw_config_t *cfg, uint64_t mem_bytes) {
     m->param = calloc((size_t)4 * cfg->param_sets * cfg->cols, 4);
     m->w_shadow = calloc((size_t)cfg->rows * cfg->cols, 1);
     m->w_active = calloc((size_t)cfg->rows * cfg->cols, 1);
-    m->a_cap = (size_t)cfg->acc_depth * cfg->rows;   /* a MATMUL streams at most ACC_DEPTH rows */
-    m->p_cap = (size_t)cfg->acc_depth * cfg->cols;
-    m->a_float = malloc(sizeof(float) * m->a_cap);
-    m->p_float = malloc(sizeof(float) * m->p_cap);
-    m->w_float = malloc(sizeof(float) * (size_t)cfg->rows * cfg->cols);
+    /* batch cap: FM_MAX_TILES * ROWS * 255 * 128 < 2^24 keeps float sums exact */
+    m->batch_max_tiles = (uint32_t)((1u << 24) / (255u * 128u) / (cfg->rows ? cfg->rows : 1));
+    if (m->batch_max_tiles > 64) m->batch_max_tiles = 64;
+    if (m->batch_max_tiles < 1) m->batch_max_tiles = 1;
+    m->a_float = malloc(sizeof(float) * (size_t)cfg->acc_depth * cfg->rows * m->batch_max_tiles);
+    m->p_float = malloc(sizeof(float) * (size_t)cfg->acc_depth * cfg->cols);
+    m->w_float = malloc(sizeof(float) * (size_t)cfg->rows * cfg->cols * m->batch_max_tiles);
     if (!m->mem || !m->aspad || !m->wspad || !m->acc || !m->param || !m->w_shadow || !m->w_active ||
         !m->a_float || !m->p_float || !m->w_float) {
         mica_fm_free(m);
@@ -91,12 +93,12 @@ static void decode_matmul(const mica_instr_t *in, matmul_t *d) {
 
 /* Implicit im2col: row m of A = the activation vector of output pixel m, zero point removed,
  * 0 outside the tile (padding). */
-static void gather_rows(const mica_fm_t *m, const matmul_t *d, float *a) {
+static void gather_rows(const mica_fm_t *m, const matmul_t *d, float *a, size_t lda) {
     uint32_t R = m->cfg.rows, t = 0;
     for (uint32_t oy = 0; oy < d->out_h; oy++)
         for (uint32_t ox = 0; ox < d->out_w; ox++, t++) {
             int64_t iy = (int64_t)oy * d->sy + d->off_y, ix = (int64_t)ox * d->sx + d->off_x;
-            float *row = a + (size_t)t * R;
+            float *row = a + (size_t)t * lda;
             if (iy < 0 || iy >= d->in_h || ix < 0 || ix >= d->in_w) {
                 memset(row, 0, sizeof(float) * R);
                 continue;
@@ -106,9 +108,27 @@ static void gather_rows(const mica_fm_t *m, const matmul_t *d, float *a) {
         }
 }
 
-/* ACC (+)= A x W through OpenBLAS sgemm. Exact: |a| <= 255, |w| <= 128, so every partial sum of a
- * row is an integer below ROWS * 255 * 128 <= 256 * 32640 = 8,355,840 < 2^24, and float holds every
- * integer below 2^24 exactly (tests/unit/test_func_exact.c checks the bound). */
+/* ACC (+)= A x W through OpenBLAS sgemm. Consecutive MATMULs that accumulate into the same ACC rows
+ * (the kernel taps and input-channel folds of one output fold) are batched into one sgemm with
+ * K = tiles x ROWS: [A_1 .. A_k] x [W_1; ..; W_k]. The batch is flushed before anything reads ACC.
+ * Exact: |a| <= 255, |w| <= 128, so every partial sum is an integer below
+ * FM_MAX_TILES * ROWS * 255 * 128; the batch is capped so that stays below 2^24, where float
+ * holds every integer exactly (tests/unit/test_func_exact.c checks the bound). */
+static void flush_batch(mica_fm_t *m) {
+    if (!m->batch_tiles) return;
+    uint32_t R = m->cfg.rows, C = m->cfg.cols, T = m->batch_t, K = m->batch_tiles * R;
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)T, (int)C, (int)K, 1.0f, m->a_float,
+                (int)(m->batch_max_tiles * R), m->w_float, (int)C, 0.0f, m->p_float, (int)C);
+    int32_t *acc = m->acc + (size_t)m->batch_acc * C;
+    const float *p = m->p_float;
+    size_t n = (size_t)T * C;
+    if (m->batch_accumulate)
+        for (size_t i = 0; i < n; i++) acc[i] = (int32_t)((uint32_t)acc[i] + (uint32_t)(int32_t)p[i]);
+    else
+        for (size_t i = 0; i < n; i++) acc[i] = (int32_t)p[i];
+    m->batch_tiles = 0;
+}
+
 static uint32_t op_matmul(mica_fm_t *m, const mica_instr_t *in) {
     matmul_t d;
     decode_matmul(in, &d);
@@ -116,18 +136,18 @@ static uint32_t op_matmul(mica_fm_t *m, const mica_instr_t *in) {
     if (!d.in_h || !d.in_w || !d.out_h || !d.out_w || !d.sy || !d.sx) return MICA_ERR_BAD_LEN;
     if (d.acc_addr + T > m->cfg.acc_depth || d.aspad + d.in_h * d.in_w > m->cfg.aspad_depth) return MICA_ERR_MEM_RANGE;
     memcpy(m->w_active, m->w_shadow, (size_t)R * C);
-    if ((size_t)T * R > m->a_cap || (size_t)T * C > m->p_cap) return MICA_ERR_MEM_RANGE;
-    for (size_t i = 0; i < (size_t)R * C; i++) m->w_float[i] = (float)m->w_active[i];
-    gather_rows(m, &d, m->a_float);
-    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)T, (int)C, (int)R, 1.0f, m->a_float, (int)R,
-                m->w_float, (int)C, 0.0f, m->p_float, (int)C);
-    int32_t *acc = m->acc + (size_t)d.acc_addr * C;
-    const float *p = m->p_float;
-    size_t n = (size_t)T * C;
-    if (d.accumulate)
-        for (size_t i = 0; i < n; i++) acc[i] = (int32_t)((uint32_t)acc[i] + (uint32_t)(int32_t)p[i]);
-    else
-        for (size_t i = 0; i < n; i++) acc[i] = (int32_t)p[i];
+    if (m->batch_tiles && (!d.accumulate || d.acc_addr != m->batch_acc || T != m->batch_t ||
+                           m->batch_tiles == m->batch_max_tiles))
+        flush_batch(m);
+    if (!m->batch_tiles) {
+        m->batch_acc = d.acc_addr;
+        m->batch_t = T;
+        m->batch_accumulate = d.accumulate;
+    }
+    uint32_t j = m->batch_tiles++;
+    float *w = m->w_float + (size_t)j * R * C;
+    for (size_t i = 0; i < (size_t)R * C; i++) w[i] = (float)m->w_active[i];
+    gather_rows(m, &d, m->a_float + (size_t)j * R, m->batch_max_tiles * R);
     m->counters[MICA_CNT_MACS] += (uint64_t)T * R * C;
     m->counters[MICA_CNT_ASPAD_READS] += T;
     m->counters[MICA_CNT_ACC_WRITES] += T;
@@ -163,9 +183,9 @@ static uint32_t execute(mica_fm_t *m, const mica_instr_t *in, int *end) {
     case MICA_OP_LOAD: return op_load(m, in);
     case MICA_OP_LOADW: return op_loadw(m, in);
     case MICA_OP_MATMUL: return op_matmul(m, in);
-    case MICA_OP_STORE: return op_store(m, in);
+    case MICA_OP_STORE: flush_batch(m); return op_store(m, in);
     case MICA_OP_SYNC: return 0;
-    case MICA_OP_END: *end = 1; return 0;
+    case MICA_OP_END: flush_batch(m); *end = 1; return 0;
     default: return MICA_ERR_ILLEGAL_OPCODE;
     }
 }
@@ -174,6 +194,7 @@ uint32_t mica_fm_run(mica_fm_t *m) {
     memset(m->counters, 0, sizeof m->counters);
     m->done = m->error = 0;
     m->error_code = 0;
+    m->batch_tiles = 0;
     for (m->pc = 0;; m->pc++) {
         uint64_t a = (uint64_t)m->prog_addr + (uint64_t)m->pc * MICA_INSTR_BYTES;
         uint32_t err = 0;
@@ -188,6 +209,7 @@ uint32_t mica_fm_run(mica_fm_t *m) {
             err = execute(m, &in, &end);
         }
         if (err) {
+            flush_batch(m);   /* the MATMULs before the error completed, as in the RTL */
             m->error = 1;
             m->error_code = err;
             m->error_pc = m->pc;

@@ -16,7 +16,8 @@ typedef struct {
     int32_t *param;          /* 4 * param_sets x cols */
     int8_t *w_shadow, *w_active;   /* rows x cols */
     float *a_float, *p_float, *w_float;   /* sgemm operands: activations, products, weights */
-    size_t a_cap, p_cap;
+    uint32_t batch_tiles, batch_max_tiles, batch_acc, batch_t;   /* pending MATMULs (func_model.c) */
+    int batch_accumulate;
     uint32_t prog_addr, prog_len, pc, error_code, error_pc;
     int done, error;         /* STATUS bits of the last run */
     uint64_t counters[MICA_NUM_COUNTERS];
