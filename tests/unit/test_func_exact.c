@@ -38,8 +38,41 @@ static int run_case(unsigned R, unsigned C, int extreme, unsigned seed) {
     return bad;
 }
 
+/* The batched case: the largest batch of accumulating MATMULs (16x16 array) at the extreme values;
+ * the sum reaches batch * 16 * 255 * 128, just under 2^24. */
+static int run_batch_bound(void) {
+    mica_hw_config_t cfg = {16, 16, 64, 4096, 64, 4, 8};
+    mica_fm_t *m = mica_fm_new(&cfg, 1 << 16);
+    if (!m) return 1;
+    memset(m->w_shadow, -128, 256);
+    memset(m->aspad, -128, 16 * 16);
+    uint32_t n = m->batch_max_tiles + 3;   /* one full batch and a partial one */
+    for (uint32_t i = 0; i <= n; i++) {
+        mica_instr_t in = {{0, 0}};
+        if (i == n) MICA_SET(&in, MICA_F_OPCODE, MICA_OP_END);
+        else {
+            MICA_SET(&in, MICA_F_OPCODE, MICA_OP_MATMUL);
+            MICA_SET(&in, MICA_F_MATMUL_ACCUMULATE, i > 0);
+            MICA_SET(&in, MICA_F_MATMUL_Z_IN, 127);
+            MICA_SET(&in, MICA_F_MATMUL_IN_H, 1); MICA_SET(&in, MICA_F_MATMUL_IN_W, 4);
+            MICA_SET(&in, MICA_F_MATMUL_OUT_H, 1); MICA_SET(&in, MICA_F_MATMUL_OUT_W, 4);
+            MICA_SET(&in, MICA_F_MATMUL_STRIDE_Y, 1); MICA_SET(&in, MICA_F_MATMUL_STRIDE_X, 1);
+        }
+        memcpy(m->mem + 16 * i, &in, sizeof in);
+    }
+    m->prog_addr = 0;
+    m->prog_len = n + 1;
+    int bad = mica_fm_run(m) != 0;
+    int64_t want = (int64_t)n * 16 * 255 * 128;
+    for (int i = 0; i < 4 * 16; i++) bad += m->acc[i] != want;
+    printf("batch bound: %u tiles per sgemm, sum of one batch %lld (2^24 = 16777216), total %lld\n",
+           m->batch_max_tiles, (long long)m->batch_max_tiles * 16 * 255 * 128, (long long)want);
+    mica_fm_free(m);
+    return bad;
+}
+
 int main(void) {
-    int bad = run_case(256, 16, 1, 1) + run_case(256, 8, 1, 2);
+    int bad = run_case(256, 16, 1, 1) + run_case(256, 8, 1, 2) + run_batch_bound();
     for (unsigned s = 0; s < 50; s++) bad += run_case(1u + s % 64 * 4, 1u + s % 17, 0, s);
     printf("test_func_exact: %s\n", bad ? "FAIL" : "PASS");
     return bad != 0;
