@@ -12,20 +12,24 @@
 // in the matching cycle; out_row_o is then don't-care (data registers load every cycle and are
 // not reset; only the valid pipeline and the weights are).
 //
-// Weights: w_shift_i pushes w_row_i into shadow row 0 while every shadow row moves down one, so
-// after ROWS shifts the first row pushed sits in row ROWS-1 (feed the tile's rows in reverse).
-// w_swap_i copies shadow -> active in every PE at once (it takes the shadow value from before a
-// shift in the same cycle). A swap is only legal while busy_o = 0 and a_valid_i = 0; vectors
-// already in the array would otherwise mix old and new weights.
+// Weights: w_we_i writes w_row_i into shadow row w_addr_i (end of the cycle). w_swap_i in cycle
+// s starts a swap wave: PE(r,c) copies its shadow into its active weight at the end of cycle
+// s+r+c, exactly when the vectors presented up to cycle s have passed it. Vectors presented in
+// cycles <= s use the old weights, vectors presented after s the new ones, with no drain: the
+// wave travels with the first new vector. So a write to shadow row r lands in this swap if it
+// happens before cycle s+r, and must not happen in cycles s+r .. s+r+COLS-2 (a write in cycle
+// s+r+COLS-1 or later is kept for the next swap).
 // busy_o = some vector accepted in an earlier cycle has not left yet (registered, no path from
 // a_valid_i).
 module mica_array #(
   parameter int unsigned ROWS = mica_pkg::ROWS_DEFAULT,
-  parameter int unsigned COLS = mica_pkg::COLS_DEFAULT
+  parameter int unsigned COLS = mica_pkg::COLS_DEFAULT,
+  localparam int unsigned RIW = (ROWS > 1) ? $clog2(ROWS) : 1
 ) (
   input  logic                 clk_i,
   input  logic                 rst_ni,
-  input  logic                 w_shift_i,
+  input  logic                 w_we_i,
+  input  logic [RIW-1:0]       w_addr_i,
   input  logic [COLS*8-1:0]    w_row_i,
   input  logic                 w_swap_i,
   input  logic                 a_valid_i,
@@ -55,6 +59,24 @@ module mica_array #(
   assign out_valid_o = valid_dly[LATENCY];
   assign busy_o      = |valid_dly[LATENCY:1];
 
+  // Swap wave: swap_dly[k] = w_swap_i delayed k cycles, k = 0..ROWS+COLS-2; PE(r,c) swaps on
+  // swap_dly[r+c] (anti-diagonal r+c), one shared delay line instead of a flag in every PE.
+  localparam int unsigned SwapLen = ROWS + COLS - 1;
+  logic [SwapLen-1:0] swap_dly;
+  if (SwapLen == 1) begin : g_swap_direct
+    assign swap_dly = w_swap_i;
+  end else begin : g_swap_line
+    logic [SwapLen-2:0] swap_q;
+    always_ff @(posedge clk_i or negedge rst_ni) begin
+      if (!rst_ni) begin
+        swap_q <= '0;
+      end else begin
+        swap_q <= swap_dly[SwapLen-2:0];
+      end
+    end
+    assign swap_dly = {swap_q, w_swap_i};
+  end
+
   // Every register and inter-PE wire lives in its own generate block (no flat ROWS*COLS-wide
   // vectors): Verilator then simulates each PE as a few word-sized operations, instead of
   // rebuilding multi-kilobit vectors every cycle.
@@ -82,19 +104,19 @@ module mica_array #(
     end
   end
 
-  // ---- PE grid: a moves right, psum and the shadow weight chain move down ----
+  // ---- PE grid: a moves right, psum moves down, shadow rows written by address ----
   for (genvar r = 0; r < ROWS; r++) begin : g_row
+    logic row_we;
+    assign row_we = w_we_i && (w_addr_i == RIW'(r));
     for (genvar c = 0; c < COLS; c++) begin : g_col
       logic [8:0]  a_in;
       logic        valid_in;
       logic [31:0] psum_in;
-      logic [7:0]  w_in;
       logic [31:0] psum_out;
-      // No consumer for a/valid of the last column and w of the last row.
+      // No consumer for a/valid of the last column.
       /* verilator lint_off UNUSEDSIGNAL */
       logic [8:0]  a_out;
       logic        valid_out;
-      logic [7:0]  w_out;
       /* verilator lint_on UNUSEDSIGNAL */
 
       if (c == 0) begin : g_left
@@ -107,10 +129,8 @@ module mica_array #(
 
       if (r == 0) begin : g_top
         assign psum_in = '0;
-        assign w_in    = w_row_i[c*8 +: 8];
       end else begin : g_below
         assign psum_in = g_row[r-1].g_col[c].psum_out;
-        assign w_in    = g_row[r-1].g_col[c].w_out;
       end
 
       mica_pe u_pe (
@@ -119,13 +139,12 @@ module mica_array #(
         .a_i       (a_in),
         .a_valid_i (valid_in),
         .psum_i    (psum_in),
-        .w_i       (w_in),
-        .w_shift_i,
-        .w_swap_i,
+        .w_i       (w_row_i[c*8 +: 8]),
+        .w_we_i    (row_we),
+        .w_swap_i  (swap_dly[r+c]),
         .a_o       (a_out),
         .a_valid_o (valid_out),
-        .psum_o    (psum_out),
-        .w_o       (w_out)
+        .psum_o    (psum_out)
       );
     end
   end
