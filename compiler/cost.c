@@ -67,13 +67,12 @@ static unsigned unit_of(uint64_t opcode) {
 /* MATMULs are pipelined in the ARRAY unit (rtl/mica_matmul_unit.sv): the next one issues as soon
  * as this one has generated its last pixel (T cycles after issue) and at most MM_INFLIGHT are
  * between issue and their last array output; the drain (R + C + 3) only delays instructions that
- * wait for ARRAY idle. A LOADW must not overwrite shadow rows before the last MATMUL's swap wave
- * has passed them: its first WSPAD read is at least C cycles after that MATMUL's issue. */
+ * wait for ARRAY idle. LOADW needs no extra wait (shadow writes are skewed like the swap wave). */
 #define MM_INFLIGHT 8
 void mica_cost_instrs(const mica_hw_config_t *hw, const mica_instr_t *code, uint32_t count, mica_cost_t *c) {
     memset(c, 0, sizeof *c);
     uint64_t free_at[5] = {0}, issue = MICA_MEM_LATENCY_DEFAULT + 4, bus_free = 0;   /* first fetch */
-    uint64_t mm_accept = 0, mm_issue = 0, mm_out[MM_INFLIGHT] = {0};
+    uint64_t mm_accept = 0, mm_out[MM_INFLIGHT] = {0};
     unsigned mm_n = 0;
     for (uint32_t i = 0; i < count; i++) {
         const mica_instr_t *in = &code[i];
@@ -93,11 +92,8 @@ void mica_cost_instrs(const mica_hw_config_t *hw, const mica_instr_t *code, uint
             bus_free = start + beats;
             d += start - t;
         }
-        if (op == MICA_OP_LOADW && mm_n && mm_issue + hw->cols > t + 1)
-            d += mm_issue + hw->cols - (t + 1);
         if (op == MICA_OP_MATMUL) {
             uint64_t T = G(in, MICA_F_MATMUL_OUT_H) * G(in, MICA_F_MATMUL_OUT_W);
-            mm_issue = t;
             mm_accept = t + T;
             mm_out[mm_n++ % MM_INFLIGHT] = t + d;
         }

@@ -12,13 +12,16 @@
 // in the matching cycle; out_row_o is then don't-care (data registers load every cycle and are
 // not reset; only the valid pipeline and the weights are).
 //
-// Weights: w_we_i writes w_row_i into shadow row w_addr_i (end of the cycle). w_swap_i in cycle
-// s starts a swap wave: PE(r,c) copies its shadow into its active weight at the end of cycle
-// s+r+c, exactly when the vectors presented up to cycle s have passed it. Vectors presented in
-// cycles <= s use the old weights, vectors presented after s the new ones, with no drain: the
-// wave travels with the first new vector. So a write to shadow row r lands in this swap if it
-// happens before cycle s+r, and must not happen in cycles s+r .. s+r+COLS-2 (a write in cycle
-// s+r+COLS-1 or later is kept for the next swap).
+// Weights: w_we_i writes w_row_i into shadow row w_addr_i; the write is skewed like the
+// activations: column c of the row is written at the end of cycle w+c (w = the cycle of w_we_i).
+// w_swap_i in cycle s starts a swap wave: PE(r,c) copies its shadow into its active weight at
+// the end of cycle s+r+c, exactly when the vectors presented up to cycle s have passed it.
+// Vectors presented in cycles <= s use the old weights, vectors presented after s the new ones,
+// with no drain: the wave travels with the first new vector. Since writes and the wave move
+// right at the same speed, a write of row r in cycle w lands in the swap of cycle s iff w < s+r,
+// and it must not be issued before cycle s_prev + r (s_prev = the last swap) so it cannot reach
+// a PE before that swap's wave has passed it (a write in cycle s_prev + r itself is fine: the
+// swap takes the value from before the write).
 // busy_o = some vector accepted in an earlier cycle has not left yet (registered, no path from
 // a_valid_i).
 module mica_array #(
@@ -104,11 +107,52 @@ module mica_array #(
     end
   end
 
+  // ---- weight write skew: column c sees the row write c cycles late ----
+  // Shared delay line for the enable and row address (reset), one data chain per column.
+  logic [COLS-1:0] wwe_dly;
+  for (genvar c = 0; c < COLS; c++) begin : g_wskew
+    logic [RIW-1:0] addr;
+    logic [7:0]     data;
+    if (c == 0) begin : g_direct
+      assign wwe_dly[0] = w_we_i;
+      assign addr       = w_addr_i;
+      assign data       = w_row_i[7:0];
+    end else begin : g_delay
+      logic           we_q;
+      logic [RIW-1:0] addr_q;
+      always_ff @(posedge clk_i or negedge rst_ni) begin
+        if (!rst_ni) begin
+          we_q   <= 1'b0;
+          addr_q <= '0;
+        end else begin
+          we_q   <= wwe_dly[c-1];
+          addr_q <= g_wskew[c-1].addr;
+        end
+      end
+      assign wwe_dly[c] = we_q;
+      assign addr       = addr_q;
+      // stage k holds the column's byte delayed k+1 cycles (data path: no reset)
+      for (genvar k = 0; k < c; k++) begin : g_stage
+        logic [7:0] d;
+        logic [7:0] q;
+        if (k == 0) begin : g_first
+          assign d = w_row_i[c*8 +: 8];
+        end else begin : g_next
+          assign d = g_stage[k-1].q;
+        end
+        always_ff @(posedge clk_i) begin
+          q <= d;
+        end
+      end
+      assign data = g_stage[c-1].q;
+    end
+  end
+
   // ---- PE grid: a moves right, psum moves down, shadow rows written by address ----
   for (genvar r = 0; r < ROWS; r++) begin : g_row
-    logic row_we;
-    assign row_we = w_we_i && (w_addr_i == RIW'(r));
     for (genvar c = 0; c < COLS; c++) begin : g_col
+      logic        w_we;
+      assign w_we = wwe_dly[c] && (g_wskew[c].addr == RIW'(r));
       logic [8:0]  a_in;
       logic        valid_in;
       logic [31:0] psum_in;
@@ -139,8 +183,8 @@ module mica_array #(
         .a_i       (a_in),
         .a_valid_i (valid_in),
         .psum_i    (psum_in),
-        .w_i       (w_row_i[c*8 +: 8]),
-        .w_we_i    (row_we),
+        .w_i       (g_wskew[c].data),
+        .w_we_i    (w_we),
         .w_swap_i  (swap_dly[r+c]),
         .a_o       (a_out),
         .a_valid_o (valid_out),

@@ -10,8 +10,8 @@
 // consumes in order. busy_o stays high until every started MATMUL has written its last row (the
 // wait-mask meaning of "ARRAY idle").
 // Hazards handled here:
-// - Shadow weights: hold_o delays the next LOADW's first row write until this MATMUL's swap wave
-//   has passed every column of that row (cycle x+2+r+COLS-1 for row r; see mica_array).
+// - Shadow weights: none here; the array skews shadow writes like the swap wave, so a LOADW
+//   issued after this MATMUL never overtakes the wave (see mica_array, mica_weight_unit).
 // - ACC read-modify-write: an accumulating output row whose address equals the row written in
 //   the same cycle (consecutive rows of consecutive MATMULs, e.g. T = 1) would read the stale
 //   row (read-before-write SRAM); it takes the value being written instead (forwarding).
@@ -29,7 +29,6 @@ module mica_matmul_unit #(
   input  logic [127:0]       instr_i,
   output logic               busy_o,
   output logic               accept_o,
-  output logic               hold_o,
   // ASPAD read port
   output logic               aspad_re_o,
   output logic [AAW-1:0]     aspad_raddr_o,
@@ -53,7 +52,6 @@ module mica_matmul_unit #(
   localparam int unsigned Depth = 8;
   localparam int unsigned PW    = $clog2(Depth);
   localparam int unsigned DescW = CAW + 1 + 24;   // {acc_addr, accumulate, T}
-  localparam int unsigned HoldW = $clog2(COLS + 1);
 
   logic feeder_ready;
   mica_matmul_feeder #(.ROWS(ROWS), .ASPAD_DEPTH(ASPAD_DEPTH)) u_feeder (
@@ -69,11 +67,9 @@ module mica_matmul_unit #(
     .a_row_o
   );
 
-  // ---- start side: swap timing, LOADW hold, descriptor push ----
-  logic            swap1_q, swap2_q;
-  logic [HoldW-1:0] hold_q;
+  // ---- start side: swap timing, descriptor push ----
+  logic swap1_q, swap2_q;
   assign w_swap_o = swap2_q;   // start + 2: the cycle before the first vector enters
-  assign hold_o   = hold_q != '0;
 
   logic [15:0] in_acc_addr;
   logic [23:0] in_total;
@@ -128,15 +124,12 @@ module mica_matmul_unit #(
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
-      swap1_q <= 1'b0; swap2_q <= 1'b0; hold_q <= '0;
+      swap1_q <= 1'b0; swap2_q <= 1'b0;
       wr_ptr_q <= '0; rd_ptr_q <= '0; count_q <= '0; out_cnt_q <= '0;
       wb_valid_q <= 1'b0; wb_rd_q <= 1'b0; wb_addr_q <= '0;
     end else begin
       swap1_q <= start_i;
       swap2_q <= swap1_q;
-      // The next LOADW reads row 0 from cycle x+COLS on, writes it at x+COLS+1 (>= x+2+COLS-1).
-      if (start_i) hold_q <= HoldW'(COLS - 1);
-      else if (hold_q != '0) hold_q <= hold_q - 1'b1;
       if (start_i) wr_ptr_q <= wr_ptr_q + 1'b1;
       if (pop) rd_ptr_q <= rd_ptr_q + 1'b1;
       count_q <= count_q + (PW+1)'(start_i) - (PW+1)'(pop);

@@ -43,7 +43,7 @@ module mica_top #(
   logic [3:0]  unit_busy, unit_start;
   logic        load_bus_err, store_bus_err;
   logic        issued, stall_dep, stall_fetch, stall_mem;
-  logic        array_accept, weight_hold;
+  logic        array_accept;
   logic [32*mica_pkg::NUM_COUNTERS-1:0] cnt_inc;
 
   assign busy = running | (unit_busy != '0);
@@ -108,7 +108,7 @@ module mica_top #(
 
   mica_weight_unit #(.ROWS(ROWS), .COLS(COLS), .WSPAD_DEPTH(WSPAD_DEPTH)) u_weight (
     .clk_i, .rst_ni, .start_i(unit_start[mica_pkg::UNIT_WEIGHT]), .instr_i(instr),
-    .hold_i(weight_hold), .busy_o(unit_busy[mica_pkg::UNIT_WEIGHT]),
+    .busy_o(unit_busy[mica_pkg::UNIT_WEIGHT]),
     .wspad_re_o(wspad_re), .wspad_raddr_o(wspad_raddr),
     .wspad_rdata_i(wspad_rdata), .w_we_o(w_we), .w_addr_o(w_addr), .w_row_o(w_row)
   );
@@ -125,7 +125,7 @@ module mica_top #(
     .ROWS(ROWS), .COLS(COLS), .ASPAD_DEPTH(ASPAD_DEPTH), .ACC_DEPTH(ACC_DEPTH)
   ) u_matmul (
     .clk_i, .rst_ni, .start_i(unit_start[mica_pkg::UNIT_ARRAY]), .instr_i(instr),
-    .busy_o(unit_busy[mica_pkg::UNIT_ARRAY]), .accept_o(array_accept), .hold_o(weight_hold),
+    .busy_o(unit_busy[mica_pkg::UNIT_ARRAY]), .accept_o(array_accept),
     .aspad_re_o(aspad_re),
     .aspad_raddr_o(aspad_raddr), .aspad_rdata_i(aspad_rdata), .w_swap_o(w_swap),
     .a_valid_o(a_valid), .a_row_o(a_row), .out_valid_i(out_valid), .out_row_i(out_row),

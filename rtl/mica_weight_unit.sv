@@ -2,10 +2,9 @@
 // shadow weight rows, row r from WSPAD[wspad_addr + r], one row per cycle in order 0..ROWS-1.
 // One WSPAD read per cycle, the row write follows one cycle later (SRAM latency): ROWS + 1 busy
 // cycles after the start cycle when not held.
-// hold_i (from the ARRAY unit) delays the FIRST read while a MATMUL's swap wave still needs the
-// old shadow rows; once reading has started the rows go out back to back, and since row r is
-// written one cycle after row r-1 while the wave reaches row r one cycle after row r-1, one
-// hold before the first read covers every row.
+// No interlock with the swap wave is needed: a LOADW starts at least one cycle after the last
+// MATMUL's start (x), so row r is written from cycle x+3+r on, never before the wave of that
+// MATMUL's swap (cycle x+2) has passed it (mica_array: not before cycle s+r).
 module mica_weight_unit #(
   parameter int unsigned ROWS        = mica_pkg::ROWS_DEFAULT,
   parameter int unsigned COLS        = mica_pkg::COLS_DEFAULT,
@@ -17,7 +16,6 @@ module mica_weight_unit #(
   input  logic              rst_ni,
   input  logic              start_i,
   input  logic [127:0]      instr_i,
-  input  logic              hold_i,
   output logic              busy_o,
   output logic              wspad_re_o,
   output logic [AW-1:0]     wspad_raddr_o,
@@ -33,13 +31,11 @@ module mica_weight_unit #(
   logic [RIW-1:0]  row_q;    // array row of the next read
   logic            we_q;     // a read was issued last cycle
   logic [RIW-1:0]  waddr_q;  // its array row
-  logic            first;    // no row read yet
   logic [AW-1:0]   base;
   // In-range addresses (checked at issue) fit AW bits.
   assign base  = instr_i[mica_pkg::LOADW_WSPAD_ADDR_LSB +: AW];
-  assign first = left_q == CntW'(ROWS);
 
-  assign wspad_re_o    = (left_q != '0) && !(first && hold_i);
+  assign wspad_re_o    = left_q != '0;
   assign wspad_raddr_o = addr_q;
   assign w_we_o        = we_q;
   assign w_addr_o      = waddr_q;

@@ -3,7 +3,7 @@
 // vectors with bubbles while the next random int8 weight tile is written into the shadow rows.
 // The TB drives the array's protocol at its limits: the swap may share a cycle with the
 // previous batch's last vector, row r of the next tile is written no earlier than cycle
-// s+r+COLS-1 (s = last swap; often exactly then) and the next swap comes as soon as every row
+// s+r (s = last swap; often exactly then; the array skews the write per column) and the next swap comes as soon as every row
 // written for it landed before cycle swap+r. The model is the intended semantics (vectors up to
 // the swap cycle use the old tile, later ones the new). Checks every output lane, the exact
 // latency ROWS+COLS-1, bubble handling and busy_o.
@@ -91,7 +91,7 @@ class Bench {
       swap_ = static_cast<int64_t>(cycle_);
     }
     if (in.we) {
-      chk_.expect(static_cast<int64_t>(cycle_) >= swap_ + in.w_addr + kCols - 1,
+      chk_.expect(static_cast<int64_t>(cycle_) >= swap_ + in.w_addr,
                   "testbench bug: row %d written in cycle %" PRIu64 ", swap wave at %" PRId64,
                   in.w_addr, cycle_, swap_);
       shadow_[in.w_addr] = in.w_row;
@@ -108,7 +108,7 @@ class Bench {
 
   bool busy() const { return dut_->busy_o; }
   // First cycle in which row r may be written for the next swap.
-  int64_t earliest_write(int r) const { return swap_ + r + kCols - 1; }
+  int64_t earliest_write(int r) const { return swap_ + r; }
   // First cycle in which the next swap may happen (every written row landed before swap+r).
   int64_t earliest_swap() const {
     int64_t s = 0;
