@@ -38,8 +38,8 @@ static uint64_t duration(const mica_hw_config_t *hw, const mica_instr_t *in, mic
         c->acc_writes += T;
         if (G(in, MICA_F_MATMUL_ACCUMULATE)) c->acc_reads += T;
         peak(&c->acc_rows_used, G(in, MICA_F_MATMUL_ACC_ADDR) + T);
-        c->array_cycles += T + R + C + 3;
-        return T + R + C + 3;
+        c->array_cycles += T;   /* streaming cycles; the drain overlaps the next MATMUL */
+        return T + R + C + 3;   /* until its last ACC row is written (ARRAY idle for waits) */
     }
     case MICA_OP_STORE: {
         uint64_t rows = G(in, MICA_F_STORE_ROWS), len = G(in, MICA_F_STORE_LEN);
@@ -64,22 +64,38 @@ static unsigned unit_of(uint64_t opcode) {
     }
 }
 
+/* MATMULs are pipelined in the ARRAY unit (rtl/mica_matmul_unit.sv): the next one issues as soon
+ * as this one has generated its last pixel (T cycles after issue) and at most MM_INFLIGHT are
+ * between issue and their last array output; the drain (R + C + 3) only delays instructions that
+ * wait for ARRAY idle. LOADW needs no extra wait (shadow writes are skewed like the swap wave). */
+#define MM_INFLIGHT 8
 void mica_cost_instrs(const mica_hw_config_t *hw, const mica_instr_t *code, uint32_t count, mica_cost_t *c) {
     memset(c, 0, sizeof *c);
     uint64_t free_at[5] = {0}, issue = MICA_MEM_LATENCY_DEFAULT + 4, bus_free = 0;   /* first fetch */
+    uint64_t mm_accept = 0, mm_out[MM_INFLIGHT] = {0};
+    unsigned mm_n = 0;
     for (uint32_t i = 0; i < count; i++) {
         const mica_instr_t *in = &code[i];
         uint64_t op = G(in, MICA_F_OPCODE), wait = G(in, MICA_F_WAIT), t = issue + 1;
         unsigned u = unit_of(op);
-        for (unsigned k = 0; k < 4; k++)
+        for (unsigned k = 0; k < 4; k++) {
+            uint64_t f = free_at[k];
+            if (op == MICA_OP_MATMUL && k == u && !((wait >> k) & 1)) f = mm_accept;
             if ((wait >> k) & 1 || (op == MICA_OP_MATMUL && k == 1) || op == MICA_OP_END || k == u)
-                if (free_at[k] > t) t = free_at[k];
+                if (f > t) t = f;
+        }
+        if (op == MICA_OP_MATMUL && mm_out[mm_n % MM_INFLIGHT] > t) t = mm_out[mm_n % MM_INFLIGHT];
         issue = t;
         uint64_t beats = 0, d = duration(hw, in, c, &beats);
         if (beats) {   /* the port moves one beat per cycle for LOAD and STORE together */
             uint64_t start = t > bus_free ? t : bus_free;
             bus_free = start + beats;
             d += start - t;
+        }
+        if (op == MICA_OP_MATMUL) {
+            uint64_t T = G(in, MICA_F_MATMUL_OUT_H) * G(in, MICA_F_MATMUL_OUT_W);
+            mm_accept = t + T;
+            mm_out[mm_n++ % MM_INFLIGHT] = t + d;
         }
         free_at[u] = t + d;
     }

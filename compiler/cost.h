@@ -1,7 +1,8 @@
 /* Cycle and traffic model of an instruction range: in-order issue to four units, each busy for
  * its instruction's duration; wait masks and MATMUL's implicit wait on WEIGHT as in hw/mica.json.
- * Durations follow the RTL (rtl/README.md): MATMUL T + R + C + 3, LOADW R + 1, LOAD/STORE one
- * bus beat per cycle plus memory latency. */
+ * Durations follow the RTL (rtl/README.md): MATMUL T + R + C + 3 until ARRAY idle, but the next
+ * MATMUL issues after T (pipelined); LOADW R + 1; LOAD/STORE one bus beat per cycle plus memory
+ * latency. */
 #ifndef MICA_COST_H
 #define MICA_COST_H
 #include <stdint.h>

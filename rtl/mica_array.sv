@@ -12,20 +12,27 @@
 // in the matching cycle; out_row_o is then don't-care (data registers load every cycle and are
 // not reset; only the valid pipeline and the weights are).
 //
-// Weights: w_shift_i pushes w_row_i into shadow row 0 while every shadow row moves down one, so
-// after ROWS shifts the first row pushed sits in row ROWS-1 (feed the tile's rows in reverse).
-// w_swap_i copies shadow -> active in every PE at once (it takes the shadow value from before a
-// shift in the same cycle). A swap is only legal while busy_o = 0 and a_valid_i = 0; vectors
-// already in the array would otherwise mix old and new weights.
+// Weights: w_we_i writes w_row_i into shadow row w_addr_i; the write is skewed like the
+// activations: column c of the row is written at the end of cycle w+c (w = the cycle of w_we_i).
+// w_swap_i in cycle s starts a swap wave: PE(r,c) copies its shadow into its active weight at
+// the end of cycle s+r+c, exactly when the vectors presented up to cycle s have passed it.
+// Vectors presented in cycles <= s use the old weights, vectors presented after s the new ones,
+// with no drain: the wave travels with the first new vector. Since writes and the wave move
+// right at the same speed, a write of row r in cycle w lands in the swap of cycle s iff w < s+r,
+// and it must not be issued before cycle s_prev + r (s_prev = the last swap) so it cannot reach
+// a PE before that swap's wave has passed it (a write in cycle s_prev + r itself is fine: the
+// swap takes the value from before the write).
 // busy_o = some vector accepted in an earlier cycle has not left yet (registered, no path from
 // a_valid_i).
 module mica_array #(
   parameter int unsigned ROWS = mica_pkg::ROWS_DEFAULT,
-  parameter int unsigned COLS = mica_pkg::COLS_DEFAULT
+  parameter int unsigned COLS = mica_pkg::COLS_DEFAULT,
+  localparam int unsigned RIW = (ROWS > 1) ? $clog2(ROWS) : 1
 ) (
   input  logic                 clk_i,
   input  logic                 rst_ni,
-  input  logic                 w_shift_i,
+  input  logic                 w_we_i,
+  input  logic [RIW-1:0]       w_addr_i,
   input  logic [COLS*8-1:0]    w_row_i,
   input  logic                 w_swap_i,
   input  logic                 a_valid_i,
@@ -55,6 +62,24 @@ module mica_array #(
   assign out_valid_o = valid_dly[LATENCY];
   assign busy_o      = |valid_dly[LATENCY:1];
 
+  // Swap wave: swap_dly[k] = w_swap_i delayed k cycles, k = 0..ROWS+COLS-2; PE(r,c) swaps on
+  // swap_dly[r+c] (anti-diagonal r+c), one shared delay line instead of a flag in every PE.
+  localparam int unsigned SwapLen = ROWS + COLS - 1;
+  logic [SwapLen-1:0] swap_dly;
+  if (SwapLen == 1) begin : g_swap_direct
+    assign swap_dly = w_swap_i;
+  end else begin : g_swap_line
+    logic [SwapLen-2:0] swap_q;
+    always_ff @(posedge clk_i or negedge rst_ni) begin
+      if (!rst_ni) begin
+        swap_q <= '0;
+      end else begin
+        swap_q <= swap_dly[SwapLen-2:0];
+      end
+    end
+    assign swap_dly = {swap_q, w_swap_i};
+  end
+
   // Every register and inter-PE wire lives in its own generate block (no flat ROWS*COLS-wide
   // vectors): Verilator then simulates each PE as a few word-sized operations, instead of
   // rebuilding multi-kilobit vectors every cycle.
@@ -82,19 +107,60 @@ module mica_array #(
     end
   end
 
-  // ---- PE grid: a moves right, psum and the shadow weight chain move down ----
+  // ---- weight write skew: column c sees the row write c cycles late ----
+  // Shared delay line for the enable and row address (reset), one data chain per column.
+  logic [COLS-1:0] wwe_dly;
+  for (genvar c = 0; c < COLS; c++) begin : g_wskew
+    logic [RIW-1:0] addr;
+    logic [7:0]     data;
+    if (c == 0) begin : g_direct
+      assign wwe_dly[0] = w_we_i;
+      assign addr       = w_addr_i;
+      assign data       = w_row_i[7:0];
+    end else begin : g_delay
+      logic           we_q;
+      logic [RIW-1:0] addr_q;
+      always_ff @(posedge clk_i or negedge rst_ni) begin
+        if (!rst_ni) begin
+          we_q   <= 1'b0;
+          addr_q <= '0;
+        end else begin
+          we_q   <= wwe_dly[c-1];
+          addr_q <= g_wskew[c-1].addr;
+        end
+      end
+      assign wwe_dly[c] = we_q;
+      assign addr       = addr_q;
+      // stage k holds the column's byte delayed k+1 cycles (data path: no reset)
+      for (genvar k = 0; k < c; k++) begin : g_stage
+        logic [7:0] d;
+        logic [7:0] q;
+        if (k == 0) begin : g_first
+          assign d = w_row_i[c*8 +: 8];
+        end else begin : g_next
+          assign d = g_stage[k-1].q;
+        end
+        always_ff @(posedge clk_i) begin
+          q <= d;
+        end
+      end
+      assign data = g_stage[c-1].q;
+    end
+  end
+
+  // ---- PE grid: a moves right, psum moves down, shadow rows written by address ----
   for (genvar r = 0; r < ROWS; r++) begin : g_row
     for (genvar c = 0; c < COLS; c++) begin : g_col
+      logic        w_we;
+      assign w_we = wwe_dly[c] && (g_wskew[c].addr == RIW'(r));
       logic [8:0]  a_in;
       logic        valid_in;
       logic [31:0] psum_in;
-      logic [7:0]  w_in;
       logic [31:0] psum_out;
-      // No consumer for a/valid of the last column and w of the last row.
+      // No consumer for a/valid of the last column.
       /* verilator lint_off UNUSEDSIGNAL */
       logic [8:0]  a_out;
       logic        valid_out;
-      logic [7:0]  w_out;
       /* verilator lint_on UNUSEDSIGNAL */
 
       if (c == 0) begin : g_left
@@ -107,10 +173,8 @@ module mica_array #(
 
       if (r == 0) begin : g_top
         assign psum_in = '0;
-        assign w_in    = w_row_i[c*8 +: 8];
       end else begin : g_below
         assign psum_in = g_row[r-1].g_col[c].psum_out;
-        assign w_in    = g_row[r-1].g_col[c].w_out;
       end
 
       mica_pe u_pe (
@@ -119,13 +183,12 @@ module mica_array #(
         .a_i       (a_in),
         .a_valid_i (valid_in),
         .psum_i    (psum_in),
-        .w_i       (w_in),
-        .w_shift_i,
-        .w_swap_i,
+        .w_i       (g_wskew[c].data),
+        .w_we_i    (w_we),
+        .w_swap_i  (swap_dly[r+c]),
         .a_o       (a_out),
         .a_valid_o (valid_out),
-        .psum_o    (psum_out),
-        .w_o       (w_out)
+        .psum_o    (psum_out)
       );
     end
   end

@@ -1,6 +1,9 @@
 // In-order issue stage: decode, wait-mask check, unit start pulses, END/SYNC, error handling.
 // - An instruction issues when its unit is idle and every unit in its wait mask is idle; MATMUL
 //   also needs WEIGHT idle; END needs all units idle. At most one instruction per cycle.
+// - MATMUL is pipelined: instead of ARRAY idle it needs array_accept_i (the ARRAY unit takes a
+//   new MATMUL while earlier ones drain). An ARRAY wait bit (on any instruction, a MATMUL
+//   included) still waits until every earlier MATMUL has written its last ACC row.
 // - Static errors (mica_decode), fetch bus errors and PROG_END are raised only once all units
 //   are idle, so every earlier instruction has completed and the first error in program order
 //   wins (a unit's bus error is raised immediately with that unit's instruction index).
@@ -24,6 +27,7 @@ module mica_issue #(
   output logic         instr_pop_o,
   // Units, indexed by mica_pkg::UNIT_*
   input  logic [3:0]   unit_busy_i,
+  input  logic         array_accept_i,
   output logic [3:0]   unit_start_o,
   input  logic         load_bus_err_i,
   input  logic         store_bus_err_i,
@@ -68,10 +72,14 @@ module mica_issue #(
       default:             target_unit = '0;
     endcase
     needs_idle = wait_mask | target_unit;
-    if (opcode == mica_pkg::OP_MATMUL) needs_idle[mica_pkg::UNIT_WEIGHT] = 1'b1;
+    if (opcode == mica_pkg::OP_MATMUL) begin
+      needs_idle[mica_pkg::UNIT_ARRAY]  = wait_mask[mica_pkg::UNIT_ARRAY];
+      needs_idle[mica_pkg::UNIT_WEIGHT] = 1'b1;
+    end
     if (opcode == mica_pkg::OP_END) needs_idle = '1;
   end
-  assign can_issue  = (needs_idle & unit_busy_i) == '0;
+  assign can_issue = ((needs_idle & unit_busy_i) == '0) &&
+                     (opcode != mica_pkg::OP_MATMUL || array_accept_i);
 
   // Error selection for this cycle.
   logic       raise_err, unit_err, head_err, prog_end;

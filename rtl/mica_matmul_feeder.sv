@@ -4,6 +4,9 @@
 // zero vectors (TFLite padding with the input zero point). Subtracts z_in to 9-bit signed.
 // Pipeline: generate/read (cycle 1 after start) -> SRAM data -> registered a_row_o: the first
 // vector reaches the array 3 cycles after the start cycle, then one vector per cycle.
+// ready_o: a new start is accepted now (idle, or generating the last pixel); the previous
+// MATMUL's last vectors finish through the pipeline (z_in travels with them), so back-to-back
+// MATMULs stream without a bubble.
 module mica_matmul_feeder #(
   parameter int unsigned ROWS        = mica_pkg::ROWS_DEFAULT,
   parameter int unsigned ASPAD_DEPTH = mica_pkg::ASPAD_DEPTH_DEFAULT,
@@ -14,6 +17,7 @@ module mica_matmul_feeder #(
   input  logic              start_i,
   input  logic [127:0]      instr_i,
   output logic              busy_o,
+  output logic              ready_o,
   output logic              aspad_re_o,
   output logic [AW-1:0]     aspad_raddr_o,
   input  logic [ROWS*8-1:0] aspad_rdata_i,
@@ -92,25 +96,29 @@ module mica_matmul_feeder #(
   end
 
   // Stage 1: SRAM read in flight. Stage 2: registered, zero-point corrected vector.
-  logic s1_valid_q, s1_inside_q;
+  logic       s1_valid_q, s1_inside_q;
+  logic [7:0] s1_z_in_q;
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
       s1_valid_q  <= 1'b0;
       s1_inside_q <= 1'b0;
+      s1_z_in_q   <= '0;
       a_valid_o   <= 1'b0;
       a_row_o     <= '0;
     end else begin
       s1_valid_q  <= gen_q;
       s1_inside_q <= in_tile;
+      s1_z_in_q   <= z_in_q;
       a_valid_o   <= s1_valid_q;
       for (int r = 0; r < ROWS; r++) begin
         a_row_o[9*r +: 9] <= s1_inside_q ?
-            9'($signed(aspad_rdata_i[8*r +: 8])) - 9'($signed(z_in_q)) : 9'd0;
+            9'($signed(aspad_rdata_i[8*r +: 8])) - 9'($signed(s1_z_in_q)) : 9'd0;
       end
     end
   end
 
-  assign busy_o = gen_q | s1_valid_q | a_valid_o;
+  assign busy_o  = gen_q | s1_valid_q | a_valid_o;
+  assign ready_o = !gen_q || last_pix;
   // In-tile pixel addresses are < ASPAD_DEPTH (checked at issue); the high bits are unused.
   logic unused_feeder;
   assign unused_feeder = ^pix_addr[31:AW];

@@ -1,10 +1,20 @@
-// ARRAY unit (MATMUL): swaps the shadow weights in, streams T = out_h*out_w activation vectors
-// through the array (mica_matmul_feeder) and writes each result row to ACC[acc_addr + m],
-// adding the old row when accumulate = 1.
-// Timing (start cycle = 0): swap at 1, ASPAD reads at 1..T, array inputs at 3..T+2, array outputs
-// at 3+L..T+2+L (L = array latency), ACC read (accumulate) at the output cycle, ACC write one
-// cycle later, unit idle from cycle T+4+L. Only one MATMUL is in the array at a time, so the swap
-// never meets data in flight and a following MATMUL's RMW reads see every earlier write.
+// ARRAY unit (MATMUL): streams T = out_h*out_w activation vectors through the array
+// (mica_matmul_feeder), swaps the new weights in with a wave that travels with the first vector,
+// and writes each result row to ACC[acc_addr + m], adding the old row when accumulate = 1.
+// Timing (start cycle x): ASPAD reads at x+1..x+T, swap wave starts at x+2, array inputs at
+// x+3..x+T+2, outputs at x+3+L..x+T+2+L (L = array latency), ACC read (accumulate) at the output
+// cycle, ACC write one cycle later.
+// MATMULs are pipelined: accept_o allows the next start while this one generates its last pixel,
+// so back-to-back MATMULs cost T cycles each and the drain (L + 3) is paid once. Each started
+// MATMUL leaves a descriptor (acc_addr, accumulate, T) in a small FIFO that the output side
+// consumes in order. busy_o stays high until every started MATMUL has written its last row (the
+// wait-mask meaning of "ARRAY idle").
+// Hazards handled here:
+// - Shadow weights: none here; the array skews shadow writes like the swap wave, so a LOADW
+//   issued after this MATMUL never overtakes the wave (see mica_array, mica_weight_unit).
+// - ACC read-modify-write: an accumulating output row whose address equals the row written in
+//   the same cycle (consecutive rows of consecutive MATMULs, e.g. T = 1) would read the stale
+//   row (read-before-write SRAM); it takes the value being written instead (forwarding).
 module mica_matmul_unit #(
   parameter int unsigned ROWS        = mica_pkg::ROWS_DEFAULT,
   parameter int unsigned COLS        = mica_pkg::COLS_DEFAULT,
@@ -18,6 +28,7 @@ module mica_matmul_unit #(
   input  logic               start_i,
   input  logic [127:0]       instr_i,
   output logic               busy_o,
+  output logic               accept_o,
   // ASPAD read port
   output logic               aspad_re_o,
   output logic [AAW-1:0]     aspad_raddr_o,
@@ -36,15 +47,19 @@ module mica_matmul_unit #(
   output logic [CAW-1:0]     acc_waddr_o,
   output logic [COLS*32-1:0] acc_wdata_o
 );
-  logic        busy_q, swap_q, accumulate_q;
-  logic [15:0] acc_addr_q;
-  logic [23:0] total_q, out_cnt_q, wr_cnt_q;
+  // MATMULs in flight at most (started, last row not yet out of the array); the issue stalls
+  // when full. 8 covers T >= 5 back-to-back on 16x16 without stalls.
+  localparam int unsigned Depth = 8;
+  localparam int unsigned PW    = $clog2(Depth);
+  localparam int unsigned DescW = CAW + 1 + 24;   // {acc_addr, accumulate, T}
 
+  logic feeder_ready;
   mica_matmul_feeder #(.ROWS(ROWS), .ASPAD_DEPTH(ASPAD_DEPTH)) u_feeder (
     .clk_i, .rst_ni,
     .start_i,
     .instr_i,
     .busy_o       (),
+    .ready_o      (feeder_ready),
     .aspad_re_o,
     .aspad_raddr_o,
     .aspad_rdata_i,
@@ -52,58 +67,91 @@ module mica_matmul_unit #(
     .a_row_o
   );
 
-  assign w_swap_o = swap_q;
+  // ---- start side: swap timing, descriptor push ----
+  logic swap1_q, swap2_q;
+  assign w_swap_o = swap2_q;   // start + 2: the cycle before the first vector enters
 
-  // Write-back stage: the array result row waits one cycle for the ACC read (accumulate).
-  logic               wb_valid_q;
+  logic [15:0] in_acc_addr;
+  logic [23:0] in_total;
+  assign in_acc_addr = instr_i[mica_pkg::MATMUL_ACC_ADDR_LSB +: mica_pkg::MATMUL_ACC_ADDR_W];
+  assign in_total    = 24'(instr_i[mica_pkg::MATMUL_OUT_H_LSB +: mica_pkg::MATMUL_OUT_H_W]) *
+                       24'(instr_i[mica_pkg::MATMUL_OUT_W_LSB +: mica_pkg::MATMUL_OUT_W_W]);
+
+  logic [DescW-1:0] desc_mem [Depth];
+  logic [PW-1:0]    wr_ptr_q, rd_ptr_q;
+  logic [PW:0]      count_q;
+  logic             pop;
+
+  always_ff @(posedge clk_i) begin
+    if (start_i) begin
+      desc_mem[wr_ptr_q] <= {in_acc_addr[CAW-1:0],
+                             instr_i[mica_pkg::MATMUL_ACCUMULATE_LSB], in_total};
+    end
+  end
+
+  assign accept_o = feeder_ready && (count_q != (PW+1)'(Depth));
+
+  // ---- output side: head descriptor, row counter, write-back with forwarding ----
+  logic [DescW-1:0] head;
+  logic [CAW-1:0]   hd_addr;
+  logic             hd_acc;
+  logic [23:0]      hd_total;
+  logic [23:0]      out_cnt_q;
+  logic [CAW-1:0]   out_row_addr;
+  assign head = desc_mem[rd_ptr_q];
+  assign {hd_addr, hd_acc, hd_total} = head;
+  assign out_row_addr = hd_addr + out_cnt_q[CAW-1:0];
+  assign pop = out_valid_i && (out_cnt_q + 24'd1 == hd_total);
+
+  assign acc_re_o    = out_valid_i && hd_acc;
+  assign acc_raddr_o = out_row_addr;
+
+  logic               wb_valid_q, wb_rd_q;
   logic [CAW-1:0]     wb_addr_q;
   logic [COLS*32-1:0] wb_row_q;
-  logic [15:0]        out_row_addr;
-  assign out_row_addr = acc_addr_q + out_cnt_q[15:0];
-  assign acc_re_o     = out_valid_i && accumulate_q;
-  assign acc_raddr_o  = out_row_addr[CAW-1:0];
+  logic               fwd;
+  assign fwd = hd_acc && wb_valid_q && (wb_addr_q == out_row_addr);
 
   always_comb begin
     for (int c = 0; c < COLS; c++) begin
       acc_wdata_o[32*c +: 32] = wb_row_q[32*c +: 32] +
-                                (accumulate_q ? acc_rdata_i[32*c +: 32] : 32'd0);
+                                (wb_rd_q ? acc_rdata_i[32*c +: 32] : 32'd0);
     end
   end
   assign acc_we_o    = wb_valid_q;
   assign acc_waddr_o = wb_addr_q;
-  assign busy_o      = busy_q;
+  assign busy_o      = (count_q != '0) || wb_valid_q;
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
-      busy_q <= 1'b0; swap_q <= 1'b0; accumulate_q <= 1'b0; acc_addr_q <= '0;
-      total_q <= '0; out_cnt_q <= '0; wr_cnt_q <= '0;
-      wb_valid_q <= 1'b0; wb_addr_q <= '0;
+      swap1_q <= 1'b0; swap2_q <= 1'b0;
+      wr_ptr_q <= '0; rd_ptr_q <= '0; count_q <= '0; out_cnt_q <= '0;
+      wb_valid_q <= 1'b0; wb_rd_q <= 1'b0; wb_addr_q <= '0;
     end else begin
-      swap_q     <= start_i;
+      swap1_q <= start_i;
+      swap2_q <= swap1_q;
+      if (start_i) wr_ptr_q <= wr_ptr_q + 1'b1;
+      if (pop) rd_ptr_q <= rd_ptr_q + 1'b1;
+      count_q <= count_q + (PW+1)'(start_i) - (PW+1)'(pop);
+      if (out_valid_i) out_cnt_q <= pop ? 24'd0 : out_cnt_q + 24'd1;
       wb_valid_q <= out_valid_i;
       if (out_valid_i) begin
-        wb_addr_q <= out_row_addr[CAW-1:0];
-        out_cnt_q <= out_cnt_q + 24'd1;
-      end
-      if (start_i) begin
-        busy_q       <= 1'b1;
-        accumulate_q <= instr_i[mica_pkg::MATMUL_ACCUMULATE_LSB];
-        acc_addr_q   <= instr_i[mica_pkg::MATMUL_ACC_ADDR_LSB +: mica_pkg::MATMUL_ACC_ADDR_W];
-        total_q      <= 24'(instr_i[mica_pkg::MATMUL_OUT_H_LSB +: mica_pkg::MATMUL_OUT_H_W]) *
-                        24'(instr_i[mica_pkg::MATMUL_OUT_W_LSB +: mica_pkg::MATMUL_OUT_W_W]);
-        out_cnt_q    <= '0;
-        wr_cnt_q     <= '0;
-      end else if (wb_valid_q) begin
-        wr_cnt_q <= wr_cnt_q + 24'd1;
-        if (wr_cnt_q + 24'd1 == total_q) busy_q <= 1'b0;
+        wb_addr_q <= out_row_addr;
+        wb_rd_q   <= hd_acc && !fwd;
       end
     end
   end
 
-  // Result rows are registered without reset (data path only).
+  // Result rows are registered without reset (data path only). A forwarded row adds the row
+  // being written now (the ACC read of this cycle returns it stale).
   always_ff @(posedge clk_i) begin
-    if (out_valid_i) wb_row_q <= out_row_i;
+    if (out_valid_i) begin
+      for (int c = 0; c < COLS; c++) begin
+        wb_row_q[32*c +: 32] <= out_row_i[32*c +: 32] +
+                                (fwd ? acc_wdata_o[32*c +: 32] : 32'd0);
+      end
+    end
   end
   logic unused_matmul;
-  assign unused_matmul = ^out_row_addr[15:CAW];
+  assign unused_matmul = ^in_acc_addr[15:CAW];
 endmodule

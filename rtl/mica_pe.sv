@@ -2,8 +2,9 @@
 //
 // - Activation a (9-bit signed, already minus the input zero point) moves right one PE per cycle.
 // - Partial sum moves down: psum_o = psum_i + a_i * w_active (int32, wrapping), registered.
-// - Weights are double buffered: the shadow chain shifts down the column while the array computes
-//   with w_active; w_swap_i copies shadow -> active in one cycle.
+// - Weights are double buffered: w_we_i writes w_i into the shadow register (the array drives
+//   one PE row at a time) while the PE computes with w_active; w_swap_i copies shadow -> active
+//   at the end of the cycle (the array times it per PE, see mica_array).
 // a_valid only travels along the row (for the parent's bookkeeping); the a/psum registers load
 // every cycle, so a bubble slot carries don't-care values (the array ignores them).
 module mica_pe (
@@ -14,16 +15,15 @@ module mica_pe (
   input  logic              a_valid_i,
   // partial sum from the PE above (0 for row 0)
   input  logic [31:0]       psum_i,
-  // shadow weight chain from the PE above (or the weight row input)
+  // shadow weight write (row broadcast) and shadow -> active swap
   input  logic [7:0]        w_i,
-  input  logic              w_shift_i,
+  input  logic              w_we_i,
   input  logic              w_swap_i,
   // to the right neighbour
   output logic signed [8:0] a_o,
   output logic              a_valid_o,
   // to the PE below
-  output logic [31:0]       psum_o,
-  output logic [7:0]        w_o
+  output logic [31:0]       psum_o
 );
 
   logic signed [8:0]  a_q;
@@ -58,7 +58,7 @@ module mica_pe (
       w_shadow_q <= '0;
       w_active_q <= '0;
     end else begin
-      if (w_shift_i) begin
+      if (w_we_i) begin
         w_shadow_q <= w_i;
       end
       if (w_swap_i) begin
@@ -70,6 +70,5 @@ module mica_pe (
   assign a_o       = a_q;
   assign a_valid_o = a_valid_q;
   assign psum_o    = psum_q;
-  assign w_o       = w_shadow_q;
 
 endmodule

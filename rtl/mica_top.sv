@@ -43,6 +43,7 @@ module mica_top #(
   logic [3:0]  unit_busy, unit_start;
   logic        load_bus_err, store_bus_err;
   logic        issued, stall_dep, stall_fetch, stall_mem;
+  logic        array_accept;
   logic [32*mica_pkg::NUM_COUNTERS-1:0] cnt_inc;
 
   assign busy = running | (unit_busy != '0);
@@ -76,7 +77,8 @@ module mica_top #(
   ) u_issue (
     .clk_i, .rst_ni, .start_i(start), .prog_len_i(prog_len),
     .instr_valid_i(instr_valid), .instr_i(instr), .instr_err_i(instr_err),
-    .instr_pop_o(instr_pop), .unit_busy_i(unit_busy), .unit_start_o(unit_start),
+    .instr_pop_o(instr_pop), .unit_busy_i(unit_busy), .array_accept_i(array_accept),
+    .unit_start_o(unit_start),
     .load_bus_err_i(load_bus_err), .store_bus_err_i(store_bus_err), .abort_o(abort),
     .running_o(running), .pc_o(pc), .done_o(done), .err_o(err), .err_code_o(err_code),
     .err_pc_o(err_pc), .issued_o(issued), .stall_dep_o(stall_dep), .stall_fetch_o(stall_fetch)
@@ -98,15 +100,17 @@ module mica_top #(
   );
 
   // ---------------- WEIGHT ----------------
-  logic              wspad_re, w_shift;
+  localparam int unsigned RIW = (ROWS > 1) ? $clog2(ROWS) : 1;
+  logic              wspad_re, w_we;
+  logic [RIW-1:0]    w_addr;
   logic [WAW-1:0]    wspad_raddr;
   logic [COLS*8-1:0] wspad_rdata, w_row;
 
   mica_weight_unit #(.ROWS(ROWS), .COLS(COLS), .WSPAD_DEPTH(WSPAD_DEPTH)) u_weight (
     .clk_i, .rst_ni, .start_i(unit_start[mica_pkg::UNIT_WEIGHT]), .instr_i(instr),
-    .busy_o(unit_busy[mica_pkg::UNIT_WEIGHT]), .wspad_re_o(wspad_re),
-    .wspad_raddr_o(wspad_raddr), .wspad_rdata_i(wspad_rdata), .w_shift_o(w_shift),
-    .w_row_o(w_row)
+    .busy_o(unit_busy[mica_pkg::UNIT_WEIGHT]),
+    .wspad_re_o(wspad_re), .wspad_raddr_o(wspad_raddr),
+    .wspad_rdata_i(wspad_rdata), .w_we_o(w_we), .w_addr_o(w_addr), .w_row_o(w_row)
   );
 
   // ---------------- ARRAY (MATMUL) ----------------
@@ -121,7 +125,8 @@ module mica_top #(
     .ROWS(ROWS), .COLS(COLS), .ASPAD_DEPTH(ASPAD_DEPTH), .ACC_DEPTH(ACC_DEPTH)
   ) u_matmul (
     .clk_i, .rst_ni, .start_i(unit_start[mica_pkg::UNIT_ARRAY]), .instr_i(instr),
-    .busy_o(unit_busy[mica_pkg::UNIT_ARRAY]), .aspad_re_o(aspad_re),
+    .busy_o(unit_busy[mica_pkg::UNIT_ARRAY]), .accept_o(array_accept),
+    .aspad_re_o(aspad_re),
     .aspad_raddr_o(aspad_raddr), .aspad_rdata_i(aspad_rdata), .w_swap_o(w_swap),
     .a_valid_o(a_valid), .a_row_o(a_row), .out_valid_i(out_valid), .out_row_i(out_row),
     .acc_re_o(acc_re_a), .acc_raddr_o(acc_raddr_a), .acc_rdata_i(acc_rdata_a),
@@ -129,7 +134,7 @@ module mica_top #(
   );
 
   mica_array #(.ROWS(ROWS), .COLS(COLS)) u_array (
-    .clk_i, .rst_ni, .w_shift_i(w_shift), .w_row_i(w_row), .w_swap_i(w_swap),
+    .clk_i, .rst_ni, .w_we_i(w_we), .w_addr_i(w_addr), .w_row_i(w_row), .w_swap_i(w_swap),
     .a_valid_i(a_valid), .a_row_i(a_row), .out_valid_o(out_valid), .out_row_o(out_row),
     .busy_o(array_busy)
   );

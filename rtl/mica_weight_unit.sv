@@ -1,12 +1,16 @@
-// WEIGHT unit (LOADW): streams the ROWS x COLS tile at WSPAD[wspad_addr ..] into the array's
-// shadow weight chain. Rows are read in reverse (addr+ROWS-1 first) because the row shifted in
-// first ends at the bottom of the chain. One WSPAD read per cycle, the shift follows one cycle
-// later (SRAM latency): ROWS + 1 busy cycles after the start cycle.
+// WEIGHT unit (LOADW): writes the ROWS x COLS tile at WSPAD[wspad_addr ..] into the array's
+// shadow weight rows, row r from WSPAD[wspad_addr + r], one row per cycle in order 0..ROWS-1.
+// One WSPAD read per cycle, the row write follows one cycle later (SRAM latency): ROWS + 1 busy
+// cycles after the start cycle when not held.
+// No interlock with the swap wave is needed: a LOADW starts at least one cycle after the last
+// MATMUL's start (x), so row r is written from cycle x+3+r on, never before the wave of that
+// MATMUL's swap (cycle x+2) has passed it (mica_array: not before cycle s+r).
 module mica_weight_unit #(
   parameter int unsigned ROWS        = mica_pkg::ROWS_DEFAULT,
   parameter int unsigned COLS        = mica_pkg::COLS_DEFAULT,
   parameter int unsigned WSPAD_DEPTH = mica_pkg::WSPAD_DEPTH_DEFAULT,
-  localparam int unsigned AW = $clog2(WSPAD_DEPTH)
+  localparam int unsigned AW  = $clog2(WSPAD_DEPTH),
+  localparam int unsigned RIW = (ROWS > 1) ? $clog2(ROWS) : 1
 ) (
   input  logic              clk_i,
   input  logic              rst_ni,
@@ -16,36 +20,46 @@ module mica_weight_unit #(
   output logic              wspad_re_o,
   output logic [AW-1:0]     wspad_raddr_o,
   input  logic [COLS*8-1:0] wspad_rdata_i,
-  output logic              w_shift_o,
+  output logic              w_we_o,
+  output logic [RIW-1:0]    w_addr_o,
   output logic [COLS*8-1:0] w_row_o
 );
   localparam int unsigned CntW = $clog2(ROWS + 1);
 
   logic [CntW-1:0] left_q;   // rows still to read
   logic [AW-1:0]   addr_q;   // next WSPAD row to read
-  logic            shift_q;  // a read was issued last cycle
-  logic [15:0]     base;
-  assign base = instr_i[mica_pkg::LOADW_WSPAD_ADDR_LSB +: mica_pkg::LOADW_WSPAD_ADDR_W];
+  logic [RIW-1:0]  row_q;    // array row of the next read
+  logic            we_q;     // a read was issued last cycle
+  logic [RIW-1:0]  waddr_q;  // its array row
+  logic [AW-1:0]   base;
+  // In-range addresses (checked at issue) fit AW bits.
+  assign base  = instr_i[mica_pkg::LOADW_WSPAD_ADDR_LSB +: AW];
 
   assign wspad_re_o    = left_q != '0;
   assign wspad_raddr_o = addr_q;
-  assign w_shift_o     = shift_q;
+  assign w_we_o        = we_q;
+  assign w_addr_o      = waddr_q;
   assign w_row_o       = wspad_rdata_i;
-  assign busy_o        = wspad_re_o | shift_q;
+  assign busy_o        = (left_q != '0) | we_q;
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
       left_q  <= '0;
       addr_q  <= '0;
-      shift_q <= 1'b0;
+      row_q   <= '0;
+      we_q    <= 1'b0;
+      waddr_q <= '0;
     end else begin
-      shift_q <= wspad_re_o;
+      we_q <= wspad_re_o;
+      if (wspad_re_o) waddr_q <= row_q;
       if (start_i) begin
         left_q <= CntW'(ROWS);
-        addr_q <= AW'(base + 16'(ROWS - 1));
+        addr_q <= base;
+        row_q  <= '0;
       end else if (wspad_re_o) begin
         left_q <= left_q - 1'b1;
-        addr_q <= addr_q - 1'b1;
+        addr_q <= addr_q + 1'b1;
+        row_q  <= row_q + 1'b1;
       end
     end
   end

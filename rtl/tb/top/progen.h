@@ -21,7 +21,7 @@ struct ProGen {
   Cfg c;
   std::mt19937_64 &rng;
   std::vector<mica_instr_t> prog;
-  std::vector<Access> inflight[4];  // last instruction's accesses per unit (at most one runs)
+  std::vector<Access> inflight[4];  // accesses per unit not yet covered by a wait
   uint32_t au, wu, cu, pu, psrc;    // used rows of ASPAD/WSPAD/ACC, PARAM sets, PARAM source
 
   ProGen(const Cfg &cfg, std::mt19937_64 &r) : c(cfg), rng(r) {
@@ -50,7 +50,10 @@ struct ProGen {
     if (op == MICA_OP_END) wait = 15;
     MICA_SET(&in, MICA_F_WAIT, op == MICA_OP_END ? rnd(0, 15) : wait);
     for (int u = 0; u < 4; u++) if (wait & (1u << u)) inflight[u].clear();
-    if (unit >= 0) inflight[unit] = acc;
+    // ARRAY pipelines MATMULs (a new one starts while earlier ones drain), so it keeps the
+    // accesses of every MATMUL since the last wait on it; the other units run one at a time.
+    if (unit == 2) inflight[unit].insert(inflight[unit].end(), acc.begin(), acc.end());
+    else if (unit >= 0) inflight[unit] = acc;
     prog.push_back(in);
   }
   static mica_instr_t op(int opcode) {
@@ -130,6 +133,21 @@ struct ProGen {
     m.ca = (uint32_t)rnd(0, cu - m.oh * m.ow);
     matmul(m);
   }
+  // Pipelined-MATMUL stress: short MATMULs back to back (optionally each after a LOADW) that
+  // accumulate into the same or overlapping ACC rows, as FULLY_CONNECTED input folds do.
+  void burst() {
+    int n = (int)rnd(2, 8);
+    bool with_loadw = chance(50);
+    uint32_t t = (uint32_t)rnd(1, 3);
+    uint32_t ca = (uint32_t)rnd(0, cu - t - 2);
+    for (int i = 0; i < n; i++) {
+      if (with_loadw) loadw((uint32_t)rnd(0, wu - c.R));
+      MM m = {i == 0 ? (int)rnd(0, 1) : 1, (int)rnd(-128, 127), 0, ca + (uint32_t)rnd(0, 2),
+              1, t, 1, t, 1, 1, 0, 0};
+      m.aa = (uint32_t)rnd(0, au - t);
+      matmul(m);
+    }
+  }
   void rand_store(uint32_t ca, uint32_t rows) {
     ST s;
     s.round = (int)rnd(0, 2); s.zo = (int)rnd(-128, 127); s.ca = ca; s.rows = rows;
@@ -158,7 +176,8 @@ struct ProGen {
       int k = (int)rnd(0, 99);
       if (k < 25) rand_load();
       else if (k < 40) loadw((uint32_t)rnd(0, wu - c.R));
-      else if (k < 70) rand_matmul((int)rnd(0, 1));
+      else if (k < 64) rand_matmul((int)rnd(0, 1));
+      else if (k < 70) burst();
       else if (k < 95) {
         uint32_t rows = (uint32_t)rnd(1, std::min<uint32_t>(16, cu));
         rand_store((uint32_t)rnd(0, cu - rows), rows);

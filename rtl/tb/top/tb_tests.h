@@ -174,6 +174,18 @@ static void perf_tests(Sim &sim, ExtMem &mem, std::mt19937_64 &rng) {
     printf("MATMUL T=%u: ARRAY_BUSY %llu cycles\n", t,
            (unsigned long long)sim.counter(MICA_CNT_ARRAY_BUSY));
   }
+  // Pipelined MATMULs: 32 back-to-back (LOADW + MATMUL) pairs, accumulating into the same rows.
+  for (uint32_t t : {1u, 16u, 64u, 256u}) {
+    ProGen g(kCfg, rng);
+    for (int i = 0; i < 32; i++) {
+      g.loadw(0);
+      ProGen::MM m = {i > 0, 0, 0, 0, 1, t, 1, t, 1, 1, 0, 0};
+      g.matmul(m);
+    }
+    uint64_t c = cycles_of(g) - base;
+    printf("32 x (LOADW + MATMUL T=%u): %llu cycles (%.1f per pair)\n", t,
+           (unsigned long long)c, (double)c / 32);
+  }
   for (int t = 0; t < 3; t++) {
     uint32_t w = t == 0 ? kCfg.R : t == 1 ? kCfg.C : 4 * kCfg.C;
     for (uint32_t off : {0u, 3u}) {

@@ -1,8 +1,12 @@
 // Unit test of mica_array (ROWS x COLS from -DROWS/-DCOLS, matching -GROWS/-GCOLS) against a
-// C++ matrix product. Each batch: a random int8 weight tile (pushed into the shadow registers
-// while the previous batch is still streaming), drain, swap, then random 9-bit activation
-// vectors with bubbles. Checks every output lane, the exact latency ROWS+COLS-1, bubble
-// handling and busy_o.
+// C++ matrix product. Each batch: a swap (a wave; no drain), then random 9-bit activation
+// vectors with bubbles while the next random int8 weight tile is written into the shadow rows.
+// The TB drives the array's protocol at its limits: the swap may share a cycle with the
+// previous batch's last vector, row r of the next tile is written no earlier than cycle
+// s+r (s = last swap; often exactly then; the array skews the write per column) and the next swap comes as soon as every row
+// written for it landed before cycle swap+r. The model is the intended semantics (vectors up to
+// the swap cycle use the old tile, later ones the new). Checks every output lane, the exact
+// latency ROWS+COLS-1, bubble handling and busy_o.
 #include <cinttypes>
 #include <deque>
 #include <memory>
@@ -43,8 +47,9 @@ class Bench {
   struct In {
     bool valid = false;
     std::vector<int> a;           // kRows activations (used when valid)
-    bool shift = false;
-    std::vector<int8_t> w_row;    // kCols weights (used when shift)
+    bool we = false;
+    int w_addr = 0;
+    std::vector<int8_t> w_row;    // kCols weights (used when we)
     bool swap = false;
   };
 
@@ -56,22 +61,15 @@ class Bench {
     }
     tb::Words w = tb::zero_words(kCols * 8);
     for (int c = 0; c < kCols; ++c) {
-      int v = in.shift ? in.w_row[c] : static_cast<int>(rng_() % 256);
+      int v = in.we ? in.w_row[c] : static_cast<int>(rng_() % 256);
       tb::set_field(w, c * 8, 8, static_cast<uint64_t>(static_cast<uint8_t>(v)));
     }
     tb::put(dut_->a_row_i, a);
     tb::put(dut_->w_row_i, w);
     dut_->a_valid_i = in.valid;
-    dut_->w_shift_i = in.shift;
+    dut_->w_we_i = in.we;
+    dut_->w_addr_i = static_cast<uint32_t>(in.w_addr);
     dut_->w_swap_i = in.swap;
-    if (in.swap) {
-      chk_.expect(!dut_->busy_o && !in.valid, "testbench bug: illegal swap");
-      active_ = shadow_;
-    }
-    if (in.shift) {
-      shadow_.insert(shadow_.begin(), in.w_row);  // new row 0, every row moves down
-      shadow_.pop_back();
-    }
     if (in.valid) {
       Expected e{std::vector<int32_t>(kCols, 0), cycle_};
       for (int c = 0; c < kCols; ++c) {
@@ -81,6 +79,23 @@ class Bench {
       }
       pending_.push_back(e);
       ++sent_;
+    }
+    // A vector in the swap cycle still uses the old tile (computed above); the swap takes the
+    // shadow rows from before this cycle's write.
+    if (in.swap) {
+      for (int r = 0; r < kRows; ++r)
+        chk_.expect(written_[r] < static_cast<int64_t>(cycle_) + r,
+                    "testbench bug: row %d written in cycle %" PRId64 ", swap in %" PRIu64, r,
+                    written_[r], cycle_);
+      active_ = shadow_;
+      swap_ = static_cast<int64_t>(cycle_);
+    }
+    if (in.we) {
+      chk_.expect(static_cast<int64_t>(cycle_) >= swap_ + in.w_addr,
+                  "testbench bug: row %d written in cycle %" PRIu64 ", swap wave at %" PRId64,
+                  in.w_addr, cycle_, swap_);
+      shadow_[in.w_addr] = in.w_row;
+      written_[in.w_addr] = static_cast<int64_t>(cycle_);
     }
     dut_->eval();
     observe();
@@ -92,6 +107,14 @@ class Bench {
   }
 
   bool busy() const { return dut_->busy_o; }
+  // First cycle in which row r may be written for the next swap.
+  int64_t earliest_write(int r) const { return swap_ + r; }
+  // First cycle in which the next swap may happen (every written row landed before swap+r).
+  int64_t earliest_swap() const {
+    int64_t s = 0;
+    for (int r = 0; r < kRows; ++r) s = std::max(s, written_[r] - r + 1);
+    return s;
+  }
   std::mt19937_64& rng() { return rng_; }
   tb::Checker& checker() { return chk_; }
   uint64_t sent() const { return sent_; }
@@ -128,6 +151,8 @@ class Bench {
   std::mt19937_64 rng_;
   Tile shadow_ = Tile(kRows, std::vector<int8_t>(kCols, 0));
   Tile active_ = Tile(kRows, std::vector<int8_t>(kCols, 0));
+  std::vector<int64_t> written_ = std::vector<int64_t>(kRows, -1000000);
+  int64_t swap_ = -1000000;
   std::deque<Expected> pending_;
   tb::Checker chk_;
   uint64_t cycle_ = 0;
@@ -158,34 +183,46 @@ Tile random_tile(std::mt19937_64& rng) {
   return t;
 }
 
-// Streams `count` vectors (with random bubbles) while shifting `next` into the shadow
-// registers in reverse row order, as the WEIGHT unit does, at random cycles.
-void stream_batch(Bench& b, int count, const Tile& next, double bubble_rate) {
+Bench::In random_vector(Bench& b) {
+  Bench::In in;
+  in.valid = true;
+  in.a.resize(kRows);
+  for (int& v : in.a) v = random_activation(b.rng());
+  return in;
+}
+
+// Streams `count` vectors (with random bubbles) while writing `next` into the shadow rows, row
+// by row from row 0 (as the WEIGHT unit does), at random cycles or (eager) as early as allowed.
+// The first cycle is the swap cycle of this batch.
+void stream_batch(Bench& b, int count, const Tile& next, double bubble_rate, bool eager) {
   std::uniform_real_distribution<double> u(0.0, 1.0);
   int sent = 0;
-  int shifted = 0;
-  while (sent < count || shifted < kRows) {
+  int written = 0;
+  while (sent < count || written < kRows) {
     Bench::In in;
     if (sent < count && u(b.rng()) >= bubble_rate) {
-      in.valid = true;
-      in.a.resize(kRows);
-      for (int& v : in.a) v = random_activation(b.rng());
+      in = random_vector(b);
       ++sent;
     }
-    if (shifted < kRows && (sent >= count || b.rng()() % 3 == 0)) {
-      in.shift = true;
-      in.w_row = next[kRows - 1 - shifted];
-      ++shifted;
+    if (written < kRows && static_cast<int64_t>(b.cycles()) >= b.earliest_write(written) &&
+        (eager || sent >= count || b.rng()() % 3 == 0)) {
+      in.we = true;
+      in.w_addr = written;
+      in.w_row = next[written];
+      ++written;
     }
     b.cycle(in);
   }
 }
 
-void drain_and_swap(Bench& b) {
-  while (b.busy()) b.cycle(Bench::In{});
-  Bench::In swap;
-  swap.swap = true;
-  b.cycle(swap);
+// Waits until the next swap is legal, then swaps; the swap cycle carries a vector of the old
+// tile when `with_vector`.
+void swap(Bench& b, bool with_vector) {
+  while (static_cast<int64_t>(b.cycles()) < b.earliest_swap()) b.cycle(Bench::In{});
+  Bench::In in;
+  if (with_vector) in = random_vector(b);
+  in.swap = true;
+  b.cycle(in);
 }
 
 }  // namespace
@@ -200,13 +237,16 @@ int main(int argc, char** argv) {
   }
   Bench b(seed);
   Tile next = random_tile(b.rng());
-  stream_batch(b, 0, next, 0.0);  // first tile: shifts only
+  stream_batch(b, 0, next, 0.0, true);  // first tile: writes only
   for (int batch = 0; batch < batches; ++batch) {
-    drain_and_swap(b);
+    // Even batches: back-to-back (the swap shares a cycle with the last old vector, rows
+    // written as early as allowed); short batches test the wave meeting the next one.
+    bool tight = batch % 2 == 0;
+    swap(b, tight || b.rng()() % 2 == 0);
     next = random_tile(b.rng());
-    int count = 1 + static_cast<int>(b.rng()() % 400);
-    double bubbles = (batch % 4 == 0) ? 0.0 : 0.25;  // some batches fully back-to-back
-    stream_batch(b, count, next, bubbles);
+    int count = (batch % 3 == 0) ? 1 + static_cast<int>(b.rng()() % 8)
+                                 : 1 + static_cast<int>(b.rng()() % 400);
+    stream_batch(b, count, next, tight ? 0.0 : 0.25, tight);
   }
   while (b.busy()) b.cycle(Bench::In{});
   for (uint64_t i = 0; i < kLatency + 2; ++i) b.cycle(Bench::In{});
