@@ -14,10 +14,10 @@ PYTHON  ?= python3
 export PYTHON
 
 DRIVER_SRCS  := driver/runtime.c driver/program.c driver/cpu_steps.c driver/options.c \
-                driver/backend_func.c driver/func_model.c driver/backend_rtl.c
+                driver/backend_func.c driver/func_model.c driver/backend_rtl.c driver/cost.c
 KERNEL_SRCS  := $(wildcard driver/kernels/*.c)
 COMPILER_SRCS := compiler/builder.c compiler/quant.c compiler/lower.c compiler/lower_gemm.c \
-                 compiler/lower_conv_fc.c compiler/writer.c compiler/partition.c compiler/arena.c compiler/cost.c compiler/report.c \
+                 compiler/lower_conv_fc.c compiler/writer.c compiler/partition.c compiler/arena.c compiler/report.c \
                  $(wildcard compiler/cpu_ops/*.c)
 CLI_SRCS     := $(wildcard driver/cli/*.c)
 HDRS         := $(wildcard driver/*.h driver/kernels/*.h driver/cli/*.h compiler/*.h compiler/cpu_ops/*.h) $(GEN)/mica_isa.h

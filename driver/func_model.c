@@ -5,6 +5,7 @@
 #include "func_model.h"
 #include <cblas.h>
 #include "kernels/mica_fixedpoint.h"
+#include "cost.h"
 
 #define GET MICA_GET
 
@@ -215,7 +216,14 @@ uint32_t mica_fm_run(mica_fm_t *m) {
             m->error_pc = m->pc;
             return err;
         }
-        if (end) { m->done = 1; return 0; }
+        if (end) {
+            mica_cost_t cost;   /* the analytic model's cycle figure for the range just run */
+            mica_cost_instrs(&m->cfg, (const mica_instr_t *)(m->mem + m->prog_addr), m->pc + 1, &cost);
+            m->counters[MICA_CNT_CYCLES] = cost.cycles;
+            m->counters[MICA_CNT_ARRAY_BUSY] = cost.array_cycles;
+            m->done = 1;
+            return 0;
+        }
     }
 }
 
