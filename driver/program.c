@@ -43,6 +43,7 @@ static int check_step(const mica_program_t *p, const mica_prog_step_t *s, uint32
             FAIL("program: step %u instruction range outside the code", i);
     } else if (s->kind == MICA_STEP_CPU) {
         if ((uint64_t)s->params_offset + s->params_size > h->params_size) FAIL("program: step %u parameters outside the blob", i);
+        if (s->params_offset % 8) FAIL("program: step %u parameters misaligned", i);
         if (!mica_kernel_find(s->op, NULL)) FAIL("program: step %u uses unknown CPU kernel %u", i, s->op);
         if (s->ninputs < 1 || s->noutputs < 1) FAIL("program: step %u lacks operands", i);
     } else FAIL("program: step %u has unknown kind %u", i, s->kind);
