@@ -23,7 +23,7 @@ if [ -z "$(ls "$WORK/seeds")" ]; then
   echo "fuzz_short.sh: no seed models (run 'make -C compiler/tflite models')"; exit 2
 fi
 MAXLEN=$(ls -l "$WORK"/seeds/* | awk '{ if ($5 > m) m = $5 } END { print m + 1024 }')
-"$FUZZ" "$WORK/corpus" "$WORK/seeds" -max_total_time="$SECS" -max_len="$MAXLEN" -timeout=10 \
+"$FUZZ" "$WORK/corpus" "$WORK/seeds" -seed="${FUZZ_SEED:-1}" -max_total_time="$SECS" -max_len="$MAXLEN" -timeout=10 \
   -rss_limit_mb=2048 -artifact_prefix="$WORK/artifacts/" -print_final_stats=1 \
   >"$WORK/last_run.log" 2>&1
 rc=$?
