@@ -11,12 +11,16 @@ for a in 4x4 8x8 16x16; do
     "$MICA" verify models/digits.tflite --backend rtl --array $a --count 100 | sed 's/^/  /'
 done
 echo "== reference models on the 16x16 RTL (accelerated part vs roofline; SCALE-Sim WS formula) =="
-"$PY" tests/bench/models_table.py "$MICA" 10 models/digits.tflite models/kws_dscnn.tflite \
+"$PY" tests/bench/models_table.py "$MICA" 50 models/digits.tflite models/kws_dscnn.tflite \
     models/vww_mobilenet.tflite models/ic_resnet8.tflite models/ad_autoencoder.tflite
 echo "== func backend vs LiteRT (inferences per second, same machine, same run) =="
-"$MICA" compile models/digits.tflite -o build/digits.mica >/dev/null
-func=$("$MICA" bench build/digits.mica --backend func --count 2000 | awk '{print $NF}')
-read -r ref opt < <("$PY" tests/bench/litert_speed.py models/digits.tflite 2000 | tr '=' ' ' | awk '{print $2, $4}')
-awk -v f="$func" -v r="$ref" -v o="$opt" 'BEGIN {
-    printf "  mica func %.0f inf/s | LiteRT BUILTIN_REF %.0f inf/s | LiteRT optimized %.0f inf/s\n", f, r, o;
-    printf "  ratio func/BUILTIN_REF = %.2fx, func/optimized = %.2fx\n", f / r, f / o }'
+echo "| model | mica func | LiteRT BUILTIN_REF | LiteRT optimized (XNNPACK) | func / ref | func / optimized |"
+echo "|---|---|---|---|---|---|"
+for m in digits ic_resnet8 kws_dscnn vww_mobilenet ad_autoencoder; do
+    n=$([ $m = digits ] || [ $m = ad_autoencoder ] && echo 2000 || echo 200)
+    "$MICA" compile models/$m.tflite -o build/bench_$m.mica >/dev/null
+    func=$("$MICA" bench build/bench_$m.mica --backend func --count $n | awk '{print $NF}')
+    read -r ref opt < <("$PY" tests/bench/litert_speed.py models/$m.tflite $n 2>/dev/null | tr '=' ' ' | awk '{print $2, $4}')
+    awk -v m=$m -v f="$func" -v r="$ref" -v o="$opt" 'BEGIN {
+        printf "| %s | %.0f | %.0f | %.0f | %.2f | %.2f |\n", m, f, r, o, f / r, f / o }'
+done
