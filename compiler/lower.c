@@ -26,12 +26,6 @@ static const tfl_tensor_t *tensor(const tfl_model_t *m, int32_t i) {
     return i >= 0 && i < m->ntensors ? &m->tensors[i] : NULL;
 }
 
-static int64_t elements(const tfl_tensor_t *t) {
-    int64_t n = 1;
-    for (int d = 0; d < t->rank; d++) n *= t->dims[d] > 0 ? t->dims[d] : 0;
-    return n;
-}
-
 static int is_activation(const tfl_tensor_t *t) { return t && t->data == NULL; }
 
 static int check_int8_activation(mica_builder_t *b, const tfl_tensor_t *t, const char *what, int op) {
@@ -39,12 +33,12 @@ static int check_int8_activation(mica_builder_t *b, const tfl_tensor_t *t, const
     if (t->type != TFL_TYPE_INT8) ERR("op %d: %s tensor '%s' is %s; Mica runs int8 models only", op, what, t->name, tfl_type_name(t->type));
     if (t->nquant != 1) ERR("op %d: %s tensor '%s' needs one scale and zero point (has %d)", op, what, t->name, t->nquant);
     if (!(t->scale[0] > 0) || t->zero_point[0] < -128 || t->zero_point[0] > 127) ERR("op %d: %s tensor '%s' has invalid quantization", op, what, t->name);
-    if (t->rank < 1 || t->rank > MICA_MAX_RANK || elements(t) <= 0) ERR("op %d: %s tensor '%s' has an unsupported shape", op, what, t->name);
+    if (t->rank < 1 || t->rank > MICA_MAX_RANK || mica_tensor_elements(t) <= 0) ERR("op %d: %s tensor '%s' has an unsupported shape", op, what, t->name);
     return 0;
 }
 
 static int arena_candidate(const tfl_tensor_t *t) {
-    return is_activation(t) && t->type == TFL_TYPE_INT8 && t->nquant == 1 && t->rank <= MICA_MAX_RANK && elements(t) > 0;
+    return is_activation(t) && t->type == TFL_TYPE_INT8 && t->nquant == 1 && t->rank <= MICA_MAX_RANK && mica_tensor_elements(t) > 0;
 }
 
 /* Lifetime of every tensor in op indices: [producer, last reader]. */
@@ -70,7 +64,7 @@ static void describe(const tfl_tensor_t *t, mica_prog_tensor_t *pt) {
     for (int d = 0; d < t->rank; d++) pt->dims[d] = t->dims[d];
     pt->scale = t->scale[0];
     pt->zero_point = (int32_t)t->zero_point[0];
-    pt->bytes = (uint32_t)elements(t);
+    pt->bytes = (uint32_t)mica_tensor_elements(t);
 }
 
 /* Arena: activation tensors share memory by lifetime (arena.c). */
@@ -86,7 +80,7 @@ static int plan_arena(const tfl_model_t *m, mica_builder_t *b) {
     for (int i = 0; i < m->ntensors; i++) {
         b->tensor_map[i] = -1;
         if (!arena_candidate(&m->tensors[i])) continue;
-        items[count] = (mica_arena_item_t){first[i], last[i], (uint64_t)elements(&m->tensors[i])};
+        items[count] = (mica_arena_item_t){first[i], last[i], (uint64_t)mica_tensor_elements(&m->tensors[i])};
         index[count++] = i;
     }
     uint64_t size = mica_plan_arena(items, count, offsets);

@@ -7,6 +7,8 @@
 #include "compiler.h"
 #include "lower_gemm.h"
 #include "quant.h"
+#include "cpu_ops/cpu_ops.h"
+#include "cpu_ops/cpu_util.h"
 
 #define ERR(...) do { snprintf(b->err, sizeof b->err, __VA_ARGS__); return -1; } while (0)
 
@@ -25,11 +27,6 @@ static void real_multiplier(double real, int32_t *mult_hi, int32_t *mult_lo, int
     *mult_hi = (int32_t)(uint32_t)(m53 >> 21);
     *mult_lo = (int32_t)(m53 & 0x1FFFFFu);
     *exponent = e;
-}
-
-static const tfl_tensor_t *tensor(const tfl_model_t *m, const tfl_op_t *op, int k) {
-    if (k >= op->ninputs || op->inputs[k] < 0 || op->inputs[k] >= m->ntensors) return NULL;
-    return &m->tensors[op->inputs[k]];
 }
 
 /* Filter [cout][kh][kw][cin] int8 const, symmetric, per-tensor or per-output-channel scales. */
@@ -56,7 +53,7 @@ static int check_bias(mica_builder_t *b, const tfl_tensor_t *bias, int idx, int 
 /* Fills multipliers, clamps and the activation tensors' quantization. */
 static int fill_quant(const tfl_model_t *m, const tfl_op_t *op, int idx, mica_builder_t *b,
                       mica_gemm_layer_t *L, int32_t *mult, int32_t *mult_lo, int32_t *shift) {
-    const tfl_tensor_t *in = tensor(m, op, 0), *w = tensor(m, op, 1);
+    const tfl_tensor_t *in = mica_op_tensor(m, op, 0), *w = mica_op_tensor(m, op, 1);
     const tfl_tensor_t *out = &m->tensors[op->outputs[0]];
     L->round_mode = round_mode_for(op->builtin);
     for (int c = 0; c < L->cout; c++) {
@@ -81,13 +78,8 @@ static int fill_quant(const tfl_model_t *m, const tfl_op_t *op, int idx, mica_bu
     return 0;
 }
 
-static int same_padding(int in, int out, int k, int stride, int dil) {
-    int eff = (k - 1) * dil + 1, total = (out - 1) * stride + eff - in;
-    return total > 0 ? total / 2 : 0;
-}
-
 static int conv_shape(const tfl_model_t *m, const tfl_op_t *op, int idx, mica_builder_t *b, mica_gemm_layer_t *L) {
-    const tfl_tensor_t *in = tensor(m, op, 0), *w = tensor(m, op, 1), *out = &m->tensors[op->outputs[0]];
+    const tfl_tensor_t *in = mica_op_tensor(m, op, 0), *w = mica_op_tensor(m, op, 1), *out = &m->tensors[op->outputs[0]];
     if (in->rank != 4 || out->rank != 4 || in->dims[0] != 1 || out->dims[0] != 1) ERR("op %d: CONV_2D supports NHWC tensors with batch 1", idx);
     if (check_filter(b, w, idx, 4, out->dims[3])) return -1;
     if (w->dims[3] != in->dims[3]) ERR("op %d: grouped CONV_2D (filter depth %d, input depth %d) is not supported", idx, w->dims[3], in->dims[3]);
@@ -102,13 +94,13 @@ static int conv_shape(const tfl_model_t *m, const tfl_op_t *op, int idx, mica_bu
         ERR("op %d: stride %dx%d / dilation %dx%d not supported (stride 1..15)", idx, L->stride_h, L->stride_w, L->dil_h, L->dil_w);
     if (w->dims[0] != L->cout) ERR("op %d: filter has %d outputs, output tensor %d channels", idx, w->dims[0], L->cout);
     int same = tfl_opt_int(op, TFL_CONV2D_PADDING, 0) == TFL_PADDING_SAME;
-    L->pad_top = same ? same_padding(L->in_h, L->out_h, L->kh, L->stride_h, L->dil_h) : 0;
-    L->pad_left = same ? same_padding(L->in_w, L->out_w, L->kw, L->stride_w, L->dil_w) : 0;
+    L->pad_top = same ? mica_conv_pad(L->in_h, L->out_h, L->kh, L->stride_h, L->dil_h) : 0;
+    L->pad_left = same ? mica_conv_pad(L->in_w, L->out_w, L->kw, L->stride_w, L->dil_w) : 0;
     return 0;
 }
 
 static int fc_shape(const tfl_model_t *m, const tfl_op_t *op, int idx, mica_builder_t *b, mica_gemm_layer_t *L) {
-    const tfl_tensor_t *in = tensor(m, op, 0), *w = tensor(m, op, 1), *out = &m->tensors[op->outputs[0]];
+    const tfl_tensor_t *in = mica_op_tensor(m, op, 0), *w = mica_op_tensor(m, op, 1), *out = &m->tensors[op->outputs[0]];
     if (tfl_opt_int(op, TFL_FC_WEIGHTS_FORMAT, 0) != 0) ERR("op %d: shuffled FULLY_CONNECTED weights are not supported", idx);
     if (!w || w->rank != 2) ERR("op %d: FULLY_CONNECTED weights must be 2-D", idx);
     int k = w->dims[1], n = w->dims[0];
@@ -159,7 +151,7 @@ int mica_lower_conv_fc(const tfl_model_t *m, const tfl_op_t *op, int idx, mica_b
     snprintf(name, sizeof name, "%d_%s", idx, conv ? "conv" : "fc");
     L.name = name;
     if (conv ? conv_shape(m, op, idx, b, &L) : fc_shape(m, op, idx, b, &L)) return -1;
-    const tfl_tensor_t *bias = op->ninputs > 2 ? tensor(m, op, 2) : NULL;
+    const tfl_tensor_t *bias = op->ninputs > 2 ? mica_op_tensor(m, op, 2) : NULL;
     if (check_bias(b, bias, idx, L.cout)) return -1;
     int32_t *mult = malloc(sizeof(int32_t) * (size_t)L.cout), *shift = malloc(sizeof(int32_t) * (size_t)L.cout);
     int32_t *mult_lo = malloc(sizeof(int32_t) * (size_t)L.cout);
@@ -168,7 +160,7 @@ int mica_lower_conv_fc(const tfl_model_t *m, const tfl_op_t *op, int idx, mica_b
     if (!mult || !shift || !mult_lo || (bias && !bias_v)) { snprintf(b->err, sizeof b->err, "out of memory"); goto done; }
     if (bias) memcpy(bias_v, bias->data, sizeof(int32_t) * (size_t)L.cout);   /* data may be unaligned */
     L.bias = bias_v;
-    L.weights = (const int8_t *)tensor(m, op, 1)->data;
+    L.weights = (const int8_t *)mica_op_tensor(m, op, 1)->data;
     if (fill_quant(m, op, idx, b, &L, mult, mult_lo, shift)) goto done;
     rc = emit_step(b, op, &L);
 done:

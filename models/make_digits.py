@@ -10,8 +10,6 @@ Prints float (Keras) accuracy and int8 accuracy (LiteRT reference kernels) on th
 Usage: python3 models/make_digits.py [--out-dir DIR] [--epochs N]
 """
 import argparse
-import contextlib
-import io
 import os
 import sys
 
@@ -55,22 +53,6 @@ def train(tf, x_train, y_train, epochs):
                   loss="sparse_categorical_crossentropy", metrics=["accuracy"])
     model.fit(x_train, y_train, epochs=epochs, batch_size=32, shuffle=True, verbose=0)
     return model
-
-
-def convert_int8(tf, model, x_train):
-    """Full-integer quantization; int8 input and output so no QUANTIZE/DEQUANTIZE ops appear."""
-    def representative():
-        for i in range(0, len(x_train), 4):  # ~340 calibration samples
-            yield [x_train[i:i + 1]]
-
-    converter = tf.lite.TFLiteConverter.from_keras_model(model)
-    converter.optimizations = [tf.lite.Optimize.DEFAULT]
-    converter.representative_dataset = representative
-    converter.target_spec.supported_ops = [tf.lite.OpsSet.TFLITE_BUILTINS_INT8]
-    converter.inference_input_type = tf.int8
-    converter.inference_output_type = tf.int8
-    with contextlib.redirect_stdout(io.StringIO()):  # keras export chatter
-        return converter.convert()
 
 
 def quantize_input(x_float, scale, zero_point):
@@ -120,7 +102,7 @@ def main():
     float_acc = float(np.mean(np.argmax(model.predict(x_test, batch_size=1, verbose=0), 1)
                               == y_test))
 
-    tflite_bytes = convert_int8(tf, model, x_train)
+    tflite_bytes = tflite_tools.convert_int8(tf, model, x_train[::4])  # ~340 calibration samples
     os.makedirs(args.out_dir, exist_ok=True)
     model_path = os.path.join(args.out_dir, "digits.tflite")
     with open(model_path, "wb") as f:

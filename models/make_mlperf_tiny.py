@@ -26,9 +26,7 @@ Usage: python3 models/make_mlperf_tiny.py [--out-dir DIR] [--models kws,vww,ic,a
 """
 import argparse
 import collections
-import contextlib
 import hashlib
-import io
 import json
 import os
 import sys
@@ -183,22 +181,6 @@ def calibrate_batchnorm(model, x):
     model(x, training=True)
 
 
-def convert_int8(tf, model, samples):
-    """Full-integer quantization; int8 input and output so no QUANTIZE/DEQUANTIZE ops appear."""
-    def representative():
-        for i in range(len(samples)):
-            yield [samples[i:i + 1]]
-
-    converter = tf.lite.TFLiteConverter.from_keras_model(model)
-    converter.optimizations = [tf.lite.Optimize.DEFAULT]
-    converter.representative_dataset = representative
-    converter.target_spec.supported_ops = [tf.lite.OpsSet.TFLITE_BUILTINS_INT8]
-    converter.inference_input_type = tf.int8
-    converter.inference_output_type = tf.int8
-    with contextlib.redirect_stdout(io.StringIO()):  # keras export chatter
-        return converter.convert()
-
-
 # ---------------------------------------------------------------------------------------------
 # Analysis of the converted model (what the hardware will actually run)
 # ---------------------------------------------------------------------------------------------
@@ -294,7 +276,7 @@ def make_one(tf, key, out_dir, rng):
     shape = model.inputs[0].shape[1:]
     calibrate_batchnorm(model, synthetic_inputs(distribution, shape, CALIBRATION_BATCH, rng))
     samples = synthetic_inputs(distribution, shape, REPRESENTATIVE_SAMPLES, rng)
-    tflite_bytes = convert_int8(tf, model, samples)
+    tflite_bytes = tflite_tools.convert_int8(tf, model, samples)
     path = os.path.join(out_dir, stem + ".tflite")
     with open(path, "wb") as f:
         f.write(tflite_bytes)

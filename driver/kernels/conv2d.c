@@ -4,29 +4,13 @@
 #include "mica_kernel_util.h"
 #include "mica_fixedpoint.h"
 
-/* Filter geometry, padding, zero points and clamp within sane ranges (no int64 overflow below). */
-static int conv_geometry_ok(const mica_conv_params_t *p) {
-    const int32_t v[] = {p->k_h, p->k_w, p->stride_h, p->stride_w, p->dil_h, p->dil_w};
-    for (int i = 0; i < 6; i++) if (v[i] < 1 || v[i] > 65535) return 0;
-    return p->pad_top >= -65535 && p->pad_top <= 65535 && p->pad_left >= -65535 &&
-           p->pad_left <= 65535 && mica_zp_ok(p->in_zp) && mica_zp_ok(p->out_zp) &&
-           mica_act_ok(p->act_min, p->act_max);
-}
-
 static int conv_fits(const mica_kernel_call_t *c, const mica_conv_params_t *p) {
-    if (c->params_size < sizeof *p || c->ninputs != 1 || c->noutputs != 1 || !conv_geometry_ok(p)) return 0;
-    const int32_t in[] = {p->batches, p->in_h, p->in_w, p->in_c};
-    const int32_t out[] = {p->batches, p->out_h, p->out_w, p->out_c};
-    const int32_t w[] = {p->out_c, p->k_h, p->k_w, p->filter_c};
-    int64_t wbytes = mica_mul_sizes(w, 4);
-    if (mica_mul_sizes(in, 4) != (int64_t)c->in_bytes[0] || mica_mul_sizes(out, 4) != (int64_t)c->out_bytes[0] ||
-        wbytes < 0 || p->in_c % p->filter_c != 0 || p->out_c % (p->in_c / p->filter_c) != 0)
+    if (c->params_size < sizeof *p || c->ninputs != 1 || c->noutputs != 1 || !mica_conv_geometry_ok(p)) return 0;
+    if (p->filter_c < 1 || p->in_c < p->filter_c || p->in_c % p->filter_c != 0 ||
+        p->out_c % (p->in_c / p->filter_c) != 0)
         return 0;
-    uint64_t need = sizeof *p + (uint64_t)p->out_c * sizeof(mica_chan_quant_t) + (uint64_t)wbytes;
-    if (need != c->params_size) return 0;
-    const mica_chan_quant_t *q = (const mica_chan_quant_t *)(p + 1);
-    for (int32_t o = 0; o < p->out_c; o++) if (!mica_shift_ok(q[o].shift)) return 0;
-    return 1;
+    const int32_t w[] = {p->out_c, p->k_h, p->k_w, p->filter_c};
+    return mica_conv_operands_ok(c, p, mica_mul_sizes(w, 4));
 }
 
 /* One output pixel, all output channels. */
@@ -49,22 +33,15 @@ static void conv_pixel(const mica_conv_params_t *p, const int8_t *in, const int8
                 for (int32_t ci = 0; ci < p->filter_c; ci++) acc += (int32_t)wi[ci] * ((int32_t)xi[ci] - p->in_zp);
             }
         }
-        int32_t a = (int32_t)(uint32_t)((uint64_t)acc + (uint32_t)q[o].bias);   /* int32 wrap as TFLite */
-        int32_t y = (int32_t)((uint32_t)mica_mul_double_round(a, q[o].mult, q[o].shift) + (uint32_t)p->out_zp);
-        out[o] = (int8_t)mica_clamp32(y, p->act_min, p->act_max);
+        /* the accelerator's output stage: bias (int32 wrap), double rounding, zero point, clamp */
+        out[o] = mica_requantize((int32_t)(uint32_t)(uint64_t)acc, q[o].bias, q[o].mult, 0, q[o].shift,
+                                 MICA_ROUND_DOUBLE, p->out_zp, p->act_min, p->act_max);
     }
 }
 
 int mica_k_conv2d(const mica_kernel_call_t *c) {
     const mica_conv_params_t *p = c->params;
     if (!conv_fits(c, p)) return -1;
-    const mica_chan_quant_t *q = (const mica_chan_quant_t *)(p + 1);
-    const int8_t *w = (const int8_t *)(q + p->out_c);
-    const int64_t in_image = (int64_t)p->in_h * p->in_w * p->in_c;
-    int8_t *out = c->out[0];
-    for (int32_t b = 0; b < p->batches; b++)
-        for (int32_t oy = 0; oy < p->out_h; oy++)
-            for (int32_t ox = 0; ox < p->out_w; ox++, out += p->out_c)
-                conv_pixel(p, c->in[0] + b * in_image, w, q, oy, ox, out);
+    mica_conv_run(c, p, conv_pixel);
     return 0;
 }

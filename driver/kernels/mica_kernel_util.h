@@ -69,4 +69,48 @@ static inline void mica_copy(int8_t *d, const int8_t *s, uint32_t n) {
     for (uint32_t i = 0; i < n; i++) d[i] = s[i];
 }
 
+/* ---- shared by CONV_2D and DEPTHWISE_CONV_2D (same parameter block, different filter layout) ---- */
+
+/* Filter geometry, padding, zero points and clamp within sane ranges (no int64 overflow later). */
+static inline int mica_conv_geometry_ok(const mica_conv_params_t *p) {
+    const int32_t v[] = {p->k_h, p->k_w, p->stride_h, p->stride_w, p->dil_h, p->dil_w};
+    for (int i = 0; i < 6; i++) if (v[i] < 1 || v[i] > 65535) return 0;
+    return p->pad_top >= -65535 && p->pad_top <= 65535 && p->pad_left >= -65535 &&
+           p->pad_left <= 65535 && mica_zp_ok(p->in_zp) && mica_zp_ok(p->out_zp) &&
+           mica_act_ok(p->act_min, p->act_max);
+}
+
+/* Operands match the NHWC shapes; the block is the header, out_c channel quantizations with legal
+ * shifts, then exactly filter_bytes of filter (filter_bytes < 0: invalid filter shape). */
+static inline int mica_conv_operands_ok(const mica_kernel_call_t *c, const mica_conv_params_t *p,
+                                        int64_t filter_bytes) {
+    const int32_t in[] = {p->batches, p->in_h, p->in_w, p->in_c};
+    const int32_t out[] = {p->batches, p->out_h, p->out_w, p->out_c};
+    if (filter_bytes < 0 || mica_mul_sizes(in, 4) != (int64_t)c->in_bytes[0] ||
+        mica_mul_sizes(out, 4) != (int64_t)c->out_bytes[0])
+        return 0;
+    uint64_t need = sizeof *p + (uint64_t)p->out_c * sizeof(mica_chan_quant_t) + (uint64_t)filter_bytes;
+    if (need != c->params_size) return 0;
+    const mica_chan_quant_t *q = (const mica_chan_quant_t *)(p + 1);
+    for (int32_t o = 0; o < p->out_c; o++) if (!mica_shift_ok(q[o].shift)) return 0;
+    return 1;
+}
+
+/* Computes one output pixel (all channels) from one batch image. */
+typedef void (*mica_conv_pixel_fn)(const mica_conv_params_t *p, const int8_t *in, const int8_t *w,
+                                   const mica_chan_quant_t *q, int32_t oy, int32_t ox, int8_t *out);
+
+/* Walks every output pixel of every batch; the operands were checked by the caller. */
+static inline void mica_conv_run(const mica_kernel_call_t *c, const mica_conv_params_t *p,
+                                 mica_conv_pixel_fn pixel) {
+    const mica_chan_quant_t *q = (const mica_chan_quant_t *)(p + 1);
+    const int8_t *w = (const int8_t *)(q + p->out_c);
+    const int64_t in_image = (int64_t)p->in_h * p->in_w * p->in_c;
+    int8_t *out = c->out[0];
+    for (int32_t b = 0; b < p->batches; b++)
+        for (int32_t oy = 0; oy < p->out_h; oy++)
+            for (int32_t ox = 0; ox < p->out_w; ox++, out += p->out_c)
+                pixel(p, c->in[0] + b * in_image, w, q, oy, ox, out);
+}
+
 #endif

@@ -73,3 +73,22 @@ def print_ops(interp, out=print):
             out("    in : " + describe_tensor(d))
         for d in outs:
             out("    out: " + describe_tensor(d))
+
+
+def convert_int8(tf, model, samples):
+    """TFLite converter, full-integer quantization with int8 input and output (so no
+    QUANTIZE/DEQUANTIZE ops appear); samples (one per row) are the representative dataset."""
+    import contextlib, io
+
+    def representative():
+        for i in range(len(samples)):
+            yield [samples[i:i + 1]]
+
+    converter = tf.lite.TFLiteConverter.from_keras_model(model)
+    converter.optimizations = [tf.lite.Optimize.DEFAULT]
+    converter.representative_dataset = representative
+    converter.target_spec.supported_ops = [tf.lite.OpsSet.TFLITE_BUILTINS_INT8]
+    converter.inference_input_type = tf.int8
+    converter.inference_output_type = tf.int8
+    with contextlib.redirect_stdout(io.StringIO()):  # keras export chatter
+        return converter.convert()
