@@ -1,16 +1,20 @@
 /* Backend "func": a functional model of the accelerator. It executes the same instruction
- * stream as the RTL, instruction by instruction, with the semantics written in hw/mica.json,
- * and keeps the same CSRs and event counters (except cycle-level ones). */
+ * stream as the RTL with the semantics written in hw/mica.json (interpreted the first time, then
+ * translated: func_plan.c), and keeps the same CSRs and event counters; cycles come from the
+ * analytic model. Options: array=RxC, plan=0 (interpret every run). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "backend.h"
 #include "func_model.h"
+#include "func_plan.h"
 #include "mica_isa.h"
+#include <cblas.h>
 
 static int fm_mem_write(void *s, uint32_t addr, const void *src, size_t n) {
     mica_fm_t *m = s;
     if ((uint64_t)addr + n > m->mem_bytes) return -1;
+    mica_fm_note_write(m, addr, n);
     memcpy(m->mem + addr, src, n);
     return 0;
 }
@@ -45,6 +49,15 @@ int mica_backend_func_open(const char *options, const mica_hw_config_t *cfg, uin
     mica_fm_t *m = mica_fm_new(&c, mem_bytes);
     if (!m) {
         snprintf(err, errlen, "func backend: out of memory for a %ux%u model", c.rows, c.cols);
+        return -1;
+    }
+    /* One thread: the GEMMs are layer-sized, where OpenBLAS's thread hand-offs cost more than they
+     * give, and regressions run many simulations side by side. */
+    openblas_set_num_threads(1);
+    /* plan=0 keeps every run in the instruction interpreter (tests compare the two) */
+    if (mica_opt_long(options, "plan", 1) && !(m->plans = mica_fp_new())) {
+        mica_fm_free(m);
+        snprintf(err, errlen, "func backend: out of memory");
         return -1;
     }
     out->name = "func";

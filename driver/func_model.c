@@ -2,10 +2,12 @@
  * pseudo-code in hw/mica.json. */
 #include <stdlib.h>
 #include <string.h>
+#include <math.h>
 #include "func_model.h"
 #include <cblas.h>
 #include "kernels/mica_fixedpoint.h"
 #include "cost.h"
+#include "func_plan.h"
 
 #define GET MICA_GET
 
@@ -40,10 +42,11 @@ void mica_fm_free(mica_fm_t *m) {
     if (!m) return;
     free(m->mem); free(m->aspad); free(m->wspad); free(m->acc); free(m->param);
     free(m->w_shadow); free(m->w_active); free(m->a_float); free(m->p_float); free(m->w_float);
+    mica_fp_free(m->plans);
     free(m);
 }
 
-static uint32_t op_load(mica_fm_t *m, const mica_instr_t *in) {
+uint32_t mica_fm_load(mica_fm_t *m, const mica_instr_t *in) {
     uint32_t target = GET(in, MICA_F_LOAD_TARGET), addr = GET(in, MICA_F_LOAD_MEM_ADDR);
     uint32_t rows = GET(in, MICA_F_LOAD_ROWS), len = GET(in, MICA_F_LOAD_LEN);
     uint64_t ext = GET(in, MICA_F_LOAD_EXT_ADDR), stride = GET(in, MICA_F_LOAD_EXT_STRIDE);
@@ -75,14 +78,7 @@ static uint32_t op_loadw(mica_fm_t *m, const mica_instr_t *in) {
     return 0;
 }
 
-/* MATMUL operands decoded once. */
-typedef struct {
-    uint32_t in_h, in_w, out_h, out_w, acc_addr, aspad, sy, sx;
-    int32_t off_y, off_x, z_in;
-    int accumulate;
-} matmul_t;
-
-static void decode_matmul(const mica_instr_t *in, matmul_t *d) {
+void mica_fm_decode_matmul(const mica_instr_t *in, mica_fm_matmul_t *d) {
     d->in_h = GET(in, MICA_F_MATMUL_IN_H); d->in_w = GET(in, MICA_F_MATMUL_IN_W);
     d->out_h = GET(in, MICA_F_MATMUL_OUT_H); d->out_w = GET(in, MICA_F_MATMUL_OUT_W);
     d->acc_addr = GET(in, MICA_F_MATMUL_ACC_ADDR); d->aspad = GET(in, MICA_F_MATMUL_ASPAD_ADDR);
@@ -94,7 +90,7 @@ static void decode_matmul(const mica_instr_t *in, matmul_t *d) {
 
 /* Implicit im2col: row m of A = the activation vector of output pixel m, zero point removed,
  * 0 outside the tile (padding). */
-static void gather_rows(const mica_fm_t *m, const matmul_t *d, float *a, size_t lda) {
+void mica_fm_gather_rows(const mica_fm_t *m, const mica_fm_matmul_t *d, float *a, size_t lda) {
     uint32_t R = m->cfg.rows, t = 0;
     for (uint32_t oy = 0; oy < d->out_h; oy++)
         for (uint32_t ox = 0; ox < d->out_w; ox++, t++) {
@@ -131,8 +127,8 @@ static void flush_batch(mica_fm_t *m) {
 }
 
 static uint32_t op_matmul(mica_fm_t *m, const mica_instr_t *in) {
-    matmul_t d;
-    decode_matmul(in, &d);
+    mica_fm_matmul_t d;
+    mica_fm_decode_matmul(in, &d);
     uint32_t R = m->cfg.rows, C = m->cfg.cols, T = d.out_h * d.out_w;
     if (!d.in_h || !d.in_w || !d.out_h || !d.out_w || !d.sy || !d.sx) return MICA_ERR_BAD_LEN;
     if (d.acc_addr + T > m->cfg.acc_depth || d.aspad + d.in_h * d.in_w > m->cfg.aspad_depth) return MICA_ERR_MEM_RANGE;
@@ -148,7 +144,7 @@ static uint32_t op_matmul(mica_fm_t *m, const mica_instr_t *in) {
     uint32_t j = m->batch_tiles++;
     float *w = m->w_float + (size_t)j * R * C;
     for (size_t i = 0; i < (size_t)R * C; i++) w[i] = (float)m->w_active[i];
-    gather_rows(m, &d, m->a_float + (size_t)j * R, m->batch_max_tiles * R);
+    mica_fm_gather_rows(m, &d, m->a_float + (size_t)j * R, m->batch_max_tiles * R);
     m->counters[MICA_CNT_MACS] += (uint64_t)T * R * C;
     m->counters[MICA_CNT_ASPAD_READS] += T;
     m->counters[MICA_CNT_ACC_WRITES] += T;
@@ -156,32 +152,92 @@ static uint32_t op_matmul(mica_fm_t *m, const mica_instr_t *in) {
     return 0;
 }
 
-static uint32_t op_store(mica_fm_t *m, const mica_instr_t *in) {
-    uint32_t acc_addr = GET(in, MICA_F_STORE_ACC_ADDR), rows = GET(in, MICA_F_STORE_ROWS);
-    uint32_t len = GET(in, MICA_F_STORE_LEN), set = GET(in, MICA_F_STORE_PARAM_SET);
+/* LiteRT's double-precision requantization (STORE round mode 2) with the host's IEEE double:
+ * scale = m53 * 2^(e-53) is exact, and x * scale rounds once to 53 bits exactly like
+ * mica_mul_real's fl64 (no subnormals or overflow for an 8-bit e); then halves round away from zero
+ * (t = trunc(y) and y - t are exact) and the result saturates. tests/unit/test_func_exact.c checks it
+ * equals mica_mul_real. */
+static double real_scale(uint64_t m53, int e) {
+    union { uint64_t u; double d; } pow2;   /* 2^(e-53) built directly: ldexp is a slow libm call */
+    pow2.u = (uint64_t)(1023 + e - 53) << 52;   /* a normal double for any 8-bit e */
+    return (double)m53 * pow2.d;
+}
+
+static inline int32_t mul_real_host(int32_t x, double scale) {
+    double y = (double)x * scale;
+    y = y > 4294967296.0 ? 4294967296.0 : y < -4294967296.0 ? -4294967296.0 : y;   /* keeps the casts defined */
+    int64_t t = (int64_t)y;
+    double f = y - (double)t;
+    t += (int64_t)(f >= 0.5) - (int64_t)(f <= -0.5);   /* branch-free: the data makes it unpredictable */
+    return (int32_t)(t > INT32_MAX ? INT32_MAX : t < INT32_MIN ? INT32_MIN : t);
+}
+
+/* The double path needs a normalized multiplier (2^52 <= m53 < 2^53, as the compiler writes it):
+ * only then does mica_mul_real's saturation match the double's range. */
+static int real_normalized(uint64_t m53) { return m53 >> 52 == 1; }
+
+int32_t mica_fm_mul_real_host(int32_t x, uint64_t m53, int e) {
+    return real_normalized(m53) ? mul_real_host(x, real_scale(m53, e)) : mica_mul_real(x, m53, e);
+}
+
+/* STORE's output stage on rows of accumulators (row i at acc + i * acc_stride): the bit-exact
+ * mica_requantize(), with the per-column work hoisted out of the row loop. Fields were checked by
+ * op_store. */
+void mica_fm_store_rows(mica_fm_t *m, const mica_instr_t *in, const int32_t *acc, size_t acc_stride) {
+    uint32_t rows = GET(in, MICA_F_STORE_ROWS), len = GET(in, MICA_F_STORE_LEN);
+    uint32_t set = GET(in, MICA_F_STORE_PARAM_SET), C = m->cfg.cols;
     uint64_t ext = GET(in, MICA_F_STORE_EXT_ADDR), stride = GET(in, MICA_F_STORE_EXT_STRIDE);
     int mode = (int)GET(in, MICA_F_STORE_ROUND);
     int32_t z = (int32_t)GET(in, MICA_F_STORE_Z_OUT), lo = (int32_t)GET(in, MICA_F_STORE_ACT_MIN);
     int32_t hi = (int32_t)GET(in, MICA_F_STORE_ACT_MAX);
-    uint32_t C = m->cfg.cols;
-    if (len == 0 || len > C || mode > MICA_ROUND_REAL) return MICA_ERR_BAD_LEN;
-    if (acc_addr + rows > m->cfg.acc_depth || set >= m->cfg.param_sets) return MICA_ERR_MEM_RANGE;
-    const int32_t *bias = m->param + (size_t)4 * set * C, *mult = bias + C, *shift = mult + C, *mlo = shift + C;
-    for (uint32_t i = 0; i < rows; i++) {
-        uint64_t dst = ext + (uint64_t)i * stride;
-        if (dst + len > m->mem_bytes) return MICA_ERR_BUS;
-        const int32_t *acc = m->acc + (size_t)(acc_addr + i) * C;
-        for (uint32_t c = 0; c < len; c++)
-            m->mem[dst + c] = (uint8_t)mica_requantize(acc[c], bias[c], mult[c], mlo[c], shift[c], mode, z, lo, hi);
-        m->counters[MICA_CNT_DMA_WR_BYTES] += len;
+    const int32_t *bias = m->param + (size_t)4 * set * C, *mult = bias + C, *shift_row = mult + C, *mlo = shift_row + C;
+    int shift[len ? len : 1];
+    double scale[len ? len : 1];
+    uint64_t m53[len ? len : 1];
+    for (uint32_t c = 0; c < len; c++) {
+        int s = (int8_t)(shift_row[c] & 0xFF);   /* as mica_requantize */
+        shift[c] = mode == MICA_ROUND_REAL ? s : s > 30 ? 30 : s < -31 ? -31 : s;
+        m53[c] = (uint64_t)(uint32_t)mult[c] << 21 | ((uint32_t)mlo[c] & 0x1FFFFFu);
+        scale[c] = mode == MICA_ROUND_REAL && real_normalized(m53[c]) ? real_scale(m53[c], s) : 0.0;
     }
+    if (rows) mica_fm_note_write(m, ext, (uint64_t)(rows - 1) * stride + len);
+    int32_t x[len ? len : 1];
+    for (uint32_t i = 0; i < rows; i++, acc += acc_stride) {
+        uint8_t *dst = m->mem + ext + (uint64_t)i * stride;
+        for (uint32_t c = 0; c < len; c++) x[c] = (int32_t)((uint32_t)acc[c] + (uint32_t)bias[c]);
+        /* one loop per mode, so each is a straight line the CPU can overlap across columns */
+        if (mode == MICA_ROUND_DOUBLE)
+            for (uint32_t c = 0; c < len; c++) x[c] = mica_mul_double_round(x[c], mult[c], shift[c]);
+        else if (mode == MICA_ROUND_REAL)
+            for (uint32_t c = 0; c < len; c++)
+                x[c] = scale[c] != 0.0 ? mul_real_host(x[c], scale[c]) : mica_mul_real(x[c], m53[c], shift[c]);
+        else
+            for (uint32_t c = 0; c < len; c++) x[c] = mica_mul_single_round(x[c], mult[c], shift[c]);
+        for (uint32_t c = 0; c < len; c++)
+            dst[c] = (uint8_t)mica_clamp32((int32_t)((uint32_t)x[c] + (uint32_t)z), lo, hi);
+    }
+    m->counters[MICA_CNT_DMA_WR_BYTES] += (uint64_t)rows * len;
     m->counters[MICA_CNT_ACC_READS] += rows;
-    return 0;
+}
+
+static uint32_t op_store(mica_fm_t *m, const mica_instr_t *in) {
+    uint32_t acc_addr = GET(in, MICA_F_STORE_ACC_ADDR), rows = GET(in, MICA_F_STORE_ROWS);
+    uint32_t len = GET(in, MICA_F_STORE_LEN), set = GET(in, MICA_F_STORE_PARAM_SET);
+    uint64_t ext = GET(in, MICA_F_STORE_EXT_ADDR), stride = GET(in, MICA_F_STORE_EXT_STRIDE);
+    if (len == 0 || len > m->cfg.cols || GET(in, MICA_F_STORE_ROUND) > MICA_ROUND_REAL) return MICA_ERR_BAD_LEN;
+    if (acc_addr + rows > m->cfg.acc_depth || set >= m->cfg.param_sets) return MICA_ERR_MEM_RANGE;
+    /* rows before the first out-of-range one are written, as the RTL does */
+    uint32_t ok = 0;
+    while (ok < rows && ext + (uint64_t)ok * stride + len <= m->mem_bytes) ok++;
+    mica_instr_t part = *in;
+    MICA_SET(&part, MICA_F_STORE_ROWS, ok);
+    mica_fm_store_rows(m, &part, m->acc + (size_t)acc_addr * m->cfg.cols, m->cfg.cols);
+    return ok < rows ? MICA_ERR_BUS : 0;
 }
 
 static uint32_t execute(mica_fm_t *m, const mica_instr_t *in, int *end) {
     switch (GET(in, MICA_F_OPCODE)) {
-    case MICA_OP_LOAD: return op_load(m, in);
+    case MICA_OP_LOAD: return mica_fm_load(m, in);
     case MICA_OP_LOADW: return op_loadw(m, in);
     case MICA_OP_MATMUL: return op_matmul(m, in);
     case MICA_OP_STORE: flush_batch(m); return op_store(m, in);
@@ -192,6 +248,18 @@ static uint32_t execute(mica_fm_t *m, const mica_instr_t *in, int *end) {
 }
 
 uint32_t mica_fm_run(mica_fm_t *m) {
+    if (m->plans && mica_fp_run(m)) return 0;
+    mica_fp_materialize(m);
+    uint32_t err = mica_fm_interpret(m);
+    if (!err && m->plans) mica_fp_translate(m);
+    return err;
+}
+
+void mica_fm_note_write(mica_fm_t *m, uint64_t addr, uint64_t bytes) {
+    if (m->plans) mica_fp_note_write(m, addr, bytes);
+}
+
+uint32_t mica_fm_interpret(mica_fm_t *m) {
     memset(m->counters, 0, sizeof m->counters);
     m->done = m->error = 0;
     m->error_code = 0;

@@ -22,7 +22,15 @@ typedef struct {
     int done, error;         /* STATUS bits of the last run */
     uint64_t counters[MICA_NUM_COUNTERS];
     uint32_t counter_hi_snapshot;
+    struct mica_fp_cache *plans;   /* translated programs (func_plan.c); NULL: interpret only */
 } mica_fm_t;
+
+/* MATMUL operands, decoded. */
+typedef struct {
+    uint32_t in_h, in_w, out_h, out_w, acc_addr, aspad, sy, sx;
+    int32_t off_y, off_x, z_in;
+    int accumulate;
+} mica_fm_matmul_t;
 
 mica_fm_t *mica_fm_new(const mica_hw_config_t *cfg, uint64_t mem_bytes);
 void mica_fm_free(mica_fm_t *m);
@@ -30,5 +38,17 @@ uint32_t mica_fm_csr_read(mica_fm_t *m, uint32_t addr);
 void mica_fm_csr_write(mica_fm_t *m, uint32_t addr, uint32_t value);
 /* Runs from PROG_ADDR to END or the first error; returns the error code (0 = none). */
 uint32_t mica_fm_run(mica_fm_t *m);
+/* Everything that writes external memory (host writes, STOREs) reports the range, so translated
+ * programs that depend on it are dropped. */
+void mica_fm_note_write(mica_fm_t *m, uint64_t addr, uint64_t bytes);
+
+/* Pieces of the interpreter the translated programs reuse. */
+uint32_t mica_fm_interpret(mica_fm_t *m);
+uint32_t mica_fm_load(mica_fm_t *m, const mica_instr_t *in);
+void mica_fm_decode_matmul(const mica_instr_t *in, mica_fm_matmul_t *d);
+void mica_fm_gather_rows(const mica_fm_t *m, const mica_fm_matmul_t *d, float *a, size_t lda);
+/* STORE round mode 2 with the host's double arithmetic; equals mica_mul_real. */
+int32_t mica_fm_mul_real_host(int32_t x, uint64_t m53, int e);
+void mica_fm_store_rows(mica_fm_t *m, const mica_instr_t *in, const int32_t *acc, size_t acc_stride);
 
 #endif

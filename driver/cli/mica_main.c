@@ -22,6 +22,7 @@ int main(int argc, char **argv) {
         usage(argc < 2 ? stderr : stdout);
         return argc < 2 ? 2 : 0;
     }
+    if (!strcmp(argv[1], "run") || !strcmp(argv[1], "verify") || !strcmp(argv[1], "bench")) cli_tune_openblas(argv);
     if (!strcmp(argv[1], "compile")) return cli_compile(argc - 1, argv + 1);
     if (!strcmp(argv[1], "run")) return cli_run(argc - 1, argv + 1);
     if (!strcmp(argv[1], "verify")) return cli_verify(argc - 1, argv + 1);

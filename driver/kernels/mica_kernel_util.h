@@ -69,6 +69,18 @@ static inline void mica_copy(int8_t *d, const int8_t *s, uint32_t n) {
     for (uint32_t i = 0; i < n; i++) d[i] = s[i];
 }
 
+/* Window taps k < taps with 0 <= start + k * dil < size, as [*lo, *hi) (empty: lo == hi), so
+ * loops skip out-of-image taps without testing each. Needs start >= -65535 (padding is at most
+ * 65535) and dil >= 1; 32-bit unsigned division only (no libgcc helper on Cortex-M). */
+static inline void mica_tap_range(int64_t start, int32_t taps, int32_t dil, int32_t size, int32_t *lo, int32_t *hi) {
+    *lo = *hi = 0;
+    if (start >= size) return;
+    uint32_t span = (uint32_t)((int64_t)size - start), d = (uint32_t)dil;   /* span < 2^31 + 2^16 */
+    uint32_t end = span / d + (span % d != 0), first = start < 0 ? ((uint32_t)-start + d - 1) / d : 0;
+    if (end > (uint32_t)taps) end = (uint32_t)taps;
+    if (first < end) { *lo = (int32_t)first; *hi = (int32_t)end; }
+}
+
 /* ---- shared by CONV_2D and DEPTHWISE_CONV_2D (same parameter block, different filter layout) ---- */
 
 /* Filter geometry, padding, zero points and clamp within sane ranges (no int64 overflow later). */
