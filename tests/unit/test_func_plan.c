@@ -149,7 +149,8 @@ static int check_real_mode(void) {
         int32_t x = i < 9 * 64 ? xs[i % 9] : (int32_t)(s >> (s & 1 ? 32 : 45)) * (s & 2 ? 1 : -1);
         uint64_t m53 = (i % 7 ? 1ull << 52 : 0) | (s >> 12 & ((1ull << 52) - 1));   /* and unnormalized */
         int e = (int)(s >> 3 & 63) - 40 + (i % 97 == 0 ? 60 : 0);
-        if (i % 5 == 0) m53 &= ~0xFFFFFull;   /* exact halves are likeliest with short multipliers */
+        if (i % 5 == 0) m53 &= ~0xFFFFFull;
+        if (i % 3 == 0) { m53 = (1ull << 52) + ((s >> 20 & 7) << 49); e = -(int)(s >> 24 & 3); }   /* exact halves */
         bad += mica_fm_mul_real_host(x, m53, e) != mica_mul_real(x, m53, e);
     }
     printf("STORE round mode 2 on host doubles vs mica_mul_real: %ld cases, %ld differ\n", n, bad);
