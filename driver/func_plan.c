@@ -23,7 +23,7 @@
 void mica_fp_prog_free(fp_prog_t *P) {
     for (uint32_t i = 0; i < P->ngemms; i++) {
         fp_gemm_t *g = &P->gemms[i];
-        free(g->gathers); free(g->wrows); free(g->acc_addr); free(g->w); free(g->wt); free(g->a16); free(g->a); free(g->p); free(g->out);
+        free(g->gathers); free(g->wrows); free(g->acc_addr); free(g->w); free(g->wt); free(g->a16); free(g->img); free(g->a); free(g->p); free(g->out);
     }
     free(P->steps); free(P->gemms); free(P->wloads); free(P->shadow); free(P->deps);
     memset(P, 0, sizeof *P);
@@ -60,9 +60,34 @@ static void gemv_int8(const int16_t *a, const int8_t *wt, uint32_t K, uint32_t N
     }
 }
 
+/* Implicit im2col from the converted image: each tap reads the same pixels, so they are converted
+ * to float once and copied per tap (mica_fm_gather_rows converts per tap). */
+static void gather_converted(const fp_gemm_t *g, const mica_fm_matmul_t *d, uint32_t R, float *a, size_t lda) {
+    size_t row_bytes = sizeof(float) * R;
+    for (uint32_t oy = 0, t = 0; oy < d->out_h; oy++)
+        for (uint32_t ox = 0; ox < d->out_w; ox++, t++) {
+            int64_t iy = (int64_t)oy * d->sy + d->off_y, ix = (int64_t)ox * d->sx + d->off_x;
+            float *row = a + (size_t)t * lda;
+            if (iy < 0 || iy >= d->in_h || ix < 0 || ix >= d->in_w) memset(row, 0, row_bytes);
+            else memcpy(row, g->img + ((size_t)d->aspad + (size_t)iy * d->in_w + (size_t)ix - g->img_lo) * R, row_bytes);
+        }
+}
+
+static void gather(mica_fm_t *m, fp_gemm_t *g) {
+    uint32_t R = m->cfg.rows, K = g->tiles * R;
+    if (!g->img) {
+        for (uint32_t j = 0; j < g->tiles; j++) mica_fm_gather_rows(m, &g->gathers[j], g->a + (size_t)j * R, K);
+        return;
+    }
+    const int8_t *src = m->aspad + (size_t)g->img_lo * R;
+    float z = (float)g->gathers[0].z_in;
+    for (size_t i = 0, n = (size_t)(g->img_hi - g->img_lo) * R; i < n; i++) g->img[i] = (float)src[i] - z;
+    for (uint32_t j = 0; j < g->tiles; j++) gather_converted(g, &g->gathers[j], R, g->a + (size_t)j * R, K);
+}
+
 static void gemm_run(mica_fm_t *m, fp_gemm_t *g) {
     uint32_t R = m->cfg.rows, K = g->tiles * R, N = g->groups * m->cfg.cols, T = g->t;
-    for (uint32_t j = 0; j < g->tiles; j++) mica_fm_gather_rows(m, &g->gathers[j], g->a + (size_t)j * R, K);
+    gather(m, g);
     if (T == 1) {
         for (uint32_t k = 0; k < K; k++) g->a16[k] = (int16_t)g->a[k];
         gemv_int8(g->a16, g->wt, K, N, g->out);

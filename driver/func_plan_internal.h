@@ -17,6 +17,8 @@ typedef struct {
     float *w, *a, *p;            /* K x N weights, T x K activations, T x N products */
     int8_t *wt;                  /* one pixel (T = 1): the weights N x K, for the integer GEMV */
     int16_t *a16;
+    float *img;                  /* ASPAD rows [img_lo, img_hi) as floats, zero point removed */
+    uint32_t img_lo, img_hi;
     int32_t *out;                /* T x N accumulators */
 } fp_gemm_t;
 

@@ -140,6 +140,19 @@ static int pack(mica_fm_t *m, fp_gemm_t *g) {
         g->a16 = malloc(sizeof(int16_t) * K);
         if (!g->wt || !g->a16) return -1;
     }
+    if (g->tiles > 1 && g->t > 1) {   /* taps share pixels: convert the image once (func_plan.c) */
+        uint32_t lo = UINT32_MAX, hi = 0;
+        int same_z = 1;
+        for (uint32_t j = 0; j < g->tiles; j++) {
+            const mica_fm_matmul_t *d = &g->gathers[j];
+            lo = d->aspad < lo ? d->aspad : lo;
+            hi = d->aspad + d->in_h * d->in_w > hi ? d->aspad + d->in_h * d->in_w : hi;
+            same_z &= d->z_in == g->gathers[0].z_in;
+        }
+        g->img_lo = lo;
+        g->img_hi = hi;
+        if (same_z && !(g->img = malloc(sizeof(float) * (size_t)(hi - lo) * R))) return -1;
+    }
     g->w = calloc((size_t)K * N, sizeof(float));
     g->a = malloc(sizeof(float) * (size_t)g->t * K);
     g->p = malloc(sizeof(float) * (size_t)g->t * N);
