@@ -68,6 +68,10 @@ def cases():
     c["dw_3x3_s1_same"] = layer_case(L.DepthwiseConv2D(3, padding="same", **init), (1, 10, 9, 6))
     c["dw_3x3_s2_same_m2"] = layer_case(L.DepthwiseConv2D(3, strides=2, padding="same", depth_multiplier=2, **init), (1, 11, 12, 3))
     c["dw_5x5_valid_relu"] = layer_case(L.DepthwiseConv2D(5, activation="relu", **init), (1, 9, 9, 4))
+    # channel counts that reach the kernel's 8/16-wide blocks, its pixel runs and its 64-channel chunks
+    c["dw_3x3_s1_same_c24"] = layer_case(L.DepthwiseConv2D(3, padding="same", **init), (1, 7, 6, 24))
+    c["dw_3x3_s2_same_c70_relu6"] = layer_case(L.DepthwiseConv2D(3, strides=2, padding="same", activation="relu6", **init), (1, 9, 8, 70))
+    c["dw_3x3_s1_valid_c16"] = layer_case(L.DepthwiseConv2D(3, **init), (1, 6, 7, 16))
     c["fc_32_10"] = layer_case(L.Dense(10, **init), (1, 32))
     c["fc_b3_20_7_relu"] = layer_case(L.Dense(7, activation="relu", **init), (3, 20))
     c["avgpool_2x2_s2_valid"] = layer_case(L.AveragePooling2D(2), (1, 8, 10, 3))
