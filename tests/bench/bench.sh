@@ -4,6 +4,8 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 PY=${PYTHON:-python3}
 MICA=build/mica
+# bench.sh [func]: everything, or only the func-vs-LiteRT table
+if [ "${1:-all}" != func ]; then
 echo "== simulator throughput (simulated cycles per second, per array size) =="
 make --no-print-directory -C sim bench | tail -5
 echo "== digits model: RTL cycles per inference and simulator speed =="
@@ -13,6 +15,7 @@ done
 echo "== reference models on the 16x16 RTL (accelerated part vs roofline; SCALE-Sim WS formula) =="
 "$PY" tests/bench/models_table.py "$MICA" 50 models/digits.tflite models/kws_dscnn.tflite \
     models/vww_mobilenet.tflite models/ic_resnet8.tflite models/ad_autoencoder.tflite
+fi
 echo "== func backend vs LiteRT (inferences per second, best of 3 runs each, same machine, same run) =="
 echo "| model | mica func | LiteRT BUILTIN_REF | LiteRT optimized (XNNPACK) | func / ref | func / optimized |"
 echo "|---|---|---|---|---|---|"
