@@ -6,6 +6,7 @@
 #include "func_model.h"
 #include <cblas.h>
 #include "kernels/mica_fixedpoint.h"
+#include "kernels/mica_kernel_util.h"
 #include "cost.h"
 #include "func_plan.h"
 
@@ -180,24 +181,6 @@ int32_t mica_fm_mul_real_host(int32_t x, uint64_t m53, int e) {
     return real_normalized(m53) ? mul_real_host(x, real_scale(m53, e)) : mica_mul_real(x, m53, e);
 }
 
-/* TFLite's double rounding (mica_mul_double_round) over a row, written without branches so the
- * compiler vectorizes it (AVX-512 where the CPU has it: 64-bit lanes with arithmetic shifts). */
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
-__attribute__((target_clones("avx512f", "default")))
-#endif
-void mica_fm_requant_double_row(int32_t *x, const int32_t *mult, const int *shift, uint32_t len) {
-    for (uint32_t c = 0; c < len; c++) {
-        int left = shift[c] > 0 ? shift[c] : 0, right = shift[c] > 0 ? 0 : -shift[c];
-        int32_t a = (int32_t)((uint32_t)x[c] << left);
-        int64_t n = (int64_t)a * mult[c];
-        n += n >= 0 ? (1ll << 30) : 1 - (1ll << 30);
-        int64_t q = (n + ((n >> 63) & 0x7FFFFFFF)) >> 31;   /* n / 2^31, truncated like C division */
-        int32_t v = a == INT32_MIN && mult[c] == INT32_MIN ? INT32_MAX : (int32_t)q;
-        int32_t mask = (int32_t)((1ll << right) - 1), rem = v & mask, thr = (mask >> 1) + (v < 0);
-        x[c] = (v >> right) + (rem > thr);
-    }
-}
-
 /* STORE's output stage on rows of accumulators (row i at acc + i * acc_stride): the bit-exact
  * mica_requantize(), with the per-column work hoisted out of the row loop. Fields were checked by
  * op_store. */
@@ -210,11 +193,13 @@ void mica_fm_store_rows(mica_fm_t *m, const mica_instr_t *in, const int32_t *acc
     int32_t hi = (int32_t)GET(in, MICA_F_STORE_ACT_MAX);
     const int32_t *bias = m->param + (size_t)4 * set * C, *mult = bias + C, *shift_row = mult + C, *mlo = shift_row + C;
     int shift[len ? len : 1];
+    mica_rescale_t rescale[len ? len : 1];   /* mode 0: the kernels' branch-free double rounding */
     double scale[len ? len : 1];
     uint64_t m53[len ? len : 1];
     for (uint32_t c = 0; c < len; c++) {
         int s = (int8_t)(shift_row[c] & 0xFF);   /* as mica_requantize */
         shift[c] = mode == MICA_ROUND_REAL ? s : s > 30 ? 30 : s < -31 ? -31 : s;
+        rescale[c] = mica_rescale_make(mult[c], shift[c]);
         m53[c] = (uint64_t)(uint32_t)mult[c] << 21 | ((uint32_t)mlo[c] & 0x1FFFFFu);
         scale[c] = mode == MICA_ROUND_REAL && real_normalized(m53[c]) ? real_scale(m53[c], s) : 0.0;
     }
@@ -223,7 +208,8 @@ void mica_fm_store_rows(mica_fm_t *m, const mica_instr_t *in, const int32_t *acc
     for (uint32_t i = 0; i < rows; i++, acc += acc_stride) {
         uint8_t *dst = m->mem + ext + (uint64_t)i * stride;
         for (uint32_t c = 0; c < len; c++) x[c] = (int32_t)((uint32_t)acc[c] + (uint32_t)bias[c]);
-        if (mode == MICA_ROUND_DOUBLE) mica_fm_requant_double_row(x, mult, shift, len);
+        if (mode == MICA_ROUND_DOUBLE)
+            for (uint32_t c = 0; c < len; c++) x[c] = mica_rescale(x[c], &rescale[c]);
         else if (mode == MICA_ROUND_REAL)
             for (uint32_t c = 0; c < len; c++)
                 x[c] = scale[c] != 0.0 ? mul_real_host(x[c], scale[c]) : mica_mul_real(x[c], m53[c], shift[c]);

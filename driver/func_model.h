@@ -49,8 +49,6 @@ void mica_fm_decode_matmul(const mica_instr_t *in, mica_fm_matmul_t *d);
 void mica_fm_gather_rows(const mica_fm_t *m, const mica_fm_matmul_t *d, float *a, size_t lda);
 /* STORE round mode 2 with the host's double arithmetic; equals mica_mul_real. */
 int32_t mica_fm_mul_real_host(int32_t x, uint64_t m53, int e);
-/* mica_mul_double_round over a row, branch-free for vectorizing; must equal it. */
-void mica_fm_requant_double_row(int32_t *x, const int32_t *mult, const int *shift, uint32_t len);
 void mica_fm_store_rows(mica_fm_t *m, const mica_instr_t *in, const int32_t *acc, size_t acc_stride);
 
 #endif

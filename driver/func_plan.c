@@ -171,21 +171,19 @@ void mica_fp_materialize(mica_fm_t *m) {
     c->materialized_seq = c->run_seq;
 }
 
-static int overlaps(const fp_range_t *r, uint64_t lo, uint64_t hi) { return lo < r->hi && r->lo < hi; }
-
 void mica_fp_note_write(mica_fm_t *m, uint64_t addr, uint64_t bytes) {
     struct mica_fp_cache *c = m->plans;
     uint64_t hi = addr + bytes;
-    if (!c || !bytes || !overlaps(&c->box, addr, hi)) return;
+    if (!c || !bytes || !mica_fp_overlaps(&c->box, addr, hi)) return;
     int hit = 0;
     for (uint32_t i = 0; i < c->n && !hit; i++)
-        for (uint32_t d = 0; d < c->progs[i].ndeps && !hit; d++) hit = overlaps(&c->progs[i].deps[d], addr, hi);
+        for (uint32_t d = 0; d < c->progs[i].ndeps && !hit; d++) hit = mica_fp_overlaps(&c->progs[i].deps[d], addr, hi);
     if (!hit) return;
     mica_fp_materialize(m);   /* while the weight bytes are still the ones the runs used */
     for (uint32_t i = 0; i < c->n; i++) {
         fp_prog_t *P = &c->progs[i];
         for (uint32_t d = 0; d < P->ndeps; d++)
-            if (overlaps(&P->deps[d], addr, hi)) { mica_fp_prog_free(P); break; }
+            if (mica_fp_overlaps(&P->deps[d], addr, hi)) { mica_fp_prog_free(P); break; }
     }
 }
 

@@ -58,6 +58,8 @@ static inline int grow(void **p, uint32_t n, size_t elem) {
 }
 #define PUSH(arr, n, val) (grow((void **)&(arr), (n), sizeof *(arr)) ? -1 : ((arr)[(n)++] = (val), 0))
 
+static inline int mica_fp_overlaps(const fp_range_t *r, uint64_t lo, uint64_t hi) { return lo < r->hi && r->lo < hi; }
+
 void mica_fp_prog_free(fp_prog_t *P);
 fp_prog_t *mica_fp_find(struct mica_fp_cache *c, uint32_t addr, uint32_t len);
 

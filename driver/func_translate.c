@@ -102,7 +102,7 @@ static int on_store(tr_t *T, const mica_instr_t *in) {
     if (T->gemm < 0 && place_group(T)) return -1;
     T->stored = 1;
     for (uint32_t d = 0; rows && d < T->P->ndeps; d++)   /* writing what a translation reads */
-        if (ext < T->P->deps[d].hi && T->P->deps[d].lo < ext + (uint64_t)(rows - 1) * stride + GET(in, MICA_F_STORE_LEN))
+        if (mica_fp_overlaps(&T->P->deps[d], ext, ext + (uint64_t)(rows - 1) * stride + GET(in, MICA_F_STORE_LEN)))
             return -1;
     return emit(T->P, FP_STORE, (uint32_t)T->gemm, (uint32_t)T->group, acc - T->acc, in);
 }
