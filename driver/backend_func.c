@@ -1,7 +1,8 @@
 /* Backend "func": a functional model of the accelerator. It executes the same instruction
  * stream as the RTL with the semantics written in hw/mica.json (interpreted the first time, then
  * translated: func_plan.c), and keeps the same CSRs and event counters; cycles come from the
- * analytic model. Options: array=RxC, plan=0 (interpret every run). */
+ * analytic model. Options: array=RxC, plan=0 (interpret every run), vnni=0 (translated runs without
+ * the AVX-VNNI integer paths). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,6 +11,9 @@
 #include "func_plan.h"
 #include "mica_isa.h"
 #include <cblas.h>
+
+/* pthreads OpenBLAS builds export it; weak so that other builds still link */
+extern int blas_thread_shutdown_(void) __attribute__((weak));
 
 static int fm_mem_write(void *s, uint32_t addr, const void *src, size_t n) {
     mica_fm_t *m = s;
@@ -52,14 +56,18 @@ int mica_backend_func_open(const char *options, const mica_hw_config_t *cfg, uin
         return -1;
     }
     /* One thread: the GEMMs are layer-sized, where OpenBLAS's thread hand-offs cost more than they
-     * give, and regressions run many simulations side by side. */
+     * give, and regressions run many simulations side by side. Its idle workers spin (sched_yield)
+     * for about 0.1 s after the library loads, taking a core from short runs: stop them (OpenBLAS's
+     * fork handler does the same; a later threaded call by someone else starts them again). */
     openblas_set_num_threads(1);
+    if (blas_thread_shutdown_) blas_thread_shutdown_();
     /* plan=0 keeps every run in the instruction interpreter (tests compare the two) */
     if (mica_opt_long(options, "plan", 1) && !(m->plans = mica_fp_new())) {
         mica_fm_free(m);
         snprintf(err, errlen, "func backend: out of memory");
         return -1;
     }
+    if (m->plans) mica_fp_set_vnni(m->plans, (int)mica_opt_long(options, "vnni", 1));   /* vnni=0: the portable paths */
     out->name = "func";
     out->state = m;
     out->mem_write = fm_mem_write;

@@ -49,6 +49,23 @@ void mica_fm_decode_matmul(const mica_instr_t *in, mica_fm_matmul_t *d);
 void mica_fm_gather_rows(const mica_fm_t *m, const mica_fm_matmul_t *d, float *a, size_t lda);
 /* STORE round mode 2 with the host's double arithmetic; equals mica_mul_real. */
 int32_t mica_fm_mul_real_host(int32_t x, uint64_t m53, int e);
-void mica_fm_store_rows(mica_fm_t *m, const mica_instr_t *in, const int32_t *acc, size_t acc_stride);
+
+/* A STORE's output stage, its per-column constants computed from one PARAM set (SET: 4 rows of
+ * COLS int32) and its fields. One allocation: free() it. NULL: out of memory. */
+typedef struct {
+    uint32_t len;
+    int mode, slow;          /* slow: the scalar path (round 1, or round 2 off the double path) */
+    int32_t z, lo, hi;
+    double *scale;           /* round 2: m53 * 2^(shift-53), 0 when not normalized */
+    uint64_t *m53;
+    int64_t *half, *below, *right;   /* round 0: mica_rescale_t's fields, as column arrays */
+    int32_t *bias, *mult, *shift, *left;
+} mica_fm_requant_t;
+mica_fm_requant_t *mica_fm_requant_new(const mica_instr_t *in, const int32_t *set, uint32_t cols);
+/* The columns of A then those of B (same round mode, zero point and clamp). */
+mica_fm_requant_t *mica_fm_requant_join(const mica_fm_requant_t *a, const mica_fm_requant_t *b);
+/* Requantizes ROWS rows of len accumulators (row i at acc + i * acc_stride) into dst + i * stride. */
+void mica_fm_requant_rows(const mica_fm_requant_t *q, const int32_t *acc, size_t acc_stride, uint32_t rows,
+                          uint8_t *dst, uint64_t stride);
 
 #endif

@@ -5,6 +5,8 @@
 
 struct mica_fp_cache *mica_fp_new(void);
 void mica_fp_free(struct mica_fp_cache *c);
+/* ON = 0 keeps translations built from now on off the AVX-VNNI paths (to test the others). */
+void mica_fp_set_vnni(struct mica_fp_cache *c, int on);
 /* Runs the program at PROG_ADDR/PROG_LEN from its translation: 1 if it ran, 0 if there is none. */
 int mica_fp_run(mica_fm_t *m);
 /* After a successful interpreted run of PROG_ADDR/PROG_LEN: translate it for the next runs. */

@@ -14,16 +14,26 @@ typedef struct {
     mica_fm_matmul_t *gathers;   /* per tile: how its activations are gathered */
     fp_row_t *wrows;             /* group g, tile j, row r at (g * tiles + j) * ROWS + r */
     uint32_t *acc_addr;          /* per group */
-    float *w, *a, *p;            /* K x N weights, T x K activations, T x N products */
-    int8_t *wt;                  /* one pixel (T = 1): the weights N x K, for the integer GEMV */
-    int16_t *a16;
+    uint32_t kc;                 /* GEMM depth: K = tiles x ROWS, or fewer when kidx is set */
+    uint32_t *kidx;              /* the k (tile x ROWS + lane) with a nonzero weight, when many are all zero */
+    float *w, *a, *p;            /* sgemm: kc x N weights, T x kc activations, T x N products */
+    int8_t *wt;                  /* integer paths (func_plan.c): one pixel (T = 1): the weights N x K;
+                                  * several with AVX-VNNI: kp / 4 blocks of N x 4 (k fastest) */
+    int16_t *a16;                /* one pixel: the activations minus the zero point */
+    uint8_t *a8;                 /* with AVX-VNNI: the activations as x + 128, T rounded up to 4 rows of kp */
+    int32_t *corr;               /* and per output, what the + 128 and zero points add */
+    uint32_t kp;                 /* kc rounded up to 4 */
     float *img;                  /* ASPAD rows [img_lo, img_hi) as floats, zero point removed */
     uint32_t img_lo, img_hi;
     int32_t *out;                /* T x N accumulators */
 } fp_gemm_t;
 
 enum { FP_INSTR, FP_GEMM, FP_STORE };
-typedef struct { uint32_t kind, gemm, group, row0; mica_instr_t in; } fp_step_t;
+typedef struct {
+    uint32_t kind, gemm, group, row0;
+    mica_instr_t in;
+    mica_fm_requant_t *rq;           /* FP_STORE: its output stage, from the PARAM LOADs' sources */
+} fp_step_t;
 
 typedef struct {
     uint32_t prog_addr, prog_len, end_pc;
@@ -32,7 +42,7 @@ typedef struct {
     uint32_t nsteps;
     fp_gemm_t *gemms;
     uint32_t ngemms;
-    mica_instr_t *wloads;            /* the weight LOADs, replayed to rebuild WSPAD */
+    mica_instr_t *wloads;            /* the weight and PARAM LOADs, replayed to rebuild WSPAD and PARAM */
     uint32_t nwloads;
     fp_row_t *shadow;                /* source of the last LOADW's rows, or NULL */
     fp_range_t *deps;                /* program and weight bytes read */
@@ -46,6 +56,7 @@ struct mica_fp_cache {
     uint32_t n, cap;
     uint64_t run_seq, materialized_seq;
     fp_range_t box;                  /* bounding box of every translation's deps */
+    int vnni;                        /* 0: keep off the AVX-VNNI paths (tests of the others) */
 };
 
 /* Growable arrays: capacity is implicit, the next power of 2 >= 8 above the count. */
@@ -61,6 +72,7 @@ static inline int grow(void **p, uint32_t n, size_t elem) {
 static inline int mica_fp_overlaps(const fp_range_t *r, uint64_t lo, uint64_t hi) { return lo < r->hi && r->lo < hi; }
 
 void mica_fp_prog_free(fp_prog_t *P);
+int mica_fp_has_vnni(void);
 fp_prog_t *mica_fp_find(struct mica_fp_cache *c, uint32_t addr, uint32_t len);
 
 #endif

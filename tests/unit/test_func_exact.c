@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "func_model.h"
+#include "kernels/mica_fixedpoint.h"
 
 static int run_case(unsigned R, unsigned C, int extreme, unsigned seed) {
     mica_hw_config_t cfg = {R, C, 64, 4096, 64, 4, 8};
@@ -71,8 +72,47 @@ static int run_batch_bound(void) {
     return bad;
 }
 
+/* STORE's vectorized output stage (mica_fm_requant_rows, each round mode) against the scalar
+ * definition mica_requantize, with extreme accumulators, biases, multipliers and shifts (saturation
+ * and the zero point's int32 wrap included), also with typical small sums and shifts. */
+static int run_requant(void) {
+    enum { C = 37, ROWS = 9 };   /* 37: not a multiple of any vector width */
+    const int32_t edge[] = {0, 1, -1, INT32_MAX, INT32_MIN, 1 << 30, -(1 << 30), 2147483520, -2147483520};
+    uint64_t s = 0x9E3779B97F4A7C15ull;
+    long bad = 0, n = 0;
+    for (unsigned it = 0; it < 6000; it++) {
+        int32_t set[4 * C], acc[ROWS * C];
+        uint8_t out[ROWS * C];
+        mica_instr_t in = {{0, 0}};
+        int mode = it % 3, wide = it % 4 == 0;   /* wide: shifts far outside the usual range */
+        for (int i = 0; i < 4 * C + ROWS * C; i++) {
+            s ^= s << 13; s ^= s >> 7; s ^= s << 17;
+            int32_t v = s % 11 == 0 ? edge[(s >> 8) % 9] : (int32_t)(s >> 32) >> (s >> 5 & 31);
+            if (i >= C && i < 2 * C && it % 5) v |= INT32_MIN * (mode == 2);   /* normalized m53 */
+            if (i >= 2 * C && i < 3 * C) v = wide ? (int32_t)(s >> 20) : (int)(s >> 40 & 63) - 40;
+            if (it % 2 && (i < C || i >= 4 * C)) v >>= 12;                 /* sums of every size... */
+            if (it % 2 && i >= 2 * C && i < 3 * C) v = (int)(s >> 40 & 7) - 6;   /* ...and small shifts */
+            if (i < 4 * C) set[i] = v; else acc[i - 4 * C] = v;
+        }
+        MICA_SET(&in, MICA_F_STORE_ROUND, mode); MICA_SET(&in, MICA_F_STORE_LEN, C);
+        MICA_SET(&in, MICA_F_STORE_Z_OUT, (int)(s >> 9 & 255) - 128);
+        MICA_SET(&in, MICA_F_STORE_ACT_MIN, -128 + (int)(it % 7)); MICA_SET(&in, MICA_F_STORE_ACT_MAX, 127 - (int)(it % 5));
+        mica_fm_requant_t *q = mica_fm_requant_new(&in, set, C);
+        if (!q) return 1;
+        mica_fm_requant_rows(q, acc, C, ROWS, out, C);
+        for (int i = 0; i < ROWS * C; i++, n++) {
+            int c = i % C;
+            bad += (int8_t)out[i] != mica_requantize(acc[i], set[c], set[C + c], set[3 * C + c], set[2 * C + c], mode,
+                                                     q->z, q->lo, q->hi);
+        }
+        free(q);
+    }
+    printf("STORE output stage, vector paths vs mica_requantize: %ld cases, %ld differ\n", n, bad);
+    return bad != 0;
+}
+
 int main(void) {
-    int bad = run_case(256, 16, 1, 1) + run_case(256, 8, 1, 2) + run_batch_bound();
+    int bad = run_case(256, 16, 1, 1) + run_case(256, 8, 1, 2) + run_batch_bound() + run_requant();
     for (unsigned s = 0; s < 50; s++) bad += run_case(1u + s % 64 * 4, 1u + s % 17, 0, s);
     printf("test_func_exact: %s\n", bad ? "FAIL" : "PASS");
     return bad != 0;

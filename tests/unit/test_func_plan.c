@@ -7,6 +7,8 @@
  *       the WSPAD P1's translated runs skipped
  *   P3: MATMUL accumulating onto ACC left by P1, STORE                        -> interpreted; reads
  *       the ACC P1's translated runs never wrote
+ *   P4: the compiler's pipelined order: two ACC halves whose groups overlap in time, activation
+ *       LOADs into the other ASPAD half between MATMULs, parameters loaded per fold  -> translatable
  * A rewrite of P1's weights must drop its translation. Also: the host-double STORE mode 2 equals
  * mica_mul_real (the bit-exact integer definition) on edge and random cases. */
 #include <stdio.h>
@@ -16,6 +18,14 @@
 #include "func_plan.h"
 #include "kernels/mica_fixedpoint.h"
 #include "kernels/mica_kernel_util.h"
+
+static int use_vnni = 1;   /* main runs the translation checks with and without the AVX-VNNI paths */
+
+static struct mica_fp_cache *new_plans(void) {
+    struct mica_fp_cache *c = mica_fp_new();
+    if (c) mica_fp_set_vnni(c, use_vnni);
+    return c;
+}
 
 enum { R = 4, C = 4, ACT = 0x1000, WGT = 0x2000, PRM = 0x3000, OUT = 0x4000, CODE = 0x100 };
 
@@ -122,7 +132,7 @@ static int check_mixing(void) {
     mica_fm_t *a = mica_fm_new(&cfg, 0x5000), *b = mica_fm_new(&cfg, 0x5000);   /* a translates, b never */
     uint32_t se[6];
     int bad = 0;
-    if (!a || !b || !(a->plans = mica_fp_new())) return 1;
+    if (!a || !b || !(a->plans = new_plans())) return 1;
     write_programs(a, se);
     write_programs(b, se);
     for (unsigned it = 0; it < 12; it++) {
@@ -139,6 +149,110 @@ static int check_mixing(void) {
     mica_fm_free(a);
     mica_fm_free(b);
     return bad || translated != 10;   /* all but the first run and the run after the rewrite */
+}
+
+static mica_instr_t mm(uint32_t acc, int accumulate, int off_x, uint32_t aspad) {
+    mica_instr_t in = op(MICA_OP_MATMUL, acc, accumulate, off_x);
+    MICA_SET(&in, MICA_F_MATMUL_ASPAD_ADDR, aspad);
+    return in;
+}
+
+/* P4 (two bands of one layer; ASPAD halves at 0 and 8, ACC halves at 0 and 4) against a model that
+ * only interprets: same bytes on every run, translated from the second run on. */
+static int check_pipelined(void) {
+    mica_hw_config_t cfg = {R, C, 64, 64, 64, 4, 8};
+    mica_fm_t *a = mica_fm_new(&cfg, 0x5000), *b = mica_fm_new(&cfg, 0x5000);
+    mica_instr_t p4[] = {load(0, 0, 6, R, ACT, R), load(1, 0, 2 * R, C, WGT, C), load(2, 0, 4, 4 * C, PRM, 4 * C),
+                         op(MICA_OP_LOADW, 0, 0, 0), mm(0, 0, 0, 0),
+                         load(0, 8, 6, R, ACT + 6 * R, R),             /* band 2's input, other half */
+                         op(MICA_OP_LOADW, R, 0, 0), mm(0, 1, 1, 0),
+                         load(1, 2 * R, 2 * R, C, WGT + 2 * R * C, C),  /* fold 2's weights, other half */
+                         load(2, 4, 4, 4 * C, PRM + 16 * C, 4 * C),
+                         op(MICA_OP_LOADW, 2 * R, 0, 0), mm(4, 0, 0, 0),
+                         op(MICA_OP_LOADW, 3 * R, 0, 0), mm(4, 1, 1, 0),
+                         store(0, 0, MICA_ROUND_DOUBLE, OUT),
+                         op(MICA_OP_LOADW, 0, 0, 0), mm(0, 0, 0, 8),  /* band 2 into ACC half 0 ... */
+                         store(4, 1, MICA_ROUND_REAL, OUT + 16),        /* ... before band 1 fold 2 is stored */
+                         op(MICA_OP_LOADW, R, 0, 0), mm(0, 1, 1, 8),
+                         store(0, 0, MICA_ROUND_DOUBLE, OUT + 32), op(MICA_OP_END, 0, 0, 0)};
+    int bad = 0;
+    if (!a || !b || !(a->plans = new_plans())) return 1;
+    for (size_t i = 0; i < sizeof p4 / 16; i++) { emit_at(a, (uint32_t)i, &p4[i]); emit_at(b, (uint32_t)i, &p4[i]); }
+    for (unsigned it = 0; it < 6; it++) {
+        write_data(a, 300 + it, it == 0);
+        write_data(b, 300 + it, it == 0);
+        int8_t band2[6 * R];
+        for (int i = 0; i < 6 * R; i++) band2[i] = (int8_t)(it * 37 + i * 11);
+        host_write(a, ACT + 6 * R, band2, sizeof band2);
+        host_write(b, ACT + 6 * R, band2, sizeof band2);
+        for (mica_fm_t *m = a; m; m = m == a ? b : NULL) {
+            m->prog_addr = CODE;
+            m->prog_len = sizeof p4 / 16;
+            bad += mica_fm_run(m) != 0;
+        }
+        bad += memcmp(a->mem + OUT, b->mem + OUT, 48) != 0 || memcmp(a->counters, b->counters, sizeof a->counters) != 0;
+    }
+    uint64_t translated = mica_fp_translated_runs(a);
+    printf("pipelined program (ACC/ASPAD halves, interleaved LOADs): %llu of 6 runs translated, outputs %s\n",
+           (unsigned long long)translated, bad ? "DIFFER" : "identical");
+    mica_fm_free(a);
+    mica_fm_free(b);
+    return bad || translated != 5;
+}
+
+/* One pixel (the integer GEMV) on a 12 x 3 array: K = 36 and N = 9 leave tails after the vector
+ * widths (16 or 32 activations, 4 outputs). Three folds of three taps each, the last one in the
+ * padding; compared with the interpreter. */
+static int check_gemv(void) {
+    enum { GR = 12, GC = 3 };
+    mica_hw_config_t cfg = {GR, GC, 64, 128, 64, 4, 8};
+    mica_fm_t *m[2] = {mica_fm_new(&cfg, 0x5000), mica_fm_new(&cfg, 0x5000)};
+    int bad = 0;
+    if (!m[0] || !m[1] || !(m[0]->plans = new_plans())) return 1;
+    for (int k = 0; k < 2; k++) {
+        uint32_t pc = 0;
+        mica_instr_t in = load(0, 0, 2, GR, ACT, GR);
+        pc = emit_at(m[k], pc, &in);
+        in = load(1, 0, 9 * GR, GC, WGT, GC);
+        pc = emit_at(m[k], pc, &in);
+        in = load(2, 0, 12, 4 * GC, PRM, 4 * GC);
+        pc = emit_at(m[k], pc, &in);
+        for (uint32_t f = 0; f < 3; f++) {
+            for (uint32_t t = 0; t < 3; t++) {
+                mica_instr_t w = op(MICA_OP_LOADW, (3 * f + t) * GR, 0, 0), mt = mm(f, t != 0, t == 2, t % 2);
+                MICA_SET(&mt, MICA_F_MATMUL_IN_W, 1); MICA_SET(&mt, MICA_F_MATMUL_OUT_W, 1);
+                pc = emit_at(m[k], pc, &w);
+                pc = emit_at(m[k], pc, &mt);
+            }
+            in = store(f, f, f == 1 ? MICA_ROUND_REAL : MICA_ROUND_DOUBLE, OUT + GC * f);
+            MICA_SET(&in, MICA_F_STORE_ROWS, 1); MICA_SET(&in, MICA_F_STORE_LEN, GC);
+            pc = emit_at(m[k], pc, &in);
+        }
+        in = op(MICA_OP_END, 0, 0, 0);
+        emit_at(m[k], pc, &in);
+        m[k]->prog_addr = CODE;
+        m[k]->prog_len = pc + 1;
+    }
+    for (unsigned it = 0; it < 5; it++) {
+        int8_t b[9 * GR * GC + 2 * GR];
+        int32_t p[12 * GC];
+        srand(500 + it);
+        for (size_t i = 0; i < sizeof b; i++) b[i] = (int8_t)(rand() % 256 - 128);
+        for (int i = 0; i < 12 * GC; i++) p[i] = i % (4 * GC) < GC ? rand() % 20001 - 10000 : i % (4 * GC) < 2 * GC ? (int32_t)(0x80000000u | (uint32_t)rand()) : i % (4 * GC) < 3 * GC ? -(rand() % 8) - 8 : rand();
+        for (int k = 0; k < 2; k++) {
+            host_write(m[k], ACT, b, 2 * GR);
+            if (it == 0) host_write(m[k], WGT, b + 2 * GR, 9 * GR * GC);
+            if (it == 0) host_write(m[k], PRM, p, sizeof p);
+            bad += mica_fm_run(m[k]) != 0;
+        }
+        bad += memcmp(m[0]->mem + OUT, m[1]->mem + OUT, 3 * GC) != 0;
+    }
+    uint64_t translated = mica_fp_translated_runs(m[0]);
+    printf("one-pixel GEMV with vector tails: %llu of 5 runs translated, outputs %s\n", (unsigned long long)translated,
+           bad ? "DIFFER" : "identical");
+    mica_fm_free(m[0]);
+    mica_fm_free(m[1]);
+    return bad || translated != 4;
 }
 
 static int check_real_mode(void) {
@@ -182,7 +296,11 @@ static int check_double_mode(void) {
 }
 
 int main(void) {
-    int bad = check_mixing() + check_real_mode() + check_double_mode();
+    int bad = check_real_mode() + check_double_mode();
+    for (use_vnni = 1; use_vnni >= 0; use_vnni--) {
+        printf("translations %s:\n", use_vnni ? "with the AVX-VNNI paths (where the CPU has them)" : "without the AVX-VNNI paths");
+        bad += check_mixing() + check_pipelined() + check_gemv();
+    }
     printf("test_func_plan: %s\n", bad ? "FAIL" : "PASS");
     return bad != 0;
 }
