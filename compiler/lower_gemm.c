@@ -13,14 +13,19 @@
 #include <stdlib.h>
 #include <string.h>
 #include "lower_gemm.h"
+#include "waits.h"
 
-#define SET(in, F, v) do { if (MICA_SET(in, F, (int64_t)(v))) return field_error(b, L, #F, (int64_t)(v)); } while (0)
+/* Sets a field; a value that does not fit records the error in b->err and sets `fail`. */
+#define SET(in, F, v) (void)(!fail && MICA_SET(in, F, (int64_t)(v)) && (fail = field_error(b, L, #F, (int64_t)(v))))
 
 typedef struct {
     int cf, nf, taps;                /* input folds, output folds, kernel taps */
-    int band_rows, band_in_rows_max;
+    int band_rows, nbands;
     uint32_t w_addr, p_addr;         /* constants: weight tiles, parameter sets */
     int weights_resident, params_resident;
+    int aspad_bufs, acc_bufs, wspad_bufs, param_bufs;   /* 2 = double-buffered halves */
+    uint32_t aspad_buf_rows, acc_buf_rows, tile_rows;   /* rows per buffer; weight rows per fold */
+    int stream_input;                /* first band: load input folds one by one between MATMULs */
 } plan_t;
 
 static int field_error(mica_builder_t *b, const mica_gemm_layer_t *L, const char *f, int64_t v) {
@@ -76,32 +81,58 @@ static int pack_params(mica_builder_t *b, const mica_gemm_layer_t *L, plan_t *P)
     return P->p_addr ? 0 : -1;
 }
 
+/* Largest band of output rows whose accumulators fit acc_rows and whose input fits aspad_rows. */
+static int largest_band(const mica_gemm_layer_t *L, const plan_t *P, uint32_t acc_rows, uint32_t aspad_rows) {
+    int rows = (int)(acc_rows / (uint32_t)L->out_w);
+    if (rows > L->out_h) rows = L->out_h;
+    for (; rows > 0; rows--) {
+        int need = (rows - 1) * L->stride_h + (L->kh - 1) * L->dil_h + 1;
+        if (need > L->in_h) need = L->in_h;
+        if ((int64_t)P->cf * need * L->in_w <= (int64_t)aspad_rows) break;
+    }
+    return rows;
+}
+
+/* Bands, and which memories are split into two halves so that loads and stores of one fold or
+ * band overlap the MATMULs of another (double buffering). */
+static int choose_buffers(mica_builder_t *b, const mica_gemm_layer_t *L, plan_t *P) {
+    const mica_hw_config_t *hw = &b->hw;
+    static const int split[3][2] = {{2, 2}, {2, 1}, {1, 1}};   /* (ACC, ASPAD) buffers, best first */
+    int rows = 0, k;
+    for (k = 0; k < 3 && rows == 0; k++)
+        rows = largest_band(L, P, hw->acc_depth / (uint32_t)split[k][0], hw->aspad_depth / (uint32_t)split[k][1]);
+    if (rows == 0) {
+        snprintf(b->err, sizeof b->err, "layer %s: one output row (%d pixels x %d input channels) does not fit the scratchpads; width tiling is not supported yet", L->name, L->out_w, L->cin);
+        return -1;
+    }
+    P->acc_bufs = split[k - 1][0];
+    P->aspad_bufs = split[k - 1][1];
+    P->band_rows = rows;
+    P->nbands = ceil_div(L->out_h, rows);
+    P->acc_buf_rows = hw->acc_depth / (uint32_t)P->acc_bufs;
+    P->aspad_buf_rows = hw->aspad_depth / (uint32_t)P->aspad_bufs;
+    int y0, y1;
+    band_input_rows(L, 0, rows, &y0, &y1);
+    P->stream_input = P->cf > 1 && (y1 - y0) * L->in_w >= 32;
+    return 0;
+}
+
 static int make_plan(mica_builder_t *b, const mica_gemm_layer_t *L, plan_t *P) {
     const mica_hw_config_t *hw = &b->hw;
     P->cf = ceil_div(L->cin, (int)hw->rows);
     P->nf = ceil_div(L->cout, (int)hw->cols);
     P->taps = L->kh * L->kw;
-    int rows = (int)hw->acc_depth / L->out_w;
-    if (rows > L->out_h) rows = L->out_h;
-    for (; rows > 0; rows--) {   /* largest band whose input fits ASPAD */
-        int y0, y1;
-        band_input_rows(L, 0, rows, &y0, &y1);
-        int need = (rows - 1) * L->stride_h + (L->kh - 1) * L->dil_h + 1;
-        if (need > L->in_h) need = L->in_h;
-        if ((int64_t)P->cf * need * L->in_w <= (int64_t)hw->aspad_depth) break;
-    }
-    if (rows == 0) {
-        snprintf(b->err, sizeof b->err, "layer %s: one output row (%d pixels x %d input channels) does not fit the scratchpads; width tiling is not supported yet", L->name, L->out_w, L->cin);
-        return -1;
-    }
-    P->band_rows = rows;
+    if (choose_buffers(b, L, P)) return -1;
     int64_t tiles_rows = (int64_t)P->taps * P->cf * hw->rows;
     if (tiles_rows > hw->wspad_depth) {
         snprintf(b->err, sizeof b->err, "layer %s: one output fold needs %lld weight rows, WSPAD has %u", L->name, (long long)tiles_rows, hw->wspad_depth);
         return -1;
     }
+    P->tile_rows = (uint32_t)tiles_rows;
     P->weights_resident = tiles_rows * P->nf <= hw->wspad_depth;
+    P->wspad_bufs = P->weights_resident ? P->nf : 2 * tiles_rows <= hw->wspad_depth ? 2 : 1;
     P->params_resident = P->nf <= (int)hw->param_sets;
+    P->param_bufs = P->params_resident ? 1 : hw->param_sets >= 2 ? 2 : 1;
     if (pack_weights(b, L, P) || pack_params(b, L, P)) {
         snprintf(b->err, sizeof b->err, "layer %s: out of memory for constants", L->name);
         return -1;
@@ -109,121 +140,248 @@ static int make_plan(mica_builder_t *b, const mica_gemm_layer_t *L, plan_t *P) {
     return 0;
 }
 
-static int emit_load(mica_builder_t *b, const mica_gemm_layer_t *L, int target, uint32_t mem_addr,
-                     uint32_t rows, uint32_t len, uint32_t ext, uint32_t stride, uint32_t wait) {
+/* Schedule state: for every buffer, the last instruction writing it and the last reading it, so
+ * each instruction can name what it must wait for (waits.h). Fold g counts output folds over all
+ * bands; fold g uses ACC half g % acc_bufs. */
+typedef struct {
+    mica_builder_t *b;
+    const mica_gemm_layer_t *L;
+    const plan_t *P;
+    mica_waits_t w;
+    mica_ticket_t in_load[2], in_read[2];      /* ASPAD buffers */
+    mica_ticket_t acc_write[2], acc_read[2];   /* ACC halves */
+    mica_ticket_t p_load[2], p_read[2];        /* PARAM buffers */
+    mica_ticket_t *w_load, *w_read;            /* WSPAD buffers (one per fold when resident) */
+    int in_ready, w_ready, p_ready;            /* next band's input / next fold's weights, params loaded */
+} sched_t;
+
+static int failed(const mica_ticket_t t) { return t.seq == 0; }
+
+static mica_ticket_t emit_load(sched_t *S, int target, uint32_t mem_addr, uint32_t rows, uint32_t len,
+                               uint32_t ext, uint32_t stride, mica_ticket_t dep) {
+    mica_builder_t *b = S->b;
+    const mica_gemm_layer_t *L = S->L;
+    mica_ticket_t bad = {0, 0};
     mica_instr_t in = {{0, 0}};
+    int fail = 0;
     SET(&in, MICA_F_OPCODE, MICA_OP_LOAD);
-    SET(&in, MICA_F_WAIT, wait);
     SET(&in, MICA_F_LOAD_TARGET, target);
     SET(&in, MICA_F_LOAD_MEM_ADDR, mem_addr);
     SET(&in, MICA_F_LOAD_ROWS, rows);
     SET(&in, MICA_F_LOAD_LEN, len);
     SET(&in, MICA_F_LOAD_EXT_ADDR, ext);
     SET(&in, MICA_F_LOAD_EXT_STRIDE, stride);
-    return mica_emit(b, &in);
+    mica_ticket_t t = bad;
+    if (!fail) mica_emit_after(b, &S->w, &in, &dep, 1, &t);
+    return t;
 }
 
-static int emit_weights(mica_builder_t *b, const mica_gemm_layer_t *L, const plan_t *P, int n) {
-    uint32_t C = b->hw.cols, tile_rows = (uint32_t)P->taps * P->cf * b->hw.rows;
-    if (P->weights_resident)
-        return n == 0 ? emit_load(b, L, 1, 0, tile_rows * P->nf, C, P->w_addr, C, MICA_UNIT_WEIGHT) : 0;
-    return emit_load(b, L, 1, 0, tile_rows, C, P->w_addr + (uint32_t)n * tile_rows * C, C, MICA_UNIT_WEIGHT);
+static int band_rows_of(const mica_gemm_layer_t *L, const plan_t *P, int band) {
+    int left = L->out_h - band * P->band_rows;
+    return left < P->band_rows ? left : P->band_rows;
 }
 
-static int emit_params(mica_builder_t *b, const mica_gemm_layer_t *L, const plan_t *P, int n) {
-    uint32_t row = 16 * b->hw.cols;   /* one set: 4 rows of C int32 */
-    if (P->params_resident)
-        return n == 0 ? emit_load(b, L, 2, 0, 4 * (uint32_t)P->nf, 4 * b->hw.cols, P->p_addr, 4 * b->hw.cols, MICA_UNIT_STORE) : 0;
-    return emit_load(b, L, 2, 0, 4, 4 * b->hw.cols, P->p_addr + (uint32_t)n * row, 4 * b->hw.cols, MICA_UNIT_STORE);
+static int wbuf_of(const plan_t *P, int g) { return P->weights_resident ? g % P->nf : g % P->wspad_bufs; }
+static int weights_needed(const plan_t *P, int g) { return !P->weights_resident || g < P->nf; }
+
+/* Weight tiles of fold g into their WSPAD buffer. */
+static int load_weights(sched_t *S, int g) {
+    const plan_t *P = S->P;
+    uint32_t C = S->b->hw.cols, n = (uint32_t)(g % P->nf);
+    int buf = wbuf_of(P, g);
+    S->w_load[buf] = emit_load(S, 1, (uint32_t)buf * P->tile_rows, P->tile_rows, C,
+                               P->w_addr + n * P->tile_rows * C, C, S->w_read[buf]);
+    return failed(S->w_load[buf]) ? -1 : 0;
 }
 
-/* All taps and input folds of output fold n for one band: LOADW + MATMUL pairs. */
-static int emit_fold_matmuls(mica_builder_t *b, const mica_gemm_layer_t *L, const plan_t *P, int n,
-                             int oy0, int rows, int y0, int y1, uint32_t band_pixels) {
-    uint32_t R = b->hw.rows, tile_rows = (uint32_t)P->taps * P->cf * R;
-    uint32_t w_base = P->weights_resident ? (uint32_t)n * tile_rows : 0;
-    int first = 1;
-    for (int t = 0; t < P->taps; t++)
-        for (int f = 0; f < P->cf; f++) {
-            int kh = t / L->kw, kw = t % L->kw;
-            mica_instr_t w = {{0, 0}}, m = {{0, 0}};
+/* Parameter sets: all at once when resident, else fold g's set into PARAM buffer g % 2. */
+static int load_params(sched_t *S, int g) {
+    const plan_t *P = S->P;
+    uint32_t row = 4 * S->b->hw.cols, sets = P->params_resident ? (uint32_t)P->nf : 1;
+    uint32_t n = P->params_resident ? 0 : (uint32_t)(g % P->nf);
+    int buf = g % P->param_bufs;
+    S->p_load[buf] = emit_load(S, 2, 4 * (uint32_t)buf, 4 * sets, row, P->p_addr + n * 4 * row, row, S->p_read[buf]);
+    return failed(S->p_load[buf]) ? -1 : 0;
+}
+
+/* Input folds [f0, f1) of band `band` (output rows from oy0) into ASPAD buffer band % aspad_bufs. */
+static int load_input(sched_t *S, int band, int f0, int f1) {
+    const mica_gemm_layer_t *L = S->L;
+    const plan_t *P = S->P;
+    uint32_t R = S->b->hw.rows;
+    int buf = band % P->aspad_bufs, y0, y1;
+    band_input_rows(L, band * P->band_rows, band_rows_of(L, P, band), &y0, &y1);
+    uint32_t pixels = (uint32_t)(y1 - y0) * (uint32_t)L->in_w;
+    mica_ticket_t prev = band == 0 ? (mica_ticket_t){0, 0} : S->in_read[buf];   /* reader of the last band here */
+    uint32_t base = (uint32_t)buf * P->aspad_buf_rows, ext0 = L->in_addr + (uint32_t)y0 * L->in_w * L->cin;
+    for (int f = f0; f < f1;) {
+        uint32_t len = L->cin - f * (int)R < (int)R ? (uint32_t)(L->cin - f * (int)R) : R;
+        /* One pixel (FULLY_CONNECTED): its full folds are consecutive rows of one LOAD. */
+        int nrows = 1;
+        if (pixels == 1 && len == R)
+            while (f + nrows < f1 && (f + nrows + 1) * (int)R <= L->cin) nrows++;
+        S->in_load[buf] = pixels == 1
+            ? emit_load(S, 0, base + (uint32_t)f, (uint32_t)nrows, len, ext0 + (uint32_t)f * R, R, prev)
+            : emit_load(S, 0, base + (uint32_t)f * pixels, pixels, len, ext0 + (uint32_t)f * R, L->cin, prev);
+        if (failed(S->in_load[buf])) return -1;
+        f += nrows;
+    }
+    return 0;
+}
+
+/* Loads issued while fold g computes, for the fold and band after it: they are placed after the
+ * fold's last input fold has started, so no MATMUL of this fold waits for them. The next band's
+ * input goes last and only from a fold after which this band loads nothing more, because the
+ * LOADW that waits for the next fold's weights waits for every earlier LOAD. */
+static int prefetch(sched_t *S, int band, int n, int g) {
+    const plan_t *P = S->P;
+    int next = g + 1, last_g = P->nbands * P->nf - 1;
+    if (g == 0 && P->params_resident && load_params(S, 0)) return -1;   /* first needed by STORE 0 */
+    if (next <= last_g && !P->params_resident && P->param_bufs == 2) {
+        if (load_params(S, next)) return -1;
+        S->p_ready = 1;
+    }
+    if (next <= last_g && weights_needed(P, next) && (P->weights_resident || P->wspad_bufs == 2)) {
+        if (load_weights(S, next)) return -1;
+        S->w_ready = 1;
+    }
+    int input_fold = (P->weights_resident && band > 0) ? 0 : P->nf - 1;
+    if (band + 1 < P->nbands && P->aspad_bufs == 2 && n == input_fold) {
+        if (load_input(S, band + 1, 0, P->cf)) return -1;
+        S->in_ready = 1;
+    }
+    return 0;
+}
+
+static mica_ticket_t emit_matmul(sched_t *S, int band, int f, int t, uint32_t acc_addr, int first,
+                                 const mica_ticket_t *deps, int ndeps) {
+    mica_builder_t *b = S->b;
+    const mica_gemm_layer_t *L = S->L;
+    const plan_t *P = S->P;
+    mica_ticket_t bad = {0, 0};
+    int rows = band_rows_of(L, P, band), oy0 = band * P->band_rows, y0, y1, kh = t / L->kw, kw = t % L->kw;
+    band_input_rows(L, oy0, rows, &y0, &y1);
+    uint32_t pixels = (uint32_t)(y1 - y0) * (uint32_t)L->in_w;
+    mica_instr_t m = {{0, 0}};
+    int fail = 0;
+    SET(&m, MICA_F_OPCODE, MICA_OP_MATMUL);
+    SET(&m, MICA_F_MATMUL_ACCUMULATE, !first);
+    SET(&m, MICA_F_MATMUL_Z_IN, L->z_in);
+    SET(&m, MICA_F_MATMUL_ASPAD_ADDR, (uint32_t)(band % P->aspad_bufs) * P->aspad_buf_rows + (uint32_t)f * pixels);
+    SET(&m, MICA_F_MATMUL_ACC_ADDR, acc_addr);
+    SET(&m, MICA_F_MATMUL_IN_H, y1 - y0);
+    SET(&m, MICA_F_MATMUL_IN_W, L->in_w);
+    SET(&m, MICA_F_MATMUL_OUT_H, rows);
+    SET(&m, MICA_F_MATMUL_OUT_W, L->out_w);
+    SET(&m, MICA_F_MATMUL_STRIDE_Y, L->stride_h);
+    SET(&m, MICA_F_MATMUL_STRIDE_X, L->stride_w);
+    SET(&m, MICA_F_MATMUL_OFF_Y, oy0 * L->stride_h - L->pad_top + kh * L->dil_h - y0);
+    SET(&m, MICA_F_MATMUL_OFF_X, -L->pad_left + kw * L->dil_w);
+    mica_ticket_t self = bad;
+    if (!fail) mica_emit_after(b, &S->w, &m, deps, ndeps, &self);
+    return self;
+}
+
+/* All taps and input folds of output fold n (global fold g) of a band: LOADW + MATMUL pairs. */
+static int emit_fold_matmuls(sched_t *S, int band, int n, int g) {
+    mica_builder_t *b = S->b;
+    const mica_gemm_layer_t *L = S->L;
+    const plan_t *P = S->P;
+    mica_ticket_t bad = {0, 0};
+    int abuf = band % P->aspad_bufs, hbuf = g % P->acc_bufs, wb = wbuf_of(P, g);
+    uint32_t acc0 = (uint32_t)hbuf * P->acc_buf_rows;
+    for (int f = 0; f < P->cf; f++)
+        for (int t = 0; t < P->taps; t++) {
+            int first = f == 0 && t == 0;
+            mica_instr_t w = {{0, 0}};
+            int fail = 0;
             SET(&w, MICA_F_OPCODE, MICA_OP_LOADW);
-            SET(&w, MICA_F_WAIT, MICA_UNIT_LOAD);
-            SET(&w, MICA_F_LOADW_WSPAD_ADDR, w_base + ((uint32_t)t * P->cf + (uint32_t)f) * R);
-            SET(&m, MICA_F_OPCODE, MICA_OP_MATMUL);
-            SET(&m, MICA_F_WAIT, MICA_UNIT_LOAD | (first ? MICA_UNIT_STORE : 0));
-            SET(&m, MICA_F_MATMUL_ACCUMULATE, !first);
-            SET(&m, MICA_F_MATMUL_Z_IN, L->z_in);
-            SET(&m, MICA_F_MATMUL_ASPAD_ADDR, (uint32_t)f * band_pixels);
-            SET(&m, MICA_F_MATMUL_ACC_ADDR, 0);
-            SET(&m, MICA_F_MATMUL_IN_H, y1 - y0);
-            SET(&m, MICA_F_MATMUL_IN_W, L->in_w);
-            SET(&m, MICA_F_MATMUL_OUT_H, rows);
-            SET(&m, MICA_F_MATMUL_OUT_W, L->out_w);
-            SET(&m, MICA_F_MATMUL_STRIDE_Y, L->stride_h);
-            SET(&m, MICA_F_MATMUL_STRIDE_X, L->stride_w);
-            SET(&m, MICA_F_MATMUL_OFF_Y, oy0 * L->stride_h - L->pad_top + kh * L->dil_h - y0);
-            SET(&m, MICA_F_MATMUL_OFF_X, -L->pad_left + kw * L->dil_w);
-            if (mica_emit(b, &w) || mica_emit(b, &m)) return -1;
-            first = 0;
+            SET(&w, MICA_F_LOADW_WSPAD_ADDR, (uint32_t)wb * P->tile_rows + ((uint32_t)t * P->cf + (uint32_t)f) * b->hw.rows);
+            S->w_read[wb] = bad;
+            if (!fail) mica_emit_after(b, &S->w, &w, &S->w_load[wb], 1, &S->w_read[wb]);
+            if (failed(S->w_read[wb])) return -1;
+            mica_ticket_t deps[2] = {S->in_load[abuf], S->acc_read[hbuf]};   /* input; ACC half free */
+            mica_ticket_t mm = emit_matmul(S, band, f, t, acc0, first, deps, first ? 2 : 1);
+            if (failed(mm)) return -1;
+            S->in_read[abuf] = S->acc_write[hbuf] = mm;
+            if (t != 0) continue;
+            int streaming = P->stream_input && band == 0 && n == 0;
+            if (streaming && f + 1 < P->cf && load_input(S, 0, f + 1, f + 2)) return -1;
+            if ((streaming ? f == P->cf - 1 : f == 0) && prefetch(S, band, n, g)) return -1;
         }
     return 0;
 }
 
-static int emit_store(mica_builder_t *b, const mica_gemm_layer_t *L, const plan_t *P, int n,
-                      int oy0, int rows) {
+static int emit_store(sched_t *S, int band, int n, int g) {
+    mica_builder_t *b = S->b;
+    const mica_gemm_layer_t *L = S->L;
+    const plan_t *P = S->P;
     uint32_t C = b->hw.cols;
     int len = L->cout - n * (int)C < (int)C ? L->cout - n * (int)C : (int)C;
+    int hbuf = g % P->acc_bufs, pbuf = g % P->param_bufs, oy0 = band * P->band_rows;
+    mica_ticket_t bad = {0, 0};
     mica_instr_t s = {{0, 0}};
+    int fail = 0;
     SET(&s, MICA_F_OPCODE, MICA_OP_STORE);
-    SET(&s, MICA_F_WAIT, MICA_UNIT_ARRAY | MICA_UNIT_LOAD);
     SET(&s, MICA_F_STORE_ROUND, L->round_mode);
-    SET(&s, MICA_F_STORE_ACC_ADDR, 0);
-    SET(&s, MICA_F_STORE_ROWS, rows * L->out_w);
+    SET(&s, MICA_F_STORE_ACC_ADDR, (uint32_t)hbuf * P->acc_buf_rows);
+    SET(&s, MICA_F_STORE_ROWS, band_rows_of(L, P, band) * L->out_w);
     SET(&s, MICA_F_STORE_LEN, len);
-    SET(&s, MICA_F_STORE_PARAM_SET, P->params_resident ? n : 0);
+    SET(&s, MICA_F_STORE_PARAM_SET, P->params_resident ? n : pbuf);
     SET(&s, MICA_F_STORE_EXT_ADDR, L->out_addr + ((uint32_t)oy0 * L->out_w * L->cout + (uint32_t)n * C));
     SET(&s, MICA_F_STORE_EXT_STRIDE, L->cout);
     SET(&s, MICA_F_STORE_Z_OUT, L->z_out);
     SET(&s, MICA_F_STORE_ACT_MIN, L->act_min);
     SET(&s, MICA_F_STORE_ACT_MAX, L->act_max);
-    return mica_emit(b, &s);
+    mica_ticket_t deps[2] = {S->acc_write[hbuf], S->p_load[pbuf]};
+    mica_ticket_t st = bad;
+    if (!fail) mica_emit_after(b, &S->w, &s, deps, 2, &st);
+    S->acc_read[hbuf] = S->p_read[pbuf] = st;
+    return failed(st) ? -1 : 0;
 }
 
-static int emit_band(mica_builder_t *b, const mica_gemm_layer_t *L, const plan_t *P, int oy0, int rows) {
-    uint32_t R = b->hw.rows;
-    int y0, y1;
-    band_input_rows(L, oy0, rows, &y0, &y1);
-    uint32_t band_pixels = (uint32_t)(y1 - y0) * (uint32_t)L->in_w;
-    if (band_pixels == 0) {
-        snprintf(b->err, sizeof b->err, "layer %s: output rows %d.. read only padding (unsupported padding)", L->name, oy0);
-        return -1;
-    }
-    for (int f = 0; f < P->cf; f++) {
-        uint32_t len = L->cin - f * (int)R < (int)R ? (uint32_t)(L->cin - f * (int)R) : R;
-        uint32_t ext = L->in_addr + (uint32_t)y0 * L->in_w * L->cin + (uint32_t)f * R;
-        if (emit_load(b, L, 0, (uint32_t)f * band_pixels, band_pixels, len, ext, L->cin, MICA_UNIT_ARRAY))
+/* Loads a fold needs that no earlier fold prefetched, its MATMULs, its STORE. */
+static int emit_fold(sched_t *S, int band, int n) {
+    const plan_t *P = S->P;
+    int g = band * P->nf + n;
+    if (n == 0 && !S->in_ready) {
+        int y0, y1;
+        band_input_rows(S->L, band * P->band_rows, band_rows_of(S->L, P, band), &y0, &y1);
+        if (y1 == y0) {
+            snprintf(S->b->err, sizeof S->b->err, "layer %s: output rows %d.. read only padding (unsupported padding)", S->L->name, band * P->band_rows);
             return -1;
+        }
+        if (load_input(S, band, 0, band == 0 && P->stream_input ? 1 : P->cf)) return -1;
     }
-    for (int n = 0; n < P->nf; n++) {
-        if (emit_weights(b, L, P, n) || emit_params(b, L, P, n) ||
-            emit_fold_matmuls(b, L, P, n, oy0, rows, y0, y1, band_pixels) ||
-            emit_store(b, L, P, n, oy0, rows))
-            return -1;
-    }
-    return 0;
+    if (weights_needed(P, g) && !S->w_ready && load_weights(S, g)) return -1;
+    if (!P->params_resident && !S->p_ready && load_params(S, g)) return -1;
+    S->in_ready = n == 0 ? 0 : S->in_ready;
+    S->w_ready = S->p_ready = 0;
+    return emit_fold_matmuls(S, band, n, g) || emit_store(S, band, n, g) ? -1 : 0;
 }
 
 int mica_lower_gemm(mica_builder_t *b, const mica_gemm_layer_t *L, uint64_t *est_cycles) {
     plan_t P;
     memset(&P, 0, sizeof P);
     if (make_plan(b, L, &P)) return -1;
-    for (int oy0 = 0; oy0 < L->out_h; oy0 += P.band_rows) {
-        int rows = L->out_h - oy0 < P.band_rows ? L->out_h - oy0 : P.band_rows;
-        if (emit_band(b, L, &P, oy0, rows)) return -1;
+    sched_t S;
+    memset(&S, 0, sizeof S);
+    S.b = b, S.L = L, S.P = &P;
+    S.w_load = calloc(2 * (size_t)P.wspad_bufs, sizeof *S.w_load);
+    if (!S.w_load) {
+        snprintf(b->err, sizeof b->err, "layer %s: out of memory", L->name);
+        return -1;
     }
+    S.w_read = S.w_load + P.wspad_bufs;
+    int rc = 0;
+    for (int band = 0; band < P.nbands && !rc; band++)
+        for (int n = 0; n < P.nf && !rc; n++)
+            rc = emit_fold(&S, band, n);
+    free(S.w_load);
+    if (rc) return -1;
     mica_instr_t end = {{0, 0}};
-    SET(&end, MICA_F_OPCODE, MICA_OP_END);
+    if (MICA_SET(&end, MICA_F_OPCODE, MICA_OP_END) || mica_emit_after(b, &S.w, &end, NULL, 0, NULL))
+        return -1;
     *est_cycles = 0;   /* filled from the instruction stream (cost.c) */
-    return mica_emit(b, &end);
+    return 0;
 }
