@@ -26,6 +26,7 @@ typedef struct {
     int aspad_bufs, acc_bufs, wspad_bufs, param_bufs;   /* 2 = double-buffered halves */
     uint32_t aspad_buf_rows, acc_buf_rows, tile_rows;   /* rows per buffer; weight rows per fold */
     int stream_input;                /* first band: load input folds one by one between MATMULs */
+    int pack_kw, pack_cin, pack_left, pack_step, pack_in_w;   /* packed taps: original layer's */
 } plan_t;
 
 static int field_error(mica_builder_t *b, const mica_gemm_layer_t *L, const char *f, int64_t v) {
@@ -157,8 +158,9 @@ typedef struct {
 
 static int failed(const mica_ticket_t t) { return t.seq == 0; }
 
+/* LOAD rows x len bytes to row byte col (the rest of each row = fill), after `dep`. */
 static mica_ticket_t emit_load(sched_t *S, int target, uint32_t mem_addr, uint32_t rows, uint32_t len,
-                               uint32_t ext, uint32_t stride, mica_ticket_t dep) {
+                               uint32_t col, uint32_t ext, uint32_t stride, int fill, mica_ticket_t dep) {
     mica_builder_t *b = S->b;
     const mica_gemm_layer_t *L = S->L;
     mica_ticket_t bad = {0, 0};
@@ -171,6 +173,8 @@ static mica_ticket_t emit_load(sched_t *S, int target, uint32_t mem_addr, uint32
     SET(&in, MICA_F_LOAD_LEN, len);
     SET(&in, MICA_F_LOAD_EXT_ADDR, ext);
     SET(&in, MICA_F_LOAD_EXT_STRIDE, stride);
+    SET(&in, MICA_F_LOAD_COL, col);
+    SET(&in, MICA_F_LOAD_FILL, fill);
     mica_ticket_t t = bad;
     if (!fail) mica_emit_after(b, &S->w, &in, &dep, 1, &t);
     return t;
@@ -189,8 +193,8 @@ static int load_weights(sched_t *S, int g) {
     const plan_t *P = S->P;
     uint32_t C = S->b->hw.cols, n = (uint32_t)(g % P->nf);
     int buf = wbuf_of(P, g);
-    S->w_load[buf] = emit_load(S, 1, (uint32_t)buf * P->tile_rows, P->tile_rows, C,
-                               P->w_addr + n * P->tile_rows * C, C, S->w_read[buf]);
+    S->w_load[buf] = emit_load(S, 1, (uint32_t)buf * P->tile_rows, P->tile_rows, C, 0,
+                               P->w_addr + n * P->tile_rows * C, C, 0, S->w_read[buf]);
     return failed(S->w_load[buf]) ? -1 : 0;
 }
 
@@ -200,8 +204,41 @@ static int load_params(sched_t *S, int g) {
     uint32_t row = 4 * S->b->hw.cols, sets = P->params_resident ? (uint32_t)P->nf : 1;
     uint32_t n = P->params_resident ? 0 : (uint32_t)(g % P->nf);
     int buf = g % P->param_bufs;
-    S->p_load[buf] = emit_load(S, 2, 4 * (uint32_t)buf, 4 * sets, row, P->p_addr + n * 4 * row, row, S->p_read[buf]);
+    S->p_load[buf] = emit_load(S, 2, 4 * (uint32_t)buf, 4 * sets, row, 0, P->p_addr + n * 4 * row, row, 0, S->p_read[buf]);
     return failed(S->p_load[buf]) ? -1 : 0;
+}
+
+/* Packed taps: ASPAD row of packed pixel (y, p) holds the input pixels x = p*step - pad_left + j,
+ * j < kw, all channels (lane j*cin + c), so one MATMUL covers a whole kernel row. With stride 1
+ * the packed grid is the input grid and rows overlap in memory (ext_stride = cin), so one LOAD
+ * writes the band; with a larger stride only the pixels the output reads are packed (one LOAD per
+ * input row). Each window crossing the image's left or right edge is then rewritten with its part
+ * inside and the input zero point around it (LOAD col/fill): exactly TFLite's padding. */
+static int load_input_packed(sched_t *S, int band, uint32_t base, int y0, int y1, mica_ticket_t prev) {
+    const mica_gemm_layer_t *L = S->L;   /* the packed layer: in_w = packed grid width */
+    const plan_t *P = S->P;
+    int kw = P->pack_kw, cin = P->pack_cin, left = P->pack_left, step = P->pack_step, W = P->pack_in_w;
+    int PW = L->in_w, buf = band % P->aspad_bufs;
+    uint32_t row0 = L->in_addr + (uint32_t)(y0 * W * cin);
+    int p_lo = (left + step - 1) / step, p_hi = (W - kw + left) / step;   /* windows inside a row */
+    if (p_hi >= PW) p_hi = PW - 1;
+    for (int y = 0; y < y1 - y0 && p_hi >= p_lo; y++) {
+        int p0 = y * PW + p_lo, n = p_hi - p_lo + 1;
+        if (step == 1 && y == 0) n = (y1 - y0 - 1) * PW + n;   /* rows continue in memory */
+        S->in_load[buf] = emit_load(S, 0, base + (uint32_t)p0, (uint32_t)n, (uint32_t)(kw * cin), 0,
+                                    row0 + (uint32_t)((y * W + p_lo * step - left) * cin), (uint32_t)(step * cin), L->z_in, prev);
+        if (failed(S->in_load[buf])) return -1;
+        if (step == 1) break;
+    }
+    for (int y = 0; y < y1 - y0; y++)
+        for (int p = 0; p < L->out_w; p++) {
+            int lo = p * step - left, hi = lo + kw, a = lo < 0 ? 0 : lo, e = hi > W ? W : hi;
+            if (lo >= 0 && hi <= W) continue;
+            S->in_load[buf] = emit_load(S, 0, base + (uint32_t)(y * PW + p), 1, (uint32_t)((e - a) * cin),
+                                        (uint32_t)((a - lo) * cin), row0 + (uint32_t)((y * W + a) * cin), 0, L->z_in, prev);
+            if (failed(S->in_load[buf])) return -1;
+        }
+    return 0;
 }
 
 /* Input folds [f0, f1) of band `band` (output rows from oy0) into ASPAD buffer band % aspad_bufs. */
@@ -214,6 +251,7 @@ static int load_input(sched_t *S, int band, int f0, int f1) {
     uint32_t pixels = (uint32_t)(y1 - y0) * (uint32_t)L->in_w;
     mica_ticket_t prev = band == 0 ? (mica_ticket_t){0, 0} : S->in_read[buf];   /* reader of the last band here */
     uint32_t base = (uint32_t)buf * P->aspad_buf_rows, ext0 = L->in_addr + (uint32_t)y0 * L->in_w * L->cin;
+    if (P->pack_kw) return load_input_packed(S, band, base, y0, y1, prev);
     for (int f = f0; f < f1;) {
         uint32_t len = L->cin - f * (int)R < (int)R ? (uint32_t)(L->cin - f * (int)R) : R;
         /* One pixel (FULLY_CONNECTED): its full folds are consecutive rows of one LOAD. */
@@ -221,8 +259,8 @@ static int load_input(sched_t *S, int band, int f0, int f1) {
         if (pixels == 1 && len == R)
             while (f + nrows < f1 && (f + nrows + 1) * (int)R <= L->cin) nrows++;
         S->in_load[buf] = pixels == 1
-            ? emit_load(S, 0, base + (uint32_t)f, (uint32_t)nrows, len, ext0 + (uint32_t)f * R, R, prev)
-            : emit_load(S, 0, base + (uint32_t)f * pixels, pixels, len, ext0 + (uint32_t)f * R, L->cin, prev);
+            ? emit_load(S, 0, base + (uint32_t)f, (uint32_t)nrows, len, 0, ext0 + (uint32_t)f * R, R, 0, prev)
+            : emit_load(S, 0, base + (uint32_t)f * pixels, pixels, len, 0, ext0 + (uint32_t)f * R, L->cin, 0, prev);
         if (failed(S->in_load[buf])) return -1;
         f += nrows;
     }
@@ -360,9 +398,29 @@ static int emit_fold(sched_t *S, int band, int n) {
     return emit_fold_matmuls(S, band, n, g) || emit_store(S, band, n, g) ? -1 : 0;
 }
 
-int mica_lower_gemm(mica_builder_t *b, const mica_gemm_layer_t *L, uint64_t *est_cycles) {
+/* Few input channels (first layers: 1 or 3): pack a kernel row's taps into the array rows. The
+ * weights need no repacking: [cout][kh][kw][cin] is [cout][kh][1][kw*cin]. */
+static int pack_taps(const mica_gemm_layer_t *L, uint32_t R, mica_gemm_layer_t *packed, plan_t *P) {
+    int right = (L->out_w - 1) * L->stride_w + L->kw - L->pad_left - L->in_w;
+    if (L->kw < 2 || L->dil_w != 1 || (uint32_t)(L->kw * L->cin) > R || L->pad_left >= L->kw || right >= L->kw ||
+        (L->out_w - 1) * L->stride_w >= L->in_w)
+        return 0;
+    *packed = *L;
+    packed->cin = L->kw * L->cin;
+    packed->kw = 1;
+    packed->pad_left = 0;
+    packed->in_w = L->stride_w == 1 ? L->in_w : L->out_w;   /* packed grid: only what is read */
+    packed->stride_w = 1;
+    P->pack_kw = L->kw, P->pack_cin = L->cin, P->pack_left = L->pad_left;
+    P->pack_step = L->stride_w, P->pack_in_w = L->in_w;
+    return 1;
+}
+
+int mica_lower_gemm(mica_builder_t *b, const mica_gemm_layer_t *L0, uint64_t *est_cycles) {
     plan_t P;
     memset(&P, 0, sizeof P);
+    mica_gemm_layer_t packed;
+    const mica_gemm_layer_t *L = pack_taps(L0, b->hw.rows, &packed, &P) ? &packed : L0;
     if (make_plan(b, L, &P)) return -1;
     sched_t S;
     memset(&S, 0, sizeof S);

@@ -51,20 +51,23 @@ uint32_t mica_fm_load(mica_fm_t *m, const mica_instr_t *in) {
     uint32_t target = GET(in, MICA_F_LOAD_TARGET), addr = GET(in, MICA_F_LOAD_MEM_ADDR);
     uint32_t rows = GET(in, MICA_F_LOAD_ROWS), len = GET(in, MICA_F_LOAD_LEN);
     uint64_t ext = GET(in, MICA_F_LOAD_EXT_ADDR), stride = GET(in, MICA_F_LOAD_EXT_STRIDE);
+    uint32_t col = GET(in, MICA_F_LOAD_COL);
+    int fill = (int)(int64_t)MICA_GET(in, MICA_F_LOAD_FILL);
     uint8_t *base; uint32_t width, depth;
     if (target == 0) { base = (uint8_t *)m->aspad; width = m->cfg.rows; depth = m->cfg.aspad_depth; }
     else if (target == 1) { base = (uint8_t *)m->wspad; width = m->cfg.cols; depth = m->cfg.wspad_depth; }
     else if (target == 2) { base = (uint8_t *)m->param; width = 4 * m->cfg.cols; depth = 4 * m->cfg.param_sets; }
     else return MICA_ERR_BAD_TARGET;
     if (rows == 0) return 0;
-    if (len == 0 || len > width) return MICA_ERR_BAD_LEN;
+    if (len == 0 || col + len > width) return MICA_ERR_BAD_LEN;
     if (addr + rows > depth) return MICA_ERR_MEM_RANGE;
     for (uint32_t i = 0; i < rows; i++) {
         uint64_t src = ext + (uint64_t)i * stride;
         if (src + len > m->mem_bytes || src + len > 0x100000000ull) return MICA_ERR_BUS;
         uint8_t *row = base + (size_t)(addr + i) * width;
-        memcpy(row, m->mem + src, len);
-        memset(row + len, 0, width - len);
+        memset(row, fill, col);
+        memcpy(row + col, m->mem + src, len);
+        memset(row + col + len, fill, width - col - len);
         m->counters[MICA_CNT_DMA_RD_BYTES] += len;
     }
     m->counters[target == 0 ? MICA_CNT_ASPAD_WRITES : MICA_CNT_WSPAD_WRITES] += target < 2 ? rows : 0;

@@ -33,6 +33,7 @@ static int on_weight_load(tr_t *T, const mica_instr_t *in) {
     uint32_t addr = GET(in, MICA_F_LOAD_MEM_ADDR), rows = GET(in, MICA_F_LOAD_ROWS), len = GET(in, MICA_F_LOAD_LEN);
     uint64_t ext = GET(in, MICA_F_LOAD_EXT_ADDR), stride = GET(in, MICA_F_LOAD_EXT_STRIDE);
     if (!rows) return 0;
+    if (GET(in, MICA_F_LOAD_COL) || GET(in, MICA_F_LOAD_FILL)) return -1;   /* rows are not plain copies */
     for (uint32_t i = 0; i < rows; i++) T->ws[addr + i] = (fp_row_t){ext + i * stride, len};
     if (PUSH(T->P->wloads, T->P->nwloads, *in)) return -1;
     return add_dep(T->P, ext, ext + (uint64_t)(rows - 1) * stride + len);

@@ -21,9 +21,10 @@ module mica_decode #(
   logic [7:0] load_err, loadw_err, matmul_err, store_err;
 
   always_comb begin
-    logic [31:0] target, len, mem_addr, rows, width, depth;
+    logic [31:0] target, len, col, mem_addr, rows, width, depth;
     target   = 32'(instr_i[mica_pkg::LOAD_TARGET_LSB +: mica_pkg::LOAD_TARGET_W]);
     len      = 32'(instr_i[mica_pkg::LOAD_LEN_LSB +: mica_pkg::LOAD_LEN_W]);
+    col      = 32'(instr_i[mica_pkg::LOAD_COL_LSB +: mica_pkg::LOAD_COL_W]);
     mem_addr = 32'(instr_i[mica_pkg::LOAD_MEM_ADDR_LSB +: mica_pkg::LOAD_MEM_ADDR_W]);
     rows     = 32'(instr_i[mica_pkg::LOAD_ROWS_LSB +: mica_pkg::LOAD_ROWS_W]);
     unique case (target)
@@ -32,7 +33,7 @@ module mica_decode #(
       default: begin width = 4 * COLS; depth = 4 * PARAM_SETS; end
     endcase
     if (target > 32'd2) load_err = mica_pkg::ERR_BAD_TARGET;
-    else if (len == 0 || len > width) load_err = mica_pkg::ERR_BAD_LEN;
+    else if (len == 0 || col + len > width) load_err = mica_pkg::ERR_BAD_LEN;
     else if (mem_addr + rows > depth) load_err = mica_pkg::ERR_MEM_RANGE;
     else load_err = mica_pkg::ERR_NONE;
   end

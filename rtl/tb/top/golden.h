@@ -83,7 +83,7 @@ struct Golden {
         if (t == 3) return MICA_ERR_BAD_TARGET;
         int64_t w = t == 0 ? c.R : t == 1 ? c.C : 4 * c.C;
         int64_t d = t == 0 ? c.AD : t == 1 ? c.WD : 4 * c.PS;
-        if (len == 0 || len > w) return MICA_ERR_BAD_LEN;
+        if (len == 0 || F(in, MICA_F_LOAD_COL) + len > w) return MICA_ERR_BAD_LEN;
         if (ma + rows > d) return MICA_ERR_MEM_RANGE;
         return 0;
       }
@@ -125,14 +125,15 @@ struct Golden {
     int t = (int)F(in, MICA_F_LOAD_TARGET);
     uint32_t ma = (uint32_t)F(in, MICA_F_LOAD_MEM_ADDR), rows = (uint32_t)F(in, MICA_F_LOAD_ROWS);
     uint32_t len = (uint32_t)F(in, MICA_F_LOAD_LEN), ea = (uint32_t)F(in, MICA_F_LOAD_EXT_ADDR);
-    uint32_t st = (uint32_t)F(in, MICA_F_LOAD_EXT_STRIDE);
+    uint32_t st = (uint32_t)F(in, MICA_F_LOAD_EXT_STRIDE), col = (uint32_t)F(in, MICA_F_LOAD_COL);
+    uint8_t fill = (uint8_t)F(in, MICA_F_LOAD_FILL);
     int w = t == 0 ? c.R : t == 1 ? c.C : 4 * c.C;
     for (uint32_t i = 0; i < rows; i++) {
       uint32_t a = ea + i * st;
       cnt.dma_rd += (uint64_t)beats(a, len) * c.B;
       if (!row_beats_ok(a, len)) return false;
-      std::vector<uint8_t> row(w, 0);
-      for (uint32_t j = 0; j < len; j++) row[j] = mem.b[(uint32_t)(a + j)];
+      std::vector<uint8_t> row(w, fill);
+      for (uint32_t j = 0; j < len; j++) row[col + j] = mem.b[(uint32_t)(a + j)];
       uint32_t r = ma + i;
       if (t == 0) { memcpy(&aspad[(size_t)r * c.R], row.data(), w); cnt.aspad_w++; }
       if (t == 1) { memcpy(&wspad[(size_t)r * c.C], row.data(), w); cnt.wspad_w++; }

@@ -62,8 +62,10 @@ struct ProGen {
     return in;
   }
 
-  void load(int t, uint32_t ma, uint32_t rows, uint32_t len, uint32_t ea, uint32_t st) {
+  void load(int t, uint32_t ma, uint32_t rows, uint32_t len, uint32_t ea, uint32_t st,
+            uint32_t col = 0, int fill = 0) {
     mica_instr_t in = op(MICA_OP_LOAD);
+    MICA_SET(&in, MICA_F_LOAD_COL, col); MICA_SET(&in, MICA_F_LOAD_FILL, fill);
     MICA_SET(&in, MICA_F_LOAD_TARGET, t); MICA_SET(&in, MICA_F_LOAD_MEM_ADDR, ma);
     MICA_SET(&in, MICA_F_LOAD_ROWS, rows); MICA_SET(&in, MICA_F_LOAD_LEN, len);
     MICA_SET(&in, MICA_F_LOAD_EXT_ADDR, ea); MICA_SET(&in, MICA_F_LOAD_EXT_STRIDE, st);
@@ -109,12 +111,14 @@ struct ProGen {
     }
     uint32_t w = t == 0 ? c.R : c.C, u = t == 0 ? au : wu;
     uint32_t len = chance(50) ? w : (uint32_t)rnd(1, w);
+    uint32_t col = chance(70) ? 0 : (uint32_t)rnd(0, std::min<uint32_t>(63, w - len));   /* packed taps, padding */
+    int fill = chance(50) ? 0 : (int)rnd(-128, 127);
     uint32_t rows = (uint32_t)rnd(1, std::min<uint32_t>(12, u));
     uint32_t ma = (uint32_t)rnd(0, u - rows);
     uint32_t ea = IN_BASE + (uint32_t)rnd(0, IN_SIZE - 8192);
     int k = (int)rnd(0, 3);
     uint32_t st = k == 0 ? len : k == 1 ? w : k == 2 ? (uint32_t)rnd(0, 3 * w) : (uint32_t)rnd(1, 300);
-    load(t, ma, rows, len, ea, st);
+    load(t, ma, rows, len, ea, st, col, fill);
   }
   void rand_matmul(int accum) {
     MM m;
