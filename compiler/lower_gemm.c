@@ -27,6 +27,7 @@ typedef struct {
     uint32_t aspad_buf_rows, acc_buf_rows, tile_rows;   /* rows per buffer; weight rows per fold */
     int stream_input;                /* first band: load input folds one by one between MATMULs */
     int pack_kw, pack_cin, pack_left, pack_step, pack_in_w;   /* packed taps: original layer's */
+    int in_fold, out_fold;           /* channels per input / output fold: R and C, or the vector lanes */
 } plan_t;
 
 static int field_error(mica_builder_t *b, const mica_gemm_layer_t *L, const char *f, int64_t v) {
@@ -65,13 +66,28 @@ static int pack_weights(mica_builder_t *b, const mica_gemm_layer_t *L, plan_t *P
 }
 
 /* Parameter set n: 4 rows of C int32 (bias, multiplier, shift, low multiplier bits). */
+/* Depthwise: WSPAD row (n, tap) holds the tap's weight of channels n*lanes .. (DWCONV lanes). */
+static int pack_dw_weights(mica_builder_t *b, const mica_gemm_layer_t *L, plan_t *P) {
+    int C = (int)b->hw.cols, lanes = P->out_fold;
+    size_t rows = (size_t)P->nf * P->taps;
+    int8_t *w = calloc(rows, (size_t)C);
+    if (!w) return -1;
+    for (int n = 0; n < P->nf; n++)
+        for (int t = 0; t < P->taps; t++)
+            for (int c = 0; c < lanes && n * lanes + c < L->cout; c++)
+                w[((size_t)n * P->taps + t) * C + c] = L->weights[(size_t)t * L->cout + n * lanes + c];
+    P->w_addr = mica_const_add(b, w, rows * C);
+    free(w);
+    return P->w_addr ? 0 : -1;
+}
+
 static int pack_params(mica_builder_t *b, const mica_gemm_layer_t *L, plan_t *P) {
     int C = (int)b->hw.cols;
     int32_t *p = calloc((size_t)P->nf * 4 * C, sizeof(int32_t));
     if (!p) return -1;
     for (int n = 0; n < P->nf; n++)
-        for (int c = 0; c < C && n * C + c < L->cout; c++) {
-            int oc = n * C + c;
+        for (int c = 0; c < P->out_fold && n * P->out_fold + c < L->cout; c++) {
+            int oc = n * P->out_fold + c;
             p[(n * 4 + 0) * C + c] = L->bias ? L->bias[oc] : 0;
             p[(n * 4 + 1) * C + c] = L->mult[oc];
             p[(n * 4 + 2) * C + c] = L->shift[oc];
@@ -120,11 +136,14 @@ static int choose_buffers(mica_builder_t *b, const mica_gemm_layer_t *L, plan_t 
 
 static int make_plan(mica_builder_t *b, const mica_gemm_layer_t *L, plan_t *P) {
     const mica_hw_config_t *hw = &b->hw;
-    P->cf = ceil_div(L->cin, (int)hw->rows);
-    P->nf = ceil_div(L->cout, (int)hw->cols);
+    int lanes = (int)(hw->rows < hw->cols ? hw->rows : hw->cols);
+    P->in_fold = L->depthwise ? lanes : (int)hw->rows;
+    P->out_fold = L->depthwise ? lanes : (int)hw->cols;
+    P->cf = ceil_div(L->cin, P->in_fold);
+    P->nf = ceil_div(L->cout, P->out_fold);
     P->taps = L->kh * L->kw;
     if (choose_buffers(b, L, P)) return -1;
-    int64_t tiles_rows = (int64_t)P->taps * P->cf * hw->rows;
+    int64_t tiles_rows = L->depthwise ? P->taps : (int64_t)P->taps * P->cf * hw->rows;
     if (tiles_rows > hw->wspad_depth) {
         snprintf(b->err, sizeof b->err, "layer %s: one output fold needs %lld weight rows, WSPAD has %u", L->name, (long long)tiles_rows, hw->wspad_depth);
         return -1;
@@ -134,7 +153,7 @@ static int make_plan(mica_builder_t *b, const mica_gemm_layer_t *L, plan_t *P) {
     P->wspad_bufs = P->weights_resident ? P->nf : 2 * tiles_rows <= hw->wspad_depth ? 2 : 1;
     P->params_resident = P->nf <= (int)hw->param_sets;
     P->param_bufs = P->params_resident ? 1 : hw->param_sets >= 2 ? 2 : 1;
-    if (pack_weights(b, L, P) || pack_params(b, L, P)) {
+    if ((L->depthwise ? pack_dw_weights(b, L, P) : pack_weights(b, L, P)) || pack_params(b, L, P)) {
         snprintf(b->err, sizeof b->err, "layer %s: out of memory for constants", L->name);
         return -1;
     }
@@ -245,7 +264,7 @@ static int load_input_packed(sched_t *S, int band, uint32_t base, int y0, int y1
 static int load_input(sched_t *S, int band, int f0, int f1) {
     const mica_gemm_layer_t *L = S->L;
     const plan_t *P = S->P;
-    uint32_t R = S->b->hw.rows;
+    uint32_t R = (uint32_t)P->in_fold;
     int buf = band % P->aspad_bufs, y0, y1;
     band_input_rows(L, band * P->band_rows, band_rows_of(L, P, band), &y0, &y1);
     uint32_t pixels = (uint32_t)(y1 - y0) * (uint32_t)L->in_w;
@@ -253,7 +272,7 @@ static int load_input(sched_t *S, int band, int f0, int f1) {
     uint32_t base = (uint32_t)buf * P->aspad_buf_rows, ext0 = L->in_addr + (uint32_t)y0 * L->in_w * L->cin;
     if (P->pack_kw) return load_input_packed(S, band, base, y0, y1, prev);
     for (int f = f0; f < f1;) {
-        uint32_t len = L->cin - f * (int)R < (int)R ? (uint32_t)(L->cin - f * (int)R) : R;
+        uint32_t len = L->cin - f * (int)R < (int)R ? (uint32_t)(L->cin - f * (int)R) : R;   /* R: fold width */
         /* One pixel (FULLY_CONNECTED): its full folds are consecutive rows of one LOAD. */
         int nrows = 1;
         if (pixels == 1 && len == R)
@@ -302,7 +321,7 @@ static mica_ticket_t emit_matmul(sched_t *S, int band, int f, int t, uint32_t ac
     uint32_t pixels = (uint32_t)(y1 - y0) * (uint32_t)L->in_w;
     mica_instr_t m = {{0, 0}};
     int fail = 0;
-    SET(&m, MICA_F_OPCODE, MICA_OP_MATMUL);
+    SET(&m, MICA_F_OPCODE, L->depthwise ? MICA_OP_DWCONV : MICA_OP_MATMUL);   /* same fields */
     SET(&m, MICA_F_MATMUL_ACCUMULATE, !first);
     SET(&m, MICA_F_MATMUL_Z_IN, L->z_in);
     SET(&m, MICA_F_MATMUL_ASPAD_ADDR, (uint32_t)(band % P->aspad_bufs) * P->aspad_buf_rows + (uint32_t)f * pixels);
@@ -320,21 +339,25 @@ static mica_ticket_t emit_matmul(sched_t *S, int band, int f, int t, uint32_t ac
     return self;
 }
 
-/* All taps and input folds of output fold n (global fold g) of a band: LOADW + MATMUL pairs. */
+/* All taps and input folds of output fold n (global fold g) of a band: LOADW + MATMUL pairs; a
+ * depthwise fold reads only its own channels: LOADW vector + DWCONV per tap. */
 static int emit_fold_matmuls(sched_t *S, int band, int n, int g) {
     mica_builder_t *b = S->b;
     const mica_gemm_layer_t *L = S->L;
     const plan_t *P = S->P;
     mica_ticket_t bad = {0, 0};
     int abuf = band % P->aspad_bufs, hbuf = g % P->acc_bufs, wb = wbuf_of(P, g);
-    uint32_t acc0 = (uint32_t)hbuf * P->acc_buf_rows;
-    for (int f = 0; f < P->cf; f++)
+    uint32_t acc0 = (uint32_t)hbuf * P->acc_buf_rows, dw = (uint32_t)L->depthwise;
+    int f_lo = dw ? n : 0, f_hi = dw ? n + 1 : P->cf;
+    for (int f = f_lo; f < f_hi; f++)
         for (int t = 0; t < P->taps; t++) {
-            int first = f == 0 && t == 0;
+            int first = f == f_lo && t == 0;
+            uint32_t row = dw ? (uint32_t)t : ((uint32_t)t * P->cf + (uint32_t)f) * b->hw.rows;
             mica_instr_t w = {{0, 0}};
             int fail = 0;
             SET(&w, MICA_F_OPCODE, MICA_OP_LOADW);
-            SET(&w, MICA_F_LOADW_WSPAD_ADDR, (uint32_t)wb * P->tile_rows + ((uint32_t)t * P->cf + (uint32_t)f) * b->hw.rows);
+            SET(&w, MICA_F_LOADW_VECTOR, dw);
+            SET(&w, MICA_F_LOADW_WSPAD_ADDR, (uint32_t)wb * P->tile_rows + row);
             S->w_read[wb] = bad;
             if (!fail) mica_emit_after(b, &S->w, &w, &S->w_load[wb], 1, &S->w_read[wb]);
             if (failed(S->w_read[wb])) return -1;
@@ -343,9 +366,9 @@ static int emit_fold_matmuls(sched_t *S, int band, int n, int g) {
             if (failed(mm)) return -1;
             S->in_read[abuf] = S->acc_write[hbuf] = mm;
             if (t != 0) continue;
-            int streaming = P->stream_input && band == 0 && n == 0;
+            int streaming = P->stream_input && band == 0 && (dw || n == 0);
             if (streaming && f + 1 < P->cf && load_input(S, 0, f + 1, f + 2)) return -1;
-            if ((streaming ? f == P->cf - 1 : f == 0) && prefetch(S, band, n, g)) return -1;
+            if ((streaming && !dw ? f == P->cf - 1 : f == f_lo) && prefetch(S, band, n, g)) return -1;
         }
     return 0;
 }
@@ -354,7 +377,7 @@ static int emit_store(sched_t *S, int band, int n, int g) {
     mica_builder_t *b = S->b;
     const mica_gemm_layer_t *L = S->L;
     const plan_t *P = S->P;
-    uint32_t C = b->hw.cols;
+    uint32_t C = (uint32_t)P->out_fold;
     int len = L->cout - n * (int)C < (int)C ? L->cout - n * (int)C : (int)C;
     int hbuf = g % P->acc_bufs, pbuf = g % P->param_bufs, oy0 = band * P->band_rows;
     mica_ticket_t bad = {0, 0};
@@ -402,7 +425,7 @@ static int emit_fold(sched_t *S, int band, int n) {
  * weights need no repacking: [cout][kh][kw][cin] is [cout][kh][1][kw*cin]. */
 static int pack_taps(const mica_gemm_layer_t *L, uint32_t R, mica_gemm_layer_t *packed, plan_t *P) {
     int right = (L->out_w - 1) * L->stride_w + L->kw - L->pad_left - L->in_w;
-    if (L->kw < 2 || L->dil_w != 1 || (uint32_t)(L->kw * L->cin) > R || L->pad_left >= L->kw || right >= L->kw ||
+    if (L->depthwise || L->kw < 2 || L->dil_w != 1 || (uint32_t)(L->kw * L->cin) > R || L->pad_left >= L->kw || right >= L->kw ||
         (L->out_w - 1) * L->stride_w >= L->in_w)
         return 0;
     *packed = *L;

@@ -5,7 +5,8 @@ static int unit_of(uint64_t opcode) {
     switch (opcode) {
     case MICA_OP_LOAD: return __builtin_ctz(MICA_UNIT_LOAD);
     case MICA_OP_LOADW: return __builtin_ctz(MICA_UNIT_WEIGHT);
-    case MICA_OP_MATMUL: return __builtin_ctz(MICA_UNIT_ARRAY);
+    case MICA_OP_MATMUL:
+    case MICA_OP_DWCONV: return __builtin_ctz(MICA_UNIT_ARRAY);
     case MICA_OP_STORE: return __builtin_ctz(MICA_UNIT_STORE);
     default: return -1;   /* SYNC, END */
     }
@@ -25,8 +26,9 @@ int mica_emit_after(mica_builder_t *b, mica_waits_t *w, mica_instr_t *in,
     for (int k = 0; k < MICA_UNITS; k++)
         if ((wait >> k) & 1) w->finished[k] = w->issued[k];
     int weight = __builtin_ctz(MICA_UNIT_WEIGHT);
-    if (op == MICA_OP_MATMUL) w->finished[weight] = w->issued[weight];   /* implicit WEIGHT wait */
-    else if (u >= 0) w->finished[u] = w->issued[u];                     /* unit was idle at issue */
+    if (op == MICA_OP_MATMUL || op == MICA_OP_DWCONV)
+        w->finished[weight] = w->issued[weight];   /* implicit WEIGHT wait */
+    if (op != MICA_OP_MATMUL && u >= 0) w->finished[u] = w->issued[u];   /* unit was idle at issue */
     mica_ticket_t t = {0, 0};
     if (u >= 0) t.unit = (uint8_t)u, t.seq = ++w->issued[u];
     if (self) *self = t;

@@ -29,8 +29,19 @@ static uint64_t duration(const mica_hw_config_t *hw, const mica_instr_t *in, mic
         return beats + lat + 3;
     }
     case MICA_OP_LOADW:
+        if (G(in, MICA_F_LOADW_VECTOR)) { c->wspad_reads += 1; return 2; }
         c->wspad_reads += R;
         return R + 1;
+    case MICA_OP_DWCONV: {   /* the vector unit: R or C lanes, one registered product stage */
+        uint64_t T = G(in, MICA_F_MATMUL_OUT_H) * G(in, MICA_F_MATMUL_OUT_W);
+        c->issued_macs += T * (R < C ? R : C);
+        c->aspad_reads += T;
+        c->acc_writes += T;
+        if (G(in, MICA_F_MATMUL_ACCUMULATE)) c->acc_reads += T;
+        peak(&c->acc_rows_used, G(in, MICA_F_MATMUL_ACC_ADDR) + T);
+        c->array_cycles += T;
+        return T + 6;
+    }
     case MICA_OP_MATMUL: {
         uint64_t T = G(in, MICA_F_MATMUL_OUT_H) * G(in, MICA_F_MATMUL_OUT_W);
         c->issued_macs += T * R * C;
@@ -58,7 +69,8 @@ static unsigned unit_of(uint64_t opcode) {
     switch (opcode) {
     case MICA_OP_LOAD: return 0;
     case MICA_OP_LOADW: return 1;
-    case MICA_OP_MATMUL: return 2;
+    case MICA_OP_MATMUL:
+    case MICA_OP_DWCONV: return 2;
     case MICA_OP_STORE: return 3;
     default: return 4;   /* SYNC / END: no unit */
     }
@@ -103,7 +115,8 @@ void mica_cost_instrs(const mica_hw_config_t *hw, const mica_instr_t *code, uint
         for (unsigned k = 0; k < 4; k++) {
             uint64_t f = free_at[k];
             if (op == MICA_OP_MATMUL && k == u && !((wait >> k) & 1)) f = mm_accept;
-            if ((wait >> k) & 1 || (op == MICA_OP_MATMUL && k == 1) || op == MICA_OP_END || k == u)
+            int implicit_weight = (op == MICA_OP_MATMUL || op == MICA_OP_DWCONV) && k == 1;
+            if ((wait >> k) & 1 || implicit_weight || op == MICA_OP_END || k == u)
                 if (f > t) t = f;
         }
         if (op == MICA_OP_MATMUL && mm_out[mm_n % MM_INFLIGHT] > t) t = mm_out[mm_n % MM_INFLIGHT];
@@ -115,6 +128,7 @@ void mica_cost_instrs(const mica_hw_config_t *hw, const mica_instr_t *code, uint
             mm_accept = t + T;
             mm_out[mm_n++ % MM_INFLIGHT] = t + d;
         }
+        if (op == MICA_OP_DWCONV) mm_accept = t + G(in, MICA_F_MATMUL_OUT_H) * G(in, MICA_F_MATMUL_OUT_W);
         free_at[u] = t + d;
     }
     c->cycles = issue + 2;

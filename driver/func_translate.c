@@ -120,6 +120,7 @@ static int on_instr(tr_t *T, const mica_instr_t *in) {
         return emit(T->P, FP_INSTR, 0, 0, 0, in);
     case MICA_OP_LOADW: {
         uint32_t addr = GET(in, MICA_F_LOADW_WSPAD_ADDR);
+        if (GET(in, MICA_F_LOADW_VECTOR)) return -1;   /* vector unit programs stay interpreted */
         for (uint32_t r = 0; r < R; r++)
             if (T->ws[addr + r].ext == UNKNOWN) return -1;   /* rows loaded by an earlier program */
         memcpy(T->shadow, T->ws + addr, sizeof *T->shadow * R);

@@ -41,7 +41,8 @@ module mica_decode #(
   always_comb begin
     logic [31:0] addr;
     addr = 32'(instr_i[mica_pkg::LOADW_WSPAD_ADDR_LSB +: mica_pkg::LOADW_WSPAD_ADDR_W]);
-    loadw_err = (addr + ROWS > WSPAD_DEPTH) ? mica_pkg::ERR_MEM_RANGE : mica_pkg::ERR_NONE;
+    loadw_err = (addr + (instr_i[mica_pkg::LOADW_VECTOR_LSB] ? 32'd1 : 32'(ROWS)) > WSPAD_DEPTH) ?
+                mica_pkg::ERR_MEM_RANGE : mica_pkg::ERR_NONE;
   end
 
   always_comb begin
@@ -77,7 +78,8 @@ module mica_decode #(
     unique case (opcode)
       mica_pkg::OP_LOAD:   err_o = load_err;
       mica_pkg::OP_LOADW:  err_o = loadw_err;
-      mica_pkg::OP_MATMUL: err_o = matmul_err;
+      mica_pkg::OP_MATMUL,
+      mica_pkg::OP_DWCONV: err_o = matmul_err;   // same fields at the same positions
       mica_pkg::OP_STORE:  err_o = store_err;
       mica_pkg::OP_SYNC,
       mica_pkg::OP_END:    err_o = mica_pkg::ERR_NONE;

@@ -67,7 +67,8 @@ module mica_issue #(
     unique case (opcode)
       mica_pkg::OP_LOAD:   target_unit[mica_pkg::UNIT_LOAD] = 1'b1;
       mica_pkg::OP_LOADW:  target_unit[mica_pkg::UNIT_WEIGHT] = 1'b1;
-      mica_pkg::OP_MATMUL: target_unit[mica_pkg::UNIT_ARRAY] = 1'b1;
+      mica_pkg::OP_MATMUL,
+      mica_pkg::OP_DWCONV: target_unit[mica_pkg::UNIT_ARRAY] = 1'b1;
       mica_pkg::OP_STORE:  target_unit[mica_pkg::UNIT_STORE] = 1'b1;
       default:             target_unit = '0;
     endcase
@@ -76,6 +77,7 @@ module mica_issue #(
       needs_idle[mica_pkg::UNIT_ARRAY]  = wait_mask[mica_pkg::UNIT_ARRAY];
       needs_idle[mica_pkg::UNIT_WEIGHT] = 1'b1;
     end
+    if (opcode == mica_pkg::OP_DWCONV) needs_idle[mica_pkg::UNIT_WEIGHT] = 1'b1;   // ARRAY: own unit
     if (opcode == mica_pkg::OP_END) needs_idle = '1;
   end
   assign can_issue = ((needs_idle & unit_busy_i) == '0) &&
