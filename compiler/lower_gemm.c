@@ -160,6 +160,9 @@ static int make_plan(mica_builder_t *b, const mica_gemm_layer_t *L, plan_t *P) {
     return 0;
 }
 
+/* A queued LOAD: it fills slots [slot, slot + nslots) with its ticket when emitted. */
+typedef struct { mica_instr_t in; mica_ticket_t dep, *slot; int nslots; int64_t cycles; } pending_load_t;
+
 /* Schedule state: for every buffer, the last instruction writing it and the last reading it, so
  * each instruction can name what it must wait for (waits.h). Fold g counts output folds over all
  * bands; fold g uses ACC half g % acc_bufs. */
@@ -168,35 +171,80 @@ typedef struct {
     const mica_gemm_layer_t *L;
     const plan_t *P;
     mica_waits_t w;
-    mica_ticket_t in_load[2], in_read[2];      /* ASPAD buffers */
+    mica_ticket_t *in_load, in_read[2];        /* ASPAD buffers: per input fold [buf * cf + f]; last reader */
     mica_ticket_t acc_write[2], acc_read[2];   /* ACC halves */
     mica_ticket_t p_load[2], p_read[2];        /* PARAM buffers */
     mica_ticket_t *w_load, *w_read;            /* WSPAD buffers (one per fold when resident) */
     int in_ready, w_ready, p_ready;            /* next band's input / next fold's weights, params loaded */
+    pending_load_t *pending;                   /* queued LOADs (queue_load) */
+    uint32_t npending, cap;
+    int64_t load_busy;                         /* estimated cycles the last released LOAD still runs */
 } sched_t;
 
 static int failed(const mica_ticket_t t) { return t.seq == 0; }
 
 /* LOAD rows x len bytes to row byte col (the rest of each row = fill), after `dep`. */
-static mica_ticket_t emit_load(sched_t *S, int target, uint32_t mem_addr, uint32_t rows, uint32_t len,
-                               uint32_t col, uint32_t ext, uint32_t stride, int fill, mica_ticket_t dep) {
+/* LOAD rows x len bytes to row byte col (the rest of each row = fill), after `dep`. It is queued:
+ * the issue is in order and a LOAD waits there until the LOAD unit is free, holding back every
+ * instruction behind it, so queued loads are released one at a time as the MATMULs before them
+ * are expected to have covered the previous one (drip), or at once when an instruction reads
+ * their buffer (flush_for). *slot receives its ticket when it is emitted. */
+static int queue_load(sched_t *S, int target, uint32_t mem_addr, uint32_t rows, uint32_t len,
+                      uint32_t col, uint32_t ext, uint32_t stride, int fill, mica_ticket_t dep, mica_ticket_t *slot,
+                      int nslots) {
     mica_builder_t *b = S->b;
     const mica_gemm_layer_t *L = S->L;
-    mica_ticket_t bad = {0, 0};
-    mica_instr_t in = {{0, 0}};
+    pending_load_t q = {{{0, 0}}, dep, slot, nslots, 0};
     int fail = 0;
-    SET(&in, MICA_F_OPCODE, MICA_OP_LOAD);
-    SET(&in, MICA_F_LOAD_TARGET, target);
-    SET(&in, MICA_F_LOAD_MEM_ADDR, mem_addr);
-    SET(&in, MICA_F_LOAD_ROWS, rows);
-    SET(&in, MICA_F_LOAD_LEN, len);
-    SET(&in, MICA_F_LOAD_EXT_ADDR, ext);
-    SET(&in, MICA_F_LOAD_EXT_STRIDE, stride);
-    SET(&in, MICA_F_LOAD_COL, col);
-    SET(&in, MICA_F_LOAD_FILL, fill);
-    mica_ticket_t t = bad;
-    if (!fail) mica_emit_after(b, &S->w, &in, &dep, 1, &t);
-    return t;
+    SET(&q.in, MICA_F_OPCODE, MICA_OP_LOAD);
+    SET(&q.in, MICA_F_LOAD_TARGET, target);
+    SET(&q.in, MICA_F_LOAD_MEM_ADDR, mem_addr);
+    SET(&q.in, MICA_F_LOAD_ROWS, rows);
+    SET(&q.in, MICA_F_LOAD_LEN, len);
+    SET(&q.in, MICA_F_LOAD_EXT_ADDR, ext);
+    SET(&q.in, MICA_F_LOAD_EXT_STRIDE, stride);
+    SET(&q.in, MICA_F_LOAD_COL, col);
+    SET(&q.in, MICA_F_LOAD_FILL, fill);
+    if (fail) return -1;
+    uint32_t bus = b->hw.bus_bytes;
+    q.cycles = (int64_t)rows * ((len + 2 * bus - 2) / bus) + 16;   /* rough: beats, latency */
+    if (S->npending == S->cap) {
+        uint32_t cap = S->cap ? 2 * S->cap : 16;
+        pending_load_t *n = realloc(S->pending, cap * sizeof *n);
+        if (!n) { snprintf(b->err, sizeof b->err, "out of memory"); return -1; }
+        S->pending = n, S->cap = cap;
+    }
+    S->pending[S->npending++] = q;
+    return 0;
+}
+
+/* Emits the oldest queued load. */
+static int release_load(sched_t *S) {
+    pending_load_t q = S->pending[0];
+    memmove(S->pending, S->pending + 1, (S->npending - 1) * sizeof *S->pending);
+    S->npending--;
+    S->load_busy = q.cycles;
+    if (mica_emit_after(S->b, &S->w, &q.in, &q.dep, 1, q.slot)) return -1;
+    for (int i = 1; i < q.nslots; i++) q.slot[i] = q.slot[0];
+    return 0;
+}
+
+/* Emits queued loads up to the last one that writes *slot (its reader comes next). */
+static int flush_for(sched_t *S, const mica_ticket_t *slot) {
+    int last = -1;
+    for (uint32_t i = 0; i < S->npending; i++)
+        if (!slot || (slot >= S->pending[i].slot && slot < S->pending[i].slot + S->pending[i].nslots)) last = (int)i;
+    for (int i = 0; i <= last; i++)
+        if (release_load(S)) return -1;
+    /* A reader that will wait for a LOAD waits for all of them: the LOAD unit is free after it. */
+    if (!slot || slot->seq > S->w.finished[__builtin_ctz(MICA_UNIT_LOAD)]) S->load_busy = 0;
+    return 0;
+}
+
+/* After a MATMUL/DWCONV of T pixels: the next queued load once the last one should be done. */
+static int drip(sched_t *S, uint32_t T) {
+    S->load_busy -= T;
+    return S->npending && S->load_busy <= 0 ? release_load(S) : 0;
 }
 
 static int band_rows_of(const mica_gemm_layer_t *L, const plan_t *P, int band) {
@@ -212,9 +260,8 @@ static int load_weights(sched_t *S, int g) {
     const plan_t *P = S->P;
     uint32_t C = S->b->hw.cols, n = (uint32_t)(g % P->nf);
     int buf = wbuf_of(P, g);
-    S->w_load[buf] = emit_load(S, 1, (uint32_t)buf * P->tile_rows, P->tile_rows, C, 0,
-                               P->w_addr + n * P->tile_rows * C, C, 0, S->w_read[buf]);
-    return failed(S->w_load[buf]) ? -1 : 0;
+    return queue_load(S, 1, (uint32_t)buf * P->tile_rows, P->tile_rows, C, 0,
+                      P->w_addr + n * P->tile_rows * C, C, 0, S->w_read[buf], &S->w_load[buf], 1);
 }
 
 /* Parameter sets: all at once when resident, else fold g's set into PARAM buffer g % 2. */
@@ -223,8 +270,8 @@ static int load_params(sched_t *S, int g) {
     uint32_t row = 4 * S->b->hw.cols, sets = P->params_resident ? (uint32_t)P->nf : 1;
     uint32_t n = P->params_resident ? 0 : (uint32_t)(g % P->nf);
     int buf = g % P->param_bufs;
-    S->p_load[buf] = emit_load(S, 2, 4 * (uint32_t)buf, 4 * sets, row, 0, P->p_addr + n * 4 * row, row, 0, S->p_read[buf]);
-    return failed(S->p_load[buf]) ? -1 : 0;
+    return queue_load(S, 2, 4 * (uint32_t)buf, 4 * sets, row, 0, P->p_addr + n * 4 * row, row, 0, S->p_read[buf],
+                      &S->p_load[buf], 1);
 }
 
 /* Packed taps: ASPAD row of packed pixel (y, p) holds the input pixels x = p*step - pad_left + j,
@@ -244,18 +291,20 @@ static int load_input_packed(sched_t *S, int band, uint32_t base, int y0, int y1
     for (int y = 0; y < y1 - y0 && p_hi >= p_lo; y++) {
         int p0 = y * PW + p_lo, n = p_hi - p_lo + 1;
         if (step == 1 && y == 0) n = (y1 - y0 - 1) * PW + n;   /* rows continue in memory */
-        S->in_load[buf] = emit_load(S, 0, base + (uint32_t)p0, (uint32_t)n, (uint32_t)(kw * cin), 0,
-                                    row0 + (uint32_t)((y * W + p_lo * step - left) * cin), (uint32_t)(step * cin), L->z_in, prev);
-        if (failed(S->in_load[buf])) return -1;
+        if (queue_load(S, 0, base + (uint32_t)p0, (uint32_t)n, (uint32_t)(kw * cin), 0,
+                       row0 + (uint32_t)((y * W + p_lo * step - left) * cin), (uint32_t)(step * cin), L->z_in, prev,
+                       &S->in_load[buf * P->cf], 1))
+            return -1;
         if (step == 1) break;
     }
     for (int y = 0; y < y1 - y0; y++)
         for (int p = 0; p < L->out_w; p++) {
             int lo = p * step - left, hi = lo + kw, a = lo < 0 ? 0 : lo, e = hi > W ? W : hi;
             if (lo >= 0 && hi <= W) continue;
-            S->in_load[buf] = emit_load(S, 0, base + (uint32_t)(y * PW + p), 1, (uint32_t)((e - a) * cin),
-                                        (uint32_t)((a - lo) * cin), row0 + (uint32_t)((y * W + a) * cin), 0, L->z_in, prev);
-            if (failed(S->in_load[buf])) return -1;
+            if (queue_load(S, 0, base + (uint32_t)(y * PW + p), 1, (uint32_t)((e - a) * cin),
+                           (uint32_t)((a - lo) * cin), row0 + (uint32_t)((y * W + a) * cin), 0, L->z_in, prev,
+                           &S->in_load[buf * P->cf], 1))
+                return -1;
         }
     return 0;
 }
@@ -277,10 +326,11 @@ static int load_input(sched_t *S, int band, int f0, int f1) {
         int nrows = 1;
         if (pixels == 1 && len == R)
             while (f + nrows < f1 && (f + nrows + 1) * (int)R <= L->cin) nrows++;
-        S->in_load[buf] = pixels == 1
-            ? emit_load(S, 0, base + (uint32_t)f, (uint32_t)nrows, len, 0, ext0 + (uint32_t)f * R, R, 0, prev)
-            : emit_load(S, 0, base + (uint32_t)f * pixels, pixels, len, 0, ext0 + (uint32_t)f * R, L->cin, 0, prev);
-        if (failed(S->in_load[buf])) return -1;
+        mica_ticket_t *slot = &S->in_load[buf * P->cf + f];
+        int rc = pixels == 1
+            ? queue_load(S, 0, base + (uint32_t)f, (uint32_t)nrows, len, 0, ext0 + (uint32_t)f * R, R, 0, prev, slot, nrows)
+            : queue_load(S, 0, base + (uint32_t)f * pixels, pixels, len, 0, ext0 + (uint32_t)f * R, L->cin, 0, prev, slot, 1);
+        if (rc) return -1;
         f += nrows;
     }
     return 0;
@@ -358,13 +408,18 @@ static int emit_fold_matmuls(sched_t *S, int band, int n, int g) {
             SET(&w, MICA_F_OPCODE, MICA_OP_LOADW);
             SET(&w, MICA_F_LOADW_VECTOR, dw);
             SET(&w, MICA_F_LOADW_WSPAD_ADDR, (uint32_t)wb * P->tile_rows + row);
+            if (flush_for(S, &S->w_load[wb])) return -1;
             S->w_read[wb] = bad;
             if (!fail) mica_emit_after(b, &S->w, &w, &S->w_load[wb], 1, &S->w_read[wb]);
             if (failed(S->w_read[wb])) return -1;
-            mica_ticket_t deps[2] = {S->in_load[abuf], S->acc_read[hbuf]};   /* input; ACC half free */
+            mica_ticket_t *in_slot = &S->in_load[abuf * P->cf + f];
+            if (flush_for(S, in_slot)) return -1;
+            mica_ticket_t deps[2] = {*in_slot, S->acc_read[hbuf]};   /* input fold; ACC half free */
             mica_ticket_t mm = emit_matmul(S, band, f, t, acc0, first, deps, first ? 2 : 1);
             if (failed(mm)) return -1;
             S->in_read[abuf] = S->acc_write[hbuf] = mm;
+            uint32_t T = (uint32_t)band_rows_of(L, P, band) * (uint32_t)L->out_w, lw = dw ? 2 : b->hw.rows + 1;
+            if (drip(S, T > lw ? T : lw)) return -1;   /* a MATMUL takes T cycles, or its LOADW's */
             if (t != 0) continue;
             int streaming = P->stream_input && band == 0 && (dw || n == 0);
             if (streaming && f + 1 < P->cf && load_input(S, 0, f + 1, f + 2)) return -1;
@@ -394,6 +449,7 @@ static int emit_store(sched_t *S, int band, int n, int g) {
     SET(&s, MICA_F_STORE_Z_OUT, L->z_out);
     SET(&s, MICA_F_STORE_ACT_MIN, L->act_min);
     SET(&s, MICA_F_STORE_ACT_MAX, L->act_max);
+    if (flush_for(S, &S->p_load[pbuf])) return -1;
     mica_ticket_t deps[2] = {S->acc_write[hbuf], S->p_load[pbuf]};
     mica_ticket_t st = bad;
     if (!fail) mica_emit_after(b, &S->w, &s, deps, 2, &st);
@@ -448,17 +504,20 @@ int mica_lower_gemm(mica_builder_t *b, const mica_gemm_layer_t *L0, uint64_t *es
     sched_t S;
     memset(&S, 0, sizeof S);
     S.b = b, S.L = L, S.P = &P;
-    S.w_load = calloc(2 * (size_t)P.wspad_bufs, sizeof *S.w_load);
+    S.w_load = calloc(2 * (size_t)P.wspad_bufs + 2 * (size_t)P.cf, sizeof *S.w_load);
     if (!S.w_load) {
         snprintf(b->err, sizeof b->err, "layer %s: out of memory", L->name);
         return -1;
     }
     S.w_read = S.w_load + P.wspad_bufs;
+    S.in_load = S.w_read + P.wspad_bufs;   /* one allocation */
     int rc = 0;
     for (int band = 0; band < P.nbands && !rc; band++)
         for (int n = 0; n < P.nf && !rc; n++)
             rc = emit_fold(&S, band, n);
+    if (!rc) rc = flush_for(&S, NULL);
     free(S.w_load);
+    free(S.pending);
     if (rc) return -1;
     mica_instr_t end = {{0, 0}};
     if (MICA_SET(&end, MICA_F_OPCODE, MICA_OP_END) || mica_emit_after(b, &S.w, &end, NULL, 0, NULL))

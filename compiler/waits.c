@@ -28,7 +28,7 @@ int mica_emit_after(mica_builder_t *b, mica_waits_t *w, mica_instr_t *in,
     int weight = __builtin_ctz(MICA_UNIT_WEIGHT);
     if (op == MICA_OP_MATMUL || op == MICA_OP_DWCONV)
         w->finished[weight] = w->issued[weight];   /* implicit WEIGHT wait */
-    if (op != MICA_OP_MATMUL && u >= 0) w->finished[u] = w->issued[u];   /* unit was idle at issue */
+    else if (u >= 0) w->finished[u] = w->issued[u];   /* unit was idle at issue */
     mica_ticket_t t = {0, 0};
     if (u >= 0) t.unit = (uint8_t)u, t.seq = ++w->issued[u];
     if (self) *self = t;

@@ -5,8 +5,8 @@
  * once an instruction has issued, some earlier instructions are known to be finished:
  *   - with wait bit u: every earlier instruction of unit u;
  *   - on LOAD, WEIGHT or STORE (one instruction at a time): every earlier one of its own unit;
- *   - MATMUL and DWCONV (implicit WEIGHT wait): every earlier LOADW;
- *   - DWCONV (waits for ARRAY idle): every earlier MATMUL and DWCONV.
+ *   - MATMUL and DWCONV (implicit WEIGHT wait): every earlier LOADW.
+ * A DWCONV also waits for every earlier MATMUL, but as that is not all of ARRAY it is not used.
  * The pipelined ARRAY unit gives no such guarantee for earlier MATMULs.
  * The lowering names, for each instruction, the earlier instructions whose results it reads or
  * whose reads it overwrites (tickets); a wait bit is set only for a ticket not already known

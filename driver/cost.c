@@ -106,7 +106,7 @@ void mica_cost_instrs(const mica_hw_config_t *hw, const mica_instr_t *code, uint
     memset(c, 0, sizeof *c);
     uint64_t free_at[5] = {0}, issue = MICA_MEM_LATENCY_DEFAULT + 4;   /* first fetch */
     bus_t bus = {0, (MICA_INSTR_BYTES + hw->bus_bytes - 1) / hw->bus_bytes};
-    uint64_t mm_accept = 0, mm_out[MM_INFLIGHT] = {0};
+    uint64_t mm_accept = 0, mm_out[MM_INFLIGHT] = {0}, mm_end = 0;   /* mm_end: last MATMUL row written */
     unsigned mm_n = 0;
     for (uint32_t i = 0; i < count; i++) {
         const mica_instr_t *in = &code[i];
@@ -115,6 +115,7 @@ void mica_cost_instrs(const mica_hw_config_t *hw, const mica_instr_t *code, uint
         for (unsigned k = 0; k < 4; k++) {
             uint64_t f = free_at[k];
             if (op == MICA_OP_MATMUL && k == u && !((wait >> k) & 1)) f = mm_accept;
+            if (op == MICA_OP_DWCONV && k == u && !((wait >> k) & 1)) f = mm_accept > mm_end ? mm_accept : mm_end;
             int implicit_weight = (op == MICA_OP_MATMUL || op == MICA_OP_DWCONV) && k == 1;
             if ((wait >> k) & 1 || implicit_weight || op == MICA_OP_END || k == u)
                 if (f > t) t = f;
@@ -127,9 +128,10 @@ void mica_cost_instrs(const mica_hw_config_t *hw, const mica_instr_t *code, uint
             uint64_t T = G(in, MICA_F_MATMUL_OUT_H) * G(in, MICA_F_MATMUL_OUT_W);
             mm_accept = t + T;
             mm_out[mm_n++ % MM_INFLIGHT] = t + d;
+            mm_end = t + d;
         }
         if (op == MICA_OP_DWCONV) mm_accept = t + G(in, MICA_F_MATMUL_OUT_H) * G(in, MICA_F_MATMUL_OUT_W);
-        free_at[u] = t + d;
+        if (u != 2 || t + d > free_at[u]) free_at[u] = t + d;   /* pipelined ARRAY: the last to finish */
     }
     c->cycles = issue + 2;
 }

@@ -43,7 +43,7 @@ module mica_top #(
   logic [3:0]  unit_busy, unit_start;
   logic        load_bus_err, store_bus_err;
   logic        issued, stall_dep, stall_fetch, stall_mem;
-  logic        array_accept;
+  logic        array_accept, array_dw_accept;
   logic [32*mica_pkg::NUM_COUNTERS-1:0] cnt_inc;
 
   assign busy = running | (unit_busy != '0);
@@ -78,6 +78,7 @@ module mica_top #(
     .clk_i, .rst_ni, .start_i(start), .prog_len_i(prog_len),
     .instr_valid_i(instr_valid), .instr_i(instr), .instr_err_i(instr_err),
     .instr_pop_o(instr_pop), .unit_busy_i(unit_busy), .array_accept_i(array_accept),
+    .array_dw_accept_i(array_dw_accept),
     .unit_start_o(unit_start),
     .load_bus_err_i(load_bus_err), .store_bus_err_i(store_bus_err), .abort_o(abort),
     .running_o(running), .pc_o(pc), .done_o(done), .err_o(err), .err_code_o(err_code),
@@ -125,7 +126,7 @@ module mica_top #(
     .ROWS(ROWS), .COLS(COLS), .ASPAD_DEPTH(ASPAD_DEPTH), .ACC_DEPTH(ACC_DEPTH)
   ) u_matmul (
     .clk_i, .rst_ni, .start_i(unit_start[mica_pkg::UNIT_ARRAY]), .instr_i(instr),
-    .busy_o(unit_busy[mica_pkg::UNIT_ARRAY]), .accept_o(array_accept),
+    .busy_o(unit_busy[mica_pkg::UNIT_ARRAY]), .accept_o(array_accept), .dw_accept_o(array_dw_accept),
     .v_we_i(v_we), .v_row_i(w_row), .v_mac_o(v_mac),
     .aspad_re_o(aspad_re),
     .aspad_raddr_o(aspad_raddr), .aspad_rdata_i(aspad_rdata), .w_swap_o(w_swap),

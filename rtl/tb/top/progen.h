@@ -47,7 +47,7 @@ struct ProGen {
     }
     int op = (int)F(in, MICA_F_OPCODE);
     if (op == MICA_OP_MATMUL) wait |= MICA_UNIT_WEIGHT;  // implicit in hardware
-    if (op == MICA_OP_DWCONV) wait |= MICA_UNIT_WEIGHT | MICA_UNIT_ARRAY;
+    if (op == MICA_OP_DWCONV) wait |= MICA_UNIT_WEIGHT;  // and every MATMUL done, in hardware
     if (op == MICA_OP_END) wait = 15;
     MICA_SET(&in, MICA_F_WAIT, op == MICA_OP_END ? rnd(0, 15) : wait);
     for (int u = 0; u < 4; u++) if (wait & (1u << u)) inflight[u].clear();
