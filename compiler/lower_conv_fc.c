@@ -1,5 +1,5 @@
-/* CONV_2D and FULLY_CONNECTED: TFLite operator -> mica_gemm_layer_t (shapes, padding,
- * requantization parameters computed as TFLite's Prepare does). */
+/* CONV_2D, DEPTHWISE_CONV_2D and FULLY_CONNECTED: TFLite operator -> mica_gemm_layer_t (shapes,
+ * padding, requantization parameters computed as TFLite's Prepare does). */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,12 +30,12 @@ static void real_multiplier(double real, int32_t *mult_hi, int32_t *mult_lo, int
 }
 
 /* Filter [cout][kh][kw][cin] int8 const, symmetric, per-tensor or per-output-channel scales. */
-static int check_filter(mica_builder_t *b, const tfl_tensor_t *w, int idx, int rank, int cout) {
+static int check_filter(mica_builder_t *b, const tfl_tensor_t *w, int idx, int rank, int cout, int qdim) {
     if (!w || !w->data) ERR("op %d: weights must be a constant tensor", idx);
     if (w->is_sparse || w->quant_details_type) ERR("op %d: weights '%s' are sparse or custom-quantized; not supported", idx, w->name);
     if (w->type != TFL_TYPE_INT8) ERR("op %d: weights '%s' are %s; only int8 weights are supported", idx, w->name, tfl_type_name(w->type));
     if (w->rank != rank) ERR("op %d: weights '%s' have rank %d, expected %d", idx, w->name, w->rank, rank);
-    if (w->nquant != 1 && !(w->nquant == cout && w->quant_dim == 0)) ERR("op %d: weights '%s' need per-tensor or per-output-channel scales", idx, w->name);
+    if (w->nquant != 1 && !(w->nquant == cout && w->quant_dim == qdim)) ERR("op %d: weights '%s' need per-tensor or per-output-channel scales", idx, w->name);
     for (int i = 0; i < w->nquant; i++) {
         if (w->zero_point[i] != 0) ERR("op %d: weights '%s' have zero point %lld; only symmetric weights are supported", idx, w->name, (long long)w->zero_point[i]);
         if (!(w->scale[i] > 0)) ERR("op %d: weights '%s' have a non-positive scale", idx, w->name);
@@ -65,7 +65,8 @@ static int fill_quant(const tfl_model_t *m, const tfl_op_t *op, int idx, mica_bu
         mult_lo[c] = 0;
         shift[c] = s;
     }
-    int act = (int)tfl_opt_int(op, op->builtin == TFL_OP_CONV_2D ? TFL_CONV2D_ACTIVATION : TFL_FC_ACTIVATION, 0);
+    int act = (int)tfl_opt_int(op, op->builtin == TFL_OP_CONV_2D ? TFL_CONV2D_ACTIVATION :
+                                   op->builtin == TFL_OP_DEPTHWISE_CONV_2D ? TFL_DWCONV_ACTIVATION : TFL_FC_ACTIVATION, 0);
     if (mica_activation_range(act, out->scale[0], (int32_t)out->zero_point[0], &L->act_min, &L->act_max))
         ERR("op %d: fused activation %d is not supported (NONE, RELU, RELU_N1_TO_1, RELU6 are)", idx, act);
     L->z_in = (int32_t)in->zero_point[0];
@@ -81,7 +82,7 @@ static int fill_quant(const tfl_model_t *m, const tfl_op_t *op, int idx, mica_bu
 static int conv_shape(const tfl_model_t *m, const tfl_op_t *op, int idx, mica_builder_t *b, mica_gemm_layer_t *L) {
     const tfl_tensor_t *in = mica_op_tensor(m, op, 0), *w = mica_op_tensor(m, op, 1), *out = &m->tensors[op->outputs[0]];
     if (in->rank != 4 || out->rank != 4 || in->dims[0] != 1 || out->dims[0] != 1) ERR("op %d: CONV_2D supports NHWC tensors with batch 1", idx);
-    if (check_filter(b, w, idx, 4, out->dims[3])) return -1;
+    if (check_filter(b, w, idx, 4, out->dims[3], 0)) return -1;
     if (w->dims[3] != in->dims[3]) ERR("op %d: grouped CONV_2D (filter depth %d, input depth %d) is not supported", idx, w->dims[3], in->dims[3]);
     L->in_h = in->dims[1]; L->in_w = in->dims[2]; L->cin = in->dims[3];
     L->out_h = out->dims[1]; L->out_w = out->dims[2]; L->cout = out->dims[3];
@@ -99,6 +100,29 @@ static int conv_shape(const tfl_model_t *m, const tfl_op_t *op, int idx, mica_bu
     return 0;
 }
 
+/* Depth multiplier 1: output channel c reads input channel c only (weights [1][kh][kw][c]). */
+static int dw_shape(const tfl_model_t *m, const tfl_op_t *op, int idx, mica_builder_t *b, mica_gemm_layer_t *L) {
+    const tfl_tensor_t *in = mica_op_tensor(m, op, 0), *w = mica_op_tensor(m, op, 1), *out = &m->tensors[op->outputs[0]];
+    if (in->rank != 4 || out->rank != 4 || in->dims[0] != 1 || out->dims[0] != 1) ERR("op %d: DEPTHWISE_CONV_2D supports NHWC tensors with batch 1", idx);
+    if (check_filter(b, w, idx, 4, out->dims[3], 3)) return -1;
+    if (w->dims[0] != 1 || w->dims[3] != out->dims[3] || out->dims[3] != in->dims[3])
+        ERR("op %d: DEPTHWISE_CONV_2D with depth multiplier other than 1 runs on the CPU", idx);
+    L->depthwise = 1;
+    L->in_h = in->dims[1]; L->in_w = in->dims[2]; L->cin = in->dims[3];
+    L->out_h = out->dims[1]; L->out_w = out->dims[2]; L->cout = out->dims[3];
+    L->kh = w->dims[1]; L->kw = w->dims[2];
+    L->stride_w = (int)tfl_opt_int(op, TFL_DWCONV_STRIDE_W, 1);
+    L->stride_h = (int)tfl_opt_int(op, TFL_DWCONV_STRIDE_H, 1);
+    L->dil_w = (int)tfl_opt_int(op, TFL_DWCONV_DILATION_W, 1);
+    L->dil_h = (int)tfl_opt_int(op, TFL_DWCONV_DILATION_H, 1);
+    if (L->stride_w < 1 || L->stride_h < 1 || L->dil_w < 1 || L->dil_h < 1 || L->stride_w > 15 || L->stride_h > 15)
+        ERR("op %d: stride %dx%d / dilation %dx%d not supported (stride 1..15)", idx, L->stride_h, L->stride_w, L->dil_h, L->dil_w);
+    int same = tfl_opt_int(op, TFL_DWCONV_PADDING, 0) == TFL_PADDING_SAME;
+    L->pad_top = same ? mica_conv_pad(L->in_h, L->out_h, L->kh, L->stride_h, L->dil_h) : 0;
+    L->pad_left = same ? mica_conv_pad(L->in_w, L->out_w, L->kw, L->stride_w, L->dil_w) : 0;
+    return 0;
+}
+
 static int fc_shape(const tfl_model_t *m, const tfl_op_t *op, int idx, mica_builder_t *b, mica_gemm_layer_t *L) {
     const tfl_tensor_t *in = mica_op_tensor(m, op, 0), *w = mica_op_tensor(m, op, 1), *out = &m->tensors[op->outputs[0]];
     if (tfl_opt_int(op, TFL_FC_WEIGHTS_FORMAT, 0) != 0) ERR("op %d: shuffled FULLY_CONNECTED weights are not supported", idx);
@@ -107,7 +131,7 @@ static int fc_shape(const tfl_model_t *m, const tfl_op_t *op, int idx, mica_buil
     int64_t total = 1;
     for (int d = 0; d < in->rank; d++) total *= in->dims[d];
     if (k <= 0 || total % k) ERR("op %d: FULLY_CONNECTED input size %lld is not a multiple of %d", idx, (long long)total, k);
-    if (check_filter(b, w, idx, 2, n)) return -1;
+    if (check_filter(b, w, idx, 2, n, 0)) return -1;
     int64_t outs = 1;
     for (int d = 0; d < out->rank; d++) outs *= out->dims[d];
     if (outs != total / k * n) ERR("op %d: FULLY_CONNECTED output shape does not match", idx);
@@ -118,7 +142,7 @@ static int fc_shape(const tfl_model_t *m, const tfl_op_t *op, int idx, mica_buil
 }
 
 static uint64_t macs_of(const mica_gemm_layer_t *L) {
-    return (uint64_t)L->out_h * L->out_w * L->cout * L->kh * L->kw * L->cin;
+    return (uint64_t)L->out_h * L->out_w * L->cout * L->kh * L->kw * (L->depthwise ? 1 : L->cin);
 }
 
 static int emit_step(mica_builder_t *b, const tfl_op_t *op, mica_gemm_layer_t *L) {
@@ -141,16 +165,16 @@ static int emit_step(mica_builder_t *b, const tfl_op_t *op, mica_gemm_layer_t *L
 }
 
 int mica_lower_conv_fc(const tfl_model_t *m, const tfl_op_t *op, int idx, mica_builder_t *b) {
-    const int conv = op->builtin == TFL_OP_CONV_2D;
+    const int conv = op->builtin == TFL_OP_CONV_2D, dw = op->builtin == TFL_OP_DEPTHWISE_CONV_2D;
     if (op->ninputs < 2) ERR("op %d: missing weights", idx);
     if (b->tensor_map[op->inputs[0]] < 0 || b->tensor_map[op->outputs[0]] < 0)
         ERR("op %d (%s): input and output must be int8 activations with one scale", idx, tfl_builtin_name(op->builtin));
     mica_gemm_layer_t L;
     memset(&L, 0, sizeof L);
     char name[MICA_NAME_LEN];
-    snprintf(name, sizeof name, "%d_%s", idx, conv ? "conv" : "fc");
+    snprintf(name, sizeof name, "%d_%s", idx, conv ? "conv" : dw ? "dw" : "fc");
     L.name = name;
-    if (conv ? conv_shape(m, op, idx, b, &L) : fc_shape(m, op, idx, b, &L)) return -1;
+    if (conv ? conv_shape(m, op, idx, b, &L) : dw ? dw_shape(m, op, idx, b, &L) : fc_shape(m, op, idx, b, &L)) return -1;
     const tfl_tensor_t *bias = op->ninputs > 2 ? mica_op_tensor(m, op, 2) : NULL;
     if (check_bias(b, bias, idx, L.cout)) return -1;
     int32_t *mult = malloc(sizeof(int32_t) * (size_t)L.cout), *shift = malloc(sizeof(int32_t) * (size_t)L.cout);

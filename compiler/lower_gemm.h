@@ -1,4 +1,5 @@
-/* Lowering of GEMM-shaped layers (CONV_2D, FULLY_CONNECTED) onto the systolic array. */
+/* Lowering of convolution-shaped layers onto the accelerator: CONV_2D and FULLY_CONNECTED on the
+ * systolic array, DEPTHWISE_CONV_2D on the vector unit beside it (DWCONV). */
 #ifndef MICA_LOWER_GEMM_H
 #define MICA_LOWER_GEMM_H
 #include <stdint.h>
@@ -15,6 +16,7 @@ typedef struct {
     const int32_t *mult_lo;         /* round mode 2: low 21 bits of the 53-bit multiplier */
     int32_t z_in, z_out, act_min, act_max;
     int round_mode;                 /* STORE.round: 0 double, 1 single, 2 real (FC reference) */
+    int depthwise;                  /* DEPTHWISE_CONV_2D, multiplier 1: weights [kh][kw][cout], cin == cout */
     uint32_t in_addr, out_addr;     /* arena addresses, NHWC */
 } mica_gemm_layer_t;
 

@@ -8,6 +8,7 @@ typedef int (*rule_fn)(const tfl_model_t *m, const tfl_op_t *op);
 
 static const tfl_tensor_t *in_t(const tfl_model_t *m, const tfl_op_t *op, int k) { return mica_op_tensor(m, op, k); }
 static int is_conv(const tfl_op_t *op) { return op->builtin == TFL_OP_CONV_2D; }
+static int is_dw(const tfl_op_t *op) { return op->builtin == TFL_OP_DEPTHWISE_CONV_2D; }
 
 static int is_int8_act(const tfl_tensor_t *t) {
     return t && !t->data && t->type == TFL_TYPE_INT8 && t->nquant == 1 && t->zero_point[0] >= -128 && t->zero_point[0] <= 127;
@@ -15,7 +16,8 @@ static int is_int8_act(const tfl_tensor_t *t) {
 
 static int op_kind(const tfl_model_t *m, const tfl_op_t *op) {
     (void)m;
-    return op->builtin == TFL_OP_CONV_2D || op->builtin == TFL_OP_FULLY_CONNECTED;
+    return op->builtin == TFL_OP_CONV_2D || op->builtin == TFL_OP_DEPTHWISE_CONV_2D ||
+           op->builtin == TFL_OP_FULLY_CONNECTED;
 }
 
 static int int8_activations(const tfl_model_t *m, const tfl_op_t *op) {
@@ -41,7 +43,12 @@ static int int32_bias(const tfl_model_t *m, const tfl_op_t *op) {
 
 static int conv_batch_one(const tfl_model_t *m, const tfl_op_t *op) {
     const tfl_tensor_t *in = in_t(m, op, 0);
-    return !is_conv(op) || (in->rank == 4 && in->dims[0] == 1);
+    return !(is_conv(op) || is_dw(op)) || (in->rank == 4 && in->dims[0] == 1);
+}
+
+static int dw_multiplier_one(const tfl_model_t *m, const tfl_op_t *op) {
+    const tfl_tensor_t *in = in_t(m, op, 0), *w = in_t(m, op, 1);
+    return !is_dw(op) || (w->rank == 4 && w->dims[0] == 1 && w->dims[3] == in->dims[3]);
 }
 
 static int conv_ungrouped(const tfl_model_t *m, const tfl_op_t *op) {
@@ -51,26 +58,29 @@ static int conv_ungrouped(const tfl_model_t *m, const tfl_op_t *op) {
 
 static int conv_stride(const tfl_model_t *m, const tfl_op_t *op) {
     (void)m;
-    int64_t sw = tfl_opt_int(op, TFL_CONV2D_STRIDE_W, 1), sh = tfl_opt_int(op, TFL_CONV2D_STRIDE_H, 1);
-    return !is_conv(op) || (sw >= 1 && sw <= 15 && sh >= 1 && sh <= 15);
+    int64_t sw = tfl_opt_int(op, is_dw(op) ? TFL_DWCONV_STRIDE_W : TFL_CONV2D_STRIDE_W, 1);
+    int64_t sh = tfl_opt_int(op, is_dw(op) ? TFL_DWCONV_STRIDE_H : TFL_CONV2D_STRIDE_H, 1);
+    return !(is_conv(op) || is_dw(op)) || (sw >= 1 && sw <= 15 && sh >= 1 && sh <= 15);
 }
 
 static int fused_activation(const tfl_model_t *m, const tfl_op_t *op) {
     (void)m;
-    return tfl_opt_int(op, is_conv(op) ? TFL_CONV2D_ACTIVATION : TFL_FC_ACTIVATION, 0) <= TFL_ACT_RELU6;
+    int field = is_conv(op) ? TFL_CONV2D_ACTIVATION : is_dw(op) ? TFL_DWCONV_ACTIVATION : TFL_FC_ACTIVATION;
+    return tfl_opt_int(op, field, 0) <= TFL_ACT_RELU6;
 }
 
 /* In order: later rules may assume earlier ones hold. */
 static const struct { rule_fn ok; const char *applies, *text; } rules[] = {
-    {op_kind, "any", "the accelerator runs CONV_2D and FULLY_CONNECTED"},
-    {int8_activations, "CONV_2D, FULLY_CONNECTED", "input and output must be int8 tensors with one scale and zero point"},
-    {dense_int8_weights, "CONV_2D, FULLY_CONNECTED", "weights must be constant, dense int8"},
-    {symmetric_weights, "CONV_2D, FULLY_CONNECTED", "weights must be symmetric (zero point 0)"},
-    {int32_bias, "CONV_2D, FULLY_CONNECTED", "bias must be absent or a constant int32 vector"},
-    {conv_batch_one, "CONV_2D", "convolution input must be NHWC with batch 1"},
+    {op_kind, "any", "the accelerator runs CONV_2D, DEPTHWISE_CONV_2D and FULLY_CONNECTED"},
+    {int8_activations, "CONV_2D, DEPTHWISE_CONV_2D, FULLY_CONNECTED", "input and output must be int8 tensors with one scale and zero point"},
+    {dense_int8_weights, "CONV_2D, DEPTHWISE_CONV_2D, FULLY_CONNECTED", "weights must be constant, dense int8"},
+    {symmetric_weights, "CONV_2D, DEPTHWISE_CONV_2D, FULLY_CONNECTED", "weights must be symmetric (zero point 0)"},
+    {int32_bias, "CONV_2D, DEPTHWISE_CONV_2D, FULLY_CONNECTED", "bias must be absent or a constant int32 vector"},
+    {conv_batch_one, "CONV_2D, DEPTHWISE_CONV_2D", "convolution input must be NHWC with batch 1"},
     {conv_ungrouped, "CONV_2D", "grouped convolution (filter depth != input depth) is not supported"},
-    {conv_stride, "CONV_2D", "stride must be 1..15"},
-    {fused_activation, "CONV_2D, FULLY_CONNECTED", "fused activation must be NONE, RELU, RELU_N1_TO_1 or RELU6"},
+    {dw_multiplier_one, "DEPTHWISE_CONV_2D", "depth multiplier must be 1 (the vector unit's lane c reads channel c)"},
+    {conv_stride, "CONV_2D, DEPTHWISE_CONV_2D", "stride must be 1..15"},
+    {fused_activation, "CONV_2D, DEPTHWISE_CONV_2D, FULLY_CONNECTED", "fused activation must be NONE, RELU, RELU_N1_TO_1 or RELU6"},
 };
 
 static int forced(const tfl_op_t *op, const mica_partition_opts_t *o) {

@@ -29,8 +29,19 @@ static uint64_t duration(const mica_hw_config_t *hw, const mica_instr_t *in, mic
         return beats + lat + 3;
     }
     case MICA_OP_LOADW:
+        if (G(in, MICA_F_LOADW_VECTOR)) { c->wspad_reads += 1; return 2; }
         c->wspad_reads += R;
         return R + 1;
+    case MICA_OP_DWCONV: {   /* the vector unit: R or C lanes, one registered product stage */
+        uint64_t T = G(in, MICA_F_MATMUL_OUT_H) * G(in, MICA_F_MATMUL_OUT_W);
+        c->issued_macs += T * (R < C ? R : C);
+        c->aspad_reads += T;
+        c->acc_writes += T;
+        if (G(in, MICA_F_MATMUL_ACCUMULATE)) c->acc_reads += T;
+        peak(&c->acc_rows_used, G(in, MICA_F_MATMUL_ACC_ADDR) + T);
+        c->array_cycles += T;
+        return T + 6;
+    }
     case MICA_OP_MATMUL: {
         uint64_t T = G(in, MICA_F_MATMUL_OUT_H) * G(in, MICA_F_MATMUL_OUT_W);
         c->issued_macs += T * R * C;
@@ -58,7 +69,8 @@ static unsigned unit_of(uint64_t opcode) {
     switch (opcode) {
     case MICA_OP_LOAD: return 0;
     case MICA_OP_LOADW: return 1;
-    case MICA_OP_MATMUL: return 2;
+    case MICA_OP_MATMUL:
+    case MICA_OP_DWCONV: return 2;
     case MICA_OP_STORE: return 3;
     default: return 4;   /* SYNC / END: no unit */
     }
@@ -69,10 +81,32 @@ static unsigned unit_of(uint64_t opcode) {
  * between issue and their last array output; the drain (R + C + 3) only delays instructions that
  * wait for ARRAY idle. LOADW needs no extra wait (shadow writes are skewed like the swap wave). */
 #define MM_INFLIGHT 8
+
+/* The one external port, by priority: instruction fetch, then STORE, then LOAD
+ * (rtl/mica_bus_arb.sv), one beat per cycle. */
+typedef struct { uint64_t store_end, fetch_beats; } bus_t;
+
+/* Delays the DMA units for the beats others take from them: a STORE waits for earlier STORE
+ * beats and pushes a running LOAD back by all its beats; a LOAD starts after the STORE
+ * beats in flight; every instruction's fetch pushes back the LOAD or STORE transferring. */
+static void bus_share(bus_t *bus, uint64_t op, uint64_t t, uint64_t beats, uint64_t *d, uint64_t *free_at) {
+    const unsigned L = __builtin_ctz(MICA_UNIT_LOAD), S = __builtin_ctz(MICA_UNIT_STORE);
+    if (free_at[L] > t) free_at[L] += bus->fetch_beats;
+    else if (free_at[S] > t) free_at[S] += bus->fetch_beats, bus->store_end += bus->fetch_beats;
+    if (op == MICA_OP_STORE) {
+        uint64_t start = t > bus->store_end ? t : bus->store_end;
+        bus->store_end = start + beats;
+        *d += start - t;
+        if (free_at[L] > start) free_at[L] += beats;
+    } else if (op == MICA_OP_LOAD && bus->store_end > t) {
+        *d += bus->store_end - t;
+    }
+}
 void mica_cost_instrs(const mica_hw_config_t *hw, const mica_instr_t *code, uint32_t count, mica_cost_t *c) {
     memset(c, 0, sizeof *c);
-    uint64_t free_at[5] = {0}, issue = MICA_MEM_LATENCY_DEFAULT + 4, bus_free = 0;   /* first fetch */
-    uint64_t mm_accept = 0, mm_out[MM_INFLIGHT] = {0};
+    uint64_t free_at[5] = {0}, issue = MICA_MEM_LATENCY_DEFAULT + 4;   /* first fetch */
+    bus_t bus = {0, (MICA_INSTR_BYTES + hw->bus_bytes - 1) / hw->bus_bytes};
+    uint64_t mm_accept = 0, mm_out[MM_INFLIGHT] = {0}, mm_end = 0;   /* mm_end: last MATMUL row written */
     unsigned mm_n = 0;
     for (uint32_t i = 0; i < count; i++) {
         const mica_instr_t *in = &code[i];
@@ -81,23 +115,23 @@ void mica_cost_instrs(const mica_hw_config_t *hw, const mica_instr_t *code, uint
         for (unsigned k = 0; k < 4; k++) {
             uint64_t f = free_at[k];
             if (op == MICA_OP_MATMUL && k == u && !((wait >> k) & 1)) f = mm_accept;
-            if ((wait >> k) & 1 || (op == MICA_OP_MATMUL && k == 1) || op == MICA_OP_END || k == u)
+            if (op == MICA_OP_DWCONV && k == u && !((wait >> k) & 1)) f = mm_accept > mm_end ? mm_accept : mm_end;
+            int implicit_weight = (op == MICA_OP_MATMUL || op == MICA_OP_DWCONV) && k == 1;
+            if ((wait >> k) & 1 || implicit_weight || op == MICA_OP_END || k == u)
                 if (f > t) t = f;
         }
         if (op == MICA_OP_MATMUL && mm_out[mm_n % MM_INFLIGHT] > t) t = mm_out[mm_n % MM_INFLIGHT];
         issue = t;
         uint64_t beats = 0, d = duration(hw, in, c, &beats);
-        if (beats) {   /* the port moves one beat per cycle for LOAD and STORE together */
-            uint64_t start = t > bus_free ? t : bus_free;
-            bus_free = start + beats;
-            d += start - t;
-        }
+        bus_share(&bus, op, t, beats, &d, free_at);
         if (op == MICA_OP_MATMUL) {
             uint64_t T = G(in, MICA_F_MATMUL_OUT_H) * G(in, MICA_F_MATMUL_OUT_W);
             mm_accept = t + T;
             mm_out[mm_n++ % MM_INFLIGHT] = t + d;
+            mm_end = t + d;
         }
-        free_at[u] = t + d;
+        if (op == MICA_OP_DWCONV) mm_accept = t + G(in, MICA_F_MATMUL_OUT_H) * G(in, MICA_F_MATMUL_OUT_W);
+        if (u != 2 || t + d > free_at[u]) free_at[u] = t + d;   /* pipelined ARRAY: the last to finish */
     }
     c->cycles = issue + 2;
 }

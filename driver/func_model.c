@@ -24,6 +24,8 @@ mica_fm_t *mica_fm_new(const mica_hw_config_t *cfg, uint64_t mem_bytes) {
     m->param = calloc((size_t)4 * cfg->param_sets * cfg->cols, 4);
     m->w_shadow = calloc((size_t)cfg->rows * cfg->cols, 1);
     m->w_active = calloc((size_t)cfg->rows * cfg->cols, 1);
+    m->v_shadow = calloc(2 * (size_t)cfg->cols, 1);
+    m->v_active = m->v_shadow ? m->v_shadow + cfg->cols : NULL;
     /* batch cap: FM_MAX_TILES * ROWS * 255 * 128 < 2^24 keeps float sums exact */
     m->batch_max_tiles = (uint32_t)((1u << 24) / (255u * 128u) / (cfg->rows ? cfg->rows : 1));
     if (m->batch_max_tiles > 64) m->batch_max_tiles = 64;
@@ -31,7 +33,7 @@ mica_fm_t *mica_fm_new(const mica_hw_config_t *cfg, uint64_t mem_bytes) {
     m->a_float = malloc(sizeof(float) * (size_t)cfg->acc_depth * cfg->rows * m->batch_max_tiles);
     m->p_float = malloc(sizeof(float) * (size_t)cfg->acc_depth * cfg->cols);
     m->w_float = malloc(sizeof(float) * (size_t)cfg->rows * cfg->cols * m->batch_max_tiles);
-    if (!m->mem || !m->aspad || !m->wspad || !m->acc || !m->param || !m->w_shadow || !m->w_active ||
+    if (!m->mem || !m->aspad || !m->wspad || !m->acc || !m->param || !m->w_shadow || !m->w_active || !m->v_shadow ||
         !m->a_float || !m->p_float || !m->w_float) {
         mica_fm_free(m);
         return NULL;
@@ -42,7 +44,7 @@ mica_fm_t *mica_fm_new(const mica_hw_config_t *cfg, uint64_t mem_bytes) {
 void mica_fm_free(mica_fm_t *m) {
     if (!m) return;
     free(m->mem); free(m->aspad); free(m->wspad); free(m->acc); free(m->param);
-    free(m->w_shadow); free(m->w_active); free(m->a_float); free(m->p_float); free(m->w_float);
+    free(m->w_shadow); free(m->w_active); free(m->v_shadow); free(m->a_float); free(m->p_float); free(m->w_float);
     mica_fp_free(m->plans);
     free(m);
 }
@@ -51,20 +53,23 @@ uint32_t mica_fm_load(mica_fm_t *m, const mica_instr_t *in) {
     uint32_t target = GET(in, MICA_F_LOAD_TARGET), addr = GET(in, MICA_F_LOAD_MEM_ADDR);
     uint32_t rows = GET(in, MICA_F_LOAD_ROWS), len = GET(in, MICA_F_LOAD_LEN);
     uint64_t ext = GET(in, MICA_F_LOAD_EXT_ADDR), stride = GET(in, MICA_F_LOAD_EXT_STRIDE);
+    uint32_t col = GET(in, MICA_F_LOAD_COL);
+    int fill = (int)(int64_t)MICA_GET(in, MICA_F_LOAD_FILL);
     uint8_t *base; uint32_t width, depth;
     if (target == 0) { base = (uint8_t *)m->aspad; width = m->cfg.rows; depth = m->cfg.aspad_depth; }
     else if (target == 1) { base = (uint8_t *)m->wspad; width = m->cfg.cols; depth = m->cfg.wspad_depth; }
     else if (target == 2) { base = (uint8_t *)m->param; width = 4 * m->cfg.cols; depth = 4 * m->cfg.param_sets; }
     else return MICA_ERR_BAD_TARGET;
     if (rows == 0) return 0;
-    if (len == 0 || len > width) return MICA_ERR_BAD_LEN;
+    if (len == 0 || col + len > width) return MICA_ERR_BAD_LEN;
     if (addr + rows > depth) return MICA_ERR_MEM_RANGE;
     for (uint32_t i = 0; i < rows; i++) {
         uint64_t src = ext + (uint64_t)i * stride;
         if (src + len > m->mem_bytes || src + len > 0x100000000ull) return MICA_ERR_BUS;
         uint8_t *row = base + (size_t)(addr + i) * width;
-        memcpy(row, m->mem + src, len);
-        memset(row + len, 0, width - len);
+        memset(row, fill, col);
+        memcpy(row + col, m->mem + src, len);
+        memset(row + col + len, fill, width - col - len);
         m->counters[MICA_CNT_DMA_RD_BYTES] += len;
     }
     m->counters[target == 0 ? MICA_CNT_ASPAD_WRITES : MICA_CNT_WSPAD_WRITES] += target < 2 ? rows : 0;
@@ -73,6 +78,12 @@ uint32_t mica_fm_load(mica_fm_t *m, const mica_instr_t *in) {
 
 static uint32_t op_loadw(mica_fm_t *m, const mica_instr_t *in) {
     uint32_t addr = GET(in, MICA_F_LOADW_WSPAD_ADDR);
+    if (GET(in, MICA_F_LOADW_VECTOR)) {   /* one row for the vector unit (DWCONV) */
+        if (addr + 1 > m->cfg.wspad_depth) return MICA_ERR_MEM_RANGE;
+        memcpy(m->v_shadow, m->wspad + (size_t)addr * m->cfg.cols, m->cfg.cols);
+        m->counters[MICA_CNT_WSPAD_READS]++;
+        return 0;
+    }
     if (addr + m->cfg.rows > m->cfg.wspad_depth) return MICA_ERR_MEM_RANGE;
     memcpy(m->w_shadow, m->wspad + (size_t)addr * m->cfg.cols, (size_t)m->cfg.rows * m->cfg.cols);
     m->counters[MICA_CNT_WSPAD_READS] += m->cfg.rows;
@@ -147,6 +158,32 @@ static uint32_t op_matmul(mica_fm_t *m, const mica_instr_t *in) {
     for (size_t i = 0; i < (size_t)R * C; i++) w[i] = (float)m->w_active[i];
     mica_fm_gather_rows(m, &d, m->a_float + (size_t)j * R, m->batch_max_tiles * R);
     m->counters[MICA_CNT_MACS] += (uint64_t)T * R * C;
+    m->counters[MICA_CNT_ASPAD_READS] += T;
+    m->counters[MICA_CNT_ACC_WRITES] += T;
+    if (d.accumulate) m->counters[MICA_CNT_ACC_READS] += T;
+    return 0;
+}
+
+/* DWCONV: one depthwise tap, lane c = channel c: ACC[m][c] (+)= (a[c] - z_in) * V[c]. */
+static uint32_t op_dwconv(mica_fm_t *m, const mica_instr_t *in) {
+    mica_fm_matmul_t d;
+    mica_fm_decode_matmul(in, &d);   /* same fields as MATMUL */
+    uint32_t R = m->cfg.rows, C = m->cfg.cols, T = d.out_h * d.out_w, lanes = R < C ? R : C, t = 0;
+    if (!d.in_h || !d.in_w || !d.out_h || !d.out_w || !d.sy || !d.sx) return MICA_ERR_BAD_LEN;
+    if (d.acc_addr + T > m->cfg.acc_depth || d.aspad + d.in_h * d.in_w > m->cfg.aspad_depth) return MICA_ERR_MEM_RANGE;
+    memcpy(m->v_active, m->v_shadow, C);
+    for (uint32_t oy = 0; oy < d.out_h; oy++)
+        for (uint32_t ox = 0; ox < d.out_w; ox++, t++) {
+            int64_t iy = (int64_t)oy * d.sy + d.off_y, ix = (int64_t)ox * d.sx + d.off_x;
+            int inside = iy >= 0 && iy < d.in_h && ix >= 0 && ix < d.in_w;
+            int32_t *acc = m->acc + (size_t)(d.acc_addr + t) * C;
+            const int8_t *a = m->aspad + ((size_t)d.aspad + (inside ? (size_t)iy * d.in_w + (size_t)ix : 0)) * R;
+            for (uint32_t c = 0; c < C; c++) {
+                int32_t p = inside && c < lanes ? (a[c] - d.z_in) * m->v_active[c] : 0;
+                acc[c] = (int32_t)((d.accumulate ? (uint32_t)acc[c] : 0u) + (uint32_t)p);
+            }
+        }
+    m->counters[MICA_CNT_MACS] += (uint64_t)T * lanes;
     m->counters[MICA_CNT_ASPAD_READS] += T;
     m->counters[MICA_CNT_ACC_WRITES] += T;
     if (d.accumulate) m->counters[MICA_CNT_ACC_READS] += T;
@@ -331,6 +368,7 @@ static uint32_t execute(mica_fm_t *m, const mica_instr_t *in, int *end) {
     case MICA_OP_LOAD: return mica_fm_load(m, in);
     case MICA_OP_LOADW: return op_loadw(m, in);
     case MICA_OP_MATMUL: return op_matmul(m, in);
+    case MICA_OP_DWCONV: flush_batch(m); return op_dwconv(m, in);
     case MICA_OP_STORE: flush_batch(m); return op_store(m, in);
     case MICA_OP_SYNC: return 0;
     case MICA_OP_END: flush_batch(m); *end = 1; return 0;

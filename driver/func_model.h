@@ -15,6 +15,7 @@ typedef struct {
     int32_t *acc;            /* acc_depth x cols */
     int32_t *param;          /* 4 * param_sets x cols */
     int8_t *w_shadow, *w_active;   /* rows x cols */
+    int8_t *v_shadow, *v_active;   /* cols: the vector unit's weights (DWCONV), one allocation */
     float *a_float, *p_float, *w_float;   /* sgemm operands: activations, products, weights */
     uint32_t batch_tiles, batch_max_tiles, batch_acc, batch_t;   /* pending MATMULs (func_model.c) */
     int batch_accumulate;

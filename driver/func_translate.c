@@ -44,6 +44,7 @@ static int on_const_load(tr_t *T, const mica_instr_t *in, fp_row_t *origin) {
     uint32_t addr = GET(in, MICA_F_LOAD_MEM_ADDR), rows = GET(in, MICA_F_LOAD_ROWS), len = GET(in, MICA_F_LOAD_LEN);
     uint64_t ext = GET(in, MICA_F_LOAD_EXT_ADDR), stride = GET(in, MICA_F_LOAD_EXT_STRIDE);
     if (!rows) return 0;
+    if (GET(in, MICA_F_LOAD_COL) || GET(in, MICA_F_LOAD_FILL)) return -1;   /* rows are not plain copies */
     for (uint32_t i = 0; i < rows; i++) origin[addr + i] = (fp_row_t){ext + i * stride, len};
     if (PUSH(T->P->wloads, T->P->nwloads, *in)) return -1;
     return add_dep(T->P, ext, ext + (uint64_t)(rows - 1) * stride + len);
@@ -198,6 +199,7 @@ static int on_instr(tr_t *T, const mica_instr_t *in) {
         return on_activation_load(T, in);
     case MICA_OP_LOADW: {
         uint32_t addr = GET(in, MICA_F_LOADW_WSPAD_ADDR);
+        if (GET(in, MICA_F_LOADW_VECTOR)) return -1;   /* vector unit programs stay interpreted */
         for (uint32_t r = 0; r < R; r++)
             if (T->ws[addr + r].ext == UNKNOWN) return -1;   /* rows loaded by an earlier program */
         memcpy(T->shadow, T->ws + addr, sizeof *T->shadow * R);

@@ -1,4 +1,6 @@
-// External memory port arbiter: fixed priority STORE > LOAD > fetch, one grant per cycle.
+// External memory port arbiter: fixed priority fetch > STORE > LOAD, one grant per cycle.
+// Fetch goes first because it is small (bounded by the 4-entry instruction queue) and a LOAD
+// streaming at full bus rate must not starve the instructions that run beside it.
 // The request path is combinational (valid/addr of the winner go straight to the port, ready goes
 // back to the winner only). Responses arrive in request order and carry the id of their
 // requester, so routing them is a plain decode of mem_rsp_id_i.
@@ -41,16 +43,16 @@ module mica_bus_arb #(
   localparam logic [1:0] IdStore = 2'd2;
 
   logic grant_store, grant_load, grant_fetch;
-  assign grant_store = store_valid_i;
-  assign grant_load  = load_valid_i & ~store_valid_i;
-  assign grant_fetch = fetch_valid_i & ~store_valid_i & ~load_valid_i;
+  assign grant_fetch = fetch_valid_i;
+  assign grant_store = store_valid_i & ~fetch_valid_i;
+  assign grant_load  = load_valid_i & ~fetch_valid_i & ~store_valid_i;
 
   assign mem_req_valid_o = store_valid_i | load_valid_i | fetch_valid_i;
   assign mem_req_we_o    = grant_store;
-  assign mem_req_addr_o  = grant_store ? store_addr_i : grant_load ? load_addr_i : fetch_addr_i;
+  assign mem_req_addr_o  = grant_fetch ? fetch_addr_i : grant_store ? store_addr_i : load_addr_i;
   assign mem_req_wdata_o = grant_store ? store_wdata_i : '0;
   assign mem_req_wstrb_o = grant_store ? store_wstrb_i : '0;
-  assign mem_req_id_o    = grant_store ? IdStore : grant_load ? IdLoad : IdFetch;
+  assign mem_req_id_o    = grant_fetch ? IdFetch : grant_store ? IdStore : IdLoad;
 
   assign store_ready_o = grant_store & mem_req_ready_i;
   assign load_ready_o  = grant_load & mem_req_ready_i;

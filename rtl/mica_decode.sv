@@ -21,9 +21,10 @@ module mica_decode #(
   logic [7:0] load_err, loadw_err, matmul_err, store_err;
 
   always_comb begin
-    logic [31:0] target, len, mem_addr, rows, width, depth;
+    logic [31:0] target, len, col, mem_addr, rows, width, depth;
     target   = 32'(instr_i[mica_pkg::LOAD_TARGET_LSB +: mica_pkg::LOAD_TARGET_W]);
     len      = 32'(instr_i[mica_pkg::LOAD_LEN_LSB +: mica_pkg::LOAD_LEN_W]);
+    col      = 32'(instr_i[mica_pkg::LOAD_COL_LSB +: mica_pkg::LOAD_COL_W]);
     mem_addr = 32'(instr_i[mica_pkg::LOAD_MEM_ADDR_LSB +: mica_pkg::LOAD_MEM_ADDR_W]);
     rows     = 32'(instr_i[mica_pkg::LOAD_ROWS_LSB +: mica_pkg::LOAD_ROWS_W]);
     unique case (target)
@@ -32,7 +33,7 @@ module mica_decode #(
       default: begin width = 4 * COLS; depth = 4 * PARAM_SETS; end
     endcase
     if (target > 32'd2) load_err = mica_pkg::ERR_BAD_TARGET;
-    else if (len == 0 || len > width) load_err = mica_pkg::ERR_BAD_LEN;
+    else if (len == 0 || col + len > width) load_err = mica_pkg::ERR_BAD_LEN;
     else if (mem_addr + rows > depth) load_err = mica_pkg::ERR_MEM_RANGE;
     else load_err = mica_pkg::ERR_NONE;
   end
@@ -40,7 +41,8 @@ module mica_decode #(
   always_comb begin
     logic [31:0] addr;
     addr = 32'(instr_i[mica_pkg::LOADW_WSPAD_ADDR_LSB +: mica_pkg::LOADW_WSPAD_ADDR_W]);
-    loadw_err = (addr + ROWS > WSPAD_DEPTH) ? mica_pkg::ERR_MEM_RANGE : mica_pkg::ERR_NONE;
+    loadw_err = (addr + (instr_i[mica_pkg::LOADW_VECTOR_LSB] ? 32'd1 : 32'(ROWS)) > WSPAD_DEPTH) ?
+                mica_pkg::ERR_MEM_RANGE : mica_pkg::ERR_NONE;
   end
 
   always_comb begin
@@ -76,7 +78,8 @@ module mica_decode #(
     unique case (opcode)
       mica_pkg::OP_LOAD:   err_o = load_err;
       mica_pkg::OP_LOADW:  err_o = loadw_err;
-      mica_pkg::OP_MATMUL: err_o = matmul_err;
+      mica_pkg::OP_MATMUL,
+      mica_pkg::OP_DWCONV: err_o = matmul_err;   // same fields at the same positions
       mica_pkg::OP_STORE:  err_o = store_err;
       mica_pkg::OP_SYNC,
       mica_pkg::OP_END:    err_o = mica_pkg::ERR_NONE;

@@ -28,6 +28,7 @@ module mica_issue #(
   // Units, indexed by mica_pkg::UNIT_*
   input  logic [3:0]   unit_busy_i,
   input  logic         array_accept_i,
+  input  logic         array_dw_accept_i,   // DWCONV: array_accept_i and no MATMUL in flight
   output logic [3:0]   unit_start_o,
   input  logic         load_bus_err_i,
   input  logic         store_bus_err_i,
@@ -67,7 +68,8 @@ module mica_issue #(
     unique case (opcode)
       mica_pkg::OP_LOAD:   target_unit[mica_pkg::UNIT_LOAD] = 1'b1;
       mica_pkg::OP_LOADW:  target_unit[mica_pkg::UNIT_WEIGHT] = 1'b1;
-      mica_pkg::OP_MATMUL: target_unit[mica_pkg::UNIT_ARRAY] = 1'b1;
+      mica_pkg::OP_MATMUL,
+      mica_pkg::OP_DWCONV: target_unit[mica_pkg::UNIT_ARRAY] = 1'b1;
       mica_pkg::OP_STORE:  target_unit[mica_pkg::UNIT_STORE] = 1'b1;
       default:             target_unit = '0;
     endcase
@@ -76,10 +78,15 @@ module mica_issue #(
       needs_idle[mica_pkg::UNIT_ARRAY]  = wait_mask[mica_pkg::UNIT_ARRAY];
       needs_idle[mica_pkg::UNIT_WEIGHT] = 1'b1;
     end
+    if (opcode == mica_pkg::OP_DWCONV) begin   // pipelined like MATMUL, after every MATMUL
+      needs_idle[mica_pkg::UNIT_ARRAY]  = wait_mask[mica_pkg::UNIT_ARRAY];
+      needs_idle[mica_pkg::UNIT_WEIGHT] = 1'b1;
+    end
     if (opcode == mica_pkg::OP_END) needs_idle = '1;
   end
   assign can_issue = ((needs_idle & unit_busy_i) == '0) &&
-                     (opcode != mica_pkg::OP_MATMUL || array_accept_i);
+                     (opcode != mica_pkg::OP_MATMUL || array_accept_i) &&
+                     (opcode != mica_pkg::OP_DWCONV || array_dw_accept_i);
 
   // Error selection for this cycle.
   logic       raise_err, unit_err, head_err, prog_end;

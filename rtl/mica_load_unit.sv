@@ -1,7 +1,7 @@
 // LOAD unit: 2-D DMA external memory -> ASPAD / WSPAD / PARAM rows.
 // Each row of `len` bytes (any alignment) is fetched as whole BUS_BYTES beats, assembled byte by
-// byte into a row buffer and written to the target memory with the beat that completes it; row
-// bytes at and beyond `len` are written as 0. Up to MAX_OUTSTANDING read beats are in flight: every
+// byte into a row buffer at byte `col` and written to the target memory with the beat that
+// completes it; row bytes outside [col, col+len) are written as `fill`. Up to MAX_OUTSTANDING read beats are in flight: every
 // response is consumed in the cycle it arrives (one target write per cycle at most), so no data
 // buffer bounds it. Bus error: report once, stop requesting, drain what is in flight.
 module mica_load_unit #(
@@ -39,13 +39,15 @@ module mica_load_unit #(
   logic        busy_q, err_seen_q;
   logic [1:0]  target_q;
   logic [15:0] mem_addr_q, len_q;
+  logic [5:0]  col_q;
+  logic [7:0]  fill_q;
   logic [OutW-1:0] outstanding_q;
   logic [8*RowBytes-1:0] buf_q;
 
   logic [31:0] ext_addr, stride;
   logic [15:0] rows, len;
   assign ext_addr = instr_i[mica_pkg::LOAD_EXT_ADDR_LSB +: mica_pkg::LOAD_EXT_ADDR_W];
-  assign stride   = instr_i[mica_pkg::LOAD_EXT_STRIDE_LSB +: mica_pkg::LOAD_EXT_STRIDE_W];
+  assign stride   = 32'(instr_i[mica_pkg::LOAD_EXT_STRIDE_LSB +: mica_pkg::LOAD_EXT_STRIDE_W]);
   assign rows     = instr_i[mica_pkg::LOAD_ROWS_LSB +: mica_pkg::LOAD_ROWS_W];
   assign len      = instr_i[mica_pkg::LOAD_LEN_LSB +: mica_pkg::LOAD_LEN_W];
 
@@ -77,21 +79,22 @@ module mica_load_unit #(
   assign rsp_use = rsp_valid_i && !rsp_err_i && !stopping;
   assign beat_o  = rsp_valid_i;
 
-  // Row byte j comes from ext byte row_start + j: beat (off + j) / B, lane (off + j) % B.
+  // Row byte col + j comes from ext byte row_start + j: beat (off + j) / B, lane (off + j) % B.
   logic [8*RowBytes-1:0] merged;
   always_comb begin
     merged = buf_q;
     for (int j = 0; j < RowBytes; j++) begin
       logic [31:0] pos;
-      pos = 32'(rs_off) + 32'(j);
-      if ((pos >> LgB) == 32'(rs_beat)) merged[8*j +: 8] = rsp_rdata_i[8*pos[LgB-1:0] +: 8];
+      pos = 32'(rs_off) + 32'(j) - 32'(col_q);
+      if (32'(j) >= 32'(col_q) && (pos >> LgB) == 32'(rs_beat))
+        merged[8*j +: 8] = rsp_rdata_i[8*pos[LgB-1:0] +: 8];
     end
   end
 
   always_comb begin
-    wdata_o = '0;
     for (int j = 0; j < RowBytes; j++) begin
-      if (16'(j) < len_q) wdata_o[8*j +: 8] = merged[8*j +: 8];
+      if (32'(j) >= 32'(col_q) && 32'(j) < 32'(col_q) + 32'(len_q)) wdata_o[8*j +: 8] = merged[8*j +: 8];
+      else wdata_o[8*j +: 8] = fill_q;
     end
   end
   assign waddr_o = mem_addr_q + rs_row;
@@ -110,6 +113,8 @@ module mica_load_unit #(
       target_q      <= '0;
       mem_addr_q    <= '0;
       len_q         <= '0;
+      col_q         <= '0;
+      fill_q        <= '0;
       outstanding_q <= '0;
       buf_q         <= '0;
     end else begin
@@ -120,6 +125,8 @@ module mica_load_unit #(
         target_q   <= instr_i[mica_pkg::LOAD_TARGET_LSB +: mica_pkg::LOAD_TARGET_W];
         mem_addr_q <= instr_i[mica_pkg::LOAD_MEM_ADDR_LSB +: mica_pkg::LOAD_MEM_ADDR_W];
         len_q      <= len;
+        col_q      <= instr_i[mica_pkg::LOAD_COL_LSB +: mica_pkg::LOAD_COL_W];
+        fill_q     <= instr_i[mica_pkg::LOAD_FILL_LSB +: mica_pkg::LOAD_FILL_W];
       end else if (busy_q) begin
         if (bus_err_o) err_seen_q <= 1'b1;
         if (rs_done || (stopping && outstanding_q == '0)) busy_q <= 1'b0;

@@ -43,7 +43,7 @@ module mica_top #(
   logic [3:0]  unit_busy, unit_start;
   logic        load_bus_err, store_bus_err;
   logic        issued, stall_dep, stall_fetch, stall_mem;
-  logic        array_accept;
+  logic        array_accept, array_dw_accept;
   logic [32*mica_pkg::NUM_COUNTERS-1:0] cnt_inc;
 
   assign busy = running | (unit_busy != '0);
@@ -78,6 +78,7 @@ module mica_top #(
     .clk_i, .rst_ni, .start_i(start), .prog_len_i(prog_len),
     .instr_valid_i(instr_valid), .instr_i(instr), .instr_err_i(instr_err),
     .instr_pop_o(instr_pop), .unit_busy_i(unit_busy), .array_accept_i(array_accept),
+    .array_dw_accept_i(array_dw_accept),
     .unit_start_o(unit_start),
     .load_bus_err_i(load_bus_err), .store_bus_err_i(store_bus_err), .abort_o(abort),
     .running_o(running), .pc_o(pc), .done_o(done), .err_o(err), .err_code_o(err_code),
@@ -101,7 +102,7 @@ module mica_top #(
 
   // ---------------- WEIGHT ----------------
   localparam int unsigned RIW = (ROWS > 1) ? $clog2(ROWS) : 1;
-  logic              wspad_re, w_we;
+  logic              wspad_re, w_we, v_we, v_mac;
   logic [RIW-1:0]    w_addr;
   logic [WAW-1:0]    wspad_raddr;
   logic [COLS*8-1:0] wspad_rdata, w_row;
@@ -110,7 +111,7 @@ module mica_top #(
     .clk_i, .rst_ni, .start_i(unit_start[mica_pkg::UNIT_WEIGHT]), .instr_i(instr),
     .busy_o(unit_busy[mica_pkg::UNIT_WEIGHT]),
     .wspad_re_o(wspad_re), .wspad_raddr_o(wspad_raddr),
-    .wspad_rdata_i(wspad_rdata), .w_we_o(w_we), .w_addr_o(w_addr), .w_row_o(w_row)
+    .wspad_rdata_i(wspad_rdata), .w_we_o(w_we), .v_we_o(v_we), .w_addr_o(w_addr), .w_row_o(w_row)
   );
 
   // ---------------- ARRAY (MATMUL) ----------------
@@ -125,7 +126,8 @@ module mica_top #(
     .ROWS(ROWS), .COLS(COLS), .ASPAD_DEPTH(ASPAD_DEPTH), .ACC_DEPTH(ACC_DEPTH)
   ) u_matmul (
     .clk_i, .rst_ni, .start_i(unit_start[mica_pkg::UNIT_ARRAY]), .instr_i(instr),
-    .busy_o(unit_busy[mica_pkg::UNIT_ARRAY]), .accept_o(array_accept),
+    .busy_o(unit_busy[mica_pkg::UNIT_ARRAY]), .accept_o(array_accept), .dw_accept_o(array_dw_accept),
+    .v_we_i(v_we), .v_row_i(w_row), .v_mac_o(v_mac),
     .aspad_re_o(aspad_re),
     .aspad_raddr_o(aspad_raddr), .aspad_rdata_i(aspad_rdata), .w_swap_o(w_swap),
     .a_valid_o(a_valid), .a_row_o(a_row), .out_valid_i(out_valid), .out_row_i(out_row),
@@ -201,7 +203,8 @@ module mica_top #(
     cnt_inc = '0;
     cnt_inc[32*mica_pkg::CNT_CYCLES +: 32]       = 32'(busy);
     cnt_inc[32*mica_pkg::CNT_INSTRS +: 32]       = 32'(issued);
-    cnt_inc[32*mica_pkg::CNT_MACS +: 32]         = a_valid ? 32'(ROWS * COLS) : 32'd0;
+    cnt_inc[32*mica_pkg::CNT_MACS +: 32]         = a_valid ? 32'(ROWS * COLS) :
+                                                   v_mac ? 32'((ROWS < COLS) ? ROWS : COLS) : 32'd0;
     cnt_inc[32*mica_pkg::CNT_ARRAY_BUSY +: 32]   = 32'(unit_busy[mica_pkg::UNIT_ARRAY]);
     cnt_inc[32*mica_pkg::CNT_ASPAD_READS +: 32]  = 32'(aspad_re);
     cnt_inc[32*mica_pkg::CNT_ASPAD_WRITES +: 32] = 32'(l_we[0]);

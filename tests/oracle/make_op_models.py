@@ -52,6 +52,13 @@ def conv_cases():
                       "cin": CIN_CYCLE[i % len(CIN_CYCLE)],
                       "cout": COUT_CYCLE[i % len(COUT_CYCLE)],
                       "act": ACT_CYCLE[(i // 2) % len(ACT_CYCLE)], "h": h, "w": w})
+    # Few input channels: the compiler packs a kernel row's taps into the array rows (first layers
+    # of kws, vww, resnet8); windows crossing the left/right edges, strides 1 and 2, odd widths.
+    for kh, kw, s, p, cin, (h, w) in [(10, 4, 2, "SAME", 1, (49, 10)), (3, 3, 2, "SAME", 3, (12, 10)),
+                                      (3, 3, 2, "SAME", 3, (11, 9)), (5, 5, 2, "VALID", 3, (12, 11)),
+                                      (1, 4, 1, "SAME", 2, (7, 13)), (3, 2, 1, "SAME", 7, (8, 9))]:
+        cases.append({"kernel": (kh, kw), "stride": s, "padding": p, "dilation": 1, "cin": cin,
+                      "cout": 17, "act": "relu", "h": h, "w": w})
     return cases
 
 
@@ -103,8 +110,9 @@ def make_conv(c, seed):
         c["cout"], c["kernel"], strides=c["stride"], padding=c["padding"].lower(),
         dilation_rate=c["dilation"], activation=keras_activation(c["act"]),
         kernel_initializer=kernel_init(seed), bias_initializer=bias_init(seed))
+    kh, kw = c["kernel"] if isinstance(c["kernel"], tuple) else (c["kernel"], c["kernel"])
     name = "conv_k%dx%d_s%d_%s_d%d_cin%d_cout%d_%s_in%dx%d" % (
-        c["kernel"], c["kernel"], c["stride"], c["padding"].lower(), c["dilation"], c["cin"],
+        kh, kw, c["stride"], c["padding"].lower(), c["dilation"], c["cin"],
         c["cout"], c["act"], c["h"], c["w"])
     in_shape = (1, c["h"], c["w"], c["cin"])
     meta = dict(c, op="CONV_2D", input_shape=list(in_shape), activation=c["act"])

@@ -62,7 +62,7 @@ struct Counters {
 struct Golden {
   Cfg c;
   ExtMem &mem;
-  std::vector<int8_t> aspad, wspad, wsh, wact;
+  std::vector<int8_t> aspad, wspad, wsh, wact, vsh, vact;
   std::vector<int32_t> param, acc;
   Counters cnt;
   int err = 0;
@@ -71,7 +71,7 @@ struct Golden {
 
   Golden(const Cfg &cfg, ExtMem &m)
       : c(cfg), mem(m), aspad((size_t)cfg.AD * cfg.R), wspad((size_t)cfg.WD * cfg.C),
-        wsh((size_t)cfg.R * cfg.C), wact((size_t)cfg.R * cfg.C), param((size_t)4 * cfg.PS * cfg.C),
+        wsh((size_t)cfg.R * cfg.C), wact((size_t)cfg.R * cfg.C), vsh(cfg.C), vact(cfg.C), param((size_t)4 * cfg.PS * cfg.C),
         acc((size_t)cfg.CD * cfg.C) {}
 
   // Static checks, same order as rtl/mica_decode.sv.
@@ -83,13 +83,14 @@ struct Golden {
         if (t == 3) return MICA_ERR_BAD_TARGET;
         int64_t w = t == 0 ? c.R : t == 1 ? c.C : 4 * c.C;
         int64_t d = t == 0 ? c.AD : t == 1 ? c.WD : 4 * c.PS;
-        if (len == 0 || len > w) return MICA_ERR_BAD_LEN;
+        if (len == 0 || F(in, MICA_F_LOAD_COL) + len > w) return MICA_ERR_BAD_LEN;
         if (ma + rows > d) return MICA_ERR_MEM_RANGE;
         return 0;
       }
       case MICA_OP_LOADW:
-        return F(in, MICA_F_LOADW_WSPAD_ADDR) + c.R > c.WD ? MICA_ERR_MEM_RANGE : 0;
-      case MICA_OP_MATMUL: {
+        return F(in, MICA_F_LOADW_WSPAD_ADDR) + (F(in, MICA_F_LOADW_VECTOR) ? 1 : c.R) > c.WD ? MICA_ERR_MEM_RANGE : 0;
+      case MICA_OP_MATMUL:
+      case MICA_OP_DWCONV: {   // same fields at the same positions
         int64_t ih = F(in, MICA_F_MATMUL_IN_H), iw = F(in, MICA_F_MATMUL_IN_W);
         int64_t oh = F(in, MICA_F_MATMUL_OUT_H), ow = F(in, MICA_F_MATMUL_OUT_W);
         if (!ih || !iw || !oh || !ow || !F(in, MICA_F_MATMUL_STRIDE_Y) || !F(in, MICA_F_MATMUL_STRIDE_X))
@@ -125,14 +126,15 @@ struct Golden {
     int t = (int)F(in, MICA_F_LOAD_TARGET);
     uint32_t ma = (uint32_t)F(in, MICA_F_LOAD_MEM_ADDR), rows = (uint32_t)F(in, MICA_F_LOAD_ROWS);
     uint32_t len = (uint32_t)F(in, MICA_F_LOAD_LEN), ea = (uint32_t)F(in, MICA_F_LOAD_EXT_ADDR);
-    uint32_t st = (uint32_t)F(in, MICA_F_LOAD_EXT_STRIDE);
+    uint32_t st = (uint32_t)F(in, MICA_F_LOAD_EXT_STRIDE), col = (uint32_t)F(in, MICA_F_LOAD_COL);
+    uint8_t fill = (uint8_t)F(in, MICA_F_LOAD_FILL);
     int w = t == 0 ? c.R : t == 1 ? c.C : 4 * c.C;
     for (uint32_t i = 0; i < rows; i++) {
       uint32_t a = ea + i * st;
       cnt.dma_rd += (uint64_t)beats(a, len) * c.B;
       if (!row_beats_ok(a, len)) return false;
-      std::vector<uint8_t> row(w, 0);
-      for (uint32_t j = 0; j < len; j++) row[j] = mem.b[(uint32_t)(a + j)];
+      std::vector<uint8_t> row(w, fill);
+      for (uint32_t j = 0; j < len; j++) row[col + j] = mem.b[(uint32_t)(a + j)];
       uint32_t r = ma + i;
       if (t == 0) { memcpy(&aspad[(size_t)r * c.R], row.data(), w); cnt.aspad_w++; }
       if (t == 1) { memcpy(&wspad[(size_t)r * c.C], row.data(), w); cnt.wspad_w++; }
@@ -143,13 +145,20 @@ struct Golden {
 
   void loadw(const mica_instr_t &in) {
     uint32_t a = (uint32_t)F(in, MICA_F_LOADW_WSPAD_ADDR);
+    if (F(in, MICA_F_LOADW_VECTOR)) {
+      for (int k = 0; k < c.C; k++) vsh[k] = wspad[(size_t)a * c.C + k];
+      cnt.wspad_r++;
+      return;
+    }
     for (int r = 0; r < c.R; r++)
       for (int k = 0; k < c.C; k++) wsh[r * c.C + k] = wspad[(size_t)(a + r) * c.C + k];
     cnt.wspad_r += c.R;
   }
 
-  void matmul(const mica_instr_t &in) {
-    wact = wsh;
+  // MATMUL, or DWCONV (dw): lane k multiplies only activation k by its vector weight.
+  void matmul(const mica_instr_t &in, bool dw) {
+    if (dw) vact = vsh; else wact = wsh;
+    int lanes = std::min(c.R, c.C);
     int accum = (int)F(in, MICA_F_MATMUL_ACCUMULATE), zin = (int)F(in, MICA_F_MATMUL_Z_IN);
     int64_t aa = F(in, MICA_F_MATMUL_ASPAD_ADDR), ca = F(in, MICA_F_MATMUL_ACC_ADDR);
     int64_t ih = F(in, MICA_F_MATMUL_IN_H), iw = F(in, MICA_F_MATMUL_IN_W);
@@ -166,12 +175,13 @@ struct Golden {
         if (inside) cnt.aspad_r++;
         for (int k = 0; k < c.C; k++) {
           uint32_t s = accum ? (uint32_t)acc[(size_t)(ca + m) * c.C + k] : 0;
-          for (int r = 0; r < c.R; r++) s += (uint32_t)(a[r] * wact[r * c.C + k]);
+          if (dw) s += k < lanes ? (uint32_t)(a[k] * vact[k]) : 0;
+          else for (int r = 0; r < c.R; r++) s += (uint32_t)(a[r] * wact[r * c.C + k]);
           acc[(size_t)(ca + m) * c.C + k] = (int32_t)s;
         }
         if (accum) cnt.acc_r++;
         cnt.acc_w++;
-        cnt.macs += (uint64_t)c.R * c.C;
+        cnt.macs += dw ? (uint64_t)lanes : (uint64_t)c.R * c.C;
         cnt.matmul_rows++;
       }
   }
@@ -216,7 +226,8 @@ struct Golden {
       switch (F(in, MICA_F_OPCODE)) {
         case MICA_OP_LOAD: if (!load(in)) return fail(MICA_ERR_BUS, pc); break;
         case MICA_OP_LOADW: loadw(in); break;
-        case MICA_OP_MATMUL: matmul(in); break;
+        case MICA_OP_MATMUL: matmul(in, false); break;
+        case MICA_OP_DWCONV: matmul(in, true); break;
         case MICA_OP_STORE: if (!store(in)) return fail(MICA_ERR_BUS, pc); break;
         case MICA_OP_END: done = true; return;
         default: break;

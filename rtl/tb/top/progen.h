@@ -47,6 +47,7 @@ struct ProGen {
     }
     int op = (int)F(in, MICA_F_OPCODE);
     if (op == MICA_OP_MATMUL) wait |= MICA_UNIT_WEIGHT;  // implicit in hardware
+    if (op == MICA_OP_DWCONV) wait |= MICA_UNIT_WEIGHT;  // and every MATMUL done, in hardware
     if (op == MICA_OP_END) wait = 15;
     MICA_SET(&in, MICA_F_WAIT, op == MICA_OP_END ? rnd(0, 15) : wait);
     for (int u = 0; u < 4; u++) if (wait & (1u << u)) inflight[u].clear();
@@ -62,21 +63,24 @@ struct ProGen {
     return in;
   }
 
-  void load(int t, uint32_t ma, uint32_t rows, uint32_t len, uint32_t ea, uint32_t st) {
+  void load(int t, uint32_t ma, uint32_t rows, uint32_t len, uint32_t ea, uint32_t st,
+            uint32_t col = 0, int fill = 0) {
     mica_instr_t in = op(MICA_OP_LOAD);
+    MICA_SET(&in, MICA_F_LOAD_COL, col); MICA_SET(&in, MICA_F_LOAD_FILL, fill);
     MICA_SET(&in, MICA_F_LOAD_TARGET, t); MICA_SET(&in, MICA_F_LOAD_MEM_ADDR, ma);
     MICA_SET(&in, MICA_F_LOAD_ROWS, rows); MICA_SET(&in, MICA_F_LOAD_LEN, len);
     MICA_SET(&in, MICA_F_LOAD_EXT_ADDR, ea); MICA_SET(&in, MICA_F_LOAD_EXT_STRIDE, st);
     emit(in, 0, {{t == 0 ? M_ASPAD : t == 1 ? M_WSPAD : M_PARAM, ma, (int64_t)ma + rows, true}});
   }
-  void loadw(uint32_t a) {
+  void loadw(uint32_t a, bool vec = false) {
     mica_instr_t in = op(MICA_OP_LOADW);
     MICA_SET(&in, MICA_F_LOADW_WSPAD_ADDR, a);
-    emit(in, 1, {{M_WSPAD, a, (int64_t)a + c.R, false}});
+    MICA_SET(&in, MICA_F_LOADW_VECTOR, vec);
+    emit(in, 1, {{M_WSPAD, a, (int64_t)a + (vec ? 1 : c.R), false}});
   }
   struct MM { int accum, zin; uint32_t aa, ca, ih, iw, oh, ow, sy, sx; int oy, ox; };
-  void matmul(const MM &m) {
-    mica_instr_t in = op(MICA_OP_MATMUL);
+  void matmul(const MM &m, bool dw = false) {
+    mica_instr_t in = op(dw ? MICA_OP_DWCONV : MICA_OP_MATMUL);
     MICA_SET(&in, MICA_F_MATMUL_ACCUMULATE, m.accum); MICA_SET(&in, MICA_F_MATMUL_Z_IN, m.zin);
     MICA_SET(&in, MICA_F_MATMUL_ASPAD_ADDR, m.aa); MICA_SET(&in, MICA_F_MATMUL_ACC_ADDR, m.ca);
     MICA_SET(&in, MICA_F_MATMUL_IN_H, m.ih); MICA_SET(&in, MICA_F_MATMUL_IN_W, m.iw);
@@ -109,12 +113,14 @@ struct ProGen {
     }
     uint32_t w = t == 0 ? c.R : c.C, u = t == 0 ? au : wu;
     uint32_t len = chance(50) ? w : (uint32_t)rnd(1, w);
+    uint32_t col = chance(70) ? 0 : (uint32_t)rnd(0, std::min<uint32_t>(63, w - len));   /* packed taps, padding */
+    int fill = chance(50) ? 0 : (int)rnd(-128, 127);
     uint32_t rows = (uint32_t)rnd(1, std::min<uint32_t>(12, u));
     uint32_t ma = (uint32_t)rnd(0, u - rows);
     uint32_t ea = IN_BASE + (uint32_t)rnd(0, IN_SIZE - 8192);
     int k = (int)rnd(0, 3);
     uint32_t st = k == 0 ? len : k == 1 ? w : k == 2 ? (uint32_t)rnd(0, 3 * w) : (uint32_t)rnd(1, 300);
-    load(t, ma, rows, len, ea, st);
+    load(t, ma, rows, len, ea, st, col, fill);
   }
   void rand_matmul(int accum) {
     MM m;
@@ -131,7 +137,7 @@ struct ProGen {
     }
     m.aa = (uint32_t)rnd(0, au - m.ih * m.iw);
     m.ca = (uint32_t)rnd(0, cu - m.oh * m.ow);
-    matmul(m);
+    matmul(m, chance(30));
   }
   // Pipelined-MATMUL stress: short MATMULs back to back (optionally each after a LOADW) that
   // accumulate into the same or overlapping ACC rows, as FULLY_CONNECTED input folds do.
@@ -141,11 +147,12 @@ struct ProGen {
     uint32_t t = (uint32_t)rnd(1, 3);
     uint32_t ca = (uint32_t)rnd(0, cu - t - 2);
     for (int i = 0; i < n; i++) {
-      if (with_loadw) loadw((uint32_t)rnd(0, wu - c.R));
+      bool dw = chance(25);   // depthwise taps interleaved with MATMULs into the same rows
+      if (with_loadw) loadw((uint32_t)rnd(0, wu - c.R), dw);
       MM m = {i == 0 ? (int)rnd(0, 1) : 1, (int)rnd(-128, 127), 0, ca + (uint32_t)rnd(0, 2),
               1, t, 1, t, 1, 1, 0, 0};
       m.aa = (uint32_t)rnd(0, au - t);
-      matmul(m);
+      matmul(m, dw);
     }
   }
   void rand_store(uint32_t ca, uint32_t rows) {
@@ -168,6 +175,7 @@ struct ProGen {
     load(1, 0, wu, c.C, IN_BASE + 0x8000 + (uint32_t)rnd(0, 7), c.C);
     load(2, 0, 4 * pu, 4 * c.C, psrc, 4 * c.C);
     loadw(0);
+    loadw(0, true);
     MM m = {0, 0, 0, 0, 1, 1, 1, cu, 1, 1, 0, 0};
     matmul(m);
   }
@@ -175,7 +183,7 @@ struct ProGen {
     for (int i = 0; i < n; i++) {
       int k = (int)rnd(0, 99);
       if (k < 25) rand_load();
-      else if (k < 40) loadw((uint32_t)rnd(0, wu - c.R));
+      else if (k < 40) loadw((uint32_t)rnd(0, wu - c.R), chance(30));
       else if (k < 64) rand_matmul((int)rnd(0, 1));
       else if (k < 70) burst();
       else if (k < 95) {

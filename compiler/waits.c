@@ -1,0 +1,36 @@
+#include <stdio.h>
+#include "waits.h"
+
+static int unit_of(uint64_t opcode) {
+    switch (opcode) {
+    case MICA_OP_LOAD: return __builtin_ctz(MICA_UNIT_LOAD);
+    case MICA_OP_LOADW: return __builtin_ctz(MICA_UNIT_WEIGHT);
+    case MICA_OP_MATMUL:
+    case MICA_OP_DWCONV: return __builtin_ctz(MICA_UNIT_ARRAY);
+    case MICA_OP_STORE: return __builtin_ctz(MICA_UNIT_STORE);
+    default: return -1;   /* SYNC, END */
+    }
+}
+
+int mica_emit_after(mica_builder_t *b, mica_waits_t *w, mica_instr_t *in,
+                    const mica_ticket_t *deps, int ndeps, mica_ticket_t *self) {
+    uint64_t op = MICA_GET(in, MICA_F_OPCODE), wait = MICA_GET(in, MICA_F_WAIT);
+    int u = unit_of(op);
+    for (int i = 0; i < ndeps; i++)
+        if (deps[i].seq > w->finished[deps[i].unit]) wait |= 1u << deps[i].unit;
+    if (op == MICA_OP_END) wait = (1u << MICA_UNITS) - 1;
+    if (MICA_SET(in, MICA_F_WAIT, wait) || mica_emit(b, in)) {
+        snprintf(b->err, sizeof b->err, "out of memory for instructions");
+        return -1;
+    }
+    for (int k = 0; k < MICA_UNITS; k++)
+        if ((wait >> k) & 1) w->finished[k] = w->issued[k];
+    int weight = __builtin_ctz(MICA_UNIT_WEIGHT);
+    if (op == MICA_OP_MATMUL || op == MICA_OP_DWCONV)
+        w->finished[weight] = w->issued[weight];   /* implicit WEIGHT wait */
+    else if (u >= 0) w->finished[u] = w->issued[u];   /* unit was idle at issue */
+    mica_ticket_t t = {0, 0};
+    if (u >= 0) t.unit = (uint8_t)u, t.seq = ++w->issued[u];
+    if (self) *self = t;
+    return 0;
+}
