@@ -164,6 +164,15 @@ static uint32_t op_matmul(mica_fm_t *m, const mica_instr_t *in) {
     return 0;
 }
 
+/* One output pixel of a DWCONV tap, lanes [0, n): simple enough for the vectorizer. */
+__attribute__((optimize("O3"))) static void dw_lanes(int32_t *acc, const int8_t *a, const int8_t *w, int32_t z,
+                                                     uint32_t n, int accumulate) {
+    if (accumulate)
+        for (uint32_t c = 0; c < n; c++) acc[c] = (int32_t)((uint32_t)acc[c] + (uint32_t)((a[c] - z) * w[c]));
+    else
+        for (uint32_t c = 0; c < n; c++) acc[c] = (a[c] - z) * w[c];
+}
+
 /* DWCONV: one depthwise tap, lane c = channel c: ACC[m][c] (+)= (a[c] - z_in) * V[c]. */
 static uint32_t op_dwconv(mica_fm_t *m, const mica_instr_t *in) {
     mica_fm_matmul_t d;
@@ -175,13 +184,13 @@ static uint32_t op_dwconv(mica_fm_t *m, const mica_instr_t *in) {
     for (uint32_t oy = 0; oy < d.out_h; oy++)
         for (uint32_t ox = 0; ox < d.out_w; ox++, t++) {
             int64_t iy = (int64_t)oy * d.sy + d.off_y, ix = (int64_t)ox * d.sx + d.off_x;
-            int inside = iy >= 0 && iy < d.in_h && ix >= 0 && ix < d.in_w;
             int32_t *acc = m->acc + (size_t)(d.acc_addr + t) * C;
-            const int8_t *a = m->aspad + ((size_t)d.aspad + (inside ? (size_t)iy * d.in_w + (size_t)ix : 0)) * R;
-            for (uint32_t c = 0; c < C; c++) {
-                int32_t p = inside && c < lanes ? (a[c] - d.z_in) * m->v_active[c] : 0;
-                acc[c] = (int32_t)((d.accumulate ? (uint32_t)acc[c] : 0u) + (uint32_t)p);
-            }
+            if (iy >= 0 && iy < d.in_h && ix >= 0 && ix < d.in_w)
+                dw_lanes(acc, m->aspad + ((size_t)d.aspad + (size_t)iy * d.in_w + (size_t)ix) * R, m->v_active, d.z_in,
+                         lanes, d.accumulate);
+            else if (!d.accumulate)
+                memset(acc, 0, sizeof *acc * lanes);   /* padding adds 0 */
+            if (!d.accumulate && lanes < C) memset(acc + lanes, 0, sizeof *acc * (C - lanes));
         }
     m->counters[MICA_CNT_MACS] += (uint64_t)T * lanes;
     m->counters[MICA_CNT_ASPAD_READS] += T;
@@ -388,6 +397,23 @@ void mica_fm_note_write(mica_fm_t *m, uint64_t addr, uint64_t bytes) {
     if (m->plans) mica_fp_note_write(m, addr, bytes);
 }
 
+/* The analytic model's cycle figures for the range just run, remembered per code (FNV-1a of the
+ * instructions): programs that stay interpreted run it once, not on every inference. */
+static void predicted_cycles(mica_fm_t *m) {
+    const uint8_t *code = m->mem + m->prog_addr;
+    size_t n = (size_t)(m->pc + 1) * MICA_INSTR_BYTES;
+    uint64_t h = 1469598103934665603ull;
+    for (size_t i = 0; i < n; i++) h = (h ^ code[i]) * 1099511628211ull;
+    fm_cost_memo_t *e = &m->cost_memo[h % FM_COST_MEMO];
+    if (e->hash != h || e->bytes != n) {
+        mica_cost_t cost;
+        mica_cost_instrs(&m->cfg, (const mica_instr_t *)code, m->pc + 1, &cost);
+        *e = (fm_cost_memo_t){h, n, cost.cycles, cost.array_cycles};
+    }
+    m->counters[MICA_CNT_CYCLES] = e->cycles;
+    m->counters[MICA_CNT_ARRAY_BUSY] = e->array_cycles;
+}
+
 uint32_t mica_fm_interpret(mica_fm_t *m) {
     memset(m->counters, 0, sizeof m->counters);
     m->done = m->error = 0;
@@ -414,10 +440,7 @@ uint32_t mica_fm_interpret(mica_fm_t *m) {
             return err;
         }
         if (end) {
-            mica_cost_t cost;   /* the analytic model's cycle figure for the range just run */
-            mica_cost_instrs(&m->cfg, (const mica_instr_t *)(m->mem + m->prog_addr), m->pc + 1, &cost);
-            m->counters[MICA_CNT_CYCLES] = cost.cycles;
-            m->counters[MICA_CNT_ARRAY_BUSY] = cost.array_cycles;
+            predicted_cycles(m);
             m->done = 1;
             return 0;
         }

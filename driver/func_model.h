@@ -6,6 +6,9 @@
 #include "backend.h"
 #include "mica_isa.h"
 
+#define FM_COST_MEMO 64
+typedef struct { uint64_t hash, bytes, cycles, array_cycles; } fm_cost_memo_t;
+
 typedef struct {
     mica_hw_config_t cfg;
     uint8_t *mem;            /* external memory */
@@ -23,6 +26,7 @@ typedef struct {
     int done, error;         /* STATUS bits of the last run */
     uint64_t counters[MICA_NUM_COUNTERS];
     uint32_t counter_hi_snapshot;
+    fm_cost_memo_t cost_memo[FM_COST_MEMO];   /* cycle predictions of interpreted programs */
     struct mica_fp_cache *plans;   /* translated programs (func_plan.c); NULL: interpret only */
 } mica_fm_t;
 
