@@ -25,12 +25,16 @@ static void json_shape(FILE *f, const mica_builder_t *b, int32_t t) {
 }
 
 /* SCALE-Sim's weight-stationary model for the same layer: folds x (2R + C + T - 2), with the
- * reduction K = kh*kw*cin on the rows, output channels on the columns, T output pixels. */
+ * reduction K = kh*kw*cin on the rows, output channels on the columns, T output pixels. A
+ * depthwise layer shares no input between channels, so on a WS array its best mapping is one
+ * diagonal R x C tile per kernel tap and min(R, C) channels: kh*kw x channel-folds folds. */
 static uint64_t scalesim_ws_cycles(const mica_builder_t *b, const mica_prog_step_t *s) {
     const mica_prog_tensor_t *out = (const mica_prog_tensor_t *)b->tensors.data + s->outputs[0];
     if (s->kind != MICA_STEP_ACCEL || out->rank == 0 || !s->macs) return 0;
     uint64_t cout = (uint64_t)out->dims[out->rank - 1], T = out->bytes / cout, K = s->macs / out->bytes;
     uint64_t R = b->hw.rows, C = b->hw.cols, folds = ((K + R - 1) / R) * ((cout + C - 1) / C);
+    uint64_t lanes = R < C ? R : C;
+    if (s->op == TFL_OP_DEPTHWISE_CONV_2D) folds = K * ((cout + lanes - 1) / lanes);
     return folds * (2 * R + C + T - 2);
 }
 
