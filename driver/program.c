@@ -55,6 +55,11 @@ static int check_header(const mica_prog_header_t *h, size_t len, char *err, size
     if (h->format != MICA_PROG_FORMAT) FAIL("program: format %u, this driver reads %u", h->format, MICA_PROG_FORMAT);
     if (h->spec_version != MICA_SPEC_VERSION) FAIL("program: compiled for ISA version %u, driver has %u", h->spec_version, MICA_SPEC_VERSION);
     if (!h->rows || !h->cols || h->rows > 256 || h->cols > 256 || !h->bus_bytes) FAIL("program: implausible array configuration %ux%u", h->rows, h->cols);
+    /* on-chip memories within what the 16-bit address and 8-bit set fields can reach */
+    if (!h->aspad_depth || h->aspad_depth > 65536 || !h->wspad_depth || h->wspad_depth > 65536 || !h->acc_depth ||
+        h->acc_depth > 65536 || !h->param_sets || h->param_sets > 256 || h->bus_bytes > 64 || (h->bus_bytes & (h->bus_bytes - 1)))
+        FAIL("program: implausible memory configuration (ASPAD %u, WSPAD %u, ACC %u rows, %u PARAM sets, %u-byte bus)",
+             h->aspad_depth, h->wspad_depth, h->acc_depth, h->param_sets, h->bus_bytes);
     if (!section_ok(len, h->image_offset, h->image_size, 1)) FAIL("program: image section outside the file");
     if (!section_ok(len, h->tensors_offset, h->ntensors, sizeof(mica_prog_tensor_t))) FAIL("program: tensor table outside the file");
     if (!section_ok(len, h->steps_offset, h->nsteps, sizeof(mica_prog_step_t))) FAIL("program: step table outside the file");
