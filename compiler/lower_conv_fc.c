@@ -79,24 +79,33 @@ static int fill_quant(const tfl_model_t *m, const tfl_op_t *op, int idx, mica_bu
     return 0;
 }
 
+/* Shapes, strides, dilations and TF padding of CONV_2D or DEPTHWISE_CONV_2D (their options differ
+ * only in where the fields sit). */
+static int window_shape(const tfl_op_t *op, int idx, mica_builder_t *b, const tfl_tensor_t *in, const tfl_tensor_t *w,
+                        const tfl_tensor_t *out, mica_gemm_layer_t *L) {
+    int dw = op->builtin == TFL_OP_DEPTHWISE_CONV_2D;
+    L->in_h = in->dims[1]; L->in_w = in->dims[2]; L->cin = in->dims[3];
+    L->out_h = out->dims[1]; L->out_w = out->dims[2]; L->cout = out->dims[3];
+    L->kh = w->dims[1]; L->kw = w->dims[2];
+    L->stride_w = (int)tfl_opt_int(op, dw ? TFL_DWCONV_STRIDE_W : TFL_CONV2D_STRIDE_W, 1);
+    L->stride_h = (int)tfl_opt_int(op, dw ? TFL_DWCONV_STRIDE_H : TFL_CONV2D_STRIDE_H, 1);
+    L->dil_w = (int)tfl_opt_int(op, dw ? TFL_DWCONV_DILATION_W : TFL_CONV2D_DILATION_W, 1);
+    L->dil_h = (int)tfl_opt_int(op, dw ? TFL_DWCONV_DILATION_H : TFL_CONV2D_DILATION_H, 1);
+    if (L->stride_w < 1 || L->stride_h < 1 || L->dil_w < 1 || L->dil_h < 1 || L->stride_w > 15 || L->stride_h > 15)
+        ERR("op %d: stride %dx%d / dilation %dx%d not supported (stride 1..15)", idx, L->stride_h, L->stride_w, L->dil_h, L->dil_w);
+    int same = tfl_opt_int(op, dw ? TFL_DWCONV_PADDING : TFL_CONV2D_PADDING, 0) == TFL_PADDING_SAME;
+    L->pad_top = same ? mica_conv_pad(L->in_h, L->out_h, L->kh, L->stride_h, L->dil_h) : 0;
+    L->pad_left = same ? mica_conv_pad(L->in_w, L->out_w, L->kw, L->stride_w, L->dil_w) : 0;
+    return 0;
+}
+
 static int conv_shape(const tfl_model_t *m, const tfl_op_t *op, int idx, mica_builder_t *b, mica_gemm_layer_t *L) {
     const tfl_tensor_t *in = mica_op_tensor(m, op, 0), *w = mica_op_tensor(m, op, 1), *out = &m->tensors[op->outputs[0]];
     if (in->rank != 4 || out->rank != 4 || in->dims[0] != 1 || out->dims[0] != 1) ERR("op %d: CONV_2D supports NHWC tensors with batch 1", idx);
     if (check_filter(b, w, idx, 4, out->dims[3], 0)) return -1;
     if (w->dims[3] != in->dims[3]) ERR("op %d: grouped CONV_2D (filter depth %d, input depth %d) is not supported", idx, w->dims[3], in->dims[3]);
-    L->in_h = in->dims[1]; L->in_w = in->dims[2]; L->cin = in->dims[3];
-    L->out_h = out->dims[1]; L->out_w = out->dims[2]; L->cout = out->dims[3];
-    L->kh = w->dims[1]; L->kw = w->dims[2];
-    L->stride_w = (int)tfl_opt_int(op, TFL_CONV2D_STRIDE_W, 1);
-    L->stride_h = (int)tfl_opt_int(op, TFL_CONV2D_STRIDE_H, 1);
-    L->dil_w = (int)tfl_opt_int(op, TFL_CONV2D_DILATION_W, 1);
-    L->dil_h = (int)tfl_opt_int(op, TFL_CONV2D_DILATION_H, 1);
-    if (L->stride_w < 1 || L->stride_h < 1 || L->dil_w < 1 || L->dil_h < 1 || L->stride_w > 15 || L->stride_h > 15)
-        ERR("op %d: stride %dx%d / dilation %dx%d not supported (stride 1..15)", idx, L->stride_h, L->stride_w, L->dil_h, L->dil_w);
+    if (window_shape(op, idx, b, in, w, out, L)) return -1;
     if (w->dims[0] != L->cout) ERR("op %d: filter has %d outputs, output tensor %d channels", idx, w->dims[0], L->cout);
-    int same = tfl_opt_int(op, TFL_CONV2D_PADDING, 0) == TFL_PADDING_SAME;
-    L->pad_top = same ? mica_conv_pad(L->in_h, L->out_h, L->kh, L->stride_h, L->dil_h) : 0;
-    L->pad_left = same ? mica_conv_pad(L->in_w, L->out_w, L->kw, L->stride_w, L->dil_w) : 0;
     return 0;
 }
 
@@ -108,19 +117,7 @@ static int dw_shape(const tfl_model_t *m, const tfl_op_t *op, int idx, mica_buil
     if (w->dims[0] != 1 || w->dims[3] != out->dims[3] || out->dims[3] != in->dims[3])
         ERR("op %d: DEPTHWISE_CONV_2D with depth multiplier other than 1 runs on the CPU", idx);
     L->depthwise = 1;
-    L->in_h = in->dims[1]; L->in_w = in->dims[2]; L->cin = in->dims[3];
-    L->out_h = out->dims[1]; L->out_w = out->dims[2]; L->cout = out->dims[3];
-    L->kh = w->dims[1]; L->kw = w->dims[2];
-    L->stride_w = (int)tfl_opt_int(op, TFL_DWCONV_STRIDE_W, 1);
-    L->stride_h = (int)tfl_opt_int(op, TFL_DWCONV_STRIDE_H, 1);
-    L->dil_w = (int)tfl_opt_int(op, TFL_DWCONV_DILATION_W, 1);
-    L->dil_h = (int)tfl_opt_int(op, TFL_DWCONV_DILATION_H, 1);
-    if (L->stride_w < 1 || L->stride_h < 1 || L->dil_w < 1 || L->dil_h < 1 || L->stride_w > 15 || L->stride_h > 15)
-        ERR("op %d: stride %dx%d / dilation %dx%d not supported (stride 1..15)", idx, L->stride_h, L->stride_w, L->dil_h, L->dil_w);
-    int same = tfl_opt_int(op, TFL_DWCONV_PADDING, 0) == TFL_PADDING_SAME;
-    L->pad_top = same ? mica_conv_pad(L->in_h, L->out_h, L->kh, L->stride_h, L->dil_h) : 0;
-    L->pad_left = same ? mica_conv_pad(L->in_w, L->out_w, L->kw, L->stride_w, L->dil_w) : 0;
-    return 0;
+    return window_shape(op, idx, b, in, w, out, L);
 }
 
 static int fc_shape(const tfl_model_t *m, const tfl_op_t *op, int idx, mica_builder_t *b, mica_gemm_layer_t *L) {

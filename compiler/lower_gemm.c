@@ -472,7 +472,7 @@ static int emit_fold(sched_t *S, int band, int n) {
     }
     if (weights_needed(P, g) && !S->w_ready && load_weights(S, g)) return -1;
     if (!P->params_resident && !S->p_ready && load_params(S, g)) return -1;
-    S->in_ready = n == 0 ? 0 : S->in_ready;
+    if (n == 0) S->in_ready = 0;
     S->w_ready = S->p_ready = 0;
     return emit_fold_matmuls(S, band, n, g) || emit_store(S, band, n, g) ? -1 : 0;
 }

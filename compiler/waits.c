@@ -1,21 +1,11 @@
 #include <stdio.h>
+#include "cost.h"
 #include "waits.h"
-
-static int unit_of(uint64_t opcode) {
-    switch (opcode) {
-    case MICA_OP_LOAD: return __builtin_ctz(MICA_UNIT_LOAD);
-    case MICA_OP_LOADW: return __builtin_ctz(MICA_UNIT_WEIGHT);
-    case MICA_OP_MATMUL:
-    case MICA_OP_DWCONV: return __builtin_ctz(MICA_UNIT_ARRAY);
-    case MICA_OP_STORE: return __builtin_ctz(MICA_UNIT_STORE);
-    default: return -1;   /* SYNC, END */
-    }
-}
 
 int mica_emit_after(mica_builder_t *b, mica_waits_t *w, mica_instr_t *in,
                     const mica_ticket_t *deps, int ndeps, mica_ticket_t *self) {
     uint64_t op = MICA_GET(in, MICA_F_OPCODE), wait = MICA_GET(in, MICA_F_WAIT);
-    int u = unit_of(op);
+    int u = mica_opcode_unit(op);
     for (int i = 0; i < ndeps; i++)
         if (deps[i].seq > w->finished[deps[i].unit]) wait |= 1u << deps[i].unit;
     if (op == MICA_OP_END) wait = (1u << MICA_UNITS) - 1;

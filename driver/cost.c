@@ -65,14 +65,14 @@ static uint64_t duration(const mica_hw_config_t *hw, const mica_instr_t *in, mic
     }
 }
 
-static unsigned unit_of(uint64_t opcode) {
+int mica_opcode_unit(uint64_t opcode) {
     switch (opcode) {
-    case MICA_OP_LOAD: return 0;
-    case MICA_OP_LOADW: return 1;
+    case MICA_OP_LOAD: return __builtin_ctz(MICA_UNIT_LOAD);
+    case MICA_OP_LOADW: return __builtin_ctz(MICA_UNIT_WEIGHT);
     case MICA_OP_MATMUL:
-    case MICA_OP_DWCONV: return 2;
-    case MICA_OP_STORE: return 3;
-    default: return 4;   /* SYNC / END: no unit */
+    case MICA_OP_DWCONV: return __builtin_ctz(MICA_UNIT_ARRAY);
+    case MICA_OP_STORE: return __builtin_ctz(MICA_UNIT_STORE);
+    default: return -1;   /* SYNC, END */
     }
 }
 
@@ -111,7 +111,8 @@ void mica_cost_instrs(const mica_hw_config_t *hw, const mica_instr_t *code, uint
     for (uint32_t i = 0; i < count; i++) {
         const mica_instr_t *in = &code[i];
         uint64_t op = G(in, MICA_F_OPCODE), wait = G(in, MICA_F_WAIT), t = issue + 1;
-        unsigned u = unit_of(op);
+        int unit = mica_opcode_unit(op);
+        unsigned u = unit < 0 ? 4 : (unsigned)unit;   /* 4: no unit (SYNC, END) */
         for (unsigned k = 0; k < 4; k++) {
             uint64_t f = free_at[k];
             if (op == MICA_OP_MATMUL && k == u && !((wait >> k) & 1)) f = mm_accept;

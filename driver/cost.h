@@ -20,6 +20,8 @@ typedef struct {
     uint32_t aspad_rows_used, wspad_rows_used, acc_rows_used;   /* peak addresses touched */
 } mica_cost_t;
 
+/* Unit bit index an opcode issues to (hw/mica.json "unit"), -1 for SYNC and END. */
+int mica_opcode_unit(uint64_t opcode);
 void mica_cost_instrs(const mica_hw_config_t *hw, const mica_instr_t *code, uint32_t count, mica_cost_t *out);
 /* Energy in picojoules from the counts (45 nm figures, see README "Energy model"). */
 double mica_cost_energy_pj(const mica_hw_config_t *hw, const mica_cost_t *c);
