@@ -1,5 +1,5 @@
 // Static instruction checks (everything that can be decided from the instruction bits alone).
-// Check order when several apply: LOAD: BAD_TARGET, BAD_LEN, MEM_RANGE; MATMUL: BAD_LEN, then
+// Check order when several apply: LOAD: BAD_TARGET, BAD_LEN, MEM_RANGE; MATMUL, DWCONV, RESCALE: BAD_LEN, then
 // MEM_RANGE; STORE: BAD_LEN, then MEM_RANGE. A zero row count is legal (no-op) but mem_addr+rows
 // is still range-checked. Purely combinational.
 module mica_decode #(
@@ -18,7 +18,7 @@ module mica_decode #(
 
   // Fields are zero-extended to 32 bits for the range arithmetic below.
 
-  logic [7:0] load_err, loadw_err, matmul_err, store_err;
+  logic [7:0] load_err, loadw_err, matmul_err, dwconv_err, rescale_err, store_err;
 
   always_comb begin
     logic [31:0] target, len, col, mem_addr, rows, width, depth;
@@ -62,6 +62,20 @@ module mica_decode #(
     else matmul_err = mica_pkg::ERR_NONE;
   end
 
+  assign dwconv_err = instr_i[mica_pkg::DWCONV_MODE_LSB +: mica_pkg::DWCONV_MODE_W] > 2'd1 ?
+                      mica_pkg::ERR_BAD_LEN : matmul_err;
+
+  always_comb begin
+    logic [31:0] rows, aspad, acc, lsh;
+    rows  = 32'(instr_i[mica_pkg::RESCALE_ROWS_LSB +: mica_pkg::RESCALE_ROWS_W]);
+    aspad = 32'(instr_i[mica_pkg::RESCALE_ASPAD_ADDR_LSB +: mica_pkg::RESCALE_ASPAD_ADDR_W]);
+    acc   = 32'(instr_i[mica_pkg::RESCALE_ACC_ADDR_LSB +: mica_pkg::RESCALE_ACC_ADDR_W]);
+    lsh   = 32'(instr_i[mica_pkg::RESCALE_LEFT_SHIFT_LSB +: mica_pkg::RESCALE_LEFT_SHIFT_W]);
+    if (rows == 0 || lsh > 22) rescale_err = mica_pkg::ERR_BAD_LEN;
+    else if (acc + rows > ACC_DEPTH || aspad + rows > ASPAD_DEPTH) rescale_err = mica_pkg::ERR_MEM_RANGE;
+    else rescale_err = mica_pkg::ERR_NONE;
+  end
+
   always_comb begin
     logic [31:0] len, acc, rows, pset;
     len  = 32'(instr_i[mica_pkg::STORE_LEN_LSB +: mica_pkg::STORE_LEN_W]);
@@ -78,8 +92,9 @@ module mica_decode #(
     unique case (opcode)
       mica_pkg::OP_LOAD:   err_o = load_err;
       mica_pkg::OP_LOADW:  err_o = loadw_err;
-      mica_pkg::OP_MATMUL,
-      mica_pkg::OP_DWCONV: err_o = matmul_err;   // same fields at the same positions
+      mica_pkg::OP_MATMUL: err_o = matmul_err;
+      mica_pkg::OP_DWCONV: err_o = dwconv_err;   // MATMUL's fields at the same positions, plus mode
+      mica_pkg::OP_RESCALE: err_o = rescale_err;
       mica_pkg::OP_STORE:  err_o = store_err;
       mica_pkg::OP_SYNC,
       mica_pkg::OP_END:    err_o = mica_pkg::ERR_NONE;

@@ -69,7 +69,8 @@ module mica_issue #(
       mica_pkg::OP_LOAD:   target_unit[mica_pkg::UNIT_LOAD] = 1'b1;
       mica_pkg::OP_LOADW:  target_unit[mica_pkg::UNIT_WEIGHT] = 1'b1;
       mica_pkg::OP_MATMUL,
-      mica_pkg::OP_DWCONV: target_unit[mica_pkg::UNIT_ARRAY] = 1'b1;
+      mica_pkg::OP_DWCONV,
+      mica_pkg::OP_RESCALE: target_unit[mica_pkg::UNIT_ARRAY] = 1'b1;
       mica_pkg::OP_STORE:  target_unit[mica_pkg::UNIT_STORE] = 1'b1;
       default:             target_unit = '0;
     endcase
@@ -82,11 +83,14 @@ module mica_issue #(
       needs_idle[mica_pkg::UNIT_ARRAY]  = wait_mask[mica_pkg::UNIT_ARRAY];
       needs_idle[mica_pkg::UNIT_WEIGHT] = 1'b1;
     end
+    if (opcode == mica_pkg::OP_RESCALE) begin   // like DWCONV, but reads no weights
+      needs_idle[mica_pkg::UNIT_ARRAY]  = wait_mask[mica_pkg::UNIT_ARRAY];
+    end
     if (opcode == mica_pkg::OP_END) needs_idle = '1;
   end
   assign can_issue = ((needs_idle & unit_busy_i) == '0) &&
                      (opcode != mica_pkg::OP_MATMUL || array_accept_i) &&
-                     (opcode != mica_pkg::OP_DWCONV || array_dw_accept_i);
+                     ((opcode != mica_pkg::OP_DWCONV && opcode != mica_pkg::OP_RESCALE) || array_dw_accept_i);
 
   // Error selection for this cycle.
   logic       raise_err, unit_err, head_err, prog_end;

@@ -9,14 +9,13 @@
 // MATMUL leaves a descriptor (acc_addr, accumulate, T) in a small FIFO that the output side
 // consumes in order. busy_o stays high until every started MATMUL has written its last row (the
 // wait-mask meaning of "ARRAY idle").
-// DWCONV (the vector unit) shares the feeder and the output side: its vectors skip the array and
-// are multiplied lane by lane with the vector weights (Vactive, swapped from Vshadow at start),
-// one registered stage, so they reach the output side 1 cycle after the feeder instead of L.
-// A DWCONV starts only when no MATMUL is in flight (dw_accept_o), so no array row is still on
-// its way out; DWCONVs pipeline among themselves like MATMULs. A MATMUL after a DWCONV starts no
-// earlier than its last vector, and its rows need L > 1 more cycles. The vector mode and the
-// vector weights follow the feeder's 3-cycle latency, so each vector is routed and multiplied by
-// the instruction that produced it (a LOADW may refill Vshadow right after a DWCONV starts).
+// Vector ops (DWCONV, RESCALE; mica_vector_unit) share the feeder and the output side: their
+// vectors skip the array and are processed lane by lane in one registered stage, so they reach
+// the output side 1 cycle after the feeder instead of L. RESCALE walks its rows as a 1 x rows
+// image. A vector op starts only when no MATMUL is in flight (dw_accept_o), so no array row is
+// still on its way out; vector ops pipeline among themselves like MATMULs. A MATMUL after one
+// starts no earlier than its last vector, and its rows need L > 1 more cycles. DWCONV mode MAX
+// accumulates by maximum instead of sum (a descriptor bit).
 // Hazards handled here:
 // - Shadow weights: none here; the array skews shadow writes like the swap wave, so a LOADW
 //   issued after this MATMUL never overtakes the wave (see mica_array, mica_weight_unit).
@@ -64,15 +63,44 @@ module mica_matmul_unit #(
   // when full. 8 covers T >= 5 back-to-back on 16x16 without stalls.
   localparam int unsigned Depth = 8;
   localparam int unsigned PW    = $clog2(Depth);
-  localparam int unsigned DescW = CAW + 2 + 24;   // {acc_addr, accumulate, dwconv, T}
+  localparam int unsigned DescW = CAW + 3 + 24;   // {acc_addr, accumulate, vector op, max, T}
 
-  localparam int unsigned Lanes = (ROWS < COLS) ? ROWS : COLS;
-  logic feeder_ready, feed_valid, is_dw;
-  assign is_dw = instr_i[mica_pkg::F_OPCODE_LSB +: mica_pkg::F_OPCODE_W] == mica_pkg::OP_DWCONV;
+  logic feeder_ready, feed_valid, feed_vec, is_vec, is_max, vec_valid;
+  logic [COLS*32-1:0] vec_row;
+  logic [127:0] feed_instr;
+  logic [3:0]   opcode;
+  assign opcode = instr_i[mica_pkg::F_OPCODE_LSB +: mica_pkg::F_OPCODE_W];
+  assign is_vec = opcode == mica_pkg::OP_DWCONV || opcode == mica_pkg::OP_RESCALE;
+  assign is_max = opcode == mica_pkg::OP_DWCONV &&
+                  instr_i[mica_pkg::DWCONV_MODE_LSB +: mica_pkg::DWCONV_MODE_W] == 2'd1;
+
+  // RESCALE walks its rows as a 1 x rows image with stride 1 and no padding.
+  always_comb begin
+    logic [11:0] rows;
+    feed_instr = instr_i;
+    rows = instr_i[mica_pkg::RESCALE_ROWS_LSB +: mica_pkg::RESCALE_ROWS_W];
+    if (opcode == mica_pkg::OP_RESCALE) begin
+      feed_instr = '0;
+      feed_instr[mica_pkg::MATMUL_ACCUMULATE_LSB] = instr_i[mica_pkg::RESCALE_ACCUMULATE_LSB];
+      feed_instr[mica_pkg::MATMUL_Z_IN_LSB +: mica_pkg::MATMUL_Z_IN_W] =
+        instr_i[mica_pkg::RESCALE_Z_IN_LSB +: mica_pkg::RESCALE_Z_IN_W];
+      feed_instr[mica_pkg::MATMUL_ASPAD_ADDR_LSB +: mica_pkg::MATMUL_ASPAD_ADDR_W] =
+        instr_i[mica_pkg::RESCALE_ASPAD_ADDR_LSB +: mica_pkg::RESCALE_ASPAD_ADDR_W];
+      feed_instr[mica_pkg::MATMUL_ACC_ADDR_LSB +: mica_pkg::MATMUL_ACC_ADDR_W] =
+        instr_i[mica_pkg::RESCALE_ACC_ADDR_LSB +: mica_pkg::RESCALE_ACC_ADDR_W];
+      feed_instr[mica_pkg::MATMUL_IN_H_LSB +: mica_pkg::MATMUL_IN_H_W]         = 12'd1;
+      feed_instr[mica_pkg::MATMUL_OUT_H_LSB +: mica_pkg::MATMUL_OUT_H_W]       = 12'd1;
+      feed_instr[mica_pkg::MATMUL_IN_W_LSB +: mica_pkg::MATMUL_IN_W_W]         = rows;
+      feed_instr[mica_pkg::MATMUL_OUT_W_LSB +: mica_pkg::MATMUL_OUT_W_W]       = rows;
+      feed_instr[mica_pkg::MATMUL_STRIDE_Y_LSB +: mica_pkg::MATMUL_STRIDE_Y_W] = 4'd1;
+      feed_instr[mica_pkg::MATMUL_STRIDE_X_LSB +: mica_pkg::MATMUL_STRIDE_X_W] = 4'd1;
+    end
+  end
+
   mica_matmul_feeder #(.ROWS(ROWS), .ASPAD_DEPTH(ASPAD_DEPTH)) u_feeder (
     .clk_i, .rst_ni,
     .start_i,
-    .instr_i,
+    .instr_i      (feed_instr),
     .busy_o       (),
     .ready_o      (feeder_ready),
     .aspad_re_o,
@@ -82,41 +110,17 @@ module mica_matmul_unit #(
     .a_row_o
   );
 
-  // ---- vector unit: mode of the vector leaving the feeder, lane products ----
-  logic [2:0]        st_d_q, dw_d_q;   // start / is_dw delayed 1..3 cycles
-  logic [COLS*8-1:0] vw_d_q [3];       // Vshadow at start, delayed alike
-  logic              mode_q, cur_dw, vec_valid_q;
-  logic [COLS*8-1:0] vshadow_q, vactive_q;
-  logic [COLS*32-1:0] vec_row_q;
-  logic [COLS*8-1:0] vw_cur;   // weights of the vector leaving the feeder now
-  assign cur_dw    = st_d_q[2] ? dw_d_q[2] : mode_q;
-  assign vw_cur    = (st_d_q[2] && dw_d_q[2]) ? vw_d_q[2] : vactive_q;
-  assign a_valid_o = feed_valid & ~cur_dw;
-  assign v_mac_o   = feed_valid & cur_dw;
-  always_ff @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) begin
-      st_d_q <= '0; dw_d_q <= '0; mode_q <= 1'b0; vec_valid_q <= 1'b0;
-    end else begin
-      st_d_q      <= {st_d_q[1:0], start_i};
-      dw_d_q      <= {dw_d_q[1:0], start_i & is_dw};
-      mode_q      <= cur_dw;
-      vec_valid_q <= feed_valid & cur_dw;
-    end
-  end
-  // Weights and products: data path only, no reset.
-  always_ff @(posedge clk_i) begin
-    if (v_we_i) vshadow_q <= v_row_i;
-    vw_d_q[0] <= vshadow_q;
-    vw_d_q[1] <= vw_d_q[0];
-    vw_d_q[2] <= vw_d_q[1];
-    if (st_d_q[2] && dw_d_q[2]) vactive_q <= vw_d_q[2];
-    if (feed_valid && cur_dw) begin
-      for (int c = 0; c < COLS; c++) begin
-        if (c < Lanes) vec_row_q[32*c +: 32] <= 32'($signed(a_row_o[9*c +: 9]) * $signed(vw_cur[8*c +: 8]));
-        else vec_row_q[32*c +: 32] <= '0;
-      end
-    end
-  end
+  mica_vector_unit #(.ROWS(ROWS), .COLS(COLS)) u_vector (
+    .clk_i, .rst_ni, .start_i, .instr_i,
+    .v_we_i, .v_row_i,
+    .feed_valid_i (feed_valid),
+    .feed_row_i   (a_row_o),
+    .feed_vec_o   (feed_vec),
+    .res_valid_o  (vec_valid),
+    .res_row_o    (vec_row)
+  );
+  assign a_valid_o = feed_valid & ~feed_vec;
+  assign v_mac_o   = feed_vec;
 
   // ---- start side: swap timing, descriptor push ----
   logic swap1_q, swap2_q;
@@ -124,9 +128,9 @@ module mica_matmul_unit #(
 
   logic [15:0] in_acc_addr;
   logic [23:0] in_total;
-  assign in_acc_addr = instr_i[mica_pkg::MATMUL_ACC_ADDR_LSB +: mica_pkg::MATMUL_ACC_ADDR_W];
-  assign in_total    = 24'(instr_i[mica_pkg::MATMUL_OUT_H_LSB +: mica_pkg::MATMUL_OUT_H_W]) *
-                       24'(instr_i[mica_pkg::MATMUL_OUT_W_LSB +: mica_pkg::MATMUL_OUT_W_W]);
+  assign in_acc_addr = feed_instr[mica_pkg::MATMUL_ACC_ADDR_LSB +: mica_pkg::MATMUL_ACC_ADDR_W];
+  assign in_total    = 24'(feed_instr[mica_pkg::MATMUL_OUT_H_LSB +: mica_pkg::MATMUL_OUT_H_W]) *
+                       24'(feed_instr[mica_pkg::MATMUL_OUT_W_LSB +: mica_pkg::MATMUL_OUT_W_W]);
 
   logic [DescW-1:0] desc_mem [Depth];
   logic [PW-1:0]    wr_ptr_q, rd_ptr_q;
@@ -136,7 +140,7 @@ module mica_matmul_unit #(
   always_ff @(posedge clk_i) begin
     if (start_i) begin
       desc_mem[wr_ptr_q] <= {in_acc_addr[CAW-1:0],
-                             instr_i[mica_pkg::MATMUL_ACCUMULATE_LSB], is_dw, in_total};
+                             feed_instr[mica_pkg::MATMUL_ACCUMULATE_LSB], is_vec, is_max, in_total};
     end
   end
 
@@ -146,23 +150,23 @@ module mica_matmul_unit #(
   // ---- output side: head descriptor, row counter, write-back with forwarding ----
   logic               res_valid;
   logic [COLS*32-1:0] res_row;
-  assign res_valid = out_valid_i | vec_valid_q;
-  assign res_row   = vec_valid_q ? vec_row_q : out_row_i;
+  assign res_valid = out_valid_i | vec_valid;
+  assign res_row   = vec_valid ? vec_row : out_row_i;
   logic [DescW-1:0] head;
   logic [CAW-1:0]   hd_addr;
-  logic             hd_acc, hd_dw;
+  logic             hd_acc, hd_vec, hd_max;
   logic [23:0]      hd_total;
   logic [23:0]      out_cnt_q;
   logic [CAW-1:0]   out_row_addr;
   assign head = desc_mem[rd_ptr_q];
-  assign {hd_addr, hd_acc, hd_dw, hd_total} = head;
+  assign {hd_addr, hd_acc, hd_vec, hd_max, hd_total} = head;
   assign out_row_addr = hd_addr + out_cnt_q[CAW-1:0];
   assign pop = res_valid && (out_cnt_q + 24'd1 == hd_total);
 
   assign acc_re_o    = res_valid && hd_acc;
   assign acc_raddr_o = out_row_addr;
 
-  logic               wb_valid_q, wb_rd_q;
+  logic               wb_valid_q, wb_rd_q, wb_max_q;
   logic [CAW-1:0]     wb_addr_q;
   logic [COLS*32-1:0] wb_row_q;
   logic               fwd;
@@ -170,8 +174,8 @@ module mica_matmul_unit #(
 
   always_comb begin
     for (int c = 0; c < COLS; c++) begin
-      acc_wdata_o[32*c +: 32] = wb_row_q[32*c +: 32] +
-                                (wb_rd_q ? acc_rdata_i[32*c +: 32] : 32'd0);
+      acc_wdata_o[32*c +: 32] = wb_rd_q ? combine(wb_max_q, wb_row_q[32*c +: 32], acc_rdata_i[32*c +: 32]) :
+                                          wb_row_q[32*c +: 32];
     end
   end
   assign acc_we_o    = wb_valid_q;
@@ -182,19 +186,20 @@ module mica_matmul_unit #(
     if (!rst_ni) begin
       swap1_q <= 1'b0; swap2_q <= 1'b0;
       wr_ptr_q <= '0; rd_ptr_q <= '0; count_q <= '0; mm_count_q <= '0; out_cnt_q <= '0;
-      wb_valid_q <= 1'b0; wb_rd_q <= 1'b0; wb_addr_q <= '0;
+      wb_valid_q <= 1'b0; wb_rd_q <= 1'b0; wb_max_q <= 1'b0; wb_addr_q <= '0;
     end else begin
-      swap1_q <= start_i & ~is_dw;   // a DWCONV leaves the array's weights alone
+      swap1_q <= start_i & ~is_vec;   // vector ops leave the array's weights alone
       swap2_q <= swap1_q;
       if (start_i) wr_ptr_q <= wr_ptr_q + 1'b1;
       if (pop) rd_ptr_q <= rd_ptr_q + 1'b1;
       count_q <= count_q + (PW+1)'(start_i) - (PW+1)'(pop);
-      mm_count_q <= mm_count_q + (PW+1)'(start_i && !is_dw) - (PW+1)'(pop && !hd_dw);
+      mm_count_q <= mm_count_q + (PW+1)'(start_i && !is_vec) - (PW+1)'(pop && !hd_vec);
       if (res_valid) out_cnt_q <= pop ? 24'd0 : out_cnt_q + 24'd1;
       wb_valid_q <= res_valid;
       if (res_valid) begin
         wb_addr_q <= out_row_addr;
         wb_rd_q   <= hd_acc && !fwd;
+        wb_max_q  <= hd_max;
       end
     end
   end
@@ -204,11 +209,16 @@ module mica_matmul_unit #(
   always_ff @(posedge clk_i) begin
     if (res_valid) begin
       for (int c = 0; c < COLS; c++) begin
-        wb_row_q[32*c +: 32] <= res_row[32*c +: 32] +
-                                (fwd ? acc_wdata_o[32*c +: 32] : 32'd0);
+        wb_row_q[32*c +: 32] <= fwd ? combine(hd_max, res_row[32*c +: 32], acc_wdata_o[32*c +: 32]) :
+                                      res_row[32*c +: 32];
       end
     end
   end
+  // Accumulation: add (MAC, RESCALE), or keep the maximum (DWCONV mode MAX).
+  function automatic logic [31:0] combine(input logic max, input logic [31:0] x, input logic [31:0] y);
+    if (max) return $signed(x) > $signed(y) ? x : y;
+    return x + y;
+  endfunction
   logic unused_matmul;
   assign unused_matmul = ^in_acc_addr[15:CAW];
 endmodule

@@ -89,8 +89,16 @@ struct Golden {
       }
       case MICA_OP_LOADW:
         return F(in, MICA_F_LOADW_WSPAD_ADDR) + (F(in, MICA_F_LOADW_VECTOR) ? 1 : c.R) > c.WD ? MICA_ERR_MEM_RANGE : 0;
+      case MICA_OP_RESCALE: {
+        int64_t rows = F(in, MICA_F_RESCALE_ROWS);
+        if (rows == 0 || F(in, MICA_F_RESCALE_LEFT_SHIFT) > 22) return MICA_ERR_BAD_LEN;
+        if (F(in, MICA_F_RESCALE_ACC_ADDR) + rows > c.CD || F(in, MICA_F_RESCALE_ASPAD_ADDR) + rows > c.AD)
+          return MICA_ERR_MEM_RANGE;
+        return 0;
+      }
       case MICA_OP_MATMUL:
-      case MICA_OP_DWCONV: {   // same fields at the same positions
+      case MICA_OP_DWCONV: {   // same fields at the same positions (DWCONV adds mode)
+        if (F(in, MICA_F_OPCODE) == MICA_OP_DWCONV && F(in, MICA_F_DWCONV_MODE) > 1) return MICA_ERR_BAD_LEN;
         int64_t ih = F(in, MICA_F_MATMUL_IN_H), iw = F(in, MICA_F_MATMUL_IN_W);
         int64_t oh = F(in, MICA_F_MATMUL_OUT_H), ow = F(in, MICA_F_MATMUL_OUT_W);
         if (!ih || !iw || !oh || !ow || !F(in, MICA_F_MATMUL_STRIDE_Y) || !F(in, MICA_F_MATMUL_STRIDE_X))
@@ -155,9 +163,11 @@ struct Golden {
     cnt.wspad_r += c.R;
   }
 
-  // MATMUL, or DWCONV (dw): lane k multiplies only activation k by its vector weight.
+  // MATMUL, or DWCONV (dw): lane k multiplies only activation k by its vector weight (mode MAC)
+  // or keeps the maximum of the activations (mode MAX).
   void matmul(const mica_instr_t &in, bool dw) {
     if (dw) vact = vsh; else wact = wsh;
+    bool max = dw && F(in, MICA_F_DWCONV_MODE) == 1;
     int lanes = std::min(c.R, c.C);
     int accum = (int)F(in, MICA_F_MATMUL_ACCUMULATE), zin = (int)F(in, MICA_F_MATMUL_Z_IN);
     int64_t aa = F(in, MICA_F_MATMUL_ASPAD_ADDR), ca = F(in, MICA_F_MATMUL_ACC_ADDR);
@@ -175,7 +185,8 @@ struct Golden {
         if (inside) cnt.aspad_r++;
         for (int k = 0; k < c.C; k++) {
           uint32_t s = accum ? (uint32_t)acc[(size_t)(ca + m) * c.C + k] : 0;
-          if (dw) s += k < lanes ? (uint32_t)(a[k] * vact[k]) : 0;
+          if (max) s = accum ? (uint32_t)std::max((int32_t)s, k < lanes ? a[k] : 0) : (uint32_t)(k < lanes ? a[k] : 0);
+          else if (dw) s += k < lanes ? (uint32_t)(a[k] * vact[k]) : 0;
           else for (int r = 0; r < c.R; r++) s += (uint32_t)(a[r] * wact[r * c.C + k]);
           acc[(size_t)(ca + m) * c.C + k] = (int32_t)s;
         }
@@ -184,6 +195,28 @@ struct Golden {
         cnt.macs += dw ? (uint64_t)lanes : (uint64_t)c.R * c.C;
         cnt.matmul_rows++;
       }
+  }
+
+  // RESCALE: TFLite's ADD input stage per lane, added into ACC.
+  void rescale(const mica_instr_t &in) {
+    int lanes = std::min(c.R, c.C);
+    int accum = (int)F(in, MICA_F_RESCALE_ACCUMULATE), zin = (int)F(in, MICA_F_RESCALE_Z_IN);
+    int64_t aa = F(in, MICA_F_RESCALE_ASPAD_ADDR), ca = F(in, MICA_F_RESCALE_ACC_ADDR), rows = F(in, MICA_F_RESCALE_ROWS);
+    int32_t m = (int32_t)F(in, MICA_F_RESCALE_MULT);
+    int ls = (int)F(in, MICA_F_RESCALE_LEFT_SHIFT), rs = (int)F(in, MICA_F_RESCALE_RIGHT_SHIFT);
+    for (int64_t i = 0; i < rows; i++) {
+      for (int k = 0; k < c.C; k++) {
+        int a = k < lanes ? (int)aspad[(size_t)(aa + i) * c.R + k] - zin : 0;
+        uint32_t q = (uint32_t)rdbpot(srdhm(a * (1 << ls), m), rs);
+        int32_t &dst = acc[(size_t)(ca + i) * c.C + k];
+        dst = (int32_t)((accum ? (uint32_t)dst : 0u) + q);
+      }
+      cnt.aspad_r++;
+      if (accum) cnt.acc_r++;
+      cnt.acc_w++;
+      cnt.macs += (uint64_t)lanes;
+      cnt.matmul_rows++;
+    }
   }
 
   bool store(const mica_instr_t &in) {
@@ -228,6 +261,7 @@ struct Golden {
         case MICA_OP_LOADW: loadw(in); break;
         case MICA_OP_MATMUL: matmul(in, false); break;
         case MICA_OP_DWCONV: matmul(in, true); break;
+        case MICA_OP_RESCALE: rescale(in); break;
         case MICA_OP_STORE: if (!store(in)) return fail(MICA_ERR_BUS, pc); break;
         case MICA_OP_END: done = true; return;
         default: break;

@@ -81,6 +81,7 @@ struct ProGen {
   struct MM { int accum, zin; uint32_t aa, ca, ih, iw, oh, ow, sy, sx; int oy, ox; };
   void matmul(const MM &m, bool dw = false) {
     mica_instr_t in = op(dw ? MICA_OP_DWCONV : MICA_OP_MATMUL);
+    if (dw) MICA_SET(&in, MICA_F_DWCONV_MODE, chance(35));   // MAX for max pools
     MICA_SET(&in, MICA_F_MATMUL_ACCUMULATE, m.accum); MICA_SET(&in, MICA_F_MATMUL_Z_IN, m.zin);
     MICA_SET(&in, MICA_F_MATMUL_ASPAD_ADDR, m.aa); MICA_SET(&in, MICA_F_MATMUL_ACC_ADDR, m.ca);
     MICA_SET(&in, MICA_F_MATMUL_IN_H, m.ih); MICA_SET(&in, MICA_F_MATMUL_IN_W, m.iw);
@@ -89,6 +90,21 @@ struct ProGen {
     MICA_SET(&in, MICA_F_MATMUL_OFF_Y, m.oy); MICA_SET(&in, MICA_F_MATMUL_OFF_X, m.ox);
     emit(in, 2, {{M_ASPAD, m.aa, (int64_t)m.aa + m.ih * m.iw, false},
                  {M_ACC, m.ca, (int64_t)m.ca + m.oh * m.ow, true}});
+  }
+  // RESCALE with random constants (ADD's input stage), into ACC rows like a vector op.
+  void rescale(int accum, uint32_t aa, uint32_t ca, uint32_t rows) {
+    mica_instr_t in = op(MICA_OP_RESCALE);
+    MICA_SET(&in, MICA_F_RESCALE_ACCUMULATE, accum); MICA_SET(&in, MICA_F_RESCALE_Z_IN, rnd(-128, 127));
+    MICA_SET(&in, MICA_F_RESCALE_ASPAD_ADDR, aa); MICA_SET(&in, MICA_F_RESCALE_ACC_ADDR, ca);
+    MICA_SET(&in, MICA_F_RESCALE_ROWS, rows);
+    MICA_SET(&in, MICA_F_RESCALE_MULT, chance(10) ? rnd(0, INT32_MAX) : rnd(1 << 30, INT32_MAX));
+    MICA_SET(&in, MICA_F_RESCALE_LEFT_SHIFT, chance(60) ? 20 : rnd(0, 22));
+    MICA_SET(&in, MICA_F_RESCALE_RIGHT_SHIFT, chance(10) ? rnd(0, 31) : rnd(0, 12));
+    emit(in, 2, {{M_ASPAD, aa, (int64_t)aa + rows, false}, {M_ACC, ca, (int64_t)ca + rows, true}});
+  }
+  void rand_rescale(int accum) {
+    uint32_t rows = (uint32_t)rnd(1, std::min<uint32_t>(std::min(au, cu), chance(20) ? 200 : 12));
+    rescale(accum, (uint32_t)rnd(0, au - rows), (uint32_t)rnd(0, cu - rows), rows);
   }
   struct ST { int round, zo, mn, mx; uint32_t ca, rows, len, ps, ea, st; };
   void store(const ST &s) {
@@ -152,7 +168,8 @@ struct ProGen {
       MM m = {i == 0 ? (int)rnd(0, 1) : 1, (int)rnd(-128, 127), 0, ca + (uint32_t)rnd(0, 2),
               1, t, 1, t, 1, 1, 0, 0};
       m.aa = (uint32_t)rnd(0, au - t);
-      matmul(m, dw);
+      if (chance(15)) rescale(m.accum, m.aa, m.ca, t);   // and ADD's rescales
+      else matmul(m, dw);
     }
   }
   void rand_store(uint32_t ca, uint32_t rows) {
@@ -184,7 +201,8 @@ struct ProGen {
       int k = (int)rnd(0, 99);
       if (k < 25) rand_load();
       else if (k < 40) loadw((uint32_t)rnd(0, wu - c.R), chance(30));
-      else if (k < 64) rand_matmul((int)rnd(0, 1));
+      else if (k < 58) rand_matmul((int)rnd(0, 1));
+      else if (k < 64) rand_rescale((int)rnd(0, 1));
       else if (k < 70) burst();
       else if (k < 95) {
         uint32_t rows = (uint32_t)rnd(1, std::min<uint32_t>(16, cu));

@@ -58,7 +58,7 @@ static void error_tests(Sim &sim, ExtMem &mem, std::mt19937_64 &rng) {
   using Mk = void (*)(ProGen &);
   struct { const char *name; Mk mk; Check how; } cases[] = {
       {"illegal-op0", [](ProGen &g) { raw(g, ProGen::op(0)); }, CHECK_ALL},
-      {"illegal-op7", [](ProGen &g) { raw(g, ProGen::op(7)); }, CHECK_ALL},
+      {"illegal-op9", [](ProGen &g) { raw(g, ProGen::op(9)); }, CHECK_ALL},
       {"illegal-op15", [](ProGen &g) { raw(g, ProGen::op(15)); }, CHECK_ALL},
       {"bad-target", [](ProGen &g) {
          mica_instr_t in = ProGen::op(MICA_OP_LOAD);
@@ -103,6 +103,23 @@ static void error_tests(Sim &sim, ExtMem &mem, std::mt19937_64 &rng) {
          MICA_SET(&in, MICA_F_MATMUL_OUT_H, 1); MICA_SET(&in, MICA_F_MATMUL_OUT_W, 1);
          MICA_SET(&in, MICA_F_MATMUL_STRIDE_Y, 1); MICA_SET(&in, MICA_F_MATMUL_STRIDE_X, 1);
          MICA_SET(&in, MICA_F_MATMUL_ASPAD_ADDR, kCfg.AD - 3); raw(g, in); }, CHECK_ALL},
+      {"dwconv-mode", [](ProGen &g) {
+         mica_instr_t in = ProGen::op(MICA_OP_DWCONV);
+         MICA_SET(&in, MICA_F_MATMUL_IN_H, 1); MICA_SET(&in, MICA_F_MATMUL_IN_W, 1);
+         MICA_SET(&in, MICA_F_MATMUL_OUT_H, 1); MICA_SET(&in, MICA_F_MATMUL_OUT_W, 1);
+         MICA_SET(&in, MICA_F_MATMUL_STRIDE_Y, 1); MICA_SET(&in, MICA_F_MATMUL_STRIDE_X, 1);
+         MICA_SET(&in, MICA_F_DWCONV_MODE, 2 + g.rnd(0, 1)); raw(g, in); }, CHECK_ALL},
+      {"rescale-rows0", [](ProGen &g) { raw(g, ProGen::op(MICA_OP_RESCALE)); }, CHECK_ALL},
+      {"rescale-left-shift", [](ProGen &g) {
+         mica_instr_t in = ProGen::op(MICA_OP_RESCALE);
+         MICA_SET(&in, MICA_F_RESCALE_ROWS, 1); MICA_SET(&in, MICA_F_RESCALE_LEFT_SHIFT, g.rnd(23, 31));
+         raw(g, in); }, CHECK_ALL},
+      {"rescale-range", [](ProGen &g) {
+         mica_instr_t in = ProGen::op(MICA_OP_RESCALE);
+         MICA_SET(&in, MICA_F_RESCALE_ROWS, 2);
+         if (g.chance(50)) MICA_SET(&in, MICA_F_RESCALE_ACC_ADDR, kCfg.CD - 1);
+         else MICA_SET(&in, MICA_F_RESCALE_ASPAD_ADDR, kCfg.AD - 1);
+         raw(g, in); }, CHECK_ALL},
       {"store-len0", [](ProGen &g) {
          mica_instr_t in = ProGen::op(MICA_OP_STORE);
          MICA_SET(&in, MICA_F_STORE_ROWS, 1); raw(g, in); }, CHECK_ALL},
