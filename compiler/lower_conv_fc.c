@@ -142,7 +142,7 @@ static uint64_t macs_of(const mica_gemm_layer_t *L) {
     return (uint64_t)L->out_h * L->out_w * L->cout * L->kh * L->kw * (L->depthwise ? 1 : L->cin);
 }
 
-static int emit_step(mica_builder_t *b, const tfl_op_t *op, mica_gemm_layer_t *L) {
+int mica_emit_gemm_step(mica_builder_t *b, const tfl_op_t *op, const mica_gemm_layer_t *L, uint64_t macs) {
     uint32_t first = mica_code_count(b);
     uint64_t est = 0;
     if (mica_lower_gemm(b, L, &est)) return -1;
@@ -156,7 +156,7 @@ static int emit_step(mica_builder_t *b, const tfl_op_t *op, mica_gemm_layer_t *L
     s->ninputs = s->noutputs = 1;
     s->inputs[0] = b->tensor_map[op->inputs[0]];
     s->outputs[0] = b->tensor_map[op->outputs[0]];
-    s->macs = macs_of(L);
+    s->macs = macs;
     s->est_cycles = est;
     return 0;
 }
@@ -183,7 +183,7 @@ int mica_lower_conv_fc(const tfl_model_t *m, const tfl_op_t *op, int idx, mica_b
     L.bias = bias_v;
     L.weights = (const int8_t *)mica_op_tensor(m, op, 1)->data;
     if (fill_quant(m, op, idx, b, &L, mult, mult_lo, shift)) goto done;
-    rc = emit_step(b, op, &L);
+    rc = mica_emit_gemm_step(b, op, &L, macs_of(&L));
 done:
     free(mult); free(mult_lo); free(shift); free(bias_v);
     return rc;

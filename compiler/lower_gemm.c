@@ -384,6 +384,7 @@ static mica_ticket_t emit_matmul(sched_t *S, int band, int f, int t, uint32_t ac
     SET(&m, MICA_F_MATMUL_STRIDE_X, L->stride_w);
     SET(&m, MICA_F_MATMUL_OFF_Y, oy0 * L->stride_h - L->pad_top + kh * L->dil_h - y0);
     SET(&m, MICA_F_MATMUL_OFF_X, -L->pad_left + kw * L->dil_w);
+    if (L->depthwise) SET(&m, MICA_F_DWCONV_MODE, L->vec_max);
     mica_ticket_t self = bad;
     if (!fail) mica_emit_after(b, &S->w, &m, deps, ndeps, &self);
     return self;

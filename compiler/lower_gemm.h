@@ -4,6 +4,7 @@
 #define MICA_LOWER_GEMM_H
 #include <stdint.h>
 #include "builder.h"
+#include "tflite/tflite_reader.h"
 
 /* A convolution in accelerator terms; FULLY_CONNECTED is the 1x1 case with batch rows as pixels. */
 typedef struct {
@@ -17,10 +18,13 @@ typedef struct {
     int32_t z_in, z_out, act_min, act_max;
     int round_mode;                 /* STORE.round: 0 double, 1 single, 2 real (FC reference) */
     int depthwise;                  /* DEPTHWISE_CONV_2D, multiplier 1: weights [kh][kw][cout], cin == cout */
+    int vec_max;                    /* depthwise taps keep the maximum (DWCONV mode MAX: MAX_POOL_2D) */
     uint32_t in_addr, out_addr;     /* arena addresses, NHWC */
 } mica_gemm_layer_t;
 
 /* Emits the layer's instructions, ending with END. 0, or -1 with b->err set. */
 int mica_lower_gemm(mica_builder_t *b, const mica_gemm_layer_t *L, uint64_t *est_cycles);
+/* Lowers the layer as the accelerator step of op (lower_conv_fc.c). 0, or -1 with b->err set. */
+int mica_emit_gemm_step(mica_builder_t *b, const tfl_op_t *op, const mica_gemm_layer_t *L, uint64_t macs);
 
 #endif

@@ -2,6 +2,7 @@
 #include <string.h>
 #include "partition.h"
 #include "cpu_ops/cpu_ops.h"
+#include "cpu_ops/cpu_util.h"
 
 /* A rule returns 1 when the operator satisfies it; its text is the reason shown otherwise. */
 typedef int (*rule_fn)(const tfl_model_t *m, const tfl_op_t *op);
@@ -9,6 +10,9 @@ typedef int (*rule_fn)(const tfl_model_t *m, const tfl_op_t *op);
 static const tfl_tensor_t *in_t(const tfl_model_t *m, const tfl_op_t *op, int k) { return mica_op_tensor(m, op, k); }
 static int is_conv(const tfl_op_t *op) { return op->builtin == TFL_OP_CONV_2D; }
 static int is_dw(const tfl_op_t *op) { return op->builtin == TFL_OP_DEPTHWISE_CONV_2D; }
+static int is_pool(const tfl_op_t *op) { return op->builtin == TFL_OP_AVERAGE_POOL_2D || op->builtin == TFL_OP_MAX_POOL_2D; }
+static int is_add(const tfl_op_t *op) { return op->builtin == TFL_OP_ADD; }
+static int has_weights(const tfl_op_t *op) { return !is_pool(op) && !is_add(op); }
 
 static int is_int8_act(const tfl_tensor_t *t) {
     return t && !t->data && t->type == TFL_TYPE_INT8 && t->nquant == 1 && t->zero_point[0] >= -128 && t->zero_point[0] <= 127;
@@ -17,33 +21,36 @@ static int is_int8_act(const tfl_tensor_t *t) {
 static int op_kind(const tfl_model_t *m, const tfl_op_t *op) {
     (void)m;
     return op->builtin == TFL_OP_CONV_2D || op->builtin == TFL_OP_DEPTHWISE_CONV_2D ||
-           op->builtin == TFL_OP_FULLY_CONNECTED;
+           op->builtin == TFL_OP_FULLY_CONNECTED || is_pool(op) || is_add(op);
 }
 
 static int int8_activations(const tfl_model_t *m, const tfl_op_t *op) {
-    return is_int8_act(in_t(m, op, 0)) && is_int8_act(mica_op_output(m, op, 0));
+    return is_int8_act(in_t(m, op, 0)) && is_int8_act(mica_op_output(m, op, 0)) &&
+           (!is_add(op) || (op->ninputs == 2 && is_int8_act(in_t(m, op, 1))));
 }
 
 static int dense_int8_weights(const tfl_model_t *m, const tfl_op_t *op) {
     const tfl_tensor_t *w = in_t(m, op, 1);
+    if (!has_weights(op)) return 1;
     return w && w->data && w->type == TFL_TYPE_INT8 && !w->is_sparse && !w->quant_details_type && w->nquant >= 1;
 }
 
 static int symmetric_weights(const tfl_model_t *m, const tfl_op_t *op) {
     const tfl_tensor_t *w = in_t(m, op, 1);
+    if (!has_weights(op)) return 1;
     for (int i = 0; i < w->nquant; i++)
         if (w->zero_point[i] != 0) return 0;
     return 1;
 }
 
 static int int32_bias(const tfl_model_t *m, const tfl_op_t *op) {
-    const tfl_tensor_t *b = op->ninputs > 2 ? in_t(m, op, 2) : NULL;
+    const tfl_tensor_t *b = op->ninputs > 2 && has_weights(op) ? in_t(m, op, 2) : NULL;
     return !b || (b->data && b->type == TFL_TYPE_INT32);
 }
 
 static int conv_batch_one(const tfl_model_t *m, const tfl_op_t *op) {
     const tfl_tensor_t *in = in_t(m, op, 0);
-    return !(is_conv(op) || is_dw(op)) || (in->rank == 4 && in->dims[0] == 1);
+    return !(is_conv(op) || is_dw(op) || is_pool(op)) || (in->rank == 4 && in->dims[0] == 1);
 }
 
 static int dw_multiplier_one(const tfl_model_t *m, const tfl_op_t *op) {
@@ -63,24 +70,73 @@ static int conv_stride(const tfl_model_t *m, const tfl_op_t *op) {
     return !(is_conv(op) || is_dw(op)) || (sw >= 1 && sw <= 15 && sh >= 1 && sh <= 15);
 }
 
+static int pool_same_quant(const tfl_model_t *m, const tfl_op_t *op) {
+    const tfl_tensor_t *in = in_t(m, op, 0), *out = mica_op_output(m, op, 0);
+    if (!is_pool(op)) return 1;
+    float d = in->scale[0] - out->scale[0];
+    return in->zero_point[0] == out->zero_point[0] && d < 1e-6f * out->scale[0] && -d < 1e-6f * out->scale[0];
+}
+
+static int pool_window(const tfl_model_t *m, const tfl_op_t *op) {
+    (void)m;
+    int64_t fh = tfl_opt_int(op, TFL_POOL_FILTER_H, 1), fw = tfl_opt_int(op, TFL_POOL_FILTER_W, 1);
+    int64_t sh = tfl_opt_int(op, TFL_POOL_STRIDE_H, 1), sw = tfl_opt_int(op, TFL_POOL_STRIDE_W, 1);
+    return !is_pool(op) || (fh >= 1 && fh <= 256 && fw >= 1 && fw <= 256 && sh >= 1 && sh <= 15 && sw >= 1 && sw <= 15);
+}
+
+/* An average whose windows cross the border divides by fewer taps there: a per-pixel divisor. */
+static int avg_pool_inside(const tfl_model_t *m, const tfl_op_t *op) {
+    if (op->builtin != TFL_OP_AVERAGE_POOL_2D) return 1;
+    const tfl_tensor_t *in = in_t(m, op, 0), *out = mica_op_output(m, op, 0);
+    int64_t fh = tfl_opt_int(op, TFL_POOL_FILTER_H, 1), fw = tfl_opt_int(op, TFL_POOL_FILTER_W, 1);
+    int64_t sh = tfl_opt_int(op, TFL_POOL_STRIDE_H, 1), sw = tfl_opt_int(op, TFL_POOL_STRIDE_W, 1);
+    int same = tfl_opt_int(op, TFL_POOL_PADDING, 0) == TFL_PADDING_SAME;
+    int64_t pt = same ? mica_conv_pad(in->dims[1], out->dims[1], (int32_t)fh, (int32_t)sh, 1) : 0;
+    int64_t pl = same ? mica_conv_pad(in->dims[2], out->dims[2], (int32_t)fw, (int32_t)sw, 1) : 0;
+    return pt == 0 && pl == 0 && (out->dims[1] - 1) * sh + fh <= in->dims[1] && (out->dims[2] - 1) * sw + fw <= in->dims[2];
+}
+
+static int add_same_shape(const tfl_model_t *m, const tfl_op_t *op) {
+    if (!is_add(op)) return 1;
+    const tfl_tensor_t *a = in_t(m, op, 0), *b = in_t(m, op, 1), *out = mica_op_output(m, op, 0);
+    if (a->rank != out->rank || b->rank != out->rank) return 0;
+    for (int d = 0; d < out->rank; d++)
+        if (a->dims[d] != out->dims[d] || b->dims[d] != out->dims[d]) return 0;
+    return 1;
+}
+
+static int add_arithmetic(const tfl_model_t *m, const tfl_op_t *op) {
+    if (!is_add(op)) return 1;
+    mica_binary_params_t p;
+    char err[160];
+    return mica_add_quant(op, in_t(m, op, 0), in_t(m, op, 1), mica_op_output(m, op, 0), &p, err, sizeof err) == 0 &&
+           p.in_shift[0] >= -31 && p.in_shift[1] >= -31;
+}
+
 static int fused_activation(const tfl_model_t *m, const tfl_op_t *op) {
     (void)m;
-    int field = is_conv(op) ? TFL_CONV2D_ACTIVATION : is_dw(op) ? TFL_DWCONV_ACTIVATION : TFL_FC_ACTIVATION;
+    int field = is_conv(op) ? TFL_CONV2D_ACTIVATION : is_dw(op) ? TFL_DWCONV_ACTIVATION :
+                is_pool(op) ? TFL_POOL_ACTIVATION : is_add(op) ? 0 : TFL_FC_ACTIVATION;
     return tfl_opt_int(op, field, 0) <= TFL_ACT_RELU6;
 }
 
 /* In order: later rules may assume earlier ones hold. */
 static const struct { rule_fn ok; const char *applies, *text; } rules[] = {
-    {op_kind, "any", "the accelerator runs CONV_2D, DEPTHWISE_CONV_2D and FULLY_CONNECTED"},
-    {int8_activations, "CONV_2D, DEPTHWISE_CONV_2D, FULLY_CONNECTED", "input and output must be int8 tensors with one scale and zero point"},
+    {op_kind, "any", "the accelerator runs CONV_2D, DEPTHWISE_CONV_2D, FULLY_CONNECTED, AVERAGE_POOL_2D, MAX_POOL_2D and ADD"},
+    {int8_activations, "all of these", "inputs and output must be int8 activation tensors with one scale and zero point"},
     {dense_int8_weights, "CONV_2D, DEPTHWISE_CONV_2D, FULLY_CONNECTED", "weights must be constant, dense int8"},
     {symmetric_weights, "CONV_2D, DEPTHWISE_CONV_2D, FULLY_CONNECTED", "weights must be symmetric (zero point 0)"},
     {int32_bias, "CONV_2D, DEPTHWISE_CONV_2D, FULLY_CONNECTED", "bias must be absent or a constant int32 vector"},
-    {conv_batch_one, "CONV_2D, DEPTHWISE_CONV_2D", "convolution input must be NHWC with batch 1"},
+    {conv_batch_one, "CONV_2D, DEPTHWISE_CONV_2D, pools", "convolution and pooling input must be NHWC with batch 1"},
     {conv_ungrouped, "CONV_2D", "grouped convolution (filter depth != input depth) is not supported"},
     {dw_multiplier_one, "DEPTHWISE_CONV_2D", "depth multiplier must be 1 (the vector unit's lane c reads channel c)"},
     {conv_stride, "CONV_2D, DEPTHWISE_CONV_2D", "stride must be 1..15"},
-    {fused_activation, "CONV_2D, DEPTHWISE_CONV_2D, FULLY_CONNECTED", "fused activation must be NONE, RELU, RELU_N1_TO_1 or RELU6"},
+    {pool_same_quant, "AVERAGE_POOL_2D, MAX_POOL_2D", "pooling input and output must share scale and zero point (as TFLite requires)"},
+    {pool_window, "AVERAGE_POOL_2D, MAX_POOL_2D", "pool filter must be 1..256 and stride 1..15"},
+    {avg_pool_inside, "AVERAGE_POOL_2D", "every window must lie inside the input (VALID, or SAME needing no padding): at the border TFLite divides by fewer taps, a per-pixel divisor the vector unit does not have"},
+    {add_same_shape, "ADD", "both inputs must be activations of the output's shape (no broadcasting, no constant operand)"},
+    {add_arithmetic, "ADD", "input/output scales must suit TFLite's int8 ADD arithmetic (multipliers below 1, shifts up to 31)"},
+    {fused_activation, "all of these", "fused activation must be NONE, RELU, RELU_N1_TO_1 or RELU6"},
 };
 
 static int forced(const tfl_op_t *op, const mica_partition_opts_t *o) {

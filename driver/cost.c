@@ -14,6 +14,12 @@ static uint64_t row_beats(uint64_t addr, uint64_t stride, uint64_t rows, uint64_
 
 static void peak(uint32_t *used, uint64_t end) { if (end > *used) *used = (uint32_t)end; }
 
+/* Rows a vector-unit instruction streams (DWCONV: output pixels; RESCALE: element rows). */
+static uint64_t vector_rows(const mica_instr_t *in) {
+    if (G(in, MICA_F_OPCODE) == MICA_OP_RESCALE) return G(in, MICA_F_RESCALE_ROWS);
+    return G(in, MICA_F_MATMUL_OUT_H) * G(in, MICA_F_MATMUL_OUT_W);
+}
+
 /* Duration of one instruction on its unit, and its traffic. *beats gets its bus beats: LOAD and
  * STORE share the one external port, so the caller serializes their beats. */
 static uint64_t duration(const mica_hw_config_t *hw, const mica_instr_t *in, mica_cost_t *c, uint64_t *busy_beats) {
@@ -32,13 +38,15 @@ static uint64_t duration(const mica_hw_config_t *hw, const mica_instr_t *in, mic
         if (G(in, MICA_F_LOADW_VECTOR)) { c->wspad_reads += 1; return 2; }
         c->wspad_reads += R;
         return R + 1;
-    case MICA_OP_DWCONV: {   /* the vector unit: R or C lanes, one registered product stage */
-        uint64_t T = G(in, MICA_F_MATMUL_OUT_H) * G(in, MICA_F_MATMUL_OUT_W);
+    case MICA_OP_DWCONV:     /* the vector unit: R or C lanes, one registered stage */
+    case MICA_OP_RESCALE: {
+        uint64_t T = vector_rows(in);
+        int re = G(in, MICA_F_OPCODE) == MICA_OP_RESCALE;
         c->issued_macs += T * (R < C ? R : C);
         c->aspad_reads += T;
         c->acc_writes += T;
-        if (G(in, MICA_F_MATMUL_ACCUMULATE)) c->acc_reads += T;
-        peak(&c->acc_rows_used, G(in, MICA_F_MATMUL_ACC_ADDR) + T);
+        if (re ? G(in, MICA_F_RESCALE_ACCUMULATE) : G(in, MICA_F_MATMUL_ACCUMULATE)) c->acc_reads += T;
+        peak(&c->acc_rows_used, (re ? G(in, MICA_F_RESCALE_ACC_ADDR) : G(in, MICA_F_MATMUL_ACC_ADDR)) + T);
         c->array_cycles += T;
         return T + 6;
     }
@@ -70,7 +78,8 @@ int mica_opcode_unit(uint64_t opcode) {
     case MICA_OP_LOAD: return __builtin_ctz(MICA_UNIT_LOAD);
     case MICA_OP_LOADW: return __builtin_ctz(MICA_UNIT_WEIGHT);
     case MICA_OP_MATMUL:
-    case MICA_OP_DWCONV: return __builtin_ctz(MICA_UNIT_ARRAY);
+    case MICA_OP_DWCONV:
+    case MICA_OP_RESCALE: return __builtin_ctz(MICA_UNIT_ARRAY);
     case MICA_OP_STORE: return __builtin_ctz(MICA_UNIT_STORE);
     default: return -1;   /* SYNC, END */
     }
@@ -111,12 +120,13 @@ void mica_cost_instrs(const mica_hw_config_t *hw, const mica_instr_t *code, uint
     for (uint32_t i = 0; i < count; i++) {
         const mica_instr_t *in = &code[i];
         uint64_t op = G(in, MICA_F_OPCODE), wait = G(in, MICA_F_WAIT), t = issue + 1;
+        int vec = op == MICA_OP_DWCONV || op == MICA_OP_RESCALE;
         int unit = mica_opcode_unit(op);
         unsigned u = unit < 0 ? 4 : (unsigned)unit;   /* 4: no unit (SYNC, END) */
         for (unsigned k = 0; k < 4; k++) {
             uint64_t f = free_at[k];
             if (op == MICA_OP_MATMUL && k == u && !((wait >> k) & 1)) f = mm_accept;
-            if (op == MICA_OP_DWCONV && k == u && !((wait >> k) & 1)) f = mm_accept > mm_end ? mm_accept : mm_end;
+            if (vec && k == u && !((wait >> k) & 1)) f = mm_accept > mm_end ? mm_accept : mm_end;
             int implicit_weight = (op == MICA_OP_MATMUL || op == MICA_OP_DWCONV) && k == 1;
             if ((wait >> k) & 1 || implicit_weight || op == MICA_OP_END || k == u)
                 if (f > t) t = f;
@@ -131,7 +141,7 @@ void mica_cost_instrs(const mica_hw_config_t *hw, const mica_instr_t *code, uint
             mm_out[mm_n++ % MM_INFLIGHT] = t + d;
             mm_end = t + d;
         }
-        if (op == MICA_OP_DWCONV) mm_accept = t + G(in, MICA_F_MATMUL_OUT_H) * G(in, MICA_F_MATMUL_OUT_W);
+        if (vec) mm_accept = t + vector_rows(in);
         if (u != 2 || t + d > free_at[u]) free_at[u] = t + d;   /* pipelined ARRAY: the last to finish */
     }
     c->cycles = issue + 2;

@@ -14,6 +14,9 @@ const char *mica_step_op_name(const mica_prog_step_t *st) {
         case TFL_OP_CONV_2D: return "CONV_2D";
         case TFL_OP_DEPTHWISE_CONV_2D: return "DEPTHWISE_CONV_2D";
         case TFL_OP_FULLY_CONNECTED: return "FULLY_CONNECTED";
+        case TFL_OP_AVERAGE_POOL_2D: return "AVERAGE_POOL_2D";
+        case TFL_OP_MAX_POOL_2D: return "MAX_POOL_2D";
+        case TFL_OP_ADD: return "ADD";
         default: return "ACCEL_OP";
         }
     }

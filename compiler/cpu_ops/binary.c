@@ -50,6 +50,13 @@ static int binary_quant(const tfl_op_t *op, int kind, const tfl_tensor_t *a, con
     return 0;
 }
 
+int mica_add_quant(const tfl_op_t *op, const tfl_tensor_t *a, const tfl_tensor_t *b, const tfl_tensor_t *out,
+                   mica_binary_params_t *p, char *err, size_t errlen) {
+    memset(p, 0, sizeof *p);
+    p->op = MICA_BIN_ADD;
+    return binary_quant(op, MICA_BIN_ADD, a, b, out, p, err, errlen);
+}
+
 static int prepare_binary(const tfl_model_t *m, const tfl_op_t *op, int kind, mica_buf_t *params, char *err, size_t errlen) {
     const tfl_tensor_t *a = mica_op_tensor(m, op, 0), *b = mica_op_tensor(m, op, 1), *out = mica_op_output(m, op, 0);
     if (!mica_is_int8_q(a) || !mica_is_int8_q(b) || !mica_is_int8_q(out)) REJECT("inputs and output must be int8 with one scale");

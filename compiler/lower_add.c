@@ -1,0 +1,164 @@
+/* ADD of two same-shape int8 activations on the vector unit, TFLite's arithmetic exactly:
+ *   acc = RESCALE(x1 - z1, m1, s1) + RESCALE(x2 - z2, m2, s2)   (left shift 20, vector unit)
+ *   y   = clamp(SRDHM/RDBPOT(acc, m_out, s_out) + z_out)      (STORE round 0, bias 0)
+ * Element-wise with per-tensor scales, so both tensors are walked as flat rows of LANES bytes.
+ * Bands of rows alternate between two ASPAD and ACC halves, so the next band's loads overlap this
+ * band's rescales and store (the external port is what bounds an ADD: 3 bytes per element). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "compiler.h"
+#include "waits.h"
+#include "cpu_ops/cpu_ops.h"
+#include "cpu_ops/cpu_util.h"
+
+#define ERR(...) do { snprintf(b->err, sizeof b->err, __VA_ARGS__); return -1; } while (0)
+#define SET(in, F, v) (void)(!*fail && MICA_SET(in, F, (int64_t)(v)) && (*fail = field_error(b, #F, (int64_t)(v))))
+#define ADD_LEFT_SHIFT 20
+
+typedef struct {
+    mica_builder_t *b;
+    mica_waits_t w;
+    uint32_t lanes, band_rows, n, a_addr[2], out_addr;   /* elements; arena addresses */
+    int32_t z_in[2], m_in[2], s_in[2], z_out, act_min, act_max;
+    uint32_t p_addr;
+    mica_ticket_t p_load, aspad_read[2], acc_read[2];
+} add_t;
+
+static int field_error(mica_builder_t *b, const char *f, int64_t v) {
+    snprintf(b->err, sizeof b->err, "ADD: value %lld does not fit instruction field %s", (long long)v, f);
+    return 1;
+}
+
+/* LOAD (target 0 ASPAD) or STORE of elements [e0, e0+count) as rows of LANES bytes, plus one
+ * shorter row for a remainder. */
+static int move_rows(add_t *A, int store, uint32_t ext, uint32_t row0, uint32_t e0, uint32_t count,
+                     const mica_ticket_t *deps, int ndeps, mica_ticket_t *last) {
+    mica_builder_t *b = A->b;
+    uint32_t full = count / A->lanes, rem = count % A->lanes;
+    for (int part = 0; part < 2; part++) {
+        uint32_t rows = part ? (rem ? 1 : 0) : full, len = part ? rem : A->lanes;
+        if (!rows) continue;
+        uint32_t first = row0 + (part ? full : 0), addr = ext + e0 + (part ? full * A->lanes : 0);
+        mica_instr_t in = {{0, 0}};
+        int f = 0, *fail = &f;
+        if (store) {
+            SET(&in, MICA_F_OPCODE, MICA_OP_STORE);
+            SET(&in, MICA_F_STORE_ACC_ADDR, first); SET(&in, MICA_F_STORE_ROWS, rows);
+            SET(&in, MICA_F_STORE_LEN, len); SET(&in, MICA_F_STORE_EXT_ADDR, addr);
+            SET(&in, MICA_F_STORE_EXT_STRIDE, A->lanes); SET(&in, MICA_F_STORE_Z_OUT, A->z_out);
+            SET(&in, MICA_F_STORE_ACT_MIN, A->act_min); SET(&in, MICA_F_STORE_ACT_MAX, A->act_max);
+        } else {
+            SET(&in, MICA_F_OPCODE, MICA_OP_LOAD);
+            SET(&in, MICA_F_LOAD_MEM_ADDR, first); SET(&in, MICA_F_LOAD_ROWS, rows);
+            SET(&in, MICA_F_LOAD_LEN, len); SET(&in, MICA_F_LOAD_EXT_ADDR, addr);
+            SET(&in, MICA_F_LOAD_EXT_STRIDE, A->lanes);
+        }
+        if (f || mica_emit_after(b, &A->w, &in, deps, ndeps, last)) return -1;
+    }
+    return 0;
+}
+
+static int rescale(add_t *A, int k, uint32_t aspad, uint32_t acc, uint32_t rows, const mica_ticket_t *deps, int ndeps, mica_ticket_t *self) {
+    mica_builder_t *b = A->b;
+    mica_instr_t in = {{0, 0}};
+    int f = 0, *fail = &f;
+    SET(&in, MICA_F_OPCODE, MICA_OP_RESCALE);
+    SET(&in, MICA_F_RESCALE_ACCUMULATE, k);
+    SET(&in, MICA_F_RESCALE_Z_IN, A->z_in[k]);
+    SET(&in, MICA_F_RESCALE_ASPAD_ADDR, aspad);
+    SET(&in, MICA_F_RESCALE_ACC_ADDR, acc);
+    SET(&in, MICA_F_RESCALE_ROWS, rows);
+    SET(&in, MICA_F_RESCALE_MULT, A->m_in[k]);
+    SET(&in, MICA_F_RESCALE_LEFT_SHIFT, ADD_LEFT_SHIFT);
+    SET(&in, MICA_F_RESCALE_RIGHT_SHIFT, -A->s_in[k]);
+    return f || mica_emit_after(b, &A->w, &in, deps, ndeps, self) ? -1 : 0;
+}
+
+/* One band: both inputs into ASPAD half h, both rescales into ACC half h, the STORE. */
+static int emit_band(add_t *A, uint32_t band) {
+    const mica_hw_config_t *hw = &A->b->hw;
+    uint32_t h = band % 2, e0 = band * A->band_rows * A->lanes;
+    uint32_t count = A->n - e0 < A->band_rows * A->lanes ? A->n - e0 : A->band_rows * A->lanes;
+    uint32_t rows = (count + A->lanes - 1) / A->lanes, asp = h * (hw->aspad_depth / 2), acc = h * (hw->acc_depth / 2);
+    mica_ticket_t loaded[2] = {{0, 0}, {0, 0}}, r[2] = {{0, 0}, {0, 0}}, st = {0, 0};
+    for (int k = 0; k < 2; k++)
+        if (move_rows(A, 0, A->a_addr[k], asp + (uint32_t)k * A->band_rows, e0, count, &A->aspad_read[h], 1, &loaded[k])) return -1;
+    for (int k = 0; k < 2; k++) {
+        mica_ticket_t deps[2] = {loaded[k], A->acc_read[h]};
+        if (rescale(A, k, asp + (uint32_t)k * A->band_rows, acc, rows, deps, 2, &r[k])) return -1;
+    }
+    A->aspad_read[h] = r[1];
+    mica_ticket_t deps[2] = {r[1], A->p_load};
+    if (move_rows(A, 1, A->out_addr, acc, e0, count, deps, 2, &st)) return -1;
+    A->acc_read[h] = st;
+    return 0;
+}
+
+/* The output multiplier as PARAM set 0 (bias 0), loaded once. */
+static int load_params(add_t *A, int32_t out_mult, int32_t out_shift) {
+    mica_builder_t *b = A->b;
+    uint32_t C = b->hw.cols;
+    int32_t *p = calloc(4 * (size_t)C, sizeof(int32_t));
+    if (!p) ERR("out of memory");
+    for (uint32_t c = 0; c < C; c++) { p[C + c] = out_mult; p[2 * C + c] = out_shift; }
+    A->p_addr = mica_const_add(b, p, 4 * C * sizeof(int32_t));
+    free(p);
+    if (!A->p_addr) return -1;
+    mica_instr_t in = {{0, 0}};
+    int f = 0, *fail = &f;
+    SET(&in, MICA_F_OPCODE, MICA_OP_LOAD);
+    SET(&in, MICA_F_LOAD_TARGET, 2); SET(&in, MICA_F_LOAD_ROWS, 4); SET(&in, MICA_F_LOAD_LEN, 4 * C);
+    SET(&in, MICA_F_LOAD_EXT_ADDR, A->p_addr); SET(&in, MICA_F_LOAD_EXT_STRIDE, 4 * C);
+    return f || mica_emit_after(b, &A->w, &in, NULL, 0, &A->p_load) ? -1 : 0;
+}
+
+static int add_setup(const tfl_model_t *m, const tfl_op_t *op, int idx, mica_builder_t *b, add_t *A, int32_t *out_mult, int32_t *out_shift) {
+    const tfl_tensor_t *x[2] = {mica_op_tensor(m, op, 0), mica_op_tensor(m, op, 1)}, *out = mica_op_output(m, op, 0);
+    mica_binary_params_t p;
+    char why[200];
+    if (mica_add_quant(op, x[0], x[1], out, &p, why, sizeof why)) ERR("op %d: %s", idx, why);
+    memset(A, 0, sizeof *A);
+    A->b = b;
+    A->lanes = b->hw.rows < b->hw.cols ? b->hw.rows : b->hw.cols;
+    A->n = mica_tensor_at(b, b->tensor_map[op->outputs[0]])->bytes;
+    uint32_t total_rows = (A->n + A->lanes - 1) / A->lanes, cap = b->hw.acc_depth / 2;
+    if (b->hw.aspad_depth / 4 < cap) cap = b->hw.aspad_depth / 4;
+    if (cap > 4095) cap = 4095;   /* RESCALE.rows and STORE.rows are 12 bits */
+    A->band_rows = total_rows < cap ? total_rows : cap;
+    for (int k = 0; k < 2; k++) {
+        A->a_addr[k] = mica_tensor_at(b, b->tensor_map[op->inputs[k]])->addr;
+        A->z_in[k] = p.in_zp[k]; A->m_in[k] = p.in_mult[k]; A->s_in[k] = p.in_shift[k];
+    }
+    A->out_addr = mica_tensor_at(b, b->tensor_map[op->outputs[0]])->addr;
+    A->z_out = p.out_zp; A->act_min = p.act_min; A->act_max = p.act_max;
+    *out_mult = p.out_mult; *out_shift = p.out_shift;
+    return 0;
+}
+
+int mica_lower_add(const tfl_model_t *m, const tfl_op_t *op, int idx, mica_builder_t *b) {
+    add_t A;
+    int32_t out_mult, out_shift;
+    if (add_setup(m, op, idx, b, &A, &out_mult, &out_shift)) return -1;
+    uint32_t first = mica_code_count(b), bands = (A.n + A.band_rows * A.lanes - 1) / (A.band_rows * A.lanes);
+    if (load_params(&A, out_mult, out_shift)) return -1;
+    for (uint32_t k = 0; k < bands; k++)
+        if (emit_band(&A, k)) return -1;
+    mica_instr_t end = {{0, 0}};
+    MICA_SET(&end, MICA_F_OPCODE, MICA_OP_END);
+    if (mica_emit_after(b, &A.w, &end, NULL, 0, NULL)) return -1;
+    mica_prog_step_t *s = mica_step_add(b);
+    if (!s) ERR("out of memory");
+    snprintf(s->name, sizeof s->name, "%d_add", idx);
+    s->kind = MICA_STEP_ACCEL;
+    s->op = (uint32_t)op->builtin;
+    s->instr_first = first;
+    s->instr_count = mica_code_count(b) - first;
+    s->ninputs = 2; s->noutputs = 1;
+    s->inputs[0] = b->tensor_map[op->inputs[0]];
+    s->inputs[1] = b->tensor_map[op->inputs[1]];
+    s->outputs[0] = b->tensor_map[op->outputs[0]];
+    s->macs = 0;   /* no multiply-accumulates: 2 rescales per element on the vector unit */
+    s->est_cycles = 0;   /* filled from the instruction stream (cost.c) */
+    return 0;
+}
