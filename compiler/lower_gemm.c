@@ -404,15 +404,17 @@ static int emit_fold_matmuls(sched_t *S, int band, int n, int g) {
         for (int t = 0; t < P->taps; t++) {
             int first = f == f_lo && t == 0;
             uint32_t row = dw ? (uint32_t)t : ((uint32_t)t * P->cf + (uint32_t)f) * b->hw.rows;
-            mica_instr_t w = {{0, 0}};
-            int fail = 0;
-            SET(&w, MICA_F_OPCODE, MICA_OP_LOADW);
-            SET(&w, MICA_F_LOADW_VECTOR, dw);
-            SET(&w, MICA_F_LOADW_WSPAD_ADDR, (uint32_t)wb * P->tile_rows + row);
-            if (flush_for(S, &S->w_load[wb])) return -1;
-            S->w_read[wb] = bad;
-            if (!fail) mica_emit_after(b, &S->w, &w, &S->w_load[wb], 1, &S->w_read[wb]);
-            if (failed(S->w_read[wb])) return -1;
+            if (!(L->pool && t > 0)) {   /* a pool's taps all use the same vector weights */
+                mica_instr_t w = {{0, 0}};
+                int fail = 0;
+                SET(&w, MICA_F_OPCODE, MICA_OP_LOADW);
+                SET(&w, MICA_F_LOADW_VECTOR, dw);
+                SET(&w, MICA_F_LOADW_WSPAD_ADDR, (uint32_t)wb * P->tile_rows + row);
+                if (flush_for(S, &S->w_load[wb])) return -1;
+                S->w_read[wb] = bad;
+                if (!fail) mica_emit_after(b, &S->w, &w, &S->w_load[wb], 1, &S->w_read[wb]);
+                if (failed(S->w_read[wb])) return -1;
+            }
             mica_ticket_t *in_slot = &S->in_load[abuf * P->cf + f];
             if (flush_for(S, in_slot)) return -1;
             mica_ticket_t deps[2] = {*in_slot, S->acc_read[hbuf]};   /* input fold; ACC half free */

@@ -18,6 +18,7 @@ typedef struct {
     int32_t z_in, z_out, act_min, act_max;
     int round_mode;                 /* STORE.round: 0 double, 1 single, 2 real (FC reference) */
     int depthwise;                  /* DEPTHWISE_CONV_2D, multiplier 1: weights [kh][kw][cout], cin == cout */
+    int pool;                       /* depthwise with the same weights for every tap (one LOADW per fold) */
     int vec_max;                    /* depthwise taps keep the maximum (DWCONV mode MAX: MAX_POOL_2D) */
     uint32_t in_addr, out_addr;     /* arena addresses, NHWC */
 } mica_gemm_layer_t;

@@ -47,12 +47,14 @@ static int pool_shape(const tfl_model_t *m, const tfl_op_t *op, int idx, mica_bu
     L->stride_h = (int)tfl_opt_int(op, TFL_POOL_STRIDE_H, 1);
     L->stride_w = (int)tfl_opt_int(op, TFL_POOL_STRIDE_W, 1);
     L->dil_h = L->dil_w = 1;
+    if (L->out_h == 1) L->stride_h = 1;   /* one output row or column: the stride is never used */
+    if (L->out_w == 1) L->stride_w = 1;
     if (L->kh < 1 || L->kw < 1 || L->kh > 256 || L->kw > 256 || L->stride_h < 1 || L->stride_w < 1 || L->stride_h > 15 || L->stride_w > 15)
         ERR("op %d: pool filter %dx%d / stride %dx%d not supported (filter 1..256, stride 1..15)", idx, L->kh, L->kw, L->stride_h, L->stride_w);
     int same = tfl_opt_int(op, TFL_POOL_PADDING, 0) == TFL_PADDING_SAME;
     L->pad_top = same ? mica_conv_pad(L->in_h, L->out_h, L->kh, L->stride_h, 1) : 0;
     L->pad_left = same ? mica_conv_pad(L->in_w, L->out_w, L->kw, L->stride_w, 1) : 0;
-    L->depthwise = 1;
+    L->depthwise = L->pool = 1;
     int act = (int)tfl_opt_int(op, TFL_POOL_ACTIVATION, 0);
     if (mica_activation_range(act, out->scale[0], (int32_t)out->zero_point[0], &L->act_min, &L->act_max))
         ERR("op %d: fused activation %d is not supported (NONE, RELU, RELU_N1_TO_1, RELU6 are)", idx, act);

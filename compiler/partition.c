@@ -78,10 +78,13 @@ static int pool_same_quant(const tfl_model_t *m, const tfl_op_t *op) {
 }
 
 static int pool_window(const tfl_model_t *m, const tfl_op_t *op) {
-    (void)m;
     int64_t fh = tfl_opt_int(op, TFL_POOL_FILTER_H, 1), fw = tfl_opt_int(op, TFL_POOL_FILTER_W, 1);
     int64_t sh = tfl_opt_int(op, TFL_POOL_STRIDE_H, 1), sw = tfl_opt_int(op, TFL_POOL_STRIDE_W, 1);
-    return !is_pool(op) || (fh >= 1 && fh <= 256 && fw >= 1 && fw <= 256 && sh >= 1 && sh <= 15 && sw >= 1 && sw <= 15);
+    if (!is_pool(op)) return 1;
+    const tfl_tensor_t *out = mica_op_output(m, op, 0);
+    if (out->rank == 4 && out->dims[1] == 1) sh = 1;   /* one output row or column: stride unused */
+    if (out->rank == 4 && out->dims[2] == 1) sw = 1;
+    return (fh >= 1 && fh <= 256 && fw >= 1 && fw <= 256 && sh >= 1 && sh <= 15 && sw >= 1 && sw <= 15);
 }
 
 /* An average whose windows cross the border divides by fewer taps there: a per-pixel divisor. */
@@ -132,7 +135,7 @@ static const struct { rule_fn ok; const char *applies, *text; } rules[] = {
     {dw_multiplier_one, "DEPTHWISE_CONV_2D", "depth multiplier must be 1 (the vector unit's lane c reads channel c)"},
     {conv_stride, "CONV_2D, DEPTHWISE_CONV_2D", "stride must be 1..15"},
     {pool_same_quant, "AVERAGE_POOL_2D, MAX_POOL_2D", "pooling input and output must share scale and zero point (as TFLite requires)"},
-    {pool_window, "AVERAGE_POOL_2D, MAX_POOL_2D", "pool filter must be 1..256 and stride 1..15"},
+    {pool_window, "AVERAGE_POOL_2D, MAX_POOL_2D", "pool filter must be 1..256 and stride 1..15 (any stride when the output is one pixel wide or high)"},
     {avg_pool_inside, "AVERAGE_POOL_2D", "every window must lie inside the input (VALID, or SAME needing no padding): at the border TFLite divides by fewer taps, a per-pixel divisor the vector unit does not have"},
     {add_same_shape, "ADD", "both inputs must be activations of the output's shape (no broadcasting, no constant operand)"},
     {add_arithmetic, "ADD", "input/output scales must suit TFLite's int8 ADD arithmetic (multipliers below 1, shifts up to 31)"},
