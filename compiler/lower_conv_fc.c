@@ -109,15 +109,30 @@ static int conv_shape(const tfl_model_t *m, const tfl_op_t *op, int idx, mica_bu
     return 0;
 }
 
-/* Depth multiplier 1: output channel c reads input channel c only (weights [1][kh][kw][c]). */
+/* Depth multiplier 1: output channel c reads input channel c only (weights [1][kh][kw][c]), on the
+ * vector unit. A larger multiplier M (output o reads input o / M) runs on the array as a dense
+ * CONV_2D whose weights are zero off the diagonal blocks: exact, and as fast as the vector unit
+ * when the input fits one fold (each array column does one useful multiply per pixel). */
 static int dw_shape(const tfl_model_t *m, const tfl_op_t *op, int idx, mica_builder_t *b, mica_gemm_layer_t *L) {
     const tfl_tensor_t *in = mica_op_tensor(m, op, 0), *w = mica_op_tensor(m, op, 1), *out = &m->tensors[op->outputs[0]];
     if (in->rank != 4 || out->rank != 4 || in->dims[0] != 1 || out->dims[0] != 1) ERR("op %d: DEPTHWISE_CONV_2D supports NHWC tensors with batch 1", idx);
     if (check_filter(b, w, idx, 4, out->dims[3], 3)) return -1;
-    if (w->dims[0] != 1 || w->dims[3] != out->dims[3] || out->dims[3] != in->dims[3])
-        ERR("op %d: DEPTHWISE_CONV_2D with depth multiplier other than 1 runs on the CPU", idx);
-    L->depthwise = 1;
+    if (w->dims[0] != 1 || w->dims[3] != out->dims[3] || in->dims[3] < 1 || out->dims[3] % in->dims[3])
+        ERR("op %d: DEPTHWISE_CONV_2D filter [%d,%d,%d,%d] does not match %d input and %d output channels", idx,
+            w->dims[0], w->dims[1], w->dims[2], w->dims[3], in->dims[3], out->dims[3]);
+    L->depthwise = out->dims[3] == in->dims[3];
     return window_shape(op, idx, b, in, w, out, L);
+}
+
+/* Multiplier M > 1: [1][kh][kw][cout] -> dense [cout][kh][kw][cin], zero where o / M != c. */
+static int8_t *dw_as_dense(const mica_gemm_layer_t *L, const int8_t *w) {
+    int taps = L->kh * L->kw, mult = L->cout / L->cin;
+    int8_t *d = calloc((size_t)L->cout * taps * L->cin, 1);
+    if (!d) return NULL;
+    for (int o = 0; o < L->cout; o++)
+        for (int t = 0; t < taps; t++)
+            d[((size_t)o * taps + t) * L->cin + o / mult] = w[(size_t)t * L->cout + o];
+    return d;
 }
 
 static int fc_shape(const tfl_model_t *m, const tfl_op_t *op, int idx, mica_builder_t *b, mica_gemm_layer_t *L) {
@@ -138,8 +153,9 @@ static int fc_shape(const tfl_model_t *m, const tfl_op_t *op, int idx, mica_buil
     return 0;
 }
 
-static uint64_t macs_of(const mica_gemm_layer_t *L) {
-    return (uint64_t)L->out_h * L->out_w * L->cout * L->kh * L->kw * (L->depthwise ? 1 : L->cin);
+/* Useful multiply-accumulates (a depthwise layer's, even when it runs as a dense CONV_2D). */
+static uint64_t macs_of(const mica_gemm_layer_t *L, int dw) {
+    return (uint64_t)L->out_h * L->out_w * L->cout * L->kh * L->kw * (dw ? 1 : L->cin);
 }
 
 int mica_emit_gemm_step(mica_builder_t *b, const tfl_op_t *op, const mica_gemm_layer_t *L, uint64_t macs) {
@@ -177,14 +193,17 @@ int mica_lower_conv_fc(const tfl_model_t *m, const tfl_op_t *op, int idx, mica_b
     int32_t *mult = malloc(sizeof(int32_t) * (size_t)L.cout), *shift = malloc(sizeof(int32_t) * (size_t)L.cout);
     int32_t *mult_lo = malloc(sizeof(int32_t) * (size_t)L.cout);
     int32_t *bias_v = bias ? malloc(sizeof(int32_t) * (size_t)L.cout) : NULL;
+    int8_t *dense = NULL;
     int rc = -1;
     if (!mult || !shift || !mult_lo || (bias && !bias_v)) { snprintf(b->err, sizeof b->err, "out of memory"); goto done; }
     if (bias) memcpy(bias_v, bias->data, sizeof(int32_t) * (size_t)L.cout);   /* data may be unaligned */
     L.bias = bias_v;
     L.weights = (const int8_t *)mica_op_tensor(m, op, 1)->data;
+    if (dw && !L.depthwise && !(dense = dw_as_dense(&L, L.weights))) { snprintf(b->err, sizeof b->err, "out of memory"); goto done; }
+    if (dense) L.weights = dense;
     if (fill_quant(m, op, idx, b, &L, mult, mult_lo, shift)) goto done;
-    rc = mica_emit_gemm_step(b, op, &L, macs_of(&L));
+    rc = mica_emit_gemm_step(b, op, &L, macs_of(&L, dw));
 done:
-    free(mult); free(mult_lo); free(shift); free(bias_v);
+    free(mult); free(mult_lo); free(shift); free(bias_v); free(dense);
     return rc;
 }

@@ -53,9 +53,9 @@ static int conv_batch_one(const tfl_model_t *m, const tfl_op_t *op) {
     return !(is_conv(op) || is_dw(op) || is_pool(op)) || (in->rank == 4 && in->dims[0] == 1);
 }
 
-static int dw_multiplier_one(const tfl_model_t *m, const tfl_op_t *op) {
+static int dw_multiplier(const tfl_model_t *m, const tfl_op_t *op) {
     const tfl_tensor_t *in = in_t(m, op, 0), *w = in_t(m, op, 1);
-    return !is_dw(op) || (w->rank == 4 && w->dims[0] == 1 && w->dims[3] == in->dims[3]);
+    return !is_dw(op) || (w->rank == 4 && in->rank == 4 && w->dims[0] == 1 && in->dims[3] >= 1 && w->dims[3] % in->dims[3] == 0);
 }
 
 static int conv_ungrouped(const tfl_model_t *m, const tfl_op_t *op) {
@@ -132,7 +132,7 @@ static const struct { rule_fn ok; const char *applies, *text; } rules[] = {
     {int32_bias, "CONV_2D, DEPTHWISE_CONV_2D, FULLY_CONNECTED", "bias must be absent or a constant int32 vector"},
     {conv_batch_one, "CONV_2D, DEPTHWISE_CONV_2D, pools", "convolution and pooling input must be NHWC with batch 1"},
     {conv_ungrouped, "CONV_2D", "grouped convolution (filter depth != input depth) is not supported"},
-    {dw_multiplier_one, "DEPTHWISE_CONV_2D", "depth multiplier must be 1 (the vector unit's lane c reads channel c)"},
+    {dw_multiplier, "DEPTHWISE_CONV_2D", "filter must be [1, kh, kw, channels x depth multiplier] (multiplier 1 runs on the vector unit, more on the array)"},
     {conv_stride, "CONV_2D, DEPTHWISE_CONV_2D", "stride must be 1..15"},
     {pool_same_quant, "AVERAGE_POOL_2D, MAX_POOL_2D", "pooling input and output must share scale and zero point (as TFLite requires)"},
     {pool_window, "AVERAGE_POOL_2D, MAX_POOL_2D", "pool filter must be 1..256 and stride 1..15 (any stride when the output is one pixel wide or high)"},

@@ -34,7 +34,8 @@ static uint64_t scalesim_ws_cycles(const mica_builder_t *b, const mica_prog_step
     uint64_t cout = (uint64_t)out->dims[out->rank - 1], T = out->bytes / cout, K = s->macs / out->bytes;
     uint64_t R = b->hw.rows, C = b->hw.cols, folds = ((K + R - 1) / R) * ((cout + C - 1) / C);
     uint64_t lanes = R < C ? R : C;
-    if (s->op == TFL_OP_DEPTHWISE_CONV_2D) folds = K * ((cout + lanes - 1) / lanes);
+    if (s->op == TFL_OP_DEPTHWISE_CONV_2D || s->op == TFL_OP_AVERAGE_POOL_2D || s->op == TFL_OP_MAX_POOL_2D)
+        folds = K * ((cout + lanes - 1) / lanes);   /* pools: depthwise taps of weight 1 */
     return folds * (2 * R + C + T - 2);
 }
 

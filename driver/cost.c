@@ -119,7 +119,7 @@ void mica_cost_instrs(const mica_hw_config_t *hw, const mica_instr_t *code, uint
     unsigned mm_n = 0;
     for (uint32_t i = 0; i < count; i++) {
         const mica_instr_t *in = &code[i];
-        uint64_t op = G(in, MICA_F_OPCODE), wait = G(in, MICA_F_WAIT), t = issue + 1;
+        uint64_t op = G(in, MICA_F_OPCODE), wait = G(in, MICA_F_WAIT), t = issue + bus.fetch_beats;   /* fetch bound */
         int vec = op == MICA_OP_DWCONV || op == MICA_OP_RESCALE;
         int unit = mica_opcode_unit(op);
         unsigned u = unit < 0 ? 4 : (unsigned)unit;   /* 4: no unit (SYNC, END) */

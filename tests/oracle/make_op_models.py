@@ -3,7 +3,7 @@
 
 Writes DIR/<name>.tflite (default DIR = build/op_models) and DIR/manifest.json describing each
 model (op, shapes, kernel, stride, padding, dilation, activation). Every model holds exactly one
-operator (FULLY_CONNECTED or CONV_2D) with int8 input and output, so no QUANTIZE/DEQUANTIZE.
+operator (FULLY_CONNECTED, CONV_2D, DEPTHWISE_CONV_2D, AVERAGE_POOL_2D, MAX_POOL_2D or ADD) with int8 input and output, so no QUANTIZE/DEQUANTIZE.
 Deterministic (fixed seeds per model). Usage: python3 tests/oracle/make_op_models.py [DIR]
 """
 import json
@@ -119,6 +119,58 @@ def make_conv(c, seed):
     return name, som.convert(lambda x: layer(x[0]), [in_shape], seed=seed), meta
 
 
+# (op, pool h x w, stride, padding, input h, w, channels)
+POOL_CASES = [
+    ("avg", (2, 2), 2, "VALID", 8, 10, 3), ("avg", (3, 3), 1, "VALID", 7, 9, 20),
+    ("avg", (5, 5), 5, "VALID", 5, 5, 40), ("avg", (4, 3), 2, "VALID", 9, 11, 17),
+    ("avg", (3, 3), 1, "SAME", 6, 7, 5),   # border windows: CPU by rule, a partition test
+    ("max", (2, 2), 2, "VALID", 8, 10, 3), ("max", (3, 3), 2, "SAME", 9, 7, 20),
+    ("max", (3, 3), 1, "SAME", 7, 6, 33), ("max", (2, 3), 1, "VALID", 6, 8, 16),
+]
+
+# (kernel, stride, padding, channels, depth multiplier, input h, w, activation)
+DW_CASES = [(3, 1, "SAME", 20, 1, 9, 8, "relu6"), (3, 2, "SAME", 3, 2, 11, 12, "none"),
+            (5, 1, "VALID", 20, 3, 9, 9, "relu"), (3, 2, "VALID", 1, 8, 10, 9, "none")]
+
+# (shape, second input's patched (scale factor, zero point), fused relu)
+ADD_CASES = [((1, 8, 10, 16), (1.0, 0), False), ((1, 5, 7, 3), (0.37, 11), False),
+             ((1, 6, 6, 24), (2.9, -40), True), ((1, 40, 40, 16), (0.8, 5), False)]
+
+
+def make_pool(c, seed):
+    kind, (ph, pw), stride, padding, h, w, ch = c
+    layer = (som.tf.keras.layers.AveragePooling2D if kind == "avg" else som.tf.keras.layers.MaxPooling2D)(
+        (ph, pw), strides=stride, padding=padding.lower())
+    name = "%spool_k%dx%d_s%d_%s_c%d_in%dx%d" % (kind, ph, pw, stride, padding.lower(), ch, h, w)
+    meta = {"op": "AVERAGE_POOL_2D" if kind == "avg" else "MAX_POOL_2D", "input_shape": [1, h, w, ch],
+            "kernel": [ph, pw], "stride": stride, "padding": padding}
+    return name, som.convert(lambda x: layer(x[0]), [(1, h, w, ch)], seed=seed, calib_range=2.0), meta
+
+
+def make_dw(c, seed):
+    k, stride, padding, ch, mult, h, w, act = c
+    layer = som.tf.keras.layers.DepthwiseConv2D(
+        k, strides=stride, padding=padding.lower(), depth_multiplier=mult, activation=keras_activation(act),
+        depthwise_initializer=kernel_init(seed), bias_initializer=bias_init(seed))
+    name = "dw_k%dx%d_s%d_%s_c%d_m%d_%s_in%dx%d" % (k, k, stride, padding.lower(), ch, mult, act, h, w)
+    meta = {"op": "DEPTHWISE_CONV_2D", "input_shape": [1, h, w, ch], "kernel": k, "stride": stride,
+            "padding": padding, "depth_multiplier": mult, "activation": act}
+    return name, som.convert(lambda x: layer(x[0]), [(1, h, w, ch)], seed=seed), meta
+
+
+def make_add(c, seed):
+    shape, (factor, zero_point), relu = c
+    layers = som.tf.keras.layers
+    act = layers.ReLU() if relu else (lambda v: v)
+    model = som.SingleOpModel(som.convert(lambda x: act(layers.Add()([x[0], x[1]])), [shape, shape], seed=seed))
+    scale = float(model.tensor(("in", 1)).quantization.scale[0]) * factor
+    model.set_quant(("in", 1), [scale], [zero_point])
+    name = "add_%s%s_f%g_z%d" % ("x".join(str(d) for d in shape[1:]), "_relu" if relu else "", factor, zero_point)
+    meta = {"op": "ADD", "input_shape": list(shape), "input1_scale_factor": factor,
+            "input1_zero_point": zero_point, "activation": "relu" if relu else "none"}
+    return name, model.to_bytes(), meta
+
+
 def check_single_op(name, model_bytes, expected_op):
     ops = som.op_names_of(model_bytes)
     if ops != [expected_op]:
@@ -137,6 +189,9 @@ def main(argv):
     start = time.time()
     builders = [lambda s, a=a: make_fc(*a, seed=s) for a in FC_CASES]
     builders += [lambda s, c=c: make_conv(c, seed=s) for c in conv_cases()]
+    builders += [lambda s, c=c: make_dw(c, seed=s) for c in DW_CASES]
+    builders += [lambda s, c=c: make_pool(c, seed=s) for c in POOL_CASES]
+    builders += [lambda s, c=c: make_add(c, seed=s) for c in ADD_CASES]
     manifest = {}
     for index, build in enumerate(builders):
         name, model_bytes, meta = build(1000 + index)
