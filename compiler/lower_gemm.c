@@ -20,6 +20,7 @@
 
 typedef struct {
     int cf, nf, taps;                /* input folds, output folds, kernel taps */
+    int nsets;                       /* PARAM sets: one per output fold, or L->nsets */
     int band_rows, nbands;
     uint32_t w_addr, p_addr;         /* constants: weight tiles, parameter sets */
     int weights_resident, params_resident;
@@ -81,19 +82,20 @@ static int pack_dw_weights(mica_builder_t *b, const mica_gemm_layer_t *L, plan_t
     return P->w_addr ? 0 : -1;
 }
 
+/* Per-pixel sets (L->pixel_set): set n is L->mult[n] etc. for every channel. */
 static int pack_params(mica_builder_t *b, const mica_gemm_layer_t *L, plan_t *P) {
     int C = (int)b->hw.cols;
-    int32_t *p = calloc((size_t)P->nf * 4 * C, sizeof(int32_t));
+    int32_t *p = calloc((size_t)P->nsets * 4 * C, sizeof(int32_t));
     if (!p) return -1;
-    for (int n = 0; n < P->nf; n++)
-        for (int c = 0; c < P->out_fold && n * P->out_fold + c < L->cout; c++) {
-            int oc = n * P->out_fold + c;
+    for (int n = 0; n < P->nsets; n++)
+        for (int c = 0; c < P->out_fold && (L->pixel_set || n * P->out_fold + c < L->cout); c++) {
+            int oc = L->pixel_set ? n : n * P->out_fold + c;
             p[(n * 4 + 0) * C + c] = L->bias ? L->bias[oc] : 0;
             p[(n * 4 + 1) * C + c] = L->mult[oc];
             p[(n * 4 + 2) * C + c] = L->shift[oc];
             p[(n * 4 + 3) * C + c] = L->mult_lo ? L->mult_lo[oc] : 0;
         }
-    P->p_addr = mica_const_add(b, p, (size_t)P->nf * 4 * C * sizeof(int32_t));
+    P->p_addr = mica_const_add(b, p, (size_t)P->nsets * 4 * C * sizeof(int32_t));
     free(p);
     return P->p_addr ? 0 : -1;
 }
@@ -151,7 +153,12 @@ static int make_plan(mica_builder_t *b, const mica_gemm_layer_t *L, plan_t *P) {
     P->tile_rows = (uint32_t)tiles_rows;
     P->weights_resident = tiles_rows * P->nf <= hw->wspad_depth;
     P->wspad_bufs = P->weights_resident ? P->nf : 2 * tiles_rows <= hw->wspad_depth ? 2 : 1;
-    P->params_resident = P->nf <= (int)hw->param_sets;
+    P->nsets = L->pixel_set ? L->nsets : P->nf;
+    P->params_resident = P->nsets <= (int)hw->param_sets;
+    if (L->pixel_set && !P->params_resident) {
+        snprintf(b->err, sizeof b->err, "layer %s: %d divisors need more than %u PARAM sets", L->name, L->nsets, hw->param_sets);
+        return -1;
+    }
     P->param_bufs = P->params_resident ? 1 : hw->param_sets >= 2 ? 2 : 1;
     if ((L->depthwise ? pack_dw_weights(b, L, P) : pack_weights(b, L, P)) || pack_params(b, L, P)) {
         snprintf(b->err, sizeof b->err, "layer %s: out of memory for constants", L->name);
@@ -267,7 +274,7 @@ static int load_weights(sched_t *S, int g) {
 /* Parameter sets: all at once when resident, else fold g's set into PARAM buffer g % 2. */
 static int load_params(sched_t *S, int g) {
     const plan_t *P = S->P;
-    uint32_t row = 4 * S->b->hw.cols, sets = P->params_resident ? (uint32_t)P->nf : 1;
+    uint32_t row = 4 * S->b->hw.cols, sets = P->params_resident ? (uint32_t)P->nsets : 1;
     uint32_t n = P->params_resident ? 0 : (uint32_t)(g % P->nf);
     int buf = g % P->param_bufs;
     return queue_load(S, 2, 4 * (uint32_t)buf, 4 * sets, row, 0, P->p_addr + n * 4 * row, row, 0, S->p_read[buf],
@@ -431,23 +438,25 @@ static int emit_fold_matmuls(sched_t *S, int band, int n, int g) {
     return 0;
 }
 
-static int emit_store(sched_t *S, int band, int n, int g) {
+/* STORE of band pixels [m0, m0 + count) of fold n with PARAM set pset. */
+static int store_run(sched_t *S, int band, int n, int g, int m0, int count, int pset) {
     mica_builder_t *b = S->b;
     const mica_gemm_layer_t *L = S->L;
     const plan_t *P = S->P;
     uint32_t C = (uint32_t)P->out_fold;
     int len = L->cout - n * (int)C < (int)C ? L->cout - n * (int)C : (int)C;
-    int hbuf = g % P->acc_bufs, pbuf = g % P->param_bufs, oy0 = band * P->band_rows;
+    int hbuf = g % P->acc_bufs, pbuf = g % P->param_bufs;
+    uint32_t pixel0 = (uint32_t)(band * P->band_rows * L->out_w + m0);
     mica_ticket_t bad = {0, 0};
     mica_instr_t s = {{0, 0}};
     int fail = 0;
     SET(&s, MICA_F_OPCODE, MICA_OP_STORE);
     SET(&s, MICA_F_STORE_ROUND, L->round_mode);
-    SET(&s, MICA_F_STORE_ACC_ADDR, (uint32_t)hbuf * P->acc_buf_rows);
-    SET(&s, MICA_F_STORE_ROWS, band_rows_of(L, P, band) * L->out_w);
+    SET(&s, MICA_F_STORE_ACC_ADDR, (uint32_t)hbuf * P->acc_buf_rows + (uint32_t)m0);
+    SET(&s, MICA_F_STORE_ROWS, count);
     SET(&s, MICA_F_STORE_LEN, len);
-    SET(&s, MICA_F_STORE_PARAM_SET, P->params_resident ? n : pbuf);
-    SET(&s, MICA_F_STORE_EXT_ADDR, L->out_addr + ((uint32_t)oy0 * L->out_w * L->cout + (uint32_t)n * C));
+    SET(&s, MICA_F_STORE_PARAM_SET, pset);
+    SET(&s, MICA_F_STORE_EXT_ADDR, L->out_addr + (pixel0 * (uint32_t)L->cout + (uint32_t)n * C));
     SET(&s, MICA_F_STORE_EXT_STRIDE, L->cout);
     SET(&s, MICA_F_STORE_Z_OUT, L->z_out);
     SET(&s, MICA_F_STORE_ACT_MIN, L->act_min);
@@ -458,6 +467,21 @@ static int emit_store(sched_t *S, int band, int n, int g) {
     if (!fail) mica_emit_after(b, &S->w, &s, deps, 2, &st);
     S->acc_read[hbuf] = S->p_read[pbuf] = st;
     return failed(st) ? -1 : 0;
+}
+
+/* The fold's outputs: one STORE, or with per-pixel PARAM sets one per run of equal sets in a row. */
+static int emit_store(sched_t *S, int band, int n, int g) {
+    const mica_gemm_layer_t *L = S->L;
+    const plan_t *P = S->P;
+    int rows = band_rows_of(L, P, band);
+    if (!L->pixel_set) return store_run(S, band, n, g, 0, rows * L->out_w, P->params_resident ? n : g % P->param_bufs);
+    const uint8_t *set = L->pixel_set + (size_t)band * P->band_rows * L->out_w;
+    for (int m = 0, m0 = 0; m < rows * L->out_w; m++)
+        if ((m + 1) % L->out_w == 0 || set[m + 1] != set[m]) {
+            if (store_run(S, band, n, g, m0, m + 1 - m0, set[m])) return -1;
+            m0 = m + 1;
+        }
+    return 0;
 }
 
 /* Loads a fold needs that no earlier fold prefetched, its MATMULs, its STORE. */

@@ -20,6 +20,8 @@ typedef struct {
     int depthwise;                  /* DEPTHWISE_CONV_2D, multiplier 1: weights [kh][kw][cout], cin == cout */
     int pool;                       /* depthwise with the same weights for every tap (one LOADW per fold) */
     int vec_max;                    /* depthwise taps keep the maximum (DWCONV mode MAX: MAX_POOL_2D) */
+    const uint8_t *pixel_set;       /* or NULL; else output pixel p uses PARAM set pixel_set[p] for every */
+    int nsets;                      /* channel, set k = bias 0, mult[k], shift[k], mult_lo[k] (border pools) */
     uint32_t in_addr, out_addr;     /* arena addresses, NHWC */
 } mica_gemm_layer_t;
 

@@ -5,8 +5,9 @@
  *   AVG: DWCONV mode MAC with weights 1 and z_in = 0 sums the raw int8 values (padding adds 0);
  *        STORE divides by the window size n with round mode 2 and a multiplier rounded up, which
  *        is TFLite's (sum +- n/2) / n exactly; each layer's multiplier is checked over every
- *        possible sum before it is used. The divisor is per layer, so every window must lie
- *        inside the input (partition rule). */
+ *        possible sum before it is used. Where SAME windows cross the border TFLite divides by
+ *        the in-image taps: each distinct count gets its own PARAM set and the STOREs are split
+ *        into runs of output pixels with the same count. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,6 +27,7 @@ static int32_t tflite_average(int32_t sum, int32_t n) {
 /* m53 * 2^(e-53) = 1/n rounded up; 0 when it does not reproduce tflite_average for every sum of
  * n int8 values. */
 static int divide_multiplier(int32_t n, uint64_t *m53, int32_t *e) {
+    if (n > (1 << 16)) return -1;   /* 256 x 256 windows at most (partition rule) */
     int k = 0;
     while ((1 << k) < n) k++;                 /* 2^(k-1) < n <= 2^k: 1/n = q * 2^(1-k), q in [1/2, 1) */
     *e = 1 - k;
@@ -63,17 +65,44 @@ static int pool_shape(const tfl_model_t *m, const tfl_op_t *op, int idx, mica_bu
     return 0;
 }
 
-/* Requantization of every channel: identity for MAX, 1/n for AVG. */
-static int pool_params(mica_builder_t *b, int idx, int is_max, mica_gemm_layer_t *L, int32_t *mult, int32_t *mult_lo, int32_t *shift) {
-    uint64_t m53 = 0;
-    int32_t e = 0, n = L->kh * L->kw;
-    if (!is_max && divide_multiplier(n, &m53, &e))
-        ERR("op %d: no exact STORE multiplier for an average over %d values", idx, n);
-    for (int c = 0; c < L->cout; c++) {
-        mult[c] = is_max ? 1 << 30 : (int32_t)(uint32_t)(m53 >> 21);   /* MAX: x * 2^30 * 2 / 2^31 = x */
-        mult_lo[c] = is_max ? 0 : (int32_t)(m53 & 0x1FFFFFu);
-        shift[c] = is_max ? 1 : e;
+/* In-image taps of output pixel (oy, ox): TFLite's divisor. */
+static int32_t window_count(const mica_gemm_layer_t *L, int oy, int ox) {
+    int y0 = oy * L->stride_h - L->pad_top, x0 = ox * L->stride_w - L->pad_left;
+    int y1 = y0 + L->kh < L->in_h ? y0 + L->kh : L->in_h, x1 = x0 + L->kw < L->in_w ? x0 + L->kw : L->in_w;
+    return (y1 - (y0 > 0 ? y0 : 0)) * (x1 - (x0 > 0 ? x0 : 0));
+}
+
+/* Divisor set of every output pixel (distinct window counts, at most 256): sets[k] = count. */
+static int count_sets(const mica_gemm_layer_t *L, uint8_t *pixel_set, int32_t *sets) {
+    int nsets = 0;
+    for (int oy = 0; oy < L->out_h; oy++)
+        for (int ox = 0; ox < L->out_w; ox++) {
+            int32_t n = window_count(L, oy, ox), k = 0;
+            while (k < nsets && sets[k] != n) k++;
+            if (k == nsets && ++nsets > 256) return -1;
+            sets[k] = n;
+            pixel_set[oy * L->out_w + ox] = (uint8_t)k;
+        }
+    return nsets;
+}
+
+/* Requantization: identity for MAX; for AVG 1/n per divisor set (one set: per channel, as usual). */
+static int pool_params(mica_builder_t *b, int idx, int is_max, mica_gemm_layer_t *L, uint8_t *pixel_set,
+                       int32_t *mult, int32_t *mult_lo, int32_t *shift) {
+    int32_t counts[256];
+    int nsets = is_max ? 1 : count_sets(L, pixel_set, counts);
+    if (nsets < 0) ERR("op %d: more than 256 distinct window sizes", idx);
+    for (int k = 0; k < nsets; k++) {
+        uint64_t m53 = 0;
+        int32_t e = 0;
+        if (!is_max && (counts[k] < 1 || divide_multiplier(counts[k], &m53, &e)))
+            ERR("op %d: no exact STORE multiplier for an average over %d values", idx, counts[k]);
+        mult[k] = is_max ? 1 << 30 : (int32_t)(uint32_t)(m53 >> 21);   /* MAX: x * 2^30 * 2 / 2^31 = x */
+        mult_lo[k] = is_max ? 0 : (int32_t)(m53 & 0x1FFFFFu);
+        shift[k] = is_max ? 1 : e;
     }
+    for (int c = nsets == 1 ? 1 : L->cout; c < L->cout; c++) { mult[c] = mult[0]; mult_lo[c] = mult_lo[0]; shift[c] = shift[0]; }
+    if (nsets > 1) { L->pixel_set = pixel_set; L->nsets = nsets; }
     L->mult = mult; L->mult_lo = mult_lo; L->shift = shift;
     L->round_mode = is_max ? 0 : 2;
     L->vec_max = is_max;
@@ -89,16 +118,17 @@ int mica_lower_pool(const tfl_model_t *m, const tfl_op_t *op, int idx, mica_buil
     snprintf(name, sizeof name, "%d_%s", idx, is_max ? "maxpool" : "avgpool");
     L.name = name;
     if (pool_shape(m, op, idx, b, &L)) return -1;
-    size_t taps = (size_t)L.kh * L.kw, ch = (size_t)L.cout;
+    size_t taps = (size_t)L.kh * L.kw, ch = (size_t)L.cout, sets = ch > 256 ? ch : 256;
     int8_t *ones = malloc(taps * ch);
-    int32_t *mult = malloc(sizeof(int32_t) * ch), *mult_lo = malloc(sizeof(int32_t) * ch), *shift = malloc(sizeof(int32_t) * ch);
+    uint8_t *pixel_set = malloc((size_t)L.out_h * L.out_w);
+    int32_t *mult = malloc(sizeof(int32_t) * sets), *mult_lo = malloc(sizeof(int32_t) * sets), *shift = malloc(sizeof(int32_t) * sets);
     int rc = -1;
-    if (!ones || !mult || !mult_lo || !shift) { snprintf(b->err, sizeof b->err, "out of memory"); goto done; }
+    if (!ones || !pixel_set || !mult || !mult_lo || !shift) { snprintf(b->err, sizeof b->err, "out of memory"); goto done; }
     memset(ones, 1, taps * ch);
     L.weights = ones;
-    if (pool_params(b, idx, is_max, &L, mult, mult_lo, shift)) goto done;
+    if (pool_params(b, idx, is_max, &L, pixel_set, mult, mult_lo, shift)) goto done;
     rc = mica_emit_gemm_step(b, op, &L, (uint64_t)L.out_h * L.out_w * ch * taps);
 done:
-    free(ones); free(mult); free(mult_lo); free(shift);
+    free(ones); free(pixel_set); free(mult); free(mult_lo); free(shift);
     return rc;
 }

@@ -87,18 +87,6 @@ static int pool_window(const tfl_model_t *m, const tfl_op_t *op) {
     return (fh >= 1 && fh <= 256 && fw >= 1 && fw <= 256 && sh >= 1 && sh <= 15 && sw >= 1 && sw <= 15);
 }
 
-/* An average whose windows cross the border divides by fewer taps there: a per-pixel divisor. */
-static int avg_pool_inside(const tfl_model_t *m, const tfl_op_t *op) {
-    if (op->builtin != TFL_OP_AVERAGE_POOL_2D) return 1;
-    const tfl_tensor_t *in = in_t(m, op, 0), *out = mica_op_output(m, op, 0);
-    int64_t fh = tfl_opt_int(op, TFL_POOL_FILTER_H, 1), fw = tfl_opt_int(op, TFL_POOL_FILTER_W, 1);
-    int64_t sh = tfl_opt_int(op, TFL_POOL_STRIDE_H, 1), sw = tfl_opt_int(op, TFL_POOL_STRIDE_W, 1);
-    int same = tfl_opt_int(op, TFL_POOL_PADDING, 0) == TFL_PADDING_SAME;
-    int64_t pt = same ? mica_conv_pad(in->dims[1], out->dims[1], (int32_t)fh, (int32_t)sh, 1) : 0;
-    int64_t pl = same ? mica_conv_pad(in->dims[2], out->dims[2], (int32_t)fw, (int32_t)sw, 1) : 0;
-    return pt == 0 && pl == 0 && (out->dims[1] - 1) * sh + fh <= in->dims[1] && (out->dims[2] - 1) * sw + fw <= in->dims[2];
-}
-
 static int add_same_shape(const tfl_model_t *m, const tfl_op_t *op) {
     if (!is_add(op)) return 1;
     const tfl_tensor_t *a = in_t(m, op, 0), *b = in_t(m, op, 1), *out = mica_op_output(m, op, 0);
@@ -136,7 +124,6 @@ static const struct { rule_fn ok; const char *applies, *text; } rules[] = {
     {conv_stride, "CONV_2D, DEPTHWISE_CONV_2D", "stride must be 1..15"},
     {pool_same_quant, "AVERAGE_POOL_2D, MAX_POOL_2D", "pooling input and output must share scale and zero point (as TFLite requires)"},
     {pool_window, "AVERAGE_POOL_2D, MAX_POOL_2D", "pool filter must be 1..256 and stride 1..15 (any stride when the output is one pixel wide or high)"},
-    {avg_pool_inside, "AVERAGE_POOL_2D", "every window must lie inside the input (VALID, or SAME needing no padding): at the border TFLite divides by fewer taps, a per-pixel divisor the vector unit does not have"},
     {add_same_shape, "ADD", "both inputs must be activations of the output's shape (no broadcasting, no constant operand)"},
     {add_arithmetic, "ADD", "input/output scales must suit TFLite's int8 ADD arithmetic (multipliers below 1, shifts up to 31)"},
     {fused_activation, "all of these", "fused activation must be NONE, RELU, RELU_N1_TO_1 or RELU6"},

@@ -215,9 +215,9 @@ module mica_matmul_unit #(
     end
   end
   // Accumulation: add (MAC, RESCALE), or keep the maximum (DWCONV mode MAX).
-  function automatic logic [31:0] combine(input logic max, input logic [31:0] x, input logic [31:0] y);
-    if (max) return $signed(x) > $signed(y) ? x : y;
-    return x + y;
+  function automatic logic [31:0] combine(input logic keep_max, input logic [31:0] x, input logic [31:0] y);
+    if (keep_max) combine = ($signed(x) > $signed(y)) ? x : y;
+    else combine = x + y;
   endfunction
   logic unused_matmul;
   assign unused_matmul = ^in_acc_addr[15:CAW];

@@ -111,6 +111,6 @@ module mica_vector_unit #(
     mask   = (64'sd1 <<< r) - 64'sd1;
     rem    = high & mask;
     thr    = (mask >>> 1) + (high < 0 ? 64'sd1 : 64'sd0);
-    return 32'((high >>> r) + (rem > thr ? 64'sd1 : 64'sd0));
+    rescale = 32'((high >>> r) + (rem > thr ? 64'sd1 : 64'sd0));
   endfunction
 endmodule

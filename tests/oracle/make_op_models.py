@@ -123,7 +123,8 @@ def make_conv(c, seed):
 POOL_CASES = [
     ("avg", (2, 2), 2, "VALID", 8, 10, 3), ("avg", (3, 3), 1, "VALID", 7, 9, 20),
     ("avg", (5, 5), 5, "VALID", 5, 5, 40), ("avg", (4, 3), 2, "VALID", 9, 11, 17),
-    ("avg", (3, 3), 1, "SAME", 6, 7, 5),   # border windows: CPU by rule, a partition test
+    ("avg", (3, 3), 1, "SAME", 6, 7, 5), ("avg", (3, 3), 2, "SAME", 9, 8, 20),   # border windows:
+    ("avg", (5, 4), 1, "SAME", 7, 9, 17),                                       # per-pixel divisors
     ("max", (2, 2), 2, "VALID", 8, 10, 3), ("max", (3, 3), 2, "SAME", 9, 7, 20),
     ("max", (3, 3), 1, "SAME", 7, 6, 33), ("max", (2, 3), 1, "VALID", 6, 8, 16),
 ]
