@@ -122,6 +122,7 @@ static int add_setup(const tfl_model_t *m, const tfl_op_t *op, int idx, mica_bui
     A->b = b;
     A->lanes = b->hw.rows < b->hw.cols ? b->hw.rows : b->hw.cols;
     A->n = mica_tensor_at(b, b->tensor_map[op->outputs[0]])->bytes;
+    if (A->n == 0) ERR("op %d: ADD of empty tensors", idx);
     uint32_t total_rows = (A->n + A->lanes - 1) / A->lanes, cap = b->hw.acc_depth / 2;
     if (b->hw.aspad_depth / 4 < cap) cap = b->hw.aspad_depth / 4;
     if (cap > 4095) cap = 4095;   /* RESCALE.rows and STORE.rows are 12 bits */

@@ -44,6 +44,7 @@ static int pool_shape(const tfl_model_t *m, const tfl_op_t *op, int idx, mica_bu
         ERR("op %d: pooling supports NHWC tensors with batch 1 and equal channels", idx);
     L->in_h = in->dims[1]; L->in_w = in->dims[2]; L->cin = L->cout = in->dims[3];
     L->out_h = out->dims[1]; L->out_w = out->dims[2];
+    if (L->in_h < 1 || L->in_w < 1 || L->cout < 1 || L->out_h < 1 || L->out_w < 1) ERR("op %d: pooling over an empty tensor", idx);
     L->kh = (int)tfl_opt_int(op, TFL_POOL_FILTER_H, 1);
     L->kw = (int)tfl_opt_int(op, TFL_POOL_FILTER_W, 1);
     L->stride_h = (int)tfl_opt_int(op, TFL_POOL_STRIDE_H, 1);

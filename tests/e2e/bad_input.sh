@@ -4,4 +4,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 make --no-print-directory "$PWD/build/mica-asan" >/dev/null
-exec "${PYTHON:-python3}" tests/e2e/bad_input.py build/mica-asan models/digits.tflite
+"${PYTHON:-python3}" tests/e2e/bad_input.py build/mica-asan models/digits.tflite
+# ResNet-8 reaches the pooling and ADD lowerings (and their programs the vector unit's RESCALE)
+exec "${PYTHON:-python3}" tests/e2e/bad_input.py build/mica-asan models/ic_resnet8.tflite
