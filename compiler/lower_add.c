@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "compiler.h"
+#include "lower_gemm.h"
 #include "waits.h"
 #include "cpu_ops/cpu_ops.h"
 #include "cpu_ops/cpu_util.h"
@@ -148,18 +149,7 @@ int mica_lower_add(const tfl_model_t *m, const tfl_op_t *op, int idx, mica_build
     mica_instr_t end = {{0, 0}};
     MICA_SET(&end, MICA_F_OPCODE, MICA_OP_END);
     if (mica_emit_after(b, &A.w, &end, NULL, 0, NULL)) return -1;
-    mica_prog_step_t *s = mica_step_add(b);
-    if (!s) ERR("out of memory");
-    snprintf(s->name, sizeof s->name, "%d_add", idx);
-    s->kind = MICA_STEP_ACCEL;
-    s->op = (uint32_t)op->builtin;
-    s->instr_first = first;
-    s->instr_count = mica_code_count(b) - first;
-    s->ninputs = 2; s->noutputs = 1;
-    s->inputs[0] = b->tensor_map[op->inputs[0]];
-    s->inputs[1] = b->tensor_map[op->inputs[1]];
-    s->outputs[0] = b->tensor_map[op->outputs[0]];
-    s->macs = 0;   /* no multiply-accumulates: 2 rescales per element on the vector unit */
-    s->est_cycles = 0;   /* filled from the instruction stream (cost.c) */
-    return 0;
+    char name[MICA_NAME_LEN];
+    snprintf(name, sizeof name, "%d_add", idx);
+    return mica_accel_step(b, op, name, first, 2, 0);   /* no MACs: 2 rescales per element */
 }

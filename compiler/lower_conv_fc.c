@@ -158,23 +158,28 @@ static uint64_t macs_of(const mica_gemm_layer_t *L, int dw) {
     return (uint64_t)L->out_h * L->out_w * L->cout * L->kh * L->kw * (dw ? 1 : L->cin);
 }
 
-int mica_emit_gemm_step(mica_builder_t *b, const tfl_op_t *op, const mica_gemm_layer_t *L, uint64_t macs) {
-    uint32_t first = mica_code_count(b);
-    uint64_t est = 0;
-    if (mica_lower_gemm(b, L, &est)) return -1;
+int mica_accel_step(mica_builder_t *b, const tfl_op_t *op, const char *name, uint32_t first, int ninputs, uint64_t macs) {
     mica_prog_step_t *s = mica_step_add(b);
     if (!s) ERR("out of memory");
-    snprintf(s->name, sizeof s->name, "%s", L->name);
+    snprintf(s->name, sizeof s->name, "%s", name);
     s->kind = MICA_STEP_ACCEL;
     s->op = (uint32_t)op->builtin;
     s->instr_first = first;
     s->instr_count = mica_code_count(b) - first;
-    s->ninputs = s->noutputs = 1;
-    s->inputs[0] = b->tensor_map[op->inputs[0]];
+    s->ninputs = (uint32_t)ninputs;
+    s->noutputs = 1;
+    for (int i = 0; i < ninputs; i++) s->inputs[i] = b->tensor_map[op->inputs[i]];
     s->outputs[0] = b->tensor_map[op->outputs[0]];
     s->macs = macs;
-    s->est_cycles = est;
+    s->est_cycles = 0;   /* filled from the instruction stream (cost.c) */
     return 0;
+}
+
+int mica_emit_gemm_step(mica_builder_t *b, const tfl_op_t *op, const mica_gemm_layer_t *L, uint64_t macs) {
+    uint32_t first = mica_code_count(b);
+    uint64_t est = 0;
+    if (mica_lower_gemm(b, L, &est)) return -1;
+    return mica_accel_step(b, op, L->name, first, 1, macs);
 }
 
 int mica_lower_conv_fc(const tfl_model_t *m, const tfl_op_t *op, int idx, mica_builder_t *b) {

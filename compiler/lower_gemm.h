@@ -27,6 +27,9 @@ typedef struct {
 
 /* Emits the layer's instructions, ending with END. 0, or -1 with b->err set. */
 int mica_lower_gemm(mica_builder_t *b, const mica_gemm_layer_t *L, uint64_t *est_cycles);
+/* Records the instructions emitted since `first` as op's accelerator step (its first ninputs
+ * inputs are activations). 0, or -1 with b->err set. */
+int mica_accel_step(mica_builder_t *b, const tfl_op_t *op, const char *name, uint32_t first, int ninputs, uint64_t macs);
 /* Lowers the layer as the accelerator step of op (lower_conv_fc.c). 0, or -1 with b->err set. */
 int mica_emit_gemm_step(mica_builder_t *b, const tfl_op_t *op, const mica_gemm_layer_t *L, uint64_t macs);
 

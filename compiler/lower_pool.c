@@ -13,6 +13,7 @@
 #include <string.h>
 #include "compiler.h"
 #include "lower_gemm.h"
+#include "waits.h"
 #include "quant.h"
 #include "kernels/mica_fixedpoint.h"
 #include "cpu_ops/cpu_util.h"
@@ -111,6 +112,91 @@ static int pool_params(mica_builder_t *b, int idx, int is_max, mica_gemm_layer_t
     return 0;
 }
 
+/* A global pool (one window = the whole input) as HW taps of nf "pixels": ASPAD holds fold f of
+ * input pixel p at row f*HW + p, so tap p is one DWCONV over a 1-wide column of nf rows (in_w =
+ * HW, off_x = p) and its T = nf rows keep the vector unit and the fetch busy, where the generic
+ * schedule would issue HW one-pixel DWCONVs per fold. */
+static int global_pool_fits(const mica_builder_t *b, const mica_gemm_layer_t *L, int lanes) {
+    int hw = L->kh * L->kw, nf = (L->cout + lanes - 1) / lanes;
+    return L->out_h == 1 && L->out_w == 1 && L->kh == L->in_h && L->kw == L->in_w && !L->pad_top && !L->pad_left &&
+           hw <= 512 && (uint32_t)(nf * hw) <= b->hw.aspad_depth && (uint32_t)nf <= b->hw.acc_depth && !L->pixel_set;
+}
+
+#define GSET(in, F, v) (void)(!fail && MICA_SET(in, F, (int64_t)(v)) && (fail = 1))
+
+static int emit(mica_builder_t *b, mica_waits_t *w, mica_instr_t *in, int fail, mica_ticket_t *self) {
+    if (fail) ERR("global pool: a field does not fit");
+    return mica_emit_after(b, w, in, NULL, 0, self);
+}
+
+static int const_load(mica_builder_t *b, mica_waits_t *w, int target, const void *data, uint32_t len) {
+    uint32_t addr = mica_const_add(b, data, len), row = target == 2 ? 4 * b->hw.cols : b->hw.cols;
+    if (!addr) ERR("out of memory");
+    mica_instr_t in = {{0, 0}};
+    int fail = 0;
+    GSET(&in, MICA_F_OPCODE, MICA_OP_LOAD); GSET(&in, MICA_F_LOAD_TARGET, target);
+    GSET(&in, MICA_F_LOAD_ROWS, len / row); GSET(&in, MICA_F_LOAD_LEN, row);
+    GSET(&in, MICA_F_LOAD_EXT_ADDR, addr); GSET(&in, MICA_F_LOAD_EXT_STRIDE, row);
+    return emit(b, w, &in, fail, NULL);
+}
+
+static int global_pool_body(mica_builder_t *b, mica_waits_t *w, const mica_gemm_layer_t *L, int lanes) {
+    int hw = L->kh * L->kw, nf = (L->cout + lanes - 1) / lanes;
+    for (int f = 0; f < nf; f++) {   /* fold f: rows f*HW .. of pixel-ordered lanes */
+        mica_instr_t in = {{0, 0}};
+        int fail = 0, len = L->cout - f * lanes < lanes ? L->cout - f * lanes : lanes;
+        GSET(&in, MICA_F_OPCODE, MICA_OP_LOAD); GSET(&in, MICA_F_LOAD_MEM_ADDR, f * hw);
+        GSET(&in, MICA_F_LOAD_ROWS, hw); GSET(&in, MICA_F_LOAD_LEN, len);
+        GSET(&in, MICA_F_LOAD_EXT_ADDR, L->in_addr + (uint32_t)(f * lanes)); GSET(&in, MICA_F_LOAD_EXT_STRIDE, L->cout);
+        if (emit(b, w, &in, fail, NULL)) return -1;
+    }
+    for (int p = 0; p < hw; p++) {
+        mica_instr_t in = {{0, 0}};
+        int fail = 0;
+        GSET(&in, MICA_F_OPCODE, MICA_OP_DWCONV); GSET(&in, MICA_F_DWCONV_MODE, L->vec_max);
+        GSET(&in, MICA_F_WAIT, p == 0 ? MICA_UNIT_LOAD : 0);   /* every fold loaded */
+        GSET(&in, MICA_F_MATMUL_ACCUMULATE, p > 0); GSET(&in, MICA_F_MATMUL_Z_IN, L->z_in);
+        GSET(&in, MICA_F_MATMUL_IN_H, nf); GSET(&in, MICA_F_MATMUL_IN_W, hw);
+        GSET(&in, MICA_F_MATMUL_OUT_H, nf); GSET(&in, MICA_F_MATMUL_OUT_W, 1);
+        GSET(&in, MICA_F_MATMUL_STRIDE_Y, 1); GSET(&in, MICA_F_MATMUL_STRIDE_X, 1); GSET(&in, MICA_F_MATMUL_OFF_X, p);
+        if (emit(b, w, &in, fail, NULL)) return -1;
+    }
+    for (int part = 0; part < 2; part++) {   /* whole folds, then a partial one */
+        int rows = part ? (L->cout % lanes ? 1 : 0) : L->cout / lanes, len = part ? L->cout % lanes : lanes;
+        if (!rows) continue;
+        mica_instr_t in = {{0, 0}};
+        int fail = 0;
+        GSET(&in, MICA_F_OPCODE, MICA_OP_STORE); GSET(&in, MICA_F_WAIT, MICA_UNIT_ARRAY);
+        GSET(&in, MICA_F_STORE_ROUND, L->round_mode); GSET(&in, MICA_F_STORE_ACC_ADDR, part ? L->cout / lanes : 0);
+        GSET(&in, MICA_F_STORE_ROWS, rows); GSET(&in, MICA_F_STORE_LEN, len);
+        GSET(&in, MICA_F_STORE_EXT_ADDR, L->out_addr + (uint32_t)(part ? L->cout / lanes * lanes : 0));
+        GSET(&in, MICA_F_STORE_EXT_STRIDE, lanes); GSET(&in, MICA_F_STORE_Z_OUT, L->z_out);
+        GSET(&in, MICA_F_STORE_ACT_MIN, L->act_min); GSET(&in, MICA_F_STORE_ACT_MAX, L->act_max);
+        if (emit(b, w, &in, fail, NULL)) return -1;
+    }
+    mica_instr_t end = {{0, 0}};
+    MICA_SET(&end, MICA_F_OPCODE, MICA_OP_END);
+    return mica_emit_after(b, w, &end, NULL, 0, NULL);
+}
+
+static int lower_global_pool(mica_builder_t *b, const tfl_op_t *op, const mica_gemm_layer_t *L, int lanes, uint64_t macs) {
+    uint32_t C = b->hw.cols, first = mica_code_count(b);
+    mica_waits_t w;
+    memset(&w, 0, sizeof w);
+    int32_t *par = calloc(4 * (size_t)C, sizeof(int32_t));
+    int8_t *ones = malloc(C);
+    if (!par || !ones) { free(par); free(ones); ERR("out of memory"); }
+    memset(ones, 1, C);
+    for (uint32_t c = 0; c < C; c++) { par[C + c] = L->mult[0]; par[2 * C + c] = L->shift[0]; par[3 * C + c] = L->mult_lo[0]; }
+    int rc = const_load(b, &w, 2, par, 4 * C * sizeof(int32_t)) || const_load(b, &w, 1, ones, C);
+    free(par); free(ones);
+    mica_instr_t lw = {{0, 0}};
+    int fail = 0;
+    GSET(&lw, MICA_F_OPCODE, MICA_OP_LOADW); GSET(&lw, MICA_F_LOADW_VECTOR, 1); GSET(&lw, MICA_F_WAIT, MICA_UNIT_LOAD);
+    if (rc || emit(b, &w, &lw, fail, NULL) || global_pool_body(b, &w, L, lanes)) return -1;
+    return mica_accel_step(b, op, L->name, first, 1, macs);
+}
+
 int mica_lower_pool(const tfl_model_t *m, const tfl_op_t *op, int idx, mica_builder_t *b) {
     int is_max = op->builtin == TFL_OP_MAX_POOL_2D;
     mica_gemm_layer_t L;
@@ -128,7 +214,9 @@ int mica_lower_pool(const tfl_model_t *m, const tfl_op_t *op, int idx, mica_buil
     memset(ones, 1, taps * ch);
     L.weights = ones;
     if (pool_params(b, idx, is_max, &L, pixel_set, mult, mult_lo, shift)) goto done;
-    rc = mica_emit_gemm_step(b, op, &L, (uint64_t)L.out_h * L.out_w * ch * taps);
+    uint64_t macs = (uint64_t)L.out_h * L.out_w * ch * taps;
+    int lanes = (int)(b->hw.rows < b->hw.cols ? b->hw.rows : b->hw.cols);
+    rc = global_pool_fits(b, &L, lanes) ? lower_global_pool(b, op, &L, lanes, macs) : mica_emit_gemm_step(b, op, &L, macs);
 done:
     free(ones); free(pixel_set); free(mult); free(mult_lo); free(shift);
     return rc;

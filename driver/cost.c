@@ -66,7 +66,7 @@ static uint64_t duration(const mica_hw_config_t *hw, const mica_instr_t *in, mic
         c->ext_write_bytes += rows * len;
         c->acc_reads += rows;
         *busy_beats = beats;
-        return 5 + beats + lat + 2;
+        return 5 + 4 + beats + lat + 2;   /* PARAM reads, ACC read + requant pipeline, beats, responses */
     }
     default:
         return 0;
@@ -119,7 +119,7 @@ void mica_cost_instrs(const mica_hw_config_t *hw, const mica_instr_t *code, uint
     unsigned mm_n = 0;
     for (uint32_t i = 0; i < count; i++) {
         const mica_instr_t *in = &code[i];
-        uint64_t op = G(in, MICA_F_OPCODE), wait = G(in, MICA_F_WAIT), t = issue + bus.fetch_beats;   /* fetch bound */
+        uint64_t op = G(in, MICA_F_OPCODE), wait = G(in, MICA_F_WAIT), t = issue + bus.fetch_beats;   /* fetch: beats per instruction */
         int vec = op == MICA_OP_DWCONV || op == MICA_OP_RESCALE;
         int unit = mica_opcode_unit(op);
         unsigned u = unit < 0 ? 4 : (unsigned)unit;   /* 4: no unit (SYNC, END) */

@@ -9,7 +9,7 @@
 // Wide buses (BUS_BYTES > 16): one beat per instruction, the 16-byte slice is selected.
 module mica_fetch #(
   parameter int unsigned BUS_BYTES = mica_pkg::BUS_BYTES_DEFAULT,
-  parameter int unsigned QDEPTH    = 4
+  parameter int unsigned QDEPTH    = 8   // covers the memory latency at 2 beats per instruction
 ) (
   input  logic                   clk_i,
   input  logic                   rst_ni,

@@ -127,6 +127,7 @@ POOL_CASES = [
     ("avg", (5, 4), 1, "SAME", 7, 9, 17),                                       # per-pixel divisors
     ("max", (2, 2), 2, "VALID", 8, 10, 3), ("max", (3, 3), 2, "SAME", 9, 7, 20),
     ("max", (3, 3), 1, "SAME", 7, 6, 33), ("max", (2, 3), 1, "VALID", 6, 8, 16),
+    ("max", (6, 5), 1, "VALID", 6, 5, 20),                                      # global pool
 ]
 
 # (kernel, stride, padding, channels, depth multiplier, input h, w, activation)
