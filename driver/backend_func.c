@@ -1,8 +1,8 @@
 /* Backend "func": a functional model of the accelerator. It executes the same instruction
- * stream as the RTL with the semantics written in hw/mica.json (interpreted the first time, then
- * translated: func_plan.c), and keeps the same CSRs and event counters; cycles come from the
- * analytic model. Options: array=RxC, plan=0 (interpret every run), vnni=0 (translated runs without
- * the AVX-VNNI integer paths). */
+ * stream as the RTL with the semantics written in hw/mica.json (interpreted the first time,
+ * func_model.c, then translated: func_translate.c, func_plan.c), and keeps the same CSRs (here)
+ * and event counters; cycles come from the analytic model. Options: array=RxC, plan=0 (interpret
+ * every run), vnni=0 (translated runs without the AVX-VNNI integer paths). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,6 +34,39 @@ static mica_wait_t fm_wait(void *s, uint64_t max_cycles) {
     (void)max_cycles;
     mica_fm_t *m = s;
     return m->error ? MICA_WAIT_HW_ERROR : MICA_WAIT_DONE;
+}
+
+static uint32_t fm_csr_read(void *s, uint32_t addr) {
+    mica_fm_t *m = s;
+    const mica_hw_config_t *c = &m->cfg;
+    if (addr >= MICA_CSR_COUNTER_BASE && addr < MICA_CSR_COUNTER_BASE + 8u * MICA_NUM_COUNTERS) {
+        uint64_t v = m->counters[(addr - MICA_CSR_COUNTER_BASE) / 8];
+        if (addr & 4) return m->counter_hi_snapshot;
+        m->counter_hi_snapshot = (uint32_t)(v >> 32);
+        return (uint32_t)v;
+    }
+    switch (addr) {
+    case MICA_CSR_ID: return MICA_CSR_ID_VALUE;
+    case MICA_CSR_VERSION: return MICA_SPEC_VERSION;
+    case MICA_CSR_CONFIG0: return c->rows | c->cols << 16;
+    case MICA_CSR_CONFIG1: return c->aspad_depth | c->wspad_depth << 16;
+    case MICA_CSR_CONFIG2: return c->acc_depth | c->param_sets << 16 | c->bus_bytes << 24;
+    case MICA_CSR_STATUS: return (m->done ? MICA_STATUS_DONE : 0) | (m->error ? MICA_STATUS_ERROR : 0);
+    case MICA_CSR_ERROR: return m->error_code;
+    case MICA_CSR_ERROR_PC: return m->error_pc;
+    case MICA_CSR_PROG_ADDR: return m->prog_addr;
+    case MICA_CSR_PROG_LEN: return m->prog_len;
+    case MICA_CSR_PC: return m->pc;
+    default: return 0;
+    }
+}
+
+static void fm_csr_write(void *s, uint32_t addr, uint32_t value) {
+    mica_fm_t *m = s;
+    if (addr == MICA_CSR_PROG_ADDR) m->prog_addr = value;
+    else if (addr == MICA_CSR_PROG_LEN) m->prog_len = value;
+    else if (addr == MICA_CSR_CTRL && (value & MICA_CTRL_START)) mica_fm_run(m);   /* runs to completion */
+    else if (addr == MICA_CSR_CTRL && (value & MICA_CTRL_CLEAR)) m->done = m->error = 0;
 }
 
 static void fm_close(void *s) { mica_fm_free(s); }
@@ -72,8 +105,8 @@ int mica_backend_func_open(const char *options, const mica_hw_config_t *cfg, uin
     out->state = m;
     out->mem_write = fm_mem_write;
     out->mem_read = fm_mem_read;
-    out->csr_read = (uint32_t (*)(void *, uint32_t))mica_fm_csr_read;
-    out->csr_write = (void (*)(void *, uint32_t, uint32_t))mica_fm_csr_write;
+    out->csr_read = fm_csr_read;
+    out->csr_write = fm_csr_write;
     out->wait = fm_wait;
     out->reset = fm_reset;
     out->close = fm_close;

@@ -12,6 +12,22 @@
 
 #define GET MICA_GET
 
+/* The inner loops (STORE's output stage per round mode, RESCALE's lanes) are written so the
+ * compiler vectorizes them across columns, and built for AVX2 (round 2: AVX-512) as well where the
+ * CPU has them; round 0 also has AVX2 and AVX-512 versions by hand. */
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+#define FM_CLONES __attribute__((target_clones("avx2", "default")))   /* AVX-512 measured slower here */
+#define FM_CLONES_512 __attribute__((target_clones("arch=x86-64-v4", "avx2", "default")))   /* and faster here */
+/* y is always finite (|x| < 2^32, scale < 2^128): lets fmin/fmax become vector instructions */
+#define FM_FINITE __attribute__((optimize("finite-math-only")))
+#include <immintrin.h>
+#define FM_X86 1
+#else
+#define FM_CLONES
+#define FM_CLONES_512
+#define FM_FINITE
+#endif
+
 mica_fm_t *mica_fm_new(const mica_hw_config_t *cfg, uint64_t mem_bytes) {
     mica_fm_t *m = calloc(1, sizeof *m);
     if (!m) return NULL;
@@ -46,6 +62,7 @@ void mica_fm_free(mica_fm_t *m) {
     free(m->mem); free(m->aspad); free(m->wspad); free(m->acc); free(m->param);
     free(m->w_shadow); free(m->w_active); free(m->v_shadow); free(m->a_float); free(m->p_float); free(m->w_float);
     mica_fp_free(m->plans);
+    free(m->scratch);
     free(m);
 }
 
@@ -63,14 +80,38 @@ uint32_t mica_fm_load(mica_fm_t *m, const mica_instr_t *in) {
     if (rows == 0) return 0;
     if (len == 0 || col + len > width) return MICA_ERR_BAD_LEN;
     if (addr + rows > depth) return MICA_ERR_MEM_RANGE;
-    for (uint32_t i = 0; i < rows; i++) {
-        uint64_t src = ext + (uint64_t)i * stride;
-        if (src + len > m->mem_bytes || src + len > 0x100000000ull) return MICA_ERR_BUS;
-        uint8_t *row = base + (size_t)(addr + i) * width;
-        memset(row, fill, col);
-        memcpy(row + col, m->mem + src, len);
-        memset(row + col + len, fill, width - col - len);
-        m->counters[MICA_CNT_DMA_RD_BYTES] += len;
+    uint64_t end = ext + (uint64_t)(rows - 1) * stride + len;   /* the last row ends last */
+    uint8_t *row = base + (size_t)addr * width;
+    if (end <= m->mem_bytes && end <= 0x100000000ull && col == 0 && len == width) {   /* whole rows: plain copies */
+        const uint8_t *src = m->mem + ext;
+        if (stride == width) memcpy(row, src, (size_t)rows * width);
+        else if (width == 16)   /* the common ROWS, copied inline */
+            for (uint32_t i = 0; i < rows; i++) memcpy(row + (size_t)i * 16, src + (size_t)i * stride, 16);
+        else
+            for (uint32_t i = 0; i < rows; i++) memcpy(row + (size_t)i * width, src + (size_t)i * stride, width);
+        m->counters[MICA_CNT_DMA_RD_BYTES] += (uint64_t)rows * len;
+    } else if (width == 16 && ext >= col && end - len - col + 16 <= m->mem_bytes && end <= 0x100000000ull) {
+        /* A few channels (packed taps, the image's edges): each row one 16-byte read at ext - col
+         * and one store, the bytes outside [col, col + len) filled (no byte stores a 16-byte
+         * read of the row right after could not take from the store buffer). */
+        uint8_t keep[16], put[16];
+        for (uint32_t b = 0; b < 16; b++) keep[b] = b >= col && b < col + len ? 0xFF : 0, put[b] = (uint8_t)(fill & ~keep[b]);
+        for (uint32_t i = 0; i < rows; i++, row += 16) {
+            uint8_t t[16];
+            memcpy(t, m->mem + ext - col + (size_t)i * stride, 16);
+            for (uint32_t b = 0; b < 16; b++) t[b] = (uint8_t)((t[b] & keep[b]) | put[b]);
+            memcpy(row, t, 16);
+        }
+        m->counters[MICA_CNT_DMA_RD_BYTES] += (uint64_t)rows * len;
+    } else {
+        for (uint32_t i = 0; i < rows; i++, row += width) {
+            uint64_t e = ext + (uint64_t)i * stride + len;
+            if (e > m->mem_bytes || e > 0x100000000ull) return MICA_ERR_BUS;   /* the rows before it are written */
+            memset(row, fill, col);
+            memcpy(row + col, m->mem + (e - len), len);
+            memset(row + col + len, fill, width - col - len);
+            m->counters[MICA_CNT_DMA_RD_BYTES] += len;
+        }
     }
     m->counters[target == 0 ? MICA_CNT_ASPAD_WRITES : MICA_CNT_WSPAD_WRITES] += target < 2 ? rows : 0;
     return 0;
@@ -98,6 +139,14 @@ void mica_fm_decode_matmul(const mica_instr_t *in, mica_fm_matmul_t *d) {
     d->off_y = (int32_t)GET(in, MICA_F_MATMUL_OFF_Y); d->off_x = (int32_t)GET(in, MICA_F_MATMUL_OFF_X);
     d->z_in = (int32_t)GET(in, MICA_F_MATMUL_Z_IN);
     d->accumulate = (int)GET(in, MICA_F_MATMUL_ACCUMULATE);
+}
+
+/* The window checks MATMUL and DWCONV share. */
+static uint32_t check_window(const mica_fm_t *m, const mica_fm_matmul_t *d) {
+    if (!d->in_h || !d->in_w || !d->out_h || !d->out_w || !d->sy || !d->sx) return MICA_ERR_BAD_LEN;
+    if (d->acc_addr + d->out_h * d->out_w > m->cfg.acc_depth || d->aspad + d->in_h * d->in_w > m->cfg.aspad_depth)
+        return MICA_ERR_MEM_RANGE;
+    return 0;
 }
 
 /* Implicit im2col: row m of A = the activation vector of output pixel m, zero point removed,
@@ -141,9 +190,8 @@ static void flush_batch(mica_fm_t *m) {
 static uint32_t op_matmul(mica_fm_t *m, const mica_instr_t *in) {
     mica_fm_matmul_t d;
     mica_fm_decode_matmul(in, &d);
-    uint32_t R = m->cfg.rows, C = m->cfg.cols, T = d.out_h * d.out_w;
-    if (!d.in_h || !d.in_w || !d.out_h || !d.out_w || !d.sy || !d.sx) return MICA_ERR_BAD_LEN;
-    if (d.acc_addr + T > m->cfg.acc_depth || d.aspad + d.in_h * d.in_w > m->cfg.aspad_depth) return MICA_ERR_MEM_RANGE;
+    uint32_t R = m->cfg.rows, C = m->cfg.cols, T = d.out_h * d.out_w, err = check_window(m, &d);
+    if (err) return err;
     memcpy(m->w_active, m->w_shadow, (size_t)R * C);
     if (m->batch_tiles && (!d.accumulate || d.acc_addr != m->batch_acc || T != m->batch_t ||
                            m->batch_tiles == m->batch_max_tiles))
@@ -164,38 +212,61 @@ static uint32_t op_matmul(mica_fm_t *m, const mica_instr_t *in) {
     return 0;
 }
 
-/* One output pixel of a DWCONV tap, lanes [0, n): simple enough for the vectorizer. */
-__attribute__((optimize("O3"))) static void dw_lanes(int32_t *acc, const int8_t *a, const int8_t *w, int32_t z,
-                                                     uint32_t n, int accumulate) {
-    if (accumulate)
-        for (uint32_t c = 0; c < n; c++) acc[c] = (int32_t)((uint32_t)acc[c] + (uint32_t)((a[c] - z) * w[c]));
-    else
-        for (uint32_t c = 0; c < n; c++) acc[c] = (a[c] - z) * w[c];
+/* RESCALE's result depends only on the input byte: q for each of the 256, by the definition. */
+void mica_fm_rescale_table(const mica_instr_t *in, int32_t tab[256]) {
+    int32_t z = (int32_t)GET(in, MICA_F_RESCALE_Z_IN), mult = (int32_t)GET(in, MICA_F_RESCALE_MULT);
+    int ls = (int)GET(in, MICA_F_RESCALE_LEFT_SHIFT), rs = (int)GET(in, MICA_F_RESCALE_RIGHT_SHIFT);
+    for (int b = 0; b < 256; b++) {
+        int32_t s = (int32_t)((uint32_t)((int8_t)b - z) << ls);   /* fits: left_shift <= 22 (checked) */
+        tab[b] = mica_rdbpot(mica_srdhm(s, mult), rs);
+    }
 }
 
-/* DWCONV: one depthwise tap, lane c = channel c: ACC[m][c] (+)= (a[c] - z_in) * V[c]. */
+FM_CLONES
+void mica_fm_rescale_rows(const mica_fm_t *m, uint32_t aspad, uint32_t rows, const int32_t *tab, int accumulate,
+                          int32_t *out, size_t stride) {
+    uint32_t R = m->cfg.rows, C = m->cfg.cols, L = R < C ? R : C;
+    for (uint32_t i = 0; i < rows; i++, out += stride) {
+        const uint8_t *src = (const uint8_t *)m->aspad + (size_t)(aspad + i) * R;
+        for (uint32_t c = 0; c < L; c++) out[c] = (int32_t)((accumulate ? (uint32_t)out[c] : 0) + (uint32_t)tab[src[c]]);
+        if (!accumulate) memset(out + L, 0, sizeof *out * (C - L));   /* a = 0 there: q = 0 */
+    }
+}
+
+static void vector_counters(mica_fm_t *m, uint32_t rows, int accumulate) {
+    m->counters[MICA_CNT_MACS] += (uint64_t)rows * (m->cfg.rows < m->cfg.cols ? m->cfg.rows : m->cfg.cols);
+    m->counters[MICA_CNT_ASPAD_READS] += rows;
+    m->counters[MICA_CNT_ACC_WRITES] += rows;
+    if (accumulate) m->counters[MICA_CNT_ACC_READS] += rows;
+}
+
+/* DWCONV: one depthwise tap, lane c = channel c: ACC[m][c] (+)= (a[c] - z_in) * V[c] (mode MAC) or
+ * the running maximum of a[c] - z_in (mode MAX). */
 static uint32_t op_dwconv(mica_fm_t *m, const mica_instr_t *in) {
     mica_fm_matmul_t d;
     mica_fm_decode_matmul(in, &d);   /* same fields as MATMUL */
-    uint32_t R = m->cfg.rows, C = m->cfg.cols, T = d.out_h * d.out_w, lanes = R < C ? R : C, t = 0;
-    if (!d.in_h || !d.in_w || !d.out_h || !d.out_w || !d.sy || !d.sx) return MICA_ERR_BAD_LEN;
-    if (d.acc_addr + T > m->cfg.acc_depth || d.aspad + d.in_h * d.in_w > m->cfg.aspad_depth) return MICA_ERR_MEM_RANGE;
-    memcpy(m->v_active, m->v_shadow, C);
-    for (uint32_t oy = 0; oy < d.out_h; oy++)
-        for (uint32_t ox = 0; ox < d.out_w; ox++, t++) {
-            int64_t iy = (int64_t)oy * d.sy + d.off_y, ix = (int64_t)ox * d.sx + d.off_x;
-            int32_t *acc = m->acc + (size_t)(d.acc_addr + t) * C;
-            if (iy >= 0 && iy < d.in_h && ix >= 0 && ix < d.in_w)
-                dw_lanes(acc, m->aspad + ((size_t)d.aspad + (size_t)iy * d.in_w + (size_t)ix) * R, m->v_active, d.z_in,
-                         lanes, d.accumulate);
-            else if (!d.accumulate)
-                memset(acc, 0, sizeof *acc * lanes);   /* padding adds 0 */
-            if (!d.accumulate && lanes < C) memset(acc + lanes, 0, sizeof *acc * (C - lanes));
-        }
-    m->counters[MICA_CNT_MACS] += (uint64_t)T * lanes;
-    m->counters[MICA_CNT_ASPAD_READS] += T;
-    m->counters[MICA_CNT_ACC_WRITES] += T;
-    if (d.accumulate) m->counters[MICA_CNT_ACC_READS] += T;
+    uint32_t C = m->cfg.cols, mode = GET(in, MICA_F_DWCONV_MODE);
+    uint32_t err = mode > 1 ? MICA_ERR_BAD_LEN : check_window(m, &d);
+    if (err) return err;
+    memcpy(m->v_active, m->v_shadow, C);   /* both modes: Vactive = Vshadow as of issue */
+    int16_t w[C];
+    for (uint32_t c = 0; c < C; c++) w[c] = m->v_active[c];
+    mica_fp_dw_taps(m, &d, w, 1, (int)mode, d.accumulate, m->acc + (size_t)d.acc_addr * C, C);
+    vector_counters(m, d.out_h * d.out_w, d.accumulate);
+    return 0;
+}
+
+/* RESCALE: ACC[acc_addr + i][c] (+)= TFLite's ADD input stage of ASPAD[aspad_addr + i][c]. */
+static uint32_t op_rescale(mica_fm_t *m, const mica_instr_t *in) {
+    uint32_t aspad = GET(in, MICA_F_RESCALE_ASPAD_ADDR), acc = GET(in, MICA_F_RESCALE_ACC_ADDR);
+    uint32_t rows = GET(in, MICA_F_RESCALE_ROWS), C = m->cfg.cols;
+    int accumulate = (int)GET(in, MICA_F_RESCALE_ACCUMULATE);
+    if (!rows || GET(in, MICA_F_RESCALE_LEFT_SHIFT) > 22) return MICA_ERR_BAD_LEN;   /* 9 x 31-bit lanes */
+    if (acc + rows > m->cfg.acc_depth || aspad + rows > m->cfg.aspad_depth) return MICA_ERR_MEM_RANGE;
+    int32_t tab[256];
+    mica_fm_rescale_table(in, tab);
+    mica_fm_rescale_rows(m, aspad, rows, tab, accumulate, m->acc + (size_t)acc * C, C);
+    vector_counters(m, rows, accumulate);
     return 0;
 }
 
@@ -244,6 +315,7 @@ static mica_fm_requant_t *requant_alloc(uint32_t len) {
     q->shift = q->mult + n;
     q->left = q->shift + n;
     q->len = len;
+    q->simd = 0;
     return q;
 }
 
@@ -252,6 +324,7 @@ mica_fm_requant_t *mica_fm_requant_join(const mica_fm_requant_t *a, const mica_f
     if (!q) return NULL;
     q->mode = a->mode;
     q->slow = a->slow | b->slow;
+    q->simd = a->simd < b->simd ? a->simd : b->simd;
     q->z = a->z; q->lo = a->lo; q->hi = a->hi;
 #define JOIN(f) (memcpy(q->f, a->f, sizeof *q->f * a->len), memcpy(q->f + a->len, b->f, sizeof *q->f * b->len))
     JOIN(scale); JOIN(m53); JOIN(half); JOIN(below); JOIN(right); JOIN(bias); JOIN(mult); JOIN(shift); JOIN(left);
@@ -268,6 +341,9 @@ mica_fm_requant_t *mica_fm_requant_new(const mica_instr_t *in, const int32_t *se
     q->lo = (int32_t)GET(in, MICA_F_STORE_ACT_MIN);
     q->hi = (int32_t)GET(in, MICA_F_STORE_ACT_MAX);
     q->slow = q->mode == MICA_ROUND_SINGLE;
+#ifdef FM_X86
+    q->simd = __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512vl") ? 2 : __builtin_cpu_supports("avx2") != 0;
+#endif
     const int32_t *mult = set + C, *shift_row = mult + C, *mlo = shift_row + C;
     for (uint32_t c = 0; c < len; c++) {
         int s = (int8_t)(shift_row[c] & 0xFF);   /* as mica_requantize */
@@ -286,27 +362,15 @@ mica_fm_requant_t *mica_fm_requant_new(const mica_instr_t *in, const int32_t *se
     return q;
 }
 
-/* The row loops, one per round mode, written so the compiler vectorizes them across columns
- * (built for AVX2, and for round 2 AVX-512, as well where the CPU has them). */
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
-#define FM_CLONES __attribute__((target_clones("avx2", "default")))   /* AVX-512 measured slower here */
-#define FM_CLONES_512 __attribute__((target_clones("arch=x86-64-v4", "avx2", "default")))   /* and faster here */
-/* y is always finite (|x| < 2^32, scale < 2^128): lets fmin/fmax become vector instructions */
-#define FM_FINITE __attribute__((optimize("finite-math-only")))
-#else
-#define FM_CLONES
-#define FM_CLONES_512
-#define FM_FINITE
-#endif
-
-/* mica_rescale on the constants as column arrays (a struct per column does not vectorize). */
+/* mica_rescale on the constants as column arrays (a struct per column does not vectorize),
+ * columns [c0, len). */
 FM_CLONES
-static void requant_double(const mica_fm_requant_t *q, const int32_t *restrict acc, size_t acc_stride, uint32_t rows, uint8_t *restrict dst, uint64_t stride) {
+static void requant_double(const mica_fm_requant_t *q, uint32_t c0, const int32_t *restrict acc, size_t acc_stride, uint32_t rows, uint8_t *restrict dst, uint64_t stride) {
     const uint32_t len = q->len;
     const int32_t z = q->z, lo = q->lo, hi = q->hi, *restrict bias = q->bias, *restrict mult = q->mult, *restrict left = q->left;
     const int64_t *restrict half = q->half, *restrict below = q->below, *restrict right = q->right;
     for (uint32_t i = 0; i < rows; i++, acc += acc_stride, dst += stride)
-        for (uint32_t c = 0; c < len; c++) {
+        for (uint32_t c = c0; c < len; c++) {
             int32_t a = (int32_t)(((uint32_t)acc[c] + (uint32_t)bias[c]) << left[c]);
             int64_t t = (int64_t)a * mult[c] + (1ll << 30);
             int64_t v = (t + half[c] - ((t >> 63) & below[c])) >> right[c];
@@ -315,6 +379,87 @@ static void requant_double(const mica_fm_requant_t *q, const int32_t *restrict a
             dst[c] = (uint8_t)(y > hi ? hi : y);
         }
 }
+
+#ifdef FM_X86
+/* Round 0, eight columns at a time from C0, their constants in registers for all rows (the
+ * compiler's version of requant_double emulates 64-bit shifts). AVX2 has no 64-bit arithmetic
+ * shift: t + nudge (mica_rescale) shifts logically as u = t + nudge + 2^62, which lies in
+ * [0, 2^64) for any int32 a and multiplier, and 2^(62 - right) comes off after. Even and odd
+ * columns take one 32 x 32 -> 64-bit multiply each. */
+__attribute__((target("avx2")))
+static uint32_t requant_double_avx2(const mica_fm_requant_t *q, uint32_t c0, const int32_t *acc, size_t acc_stride,
+                                    uint32_t rows, uint8_t *dst, uint64_t stride) {
+    const __m256i z = _mm256_set1_epi32(q->z), lo = _mm256_set1_epi32(q->lo), hi = _mm256_set1_epi32(q->hi);
+    const __m256i max32 = _mm256_set1_epi64x(INT32_MAX), neg = _mm256_set1_epi64x(-(1ll << 30));
+    const __m256i bytes = _mm256_setr_epi8(0, 4, 8, 12, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+                                           0, 4, 8, 12, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1);
+    const int64_t K = (1ll << 62) + (1ll << 30);
+    for (; c0 + 8 <= q->len; c0 += 8) {
+        const __m256i bias = _mm256_loadu_si256((const __m256i *)(q->bias + c0));
+        const __m256i left = _mm256_loadu_si256((const __m256i *)(q->left + c0));
+        const __m256i mult[2] = {_mm256_loadu_si256((const __m256i *)(q->mult + c0)), _mm256_srli_epi64(mult[0], 32)};
+        __m256i add[2], below[2], right[2], off[2];
+        for (int h = 0; h < 2; h++) {   /* h = 0: columns c0, c0 + 2, ...; 1: c0 + 1, c0 + 3, ... */
+            const int64_t *hf = q->half + c0 + h, *bl = q->below + c0 + h, *rt = q->right + c0 + h;
+            add[h] = _mm256_setr_epi64x(hf[0] + K, hf[2] + K, hf[4] + K, hf[6] + K);
+            below[h] = _mm256_setr_epi64x(bl[0], bl[2], bl[4], bl[6]);
+            right[h] = _mm256_setr_epi64x(rt[0], rt[2], rt[4], rt[6]);
+            off[h] = _mm256_srlv_epi64(_mm256_set1_epi64x(1ll << 62), right[h]);
+        }
+        const int32_t *a_row = acc + c0;
+        uint8_t *d = dst + c0;
+        for (uint32_t i = 0; i < rows; i++, a_row += acc_stride, d += stride) {
+            __m256i a = _mm256_sllv_epi32(_mm256_add_epi32(_mm256_loadu_si256((const __m256i *)a_row), bias), left), v[2];
+            for (int h = 0; h < 2; h++) {
+                __m256i p = _mm256_mul_epi32(h ? _mm256_srli_epi64(a, 32) : a, mult[h]);
+                __m256i u = _mm256_sub_epi64(_mm256_add_epi64(p, add[h]), _mm256_and_si256(_mm256_cmpgt_epi64(neg, p), below[h]));
+                __m256i y = _mm256_sub_epi64(_mm256_srlv_epi64(u, right[h]), off[h]);
+                v[h] = _mm256_blendv_epi8(y, max32, _mm256_cmpgt_epi64(y, max32));
+            }
+            __m256i y = _mm256_add_epi32(_mm256_blend_epi32(v[0], _mm256_slli_epi64(v[1], 32), 0xAA), z);
+            y = _mm256_shuffle_epi8(_mm256_min_epi32(_mm256_max_epi32(y, lo), hi), bytes);
+            y = _mm256_permutevar8x32_epi32(y, _mm256_setr_epi32(0, 4, 1, 1, 1, 1, 1, 1));
+            _mm_storel_epi64((__m128i *)d, _mm256_castsi256_si128(y));
+        }
+    }
+    return c0;
+}
+
+/* The same sixteen columns at a time where AVX-512 has the 64-bit arithmetic shift and minimum. */
+__attribute__((target("avx512f,avx512bw,avx512vl")))
+static uint32_t requant_double_512(const mica_fm_requant_t *q, const int32_t *acc, size_t acc_stride, uint32_t rows,
+                                   uint8_t *dst, uint64_t stride) {
+    const __m512i z = _mm512_set1_epi32(q->z), lo = _mm512_set1_epi32(q->lo), hi = _mm512_set1_epi32(q->hi);
+    const __m512i max32 = _mm512_set1_epi64(INT32_MAX), neg = _mm512_set1_epi64(-(1ll << 30)), nudge = _mm512_set1_epi64(1ll << 30);
+    const __m512i pick[2] = {_mm512_setr_epi64(0, 2, 4, 6, 8, 10, 12, 14), _mm512_setr_epi64(1, 3, 5, 7, 9, 11, 13, 15)};
+    uint32_t c0 = 0;
+    for (; c0 + 16 <= q->len; c0 += 16) {
+        const __m512i bias = _mm512_loadu_si512(q->bias + c0), left = _mm512_loadu_si512(q->left + c0);
+        const __m512i mult[2] = {_mm512_loadu_si512(q->mult + c0), _mm512_srli_epi64(mult[0], 32)};
+        __m512i add[2], below[2], right[2];
+#define FM_PICK(a, h) _mm512_permutex2var_epi64(_mm512_loadu_si512((a) + c0), pick[h], _mm512_loadu_si512((a) + c0 + 8))
+        for (int h = 0; h < 2; h++) {   /* h = 0: columns c0, c0 + 2, ...; 1: c0 + 1, c0 + 3, ... */
+            add[h] = _mm512_add_epi64(nudge, FM_PICK(q->half, h));
+            below[h] = FM_PICK(q->below, h);
+            right[h] = FM_PICK(q->right, h);
+        }
+#undef FM_PICK
+        const int32_t *a_row = acc + c0;
+        uint8_t *d = dst + c0;
+        for (uint32_t i = 0; i < rows; i++, a_row += acc_stride, d += stride) {
+            __m512i a = _mm512_sllv_epi32(_mm512_add_epi32(_mm512_loadu_si512(a_row), bias), left), v[2];
+            for (int h = 0; h < 2; h++) {
+                __m512i p = _mm512_mul_epi32(h ? _mm512_srli_epi64(a, 32) : a, mult[h]), t = _mm512_add_epi64(p, add[h]);
+                t = _mm512_mask_sub_epi64(t, _mm512_cmplt_epi64_mask(p, neg), t, below[h]);
+                v[h] = _mm512_min_epi64(_mm512_srav_epi64(t, right[h]), max32);
+            }
+            __m512i y = _mm512_add_epi32(_mm512_mask_blend_epi32(0xAAAA, v[0], _mm512_slli_epi64(v[1], 32)), z);
+            _mm_storeu_si128((__m128i *)d, _mm512_cvtepi32_epi8(_mm512_min_epi32(_mm512_max_epi32(y, lo), hi)));
+        }
+    }
+    return c0;
+}
+#endif
 
 /* mul_real_host with the saturation moved before the rounding (the same result: the bounds are
  * integers), so every step has a vector instruction. */
@@ -349,7 +494,14 @@ static void requant_slow(const mica_fm_requant_t *q, const int32_t *acc, size_t 
 
 void mica_fm_requant_rows(const mica_fm_requant_t *q, const int32_t *acc, size_t acc_stride, uint32_t rows, uint8_t *dst, uint64_t stride) {
     if (q->slow) requant_slow(q, acc, acc_stride, rows, dst, stride);
-    else if (q->mode == MICA_ROUND_DOUBLE) requant_double(q, acc, acc_stride, rows, dst, stride);
+    else if (q->mode == MICA_ROUND_DOUBLE) {
+        uint32_t c0 = 0;
+#ifdef FM_X86
+        if (q->simd == 2) c0 = requant_double_512(q, acc, acc_stride, rows, dst, stride);
+        if (q->simd) c0 = requant_double_avx2(q, c0, acc, acc_stride, rows, dst, stride);
+#endif
+        if (c0 < q->len) requant_double(q, c0, acc, acc_stride, rows, dst, stride);
+    }
     else requant_real(q, acc, acc_stride, rows, dst, stride);
 }
 
@@ -378,6 +530,7 @@ static uint32_t execute(mica_fm_t *m, const mica_instr_t *in, int *end) {
     case MICA_OP_LOADW: return op_loadw(m, in);
     case MICA_OP_MATMUL: return op_matmul(m, in);
     case MICA_OP_DWCONV: flush_batch(m); return op_dwconv(m, in);
+    case MICA_OP_RESCALE: flush_batch(m); return op_rescale(m, in);
     case MICA_OP_STORE: flush_batch(m); return op_store(m, in);
     case MICA_OP_SYNC: return 0;
     case MICA_OP_END: flush_batch(m); *end = 1; return 0;
@@ -445,35 +598,4 @@ uint32_t mica_fm_interpret(mica_fm_t *m) {
             return 0;
         }
     }
-}
-
-uint32_t mica_fm_csr_read(mica_fm_t *m, uint32_t addr) {
-    const mica_hw_config_t *c = &m->cfg;
-    if (addr >= MICA_CSR_COUNTER_BASE && addr < MICA_CSR_COUNTER_BASE + 8u * MICA_NUM_COUNTERS) {
-        uint64_t v = m->counters[(addr - MICA_CSR_COUNTER_BASE) / 8];
-        if (addr & 4) return m->counter_hi_snapshot;
-        m->counter_hi_snapshot = (uint32_t)(v >> 32);
-        return (uint32_t)v;
-    }
-    switch (addr) {
-    case MICA_CSR_ID: return MICA_CSR_ID_VALUE;
-    case MICA_CSR_VERSION: return MICA_SPEC_VERSION;
-    case MICA_CSR_CONFIG0: return c->rows | c->cols << 16;
-    case MICA_CSR_CONFIG1: return c->aspad_depth | c->wspad_depth << 16;
-    case MICA_CSR_CONFIG2: return c->acc_depth | c->param_sets << 16 | c->bus_bytes << 24;
-    case MICA_CSR_STATUS: return (m->done ? MICA_STATUS_DONE : 0) | (m->error ? MICA_STATUS_ERROR : 0);
-    case MICA_CSR_ERROR: return m->error_code;
-    case MICA_CSR_ERROR_PC: return m->error_pc;
-    case MICA_CSR_PROG_ADDR: return m->prog_addr;
-    case MICA_CSR_PROG_LEN: return m->prog_len;
-    case MICA_CSR_PC: return m->pc;
-    default: return 0;
-    }
-}
-
-void mica_fm_csr_write(mica_fm_t *m, uint32_t addr, uint32_t value) {
-    if (addr == MICA_CSR_PROG_ADDR) m->prog_addr = value;
-    else if (addr == MICA_CSR_PROG_LEN) m->prog_len = value;
-    else if (addr == MICA_CSR_CTRL && (value & MICA_CTRL_START)) mica_fm_run(m);   /* runs to completion */
-    else if (addr == MICA_CSR_CTRL && (value & MICA_CTRL_CLEAR)) m->done = m->error = 0;
 }

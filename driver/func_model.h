@@ -28,6 +28,8 @@ typedef struct {
     uint32_t counter_hi_snapshot;
     fm_cost_memo_t cost_memo[FM_COST_MEMO];   /* cycle predictions of interpreted programs */
     struct mica_fp_cache *plans;   /* translated programs (func_plan.c); NULL: interpret only */
+    int8_t *scratch;               /* the vector unit's padded tiles (func_plan.c) */
+    size_t scratch_bytes;
 } mica_fm_t;
 
 /* MATMUL operands, decoded. */
@@ -39,8 +41,6 @@ typedef struct {
 
 mica_fm_t *mica_fm_new(const mica_hw_config_t *cfg, uint64_t mem_bytes);
 void mica_fm_free(mica_fm_t *m);
-uint32_t mica_fm_csr_read(mica_fm_t *m, uint32_t addr);
-void mica_fm_csr_write(mica_fm_t *m, uint32_t addr, uint32_t value);
 /* Runs from PROG_ADDR to END or the first error; returns the error code (0 = none). */
 uint32_t mica_fm_run(mica_fm_t *m);
 /* Everything that writes external memory (host writes, STOREs) reports the range, so translated
@@ -52,6 +52,10 @@ uint32_t mica_fm_interpret(mica_fm_t *m);
 uint32_t mica_fm_load(mica_fm_t *m, const mica_instr_t *in);
 void mica_fm_decode_matmul(const mica_instr_t *in, mica_fm_matmul_t *d);
 void mica_fm_gather_rows(const mica_fm_t *m, const mica_fm_matmul_t *d, float *a, size_t lda);
+/* RESCALE: its result for each input byte (tab[uint8 x]); ROWS ASPAD rows from ASPAD into OUT. */
+void mica_fm_rescale_table(const mica_instr_t *in, int32_t tab[256]);
+void mica_fm_rescale_rows(const mica_fm_t *m, uint32_t aspad, uint32_t rows, const int32_t *tab, int accumulate,
+                          int32_t *out, size_t stride);
 /* STORE round mode 2 with the host's double arithmetic; equals mica_mul_real. */
 int32_t mica_fm_mul_real_host(int32_t x, uint64_t m53, int e);
 
@@ -60,6 +64,7 @@ int32_t mica_fm_mul_real_host(int32_t x, uint64_t m53, int e);
 typedef struct {
     uint32_t len;
     int mode, slow;          /* slow: the scalar path (round 1, or round 2 off the double path) */
+    int simd;                /* round 0's path: 2 AVX-512, 1 AVX2, 0 portable (tests set each) */
     int32_t z, lo, hi;
     double *scale;           /* round 2: m53 * 2^(shift-53), 0 when not normalized */
     uint64_t *m53;

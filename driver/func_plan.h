@@ -11,10 +11,15 @@ void mica_fp_set_vnni(struct mica_fp_cache *c, int on);
 int mica_fp_run(mica_fm_t *m);
 /* After a successful interpreted run of PROG_ADDR/PROG_LEN: translate it for the next runs. */
 void mica_fp_translate(mica_fm_t *m);
-/* Bring WSPAD, the weight shadow and ACC to what the interpreter would have left. */
+/* Bring WSPAD, PARAM, the weight shadows and ACC to what the interpreter would have left. */
 void mica_fp_materialize(mica_fm_t *m);
 /* A write of [addr, addr + bytes) is about to happen. */
 void mica_fp_note_write(mica_fm_t *m, uint64_t addr, uint64_t bytes);
+/* The vector unit, for the interpreter and translated runs. DWCONV: N taps D (one output shape;
+ * weights W: N x LANES int16, LANES = min(ROWS, COLS)), MAX = the mode, ACC rows into OUT (row t
+ * at out + t * stride). */
+void mica_fp_dw_taps(mica_fm_t *m, const mica_fm_matmul_t *d, const int16_t *w, uint32_t n, int max,
+                     int accumulate, int32_t *out, size_t stride);
 /* Runs made from translations so far (tests). */
 uint64_t mica_fp_translated_runs(const mica_fm_t *m);
 

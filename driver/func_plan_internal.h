@@ -1,12 +1,27 @@
 /* Translated programs: the types func_plan.c (running) and func_translate.c (building) share. */
 #ifndef MICA_FUNC_PLAN_INTERNAL_H
 #define MICA_FUNC_PLAN_INTERNAL_H
+#include <string.h>
 #include "func_plan.h"
 
 #define GET MICA_GET
 #define UNKNOWN UINT64_MAX
 
-typedef struct { uint64_t ext; uint32_t len; } fp_row_t;   /* a WSPAD row: LOADed from ext, len bytes */
+/* A WSPAD or PARAM row as a LOAD wrote it: len bytes from ext at byte col, fill around them. */
+typedef struct { uint64_t ext; uint32_t len, col; int fill; } fp_row_t;
+
+static inline void fp_row_bytes(const mica_fm_t *m, const fp_row_t *r, void *dst, uint32_t width) {
+    memset(dst, r->fill, width);
+    memcpy((uint8_t *)dst + r->col, m->mem + r->ext, r->len);
+}
+
+/* An instruction of the vector unit in a translation. */
+enum { FP_VMAC, FP_VMAX, FP_VRESCALE };
+typedef struct {
+    uint32_t kind;
+    fp_row_t w;                  /* FP_VMAC: where its weights (the LOADW vector row) came from */
+    mica_instr_t in;             /* FP_VRESCALE: its fields */
+} fp_vop_t;
 typedef struct { uint64_t lo, hi; } fp_range_t;
 
 typedef struct {
@@ -17,15 +32,20 @@ typedef struct {
     uint32_t kc;                 /* GEMM depth: K = tiles x ROWS, or fewer when kidx is set */
     uint32_t *kidx;              /* the k (tile x ROWS + lane) with a nonzero weight, when many are all zero */
     float *w, *a, *p;            /* sgemm: kc x N weights, T x kc activations, T x N products */
-    int8_t *wt;                  /* integer paths (func_plan.c): one pixel (T = 1): the weights N x K;
-                                  * several with AVX-VNNI: kp / 4 blocks of N x 4 (k fastest) */
-    int16_t *a16;                /* one pixel: the activations minus the zero point */
+    int8_t *wt;                  /* integer paths (func_plan.c): with AVX-VNNI kp / 4 blocks of N x 4
+                                  * (k fastest); else for one pixel (T = 1) the weights N x K */
+    int16_t *a16;                /* that pixel's activations minus the zero point */
     uint8_t *a8;                 /* with AVX-VNNI: the activations as x + 128, T rounded up to 4 rows of kp */
     int32_t *corr;               /* and per output, what the + 128 and zero points add */
     uint32_t kp;                 /* kc rounded up to 4 */
     float *img;                  /* ASPAD rows [img_lo, img_hi) as floats, zero point removed */
     uint32_t img_lo, img_hi;
     int32_t *out;                /* T x N accumulators */
+    int vec;                     /* vector-unit groups instead: group g runs ops [vstart[g], vstart[g + 1]) */
+    fp_vop_t *vops;              /* per op (tile), its gather in gathers */
+    uint32_t *vstart;
+    int16_t *w16;                /* tiles x LANES weights of the MAC ops */
+    int32_t *tab;                /* tiles x 256: the RESCALE ops' results per input byte, or NULL */
 } fp_gemm_t;
 
 enum { FP_INSTR, FP_GEMM, FP_STORE };
@@ -45,6 +65,7 @@ typedef struct {
     mica_instr_t *wloads;            /* the weight and PARAM LOADs, replayed to rebuild WSPAD and PARAM */
     uint32_t nwloads;
     fp_row_t *shadow;                /* source of the last LOADW's rows, or NULL */
+    fp_row_t *vshadow;               /* source of the last LOADW vector's row, or NULL */
     fp_range_t *deps;                /* program and weight bytes read */
     uint32_t ndeps;
     uint64_t counters[MICA_NUM_COUNTERS];
@@ -72,7 +93,6 @@ static inline int grow(void **p, uint32_t n, size_t elem) {
 static inline int mica_fp_overlaps(const fp_range_t *r, uint64_t lo, uint64_t hi) { return lo < r->hi && r->lo < hi; }
 
 void mica_fp_prog_free(fp_prog_t *P);
-int mica_fp_has_vnni(void);
 fp_prog_t *mica_fp_find(struct mica_fp_cache *c, uint32_t addr, uint32_t len);
 
 #endif

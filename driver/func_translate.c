@@ -1,18 +1,39 @@
-/* Translating a program that just ran correctly in the interpreter (see func_plan.c): one symbolic
- * pass that tracks where each WSPAD and PARAM row was loaded from, groups MATMULs by accumulator,
- * precomputes each STORE's output stage, then joins STOREs and packs each GEMM's weights. Anything outside the patterns it knows leaves the program interpreted. */
+/* Translated programs: how the func backend runs an accelerator program fast (func_plan.c runs
+ * them). After a program has run once through the interpreter (which also checks every field), one
+ * symbolic pass over it tracks where each WSPAD and PARAM row was loaded from (LOAD col and fill
+ * included) and translates it, like a binary translator's basic blocks:
+ *   - the MATMULs of one accumulation group (one output fold: all taps and input folds) become a
+ *     column block of a GEMM; groups that gather the same activations (the output folds of a layer
+ *     band) share one GEMM, T pixels x (tiles x ROWS) x (groups x COLS); groups may overlap in time
+ *     (double-buffered ACC) and activation LOADs may come between MATMULs as long as they do not
+ *     overwrite rows a pending gather reads;
+ *   - the same for the vector unit: a group of DWCONVs (either mode) and RESCALEs runs its taps in
+ *     one pass with the weights captured; later groups (the other channel folds) join the pass when
+ *     no ASPAD row they read was loaded since it ran;
+ *   - the weights are packed once, straight from the LOAD sources in external memory (k rows whose
+ *     weights are all zero dropped); weight and PARAM LOADs and LOADWs become no-ops;
+ *   - each STORE's requantization constants are computed once from its PARAM LOADs' sources, and
+ *     back-to-back STOREs of neighbouring output folds become one pass over all their columns;
+ *   - activation LOADs and STOREs still execute in program order, STOREs reading their group's
+ *     block of the result instead of ACC.
+ * Anything outside these patterns leaves the program interpreted. A translation depends on the
+ * program bytes and the weight and parameter bytes it read; any write to those drops it. The state
+ * a translated run skips (WSPAD, PARAM, the LOADW shadows, ACC) is rebuilt before the interpreter
+ * runs again, so mixing both is exact.
+ */
 #include <stdlib.h>
 #include <string.h>
 #include "func_plan_internal.h"
 
 /* An accumulation group: the MATMULs that sum into one ACC range (one output fold), from its
  * first (overwriting) MATMUL until a later one overwrites its rows. Several can be open at once
- * (double-buffered ACC). */
+ * (double-buffered ACC). A vector group is the same for DWCONVs and RESCALEs (tiles = its ops). */
 typedef struct {
-    int stored;
+    int stored, vec;
     uint32_t acc, t, tiles;
     mica_fm_matmul_t *gathers;
     fp_row_t *rows;                  /* tiles x ROWS: the LOADW sources of its MATMULs */
+    fp_vop_t *vops;                  /* vector group: per op */
     int gemm, group;                 /* where it went (-1: not placed yet) */
 } tr_group_t;
 
@@ -23,9 +44,12 @@ typedef struct {
     fp_row_t *pr;                    /* per PARAM row: the same */
     fp_row_t *shadow;                /* per array row: the last LOADW's source */
     int have_shadow;
+    fp_row_t vshadow;                /* the last LOADW vector's source (ext UNKNOWN: none) */
     tr_group_t *open;                /* groups whose sums ACC still holds */
     uint32_t nopen;
     int region;                      /* the GEMM later groups may join, -1 once ASPAD rows it read change */
+    fp_range_t *dirty;               /* ASPAD rows loaded since that GEMM was placed (vector groups) */
+    uint32_t ndirty;
 } tr_t;
 
 static int add_dep(fp_prog_t *P, uint64_t lo, uint64_t hi) {
@@ -43,9 +67,10 @@ static int emit(fp_prog_t *P, uint32_t kind, uint32_t gemm, uint32_t group, uint
 static int on_const_load(tr_t *T, const mica_instr_t *in, fp_row_t *origin) {
     uint32_t addr = GET(in, MICA_F_LOAD_MEM_ADDR), rows = GET(in, MICA_F_LOAD_ROWS), len = GET(in, MICA_F_LOAD_LEN);
     uint64_t ext = GET(in, MICA_F_LOAD_EXT_ADDR), stride = GET(in, MICA_F_LOAD_EXT_STRIDE);
+    uint32_t col = GET(in, MICA_F_LOAD_COL);
+    int fill = (int)(int64_t)GET(in, MICA_F_LOAD_FILL);
     if (!rows) return 0;
-    if (GET(in, MICA_F_LOAD_COL) || GET(in, MICA_F_LOAD_FILL)) return -1;   /* rows are not plain copies */
-    for (uint32_t i = 0; i < rows; i++) origin[addr + i] = (fp_row_t){ext + i * stride, len};
+    for (uint32_t i = 0; i < rows; i++) origin[addr + i] = (fp_row_t){ext + i * stride, len, col, fill};
     if (PUSH(T->P->wloads, T->P->nwloads, *in)) return -1;
     return add_dep(T->P, ext, ext + (uint64_t)(rows - 1) * stride + len);
 }
@@ -54,32 +79,76 @@ static int same_gathers(const mica_fm_matmul_t *a, const mica_fm_matmul_t *b, ui
     return memcmp(a, b, n * sizeof *a) == 0;
 }
 
-/* A group's first STORE: it joins the current GEMM if that gathers the same activations, else
- * starts a new one (executed here, before any of its STOREs). */
-static int place_group(tr_t *T, tr_group_t *G) {
+/* 1 if any of the N gathers reads ASPAD rows [lo, hi). */
+static int gathers_from(const mica_fm_matmul_t *d, uint32_t n, uint32_t lo, uint32_t hi) {
+    for (uint32_t j = 0; j < n; j++)
+        if (d[j].aspad < hi && lo < d[j].aspad + d[j].in_h * d[j].in_w) return 1;
+    return 0;
+}
+
+/* G may join GEMM g: MATMUL groups when they gather the same activations; vector groups (each
+ * reads its own channels) when none of the ASPAD rows they read was loaded since g runs. */
+static int can_join_region(const tr_t *T, const fp_gemm_t *g, const tr_group_t *G) {
+    if (!g || g->vec != G->vec || g->t != G->t) return 0;
+    if (!G->vec) return g->tiles == G->tiles && same_gathers(g->gathers, G->gathers, G->tiles);
+    for (uint32_t i = 0; i < T->ndirty; i++)
+        if (gathers_from(G->gathers, G->tiles, (uint32_t)T->dirty[i].lo, (uint32_t)T->dirty[i].hi)) return 0;
+    return 1;
+}
+
+/* A new GEMM, executed here (before G's first STORE). */
+static int new_region(tr_t *T, const tr_group_t *G) {
     fp_prog_t *P = T->P;
-    uint32_t R = T->m->cfg.rows;
-    fp_gemm_t *g = T->region >= 0 ? &P->gemms[T->region] : NULL;
-    if (!g || g->t != G->t || g->tiles != G->tiles || !same_gathers(g->gathers, G->gathers, G->tiles)) {
-        fp_gemm_t fresh;
-        memset(&fresh, 0, sizeof fresh);
-        fresh.t = G->t;
+    fp_gemm_t fresh;
+    memset(&fresh, 0, sizeof fresh);
+    fresh.t = G->t;
+    fresh.vec = G->vec;
+    if (!G->vec) {
         fresh.tiles = G->tiles;
-        fresh.gathers = malloc(sizeof *fresh.gathers * G->tiles);
-        if (!fresh.gathers) return -1;
+        if (!(fresh.gathers = malloc(sizeof *fresh.gathers * G->tiles))) return -1;
         memcpy(fresh.gathers, G->gathers, sizeof *fresh.gathers * G->tiles);
-        if (PUSH(P->gemms, P->ngemms, fresh)) { free(fresh.gathers); return -1; }
-        T->region = (int)P->ngemms - 1;
-        g = &P->gemms[T->region];
-        if (emit(P, FP_GEMM, (uint32_t)T->region, 0, 0, &(mica_instr_t){{0, 0}})) return -1;
     }
+    if (PUSH(P->gemms, P->ngemms, fresh)) { free(fresh.gathers); return -1; }
+    T->region = (int)P->ngemms - 1;
+    T->ndirty = 0;
+    return emit(P, FP_GEMM, (uint32_t)T->region, 0, 0, &(mica_instr_t){{0, 0}});
+}
+
+static int add_wrows(fp_gemm_t *g, const tr_group_t *G, uint32_t R) {
     size_t block = (size_t)G->tiles * R;
     fp_row_t *rows = realloc(g->wrows, sizeof *rows * block * (g->groups + 1));
-    uint32_t *acc = realloc(g->acc_addr, sizeof *acc * (g->groups + 1));
-    if (rows) g->wrows = rows;
-    if (acc) g->acc_addr = acc;
-    if (!rows || !acc) return -1;
+    if (!rows) return -1;
+    g->wrows = rows;
     memcpy(g->wrows + block * g->groups, G->rows, sizeof *rows * block);
+    return 0;
+}
+
+/* A vector group's ops (and their gathers) after the GEMM's. */
+static int add_vops(fp_gemm_t *g, const tr_group_t *G) {
+    mica_fm_matmul_t *d = realloc(g->gathers, sizeof *d * (g->tiles + G->tiles));
+    if (d) g->gathers = d;
+    fp_vop_t *v = realloc(g->vops, sizeof *v * (g->tiles + G->tiles));
+    if (v) g->vops = v;
+    uint32_t *start = realloc(g->vstart, sizeof *start * (g->groups + 2));
+    if (start) g->vstart = start;
+    if (!d || !v || !start) return -1;
+    memcpy(g->gathers + g->tiles, G->gathers, sizeof *d * G->tiles);
+    memcpy(g->vops + g->tiles, G->vops, sizeof *v * G->tiles);
+    g->vstart[g->groups] = g->tiles;
+    g->tiles += G->tiles;
+    g->vstart[g->groups + 1] = g->tiles;
+    return 0;
+}
+
+/* A group's first STORE: it joins the current GEMM if it can, else starts a new one. */
+static int place_group(tr_t *T, tr_group_t *G) {
+    fp_prog_t *P = T->P;
+    if (!can_join_region(T, T->region >= 0 ? &P->gemms[T->region] : NULL, G) && new_region(T, G)) return -1;
+    fp_gemm_t *g = &P->gemms[T->region];
+    uint32_t *acc = realloc(g->acc_addr, sizeof *acc * (g->groups + 1));
+    if (!acc) return -1;
+    g->acc_addr = acc;
+    if (G->vec ? add_vops(g, G) : add_wrows(g, G, T->m->cfg.rows)) return -1;
     g->acc_addr[g->groups] = G->acc;
     G->gemm = T->region;
     G->group = (int)g->groups++;
@@ -89,12 +158,13 @@ static int place_group(tr_t *T, tr_group_t *G) {
 static void drop_group(tr_t *T, uint32_t i) {
     free(T->open[i].gathers);
     free(T->open[i].rows);
+    free(T->open[i].vops);
     T->open[i] = T->open[--T->nopen];
 }
 
 /* An overwriting MATMUL into [acc, acc + t): the groups there end; one nobody read (no STORE)
  * would leave sums only ACC holds, so the program stays interpreted. */
-static int open_group(tr_t *T, uint32_t acc, uint32_t t) {
+static int open_group(tr_t *T, uint32_t acc, uint32_t t, int vec) {
     for (uint32_t i = 0; i < T->nopen;) {
         tr_group_t *G = &T->open[i];
         if (G->acc < acc + t && acc < G->acc + G->t) {
@@ -104,25 +174,26 @@ static int open_group(tr_t *T, uint32_t acc, uint32_t t) {
             i++;
         }
     }
-    tr_group_t fresh = {0, acc, t, 0, NULL, NULL, -1, -1};
+    tr_group_t fresh = {0, vec, acc, t, 0, NULL, NULL, NULL, -1, -1};
     return PUSH(T->open, T->nopen, fresh);
+}
+
+/* The group an instruction writing ACC rows [acc, acc + t) adds to: a new one if it overwrites. */
+static tr_group_t *group_for(tr_t *T, uint32_t acc, uint32_t t, int accumulate, int vec) {
+    if (!accumulate) return open_group(T, acc, t, vec) ? NULL : &T->open[T->nopen - 1];
+    for (uint32_t i = 0; i < T->nopen; i++)
+        if (T->open[i].acc == acc && T->open[i].t == t)   /* adding to rows a STORE already read: interpret */
+            return T->open[i].stored || T->open[i].vec != vec ? NULL : &T->open[i];
+    return NULL;
 }
 
 static int on_matmul(tr_t *T, const mica_instr_t *in) {
     mica_fm_matmul_t d;
     uint32_t R = T->m->cfg.rows;
     mica_fm_decode_matmul(in, &d);
-    uint32_t t = d.out_h * d.out_w, acc = d.acc_addr;
-    tr_group_t *G = NULL;
     if (!T->have_shadow) return -1;
-    if (!d.accumulate) {
-        if (open_group(T, acc, t)) return -1;
-        G = &T->open[T->nopen - 1];
-    } else {
-        for (uint32_t i = 0; i < T->nopen && !G; i++)
-            if (T->open[i].acc == acc && T->open[i].t == t) G = &T->open[i];
-        if (!G || G->stored) return -1;   /* adding to rows a STORE already read: interpret */
-    }
+    tr_group_t *G = group_for(T, d.acc_addr, d.out_h * d.out_w, d.accumulate, 0);
+    if (!G) return -1;
     d.acc_addr = 0;
     d.accumulate = 0;
     fp_row_t *rows = realloc(G->rows, sizeof *rows * (G->tiles + 1) * R);
@@ -132,11 +203,29 @@ static int on_matmul(tr_t *T, const mica_instr_t *in) {
     return PUSH(G->gathers, G->tiles, d);
 }
 
-/* 1 if any of the N MATMULs gathers from ASPAD rows [lo, hi). */
-static int gathers_from(const mica_fm_matmul_t *d, uint32_t n, uint32_t lo, uint32_t hi) {
-    for (uint32_t j = 0; j < n; j++)
-        if (d[j].aspad < hi && lo < d[j].aspad + d[j].in_h * d[j].in_w) return 1;
-    return 0;
+/* DWCONV or RESCALE: an op of a vector group, its gather kept as for MATMUL (RESCALE: rows x 1
+ * pixels, one ASPAD row each); a MAC's weights are the LOADW vector row's source. */
+static int on_vector(tr_t *T, const mica_instr_t *in) {
+    fp_vop_t op = {FP_VRESCALE, T->vshadow, *in};
+    mica_fm_matmul_t d;
+    if (GET(in, MICA_F_OPCODE) == MICA_OP_DWCONV) {
+        mica_fm_decode_matmul(in, &d);
+        op.kind = GET(in, MICA_F_DWCONV_MODE) ? FP_VMAX : FP_VMAC;
+        if (op.kind == FP_VMAC && op.w.ext == UNKNOWN) return -1;   /* weights from an earlier program */
+    } else {
+        uint32_t rows = GET(in, MICA_F_RESCALE_ROWS);
+        d = (mica_fm_matmul_t){rows, 1, rows, 1, GET(in, MICA_F_RESCALE_ACC_ADDR), GET(in, MICA_F_RESCALE_ASPAD_ADDR), 1, 1,
+                               0, 0, (int32_t)GET(in, MICA_F_RESCALE_Z_IN), (int)GET(in, MICA_F_RESCALE_ACCUMULATE)};
+    }
+    tr_group_t *G = group_for(T, d.acc_addr, d.out_h * d.out_w, d.accumulate, 1);
+    if (!G) return -1;
+    d.acc_addr = 0;
+    d.accumulate = 0;
+    fp_vop_t *v = realloc(G->vops, sizeof *v * (G->tiles + 1));
+    if (!v) return -1;
+    G->vops = v;
+    G->vops[G->tiles] = op;
+    return PUSH(G->gathers, G->tiles, d);
 }
 
 /* An activation LOAD: groups not placed yet gather when they are (at their first STORE), so
@@ -147,6 +236,8 @@ static int on_activation_load(tr_t *T, const mica_instr_t *in) {
         if (T->open[i].gemm < 0 && gathers_from(T->open[i].gathers, T->open[i].tiles, lo, hi)) return -1;
     if (T->region >= 0 && gathers_from(T->P->gemms[T->region].gathers, T->P->gemms[T->region].tiles, lo, hi))
         T->region = -1;
+    fp_range_t r = {lo, hi};
+    if (PUSH(T->dirty, T->ndirty, r)) return -1;
     return emit(T->P, FP_INSTR, 0, 0, 0, in);
 }
 
@@ -158,8 +249,7 @@ static mica_fm_requant_t *store_requant(tr_t *T, const mica_instr_t *in) {
     for (uint32_t r = 0; r < 4; r++) {
         const fp_row_t *o = &T->pr[4 * set + r];
         if (o->ext == UNKNOWN) return NULL;   /* loaded by an earlier program: interpret */
-        memset(rows + r * C, 0, sizeof(int32_t) * C);
-        memcpy(rows + r * C, T->m->mem + o->ext, o->len);
+        fp_row_bytes(T->m, o, rows + r * C, 4 * C);
     }
     return mica_fm_requant_new(in, rows, C);
 }
@@ -199,7 +289,10 @@ static int on_instr(tr_t *T, const mica_instr_t *in) {
         return on_activation_load(T, in);
     case MICA_OP_LOADW: {
         uint32_t addr = GET(in, MICA_F_LOADW_WSPAD_ADDR);
-        if (GET(in, MICA_F_LOADW_VECTOR)) return -1;   /* vector unit programs stay interpreted */
+        if (GET(in, MICA_F_LOADW_VECTOR)) {
+            T->vshadow = T->ws[addr];
+            return T->vshadow.ext == UNKNOWN ? -1 : 0;   /* loaded by an earlier program */
+        }
         for (uint32_t r = 0; r < R; r++)
             if (T->ws[addr + r].ext == UNKNOWN) return -1;   /* rows loaded by an earlier program */
         memcpy(T->shadow, T->ws + addr, sizeof *T->shadow * R);
@@ -207,6 +300,8 @@ static int on_instr(tr_t *T, const mica_instr_t *in) {
         return 0;
     }
     case MICA_OP_MATMUL: return on_matmul(T, in);
+    case MICA_OP_DWCONV:
+    case MICA_OP_RESCALE: return on_vector(T, in);
     case MICA_OP_STORE: return on_store(T, in);
     case MICA_OP_SYNC: return 0;
     default: return -1;
@@ -260,10 +355,12 @@ static int alloc_image(uint32_t R, fp_gemm_t *g) {
 }
 
 static int weight_row_zero(const mica_fm_t *m, const fp_gemm_t *g, uint32_t k, uint32_t K) {
+    uint32_t C = m->cfg.cols;
+    int8_t row[C];
     for (uint32_t grp = 0; grp < g->groups; grp++) {
-        const fp_row_t *row = &g->wrows[(size_t)grp * K + k];
-        for (uint32_t c = 0; c < row->len; c++)
-            if (m->mem[row->ext + c]) return 0;
+        fp_row_bytes(m, &g->wrows[(size_t)grp * K + k], row, C);
+        for (uint32_t c = 0; c < C; c++)
+            if (row[c]) return 0;
     }
     return 1;
 }
@@ -286,24 +383,31 @@ static int choose_depth(const mica_fm_t *m, fp_gemm_t *g) {
     return 0;
 }
 
-/* The operand buffers of the GEMM's path (func_plan.c gemm_run): the one-pixel GEMV (int8 N x K,
- * with AVX-VNNI also u8 activations), the AVX-VNNI GEMM (T > 1, N a multiple of 8) or sgemm. */
+static int has_vnni(void) {   /* func_plan.c's AVX-VNNI kernels can run */
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+    return __builtin_cpu_supports("avxvnni");
+#else
+    return 0;
+#endif
+}
+
+/* The operand buffers of the GEMM's path (func_plan.c gemm_run): with AVX-VNNI (N a multiple of
+ * 8) u8 activations and s8 weights in blocks of 4 k; else the one-pixel GEMV (int8 N x K) or sgemm. */
 static int alloc_operands(const mica_fm_t *m, fp_gemm_t *g, uint32_t K, uint32_t N) {
-    int vnni = m->plans->vnni && mica_fp_has_vnni(), qgemm = vnni && g->t > 1 && N % 8 == 0;
+    int qgemm = m->plans->vnni && has_vnni() && N % 8 == 0;
     uint32_t rows = qgemm ? (g->t + 3) & ~3u : g->t;
     g->out = malloc(sizeof(int32_t) * (size_t)rows * N);
-    if (g->t == 1) {
+    if (g->t == 1 && !qgemm) {
+        g->kc = K;
         g->wt = calloc((size_t)K * N, sizeof *g->wt);
         g->a16 = malloc(sizeof(int16_t) * K);
-        g->a8 = vnni && K >= 32 ? malloc(K) : NULL;
-        g->corr = g->a8 ? calloc(N, sizeof(int32_t)) : NULL;
-        return !g->out || !g->wt || !g->a16 || (vnni && K >= 32 && (!g->a8 || !g->corr)) ? -1 : 0;
+        return !g->out || !g->wt || !g->a16 ? -1 : 0;
     }
     if (choose_depth(m, g)) return -1;
     g->kp = (g->kc + 3) & ~3u;
     if (qgemm) {
         g->wt = calloc((size_t)g->kp * N, 1);
-        g->a8 = calloc((size_t)rows * g->kp, 1);
+        g->a8 = calloc((size_t)rows * g->kp + 16, 1);   /* + 16: gather_u8_lanes16's last store */
         g->corr = calloc(N, sizeof(int32_t));
         return !g->out || !g->wt || !g->a8 || !g->corr ? -1 : 0;
     }
@@ -319,11 +423,11 @@ static int alloc_operands(const mica_fm_t *m, fp_gemm_t *g, uint32_t K, uint32_t
 static void put_row(fp_gemm_t *g, uint32_t i, uint32_t k, uint32_t n0, uint32_t K, uint32_t N, const int8_t *src, uint32_t len, int32_t z) {
     if (g->w)
         for (uint32_t c = 0; c < len; c++) g->w[(size_t)i * N + n0 + c] = (float)src[c];
-    else if (g->t == 1)
+    else if (!g->a8)
         for (uint32_t c = 0; c < len; c++) g->wt[(size_t)(n0 + c) * K + k] = src[c];
     else
         for (uint32_t c = 0; c < len; c++) g->wt[((size_t)(i / 4) * N + n0 + c) * 4 + i % 4] = src[c];
-    if (g->corr && (g->t > 1 || k < (K & ~31u)))   /* the GEMV's vector part covers multiples of 32 */
+    if (g->corr)
         for (uint32_t c = 0; c < len; c++)
             g->corr[n0 + c] = (int32_t)((uint32_t)g->corr[n0 + c] + (uint32_t)(128 + z) * (uint32_t)(int32_t)src[c]);
 }
@@ -331,26 +435,47 @@ static void put_row(fp_gemm_t *g, uint32_t i, uint32_t k, uint32_t n0, uint32_t 
 /* Weights as GEMM operands, K = tiles x ROWS by N = groups x COLS, straight from the LOAD sources. */
 static int pack(mica_fm_t *m, fp_gemm_t *g) {
     uint32_t R = m->cfg.rows, C = m->cfg.cols, K = g->tiles * R, N = g->groups * C;
+    int8_t row[C];
     if (alloc_operands(m, g, K, N)) return -1;
     for (uint32_t grp = 0; grp < g->groups; grp++)
-        for (uint32_t i = 0; i < (g->t == 1 ? K : g->kc); i++) {
+        for (uint32_t i = 0; i < g->kc; i++) {
             uint32_t k = g->kidx ? g->kidx[i] : i;
-            const fp_row_t *row = &g->wrows[(size_t)grp * K + k];
-            put_row(g, i, k, grp * C, K, N, (const int8_t *)m->mem + row->ext, row->len, g->gathers[k / R].z_in);
+            fp_row_bytes(m, &g->wrows[(size_t)grp * K + k], row, C);
+            put_row(g, i, k, grp * C, K, N, row, C, g->gathers[k / R].z_in);
         }
     return 0;
 }
 
+/* A vector GEMM: the MAC ops' weights as int16 lanes, each RESCALE's results per input byte. */
+static int pack_vector(mica_fm_t *m, fp_gemm_t *g) {
+    uint32_t C = m->cfg.cols, L = m->cfg.rows < C ? m->cfg.rows : C;
+    int8_t row[C];
+    int rescales = 0;
+    for (uint32_t i = 0; i < g->tiles; i++) rescales |= g->vops[i].kind == FP_VRESCALE;
+    g->out = malloc(sizeof(int32_t) * (size_t)g->t * g->groups * C);
+    g->w16 = calloc((size_t)g->tiles * L, sizeof *g->w16);
+    g->tab = rescales ? malloc(sizeof(int32_t) * 256 * g->tiles) : NULL;
+    if (!g->out || !g->w16 || (rescales && !g->tab)) return -1;
+    for (uint32_t i = 0; i < g->tiles; i++) {
+        if (g->vops[i].kind == FP_VMAC) {
+            fp_row_bytes(m, &g->vops[i].w, row, C);
+            for (uint32_t c = 0; c < L; c++) g->w16[(size_t)i * L + c] = row[c];
+        }
+        if (g->vops[i].kind == FP_VRESCALE) mica_fm_rescale_table(&g->vops[i].in, g->tab + (size_t)256 * i);
+    }
+    return 0;
+}
+
 static int translate(mica_fm_t *m, fp_prog_t *P) {
-    tr_t T = {m, P, NULL, NULL, NULL, 0, NULL, 0, -1};
+    tr_t T = {m, P, NULL, NULL, NULL, 0, {UNKNOWN, 0, 0, 0}, NULL, 0, -1, NULL, 0};
     int bad = 0;
     uint32_t nparam = 4 * m->cfg.param_sets;
     T.ws = malloc(sizeof *T.ws * m->cfg.wspad_depth);
     T.pr = malloc(sizeof *T.pr * nparam);
     T.shadow = malloc(sizeof *T.shadow * m->cfg.rows);
     if (!T.ws || !T.pr || !T.shadow) bad = 1;
-    for (uint32_t i = 0; !bad && i < m->cfg.wspad_depth; i++) T.ws[i] = (fp_row_t){UNKNOWN, 0};
-    for (uint32_t i = 0; !bad && i < nparam; i++) T.pr[i] = (fp_row_t){UNKNOWN, 0};
+    for (uint32_t i = 0; !bad && i < m->cfg.wspad_depth; i++) T.ws[i] = T.vshadow;   /* unknown */
+    for (uint32_t i = 0; !bad && i < nparam; i++) T.pr[i] = T.vshadow;
     uint32_t pc = 0;
     for (; !bad && pc < P->prog_len; pc++) {
         mica_instr_t in;
@@ -365,11 +490,30 @@ static int translate(mica_fm_t *m, fp_prog_t *P) {
         if (P->shadow) memcpy(P->shadow, T.shadow, sizeof *P->shadow * m->cfg.rows);
         else bad = 1;
     }
+    if (!bad && T.vshadow.ext != UNKNOWN) {
+        P->vshadow = malloc(sizeof *P->vshadow);
+        if (P->vshadow) *P->vshadow = T.vshadow;
+        else bad = 1;
+    }
     if (!bad) join_stores(P, m->cfg.cols);
-    for (uint32_t i = 0; !bad && i < P->ngemms; i++) bad = pack(m, &P->gemms[i]) != 0;
+    for (uint32_t i = 0; !bad && i < P->ngemms; i++) bad = (P->gemms[i].vec ? pack_vector : pack)(m, &P->gemms[i]) != 0;
     while (T.nopen) drop_group(&T, 0);
-    free(T.ws); free(T.pr); free(T.shadow); free(T.open);
+    free(T.ws); free(T.pr); free(T.shadow); free(T.open); free(T.dirty);
     return bad ? -1 : 0;
+}
+
+struct mica_fp_cache *mica_fp_new(void) {
+    struct mica_fp_cache *c = calloc(1, sizeof(struct mica_fp_cache));
+    if (c) c->vnni = 1;
+    return c;
+}
+
+void mica_fp_set_vnni(struct mica_fp_cache *c, int on) { c->vnni = on; }
+
+fp_prog_t *mica_fp_find(struct mica_fp_cache *c, uint32_t addr, uint32_t len) {
+    for (uint32_t i = 0; i < c->n; i++)
+        if (c->progs[i].prog_addr == addr && c->progs[i].prog_len == len && c->progs[i].deps) return &c->progs[i];
+    return NULL;
 }
 
 void mica_fp_translate(mica_fm_t *m) {
@@ -404,3 +548,61 @@ void mica_fp_translate(mica_fm_t *m) {
         if (P->deps[d].hi > c->box.hi) c->box.hi = P->deps[d].hi;
     }
 }
+
+/* ---- keeping the interpreter's view exact ---- */
+
+static int by_last_run(const void *a, const void *b) {
+    const fp_prog_t *x = *(fp_prog_t *const *)a, *y = *(fp_prog_t *const *)b;
+    return x->last_run < y->last_run ? -1 : x->last_run > y->last_run;
+}
+
+/* Replays, in the order of their last runs, what the translated runs since the last interpreted
+ * one skipped: each one's weight LOADs, its last LOADW, its accumulator groups. A program's weight
+ * bytes have not changed since (a write to them materializes first). */
+void mica_fp_materialize(mica_fm_t *m) {
+    struct mica_fp_cache *c = m->plans;
+    if (!c || c->materialized_seq == c->run_seq) return;
+    fp_prog_t **order = malloc(sizeof *order * (c->n ? c->n : 1));
+    uint32_t k = 0, R = m->cfg.rows, C = m->cfg.cols;
+    uint64_t saved[MICA_NUM_COUNTERS];
+    memcpy(saved, m->counters, sizeof saved);
+    if (order) {
+        for (uint32_t i = 0; i < c->n; i++)
+            if (c->progs[i].ok && c->progs[i].last_run > c->materialized_seq) order[k++] = &c->progs[i];
+        qsort(order, k, sizeof *order, by_last_run);
+    }
+    for (uint32_t i = 0; i < k; i++) {
+        fp_prog_t *P = order[i];
+        for (uint32_t j = 0; j < P->nwloads; j++) mica_fm_load(m, &P->wloads[j]);
+        for (uint32_t r = 0; P->shadow && r < R; r++) fp_row_bytes(m, &P->shadow[r], m->w_shadow + (size_t)r * C, C);
+        if (P->vshadow) fp_row_bytes(m, P->vshadow, m->v_shadow, C);
+        for (uint32_t gi = 0; gi < P->ngemms; gi++) {
+            const fp_gemm_t *g = &P->gemms[gi];
+            for (uint32_t grp = 0; grp < g->groups; grp++)
+                for (uint32_t t = 0; t < g->t; t++)
+                    memcpy(m->acc + ((size_t)g->acc_addr[grp] + t) * C, g->out + ((size_t)t * g->groups + grp) * C,
+                           sizeof(int32_t) * C);
+        }
+    }
+    memcpy(m->counters, saved, sizeof saved);
+    free(order);
+    c->materialized_seq = c->run_seq;
+}
+
+void mica_fp_note_write(mica_fm_t *m, uint64_t addr, uint64_t bytes) {
+    struct mica_fp_cache *c = m->plans;
+    uint64_t hi = addr + bytes;
+    if (!c || !bytes || !mica_fp_overlaps(&c->box, addr, hi)) return;
+    int hit = 0;
+    for (uint32_t i = 0; i < c->n && !hit; i++)
+        for (uint32_t d = 0; d < c->progs[i].ndeps && !hit; d++) hit = mica_fp_overlaps(&c->progs[i].deps[d], addr, hi);
+    if (!hit) return;
+    mica_fp_materialize(m);   /* while the weight bytes are still the ones the runs used */
+    for (uint32_t i = 0; i < c->n; i++) {
+        fp_prog_t *P = &c->progs[i];
+        for (uint32_t d = 0; d < P->ndeps; d++)
+            if (mica_fp_overlaps(&P->deps[d], addr, hi)) { mica_fp_prog_free(P); break; }
+    }
+}
+
+uint64_t mica_fp_translated_runs(const mica_fm_t *m) { return m->plans ? m->plans->run_seq : 0; }

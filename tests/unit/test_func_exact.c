@@ -72,9 +72,10 @@ static int run_batch_bound(void) {
     return bad;
 }
 
-/* STORE's vectorized output stage (mica_fm_requant_rows, each round mode) against the scalar
- * definition mica_requantize, with extreme accumulators, biases, multipliers and shifts (saturation
- * and the zero point's int32 wrap included), also with typical small sums and shifts. */
+/* STORE's vectorized output stage (mica_fm_requant_rows, each round mode; round 0 on AVX2 where
+ * the CPU has it and portably) against the scalar definition mica_requantize, with extreme
+ * accumulators, biases, multipliers and shifts (saturation and the zero point's int32 wrap
+ * included), also with typical small sums and shifts. */
 static int run_requant(void) {
     enum { C = 37, ROWS = 9 };   /* 37: not a multiple of any vector width */
     const int32_t edge[] = {0, 1, -1, INT32_MAX, INT32_MIN, 1 << 30, -(1 << 30), 2147483520, -2147483520};
@@ -94,16 +95,23 @@ static int run_requant(void) {
             if (it % 2 && i >= 2 * C && i < 3 * C) v = (int)(s >> 40 & 7) - 6;   /* ...and small shifts */
             if (i < 4 * C) set[i] = v; else acc[i - 4 * C] = v;
         }
+        for (int c = 0; it == 0 && c < C; c += c ? 3 : 33) {   /* 2^62 / 2^31, the one sum that saturates (seen with z_out 0), on each path */
+            set[c] = 0; set[C + c] = INT32_MIN; set[2 * C + c] = 0;
+            acc[c] = acc[C + c] = INT32_MIN;
+        }
         MICA_SET(&in, MICA_F_STORE_ROUND, mode); MICA_SET(&in, MICA_F_STORE_LEN, C);
-        MICA_SET(&in, MICA_F_STORE_Z_OUT, (int)(s >> 9 & 255) - 128);
+        MICA_SET(&in, MICA_F_STORE_Z_OUT, it == 0 ? 0 : (int)(s >> 9 & 255) - 128);
         MICA_SET(&in, MICA_F_STORE_ACT_MIN, -128 + (int)(it % 7)); MICA_SET(&in, MICA_F_STORE_ACT_MAX, 127 - (int)(it % 5));
         mica_fm_requant_t *q = mica_fm_requant_new(&in, set, C);
         if (!q) return 1;
-        mica_fm_requant_rows(q, acc, C, ROWS, out, C);
-        for (int i = 0; i < ROWS * C; i++, n++) {
-            int c = i % C;
-            bad += (int8_t)out[i] != mica_requantize(acc[i], set[c], set[C + c], set[3 * C + c], set[2 * C + c], mode,
-                                                     q->z, q->lo, q->hi);
+        for (int simd = q->simd; simd >= 0; simd--) {   /* the AVX2 path where the CPU has it, and the portable one */
+            q->simd = simd;
+            mica_fm_requant_rows(q, acc, C, ROWS, out, C);
+            for (int i = 0; i < ROWS * C; i++, n++) {
+                int c = i % C;
+                bad += (int8_t)out[i] != mica_requantize(acc[i], set[c], set[C + c], set[3 * C + c], set[2 * C + c], mode,
+                                                         q->z, q->lo, q->hi);
+            }
         }
         free(q);
     }

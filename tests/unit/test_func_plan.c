@@ -27,7 +27,7 @@ static struct mica_fp_cache *new_plans(void) {
     return c;
 }
 
-enum { R = 4, C = 4, ACT = 0x1000, WGT = 0x2000, PRM = 0x3000, OUT = 0x4000, CODE = 0x100 };
+enum { R = 4, C = 4, ACT = 0x1000, WGT = 0x2000, PRM = 0x4000, OUT = 0x6000, CODE = 0x100, MEM = 0x7000 };
 
 static uint32_t emit_at(mica_fm_t *m, uint32_t pc, const mica_instr_t *in) {
     mica_fm_note_write(m, CODE + 16u * pc, 16);
@@ -129,7 +129,7 @@ static int run_all(mica_fm_t *m, const uint32_t se[6], uint64_t counters[3][MICA
 
 static int check_mixing(void) {
     mica_hw_config_t cfg = {R, C, 64, 64, 64, 4, 8};
-    mica_fm_t *a = mica_fm_new(&cfg, 0x5000), *b = mica_fm_new(&cfg, 0x5000);   /* a translates, b never */
+    mica_fm_t *a = mica_fm_new(&cfg, MEM), *b = mica_fm_new(&cfg, MEM);   /* a translates, b never */
     uint32_t se[6];
     int bad = 0;
     if (!a || !b || !(a->plans = new_plans())) return 1;
@@ -161,7 +161,7 @@ static mica_instr_t mm(uint32_t acc, int accumulate, int off_x, uint32_t aspad) 
  * only interprets: same bytes on every run, translated from the second run on. */
 static int check_pipelined(void) {
     mica_hw_config_t cfg = {R, C, 64, 64, 64, 4, 8};
-    mica_fm_t *a = mica_fm_new(&cfg, 0x5000), *b = mica_fm_new(&cfg, 0x5000);
+    mica_fm_t *a = mica_fm_new(&cfg, MEM), *b = mica_fm_new(&cfg, MEM);
     mica_instr_t p4[] = {load(0, 0, 6, R, ACT, R), load(1, 0, 2 * R, C, WGT, C), load(2, 0, 4, 4 * C, PRM, 4 * C),
                          op(MICA_OP_LOADW, 0, 0, 0), mm(0, 0, 0, 0),
                          load(0, 8, 6, R, ACT + 6 * R, R),             /* band 2's input, other half */
@@ -200,13 +200,14 @@ static int check_pipelined(void) {
     return bad || translated != 5;
 }
 
-/* One pixel (the integer GEMV) on a 12 x 3 array: K = 36 and N = 9 leave tails after the vector
- * widths (16 or 32 activations, 4 outputs). Three folds of three taps each, the last one in the
+/* One pixel (the integer GEMV) on a 12 x GC array: K = 36 and N = 9 leave tails after the vector
+ * widths (16 activations, 4 outputs); GC = 8 and 64 take the AVX-VNNI paths where there are some
+ * (N = 24: a tail after 64 outputs a pass; N = 192: 128 with AVX-512, then 64). Three folds of three taps each, the last one in the
  * padding; compared with the interpreter. */
-static int check_gemv(void) {
-    enum { GR = 12, GC = 3 };
+static int check_gemv(int GC) {
+    enum { GR = 12 };
     mica_hw_config_t cfg = {GR, GC, 64, 128, 64, 4, 8};
-    mica_fm_t *m[2] = {mica_fm_new(&cfg, 0x5000), mica_fm_new(&cfg, 0x5000)};
+    mica_fm_t *m[2] = {mica_fm_new(&cfg, MEM), mica_fm_new(&cfg, MEM)};
     int bad = 0;
     if (!m[0] || !m[1] || !(m[0]->plans = new_plans())) return 1;
     for (int k = 0; k < 2; k++) {
@@ -234,22 +235,22 @@ static int check_gemv(void) {
         m[k]->prog_len = pc + 1;
     }
     for (unsigned it = 0; it < 5; it++) {
-        int8_t b[9 * GR * GC + 2 * GR];
-        int32_t p[12 * GC];
+        int8_t b[9 * GR * 64 + 2 * GR];
+        int32_t p[12 * 64];
         srand(500 + it);
         for (size_t i = 0; i < sizeof b; i++) b[i] = (int8_t)(rand() % 256 - 128);
         for (int i = 0; i < 12 * GC; i++) p[i] = i % (4 * GC) < GC ? rand() % 20001 - 10000 : i % (4 * GC) < 2 * GC ? (int32_t)(0x80000000u | (uint32_t)rand()) : i % (4 * GC) < 3 * GC ? -(rand() % 8) - 8 : rand();
         for (int k = 0; k < 2; k++) {
             host_write(m[k], ACT, b, 2 * GR);
             if (it == 0) host_write(m[k], WGT, b + 2 * GR, 9 * GR * GC);
-            if (it == 0) host_write(m[k], PRM, p, sizeof p);
+            if (it == 0) host_write(m[k], PRM, p, sizeof(int32_t) * 12 * GC);
             bad += mica_fm_run(m[k]) != 0;
         }
         bad += memcmp(m[0]->mem + OUT, m[1]->mem + OUT, 3 * GC) != 0;
     }
     uint64_t translated = mica_fp_translated_runs(m[0]);
-    printf("one-pixel GEMV with vector tails: %llu of 5 runs translated, outputs %s\n", (unsigned long long)translated,
-           bad ? "DIFFER" : "identical");
+    printf("one-pixel GEMV with vector tails (%dx%d array): %llu of 5 runs translated, outputs %s\n", GR, GC,
+           (unsigned long long)translated, bad ? "DIFFER" : "identical");
     mica_fm_free(m[0]);
     mica_fm_free(m[1]);
     return bad || translated != 4;
@@ -299,7 +300,7 @@ int main(void) {
     int bad = check_real_mode() + check_double_mode();
     for (use_vnni = 1; use_vnni >= 0; use_vnni--) {
         printf("translations %s:\n", use_vnni ? "with the AVX-VNNI paths (where the CPU has them)" : "without the AVX-VNNI paths");
-        bad += check_mixing() + check_pipelined() + check_gemv();
+        bad += check_mixing() + check_pipelined() + check_gemv(3) + check_gemv(8) + check_gemv(64);
     }
     printf("test_func_plan: %s\n", bad ? "FAIL" : "PASS");
     return bad != 0;
