@@ -44,26 +44,26 @@ module mica_vector_unit #(
                       instr_i[mica_pkg::RESCALE_RIGHT_SHIFT_LSB +: mica_pkg::RESCALE_RIGHT_SHIFT_W]};
 
   // ---- what the vector leaving the feeder now belongs to ----
-  logic [2:0]        st_d_q;            // start delayed 1..3 cycles
-  kind_e             kind_d_q [3], kind_q, cur_kind;
-  logic [COLS*8-1:0] vw_d_q [3];        // Vshadow at start, delayed alike
-  logic [ParW-1:0]   par_d_q [3];
+  // Delay lines as packed shift registers (stage 2 = the start 3 cycles ago).
+  logic [2:0]          st_d_q;            // start delayed 1..3 cycles
+  logic [3*2-1:0]      kind_d_q;
+  kind_e               kind_q, cur_kind, kind_d2;
+  logic [3*COLS*8-1:0] vw_d_q;            // Vshadow at start, delayed alike
+  logic [3*ParW-1:0]   par_d_q;
   logic [COLS*8-1:0] vshadow_q, vactive_q, vw_cur;
   logic [ParW-1:0]   par_q, par_cur;
-  assign cur_kind   = st_d_q[2] ? kind_d_q[2] : kind_q;
-  assign vw_cur     = st_d_q[2] ? vw_d_q[2] : vactive_q;
-  assign par_cur    = st_d_q[2] ? par_d_q[2] : par_q;
+  assign kind_d2    = kind_e'(kind_d_q[2*2 +: 2]);
+  assign cur_kind   = st_d_q[2] ? kind_d2 : kind_q;
+  assign vw_cur     = st_d_q[2] ? vw_d_q[2*COLS*8 +: COLS*8] : vactive_q;
+  assign par_cur    = st_d_q[2] ? par_d_q[2*ParW +: ParW] : par_q;
   assign feed_vec_o = feed_valid_i && cur_kind != KindArray;
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
-      st_d_q <= '0; kind_q <= KindArray; res_valid_o <= 1'b0;
-      kind_d_q[0] <= KindArray; kind_d_q[1] <= KindArray; kind_d_q[2] <= KindArray;
+      st_d_q <= '0; kind_q <= KindArray; res_valid_o <= 1'b0; kind_d_q <= {3{KindArray}};
     end else begin
       st_d_q      <= {st_d_q[1:0], start_i};
-      kind_d_q[0] <= start_kind;
-      kind_d_q[1] <= kind_d_q[0];
-      kind_d_q[2] <= kind_d_q[1];
+      kind_d_q    <= {kind_d_q[0 +: 2*2], start_kind};
       kind_q      <= cur_kind;
       res_valid_o <= feed_vec_o;
     end
@@ -75,15 +75,11 @@ module mica_vector_unit #(
   assign {mult, lsh, rsh} = par_cur;
   always_ff @(posedge clk_i) begin
     if (v_we_i) vshadow_q <= v_row_i;
-    vw_d_q[0]  <= vshadow_q;
-    vw_d_q[1]  <= vw_d_q[0];
-    vw_d_q[2]  <= vw_d_q[1];
-    par_d_q[0] <= start_par;
-    par_d_q[1] <= par_d_q[0];
-    par_d_q[2] <= par_d_q[1];
+    vw_d_q  <= {vw_d_q[0 +: 2*COLS*8], vshadow_q};
+    par_d_q <= {par_d_q[0 +: 2*ParW], start_par};
     if (st_d_q[2]) begin
-      vactive_q <= vw_d_q[2];
-      par_q     <= par_d_q[2];
+      vactive_q <= vw_d_q[2*COLS*8 +: COLS*8];
+      par_q     <= par_d_q[2*ParW +: ParW];
     end
     if (feed_vec_o) begin
       for (int c = 0; c < COLS; c++) begin
