@@ -24,11 +24,11 @@ module mica_vector_unit #(
   output logic [COLS*32-1:0] res_row_o
 );
   localparam int unsigned Lanes = (ROWS < COLS) ? ROWS : COLS;
-  typedef enum logic [1:0] {KindArray, KindMac, KindMax, KindRescale} kind_e;
+  localparam logic [1:0] KindArray = 2'd0, KindMac = 2'd1, KindMax = 2'd2, KindRescale = 2'd3;
   localparam int unsigned ParW = 31 + 5 + 5;   // {mult, left_shift, right_shift}
 
   logic [3:0] opcode;
-  kind_e      start_kind;
+  logic [1:0] start_kind;
   logic [ParW-1:0] start_par;
   assign opcode = instr_i[mica_pkg::F_OPCODE_LSB +: mica_pkg::F_OPCODE_W];
   always_comb begin
@@ -47,12 +47,12 @@ module mica_vector_unit #(
   // Delay lines as packed shift registers (stage 2 = the start 3 cycles ago).
   logic [2:0]          st_d_q;            // start delayed 1..3 cycles
   logic [3*2-1:0]      kind_d_q;
-  kind_e               kind_q, cur_kind, kind_d2;
+  logic [1:0]          kind_q, cur_kind, kind_d2;
   logic [3*COLS*8-1:0] vw_d_q;            // Vshadow at start, delayed alike
   logic [3*ParW-1:0]   par_d_q;
   logic [COLS*8-1:0] vshadow_q, vactive_q, vw_cur;
   logic [ParW-1:0]   par_q, par_cur;
-  assign kind_d2    = kind_e'(kind_d_q[2*2 +: 2]);
+  assign kind_d2    = kind_d_q[2*2 +: 2];
   assign cur_kind   = st_d_q[2] ? kind_d2 : kind_q;
   assign vw_cur     = st_d_q[2] ? vw_d_q[2*COLS*8 +: COLS*8] : vactive_q;
   assign par_cur    = st_d_q[2] ? par_d_q[2*ParW +: ParW] : par_q;
