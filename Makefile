@@ -14,7 +14,8 @@ PYTHON  ?= python3
 export PYTHON
 
 DRIVER_SRCS  := driver/runtime.c driver/program.c driver/cpu_steps.c driver/options.c \
-                driver/backend_func.c driver/func_model.c driver/func_plan.c driver/func_translate.c \
+                driver/backend_func.c driver/func_model.c driver/func_requant.c driver/func_plan.c driver/func_vector.c \
+                driver/func_translate.c driver/func_pack.c \
                 driver/backend_rtl.c driver/cost.c
 KERNEL_SRCS  := $(wildcard driver/kernels/*.c)
 COMPILER_SRCS := compiler/builder.c compiler/quant.c compiler/lower.c compiler/lower_gemm.c compiler/waits.c \
@@ -43,7 +44,8 @@ $(B)/obj/%.o: %.c $(HDRS)
 	$(CC) $(WARN) $(CFLAGS) $(INC) -DMICA_SOURCE_DIR='"$(ROOT)"' -c $< -o $@
 
 # The functional model's inner loops (int8 -> float gathers, accumulation) want vectorizing.
-$(B)/obj/driver/func_model.o $(B)/obj/driver/func_plan.o: CFLAGS += -O3
+$(B)/obj/driver/func_model.o $(B)/obj/driver/func_requant.o $(B)/obj/driver/func_plan.o \
+$(B)/obj/driver/func_vector.o: CFLAGS += -O3
 
 $(LIBMICA): $(call obj,$(DRIVER_SRCS) $(KERNEL_SRCS))
 	rm -f $@ && ar rcs $@ $^

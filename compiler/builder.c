@@ -1,3 +1,4 @@
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "builder.h"
@@ -32,6 +33,12 @@ uint32_t mica_const_add(mica_builder_t *b, const void *src, size_t n) {
     size_t off = b->consts.len;
     if ((uint64_t)b->image_addr + off + n > 0x3FFFFFFFu || mica_buf_append(&b->consts, src, n)) return 0;
     return b->image_addr + (uint32_t)off;
+}
+
+int mica_field_error(mica_builder_t *b, const char *layer, const char *field, int64_t v) {
+    const char *f = strncmp(field, "MICA_F_", 7) ? field : field + 7;
+    snprintf(b->err, sizeof b->err, "layer %s: value %lld does not fit instruction field %s (layer too large for this array configuration)", layer, (long long)v, f);
+    return 1;
 }
 
 int mica_emit(mica_builder_t *b, const mica_instr_t *in) {

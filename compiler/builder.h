@@ -34,6 +34,9 @@ void mica_buf_free(mica_buf_t *b);
 
 /* Appends constant bytes (16-byte aligned) and returns their external address, or 0 on error. */
 uint32_t mica_const_add(mica_builder_t *b, const void *src, size_t n);
+/* A value that does not fit an instruction field: records "layer L: value V does not fit
+ * instruction field F" in b->err and returns 1 (the lowerings' SET macros call it). */
+int mica_field_error(mica_builder_t *b, const char *layer, const char *field, int64_t v);
 /* Appends one instruction; returns -1 (with b->err set) when a field does not fit. */
 int mica_emit(mica_builder_t *b, const mica_instr_t *in);
 uint32_t mica_code_count(const mica_builder_t *b);

@@ -14,7 +14,7 @@
 #include "cpu_ops/cpu_util.h"
 
 #define ERR(...) do { snprintf(b->err, sizeof b->err, __VA_ARGS__); return -1; } while (0)
-#define SET(in, F, v) (void)(!*fail && MICA_SET(in, F, (int64_t)(v)) && (*fail = field_error(b, #F, (int64_t)(v))))
+#define SET(in, F, v) (void)(!*fail && MICA_SET(in, F, (int64_t)(v)) && (*fail = mica_field_error(b, "ADD", #F, (int64_t)(v))))
 #define ADD_LEFT_SHIFT 20
 
 typedef struct {
@@ -25,11 +25,6 @@ typedef struct {
     uint32_t p_addr;
     mica_ticket_t p_load, aspad_read[2], acc_read[2];
 } add_t;
-
-static int field_error(mica_builder_t *b, const char *f, int64_t v) {
-    snprintf(b->err, sizeof b->err, "ADD: value %lld does not fit instruction field %s", (long long)v, f);
-    return 1;
-}
 
 /* LOAD (target 0 ASPAD) or STORE of elements [e0, e0+count) as rows of LANES bytes, plus one
  * shorter row for a remainder. */

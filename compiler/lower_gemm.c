@@ -16,7 +16,7 @@
 #include "waits.h"
 
 /* Sets a field; a value that does not fit records the error in b->err and sets `fail`. */
-#define SET(in, F, v) (void)(!fail && MICA_SET(in, F, (int64_t)(v)) && (fail = field_error(b, L, #F, (int64_t)(v))))
+#define SET(in, F, v) (void)(!fail && MICA_SET(in, F, (int64_t)(v)) && (fail = mica_field_error(b, L->name, #F, (int64_t)(v))))
 
 typedef struct {
     int cf, nf, taps;                /* input folds, output folds, kernel taps */
@@ -30,11 +30,6 @@ typedef struct {
     int pack_kw, pack_cin, pack_left, pack_step, pack_in_w;   /* packed taps: original layer's */
     int in_fold, out_fold;           /* channels per input / output fold: R and C, or the vector lanes */
 } plan_t;
-
-static int field_error(mica_builder_t *b, const mica_gemm_layer_t *L, const char *f, int64_t v) {
-    snprintf(b->err, sizeof b->err, "layer %s: value %lld does not fit instruction field %s (layer too large for this array configuration)", L->name, (long long)v, f + 7);
-    return -1;
-}
 
 static int ceil_div(int a, int b) { return (a + b - 1) / b; }
 

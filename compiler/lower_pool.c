@@ -122,14 +122,13 @@ static int global_pool_fits(const mica_builder_t *b, const mica_gemm_layer_t *L,
            hw <= 512 && (uint32_t)(nf * hw) <= b->hw.aspad_depth && (uint32_t)nf <= b->hw.acc_depth && !L->pixel_set;
 }
 
-#define GSET(in, F, v) (void)(!fail && MICA_SET(in, F, (int64_t)(v)) && (fail = 1))
+#define GSET(in, F, v) (void)(!fail && MICA_SET(in, F, (int64_t)(v)) && (fail = mica_field_error(b, who, #F, (int64_t)(v))))
 
 static int emit(mica_builder_t *b, mica_waits_t *w, mica_instr_t *in, int fail, mica_ticket_t *self) {
-    if (fail) ERR("global pool: a field does not fit");
-    return mica_emit_after(b, w, in, NULL, 0, self);
+    return fail ? -1 : mica_emit_after(b, w, in, NULL, 0, self);   /* b->err says which field */
 }
 
-static int const_load(mica_builder_t *b, mica_waits_t *w, int target, const void *data, uint32_t len) {
+static int const_load(mica_builder_t *b, mica_waits_t *w, const char *who, int target, const void *data, uint32_t len) {
     uint32_t addr = mica_const_add(b, data, len), row = target == 2 ? 4 * b->hw.cols : b->hw.cols;
     if (!addr) ERR("out of memory");
     mica_instr_t in = {{0, 0}};
@@ -141,6 +140,7 @@ static int const_load(mica_builder_t *b, mica_waits_t *w, int target, const void
 }
 
 static int global_pool_body(mica_builder_t *b, mica_waits_t *w, const mica_gemm_layer_t *L, int lanes) {
+    const char *who = L->name;
     int hw = L->kh * L->kw, nf = (L->cout + lanes - 1) / lanes;
     for (int f = 0; f < nf; f++) {   /* fold f: rows f*HW .. of pixel-ordered lanes */
         mica_instr_t in = {{0, 0}};
@@ -181,6 +181,7 @@ static int global_pool_body(mica_builder_t *b, mica_waits_t *w, const mica_gemm_
 
 static int lower_global_pool(mica_builder_t *b, const tfl_op_t *op, const mica_gemm_layer_t *L, int lanes, uint64_t macs) {
     uint32_t C = b->hw.cols, first = mica_code_count(b);
+    const char *who = L->name;
     mica_waits_t w;
     memset(&w, 0, sizeof w);
     int32_t *par = calloc(4 * (size_t)C, sizeof(int32_t));
@@ -188,7 +189,7 @@ static int lower_global_pool(mica_builder_t *b, const tfl_op_t *op, const mica_g
     if (!par || !ones) { free(par); free(ones); ERR("out of memory"); }
     memset(ones, 1, C);
     for (uint32_t c = 0; c < C; c++) { par[C + c] = L->mult[0]; par[2 * C + c] = L->shift[0]; par[3 * C + c] = L->mult_lo[0]; }
-    int rc = const_load(b, &w, 2, par, 4 * C * sizeof(int32_t)) || const_load(b, &w, 1, ones, C);
+    int rc = const_load(b, &w, L->name, 2, par, 4 * C * sizeof(int32_t)) || const_load(b, &w, L->name, 1, ones, C);
     free(par); free(ones);
     mica_instr_t lw = {{0, 0}};
     int fail = 0;

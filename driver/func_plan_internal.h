@@ -90,9 +90,18 @@ static inline int grow(void **p, uint32_t n, size_t elem) {
 }
 #define PUSH(arr, n, val) (grow((void **)&(arr), (n), sizeof *(arr)) ? -1 : ((arr)[(n)++] = (val), 0))
 
+/* Where output pixel t of a MATMUL reads its ASPAD row, or -1 for padding (outside the tile). */
+static inline int64_t mica_fp_pixel_row(const mica_fm_matmul_t *d, uint32_t oy, uint32_t ox) {
+    int64_t iy = (int64_t)oy * d->sy + d->off_y, ix = (int64_t)ox * d->sx + d->off_x;
+    return iy < 0 || iy >= d->in_h || ix < 0 || ix >= d->in_w ? -1 : (int64_t)d->aspad + iy * d->in_w + ix;
+}
+
 static inline int mica_fp_overlaps(const fp_range_t *r, uint64_t lo, uint64_t hi) { return lo < r->hi && r->lo < hi; }
 
 void mica_fp_prog_free(fp_prog_t *P);
 fp_prog_t *mica_fp_find(struct mica_fp_cache *c, uint32_t addr, uint32_t len);
+/* func_pack.c: a GEMM's or a vector group's operands, packed once. 0, or -1 (out of memory). */
+int mica_fp_pack(mica_fm_t *m, fp_gemm_t *g);
+int mica_fp_pack_vector(mica_fm_t *m, fp_gemm_t *g);
 
 #endif
