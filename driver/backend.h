@@ -7,6 +7,7 @@
 #define MICA_BACKEND_H
 #include <stddef.h>
 #include <stdint.h>
+#include "options.h"
 
 typedef enum { MICA_WAIT_DONE = 0, MICA_WAIT_HW_ERROR = 1, MICA_WAIT_TIMEOUT = 2 } mica_wait_t;
 
@@ -36,9 +37,11 @@ int mica_backend_rtl_open(const char *options, const mica_hw_config_t *cfg, uint
 int mica_backend_func_open(const char *options, const mica_hw_config_t *cfg, uint32_t mem_bytes,
                            mica_backend_t *out, char *err, size_t errlen);
 
-/* Option parsing shared by backends: "array=8x8,latency=20" */
-int mica_opt_array(const char *options, unsigned *rows, unsigned *cols);
-long mica_opt_long(const char *options, const char *key, long dflt);
-int mica_opt_string(const char *options, const char *key, char *val, size_t n);
+/* The options each backend accepts (checked by the runtime before the backend opens, so a
+ * backend reads only validated values through options.h's getters). */
+extern const mica_opt_spec_t mica_rtl_options[];
+extern const int mica_rtl_noptions;
+extern const mica_opt_spec_t mica_func_options[];
+extern const int mica_func_noptions;
 
 #endif

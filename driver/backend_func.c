@@ -76,13 +76,17 @@ static void fm_reset(void *s) {
     m->done = m->error = 0;
 }
 
+const mica_opt_spec_t mica_func_options[] = {
+    {"array", MICA_OPT_DIMS, 1, 256},
+    {"plan", MICA_OPT_INT, 0, 1},   /* plan=0 keeps every run in the instruction interpreter */
+    {"vnni", MICA_OPT_INT, 0, 1},   /* vnni=0 forces the portable GEMM paths */
+};
+const int mica_func_noptions = (int)(sizeof mica_func_options / sizeof mica_func_options[0]);
+
 int mica_backend_func_open(const char *options, const mica_hw_config_t *cfg, uint32_t mem_bytes,
                            mica_backend_t *out, char *err, size_t errlen) {
     mica_hw_config_t c = *cfg;
-    if (mica_opt_array(options, &c.rows, &c.cols) < 0) {
-        snprintf(err, errlen, "func backend: bad array option in '%s' (want array=RxC)", options);
-        return -1;
-    }
+    mica_opt_array(options, &c.rows, &c.cols);
     mica_fm_t *m = mica_fm_new(&c, mem_bytes);
     if (!m) {
         snprintf(err, errlen, "func backend: out of memory for a %ux%u model", c.rows, c.cols);
@@ -95,12 +99,12 @@ int mica_backend_func_open(const char *options, const mica_hw_config_t *cfg, uin
     openblas_set_num_threads(1);
     if (blas_thread_shutdown_) blas_thread_shutdown_();
     /* plan=0 keeps every run in the instruction interpreter (tests compare the two) */
-    if (mica_opt_long(options, "plan", 1) && !(m->plans = mica_fp_new())) {
+    if (mica_opt_int(options, "plan", 1) && !(m->plans = mica_fp_new())) {
         mica_fm_free(m);
         snprintf(err, errlen, "func backend: out of memory");
         return -1;
     }
-    if (m->plans) mica_fp_set_vnni(m->plans, (int)mica_opt_long(options, "vnni", 1));   /* vnni=0: the portable paths */
+    if (m->plans) mica_fp_set_vnni(m->plans, (int)mica_opt_int(options, "vnni", 1));   /* vnni=0: the portable paths */
     out->name = "func";
     out->state = m;
     out->mem_write = fm_mem_write;

@@ -42,12 +42,27 @@ static void rtl_close(void *s) {
     free(st);
 }
 
+/* Ranges keep a run finite: at latency 1000 digits still takes seconds, not hours. */
+const mica_opt_spec_t mica_rtl_options[] = {
+    {"array", MICA_OPT_DIMS, 1, 256},
+    {"latency", MICA_OPT_INT, 1, 1000},
+    {"bw", MICA_OPT_INT, 1, 64},
+    {"trace", MICA_OPT_PATH, 0, 0},
+    {"trace_from", MICA_OPT_INT, 0, 1000000000000ll},
+    {"trace_to", MICA_OPT_INT, 0, 1000000000000ll},
+};
+const int mica_rtl_noptions = (int)(sizeof mica_rtl_options / sizeof mica_rtl_options[0]);
+
 static int setup_trace(mica_sim_t *sim, const char *options, char *err, size_t errlen) {
-    char path[200];
+    char path[256];
     if (!mica_opt_string(options, "trace", path, sizeof path)) return 0;
-    long from = mica_opt_long(options, "trace_from", 0), to = mica_opt_long(options, "trace_to", 100000);
-    if (from < 0 || to < from || mica_sim_trace(sim, path, (uint64_t)from, (uint64_t)to)) {
-        snprintf(err, errlen, "rtl backend: cannot trace to %s cycles %ld..%ld", path, from, to);
+    long long from = mica_opt_int(options, "trace_from", 0), to = mica_opt_int(options, "trace_to", 100000);
+    if (to < from) {
+        snprintf(err, errlen, "rtl backend: trace_to=%lld is before trace_from=%lld", to, from);
+        return -1;
+    }
+    if (mica_sim_trace(sim, path, (uint64_t)from, (uint64_t)to)) {
+        snprintf(err, errlen, "rtl backend: cannot trace to %s cycles %lld..%lld", path, from, to);
         return -1;
     }
     return 0;
@@ -58,16 +73,9 @@ int mica_backend_rtl_open(const char *options, const mica_hw_config_t *cfg, uint
     mica_sim_config_t sc = mica_sim_config_default();
     sc.rows = cfg->rows;
     sc.cols = cfg->cols;
-    if (mica_opt_array(options, &sc.rows, &sc.cols) < 0) {
-        snprintf(err, errlen, "rtl backend: bad array option in '%s' (want array=RxC)", options);
-        return -1;
-    }
-    long lat = mica_opt_long(options, "latency", (long)sc.mem_latency);
-    long bw = mica_opt_long(options, "bw", (long)sc.mem_bytes_per_cycle);
-    if (lat < 0 || bw <= 0) {
-        snprintf(err, errlen, "rtl backend: bad latency/bw option in '%s'", options);
-        return -1;
-    }
+    mica_opt_array(options, &sc.rows, &sc.cols);
+    long long lat = mica_opt_int(options, "latency", (long long)sc.mem_latency);
+    long long bw = mica_opt_int(options, "bw", (long long)sc.mem_bytes_per_cycle);
     sc.mem_latency = (unsigned)lat;
     sc.mem_bytes_per_cycle = (unsigned)bw;
     sc.mem_bytes = (mem_bytes + 4095u) & ~4095u;

@@ -9,9 +9,11 @@
  *   mica_close(ctx);
  *
  * Every call returns a mica_status_t; mica_last_error(ctx) gives the one-line message.
- * Backend spec: "NAME[:key=value,...]". rtl keys: array=RxC (default: the program's),
- * latency=N (memory latency cycles), bw=N (memory bytes per cycle), max_cycles=N, trace=FILE,
- * trace_from=N, trace_to=N. func keys: array=RxC.
+ * Backend spec: "NAME[:key=value,...]"; unknown keys and out-of-range values are refused.
+ * Both: max_cycles=1..10^12 (per accelerator step; default derived from the step's estimate).
+ * rtl: array=RxC (default: the program's), latency=1..1000 (memory latency cycles),
+ * bw=1..64 (memory bytes per cycle), trace=FILE, trace_from=N, trace_to=N.
+ * func: array=RxC, plan=0|1, vnni=0|1.
  */
 #ifndef MICA_H
 #define MICA_H
@@ -60,6 +62,9 @@ typedef struct {
 } mica_layer_info_t;
 
 mica_status_t mica_open(const char *backend_spec, mica_ctx_t **out);
+/* Checks a backend spec without opening it: the backend exists, every option is known, given once
+ * and in range. MICA_OK, or MICA_E_BACKEND with a one-line reason in err. mica_open runs it too. */
+mica_status_t mica_check_backend(const char *backend_spec, char *err, size_t errlen);
 mica_status_t mica_load(mica_ctx_t *ctx, const void *program, size_t bytes);
 mica_status_t mica_load_file(mica_ctx_t *ctx, const char *path);
 int mica_num_inputs(const mica_ctx_t *ctx);

@@ -1,8 +1,112 @@
-/* Backend option strings: "key=value,key=value". */
+/* One strict parser for every number and option Mica reads from a user: command-line flags and
+ * backend spec strings ("key=value,key=value"). Nothing is read silently: a number has only
+ * digits and lies in its documented range, a key is known, a key appears once. */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "backend.h"
+#include "options.h"
+
+int mica_parse_int(const char *text, long long min, long long max, long long *out) {
+    if (!text || !*text) return -1;
+    const char *p = text;
+    if (*p == '-') p++;
+    if (!*p) return -1;
+    for (const char *q = p; *q; q++)
+        if (*q < '0' || *q > '9') return -1;
+    errno = 0;
+    char *end = NULL;
+    long long v = strtoll(text, &end, 10);
+    if (errno == ERANGE || v < min || v > max) return -2;
+    *out = v;
+    return 0;
+}
+
+int mica_parse_dims(const char *text, unsigned max, unsigned *rows, unsigned *cols) {
+    const char *x = text ? strchr(text, 'x') : NULL;
+    if (!x || x == text || strchr(x + 1, 'x')) return -1;
+    char r[24];
+    size_t n = (size_t)(x - text);
+    if (n >= sizeof r) return -2;
+    memcpy(r, text, n);
+    r[n] = 0;
+    long long a, b;
+    int e1 = mica_parse_int(r, 0, 1ll << 40, &a), e2 = mica_parse_int(x + 1, 0, 1ll << 40, &b);
+    if (e1 == -1 || e2 == -1 || r[0] == '-' || x[1] == '-') return -1;
+    if (e1 || e2 || a < 1 || b < 1 || a > max || b > max) return -2;
+    *rows = (unsigned)a;
+    *cols = (unsigned)b;
+    return 0;
+}
+
+/* Describes what an option accepts, for error messages. */
+static void describe(const mica_opt_spec_t *s, char *buf, size_t n) {
+    if (s->kind == MICA_OPT_INT) snprintf(buf, n, "an integer in %lld..%lld", s->min, s->max);
+    else if (s->kind == MICA_OPT_DIMS) snprintf(buf, n, "RxC with each side 1..%lld", s->max);
+    else snprintf(buf, n, "a non-empty path");
+}
+
+static const mica_opt_spec_t *lookup(const mica_opt_spec_t *spec, int nspec, const char *key, size_t klen) {
+    for (int i = 0; i < nspec; i++)
+        if (strlen(spec[i].key) == klen && !strncmp(spec[i].key, key, klen)) return &spec[i];
+    return NULL;
+}
+
+static void known_keys(const mica_opt_spec_t *spec, int nspec, char *buf, size_t n) {
+    size_t len = 0;
+    buf[0] = 0;
+    for (int i = 0; i < nspec && len < n; i++)
+        len += (size_t)snprintf(buf + len, n - len, "%s%s", i ? ", " : "", spec[i].key);
+}
+
+static int check_value(const char *who, const mica_opt_spec_t *s, const char *v, char *err, size_t errlen) {
+    char want[96];
+    long long x;
+    unsigned r, c;
+    int bad = s->kind == MICA_OPT_INT ? mica_parse_int(v, s->min, s->max, &x) != 0
+            : s->kind == MICA_OPT_DIMS ? mica_parse_dims(v, (unsigned)s->max, &r, &c) != 0
+            : *v == 0;
+    if (!bad) return 0;
+    describe(s, want, sizeof want);
+    snprintf(err, errlen, "%s: option %s=%.40s is not %s", who, s->key, v, want);
+    return -1;
+}
+
+int mica_opts_validate(const char *who, const char *options, const mica_opt_spec_t *spec, int nspec,
+                       char *err, size_t errlen) {
+    char seen[32] = {0}, item[256];
+    for (const char *p = options; p && *p;) {
+        const char *end = strchr(p, ',');
+        size_t len = end ? (size_t)(end - p) : strlen(p);
+        const char *eq = memchr(p, '=', len);
+        if (!eq) {
+            snprintf(err, errlen, "%s: option '%.*s' is not key=value", who, (int)(len > 40 ? 40 : len), p);
+            return -1;
+        }
+        const mica_opt_spec_t *s = lookup(spec, nspec, p, (size_t)(eq - p));
+        if (!s) {
+            char keys[200];
+            known_keys(spec, nspec, keys, sizeof keys);
+            snprintf(err, errlen, "%s: unknown option '%.*s' (known: %s)", who, (int)(eq - p > 40 ? 40 : eq - p), p, keys);
+            return -1;
+        }
+        int idx = (int)(s - spec);
+        if (idx < (int)sizeof seen && seen[idx]++) {
+            snprintf(err, errlen, "%s: option %s given twice", who, s->key);
+            return -1;
+        }
+        size_t vlen = len - (size_t)(eq + 1 - p);
+        if (vlen >= sizeof item) {
+            snprintf(err, errlen, "%s: option %s is longer than %zu characters", who, s->key, sizeof item - 1);
+            return -1;
+        }
+        memcpy(item, eq + 1, vlen);
+        item[vlen] = 0;
+        if (check_value(who, s, item, err, errlen)) return -1;
+        p = end ? end + 1 : NULL;
+    }
+    return 0;
+}
 
 /* Finds key in options; copies its value (up to the next comma) into val. */
 static int find_opt(const char *options, const char *key, char *val, size_t n) {
@@ -22,23 +126,17 @@ static int find_opt(const char *options, const char *key, char *val, size_t n) {
     return 0;
 }
 
-long mica_opt_long(const char *options, const char *key, long dflt) {
-    char v[32], *end;
+long long mica_opt_int(const char *options, const char *key, long long dflt) {
+    char v[32];
+    long long x;
     if (!find_opt(options, key, v, sizeof v)) return dflt;
-    long x = strtol(v, &end, 10);
-    return (*end || end == v) ? -1 : x;
+    return mica_parse_int(v, -(1ll << 62), 1ll << 62, &x) ? dflt : x;
 }
 
-/* Leaves rows/cols untouched when the option is absent; -1 when malformed. */
 int mica_opt_array(const char *options, unsigned *rows, unsigned *cols) {
     char v[32];
-    unsigned r, c;
-    char extra;
     if (!find_opt(options, "array", v, sizeof v)) return 0;
-    if (sscanf(v, "%ux%u%c", &r, &c, &extra) != 2 || r == 0 || c == 0 || r > 256 || c > 256) return -1;
-    *rows = r;
-    *cols = c;
-    return 0;
+    return mica_parse_dims(v, 256, rows, cols) ? -1 : 0;
 }
 
 int mica_opt_string(const char *options, const char *key, char *val, size_t n) {

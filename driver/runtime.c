@@ -10,9 +10,13 @@
 #include "cpu_steps.h"
 #include "mica_isa.h"
 
+/* Cycle limit per accelerator step when the spec sets no max_cycles (refined per step later). */
+#define MICA_DEFAULT_CYCLE_LIMIT 20000000000ull
+
 struct mica_ctx {
     char spec_name[32];
     char spec_options[256];
+    int backend;             /* index into backends[] */
     mica_backend_t be;
     int be_open;
     mica_program_t prog;
@@ -31,25 +35,69 @@ static mica_status_t fail(mica_ctx_t *c, mica_status_t s, const char *fmt, ...) 
     return s;
 }
 
+typedef int (*backend_open_fn)(const char *, const mica_hw_config_t *, uint32_t, mica_backend_t *, char *, size_t);
+
+/* Every backend the runtime can open, with the options it accepts. */
+static const struct {
+    const char *name;
+    backend_open_fn open;
+    const mica_opt_spec_t *opts;
+    const int *nopts;
+} backends[] = {
+    {"rtl", mica_backend_rtl_open, mica_rtl_options, &mica_rtl_noptions},
+    {"func", mica_backend_func_open, mica_func_options, &mica_func_noptions},
+};
+#define NUM_BACKENDS ((int)(sizeof backends / sizeof backends[0]))
+#define MAX_BACKEND_OPTS 16
+
+/* Options the runtime itself reads, valid with every backend. */
+static const mica_opt_spec_t runtime_options[] = {
+    {"max_cycles", MICA_OPT_INT, 1, 1000000000000ll},
+};
+
+static int find_backend(const char *name, size_t n) {
+    for (int i = 0; i < NUM_BACKENDS; i++)
+        if (strlen(backends[i].name) == n && !strncmp(backends[i].name, name, n)) return i;
+    return -1;
+}
+
+mica_status_t mica_check_backend(const char *spec, char *err, size_t errlen) {
+    if (!spec || !err || !errlen) return MICA_E_ARG;
+    const char *colon = strchr(spec, ':');
+    size_t n = colon ? (size_t)(colon - spec) : strlen(spec);
+    int b = find_backend(spec, n);
+    if (b < 0) {
+        snprintf(err, errlen, "unknown backend '%.*s' (known: rtl, func)", (int)(n > 40 ? 40 : n), spec);
+        return MICA_E_BACKEND;
+    }
+    if (colon && strlen(colon + 1) >= sizeof ((mica_ctx_t *)0)->spec_options) {
+        snprintf(err, errlen, "backend %s: options longer than %zu characters", backends[b].name,
+                 sizeof ((mica_ctx_t *)0)->spec_options - 1);
+        return MICA_E_BACKEND;
+    }
+    mica_opt_spec_t all[MAX_BACKEND_OPTS];
+    int nall = 0;
+    for (size_t i = 0; i < sizeof runtime_options / sizeof runtime_options[0]; i++) all[nall++] = runtime_options[i];
+    for (int i = 0; i < *backends[b].nopts && nall < MAX_BACKEND_OPTS; i++) all[nall++] = backends[b].opts[i];
+    char who[48];
+    snprintf(who, sizeof who, "%s backend", backends[b].name);
+    if (mica_opts_validate(who, colon ? colon + 1 : "", all, nall, err, errlen)) return MICA_E_BACKEND;
+    return MICA_OK;
+}
+
 mica_status_t mica_open(const char *spec, mica_ctx_t **out) {
     if (!spec || !out) return MICA_E_ARG;
     *out = NULL;
+    char err[256];
+    if (mica_check_backend(spec, err, sizeof err) != MICA_OK) return MICA_E_BACKEND;
     mica_ctx_t *c = calloc(1, sizeof *c);
     if (!c) return MICA_E_NOMEM;
     const char *colon = strchr(spec, ':');
     size_t n = colon ? (size_t)(colon - spec) : strlen(spec);
-    if (n >= sizeof c->spec_name || (colon && strlen(colon + 1) >= sizeof c->spec_options)) {
-        free(c);
-        return MICA_E_BACKEND;
-    }
     memcpy(c->spec_name, spec, n);
     snprintf(c->spec_options, sizeof c->spec_options, "%s", colon ? colon + 1 : "");
-    if (strcmp(c->spec_name, "rtl") && strcmp(c->spec_name, "func")) {
-        free(c);
-        return MICA_E_BACKEND;
-    }
-    long mc = mica_opt_long(c->spec_options, "max_cycles", 20000000000L);
-    c->max_cycles = mc > 0 ? (uint64_t)mc : 1;
+    c->backend = find_backend(spec, n);
+    c->max_cycles = (uint64_t)mica_opt_int(c->spec_options, "max_cycles", 0);   /* 0: derived per step */
     *out = c;
     return MICA_OK;
 }
@@ -58,10 +106,7 @@ static mica_status_t open_backend(mica_ctx_t *c) {
     const mica_prog_header_t *h = &c->prog.hdr;
     mica_hw_config_t cfg = {h->rows, h->cols, h->aspad_depth, h->wspad_depth, h->acc_depth,
                             h->param_sets, h->bus_bytes};
-    int rc = strcmp(c->spec_name, "rtl") == 0
-        ? mica_backend_rtl_open(c->spec_options, &cfg, h->ext_size, &c->be, c->err, sizeof c->err)
-        : mica_backend_func_open(c->spec_options, &cfg, h->ext_size, &c->be, c->err, sizeof c->err);
-    if (rc) return MICA_E_BACKEND;
+    if (backends[c->backend].open(c->spec_options, &cfg, h->ext_size, &c->be, c->err, sizeof c->err)) return MICA_E_BACKEND;
     c->be_open = 1;
     uint32_t id = c->be.csr_read(c->be.state, MICA_CSR_ID);
     uint32_t c0 = c->be.csr_read(c->be.state, MICA_CSR_CONFIG0);
@@ -190,10 +235,11 @@ static mica_status_t run_accel(mica_ctx_t *c, uint32_t s) {
     c->be.csr_write(b, MICA_CSR_PROG_ADDR, c->prog.hdr.code_addr + st->instr_first * (uint32_t)MICA_INSTR_BYTES);
     c->be.csr_write(b, MICA_CSR_PROG_LEN, st->instr_count);
     c->be.csr_write(b, MICA_CSR_CTRL, MICA_CTRL_START);
-    mica_wait_t w = c->be.wait(b, c->max_cycles);
+    uint64_t limit = c->max_cycles ? c->max_cycles : MICA_DEFAULT_CYCLE_LIMIT;
+    mica_wait_t w = c->be.wait(b, limit);
     if (w == MICA_WAIT_TIMEOUT) {
         c->be.reset(b);   /* leave the device usable for the next invoke */
-        return fail(c, MICA_E_TIMEOUT, "step %u (%s): accelerator did not finish within %llu cycles", s, st->name, (unsigned long long)c->max_cycles);
+        return fail(c, MICA_E_TIMEOUT, "step %u (%s): accelerator did not finish within %llu cycles", s, st->name, (unsigned long long)limit);
     }
     uint32_t status = c->be.csr_read(b, MICA_CSR_STATUS);
     if (w == MICA_WAIT_HW_ERROR || (status & MICA_STATUS_ERROR)) {

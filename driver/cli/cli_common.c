@@ -84,9 +84,14 @@ int cli_compile(int argc, char **argv) {
 
 mica_ctx_t *cli_open_and_load(const char *backend, const char *program) {
     mica_ctx_t *ctx = NULL;
+    char err[300];
+    if (mica_check_backend(backend, err, sizeof err) != MICA_OK) {
+        fprintf(stderr, "mica: --backend: %s\n", err);
+        return NULL;
+    }
     mica_status_t s = mica_open(backend, &ctx);
     if (s != MICA_OK) {
-        fprintf(stderr, "mica: backend '%s': %s (known: rtl, func)\n", backend, mica_status_name(s));
+        fprintf(stderr, "mica: backend '%s': %s\n", backend, mica_status_name(s));
         return NULL;
     }
     s = mica_load_file(ctx, program);
