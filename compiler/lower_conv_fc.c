@@ -38,7 +38,8 @@ static int check_filter(mica_builder_t *b, const tfl_tensor_t *w, int idx, int r
     if (w->nquant != 1 && !(w->nquant == cout && w->quant_dim == qdim)) ERR("op %d: weights '%s' need per-tensor or per-output-channel scales", idx, w->name);
     for (int i = 0; i < w->nquant; i++) {
         if (w->zero_point[i] != 0) ERR("op %d: weights '%s' have zero point %lld; only symmetric weights are supported", idx, w->name, (long long)w->zero_point[i]);
-        if (!(w->scale[i] > 0)) ERR("op %d: weights '%s' have a non-positive scale", idx, w->name);
+        if (!mica_scale_ok(w->scale[i]))
+            ERR("op %d: weights '%.60s' channel %d have scale %g (finite scales > 0 are supported)", idx, w->name, i, (double)w->scale[i]);
     }
     return 0;
 }
@@ -55,20 +56,21 @@ static int fill_quant(const tfl_model_t *m, const tfl_op_t *op, int idx, mica_bu
                       mica_gemm_layer_t *L, int32_t *mult, int32_t *mult_lo, int32_t *shift) {
     const tfl_tensor_t *in = mica_op_tensor(m, op, 0), *w = mica_op_tensor(m, op, 1);
     const tfl_tensor_t *out = &m->tensors[op->outputs[0]];
+    const char *opname = tfl_builtin_name(op->builtin);
+    char why[200];
     L->round_mode = round_mode_for(op->builtin);
     for (int c = 0; c < L->cout; c++) {
         double ws = (double)w->scale[w->nquant == 1 ? 0 : c];
         double real = (double)in->scale[0] * ws / (double)out->scale[0];
-        int s;
-        if (L->round_mode == 2) { real_multiplier(real, &mult[c], &mult_lo[c], &shift[c]); continue; }
-        mica_quantize_multiplier(real, &mult[c], &s);
+        int s;   /* TFLite's Prepare derives this multiplier for every op: it must be representable */
+        if (mica_checked_multiplier(real, opname, out, &mult[c], &s, why, sizeof why)) ERR("op %d (%s): %s", idx, opname, why);
         mult_lo[c] = 0;
         shift[c] = s;
+        if (L->round_mode == 2) real_multiplier(real, &mult[c], &mult_lo[c], &shift[c]);
     }
     int act = (int)tfl_opt_int(op, op->builtin == TFL_OP_CONV_2D ? TFL_CONV2D_ACTIVATION :
                                    op->builtin == TFL_OP_DEPTHWISE_CONV_2D ? TFL_DWCONV_ACTIVATION : TFL_FC_ACTIVATION, 0);
-    if (mica_activation_range(act, out->scale[0], (int32_t)out->zero_point[0], &L->act_min, &L->act_max))
-        ERR("op %d: fused activation %d is not supported (NONE, RELU, RELU_N1_TO_1, RELU6 are)", idx, act);
+    if (mica_fused_range(act, out, &L->act_min, &L->act_max, why, sizeof why)) ERR("op %d (%s): %s", idx, opname, why);
     L->z_in = (int32_t)in->zero_point[0];
     L->z_out = (int32_t)out->zero_point[0];
     L->mult = mult;

@@ -60,8 +60,8 @@ static int pool_shape(const tfl_model_t *m, const tfl_op_t *op, int idx, mica_bu
     L->pad_left = same ? mica_conv_pad(L->in_w, L->out_w, L->kw, L->stride_w, 1) : 0;
     L->depthwise = L->pool = 1;
     int act = (int)tfl_opt_int(op, TFL_POOL_ACTIVATION, 0);
-    if (mica_activation_range(act, out->scale[0], (int32_t)out->zero_point[0], &L->act_min, &L->act_max))
-        ERR("op %d: fused activation %d is not supported (NONE, RELU, RELU_N1_TO_1, RELU6 are)", idx, act);
+    char why[200];
+    if (mica_fused_range(act, out, &L->act_min, &L->act_max, why, sizeof why)) ERR("op %d (%s): %s", idx, tfl_builtin_name(op->builtin), why);
     L->in_addr = mica_tensor_at(b, b->tensor_map[op->inputs[0]])->addr;
     L->out_addr = mica_tensor_at(b, b->tensor_map[op->outputs[0]])->addr;
     return 0;

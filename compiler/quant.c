@@ -1,40 +1,58 @@
 #include <math.h>
 #include "quant.h"
 
-void mica_quantize_multiplier(double real, int32_t *m, int *shift) {
-    if (real == 0.0) { *m = 0; *shift = 0; return; }
+int mica_scale_ok(double scale) {
+    return scale > 0 && isfinite(scale);
+}
+
+int mica_quantize_multiplier(double real, int32_t *m, int *shift) {
+    *m = 0;
+    *shift = 0;
+    if (!isfinite(real)) return -1;
+    if (real == 0.0) return 0;
     int e;
-    double q = frexp(real, &e);
+    double q = frexp(real, &e);   /* |q| in [0.5, 1) */
     int64_t q_fixed = (int64_t)round(q * (double)(1ll << 31));   /* round half away from zero */
     if (q_fixed == (1ll << 31)) { q_fixed /= 2; e++; }
-    if (e < -31) { e = 0; q_fixed = 0; }
-    if (e > 30) { e = 30; q_fixed = (1ll << 31) - 1; }   /* TFLite clamps the same way */
-    *m = (int32_t)q_fixed;
+    if (e < -31) return 0;        /* TFLite flushes multipliers below 2^-32 to zero */
+    if (e > 30) return -1;
+    *m = (int32_t)q_fixed;        /* -2^31 <= q_fixed < 2^31 */
     *shift = e;
+    return 0;
+}
+
+int mica_quantize_bound(float x, float scale, int32_t zp, int32_t *q) {
+    double r = round((double)(x / scale));
+    if (!(fabs(r) < 2147483648.0 - 256)) return -1;   /* with zp still inside int32 */
+    *q = zp + (int32_t)r;
+    return 0;
 }
 
 int mica_activation_range(int activation, float scale, int32_t zp, int32_t *lo, int32_t *hi) {
-    int32_t qmin = -128, qmax = 127;
-    #define Q(x) (zp + (int32_t)round((double)((x) / scale)))
-    switch (activation) {
-    case 0: *lo = qmin; *hi = qmax; return 0;
-    case 1: *lo = Q(0.0f) > qmin ? Q(0.0f) : qmin; *hi = qmax; return 0;
-    case 2: *lo = Q(-1.0f) > qmin ? Q(-1.0f) : qmin; *hi = Q(1.0f) < qmax ? Q(1.0f) : qmax; return 0;
-    case 3: *lo = Q(0.0f) > qmin ? Q(0.0f) : qmin; *hi = Q(6.0f) < qmax ? Q(6.0f) : qmax; return 0;
-    default: return -1;
-    }
-    #undef Q
+    static const float bounds[4][2] = {{0, 0}, {0.0f, 0}, {-1.0f, 1.0f}, {0.0f, 6.0f}};
+    *lo = -128;
+    *hi = 127;
+    if (activation < 0 || activation > 3) return -1;
+    if (activation == 0) return 0;
+    int32_t qlo, qhi = 127;
+    if (mica_quantize_bound(bounds[activation][0], scale, zp, &qlo)) return -2;
+    if (activation != 1 && mica_quantize_bound(bounds[activation][1], scale, zp, &qhi)) return -2;
+    *lo = qlo > -128 ? qlo : -128;
+    *hi = qhi < 127 ? qhi : 127;
+    return 0;
 }
 
-void mica_softmax_prepare(double beta, double input_scale, int32_t *mult, int32_t *left_shift,
-                          int32_t *diff_min) {
+int mica_softmax_prepare(double beta, double input_scale, int32_t *mult, int32_t *left_shift,
+                         int32_t *diff_min) {
     const int integer_bits = 5;
     double real = beta * input_scale * (double)(1ll << (31 - integer_bits));
+    if (!(real > 1.0)) return -1;
     if (real > (double)((1ll << 31) - 1)) real = (double)((1ll << 31) - 1);
     int shift;
-    mica_quantize_multiplier(real, mult, &shift);
+    if (mica_quantize_multiplier(real, mult, &shift)) return -1;   /* cannot fail: 1 < real < 2^31 */
     *left_shift = shift;
     double max_input = 1.0 * ((1 << integer_bits) - 1) * (double)(1ll << (31 - integer_bits)) /
                        (double)(1ll << shift);
     *diff_min = -(int32_t)floor(max_input);
+    return 0;
 }

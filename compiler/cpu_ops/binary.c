@@ -21,8 +21,7 @@ static int broadcast_strides(const tfl_tensor_t *t, const tfl_tensor_t *out, int
 /* QuantizeMultiplierSmallerThanOneExp: the real multiplier must be below 1. */
 static int smaller_than_one(double real, int32_t *m, int32_t *shift) {
     int s;
-    if (!(real > 0 && real < 1)) return -1;
-    mica_quantize_multiplier(real, m, &s);
+    if (!(real > 0 && real < 1) || mica_quantize_multiplier(real, m, &s)) return -1;
     *shift = s;
     return s > 0 ? -1 : 0;
 }
@@ -34,19 +33,22 @@ static int binary_quant(const tfl_op_t *op, int kind, const tfl_tensor_t *a, con
     p->in_zp[0] = (int32_t)a->zero_point[0]; p->in_zp[1] = (int32_t)b->zero_point[0];
     p->out_zp = (int32_t)out->zero_point[0];
     int act = (int)tfl_opt_int(op, 0, 0);   /* field 0 is the fused activation for ADD, SUB and MUL */
-    if (mica_fused_range(act, out, &p->act_min, &p->act_max)) REJECT("fused activation %d is not supported", act);
+    if (mica_fused_range(act, out, &p->act_min, &p->act_max, err, errlen)) return -1;
     if (kind == MICA_BIN_MUL) {
         float real = a->scale[0] * b->scale[0] / out->scale[0];   /* float, as mul.cc computes it */
         int s;
-        mica_quantize_multiplier((double)real, &p->out_mult, &s);
+        if (mica_checked_multiplier((double)real, "MUL", out, &p->out_mult, &s, err, errlen)) return -1;
         p->out_shift = s;
         return 0;
     }
     float twice_max = 2 * (a->scale[0] > b->scale[0] ? a->scale[0] : b->scale[0]);
+    double out_real = (double)twice_max / ((double)(1 << 20) * out->scale[0]);
     if (smaller_than_one((double)a->scale[0] / twice_max, &p->in_mult[0], &p->in_shift[0]) ||
         smaller_than_one((double)b->scale[0] / twice_max, &p->in_mult[1], &p->in_shift[1]) ||
-        smaller_than_one((double)twice_max / ((double)(1 << 20) * out->scale[0]), &p->out_mult, &p->out_shift))
-        REJECT("input/output scale ratio too large for TFLite's int8 ADD/SUB arithmetic");
+        smaller_than_one(out_real, &p->out_mult, &p->out_shift))
+        REJECT("input scales %g, %g and output '%.60s' scale %g give an output multiplier %g; TFLite's int8 "
+               "ADD/SUB needs every multiplier in (0, 1)", (double)a->scale[0], (double)b->scale[0], out->name,
+               (double)out->scale[0], out_real);
     return 0;
 }
 

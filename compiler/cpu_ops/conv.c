@@ -17,7 +17,9 @@ static int conv_common(const tfl_model_t *m, const tfl_op_t *op, int dw, mica_co
     int qdim = dw ? 3 : 0;
     if (w->nquant != 1 && !(w->nquant == out_c && w->quant_dim == qdim)) REJECT("%s: weights need per-tensor or per-output-channel scales", name);
     for (int i = 0; i < w->nquant; i++)
-        if (w->zero_point[i] != 0 || !(w->scale[i] > 0)) REJECT("%s: weights must be symmetric with positive scales", name);
+        if (w->zero_point[i] != 0 || !mica_scale_ok(w->scale[i]))
+            REJECT("%s: weights '%.60s' channel %d have scale %g and zero point %lld (symmetric weights with finite "
+                   "scales > 0 are supported)", name, w->name, i, (double)w->scale[i], (long long)w->zero_point[i]);
     if ((dw ? w->dims[3] : w->dims[0]) != out_c) REJECT("%s: weights do not match %d output channels", name, out_c);
     memset(p, 0, sizeof *p);
     p->batches = in->dims[0]; p->in_h = in->dims[1]; p->in_w = in->dims[2]; p->in_c = in->dims[3];
@@ -36,7 +38,7 @@ static int conv_common(const tfl_model_t *m, const tfl_op_t *op, int dw, mica_co
     p->in_zp = (int32_t)in->zero_point[0];
     p->out_zp = (int32_t)out->zero_point[0];
     int act = (int)tfl_opt_int(op, dw ? TFL_DWCONV_ACTIVATION : TFL_CONV2D_ACTIVATION, 0);
-    if (mica_fused_range(act, out, &p->act_min, &p->act_max)) REJECT("%s: fused activation %d is not supported", name, act);
+    if (mica_fused_range(act, out, &p->act_min, &p->act_max, err, errlen)) return -1;
     *w_out = w;
     return 0;
 }
@@ -56,7 +58,7 @@ static int conv_emit(const tfl_model_t *m, const tfl_op_t *op, const mica_conv_p
         if (bias) memcpy(&q.bias, bias->data + 4 * o, 4);
         double real = (double)in->scale[0] * (double)w->scale[w->nquant == 1 ? 0 : o] / (double)out->scale[0];
         int shift;
-        mica_quantize_multiplier(real, &q.mult, &shift);
+        if (mica_checked_multiplier(real, tfl_builtin_name(op->builtin), out, &q.mult, &shift, err, errlen)) return -1;
         q.shift = shift;
         if (mica_buf_append(params, &q, sizeof q)) REJECT("out of memory");
     }

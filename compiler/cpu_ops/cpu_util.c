@@ -1,10 +1,11 @@
+#include <math.h>
 #include <string.h>
 #include "cpu_util.h"
 #include "quant.h"
 
 int mica_is_int8_q(const tfl_tensor_t *t) {
     return t && t->type == TFL_TYPE_INT8 && t->nquant == 1 && t->zero_point[0] >= -128 &&
-           t->zero_point[0] <= 127 && t->scale[0] > 0 && !t->is_sparse && !t->quant_details_type;
+           t->zero_point[0] <= 127 && mica_scale_ok(t->scale[0]) && !t->is_sparse && !t->quant_details_type;
 }
 
 int mica_const_ints(const tfl_tensor_t *t, int32_t *v, int max) {
@@ -29,9 +30,24 @@ int32_t mica_conv_pad(int32_t in, int32_t out, int32_t k, int32_t stride, int32_
     return total > 0 ? (int32_t)(total / 2) : 0;
 }
 
-int mica_fused_range(int act, const tfl_tensor_t *out, int32_t *lo, int32_t *hi) {
-    if (act < 0 || act > TFL_ACT_RELU6) return -1;
-    return mica_activation_range(act, out->scale[0], (int32_t)out->zero_point[0], lo, hi);
+int mica_fused_range(int act, const tfl_tensor_t *out, int32_t *lo, int32_t *hi, char *err, size_t errlen) {
+    int rc = mica_activation_range(act, out->scale[0], (int32_t)out->zero_point[0], lo, hi);
+    if (rc == -1) REJECT("fused activation %d is not supported (NONE, RELU, RELU_N1_TO_1, RELU6 are)", act);
+    if (rc) REJECT("output '%.60s' scale %g puts fused activation %d's bounds outside int32 (TFLite's float-to-int "
+                   "conversion overflows)", out->name, (double)out->scale[0], act);
+    return 0;
+}
+
+int mica_checked_multiplier(double real, const char *op, const tfl_tensor_t *out, int32_t *m, int *shift,
+                            char *err, size_t errlen) {
+    if (!mica_quantize_multiplier(real, m, shift)) return 0;
+    if (!isfinite(real))
+        REJECT("output '%.60s' scale %g gives a multiplier %g that TFLite's int8 %s cannot represent", out->name,
+               (double)out->scale[0], real, op);
+    int e;
+    frexp(real, &e);
+    REJECT("output '%.60s' scale %g gives a multiplier %g (2^%d) that TFLite's int8 %s cannot represent "
+           "(at most 2^30)", out->name, (double)out->scale[0], real, e, op);
 }
 
 int mica_append_const(mica_buf_t *params, size_t block_start, const tfl_tensor_t *t, uint32_t *off, uint32_t *len) {

@@ -6,14 +6,19 @@
 
 #define REJECT(...) do { snprintf(err, errlen, __VA_ARGS__); return -1; } while (0)
 
-/* 1 when t is an int8 tensor with one scale and zero point in range. */
+/* 1 when t is an int8 tensor with one finite scale > 0 and a zero point in -128..127. */
 int mica_is_int8_q(const tfl_tensor_t *t);
 /* Constant int32/int64 tensor -> int32 values (at most max); count or -1. */
 int mica_const_ints(const tfl_tensor_t *t, int32_t *v, int max);
 /* TFLite ComputePadding: ((out - 1) * stride + (k - 1) * dil + 1 - in) / 2, at least 0. */
 int32_t mica_conv_pad(int32_t in, int32_t out, int32_t k, int32_t stride, int32_t dil);
-/* Fused activation -> [lo, hi] on the output's int8 scale; -1 when not NONE/RELU/RELU_N1_TO_1/RELU6. */
-int mica_fused_range(int act, const tfl_tensor_t *out, int32_t *lo, int32_t *hi);
+/* Fused activation -> [lo, hi] on the output's int8 scale; -1 with a reason in err when not
+ * NONE/RELU/RELU_N1_TO_1/RELU6 or when a bound does not fit int32. */
+int mica_fused_range(int act, const tfl_tensor_t *out, int32_t *lo, int32_t *hi, char *err, size_t errlen);
+/* mica_quantize_multiplier(real) for op's multiplier into output out; -1 with a reason naming the
+ * output tensor, its scale and the multiplier when TFLite's int8 op cannot represent it. */
+int mica_checked_multiplier(double real, const char *op, const tfl_tensor_t *out, int32_t *m, int *shift,
+                            char *err, size_t errlen);
 /* Appends an int8 constant tensor's bytes; *off = offset from block_start. */
 int mica_append_const(mica_buf_t *params, size_t block_start, const tfl_tensor_t *t, uint32_t *off, uint32_t *len);
 /* Appends a 256-entry table built from f(x) for x in [-128, 127]. */

@@ -4,6 +4,7 @@
 #include <math.h>
 #include <string.h>
 #include "cpu_util.h"
+#include "quant.h"
 
 static void fc_real_scale(double real, mica_fc_quant_t *q) {
     int e = 0;
@@ -31,20 +32,26 @@ int mica_prepare_fully_connected(const tfl_model_t *m, const tfl_op_t *op, mica_
     if (mica_tensor_elements(out) != (int64_t)p.batches * p.out_n) REJECT("FULLY_CONNECTED: output size does not match");
     if (w->nquant != 1 && !(w->nquant == p.out_n && w->quant_dim == 0)) REJECT("FULLY_CONNECTED: weights need per-tensor or per-row scales");
     for (int i = 0; i < w->nquant; i++)
-        if (w->zero_point[i] != 0 || !(w->scale[i] > 0)) REJECT("FULLY_CONNECTED: weights must be symmetric with positive scales");
+        if (w->zero_point[i] != 0 || !mica_scale_ok(w->scale[i]))
+            REJECT("weights '%.60s' row %d have scale %g and zero point %lld (symmetric weights with finite scales > 0 "
+                   "are supported)", w->name, i, (double)w->scale[i], (long long)w->zero_point[i]);
     if (bias && (!bias->data || bias->type != TFL_TYPE_INT32 || mica_tensor_elements(bias) != p.out_n || bias->data_size < 4 * (size_t)p.out_n))
         REJECT("FULLY_CONNECTED: bias must be a constant int32 vector of %d", p.out_n);
     if (w->data_size < (size_t)p.out_n * (size_t)p.in_n) REJECT("FULLY_CONNECTED: weights data is truncated");
     p.in_zp = (int32_t)in->zero_point[0];
     p.out_zp = (int32_t)out->zero_point[0];
     int act = (int)tfl_opt_int(op, TFL_FC_ACTIVATION, 0);
-    if (mica_fused_range(act, out, &p.act_min, &p.act_max)) REJECT("FULLY_CONNECTED: fused activation %d is not supported", act);
+    if (mica_fused_range(act, out, &p.act_min, &p.act_max, err, errlen)) return -1;
     if (mica_buf_append(params, &p, sizeof p)) REJECT("out of memory");
     for (int32_t o = 0; o < p.out_n; o++) {
         mica_fc_quant_t q;
         memset(&q, 0, sizeof q);
         if (bias) memcpy(&q.bias, bias->data + 4 * o, 4);
-        fc_real_scale((double)in->scale[0] * (double)w->scale[w->nquant == 1 ? 0 : o] / (double)out->scale[0], &q);
+        double real = (double)in->scale[0] * (double)w->scale[w->nquant == 1 ? 0 : o] / (double)out->scale[0];
+        int32_t unused_m;
+        int unused_shift;   /* TFLite's Prepare derives the integer multiplier too: it must be representable */
+        if (mica_checked_multiplier(real, "FULLY_CONNECTED", out, &unused_m, &unused_shift, err, errlen)) return -1;
+        fc_real_scale(real, &q);
         if (mica_buf_append(params, &q, sizeof q)) REJECT("out of memory");
     }
     if (mica_buf_append(params, w->data, (size_t)p.out_n * (size_t)p.in_n)) REJECT("out of memory");

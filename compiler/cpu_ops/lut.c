@@ -17,6 +17,9 @@ typedef struct {
 
 static int8_t sat8(int32_t v) { return (int8_t)mica_clamp32(v, -128, 127); }
 
+/* zp + x with int32 wrap-around, as TFLite's kernels compute it (no undefined overflow here). */
+static int32_t plus_zp(int32_t x, int32_t zp) { return (int32_t)((uint32_t)x + (uint32_t)zp); }
+
 static int unary_io(const tfl_model_t *m, const tfl_op_t *op, lut_ctx_t *c, const char *name, char *err, size_t errlen) {
     const tfl_tensor_t *in = mica_op_tensor(m, op, 0), *out = mica_op_output(m, op, 0);
     if (!in || in->type != TFL_TYPE_INT8) REJECT("%s: input must be int8 (float input is not supported)", name);
@@ -35,7 +38,7 @@ static int emit(mica_buf_t *params, int8_t (*f)(int32_t, const void *), const lu
 /* QUANTIZE int8 -> int8: MultiplyByQuantizedMultiplier(x - z_in, s_in / s_out) + z_out. */
 static int8_t requant_f(int32_t x, const void *v) {
     const lut_ctx_t *c = v;
-    return sat8(mica_mul_double_round(x - c->in_zp, c->m[0], c->shift[0]) + c->out_zp);
+    return sat8(plus_zp(mica_mul_double_round(x - c->in_zp, c->m[0], c->shift[0]), c->out_zp));
 }
 
 int mica_prepare_quantize(const tfl_model_t *m, const tfl_op_t *op, mica_buf_t *params, char *err, size_t errlen) {
@@ -44,9 +47,9 @@ int mica_prepare_quantize(const tfl_model_t *m, const tfl_op_t *op, mica_buf_t *
     if (out && out->type != TFL_TYPE_INT8) REJECT("QUANTIZE: only int8 -> int8 requantization is supported");
     if (unary_io(m, op, &c, "QUANTIZE", err, errlen)) return -1;
     int s;
-    mica_quantize_multiplier((double)c.in_scale / (double)c.out_scale, &c.m[0], &s);
+    if (mica_checked_multiplier((double)c.in_scale / (double)c.out_scale, "QUANTIZE", out, &c.m[0], &s, err, errlen))
+        return -1;
     c.shift[0] = s;
-    if (s > 30 || s < -31) REJECT("QUANTIZE: scale ratio out of range");
     return emit(params, requant_f, &c, err, errlen);
 }
 
@@ -71,6 +74,9 @@ int mica_prepare_logistic(const tfl_model_t *m, const tfl_op_t *op, mica_buf_t *
 int mica_prepare_tanh(const tfl_model_t *m, const tfl_op_t *op, mica_buf_t *params, char *err, size_t errlen) {
     lut_ctx_t c = {0};
     if (unary_io(m, op, &c, "TANH", err, errlen)) return -1;
+    if (!(1.0f / c.out_scale < 2147483648.0f - 256))   /* |tanh| <= 1: LUTPopulate's int32 conversion fits */
+        REJECT("output '%.60s' scale %g is too small: TFLite's int8 TANH table overflows int32",
+               mica_op_output(m, op, 0)->name, (double)c.out_scale);
     return emit(params, tanh_f, &c, err, errlen);
 }
 
@@ -78,7 +84,7 @@ int mica_prepare_tanh(const tfl_model_t *m, const tfl_op_t *op, mica_buf_t *para
 static int8_t leaky_f(int32_t x, const void *v) {
     const lut_ctx_t *c = v;
     int k = x - c->in_zp >= 0 ? 0 : 1;
-    return sat8(c->out_zp + mica_mul_double_round(x - c->in_zp, c->m[k], c->shift[k]));
+    return sat8(plus_zp(mica_mul_double_round(x - c->in_zp, c->m[k], c->shift[k]), c->out_zp));
 }
 
 int mica_prepare_leaky_relu(const tfl_model_t *m, const tfl_op_t *op, mica_buf_t *params, char *err, size_t errlen) {
@@ -87,9 +93,11 @@ int mica_prepare_leaky_relu(const tfl_model_t *m, const tfl_op_t *op, mica_buf_t
     float alpha = tfl_opt_float(op, TFL_LEAKY_RELU_ALPHA, 0.0f);
     float identity = c.in_scale / c.out_scale, alpha_mult = c.in_scale * alpha / c.out_scale;   /* float, as TFLite */
     int s0, s1;
-    mica_quantize_multiplier((double)identity, &c.m[0], &s0);
-    mica_quantize_multiplier((double)alpha_mult, &c.m[1], &s1);
-    if (alpha < 0 || s0 > 30 || s1 > 30) REJECT("LEAKY_RELU: alpha must be >= 0 and scales in range");
+    const tfl_tensor_t *out = mica_op_output(m, op, 0);
+    if (mica_checked_multiplier((double)identity, "LEAKY_RELU", out, &c.m[0], &s0, err, errlen)) return -1;
+    if (mica_quantize_multiplier((double)alpha_mult, &c.m[1], &s1))   /* a negative alpha is fine, as in TFLite */
+        REJECT("alpha %g with output '%.60s' scale %g gives a multiplier %g that TFLite's int8 LEAKY_RELU cannot "
+               "represent (finite, at most 2^30)", (double)alpha, out->name, (double)c.out_scale, (double)alpha_mult);
     c.shift[0] = s0; c.shift[1] = s1;
     return emit(params, leaky_f, &c, err, errlen);
 }
@@ -97,7 +105,7 @@ int mica_prepare_leaky_relu(const tfl_model_t *m, const tfl_op_t *op, mica_buf_t
 /* QuantizedReluX: requantize by s_in / s_out, then clamp to [lo, hi]. */
 static int8_t relu_f(int32_t x, const void *v) {
     const lut_ctx_t *c = v;
-    int32_t y = c->out_zp + mica_mul_double_round(x - c->in_zp, c->m[0], c->shift[0]);
+    int32_t y = plus_zp(mica_mul_double_round(x - c->in_zp, c->m[0], c->shift[0]), c->out_zp);
     return (int8_t)mica_clamp32(y, c->lo, c->hi);
 }
 
@@ -106,13 +114,15 @@ static int prepare_relu(const tfl_model_t *m, const tfl_op_t *op, float lo, floa
     lut_ctx_t c = {0};
     if (unary_io(m, op, &c, name, err, errlen)) return -1;
     int s;
-    mica_quantize_multiplier((double)(c.in_scale / c.out_scale), &c.m[0], &s);
-    if (s > 30) REJECT("%s: scale ratio out of range", name);
+    const tfl_tensor_t *out = mica_op_output(m, op, 0);
+    if (mica_checked_multiplier((double)(c.in_scale / c.out_scale), name, out, &c.m[0], &s, err, errlen)) return -1;
     c.shift[0] = s;
-    int32_t qlo = c.out_zp + (int32_t)roundf(lo / c.out_scale);
+    int32_t qlo, qhi = 127;
+    if (mica_quantize_bound(lo, c.out_scale, c.out_zp, &qlo) || (!isinf(hi) && mica_quantize_bound(hi, c.out_scale, c.out_zp, &qhi)))
+        REJECT("output '%.60s' scale %g puts the bounds of %s outside int32 (TFLite's float-to-int conversion "
+               "overflows)", out->name, (double)c.out_scale, name);
     c.lo = qlo > -128 ? qlo : -128;
-    if (hi > 0 && isinf(hi)) c.hi = 127;
-    else { int32_t qhi = c.out_zp + (int32_t)roundf(hi / c.out_scale); c.hi = qhi < 127 ? qhi : 127; }
+    c.hi = qhi < 127 ? qhi : 127;
     if (c.lo > c.hi) c.lo = c.hi;
     return emit(params, relu_f, &c, err, errlen);
 }

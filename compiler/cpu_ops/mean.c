@@ -13,7 +13,7 @@
 typedef struct { int32_t n, in_zp, out_zp, mult, shift; } mean_ctx_t;
 
 static int32_t mean_value(const mean_ctx_t *c, int32_t sum) {
-    int32_t y = mica_mul_double_round(sum - c->in_zp * c->n, c->mult, c->shift) + c->out_zp;
+    int32_t y = (int32_t)((uint32_t)mica_mul_double_round(sum - c->in_zp * c->n, c->mult, c->shift) + (uint32_t)c->out_zp);
     return mica_clamp32(y, -128, 127);
 }
 
@@ -54,7 +54,8 @@ int mica_prepare_mean(const tfl_model_t *m, const tfl_op_t *op, mica_buf_t *para
     memset(&c, 0, sizeof c);
     c.n = (int32_t)n; c.in_zp = (int32_t)in->zero_point[0]; c.out_zp = (int32_t)out->zero_point[0];
     int shift, lg = 0;
-    mica_quantize_multiplier((double)in->scale[0] / (double)out->scale[0], &c.mult, &shift);
+    if (mica_checked_multiplier((double)in->scale[0] / (double)out->scale[0], "MEAN", out, &c.mult, &shift, err, errlen))
+        return -1;
     while (lg < 62 && (n >> (lg + 1)) != 0) lg++;   /* floor(log2 n) */
     if (lg > 32) lg = 32;
     if (lg > 31 + shift) lg = 31 + shift;

@@ -26,7 +26,7 @@ static int prepare_pool(const tfl_model_t *m, const tfl_op_t *op, int is_max, mi
     p.pad_top = mica_conv_pad(p.in_h, p.out_h, p.f_h, p.stride_h, 1);
     p.pad_left = mica_conv_pad(p.in_w, p.out_w, p.f_w, p.stride_w, 1);
     int act = (int)tfl_opt_int(op, TFL_POOL_ACTIVATION, 0);
-    if (mica_fused_range(act, out, &p.act_min, &p.act_max)) REJECT("%s: fused activation %d is not supported", name, act);
+    if (mica_fused_range(act, out, &p.act_min, &p.act_max, err, errlen)) return -1;
     return mica_buf_append(params, &p, sizeof p) ? (snprintf(err, errlen, "out of memory"), -1) : 0;
 }
 
