@@ -33,7 +33,7 @@ static int check_int8_activation(mica_builder_t *b, const tfl_tensor_t *t, const
     if (t->type != TFL_TYPE_INT8) ERR("op %d: %s tensor '%s' is %s; Mica runs int8 models only", op, what, t->name, tfl_type_name(t->type));
     if (t->nquant != 1) ERR("op %d: %s tensor '%s' needs one scale and zero point (has %d)", op, what, t->name, t->nquant);
     if (!mica_scale_ok(t->scale[0]) || t->zero_point[0] < -128 || t->zero_point[0] > 127)
-        ERR("op %d: %s tensor '%.60s' has scale %g and zero point %lld (a finite scale > 0 and a zero point in -128..127 "
+        ERR("op %d: %s tensor '%.32s' has scale %g and zero point %lld (a finite scale > 0 and a zero point in -128..127 "
             "are required)", op, what, t->name, (double)t->scale[0], (long long)t->zero_point[0]);
     if (t->rank < 1 || t->rank > MICA_MAX_RANK || mica_tensor_elements(t) <= 0) ERR("op %d: %s tensor '%s' has an unsupported shape", op, what, t->name);
     return 0;

@@ -19,10 +19,13 @@ static int round_mode_for(int builtin) {
     return builtin == TFL_OP_FULLY_CONNECTED ? 2 : 0;
 }
 
-/* Mode 2 multiplier: the double's 53-bit mantissa split over two PARAM rows, and its exponent. */
+/* Mode 2 multiplier: the double's 53-bit mantissa split over two PARAM rows, and its exponent.
+ * STORE keeps the exponent's low 8 bits; below 2^-40 every |acc| < 2^32 rounds to 0, so such a
+ * multiplier becomes 0 (exact, and inside the field). */
 static void real_multiplier(double real, int32_t *mult_hi, int32_t *mult_lo, int32_t *exponent) {
     int e = 0;
     double q = frexp(real, &e);
+    if (e < -40) q = 0, e = 0;
     uint64_t m53 = (uint64_t)ldexp(q, 53);
     *mult_hi = (int32_t)(uint32_t)(m53 >> 21);
     *mult_lo = (int32_t)(m53 & 0x1FFFFFu);
@@ -39,7 +42,7 @@ static int check_filter(mica_builder_t *b, const tfl_tensor_t *w, int idx, int r
     for (int i = 0; i < w->nquant; i++) {
         if (w->zero_point[i] != 0) ERR("op %d: weights '%s' have zero point %lld; only symmetric weights are supported", idx, w->name, (long long)w->zero_point[i]);
         if (!mica_scale_ok(w->scale[i]))
-            ERR("op %d: weights '%.60s' channel %d have scale %g (finite scales > 0 are supported)", idx, w->name, i, (double)w->scale[i]);
+            ERR("op %d: weights '%.32s' channel %d have scale %g (finite scales > 0 are supported)", idx, w->name, i, (double)w->scale[i]);
     }
     return 0;
 }
@@ -63,10 +66,13 @@ static int fill_quant(const tfl_model_t *m, const tfl_op_t *op, int idx, mica_bu
         double ws = (double)w->scale[w->nquant == 1 ? 0 : c];
         double real = (double)in->scale[0] * ws / (double)out->scale[0];
         int s;   /* TFLite's Prepare derives this multiplier for every op: it must be representable */
-        if (mica_checked_multiplier(real, opname, out, &mult[c], &s, why, sizeof why)) ERR("op %d (%s): %s", idx, opname, why);
+        if (mica_checked_multiplier(real, opname, in, w, c, out, &mult[c], &s, why, sizeof why)) ERR("op %d (%s): %s", idx, opname, why);
         mult_lo[c] = 0;
         shift[c] = s;
-        if (L->round_mode == 2) real_multiplier(real, &mult[c], &mult_lo[c], &shift[c]);
+        if (L->round_mode != 2) continue;
+        if (mica_fc_real_fits(real, L->bias ? L->bias[c] : 0, L->weights + (size_t)c * (size_t)L->cin, L->cin, c, out, why, sizeof why))
+            ERR("op %d (%s): %s", idx, opname, why);
+        real_multiplier(real, &mult[c], &mult_lo[c], &shift[c]);
     }
     int act = (int)tfl_opt_int(op, op->builtin == TFL_OP_CONV_2D ? TFL_CONV2D_ACTIVATION :
                                    op->builtin == TFL_OP_DEPTHWISE_CONV_2D ? TFL_DWCONV_ACTIVATION : TFL_FC_ACTIVATION, 0);

@@ -5,15 +5,22 @@ int mica_scale_ok(double scale) {
     return scale > 0 && isfinite(scale);
 }
 
+/* real (finite, non-zero) = q_fixed * 2^(e - 31), |q_fixed| in [2^30, 2^31], as QuantizeMultiplier
+ * rounds it (half away from zero). */
+static int64_t fixed_mantissa(double real, int *e) {
+    double q = frexp(real, e);    /* |q| in [0.5, 1) */
+    int64_t q_fixed = (int64_t)round(q * (double)(1ll << 31));
+    if (q_fixed == (1ll << 31)) { q_fixed /= 2; (*e)++; }
+    return q_fixed;
+}
+
 int mica_quantize_multiplier(double real, int32_t *m, int *shift) {
     *m = 0;
     *shift = 0;
     if (!isfinite(real)) return -1;
     if (real == 0.0) return 0;
     int e;
-    double q = frexp(real, &e);   /* |q| in [0.5, 1) */
-    int64_t q_fixed = (int64_t)round(q * (double)(1ll << 31));   /* round half away from zero */
-    if (q_fixed == (1ll << 31)) { q_fixed /= 2; e++; }
+    int64_t q_fixed = fixed_mantissa(real, &e);
     if (e < -31) return 0;        /* TFLite flushes multipliers below 2^-32 to zero */
     if (e > 30) return -1;
     *m = (int32_t)q_fixed;        /* -2^31 <= q_fixed < 2^31 */
@@ -47,9 +54,9 @@ int mica_softmax_prepare(double beta, double input_scale, int32_t *mult, int32_t
     const int integer_bits = 5;
     double real = beta * input_scale * (double)(1ll << (31 - integer_bits));
     if (!(real > 1.0)) return -1;
-    if (real > (double)((1ll << 31) - 1)) real = (double)((1ll << 31) - 1);
+    if (real > (double)((1ll << 31) - 1)) real = (double)((1ll << 31) - 1);   /* beta = inf included */
     int shift;
-    if (mica_quantize_multiplier(real, mult, &shift)) return -1;   /* cannot fail: 1 < real < 2^31 */
+    *mult = (int32_t)fixed_mantissa(real, &shift);   /* 1 < real < 2^31: shift 1..31, the kernel's range */
     *left_shift = shift;
     double max_input = 1.0 * ((1 << integer_bits) - 1) * (double)(1ll << (31 - integer_bits)) /
                        (double)(1ll << shift);

@@ -18,9 +18,9 @@ int mica_quantize_bound(float x, float scale, int32_t zp, int32_t *q);
 /* CalculateActivationRangeQuantized for int8 (activation: TFLite ActivationFunctionType).
  * Returns 0, -1 for an unsupported activation, -2 when a bound does not fit int32. */
 int mica_activation_range(int activation, float scale, int32_t zero_point, int32_t *lo, int32_t *hi);
-/* PreprocessSoftmaxScaling + CalculateInputRadius (kScaledDiffIntegerBits = 5). Returns 0, or -1
- * when beta * input_scale * 2^26 is NaN or not above 1 (TFLite's QuantizeMultiplierGreaterThanOne
- * aborts there). */
+/* PreprocessSoftmaxScaling + CalculateInputRadius (kScaledDiffIntegerBits = 5): the multiplier is
+ * beta * input_scale * 2^26, capped at 2^31 - 1 (left shift up to 31). Returns 0, or -1 when it is
+ * NaN or not above 1 (TFLite's QuantizeMultiplierGreaterThanOne aborts there). */
 int mica_softmax_prepare(double beta, double input_scale, int32_t *mult, int32_t *left_shift,
                          int32_t *diff_min);
 

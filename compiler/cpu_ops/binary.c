@@ -37,7 +37,7 @@ static int binary_quant(const tfl_op_t *op, int kind, const tfl_tensor_t *a, con
     if (kind == MICA_BIN_MUL) {
         float real = a->scale[0] * b->scale[0] / out->scale[0];   /* float, as mul.cc computes it */
         int s;
-        if (mica_checked_multiplier((double)real, "MUL", out, &p->out_mult, &s, err, errlen)) return -1;
+        if (mica_checked_multiplier((double)real, "MUL", a, b, 0, out, &p->out_mult, &s, err, errlen)) return -1;
         p->out_shift = s;
         return 0;
     }
@@ -46,7 +46,7 @@ static int binary_quant(const tfl_op_t *op, int kind, const tfl_tensor_t *a, con
     if (smaller_than_one((double)a->scale[0] / twice_max, &p->in_mult[0], &p->in_shift[0]) ||
         smaller_than_one((double)b->scale[0] / twice_max, &p->in_mult[1], &p->in_shift[1]) ||
         smaller_than_one(out_real, &p->out_mult, &p->out_shift))
-        REJECT("input scales %g, %g and output '%.60s' scale %g give an output multiplier %g; TFLite's int8 "
+        REJECT("input scales %g, %g and output '%.32s' scale %g give an output multiplier %g; TFLite's int8 "
                "ADD/SUB needs every multiplier in (0, 1)", (double)a->scale[0], (double)b->scale[0], out->name,
                (double)out->scale[0], out_real);
     return 0;

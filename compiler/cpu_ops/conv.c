@@ -18,8 +18,8 @@ static int conv_common(const tfl_model_t *m, const tfl_op_t *op, int dw, mica_co
     if (w->nquant != 1 && !(w->nquant == out_c && w->quant_dim == qdim)) REJECT("%s: weights need per-tensor or per-output-channel scales", name);
     for (int i = 0; i < w->nquant; i++)
         if (w->zero_point[i] != 0 || !mica_scale_ok(w->scale[i]))
-            REJECT("%s: weights '%.60s' channel %d have scale %g and zero point %lld (symmetric weights with finite "
-                   "scales > 0 are supported)", name, w->name, i, (double)w->scale[i], (long long)w->zero_point[i]);
+            REJECT("weights '%.32s' channel %d have scale %g and zero point %lld (symmetric, finite scales > 0 are "
+                   "supported)", w->name, i, (double)w->scale[i], (long long)w->zero_point[i]);
     if ((dw ? w->dims[3] : w->dims[0]) != out_c) REJECT("%s: weights do not match %d output channels", name, out_c);
     memset(p, 0, sizeof *p);
     p->batches = in->dims[0]; p->in_h = in->dims[1]; p->in_w = in->dims[2]; p->in_c = in->dims[3];
@@ -58,7 +58,7 @@ static int conv_emit(const tfl_model_t *m, const tfl_op_t *op, const mica_conv_p
         if (bias) memcpy(&q.bias, bias->data + 4 * o, 4);
         double real = (double)in->scale[0] * (double)w->scale[w->nquant == 1 ? 0 : o] / (double)out->scale[0];
         int shift;
-        if (mica_checked_multiplier(real, tfl_builtin_name(op->builtin), out, &q.mult, &shift, err, errlen)) return -1;
+        if (mica_checked_multiplier(real, tfl_builtin_name(op->builtin), in, w, o, out, &q.mult, &shift, err, errlen)) return -1;
         q.shift = shift;
         if (mica_buf_append(params, &q, sizeof q)) REJECT("out of memory");
     }

@@ -33,21 +33,26 @@ int32_t mica_conv_pad(int32_t in, int32_t out, int32_t k, int32_t stride, int32_
 int mica_fused_range(int act, const tfl_tensor_t *out, int32_t *lo, int32_t *hi, char *err, size_t errlen) {
     int rc = mica_activation_range(act, out->scale[0], (int32_t)out->zero_point[0], lo, hi);
     if (rc == -1) REJECT("fused activation %d is not supported (NONE, RELU, RELU_N1_TO_1, RELU6 are)", act);
-    if (rc) REJECT("output '%.60s' scale %g puts fused activation %d's bounds outside int32 (TFLite's float-to-int "
+    if (rc) REJECT("output '%.24s' scale %.3g puts fused activation %d's bounds outside int32 (TFLite's float-to-int "
                    "conversion overflows)", out->name, (double)out->scale[0], act);
     return 0;
 }
 
-int mica_checked_multiplier(double real, const char *op, const tfl_tensor_t *out, int32_t *m, int *shift,
-                            char *err, size_t errlen) {
+int mica_checked_multiplier(double real, const char *op, const tfl_tensor_t *a, const tfl_tensor_t *b, int b_channel,
+                            const tfl_tensor_t *out, int32_t *m, int *shift, char *err, size_t errlen) {
     if (!mica_quantize_multiplier(real, m, shift)) return 0;
-    if (!isfinite(real))
-        REJECT("output '%.60s' scale %g gives a multiplier %g that TFLite's int8 %s cannot represent", out->name,
-               (double)out->scale[0], real, op);
-    int e;
-    frexp(real, &e);
-    REJECT("output '%.60s' scale %g gives a multiplier %g (2^%d) that TFLite's int8 %s cannot represent "
-           "(at most 2^30)", out->name, (double)out->scale[0], real, e, op);
+    char from[160] = "";
+    const tfl_tensor_t *in[2] = {a, b};
+    for (int k = 0; k < 2; k++) {
+        if (!in[k]) continue;
+        int ch = k == 1 && in[k]->nquant > 1 ? b_channel : 0;
+        size_t n = strlen(from);
+        snprintf(from + n, sizeof from - n, "'%.24s' scale %.3g, ", in[k]->name, (double)in[k]->scale[ch]);
+    }
+    int e = 0;
+    if (isfinite(real)) frexp(real, &e);
+    REJECT("%soutput '%.24s' scale %.3g give a multiplier %.3g (2^%d) that TFLite's int8 %s cannot represent",
+           from, out->name, (double)out->scale[0], real, e, op);
 }
 
 int mica_append_const(mica_buf_t *params, size_t block_start, const tfl_tensor_t *t, uint32_t *off, uint32_t *len) {
@@ -67,4 +72,13 @@ int mica_append_lut(mica_buf_t *params, int8_t (*f)(int32_t x, const void *ctx),
 void mica_row_strides(const int32_t *dims, int rank, int64_t *strides) {
     int64_t s = 1;
     for (int d = rank - 1; d >= 0; d--) { strides[d] = s; s *= dims[d]; }
+}
+
+int mica_fc_real_fits(double real, int32_t bias, const int8_t *w_row, int32_t n, int row, const tfl_tensor_t *out,
+                      char *err, size_t errlen) {
+    int64_t bound = bias < 0 ? -(int64_t)bias : bias;   /* |acc| <= |bias| + 255 * sum |w| (|x - zp| <= 255) */
+    for (int32_t i = 0; i < n; i++) bound += 255 * (w_row[i] < 0 ? -(int64_t)w_row[i] : w_row[i]);
+    if (real * (double)bound < 2147483647.0) return 0;
+    REJECT("output '%.24s' scale %.3g: row %d's multiplier %.3g times an accumulator up to %lld passes int32, "
+           "where LiteRT's double-to-int conversion overflows", out->name, (double)out->scale[0], row, real, (long long)bound);
 }

@@ -33,8 +33,8 @@ int mica_prepare_fully_connected(const tfl_model_t *m, const tfl_op_t *op, mica_
     if (w->nquant != 1 && !(w->nquant == p.out_n && w->quant_dim == 0)) REJECT("FULLY_CONNECTED: weights need per-tensor or per-row scales");
     for (int i = 0; i < w->nquant; i++)
         if (w->zero_point[i] != 0 || !mica_scale_ok(w->scale[i]))
-            REJECT("weights '%.60s' row %d have scale %g and zero point %lld (symmetric weights with finite scales > 0 "
-                   "are supported)", w->name, i, (double)w->scale[i], (long long)w->zero_point[i]);
+            REJECT("weights '%.32s' row %d have scale %g and zero point %lld (symmetric, finite scales > 0 are "
+                   "supported)", w->name, i, (double)w->scale[i], (long long)w->zero_point[i]);
     if (bias && (!bias->data || bias->type != TFL_TYPE_INT32 || mica_tensor_elements(bias) != p.out_n || bias->data_size < 4 * (size_t)p.out_n))
         REJECT("FULLY_CONNECTED: bias must be a constant int32 vector of %d", p.out_n);
     if (w->data_size < (size_t)p.out_n * (size_t)p.in_n) REJECT("FULLY_CONNECTED: weights data is truncated");
@@ -50,7 +50,9 @@ int mica_prepare_fully_connected(const tfl_model_t *m, const tfl_op_t *op, mica_
         double real = (double)in->scale[0] * (double)w->scale[w->nquant == 1 ? 0 : o] / (double)out->scale[0];
         int32_t unused_m;
         int unused_shift;   /* TFLite's Prepare derives the integer multiplier too: it must be representable */
-        if (mica_checked_multiplier(real, "FULLY_CONNECTED", out, &unused_m, &unused_shift, err, errlen)) return -1;
+        if (mica_checked_multiplier(real, "FULLY_CONNECTED", in, w, o, out, &unused_m, &unused_shift, err, errlen) ||
+            mica_fc_real_fits(real, q.bias, (const int8_t *)w->data + (size_t)o * (size_t)p.in_n, p.in_n, o, out, err, errlen))
+            return -1;
         fc_real_scale(real, &q);
         if (mica_buf_append(params, &q, sizeof q)) REJECT("out of memory");
     }

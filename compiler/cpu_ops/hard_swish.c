@@ -54,11 +54,11 @@ int mica_prepare_hard_swish(const tfl_model_t *m, const tfl_op_t *op, mica_buf_t
     const float out_mult = hires_in_scale / out->scale[0], relu_mult = hires_in_scale / reluish_scale;
     int32_t m32;
     if (mica_quantize_multiplier((double)out_mult, &m32, &c.out_e) || c.out_e > 0)
-        REJECT("output '%.60s' scale %g gives an output multiplier %g above 1, which TFLite's int8 HARD_SWISH cannot "
-               "represent", out->name, (double)out->scale[0], (double)out_mult);
+        REJECT("input scale %.3g and output '%.32s' scale %.3g give an output multiplier %.3g above 1, which TFLite's "
+               "int8 HARD_SWISH cannot represent", (double)in->scale[0], out->name, (double)out->scale[0], (double)out_mult);
     c.out_m = down_to_int16(m32);
     if (mica_quantize_multiplier((double)relu_mult, &m32, &c.relu_e) || c.relu_e > 15)
-        REJECT("input '%.60s' scale %g gives a reluish multiplier %g above 2^15, which TFLite's int8 HARD_SWISH cannot "
+        REJECT("input '%.32s' scale %g gives a reluish multiplier %g above 2^15, which TFLite's int8 HARD_SWISH cannot "
                "represent", in->name, (double)in->scale[0], (double)relu_mult);
     c.relu_m = down_to_int16(m32);
     if (mica_append_lut(params, hard_swish_f, &c)) REJECT("out of memory");

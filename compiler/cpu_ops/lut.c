@@ -47,7 +47,7 @@ int mica_prepare_quantize(const tfl_model_t *m, const tfl_op_t *op, mica_buf_t *
     if (out && out->type != TFL_TYPE_INT8) REJECT("QUANTIZE: only int8 -> int8 requantization is supported");
     if (unary_io(m, op, &c, "QUANTIZE", err, errlen)) return -1;
     int s;
-    if (mica_checked_multiplier((double)c.in_scale / (double)c.out_scale, "QUANTIZE", out, &c.m[0], &s, err, errlen))
+    if (mica_checked_multiplier((double)c.in_scale / (double)c.out_scale, "QUANTIZE", mica_op_tensor(m, op, 0), NULL, 0, out, &c.m[0], &s, err, errlen))
         return -1;
     c.shift[0] = s;
     return emit(params, requant_f, &c, err, errlen);
@@ -67,7 +67,9 @@ static int8_t tanh_f(int32_t x, const void *v) { return lut_float(v, x, 0); }
 int mica_prepare_logistic(const tfl_model_t *m, const tfl_op_t *op, mica_buf_t *params, char *err, size_t errlen) {
     lut_ctx_t c = {0};
     if (unary_io(m, op, &c, "LOGISTIC", err, errlen)) return -1;
-    if (c.out_scale != 1.0f / 256) REJECT("LOGISTIC: output scale must be 1/256 (TFLite requires it)");
+    if (c.out_scale != 1.0f / 256)
+        REJECT("output '%.32s' has scale %g; TFLite's int8 LOGISTIC requires 1/256", mica_op_output(m, op, 0)->name,
+               (double)c.out_scale);
     return emit(params, logistic_f, &c, err, errlen);
 }
 
@@ -75,7 +77,7 @@ int mica_prepare_tanh(const tfl_model_t *m, const tfl_op_t *op, mica_buf_t *para
     lut_ctx_t c = {0};
     if (unary_io(m, op, &c, "TANH", err, errlen)) return -1;
     if (!(1.0f / c.out_scale < 2147483648.0f - 256))   /* |tanh| <= 1: LUTPopulate's int32 conversion fits */
-        REJECT("output '%.60s' scale %g is too small: TFLite's int8 TANH table overflows int32",
+        REJECT("output '%.32s' scale %g is too small: TFLite's int8 TANH table overflows int32",
                mica_op_output(m, op, 0)->name, (double)c.out_scale);
     return emit(params, tanh_f, &c, err, errlen);
 }
@@ -94,9 +96,9 @@ int mica_prepare_leaky_relu(const tfl_model_t *m, const tfl_op_t *op, mica_buf_t
     float identity = c.in_scale / c.out_scale, alpha_mult = c.in_scale * alpha / c.out_scale;   /* float, as TFLite */
     int s0, s1;
     const tfl_tensor_t *out = mica_op_output(m, op, 0);
-    if (mica_checked_multiplier((double)identity, "LEAKY_RELU", out, &c.m[0], &s0, err, errlen)) return -1;
+    if (mica_checked_multiplier((double)identity, "LEAKY_RELU", mica_op_tensor(m, op, 0), NULL, 0, out, &c.m[0], &s0, err, errlen)) return -1;
     if (mica_quantize_multiplier((double)alpha_mult, &c.m[1], &s1))   /* a negative alpha is fine, as in TFLite */
-        REJECT("alpha %g with output '%.60s' scale %g gives a multiplier %g that TFLite's int8 LEAKY_RELU cannot "
+        REJECT("alpha %g with output '%.32s' scale %g gives a multiplier %g that TFLite's int8 LEAKY_RELU cannot "
                "represent (finite, at most 2^30)", (double)alpha, out->name, (double)c.out_scale, (double)alpha_mult);
     c.shift[0] = s0; c.shift[1] = s1;
     return emit(params, leaky_f, &c, err, errlen);
@@ -115,11 +117,11 @@ static int prepare_relu(const tfl_model_t *m, const tfl_op_t *op, float lo, floa
     if (unary_io(m, op, &c, name, err, errlen)) return -1;
     int s;
     const tfl_tensor_t *out = mica_op_output(m, op, 0);
-    if (mica_checked_multiplier((double)(c.in_scale / c.out_scale), name, out, &c.m[0], &s, err, errlen)) return -1;
+    if (mica_checked_multiplier((double)(c.in_scale / c.out_scale), name, mica_op_tensor(m, op, 0), NULL, 0, out, &c.m[0], &s, err, errlen)) return -1;
     c.shift[0] = s;
     int32_t qlo, qhi = 127;
     if (mica_quantize_bound(lo, c.out_scale, c.out_zp, &qlo) || (!isinf(hi) && mica_quantize_bound(hi, c.out_scale, c.out_zp, &qhi)))
-        REJECT("output '%.60s' scale %g puts the bounds of %s outside int32 (TFLite's float-to-int conversion "
+        REJECT("output '%.32s' scale %g puts the bounds of %s outside int32 (TFLite's float-to-int conversion "
                "overflows)", out->name, (double)c.out_scale, name);
     c.lo = qlo > -128 ? qlo : -128;
     c.hi = qhi < 127 ? qhi : 127;

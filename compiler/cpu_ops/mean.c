@@ -54,7 +54,7 @@ int mica_prepare_mean(const tfl_model_t *m, const tfl_op_t *op, mica_buf_t *para
     memset(&c, 0, sizeof c);
     c.n = (int32_t)n; c.in_zp = (int32_t)in->zero_point[0]; c.out_zp = (int32_t)out->zero_point[0];
     int shift, lg = 0;
-    if (mica_checked_multiplier((double)in->scale[0] / (double)out->scale[0], "MEAN", out, &c.mult, &shift, err, errlen))
+    if (mica_checked_multiplier((double)in->scale[0] / (double)out->scale[0], "MEAN", in, NULL, 0, out, &c.mult, &shift, err, errlen))
         return -1;
     while (lg < 62 && (n >> (lg + 1)) != 0) lg++;   /* floor(log2 n) */
     if (lg > 32) lg = 32;

@@ -10,7 +10,9 @@ static int prepare_pool(const tfl_model_t *m, const tfl_op_t *op, int is_max, mi
     if (in->rank != 4 || out->rank != 4 || in->dims[0] != out->dims[0] || in->dims[3] != out->dims[3])
         REJECT("%s: input and output must be NHWC with the same batch and channels", name);
     if (in->zero_point[0] != out->zero_point[0] || fabsf(in->scale[0] - out->scale[0]) > 1e-6f)
-        REJECT("%s: input and output quantization differ (TFLite requires them equal)", name);
+        REJECT("input '%.32s' (scale %g, zero point %lld) and output '%.32s' (scale %g, zero point %lld) differ; "
+               "TFLite's %s requires them equal", in->name, (double)in->scale[0], (long long)in->zero_point[0], out->name,
+               (double)out->scale[0], (long long)out->zero_point[0], name);
     mica_pool_params_t p;
     memset(&p, 0, sizeof p);
     p.is_max = is_max;

@@ -24,15 +24,17 @@ sys.path.insert(0, os.path.join(REPO, "tests", "oracle"))
 sys.path.insert(0, os.path.join(REPO, "tests", "kernels"))
 import make_cpu_op_models as mk  # noqa: E402 (quiet TensorFlow, the converter wrapper)
 
-som, tf = mk.som, mk.tf
+som, tf, np = mk.som, mk.tf, mk.np
 ENV = dict(os.environ, ASAN_OPTIONS="detect_leaks=0:abort_on_error=0", UBSAN_OPTIONS="halt_on_error=1",
            PYTHON=os.environ.get("PYTHON", sys.executable), TF_CPP_MIN_LOG_LEVEL="3")
+KEEP = os.path.join(REPO, "build", "bad_quant_failures")
 SCALES = [0.0, math.nan, math.inf, 1e-45, 1e-30, 1e-20, 1e-12, 1e30]
 ZERO_POINTS = [-129, 128, 100000]
 
 
 def base_models():
     """name -> (model bytes, [activation tensor roles], extra --cpu list or None)."""
+    tf.keras.utils.set_random_seed(1)   # layers draw their weights when built, below
     init = dict(bias_initializer=tf.keras.initializers.RandomUniform(-0.3, 0.3))
     L = tf.keras.layers
     s4, two = (1, 4, 5, 6), [(1, 4, 5, 6)] * 2
@@ -85,7 +87,7 @@ def roles_of(m):
 
 
 def variants(name, data):
-    """(case name, model bytes) for every extreme value applied to one place of the model."""
+    """(case name, value, model bytes) for every extreme value applied to one place of the model."""
     m0 = som.SingleOpModel(data)
     acts, weights = roles_of(m0)
     for role in acts:
@@ -94,11 +96,11 @@ def variants(name, data):
         for s in SCALES:
             m = som.SingleOpModel(data)
             m.set_quant(role, [s], [zp])
-            yield "%s.%s%d.scale=%g" % (name, role[0], role[1], s), m.to_bytes()
+            yield "%s.%s%d.scale=%g" % (name, role[0], role[1], s), s, m.to_bytes()
         for z in ZERO_POINTS:
             m = som.SingleOpModel(data)
             m.set_quant(role, [scale], [z])
-            yield "%s.%s%d.zp=%d" % (name, role[0], role[1], z), m.to_bytes()
+            yield "%s.%s%d.zp=%d" % (name, role[0], role[1], z), z, m.to_bytes()
     if weights:
         q = m0.tensor(weights).quantization
         for s in [0.0, math.nan, math.inf, 1e-30, 1e30]:
@@ -106,7 +108,7 @@ def variants(name, data):
             ws = [float(v) for v in q.scale]
             ws[0] = s
             m.set_quant(weights, ws, [0] * len(ws), int(q.quantizedDimension))
-            yield "%s.weights.scale0=%g" % (name, s), m.to_bytes()
+            yield "%s.weights.scale0=%g" % (name, s), s, m.to_bytes()
     options = {"leaky_relu": ("alpha", [1e30, -1e30, math.nan, math.inf, -0.5, 0.0, 1e-30]),
                "softmax": ("beta", [0.0, -1.0, 1e-12, 1e30, math.nan, math.inf, 1e-3])}
     if name in options:
@@ -114,10 +116,18 @@ def variants(name, data):
         for v in values:
             m = som.SingleOpModel(data)
             m.set_option(field, v)
-            yield "%s.%s=%g" % (name, field, v), m.to_bytes()
+            yield "%s.%s=%g" % (name, field, v), v, m.to_bytes()
 
 
-def run_case(mica, path, cpu, tmp):
+def names_value(line, value):
+    """1 when a refusal line shows the case's value (as float32, printed %g or %.3g)."""
+    if isinstance(value, int):
+        return str(value) in line
+    v = float(np.float32(value))
+    return any(f % v in line for f in ("%g", "%.3g"))
+
+
+def run_case(mica, path, value, cpu, tmp):
     """-> (verdict, detail): pass verdicts 'refused', 'exact', 'litert refuses'; else a failure."""
     args = [mica, "verify", path, "--backend", "func", "--count", "20"] + (["--cpu", cpu] if cpu else [])
     try:
@@ -142,6 +152,8 @@ def run_case(mica, path, cpu, tmp):
         return "FAIL mismatch", (p.stdout.strip().splitlines() or [""])[-1]
     if len(lines) != 1:
         return "FAIL %d-line refusal" % len(lines), " | ".join(lines[:3])
+    if not names_value(lines[0], value):
+        return "FAIL refusal without the value", lines[0]
     return "refused", lines[0]
 
 
@@ -151,17 +163,20 @@ def main():
     tally, failures = {}, []
     with tempfile.TemporaryDirectory() as tmp:
         for name, (data, cpu) in base_models().items():
-            for case, model in variants(name, data):
+            for case, value, model in variants(name, data):
                 if only and only not in case:
                     continue
                 path = os.path.join(tmp, "case.tflite")
                 with open(path, "wb") as f:
                     f.write(model)
-                verdict, detail = run_case(mica, path, cpu, tmp)
+                verdict, detail = run_case(mica, path, value, cpu, tmp)
                 tally[verdict] = tally.get(verdict, 0) + 1
                 print("%-40s %-16s %s" % (case, verdict, detail), flush=True)
                 if verdict.startswith("FAIL"):
                     failures.append(case)
+                    os.makedirs(KEEP, exist_ok=True)   # the failing model, for a closer look
+                    with open(os.path.join(KEEP, case + ".tflite"), "wb") as f:
+                        f.write(model)
     summary = ", ".join("%d %s" % (n, v) for v, n in sorted(tally.items()))
     print("bad_quant: %d cases under ASan+UBSan: %s -> %s" % (sum(tally.values()), summary,
                                                               "FAIL" if failures else "PASS"))
