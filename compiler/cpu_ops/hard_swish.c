@@ -23,6 +23,14 @@ static int16_t sat_shl16(int16_t v, int n) {
     return (int16_t)(r > INT16_MAX ? INT16_MAX : (r < INT16_MIN ? INT16_MIN : r));
 }
 
+/* gemmlowp RoundingDivideByPOT on int16_t: its mask (2^e - 1) is an int16_t too, so from e = 16 on it
+ * is -1 and the result is 1 for x >= 0, -1 below (what TFLite computes; e <= 31 here). */
+static int16_t rdbpot16(int16_t x, int e) {
+    const int16_t mask = (int16_t)((1ll << e) - 1);
+    const int16_t rem = (int16_t)(x & mask), thr = (int16_t)((mask >> 1) + (x < 0 ? 1 : 0));
+    return (int16_t)((x >> e) + (rem > thr ? 1 : 0));
+}
+
 static int16_t down_to_int16(int32_t m) {        /* DownScaleInt32ToInt16Multiplier */
     if (m >= INT32_MAX - (1 << 15)) return INT16_MAX;
     return (int16_t)((m + (1 << 15)) >> 16);
@@ -36,9 +44,9 @@ static int8_t hard_swish_f(int32_t x, const void *v) {
     if (c->relu_e > 0) r = sat_shl16(r, c->relu_e - 1);
     r = srdhm16(r, c->relu_m);
     if (c->relu_e > 0) r = sat_shl16(r, 1);
-    if (c->relu_e < 0) r = (int16_t)mica_rdbpot(r, -c->relu_e);
+    if (c->relu_e < 0) r = rdbpot16(r, -c->relu_e);
     r = (int16_t)((r + (1 << 15)) >> 1);
-    int16_t y = (int16_t)mica_rdbpot(sdhm16(r, pre_out), -c->out_e);
+    int16_t y = rdbpot16(sdhm16(r, pre_out), -c->out_e);
     return (int8_t)mica_clamp32((int16_t)(y + c->out_zp), -128, 127);
 }
 

@@ -61,11 +61,15 @@ static void softmax_row(const mica_softmax_params_t *p, const int8_t *in, int8_t
         int32_t diff = (int32_t)in[c] - max_in;
         if (diff >= p->diff_min) {
             int32_t scaled = mica_srdhm((int32_t)((int64_t)diff * (1ll << p->input_left_shift)), p->input_multiplier);
-            sum = (int32_t)((uint32_t)sum + (uint32_t)mica_rdbpot(exp_on_negative(scaled), ACCUM_BITS));
+            int32_t term = mica_rdbpot(exp_on_negative(scaled), ACCUM_BITS);   /* 0 .. 2^19 */
+            sum = term > INT32_MAX - sum ? INT32_MAX : sum + term;   /* TFLite's sum overflows past 4095 */
         }
     }
-    int headroom = count_leading_zeros((uint32_t)sum) & 31;   /* sum > 0 for valid parameters */
+    int headroom = count_leading_zeros((uint32_t)sum) & 31;   /* sum >= 2^19: the maximum's own term */
     int bits_over_unit = ACCUM_BITS - headroom;
+    /* Past 31 (a sum >= 2^28, i.e. >= 512 values near the maximum) TFLite's RoundingDivideByPOT is
+     * undefined (LiteRT aborts); the exact quotient then rounds to 0. */
+    const int out_shift = bits_over_unit + 31 - 8;
     int32_t shifted_minus_one = (int32_t)(((uint32_t)sum << headroom) - (1u << 31));
     int32_t recip = one_over_one_plus(shifted_minus_one);
     for (int c = 0; c < p->depth; c++) {
@@ -74,7 +78,7 @@ static void softmax_row(const mica_softmax_params_t *p, const int8_t *in, int8_t
         if (diff >= p->diff_min) {
             int32_t scaled = mica_srdhm((int32_t)((int64_t)diff * (1ll << p->input_left_shift)), p->input_multiplier);
             int32_t e = exp_on_negative(scaled);
-            v = mica_rdbpot(fp_mul(recip, e), bits_over_unit + 31 - 8) - 128;
+            v = (out_shift > 31 ? 0 : mica_rdbpot(fp_mul(recip, e), out_shift)) - 128;
         }
         out[c] = (int8_t)mica_clamp32(v, -128, 127);
     }
