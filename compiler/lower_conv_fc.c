@@ -41,8 +41,8 @@ static int check_filter(mica_builder_t *b, const tfl_tensor_t *w, int idx, int r
     if (w->nquant != 1 && !(w->nquant == cout && w->quant_dim == qdim)) ERR("op %d: weights '%s' need per-tensor or per-output-channel scales", idx, w->name);
     for (int i = 0; i < w->nquant; i++) {
         if (w->zero_point[i] != 0) ERR("op %d: weights '%s' have zero point %lld; only symmetric weights are supported", idx, w->name, (long long)w->zero_point[i]);
-        if (!mica_scale_ok(w->scale[i]))
-            ERR("op %d: weights '%.32s' channel %d have scale %g (finite scales > 0 are supported)", idx, w->name, i, (double)w->scale[i]);
+        if (!mica_weight_scale_ok(w->scale[i]))
+            ERR("op %d: weights '%.32s' channel %d have scale %g (finite scales >= 0 are supported)", idx, w->name, i, (double)w->scale[i]);
     }
     return 0;
 }

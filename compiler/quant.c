@@ -14,6 +14,10 @@ static int64_t fixed_mantissa(double real, int *e) {
     return q_fixed;
 }
 
+int mica_weight_scale_ok(double scale) {
+    return scale >= 0 && isfinite(scale);
+}
+
 int mica_quantize_multiplier(double real, int32_t *m, int *shift) {
     *m = 0;
     *shift = 0;

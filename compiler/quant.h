@@ -7,6 +7,9 @@
 
 /* 1 for a usable tensor scale: finite and > 0 (denormals included). */
 int mica_scale_ok(double scale);
+/* 1 for a usable weight scale: finite and >= 0 (a channel of scale 0 outputs its zero point, as in
+ * TFLite, whose multiplier is then 0). */
+int mica_weight_scale_ok(double scale);
 /* TFLite QuantizeMultiplier: real = M * 2^(shift - 31), |M| in [2^30, 2^31); |real| below 2^-32
  * flushes to M = 0, shift 0 as TFLite does; negative reals give negative M, as in TFLite.
  * Returns 0, or -1 (M = 0, shift = 0) when real is not finite or shift would be above 30: TFLite's

@@ -17,8 +17,8 @@ static int conv_common(const tfl_model_t *m, const tfl_op_t *op, int dw, mica_co
     int qdim = dw ? 3 : 0;
     if (w->nquant != 1 && !(w->nquant == out_c && w->quant_dim == qdim)) REJECT("%s: weights need per-tensor or per-output-channel scales", name);
     for (int i = 0; i < w->nquant; i++)
-        if (w->zero_point[i] != 0 || !mica_scale_ok(w->scale[i]))
-            REJECT("weights '%.32s' channel %d have scale %g and zero point %lld (symmetric, finite scales > 0 are "
+        if (w->zero_point[i] != 0 || !mica_weight_scale_ok(w->scale[i]))
+            REJECT("weights '%.32s' channel %d have scale %g and zero point %lld (symmetric, finite scales >= 0 are "
                    "supported)", w->name, i, (double)w->scale[i], (long long)w->zero_point[i]);
     if ((dw ? w->dims[3] : w->dims[0]) != out_c) REJECT("%s: weights do not match %d output channels", name, out_c);
     memset(p, 0, sizeof *p);

@@ -32,8 +32,8 @@ int mica_prepare_fully_connected(const tfl_model_t *m, const tfl_op_t *op, mica_
     if (mica_tensor_elements(out) != (int64_t)p.batches * p.out_n) REJECT("FULLY_CONNECTED: output size does not match");
     if (w->nquant != 1 && !(w->nquant == p.out_n && w->quant_dim == 0)) REJECT("FULLY_CONNECTED: weights need per-tensor or per-row scales");
     for (int i = 0; i < w->nquant; i++)
-        if (w->zero_point[i] != 0 || !mica_scale_ok(w->scale[i]))
-            REJECT("weights '%.32s' row %d have scale %g and zero point %lld (symmetric, finite scales > 0 are "
+        if (w->zero_point[i] != 0 || !mica_weight_scale_ok(w->scale[i]))
+            REJECT("weights '%.32s' row %d have scale %g and zero point %lld (symmetric, finite scales >= 0 are "
                    "supported)", w->name, i, (double)w->scale[i], (long long)w->zero_point[i]);
     if (bias && (!bias->data || bias->type != TFL_TYPE_INT32 || mica_tensor_elements(bias) != p.out_n || bias->data_size < 4 * (size_t)p.out_n))
         REJECT("FULLY_CONNECTED: bias must be a constant int32 vector of %d", p.out_n);
