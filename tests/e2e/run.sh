@@ -41,5 +41,7 @@ echo "== compiler cycle estimates vs RTL-measured cycles, every accelerated laye
 
 echo "== bad input never crashes =="
 bash tests/e2e/bad_input.sh || fail=1
+echo "== hostile command lines (names, numbers, options, outputs, Python lookup) =="
+bash tests/e2e/cli_safety.sh || fail=1
 
 [ $fail -eq 0 ] && echo "e2e: PASS ($n op models)" || { echo "e2e: FAIL"; exit 1; }
