@@ -15,7 +15,7 @@
 #endif
 #define MAX_VERIFY_COUNT 1000000LL
 #define MAX_IO 16
-#define CHUNK_BYTES (64u << 20)          /* inputs + expected outputs held per chunk */
+#define CHUNK_BYTES (16u << 20)          /* inputs + expected outputs held per chunk */
 #define ORACLE_SECONDS_BASE 300.0         /* interpreter start-up (TensorFlow import) */
 #define ORACLE_SECONDS_PER_SAMPLE 0.5     /* ~60x the slowest reference model here (VWW) */
 

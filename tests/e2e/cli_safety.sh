@@ -81,6 +81,11 @@ expect_fail "not a regular file" "$M" verify "$DIGITS" --backend func --inputs "
 expect_fail "--labels must hold 3 int64 labels (has 3 of int32)" "$M" verify "$DIGITS" --backend func --inputs "$W/x.npy" --labels "$W/y32.npy"
 expect_fail "--labels needs --inputs" "$M" verify "$DIGITS" --backend func --labels "$W/y32.npy"
 
+echo "== verify runs in memory-bounded chunks (VWW: 606 samples per 16 MiB chunk) =="
+out=$("$ROOT/build/mica" verify "$ROOT/models/vww_mobilenet.tflite" --backend func --count 700 --seed 3 2>&1)
+[[ "$out" == *"inputs=700 mismatching_bytes=0"*PASS ]] || { echo "FAIL: chunked verify: $out"; fail=1; }
+n=$((n + 1))
+
 echo "== outputs: never the model, never partial, long paths whole =="
 cp "$DIGITS" "$W/keep.tflite"
 expect_fail "-o names the model itself" "$M" compile "$W/keep.tflite" -o "$W/../$(basename "$W")/keep.tflite"

@@ -43,5 +43,7 @@ echo "== bad input never crashes =="
 bash tests/e2e/bad_input.sh || fail=1
 echo "== hostile command lines (names, numbers, options, outputs, Python lookup) =="
 bash tests/e2e/cli_safety.sh || fail=1
+echo "== every command README.md shows, in a fresh shell =="
+bash tests/e2e/readme_commands.sh || fail=1
 
 [ $fail -eq 0 ] && echo "e2e: PASS ($n op models)" || { echo "e2e: FAIL"; exit 1; }
