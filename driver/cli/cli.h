@@ -24,6 +24,7 @@ int cli_parse_count(const char *cmd, const char *opt, const char *text, long lon
 int cli_parse_array(const char *cmd, const char *text, mica_hw_config_t *hw);
 int cli_check_cpu_ops(const char *cmd, const char *list);
 int cli_unexpected(const char *cmd, const char *arg);
+void cli_report_ctx(const char *cmd, const mica_ctx_t *ctx);   /* mica_last_error, escaped, one line */
 void cli_escape(const char *in, char *out, size_t n);
 char *cli_concat(const char *a, const char *b, const char *c);   /* malloc'd a+b+c */
 int cli_same_file(const char *a, const char *b);

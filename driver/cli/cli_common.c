@@ -218,6 +218,12 @@ void cli_escape(const char *in, char *out, size_t n) {
     out[o] = 0;
 }
 
+void cli_report_ctx(const char *cmd, const mica_ctx_t *ctx) {
+    char shown[400];
+    cli_escape(mica_last_error(ctx), shown, sizeof shown);
+    fprintf(stderr, "%s %s: %s\n", cli_prog, cmd, shown);
+}
+
 int cli_unexpected(const char *cmd, const char *arg) {
     char shown[100];
     cli_escape(arg, shown, sizeof shown);

@@ -36,7 +36,7 @@ static int load_input(mica_ctx_t *ctx, int i, const char *path, uint64_t *seed) 
     }
     mica_status_t s = mica_set_input(ctx, i, buf, ti.bytes);
     free(buf);
-    if (s != MICA_OK) { fprintf(stderr, "%s run: %s\n", cli_prog, mica_last_error(ctx)); return -1; }
+    if (s != MICA_OK) { cli_report_ctx("run", ctx); return -1; }
     return 0;
 }
 
@@ -137,7 +137,7 @@ int cli_run(int argc, char **argv) {
     uint64_t state = (uint64_t)seed | 1;
     for (int i = 0; i < mica_num_inputs(ctx); i++)
         if (load_input(ctx, i, ninputs ? inputs[i] : NULL, &state)) goto done;
-    if (mica_invoke(ctx) != MICA_OK) { fprintf(stderr, "%s run: %s\n", cli_prog, mica_last_error(ctx)); goto done; }
+    if (mica_invoke(ctx) != MICA_OK) { cli_report_ctx("run", ctx); goto done; }
     cli_print_layers(ctx);
     print_counters(ctx);
     rc = save_outputs(ctx, outdir) ? 1 : 0;
@@ -166,7 +166,7 @@ int cli_bench(int argc, char **argv) {
     for (long long n = 0; n < count; n++) {
         for (int i = 0; i < mica_num_inputs(ctx); i++)
             if (load_input(ctx, i, NULL, &seed)) { mica_close(ctx); return 1; }
-        if (mica_invoke(ctx) != MICA_OK) { fprintf(stderr, "%s bench: %s\n", cli_prog, mica_last_error(ctx)); mica_close(ctx); return 1; }
+        if (mica_invoke(ctx) != MICA_OK) { cli_report_ctx("bench", ctx); mica_close(ctx); return 1; }
     }
     clock_gettime(CLOCK_MONOTONIC, &t1);
     double s = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;

@@ -1,6 +1,7 @@
 /* mica verify MODEL.tflite: compile, run N inputs on a backend, compare every output byte with
  * LiteRT's reference kernels (tests/oracle/litert_oracle.py), print one summary line.
  * Samples go through in chunks of bounded memory, so any --count runs (VWW x 10^6 included). */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -147,7 +148,7 @@ static int run_chunk(mica_ctx_t *ctx, const verify_opts_t *o, batch_t *bt, long 
     }
     return 0;
 fail:
-    fprintf(stderr, "%s verify: %s\n", cli_prog, mica_last_error(ctx));
+    cli_report_ctx("verify", ctx);
     return -1;
 }
 
@@ -246,10 +247,10 @@ static double seconds_since(const struct timespec *t0) {
 
 /* Compiles into dir, then runs every chunk: inputs, oracle, device, compare. */
 static int verify_in(const verify_opts_t *o, batch_t *bt, const char *dir) {
-    char prog[128];
-    snprintf(prog, sizeof prog, "%s/model.mica", dir);
-    if (cli_compile_to_file(o->model, prog, o->array, o->cpu_ops, 1)) return 1;
-    mica_ctx_t *ctx = cli_open_and_load(o->backend, prog);
+    char *prog = cli_concat(dir, "/model.mica", "");
+    if (!prog) return 1;
+    mica_ctx_t *ctx = cli_compile_to_file(o->model, prog, o->array, o->cpu_ops, 1) ? NULL : cli_open_and_load(o->backend, prog);
+    free(prog);
     if (!ctx) return 1;
     int rc = 1;
     long long chunk = setup_batch(ctx, o, bt);
@@ -280,15 +281,18 @@ int cli_verify(int argc, char **argv) {
     batch_t bt;
     memset(&bt, 0, sizeof bt);
     int rc = 2;
-    char dir[] = "/tmp/mica_verify_XXXXXX";
-    if (parse_verify_args(argc, argv, &o) || load_dataset(&o, &bt)) goto done;
+    const char *tmp = getenv("TMPDIR") && getenv("TMPDIR")[0] ? getenv("TMPDIR") : "/tmp";
+    char *dir = cli_concat(tmp, "/mica_verify_XXXXXX", "");
+    if (!dir || parse_verify_args(argc, argv, &o) || load_dataset(&o, &bt)) goto done;
+    if (strlen(tmp) > 200) { fprintf(stderr, "%s verify: TMPDIR is longer than 200 characters\n", cli_prog); goto done; }
     rc = 1;
-    if (!mkdtemp(dir)) { fprintf(stderr, "%s verify: cannot create a temporary directory in /tmp\n", cli_prog); goto done; }
+    if (!mkdtemp(dir)) { fprintf(stderr, "%s verify: cannot create a temporary directory in %s: %s\n", cli_prog, tmp, strerror(errno)); goto done; }
     rc = verify_in(&o, &bt, dir);
     if (cli_remove_tree(dir)) fprintf(stderr, "%s verify: could not remove %s\n", cli_prog, dir);
 done:
     for (int i = 0; i < MAX_IO; i++) { free(bt.in[i]); free(bt.expect[i]); }
     npy_free(&bt.dataset);
     npy_free(&bt.labels);
+    free(dir);
     return rc;
 }
