@@ -69,12 +69,17 @@ static void print_compile_summary(const char *model, const char *out, const mica
         accel += (uint32_t)acc;
         macs += s[i].macs;
         est += s[i].est_cycles;
-        printf("%-22s %-16s %-6s %10llu %11llu  %s\n", s[i].name, mica_step_op_name(&s[i]), acc ? "ACCEL" : "CPU",
+        char name[64];
+        cli_escape(s[i].name, name, sizeof name);
+        printf("%-22s %-16s %-6s %10llu %11llu  %s\n", name, mica_step_op_name(&s[i]), acc ? "ACCEL" : "CPU",
                (unsigned long long)s[i].macs, (unsigned long long)s[i].est_cycles, acc ? "" : why);
     }
+    char m_shown[300], o_shown[300];
+    cli_escape(model, m_shown, sizeof m_shown);
+    cli_escape(out, o_shown, sizeof o_shown);
     printf("compiled %s -> %s (+ .json report): %u steps (%u ACCEL, %u CPU), %llu MACs, %u instructions, "
            "weights+params %zu B, arena %u B, est. %llu cycles, %ux%u array, %.1f ms\n",
-           model, out, n, accel, n - accel, (unsigned long long)macs, mica_code_count(b),
+           m_shown, o_shown, n, accel, n - accel, (unsigned long long)macs, mica_code_count(b),
            b->consts.len, b->arena_size, (unsigned long long)est, b->hw.rows, b->hw.cols, ms);
 }
 
@@ -182,7 +187,9 @@ void cli_print_layers(mica_ctx_t *ctx) {
     for (int i = 0; i < mica_num_layers(ctx); i++) {
         mica_layer_info_t li;
         mica_layer_info(ctx, i, &li);
-        printf("%-24s %-16s %-6s %12llu %12llu %12llu\n", li.name, li.op, li.on_accel ? "ACCEL" : "CPU",
+        char name[64];
+        cli_escape(li.name, name, sizeof name);
+        printf("%-24s %-16s %-6s %12llu %12llu %12llu\n", name, li.op, li.on_accel ? "ACCEL" : "CPU",
                (unsigned long long)li.macs, (unsigned long long)li.est_cycles, (unsigned long long)li.cycles);
     }
 }
