@@ -25,7 +25,7 @@ int mica_parse_int(const char *text, long long min, long long max, long long *ou
 int mica_parse_dims(const char *text, unsigned max, unsigned *rows, unsigned *cols) {
     const char *x = text ? strchr(text, 'x') : NULL;
     if (!x || x == text || strchr(x + 1, 'x')) return -1;
-    char r[24];
+    char r[MICA_OPT_VALUE_MAX + 1];
     size_t n = (size_t)(x - text);
     if (n >= sizeof r) return -2;
     memcpy(r, text, n);
@@ -74,7 +74,7 @@ static int check_value(const char *who, const mica_opt_spec_t *s, const char *v,
 
 int mica_opts_validate(const char *who, const char *options, const mica_opt_spec_t *spec, int nspec,
                        char *err, size_t errlen) {
-    char seen[32] = {0}, item[256];
+    char seen[32] = {0}, item[MICA_OPT_VALUE_MAX + 1];
     for (const char *p = options; p && *p;) {
         const char *end = strchr(p, ',');
         size_t len = end ? (size_t)(end - p) : strlen(p);
@@ -126,15 +126,16 @@ static int find_opt(const char *options, const char *key, char *val, size_t n) {
     return 0;
 }
 
+/* Values up to MICA_OPT_VALUE_MAX characters, as mica_opts_validate accepts. */
 long long mica_opt_int(const char *options, const char *key, long long dflt) {
-    char v[32];
+    char v[MICA_OPT_VALUE_MAX + 1];
     long long x;
     if (!find_opt(options, key, v, sizeof v)) return dflt;
     return mica_parse_int(v, -(1ll << 62), 1ll << 62, &x) ? dflt : x;
 }
 
 int mica_opt_array(const char *options, unsigned *rows, unsigned *cols) {
-    char v[32];
+    char v[MICA_OPT_VALUE_MAX + 1];
     if (!find_opt(options, "array", v, sizeof v)) return 0;
     return mica_parse_dims(v, 256, rows, cols) ? -1 : 0;
 }
