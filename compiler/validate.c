@@ -255,11 +255,11 @@ static int rule_operands(const mica_vctx_t *c, const op_rule_t *r) {
     const tfl_op_t *op = c->op;
     const char *type = tfl_builtin_name(op->builtin);
     if (op->ninputs < r->min_in || (r->max_in >= 0 && op->ninputs > r->max_in)) {
-        if (r->max_in < 0) return mica_v_fail(c, "has %d inputs; %s takes at least %d", op->ninputs, type, r->min_in);
-        if (r->min_in == r->max_in) return mica_v_fail(c, "has %d inputs; %s takes %d", op->ninputs, type, r->min_in);
-        return mica_v_fail(c, "has %d inputs; %s takes %d or %d", op->ninputs, type, r->min_in, r->max_in);
+        if (r->max_in < 0) return mica_v_fail(c, "has %d input%s; %s takes at least %d", op->ninputs, op->ninputs == 1 ? "" : "s", type, r->min_in);
+        if (r->min_in == r->max_in) return mica_v_fail(c, "has %d input%s; %s takes %d", op->ninputs, op->ninputs == 1 ? "" : "s", type, r->min_in);
+        return mica_v_fail(c, "has %d input%s; %s takes %d or %d", op->ninputs, op->ninputs == 1 ? "" : "s", type, r->min_in, r->max_in);
     }
-    if (op->noutputs != 1) return mica_v_fail(c, "has %d outputs; %s writes 1", op->noutputs, type);
+    if (op->noutputs != 1) return mica_v_fail(c, "has %d outputs; %s writes exactly 1", op->noutputs, type);
     for (int k = 0; k < op->ninputs; k++)
         if (op->inputs[k] < 0 && (r->optional_from < 0 || k < r->optional_from))
             return mica_v_fail(c, "input %d is absent (-1), which %s does not allow", k, type);
