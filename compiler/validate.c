@@ -22,7 +22,7 @@ typedef struct {
 
 static const op_rule_t op_rules[] = {
     {TFL_OP_CONV_2D, 2, 3, 2, TFL_OPTS_CONV2D, "stride 0", mica_vrule_conv},
-    {TFL_OP_DEPTHWISE_CONV_2D, 2, 3, 2, TFL_OPTS_DEPTHWISE_CONV2D, "stride 0, depth multiplier 0", mica_vrule_depthwise},
+    {TFL_OP_DEPTHWISE_CONV_2D, 2, 3, 2, TFL_OPTS_DEPTHWISE_CONV2D, "stride 0", mica_vrule_depthwise},
     {TFL_OP_FULLY_CONNECTED, 2, 3, 2, 0, NULL, mica_vrule_fully_connected},
     {TFL_OP_AVERAGE_POOL_2D, 1, 1, 1, TFL_OPTS_POOL2D, "filter 0x0, stride 0", mica_vrule_pool},
     {TFL_OP_MAX_POOL_2D, 1, 1, 1, TFL_OPTS_POOL2D, "filter 0x0, stride 0", mica_vrule_pool},
@@ -254,10 +254,11 @@ static const op_rule_t *rule_for(int builtin) {
 static int rule_operands(const mica_vctx_t *c, const op_rule_t *r) {
     const tfl_op_t *op = c->op;
     const char *type = tfl_builtin_name(op->builtin);
+    const char *plural = op->ninputs == 1 ? "" : "s";
     if (op->ninputs < r->min_in || (r->max_in >= 0 && op->ninputs > r->max_in)) {
-        if (r->max_in < 0) return mica_v_fail(c, "has %d input%s; %s takes at least %d", op->ninputs, op->ninputs == 1 ? "" : "s", type, r->min_in);
-        if (r->min_in == r->max_in) return mica_v_fail(c, "has %d input%s; %s takes %d", op->ninputs, op->ninputs == 1 ? "" : "s", type, r->min_in);
-        return mica_v_fail(c, "has %d input%s; %s takes %d or %d", op->ninputs, op->ninputs == 1 ? "" : "s", type, r->min_in, r->max_in);
+        if (r->max_in < 0) return mica_v_fail(c, "has %d input%s; %s takes at least %d", op->ninputs, plural, type, r->min_in);
+        if (r->min_in == r->max_in) return mica_v_fail(c, "has %d input%s; %s takes %d", op->ninputs, plural, type, r->min_in);
+        return mica_v_fail(c, "has %d input%s; %s takes %d or %d", op->ninputs, plural, type, r->min_in, r->max_in);
     }
     if (op->noutputs != 1) return mica_v_fail(c, "has %d outputs; %s writes exactly 1", op->noutputs, type);
     for (int k = 0; k < op->ninputs; k++)

@@ -73,17 +73,20 @@ int mica_vrule_conv(const mica_vctx_t *c) {
     return expect_window(c, &win, w->dims[1], w->dims[2], out_c);
 }
 
+/* The depth multiplier is filter channels / input channels; LiteRT ignores the redundant
+ * depth_multiplier option (measured: 0, 1 or 3 for a multiplier of 2 give the same output), so
+ * Mica does too. */
 int mica_vrule_depthwise(const mica_vctx_t *c) {
     window_t win;
     if (read_window(c, &dw_fields, &win) || mica_v_rank(c, 0, "input", 4, 4) || mica_v_rank(c, 1, "filter", 4, 4)) return -1;
     const tfl_tensor_t *in = mica_v_in(c, 0), *w = mica_v_in(c, 1);
-    int64_t multiplier = tfl_opt_int(c->op, TFL_DWCONV_DEPTH_MULTIPLIER, 0), out_c = w->dims[3];
+    int64_t out_c = w->dims[3];
     char name[MICA_VNAME], wname[MICA_VNAME], shape[MICA_VDIMS];
     if (w->dims[0] != 1)
         return mica_v_fail(c, "filter '%s' is %s; [1, height, width, channels] expected", mica_v_name(w, wname), mica_v_shape(w, shape));
-    if (in->dims[3] < 1 || multiplier * in->dims[3] != out_c)   /* TFLite checks the redundant option */
-        return mica_v_fail(c, "depth multiplier %lld x %d channels of input '%s' != %lld channels of filter '%s'", (long long)multiplier,
-                           in->dims[3], mica_v_name(in, name), (long long)out_c, mica_v_name(w, wname));
+    if (in->dims[3] < 1 || out_c % in->dims[3])
+        return mica_v_fail(c, "filter '%s' has %lld channels, not a multiple of the %d channels of input '%s'", mica_v_name(w, wname),
+                           (long long)out_c, in->dims[3], mica_v_name(in, name));
     if (check_filter_bias(c, w, w->dims[1], w->dims[2], out_c)) return -1;
     return expect_window(c, &win, w->dims[1], w->dims[2], out_c);
 }
