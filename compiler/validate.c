@@ -93,10 +93,11 @@ char *mica_v_name(const tfl_tensor_t *t, char buf[MICA_VNAME]) { return mica_esc
 
 char *mica_v_dims(const int64_t *dims, int rank, char buf[MICA_VDIMS]) {
     size_t n = 0;
+    int d = 0;
     buf[n++] = '[';
-    for (int d = 0; d < rank && n < MICA_VDIMS - 24; d++)
+    for (; d < rank && n < MICA_VDIMS - 30; d++)   /* room for one more value, ",...]" and the NUL */
         n += (size_t)snprintf(buf + n, MICA_VDIMS - n, "%s%lld", d ? "," : "", (long long)dims[d]);
-    snprintf(buf + n, MICA_VDIMS - n, "]");
+    snprintf(buf + n, MICA_VDIMS - n, "%s]", d < rank ? ",..." : "");
     return buf;
 }
 
@@ -161,10 +162,10 @@ int mica_v_activation(const mica_vctx_t *c, int field) {
     return mica_v_fail(c, "fused activation %lld is not an ActivationFunctionType (0..5)", (long long)act);
 }
 
-int mica_v_at_least_1(const mica_vctx_t *c, int field, const char *what, int64_t *value) {
+int mica_v_window_param(const mica_vctx_t *c, int field, const char *what, int64_t *value) {
     *value = tfl_opt_int(c->op, field, 0);
-    if (*value >= 1 && *value <= INT32_MAX) return 0;
-    return mica_v_fail(c, "%s is %lld; it must be 1..2^31-1", what, (long long)*value);
+    if (*value >= 1 && *value <= MICA_MAX_WINDOW) return 0;
+    return mica_v_fail(c, "%s is %lld; it must be 1..%d", what, (long long)*value, MICA_MAX_WINDOW);
 }
 
 /* ---- graph rules ---- */

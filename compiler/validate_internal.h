@@ -39,7 +39,10 @@ int mica_v_const_ints(const mica_vctx_t *c, int k, const char *what, int allow64
 /* Option values: enum or range, failing with the field's name and the allowed values. */
 int mica_v_padding(const mica_vctx_t *c, int field, int64_t *padding);
 int mica_v_activation(const mica_vctx_t *c, int field);
-int mica_v_at_least_1(const mica_vctx_t *c, int field, const char *what, int64_t *value);
+/* Strides, dilations, pool filters and dilated windows: TFLite wants >= 1; Mica's kernels and
+ * lowerings compute positions in int, so they are bounded well below overflow. */
+#define MICA_MAX_WINDOW 65535
+int mica_v_window_param(const mica_vctx_t *c, int field, const char *what, int64_t *value);
 
 /* The shape rules (validate_ops.c). */
 int mica_vrule_conv(const mica_vctx_t *c);

@@ -20,10 +20,10 @@ static const window_fields_t pool_fields = {TFL_POOL_PADDING, TFL_POOL_STRIDE_W,
 static int read_window(const mica_vctx_t *c, const window_fields_t *f, window_t *w) {
     w->dil_w = w->dil_h = 1;
     return mica_v_padding(c, f->padding, &w->padding) || mica_v_activation(c, f->act) ||
-           mica_v_at_least_1(c, f->stride_w, "stride_w", &w->stride_w) ||
-           mica_v_at_least_1(c, f->stride_h, "stride_h", &w->stride_h) ||
-           (f->dil_w >= 0 && mica_v_at_least_1(c, f->dil_w, "dilation_w_factor", &w->dil_w)) ||
-           (f->dil_h >= 0 && mica_v_at_least_1(c, f->dil_h, "dilation_h_factor", &w->dil_h)) ? -1 : 0;
+           mica_v_window_param(c, f->stride_w, "stride_w", &w->stride_w) ||
+           mica_v_window_param(c, f->stride_h, "stride_h", &w->stride_h) ||
+           (f->dil_w >= 0 && mica_v_window_param(c, f->dil_w, "dilation_w_factor", &w->dil_w)) ||
+           (f->dil_h >= 0 && mica_v_window_param(c, f->dil_h, "dilation_h_factor", &w->dil_h)) ? -1 : 0;
 }
 
 /* TFLite ComputeOutSize: SAME ceil(in / stride), VALID (in - dilated filter + stride) / stride. */
@@ -35,6 +35,11 @@ static int64_t window_out(int64_t padding, int64_t in, int64_t k, int64_t stride
 /* [N, out_h, out_w, channels] of a window over input 0, compared with the declared output. */
 static int expect_window(const mica_vctx_t *c, const window_t *w, int64_t kh, int64_t kw, int64_t channels) {
     const tfl_tensor_t *in = mica_v_in(c, 0);
+    int64_t span_h = (kh - 1) * w->dil_h + 1, span_w = (kw - 1) * w->dil_w + 1;
+    if (span_h > MICA_MAX_WINDOW || span_w > MICA_MAX_WINDOW)
+        return mica_v_fail(c, "a %lldx%lld window with dilation %lldx%lld spans %lldx%lld pixels; at most %d", (long long)kh,
+                           (long long)kw, (long long)w->dil_h, (long long)w->dil_w, (long long)span_h, (long long)span_w,
+                           MICA_MAX_WINDOW);
     int64_t dims[4] = {in->dims[0], window_out(w->padding, in->dims[1], kh, w->stride_h, w->dil_h),
                        window_out(w->padding, in->dims[2], kw, w->stride_w, w->dil_w), channels};
     char how[200], stride[48], dil[48] = "", shape[MICA_VDIMS];
@@ -94,8 +99,8 @@ int mica_vrule_depthwise(const mica_vctx_t *c) {
 int mica_vrule_pool(const mica_vctx_t *c) {
     window_t win;
     int64_t fw, fh;
-    if (read_window(c, &pool_fields, &win) || mica_v_at_least_1(c, TFL_POOL_FILTER_W, "filter_width", &fw) ||
-        mica_v_at_least_1(c, TFL_POOL_FILTER_H, "filter_height", &fh) || mica_v_rank(c, 0, "input", 4, 4))
+    if (read_window(c, &pool_fields, &win) || mica_v_window_param(c, TFL_POOL_FILTER_W, "filter_width", &fw) ||
+        mica_v_window_param(c, TFL_POOL_FILTER_H, "filter_height", &fh) || mica_v_rank(c, 0, "input", 4, 4))
         return -1;
     return expect_window(c, &win, fh, fw, mica_v_in(c, 0)->dims[3]);
 }

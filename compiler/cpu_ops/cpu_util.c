@@ -68,7 +68,8 @@ void mica_slice_range(int32_t begin, int32_t end, int32_t stride, int32_t dim, i
         if (e < 0) e += dim;
         e = stride > 0 ? (e < 0 ? 0 : (e > dim ? dim : e)) : (e < -1 ? -1 : (e > dim - 1 ? dim - 1 : e));
     }
-    int64_t n = stride > 0 ? (e - s + stride - 1) / stride : (s - e + (-stride) - 1) / (-stride);
+    int64_t st = stride;   /* -INT32_MIN overflows an int32 */
+    int64_t n = st > 0 ? (e - s + st - 1) / st : (s - e - st - 1) / -st;
     *start = (int32_t)s;
     *count = (int32_t)(n > 0 ? n : 0);
 }

@@ -5,10 +5,13 @@
 one stderr line holding the expected text. The unedited models must compile.
 
 Also reports what LiteRT (BUILTIN_REF) does with a CONV_2D whose declared output shape is wrong.
-Usage: bad_graph.py MICA_BINARY   (e.g. build/mica-asan)
+Then a few random structural edits (operand indices, dimensions, option values, operator order):
+each compiles or is refused with one line, never a crash.
+Usage: bad_graph.py MICA_BINARY [RANDOM_EDITS]   (e.g. build/mica-asan 60)
 """
 import copy
 import os
+import random
 import subprocess
 import sys
 import tempfile
@@ -25,6 +28,7 @@ import tflite_tools  # noqa: E402
 
 fbu = som.fbu
 MICA = sys.argv[1] if len(sys.argv) > 1 else os.path.join(REPO, "build", "mica-asan")
+MUTATIONS = int(sys.argv[2]) if len(sys.argv) > 2 else 60
 ENV = dict(os.environ, ASAN_OPTIONS="detect_leaks=1:abort_on_error=0", UBSAN_OPTIONS="halt_on_error=1")
 DIGITS = os.path.join(REPO, "models", "digits.tflite")
 # digits.tflite: op 0 CONV_2D [1,8,8,1] -> t8 [1,8,8,16]; op 1 CONV_2D stride 2 SAME -> t9 [1,4,4,16];
@@ -146,9 +150,12 @@ def digits_cases(d):
          "op 1 CONV_2D: its Conv2DOptions table is missing (TFLite would read every option as 0: stride 0)"),
         ("SOFTMAX without options", edit(d, no_options(4)),
          "op 4 SOFTMAX: its SoftmaxOptions table is missing (TFLite would read every option as 0: beta 0)"),
-        ("stride 0", edit(d, conv_opt(strideW=0)), "op 1 CONV_2D: stride_w is 0; it must be 1..2^31-1"),
-        ("negative stride", edit(d, conv_opt(strideH=-2)), "op 1 CONV_2D: stride_h is -2; it must be 1..2^31-1"),
-        ("dilation 0", edit(d, conv_opt(dilationHFactor=0)), "op 1 CONV_2D: dilation_h_factor is 0; it must be 1..2^31-1"),
+        ("stride 0", edit(d, conv_opt(strideW=0)), "op 1 CONV_2D: stride_w is 0; it must be 1..65535"),
+        ("negative stride", edit(d, conv_opt(strideH=-2)), "op 1 CONV_2D: stride_h is -2; it must be 1..65535"),
+        ("dilation 40000 on a 3x3 filter", edit(d, conv_opt(dilationWFactor=40000)),
+         "op 1 CONV_2D: a 3x3 window with dilation 1x40000 spans 3x80001 pixels; at most 65535"),
+        ("stride 2^31-1", edit(d, conv_opt(strideH=2**31 - 1)), "op 1 CONV_2D: stride_h is 2147483647; it must be 1..65535"),
+        ("dilation 0", edit(d, conv_opt(dilationHFactor=0)), "op 1 CONV_2D: dilation_h_factor is 0; it must be 1..65535"),
         ("padding enum 2", edit(d, conv_opt(padding=2)), "op 1 CONV_2D: padding 2 is not SAME (0) or VALID (1)"),
         ("activation enum 9", edit(d, conv_opt(fusedActivationFunction=9)),
          "op 1 CONV_2D: fused activation 9 is not an ActivationFunctionType (0..5)"),
@@ -202,7 +209,7 @@ def cpu_cases(models):
         ("DEPTHWISE filter [2,3,3,6]", on("dw_3x3_s2_same_m2", lambda m: m.resize_const(m.op(0).inputs[1], [2, 3, 3, 6])),
          "; [1, height, width, channels] expected"),
         ("MAX_POOL filter width 0", on("maxpool_2x2_s2_valid", opt(filterWidth=0)),
-         "op 0 MAX_POOL_2D: filter_width is 0; it must be 1..2^31-1"),
+         "op 0 MAX_POOL_2D: filter_width is 0; it must be 1..65535"),
         ("MAX_POOL output declared [1,8,10,3]", on("maxpool_2x2_s2_valid", out_shape([1, 8, 10, 3])),
          "is declared [1,8,10,3] but a 2x2 window, stride 2, VALID on [1,8,10,3] gives [1,4,5,3]"),
         ("MAX_POOL without options", on("maxpool_2x2_s2_valid", lambda m: setattr(m.op(0), "builtinOptions", None)),
@@ -266,7 +273,45 @@ def accepted_cases(digits, models):
             ("FULLY_CONNECTED without options", edit(digits, no_fc_options))]
 
 
-def run_case(label, data, expect, tmp, problems):
+def mutate(m, rng):
+    """One random structural edit: an operand index, an output index, a dimension, an option value,
+    two operators swapped or a tensor's rank changed."""
+    g, kind = m.g, rng.randrange(6)
+    op, t = rng.choice(g.operators), rng.choice(g.tensors)
+    if kind == 0:
+        op.inputs[rng.randrange(len(op.inputs))] = rng.randrange(-1, len(g.tensors))
+    elif kind == 1:
+        op.outputs[0] = rng.randrange(len(g.tensors))
+    elif kind == 2 and len(t.shape):
+        t.shape[rng.randrange(len(t.shape))] = rng.choice([0, 1, 2, 3, 7, 64, 65536, 2**31 - 1])
+    elif kind == 3 and op.builtinOptions is not None:
+        field = rng.choice(sorted(vars(op.builtinOptions)))
+        if type(getattr(op.builtinOptions, field)) is int:
+            setattr(op.builtinOptions, field, rng.choice([-2**31, -1, 0, 1, 2, 5, 100, 2**31 - 1]))
+    elif kind == 4:
+        i, j = rng.randrange(len(g.operators)), rng.randrange(len(g.operators))
+        g.operators[i], g.operators[j] = g.operators[j], g.operators[i]
+    elif kind == 5:
+        t.shape = np.append(t.shape, 1).astype(np.int32) if rng.random() < 0.5 else t.shape[:-1]
+
+
+def run_mutations(bases, n, tmp, problems):
+    """n randomly edited models: each compiles or is refused with one line, never a crash."""
+    rng = random.Random(10)
+    for i in range(n):
+        data = None
+        while data is None:
+            m = Model(rng.choice(bases))
+            for _ in range(rng.randrange(1, 3)):
+                mutate(m, rng)
+            try:
+                data = m.bytes()
+            except (TypeError, OverflowError):   # a value the field's type cannot hold: draw again
+                pass
+        run_case("mutation %d" % i, data, "", tmp, problems, may_compile=True)
+
+
+def run_case(label, data, expect, tmp, problems, may_compile=False):
     path = os.path.join(tmp, "bad.tflite")
     with open(path, "wb") as f:
         f.write(data)
@@ -280,7 +325,8 @@ def run_case(label, data, expect, tmp, problems):
     if p.returncode < 0 or "Sanitizer" in p.stderr or "runtime error" in p.stderr:
         problems.append("%s: crash (rc %d): %s" % (label, p.returncode, p.stderr[-400:]))
     elif p.returncode == 0:
-        problems.append("%s: accepted" % label)
+        if not may_compile:
+            problems.append("%s: accepted" % label)
     elif len(lines) != 1 or expect not in lines[0]:
         problems.append("%s: expected one line with %r, got %r" % (label, expect, lines[:3]))
 
@@ -318,11 +364,13 @@ def main():
                 problems.append("valid model %s refused: %s" % (label, p.stderr.strip()[-300:]))
         for label, data, expect in cases:
             run_case(label, data, expect, tmp, problems)
+        resnet = open(os.path.join(REPO, "models", "ic_resnet8.tflite"), "rb").read()
+        run_mutations([digits, resnet], MUTATIONS, tmp, problems)
     print("bad_graph: " + litert_on_wrong_conv_shape(cases[0][1]))
     for p in problems:
         print("bad graph:", p)
-    print("bad_graph: %d malformed models, %d valid controls: %d problems -> %s" % (
-        len(cases), len(controls), len(problems), "FAIL" if problems else "PASS"))
+    print("bad_graph: %d malformed models, %d valid controls, %d random edits: %d problems -> %s" % (
+        len(cases), len(controls), MUTATIONS, len(problems), "FAIL" if problems else "PASS"))
     return 1 if problems else 0
 
 
