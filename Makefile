@@ -22,6 +22,7 @@ DRIVER_SRCS  := driver/runtime.c driver/program.c driver/cpu_steps.c driver/opti
 KERNEL_SRCS  := $(wildcard driver/kernels/*.c)
 COMPILER_SRCS := compiler/builder.c compiler/quant.c compiler/lower.c compiler/lower_gemm.c compiler/waits.c \
                  compiler/lower_conv_fc.c compiler/lower_pool.c compiler/lower_add.c compiler/writer.c compiler/partition.c compiler/arena.c compiler/report.c \
+                 compiler/validate.c compiler/validate_ops.c compiler/validate_data.c compiler/escape.c \
                  $(wildcard compiler/cpu_ops/*.c)
 CLI_SRCS     := $(wildcard driver/cli/*.c)
 HDRS         := $(wildcard driver/*.h driver/kernels/*.h driver/cli/*.h compiler/*.h compiler/cpu_ops/*.h) $(GEN)/mica_isa.h \

@@ -11,6 +11,7 @@
 #include "arena.h"
 #include "cost.h"
 #include "cpu_ops/cpu_ops.h"
+#include "validate.h"
 
 #define ERR(...) do { snprintf(b->err, sizeof b->err, __VA_ARGS__); return -1; } while (0)
 
@@ -198,6 +199,7 @@ int mica_compile(const tfl_model_t *m, const mica_compile_opts_t *o, mica_builde
     b->hw = o->hw;
     if (m->nsubgraphs != 1) ERR("model has %d subgraphs; Mica compiles single-graph models only", m->nsubgraphs);
     if (m->nops == 0) ERR("model has no operators");
+    if (mica_validate_model(m, b->err, sizeof b->err)) return -1;
     if (plan_arena(m, b) || record_io(m, b)) return -1;
     for (int i = 0; i < m->nops; i++)
         if (lower_op(m, &m->ops[i], i, b, o)) return -1;

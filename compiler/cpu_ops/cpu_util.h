@@ -20,5 +20,9 @@ int mica_append_const(mica_buf_t *params, size_t block_start, const tfl_tensor_t
 int mica_append_lut(mica_buf_t *params, int8_t (*f)(int32_t x, const void *ctx), const void *ctx);
 /* Element strides (row-major) of dims. */
 void mica_row_strides(const int32_t *dims, int rank, int64_t *strides);
+/* TFLite StridedSlice StartForAxis / StopForAxis for one dimension (no ellipsis or new axis):
+ * the first index read and how many elements the stride visits (0 when none). */
+void mica_slice_range(int32_t begin, int32_t end, int32_t stride, int32_t dim, int bmask, int emask, int shrink,
+                      int32_t *start, int32_t *count);
 
 #endif
