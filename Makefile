@@ -15,14 +15,14 @@ MICA_VENV ?= $(HOME)/.cache/mica/venv
 PYTHON  ?= $(if $(wildcard $(MICA_VENV)/bin/python),$(MICA_VENV)/bin/python,python3)
 export PYTHON
 
-DRIVER_SRCS  := driver/runtime.c driver/program.c driver/cpu_steps.c driver/options.c \
+DRIVER_SRCS  := driver/runtime.c driver/escape.c driver/program.c driver/cpu_steps.c driver/options.c \
                 driver/backend_func.c driver/func_model.c driver/func_requant.c driver/func_plan.c driver/func_vector.c \
                 driver/func_translate.c driver/func_pack.c \
                 driver/backend_rtl.c driver/cost.c
 KERNEL_SRCS  := $(wildcard driver/kernels/*.c)
 COMPILER_SRCS := compiler/builder.c compiler/quant.c compiler/lower.c compiler/lower_gemm.c compiler/waits.c \
                  compiler/lower_conv_fc.c compiler/lower_pool.c compiler/lower_add.c compiler/writer.c compiler/partition.c compiler/arena.c compiler/report.c \
-                 compiler/validate.c compiler/validate_ops.c compiler/validate_data.c compiler/escape.c \
+                 compiler/validate.c compiler/validate_ops.c compiler/validate_data.c \
                  $(wildcard compiler/cpu_ops/*.c)
 CLI_SRCS     := $(wildcard driver/cli/*.c)
 HDRS         := $(wildcard driver/*.h driver/kernels/*.h driver/cli/*.h compiler/*.h compiler/cpu_ops/*.h) $(GEN)/mica_isa.h \

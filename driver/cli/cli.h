@@ -4,6 +4,7 @@
 #include <stdint.h>
 #include "mica.h"
 #include "backend.h"
+#include "escape.h"
 
 int cli_compile(int argc, char **argv);
 int cli_run(int argc, char **argv);
@@ -25,7 +26,6 @@ int cli_parse_array(const char *cmd, const char *text, mica_hw_config_t *hw);
 int cli_check_cpu_ops(const char *cmd, const char *list);
 int cli_unexpected(const char *cmd, const char *arg);
 void cli_report_ctx(const char *cmd, const mica_ctx_t *ctx);   /* mica_last_error, escaped, one line */
-void cli_escape(const char *in, char *out, size_t n);
 char *cli_concat(const char *a, const char *b, const char *c);   /* malloc'd a+b+c */
 int cli_same_file(const char *a, const char *b);
 

@@ -15,7 +15,7 @@ int cli_parse_count(const char *cmd, const char *opt, const char *text, long lon
     int rc = mica_parse_int(text, min, max, out);
     if (rc == 0) return 0;
     char shown[64];
-    cli_escape(text, shown, sizeof shown);
+    mica_escape_name(text, shown, sizeof shown);
     fprintf(stderr, "%s %s: %s '%s' is %s; give an integer in %lld..%lld\n", cli_prog, cmd, opt, shown,
             rc == -1 ? "not a plain decimal integer" : "out of range", min, max);
     return -1;
@@ -30,7 +30,7 @@ int cli_parse_array(const char *cmd, const char *text, mica_hw_config_t *hw) {
         return 0;
     }
     char shown[64];
-    cli_escape(text, shown, sizeof shown);
+    mica_escape_name(text, shown, sizeof shown);
     fprintf(stderr, "%s %s: --array '%s' is %s; give RxC with each side 1..256, e.g. 16x16\n", cli_prog, cmd, shown,
             rc == -1 ? "malformed" : "out of range");
     return -1;
@@ -49,7 +49,7 @@ int cli_check_cpu_ops(const char *cmd, const char *list) {
         if (!found) {
             char item[64], shown[96];
             snprintf(item, sizeof item, "%.*s", (int)(n < sizeof item ? n : sizeof item - 1), p);
-            cli_escape(item, shown, sizeof shown);
+            mica_escape_name(item, shown, sizeof shown);
             fprintf(stderr, "%s %s: --cpu: '%s' is not a TFLite operator name (e.g. CONV_2D,FULLY_CONNECTED)\n", cli_prog, cmd, shown);
             return -1;
         }
@@ -70,13 +70,13 @@ static void print_compile_summary(const char *model, const char *out, const mica
         macs += s[i].macs;
         est += s[i].est_cycles;
         char name[64];
-        cli_escape(s[i].name, name, sizeof name);
+        mica_escape_name(s[i].name, name, sizeof name);
         printf("%-22s %-16s %-6s %10llu %11llu  %s\n", name, mica_step_op_name(&s[i]), acc ? "ACCEL" : "CPU",
                (unsigned long long)s[i].macs, (unsigned long long)s[i].est_cycles, acc ? "" : why);
     }
     char m_shown[300], o_shown[300];
-    cli_escape(model, m_shown, sizeof m_shown);
-    cli_escape(out, o_shown, sizeof o_shown);
+    mica_escape_name(model, m_shown, sizeof m_shown);
+    mica_escape_name(out, o_shown, sizeof o_shown);
     printf("compiled %s -> %s (+ .json report): %u steps (%u ACCEL, %u CPU), %llu MACs, %u instructions, "
            "weights+params %zu B, arena %u B, est. %llu cycles, %ux%u array, %.1f ms\n",
            m_shown, o_shown, n, accel, n - accel, (unsigned long long)macs, mica_code_count(b),
@@ -119,7 +119,7 @@ int cli_compile_to_file(const char *model, const char *out, const char *array, c
     if ((array && cli_parse_array("compile", array, &o.hw)) || (cpu_ops && cli_check_cpu_ops("compile", cpu_ops))) return 2;
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
-    cli_escape(model, shown, sizeof shown);
+    mica_escape_name(model, shown, sizeof shown);
     if (tfl_model_load_file(model, &m, err, sizeof err)) {
         fprintf(stderr, "%s: %s: %s\n", cli_prog, shown, err);
         return 1;
@@ -154,7 +154,7 @@ mica_ctx_t *cli_open_and_load(const char *backend, const char *program) {
     mica_ctx_t *ctx = NULL;
     char err[300], shown[300];
     if (mica_check_backend(backend, err, sizeof err) != MICA_OK) {
-        cli_escape(err, shown, sizeof shown);
+        mica_escape_name(err, shown, sizeof shown);
         fprintf(stderr, "%s: --backend: %s\n", cli_prog, shown);
         return NULL;
     }
@@ -165,7 +165,7 @@ mica_ctx_t *cli_open_and_load(const char *backend, const char *program) {
     }
     s = mica_load_file(ctx, program);
     if (s != MICA_OK) {
-        cli_escape(mica_last_error(ctx), shown, sizeof shown);
+        mica_escape_name(mica_last_error(ctx), shown, sizeof shown);
         fprintf(stderr, "%s: %s: %s\n", cli_prog, mica_status_name(s), shown);
         mica_close(ctx);
         return NULL;
@@ -188,7 +188,7 @@ void cli_print_layers(mica_ctx_t *ctx) {
         mica_layer_info_t li;
         mica_layer_info(ctx, i, &li);
         char name[64];
-        cli_escape(li.name, name, sizeof name);
+        mica_escape_name(li.name, name, sizeof name);
         printf("%-24s %-16s %-6s %12llu %12llu %12llu\n", name, li.op, li.on_accel ? "ACCEL" : "CPU",
                (unsigned long long)li.macs, (unsigned long long)li.est_cycles, (unsigned long long)li.cycles);
     }
@@ -210,30 +210,15 @@ int cli_same_file(const char *a, const char *b) {
     return stat(a, &sa) == 0 && stat(b, &sb) == 0 && sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
 }
 
-/* Model-controlled text (tensor names, paths) printed safely: control bytes as \xNN, long text
- * cut with "...". */
-void cli_escape(const char *in, char *out, size_t n) {
-    size_t o = 0;
-    if (n < 8) { if (n) out[0] = 0; return; }
-    for (const unsigned char *p = (const unsigned char *)(in ? in : ""); *p; p++) {
-        char tmp[8];
-        int k = (*p < 0x20 || *p == 0x7F) ? snprintf(tmp, sizeof tmp, "\\x%02x", *p) : (tmp[0] = (char)*p, 1);
-        if (o + (size_t)k + 4 > n) { memcpy(out + o, "...", 4); return; }
-        memcpy(out + o, tmp, (size_t)k);
-        o += (size_t)k;
-    }
-    out[o] = 0;
-}
-
 void cli_report_ctx(const char *cmd, const mica_ctx_t *ctx) {
     char shown[400];
-    cli_escape(mica_last_error(ctx), shown, sizeof shown);
+    mica_escape_name(mica_last_error(ctx), shown, sizeof shown);
     fprintf(stderr, "%s %s: %s\n", cli_prog, cmd, shown);
 }
 
 int cli_unexpected(const char *cmd, const char *arg) {
     char shown[100];
-    cli_escape(arg, shown, sizeof shown);
+    mica_escape_name(arg, shown, sizeof shown);
     if (arg[0] == '-') fprintf(stderr, "%s %s: unknown option or missing value: '%s' (see mica --help)\n", cli_prog, cmd, shown);
     else fprintf(stderr, "%s %s: unexpected argument '%s' (see mica --help)\n", cli_prog, cmd, shown);
     return 2;

@@ -17,7 +17,7 @@ static int load_input(mica_ctx_t *ctx, int i, const char *path, uint64_t *seed) 
     npy_array_t a;
     char err[600], name[120];
     int8_t *buf = NULL;
-    cli_escape(ti.name, name, sizeof name);
+    mica_escape_name(ti.name, name, sizeof name);
     if (!path) {
         buf = malloc(ti.bytes);
         if (!buf) { fprintf(stderr, "%s run: out of memory for input %d\n", cli_prog, i); return -1; }
@@ -26,7 +26,7 @@ static int load_input(mica_ctx_t *ctx, int i, const char *path, uint64_t *seed) 
         if (npy_read(path, &a, err, sizeof err)) { fprintf(stderr, "%s run: %s\n", cli_prog, err); return -1; }
         if (a.dtype != 'b' || a.count != ti.bytes) {
             char shown[300];
-            cli_escape(path, shown, sizeof shown);
+            mica_escape_name(path, shown, sizeof shown);
             fprintf(stderr, "%s run: %s: input %d ('%s') needs %zu int8 values, the file has %zu of %s\n", cli_prog, shown,
                     i, name, ti.bytes, a.count, npy_dtype_name(a.dtype));
             npy_free(&a);
@@ -44,7 +44,7 @@ static int load_input(mica_ctx_t *ctx, int i, const char *path, uint64_t *seed) 
 static int check_outdir(const char *dir) {
     struct stat st;
     char shown[300];
-    cli_escape(dir, shown, sizeof shown);
+    mica_escape_name(dir, shown, sizeof shown);
     if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
         fprintf(stderr, "%s run: --output-dir %s: %s\n", cli_prog, shown, errno == ENOENT || !errno ? "no such directory" : strerror(errno));
         return -1;
@@ -80,7 +80,7 @@ static int save_outputs(mica_ctx_t *ctx, const char *dir) {
         rc = !final[i] || !tmp[i] || write_output(ctx, i, tmp[i]);
         if (rc) {
             char shown[300];
-            cli_escape(final[i] ? final[i] : dir, shown, sizeof shown);
+            mica_escape_name(final[i] ? final[i] : dir, shown, sizeof shown);
             fprintf(stderr, "%s run: cannot write %s: %s\n", cli_prog, shown, strerror(errno));
         }
     }
@@ -90,8 +90,8 @@ static int save_outputs(mica_ctx_t *ctx, const char *dir) {
         mica_tensor_info_t ti;
         char name[120], shown[300];
         mica_output_info(ctx, i, &ti);
-        cli_escape(ti.name, name, sizeof name);
-        cli_escape(final[i], shown, sizeof shown);
+        mica_escape_name(ti.name, name, sizeof name);
+        mica_escape_name(final[i], shown, sizeof shown);
         printf("output %d (%s): %zu bytes -> %s\n", i, name, ti.bytes, shown);
     }
     for (int i = 0; i < n && final && tmp; i++) {

@@ -90,7 +90,7 @@ static int run_oracle(const verify_opts_t *o, batch_t *bt, long long n, const ch
     if (rc != 0) {
         last_line(errpath, line, sizeof line);
         char shown[400];
-        cli_escape(rc < 0 ? err : line[0] ? line : "no message", shown, sizeof shown);
+        mica_escape_name(rc < 0 ? err : line[0] ? line : "no message", shown, sizeof shown);
         fprintf(stderr, "%s verify: the LiteRT oracle (%s) failed: %s\n", cli_prog, argv[0], shown);
         return -1;
     }
@@ -231,7 +231,7 @@ static long long setup_batch(mica_ctx_t *ctx, const verify_opts_t *o, batch_t *b
 
 static void print_summary(const verify_opts_t *o, const tally_t *t, int labels, double secs) {
     char model[300];
-    cli_escape(o->model, model, sizeof model);
+    mica_escape_name(o->model, model, sizeof model);
     printf("verify %s backend=%s inputs=%lld mismatching_bytes=%lld cycles_per_inference=%llu",
            model, o->backend, o->count, t->bad, (unsigned long long)(t->cycles / (uint64_t)o->count));
     if (labels) printf(" accuracy=%.2f%% (%lld/%lld)", 100.0 * (double)t->correct / (double)o->count, t->correct, o->count);
