@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "options.h"
+#include "escape.h"
 
 int mica_parse_int(const char *text, long long min, long long max, long long *out) {
     if (!text || !*text) return -1;
@@ -68,7 +69,8 @@ static int check_value(const char *who, const mica_opt_spec_t *s, const char *v,
             : *v == 0;
     if (!bad) return 0;
     describe(s, want, sizeof want);
-    snprintf(err, errlen, "%s: option %s=%.40s is not %s", who, s->key, v, want);
+    char shown[64];
+    snprintf(err, errlen, "%s: option %s=%s is not %s", who, s->key, mica_escape_name(v, shown, sizeof shown), want);
     return -1;
 }
 
@@ -80,14 +82,19 @@ int mica_opts_validate(const char *who, const char *options, const mica_opt_spec
         size_t len = end ? (size_t)(end - p) : strlen(p);
         const char *eq = memchr(p, '=', len);
         if (!eq) {
-            snprintf(err, errlen, "%s: option '%.*s' is not key=value", who, (int)(len > 40 ? 40 : len), p);
+            char item_text[64], shown[64];
+            snprintf(item_text, sizeof item_text, "%.*s", (int)(len < sizeof item_text ? len : sizeof item_text - 1), p);
+            snprintf(err, errlen, "%s: option '%s' is not key=value", who, mica_escape_name(item_text, shown, sizeof shown));
             return -1;
         }
         const mica_opt_spec_t *s = lookup(spec, nspec, p, (size_t)(eq - p));
         if (!s) {
             char keys[200];
             known_keys(spec, nspec, keys, sizeof keys);
-            snprintf(err, errlen, "%s: unknown option '%.*s' (known: %s)", who, (int)(eq - p > 40 ? 40 : eq - p), p, keys);
+            char key[64], shown[64];
+            size_t klen = (size_t)(eq - p);
+            snprintf(key, sizeof key, "%.*s", (int)(klen < sizeof key ? klen : sizeof key - 1), p);
+            snprintf(err, errlen, "%s: unknown option '%s' (known: %s)", who, mica_escape_name(key, shown, sizeof shown), keys);
             return -1;
         }
         int idx = (int)(s - spec);

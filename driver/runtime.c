@@ -6,6 +6,7 @@
 #include <time.h>
 #include "mica.h"
 #include "backend.h"
+#include "escape.h"
 #include "program.h"
 #include "cpu_steps.h"
 #include "mica_isa.h"
@@ -67,7 +68,9 @@ mica_status_t mica_check_backend(const char *spec, char *err, size_t errlen) {
     size_t n = colon ? (size_t)(colon - spec) : strlen(spec);
     int b = find_backend(spec, n);
     if (b < 0) {
-        snprintf(err, errlen, "unknown backend '%.*s' (known: rtl, func)", (int)(n > 40 ? 40 : n), spec);
+        char name[64], shown[80];
+        snprintf(name, sizeof name, "%.*s", (int)(n < sizeof name ? n : sizeof name - 1), spec);
+        snprintf(err, errlen, "unknown backend '%s' (known: rtl, func)", mica_escape_name(name, shown, sizeof shown));
         return MICA_E_BACKEND;
     }
     if (colon && strlen(colon + 1) >= sizeof ((mica_ctx_t *)0)->spec_options) {
