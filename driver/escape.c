@@ -4,7 +4,7 @@
 
 /* One byte as printed: itself, or \xNN. */
 static size_t escape_byte(unsigned char c, char piece[8]) {
-    if (c >= 0x20 && c < 0x7f && c != '\\') { piece[0] = (char)c; return 1; }
+    if (c >= 0x20 && c < 0x7f) { piece[0] = (char)c; return 1; }
     return (size_t)snprintf(piece, 8, "\\x%02x", c);
 }
 

@@ -3,8 +3,8 @@
 #define MICA_ESCAPE_H
 #include <stddef.h>
 
-/* Copies in into out[0..n) with every byte outside printable ASCII, and the backslash, written
- * as \xNN; when it does not fit, the copy ends in "...". Always NUL-terminated (n >= 1).
+/* Copies in into out[0..n) with every byte outside printable ASCII written
+ * as \xNN (idempotent: escaping twice changes nothing); when it does not fit, the copy ends in "...". Always NUL-terminated (n >= 1).
  * Returns out, so it can be passed to printf directly. */
 char *mica_escape_name(const char *in, char *out, size_t n);
 
