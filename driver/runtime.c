@@ -274,15 +274,15 @@ static uint64_t default_cycle_limit(const mica_ctx_t *c, const mica_prog_step_t 
     return (CYCLE_LIMIT_FLOOR + CYCLE_LIMIT_FACTOR * st->est_cycles) * slow;
 }
 
+/* One line that fits c->err (256) with a 47-character step name and the largest numbers. */
 static mica_status_t step_timeout(mica_ctx_t *c, uint32_t s, uint64_t limit) {
     const mica_prog_step_t *st = &c->prog.steps[s];
     if (c->max_cycles)
-        return fail(c, MICA_E_TIMEOUT, "step %u (%s): accelerator did not finish within max_cycles=%llu; raise it with "
-                    "the backend option max_cycles=N", s, st->name, (unsigned long long)limit);
-    return fail(c, MICA_E_TIMEOUT, "step %u (%s): accelerator did not finish within its limit of %llu cycles "
-                "(derived from the compiler's estimate of %llu and this backend's memory speed); if it is only slow, "
-                "set the backend option max_cycles=N", s, st->name, (unsigned long long)limit,
-                (unsigned long long)st->est_cycles);
+        return fail(c, MICA_E_TIMEOUT, "step %u (%s): accelerator did not finish within max_cycles=%llu (raise it if "
+                    "the step is only slow)", s, st->name, (unsigned long long)limit);
+    return fail(c, MICA_E_TIMEOUT, "step %u (%s): accelerator did not finish within %llu cycles (limit from the "
+                "estimate, %llu, and the memory speed); set max_cycles=N to raise it", s, st->name,
+                (unsigned long long)limit, (unsigned long long)st->est_cycles);
 }
 
 static mica_status_t run_accel(mica_ctx_t *c, uint32_t s) {

@@ -7,13 +7,16 @@
     (each run is killed after 10 s, so a regression fails instead of hanging);
   - a step that overruns its cycle limit (max_cycles=10, or the default limit derived from a
     forged estimate) ends in a timeout naming max_cycles=; digits on rtl:latency=1000 finishes.
-usage: bad_program.py MICA MODEL.tflite [FLIPS]"""
+usage: bad_program.py MICA MODEL.tflite LONG_STEPS.tflite [FLIPS]
+LONG_STEPS: a model with an accelerator step above the default limit's floor of 10,000 cycles."""
 import os, random, struct, subprocess, sys, tempfile, time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from program_file import FORMAT_AT, STEP_EST_CYCLES_AT, accel_steps, seal, u32
 
-MICA, MODEL = sys.argv[1], sys.argv[2]
-FLIPS = int(sys.argv[3]) if len(sys.argv) > 3 else 150
+MICA, MODEL, LONG_MODEL = sys.argv[1], sys.argv[2], sys.argv[3]
+FLIPS = int(sys.argv[4]) if len(sys.argv) > 4 else 150
+# a flip may also hit the magic or the format field, checked (and named) before the checksum
+FLIP_ERRORS = ("checksum mismatch", "bad magic", "this driver reads")
 ENV = dict(os.environ, ASAN_OPTIONS="detect_leaks=1:abort_on_error=0", UBSAN_OPTIONS="halt_on_error=1")
 problems = []
 
@@ -56,8 +59,8 @@ def bit_flips(tmp, prog, ref):
         rc, err, out = run_program(path, "func", os.path.join(tmp, "flip_out"))
         if rc == 0 and out != ref:
             problems.append(f"bit flip at byte {at}: exit 0 with a different output")
-        elif rc != 0 and (len(err) != 1 or "checksum mismatch" not in err[0]):
-            problems.append(f"bit flip at byte {at}: rc {rc}, wanted one 'checksum mismatch' line: {err[:3]}")
+        elif rc != 0 and (len(err) != 1 or not any(e in err[0] for e in FLIP_ERRORS)):
+            problems.append(f"bit flip at byte {at}: rc {rc}, wanted one line naming {FLIP_ERRORS}: {err[:3]}")
         else:
             refused += rc != 0
     return refused
@@ -71,7 +74,7 @@ def integrity(tmp, prog, ref):
         path = os.path.join(tmp, "bad.mica")
         open(path, "wb").write(data)
         expect_refused(label, ["run", path, "--backend", "func"], want)
-    print(f"  {refused}/{FLIPS} bit flips refused by the checksum, {len(cases)} size/format cases")
+    print(f"  {refused}/{FLIPS} bit flips refused (checksum, magic or format), {len(cases)} size/format cases")
 
 def not_files(tmp, prog_path):
     fifo, big, out = os.path.join(tmp, "fifo"), os.path.join(tmp, "big"), os.path.join(tmp, "x.mica")
@@ -84,8 +87,11 @@ def not_files(tmp, prog_path):
         expect_refused(f"{label} as program", ["run", path, "--backend", "func"], want)
     print("  FIFO, /dev/zero, directory and 300 MiB file refused as model and as program")
 
-def cycle_limits(tmp, prog, prog_path, ref):
+def cycle_limits(tmp, prog_path, ref):
     secs = expect_refused("rtl:max_cycles=10", ["run", prog_path, "--backend", "rtl:max_cycles=10"], "max_cycles=10")
+    long_path = os.path.join(tmp, "long.mica")
+    subprocess.run([MICA, "compile", LONG_MODEL, "-o", long_path], check=True, capture_output=True, env=ENV)
+    prog = open(long_path, "rb").read()
     step, at = max(accel_steps(prog), key=lambda s: struct.unpack_from("<Q", prog, s[1] + STEP_EST_CYCLES_AT)[0])
     forged = bytearray(prog)
     struct.pack_into("<Q", forged, at + STEP_EST_CYCLES_AT, 0)
@@ -109,7 +115,7 @@ def main():
             sys.exit(f"bad_program: the intact program does not run: {err}")
         integrity(tmp, prog, ref)
         not_files(tmp, prog_path)
-        cycle_limits(tmp, prog, prog_path, ref)
+        cycle_limits(tmp, prog_path, ref)
     for p in problems:
         print("bad program:", p)
     print(f"bad_program: {len(problems)} problems -> {'FAIL' if problems else 'PASS'}")

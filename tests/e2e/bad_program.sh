@@ -4,4 +4,4 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 make --no-print-directory "$PWD/build/mica-asan" >/dev/null
-exec "${PYTHON:-python3}" tests/e2e/bad_program.py build/mica-asan models/digits.tflite "$@"
+exec "${PYTHON:-python3}" tests/e2e/bad_program.py build/mica-asan models/digits.tflite models/ad_autoencoder.tflite "$@"

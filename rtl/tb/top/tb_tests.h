@@ -133,7 +133,8 @@ static void error_tests(Sim &sim, ExtMem &mem, std::mt19937_64 &rng) {
          MICA_SET(&in, MICA_F_STORE_ROUND, 3); raw(g, in); }, CHECK_ALL},
       {"store-len-wide", [](ProGen &g) {
          mica_instr_t in = ProGen::op(MICA_OP_STORE);
-         MICA_SET(&in, MICA_F_STORE_LEN, kCfg.C + 1); raw(g, in); }, CHECK_ALL},
+         MICA_SET(&in, MICA_F_STORE_LEN, kCfg.C + 1); MICA_SET(&in, MICA_F_STORE_ROWS, 1);
+         raw(g, in); }, CHECK_ALL},
       {"store-acc-range", [](ProGen &g) {
          mica_instr_t in = ProGen::op(MICA_OP_STORE);
          MICA_SET(&in, MICA_F_STORE_LEN, 1); MICA_SET(&in, MICA_F_STORE_ACC_ADDR, kCfg.CD - 1);
@@ -141,7 +142,7 @@ static void error_tests(Sim &sim, ExtMem &mem, std::mt19937_64 &rng) {
       {"store-pset-range", [](ProGen &g) {
          mica_instr_t in = ProGen::op(MICA_OP_STORE);
          MICA_SET(&in, MICA_F_STORE_LEN, 1); MICA_SET(&in, MICA_F_STORE_PARAM_SET, kCfg.PS);
-         raw(g, in); }, CHECK_ALL},
+         MICA_SET(&in, MICA_F_STORE_ROWS, 1); raw(g, in); }, CHECK_ALL},
       {"load-bus-error", [](ProGen &g) {
          g.load(0, 0, 4, kCfg.R, MEM_SIZE - 2 * kCfg.R - 1, kCfg.R); }, CHECK_STATUS_ONLY},
       {"load-bus-error-far", [](ProGen &g) {
