@@ -18,6 +18,10 @@
 
 #include "tflite_schema.h" /* TFL_OP_*, TFL_TYPE_*, TFL_OPTS_* (generated from schema) */
 
+/* Largest model file tfl_model_load_file() reads (refused before reading): 256 MiB, far above
+ * any model an edge accelerator runs, far below a flatbuffer's 2 GiB. */
+#define TFL_MAX_FILE_BYTES (256u << 20)
+
 #define TFL_MAX_RANK 8
 #define TFL_OPT_MAX_SLOTS 24
 
