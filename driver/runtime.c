@@ -36,14 +36,18 @@ struct mica_ctx {
     uint64_t counters[MICA_NUM_COUNTERS];
     uint64_t *step_cycles, *step_ns;
     uint64_t max_cycles;
-    char err[256];
+    char err[512];
 };
 
+/* Every message carries names from the program file: escaped once here, cut with "..." if long. */
 static mica_status_t fail(mica_ctx_t *c, mica_status_t s, const char *fmt, ...) {
+    char raw[sizeof c->err];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(c->err, sizeof c->err, fmt, ap);
+    int n = vsnprintf(raw, sizeof raw, fmt, ap);
     va_end(ap);
+    if (n >= (int)sizeof raw) memcpy(raw + sizeof raw - 4, "...", 4);
+    mica_escape_name(raw, c->err, sizeof c->err);
     return s;
 }
 
@@ -331,7 +335,7 @@ mica_status_t mica_invoke(mica_ctx_t *c) {
         mica_status_t r = st->kind == MICA_STEP_ACCEL
             ? run_accel(c, s)
             : mica_run_cpu_step(&c->prog, st, &c->be, c->err, sizeof c->err);
-        if (r != MICA_OK) return r;
+        if (r != MICA_OK) return st->kind == MICA_STEP_ACCEL ? r : fail(c, r, "%s", c->err);
         c->step_ns[s] = now_ns() - t0;
     }
     return MICA_OK;
