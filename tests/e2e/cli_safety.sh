@@ -11,6 +11,7 @@ M=$ROOT/build/mica-asan
 W=$(mktemp -d /tmp/mica_cli_safety_XXXXXX)
 trap 'rm -rf "$W"' EXIT
 export ASAN_OPTIONS=detect_leaks=1
+PYTHON=${PYTHON:-$(sed -n 's/^#define MICA_PYTHON "\(.*\)"/\1/p' build/gen/mica_python.h)}   # the one mica was built with
 fail=0 n=0
 DIGITS=$ROOT/models/digits.tflite
 "$M" compile "$DIGITS" -o "$W/d.mica" >/dev/null || { echo "FAIL: cannot compile digits"; exit 1; }
