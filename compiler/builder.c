@@ -1,3 +1,4 @@
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -56,4 +57,13 @@ mica_prog_tensor_t *mica_tensor_at(mica_builder_t *b, int32_t i) {
 mica_prog_step_t *mica_step_add(mica_builder_t *b) {
     if (mica_buf_append(&b->steps, NULL, sizeof(mica_prog_step_t))) return NULL;
     return (mica_prog_step_t *)(b->steps.data + b->steps.len) - 1;
+}
+
+int mica_fail(mica_builder_t *b, const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(b->err, sizeof b->err, fmt, ap);
+    va_end(ap);
+    if (n >= (int)sizeof b->err) memcpy(b->err + sizeof b->err - 4, "...", 4);
+    return -1;
 }

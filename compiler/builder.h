@@ -10,7 +10,7 @@
 
 typedef struct { uint8_t *data; size_t len, cap; } mica_buf_t;
 
-#define MICA_REASON_LEN 160
+#define MICA_REASON_LEN 256
 
 typedef struct {
     mica_hw_config_t hw;
@@ -25,7 +25,7 @@ typedef struct {
     uint32_t arena_size;      /* arena at address 0 */
     uint32_t image_addr;      /* fixed once the arena is planned */
     int32_t *tensor_map;      /* TFLite tensor index -> program tensor index (-1 = none) */
-    char err[256];
+    char err[512];
 } mica_builder_t;
 
 int mica_buf_append(mica_buf_t *b, const void *src, size_t n);
@@ -36,6 +36,8 @@ void mica_buf_free(mica_buf_t *b);
 uint32_t mica_const_add(mica_builder_t *b, const void *src, size_t n);
 /* A value that does not fit an instruction field: records "layer L: value V does not fit
  * instruction field F" in b->err and returns 1 (the lowerings' SET macros call it). */
+/* Sets b->err (one line; a message too long for it ends in "...", never mid-word silently); -1. */
+int mica_fail(mica_builder_t *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 int mica_field_error(mica_builder_t *b, const char *layer, const char *field, int64_t v);
 /* Appends one instruction; returns -1 (with b->err set) when a field does not fit. */
 int mica_emit(mica_builder_t *b, const mica_instr_t *in);

@@ -5,14 +5,16 @@
 #include <stdlib.h>
 #include <string.h>
 #include "compiler.h"
+#include "escape.h"
 #include "lower_gemm.h"
 #include "quant.h"
 #include "partition.h"
 #include "arena.h"
 #include "cost.h"
 #include "cpu_ops/cpu_ops.h"
+#include "validate.h"
 
-#define ERR(...) do { snprintf(b->err, sizeof b->err, __VA_ARGS__); return -1; } while (0)
+#define ERR(...) do { mica_fail(b, __VA_ARGS__); return -1; } while (0)
 
 void mica_compile_opts_default(mica_compile_opts_t *o) {
     mica_hw_config_t hw = {MICA_ROWS_DEFAULT, MICA_COLS_DEFAULT, MICA_ASPAD_DEPTH_DEFAULT,
@@ -28,14 +30,21 @@ static const tfl_tensor_t *tensor(const tfl_model_t *m, int32_t i) {
 
 static int is_activation(const tfl_tensor_t *t) { return t && t->data == NULL; }
 
-static int check_int8_activation(mica_builder_t *b, const tfl_tensor_t *t, const char *what, int op) {
-    if (!t) ERR("op %d: missing %s tensor", op, what);
-    if (t->type != TFL_TYPE_INT8) ERR("op %d: %s tensor '%s' is %s; Mica runs int8 models only", op, what, t->name, tfl_type_name(t->type));
-    if (t->nquant != 1) ERR("op %d: %s tensor '%s' needs one scale and zero point (has %d)", op, what, t->name, t->nquant);
+/* A model input or output must be an int8 activation; the message says what to do instead. */
+static int check_io_tensor(mica_builder_t *b, const tfl_tensor_t *t, const char *what, int i) {
+    char name[96];
+    if (!t) ERR("model %s %d is not a tensor", what, i);
+    mica_escape_name(t->name, name, sizeof name);
+    if (t->type != TFL_TYPE_INT8)
+        ERR("model %s %d '%s' is %s: Mica runs int8 activations only; convert with full-integer quantization "
+            "and int8 inputs/outputs (TFLiteConverter: inference_input_type = inference_output_type = tf.int8)",
+            what, i, name, tfl_type_name(t->type));
+    if (t->nquant != 1) ERR("model %s %d '%s' needs one scale and zero point (has %d)", what, i, name, t->nquant);
     if (!mica_scale_ok(t->scale[0]) || t->zero_point[0] < -128 || t->zero_point[0] > 127)
-        ERR("op %d: %s tensor '%.32s' has scale %g and zero point %lld (a finite scale > 0 and a zero point in -128..127 "
-            "are required)", op, what, t->name, (double)t->scale[0], (long long)t->zero_point[0]);
-    if (t->rank < 1 || t->rank > MICA_MAX_RANK || mica_tensor_elements(t) <= 0) ERR("op %d: %s tensor '%s' has an unsupported shape", op, what, t->name);
+        ERR("model %s %d '%s' has invalid quantization (scale %g, zero point %lld; want a finite scale > 0, zero point -128..127)",
+            what, i, name, (double)t->scale[0], (long long)t->zero_point[0]);
+    if (t->rank < 1 || t->rank > MICA_MAX_RANK || mica_tensor_elements(t) <= 0)
+        ERR("model %s %d '%s' has rank %d; Mica takes ranks 1..%d with no empty dimension", what, i, name, t->rank, MICA_MAX_RANK);
     return 0;
 }
 
@@ -116,7 +125,9 @@ static int lower_cpu(const tfl_model_t *m, const tfl_op_t *op, int idx, mica_bui
     for (int i = 0; i < op->ninputs; i++) {
         const tfl_tensor_t *t = mica_op_tensor(m, op, i);
         if (!t || t->data) continue;
-        if (b->tensor_map[op->inputs[i]] < 0) ERR("op %d (%s): input '%s' is not an int8 activation", idx, kname, t->name);
+        char name[96];
+        if (b->tensor_map[op->inputs[i]] < 0)
+            ERR("op %d (%s): input '%s' is %s, not an int8 activation", idx, kname, mica_escape_name(t->name, name, sizeof name), tfl_type_name(t->type));
         if (s.ninputs == MICA_STEP_MAX_IO) ERR("op %d (%s): too many inputs", idx, kname);
         s.inputs[s.ninputs++] = b->tensor_map[op->inputs[i]];
     }
@@ -162,7 +173,7 @@ static int lower_op(const tfl_model_t *m, const tfl_op_t *op, int idx, mica_buil
     if (op->ninputs < 1 || op->noutputs < 1 || !mica_op_tensor(m, op, 0) || !mica_op_output(m, op, 0))
         ERR("op %d (%s): missing operands", idx, tfl_builtin_name(op->builtin));
     const char *why = mica_accel_reason(m, op, &o->partition);
-    char lower_err[256];
+    char lower_err[sizeof b->err];
     if (!why) {
         size_t code = b->code.len, consts = b->consts.len, steps = b->steps.len;
         int pool = op->builtin == TFL_OP_AVERAGE_POOL_2D || op->builtin == TFL_OP_MAX_POOL_2D;
@@ -176,9 +187,10 @@ static int lower_op(const tfl_model_t *m, const tfl_op_t *op, int idx, mica_buil
     mica_cpu_prepare_fn prepare;
     int kernel = mica_cpu_op_find(op->builtin, &prepare);
     const char *name = op->custom_code ? op->custom_code : tfl_builtin_name(op->builtin);
+    char shown[96];
     if (kernel < 0)
-        ERR("op %d (%s): cannot run: not on the accelerator (%.90s) and no CPU kernel for it (see mica ops)",
-            idx, name, why);
+        ERR("op %d (%s): cannot run: not on the accelerator (%s) and no CPU kernel for it (see mica ops)",
+            idx, mica_escape_name(name, shown, sizeof shown), why);
     if (lower_cpu(m, op, idx, b, kernel, prepare)) return -1;
     return note_reason(b, why);
 }
@@ -186,11 +198,11 @@ static int lower_op(const tfl_model_t *m, const tfl_op_t *op, int idx, mica_buil
 static int record_io(const tfl_model_t *m, mica_builder_t *b) {
     if (m->ninputs < 1 || m->noutputs < 1 || m->ninputs > 16 || m->noutputs > 16) ERR("model must have 1..16 inputs and outputs");
     for (int i = 0; i < m->ninputs; i++) {
-        if (check_int8_activation(b, tensor(m, m->inputs[i]), "model input", -1)) return -1;
+        if (check_io_tensor(b, tensor(m, m->inputs[i]), "input", i)) return -1;
         b->inputs[b->ninputs++] = (uint32_t)b->tensor_map[m->inputs[i]];
     }
     for (int i = 0; i < m->noutputs; i++) {
-        if (check_int8_activation(b, tensor(m, m->outputs[i]), "model output", -1)) return -1;
+        if (check_io_tensor(b, tensor(m, m->outputs[i]), "output", i)) return -1;
         b->outputs[b->noutputs++] = (uint32_t)b->tensor_map[m->outputs[i]];
     }
     return 0;
@@ -200,6 +212,7 @@ int mica_compile(const tfl_model_t *m, const mica_compile_opts_t *o, mica_builde
     b->hw = o->hw;
     if (m->nsubgraphs != 1) ERR("model has %d subgraphs; Mica compiles single-graph models only", m->nsubgraphs);
     if (m->nops == 0) ERR("model has no operators");
+    if (mica_validate_model(m, b->err, sizeof b->err)) return -1;
     if (plan_arena(m, b) || record_io(m, b)) return -1;
     for (int i = 0; i < m->nops; i++)
         if (lower_op(m, &m->ops[i], i, b, o)) return -1;

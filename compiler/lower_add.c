@@ -13,7 +13,7 @@
 #include "cpu_ops/cpu_ops.h"
 #include "cpu_ops/cpu_util.h"
 
-#define ERR(...) do { snprintf(b->err, sizeof b->err, __VA_ARGS__); return -1; } while (0)
+#define ERR(...) do { mica_fail(b, __VA_ARGS__); return -1; } while (0)
 #define SET(in, F, v) (void)(!*fail && MICA_SET(in, F, (int64_t)(v)) && (*fail = mica_field_error(b, "ADD", #F, (int64_t)(v))))
 #define ADD_LEFT_SHIFT 20
 

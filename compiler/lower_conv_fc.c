@@ -10,7 +10,7 @@
 #include "cpu_ops/cpu_ops.h"
 #include "cpu_ops/cpu_util.h"
 
-#define ERR(...) do { snprintf(b->err, sizeof b->err, __VA_ARGS__); return -1; } while (0)
+#define ERR(...) do { mica_fail(b, __VA_ARGS__); return -1; } while (0)
 
 /* Requantization per op as LiteRT's reference kernels do it (measured, see models/ORACLE.md):
  * CONV_2D uses TFLite's integer double rounding; FULLY_CONNECTED multiplies in double precision

@@ -18,7 +18,7 @@
 #include "kernels/mica_fixedpoint.h"
 #include "cpu_ops/cpu_util.h"
 
-#define ERR(...) do { snprintf(b->err, sizeof b->err, __VA_ARGS__); return -1; } while (0)
+#define ERR(...) do { mica_fail(b, __VA_ARGS__); return -1; } while (0)
 
 /* TFLite's average: sum / n rounded half away from zero. */
 static int32_t tflite_average(int32_t sum, int32_t n) {

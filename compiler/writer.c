@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "compiler.h"
+#include "program.h"
 
 static uint32_t place(uint32_t *cursor, size_t bytes) {
     uint32_t at = *cursor;
@@ -37,6 +38,14 @@ int mica_write_program(mica_builder_t *b, const char *path) {
     h.ninputs = b->ninputs;
     h.noutputs = b->noutputs;
     h.params_size = (uint32_t)b->params.len;
+    /* every section plus its alignment padding, in 64 bits so that no offset below can wrap */
+    uint64_t need = sizeof h + (uint64_t)image_size + b->tensors.len + b->steps.len + 4ull * (h.ninputs + h.noutputs) +
+                    b->params.len + 6 * 8;
+    if (need > MICA_PROG_MAX_BYTES) {
+        snprintf(b->err, sizeof b->err, "%s: the program would be %llu bytes, more than the %u MiB a driver loads",
+                 path, (unsigned long long)need, MICA_PROG_MAX_BYTES >> 20);
+        return -1;
+    }
     uint32_t cur = sizeof h;
     h.image_offset = place(&cur, image_size);
     h.tensors_offset = place(&cur, b->tensors.len);
@@ -54,6 +63,7 @@ int mica_write_program(mica_builder_t *b, const char *path) {
     put(file, h.inputs_offset, b->inputs, 4u * h.ninputs);
     put(file, h.outputs_offset, b->outputs, 4u * h.noutputs);
     put(file, h.params_offset, b->params.data, b->params.len);
+    mica_program_seal(file, cur);   /* size and CRC-32 over everything above */
     FILE *f = fopen(path, "wb");
     int rc = f && fwrite(file, 1, cur, f) == cur ? 0 : -1;
     if (f && fclose(f) != 0) rc = -1;

@@ -14,6 +14,9 @@ typedef enum { MICA_WAIT_DONE = 0, MICA_WAIT_HW_ERROR = 1, MICA_WAIT_TIMEOUT = 2
 typedef struct mica_backend {
     const char *name;
     void *state;
+    /* External memory speed, for the default cycle limit (runtime.c): response latency in cycles
+     * and bytes per cycle; 0 where it does not apply (the func model has no cycle limit). */
+    uint32_t mem_latency, mem_bytes_per_cycle;
     int (*mem_write)(void *state, uint32_t addr, const void *src, size_t n);   /* 0 or -1 */
     int (*mem_read)(void *state, uint32_t addr, void *dst, size_t n);
     uint32_t (*csr_read)(void *state, uint32_t addr);

@@ -107,6 +107,7 @@ int mica_backend_func_open(const char *options, const mica_hw_config_t *cfg, uin
     if (m->plans) mica_fp_set_vnni(m->plans, (int)mica_opt_int(options, "vnni", 1));   /* vnni=0: the portable paths */
     out->name = "func";
     out->state = m;
+    out->mem_latency = out->mem_bytes_per_cycle = 0;   /* runs to completion at START: no cycle limit */
     out->mem_write = fm_mem_write;
     out->mem_read = fm_mem_read;
     out->csr_read = fm_csr_read;

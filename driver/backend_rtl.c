@@ -86,6 +86,8 @@ int mica_backend_rtl_open(const char *options, const mica_hw_config_t *cfg, uint
     mica_sim_reset(st->sim);
     out->name = "rtl";
     out->state = st;
+    out->mem_latency = sc.mem_latency;
+    out->mem_bytes_per_cycle = sc.mem_bytes_per_cycle;
     out->mem_write = rtl_mem_write;
     out->mem_read = rtl_mem_read;
     out->csr_read = rtl_csr_read;

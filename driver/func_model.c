@@ -63,8 +63,7 @@ uint32_t mica_fm_load(mica_fm_t *m, const mica_instr_t *in) {
     else if (target == 1) { base = (uint8_t *)m->wspad; width = m->cfg.cols; depth = m->cfg.wspad_depth; }
     else if (target == 2) { base = (uint8_t *)m->param; width = 4 * m->cfg.cols; depth = 4 * m->cfg.param_sets; }
     else return MICA_ERR_BAD_TARGET;
-    if (rows == 0) return 0;
-    if (len == 0 || col + len > width) return MICA_ERR_BAD_LEN;
+    if (rows == 0 || len == 0 || col + len > width) return MICA_ERR_BAD_LEN;   /* no zero counts */
     if (addr + rows > depth) return MICA_ERR_MEM_RANGE;
     uint64_t end = ext + (uint64_t)(rows - 1) * stride + len;   /* the last row ends last */
     uint8_t *row = base + (size_t)addr * width;
@@ -261,7 +260,7 @@ static uint32_t op_store(mica_fm_t *m, const mica_instr_t *in) {
     uint32_t acc_addr = GET(in, MICA_F_STORE_ACC_ADDR), rows = GET(in, MICA_F_STORE_ROWS);
     uint32_t len = GET(in, MICA_F_STORE_LEN), set = GET(in, MICA_F_STORE_PARAM_SET);
     uint64_t ext = GET(in, MICA_F_STORE_EXT_ADDR), stride = GET(in, MICA_F_STORE_EXT_STRIDE);
-    if (len == 0 || len > m->cfg.cols || GET(in, MICA_F_STORE_ROUND) > MICA_ROUND_REAL) return MICA_ERR_BAD_LEN;
+    if (rows == 0 || len == 0 || len > m->cfg.cols || GET(in, MICA_F_STORE_ROUND) > MICA_ROUND_REAL) return MICA_ERR_BAD_LEN;
     if (acc_addr + rows > m->cfg.acc_depth || set >= m->cfg.param_sets) return MICA_ERR_MEM_RANGE;
     /* rows before the first out-of-range one are written, as the RTL does */
     uint32_t ok = 0;

@@ -7,13 +7,21 @@
  * parameters) followed by the instruction stream. The driver copies the image once at load.
  * A program runs as a list of steps: ACCEL steps run an instruction range (ending in END) on the
  * accelerator, CPU steps run a fallback kernel in the driver on arena tensors.
+ *
+ * Integrity (format 2): file_size is the length of the whole file and checksum its CRC-32
+ * (IEEE 802.3, the zlib/PNG polynomial) computed with the checksum field read as zero. The
+ * loader checks magic, format, size and checksum before it reads any other field, so a damaged
+ * file (a flipped bit in the weights, the code or a table) is refused instead of running with a
+ * different result. A program file is at most MICA_PROG_MAX_BYTES (the loader refuses larger
+ * files before reading them) and needs at most 1 GiB of external memory (ext_size).
  */
 #ifndef MICA_PROGRAM_H
 #define MICA_PROGRAM_H
 #include <stdint.h>
 
 #define MICA_PROG_MAGIC "MICAPRG1"
-#define MICA_PROG_FORMAT 1u
+#define MICA_PROG_FORMAT 2u
+#define MICA_PROG_MAX_BYTES (256u << 20)   /* 256 MiB: largest program file a driver loads */
 #define MICA_NAME_LEN 48
 #define MICA_MAX_RANK 6
 #define MICA_STEP_MAX_IO 4
@@ -34,7 +42,9 @@ typedef struct {
     uint32_t arena_addr, arena_size;
     uint32_t code_addr, code_count;    /* instruction 0 in external memory; total count */
     uint32_t image_addr;     /* external address the image is loaded at */
-    uint32_t reserved[3];
+    uint32_t file_size;      /* bytes in the whole file */
+    uint32_t checksum;       /* CRC-32 of the whole file, this field read as zero */
+    uint32_t reserved;
 } mica_prog_header_t;
 
 typedef enum { MICA_DT_INT8 = 1, MICA_DT_INT32 = 2 } mica_dtype_t;

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "options.h"
+#include "escape.h"
 
 int mica_parse_int(const char *text, long long min, long long max, long long *out) {
     if (!text || !*text) return -1;
@@ -25,7 +26,7 @@ int mica_parse_int(const char *text, long long min, long long max, long long *ou
 int mica_parse_dims(const char *text, unsigned max, unsigned *rows, unsigned *cols) {
     const char *x = text ? strchr(text, 'x') : NULL;
     if (!x || x == text || strchr(x + 1, 'x')) return -1;
-    char r[24];
+    char r[MICA_OPT_VALUE_MAX + 1];
     size_t n = (size_t)(x - text);
     if (n >= sizeof r) return -2;
     memcpy(r, text, n);
@@ -68,26 +69,32 @@ static int check_value(const char *who, const mica_opt_spec_t *s, const char *v,
             : *v == 0;
     if (!bad) return 0;
     describe(s, want, sizeof want);
-    snprintf(err, errlen, "%s: option %s=%.40s is not %s", who, s->key, v, want);
+    char shown[64];
+    snprintf(err, errlen, "%s: option %s=%s is not %s", who, s->key, mica_escape_name(v, shown, sizeof shown), want);
     return -1;
 }
 
 int mica_opts_validate(const char *who, const char *options, const mica_opt_spec_t *spec, int nspec,
                        char *err, size_t errlen) {
-    char seen[32] = {0}, item[256];
+    char seen[32] = {0}, item[MICA_OPT_VALUE_MAX + 1];
     for (const char *p = options; p && *p;) {
         const char *end = strchr(p, ',');
         size_t len = end ? (size_t)(end - p) : strlen(p);
         const char *eq = memchr(p, '=', len);
         if (!eq) {
-            snprintf(err, errlen, "%s: option '%.*s' is not key=value", who, (int)(len > 40 ? 40 : len), p);
+            char item_text[64], shown[64];
+            snprintf(item_text, sizeof item_text, "%.*s", (int)(len < sizeof item_text ? len : sizeof item_text - 1), p);
+            snprintf(err, errlen, "%s: option '%s' is not key=value", who, mica_escape_name(item_text, shown, sizeof shown));
             return -1;
         }
         const mica_opt_spec_t *s = lookup(spec, nspec, p, (size_t)(eq - p));
         if (!s) {
             char keys[200];
             known_keys(spec, nspec, keys, sizeof keys);
-            snprintf(err, errlen, "%s: unknown option '%.*s' (known: %s)", who, (int)(eq - p > 40 ? 40 : eq - p), p, keys);
+            char key[64], shown[64];
+            size_t klen = (size_t)(eq - p);
+            snprintf(key, sizeof key, "%.*s", (int)(klen < sizeof key ? klen : sizeof key - 1), p);
+            snprintf(err, errlen, "%s: unknown option '%s' (known: %s)", who, mica_escape_name(key, shown, sizeof shown), keys);
             return -1;
         }
         int idx = (int)(s - spec);
@@ -126,15 +133,16 @@ static int find_opt(const char *options, const char *key, char *val, size_t n) {
     return 0;
 }
 
+/* Values up to MICA_OPT_VALUE_MAX characters, as mica_opts_validate accepts. */
 long long mica_opt_int(const char *options, const char *key, long long dflt) {
-    char v[32];
+    char v[MICA_OPT_VALUE_MAX + 1];
     long long x;
     if (!find_opt(options, key, v, sizeof v)) return dflt;
     return mica_parse_int(v, -(1ll << 62), 1ll << 62, &x) ? dflt : x;
 }
 
 int mica_opt_array(const char *options, unsigned *rows, unsigned *cols) {
-    char v[32];
+    char v[MICA_OPT_VALUE_MAX + 1];
     if (!find_opt(options, "array", v, sizeof v)) return 0;
     return mica_parse_dims(v, 256, rows, cols) ? -1 : 0;
 }

@@ -1,4 +1,5 @@
 /* .mica program loader: nothing from the file is trusted until checked here. */
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -7,6 +8,48 @@
 #include "kernels/mica_kernels.h"
 
 #define FAIL(...) do { snprintf(err, errlen, __VA_ARGS__); return -1; } while (0)
+
+/* CRC-32, reflected polynomial 0xEDB88320 (zlib's crc32), one table lookup per byte. */
+static uint32_t crc32_update(uint32_t crc, const uint32_t table[256], const uint8_t *p, size_t n) {
+    for (size_t i = 0; i < n; i++) crc = table[(crc ^ p[i]) & 0xFF] ^ (crc >> 8);
+    return crc;
+}
+
+uint32_t mica_program_checksum(const void *bytes, size_t len) {
+    uint32_t table[256];   /* built per call: 2 K steps, nothing shared between threads */
+    for (uint32_t i = 0; i < 256; i++) {
+        uint32_t c = i;
+        for (int k = 0; k < 8; k++) c = c & 1 ? 0xEDB88320u ^ (c >> 1) : c >> 1;
+        table[i] = c;
+    }
+    const size_t at = offsetof(mica_prog_header_t, checksum);
+    const uint8_t *p = bytes, zero[4] = {0};
+    if (len < at + 4) return ~crc32_update(0xFFFFFFFFu, table, p, len);
+    uint32_t crc = crc32_update(0xFFFFFFFFu, table, p, at);
+    crc = crc32_update(crc, table, zero, 4);
+    return ~crc32_update(crc, table, p + at + 4, len - at - 4);
+}
+
+void mica_program_seal(void *bytes, size_t len) {
+    uint32_t size = (uint32_t)len;
+    memcpy((uint8_t *)bytes + offsetof(mica_prog_header_t, file_size), &size, 4);
+    uint32_t crc = mica_program_checksum(bytes, len);
+    memcpy((uint8_t *)bytes + offsetof(mica_prog_header_t, checksum), &crc, 4);
+}
+
+/* Magic, format, size and checksum: nothing else in the file is read before these pass. */
+static int check_integrity(const uint8_t *bytes, size_t len, char *err, size_t errlen) {
+    mica_prog_header_t h;
+    if (len < sizeof h) FAIL("program: file too short (%zu bytes)", len);
+    if (len > MICA_PROG_MAX_BYTES) FAIL("program: %zu bytes, larger than the %u MiB a program may have", len, MICA_PROG_MAX_BYTES >> 20);
+    memcpy(&h, bytes, sizeof h);
+    if (memcmp(h.magic, MICA_PROG_MAGIC, 8) != 0) FAIL("program: not a Mica program (bad magic)");
+    if (h.format != MICA_PROG_FORMAT) FAIL("program: format %u, this driver reads %u (recompile the model)", h.format, MICA_PROG_FORMAT);
+    if (h.file_size != len) FAIL("program: file is %zu bytes, its header says %u (truncated or extended)", len, h.file_size);
+    uint32_t crc = mica_program_checksum(bytes, len);
+    if (crc != h.checksum) FAIL("program: checksum mismatch (stored 0x%08x, computed 0x%08x): file corrupted", h.checksum, crc);
+    return 0;
+}
 
 static int section_ok(size_t file_len, uint32_t off, uint64_t count, size_t elem) {
     return off % 8 == 0 && (uint64_t)off <= file_len && count * elem <= file_len - off;
@@ -51,8 +94,6 @@ static int check_step(const mica_program_t *p, const mica_prog_step_t *s, uint32
 }
 
 static int check_header(const mica_prog_header_t *h, size_t len, char *err, size_t errlen) {
-    if (memcmp(h->magic, MICA_PROG_MAGIC, 8) != 0) FAIL("program: not a Mica program (bad magic)");
-    if (h->format != MICA_PROG_FORMAT) FAIL("program: format %u, this driver reads %u", h->format, MICA_PROG_FORMAT);
     if (h->spec_version != MICA_SPEC_VERSION) FAIL("program: compiled for ISA version %u, driver has %u", h->spec_version, MICA_SPEC_VERSION);
     if (!h->rows || !h->cols || h->rows > 256 || h->cols > 256 || !h->bus_bytes) FAIL("program: implausible array configuration %ux%u", h->rows, h->cols);
     /* on-chip memories within what the 16-bit address and 8-bit set fields can reach */
@@ -77,7 +118,7 @@ static int check_header(const mica_prog_header_t *h, size_t len, char *err, size
 
 int mica_program_parse(const void *bytes, size_t len, mica_program_t *p, char *err, size_t errlen) {
     memset(p, 0, sizeof *p);
-    if (len < sizeof(mica_prog_header_t)) FAIL("program: file too short (%zu bytes)", len);
+    if (check_integrity(bytes, len, err, errlen)) return -1;
     p->blob = malloc(len);
     if (!p->blob) FAIL("program: out of memory");
     memcpy(p->blob, bytes, len);

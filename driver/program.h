@@ -19,4 +19,10 @@ typedef struct {
 int mica_program_parse(const void *bytes, size_t len, mica_program_t *out, char *err, size_t errlen);
 void mica_program_free(mica_program_t *p);
 
+/* CRC-32 of a program file with its checksum field read as zero (mica_program.h). */
+uint32_t mica_program_checksum(const void *bytes, size_t len);
+/* Writes file_size and checksum into a program file's header (len >= the header size): the
+ * compiler's last step, and what tests do after editing a program on purpose. */
+void mica_program_seal(void *bytes, size_t len);
+
 #endif

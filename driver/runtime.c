@@ -1,17 +1,29 @@
 /* libmica runtime: loads a program onto a backend and walks its steps. */
+#include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 #include "mica.h"
 #include "backend.h"
+#include "escape.h"
+#include "cost.h"
 #include "program.h"
 #include "cpu_steps.h"
 #include "mica_isa.h"
 
-/* Cycle limit per accelerator step when the spec sets no max_cycles (refined per step later). */
-#define MICA_DEFAULT_CYCLE_LIMIT 20000000000ull
+/* Cycle limit of an accelerator step when the spec sets no max_cycles: CYCLE_LIMIT_FACTOR x the
+ * compiler's estimate plus CYCLE_LIMIT_FLOOR, times how much slower the backend's memory is than
+ * the estimate assumed (see default_cycle_limit). Estimates are within 10% of the RTL
+ * (tests/e2e/check_estimates.py), so a working step ends far below it, and a stuck one ends in
+ * MICA_E_TIMEOUT within seconds of simulation instead of hours. */
+#define CYCLE_LIMIT_FACTOR 100u
+#define CYCLE_LIMIT_FLOOR 10000u      /* a few ms of simulation: fixed costs of a tiny step */
+#define CYCLE_LIMIT_MAX 1000000000000ull   /* also the max_cycles option's upper bound */
 
 struct mica_ctx {
     char spec_name[32];
@@ -24,14 +36,18 @@ struct mica_ctx {
     uint64_t counters[MICA_NUM_COUNTERS];
     uint64_t *step_cycles, *step_ns;
     uint64_t max_cycles;
-    char err[256];
+    char err[512];
 };
 
+/* Every message carries names from the program file: escaped once here, cut with "..." if long. */
 static mica_status_t fail(mica_ctx_t *c, mica_status_t s, const char *fmt, ...) {
+    char raw[sizeof c->err];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(c->err, sizeof c->err, fmt, ap);
+    int n = vsnprintf(raw, sizeof raw, fmt, ap);
     va_end(ap);
+    if (n >= (int)sizeof raw) memcpy(raw + sizeof raw - 4, "...", 4);
+    mica_escape_name(raw, c->err, sizeof c->err);
     return s;
 }
 
@@ -67,7 +83,9 @@ mica_status_t mica_check_backend(const char *spec, char *err, size_t errlen) {
     size_t n = colon ? (size_t)(colon - spec) : strlen(spec);
     int b = find_backend(spec, n);
     if (b < 0) {
-        snprintf(err, errlen, "unknown backend '%.*s' (known: rtl, func)", (int)(n > 40 ? 40 : n), spec);
+        char name[64], shown[80];
+        snprintf(name, sizeof name, "%.*s", (int)(n < sizeof name ? n : sizeof name - 1), spec);
+        snprintf(err, errlen, "unknown backend '%s' (known: rtl, func)", mica_escape_name(name, shown, sizeof shown));
         return MICA_E_BACKEND;
     }
     if (colon && strlen(colon + 1) >= sizeof ((mica_ctx_t *)0)->spec_options) {
@@ -145,26 +163,48 @@ mica_status_t mica_load(mica_ctx_t *c, const void *bytes, size_t len) {
     return s;
 }
 
+/* Reads a whole program file into a fresh buffer. Refuses what is not a regular file (a FIFO
+ * would block, a device never end) and anything above MICA_PROG_MAX_BYTES before reading it. */
+static mica_status_t read_program_file(mica_ctx_t *c, const char *path, uint8_t **out, size_t *len) {
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);   /* O_NONBLOCK: opening a FIFO must not wait */
+    if (fd < 0) return fail(c, MICA_E_IO, "%s: cannot open (%s)", path, strerror(errno));
+    struct stat st;
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        close(fd);
+        return fail(c, MICA_E_IO, "%s: not a regular file (a program must be a .mica file, not a FIFO, device or directory)", path);
+    }
+    if (st.st_size > (off_t)MICA_PROG_MAX_BYTES) {
+        close(fd);
+        return fail(c, MICA_E_FORMAT, "%s: %lld bytes, larger than the %u MiB a program may have", path,
+                    (long long)st.st_size, MICA_PROG_MAX_BYTES >> 20);
+    }
+    size_t want = (size_t)st.st_size, got = 0;
+    uint8_t *buf = malloc(want ? want : 1);
+    if (!buf) { close(fd); return fail(c, MICA_E_NOMEM, "%s: out of memory for %zu bytes", path, want); }
+    while (got < want) {   /* a file that shrinks meanwhile ends short: the size check refuses it */
+        ssize_t n = read(fd, buf + got, want - got);
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) {
+            int e = errno;
+            free(buf); close(fd);
+            return fail(c, MICA_E_IO, "%s: read error (%s)", path, strerror(e));
+        }
+        if (n == 0) break;
+        got += (size_t)n;
+    }
+    close(fd);
+    *out = buf;
+    *len = got;
+    return MICA_OK;
+}
+
 mica_status_t mica_load_file(mica_ctx_t *c, const char *path) {
     if (!c || !path) return MICA_E_ARG;
-    FILE *f = fopen(path, "rb");
-    if (!f) return fail(c, MICA_E_IO, "%s: cannot open", path);
     uint8_t *buf = NULL;
-    size_t len = 0, cap = 0, n;
-    do {
-        if (len == cap) {
-            cap = cap ? cap * 2 : 1 << 16;
-            uint8_t *nb = cap < (1u << 31) ? realloc(buf, cap) : NULL;
-            if (!nb) { free(buf); fclose(f); return fail(c, MICA_E_NOMEM, "%s: too large", path); }
-            buf = nb;
-        }
-        n = fread(buf + len, 1, cap - len, f);
-        len += n;
-    } while (n > 0);
-    int rd_err = ferror(f);
-    fclose(f);
-    if (rd_err) { free(buf); return fail(c, MICA_E_IO, "%s: read error", path); }
-    mica_status_t s = mica_load(c, buf, len);
+    size_t len = 0;
+    mica_status_t s = read_program_file(c, path, &buf, &len);
+    if (s != MICA_OK) return s;
+    s = mica_load(c, buf, len);
     free(buf);
     return s;
 }
@@ -229,17 +269,40 @@ static uint64_t read_counter(mica_ctx_t *c, int i) {
     return (uint64_t)hi << 32 | lo;
 }
 
+static uint64_t ceil_ratio(uint64_t a, uint64_t b) { return a > b ? (a + b - 1) / b : 1; }
+
+/* The estimate assumes memory latency MICA_MEM_LATENCY_DEFAULT and one bus beat per cycle; a
+ * backend with slower memory (rtl:latency=1000, rtl:bw=1) scales the limit by the ratio. */
+static uint64_t default_cycle_limit(const mica_ctx_t *c, const mica_prog_step_t *st) {
+    uint64_t slow = ceil_ratio(c->be.mem_latency, MICA_MEM_LATENCY_DEFAULT);
+    if (c->be.mem_bytes_per_cycle) slow *= ceil_ratio(c->prog.hdr.bus_bytes, c->be.mem_bytes_per_cycle);
+    uint64_t per_slow = CYCLE_LIMIT_MAX / slow;
+    if (st->est_cycles >= (per_slow - CYCLE_LIMIT_FLOOR) / CYCLE_LIMIT_FACTOR) return CYCLE_LIMIT_MAX;
+    return (CYCLE_LIMIT_FLOOR + CYCLE_LIMIT_FACTOR * st->est_cycles) * slow;
+}
+
+/* One line that fits c->err (256) with a 47-character step name and the largest numbers. */
+static mica_status_t step_timeout(mica_ctx_t *c, uint32_t s, uint64_t limit) {
+    const mica_prog_step_t *st = &c->prog.steps[s];
+    if (c->max_cycles)
+        return fail(c, MICA_E_TIMEOUT, "step %u (%s): accelerator did not finish within max_cycles=%llu (raise it if "
+                    "the step is only slow)", s, st->name, (unsigned long long)limit);
+    return fail(c, MICA_E_TIMEOUT, "step %u (%s): accelerator did not finish within %llu cycles (limit from the "
+                "estimate, %llu, and the memory speed); set max_cycles=N to raise it", s, st->name,
+                (unsigned long long)limit, (unsigned long long)st->est_cycles);
+}
+
 static mica_status_t run_accel(mica_ctx_t *c, uint32_t s) {
     const mica_prog_step_t *st = &c->prog.steps[s];
     void *b = c->be.state;
     c->be.csr_write(b, MICA_CSR_PROG_ADDR, c->prog.hdr.code_addr + st->instr_first * (uint32_t)MICA_INSTR_BYTES);
     c->be.csr_write(b, MICA_CSR_PROG_LEN, st->instr_count);
     c->be.csr_write(b, MICA_CSR_CTRL, MICA_CTRL_START);
-    uint64_t limit = c->max_cycles ? c->max_cycles : MICA_DEFAULT_CYCLE_LIMIT;
+    uint64_t limit = c->max_cycles ? c->max_cycles : default_cycle_limit(c, st);
     mica_wait_t w = c->be.wait(b, limit);
     if (w == MICA_WAIT_TIMEOUT) {
         c->be.reset(b);   /* leave the device usable for the next invoke */
-        return fail(c, MICA_E_TIMEOUT, "step %u (%s): accelerator did not finish within %llu cycles", s, st->name, (unsigned long long)limit);
+        return step_timeout(c, s, limit);
     }
     uint32_t status = c->be.csr_read(b, MICA_CSR_STATUS);
     if (w == MICA_WAIT_HW_ERROR || (status & MICA_STATUS_ERROR)) {
@@ -272,7 +335,7 @@ mica_status_t mica_invoke(mica_ctx_t *c) {
         mica_status_t r = st->kind == MICA_STEP_ACCEL
             ? run_accel(c, s)
             : mica_run_cpu_step(&c->prog, st, &c->be, c->err, sizeof c->err);
-        if (r != MICA_OK) return r;
+        if (r != MICA_OK) return st->kind == MICA_STEP_ACCEL ? r : fail(c, r, "%s", c->err);
         c->step_ns[s] = now_ns() - t0;
     }
     return MICA_OK;

@@ -1,7 +1,7 @@
 // Static instruction checks (everything that can be decided from the instruction bits alone).
 // Check order when several apply: LOAD: BAD_TARGET, BAD_LEN, MEM_RANGE; MATMUL, DWCONV, RESCALE: BAD_LEN, then
-// MEM_RANGE; STORE: BAD_LEN, then MEM_RANGE. A zero row count is legal (no-op) but mem_addr+rows
-// is still range-checked. Purely combinational.
+// MEM_RANGE; STORE: BAD_LEN, then MEM_RANGE. Every count is at least 1: a zero row count, length or
+// dimension is BAD_LEN (hw/mica.json), never a no-op. Purely combinational.
 module mica_decode #(
   parameter int unsigned ROWS        = mica_pkg::ROWS_DEFAULT,
   parameter int unsigned COLS        = mica_pkg::COLS_DEFAULT,
@@ -33,7 +33,7 @@ module mica_decode #(
       default: begin width = 4 * COLS; depth = 4 * PARAM_SETS; end
     endcase
     if (target > 32'd2) load_err = mica_pkg::ERR_BAD_TARGET;
-    else if (len == 0 || col + len > width) load_err = mica_pkg::ERR_BAD_LEN;
+    else if (rows == 0 || len == 0 || col + len > width) load_err = mica_pkg::ERR_BAD_LEN;
     else if (mem_addr + rows > depth) load_err = mica_pkg::ERR_MEM_RANGE;
     else load_err = mica_pkg::ERR_NONE;
   end
@@ -82,7 +82,7 @@ module mica_decode #(
     acc  = 32'(instr_i[mica_pkg::STORE_ACC_ADDR_LSB +: mica_pkg::STORE_ACC_ADDR_W]);
     rows = 32'(instr_i[mica_pkg::STORE_ROWS_LSB +: mica_pkg::STORE_ROWS_W]);
     pset = 32'(instr_i[mica_pkg::STORE_PARAM_SET_LSB +: mica_pkg::STORE_PARAM_SET_W]);
-    if (len == 0 || len > COLS || &instr_i[mica_pkg::STORE_ROUND_LSB +: mica_pkg::STORE_ROUND_W])
+    if (rows == 0 || len == 0 || len > COLS || &instr_i[mica_pkg::STORE_ROUND_LSB +: mica_pkg::STORE_ROUND_W])
       store_err = mica_pkg::ERR_BAD_LEN;
     else if (acc + rows > ACC_DEPTH || pset >= PARAM_SETS) store_err = mica_pkg::ERR_MEM_RANGE;
     else store_err = mica_pkg::ERR_NONE;

@@ -40,10 +40,13 @@ test-unit: $(GEN)/mica_isa.h $(MICA)
 	$(B)/unit/test_func_vecplan
 	$(CC) -O2 -std=gnu99 -Wall -Wextra $(INC) tests/unit/test_func_plan.c $(FUNC_SRCS) driver/cost.c -lopenblas -lm -o $(B)/unit/test_func_plan
 	$(B)/unit/test_func_plan
+	$(CC) -O2 -std=gnu99 -Wall -Wextra $(INC) tests/unit/test_func_counts.c $(FUNC_SRCS) driver/cost.c -lopenblas -lm -o $(B)/unit/test_func_counts
+	$(B)/unit/test_func_counts
 	$(CC) -O2 -std=gnu99 -Wall -Wextra $(INC) tests/unit/test_driver_errors.c $(LIBMICA) $(LIBSIM) $(SIM_LDFLAGS) -o $(B)/unit/test_driver_errors
 	$(MICA) compile $(DIGITS) -o $(B)/unit/d16.mica >/dev/null
 	$(MICA) compile $(DIGITS) -o $(B)/unit/d8.mica --array 8x8 >/dev/null
-	$(B)/unit/test_driver_errors $(B)/unit/d16.mica $(B)/unit/d8.mica
+	$(MICA) compile models/ad_autoencoder.tflite -o $(B)/unit/ad.mica >/dev/null
+	$(B)/unit/test_driver_errors $(B)/unit/d16.mica $(B)/unit/d8.mica $(B)/unit/ad.mica
 bench: $(MICA)
 	bash tests/bench/bench.sh
 

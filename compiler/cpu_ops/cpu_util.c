@@ -82,3 +82,24 @@ int mica_fc_real_fits(double real, int32_t bias, const int8_t *w_row, int32_t n,
     REJECT("output '%.24s' scale %.3g: row %d's multiplier %.3g times an accumulator up to %lld passes int32, "
            "where LiteRT's double-to-int conversion overflows", out->name, (double)out->scale[0], row, real, (long long)bound);
 }
+
+void mica_slice_range(int32_t begin, int32_t end, int32_t stride, int32_t dim, int bmask, int emask, int shrink,
+                      int32_t *start, int32_t *count) {
+    int64_t s = begin, e;
+    if (bmask) s = stride > 0 ? 0 : dim - 1;
+    else {
+        if (s < 0) s += dim;
+        s = stride > 0 ? (s < 0 ? 0 : (s > dim ? dim : s)) : (s < -1 ? -1 : (s > dim - 1 ? dim - 1 : s));
+    }
+    if (shrink) e = s + 1;
+    else if (emask) e = stride > 0 ? dim : -1;
+    else {
+        e = end;
+        if (e < 0) e += dim;
+        e = stride > 0 ? (e < 0 ? 0 : (e > dim ? dim : e)) : (e < -1 ? -1 : (e > dim - 1 ? dim - 1 : e));
+    }
+    int64_t st = stride;   /* -INT32_MIN overflows an int32 */
+    int64_t n = st > 0 ? (e - s + st - 1) / st : (s - e - st - 1) / -st;
+    *start = (int32_t)s;
+    *count = (int32_t)(n > 0 ? n : 0);
+}

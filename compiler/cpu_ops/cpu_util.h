@@ -31,5 +31,9 @@ int mica_fc_real_fits(double real, int32_t bias, const int8_t *w_row, int32_t n,
                       char *err, size_t errlen);
 /* Element strides (row-major) of dims. */
 void mica_row_strides(const int32_t *dims, int rank, int64_t *strides);
+/* TFLite StridedSlice StartForAxis / StopForAxis for one dimension (no ellipsis or new axis):
+ * the first index read and how many elements the stride visits (0 when none). */
+void mica_slice_range(int32_t begin, int32_t end, int32_t stride, int32_t dim, int bmask, int emask, int shrink,
+                      int32_t *start, int32_t *count);
 
 #endif

@@ -59,27 +59,6 @@ int mica_prepare_slice(const tfl_model_t *m, const tfl_op_t *op, mica_buf_t *par
     return gather_emit(m, op, "SLICE", &p, params, err, errlen);
 }
 
-/* TFLite StartForAxis / StopForAxis for one dimension (no ellipsis/new-axis). */
-static void slice_range(int32_t begin, int32_t end, int32_t stride, int32_t dim, int bmask, int emask, int shrink,
-                        int32_t *start, int32_t *count) {
-    int64_t s = begin, e;
-    if (bmask) s = stride > 0 ? 0 : dim - 1;
-    else {
-        if (s < 0) s += dim;
-        s = stride > 0 ? (s < 0 ? 0 : (s > dim ? dim : s)) : (s < -1 ? -1 : (s > dim - 1 ? dim - 1 : s));
-    }
-    if (shrink) e = s + 1;
-    else if (emask) e = stride > 0 ? dim : -1;
-    else {
-        e = end;
-        if (e < 0) e += dim;
-        e = stride > 0 ? (e < 0 ? 0 : (e > dim ? dim : e)) : (e < -1 ? -1 : (e > dim - 1 ? dim - 1 : e));
-    }
-    int64_t n = stride > 0 ? (e - s + stride - 1) / stride : (s - e + (-stride) - 1) / (-stride);
-    *start = (int32_t)s;
-    *count = (int32_t)(n > 0 ? n : 0);
-}
-
 int mica_prepare_strided_slice(const tfl_model_t *m, const tfl_op_t *op, mica_buf_t *params, char *err, size_t errlen) {
     mica_gather_params_t p;
     int64_t st[MICA_MAX_RANK], off = 0;
@@ -97,7 +76,7 @@ int mica_prepare_strided_slice(const tfl_model_t *m, const tfl_op_t *op, mica_bu
     for (int d = 0; d < in->rank; d++) {
         int32_t start, count, stride = d < nb ? s[d] : 1;
         if (stride == 0) REJECT("STRIDED_SLICE: stride 0");
-        if (d < nb) slice_range(b[d], e[d], stride, in->dims[d], bmask >> d & 1, emask >> d & 1, smask >> d & 1, &start, &count);
+        if (d < nb) mica_slice_range(b[d], e[d], stride, in->dims[d], bmask >> d & 1, emask >> d & 1, smask >> d & 1, &start, &count);
         else { start = 0; count = in->dims[d]; }
         if ((smask >> d & 1) && stride < 0) REJECT("STRIDED_SLICE: shrink axis with a negative stride");
         if (count < 1) REJECT("STRIDED_SLICE: empty output");

@@ -30,8 +30,13 @@ const tfl_tensor_t *mica_op_output(const tfl_model_t *m, const tfl_op_t *op, int
     return &m->tensors[op->outputs[k]];
 }
 
+/* Saturates at 2^62 (declared dims can multiply past int64; any real tensor is far smaller). */
 int64_t mica_tensor_elements(const tfl_tensor_t *t) {
+    const int64_t cap = (int64_t)1 << 62;
     int64_t n = 1;
-    for (int d = 0; d < t->rank; d++) n *= t->dims[d] > 0 ? t->dims[d] : 0;
+    for (int d = 0; d < t->rank; d++) {
+        int64_t dim = t->dims[d] > 0 ? t->dims[d] : 0;
+        n = dim && n > cap / dim ? cap : n * dim;
+    }
     return n;
 }

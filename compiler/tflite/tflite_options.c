@@ -102,7 +102,8 @@ int tfl_decode_options(tfl_dec_t *d, const fb_table_t *op_table, tfl_op_t *op) {
     else op->opt.slot[i].i = (int64_t)schema->field[i].dflt;
   }
   if (fb_subtable(&d->fb, op_table, 4, "builtin_options", &t, &present)) return -1;
-  if (!present) return 0; /* all fields at their defaults */
+  if (!present) return 0; /* no table: TFLite zero-fills the parameters */
+  op->has_options = 1;
   for (int i = 0; i < schema->nfields; i++)
     if (decode_slot(d, &t, i, &op->opt.slot[i])) return -1;
   return 0;
@@ -115,13 +116,14 @@ static const tfl_opt_slot_t *slot_of(const tfl_op_t *op, int field) {
 
 int64_t tfl_opt_int(const tfl_op_t *op, int field, int64_t dflt) {
   const tfl_opt_slot_t *s = slot_of(op, field);
-  if (!s || !s->present || s->kind == TFL_FK_F32 || s->kind >= TFL_FK_VEC_I32) return dflt;
+  if (!s || !op->has_options || s->kind == TFL_FK_NONE || s->kind == TFL_FK_F32 || s->kind >= TFL_FK_VEC_I32)
+    return dflt;
   return s->i;
 }
 
 float tfl_opt_float(const tfl_op_t *op, int field, float dflt) {
   const tfl_opt_slot_t *s = slot_of(op, field);
-  if (!s || !s->present || s->kind != TFL_FK_F32) return dflt;
+  if (!s || !op->has_options || s->kind != TFL_FK_F32) return dflt;
   return s->f;
 }
 

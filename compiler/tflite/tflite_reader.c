@@ -1,10 +1,13 @@
 /* TFLite model reader: model, buffers, operator codes, subgraph 0, operators.
  * Tensors live in tflite_tensor.c, options in tflite_options.c. */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "tflite_internal.h"
 
@@ -292,34 +295,49 @@ int tfl_model_read(const uint8_t *buf, size_t len, tfl_model_t **out, char *err,
   return -1;
 }
 
+/* Reads a whole regular file of at most TFL_MAX_FILE_BYTES: a FIFO would block, a device such
+ * as /dev/zero never end. O_NONBLOCK keeps even the open of a FIFO from waiting. */
+static uint8_t *read_model_file(const char *path, size_t *len, char *err, size_t errlen) {
+  int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+  if (fd < 0) return snprintf(err, errlen, "cannot open file: %s", strerror(errno)), NULL;
+  struct stat st;
+  if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    close(fd);
+    return snprintf(err, errlen, "not a regular file (a model must be a .tflite file, not a FIFO, device or directory)"), NULL;
+  }
+  if (st.st_size > (off_t)TFL_MAX_FILE_BYTES) {
+    close(fd);
+    return snprintf(err, errlen, "%lld bytes, larger than the %u MiB a model may have", (long long)st.st_size,
+                    TFL_MAX_FILE_BYTES >> 20), NULL;
+  }
+  size_t want = (size_t)st.st_size, got = 0;
+  uint8_t *bytes = malloc(want ? want : 1);
+  if (!bytes) {
+    close(fd);
+    return snprintf(err, errlen, "out of memory reading file"), NULL;
+  }
+  while (got < want) { /* a file that shrinks meanwhile is read short: the decoder checks it */
+    ssize_t n = read(fd, bytes + got, want - got);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      snprintf(err, errlen, "read error: %s", strerror(errno));
+      free(bytes);
+      close(fd);
+      return NULL;
+    }
+    if (n == 0) break;
+    got += (size_t)n;
+  }
+  close(fd);
+  *len = got;
+  return bytes;
+}
+
 int tfl_model_load_file(const char *path, tfl_model_t **out, char *err, size_t errlen) {
   *out = NULL;
-  FILE *f = fopen(path, "rb");
-  if (!f) return snprintf(err, errlen, "cannot open file: %s", strerror(errno)), -1;
-  uint8_t *bytes = NULL;
-  size_t len = 0, cap = 0;
-  for (;;) {
-    if (len == cap) {
-      size_t ncap = cap ? cap * 2 : 1 << 16;
-      uint8_t *nb = (ncap > cap) ? realloc(bytes, ncap) : NULL;
-      if (!nb) {
-        free(bytes);
-        fclose(f);
-        return snprintf(err, errlen, "out of memory reading file"), -1;
-      }
-      bytes = nb;
-      cap = ncap;
-    }
-    size_t got = fread(bytes + len, 1, cap - len, f);
-    len += got;
-    if (got == 0) break;
-  }
-  int bad = ferror(f);
-  fclose(f);
-  if (bad) {
-    free(bytes);
-    return snprintf(err, errlen, "read error: %s", strerror(errno)), -1;
-  }
+  size_t len = 0;
+  uint8_t *bytes = read_model_file(path, &len, err, errlen);
+  if (!bytes) return -1;
   if (tfl_model_read(bytes, len, out, err, errlen)) {
     free(bytes);
     return -1;

@@ -18,6 +18,10 @@
 
 #include "tflite_schema.h" /* TFL_OP_*, TFL_TYPE_*, TFL_OPTS_* (generated from schema) */
 
+/* Largest model file tfl_model_load_file() reads (refused before reading): 256 MiB, far above
+ * any model an edge accelerator runs, far below a flatbuffer's 2 GiB. */
+#define TFL_MAX_FILE_BYTES (256u << 20)
+
 #define TFL_MAX_RANK 8
 #define TFL_OPT_MAX_SLOTS 24
 
@@ -104,6 +108,7 @@ typedef struct {
   int noutputs;
   int32_t *outputs;
   int options_type; /* BuiltinOptions union type (TFL_OPTS_*), 0 = none */
+  int has_options;  /* the options table itself is in the file (TFLite zero-fills it otherwise) */
   tfl_opt_t opt;
   int opcode_index;
   int options2_type; /* BuiltinOptions2 union type (not decoded), 0 = none */
@@ -139,8 +144,9 @@ int tfl_model_read(const uint8_t *buf, size_t len, tfl_model_t **out, char *err,
 int tfl_model_load_file(const char *path, tfl_model_t **out, char *err, size_t errlen);
 void tfl_model_free(tfl_model_t *model);
 
-/* Options accessors: dflt when the field is absent, the id is out of range or
- * the field has the wrong kind for the accessor. */
+/* Options accessors, as TFLite reads them: a field the table leaves out has its schema
+ * default. dflt when the whole table is absent (TFLite then sees zeros: callers that need
+ * a table check has_options), the id is out of range or the field has the wrong kind. */
 int64_t tfl_opt_int(const tfl_op_t *op, int field, int64_t dflt);
 float tfl_opt_float(const tfl_op_t *op, int field, float dflt);
 /* Int vector field (e.g. ReshapeOptions.new_shape); NULL/0 when absent. */

@@ -3,6 +3,8 @@
 #define MICA_CLI_H
 #include <stdint.h>
 #include "mica.h"
+#include "backend.h"
+#include "escape.h"
 
 int cli_compile(int argc, char **argv);
 int cli_run(int argc, char **argv);
@@ -17,4 +19,18 @@ mica_ctx_t *cli_open_and_load(const char *backend, const char *program);
 void cli_fill_random(int8_t *dst, size_t n, uint64_t *state);
 void cli_print_layers(mica_ctx_t *ctx);
 extern const char *cli_prog;
+
+/* Strict arguments (options.h): one line naming the option and the valid range on failure. */
+int cli_parse_count(const char *cmd, const char *opt, const char *text, long long min, long long max, long long *out);
+int cli_parse_array(const char *cmd, const char *text, mica_hw_config_t *hw);
+int cli_check_cpu_ops(const char *cmd, const char *list);
+int cli_unexpected(const char *cmd, const char *arg);
+void cli_report_ctx(const char *cmd, const mica_ctx_t *ctx);   /* mica_last_error, escaped, one line */
+char *cli_concat(const char *a, const char *b, const char *c);   /* malloc'd a+b+c */
+int cli_same_file(const char *a, const char *b);
+
+/* cli_proc.c: no shell anywhere. Runs argv (PATH search, no shell), its stderr into stderr_path
+ * when given, killed after timeout_s. Exit status of the child, or -1 with err. */
+int cli_spawn_wait(char *const argv[], const char *stderr_path, double timeout_s, char *err, size_t errlen);
+int cli_remove_tree(const char *dir);
 #endif

@@ -2,16 +2,59 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <errno.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include "cli.h"
+#include "options.h"
+#include "tflite/tflite_reader.h"
 #include "compiler.h"
 #include "cpu_steps.h"
 
-static int parse_array(const char *s, mica_hw_config_t *hw) {
+int cli_parse_count(const char *cmd, const char *opt, const char *text, long long min, long long max, long long *out) {
+    int rc = mica_parse_int(text, min, max, out);
+    if (rc == 0) return 0;
+    char shown[64];
+    mica_escape_name(text, shown, sizeof shown);
+    fprintf(stderr, "%s %s: %s '%s' is %s; give an integer in %lld..%lld\n", cli_prog, cmd, opt, shown,
+            rc == -1 ? "not a plain decimal integer" : "out of range", min, max);
+    return -1;
+}
+
+int cli_parse_array(const char *cmd, const char *text, mica_hw_config_t *hw) {
     unsigned r, c;
-    char extra;
-    if (sscanf(s, "%ux%u%c", &r, &c, &extra) != 2 || r < 1 || c < 1 || r > 256 || c > 256) return -1;
-    hw->rows = r;
-    hw->cols = c;
+    int rc = mica_parse_dims(text, 256, &r, &c);
+    if (rc == 0) {
+        hw->rows = r;
+        hw->cols = c;
+        return 0;
+    }
+    char shown[64];
+    mica_escape_name(text, shown, sizeof shown);
+    fprintf(stderr, "%s %s: --array '%s' is %s; give RxC with each side 1..256, e.g. 16x16\n", cli_prog, cmd, shown,
+            rc == -1 ? "malformed" : "out of range");
+    return -1;
+}
+
+/* --cpu OP,OP: every name must be a TFLite builtin operator. */
+int cli_check_cpu_ops(const char *cmd, const char *list) {
+    for (const char *p = list; p && *p;) {
+        const char *end = strchr(p, ',');
+        size_t n = end ? (size_t)(end - p) : strlen(p);
+        int found = 0;
+        for (int op = 0; op < 512 && !found; op++) {
+            const char *name = tfl_builtin_name(op);
+            found = strcmp(name, "UNKNOWN") && strlen(name) == n && !strncmp(name, p, n);
+        }
+        if (!found) {
+            char item[64], shown[96];
+            snprintf(item, sizeof item, "%.*s", (int)(n < sizeof item ? n : sizeof item - 1), p);
+            mica_escape_name(item, shown, sizeof shown);
+            fprintf(stderr, "%s %s: --cpu: '%s' is not a TFLite operator name (e.g. CONV_2D,FULLY_CONNECTED)\n", cli_prog, cmd, shown);
+            return -1;
+        }
+        p = end ? end + 1 : NULL;
+    }
     return 0;
 }
 
@@ -26,44 +69,68 @@ static void print_compile_summary(const char *model, const char *out, const mica
         accel += (uint32_t)acc;
         macs += s[i].macs;
         est += s[i].est_cycles;
-        printf("%-22s %-16s %-6s %10llu %11llu  %s\n", s[i].name, mica_step_op_name(&s[i]), acc ? "ACCEL" : "CPU",
+        char name[64];
+        mica_escape_name(s[i].name, name, sizeof name);
+        printf("%-22s %-16s %-6s %10llu %11llu  %s\n", name, mica_step_op_name(&s[i]), acc ? "ACCEL" : "CPU",
                (unsigned long long)s[i].macs, (unsigned long long)s[i].est_cycles, acc ? "" : why);
     }
+    char m_shown[300], o_shown[300];
+    mica_escape_name(model, m_shown, sizeof m_shown);
+    mica_escape_name(out, o_shown, sizeof o_shown);
     printf("compiled %s -> %s (+ .json report): %u steps (%u ACCEL, %u CPU), %llu MACs, %u instructions, "
            "weights+params %zu B, arena %u B, est. %llu cycles, %ux%u array, %.1f ms\n",
-           model, out, n, accel, n - accel, (unsigned long long)macs, mica_code_count(b),
+           m_shown, o_shown, n, accel, n - accel, (unsigned long long)macs, mica_code_count(b),
            b->consts.len, b->arena_size, (unsigned long long)est, b->hw.rows, b->hw.cols, ms);
 }
 
-int cli_compile_to_file(const char *model, const char *out, const char *array, const char *cpu_ops, int quiet) {
-    char err[256];
-    tfl_model_t *m = NULL;
-    struct timespec t0, t1;
-    clock_gettime(CLOCK_MONOTONIC, &t0);
-    if (tfl_model_load_file(model, &m, err, sizeof err)) {
-        fprintf(stderr, "mica: %s: %s\n", model, err);
-        return 1;
+/* Writes the program and its report beside their final names, then renames both: a failed
+ * compile leaves no partial or stale output behind. */
+static int write_outputs(mica_builder_t *b, const char *model, const char *out, int with_report) {
+    char *json = cli_concat(out, ".json", ""), *tmp_prog = cli_concat(out, ".tmp", ""), *tmp_json = cli_concat(out, ".json.tmp", "");
+    int rc = -1;
+    if (!json || !tmp_prog || !tmp_json) { fprintf(stderr, "%s: out of memory\n", cli_prog); goto done; }
+    if (mica_write_program(b, tmp_prog)) {
+        fprintf(stderr, "%s compile: cannot write %s: %s\n", cli_prog, out, strerror(errno));
+        goto done;
     }
+    if (with_report && mica_write_report(b, model, tmp_json)) {
+        fprintf(stderr, "%s compile: cannot write the report %s: %s\n", cli_prog, json, strerror(errno));
+        goto done;
+    }
+    if (rename(tmp_prog, out) || (with_report && rename(tmp_json, json))) {
+        fprintf(stderr, "%s compile: cannot create %s: %s\n", cli_prog, out, strerror(errno));
+        unlink(out);
+        goto done;
+    }
+    rc = 0;
+done:
+    if (tmp_prog) unlink(tmp_prog);
+    if (tmp_json) unlink(tmp_json);
+    free(json); free(tmp_prog); free(tmp_json);
+    return rc;
+}
+
+int cli_compile_to_file(const char *model, const char *out, const char *array, const char *cpu_ops, int quiet) {
+    char err[512], shown[300];
+    tfl_model_t *m = NULL;
     mica_compile_opts_t o;
     mica_compile_opts_default(&o);
     o.partition.cpu_ops = cpu_ops;
-    if (array && parse_array(array, &o.hw)) {
-        fprintf(stderr, "mica: bad --array '%s' (want RxC, e.g. 16x16)\n", array);
-        tfl_model_free(m);
-        return 2;
+    if ((array && cli_parse_array("compile", array, &o.hw)) || (cpu_ops && cli_check_cpu_ops("compile", cpu_ops))) return 2;
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    mica_escape_name(model, shown, sizeof shown);
+    if (tfl_model_load_file(model, &m, err, sizeof err)) {
+        fprintf(stderr, "%s: %s: %s\n", cli_prog, shown, err);
+        return 1;
     }
     mica_builder_t b;
     memset(&b, 0, sizeof b);
-    int rc = mica_compile(m, &o, &b) || mica_write_program(&b, out);
+    int rc = mica_compile(m, &o, &b);
     clock_gettime(CLOCK_MONOTONIC, &t1);
-    char json[600];
-    snprintf(json, sizeof json, "%s.json", out);
-    if (!rc && !quiet && mica_write_report(&b, model, json)) {
-        fprintf(stderr, "mica: %s: cannot write the report\n", json);
-        rc = 1;
-    }
-    if (rc) fprintf(stderr, "mica: %s: %s\n", model, b.err);
-    else if (!quiet) print_compile_summary(model, out, &b, (double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6);
+    if (rc) fprintf(stderr, "%s: %s: %s\n", cli_prog, shown, b.err);
+    else rc = write_outputs(&b, model, out, !quiet);
+    if (!rc && !quiet) print_compile_summary(model, out, &b, (double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6);
     mica_builder_free(&b);
     tfl_model_free(m);
     return rc ? 1 : 0;
@@ -76,27 +143,30 @@ int cli_compile(int argc, char **argv) {
         else if (!strcmp(argv[i], "--cpu") && i + 1 < argc) cpu_ops = argv[++i];
         else if (!strcmp(argv[i], "--array") && i + 1 < argc) array = argv[++i];
         else if (argv[i][0] != '-' && !model) model = argv[i];
-        else { fprintf(stderr, "mica compile: unexpected argument '%s'\n", argv[i]); return 2; }
+        else return cli_unexpected("compile", argv[i]);
     }
     if (!model || !out) { fprintf(stderr, "mica compile: need MODEL.tflite and -o OUT.mica\n"); return 2; }
+    if (cli_same_file(model, out)) { fprintf(stderr, "mica compile: -o names the model itself; choose another output file\n"); return 2; }
     return cli_compile_to_file(model, out, array, cpu_ops, 0);
 }
 
 mica_ctx_t *cli_open_and_load(const char *backend, const char *program) {
     mica_ctx_t *ctx = NULL;
-    char err[300];
+    char err[300], shown[300];
     if (mica_check_backend(backend, err, sizeof err) != MICA_OK) {
-        fprintf(stderr, "mica: --backend: %s\n", err);
+        mica_escape_name(err, shown, sizeof shown);
+        fprintf(stderr, "%s: --backend: %s\n", cli_prog, shown);
         return NULL;
     }
     mica_status_t s = mica_open(backend, &ctx);
     if (s != MICA_OK) {
-        fprintf(stderr, "mica: backend '%s': %s\n", backend, mica_status_name(s));
+        fprintf(stderr, "%s: backend '%s': %s\n", cli_prog, backend, mica_status_name(s));
         return NULL;
     }
     s = mica_load_file(ctx, program);
     if (s != MICA_OK) {
-        fprintf(stderr, "mica: %s: %s\n", mica_status_name(s), mica_last_error(ctx));
+        mica_escape_name(mica_last_error(ctx), shown, sizeof shown);
+        fprintf(stderr, "%s: %s: %s\n", cli_prog, mica_status_name(s), shown);
         mica_close(ctx);
         return NULL;
     }
@@ -117,9 +187,41 @@ void cli_print_layers(mica_ctx_t *ctx) {
     for (int i = 0; i < mica_num_layers(ctx); i++) {
         mica_layer_info_t li;
         mica_layer_info(ctx, i, &li);
-        printf("%-24s %-16s %-6s %12llu %12llu %12llu\n", li.name, li.op, li.on_accel ? "ACCEL" : "CPU",
+        char name[64];
+        mica_escape_name(li.name, name, sizeof name);
+        printf("%-24s %-16s %-6s %12llu %12llu %12llu\n", name, li.op, li.on_accel ? "ACCEL" : "CPU",
                (unsigned long long)li.macs, (unsigned long long)li.est_cycles, (unsigned long long)li.cycles);
     }
+}
+
+char *cli_concat(const char *a, const char *b, const char *c) {
+    size_t la = strlen(a), lb = strlen(b), lc = strlen(c);
+    char *s = malloc(la + lb + lc + 1);
+    if (!s) return NULL;
+    memcpy(s, a, la);
+    memcpy(s + la, b, lb);
+    memcpy(s + la + lb, c, lc + 1);
+    return s;
+}
+
+int cli_same_file(const char *a, const char *b) {
+    struct stat sa, sb;
+    if (!strcmp(a, b)) return 1;
+    return stat(a, &sa) == 0 && stat(b, &sb) == 0 && sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+}
+
+void cli_report_ctx(const char *cmd, const mica_ctx_t *ctx) {
+    char shown[400];
+    mica_escape_name(mica_last_error(ctx), shown, sizeof shown);
+    fprintf(stderr, "%s %s: %s\n", cli_prog, cmd, shown);
+}
+
+int cli_unexpected(const char *cmd, const char *arg) {
+    char shown[100];
+    mica_escape_name(arg, shown, sizeof shown);
+    if (arg[0] == '-') fprintf(stderr, "%s %s: unknown option or missing value: '%s' (see mica --help)\n", cli_prog, cmd, shown);
+    else fprintf(stderr, "%s %s: unexpected argument '%s' (see mica --help)\n", cli_prog, cmd, shown);
+    return 2;
 }
 
 int cli_ops(int argc, char **argv) {

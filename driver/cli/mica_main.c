@@ -9,12 +9,15 @@ static void usage(FILE *f) {
     fprintf(f,
         "usage:\n"
         "  mica compile MODEL.tflite -o OUT.mica [--array RxC] [--cpu OP,OP]\n"
-        "  mica run OUT.mica [--backend rtl|func|SPEC] [--input in.npy ...] [--seed S] [--output-dir DIR]\n"
-        "  mica verify MODEL.tflite [--backend rtl|func|SPEC] [--count N] [--seed S] [--array RxC]\n"
+        "  mica run OUT.mica [--backend SPEC] [--input X.npy ...] [--seed S] [--output-dir DIR]\n"
+        "  mica verify MODEL.tflite [--backend SPEC] [--count N] [--seed S] [--array RxC]\n"
         "              [--cpu OP,OP] [--inputs X.npy --labels Y.npy]\n"
+        "  mica bench OUT.mica [--backend SPEC] [--count N]\n"
         "  mica ops          supported operators and the accelerator placement rules\n"
-        "  mica bench OUT.mica [--backend func|rtl] [--count N]\n"
-        "backend SPEC: rtl, func, rtl:array=8x8,latency=20,bw=8,max_cycles=N,trace=F.fst\n");
+        "SPEC: rtl | func | NAME:key=value,...\n"
+        "  rtl keys: array=RxC latency=1..1000 bw=1..64 trace=F.fst trace_from=N trace_to=N\n"
+        "  func keys: array=RxC plan=0|1 vnni=0|1; both: max_cycles=1..10^12 (per accelerator step)\n"
+        "ranges: --count 1..10^6 (verify), 1..10^7 (bench); --array sides 1..256; --seed 0..2^63-1\n");
 }
 
 int main(int argc, char **argv) {

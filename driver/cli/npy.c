@@ -1,6 +1,11 @@
+#define _POSIX_C_SOURCE 200809L
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include "npy.h"
 
 #define FAIL(...) do { snprintf(err, errlen, __VA_ARGS__); goto fail; } while (0)
@@ -36,12 +41,31 @@ static int parse_shape(const char *hdr, npy_array_t *a) {
     return *s == ')' ? 0 : -1;
 }
 
+const char *npy_dtype_name(char dtype) {
+    return dtype == 'b' ? "int8" : dtype == 'B' ? "uint8" : dtype == 'i' ? "int32" : dtype == 'l' ? "int64" : "unknown type";
+}
+
+/* Opens only regular files (a FIFO or device would block or never end), without blocking. */
+static FILE *open_regular(const char *path, char *err, size_t errlen) {
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    struct stat st;
+    if (fd < 0) { snprintf(err, errlen, "%s: cannot open: %s", path, strerror(errno)); return NULL; }
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        snprintf(err, errlen, "%s: not a regular file", path);
+        close(fd);
+        return NULL;
+    }
+    FILE *f = fdopen(fd, "rb");
+    if (!f) { snprintf(err, errlen, "%s: cannot open: %s", path, strerror(errno)); close(fd); }
+    return f;
+}
+
 int npy_read(const char *path, npy_array_t *a, char *err, size_t errlen) {
     memset(a, 0, sizeof *a);
-    FILE *f = fopen(path, "rb");
+    FILE *f = open_regular(path, err, errlen);
     unsigned char pre[12];
     char *hdr = NULL;
-    if (!f) { snprintf(err, errlen, "%s: cannot open", path); return -1; }
+    if (!f) return -1;
     if (fread(pre, 1, 10, f) != 10 || memcmp(pre, "\x93NUMPY", 6) != 0) FAIL("%s: not a .npy file", path);
     size_t hlen = pre[8] | (size_t)pre[9] << 8;
     if (pre[6] >= 2) {
@@ -52,6 +76,10 @@ int npy_read(const char *path, npy_array_t *a, char *err, size_t errlen) {
     if (strstr(hdr, "'fortran_order': True")) FAIL("%s: Fortran order is not supported", path);
     if (parse_dtype(hdr, &a->dtype, &a->itemsize)) FAIL("%s: dtype must be int8, uint8, int32 or int64", path);
     if (parse_shape(hdr, a)) FAIL("%s: bad shape in header", path);
+    struct stat st;
+    long at = ftell(f);
+    if (fstat(fileno(f), &st) != 0 || at < 0 || (uint64_t)a->count * a->itemsize > (uint64_t)st.st_size - (uint64_t)at)
+        FAIL("%s: data truncated (the header promises %zu values)", path, a->count);
     a->data = malloc(a->count * a->itemsize + 1);
     if (!a->data) FAIL("%s: out of memory", path);
     if (fread(a->data, a->itemsize, a->count, f) != a->count) FAIL("%s: data truncated", path);

@@ -15,5 +15,6 @@ typedef struct {
 int npy_read(const char *path, npy_array_t *a, char *err, size_t errlen);
 int npy_write(const char *path, char dtype, int rank, const int64_t *dims, const void *data);
 void npy_free(npy_array_t *a);
+const char *npy_dtype_name(char dtype);   /* "int8", "uint8", ... */
 
 #endif

@@ -142,7 +142,6 @@ static void build_case(mica_sim_t *sim, case_t *k, program_t *p) {
     emit_load(p, 0, 0, ASPAD_ROW0, T, R, ACT, R);
     emit_load(p, 0, 1, WSPAD_ROW0, R, C, WGT, C);
     emit_load(p, 0, 2, 4 * PARAM_SET, 4, 4 * C, PARAM, 256);
-    emit_load(p, 0, 0, 0, 0, R, ACT, R); /* rows = 0: a documented no-op */
     emit(p, MICA_OP_SYNC, 0);
     p->bad_field |= MICA_SET(emit(p, MICA_OP_LOADW, MICA_UNIT_LOAD), MICA_F_LOADW_WSPAD_ADDR, WSPAD_ROW0);
     emit_matmul(p, MICA_UNIT_LOAD, &k->mm[0]);

@@ -20,10 +20,15 @@ import json
 import os
 import sys
 
-import numpy as np
-
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import tflite_tools  # noqa: E402
+try:
+    import numpy as np
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    import tflite_tools  # noqa: E402
+except ImportError as missing:
+    sys.stderr.write("litert_oracle: %s lacks %s; run ./mica.sh demo once (it sets up a Python with "
+                     "numpy and ai-edge-litert), or set PYTHON to a Python that has them\n"
+                     % (sys.executable, missing.name or missing))
+    sys.exit(1)
 
 
 class OracleError(Exception):

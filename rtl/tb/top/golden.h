@@ -83,7 +83,7 @@ struct Golden {
         if (t == 3) return MICA_ERR_BAD_TARGET;
         int64_t w = t == 0 ? c.R : t == 1 ? c.C : 4 * c.C;
         int64_t d = t == 0 ? c.AD : t == 1 ? c.WD : 4 * c.PS;
-        if (len == 0 || F(in, MICA_F_LOAD_COL) + len > w) return MICA_ERR_BAD_LEN;
+        if (rows == 0 || len == 0 || F(in, MICA_F_LOAD_COL) + len > w) return MICA_ERR_BAD_LEN;
         if (ma + rows > d) return MICA_ERR_MEM_RANGE;
         return 0;
       }
@@ -110,7 +110,8 @@ struct Golden {
       }
       case MICA_OP_STORE: {
         int64_t len = F(in, MICA_F_STORE_LEN);
-        if (len == 0 || len > c.C) return MICA_ERR_BAD_LEN;
+        if (F(in, MICA_F_STORE_ROWS) == 0 || len == 0 || len > c.C || F(in, MICA_F_STORE_ROUND) == 3)
+          return MICA_ERR_BAD_LEN;
         if (F(in, MICA_F_STORE_ACC_ADDR) + F(in, MICA_F_STORE_ROWS) > c.CD ||
             F(in, MICA_F_STORE_PARAM_SET) >= c.PS)
           return MICA_ERR_MEM_RANGE;

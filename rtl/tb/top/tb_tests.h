@@ -32,13 +32,12 @@ static void directed_tests(Sim &sim, ExtMem &mem, std::mt19937_64 &rng) {
     run_and_compare(sim, mem, h.prog, "sync-end");
     result(sim.counter(MICA_CNT_INSTRS) == 2, "INSTRS cleared by START");
   }
-  {  // Highest legal rows of every memory, unaligned rows, zero-length no-ops
+  {  // Highest legal rows of every memory, unaligned rows
     ProGen g(kCfg, rng);
     uint32_t pr = 4 * (kCfg.PS - 1);
     g.load(0, kCfg.AD - 4, 4, kCfg.R, IN_BASE + 5, kCfg.R + 3);
     g.load(1, kCfg.WD - kCfg.R, kCfg.R, kCfg.C, IN_BASE + 0x101, kCfg.C + 1);
     g.load(2, pr, 4, 4 * kCfg.C, g.psrc + pr * 4 * kCfg.C, 4 * kCfg.C);
-    g.load(0, 0, 0, 1, IN_BASE, 0);  // rows = 0: no-op
     g.loadw(kCfg.WD - kCfg.R);
     ProGen::MM m = {0, -3, (uint32_t)kCfg.AD - 4, (uint32_t)kCfg.CD - 4, 1, 4, 1, 4, 1, 1, 0, 0};
     g.matmul(m);
@@ -46,8 +45,6 @@ static void directed_tests(Sim &sim, ExtMem &mem, std::mt19937_64 &rng) {
     g.matmul(m);
     ProGen::ST s = {1, 3, -128, 127, (uint32_t)kCfg.CD - 4, 4, (uint32_t)kCfg.C,
                     (uint32_t)kCfg.PS - 1, OUT_BASE + 3, 100};
-    g.store(s);
-    s.round = 0; s.rows = 0;
     g.store(s);
     g.emit(ProGen::op(MICA_OP_END), -1, {});
     run_and_compare(sim, mem, g.prog, "top-rows");
@@ -67,6 +64,10 @@ static void error_tests(Sim &sim, ExtMem &mem, std::mt19937_64 &rng) {
       {"load-len0", [](ProGen &g) {
          mica_instr_t in = ProGen::op(MICA_OP_LOAD);
          MICA_SET(&in, MICA_F_LOAD_ROWS, 1); raw(g, in); }, CHECK_ALL},
+      {"load-rows0", [](ProGen &g) {   // zero counts are errors, never no-ops (hw/mica.json)
+         mica_instr_t in = ProGen::op(MICA_OP_LOAD);
+         MICA_SET(&in, MICA_F_LOAD_LEN, 1); raw(g, in); }, CHECK_ALL},
+      {"load-rows0-len0", [](ProGen &g) { raw(g, ProGen::op(MICA_OP_LOAD)); }, CHECK_ALL},
       {"load-len-wide", [](ProGen &g) {
          mica_instr_t in = ProGen::op(MICA_OP_LOAD);
          MICA_SET(&in, MICA_F_LOAD_TARGET, 1); MICA_SET(&in, MICA_F_LOAD_LEN, kCfg.C + 1);
@@ -123,9 +124,17 @@ static void error_tests(Sim &sim, ExtMem &mem, std::mt19937_64 &rng) {
       {"store-len0", [](ProGen &g) {
          mica_instr_t in = ProGen::op(MICA_OP_STORE);
          MICA_SET(&in, MICA_F_STORE_ROWS, 1); raw(g, in); }, CHECK_ALL},
+      {"store-rows0", [](ProGen &g) {
+         mica_instr_t in = ProGen::op(MICA_OP_STORE);
+         MICA_SET(&in, MICA_F_STORE_LEN, 1); raw(g, in); }, CHECK_ALL},
+      {"store-round3", [](ProGen &g) {
+         mica_instr_t in = ProGen::op(MICA_OP_STORE);
+         MICA_SET(&in, MICA_F_STORE_LEN, 1); MICA_SET(&in, MICA_F_STORE_ROWS, 1);
+         MICA_SET(&in, MICA_F_STORE_ROUND, 3); raw(g, in); }, CHECK_ALL},
       {"store-len-wide", [](ProGen &g) {
          mica_instr_t in = ProGen::op(MICA_OP_STORE);
-         MICA_SET(&in, MICA_F_STORE_LEN, kCfg.C + 1); raw(g, in); }, CHECK_ALL},
+         MICA_SET(&in, MICA_F_STORE_LEN, kCfg.C + 1); MICA_SET(&in, MICA_F_STORE_ROWS, 1);
+         raw(g, in); }, CHECK_ALL},
       {"store-acc-range", [](ProGen &g) {
          mica_instr_t in = ProGen::op(MICA_OP_STORE);
          MICA_SET(&in, MICA_F_STORE_LEN, 1); MICA_SET(&in, MICA_F_STORE_ACC_ADDR, kCfg.CD - 1);
@@ -133,7 +142,7 @@ static void error_tests(Sim &sim, ExtMem &mem, std::mt19937_64 &rng) {
       {"store-pset-range", [](ProGen &g) {
          mica_instr_t in = ProGen::op(MICA_OP_STORE);
          MICA_SET(&in, MICA_F_STORE_LEN, 1); MICA_SET(&in, MICA_F_STORE_PARAM_SET, kCfg.PS);
-         raw(g, in); }, CHECK_ALL},
+         MICA_SET(&in, MICA_F_STORE_ROWS, 1); raw(g, in); }, CHECK_ALL},
       {"load-bus-error", [](ProGen &g) {
          g.load(0, 0, 4, kCfg.R, MEM_SIZE - 2 * kCfg.R - 1, kCfg.R); }, CHECK_STATUS_ONLY},
       {"load-bus-error-far", [](ProGen &g) {
