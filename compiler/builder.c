@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "builder.h"
+#include "escape.h"
 
 int mica_buf_append(mica_buf_t *b, const void *src, size_t n) {
     if (b->len + n > b->cap) {
@@ -60,10 +61,12 @@ mica_prog_step_t *mica_step_add(mica_builder_t *b) {
 }
 
 int mica_fail(mica_builder_t *b, const char *fmt, ...) {
+    char raw[sizeof b->err];
     va_list ap;
     va_start(ap, fmt);
-    int n = vsnprintf(b->err, sizeof b->err, fmt, ap);
+    int n = vsnprintf(raw, sizeof raw, fmt, ap);
     va_end(ap);
-    if (n >= (int)sizeof b->err) memcpy(b->err + sizeof b->err - 4, "...", 4);
+    if (n >= (int)sizeof raw) memcpy(raw + sizeof raw - 4, "...", 4);
+    mica_escape_name(raw, b->err, sizeof b->err);   /* tensor names come from the model file */
     return -1;
 }

@@ -128,7 +128,7 @@ int cli_compile_to_file(const char *model, const char *out, const char *array, c
     memset(&b, 0, sizeof b);
     int rc = mica_compile(m, &o, &b);
     clock_gettime(CLOCK_MONOTONIC, &t1);
-    if (rc) fprintf(stderr, "%s: %s: %s\n", cli_prog, shown, b.err);
+    if (rc) fprintf(stderr, "%s: %s: %s\n", cli_prog, shown, mica_escape_name(b.err, err, sizeof err));
     else rc = write_outputs(&b, model, out, !quiet);
     if (!rc && !quiet) print_compile_summary(model, out, &b, (double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6);
     mica_builder_free(&b);

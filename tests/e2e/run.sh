@@ -45,6 +45,8 @@ echo "== corrupted, truncated, endless and non-regular programs and models; cycl
 bash tests/e2e/bad_program.sh | tail -2 || fail=1
 echo "== malformed graphs (shapes, producers, operand counts, options) are refused =="
 "$PY" tests/e2e/bad_graph.py build/mica-asan | tail -2 || fail=1
+echo "== extreme quantization parameters: bit-exact with LiteRT or refused with the value =="
+bash tests/e2e/bad_quant.sh | tail -2 || fail=1
 echo "== hostile command lines (names, numbers, options, outputs, Python lookup) =="
 bash tests/e2e/cli_safety.sh || fail=1
 echo "== every command README.md shows, in a fresh shell =="
