@@ -55,3 +55,15 @@ test-kernels: $(MICA)
 	sh tests/kernels/run.sh
 	sh tests/kernels/cortex_m4.sh
 	sh tests/kernels/fuzz.sh 5000
+
+# Robustness runs, not part of `make test` (tests/README.md gives their times).
+.PHONY: fuzz-long test-asan soak
+fuzz-long: $(MICA)
+	bash tests/fuzz/fuzz_long.sh
+
+# The end-to-end suite with the mica command (compiler + libmica + CLI) under ASan + UBSan.
+test-asan: $(B)/mica-asan $(MICA)
+	MICA=$(B)/mica-asan bash tests/e2e/run.sh
+
+soak: $(MICA) $(B)/soak/soak
+	bash tests/soak/run.sh

@@ -1,30 +1,24 @@
-/* libFuzzer target: the .npy reader of the mica command (driver/cli/npy.c, npy_read).
- * npy_read takes a path; to fuzz it unchanged at memory speed, the build links it with
- * -Wl,--wrap=fopen and the wrapper below serves the input from memory (fmemopen) for the one
- * fuzzer path, the real fopen otherwise. On success the array must be consistent with its header (rank,
- * dims, count, a known dtype) and every data byte readable; on failure the message is one
- * non-empty line and nothing is left allocated. */
+/* libFuzzer target: the .npy reader of the mica command (driver/cli/npy.c, npy_read), unchanged.
+ * npy_read opens a path and accepts only regular files, so each input is written into one
+ * in-memory file (memfd) that is read through /proc/self/fd/N: no disk, no file creation per run.
+ * On success the array must agree with its header (rank, dims, count, a known dtype) and every
+ * data byte be readable; on failure the message is one line and nothing is left allocated. */
+#define _GNU_SOURCE
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 #include "fuzz_common.h"
-#define require(cond, what) fuzz_require("fuzz_npy", cond, what, "")
 #include "cli/npy.h"
+#define require(cond, what) fuzz_require("fuzz_npy", cond, what, "")
 
-static const char fuzz_path[] = "<fuzz input>";
-static const uint8_t *input;
-static size_t input_size;
-
-FILE *__real_fopen(const char *path, const char *mode);
-FILE *__wrap_fopen(const char *path, const char *mode) {
-    if (strcmp(path, fuzz_path) != 0) return __real_fopen(path, mode);
-    if (input_size == 0) return __real_fopen("/dev/null", mode);   /* fmemopen refuses size 0 */
-    return fmemopen((void *)input, input_size, mode);
-}
+static int memfd = -1;
+static char path[64];
 
 static void check_array(const npy_array_t *a) {
-    require(strchr("bBil", a->dtype) != NULL && a->dtype != 0, "dtype is one of int8/uint8/int32/int64");
+    require(a->dtype != 0 && strchr("bBil", a->dtype) != NULL, "dtype is one of int8/uint8/int32/int64");
     size_t want_item = a->dtype == 'b' || a->dtype == 'B' ? 1 : a->dtype == 'i' ? 4 : 8;
     require(a->itemsize == want_item, "itemsize matches dtype");
     require(a->rank >= 0 && a->rank <= 8, "rank 0..8");
@@ -41,11 +35,15 @@ static void check_array(const npy_array_t *a) {
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
-    input = data;
-    input_size = size;
+    if (memfd < 0) {
+        memfd = memfd_create("mica_fuzz_npy", 0);
+        require(memfd >= 0, "memfd_create");
+        snprintf(path, sizeof path, "/proc/self/fd/%d", memfd);
+    }
+    require(ftruncate(memfd, 0) == 0 && pwrite(memfd, data, size, 0) == (ssize_t)size, "input written");
     npy_array_t a;
     char err[256] = "";
-    if (npy_read(fuzz_path, &a, err, sizeof err) == 0) {
+    if (npy_read(path, &a, err, sizeof err) == 0) {
         check_array(&a);
         npy_free(&a);
     } else {
