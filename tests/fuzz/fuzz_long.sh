@@ -4,7 +4,9 @@
 #   FUZZ_RUNS=N        executions per target
 #   FUZZ_TARGETS="..." subset of: reader program compile npy options kernels (default: all)
 #   FUZZ_MAX_TIME=S    optional time cap per libFuzzer target (the line then shows the real count)
-# Work dirs, corpora, logs and reproducers: build/fuzz-long/TARGET/.
+#   MICA_FUZZ_RAW_NAMES_OK=1 tolerate raw control characters in refusal messages (tests/fuzz/fuzz_common.h)
+# Work dirs, corpora, logs and reproducers: build/fuzz-long/TARGET/. Findings worth keeping go
+# (minimized) to tests/fuzz/crashes/TARGET_NAME.bin; each run replays them first.
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 ROOT=$PWD
@@ -15,20 +17,21 @@ W=$ROOT/build/fuzz-long
 fail=0
 
 # Seeds per target into $W/TARGET/seeds.
-seed_models() {   # copies models (repository + generated op models) into $1
-    cp models/*.tflite "$1"/
+# Models up to 64 KiB (digits, kws_dscnn, the op models) seed the reader and the compiler: the
+# 300 KiB ones cover no other structure and make every execution 5-10x slower.
+seed_models() {   # DIR [MAX_BYTES]: models (repository + generated op models) into DIR
     [ -d build/op_models ] || "$PY" tests/oracle/make_op_models.py build/op_models >/dev/null
-    cp build/op_models/*.tflite "$1"/ 2>/dev/null || true
+    find models build/op_models -maxdepth 1 -name '*.tflite' -size -"${2:-100000000}"c -exec cp {} "$1"/ \;
 }
 seed() {
     local t=$1 d=$W/$1/seeds
-    mkdir -p "$d"
+    rm -rf "$d"; mkdir -p "$d"
     case $t in
-    reader)  seed_models "$d"; build/tflite/test_reader --write-seed "$d/handbuilt.tflite" >/dev/null ;;
-    compile) seed_models "$d" ;;
+    reader)  seed_models "$d" 65536; build/tflite/test_reader --write-seed "$d/handbuilt.tflite" >/dev/null ;;
+    compile) seed_models "$d" 65536 ;;
     program) for m in models/*.tflite build/op_models/*.tflite; do
                  [ -f "$m" ] && build/mica compile "$m" -o "$d/$(basename "$m" .tflite).mica" >/dev/null 2>&1
-             done; rm -f "$d"/*.json ;;
+             done; rm -f "$d"/*.json; find "$d" -size +65536c -delete ;;   # as for the models
     npy)     "$PY" tests/fuzz/make_npy_seeds.py "$d" ;;
     options) printf '\002rtl:array=8x8,latency=20' >"$d/rtl"
              printf '\002func:plan=0,vnni=1,max_cycles=5' >"$d/func"
@@ -53,9 +56,22 @@ summary() {   # TARGET EXECS EXEC_PER_S CRASHES CORPUS SECONDS
     [ $verdict = PASS ] || fail=1
 }
 
+# Earlier findings (tests/fuzz/crashes/TARGET_*.bin) must replay cleanly once fixed.
+replay() {   # TARGET BINARY
+    local f bad=0 n=0
+    for f in tests/fuzz/crashes/"$1"_*.bin; do
+        [ -f "$f" ] || continue
+        n=$((n + 1))
+        "$2" "$f" >/dev/null 2>&1 || { echo "fuzz-long: $1: reproducer still fails: $f"; bad=$((bad + 1)); }
+    done
+    [ $n = 0 ] || echo "fuzz-long: $1: $n earlier reproducers replayed, $bad still failing"
+    [ $bad = 0 ] || fail=1
+}
+
 run_libfuzzer() {
     local t=$1 bin d=$W/$1
     bin=$(build "$t") || { echo "fuzz-long: $t: build failed"; fail=1; return; }
+    replay "$t" "$bin"
     rm -rf "$d/artifacts"; mkdir -p "$d/corpus" "$d/artifacts"
     seed "$t"
     local maxlen cap=() start=$SECONDS
