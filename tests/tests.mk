@@ -56,7 +56,7 @@ test-kernels: $(MICA)
 	sh tests/kernels/cortex_m4.sh
 	sh tests/kernels/fuzz.sh 5000
 
-# Robustness runs, not part of `make test` (tests/README.md gives their times).
+# Robustness runs (tests/README.md gives their times); only test-asan is part of `make test`.
 .PHONY: fuzz-long test-asan soak
 fuzz-long: $(MICA)
 	bash tests/fuzz/fuzz_long.sh
