@@ -120,7 +120,8 @@ $(B)/fuzz/fuzz_npy: tests/fuzz/fuzz_common.h tests/fuzz/fuzz_npy.c driver/cli/np
 $(B)/fuzz/fuzz_options: tests/fuzz/fuzz_common.h tests/fuzz/fuzz_options.c $(DRIVER_SRCS) $(KERNEL_SRCS) $(HDRS) $(LIBSIM)
 	@mkdir -p $(dir $@)
 	clang $(FUZZ_CFLAGS) $(INC) tests/fuzz/fuzz_options.c $(DRIVER_SRCS) $(KERNEL_SRCS) $(LIBSIM) $(SIM_LDFLAGS) -o $@
-FUZZ_COMPILE_SRCS := tests/fuzz/fuzz_compile.c $(COMPILER_SRCS) $(TFLITE_SRCS) driver/program.c driver/cost.c driver/cpu_steps.c $(KERNEL_SRCS)
+FUZZ_COMPILE_SRCS := tests/fuzz/fuzz_compile.c $(COMPILER_SRCS) $(TFLITE_SRCS) driver/program.c driver/escape.c driver/cost.c \
+                     driver/cpu_steps.c $(KERNEL_SRCS)
 $(B)/fuzz/fuzz_compile: tests/fuzz/fuzz_common.h $(FUZZ_COMPILE_SRCS) $(HDRS)
 	@mkdir -p $(dir $@)
 	clang $(FUZZ_CFLAGS) $(INC) $(FUZZ_COMPILE_SRCS) -lm -o $@
