@@ -110,3 +110,23 @@ $(B)/fuzz_program_bin: tests/fuzz/fuzz_program.c driver/program.c $(KERNEL_SRCS)
 fuzz: $(MICA)
 	bash tests/corrupt/fuzz_short.sh $${FUZZ_SECONDS:-1800}
 	bash tests/fuzz/fuzz_short.sh $${FUZZ_SECONDS:-1800}
+
+# More libFuzzer targets (tests/fuzz; run by `make fuzz-long`): the .npy reader, the option parser
+# and backend spec check, and the compiler end to end (TFLite bytes -> program that must load).
+FUZZ_CFLAGS := -std=gnu99 -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+$(B)/fuzz/fuzz_npy: tests/fuzz/fuzz_common.h tests/fuzz/fuzz_npy.c driver/cli/npy.c $(HDRS)
+	@mkdir -p $(dir $@)
+	clang $(FUZZ_CFLAGS) $(INC) tests/fuzz/fuzz_npy.c driver/cli/npy.c -o $@
+$(B)/fuzz/fuzz_options: tests/fuzz/fuzz_common.h tests/fuzz/fuzz_options.c $(DRIVER_SRCS) $(KERNEL_SRCS) $(HDRS) $(LIBSIM)
+	@mkdir -p $(dir $@)
+	clang $(FUZZ_CFLAGS) $(INC) tests/fuzz/fuzz_options.c $(DRIVER_SRCS) $(KERNEL_SRCS) $(LIBSIM) $(SIM_LDFLAGS) -o $@
+FUZZ_COMPILE_SRCS := tests/fuzz/fuzz_compile.c $(COMPILER_SRCS) $(TFLITE_SRCS) driver/program.c driver/escape.c driver/cost.c \
+                     driver/cpu_steps.c $(KERNEL_SRCS)
+$(B)/fuzz/fuzz_compile: tests/fuzz/fuzz_common.h $(FUZZ_COMPILE_SRCS) $(HDRS)
+	@mkdir -p $(dir $@)
+	clang $(FUZZ_CFLAGS) $(INC) $(FUZZ_COMPILE_SRCS) -lm -o $@
+
+# Soak test program (tests/soak; `make soak`): libmica as an application links it.
+$(B)/soak/soak: tests/soak/soak.c driver/mica.h $(LIBMICA) $(LIBSIM)
+	@mkdir -p $(dir $@)
+	$(CC) $(WARN) $(CFLAGS) -Idriver tests/soak/soak.c $(LIBMICA) $(LIBSIM) $(SIM_LDFLAGS) -o $@

@@ -1,6 +1,6 @@
 # Test targets (included by the top-level Makefile).
 .PHONY: test test-rtl test-sim test-reader test-corrupt test-fuzz-short test-spec test-e2e test-kernels
-test: test-spec test-unit test-reader test-corrupt test-fuzz-short test-rtl test-sim test-e2e test-kernels
+test: test-spec test-unit test-reader test-corrupt test-fuzz-short test-rtl test-sim test-e2e test-asan test-kernels
 	@echo "ALL TESTS PASSED"
 
 test-spec: $(GEN)/mica_isa.h $(MICA)
@@ -55,3 +55,15 @@ test-kernels: $(MICA)
 	sh tests/kernels/run.sh
 	sh tests/kernels/cortex_m4.sh
 	sh tests/kernels/fuzz.sh 5000
+
+# Robustness runs (tests/README.md gives their times); only test-asan is part of `make test`.
+.PHONY: fuzz-long test-asan soak
+fuzz-long: $(MICA)
+	bash tests/fuzz/fuzz_long.sh
+
+# The end-to-end suite with the mica command (compiler + libmica + CLI) under ASan + UBSan.
+test-asan: $(B)/mica-asan $(MICA)
+	MICA=$(B)/mica-asan bash tests/e2e/run.sh
+
+soak: $(MICA) $(B)/soak/soak
+	bash tests/soak/run.sh

@@ -3,7 +3,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 B=build
-MICA=$B/mica
+MICA=${MICA:-$B/mica}   # e.g. MICA=build/mica-asan (make test-asan)
 PY=${PYTHON:-python3}
 fail=0
 verify() {   # verify MODEL ARGS...: runs mica verify and keeps its summary line
