@@ -281,7 +281,7 @@ static uint64_t default_cycle_limit(const mica_ctx_t *c, const mica_prog_step_t 
     return (CYCLE_LIMIT_FLOOR + CYCLE_LIMIT_FACTOR * st->est_cycles) * slow;
 }
 
-/* One line that fits c->err (256) with a 47-character step name and the largest numbers. */
+/* One line naming the step, the limit and how to raise it. */
 static mica_status_t step_timeout(mica_ctx_t *c, uint32_t s, uint64_t limit) {
     const mica_prog_step_t *st = &c->prog.steps[s];
     if (c->max_cycles)
