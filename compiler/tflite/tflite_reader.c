@@ -1,5 +1,8 @@
 /* TFLite model reader: model, buffers, operator codes, subgraph 0, operators.
  * Tensors live in tflite_tensor.c, options in tflite_options.c. */
+#ifndef _POSIX_C_SOURCE
+#define _POSIX_C_SOURCE 200809L   /* O_CLOEXEC, fstat: every build of this file, -std=c99 included */
+#endif
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
