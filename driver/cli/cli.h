@@ -1,6 +1,7 @@
 /* The `mica` command: compile, run, verify. */
 #ifndef MICA_CLI_H
 #define MICA_CLI_H
+#include <signal.h>
 #include <stdint.h>
 #include "mica.h"
 #include "backend.h"
@@ -33,4 +34,8 @@ int cli_same_file(const char *a, const char *b);
  * when given, killed after timeout_s. Exit status of the child, or -1 with err. */
 int cli_spawn_wait(char *const argv[], const char *stderr_path, double timeout_s, char *err, size_t errlen);
 int cli_remove_tree(const char *dir);
+/* SIGINT/SIGTERM/SIGHUP set cli_interrupted instead of killing the process, so a long command
+ * stops at the next sample or child-process poll and still removes its temporary files. */
+extern volatile sig_atomic_t cli_interrupted;
+void cli_catch_interrupts(void);
 #endif

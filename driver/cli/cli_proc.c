@@ -16,6 +16,20 @@
 
 extern char **environ;
 
+volatile sig_atomic_t cli_interrupted;
+
+static void on_interrupt(int sig) { cli_interrupted = sig; }
+
+void cli_catch_interrupts(void) {
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_interrupt;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGHUP, &sa, NULL);
+}
+
 int cli_spawn_wait(char *const argv[], const char *stderr_path, double timeout_s, char *err, size_t errlen) {
     pid_t pid;
     posix_spawn_file_actions_t fa;
@@ -39,6 +53,12 @@ int cli_spawn_wait(char *const argv[], const char *stderr_path, double timeout_s
         }
         if (r < 0 && errno != EINTR) {
             snprintf(err, errlen, "waiting for %s: %s", argv[0], strerror(errno));
+            return -1;
+        }
+        if (cli_interrupted) {
+            kill(pid, SIGTERM);
+            waitpid(pid, &status, 0);
+            snprintf(err, errlen, "interrupted (signal %d)", (int)cli_interrupted);
             return -1;
         }
         if (waited > timeout_s) {

@@ -132,6 +132,10 @@ typedef struct {
 /* Runs the samples of one chunk; -1 on a runtime error. */
 static int run_chunk(mica_ctx_t *ctx, const verify_opts_t *o, batch_t *bt, long long first, long long n, tally_t *t, int8_t *got) {
     for (long long s = 0; s < n; s++) {
+        if (cli_interrupted) {
+            fprintf(stderr, "%s verify: interrupted (signal %d) after %lld samples\n", cli_prog, (int)cli_interrupted, first + s);
+            return -1;
+        }
         for (int i = 0; i < bt->n_in; i++)
             if (mica_set_input(ctx, i, bt->in[i] + (size_t)s * bt->in_bytes[i], bt->in_bytes[i]) != MICA_OK) goto fail;
         if (mica_invoke(ctx) != MICA_OK) goto fail;
@@ -287,7 +291,9 @@ int cli_verify(int argc, char **argv) {
     if (strlen(tmp) > 200) { fprintf(stderr, "%s verify: TMPDIR is longer than 200 characters\n", cli_prog); goto done; }
     rc = 1;
     if (!mkdtemp(dir)) { fprintf(stderr, "%s verify: cannot create a temporary directory in %s: %s\n", cli_prog, tmp, strerror(errno)); goto done; }
+    cli_catch_interrupts();
     rc = verify_in(&o, &bt, dir);
+    if (cli_interrupted) rc = 128 + (int)cli_interrupted;
     if (cli_remove_tree(dir)) fprintf(stderr, "%s verify: could not remove %s\n", cli_prog, dir);
 done:
     for (int i = 0; i < MAX_IO; i++) { free(bt.in[i]); free(bt.expect[i]); }

@@ -87,6 +87,17 @@ out=$("$ROOT/build/mica" verify "$ROOT/models/vww_mobilenet.tflite" --backend fu
 [[ "$out" == *"inputs=700 mismatching_bytes=0"*PASS ]] || { echo "FAIL: chunked verify: $out"; fail=1; }
 n=$((n + 1))
 
+echo "== an interrupted verify stops, says so and removes its temporary directory =="
+mkdir -p "$W/tmpdir"
+for delay in 0.2 3; do   # during the oracle, then during the simulation
+    TMPDIR="$W/tmpdir" "$ROOT/build/mica" verify "$DIGITS" --backend rtl --count 5000 2>"$W/int.err" >/dev/null & pid=$!
+    sleep $delay; kill -INT $pid; wait $pid; rc=$?
+    n=$((n + 1))
+    if [ $rc -ne 130 ] || ! grep -q "interrupted (signal 2)" "$W/int.err" || [ -n "$(ls -A "$W/tmpdir")" ]; then
+        echo "FAIL: interrupt after $delay s: rc=$rc, $(cat "$W/int.err"), left: $(ls "$W/tmpdir")"; fail=1
+    fi
+done
+
 echo "== outputs: never the model, never partial, long paths whole =="
 cp "$DIGITS" "$W/keep.tflite"
 expect_fail "-o names the model itself" "$M" compile "$W/keep.tflite" -o "$W/../$(basename "$W")/keep.tflite"
