@@ -3,6 +3,9 @@
 #   make demo       the main job: digits model compiled, run on the RTL simulator, verified
 #   make test       every test (RTL, lint, synthesis, simulator, compiler, runtime, end to end)
 #   make bench      benchmarks (ratios against peers measured in the same run)
+#   make test-asan  the end-to-end suite through the mica command built with ASan + UBSan (in make test)
+#   make fuzz-long  every fuzz target to 10 M executions (not in make test; about 40 min on 2 cores)
+#   make soak       10,000 func / 500 rtl inferences per model, peak RSS must not grow
 ROOT    := $(abspath .)
 B       := $(ROOT)/build
 GEN     := $(B)/gen
