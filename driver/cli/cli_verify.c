@@ -16,6 +16,8 @@
 #endif
 #define MAX_VERIFY_COUNT 1000000LL
 #define MAX_IO 16
+#define MAX_TMPDIR 200                   /* TMPDIR length; every path below fits TMP_PATH */
+#define TMP_PATH (MAX_TMPDIR + 64)
 #define CHUNK_BYTES (16u << 20)          /* inputs + expected outputs held per chunk */
 #define ORACLE_SECONDS_BASE 300.0         /* interpreter start-up (TensorFlow import) */
 #define ORACLE_SECONDS_PER_SAMPLE 0.5     /* ~60x the slowest reference model here (VWW) */
@@ -50,7 +52,7 @@ static int write_chunk_inputs(batch_t *bt, mica_ctx_t *ctx, long long first, lon
         else cli_fill_random(bt->in[i], (size_t)n * ti.bytes, &bt->rng[i]);
         int64_t dims[7] = {n};
         for (int d = 0; d < ti.rank; d++) dims[d + 1] = ti.dims[d];
-        char path[128];
+        char path[TMP_PATH];
         snprintf(path, sizeof path, "%s/in%d.npy", dir, i);
         if (npy_write(path, 'b', ti.rank + 1, dims, bt->in[i])) { fprintf(stderr, "%s verify: cannot write %s\n", cli_prog, path); return -1; }
     }
@@ -70,7 +72,7 @@ static void last_line(const char *path, char *line, size_t n) {
 }
 
 static int run_oracle(const verify_opts_t *o, batch_t *bt, long long n, const char *dir) {
-    char paths[2 * MAX_IO][128], errpath[128], err[300], line[400];
+    char paths[2 * MAX_IO][TMP_PATH], errpath[TMP_PATH], err[300], line[400];
     char *argv[4 * MAX_IO + 6];
     char script[] = MICA_SOURCE_DIR "/tests/oracle/litert_oracle.py";
     int a = 0;
@@ -288,7 +290,7 @@ int cli_verify(int argc, char **argv) {
     const char *tmp = getenv("TMPDIR") && getenv("TMPDIR")[0] ? getenv("TMPDIR") : "/tmp";
     char *dir = cli_concat(tmp, "/mica_verify_XXXXXX", "");
     if (!dir || parse_verify_args(argc, argv, &o) || load_dataset(&o, &bt)) goto done;
-    if (strlen(tmp) > 200) { fprintf(stderr, "%s verify: TMPDIR is longer than 200 characters\n", cli_prog); goto done; }
+    if (strlen(tmp) > MAX_TMPDIR) { fprintf(stderr, "%s verify: TMPDIR is longer than %d characters\n", cli_prog, MAX_TMPDIR); goto done; }
     rc = 1;
     if (!mkdtemp(dir)) { fprintf(stderr, "%s verify: cannot create a temporary directory in %s: %s\n", cli_prog, tmp, strerror(errno)); goto done; }
     cli_catch_interrupts();

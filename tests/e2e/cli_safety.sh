@@ -87,6 +87,10 @@ out=$("$ROOT/build/mica" verify "$ROOT/models/vww_mobilenet.tflite" --backend fu
 [[ "$out" == *"inputs=700 mismatching_bytes=0"*PASS ]] || { echo "FAIL: chunked verify: $out"; fail=1; }
 n=$((n + 1))
 
+echo "== a long TMPDIR (190 characters) holds every temporary path whole =="
+longtmp=$W/$(printf 't%.0s' $(seq 150)); mkdir -p "$longtmp"
+expect_ok env TMPDIR="$longtmp" "$M" verify "$DIGITS" --backend func --count 3
+
 echo "== an interrupted verify stops, says so and removes its temporary directory =="
 mkdir -p "$W/tmpdir"
 for delay in 0.2 3; do   # during the oracle, then during the simulation
