@@ -61,12 +61,9 @@ mica_prog_step_t *mica_step_add(mica_builder_t *b) {
 }
 
 int mica_fail(mica_builder_t *b, const char *fmt, ...) {
-    char raw[sizeof b->err];
     va_list ap;
     va_start(ap, fmt);
-    int n = vsnprintf(raw, sizeof raw, fmt, ap);
+    mica_format_escaped(b->err, sizeof b->err, fmt, ap);   /* tensor names come from the model file */
     va_end(ap);
-    if (n >= (int)sizeof raw) memcpy(raw + sizeof raw - 4, "...", 4);
-    mica_escape_name(raw, b->err, sizeof b->err);   /* tensor names come from the model file */
     return -1;
 }

@@ -29,3 +29,12 @@ char *mica_escape_name(const char *in, char *out, size_t n) {
     out[o] = 0;
     return out;
 }
+
+void mica_format_escaped(char *out, size_t n, const char *fmt, va_list ap) {
+    char raw[1024];
+    size_t cap = n < sizeof raw ? n : sizeof raw;
+    if (n == 0) return;
+    int len = vsnprintf(raw, cap, fmt, ap);
+    if (len >= (int)cap && cap >= 4) memcpy(raw + cap - 4, "...", 4);
+    mica_escape_name(raw, out, n);
+}

@@ -41,13 +41,10 @@ struct mica_ctx {
 
 /* Every message carries names from the program file: escaped once here, cut with "..." if long. */
 static mica_status_t fail(mica_ctx_t *c, mica_status_t s, const char *fmt, ...) {
-    char raw[sizeof c->err];
     va_list ap;
     va_start(ap, fmt);
-    int n = vsnprintf(raw, sizeof raw, fmt, ap);
+    mica_format_escaped(c->err, sizeof c->err, fmt, ap);
     va_end(ap);
-    if (n >= (int)sizeof raw) memcpy(raw + sizeof raw - 4, "...", 4);
-    mica_escape_name(raw, c->err, sizeof c->err);
     return s;
 }
 
