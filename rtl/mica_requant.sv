@@ -51,11 +51,6 @@ module mica_requant (
   assign rshift2 = side2_q[29:24];
   assign {real3, single3, rshift3, z_out3, act_min3, act_max3} = side3_q;
 
-  // STORE.round (decode rejects values past STORE_ROUND_MAX).
-  logic is_single, is_real;
-  assign is_single = round_i == mica_pkg::STORE_ROUND_SINGLE;
-  assign is_real   = round_i == mica_pkg::STORE_ROUND_REAL;
-
   // ---- stage 1: bias add and left shift ----
   logic signed [7:0]  shift_clamped;
   logic signed [31:0] x_sum;
@@ -72,7 +67,7 @@ module mica_requant (
       shift_clamped = shift_i;
     end
     x_sum = acc_i + bias_i;
-    if (is_single) begin
+    if (round_i[0]) begin
       // single rounding: no left shift, total right shift t = 31 - shift in [1, 62]
       lshift   = '0;
       rshift_d = 6'(8'sd31 - shift_clamped);
@@ -212,7 +207,7 @@ module mica_requant (
       q_q     <= '0;
     end else begin
       if (valid_i) begin
-        side1_q <= {is_real, is_single, rshift_d, z_out_i, act_min_i, act_max_i};
+        side1_q <= {round_i[1], round_i[0], rshift_d, z_out_i, act_min_i, act_max_i};
         x_q     <= x_d;
         mult_q  <= mult_i;
         mag_q   <= mag_d;
