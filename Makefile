@@ -12,7 +12,7 @@ GEN     := $(B)/gen
 CC      ?= gcc
 CFLAGS  ?= -O2 -g
 WARN    := -std=gnu99 -Wall -Wextra -Wshadow
-INC     := -I$(GEN) -Idriver -Icompiler -Isim
+INC     := -I$(GEN) -Iinclude -Idriver -Icompiler -Isim
 # mica.sh passes the Python it set up; a plain `make` finds the same venv (or the system python3).
 MICA_VENV ?= $(HOME)/.cache/mica/venv
 PYTHON  ?= $(if $(wildcard $(MICA_VENV)/bin/python),$(MICA_VENV)/bin/python,python3)
@@ -21,14 +21,14 @@ export PYTHON
 DRIVER_SRCS  := driver/runtime.c driver/escape.c driver/program.c driver/cpu_steps.c driver/options.c \
                 driver/backend_func.c driver/func_model.c driver/func_requant.c driver/func_plan.c driver/func_vector.c \
                 driver/func_translate.c driver/func_pack.c \
-                driver/backend_rtl.c driver/cost.c
+                driver/backend_rtl.c driver/cost.c driver/core/disasm.c
 KERNEL_SRCS  := $(wildcard driver/kernels/*.c)
 COMPILER_SRCS := compiler/builder.c compiler/quant.c compiler/lower.c compiler/lower_gemm.c compiler/waits.c \
                  compiler/lower_conv_fc.c compiler/lower_pool.c compiler/lower_add.c compiler/writer.c compiler/partition.c compiler/arena.c compiler/report.c \
                  compiler/validate.c compiler/validate_ops.c compiler/validate_data.c \
                  $(wildcard compiler/cpu_ops/*.c)
 CLI_SRCS     := $(wildcard driver/cli/*.c)
-HDRS         := $(wildcard driver/*.h driver/kernels/*.h driver/cli/*.h compiler/*.h compiler/cpu_ops/*.h) $(GEN)/mica_isa.h \
+HDRS         := $(wildcard include/*.h driver/*.h driver/kernels/*.h driver/cli/*.h compiler/*.h compiler/cpu_ops/*.h) $(GEN)/mica_isa.h \
                 $(GEN)/mica_python.h
 
 obj = $(patsubst %.c,$(B)/obj/%.o,$(1))

@@ -217,8 +217,8 @@ def c_struct_and_codec(spec, op):
     members = ["    uint32_t wait;"]
     members += [f"    {'int32_t' if f.get('signed') else 'uint32_t'} {f['name']};" for f in fields]
     o = [f"/* {op['name']}: every field of the instruction word but the opcode. */",
-         "typedef struct {", *members, f"}} mica_{low}_t;"]
-    o.append(f"static inline int mica_{low}_encode(const mica_{low}_t *f, mica_instr_t *out, const char **bad_field) {{")
+         "typedef struct {", *members, f"}} mica_{low}_fields_t;"]
+    o.append(f"static inline int mica_{low}_encode(const mica_{low}_fields_t *f, mica_instr_t *out, const char **bad_field) {{")
     o.append("    *out = (mica_instr_t){{0, 0}};")
     o.append(f"    MICA_SET(out, MICA_F_OPCODE, MICA_OP_{op['name']});")
     puts = ['mica_put_field(out, MICA_F_WAIT, f->wait, "wait", bad_field)']
@@ -226,7 +226,7 @@ def c_struct_and_codec(spec, op):
              for f in fields]
     o.append("    if (" + "\n        || ".join(puts) + ")")
     o += ["        return -1;", "    return 0;", "}"]
-    o.append(f"static inline void mica_{low}_decode(const mica_instr_t *in, mica_{low}_t *f) {{")
+    o.append(f"static inline void mica_{low}_decode(const mica_instr_t *in, mica_{low}_fields_t *f) {{")
     o.append("    f->wait = (uint32_t)MICA_GET(in, MICA_F_WAIT);")
     for f in fields:
         t = "int32_t" if f.get("signed") else "uint32_t"
