@@ -27,6 +27,15 @@ test-sim: $(LIBSIM)
 test-e2e: $(MICA)
 	bash tests/e2e/run.sh
 
+# Typed ISA encoders/decoders, descriptor table and disassembler (no TensorFlow needed).
+.PHONY: test-isa
+$(B)/unit/test_isa_encode: tests/unit/test_isa_encode.c driver/core/disasm.c include/mica_disasm.h $(GEN)/mica_isa.h
+	@mkdir -p $(dir $@)
+	$(CC) -O2 $(WARN) $(INC) tests/unit/test_isa_encode.c driver/core/disasm.c -o $@
+test-isa: $(B)/unit/test_isa_encode $(MICA)
+	$(B)/unit/test_isa_encode
+	bash tests/unit/test_disasm.sh $(MICA) models/*.tflite
+
 FUNC_SRCS := driver/func_model.c driver/func_requant.c driver/func_plan.c driver/func_vector.c driver/func_translate.c driver/func_pack.c
 test-unit: $(GEN)/mica_isa.h $(MICA)
 	@mkdir -p $(B)/unit

@@ -19,9 +19,14 @@ static uint8_t *read_whole(const char *path, const char *shown, size_t *len) {
         fprintf(stderr, "%s disasm: %s: cannot open (%s)\n", cli_prog, shown, strerror(errno));
         return NULL;
     }
-    if (fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode) || st.st_size > (off_t)MICA_PROG_MAX_BYTES) {
-        fprintf(stderr, "%s disasm: %s: not a program (a regular file of at most %u MiB)\n", cli_prog, shown,
-                MICA_PROG_MAX_BYTES >> 20);
+    if (fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode)) {
+        fprintf(stderr, "%s disasm: %s: not a regular file (a program is a .mica file)\n", cli_prog, shown);
+        fclose(f);
+        return NULL;
+    }
+    if (st.st_size > (off_t)MICA_PROG_MAX_BYTES) {
+        fprintf(stderr, "%s disasm: %s: %lld bytes, larger than the %u MiB a program may have\n", cli_prog, shown,
+                (long long)st.st_size, MICA_PROG_MAX_BYTES >> 20);
         fclose(f);
         return NULL;
     }
