@@ -219,7 +219,7 @@ def c_struct_and_codec(spec, op):
     o = [f"/* {op['name']}: every field of the instruction word but the opcode. */",
          "typedef struct {", *members, f"}} mica_{low}_fields_t;"]
     o.append(f"static inline int mica_{low}_encode(const mica_{low}_fields_t *f, mica_instr_t *out, const char **bad_field) {{")
-    o.append("    *out = (mica_instr_t){{0, 0}};")
+    o.append("    out->w[0] = out->w[1] = 0;")
     o.append(f"    MICA_SET(out, MICA_F_OPCODE, MICA_OP_{op['name']});")
     puts = ['mica_put_field(out, MICA_F_WAIT, f->wait, "wait", bad_field)']
     puts += [f'mica_put_field(out, MICA_F_{cname(op, f)}, f->{f["name"]}, "{f["name"]}", bad_field)'
