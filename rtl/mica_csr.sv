@@ -37,7 +37,7 @@ module mica_csr #(
 
   // The CONFIG words, packed from the spec's sub-fields (hw/mica.json csrs[].fields).
   function automatic logic [31:0] csr_field(int unsigned value, int unsigned lsb, int unsigned width);
-    return (32'(value) & ((32'd1 << width) - 32'd1)) << lsb;
+    csr_field = (32'(value) & ((32'd1 << width) - 32'd1)) << lsb;
   endfunction
   localparam logic [31:0] Config0 =
     csr_field(ROWS, mica_pkg::CONFIG0_ROWS_LSB, mica_pkg::CONFIG0_ROWS_W) |
