@@ -54,8 +54,11 @@ def cname(op, f):
 
 # ---- SystemVerilog package ----------------------------------------------------------------------
 
-def sv_int(signed):
-    return f"localparam int {'' if signed else 'unsigned '}"
+def sv_limit(name, v, signed):
+    """A limit localparam; an unsigned value past 2^31 - 1 needs a sized literal."""
+    if signed:
+        return f"  localparam int {name} = {v};"
+    return f"  localparam int unsigned {name} = {v if v < 2**31 else f'32' + chr(39) + f'd{v}'};"
 
 
 def sv_fields(spec):
@@ -68,8 +71,8 @@ def sv_fields(spec):
             o.append(f"  localparam int unsigned {n}_LSB = {f['lsb']};  // {f['doc']}")
             o.append(f"  localparam int unsigned {n}_W = {w};")
             lo, hi = field_limits(f)
-            o.append(f"  {sv_int(signed)}{n}_MIN = {lo};")
-            o.append(f"  {sv_int(signed)}{n}_MAX = {hi if signed or hi < 2**31 else f'32{chr(39)}d{hi}'};")
+            o.append(sv_limit(f"{n}_MIN", lo, signed))
+            o.append(sv_limit(f"{n}_MAX", hi, signed))
             for vname, v in f.get("values", {}).items():
                 o.append(f"  localparam logic [{w - 1}:0] {n}_{vname} = {w}'d{v};")
     return o
