@@ -6,10 +6,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include "cli.h"
-#include "options.h"
+#include "mica_options.h"
 #include "tflite/tflite_reader.h"
 #include "compiler.h"
-#include "cpu_steps.h"
+#include "mica_ops.h"
 
 int cli_parse_count(const char *cmd, const char *opt, const char *text, long long min, long long max, long long *out) {
     int rc = mica_parse_int(text, min, max, out);

@@ -10,9 +10,9 @@
 #include <string.h>
 #include "fuzz_common.h"
 #define require(cond, what, text) fuzz_require("fuzz_options", cond, what, text)
-#include "backend.h"
+#include "mica_backend.h"
 #include "mica.h"
-#include "options.h"
+#include "mica_options.h"
 
 /* Reference decimal parser: -1 malformed, -2 out of [min, max] (or beyond int64), 0 with *out. */
 static int ref_parse_int(const char *t, long long min, long long max, long long *out) {
@@ -89,9 +89,9 @@ static void check_backend(const char *text) {
     }
     const char *colon = strchr(text, ':');
     const char *options = colon ? colon + 1 : "";
-    int rtl = !strncmp(text, "rtl", 3);
+    const mica_backend_desc_t *be = !strncmp(text, "rtl", 3) ? &mica_backend_rtl : &mica_backend_func;
     check_getters(options, runtime_opts, 1, text);
-    check_getters(options, rtl ? mica_rtl_options : mica_func_options, rtl ? mica_rtl_noptions : mica_func_noptions, text);
+    check_getters(options, be->options, be->noptions, text);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {

@@ -9,11 +9,12 @@
 #include <time.h>
 #include <unistd.h>
 #include "mica.h"
-#include "backend.h"
-#include "escape.h"
-#include "cost.h"
-#include "program.h"
+#include "mica_backend.h"
+#include "mica_escape.h"
+#include "mica_cost.h"
+#include "mica_program.h"
 #include "cpu_steps.h"
+#include "mica_ops.h"
 #include "mica_isa.h"
 
 /* Cycle limit of an accelerator step when the spec sets no max_cycles: CYCLE_LIMIT_FACTOR x the
@@ -48,19 +49,6 @@ static mica_status_t fail(mica_ctx_t *c, mica_status_t s, const char *fmt, ...) 
     return s;
 }
 
-typedef int (*backend_open_fn)(const char *, const mica_hw_config_t *, uint32_t, mica_backend_t *, char *, size_t);
-
-/* Every backend the runtime can open, with the options it accepts. */
-static const struct {
-    const char *name;
-    backend_open_fn open;
-    const mica_opt_spec_t *opts;
-    const int *nopts;
-} backends[] = {
-    {"rtl", mica_backend_rtl_open, mica_rtl_options, &mica_rtl_noptions},
-    {"func", mica_backend_func_open, mica_func_options, &mica_func_noptions},
-};
-#define NUM_BACKENDS ((int)(sizeof backends / sizeof backends[0]))
 #define MAX_BACKEND_OPTS 16
 
 /* Options the runtime itself reads, valid with every backend. */
@@ -69,9 +57,17 @@ static const mica_opt_spec_t runtime_options[] = {
 };
 
 static int find_backend(const char *name, size_t n) {
-    for (int i = 0; i < NUM_BACKENDS; i++)
-        if (strlen(backends[i].name) == n && !strncmp(backends[i].name, name, n)) return i;
+    for (int i = 0; i < mica_num_backends; i++)
+        if (strlen(mica_backends[i]->name) == n && !strncmp(mica_backends[i]->name, name, n)) return i;
     return -1;
+}
+
+/* "rtl, func": the registry's names, for messages. */
+static void backend_names(char *out, size_t len) {
+    size_t used = 0;
+    out[0] = 0;
+    for (int i = 0; i < mica_num_backends && used < len; i++)
+        used += (size_t)snprintf(out + used, len - used, "%s%s", i ? ", " : "", mica_backends[i]->name);
 }
 
 mica_status_t mica_check_backend(const char *spec, char *err, size_t errlen) {
@@ -82,20 +78,22 @@ mica_status_t mica_check_backend(const char *spec, char *err, size_t errlen) {
     if (b < 0) {
         char name[64], shown[80];
         snprintf(name, sizeof name, "%.*s", (int)(n < sizeof name ? n : sizeof name - 1), spec);
-        snprintf(err, errlen, "unknown backend '%s' (known: rtl, func)", mica_escape_name(name, shown, sizeof shown));
+        char known[128];
+        backend_names(known, sizeof known);
+        snprintf(err, errlen, "unknown backend '%s' (known: %s)", mica_escape_name(name, shown, sizeof shown), known);
         return MICA_E_BACKEND;
     }
     if (colon && strlen(colon + 1) >= sizeof ((mica_ctx_t *)0)->spec_options) {
-        snprintf(err, errlen, "backend %s: options longer than %zu characters", backends[b].name,
+        snprintf(err, errlen, "backend %s: options longer than %zu characters", mica_backends[b]->name,
                  sizeof ((mica_ctx_t *)0)->spec_options - 1);
         return MICA_E_BACKEND;
     }
     mica_opt_spec_t all[MAX_BACKEND_OPTS];
     int nall = 0;
     for (size_t i = 0; i < sizeof runtime_options / sizeof runtime_options[0]; i++) all[nall++] = runtime_options[i];
-    for (int i = 0; i < *backends[b].nopts && nall < MAX_BACKEND_OPTS; i++) all[nall++] = backends[b].opts[i];
+    for (int i = 0; i < mica_backends[b]->noptions && nall < MAX_BACKEND_OPTS; i++) all[nall++] = mica_backends[b]->options[i];
     char who[48];
-    snprintf(who, sizeof who, "%s backend", backends[b].name);
+    snprintf(who, sizeof who, "%s backend", mica_backends[b]->name);
     if (mica_opts_validate(who, colon ? colon + 1 : "", all, nall, err, errlen)) return MICA_E_BACKEND;
     return MICA_OK;
 }
@@ -121,7 +119,7 @@ static mica_status_t open_backend(mica_ctx_t *c) {
     const mica_prog_header_t *h = &c->prog.hdr;
     mica_hw_config_t cfg = {h->rows, h->cols, h->aspad_depth, h->wspad_depth, h->acc_depth,
                             h->param_sets, h->bus_bytes};
-    if (backends[c->backend].open(c->spec_options, &cfg, h->ext_size, &c->be, c->err, sizeof c->err)) return MICA_E_BACKEND;
+    if (mica_backends[c->backend]->open(c->spec_options, &cfg, h->ext_size, &c->be, c->err, sizeof c->err)) return MICA_E_BACKEND;
     c->be_open = 1;
     uint32_t id = c->be.csr_read(c->be.state, MICA_CSR_ID);
     uint32_t c0 = c->be.csr_read(c->be.state, MICA_CSR_CONFIG0);
