@@ -183,7 +183,9 @@ void cli_fill_random(int8_t *dst, size_t n, uint64_t *state) {
 }
 
 void cli_print_layers(mica_ctx_t *ctx) {
-    printf("%-24s %-16s %-6s %12s %12s %12s\n", "layer", "op", "place", "MACs", "est.cycles", "cycles");
+    /* The func backend's cycles are the cost model's: said in the column header. */
+    printf("%-24s %-16s %-6s %12s %12s %12s\n", "layer", "op", "place", "MACs", "est.cycles",
+           mica_cycles_estimated(ctx) ? "cycles(est)" : "cycles");
     for (int i = 0; i < mica_num_layers(ctx); i++) {
         mica_layer_info_t li;
         mica_layer_info(ctx, i, &li);

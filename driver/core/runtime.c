@@ -360,6 +360,8 @@ mica_status_t mica_layer_info(const mica_ctx_t *c, int i, mica_layer_info_t *inf
     return MICA_OK;
 }
 
+int mica_cycles_estimated(const mica_ctx_t *c) { return c && c->be_open && c->be.cycles_estimated; }
+
 const char *mica_backend_name(const mica_ctx_t *c) { return c ? c->spec_name : NULL; }
 const char *mica_last_error(const mica_ctx_t *c) { return c ? c->err : "no context"; }
 

@@ -107,6 +107,7 @@ static int func_open(const char *options, const mica_hw_config_t *cfg, uint32_t 
     out->name = "func";
     out->state = m;
     out->mem_latency = out->mem_bytes_per_cycle = 0;   /* runs to completion at START: no cycle limit */
+    out->cycles_estimated = 1;                         /* its cycles are the cost model's */
     out->mem_write = fm_mem_write;
     out->mem_read = fm_mem_read;
     out->csr_read = fm_csr_read;
