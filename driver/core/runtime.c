@@ -1,13 +1,8 @@
 /* libmica runtime: loads a program onto a backend and walks its steps. */
-#include <errno.h>
-#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <time.h>
-#include <unistd.h>
 #include "mica.h"
 #include "mica_backend.h"
 #include "mica_escape.h"
@@ -15,6 +10,7 @@
 #include "mica_program.h"
 #include "cpu_steps.h"
 #include "mica_ops.h"
+#include "mica_port.h"
 #include "mica_isa.h"
 
 /* Cycle limit of an accelerator step when the spec sets no max_cycles: CYCLE_LIMIT_FACTOR x the
@@ -158,48 +154,15 @@ mica_status_t mica_load(mica_ctx_t *c, const void *bytes, size_t len) {
     return s;
 }
 
-/* Reads a whole program file into a fresh buffer. Refuses what is not a regular file (a FIFO
- * would block, a device never end) and anything above MICA_PROG_MAX_BYTES before reading it. */
-static mica_status_t read_program_file(mica_ctx_t *c, const char *path, uint8_t **out, size_t *len) {
-    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);   /* O_NONBLOCK: opening a FIFO must not wait */
-    if (fd < 0) return fail(c, MICA_E_IO, "%s: cannot open (%s)", path, strerror(errno));
-    struct stat st;
-    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-        close(fd);
-        return fail(c, MICA_E_IO, "%s: not a regular file (a program must be a .mica file, not a FIFO, device or directory)", path);
-    }
-    if (st.st_size > (off_t)MICA_PROG_MAX_BYTES) {
-        close(fd);
-        return fail(c, MICA_E_FORMAT, "%s: %lld bytes, larger than the %u MiB a program may have", path,
-                    (long long)st.st_size, MICA_PROG_MAX_BYTES >> 20);
-    }
-    size_t want = (size_t)st.st_size, got = 0;
-    uint8_t *buf = malloc(want ? want : 1);
-    if (!buf) { close(fd); return fail(c, MICA_E_NOMEM, "%s: out of memory for %zu bytes", path, want); }
-    while (got < want) {   /* a file that shrinks meanwhile ends short: the size check refuses it */
-        ssize_t n = read(fd, buf + got, want - got);
-        if (n < 0 && errno == EINTR) continue;
-        if (n < 0) {
-            int e = errno;
-            free(buf); close(fd);
-            return fail(c, MICA_E_IO, "%s: read error (%s)", path, strerror(e));
-        }
-        if (n == 0) break;
-        got += (size_t)n;
-    }
-    close(fd);
-    *out = buf;
-    *len = got;
-    return MICA_OK;
-}
-
 mica_status_t mica_load_file(mica_ctx_t *c, const char *path) {
     if (!c || !path) return MICA_E_ARG;
     uint8_t *buf = NULL;
     size_t len = 0;
-    mica_status_t s = read_program_file(c, path, &buf, &len);
-    if (s != MICA_OK) return s;
-    s = mica_load(c, buf, len);
+    char why[256];
+    int too_big = 0;
+    if (mica_port_read_file(path, MICA_PROG_MAX_BYTES, &buf, &len, &too_big, why, sizeof why))
+        return fail(c, too_big ? MICA_E_FORMAT : MICA_E_IO, "%s: %s", path, why);
+    mica_status_t s = mica_load(c, buf, len);
     free(buf);
     return s;
 }
@@ -314,24 +277,18 @@ static mica_status_t run_accel(mica_ctx_t *c, uint32_t s) {
     return MICA_OK;
 }
 
-static uint64_t now_ns(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
-
 mica_status_t mica_invoke(mica_ctx_t *c) {
     if (!c) return MICA_E_ARG;
     if (!c->loaded) return fail(c, MICA_E_STATE, "invoke before a program was loaded");
     memset(c->counters, 0, sizeof c->counters);
     for (uint32_t s = 0; s < c->prog.hdr.nsteps; s++) {
-        uint64_t t0 = now_ns();
+        uint64_t t0 = mica_port_time_ns();
         const mica_prog_step_t *st = &c->prog.steps[s];
         mica_status_t r = st->kind == MICA_STEP_ACCEL
             ? run_accel(c, s)
             : mica_run_cpu_step(&c->prog, st, &c->be, c->err, sizeof c->err);
         if (r != MICA_OK) return st->kind == MICA_STEP_ACCEL ? r : fail(c, r, "%s", c->err);
-        c->step_ns[s] = now_ns() - t0;
+        c->step_ns[s] = mica_port_time_ns() - t0;
     }
     return MICA_OK;
 }
