@@ -12,26 +12,31 @@ GEN     := $(B)/gen
 CC      ?= gcc
 CFLAGS  ?= -O2 -g
 WARN    := -std=gnu99 -Wall -Wextra -Wshadow
-INC     := -I$(GEN) -Iinclude -Idriver -Icompiler -Isim
+# Include paths per layer: a folder sees the contract (include/, build/gen/) and itself, so an
+# include across layers does not compile (tests/spec/check_layers.sh also checks the tree).
+CONTRACT_INC := -I$(GEN) -Iinclude
+INC          := $(CONTRACT_INC) -Idriver/core -Idriver/core/kernels -Idriver/backends/func -Icompiler -Isim
 # mica.sh passes the Python it set up; a plain `make` finds the same venv (or the system python3).
 MICA_VENV ?= $(HOME)/.cache/mica/venv
 PYTHON  ?= $(if $(wildcard $(MICA_VENV)/bin/python),$(MICA_VENV)/bin/python,python3)
 export PYTHON
 
-DRIVER_SRCS  := driver/runtime.c driver/escape.c driver/program.c driver/cpu_steps.c driver/options.c \
-                driver/backend_func.c driver/func_model.c driver/func_requant.c driver/func_plan.c driver/func_vector.c \
-                driver/func_translate.c driver/func_pack.c \
-                driver/backend_rtl.c driver/cost.c driver/core/disasm.c
-KERNEL_SRCS  := $(wildcard driver/kernels/*.c)
-COMPILER_SRCS := compiler/builder.c compiler/quant.c compiler/lower.c compiler/lower_gemm.c compiler/waits.c \
-                 compiler/lower_conv_fc.c compiler/lower_pool.c compiler/lower_add.c compiler/writer.c compiler/partition.c compiler/arena.c compiler/report.c \
-                 compiler/validate.c compiler/validate_ops.c compiler/validate_data.c \
-                 $(wildcard compiler/cpu_ops/*.c)
+# libmica_core: program loader, runtime walk, CPU kernels, cost model: libc only.
+CORE_SRCS    := $(wildcard driver/core/*.c) $(wildcard driver/core/kernels/*.c)
+KERNEL_SRCS  := $(wildcard driver/core/kernels/*.c)
+FUNC_SRCS    := $(wildcard driver/backends/func/*.c)
+RTL_SRCS     := driver/backends/rtl/backend_rtl.c
+PORT_SRCS    := driver/port/port_posix.c
+DRIVER_SRCS  := $(CORE_SRCS) $(FUNC_SRCS) $(RTL_SRCS) driver/backends/registry.c $(PORT_SRCS)
+COMPILER_SRCS := $(wildcard compiler/*.c) $(wildcard compiler/cpu_ops/*.c)
 CLI_SRCS     := $(wildcard driver/cli/*.c)
-HDRS         := $(wildcard include/*.h driver/*.h driver/kernels/*.h driver/cli/*.h compiler/*.h compiler/cpu_ops/*.h) $(GEN)/mica_isa.h \
-                $(GEN)/mica_python.h
+HDRS         := $(wildcard include/*.h driver/core/*.h driver/core/kernels/*.h driver/backends/*/*.h driver/cli/*.h \
+                compiler/*.h compiler/cpu_ops/*.h) $(GEN)/mica_isa.h $(GEN)/mica_python.h
 
 obj = $(patsubst %.c,$(B)/obj/%.o,$(1))
+LIBCORE     := $(B)/libmica_core.a
+LIBFUNC     := $(B)/libmica_func.a
+LIBRTL      := $(B)/libmica_rtl.a
 LIBMICA     := $(B)/libmica.a
 LIBCOMPILER := $(B)/libmicacompiler.a
 LIBSIM      := $(B)/sim/libmicasim.a
@@ -56,13 +61,29 @@ $(GEN)/mica_isa.h $(GEN)/mica_pkg.sv: hw/mica.json hw/gen.py
 
 $(B)/obj/%.o: %.c $(HDRS)
 	@mkdir -p $(dir $@)
-	$(CC) $(WARN) $(CFLAGS) $(INC) -DMICA_SOURCE_DIR='"$(ROOT)"' -c $< -o $@
+	$(CC) $(WARN) $(CFLAGS) $(LAYER_INC) -DMICA_SOURCE_DIR='"$(ROOT)"' -c $< -o $@
+
+# What each layer may include (target-specific, inherited by its objects).
+$(B)/obj/driver/core/%.o: LAYER_INC = $(CONTRACT_INC) -Idriver/core -Idriver/core/kernels
+$(B)/obj/driver/backends/func/%.o: LAYER_INC = $(CONTRACT_INC) -Idriver/backends/func
+$(B)/obj/driver/backends/rtl/%.o: LAYER_INC = $(CONTRACT_INC) -Isim
+$(B)/obj/driver/backends/registry.o: LAYER_INC = $(CONTRACT_INC)
+$(B)/obj/driver/port/%.o: LAYER_INC = $(CONTRACT_INC)
+$(B)/obj/compiler/%.o: LAYER_INC = $(CONTRACT_INC) -Icompiler
+$(B)/obj/driver/cli/%.o: LAYER_INC = $(CONTRACT_INC) -Icompiler -Idriver/cli
 
 # The functional model's inner loops (int8 -> float gathers, accumulation) want vectorizing.
-$(B)/obj/driver/func_model.o $(B)/obj/driver/func_requant.o $(B)/obj/driver/func_plan.o \
-$(B)/obj/driver/func_vector.o: CFLAGS += -O3
+$(call obj,$(FUNC_SRCS)): CFLAGS += -O3
 
-$(LIBMICA): $(call obj,$(DRIVER_SRCS) $(KERNEL_SRCS))
+$(LIBCORE): $(call obj,$(CORE_SRCS))
+	rm -f $@ && ar rcs $@ $^
+$(LIBFUNC): $(call obj,$(FUNC_SRCS))
+	rm -f $@ && ar rcs $@ $^
+$(LIBRTL): $(call obj,$(RTL_SRCS))
+	rm -f $@ && ar rcs $@ $^
+# Everything in one archive for applications (tests/soak): core, both backends, the registry, the
+# POSIX port.
+$(LIBMICA): $(call obj,$(DRIVER_SRCS))
 	rm -f $@ && ar rcs $@ $^
 $(LIBCOMPILER): $(call obj,$(COMPILER_SRCS))
 	rm -f $@ && ar rcs $@ $^
@@ -103,14 +124,14 @@ FORCE:
 # bound is exactly the UB the quantization checks prevent.
 ASAN := -fsanitize=address,undefined,float-cast-overflow,float-divide-by-zero -fno-sanitize-recover=all -fno-omit-frame-pointer
 TFLITE_SRCS := $(addprefix compiler/tflite/,fb.c tflite_reader.c tflite_tensor.c tflite_options.c tflite_schema.c)
-$(B)/mica-asan: $(CLI_SRCS) $(COMPILER_SRCS) $(DRIVER_SRCS) $(KERNEL_SRCS) $(TFLITE_SRCS) $(HDRS) $(LIBSIM)
+$(B)/mica-asan: $(CLI_SRCS) $(COMPILER_SRCS) $(DRIVER_SRCS) $(TFLITE_SRCS) $(HDRS) $(LIBSIM)
 	$(CC) $(WARN) -O1 -g $(ASAN) $(INC) -DMICA_SOURCE_DIR='"$(ROOT)"' $(CLI_SRCS) $(COMPILER_SRCS) \
-	    $(DRIVER_SRCS) $(KERNEL_SRCS) $(TFLITE_SRCS) $(LIBSIM) $(SIM_LDFLAGS) -o $@
+	    $(DRIVER_SRCS) $(TFLITE_SRCS) $(LIBSIM) $(SIM_LDFLAGS) -o $@
 
 # libFuzzer target for the program loader and CPU kernel parameter checks (tests/fuzz).
-$(B)/fuzz_program_bin: tests/fuzz/fuzz_program.c driver/program.c $(KERNEL_SRCS) $(HDRS)
+$(B)/fuzz_program_bin: tests/fuzz/fuzz_program.c driver/core/program.c $(KERNEL_SRCS) $(HDRS)
 	clang -std=gnu99 -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all $(INC) \
-	    tests/fuzz/fuzz_program.c driver/program.c $(KERNEL_SRCS) -o $@
+	    tests/fuzz/fuzz_program.c driver/core/program.c $(KERNEL_SRCS) -o $@
 
 fuzz: $(MICA)
 	bash tests/corrupt/fuzz_short.sh $${FUZZ_SECONDS:-1800}
@@ -121,17 +142,19 @@ fuzz: $(MICA)
 FUZZ_CFLAGS := -std=gnu99 -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 $(B)/fuzz/fuzz_npy: tests/fuzz/fuzz_common.h tests/fuzz/fuzz_npy.c driver/cli/npy.c $(HDRS)
 	@mkdir -p $(dir $@)
-	clang $(FUZZ_CFLAGS) $(INC) tests/fuzz/fuzz_npy.c driver/cli/npy.c -o $@
-$(B)/fuzz/fuzz_options: tests/fuzz/fuzz_common.h tests/fuzz/fuzz_options.c $(DRIVER_SRCS) $(KERNEL_SRCS) $(HDRS) $(LIBSIM)
+	clang $(FUZZ_CFLAGS) $(INC) -Idriver/cli tests/fuzz/fuzz_npy.c driver/cli/npy.c -o $@
+$(B)/fuzz/fuzz_options: tests/fuzz/fuzz_common.h tests/fuzz/fuzz_options.c $(DRIVER_SRCS) $(HDRS) $(LIBSIM)
 	@mkdir -p $(dir $@)
-	clang $(FUZZ_CFLAGS) $(INC) tests/fuzz/fuzz_options.c $(DRIVER_SRCS) $(KERNEL_SRCS) $(LIBSIM) $(SIM_LDFLAGS) -o $@
-FUZZ_COMPILE_SRCS := tests/fuzz/fuzz_compile.c $(COMPILER_SRCS) $(TFLITE_SRCS) driver/program.c driver/escape.c driver/cost.c \
-                     driver/cpu_steps.c $(KERNEL_SRCS)
+	clang $(FUZZ_CFLAGS) $(INC) tests/fuzz/fuzz_options.c $(DRIVER_SRCS) $(LIBSIM) $(SIM_LDFLAGS) -o $@
+# The compiler end to end needs only the contract's implementations beside it (cost model, program
+# format, escaper, op names), not the runtime walk.
+FUZZ_COMPILE_SRCS := tests/fuzz/fuzz_compile.c $(COMPILER_SRCS) $(TFLITE_SRCS) \
+                     $(filter-out driver/core/runtime.c driver/core/cpu_steps.c,$(CORE_SRCS))
 $(B)/fuzz/fuzz_compile: tests/fuzz/fuzz_common.h $(FUZZ_COMPILE_SRCS) $(HDRS)
 	@mkdir -p $(dir $@)
 	clang $(FUZZ_CFLAGS) $(INC) $(FUZZ_COMPILE_SRCS) -lm -o $@
 
 # Soak test program (tests/soak; `make soak`): libmica as an application links it.
-$(B)/soak/soak: tests/soak/soak.c driver/mica.h $(LIBMICA) $(LIBSIM)
+$(B)/soak/soak: tests/soak/soak.c include/mica.h $(LIBMICA) $(LIBSIM)
 	@mkdir -p $(dir $@)
-	$(CC) $(WARN) $(CFLAGS) -Idriver tests/soak/soak.c $(LIBMICA) $(LIBSIM) $(SIM_LDFLAGS) -o $@
+	$(CC) $(WARN) $(CFLAGS) -Iinclude tests/soak/soak.c $(LIBMICA) $(LIBSIM) $(SIM_LDFLAGS) -o $@

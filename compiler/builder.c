@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "builder.h"
-#include "escape.h"
+#include "mica_escape.h"
 
 int mica_buf_append(mica_buf_t *b, const void *src, size_t n) {
     if (b->len + n > b->cap) {

@@ -5,7 +5,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "mica_program.h"
-#include "backend.h"     /* mica_hw_config_t */
+#include "mica_hw.h"
 #include "mica_isa.h"
 
 typedef struct { uint8_t *data; size_t len, cap; } mica_buf_t;

@@ -5,12 +5,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include "compiler.h"
-#include "escape.h"
+#include "mica_escape.h"
 #include "lower_gemm.h"
 #include "quant.h"
 #include "partition.h"
 #include "arena.h"
-#include "cost.h"
+#include "mica_cost.h"
 #include "cpu_ops/cpu_ops.h"
 #include "validate.h"
 

@@ -15,7 +15,7 @@
 #include "lower_gemm.h"
 #include "waits.h"
 #include "quant.h"
-#include "kernels/mica_fixedpoint.h"
+#include "mica_fixedpoint.h"
 #include "cpu_ops/cpu_util.h"
 
 #define ERR(...) do { mica_fail(b, __VA_ARGS__); return -1; } while (0)

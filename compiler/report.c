@@ -2,8 +2,8 @@
 #include <stdio.h>
 #include <string.h>
 #include "compiler.h"
-#include "cost.h"
-#include "cpu_steps.h"
+#include "mica_cost.h"
+#include "mica_ops.h"
 
 #define CLOCK_MHZ 200.0   /* stated clock for times in the report */
 

@@ -5,7 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "escape.h"
+#include "mica_escape.h"
 #include "validate_internal.h"
 
 enum { ROLE_INPUT = 1, ROLE_CONST = 2 };

@@ -1,5 +1,5 @@
 #include <stdio.h>
-#include "cost.h"
+#include "mica_cost.h"
 #include "waits.h"
 
 int mica_emit_after(mica_builder_t *b, mica_waits_t *w, mica_instr_t *in,

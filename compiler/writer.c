@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "compiler.h"
-#include "program.h"
+#include "mica_program.h"
 
 static uint32_t place(uint32_t *cursor, size_t bytes) {
     uint32_t at = *cursor;

@@ -36,20 +36,19 @@ test-isa: $(B)/unit/test_isa_encode $(MICA)
 	$(B)/unit/test_isa_encode
 	bash tests/unit/test_disasm.sh $(MICA) models/*.tflite
 
-FUNC_SRCS := driver/func_model.c driver/func_requant.c driver/func_plan.c driver/func_vector.c driver/func_translate.c driver/func_pack.c
-test-unit: $(GEN)/mica_isa.h $(MICA)
+test-unit: $(GEN)/mica_isa.h $(MICA) $(LIBFUNC) $(LIBCORE)
 	@mkdir -p $(B)/unit
-	$(CC) -O2 -std=gnu99 -Wall -Wextra -Idriver tests/unit/test_requant.c -lm -o $(B)/unit/test_requant
+	$(CC) -O2 -std=gnu99 -Wall -Wextra -Iinclude tests/unit/test_requant.c -lm -o $(B)/unit/test_requant
 	$(B)/unit/test_requant
-	$(CC) -O2 -std=gnu99 -Wall -Wextra $(INC) tests/unit/test_func_exact.c $(FUNC_SRCS) driver/cost.c -lopenblas -lm -o $(B)/unit/test_func_exact
+	$(CC) -O2 -std=gnu99 -Wall -Wextra $(INC) tests/unit/test_func_exact.c $(LIBFUNC) $(LIBCORE) -lopenblas -lm -o $(B)/unit/test_func_exact
 	$(B)/unit/test_func_exact
-	$(CC) -O2 -std=gnu99 -Wall -Wextra $(INC) tests/unit/test_func_vector.c $(FUNC_SRCS) driver/cost.c -lopenblas -lm -o $(B)/unit/test_func_vector
+	$(CC) -O2 -std=gnu99 -Wall -Wextra $(INC) tests/unit/test_func_vector.c $(LIBFUNC) $(LIBCORE) -lopenblas -lm -o $(B)/unit/test_func_vector
 	$(B)/unit/test_func_vector
-	$(CC) -O2 -std=gnu99 -Wall -Wextra $(INC) tests/unit/test_func_vecplan.c $(FUNC_SRCS) driver/cost.c -lopenblas -lm -o $(B)/unit/test_func_vecplan
+	$(CC) -O2 -std=gnu99 -Wall -Wextra $(INC) tests/unit/test_func_vecplan.c $(LIBFUNC) $(LIBCORE) -lopenblas -lm -o $(B)/unit/test_func_vecplan
 	$(B)/unit/test_func_vecplan
-	$(CC) -O2 -std=gnu99 -Wall -Wextra $(INC) tests/unit/test_func_plan.c $(FUNC_SRCS) driver/cost.c -lopenblas -lm -o $(B)/unit/test_func_plan
+	$(CC) -O2 -std=gnu99 -Wall -Wextra $(INC) tests/unit/test_func_plan.c $(LIBFUNC) $(LIBCORE) -lopenblas -lm -o $(B)/unit/test_func_plan
 	$(B)/unit/test_func_plan
-	$(CC) -O2 -std=gnu99 -Wall -Wextra $(INC) tests/unit/test_func_counts.c $(FUNC_SRCS) driver/cost.c -lopenblas -lm -o $(B)/unit/test_func_counts
+	$(CC) -O2 -std=gnu99 -Wall -Wextra $(INC) tests/unit/test_func_counts.c $(LIBFUNC) $(LIBCORE) -lopenblas -lm -o $(B)/unit/test_func_counts
 	$(B)/unit/test_func_counts
 	$(CC) -O2 -std=gnu99 -Wall -Wextra $(INC) tests/unit/test_driver_errors.c $(LIBMICA) $(LIBSIM) $(SIM_LDFLAGS) -o $(B)/unit/test_driver_errors
 	$(MICA) compile $(DIGITS) -o $(B)/unit/d16.mica >/dev/null

@@ -4,7 +4,7 @@
 #define MICA_CPU_OPS_H
 #include <stddef.h>
 #include "builder.h"
-#include "kernels/mica_kernels.h"
+#include "mica_kernels.h"
 #include "tflite/tflite_reader.h"
 
 /* Appends the parameter block for op to params. The kernel's operands are the op's int8

@@ -2,7 +2,7 @@
  * multipliers HardSwishPrepare derives (float scales, QuantizeMultiplier, int16 downscale). */
 #include "cpu_util.h"
 #include "quant.h"
-#include "kernels/mica_fixedpoint.h"
+#include "mica_fixedpoint.h"
 
 typedef struct { int32_t in_zp, out_zp, out_e, relu_e; int16_t out_m, relu_m; } hs_ctx_t;
 

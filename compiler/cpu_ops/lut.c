@@ -5,7 +5,7 @@
 #include <math.h>
 #include "cpu_util.h"
 #include "quant.h"
-#include "kernels/mica_fixedpoint.h"
+#include "mica_fixedpoint.h"
 
 typedef struct {
     int32_t in_zp, out_zp, lo, hi;

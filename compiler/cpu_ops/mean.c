@@ -8,7 +8,7 @@
 #include <string.h>
 #include "cpu_util.h"
 #include "quant.h"
-#include "kernels/mica_fixedpoint.h"
+#include "mica_fixedpoint.h"
 
 typedef struct { int32_t n, in_zp, out_zp, mult, shift; } mean_ctx_t;
 

@@ -4,8 +4,8 @@
 #include <signal.h>
 #include <stdint.h>
 #include "mica.h"
-#include "backend.h"
-#include "escape.h"
+#include "mica_backend.h"
+#include "mica_escape.h"
 
 int cli_compile(int argc, char **argv);
 int cli_run(int argc, char **argv);

@@ -6,10 +6,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include "cli.h"
-#include "options.h"
+#include "mica_options.h"
 #include "tflite/tflite_reader.h"
 #include "compiler.h"
-#include "cpu_steps.h"
+#include "mica_ops.h"
 
 int cli_parse_count(const char *cmd, const char *opt, const char *text, long long min, long long max, long long *out) {
     int rc = mica_parse_int(text, min, max, out);
@@ -183,7 +183,9 @@ void cli_fill_random(int8_t *dst, size_t n, uint64_t *state) {
 }
 
 void cli_print_layers(mica_ctx_t *ctx) {
-    printf("%-24s %-16s %-6s %12s %12s %12s\n", "layer", "op", "place", "MACs", "est.cycles", "cycles");
+    /* The func backend's cycles are the cost model's: said in the column header. */
+    printf("%-24s %-16s %-6s %12s %12s %12s\n", "layer", "op", "place", "MACs", "est.cycles",
+           mica_cycles_estimated(ctx) ? "cycles(est)" : "cycles");
     for (int i = 0; i < mica_num_layers(ctx); i++) {
         mica_layer_info_t li;
         mica_layer_info(ctx, i, &li);

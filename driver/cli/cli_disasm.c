@@ -1,41 +1,13 @@
 /* mica disasm FILE.mica [--step N]: every step of a program and every instruction of its
  * accelerator steps, with named fields (include/mica_disasm.h). */
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include "cli.h"
-#include "cpu_steps.h"
 #include "mica_disasm.h"
-#include "program.h"
-
-/* The whole file, refused (one line on stderr) when it is not a regular file or is larger than
- * any program may be; the loader then checks everything else. */
-static uint8_t *read_whole(const char *path, const char *shown, size_t *len) {
-    FILE *f = fopen(path, "rb");
-    struct stat st;
-    if (!f) {
-        fprintf(stderr, "%s disasm: %s: cannot open (%s)\n", cli_prog, shown, strerror(errno));
-        return NULL;
-    }
-    if (fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode)) {
-        fprintf(stderr, "%s disasm: %s: not a regular file (a program is a .mica file)\n", cli_prog, shown);
-        fclose(f);
-        return NULL;
-    }
-    if (st.st_size > (off_t)MICA_PROG_MAX_BYTES) {
-        fprintf(stderr, "%s disasm: %s: %lld bytes, larger than the %u MiB a program may have\n", cli_prog, shown,
-                (long long)st.st_size, MICA_PROG_MAX_BYTES >> 20);
-        fclose(f);
-        return NULL;
-    }
-    uint8_t *buf = malloc(st.st_size ? (size_t)st.st_size : 1);
-    *len = buf ? fread(buf, 1, (size_t)st.st_size, f) : 0;
-    fclose(f);
-    if (!buf) fprintf(stderr, "%s disasm: %s: out of memory\n", cli_prog, shown);
-    return buf;
-}
+#include "mica_ops.h"
+#include "mica_port.h"
+#include "mica_program.h"
 
 static void print_header(const mica_program_t *p, const char *shown) {
     const mica_prog_header_t *h = &p->hdr;
@@ -96,8 +68,12 @@ int cli_disasm(int argc, char **argv) {
     char shown[300], err[600], err_shown[700];
     mica_escape_name(file, shown, sizeof shown);
     size_t len = 0;
-    uint8_t *bytes = read_whole(file, shown, &len);
-    if (!bytes) return 1;
+    uint8_t *bytes = NULL;
+    int too_big = 0;
+    if (mica_port_read_file(file, MICA_PROG_MAX_BYTES, &bytes, &len, &too_big, err, sizeof err)) {
+        fprintf(stderr, "%s disasm: %s: %s\n", cli_prog, shown, mica_escape_name(err, err_shown, sizeof err_shown));
+        return 1;
+    }
     mica_program_t p;
     int rc = mica_program_parse(bytes, len, &p, err, sizeof err);
     free(bytes);

@@ -11,7 +11,7 @@
 #define require(cond, what, detail) fuzz_require("fuzz_compile", cond, what, detail)
 #include <unistd.h>
 #include "compiler.h"
-#include "program.h"
+#include "mica_program.h"
 
 static char path[64];
 

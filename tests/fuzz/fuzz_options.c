@@ -1,4 +1,4 @@
-/* libFuzzer target: the strict option parser (driver/options.c) and the backend spec check
+/* libFuzzer target: the strict option parser (driver/core/options.c) and the backend spec check
  * (mica_check_backend). The first input byte picks the function, the rest is the text:
  *   0: mica_parse_int with a range from the next 16 bytes, against an independent reference
  *   1: mica_parse_dims with a max from the next 2 bytes, against the same reference
@@ -10,9 +10,9 @@
 #include <string.h>
 #include "fuzz_common.h"
 #define require(cond, what, text) fuzz_require("fuzz_options", cond, what, text)
-#include "backend.h"
+#include "mica_backend.h"
 #include "mica.h"
-#include "options.h"
+#include "mica_options.h"
 
 /* Reference decimal parser: -1 malformed, -2 out of [min, max] (or beyond int64), 0 with *out. */
 static int ref_parse_int(const char *t, long long min, long long max, long long *out) {
@@ -89,9 +89,9 @@ static void check_backend(const char *text) {
     }
     const char *colon = strchr(text, ':');
     const char *options = colon ? colon + 1 : "";
-    int rtl = !strncmp(text, "rtl", 3);
+    const mica_backend_desc_t *be = !strncmp(text, "rtl", 3) ? &mica_backend_rtl : &mica_backend_func;
     check_getters(options, runtime_opts, 1, text);
-    check_getters(options, rtl ? mica_rtl_options : mica_func_options, rtl ? mica_rtl_noptions : mica_func_noptions, text);
+    check_getters(options, be->options, be->noptions, text);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {

@@ -5,8 +5,8 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include "program.h"
-#include "kernels/mica_kernels.h"
+#include "mica_program.h"
+#include "mica_kernels.h"
 
 static volatile int sink;
 

@@ -13,6 +13,6 @@ for m in "$MODELS"/*.tflite; do
         --cpu CONV_2D,DEPTHWISE_CONV_2D,FULLY_CONNECTED >/dev/null || { echo "fuzz.sh: compile failed: $m"; exit 1; }
 done
 gcc -std=gnu99 -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -Wall -Wextra \
-    -I"$ROOT/build/gen" -I"$ROOT/driver" -I"$ROOT/driver/kernels" "$ROOT/tests/kernels/fuzz_mutate.c" \
-    "$ROOT/driver/program.c" "$ROOT"/driver/kernels/*.c -o "$ROOT/build/kernels_fuzz_mutate" || exit 1
+    -I"$ROOT/build/gen" -I"$ROOT/include" -I"$ROOT/driver/core/kernels" "$ROOT/tests/kernels/fuzz_mutate.c" \
+    "$ROOT/driver/core/program.c" "$ROOT"/driver/core/kernels/*.c -o "$ROOT/build/kernels_fuzz_mutate" || exit 1
 "$ROOT/build/kernels_fuzz_mutate" "${1:-20000}" "$PROGS"/*.mica

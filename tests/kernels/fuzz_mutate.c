@@ -6,8 +6,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "program.h"
-#include "kernels/mica_kernels.h"
+#include "mica_program.h"
+#include "mica_kernels.h"
 
 static uint64_t rng_state = 0x243F6A8885A308D3ull;
 static uint32_t rnd(void) {

@@ -8,7 +8,7 @@
 #include <string.h>
 #include "mica.h"
 #include "mica_program.h"
-#include "program.h"
+#include "mica_program.h"
 
 static int failures;
 

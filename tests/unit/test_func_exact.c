@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "func_model.h"
-#include "kernels/mica_fixedpoint.h"
+#include "mica_fixedpoint.h"
 
 static int run_case(unsigned R, unsigned C, int extreme, unsigned seed) {
     mica_hw_config_t cfg = {R, C, 64, 4096, 64, 4, 8};

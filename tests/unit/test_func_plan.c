@@ -16,7 +16,7 @@
 #include <string.h>
 #include "func_model.h"
 #include "func_plan.h"
-#include "kernels/mica_fixedpoint.h"
+#include "mica_fixedpoint.h"
 #include "kernels/mica_kernel_util.h"
 
 static int use_vnni = 1;   /* main runs the translation checks with and without the AVX-VNNI paths */

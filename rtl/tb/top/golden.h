@@ -5,7 +5,7 @@
 #include <cstring>
 #include <vector>
 #include "mica_isa.h"
-#include "../../../driver/kernels/mica_fixedpoint.h"
+#include "mica_fixedpoint.h"
 
 struct Cfg {
   int R, C, AD, WD, CD, PS, B;

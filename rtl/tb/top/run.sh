@@ -39,7 +39,7 @@ for cfg in "${CONFIGS[@]}"; do
     rm -rf "$dir"
     # shellcheck disable=SC2086
     if ! verilator --cc --exe --build "${VFLAGS[@]}" \
-         -CFLAGS "-O2 -std=c++17 -I$ROOT/build/gen -I$ROOT/rtl/tb/top $D" $G \
+         -CFLAGS "-O2 -std=c++17 -I$ROOT/build/gen -I$ROOT/include -I$ROOT/rtl/tb/top $D" $G \
          --Mdir "$dir" --top-module mica_top -o tb_top "${RTL[@]}" "$ROOT/rtl/tb/top/tb_top.cpp" \
          >"$OUT/$name.build.log" 2>&1; then
       echo "FAIL tb_top $name (build; see $OUT/$name.build.log)"; failures=$((failures + 1)); continue

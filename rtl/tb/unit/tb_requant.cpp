@@ -1,7 +1,7 @@
 // Unit test of mica_requant against a C++ model of TFLite's requantization
 // (hw/ARCHITECTURE.md section 7): edge-case grid, rounding ties, and random vectors with
 // bubbles. Checks every output value and that it arrives exactly LATENCY cycles after its input.
-#include "../../../driver/kernels/mica_fixedpoint.h"
+#include "mica_fixedpoint.h"
 #include <cinttypes>
 #include <deque>
 #include <memory>

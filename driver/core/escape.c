@@ -1,6 +1,6 @@
 #include <stdio.h>
 #include <string.h>
-#include "escape.h"
+#include "mica_escape.h"
 
 /* One byte as printed: itself, or \xNN. */
 static size_t escape_byte(unsigned char c, char piece[8]) {

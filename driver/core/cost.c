@@ -1,5 +1,5 @@
 #include <string.h>
-#include "cost.h"
+#include "mica_cost.h"
 
 #define G(in, F) ((uint64_t)MICA_GET(in, F))
 

@@ -4,25 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "cpu_steps.h"
-#include "kernels/mica_kernels.h"
-#include "tflite/tflite_schema.h"
-
-const char *mica_step_op_name(const mica_prog_step_t *st) {
-    const char *name = "UNKNOWN";
-    if (st->kind == MICA_STEP_ACCEL) {
-        switch (st->op) {
-        case TFL_OP_CONV_2D: return "CONV_2D";
-        case TFL_OP_DEPTHWISE_CONV_2D: return "DEPTHWISE_CONV_2D";
-        case TFL_OP_FULLY_CONNECTED: return "FULLY_CONNECTED";
-        case TFL_OP_AVERAGE_POOL_2D: return "AVERAGE_POOL_2D";
-        case TFL_OP_MAX_POOL_2D: return "MAX_POOL_2D";
-        case TFL_OP_ADD: return "ADD";
-        default: return "ACCEL_OP";
-        }
-    }
-    mica_kernel_find(st->op, &name);
-    return name;
-}
+#include "mica_kernels.h"
 
 static void free_call(mica_kernel_call_t *k) {
     for (int i = 0; i < MICA_KERNEL_MAX_IO; i++) { free((void *)k->in[i]); free(k->out[i]); }

@@ -71,45 +71,6 @@ static inline void mica_copy(int8_t *d, const int8_t *s, uint32_t n) {
     for (uint32_t i = 0; i < n; i++) d[i] = s[i];
 }
 
-/* mica_mul_double_round(x, mult, shift) for a legal shift (mica_shift_ok), its constants
- * precomputed for inner loops (16 bytes: kernels keep one per channel of a chunk). */
-typedef struct {
-    int32_t mult, half;      /* half: RoundingDivideByPOT's nudge (for results >= 0) */
-    uint32_t below;          /* 2^31 when right > 0: the nudge is half - 1 below zero */
-    uint8_t left, total_right;   /* total_right = 31 + right */
-} mica_rescale_t;
-
-static inline mica_rescale_t mica_rescale_make(int32_t mult, int32_t shift) {
-    mica_rescale_t r;
-    const int right = shift > 0 ? 0 : -shift;
-    r.mult = mult;
-    r.half = right ? (int32_t)(1u << (right - 1)) : 0;
-    r.below = right ? 0x80000000u : 0;
-    r.left = (uint8_t)(shift > 0 ? shift : 0);
-    r.total_right = (uint8_t)(31 + right);
-    return r;
-}
-
-/* Both nudges of SaturatingRoundingDoublingHighMul reduce to q = floor(t / 2^31) for
- * t = a * mult + 2^30; RoundingDivideByPOT is floor((q + nudge) / 2^right), nudge = half, or
- * half - 1 when q < 0 (t < 0). As floor((floor(v) + k) / 2^r) = floor((v + k) / 2^r) for integer
- * k, one shift does both roundings exactly (|t + nudge| < 2^63). Branch-free: the sign is data, a
- * branch would mispredict. Only INT32_MIN * INT32_MIN with right 0 passes INT32_MAX: saturates,
- * as SRDHM does. */
-static inline int32_t mica_rescale(int32_t x, const mica_rescale_t *r) {
-    const int32_t a = (int32_t)((uint32_t)x << r->left);   /* int32 wrap, as TFLite's x * (1 << left) */
-    const int64_t t = (int64_t)a * r->mult + (1ll << 30);
-    const int64_t nudge = (int64_t)r->half * (1ll << 31) - ((t >> 63) & (int64_t)r->below);
-    const int64_t z = (t + nudge) >> r->total_right;
-    return z > INT32_MAX ? INT32_MAX : (int32_t)z;
-}
-
-/* The int8 output stage of TFLite's integer kernels: x rescaled, plus the zero point (int32
- * wrap), clamped to [lo, hi]. */
-static inline int8_t mica_output_int8(int32_t x, const mica_rescale_t *r, int32_t zp, int32_t lo, int32_t hi) {
-    return (int8_t)mica_clamp32((int32_t)((uint32_t)mica_rescale(x, r) + (uint32_t)zp), lo, hi);
-}
-
 /* Window taps k < taps with 0 <= start + k * dil < size, as [*lo, *hi) (empty: lo == hi), so
  * loops skip out-of-image taps without testing each. Needs start >= -65535 (padding is at most
  * 65535) and dil >= 1; 32-bit unsigned division only (no libgcc helper on Cortex-M). */

@@ -3,9 +3,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "program.h"
+#include "mica_program.h"
 #include "mica_isa.h"
-#include "kernels/mica_kernels.h"
+#include "mica_kernels.h"
 
 #define FAIL(...) do { snprintf(err, errlen, __VA_ARGS__); return -1; } while (0)
 

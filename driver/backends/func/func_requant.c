@@ -5,8 +5,8 @@
 #include <string.h>
 #include "func_model.h"
 #include "func_simd.h"
-#include "kernels/mica_fixedpoint.h"
-#include "kernels/mica_kernel_util.h"
+#include "mica_fixedpoint.h"
+#include "mica_fixedpoint.h"
 
 #define GET MICA_GET
 

@@ -6,7 +6,7 @@
 #ifndef MICA_COST_H
 #define MICA_COST_H
 #include <stdint.h>
-#include "backend.h"
+#include "mica_hw.h"
 #include "mica_isa.h"
 
 #define MICA_MEM_LATENCY_DEFAULT 10u   /* the simulator's default external memory latency */

@@ -6,7 +6,7 @@
 #include <cblas.h>
 
 #include "func_plan_internal.h"
-#include "kernels/mica_fixedpoint.h"
+#include "mica_fixedpoint.h"
 
 #include "func_simd.h"
 

@@ -5,9 +5,9 @@
 #include <math.h>
 #include "func_model.h"
 #include <cblas.h>
-#include "kernels/mica_fixedpoint.h"
-#include "kernels/mica_kernel_util.h"
-#include "cost.h"
+#include "mica_fixedpoint.h"
+#include "mica_fixedpoint.h"
+#include "mica_cost.h"
 #include "func_plan.h"
 
 #define GET MICA_GET

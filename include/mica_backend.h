@@ -7,7 +7,8 @@
 #define MICA_BACKEND_H
 #include <stddef.h>
 #include <stdint.h>
-#include "options.h"
+#include "mica_hw.h"
+#include "mica_options.h"
 
 typedef enum { MICA_WAIT_DONE = 0, MICA_WAIT_HW_ERROR = 1, MICA_WAIT_TIMEOUT = 2 } mica_wait_t;
 
@@ -17,6 +18,9 @@ typedef struct mica_backend {
     /* External memory speed, for the default cycle limit (runtime.c): response latency in cycles
      * and bytes per cycle; 0 where it does not apply (the func model has no cycle limit). */
     uint32_t mem_latency, mem_bytes_per_cycle;
+    /* 1: CYCLES, ARRAY_BUSY and the STALL_* counters come from the cost model (the func backend
+     * has no clock), so every place that shows them calls them estimates; 0: a clock counted them. */
+    int cycles_estimated;
     int (*mem_write)(void *state, uint32_t addr, const void *src, size_t n);   /* 0 or -1 */
     int (*mem_read)(void *state, uint32_t addr, void *dst, size_t n);
     uint32_t (*csr_read)(void *state, uint32_t addr);
@@ -28,23 +32,29 @@ typedef struct mica_backend {
     void (*close)(void *state);
 } mica_backend_t;
 
-/* Hardware configuration a device is built with (CONFIG0..2 CSRs). */
+
+
+/* A backend as the runtime finds it by name: its constructor and the options it accepts (the
+ * runtime validates a spec against runtime options + these before calling open, so a backend
+ * reads only validated values through mica_options.h's getters). open: options is the text after
+ * "name:" (may be ""), cfg the configuration wanted, mem_bytes the external memory needed; 0, or
+ * -1 with a one-line message in err. */
 typedef struct {
-    uint32_t rows, cols, aspad_depth, wspad_depth, acc_depth, param_sets, bus_bytes;
-} mica_hw_config_t;
+    const char *name;
+    int (*open)(const char *options, const mica_hw_config_t *cfg, uint32_t mem_bytes,
+                mica_backend_t *out, char *err, size_t errlen);
+    const mica_opt_spec_t *options;
+    int noptions;
+} mica_backend_desc_t;
 
-/* Backend constructors: options is the text after "name:" in the spec string (may be "").
- * cfg is the configuration wanted, mem_bytes the external memory needed. 0, or -1 with err. */
-int mica_backend_rtl_open(const char *options, const mica_hw_config_t *cfg, uint32_t mem_bytes,
-                          mica_backend_t *out, char *err, size_t errlen);
-int mica_backend_func_open(const char *options, const mica_hw_config_t *cfg, uint32_t mem_bytes,
-                           mica_backend_t *out, char *err, size_t errlen);
+/* The one registry: the backends this application links, in the order `mica --help` lists them.
+ * driver/backends/registry.c defines it for rtl and func; an application that embeds only the
+ * core library (libmica_core.a) defines its own table with its own devices. */
+extern const mica_backend_desc_t *const mica_backends[];
+extern const int mica_num_backends;
 
-/* The options each backend accepts (checked by the runtime before the backend opens, so a
- * backend reads only validated values through options.h's getters). */
-extern const mica_opt_spec_t mica_rtl_options[];
-extern const int mica_rtl_noptions;
-extern const mica_opt_spec_t mica_func_options[];
-extern const int mica_func_noptions;
+/* Each backend library exports its descriptor. */
+extern const mica_backend_desc_t mica_backend_rtl;
+extern const mica_backend_desc_t mica_backend_func;
 
 #endif

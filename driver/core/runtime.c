@@ -1,19 +1,16 @@
 /* libmica runtime: loads a program onto a backend and walks its steps. */
-#include <errno.h>
-#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <time.h>
-#include <unistd.h>
 #include "mica.h"
-#include "backend.h"
-#include "escape.h"
-#include "cost.h"
-#include "program.h"
+#include "mica_backend.h"
+#include "mica_escape.h"
+#include "mica_cost.h"
+#include "mica_program.h"
 #include "cpu_steps.h"
+#include "mica_ops.h"
+#include "mica_port.h"
 #include "mica_isa.h"
 
 /* Cycle limit of an accelerator step when the spec sets no max_cycles: CYCLE_LIMIT_FACTOR x the
@@ -48,19 +45,6 @@ static mica_status_t fail(mica_ctx_t *c, mica_status_t s, const char *fmt, ...) 
     return s;
 }
 
-typedef int (*backend_open_fn)(const char *, const mica_hw_config_t *, uint32_t, mica_backend_t *, char *, size_t);
-
-/* Every backend the runtime can open, with the options it accepts. */
-static const struct {
-    const char *name;
-    backend_open_fn open;
-    const mica_opt_spec_t *opts;
-    const int *nopts;
-} backends[] = {
-    {"rtl", mica_backend_rtl_open, mica_rtl_options, &mica_rtl_noptions},
-    {"func", mica_backend_func_open, mica_func_options, &mica_func_noptions},
-};
-#define NUM_BACKENDS ((int)(sizeof backends / sizeof backends[0]))
 #define MAX_BACKEND_OPTS 16
 
 /* Options the runtime itself reads, valid with every backend. */
@@ -69,9 +53,17 @@ static const mica_opt_spec_t runtime_options[] = {
 };
 
 static int find_backend(const char *name, size_t n) {
-    for (int i = 0; i < NUM_BACKENDS; i++)
-        if (strlen(backends[i].name) == n && !strncmp(backends[i].name, name, n)) return i;
+    for (int i = 0; i < mica_num_backends; i++)
+        if (strlen(mica_backends[i]->name) == n && !strncmp(mica_backends[i]->name, name, n)) return i;
     return -1;
+}
+
+/* "rtl, func": the registry's names, for messages. */
+static void backend_names(char *out, size_t len) {
+    size_t used = 0;
+    out[0] = 0;
+    for (int i = 0; i < mica_num_backends && used < len; i++)
+        used += (size_t)snprintf(out + used, len - used, "%s%s", i ? ", " : "", mica_backends[i]->name);
 }
 
 mica_status_t mica_check_backend(const char *spec, char *err, size_t errlen) {
@@ -82,20 +74,22 @@ mica_status_t mica_check_backend(const char *spec, char *err, size_t errlen) {
     if (b < 0) {
         char name[64], shown[80];
         snprintf(name, sizeof name, "%.*s", (int)(n < sizeof name ? n : sizeof name - 1), spec);
-        snprintf(err, errlen, "unknown backend '%s' (known: rtl, func)", mica_escape_name(name, shown, sizeof shown));
+        char known[128];
+        backend_names(known, sizeof known);
+        snprintf(err, errlen, "unknown backend '%s' (known: %s)", mica_escape_name(name, shown, sizeof shown), known);
         return MICA_E_BACKEND;
     }
     if (colon && strlen(colon + 1) >= sizeof ((mica_ctx_t *)0)->spec_options) {
-        snprintf(err, errlen, "backend %s: options longer than %zu characters", backends[b].name,
+        snprintf(err, errlen, "backend %s: options longer than %zu characters", mica_backends[b]->name,
                  sizeof ((mica_ctx_t *)0)->spec_options - 1);
         return MICA_E_BACKEND;
     }
     mica_opt_spec_t all[MAX_BACKEND_OPTS];
     int nall = 0;
     for (size_t i = 0; i < sizeof runtime_options / sizeof runtime_options[0]; i++) all[nall++] = runtime_options[i];
-    for (int i = 0; i < *backends[b].nopts && nall < MAX_BACKEND_OPTS; i++) all[nall++] = backends[b].opts[i];
+    for (int i = 0; i < mica_backends[b]->noptions && nall < MAX_BACKEND_OPTS; i++) all[nall++] = mica_backends[b]->options[i];
     char who[48];
-    snprintf(who, sizeof who, "%s backend", backends[b].name);
+    snprintf(who, sizeof who, "%s backend", mica_backends[b]->name);
     if (mica_opts_validate(who, colon ? colon + 1 : "", all, nall, err, errlen)) return MICA_E_BACKEND;
     return MICA_OK;
 }
@@ -121,7 +115,7 @@ static mica_status_t open_backend(mica_ctx_t *c) {
     const mica_prog_header_t *h = &c->prog.hdr;
     mica_hw_config_t cfg = {h->rows, h->cols, h->aspad_depth, h->wspad_depth, h->acc_depth,
                             h->param_sets, h->bus_bytes};
-    if (backends[c->backend].open(c->spec_options, &cfg, h->ext_size, &c->be, c->err, sizeof c->err)) return MICA_E_BACKEND;
+    if (mica_backends[c->backend]->open(c->spec_options, &cfg, h->ext_size, &c->be, c->err, sizeof c->err)) return MICA_E_BACKEND;
     c->be_open = 1;
     uint32_t id = c->be.csr_read(c->be.state, MICA_CSR_ID);
     uint32_t c0 = c->be.csr_read(c->be.state, MICA_CSR_CONFIG0);
@@ -160,48 +154,15 @@ mica_status_t mica_load(mica_ctx_t *c, const void *bytes, size_t len) {
     return s;
 }
 
-/* Reads a whole program file into a fresh buffer. Refuses what is not a regular file (a FIFO
- * would block, a device never end) and anything above MICA_PROG_MAX_BYTES before reading it. */
-static mica_status_t read_program_file(mica_ctx_t *c, const char *path, uint8_t **out, size_t *len) {
-    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);   /* O_NONBLOCK: opening a FIFO must not wait */
-    if (fd < 0) return fail(c, MICA_E_IO, "%s: cannot open (%s)", path, strerror(errno));
-    struct stat st;
-    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-        close(fd);
-        return fail(c, MICA_E_IO, "%s: not a regular file (a program must be a .mica file, not a FIFO, device or directory)", path);
-    }
-    if (st.st_size > (off_t)MICA_PROG_MAX_BYTES) {
-        close(fd);
-        return fail(c, MICA_E_FORMAT, "%s: %lld bytes, larger than the %u MiB a program may have", path,
-                    (long long)st.st_size, MICA_PROG_MAX_BYTES >> 20);
-    }
-    size_t want = (size_t)st.st_size, got = 0;
-    uint8_t *buf = malloc(want ? want : 1);
-    if (!buf) { close(fd); return fail(c, MICA_E_NOMEM, "%s: out of memory for %zu bytes", path, want); }
-    while (got < want) {   /* a file that shrinks meanwhile ends short: the size check refuses it */
-        ssize_t n = read(fd, buf + got, want - got);
-        if (n < 0 && errno == EINTR) continue;
-        if (n < 0) {
-            int e = errno;
-            free(buf); close(fd);
-            return fail(c, MICA_E_IO, "%s: read error (%s)", path, strerror(e));
-        }
-        if (n == 0) break;
-        got += (size_t)n;
-    }
-    close(fd);
-    *out = buf;
-    *len = got;
-    return MICA_OK;
-}
-
 mica_status_t mica_load_file(mica_ctx_t *c, const char *path) {
     if (!c || !path) return MICA_E_ARG;
     uint8_t *buf = NULL;
     size_t len = 0;
-    mica_status_t s = read_program_file(c, path, &buf, &len);
-    if (s != MICA_OK) return s;
-    s = mica_load(c, buf, len);
+    char why[256];
+    int too_big = 0;
+    if (mica_port_read_file(path, MICA_PROG_MAX_BYTES, &buf, &len, &too_big, why, sizeof why))
+        return fail(c, too_big ? MICA_E_FORMAT : MICA_E_IO, "%s: %s", path, why);
+    mica_status_t s = mica_load(c, buf, len);
     free(buf);
     return s;
 }
@@ -316,24 +277,18 @@ static mica_status_t run_accel(mica_ctx_t *c, uint32_t s) {
     return MICA_OK;
 }
 
-static uint64_t now_ns(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
-
 mica_status_t mica_invoke(mica_ctx_t *c) {
     if (!c) return MICA_E_ARG;
     if (!c->loaded) return fail(c, MICA_E_STATE, "invoke before a program was loaded");
     memset(c->counters, 0, sizeof c->counters);
     for (uint32_t s = 0; s < c->prog.hdr.nsteps; s++) {
-        uint64_t t0 = now_ns();
+        uint64_t t0 = mica_port_time_ns();
         const mica_prog_step_t *st = &c->prog.steps[s];
         mica_status_t r = st->kind == MICA_STEP_ACCEL
             ? run_accel(c, s)
             : mica_run_cpu_step(&c->prog, st, &c->be, c->err, sizeof c->err);
         if (r != MICA_OK) return st->kind == MICA_STEP_ACCEL ? r : fail(c, r, "%s", c->err);
-        c->step_ns[s] = now_ns() - t0;
+        c->step_ns[s] = mica_port_time_ns() - t0;
     }
     return MICA_OK;
 }
@@ -361,6 +316,8 @@ mica_status_t mica_layer_info(const mica_ctx_t *c, int i, mica_layer_info_t *inf
     info->host_ns = c->step_ns[i];
     return MICA_OK;
 }
+
+int mica_cycles_estimated(const mica_ctx_t *c) { return c && c->be_open && c->be.cycles_estimated; }
 
 const char *mica_backend_name(const mica_ctx_t *c) { return c ? c->spec_name : NULL; }
 const char *mica_last_error(const mica_ctx_t *c) { return c ? c->err : "no context"; }

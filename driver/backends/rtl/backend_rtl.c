@@ -2,7 +2,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "backend.h"
+#include "mica_backend.h"
 #include "mica_sim.h"
 
 typedef struct {
@@ -43,7 +43,7 @@ static void rtl_close(void *s) {
 }
 
 /* Ranges keep a run finite: at latency 1000 digits still takes seconds, not hours. */
-const mica_opt_spec_t mica_rtl_options[] = {
+static const mica_opt_spec_t rtl_options[] = {
     {"array", MICA_OPT_DIMS, 1, 256},
     {"latency", MICA_OPT_INT, 1, 1000},
     {"bw", MICA_OPT_INT, 1, 64},
@@ -51,7 +51,6 @@ const mica_opt_spec_t mica_rtl_options[] = {
     {"trace_from", MICA_OPT_INT, 0, 1000000000000ll},
     {"trace_to", MICA_OPT_INT, 0, 1000000000000ll},
 };
-const int mica_rtl_noptions = (int)(sizeof mica_rtl_options / sizeof mica_rtl_options[0]);
 
 static int setup_trace(mica_sim_t *sim, const char *options, char *err, size_t errlen) {
     char path[256];
@@ -68,7 +67,7 @@ static int setup_trace(mica_sim_t *sim, const char *options, char *err, size_t e
     return 0;
 }
 
-int mica_backend_rtl_open(const char *options, const mica_hw_config_t *cfg, uint32_t mem_bytes,
+static int rtl_open(const char *options, const mica_hw_config_t *cfg, uint32_t mem_bytes,
                           mica_backend_t *out, char *err, size_t errlen) {
     mica_sim_config_t sc = mica_sim_config_default();
     sc.rows = cfg->rows;
@@ -97,3 +96,7 @@ int mica_backend_rtl_open(const char *options, const mica_hw_config_t *cfg, uint
     out->close = rtl_close;
     return 0;
 }
+
+const mica_backend_desc_t mica_backend_rtl = {
+    "rtl", rtl_open, rtl_options, (int)(sizeof rtl_options / sizeof rtl_options[0]),
+};

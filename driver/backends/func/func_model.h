@@ -3,7 +3,7 @@
 #ifndef MICA_FUNC_MODEL_H
 #define MICA_FUNC_MODEL_H
 #include <stdint.h>
-#include "backend.h"
+#include "mica_backend.h"
 #include "mica_isa.h"
 
 #define FM_COST_MEMO 64

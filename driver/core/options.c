@@ -5,8 +5,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "options.h"
-#include "escape.h"
+#include "mica_options.h"
+#include "mica_escape.h"
 
 int mica_parse_int(const char *text, long long min, long long max, long long *out) {
     if (!text || !*text) return -1;

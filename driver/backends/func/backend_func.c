@@ -6,7 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "backend.h"
+#include "mica_backend.h"
 #include "func_model.h"
 #include "func_plan.h"
 #include "mica_isa.h"
@@ -76,14 +76,13 @@ static void fm_reset(void *s) {
     m->done = m->error = 0;
 }
 
-const mica_opt_spec_t mica_func_options[] = {
+static const mica_opt_spec_t func_options[] = {
     {"array", MICA_OPT_DIMS, 1, 256},
     {"plan", MICA_OPT_INT, 0, 1},   /* plan=0 keeps every run in the instruction interpreter */
     {"vnni", MICA_OPT_INT, 0, 1},   /* vnni=0 forces the portable GEMM paths */
 };
-const int mica_func_noptions = (int)(sizeof mica_func_options / sizeof mica_func_options[0]);
 
-int mica_backend_func_open(const char *options, const mica_hw_config_t *cfg, uint32_t mem_bytes,
+static int func_open(const char *options, const mica_hw_config_t *cfg, uint32_t mem_bytes,
                            mica_backend_t *out, char *err, size_t errlen) {
     mica_hw_config_t c = *cfg;
     mica_opt_array(options, &c.rows, &c.cols);
@@ -108,6 +107,7 @@ int mica_backend_func_open(const char *options, const mica_hw_config_t *cfg, uin
     out->name = "func";
     out->state = m;
     out->mem_latency = out->mem_bytes_per_cycle = 0;   /* runs to completion at START: no cycle limit */
+    out->cycles_estimated = 1;                         /* its cycles are the cost model's */
     out->mem_write = fm_mem_write;
     out->mem_read = fm_mem_read;
     out->csr_read = fm_csr_read;
@@ -117,3 +117,7 @@ int mica_backend_func_open(const char *options, const mica_hw_config_t *cfg, uin
     out->close = fm_close;
     return 0;
 }
+
+const mica_backend_desc_t mica_backend_func = {
+    "func", func_open, func_options, (int)(sizeof func_options / sizeof func_options[0]),
+};
