@@ -153,6 +153,6 @@ void mica_print_supported_ops(void *file) {
     fprintf(f, "| where | operators | rule (the text `mica compile` reports for an operator that breaks it) |\n|---|---|---|\n");
     for (size_t i = 0; i < sizeof rules / sizeof rules[0]; i++)
         fprintf(f, "| ACCEL | %s | %s |\n", rules[i].applies, rules[i].text);
-    fprintf(f, "| CPU | %s | bit-exact fallback kernels (driver/kernels), any operator the accelerator rules reject |\n",
+    fprintf(f, "| CPU | %s | bit-exact fallback kernels (driver/core/kernels), any operator the accelerator rules reject |\n",
             mica_cpu_op_names());
 }
