@@ -122,9 +122,11 @@ static mica_status_t open_backend(mica_ctx_t *c) {
     uint32_t c1 = c->be.csr_read(c->be.state, MICA_CSR_CONFIG1);
     uint32_t c2 = c->be.csr_read(c->be.state, MICA_CSR_CONFIG2);
     if (id != MICA_CSR_ID_VALUE) return fail(c, MICA_E_BACKEND, "backend %s: ID register reads 0x%08x, not MICA", c->be.name, id);
-    if ((c0 & 0xFFFF) != h->rows || (c0 >> 16) != h->cols)
-        return fail(c, MICA_E_CONFIG, "program compiled for a %ux%u array, %s backend has %ux%u", h->rows, h->cols, c->be.name, c0 & 0xFFFF, c0 >> 16);
-    if ((c1 & 0xFFFF) < h->aspad_depth || (c1 >> 16) < h->wspad_depth || (c2 & 0xFFFF) < h->acc_depth || ((c2 >> 16) & 0xFF) < h->param_sets)
+    if (mica_config0_rows(c0) != h->rows || mica_config0_cols(c0) != h->cols)
+        return fail(c, MICA_E_CONFIG, "program compiled for a %ux%u array, %s backend has %ux%u", h->rows, h->cols,
+                    c->be.name, mica_config0_rows(c0), mica_config0_cols(c0));
+    if (mica_config1_aspad_depth(c1) < h->aspad_depth || mica_config1_wspad_depth(c1) < h->wspad_depth ||
+        mica_config2_acc_depth(c2) < h->acc_depth || mica_config2_param_sets(c2) < h->param_sets)
         return fail(c, MICA_E_CONFIG, "program needs larger on-chip memories than the %s backend has", c->be.name);
     if (c->be.mem_write(c->be.state, h->image_addr, c->prog.image, h->image_size))
         return fail(c, MICA_E_BACKEND, "backend %s: could not write the program image", c->be.name);
