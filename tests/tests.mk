@@ -27,6 +27,15 @@ test-sim: $(LIBSIM)
 test-e2e: $(MICA)
 	bash tests/e2e/run.sh
 
+# Typed ISA encoders/decoders, descriptor table and disassembler (no TensorFlow needed).
+.PHONY: test-isa
+$(B)/unit/test_isa_encode: tests/unit/test_isa_encode.c driver/core/disasm.c include/mica_disasm.h $(GEN)/mica_isa.h
+	@mkdir -p $(dir $@)
+	$(CC) -O2 $(WARN) $(INC) tests/unit/test_isa_encode.c driver/core/disasm.c -o $@
+test-isa: $(B)/unit/test_isa_encode $(MICA)
+	$(B)/unit/test_isa_encode
+	bash tests/unit/test_disasm.sh $(MICA) models/*.tflite
+
 test-unit: $(GEN)/mica_isa.h $(MICA) $(LIBFUNC) $(LIBCORE)
 	@mkdir -p $(B)/unit
 	$(CC) -O2 -std=gnu99 -Wall -Wextra -Iinclude tests/unit/test_requant.c -lm -o $(B)/unit/test_requant
