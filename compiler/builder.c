@@ -43,6 +43,23 @@ int mica_field_error(mica_builder_t *b, const char *layer, const char *field, in
     return 1;
 }
 
+int mica_encoded(mica_builder_t *b, const char *layer, unsigned opcode, int rc, const char *bad_field,
+                 const void *fields) {
+    if (rc == 0) return 0;
+    const mica_op_desc_t *d = mica_op_desc(opcode);
+    const uint32_t *word = fields;   /* every typed field is a 32-bit member, wait first */
+    char name[64];
+    int64_t v = 0;
+    unsigned k = 0;
+    while (d && k < d->nfields && strcmp(d->fields[k].name, bad_field ? bad_field : "")) k++;
+    if (d && k < d->nfields) v = d->fields[k].is_signed ? (int64_t)(int32_t)word[k + 1] : (int64_t)word[k + 1];
+    else if (d) v = word[0];   /* wait */
+    snprintf(name, sizeof name, "%s_%s", d ? d->name : "?", bad_field ? bad_field : "?");
+    for (char *c = name; *c; c++) if (*c >= 'a' && *c <= 'z') *c = (char)(*c - 'a' + 'A');
+    mica_field_error(b, layer, name, v);
+    return -1;
+}
+
 int mica_emit(mica_builder_t *b, const mica_instr_t *in) {
     return mica_buf_append(&b->code, in, sizeof *in);
 }

@@ -34,11 +34,20 @@ void mica_buf_free(mica_buf_t *b);
 
 /* Appends constant bytes (16-byte aligned) and returns their external address, or 0 on error. */
 uint32_t mica_const_add(mica_builder_t *b, const void *src, size_t n);
-/* A value that does not fit an instruction field: records "layer L: value V does not fit
- * instruction field F" in b->err and returns 1 (the lowerings' SET macros call it). */
 /* Sets b->err (one line; a message too long for it ends in "...", never mid-word silently); -1. */
 int mica_fail(mica_builder_t *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* A value that does not fit an instruction field: records "layer L: value V does not fit
+ * instruction field F" in b->err and returns 1. */
 int mica_field_error(mica_builder_t *b, const char *layer, const char *field, int64_t v);
+/* The result of a typed encoder (mica_<op>_encode in mica_isa.h) for an instruction of `layer`:
+ * 0, or -1 after mica_field_error names the field and its value (read from `fields`, the typed
+ * struct: wait, then the descriptor's fields in order, 32 bits each). */
+int mica_encoded(mica_builder_t *b, const char *layer, unsigned opcode, int rc, const char *bad_field,
+                 const void *fields);
+/* Encodes a typed instruction: MICA_ENCODE(b, "3_conv", matmul, &fields, &instr) -> 0 or -1. */
+#define MICA_ENCODE(b, layer, op, fields, out) __extension__({ const char *bad_ = NULL; \
+    int rc_ = mica_##op##_encode((fields), (out), &bad_); \
+    mica_encoded((b), (layer), mica_instr_opcode(out), rc_, bad_, (fields)); })
 /* Appends one instruction; returns -1 (with b->err set) when a field does not fit. */
 int mica_emit(mica_builder_t *b, const mica_instr_t *in);
 uint32_t mica_code_count(const mica_builder_t *b);

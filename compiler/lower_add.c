@@ -1,6 +1,6 @@
 /* ADD of two same-shape int8 activations on the vector unit, TFLite's arithmetic exactly:
  *   acc = RESCALE(x1 - z1, m1, s1) + RESCALE(x2 - z2, m2, s2)   (left shift 20, vector unit)
- *   y   = clamp(SRDHM/RDBPOT(acc, m_out, s_out) + z_out)      (STORE round 0, bias 0)
+ *   y   = clamp(SRDHM/RDBPOT(acc, m_out, s_out) + z_out)      (STORE round DOUBLE, bias 0)
  * Element-wise with per-tensor scales, so both tensors are walked as flat rows of LANES bytes.
  * Bands of rows alternate between two ASPAD and ACC halves, so the next band's loads overlap this
  * band's rescales and store (the external port is what bounds an ADD: 3 bytes per element). */
@@ -9,13 +9,14 @@
 #include <string.h>
 #include "compiler.h"
 #include "lower_gemm.h"
+#include "instr.h"
 #include "waits.h"
 #include "cpu_ops/cpu_ops.h"
 #include "cpu_ops/cpu_util.h"
 
 #define ERR(...) do { mica_fail(b, __VA_ARGS__); return -1; } while (0)
-#define SET(in, F, v) (void)(!*fail && MICA_SET(in, F, (int64_t)(v)) && (*fail = mica_field_error(b, "ADD", #F, (int64_t)(v))))
-#define ADD_LEFT_SHIFT 20
+#define ADD_LEFT_SHIFT 20   /* TFLite's int8 ADD left shift */
+_Static_assert(ADD_LEFT_SHIFT <= MICA_RESCALE_LEFT_SHIFT_MAX, "RESCALE.left_shift");
 
 typedef struct {
     mica_builder_t *b;
@@ -26,7 +27,7 @@ typedef struct {
     mica_ticket_t p_load, aspad_read[2], acc_read[2];
 } add_t;
 
-/* LOAD (target 0 ASPAD) or STORE of elements [e0, e0+count) as rows of LANES bytes, plus one
+/* LOAD (into ASPAD) or STORE of elements [e0, e0+count) as rows of LANES bytes, plus one
  * shorter row for a remainder. */
 static int move_rows(add_t *A, int store, uint32_t ext, uint32_t row0, uint32_t e0, uint32_t count,
                      const mica_ticket_t *deps, int ndeps, mica_ticket_t *last) {
@@ -36,20 +37,11 @@ static int move_rows(add_t *A, int store, uint32_t ext, uint32_t row0, uint32_t 
         uint32_t rows = part ? (rem ? 1 : 0) : full, len = part ? rem : A->lanes;
         if (!rows) continue;
         uint32_t first = row0 + (part ? full : 0), addr = ext + e0 + (part ? full * A->lanes : 0);
-        mica_instr_t in = {{0, 0}};
-        int f = 0, *fail = &f;
-        if (store) {
-            SET(&in, MICA_F_OPCODE, MICA_OP_STORE);
-            SET(&in, MICA_F_STORE_ACC_ADDR, first); SET(&in, MICA_F_STORE_ROWS, rows);
-            SET(&in, MICA_F_STORE_LEN, len); SET(&in, MICA_F_STORE_EXT_ADDR, addr);
-            SET(&in, MICA_F_STORE_EXT_STRIDE, A->lanes); SET(&in, MICA_F_STORE_Z_OUT, A->z_out);
-            SET(&in, MICA_F_STORE_ACT_MIN, A->act_min); SET(&in, MICA_F_STORE_ACT_MAX, A->act_max);
-        } else {
-            SET(&in, MICA_F_OPCODE, MICA_OP_LOAD);
-            SET(&in, MICA_F_LOAD_MEM_ADDR, first); SET(&in, MICA_F_LOAD_ROWS, rows);
-            SET(&in, MICA_F_LOAD_LEN, len); SET(&in, MICA_F_LOAD_EXT_ADDR, addr);
-            SET(&in, MICA_F_LOAD_EXT_STRIDE, A->lanes);
-        }
+        mica_rows_t r = {first, rows, len, addr, A->lanes};
+        mica_requant_t q = {MICA_STORE_ROUND_DOUBLE, A->z_out, A->act_min, A->act_max};
+        mica_instr_t in;
+        int f = store ? mica_instr_store(b, "ADD", &q, &r, 0, &in)
+                      : mica_instr_load(b, "ADD", MICA_LOAD_TARGET_ASPAD, &r, 0, 0, &in);
         if (f || mica_emit_after(b, &A->w, &in, deps, ndeps, last)) return -1;
     }
     return 0;
@@ -57,18 +49,11 @@ static int move_rows(add_t *A, int store, uint32_t ext, uint32_t row0, uint32_t 
 
 static int rescale(add_t *A, int k, uint32_t aspad, uint32_t acc, uint32_t rows, const mica_ticket_t *deps, int ndeps, mica_ticket_t *self) {
     mica_builder_t *b = A->b;
-    mica_instr_t in = {{0, 0}};
-    int f = 0, *fail = &f;
-    SET(&in, MICA_F_OPCODE, MICA_OP_RESCALE);
-    SET(&in, MICA_F_RESCALE_ACCUMULATE, k);
-    SET(&in, MICA_F_RESCALE_Z_IN, A->z_in[k]);
-    SET(&in, MICA_F_RESCALE_ASPAD_ADDR, aspad);
-    SET(&in, MICA_F_RESCALE_ACC_ADDR, acc);
-    SET(&in, MICA_F_RESCALE_ROWS, rows);
-    SET(&in, MICA_F_RESCALE_MULT, A->m_in[k]);
-    SET(&in, MICA_F_RESCALE_LEFT_SHIFT, ADD_LEFT_SHIFT);
-    SET(&in, MICA_F_RESCALE_RIGHT_SHIFT, -A->s_in[k]);
-    return f || mica_emit_after(b, &A->w, &in, deps, ndeps, self) ? -1 : 0;
+    mica_rescale_fields_t f = {.accumulate = (uint32_t)k, .z_in = A->z_in[k], .aspad_addr = aspad, .acc_addr = acc,
+                               .rows = rows, .mult = (uint32_t)A->m_in[k], .left_shift = ADD_LEFT_SHIFT,
+                               .right_shift = (uint32_t)-A->s_in[k]};
+    mica_instr_t in;
+    return MICA_ENCODE(b, "ADD", rescale, &f, &in) || mica_emit_after(b, &A->w, &in, deps, ndeps, self) ? -1 : 0;
 }
 
 /* One band: both inputs into ASPAD half h, both rescales into ACC half h, the STORE. */
@@ -101,11 +86,9 @@ static int load_params(add_t *A, int32_t out_mult, int32_t out_shift) {
     A->p_addr = mica_const_add(b, p, 4 * C * sizeof(int32_t));
     free(p);
     if (!A->p_addr) return -1;
-    mica_instr_t in = {{0, 0}};
-    int f = 0, *fail = &f;
-    SET(&in, MICA_F_OPCODE, MICA_OP_LOAD);
-    SET(&in, MICA_F_LOAD_TARGET, 2); SET(&in, MICA_F_LOAD_ROWS, 4); SET(&in, MICA_F_LOAD_LEN, 4 * C);
-    SET(&in, MICA_F_LOAD_EXT_ADDR, A->p_addr); SET(&in, MICA_F_LOAD_EXT_STRIDE, 4 * C);
+    mica_rows_t r = {0, 4, 4 * C, A->p_addr, 4 * C};
+    mica_instr_t in;
+    int f = mica_instr_load(b, "ADD", MICA_LOAD_TARGET_PARAM, &r, 0, 0, &in);
     return f || mica_emit_after(b, &A->w, &in, NULL, 0, &A->p_load) ? -1 : 0;
 }
 
@@ -121,7 +104,8 @@ static int add_setup(const tfl_model_t *m, const tfl_op_t *op, int idx, mica_bui
     if (A->n == 0) ERR("op %d: ADD of empty tensors", idx);
     uint32_t total_rows = (A->n + A->lanes - 1) / A->lanes, cap = b->hw.acc_depth / 2;
     if (b->hw.aspad_depth / 4 < cap) cap = b->hw.aspad_depth / 4;
-    if (cap > 4095) cap = 4095;   /* RESCALE.rows and STORE.rows are 12 bits */
+    if (cap > MICA_RESCALE_ROWS_MAX) cap = MICA_RESCALE_ROWS_MAX;   /* one RESCALE and one STORE per band */
+    if (cap > MICA_STORE_ROWS_MAX) cap = MICA_STORE_ROWS_MAX;
     A->band_rows = total_rows < cap ? total_rows : cap;
     for (int k = 0; k < 2; k++) {
         A->a_addr[k] = mica_tensor_at(b, b->tensor_map[op->inputs[k]])->addr;
@@ -141,9 +125,8 @@ int mica_lower_add(const tfl_model_t *m, const tfl_op_t *op, int idx, mica_build
     if (load_params(&A, out_mult, out_shift)) return -1;
     for (uint32_t k = 0; k < bands; k++)
         if (emit_band(&A, k)) return -1;
-    mica_instr_t end = {{0, 0}};
-    MICA_SET(&end, MICA_F_OPCODE, MICA_OP_END);
-    if (mica_emit_after(b, &A.w, &end, NULL, 0, NULL)) return -1;
+    mica_instr_t end;
+    if (mica_instr_end(&end) || mica_emit_after(b, &A.w, &end, NULL, 0, NULL)) return -1;
     char name[MICA_NAME_LEN];
     snprintf(name, sizeof name, "%d_add", idx);
     return mica_accel_step(b, op, name, first, 2, 0);   /* no MACs: 2 rescales per element */

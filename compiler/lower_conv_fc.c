@@ -14,12 +14,12 @@
 
 /* Requantization per op as LiteRT's reference kernels do it (measured, see models/ORACLE.md):
  * CONV_2D uses TFLite's integer double rounding; FULLY_CONNECTED multiplies in double precision
- * and rounds half away from zero, which STORE round mode 2 reproduces exactly. */
-static int round_mode_for(int builtin) {
-    return builtin == TFL_OP_FULLY_CONNECTED ? 2 : 0;
+ * and rounds half away from zero, which STORE round mode REAL reproduces exactly. */
+static uint32_t round_mode_for(int builtin) {
+    return builtin == TFL_OP_FULLY_CONNECTED ? MICA_STORE_ROUND_REAL : MICA_STORE_ROUND_DOUBLE;
 }
 
-/* Mode 2 multiplier: the double's 53-bit mantissa split over two PARAM rows, and its exponent.
+/* Round mode REAL multiplier: the double's 53-bit mantissa split over two PARAM rows, and its exponent.
  * STORE keeps the exponent's low 8 bits; below 2^-40 every |acc| < 2^32 rounds to 0, so such a
  * multiplier becomes 0 (exact, and inside the field). */
 static void real_multiplier(double real, int32_t *mult_hi, int32_t *mult_lo, int32_t *exponent) {
@@ -69,7 +69,7 @@ static int fill_quant(const tfl_model_t *m, const tfl_op_t *op, int idx, mica_bu
         if (mica_checked_multiplier(real, opname, in, w, c, out, &mult[c], &s, why, sizeof why)) ERR("op %d (%s): %s", idx, opname, why);
         mult_lo[c] = 0;
         shift[c] = s;
-        if (L->round_mode != 2) continue;
+        if (L->round_mode != MICA_STORE_ROUND_REAL) continue;
         if (mica_fc_real_fits(real, L->bias ? L->bias[c] : 0, L->weights + (size_t)c * (size_t)L->cin, L->cin, c, out, why, sizeof why))
             ERR("op %d (%s): %s", idx, opname, why);
         real_multiplier(real, &mult[c], &mult_lo[c], &shift[c]);

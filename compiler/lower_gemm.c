@@ -13,10 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include "lower_gemm.h"
+#include "instr.h"
 #include "waits.h"
-
-/* Sets a field; a value that does not fit records the error in b->err and sets `fail`. */
-#define SET(in, F, v) (void)(!fail && MICA_SET(in, F, (int64_t)(v)) && (fail = mica_field_error(b, L->name, #F, (int64_t)(v))))
 
 typedef struct {
     int cf, nf, taps;                /* input folds, output folds, kernel taps */
@@ -197,17 +195,8 @@ static int queue_load(sched_t *S, int target, uint32_t mem_addr, uint32_t rows, 
     mica_builder_t *b = S->b;
     const mica_gemm_layer_t *L = S->L;
     pending_load_t q = {{{0, 0}}, dep, slot, nslots, 0};
-    int fail = 0;
-    SET(&q.in, MICA_F_OPCODE, MICA_OP_LOAD);
-    SET(&q.in, MICA_F_LOAD_TARGET, target);
-    SET(&q.in, MICA_F_LOAD_MEM_ADDR, mem_addr);
-    SET(&q.in, MICA_F_LOAD_ROWS, rows);
-    SET(&q.in, MICA_F_LOAD_LEN, len);
-    SET(&q.in, MICA_F_LOAD_EXT_ADDR, ext);
-    SET(&q.in, MICA_F_LOAD_EXT_STRIDE, stride);
-    SET(&q.in, MICA_F_LOAD_COL, col);
-    SET(&q.in, MICA_F_LOAD_FILL, fill);
-    if (fail) return -1;
+    mica_rows_t r = {mem_addr, rows, len, ext, stride};
+    if (mica_instr_load(b, L->name, (uint32_t)target, &r, col, fill, &q.in)) return -1;
     uint32_t bus = b->hw.bus_bytes;
     q.cycles = (int64_t)rows * ((len + 2 * bus - 2) / bus) + 16;   /* rough: beats, latency */
     if (S->npending == S->cap) {
@@ -262,7 +251,7 @@ static int load_weights(sched_t *S, int g) {
     const plan_t *P = S->P;
     uint32_t C = S->b->hw.cols, n = (uint32_t)(g % P->nf);
     int buf = wbuf_of(P, g);
-    return queue_load(S, 1, (uint32_t)buf * P->tile_rows, P->tile_rows, C, 0,
+    return queue_load(S, MICA_LOAD_TARGET_WSPAD, (uint32_t)buf * P->tile_rows, P->tile_rows, C, 0,
                       P->w_addr + n * P->tile_rows * C, C, 0, S->w_read[buf], &S->w_load[buf], 1);
 }
 
@@ -272,7 +261,7 @@ static int load_params(sched_t *S, int g) {
     uint32_t row = 4 * S->b->hw.cols, sets = P->params_resident ? (uint32_t)P->nsets : 1;
     uint32_t n = P->params_resident ? 0 : (uint32_t)(g % P->nf);
     int buf = g % P->param_bufs;
-    return queue_load(S, 2, 4 * (uint32_t)buf, 4 * sets, row, 0, P->p_addr + n * 4 * row, row, 0, S->p_read[buf],
+    return queue_load(S, MICA_LOAD_TARGET_PARAM, 4 * (uint32_t)buf, 4 * sets, row, 0, P->p_addr + n * 4 * row, row, 0, S->p_read[buf],
                       &S->p_load[buf], 1);
 }
 
@@ -293,7 +282,7 @@ static int load_input_packed(sched_t *S, int band, uint32_t base, int y0, int y1
     for (int y = 0; y < y1 - y0 && p_hi >= p_lo; y++) {
         int p0 = y * PW + p_lo, n = p_hi - p_lo + 1;
         if (step == 1 && y == 0) n = (y1 - y0 - 1) * PW + n;   /* rows continue in memory */
-        if (queue_load(S, 0, base + (uint32_t)p0, (uint32_t)n, (uint32_t)(kw * cin), 0,
+        if (queue_load(S, MICA_LOAD_TARGET_ASPAD, base + (uint32_t)p0, (uint32_t)n, (uint32_t)(kw * cin), 0,
                        row0 + (uint32_t)((y * W + p_lo * step - left) * cin), (uint32_t)(step * cin), L->z_in, prev,
                        &S->in_load[buf * P->cf], 1))
             return -1;
@@ -303,7 +292,7 @@ static int load_input_packed(sched_t *S, int band, uint32_t base, int y0, int y1
         for (int p = 0; p < L->out_w; p++) {
             int lo = p * step - left, hi = lo + kw, a = lo < 0 ? 0 : lo, e = hi > W ? W : hi;
             if (lo >= 0 && hi <= W) continue;
-            if (queue_load(S, 0, base + (uint32_t)(y * PW + p), 1, (uint32_t)((e - a) * cin),
+            if (queue_load(S, MICA_LOAD_TARGET_ASPAD, base + (uint32_t)(y * PW + p), 1, (uint32_t)((e - a) * cin),
                            (uint32_t)((a - lo) * cin), row0 + (uint32_t)((y * W + a) * cin), 0, L->z_in, prev,
                            &S->in_load[buf * P->cf], 1))
                 return -1;
@@ -330,8 +319,8 @@ static int load_input(sched_t *S, int band, int f0, int f1) {
             while (f + nrows < f1 && (f + nrows + 1) * (int)R <= L->cin) nrows++;
         mica_ticket_t *slot = &S->in_load[buf * P->cf + f];
         int rc = pixels == 1
-            ? queue_load(S, 0, base + (uint32_t)f, (uint32_t)nrows, len, 0, ext0 + (uint32_t)f * R, R, 0, prev, slot, nrows)
-            : queue_load(S, 0, base + (uint32_t)f * pixels, pixels, len, 0, ext0 + (uint32_t)f * R, L->cin, 0, prev, slot, 1);
+            ? queue_load(S, MICA_LOAD_TARGET_ASPAD, base + (uint32_t)f, (uint32_t)nrows, len, 0, ext0 + (uint32_t)f * R, R, 0, prev, slot, nrows)
+            : queue_load(S, MICA_LOAD_TARGET_ASPAD, base + (uint32_t)f * pixels, pixels, len, 0, ext0 + (uint32_t)f * R, L->cin, 0, prev, slot, 1);
         if (rc) return -1;
         f += nrows;
     }
@@ -362,7 +351,7 @@ static int prefetch(sched_t *S, int band, int n, int g) {
     return 0;
 }
 
-static mica_ticket_t emit_matmul(sched_t *S, int band, int f, int t, uint32_t acc_addr, int first,
+static mica_ticket_t emit_matmul(sched_t *S, int band, int f_in, int t, uint32_t acc_addr, int first,
                                  const mica_ticket_t *deps, int ndeps) {
     mica_builder_t *b = S->b;
     const mica_gemm_layer_t *L = S->L;
@@ -371,22 +360,23 @@ static mica_ticket_t emit_matmul(sched_t *S, int band, int f, int t, uint32_t ac
     int rows = band_rows_of(L, P, band), oy0 = band * P->band_rows, y0, y1, kh = t / L->kw, kw = t % L->kw;
     band_input_rows(L, oy0, rows, &y0, &y1);
     uint32_t pixels = (uint32_t)(y1 - y0) * (uint32_t)L->in_w;
-    mica_instr_t m = {{0, 0}};
-    int fail = 0;
-    SET(&m, MICA_F_OPCODE, L->depthwise ? MICA_OP_DWCONV : MICA_OP_MATMUL);   /* same fields */
-    SET(&m, MICA_F_MATMUL_ACCUMULATE, !first);
-    SET(&m, MICA_F_MATMUL_Z_IN, L->z_in);
-    SET(&m, MICA_F_MATMUL_ASPAD_ADDR, (uint32_t)(band % P->aspad_bufs) * P->aspad_buf_rows + (uint32_t)f * pixels);
-    SET(&m, MICA_F_MATMUL_ACC_ADDR, acc_addr);
-    SET(&m, MICA_F_MATMUL_IN_H, y1 - y0);
-    SET(&m, MICA_F_MATMUL_IN_W, L->in_w);
-    SET(&m, MICA_F_MATMUL_OUT_H, rows);
-    SET(&m, MICA_F_MATMUL_OUT_W, L->out_w);
-    SET(&m, MICA_F_MATMUL_STRIDE_Y, L->stride_h);
-    SET(&m, MICA_F_MATMUL_STRIDE_X, L->stride_w);
-    SET(&m, MICA_F_MATMUL_OFF_Y, oy0 * L->stride_h - L->pad_top + kh * L->dil_h - y0);
-    SET(&m, MICA_F_MATMUL_OFF_X, -L->pad_left + kw * L->dil_w);
-    if (L->depthwise) SET(&m, MICA_F_DWCONV_MODE, L->vec_max);
+    mica_matmul_fields_t f = {
+        .accumulate = (uint32_t)!first, .z_in = L->z_in,
+        .aspad_addr = (uint32_t)(band % P->aspad_bufs) * P->aspad_buf_rows + (uint32_t)f_in * pixels,
+        .acc_addr = acc_addr, .in_h = (uint32_t)(y1 - y0), .in_w = (uint32_t)L->in_w,
+        .out_h = (uint32_t)rows, .out_w = (uint32_t)L->out_w,
+        .stride_y = (uint32_t)L->stride_h, .stride_x = (uint32_t)L->stride_w,
+        .off_y = oy0 * L->stride_h - L->pad_top + kh * L->dil_h - y0, .off_x = -L->pad_left + kw * L->dil_w};
+    mica_instr_t m;
+    int fail;
+    if (L->depthwise) {   /* DWCONV: MATMUL's fields and the mode */
+        mica_dwconv_fields_t d = {f.wait, f.accumulate, f.z_in, f.aspad_addr, f.acc_addr, f.in_h, f.in_w, f.out_h,
+                                  f.out_w, f.stride_y, f.stride_x, f.off_y, f.off_x,
+                                  L->vec_max ? MICA_DWCONV_MODE_MAXIMUM : MICA_DWCONV_MODE_MAC};
+        fail = MICA_ENCODE(b, L->name, dwconv, &d, &m);
+    } else {
+        fail = MICA_ENCODE(b, L->name, matmul, &f, &m);
+    }
     mica_ticket_t self = bad;
     if (!fail) mica_emit_after(b, &S->w, &m, deps, ndeps, &self);
     return self;
@@ -407,11 +397,10 @@ static int emit_fold_matmuls(sched_t *S, int band, int n, int g) {
             int first = f == f_lo && t == 0;
             uint32_t row = dw ? (uint32_t)t : ((uint32_t)t * P->cf + (uint32_t)f) * b->hw.rows;
             if (!(L->pool && t > 0)) {   /* a pool's taps all use the same vector weights */
-                mica_instr_t w = {{0, 0}};
-                int fail = 0;
-                SET(&w, MICA_F_OPCODE, MICA_OP_LOADW);
-                SET(&w, MICA_F_LOADW_VECTOR, dw);
-                SET(&w, MICA_F_LOADW_WSPAD_ADDR, (uint32_t)wb * P->tile_rows + row);
+                mica_loadw_fields_t lf = {.vector = dw ? MICA_LOADW_VECTOR_ROW : MICA_LOADW_VECTOR_TILE,
+                                          .wspad_addr = (uint32_t)wb * P->tile_rows + row};
+                mica_instr_t w;
+                int fail = MICA_ENCODE(b, L->name, loadw, &lf, &w);
                 if (flush_for(S, &S->w_load[wb])) return -1;
                 S->w_read[wb] = bad;
                 if (!fail) mica_emit_after(b, &S->w, &w, &S->w_load[wb], 1, &S->w_read[wb]);
@@ -443,19 +432,11 @@ static int store_run(sched_t *S, int band, int n, int g, int m0, int count, int 
     int hbuf = g % P->acc_bufs, pbuf = g % P->param_bufs;
     uint32_t pixel0 = (uint32_t)(band * P->band_rows * L->out_w + m0);
     mica_ticket_t bad = {0, 0};
-    mica_instr_t s = {{0, 0}};
-    int fail = 0;
-    SET(&s, MICA_F_OPCODE, MICA_OP_STORE);
-    SET(&s, MICA_F_STORE_ROUND, L->round_mode);
-    SET(&s, MICA_F_STORE_ACC_ADDR, (uint32_t)hbuf * P->acc_buf_rows + (uint32_t)m0);
-    SET(&s, MICA_F_STORE_ROWS, count);
-    SET(&s, MICA_F_STORE_LEN, len);
-    SET(&s, MICA_F_STORE_PARAM_SET, pset);
-    SET(&s, MICA_F_STORE_EXT_ADDR, L->out_addr + (pixel0 * (uint32_t)L->cout + (uint32_t)n * C));
-    SET(&s, MICA_F_STORE_EXT_STRIDE, L->cout);
-    SET(&s, MICA_F_STORE_Z_OUT, L->z_out);
-    SET(&s, MICA_F_STORE_ACT_MIN, L->act_min);
-    SET(&s, MICA_F_STORE_ACT_MAX, L->act_max);
+    mica_requant_t q = {L->round_mode, L->z_out, L->act_min, L->act_max};
+    mica_rows_t r = {(uint32_t)hbuf * P->acc_buf_rows + (uint32_t)m0, (uint32_t)count, (uint32_t)len,
+                     L->out_addr + (pixel0 * (uint32_t)L->cout + (uint32_t)n * C), (uint32_t)L->cout};
+    mica_instr_t s;
+    int fail = mica_instr_store(b, L->name, &q, &r, (uint32_t)pset, &s);
     if (flush_for(S, &S->p_load[pbuf])) return -1;
     mica_ticket_t deps[2] = {S->acc_write[hbuf], S->p_load[pbuf]};
     mica_ticket_t st = bad;
@@ -541,8 +522,8 @@ int mica_lower_gemm(mica_builder_t *b, const mica_gemm_layer_t *L0, uint64_t *es
     free(S.w_load);
     free(S.pending);
     if (rc) return -1;
-    mica_instr_t end = {{0, 0}};
-    if (MICA_SET(&end, MICA_F_OPCODE, MICA_OP_END) || mica_emit_after(b, &S.w, &end, NULL, 0, NULL))
+    mica_instr_t end;
+    if (mica_instr_end(&end) || mica_emit_after(b, &S.w, &end, NULL, 0, NULL))
         return -1;
     *est_cycles = 0;   /* filled from the instruction stream (cost.c) */
     return 0;

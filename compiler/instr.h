@@ -1,0 +1,24 @@
+/* The instructions the lowerings build, each in one place, through the spec's typed encoders
+ * (mica_<op>_encode in the generated mica_isa.h). A value that does not fit records one line
+ * naming the layer, the field and the value in b->err (mica_encoded). */
+#ifndef MICA_INSTR_H
+#define MICA_INSTR_H
+#include <stdint.h>
+#include "builder.h"
+
+/* How a layer's accumulators become int8 outputs (STORE): round mode (MICA_STORE_ROUND_*),
+ * output zero point and activation clamp. */
+typedef struct { uint32_t round; int32_t z_out, act_min, act_max; } mica_requant_t;
+
+/* A 2-D transfer: rows x len bytes between on-chip row `row` and external ext_addr + i * stride. */
+typedef struct { uint32_t row, rows, len, ext_addr, ext_stride; } mica_rows_t;
+
+/* LOAD into target (MICA_LOAD_TARGET_*): each row's bytes start at byte col, the rest is fill. */
+int mica_instr_load(mica_builder_t *b, const char *layer, uint32_t target, const mica_rows_t *r, uint32_t col,
+                    int32_t fill, mica_instr_t *out);
+/* STORE of ACC rows with PARAM set param_set, requantized as q says. */
+int mica_instr_store(mica_builder_t *b, const char *layer, const mica_requant_t *q, const mica_rows_t *r,
+                     uint32_t param_set, mica_instr_t *out);
+int mica_instr_end(mica_instr_t *out);
+
+#endif
