@@ -21,6 +21,8 @@ typedef struct {
     mica_buf_t params;        /* CPU kernel parameter blob */
     mica_buf_t reasons;       /* per step: char[MICA_REASON_LEN], why it is on the CPU ("" = ACCEL) */
     mica_buf_t costs;         /* per step: mica_cost_t (cost.h) */
+    mica_buf_t details;       /* per step: char[MICA_REASON_LEN], the offending value ("" = none) */
+    mica_buf_t plans;         /* text: what the passes decided per accelerator layer (--dump=plan) */
     uint32_t inputs[16], outputs[16], ninputs, noutputs;
     uint32_t arena_size;      /* arena at address 0 */
     uint32_t image_addr;      /* fixed once the arena is planned */

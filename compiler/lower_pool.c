@@ -29,7 +29,7 @@ static int32_t tflite_average(int32_t sum, int32_t n) {
 /* m53 * 2^(e-53) = 1/n rounded up; 0 when it does not reproduce tflite_average for every sum of
  * n int8 values. */
 static int divide_multiplier(int32_t n, uint64_t *m53, int32_t *e) {
-    if (n > (1 << 16)) return -1;   /* 256 x 256 windows at most (partition rule) */
+    if (n > MICA_POOL_FILTER_MAX * MICA_POOL_FILTER_MAX) return -1;   /* partition rule pool_window */
     int k = 0;
     while ((1 << k) < n) k++;                 /* 2^(k-1) < n <= 2^k: 1/n = q * 2^(1-k), q in [1/2, 1) */
     *e = 1 - k;
@@ -54,8 +54,7 @@ static int pool_shape(const tfl_model_t *m, const tfl_op_t *op, int idx, mica_bu
     L->dil_h = L->dil_w = 1;
     if (L->out_h == 1) L->stride_h = 1;   /* one output row or column: the stride is never used */
     if (L->out_w == 1) L->stride_w = 1;
-    if (L->kh < 1 || L->kw < 1 || L->kh > 256 || L->kw > 256 || L->stride_h < 1 || L->stride_w < 1 || L->stride_h > 15 || L->stride_w > 15)
-        ERR("op %d: pool filter %dx%d / stride %dx%d not supported (filter 1..256, stride 1..15)", idx, L->kh, L->kw, L->stride_h, L->stride_w);
+    /* filter and stride within the partition rule pool_window's limits */
     int same = tfl_opt_int(op, TFL_POOL_PADDING, 0) == TFL_PADDING_SAME;
     L->pad_top = same ? mica_conv_pad(L->in_h, L->out_h, L->kh, L->stride_h, 1) : 0;
     L->pad_left = same ? mica_conv_pad(L->in_w, L->out_w, L->kw, L->stride_w, 1) : 0;
@@ -75,14 +74,16 @@ static int32_t window_count(const mica_gemm_layer_t *L, int oy, int ox) {
     return (y1 - (y0 > 0 ? y0 : 0)) * (x1 - (x0 > 0 ? x0 : 0));
 }
 
-/* Divisor set of every output pixel (distinct window counts, at most 256): sets[k] = count. */
+/* Divisor set of every output pixel (distinct window counts, at most one per PARAM set a STORE
+ * can name): sets[k] = count. */
+#define MAX_DIVISOR_SETS (MICA_STORE_PARAM_SET_MAX + 1)
 static int count_sets(const mica_gemm_layer_t *L, uint8_t *pixel_set, int32_t *sets) {
     int nsets = 0;
     for (int oy = 0; oy < L->out_h; oy++)
         for (int ox = 0; ox < L->out_w; ox++) {
             int32_t n = window_count(L, oy, ox), k = 0;
             while (k < nsets && sets[k] != n) k++;
-            if (k == nsets && ++nsets > 256) return -1;
+            if (k == nsets && ++nsets > MAX_DIVISOR_SETS) return -1;
             sets[k] = n;
             pixel_set[oy * L->out_w + ox] = (uint8_t)k;
         }
@@ -92,9 +93,9 @@ static int count_sets(const mica_gemm_layer_t *L, uint8_t *pixel_set, int32_t *s
 /* Requantization: identity for MAX; for AVG 1/n per divisor set (one set: per channel, as usual). */
 static int pool_params(mica_builder_t *b, int idx, int is_max, mica_gemm_layer_t *L, uint8_t *pixel_set,
                        int32_t *mult, int32_t *mult_lo, int32_t *shift) {
-    int32_t counts[256];
+    int32_t counts[MAX_DIVISOR_SETS];
     int nsets = is_max ? 1 : count_sets(L, pixel_set, counts);
-    if (nsets < 0) ERR("op %d: more than 256 distinct window sizes", idx);
+    if (nsets < 0) ERR("op %d: more than %d distinct window sizes (STORE param_set max %d)", idx, MAX_DIVISOR_SETS, MICA_STORE_PARAM_SET_MAX);
     for (int k = 0; k < nsets; k++) {
         uint64_t m53 = 0;
         int32_t e = 0;
@@ -205,7 +206,7 @@ int mica_lower_pool(const tfl_model_t *m, const tfl_op_t *op, int idx, mica_buil
     snprintf(name, sizeof name, "%d_%s", idx, is_max ? "maxpool" : "avgpool");
     L.name = name;
     if (pool_shape(m, op, idx, b, &L)) return -1;
-    size_t taps = (size_t)L.kh * L.kw, ch = (size_t)L.cout, sets = ch > 256 ? ch : 256;
+    size_t taps = (size_t)L.kh * L.kw, ch = (size_t)L.cout, sets = ch > MAX_DIVISOR_SETS ? ch : MAX_DIVISOR_SETS;
     int8_t *ones = malloc(taps * ch);
     uint8_t *pixel_set = malloc((size_t)L.out_h * L.out_w);
     int32_t *mult = malloc(sizeof(int32_t) * sets), *mult_lo = malloc(sizeof(int32_t) * sets), *shift = malloc(sizeof(int32_t) * sets);
