@@ -11,6 +11,7 @@
 typedef struct { uint8_t *data; size_t len, cap; } mica_buf_t;
 
 #define MICA_REASON_LEN 256
+#define MICA_PLAN_LEN 1024
 
 typedef struct {
     mica_hw_config_t hw;
@@ -22,7 +23,8 @@ typedef struct {
     mica_buf_t reasons;       /* per step: char[MICA_REASON_LEN], why it is on the CPU ("" = ACCEL) */
     mica_buf_t costs;         /* per step: mica_cost_t (cost.h) */
     mica_buf_t details;       /* per step: char[MICA_REASON_LEN], the offending value ("" = none) */
-    mica_buf_t plans;         /* text: what the passes decided per accelerator layer (--dump=plan) */
+    mica_buf_t plans;         /* per step: char[MICA_PLAN_LEN], what the passes decided (--dump=plan) */
+    char plan_note[MICA_PLAN_LEN];   /* the plan of the layer being lowered, moved to plans per step */
     uint32_t inputs[16], outputs[16], ninputs, noutputs;
     uint32_t arena_size;      /* arena at address 0 */
     uint32_t image_addr;      /* fixed once the arena is planned */

@@ -167,7 +167,10 @@ static int note_reason(mica_builder_t *b, const char *why, const char *detail) {
     char r[MICA_REASON_LEN], d[MICA_REASON_LEN];
     snprintf(r, sizeof r, "%.*s", (int)sizeof r - 1, why);
     snprintf(d, sizeof d, "%.*s", (int)sizeof d - 1, detail);
-    return mica_buf_append(&b->reasons, r, sizeof r) || mica_buf_append(&b->details, d, sizeof d) ? -1 : 0;
+    int rc = mica_buf_append(&b->reasons, r, sizeof r) || mica_buf_append(&b->details, d, sizeof d) ||
+             mica_buf_append(&b->plans, b->plan_note, sizeof b->plan_note);
+    b->plan_note[0] = 0;
+    return rc ? -1 : 0;
 }
 
 /* Accelerator when every rule allows it and it fits; otherwise a CPU kernel, with the reason. */
@@ -179,13 +182,14 @@ static int lower_op(const tfl_model_t *m, const tfl_op_t *op, int idx, mica_buil
     const char *why = mica_accel_reason(m, op, &o->partition, detail, sizeof detail);
     char lower_err[sizeof b->err];
     if (!why) {
-        size_t code = b->code.len, consts = b->consts.len, steps = b->steps.len, plans = b->plans.len;
+        size_t code = b->code.len, consts = b->consts.len, steps = b->steps.len;
         int pool = op->builtin == TFL_OP_AVERAGE_POOL_2D || op->builtin == TFL_OP_MAX_POOL_2D;
         int rc = pool ? mica_lower_pool(m, op, idx, b) : op->builtin == TFL_OP_ADD ? mica_lower_add(m, op, idx, b)
                       : mica_lower_conv_fc(m, op, idx, b);
         if (rc == 0) return note_reason(b, "", "");
         snprintf(lower_err, sizeof lower_err, "%s", b->err);   /* does not fit: undo, try the CPU */
-        b->code.len = code; b->consts.len = consts; b->steps.len = steps; b->plans.len = plans;
+        b->code.len = code; b->consts.len = consts; b->steps.len = steps;
+        b->plan_note[0] = 0;
         why = lower_err;
         detail[0] = 0;
     }
