@@ -84,3 +84,12 @@ int mica_fail(mica_builder_t *b, const char *fmt, ...) {
     va_end(ap);
     return -1;
 }
+
+void mica_plan_note(mica_builder_t *b, const char *fmt, ...) {
+    size_t used = strlen(b->plan_note);
+    if (used + 1 >= sizeof b->plan_note) return;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(b->plan_note + used, sizeof b->plan_note - used, fmt, ap);
+    va_end(ap);
+}

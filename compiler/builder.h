@@ -52,6 +52,8 @@ int mica_encoded(mica_builder_t *b, const char *layer, unsigned opcode, int rc, 
 #define MICA_ENCODE(b, layer, op, fields, out) __extension__({ const char *bad_ = NULL; \
     int rc_ = mica_##op##_encode((fields), (out), &bad_); \
     mica_encoded((b), (layer), mica_instr_opcode(out), rc_, bad_, (fields)); })
+/* Appends a line to the plan note of the layer being lowered (--dump=plan). */
+void mica_plan_note(mica_builder_t *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Appends one instruction; returns -1 (with b->err set) when a field does not fit. */
 int mica_emit(mica_builder_t *b, const mica_instr_t *in);
 uint32_t mica_code_count(const mica_builder_t *b);

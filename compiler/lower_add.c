@@ -122,6 +122,9 @@ int mica_lower_add(const tfl_model_t *m, const tfl_op_t *op, int idx, mica_build
     int32_t out_mult, out_shift;
     if (add_setup(m, op, idx, b, &A, &out_mult, &out_shift)) return -1;
     uint32_t first = mica_code_count(b), bands = (A.n + A.band_rows * A.lanes - 1) / (A.band_rows * A.lanes);
+    mica_plan_note(b, "  tiling: vector unit, %u elements as rows of %u lanes: per band 2 LOADs, 2 RESCALEs (left shift %d), 1 STORE\n"
+                      "  bands: %u of %u rows\n  buffers: ASPAD 2 halves (both inputs), ACC 2 halves, PARAM 1 set resident\n",
+                   A.n, A.lanes, ADD_LEFT_SHIFT, bands, A.band_rows);
     if (load_params(&A, out_mult, out_shift)) return -1;
     for (uint32_t k = 0; k < bands; k++)
         if (emit_band(&A, k)) return -1;

@@ -107,6 +107,7 @@ static int pool_params(mica_builder_t *b, int idx, int is_max, mica_gemm_layer_t
     }
     for (int c = nsets == 1 ? 1 : L->cout; c < L->cout; c++) { mult[c] = mult[0]; mult_lo[c] = mult_lo[0]; shift[c] = shift[0]; }
     if (nsets > 1) { L->pixel_set = pixel_set; L->nsets = nsets; }
+    if (nsets > 1) mica_plan_note(b, "  divisors: %d window sizes at the border, one PARAM set each, STOREs split into runs\n", nsets);
     L->mult = mult; L->mult_lo = mult_lo; L->shift = shift;
     L->round_mode = is_max ? MICA_STORE_ROUND_DOUBLE : MICA_STORE_ROUND_REAL;
     L->vec_max = is_max;
@@ -194,6 +195,10 @@ static int lower_global_pool(mica_builder_t *b, const tfl_op_t *op, const mica_g
     gpool_t G;
     memset(&G, 0, sizeof G);
     G.b = b, G.L = L;
+    int nf = (L->cout + lanes - 1) / lanes;
+    mica_plan_note(b, "  tiling: global pool on the vector unit: %d channel fold%s of %d lanes stacked in ASPAD, one DWCONV per input pixel (%d)\n"
+                      "  buffers: ASPAD %d rows, ACC %d rows, PARAM 1 set, WSPAD 1 row (ones); stages drained in turn\n",
+                   nf, nf == 1 ? "" : "s", lanes, L->kh * L->kw, nf * L->kh * L->kw, nf);
     if (global_pool_constants(&G) || global_pool_body(&G, lanes)) return -1;
     return mica_accel_step(b, op, L->name, first, 1, macs);
 }
