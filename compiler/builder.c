@@ -38,8 +38,7 @@ uint32_t mica_const_add(mica_builder_t *b, const void *src, size_t n) {
 }
 
 int mica_field_error(mica_builder_t *b, const char *layer, const char *field, int64_t v) {
-    const char *f = strncmp(field, "MICA_F_", 7) ? field : field + 7;
-    snprintf(b->err, sizeof b->err, "layer %s: value %lld does not fit instruction field %s (layer too large for this array configuration)", layer, (long long)v, f);
+    snprintf(b->err, sizeof b->err, "layer %s: value %lld does not fit instruction field %s (layer too large for this array configuration)", layer, (long long)v, field);
     return 1;
 }
 
