@@ -56,17 +56,15 @@ static int pack_params(mica_sched_t *S) {
     const mica_gemm_layer_t *L = S->L;
     const mica_gemm_plan_t *P = S->P;
     int C = (int)b->hw.cols;
-    int32_t *p = calloc((size_t)P->nsets * 4 * C, sizeof(int32_t));
+    int32_t *p = calloc((size_t)P->nsets * MICA_PARAM_ROWS * C, sizeof(int32_t));
     if (!p) return -1;
     for (int n = 0; n < P->nsets; n++)
         for (int c = 0; c < P->out_fold && (L->pixel_set || n * P->out_fold + c < L->cout); c++) {
             int oc = L->pixel_set ? n : n * P->out_fold + c;
-            p[(n * 4 + 0) * C + c] = L->bias ? L->bias[oc] : 0;
-            p[(n * 4 + 1) * C + c] = L->mult[oc];
-            p[(n * 4 + 2) * C + c] = L->shift[oc];
-            p[(n * 4 + 3) * C + c] = L->mult_lo ? L->mult_lo[oc] : 0;
+            mica_param_lane(p + (size_t)n * MICA_PARAM_ROWS * C, (uint32_t)C, (uint32_t)c, L->bias ? L->bias[oc] : 0,
+                            L->mult[oc], L->shift[oc], L->mult_lo ? L->mult_lo[oc] : 0);
         }
-    S->p_addr = mica_const_add(b, p, (size_t)P->nsets * 4 * C * sizeof(int32_t));
+    S->p_addr = mica_const_add(b, p, (size_t)P->nsets * MICA_PARAM_ROWS * C * sizeof(int32_t));
     free(p);
     return S->p_addr ? 0 : -1;
 }
@@ -145,10 +143,11 @@ int mica_gemm_load_weights(mica_sched_t *S, int g) {
 /* Parameter sets: all at once when resident, else fold g's set into PARAM buffer g % 2. */
 int mica_gemm_load_params(mica_sched_t *S, int g) {
     const mica_gemm_plan_t *P = S->P;
-    uint32_t row = 4 * S->b->hw.cols, sets = P->params_resident ? (uint32_t)P->nsets : 1;
+    uint32_t row = MICA_PARAM_ROWS * S->b->hw.cols, sets = P->params_resident ? (uint32_t)P->nsets : 1;
     uint32_t n = P->params_resident ? 0 : (uint32_t)(g % P->nf);
     int buf = g % P->param_bufs;
-    return queue_load(S, MICA_LOAD_TARGET_PARAM, 4 * (uint32_t)buf, 4 * sets, row, 0, S->p_addr + n * 4 * row, row, 0, S->p_read[buf],
+    return queue_load(S, MICA_LOAD_TARGET_PARAM, MICA_PARAM_ROWS * (uint32_t)buf, MICA_PARAM_ROWS * sets, row, 0,
+                      S->p_addr + n * MICA_PARAM_ROWS * row, row, 0, S->p_read[buf],
                       &S->p_load[buf], 1);
 }
 

@@ -98,13 +98,13 @@ static int emit_band(add_t *A, uint32_t band) {
 static int load_params(add_t *A, int32_t out_mult, int32_t out_shift) {
     mica_builder_t *b = A->b;
     uint32_t C = b->hw.cols;
-    int32_t *p = calloc(4 * (size_t)C, sizeof(int32_t));
+    int32_t *p = calloc(MICA_PARAM_ROWS * (size_t)C, sizeof(int32_t));
     if (!p) ERR("out of memory");
-    for (uint32_t c = 0; c < C; c++) { p[C + c] = out_mult; p[2 * C + c] = out_shift; }
-    A->p_addr = mica_const_add(b, p, 4 * C * sizeof(int32_t));
+    for (uint32_t c = 0; c < C; c++) mica_param_lane(p, C, c, 0, out_mult, out_shift, 0);
+    A->p_addr = mica_const_add(b, p, MICA_PARAM_ROWS * C * sizeof(int32_t));
     free(p);
     if (!A->p_addr) return -1;
-    mica_rows_t r = {0, 4, 4 * C, A->p_addr, 4 * C};
+    mica_rows_t r = {0, MICA_PARAM_ROWS, MICA_PARAM_ROWS * C, A->p_addr, MICA_PARAM_ROWS * C};
     mica_instr_t in;
     int f = mica_instr_load(b, A->name, MICA_LOAD_TARGET_PARAM, &r, 0, 0, &in);
     return f || mica_emit_after(b, &A->w, &in, NULL, 0, &A->p_load) ? -1 : 0;

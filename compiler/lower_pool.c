@@ -136,7 +136,7 @@ static int gp_emit(gpool_t *G, mica_instr_t *in, int fail, unsigned drain) {
 
 static int const_load(gpool_t *G, uint32_t target, const void *data, uint32_t len) {
     mica_builder_t *b = G->b;
-    uint32_t addr = mica_const_add(b, data, len), row = target == MICA_LOAD_TARGET_PARAM ? 4 * b->hw.cols : b->hw.cols;
+    uint32_t addr = mica_const_add(b, data, len), row = target == MICA_LOAD_TARGET_PARAM ? MICA_PARAM_ROWS * b->hw.cols : b->hw.cols;
     if (!addr) ERR("out of memory");
     mica_rows_t r = {0, len / row, row, addr, row};
     mica_instr_t in;
@@ -148,12 +148,12 @@ static int global_pool_constants(gpool_t *G) {
     mica_builder_t *b = G->b;
     const mica_gemm_layer_t *L = G->L;
     uint32_t C = b->hw.cols;
-    int32_t *par = calloc(4 * (size_t)C, sizeof(int32_t));
+    int32_t *par = calloc(MICA_PARAM_ROWS * (size_t)C, sizeof(int32_t));
     int8_t *ones = malloc(C);
     if (!par || !ones) { free(par); free(ones); ERR("out of memory"); }
     memset(ones, 1, C);
-    for (uint32_t c = 0; c < C; c++) { par[C + c] = L->mult[0]; par[2 * C + c] = L->shift[0]; par[3 * C + c] = L->mult_lo[0]; }
-    int rc = const_load(G, MICA_LOAD_TARGET_PARAM, par, 4 * C * sizeof(int32_t)) || const_load(G, MICA_LOAD_TARGET_WSPAD, ones, C);
+    for (uint32_t c = 0; c < C; c++) mica_param_lane(par, C, c, 0, L->mult[0], L->shift[0], L->mult_lo[0]);
+    int rc = const_load(G, MICA_LOAD_TARGET_PARAM, par, MICA_PARAM_ROWS * C * sizeof(int32_t)) || const_load(G, MICA_LOAD_TARGET_WSPAD, ones, C);
     free(par); free(ones);
     mica_loadw_fields_t f = {.vector = MICA_LOADW_VECTOR_ROW};
     mica_instr_t lw;
