@@ -36,6 +36,15 @@ test-isa: $(B)/unit/test_isa_encode $(MICA)
 	$(B)/unit/test_isa_encode
 	bash tests/unit/test_disasm.sh $(MICA) models/*.tflite
 
+# The compiler's passes alone (waits, arena, partition rules, tiling): no TensorFlow, no model file.
+COMPILER_UNIT_TESTS := waits arena partition tiling
+.PHONY: test-compiler-unit
+$(B)/unit/test_compiler_%: tests/unit/test_compiler_%.c tests/unit/test_compiler_util.h $(LIBCOMPILER) $(LIBTFLITE) $(LIBCORE)
+	@mkdir -p $(dir $@)
+	$(CC) -O2 $(WARN) $(CONTRACT_INC) -Icompiler $< $(LIBCOMPILER) $(LIBTFLITE) $(LIBCORE) -lm -o $@
+test-compiler-unit: $(patsubst %,$(B)/unit/test_compiler_%,$(COMPILER_UNIT_TESTS))
+	@for t in $^; do $$t || exit 1; done
+
 test-unit: $(GEN)/mica_isa.h $(MICA) $(LIBFUNC) $(LIBCORE)
 	@mkdir -p $(B)/unit
 	$(CC) -O2 -std=gnu99 -Wall -Wextra -Iinclude tests/unit/test_requant.c -lm -o $(B)/unit/test_requant
