@@ -4,16 +4,16 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "func_model.h"
+#include "func_run.h"
 #include "mica_fixedpoint.h"
 
 static int run_case(unsigned R, unsigned C, int extreme, unsigned seed) {
     mica_hw_config_t cfg = {R, C, 64, 4096, 64, 4, 8};
-    mica_fm_t *m = mica_fm_new(&cfg, 4096);
+    mica_fm_t *m = mica_fm_new(&cfg, 4096, 0);
     if (!m) return 1;
     srand(seed);
-    for (size_t i = 0; i < (size_t)R * C; i++) m->w_shadow[i] = extreme ? -128 : (int8_t)(rand() % 256 - 128);
-    for (size_t i = 0; i < (size_t)16 * R; i++) m->aspad[i] = extreme ? -128 : (int8_t)(rand() % 256 - 128);
+    for (size_t i = 0; i < (size_t)R * C; i++) m->ref->w_shadow[i] = extreme ? -128 : (int8_t)(rand() % 256 - 128);
+    for (size_t i = 0; i < (size_t)16 * R; i++) m->ref->aspad[i] = extreme ? -128 : (int8_t)(rand() % 256 - 128);
     mica_instr_t in = {{0, 0}};
     int z_in = extreme ? 127 : rand() % 256 - 128;   /* -128 - 127 = -255: the largest |a| */
     MICA_SET(&in, MICA_F_OPCODE, MICA_OP_MATMUL);
@@ -21,18 +21,18 @@ static int run_case(unsigned R, unsigned C, int extreme, unsigned seed) {
     MICA_SET(&in, MICA_F_MATMUL_IN_H, 4); MICA_SET(&in, MICA_F_MATMUL_IN_W, 4);
     MICA_SET(&in, MICA_F_MATMUL_OUT_H, 4); MICA_SET(&in, MICA_F_MATMUL_OUT_W, 4);
     MICA_SET(&in, MICA_F_MATMUL_STRIDE_Y, 1); MICA_SET(&in, MICA_F_MATMUL_STRIDE_X, 1);
-    memcpy(m->mem, &in, sizeof in);
+    memcpy(m->ref->mem, &in, sizeof in);
     in.w[0] = in.w[1] = 0;
     MICA_SET(&in, MICA_F_OPCODE, MICA_OP_END);
-    memcpy(m->mem + 16, &in, sizeof in);
-    m->prog_addr = 0;
-    m->prog_len = 2;
+    memcpy(m->ref->mem + 16, &in, sizeof in);
+    m->ref->prog_addr = 0;
+    m->ref->prog_len = 2;
     int bad = mica_fm_run(m) != 0;
     for (unsigned p = 0; p < 16; p++)
         for (unsigned c = 0; c < C; c++) {
             int64_t want = 0;
-            for (unsigned r = 0; r < R; r++) want += (int64_t)(m->aspad[p * R + r] - z_in) * m->w_active[r * C + c];
-            bad += m->acc[p * C + c] != (int32_t)want;
+            for (unsigned r = 0; r < R; r++) want += (int64_t)(m->ref->aspad[p * R + r] - z_in) * m->ref->w_active[r * C + c];
+            bad += m->ref->acc[p * C + c] != (int32_t)want;
         }
     if (extreme) printf("bound case %ux%u: |sum| = %lld (2^24 = 16777216)\n", R, C, (long long)(255LL * 128 * R));
     mica_fm_free(m);
@@ -43,10 +43,10 @@ static int run_case(unsigned R, unsigned C, int extreme, unsigned seed) {
  * the sum reaches batch * 16 * 255 * 128, just under 2^24. */
 static int run_batch_bound(void) {
     mica_hw_config_t cfg = {16, 16, 64, 4096, 64, 4, 8};
-    mica_fm_t *m = mica_fm_new(&cfg, 1 << 16);
+    mica_fm_t *m = mica_fm_new(&cfg, 1 << 16, 0);
     if (!m) return 1;
-    memset(m->w_shadow, -128, 256);
-    memset(m->aspad, -128, 16 * 16);
+    memset(m->ref->w_shadow, -128, 256);
+    memset(m->ref->aspad, -128, 16 * 16);
     uint32_t n = m->batch_max_tiles + 3;   /* one full batch and a partial one */
     for (uint32_t i = 0; i <= n; i++) {
         mica_instr_t in = {{0, 0}};
@@ -59,13 +59,13 @@ static int run_batch_bound(void) {
             MICA_SET(&in, MICA_F_MATMUL_OUT_H, 1); MICA_SET(&in, MICA_F_MATMUL_OUT_W, 4);
             MICA_SET(&in, MICA_F_MATMUL_STRIDE_Y, 1); MICA_SET(&in, MICA_F_MATMUL_STRIDE_X, 1);
         }
-        memcpy(m->mem + 16 * i, &in, sizeof in);
+        memcpy(m->ref->mem + 16 * i, &in, sizeof in);
     }
-    m->prog_addr = 0;
-    m->prog_len = n + 1;
+    m->ref->prog_addr = 0;
+    m->ref->prog_len = n + 1;
     int bad = mica_fm_run(m) != 0;
     int64_t want = (int64_t)n * 16 * 255 * 128;
-    for (int i = 0; i < 4 * 16; i++) bad += m->acc[i] != want;
+    for (int i = 0; i < 4 * 16; i++) bad += m->ref->acc[i] != want;
     printf("batch bound: %u tiles per sgemm, sum of one batch %lld (2^24 = 16777216), total %lld\n",
            m->batch_max_tiles, (long long)m->batch_max_tiles * 16 * 255 * 128, (long long)want);
     mica_fm_free(m);
