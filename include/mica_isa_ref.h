@@ -11,6 +11,10 @@
 #include "mica_hw.h"
 #include "mica_isa.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /* Field values hw/mica.json names in prose (until the generator emits them). */
 enum { MICA_REF_TARGET_ASPAD = 0, MICA_REF_TARGET_WSPAD = 1, MICA_REF_TARGET_PARAM = 2 };
 enum { MICA_REF_DWCONV_MAC = 0, MICA_REF_DWCONV_MAX = 1 };
@@ -73,4 +77,7 @@ uint32_t mica_isa_ref_csr_read(mica_isa_ref_t *s, uint32_t addr);
 /* CTRL.START runs the program to completion (mica_isa_ref_run). */
 void mica_isa_ref_csr_write(mica_isa_ref_t *s, uint32_t addr, uint32_t value);
 
+#ifdef __cplusplus
+}
+#endif
 #endif
