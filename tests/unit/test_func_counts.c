@@ -1,4 +1,4 @@
-/* Zero counts in the func interpreter (driver/func_model.c): hw/mica.json makes every count field
+/* Zero counts in the func backend's interpreter (driver/core/isa_ref.c): hw/mica.json makes every count field
  * at least 1, so LOAD rows / len, STORE rows / len, RESCALE rows and every MATMUL / DWCONV
  * dimension and stride stop with ERR_BAD_LEN at the instruction when zero -- the codes the RTL
  * gives for the same bits (rtl/tb/top/tb_tests.h "load-rows0", "load-rows0-len0", "store-rows0",

@@ -1,6 +1,8 @@
-/* The func backend multiplies through OpenBLAS sgemm in float; that is exact only while every
- * partial sum stays below 2^24. This runs MATMULs at the bound (256-row array, activations -255,
- * weights -128, all rows active) and with random values, and compares with integer arithmetic. */
+/* MATMULs at the bound of the func fast path's float sgemm (2^24: 256-row array, activations -255,
+ * weights -128, all rows active; the batch cap batch_max_tiles) and with random values, compared
+ * with integer arithmetic, here through the reference interpreter (the state is made without
+ * translations); test_func_plan and test_func_vecplan compare translated runs with it.
+ * Then STORE's vectorized output stage against mica_requantize. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

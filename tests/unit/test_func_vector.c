@@ -1,4 +1,4 @@
-/* The vector unit in the func interpreter (driver/func_model.c): DWCONV in both modes and RESCALE
+/* The vector unit in the func backend's interpreter (driver/core/isa_ref.c): DWCONV in both modes and RESCALE
  * against expectations computed here straight from hw/mica.json's text (not through the model's
  * helpers), on arrays where LANES = min(ROWS, COLS) leaves columns or row bytes outside the lanes:
  *   DWCONV MAC and MAX: strides, padding on every side (up to 30 times the tile), accumulate onto
