@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "func_run.h"
+#include "func_plan.h"
 #include "mica_fixedpoint.h"
 
 static int run_case(unsigned R, unsigned C, int extreme, unsigned seed) {
@@ -74,6 +75,67 @@ static int run_batch_bound(void) {
     return bad;
 }
 
+static void put(mica_fm_t *m, uint32_t *pc, mica_instr_t in) { memcpy(m->ref->mem + 16 * (*pc)++, &in, sizeof in); }
+
+static mica_instr_t load_rows(unsigned target, unsigned rows, unsigned len, uint32_t ext) {
+    mica_instr_t in = {{0, 0}};
+    MICA_SET(&in, MICA_F_OPCODE, MICA_OP_LOAD);
+    MICA_SET(&in, MICA_F_LOAD_TARGET, target);
+    MICA_SET(&in, MICA_F_LOAD_ROWS, rows);
+    MICA_SET(&in, MICA_F_LOAD_LEN, len);
+    MICA_SET(&in, MICA_F_LOAD_EXT_ADDR, ext);
+    MICA_SET(&in, MICA_F_LOAD_EXT_STRIDE, len);
+    return in;
+}
+
+/* The same bound on the fast path: batch_max_tiles + 3 accumulating MATMULs of 4 pixels (sgemm
+ * with vnni=0, two chunks of K), translated on the second run; its ACC, rebuilt by
+ * mica_fp_materialize, must hold the integer sums. */
+static int run_sgemm_bound(void) {
+    mica_hw_config_t cfg = {16, 16, 64, 64, 64, 4, 8};
+    mica_fm_t *m = mica_fm_new(&cfg, 1 << 16, 1);
+    if (!m) return 1;
+    mica_fp_set_vnni(m->plans, 0);
+    memset(m->ref->mem + 0x4000, -128, 0x2000);   /* weights (0x4000) and activations (0x5000) */
+    uint32_t pc = 0, n = m->batch_max_tiles + 3;
+    put(m, &pc, load_rows(MICA_REF_TARGET_WSPAD, 16, 16, 0x4000));
+    put(m, &pc, load_rows(MICA_REF_TARGET_ASPAD, 4, 16, 0x5000));
+    put(m, &pc, load_rows(MICA_REF_TARGET_PARAM, 4, 64, 0x6000));
+    mica_instr_t in = {{0, 0}};
+    MICA_SET(&in, MICA_F_OPCODE, MICA_OP_LOADW);
+    put(m, &pc, in);
+    for (uint32_t i = 0; i < n; i++) {
+        memset(&in, 0, sizeof in);
+        MICA_SET(&in, MICA_F_OPCODE, MICA_OP_MATMUL);
+        MICA_SET(&in, MICA_F_MATMUL_ACCUMULATE, i > 0);
+        MICA_SET(&in, MICA_F_MATMUL_Z_IN, 127);
+        MICA_SET(&in, MICA_F_MATMUL_IN_H, 1); MICA_SET(&in, MICA_F_MATMUL_IN_W, 4);
+        MICA_SET(&in, MICA_F_MATMUL_OUT_H, 1); MICA_SET(&in, MICA_F_MATMUL_OUT_W, 4);
+        MICA_SET(&in, MICA_F_MATMUL_STRIDE_Y, 1); MICA_SET(&in, MICA_F_MATMUL_STRIDE_X, 1);
+        put(m, &pc, in);
+    }
+    memset(&in, 0, sizeof in);
+    MICA_SET(&in, MICA_F_OPCODE, MICA_OP_STORE);
+    MICA_SET(&in, MICA_F_STORE_ROWS, 4); MICA_SET(&in, MICA_F_STORE_LEN, 16);
+    MICA_SET(&in, MICA_F_STORE_EXT_ADDR, 0x7000); MICA_SET(&in, MICA_F_STORE_EXT_STRIDE, 16);
+    MICA_SET(&in, MICA_F_STORE_ACT_MIN, -128); MICA_SET(&in, MICA_F_STORE_ACT_MAX, 127);
+    put(m, &pc, in);
+    memset(&in, 0, sizeof in);
+    MICA_SET(&in, MICA_F_OPCODE, MICA_OP_END);
+    put(m, &pc, in);
+    m->ref->prog_addr = 0;
+    m->ref->prog_len = pc;
+    int bad = mica_fm_run(m) != 0 || mica_fm_run(m) != 0 || mica_fp_translated_runs(m) != 1;
+    memset(m->ref->acc, 0, 4 * 16 * sizeof(int32_t));
+    mica_fp_materialize(m);
+    int64_t want = (int64_t)n * 16 * 255 * 128;
+    for (int i = 0; i < 4 * 16; i++) bad += m->ref->acc[i] != want;
+    printf("sgemm bound, translated: %u tiles in chunks of %u, ACC %d (want %lld) -> %s\n", n, m->batch_max_tiles,
+           m->ref->acc[0], (long long)want, bad ? "FAIL" : "ok");
+    mica_fm_free(m);
+    return bad;
+}
+
 /* STORE's vectorized output stage (mica_fm_requant_rows, each round mode; round 0 on AVX2 where
  * the CPU has it and portably) against the scalar definition mica_requantize, with extreme
  * accumulators, biases, multipliers and shifts (saturation and the zero point's int32 wrap
@@ -122,7 +184,7 @@ static int run_requant(void) {
 }
 
 int main(void) {
-    int bad = run_case(256, 16, 1, 1) + run_case(256, 8, 1, 2) + run_batch_bound() + run_requant();
+    int bad = run_case(256, 16, 1, 1) + run_case(256, 8, 1, 2) + run_batch_bound() + run_sgemm_bound() + run_requant();
     for (unsigned s = 0; s < 50; s++) bad += run_case(1u + s % 64 * 4, 1u + s % 17, 0, s);
     printf("test_func_exact: %s\n", bad ? "FAIL" : "PASS");
     return bad != 0;
