@@ -2,7 +2,7 @@
  * the pseudo-code of hw/mica.json, the static checks in rtl/mica_decode.sv's order, the run loop and
  * the CSRs. It has no cycles: CYCLES, ARRAY_BUSY and STALL_* stay 0 (a backend fills them from the
  * cost model, as estimates). Freestanding C99; the memories are the caller's (mica_isa_ref_init)
- * or one malloc'ed block (mica_isa_ref_new). The RTL top testbench, the simulator test and the
+ * or malloc (mica_isa_ref_new). The RTL top testbench, the simulator test and the
  * func backend's slow path run programs through it; the func fast path calls its LOAD. */
 #ifndef MICA_ISA_REF_H
 #define MICA_ISA_REF_H

@@ -413,13 +413,18 @@ static void load(mica_fm_t *m, const mica_instr_t *in) {
         else
             for (uint32_t i = 0; i < rows; i++) memcpy(row + (size_t)i * width, src + (size_t)i * stride, width);
     } else if (width == 16 && ext >= col && end - len - col + 16 <= s->mem_bytes) {
-        /* No byte stores a 16-byte read of the row right after could not take from the store buffer. */
-        uint8_t keep[16], put[16], fill = (uint8_t)GET(in, MICA_F_LOAD_FILL);
-        for (uint32_t b = 0; b < 16; b++) keep[b] = b >= col && b < col + len ? 0xFF : 0, put[b] = (uint8_t)(fill & ~keep[b]);
+        /* As two 64-bit words: no byte stores a 16-byte read of the row right after could not take
+         * from the store buffer (little-endian host: byte b is bits 8 (b % 8) of word b / 8). */
+        uint64_t keep[2] = {0, 0}, put[2] = {0, 0}, fill = (uint8_t)GET(in, MICA_F_LOAD_FILL);
+        for (uint32_t b = 0; b < 16; b++) {
+            if (b >= col && b < col + len) keep[b / 8] |= 0xFFull << (8 * (b % 8));
+            else put[b / 8] |= fill << (8 * (b % 8));
+        }
         for (uint32_t i = 0; i < rows; i++, row += 16) {
-            uint8_t t[16];
+            uint64_t t[2];
             memcpy(t, src - col + (size_t)i * stride, 16);
-            for (uint32_t b = 0; b < 16; b++) t[b] = (uint8_t)((t[b] & keep[b]) | put[b]);
+            t[0] = (t[0] & keep[0]) | put[0];
+            t[1] = (t[1] & keep[1]) | put[1];
             memcpy(row, t, 16);
         }
     } else {
