@@ -10,9 +10,8 @@
  * output zero point and activation clamp. */
 typedef struct { uint32_t round; int32_t z_out, act_min, act_max; } mica_requant_t;
 
-/* A PARAM set: rows 4s..4s+3 of PARAM (hw/mica.json), each COLS int32 lanes. */
-enum { MICA_PARAM_BIAS, MICA_PARAM_MULT, MICA_PARAM_SHIFT, MICA_PARAM_MULT_LO, MICA_PARAM_ROWS };
-/* Writes lane c of the set at `set` (MICA_PARAM_ROWS x cols int32). */
+/* A PARAM set is MICA_PARAM_ROWS rows of COLS int32 lanes (hw/mica.json "param_rows").
+ * Writes lane c of the set at `set` (MICA_PARAM_ROWS x cols int32). */
 static inline void mica_param_lane(int32_t *set, uint32_t cols, uint32_t c, int32_t bias, int32_t mult, int32_t shift,
                                    int32_t mult_lo) {
     set[MICA_PARAM_BIAS * cols + c] = bias;

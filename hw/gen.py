@@ -108,6 +108,10 @@ def gen_sv(spec, digest):
     for c in spec["config"]:
         o.append(wrap(c["doc"], "  // "))
         o.append(f"  localparam int unsigned {c['name']}_DEFAULT = {c['default']};")
+    o.append(wrap(spec["_param_rows_doc"], "  // "))
+    o.append(f"  localparam int unsigned PARAM_ROWS = {len(spec['param_rows'])};")
+    for r in spec["param_rows"]:
+        o.append(f"  localparam logic [1:0] PARAM_ROW_{r['name']} = 2'd{r['row']};  // {r['doc']}")
     for u in spec["units"]:
         o.append(f"  localparam int unsigned UNIT_{u['name']} = {u['bit']};  // {u['doc']}")
     for f in spec["common_fields"]:
@@ -327,6 +331,13 @@ def gen_c(spec, digest):
     for c in spec["config"]:
         o.append(cwrap(c["doc"]))
         o.append(f"#define MICA_{c['name']}_DEFAULT {c['default']}u")
+    o.append("")
+    o.append(cwrap(spec["_param_rows_doc"]))
+    o.append("enum {")
+    for r in spec["param_rows"]:
+        o.append(f"    MICA_PARAM_{r['name']} = {r['row']}, /* {r['doc']} */")
+    o.append(f"    MICA_PARAM_ROWS = {len(spec['param_rows'])}")
+    o.append("};")
     o.append("")
     for u in spec["units"]:
         o.append(f"#define MICA_UNIT_{u['name']} (1u << {u['bit']}) /* {u['doc']} */")
