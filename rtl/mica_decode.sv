@@ -30,7 +30,7 @@ module mica_decode #(
     unique case (target)
       32'(mica_pkg::LOAD_TARGET_ASPAD): begin width = ROWS;     depth = ASPAD_DEPTH; end
       32'(mica_pkg::LOAD_TARGET_WSPAD): begin width = COLS;     depth = WSPAD_DEPTH; end
-      default: begin width = 4 * COLS; depth = 4 * PARAM_SETS; end
+      default: begin width = 4 * COLS; depth = mica_pkg::PARAM_ROWS * PARAM_SETS; end
     endcase
     if (target > mica_pkg::LOAD_TARGET_MAX) load_err = mica_pkg::ERR_BAD_TARGET;
     else if (rows < mica_pkg::LOAD_ROWS_MIN || len < mica_pkg::LOAD_LEN_MIN || col + len > width)

@@ -14,7 +14,7 @@ module mica_store_unit #(
   parameter int unsigned MAX_OUTSTANDING = 16,
   parameter int unsigned FDEPTH          = 8,  // covers ACC read + requant latency at 1 row/cycle
   localparam int unsigned CAW = $clog2(ACC_DEPTH),
-  localparam int unsigned PAW = $clog2(4 * PARAM_SETS)
+  localparam int unsigned PAW = $clog2(mica_pkg::PARAM_ROWS * PARAM_SETS)
 ) (
   input  logic                   clk_i,
   input  logic                   rst_ni,
@@ -63,7 +63,10 @@ module mica_store_unit #(
   assign stopping = abort_i | err_seen_q;
 
   // ---------------- PARAM set load ----------------
-  logic [2:0] prd_q;            // next PARAM row (0 bias, 1 mult, 2 shift, 3 mult_lo, 4 done)
+  // A set's rows are read in order PARAM_ROW_BIAS .. PARAM_ROW_MULT_LO; PARAM_ROWS (4) means done,
+  // and the row address is {set, row} because a set is 4 rows.
+  localparam logic [2:0] PrdDone = 3'(mica_pkg::PARAM_ROWS);
+  logic [2:0] prd_q;            // next PARAM row
   logic       pcap_q;           // a PARAM read is in flight
   logic [1:0] pcap_idx_q;
   logic       params_ok_q;
@@ -71,17 +74,17 @@ module mica_store_unit #(
   logic [COLS*21-1:0] mult_lo_q;    // real rounding: low bits of the 53-bit multiplier
   logic [COLS*8-1:0]  shift_q;
   logic [15:0] param_row;
-  assign param_re_o    = busy_q && prd_q != 3'd4;
+  assign param_re_o    = busy_q && prd_q != PrdDone;
   assign param_row     = {pset_q[13:0], prd_q[1:0]};
   assign param_raddr_o = param_row[PAW-1:0];
 
   always_ff @(posedge clk_i) begin
     if (pcap_q) begin
       unique case (pcap_idx_q)
-        2'd0:    bias_q <= param_rdata_i;
-        2'd1:    mult_q <= param_rdata_i;
-        2'd2:    for (int c = 0; c < COLS; c++) shift_q[8*c +: 8] <= param_rdata_i[32*c +: 8];
-        default: for (int c = 0; c < COLS; c++) mult_lo_q[21*c +: 21] <= param_rdata_i[32*c +: 21];
+        mica_pkg::PARAM_ROW_BIAS:  bias_q <= param_rdata_i;
+        mica_pkg::PARAM_ROW_MULT:  mult_q <= param_rdata_i;
+        mica_pkg::PARAM_ROW_SHIFT: for (int c = 0; c < COLS; c++) shift_q[8*c +: 8] <= param_rdata_i[32*c +: 8];
+        default:                   for (int c = 0; c < COLS; c++) mult_lo_q[21*c +: 21] <= param_rdata_i[32*c +: 21];
       endcase
     end
   end
@@ -177,7 +180,7 @@ module mica_store_unit #(
       busy_q <= 1'b0; err_seen_q <= 1'b0; round_q <= 2'd0;
       acc_addr_q <= '0; rows_q <= '0; len_q <= '0; pset_q <= '0;
       z_out_q <= '0; act_min_q <= '0; act_max_q <= '0;
-      prd_q <= 3'd4; pcap_q <= 1'b0; pcap_idx_q <= '0; params_ok_q <= 1'b0;
+      prd_q <= PrdDone; pcap_q <= 1'b0; pcap_idx_q <= '0; params_ok_q <= 1'b0;
       rd_row_q <= '0; fifo_cnt_q <= '0; inflight_q <= '0; acc_valid_q <= 1'b0;
       f_rd_q <= '0; f_wr_q <= '0; outstanding_q <= '0;
     end else begin
@@ -191,7 +194,7 @@ module mica_store_unit #(
       if (pop) f_rd_q <= (f_rd_q == FW'(FDEPTH - 1)) ? '0 : f_rd_q + 1'b1;
       if (acc_re_o) rd_row_q <= rd_row_q + 16'd1;
       if (param_re_o) prd_q <= prd_q + 3'd1;
-      if (pcap_q && pcap_idx_q == 2'd3) params_ok_q <= 1'b1;
+      if (pcap_q && pcap_idx_q == mica_pkg::PARAM_ROW_MULT_LO) params_ok_q <= 1'b1;
       if (start_i) begin
         busy_q      <= 1'b1;
         err_seen_q  <= 1'b0;

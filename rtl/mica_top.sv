@@ -33,7 +33,7 @@ module mica_top #(
   localparam int unsigned AAW = $clog2(ASPAD_DEPTH);
   localparam int unsigned WAW = $clog2(WSPAD_DEPTH);
   localparam int unsigned CAW = $clog2(ACC_DEPTH);
-  localparam int unsigned PAW = $clog2(4 * PARAM_SETS);
+  localparam int unsigned PAW = $clog2(mica_pkg::PARAM_ROWS * PARAM_SETS);
   localparam int unsigned RowBytes = (ROWS > 4 * COLS) ? ROWS : 4 * COLS;
 
   // ---------------- control ----------------
@@ -172,7 +172,7 @@ module mica_top #(
     .clk_i, .we_i(l_we[mica_pkg::LOAD_TARGET_WSPAD]), .waddr_i(l_waddr[WAW-1:0]), .wdata_i(l_wdata[COLS*8-1:0]),
     .re_i(wspad_re), .raddr_i(wspad_raddr), .rdata_o(wspad_rdata)
   );
-  mica_sram #(.WIDTH(COLS * 32), .DEPTH(4 * PARAM_SETS)) u_param (
+  mica_sram #(.WIDTH(COLS * 32), .DEPTH(mica_pkg::PARAM_ROWS * PARAM_SETS)) u_param (
     .clk_i, .we_i(l_we[mica_pkg::LOAD_TARGET_PARAM]), .waddr_i(l_waddr[PAW-1:0]), .wdata_i(l_wdata[COLS*32-1:0]),
     .re_i(param_re), .raddr_i(param_raddr), .rdata_o(param_rdata)
   );
