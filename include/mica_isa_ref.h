@@ -15,14 +15,6 @@
 extern "C" {
 #endif
 
-/* Field values hw/mica.json names in prose (until the generator emits them). */
-enum { MICA_REF_TARGET_ASPAD = 0, MICA_REF_TARGET_WSPAD = 1, MICA_REF_TARGET_PARAM = 2 };
-enum { MICA_REF_DWCONV_MAC = 0, MICA_REF_DWCONV_MAX = 1 };
-enum { MICA_REF_ROUND_LAST = 2 };                /* STORE.round 3 is illegal */
-enum { MICA_REF_RESCALE_LEFT_SHIFT_MAX = 22 };   /* a << left_shift fits int32 */
-/* A PARAM set: 4 rows of COLS int32. */
-enum { MICA_REF_PARAM_BIAS, MICA_REF_PARAM_MULT, MICA_REF_PARAM_SHIFT, MICA_REF_PARAM_MULT_LO, MICA_REF_PARAM_ROWS };
-
 /* Two counters have two definitions. RTL (hw/mica.json): DMA_RD_BYTES counts whole bus beats and
  * ASPAD_READS only the pixels inside the tile. PAYLOAD: the bytes a LOAD copies and every output
  * pixel, padding included: what the func backend has always reported. */
@@ -35,7 +27,7 @@ typedef struct mica_isa_ref {
     int8_t *aspad;                   /* aspad_depth x rows */
     int8_t *wspad;                   /* wspad_depth x cols */
     int32_t *acc;                    /* acc_depth x cols */
-    int32_t *param;                  /* 4 * param_sets x cols */
+    int32_t *param;                  /* MICA_PARAM_ROWS * param_sets x cols */
     int8_t *w_shadow, *w_active;     /* rows x cols: the array's weights */
     int8_t *v_shadow, *v_active;     /* cols: the vector unit's weights */
     uint32_t prog_addr, prog_len, pc, error_code, error_pc;   /* CSRs */

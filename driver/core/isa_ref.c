@@ -5,68 +5,92 @@
 #include "mica_isa_ref.h"
 #include "mica_fixedpoint.h"
 
-#define GET(in, field) MICA_GET((in), field)
-
 static uint32_t lanes(const mica_hw_config_t *c) { return c->rows < c->cols ? c->rows : c->cols; }
+
+/* MATMUL's and DWCONV's window: the fields both opcodes have, from either's decoded fields. */
+typedef struct {
+    uint32_t accumulate, aspad, acc, in_h, in_w, out_h, out_w, sy, sx;
+    int32_t z, off_y, off_x;
+} window_t;
+
+#define WINDOW_OF(f) ((window_t){(f).accumulate, (f).aspad_addr, (f).acc_addr, (f).in_h, (f).in_w, (f).out_h, \
+                                 (f).out_w, (f).stride_y, (f).stride_x, (f).z_in, (f).off_y, (f).off_x})
 
 /* ---- static checks, in rtl/mica_decode.sv's order ---- */
 
-/* A LOAD target's row width in bytes and depth in rows. */
+/* A LOAD target's row width in bytes (PARAM: COLS int32) and depth in rows. */
 static void load_geometry(const mica_hw_config_t *c, uint32_t target, uint32_t *width, uint32_t *depth) {
-    if (target == MICA_REF_TARGET_ASPAD) *width = c->rows, *depth = c->aspad_depth;
-    else if (target == MICA_REF_TARGET_WSPAD) *width = c->cols, *depth = c->wspad_depth;
-    else *width = 4 * c->cols, *depth = MICA_REF_PARAM_ROWS * c->param_sets;
+    if (target == MICA_LOAD_TARGET_ASPAD) *width = c->rows, *depth = c->aspad_depth;
+    else if (target == MICA_LOAD_TARGET_WSPAD) *width = c->cols, *depth = c->wspad_depth;
+    else *width = 4 * c->cols, *depth = MICA_PARAM_ROWS * c->param_sets;
 }
 
 static uint32_t check_load(const mica_hw_config_t *c, const mica_instr_t *in) {
-    uint64_t target = GET(in, MICA_F_LOAD_TARGET), rows = GET(in, MICA_F_LOAD_ROWS), len = GET(in, MICA_F_LOAD_LEN);
+    mica_load_fields_t f;
     uint32_t width, depth;
-    if (target > MICA_REF_TARGET_PARAM) return MICA_ERR_BAD_TARGET;
-    load_geometry(c, (uint32_t)target, &width, &depth);
-    if (rows == 0 || len == 0 || GET(in, MICA_F_LOAD_COL) + len > width) return MICA_ERR_BAD_LEN;
-    if (GET(in, MICA_F_LOAD_MEM_ADDR) + rows > depth) return MICA_ERR_MEM_RANGE;
+    mica_load_decode(in, &f);
+    if (f.target > MICA_LOAD_TARGET_MAX) return MICA_ERR_BAD_TARGET;
+    load_geometry(c, f.target, &width, &depth);
+    if (f.rows < MICA_LOAD_ROWS_MIN || f.len < MICA_LOAD_LEN_MIN || (uint64_t)f.col + f.len > width) return MICA_ERR_BAD_LEN;
+    if ((uint64_t)f.mem_addr + f.rows > depth) return MICA_ERR_MEM_RANGE;
     return MICA_ERR_NONE;
 }
 
 static uint32_t check_loadw(const mica_hw_config_t *c, const mica_instr_t *in) {
-    uint64_t rows = GET(in, MICA_F_LOADW_VECTOR) ? 1 : c->rows;
-    return GET(in, MICA_F_LOADW_WSPAD_ADDR) + rows > c->wspad_depth ? MICA_ERR_MEM_RANGE : MICA_ERR_NONE;
+    mica_loadw_fields_t f;
+    mica_loadw_decode(in, &f);
+    uint64_t rows = f.vector == MICA_LOADW_VECTOR_ROW ? 1 : c->rows;
+    return f.wspad_addr + rows > c->wspad_depth ? MICA_ERR_MEM_RANGE : MICA_ERR_NONE;
 }
 
-/* MATMUL's window; DWCONV has the same fields at the same positions. */
-static uint32_t check_window(const mica_hw_config_t *c, const mica_instr_t *in) {
-    uint64_t in_h = GET(in, MICA_F_MATMUL_IN_H), in_w = GET(in, MICA_F_MATMUL_IN_W);
-    uint64_t out_h = GET(in, MICA_F_MATMUL_OUT_H), out_w = GET(in, MICA_F_MATMUL_OUT_W);
-    if (!in_h || !in_w || !out_h || !out_w || !GET(in, MICA_F_MATMUL_STRIDE_Y) || !GET(in, MICA_F_MATMUL_STRIDE_X))
+/* MATMUL's and DWCONV's dimensions and ranges (their limits are the same). */
+static uint32_t check_window(const mica_hw_config_t *c, const window_t *w) {
+    if (w->in_h < MICA_MATMUL_IN_H_MIN || w->in_w < MICA_MATMUL_IN_W_MIN || w->out_h < MICA_MATMUL_OUT_H_MIN ||
+        w->out_w < MICA_MATMUL_OUT_W_MIN || w->sy < MICA_MATMUL_STRIDE_Y_MIN || w->sx < MICA_MATMUL_STRIDE_X_MIN)
         return MICA_ERR_BAD_LEN;
-    if (GET(in, MICA_F_MATMUL_ACC_ADDR) + out_h * out_w > c->acc_depth ||
-        GET(in, MICA_F_MATMUL_ASPAD_ADDR) + in_h * in_w > c->aspad_depth)
+    if (w->acc + (uint64_t)w->out_h * w->out_w > c->acc_depth || w->aspad + (uint64_t)w->in_h * w->in_w > c->aspad_depth)
         return MICA_ERR_MEM_RANGE;
     return MICA_ERR_NONE;
 }
 
+static uint32_t check_matmul(const mica_hw_config_t *c, const mica_instr_t *in) {
+    mica_matmul_fields_t f;
+    mica_matmul_decode(in, &f);
+    window_t w = WINDOW_OF(f);
+    return check_window(c, &w);
+}
+
+static uint32_t check_dwconv(const mica_hw_config_t *c, const mica_instr_t *in) {
+    mica_dwconv_fields_t f;
+    mica_dwconv_decode(in, &f);
+    window_t w = WINDOW_OF(f);
+    return f.mode > MICA_DWCONV_MODE_MAX ? MICA_ERR_BAD_LEN : check_window(c, &w);
+}
+
 static uint32_t check_rescale(const mica_hw_config_t *c, const mica_instr_t *in) {
-    uint64_t rows = GET(in, MICA_F_RESCALE_ROWS);
-    if (rows == 0 || GET(in, MICA_F_RESCALE_LEFT_SHIFT) > MICA_REF_RESCALE_LEFT_SHIFT_MAX) return MICA_ERR_BAD_LEN;
-    if (GET(in, MICA_F_RESCALE_ACC_ADDR) + rows > c->acc_depth || GET(in, MICA_F_RESCALE_ASPAD_ADDR) + rows > c->aspad_depth)
+    mica_rescale_fields_t f;
+    mica_rescale_decode(in, &f);
+    if (f.rows < MICA_RESCALE_ROWS_MIN || f.left_shift > MICA_RESCALE_LEFT_SHIFT_MAX) return MICA_ERR_BAD_LEN;
+    if ((uint64_t)f.acc_addr + f.rows > c->acc_depth || (uint64_t)f.aspad_addr + f.rows > c->aspad_depth)
         return MICA_ERR_MEM_RANGE;
     return MICA_ERR_NONE;
 }
 
 static uint32_t check_store(const mica_hw_config_t *c, const mica_instr_t *in) {
-    uint64_t rows = GET(in, MICA_F_STORE_ROWS), len = GET(in, MICA_F_STORE_LEN);
-    if (rows == 0 || len == 0 || len > c->cols || GET(in, MICA_F_STORE_ROUND) > MICA_REF_ROUND_LAST) return MICA_ERR_BAD_LEN;
-    if (GET(in, MICA_F_STORE_ACC_ADDR) + rows > c->acc_depth || GET(in, MICA_F_STORE_PARAM_SET) >= c->param_sets)
-        return MICA_ERR_MEM_RANGE;
+    mica_store_fields_t f;
+    mica_store_decode(in, &f);
+    if (f.rows < MICA_STORE_ROWS_MIN || f.len < MICA_STORE_LEN_MIN || f.len > c->cols || f.round > MICA_STORE_ROUND_MAX)
+        return MICA_ERR_BAD_LEN;
+    if ((uint64_t)f.acc_addr + f.rows > c->acc_depth || f.param_set >= c->param_sets) return MICA_ERR_MEM_RANGE;
     return MICA_ERR_NONE;
 }
 
 uint32_t mica_isa_ref_check(const mica_hw_config_t *c, const mica_instr_t *in) {
-    switch (GET(in, MICA_F_OPCODE)) {
+    switch (mica_instr_opcode(in)) {
     case MICA_OP_LOAD: return check_load(c, in);
     case MICA_OP_LOADW: return check_loadw(c, in);
-    case MICA_OP_MATMUL: return check_window(c, in);
-    case MICA_OP_DWCONV: return GET(in, MICA_F_DWCONV_MODE) > MICA_REF_DWCONV_MAX ? MICA_ERR_BAD_LEN : check_window(c, in);
+    case MICA_OP_MATMUL: return check_matmul(c, in);
+    case MICA_OP_DWCONV: return check_dwconv(c, in);
     case MICA_OP_RESCALE: return check_rescale(c, in);
     case MICA_OP_STORE: return check_store(c, in);
     case MICA_OP_SYNC:
@@ -84,59 +108,36 @@ static uint64_t dma_bytes(const mica_isa_ref_t *s, uint64_t addr, uint32_t len) 
 }
 
 /* for i in [0,rows): row = target[mem_addr+i]; row[0:col) = fill; row[col:col+len) =
- * ext[ext_addr + i*ext_stride ..]; row[col+len:) = fill. */
+ * ext[ext_addr + i*ext_stride + 0 .. len); row[col+len:) = fill. */
 uint32_t mica_isa_ref_load(mica_isa_ref_t *s, const mica_instr_t *in) {
-    uint32_t target = (uint32_t)GET(in, MICA_F_LOAD_TARGET), mem_addr = (uint32_t)GET(in, MICA_F_LOAD_MEM_ADDR);
-    uint32_t rows = (uint32_t)GET(in, MICA_F_LOAD_ROWS), len = (uint32_t)GET(in, MICA_F_LOAD_LEN);
-    uint32_t col = (uint32_t)GET(in, MICA_F_LOAD_COL), width, depth;
-    uint64_t ext = GET(in, MICA_F_LOAD_EXT_ADDR), stride = GET(in, MICA_F_LOAD_EXT_STRIDE);
-    uint8_t fill = (uint8_t)GET(in, MICA_F_LOAD_FILL);
-    load_geometry(&s->cfg, target, &width, &depth);
-    uint8_t *base = target == MICA_REF_TARGET_ASPAD ? (uint8_t *)s->aspad
-                  : target == MICA_REF_TARGET_WSPAD ? (uint8_t *)s->wspad : (uint8_t *)s->param;
-    for (uint32_t i = 0; i < rows; i++) {
-        uint64_t addr = ext + (uint64_t)i * stride;
-        if (addr + len > s->mem_bytes) return MICA_ERR_BUS;
-        uint8_t *row = base + (size_t)(mem_addr + i) * width;   /* PARAM: little-endian int32, as the host */
-        memset(row, fill, width);
-        memcpy(row + col, s->mem + addr, len);
-        s->counters[MICA_CNT_DMA_RD_BYTES] += dma_bytes(s, addr, len);
-        if (target == MICA_REF_TARGET_ASPAD) s->counters[MICA_CNT_ASPAD_WRITES]++;
-        if (target == MICA_REF_TARGET_WSPAD) s->counters[MICA_CNT_WSPAD_WRITES]++;
+    mica_load_fields_t f;
+    uint32_t width, depth;
+    mica_load_decode(in, &f);
+    load_geometry(&s->cfg, f.target, &width, &depth);
+    uint8_t *base = f.target == MICA_LOAD_TARGET_ASPAD ? (uint8_t *)s->aspad
+                  : f.target == MICA_LOAD_TARGET_WSPAD ? (uint8_t *)s->wspad : (uint8_t *)s->param;
+    for (uint32_t i = 0; i < f.rows; i++) {
+        uint64_t addr = f.ext_addr + (uint64_t)i * f.ext_stride;
+        if (addr + f.len > s->mem_bytes) return MICA_ERR_BUS;
+        uint8_t *row = base + (size_t)(f.mem_addr + i) * width;   /* PARAM: little-endian int32, as the host */
+        memset(row, (uint8_t)f.fill, width);
+        memcpy(row + f.col, s->mem + addr, f.len);
+        s->counters[MICA_CNT_DMA_RD_BYTES] += dma_bytes(s, addr, f.len);
+        if (f.target == MICA_LOAD_TARGET_ASPAD) s->counters[MICA_CNT_ASPAD_WRITES]++;
+        if (f.target == MICA_LOAD_TARGET_WSPAD) s->counters[MICA_CNT_WSPAD_WRITES]++;
     }
     return MICA_ERR_NONE;
 }
 
-/* vector = 0: Wshadow[r][c] = WSPAD[wspad_addr + r][c]; vector = 1: Vshadow[c] = WSPAD[wspad_addr][c]. */
+/* vector = TILE: for r in [0,ROWS), c in [0,COLS): Wshadow[r][c] = int8(WSPAD[wspad_addr + r][c]).
+ * vector = ROW: for c in [0,COLS): Vshadow[c] = int8(WSPAD[wspad_addr][c]). */
 void mica_isa_ref_loadw(mica_isa_ref_t *s, const mica_instr_t *in) {
-    uint32_t addr = (uint32_t)GET(in, MICA_F_LOADW_WSPAD_ADDR), C = s->cfg.cols;
-    int vector = GET(in, MICA_F_LOADW_VECTOR) != 0;
-    uint32_t rows = vector ? 1 : s->cfg.rows;
-    memcpy(vector ? s->v_shadow : s->w_shadow, s->wspad + (size_t)addr * C, (size_t)rows * C);
+    mica_loadw_fields_t f;
+    mica_loadw_decode(in, &f);
+    int vector = f.vector == MICA_LOADW_VECTOR_ROW;
+    uint32_t rows = vector ? 1 : s->cfg.rows, C = s->cfg.cols;
+    memcpy(vector ? s->v_shadow : s->w_shadow, s->wspad + (size_t)f.wspad_addr * C, (size_t)rows * C);
     s->counters[MICA_CNT_WSPAD_READS] += rows;
-}
-
-/* The window MATMUL and DWCONV share. */
-typedef struct {
-    uint32_t accumulate, aspad, acc, in_h, in_w, out_h, out_w, sy, sx;
-    int32_t z, off_y, off_x;
-} window_t;
-
-static window_t decode_window(const mica_instr_t *in) {
-    window_t w;
-    w.accumulate = (uint32_t)GET(in, MICA_F_MATMUL_ACCUMULATE);
-    w.z = (int32_t)GET(in, MICA_F_MATMUL_Z_IN);
-    w.aspad = (uint32_t)GET(in, MICA_F_MATMUL_ASPAD_ADDR);
-    w.acc = (uint32_t)GET(in, MICA_F_MATMUL_ACC_ADDR);
-    w.in_h = (uint32_t)GET(in, MICA_F_MATMUL_IN_H);
-    w.in_w = (uint32_t)GET(in, MICA_F_MATMUL_IN_W);
-    w.out_h = (uint32_t)GET(in, MICA_F_MATMUL_OUT_H);
-    w.out_w = (uint32_t)GET(in, MICA_F_MATMUL_OUT_W);
-    w.sy = (uint32_t)GET(in, MICA_F_MATMUL_STRIDE_Y);
-    w.sx = (uint32_t)GET(in, MICA_F_MATMUL_STRIDE_X);
-    w.off_y = (int32_t)GET(in, MICA_F_MATMUL_OFF_Y);
-    w.off_x = (int32_t)GET(in, MICA_F_MATMUL_OFF_X);
-    return w;
 }
 
 /* Output pixel m = oy*out_w + ox reads input pixel (oy*stride_y + off_y, ox*stride_x + off_x):
@@ -155,10 +156,13 @@ static void count_row(mica_isa_ref_t *s, uint64_t macs, int inside, uint32_t acc
     s->counters[MICA_CNT_ACC_WRITES]++;
 }
 
-/* Wactive = Wshadow; ACC[acc_addr+m][c] = (accumulate ? ACC : 0) + sum_r (ASPAD[..][r] - z_in) *
- * Wactive[r][c], int32 wrapping. */
+/* Wactive = Wshadow. for oy in [0,out_h), ox in [0,out_w): m = oy*out_w + ox; a[r] = inside ?
+ * int8(ASPAD[aspad_addr + iy*in_w + ix][r]) - z_in : 0; for c: ACC[acc_addr+m][c] = (accumulate ?
+ * ACC[acc_addr+m][c] : 0) + sum_r a[r]*Wactive[r][c] (int32, wrapping). */
 void mica_isa_ref_matmul(mica_isa_ref_t *s, const mica_instr_t *in) {
-    window_t w = decode_window(in);
+    mica_matmul_fields_t f;
+    mica_matmul_decode(in, &f);
+    window_t w = WINDOW_OF(f);
     uint32_t R = s->cfg.rows, C = s->cfg.cols;
     memcpy(s->w_active, s->w_shadow, (size_t)R * C);
     for (uint32_t oy = 0; oy < w.out_h; oy++)
@@ -174,12 +178,15 @@ void mica_isa_ref_matmul(mica_isa_ref_t *s, const mica_instr_t *in) {
         }
 }
 
-/* Vactive = Vshadow; lane c (< LANES) takes channel c: MAC adds a * Vactive[c], MAX keeps the
- * running maximum of a; columns past LANES see a = 0. */
+/* Vactive = Vshadow. For each output pixel m and c in [0,COLS): a = (c < LANES && inside) ?
+ * int8(ASPAD[..][c]) - z_in : 0; MAC: ACC[acc_addr+m][c] = (accumulate ? ACC : 0) + a*Vactive[c]
+ * (int32, wrapping); MAXIMUM: ACC[acc_addr+m][c] = accumulate ? max(ACC, a) : a. */
 void mica_isa_ref_dwconv(mica_isa_ref_t *s, const mica_instr_t *in) {
-    window_t w = decode_window(in);
+    mica_dwconv_fields_t f;
+    mica_dwconv_decode(in, &f);
+    window_t w = WINDOW_OF(f);
     uint32_t C = s->cfg.cols, L = lanes(&s->cfg);
-    int max = GET(in, MICA_F_DWCONV_MODE) == MICA_REF_DWCONV_MAX;
+    int max = f.mode == MICA_DWCONV_MODE_MAXIMUM;
     memcpy(s->v_active, s->v_shadow, C);
     for (uint32_t oy = 0; oy < w.out_h; oy++)
         for (uint32_t ox = 0; ox < w.out_w; ox++) {
@@ -194,56 +201,54 @@ void mica_isa_ref_dwconv(mica_isa_ref_t *s, const mica_instr_t *in) {
         }
 }
 
-/* TFLite's ADD input stage per lane: q = RoundingDivideByPOT(SRDHM(a << left_shift, mult),
- * right_shift), added into ACC. */
+/* for i in [0,rows), c in [0,COLS): a = c < LANES ? int8(ASPAD[aspad_addr+i][c]) - z_in : 0;
+ * q = RoundingDivideByPOT(SRDHM(a << left_shift, mult), right_shift); ACC[acc_addr+i][c] =
+ * (accumulate ? ACC[acc_addr+i][c] : 0) + q (int32, wrapping). TFLite's ADD input stage. */
 void mica_isa_ref_rescale(mica_isa_ref_t *s, const mica_instr_t *in) {
-    uint32_t accumulate = (uint32_t)GET(in, MICA_F_RESCALE_ACCUMULATE), rows = (uint32_t)GET(in, MICA_F_RESCALE_ROWS);
-    uint32_t aspad = (uint32_t)GET(in, MICA_F_RESCALE_ASPAD_ADDR), acc = (uint32_t)GET(in, MICA_F_RESCALE_ACC_ADDR);
-    int32_t z = (int32_t)GET(in, MICA_F_RESCALE_Z_IN), mult = (int32_t)GET(in, MICA_F_RESCALE_MULT);
-    int left = (int)GET(in, MICA_F_RESCALE_LEFT_SHIFT), right = (int)GET(in, MICA_F_RESCALE_RIGHT_SHIFT);
+    mica_rescale_fields_t f;
+    mica_rescale_decode(in, &f);
     uint32_t C = s->cfg.cols, L = lanes(&s->cfg);
-    for (uint32_t i = 0; i < rows; i++) {
-        const int8_t *src = s->aspad + (size_t)(aspad + i) * s->cfg.rows;
-        int32_t *out = s->acc + (size_t)(acc + i) * C;
+    for (uint32_t i = 0; i < f.rows; i++) {
+        const int8_t *src = s->aspad + (size_t)(f.aspad_addr + i) * s->cfg.rows;
+        int32_t *out = s->acc + (size_t)(f.acc_addr + i) * C;
         for (uint32_t c = 0; c < C; c++) {
-            int32_t a = c < L ? src[c] - z : 0;
-            int32_t q = mica_rdbpot(mica_srdhm((int32_t)((uint32_t)a << left), mult), right);
-            out[c] = (int32_t)((accumulate ? (uint32_t)out[c] : 0) + (uint32_t)q);
+            int32_t a = c < L ? src[c] - f.z_in : 0;
+            int32_t q = mica_rdbpot(mica_srdhm((int32_t)((uint32_t)a << f.left_shift), (int32_t)f.mult), (int)f.right_shift);
+            out[c] = (int32_t)((f.accumulate ? (uint32_t)out[c] : 0) + (uint32_t)q);
         }
-        count_row(s, L, 1, accumulate);
+        count_row(s, L, 1, f.accumulate);
     }
 }
 
-/* ext[ext_addr + i*ext_stride + c] = int8(clamp(requant(ACC[acc_addr+i][c] + bias[c]) + z_out)),
- * the PARAM set's bias, multiplier, shift and low multiplier bits per column. */
+/* for i in [0,rows), c in [0,len): x = ACC[acc_addr+i][c] + bias[c]; y = requant(x, mult[c],
+ * shift[c], round); y = clamp(y + z_out, act_min, act_max); ext[ext_addr + i*ext_stride + c] =
+ * int8(y); bias, mult, shift (and mult_lo for round REAL) from PARAM set param_set. */
 uint32_t mica_isa_ref_store(mica_isa_ref_t *s, const mica_instr_t *in) {
-    uint32_t acc = (uint32_t)GET(in, MICA_F_STORE_ACC_ADDR), rows = (uint32_t)GET(in, MICA_F_STORE_ROWS);
-    uint32_t len = (uint32_t)GET(in, MICA_F_STORE_LEN), set = (uint32_t)GET(in, MICA_F_STORE_PARAM_SET);
-    uint64_t ext = GET(in, MICA_F_STORE_EXT_ADDR), stride = GET(in, MICA_F_STORE_EXT_STRIDE);
-    int round = (int)GET(in, MICA_F_STORE_ROUND);
-    int32_t z = (int32_t)GET(in, MICA_F_STORE_Z_OUT);
-    int32_t lo = (int32_t)GET(in, MICA_F_STORE_ACT_MIN), hi = (int32_t)GET(in, MICA_F_STORE_ACT_MAX);
+    mica_store_fields_t f;
+    mica_store_decode(in, &f);
+    uint64_t ext = f.ext_addr, stride = f.ext_stride;
     uint32_t C = s->cfg.cols, ok = 0;
-    const int32_t *p = s->param + (size_t)MICA_REF_PARAM_ROWS * set * C;
-    while (ok < rows && ext + (uint64_t)ok * stride + len <= s->mem_bytes) ok++;   /* rows before a bus error are written */
-    if (ok && s->before_write) s->before_write(s->hook_ctx, ext, (uint64_t)(ok - 1) * stride + len);
+    const int32_t *p = s->param + (size_t)MICA_PARAM_ROWS * f.param_set * C;
+    const int32_t *bias = p + MICA_PARAM_BIAS * C, *mult = p + MICA_PARAM_MULT * C;
+    const int32_t *shift = p + MICA_PARAM_SHIFT * C, *mult_lo = p + MICA_PARAM_MULT_LO * C;
+    while (ok < f.rows && ext + (uint64_t)ok * stride + f.len <= s->mem_bytes) ok++;   /* rows before a bus error are written */
+    if (ok && s->before_write) s->before_write(s->hook_ctx, ext, (uint64_t)(ok - 1) * stride + f.len);
     for (uint32_t i = 0; i < ok; i++) {
-        const int32_t *x = s->acc + (size_t)(acc + i) * C;
+        const int32_t *x = s->acc + (size_t)(f.acc_addr + i) * C;
         uint8_t *dst = s->mem + ext + (uint64_t)i * stride;
-        for (uint32_t c = 0; c < len; c++)
-            dst[c] = (uint8_t)mica_requantize(x[c], p[MICA_REF_PARAM_BIAS * C + c], p[MICA_REF_PARAM_MULT * C + c],
-                                              p[MICA_REF_PARAM_MULT_LO * C + c], p[MICA_REF_PARAM_SHIFT * C + c], round,
-                                              z, lo, hi);
+        for (uint32_t c = 0; c < f.len; c++)
+            dst[c] = (uint8_t)mica_requantize(x[c], bias[c], mult[c], mult_lo[c], shift[c], (int)f.round, f.z_out,
+                                              f.act_min, f.act_max);
         s->counters[MICA_CNT_ACC_READS]++;
-        s->counters[MICA_CNT_DMA_WR_BYTES] += len;
+        s->counters[MICA_CNT_DMA_WR_BYTES] += f.len;
     }
-    return ok < rows ? MICA_ERR_BUS : MICA_ERR_NONE;
+    return ok < f.rows ? MICA_ERR_BUS : MICA_ERR_NONE;
 }
 
 uint32_t mica_isa_ref_step(mica_isa_ref_t *s, const mica_instr_t *in, int *end) {
     uint32_t err = mica_isa_ref_check(&s->cfg, in);
     if (err) return err;
-    switch (GET(in, MICA_F_OPCODE)) {
+    switch (mica_instr_opcode(in)) {
     case MICA_OP_LOAD: return mica_isa_ref_load(s, in);
     case MICA_OP_LOADW: mica_isa_ref_loadw(s, in); break;
     case MICA_OP_MATMUL: mica_isa_ref_matmul(s, in); break;

@@ -8,7 +8,7 @@
 typedef struct { size_t acc, param, aspad, wspad, shadow, total; } layout_t;
 
 static int layout(const mica_hw_config_t *c, layout_t *l) {
-    uint64_t acc = (uint64_t)c->acc_depth * c->cols * 4, param = (uint64_t)MICA_REF_PARAM_ROWS * c->param_sets * c->cols * 4;
+    uint64_t acc = (uint64_t)c->acc_depth * c->cols * 4, param = (uint64_t)MICA_PARAM_ROWS * c->param_sets * c->cols * 4;
     uint64_t aspad = (uint64_t)c->aspad_depth * c->rows, wspad = (uint64_t)c->wspad_depth * c->cols;
     uint64_t shadow = 2 * (uint64_t)c->rows * c->cols + 2 * (uint64_t)c->cols;
     uint64_t total = acc + param + aspad + wspad + shadow;
@@ -53,9 +53,9 @@ uint32_t mica_isa_ref_csr_read(mica_isa_ref_t *s, uint32_t addr) {
     switch (addr) {
     case MICA_CSR_ID: return MICA_CSR_ID_VALUE;
     case MICA_CSR_VERSION: return MICA_SPEC_VERSION;
-    case MICA_CSR_CONFIG0: return c->rows | c->cols << 16;
-    case MICA_CSR_CONFIG1: return c->aspad_depth | c->wspad_depth << 16;
-    case MICA_CSR_CONFIG2: return c->acc_depth | c->param_sets << 16 | c->bus_bytes << 24;
+    case MICA_CSR_CONFIG0: return mica_config0_pack(c->rows, c->cols);
+    case MICA_CSR_CONFIG1: return mica_config1_pack(c->aspad_depth, c->wspad_depth);
+    case MICA_CSR_CONFIG2: return mica_config2_pack(c->acc_depth, c->param_sets, c->bus_bytes);
     case MICA_CSR_STATUS: return (s->done ? MICA_STATUS_DONE : 0) | (s->error ? MICA_STATUS_ERROR : 0);
     case MICA_CSR_ERROR: return s->error_code;
     case MICA_CSR_ERROR_PC: return s->error_pc;

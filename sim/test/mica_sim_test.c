@@ -129,33 +129,33 @@ static void build_case(mica_sim_t *sim, case_t *k, program_t *p) {
     unsigned R = k->rows, C = k->cols;
     for (unsigned i = 0; i < T * R; i++) k->act[i] = (int8_t)rnd(-128, 127);
     for (unsigned i = 0; i < R * C; i++) k->w[i] = (int8_t)rnd(-127, 127);
-    uint8_t prm[4][32 * 4];
-    memset(prm, 0x5A, sizeof prm); /* row 3 is reserved: any content */
+    uint8_t prm[MICA_PARAM_ROWS][32 * 4];
+    memset(prm, 0x5A, sizeof prm); /* MULT_LO is unused by rounds DOUBLE and SINGLE: any content */
     for (unsigned c = 0; c < C; c++) {
         k->bias[c] = rnd(-20000, 20000);
         k->mult[c] = (int32_t)(0x40000000u + (uint32_t)rnd(0, 0x3FFFFFFF));
         k->shift[c] = c == 1 ? 1 : rnd(-11, -4); /* one positive shift exercises the left shift */
-        put_le32(&prm[0][4 * c], k->bias[c]);
-        put_le32(&prm[1][4 * c], k->mult[c]);
-        put_le32(&prm[2][4 * c], k->shift[c]);
+        put_le32(&prm[MICA_PARAM_BIAS][4 * c], k->bias[c]);
+        put_le32(&prm[MICA_PARAM_MULT][4 * c], k->mult[c]);
+        put_le32(&prm[MICA_PARAM_SHIFT][4 * c], k->shift[c]);
     }
     mem_write(sim, ACT, k->act, T * R);
     mem_write(sim, WGT, k->w, R * C);
-    for (int r = 0; r < 4; r++) mem_write(sim, PARAM + r * 256, prm[r], 4 * C);
+    for (int r = 0; r < MICA_PARAM_ROWS; r++) mem_write(sim, PARAM + r * 256, prm[r], 4 * C);
 
     matmul_t plain = {0, 3, IN_H, IN_W, IN_H, IN_W, 1, 1, 0, 0};
     matmul_t shifted = {1, 3, IN_H, IN_W, IN_H, IN_W, 1, 1, -1, 1}; /* taps outside = 0 */
     k->mm[0] = plain;
     k->mm[1] = shifted;
-    store_t s1 = {0, (int)C, -5, -100, 110, OUT1, C + 3};
-    store_t s2 = {1, (int)C - 1, 7, -128, 127, OUT2 + 1, C + 1};
+    store_t s1 = {MICA_STORE_ROUND_DOUBLE, (int)C, -5, -100, 110, OUT1, C + 3};
+    store_t s2 = {MICA_STORE_ROUND_SINGLE, (int)C - 1, 7, -128, 127, OUT2 + 1, C + 1};
     k->st[0] = s1;
     k->st[1] = s2;
 
     memset(p, 0, sizeof *p);
-    emit_load(p, 0, 0, ASPAD_ROW0, T, R, ACT, R);
-    emit_load(p, 0, 1, WSPAD_ROW0, R, C, WGT, C);
-    emit_load(p, 0, 2, 4 * PARAM_SET, 4, 4 * C, PARAM, 256);
+    emit_load(p, 0, MICA_LOAD_TARGET_ASPAD, ASPAD_ROW0, T, R, ACT, R);
+    emit_load(p, 0, MICA_LOAD_TARGET_WSPAD, WSPAD_ROW0, R, C, WGT, C);
+    emit_load(p, 0, MICA_LOAD_TARGET_PARAM, MICA_PARAM_ROWS * PARAM_SET, MICA_PARAM_ROWS, 4 * C, PARAM, 256);
     emit(p, MICA_OP_SYNC, 0);
     p->bad_field |= MICA_SET(emit(p, MICA_OP_LOADW, MICA_UNIT_LOAD), MICA_F_LOADW_WSPAD_ADDR, WSPAD_ROW0);
     emit_matmul(p, MICA_UNIT_LOAD, &k->mm[0]);
@@ -184,9 +184,9 @@ static void check_identity(mica_sim_t *sim, unsigned R, unsigned C) {
           mica_sim_csr_read(sim, MICA_CSR_VERSION));
     uint32_t c0 = mica_sim_csr_read(sim, MICA_CSR_CONFIG0), c1 = mica_sim_csr_read(sim, MICA_CSR_CONFIG1);
     uint32_t c2 = mica_sim_csr_read(sim, MICA_CSR_CONFIG2);
-    CHECK(c0 == (R | C << 16), "CONFIG0 0x%08x", c0);
-    CHECK(c1 == (MICA_ASPAD_DEPTH_DEFAULT | MICA_WSPAD_DEPTH_DEFAULT << 16), "CONFIG1 0x%08x", c1);
-    CHECK(c2 == (MICA_ACC_DEPTH_DEFAULT | MICA_PARAM_SETS_DEFAULT << 16 | MICA_BUS_BYTES_DEFAULT << 24),
+    CHECK(c0 == mica_config0_pack(R, C), "CONFIG0 0x%08x", c0);
+    CHECK(c1 == mica_config1_pack(MICA_ASPAD_DEPTH_DEFAULT, MICA_WSPAD_DEPTH_DEFAULT), "CONFIG1 0x%08x", c1);
+    CHECK(c2 == mica_config2_pack(MICA_ACC_DEPTH_DEFAULT, MICA_PARAM_SETS_DEFAULT, MICA_BUS_BYTES_DEFAULT),
           "CONFIG2 0x%08x", c2);
 }
 
@@ -197,7 +197,7 @@ static void check_counters(mica_sim_t *sim, const case_t *k, const program_t *p,
     mica_sim_mem_stats_t ms;
     mica_sim_mem_stats(sim, &ms);
     uint64_t rc = (uint64_t)k->rows * k->cols, B = MICA_BUS_BYTES_DEFAULT;
-    uint64_t loaded = (uint64_t)T * k->rows + (uint64_t)k->rows * k->cols + 4ull * 4 * k->cols;
+    uint64_t loaded = (uint64_t)T * k->rows + (uint64_t)k->rows * k->cols + (uint64_t)MICA_PARAM_ROWS * 4 * k->cols;
     uint64_t stored = (uint64_t)T * k->st[0].len + (uint64_t)T * k->st[1].len;
     CHECK(cnt[MICA_CNT_CYCLES] > 0 && cnt[MICA_CNT_CYCLES] <= cycles_run + 8, "cycles %llu (ran %llu)",
           (unsigned long long)cnt[MICA_CNT_CYCLES], (unsigned long long)cycles_run);
@@ -254,7 +254,7 @@ static void test_errors(mica_sim_t *sim, uint64_t mem_bytes, unsigned rows) {
     check_hw_error(sim, &p, MICA_ERR_ILLEGAL_OPCODE, 1);
 
     memset(&p, 0, sizeof p);
-    emit_load(&p, 0, 0, 0, 1, rows, (uint32_t)mem_bytes - 2, rows); /* crosses the end of memory */
+    emit_load(&p, 0, MICA_LOAD_TARGET_ASPAD, 0, 1, rows, (uint32_t)mem_bytes - 2, rows); /* crosses the end of memory */
     emit(&p, MICA_OP_END, 0);
     check_hw_error(sim, &p, MICA_ERR_BUS, 0);
 }

@@ -98,9 +98,9 @@ static int run_sgemm_bound(void) {
     mica_fp_set_vnni(m->plans, 0);
     memset(m->ref->mem + 0x4000, -128, 0x2000);   /* weights (0x4000) and activations (0x5000) */
     uint32_t pc = 0, n = m->batch_max_tiles + 3;
-    put(m, &pc, load_rows(MICA_REF_TARGET_WSPAD, 16, 16, 0x4000));
-    put(m, &pc, load_rows(MICA_REF_TARGET_ASPAD, 4, 16, 0x5000));
-    put(m, &pc, load_rows(MICA_REF_TARGET_PARAM, 4, 64, 0x6000));
+    put(m, &pc, load_rows(MICA_LOAD_TARGET_WSPAD, 16, 16, 0x4000));
+    put(m, &pc, load_rows(MICA_LOAD_TARGET_ASPAD, 4, 16, 0x5000));
+    put(m, &pc, load_rows(MICA_LOAD_TARGET_PARAM, 4, 64, 0x6000));
     mica_instr_t in = {{0, 0}};
     MICA_SET(&in, MICA_F_OPCODE, MICA_OP_LOADW);
     put(m, &pc, in);

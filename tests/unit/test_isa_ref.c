@@ -122,7 +122,7 @@ static void test_load(mica_isa_ref_t *s) {
     const int8_t src[3] = {7, 0, 9};
     memcpy(s->mem + SRC, src, 3);
     /* two WSPAD rows, one byte each at col 1 (rows at SRC and SRC + 2), fill -5 around it */
-    mica_instr_t in = load(MICA_REF_TARGET_WSPAD, 4, 2, 1, 1, SRC, 2, -5);
+    mica_instr_t in = load(MICA_LOAD_TARGET_WSPAD, 4, 2, 1, 1, SRC, 2, -5);
     CHECK(run(s, &in, 1, 0) == MICA_ERR_NONE, "LOAD col/fill: error %u", s->error_code);
     const int8_t want[6] = {-5, 7, -5, -5, 9, -5};
     CHECK(!memcmp(s->wspad + 4 * CFG.cols, want, 6), "LOAD col/fill rows %d %d %d / %d %d %d", s->wspad[12], s->wspad[13],
@@ -138,7 +138,7 @@ static void test_load(mica_isa_ref_t *s) {
     /* a PARAM row: COLS little-endian int32 */
     const int32_t words[3] = {-1, 70000, 1 << 30};
     memcpy(s->mem + SRC, words, sizeof words);
-    in = load(MICA_REF_TARGET_PARAM, 5, 1, 12, 0, SRC, 0, 0);
+    in = load(MICA_LOAD_TARGET_PARAM, 5, 1, 12, 0, SRC, 0, 0);
     CHECK(run(s, &in, 1, 0) == MICA_ERR_NONE && !memcmp(s->param + 5 * CFG.cols, words, sizeof words), "LOAD PARAM row");
 }
 
@@ -146,7 +146,7 @@ static void test_load(mica_isa_ref_t *s) {
 static void load_operands(mica_isa_ref_t *s, int vector) {
     memcpy(s->mem + SRC, PIXELS, sizeof PIXELS);
     memcpy(s->mem + SRC + 16, WEIGHTS, sizeof WEIGHTS);
-    mica_instr_t prog[3] = {load(MICA_REF_TARGET_ASPAD, 0, 2, 2, 0, SRC, 2, 0), load(MICA_REF_TARGET_WSPAD, 0, 3, 3, 0, SRC + 16, 3, 0),
+    mica_instr_t prog[3] = {load(MICA_LOAD_TARGET_ASPAD, 0, 2, 2, 0, SRC, 2, 0), load(MICA_LOAD_TARGET_WSPAD, 0, 3, 3, 0, SRC + 16, 3, 0),
                             loadw(vector ? 2 : 0, vector)};
     CHECK(run(s, prog, 3, 0) == MICA_ERR_NONE, "operand LOADs: error %u", s->error_code);
     CHECK(s->counters[MICA_CNT_WSPAD_READS] == (vector ? 1u : CFG.rows), "LOADW WSPAD_READS %llu",
@@ -174,11 +174,11 @@ static void test_matmul(mica_isa_ref_t *s) {
 static void test_dwconv(mica_isa_ref_t *s) {
     load_operands(s, 1);
     /* MAC, z 1: a = {0, 1}, {2, -5} times V = {3, -2, 7}; column 2 is past LANES: 0. */
-    mica_instr_t mac = window(MICA_OP_DWCONV, 0, 1, 0, MICA_REF_DWCONV_MAC);
+    mica_instr_t mac = window(MICA_OP_DWCONV, 0, 1, 0, MICA_DWCONV_MODE_MAC);
     CHECK(run(s, &mac, 1, 0) == MICA_ERR_NONE && acc_is(s, 0, 0, -2, 0) && acc_is(s, 1, 6, 10, 0), "DWCONV MAC");
     CHECK(s->counters[MICA_CNT_MACS] == 4, "DWCONV MACS %llu (LANES per pixel)", (unsigned long long)s->counters[MICA_CNT_MACS]);
     /* MAX, z 0: {1, 2}, {3, -4}; then accumulate with off_x -1: max with 0 (padding) and {1, 2}. */
-    mica_instr_t max[2] = {window(MICA_OP_DWCONV, 0, 0, 0, MICA_REF_DWCONV_MAX), window(MICA_OP_DWCONV, 1, 0, -1, MICA_REF_DWCONV_MAX)};
+    mica_instr_t max[2] = {window(MICA_OP_DWCONV, 0, 0, 0, MICA_DWCONV_MODE_MAXIMUM), window(MICA_OP_DWCONV, 1, 0, -1, MICA_DWCONV_MODE_MAXIMUM)};
     CHECK(run(s, max, 1, 0) == MICA_ERR_NONE && acc_is(s, 0, 1, 2, 0) && acc_is(s, 1, 3, -4, 0), "DWCONV MAX");
     CHECK(run(s, max, 2, 0) == MICA_ERR_NONE && acc_is(s, 0, 1, 2, 0) && acc_is(s, 1, 3, 2, 0), "DWCONV MAX accumulate");
 }
@@ -202,7 +202,7 @@ static void test_rescale(mica_isa_ref_t *s) {
 static void store_operands(mica_isa_ref_t *s) {
     const int32_t acc[3] = {102, -102, 5}, set[12] = {0, 0, 0, 1 << 30, 1 << 30, INT32_MIN, -1, -1, 0, 0, 0, 0};
     memcpy(s->acc, acc, sizeof acc);
-    memcpy(s->param + MICA_REF_PARAM_ROWS * CFG.cols, set, sizeof set);
+    memcpy(s->param + MICA_PARAM_ROWS * CFG.cols, set, sizeof set);
 }
 
 static int out_is(const mica_isa_ref_t *s, int a, int b, int c) {
@@ -217,9 +217,9 @@ static void test_store(mica_isa_ref_t *s) {
      * round 1: (102 * 2^30 + 2^31) >> 32 = 26, (-102 * 2^30 + 2^31) >> 32 = -25, (5 * -2^31 + 2^30) >> 31 = -5.
      * round 2: 102 * 2^51 * 2^-54 = 12.75 -> 13, -13, 5 * 2^52 * 2^-53 = 2.5 -> 3. Then z_out 3. */
     static const struct { unsigned round; int z, lo, hi, want[3]; } cases[] = {
-        {MICA_ROUND_DOUBLE, 3, -128, 127, {29, -23, -2}}, {MICA_ROUND_SINGLE, 3, -128, 127, {29, -22, -2}},
-        {MICA_ROUND_REAL, 3, -128, 127, {16, -10, 6}},    {MICA_ROUND_DOUBLE, 3, 0, 20, {20, 0, 0}},
-        {MICA_ROUND_DOUBLE, 3, 10, 5, {5, 5, 5}},   /* act_min > act_max: min(max(v, lo), hi) = hi */
+        {MICA_STORE_ROUND_DOUBLE, 3, -128, 127, {29, -23, -2}}, {MICA_STORE_ROUND_SINGLE, 3, -128, 127, {29, -22, -2}},
+        {MICA_STORE_ROUND_REAL, 3, -128, 127, {16, -10, 6}},    {MICA_STORE_ROUND_DOUBLE, 3, 0, 20, {20, 0, 0}},
+        {MICA_STORE_ROUND_DOUBLE, 3, 10, 5, {5, 5, 5}},   /* act_min > act_max: min(max(v, lo), hi) = hi */
     };
     for (unsigned i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         store_operands(s);
@@ -252,7 +252,7 @@ static void expect_error(mica_isa_ref_t *s, const char *name, mica_instr_t bad, 
 }
 
 static void test_errors(mica_isa_ref_t *s) {
-    mica_instr_t ld = load(MICA_REF_TARGET_ASPAD, 0, 1, 2, 0, SRC, 2, 0), mm = window(MICA_OP_MATMUL, 0, 0, 0, 0);
+    mica_instr_t ld = load(MICA_LOAD_TARGET_ASPAD, 0, 1, 2, 0, SRC, 2, 0), mm = window(MICA_OP_MATMUL, 0, 0, 0, 0);
     mica_instr_t dw = window(MICA_OP_DWCONV, 0, 0, 0, 0), rs = rescale(0, 0, 1, 0, 0), st = store(0, 0, -128, 127);
     expect_error(s, "opcode 0", op(0), MICA_ERR_ILLEGAL_OPCODE);
     expect_error(s, "opcode 15", op(15), MICA_ERR_ILLEGAL_OPCODE);
@@ -263,7 +263,7 @@ static void test_errors(mica_isa_ref_t *s) {
     expect_error(s, "LOAD col + len > ROWS", WITH(ld, MICA_F_LOAD_COL, 1), MICA_ERR_BAD_LEN);
     expect_error(s, "LOAD rows 0 out of range", WITH(WITH(ld, MICA_F_LOAD_ROWS, 0), MICA_F_LOAD_MEM_ADDR, 100), MICA_ERR_BAD_LEN);
     expect_error(s, "LOAD past ASPAD", WITH(ld, MICA_F_LOAD_MEM_ADDR, CFG.aspad_depth), MICA_ERR_MEM_RANGE);
-    expect_error(s, "LOAD past PARAM", load(MICA_REF_TARGET_PARAM, 4 * CFG.param_sets - 1, 2, 4, 0, SRC, 4, 0), MICA_ERR_MEM_RANGE);
+    expect_error(s, "LOAD past PARAM", load(MICA_LOAD_TARGET_PARAM, MICA_PARAM_ROWS * CFG.param_sets - 1, 2, 4, 0, SRC, 4, 0), MICA_ERR_MEM_RANGE);
     expect_error(s, "LOADW tile past WSPAD", loadw(CFG.wspad_depth - CFG.rows + 1, 0), MICA_ERR_MEM_RANGE);
     expect_error(s, "LOADW row past WSPAD", loadw(CFG.wspad_depth, 1), MICA_ERR_MEM_RANGE);
     static const struct { const char *name; unsigned lsb, width, sgn; } dims[] = {
@@ -280,20 +280,20 @@ static void test_errors(mica_isa_ref_t *s) {
     expect_error(s, "DWCONV mode 3 past ACC", WITH(WITH(dw, MICA_F_DWCONV_MODE, 3), MICA_F_MATMUL_ACC_ADDR, 100), MICA_ERR_BAD_LEN);
     expect_error(s, "DWCONV past ASPAD", WITH(dw, MICA_F_MATMUL_ASPAD_ADDR, CFG.aspad_depth - 1), MICA_ERR_MEM_RANGE);
     expect_error(s, "RESCALE rows 0", WITH(rs, MICA_F_RESCALE_ROWS, 0), MICA_ERR_BAD_LEN);
-    expect_error(s, "RESCALE left_shift 23", WITH(rs, MICA_F_RESCALE_LEFT_SHIFT, MICA_REF_RESCALE_LEFT_SHIFT_MAX + 1), MICA_ERR_BAD_LEN);
+    expect_error(s, "RESCALE left_shift 23", WITH(rs, MICA_F_RESCALE_LEFT_SHIFT, MICA_RESCALE_LEFT_SHIFT_MAX + 1), MICA_ERR_BAD_LEN);
     expect_error(s, "RESCALE past ACC", WITH(rs, MICA_F_RESCALE_ACC_ADDR, CFG.acc_depth), MICA_ERR_MEM_RANGE);
     expect_error(s, "RESCALE past ASPAD", WITH(rs, MICA_F_RESCALE_ASPAD_ADDR, CFG.aspad_depth), MICA_ERR_MEM_RANGE);
     expect_error(s, "STORE rows 0", WITH(st, MICA_F_STORE_ROWS, 0), MICA_ERR_BAD_LEN);
     expect_error(s, "STORE len 0", WITH(st, MICA_F_STORE_LEN, 0), MICA_ERR_BAD_LEN);
     expect_error(s, "STORE len > COLS", WITH(st, MICA_F_STORE_LEN, CFG.cols + 1), MICA_ERR_BAD_LEN);
-    expect_error(s, "STORE round 3", WITH(st, MICA_F_STORE_ROUND, MICA_REF_ROUND_LAST + 1), MICA_ERR_BAD_LEN);
+    expect_error(s, "STORE round 3", WITH(st, MICA_F_STORE_ROUND, MICA_STORE_ROUND_MAX + 1), MICA_ERR_BAD_LEN);
     expect_error(s, "STORE past ACC", WITH(st, MICA_F_STORE_ACC_ADDR, CFG.acc_depth), MICA_ERR_MEM_RANGE);
     expect_error(s, "STORE PARAM set", WITH(st, MICA_F_STORE_PARAM_SET, CFG.param_sets), MICA_ERR_MEM_RANGE);
     /* Bus errors: the rows before the failing one are done. */
     memset(s->aspad, 0, (size_t)CFG.aspad_depth * CFG.rows);
     s->mem[MEM - 2] = 11;
     s->mem[MEM - 1] = 12;
-    expect_error(s, "LOAD past memory", load(MICA_REF_TARGET_ASPAD, 0, 2, 2, 0, MEM - 2, 1, 0), MICA_ERR_BUS);
+    expect_error(s, "LOAD past memory", load(MICA_LOAD_TARGET_ASPAD, 0, 2, 2, 0, MEM - 2, 1, 0), MICA_ERR_BUS);
     CHECK(s->aspad[0] == 11 && s->aspad[1] == 12 && s->aspad[2] == 0, "LOAD bus error: the row before it is written");
     memset(s->mem + MEM - 4, 0x55, 4);
     expect_error(s, "STORE past memory", WITH(WITH(st, MICA_F_STORE_EXT_ADDR, MEM - 4), MICA_F_STORE_ROWS, 2), MICA_ERR_BUS);

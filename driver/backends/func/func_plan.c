@@ -386,11 +386,12 @@ static void gemm_run(mica_fm_t *m, fp_gemm_t *g) {
 
 /* A STORE from its group's block of the GEMM result, requantized with the precomputed constants. */
 static void store(mica_fm_t *m, const fp_step_t *s, const fp_gemm_t *g) {
-    uint32_t rows = GET(&s->in, MICA_F_STORE_ROWS), C = m->ref->cfg.cols;
-    uint64_t ext = GET(&s->in, MICA_F_STORE_EXT_ADDR), stride = GET(&s->in, MICA_F_STORE_EXT_STRIDE);
-    if (rows) mica_fp_note_write(m, ext, (uint64_t)(rows - 1) * stride + s->rq->len);
+    mica_store_fields_t f;
+    mica_store_decode(&s->in, &f);
+    uint32_t C = m->ref->cfg.cols;
+    if (f.rows) mica_fp_note_write(m, f.ext_addr, (uint64_t)(f.rows - 1) * f.ext_stride + s->rq->len);
     mica_fm_requant_rows(s->rq, g->out + (size_t)s->row0 * g->groups * C + (size_t)s->group * C, (size_t)g->groups * C,
-                         rows, m->ref->mem + ext, stride);
+                         f.rows, m->ref->mem + f.ext_addr, f.ext_stride);
 }
 
 /* An activation LOAD of a translated run (checked by the interpreted run; the run's counters are
@@ -398,13 +399,15 @@ static void store(mica_fm_t *m, const fp_step_t *s, const fp_gemm_t *g) {
  * and store each, anything else through the interpreter's LOAD. */
 static void load(mica_fm_t *m, const mica_instr_t *in) {
     const mica_isa_ref_t *s = m->ref;
-    uint32_t rows = GET(in, MICA_F_LOAD_ROWS), len = GET(in, MICA_F_LOAD_LEN), col = GET(in, MICA_F_LOAD_COL);
-    uint64_t ext = GET(in, MICA_F_LOAD_EXT_ADDR), stride = GET(in, MICA_F_LOAD_EXT_STRIDE);
+    mica_load_fields_t f;
+    mica_load_decode(in, &f);
+    uint32_t rows = f.rows, len = f.len, col = f.col;
+    uint64_t ext = f.ext_addr, stride = f.ext_stride;
     uint64_t end = ext + (uint64_t)(rows - 1) * stride + len;   /* the last row ends last */
     uint32_t width = s->cfg.rows;
-    int8_t *row = s->aspad + (size_t)GET(in, MICA_F_LOAD_MEM_ADDR) * width;
+    int8_t *row = s->aspad + (size_t)f.mem_addr * width;
     const uint8_t *src = s->mem + ext;
-    if (GET(in, MICA_F_LOAD_TARGET) != MICA_REF_TARGET_ASPAD || end > s->mem_bytes) {
+    if (f.target != MICA_LOAD_TARGET_ASPAD || end > s->mem_bytes) {
         mica_isa_ref_load(m->ref, in);
     } else if (col == 0 && len == width) {
         if (stride == width) memcpy(row, src, (size_t)rows * width);
@@ -415,7 +418,7 @@ static void load(mica_fm_t *m, const mica_instr_t *in) {
     } else if (width == 16 && ext >= col && end - len - col + 16 <= s->mem_bytes) {
         /* As two 64-bit words: no byte stores a 16-byte read of the row right after could not take
          * from the store buffer (little-endian host: byte b is bits 8 (b % 8) of word b / 8). */
-        uint64_t keep[2] = {0, 0}, put[2] = {0, 0}, fill = (uint8_t)GET(in, MICA_F_LOAD_FILL);
+        uint64_t keep[2] = {0, 0}, put[2] = {0, 0}, fill = (uint8_t)f.fill;
         for (uint32_t b = 0; b < 16; b++) {
             if (b >= col && b < col + len) keep[b / 8] |= 0xFFull << (8 * (b % 8));
             else put[b / 8] |= fill << (8 * (b % 8));

@@ -39,7 +39,7 @@ uint64_t mica_fp_translated_runs(const mica_fm_t *m);
 /* STORE round mode 2 with the host's double arithmetic; equals mica_mul_real. */
 int32_t mica_fm_mul_real_host(int32_t x, uint64_t m53, int e);
 
-/* A STORE's output stage, its per-column constants computed from one PARAM set (SET: 4 rows of
+/* A STORE's output stage, its per-column constants computed from one PARAM set (SET: MICA_PARAM_ROWS rows of
  * COLS int32) and its fields. One allocation: free() it. NULL: out of memory. */
 typedef struct {
     uint32_t len;

@@ -11,7 +11,6 @@ typedef struct {
     int accumulate;
 } mica_fm_matmul_t;
 
-#define GET MICA_GET
 #define UNKNOWN UINT64_MAX
 
 /* A WSPAD or PARAM row as a LOAD wrote it: len bytes from ext at byte col, fill around them. */

@@ -7,8 +7,6 @@
 #include "func_simd.h"
 #include "mica_fixedpoint.h"
 
-#define GET MICA_GET
-
 /* LiteRT's double-precision requantization (STORE round mode 2) with the host's IEEE double:
  * scale = m53 * 2^(e-53) is exact, and x * scale rounds once to 53 bits exactly like
  * mica_mul_real's fl64 (no subnormals or overflow for an 8-bit e); then halves round away from zero
@@ -72,31 +70,34 @@ mica_fm_requant_t *mica_fm_requant_join(const mica_fm_requant_t *a, const mica_f
 }
 
 mica_fm_requant_t *mica_fm_requant_new(const mica_instr_t *in, const int32_t *set, uint32_t C) {
-    uint32_t len = GET(in, MICA_F_STORE_LEN);
+    mica_store_fields_t f;
+    mica_store_decode(in, &f);
+    uint32_t len = f.len;
     mica_fm_requant_t *q = requant_alloc(len);
     if (!q) return NULL;
-    q->mode = (int)GET(in, MICA_F_STORE_ROUND);
-    q->z = (int32_t)GET(in, MICA_F_STORE_Z_OUT);
-    q->lo = (int32_t)GET(in, MICA_F_STORE_ACT_MIN);
-    q->hi = (int32_t)GET(in, MICA_F_STORE_ACT_MAX);
-    q->slow = q->mode == MICA_ROUND_SINGLE;
+    q->mode = (int)f.round;
+    q->z = f.z_out;
+    q->lo = f.act_min;
+    q->hi = f.act_max;
+    q->slow = q->mode == MICA_STORE_ROUND_SINGLE;
 #ifdef FM_X86
     q->simd = __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512vl") ? 2 : __builtin_cpu_supports("avx2") != 0;
 #endif
-    const int32_t *mult = set + C, *shift_row = mult + C, *mlo = shift_row + C;
+    const int32_t *bias = set + MICA_PARAM_BIAS * C, *mult = set + MICA_PARAM_MULT * C;
+    const int32_t *shift_row = set + MICA_PARAM_SHIFT * C, *mlo = set + MICA_PARAM_MULT_LO * C;
     for (uint32_t c = 0; c < len; c++) {
         int s = (int8_t)(shift_row[c] & 0xFF);   /* as mica_requantize */
-        q->bias[c] = set[c];
+        q->bias[c] = bias[c];
         q->mult[c] = mult[c];
-        q->shift[c] = q->mode == MICA_ROUND_REAL ? s : s > 30 ? 30 : s < -31 ? -31 : s;
-        mica_rescale_t r = mica_rescale_make(mult[c], q->mode == MICA_ROUND_DOUBLE ? q->shift[c] : 0);
+        q->shift[c] = q->mode == MICA_STORE_ROUND_REAL ? s : s > 30 ? 30 : s < -31 ? -31 : s;
+        mica_rescale_t r = mica_rescale_make(mult[c], q->mode == MICA_STORE_ROUND_DOUBLE ? q->shift[c] : 0);
         q->left[c] = r.left;
         q->half[c] = (int64_t)r.half * (1ll << 31);
         q->below[c] = r.below;
         q->right[c] = r.total_right;
         q->m53[c] = (uint64_t)(uint32_t)mult[c] << 21 | ((uint32_t)mlo[c] & 0x1FFFFFu);
         q->scale[c] = real_normalized(q->m53[c]) ? real_scale(q->m53[c], s) : 0.0;
-        q->slow |= q->mode == MICA_ROUND_REAL && q->scale[c] == 0.0;
+        q->slow |= q->mode == MICA_STORE_ROUND_REAL && q->scale[c] == 0.0;
     }
     return q;
 }
@@ -225,7 +226,7 @@ static void requant_slow(const mica_fm_requant_t *q, const int32_t *acc, size_t 
     for (uint32_t i = 0; i < rows; i++, acc += acc_stride, dst += stride)
         for (uint32_t c = 0; c < q->len; c++) {
             int32_t x = (int32_t)((uint32_t)acc[c] + (uint32_t)q->bias[c]);
-            x = q->mode == MICA_ROUND_SINGLE ? mica_mul_single_round(x, q->mult[c], q->shift[c])
+            x = q->mode == MICA_STORE_ROUND_SINGLE ? mica_mul_single_round(x, q->mult[c], q->shift[c])
               : q->scale[c] != 0.0 ? mul_real_host(x, q->scale[c]) : mica_mul_real(x, q->m53[c], q->shift[c]);
             dst[c] = (uint8_t)mica_clamp32((int32_t)((uint32_t)x + (uint32_t)q->z), q->lo, q->hi);
         }
@@ -233,7 +234,7 @@ static void requant_slow(const mica_fm_requant_t *q, const int32_t *acc, size_t 
 
 void mica_fm_requant_rows(const mica_fm_requant_t *q, const int32_t *acc, size_t acc_stride, uint32_t rows, uint8_t *dst, uint64_t stride) {
     if (q->slow) requant_slow(q, acc, acc_stride, rows, dst, stride);
-    else if (q->mode == MICA_ROUND_DOUBLE) {
+    else if (q->mode == MICA_STORE_ROUND_DOUBLE) {
         uint32_t c0 = 0;
 #ifdef FM_X86
         if (q->simd == 2) c0 = requant_double_512(q, acc, acc_stride, rows, dst, stride);

@@ -52,15 +52,9 @@ typedef struct {
     uint32_t ndirty;
 } tr_t;
 
-static void decode_matmul(const mica_instr_t *in, mica_fm_matmul_t *d) {
-    d->in_h = GET(in, MICA_F_MATMUL_IN_H); d->in_w = GET(in, MICA_F_MATMUL_IN_W);
-    d->out_h = GET(in, MICA_F_MATMUL_OUT_H); d->out_w = GET(in, MICA_F_MATMUL_OUT_W);
-    d->acc_addr = GET(in, MICA_F_MATMUL_ACC_ADDR); d->aspad = GET(in, MICA_F_MATMUL_ASPAD_ADDR);
-    d->sy = GET(in, MICA_F_MATMUL_STRIDE_Y); d->sx = GET(in, MICA_F_MATMUL_STRIDE_X);
-    d->off_y = (int32_t)GET(in, MICA_F_MATMUL_OFF_Y); d->off_x = (int32_t)GET(in, MICA_F_MATMUL_OFF_X);
-    d->z_in = (int32_t)GET(in, MICA_F_MATMUL_Z_IN);
-    d->accumulate = (int)GET(in, MICA_F_MATMUL_ACCUMULATE);
-}
+/* The gather of a MATMUL or DWCONV (the same window fields) from its decoded fields. */
+#define GATHER_OF(f) ((mica_fm_matmul_t){(f).in_h, (f).in_w, (f).out_h, (f).out_w, (f).acc_addr, (f).aspad_addr, \
+                                         (f).stride_y, (f).stride_x, (f).off_y, (f).off_x, (f).z_in, (int)(f).accumulate})
 
 static int add_dep(fp_prog_t *P, uint64_t lo, uint64_t hi) {
     fp_range_t r = {lo, hi};
@@ -75,14 +69,13 @@ static int emit(fp_prog_t *P, uint32_t kind, uint32_t gemm, uint32_t group, uint
 /* A weight or PARAM LOAD: skipped by translated runs (replayed by mica_fp_materialize); what it
  * loads is read from its source when the translation is built, so the source is a dependency. */
 static int on_const_load(tr_t *T, const mica_instr_t *in, fp_row_t *origin) {
-    uint32_t addr = GET(in, MICA_F_LOAD_MEM_ADDR), rows = GET(in, MICA_F_LOAD_ROWS), len = GET(in, MICA_F_LOAD_LEN);
-    uint64_t ext = GET(in, MICA_F_LOAD_EXT_ADDR), stride = GET(in, MICA_F_LOAD_EXT_STRIDE);
-    uint32_t col = GET(in, MICA_F_LOAD_COL);
-    int fill = (int)(int64_t)GET(in, MICA_F_LOAD_FILL);
-    if (!rows) return 0;
-    for (uint32_t i = 0; i < rows; i++) origin[addr + i] = (fp_row_t){ext + i * stride, len, col, fill};
+    mica_load_fields_t f;
+    mica_load_decode(in, &f);
+    uint64_t ext = f.ext_addr, stride = f.ext_stride;
+    if (!f.rows) return 0;
+    for (uint32_t i = 0; i < f.rows; i++) origin[f.mem_addr + i] = (fp_row_t){ext + i * stride, f.len, f.col, f.fill};
     if (PUSH(T->P->wloads, T->P->nwloads, *in)) return -1;
-    return add_dep(T->P, ext, ext + (uint64_t)(rows - 1) * stride + len);
+    return add_dep(T->P, ext, ext + (uint64_t)(f.rows - 1) * stride + f.len);
 }
 
 static int same_gathers(const mica_fm_matmul_t *a, const mica_fm_matmul_t *b, uint32_t n) {
@@ -198,9 +191,10 @@ static tr_group_t *group_for(tr_t *T, uint32_t acc, uint32_t t, int accumulate, 
 }
 
 static int on_matmul(tr_t *T, const mica_instr_t *in) {
-    mica_fm_matmul_t d;
+    mica_matmul_fields_t f;
     uint32_t R = T->m->ref->cfg.rows;
-    decode_matmul(in, &d);
+    mica_matmul_decode(in, &f);
+    mica_fm_matmul_t d = GATHER_OF(f);
     if (!T->have_shadow) return -1;
     tr_group_t *G = group_for(T, d.acc_addr, d.out_h * d.out_w, d.accumulate, 0);
     if (!G) return -1;
@@ -218,14 +212,16 @@ static int on_matmul(tr_t *T, const mica_instr_t *in) {
 static int on_vector(tr_t *T, const mica_instr_t *in) {
     fp_vop_t op = {FP_VRESCALE, T->vshadow, *in};
     mica_fm_matmul_t d;
-    if (GET(in, MICA_F_OPCODE) == MICA_OP_DWCONV) {
-        decode_matmul(in, &d);
-        op.kind = GET(in, MICA_F_DWCONV_MODE) ? FP_VMAX : FP_VMAC;
+    if (mica_instr_opcode(in) == MICA_OP_DWCONV) {
+        mica_dwconv_fields_t f;
+        mica_dwconv_decode(in, &f);
+        d = GATHER_OF(f);
+        op.kind = f.mode == MICA_DWCONV_MODE_MAC ? FP_VMAC : FP_VMAX;
         if (op.kind == FP_VMAC && op.w.ext == UNKNOWN) return -1;   /* weights from an earlier program */
     } else {
-        uint32_t rows = GET(in, MICA_F_RESCALE_ROWS);
-        d = (mica_fm_matmul_t){rows, 1, rows, 1, GET(in, MICA_F_RESCALE_ACC_ADDR), GET(in, MICA_F_RESCALE_ASPAD_ADDR), 1, 1,
-                               0, 0, (int32_t)GET(in, MICA_F_RESCALE_Z_IN), (int)GET(in, MICA_F_RESCALE_ACCUMULATE)};
+        mica_rescale_fields_t f;
+        mica_rescale_decode(in, &f);
+        d = (mica_fm_matmul_t){f.rows, 1, f.rows, 1, f.acc_addr, f.aspad_addr, 1, 1, 0, 0, f.z_in, (int)f.accumulate};
     }
     tr_group_t *G = group_for(T, d.acc_addr, d.out_h * d.out_w, d.accumulate, 1);
     if (!G) return -1;
@@ -241,7 +237,9 @@ static int on_vector(tr_t *T, const mica_instr_t *in) {
 /* An activation LOAD: groups not placed yet gather when they are (at their first STORE), so
  * they must still find their rows; the current GEMM cannot take new groups once its rows change. */
 static int on_activation_load(tr_t *T, const mica_instr_t *in) {
-    uint32_t lo = GET(in, MICA_F_LOAD_MEM_ADDR), hi = lo + GET(in, MICA_F_LOAD_ROWS);
+    mica_load_fields_t f;
+    mica_load_decode(in, &f);
+    uint32_t lo = f.mem_addr, hi = lo + f.rows;
     for (uint32_t i = 0; i < T->nopen; i++)
         if (T->open[i].gemm < 0 && gathers_from(T->open[i].gathers, T->open[i].tiles, lo, hi)) return -1;
     if (T->region >= 0 && gathers_from(T->P->gemms[T->region].gathers, T->P->gemms[T->region].tiles, lo, hi))
@@ -254,10 +252,12 @@ static int on_activation_load(tr_t *T, const mica_instr_t *in) {
 /* The STORE's output stage from the PARAM set its LOADs in this program left (their sources are
  * dependencies, so the values hold while the translation lives). */
 static mica_fm_requant_t *store_requant(tr_t *T, const mica_instr_t *in) {
-    uint32_t C = T->m->ref->cfg.cols, set = GET(in, MICA_F_STORE_PARAM_SET);
-    int32_t rows[4 * C];
-    for (uint32_t r = 0; r < 4; r++) {
-        const fp_row_t *o = &T->pr[4 * set + r];
+    mica_store_fields_t f;
+    mica_store_decode(in, &f);
+    uint32_t C = T->m->ref->cfg.cols;
+    int32_t rows[MICA_PARAM_ROWS * C];
+    for (uint32_t r = 0; r < MICA_PARAM_ROWS; r++) {
+        const fp_row_t *o = &T->pr[MICA_PARAM_ROWS * f.param_set + r];
         if (o->ext == UNKNOWN) return NULL;   /* loaded by an earlier program: interpret */
         fp_row_bytes(T->m, o, rows + r * C, 4 * C);
     }
@@ -265,7 +265,9 @@ static mica_fm_requant_t *store_requant(tr_t *T, const mica_instr_t *in) {
 }
 
 static int on_store(tr_t *T, const mica_instr_t *in) {
-    uint32_t acc = GET(in, MICA_F_STORE_ACC_ADDR), rows = GET(in, MICA_F_STORE_ROWS);
+    mica_store_fields_t f;
+    mica_store_decode(in, &f);
+    uint32_t acc = f.acc_addr, rows = f.rows;
     tr_group_t *G = NULL;
     for (uint32_t i = 0; i < T->nopen && !G; i++)
         if (T->open[i].acc <= acc && acc + rows <= T->open[i].acc + T->open[i].t) G = &T->open[i];
@@ -281,10 +283,10 @@ static int on_store(tr_t *T, const mica_instr_t *in) {
  * order they come: the run would drop its own translation. */
 static int stores_clear(const fp_prog_t *P) {
     for (uint32_t i = 0; i < P->nsteps; i++) {
-        const mica_instr_t *in = &P->steps[i].in;
-        uint32_t rows = GET(in, MICA_F_STORE_ROWS);
-        uint64_t ext = GET(in, MICA_F_STORE_EXT_ADDR), hi = ext + (uint64_t)(rows - 1) * GET(in, MICA_F_STORE_EXT_STRIDE) + GET(in, MICA_F_STORE_LEN);
-        for (uint32_t d = 0; P->steps[i].kind == FP_STORE && rows && d < P->ndeps; d++)
+        mica_store_fields_t f;
+        mica_store_decode(&P->steps[i].in, &f);
+        uint64_t ext = f.ext_addr, hi = ext + (uint64_t)(f.rows - 1) * f.ext_stride + f.len;
+        for (uint32_t d = 0; P->steps[i].kind == FP_STORE && f.rows && d < P->ndeps; d++)
             if (mica_fp_overlaps(&P->deps[d], ext, hi)) return 0;
     }
     return 1;
@@ -292,14 +294,19 @@ static int stores_clear(const fp_prog_t *P) {
 
 static int on_instr(tr_t *T, const mica_instr_t *in) {
     uint32_t R = T->m->ref->cfg.rows;
-    switch (GET(in, MICA_F_OPCODE)) {
-    case MICA_OP_LOAD:
-        if (GET(in, MICA_F_LOAD_TARGET) == 1) return on_const_load(T, in, T->ws);
-        if (GET(in, MICA_F_LOAD_TARGET) == 2) return on_const_load(T, in, T->pr);
+    switch (mica_instr_opcode(in)) {
+    case MICA_OP_LOAD: {
+        mica_load_fields_t f;
+        mica_load_decode(in, &f);
+        if (f.target == MICA_LOAD_TARGET_WSPAD) return on_const_load(T, in, T->ws);
+        if (f.target == MICA_LOAD_TARGET_PARAM) return on_const_load(T, in, T->pr);
         return on_activation_load(T, in);
+    }
     case MICA_OP_LOADW: {
-        uint32_t addr = GET(in, MICA_F_LOADW_WSPAD_ADDR);
-        if (GET(in, MICA_F_LOADW_VECTOR)) {
+        mica_loadw_fields_t f;
+        mica_loadw_decode(in, &f);
+        uint32_t addr = f.wspad_addr;
+        if (f.vector == MICA_LOADW_VECTOR_ROW) {
             T->vshadow = T->ws[addr];
             return T->vshadow.ext == UNKNOWN ? -1 : 0;   /* loaded by an earlier program */
         }
@@ -321,11 +328,13 @@ static int on_instr(tr_t *T, const mica_instr_t *in) {
 /* B continues A, which joined PARTS STOREs so far: the next output fold of the same GEMM rows,
  * written right after A's columns with the same output stage, rows not overlapping. */
 static int can_join(const fp_step_t *a, const fp_step_t *b, uint32_t C, uint32_t parts) {
-    const mica_instr_t *x = &a->in, *y = &b->in;
-    uint64_t rows = GET(x, MICA_F_STORE_ROWS), stride = GET(x, MICA_F_STORE_EXT_STRIDE);
+    mica_store_fields_t x, y;
+    mica_store_decode(&a->in, &x);
+    mica_store_decode(&b->in, &y);
+    uint64_t rows = x.rows, stride = x.ext_stride;
     return b->kind == FP_STORE && b->gemm == a->gemm && b->row0 == a->row0 && b->group == a->group + parts &&
-           a->rq->len == parts * C && (uint64_t)GET(y, MICA_F_STORE_ROWS) == rows && (uint64_t)GET(y, MICA_F_STORE_EXT_STRIDE) == stride &&
-           GET(y, MICA_F_STORE_EXT_ADDR) == GET(x, MICA_F_STORE_EXT_ADDR) + a->rq->len &&
+           a->rq->len == parts * C && y.rows == rows && y.ext_stride == stride &&
+           (uint64_t)y.ext_addr == (uint64_t)x.ext_addr + a->rq->len &&
            (rows <= 1 || stride >= a->rq->len + b->rq->len) && a->rq->mode == b->rq->mode &&
            a->rq->z == b->rq->z && a->rq->lo == b->rq->lo && a->rq->hi == b->rq->hi;
 }
@@ -352,7 +361,7 @@ static void join_stores(fp_prog_t *P, uint32_t C) {
 static int translate(mica_fm_t *m, fp_prog_t *P) {
     tr_t T = {m, P, NULL, NULL, NULL, 0, {UNKNOWN, 0, 0, 0}, NULL, 0, -1, NULL, 0};
     int bad = 0;
-    uint32_t nparam = 4 * m->ref->cfg.param_sets;
+    uint32_t nparam = MICA_PARAM_ROWS * m->ref->cfg.param_sets;
     T.ws = malloc(sizeof *T.ws * m->ref->cfg.wspad_depth);
     T.pr = malloc(sizeof *T.pr * nparam);
     T.shadow = malloc(sizeof *T.shadow * m->ref->cfg.rows);
@@ -363,7 +372,7 @@ static int translate(mica_fm_t *m, fp_prog_t *P) {
     for (; !bad && pc < P->prog_len; pc++) {
         mica_instr_t in;
         memcpy(&in, m->ref->mem + P->prog_addr + (uint64_t)pc * MICA_INSTR_BYTES, sizeof in);
-        if (GET(&in, MICA_F_OPCODE) == MICA_OP_END) break;
+        if (mica_instr_opcode(&in) == MICA_OP_END) break;
         bad = on_instr(&T, &in) != 0;
     }
     for (uint32_t i = 0; i < T.nopen; i++) bad |= !T.open[i].stored;

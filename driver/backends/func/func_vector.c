@@ -12,8 +12,10 @@
 
 /* RESCALE's result depends only on the input byte: q for each of the 256, by the definition. */
 void mica_fp_rescale_table(const mica_instr_t *in, int32_t tab[256]) {
-    int32_t z = (int32_t)GET(in, MICA_F_RESCALE_Z_IN), mult = (int32_t)GET(in, MICA_F_RESCALE_MULT);
-    int ls = (int)GET(in, MICA_F_RESCALE_LEFT_SHIFT), rs = (int)GET(in, MICA_F_RESCALE_RIGHT_SHIFT);
+    mica_rescale_fields_t f;
+    mica_rescale_decode(in, &f);
+    int32_t z = f.z_in, mult = (int32_t)f.mult;
+    int ls = (int)f.left_shift, rs = (int)f.right_shift;
     for (int b = 0; b < 256; b++) {
         int32_t s = (int32_t)((uint32_t)((int8_t)b - z) << ls);   /* fits: left_shift <= 22 (checked) */
         tab[b] = mica_rdbpot(mica_srdhm(s, mult), rs);

@@ -2,17 +2,16 @@
 #pragma once
 
 static void csr_tests(Sim &sim) {
-  result(sim.csr_read(MICA_CSR_ID) == 0x4D494341u, "csr ID");
+  result(sim.csr_read(MICA_CSR_ID) == MICA_CSR_ID_VALUE, "csr ID");
   result(sim.csr_read(MICA_CSR_VERSION) == MICA_SPEC_VERSION, "csr VERSION");
-  result(sim.csr_read(MICA_CSR_CONFIG0) == (uint32_t)(kCfg.C << 16 | kCfg.R), "csr CONFIG0");
-  result(sim.csr_read(MICA_CSR_CONFIG1) == (uint32_t)(kCfg.WD << 16 | kCfg.AD), "csr CONFIG1");
-  result(sim.csr_read(MICA_CSR_CONFIG2) == (uint32_t)(kCfg.B << 24 | kCfg.PS << 16 | kCfg.CD),
-         "csr CONFIG2");
+  result(sim.csr_read(MICA_CSR_CONFIG0) == mica_config0_pack(kCfg.R, kCfg.C), "csr CONFIG0");
+  result(sim.csr_read(MICA_CSR_CONFIG1) == mica_config1_pack(kCfg.AD, kCfg.WD), "csr CONFIG1");
+  result(sim.csr_read(MICA_CSR_CONFIG2) == mica_config2_pack(kCfg.CD, kCfg.PS, kCfg.B), "csr CONFIG2");
   sim.csr_write(MICA_CSR_PROG_ADDR, 0x1230);
   sim.csr_write(MICA_CSR_PROG_LEN, 77);
   result(sim.csr_read(MICA_CSR_PROG_ADDR) == 0x1230 && sim.csr_read(MICA_CSR_PROG_LEN) == 77,
          "csr PROG_ADDR/PROG_LEN");
-  result((sim.csr_read(MICA_CSR_STATUS) & 1) == 0 && sim.top->irq_o == 0, "csr idle after reset");
+  result((sim.csr_read(MICA_CSR_STATUS) & MICA_STATUS_BUSY) == 0 && sim.top->irq_o == 0, "csr idle after reset");
 }
 
 // One instruction with arbitrary (possibly illegal) bits, no hazard bookkeeping.
@@ -24,8 +23,9 @@ static void directed_tests(Sim &sim, ExtMem &mem, std::mt19937_64 &rng) {
     g.emit(ProGen::op(MICA_OP_END), -1, {});
     run_and_compare(sim, mem, g.prog, "end-only");
     result(sim.top->irq_o == 1, "irq on done");
-    sim.csr_write(MICA_CSR_CTRL, 2);
-    result((sim.csr_read(MICA_CSR_STATUS) & 6) == 0 && sim.top->irq_o == 0, "CTRL.CLEAR");
+    sim.csr_write(MICA_CSR_CTRL, MICA_CTRL_CLEAR);
+    result((sim.csr_read(MICA_CSR_STATUS) & (MICA_STATUS_DONE | MICA_STATUS_ERROR)) == 0 && sim.top->irq_o == 0,
+           "CTRL.CLEAR");
     ProGen h(kCfg, rng);
     h.emit(ProGen::op(MICA_OP_SYNC), -1, {}, 15);
     h.emit(ProGen::op(MICA_OP_END), -1, {});
@@ -34,16 +34,16 @@ static void directed_tests(Sim &sim, ExtMem &mem, std::mt19937_64 &rng) {
   }
   {  // Highest legal rows of every memory, unaligned rows
     ProGen g(kCfg, rng);
-    uint32_t pr = 4 * (kCfg.PS - 1);
-    g.load(0, kCfg.AD - 4, 4, kCfg.R, IN_BASE + 5, kCfg.R + 3);
-    g.load(1, kCfg.WD - kCfg.R, kCfg.R, kCfg.C, IN_BASE + 0x101, kCfg.C + 1);
-    g.load(2, pr, 4, 4 * kCfg.C, g.psrc + pr * 4 * kCfg.C, 4 * kCfg.C);
+    uint32_t pr = MICA_PARAM_ROWS * (kCfg.PS - 1);
+    g.load(MICA_LOAD_TARGET_ASPAD, kCfg.AD - 4, 4, kCfg.R, IN_BASE + 5, kCfg.R + 3);
+    g.load(MICA_LOAD_TARGET_WSPAD, kCfg.WD - kCfg.R, kCfg.R, kCfg.C, IN_BASE + 0x101, kCfg.C + 1);
+    g.load(MICA_LOAD_TARGET_PARAM, pr, MICA_PARAM_ROWS, 4 * kCfg.C, g.psrc + pr * 4 * kCfg.C, 4 * kCfg.C);
     g.loadw(kCfg.WD - kCfg.R);
     ProGen::MM m = {0, -3, (uint32_t)kCfg.AD - 4, (uint32_t)kCfg.CD - 4, 1, 4, 1, 4, 1, 1, 0, 0};
     g.matmul(m);
     m.accum = 1; m.zin = 5; m.ox = 1;  // second tap: last pixel padded
     g.matmul(m);
-    ProGen::ST s = {1, 3, -128, 127, (uint32_t)kCfg.CD - 4, 4, (uint32_t)kCfg.C,
+    ProGen::ST s = {MICA_STORE_ROUND_SINGLE, 3, -128, 127, (uint32_t)kCfg.CD - 4, 4, (uint32_t)kCfg.C,
                     (uint32_t)kCfg.PS - 1, OUT_BASE + 3, 100};
     g.store(s);
     g.emit(ProGen::op(MICA_OP_END), -1, {});
@@ -59,7 +59,7 @@ static void error_tests(Sim &sim, ExtMem &mem, std::mt19937_64 &rng) {
       {"illegal-op15", [](ProGen &g) { raw(g, ProGen::op(15)); }, CHECK_ALL},
       {"bad-target", [](ProGen &g) {
          mica_instr_t in = ProGen::op(MICA_OP_LOAD);
-         MICA_SET(&in, MICA_F_LOAD_TARGET, 3); MICA_SET(&in, MICA_F_LOAD_LEN, 1);
+         MICA_SET(&in, MICA_F_LOAD_TARGET, MICA_LOAD_TARGET_MAX + 1); MICA_SET(&in, MICA_F_LOAD_LEN, 1);
          MICA_SET(&in, MICA_F_LOAD_ROWS, 1); raw(g, in); }, CHECK_ALL},
       {"load-len0", [](ProGen &g) {
          mica_instr_t in = ProGen::op(MICA_OP_LOAD);
@@ -70,11 +70,11 @@ static void error_tests(Sim &sim, ExtMem &mem, std::mt19937_64 &rng) {
       {"load-rows0-len0", [](ProGen &g) { raw(g, ProGen::op(MICA_OP_LOAD)); }, CHECK_ALL},
       {"load-len-wide", [](ProGen &g) {
          mica_instr_t in = ProGen::op(MICA_OP_LOAD);
-         MICA_SET(&in, MICA_F_LOAD_TARGET, 1); MICA_SET(&in, MICA_F_LOAD_LEN, kCfg.C + 1);
+         MICA_SET(&in, MICA_F_LOAD_TARGET, MICA_LOAD_TARGET_WSPAD); MICA_SET(&in, MICA_F_LOAD_LEN, kCfg.C + 1);
          MICA_SET(&in, MICA_F_LOAD_ROWS, 1); raw(g, in); }, CHECK_ALL},
       {"load-param-len-wide", [](ProGen &g) {
          mica_instr_t in = ProGen::op(MICA_OP_LOAD);
-         MICA_SET(&in, MICA_F_LOAD_TARGET, 2); MICA_SET(&in, MICA_F_LOAD_LEN, 4 * kCfg.C + 1);
+         MICA_SET(&in, MICA_F_LOAD_TARGET, MICA_LOAD_TARGET_PARAM); MICA_SET(&in, MICA_F_LOAD_LEN, 4 * kCfg.C + 1);
          MICA_SET(&in, MICA_F_LOAD_ROWS, 1); raw(g, in); }, CHECK_ALL},
       {"load-range", [](ProGen &g) {
          mica_instr_t in = ProGen::op(MICA_OP_LOAD);
@@ -82,7 +82,8 @@ static void error_tests(Sim &sim, ExtMem &mem, std::mt19937_64 &rng) {
          MICA_SET(&in, MICA_F_LOAD_ROWS, 2); raw(g, in); }, CHECK_ALL},
       {"load-param-range", [](ProGen &g) {
          mica_instr_t in = ProGen::op(MICA_OP_LOAD);
-         MICA_SET(&in, MICA_F_LOAD_TARGET, 2); MICA_SET(&in, MICA_F_LOAD_MEM_ADDR, 4 * kCfg.PS - 1);
+         MICA_SET(&in, MICA_F_LOAD_TARGET, MICA_LOAD_TARGET_PARAM);
+         MICA_SET(&in, MICA_F_LOAD_MEM_ADDR, MICA_PARAM_ROWS * kCfg.PS - 1);
          MICA_SET(&in, MICA_F_LOAD_LEN, 1); MICA_SET(&in, MICA_F_LOAD_ROWS, 2); raw(g, in); }, CHECK_ALL},
       {"loadw-range", [](ProGen &g) {
          mica_instr_t in = ProGen::op(MICA_OP_LOADW);
@@ -106,14 +107,14 @@ static void error_tests(Sim &sim, ExtMem &mem, std::mt19937_64 &rng) {
          MICA_SET(&in, MICA_F_MATMUL_ASPAD_ADDR, kCfg.AD - 3); raw(g, in); }, CHECK_ALL},
       {"dwconv-mode", [](ProGen &g) {
          mica_instr_t in = ProGen::op(MICA_OP_DWCONV);
-         MICA_SET(&in, MICA_F_MATMUL_IN_H, 1); MICA_SET(&in, MICA_F_MATMUL_IN_W, 1);
-         MICA_SET(&in, MICA_F_MATMUL_OUT_H, 1); MICA_SET(&in, MICA_F_MATMUL_OUT_W, 1);
-         MICA_SET(&in, MICA_F_MATMUL_STRIDE_Y, 1); MICA_SET(&in, MICA_F_MATMUL_STRIDE_X, 1);
-         MICA_SET(&in, MICA_F_DWCONV_MODE, 2 + g.rnd(0, 1)); raw(g, in); }, CHECK_ALL},
+         MICA_SET(&in, MICA_F_DWCONV_IN_H, 1); MICA_SET(&in, MICA_F_DWCONV_IN_W, 1);
+         MICA_SET(&in, MICA_F_DWCONV_OUT_H, 1); MICA_SET(&in, MICA_F_DWCONV_OUT_W, 1);
+         MICA_SET(&in, MICA_F_DWCONV_STRIDE_Y, 1); MICA_SET(&in, MICA_F_DWCONV_STRIDE_X, 1);
+         MICA_SET(&in, MICA_F_DWCONV_MODE, MICA_DWCONV_MODE_MAX + 1 + g.rnd(0, 1)); raw(g, in); }, CHECK_ALL},
       {"rescale-rows0", [](ProGen &g) { raw(g, ProGen::op(MICA_OP_RESCALE)); }, CHECK_ALL},
       {"rescale-left-shift", [](ProGen &g) {
          mica_instr_t in = ProGen::op(MICA_OP_RESCALE);
-         MICA_SET(&in, MICA_F_RESCALE_ROWS, 1); MICA_SET(&in, MICA_F_RESCALE_LEFT_SHIFT, g.rnd(23, 31));
+         MICA_SET(&in, MICA_F_RESCALE_ROWS, 1); MICA_SET(&in, MICA_F_RESCALE_LEFT_SHIFT, g.rnd(MICA_RESCALE_LEFT_SHIFT_MAX + 1, 31));
          raw(g, in); }, CHECK_ALL},
       {"rescale-range", [](ProGen &g) {
          mica_instr_t in = ProGen::op(MICA_OP_RESCALE);
@@ -130,7 +131,7 @@ static void error_tests(Sim &sim, ExtMem &mem, std::mt19937_64 &rng) {
       {"store-round3", [](ProGen &g) {
          mica_instr_t in = ProGen::op(MICA_OP_STORE);
          MICA_SET(&in, MICA_F_STORE_LEN, 1); MICA_SET(&in, MICA_F_STORE_ROWS, 1);
-         MICA_SET(&in, MICA_F_STORE_ROUND, 3); raw(g, in); }, CHECK_ALL},
+         MICA_SET(&in, MICA_F_STORE_ROUND, MICA_STORE_ROUND_MAX + 1); raw(g, in); }, CHECK_ALL},
       {"store-len-wide", [](ProGen &g) {
          mica_instr_t in = ProGen::op(MICA_OP_STORE);
          MICA_SET(&in, MICA_F_STORE_LEN, kCfg.C + 1); MICA_SET(&in, MICA_F_STORE_ROWS, 1);
@@ -144,11 +145,11 @@ static void error_tests(Sim &sim, ExtMem &mem, std::mt19937_64 &rng) {
          MICA_SET(&in, MICA_F_STORE_LEN, 1); MICA_SET(&in, MICA_F_STORE_PARAM_SET, kCfg.PS);
          MICA_SET(&in, MICA_F_STORE_ROWS, 1); raw(g, in); }, CHECK_ALL},
       {"load-bus-error", [](ProGen &g) {
-         g.load(0, 0, 4, kCfg.R, MEM_SIZE - 2 * kCfg.R - 1, kCfg.R); }, CHECK_STATUS_ONLY},
+         g.load(MICA_LOAD_TARGET_ASPAD, 0, 4, kCfg.R, MEM_SIZE - 2 * kCfg.R - 1, kCfg.R); }, CHECK_STATUS_ONLY},
       {"load-bus-error-far", [](ProGen &g) {
-         g.load(1, 0, 3, kCfg.C, 0x80000000u + 5, kCfg.C); }, CHECK_STATUS_ONLY},
+         g.load(MICA_LOAD_TARGET_WSPAD, 0, 3, kCfg.C, 0x80000000u + 5, kCfg.C); }, CHECK_STATUS_ONLY},
       {"store-bus-error", [](ProGen &g) {
-         ProGen::ST s = {0, 0, -128, 127, 0, 3, (uint32_t)kCfg.C, 0, MEM_SIZE - 3, 1};
+         ProGen::ST s = {MICA_STORE_ROUND_DOUBLE, 0, -128, 127, 0, 3, (uint32_t)kCfg.C, 0, MEM_SIZE - 3, 1};
          g.store(s); }, CHECK_STATUS_ONLY},
   };
   for (auto &cs : cases) {
@@ -212,11 +213,11 @@ static void perf_tests(Sim &sim, ExtMem &mem, std::mt19937_64 &rng) {
     printf("32 x (LOADW + MATMUL T=%u): %llu cycles (%.1f per pair)\n", t,
            (unsigned long long)c, (double)c / 32);
   }
-  for (int t = 0; t < 3; t++) {
-    uint32_t w = t == 0 ? kCfg.R : t == 1 ? kCfg.C : 4 * kCfg.C;
+  for (int t : {MICA_LOAD_TARGET_ASPAD, MICA_LOAD_TARGET_WSPAD, MICA_LOAD_TARGET_PARAM}) {
+    uint32_t w = t == MICA_LOAD_TARGET_ASPAD ? kCfg.R : t == MICA_LOAD_TARGET_WSPAD ? kCfg.C : 4 * kCfg.C;
     for (uint32_t off : {0u, 3u}) {
       ProGen g(kCfg, rng);
-      uint32_t rows = t == 2 ? 4 * std::min(kCfg.PS, 16) : 256;
+      uint32_t rows = t == MICA_LOAD_TARGET_PARAM ? MICA_PARAM_ROWS * std::min(kCfg.PS, 16) : 256;
       g.load(t, 0, rows, w, IN_BASE + off, w);
       uint64_t c = cycles_of(g) - base;
       printf("LOAD target %d: %u rows x %u B, ext offset %u: %llu cycles (%.2f B/cycle, %.2f beats/cycle)\n",
@@ -226,8 +227,8 @@ static void perf_tests(Sim &sim, ExtMem &mem, std::mt19937_64 &rng) {
   }
   for (uint32_t off : {0u, 3u}) {
     ProGen g(kCfg, rng);
-    ProGen::ST s = {0, 0, -128, 127, 0, 256, (uint32_t)kCfg.C, 0, OUT_BASE + off, (uint32_t)kCfg.C};
-    g.load(2, 0, 4, 4 * kCfg.C, g.psrc, 4 * kCfg.C);
+    ProGen::ST s = {MICA_STORE_ROUND_DOUBLE, 0, -128, 127, 0, 256, (uint32_t)kCfg.C, 0, OUT_BASE + off, (uint32_t)kCfg.C};
+    g.load(MICA_LOAD_TARGET_PARAM, 0, MICA_PARAM_ROWS, 4 * kCfg.C, g.psrc, 4 * kCfg.C);
     uint64_t c0 = cycles_of(g);
     ProGen h(kCfg, rng);
     h.store(s);
