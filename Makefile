@@ -1,6 +1,7 @@
 # Mica top-level build. Everything non-interactive; outputs under build/.
 #   make            build the mica command (compiler + libmica with rtl and func backends)
 #   make demo       the main job: digits model compiled, run on the RTL simulator, verified
+#   make check      the fast tier (< 1 min, no TensorFlow): LiteRT vectors on func, unit tests, structure checks
 #   make test       every test (RTL, lint, synthesis, simulator, compiler, runtime, end to end)
 #   make bench      benchmarks (ratios against peers measured in the same run)
 #   make test-asan  the end-to-end suite through the mica command built with ASan + UBSan (in make test)
