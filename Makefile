@@ -14,7 +14,7 @@ CC      ?= gcc
 CFLAGS  ?= -O2 -g
 WARN    := -std=gnu99 -Wall -Wextra -Wshadow
 # Include paths per layer: a folder sees the contract (include/, build/gen/) and itself, so an
-# include across layers does not compile (tests/spec/check_layers.sh also checks the tree).
+# include across layers does not compile (tests/check/check_layers.py also checks the tree).
 CONTRACT_INC := -I$(GEN) -Iinclude
 INC          := $(CONTRACT_INC) -Idriver/core -Idriver/core/kernels -Idriver/backends/func -Icompiler -Isim
 # mica.sh passes the Python it set up; a plain `make` finds the same venv (or the system python3).
