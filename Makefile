@@ -27,7 +27,8 @@ CORE_SRCS    := $(wildcard driver/core/*.c) $(wildcard driver/core/kernels/*.c)
 KERNEL_SRCS  := $(wildcard driver/core/kernels/*.c)
 FUNC_SRCS    := $(wildcard driver/backends/func/*.c)
 RTL_SRCS     := driver/backends/rtl/backend_rtl.c
-DRIVER_SRCS  := $(CORE_SRCS) $(FUNC_SRCS) $(RTL_SRCS) driver/backends/registry.c
+PORT_SRCS    := driver/port/port_posix.c
+DRIVER_SRCS  := $(CORE_SRCS) $(FUNC_SRCS) $(RTL_SRCS) driver/backends/registry.c $(PORT_SRCS)
 COMPILER_SRCS := $(wildcard compiler/*.c) $(wildcard compiler/cpu_ops/*.c)
 CLI_SRCS     := $(wildcard driver/cli/*.c)
 HDRS         := $(wildcard include/*.h driver/core/*.h driver/core/kernels/*.h driver/backends/*/*.h driver/cli/*.h \
@@ -68,6 +69,7 @@ $(B)/obj/driver/core/%.o: LAYER_INC = $(CONTRACT_INC) -Idriver/core -Idriver/cor
 $(B)/obj/driver/backends/func/%.o: LAYER_INC = $(CONTRACT_INC) -Idriver/backends/func
 $(B)/obj/driver/backends/rtl/%.o: LAYER_INC = $(CONTRACT_INC) -Isim
 $(B)/obj/driver/backends/registry.o: LAYER_INC = $(CONTRACT_INC)
+$(B)/obj/driver/port/%.o: LAYER_INC = $(CONTRACT_INC)
 $(B)/obj/compiler/%.o: LAYER_INC = $(CONTRACT_INC) -Icompiler
 $(B)/obj/driver/cli/%.o: LAYER_INC = $(CONTRACT_INC) -Icompiler -Idriver/cli
 
@@ -80,7 +82,8 @@ $(LIBFUNC): $(call obj,$(FUNC_SRCS))
 	rm -f $@ && ar rcs $@ $^
 $(LIBRTL): $(call obj,$(RTL_SRCS))
 	rm -f $@ && ar rcs $@ $^
-# Everything in one archive for applications (tests/soak): core, both backends, the registry.
+# Everything in one archive for applications (tests/soak): core, both backends, the registry, the
+# POSIX port.
 $(LIBMICA): $(call obj,$(DRIVER_SRCS))
 	rm -f $@ && ar rcs $@ $^
 $(LIBCOMPILER): $(call obj,$(COMPILER_SRCS))
@@ -140,12 +143,14 @@ fuzz: $(MICA)
 FUZZ_CFLAGS := -std=gnu99 -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 $(B)/fuzz/fuzz_npy: tests/fuzz/fuzz_common.h tests/fuzz/fuzz_npy.c driver/cli/npy.c $(HDRS)
 	@mkdir -p $(dir $@)
-	clang $(FUZZ_CFLAGS) $(INC) tests/fuzz/fuzz_npy.c driver/cli/npy.c -o $@
+	clang $(FUZZ_CFLAGS) $(INC) -Idriver/cli tests/fuzz/fuzz_npy.c driver/cli/npy.c -o $@
 $(B)/fuzz/fuzz_options: tests/fuzz/fuzz_common.h tests/fuzz/fuzz_options.c $(DRIVER_SRCS) $(HDRS) $(LIBSIM)
 	@mkdir -p $(dir $@)
 	clang $(FUZZ_CFLAGS) $(INC) tests/fuzz/fuzz_options.c $(DRIVER_SRCS) $(LIBSIM) $(SIM_LDFLAGS) -o $@
-# The compiler end to end needs only the core library beside it (cost model, program format).
-FUZZ_COMPILE_SRCS := tests/fuzz/fuzz_compile.c $(COMPILER_SRCS) $(TFLITE_SRCS) $(CORE_SRCS)
+# The compiler end to end needs only the contract's implementations beside it (cost model, program
+# format, escaper, op names), not the runtime walk.
+FUZZ_COMPILE_SRCS := tests/fuzz/fuzz_compile.c $(COMPILER_SRCS) $(TFLITE_SRCS) \
+                     $(filter-out driver/core/runtime.c driver/core/cpu_steps.c,$(CORE_SRCS))
 $(B)/fuzz/fuzz_compile: tests/fuzz/fuzz_common.h $(FUZZ_COMPILE_SRCS) $(HDRS)
 	@mkdir -p $(dir $@)
 	clang $(FUZZ_CFLAGS) $(INC) $(FUZZ_COMPILE_SRCS) -lm -o $@

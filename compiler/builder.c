@@ -38,9 +38,25 @@ uint32_t mica_const_add(mica_builder_t *b, const void *src, size_t n) {
 }
 
 int mica_field_error(mica_builder_t *b, const char *layer, const char *field, int64_t v) {
-    const char *f = strncmp(field, "MICA_F_", 7) ? field : field + 7;
-    snprintf(b->err, sizeof b->err, "layer %s: value %lld does not fit instruction field %s (layer too large for this array configuration)", layer, (long long)v, f);
+    snprintf(b->err, sizeof b->err, "layer %s: value %lld does not fit instruction field %s (layer too large for this array configuration)", layer, (long long)v, field);
     return 1;
+}
+
+int mica_encoded(mica_builder_t *b, const char *layer, unsigned opcode, int rc, const char *bad_field,
+                 const void *fields) {
+    if (rc == 0) return 0;
+    const mica_op_desc_t *d = mica_op_desc(opcode);
+    const uint32_t *word = fields;   /* every typed field is a 32-bit member, wait first */
+    char name[64];
+    int64_t v = 0;
+    unsigned k = 0;
+    while (d && k < d->nfields && strcmp(d->fields[k].name, bad_field ? bad_field : "")) k++;
+    if (d && k < d->nfields) v = d->fields[k].is_signed ? (int64_t)(int32_t)word[k + 1] : (int64_t)word[k + 1];
+    else if (d) v = word[0];   /* wait */
+    snprintf(name, sizeof name, "%s_%s", d ? d->name : "?", bad_field ? bad_field : "?");
+    for (char *c = name; *c; c++) if (*c >= 'a' && *c <= 'z') *c = (char)(*c - 'a' + 'A');
+    mica_field_error(b, layer, name, v);
+    return -1;
 }
 
 int mica_emit(mica_builder_t *b, const mica_instr_t *in) {
@@ -66,4 +82,13 @@ int mica_fail(mica_builder_t *b, const char *fmt, ...) {
     mica_format_escaped(b->err, sizeof b->err, fmt, ap);   /* tensor names come from the model file */
     va_end(ap);
     return -1;
+}
+
+void mica_plan_note(mica_builder_t *b, const char *fmt, ...) {
+    size_t used = strlen(b->plan_note);
+    if (used + 1 >= sizeof b->plan_note) return;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(b->plan_note + used, sizeof b->plan_note - used, fmt, ap);
+    va_end(ap);
 }

@@ -11,6 +11,7 @@
 typedef struct { uint8_t *data; size_t len, cap; } mica_buf_t;
 
 #define MICA_REASON_LEN 256
+#define MICA_PLAN_LEN 1024
 
 typedef struct {
     mica_hw_config_t hw;
@@ -21,6 +22,9 @@ typedef struct {
     mica_buf_t params;        /* CPU kernel parameter blob */
     mica_buf_t reasons;       /* per step: char[MICA_REASON_LEN], why it is on the CPU ("" = ACCEL) */
     mica_buf_t costs;         /* per step: mica_cost_t (cost.h) */
+    mica_buf_t details;       /* per step: char[MICA_REASON_LEN], the offending value ("" = none) */
+    mica_buf_t plans;         /* per step: char[MICA_PLAN_LEN], what the passes decided (--dump=plan) */
+    char plan_note[MICA_PLAN_LEN];   /* the plan of the layer being lowered, moved to plans per step */
     uint32_t inputs[16], outputs[16], ninputs, noutputs;
     uint32_t arena_size;      /* arena at address 0 */
     uint32_t image_addr;      /* fixed once the arena is planned */
@@ -34,11 +38,22 @@ void mica_buf_free(mica_buf_t *b);
 
 /* Appends constant bytes (16-byte aligned) and returns their external address, or 0 on error. */
 uint32_t mica_const_add(mica_builder_t *b, const void *src, size_t n);
-/* A value that does not fit an instruction field: records "layer L: value V does not fit
- * instruction field F" in b->err and returns 1 (the lowerings' SET macros call it). */
 /* Sets b->err (one line; a message too long for it ends in "...", never mid-word silently); -1. */
 int mica_fail(mica_builder_t *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* A value that does not fit an instruction field: records "layer L: value V does not fit
+ * instruction field F" in b->err and returns 1. */
 int mica_field_error(mica_builder_t *b, const char *layer, const char *field, int64_t v);
+/* The result of a typed encoder (mica_<op>_encode in mica_isa.h) for an instruction of `layer`:
+ * 0, or -1 after mica_field_error names the field and its value (read from `fields`, the typed
+ * struct: wait, then the descriptor's fields in order, 32 bits each). */
+int mica_encoded(mica_builder_t *b, const char *layer, unsigned opcode, int rc, const char *bad_field,
+                 const void *fields);
+/* Encodes a typed instruction: MICA_ENCODE(b, "3_conv", matmul, &fields, &instr) -> 0 or -1. */
+#define MICA_ENCODE(b, layer, op, fields, out) __extension__({ const char *bad_ = NULL; \
+    int rc_ = mica_##op##_encode((fields), (out), &bad_); \
+    mica_encoded((b), (layer), mica_instr_opcode(out), rc_, bad_, (fields)); })
+/* Appends a line to the plan note of the layer being lowered (--dump=plan). */
+void mica_plan_note(mica_builder_t *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Appends one instruction; returns -1 (with b->err set) when a field does not fit. */
 int mica_emit(mica_builder_t *b, const mica_instr_t *in);
 uint32_t mica_code_count(const mica_builder_t *b);

@@ -23,6 +23,10 @@ int mica_compile(const tfl_model_t *model, const mica_compile_opts_t *o, mica_bu
 /* Serializes b as a .mica file. */
 int mica_write_program(mica_builder_t *b, const char *path);
 void mica_builder_free(mica_builder_t *b);
+/* --dump: per layer, what the passes decided (placement and reason, tiling, buffers, instruction
+ * count, estimated cycles) and/or every emitted instruction with named fields; to a FILE *. */
+enum { MICA_DUMP_PLAN = 1, MICA_DUMP_INSTRS = 2 };
+void mica_write_dump(const mica_builder_t *b, unsigned what, void *file);
 /* Writes the pre-deployment report (per layer and totals) as JSON. */
 int mica_write_report(const mica_builder_t *b, const char *model, const char *path);
 

@@ -160,11 +160,17 @@ static int note_cost(mica_builder_t *b) {
     return mica_buf_append(&b->costs, &c, sizeof c);
 }
 
-static int note_reason(mica_builder_t *b, const char *why) {
+/* Why the step runs where it does: the rule's text (the report's reason, "" on the accelerator)
+ * and the detail naming the offending value (--dump=plan, error lines). */
+static int note_reason(mica_builder_t *b, const char *why, const char *detail) {
     if (note_cost(b)) return -1;
-    char r[MICA_REASON_LEN];
+    char r[MICA_REASON_LEN], d[MICA_REASON_LEN];
     snprintf(r, sizeof r, "%.*s", (int)sizeof r - 1, why);
-    return mica_buf_append(&b->reasons, r, sizeof r);
+    snprintf(d, sizeof d, "%.*s", (int)sizeof d - 1, detail);
+    int rc = mica_buf_append(&b->reasons, r, sizeof r) || mica_buf_append(&b->details, d, sizeof d) ||
+             mica_buf_append(&b->plans, b->plan_note, sizeof b->plan_note);
+    b->plan_note[0] = 0;
+    return rc ? -1 : 0;
 }
 
 /* Accelerator when every rule allows it and it fits; otherwise a CPU kernel, with the reason. */
@@ -172,27 +178,30 @@ static int lower_op(const tfl_model_t *m, const tfl_op_t *op, int idx, mica_buil
                     const mica_compile_opts_t *o) {
     if (op->ninputs < 1 || op->noutputs < 1 || !mica_op_tensor(m, op, 0) || !mica_op_output(m, op, 0))
         ERR("op %d (%s): missing operands", idx, tfl_builtin_name(op->builtin));
-    const char *why = mica_accel_reason(m, op, &o->partition);
+    char detail[MICA_REASON_LEN];
+    const char *why = mica_accel_reason(m, op, &o->partition, detail, sizeof detail);
     char lower_err[sizeof b->err];
     if (!why) {
         size_t code = b->code.len, consts = b->consts.len, steps = b->steps.len;
         int pool = op->builtin == TFL_OP_AVERAGE_POOL_2D || op->builtin == TFL_OP_MAX_POOL_2D;
         int rc = pool ? mica_lower_pool(m, op, idx, b) : op->builtin == TFL_OP_ADD ? mica_lower_add(m, op, idx, b)
                       : mica_lower_conv_fc(m, op, idx, b);
-        if (rc == 0) return note_reason(b, "");
+        if (rc == 0) return note_reason(b, "", "");
         snprintf(lower_err, sizeof lower_err, "%s", b->err);   /* does not fit: undo, try the CPU */
         b->code.len = code; b->consts.len = consts; b->steps.len = steps;
+        b->plan_note[0] = 0;
         why = lower_err;
+        detail[0] = 0;
     }
     mica_cpu_prepare_fn prepare;
     int kernel = mica_cpu_op_find(op->builtin, &prepare);
     const char *name = op->custom_code ? op->custom_code : tfl_builtin_name(op->builtin);
     char shown[96];
     if (kernel < 0)
-        ERR("op %d (%s): cannot run: not on the accelerator (%s) and no CPU kernel for it (see mica ops)",
-            idx, mica_escape_name(name, shown, sizeof shown), why);
+        ERR("op %d (%s): cannot run: not on the accelerator (%s%s%s) and no CPU kernel for it (see mica ops)",
+            idx, mica_escape_name(name, shown, sizeof shown), why, detail[0] ? ": " : "", detail);
     if (lower_cpu(m, op, idx, b, kernel, prepare)) return -1;
-    return note_reason(b, why);
+    return note_reason(b, why, detail);
 }
 
 static int record_io(const tfl_model_t *m, mica_builder_t *b) {
@@ -222,6 +231,7 @@ int mica_compile(const tfl_model_t *m, const mica_compile_opts_t *o, mica_builde
 void mica_builder_free(mica_builder_t *b) {
     mica_buf_free(&b->consts); mica_buf_free(&b->code); mica_buf_free(&b->tensors);
     mica_buf_free(&b->steps); mica_buf_free(&b->params); mica_buf_free(&b->reasons); mica_buf_free(&b->costs);
+    mica_buf_free(&b->details); mica_buf_free(&b->plans);
     free(b->tensor_map);
     b->tensor_map = NULL;
 }

@@ -1,32 +1,51 @@
 /* ADD of two same-shape int8 activations on the vector unit, TFLite's arithmetic exactly:
  *   acc = RESCALE(x1 - z1, m1, s1) + RESCALE(x2 - z2, m2, s2)   (left shift 20, vector unit)
- *   y   = clamp(SRDHM/RDBPOT(acc, m_out, s_out) + z_out)      (STORE round 0, bias 0)
+ *   y   = clamp(SRDHM/RDBPOT(acc, m_out, s_out) + z_out)      (STORE round DOUBLE, bias 0)
  * Element-wise with per-tensor scales, so both tensors are walked as flat rows of LANES bytes.
  * Bands of rows alternate between two ASPAD and ACC halves, so the next band's loads overlap this
- * band's rescales and store (the external port is what bounds an ADD: 3 bytes per element). */
+ * band's rescales and store (the external port is what bounds an ADD: 3 bytes per element).
+ * Passes: plan (plan_add: lanes and rows per band), schedule (emit_band: both loads, both
+ * rescales, the store, each after what it reads), emission (move_rows, rescale: typed encoders). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "compiler.h"
 #include "lower_gemm.h"
+#include "instr.h"
 #include "waits.h"
 #include "cpu_ops/cpu_ops.h"
 #include "cpu_ops/cpu_util.h"
 
 #define ERR(...) do { mica_fail(b, __VA_ARGS__); return -1; } while (0)
-#define SET(in, F, v) (void)(!*fail && MICA_SET(in, F, (int64_t)(v)) && (*fail = mica_field_error(b, "ADD", #F, (int64_t)(v))))
-#define ADD_LEFT_SHIFT 20
+#define ADD_LEFT_SHIFT 20   /* TFLite's int8 ADD left shift */
+_Static_assert(ADD_LEFT_SHIFT <= MICA_RESCALE_LEFT_SHIFT_MAX, "RESCALE.left_shift");
+
+/* The plan: n elements as rows of `lanes` bytes, band_rows rows per band (both inputs in one
+ * ASPAD half, the sums in one ACC half, one RESCALE and one STORE each). */
+typedef struct { uint32_t lanes, n, band_rows, bands; } add_plan_t;
+
+static void plan_add(const mica_hw_config_t *hw, uint32_t n, add_plan_t *P) {
+    P->lanes = hw->rows < hw->cols ? hw->rows : hw->cols;
+    P->n = n;
+    uint32_t total_rows = (n + P->lanes - 1) / P->lanes, cap = hw->acc_depth / 2;
+    if (hw->aspad_depth / 4 < cap) cap = hw->aspad_depth / 4;
+    if (cap > MICA_RESCALE_ROWS_MAX) cap = MICA_RESCALE_ROWS_MAX;
+    if (cap > MICA_STORE_ROWS_MAX) cap = MICA_STORE_ROWS_MAX;
+    P->band_rows = total_rows < cap ? total_rows : cap;
+    P->bands = (n + P->band_rows * P->lanes - 1) / (P->band_rows * P->lanes);
+}
 
 typedef struct {
     mica_builder_t *b;
+    const char *name;
     mica_waits_t w;
-    uint32_t lanes, band_rows, n, a_addr[2], out_addr;   /* elements; arena addresses */
+    uint32_t lanes, band_rows, n, a_addr[2], out_addr;   /* the plan's; arena addresses */
     int32_t z_in[2], m_in[2], s_in[2], z_out, act_min, act_max;
     uint32_t p_addr;
     mica_ticket_t p_load, aspad_read[2], acc_read[2];
 } add_t;
 
-/* LOAD (target 0 ASPAD) or STORE of elements [e0, e0+count) as rows of LANES bytes, plus one
+/* LOAD (into ASPAD) or STORE of elements [e0, e0+count) as rows of LANES bytes, plus one
  * shorter row for a remainder. */
 static int move_rows(add_t *A, int store, uint32_t ext, uint32_t row0, uint32_t e0, uint32_t count,
                      const mica_ticket_t *deps, int ndeps, mica_ticket_t *last) {
@@ -36,20 +55,11 @@ static int move_rows(add_t *A, int store, uint32_t ext, uint32_t row0, uint32_t 
         uint32_t rows = part ? (rem ? 1 : 0) : full, len = part ? rem : A->lanes;
         if (!rows) continue;
         uint32_t first = row0 + (part ? full : 0), addr = ext + e0 + (part ? full * A->lanes : 0);
-        mica_instr_t in = {{0, 0}};
-        int f = 0, *fail = &f;
-        if (store) {
-            SET(&in, MICA_F_OPCODE, MICA_OP_STORE);
-            SET(&in, MICA_F_STORE_ACC_ADDR, first); SET(&in, MICA_F_STORE_ROWS, rows);
-            SET(&in, MICA_F_STORE_LEN, len); SET(&in, MICA_F_STORE_EXT_ADDR, addr);
-            SET(&in, MICA_F_STORE_EXT_STRIDE, A->lanes); SET(&in, MICA_F_STORE_Z_OUT, A->z_out);
-            SET(&in, MICA_F_STORE_ACT_MIN, A->act_min); SET(&in, MICA_F_STORE_ACT_MAX, A->act_max);
-        } else {
-            SET(&in, MICA_F_OPCODE, MICA_OP_LOAD);
-            SET(&in, MICA_F_LOAD_MEM_ADDR, first); SET(&in, MICA_F_LOAD_ROWS, rows);
-            SET(&in, MICA_F_LOAD_LEN, len); SET(&in, MICA_F_LOAD_EXT_ADDR, addr);
-            SET(&in, MICA_F_LOAD_EXT_STRIDE, A->lanes);
-        }
+        mica_rows_t r = {first, rows, len, addr, A->lanes};
+        mica_requant_t q = {MICA_STORE_ROUND_DOUBLE, A->z_out, A->act_min, A->act_max};
+        mica_instr_t in;
+        int f = store ? mica_instr_store(b, A->name, &q, &r, 0, &in)
+                      : mica_instr_load(b, A->name, MICA_LOAD_TARGET_ASPAD, &r, 0, 0, &in);
         if (f || mica_emit_after(b, &A->w, &in, deps, ndeps, last)) return -1;
     }
     return 0;
@@ -57,18 +67,11 @@ static int move_rows(add_t *A, int store, uint32_t ext, uint32_t row0, uint32_t 
 
 static int rescale(add_t *A, int k, uint32_t aspad, uint32_t acc, uint32_t rows, const mica_ticket_t *deps, int ndeps, mica_ticket_t *self) {
     mica_builder_t *b = A->b;
-    mica_instr_t in = {{0, 0}};
-    int f = 0, *fail = &f;
-    SET(&in, MICA_F_OPCODE, MICA_OP_RESCALE);
-    SET(&in, MICA_F_RESCALE_ACCUMULATE, k);
-    SET(&in, MICA_F_RESCALE_Z_IN, A->z_in[k]);
-    SET(&in, MICA_F_RESCALE_ASPAD_ADDR, aspad);
-    SET(&in, MICA_F_RESCALE_ACC_ADDR, acc);
-    SET(&in, MICA_F_RESCALE_ROWS, rows);
-    SET(&in, MICA_F_RESCALE_MULT, A->m_in[k]);
-    SET(&in, MICA_F_RESCALE_LEFT_SHIFT, ADD_LEFT_SHIFT);
-    SET(&in, MICA_F_RESCALE_RIGHT_SHIFT, -A->s_in[k]);
-    return f || mica_emit_after(b, &A->w, &in, deps, ndeps, self) ? -1 : 0;
+    mica_rescale_fields_t f = {.accumulate = (uint32_t)k, .z_in = A->z_in[k], .aspad_addr = aspad, .acc_addr = acc,
+                               .rows = rows, .mult = (uint32_t)A->m_in[k], .left_shift = ADD_LEFT_SHIFT,
+                               .right_shift = (uint32_t)-A->s_in[k]};
+    mica_instr_t in;
+    return MICA_ENCODE(b, A->name, rescale, &f, &in) || mica_emit_after(b, &A->w, &in, deps, ndeps, self) ? -1 : 0;
 }
 
 /* One band: both inputs into ASPAD half h, both rescales into ACC half h, the STORE. */
@@ -95,34 +98,30 @@ static int emit_band(add_t *A, uint32_t band) {
 static int load_params(add_t *A, int32_t out_mult, int32_t out_shift) {
     mica_builder_t *b = A->b;
     uint32_t C = b->hw.cols;
-    int32_t *p = calloc(4 * (size_t)C, sizeof(int32_t));
+    int32_t *p = calloc(MICA_PARAM_ROWS * (size_t)C, sizeof(int32_t));
     if (!p) ERR("out of memory");
-    for (uint32_t c = 0; c < C; c++) { p[C + c] = out_mult; p[2 * C + c] = out_shift; }
-    A->p_addr = mica_const_add(b, p, 4 * C * sizeof(int32_t));
+    for (uint32_t c = 0; c < C; c++) mica_param_lane(p, C, c, 0, out_mult, out_shift, 0);
+    A->p_addr = mica_const_add(b, p, MICA_PARAM_ROWS * C * sizeof(int32_t));
     free(p);
     if (!A->p_addr) return -1;
-    mica_instr_t in = {{0, 0}};
-    int f = 0, *fail = &f;
-    SET(&in, MICA_F_OPCODE, MICA_OP_LOAD);
-    SET(&in, MICA_F_LOAD_TARGET, 2); SET(&in, MICA_F_LOAD_ROWS, 4); SET(&in, MICA_F_LOAD_LEN, 4 * C);
-    SET(&in, MICA_F_LOAD_EXT_ADDR, A->p_addr); SET(&in, MICA_F_LOAD_EXT_STRIDE, 4 * C);
+    mica_rows_t r = {0, MICA_PARAM_ROWS, MICA_PARAM_ROWS * C, A->p_addr, MICA_PARAM_ROWS * C};
+    mica_instr_t in;
+    int f = mica_instr_load(b, A->name, MICA_LOAD_TARGET_PARAM, &r, 0, 0, &in);
     return f || mica_emit_after(b, &A->w, &in, NULL, 0, &A->p_load) ? -1 : 0;
 }
 
-static int add_setup(const tfl_model_t *m, const tfl_op_t *op, int idx, mica_builder_t *b, add_t *A, int32_t *out_mult, int32_t *out_shift) {
+static int add_setup(const tfl_model_t *m, const tfl_op_t *op, int idx, mica_builder_t *b, add_plan_t *P, add_t *A,
+                     int32_t *out_mult, int32_t *out_shift) {
     const tfl_tensor_t *x[2] = {mica_op_tensor(m, op, 0), mica_op_tensor(m, op, 1)}, *out = mica_op_output(m, op, 0);
     mica_binary_params_t p;
     char why[200];
     if (mica_add_quant(op, x[0], x[1], out, &p, why, sizeof why)) ERR("op %d: %s", idx, why);
     memset(A, 0, sizeof *A);
     A->b = b;
-    A->lanes = b->hw.rows < b->hw.cols ? b->hw.rows : b->hw.cols;
-    A->n = mica_tensor_at(b, b->tensor_map[op->outputs[0]])->bytes;
-    if (A->n == 0) ERR("op %d: ADD of empty tensors", idx);
-    uint32_t total_rows = (A->n + A->lanes - 1) / A->lanes, cap = b->hw.acc_depth / 2;
-    if (b->hw.aspad_depth / 4 < cap) cap = b->hw.aspad_depth / 4;
-    if (cap > 4095) cap = 4095;   /* RESCALE.rows and STORE.rows are 12 bits */
-    A->band_rows = total_rows < cap ? total_rows : cap;
+    uint32_t n = mica_tensor_at(b, b->tensor_map[op->outputs[0]])->bytes;
+    if (n == 0) ERR("op %d: ADD of empty tensors", idx);
+    plan_add(&b->hw, n, P);
+    A->lanes = P->lanes, A->n = P->n, A->band_rows = P->band_rows;
     for (int k = 0; k < 2; k++) {
         A->a_addr[k] = mica_tensor_at(b, b->tensor_map[op->inputs[k]])->addr;
         A->z_in[k] = p.in_zp[k]; A->m_in[k] = p.in_mult[k]; A->s_in[k] = p.in_shift[k];
@@ -134,17 +133,21 @@ static int add_setup(const tfl_model_t *m, const tfl_op_t *op, int idx, mica_bui
 }
 
 int mica_lower_add(const tfl_model_t *m, const tfl_op_t *op, int idx, mica_builder_t *b) {
+    add_plan_t P;
     add_t A;
     int32_t out_mult, out_shift;
-    if (add_setup(m, op, idx, b, &A, &out_mult, &out_shift)) return -1;
-    uint32_t first = mica_code_count(b), bands = (A.n + A.band_rows * A.lanes - 1) / (A.band_rows * A.lanes);
-    if (load_params(&A, out_mult, out_shift)) return -1;
-    for (uint32_t k = 0; k < bands; k++)
-        if (emit_band(&A, k)) return -1;
-    mica_instr_t end = {{0, 0}};
-    MICA_SET(&end, MICA_F_OPCODE, MICA_OP_END);
-    if (mica_emit_after(b, &A.w, &end, NULL, 0, NULL)) return -1;
     char name[MICA_NAME_LEN];
     snprintf(name, sizeof name, "%d_add", idx);
+    if (add_setup(m, op, idx, b, &P, &A, &out_mult, &out_shift)) return -1;
+    A.name = name;
+    uint32_t first = mica_code_count(b);
+    mica_plan_note(b, "  tiling: vector unit, %u elements as rows of %u lanes: per band 2 LOADs, 2 RESCALEs (left shift %d), 1 STORE\n"
+                      "  bands: %u of %u rows\n  buffers: ASPAD 2 halves (both inputs), ACC 2 halves, PARAM 1 set resident\n",
+                   P.n, P.lanes, ADD_LEFT_SHIFT, P.bands, P.band_rows);
+    if (load_params(&A, out_mult, out_shift)) return -1;
+    for (uint32_t k = 0; k < P.bands; k++)
+        if (emit_band(&A, k)) return -1;
+    mica_instr_t end;
+    if (mica_instr_end(&end) || mica_emit_after(b, &A.w, &end, NULL, 0, NULL)) return -1;
     return mica_accel_step(b, op, name, first, 2, 0);   /* no MACs: 2 rescales per element */
 }

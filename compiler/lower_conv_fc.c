@@ -14,12 +14,12 @@
 
 /* Requantization per op as LiteRT's reference kernels do it (measured, see models/ORACLE.md):
  * CONV_2D uses TFLite's integer double rounding; FULLY_CONNECTED multiplies in double precision
- * and rounds half away from zero, which STORE round mode 2 reproduces exactly. */
-static int round_mode_for(int builtin) {
-    return builtin == TFL_OP_FULLY_CONNECTED ? 2 : 0;
+ * and rounds half away from zero, which STORE round mode REAL reproduces exactly. */
+static uint32_t round_mode_for(int builtin) {
+    return builtin == TFL_OP_FULLY_CONNECTED ? MICA_STORE_ROUND_REAL : MICA_STORE_ROUND_DOUBLE;
 }
 
-/* Mode 2 multiplier: the double's 53-bit mantissa split over two PARAM rows, and its exponent.
+/* Round mode REAL multiplier: the double's 53-bit mantissa split over two PARAM rows, and its exponent.
  * STORE keeps the exponent's low 8 bits; below 2^-40 every |acc| < 2^32 rounds to 0, so such a
  * multiplier becomes 0 (exact, and inside the field). */
 static void real_multiplier(double real, int32_t *mult_hi, int32_t *mult_lo, int32_t *exponent) {
@@ -32,18 +32,14 @@ static void real_multiplier(double real, int32_t *mult_hi, int32_t *mult_lo, int
     *exponent = e;
 }
 
-/* Filter [cout][kh][kw][cin] int8 const, symmetric, per-tensor or per-output-channel scales. */
+/* Filter [cout][kh][kw][cin]: constant dense symmetric int8 (partition rules); here per-tensor or
+ * per-output-channel scales, each usable. */
 static int check_filter(mica_builder_t *b, const tfl_tensor_t *w, int idx, int rank, int cout, int qdim) {
-    if (!w || !w->data) ERR("op %d: weights must be a constant tensor", idx);
-    if (w->is_sparse || w->quant_details_type) ERR("op %d: weights '%s' are sparse or custom-quantized; not supported", idx, w->name);
-    if (w->type != TFL_TYPE_INT8) ERR("op %d: weights '%s' are %s; only int8 weights are supported", idx, w->name, tfl_type_name(w->type));
     if (w->rank != rank) ERR("op %d: weights '%s' have rank %d, expected %d", idx, w->name, w->rank, rank);
     if (w->nquant != 1 && !(w->nquant == cout && w->quant_dim == qdim)) ERR("op %d: weights '%s' need per-tensor or per-output-channel scales", idx, w->name);
-    for (int i = 0; i < w->nquant; i++) {
-        if (w->zero_point[i] != 0) ERR("op %d: weights '%s' have zero point %lld; only symmetric weights are supported", idx, w->name, (long long)w->zero_point[i]);
+    for (int i = 0; i < w->nquant; i++)
         if (!mica_weight_scale_ok(w->scale[i]))
             ERR("op %d: weights '%.32s' channel %d have scale %g (finite scales >= 0 are supported)", idx, w->name, i, (double)w->scale[i]);
-    }
     return 0;
 }
 
@@ -69,7 +65,7 @@ static int fill_quant(const tfl_model_t *m, const tfl_op_t *op, int idx, mica_bu
         if (mica_checked_multiplier(real, opname, in, w, c, out, &mult[c], &s, why, sizeof why)) ERR("op %d (%s): %s", idx, opname, why);
         mult_lo[c] = 0;
         shift[c] = s;
-        if (L->round_mode != 2) continue;
+        if (L->round_mode != MICA_STORE_ROUND_REAL) continue;
         if (mica_fc_real_fits(real, L->bias ? L->bias[c] : 0, L->weights + (size_t)c * (size_t)L->cin, L->cin, c, out, why, sizeof why))
             ERR("op %d (%s): %s", idx, opname, why);
         real_multiplier(real, &mult[c], &mult_lo[c], &shift[c]);
@@ -89,7 +85,7 @@ static int fill_quant(const tfl_model_t *m, const tfl_op_t *op, int idx, mica_bu
 
 /* Shapes, strides, dilations and TF padding of CONV_2D or DEPTHWISE_CONV_2D (their options differ
  * only in where the fields sit). */
-static int window_shape(const tfl_op_t *op, int idx, mica_builder_t *b, const tfl_tensor_t *in, const tfl_tensor_t *w,
+static int window_shape(const tfl_op_t *op, const tfl_tensor_t *in, const tfl_tensor_t *w,
                         const tfl_tensor_t *out, mica_gemm_layer_t *L) {
     int dw = op->builtin == TFL_OP_DEPTHWISE_CONV_2D;
     L->in_h = in->dims[1]; L->in_w = in->dims[2]; L->cin = in->dims[3];
@@ -99,8 +95,6 @@ static int window_shape(const tfl_op_t *op, int idx, mica_builder_t *b, const tf
     L->stride_h = (int)tfl_opt_int(op, dw ? TFL_DWCONV_STRIDE_H : TFL_CONV2D_STRIDE_H, 1);
     L->dil_w = (int)tfl_opt_int(op, dw ? TFL_DWCONV_DILATION_W : TFL_CONV2D_DILATION_W, 1);
     L->dil_h = (int)tfl_opt_int(op, dw ? TFL_DWCONV_DILATION_H : TFL_CONV2D_DILATION_H, 1);
-    if (L->stride_w < 1 || L->stride_h < 1 || L->dil_w < 1 || L->dil_h < 1 || L->stride_w > 15 || L->stride_h > 15)
-        ERR("op %d: stride %dx%d / dilation %dx%d not supported (stride 1..15)", idx, L->stride_h, L->stride_w, L->dil_h, L->dil_w);
     int same = tfl_opt_int(op, dw ? TFL_DWCONV_PADDING : TFL_CONV2D_PADDING, 0) == TFL_PADDING_SAME;
     L->pad_top = same ? mica_conv_pad(L->in_h, L->out_h, L->kh, L->stride_h, L->dil_h) : 0;
     L->pad_left = same ? mica_conv_pad(L->in_w, L->out_w, L->kw, L->stride_w, L->dil_w) : 0;
@@ -109,10 +103,8 @@ static int window_shape(const tfl_op_t *op, int idx, mica_builder_t *b, const tf
 
 static int conv_shape(const tfl_model_t *m, const tfl_op_t *op, int idx, mica_builder_t *b, mica_gemm_layer_t *L) {
     const tfl_tensor_t *in = mica_op_tensor(m, op, 0), *w = mica_op_tensor(m, op, 1), *out = &m->tensors[op->outputs[0]];
-    if (in->rank != 4 || out->rank != 4 || in->dims[0] != 1 || out->dims[0] != 1) ERR("op %d: CONV_2D supports NHWC tensors with batch 1", idx);
-    if (check_filter(b, w, idx, 4, out->dims[3], 0)) return -1;
-    if (w->dims[3] != in->dims[3]) ERR("op %d: grouped CONV_2D (filter depth %d, input depth %d) is not supported", idx, w->dims[3], in->dims[3]);
-    if (window_shape(op, idx, b, in, w, out, L)) return -1;
+    if (check_filter(b, w, idx, 4, out->dims[3], 0)) return -1;   /* batch 1, ungrouped: partition rules */
+    if (window_shape(op, in, w, out, L)) return -1;
     if (w->dims[0] != L->cout) ERR("op %d: filter has %d outputs, output tensor %d channels", idx, w->dims[0], L->cout);
     return 0;
 }
@@ -123,13 +115,9 @@ static int conv_shape(const tfl_model_t *m, const tfl_op_t *op, int idx, mica_bu
  * when the input fits one fold (each array column does one useful multiply per pixel). */
 static int dw_shape(const tfl_model_t *m, const tfl_op_t *op, int idx, mica_builder_t *b, mica_gemm_layer_t *L) {
     const tfl_tensor_t *in = mica_op_tensor(m, op, 0), *w = mica_op_tensor(m, op, 1), *out = &m->tensors[op->outputs[0]];
-    if (in->rank != 4 || out->rank != 4 || in->dims[0] != 1 || out->dims[0] != 1) ERR("op %d: DEPTHWISE_CONV_2D supports NHWC tensors with batch 1", idx);
-    if (check_filter(b, w, idx, 4, out->dims[3], 3)) return -1;
-    if (w->dims[0] != 1 || w->dims[3] != out->dims[3] || in->dims[3] < 1 || out->dims[3] % in->dims[3])
-        ERR("op %d: DEPTHWISE_CONV_2D filter [%d,%d,%d,%d] does not match %d input and %d output channels", idx,
-            w->dims[0], w->dims[1], w->dims[2], w->dims[3], in->dims[3], out->dims[3]);
+    if (check_filter(b, w, idx, 4, out->dims[3], 3)) return -1;   /* batch 1, filter [1, kh, kw, cin x M]: rules */
     L->depthwise = out->dims[3] == in->dims[3];
-    return window_shape(op, idx, b, in, w, out, L);
+    return window_shape(op, in, w, out, L);
 }
 
 /* Multiplier M > 1: [1][kh][kw][cout] -> dense [cout][kh][kw][cin], zero where o / M != c. */

@@ -14,12 +14,12 @@ typedef struct {
     const int8_t *weights;          /* [cout][kh][kw][cin] */
     const int32_t *bias;            /* [cout] or NULL */
     const int32_t *mult, *shift;    /* per output channel requantization */
-    const int32_t *mult_lo;         /* round mode 2: low 21 bits of the 53-bit multiplier */
+    const int32_t *mult_lo;         /* round mode REAL: low 21 bits of the 53-bit multiplier */
     int32_t z_in, z_out, act_min, act_max;
-    int round_mode;                 /* STORE.round: 0 double, 1 single, 2 real (FC reference) */
+    uint32_t round_mode;            /* STORE.round: MICA_STORE_ROUND_DOUBLE, _SINGLE or _REAL (FC reference) */
     int depthwise;                  /* DEPTHWISE_CONV_2D, multiplier 1: weights [kh][kw][cout], cin == cout */
     int pool;                       /* depthwise with the same weights for every tap (one LOADW per fold) */
-    int vec_max;                    /* depthwise taps keep the maximum (DWCONV mode MAX: MAX_POOL_2D) */
+    int vec_max;                    /* depthwise taps keep the maximum (DWCONV mode MAXIMUM: MAX_POOL_2D) */
     const uint8_t *pixel_set;       /* or NULL; else output pixel p uses PARAM set pixel_set[p] for every */
     int nsets;                      /* channel, set k = bias 0, mult[k], shift[k], mult_lo[k] (border pools) */
     uint32_t in_addr, out_addr;     /* arena addresses, NHWC */

@@ -1,9 +1,9 @@
 /* AVERAGE_POOL_2D and MAX_POOL_2D on the vector unit, as depthwise layers (lower_gemm.c):
- *   MAX: DWCONV mode MAX with z_in = -128, so a pixel inside the image gives x + 128 >= 0 and a
+ *   MAX: DWCONV mode MAXIMUM with z_in = -128, so a pixel inside the image gives x + 128 >= 0 and a
  *        padded tap gives 0 and never wins (TFLite skips padding); STORE undoes the offset with an
  *        exact identity requantization and z_out = -128.
  *   AVG: DWCONV mode MAC with weights 1 and z_in = 0 sums the raw int8 values (padding adds 0);
- *        STORE divides by the window size n with round mode 2 and a multiplier rounded up, which
+ *        STORE divides by the window size n with round mode REAL and a multiplier rounded up, which
  *        is TFLite's (sum +- n/2) / n exactly; each layer's multiplier is checked over every
  *        possible sum before it is used. Where SAME windows cross the border TFLite divides by
  *        the in-image taps: each distinct count gets its own PARAM set and the STOREs are split
@@ -13,6 +13,7 @@
 #include <string.h>
 #include "compiler.h"
 #include "lower_gemm.h"
+#include "instr.h"
 #include "waits.h"
 #include "quant.h"
 #include "mica_fixedpoint.h"
@@ -28,7 +29,7 @@ static int32_t tflite_average(int32_t sum, int32_t n) {
 /* m53 * 2^(e-53) = 1/n rounded up; 0 when it does not reproduce tflite_average for every sum of
  * n int8 values. */
 static int divide_multiplier(int32_t n, uint64_t *m53, int32_t *e) {
-    if (n > (1 << 16)) return -1;   /* 256 x 256 windows at most (partition rule) */
+    if (n > MICA_POOL_FILTER_MAX * MICA_POOL_FILTER_MAX) return -1;   /* partition rule pool_window */
     int k = 0;
     while ((1 << k) < n) k++;                 /* 2^(k-1) < n <= 2^k: 1/n = q * 2^(1-k), q in [1/2, 1) */
     *e = 1 - k;
@@ -53,8 +54,7 @@ static int pool_shape(const tfl_model_t *m, const tfl_op_t *op, int idx, mica_bu
     L->dil_h = L->dil_w = 1;
     if (L->out_h == 1) L->stride_h = 1;   /* one output row or column: the stride is never used */
     if (L->out_w == 1) L->stride_w = 1;
-    if (L->kh < 1 || L->kw < 1 || L->kh > 256 || L->kw > 256 || L->stride_h < 1 || L->stride_w < 1 || L->stride_h > 15 || L->stride_w > 15)
-        ERR("op %d: pool filter %dx%d / stride %dx%d not supported (filter 1..256, stride 1..15)", idx, L->kh, L->kw, L->stride_h, L->stride_w);
+    /* filter and stride within the partition rule pool_window's limits */
     int same = tfl_opt_int(op, TFL_POOL_PADDING, 0) == TFL_PADDING_SAME;
     L->pad_top = same ? mica_conv_pad(L->in_h, L->out_h, L->kh, L->stride_h, 1) : 0;
     L->pad_left = same ? mica_conv_pad(L->in_w, L->out_w, L->kw, L->stride_w, 1) : 0;
@@ -74,14 +74,16 @@ static int32_t window_count(const mica_gemm_layer_t *L, int oy, int ox) {
     return (y1 - (y0 > 0 ? y0 : 0)) * (x1 - (x0 > 0 ? x0 : 0));
 }
 
-/* Divisor set of every output pixel (distinct window counts, at most 256): sets[k] = count. */
+/* Divisor set of every output pixel (distinct window counts, at most one per PARAM set a STORE
+ * can name): sets[k] = count. */
+#define MAX_DIVISOR_SETS (MICA_STORE_PARAM_SET_MAX + 1)
 static int count_sets(const mica_gemm_layer_t *L, uint8_t *pixel_set, int32_t *sets) {
     int nsets = 0;
     for (int oy = 0; oy < L->out_h; oy++)
         for (int ox = 0; ox < L->out_w; ox++) {
             int32_t n = window_count(L, oy, ox), k = 0;
             while (k < nsets && sets[k] != n) k++;
-            if (k == nsets && ++nsets > 256) return -1;
+            if (k == nsets && ++nsets > MAX_DIVISOR_SETS) return -1;
             sets[k] = n;
             pixel_set[oy * L->out_w + ox] = (uint8_t)k;
         }
@@ -91,9 +93,9 @@ static int count_sets(const mica_gemm_layer_t *L, uint8_t *pixel_set, int32_t *s
 /* Requantization: identity for MAX; for AVG 1/n per divisor set (one set: per channel, as usual). */
 static int pool_params(mica_builder_t *b, int idx, int is_max, mica_gemm_layer_t *L, uint8_t *pixel_set,
                        int32_t *mult, int32_t *mult_lo, int32_t *shift) {
-    int32_t counts[256];
+    int32_t counts[MAX_DIVISOR_SETS];
     int nsets = is_max ? 1 : count_sets(L, pixel_set, counts);
-    if (nsets < 0) ERR("op %d: more than 256 distinct window sizes", idx);
+    if (nsets < 0) ERR("op %d: more than %d distinct window sizes (STORE param_set max %d)", idx, MAX_DIVISOR_SETS, MICA_STORE_PARAM_SET_MAX);
     for (int k = 0; k < nsets; k++) {
         uint64_t m53 = 0;
         int32_t e = 0;
@@ -105,8 +107,9 @@ static int pool_params(mica_builder_t *b, int idx, int is_max, mica_gemm_layer_t
     }
     for (int c = nsets == 1 ? 1 : L->cout; c < L->cout; c++) { mult[c] = mult[0]; mult_lo[c] = mult_lo[0]; shift[c] = shift[0]; }
     if (nsets > 1) { L->pixel_set = pixel_set; L->nsets = nsets; }
+    if (nsets > 1) mica_plan_note(b, "  divisors: %d window sizes at the border, one PARAM set each, STOREs split into runs\n", nsets);
     L->mult = mult; L->mult_lo = mult_lo; L->shift = shift;
-    L->round_mode = is_max ? 0 : 2;
+    L->round_mode = is_max ? MICA_STORE_ROUND_DOUBLE : MICA_STORE_ROUND_REAL;
     L->vec_max = is_max;
     L->z_in = L->z_out = is_max ? -128 : 0;
     return 0;
@@ -122,79 +125,81 @@ static int global_pool_fits(const mica_builder_t *b, const mica_gemm_layer_t *L,
            hw <= 512 && (uint32_t)(nf * hw) <= b->hw.aspad_depth && (uint32_t)nf <= b->hw.acc_depth && !L->pixel_set;
 }
 
-#define GSET(in, F, v) (void)(!fail && MICA_SET(in, F, (int64_t)(v)) && (fail = mica_field_error(b, who, #F, (int64_t)(v))))
+/* The global pool's schedule, one stage after the other: every LOAD (parameters, the vector of
+ * ones, the input folds), the LOADW and the first DWCONV after LOAD drained, the STOREs after
+ * ARRAY drained (waits.c). */
+typedef struct { mica_builder_t *b; const mica_gemm_layer_t *L; mica_waits_t w; } gpool_t;
 
-static int emit(mica_builder_t *b, mica_waits_t *w, mica_instr_t *in, int fail, mica_ticket_t *self) {
-    return fail ? -1 : mica_emit_after(b, w, in, NULL, 0, self);   /* b->err says which field */
+static int gp_emit(gpool_t *G, mica_instr_t *in, int fail, unsigned drain) {
+    return fail ? -1 : mica_emit_drained(G->b, &G->w, in, drain, NULL);   /* b->err names the field */
 }
 
-static int const_load(mica_builder_t *b, mica_waits_t *w, const char *who, int target, const void *data, uint32_t len) {
-    uint32_t addr = mica_const_add(b, data, len), row = target == 2 ? 4 * b->hw.cols : b->hw.cols;
+static int const_load(gpool_t *G, uint32_t target, const void *data, uint32_t len) {
+    mica_builder_t *b = G->b;
+    uint32_t addr = mica_const_add(b, data, len), row = target == MICA_LOAD_TARGET_PARAM ? MICA_PARAM_ROWS * b->hw.cols : b->hw.cols;
     if (!addr) ERR("out of memory");
-    mica_instr_t in = {{0, 0}};
-    int fail = 0;
-    GSET(&in, MICA_F_OPCODE, MICA_OP_LOAD); GSET(&in, MICA_F_LOAD_TARGET, target);
-    GSET(&in, MICA_F_LOAD_ROWS, len / row); GSET(&in, MICA_F_LOAD_LEN, row);
-    GSET(&in, MICA_F_LOAD_EXT_ADDR, addr); GSET(&in, MICA_F_LOAD_EXT_STRIDE, row);
-    return emit(b, w, &in, fail, NULL);
+    mica_rows_t r = {0, len / row, row, addr, row};
+    mica_instr_t in;
+    return gp_emit(G, &in, mica_instr_load(b, G->L->name, target, &r, 0, 0, &in), 0);
 }
 
-static int global_pool_body(mica_builder_t *b, mica_waits_t *w, const mica_gemm_layer_t *L, int lanes) {
-    const char *who = L->name;
-    int hw = L->kh * L->kw, nf = (L->cout + lanes - 1) / lanes;
-    for (int f = 0; f < nf; f++) {   /* fold f: rows f*HW .. of pixel-ordered lanes */
-        mica_instr_t in = {{0, 0}};
-        int fail = 0, len = L->cout - f * lanes < lanes ? L->cout - f * lanes : lanes;
-        GSET(&in, MICA_F_OPCODE, MICA_OP_LOAD); GSET(&in, MICA_F_LOAD_MEM_ADDR, f * hw);
-        GSET(&in, MICA_F_LOAD_ROWS, hw); GSET(&in, MICA_F_LOAD_LEN, len);
-        GSET(&in, MICA_F_LOAD_EXT_ADDR, L->in_addr + (uint32_t)(f * lanes)); GSET(&in, MICA_F_LOAD_EXT_STRIDE, L->cout);
-        if (emit(b, w, &in, fail, NULL)) return -1;
-    }
-    for (int p = 0; p < hw; p++) {
-        mica_instr_t in = {{0, 0}};
-        int fail = 0;
-        GSET(&in, MICA_F_OPCODE, MICA_OP_DWCONV); GSET(&in, MICA_F_DWCONV_MODE, L->vec_max);
-        GSET(&in, MICA_F_WAIT, p == 0 ? MICA_UNIT_LOAD : 0);   /* every fold loaded */
-        GSET(&in, MICA_F_MATMUL_ACCUMULATE, p > 0); GSET(&in, MICA_F_MATMUL_Z_IN, L->z_in);
-        GSET(&in, MICA_F_MATMUL_IN_H, nf); GSET(&in, MICA_F_MATMUL_IN_W, hw);
-        GSET(&in, MICA_F_MATMUL_OUT_H, nf); GSET(&in, MICA_F_MATMUL_OUT_W, 1);
-        GSET(&in, MICA_F_MATMUL_STRIDE_Y, 1); GSET(&in, MICA_F_MATMUL_STRIDE_X, 1); GSET(&in, MICA_F_MATMUL_OFF_X, p);
-        if (emit(b, w, &in, fail, NULL)) return -1;
-    }
-    for (int part = 0; part < 2; part++) {   /* whole folds, then a partial one */
-        int rows = part ? (L->cout % lanes ? 1 : 0) : L->cout / lanes, len = part ? L->cout % lanes : lanes;
-        if (!rows) continue;
-        mica_instr_t in = {{0, 0}};
-        int fail = 0;
-        GSET(&in, MICA_F_OPCODE, MICA_OP_STORE); GSET(&in, MICA_F_WAIT, MICA_UNIT_ARRAY);
-        GSET(&in, MICA_F_STORE_ROUND, L->round_mode); GSET(&in, MICA_F_STORE_ACC_ADDR, part ? L->cout / lanes : 0);
-        GSET(&in, MICA_F_STORE_ROWS, rows); GSET(&in, MICA_F_STORE_LEN, len);
-        GSET(&in, MICA_F_STORE_EXT_ADDR, L->out_addr + (uint32_t)(part ? L->cout / lanes * lanes : 0));
-        GSET(&in, MICA_F_STORE_EXT_STRIDE, lanes); GSET(&in, MICA_F_STORE_Z_OUT, L->z_out);
-        GSET(&in, MICA_F_STORE_ACT_MIN, L->act_min); GSET(&in, MICA_F_STORE_ACT_MAX, L->act_max);
-        if (emit(b, w, &in, fail, NULL)) return -1;
-    }
-    mica_instr_t end = {{0, 0}};
-    MICA_SET(&end, MICA_F_OPCODE, MICA_OP_END);
-    return mica_emit_after(b, w, &end, NULL, 0, NULL);
-}
-
-static int lower_global_pool(mica_builder_t *b, const tfl_op_t *op, const mica_gemm_layer_t *L, int lanes, uint64_t macs) {
-    uint32_t C = b->hw.cols, first = mica_code_count(b);
-    const char *who = L->name;
-    mica_waits_t w;
-    memset(&w, 0, sizeof w);
-    int32_t *par = calloc(4 * (size_t)C, sizeof(int32_t));
+/* Parameters (every lane: set 0 = the layer's divisor) and the weight vector of ones, then LOADW. */
+static int global_pool_constants(gpool_t *G) {
+    mica_builder_t *b = G->b;
+    const mica_gemm_layer_t *L = G->L;
+    uint32_t C = b->hw.cols;
+    int32_t *par = calloc(MICA_PARAM_ROWS * (size_t)C, sizeof(int32_t));
     int8_t *ones = malloc(C);
     if (!par || !ones) { free(par); free(ones); ERR("out of memory"); }
     memset(ones, 1, C);
-    for (uint32_t c = 0; c < C; c++) { par[C + c] = L->mult[0]; par[2 * C + c] = L->shift[0]; par[3 * C + c] = L->mult_lo[0]; }
-    int rc = const_load(b, &w, L->name, 2, par, 4 * C * sizeof(int32_t)) || const_load(b, &w, L->name, 1, ones, C);
+    for (uint32_t c = 0; c < C; c++) mica_param_lane(par, C, c, 0, L->mult[0], L->shift[0], L->mult_lo[0]);
+    int rc = const_load(G, MICA_LOAD_TARGET_PARAM, par, MICA_PARAM_ROWS * C * sizeof(int32_t)) || const_load(G, MICA_LOAD_TARGET_WSPAD, ones, C);
     free(par); free(ones);
-    mica_instr_t lw = {{0, 0}};
-    int fail = 0;
-    GSET(&lw, MICA_F_OPCODE, MICA_OP_LOADW); GSET(&lw, MICA_F_LOADW_VECTOR, 1); GSET(&lw, MICA_F_WAIT, MICA_UNIT_LOAD);
-    if (rc || emit(b, &w, &lw, fail, NULL) || global_pool_body(b, &w, L, lanes)) return -1;
+    mica_loadw_fields_t f = {.vector = MICA_LOADW_VECTOR_ROW};
+    mica_instr_t lw;
+    return rc || gp_emit(G, &lw, MICA_ENCODE(b, L->name, loadw, &f, &lw), MICA_UNIT_LOAD) ? -1 : 0;
+}
+
+static int global_pool_body(gpool_t *G, int lanes) {
+    mica_builder_t *b = G->b;
+    const mica_gemm_layer_t *L = G->L;
+    int hw = L->kh * L->kw, nf = (L->cout + lanes - 1) / lanes;
+    for (int f = 0; f < nf; f++) {   /* fold f: rows f*HW .. of pixel-ordered lanes */
+        int len = L->cout - f * lanes < lanes ? L->cout - f * lanes : lanes;
+        mica_rows_t r = {(uint32_t)(f * hw), (uint32_t)hw, (uint32_t)len, L->in_addr + (uint32_t)(f * lanes), (uint32_t)L->cout};
+        mica_instr_t in;
+        if (gp_emit(G, &in, mica_instr_load(b, L->name, MICA_LOAD_TARGET_ASPAD, &r, 0, 0, &in), 0)) return -1;
+    }
+    for (int p = 0; p < hw; p++) {
+        mica_dwconv_fields_t f = {.accumulate = p > 0, .z_in = L->z_in, .in_h = (uint32_t)nf, .in_w = (uint32_t)hw,
+                                  .out_h = (uint32_t)nf, .out_w = 1, .stride_y = 1, .stride_x = 1, .off_x = p,
+                                  .mode = L->vec_max ? MICA_DWCONV_MODE_MAXIMUM : MICA_DWCONV_MODE_MAC};
+        mica_instr_t in;
+        if (gp_emit(G, &in, MICA_ENCODE(b, L->name, dwconv, &f, &in), p == 0 ? MICA_UNIT_LOAD : 0)) return -1;   /* every fold loaded */
+    }
+    mica_requant_t q = {L->round_mode, L->z_out, L->act_min, L->act_max};
+    for (int part = 0; part < 2; part++) {   /* whole folds, then a partial one */
+        int rows = part ? (L->cout % lanes ? 1 : 0) : L->cout / lanes, len = part ? L->cout % lanes : lanes;
+        if (!rows) continue;
+        mica_rows_t r = {(uint32_t)(part ? L->cout / lanes : 0), (uint32_t)rows, (uint32_t)len,
+                         L->out_addr + (uint32_t)(part ? L->cout / lanes * lanes : 0), (uint32_t)lanes};
+        mica_instr_t in;
+        if (gp_emit(G, &in, mica_instr_store(b, L->name, &q, &r, 0, &in), MICA_UNIT_ARRAY)) return -1;
+    }
+    mica_instr_t end;
+    return mica_instr_end(&end) || mica_emit_after(b, &G->w, &end, NULL, 0, NULL);
+}
+
+static int lower_global_pool(mica_builder_t *b, const tfl_op_t *op, const mica_gemm_layer_t *L, int lanes, uint64_t macs) {
+    uint32_t first = mica_code_count(b);
+    gpool_t G;
+    memset(&G, 0, sizeof G);
+    G.b = b, G.L = L;
+    int nf = (L->cout + lanes - 1) / lanes;
+    mica_plan_note(b, "  tiling: global pool on the vector unit: %d channel fold%s of %d lanes stacked in ASPAD, one DWCONV per input pixel (%d)\n"
+                      "  buffers: ASPAD %d rows, ACC %d rows, PARAM 1 set, WSPAD 1 row (ones); stages drained in turn\n",
+                   nf, nf == 1 ? "" : "s", lanes, L->kh * L->kw, nf * L->kh * L->kw, nf);
+    if (global_pool_constants(&G) || global_pool_body(&G, lanes)) return -1;
     return mica_accel_step(b, op, L->name, first, 1, macs);
 }
 
@@ -206,7 +211,7 @@ int mica_lower_pool(const tfl_model_t *m, const tfl_op_t *op, int idx, mica_buil
     snprintf(name, sizeof name, "%d_%s", idx, is_max ? "maxpool" : "avgpool");
     L.name = name;
     if (pool_shape(m, op, idx, b, &L)) return -1;
-    size_t taps = (size_t)L.kh * L.kw, ch = (size_t)L.cout, sets = ch > 256 ? ch : 256;
+    size_t taps = (size_t)L.kh * L.kw, ch = (size_t)L.cout, sets = ch > MAX_DIVISOR_SETS ? ch : MAX_DIVISOR_SETS;
     int8_t *ones = malloc(taps * ch);
     uint8_t *pixel_set = malloc((size_t)L.out_h * L.out_w);
     int32_t *mult = malloc(sizeof(int32_t) * sets), *mult_lo = malloc(sizeof(int32_t) * sets), *shift = malloc(sizeof(int32_t) * sets);

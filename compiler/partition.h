@@ -2,14 +2,20 @@
  * function; the text it returns is the reason the user reads (and the supported-ops table). */
 #ifndef MICA_PARTITION_H
 #define MICA_PARTITION_H
+#include <stddef.h>
 #include "tflite/tflite_reader.h"
 
 typedef struct {
     const char *cpu_ops;   /* comma-separated operator names forced onto the CPU (--cpu), or NULL */
 } mica_partition_opts_t;
 
-/* NULL when op may run on the accelerator, else the reason it may not. */
-const char *mica_accel_reason(const tfl_model_t *m, const tfl_op_t *op, const mica_partition_opts_t *o);
+/* Largest pool window side: the divisor check (lower_pool.c) walks every sum of 256 x 256 int8. */
+#define MICA_POOL_FILTER_MAX 256
+
+/* NULL when op may run on the accelerator, else the rule it breaks (its text: the reason), with
+ * `detail` naming the offending value as "stride_h 17 > 15 (MATMUL stride_y max)" (len >= 1). */
+const char *mica_accel_reason(const tfl_model_t *m, const tfl_op_t *op, const mica_partition_opts_t *o,
+                              char *detail, size_t len);
 
 /* Writes the supported-operator table (markdown) generated from the rules to f. */
 void mica_print_supported_ops(void *file);

@@ -2,9 +2,11 @@
 #include "mica_cost.h"
 #include "waits.h"
 
-int mica_emit_after(mica_builder_t *b, mica_waits_t *w, mica_instr_t *in,
-                    const mica_ticket_t *deps, int ndeps, mica_ticket_t *self) {
-    uint64_t op = MICA_GET(in, MICA_F_OPCODE), wait = MICA_GET(in, MICA_F_WAIT);
+/* The one place wait bits are decided: the units drained, plus each ticket's unit when the
+ * ticket is not known finished; END waits for every unit. */
+static int emit(mica_builder_t *b, mica_waits_t *w, mica_instr_t *in, const mica_ticket_t *deps, int ndeps,
+                unsigned drain, mica_ticket_t *self) {
+    uint64_t op = MICA_GET(in, MICA_F_OPCODE), wait = drain;
     int u = mica_opcode_unit(op);
     for (int i = 0; i < ndeps; i++)
         if (deps[i].seq > w->finished[deps[i].unit]) wait |= 1u << deps[i].unit;
@@ -23,4 +25,13 @@ int mica_emit_after(mica_builder_t *b, mica_waits_t *w, mica_instr_t *in,
     if (u >= 0) t.unit = (uint8_t)u, t.seq = ++w->issued[u];
     if (self) *self = t;
     return 0;
+}
+
+int mica_emit_after(mica_builder_t *b, mica_waits_t *w, mica_instr_t *in,
+                    const mica_ticket_t *deps, int ndeps, mica_ticket_t *self) {
+    return emit(b, w, in, deps, ndeps, 0, self);
+}
+
+int mica_emit_drained(mica_builder_t *b, mica_waits_t *w, mica_instr_t *in, unsigned units, mica_ticket_t *self) {
+    return emit(b, w, in, NULL, 0, units, self);
 }

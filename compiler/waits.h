@@ -31,5 +31,8 @@ typedef struct {
  * own ticket (seq 0 for SYNC and END). 0, or -1 with b->err set. */
 int mica_emit_after(mica_builder_t *b, mica_waits_t *w, mica_instr_t *in,
                     const mica_ticket_t *deps, int ndeps, mica_ticket_t *self);
+/* The same, waiting for every instruction issued so far on the units in `units` (MICA_UNIT_*
+ * mask), set even where in-order issue already guarantees it: a stage boundary stated in full. */
+int mica_emit_drained(mica_builder_t *b, mica_waits_t *w, mica_instr_t *in, unsigned units, mica_ticket_t *self);
 
 #endif

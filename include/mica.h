@@ -57,7 +57,8 @@ typedef struct {
     const char *op;      /* operator name, e.g. "CONV_2D", "SOFTMAX" */
     uint64_t macs;
     uint64_t est_cycles; /* compiler estimate */
-    uint64_t cycles;     /* measured in the last invoke (accelerator cycles; 0 for CPU steps) */
+    uint64_t cycles;     /* of the last invoke (accelerator cycles; 0 for CPU steps); an estimate
+                          * when mica_cycles_estimated() */
     uint64_t host_ns;    /* wall time of the step in the last invoke */
 } mica_layer_info_t;
 
@@ -81,6 +82,9 @@ mica_status_t mica_counters(const mica_ctx_t *ctx, uint64_t *values, int count);
 int mica_num_layers(const mica_ctx_t *ctx);
 mica_status_t mica_layer_info(const mica_ctx_t *ctx, int index, mica_layer_info_t *info);
 const char *mica_backend_name(const mica_ctx_t *ctx);
+/* 1 when the backend's cycle counts (CYCLES, ARRAY_BUSY, STALL_*, layer cycles) are cost-model
+ * estimates (func), 0 when the device's clock counted them (rtl). */
+int mica_cycles_estimated(const mica_ctx_t *ctx);
 const char *mica_last_error(const mica_ctx_t *ctx);
 const char *mica_status_name(mica_status_t status);
 void mica_close(mica_ctx_t *ctx);

@@ -18,6 +18,9 @@ typedef struct mica_backend {
     /* External memory speed, for the default cycle limit (runtime.c): response latency in cycles
      * and bytes per cycle; 0 where it does not apply (the func model has no cycle limit). */
     uint32_t mem_latency, mem_bytes_per_cycle;
+    /* 1: CYCLES, ARRAY_BUSY and the STALL_* counters come from the cost model (the func backend
+     * has no clock), so every place that shows them calls them estimates; 0: a clock counted them. */
+    int cycles_estimated;
     int (*mem_write)(void *state, uint32_t addr, const void *src, size_t n);   /* 0 or -1 */
     int (*mem_read)(void *state, uint32_t addr, void *dst, size_t n);
     uint32_t (*csr_read)(void *state, uint32_t addr);

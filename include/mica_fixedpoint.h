@@ -35,8 +35,10 @@ static inline int32_t mica_mul_single_round(int32_t x, int32_t m, int shift) {
     return (int32_t)(r >> t);
 }
 
+/* min(max(v, lo), hi), as TFLite and the RTL's STORE apply it: lo > hi gives hi. */
 static inline int32_t mica_clamp32(int32_t v, int32_t lo, int32_t hi) {
-    return v < lo ? lo : (v > hi ? hi : v);
+    int32_t t = v < lo ? lo : v;
+    return t > hi ? hi : t;
 }
 
 /* 84-bit unsigned integers as two 64-bit halves (no __int128 on 32-bit MCUs). */

@@ -35,6 +35,21 @@ module mica_csr #(
   localparam int unsigned NumCnt = mica_pkg::NUM_COUNTERS;
   localparam logic [31:0] IdValue = mica_pkg::CSR_ID_VALUE;
 
+  // The CONFIG words, packed from the spec's sub-fields (hw/mica.json csrs[].fields).
+  function automatic logic [31:0] csr_field(int unsigned value, int unsigned lsb, int unsigned width);
+    csr_field = (32'(value) & ((32'd1 << width) - 32'd1)) << lsb;
+  endfunction
+  localparam logic [31:0] Config0 =
+    csr_field(ROWS, mica_pkg::CONFIG0_ROWS_LSB, mica_pkg::CONFIG0_ROWS_W) |
+    csr_field(COLS, mica_pkg::CONFIG0_COLS_LSB, mica_pkg::CONFIG0_COLS_W);
+  localparam logic [31:0] Config1 =
+    csr_field(ASPAD_DEPTH, mica_pkg::CONFIG1_ASPAD_DEPTH_LSB, mica_pkg::CONFIG1_ASPAD_DEPTH_W) |
+    csr_field(WSPAD_DEPTH, mica_pkg::CONFIG1_WSPAD_DEPTH_LSB, mica_pkg::CONFIG1_WSPAD_DEPTH_W);
+  localparam logic [31:0] Config2 =
+    csr_field(ACC_DEPTH, mica_pkg::CONFIG2_ACC_DEPTH_LSB, mica_pkg::CONFIG2_ACC_DEPTH_W) |
+    csr_field(PARAM_SETS, mica_pkg::CONFIG2_PARAM_SETS_LSB, mica_pkg::CONFIG2_PARAM_SETS_W) |
+    csr_field(BUS_BYTES, mica_pkg::CONFIG2_BUS_BYTES_LSB, mica_pkg::CONFIG2_BUS_BYTES_W);
+
   logic        done_q, error_q;
   logic [7:0]  err_code_q;
   logic [31:0] err_pc_q, prog_addr_q, prog_len_q, hi_snap_q;
@@ -71,9 +86,9 @@ module mica_csr #(
       unique case (csr_addr_i)
         mica_pkg::CSR_ID:        csr_rdata_o = IdValue;
         mica_pkg::CSR_VERSION:   csr_rdata_o = mica_pkg::SPEC_VERSION;
-        mica_pkg::CSR_CONFIG0:   csr_rdata_o = {16'(COLS), 16'(ROWS)};
-        mica_pkg::CSR_CONFIG1:   csr_rdata_o = {16'(WSPAD_DEPTH), 16'(ASPAD_DEPTH)};
-        mica_pkg::CSR_CONFIG2:   csr_rdata_o = {8'(BUS_BYTES), 8'(PARAM_SETS), 16'(ACC_DEPTH)};
+        mica_pkg::CSR_CONFIG0:   csr_rdata_o = Config0;
+        mica_pkg::CSR_CONFIG1:   csr_rdata_o = Config1;
+        mica_pkg::CSR_CONFIG2:   csr_rdata_o = Config2;
         mica_pkg::CSR_STATUS: begin
           csr_rdata_o = '0;
           csr_rdata_o[mica_pkg::STATUS_BUSY_BIT]  = busy_i;

@@ -28,12 +28,13 @@ module mica_decode #(
     mem_addr = 32'(instr_i[mica_pkg::LOAD_MEM_ADDR_LSB +: mica_pkg::LOAD_MEM_ADDR_W]);
     rows     = 32'(instr_i[mica_pkg::LOAD_ROWS_LSB +: mica_pkg::LOAD_ROWS_W]);
     unique case (target)
-      32'd0:   begin width = ROWS;     depth = ASPAD_DEPTH; end
-      32'd1:   begin width = COLS;     depth = WSPAD_DEPTH; end
+      32'(mica_pkg::LOAD_TARGET_ASPAD): begin width = ROWS;     depth = ASPAD_DEPTH; end
+      32'(mica_pkg::LOAD_TARGET_WSPAD): begin width = COLS;     depth = WSPAD_DEPTH; end
       default: begin width = 4 * COLS; depth = 4 * PARAM_SETS; end
     endcase
-    if (target > 32'd2) load_err = mica_pkg::ERR_BAD_TARGET;
-    else if (rows == 0 || len == 0 || col + len > width) load_err = mica_pkg::ERR_BAD_LEN;
+    if (target > mica_pkg::LOAD_TARGET_MAX) load_err = mica_pkg::ERR_BAD_TARGET;
+    else if (rows < mica_pkg::LOAD_ROWS_MIN || len < mica_pkg::LOAD_LEN_MIN || col + len > width)
+      load_err = mica_pkg::ERR_BAD_LEN;
     else if (mem_addr + rows > depth) load_err = mica_pkg::ERR_MEM_RANGE;
     else load_err = mica_pkg::ERR_NONE;
   end
@@ -41,7 +42,8 @@ module mica_decode #(
   always_comb begin
     logic [31:0] addr;
     addr = 32'(instr_i[mica_pkg::LOADW_WSPAD_ADDR_LSB +: mica_pkg::LOADW_WSPAD_ADDR_W]);
-    loadw_err = (addr + (instr_i[mica_pkg::LOADW_VECTOR_LSB] ? 32'd1 : 32'(ROWS)) > WSPAD_DEPTH) ?
+    loadw_err = (addr + (instr_i[mica_pkg::LOADW_VECTOR_LSB +: mica_pkg::LOADW_VECTOR_W] == mica_pkg::LOADW_VECTOR_ROW ?
+                        32'd1 : 32'(ROWS)) > WSPAD_DEPTH) ?
                 mica_pkg::ERR_MEM_RANGE : mica_pkg::ERR_NONE;
   end
 
@@ -55,14 +57,16 @@ module mica_decode #(
     sx    = 32'(instr_i[mica_pkg::MATMUL_STRIDE_X_LSB +: mica_pkg::MATMUL_STRIDE_X_W]);
     aspad = 32'(instr_i[mica_pkg::MATMUL_ASPAD_ADDR_LSB +: mica_pkg::MATMUL_ASPAD_ADDR_W]);
     acc   = 32'(instr_i[mica_pkg::MATMUL_ACC_ADDR_LSB +: mica_pkg::MATMUL_ACC_ADDR_W]);
-    if (in_h == 0 || in_w == 0 || out_h == 0 || out_w == 0 || sy == 0 || sx == 0)
+    if (in_h < mica_pkg::MATMUL_IN_H_MIN || in_w < mica_pkg::MATMUL_IN_W_MIN ||
+        out_h < mica_pkg::MATMUL_OUT_H_MIN || out_w < mica_pkg::MATMUL_OUT_W_MIN ||
+        sy < mica_pkg::MATMUL_STRIDE_Y_MIN || sx < mica_pkg::MATMUL_STRIDE_X_MIN)
       matmul_err = mica_pkg::ERR_BAD_LEN;
     else if (acc + out_h * out_w > ACC_DEPTH || aspad + in_h * in_w > ASPAD_DEPTH)
       matmul_err = mica_pkg::ERR_MEM_RANGE;
     else matmul_err = mica_pkg::ERR_NONE;
   end
 
-  assign dwconv_err = instr_i[mica_pkg::DWCONV_MODE_LSB +: mica_pkg::DWCONV_MODE_W] > 2'd1 ?
+  assign dwconv_err = 32'(instr_i[mica_pkg::DWCONV_MODE_LSB +: mica_pkg::DWCONV_MODE_W]) > mica_pkg::DWCONV_MODE_MAX ?
                       mica_pkg::ERR_BAD_LEN : matmul_err;
 
   always_comb begin
@@ -71,7 +75,7 @@ module mica_decode #(
     aspad = 32'(instr_i[mica_pkg::RESCALE_ASPAD_ADDR_LSB +: mica_pkg::RESCALE_ASPAD_ADDR_W]);
     acc   = 32'(instr_i[mica_pkg::RESCALE_ACC_ADDR_LSB +: mica_pkg::RESCALE_ACC_ADDR_W]);
     lsh   = 32'(instr_i[mica_pkg::RESCALE_LEFT_SHIFT_LSB +: mica_pkg::RESCALE_LEFT_SHIFT_W]);
-    if (rows == 0 || lsh > 22) rescale_err = mica_pkg::ERR_BAD_LEN;
+    if (rows < mica_pkg::RESCALE_ROWS_MIN || lsh > mica_pkg::RESCALE_LEFT_SHIFT_MAX) rescale_err = mica_pkg::ERR_BAD_LEN;
     else if (acc + rows > ACC_DEPTH || aspad + rows > ASPAD_DEPTH) rescale_err = mica_pkg::ERR_MEM_RANGE;
     else rescale_err = mica_pkg::ERR_NONE;
   end
@@ -82,7 +86,8 @@ module mica_decode #(
     acc  = 32'(instr_i[mica_pkg::STORE_ACC_ADDR_LSB +: mica_pkg::STORE_ACC_ADDR_W]);
     rows = 32'(instr_i[mica_pkg::STORE_ROWS_LSB +: mica_pkg::STORE_ROWS_W]);
     pset = 32'(instr_i[mica_pkg::STORE_PARAM_SET_LSB +: mica_pkg::STORE_PARAM_SET_W]);
-    if (rows == 0 || len == 0 || len > COLS || &instr_i[mica_pkg::STORE_ROUND_LSB +: mica_pkg::STORE_ROUND_W])
+    if (rows < mica_pkg::STORE_ROWS_MIN || len < mica_pkg::STORE_LEN_MIN || len > COLS ||
+        32'(instr_i[mica_pkg::STORE_ROUND_LSB +: mica_pkg::STORE_ROUND_W]) > mica_pkg::STORE_ROUND_MAX)
       store_err = mica_pkg::ERR_BAD_LEN;
     else if (acc + rows > ACC_DEPTH || pset >= PARAM_SETS) store_err = mica_pkg::ERR_MEM_RANGE;
     else store_err = mica_pkg::ERR_NONE;

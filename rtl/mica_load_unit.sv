@@ -26,7 +26,7 @@ module mica_load_unit #(
   input  logic                   rsp_valid_i,
   input  logic [8*BUS_BYTES-1:0] rsp_rdata_i,
   input  logic                   rsp_err_i,
-  // Target row write: we_o[0] ASPAD, [1] WSPAD, [2] PARAM
+  // Target row write, indexed by LOAD.target: we_o[LOAD_TARGET_ASPAD / _WSPAD / _PARAM]
   output logic [2:0]             we_o,
   output logic [15:0]            waddr_o,
   output logic [8*RowBytes-1:0]  wdata_o,
@@ -100,7 +100,7 @@ module mica_load_unit #(
   assign waddr_o = mem_addr_q + rs_row;
   always_comb begin
     we_o = '0;
-    if (rsp_use && rs_last) we_o[target_q] = 1'b1;
+    if (rsp_use && rs_last) we_o[target_q] = 1'b1;   // we_o is indexed by LOAD.target
   end
 
   assign busy_o    = busy_q;

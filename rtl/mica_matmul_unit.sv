@@ -72,7 +72,7 @@ module mica_matmul_unit #(
   assign opcode = instr_i[mica_pkg::F_OPCODE_LSB +: mica_pkg::F_OPCODE_W];
   assign is_vec = opcode == mica_pkg::OP_DWCONV || opcode == mica_pkg::OP_RESCALE;
   assign is_max = opcode == mica_pkg::OP_DWCONV &&
-                  instr_i[mica_pkg::DWCONV_MODE_LSB +: mica_pkg::DWCONV_MODE_W] == 2'd1;
+                  instr_i[mica_pkg::DWCONV_MODE_LSB +: mica_pkg::DWCONV_MODE_W] == mica_pkg::DWCONV_MODE_MAXIMUM;
 
   // RESCALE walks its rows as a 1 x rows image with stride 1 and no padding.
   always_comb begin

@@ -67,7 +67,7 @@ module mica_requant (
       shift_clamped = shift_i;
     end
     x_sum = acc_i + bias_i;
-    if (round_i[0]) begin
+    if (round_i == mica_pkg::STORE_ROUND_SINGLE) begin
       // single rounding: no left shift, total right shift t = 31 - shift in [1, 62]
       lshift   = '0;
       rshift_d = 6'(8'sd31 - shift_clamped);
@@ -207,7 +207,7 @@ module mica_requant (
       q_q     <= '0;
     end else begin
       if (valid_i) begin
-        side1_q <= {round_i[1], round_i[0], rshift_d, z_out_i, act_min_i, act_max_i};
+        side1_q <= {round_i == mica_pkg::STORE_ROUND_REAL, round_i == mica_pkg::STORE_ROUND_SINGLE, rshift_d, z_out_i, act_min_i, act_max_i};
         x_q     <= x_d;
         mult_q  <= mult_i;
         mag_q   <= mag_d;

@@ -165,15 +165,15 @@ module mica_top #(
 
   // ---------------- memories ----------------
   mica_sram #(.WIDTH(ROWS * 8), .DEPTH(ASPAD_DEPTH)) u_aspad (
-    .clk_i, .we_i(l_we[0]), .waddr_i(l_waddr[AAW-1:0]), .wdata_i(l_wdata[ROWS*8-1:0]),
+    .clk_i, .we_i(l_we[mica_pkg::LOAD_TARGET_ASPAD]), .waddr_i(l_waddr[AAW-1:0]), .wdata_i(l_wdata[ROWS*8-1:0]),
     .re_i(aspad_re), .raddr_i(aspad_raddr), .rdata_o(aspad_rdata)
   );
   mica_sram #(.WIDTH(COLS * 8), .DEPTH(WSPAD_DEPTH)) u_wspad (
-    .clk_i, .we_i(l_we[1]), .waddr_i(l_waddr[WAW-1:0]), .wdata_i(l_wdata[COLS*8-1:0]),
+    .clk_i, .we_i(l_we[mica_pkg::LOAD_TARGET_WSPAD]), .waddr_i(l_waddr[WAW-1:0]), .wdata_i(l_wdata[COLS*8-1:0]),
     .re_i(wspad_re), .raddr_i(wspad_raddr), .rdata_o(wspad_rdata)
   );
   mica_sram #(.WIDTH(COLS * 32), .DEPTH(4 * PARAM_SETS)) u_param (
-    .clk_i, .we_i(l_we[2]), .waddr_i(l_waddr[PAW-1:0]), .wdata_i(l_wdata[COLS*32-1:0]),
+    .clk_i, .we_i(l_we[mica_pkg::LOAD_TARGET_PARAM]), .waddr_i(l_waddr[PAW-1:0]), .wdata_i(l_wdata[COLS*32-1:0]),
     .re_i(param_re), .raddr_i(param_raddr), .rdata_o(param_rdata)
   );
   // ACC: two copies written together give the MATMUL and STORE read ports.
@@ -207,9 +207,9 @@ module mica_top #(
                                                    v_mac ? 32'((ROWS < COLS) ? ROWS : COLS) : 32'd0;
     cnt_inc[32*mica_pkg::CNT_ARRAY_BUSY +: 32]   = 32'(unit_busy[mica_pkg::UNIT_ARRAY]);
     cnt_inc[32*mica_pkg::CNT_ASPAD_READS +: 32]  = 32'(aspad_re);
-    cnt_inc[32*mica_pkg::CNT_ASPAD_WRITES +: 32] = 32'(l_we[0]);
+    cnt_inc[32*mica_pkg::CNT_ASPAD_WRITES +: 32] = 32'(l_we[mica_pkg::LOAD_TARGET_ASPAD]);
     cnt_inc[32*mica_pkg::CNT_WSPAD_READS +: 32]  = 32'(wspad_re);
-    cnt_inc[32*mica_pkg::CNT_WSPAD_WRITES +: 32] = 32'(l_we[1]);
+    cnt_inc[32*mica_pkg::CNT_WSPAD_WRITES +: 32] = 32'(l_we[mica_pkg::LOAD_TARGET_WSPAD]);
     cnt_inc[32*mica_pkg::CNT_ACC_READS +: 32]    = 32'(acc_re_a) + 32'(acc_re_b);
     cnt_inc[32*mica_pkg::CNT_ACC_WRITES +: 32]   = 32'(acc_we);
     cnt_inc[32*mica_pkg::CNT_DMA_RD_BYTES +: 32] = l_beat ? 32'(BUS_BYTES) : 32'd0;

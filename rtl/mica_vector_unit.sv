@@ -33,7 +33,8 @@ module mica_vector_unit #(
   assign opcode = instr_i[mica_pkg::F_OPCODE_LSB +: mica_pkg::F_OPCODE_W];
   always_comb begin
     unique case (opcode)
-      mica_pkg::OP_DWCONV:  start_kind = instr_i[mica_pkg::DWCONV_MODE_LSB +: mica_pkg::DWCONV_MODE_W] == 2'd1 ?
+      mica_pkg::OP_DWCONV:  start_kind = instr_i[mica_pkg::DWCONV_MODE_LSB +: mica_pkg::DWCONV_MODE_W] ==
+                                         mica_pkg::DWCONV_MODE_MAXIMUM ?
                                          KindMax : KindMac;
       mica_pkg::OP_RESCALE: start_kind = KindRescale;
       default:              start_kind = KindArray;

@@ -35,6 +35,8 @@ module mica_weight_unit #(
   logic [RIW-1:0]  waddr_q;  // its array row
   logic            vec_q;    // this LOADW targets the vector unit
   logic [AW-1:0]   base;
+  logic [mica_pkg::LOADW_VECTOR_W-1:0] vector;
+  assign vector = instr_i[mica_pkg::LOADW_VECTOR_LSB +: mica_pkg::LOADW_VECTOR_W];
   // In-range addresses (checked at issue) fit AW bits.
   assign base  = instr_i[mica_pkg::LOADW_WSPAD_ADDR_LSB +: AW];
 
@@ -58,8 +60,8 @@ module mica_weight_unit #(
       we_q <= wspad_re_o;
       if (wspad_re_o) waddr_q <= row_q;
       if (start_i) begin
-        vec_q  <= instr_i[mica_pkg::LOADW_VECTOR_LSB];
-        left_q <= instr_i[mica_pkg::LOADW_VECTOR_LSB] ? CntW'(1) : CntW'(ROWS);
+        vec_q  <= vector == mica_pkg::LOADW_VECTOR_ROW;
+        left_q <= vector == mica_pkg::LOADW_VECTOR_ROW ? CntW'(1) : CntW'(ROWS);
         addr_q <= base;
         row_q  <= '0;
       end else if (wspad_re_o) begin

@@ -27,6 +27,24 @@ test-sim: $(LIBSIM)
 test-e2e: $(MICA)
 	bash tests/e2e/run.sh
 
+# Typed ISA encoders/decoders, descriptor table and disassembler (no TensorFlow needed).
+.PHONY: test-isa
+$(B)/unit/test_isa_encode: tests/unit/test_isa_encode.c driver/core/disasm.c include/mica_disasm.h $(GEN)/mica_isa.h
+	@mkdir -p $(dir $@)
+	$(CC) -O2 $(WARN) $(INC) tests/unit/test_isa_encode.c driver/core/disasm.c -o $@
+test-isa: $(B)/unit/test_isa_encode $(MICA)
+	$(B)/unit/test_isa_encode
+	bash tests/unit/test_disasm.sh $(MICA) models/*.tflite
+
+# The compiler's passes alone (waits, arena, partition rules, tiling): no TensorFlow, no model file.
+COMPILER_UNIT_TESTS := waits arena partition tiling
+.PHONY: test-compiler-unit
+$(B)/unit/test_compiler_%: tests/unit/test_compiler_%.c tests/unit/test_compiler_util.h $(LIBCOMPILER) $(LIBTFLITE) $(LIBCORE)
+	@mkdir -p $(dir $@)
+	$(CC) -O2 $(WARN) $(CONTRACT_INC) -Icompiler $< $(LIBCOMPILER) $(LIBTFLITE) $(LIBCORE) -lm -o $@
+test-compiler-unit: $(patsubst %,$(B)/unit/test_compiler_%,$(COMPILER_UNIT_TESTS))
+	@for t in $^; do $$t || exit 1; done
+
 test-unit: $(GEN)/mica_isa.h $(MICA) $(LIBFUNC) $(LIBCORE)
 	@mkdir -p $(B)/unit
 	$(CC) -O2 -std=gnu99 -Wall -Wextra -Iinclude tests/unit/test_requant.c -lm -o $(B)/unit/test_requant
@@ -46,6 +64,8 @@ test-unit: $(GEN)/mica_isa.h $(MICA) $(LIBFUNC) $(LIBCORE)
 	$(MICA) compile $(DIGITS) -o $(B)/unit/d8.mica --array 8x8 >/dev/null
 	$(MICA) compile models/ad_autoencoder.tflite -o $(B)/unit/ad.mica >/dev/null
 	$(B)/unit/test_driver_errors $(B)/unit/d16.mica $(B)/unit/d8.mica $(B)/unit/ad.mica
+	$(CC) -O2 -std=gnu99 -Wall -Wextra $(INC) tests/unit/test_isa_ref.c $(LIBMICA) $(LIBSIM) $(SIM_LDFLAGS) -o $(B)/unit/test_isa_ref
+	$(B)/unit/test_isa_ref $(B)/unit/d16.mica $(B)/unit/d8.mica $(B)/unit/ad.mica
 bench: $(MICA)
 	bash tests/bench/bench.sh
 

@@ -110,7 +110,8 @@ done:
     return rc;
 }
 
-int cli_compile_to_file(const char *model, const char *out, const char *array, const char *cpu_ops, int quiet) {
+static int compile_to_file(const char *model, const char *out, const char *array, const char *cpu_ops, int quiet,
+                           unsigned dump) {
     char err[512], shown[300];
     tfl_model_t *m = NULL;
     mica_compile_opts_t o;
@@ -131,15 +132,42 @@ int cli_compile_to_file(const char *model, const char *out, const char *array, c
     if (rc) fprintf(stderr, "%s: %s: %s\n", cli_prog, shown, mica_escape_name(b.err, err, sizeof err));
     else rc = write_outputs(&b, model, out, !quiet);
     if (!rc && !quiet) print_compile_summary(model, out, &b, (double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6);
+    if (!rc && dump) mica_write_dump(&b, dump, stdout);
     mica_builder_free(&b);
     tfl_model_free(m);
     return rc ? 1 : 0;
 }
 
+int cli_compile_to_file(const char *model, const char *out, const char *array, const char *cpu_ops, int quiet) {
+    return compile_to_file(model, out, array, cpu_ops, quiet, 0);
+}
+
+/* --dump=plan,instrs: a comma-separated list of plan and instrs. */
+static int parse_dump(const char *list, unsigned *what) {
+    *what = 0;
+    for (const char *p = list; *p;) {
+        size_t n = strcspn(p, ",");
+        if (n == 4 && !strncmp(p, "plan", 4)) *what |= MICA_DUMP_PLAN;
+        else if (n == 6 && !strncmp(p, "instrs", 6)) *what |= MICA_DUMP_INSTRS;
+        else {
+            char shown[64];
+            fprintf(stderr, "%s compile: --dump: '%s' is not one of plan, instrs (e.g. --dump=plan,instrs)\n", cli_prog,
+                    mica_escape_name(list, shown, sizeof shown));
+            return -1;
+        }
+        p += n + (p[n] == ',');
+    }
+    if (!*what) fprintf(stderr, "%s compile: --dump needs plan, instrs or both (e.g. --dump=plan,instrs)\n", cli_prog);
+    return *what ? 0 : -1;
+}
+
 int cli_compile(int argc, char **argv) {
     const char *model = NULL, *out = NULL, *array = NULL, *cpu_ops = NULL;
+    unsigned dump = 0;
     for (int i = 1; i < argc; i++) {
-        if (!strcmp(argv[i], "-o") && i + 1 < argc) out = argv[++i];
+        if (!strncmp(argv[i], "--dump=", 7)) {
+            if (parse_dump(argv[i] + 7, &dump)) return 2;
+        } else if (!strcmp(argv[i], "-o") && i + 1 < argc) out = argv[++i];
         else if (!strcmp(argv[i], "--cpu") && i + 1 < argc) cpu_ops = argv[++i];
         else if (!strcmp(argv[i], "--array") && i + 1 < argc) array = argv[++i];
         else if (argv[i][0] != '-' && !model) model = argv[i];
@@ -147,7 +175,7 @@ int cli_compile(int argc, char **argv) {
     }
     if (!model || !out) { fprintf(stderr, "mica compile: need MODEL.tflite and -o OUT.mica\n"); return 2; }
     if (cli_same_file(model, out)) { fprintf(stderr, "mica compile: -o names the model itself; choose another output file\n"); return 2; }
-    return cli_compile_to_file(model, out, array, cpu_ops, 0);
+    return compile_to_file(model, out, array, cpu_ops, 0, dump);
 }
 
 mica_ctx_t *cli_open_and_load(const char *backend, const char *program) {
@@ -183,7 +211,9 @@ void cli_fill_random(int8_t *dst, size_t n, uint64_t *state) {
 }
 
 void cli_print_layers(mica_ctx_t *ctx) {
-    printf("%-24s %-16s %-6s %12s %12s %12s\n", "layer", "op", "place", "MACs", "est.cycles", "cycles");
+    /* The func backend's cycles are the cost model's: said in the column header. */
+    printf("%-24s %-16s %-6s %12s %12s %12s\n", "layer", "op", "place", "MACs", "est.cycles",
+           mica_cycles_estimated(ctx) ? "cycles(est)" : "cycles");
     for (int i = 0; i < mica_num_layers(ctx); i++) {
         mica_layer_info_t li;
         mica_layer_info(ctx, i, &li);

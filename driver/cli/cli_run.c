@@ -107,6 +107,8 @@ static void print_counters(mica_ctx_t *ctx) {
     uint64_t cnt[64];
     int n = mica_num_counters();
     mica_counters(ctx, cnt, n < 64 ? n : 64);
+    if (mica_cycles_estimated(ctx))
+        printf("(%s backend: cycles, array_busy and stall_* are cost-model estimates)\n", mica_backend_name(ctx));
     for (int i = 0; i < n && i < 64; i++)
         printf("%s=%llu%s", mica_counter_name(i), (unsigned long long)cnt[i], i + 1 < n ? " " : "\n");
 }

@@ -129,6 +129,7 @@ static int argmax(const int8_t *v, size_t n) {
 typedef struct {
     long long bad, correct;
     uint64_t cycles;
+    int cycles_estimated;    /* the backend's cycles are the cost model's (func) */
 } tally_t;
 
 /* Runs the samples of one chunk; -1 on a runtime error. */
@@ -144,6 +145,7 @@ static int run_chunk(mica_ctx_t *ctx, const verify_opts_t *o, batch_t *bt, long 
         uint64_t c[64];
         mica_counters(ctx, c, mica_num_counters() < 64 ? mica_num_counters() : 64);
         t->cycles += c[0];
+        t->cycles_estimated = mica_cycles_estimated(ctx);
         for (int i = 0; i < bt->n_out; i++) {
             if (mica_get_output(ctx, i, got, bt->out_bytes[i]) != MICA_OK) goto fail;
             const int8_t *e = bt->expect[i] + (size_t)s * bt->out_bytes[i];
@@ -238,8 +240,9 @@ static long long setup_batch(mica_ctx_t *ctx, const verify_opts_t *o, batch_t *b
 static void print_summary(const verify_opts_t *o, const tally_t *t, int labels, double secs) {
     char model[300];
     mica_escape_name(o->model, model, sizeof model);
-    printf("verify %s backend=%s inputs=%lld mismatching_bytes=%lld cycles_per_inference=%llu",
-           model, o->backend, o->count, t->bad, (unsigned long long)(t->cycles / (uint64_t)o->count));
+    printf("verify %s backend=%s inputs=%lld mismatching_bytes=%lld %scycles_per_inference=%llu",
+           model, o->backend, o->count, t->bad, t->cycles_estimated ? "est_" : "",
+           (unsigned long long)(t->cycles / (uint64_t)o->count));
     if (labels) printf(" accuracy=%.2f%% (%lld/%lld)", 100.0 * (double)t->correct / (double)o->count, t->correct, o->count);
     if (!strncmp(o->backend, "rtl", 3) && secs > 0) printf(" sim_cycles_per_s=%.0f", (double)t->cycles / secs);
     printf(" %s\n", t->bad == 0 ? "PASS" : "FAIL");
@@ -263,7 +266,7 @@ static int verify_in(const verify_opts_t *o, batch_t *bt, const char *dir) {
     size_t max_out = 1;
     for (int i = 0; i < bt->n_out; i++) if (bt->out_bytes[i] > max_out) max_out = bt->out_bytes[i];
     int8_t *got = chunk > 0 ? malloc(max_out) : NULL;
-    tally_t t = {0, 0, 0};
+    tally_t t = {0};
     double device_secs = 0;
     if (!got) goto done;
     for (long long first = 0; first < o->count; first += chunk) {

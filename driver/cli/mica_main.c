@@ -14,6 +14,7 @@ static void usage(FILE *f) {
         "              [--cpu OP,OP] [--inputs X.npy --labels Y.npy]\n"
         "  mica bench OUT.mica [--backend SPEC] [--count N]\n"
         "  mica ops          supported operators and the accelerator placement rules\n"
+        "  mica disasm OUT.mica [--step N]   every step and instruction, fields named\n"
         "SPEC: rtl | func | NAME:key=value,...\n"
         "  rtl keys: array=RxC latency=1..1000 bw=1..64 trace=F.fst trace_from=N trace_to=N\n"
         "  func keys: array=RxC plan=0|1 vnni=0|1; both: max_cycles=1..10^12 (per accelerator step)\n"
@@ -31,6 +32,7 @@ int main(int argc, char **argv) {
     if (!strcmp(argv[1], "verify")) return cli_verify(argc - 1, argv + 1);
     if (!strcmp(argv[1], "bench")) return cli_bench(argc - 1, argv + 1);
     if (!strcmp(argv[1], "ops")) return cli_ops(argc - 1, argv + 1);
-    fprintf(stderr, "mica: unknown command '%s' (compile, run, verify, bench, ops)\n", argv[1]);
+    if (!strcmp(argv[1], "disasm")) return cli_disasm(argc - 1, argv + 1);
+    fprintf(stderr, "mica: unknown command '%s' (compile, run, verify, bench, ops, disasm)\n", argv[1]);
     return 2;
 }

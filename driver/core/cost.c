@@ -30,8 +30,8 @@ static uint64_t duration(const mica_hw_config_t *hw, const mica_instr_t *in, mic
         uint64_t beats = row_beats(G(in, MICA_F_LOAD_EXT_ADDR), G(in, MICA_F_LOAD_EXT_STRIDE), rows, G(in, MICA_F_LOAD_LEN), bus);
         c->ext_read_bytes += beats * bus;
         *busy_beats = beats;
-        if (t == 0) peak(&c->aspad_rows_used, G(in, MICA_F_LOAD_MEM_ADDR) + rows);
-        if (t == 1) peak(&c->wspad_rows_used, G(in, MICA_F_LOAD_MEM_ADDR) + rows);
+        if (t == MICA_LOAD_TARGET_ASPAD) peak(&c->aspad_rows_used, G(in, MICA_F_LOAD_MEM_ADDR) + rows);
+        if (t == MICA_LOAD_TARGET_WSPAD) peak(&c->wspad_rows_used, G(in, MICA_F_LOAD_MEM_ADDR) + rows);
         return beats + lat + 3;
     }
     case MICA_OP_LOADW:
@@ -127,7 +127,7 @@ void mica_cost_instrs(const mica_hw_config_t *hw, const mica_instr_t *code, uint
             uint64_t f = free_at[k];
             if (op == MICA_OP_MATMUL && k == u && !((wait >> k) & 1)) f = mm_accept;
             if (vec && k == u && !((wait >> k) & 1)) f = mm_accept > mm_end ? mm_accept : mm_end;
-            int implicit_weight = (op == MICA_OP_MATMUL || op == MICA_OP_DWCONV) && k == 1;
+            int implicit_weight = (op == MICA_OP_MATMUL || op == MICA_OP_DWCONV) && k == (unsigned)__builtin_ctz(MICA_UNIT_WEIGHT);
             if ((wait >> k) & 1 || implicit_weight || op == MICA_OP_END || k == u)
                 if (f > t) t = f;
         }

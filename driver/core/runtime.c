@@ -1,13 +1,8 @@
 /* libmica runtime: loads a program onto a backend and walks its steps. */
-#include <errno.h>
-#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <time.h>
-#include <unistd.h>
 #include "mica.h"
 #include "mica_backend.h"
 #include "mica_escape.h"
@@ -15,6 +10,7 @@
 #include "mica_program.h"
 #include "cpu_steps.h"
 #include "mica_ops.h"
+#include "mica_port.h"
 #include "mica_isa.h"
 
 /* Cycle limit of an accelerator step when the spec sets no max_cycles: CYCLE_LIMIT_FACTOR x the
@@ -126,9 +122,11 @@ static mica_status_t open_backend(mica_ctx_t *c) {
     uint32_t c1 = c->be.csr_read(c->be.state, MICA_CSR_CONFIG1);
     uint32_t c2 = c->be.csr_read(c->be.state, MICA_CSR_CONFIG2);
     if (id != MICA_CSR_ID_VALUE) return fail(c, MICA_E_BACKEND, "backend %s: ID register reads 0x%08x, not MICA", c->be.name, id);
-    if ((c0 & 0xFFFF) != h->rows || (c0 >> 16) != h->cols)
-        return fail(c, MICA_E_CONFIG, "program compiled for a %ux%u array, %s backend has %ux%u", h->rows, h->cols, c->be.name, c0 & 0xFFFF, c0 >> 16);
-    if ((c1 & 0xFFFF) < h->aspad_depth || (c1 >> 16) < h->wspad_depth || (c2 & 0xFFFF) < h->acc_depth || ((c2 >> 16) & 0xFF) < h->param_sets)
+    if (mica_config0_rows(c0) != h->rows || mica_config0_cols(c0) != h->cols)
+        return fail(c, MICA_E_CONFIG, "program compiled for a %ux%u array, %s backend has %ux%u", h->rows, h->cols,
+                    c->be.name, mica_config0_rows(c0), mica_config0_cols(c0));
+    if (mica_config1_aspad_depth(c1) < h->aspad_depth || mica_config1_wspad_depth(c1) < h->wspad_depth ||
+        mica_config2_acc_depth(c2) < h->acc_depth || mica_config2_param_sets(c2) < h->param_sets)
         return fail(c, MICA_E_CONFIG, "program needs larger on-chip memories than the %s backend has", c->be.name);
     if (c->be.mem_write(c->be.state, h->image_addr, c->prog.image, h->image_size))
         return fail(c, MICA_E_BACKEND, "backend %s: could not write the program image", c->be.name);
@@ -158,48 +156,15 @@ mica_status_t mica_load(mica_ctx_t *c, const void *bytes, size_t len) {
     return s;
 }
 
-/* Reads a whole program file into a fresh buffer. Refuses what is not a regular file (a FIFO
- * would block, a device never end) and anything above MICA_PROG_MAX_BYTES before reading it. */
-static mica_status_t read_program_file(mica_ctx_t *c, const char *path, uint8_t **out, size_t *len) {
-    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);   /* O_NONBLOCK: opening a FIFO must not wait */
-    if (fd < 0) return fail(c, MICA_E_IO, "%s: cannot open (%s)", path, strerror(errno));
-    struct stat st;
-    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-        close(fd);
-        return fail(c, MICA_E_IO, "%s: not a regular file (a program must be a .mica file, not a FIFO, device or directory)", path);
-    }
-    if (st.st_size > (off_t)MICA_PROG_MAX_BYTES) {
-        close(fd);
-        return fail(c, MICA_E_FORMAT, "%s: %lld bytes, larger than the %u MiB a program may have", path,
-                    (long long)st.st_size, MICA_PROG_MAX_BYTES >> 20);
-    }
-    size_t want = (size_t)st.st_size, got = 0;
-    uint8_t *buf = malloc(want ? want : 1);
-    if (!buf) { close(fd); return fail(c, MICA_E_NOMEM, "%s: out of memory for %zu bytes", path, want); }
-    while (got < want) {   /* a file that shrinks meanwhile ends short: the size check refuses it */
-        ssize_t n = read(fd, buf + got, want - got);
-        if (n < 0 && errno == EINTR) continue;
-        if (n < 0) {
-            int e = errno;
-            free(buf); close(fd);
-            return fail(c, MICA_E_IO, "%s: read error (%s)", path, strerror(e));
-        }
-        if (n == 0) break;
-        got += (size_t)n;
-    }
-    close(fd);
-    *out = buf;
-    *len = got;
-    return MICA_OK;
-}
-
 mica_status_t mica_load_file(mica_ctx_t *c, const char *path) {
     if (!c || !path) return MICA_E_ARG;
     uint8_t *buf = NULL;
     size_t len = 0;
-    mica_status_t s = read_program_file(c, path, &buf, &len);
-    if (s != MICA_OK) return s;
-    s = mica_load(c, buf, len);
+    char why[256];
+    int too_big = 0;
+    if (mica_port_read_file(path, MICA_PROG_MAX_BYTES, &buf, &len, &too_big, why, sizeof why))
+        return fail(c, too_big ? MICA_E_FORMAT : MICA_E_IO, "%s: %s", path, why);
+    mica_status_t s = mica_load(c, buf, len);
     free(buf);
     return s;
 }
@@ -314,24 +279,18 @@ static mica_status_t run_accel(mica_ctx_t *c, uint32_t s) {
     return MICA_OK;
 }
 
-static uint64_t now_ns(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
-
 mica_status_t mica_invoke(mica_ctx_t *c) {
     if (!c) return MICA_E_ARG;
     if (!c->loaded) return fail(c, MICA_E_STATE, "invoke before a program was loaded");
     memset(c->counters, 0, sizeof c->counters);
     for (uint32_t s = 0; s < c->prog.hdr.nsteps; s++) {
-        uint64_t t0 = now_ns();
+        uint64_t t0 = mica_port_time_ns();
         const mica_prog_step_t *st = &c->prog.steps[s];
         mica_status_t r = st->kind == MICA_STEP_ACCEL
             ? run_accel(c, s)
             : mica_run_cpu_step(&c->prog, st, &c->be, c->err, sizeof c->err);
         if (r != MICA_OK) return st->kind == MICA_STEP_ACCEL ? r : fail(c, r, "%s", c->err);
-        c->step_ns[s] = now_ns() - t0;
+        c->step_ns[s] = mica_port_time_ns() - t0;
     }
     return MICA_OK;
 }
@@ -359,6 +318,8 @@ mica_status_t mica_layer_info(const mica_ctx_t *c, int i, mica_layer_info_t *inf
     info->host_ns = c->step_ns[i];
     return MICA_OK;
 }
+
+int mica_cycles_estimated(const mica_ctx_t *c) { return c && c->be_open && c->be.cycles_estimated; }
 
 const char *mica_backend_name(const mica_ctx_t *c) { return c ? c->spec_name : NULL; }
 const char *mica_last_error(const mica_ctx_t *c) { return c ? c->err : "no context"; }

@@ -1,6 +1,7 @@
 /* Test of the Mica simulator through its public C API only (mica_sim.h + mica_isa.h).
  * For every built array size: identity CSRs, a hand-assembled LOAD/LOADW/MATMUL/STORE/END
- * program checked byte-exactly against the pseudo-code (mica_ref.h), counters, timeout and
+ * program checked byte-exactly and its event counters against the reference interpreter of the ISA
+ * (driver/core/isa_ref.c, include/mica_isa_ref.h), counters, timeout and
  * resume, illegal opcode and bus errors, an FST window, bandwidth throttling; then the API's
  * error paths. Prints one line per failed check and a summary; exit status 1 on any failure. */
 #include <stdio.h>
@@ -9,7 +10,7 @@
 
 #include "mica_isa.h"
 #include "mica_sim.h"
-#include "mica_ref.h"
+#include "mica_isa_ref.h"
 
 static int g_checks, g_failures;
 #define CHECK(cond, ...)                                                  \
@@ -31,6 +32,11 @@ static int g_checks, g_failures;
 enum { PROG = 0x0, ACT = 0x1000, WGT = 0x3000, PARAM = 0x4000, OUT1 = 0x6000, OUT2 = 0x8000 };
 enum { ASPAD_ROW0 = 3, WSPAD_ROW0 = 5, ACC_ROW0 = 2, PARAM_SET = 1, GUARD = 0xEE };
 enum { IN_H = 3, IN_W = 7, T = IN_H * IN_W };
+
+/* MATMUL operands of the test program. */
+typedef struct {
+    int accumulate, z_in, in_h, in_w, out_h, out_w, stride_y, stride_x, off_y, off_x;
+} matmul_t;
 
 /* ---- instruction assembly (fields only through the generated MICA_F_* descriptors) ---- */
 typedef struct {
@@ -55,7 +61,7 @@ static void emit_load(program_t *p, unsigned wait, unsigned target, unsigned mem
                     MICA_SET(in, MICA_F_LOAD_EXT_STRIDE, ext_stride);
 }
 
-static void emit_matmul(program_t *p, unsigned wait, const ref_matmul_t *m) {
+static void emit_matmul(program_t *p, unsigned wait, const matmul_t *m) {
     mica_instr_t *in = emit(p, MICA_OP_MATMUL, wait);
     p->bad_field |= MICA_SET(in, MICA_F_MATMUL_ACCUMULATE, m->accumulate) |
                     MICA_SET(in, MICA_F_MATMUL_Z_IN, m->z_in) | MICA_SET(in, MICA_F_MATMUL_ASPAD_ADDR, ASPAD_ROW0) |
@@ -83,11 +89,19 @@ static void emit_store(program_t *p, unsigned wait, const store_t *s) {
                     MICA_SET(in, MICA_F_STORE_ACT_MAX, s->act_max);
 }
 
+/* The golden model beside the simulator: the reference interpreter on a mirror of its memory. */
+static mica_isa_ref_t *g_ref;
+
+static void mem_write(mica_sim_t *sim, uint32_t addr, const void *src, size_t n) {
+    mica_sim_mem_write(sim, addr, src, n);
+    if (g_ref && addr + n <= g_ref->mem_bytes) memcpy(g_ref->mem + addr, src, n);
+}
+
 static void write_program(mica_sim_t *sim, const program_t *p, uint32_t addr) {
     for (unsigned i = 0; i < p->n; i++) {
         uint8_t b[MICA_INSTR_BYTES];
         for (unsigned k = 0; k < 16; k++) b[k] = (uint8_t)(p->ins[i].w[k / 8] >> (8 * (k % 8)));
-        mica_sim_mem_write(sim, addr + i * MICA_INSTR_BYTES, b, sizeof b);
+        mem_write(sim, addr + i * MICA_INSTR_BYTES, b, sizeof b);
     }
 }
 
@@ -105,12 +119,12 @@ static void put_le32(uint8_t *dst, int32_t v) {
 typedef struct {
     unsigned rows, cols;
     int8_t act[T * 32], w[32 * 32];
-    int32_t bias[32], mult[32], shift[32], acc[T * 32];
-    ref_matmul_t mm[2];
+    int32_t bias[32], mult[32], shift[32];
+    matmul_t mm[2];
     store_t st[2];
 } case_t;
 
-/* Fills memory with inputs, builds the program and computes the expected ACC image. */
+/* Fills memory (the simulator's and the interpreter's) with inputs and builds the program. */
 static void build_case(mica_sim_t *sim, case_t *k, program_t *p) {
     unsigned R = k->rows, C = k->cols;
     for (unsigned i = 0; i < T * R; i++) k->act[i] = (int8_t)rnd(-128, 127);
@@ -125,12 +139,12 @@ static void build_case(mica_sim_t *sim, case_t *k, program_t *p) {
         put_le32(&prm[1][4 * c], k->mult[c]);
         put_le32(&prm[2][4 * c], k->shift[c]);
     }
-    mica_sim_mem_write(sim, ACT, k->act, T * R);
-    mica_sim_mem_write(sim, WGT, k->w, R * C);
-    for (int r = 0; r < 4; r++) mica_sim_mem_write(sim, PARAM + r * 256, prm[r], 4 * C);
+    mem_write(sim, ACT, k->act, T * R);
+    mem_write(sim, WGT, k->w, R * C);
+    for (int r = 0; r < 4; r++) mem_write(sim, PARAM + r * 256, prm[r], 4 * C);
 
-    ref_matmul_t plain = {0, 3, IN_H, IN_W, IN_H, IN_W, 1, 1, 0, 0};
-    ref_matmul_t shifted = {1, 3, IN_H, IN_W, IN_H, IN_W, 1, 1, -1, 1}; /* taps outside = 0 */
+    matmul_t plain = {0, 3, IN_H, IN_W, IN_H, IN_W, 1, 1, 0, 0};
+    matmul_t shifted = {1, 3, IN_H, IN_W, IN_H, IN_W, 1, 1, -1, 1}; /* taps outside = 0 */
     k->mm[0] = plain;
     k->mm[1] = shifted;
     store_t s1 = {0, (int)C, -5, -100, 110, OUT1, C + 3};
@@ -150,28 +164,16 @@ static void build_case(mica_sim_t *sim, case_t *k, program_t *p) {
     emit_store(p, MICA_UNIT_ARRAY, &k->st[1]);
     emit(p, MICA_OP_END, 0);
     write_program(sim, p, PROG);
-
-    memset(k->acc, 0, sizeof k->acc);
-    for (int i = 0; i < 2; i++) ref_matmul(&k->mm[i], R, C, k->act, k->w, k->acc);
 }
 
-/* Compares one STORE's output region, including the guard bytes around every row. */
-static int check_store(mica_sim_t *sim, const case_t *k, const store_t *s) {
-    unsigned C = k->cols, mismatches = 0;
-    for (unsigned m = 0; m < T; m++) {
-        uint8_t got[40];
-        uint32_t row = s->ext_addr + m * s->ext_stride;
-        mica_sim_mem_read(sim, row - 1, got, (size_t)s->len + 2);
-        if (m == 0 && got[0] != GUARD) mismatches++;
-        for (int c = 0; c < s->len; c++) {
-            int8_t want = ref_requant(k->acc[m * C + c], k->bias[c], k->mult[c], k->shift[c], s->round,
-                                      s->z_out, s->act_min, s->act_max);
-            if ((int8_t)got[1 + c] != want && mismatches++ < 4)
-                printf("  store round=%d row %u col %d: got %d want %d (acc %d)\n", s->round, m, c,
-                       (int8_t)got[1 + c], want, k->acc[m * C + c]);
-        }
-        if (got[1 + s->len] != GUARD && (unsigned)s->len + 1 <= s->ext_stride) mismatches++;
-    }
+/* Compares one STORE's output region with the interpreter's, the guard bytes around it included. */
+static int check_store(mica_sim_t *sim, const store_t *s) {
+    uint32_t lo = s->ext_addr - 1, n = (T - 1) * s->ext_stride + (uint32_t)s->len + 2, mismatches = 0;
+    static uint8_t got[0x2000];
+    mica_sim_mem_read(sim, lo, got, n);
+    for (uint32_t i = 0; i < n; i++)
+        if (got[i] != g_ref->mem[lo + i] && mismatches++ < 4)
+            printf("  store round=%d byte %u: got %d want %d\n", s->round, i, (int8_t)got[i], (int8_t)g_ref->mem[lo + i]);
     return (int)mismatches;
 }
 
@@ -218,6 +220,12 @@ static void check_counters(mica_sim_t *sim, const case_t *k, const program_t *p,
           (unsigned long long)cnt[MICA_CNT_WSPAD_WRITES]);
     CHECK(cnt[MICA_CNT_WSPAD_READS] == k->rows, "wspad_reads %llu", (unsigned long long)cnt[MICA_CNT_WSPAD_READS]);
     CHECK(ms.errors == 0, "memory errors %llu", (unsigned long long)ms.errors);
+    static const int exact[] = {MICA_CNT_INSTRS, MICA_CNT_MACS, MICA_CNT_ASPAD_READS, MICA_CNT_ASPAD_WRITES,
+                                MICA_CNT_WSPAD_READS, MICA_CNT_WSPAD_WRITES, MICA_CNT_ACC_READS, MICA_CNT_ACC_WRITES,
+                                MICA_CNT_DMA_RD_BYTES, MICA_CNT_DMA_WR_BYTES};
+    for (unsigned i = 0; i < sizeof exact / sizeof exact[0]; i++)
+        CHECK(cnt[exact[i]] == g_ref->counters[exact[i]], "%s %llu, reference interpreter %llu", mica_counter_names[exact[i]],
+              (unsigned long long)cnt[exact[i]], (unsigned long long)g_ref->counters[exact[i]]);
     if (g_failures != before)
         for (unsigned i = 0; i < MICA_NUM_COUNTERS; i++)
             printf("  counter %-13s %llu\n", mica_counter_names[i], (unsigned long long)cnt[i]);
@@ -298,10 +306,19 @@ static void test_config(unsigned R, unsigned C) {
     k.cols = C;
     uint8_t guard[0x2000];
     memset(guard, GUARD, sizeof guard);
-    mica_sim_mem_write(sim, OUT1 - 0x100, guard, sizeof guard);
-    mica_sim_mem_write(sim, OUT2 - 0x100, guard, sizeof guard);
+    mica_hw_config_t hw = {R, C, MICA_ASPAD_DEPTH_DEFAULT, MICA_WSPAD_DEPTH_DEFAULT, MICA_ACC_DEPTH_DEFAULT,
+                           MICA_PARAM_SETS_DEFAULT, MICA_BUS_BYTES_DEFAULT};
+    g_ref = mica_isa_ref_new(&hw, 0x10000);
+    CHECK(g_ref != NULL, "reference interpreter: out of memory");
+    if (!g_ref) return;
+    mem_write(sim, OUT1 - 0x100, guard, sizeof guard);
+    mem_write(sim, OUT2 - 0x100, guard, sizeof guard);
     build_case(sim, &k, &p);
     CHECK(!p.bad_field, "an instruction field did not fit");
+    g_ref->prog_addr = PROG;
+    g_ref->prog_len = p.n;
+    CHECK(mica_isa_ref_run(g_ref) == MICA_ERR_NONE && g_ref->done, "reference interpreter: ERROR %u at PC %u",
+          g_ref->error_code, g_ref->error_pc);
 
     char fst[64];
     snprintf(fst, sizeof fst, "mica_sim_test_%ux%u.fst", R, C);
@@ -309,8 +326,8 @@ static void test_config(unsigned R, unsigned C) {
     uint64_t now = mica_sim_cycle(sim);
     CHECK(mica_sim_trace(sim, fst, now + 10, now + 200) == 0, "trace arm failed");
     uint64_t cycles = run_main(sim, &p, 1);
-    CHECK(check_store(sim, &k, &k.st[0]) == 0, "STORE (double rounding) output differs");
-    CHECK(check_store(sim, &k, &k.st[1]) == 0, "STORE (single rounding) output differs");
+    CHECK(check_store(sim, &k.st[0]) == 0, "STORE (double rounding) output differs");
+    CHECK(check_store(sim, &k.st[1]) == 0, "STORE (single rounding) output differs");
     check_counters(sim, &k, &p, cycles);
     long fst_size = file_size(fst);
     CHECK(fst_size > 0, "FST file %s size %ld", fst, fst_size);
@@ -323,6 +340,8 @@ static void test_config(unsigned R, unsigned C) {
     test_errors(sim, cfg.mem_bytes, R);
     CHECK(file_size(fst) > 0, "second FST file %s size %ld", fst, file_size(fst));
     mica_sim_destroy(sim);
+    mica_isa_ref_free(g_ref);
+    g_ref = NULL;
 
     /* Same program with a quarter of the bandwidth must take longer. */
     cfg.mem_bytes_per_cycle = 2;

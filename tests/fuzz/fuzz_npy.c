@@ -11,7 +11,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 #include "fuzz_common.h"
-#include "cli/npy.h"
+#include "npy.h"
 #define require(cond, what) fuzz_require("fuzz_npy", cond, what, "")
 
 static int memfd = -1;

@@ -1,4 +1,4 @@
-/* libFuzzer target: the strict option parser (driver/options.c) and the backend spec check
+/* libFuzzer target: the strict option parser (driver/core/options.c) and the backend spec check
  * (mica_check_backend). The first input byte picks the function, the rest is the text:
  *   0: mica_parse_int with a range from the next 16 bytes, against an independent reference
  *   1: mica_parse_dims with a max from the next 2 bytes, against the same reference

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Generate single-op int8 .tflite models for the CPU fallback kernels (driver/kernels).
+"""Generate single-op int8 .tflite models for the CPU fallback kernels (driver/core/kernels).
 
 Each model is a small tf.function converted by the TensorFlow converter with full-integer
 quantization (int8 in/out). Calibration ranges are asymmetric per input so zero points and scales

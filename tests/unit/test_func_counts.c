@@ -1,4 +1,4 @@
-/* Zero counts in the func interpreter (driver/func_model.c): hw/mica.json makes every count field
+/* Zero counts in the func backend's interpreter (driver/core/isa_ref.c): hw/mica.json makes every count field
  * at least 1, so LOAD rows / len, STORE rows / len, RESCALE rows and every MATMUL / DWCONV
  * dimension and stride stop with ERR_BAD_LEN at the instruction when zero -- the codes the RTL
  * gives for the same bits (rtl/tb/top/tb_tests.h "load-rows0", "load-rows0-len0", "store-rows0",
@@ -6,7 +6,7 @@
  * which must pass, so the test cannot pass by refusing everything. */
 #include <stdio.h>
 #include <string.h>
-#include "func_model.h"
+#include "func_run.h"
 
 enum { CODE = 0x100, MEM = 0x4000, MAX_FIELDS = 6 };
 
@@ -19,13 +19,13 @@ static int failures;
 static uint32_t run1(mica_fm_t *m, const mica_instr_t *in, uint32_t *pc) {
     mica_instr_t end = {{0, 0}};
     MICA_SET(&end, MICA_F_OPCODE, MICA_OP_END);
-    memcpy(m->mem + CODE, in, 16);
-    memcpy(m->mem + CODE + 16, &end, 16);
-    m->prog_addr = CODE;
-    m->prog_len = 2;
-    m->done = m->error = 0;
+    memcpy(m->ref->mem + CODE, in, 16);
+    memcpy(m->ref->mem + CODE + 16, &end, 16);
+    m->ref->prog_addr = CODE;
+    m->ref->prog_len = 2;
+    m->ref->done = m->ref->error = 0;
     uint32_t err = mica_fm_run(m);
-    *pc = m->error_pc;
+    *pc = m->ref->error_pc;
     return err;
 }
 
@@ -45,7 +45,7 @@ static void check(mica_fm_t *m, const char *name, int opcode, const field_t *one
 
 int main(void) {
     mica_hw_config_t cfg = {8, 8, 64, 16, 64, 4, 8};
-    mica_fm_t *m = mica_fm_new(&cfg, MEM);
+    mica_fm_t *m = mica_fm_new(&cfg, MEM, 0);
     if (!m) return 2;
     const field_t load[] = {FIELD(MICA_F_LOAD_ROWS), FIELD(MICA_F_LOAD_LEN)};
     const field_t store[] = {FIELD(MICA_F_STORE_ROWS), FIELD(MICA_F_STORE_LEN)};

@@ -1,19 +1,22 @@
-/* The func backend multiplies through OpenBLAS sgemm in float; that is exact only while every
- * partial sum stays below 2^24. This runs MATMULs at the bound (256-row array, activations -255,
- * weights -128, all rows active) and with random values, and compares with integer arithmetic. */
+/* MATMULs at the bound of the func fast path's float sgemm (2^24: 256-row array, activations -255,
+ * weights -128, all rows active; the batch cap batch_max_tiles) and with random values, compared
+ * with integer arithmetic, here through the reference interpreter (the state is made without
+ * translations); test_func_plan and test_func_vecplan compare translated runs with it.
+ * Then STORE's vectorized output stage against mica_requantize. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "func_model.h"
+#include "func_run.h"
+#include "func_plan.h"
 #include "mica_fixedpoint.h"
 
 static int run_case(unsigned R, unsigned C, int extreme, unsigned seed) {
     mica_hw_config_t cfg = {R, C, 64, 4096, 64, 4, 8};
-    mica_fm_t *m = mica_fm_new(&cfg, 4096);
+    mica_fm_t *m = mica_fm_new(&cfg, 4096, 0);
     if (!m) return 1;
     srand(seed);
-    for (size_t i = 0; i < (size_t)R * C; i++) m->w_shadow[i] = extreme ? -128 : (int8_t)(rand() % 256 - 128);
-    for (size_t i = 0; i < (size_t)16 * R; i++) m->aspad[i] = extreme ? -128 : (int8_t)(rand() % 256 - 128);
+    for (size_t i = 0; i < (size_t)R * C; i++) m->ref->w_shadow[i] = extreme ? -128 : (int8_t)(rand() % 256 - 128);
+    for (size_t i = 0; i < (size_t)16 * R; i++) m->ref->aspad[i] = extreme ? -128 : (int8_t)(rand() % 256 - 128);
     mica_instr_t in = {{0, 0}};
     int z_in = extreme ? 127 : rand() % 256 - 128;   /* -128 - 127 = -255: the largest |a| */
     MICA_SET(&in, MICA_F_OPCODE, MICA_OP_MATMUL);
@@ -21,18 +24,18 @@ static int run_case(unsigned R, unsigned C, int extreme, unsigned seed) {
     MICA_SET(&in, MICA_F_MATMUL_IN_H, 4); MICA_SET(&in, MICA_F_MATMUL_IN_W, 4);
     MICA_SET(&in, MICA_F_MATMUL_OUT_H, 4); MICA_SET(&in, MICA_F_MATMUL_OUT_W, 4);
     MICA_SET(&in, MICA_F_MATMUL_STRIDE_Y, 1); MICA_SET(&in, MICA_F_MATMUL_STRIDE_X, 1);
-    memcpy(m->mem, &in, sizeof in);
+    memcpy(m->ref->mem, &in, sizeof in);
     in.w[0] = in.w[1] = 0;
     MICA_SET(&in, MICA_F_OPCODE, MICA_OP_END);
-    memcpy(m->mem + 16, &in, sizeof in);
-    m->prog_addr = 0;
-    m->prog_len = 2;
+    memcpy(m->ref->mem + 16, &in, sizeof in);
+    m->ref->prog_addr = 0;
+    m->ref->prog_len = 2;
     int bad = mica_fm_run(m) != 0;
     for (unsigned p = 0; p < 16; p++)
         for (unsigned c = 0; c < C; c++) {
             int64_t want = 0;
-            for (unsigned r = 0; r < R; r++) want += (int64_t)(m->aspad[p * R + r] - z_in) * m->w_active[r * C + c];
-            bad += m->acc[p * C + c] != (int32_t)want;
+            for (unsigned r = 0; r < R; r++) want += (int64_t)(m->ref->aspad[p * R + r] - z_in) * m->ref->w_active[r * C + c];
+            bad += m->ref->acc[p * C + c] != (int32_t)want;
         }
     if (extreme) printf("bound case %ux%u: |sum| = %lld (2^24 = 16777216)\n", R, C, (long long)(255LL * 128 * R));
     mica_fm_free(m);
@@ -43,10 +46,10 @@ static int run_case(unsigned R, unsigned C, int extreme, unsigned seed) {
  * the sum reaches batch * 16 * 255 * 128, just under 2^24. */
 static int run_batch_bound(void) {
     mica_hw_config_t cfg = {16, 16, 64, 4096, 64, 4, 8};
-    mica_fm_t *m = mica_fm_new(&cfg, 1 << 16);
+    mica_fm_t *m = mica_fm_new(&cfg, 1 << 16, 0);
     if (!m) return 1;
-    memset(m->w_shadow, -128, 256);
-    memset(m->aspad, -128, 16 * 16);
+    memset(m->ref->w_shadow, -128, 256);
+    memset(m->ref->aspad, -128, 16 * 16);
     uint32_t n = m->batch_max_tiles + 3;   /* one full batch and a partial one */
     for (uint32_t i = 0; i <= n; i++) {
         mica_instr_t in = {{0, 0}};
@@ -59,15 +62,76 @@ static int run_batch_bound(void) {
             MICA_SET(&in, MICA_F_MATMUL_OUT_H, 1); MICA_SET(&in, MICA_F_MATMUL_OUT_W, 4);
             MICA_SET(&in, MICA_F_MATMUL_STRIDE_Y, 1); MICA_SET(&in, MICA_F_MATMUL_STRIDE_X, 1);
         }
-        memcpy(m->mem + 16 * i, &in, sizeof in);
+        memcpy(m->ref->mem + 16 * i, &in, sizeof in);
     }
-    m->prog_addr = 0;
-    m->prog_len = n + 1;
+    m->ref->prog_addr = 0;
+    m->ref->prog_len = n + 1;
     int bad = mica_fm_run(m) != 0;
     int64_t want = (int64_t)n * 16 * 255 * 128;
-    for (int i = 0; i < 4 * 16; i++) bad += m->acc[i] != want;
+    for (int i = 0; i < 4 * 16; i++) bad += m->ref->acc[i] != want;
     printf("batch bound: %u tiles per sgemm, sum of one batch %lld (2^24 = 16777216), total %lld\n",
            m->batch_max_tiles, (long long)m->batch_max_tiles * 16 * 255 * 128, (long long)want);
+    mica_fm_free(m);
+    return bad;
+}
+
+static void put(mica_fm_t *m, uint32_t *pc, mica_instr_t in) { memcpy(m->ref->mem + 16 * (*pc)++, &in, sizeof in); }
+
+static mica_instr_t load_rows(unsigned target, unsigned rows, unsigned len, uint32_t ext) {
+    mica_instr_t in = {{0, 0}};
+    MICA_SET(&in, MICA_F_OPCODE, MICA_OP_LOAD);
+    MICA_SET(&in, MICA_F_LOAD_TARGET, target);
+    MICA_SET(&in, MICA_F_LOAD_ROWS, rows);
+    MICA_SET(&in, MICA_F_LOAD_LEN, len);
+    MICA_SET(&in, MICA_F_LOAD_EXT_ADDR, ext);
+    MICA_SET(&in, MICA_F_LOAD_EXT_STRIDE, len);
+    return in;
+}
+
+/* The same bound on the fast path: batch_max_tiles + 3 accumulating MATMULs of 4 pixels (sgemm
+ * with vnni=0, two chunks of K), translated on the second run; its ACC, rebuilt by
+ * mica_fp_materialize, must hold the integer sums. */
+static int run_sgemm_bound(void) {
+    mica_hw_config_t cfg = {16, 16, 64, 64, 64, 4, 8};
+    mica_fm_t *m = mica_fm_new(&cfg, 1 << 16, 1);
+    if (!m) return 1;
+    mica_fp_set_vnni(m->plans, 0);
+    memset(m->ref->mem + 0x4000, -128, 0x2000);   /* weights (0x4000) and activations (0x5000) */
+    uint32_t pc = 0, n = m->batch_max_tiles + 3;
+    put(m, &pc, load_rows(MICA_REF_TARGET_WSPAD, 16, 16, 0x4000));
+    put(m, &pc, load_rows(MICA_REF_TARGET_ASPAD, 4, 16, 0x5000));
+    put(m, &pc, load_rows(MICA_REF_TARGET_PARAM, 4, 64, 0x6000));
+    mica_instr_t in = {{0, 0}};
+    MICA_SET(&in, MICA_F_OPCODE, MICA_OP_LOADW);
+    put(m, &pc, in);
+    for (uint32_t i = 0; i < n; i++) {
+        memset(&in, 0, sizeof in);
+        MICA_SET(&in, MICA_F_OPCODE, MICA_OP_MATMUL);
+        MICA_SET(&in, MICA_F_MATMUL_ACCUMULATE, i > 0);
+        MICA_SET(&in, MICA_F_MATMUL_Z_IN, 127);
+        MICA_SET(&in, MICA_F_MATMUL_IN_H, 1); MICA_SET(&in, MICA_F_MATMUL_IN_W, 4);
+        MICA_SET(&in, MICA_F_MATMUL_OUT_H, 1); MICA_SET(&in, MICA_F_MATMUL_OUT_W, 4);
+        MICA_SET(&in, MICA_F_MATMUL_STRIDE_Y, 1); MICA_SET(&in, MICA_F_MATMUL_STRIDE_X, 1);
+        put(m, &pc, in);
+    }
+    memset(&in, 0, sizeof in);
+    MICA_SET(&in, MICA_F_OPCODE, MICA_OP_STORE);
+    MICA_SET(&in, MICA_F_STORE_ROWS, 4); MICA_SET(&in, MICA_F_STORE_LEN, 16);
+    MICA_SET(&in, MICA_F_STORE_EXT_ADDR, 0x7000); MICA_SET(&in, MICA_F_STORE_EXT_STRIDE, 16);
+    MICA_SET(&in, MICA_F_STORE_ACT_MIN, -128); MICA_SET(&in, MICA_F_STORE_ACT_MAX, 127);
+    put(m, &pc, in);
+    memset(&in, 0, sizeof in);
+    MICA_SET(&in, MICA_F_OPCODE, MICA_OP_END);
+    put(m, &pc, in);
+    m->ref->prog_addr = 0;
+    m->ref->prog_len = pc;
+    int bad = mica_fm_run(m) != 0 || mica_fm_run(m) != 0 || mica_fp_translated_runs(m) != 1;
+    memset(m->ref->acc, 0, 4 * 16 * sizeof(int32_t));
+    mica_fp_materialize(m);
+    int64_t want = (int64_t)n * 16 * 255 * 128;
+    for (int i = 0; i < 4 * 16; i++) bad += m->ref->acc[i] != want;
+    printf("sgemm bound, translated: %u tiles in chunks of %u, ACC %d (want %lld) -> %s\n", n, m->batch_max_tiles,
+           m->ref->acc[0], (long long)want, bad ? "FAIL" : "ok");
     mica_fm_free(m);
     return bad;
 }
@@ -120,7 +184,7 @@ static int run_requant(void) {
 }
 
 int main(void) {
-    int bad = run_case(256, 16, 1, 1) + run_case(256, 8, 1, 2) + run_batch_bound() + run_requant();
+    int bad = run_case(256, 16, 1, 1) + run_case(256, 8, 1, 2) + run_batch_bound() + run_sgemm_bound() + run_requant();
     for (unsigned s = 0; s < 50; s++) bad += run_case(1u + s % 64 * 4, 1u + s % 17, 0, s);
     printf("test_func_exact: %s\n", bad ? "FAIL" : "PASS");
     return bad != 0;

@@ -14,7 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "func_model.h"
+#include "func_run.h"
 #include "func_plan.h"
 #include "mica_fixedpoint.h"
 #include "kernels/mica_kernel_util.h"
@@ -31,7 +31,7 @@ enum { R = 4, C = 4, ACT = 0x1000, WGT = 0x2000, PRM = 0x4000, OUT = 0x6000, COD
 
 static uint32_t emit_at(mica_fm_t *m, uint32_t pc, const mica_instr_t *in) {
     mica_fm_note_write(m, CODE + 16u * pc, 16);
-    memcpy(m->mem + CODE + 16u * pc, in, 16);
+    memcpy(m->ref->mem + CODE + 16u * pc, in, 16);
     return pc + 1;
 }
 
@@ -94,7 +94,7 @@ static void write_programs(mica_fm_t *m, uint32_t se[6]) {
 
 static void host_write(mica_fm_t *m, uint32_t addr, const void *src, size_t n) {
     mica_fm_note_write(m, addr, n);
-    memcpy(m->mem + addr, src, n);
+    memcpy(m->ref->mem + addr, src, n);
 }
 
 static void write_data(mica_fm_t *m, unsigned seed, int weights) {
@@ -119,17 +119,17 @@ static void write_data(mica_fm_t *m, unsigned seed, int weights) {
 
 static int run_all(mica_fm_t *m, const uint32_t se[6], uint64_t counters[3][MICA_NUM_COUNTERS]) {
     for (int k = 0; k < 3; k++) {
-        m->prog_addr = CODE + 16 * se[2 * k];
-        m->prog_len = se[2 * k + 1];
+        m->ref->prog_addr = CODE + 16 * se[2 * k];
+        m->ref->prog_len = se[2 * k + 1];
         if (mica_fm_run(m)) return -1;
-        memcpy(counters[k], m->counters, sizeof counters[k]);
+        memcpy(counters[k], m->ref->counters, sizeof counters[k]);
     }
     return 0;
 }
 
 static int check_mixing(void) {
     mica_hw_config_t cfg = {R, C, 64, 64, 64, 4, 8};
-    mica_fm_t *a = mica_fm_new(&cfg, MEM), *b = mica_fm_new(&cfg, MEM);   /* a translates, b never */
+    mica_fm_t *a = mica_fm_new(&cfg, MEM, 0), *b = mica_fm_new(&cfg, MEM, 0);   /* a translates, b never */
     uint32_t se[6];
     int bad = 0;
     if (!a || !b || !(a->plans = new_plans())) return 1;
@@ -141,7 +141,7 @@ static int check_mixing(void) {
         write_data(b, 100 + it, weights);
         uint64_t ca[3][MICA_NUM_COUNTERS], cb[3][MICA_NUM_COUNTERS];
         bad += run_all(a, se, ca) != 0 || run_all(b, se, cb) != 0;
-        bad += memcmp(a->mem + OUT, b->mem + OUT, 64) != 0 || memcmp(ca, cb, sizeof ca) != 0;
+        bad += memcmp(a->ref->mem + OUT, b->ref->mem + OUT, 64) != 0 || memcmp(ca, cb, sizeof ca) != 0;
     }
     uint64_t translated = mica_fp_translated_runs(a);
     printf("mixed translated/interpreted runs: %llu of 12 ran P1 translated, outputs and counters %s\n",
@@ -161,7 +161,7 @@ static mica_instr_t mm(uint32_t acc, int accumulate, int off_x, uint32_t aspad) 
  * only interprets: same bytes on every run, translated from the second run on. */
 static int check_pipelined(void) {
     mica_hw_config_t cfg = {R, C, 64, 64, 64, 4, 8};
-    mica_fm_t *a = mica_fm_new(&cfg, MEM), *b = mica_fm_new(&cfg, MEM);
+    mica_fm_t *a = mica_fm_new(&cfg, MEM, 0), *b = mica_fm_new(&cfg, MEM, 0);
     mica_instr_t p4[] = {load(0, 0, 6, R, ACT, R), load(1, 0, 2 * R, C, WGT, C), load(2, 0, 4, 4 * C, PRM, 4 * C),
                          op(MICA_OP_LOADW, 0, 0, 0), mm(0, 0, 0, 0),
                          load(0, 8, 6, R, ACT + 6 * R, R),             /* band 2's input, other half */
@@ -186,11 +186,11 @@ static int check_pipelined(void) {
         host_write(a, ACT + 6 * R, band2, sizeof band2);
         host_write(b, ACT + 6 * R, band2, sizeof band2);
         for (mica_fm_t *m = a; m; m = m == a ? b : NULL) {
-            m->prog_addr = CODE;
-            m->prog_len = sizeof p4 / 16;
+            m->ref->prog_addr = CODE;
+            m->ref->prog_len = sizeof p4 / 16;
             bad += mica_fm_run(m) != 0;
         }
-        bad += memcmp(a->mem + OUT, b->mem + OUT, 48) != 0 || memcmp(a->counters, b->counters, sizeof a->counters) != 0;
+        bad += memcmp(a->ref->mem + OUT, b->ref->mem + OUT, 48) != 0 || memcmp(a->ref->counters, b->ref->counters, sizeof a->ref->counters) != 0;
     }
     uint64_t translated = mica_fp_translated_runs(a);
     printf("pipelined program (ACC/ASPAD halves, interleaved LOADs): %llu of 6 runs translated, outputs %s\n",
@@ -207,7 +207,7 @@ static int check_pipelined(void) {
 static int check_gemv(int GC) {
     enum { GR = 12 };
     mica_hw_config_t cfg = {GR, GC, 64, 128, 64, 4, 8};
-    mica_fm_t *m[2] = {mica_fm_new(&cfg, MEM), mica_fm_new(&cfg, MEM)};
+    mica_fm_t *m[2] = {mica_fm_new(&cfg, MEM, 0), mica_fm_new(&cfg, MEM, 0)};
     int bad = 0;
     if (!m[0] || !m[1] || !(m[0]->plans = new_plans())) return 1;
     for (int k = 0; k < 2; k++) {
@@ -231,8 +231,8 @@ static int check_gemv(int GC) {
         }
         in = op(MICA_OP_END, 0, 0, 0);
         emit_at(m[k], pc, &in);
-        m[k]->prog_addr = CODE;
-        m[k]->prog_len = pc + 1;
+        m[k]->ref->prog_addr = CODE;
+        m[k]->ref->prog_len = pc + 1;
     }
     for (unsigned it = 0; it < 5; it++) {
         int8_t b[9 * GR * 64 + 2 * GR];
@@ -246,7 +246,7 @@ static int check_gemv(int GC) {
             if (it == 0) host_write(m[k], PRM, p, sizeof(int32_t) * 12 * GC);
             bad += mica_fm_run(m[k]) != 0;
         }
-        bad += memcmp(m[0]->mem + OUT, m[1]->mem + OUT, 3 * GC) != 0;
+        bad += memcmp(m[0]->ref->mem + OUT, m[1]->ref->mem + OUT, 3 * GC) != 0;
     }
     uint64_t translated = mica_fp_translated_runs(m[0]);
     printf("one-pixel GEMV with vector tails (%dx%d array): %llu of 5 runs translated, outputs %s\n", GR, GC,

@@ -16,7 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "func_model.h"
+#include "func_run.h"
 #include "func_plan.h"
 
 enum { CODE = 0x100, ACT = 0x1000, ACT2 = 0x1800, ONES = 0x1F00, WGT = 0x2000, PRM = 0x3000, OUT = 0x4000, MEM = 0x5000 };
@@ -26,7 +26,7 @@ typedef struct { mica_fm_t *m; uint32_t pc, start[NPROG + 1]; uint32_t R, C, L, 
 
 static void put(rig_t *g, const mica_instr_t *in) {
     mica_fm_note_write(g->m, CODE + 16u * g->pc, 16);
-    memcpy(g->m->mem + CODE + 16u * g->pc++, in, 16);
+    memcpy(g->m->ref->mem + CODE + 16u * g->pc++, in, 16);
 }
 
 static void load(rig_t *g, int target, uint32_t mem, uint32_t rows, uint32_t len, uint32_t ext, uint32_t stride, uint32_t col, int fill) {
@@ -141,7 +141,7 @@ static void write_programs(rig_t *g) {
 
 static void host_write(mica_fm_t *m, uint32_t addr, const void *src, size_t n) {
     mica_fm_note_write(m, addr, n);
-    memcpy(m->mem + addr, src, n);
+    memcpy(m->ref->mem + addr, src, n);
 }
 
 static void write_data(mica_fm_t *m, uint32_t C, unsigned seed, int weights) {
@@ -224,19 +224,19 @@ static int check_random(unsigned count) {
     for (unsigned it = 0; it < count; it++) {
         uint32_t R = shapes[it % 4][0], C = shapes[it % 4][1];
         mica_hw_config_t cfg = {R, C, 128, 32, 64, 4, 8};
-        rig_t g = {mica_fm_new(&cfg, MEM), 0, {0}, R, C, 0, 0};
-        mica_fm_t *b = mica_fm_new(&cfg, MEM);
+        rig_t g = {mica_fm_new(&cfg, MEM, 0), 0, {0}, R, C, 0, 0};
+        mica_fm_t *b = mica_fm_new(&cfg, MEM, 0);
         if (!g.m || !b || !(g.m->plans = mica_fp_new())) return 1;
         random_program(&g);
-        memcpy(b->mem + CODE, g.m->mem + CODE, 16 * g.pc);
+        memcpy(b->ref->mem + CODE, g.m->ref->mem + CODE, 16 * g.pc);
         for (unsigned run = 0; run < 3; run++)
             for (mica_fm_t *m = g.m; m; m = m == g.m ? b : NULL) {
                 write_data(m, C, 900 + it + run, run == 0);
-                m->prog_addr = CODE;
-                m->prog_len = g.pc;
+                m->ref->prog_addr = CODE;
+                m->ref->prog_len = g.pc;
                 uint32_t err = mica_fm_run(m);
-                if (m == b) bad += err != g.m->error_code || memcmp(g.m->mem + OUT, b->mem + OUT, MEM - OUT) != 0 ||
-                                   memcmp(g.m->counters, b->counters, sizeof b->counters) != 0;
+                if (m == b) bad += err != g.m->ref->error_code || memcmp(g.m->ref->mem + OUT, b->ref->mem + OUT, MEM - OUT) != 0 ||
+                                   memcmp(g.m->ref->counters, b->ref->counters, sizeof b->ref->counters) != 0;
             }
         translated += mica_fp_translated_runs(g.m) > 0;
         mica_fm_free(g.m);
@@ -248,7 +248,7 @@ static int check_random(unsigned count) {
 
 static int check(uint32_t R, uint32_t C, int vnni) {
     mica_hw_config_t cfg = {R, C, 256, 64, 64, 4, 8};
-    rig_t g[2] = {{mica_fm_new(&cfg, MEM), 0, {0}, R, C, 0, 0}, {mica_fm_new(&cfg, MEM), 0, {0}, R, C, 0, 0}};
+    rig_t g[2] = {{mica_fm_new(&cfg, MEM, 0), 0, {0}, R, C, 0, 0}, {mica_fm_new(&cfg, MEM, 0), 0, {0}, R, C, 0, 0}};
     int bad = 0;
     if (!g[0].m || !g[1].m || !(g[0].m->plans = mica_fp_new())) return 1;
     mica_fp_set_vnni(g[0].m->plans, vnni);
@@ -262,13 +262,13 @@ static int check(uint32_t R, uint32_t C, int vnni) {
         for (int k = 0; k < 2; k++) {
             write_data(g[k].m, C, 700 + it, it == 0 ? 1 : it == 3 ? 2 : 0);
             for (int p = 0; p < NPROG; p++) {
-                g[k].m->prog_addr = CODE + 16 * g[k].start[p];
-                g[k].m->prog_len = g[k].start[p + 1] - g[k].start[p];
+                g[k].m->ref->prog_addr = CODE + 16 * g[k].start[p];
+                g[k].m->ref->prog_len = g[k].start[p + 1] - g[k].start[p];
                 bad += mica_fm_run(g[k].m) != 0;
-                memcpy(counters[k][p], g[k].m->counters, sizeof counters[k][p]);
+                memcpy(counters[k][p], g[k].m->ref->counters, sizeof counters[k][p]);
             }
         }
-        bad += memcmp(g[0].m->mem + OUT, g[1].m->mem + OUT, MEM - OUT) != 0 || memcmp(counters[0], counters[1], sizeof counters[0]) != 0;
+        bad += memcmp(g[0].m->ref->mem + OUT, g[1].m->ref->mem + OUT, MEM - OUT) != 0 || memcmp(counters[0], counters[1], sizeof counters[0]) != 0;
     }
     uint64_t translated = mica_fp_translated_runs(g[0].m);
     printf("%ux%u array%s: %llu of 30 runs translated (19 expected), outputs and counters %s\n", R, C,

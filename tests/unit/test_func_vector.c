@@ -1,4 +1,4 @@
-/* The vector unit in the func interpreter (driver/func_model.c): DWCONV in both modes and RESCALE
+/* The vector unit in the func backend's interpreter (driver/core/isa_ref.c): DWCONV in both modes and RESCALE
  * against expectations computed here straight from hw/mica.json's text (not through the model's
  * helpers), on arrays where LANES = min(ROWS, COLS) leaves columns or row bytes outside the lanes:
  *   DWCONV MAC and MAX: strides, padding on every side (up to 30 times the tile), accumulate onto
@@ -11,7 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "func_model.h"
+#include "func_run.h"
 
 enum { CODE = 0x100, MEM = 0x4000 };
 
@@ -55,10 +55,10 @@ static mica_instr_t simple(int opcode, uint32_t wspad_addr) {
 /* Runs INSTRS then END in the interpreter; returns the error code. */
 static uint32_t run(mica_fm_t *m, const mica_instr_t *instrs, uint32_t n) {
     mica_instr_t end = simple(MICA_OP_END, 0);
-    for (uint32_t i = 0; i < n; i++) memcpy(m->mem + CODE + 16 * i, &instrs[i], 16);
-    memcpy(m->mem + CODE + 16 * n, &end, 16);
-    m->prog_addr = CODE;
-    m->prog_len = n + 1;
+    for (uint32_t i = 0; i < n; i++) memcpy(m->ref->mem + CODE + 16 * i, &instrs[i], 16);
+    memcpy(m->ref->mem + CODE + 16 * n, &end, 16);
+    m->ref->prog_addr = CODE;
+    m->ref->prog_len = n + 1;
     return mica_fm_run(m);
 }
 
@@ -66,21 +66,21 @@ static uint64_t rng = 0x243F6A8885A308D3ull;
 static uint32_t next(void) { rng ^= rng << 13; rng ^= rng >> 7; rng ^= rng << 17; return (uint32_t)(rng >> 32); }
 
 static void randomize(mica_fm_t *m) {
-    for (size_t i = 0; i < (size_t)m->cfg.aspad_depth * m->cfg.rows; i++) m->aspad[i] = (int8_t)next();
-    for (size_t i = 0; i < (size_t)m->cfg.wspad_depth * m->cfg.cols; i++) m->wspad[i] = (int8_t)next();
-    for (size_t i = 0; i < (size_t)m->cfg.acc_depth * m->cfg.cols; i++) m->acc[i] = (int32_t)next() >> (i % 3 * 8);
+    for (size_t i = 0; i < (size_t)m->ref->cfg.aspad_depth * m->ref->cfg.rows; i++) m->ref->aspad[i] = (int8_t)next();
+    for (size_t i = 0; i < (size_t)m->ref->cfg.wspad_depth * m->ref->cfg.cols; i++) m->ref->wspad[i] = (int8_t)next();
+    for (size_t i = 0; i < (size_t)m->ref->cfg.acc_depth * m->ref->cfg.cols; i++) m->ref->acc[i] = (int32_t)next() >> (i % 3 * 8);
 }
 
 /* The DWCONV pseudo-code, one ACC row at a time, on a copy of ACC. */
 static void dw_expect(const mica_fm_t *m, const dw_t *p, const int8_t *v, int32_t *acc) {
-    uint32_t R = m->cfg.rows, C = m->cfg.cols, lanes = R < C ? R : C;
+    uint32_t R = m->ref->cfg.rows, C = m->ref->cfg.cols, lanes = R < C ? R : C;
     for (uint32_t oy = 0; oy < p->out_h; oy++)
         for (uint32_t ox = 0; ox < p->out_w; ox++) {
             int iy = (int)(oy * p->sy) + p->off_y, ix = (int)(ox * p->sx) + p->off_x;
             int inside = iy >= 0 && iy < (int)p->in_h && ix >= 0 && ix < (int)p->in_w;
             int32_t *row = acc + (size_t)(p->acc + oy * p->out_w + ox) * C;
             for (uint32_t c = 0; c < C; c++) {
-                int64_t a = c < lanes && inside ? m->aspad[(size_t)(p->aspad + iy * p->in_w + ix) * R + c] - p->z : 0;
+                int64_t a = c < lanes && inside ? m->ref->aspad[(size_t)(p->aspad + iy * p->in_w + ix) * R + c] - p->z : 0;
                 if (p->mode == 0) row[c] = (int32_t)(uint32_t)((p->accumulate ? (int64_t)row[c] : 0) + a * v[c]);
                 else row[c] = p->accumulate && row[c] > a ? row[c] : (int32_t)a;
             }
@@ -91,7 +91,7 @@ static void dw_expect(const mica_fm_t *m, const dw_t *p, const int8_t *v, int32_
  * taps that accumulate onto random ACC: every row compared, every column (LANES..COLS too). */
 static void check_dwconv(uint32_t R, uint32_t C) {
     mica_hw_config_t cfg = {R, C, 256, 16, 160, 4, 8};
-    mica_fm_t *m = mica_fm_new(&cfg, MEM);
+    mica_fm_t *m = mica_fm_new(&cfg, MEM, 0);
     uint32_t lanes = R < C ? R : C;
     for (int mode = 0; mode < 2; mode++)
         for (int tap = -1; tap < 10; tap++) {
@@ -102,28 +102,28 @@ static void check_dwconv(uint32_t R, uint32_t C) {
             if (tap < 0) { p.out_h = 4; p.out_w = 4; p.off_y = -1; p.off_x = -2; }   /* more padding than input */
             if (tap == 9) { p.out_h = p.out_w = 12; p.sy = p.sx = 15; p.off_y = 0; p.off_x = 1; }   /* far more */
             int8_t v[64];
-            memcpy(v, m->wspad + 5 * C, C);
+            memcpy(v, m->ref->wspad + 5 * C, C);
             int32_t *want = malloc(sizeof(int32_t) * cfg.acc_depth * C);
-            memcpy(want, m->acc, sizeof(int32_t) * cfg.acc_depth * C);
+            memcpy(want, m->ref->acc, sizeof(int32_t) * cfg.acc_depth * C);
             dw_expect(m, &p, v, want);
             mica_instr_t prog[2] = {simple(MICA_OP_LOADW, 5), dwconv(&p)};
             uint32_t err = run(m, prog, 2);
             CHECK(err == 0, "%ux%u DWCONV mode %d tap %d: error %u", R, C, mode, tap, err);
-            CHECK(memcmp(want, m->acc, sizeof(int32_t) * cfg.acc_depth * C) == 0, "%ux%u DWCONV mode %d tap %d: ACC differs", R, C, mode, tap);
-            CHECK(m->counters[MICA_CNT_MACS] == (uint64_t)p.out_h * p.out_w * lanes, "%ux%u DWCONV mode %d: MACS %llu", R, C, mode,
-                  (unsigned long long)m->counters[MICA_CNT_MACS]);
+            CHECK(memcmp(want, m->ref->acc, sizeof(int32_t) * cfg.acc_depth * C) == 0, "%ux%u DWCONV mode %d tap %d: ACC differs", R, C, mode, tap);
+            CHECK(m->ref->counters[MICA_CNT_MACS] == (uint64_t)p.out_h * p.out_w * lanes, "%ux%u DWCONV mode %d: MACS %llu", R, C, mode,
+                  (unsigned long long)m->ref->counters[MICA_CNT_MACS]);
             free(want);
         }
     /* a mode 1 window over x = -128 with z = -128 gives a = 0: the maximum is 0, padding or not */
-    memset(m->aspad, -128, (size_t)cfg.aspad_depth * R);
+    memset(m->ref->aspad, -128, (size_t)cfg.aspad_depth * R);
     dw_t p = {2, 2, 2, 2, 1, 1, 0, 0, -1, -1, -128, 0, 1};
     mica_instr_t one = dwconv(&p);
-    CHECK(run(m, &one, 1) == 0 && m->acc[0] == 0 && m->acc[3 * C + lanes - 1] == 0, "%ux%u MAX of zeros", R, C);
+    CHECK(run(m, &one, 1) == 0 && m->ref->acc[0] == 0 && m->ref->acc[3 * C + lanes - 1] == 0, "%ux%u MAX of zeros", R, C);
     for (uint32_t mode = 2; mode < 4; mode++) {   /* illegal modes */
         mica_instr_t prog[3] = {simple(MICA_OP_SYNC, 0), dwconv(&p), simple(MICA_OP_SYNC, 0)};
         MICA_SET(&prog[1], MICA_F_DWCONV_MODE, mode);
         uint32_t err = run(m, prog, 3);
-        CHECK(err == MICA_ERR_BAD_LEN && m->error_pc == 1, "DWCONV mode %u: error %u", mode, err);
+        CHECK(err == MICA_ERR_BAD_LEN && m->ref->error_pc == 1, "DWCONV mode %u: error %u", mode, err);
     }
     mica_fm_free(m);
 }
@@ -146,14 +146,14 @@ static int64_t ref_round_pot(int64_t p, int e) {
 /* All 256 bytes in one ASPAD row each (lanes hold bytes b, b+1, ...), through RESCALE, then a
  * second RESCALE accumulating onto the first (an ADD), compared with the formulas above. */
 static void rescale_case(mica_fm_t *m, const rs_t *p1, const rs_t *p2, int32_t acc0) {
-    uint32_t R = m->cfg.rows, C = m->cfg.cols, lanes = R < C ? R : C;
+    uint32_t R = m->ref->cfg.rows, C = m->ref->cfg.cols, lanes = R < C ? R : C;
     for (uint32_t i = 0; i < 256; i++)
-        for (uint32_t c = 0; c < R; c++) m->aspad[(size_t)(p1->aspad + i) * R + c] = (int8_t)(i + c * 37);
-    for (size_t i = 0; i < (size_t)m->cfg.acc_depth * C; i++) m->acc[i] = acc0 + (int32_t)(i % 5);
+        for (uint32_t c = 0; c < R; c++) m->ref->aspad[(size_t)(p1->aspad + i) * R + c] = (int8_t)(i + c * 37);
+    for (size_t i = 0; i < (size_t)m->ref->cfg.acc_depth * C; i++) m->ref->acc[i] = acc0 + (int32_t)(i % 5);
     mica_instr_t prog[2] = {rescale(p1), rescale(p2 ? p2 : p1)};
     uint32_t err = run(m, prog, p2 ? 2 : 1);
     CHECK(err == 0, "RESCALE mult %u ls %d rs %d: error %u", p1->mult, p1->ls, p1->rs, err);
-    CHECK(m->counters[MICA_CNT_MACS] == (uint64_t)lanes * (p1->rows + (p2 ? p2->rows : 0)), "RESCALE MACS");
+    CHECK(m->ref->counters[MICA_CNT_MACS] == (uint64_t)lanes * (p1->rows + (p2 ? p2->rows : 0)), "RESCALE MACS");
     for (uint32_t i = 0; i < p1->rows; i++)
         for (uint32_t c = 0; c < C; c++) {
             int64_t want = p1->accumulate ? acc0 + (int64_t)(((p1->acc + i) * C + c) % 5) : 0;
@@ -161,7 +161,7 @@ static void rescale_case(mica_fm_t *m, const rs_t *p1, const rs_t *p2, int32_t a
                 int64_t a = c < lanes ? (int8_t)(i + c * 37) - p->z : 0;
                 want += ref_round_pot(ref_srdhm(a * (1ll << p->ls), p->mult), p->rs);
             }
-            int32_t got = m->acc[(size_t)(p1->acc + i) * C + c];
+            int32_t got = m->ref->acc[(size_t)(p1->acc + i) * C + c];
             CHECK(got == (int32_t)(uint32_t)want, "RESCALE mult %u ls %d rs %d z %d row %u col %u: %d, want %d", p1->mult,
                   p1->ls, p1->rs, p1->z, i, c, got, (int32_t)(uint32_t)want);
         }
@@ -169,7 +169,7 @@ static void rescale_case(mica_fm_t *m, const rs_t *p1, const rs_t *p2, int32_t a
 
 static void check_rescale(uint32_t R, uint32_t C) {
     mica_hw_config_t cfg = {R, C, 512, 16, 600, 4, 8};
-    mica_fm_t *m = mica_fm_new(&cfg, MEM);
+    mica_fm_t *m = mica_fm_new(&cfg, MEM, 0);
     const uint32_t mults[] = {2147483647u, 2147483646u, 1u << 30, 1518500250u, 1, 0, 1073741823u, 1u << 29};
     for (unsigned k = 0; k < 8; k++)
         for (int rs = 0; rs < 32; rs += k % 2 ? 31 : 1) {

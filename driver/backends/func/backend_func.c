@@ -1,14 +1,14 @@
 /* Backend "func": a functional model of the accelerator. It executes the same instruction
- * stream as the RTL with the semantics written in hw/mica.json (interpreted the first time,
- * func_model.c, then translated: func_translate.c, func_plan.c), and keeps the same CSRs (here)
- * and event counters; cycles come from the analytic model. Options: array=RxC, plan=0 (interpret
- * every run), vnni=0 (translated runs without the AVX-VNNI integer paths). */
+ * stream as the RTL with the semantics of hw/mica.json: through the reference interpreter
+ * (driver/core/isa_ref.c) the first time, then translated (func_translate.c, func_plan.c); the
+ * CSRs and event counters are the interpreter's; cycles are estimates from the cost model.
+ * Options: array=RxC, plan=0 (every run through the reference interpreter), vnni=0 (translated
+ * runs without the AVX-VNNI integer paths). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "mica_backend.h"
-#include "func_model.h"
-#include "func_plan.h"
+#include "func_run.h"
 #include "mica_isa.h"
 #include <cblas.h>
 
@@ -17,68 +17,47 @@ extern int blas_thread_shutdown_(void) __attribute__((weak));
 
 static int fm_mem_write(void *s, uint32_t addr, const void *src, size_t n) {
     mica_fm_t *m = s;
-    if ((uint64_t)addr + n > m->mem_bytes) return -1;
+    if ((uint64_t)addr + n > m->ref->mem_bytes) return -1;
     mica_fm_note_write(m, addr, n);
-    memcpy(m->mem + addr, src, n);
+    memcpy(m->ref->mem + addr, src, n);
     return 0;
 }
 
 static int fm_mem_read(void *s, uint32_t addr, void *dst, size_t n) {
     mica_fm_t *m = s;
-    if ((uint64_t)addr + n > m->mem_bytes) return -1;
-    memcpy(dst, m->mem + addr, n);
+    if ((uint64_t)addr + n > m->ref->mem_bytes) return -1;
+    memcpy(dst, m->ref->mem + addr, n);
     return 0;
 }
 
 static mica_wait_t fm_wait(void *s, uint64_t max_cycles) {
     (void)max_cycles;
     mica_fm_t *m = s;
-    return m->error ? MICA_WAIT_HW_ERROR : MICA_WAIT_DONE;
+    return m->ref->error ? MICA_WAIT_HW_ERROR : MICA_WAIT_DONE;
 }
 
 static uint32_t fm_csr_read(void *s, uint32_t addr) {
     mica_fm_t *m = s;
-    const mica_hw_config_t *c = &m->cfg;
-    if (addr >= MICA_CSR_COUNTER_BASE && addr < MICA_CSR_COUNTER_BASE + 8u * MICA_NUM_COUNTERS) {
-        uint64_t v = m->counters[(addr - MICA_CSR_COUNTER_BASE) / 8];
-        if (addr & 4) return m->counter_hi_snapshot;
-        m->counter_hi_snapshot = (uint32_t)(v >> 32);
-        return (uint32_t)v;
-    }
-    switch (addr) {
-    case MICA_CSR_ID: return MICA_CSR_ID_VALUE;
-    case MICA_CSR_VERSION: return MICA_SPEC_VERSION;
-    case MICA_CSR_CONFIG0: return c->rows | c->cols << 16;
-    case MICA_CSR_CONFIG1: return c->aspad_depth | c->wspad_depth << 16;
-    case MICA_CSR_CONFIG2: return c->acc_depth | c->param_sets << 16 | c->bus_bytes << 24;
-    case MICA_CSR_STATUS: return (m->done ? MICA_STATUS_DONE : 0) | (m->error ? MICA_STATUS_ERROR : 0);
-    case MICA_CSR_ERROR: return m->error_code;
-    case MICA_CSR_ERROR_PC: return m->error_pc;
-    case MICA_CSR_PROG_ADDR: return m->prog_addr;
-    case MICA_CSR_PROG_LEN: return m->prog_len;
-    case MICA_CSR_PC: return m->pc;
-    default: return 0;
-    }
+    return mica_isa_ref_csr_read(m->ref, addr);
 }
 
+/* START runs the program to completion, translated when it can be; the rest is the interpreter's. */
 static void fm_csr_write(void *s, uint32_t addr, uint32_t value) {
     mica_fm_t *m = s;
-    if (addr == MICA_CSR_PROG_ADDR) m->prog_addr = value;
-    else if (addr == MICA_CSR_PROG_LEN) m->prog_len = value;
-    else if (addr == MICA_CSR_CTRL && (value & MICA_CTRL_START)) mica_fm_run(m);   /* runs to completion */
-    else if (addr == MICA_CSR_CTRL && (value & MICA_CTRL_CLEAR)) m->done = m->error = 0;
+    if (addr == MICA_CSR_CTRL && (value & MICA_CTRL_START)) mica_fm_run(m);
+    else mica_isa_ref_csr_write(m->ref, addr, value);
 }
 
 static void fm_close(void *s) { mica_fm_free(s); }
 
 static void fm_reset(void *s) {
     mica_fm_t *m = s;
-    m->done = m->error = 0;
+    m->ref->done = m->ref->error = 0;
 }
 
 static const mica_opt_spec_t func_options[] = {
     {"array", MICA_OPT_DIMS, 1, 256},
-    {"plan", MICA_OPT_INT, 0, 1},   /* plan=0 keeps every run in the instruction interpreter */
+    {"plan", MICA_OPT_INT, 0, 1},   /* plan=0 keeps every run in the reference interpreter */
     {"vnni", MICA_OPT_INT, 0, 1},   /* vnni=0 forces the portable GEMM paths */
 };
 
@@ -86,7 +65,8 @@ static int func_open(const char *options, const mica_hw_config_t *cfg, uint32_t 
                            mica_backend_t *out, char *err, size_t errlen) {
     mica_hw_config_t c = *cfg;
     mica_opt_array(options, &c.rows, &c.cols);
-    mica_fm_t *m = mica_fm_new(&c, mem_bytes);
+    /* plan=0 keeps every run in the reference interpreter (tests compare the two) */
+    mica_fm_t *m = mica_fm_new(&c, mem_bytes, (int)mica_opt_int(options, "plan", 1));
     if (!m) {
         snprintf(err, errlen, "func backend: out of memory for a %ux%u model", c.rows, c.cols);
         return -1;
@@ -97,16 +77,11 @@ static int func_open(const char *options, const mica_hw_config_t *cfg, uint32_t 
      * fork handler does the same; a later threaded call by someone else starts them again). */
     openblas_set_num_threads(1);
     if (blas_thread_shutdown_) blas_thread_shutdown_();
-    /* plan=0 keeps every run in the instruction interpreter (tests compare the two) */
-    if (mica_opt_int(options, "plan", 1) && !(m->plans = mica_fp_new())) {
-        mica_fm_free(m);
-        snprintf(err, errlen, "func backend: out of memory");
-        return -1;
-    }
     if (m->plans) mica_fp_set_vnni(m->plans, (int)mica_opt_int(options, "vnni", 1));   /* vnni=0: the portable paths */
     out->name = "func";
     out->state = m;
     out->mem_latency = out->mem_bytes_per_cycle = 0;   /* runs to completion at START: no cycle limit */
+    out->cycles_estimated = 1;                         /* its cycles are the cost model's */
     out->mem_write = fm_mem_write;
     out->mem_read = fm_mem_read;
     out->csr_read = fm_csr_read;

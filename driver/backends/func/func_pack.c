@@ -21,7 +21,7 @@ static int alloc_image(uint32_t R, fp_gemm_t *g) {
 }
 
 static int weight_row_zero(const mica_fm_t *m, const fp_gemm_t *g, uint32_t k, uint32_t K) {
-    uint32_t C = m->cfg.cols;
+    uint32_t C = m->ref->cfg.cols;
     int8_t row[C];
     for (uint32_t grp = 0; grp < g->groups; grp++) {
         fp_row_bytes(m, &g->wrows[(size_t)grp * K + k], row, C);
@@ -34,7 +34,7 @@ static int weight_row_zero(const mica_fm_t *m, const fp_gemm_t *g, uint32_t k, u
 /* The GEMM's depth: the k whose weights are not all zero, when that drops at least a quarter
  * (then the gather picks lanes instead of copying rows). Zero weights add exactly 0. */
 static int choose_depth(const mica_fm_t *m, fp_gemm_t *g) {
-    uint32_t K = g->tiles * m->cfg.rows, kc = 0;
+    uint32_t K = g->tiles * m->ref->cfg.rows, kc = 0;
     g->kc = K;
     if (!(g->kidx = malloc(sizeof *g->kidx * K))) return -1;
     for (uint32_t k = 0; k < K; k++)
@@ -80,7 +80,7 @@ static int alloc_operands(const mica_fm_t *m, fp_gemm_t *g, uint32_t K, uint32_t
     g->w = calloc((size_t)g->kc * N, sizeof(float));
     g->a = malloc(sizeof(float) * (size_t)g->t * g->kc);
     g->p = malloc(sizeof(float) * (size_t)g->t * N);
-    return !g->out || !g->w || !g->a || !g->p || (!g->kidx && g->tiles > 1 && alloc_image(m->cfg.rows, g)) ? -1 : 0;
+    return !g->out || !g->w || !g->a || !g->p || (!g->kidx && g->tiles > 1 && alloc_image(m->ref->cfg.rows, g)) ? -1 : 0;
 }
 
 /* One weight row (depth index I, k = kidx[I] when compressed; LEN outputs from N0) into the
@@ -100,7 +100,7 @@ static void put_row(fp_gemm_t *g, uint32_t i, uint32_t k, uint32_t n0, uint32_t 
 
 /* Weights as GEMM operands, K = tiles x ROWS by N = groups x COLS, straight from the LOAD sources. */
 int mica_fp_pack(mica_fm_t *m, fp_gemm_t *g) {
-    uint32_t R = m->cfg.rows, C = m->cfg.cols, K = g->tiles * R, N = g->groups * C;
+    uint32_t R = m->ref->cfg.rows, C = m->ref->cfg.cols, K = g->tiles * R, N = g->groups * C;
     int8_t row[C];
     if (alloc_operands(m, g, K, N)) return -1;
     for (uint32_t grp = 0; grp < g->groups; grp++)
@@ -114,7 +114,7 @@ int mica_fp_pack(mica_fm_t *m, fp_gemm_t *g) {
 
 /* A vector GEMM: the MAC ops' weights as int16 lanes, each RESCALE's results per input byte. */
 int mica_fp_pack_vector(mica_fm_t *m, fp_gemm_t *g) {
-    uint32_t C = m->cfg.cols, L = m->cfg.rows < C ? m->cfg.rows : C;
+    uint32_t C = m->ref->cfg.cols, L = m->ref->cfg.rows < C ? m->ref->cfg.rows : C;
     int8_t row[C];
     int rescales = 0;
     for (uint32_t i = 0; i < g->tiles; i++) rescales |= g->vops[i].kind == FP_VRESCALE;
@@ -127,7 +127,7 @@ int mica_fp_pack_vector(mica_fm_t *m, fp_gemm_t *g) {
             fp_row_bytes(m, &g->vops[i].w, row, C);
             for (uint32_t c = 0; c < L; c++) g->w16[(size_t)i * L + c] = row[c];
         }
-        if (g->vops[i].kind == FP_VRESCALE) mica_fm_rescale_table(&g->vops[i].in, g->tab + (size_t)256 * i);
+        if (g->vops[i].kind == FP_VRESCALE) mica_fp_rescale_table(&g->vops[i].in, g->tab + (size_t)256 * i);
     }
     return 0;
 }

@@ -159,7 +159,7 @@ static void gemv_int8(const int16_t *a, const int8_t *wt, uint32_t K, uint32_t N
 /* The GEMV's activations straight from ASPAD: per tile, its one pixel minus the zero point, or 0
  * where the tap falls outside the tile (padding). */
 static void gather_pixel(const mica_fm_t *m, const fp_gemm_t *g) {
-    uint32_t R = m->cfg.rows;
+    uint32_t R = m->ref->cfg.rows;
     for (uint32_t j = 0; j < g->tiles; j++) {
         const mica_fm_matmul_t *d = &g->gathers[j];
         int16_t *a = g->a16 + (size_t)j * R;
@@ -167,9 +167,26 @@ static void gather_pixel(const mica_fm_t *m, const fp_gemm_t *g) {
             memset(a, 0, sizeof *a * R);
             continue;
         }
-        const int8_t *src = m->aspad + ((size_t)d->aspad + (size_t)d->off_y * d->in_w + (size_t)d->off_x) * R;
+        const int8_t *src = m->ref->aspad + ((size_t)d->aspad + (size_t)d->off_y * d->in_w + (size_t)d->off_x) * R;
         for (uint32_t r = 0; r < R; r++) a[r] = (int16_t)(src[r] - d->z_in);
     }
+}
+
+/* Implicit im2col: row t of A = the activation vector of output pixel t, zero point removed,
+ * 0 outside the tile (padding). */
+static void gather_rows(const mica_fm_t *m, const mica_fm_matmul_t *d, float *a, size_t lda) {
+    uint32_t R = m->ref->cfg.rows, t = 0;
+    for (uint32_t oy = 0; oy < d->out_h; oy++)
+        for (uint32_t ox = 0; ox < d->out_w; ox++, t++) {
+            int64_t px = mica_fp_pixel_row(d, oy, ox);
+            float *row = a + (size_t)t * lda;
+            if (px < 0) {
+                memset(row, 0, sizeof(float) * R);
+                continue;
+            }
+            const int8_t *src = m->ref->aspad + (size_t)px * R;
+            for (uint32_t r = 0; r < R; r++) row[r] = (float)(src[r] - d->z_in);
+        }
 }
 
 /* One activation vector of R floats; a constant size lets the common widths copy inline. */
@@ -180,7 +197,7 @@ static inline void copy_row(float *dst, const float *src, uint32_t R) {
 }
 
 /* Implicit im2col from the converted image: each tap reads the same pixels, so they are converted
- * to float once and copied per tap (mica_fm_gather_rows converts per tap). */
+ * to float once and copied per tap (gather_rows converts per tap). */
 static void gather_converted(const fp_gemm_t *g, const mica_fm_matmul_t *d, uint32_t R, float *a, size_t lda) {
     for (uint32_t oy = 0, t = 0; oy < d->out_h; oy++)
         for (uint32_t ox = 0; ox < d->out_w; ox++, t++) {
@@ -194,7 +211,7 @@ static void gather_converted(const fp_gemm_t *g, const mica_fm_matmul_t *d, uint
 /* im2col of only the lanes in kidx (the others meet all-zero weights: a 3-channel input layer
  * fills 3 of 16 lanes), straight from ASPAD. */
 static void gather_lanes(const mica_fm_t *m, const fp_gemm_t *g) {
-    uint32_t R = m->cfg.rows, kc = g->kc, lane[R];
+    uint32_t R = m->ref->cfg.rows, kc = g->kc, lane[R];
     for (uint32_t i = 0, e; i < kc; i = e) {   /* one tile's lanes: kidx[i, e) */
         uint32_t j = g->kidx[i] / R;
         for (e = i; e < kc && g->kidx[e] < (j + 1) * R; e++) lane[e - i] = g->kidx[e] - j * R;
@@ -203,7 +220,7 @@ static void gather_lanes(const mica_fm_t *m, const fp_gemm_t *g) {
             for (uint32_t ox = 0; ox < d->out_w; ox++, t++) {
                 int64_t px = mica_fp_pixel_row(d, oy, ox);
                 float *row = g->a + (size_t)t * kc + i;
-                const int8_t *src = m->aspad + (size_t)(px < 0 ? 0 : px) * R;
+                const int8_t *src = m->ref->aspad + (size_t)(px < 0 ? 0 : px) * R;
                 for (uint32_t q = 0; q < e - i; q++) row[q] = px < 0 ? 0.0f : (float)(src[lane[q]] - d->z_in);
             }
     }
@@ -243,7 +260,7 @@ static void gather_u8_lanes16(const mica_fm_t *m, const fp_gemm_t *g) {
     for (uint32_t oy = 0; oy < g->gathers->out_h; oy++) {
         for (uint32_t s = 0; s < nseg; s++) {   /* the tile row each segment reads, NULL in the padding */
             int64_t iy = (int64_t)oy * d[s]->sy + d[s]->off_y;
-            line[s] = iy < 0 || iy >= d[s]->in_h ? NULL : m->aspad + ((size_t)d[s]->aspad + (size_t)iy * d[s]->in_w) * 16;
+            line[s] = iy < 0 || iy >= d[s]->in_h ? NULL : m->ref->aspad + ((size_t)d[s]->aspad + (size_t)iy * d[s]->in_w) * 16;
         }
         for (uint32_t ox = 0; ox < g->gathers->out_w; ox++, row += g->kp)
             for (uint32_t s = 0; s < nseg; s++) {
@@ -259,7 +276,7 @@ static void gather_u8_lanes16(const mica_fm_t *m, const fp_gemm_t *g) {
 
 /* im2col for gemm_vnni: bytes x + 128 (padding z + 128), whole ROWS-lane rows, or the kidx lanes. */
 static void gather_u8(const mica_fm_t *m, const fp_gemm_t *g) {
-    uint32_t R = m->cfg.rows, kc = g->kc, lane[R];
+    uint32_t R = m->ref->cfg.rows, kc = g->kc, lane[R];
 #ifdef FM_X86
     uint32_t same = g->kidx && R == 16;   /* pixel by pixel needs one output shape */
     for (uint32_t j = 0; same && j < g->tiles; j++) same = g->gathers[j].out_w == g->gathers->out_w;
@@ -273,7 +290,7 @@ static void gather_u8(const mica_fm_t *m, const fp_gemm_t *g) {
             const mica_fm_matmul_t *d = &g->gathers[j];
             int64_t px = mica_fp_pixel_row(d, 0, 0);
             if (px < 0) memset(g->a8 + (size_t)j * R, (uint8_t)(d->z_in + 128), R);
-            else copy_u8(g->a8 + (size_t)j * R, m->aspad + (size_t)px * R, NULL, R);
+            else copy_u8(g->a8 + (size_t)j * R, m->ref->aspad + (size_t)px * R, NULL, R);
         }
         return;
     }
@@ -286,7 +303,7 @@ static void gather_u8(const mica_fm_t *m, const fp_gemm_t *g) {
         uint8_t pad = (uint8_t)(d->z_in + 128), *row = g->a8 + i;
         for (uint32_t oy = 0; oy < d->out_h; oy++) {
             int64_t iy = (int64_t)oy * d->sy + d->off_y;
-            const int8_t *line = m->aspad + ((size_t)d->aspad + (size_t)(iy < 0 ? 0 : iy) * d->in_w) * R;
+            const int8_t *line = m->ref->aspad + ((size_t)d->aspad + (size_t)(iy < 0 ? 0 : iy) * d->in_w) * R;
             for (uint32_t ox = 0; ox < d->out_w; ox++, row += g->kp) {
                 int64_t ix = (int64_t)ox * d->sx + d->off_x;
                 if (iy < 0 || iy >= d->in_h || ix < 0 || ix >= d->in_w) memset(row, pad, e - i);
@@ -297,16 +314,16 @@ static void gather_u8(const mica_fm_t *m, const fp_gemm_t *g) {
 }
 
 static void gather(mica_fm_t *m, fp_gemm_t *g) {
-    uint32_t R = m->cfg.rows, K = g->tiles * R;
+    uint32_t R = m->ref->cfg.rows, K = g->tiles * R;
     if (g->kidx) {
         gather_lanes(m, g);
         return;
     }
     if (!g->img) {
-        for (uint32_t j = 0; j < g->tiles; j++) mica_fm_gather_rows(m, &g->gathers[j], g->a + (size_t)j * R, K);
+        for (uint32_t j = 0; j < g->tiles; j++) gather_rows(m, &g->gathers[j], g->a + (size_t)j * R, K);
         return;
     }
-    const int8_t *src = m->aspad + (size_t)g->img_lo * R;
+    const int8_t *src = m->ref->aspad + (size_t)g->img_lo * R;
     float z = (float)g->gathers[0].z_in;
     for (size_t i = 0, n = (size_t)(g->img_hi - g->img_lo) * R; i < n; i++) g->img[i] = (float)src[i] - z;
     for (uint32_t j = 0; j < g->tiles; j++) gather_converted(g, &g->gathers[j], R, g->a + (size_t)j * R, K);
@@ -315,7 +332,7 @@ static void gather(mica_fm_t *m, fp_gemm_t *g) {
 /* Vector groups: each group's ops in order, consecutive DWCONV taps of one mode and output shape
  * in one pass (the sums stay in registers), into the group's columns. */
 static void vec_run(mica_fm_t *m, const fp_gemm_t *g) {
-    uint32_t C = m->cfg.cols, L = m->cfg.rows < C ? m->cfg.rows : C;
+    uint32_t C = m->ref->cfg.cols, L = m->ref->cfg.rows < C ? m->ref->cfg.rows : C;
     size_t stride = (size_t)g->groups * C;
     for (uint32_t grp = 0; grp < g->groups; grp++)
         for (uint32_t i = g->vstart[grp], e, end = g->vstart[grp + 1]; i < end; i = e) {
@@ -325,14 +342,14 @@ static void vec_run(mica_fm_t *m, const fp_gemm_t *g) {
             for (e = i + 1; v->kind != FP_VRESCALE && e < end && g->vops[e].kind == v->kind &&
                             g->gathers[e].out_h == d->out_h && g->gathers[e].out_w == d->out_w; e++) {}
             if (v->kind == FP_VRESCALE)
-                mica_fm_rescale_rows(m, d->aspad, g->t, g->tab + (size_t)256 * i, accumulate, g->out + (size_t)grp * C, stride);
+                mica_fp_rescale_rows(m, d->aspad, g->t, g->tab + (size_t)256 * i, accumulate, g->out + (size_t)grp * C, stride);
             else
                 mica_fp_dw_taps(m, d, g->w16 + (size_t)i * L, e - i, v->kind == FP_VMAX, accumulate, g->out + (size_t)grp * C, stride);
         }
 }
 
 static void gemm_run(mica_fm_t *m, fp_gemm_t *g) {
-    uint32_t R = m->cfg.rows, K = g->tiles * R, N = g->groups * m->cfg.cols, T = g->t;
+    uint32_t R = m->ref->cfg.rows, K = g->tiles * R, N = g->groups * m->ref->cfg.cols, T = g->t;
     if (g->vec) {
         vec_run(m, g);
         return;
@@ -351,8 +368,9 @@ static void gemm_run(mica_fm_t *m, fp_gemm_t *g) {
         return;
     }
     gather(m, g);
-    /* Exact in float while every partial sum stays below 2^24 (see flush_batch in func_model.c):
-     * at most batch_max_tiles x ROWS products per sgemm, the chunks added in int32 like the ACC. */
+    /* Exact: |a| <= 255, |w| <= 128, so every partial sum of at most batch_max_tiles x ROWS products
+     * is an integer below 2^24, where float holds every integer exactly (func_run.c sets the cap,
+     * tests/unit/test_func_exact.c checks the bound); the chunks are added in int32 like the ACC. */
     size_t n = (size_t)T * N;
     uint32_t chunk = m->batch_max_tiles * R;
     for (uint32_t k0 = 0; k0 < g->kc; k0 += chunk) {
@@ -368,28 +386,67 @@ static void gemm_run(mica_fm_t *m, fp_gemm_t *g) {
 
 /* A STORE from its group's block of the GEMM result, requantized with the precomputed constants. */
 static void store(mica_fm_t *m, const fp_step_t *s, const fp_gemm_t *g) {
-    uint32_t rows = GET(&s->in, MICA_F_STORE_ROWS), C = m->cfg.cols;
+    uint32_t rows = GET(&s->in, MICA_F_STORE_ROWS), C = m->ref->cfg.cols;
     uint64_t ext = GET(&s->in, MICA_F_STORE_EXT_ADDR), stride = GET(&s->in, MICA_F_STORE_EXT_STRIDE);
-    if (rows) mica_fm_note_write(m, ext, (uint64_t)(rows - 1) * stride + s->rq->len);
+    if (rows) mica_fp_note_write(m, ext, (uint64_t)(rows - 1) * stride + s->rq->len);
     mica_fm_requant_rows(s->rq, g->out + (size_t)s->row0 * g->groups * C + (size_t)s->group * C, (size_t)g->groups * C,
-                         rows, m->mem + ext, stride);
+                         rows, m->ref->mem + ext, stride);
+}
+
+/* An activation LOAD of a translated run (checked by the interpreted run; the run's counters are
+ * that run's): whole rows as block copies, a few-channel image's packed rows with one 16-byte read
+ * and store each, anything else through the interpreter's LOAD. */
+static void load(mica_fm_t *m, const mica_instr_t *in) {
+    const mica_isa_ref_t *s = m->ref;
+    uint32_t rows = GET(in, MICA_F_LOAD_ROWS), len = GET(in, MICA_F_LOAD_LEN), col = GET(in, MICA_F_LOAD_COL);
+    uint64_t ext = GET(in, MICA_F_LOAD_EXT_ADDR), stride = GET(in, MICA_F_LOAD_EXT_STRIDE);
+    uint64_t end = ext + (uint64_t)(rows - 1) * stride + len;   /* the last row ends last */
+    uint32_t width = s->cfg.rows;
+    int8_t *row = s->aspad + (size_t)GET(in, MICA_F_LOAD_MEM_ADDR) * width;
+    const uint8_t *src = s->mem + ext;
+    if (GET(in, MICA_F_LOAD_TARGET) != MICA_REF_TARGET_ASPAD || end > s->mem_bytes) {
+        mica_isa_ref_load(m->ref, in);
+    } else if (col == 0 && len == width) {
+        if (stride == width) memcpy(row, src, (size_t)rows * width);
+        else if (width == 16)   /* the common ROWS, copied inline */
+            for (uint32_t i = 0; i < rows; i++) memcpy(row + (size_t)i * 16, src + (size_t)i * stride, 16);
+        else
+            for (uint32_t i = 0; i < rows; i++) memcpy(row + (size_t)i * width, src + (size_t)i * stride, width);
+    } else if (width == 16 && ext >= col && end - len - col + 16 <= s->mem_bytes) {
+        /* As two 64-bit words: no byte stores a 16-byte read of the row right after could not take
+         * from the store buffer (little-endian host: byte b is bits 8 (b % 8) of word b / 8). */
+        uint64_t keep[2] = {0, 0}, put[2] = {0, 0}, fill = (uint8_t)GET(in, MICA_F_LOAD_FILL);
+        for (uint32_t b = 0; b < 16; b++) {
+            if (b >= col && b < col + len) keep[b / 8] |= 0xFFull << (8 * (b % 8));
+            else put[b / 8] |= fill << (8 * (b % 8));
+        }
+        for (uint32_t i = 0; i < rows; i++, row += 16) {
+            uint64_t t[2];
+            memcpy(t, src - col + (size_t)i * stride, 16);
+            t[0] = (t[0] & keep[0]) | put[0];
+            t[1] = (t[1] & keep[1]) | put[1];
+            memcpy(row, t, 16);
+        }
+    } else {
+        mica_isa_ref_load(m->ref, in);
+    }
 }
 
 int mica_fp_run(mica_fm_t *m) {
-    fp_prog_t *P = mica_fp_find(m->plans, m->prog_addr, m->prog_len);
+    fp_prog_t *P = mica_fp_find(m->plans, m->ref->prog_addr, m->ref->prog_len);
     if (!P || !P->ok) return 0;
-    m->done = m->error = 0;
-    m->error_code = 0;
+    m->ref->done = m->ref->error = 0;
+    m->ref->error_code = 0;
     for (uint32_t i = 0; i < P->nsteps; i++) {
         const fp_step_t *s = &P->steps[i];
         fp_gemm_t *g = &P->gemms[s->gemm];
-        if (s->kind == FP_INSTR) mica_fm_load(m, &s->in);   /* checked by the interpreted run */
+        if (s->kind == FP_INSTR) load(m, &s->in);
         else if (s->kind == FP_GEMM) gemm_run(m, g);
         else store(m, s, g);
     }
-    memcpy(m->counters, P->counters, sizeof m->counters);
+    memcpy(m->ref->counters, P->counters, sizeof m->ref->counters);
     P->last_run = ++m->plans->run_seq;
-    m->pc = P->end_pc;
-    m->done = 1;
+    m->ref->pc = P->end_pc;
+    m->ref->done = 1;
     return 1;
 }

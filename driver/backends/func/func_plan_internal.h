@@ -4,6 +4,13 @@
 #include <string.h>
 #include "func_plan.h"
 
+/* MATMUL (and DWCONV, RESCALE) operands, decoded. */
+typedef struct {
+    uint32_t in_h, in_w, out_h, out_w, acc_addr, aspad, sy, sx;
+    int32_t off_y, off_x, z_in;
+    int accumulate;
+} mica_fm_matmul_t;
+
 #define GET MICA_GET
 #define UNKNOWN UINT64_MAX
 
@@ -12,7 +19,7 @@ typedef struct { uint64_t ext; uint32_t len, col; int fill; } fp_row_t;
 
 static inline void fp_row_bytes(const mica_fm_t *m, const fp_row_t *r, void *dst, uint32_t width) {
     memset(dst, r->fill, width);
-    memcpy((uint8_t *)dst + r->col, m->mem + r->ext, r->len);
+    memcpy((uint8_t *)dst + r->col, m->ref->mem + r->ext, r->len);
 }
 
 /* An instruction of the vector unit in a translation. */
@@ -97,6 +104,15 @@ static inline int64_t mica_fp_pixel_row(const mica_fm_matmul_t *d, uint32_t oy, 
 }
 
 static inline int mica_fp_overlaps(const fp_range_t *r, uint64_t lo, uint64_t hi) { return lo < r->hi && r->lo < hi; }
+
+/* func_vector.c, the vector unit. DWCONV: N taps D (one output shape; weights W: N x LANES int16,
+ * LANES = min(ROWS, COLS)), MAX = the mode, ACC rows into OUT (row t at out + t * stride). */
+void mica_fp_dw_taps(mica_fm_t *m, const mica_fm_matmul_t *d, const int16_t *w, uint32_t n, int max,
+                     int accumulate, int32_t *out, size_t stride);
+/* RESCALE: its result for each input byte (tab[uint8 x]); ROWS ASPAD rows from ASPAD into OUT. */
+void mica_fp_rescale_table(const mica_instr_t *in, int32_t tab[256]);
+void mica_fp_rescale_rows(const mica_fm_t *m, uint32_t aspad, uint32_t rows, const int32_t *tab, int accumulate,
+                          int32_t *out, size_t stride);
 
 void mica_fp_prog_free(fp_prog_t *P);
 fp_prog_t *mica_fp_find(struct mica_fp_cache *c, uint32_t addr, uint32_t len);

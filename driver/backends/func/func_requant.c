@@ -1,11 +1,10 @@
-/* STORE's output stage in the functional model: the per-column requantization constants computed
+/* STORE's output stage on the func fast path: the per-column requantization constants computed
  * once per STORE, and the row loops per round mode (portable, AVX2 and AVX-512 round 0; LiteRT's
  * double-precision round 2 on the host's IEEE double), all bit-exact with mica_requantize. */
 #include <stdlib.h>
 #include <string.h>
-#include "func_model.h"
+#include "func_plan.h"
 #include "func_simd.h"
-#include "mica_fixedpoint.h"
 #include "mica_fixedpoint.h"
 
 #define GET MICA_GET
@@ -39,7 +38,7 @@ int32_t mica_fm_mul_real_host(int32_t x, uint64_t m53, int e) {
 }
 
 /* A STORE's output stage (the bit-exact mica_requantize) with the per-column constants computed
- * once: the interpreter builds one per STORE, translations one per STORE when they are built.
+ * once: translations build one per STORE when they are built.
  * One allocation: the struct, then the column arrays (8-byte ones first, for alignment). */
 static mica_fm_requant_t *requant_alloc(uint32_t len) {
     size_t n = len ? len : 1;

@@ -1,4 +1,4 @@
-/* Target attributes for the functional model's inner loops (func_model.c, func_requant.c). */
+/* Target attributes for the functional model's inner loops (func_vector.c, func_requant.c). */
 #ifndef MICA_FUNC_SIMD_H
 #define MICA_FUNC_SIMD_H
 /* The inner loops (STORE's output stage per round mode, RESCALE's lanes) are written so the

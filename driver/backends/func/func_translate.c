@@ -52,6 +52,16 @@ typedef struct {
     uint32_t ndirty;
 } tr_t;
 
+static void decode_matmul(const mica_instr_t *in, mica_fm_matmul_t *d) {
+    d->in_h = GET(in, MICA_F_MATMUL_IN_H); d->in_w = GET(in, MICA_F_MATMUL_IN_W);
+    d->out_h = GET(in, MICA_F_MATMUL_OUT_H); d->out_w = GET(in, MICA_F_MATMUL_OUT_W);
+    d->acc_addr = GET(in, MICA_F_MATMUL_ACC_ADDR); d->aspad = GET(in, MICA_F_MATMUL_ASPAD_ADDR);
+    d->sy = GET(in, MICA_F_MATMUL_STRIDE_Y); d->sx = GET(in, MICA_F_MATMUL_STRIDE_X);
+    d->off_y = (int32_t)GET(in, MICA_F_MATMUL_OFF_Y); d->off_x = (int32_t)GET(in, MICA_F_MATMUL_OFF_X);
+    d->z_in = (int32_t)GET(in, MICA_F_MATMUL_Z_IN);
+    d->accumulate = (int)GET(in, MICA_F_MATMUL_ACCUMULATE);
+}
+
 static int add_dep(fp_prog_t *P, uint64_t lo, uint64_t hi) {
     fp_range_t r = {lo, hi};
     return lo < hi ? PUSH(P->deps, P->ndeps, r) : 0;
@@ -148,7 +158,7 @@ static int place_group(tr_t *T, tr_group_t *G) {
     uint32_t *acc = realloc(g->acc_addr, sizeof *acc * (g->groups + 1));
     if (!acc) return -1;
     g->acc_addr = acc;
-    if (G->vec ? add_vops(g, G) : add_wrows(g, G, T->m->cfg.rows)) return -1;
+    if (G->vec ? add_vops(g, G) : add_wrows(g, G, T->m->ref->cfg.rows)) return -1;
     g->acc_addr[g->groups] = G->acc;
     G->gemm = T->region;
     G->group = (int)g->groups++;
@@ -189,8 +199,8 @@ static tr_group_t *group_for(tr_t *T, uint32_t acc, uint32_t t, int accumulate, 
 
 static int on_matmul(tr_t *T, const mica_instr_t *in) {
     mica_fm_matmul_t d;
-    uint32_t R = T->m->cfg.rows;
-    mica_fm_decode_matmul(in, &d);
+    uint32_t R = T->m->ref->cfg.rows;
+    decode_matmul(in, &d);
     if (!T->have_shadow) return -1;
     tr_group_t *G = group_for(T, d.acc_addr, d.out_h * d.out_w, d.accumulate, 0);
     if (!G) return -1;
@@ -209,7 +219,7 @@ static int on_vector(tr_t *T, const mica_instr_t *in) {
     fp_vop_t op = {FP_VRESCALE, T->vshadow, *in};
     mica_fm_matmul_t d;
     if (GET(in, MICA_F_OPCODE) == MICA_OP_DWCONV) {
-        mica_fm_decode_matmul(in, &d);
+        decode_matmul(in, &d);
         op.kind = GET(in, MICA_F_DWCONV_MODE) ? FP_VMAX : FP_VMAC;
         if (op.kind == FP_VMAC && op.w.ext == UNKNOWN) return -1;   /* weights from an earlier program */
     } else {
@@ -244,7 +254,7 @@ static int on_activation_load(tr_t *T, const mica_instr_t *in) {
 /* The STORE's output stage from the PARAM set its LOADs in this program left (their sources are
  * dependencies, so the values hold while the translation lives). */
 static mica_fm_requant_t *store_requant(tr_t *T, const mica_instr_t *in) {
-    uint32_t C = T->m->cfg.cols, set = GET(in, MICA_F_STORE_PARAM_SET);
+    uint32_t C = T->m->ref->cfg.cols, set = GET(in, MICA_F_STORE_PARAM_SET);
     int32_t rows[4 * C];
     for (uint32_t r = 0; r < 4; r++) {
         const fp_row_t *o = &T->pr[4 * set + r];
@@ -281,7 +291,7 @@ static int stores_clear(const fp_prog_t *P) {
 }
 
 static int on_instr(tr_t *T, const mica_instr_t *in) {
-    uint32_t R = T->m->cfg.rows;
+    uint32_t R = T->m->ref->cfg.rows;
     switch (GET(in, MICA_F_OPCODE)) {
     case MICA_OP_LOAD:
         if (GET(in, MICA_F_LOAD_TARGET) == 1) return on_const_load(T, in, T->ws);
@@ -342,25 +352,25 @@ static void join_stores(fp_prog_t *P, uint32_t C) {
 static int translate(mica_fm_t *m, fp_prog_t *P) {
     tr_t T = {m, P, NULL, NULL, NULL, 0, {UNKNOWN, 0, 0, 0}, NULL, 0, -1, NULL, 0};
     int bad = 0;
-    uint32_t nparam = 4 * m->cfg.param_sets;
-    T.ws = malloc(sizeof *T.ws * m->cfg.wspad_depth);
+    uint32_t nparam = 4 * m->ref->cfg.param_sets;
+    T.ws = malloc(sizeof *T.ws * m->ref->cfg.wspad_depth);
     T.pr = malloc(sizeof *T.pr * nparam);
-    T.shadow = malloc(sizeof *T.shadow * m->cfg.rows);
+    T.shadow = malloc(sizeof *T.shadow * m->ref->cfg.rows);
     if (!T.ws || !T.pr || !T.shadow) bad = 1;
-    for (uint32_t i = 0; !bad && i < m->cfg.wspad_depth; i++) T.ws[i] = T.vshadow;   /* unknown */
+    for (uint32_t i = 0; !bad && i < m->ref->cfg.wspad_depth; i++) T.ws[i] = T.vshadow;   /* unknown */
     for (uint32_t i = 0; !bad && i < nparam; i++) T.pr[i] = T.vshadow;
     uint32_t pc = 0;
     for (; !bad && pc < P->prog_len; pc++) {
         mica_instr_t in;
-        memcpy(&in, m->mem + P->prog_addr + (uint64_t)pc * MICA_INSTR_BYTES, sizeof in);
+        memcpy(&in, m->ref->mem + P->prog_addr + (uint64_t)pc * MICA_INSTR_BYTES, sizeof in);
         if (GET(&in, MICA_F_OPCODE) == MICA_OP_END) break;
         bad = on_instr(&T, &in) != 0;
     }
     for (uint32_t i = 0; i < T.nopen; i++) bad |= !T.open[i].stored;
     bad = bad || pc == P->prog_len || !stores_clear(P);
     if (!bad && T.have_shadow) {
-        P->shadow = malloc(sizeof *P->shadow * m->cfg.rows);
-        if (P->shadow) memcpy(P->shadow, T.shadow, sizeof *P->shadow * m->cfg.rows);
+        P->shadow = malloc(sizeof *P->shadow * m->ref->cfg.rows);
+        if (P->shadow) memcpy(P->shadow, T.shadow, sizeof *P->shadow * m->ref->cfg.rows);
         else bad = 1;
     }
     if (!bad && T.vshadow.ext != UNKNOWN) {
@@ -368,7 +378,7 @@ static int translate(mica_fm_t *m, fp_prog_t *P) {
         if (P->vshadow) *P->vshadow = T.vshadow;
         else bad = 1;
     }
-    if (!bad) join_stores(P, m->cfg.cols);
+    if (!bad) join_stores(P, m->ref->cfg.cols);
     for (uint32_t i = 0; !bad && i < P->ngemms; i++) bad = (P->gemms[i].vec ? mica_fp_pack_vector : mica_fp_pack)(m, &P->gemms[i]) != 0;
     while (T.nopen) drop_group(&T, 0);
     free(T.ws); free(T.pr); free(T.shadow); free(T.open); free(T.dirty);
@@ -391,7 +401,7 @@ fp_prog_t *mica_fp_find(struct mica_fp_cache *c, uint32_t addr, uint32_t len) {
 
 void mica_fp_translate(mica_fm_t *m) {
     struct mica_fp_cache *c = m->plans;
-    if (mica_fp_find(c, m->prog_addr, m->prog_len)) return;
+    if (mica_fp_find(c, m->ref->prog_addr, m->ref->prog_len)) return;
     uint32_t slot = 0;
     while (slot < c->n && c->progs[slot].deps) slot++;
     if (slot == c->n) {
@@ -401,20 +411,20 @@ void mica_fp_translate(mica_fm_t *m) {
         if (PUSH(c->progs, c->n, empty)) return;
     }
     fp_prog_t *P = &c->progs[slot];
-    P->prog_addr = m->prog_addr;
-    P->prog_len = m->prog_len;
-    uint64_t code = (uint64_t)m->prog_addr, code_end = code + (uint64_t)m->prog_len * MICA_INSTR_BYTES;
+    P->prog_addr = m->ref->prog_addr;
+    P->prog_len = m->ref->prog_len;
+    uint64_t code = (uint64_t)m->ref->prog_addr, code_end = code + (uint64_t)m->ref->prog_len * MICA_INSTR_BYTES;
     if (add_dep(P, code, code_end)) { mica_fp_prog_free(P); return; }
     P->ok = translate(m, P) == 0;
     if (!P->ok) {   /* keep only the program range: remembered as untranslatable */
         fp_range_t prog = P->deps[0];
         mica_fp_prog_free(P);
-        P->prog_addr = m->prog_addr;
-        P->prog_len = m->prog_len;
+        P->prog_addr = m->ref->prog_addr;
+        P->prog_len = m->ref->prog_len;
         if (add_dep(P, prog.lo, prog.hi)) return;
     }
-    memcpy(P->counters, m->counters, sizeof P->counters);
-    P->end_pc = m->pc;
+    memcpy(P->counters, m->ref->counters, sizeof P->counters);
+    P->end_pc = m->ref->pc;
     P->last_run = c->run_seq;   /* the interpreted run left the interpreter's state current */
     for (uint32_t d = 0; d < P->ndeps; d++) {
         if (c->box.lo == c->box.hi || P->deps[d].lo < c->box.lo) c->box.lo = P->deps[d].lo;
@@ -436,9 +446,9 @@ void mica_fp_materialize(mica_fm_t *m) {
     struct mica_fp_cache *c = m->plans;
     if (!c || c->materialized_seq == c->run_seq) return;
     fp_prog_t **order = malloc(sizeof *order * (c->n ? c->n : 1));
-    uint32_t k = 0, R = m->cfg.rows, C = m->cfg.cols;
+    uint32_t k = 0, R = m->ref->cfg.rows, C = m->ref->cfg.cols;
     uint64_t saved[MICA_NUM_COUNTERS];
-    memcpy(saved, m->counters, sizeof saved);
+    memcpy(saved, m->ref->counters, sizeof saved);
     if (order) {
         for (uint32_t i = 0; i < c->n; i++)
             if (c->progs[i].ok && c->progs[i].last_run > c->materialized_seq) order[k++] = &c->progs[i];
@@ -446,18 +456,18 @@ void mica_fp_materialize(mica_fm_t *m) {
     }
     for (uint32_t i = 0; i < k; i++) {
         fp_prog_t *P = order[i];
-        for (uint32_t j = 0; j < P->nwloads; j++) mica_fm_load(m, &P->wloads[j]);
-        for (uint32_t r = 0; P->shadow && r < R; r++) fp_row_bytes(m, &P->shadow[r], m->w_shadow + (size_t)r * C, C);
-        if (P->vshadow) fp_row_bytes(m, P->vshadow, m->v_shadow, C);
+        for (uint32_t j = 0; j < P->nwloads; j++) mica_isa_ref_load(m->ref, &P->wloads[j]);
+        for (uint32_t r = 0; P->shadow && r < R; r++) fp_row_bytes(m, &P->shadow[r], m->ref->w_shadow + (size_t)r * C, C);
+        if (P->vshadow) fp_row_bytes(m, P->vshadow, m->ref->v_shadow, C);
         for (uint32_t gi = 0; gi < P->ngemms; gi++) {
             const fp_gemm_t *g = &P->gemms[gi];
             for (uint32_t grp = 0; grp < g->groups; grp++)
                 for (uint32_t t = 0; t < g->t; t++)
-                    memcpy(m->acc + ((size_t)g->acc_addr[grp] + t) * C, g->out + ((size_t)t * g->groups + grp) * C,
+                    memcpy(m->ref->acc + ((size_t)g->acc_addr[grp] + t) * C, g->out + ((size_t)t * g->groups + grp) * C,
                            sizeof(int32_t) * C);
         }
     }
-    memcpy(m->counters, saved, sizeof saved);
+    memcpy(m->ref->counters, saved, sizeof saved);
     free(order);
     c->materialized_seq = c->run_seq;
 }

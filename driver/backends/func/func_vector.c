@@ -1,13 +1,35 @@
-/* The vector unit in the functional model (DWCONV taps of either mode): passes of up to FP_TAPS
- * taps over a tile padded with its zero point, portable or AVX2. Translated programs
- * (func_plan.c) and the interpreter (func_model.c) both run their DWCONVs through these. */
+/* The vector unit on the func fast path: DWCONV taps of either mode in passes of up to FP_TAPS
+ * taps over a tile padded with its zero point (portable or AVX2), RESCALE by a table per input
+ * byte. Translated programs (func_plan.c) run their vector groups through these. */
 #include <stdlib.h>
 #include <string.h>
 
 #include "func_plan_internal.h"
 #include "func_simd.h"
+#include "mica_fixedpoint.h"
 
-/* ---- the vector unit (DWCONV, RESCALE); the interpreter runs its instructions through these too ---- */
+/* ---- the vector unit (DWCONV, RESCALE) ---- */
+
+/* RESCALE's result depends only on the input byte: q for each of the 256, by the definition. */
+void mica_fp_rescale_table(const mica_instr_t *in, int32_t tab[256]) {
+    int32_t z = (int32_t)GET(in, MICA_F_RESCALE_Z_IN), mult = (int32_t)GET(in, MICA_F_RESCALE_MULT);
+    int ls = (int)GET(in, MICA_F_RESCALE_LEFT_SHIFT), rs = (int)GET(in, MICA_F_RESCALE_RIGHT_SHIFT);
+    for (int b = 0; b < 256; b++) {
+        int32_t s = (int32_t)((uint32_t)((int8_t)b - z) << ls);   /* fits: left_shift <= 22 (checked) */
+        tab[b] = mica_rdbpot(mica_srdhm(s, mult), rs);
+    }
+}
+
+FM_CLONES
+void mica_fp_rescale_rows(const mica_fm_t *m, uint32_t aspad, uint32_t rows, const int32_t *tab, int accumulate,
+                          int32_t *out, size_t stride) {
+    uint32_t R = m->ref->cfg.rows, C = m->ref->cfg.cols, L = R < C ? R : C;
+    for (uint32_t i = 0; i < rows; i++, out += stride) {
+        const uint8_t *src = (const uint8_t *)m->ref->aspad + (size_t)(aspad + i) * R;
+        for (uint32_t c = 0; c < L; c++) out[c] = (int32_t)((accumulate ? (uint32_t)out[c] : 0) + (uint32_t)tab[src[c]]);
+        if (!accumulate) memset(out + L, 0, sizeof *out * (C - L));   /* a = 0 there: q = 0 */
+    }
+}
 
 #define FP_TAPS 32   /* DWCONV taps per pass over the pixels (more: the passes accumulate) */
 
@@ -140,7 +162,7 @@ static void dw_pixels(const mica_fm_t *m, const mica_fm_matmul_t *d, const dw_pa
         for (uint32_t ox = 0; ox < d->out_w; ox++, t++) {
             for (uint32_t j = 0; j < x->n; j++) {
                 int64_t px = mica_fp_pixel_row(&d[j], oy, ox);
-                base[j] = px < 0 ? zrow : m->aspad + (size_t)px * m->cfg.rows;
+                base[j] = px < 0 ? zrow : m->ref->aspad + (size_t)px * m->ref->cfg.rows;
             }
             base[x->n] = base[0];   /* the AVX2 MAC's zero-weight partner of an odd last tap */
             run(x, base, 0, 1, out + t * stride, stride);
@@ -156,7 +178,7 @@ static void dw_pass(mica_fm_t *m, const mica_fm_matmul_t *d, const dw_pass_t *x,
 #else
     (void)simd;
 #endif
-    uint32_t R = m->cfg.rows, L = x->L;
+    uint32_t R = m->ref->cfg.rows, L = x->L;
     int64_t y0 = 0, y1 = d->in_h, x0 = 0, x1 = d->in_w;   /* the rows and columns read */
     for (uint32_t j = 0; j < x->n; j++) {
         int64_t ty = d[j].off_y, tx = d[j].off_x;
@@ -174,7 +196,7 @@ static void dw_pass(mica_fm_t *m, const mica_fm_matmul_t *d, const dw_pass_t *x,
     memset(buf, x->z, bytes);
     for (uint32_t y = 0; y < d->in_h; y++) {
         int8_t *dst = buf + ((size_t)(y - y0) * PW + (size_t)-x0) * L;
-        const int8_t *src = m->aspad + ((size_t)d->aspad + (size_t)y * d->in_w) * R;
+        const int8_t *src = m->ref->aspad + ((size_t)d->aspad + (size_t)y * d->in_w) * R;
         if (L == R) memcpy(dst, src, (size_t)d->in_w * R);
         else for (uint32_t i = 0; i < d->in_w; i++) memcpy(dst + (size_t)i * L, src + (size_t)i * R, L);
     }
@@ -190,8 +212,8 @@ static void dw_pass(mica_fm_t *m, const mica_fm_matmul_t *d, const dw_pass_t *x,
 void mica_fp_dw_taps(mica_fm_t *m, const mica_fm_matmul_t *d, const int16_t *w, uint32_t n, int max,
                      int accumulate, int32_t *out, size_t stride) {
     dw_pass_t x;
-    x.C = m->cfg.cols;
-    x.L = m->cfg.rows < x.C ? m->cfg.rows : x.C;
+    x.C = m->ref->cfg.cols;
+    x.L = m->ref->cfg.rows < x.C ? m->ref->cfg.rows : x.C;
     x.max = max;
     for (uint32_t j0 = 0; j0 < n; j0 += x.n) {
         for (x.n = 1; j0 + x.n < n && x.n < FP_TAPS && dw_same_tile(&d[j0 + x.n], &d[j0]); x.n++) {}

@@ -4,7 +4,7 @@
 #include <cstdint>
 #include <random>
 #include <vector>
-#include "golden.h"
+#include "tb_ref.h"
 
 // External memory layout used by the tests.
 enum : uint32_t {

@@ -17,6 +17,14 @@ TB_ARGS=("$@")
 command -v verilator >/dev/null || { echo "run.sh: verilator not found" >&2; exit 2; }
 python3 hw/gen.py hw/mica.json build/gen >/dev/null || { echo "run.sh: hw/gen.py failed" >&2; exit 2; }
 mkdir -p "$OUT"
+# The golden model: the reference interpreter, compiled as C and linked into every testbench.
+REF_SRCS=(driver/core/isa_ref.c driver/core/isa_ref_csr.c)
+REF_OBJS=()
+for src in "${REF_SRCS[@]}"; do
+  obj="$OUT/$(basename "${src%.c}").o"
+  cc -std=gnu99 -O2 -Ibuild/gen -Iinclude -c "$src" -o "$obj" || { echo "run.sh: $src failed to compile" >&2; exit 2; }
+  REF_OBJS+=("$obj")
+done
 
 # Spec defaults for the depths, read from the generated package.
 pkgval() { sed -n "s/.*localparam int unsigned $1 = \([0-9]*\);.*/\1/p" build/gen/mica_pkg.sv; }
@@ -34,13 +42,13 @@ for cfg in "${CONFIGS[@]}"; do
   G="-GROWS=$R -GCOLS=$C -GBUS_BYTES=$B"
   D="-DCFG_ROWS=$R -DCFG_COLS=$C -DCFG_BUS=$B -DCFG_ASPAD=$AD -DCFG_WSPAD=$WD -DCFG_ACC=$CD -DCFG_PSETS=$PS"
   hash="$( { verilator --version; echo "$G $D ${VFLAGS[*]}"; cat "${RTL[@]}" rtl/tb/top/*.cpp \
-             rtl/tb/top/*.h build/gen/mica_isa.h; } | sha256sum | cut -d' ' -f1)"
+             rtl/tb/top/*.h build/gen/mica_isa.h "${REF_SRCS[@]}" include/*.h; } | sha256sum | cut -d' ' -f1)"
   if [ ! -x "$dir/tb_top" ] || [ "$(cat "$dir/.stamp" 2>/dev/null)" != "$hash" ]; then
     rm -rf "$dir"
     # shellcheck disable=SC2086
     if ! verilator --cc --exe --build "${VFLAGS[@]}" \
          -CFLAGS "-O2 -std=c++17 -I$ROOT/build/gen -I$ROOT/include -I$ROOT/rtl/tb/top $D" $G \
-         --Mdir "$dir" --top-module mica_top -o tb_top "${RTL[@]}" "$ROOT/rtl/tb/top/tb_top.cpp" \
+         --Mdir "$dir" --top-module mica_top -o tb_top "${RTL[@]}" "$ROOT/rtl/tb/top/tb_top.cpp" "${REF_OBJS[@]}" \
          >"$OUT/$name.build.log" 2>&1; then
       echo "FAIL tb_top $name (build; see $OUT/$name.build.log)"; failures=$((failures + 1)); continue
     fi

@@ -44,7 +44,7 @@ build_and_run() {
   if [ ! -x "$dir/tb" ] || [ "$(cat "$stamp" 2>/dev/null)" != "$hash" ]; then
     rm -rf "$dir"
     # shellcheck disable=SC2086
-    if ! verilator --cc --exe --build "${VFLAGS[@]}" -CFLAGS "-O2 -std=c++17 $defines" \
+    if ! verilator --cc --exe --build "${VFLAGS[@]}" -CFLAGS "-O2 -std=c++17 -I$(pwd)/include $defines" \
          $gparams --Mdir "$dir" --top-module "$top" -o tb $rtl "$cpp" \
          >"$OUT/$name.build.log" 2>&1; then
       echo "FAIL $name (build; see $OUT/$name.build.log)"
@@ -66,7 +66,7 @@ PKG="build/gen/mica_pkg.sv"
 for tb in $TBS; do
   case "$tb" in
     requant)
-      build_and_run requant mica_requant "rtl/mica_requant.sv rtl/mica_requant_real.sv" "$TB_DIR/tb_requant.cpp" "" ""
+      build_and_run requant mica_requant "$PKG rtl/mica_requant.sv rtl/mica_requant_real.sv" "$TB_DIR/tb_requant.cpp" "" ""
       ;;
     sram)
       for shape in "${SRAM_SHAPES[@]}"; do

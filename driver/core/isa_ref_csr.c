@@ -1,0 +1,74 @@
+/* The reference interpreter's state on caller-supplied memories, and its CSRs (hw/mica.json
+ * "csrs"): the configuration words, CTRL, STATUS, ERROR, the program registers and the 64-bit
+ * counters whose low-word read latches the high word. */
+#include <string.h>
+#include "mica_isa_ref.h"
+
+/* The on-chip memories in one block, int32 ones first (alignment). */
+typedef struct { size_t acc, param, aspad, wspad, shadow, total; } layout_t;
+
+static int layout(const mica_hw_config_t *c, layout_t *l) {
+    uint64_t acc = (uint64_t)c->acc_depth * c->cols * 4, param = (uint64_t)MICA_REF_PARAM_ROWS * c->param_sets * c->cols * 4;
+    uint64_t aspad = (uint64_t)c->aspad_depth * c->rows, wspad = (uint64_t)c->wspad_depth * c->cols;
+    uint64_t shadow = 2 * (uint64_t)c->rows * c->cols + 2 * (uint64_t)c->cols;
+    uint64_t total = acc + param + aspad + wspad + shadow;
+    if (total > (size_t)-1 / 2) return -1;
+    *l = (layout_t){(size_t)acc, (size_t)param, (size_t)aspad, (size_t)wspad, (size_t)shadow, (size_t)total};
+    return 0;
+}
+
+size_t mica_isa_ref_buffer_bytes(const mica_hw_config_t *cfg) {
+    layout_t l;
+    return layout(cfg, &l) ? 0 : (l.total ? l.total : 1);
+}
+
+void mica_isa_ref_init(mica_isa_ref_t *s, const mica_hw_config_t *cfg, uint8_t *mem, uint64_t mem_bytes, void *buf) {
+    layout_t l = {0, 0, 0, 0, 0, 0};
+    uint8_t *p = buf;
+    memset(s, 0, sizeof *s);
+    layout(cfg, &l);
+    s->cfg = *cfg;
+    s->mem = mem;
+    s->mem_bytes = mem_bytes;
+    s->acc = (int32_t *)p;
+    s->param = (int32_t *)(p + l.acc);
+    s->aspad = (int8_t *)(p + l.acc + l.param);
+    s->wspad = s->aspad + l.aspad;
+    s->w_shadow = s->wspad + l.wspad;
+    s->w_active = s->w_shadow + (size_t)cfg->rows * cfg->cols;
+    s->v_shadow = s->w_active + (size_t)cfg->rows * cfg->cols;
+    s->v_active = s->v_shadow + cfg->cols;
+}
+
+static uint32_t counter_read(mica_isa_ref_t *s, uint32_t addr) {
+    uint64_t v = s->counters[(addr - MICA_CSR_COUNTER_BASE) / 8];
+    if (addr & 4) return s->counter_hi_snapshot;
+    s->counter_hi_snapshot = (uint32_t)(v >> 32);
+    return (uint32_t)v;
+}
+
+uint32_t mica_isa_ref_csr_read(mica_isa_ref_t *s, uint32_t addr) {
+    const mica_hw_config_t *c = &s->cfg;
+    if (addr >= MICA_CSR_COUNTER_BASE && addr < MICA_CSR_COUNTER_BASE + 8u * MICA_NUM_COUNTERS) return counter_read(s, addr);
+    switch (addr) {
+    case MICA_CSR_ID: return MICA_CSR_ID_VALUE;
+    case MICA_CSR_VERSION: return MICA_SPEC_VERSION;
+    case MICA_CSR_CONFIG0: return c->rows | c->cols << 16;
+    case MICA_CSR_CONFIG1: return c->aspad_depth | c->wspad_depth << 16;
+    case MICA_CSR_CONFIG2: return c->acc_depth | c->param_sets << 16 | c->bus_bytes << 24;
+    case MICA_CSR_STATUS: return (s->done ? MICA_STATUS_DONE : 0) | (s->error ? MICA_STATUS_ERROR : 0);
+    case MICA_CSR_ERROR: return s->error_code;
+    case MICA_CSR_ERROR_PC: return s->error_pc;
+    case MICA_CSR_PROG_ADDR: return s->prog_addr;
+    case MICA_CSR_PROG_LEN: return s->prog_len;
+    case MICA_CSR_PC: return s->pc;
+    default: return 0;
+    }
+}
+
+void mica_isa_ref_csr_write(mica_isa_ref_t *s, uint32_t addr, uint32_t value) {
+    if (addr == MICA_CSR_PROG_ADDR) s->prog_addr = value;
+    else if (addr == MICA_CSR_PROG_LEN) s->prog_len = value;
+    else if (addr == MICA_CSR_CTRL && (value & MICA_CTRL_START)) mica_isa_ref_run(s);   /* runs to completion */
+    else if (addr == MICA_CSR_CTRL && (value & MICA_CTRL_CLEAR)) s->done = s->error = 0;
+}
