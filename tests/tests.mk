@@ -92,8 +92,8 @@ soak: $(MICA) $(B)/soak/soak
 .PHONY: check check-start check-vectors check-embed check-freestanding check-layers check-readmes \
         vectors format format-check
 CHECK_PARTS := test-spec test-unit check-vectors check-embed check-freestanding check-layers check-readmes
-# >>> compiler unit tests: add `test-compiler-unit` here when its target exists:
-# CHECK_PARTS += test-compiler-unit
+# >>> more fast unit tests (no TensorFlow, seconds) go here:
+CHECK_PARTS += test-compiler-unit test-isa
 check: check-start $(CHECK_PARTS)
 	@echo "make check: PASS in $$(( ($$(date +%s%N) - $$(cat $(B)/check/start)) / 1000000 )) ms"
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The runtime core (build/libmica_core.a: loader, runtime walk, CPU kernels, cost model, options,
-# escape, op names) must need only libc from outside itself, plus the backend registry the
-# application defines (mica_backends, mica_num_backends). Lists the libc symbols it needs; fails on
+# escape, op names) must need only libc from outside itself, plus what the application supplies:
+# the backend registry (mica_backends, mica_num_backends) and the port (include/mica_port.h). Lists the libc symbols it needs; fails on
 # anything else (OpenBLAS sgemm_/cblas_*, libstdc++ _Z*, the simulator's mica_sim_*, Verilator, a
 # backend's or the compiler's symbols). The CPU kernels (driver/core/kernels) may need only
 # memcpy/memset/memmove, which compilers emit for plain C: they also build for a Cortex-M4.
@@ -18,7 +18,8 @@ nm -g --defined-only "$LIB" | awk 'NF == 3 {print $3}' | sort -u > "$TMP/defined
 for lib in libc.so.6 libm.so.6; do
     nm -D --defined-only "$(gcc -print-file-name=$lib)" | awk 'NF == 3 {sub(/@.*/, "", $3); print $3}'
 done | sort -u > "$TMP/libc"
-printf '%s\n' mica_backends mica_num_backends > "$TMP/registry"
+{ printf '%s\n' mica_backends mica_num_backends; grep -o 'mica_port_[a-z_0-9]*(' include/mica_port.h | tr -d '('; } |
+    sort -u > "$TMP/registry"
 printf '%s\n' _GLOBAL_OFFSET_TABLE_ > "$TMP/linker"
 
 awk '{print $2}' "$TMP/undef" | sort -u | comm -23 - "$TMP/defined" > "$TMP/external"

@@ -8,7 +8,7 @@ compile, the table EXTERNAL below. Prints the graph (folder -> folder, number of
 fails (exit 1, one line each) on:
   - an include that does not resolve with the folder's own include path;
   - compiler/ including anything under driver/; driver/core or driver/backends anything under
-    compiler/; driver/core anything under driver/backends or driver/cli (the core is below them);
+    compiler/; driver/core anything under driver/backends, driver/cli or driver/port;
   - include/ including anything outside include/ and build/gen;
   - a cycle between folders.
 Needs build/gen (make gen). Usage: python3 tests/check/check_layers.py
@@ -26,10 +26,10 @@ VERILATOR = "<verilator>"   # headers Verilator generates (Vmica_*.h) or ships (
 EXTERNAL = {
     "compiler/tflite": ([], "compiler/tflite/Makefile WARN/CFLAGS"),
     "sim": (["sim", "build/gen", "build/sim", VERILATOR], "sim/Makefile CXXFLAGS_SIM"),
-    "sim/test": (["sim", "build/gen"], "sim/Makefile CFLAGS_TEST"),
+    "sim/test": (["sim", "build/gen", "include"], "sim/Makefile CFLAGS_TEST -I$(ROOT)/include"),
     "sim/bench": (["sim", "build/gen"], "sim/Makefile CFLAGS_TEST"),
     "rtl/tb/top": (["build/gen", "include", "rtl/tb/top", VERILATOR], "rtl/tb/top/run.sh -CFLAGS"),
-    "rtl/tb/unit": (["rtl/tb/unit", VERILATOR], "rtl/tb/unit/run.sh -CFLAGS"),
+    "rtl/tb/unit": (["include", "rtl/tb/unit", VERILATOR], "rtl/tb/unit/run.sh -CFLAGS"),
 }
 CONTRACT = ["build/gen", "include"]   # include/ headers see the contract only
 
@@ -39,6 +39,7 @@ FORBIDDEN = [  # (from prefix, to prefix, why)
     ("driver/backends", "compiler", "a backend must not include compiler/ files"),
     ("driver/core", "driver/backends", "the core is below the backends"),
     ("driver/core", "driver/cli", "the core is below the CLI"),
+    ("driver/core", "driver/port", "the core sees the port through include/mica_port.h only"),
 ]
 
 

@@ -1,6 +1,7 @@
 /* An application that embeds only the runtime core (build/libmica_core.a: loader, runtime walk,
- * CPU kernels; no simulator, no OpenBLAS, no libstdc++) with a backend registry of its own: one
- * memory-only device "mem" that runs no instructions (START raises ERROR at once). It shows
+ * CPU kernels; no simulator, no OpenBLAS, no libstdc++, not even driver/port) with a port of its
+ * own (mica_port.h: stdio files, no clock) and a backend registry of its own: one memory-only
+ * device "mem" that runs no instructions (START raises ERROR at once). It shows
  *   1. the registry is the application's: "mem" opens, "func" and "rtl" are unknown;
  *   2. a program whose steps are all CPU runs on it and gives LiteRT's bytes (committed vectors);
  *   3. a program with accelerator steps fails cleanly with MICA_E_HW and a one-line message.
@@ -11,6 +12,7 @@
 #include "mica.h"
 #include "mica_backend.h"
 #include "mica_isa.h"
+#include "mica_port.h"
 #include "vecfile.h"
 
 typedef struct {
@@ -109,6 +111,35 @@ static int open_mem(const char *options, const mica_hw_config_t *cfg, uint32_t m
 static const mica_backend_desc_t mem_backend = {"mem", open_mem, NULL, 0};
 const mica_backend_desc_t *const mica_backends[] = {&mem_backend};
 const int mica_num_backends = 1;
+
+/* The port, as firmware with a file system but no clock would write it. */
+uint64_t mica_port_time_ns(void) {
+    return 0;
+}
+
+int mica_port_read_file(const char *path, size_t max_bytes, uint8_t **out, size_t *len,
+                        int *too_big, char *err, size_t errlen) {
+    FILE *f = fopen(path, "rb");
+    long size = -1;
+    *too_big = 0;
+    if (f && fseek(f, 0, SEEK_END) == 0)
+        size = ftell(f);
+    if (!f || size < 0 || fseek(f, 0, SEEK_SET) != 0) {
+        snprintf(err, errlen, "cannot open or seek");
+        if (f)
+            fclose(f);
+        return -1;
+    }
+    *too_big = (unsigned long)size > max_bytes;
+    *out = *too_big ? NULL : malloc(size ? (size_t)size : 1);
+    *len = *out ? fread(*out, 1, (size_t)size, f) : 0;
+    fclose(f);
+    if (*too_big)
+        snprintf(err, errlen, "%ld bytes, more than %zu", size, max_bytes);
+    else if (!*out)
+        snprintf(err, errlen, "out of memory for %ld bytes", size);
+    return *out ? 0 : -1;
+}
 
 static int failures;
 
