@@ -2,11 +2,13 @@
 """Every folder README.md with a file table lists exactly what is in its folder.
 
 A file table is a Markdown table whose first header cell is "file", "files" or "folder"
-(any case). The backticked names in its first column are what it lists: `a.c`, `a.c/.h` (a.c and
-a.h), `sub/` (a subfolder), `*.vec` (a pattern; must match something). Checked against the files
-git tracks in that folder (README.md itself excepted):
-  - every listed name must exist there;
-  - a "file" table must list every file of the folder (subfolders it may name or not);
+(any case). The backticked names in its first column are what it lists, relative to the README's
+folder: `a.c`, `a.c/.h` (a.c and a.h), `sub/` (a subfolder), `core/a.c` (a file of a subfolder),
+`*.vec` (a pattern; must match something). Checked against the files git tracks (and untracked,
+not ignored ones; README.md itself excepted):
+  - every listed name must exist;
+  - a "file" table must list every file of its folder, and of every subfolder it lists a file of
+    (subfolders themselves it may name or not);
   - a "folder" table must list every subfolder (hidden ones, .ci/, excepted).
 One line per mismatch (README, name, what is wrong); exit 1 if any.
 Usage: python3 tests/check/check_readme_tables.py
@@ -67,25 +69,29 @@ def names(cell):
 
 def check_readme(readme, files):
     folder = os.path.dirname(readme) or "."
-    direct, subs = folder_contents(files, folder)
     problems = []
     for kind, cells in tables(open(os.path.join(REPO, readme)).read()):
-        listed_files, listed_dirs = set(), set()
+        listed, covered = set(), {folder}   # covered: folders whose every file must be listed
         for name in (n for cell in cells for n in names(cell)):
+            sub, base = os.path.split(name.rstrip("/"))
+            where = os.path.normpath(os.path.join(folder, sub))
+            direct, subs = folder_contents(files, where)
             if name.endswith("/"):
-                hit = {name.rstrip("/")} & subs
-                listed_dirs |= hit
+                hit = {os.path.join(where, base)} if base in subs else set()
             else:
-                hit = {f for f in direct if fnmatch.fnmatchcase(f, name)}
-                listed_files |= hit
+                hit = {os.path.join(where, f) for f in direct if fnmatch.fnmatchcase(f, base)}
+                covered.add(where)
+            listed |= hit
             if not hit:
                 problems.append("%s: lists `%s`, which is not in %s/" % (readme, name, folder))
-        if kind == "file":
-            problems += ["%s: %s/%s exists but is not in its file table" % (readme, folder, f)
-                         for f in sorted(direct - listed_files)]
-        else:
-            problems += ["%s: %s/%s/ exists but is not in its folder table" % (readme, folder, d)
-                         for d in sorted(subs - listed_dirs)]
+        for where in sorted(covered):
+            direct, subs = folder_contents(files, where)
+            if kind == "file":
+                problems += ["%s: %s/%s exists but is not in its file table" % (readme, where, f)
+                             for f in sorted(direct) if os.path.join(where, f) not in listed]
+            elif where == folder:
+                problems += ["%s: %s/%s/ exists but is not in its folder table" % (readme, where, d)
+                             for d in sorted(subs) if os.path.join(where, d) not in listed]
     return problems
 
 
