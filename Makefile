@@ -1,6 +1,7 @@
 # Mica top-level build. Everything non-interactive; outputs under build/.
 #   make            build the mica command (compiler + libmica with rtl and func backends)
 #   make demo       the main job: digits model compiled, run on the RTL simulator, verified
+#   make check      the fast tier (< 1 min, no TensorFlow): LiteRT vectors on func, unit tests, structure checks
 #   make test       every test (RTL, lint, synthesis, simulator, compiler, runtime, end to end)
 #   make bench      benchmarks (ratios against peers measured in the same run)
 #   make test-asan  the end-to-end suite through the mica command built with ASan + UBSan (in make test)
@@ -13,7 +14,7 @@ CC      ?= gcc
 CFLAGS  ?= -O2 -g
 WARN    := -std=gnu99 -Wall -Wextra -Wshadow
 # Include paths per layer: a folder sees the contract (include/, build/gen/) and itself, so an
-# include across layers does not compile (tests/spec/check_layers.sh also checks the tree).
+# include across layers does not compile (tests/check/check_layers.py also checks the tree).
 CONTRACT_INC := -I$(GEN) -Iinclude
 INC          := $(CONTRACT_INC) -Idriver/core -Idriver/core/kernels -Idriver/backends/func -Icompiler -Isim
 # mica.sh passes the Python it set up; a plain `make` finds the same venv (or the system python3).

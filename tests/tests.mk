@@ -1,6 +1,6 @@
 # Test targets (included by the top-level Makefile).
 .PHONY: test test-rtl test-sim test-reader test-corrupt test-fuzz-short test-spec test-e2e test-kernels
-test: test-spec test-unit test-reader test-corrupt test-fuzz-short test-rtl test-sim test-e2e test-asan test-kernels
+test: check test-spec test-unit test-reader test-corrupt test-fuzz-short test-rtl test-sim test-e2e test-asan test-kernels
 	@echo "ALL TESTS PASSED"
 
 test-spec: $(GEN)/mica_isa.h $(MICA)
@@ -86,3 +86,52 @@ test-asan: $(B)/mica-asan $(MICA)
 
 soak: $(MICA) $(B)/soak/soak
 	bash tests/soak/run.sh
+
+# ---- make check: the fast tier (tests/check, tests/vectors; tests/README.md). No TensorFlow, no
+# LiteRT; under a minute on 2 cores from a built tree (building is not timed). `make test` runs it.
+.PHONY: check check-start check-vectors check-embed check-freestanding check-layers check-readmes \
+        vectors format format-check
+CHECK_PARTS := test-spec test-unit check-vectors check-embed check-freestanding check-layers check-readmes
+# >>> more fast unit tests (no TensorFlow, seconds) go here:
+CHECK_PARTS += test-compiler-unit test-isa
+check: check-start $(CHECK_PARTS)
+	@echo "make check: PASS in $$(( ($$(date +%s%N) - $$(cat $(B)/check/start)) / 1000000 )) ms"
+
+# Everything built first, then the clock starts.
+check-start: $(MICA) $(LIBCORE) $(LIBMICA) $(LIBSIM) $(GEN)/mica_isa.h
+	@mkdir -p $(B)/check && date +%s%N > $(B)/check/start
+
+CHECK_VEC := tests/check/vecfile.c tests/check/vecfile.h
+$(B)/check/check_vectors: tests/check/check_vectors.c $(CHECK_VEC) include/mica.h $(LIBMICA) $(LIBSIM)
+	@mkdir -p $(dir $@)
+	$(CC) $(WARN) $(CFLAGS) -Iinclude -Itests/check $< tests/check/vecfile.c $(LIBMICA) $(LIBSIM) $(SIM_LDFLAGS) -o $@
+# Links libmica_core.a and nothing else: no libmica.a, simulator, OpenBLAS or libstdc++.
+$(B)/check/embed_core: tests/check/embed_core.c $(CHECK_VEC) $(HDRS) $(LIBCORE)
+	@mkdir -p $(dir $@)
+	$(CC) $(WARN) $(CFLAGS) $(CONTRACT_INC) -Itests/check $< tests/check/vecfile.c $(LIBCORE) -o $@
+
+check-vectors: $(MICA) $(B)/check/check_vectors
+	bash tests/check/check_vectors.sh
+check-embed: $(MICA) $(B)/check/embed_core
+	$(MICA) compile $(DIGITS) -o $(B)/check/embed_cpu.mica --cpu CONV_2D,FULLY_CONNECTED >/dev/null
+	$(MICA) compile $(DIGITS) -o $(B)/check/embed_accel.mica >/dev/null
+	$(B)/check/embed_core $(B)/check/embed_cpu.mica tests/vectors/digits.vec $(B)/check/embed_accel.mica
+check-freestanding: $(LIBCORE)
+	bash tests/check/check_freestanding.sh $(LIBCORE)
+check-layers: $(GEN)/mica_isa.h
+	$(PYTHON) tests/check/check_layers.py
+check-readmes:
+	$(PYTHON) tests/check/check_readme_tables.py
+
+# The committed LiteRT vectors (tests/vectors/README.md); needs numpy and LiteRT. VECTORS_ARGS=--regen
+# also makes the single-op models again with TensorFlow.
+vectors:
+	$(PYTHON) tests/vectors/make_vectors.py $(VECTORS_ARGS)
+
+# clang-format (.clang-format) over the C sources; tflite_schema.* is generated.
+FORMAT_FILES = $(shell find include driver compiler tests/unit tests/check -name '*.[ch]' ! -name 'tflite_schema.*' | sort)
+format:
+	clang-format -i $(FORMAT_FILES)
+format-check:
+	@n=0; for f in $(FORMAT_FILES); do clang-format "$$f" | cmp -s - "$$f" || { echo "would change: $$f"; n=$$((n + 1)); }; done; \
+	if [ $$n -eq 0 ]; then echo "format-check: PASS"; else echo "format-check: $$n files would change (make format)"; exit 1; fi
