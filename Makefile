@@ -16,7 +16,7 @@ WARN    := -std=gnu99 -Wall -Wextra -Wshadow
 # Include paths per layer: a folder sees the contract (include/, build/gen/) and itself, so an
 # include across layers does not compile (tests/check/check_layers.py also checks the tree).
 CONTRACT_INC := -I$(GEN) -Iinclude
-INC          := $(CONTRACT_INC) -Idriver/core -Idriver/core/kernels -Idriver/backends/func -Icompiler -Isim
+INC          := $(CONTRACT_INC) -Idriver/core -Idriver/core/kernels -Idriver/backends/func -Icompiler -Icompiler/base -Isim
 # mica.sh passes the Python it set up; a plain `make` finds the same venv (or the system python3).
 MICA_VENV ?= $(HOME)/.cache/mica/venv
 PYTHON  ?= $(if $(wildcard $(MICA_VENV)/bin/python),$(MICA_VENV)/bin/python,python3)
@@ -29,10 +29,10 @@ FUNC_SRCS    := $(wildcard driver/backends/func/*.c)
 RTL_SRCS     := driver/backends/rtl/backend_rtl.c
 PORT_SRCS    := driver/port/port_posix.c
 DRIVER_SRCS  := $(CORE_SRCS) $(FUNC_SRCS) $(RTL_SRCS) driver/backends/registry.c $(PORT_SRCS)
-COMPILER_SRCS := $(wildcard compiler/*.c) $(wildcard compiler/cpu_ops/*.c)
+COMPILER_SRCS := $(wildcard compiler/*.c) $(wildcard compiler/base/*.c) $(wildcard compiler/cpu_ops/*.c)
 CLI_SRCS     := $(wildcard driver/cli/*.c)
 HDRS         := $(wildcard include/*.h driver/core/*.h driver/core/kernels/*.h driver/backends/*/*.h driver/cli/*.h \
-                compiler/*.h compiler/cpu_ops/*.h) $(GEN)/mica_isa.h $(GEN)/mica_python.h
+                compiler/*.h compiler/base/*.h compiler/cpu_ops/*.h) $(GEN)/mica_isa.h $(GEN)/mica_python.h
 
 obj = $(patsubst %.c,$(B)/obj/%.o,$(1))
 LIBCORE     := $(B)/libmica_core.a
@@ -70,8 +70,8 @@ $(B)/obj/driver/backends/func/%.o: LAYER_INC = $(CONTRACT_INC) -Idriver/backends
 $(B)/obj/driver/backends/rtl/%.o: LAYER_INC = $(CONTRACT_INC) -Isim
 $(B)/obj/driver/backends/registry.o: LAYER_INC = $(CONTRACT_INC)
 $(B)/obj/driver/port/%.o: LAYER_INC = $(CONTRACT_INC)
-$(B)/obj/compiler/%.o: LAYER_INC = $(CONTRACT_INC) -Icompiler
-$(B)/obj/driver/cli/%.o: LAYER_INC = $(CONTRACT_INC) -Icompiler -Idriver/cli
+$(B)/obj/compiler/%.o: LAYER_INC = $(CONTRACT_INC) -Icompiler -Icompiler/base
+$(B)/obj/driver/cli/%.o: LAYER_INC = $(CONTRACT_INC) -Icompiler -Icompiler/base -Idriver/cli
 
 # The functional model's inner loops (int8 -> float gathers, accumulation) want vectorizing.
 $(call obj,$(FUNC_SRCS)): CFLAGS += -O3

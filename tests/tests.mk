@@ -41,7 +41,7 @@ COMPILER_UNIT_TESTS := waits arena partition tiling
 .PHONY: test-compiler-unit
 $(B)/unit/test_compiler_%: tests/unit/test_compiler_%.c tests/unit/test_compiler_util.h $(LIBCOMPILER) $(LIBTFLITE) $(LIBCORE)
 	@mkdir -p $(dir $@)
-	$(CC) -O2 $(WARN) $(CONTRACT_INC) -Icompiler $< $(LIBCOMPILER) $(LIBTFLITE) $(LIBCORE) -lm -o $@
+	$(CC) -O2 $(WARN) $(CONTRACT_INC) -Icompiler -Icompiler/base $< $(LIBCOMPILER) $(LIBTFLITE) $(LIBCORE) -lm -o $@
 test-compiler-unit: $(patsubst %,$(B)/unit/test_compiler_%,$(COMPILER_UNIT_TESTS))
 	@for t in $^; do $$t || exit 1; done
 

@@ -5,8 +5,10 @@
    nothing stale), and both carry the JSON's hash.
 2. No source outside build/ defines its own opcode, CSR address, counter or error constant:
    the one definition is the generated one.
-3. Every opcode, CSR and counter of the spec is used by the RTL, and every field by the C side
-   (an unused definition usually means a hard-coded copy somewhere).
+3. Every opcode, CSR and counter of the spec is used by the RTL; every field is decoded by the RTL
+   through the package; every opcode with fields is built by the compiler through its generated
+   typed encoder and read by the reference interpreter through its typed decoder (an unused
+   definition usually means a hard-coded copy somewhere).
 """
 import hashlib, json, os, re, subprocess, sys, tempfile
 
@@ -45,15 +47,20 @@ def check_no_private_definitions():
 
 def check_usage(spec):
     rtl = "".join(open(p).read() for p in sources(["rtl"], (".sv",)))
-    csrc = "".join(open(p).read() for p in sources(["driver", "compiler"], (".c", ".h")))
+    compiler = "".join(open(p).read() for p in sources(["compiler"], (".c", ".h")))
+    interp = "".join(open(p).read() for p in sources(["driver/core"], (".c", ".h")))
     for op in spec["opcodes"]:
         if f"OP_{op['name']}" not in rtl:
             failures.append(f"RTL never uses OP_{op['name']}")
         for f in op["fields"]:
             if f"{op['name']}_{f['name'].upper()}_LSB" not in rtl:
                 failures.append(f"RTL never decodes {op['name']}.{f['name']} via the package")
-            if f"MICA_F_{op['name']}_{f['name'].upper()}" not in csrc:
-                failures.append(f"C side never uses MICA_F_{op['name']}_{f['name'].upper()}")
+        name = op["name"].lower()
+        encoded = re.search(rf"mica_{name}_encode\(|MICA_ENCODE\([^;]*?,\s*{name}\s*,", compiler)
+        if op["fields"] and not encoded:
+            failures.append(f"the compiler never builds {op['name']} through mica_{name}_encode")
+        if op["fields"] and f"mica_{name}_decode(" not in interp:
+            failures.append(f"the reference interpreter never reads {op['name']} through mica_{name}_decode")
     for c in spec["csrs"]:
         if f"CSR_{c['name']}" not in rtl:
             failures.append(f"RTL never uses CSR_{c['name']}")
