@@ -8,8 +8,8 @@
 #include "partition.h"
 
 typedef struct {
-    mica_hw_config_t hw;                /* target array and memories */
-    mica_partition_opts_t partition;    /* --cpu */
+    mica_hw_config_t hw;             /* target array and memories */
+    mica_partition_opts_t partition; /* --cpu */
 } mica_compile_opts_t;
 
 /* Accelerator lowerings, one per operator family: 0, or -1 with b->err set. */

@@ -7,7 +7,9 @@
 #include "gemm_sched.h"
 #include "instr.h"
 
-static int failed(const mica_ticket_t t) { return t.seq == 0; }
+static int failed(const mica_ticket_t t) {
+    return t.seq == 0;
+}
 
 /* Weight tiles: tile (n, tap, f) is R rows x C bytes, row r = input channel f*R + r. */
 static int pack_weights(mica_sched_t *S) {
@@ -17,14 +19,16 @@ static int pack_weights(mica_sched_t *S) {
     int R = (int)b->hw.rows, C = (int)b->hw.cols;
     size_t tile = (size_t)R * C, n_tiles = (size_t)P->nf * P->taps * P->cf;
     int8_t *w = calloc(n_tiles, tile);
-    if (!w) return -1;
+    if (!w)
+        return -1;
     for (int n = 0; n < P->nf; n++)
         for (int t = 0; t < P->taps; t++)
             for (int f = 0; f < P->cf; f++) {
                 int8_t *dst = w + (((size_t)n * P->taps + t) * P->cf + f) * tile;
                 for (int r = 0; r < R && f * R + r < L->cin; r++)
                     for (int c = 0; c < C && n * C + c < L->cout; c++)
-                        dst[r * C + c] = L->weights[((size_t)(n * C + c) * P->taps + t) * L->cin + f * R + r];
+                        dst[r * C + c] =
+                            L->weights[((size_t)(n * C + c) * P->taps + t) * L->cin + f * R + r];
             }
     S->w_addr = mica_const_add(b, w, n_tiles * tile);
     free(w);
@@ -39,11 +43,13 @@ static int pack_dw_weights(mica_sched_t *S) {
     int C = (int)b->hw.cols, lanes = P->out_fold;
     size_t rows = (size_t)P->nf * P->taps;
     int8_t *w = calloc(rows, (size_t)C);
-    if (!w) return -1;
+    if (!w)
+        return -1;
     for (int n = 0; n < P->nf; n++)
         for (int t = 0; t < P->taps; t++)
             for (int c = 0; c < lanes && n * lanes + c < L->cout; c++)
-                w[((size_t)n * P->taps + t) * C + c] = L->weights[(size_t)t * L->cout + n * lanes + c];
+                w[((size_t)n * P->taps + t) * C + c] =
+                    L->weights[(size_t)t * L->cout + n * lanes + c];
     S->w_addr = mica_const_add(b, w, rows * C);
     free(w);
     return S->w_addr ? 0 : -1;
@@ -57,12 +63,14 @@ static int pack_params(mica_sched_t *S) {
     const mica_gemm_plan_t *P = S->P;
     int C = (int)b->hw.cols;
     int32_t *p = calloc((size_t)P->nsets * MICA_PARAM_ROWS * C, sizeof(int32_t));
-    if (!p) return -1;
+    if (!p)
+        return -1;
     for (int n = 0; n < P->nsets; n++)
         for (int c = 0; c < P->out_fold && (L->pixel_set || n * P->out_fold + c < L->cout); c++) {
             int oc = L->pixel_set ? n : n * P->out_fold + c;
-            mica_param_lane(p + (size_t)n * MICA_PARAM_ROWS * C, (uint32_t)C, (uint32_t)c, L->bias ? L->bias[oc] : 0,
-                            L->mult[oc], L->shift[oc], L->mult_lo ? L->mult_lo[oc] : 0);
+            mica_param_lane(p + (size_t)n * MICA_PARAM_ROWS * C, (uint32_t)C, (uint32_t)c,
+                            L->bias ? L->bias[oc] : 0, L->mult[oc], L->shift[oc],
+                            L->mult_lo ? L->mult_lo[oc] : 0);
         }
     S->p_addr = mica_const_add(b, p, (size_t)P->nsets * MICA_PARAM_ROWS * C * sizeof(int32_t));
     free(p);
@@ -83,19 +91,23 @@ int mica_gemm_constants(mica_sched_t *S) {
  * are expected to have covered the previous one (drip), or at once when an instruction reads
  * their buffer (flush_for). *slot receives its ticket when it is emitted. */
 static int queue_load(mica_sched_t *S, int target, uint32_t mem_addr, uint32_t rows, uint32_t len,
-                      uint32_t col, uint32_t ext, uint32_t stride, int fill, mica_ticket_t dep, mica_ticket_t *slot,
-                      int nslots) {
+                      uint32_t col, uint32_t ext, uint32_t stride, int fill, mica_ticket_t dep,
+                      mica_ticket_t *slot, int nslots) {
     mica_builder_t *b = S->b;
     const mica_gemm_layer_t *L = S->L;
     pending_load_t q = {{{0, 0}}, dep, slot, nslots, 0};
     mica_rows_t r = {mem_addr, rows, len, ext, stride};
-    if (mica_instr_load(b, L->name, (uint32_t)target, &r, col, fill, &q.in)) return -1;
+    if (mica_instr_load(b, L->name, (uint32_t)target, &r, col, fill, &q.in))
+        return -1;
     uint32_t bus = b->hw.bus_bytes;
-    q.cycles = (int64_t)rows * ((len + 2 * bus - 2) / bus) + 16;   /* rough: beats, latency */
+    q.cycles = (int64_t)rows * ((len + 2 * bus - 2) / bus) + 16; /* rough: beats, latency */
     if (S->npending == S->cap) {
         uint32_t cap = S->cap ? 2 * S->cap : 16;
         pending_load_t *n = realloc(S->pending, cap * sizeof *n);
-        if (!n) { snprintf(b->err, sizeof b->err, "out of memory"); return -1; }
+        if (!n) {
+            snprintf(b->err, sizeof b->err, "out of memory");
+            return -1;
+        }
         S->pending = n, S->cap = cap;
     }
     S->pending[S->npending++] = q;
@@ -108,8 +120,10 @@ static int release_load(mica_sched_t *S) {
     memmove(S->pending, S->pending + 1, (S->npending - 1) * sizeof *S->pending);
     S->npending--;
     S->load_busy = q.cycles;
-    if (mica_emit_after(S->b, &S->w, &q.in, &q.dep, 1, q.slot)) return -1;
-    for (int i = 1; i < q.nslots; i++) q.slot[i] = q.slot[0];
+    if (mica_emit_after(S->b, &S->w, &q.in, &q.dep, 1, q.slot))
+        return -1;
+    for (int i = 1; i < q.nslots; i++)
+        q.slot[i] = q.slot[0];
     return 0;
 }
 
@@ -117,11 +131,15 @@ static int release_load(mica_sched_t *S) {
 int mica_gemm_flush_for(mica_sched_t *S, const mica_ticket_t *slot) {
     int last = -1;
     for (uint32_t i = 0; i < S->npending; i++)
-        if (!slot || (slot >= S->pending[i].slot && slot < S->pending[i].slot + S->pending[i].nslots)) last = (int)i;
+        if (!slot ||
+            (slot >= S->pending[i].slot && slot < S->pending[i].slot + S->pending[i].nslots))
+            last = (int)i;
     for (int i = 0; i <= last; i++)
-        if (release_load(S)) return -1;
+        if (release_load(S))
+            return -1;
     /* A reader that will wait for a LOAD waits for all of them: the LOAD unit is free after it. */
-    if (!slot || slot->seq > S->w.finished[__builtin_ctz(MICA_UNIT_LOAD)]) S->load_busy = 0;
+    if (!slot || slot->seq > S->w.finished[__builtin_ctz(MICA_UNIT_LOAD)])
+        S->load_busy = 0;
     return 0;
 }
 
@@ -143,12 +161,13 @@ int mica_gemm_load_weights(mica_sched_t *S, int g) {
 /* Parameter sets: all at once when resident, else fold g's set into PARAM buffer g % 2. */
 int mica_gemm_load_params(mica_sched_t *S, int g) {
     const mica_gemm_plan_t *P = S->P;
-    uint32_t row = MICA_PARAM_ROWS * S->b->hw.cols, sets = P->params_resident ? (uint32_t)P->nsets : 1;
+    uint32_t row = MICA_PARAM_ROWS * S->b->hw.cols,
+             sets = P->params_resident ? (uint32_t)P->nsets : 1;
     uint32_t n = P->params_resident ? 0 : (uint32_t)(g % P->nf);
     int buf = g % P->param_bufs;
-    return queue_load(S, MICA_LOAD_TARGET_PARAM, MICA_PARAM_ROWS * (uint32_t)buf, MICA_PARAM_ROWS * sets, row, 0,
-                      S->p_addr + n * MICA_PARAM_ROWS * row, row, 0, S->p_read[buf],
-                      &S->p_load[buf], 1);
+    return queue_load(S, MICA_LOAD_TARGET_PARAM, MICA_PARAM_ROWS * (uint32_t)buf,
+                      MICA_PARAM_ROWS * sets, row, 0, S->p_addr + n * MICA_PARAM_ROWS * row, row, 0,
+                      S->p_read[buf], &S->p_load[buf], 1);
 }
 
 /* Packed taps: ASPAD row of packed pixel (y, p) holds the input pixels x = p*step - pad_left + j,
@@ -157,29 +176,37 @@ int mica_gemm_load_params(mica_sched_t *S, int g) {
  * writes the band; with a larger stride only the pixels the output reads are packed (one LOAD per
  * input row). Each window crossing the image's left or right edge is then rewritten with its part
  * inside and the input zero point around it (LOAD col/fill): exactly TFLite's padding. */
-static int load_input_packed(mica_sched_t *S, int band, uint32_t base, int y0, int y1, mica_ticket_t prev) {
-    const mica_gemm_layer_t *L = S->L;   /* the packed layer: in_w = packed grid width */
+static int load_input_packed(mica_sched_t *S, int band, uint32_t base, int y0, int y1,
+                             mica_ticket_t prev) {
+    const mica_gemm_layer_t *L = S->L; /* the packed layer: in_w = packed grid width */
     const mica_gemm_plan_t *P = S->P;
-    int kw = P->pack_kw, cin = P->pack_cin, left = P->pack_left, step = P->pack_step, W = P->pack_in_w;
+    int kw = P->pack_kw, cin = P->pack_cin, left = P->pack_left, step = P->pack_step,
+        W = P->pack_in_w;
     int PW = L->in_w, buf = band % P->aspad_bufs;
     uint32_t row0 = L->in_addr + (uint32_t)(y0 * W * cin);
-    int p_lo = (left + step - 1) / step, p_hi = (W - kw + left) / step;   /* windows inside a row */
-    if (p_hi >= PW) p_hi = PW - 1;
+    int p_lo = (left + step - 1) / step, p_hi = (W - kw + left) / step; /* windows inside a row */
+    if (p_hi >= PW)
+        p_hi = PW - 1;
     for (int y = 0; y < y1 - y0 && p_hi >= p_lo; y++) {
         int p0 = y * PW + p_lo, n = p_hi - p_lo + 1;
-        if (step == 1 && y == 0) n = (y1 - y0 - 1) * PW + n;   /* rows continue in memory */
-        if (queue_load(S, MICA_LOAD_TARGET_ASPAD, base + (uint32_t)p0, (uint32_t)n, (uint32_t)(kw * cin), 0,
-                       row0 + (uint32_t)((y * W + p_lo * step - left) * cin), (uint32_t)(step * cin), L->z_in, prev,
-                       &S->in_load[buf * P->cf], 1))
+        if (step == 1 && y == 0)
+            n = (y1 - y0 - 1) * PW + n; /* rows continue in memory */
+        if (queue_load(S, MICA_LOAD_TARGET_ASPAD, base + (uint32_t)p0, (uint32_t)n,
+                       (uint32_t)(kw * cin), 0,
+                       row0 + (uint32_t)((y * W + p_lo * step - left) * cin),
+                       (uint32_t)(step * cin), L->z_in, prev, &S->in_load[buf * P->cf], 1))
             return -1;
-        if (step == 1) break;
+        if (step == 1)
+            break;
     }
     for (int y = 0; y < y1 - y0; y++)
         for (int p = 0; p < L->out_w; p++) {
             int lo = p * step - left, hi = lo + kw, a = lo < 0 ? 0 : lo, e = hi > W ? W : hi;
-            if (lo >= 0 && hi <= W) continue;
-            if (queue_load(S, MICA_LOAD_TARGET_ASPAD, base + (uint32_t)(y * PW + p), 1, (uint32_t)((e - a) * cin),
-                           (uint32_t)((a - lo) * cin), row0 + (uint32_t)((y * W + a) * cin), 0, L->z_in, prev,
+            if (lo >= 0 && hi <= W)
+                continue;
+            if (queue_load(S, MICA_LOAD_TARGET_ASPAD, base + (uint32_t)(y * PW + p), 1,
+                           (uint32_t)((e - a) * cin), (uint32_t)((a - lo) * cin),
+                           row0 + (uint32_t)((y * W + a) * cin), 0, L->z_in, prev,
                            &S->in_load[buf * P->cf], 1))
                 return -1;
         }
@@ -194,66 +221,90 @@ int mica_gemm_load_input(mica_sched_t *S, int band, int f0, int f1) {
     int buf = band % P->aspad_bufs, y0, y1;
     mica_gemm_band_input_rows(L, band * P->band_rows, mica_gemm_band_rows(L, P, band), &y0, &y1);
     uint32_t pixels = (uint32_t)(y1 - y0) * (uint32_t)L->in_w;
-    mica_ticket_t prev = band == 0 ? (mica_ticket_t){0, 0} : S->in_read[buf];   /* reader of the last band here */
-    uint32_t base = (uint32_t)buf * P->aspad_buf_rows, ext0 = L->in_addr + (uint32_t)y0 * L->in_w * L->cin;
-    if (P->pack_kw) return load_input_packed(S, band, base, y0, y1, prev);
+    mica_ticket_t prev =
+        band == 0 ? (mica_ticket_t){0, 0} : S->in_read[buf]; /* reader of the last band here */
+    uint32_t base = (uint32_t)buf * P->aspad_buf_rows,
+             ext0 = L->in_addr + (uint32_t)y0 * L->in_w * L->cin;
+    if (P->pack_kw)
+        return load_input_packed(S, band, base, y0, y1, prev);
     for (int f = f0; f < f1;) {
-        uint32_t len = L->cin - f * (int)R < (int)R ? (uint32_t)(L->cin - f * (int)R) : R;   /* R: fold width */
+        uint32_t len =
+            L->cin - f * (int)R < (int)R ? (uint32_t)(L->cin - f * (int)R) : R; /* R: fold width */
         /* One pixel (FULLY_CONNECTED): its full folds are consecutive rows of one LOAD. */
         int nrows = 1;
         if (pixels == 1 && len == R)
-            while (f + nrows < f1 && (f + nrows + 1) * (int)R <= L->cin) nrows++;
+            while (f + nrows < f1 && (f + nrows + 1) * (int)R <= L->cin)
+                nrows++;
         mica_ticket_t *slot = &S->in_load[buf * P->cf + f];
         int rc = pixels == 1
-            ? queue_load(S, MICA_LOAD_TARGET_ASPAD, base + (uint32_t)f, (uint32_t)nrows, len, 0, ext0 + (uint32_t)f * R, R, 0, prev, slot, nrows)
-            : queue_load(S, MICA_LOAD_TARGET_ASPAD, base + (uint32_t)f * pixels, pixels, len, 0, ext0 + (uint32_t)f * R, L->cin, 0, prev, slot, 1);
-        if (rc) return -1;
+                     ? queue_load(S, MICA_LOAD_TARGET_ASPAD, base + (uint32_t)f, (uint32_t)nrows,
+                                  len, 0, ext0 + (uint32_t)f * R, R, 0, prev, slot, nrows)
+                     : queue_load(S, MICA_LOAD_TARGET_ASPAD, base + (uint32_t)f * pixels, pixels,
+                                  len, 0, ext0 + (uint32_t)f * R, L->cin, 0, prev, slot, 1);
+        if (rc)
+            return -1;
         f += nrows;
     }
     return 0;
 }
 
-mica_ticket_t mica_gemm_matmul(mica_sched_t *S, int band, int f_in, int t, uint32_t acc_addr, int first,
-                                 const mica_ticket_t *deps, int ndeps) {
+mica_ticket_t mica_gemm_matmul(mica_sched_t *S, int band, int f_in, int t, uint32_t acc_addr,
+                               int first, const mica_ticket_t *deps, int ndeps) {
     mica_builder_t *b = S->b;
     const mica_gemm_layer_t *L = S->L;
     const mica_gemm_plan_t *P = S->P;
     mica_ticket_t bad = {0, 0};
-    int rows = mica_gemm_band_rows(L, P, band), oy0 = band * P->band_rows, y0, y1, kh = t / L->kw, kw = t % L->kw;
+    int rows = mica_gemm_band_rows(L, P, band), oy0 = band * P->band_rows, y0, y1, kh = t / L->kw,
+        kw = t % L->kw;
     mica_gemm_band_input_rows(L, oy0, rows, &y0, &y1);
     uint32_t pixels = (uint32_t)(y1 - y0) * (uint32_t)L->in_w;
-    mica_matmul_fields_t f = {
-        .accumulate = (uint32_t)!first, .z_in = L->z_in,
-        .aspad_addr = (uint32_t)(band % P->aspad_bufs) * P->aspad_buf_rows + (uint32_t)f_in * pixels,
-        .acc_addr = acc_addr, .in_h = (uint32_t)(y1 - y0), .in_w = (uint32_t)L->in_w,
-        .out_h = (uint32_t)rows, .out_w = (uint32_t)L->out_w,
-        .stride_y = (uint32_t)L->stride_h, .stride_x = (uint32_t)L->stride_w,
-        .off_y = oy0 * L->stride_h - L->pad_top + kh * L->dil_h - y0, .off_x = -L->pad_left + kw * L->dil_w};
+    mica_matmul_fields_t f = {.accumulate = (uint32_t)!first,
+                              .z_in = L->z_in,
+                              .aspad_addr = (uint32_t)(band % P->aspad_bufs) * P->aspad_buf_rows +
+                                            (uint32_t)f_in * pixels,
+                              .acc_addr = acc_addr,
+                              .in_h = (uint32_t)(y1 - y0),
+                              .in_w = (uint32_t)L->in_w,
+                              .out_h = (uint32_t)rows,
+                              .out_w = (uint32_t)L->out_w,
+                              .stride_y = (uint32_t)L->stride_h,
+                              .stride_x = (uint32_t)L->stride_w,
+                              .off_y = oy0 * L->stride_h - L->pad_top + kh * L->dil_h - y0,
+                              .off_x = -L->pad_left + kw * L->dil_w};
     mica_instr_t m;
     int fail;
-    if (L->depthwise) {   /* DWCONV: MATMUL's fields and the mode */
-        mica_dwconv_fields_t d = {f.wait, f.accumulate, f.z_in, f.aspad_addr, f.acc_addr, f.in_h, f.in_w, f.out_h,
-                                  f.out_w, f.stride_y, f.stride_x, f.off_y, f.off_x,
-                                  L->vec_max ? MICA_DWCONV_MODE_MAXIMUM : MICA_DWCONV_MODE_MAC};
+    if (L->depthwise) { /* DWCONV: MATMUL's fields and the mode */
+        mica_dwconv_fields_t d = {
+            f.wait,     f.accumulate,
+            f.z_in,     f.aspad_addr,
+            f.acc_addr, f.in_h,
+            f.in_w,     f.out_h,
+            f.out_w,    f.stride_y,
+            f.stride_x, f.off_y,
+            f.off_x,    L->vec_max ? MICA_DWCONV_MODE_MAXIMUM : MICA_DWCONV_MODE_MAC};
         fail = MICA_ENCODE(b, L->name, dwconv, &d, &m);
     } else {
         fail = MICA_ENCODE(b, L->name, matmul, &f, &m);
     }
     mica_ticket_t self = bad;
-    if (!fail) mica_emit_after(b, &S->w, &m, deps, ndeps, &self);
+    if (!fail)
+        mica_emit_after(b, &S->w, &m, deps, ndeps, &self);
     return self;
 }
 
 int mica_gemm_loadw(mica_sched_t *S, int wb, uint32_t row) {
     mica_builder_t *b = S->b;
     const mica_gemm_layer_t *L = S->L;
-    mica_loadw_fields_t f = {.vector = L->depthwise ? MICA_LOADW_VECTOR_ROW : MICA_LOADW_VECTOR_TILE,
+    mica_loadw_fields_t f = {.vector =
+                                 L->depthwise ? MICA_LOADW_VECTOR_ROW : MICA_LOADW_VECTOR_TILE,
                              .wspad_addr = (uint32_t)wb * S->P->tile_rows + row};
     mica_instr_t w;
     int fail = MICA_ENCODE(b, L->name, loadw, &f, &w);
-    if (mica_gemm_flush_for(S, &S->w_load[wb])) return -1;
+    if (mica_gemm_flush_for(S, &S->w_load[wb]))
+        return -1;
     S->w_read[wb] = (mica_ticket_t){0, 0};
-    if (!fail) mica_emit_after(b, &S->w, &w, &S->w_load[wb], 1, &S->w_read[wb]);
+    if (!fail)
+        mica_emit_after(b, &S->w, &w, &S->w_load[wb], 1, &S->w_read[wb]);
     return failed(S->w_read[wb]) ? -1 : 0;
 }
 
@@ -268,14 +319,17 @@ static int store_run(mica_sched_t *S, int band, int n, int g, int m0, int count,
     uint32_t pixel0 = (uint32_t)(band * P->band_rows * L->out_w + m0);
     mica_ticket_t bad = {0, 0};
     mica_requant_t q = {L->round_mode, L->z_out, L->act_min, L->act_max};
-    mica_rows_t r = {(uint32_t)hbuf * P->acc_buf_rows + (uint32_t)m0, (uint32_t)count, (uint32_t)len,
-                     L->out_addr + (pixel0 * (uint32_t)L->cout + (uint32_t)n * C), (uint32_t)L->cout};
+    mica_rows_t r = {(uint32_t)hbuf * P->acc_buf_rows + (uint32_t)m0, (uint32_t)count,
+                     (uint32_t)len, L->out_addr + (pixel0 * (uint32_t)L->cout + (uint32_t)n * C),
+                     (uint32_t)L->cout};
     mica_instr_t s;
     int fail = mica_instr_store(b, L->name, &q, &r, (uint32_t)pset, &s);
-    if (mica_gemm_flush_for(S, &S->p_load[pbuf])) return -1;
+    if (mica_gemm_flush_for(S, &S->p_load[pbuf]))
+        return -1;
     mica_ticket_t deps[2] = {S->acc_write[hbuf], S->p_load[pbuf]};
     mica_ticket_t st = bad;
-    if (!fail) mica_emit_after(b, &S->w, &s, deps, 2, &st);
+    if (!fail)
+        mica_emit_after(b, &S->w, &s, deps, 2, &st);
     S->acc_read[hbuf] = S->p_read[pbuf] = st;
     return failed(st) ? -1 : 0;
 }
@@ -285,13 +339,15 @@ int mica_gemm_store(mica_sched_t *S, int band, int n, int g) {
     const mica_gemm_layer_t *L = S->L;
     const mica_gemm_plan_t *P = S->P;
     int rows = mica_gemm_band_rows(L, P, band);
-    if (!L->pixel_set) return store_run(S, band, n, g, 0, rows * L->out_w, P->params_resident ? n : g % P->param_bufs);
+    if (!L->pixel_set)
+        return store_run(S, band, n, g, 0, rows * L->out_w,
+                         P->params_resident ? n : g % P->param_bufs);
     const uint8_t *set = L->pixel_set + (size_t)band * P->band_rows * L->out_w;
     for (int m = 0, m0 = 0; m < rows * L->out_w; m++)
         if ((m + 1) % L->out_w == 0 || set[m + 1] != set[m]) {
-            if (store_run(S, band, n, g, m0, m + 1 - m0, set[m])) return -1;
+            if (store_run(S, band, n, g, m0, m + 1 - m0, set[m]))
+                return -1;
             m0 = m + 1;
         }
     return 0;
 }
-

@@ -3,14 +3,17 @@
 #include <string.h>
 #include "gemm_plan.h"
 
-static int ceil_div(int a, int b) { return (a + b - 1) / b; }
+static int ceil_div(int a, int b) {
+    return (a + b - 1) / b;
+}
 
 void mica_gemm_band_input_rows(const mica_gemm_layer_t *L, int oy0, int rows, int *y0, int *y1) {
     int first = oy0 * L->stride_h - L->pad_top;
     int last = (oy0 + rows - 1) * L->stride_h - L->pad_top + (L->kh - 1) * L->dil_h;
     *y0 = first < 0 ? 0 : first;
     *y1 = last + 1 > L->in_h ? L->in_h : last + 1;
-    if (*y1 < *y0) *y1 = *y0;
+    if (*y1 < *y0)
+        *y1 = *y0;
 }
 
 int mica_gemm_band_rows(const mica_gemm_layer_t *L, const mica_gemm_plan_t *P, int band) {
@@ -20,16 +23,17 @@ int mica_gemm_band_rows(const mica_gemm_layer_t *L, const mica_gemm_plan_t *P, i
 
 /* Few input channels (first layers: 1 or 3): pack a kernel row's taps into the array rows. The
  * weights need no repacking: [cout][kh][kw][cin] is [cout][kh][1][kw*cin]. */
-static int pack_taps(const mica_gemm_layer_t *L, uint32_t R, mica_gemm_layer_t *packed, mica_gemm_plan_t *P) {
+static int pack_taps(const mica_gemm_layer_t *L, uint32_t R, mica_gemm_layer_t *packed,
+                     mica_gemm_plan_t *P) {
     int right = (L->out_w - 1) * L->stride_w + L->kw - L->pad_left - L->in_w;
-    if (L->depthwise || L->kw < 2 || L->dil_w != 1 || (uint32_t)(L->kw * L->cin) > R || L->pad_left >= L->kw || right >= L->kw ||
-        (L->out_w - 1) * L->stride_w >= L->in_w)
+    if (L->depthwise || L->kw < 2 || L->dil_w != 1 || (uint32_t)(L->kw * L->cin) > R ||
+        L->pad_left >= L->kw || right >= L->kw || (L->out_w - 1) * L->stride_w >= L->in_w)
         return 0;
     *packed = *L;
     packed->cin = L->kw * L->cin;
     packed->kw = 1;
     packed->pad_left = 0;
-    packed->in_w = L->stride_w == 1 ? L->in_w : L->out_w;   /* packed grid: only what is read */
+    packed->in_w = L->stride_w == 1 ? L->in_w : L->out_w; /* packed grid: only what is read */
     packed->stride_w = 1;
     P->pack_kw = L->kw, P->pack_cin = L->cin, P->pack_left = L->pad_left;
     P->pack_step = L->stride_w, P->pack_in_w = L->in_w;
@@ -37,27 +41,35 @@ static int pack_taps(const mica_gemm_layer_t *L, uint32_t R, mica_gemm_layer_t *
 }
 
 /* Largest band of output rows whose accumulators fit acc_rows and whose input fits aspad_rows. */
-static int largest_band(const mica_gemm_layer_t *L, const mica_gemm_plan_t *P, uint32_t acc_rows, uint32_t aspad_rows) {
+static int largest_band(const mica_gemm_layer_t *L, const mica_gemm_plan_t *P, uint32_t acc_rows,
+                        uint32_t aspad_rows) {
     int rows = (int)(acc_rows / (uint32_t)L->out_w);
-    if (rows > L->out_h) rows = L->out_h;
+    if (rows > L->out_h)
+        rows = L->out_h;
     for (; rows > 0; rows--) {
         int need = (rows - 1) * L->stride_h + (L->kh - 1) * L->dil_h + 1;
-        if (need > L->in_h) need = L->in_h;
-        if ((int64_t)P->cf * need * L->in_w <= (int64_t)aspad_rows) break;
+        if (need > L->in_h)
+            need = L->in_h;
+        if ((int64_t)P->cf * need * L->in_w <= (int64_t)aspad_rows)
+            break;
     }
     return rows;
 }
 
 /* Bands, and which memories are split into two halves so that loads and stores of one fold or
  * band overlap the MATMULs of another (double buffering). */
-static int choose_buffers(const mica_hw_config_t *hw, const mica_gemm_layer_t *L, mica_gemm_plan_t *P,
-                          char *err, size_t errlen) {
-    static const int split[3][2] = {{2, 2}, {2, 1}, {1, 1}};   /* (ACC, ASPAD) buffers, best first */
+static int choose_buffers(const mica_hw_config_t *hw, const mica_gemm_layer_t *L,
+                          mica_gemm_plan_t *P, char *err, size_t errlen) {
+    static const int split[3][2] = {{2, 2}, {2, 1}, {1, 1}}; /* (ACC, ASPAD) buffers, best first */
     int rows = 0, k;
     for (k = 0; k < 3 && rows == 0; k++)
-        rows = largest_band(L, P, hw->acc_depth / (uint32_t)split[k][0], hw->aspad_depth / (uint32_t)split[k][1]);
+        rows = largest_band(L, P, hw->acc_depth / (uint32_t)split[k][0],
+                            hw->aspad_depth / (uint32_t)split[k][1]);
     if (rows == 0) {
-        snprintf(err, errlen, "layer %s: one output row (%d pixels x %d input channels) does not fit the scratchpads; width tiling is not supported yet", L->name, L->out_w, L->cin);
+        snprintf(err, errlen,
+                 "layer %s: one output row (%d pixels x %d input channels) does not fit the "
+                 "scratchpads; width tiling is not supported yet",
+                 L->name, L->out_w, L->cin);
         return -1;
     }
     P->acc_bufs = split[k - 1][0];
@@ -73,11 +85,12 @@ static int choose_buffers(const mica_hw_config_t *hw, const mica_gemm_layer_t *L
 }
 
 /* Weight rows per output fold against WSPAD; PARAM sets against PARAM. */
-static int choose_residency(const mica_hw_config_t *hw, const mica_gemm_layer_t *L, mica_gemm_plan_t *P,
-                            char *err, size_t errlen) {
+static int choose_residency(const mica_hw_config_t *hw, const mica_gemm_layer_t *L,
+                            mica_gemm_plan_t *P, char *err, size_t errlen) {
     int64_t tiles_rows = L->depthwise ? P->taps : (int64_t)P->taps * P->cf * hw->rows;
     if (tiles_rows > hw->wspad_depth) {
-        snprintf(err, errlen, "layer %s: one output fold needs %lld weight rows, WSPAD has %u", L->name, (long long)tiles_rows, hw->wspad_depth);
+        snprintf(err, errlen, "layer %s: one output fold needs %lld weight rows, WSPAD has %u",
+                 L->name, (long long)tiles_rows, hw->wspad_depth);
         return -1;
     }
     P->tile_rows = (uint32_t)tiles_rows;
@@ -86,15 +99,17 @@ static int choose_residency(const mica_hw_config_t *hw, const mica_gemm_layer_t 
     P->nsets = L->pixel_set ? L->nsets : P->nf;
     P->params_resident = P->nsets <= (int)hw->param_sets;
     if (L->pixel_set && !P->params_resident) {
-        snprintf(err, errlen, "layer %s: %d divisors need more than %u PARAM sets", L->name, L->nsets, hw->param_sets);
+        snprintf(err, errlen, "layer %s: %d divisors need more than %u PARAM sets", L->name,
+                 L->nsets, hw->param_sets);
         return -1;
     }
     P->param_bufs = P->params_resident ? 1 : hw->param_sets >= 2 ? 2 : 1;
     return 0;
 }
 
-int mica_gemm_plan(const mica_hw_config_t *hw, const mica_gemm_layer_t *L0, mica_gemm_layer_t *packed,
-                   const mica_gemm_layer_t **run, mica_gemm_plan_t *P, char *err, size_t errlen) {
+int mica_gemm_plan(const mica_hw_config_t *hw, const mica_gemm_layer_t *L0,
+                   mica_gemm_layer_t *packed, const mica_gemm_layer_t **run, mica_gemm_plan_t *P,
+                   char *err, size_t errlen) {
     memset(P, 0, sizeof *P);
     const mica_gemm_layer_t *L = pack_taps(L0, hw->rows, packed, P) ? packed : L0;
     *run = L;
@@ -104,24 +119,34 @@ int mica_gemm_plan(const mica_hw_config_t *hw, const mica_gemm_layer_t *L0, mica
     P->cf = ceil_div(L->cin, P->in_fold);
     P->nf = ceil_div(L->cout, P->out_fold);
     P->taps = L->kh * L->kw;
-    return choose_buffers(hw, L, P, err, errlen) || choose_residency(hw, L, P, err, errlen) ? -1 : 0;
+    return choose_buffers(hw, L, P, err, errlen) || choose_residency(hw, L, P, err, errlen) ? -1
+                                                                                            : 0;
 }
 
-#define TEXT(...) (used = strlen(buf), used + 1 < len ? (void)snprintf(buf + used, len - used, __VA_ARGS__) : (void)0)
+#define TEXT(...)                                                                                  \
+    (used = strlen(buf),                                                                           \
+     used + 1 < len ? (void)snprintf(buf + used, len - used, __VA_ARGS__) : (void)0)
 
-void mica_gemm_plan_text(const mica_hw_config_t *hw, const mica_gemm_layer_t *L, const mica_gemm_plan_t *P,
-                         char *buf, size_t len) {
+void mica_gemm_plan_text(const mica_hw_config_t *hw, const mica_gemm_layer_t *L,
+                         const mica_gemm_plan_t *P, char *buf, size_t len) {
     size_t used;
     const char *unit = L->depthwise ? "vector unit (DWCONV)" : "array (MATMUL)";
-    TEXT("  tiling: %s, %dx%d taps, %d input fold%s of %d, %d output fold%s of %d\n", unit, L->kh, L->kw,
-         P->cf, P->cf == 1 ? "" : "s", P->in_fold, P->nf, P->nf == 1 ? "" : "s", P->out_fold);
+    TEXT("  tiling: %s, %dx%d taps, %d input fold%s of %d, %d output fold%s of %d\n", unit, L->kh,
+         L->kw, P->cf, P->cf == 1 ? "" : "s", P->in_fold, P->nf, P->nf == 1 ? "" : "s",
+         P->out_fold);
     if (P->pack_kw)
-        TEXT("  packing: %d taps x %d channels of a kernel row in one ASPAD row (%d of %u array rows)\n",
+        TEXT("  packing: %d taps x %d channels of a kernel row in one ASPAD row (%d of %u array "
+             "rows)\n",
              P->pack_kw, P->pack_cin, P->pack_kw * P->pack_cin, hw->rows);
-    TEXT("  bands: %d of %d output rows (%d pixels)%s\n", P->nbands, P->band_rows, P->band_rows * L->out_w,
+    TEXT("  bands: %d of %d output rows (%d pixels)%s\n", P->nbands, P->band_rows,
+         P->band_rows * L->out_w,
          P->stream_input ? ", first band's input folds streamed between MATMULs" : "");
-    TEXT("  buffers: ACC %d x %u rows, ASPAD %d x %u rows, WSPAD %d x %u rows (%s), PARAM %d set%s %s\n",
-         P->acc_bufs, P->acc_buf_rows, P->aspad_bufs, P->aspad_buf_rows, P->wspad_bufs, P->tile_rows,
-         P->weights_resident ? "weights resident" : "weights reloaded per fold", P->nsets, P->nsets == 1 ? "" : "s",
-         P->params_resident ? "resident" : P->param_bufs == 2 ? "double-buffered" : "reloaded per fold");
+    TEXT("  buffers: ACC %d x %u rows, ASPAD %d x %u rows, WSPAD %d x %u rows (%s), PARAM %d set%s "
+         "%s\n",
+         P->acc_bufs, P->acc_buf_rows, P->aspad_bufs, P->aspad_buf_rows, P->wspad_bufs,
+         P->tile_rows, P->weights_resident ? "weights resident" : "weights reloaded per fold",
+         P->nsets, P->nsets == 1 ? "" : "s",
+         P->params_resident   ? "resident"
+         : P->param_bufs == 2 ? "double-buffered"
+                              : "reloaded per fold");
 }

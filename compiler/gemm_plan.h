@@ -11,33 +11,41 @@
 #include "lower_gemm.h"
 
 typedef struct {
-    int in_fold, out_fold;           /* channels per input / output fold: R and C, or the vector lanes */
-    int cf, nf, taps;                /* input folds, output folds, kernel taps */
-    int nsets;                       /* PARAM sets: one per output fold, or L->nsets (per-pixel divisors) */
-    int band_rows, nbands;           /* output rows per band (the last may be shorter), bands */
+    int in_fold, out_fold; /* channels per input / output fold: R and C, or the vector lanes */
+    int cf, nf, taps;      /* input folds, output folds, kernel taps */
+    int nsets;             /* PARAM sets: one per output fold, or L->nsets (per-pixel divisors) */
+    int band_rows, nbands; /* output rows per band (the last may be shorter), bands */
     int weights_resident, params_resident;
-    int aspad_bufs, acc_bufs, wspad_bufs, param_bufs;   /* 2 = double-buffered halves (wspad: nf when resident) */
-    uint32_t aspad_buf_rows, acc_buf_rows, tile_rows;   /* rows per buffer; WSPAD rows per output fold */
-    int stream_input;                /* first band: input folds loaded one by one between MATMULs */
-    int pack_kw, pack_cin, pack_left, pack_step, pack_in_w;   /* packed taps (pack_kw 0: none): the original layer's */
+    int aspad_bufs, acc_bufs, wspad_bufs,
+        param_bufs; /* 2 = double-buffered halves (wspad: nf when resident) */
+    uint32_t aspad_buf_rows, acc_buf_rows,
+        tile_rows;    /* rows per buffer; WSPAD rows per output fold */
+    int stream_input; /* first band: input folds loaded one by one between MATMULs */
+    int pack_kw, pack_cin, pack_left, pack_step,
+        pack_in_w; /* packed taps (pack_kw 0: none): the original layer's */
 } mica_gemm_plan_t;
 
 /* Plans L for hw. A layer whose first kernel row's taps fit the array rows together is packed:
  * *packed gets the equivalent layer with kw * cin input channels and *run points to it, else
  * *run = L. 0, or -1 with one line in err naming the layer and the value that does not fit. */
-int mica_gemm_plan(const mica_hw_config_t *hw, const mica_gemm_layer_t *L, mica_gemm_layer_t *packed,
-                   const mica_gemm_layer_t **run, mica_gemm_plan_t *P, char *err, size_t errlen);
+int mica_gemm_plan(const mica_hw_config_t *hw, const mica_gemm_layer_t *L,
+                   mica_gemm_layer_t *packed, const mica_gemm_layer_t **run, mica_gemm_plan_t *P,
+                   char *err, size_t errlen);
 
 /* WSPAD buffer of output fold g (over all bands), and whether fold g loads its weights. */
-static inline int mica_gemm_wbuf(const mica_gemm_plan_t *P, int g) { return P->weights_resident ? g % P->nf : g % P->wspad_bufs; }
-static inline int mica_gemm_weights_needed(const mica_gemm_plan_t *P, int g) { return !P->weights_resident || g < P->nf; }
+static inline int mica_gemm_wbuf(const mica_gemm_plan_t *P, int g) {
+    return P->weights_resident ? g % P->nf : g % P->wspad_bufs;
+}
+static inline int mica_gemm_weights_needed(const mica_gemm_plan_t *P, int g) {
+    return !P->weights_resident || g < P->nf;
+}
 
 /* Output rows of band `band`, and the input rows [y0, y1) it reads (clipped to the image). */
 int mica_gemm_band_rows(const mica_gemm_layer_t *L, const mica_gemm_plan_t *P, int band);
 void mica_gemm_band_input_rows(const mica_gemm_layer_t *L, int oy0, int rows, int *y0, int *y1);
 
 /* The plan as text lines (each "  " indented, '\n' ended) for --dump=plan; appends to buf. */
-void mica_gemm_plan_text(const mica_hw_config_t *hw, const mica_gemm_layer_t *L, const mica_gemm_plan_t *P,
-                         char *buf, size_t len);
+void mica_gemm_plan_text(const mica_hw_config_t *hw, const mica_gemm_layer_t *L,
+                         const mica_gemm_plan_t *P, char *buf, size_t len);
 
 #endif

@@ -8,7 +8,12 @@
 #include "waits.h"
 
 /* A queued LOAD: it fills slots [slot, slot + nslots) with its ticket when emitted. */
-typedef struct { mica_instr_t in; mica_ticket_t dep, *slot; int nslots; int64_t cycles; } pending_load_t;
+typedef struct {
+    mica_instr_t in;
+    mica_ticket_t dep, *slot;
+    int nslots;
+    int64_t cycles;
+} pending_load_t;
 
 /* Schedule state: for every buffer, the last instruction writing it and the last reading it, so
  * each instruction can name what it must wait for (waits.h). Fold g counts output folds over all
@@ -18,18 +23,18 @@ typedef struct {
     const mica_gemm_layer_t *L;
     const mica_gemm_plan_t *P;
     mica_waits_t w;
-    mica_ticket_t *in_load, in_read[2];        /* ASPAD buffers: per input fold [buf * cf + f]; last reader */
-    mica_ticket_t acc_write[2], acc_read[2];   /* ACC halves */
-    mica_ticket_t p_load[2], p_read[2];        /* PARAM buffers */
-    mica_ticket_t *w_load, *w_read;            /* WSPAD buffers (one per fold when resident) */
-    int in_ready, w_ready, p_ready;            /* next band's input / next fold's weights, params loaded */
-    pending_load_t *pending;                   /* queued LOADs (gemm_emit.c) */
+    mica_ticket_t *in_load,
+        in_read[2]; /* ASPAD buffers: per input fold [buf * cf + f]; last reader */
+    mica_ticket_t acc_write[2], acc_read[2]; /* ACC halves */
+    mica_ticket_t p_load[2], p_read[2];      /* PARAM buffers */
+    mica_ticket_t *w_load, *w_read;          /* WSPAD buffers (one per fold when resident) */
+    int in_ready, w_ready, p_ready; /* next band's input / next fold's weights, params loaded */
+    pending_load_t *pending;        /* queued LOADs (gemm_emit.c) */
     uint32_t npending, cap;
-    int64_t load_busy;                         /* estimated cycles the last released LOAD still runs */
+    int64_t load_busy; /* estimated cycles the last released LOAD still runs */
 
-    uint32_t w_addr, p_addr;                   /* constants: weight tiles, parameter sets */
+    uint32_t w_addr, p_addr; /* constants: weight tiles, parameter sets */
 } mica_sched_t;
-
 
 /* Weight tiles and PARAM sets into the constant image (S->w_addr, S->p_addr). */
 int mica_gemm_constants(mica_sched_t *S);
@@ -46,8 +51,8 @@ int mica_gemm_load_input(mica_sched_t *S, int band, int f0, int f1);
 /* LOADW of WSPAD row `row` of buffer wb (a tile, or a depthwise layer's vector), after its load. */
 int mica_gemm_loadw(mica_sched_t *S, int wb, uint32_t row);
 /* MATMUL (or DWCONV) of tap t over input fold f_in into ACC row acc_addr; its ticket (seq 0 on error). */
-mica_ticket_t mica_gemm_matmul(mica_sched_t *S, int band, int f_in, int t, uint32_t acc_addr, int first,
-                               const mica_ticket_t *deps, int ndeps);
+mica_ticket_t mica_gemm_matmul(mica_sched_t *S, int band, int f_in, int t, uint32_t acc_addr,
+                               int first, const mica_ticket_t *deps, int ndeps);
 /* The STORE(s) of output fold n of band (global fold g). */
 int mica_gemm_store(mica_sched_t *S, int band, int n, int g);
 

@@ -1,17 +1,30 @@
 #include "instr.h"
 
-int mica_instr_load(mica_builder_t *b, const char *layer, uint32_t target, const mica_rows_t *r, uint32_t col,
-                    int32_t fill, mica_instr_t *out) {
-    mica_load_fields_t f = {.target = target, .col = col, .mem_addr = r->row, .rows = r->rows, .len = r->len,
-                            .ext_addr = r->ext_addr, .ext_stride = r->ext_stride, .fill = fill};
+int mica_instr_load(mica_builder_t *b, const char *layer, uint32_t target, const mica_rows_t *r,
+                    uint32_t col, int32_t fill, mica_instr_t *out) {
+    mica_load_fields_t f = {.target = target,
+                            .col = col,
+                            .mem_addr = r->row,
+                            .rows = r->rows,
+                            .len = r->len,
+                            .ext_addr = r->ext_addr,
+                            .ext_stride = r->ext_stride,
+                            .fill = fill};
     return MICA_ENCODE(b, layer, load, &f, out);
 }
 
-int mica_instr_store(mica_builder_t *b, const char *layer, const mica_requant_t *q, const mica_rows_t *r,
-                     uint32_t param_set, mica_instr_t *out) {
-    mica_store_fields_t f = {.round = q->round, .acc_addr = r->row, .rows = r->rows, .len = r->len,
-                             .param_set = param_set, .ext_addr = r->ext_addr, .ext_stride = r->ext_stride,
-                             .z_out = q->z_out, .act_min = q->act_min, .act_max = q->act_max};
+int mica_instr_store(mica_builder_t *b, const char *layer, const mica_requant_t *q,
+                     const mica_rows_t *r, uint32_t param_set, mica_instr_t *out) {
+    mica_store_fields_t f = {.round = q->round,
+                             .acc_addr = r->row,
+                             .rows = r->rows,
+                             .len = r->len,
+                             .param_set = param_set,
+                             .ext_addr = r->ext_addr,
+                             .ext_stride = r->ext_stride,
+                             .z_out = q->z_out,
+                             .act_min = q->act_min,
+                             .act_max = q->act_max};
     return MICA_ENCODE(b, layer, store, &f, out);
 }
 

@@ -14,12 +14,17 @@
 #include "cpu_ops/cpu_ops.h"
 #include "validate.h"
 
-#define ERR(...) do { mica_fail(b, __VA_ARGS__); return -1; } while (0)
+#define ERR(...)                                                                                   \
+    do {                                                                                           \
+        mica_fail(b, __VA_ARGS__);                                                                 \
+        return -1;                                                                                 \
+    } while (0)
 
 void mica_compile_opts_default(mica_compile_opts_t *o) {
-    mica_hw_config_t hw = {MICA_ROWS_DEFAULT, MICA_COLS_DEFAULT, MICA_ASPAD_DEPTH_DEFAULT,
-                           MICA_WSPAD_DEPTH_DEFAULT, MICA_ACC_DEPTH_DEFAULT,
-                           MICA_PARAM_SETS_DEFAULT, MICA_BUS_BYTES_DEFAULT};
+    mica_hw_config_t hw = {MICA_ROWS_DEFAULT,        MICA_COLS_DEFAULT,
+                           MICA_ASPAD_DEPTH_DEFAULT, MICA_WSPAD_DEPTH_DEFAULT,
+                           MICA_ACC_DEPTH_DEFAULT,   MICA_PARAM_SETS_DEFAULT,
+                           MICA_BUS_BYTES_DEFAULT};
     o->hw = hw;
     o->partition.cpu_ops = NULL;
 }
@@ -28,43 +33,63 @@ static const tfl_tensor_t *tensor(const tfl_model_t *m, int32_t i) {
     return i >= 0 && i < m->ntensors ? &m->tensors[i] : NULL;
 }
 
-static int is_activation(const tfl_tensor_t *t) { return t && t->data == NULL; }
+static int is_activation(const tfl_tensor_t *t) {
+    return t && t->data == NULL;
+}
 
 /* A model input or output must be an int8 activation; the message says what to do instead. */
 static int check_io_tensor(mica_builder_t *b, const tfl_tensor_t *t, const char *what, int i) {
     char name[96];
-    if (!t) ERR("model %s %d is not a tensor", what, i);
+    if (!t)
+        ERR("model %s %d is not a tensor", what, i);
     mica_escape_name(t->name, name, sizeof name);
     if (t->type != TFL_TYPE_INT8)
-        ERR("model %s %d '%s' is %s: Mica runs int8 activations only; convert with full-integer quantization "
-            "and int8 inputs/outputs (TFLiteConverter: inference_input_type = inference_output_type = tf.int8)",
+        ERR("model %s %d '%s' is %s: Mica runs int8 activations only; convert with full-integer "
+            "quantization "
+            "and int8 inputs/outputs (TFLiteConverter: inference_input_type = "
+            "inference_output_type = tf.int8)",
             what, i, name, tfl_type_name(t->type));
-    if (t->nquant != 1) ERR("model %s %d '%s' needs one scale and zero point (has %d)", what, i, name, t->nquant);
+    if (t->nquant != 1)
+        ERR("model %s %d '%s' needs one scale and zero point (has %d)", what, i, name, t->nquant);
     if (!mica_scale_ok(t->scale[0]) || t->zero_point[0] < -128 || t->zero_point[0] > 127)
-        ERR("model %s %d '%s' has invalid quantization (scale %g, zero point %lld; want a finite scale > 0, zero point -128..127)",
+        ERR("model %s %d '%s' has invalid quantization (scale %g, zero point %lld; want a finite "
+            "scale > 0, zero point -128..127)",
             what, i, name, (double)t->scale[0], (long long)t->zero_point[0]);
     if (t->rank < 1 || t->rank > MICA_MAX_RANK || mica_tensor_elements(t) <= 0)
-        ERR("model %s %d '%s' has rank %d; Mica takes ranks 1..%d with no empty dimension", what, i, name, t->rank, MICA_MAX_RANK);
+        ERR("model %s %d '%s' has rank %d; Mica takes ranks 1..%d with no empty dimension", what, i,
+            name, t->rank, MICA_MAX_RANK);
     return 0;
 }
 
 static int arena_candidate(const tfl_tensor_t *t) {
-    return is_activation(t) && t->type == TFL_TYPE_INT8 && t->nquant == 1 && t->rank <= MICA_MAX_RANK && mica_tensor_elements(t) > 0;
+    return is_activation(t) && t->type == TFL_TYPE_INT8 && t->nquant == 1 &&
+           t->rank <= MICA_MAX_RANK && mica_tensor_elements(t) > 0;
 }
 
 /* Lifetime of every tensor in op indices: [producer, last reader]. */
 static void lifetimes(const tfl_model_t *m, int64_t *first, int64_t *last) {
-    for (int i = 0; i < m->ntensors; i++) { first[i] = m->nops; last[i] = -1; }
-    for (int i = 0; i < m->ninputs; i++) if (m->inputs[i] >= 0 && m->inputs[i] < m->ntensors) first[m->inputs[i]] = -1;
+    for (int i = 0; i < m->ntensors; i++) {
+        first[i] = m->nops;
+        last[i] = -1;
+    }
+    for (int i = 0; i < m->ninputs; i++)
+        if (m->inputs[i] >= 0 && m->inputs[i] < m->ntensors)
+            first[m->inputs[i]] = -1;
     for (int o = 0; o < m->nops; o++) {
         const tfl_op_t *op = &m->ops[o];
         for (int k = 0; k < op->ninputs; k++)
-            if (op->inputs[k] >= 0 && op->inputs[k] < m->ntensors && last[op->inputs[k]] < o) last[op->inputs[k]] = o;
+            if (op->inputs[k] >= 0 && op->inputs[k] < m->ntensors && last[op->inputs[k]] < o)
+                last[op->inputs[k]] = o;
         for (int k = 0; k < op->noutputs; k++)
-            if (op->outputs[k] >= 0 && op->outputs[k] < m->ntensors && first[op->outputs[k]] > o) first[op->outputs[k]] = o;
+            if (op->outputs[k] >= 0 && op->outputs[k] < m->ntensors && first[op->outputs[k]] > o)
+                first[op->outputs[k]] = o;
     }
-    for (int i = 0; i < m->noutputs; i++) if (m->outputs[i] >= 0 && m->outputs[i] < m->ntensors) last[m->outputs[i]] = m->nops;
-    for (int i = 0; i < m->ntensors; i++) if (last[i] < first[i]) last[i] = first[i];
+    for (int i = 0; i < m->noutputs; i++)
+        if (m->outputs[i] >= 0 && m->outputs[i] < m->ntensors)
+            last[m->outputs[i]] = m->nops;
+    for (int i = 0; i < m->ntensors; i++)
+        if (last[i] < first[i])
+            last[i] = first[i];
 }
 
 static void describe(const tfl_tensor_t *t, mica_prog_tensor_t *pt) {
@@ -72,7 +97,8 @@ static void describe(const tfl_tensor_t *t, mica_prog_tensor_t *pt) {
     snprintf(pt->name, sizeof pt->name, "%s", t->name);
     pt->dtype = MICA_DT_INT8;
     pt->rank = (uint32_t)t->rank;
-    for (int d = 0; d < t->rank; d++) pt->dims[d] = t->dims[d];
+    for (int d = 0; d < t->rank; d++)
+        pt->dims[d] = t->dims[d];
     pt->scale = t->scale[0];
     pt->zero_point = (int32_t)t->zero_point[0];
     pt->bytes = (uint32_t)mica_tensor_elements(t);
@@ -86,28 +112,43 @@ static int plan_arena(const tfl_model_t *m, mica_builder_t *b) {
     uint64_t *offsets = malloc(n * sizeof *offsets);
     int *index = malloc(n * sizeof *index), count = 0, rc = -1;
     b->tensor_map = malloc(n * sizeof(int32_t));
-    if (!first || !last || !items || !offsets || !index || !b->tensor_map) { snprintf(b->err, sizeof b->err, "out of memory"); goto done; }
+    if (!first || !last || !items || !offsets || !index || !b->tensor_map) {
+        snprintf(b->err, sizeof b->err, "out of memory");
+        goto done;
+    }
     lifetimes(m, first, last);
     for (int i = 0; i < m->ntensors; i++) {
         b->tensor_map[i] = -1;
-        if (!arena_candidate(&m->tensors[i])) continue;
-        items[count] = (mica_arena_item_t){first[i], last[i], (uint64_t)mica_tensor_elements(&m->tensors[i])};
+        if (!arena_candidate(&m->tensors[i]))
+            continue;
+        items[count] =
+            (mica_arena_item_t){first[i], last[i], (uint64_t)mica_tensor_elements(&m->tensors[i])};
         index[count++] = i;
     }
     uint64_t size = mica_plan_arena(items, count, offsets);
-    if (size > (1u << 29)) { snprintf(b->err, sizeof b->err, "activations need more than 512 MiB"); goto done; }
+    if (size > (1u << 29)) {
+        snprintf(b->err, sizeof b->err, "activations need more than 512 MiB");
+        goto done;
+    }
     for (int k = 0; k < count; k++) {
         mica_prog_tensor_t pt;
         describe(&m->tensors[index[k]], &pt);
         pt.addr = (uint32_t)offsets[k];
         b->tensor_map[index[k]] = k;
-        if (mica_buf_append(&b->tensors, &pt, sizeof pt)) { snprintf(b->err, sizeof b->err, "out of memory"); goto done; }
+        if (mica_buf_append(&b->tensors, &pt, sizeof pt)) {
+            snprintf(b->err, sizeof b->err, "out of memory");
+            goto done;
+        }
     }
     b->arena_size = (uint32_t)size;
     b->image_addr = (uint32_t)((size + 4095) & ~4095ull);
     rc = 0;
 done:
-    free(first); free(last); free(items); free(offsets); free(index);
+    free(first);
+    free(last);
+    free(items);
+    free(offsets);
+    free(index);
     return rc;
 }
 
@@ -124,26 +165,35 @@ static int lower_cpu(const tfl_model_t *m, const tfl_op_t *op, int idx, mica_bui
     s.op = (uint32_t)kernel;
     for (int i = 0; i < op->ninputs; i++) {
         const tfl_tensor_t *t = mica_op_tensor(m, op, i);
-        if (!t || t->data) continue;
+        if (!t || t->data)
+            continue;
         char name[96];
         if (b->tensor_map[op->inputs[i]] < 0)
-            ERR("op %d (%s): input '%s' is %s, not an int8 activation", idx, kname, mica_escape_name(t->name, name, sizeof name), tfl_type_name(t->type));
-        if (s.ninputs == MICA_STEP_MAX_IO) ERR("op %d (%s): too many inputs", idx, kname);
+            ERR("op %d (%s): input '%s' is %s, not an int8 activation", idx, kname,
+                mica_escape_name(t->name, name, sizeof name), tfl_type_name(t->type));
+        if (s.ninputs == MICA_STEP_MAX_IO)
+            ERR("op %d (%s): too many inputs", idx, kname);
         s.inputs[s.ninputs++] = b->tensor_map[op->inputs[i]];
     }
     for (int i = 0; i < op->noutputs; i++) {
-        if (!mica_op_output(m, op, i) || b->tensor_map[op->outputs[i]] < 0) ERR("op %d (%s): output %d is not an int8 activation", idx, kname, i);
-        if (s.noutputs == MICA_STEP_MAX_IO) ERR("op %d (%s): too many outputs", idx, kname);
+        if (!mica_op_output(m, op, i) || b->tensor_map[op->outputs[i]] < 0)
+            ERR("op %d (%s): output %d is not an int8 activation", idx, kname, i);
+        if (s.noutputs == MICA_STEP_MAX_IO)
+            ERR("op %d (%s): too many outputs", idx, kname);
         s.outputs[s.noutputs++] = b->tensor_map[op->outputs[i]];
     }
-    if (s.ninputs == 0) ERR("op %d (%s): has no activation input", idx, kname);
+    if (s.ninputs == 0)
+        ERR("op %d (%s): has no activation input", idx, kname);
     s.params_offset = (uint32_t)b->params.len;
     char why[200];
-    if (prepare(m, op, &b->params, why, sizeof why)) ERR("op %d (%s): %s", idx, kname, why);
+    if (prepare(m, op, &b->params, why, sizeof why))
+        ERR("op %d (%s): %s", idx, kname, why);
     s.params_size = (uint32_t)b->params.len - s.params_offset;
-    if (mica_buf_align(&b->params, 8)) ERR("out of memory");
+    if (mica_buf_align(&b->params, 8))
+        ERR("out of memory");
     mica_prog_step_t *dst = mica_step_add(b);
-    if (!dst) ERR("out of memory");
+    if (!dst)
+        ERR("out of memory");
     *dst = s;
     return 0;
 }
@@ -154,7 +204,8 @@ static int note_cost(mica_builder_t *b) {
     mica_cost_t c;
     memset(&c, 0, sizeof c);
     if (st->kind == MICA_STEP_ACCEL) {
-        mica_cost_instrs(&b->hw, (const mica_instr_t *)b->code.data + st->instr_first, st->instr_count, &c);
+        mica_cost_instrs(&b->hw, (const mica_instr_t *)b->code.data + st->instr_first,
+                         st->instr_count, &c);
         st->est_cycles = c.cycles;
     }
     return mica_buf_append(&b->costs, &c, sizeof c);
@@ -163,11 +214,13 @@ static int note_cost(mica_builder_t *b) {
 /* Why the step runs where it does: the rule's text (the report's reason, "" on the accelerator)
  * and the detail naming the offending value (--dump=plan, error lines). */
 static int note_reason(mica_builder_t *b, const char *why, const char *detail) {
-    if (note_cost(b)) return -1;
+    if (note_cost(b))
+        return -1;
     char r[MICA_REASON_LEN], d[MICA_REASON_LEN];
     snprintf(r, sizeof r, "%.*s", (int)sizeof r - 1, why);
     snprintf(d, sizeof d, "%.*s", (int)sizeof d - 1, detail);
-    int rc = mica_buf_append(&b->reasons, r, sizeof r) || mica_buf_append(&b->details, d, sizeof d) ||
+    int rc = mica_buf_append(&b->reasons, r, sizeof r) ||
+             mica_buf_append(&b->details, d, sizeof d) ||
              mica_buf_append(&b->plans, b->plan_note, sizeof b->plan_note);
     b->plan_note[0] = 0;
     return rc ? -1 : 0;
@@ -176,7 +229,8 @@ static int note_reason(mica_builder_t *b, const char *why, const char *detail) {
 /* Accelerator when every rule allows it and it fits; otherwise a CPU kernel, with the reason. */
 static int lower_op(const tfl_model_t *m, const tfl_op_t *op, int idx, mica_builder_t *b,
                     const mica_compile_opts_t *o) {
-    if (op->ninputs < 1 || op->noutputs < 1 || !mica_op_tensor(m, op, 0) || !mica_op_output(m, op, 0))
+    if (op->ninputs < 1 || op->noutputs < 1 || !mica_op_tensor(m, op, 0) ||
+        !mica_op_output(m, op, 0))
         ERR("op %d (%s): missing operands", idx, tfl_builtin_name(op->builtin));
     char detail[MICA_REASON_LEN];
     const char *why = mica_accel_reason(m, op, &o->partition, detail, sizeof detail);
@@ -184,11 +238,15 @@ static int lower_op(const tfl_model_t *m, const tfl_op_t *op, int idx, mica_buil
     if (!why) {
         size_t code = b->code.len, consts = b->consts.len, steps = b->steps.len;
         int pool = op->builtin == TFL_OP_AVERAGE_POOL_2D || op->builtin == TFL_OP_MAX_POOL_2D;
-        int rc = pool ? mica_lower_pool(m, op, idx, b) : op->builtin == TFL_OP_ADD ? mica_lower_add(m, op, idx, b)
-                      : mica_lower_conv_fc(m, op, idx, b);
-        if (rc == 0) return note_reason(b, "", "");
-        snprintf(lower_err, sizeof lower_err, "%s", b->err);   /* does not fit: undo, try the CPU */
-        b->code.len = code; b->consts.len = consts; b->steps.len = steps;
+        int rc = pool                        ? mica_lower_pool(m, op, idx, b)
+                 : op->builtin == TFL_OP_ADD ? mica_lower_add(m, op, idx, b)
+                                             : mica_lower_conv_fc(m, op, idx, b);
+        if (rc == 0)
+            return note_reason(b, "", "");
+        snprintf(lower_err, sizeof lower_err, "%s", b->err); /* does not fit: undo, try the CPU */
+        b->code.len = code;
+        b->consts.len = consts;
+        b->steps.len = steps;
         b->plan_note[0] = 0;
         why = lower_err;
         detail[0] = 0;
@@ -198,20 +256,25 @@ static int lower_op(const tfl_model_t *m, const tfl_op_t *op, int idx, mica_buil
     const char *name = op->custom_code ? op->custom_code : tfl_builtin_name(op->builtin);
     char shown[96];
     if (kernel < 0)
-        ERR("op %d (%s): cannot run: not on the accelerator (%s%s%s) and no CPU kernel for it (see mica ops)",
+        ERR("op %d (%s): cannot run: not on the accelerator (%s%s%s) and no CPU kernel for it (see "
+            "mica ops)",
             idx, mica_escape_name(name, shown, sizeof shown), why, detail[0] ? ": " : "", detail);
-    if (lower_cpu(m, op, idx, b, kernel, prepare)) return -1;
+    if (lower_cpu(m, op, idx, b, kernel, prepare))
+        return -1;
     return note_reason(b, why, detail);
 }
 
 static int record_io(const tfl_model_t *m, mica_builder_t *b) {
-    if (m->ninputs < 1 || m->noutputs < 1 || m->ninputs > 16 || m->noutputs > 16) ERR("model must have 1..16 inputs and outputs");
+    if (m->ninputs < 1 || m->noutputs < 1 || m->ninputs > 16 || m->noutputs > 16)
+        ERR("model must have 1..16 inputs and outputs");
     for (int i = 0; i < m->ninputs; i++) {
-        if (check_io_tensor(b, tensor(m, m->inputs[i]), "input", i)) return -1;
+        if (check_io_tensor(b, tensor(m, m->inputs[i]), "input", i))
+            return -1;
         b->inputs[b->ninputs++] = (uint32_t)b->tensor_map[m->inputs[i]];
     }
     for (int i = 0; i < m->noutputs; i++) {
-        if (check_io_tensor(b, tensor(m, m->outputs[i]), "output", i)) return -1;
+        if (check_io_tensor(b, tensor(m, m->outputs[i]), "output", i))
+            return -1;
         b->outputs[b->noutputs++] = (uint32_t)b->tensor_map[m->outputs[i]];
     }
     return 0;
@@ -219,19 +282,30 @@ static int record_io(const tfl_model_t *m, mica_builder_t *b) {
 
 int mica_compile(const tfl_model_t *m, const mica_compile_opts_t *o, mica_builder_t *b) {
     b->hw = o->hw;
-    if (m->nsubgraphs != 1) ERR("model has %d subgraphs; Mica compiles single-graph models only", m->nsubgraphs);
-    if (m->nops == 0) ERR("model has no operators");
-    if (mica_validate_model(m, b->err, sizeof b->err)) return -1;
-    if (plan_arena(m, b) || record_io(m, b)) return -1;
+    if (m->nsubgraphs != 1)
+        ERR("model has %d subgraphs; Mica compiles single-graph models only", m->nsubgraphs);
+    if (m->nops == 0)
+        ERR("model has no operators");
+    if (mica_validate_model(m, b->err, sizeof b->err))
+        return -1;
+    if (plan_arena(m, b) || record_io(m, b))
+        return -1;
     for (int i = 0; i < m->nops; i++)
-        if (lower_op(m, &m->ops[i], i, b, o)) return -1;
+        if (lower_op(m, &m->ops[i], i, b, o))
+            return -1;
     return 0;
 }
 
 void mica_builder_free(mica_builder_t *b) {
-    mica_buf_free(&b->consts); mica_buf_free(&b->code); mica_buf_free(&b->tensors);
-    mica_buf_free(&b->steps); mica_buf_free(&b->params); mica_buf_free(&b->reasons); mica_buf_free(&b->costs);
-    mica_buf_free(&b->details); mica_buf_free(&b->plans);
+    mica_buf_free(&b->consts);
+    mica_buf_free(&b->code);
+    mica_buf_free(&b->tensors);
+    mica_buf_free(&b->steps);
+    mica_buf_free(&b->params);
+    mica_buf_free(&b->reasons);
+    mica_buf_free(&b->costs);
+    mica_buf_free(&b->details);
+    mica_buf_free(&b->plans);
     free(b->tensor_map);
     b->tensor_map = NULL;
 }

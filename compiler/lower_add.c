@@ -16,21 +16,30 @@
 #include "cpu_ops/cpu_ops.h"
 #include "cpu_ops/cpu_util.h"
 
-#define ERR(...) do { mica_fail(b, __VA_ARGS__); return -1; } while (0)
-#define ADD_LEFT_SHIFT 20   /* TFLite's int8 ADD left shift */
+#define ERR(...)                                                                                   \
+    do {                                                                                           \
+        mica_fail(b, __VA_ARGS__);                                                                 \
+        return -1;                                                                                 \
+    } while (0)
+#define ADD_LEFT_SHIFT 20 /* TFLite's int8 ADD left shift */
 _Static_assert(ADD_LEFT_SHIFT <= MICA_RESCALE_LEFT_SHIFT_MAX, "RESCALE.left_shift");
 
 /* The plan: n elements as rows of `lanes` bytes, band_rows rows per band (both inputs in one
  * ASPAD half, the sums in one ACC half, one RESCALE and one STORE each). */
-typedef struct { uint32_t lanes, n, band_rows, bands; } add_plan_t;
+typedef struct {
+    uint32_t lanes, n, band_rows, bands;
+} add_plan_t;
 
 static void plan_add(const mica_hw_config_t *hw, uint32_t n, add_plan_t *P) {
     P->lanes = hw->rows < hw->cols ? hw->rows : hw->cols;
     P->n = n;
     uint32_t total_rows = (n + P->lanes - 1) / P->lanes, cap = hw->acc_depth / 2;
-    if (hw->aspad_depth / 4 < cap) cap = hw->aspad_depth / 4;
-    if (cap > MICA_RESCALE_ROWS_MAX) cap = MICA_RESCALE_ROWS_MAX;
-    if (cap > MICA_STORE_ROWS_MAX) cap = MICA_STORE_ROWS_MAX;
+    if (hw->aspad_depth / 4 < cap)
+        cap = hw->aspad_depth / 4;
+    if (cap > MICA_RESCALE_ROWS_MAX)
+        cap = MICA_RESCALE_ROWS_MAX;
+    if (cap > MICA_STORE_ROWS_MAX)
+        cap = MICA_STORE_ROWS_MAX;
     P->band_rows = total_rows < cap ? total_rows : cap;
     P->bands = (n + P->band_rows * P->lanes - 1) / (P->band_rows * P->lanes);
 }
@@ -39,7 +48,7 @@ typedef struct {
     mica_builder_t *b;
     const char *name;
     mica_waits_t w;
-    uint32_t lanes, band_rows, n, a_addr[2], out_addr;   /* the plan's; arena addresses */
+    uint32_t lanes, band_rows, n, a_addr[2], out_addr; /* the plan's; arena addresses */
     int32_t z_in[2], m_in[2], s_in[2], z_out, act_min, act_max;
     uint32_t p_addr;
     mica_ticket_t p_load, aspad_read[2], acc_read[2];
@@ -53,25 +62,36 @@ static int move_rows(add_t *A, int store, uint32_t ext, uint32_t row0, uint32_t 
     uint32_t full = count / A->lanes, rem = count % A->lanes;
     for (int part = 0; part < 2; part++) {
         uint32_t rows = part ? (rem ? 1 : 0) : full, len = part ? rem : A->lanes;
-        if (!rows) continue;
+        if (!rows)
+            continue;
         uint32_t first = row0 + (part ? full : 0), addr = ext + e0 + (part ? full * A->lanes : 0);
         mica_rows_t r = {first, rows, len, addr, A->lanes};
         mica_requant_t q = {MICA_STORE_ROUND_DOUBLE, A->z_out, A->act_min, A->act_max};
         mica_instr_t in;
         int f = store ? mica_instr_store(b, A->name, &q, &r, 0, &in)
                       : mica_instr_load(b, A->name, MICA_LOAD_TARGET_ASPAD, &r, 0, 0, &in);
-        if (f || mica_emit_after(b, &A->w, &in, deps, ndeps, last)) return -1;
+        if (f || mica_emit_after(b, &A->w, &in, deps, ndeps, last))
+            return -1;
     }
     return 0;
 }
 
-static int rescale(add_t *A, int k, uint32_t aspad, uint32_t acc, uint32_t rows, const mica_ticket_t *deps, int ndeps, mica_ticket_t *self) {
+static int rescale(add_t *A, int k, uint32_t aspad, uint32_t acc, uint32_t rows,
+                   const mica_ticket_t *deps, int ndeps, mica_ticket_t *self) {
     mica_builder_t *b = A->b;
-    mica_rescale_fields_t f = {.accumulate = (uint32_t)k, .z_in = A->z_in[k], .aspad_addr = aspad, .acc_addr = acc,
-                               .rows = rows, .mult = (uint32_t)A->m_in[k], .left_shift = ADD_LEFT_SHIFT,
+    mica_rescale_fields_t f = {.accumulate = (uint32_t)k,
+                               .z_in = A->z_in[k],
+                               .aspad_addr = aspad,
+                               .acc_addr = acc,
+                               .rows = rows,
+                               .mult = (uint32_t)A->m_in[k],
+                               .left_shift = ADD_LEFT_SHIFT,
                                .right_shift = (uint32_t)-A->s_in[k]};
     mica_instr_t in;
-    return MICA_ENCODE(b, A->name, rescale, &f, &in) || mica_emit_after(b, &A->w, &in, deps, ndeps, self) ? -1 : 0;
+    return MICA_ENCODE(b, A->name, rescale, &f, &in) ||
+                   mica_emit_after(b, &A->w, &in, deps, ndeps, self)
+               ? -1
+               : 0;
 }
 
 /* One band: both inputs into ASPAD half h, both rescales into ACC half h, the STORE. */
@@ -79,17 +99,22 @@ static int emit_band(add_t *A, uint32_t band) {
     const mica_hw_config_t *hw = &A->b->hw;
     uint32_t h = band % 2, e0 = band * A->band_rows * A->lanes;
     uint32_t count = A->n - e0 < A->band_rows * A->lanes ? A->n - e0 : A->band_rows * A->lanes;
-    uint32_t rows = (count + A->lanes - 1) / A->lanes, asp = h * (hw->aspad_depth / 2), acc = h * (hw->acc_depth / 2);
+    uint32_t rows = (count + A->lanes - 1) / A->lanes, asp = h * (hw->aspad_depth / 2),
+             acc = h * (hw->acc_depth / 2);
     mica_ticket_t loaded[2] = {{0, 0}, {0, 0}}, r[2] = {{0, 0}, {0, 0}}, st = {0, 0};
     for (int k = 0; k < 2; k++)
-        if (move_rows(A, 0, A->a_addr[k], asp + (uint32_t)k * A->band_rows, e0, count, &A->aspad_read[h], 1, &loaded[k])) return -1;
+        if (move_rows(A, 0, A->a_addr[k], asp + (uint32_t)k * A->band_rows, e0, count,
+                      &A->aspad_read[h], 1, &loaded[k]))
+            return -1;
     for (int k = 0; k < 2; k++) {
         mica_ticket_t deps[2] = {loaded[k], A->acc_read[h]};
-        if (rescale(A, k, asp + (uint32_t)k * A->band_rows, acc, rows, deps, 2, &r[k])) return -1;
+        if (rescale(A, k, asp + (uint32_t)k * A->band_rows, acc, rows, deps, 2, &r[k]))
+            return -1;
     }
     A->aspad_read[h] = r[1];
     mica_ticket_t deps[2] = {r[1], A->p_load};
-    if (move_rows(A, 1, A->out_addr, acc, e0, count, deps, 2, &st)) return -1;
+    if (move_rows(A, 1, A->out_addr, acc, e0, count, deps, 2, &st))
+        return -1;
     A->acc_read[h] = st;
     return 0;
 }
@@ -99,36 +124,47 @@ static int load_params(add_t *A, int32_t out_mult, int32_t out_shift) {
     mica_builder_t *b = A->b;
     uint32_t C = b->hw.cols;
     int32_t *p = calloc(MICA_PARAM_ROWS * (size_t)C, sizeof(int32_t));
-    if (!p) ERR("out of memory");
-    for (uint32_t c = 0; c < C; c++) mica_param_lane(p, C, c, 0, out_mult, out_shift, 0);
+    if (!p)
+        ERR("out of memory");
+    for (uint32_t c = 0; c < C; c++)
+        mica_param_lane(p, C, c, 0, out_mult, out_shift, 0);
     A->p_addr = mica_const_add(b, p, MICA_PARAM_ROWS * C * sizeof(int32_t));
     free(p);
-    if (!A->p_addr) return -1;
+    if (!A->p_addr)
+        return -1;
     mica_rows_t r = {0, MICA_PARAM_ROWS, MICA_PARAM_ROWS * C, A->p_addr, MICA_PARAM_ROWS * C};
     mica_instr_t in;
     int f = mica_instr_load(b, A->name, MICA_LOAD_TARGET_PARAM, &r, 0, 0, &in);
     return f || mica_emit_after(b, &A->w, &in, NULL, 0, &A->p_load) ? -1 : 0;
 }
 
-static int add_setup(const tfl_model_t *m, const tfl_op_t *op, int idx, mica_builder_t *b, add_plan_t *P, add_t *A,
-                     int32_t *out_mult, int32_t *out_shift) {
-    const tfl_tensor_t *x[2] = {mica_op_tensor(m, op, 0), mica_op_tensor(m, op, 1)}, *out = mica_op_output(m, op, 0);
+static int add_setup(const tfl_model_t *m, const tfl_op_t *op, int idx, mica_builder_t *b,
+                     add_plan_t *P, add_t *A, int32_t *out_mult, int32_t *out_shift) {
+    const tfl_tensor_t *x[2] = {mica_op_tensor(m, op, 0), mica_op_tensor(m, op, 1)},
+                       *out = mica_op_output(m, op, 0);
     mica_binary_params_t p;
     char why[200];
-    if (mica_add_quant(op, x[0], x[1], out, &p, why, sizeof why)) ERR("op %d: %s", idx, why);
+    if (mica_add_quant(op, x[0], x[1], out, &p, why, sizeof why))
+        ERR("op %d: %s", idx, why);
     memset(A, 0, sizeof *A);
     A->b = b;
     uint32_t n = mica_tensor_at(b, b->tensor_map[op->outputs[0]])->bytes;
-    if (n == 0) ERR("op %d: ADD of empty tensors", idx);
+    if (n == 0)
+        ERR("op %d: ADD of empty tensors", idx);
     plan_add(&b->hw, n, P);
     A->lanes = P->lanes, A->n = P->n, A->band_rows = P->band_rows;
     for (int k = 0; k < 2; k++) {
         A->a_addr[k] = mica_tensor_at(b, b->tensor_map[op->inputs[k]])->addr;
-        A->z_in[k] = p.in_zp[k]; A->m_in[k] = p.in_mult[k]; A->s_in[k] = p.in_shift[k];
+        A->z_in[k] = p.in_zp[k];
+        A->m_in[k] = p.in_mult[k];
+        A->s_in[k] = p.in_shift[k];
     }
     A->out_addr = mica_tensor_at(b, b->tensor_map[op->outputs[0]])->addr;
-    A->z_out = p.out_zp; A->act_min = p.act_min; A->act_max = p.act_max;
-    *out_mult = p.out_mult; *out_shift = p.out_shift;
+    A->z_out = p.out_zp;
+    A->act_min = p.act_min;
+    A->act_max = p.act_max;
+    *out_mult = p.out_mult;
+    *out_shift = p.out_shift;
     return 0;
 }
 
@@ -138,16 +174,23 @@ int mica_lower_add(const tfl_model_t *m, const tfl_op_t *op, int idx, mica_build
     int32_t out_mult, out_shift;
     char name[MICA_NAME_LEN];
     snprintf(name, sizeof name, "%d_add", idx);
-    if (add_setup(m, op, idx, b, &P, &A, &out_mult, &out_shift)) return -1;
+    if (add_setup(m, op, idx, b, &P, &A, &out_mult, &out_shift))
+        return -1;
     A.name = name;
     uint32_t first = mica_code_count(b);
-    mica_plan_note(b, "  tiling: vector unit, %u elements as rows of %u lanes: per band 2 LOADs, 2 RESCALEs (left shift %d), 1 STORE\n"
-                      "  bands: %u of %u rows\n  buffers: ASPAD 2 halves (both inputs), ACC 2 halves, PARAM 1 set resident\n",
+    mica_plan_note(b,
+                   "  tiling: vector unit, %u elements as rows of %u lanes: per band 2 LOADs, 2 "
+                   "RESCALEs (left shift %d), 1 STORE\n"
+                   "  bands: %u of %u rows\n  buffers: ASPAD 2 halves (both inputs), ACC 2 halves, "
+                   "PARAM 1 set resident\n",
                    P.n, P.lanes, ADD_LEFT_SHIFT, P.bands, P.band_rows);
-    if (load_params(&A, out_mult, out_shift)) return -1;
+    if (load_params(&A, out_mult, out_shift))
+        return -1;
     for (uint32_t k = 0; k < P.bands; k++)
-        if (emit_band(&A, k)) return -1;
+        if (emit_band(&A, k))
+            return -1;
     mica_instr_t end;
-    if (mica_instr_end(&end) || mica_emit_after(b, &A.w, &end, NULL, 0, NULL)) return -1;
-    return mica_accel_step(b, op, name, first, 2, 0);   /* no MACs: 2 rescales per element */
+    if (mica_instr_end(&end) || mica_emit_after(b, &A.w, &end, NULL, 0, NULL))
+        return -1;
+    return mica_accel_step(b, op, name, first, 2, 0); /* no MACs: 2 rescales per element */
 }

@@ -10,7 +10,11 @@
 #include "cpu_ops/cpu_ops.h"
 #include "cpu_ops/cpu_util.h"
 
-#define ERR(...) do { mica_fail(b, __VA_ARGS__); return -1; } while (0)
+#define ERR(...)                                                                                   \
+    do {                                                                                           \
+        mica_fail(b, __VA_ARGS__);                                                                 \
+        return -1;                                                                                 \
+    } while (0)
 
 /* Requantization per op as LiteRT's reference kernels do it (measured, see models/ORACLE.md):
  * CONV_2D uses TFLite's integer double rounding; FULLY_CONNECTED multiplies in double precision
@@ -25,7 +29,8 @@ static uint32_t round_mode_for(int builtin) {
 static void real_multiplier(double real, int32_t *mult_hi, int32_t *mult_lo, int32_t *exponent) {
     int e = 0;
     double q = frexp(real, &e);
-    if (e < -40) q = 0, e = 0;
+    if (e < -40)
+        q = 0, e = 0;
     uint64_t m53 = (uint64_t)ldexp(q, 53);
     *mult_hi = (int32_t)(uint32_t)(m53 >> 21);
     *mult_lo = (int32_t)(m53 & 0x1FFFFFu);
@@ -34,17 +39,23 @@ static void real_multiplier(double real, int32_t *mult_hi, int32_t *mult_lo, int
 
 /* Filter [cout][kh][kw][cin]: constant dense symmetric int8 (partition rules); here per-tensor or
  * per-output-channel scales, each usable. */
-static int check_filter(mica_builder_t *b, const tfl_tensor_t *w, int idx, int rank, int cout, int qdim) {
-    if (w->rank != rank) ERR("op %d: weights '%s' have rank %d, expected %d", idx, w->name, w->rank, rank);
-    if (w->nquant != 1 && !(w->nquant == cout && w->quant_dim == qdim)) ERR("op %d: weights '%s' need per-tensor or per-output-channel scales", idx, w->name);
+static int check_filter(mica_builder_t *b, const tfl_tensor_t *w, int idx, int rank, int cout,
+                        int qdim) {
+    if (w->rank != rank)
+        ERR("op %d: weights '%s' have rank %d, expected %d", idx, w->name, w->rank, rank);
+    if (w->nquant != 1 && !(w->nquant == cout && w->quant_dim == qdim))
+        ERR("op %d: weights '%s' need per-tensor or per-output-channel scales", idx, w->name);
     for (int i = 0; i < w->nquant; i++)
         if (!mica_weight_scale_ok(w->scale[i]))
-            ERR("op %d: weights '%.32s' channel %d have scale %g (finite scales >= 0 are supported)", idx, w->name, i, (double)w->scale[i]);
+            ERR("op %d: weights '%.32s' channel %d have scale %g (finite scales >= 0 are "
+                "supported)",
+                idx, w->name, i, (double)w->scale[i]);
     return 0;
 }
 
 static int check_bias(mica_builder_t *b, const tfl_tensor_t *bias, int idx, int cout) {
-    if (!bias) return 0;
+    if (!bias)
+        return 0;
     if (!bias->data || bias->type != TFL_TYPE_INT32 || bias->rank != 1 || bias->dims[0] != cout)
         ERR("op %d: bias '%s' must be a constant int32 vector of %d", idx, bias->name, cout);
     return 0;
@@ -61,18 +72,26 @@ static int fill_quant(const tfl_model_t *m, const tfl_op_t *op, int idx, mica_bu
     for (int c = 0; c < L->cout; c++) {
         double ws = (double)w->scale[w->nquant == 1 ? 0 : c];
         double real = (double)in->scale[0] * ws / (double)out->scale[0];
-        int s;   /* TFLite's Prepare derives this multiplier for every op: it must be representable */
-        if (mica_checked_multiplier(real, opname, in, w, c, out, &mult[c], &s, why, sizeof why)) ERR("op %d (%s): %s", idx, opname, why);
+        int s; /* TFLite's Prepare derives this multiplier for every op: it must be representable */
+        if (mica_checked_multiplier(real, opname, in, w, c, out, &mult[c], &s, why, sizeof why))
+            ERR("op %d (%s): %s", idx, opname, why);
         mult_lo[c] = 0;
         shift[c] = s;
-        if (L->round_mode != MICA_STORE_ROUND_REAL) continue;
-        if (mica_fc_real_fits(real, L->bias ? L->bias[c] : 0, L->weights + (size_t)c * (size_t)L->cin, L->cin, c, out, why, sizeof why))
+        if (L->round_mode != MICA_STORE_ROUND_REAL)
+            continue;
+        if (mica_fc_real_fits(real, L->bias ? L->bias[c] : 0,
+                              L->weights + (size_t)c * (size_t)L->cin, L->cin, c, out, why,
+                              sizeof why))
             ERR("op %d (%s): %s", idx, opname, why);
         real_multiplier(real, &mult[c], &mult_lo[c], &shift[c]);
     }
-    int act = (int)tfl_opt_int(op, op->builtin == TFL_OP_CONV_2D ? TFL_CONV2D_ACTIVATION :
-                                   op->builtin == TFL_OP_DEPTHWISE_CONV_2D ? TFL_DWCONV_ACTIVATION : TFL_FC_ACTIVATION, 0);
-    if (mica_fused_range(act, out, &L->act_min, &L->act_max, why, sizeof why)) ERR("op %d (%s): %s", idx, opname, why);
+    int act = (int)tfl_opt_int(op,
+                               op->builtin == TFL_OP_CONV_2D             ? TFL_CONV2D_ACTIVATION
+                               : op->builtin == TFL_OP_DEPTHWISE_CONV_2D ? TFL_DWCONV_ACTIVATION
+                                                                         : TFL_FC_ACTIVATION,
+                               0);
+    if (mica_fused_range(act, out, &L->act_min, &L->act_max, why, sizeof why))
+        ERR("op %d (%s): %s", idx, opname, why);
     L->z_in = (int32_t)in->zero_point[0];
     L->z_out = (int32_t)out->zero_point[0];
     L->mult = mult;
@@ -88,9 +107,14 @@ static int fill_quant(const tfl_model_t *m, const tfl_op_t *op, int idx, mica_bu
 static int window_shape(const tfl_op_t *op, const tfl_tensor_t *in, const tfl_tensor_t *w,
                         const tfl_tensor_t *out, mica_gemm_layer_t *L) {
     int dw = op->builtin == TFL_OP_DEPTHWISE_CONV_2D;
-    L->in_h = in->dims[1]; L->in_w = in->dims[2]; L->cin = in->dims[3];
-    L->out_h = out->dims[1]; L->out_w = out->dims[2]; L->cout = out->dims[3];
-    L->kh = w->dims[1]; L->kw = w->dims[2];
+    L->in_h = in->dims[1];
+    L->in_w = in->dims[2];
+    L->cin = in->dims[3];
+    L->out_h = out->dims[1];
+    L->out_w = out->dims[2];
+    L->cout = out->dims[3];
+    L->kh = w->dims[1];
+    L->kw = w->dims[2];
     L->stride_w = (int)tfl_opt_int(op, dw ? TFL_DWCONV_STRIDE_W : TFL_CONV2D_STRIDE_W, 1);
     L->stride_h = (int)tfl_opt_int(op, dw ? TFL_DWCONV_STRIDE_H : TFL_CONV2D_STRIDE_H, 1);
     L->dil_w = (int)tfl_opt_int(op, dw ? TFL_DWCONV_DILATION_W : TFL_CONV2D_DILATION_W, 1);
@@ -101,11 +125,16 @@ static int window_shape(const tfl_op_t *op, const tfl_tensor_t *in, const tfl_te
     return 0;
 }
 
-static int conv_shape(const tfl_model_t *m, const tfl_op_t *op, int idx, mica_builder_t *b, mica_gemm_layer_t *L) {
-    const tfl_tensor_t *in = mica_op_tensor(m, op, 0), *w = mica_op_tensor(m, op, 1), *out = &m->tensors[op->outputs[0]];
-    if (check_filter(b, w, idx, 4, out->dims[3], 0)) return -1;   /* batch 1, ungrouped: partition rules */
-    if (window_shape(op, in, w, out, L)) return -1;
-    if (w->dims[0] != L->cout) ERR("op %d: filter has %d outputs, output tensor %d channels", idx, w->dims[0], L->cout);
+static int conv_shape(const tfl_model_t *m, const tfl_op_t *op, int idx, mica_builder_t *b,
+                      mica_gemm_layer_t *L) {
+    const tfl_tensor_t *in = mica_op_tensor(m, op, 0), *w = mica_op_tensor(m, op, 1),
+                       *out = &m->tensors[op->outputs[0]];
+    if (check_filter(b, w, idx, 4, out->dims[3], 0))
+        return -1; /* batch 1, ungrouped: partition rules */
+    if (window_shape(op, in, w, out, L))
+        return -1;
+    if (w->dims[0] != L->cout)
+        ERR("op %d: filter has %d outputs, output tensor %d channels", idx, w->dims[0], L->cout);
     return 0;
 }
 
@@ -113,9 +142,12 @@ static int conv_shape(const tfl_model_t *m, const tfl_op_t *op, int idx, mica_bu
  * vector unit. A larger multiplier M (output o reads input o / M) runs on the array as a dense
  * CONV_2D whose weights are zero off the diagonal blocks: exact, and as fast as the vector unit
  * when the input fits one fold (each array column does one useful multiply per pixel). */
-static int dw_shape(const tfl_model_t *m, const tfl_op_t *op, int idx, mica_builder_t *b, mica_gemm_layer_t *L) {
-    const tfl_tensor_t *in = mica_op_tensor(m, op, 0), *w = mica_op_tensor(m, op, 1), *out = &m->tensors[op->outputs[0]];
-    if (check_filter(b, w, idx, 4, out->dims[3], 3)) return -1;   /* batch 1, filter [1, kh, kw, cin x M]: rules */
+static int dw_shape(const tfl_model_t *m, const tfl_op_t *op, int idx, mica_builder_t *b,
+                    mica_gemm_layer_t *L) {
+    const tfl_tensor_t *in = mica_op_tensor(m, op, 0), *w = mica_op_tensor(m, op, 1),
+                       *out = &m->tensors[op->outputs[0]];
+    if (check_filter(b, w, idx, 4, out->dims[3], 3))
+        return -1; /* batch 1, filter [1, kh, kw, cin x M]: rules */
     L->depthwise = out->dims[3] == in->dims[3];
     return window_shape(op, in, w, out, L);
 }
@@ -124,27 +156,42 @@ static int dw_shape(const tfl_model_t *m, const tfl_op_t *op, int idx, mica_buil
 static int8_t *dw_as_dense(const mica_gemm_layer_t *L, const int8_t *w) {
     int taps = L->kh * L->kw, mult = L->cout / L->cin;
     int8_t *d = calloc((size_t)L->cout * taps * L->cin, 1);
-    if (!d) return NULL;
+    if (!d)
+        return NULL;
     for (int o = 0; o < L->cout; o++)
         for (int t = 0; t < taps; t++)
             d[((size_t)o * taps + t) * L->cin + o / mult] = w[(size_t)t * L->cout + o];
     return d;
 }
 
-static int fc_shape(const tfl_model_t *m, const tfl_op_t *op, int idx, mica_builder_t *b, mica_gemm_layer_t *L) {
-    const tfl_tensor_t *in = mica_op_tensor(m, op, 0), *w = mica_op_tensor(m, op, 1), *out = &m->tensors[op->outputs[0]];
-    if (tfl_opt_int(op, TFL_FC_WEIGHTS_FORMAT, 0) != 0) ERR("op %d: shuffled FULLY_CONNECTED weights are not supported", idx);
-    if (!w || w->rank != 2) ERR("op %d: FULLY_CONNECTED weights must be 2-D", idx);
+static int fc_shape(const tfl_model_t *m, const tfl_op_t *op, int idx, mica_builder_t *b,
+                    mica_gemm_layer_t *L) {
+    const tfl_tensor_t *in = mica_op_tensor(m, op, 0), *w = mica_op_tensor(m, op, 1),
+                       *out = &m->tensors[op->outputs[0]];
+    if (tfl_opt_int(op, TFL_FC_WEIGHTS_FORMAT, 0) != 0)
+        ERR("op %d: shuffled FULLY_CONNECTED weights are not supported", idx);
+    if (!w || w->rank != 2)
+        ERR("op %d: FULLY_CONNECTED weights must be 2-D", idx);
     int k = w->dims[1], n = w->dims[0];
     int64_t total = 1;
-    for (int d = 0; d < in->rank; d++) total *= in->dims[d];
-    if (k <= 0 || total % k) ERR("op %d: FULLY_CONNECTED input size %lld is not a multiple of %d", idx, (long long)total, k);
-    if (check_filter(b, w, idx, 2, n, 0)) return -1;
+    for (int d = 0; d < in->rank; d++)
+        total *= in->dims[d];
+    if (k <= 0 || total % k)
+        ERR("op %d: FULLY_CONNECTED input size %lld is not a multiple of %d", idx, (long long)total,
+            k);
+    if (check_filter(b, w, idx, 2, n, 0))
+        return -1;
     int64_t outs = 1;
-    for (int d = 0; d < out->rank; d++) outs *= out->dims[d];
-    if (outs != total / k * n) ERR("op %d: FULLY_CONNECTED output shape does not match", idx);
-    L->in_h = 1; L->in_w = (int)(total / k); L->cin = k;
-    L->out_h = 1; L->out_w = L->in_w; L->cout = n;
+    for (int d = 0; d < out->rank; d++)
+        outs *= out->dims[d];
+    if (outs != total / k * n)
+        ERR("op %d: FULLY_CONNECTED output shape does not match", idx);
+    L->in_h = 1;
+    L->in_w = (int)(total / k);
+    L->cin = k;
+    L->out_h = 1;
+    L->out_w = L->in_w;
+    L->cout = n;
     L->kh = L->kw = L->stride_h = L->stride_w = L->dil_h = L->dil_w = 1;
     return 0;
 }
@@ -154,9 +201,11 @@ static uint64_t macs_of(const mica_gemm_layer_t *L, int dw) {
     return (uint64_t)L->out_h * L->out_w * L->cout * L->kh * L->kw * (dw ? 1 : L->cin);
 }
 
-int mica_accel_step(mica_builder_t *b, const tfl_op_t *op, const char *name, uint32_t first, int ninputs, uint64_t macs) {
+int mica_accel_step(mica_builder_t *b, const tfl_op_t *op, const char *name, uint32_t first,
+                    int ninputs, uint64_t macs) {
     mica_prog_step_t *s = mica_step_add(b);
-    if (!s) ERR("out of memory");
+    if (!s)
+        ERR("out of memory");
     snprintf(s->name, sizeof s->name, "%s", name);
     s->kind = MICA_STEP_ACCEL;
     s->op = (uint32_t)op->builtin;
@@ -164,47 +213,70 @@ int mica_accel_step(mica_builder_t *b, const tfl_op_t *op, const char *name, uin
     s->instr_count = mica_code_count(b) - first;
     s->ninputs = (uint32_t)ninputs;
     s->noutputs = 1;
-    for (int i = 0; i < ninputs; i++) s->inputs[i] = b->tensor_map[op->inputs[i]];
+    for (int i = 0; i < ninputs; i++)
+        s->inputs[i] = b->tensor_map[op->inputs[i]];
     s->outputs[0] = b->tensor_map[op->outputs[0]];
     s->macs = macs;
-    s->est_cycles = 0;   /* filled from the instruction stream (cost.c) */
+    s->est_cycles = 0; /* filled from the instruction stream (cost.c) */
     return 0;
 }
 
-int mica_emit_gemm_step(mica_builder_t *b, const tfl_op_t *op, const mica_gemm_layer_t *L, uint64_t macs) {
+int mica_emit_gemm_step(mica_builder_t *b, const tfl_op_t *op, const mica_gemm_layer_t *L,
+                        uint64_t macs) {
     uint32_t first = mica_code_count(b);
     uint64_t est = 0;
-    if (mica_lower_gemm(b, L, &est)) return -1;
+    if (mica_lower_gemm(b, L, &est))
+        return -1;
     return mica_accel_step(b, op, L->name, first, 1, macs);
 }
 
 int mica_lower_conv_fc(const tfl_model_t *m, const tfl_op_t *op, int idx, mica_builder_t *b) {
     const int conv = op->builtin == TFL_OP_CONV_2D, dw = op->builtin == TFL_OP_DEPTHWISE_CONV_2D;
-    if (op->ninputs < 2) ERR("op %d: missing weights", idx);
+    if (op->ninputs < 2)
+        ERR("op %d: missing weights", idx);
     if (b->tensor_map[op->inputs[0]] < 0 || b->tensor_map[op->outputs[0]] < 0)
-        ERR("op %d (%s): input and output must be int8 activations with one scale", idx, tfl_builtin_name(op->builtin));
+        ERR("op %d (%s): input and output must be int8 activations with one scale", idx,
+            tfl_builtin_name(op->builtin));
     mica_gemm_layer_t L;
     memset(&L, 0, sizeof L);
     char name[MICA_NAME_LEN];
     snprintf(name, sizeof name, "%d_%s", idx, conv ? "conv" : dw ? "dw" : "fc");
     L.name = name;
-    if (conv ? conv_shape(m, op, idx, b, &L) : dw ? dw_shape(m, op, idx, b, &L) : fc_shape(m, op, idx, b, &L)) return -1;
+    if (conv ? conv_shape(m, op, idx, b, &L)
+        : dw ? dw_shape(m, op, idx, b, &L)
+             : fc_shape(m, op, idx, b, &L))
+        return -1;
     const tfl_tensor_t *bias = op->ninputs > 2 ? mica_op_tensor(m, op, 2) : NULL;
-    if (check_bias(b, bias, idx, L.cout)) return -1;
-    int32_t *mult = malloc(sizeof(int32_t) * (size_t)L.cout), *shift = malloc(sizeof(int32_t) * (size_t)L.cout);
+    if (check_bias(b, bias, idx, L.cout))
+        return -1;
+    int32_t *mult = malloc(sizeof(int32_t) * (size_t)L.cout),
+            *shift = malloc(sizeof(int32_t) * (size_t)L.cout);
     int32_t *mult_lo = malloc(sizeof(int32_t) * (size_t)L.cout);
     int32_t *bias_v = bias ? malloc(sizeof(int32_t) * (size_t)L.cout) : NULL;
     int8_t *dense = NULL;
     int rc = -1;
-    if (!mult || !shift || !mult_lo || (bias && !bias_v)) { snprintf(b->err, sizeof b->err, "out of memory"); goto done; }
-    if (bias) memcpy(bias_v, bias->data, sizeof(int32_t) * (size_t)L.cout);   /* data may be unaligned */
+    if (!mult || !shift || !mult_lo || (bias && !bias_v)) {
+        snprintf(b->err, sizeof b->err, "out of memory");
+        goto done;
+    }
+    if (bias)
+        memcpy(bias_v, bias->data, sizeof(int32_t) * (size_t)L.cout); /* data may be unaligned */
     L.bias = bias_v;
     L.weights = (const int8_t *)mica_op_tensor(m, op, 1)->data;
-    if (dw && !L.depthwise && !(dense = dw_as_dense(&L, L.weights))) { snprintf(b->err, sizeof b->err, "out of memory"); goto done; }
-    if (dense) L.weights = dense;
-    if (fill_quant(m, op, idx, b, &L, mult, mult_lo, shift)) goto done;
+    if (dw && !L.depthwise && !(dense = dw_as_dense(&L, L.weights))) {
+        snprintf(b->err, sizeof b->err, "out of memory");
+        goto done;
+    }
+    if (dense)
+        L.weights = dense;
+    if (fill_quant(m, op, idx, b, &L, mult, mult_lo, shift))
+        goto done;
     rc = mica_emit_gemm_step(b, op, &L, macs_of(&L, dw));
 done:
-    free(mult); free(mult_lo); free(shift); free(bias_v); free(dense);
+    free(mult);
+    free(mult_lo);
+    free(shift);
+    free(bias_v);
+    free(dense);
     return rc;
 }

@@ -17,7 +17,9 @@
 #include "gemm_sched.h"
 #include "instr.h"
 
-static int failed(const mica_ticket_t t) { return t.seq == 0; }
+static int failed(const mica_ticket_t t) {
+    return t.seq == 0;
+}
 
 /* Loads issued while fold g computes, for the fold and band after it: they are placed after the
  * fold's last input fold has started, so no MATMUL of this fold waits for them. The next band's
@@ -26,18 +28,23 @@ static int failed(const mica_ticket_t t) { return t.seq == 0; }
 static int prefetch(mica_sched_t *S, int band, int n, int g) {
     const mica_gemm_plan_t *P = S->P;
     int next = g + 1, last_g = P->nbands * P->nf - 1;
-    if (g == 0 && P->params_resident && mica_gemm_load_params(S, 0)) return -1;   /* first needed by STORE 0 */
+    if (g == 0 && P->params_resident && mica_gemm_load_params(S, 0))
+        return -1; /* first needed by STORE 0 */
     if (next <= last_g && !P->params_resident && P->param_bufs == 2) {
-        if (mica_gemm_load_params(S, next)) return -1;
+        if (mica_gemm_load_params(S, next))
+            return -1;
         S->p_ready = 1;
     }
-    if (next <= last_g && mica_gemm_weights_needed(P, next) && (P->weights_resident || P->wspad_bufs == 2)) {
-        if (mica_gemm_load_weights(S, next)) return -1;
+    if (next <= last_g && mica_gemm_weights_needed(P, next) &&
+        (P->weights_resident || P->wspad_bufs == 2)) {
+        if (mica_gemm_load_weights(S, next))
+            return -1;
         S->w_ready = 1;
     }
     int input_fold = (P->weights_resident && band > 0) ? 0 : P->nf - 1;
     if (band + 1 < P->nbands && P->aspad_bufs == 2 && n == input_fold) {
-        if (mica_gemm_load_input(S, band + 1, 0, P->cf)) return -1;
+        if (mica_gemm_load_input(S, band + 1, 0, P->cf))
+            return -1;
         S->in_ready = 1;
     }
     return 0;
@@ -56,19 +63,27 @@ static int emit_fold_matmuls(mica_sched_t *S, int band, int n, int g) {
         for (int t = 0; t < P->taps; t++) {
             int first = f == f_lo && t == 0;
             uint32_t row = dw ? (uint32_t)t : ((uint32_t)t * P->cf + (uint32_t)f) * b->hw.rows;
-            if (!(L->pool && t > 0) && mica_gemm_loadw(S, wb, row)) return -1;   /* a pool's taps share one vector */
+            if (!(L->pool && t > 0) && mica_gemm_loadw(S, wb, row))
+                return -1; /* a pool's taps share one vector */
             mica_ticket_t *in_slot = &S->in_load[abuf * P->cf + f];
-            if (mica_gemm_flush_for(S, in_slot)) return -1;
-            mica_ticket_t deps[2] = {*in_slot, S->acc_read[hbuf]};   /* input fold; ACC half free */
+            if (mica_gemm_flush_for(S, in_slot))
+                return -1;
+            mica_ticket_t deps[2] = {*in_slot, S->acc_read[hbuf]}; /* input fold; ACC half free */
             mica_ticket_t mm = mica_gemm_matmul(S, band, f, t, acc0, first, deps, first ? 2 : 1);
-            if (failed(mm)) return -1;
+            if (failed(mm))
+                return -1;
             S->in_read[abuf] = S->acc_write[hbuf] = mm;
-            uint32_t T = (uint32_t)mica_gemm_band_rows(L, P, band) * (uint32_t)L->out_w, lw = dw ? 2 : b->hw.rows + 1;
-            if (mica_gemm_drip(S, T > lw ? T : lw)) return -1;   /* a MATMUL takes T cycles, or its LOADW's */
-            if (t != 0) continue;
+            uint32_t T = (uint32_t)mica_gemm_band_rows(L, P, band) * (uint32_t)L->out_w,
+                     lw = dw ? 2 : b->hw.rows + 1;
+            if (mica_gemm_drip(S, T > lw ? T : lw))
+                return -1; /* a MATMUL takes T cycles, or its LOADW's */
+            if (t != 0)
+                continue;
             int streaming = P->stream_input && band == 0 && (dw || n == 0);
-            if (streaming && f + 1 < P->cf && mica_gemm_load_input(S, 0, f + 1, f + 2)) return -1;
-            if ((streaming && !dw ? f == P->cf - 1 : f == f_lo) && prefetch(S, band, n, g)) return -1;
+            if (streaming && f + 1 < P->cf && mica_gemm_load_input(S, 0, f + 1, f + 2))
+                return -1;
+            if ((streaming && !dw ? f == P->cf - 1 : f == f_lo) && prefetch(S, band, n, g))
+                return -1;
         }
     return 0;
 }
@@ -79,16 +94,23 @@ static int emit_fold(mica_sched_t *S, int band, int n) {
     int g = band * P->nf + n;
     if (n == 0 && !S->in_ready) {
         int y0, y1;
-        mica_gemm_band_input_rows(S->L, band * P->band_rows, mica_gemm_band_rows(S->L, P, band), &y0, &y1);
+        mica_gemm_band_input_rows(S->L, band * P->band_rows, mica_gemm_band_rows(S->L, P, band),
+                                  &y0, &y1);
         if (y1 == y0) {
-            snprintf(S->b->err, sizeof S->b->err, "layer %s: output rows %d.. read only padding (unsupported padding)", S->L->name, band * P->band_rows);
+            snprintf(S->b->err, sizeof S->b->err,
+                     "layer %s: output rows %d.. read only padding (unsupported padding)",
+                     S->L->name, band * P->band_rows);
             return -1;
         }
-        if (mica_gemm_load_input(S, band, 0, band == 0 && P->stream_input ? 1 : P->cf)) return -1;
+        if (mica_gemm_load_input(S, band, 0, band == 0 && P->stream_input ? 1 : P->cf))
+            return -1;
     }
-    if (mica_gemm_weights_needed(P, g) && !S->w_ready && mica_gemm_load_weights(S, g)) return -1;
-    if (!P->params_resident && !S->p_ready && mica_gemm_load_params(S, g)) return -1;
-    if (n == 0) S->in_ready = 0;
+    if (mica_gemm_weights_needed(P, g) && !S->w_ready && mica_gemm_load_weights(S, g))
+        return -1;
+    if (!P->params_resident && !S->p_ready && mica_gemm_load_params(S, g))
+        return -1;
+    if (n == 0)
+        S->in_ready = 0;
     S->w_ready = S->p_ready = 0;
     return emit_fold_matmuls(S, band, n, g) || mica_gemm_store(S, band, n, g) ? -1 : 0;
 }
@@ -97,30 +119,34 @@ int mica_lower_gemm(mica_builder_t *b, const mica_gemm_layer_t *L0, uint64_t *es
     mica_gemm_plan_t P;
     mica_gemm_layer_t packed;
     const mica_gemm_layer_t *L;
-    if (mica_gemm_plan(&b->hw, L0, &packed, &L, &P, b->err, sizeof b->err)) return -1;
+    if (mica_gemm_plan(&b->hw, L0, &packed, &L, &P, b->err, sizeof b->err))
+        return -1;
     mica_gemm_plan_text(&b->hw, L, &P, b->plan_note, sizeof b->plan_note);
     mica_sched_t S;
     memset(&S, 0, sizeof S);
     S.b = b, S.L = L, S.P = &P;
-    if (mica_gemm_constants(&S)) return -1;
+    if (mica_gemm_constants(&S))
+        return -1;
     S.w_load = calloc(2 * (size_t)P.wspad_bufs + 2 * (size_t)P.cf, sizeof *S.w_load);
     if (!S.w_load) {
         snprintf(b->err, sizeof b->err, "layer %s: out of memory", L->name);
         return -1;
     }
     S.w_read = S.w_load + P.wspad_bufs;
-    S.in_load = S.w_read + P.wspad_bufs;   /* one allocation */
+    S.in_load = S.w_read + P.wspad_bufs; /* one allocation */
     int rc = 0;
     for (int band = 0; band < P.nbands && !rc; band++)
         for (int n = 0; n < P.nf && !rc; n++)
             rc = emit_fold(&S, band, n);
-    if (!rc) rc = mica_gemm_flush_for(&S, NULL);
+    if (!rc)
+        rc = mica_gemm_flush_for(&S, NULL);
     free(S.w_load);
     free(S.pending);
-    if (rc) return -1;
+    if (rc)
+        return -1;
     mica_instr_t end;
     if (mica_instr_end(&end) || mica_emit_after(b, &S.w, &end, NULL, 0, NULL))
         return -1;
-    *est_cycles = 0;   /* filled from the instruction stream (cost.c) */
+    *est_cycles = 0; /* filled from the instruction stream (cost.c) */
     return 0;
 }

@@ -13,24 +13,43 @@ typedef int (*rule_fn)(const tfl_model_t *m, const tfl_op_t *op, char *detail, s
 #define XSTR(x) STR(x)
 #define REFUSE(...) (snprintf(detail, len, __VA_ARGS__), 0)
 
-static const tfl_tensor_t *in_t(const tfl_model_t *m, const tfl_op_t *op, int k) { return mica_op_tensor(m, op, k); }
-static int is_conv(const tfl_op_t *op) { return op->builtin == TFL_OP_CONV_2D; }
-static int is_dw(const tfl_op_t *op) { return op->builtin == TFL_OP_DEPTHWISE_CONV_2D; }
-static int is_pool(const tfl_op_t *op) { return op->builtin == TFL_OP_AVERAGE_POOL_2D || op->builtin == TFL_OP_MAX_POOL_2D; }
-static int is_add(const tfl_op_t *op) { return op->builtin == TFL_OP_ADD; }
-static int has_weights(const tfl_op_t *op) { return !is_pool(op) && !is_add(op); }
+static const tfl_tensor_t *in_t(const tfl_model_t *m, const tfl_op_t *op, int k) {
+    return mica_op_tensor(m, op, k);
+}
+static int is_conv(const tfl_op_t *op) {
+    return op->builtin == TFL_OP_CONV_2D;
+}
+static int is_dw(const tfl_op_t *op) {
+    return op->builtin == TFL_OP_DEPTHWISE_CONV_2D;
+}
+static int is_pool(const tfl_op_t *op) {
+    return op->builtin == TFL_OP_AVERAGE_POOL_2D || op->builtin == TFL_OP_MAX_POOL_2D;
+}
+static int is_add(const tfl_op_t *op) {
+    return op->builtin == TFL_OP_ADD;
+}
+static int has_weights(const tfl_op_t *op) {
+    return !is_pool(op) && !is_add(op);
+}
 
-static const char *shown(const tfl_tensor_t *t, char *buf, size_t n) { return mica_escape_name(t->name, buf, n); }
+static const char *shown(const tfl_tensor_t *t, char *buf, size_t n) {
+    return mica_escape_name(t->name, buf, n);
+}
 
 /* "" when t is an int8 activation with one scale and zero point, else what it is. */
 static int int8_act_detail(const tfl_tensor_t *t, const char *role, char *detail, size_t len) {
     char name[48];
-    if (!t) return REFUSE("%s missing", role);
-    if (t->data) return REFUSE("%s '%s' is a constant", role, shown(t, name, sizeof name));
-    if (t->type != TFL_TYPE_INT8) return REFUSE("%s '%s' is %s", role, shown(t, name, sizeof name), tfl_type_name(t->type));
-    if (t->nquant != 1) return REFUSE("%s '%s' has %d scales", role, shown(t, name, sizeof name), t->nquant);
+    if (!t)
+        return REFUSE("%s missing", role);
+    if (t->data)
+        return REFUSE("%s '%s' is a constant", role, shown(t, name, sizeof name));
+    if (t->type != TFL_TYPE_INT8)
+        return REFUSE("%s '%s' is %s", role, shown(t, name, sizeof name), tfl_type_name(t->type));
+    if (t->nquant != 1)
+        return REFUSE("%s '%s' has %d scales", role, shown(t, name, sizeof name), t->nquant);
     if (t->zero_point[0] < -128 || t->zero_point[0] > 127)
-        return REFUSE("%s '%s' zero point %lld outside -128..127", role, shown(t, name, sizeof name), (long long)t->zero_point[0]);
+        return REFUSE("%s '%s' zero point %lld outside -128..127", role,
+                      shown(t, name, sizeof name), (long long)t->zero_point[0]);
     return 1;
 }
 
@@ -43,186 +62,272 @@ static int op_kind(const tfl_model_t *m, const tfl_op_t *op, char *detail, size_
 }
 
 static int int8_activations(const tfl_model_t *m, const tfl_op_t *op, char *detail, size_t len) {
-    if (!int8_act_detail(in_t(m, op, 0), "input", detail, len)) return 0;
-    if (!int8_act_detail(mica_op_output(m, op, 0), "output", detail, len)) return 0;
-    if (is_add(op) && op->ninputs != 2) return REFUSE("%d inputs", op->ninputs);
+    if (!int8_act_detail(in_t(m, op, 0), "input", detail, len))
+        return 0;
+    if (!int8_act_detail(mica_op_output(m, op, 0), "output", detail, len))
+        return 0;
+    if (is_add(op) && op->ninputs != 2)
+        return REFUSE("%d inputs", op->ninputs);
     return !is_add(op) || int8_act_detail(in_t(m, op, 1), "input 1", detail, len);
 }
 
 static int dense_int8_weights(const tfl_model_t *m, const tfl_op_t *op, char *detail, size_t len) {
     const tfl_tensor_t *w = in_t(m, op, 1);
     char name[48];
-    if (!has_weights(op)) return 1;
-    if (!w) return REFUSE("weights missing");
-    if (!w->data) return REFUSE("weights '%s' are not constant", shown(w, name, sizeof name));
-    if (w->type != TFL_TYPE_INT8) return REFUSE("weights '%s' are %s", shown(w, name, sizeof name), tfl_type_name(w->type));
-    if (w->is_sparse || w->quant_details_type) return REFUSE("weights '%s' are sparse or custom-quantized", shown(w, name, sizeof name));
-    if (w->nquant < 1) return REFUSE("weights '%s' have no scale", shown(w, name, sizeof name));
+    if (!has_weights(op))
+        return 1;
+    if (!w)
+        return REFUSE("weights missing");
+    if (!w->data)
+        return REFUSE("weights '%s' are not constant", shown(w, name, sizeof name));
+    if (w->type != TFL_TYPE_INT8)
+        return REFUSE("weights '%s' are %s", shown(w, name, sizeof name), tfl_type_name(w->type));
+    if (w->is_sparse || w->quant_details_type)
+        return REFUSE("weights '%s' are sparse or custom-quantized", shown(w, name, sizeof name));
+    if (w->nquant < 1)
+        return REFUSE("weights '%s' have no scale", shown(w, name, sizeof name));
     return 1;
 }
 
 static int symmetric_weights(const tfl_model_t *m, const tfl_op_t *op, char *detail, size_t len) {
     const tfl_tensor_t *w = in_t(m, op, 1);
-    if (!has_weights(op)) return 1;
+    if (!has_weights(op))
+        return 1;
     for (int i = 0; i < w->nquant; i++)
-        if (w->zero_point[i] != 0) return REFUSE("weight zero point %lld (channel %d)", (long long)w->zero_point[i], i);
+        if (w->zero_point[i] != 0)
+            return REFUSE("weight zero point %lld (channel %d)", (long long)w->zero_point[i], i);
     return 1;
 }
 
 static int int32_bias(const tfl_model_t *m, const tfl_op_t *op, char *detail, size_t len) {
     const tfl_tensor_t *b = op->ninputs > 2 && has_weights(op) ? in_t(m, op, 2) : NULL;
     char name[48];
-    if (!b) return 1;
-    if (!b->data) return REFUSE("bias '%s' is not constant", shown(b, name, sizeof name));
-    return b->type == TFL_TYPE_INT32 || REFUSE("bias '%s' is %s", shown(b, name, sizeof name), tfl_type_name(b->type));
+    if (!b)
+        return 1;
+    if (!b->data)
+        return REFUSE("bias '%s' is not constant", shown(b, name, sizeof name));
+    return b->type == TFL_TYPE_INT32 ||
+           REFUSE("bias '%s' is %s", shown(b, name, sizeof name), tfl_type_name(b->type));
 }
 
 static int conv_batch_one(const tfl_model_t *m, const tfl_op_t *op, char *detail, size_t len) {
     const tfl_tensor_t *in = in_t(m, op, 0);
-    if (!(is_conv(op) || is_dw(op) || is_pool(op))) return 1;
-    if (in->rank != 4) return REFUSE("input rank %d", in->rank);
+    if (!(is_conv(op) || is_dw(op) || is_pool(op)))
+        return 1;
+    if (in->rank != 4)
+        return REFUSE("input rank %d", in->rank);
     return in->dims[0] == 1 || REFUSE("batch %d", in->dims[0]);
 }
 
 static int dw_multiplier(const tfl_model_t *m, const tfl_op_t *op, char *detail, size_t len) {
     const tfl_tensor_t *in = in_t(m, op, 0), *w = in_t(m, op, 1);
-    if (!is_dw(op)) return 1;
-    if (w->rank != 4 || in->rank != 4) return REFUSE("filter rank %d, input rank %d", w->rank, in->rank);
-    if (w->dims[0] == 1 && in->dims[3] >= 1 && w->dims[3] % in->dims[3] == 0) return 1;
-    return REFUSE("filter [%d, %d, %d, %d] for %d input channels", w->dims[0], w->dims[1], w->dims[2], w->dims[3], in->dims[3]);
+    if (!is_dw(op))
+        return 1;
+    if (w->rank != 4 || in->rank != 4)
+        return REFUSE("filter rank %d, input rank %d", w->rank, in->rank);
+    if (w->dims[0] == 1 && in->dims[3] >= 1 && w->dims[3] % in->dims[3] == 0)
+        return 1;
+    return REFUSE("filter [%d, %d, %d, %d] for %d input channels", w->dims[0], w->dims[1],
+                  w->dims[2], w->dims[3], in->dims[3]);
 }
 
 static int conv_ungrouped(const tfl_model_t *m, const tfl_op_t *op, char *detail, size_t len) {
     const tfl_tensor_t *in = in_t(m, op, 0), *w = in_t(m, op, 1);
-    if (!is_conv(op)) return 1;
-    if (w->rank != 4) return REFUSE("filter rank %d", w->rank);
-    return w->dims[3] == in->dims[3] || REFUSE("filter depth %d != input depth %d", w->dims[3], in->dims[3]);
+    if (!is_conv(op))
+        return 1;
+    if (w->rank != 4)
+        return REFUSE("filter rank %d", w->rank);
+    return w->dims[3] == in->dims[3] ||
+           REFUSE("filter depth %d != input depth %d", w->dims[3], in->dims[3]);
 }
 
 /* Strides go to the instruction that runs the layer: MATMUL, or DWCONV on the vector unit (a
  * depthwise multiplier of 1, the pools). Both take the same range. */
-_Static_assert(MICA_MATMUL_STRIDE_Y_MAX == MICA_DWCONV_STRIDE_Y_MAX && MICA_MATMUL_STRIDE_X_MAX == MICA_DWCONV_STRIDE_X_MAX &&
-               MICA_MATMUL_STRIDE_Y_MIN == MICA_DWCONV_STRIDE_Y_MIN && MICA_MATMUL_STRIDE_X_MIN == MICA_DWCONV_STRIDE_X_MIN,
+_Static_assert(MICA_MATMUL_STRIDE_Y_MAX == MICA_DWCONV_STRIDE_Y_MAX &&
+                   MICA_MATMUL_STRIDE_X_MAX == MICA_DWCONV_STRIDE_X_MAX &&
+                   MICA_MATMUL_STRIDE_Y_MIN == MICA_DWCONV_STRIDE_Y_MIN &&
+                   MICA_MATMUL_STRIDE_X_MIN == MICA_DWCONV_STRIDE_X_MIN,
                "one stride rule for MATMUL and DWCONV");
 
-static int stride_fits(int64_t v, const char *what, const char *instr, const char *field, int64_t lo, int64_t hi,
-                       char *detail, size_t len) {
-    if (v < lo) return REFUSE("%s %lld < %lld (%s %s min)", what, (long long)v, (long long)lo, instr, field);
-    if (v > hi) return REFUSE("%s %lld > %lld (%s %s max)", what, (long long)v, (long long)hi, instr, field);
+static int stride_fits(int64_t v, const char *what, const char *instr, const char *field,
+                       int64_t lo, int64_t hi, char *detail, size_t len) {
+    if (v < lo)
+        return REFUSE("%s %lld < %lld (%s %s min)", what, (long long)v, (long long)lo, instr,
+                      field);
+    if (v > hi)
+        return REFUSE("%s %lld > %lld (%s %s max)", what, (long long)v, (long long)hi, instr,
+                      field);
     return 1;
 }
 
 static int strides_fit(int64_t sh, int64_t sw, const char *instr, char *detail, size_t len) {
-    return stride_fits(sh, "stride_h", instr, "stride_y", MICA_MATMUL_STRIDE_Y_MIN, MICA_MATMUL_STRIDE_Y_MAX, detail, len) &&
-           stride_fits(sw, "stride_w", instr, "stride_x", MICA_MATMUL_STRIDE_X_MIN, MICA_MATMUL_STRIDE_X_MAX, detail, len);
+    return stride_fits(sh, "stride_h", instr, "stride_y", MICA_MATMUL_STRIDE_Y_MIN,
+                       MICA_MATMUL_STRIDE_Y_MAX, detail, len) &&
+           stride_fits(sw, "stride_w", instr, "stride_x", MICA_MATMUL_STRIDE_X_MIN,
+                       MICA_MATMUL_STRIDE_X_MAX, detail, len);
 }
 
 static int conv_stride(const tfl_model_t *m, const tfl_op_t *op, char *detail, size_t len) {
-    if (!(is_conv(op) || is_dw(op))) return 1;
+    if (!(is_conv(op) || is_dw(op)))
+        return 1;
     int64_t sw = tfl_opt_int(op, is_dw(op) ? TFL_DWCONV_STRIDE_W : TFL_CONV2D_STRIDE_W, 1);
     int64_t sh = tfl_opt_int(op, is_dw(op) ? TFL_DWCONV_STRIDE_H : TFL_CONV2D_STRIDE_H, 1);
-    int vector = is_dw(op) && in_t(m, op, 1)->dims[3] == in_t(m, op, 0)->dims[3];   /* multiplier 1 */
+    int vector = is_dw(op) && in_t(m, op, 1)->dims[3] == in_t(m, op, 0)->dims[3]; /* multiplier 1 */
     return strides_fit(sh, sw, vector ? "DWCONV" : "MATMUL", detail, len);
 }
 
 static int pool_same_quant(const tfl_model_t *m, const tfl_op_t *op, char *detail, size_t len) {
     const tfl_tensor_t *in = in_t(m, op, 0), *out = mica_op_output(m, op, 0);
-    if (!is_pool(op)) return 1;
+    if (!is_pool(op))
+        return 1;
     float d = in->scale[0] - out->scale[0];
     if (in->zero_point[0] != out->zero_point[0])
-        return REFUSE("input zero point %lld != output %lld", (long long)in->zero_point[0], (long long)out->zero_point[0]);
-    if (d < 1e-6f * out->scale[0] && -d < 1e-6f * out->scale[0]) return 1;
+        return REFUSE("input zero point %lld != output %lld", (long long)in->zero_point[0],
+                      (long long)out->zero_point[0]);
+    if (d < 1e-6f * out->scale[0] && -d < 1e-6f * out->scale[0])
+        return 1;
     return REFUSE("input scale %g != output %g", (double)in->scale[0], (double)out->scale[0]);
 }
 
 static int pool_window(const tfl_model_t *m, const tfl_op_t *op, char *detail, size_t len) {
     int64_t fh = tfl_opt_int(op, TFL_POOL_FILTER_H, 1), fw = tfl_opt_int(op, TFL_POOL_FILTER_W, 1);
     int64_t sh = tfl_opt_int(op, TFL_POOL_STRIDE_H, 1), sw = tfl_opt_int(op, TFL_POOL_STRIDE_W, 1);
-    if (!is_pool(op)) return 1;
+    if (!is_pool(op))
+        return 1;
     const tfl_tensor_t *out = mica_op_output(m, op, 0);
-    if (out->rank == 4 && out->dims[1] == 1) sh = 1;   /* one output row or column: stride unused */
-    if (out->rank == 4 && out->dims[2] == 1) sw = 1;
-    if (fh < 1 || fh > MICA_POOL_FILTER_MAX) return REFUSE("filter_h %lld outside 1..%d", (long long)fh, MICA_POOL_FILTER_MAX);
-    if (fw < 1 || fw > MICA_POOL_FILTER_MAX) return REFUSE("filter_w %lld outside 1..%d", (long long)fw, MICA_POOL_FILTER_MAX);
+    if (out->rank == 4 && out->dims[1] == 1)
+        sh = 1; /* one output row or column: stride unused */
+    if (out->rank == 4 && out->dims[2] == 1)
+        sw = 1;
+    if (fh < 1 || fh > MICA_POOL_FILTER_MAX)
+        return REFUSE("filter_h %lld outside 1..%d", (long long)fh, MICA_POOL_FILTER_MAX);
+    if (fw < 1 || fw > MICA_POOL_FILTER_MAX)
+        return REFUSE("filter_w %lld outside 1..%d", (long long)fw, MICA_POOL_FILTER_MAX);
     return strides_fit(sh, sw, "DWCONV", detail, len);
 }
 
 static int add_same_shape(const tfl_model_t *m, const tfl_op_t *op, char *detail, size_t len) {
-    if (!is_add(op)) return 1;
+    if (!is_add(op))
+        return 1;
     const tfl_tensor_t *x[2] = {in_t(m, op, 0), in_t(m, op, 1)}, *out = mica_op_output(m, op, 0);
     for (int k = 0; k < 2; k++) {
-        if (x[k]->rank != out->rank) return REFUSE("input %d rank %d, output rank %d", k, x[k]->rank, out->rank);
+        if (x[k]->rank != out->rank)
+            return REFUSE("input %d rank %d, output rank %d", k, x[k]->rank, out->rank);
         for (int d = 0; d < out->rank; d++)
             if (x[k]->dims[d] != out->dims[d])
-                return REFUSE("input %d dimension %d is %d, output's %d", k, d, x[k]->dims[d], out->dims[d]);
+                return REFUSE("input %d dimension %d is %d, output's %d", k, d, x[k]->dims[d],
+                              out->dims[d]);
     }
     return 1;
 }
 
 static int add_arithmetic(const tfl_model_t *m, const tfl_op_t *op, char *detail, size_t len) {
-    if (!is_add(op)) return 1;
+    if (!is_add(op))
+        return 1;
     mica_binary_params_t p;
-    if (mica_add_quant(op, in_t(m, op, 0), in_t(m, op, 1), mica_op_output(m, op, 0), &p, detail, len)) return 0;
-    for (int k = 0; k < 2; k++)   /* RESCALE shifts right by -in_shift */
+    if (mica_add_quant(op, in_t(m, op, 0), in_t(m, op, 1), mica_op_output(m, op, 0), &p, detail,
+                       len))
+        return 0;
+    for (int k = 0; k < 2; k++) /* RESCALE shifts right by -in_shift */
         if (-(int64_t)p.in_shift[k] > MICA_RESCALE_RIGHT_SHIFT_MAX)
-            return REFUSE("input %d shift %d needs right_shift %lld > %d (RESCALE right_shift max)", k, p.in_shift[k],
-                          -(long long)p.in_shift[k], MICA_RESCALE_RIGHT_SHIFT_MAX);
+            return REFUSE("input %d shift %d needs right_shift %lld > %d (RESCALE right_shift max)",
+                          k, p.in_shift[k], -(long long)p.in_shift[k],
+                          MICA_RESCALE_RIGHT_SHIFT_MAX);
     return 1;
 }
 
 static int fused_activation(const tfl_model_t *m, const tfl_op_t *op, char *detail, size_t len) {
     (void)m;
-    int field = is_conv(op) ? TFL_CONV2D_ACTIVATION : is_dw(op) ? TFL_DWCONV_ACTIVATION :
-                is_pool(op) ? TFL_POOL_ACTIVATION : is_add(op) ? 0 : TFL_FC_ACTIVATION;
+    int field = is_conv(op)   ? TFL_CONV2D_ACTIVATION
+                : is_dw(op)   ? TFL_DWCONV_ACTIVATION
+                : is_pool(op) ? TFL_POOL_ACTIVATION
+                : is_add(op)  ? 0
+                              : TFL_FC_ACTIVATION;
     int64_t act = tfl_opt_int(op, field, 0);
-    if (act <= TFL_ACT_RELU6) return 1;
-    return REFUSE("fused activation %s", act == TFL_ACT_TANH ? "TANH" : act == TFL_ACT_SIGN_BIT ? "SIGN_BIT" : "unknown");
+    if (act <= TFL_ACT_RELU6)
+        return 1;
+    return REFUSE("fused activation %s", act == TFL_ACT_TANH       ? "TANH"
+                                         : act == TFL_ACT_SIGN_BIT ? "SIGN_BIT"
+                                                                   : "unknown");
 }
 
 /* In order: later rules may assume earlier ones hold. */
-static const struct { rule_fn ok; const char *applies, *text; } rules[] = {
-    {op_kind, "any", "the accelerator runs CONV_2D, DEPTHWISE_CONV_2D, FULLY_CONNECTED, AVERAGE_POOL_2D, MAX_POOL_2D and ADD"},
-    {int8_activations, "all of these", "inputs and output must be int8 activation tensors with one scale and zero point"},
-    {dense_int8_weights, "CONV_2D, DEPTHWISE_CONV_2D, FULLY_CONNECTED", "weights must be constant, dense int8"},
-    {symmetric_weights, "CONV_2D, DEPTHWISE_CONV_2D, FULLY_CONNECTED", "weights must be symmetric (zero point 0)"},
-    {int32_bias, "CONV_2D, DEPTHWISE_CONV_2D, FULLY_CONNECTED", "bias must be absent or a constant int32 vector"},
-    {conv_batch_one, "CONV_2D, DEPTHWISE_CONV_2D, pools", "convolution and pooling input must be NHWC with batch 1"},
-    {conv_ungrouped, "CONV_2D", "grouped convolution (filter depth != input depth) is not supported"},
-    {dw_multiplier, "DEPTHWISE_CONV_2D", "filter must be [1, kh, kw, channels x depth multiplier] (multiplier 1 runs on the vector unit, more on the array)"},
-    {conv_stride, "CONV_2D, DEPTHWISE_CONV_2D", "stride must be " XSTR(MICA_MATMUL_STRIDE_Y_MIN) ".." XSTR(MICA_MATMUL_STRIDE_Y_MAX)},
-    {pool_same_quant, "AVERAGE_POOL_2D, MAX_POOL_2D", "pooling input and output must share scale and zero point (as TFLite requires)"},
-    {pool_window, "AVERAGE_POOL_2D, MAX_POOL_2D", "pool filter must be 1.." XSTR(MICA_POOL_FILTER_MAX) " and stride " XSTR(MICA_MATMUL_STRIDE_Y_MIN) ".." XSTR(MICA_MATMUL_STRIDE_Y_MAX) " (any stride when the output is one pixel wide or high)"},
-    {add_same_shape, "ADD", "both inputs must be activations of the output's shape (no broadcasting, no constant operand)"},
-    {add_arithmetic, "ADD", "input/output scales must suit TFLite's int8 ADD arithmetic (multipliers below 1, shifts up to 31)"},
-    {fused_activation, "all of these", "fused activation must be NONE, RELU, RELU_N1_TO_1 or RELU6"},
+static const struct {
+    rule_fn ok;
+    const char *applies, *text;
+} rules[] = {
+    {op_kind, "any",
+     "the accelerator runs CONV_2D, DEPTHWISE_CONV_2D, FULLY_CONNECTED, AVERAGE_POOL_2D, "
+     "MAX_POOL_2D and ADD"},
+    {int8_activations, "all of these",
+     "inputs and output must be int8 activation tensors with one scale and zero point"},
+    {dense_int8_weights, "CONV_2D, DEPTHWISE_CONV_2D, FULLY_CONNECTED",
+     "weights must be constant, dense int8"},
+    {symmetric_weights, "CONV_2D, DEPTHWISE_CONV_2D, FULLY_CONNECTED",
+     "weights must be symmetric (zero point 0)"},
+    {int32_bias, "CONV_2D, DEPTHWISE_CONV_2D, FULLY_CONNECTED",
+     "bias must be absent or a constant int32 vector"},
+    {conv_batch_one, "CONV_2D, DEPTHWISE_CONV_2D, pools",
+     "convolution and pooling input must be NHWC with batch 1"},
+    {conv_ungrouped, "CONV_2D",
+     "grouped convolution (filter depth != input depth) is not supported"},
+    {dw_multiplier, "DEPTHWISE_CONV_2D",
+     "filter must be [1, kh, kw, channels x depth multiplier] (multiplier 1 runs on the vector "
+     "unit, more on the array)"},
+    {conv_stride, "CONV_2D, DEPTHWISE_CONV_2D",
+     "stride must be " XSTR(MICA_MATMUL_STRIDE_Y_MIN) ".." XSTR(MICA_MATMUL_STRIDE_Y_MAX)},
+    {pool_same_quant, "AVERAGE_POOL_2D, MAX_POOL_2D",
+     "pooling input and output must share scale and zero point (as TFLite requires)"},
+    {pool_window, "AVERAGE_POOL_2D, MAX_POOL_2D",
+     "pool filter must be 1.." XSTR(MICA_POOL_FILTER_MAX) " and stride " XSTR(
+         MICA_MATMUL_STRIDE_Y_MIN) ".." XSTR(MICA_MATMUL_STRIDE_Y_MAX) " (any stride when the "
+                                                                       "output is one pixel wide "
+                                                                       "or high)"},
+    {add_same_shape, "ADD",
+     "both inputs must be activations of the output's shape (no broadcasting, no constant "
+     "operand)"},
+    {add_arithmetic, "ADD",
+     "input/output scales must suit TFLite's int8 ADD arithmetic (multipliers below 1, shifts up "
+     "to 31)"},
+    {fused_activation, "all of these",
+     "fused activation must be NONE, RELU, RELU_N1_TO_1 or RELU6"},
 };
 
 static int forced(const tfl_op_t *op, const mica_partition_opts_t *o) {
-    if (!o || !o->cpu_ops) return 0;
+    if (!o || !o->cpu_ops)
+        return 0;
     const char *name = tfl_builtin_name(op->builtin), *p = o->cpu_ops;
     size_t n = strlen(name);
     while ((p = strstr(p, name)) != NULL) {
         int starts = p == o->cpu_ops || p[-1] == ',';
-        if (starts && (p[n] == 0 || p[n] == ',')) return 1;
+        if (starts && (p[n] == 0 || p[n] == ','))
+            return 1;
         p += n;
     }
     return 0;
 }
 
-const char *mica_accel_reason(const tfl_model_t *m, const tfl_op_t *op, const mica_partition_opts_t *o,
-                              char *detail, size_t len) {
-    if (forced(op, o)) return snprintf(detail, len, "--cpu %s", tfl_builtin_name(op->builtin)), "forced onto the CPU by --cpu";
+const char *mica_accel_reason(const tfl_model_t *m, const tfl_op_t *op,
+                              const mica_partition_opts_t *o, char *detail, size_t len) {
+    if (forced(op, o))
+        return snprintf(detail, len, "--cpu %s", tfl_builtin_name(op->builtin)),
+               "forced onto the CPU by --cpu";
     for (size_t i = 0; i < sizeof rules / sizeof rules[0]; i++)
-        if (!rules[i].ok(m, op, detail, len)) return rules[i].text;
-    if (len) detail[0] = 0;
+        if (!rules[i].ok(m, op, detail, len))
+            return rules[i].text;
+    if (len)
+        detail[0] = 0;
     return NULL;
 }
 
 void mica_print_supported_ops(void *file) {
     FILE *f = file;
-    fprintf(f, "| where | operators | rule (the text `mica compile` reports for an operator that breaks it) |\n|---|---|---|\n");
+    fprintf(f, "| where | operators | rule (the text `mica compile` reports for an operator that "
+               "breaks it) |\n|---|---|---|\n");
     for (size_t i = 0; i < sizeof rules / sizeof rules[0]; i++)
         fprintf(f, "| ACCEL | %s | %s |\n", rules[i].applies, rules[i].text);
-    fprintf(f, "| CPU | %s | bit-exact fallback kernels (driver/core/kernels), any operator the accelerator rules reject |\n",
+    fprintf(f,
+            "| CPU | %s | bit-exact fallback kernels (driver/core/kernels), any operator the "
+            "accelerator rules reject |\n",
             mica_cpu_op_names());
 }

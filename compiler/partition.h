@@ -6,7 +6,7 @@
 #include "tflite/tflite_reader.h"
 
 typedef struct {
-    const char *cpu_ops;   /* comma-separated operator names forced onto the CPU (--cpu), or NULL */
+    const char *cpu_ops; /* comma-separated operator names forced onto the CPU (--cpu), or NULL */
 } mica_partition_opts_t;
 
 /* Largest pool window side: the divisor check (lower_pool.c) walks every sum of 256 x 256 int8. */
@@ -14,8 +14,8 @@ typedef struct {
 
 /* NULL when op may run on the accelerator, else the rule it breaks (its text: the reason), with
  * `detail` naming the offending value as "stride_h 17 > 15 (MATMUL stride_y max)" (len >= 1). */
-const char *mica_accel_reason(const tfl_model_t *m, const tfl_op_t *op, const mica_partition_opts_t *o,
-                              char *detail, size_t len);
+const char *mica_accel_reason(const tfl_model_t *m, const tfl_op_t *op,
+                              const mica_partition_opts_t *o, char *detail, size_t len);
 
 /* Writes the supported-operator table (markdown) generated from the rules to f. */
 void mica_print_supported_ops(void *file);

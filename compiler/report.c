@@ -5,14 +5,17 @@
 #include "mica_cost.h"
 #include "mica_ops.h"
 
-#define CLOCK_MHZ 200.0   /* stated clock for times in the report */
+#define CLOCK_MHZ 200.0 /* stated clock for times in the report */
 
 static void json_str(FILE *f, const char *s) {
     fputc('"', f);
     for (; *s; s++) {
-        if (*s == '"' || *s == '\\') fprintf(f, "\\%c", *s);
-        else if ((unsigned char)*s < 0x20) fprintf(f, "\\u%04x", *s);
-        else fputc(*s, f);
+        if (*s == '"' || *s == '\\')
+            fprintf(f, "\\%c", *s);
+        else if ((unsigned char)*s < 0x20)
+            fprintf(f, "\\u%04x", *s);
+        else
+            fputc(*s, f);
     }
     fputc('"', f);
 }
@@ -20,7 +23,8 @@ static void json_str(FILE *f, const char *s) {
 static void json_shape(FILE *f, const mica_builder_t *b, int32_t t) {
     const mica_prog_tensor_t *pt = (const mica_prog_tensor_t *)b->tensors.data + t;
     fputc('[', f);
-    for (uint32_t d = 0; d < pt->rank; d++) fprintf(f, "%s%d", d ? ", " : "", pt->dims[d]);
+    for (uint32_t d = 0; d < pt->rank; d++)
+        fprintf(f, "%s%d", d ? ", " : "", pt->dims[d]);
     fputc(']', f);
 }
 
@@ -30,12 +34,15 @@ static void json_shape(FILE *f, const mica_builder_t *b, int32_t t) {
  * diagonal R x C tile per kernel tap and min(R, C) channels: kh*kw x channel-folds folds. */
 static uint64_t scalesim_ws_cycles(const mica_builder_t *b, const mica_prog_step_t *s) {
     const mica_prog_tensor_t *out = (const mica_prog_tensor_t *)b->tensors.data + s->outputs[0];
-    if (s->kind != MICA_STEP_ACCEL || out->rank == 0 || !s->macs) return 0;
-    uint64_t cout = (uint64_t)out->dims[out->rank - 1], T = out->bytes / cout, K = s->macs / out->bytes;
+    if (s->kind != MICA_STEP_ACCEL || out->rank == 0 || !s->macs)
+        return 0;
+    uint64_t cout = (uint64_t)out->dims[out->rank - 1], T = out->bytes / cout,
+             K = s->macs / out->bytes;
     uint64_t R = b->hw.rows, C = b->hw.cols, folds = ((K + R - 1) / R) * ((cout + C - 1) / C);
     uint64_t lanes = R < C ? R : C;
-    if (s->op == TFL_OP_DEPTHWISE_CONV_2D || s->op == TFL_OP_AVERAGE_POOL_2D || s->op == TFL_OP_MAX_POOL_2D)
-        folds = K * ((cout + lanes - 1) / lanes);   /* pools: depthwise taps of weight 1 */
+    if (s->op == TFL_OP_DEPTHWISE_CONV_2D || s->op == TFL_OP_AVERAGE_POOL_2D ||
+        s->op == TFL_OP_MAX_POOL_2D)
+        folds = K * ((cout + lanes - 1) / lanes); /* pools: depthwise taps of weight 1 */
     return folds * (2 * R + C + T - 2);
 }
 
@@ -43,23 +50,27 @@ static void layer_json(FILE *f, const mica_builder_t *b, uint32_t i) {
     const mica_prog_step_t *s = (const mica_prog_step_t *)b->steps.data + i;
     const mica_cost_t *c = (const mica_cost_t *)b->costs.data + i;
     const char *why = (const char *)b->reasons.data + (size_t)i * MICA_REASON_LEN;
-    double peak = (double)b->hw.rows * b->hw.cols, util = c->cycles ? (double)s->macs / ((double)c->cycles * peak) : 0;
+    double peak = (double)b->hw.rows * b->hw.cols,
+           util = c->cycles ? (double)s->macs / ((double)c->cycles * peak) : 0;
     fprintf(f, "    {\"name\": ");
     json_str(f, s->name);
     fprintf(f, ", \"op\": ");
     json_str(f, mica_step_op_name(s));
-    fprintf(f, ", \"placement\": \"%s\", \"reason\": ", s->kind == MICA_STEP_ACCEL ? "ACCEL" : "CPU");
+    fprintf(f,
+            ", \"placement\": \"%s\", \"reason\": ", s->kind == MICA_STEP_ACCEL ? "ACCEL" : "CPU");
     json_str(f, why);
     fprintf(f, ", \"input_shape\": ");
     json_shape(f, b, s->inputs[0]);
     fprintf(f, ", \"output_shape\": ");
     json_shape(f, b, s->outputs[0]);
-    fprintf(f, ", \"macs\": %llu, \"est_cycles\": %llu, \"utilization\": %.4f, "
-               "\"aspad_bytes\": %llu, \"wspad_bytes\": %llu, \"acc_bytes\": %llu, "
-               "\"ext_read_bytes\": %llu, \"ext_write_bytes\": %llu, \"est_energy_nj\": %.3f, "
-               "\"scalesim_ws_cycles\": %llu}",
+    fprintf(f,
+            ", \"macs\": %llu, \"est_cycles\": %llu, \"utilization\": %.4f, "
+            "\"aspad_bytes\": %llu, \"wspad_bytes\": %llu, \"acc_bytes\": %llu, "
+            "\"ext_read_bytes\": %llu, \"ext_write_bytes\": %llu, \"est_energy_nj\": %.3f, "
+            "\"scalesim_ws_cycles\": %llu}",
             (unsigned long long)s->macs, (unsigned long long)c->cycles, util,
-            (unsigned long long)c->aspad_rows_used * b->hw.rows, (unsigned long long)c->wspad_rows_used * b->hw.cols,
+            (unsigned long long)c->aspad_rows_used * b->hw.rows,
+            (unsigned long long)c->wspad_rows_used * b->hw.cols,
             (unsigned long long)c->acc_rows_used * 4ull * b->hw.cols,
             (unsigned long long)c->ext_read_bytes, (unsigned long long)c->ext_write_bytes,
             mica_cost_energy_pj(&b->hw, c) / 1000.0, (unsigned long long)scalesim_ws_cycles(b, s));
@@ -67,7 +78,8 @@ static void layer_json(FILE *f, const mica_builder_t *b, uint32_t i) {
 
 int mica_write_report(const mica_builder_t *b, const char *model, const char *path) {
     FILE *f = fopen(path, "w");
-    if (!f) return -1;
+    if (!f)
+        return -1;
     uint32_t n = (uint32_t)(b->steps.len / sizeof(mica_prog_step_t)), accel = 0;
     uint64_t macs = 0, cycles = 0, bytes = 0;
     double energy = 0;
@@ -87,10 +99,14 @@ int mica_write_report(const mica_builder_t *b, const char *model, const char *pa
             energy += mica_cost_energy_pj(&b->hw, c);
         }
     }
-    double ideal_compute = (double)macs / ((double)b->hw.rows * b->hw.cols), ideal_mem = (double)bytes / b->hw.bus_bytes;
-    fprintf(f, "  ],\n  \"totals\": {\"accel_ops\": %u, \"cpu_ops\": %u, \"accel_macs\": %llu, "
-               "\"est_cycles\": %llu, \"clock_mhz\": %.0f, \"est_time_us\": %.2f, \"peak_arena_bytes\": %u, "
-               "\"weight_bytes\": %zu, \"ext_bytes\": %llu, \"roofline_ideal_cycles\": %.0f, \"est_energy_uj\": %.4f}\n}\n",
+    double ideal_compute = (double)macs / ((double)b->hw.rows * b->hw.cols),
+           ideal_mem = (double)bytes / b->hw.bus_bytes;
+    fprintf(f,
+            "  ],\n  \"totals\": {\"accel_ops\": %u, \"cpu_ops\": %u, \"accel_macs\": %llu, "
+            "\"est_cycles\": %llu, \"clock_mhz\": %.0f, \"est_time_us\": %.2f, "
+            "\"peak_arena_bytes\": %u, "
+            "\"weight_bytes\": %zu, \"ext_bytes\": %llu, \"roofline_ideal_cycles\": %.0f, "
+            "\"est_energy_uj\": %.4f}\n}\n",
             accel, n - accel, (unsigned long long)macs, (unsigned long long)cycles, CLOCK_MHZ,
             (double)cycles / CLOCK_MHZ, b->arena_size, b->consts.len, (unsigned long long)bytes,
             ideal_compute > ideal_mem ? ideal_compute : ideal_mem, energy / 1e6);

@@ -22,7 +22,8 @@ typedef struct {
 
 static const op_rule_t op_rules[] = {
     {TFL_OP_CONV_2D, 2, 3, 2, TFL_OPTS_CONV2D, "stride 0", mica_vrule_conv},
-    {TFL_OP_DEPTHWISE_CONV_2D, 2, 3, 2, TFL_OPTS_DEPTHWISE_CONV2D, "stride 0", mica_vrule_depthwise},
+    {TFL_OP_DEPTHWISE_CONV_2D, 2, 3, 2, TFL_OPTS_DEPTHWISE_CONV2D, "stride 0",
+     mica_vrule_depthwise},
     {TFL_OP_FULLY_CONNECTED, 2, 3, 2, 0, NULL, mica_vrule_fully_connected},
     {TFL_OP_AVERAGE_POOL_2D, 1, 1, 1, TFL_OPTS_POOL2D, "filter 0x0, stride 0", mica_vrule_pool},
     {TFL_OP_MAX_POOL_2D, 1, 1, 1, TFL_OPTS_POOL2D, "filter 0x0, stride 0", mica_vrule_pool},
@@ -54,13 +55,16 @@ static const op_rule_t op_rules[] = {
 /* ---- message helpers ---- */
 
 static const char *op_type(const tfl_op_t *op, char buf[MICA_VNAME]) {
-    return op->custom_code ? mica_escape_name(op->custom_code, buf, MICA_VNAME) : tfl_builtin_name(op->builtin);
+    return op->custom_code ? mica_escape_name(op->custom_code, buf, MICA_VNAME)
+                           : tfl_builtin_name(op->builtin);
 }
 
-static int fail_op(const tfl_model_t *m, int idx, char *err, size_t errlen, const char *fmt, va_list ap) {
+static int fail_op(const tfl_model_t *m, int idx, char *err, size_t errlen, const char *fmt,
+                   va_list ap) {
     char type[MICA_VNAME];
     int n = snprintf(err, errlen, "op %d %s: ", idx, op_type(&m->ops[idx], type));
-    if (n >= 0 && (size_t)n < errlen) vsnprintf(err + n, errlen - (size_t)n, fmt, ap);
+    if (n >= 0 && (size_t)n < errlen)
+        vsnprintf(err + n, errlen - (size_t)n, fmt, ap);
     return -1;
 }
 
@@ -83,26 +87,32 @@ int mica_v_fail(const mica_vctx_t *c, const char *fmt, ...) {
 }
 
 const tfl_tensor_t *mica_v_in(const mica_vctx_t *c, int k) {
-    if (k >= c->op->ninputs || c->op->inputs[k] < 0) return NULL;
+    if (k >= c->op->ninputs || c->op->inputs[k] < 0)
+        return NULL;
     return &c->m->tensors[c->op->inputs[k]];
 }
 
-const tfl_tensor_t *mica_v_out(const mica_vctx_t *c) { return &c->m->tensors[c->op->outputs[0]]; }
+const tfl_tensor_t *mica_v_out(const mica_vctx_t *c) {
+    return &c->m->tensors[c->op->outputs[0]];
+}
 
-char *mica_v_name(const tfl_tensor_t *t, char buf[MICA_VNAME]) { return mica_escape_name(t->name, buf, MICA_VNAME); }
+char *mica_v_name(const tfl_tensor_t *t, char buf[MICA_VNAME]) {
+    return mica_escape_name(t->name, buf, MICA_VNAME);
+}
 
 char *mica_v_dims(const int64_t *dims, int rank, char buf[MICA_VDIMS]) {
     size_t n = 0;
     int d = 0;
     buf[n++] = '[';
-    for (; d < rank && n < MICA_VDIMS - 30; d++)   /* room for one more value, ",...]" and the NUL */
+    for (; d < rank && n < MICA_VDIMS - 30; d++) /* room for one more value, ",...]" and the NUL */
         n += (size_t)snprintf(buf + n, MICA_VDIMS - n, "%s%lld", d ? "," : "", (long long)dims[d]);
     snprintf(buf + n, MICA_VDIMS - n, "%s]", d < rank ? ",..." : "");
     return buf;
 }
 
 void mica_v_dims_of(const tfl_tensor_t *t, int64_t *dims) {
-    for (int d = 0; d < t->rank; d++) dims[d] = t->dims[d];
+    for (int d = 0; d < t->rank; d++)
+        dims[d] = t->dims[d];
 }
 
 char *mica_v_shape(const tfl_tensor_t *t, char buf[MICA_VDIMS]) {
@@ -114,8 +124,10 @@ char *mica_v_shape(const tfl_tensor_t *t, char buf[MICA_VDIMS]) {
 int mica_v_expect(const mica_vctx_t *c, const int64_t *dims, int rank, const char *how) {
     const tfl_tensor_t *out = mica_v_out(c);
     int same = out->rank == rank;
-    for (int d = 0; same && d < rank; d++) same = out->dims[d] == dims[d];
-    if (same) return 0;
+    for (int d = 0; same && d < rank; d++)
+        same = out->dims[d] == dims[d];
+    if (same)
+        return 0;
     char name[MICA_VNAME], declared[MICA_VDIMS], derived[MICA_VDIMS];
     return mica_v_fail(c, "output '%s' is declared %s but %s gives %s", mica_v_name(out, name),
                        mica_v_shape(out, declared), how, mica_v_dims(dims, rank, derived));
@@ -123,28 +135,42 @@ int mica_v_expect(const mica_vctx_t *c, const int64_t *dims, int rank, const cha
 
 int mica_v_rank(const mica_vctx_t *c, int k, const char *what, int min, int max) {
     const tfl_tensor_t *t = mica_v_in(c, k);
-    if (t->rank >= min && t->rank <= max) return 0;
+    if (t->rank >= min && t->rank <= max)
+        return 0;
     char name[MICA_VNAME], shape[MICA_VDIMS];
     if (min == max)
-        return mica_v_fail(c, "%s '%s' is %s; rank %d expected", what, mica_v_name(t, name), mica_v_shape(t, shape), min);
-    return mica_v_fail(c, "%s '%s' is %s; rank %d..%d expected", what, mica_v_name(t, name), mica_v_shape(t, shape), min, max);
+        return mica_v_fail(c, "%s '%s' is %s; rank %d expected", what, mica_v_name(t, name),
+                           mica_v_shape(t, shape), min);
+    return mica_v_fail(c, "%s '%s' is %s; rank %d..%d expected", what, mica_v_name(t, name),
+                       mica_v_shape(t, shape), min, max);
 }
 
-int mica_v_const_ints(const mica_vctx_t *c, int k, const char *what, int allow64, int32_t *v, int max) {
+int mica_v_const_ints(const mica_vctx_t *c, int k, const char *what, int allow64, int32_t *v,
+                      int max) {
     const tfl_tensor_t *t = mica_v_in(c, k);
     char name[MICA_VNAME];
     int64_t n = tfl_tensor_elements(t);
     int size = t->type == TFL_TYPE_INT32 ? 4 : t->type == TFL_TYPE_INT64 && allow64 ? 8 : 0;
     if (!t->data || !size)
-        return mica_v_fail(c, "%s '%s' must be a constant %s tensor (is %s%s)", what, mica_v_name(t, name),
-                           allow64 ? "int32 or int64" : "int32", t->data ? "" : "non-constant ", tfl_type_name(t->type));
-    if (n < 0 || n > max) return mica_v_fail(c, "%s '%s' has %lld values; at most %d expected", what, mica_v_name(t, name), (long long)n, max);
-    if (t->data_size < (size_t)n * (size_t)size) return mica_v_fail(c, "%s '%s' data is truncated", what, mica_v_name(t, name));
+        return mica_v_fail(c, "%s '%s' must be a constant %s tensor (is %s%s)", what,
+                           mica_v_name(t, name), allow64 ? "int32 or int64" : "int32",
+                           t->data ? "" : "non-constant ", tfl_type_name(t->type));
+    if (n < 0 || n > max)
+        return mica_v_fail(c, "%s '%s' has %lld values; at most %d expected", what,
+                           mica_v_name(t, name), (long long)n, max);
+    if (t->data_size < (size_t)n * (size_t)size)
+        return mica_v_fail(c, "%s '%s' data is truncated", what, mica_v_name(t, name));
     for (int64_t i = 0; i < n; i++) {
         int64_t x;
-        if (size == 4) { int32_t x32; memcpy(&x32, t->data + 4 * i, 4); x = x32; }
-        else memcpy(&x, t->data + 8 * i, 8);
-        if (x < INT32_MIN || x > INT32_MAX) return mica_v_fail(c, "%s '%s' value %lld is out of the int32 range", what, mica_v_name(t, name), (long long)x);
+        if (size == 4) {
+            int32_t x32;
+            memcpy(&x32, t->data + 4 * i, 4);
+            x = x32;
+        } else
+            memcpy(&x, t->data + 8 * i, 8);
+        if (x < INT32_MIN || x > INT32_MAX)
+            return mica_v_fail(c, "%s '%s' value %lld is out of the int32 range", what,
+                               mica_v_name(t, name), (long long)x);
         v[i] = (int32_t)x;
     }
     return (int)n;
@@ -152,19 +178,23 @@ int mica_v_const_ints(const mica_vctx_t *c, int k, const char *what, int allow64
 
 int mica_v_padding(const mica_vctx_t *c, int field, int64_t *padding) {
     *padding = tfl_opt_int(c->op, field, TFL_PADDING_SAME);
-    if (*padding == TFL_PADDING_SAME || *padding == TFL_PADDING_VALID) return 0;
+    if (*padding == TFL_PADDING_SAME || *padding == TFL_PADDING_VALID)
+        return 0;
     return mica_v_fail(c, "padding %lld is not SAME (0) or VALID (1)", (long long)*padding);
 }
 
 int mica_v_activation(const mica_vctx_t *c, int field) {
     int64_t act = tfl_opt_int(c->op, field, TFL_ACT_NONE);
-    if (act >= TFL_ACT_NONE && act <= TFL_ACT_SIGN_BIT) return 0;
-    return mica_v_fail(c, "fused activation %lld is not an ActivationFunctionType (0..5)", (long long)act);
+    if (act >= TFL_ACT_NONE && act <= TFL_ACT_SIGN_BIT)
+        return 0;
+    return mica_v_fail(c, "fused activation %lld is not an ActivationFunctionType (0..5)",
+                       (long long)act);
 }
 
 int mica_v_window_param(const mica_vctx_t *c, int field, const char *what, int64_t *value) {
     *value = tfl_opt_int(c->op, field, 0);
-    if (*value >= 1 && *value <= MICA_MAX_WINDOW) return 0;
+    if (*value >= 1 && *value <= MICA_MAX_WINDOW)
+        return 0;
     return mica_v_fail(c, "%s is %lld; it must be 1..%d", what, (long long)*value, MICA_MAX_WINDOW);
 }
 
@@ -176,17 +206,22 @@ static int rule_tensors(const tfl_model_t *m, char *err, size_t errlen) {
     char name[MICA_VNAME], shape[MICA_VDIMS];
     for (int t = 0; t < m->ntensors; t++) {
         int64_t n = tfl_tensor_elements(&m->tensors[t]);
-        if (n >= 0 && n <= INT32_MAX) continue;
+        if (n >= 0 && n <= INT32_MAX)
+            continue;
         snprintf(err, errlen, "tensor '%s' is %s: more than 2^31-1 elements",
-                 mica_escape_name(m->tensors[t].name, name, sizeof name), mica_v_shape(&m->tensors[t], shape));
+                 mica_escape_name(m->tensors[t].name, name, sizeof name),
+                 mica_v_shape(&m->tensors[t], shape));
         return -1;
     }
     for (int io = 0; io < 2; io++)
         for (int i = 0; i < (io ? m->noutputs : m->ninputs); i++) {
             const tfl_tensor_t *t = &m->tensors[io ? m->outputs[i] : m->inputs[i]];
-            if (!t->data) continue;
-            snprintf(err, errlen, "graph %s %d '%s' is a constant; Mica's graph inputs and outputs are activations",
-                     io ? "output" : "input", i, mica_escape_name(t->name, name, sizeof name));
+            if (!t->data)
+                continue;
+            snprintf(
+                err, errlen,
+                "graph %s %d '%s' is a constant; Mica's graph inputs and outputs are activations",
+                io ? "output" : "input", i, mica_escape_name(t->name, name, sizeof name));
             return -1;
         }
     return 0;
@@ -194,21 +229,32 @@ static int rule_tensors(const tfl_model_t *m, char *err, size_t errlen) {
 
 /* Each tensor has at most one producer, which is not a graph input or a constant and does not
  * also read it. */
-static int rule_single_writer(const tfl_model_t *m, const uint8_t *role, int *writer, char *err, size_t errlen) {
+static int rule_single_writer(const tfl_model_t *m, const uint8_t *role, int *writer, char *err,
+                              size_t errlen) {
     char name[MICA_VNAME], other[MICA_VNAME];
-    for (int t = 0; t < m->ntensors; t++) writer[t] = -1;
+    for (int t = 0; t < m->ntensors; t++)
+        writer[t] = -1;
     for (int i = 0; i < m->nops; i++) {
         const tfl_op_t *op = &m->ops[i];
         for (int k = 0; k < op->noutputs; k++) {
             int t = op->outputs[k];
             const char *tn = mica_escape_name(m->tensors[t].name, name, sizeof name);
-            if (role[t] & ROLE_INPUT) return fail_at(m, i, err, errlen, "output '%s' is a graph input (only the caller writes those)", tn);
-            if (role[t] & ROLE_CONST) return fail_at(m, i, err, errlen, "output '%s' is a constant", tn);
+            if (role[t] & ROLE_INPUT)
+                return fail_at(m, i, err, errlen,
+                               "output '%s' is a graph input (only the caller writes those)", tn);
+            if (role[t] & ROLE_CONST)
+                return fail_at(m, i, err, errlen, "output '%s' is a constant", tn);
             for (int j = 0; j < op->ninputs; j++)
-                if (op->inputs[j] == t) return fail_at(m, i, err, errlen, "output '%s' is also its input %d (an operator cannot write its own input)", tn, j);
+                if (op->inputs[j] == t)
+                    return fail_at(
+                        m, i, err, errlen,
+                        "output '%s' is also its input %d (an operator cannot write its own input)",
+                        tn, j);
             if (writer[t] >= 0)
-                return fail_at(m, i, err, errlen, "output '%s' is already written by op %d %s (a tensor has one producer)", tn,
-                               writer[t], op_type(&m->ops[writer[t]], other));
+                return fail_at(
+                    m, i, err, errlen,
+                    "output '%s' is already written by op %d %s (a tensor has one producer)", tn,
+                    writer[t], op_type(&m->ops[writer[t]], other));
             writer[t] = i;
         }
     }
@@ -217,27 +263,35 @@ static int rule_single_writer(const tfl_model_t *m, const uint8_t *role, int *wr
 
 /* Every operand and graph output exists when read: a graph input, a constant, or written by an
  * earlier operator. */
-static int rule_written_before_read(const tfl_model_t *m, const uint8_t *role, const int *writer, char *err, size_t errlen) {
+static int rule_written_before_read(const tfl_model_t *m, const uint8_t *role, const int *writer,
+                                    char *err, size_t errlen) {
     char name[MICA_VNAME], other[MICA_VNAME];
     for (int i = 0; i < m->nops; i++) {
         const tfl_op_t *op = &m->ops[i];
         for (int k = 0; k < op->ninputs; k++) {
             int t = op->inputs[k];
-            if (t < 0 || role[t]) continue;
+            if (t < 0 || role[t])
+                continue;
             const char *tn = mica_escape_name(m->tensors[t].name, name, sizeof name);
             if (writer[t] < 0)
-                return fail_at(m, i, err, errlen, "input '%s' is not a graph input or a constant and no operator writes it%s",
-                               tn, m->tensors[t].is_variable ? " (variable tensors are not supported)" : "");
+                return fail_at(
+                    m, i, err, errlen,
+                    "input '%s' is not a graph input or a constant and no operator writes it%s", tn,
+                    m->tensors[t].is_variable ? " (variable tensors are not supported)" : "");
             if (writer[t] > i)
-                return fail_at(m, i, err, errlen, "input '%s' is read before op %d %s writes it (operators out of order)",
-                               tn, writer[t], op_type(&m->ops[writer[t]], other));
+                return fail_at(
+                    m, i, err, errlen,
+                    "input '%s' is read before op %d %s writes it (operators out of order)", tn,
+                    writer[t], op_type(&m->ops[writer[t]], other));
         }
     }
     for (int k = 0; k < m->noutputs; k++) {
         int t = m->outputs[k];
         if (writer[t] < 0 && !role[t]) {
-            snprintf(err, errlen, "graph output %d '%s' is not written by any operator and is not a graph input or a constant", k,
-                     mica_escape_name(m->tensors[t].name, name, sizeof name));
+            snprintf(err, errlen,
+                     "graph output %d '%s' is not written by any operator and is not a graph input "
+                     "or a constant",
+                     k, mica_escape_name(m->tensors[t].name, name, sizeof name));
             return -1;
         }
     }
@@ -248,7 +302,8 @@ static int rule_written_before_read(const tfl_model_t *m, const uint8_t *role, c
 
 static const op_rule_t *rule_for(int builtin) {
     for (size_t i = 0; i < sizeof op_rules / sizeof op_rules[0]; i++)
-        if (op_rules[i].builtin == builtin) return &op_rules[i];
+        if (op_rules[i].builtin == builtin)
+            return &op_rules[i];
     return NULL;
 }
 
@@ -257,11 +312,17 @@ static int rule_operands(const mica_vctx_t *c, const op_rule_t *r) {
     const char *type = tfl_builtin_name(op->builtin);
     const char *plural = op->ninputs == 1 ? "" : "s";
     if (op->ninputs < r->min_in || (r->max_in >= 0 && op->ninputs > r->max_in)) {
-        if (r->max_in < 0) return mica_v_fail(c, "has %d input%s; %s takes at least %d", op->ninputs, plural, type, r->min_in);
-        if (r->min_in == r->max_in) return mica_v_fail(c, "has %d input%s; %s takes %d", op->ninputs, plural, type, r->min_in);
-        return mica_v_fail(c, "has %d input%s; %s takes %d or %d", op->ninputs, plural, type, r->min_in, r->max_in);
+        if (r->max_in < 0)
+            return mica_v_fail(c, "has %d input%s; %s takes at least %d", op->ninputs, plural, type,
+                               r->min_in);
+        if (r->min_in == r->max_in)
+            return mica_v_fail(c, "has %d input%s; %s takes %d", op->ninputs, plural, type,
+                               r->min_in);
+        return mica_v_fail(c, "has %d input%s; %s takes %d or %d", op->ninputs, plural, type,
+                           r->min_in, r->max_in);
     }
-    if (op->noutputs != 1) return mica_v_fail(c, "has %d outputs; %s writes exactly 1", op->noutputs, type);
+    if (op->noutputs != 1)
+        return mica_v_fail(c, "has %d outputs; %s writes exactly 1", op->noutputs, type);
     for (int k = 0; k < op->ninputs; k++)
         if (op->inputs[k] < 0 && (r->optional_from < 0 || k < r->optional_from))
             return mica_v_fail(c, "input %d is absent (-1), which %s does not allow", k, type);
@@ -273,7 +334,8 @@ static int rule_operands(const mica_vctx_t *c, const op_rule_t *r) {
 
 static int rule_operator(const tfl_model_t *m, int idx, char *err, size_t errlen) {
     const op_rule_t *r = rule_for(m->ops[idx].builtin);
-    if (!r || m->ops[idx].custom_code) return 0;   /* not run by Mica: the lowering says so */
+    if (!r || m->ops[idx].custom_code)
+        return 0; /* not run by Mica: the lowering says so */
     mica_vctx_t c = {m, &m->ops[idx], idx, err, errlen};
     return rule_operands(&c, r) || r->shape(&c) ? -1 : 0;
 }
@@ -282,14 +344,21 @@ int mica_validate_model(const tfl_model_t *m, char *err, size_t errlen) {
     size_t n = (size_t)(m->ntensors > 0 ? m->ntensors : 1);
     uint8_t *role = calloc(n, 1);
     int *writer = malloc(n * sizeof *writer), rc = -1;
-    if (!role || !writer) { snprintf(err, errlen, "out of memory"); goto done; }
-    for (int i = 0; i < m->ninputs; i++) role[m->inputs[i]] |= ROLE_INPUT;
-    for (int t = 0; t < m->ntensors; t++) if (m->tensors[t].data) role[t] |= ROLE_CONST;
+    if (!role || !writer) {
+        snprintf(err, errlen, "out of memory");
+        goto done;
+    }
+    for (int i = 0; i < m->ninputs; i++)
+        role[m->inputs[i]] |= ROLE_INPUT;
+    for (int t = 0; t < m->ntensors; t++)
+        if (m->tensors[t].data)
+            role[t] |= ROLE_CONST;
     if (rule_tensors(m, err, errlen) || rule_single_writer(m, role, writer, err, errlen) ||
         rule_written_before_read(m, role, writer, err, errlen))
         goto done;
     for (int i = 0; i < m->nops; i++)
-        if (rule_operator(m, i, err, errlen)) goto done;
+        if (rule_operator(m, i, err, errlen))
+            goto done;
     rc = 0;
 done:
     free(role);

@@ -5,8 +5,8 @@
 #include <stdint.h>
 #include "validate.h"
 
-#define MICA_VNAME 44   /* escaped tensor name in messages ("..." when longer) */
-#define MICA_VDIMS 96   /* "[d0,d1,...]" */
+#define MICA_VNAME 44 /* escaped tensor name in messages ("..." when longer) */
+#define MICA_VDIMS 96 /* "[d0,d1,...]" */
 
 /* The operator being checked and where its error goes. */
 typedef struct {
@@ -21,7 +21,7 @@ typedef struct {
  * the declared one. Operand counts are already checked (absent optional inputs are NULL). */
 typedef int (*mica_vrule_fn)(const mica_vctx_t *c);
 
-const tfl_tensor_t *mica_v_in(const mica_vctx_t *c, int k);   /* NULL when absent (-1) */
+const tfl_tensor_t *mica_v_in(const mica_vctx_t *c, int k); /* NULL when absent (-1) */
 const tfl_tensor_t *mica_v_out(const mica_vctx_t *c);
 /* Writes "op N TYPE: " and the message; returns -1. */
 int mica_v_fail(const mica_vctx_t *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -35,7 +35,8 @@ int mica_v_expect(const mica_vctx_t *c, const int64_t *dims, int rank, const cha
 int mica_v_rank(const mica_vctx_t *c, int k, const char *what, int min, int max);
 /* Input k as a constant integer vector of at most max values (int32, or int64 too when allow64):
  * the count, or -1 after failing with a message naming it. */
-int mica_v_const_ints(const mica_vctx_t *c, int k, const char *what, int allow64, int32_t *v, int max);
+int mica_v_const_ints(const mica_vctx_t *c, int k, const char *what, int allow64, int32_t *v,
+                      int max);
 /* Option values: enum or range, failing with the field's name and the allowed values. */
 int mica_v_padding(const mica_vctx_t *c, int field, int64_t *padding);
 int mica_v_activation(const mica_vctx_t *c, int field);

@@ -20,19 +20,23 @@
 #define MICA_UNITS 4
 
 /* The seq-th instruction (1-based) issued to unit `unit`; seq 0 = nothing to wait for. */
-typedef struct { uint8_t unit; uint32_t seq; } mica_ticket_t;
+typedef struct {
+    uint8_t unit;
+    uint32_t seq;
+} mica_ticket_t;
 
 typedef struct {
-    uint32_t issued[MICA_UNITS];     /* instructions emitted so far, per unit */
-    uint32_t finished[MICA_UNITS];   /* how many of them are known finished when the next issues */
+    uint32_t issued[MICA_UNITS];   /* instructions emitted so far, per unit */
+    uint32_t finished[MICA_UNITS]; /* how many of them are known finished when the next issues */
 } mica_waits_t;
 
 /* Sets the instruction's wait field for its tickets and appends it; *self (may be NULL) gets its
  * own ticket (seq 0 for SYNC and END). 0, or -1 with b->err set. */
-int mica_emit_after(mica_builder_t *b, mica_waits_t *w, mica_instr_t *in,
-                    const mica_ticket_t *deps, int ndeps, mica_ticket_t *self);
+int mica_emit_after(mica_builder_t *b, mica_waits_t *w, mica_instr_t *in, const mica_ticket_t *deps,
+                    int ndeps, mica_ticket_t *self);
 /* The same, waiting for every instruction issued so far on the units in `units` (MICA_UNIT_*
  * mask), set even where in-order issue already guarantees it: a stage boundary stated in full. */
-int mica_emit_drained(mica_builder_t *b, mica_waits_t *w, mica_instr_t *in, unsigned units, mica_ticket_t *self);
+int mica_emit_drained(mica_builder_t *b, mica_waits_t *w, mica_instr_t *in, unsigned units,
+                      mica_ticket_t *self);
 
 #endif

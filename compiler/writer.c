@@ -12,7 +12,8 @@ static uint32_t place(uint32_t *cursor, size_t bytes) {
 }
 
 static void put(uint8_t *file, uint32_t at, const void *p, size_t n) {
-    if (n) memcpy(file + at, p, n);
+    if (n)
+        memcpy(file + at, p, n);
 }
 
 int mica_write_program(mica_builder_t *b, const char *path) {
@@ -21,10 +22,15 @@ int mica_write_program(mica_builder_t *b, const char *path) {
     memcpy(h.magic, MICA_PROG_MAGIC, 8);
     h.format = MICA_PROG_FORMAT;
     h.spec_version = MICA_SPEC_VERSION;
-    h.rows = b->hw.rows; h.cols = b->hw.cols;
-    h.aspad_depth = b->hw.aspad_depth; h.wspad_depth = b->hw.wspad_depth;
-    h.acc_depth = b->hw.acc_depth; h.param_sets = b->hw.param_sets; h.bus_bytes = b->hw.bus_bytes;
-    if (mica_buf_align(&b->consts, 16)) return -1;
+    h.rows = b->hw.rows;
+    h.cols = b->hw.cols;
+    h.aspad_depth = b->hw.aspad_depth;
+    h.wspad_depth = b->hw.wspad_depth;
+    h.acc_depth = b->hw.acc_depth;
+    h.param_sets = b->hw.param_sets;
+    h.bus_bytes = b->hw.bus_bytes;
+    if (mica_buf_align(&b->consts, 16))
+        return -1;
     size_t image_size = b->consts.len + b->code.len;
     h.arena_addr = 0;
     h.arena_size = b->arena_size;
@@ -39,11 +45,12 @@ int mica_write_program(mica_builder_t *b, const char *path) {
     h.noutputs = b->noutputs;
     h.params_size = (uint32_t)b->params.len;
     /* every section plus its alignment padding, in 64 bits so that no offset below can wrap */
-    uint64_t need = sizeof h + (uint64_t)image_size + b->tensors.len + b->steps.len + 4ull * (h.ninputs + h.noutputs) +
-                    b->params.len + 6 * 8;
+    uint64_t need = sizeof h + (uint64_t)image_size + b->tensors.len + b->steps.len +
+                    4ull * (h.ninputs + h.noutputs) + b->params.len + 6 * 8;
     if (need > MICA_PROG_MAX_BYTES) {
-        snprintf(b->err, sizeof b->err, "%s: the program would be %llu bytes, more than the %u MiB a driver loads",
-                 path, (unsigned long long)need, MICA_PROG_MAX_BYTES >> 20);
+        snprintf(b->err, sizeof b->err,
+                 "%s: the program would be %llu bytes, more than the %u MiB a driver loads", path,
+                 (unsigned long long)need, MICA_PROG_MAX_BYTES >> 20);
         return -1;
     }
     uint32_t cur = sizeof h;
@@ -54,7 +61,10 @@ int mica_write_program(mica_builder_t *b, const char *path) {
     h.outputs_offset = place(&cur, 4u * h.noutputs);
     h.params_offset = place(&cur, b->params.len);
     uint8_t *file = calloc(1, cur);
-    if (!file) { snprintf(b->err, sizeof b->err, "out of memory"); return -1; }
+    if (!file) {
+        snprintf(b->err, sizeof b->err, "out of memory");
+        return -1;
+    }
     put(file, 0, &h, sizeof h);
     put(file, h.image_offset, b->consts.data, b->consts.len);
     put(file, h.image_offset + (uint32_t)b->consts.len, b->code.data, b->code.len);
@@ -63,11 +73,13 @@ int mica_write_program(mica_builder_t *b, const char *path) {
     put(file, h.inputs_offset, b->inputs, 4u * h.ninputs);
     put(file, h.outputs_offset, b->outputs, 4u * h.noutputs);
     put(file, h.params_offset, b->params.data, b->params.len);
-    mica_program_seal(file, cur);   /* size and CRC-32 over everything above */
+    mica_program_seal(file, cur); /* size and CRC-32 over everything above */
     FILE *f = fopen(path, "wb");
     int rc = f && fwrite(file, 1, cur, f) == cur ? 0 : -1;
-    if (f && fclose(f) != 0) rc = -1;
+    if (f && fclose(f) != 0)
+        rc = -1;
     free(file);
-    if (rc) snprintf(b->err, sizeof b->err, "%s: cannot write", path);
+    if (rc)
+        snprintf(b->err, sizeof b->err, "%s: cannot write", path);
     return rc;
 }

@@ -26,24 +26,24 @@ extern "C" {
 
 typedef enum {
     MICA_OK = 0,
-    MICA_E_ARG,          /* invalid argument (NULL, index out of range) */
-    MICA_E_NOMEM,        /* allocation failed */
-    MICA_E_IO,           /* file could not be read */
-    MICA_E_FORMAT,       /* program binary corrupted or not a Mica program */
-    MICA_E_CONFIG,       /* program compiled for another array / memory configuration */
-    MICA_E_SHAPE,        /* input size or type does not match the model */
-    MICA_E_BACKEND,      /* unknown backend or backend failed to start */
-    MICA_E_TIMEOUT,      /* accelerator did not finish within the cycle limit */
-    MICA_E_HW,           /* accelerator reported an error status (ERROR CSR) */
-    MICA_E_STATE,        /* call out of order (e.g. invoke before load) */
-    MICA_E_KERNEL        /* a CPU fallback kernel rejected its parameters */
+    MICA_E_ARG,     /* invalid argument (NULL, index out of range) */
+    MICA_E_NOMEM,   /* allocation failed */
+    MICA_E_IO,      /* file could not be read */
+    MICA_E_FORMAT,  /* program binary corrupted or not a Mica program */
+    MICA_E_CONFIG,  /* program compiled for another array / memory configuration */
+    MICA_E_SHAPE,   /* input size or type does not match the model */
+    MICA_E_BACKEND, /* unknown backend or backend failed to start */
+    MICA_E_TIMEOUT, /* accelerator did not finish within the cycle limit */
+    MICA_E_HW,      /* accelerator reported an error status (ERROR CSR) */
+    MICA_E_STATE,   /* call out of order (e.g. invoke before load) */
+    MICA_E_KERNEL   /* a CPU fallback kernel rejected its parameters */
 } mica_status_t;
 
 typedef struct mica_ctx mica_ctx_t;
 
 typedef struct {
     const char *name;
-    int dtype;           /* 1 = int8, 2 = int32 */
+    int dtype; /* 1 = int8, 2 = int32 */
     int rank;
     int32_t dims[6];
     float scale;
@@ -53,8 +53,8 @@ typedef struct {
 
 typedef struct {
     const char *name;
-    int on_accel;        /* 1 = accelerator step, 0 = CPU fallback kernel */
-    const char *op;      /* operator name, e.g. "CONV_2D", "SOFTMAX" */
+    int on_accel;   /* 1 = accelerator step, 0 = CPU fallback kernel */
+    const char *op; /* operator name, e.g. "CONV_2D", "SOFTMAX" */
     uint64_t macs;
     uint64_t est_cycles; /* compiler estimate */
     uint64_t cycles;     /* of the last invoke (accelerator cycles; 0 for CPU steps); an estimate

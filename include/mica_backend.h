@@ -21,7 +21,7 @@ typedef struct mica_backend {
     /* 1: CYCLES, ARRAY_BUSY and the STALL_* counters come from the cost model (the func backend
      * has no clock), so every place that shows them calls them estimates; 0: a clock counted them. */
     int cycles_estimated;
-    int (*mem_write)(void *state, uint32_t addr, const void *src, size_t n);   /* 0 or -1 */
+    int (*mem_write)(void *state, uint32_t addr, const void *src, size_t n); /* 0 or -1 */
     int (*mem_read)(void *state, uint32_t addr, void *dst, size_t n);
     uint32_t (*csr_read)(void *state, uint32_t addr);
     void (*csr_write)(void *state, uint32_t addr, uint32_t value);
@@ -31,8 +31,6 @@ typedef struct mica_backend {
     void (*reset)(void *state);
     void (*close)(void *state);
 } mica_backend_t;
-
-
 
 /* A backend as the runtime finds it by name: its constructor and the options it accepts (the
  * runtime validates a spec against runtime options + these before calling open, so a backend

@@ -9,20 +9,22 @@
 #include "mica_hw.h"
 #include "mica_isa.h"
 
-#define MICA_MEM_LATENCY_DEFAULT 10u   /* the simulator's default external memory latency */
+#define MICA_MEM_LATENCY_DEFAULT 10u /* the simulator's default external memory latency */
 
 typedef struct {
-    uint64_t cycles;                   /* until END retires */
-    uint64_t array_cycles;             /* MATMUL busy cycles */
-    uint64_t issued_macs;              /* activation rows streamed x R x C */
-    uint64_t ext_read_bytes, ext_write_bytes;   /* bus beats x BUS_BYTES for loads, bytes for stores */
+    uint64_t cycles;       /* until END retires */
+    uint64_t array_cycles; /* MATMUL busy cycles */
+    uint64_t issued_macs;  /* activation rows streamed x R x C */
+    uint64_t ext_read_bytes,
+        ext_write_bytes; /* bus beats x BUS_BYTES for loads, bytes for stores */
     uint64_t aspad_reads, wspad_reads, acc_reads, acc_writes;
-    uint32_t aspad_rows_used, wspad_rows_used, acc_rows_used;   /* peak addresses touched */
+    uint32_t aspad_rows_used, wspad_rows_used, acc_rows_used; /* peak addresses touched */
 } mica_cost_t;
 
 /* Unit bit index an opcode issues to (hw/mica.json "unit"), -1 for SYNC and END. */
 int mica_opcode_unit(uint64_t opcode);
-void mica_cost_instrs(const mica_hw_config_t *hw, const mica_instr_t *code, uint32_t count, mica_cost_t *out);
+void mica_cost_instrs(const mica_hw_config_t *hw, const mica_instr_t *code, uint32_t count,
+                      mica_cost_t *out);
 /* Energy in picojoules from the counts (45 nm figures, see README "Energy model"). */
 double mica_cost_energy_pj(const mica_hw_config_t *hw, const mica_cost_t *c);
 

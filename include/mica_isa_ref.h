@@ -22,18 +22,18 @@ typedef enum { MICA_REF_COUNT_RTL = 0, MICA_REF_COUNT_PAYLOAD = 1 } mica_ref_cou
 
 typedef struct mica_isa_ref {
     mica_hw_config_t cfg;
-    uint8_t *mem;                    /* external memory; addresses >= mem_bytes are bus errors */
+    uint8_t *mem; /* external memory; addresses >= mem_bytes are bus errors */
     uint64_t mem_bytes;
-    int8_t *aspad;                   /* aspad_depth x rows */
-    int8_t *wspad;                   /* wspad_depth x cols */
-    int32_t *acc;                    /* acc_depth x cols */
-    int32_t *param;                  /* MICA_PARAM_ROWS * param_sets x cols */
-    int8_t *w_shadow, *w_active;     /* rows x cols: the array's weights */
-    int8_t *v_shadow, *v_active;     /* cols: the vector unit's weights */
-    uint32_t prog_addr, prog_len, pc, error_code, error_pc;   /* CSRs */
-    int done, error;                 /* STATUS bits */
+    int8_t *aspad;               /* aspad_depth x rows */
+    int8_t *wspad;               /* wspad_depth x cols */
+    int32_t *acc;                /* acc_depth x cols */
+    int32_t *param;              /* MICA_PARAM_ROWS * param_sets x cols */
+    int8_t *w_shadow, *w_active; /* rows x cols: the array's weights */
+    int8_t *v_shadow, *v_active; /* cols: the vector unit's weights */
+    uint32_t prog_addr, prog_len, pc, error_code, error_pc; /* CSRs */
+    int done, error;                                        /* STATUS bits */
     uint64_t counters[MICA_NUM_COUNTERS];
-    uint32_t counter_hi_snapshot;    /* high word latched by the last low-word read */
+    uint32_t counter_hi_snapshot; /* high word latched by the last low-word read */
     mica_ref_counting_t counting;
     /* Called before a STORE writes [addr, addr + bytes) (func: drops translations that read it). */
     void (*before_write)(void *ctx, uint64_t addr, uint64_t bytes);
@@ -44,7 +44,8 @@ typedef struct mica_isa_ref {
 size_t mica_isa_ref_buffer_bytes(const mica_hw_config_t *cfg);
 /* Sets S up on BUF (mica_isa_ref_buffer_bytes(cfg) bytes, 4-byte aligned, zeroed by the caller)
  * and external memory MEM of MEM_BYTES. */
-void mica_isa_ref_init(mica_isa_ref_t *s, const mica_hw_config_t *cfg, uint8_t *mem, uint64_t mem_bytes, void *buf);
+void mica_isa_ref_init(mica_isa_ref_t *s, const mica_hw_config_t *cfg, uint8_t *mem,
+                       uint64_t mem_bytes, void *buf);
 /* The same with zeroed memories from malloc (isa_ref_alloc.c); NULL when out of memory. */
 mica_isa_ref_t *mica_isa_ref_new(const mica_hw_config_t *cfg, uint64_t mem_bytes);
 void mica_isa_ref_free(mica_isa_ref_t *s);

@@ -22,33 +22,33 @@ typedef struct {
 typedef int (*mica_kernel_fn)(const mica_kernel_call_t *call);
 
 /* The kernel list: X(id, NAME, function). ids are stable .mica file-format numbers. */
-#define MICA_KERNEL_LIST(X) \
-    X(1, RESHAPE, mica_k_reshape) \
-    X(2, SOFTMAX, mica_k_softmax) \
-    X(3, CONV_2D, mica_k_conv2d) \
-    X(4, DEPTHWISE_CONV_2D, mica_k_depthwise_conv2d) \
-    X(5, FULLY_CONNECTED, mica_k_fully_connected) \
-    X(6, AVERAGE_POOL_2D, mica_k_pool) \
-    X(7, MAX_POOL_2D, mica_k_pool) \
-    X(8, ADD, mica_k_binary) \
-    X(9, SUB, mica_k_binary) \
-    X(10, MUL, mica_k_binary) \
-    X(11, MAXIMUM, mica_k_binary) \
-    X(12, MINIMUM, mica_k_binary) \
-    X(13, QUANTIZE, mica_k_lut) \
-    X(14, LOGISTIC, mica_k_lut) \
-    X(15, TANH, mica_k_lut) \
-    X(16, HARD_SWISH, mica_k_lut) \
-    X(17, LEAKY_RELU, mica_k_lut) \
-    X(18, RELU, mica_k_lut) \
-    X(19, RELU6, mica_k_lut) \
-    X(20, RELU_N1_TO_1, mica_k_lut) \
-    X(21, PAD, mica_k_pad) \
-    X(22, CONCATENATION, mica_k_concat) \
-    X(23, MEAN, mica_k_mean) \
-    X(24, RESIZE_NEAREST_NEIGHBOR, mica_k_resize_nearest) \
-    X(25, STRIDED_SLICE, mica_k_gather) \
-    X(26, TRANSPOSE, mica_k_gather) \
+#define MICA_KERNEL_LIST(X)                                                                        \
+    X(1, RESHAPE, mica_k_reshape)                                                                  \
+    X(2, SOFTMAX, mica_k_softmax)                                                                  \
+    X(3, CONV_2D, mica_k_conv2d)                                                                   \
+    X(4, DEPTHWISE_CONV_2D, mica_k_depthwise_conv2d)                                               \
+    X(5, FULLY_CONNECTED, mica_k_fully_connected)                                                  \
+    X(6, AVERAGE_POOL_2D, mica_k_pool)                                                             \
+    X(7, MAX_POOL_2D, mica_k_pool)                                                                 \
+    X(8, ADD, mica_k_binary)                                                                       \
+    X(9, SUB, mica_k_binary)                                                                       \
+    X(10, MUL, mica_k_binary)                                                                      \
+    X(11, MAXIMUM, mica_k_binary)                                                                  \
+    X(12, MINIMUM, mica_k_binary)                                                                  \
+    X(13, QUANTIZE, mica_k_lut)                                                                    \
+    X(14, LOGISTIC, mica_k_lut)                                                                    \
+    X(15, TANH, mica_k_lut)                                                                        \
+    X(16, HARD_SWISH, mica_k_lut)                                                                  \
+    X(17, LEAKY_RELU, mica_k_lut)                                                                  \
+    X(18, RELU, mica_k_lut)                                                                        \
+    X(19, RELU6, mica_k_lut)                                                                       \
+    X(20, RELU_N1_TO_1, mica_k_lut)                                                                \
+    X(21, PAD, mica_k_pad)                                                                         \
+    X(22, CONCATENATION, mica_k_concat)                                                            \
+    X(23, MEAN, mica_k_mean)                                                                       \
+    X(24, RESIZE_NEAREST_NEIGHBOR, mica_k_resize_nearest)                                          \
+    X(25, STRIDED_SLICE, mica_k_gather)                                                            \
+    X(26, TRANSPOSE, mica_k_gather)                                                                \
     X(27, SLICE, mica_k_gather)
 
 #define MICA_KERNEL_ENUM(id, name, fn) MICA_CPU_##name = id,
@@ -70,7 +70,6 @@ typedef struct {
     int32_t rows, depth;
 } mica_softmax_params_t;
 
-
 /* Several names may share one kernel function (e.g. ADD/SUB/MUL/... -> mica_k_binary): the
  * parameter block says which arithmetic to do; the name keeps step names readable. */
 #define MICA_MAX_RANK 6
@@ -81,11 +80,13 @@ typedef struct {
 typedef struct {
     int32_t batches, in_h, in_w, in_c, out_h, out_w, out_c;
     int32_t k_h, k_w, stride_h, stride_w, dil_h, dil_w, pad_top, pad_left;
-    int32_t filter_c;          /* CONV: filter depth; DEPTHWISE: depth multiplier */
+    int32_t filter_c; /* CONV: filter depth; DEPTHWISE: depth multiplier */
     int32_t in_zp, out_zp, act_min, act_max;
 } mica_conv_params_t;
 
-typedef struct { int32_t bias, mult, shift; } mica_chan_quant_t;
+typedef struct {
+    int32_t bias, mult, shift;
+} mica_chan_quant_t;
 
 /* FULLY_CONNECTED: followed by out_n mica_fc_quant_t, then int8 weights [out_n][in_n].
  * y = round_half_away(acc * m53 * 2^(exp - 53)) (what LiteRT's reference FC computes in double). */
@@ -93,7 +94,11 @@ typedef struct {
     int32_t batches, in_n, out_n, in_zp, out_zp, act_min, act_max;
 } mica_fc_params_t;
 
-typedef struct { int32_t bias; uint32_t m53_lo, m53_hi; int32_t exp; } mica_fc_quant_t;
+typedef struct {
+    int32_t bias;
+    uint32_t m53_lo, m53_hi;
+    int32_t exp;
+} mica_fc_quant_t;
 
 /* AVERAGE_POOL_2D / MAX_POOL_2D, NHWC. */
 typedef struct {
@@ -110,13 +115,15 @@ typedef struct {
     int32_t dims[MICA_MAX_RANK];
     int32_t strides[2][MICA_MAX_RANK];
     uint32_t const_off[2], const_len[2];
-    int32_t in_zp[2], in_mult[2], in_shift[2];   /* ADD/SUB: per-input rescale (left_shift 20) */
+    int32_t in_zp[2], in_mult[2], in_shift[2]; /* ADD/SUB: per-input rescale (left_shift 20) */
     int32_t out_mult, out_shift, out_zp, act_min, act_max;
 } mica_binary_params_t;
 
 /* Element-wise int8 -> int8 function as a table indexed by (uint8_t)x (QUANTIZE, LOGISTIC, TANH,
  * HARD_SWISH, LEAKY_RELU, RELU*): the compiler evaluates TFLite's arithmetic on all 256 inputs. */
-typedef struct { int8_t table[256]; } mica_lut_params_t;
+typedef struct {
+    int8_t table[256];
+} mica_lut_params_t;
 
 /* PAD with a constant (the output zero point or PADV2's value). */
 typedef struct {
@@ -146,7 +153,9 @@ typedef struct {
 } mica_mean_params_t;
 
 /* RESIZE_NEAREST_NEIGHBOR, NHWC: followed by out_h source rows then out_w source columns (int32). */
-typedef struct { int32_t batches, in_h, in_w, ch, out_h, out_w; } mica_resize_params_t;
+typedef struct {
+    int32_t batches, in_h, in_w, ch, out_h, out_w;
+} mica_resize_params_t;
 
 /* STRIDED_SLICE / SLICE / TRANSPOSE: out[i0..] = in[offset + sum i_d * strides[d]] (element
  * strides, may be negative). */

@@ -6,12 +6,12 @@
 #include "mica_program.h"
 
 /* X(TFLite builtin code, name): the layers the accelerator runs. */
-#define MICA_ACCEL_OP_LIST(X) \
-    X(0, ADD)                 \
-    X(1, AVERAGE_POOL_2D)     \
-    X(3, CONV_2D)             \
-    X(4, DEPTHWISE_CONV_2D)   \
-    X(9, FULLY_CONNECTED)     \
+#define MICA_ACCEL_OP_LIST(X)                                                                      \
+    X(0, ADD)                                                                                      \
+    X(1, AVERAGE_POOL_2D)                                                                          \
+    X(3, CONV_2D)                                                                                  \
+    X(4, DEPTHWISE_CONV_2D)                                                                        \
+    X(9, FULLY_CONNECTED)                                                                          \
     X(17, MAX_POOL_2D)
 
 #define MICA_ACCEL_OP_ENUM(code, name) MICA_ACCEL_##name = code,

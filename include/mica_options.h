@@ -9,13 +9,13 @@ int mica_parse_int(const char *text, long long min, long long max, long long *ou
 /* "RxC", each side 1..max. 0, -1 malformed, -2 out of range. */
 int mica_parse_dims(const char *text, unsigned max, unsigned *rows, unsigned *cols);
 
-#define MICA_OPT_VALUE_MAX 255   /* longest option value accepted */
+#define MICA_OPT_VALUE_MAX 255 /* longest option value accepted */
 
 typedef enum { MICA_OPT_INT, MICA_OPT_DIMS, MICA_OPT_PATH } mica_opt_kind_t;
 typedef struct {
     const char *key;
     mica_opt_kind_t kind;
-    long long min, max;   /* INT: the range; DIMS: max is the largest side */
+    long long min, max; /* INT: the range; DIMS: max is the largest side */
 } mica_opt_spec_t;
 
 /* Checks a "key=value,..." string against a table: every key known and given once, every value

@@ -12,7 +12,7 @@ uint64_t mica_port_time_ns(void);
 /* Reads a whole program file into a fresh malloc'd buffer (the caller frees it). Must refuse what
  * is not a regular file and anything above max_bytes before reading it. 0, or -1 with a one-line
  * message in err and *too_big set when the size was the reason. */
-int mica_port_read_file(const char *path, size_t max_bytes, uint8_t **out, size_t *len, int *too_big,
-                        char *err, size_t errlen);
+int mica_port_read_file(const char *path, size_t max_bytes, uint8_t **out, size_t *len,
+                        int *too_big, char *err, size_t errlen);
 
 #endif

@@ -22,29 +22,29 @@
 
 #define MICA_PROG_MAGIC "MICAPRG1"
 #define MICA_PROG_FORMAT 2u
-#define MICA_PROG_MAX_BYTES (256u << 20)   /* 256 MiB: largest program file a driver loads */
+#define MICA_PROG_MAX_BYTES (256u << 20) /* 256 MiB: largest program file a driver loads */
 #define MICA_NAME_LEN 48
 #define MICA_MAX_RANK 6
 #define MICA_STEP_MAX_IO 4
 
 typedef struct {
-    char magic[8];           /* MICA_PROG_MAGIC */
-    uint32_t format;         /* MICA_PROG_FORMAT */
-    uint32_t spec_version;   /* MICA_SPEC_VERSION of the ISA it was compiled for */
-    uint32_t rows, cols;     /* array the code was tiled for */
+    char magic[8];         /* MICA_PROG_MAGIC */
+    uint32_t format;       /* MICA_PROG_FORMAT */
+    uint32_t spec_version; /* MICA_SPEC_VERSION of the ISA it was compiled for */
+    uint32_t rows, cols;   /* array the code was tiled for */
     uint32_t aspad_depth, wspad_depth, acc_depth, param_sets, bus_bytes;
-    uint32_t ext_size;       /* external memory needed: image + arena */
+    uint32_t ext_size; /* external memory needed: image + arena */
     uint32_t image_offset, image_size;
     uint32_t tensors_offset, ntensors;
     uint32_t steps_offset, nsteps;
-    uint32_t inputs_offset, ninputs;   /* uint32 tensor indices */
+    uint32_t inputs_offset, ninputs; /* uint32 tensor indices */
     uint32_t outputs_offset, noutputs;
     uint32_t params_offset, params_size;
     uint32_t arena_addr, arena_size;
-    uint32_t code_addr, code_count;    /* instruction 0 in external memory; total count */
-    uint32_t image_addr;     /* external address the image is loaded at */
-    uint32_t file_size;      /* bytes in the whole file */
-    uint32_t checksum;       /* CRC-32 of the whole file, this field read as zero */
+    uint32_t code_addr, code_count; /* instruction 0 in external memory; total count */
+    uint32_t image_addr;            /* external address the image is loaded at */
+    uint32_t file_size;             /* bytes in the whole file */
+    uint32_t checksum;              /* CRC-32 of the whole file, this field read as zero */
     uint32_t reserved;
 } mica_prog_header_t;
 
@@ -52,27 +52,27 @@ typedef enum { MICA_DT_INT8 = 1, MICA_DT_INT32 = 2 } mica_dtype_t;
 
 typedef struct {
     char name[MICA_NAME_LEN];
-    uint32_t dtype;          /* mica_dtype_t */
+    uint32_t dtype; /* mica_dtype_t */
     uint32_t rank;
     int32_t dims[MICA_MAX_RANK];
     float scale;
     int32_t zero_point;
-    uint32_t addr;           /* external memory address (in the arena) */
+    uint32_t addr; /* external memory address (in the arena) */
     uint32_t bytes;
 } mica_prog_tensor_t;
 
 typedef enum { MICA_STEP_ACCEL = 1, MICA_STEP_CPU = 2 } mica_step_kind_t;
 
 typedef struct {
-    char name[MICA_NAME_LEN];   /* layer name for reports */
-    uint32_t kind;              /* mica_step_kind_t */
-    uint32_t op;                /* ACCEL: TFLite builtin code; CPU: kernel id (kernels/mica_kernels.h) */
-    uint32_t instr_first, instr_count;   /* ACCEL: instruction range, last one is END */
+    char name[MICA_NAME_LEN]; /* layer name for reports */
+    uint32_t kind;            /* mica_step_kind_t */
+    uint32_t op; /* ACCEL: TFLite builtin code; CPU: kernel id (kernels/mica_kernels.h) */
+    uint32_t instr_first, instr_count; /* ACCEL: instruction range, last one is END */
     uint32_t ninputs, noutputs;
-    int32_t inputs[MICA_STEP_MAX_IO], outputs[MICA_STEP_MAX_IO];   /* tensor indices */
-    uint32_t params_offset, params_size;  /* CPU: kernel parameters inside the params blob */
-    uint64_t macs;              /* multiply-accumulates of the layer (reports) */
-    uint64_t est_cycles;        /* compiler's estimate (reports) */
+    int32_t inputs[MICA_STEP_MAX_IO], outputs[MICA_STEP_MAX_IO]; /* tensor indices */
+    uint32_t params_offset, params_size; /* CPU: kernel parameters inside the params blob */
+    uint64_t macs;                       /* multiply-accumulates of the layer (reports) */
+    uint64_t est_cycles;                 /* compiler's estimate (reports) */
 } mica_prog_step_t;
 
 /* The loaded form and its validating parser (driver/core/program.c). */
@@ -83,11 +83,12 @@ typedef struct {
     mica_prog_step_t *steps;
     uint32_t *inputs, *outputs;
     const uint8_t *params;
-    uint8_t *blob;               /* owned copy of the file */
+    uint8_t *blob; /* owned copy of the file */
 } mica_program_t;
 
 /* Copies bytes, validates every offset, count and index. 0, or -1 with a one-line message. */
-int mica_program_parse(const void *bytes, size_t len, mica_program_t *out, char *err, size_t errlen);
+int mica_program_parse(const void *bytes, size_t len, mica_program_t *out, char *err,
+                       size_t errlen);
 void mica_program_free(mica_program_t *p);
 
 /* CRC-32 of a program file with its checksum field read as zero (mica_program.h). */

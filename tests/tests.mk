@@ -93,7 +93,7 @@ soak: $(MICA) $(B)/soak/soak
         vectors format format-check
 CHECK_PARTS := test-spec test-unit check-vectors check-embed check-freestanding check-layers check-readmes
 # >>> more fast unit tests (no TensorFlow, seconds) go here:
-CHECK_PARTS += test-compiler-unit test-isa
+CHECK_PARTS += test-compiler-unit test-isa format-check
 check: check-start $(CHECK_PARTS)
 	@echo "make check: PASS in $$(( ($$(date +%s%N) - $$(cat $(B)/check/start)) / 1000000 )) ms"
 

@@ -8,27 +8,31 @@
 #include "mica_hw.h"
 #include "mica_isa.h"
 
-typedef struct { uint8_t *data; size_t len, cap; } mica_buf_t;
+typedef struct {
+    uint8_t *data;
+    size_t len, cap;
+} mica_buf_t;
 
 #define MICA_REASON_LEN 256
 #define MICA_PLAN_LEN 1024
 
 typedef struct {
     mica_hw_config_t hw;
-    mica_buf_t consts;        /* image part 1: constants, addresses known as they are appended */
-    mica_buf_t code;          /* image part 2: instructions (mica_instr_t) */
-    mica_buf_t tensors;       /* mica_prog_tensor_t[] */
-    mica_buf_t steps;         /* mica_prog_step_t[] */
-    mica_buf_t params;        /* CPU kernel parameter blob */
-    mica_buf_t reasons;       /* per step: char[MICA_REASON_LEN], why it is on the CPU ("" = ACCEL) */
-    mica_buf_t costs;         /* per step: mica_cost_t (cost.h) */
-    mica_buf_t details;       /* per step: char[MICA_REASON_LEN], the offending value ("" = none) */
-    mica_buf_t plans;         /* per step: char[MICA_PLAN_LEN], what the passes decided (--dump=plan) */
-    char plan_note[MICA_PLAN_LEN];   /* the plan of the layer being lowered, moved to plans per step */
+    mica_buf_t consts;  /* image part 1: constants, addresses known as they are appended */
+    mica_buf_t code;    /* image part 2: instructions (mica_instr_t) */
+    mica_buf_t tensors; /* mica_prog_tensor_t[] */
+    mica_buf_t steps;   /* mica_prog_step_t[] */
+    mica_buf_t params;  /* CPU kernel parameter blob */
+    mica_buf_t reasons; /* per step: char[MICA_REASON_LEN], why it is on the CPU ("" = ACCEL) */
+    mica_buf_t costs;   /* per step: mica_cost_t (cost.h) */
+    mica_buf_t details; /* per step: char[MICA_REASON_LEN], the offending value ("" = none) */
+    mica_buf_t plans;   /* per step: char[MICA_PLAN_LEN], what the passes decided (--dump=plan) */
+    char
+        plan_note[MICA_PLAN_LEN]; /* the plan of the layer being lowered, moved to plans per step */
     uint32_t inputs[16], outputs[16], ninputs, noutputs;
-    uint32_t arena_size;      /* arena at address 0 */
-    uint32_t image_addr;      /* fixed once the arena is planned */
-    int32_t *tensor_map;      /* TFLite tensor index -> program tensor index (-1 = none) */
+    uint32_t arena_size; /* arena at address 0 */
+    uint32_t image_addr; /* fixed once the arena is planned */
+    int32_t *tensor_map; /* TFLite tensor index -> program tensor index (-1 = none) */
     char err[512];
 } mica_builder_t;
 
@@ -46,12 +50,15 @@ int mica_field_error(mica_builder_t *b, const char *layer, const char *field, in
 /* The result of a typed encoder (mica_<op>_encode in mica_isa.h) for an instruction of `layer`:
  * 0, or -1 after mica_field_error names the field and its value (read from `fields`, the typed
  * struct: wait, then the descriptor's fields in order, 32 bits each). */
-int mica_encoded(mica_builder_t *b, const char *layer, unsigned opcode, int rc, const char *bad_field,
-                 const void *fields);
+int mica_encoded(mica_builder_t *b, const char *layer, unsigned opcode, int rc,
+                 const char *bad_field, const void *fields);
 /* Encodes a typed instruction: MICA_ENCODE(b, "3_conv", matmul, &fields, &instr) -> 0 or -1. */
-#define MICA_ENCODE(b, layer, op, fields, out) __extension__({ const char *bad_ = NULL; \
-    int rc_ = mica_##op##_encode((fields), (out), &bad_); \
-    mica_encoded((b), (layer), mica_instr_opcode(out), rc_, bad_, (fields)); })
+#define MICA_ENCODE(b, layer, op, fields, out)                                                     \
+    __extension__({                                                                                \
+        const char *bad_ = NULL;                                                                   \
+        int rc_ = mica_##op##_encode((fields), (out), &bad_);                                      \
+        mica_encoded((b), (layer), mica_instr_opcode(out), rc_, bad_, (fields));                   \
+    })
 /* Appends a line to the plan note of the layer being lowered (--dump=plan). */
 void mica_plan_note(mica_builder_t *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Appends one instruction; returns -1 (with b->err set) when a field does not fit. */

@@ -20,7 +20,8 @@ int mica_quantize_multiplier(double real, int32_t *m, int *shift);
 int mica_quantize_bound(float x, float scale, int32_t zp, int32_t *q);
 /* CalculateActivationRangeQuantized for int8 (activation: TFLite ActivationFunctionType).
  * Returns 0, -1 for an unsupported activation, -2 when a bound does not fit int32. */
-int mica_activation_range(int activation, float scale, int32_t zero_point, int32_t *lo, int32_t *hi);
+int mica_activation_range(int activation, float scale, int32_t zero_point, int32_t *lo,
+                          int32_t *hi);
 /* PreprocessSoftmaxScaling + CalculateInputRadius (kScaledDiffIntegerBits = 5): the multiplier is
  * beta * input_scale * 2^26, capped at 2^31 - 1 (left shift up to 31). Returns 0, or -1 when it is
  * NaN or not above 1 (TFLite's QuantizeMultiplierGreaterThanOne aborts there). */

@@ -7,11 +7,13 @@
 /* Strides of input t broadcast to the output dims (right-aligned, 0 where t's dim is 1). */
 static int broadcast_strides(const tfl_tensor_t *t, const tfl_tensor_t *out, int32_t *strides) {
     int64_t s = 1;
-    if (t->rank > out->rank) return -1;
+    if (t->rank > out->rank)
+        return -1;
     for (int d = out->rank - 1; d >= 0; d--) {
         int td = d - (out->rank - t->rank);
         int32_t dim = td >= 0 ? t->dims[td] : 1;
-        if (dim != out->dims[d] && dim != 1) return -1;
+        if (dim != out->dims[d] && dim != 1)
+            return -1;
         strides[d] = dim == 1 ? 0 : (int32_t)s;
         s *= dim;
     }
@@ -21,23 +23,31 @@ static int broadcast_strides(const tfl_tensor_t *t, const tfl_tensor_t *out, int
 /* QuantizeMultiplierSmallerThanOneExp: the real multiplier must be below 1. */
 static int smaller_than_one(double real, int32_t *m, int32_t *shift) {
     int s;
-    if (!(real > 0 && real < 1) || mica_quantize_multiplier(real, m, &s)) return -1;
+    if (!(real > 0 && real < 1) || mica_quantize_multiplier(real, m, &s))
+        return -1;
     *shift = s;
     return s > 0 ? -1 : 0;
 }
 
 static int binary_quant(const tfl_op_t *op, int kind, const tfl_tensor_t *a, const tfl_tensor_t *b,
-                        const tfl_tensor_t *out, mica_binary_params_t *p, char *err, size_t errlen) {
-    p->act_min = -128; p->act_max = 127;
-    if (kind == MICA_BIN_MAX || kind == MICA_BIN_MIN) return 0;   /* raw int8 comparison */
-    p->in_zp[0] = (int32_t)a->zero_point[0]; p->in_zp[1] = (int32_t)b->zero_point[0];
+                        const tfl_tensor_t *out, mica_binary_params_t *p, char *err,
+                        size_t errlen) {
+    p->act_min = -128;
+    p->act_max = 127;
+    if (kind == MICA_BIN_MAX || kind == MICA_BIN_MIN)
+        return 0; /* raw int8 comparison */
+    p->in_zp[0] = (int32_t)a->zero_point[0];
+    p->in_zp[1] = (int32_t)b->zero_point[0];
     p->out_zp = (int32_t)out->zero_point[0];
-    int act = (int)tfl_opt_int(op, 0, 0);   /* field 0 is the fused activation for ADD, SUB and MUL */
-    if (mica_fused_range(act, out, &p->act_min, &p->act_max, err, errlen)) return -1;
+    int act = (int)tfl_opt_int(op, 0, 0); /* field 0 is the fused activation for ADD, SUB and MUL */
+    if (mica_fused_range(act, out, &p->act_min, &p->act_max, err, errlen))
+        return -1;
     if (kind == MICA_BIN_MUL) {
-        float real = a->scale[0] * b->scale[0] / out->scale[0];   /* float, as mul.cc computes it */
+        float real = a->scale[0] * b->scale[0] / out->scale[0]; /* float, as mul.cc computes it */
         int s;
-        if (mica_checked_multiplier((double)real, "MUL", a, b, 0, out, &p->out_mult, &s, err, errlen)) return -1;
+        if (mica_checked_multiplier((double)real, "MUL", a, b, 0, out, &p->out_mult, &s, err,
+                                    errlen))
+            return -1;
         p->out_shift = s;
         return 0;
     }
@@ -46,53 +56,72 @@ static int binary_quant(const tfl_op_t *op, int kind, const tfl_tensor_t *a, con
     if (smaller_than_one((double)a->scale[0] / twice_max, &p->in_mult[0], &p->in_shift[0]) ||
         smaller_than_one((double)b->scale[0] / twice_max, &p->in_mult[1], &p->in_shift[1]) ||
         smaller_than_one(out_real, &p->out_mult, &p->out_shift))
-        REJECT("input scales %g, %g and output '%.32s' scale %g give an output multiplier %g; TFLite's int8 "
-               "ADD/SUB needs every multiplier in (0, 1)", (double)a->scale[0], (double)b->scale[0], out->name,
-               (double)out->scale[0], out_real);
+        REJECT("input scales %g, %g and output '%.32s' scale %g give an output multiplier %g; "
+               "TFLite's int8 "
+               "ADD/SUB needs every multiplier in (0, 1)",
+               (double)a->scale[0], (double)b->scale[0], out->name, (double)out->scale[0],
+               out_real);
     return 0;
 }
 
-int mica_add_quant(const tfl_op_t *op, const tfl_tensor_t *a, const tfl_tensor_t *b, const tfl_tensor_t *out,
-                   mica_binary_params_t *p, char *err, size_t errlen) {
+int mica_add_quant(const tfl_op_t *op, const tfl_tensor_t *a, const tfl_tensor_t *b,
+                   const tfl_tensor_t *out, mica_binary_params_t *p, char *err, size_t errlen) {
     memset(p, 0, sizeof *p);
     p->op = MICA_BIN_ADD;
     return binary_quant(op, MICA_BIN_ADD, a, b, out, p, err, errlen);
 }
 
-static int prepare_binary(const tfl_model_t *m, const tfl_op_t *op, int kind, mica_buf_t *params, char *err, size_t errlen) {
-    const tfl_tensor_t *a = mica_op_tensor(m, op, 0), *b = mica_op_tensor(m, op, 1), *out = mica_op_output(m, op, 0);
-    if (!mica_is_int8_q(a) || !mica_is_int8_q(b) || !mica_is_int8_q(out)) REJECT("inputs and output must be int8 with one scale");
-    if (out->rank > MICA_MAX_RANK) REJECT("rank %d is above %d", out->rank, MICA_MAX_RANK);
+static int prepare_binary(const tfl_model_t *m, const tfl_op_t *op, int kind, mica_buf_t *params,
+                          char *err, size_t errlen) {
+    const tfl_tensor_t *a = mica_op_tensor(m, op, 0), *b = mica_op_tensor(m, op, 1),
+                       *out = mica_op_output(m, op, 0);
+    if (!mica_is_int8_q(a) || !mica_is_int8_q(b) || !mica_is_int8_q(out))
+        REJECT("inputs and output must be int8 with one scale");
+    if (out->rank > MICA_MAX_RANK)
+        REJECT("rank %d is above %d", out->rank, MICA_MAX_RANK);
     mica_binary_params_t p;
     memset(&p, 0, sizeof p);
     p.op = kind;
     p.rank = out->rank;
-    for (int d = 0; d < out->rank; d++) p.dims[d] = out->dims[d];
+    for (int d = 0; d < out->rank; d++)
+        p.dims[d] = out->dims[d];
     if (broadcast_strides(a, out, p.strides[0]) || broadcast_strides(b, out, p.strides[1]))
         REJECT("input shapes do not broadcast to the output shape");
-    if (p.rank == 0) { p.rank = 1; p.dims[0] = 1; }   /* scalars: one element */
-    if (binary_quant(op, kind, a, b, out, &p, err, errlen)) return -1;
+    if (p.rank == 0) {
+        p.rank = 1;
+        p.dims[0] = 1;
+    } /* scalars: one element */
+    if (binary_quant(op, kind, a, b, out, &p, err, errlen))
+        return -1;
     size_t start = params->len;
-    if (mica_buf_append(params, &p, sizeof p)) REJECT("out of memory");
+    if (mica_buf_append(params, &p, sizeof p))
+        REJECT("out of memory");
     const tfl_tensor_t *in[2] = {a, b};
     for (int k = 0; k < 2; k++)
-        if (in[k]->data && mica_append_const(params, start, in[k], &p.const_off[k], &p.const_len[k])) REJECT("constant input is empty or truncated");
-    memcpy(params->data + start, &p, sizeof p);   /* now with the constants' places */
+        if (in[k]->data &&
+            mica_append_const(params, start, in[k], &p.const_off[k], &p.const_len[k]))
+            REJECT("constant input is empty or truncated");
+    memcpy(params->data + start, &p, sizeof p); /* now with the constants' places */
     return 0;
 }
 
-int mica_prepare_add(const tfl_model_t *m, const tfl_op_t *op, mica_buf_t *params, char *err, size_t errlen) {
+int mica_prepare_add(const tfl_model_t *m, const tfl_op_t *op, mica_buf_t *params, char *err,
+                     size_t errlen) {
     return prepare_binary(m, op, MICA_BIN_ADD, params, err, errlen);
 }
-int mica_prepare_sub(const tfl_model_t *m, const tfl_op_t *op, mica_buf_t *params, char *err, size_t errlen) {
+int mica_prepare_sub(const tfl_model_t *m, const tfl_op_t *op, mica_buf_t *params, char *err,
+                     size_t errlen) {
     return prepare_binary(m, op, MICA_BIN_SUB, params, err, errlen);
 }
-int mica_prepare_mul(const tfl_model_t *m, const tfl_op_t *op, mica_buf_t *params, char *err, size_t errlen) {
+int mica_prepare_mul(const tfl_model_t *m, const tfl_op_t *op, mica_buf_t *params, char *err,
+                     size_t errlen) {
     return prepare_binary(m, op, MICA_BIN_MUL, params, err, errlen);
 }
-int mica_prepare_maximum(const tfl_model_t *m, const tfl_op_t *op, mica_buf_t *params, char *err, size_t errlen) {
+int mica_prepare_maximum(const tfl_model_t *m, const tfl_op_t *op, mica_buf_t *params, char *err,
+                         size_t errlen) {
     return prepare_binary(m, op, MICA_BIN_MAX, params, err, errlen);
 }
-int mica_prepare_minimum(const tfl_model_t *m, const tfl_op_t *op, mica_buf_t *params, char *err, size_t errlen) {
+int mica_prepare_minimum(const tfl_model_t *m, const tfl_op_t *op, mica_buf_t *params, char *err,
+                         size_t errlen) {
     return prepare_binary(m, op, MICA_BIN_MIN, params, err, errlen);
 }

@@ -14,37 +14,37 @@ typedef int (*mica_cpu_prepare_fn)(const tfl_model_t *m, const tfl_op_t *op, mic
                                    char *err, size_t errlen);
 
 /* X(TFLite builtin, kernel NAME from MICA_KERNEL_LIST, prepare function) */
-#define MICA_CPU_OP_LIST(X) \
-    X(TFL_OP_RESHAPE, RESHAPE, mica_prepare_reshape) \
-    X(TFL_OP_SOFTMAX, SOFTMAX, mica_prepare_softmax) \
-    X(TFL_OP_CONV_2D, CONV_2D, mica_prepare_conv2d) \
-    X(TFL_OP_DEPTHWISE_CONV_2D, DEPTHWISE_CONV_2D, mica_prepare_depthwise_conv2d) \
-    X(TFL_OP_FULLY_CONNECTED, FULLY_CONNECTED, mica_prepare_fully_connected) \
-    X(TFL_OP_AVERAGE_POOL_2D, AVERAGE_POOL_2D, mica_prepare_average_pool) \
-    X(TFL_OP_MAX_POOL_2D, MAX_POOL_2D, mica_prepare_max_pool) \
-    X(TFL_OP_ADD, ADD, mica_prepare_add) \
-    X(TFL_OP_SUB, SUB, mica_prepare_sub) \
-    X(TFL_OP_MUL, MUL, mica_prepare_mul) \
-    X(TFL_OP_MAXIMUM, MAXIMUM, mica_prepare_maximum) \
-    X(TFL_OP_MINIMUM, MINIMUM, mica_prepare_minimum) \
-    X(TFL_OP_QUANTIZE, QUANTIZE, mica_prepare_quantize) \
-    X(TFL_OP_LOGISTIC, LOGISTIC, mica_prepare_logistic) \
-    X(TFL_OP_TANH, TANH, mica_prepare_tanh) \
-    X(TFL_OP_HARD_SWISH, HARD_SWISH, mica_prepare_hard_swish) \
-    X(TFL_OP_LEAKY_RELU, LEAKY_RELU, mica_prepare_leaky_relu) \
-    X(TFL_OP_RELU, RELU, mica_prepare_relu) \
-    X(TFL_OP_RELU6, RELU6, mica_prepare_relu6) \
-    X(TFL_OP_RELU_N1_TO_1, RELU_N1_TO_1, mica_prepare_relu_n1_to_1) \
-    X(TFL_OP_PAD, PAD, mica_prepare_pad) \
-    X(TFL_OP_PADV2, PAD, mica_prepare_pad) \
-    X(TFL_OP_CONCATENATION, CONCATENATION, mica_prepare_concat) \
-    X(TFL_OP_MEAN, MEAN, mica_prepare_mean) \
-    X(TFL_OP_RESIZE_NEAREST_NEIGHBOR, RESIZE_NEAREST_NEIGHBOR, mica_prepare_resize_nearest) \
-    X(TFL_OP_STRIDED_SLICE, STRIDED_SLICE, mica_prepare_strided_slice) \
-    X(TFL_OP_TRANSPOSE, TRANSPOSE, mica_prepare_transpose) \
+#define MICA_CPU_OP_LIST(X)                                                                        \
+    X(TFL_OP_RESHAPE, RESHAPE, mica_prepare_reshape)                                               \
+    X(TFL_OP_SOFTMAX, SOFTMAX, mica_prepare_softmax)                                               \
+    X(TFL_OP_CONV_2D, CONV_2D, mica_prepare_conv2d)                                                \
+    X(TFL_OP_DEPTHWISE_CONV_2D, DEPTHWISE_CONV_2D, mica_prepare_depthwise_conv2d)                  \
+    X(TFL_OP_FULLY_CONNECTED, FULLY_CONNECTED, mica_prepare_fully_connected)                       \
+    X(TFL_OP_AVERAGE_POOL_2D, AVERAGE_POOL_2D, mica_prepare_average_pool)                          \
+    X(TFL_OP_MAX_POOL_2D, MAX_POOL_2D, mica_prepare_max_pool)                                      \
+    X(TFL_OP_ADD, ADD, mica_prepare_add)                                                           \
+    X(TFL_OP_SUB, SUB, mica_prepare_sub)                                                           \
+    X(TFL_OP_MUL, MUL, mica_prepare_mul)                                                           \
+    X(TFL_OP_MAXIMUM, MAXIMUM, mica_prepare_maximum)                                               \
+    X(TFL_OP_MINIMUM, MINIMUM, mica_prepare_minimum)                                               \
+    X(TFL_OP_QUANTIZE, QUANTIZE, mica_prepare_quantize)                                            \
+    X(TFL_OP_LOGISTIC, LOGISTIC, mica_prepare_logistic)                                            \
+    X(TFL_OP_TANH, TANH, mica_prepare_tanh)                                                        \
+    X(TFL_OP_HARD_SWISH, HARD_SWISH, mica_prepare_hard_swish)                                      \
+    X(TFL_OP_LEAKY_RELU, LEAKY_RELU, mica_prepare_leaky_relu)                                      \
+    X(TFL_OP_RELU, RELU, mica_prepare_relu)                                                        \
+    X(TFL_OP_RELU6, RELU6, mica_prepare_relu6)                                                     \
+    X(TFL_OP_RELU_N1_TO_1, RELU_N1_TO_1, mica_prepare_relu_n1_to_1)                                \
+    X(TFL_OP_PAD, PAD, mica_prepare_pad)                                                           \
+    X(TFL_OP_PADV2, PAD, mica_prepare_pad)                                                         \
+    X(TFL_OP_CONCATENATION, CONCATENATION, mica_prepare_concat)                                    \
+    X(TFL_OP_MEAN, MEAN, mica_prepare_mean)                                                        \
+    X(TFL_OP_RESIZE_NEAREST_NEIGHBOR, RESIZE_NEAREST_NEIGHBOR, mica_prepare_resize_nearest)        \
+    X(TFL_OP_STRIDED_SLICE, STRIDED_SLICE, mica_prepare_strided_slice)                             \
+    X(TFL_OP_TRANSPOSE, TRANSPOSE, mica_prepare_transpose)                                         \
     X(TFL_OP_SLICE, SLICE, mica_prepare_slice)
 
-#define MICA_CPU_OP_DECL(builtin, name, fn) \
+#define MICA_CPU_OP_DECL(builtin, name, fn)                                                        \
     int fn(const tfl_model_t *m, const tfl_op_t *op, mica_buf_t *params, char *err, size_t errlen);
 MICA_CPU_OP_LIST(MICA_CPU_OP_DECL)
 #undef MICA_CPU_OP_DECL
@@ -61,7 +61,7 @@ int64_t mica_tensor_elements(const tfl_tensor_t *t);
 
 /* TFLite's int8 ADD constants (input rescales with left shift 20, output multiplier, clamp), as
  * the ADD kernel uses them; the accelerator's ADD lowering shares them. 0, or -1 with err. */
-int mica_add_quant(const tfl_op_t *op, const tfl_tensor_t *a, const tfl_tensor_t *b, const tfl_tensor_t *out,
-                   mica_binary_params_t *p, char *err, size_t errlen);
+int mica_add_quant(const tfl_op_t *op, const tfl_tensor_t *a, const tfl_tensor_t *b,
+                   const tfl_tensor_t *out, mica_binary_params_t *p, char *err, size_t errlen);
 
 #endif

@@ -9,29 +9,41 @@
 
 typedef struct {
     int32_t in_zp, out_zp, lo, hi;
-    int32_t m[2], shift[2];   /* two multipliers (LEAKY_RELU: identity, alpha) */
+    int32_t m[2], shift[2]; /* two multipliers (LEAKY_RELU: identity, alpha) */
     float in_scale, out_scale;
-    int16_t hs_out_m, hs_relu_m;   /* HARD_SWISH int16 multipliers */
+    int16_t hs_out_m, hs_relu_m; /* HARD_SWISH int16 multipliers */
     int hs_out_e, hs_relu_e;
 } lut_ctx_t;
 
-static int8_t sat8(int32_t v) { return (int8_t)mica_clamp32(v, -128, 127); }
+static int8_t sat8(int32_t v) {
+    return (int8_t)mica_clamp32(v, -128, 127);
+}
 
 /* zp + x with int32 wrap-around, as TFLite's kernels compute it (no undefined overflow here). */
-static int32_t plus_zp(int32_t x, int32_t zp) { return (int32_t)((uint32_t)x + (uint32_t)zp); }
+static int32_t plus_zp(int32_t x, int32_t zp) {
+    return (int32_t)((uint32_t)x + (uint32_t)zp);
+}
 
-static int unary_io(const tfl_model_t *m, const tfl_op_t *op, lut_ctx_t *c, const char *name, char *err, size_t errlen) {
+static int unary_io(const tfl_model_t *m, const tfl_op_t *op, lut_ctx_t *c, const char *name,
+                    char *err, size_t errlen) {
     const tfl_tensor_t *in = mica_op_tensor(m, op, 0), *out = mica_op_output(m, op, 0);
-    if (!in || in->type != TFL_TYPE_INT8) REJECT("%s: input must be int8 (float input is not supported)", name);
-    if (!mica_is_int8_q(in) || !mica_is_int8_q(out)) REJECT("%s: input and output must be int8 with one scale", name);
-    if (mica_tensor_elements(in) != mica_tensor_elements(out)) REJECT("%s: input and output sizes differ", name);
-    c->in_zp = (int32_t)in->zero_point[0]; c->out_zp = (int32_t)out->zero_point[0];
-    c->in_scale = in->scale[0]; c->out_scale = out->scale[0];
+    if (!in || in->type != TFL_TYPE_INT8)
+        REJECT("%s: input must be int8 (float input is not supported)", name);
+    if (!mica_is_int8_q(in) || !mica_is_int8_q(out))
+        REJECT("%s: input and output must be int8 with one scale", name);
+    if (mica_tensor_elements(in) != mica_tensor_elements(out))
+        REJECT("%s: input and output sizes differ", name);
+    c->in_zp = (int32_t)in->zero_point[0];
+    c->out_zp = (int32_t)out->zero_point[0];
+    c->in_scale = in->scale[0];
+    c->out_scale = out->scale[0];
     return 0;
 }
 
-static int emit(mica_buf_t *params, int8_t (*f)(int32_t, const void *), const lut_ctx_t *c, char *err, size_t errlen) {
-    if (mica_append_lut(params, f, c)) REJECT("out of memory");
+static int emit(mica_buf_t *params, int8_t (*f)(int32_t, const void *), const lut_ctx_t *c,
+                char *err, size_t errlen) {
+    if (mica_append_lut(params, f, c))
+        REJECT("out of memory");
     return 0;
 }
 
@@ -41,13 +53,17 @@ static int8_t requant_f(int32_t x, const void *v) {
     return sat8(plus_zp(mica_mul_double_round(x - c->in_zp, c->m[0], c->shift[0]), c->out_zp));
 }
 
-int mica_prepare_quantize(const tfl_model_t *m, const tfl_op_t *op, mica_buf_t *params, char *err, size_t errlen) {
+int mica_prepare_quantize(const tfl_model_t *m, const tfl_op_t *op, mica_buf_t *params, char *err,
+                          size_t errlen) {
     lut_ctx_t c = {0};
     const tfl_tensor_t *out = mica_op_output(m, op, 0);
-    if (out && out->type != TFL_TYPE_INT8) REJECT("QUANTIZE: only int8 -> int8 requantization is supported");
-    if (unary_io(m, op, &c, "QUANTIZE", err, errlen)) return -1;
+    if (out && out->type != TFL_TYPE_INT8)
+        REJECT("QUANTIZE: only int8 -> int8 requantization is supported");
+    if (unary_io(m, op, &c, "QUANTIZE", err, errlen))
+        return -1;
     int s;
-    if (mica_checked_multiplier((double)c.in_scale / (double)c.out_scale, "QUANTIZE", mica_op_tensor(m, op, 0), NULL, 0, out, &c.m[0], &s, err, errlen))
+    if (mica_checked_multiplier((double)c.in_scale / (double)c.out_scale, "QUANTIZE",
+                                mica_op_tensor(m, op, 0), NULL, 0, out, &c.m[0], &s, err, errlen))
         return -1;
     c.shift[0] = s;
     return emit(params, requant_f, &c, err, errlen);
@@ -61,22 +77,31 @@ static int8_t lut_float(const lut_ctx_t *c, int32_t x, int logistic) {
     float r = roundf(y * inverse_scale);
     return sat8((int32_t)(r + (float)c->out_zp));
 }
-static int8_t logistic_f(int32_t x, const void *v) { return lut_float(v, x, 1); }
-static int8_t tanh_f(int32_t x, const void *v) { return lut_float(v, x, 0); }
+static int8_t logistic_f(int32_t x, const void *v) {
+    return lut_float(v, x, 1);
+}
+static int8_t tanh_f(int32_t x, const void *v) {
+    return lut_float(v, x, 0);
+}
 
-int mica_prepare_logistic(const tfl_model_t *m, const tfl_op_t *op, mica_buf_t *params, char *err, size_t errlen) {
+int mica_prepare_logistic(const tfl_model_t *m, const tfl_op_t *op, mica_buf_t *params, char *err,
+                          size_t errlen) {
     lut_ctx_t c = {0};
-    if (unary_io(m, op, &c, "LOGISTIC", err, errlen)) return -1;
+    if (unary_io(m, op, &c, "LOGISTIC", err, errlen))
+        return -1;
     if (c.out_scale != 1.0f / 256)
-        REJECT("output '%.32s' has scale %g; TFLite's int8 LOGISTIC requires 1/256", mica_op_output(m, op, 0)->name,
-               (double)c.out_scale);
+        REJECT("output '%.32s' has scale %g; TFLite's int8 LOGISTIC requires 1/256",
+               mica_op_output(m, op, 0)->name, (double)c.out_scale);
     return emit(params, logistic_f, &c, err, errlen);
 }
 
-int mica_prepare_tanh(const tfl_model_t *m, const tfl_op_t *op, mica_buf_t *params, char *err, size_t errlen) {
+int mica_prepare_tanh(const tfl_model_t *m, const tfl_op_t *op, mica_buf_t *params, char *err,
+                      size_t errlen) {
     lut_ctx_t c = {0};
-    if (unary_io(m, op, &c, "TANH", err, errlen)) return -1;
-    if (!(1.0f / c.out_scale < 2147483648.0f - 256))   /* |tanh| <= 1: LUTPopulate's int32 conversion fits */
+    if (unary_io(m, op, &c, "TANH", err, errlen))
+        return -1;
+    if (!(1.0f / c.out_scale <
+          2147483648.0f - 256)) /* |tanh| <= 1: LUTPopulate's int32 conversion fits */
         REJECT("output '%.32s' scale %g is too small: TFLite's int8 TANH table overflows int32",
                mica_op_output(m, op, 0)->name, (double)c.out_scale);
     return emit(params, tanh_f, &c, err, errlen);
@@ -89,18 +114,27 @@ static int8_t leaky_f(int32_t x, const void *v) {
     return sat8(plus_zp(mica_mul_double_round(x - c->in_zp, c->m[k], c->shift[k]), c->out_zp));
 }
 
-int mica_prepare_leaky_relu(const tfl_model_t *m, const tfl_op_t *op, mica_buf_t *params, char *err, size_t errlen) {
+int mica_prepare_leaky_relu(const tfl_model_t *m, const tfl_op_t *op, mica_buf_t *params, char *err,
+                            size_t errlen) {
     lut_ctx_t c = {0};
-    if (unary_io(m, op, &c, "LEAKY_RELU", err, errlen)) return -1;
+    if (unary_io(m, op, &c, "LEAKY_RELU", err, errlen))
+        return -1;
     float alpha = tfl_opt_float(op, TFL_LEAKY_RELU_ALPHA, 0.0f);
-    float identity = c.in_scale / c.out_scale, alpha_mult = c.in_scale * alpha / c.out_scale;   /* float, as TFLite */
+    float identity = c.in_scale / c.out_scale,
+          alpha_mult = c.in_scale * alpha / c.out_scale; /* float, as TFLite */
     int s0, s1;
     const tfl_tensor_t *out = mica_op_output(m, op, 0);
-    if (mica_checked_multiplier((double)identity, "LEAKY_RELU", mica_op_tensor(m, op, 0), NULL, 0, out, &c.m[0], &s0, err, errlen)) return -1;
-    if (mica_quantize_multiplier((double)alpha_mult, &c.m[1], &s1))   /* a negative alpha is fine, as in TFLite */
-        REJECT("alpha %g with output '%.32s' scale %g gives a multiplier %g that TFLite's int8 LEAKY_RELU cannot "
-               "represent (finite, at most 2^30)", (double)alpha, out->name, (double)c.out_scale, (double)alpha_mult);
-    c.shift[0] = s0; c.shift[1] = s1;
+    if (mica_checked_multiplier((double)identity, "LEAKY_RELU", mica_op_tensor(m, op, 0), NULL, 0,
+                                out, &c.m[0], &s0, err, errlen))
+        return -1;
+    if (mica_quantize_multiplier((double)alpha_mult, &c.m[1],
+                                 &s1)) /* a negative alpha is fine, as in TFLite */
+        REJECT("alpha %g with output '%.32s' scale %g gives a multiplier %g that TFLite's int8 "
+               "LEAKY_RELU cannot "
+               "represent (finite, at most 2^30)",
+               (double)alpha, out->name, (double)c.out_scale, (double)alpha_mult);
+    c.shift[0] = s0;
+    c.shift[1] = s1;
     return emit(params, leaky_f, &c, err, errlen);
 }
 
@@ -111,30 +145,40 @@ static int8_t relu_f(int32_t x, const void *v) {
     return (int8_t)mica_clamp32(y, c->lo, c->hi);
 }
 
-static int prepare_relu(const tfl_model_t *m, const tfl_op_t *op, float lo, float hi, const char *name,
-                        mica_buf_t *params, char *err, size_t errlen) {
+static int prepare_relu(const tfl_model_t *m, const tfl_op_t *op, float lo, float hi,
+                        const char *name, mica_buf_t *params, char *err, size_t errlen) {
     lut_ctx_t c = {0};
-    if (unary_io(m, op, &c, name, err, errlen)) return -1;
+    if (unary_io(m, op, &c, name, err, errlen))
+        return -1;
     int s;
     const tfl_tensor_t *out = mica_op_output(m, op, 0);
-    if (mica_checked_multiplier((double)(c.in_scale / c.out_scale), name, mica_op_tensor(m, op, 0), NULL, 0, out, &c.m[0], &s, err, errlen)) return -1;
+    if (mica_checked_multiplier((double)(c.in_scale / c.out_scale), name, mica_op_tensor(m, op, 0),
+                                NULL, 0, out, &c.m[0], &s, err, errlen))
+        return -1;
     c.shift[0] = s;
     int32_t qlo, qhi = 127;
-    if (mica_quantize_bound(lo, c.out_scale, c.out_zp, &qlo) || (!isinf(hi) && mica_quantize_bound(hi, c.out_scale, c.out_zp, &qhi)))
-        REJECT("output '%.32s' scale %g puts the bounds of %s outside int32 (TFLite's float-to-int conversion "
-               "overflows)", out->name, (double)c.out_scale, name);
+    if (mica_quantize_bound(lo, c.out_scale, c.out_zp, &qlo) ||
+        (!isinf(hi) && mica_quantize_bound(hi, c.out_scale, c.out_zp, &qhi)))
+        REJECT("output '%.32s' scale %g puts the bounds of %s outside int32 (TFLite's float-to-int "
+               "conversion "
+               "overflows)",
+               out->name, (double)c.out_scale, name);
     c.lo = qlo > -128 ? qlo : -128;
     c.hi = qhi < 127 ? qhi : 127;
-    if (c.lo > c.hi) c.lo = c.hi;
+    if (c.lo > c.hi)
+        c.lo = c.hi;
     return emit(params, relu_f, &c, err, errlen);
 }
 
-int mica_prepare_relu(const tfl_model_t *m, const tfl_op_t *op, mica_buf_t *params, char *err, size_t errlen) {
+int mica_prepare_relu(const tfl_model_t *m, const tfl_op_t *op, mica_buf_t *params, char *err,
+                      size_t errlen) {
     return prepare_relu(m, op, 0.0f, INFINITY, "RELU", params, err, errlen);
 }
-int mica_prepare_relu6(const tfl_model_t *m, const tfl_op_t *op, mica_buf_t *params, char *err, size_t errlen) {
+int mica_prepare_relu6(const tfl_model_t *m, const tfl_op_t *op, mica_buf_t *params, char *err,
+                       size_t errlen) {
     return prepare_relu(m, op, 0.0f, 6.0f, "RELU6", params, err, errlen);
 }
-int mica_prepare_relu_n1_to_1(const tfl_model_t *m, const tfl_op_t *op, mica_buf_t *params, char *err, size_t errlen) {
+int mica_prepare_relu_n1_to_1(const tfl_model_t *m, const tfl_op_t *op, mica_buf_t *params,
+                              char *err, size_t errlen) {
     return prepare_relu(m, op, -1.0f, 1.0f, "RELU_N1_TO_1", params, err, errlen);
 }

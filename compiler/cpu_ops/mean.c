@@ -10,34 +10,47 @@
 #include "quant.h"
 #include "mica_fixedpoint.h"
 
-typedef struct { int32_t n, in_zp, out_zp, mult, shift; } mean_ctx_t;
+typedef struct {
+    int32_t n, in_zp, out_zp, mult, shift;
+} mean_ctx_t;
 
 static int32_t mean_value(const mean_ctx_t *c, int32_t sum) {
-    int32_t y = (int32_t)((uint32_t)mica_mul_double_round(sum - c->in_zp * c->n, c->mult, c->shift) + (uint32_t)c->out_zp);
+    int32_t y =
+        (int32_t)((uint32_t)mica_mul_double_round(sum - c->in_zp * c->n, c->mult, c->shift) +
+                  (uint32_t)c->out_zp);
     return mica_clamp32(y, -128, 127);
 }
 
 /* Smallest s in [lo, hi] with value(s) >= v, or INT32_MAX. */
 static int32_t threshold_for(const mean_ctx_t *c, int32_t v, int32_t lo, int32_t hi) {
-    if (mean_value(c, hi) < v) return INT32_MAX;
+    if (mean_value(c, hi) < v)
+        return INT32_MAX;
     while (lo < hi) {
         int32_t mid = lo + (hi - lo) / 2;
-        if (mean_value(c, mid) >= v) hi = mid; else lo = mid + 1;
+        if (mean_value(c, mid) >= v)
+            hi = mid;
+        else
+            lo = mid + 1;
     }
     return lo;
 }
 
-int mica_prepare_mean(const tfl_model_t *m, const tfl_op_t *op, mica_buf_t *params, char *err, size_t errlen) {
+int mica_prepare_mean(const tfl_model_t *m, const tfl_op_t *op, mica_buf_t *params, char *err,
+                      size_t errlen) {
     const tfl_tensor_t *in = mica_op_tensor(m, op, 0), *out = mica_op_output(m, op, 0);
-    if (!mica_is_int8_q(in) || !mica_is_int8_q(out)) REJECT("MEAN: input and output must be int8 with one scale");
-    if (in->rank < 1 || in->rank > MICA_MAX_RANK) REJECT("MEAN: rank must be 1..%d", MICA_MAX_RANK);
+    if (!mica_is_int8_q(in) || !mica_is_int8_q(out))
+        REJECT("MEAN: input and output must be int8 with one scale");
+    if (in->rank < 1 || in->rank > MICA_MAX_RANK)
+        REJECT("MEAN: rank must be 1..%d", MICA_MAX_RANK);
     int32_t axes[16];
     int naxes = mica_const_ints(mica_op_tensor(m, op, 1), axes, 16);
-    if (naxes < 1) REJECT("MEAN: axes must be a constant int32 vector");
+    if (naxes < 1)
+        REJECT("MEAN: axes must be a constant int32 vector");
     int reduced[MICA_MAX_RANK] = {0};
     for (int i = 0; i < naxes; i++) {
         int a = axes[i] < 0 ? axes[i] + in->rank : axes[i];
-        if (a < 0 || a >= in->rank) REJECT("MEAN: axis %d out of range", axes[i]);
+        if (a < 0 || a >= in->rank)
+            REJECT("MEAN: axis %d out of range", axes[i]);
         reduced[a] = 1;
     }
     mica_mean_params_t p;
@@ -45,24 +58,41 @@ int mica_prepare_mean(const tfl_model_t *m, const tfl_op_t *op, mica_buf_t *para
     int64_t st[MICA_MAX_RANK], n = 1;
     mica_row_strides(in->dims, in->rank, st);
     for (int d = 0; d < in->rank; d++) {
-        if (reduced[d]) { p.red_dims[p.red_rank] = in->dims[d]; p.red_strides[p.red_rank++] = (int32_t)st[d]; n *= in->dims[d]; }
-        else { p.out_dims[p.out_rank] = in->dims[d]; p.out_strides[p.out_rank++] = (int32_t)st[d]; }
+        if (reduced[d]) {
+            p.red_dims[p.red_rank] = in->dims[d];
+            p.red_strides[p.red_rank++] = (int32_t)st[d];
+            n *= in->dims[d];
+        } else {
+            p.out_dims[p.out_rank] = in->dims[d];
+            p.out_strides[p.out_rank++] = (int32_t)st[d];
+        }
     }
-    if (n < 1 || n > (1 << 23)) REJECT("MEAN: 1..2^23 elements per output supported");
-    if (mica_tensor_elements(out) * n != mica_tensor_elements(in)) REJECT("MEAN: output size does not match");
+    if (n < 1 || n > (1 << 23))
+        REJECT("MEAN: 1..2^23 elements per output supported");
+    if (mica_tensor_elements(out) * n != mica_tensor_elements(in))
+        REJECT("MEAN: output size does not match");
     mean_ctx_t c;
     memset(&c, 0, sizeof c);
-    c.n = (int32_t)n; c.in_zp = (int32_t)in->zero_point[0]; c.out_zp = (int32_t)out->zero_point[0];
+    c.n = (int32_t)n;
+    c.in_zp = (int32_t)in->zero_point[0];
+    c.out_zp = (int32_t)out->zero_point[0];
     int shift, lg = 0;
-    if (mica_checked_multiplier((double)in->scale[0] / (double)out->scale[0], "MEAN", in, NULL, 0, out, &c.mult, &shift, err, errlen))
+    if (mica_checked_multiplier((double)in->scale[0] / (double)out->scale[0], "MEAN", in, NULL, 0,
+                                out, &c.mult, &shift, err, errlen))
         return -1;
-    while (lg < 62 && (n >> (lg + 1)) != 0) lg++;   /* floor(log2 n) */
-    if (lg > 32) lg = 32;
-    if (lg > 31 + shift) lg = 31 + shift;
-    if (lg < 0 || shift > 30) REJECT("MEAN: scale ratio out of range");
+    while (lg < 62 && (n >> (lg + 1)) != 0)
+        lg++; /* floor(log2 n) */
+    if (lg > 32)
+        lg = 32;
+    if (lg > 31 + shift)
+        lg = 31 + shift;
+    if (lg < 0 || shift > 30)
+        REJECT("MEAN: scale ratio out of range");
     c.mult = (int32_t)(((int64_t)c.mult << lg) / n);
     c.shift = shift - lg;
-    for (int k = 0; k < 255; k++) p.threshold[k] = threshold_for(&c, -127 + k, -128 * c.n, 127 * c.n);
-    if (mica_buf_append(params, &p, sizeof p)) REJECT("out of memory");
+    for (int k = 0; k < 255; k++)
+        p.threshold[k] = threshold_for(&c, -127 + k, -128 * c.n, 127 * c.n);
+    if (mica_buf_append(params, &p, sizeof p))
+        REJECT("out of memory");
     return 0;
 }

@@ -3,7 +3,11 @@
 #include "cpu_ops.h"
 
 int mica_cpu_op_find(int builtin, mica_cpu_prepare_fn *prepare) {
-#define MICA_CPU_OP_CASE(b, name, fn) if (builtin == (b)) { *prepare = fn; return MICA_CPU_##name; }
+#define MICA_CPU_OP_CASE(b, name, fn)                                                              \
+    if (builtin == (b)) {                                                                          \
+        *prepare = fn;                                                                             \
+        return MICA_CPU_##name;                                                                    \
+    }
     MICA_CPU_OP_LIST(MICA_CPU_OP_CASE)
 #undef MICA_CPU_OP_CASE
     return -1;
@@ -12,8 +16,9 @@ int mica_cpu_op_find(int builtin, mica_cpu_prepare_fn *prepare) {
 const char *mica_cpu_op_names(void) {
     static char names[1024];
     if (!names[0]) {
-#define MICA_CPU_OP_NAME(b, name, fn) \
-        snprintf(names + strlen(names), sizeof names - strlen(names), "%s%s", names[0] ? ", " : "", tfl_builtin_name(b));
+#define MICA_CPU_OP_NAME(b, name, fn)                                                              \
+    snprintf(names + strlen(names), sizeof names - strlen(names), "%s%s", names[0] ? ", " : "",    \
+             tfl_builtin_name(b));
         MICA_CPU_OP_LIST(MICA_CPU_OP_NAME)
 #undef MICA_CPU_OP_NAME
     }
@@ -21,12 +26,14 @@ const char *mica_cpu_op_names(void) {
 }
 
 const tfl_tensor_t *mica_op_tensor(const tfl_model_t *m, const tfl_op_t *op, int k) {
-    if (k < 0 || k >= op->ninputs || op->inputs[k] < 0 || op->inputs[k] >= m->ntensors) return NULL;
+    if (k < 0 || k >= op->ninputs || op->inputs[k] < 0 || op->inputs[k] >= m->ntensors)
+        return NULL;
     return &m->tensors[op->inputs[k]];
 }
 
 const tfl_tensor_t *mica_op_output(const tfl_model_t *m, const tfl_op_t *op, int k) {
-    if (k < 0 || k >= op->noutputs || op->outputs[k] < 0 || op->outputs[k] >= m->ntensors) return NULL;
+    if (k < 0 || k >= op->noutputs || op->outputs[k] < 0 || op->outputs[k] >= m->ntensors)
+        return NULL;
     return &m->tensors[op->outputs[k]];
 }
 

@@ -13,26 +13,26 @@
 #include <stdint.h>
 
 typedef struct {
-  const uint8_t *buf;
-  uint64_t len;
-  char where[96];  /* entity being decoded, e.g. "tensor 12"; prefixes errors */
-  char *err;
-  size_t errlen;
-  int failed;
+    const uint8_t *buf;
+    uint64_t len;
+    char where[96]; /* entity being decoded, e.g. "tensor 12"; prefixes errors */
+    char *err;
+    size_t errlen;
+    int failed;
 } fb_ctx_t;
 
 /* A decoded table header: position of the table and of its vtable. */
 typedef struct {
-  uint64_t pos;      /* start of table (the soffset to the vtable) */
-  uint64_t vt;       /* start of vtable */
-  uint32_t vt_size;  /* vtable size in bytes */
-  uint32_t tbl_size; /* inline table size in bytes (from the vtable) */
+    uint64_t pos;      /* start of table (the soffset to the vtable) */
+    uint64_t vt;       /* start of vtable */
+    uint32_t vt_size;  /* vtable size in bytes */
+    uint32_t tbl_size; /* inline table size in bytes (from the vtable) */
 } fb_table_t;
 
 /* A vector: element 0 starts at pos; count elements of elem_size bytes. */
 typedef struct {
-  uint64_t pos;
-  uint32_t count;
+    uint64_t pos;
+    uint32_t count;
 } fb_vec_t;
 
 /* Little-endian loads from an unaligned address (caller guarantees bounds). */

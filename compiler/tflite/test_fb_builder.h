@@ -8,8 +8,8 @@
 #include <stdint.h>
 
 typedef struct {
-  uint8_t buf[1 << 16];
-  size_t len;
+    uint8_t buf[1 << 16];
+    size_t len;
 } tb_t;
 
 void tb_init(tb_t *b, const char *ident); /* root offset slot + identifier (NULL: none) */

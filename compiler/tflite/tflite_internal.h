@@ -26,16 +26,16 @@
 #define TFL_BUDGET_MAX ((uint64_t)1 << 30)
 
 typedef struct {
-  const uint8_t *data;
-  uint64_t size;
+    const uint8_t *data;
+    uint64_t size;
 } tfl_buf_ref_t;
 
 typedef struct {
-  fb_ctx_t fb;
-  tfl_model_t *m;
-  uint64_t budget;       /* bytes still allowed */
-  uint64_t budget_total; /* for the error message */
-  tfl_buf_ref_t *buffers;
+    fb_ctx_t fb;
+    tfl_model_t *m;
+    uint64_t budget;       /* bytes still allowed */
+    uint64_t budget_total; /* for the error message */
+    tfl_buf_ref_t *buffers;
 } tfl_dec_t;
 
 /* Zeroed allocation owned by the model; NULL (error recorded) when over budget. */

@@ -5,15 +5,15 @@
 #include "tflite_reader.h"
 
 typedef struct {
-  const char *name;   /* snake_case field name, "" for gaps */
-  unsigned char kind; /* enum tfl_field_kind */
-  double dflt;        /* schema default value */
+    const char *name;   /* snake_case field name, "" for gaps */
+    unsigned char kind; /* enum tfl_field_kind */
+    double dflt;        /* schema default value */
 } tfl_field_schema_t;
 
 typedef struct {
-  const char *name; /* NULL for union values this build does not know */
-  int nfields;
-  tfl_field_schema_t field[TFL_OPT_MAX_SLOTS];
+    const char *name; /* NULL for union values this build does not know */
+    int nfields;
+    tfl_field_schema_t field[TFL_OPT_MAX_SLOTS];
 } tfl_opts_schema_t;
 
 extern const char *const tfl_builtin_names[TFL_OP_COUNT];

@@ -13,12 +13,15 @@ char *openblas_get_corename(void);
 void cli_tune_openblas(char **argv) {
 #if defined(__x86_64__) && defined(__GNUC__)
     const char *core = openblas_get_corename();
-    if (getenv("OPENBLAS_CORETYPE") || !core || strcmp(core, "Prescott")) return;
+    if (getenv("OPENBLAS_CORETYPE") || !core || strcmp(core, "Prescott"))
+        return;
     __builtin_cpu_init();
     const char *want = __builtin_cpu_supports("avx512f") ? "SkylakeX"
-                     : __builtin_cpu_supports("avx2") ? "Haswell" : NULL;
-    if (!want || setenv("OPENBLAS_CORETYPE", want, 1)) return;
-    execv("/proc/self/exe", argv);   /* returns only on failure: carry on with Prescott */
+                       : __builtin_cpu_supports("avx2")  ? "Haswell"
+                                                         : NULL;
+    if (!want || setenv("OPENBLAS_CORETYPE", want, 1))
+        return;
+    execv("/proc/self/exe", argv); /* returns only on failure: carry on with Prescott */
 #else
     (void)argv;
 #endif

@@ -11,10 +11,11 @@ int cli_compile(int argc, char **argv);
 int cli_run(int argc, char **argv);
 int cli_verify(int argc, char **argv);
 int cli_bench(int argc, char **argv);
-int cli_disasm(int argc, char **argv);   /* cli_disasm.c */
+int cli_disasm(int argc, char **argv); /* cli_disasm.c */
 
 /* Shared helpers (cli_common.c). */
-int cli_compile_to_file(const char *model, const char *out, const char *array, const char *cpu_ops, int quiet);
+int cli_compile_to_file(const char *model, const char *out, const char *array, const char *cpu_ops,
+                        int quiet);
 int cli_ops(int argc, char **argv);
 void cli_tune_openblas(char **argv);
 mica_ctx_t *cli_open_and_load(const char *backend, const char *program);
@@ -23,17 +24,20 @@ void cli_print_layers(mica_ctx_t *ctx);
 extern const char *cli_prog;
 
 /* Strict arguments (options.h): one line naming the option and the valid range on failure. */
-int cli_parse_count(const char *cmd, const char *opt, const char *text, long long min, long long max, long long *out);
+int cli_parse_count(const char *cmd, const char *opt, const char *text, long long min,
+                    long long max, long long *out);
 int cli_parse_array(const char *cmd, const char *text, mica_hw_config_t *hw);
 int cli_check_cpu_ops(const char *cmd, const char *list);
 int cli_unexpected(const char *cmd, const char *arg);
-void cli_report_ctx(const char *cmd, const mica_ctx_t *ctx);   /* mica_last_error, escaped, one line */
-char *cli_concat(const char *a, const char *b, const char *c);   /* malloc'd a+b+c */
+void cli_report_ctx(const char *cmd,
+                    const mica_ctx_t *ctx); /* mica_last_error, escaped, one line */
+char *cli_concat(const char *a, const char *b, const char *c); /* malloc'd a+b+c */
 int cli_same_file(const char *a, const char *b);
 
 /* cli_proc.c: no shell anywhere. Runs argv (PATH search, no shell), its stderr into stderr_path
  * when given, killed after timeout_s. Exit status of the child, or -1 with err. */
-int cli_spawn_wait(char *const argv[], const char *stderr_path, double timeout_s, char *err, size_t errlen);
+int cli_spawn_wait(char *const argv[], const char *stderr_path, double timeout_s, char *err,
+                   size_t errlen);
 int cli_remove_tree(const char *dir);
 /* SIGINT/SIGTERM/SIGHUP set cli_interrupted instead of killing the process, so a long command
  * stops at the next sample or child-process poll and still removes its temporary files. */

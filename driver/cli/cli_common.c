@@ -11,13 +11,15 @@
 #include "compiler.h"
 #include "mica_ops.h"
 
-int cli_parse_count(const char *cmd, const char *opt, const char *text, long long min, long long max, long long *out) {
+int cli_parse_count(const char *cmd, const char *opt, const char *text, long long min,
+                    long long max, long long *out) {
     int rc = mica_parse_int(text, min, max, out);
-    if (rc == 0) return 0;
+    if (rc == 0)
+        return 0;
     char shown[64];
     mica_escape_name(text, shown, sizeof shown);
-    fprintf(stderr, "%s %s: %s '%s' is %s; give an integer in %lld..%lld\n", cli_prog, cmd, opt, shown,
-            rc == -1 ? "not a plain decimal integer" : "out of range", min, max);
+    fprintf(stderr, "%s %s: %s '%s' is %s; give an integer in %lld..%lld\n", cli_prog, cmd, opt,
+            shown, rc == -1 ? "not a plain decimal integer" : "out of range", min, max);
     return -1;
 }
 
@@ -31,8 +33,8 @@ int cli_parse_array(const char *cmd, const char *text, mica_hw_config_t *hw) {
     }
     char shown[64];
     mica_escape_name(text, shown, sizeof shown);
-    fprintf(stderr, "%s %s: --array '%s' is %s; give RxC with each side 1..256, e.g. 16x16\n", cli_prog, cmd, shown,
-            rc == -1 ? "malformed" : "out of range");
+    fprintf(stderr, "%s %s: --array '%s' is %s; give RxC with each side 1..256, e.g. 16x16\n",
+            cli_prog, cmd, shown, rc == -1 ? "malformed" : "out of range");
     return -1;
 }
 
@@ -50,7 +52,10 @@ int cli_check_cpu_ops(const char *cmd, const char *list) {
             char item[64], shown[96];
             snprintf(item, sizeof item, "%.*s", (int)(n < sizeof item ? n : sizeof item - 1), p);
             mica_escape_name(item, shown, sizeof shown);
-            fprintf(stderr, "%s %s: --cpu: '%s' is not a TFLite operator name (e.g. CONV_2D,FULLY_CONNECTED)\n", cli_prog, cmd, shown);
+            fprintf(
+                stderr,
+                "%s %s: --cpu: '%s' is not a TFLite operator name (e.g. CONV_2D,FULLY_CONNECTED)\n",
+                cli_prog, cmd, shown);
             return -1;
         }
         p = end ? end + 1 : NULL;
@@ -58,11 +63,13 @@ int cli_check_cpu_ops(const char *cmd, const char *list) {
     return 0;
 }
 
-static void print_compile_summary(const char *model, const char *out, const mica_builder_t *b, double ms) {
+static void print_compile_summary(const char *model, const char *out, const mica_builder_t *b,
+                                  double ms) {
     uint32_t n = (uint32_t)(b->steps.len / sizeof(mica_prog_step_t)), accel = 0;
     const mica_prog_step_t *s = (const mica_prog_step_t *)b->steps.data;
     uint64_t macs = 0, est = 0;
-    printf("%-22s %-16s %-6s %10s %11s  %s\n", "layer", "op", "place", "MACs", "est.cycles", "reason (CPU)");
+    printf("%-22s %-16s %-6s %10s %11s  %s\n", "layer", "op", "place", "MACs", "est.cycles",
+           "reason (CPU)");
     for (uint32_t i = 0; i < n; i++) {
         int acc = s[i].kind == MICA_STEP_ACCEL;
         const char *why = (const char *)b->reasons.data + (size_t)i * MICA_REASON_LEN;
@@ -71,13 +78,15 @@ static void print_compile_summary(const char *model, const char *out, const mica
         est += s[i].est_cycles;
         char name[64];
         mica_escape_name(s[i].name, name, sizeof name);
-        printf("%-22s %-16s %-6s %10llu %11llu  %s\n", name, mica_step_op_name(&s[i]), acc ? "ACCEL" : "CPU",
-               (unsigned long long)s[i].macs, (unsigned long long)s[i].est_cycles, acc ? "" : why);
+        printf("%-22s %-16s %-6s %10llu %11llu  %s\n", name, mica_step_op_name(&s[i]),
+               acc ? "ACCEL" : "CPU", (unsigned long long)s[i].macs,
+               (unsigned long long)s[i].est_cycles, acc ? "" : why);
     }
     char m_shown[300], o_shown[300];
     mica_escape_name(model, m_shown, sizeof m_shown);
     mica_escape_name(out, o_shown, sizeof o_shown);
-    printf("compiled %s -> %s (+ .json report): %u steps (%u ACCEL, %u CPU), %llu MACs, %u instructions, "
+    printf("compiled %s -> %s (+ .json report): %u steps (%u ACCEL, %u CPU), %llu MACs, %u "
+           "instructions, "
            "weights+params %zu B, arena %u B, est. %llu cycles, %ux%u array, %.1f ms\n",
            m_shown, o_shown, n, accel, n - accel, (unsigned long long)macs, mica_code_count(b),
            b->consts.len, b->arena_size, (unsigned long long)est, b->hw.rows, b->hw.cols, ms);
@@ -86,15 +95,20 @@ static void print_compile_summary(const char *model, const char *out, const mica
 /* Writes the program and its report beside their final names, then renames both: a failed
  * compile leaves no partial or stale output behind. */
 static int write_outputs(mica_builder_t *b, const char *model, const char *out, int with_report) {
-    char *json = cli_concat(out, ".json", ""), *tmp_prog = cli_concat(out, ".tmp", ""), *tmp_json = cli_concat(out, ".json.tmp", "");
+    char *json = cli_concat(out, ".json", ""), *tmp_prog = cli_concat(out, ".tmp", ""),
+         *tmp_json = cli_concat(out, ".json.tmp", "");
     int rc = -1;
-    if (!json || !tmp_prog || !tmp_json) { fprintf(stderr, "%s: out of memory\n", cli_prog); goto done; }
+    if (!json || !tmp_prog || !tmp_json) {
+        fprintf(stderr, "%s: out of memory\n", cli_prog);
+        goto done;
+    }
     if (mica_write_program(b, tmp_prog)) {
         fprintf(stderr, "%s compile: cannot write %s: %s\n", cli_prog, out, strerror(errno));
         goto done;
     }
     if (with_report && mica_write_report(b, model, tmp_json)) {
-        fprintf(stderr, "%s compile: cannot write the report %s: %s\n", cli_prog, json, strerror(errno));
+        fprintf(stderr, "%s compile: cannot write the report %s: %s\n", cli_prog, json,
+                strerror(errno));
         goto done;
     }
     if (rename(tmp_prog, out) || (with_report && rename(tmp_json, json))) {
@@ -104,20 +118,26 @@ static int write_outputs(mica_builder_t *b, const char *model, const char *out, 
     }
     rc = 0;
 done:
-    if (tmp_prog) unlink(tmp_prog);
-    if (tmp_json) unlink(tmp_json);
-    free(json); free(tmp_prog); free(tmp_json);
+    if (tmp_prog)
+        unlink(tmp_prog);
+    if (tmp_json)
+        unlink(tmp_json);
+    free(json);
+    free(tmp_prog);
+    free(tmp_json);
     return rc;
 }
 
-static int compile_to_file(const char *model, const char *out, const char *array, const char *cpu_ops, int quiet,
-                           unsigned dump) {
+static int compile_to_file(const char *model, const char *out, const char *array,
+                           const char *cpu_ops, int quiet, unsigned dump) {
     char err[512], shown[300];
     tfl_model_t *m = NULL;
     mica_compile_opts_t o;
     mica_compile_opts_default(&o);
     o.partition.cpu_ops = cpu_ops;
-    if ((array && cli_parse_array("compile", array, &o.hw)) || (cpu_ops && cli_check_cpu_ops("compile", cpu_ops))) return 2;
+    if ((array && cli_parse_array("compile", array, &o.hw)) ||
+        (cpu_ops && cli_check_cpu_ops("compile", cpu_ops)))
+        return 2;
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
     mica_escape_name(model, shown, sizeof shown);
@@ -129,16 +149,23 @@ static int compile_to_file(const char *model, const char *out, const char *array
     memset(&b, 0, sizeof b);
     int rc = mica_compile(m, &o, &b);
     clock_gettime(CLOCK_MONOTONIC, &t1);
-    if (rc) fprintf(stderr, "%s: %s: %s\n", cli_prog, shown, mica_escape_name(b.err, err, sizeof err));
-    else rc = write_outputs(&b, model, out, !quiet);
-    if (!rc && !quiet) print_compile_summary(model, out, &b, (double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6);
-    if (!rc && dump) mica_write_dump(&b, dump, stdout);
+    if (rc)
+        fprintf(stderr, "%s: %s: %s\n", cli_prog, shown, mica_escape_name(b.err, err, sizeof err));
+    else
+        rc = write_outputs(&b, model, out, !quiet);
+    if (!rc && !quiet)
+        print_compile_summary(model, out, &b,
+                              (double)(t1.tv_sec - t0.tv_sec) * 1e3 +
+                                  (double)(t1.tv_nsec - t0.tv_nsec) / 1e6);
+    if (!rc && dump)
+        mica_write_dump(&b, dump, stdout);
     mica_builder_free(&b);
     tfl_model_free(m);
     return rc ? 1 : 0;
 }
 
-int cli_compile_to_file(const char *model, const char *out, const char *array, const char *cpu_ops, int quiet) {
+int cli_compile_to_file(const char *model, const char *out, const char *array, const char *cpu_ops,
+                        int quiet) {
     return compile_to_file(model, out, array, cpu_ops, quiet, 0);
 }
 
@@ -147,17 +174,23 @@ static int parse_dump(const char *list, unsigned *what) {
     *what = 0;
     for (const char *p = list; *p;) {
         size_t n = strcspn(p, ",");
-        if (n == 4 && !strncmp(p, "plan", 4)) *what |= MICA_DUMP_PLAN;
-        else if (n == 6 && !strncmp(p, "instrs", 6)) *what |= MICA_DUMP_INSTRS;
+        if (n == 4 && !strncmp(p, "plan", 4))
+            *what |= MICA_DUMP_PLAN;
+        else if (n == 6 && !strncmp(p, "instrs", 6))
+            *what |= MICA_DUMP_INSTRS;
         else {
             char shown[64];
-            fprintf(stderr, "%s compile: --dump: '%s' is not one of plan, instrs (e.g. --dump=plan,instrs)\n", cli_prog,
-                    mica_escape_name(list, shown, sizeof shown));
+            fprintf(
+                stderr,
+                "%s compile: --dump: '%s' is not one of plan, instrs (e.g. --dump=plan,instrs)\n",
+                cli_prog, mica_escape_name(list, shown, sizeof shown));
             return -1;
         }
         p += n + (p[n] == ',');
     }
-    if (!*what) fprintf(stderr, "%s compile: --dump needs plan, instrs or both (e.g. --dump=plan,instrs)\n", cli_prog);
+    if (!*what)
+        fprintf(stderr, "%s compile: --dump needs plan, instrs or both (e.g. --dump=plan,instrs)\n",
+                cli_prog);
     return *what ? 0 : -1;
 }
 
@@ -166,15 +199,27 @@ int cli_compile(int argc, char **argv) {
     unsigned dump = 0;
     for (int i = 1; i < argc; i++) {
         if (!strncmp(argv[i], "--dump=", 7)) {
-            if (parse_dump(argv[i] + 7, &dump)) return 2;
-        } else if (!strcmp(argv[i], "-o") && i + 1 < argc) out = argv[++i];
-        else if (!strcmp(argv[i], "--cpu") && i + 1 < argc) cpu_ops = argv[++i];
-        else if (!strcmp(argv[i], "--array") && i + 1 < argc) array = argv[++i];
-        else if (argv[i][0] != '-' && !model) model = argv[i];
-        else return cli_unexpected("compile", argv[i]);
+            if (parse_dump(argv[i] + 7, &dump))
+                return 2;
+        } else if (!strcmp(argv[i], "-o") && i + 1 < argc)
+            out = argv[++i];
+        else if (!strcmp(argv[i], "--cpu") && i + 1 < argc)
+            cpu_ops = argv[++i];
+        else if (!strcmp(argv[i], "--array") && i + 1 < argc)
+            array = argv[++i];
+        else if (argv[i][0] != '-' && !model)
+            model = argv[i];
+        else
+            return cli_unexpected("compile", argv[i]);
     }
-    if (!model || !out) { fprintf(stderr, "mica compile: need MODEL.tflite and -o OUT.mica\n"); return 2; }
-    if (cli_same_file(model, out)) { fprintf(stderr, "mica compile: -o names the model itself; choose another output file\n"); return 2; }
+    if (!model || !out) {
+        fprintf(stderr, "mica compile: need MODEL.tflite and -o OUT.mica\n");
+        return 2;
+    }
+    if (cli_same_file(model, out)) {
+        fprintf(stderr, "mica compile: -o names the model itself; choose another output file\n");
+        return 2;
+    }
     return compile_to_file(model, out, array, cpu_ops, 0, dump);
 }
 
@@ -202,9 +247,11 @@ mica_ctx_t *cli_open_and_load(const char *backend, const char *program) {
 }
 
 void cli_fill_random(int8_t *dst, size_t n, uint64_t *state) {
-    for (size_t i = 0; i < n; i++) {   /* xorshift64*: reproducible for a seed on every platform */
+    for (size_t i = 0; i < n; i++) { /* xorshift64*: reproducible for a seed on every platform */
         uint64_t x = *state;
-        x ^= x >> 12; x ^= x << 25; x ^= x >> 27;
+        x ^= x >> 12;
+        x ^= x << 25;
+        x ^= x >> 27;
         *state = x;
         dst[i] = (int8_t)((x * 2685821657736338717ull) >> 56);
     }
@@ -219,15 +266,17 @@ void cli_print_layers(mica_ctx_t *ctx) {
         mica_layer_info(ctx, i, &li);
         char name[64];
         mica_escape_name(li.name, name, sizeof name);
-        printf("%-24s %-16s %-6s %12llu %12llu %12llu\n", name, li.op, li.on_accel ? "ACCEL" : "CPU",
-               (unsigned long long)li.macs, (unsigned long long)li.est_cycles, (unsigned long long)li.cycles);
+        printf("%-24s %-16s %-6s %12llu %12llu %12llu\n", name, li.op,
+               li.on_accel ? "ACCEL" : "CPU", (unsigned long long)li.macs,
+               (unsigned long long)li.est_cycles, (unsigned long long)li.cycles);
     }
 }
 
 char *cli_concat(const char *a, const char *b, const char *c) {
     size_t la = strlen(a), lb = strlen(b), lc = strlen(c);
     char *s = malloc(la + lb + lc + 1);
-    if (!s) return NULL;
+    if (!s)
+        return NULL;
     memcpy(s, a, la);
     memcpy(s + la, b, lb);
     memcpy(s + la + lb, c, lc + 1);
@@ -236,8 +285,10 @@ char *cli_concat(const char *a, const char *b, const char *c) {
 
 int cli_same_file(const char *a, const char *b) {
     struct stat sa, sb;
-    if (!strcmp(a, b)) return 1;
-    return stat(a, &sa) == 0 && stat(b, &sb) == 0 && sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+    if (!strcmp(a, b))
+        return 1;
+    return stat(a, &sa) == 0 && stat(b, &sb) == 0 && sa.st_dev == sb.st_dev &&
+           sa.st_ino == sb.st_ino;
 }
 
 void cli_report_ctx(const char *cmd, const mica_ctx_t *ctx) {
@@ -249,13 +300,18 @@ void cli_report_ctx(const char *cmd, const mica_ctx_t *ctx) {
 int cli_unexpected(const char *cmd, const char *arg) {
     char shown[100];
     mica_escape_name(arg, shown, sizeof shown);
-    if (arg[0] == '-') fprintf(stderr, "%s %s: unknown option or missing value: '%s' (see mica --help)\n", cli_prog, cmd, shown);
-    else fprintf(stderr, "%s %s: unexpected argument '%s' (see mica --help)\n", cli_prog, cmd, shown);
+    if (arg[0] == '-')
+        fprintf(stderr, "%s %s: unknown option or missing value: '%s' (see mica --help)\n",
+                cli_prog, cmd, shown);
+    else
+        fprintf(stderr, "%s %s: unexpected argument '%s' (see mica --help)\n", cli_prog, cmd,
+                shown);
     return 2;
 }
 
 int cli_ops(int argc, char **argv) {
-    (void)argc; (void)argv;
+    (void)argc;
+    (void)argv;
     mica_print_supported_ops(stdout);
     return 0;
 }

@@ -11,9 +11,11 @@
 
 static void print_header(const mica_program_t *p, const char *shown) {
     const mica_prog_header_t *h = &p->hdr;
-    printf("program %s: array %ux%u (aspad %u, wspad %u, acc %u rows, %u param sets, bus %u bytes), "
-           "%u steps, %u instructions\n", shown, h->rows, h->cols, h->aspad_depth, h->wspad_depth, h->acc_depth,
-           h->param_sets, h->bus_bytes, h->nsteps, h->code_count);
+    printf(
+        "program %s: array %ux%u (aspad %u, wspad %u, acc %u rows, %u param sets, bus %u bytes), "
+        "%u steps, %u instructions\n",
+        shown, h->rows, h->cols, h->aspad_depth, h->wspad_depth, h->acc_depth, h->param_sets,
+        h->bus_bytes, h->nsteps, h->code_count);
 }
 
 /* One step: its line, then (accelerator steps) each instruction with its program-wide index.
@@ -25,7 +27,8 @@ static unsigned print_step(const mica_program_t *p, uint32_t index) {
     name[MICA_NAME_LEN] = 0;
     mica_escape_name(name, shown, sizeof shown);
     int accel = st->kind == MICA_STEP_ACCEL;
-    printf("step %u  %-5s %s -> \"%s\"", index, accel ? "ACCEL" : "CPU", mica_step_op_name(st), shown);
+    printf("step %u  %-5s %s -> \"%s\"", index, accel ? "ACCEL" : "CPU", mica_step_op_name(st),
+           shown);
     if (!accel) {
         printf("\n");
         return 0;
@@ -47,7 +50,8 @@ static int parse_args(int argc, char **argv, const char **file, long long *step)
     *step = -1;
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--step") && i + 1 < argc) {
-            if (cli_parse_count("disasm", "--step", argv[++i], 0, UINT32_MAX, step)) return -1;
+            if (cli_parse_count("disasm", "--step", argv[++i], 0, UINT32_MAX, step))
+                return -1;
         } else if (!*file && argv[i][0] != '-') {
             *file = argv[i];
         } else {
@@ -64,33 +68,40 @@ static int parse_args(int argc, char **argv, const char **file, long long *step)
 int cli_disasm(int argc, char **argv) {
     const char *file;
     long long step;
-    if (parse_args(argc, argv, &file, &step)) return 2;
+    if (parse_args(argc, argv, &file, &step))
+        return 2;
     char shown[300], err[600], err_shown[700];
     mica_escape_name(file, shown, sizeof shown);
     size_t len = 0;
     uint8_t *bytes = NULL;
     int too_big = 0;
     if (mica_port_read_file(file, MICA_PROG_MAX_BYTES, &bytes, &len, &too_big, err, sizeof err)) {
-        fprintf(stderr, "%s disasm: %s: %s\n", cli_prog, shown, mica_escape_name(err, err_shown, sizeof err_shown));
+        fprintf(stderr, "%s disasm: %s: %s\n", cli_prog, shown,
+                mica_escape_name(err, err_shown, sizeof err_shown));
         return 1;
     }
     mica_program_t p;
     int rc = mica_program_parse(bytes, len, &p, err, sizeof err);
     free(bytes);
     if (rc) {
-        fprintf(stderr, "%s disasm: %s: %s\n", cli_prog, shown, mica_escape_name(err, err_shown, sizeof err_shown));
+        fprintf(stderr, "%s disasm: %s: %s\n", cli_prog, shown,
+                mica_escape_name(err, err_shown, sizeof err_shown));
         return 1;
     }
     if (step >= (long long)p.hdr.nsteps) {
-        fprintf(stderr, "%s disasm: --step %lld: the program has steps 0..%u\n", cli_prog, step, p.hdr.nsteps - 1);
+        fprintf(stderr, "%s disasm: --step %lld: the program has steps 0..%u\n", cli_prog, step,
+                p.hdr.nsteps - 1);
         mica_program_free(&p);
         return 1;
     }
     print_header(&p, shown);
     unsigned bad = 0;
     for (uint32_t i = 0; i < p.hdr.nsteps; i++)
-        if (step < 0 || (uint32_t)step == i) bad += print_step(&p, i);
+        if (step < 0 || (uint32_t)step == i)
+            bad += print_step(&p, i);
     mica_program_free(&p);
-    if (bad) fprintf(stderr, "%s disasm: %s: %u instructions with an undefined opcode\n", cli_prog, shown, bad);
+    if (bad)
+        fprintf(stderr, "%s disasm: %s: %u instructions with an undefined opcode\n", cli_prog,
+                shown, bad);
     return bad ? 1 : 0;
 }

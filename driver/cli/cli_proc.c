@@ -18,7 +18,9 @@ extern char **environ;
 
 volatile sig_atomic_t cli_interrupted;
 
-static void on_interrupt(int sig) { cli_interrupted = sig; }
+static void on_interrupt(int sig) {
+    cli_interrupted = sig;
+}
 
 void cli_catch_interrupts(void) {
     struct sigaction sa;
@@ -30,11 +32,16 @@ void cli_catch_interrupts(void) {
     sigaction(SIGHUP, &sa, NULL);
 }
 
-int cli_spawn_wait(char *const argv[], const char *stderr_path, double timeout_s, char *err, size_t errlen) {
+int cli_spawn_wait(char *const argv[], const char *stderr_path, double timeout_s, char *err,
+                   size_t errlen) {
     pid_t pid;
     posix_spawn_file_actions_t fa;
-    if (posix_spawn_file_actions_init(&fa)) { snprintf(err, errlen, "out of memory"); return -1; }
-    if (stderr_path) posix_spawn_file_actions_addopen(&fa, 2, stderr_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    if (posix_spawn_file_actions_init(&fa)) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    if (stderr_path)
+        posix_spawn_file_actions_addopen(&fa, 2, stderr_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
     int rc = posix_spawnp(&pid, argv[0], &fa, NULL, argv, environ);
     posix_spawn_file_actions_destroy(&fa);
     if (rc != 0) {
@@ -47,7 +54,8 @@ int cli_spawn_wait(char *const argv[], const char *stderr_path, double timeout_s
         int status;
         pid_t r = waitpid(pid, &status, WNOHANG);
         if (r == pid) {
-            if (WIFEXITED(status)) return WEXITSTATUS(status);
+            if (WIFEXITED(status))
+                return WEXITSTATUS(status);
             snprintf(err, errlen, "%s was killed by signal %d", argv[0], WTERMSIG(status));
             return -1;
         }
@@ -64,7 +72,8 @@ int cli_spawn_wait(char *const argv[], const char *stderr_path, double timeout_s
         if (waited > timeout_s) {
             kill(pid, SIGKILL);
             waitpid(pid, &status, 0);
-            snprintf(err, errlen, "%s did not finish within %.0f s and was stopped", argv[0], timeout_s);
+            snprintf(err, errlen, "%s did not finish within %.0f s and was stopped", argv[0],
+                     timeout_s);
             return -1;
         }
         nanosleep(&tick, NULL);
@@ -73,7 +82,9 @@ int cli_spawn_wait(char *const argv[], const char *stderr_path, double timeout_s
 }
 
 static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw) {
-    (void)st; (void)flag; (void)ftw;
+    (void)st;
+    (void)flag;
+    (void)ftw;
     return remove(path);
 }
 

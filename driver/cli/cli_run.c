@@ -9,7 +9,7 @@
 #include "cli.h"
 #include "npy.h"
 
-#define MAX_BENCH_COUNT 10000000LL   /* mica bench --count: 1..10^7 */
+#define MAX_BENCH_COUNT 10000000LL /* mica bench --count: 1..10^7 */
 
 static int load_input(mica_ctx_t *ctx, int i, const char *path, uint64_t *seed) {
     mica_tensor_info_t ti;
@@ -20,15 +20,22 @@ static int load_input(mica_ctx_t *ctx, int i, const char *path, uint64_t *seed) 
     mica_escape_name(ti.name, name, sizeof name);
     if (!path) {
         buf = malloc(ti.bytes);
-        if (!buf) { fprintf(stderr, "%s run: out of memory for input %d\n", cli_prog, i); return -1; }
+        if (!buf) {
+            fprintf(stderr, "%s run: out of memory for input %d\n", cli_prog, i);
+            return -1;
+        }
         cli_fill_random(buf, ti.bytes, seed);
     } else {
-        if (npy_read(path, &a, err, sizeof err)) { fprintf(stderr, "%s run: %s\n", cli_prog, err); return -1; }
+        if (npy_read(path, &a, err, sizeof err)) {
+            fprintf(stderr, "%s run: %s\n", cli_prog, err);
+            return -1;
+        }
         if (a.dtype != 'b' || a.count != ti.bytes) {
             char shown[300];
             mica_escape_name(path, shown, sizeof shown);
-            fprintf(stderr, "%s run: %s: input %d ('%s') needs %zu int8 values, the file has %zu of %s\n", cli_prog, shown,
-                    i, name, ti.bytes, a.count, npy_dtype_name(a.dtype));
+            fprintf(stderr,
+                    "%s run: %s: input %d ('%s') needs %zu int8 values, the file has %zu of %s\n",
+                    cli_prog, shown, i, name, ti.bytes, a.count, npy_dtype_name(a.dtype));
             npy_free(&a);
             return -1;
         }
@@ -36,7 +43,10 @@ static int load_input(mica_ctx_t *ctx, int i, const char *path, uint64_t *seed) 
     }
     mica_status_t s = mica_set_input(ctx, i, buf, ti.bytes);
     free(buf);
-    if (s != MICA_OK) { cli_report_ctx("run", ctx); return -1; }
+    if (s != MICA_OK) {
+        cli_report_ctx("run", ctx);
+        return -1;
+    }
     return 0;
 }
 
@@ -46,11 +56,13 @@ static int check_outdir(const char *dir) {
     char shown[300];
     mica_escape_name(dir, shown, sizeof shown);
     if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
-        fprintf(stderr, "%s run: --output-dir %s: %s\n", cli_prog, shown, errno == ENOENT || !errno ? "no such directory" : strerror(errno));
+        fprintf(stderr, "%s run: --output-dir %s: %s\n", cli_prog, shown,
+                errno == ENOENT || !errno ? "no such directory" : strerror(errno));
         return -1;
     }
     if (access(dir, W_OK | X_OK) != 0) {
-        fprintf(stderr, "%s run: --output-dir %s: not writable (%s)\n", cli_prog, shown, strerror(errno));
+        fprintf(stderr, "%s run: --output-dir %s: not writable (%s)\n", cli_prog, shown,
+                strerror(errno));
         return -1;
     }
     return 0;
@@ -61,8 +73,10 @@ static int write_output(mica_ctx_t *ctx, int i, const char *path) {
     mica_output_info(ctx, i, &ti);
     int8_t *buf = malloc(ti.bytes);
     int64_t dims[6];
-    for (int d = 0; d < ti.rank; d++) dims[d] = ti.dims[d];
-    int rc = !buf || mica_get_output(ctx, i, buf, ti.bytes) != MICA_OK || npy_write(path, 'b', ti.rank, dims, buf);
+    for (int d = 0; d < ti.rank; d++)
+        dims[d] = ti.dims[d];
+    int rc = !buf || mica_get_output(ctx, i, buf, ti.bytes) != MICA_OK ||
+             npy_write(path, 'b', ti.rank, dims, buf);
     free(buf);
     return rc ? -1 : 0;
 }
@@ -84,8 +98,12 @@ static int save_outputs(mica_ctx_t *ctx, const char *dir) {
             fprintf(stderr, "%s run: cannot write %s: %s\n", cli_prog, shown, strerror(errno));
         }
     }
-    if (!final || !tmp) { fprintf(stderr, "%s run: out of memory\n", cli_prog); rc = 1; }
-    for (int i = 0; i < n && !rc; i++) rc = rename(tmp[i], final[i]) != 0;
+    if (!final || !tmp) {
+        fprintf(stderr, "%s run: out of memory\n", cli_prog);
+        rc = 1;
+    }
+    for (int i = 0; i < n && !rc; i++)
+        rc = rename(tmp[i], final[i]) != 0;
     for (int i = 0; i < n && !rc; i++) {
         mica_tensor_info_t ti;
         char name[120], shown[300];
@@ -95,11 +113,15 @@ static int save_outputs(mica_ctx_t *ctx, const char *dir) {
         printf("output %d (%s): %zu bytes -> %s\n", i, name, ti.bytes, shown);
     }
     for (int i = 0; i < n && final && tmp; i++) {
-        if (tmp[i]) unlink(tmp[i]);
-        if (rc && final[i]) unlink(final[i]);
-        free(final[i]); free(tmp[i]);
+        if (tmp[i])
+            unlink(tmp[i]);
+        if (rc && final[i])
+            unlink(final[i]);
+        free(final[i]);
+        free(tmp[i]);
     }
-    free(final); free(tmp);
+    free(final);
+    free(tmp);
     return rc ? -1 : 0;
 }
 
@@ -108,9 +130,11 @@ static void print_counters(mica_ctx_t *ctx) {
     int n = mica_num_counters();
     mica_counters(ctx, cnt, n < 64 ? n : 64);
     if (mica_cycles_estimated(ctx))
-        printf("(%s backend: cycles, array_busy and stall_* are cost-model estimates)\n", mica_backend_name(ctx));
+        printf("(%s backend: cycles, array_busy and stall_* are cost-model estimates)\n",
+               mica_backend_name(ctx));
     for (int i = 0; i < n && i < 64; i++)
-        printf("%s=%llu%s", mica_counter_name(i), (unsigned long long)cnt[i], i + 1 < n ? " " : "\n");
+        printf("%s=%llu%s", mica_counter_name(i), (unsigned long long)cnt[i],
+               i + 1 < n ? " " : "\n");
 }
 
 int cli_run(int argc, char **argv) {
@@ -119,27 +143,48 @@ int cli_run(int argc, char **argv) {
     int ninputs = 0, rc = 2;
     long long seed = 1;
     mica_ctx_t *ctx = NULL;
-    if (!inputs) return 1;
+    if (!inputs)
+        return 1;
     for (int i = 1; i < argc; i++) {
-        if (!strcmp(argv[i], "--backend") && i + 1 < argc) backend = argv[++i];
-        else if (!strcmp(argv[i], "--input") && i + 1 < argc) inputs[ninputs++] = argv[++i];
-        else if (!strcmp(argv[i], "--seed") && i + 1 < argc) { if (cli_parse_count("run", "--seed", argv[++i], 0, INT64_MAX, &seed)) goto done; }
-        else if (!strcmp(argv[i], "--output-dir") && i + 1 < argc) outdir = argv[++i];
-        else if (argv[i][0] != '-' && !prog) prog = argv[i];
-        else { rc = cli_unexpected("run", argv[i]); goto done; }
+        if (!strcmp(argv[i], "--backend") && i + 1 < argc)
+            backend = argv[++i];
+        else if (!strcmp(argv[i], "--input") && i + 1 < argc)
+            inputs[ninputs++] = argv[++i];
+        else if (!strcmp(argv[i], "--seed") && i + 1 < argc) {
+            if (cli_parse_count("run", "--seed", argv[++i], 0, INT64_MAX, &seed))
+                goto done;
+        } else if (!strcmp(argv[i], "--output-dir") && i + 1 < argc)
+            outdir = argv[++i];
+        else if (argv[i][0] != '-' && !prog)
+            prog = argv[i];
+        else {
+            rc = cli_unexpected("run", argv[i]);
+            goto done;
+        }
     }
-    if (!prog) { fprintf(stderr, "%s run: need a compiled program (mica compile MODEL -o OUT.mica)\n", cli_prog); goto done; }
-    if (check_outdir(outdir)) goto done;
+    if (!prog) {
+        fprintf(stderr, "%s run: need a compiled program (mica compile MODEL -o OUT.mica)\n",
+                cli_prog);
+        goto done;
+    }
+    if (check_outdir(outdir))
+        goto done;
     rc = 1;
-    if (!(ctx = cli_open_and_load(backend, prog))) goto done;
+    if (!(ctx = cli_open_and_load(backend, prog)))
+        goto done;
     if (ninputs && ninputs != mica_num_inputs(ctx)) {
-        fprintf(stderr, "%s run: the model has %d inputs, %d --input given\n", cli_prog, mica_num_inputs(ctx), ninputs);
+        fprintf(stderr, "%s run: the model has %d inputs, %d --input given\n", cli_prog,
+                mica_num_inputs(ctx), ninputs);
         goto done;
     }
     uint64_t state = (uint64_t)seed | 1;
     for (int i = 0; i < mica_num_inputs(ctx); i++)
-        if (load_input(ctx, i, ninputs ? inputs[i] : NULL, &state)) goto done;
-    if (mica_invoke(ctx) != MICA_OK) { cli_report_ctx("run", ctx); goto done; }
+        if (load_input(ctx, i, ninputs ? inputs[i] : NULL, &state))
+            goto done;
+    if (mica_invoke(ctx) != MICA_OK) {
+        cli_report_ctx("run", ctx);
+        goto done;
+    }
     cli_print_layers(ctx);
     print_counters(ctx);
     rc = save_outputs(ctx, outdir) ? 1 : 0;
@@ -154,25 +199,42 @@ int cli_bench(int argc, char **argv) {
     const char *prog = NULL, *backend = "func";
     long long count = 1000;
     for (int i = 1; i < argc; i++) {
-        if (!strcmp(argv[i], "--backend") && i + 1 < argc) backend = argv[++i];
-        else if (!strcmp(argv[i], "--count") && i + 1 < argc) { if (cli_parse_count("bench", "--count", argv[++i], 1, MAX_BENCH_COUNT, &count)) return 2; }
-        else if (argv[i][0] != '-' && !prog) prog = argv[i];
-        else return cli_unexpected("bench", argv[i]);
+        if (!strcmp(argv[i], "--backend") && i + 1 < argc)
+            backend = argv[++i];
+        else if (!strcmp(argv[i], "--count") && i + 1 < argc) {
+            if (cli_parse_count("bench", "--count", argv[++i], 1, MAX_BENCH_COUNT, &count))
+                return 2;
+        } else if (argv[i][0] != '-' && !prog)
+            prog = argv[i];
+        else
+            return cli_unexpected("bench", argv[i]);
     }
-    if (!prog) { fprintf(stderr, "%s bench: need OUT.mica\n", cli_prog); return 2; }
+    if (!prog) {
+        fprintf(stderr, "%s bench: need OUT.mica\n", cli_prog);
+        return 2;
+    }
     mica_ctx_t *ctx = cli_open_and_load(backend, prog);
-    if (!ctx) return 1;
+    if (!ctx)
+        return 1;
     uint64_t seed = 1;
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
     for (long long n = 0; n < count; n++) {
         for (int i = 0; i < mica_num_inputs(ctx); i++)
-            if (load_input(ctx, i, NULL, &seed)) { mica_close(ctx); return 1; }
-        if (mica_invoke(ctx) != MICA_OK) { cli_report_ctx("bench", ctx); mica_close(ctx); return 1; }
+            if (load_input(ctx, i, NULL, &seed)) {
+                mica_close(ctx);
+                return 1;
+            }
+        if (mica_invoke(ctx) != MICA_OK) {
+            cli_report_ctx("bench", ctx);
+            mica_close(ctx);
+            return 1;
+        }
     }
     clock_gettime(CLOCK_MONOTONIC, &t1);
     double s = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
-    printf("bench %s backend=%s inferences=%lld seconds=%.3f inferences_per_s %.1f\n", prog, backend, count, s, (double)count / s);
+    printf("bench %s backend=%s inferences=%lld seconds=%.3f inferences_per_s %.1f\n", prog,
+           backend, count, s, (double)count / s);
     mica_close(ctx);
     return 0;
 }

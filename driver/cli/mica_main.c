@@ -6,7 +6,8 @@
 const char *cli_prog = "mica";
 
 static void usage(FILE *f) {
-    fprintf(f,
+    fprintf(
+        f,
         "usage:\n"
         "  mica compile MODEL.tflite -o OUT.mica [--array RxC] [--cpu OP,OP]\n"
         "  mica run OUT.mica [--backend SPEC] [--input X.npy ...] [--seed S] [--output-dir DIR]\n"
@@ -17,8 +18,10 @@ static void usage(FILE *f) {
         "  mica disasm OUT.mica [--step N]   every step and instruction, fields named\n"
         "SPEC: rtl | func | NAME:key=value,...\n"
         "  rtl keys: array=RxC latency=1..1000 bw=1..64 trace=F.fst trace_from=N trace_to=N\n"
-        "  func keys: array=RxC plan=0|1 vnni=0|1; both: max_cycles=1..10^12 (per accelerator step)\n"
-        "ranges: --count 1..10^6 (verify), 1..10^7 (bench); --array sides 1..256; --seed 0..2^63-1\n");
+        "  func keys: array=RxC plan=0|1 vnni=0|1; both: max_cycles=1..10^12 (per accelerator "
+        "step)\n"
+        "ranges: --count 1..10^6 (verify), 1..10^7 (bench); --array sides 1..256; --seed "
+        "0..2^63-1\n");
 }
 
 int main(int argc, char **argv) {
@@ -26,13 +29,21 @@ int main(int argc, char **argv) {
         usage(argc < 2 ? stderr : stdout);
         return argc < 2 ? 2 : 0;
     }
-    if (!strcmp(argv[1], "run") || !strcmp(argv[1], "verify") || !strcmp(argv[1], "bench")) cli_tune_openblas(argv);
-    if (!strcmp(argv[1], "compile")) return cli_compile(argc - 1, argv + 1);
-    if (!strcmp(argv[1], "run")) return cli_run(argc - 1, argv + 1);
-    if (!strcmp(argv[1], "verify")) return cli_verify(argc - 1, argv + 1);
-    if (!strcmp(argv[1], "bench")) return cli_bench(argc - 1, argv + 1);
-    if (!strcmp(argv[1], "ops")) return cli_ops(argc - 1, argv + 1);
-    if (!strcmp(argv[1], "disasm")) return cli_disasm(argc - 1, argv + 1);
-    fprintf(stderr, "mica: unknown command '%s' (compile, run, verify, bench, ops, disasm)\n", argv[1]);
+    if (!strcmp(argv[1], "run") || !strcmp(argv[1], "verify") || !strcmp(argv[1], "bench"))
+        cli_tune_openblas(argv);
+    if (!strcmp(argv[1], "compile"))
+        return cli_compile(argc - 1, argv + 1);
+    if (!strcmp(argv[1], "run"))
+        return cli_run(argc - 1, argv + 1);
+    if (!strcmp(argv[1], "verify"))
+        return cli_verify(argc - 1, argv + 1);
+    if (!strcmp(argv[1], "bench"))
+        return cli_bench(argc - 1, argv + 1);
+    if (!strcmp(argv[1], "ops"))
+        return cli_ops(argc - 1, argv + 1);
+    if (!strcmp(argv[1], "disasm"))
+        return cli_disasm(argc - 1, argv + 1);
+    fprintf(stderr, "mica: unknown command '%s' (compile, run, verify, bench, ops, disasm)\n",
+            argv[1]);
     return 2;
 }

@@ -5,7 +5,7 @@
 #include <stdint.h>
 
 typedef struct {
-    char dtype;          /* 'b' int8, 'B' uint8, 'i' int32, 'l' int64 */
+    char dtype; /* 'b' int8, 'B' uint8, 'i' int32, 'l' int64 */
     int rank;
     int64_t dims[8];
     size_t count, itemsize;
@@ -15,6 +15,6 @@ typedef struct {
 int npy_read(const char *path, npy_array_t *a, char *err, size_t errlen);
 int npy_write(const char *path, char dtype, int rank, const int64_t *dims, const void *data);
 void npy_free(npy_array_t *a);
-const char *npy_dtype_name(char dtype);   /* "int8", "uint8", ... */
+const char *npy_dtype_name(char dtype); /* "int8", "uint8", ... */
 
 #endif

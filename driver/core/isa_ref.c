@@ -5,7 +5,9 @@
 #include "mica_isa_ref.h"
 #include "mica_fixedpoint.h"
 
-static uint32_t lanes(const mica_hw_config_t *c) { return c->rows < c->cols ? c->rows : c->cols; }
+static uint32_t lanes(const mica_hw_config_t *c) {
+    return c->rows < c->cols ? c->rows : c->cols;
+}
 
 /* MATMUL's and DWCONV's window: the fields both opcodes have, from either's decoded fields. */
 typedef struct {
@@ -13,26 +15,34 @@ typedef struct {
     int32_t z, off_y, off_x;
 } window_t;
 
-#define WINDOW_OF(f) ((window_t){(f).accumulate, (f).aspad_addr, (f).acc_addr, (f).in_h, (f).in_w, (f).out_h, \
-                                 (f).out_w, (f).stride_y, (f).stride_x, (f).z_in, (f).off_y, (f).off_x})
+#define WINDOW_OF(f)                                                                               \
+    ((window_t){(f).accumulate, (f).aspad_addr, (f).acc_addr, (f).in_h, (f).in_w, (f).out_h,       \
+                (f).out_w, (f).stride_y, (f).stride_x, (f).z_in, (f).off_y, (f).off_x})
 
 /* ---- static checks, in rtl/mica_decode.sv's order ---- */
 
 /* A LOAD target's row width in bytes (PARAM: COLS int32) and depth in rows. */
-static void load_geometry(const mica_hw_config_t *c, uint32_t target, uint32_t *width, uint32_t *depth) {
-    if (target == MICA_LOAD_TARGET_ASPAD) *width = c->rows, *depth = c->aspad_depth;
-    else if (target == MICA_LOAD_TARGET_WSPAD) *width = c->cols, *depth = c->wspad_depth;
-    else *width = 4 * c->cols, *depth = MICA_PARAM_ROWS * c->param_sets;
+static void load_geometry(const mica_hw_config_t *c, uint32_t target, uint32_t *width,
+                          uint32_t *depth) {
+    if (target == MICA_LOAD_TARGET_ASPAD)
+        *width = c->rows, *depth = c->aspad_depth;
+    else if (target == MICA_LOAD_TARGET_WSPAD)
+        *width = c->cols, *depth = c->wspad_depth;
+    else
+        *width = 4 * c->cols, *depth = MICA_PARAM_ROWS * c->param_sets;
 }
 
 static uint32_t check_load(const mica_hw_config_t *c, const mica_instr_t *in) {
     mica_load_fields_t f;
     uint32_t width, depth;
     mica_load_decode(in, &f);
-    if (f.target > MICA_LOAD_TARGET_MAX) return MICA_ERR_BAD_TARGET;
+    if (f.target > MICA_LOAD_TARGET_MAX)
+        return MICA_ERR_BAD_TARGET;
     load_geometry(c, f.target, &width, &depth);
-    if (f.rows < MICA_LOAD_ROWS_MIN || f.len < MICA_LOAD_LEN_MIN || (uint64_t)f.col + f.len > width) return MICA_ERR_BAD_LEN;
-    if ((uint64_t)f.mem_addr + f.rows > depth) return MICA_ERR_MEM_RANGE;
+    if (f.rows < MICA_LOAD_ROWS_MIN || f.len < MICA_LOAD_LEN_MIN || (uint64_t)f.col + f.len > width)
+        return MICA_ERR_BAD_LEN;
+    if ((uint64_t)f.mem_addr + f.rows > depth)
+        return MICA_ERR_MEM_RANGE;
     return MICA_ERR_NONE;
 }
 
@@ -45,10 +55,12 @@ static uint32_t check_loadw(const mica_hw_config_t *c, const mica_instr_t *in) {
 
 /* MATMUL's and DWCONV's dimensions and ranges (their limits are the same). */
 static uint32_t check_window(const mica_hw_config_t *c, const window_t *w) {
-    if (w->in_h < MICA_MATMUL_IN_H_MIN || w->in_w < MICA_MATMUL_IN_W_MIN || w->out_h < MICA_MATMUL_OUT_H_MIN ||
-        w->out_w < MICA_MATMUL_OUT_W_MIN || w->sy < MICA_MATMUL_STRIDE_Y_MIN || w->sx < MICA_MATMUL_STRIDE_X_MIN)
+    if (w->in_h < MICA_MATMUL_IN_H_MIN || w->in_w < MICA_MATMUL_IN_W_MIN ||
+        w->out_h < MICA_MATMUL_OUT_H_MIN || w->out_w < MICA_MATMUL_OUT_W_MIN ||
+        w->sy < MICA_MATMUL_STRIDE_Y_MIN || w->sx < MICA_MATMUL_STRIDE_X_MIN)
         return MICA_ERR_BAD_LEN;
-    if (w->acc + (uint64_t)w->out_h * w->out_w > c->acc_depth || w->aspad + (uint64_t)w->in_h * w->in_w > c->aspad_depth)
+    if (w->acc + (uint64_t)w->out_h * w->out_w > c->acc_depth ||
+        w->aspad + (uint64_t)w->in_h * w->in_w > c->aspad_depth)
         return MICA_ERR_MEM_RANGE;
     return MICA_ERR_NONE;
 }
@@ -70,8 +82,10 @@ static uint32_t check_dwconv(const mica_hw_config_t *c, const mica_instr_t *in) 
 static uint32_t check_rescale(const mica_hw_config_t *c, const mica_instr_t *in) {
     mica_rescale_fields_t f;
     mica_rescale_decode(in, &f);
-    if (f.rows < MICA_RESCALE_ROWS_MIN || f.left_shift > MICA_RESCALE_LEFT_SHIFT_MAX) return MICA_ERR_BAD_LEN;
-    if ((uint64_t)f.acc_addr + f.rows > c->acc_depth || (uint64_t)f.aspad_addr + f.rows > c->aspad_depth)
+    if (f.rows < MICA_RESCALE_ROWS_MIN || f.left_shift > MICA_RESCALE_LEFT_SHIFT_MAX)
+        return MICA_ERR_BAD_LEN;
+    if ((uint64_t)f.acc_addr + f.rows > c->acc_depth ||
+        (uint64_t)f.aspad_addr + f.rows > c->aspad_depth)
         return MICA_ERR_MEM_RANGE;
     return MICA_ERR_NONE;
 }
@@ -79,23 +93,33 @@ static uint32_t check_rescale(const mica_hw_config_t *c, const mica_instr_t *in)
 static uint32_t check_store(const mica_hw_config_t *c, const mica_instr_t *in) {
     mica_store_fields_t f;
     mica_store_decode(in, &f);
-    if (f.rows < MICA_STORE_ROWS_MIN || f.len < MICA_STORE_LEN_MIN || f.len > c->cols || f.round > MICA_STORE_ROUND_MAX)
+    if (f.rows < MICA_STORE_ROWS_MIN || f.len < MICA_STORE_LEN_MIN || f.len > c->cols ||
+        f.round > MICA_STORE_ROUND_MAX)
         return MICA_ERR_BAD_LEN;
-    if ((uint64_t)f.acc_addr + f.rows > c->acc_depth || f.param_set >= c->param_sets) return MICA_ERR_MEM_RANGE;
+    if ((uint64_t)f.acc_addr + f.rows > c->acc_depth || f.param_set >= c->param_sets)
+        return MICA_ERR_MEM_RANGE;
     return MICA_ERR_NONE;
 }
 
 uint32_t mica_isa_ref_check(const mica_hw_config_t *c, const mica_instr_t *in) {
     switch (mica_instr_opcode(in)) {
-    case MICA_OP_LOAD: return check_load(c, in);
-    case MICA_OP_LOADW: return check_loadw(c, in);
-    case MICA_OP_MATMUL: return check_matmul(c, in);
-    case MICA_OP_DWCONV: return check_dwconv(c, in);
-    case MICA_OP_RESCALE: return check_rescale(c, in);
-    case MICA_OP_STORE: return check_store(c, in);
+    case MICA_OP_LOAD:
+        return check_load(c, in);
+    case MICA_OP_LOADW:
+        return check_loadw(c, in);
+    case MICA_OP_MATMUL:
+        return check_matmul(c, in);
+    case MICA_OP_DWCONV:
+        return check_dwconv(c, in);
+    case MICA_OP_RESCALE:
+        return check_rescale(c, in);
+    case MICA_OP_STORE:
+        return check_store(c, in);
     case MICA_OP_SYNC:
-    case MICA_OP_END: return MICA_ERR_NONE;
-    default: return MICA_ERR_ILLEGAL_OPCODE;
+    case MICA_OP_END:
+        return MICA_ERR_NONE;
+    default:
+        return MICA_ERR_ILLEGAL_OPCODE;
     }
 }
 
@@ -114,17 +138,22 @@ uint32_t mica_isa_ref_load(mica_isa_ref_t *s, const mica_instr_t *in) {
     uint32_t width, depth;
     mica_load_decode(in, &f);
     load_geometry(&s->cfg, f.target, &width, &depth);
-    uint8_t *base = f.target == MICA_LOAD_TARGET_ASPAD ? (uint8_t *)s->aspad
-                  : f.target == MICA_LOAD_TARGET_WSPAD ? (uint8_t *)s->wspad : (uint8_t *)s->param;
+    uint8_t *base = f.target == MICA_LOAD_TARGET_ASPAD   ? (uint8_t *)s->aspad
+                    : f.target == MICA_LOAD_TARGET_WSPAD ? (uint8_t *)s->wspad
+                                                         : (uint8_t *)s->param;
     for (uint32_t i = 0; i < f.rows; i++) {
         uint64_t addr = f.ext_addr + (uint64_t)i * f.ext_stride;
-        if (addr + f.len > s->mem_bytes) return MICA_ERR_BUS;
-        uint8_t *row = base + (size_t)(f.mem_addr + i) * width;   /* PARAM: little-endian int32, as the host */
+        if (addr + f.len > s->mem_bytes)
+            return MICA_ERR_BUS;
+        uint8_t *row =
+            base + (size_t)(f.mem_addr + i) * width; /* PARAM: little-endian int32, as the host */
         memset(row, (uint8_t)f.fill, width);
         memcpy(row + f.col, s->mem + addr, f.len);
         s->counters[MICA_CNT_DMA_RD_BYTES] += dma_bytes(s, addr, f.len);
-        if (f.target == MICA_LOAD_TARGET_ASPAD) s->counters[MICA_CNT_ASPAD_WRITES]++;
-        if (f.target == MICA_LOAD_TARGET_WSPAD) s->counters[MICA_CNT_WSPAD_WRITES]++;
+        if (f.target == MICA_LOAD_TARGET_ASPAD)
+            s->counters[MICA_CNT_ASPAD_WRITES]++;
+        if (f.target == MICA_LOAD_TARGET_WSPAD)
+            s->counters[MICA_CNT_WSPAD_WRITES]++;
     }
     return MICA_ERR_NONE;
 }
@@ -136,7 +165,8 @@ void mica_isa_ref_loadw(mica_isa_ref_t *s, const mica_instr_t *in) {
     mica_loadw_decode(in, &f);
     int vector = f.vector == MICA_LOADW_VECTOR_ROW;
     uint32_t rows = vector ? 1 : s->cfg.rows, C = s->cfg.cols;
-    memcpy(vector ? s->v_shadow : s->w_shadow, s->wspad + (size_t)f.wspad_addr * C, (size_t)rows * C);
+    memcpy(vector ? s->v_shadow : s->w_shadow, s->wspad + (size_t)f.wspad_addr * C,
+           (size_t)rows * C);
     s->counters[MICA_CNT_WSPAD_READS] += rows;
 }
 
@@ -144,7 +174,8 @@ void mica_isa_ref_loadw(mica_isa_ref_t *s, const mica_instr_t *in) {
  * its ASPAD row, or NULL outside the tile (padding: a = 0). */
 static const int8_t *pixel(const mica_isa_ref_t *s, const window_t *w, uint32_t oy, uint32_t ox) {
     int64_t iy = (int64_t)oy * w->sy + w->off_y, ix = (int64_t)ox * w->sx + w->off_x;
-    if (iy < 0 || iy >= w->in_h || ix < 0 || ix >= w->in_w) return NULL;
+    if (iy < 0 || iy >= w->in_h || ix < 0 || ix >= w->in_w)
+        return NULL;
     return s->aspad + ((size_t)w->aspad + (size_t)iy * w->in_w + (size_t)ix) * s->cfg.rows;
 }
 
@@ -171,7 +202,8 @@ void mica_isa_ref_matmul(mica_isa_ref_t *s, const mica_instr_t *in) {
             int32_t *out = s->acc + ((size_t)w.acc + (size_t)oy * w.out_w + ox) * C;
             for (uint32_t c = 0; c < C; c++) {
                 uint32_t sum = w.accumulate ? (uint32_t)out[c] : 0;
-                for (uint32_t r = 0; a && r < R; r++) sum += (uint32_t)((a[r] - w.z) * s->w_active[(size_t)r * C + c]);
+                for (uint32_t r = 0; a && r < R; r++)
+                    sum += (uint32_t)((a[r] - w.z) * s->w_active[(size_t)r * C + c]);
                 out[c] = (int32_t)sum;
             }
             count_row(s, (uint64_t)R * C, a != NULL, w.accumulate);
@@ -194,8 +226,11 @@ void mica_isa_ref_dwconv(mica_isa_ref_t *s, const mica_instr_t *in) {
             int32_t *out = s->acc + ((size_t)w.acc + (size_t)oy * w.out_w + ox) * C;
             for (uint32_t c = 0; c < C; c++) {
                 int32_t a = c < L && px ? px[c] - w.z : 0;
-                if (max) out[c] = w.accumulate && out[c] > a ? out[c] : a;
-                else out[c] = (int32_t)((w.accumulate ? (uint32_t)out[c] : 0) + (uint32_t)(a * s->v_active[c]));
+                if (max)
+                    out[c] = w.accumulate && out[c] > a ? out[c] : a;
+                else
+                    out[c] = (int32_t)((w.accumulate ? (uint32_t)out[c] : 0) +
+                                       (uint32_t)(a * s->v_active[c]));
             }
             count_row(s, L, px != NULL, w.accumulate);
         }
@@ -213,7 +248,9 @@ void mica_isa_ref_rescale(mica_isa_ref_t *s, const mica_instr_t *in) {
         int32_t *out = s->acc + (size_t)(f.acc_addr + i) * C;
         for (uint32_t c = 0; c < C; c++) {
             int32_t a = c < L ? src[c] - f.z_in : 0;
-            int32_t q = mica_rdbpot(mica_srdhm((int32_t)((uint32_t)a << f.left_shift), (int32_t)f.mult), (int)f.right_shift);
+            int32_t q =
+                mica_rdbpot(mica_srdhm((int32_t)((uint32_t)a << f.left_shift), (int32_t)f.mult),
+                            (int)f.right_shift);
             out[c] = (int32_t)((f.accumulate ? (uint32_t)out[c] : 0) + (uint32_t)q);
         }
         count_row(s, L, 1, f.accumulate);
@@ -231,14 +268,16 @@ uint32_t mica_isa_ref_store(mica_isa_ref_t *s, const mica_instr_t *in) {
     const int32_t *p = s->param + (size_t)MICA_PARAM_ROWS * f.param_set * C;
     const int32_t *bias = p + MICA_PARAM_BIAS * C, *mult = p + MICA_PARAM_MULT * C;
     const int32_t *shift = p + MICA_PARAM_SHIFT * C, *mult_lo = p + MICA_PARAM_MULT_LO * C;
-    while (ok < f.rows && ext + (uint64_t)ok * stride + f.len <= s->mem_bytes) ok++;   /* rows before a bus error are written */
-    if (ok && s->before_write) s->before_write(s->hook_ctx, ext, (uint64_t)(ok - 1) * stride + f.len);
+    while (ok < f.rows && ext + (uint64_t)ok * stride + f.len <= s->mem_bytes)
+        ok++; /* rows before a bus error are written */
+    if (ok && s->before_write)
+        s->before_write(s->hook_ctx, ext, (uint64_t)(ok - 1) * stride + f.len);
     for (uint32_t i = 0; i < ok; i++) {
         const int32_t *x = s->acc + (size_t)(f.acc_addr + i) * C;
         uint8_t *dst = s->mem + ext + (uint64_t)i * stride;
         for (uint32_t c = 0; c < f.len; c++)
-            dst[c] = (uint8_t)mica_requantize(x[c], bias[c], mult[c], mult_lo[c], shift[c], (int)f.round, f.z_out,
-                                              f.act_min, f.act_max);
+            dst[c] = (uint8_t)mica_requantize(x[c], bias[c], mult[c], mult_lo[c], shift[c],
+                                              (int)f.round, f.z_out, f.act_min, f.act_max);
         s->counters[MICA_CNT_ACC_READS]++;
         s->counters[MICA_CNT_DMA_WR_BYTES] += f.len;
     }
@@ -247,16 +286,30 @@ uint32_t mica_isa_ref_store(mica_isa_ref_t *s, const mica_instr_t *in) {
 
 uint32_t mica_isa_ref_step(mica_isa_ref_t *s, const mica_instr_t *in, int *end) {
     uint32_t err = mica_isa_ref_check(&s->cfg, in);
-    if (err) return err;
+    if (err)
+        return err;
     switch (mica_instr_opcode(in)) {
-    case MICA_OP_LOAD: return mica_isa_ref_load(s, in);
-    case MICA_OP_LOADW: mica_isa_ref_loadw(s, in); break;
-    case MICA_OP_MATMUL: mica_isa_ref_matmul(s, in); break;
-    case MICA_OP_DWCONV: mica_isa_ref_dwconv(s, in); break;
-    case MICA_OP_RESCALE: mica_isa_ref_rescale(s, in); break;
-    case MICA_OP_STORE: return mica_isa_ref_store(s, in);
-    case MICA_OP_END: *end = 1; break;
-    default: break;   /* SYNC: only waits */
+    case MICA_OP_LOAD:
+        return mica_isa_ref_load(s, in);
+    case MICA_OP_LOADW:
+        mica_isa_ref_loadw(s, in);
+        break;
+    case MICA_OP_MATMUL:
+        mica_isa_ref_matmul(s, in);
+        break;
+    case MICA_OP_DWCONV:
+        mica_isa_ref_dwconv(s, in);
+        break;
+    case MICA_OP_RESCALE:
+        mica_isa_ref_rescale(s, in);
+        break;
+    case MICA_OP_STORE:
+        return mica_isa_ref_store(s, in);
+    case MICA_OP_END:
+        *end = 1;
+        break;
+    default:
+        break; /* SYNC: only waits */
     }
     return MICA_ERR_NONE;
 }
@@ -272,10 +325,12 @@ uint32_t mica_isa_ref_run(mica_isa_ref_t *s) {
         uint32_t err;
         int end = 0;
         mica_instr_t in;
-        if (s->pc >= s->prog_len) err = MICA_ERR_PROG_END;
-        else if (addr + MICA_INSTR_BYTES > s->mem_bytes) err = MICA_ERR_BUS;
+        if (s->pc >= s->prog_len)
+            err = MICA_ERR_PROG_END;
+        else if (addr + MICA_INSTR_BYTES > s->mem_bytes)
+            err = MICA_ERR_BUS;
         else {
-            memcpy(&in, s->mem + addr, sizeof in);   /* little-endian host, like the bus */
+            memcpy(&in, s->mem + addr, sizeof in); /* little-endian host, like the bus */
             s->counters[MICA_CNT_FETCH_BYTES] += MICA_INSTR_BYTES;
             s->counters[MICA_CNT_INSTRS]++;
             err = mica_isa_ref_step(s, &in, &end);

@@ -4,8 +4,10 @@
 #include "mica_isa_ref.h"
 
 mica_isa_ref_t *mica_isa_ref_new(const mica_hw_config_t *cfg, uint64_t mem_bytes) {
-    size_t chip = mica_isa_ref_buffer_bytes(cfg), head = (sizeof(mica_isa_ref_t) + 15) & ~(size_t)15;
-    if (!chip || mem_bytes > (size_t)-1 / 4 || chip > (size_t)-1 / 4) return NULL;
+    size_t chip = mica_isa_ref_buffer_bytes(cfg),
+           head = (sizeof(mica_isa_ref_t) + 15) & ~(size_t)15;
+    if (!chip || mem_bytes > (size_t)-1 / 4 || chip > (size_t)-1 / 4)
+        return NULL;
     uint8_t *block = calloc(1, head + chip), *mem = calloc(mem_bytes ? (size_t)mem_bytes : 1, 1);
     if (!block || !mem) {
         free(block);
@@ -18,7 +20,8 @@ mica_isa_ref_t *mica_isa_ref_new(const mica_hw_config_t *cfg, uint64_t mem_bytes
 }
 
 void mica_isa_ref_free(mica_isa_ref_t *s) {
-    if (!s) return;
+    if (!s)
+        return;
     free(s->mem);
     free(s);
 }

@@ -5,15 +5,20 @@
 #include "mica_isa_ref.h"
 
 /* The on-chip memories in one block, int32 ones first (alignment). */
-typedef struct { size_t acc, param, aspad, wspad, shadow, total; } layout_t;
+typedef struct {
+    size_t acc, param, aspad, wspad, shadow, total;
+} layout_t;
 
 static int layout(const mica_hw_config_t *c, layout_t *l) {
-    uint64_t acc = (uint64_t)c->acc_depth * c->cols * 4, param = (uint64_t)MICA_PARAM_ROWS * c->param_sets * c->cols * 4;
+    uint64_t acc = (uint64_t)c->acc_depth * c->cols * 4,
+             param = (uint64_t)MICA_PARAM_ROWS * c->param_sets * c->cols * 4;
     uint64_t aspad = (uint64_t)c->aspad_depth * c->rows, wspad = (uint64_t)c->wspad_depth * c->cols;
     uint64_t shadow = 2 * (uint64_t)c->rows * c->cols + 2 * (uint64_t)c->cols;
     uint64_t total = acc + param + aspad + wspad + shadow;
-    if (total > (size_t)-1 / 2) return -1;
-    *l = (layout_t){(size_t)acc, (size_t)param, (size_t)aspad, (size_t)wspad, (size_t)shadow, (size_t)total};
+    if (total > (size_t)-1 / 2)
+        return -1;
+    *l = (layout_t){(size_t)acc,   (size_t)param,  (size_t)aspad,
+                    (size_t)wspad, (size_t)shadow, (size_t)total};
     return 0;
 }
 
@@ -22,7 +27,8 @@ size_t mica_isa_ref_buffer_bytes(const mica_hw_config_t *cfg) {
     return layout(cfg, &l) ? 0 : (l.total ? l.total : 1);
 }
 
-void mica_isa_ref_init(mica_isa_ref_t *s, const mica_hw_config_t *cfg, uint8_t *mem, uint64_t mem_bytes, void *buf) {
+void mica_isa_ref_init(mica_isa_ref_t *s, const mica_hw_config_t *cfg, uint8_t *mem,
+                       uint64_t mem_bytes, void *buf) {
     layout_t l = {0, 0, 0, 0, 0, 0};
     uint8_t *p = buf;
     memset(s, 0, sizeof *s);
@@ -42,33 +48,51 @@ void mica_isa_ref_init(mica_isa_ref_t *s, const mica_hw_config_t *cfg, uint8_t *
 
 static uint32_t counter_read(mica_isa_ref_t *s, uint32_t addr) {
     uint64_t v = s->counters[(addr - MICA_CSR_COUNTER_BASE) / 8];
-    if (addr & 4) return s->counter_hi_snapshot;
+    if (addr & 4)
+        return s->counter_hi_snapshot;
     s->counter_hi_snapshot = (uint32_t)(v >> 32);
     return (uint32_t)v;
 }
 
 uint32_t mica_isa_ref_csr_read(mica_isa_ref_t *s, uint32_t addr) {
     const mica_hw_config_t *c = &s->cfg;
-    if (addr >= MICA_CSR_COUNTER_BASE && addr < MICA_CSR_COUNTER_BASE + 8u * MICA_NUM_COUNTERS) return counter_read(s, addr);
+    if (addr >= MICA_CSR_COUNTER_BASE && addr < MICA_CSR_COUNTER_BASE + 8u * MICA_NUM_COUNTERS)
+        return counter_read(s, addr);
     switch (addr) {
-    case MICA_CSR_ID: return MICA_CSR_ID_VALUE;
-    case MICA_CSR_VERSION: return MICA_SPEC_VERSION;
-    case MICA_CSR_CONFIG0: return mica_config0_pack(c->rows, c->cols);
-    case MICA_CSR_CONFIG1: return mica_config1_pack(c->aspad_depth, c->wspad_depth);
-    case MICA_CSR_CONFIG2: return mica_config2_pack(c->acc_depth, c->param_sets, c->bus_bytes);
-    case MICA_CSR_STATUS: return (s->done ? MICA_STATUS_DONE : 0) | (s->error ? MICA_STATUS_ERROR : 0);
-    case MICA_CSR_ERROR: return s->error_code;
-    case MICA_CSR_ERROR_PC: return s->error_pc;
-    case MICA_CSR_PROG_ADDR: return s->prog_addr;
-    case MICA_CSR_PROG_LEN: return s->prog_len;
-    case MICA_CSR_PC: return s->pc;
-    default: return 0;
+    case MICA_CSR_ID:
+        return MICA_CSR_ID_VALUE;
+    case MICA_CSR_VERSION:
+        return MICA_SPEC_VERSION;
+    case MICA_CSR_CONFIG0:
+        return mica_config0_pack(c->rows, c->cols);
+    case MICA_CSR_CONFIG1:
+        return mica_config1_pack(c->aspad_depth, c->wspad_depth);
+    case MICA_CSR_CONFIG2:
+        return mica_config2_pack(c->acc_depth, c->param_sets, c->bus_bytes);
+    case MICA_CSR_STATUS:
+        return (s->done ? MICA_STATUS_DONE : 0) | (s->error ? MICA_STATUS_ERROR : 0);
+    case MICA_CSR_ERROR:
+        return s->error_code;
+    case MICA_CSR_ERROR_PC:
+        return s->error_pc;
+    case MICA_CSR_PROG_ADDR:
+        return s->prog_addr;
+    case MICA_CSR_PROG_LEN:
+        return s->prog_len;
+    case MICA_CSR_PC:
+        return s->pc;
+    default:
+        return 0;
     }
 }
 
 void mica_isa_ref_csr_write(mica_isa_ref_t *s, uint32_t addr, uint32_t value) {
-    if (addr == MICA_CSR_PROG_ADDR) s->prog_addr = value;
-    else if (addr == MICA_CSR_PROG_LEN) s->prog_len = value;
-    else if (addr == MICA_CSR_CTRL && (value & MICA_CTRL_START)) mica_isa_ref_run(s);   /* runs to completion */
-    else if (addr == MICA_CSR_CTRL && (value & MICA_CTRL_CLEAR)) s->done = s->error = 0;
+    if (addr == MICA_CSR_PROG_ADDR)
+        s->prog_addr = value;
+    else if (addr == MICA_CSR_PROG_LEN)
+        s->prog_len = value;
+    else if (addr == MICA_CSR_CTRL && (value & MICA_CTRL_START))
+        mica_isa_ref_run(s); /* runs to completion */
+    else if (addr == MICA_CSR_CTRL && (value & MICA_CTRL_CLEAR))
+        s->done = s->error = 0;
 }

@@ -9,32 +9,41 @@
 #include "mica_escape.h"
 
 int mica_parse_int(const char *text, long long min, long long max, long long *out) {
-    if (!text || !*text) return -1;
+    if (!text || !*text)
+        return -1;
     const char *p = text;
-    if (*p == '-') p++;
-    if (!*p) return -1;
+    if (*p == '-')
+        p++;
+    if (!*p)
+        return -1;
     for (const char *q = p; *q; q++)
-        if (*q < '0' || *q > '9') return -1;
+        if (*q < '0' || *q > '9')
+            return -1;
     errno = 0;
     char *end = NULL;
     long long v = strtoll(text, &end, 10);
-    if (errno == ERANGE || v < min || v > max) return -2;
+    if (errno == ERANGE || v < min || v > max)
+        return -2;
     *out = v;
     return 0;
 }
 
 int mica_parse_dims(const char *text, unsigned max, unsigned *rows, unsigned *cols) {
     const char *x = text ? strchr(text, 'x') : NULL;
-    if (!x || x == text || strchr(x + 1, 'x')) return -1;
+    if (!x || x == text || strchr(x + 1, 'x'))
+        return -1;
     char r[MICA_OPT_VALUE_MAX + 1];
     size_t n = (size_t)(x - text);
-    if (n >= sizeof r) return -2;
+    if (n >= sizeof r)
+        return -2;
     memcpy(r, text, n);
     r[n] = 0;
     long long a, b;
     int e1 = mica_parse_int(r, 0, 1ll << 40, &a), e2 = mica_parse_int(x + 1, 0, 1ll << 40, &b);
-    if (e1 == -1 || e2 == -1 || r[0] == '-' || x[1] == '-') return -1;
-    if (e1 || e2 || a < 1 || b < 1 || a > max || b > max) return -2;
+    if (e1 == -1 || e2 == -1 || r[0] == '-' || x[1] == '-')
+        return -1;
+    if (e1 || e2 || a < 1 || b < 1 || a > max || b > max)
+        return -2;
     *rows = (unsigned)a;
     *cols = (unsigned)b;
     return 0;
@@ -42,14 +51,19 @@ int mica_parse_dims(const char *text, unsigned max, unsigned *rows, unsigned *co
 
 /* Describes what an option accepts, for error messages. */
 static void describe(const mica_opt_spec_t *s, char *buf, size_t n) {
-    if (s->kind == MICA_OPT_INT) snprintf(buf, n, "an integer in %lld..%lld", s->min, s->max);
-    else if (s->kind == MICA_OPT_DIMS) snprintf(buf, n, "RxC with each side 1..%lld", s->max);
-    else snprintf(buf, n, "a non-empty path");
+    if (s->kind == MICA_OPT_INT)
+        snprintf(buf, n, "an integer in %lld..%lld", s->min, s->max);
+    else if (s->kind == MICA_OPT_DIMS)
+        snprintf(buf, n, "RxC with each side 1..%lld", s->max);
+    else
+        snprintf(buf, n, "a non-empty path");
 }
 
-static const mica_opt_spec_t *lookup(const mica_opt_spec_t *spec, int nspec, const char *key, size_t klen) {
+static const mica_opt_spec_t *lookup(const mica_opt_spec_t *spec, int nspec, const char *key,
+                                     size_t klen) {
     for (int i = 0; i < nspec; i++)
-        if (strlen(spec[i].key) == klen && !strncmp(spec[i].key, key, klen)) return &spec[i];
+        if (strlen(spec[i].key) == klen && !strncmp(spec[i].key, key, klen))
+            return &spec[i];
     return NULL;
 }
 
@@ -60,17 +74,20 @@ static void known_keys(const mica_opt_spec_t *spec, int nspec, char *buf, size_t
         len += (size_t)snprintf(buf + len, n - len, "%s%s", i ? ", " : "", spec[i].key);
 }
 
-static int check_value(const char *who, const mica_opt_spec_t *s, const char *v, char *err, size_t errlen) {
+static int check_value(const char *who, const mica_opt_spec_t *s, const char *v, char *err,
+                       size_t errlen) {
     char want[96];
     long long x;
     unsigned r, c;
-    int bad = s->kind == MICA_OPT_INT ? mica_parse_int(v, s->min, s->max, &x) != 0
-            : s->kind == MICA_OPT_DIMS ? mica_parse_dims(v, (unsigned)s->max, &r, &c) != 0
-            : *v == 0;
-    if (!bad) return 0;
+    int bad = s->kind == MICA_OPT_INT    ? mica_parse_int(v, s->min, s->max, &x) != 0
+              : s->kind == MICA_OPT_DIMS ? mica_parse_dims(v, (unsigned)s->max, &r, &c) != 0
+                                         : *v == 0;
+    if (!bad)
+        return 0;
     describe(s, want, sizeof want);
     char shown[64];
-    snprintf(err, errlen, "%s: option %s=%s is not %s", who, s->key, mica_escape_name(v, shown, sizeof shown), want);
+    snprintf(err, errlen, "%s: option %s=%s is not %s", who, s->key,
+             mica_escape_name(v, shown, sizeof shown), want);
     return -1;
 }
 
@@ -83,8 +100,10 @@ int mica_opts_validate(const char *who, const char *options, const mica_opt_spec
         const char *eq = memchr(p, '=', len);
         if (!eq) {
             char item_text[64], shown[64];
-            snprintf(item_text, sizeof item_text, "%.*s", (int)(len < sizeof item_text ? len : sizeof item_text - 1), p);
-            snprintf(err, errlen, "%s: option '%s' is not key=value", who, mica_escape_name(item_text, shown, sizeof shown));
+            snprintf(item_text, sizeof item_text, "%.*s",
+                     (int)(len < sizeof item_text ? len : sizeof item_text - 1), p);
+            snprintf(err, errlen, "%s: option '%s' is not key=value", who,
+                     mica_escape_name(item_text, shown, sizeof shown));
             return -1;
         }
         const mica_opt_spec_t *s = lookup(spec, nspec, p, (size_t)(eq - p));
@@ -94,7 +113,8 @@ int mica_opts_validate(const char *who, const char *options, const mica_opt_spec
             char key[64], shown[64];
             size_t klen = (size_t)(eq - p);
             snprintf(key, sizeof key, "%.*s", (int)(klen < sizeof key ? klen : sizeof key - 1), p);
-            snprintf(err, errlen, "%s: unknown option '%s' (known: %s)", who, mica_escape_name(key, shown, sizeof shown), keys);
+            snprintf(err, errlen, "%s: unknown option '%s' (known: %s)", who,
+                     mica_escape_name(key, shown, sizeof shown), keys);
             return -1;
         }
         int idx = (int)(s - spec);
@@ -104,12 +124,14 @@ int mica_opts_validate(const char *who, const char *options, const mica_opt_spec
         }
         size_t vlen = len - (size_t)(eq + 1 - p);
         if (vlen >= sizeof item) {
-            snprintf(err, errlen, "%s: option %s is longer than %zu characters", who, s->key, sizeof item - 1);
+            snprintf(err, errlen, "%s: option %s is longer than %zu characters", who, s->key,
+                     sizeof item - 1);
             return -1;
         }
         memcpy(item, eq + 1, vlen);
         item[vlen] = 0;
-        if (check_value(who, s, item, err, errlen)) return -1;
+        if (check_value(who, s, item, err, errlen))
+            return -1;
         p = end ? end + 1 : NULL;
     }
     return 0;
@@ -123,7 +145,8 @@ static int find_opt(const char *options, const char *key, char *val, size_t n) {
         size_t len = end ? (size_t)(end - p) : strlen(p);
         if (len > klen && strncmp(p, key, klen) == 0 && p[klen] == '=') {
             size_t vlen = len - klen - 1;
-            if (vlen >= n) vlen = n - 1;
+            if (vlen >= n)
+                vlen = n - 1;
             memcpy(val, p + klen + 1, vlen);
             val[vlen] = 0;
             return 1;
@@ -137,13 +160,15 @@ static int find_opt(const char *options, const char *key, char *val, size_t n) {
 long long mica_opt_int(const char *options, const char *key, long long dflt) {
     char v[MICA_OPT_VALUE_MAX + 1];
     long long x;
-    if (!find_opt(options, key, v, sizeof v)) return dflt;
+    if (!find_opt(options, key, v, sizeof v))
+        return dflt;
     return mica_parse_int(v, -(1ll << 62), 1ll << 62, &x) ? dflt : x;
 }
 
 int mica_opt_array(const char *options, unsigned *rows, unsigned *cols) {
     char v[MICA_OPT_VALUE_MAX + 1];
-    if (!find_opt(options, "array", v, sizeof v)) return 0;
+    if (!find_opt(options, "array", v, sizeof v))
+        return 0;
     return mica_parse_dims(v, 256, rows, cols) ? -1 : 0;
 }
 

@@ -7,24 +7,31 @@
 #include "mica_isa.h"
 #include "mica_kernels.h"
 
-#define FAIL(...) do { snprintf(err, errlen, __VA_ARGS__); return -1; } while (0)
+#define FAIL(...)                                                                                  \
+    do {                                                                                           \
+        snprintf(err, errlen, __VA_ARGS__);                                                        \
+        return -1;                                                                                 \
+    } while (0)
 
 /* CRC-32, reflected polynomial 0xEDB88320 (zlib's crc32), one table lookup per byte. */
 static uint32_t crc32_update(uint32_t crc, const uint32_t table[256], const uint8_t *p, size_t n) {
-    for (size_t i = 0; i < n; i++) crc = table[(crc ^ p[i]) & 0xFF] ^ (crc >> 8);
+    for (size_t i = 0; i < n; i++)
+        crc = table[(crc ^ p[i]) & 0xFF] ^ (crc >> 8);
     return crc;
 }
 
 uint32_t mica_program_checksum(const void *bytes, size_t len) {
-    uint32_t table[256];   /* built per call: 2 K steps, nothing shared between threads */
+    uint32_t table[256]; /* built per call: 2 K steps, nothing shared between threads */
     for (uint32_t i = 0; i < 256; i++) {
         uint32_t c = i;
-        for (int k = 0; k < 8; k++) c = c & 1 ? 0xEDB88320u ^ (c >> 1) : c >> 1;
+        for (int k = 0; k < 8; k++)
+            c = c & 1 ? 0xEDB88320u ^ (c >> 1) : c >> 1;
         table[i] = c;
     }
     const size_t at = offsetof(mica_prog_header_t, checksum);
     const uint8_t *p = bytes, zero[4] = {0};
-    if (len < at + 4) return ~crc32_update(0xFFFFFFFFu, table, p, len);
+    if (len < at + 4)
+        return ~crc32_update(0xFFFFFFFFu, table, p, len);
     uint32_t crc = crc32_update(0xFFFFFFFFu, table, p, at);
     crc = crc32_update(crc, table, zero, 4);
     return ~crc32_update(crc, table, p + at + 4, len - at - 4);
@@ -40,14 +47,24 @@ void mica_program_seal(void *bytes, size_t len) {
 /* Magic, format, size and checksum: nothing else in the file is read before these pass. */
 static int check_integrity(const uint8_t *bytes, size_t len, char *err, size_t errlen) {
     mica_prog_header_t h;
-    if (len < sizeof h) FAIL("program: file too short (%zu bytes)", len);
-    if (len > MICA_PROG_MAX_BYTES) FAIL("program: %zu bytes, larger than the %u MiB a program may have", len, MICA_PROG_MAX_BYTES >> 20);
+    if (len < sizeof h)
+        FAIL("program: file too short (%zu bytes)", len);
+    if (len > MICA_PROG_MAX_BYTES)
+        FAIL("program: %zu bytes, larger than the %u MiB a program may have", len,
+             MICA_PROG_MAX_BYTES >> 20);
     memcpy(&h, bytes, sizeof h);
-    if (memcmp(h.magic, MICA_PROG_MAGIC, 8) != 0) FAIL("program: not a Mica program (bad magic)");
-    if (h.format != MICA_PROG_FORMAT) FAIL("program: format %u, this driver reads %u (recompile the model)", h.format, MICA_PROG_FORMAT);
-    if (h.file_size != len) FAIL("program: file is %zu bytes, its header says %u (truncated or extended)", len, h.file_size);
+    if (memcmp(h.magic, MICA_PROG_MAGIC, 8) != 0)
+        FAIL("program: not a Mica program (bad magic)");
+    if (h.format != MICA_PROG_FORMAT)
+        FAIL("program: format %u, this driver reads %u (recompile the model)", h.format,
+             MICA_PROG_FORMAT);
+    if (h.file_size != len)
+        FAIL("program: file is %zu bytes, its header says %u (truncated or extended)", len,
+             h.file_size);
     uint32_t crc = mica_program_checksum(bytes, len);
-    if (crc != h.checksum) FAIL("program: checksum mismatch (stored 0x%08x, computed 0x%08x): file corrupted", h.checksum, crc);
+    if (crc != h.checksum)
+        FAIL("program: checksum mismatch (stored 0x%08x, computed 0x%08x): file corrupted",
+             h.checksum, crc);
     return 0;
 }
 
@@ -57,74 +74,109 @@ static int section_ok(size_t file_len, uint32_t off, uint64_t count, size_t elem
 
 static int check_tensor(const mica_prog_header_t *h, const mica_prog_tensor_t *t, uint32_t i,
                         char *err, size_t errlen) {
-    if (memchr(t->name, 0, MICA_NAME_LEN) == NULL) FAIL("program: tensor %u name not terminated", i);
-    if (t->dtype != MICA_DT_INT8 && t->dtype != MICA_DT_INT32) FAIL("program: tensor %u has unknown type %u", i, t->dtype);
-    if (t->rank > MICA_MAX_RANK) FAIL("program: tensor %u rank %u > %d", i, t->rank, MICA_MAX_RANK);
+    if (memchr(t->name, 0, MICA_NAME_LEN) == NULL)
+        FAIL("program: tensor %u name not terminated", i);
+    if (t->dtype != MICA_DT_INT8 && t->dtype != MICA_DT_INT32)
+        FAIL("program: tensor %u has unknown type %u", i, t->dtype);
+    if (t->rank > MICA_MAX_RANK)
+        FAIL("program: tensor %u rank %u > %d", i, t->rank, MICA_MAX_RANK);
     uint64_t n = t->dtype == MICA_DT_INT32 ? 4 : 1;
     for (uint32_t d = 0; d < t->rank; d++) {
-        if (t->dims[d] <= 0 || t->dims[d] > (1 << 24)) FAIL("program: tensor %u dimension %u is %d", i, d, t->dims[d]);
+        if (t->dims[d] <= 0 || t->dims[d] > (1 << 24))
+            FAIL("program: tensor %u dimension %u is %d", i, d, t->dims[d]);
         n *= (uint64_t)t->dims[d];
-        if (n > 0xFFFFFFFFull) FAIL("program: tensor %u too large", i);
+        if (n > 0xFFFFFFFFull)
+            FAIL("program: tensor %u too large", i);
     }
-    if (n != t->bytes) FAIL("program: tensor %u size %u does not match its shape (%llu)", i, t->bytes, (unsigned long long)n);
-    if (t->addr < h->arena_addr || (uint64_t)t->addr + t->bytes > (uint64_t)h->arena_addr + h->arena_size)
+    if (n != t->bytes)
+        FAIL("program: tensor %u size %u does not match its shape (%llu)", i, t->bytes,
+             (unsigned long long)n);
+    if (t->addr < h->arena_addr ||
+        (uint64_t)t->addr + t->bytes > (uint64_t)h->arena_addr + h->arena_size)
         FAIL("program: tensor %u lies outside the arena", i);
     return 0;
 }
 
-static int check_step(const mica_program_t *p, const mica_prog_step_t *s, uint32_t i,
-                      char *err, size_t errlen) {
+static int check_step(const mica_program_t *p, const mica_prog_step_t *s, uint32_t i, char *err,
+                      size_t errlen) {
     const mica_prog_header_t *h = &p->hdr;
-    if (memchr(s->name, 0, MICA_NAME_LEN) == NULL) FAIL("program: step %u name not terminated", i);
-    if (s->ninputs > MICA_STEP_MAX_IO || s->noutputs > MICA_STEP_MAX_IO) FAIL("program: step %u has too many operands", i);
+    if (memchr(s->name, 0, MICA_NAME_LEN) == NULL)
+        FAIL("program: step %u name not terminated", i);
+    if (s->ninputs > MICA_STEP_MAX_IO || s->noutputs > MICA_STEP_MAX_IO)
+        FAIL("program: step %u has too many operands", i);
     for (uint32_t k = 0; k < s->ninputs; k++)
-        if (s->inputs[k] < 0 || (uint32_t)s->inputs[k] >= h->ntensors) FAIL("program: step %u input %u is not a tensor", i, k);
+        if (s->inputs[k] < 0 || (uint32_t)s->inputs[k] >= h->ntensors)
+            FAIL("program: step %u input %u is not a tensor", i, k);
     for (uint32_t k = 0; k < s->noutputs; k++)
-        if (s->outputs[k] < 0 || (uint32_t)s->outputs[k] >= h->ntensors) FAIL("program: step %u output %u is not a tensor", i, k);
+        if (s->outputs[k] < 0 || (uint32_t)s->outputs[k] >= h->ntensors)
+            FAIL("program: step %u output %u is not a tensor", i, k);
     if (s->kind == MICA_STEP_ACCEL) {
         if (s->instr_count == 0 || (uint64_t)s->instr_first + s->instr_count > h->code_count)
             FAIL("program: step %u instruction range outside the code", i);
     } else if (s->kind == MICA_STEP_CPU) {
-        if ((uint64_t)s->params_offset + s->params_size > h->params_size) FAIL("program: step %u parameters outside the blob", i);
-        if (s->params_offset % 8) FAIL("program: step %u parameters misaligned", i);
-        if (!mica_kernel_find(s->op, NULL)) FAIL("program: step %u uses unknown CPU kernel %u", i, s->op);
-        if (s->ninputs < 1 || s->noutputs < 1) FAIL("program: step %u lacks operands", i);
-    } else FAIL("program: step %u has unknown kind %u", i, s->kind);
+        if ((uint64_t)s->params_offset + s->params_size > h->params_size)
+            FAIL("program: step %u parameters outside the blob", i);
+        if (s->params_offset % 8)
+            FAIL("program: step %u parameters misaligned", i);
+        if (!mica_kernel_find(s->op, NULL))
+            FAIL("program: step %u uses unknown CPU kernel %u", i, s->op);
+        if (s->ninputs < 1 || s->noutputs < 1)
+            FAIL("program: step %u lacks operands", i);
+    } else
+        FAIL("program: step %u has unknown kind %u", i, s->kind);
     return 0;
 }
 
 static int check_header(const mica_prog_header_t *h, size_t len, char *err, size_t errlen) {
-    if (h->spec_version != MICA_SPEC_VERSION) FAIL("program: compiled for ISA version %u, driver has %u", h->spec_version, MICA_SPEC_VERSION);
-    if (!h->rows || !h->cols || h->rows > 256 || h->cols > 256 || !h->bus_bytes) FAIL("program: implausible array configuration %ux%u", h->rows, h->cols);
+    if (h->spec_version != MICA_SPEC_VERSION)
+        FAIL("program: compiled for ISA version %u, driver has %u", h->spec_version,
+             MICA_SPEC_VERSION);
+    if (!h->rows || !h->cols || h->rows > 256 || h->cols > 256 || !h->bus_bytes)
+        FAIL("program: implausible array configuration %ux%u", h->rows, h->cols);
     /* on-chip memories within what the 16-bit address and 8-bit set fields can reach */
-    if (!h->aspad_depth || h->aspad_depth > 65536 || !h->wspad_depth || h->wspad_depth > 65536 || !h->acc_depth ||
-        h->acc_depth > 65536 || !h->param_sets || h->param_sets > 256 || h->bus_bytes > 64 || (h->bus_bytes & (h->bus_bytes - 1)))
-        FAIL("program: implausible memory configuration (ASPAD %u, WSPAD %u, ACC %u rows, %u PARAM sets, %u-byte bus)",
+    if (!h->aspad_depth || h->aspad_depth > 65536 || !h->wspad_depth || h->wspad_depth > 65536 ||
+        !h->acc_depth || h->acc_depth > 65536 || !h->param_sets || h->param_sets > 256 ||
+        h->bus_bytes > 64 || (h->bus_bytes & (h->bus_bytes - 1)))
+        FAIL("program: implausible memory configuration (ASPAD %u, WSPAD %u, ACC %u rows, %u PARAM "
+             "sets, %u-byte bus)",
              h->aspad_depth, h->wspad_depth, h->acc_depth, h->param_sets, h->bus_bytes);
-    if (!section_ok(len, h->image_offset, h->image_size, 1)) FAIL("program: image section outside the file");
-    if (!section_ok(len, h->tensors_offset, h->ntensors, sizeof(mica_prog_tensor_t))) FAIL("program: tensor table outside the file");
-    if (!section_ok(len, h->steps_offset, h->nsteps, sizeof(mica_prog_step_t))) FAIL("program: step table outside the file");
-    if (!section_ok(len, h->inputs_offset, h->ninputs, 4) || !section_ok(len, h->outputs_offset, h->noutputs, 4)) FAIL("program: input/output list outside the file");
-    if (!section_ok(len, h->params_offset, h->params_size, 1)) FAIL("program: parameter blob outside the file");
-    if ((uint64_t)h->arena_addr + h->arena_size > h->image_addr || (uint64_t)h->image_addr + h->image_size > h->ext_size)
+    if (!section_ok(len, h->image_offset, h->image_size, 1))
+        FAIL("program: image section outside the file");
+    if (!section_ok(len, h->tensors_offset, h->ntensors, sizeof(mica_prog_tensor_t)))
+        FAIL("program: tensor table outside the file");
+    if (!section_ok(len, h->steps_offset, h->nsteps, sizeof(mica_prog_step_t)))
+        FAIL("program: step table outside the file");
+    if (!section_ok(len, h->inputs_offset, h->ninputs, 4) ||
+        !section_ok(len, h->outputs_offset, h->noutputs, 4))
+        FAIL("program: input/output list outside the file");
+    if (!section_ok(len, h->params_offset, h->params_size, 1))
+        FAIL("program: parameter blob outside the file");
+    if ((uint64_t)h->arena_addr + h->arena_size > h->image_addr ||
+        (uint64_t)h->image_addr + h->image_size > h->ext_size)
         FAIL("program: memory map inconsistent (arena, image and size overlap)");
-    if (h->ext_size > (1u << 30)) FAIL("program: needs %u bytes of external memory (limit 1 GiB)", h->ext_size);
+    if (h->ext_size > (1u << 30))
+        FAIL("program: needs %u bytes of external memory (limit 1 GiB)", h->ext_size);
     if (h->code_addr % MICA_INSTR_BYTES || h->code_addr < h->image_addr ||
-        (uint64_t)h->code_addr + (uint64_t)h->code_count * MICA_INSTR_BYTES > (uint64_t)h->image_addr + h->image_size)
+        (uint64_t)h->code_addr + (uint64_t)h->code_count * MICA_INSTR_BYTES >
+            (uint64_t)h->image_addr + h->image_size)
         FAIL("program: code outside the image");
-    if (h->nsteps == 0 || h->ninputs == 0 || h->noutputs == 0) FAIL("program: no steps, inputs or outputs");
+    if (h->nsteps == 0 || h->ninputs == 0 || h->noutputs == 0)
+        FAIL("program: no steps, inputs or outputs");
     return 0;
 }
 
 int mica_program_parse(const void *bytes, size_t len, mica_program_t *p, char *err, size_t errlen) {
     memset(p, 0, sizeof *p);
-    if (check_integrity(bytes, len, err, errlen)) return -1;
+    if (check_integrity(bytes, len, err, errlen))
+        return -1;
     p->blob = malloc(len);
-    if (!p->blob) FAIL("program: out of memory");
+    if (!p->blob)
+        FAIL("program: out of memory");
     memcpy(p->blob, bytes, len);
     memcpy(&p->hdr, p->blob, sizeof p->hdr);
     const mica_prog_header_t *h = &p->hdr;
-    if (check_header(h, len, err, errlen)) goto fail;
+    if (check_header(h, len, err, errlen))
+        goto fail;
     p->image = p->blob + h->image_offset;
     p->tensors = (mica_prog_tensor_t *)(p->blob + h->tensors_offset);
     p->steps = (mica_prog_step_t *)(p->blob + h->steps_offset);
@@ -132,13 +184,21 @@ int mica_program_parse(const void *bytes, size_t len, mica_program_t *p, char *e
     p->outputs = (uint32_t *)(p->blob + h->outputs_offset);
     p->params = p->blob + h->params_offset;
     for (uint32_t i = 0; i < h->ntensors; i++)
-        if (check_tensor(h, &p->tensors[i], i, err, errlen)) goto fail;
+        if (check_tensor(h, &p->tensors[i], i, err, errlen))
+            goto fail;
     for (uint32_t i = 0; i < h->nsteps; i++)
-        if (check_step(p, &p->steps[i], i, err, errlen)) goto fail;
+        if (check_step(p, &p->steps[i], i, err, errlen))
+            goto fail;
     for (uint32_t i = 0; i < h->ninputs; i++)
-        if (p->inputs[i] >= h->ntensors) { snprintf(err, errlen, "program: input %u is not a tensor", i); goto fail; }
+        if (p->inputs[i] >= h->ntensors) {
+            snprintf(err, errlen, "program: input %u is not a tensor", i);
+            goto fail;
+        }
     for (uint32_t i = 0; i < h->noutputs; i++)
-        if (p->outputs[i] >= h->ntensors) { snprintf(err, errlen, "program: output %u is not a tensor", i); goto fail; }
+        if (p->outputs[i] >= h->ntensors) {
+            snprintf(err, errlen, "program: output %u is not a tensor", i);
+            goto fail;
+        }
     return 0;
 fail:
     mica_program_free(p);

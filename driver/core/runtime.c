@@ -19,13 +19,13 @@
  * (tests/e2e/check_estimates.py), so a working step ends far below it, and a stuck one ends in
  * MICA_E_TIMEOUT within seconds of simulation instead of hours. */
 #define CYCLE_LIMIT_FACTOR 100u
-#define CYCLE_LIMIT_FLOOR 10000u      /* a few ms of simulation: fixed costs of a tiny step */
-#define CYCLE_LIMIT_MAX 1000000000000ull   /* also the max_cycles option's upper bound */
+#define CYCLE_LIMIT_FLOOR 10000u         /* a few ms of simulation: fixed costs of a tiny step */
+#define CYCLE_LIMIT_MAX 1000000000000ull /* also the max_cycles option's upper bound */
 
 struct mica_ctx {
     char spec_name[32];
     char spec_options[256];
-    int backend;             /* index into backends[] */
+    int backend; /* index into backends[] */
     mica_backend_t be;
     int be_open;
     mica_program_t prog;
@@ -54,7 +54,8 @@ static const mica_opt_spec_t runtime_options[] = {
 
 static int find_backend(const char *name, size_t n) {
     for (int i = 0; i < mica_num_backends; i++)
-        if (strlen(mica_backends[i]->name) == n && !strncmp(mica_backends[i]->name, name, n)) return i;
+        if (strlen(mica_backends[i]->name) == n && !strncmp(mica_backends[i]->name, name, n))
+            return i;
     return -1;
 }
 
@@ -63,11 +64,13 @@ static void backend_names(char *out, size_t len) {
     size_t used = 0;
     out[0] = 0;
     for (int i = 0; i < mica_num_backends && used < len; i++)
-        used += (size_t)snprintf(out + used, len - used, "%s%s", i ? ", " : "", mica_backends[i]->name);
+        used +=
+            (size_t)snprintf(out + used, len - used, "%s%s", i ? ", " : "", mica_backends[i]->name);
 }
 
 mica_status_t mica_check_backend(const char *spec, char *err, size_t errlen) {
-    if (!spec || !err || !errlen) return MICA_E_ARG;
+    if (!spec || !err || !errlen)
+        return MICA_E_ARG;
     const char *colon = strchr(spec, ':');
     size_t n = colon ? (size_t)(colon - spec) : strlen(spec);
     int b = find_backend(spec, n);
@@ -76,88 +79,113 @@ mica_status_t mica_check_backend(const char *spec, char *err, size_t errlen) {
         snprintf(name, sizeof name, "%.*s", (int)(n < sizeof name ? n : sizeof name - 1), spec);
         char known[128];
         backend_names(known, sizeof known);
-        snprintf(err, errlen, "unknown backend '%s' (known: %s)", mica_escape_name(name, shown, sizeof shown), known);
+        snprintf(err, errlen, "unknown backend '%s' (known: %s)",
+                 mica_escape_name(name, shown, sizeof shown), known);
         return MICA_E_BACKEND;
     }
-    if (colon && strlen(colon + 1) >= sizeof ((mica_ctx_t *)0)->spec_options) {
-        snprintf(err, errlen, "backend %s: options longer than %zu characters", mica_backends[b]->name,
-                 sizeof ((mica_ctx_t *)0)->spec_options - 1);
+    if (colon && strlen(colon + 1) >= sizeof((mica_ctx_t *)0)->spec_options) {
+        snprintf(err, errlen, "backend %s: options longer than %zu characters",
+                 mica_backends[b]->name, sizeof((mica_ctx_t *)0)->spec_options - 1);
         return MICA_E_BACKEND;
     }
     mica_opt_spec_t all[MAX_BACKEND_OPTS];
     int nall = 0;
-    for (size_t i = 0; i < sizeof runtime_options / sizeof runtime_options[0]; i++) all[nall++] = runtime_options[i];
-    for (int i = 0; i < mica_backends[b]->noptions && nall < MAX_BACKEND_OPTS; i++) all[nall++] = mica_backends[b]->options[i];
+    for (size_t i = 0; i < sizeof runtime_options / sizeof runtime_options[0]; i++)
+        all[nall++] = runtime_options[i];
+    for (int i = 0; i < mica_backends[b]->noptions && nall < MAX_BACKEND_OPTS; i++)
+        all[nall++] = mica_backends[b]->options[i];
     char who[48];
     snprintf(who, sizeof who, "%s backend", mica_backends[b]->name);
-    if (mica_opts_validate(who, colon ? colon + 1 : "", all, nall, err, errlen)) return MICA_E_BACKEND;
+    if (mica_opts_validate(who, colon ? colon + 1 : "", all, nall, err, errlen))
+        return MICA_E_BACKEND;
     return MICA_OK;
 }
 
 mica_status_t mica_open(const char *spec, mica_ctx_t **out) {
-    if (!spec || !out) return MICA_E_ARG;
+    if (!spec || !out)
+        return MICA_E_ARG;
     *out = NULL;
     char err[256];
-    if (mica_check_backend(spec, err, sizeof err) != MICA_OK) return MICA_E_BACKEND;
+    if (mica_check_backend(spec, err, sizeof err) != MICA_OK)
+        return MICA_E_BACKEND;
     mica_ctx_t *c = calloc(1, sizeof *c);
-    if (!c) return MICA_E_NOMEM;
+    if (!c)
+        return MICA_E_NOMEM;
     const char *colon = strchr(spec, ':');
     size_t n = colon ? (size_t)(colon - spec) : strlen(spec);
     memcpy(c->spec_name, spec, n);
     snprintf(c->spec_options, sizeof c->spec_options, "%s", colon ? colon + 1 : "");
     c->backend = find_backend(spec, n);
-    c->max_cycles = (uint64_t)mica_opt_int(c->spec_options, "max_cycles", 0);   /* 0: derived per step */
+    c->max_cycles =
+        (uint64_t)mica_opt_int(c->spec_options, "max_cycles", 0); /* 0: derived per step */
     *out = c;
     return MICA_OK;
 }
 
 static mica_status_t open_backend(mica_ctx_t *c) {
     const mica_prog_header_t *h = &c->prog.hdr;
-    mica_hw_config_t cfg = {h->rows, h->cols, h->aspad_depth, h->wspad_depth, h->acc_depth,
-                            h->param_sets, h->bus_bytes};
-    if (mica_backends[c->backend]->open(c->spec_options, &cfg, h->ext_size, &c->be, c->err, sizeof c->err)) return MICA_E_BACKEND;
+    mica_hw_config_t cfg = {h->rows,      h->cols,       h->aspad_depth, h->wspad_depth,
+                            h->acc_depth, h->param_sets, h->bus_bytes};
+    if (mica_backends[c->backend]->open(c->spec_options, &cfg, h->ext_size, &c->be, c->err,
+                                        sizeof c->err))
+        return MICA_E_BACKEND;
     c->be_open = 1;
     uint32_t id = c->be.csr_read(c->be.state, MICA_CSR_ID);
     uint32_t c0 = c->be.csr_read(c->be.state, MICA_CSR_CONFIG0);
     uint32_t c1 = c->be.csr_read(c->be.state, MICA_CSR_CONFIG1);
     uint32_t c2 = c->be.csr_read(c->be.state, MICA_CSR_CONFIG2);
-    if (id != MICA_CSR_ID_VALUE) return fail(c, MICA_E_BACKEND, "backend %s: ID register reads 0x%08x, not MICA", c->be.name, id);
+    if (id != MICA_CSR_ID_VALUE)
+        return fail(c, MICA_E_BACKEND, "backend %s: ID register reads 0x%08x, not MICA", c->be.name,
+                    id);
     if (mica_config0_rows(c0) != h->rows || mica_config0_cols(c0) != h->cols)
-        return fail(c, MICA_E_CONFIG, "program compiled for a %ux%u array, %s backend has %ux%u", h->rows, h->cols,
-                    c->be.name, mica_config0_rows(c0), mica_config0_cols(c0));
-    if (mica_config1_aspad_depth(c1) < h->aspad_depth || mica_config1_wspad_depth(c1) < h->wspad_depth ||
+        return fail(c, MICA_E_CONFIG, "program compiled for a %ux%u array, %s backend has %ux%u",
+                    h->rows, h->cols, c->be.name, mica_config0_rows(c0), mica_config0_cols(c0));
+    if (mica_config1_aspad_depth(c1) < h->aspad_depth ||
+        mica_config1_wspad_depth(c1) < h->wspad_depth ||
         mica_config2_acc_depth(c2) < h->acc_depth || mica_config2_param_sets(c2) < h->param_sets)
-        return fail(c, MICA_E_CONFIG, "program needs larger on-chip memories than the %s backend has", c->be.name);
+        return fail(c, MICA_E_CONFIG,
+                    "program needs larger on-chip memories than the %s backend has", c->be.name);
     if (c->be.mem_write(c->be.state, h->image_addr, c->prog.image, h->image_size))
         return fail(c, MICA_E_BACKEND, "backend %s: could not write the program image", c->be.name);
     return MICA_OK;
 }
 
 static void unload(mica_ctx_t *c) {
-    if (c->be_open && c->be.close) c->be.close(c->be.state);
+    if (c->be_open && c->be.close)
+        c->be.close(c->be.state);
     c->be_open = 0;
-    if (c->loaded) mica_program_free(&c->prog);
+    if (c->loaded)
+        mica_program_free(&c->prog);
     c->loaded = 0;
-    free(c->step_cycles); free(c->step_ns);
+    free(c->step_cycles);
+    free(c->step_ns);
     c->step_cycles = c->step_ns = NULL;
 }
 
 mica_status_t mica_load(mica_ctx_t *c, const void *bytes, size_t len) {
-    if (!c || !bytes) return MICA_E_ARG;
+    if (!c || !bytes)
+        return MICA_E_ARG;
     unload(c);
-    if (mica_program_parse(bytes, len, &c->prog, c->err, sizeof c->err)) return MICA_E_FORMAT;
+    if (mica_program_parse(bytes, len, &c->prog, c->err, sizeof c->err))
+        return MICA_E_FORMAT;
     c->loaded = 1;
     c->step_cycles = calloc(c->prog.hdr.nsteps, sizeof(uint64_t));
     c->step_ns = calloc(c->prog.hdr.nsteps, sizeof(uint64_t));
-    if (!c->step_cycles || !c->step_ns) { unload(c); return fail(c, MICA_E_NOMEM, "out of memory"); }
+    if (!c->step_cycles || !c->step_ns) {
+        unload(c);
+        return fail(c, MICA_E_NOMEM, "out of memory");
+    }
     mica_status_t s = open_backend(c);
-    if (s != MICA_OK) unload(c);
-    else c->err[0] = 0;
+    if (s != MICA_OK)
+        unload(c);
+    else
+        c->err[0] = 0;
     return s;
 }
 
 mica_status_t mica_load_file(mica_ctx_t *c, const char *path) {
-    if (!c || !path) return MICA_E_ARG;
+    if (!c || !path)
+        return MICA_E_ARG;
     uint8_t *buf = NULL;
     size_t len = 0;
     char why[256];
@@ -169,8 +197,12 @@ mica_status_t mica_load_file(mica_ctx_t *c, const char *path) {
     return s;
 }
 
-int mica_num_inputs(const mica_ctx_t *c) { return c && c->loaded ? (int)c->prog.hdr.ninputs : 0; }
-int mica_num_outputs(const mica_ctx_t *c) { return c && c->loaded ? (int)c->prog.hdr.noutputs : 0; }
+int mica_num_inputs(const mica_ctx_t *c) {
+    return c && c->loaded ? (int)c->prog.hdr.ninputs : 0;
+}
+int mica_num_outputs(const mica_ctx_t *c) {
+    return c && c->loaded ? (int)c->prog.hdr.noutputs : 0;
+}
 
 static void fill_info(const mica_prog_tensor_t *t, mica_tensor_info_t *info) {
     info->name = t->name;
@@ -184,42 +216,58 @@ static void fill_info(const mica_prog_tensor_t *t, mica_tensor_info_t *info) {
 }
 
 static const mica_prog_tensor_t *io_tensor(const mica_ctx_t *c, int index, int output) {
-    if (!c || !c->loaded || index < 0) return NULL;
-    if (index >= (output ? mica_num_outputs(c) : mica_num_inputs(c))) return NULL;
+    if (!c || !c->loaded || index < 0)
+        return NULL;
+    if (index >= (output ? mica_num_outputs(c) : mica_num_inputs(c)))
+        return NULL;
     return &c->prog.tensors[(output ? c->prog.outputs : c->prog.inputs)[index]];
 }
 
 mica_status_t mica_input_info(const mica_ctx_t *c, int i, mica_tensor_info_t *info) {
     const mica_prog_tensor_t *t = io_tensor(c, i, 0);
-    if (!t || !info) return MICA_E_ARG;
+    if (!t || !info)
+        return MICA_E_ARG;
     fill_info(t, info);
     return MICA_OK;
 }
 
 mica_status_t mica_output_info(const mica_ctx_t *c, int i, mica_tensor_info_t *info) {
     const mica_prog_tensor_t *t = io_tensor(c, i, 1);
-    if (!t || !info) return MICA_E_ARG;
+    if (!t || !info)
+        return MICA_E_ARG;
     fill_info(t, info);
     return MICA_OK;
 }
 
 mica_status_t mica_set_input(mica_ctx_t *c, int i, const void *data, size_t bytes) {
     const mica_prog_tensor_t *t = io_tensor(c, i, 0);
-    if (!c) return MICA_E_ARG;
-    if (!c->loaded) return fail(c, MICA_E_STATE, "set_input before a program was loaded");
-    if (!t || !data) return fail(c, MICA_E_ARG, "input %d does not exist", i);
-    if (bytes != t->bytes) return fail(c, MICA_E_SHAPE, "input %d (%s) needs %u bytes, got %zu", i, t->name, t->bytes, bytes);
-    if (c->be.mem_write(c->be.state, t->addr, data, bytes)) return fail(c, MICA_E_BACKEND, "backend write failed");
+    if (!c)
+        return MICA_E_ARG;
+    if (!c->loaded)
+        return fail(c, MICA_E_STATE, "set_input before a program was loaded");
+    if (!t || !data)
+        return fail(c, MICA_E_ARG, "input %d does not exist", i);
+    if (bytes != t->bytes)
+        return fail(c, MICA_E_SHAPE, "input %d (%s) needs %u bytes, got %zu", i, t->name, t->bytes,
+                    bytes);
+    if (c->be.mem_write(c->be.state, t->addr, data, bytes))
+        return fail(c, MICA_E_BACKEND, "backend write failed");
     return MICA_OK;
 }
 
 mica_status_t mica_get_output(mica_ctx_t *c, int i, void *data, size_t bytes) {
     const mica_prog_tensor_t *t = io_tensor(c, i, 1);
-    if (!c) return MICA_E_ARG;
-    if (!c->loaded) return fail(c, MICA_E_STATE, "get_output before a program was loaded");
-    if (!t || !data) return fail(c, MICA_E_ARG, "output %d does not exist", i);
-    if (bytes != t->bytes) return fail(c, MICA_E_SHAPE, "output %d (%s) has %u bytes, buffer is %zu", i, t->name, t->bytes, bytes);
-    if (c->be.mem_read(c->be.state, t->addr, data, bytes)) return fail(c, MICA_E_BACKEND, "backend read failed");
+    if (!c)
+        return MICA_E_ARG;
+    if (!c->loaded)
+        return fail(c, MICA_E_STATE, "get_output before a program was loaded");
+    if (!t || !data)
+        return fail(c, MICA_E_ARG, "output %d does not exist", i);
+    if (bytes != t->bytes)
+        return fail(c, MICA_E_SHAPE, "output %d (%s) has %u bytes, buffer is %zu", i, t->name,
+                    t->bytes, bytes);
+    if (c->be.mem_read(c->be.state, t->addr, data, bytes))
+        return fail(c, MICA_E_BACKEND, "backend read failed");
     return MICA_OK;
 }
 
@@ -229,15 +277,19 @@ static uint64_t read_counter(mica_ctx_t *c, int i) {
     return (uint64_t)hi << 32 | lo;
 }
 
-static uint64_t ceil_ratio(uint64_t a, uint64_t b) { return a > b ? (a + b - 1) / b : 1; }
+static uint64_t ceil_ratio(uint64_t a, uint64_t b) {
+    return a > b ? (a + b - 1) / b : 1;
+}
 
 /* The estimate assumes memory latency MICA_MEM_LATENCY_DEFAULT and one bus beat per cycle; a
  * backend with slower memory (rtl:latency=1000, rtl:bw=1) scales the limit by the ratio. */
 static uint64_t default_cycle_limit(const mica_ctx_t *c, const mica_prog_step_t *st) {
     uint64_t slow = ceil_ratio(c->be.mem_latency, MICA_MEM_LATENCY_DEFAULT);
-    if (c->be.mem_bytes_per_cycle) slow *= ceil_ratio(c->prog.hdr.bus_bytes, c->be.mem_bytes_per_cycle);
+    if (c->be.mem_bytes_per_cycle)
+        slow *= ceil_ratio(c->prog.hdr.bus_bytes, c->be.mem_bytes_per_cycle);
     uint64_t per_slow = CYCLE_LIMIT_MAX / slow;
-    if (st->est_cycles >= (per_slow - CYCLE_LIMIT_FLOOR) / CYCLE_LIMIT_FACTOR) return CYCLE_LIMIT_MAX;
+    if (st->est_cycles >= (per_slow - CYCLE_LIMIT_FLOOR) / CYCLE_LIMIT_FACTOR)
+        return CYCLE_LIMIT_MAX;
     return (CYCLE_LIMIT_FLOOR + CYCLE_LIMIT_FACTOR * st->est_cycles) * slow;
 }
 
@@ -245,69 +297,88 @@ static uint64_t default_cycle_limit(const mica_ctx_t *c, const mica_prog_step_t 
 static mica_status_t step_timeout(mica_ctx_t *c, uint32_t s, uint64_t limit) {
     const mica_prog_step_t *st = &c->prog.steps[s];
     if (c->max_cycles)
-        return fail(c, MICA_E_TIMEOUT, "step %u (%s): accelerator did not finish within max_cycles=%llu (raise it if "
-                    "the step is only slow)", s, st->name, (unsigned long long)limit);
-    return fail(c, MICA_E_TIMEOUT, "step %u (%s): accelerator did not finish within %llu cycles (limit from the "
-                "estimate, %llu, and the memory speed); set max_cycles=N to raise it", s, st->name,
-                (unsigned long long)limit, (unsigned long long)st->est_cycles);
+        return fail(c, MICA_E_TIMEOUT,
+                    "step %u (%s): accelerator did not finish within max_cycles=%llu (raise it if "
+                    "the step is only slow)",
+                    s, st->name, (unsigned long long)limit);
+    return fail(c, MICA_E_TIMEOUT,
+                "step %u (%s): accelerator did not finish within %llu cycles (limit from the "
+                "estimate, %llu, and the memory speed); set max_cycles=N to raise it",
+                s, st->name, (unsigned long long)limit, (unsigned long long)st->est_cycles);
 }
 
 static mica_status_t run_accel(mica_ctx_t *c, uint32_t s) {
     const mica_prog_step_t *st = &c->prog.steps[s];
     void *b = c->be.state;
-    c->be.csr_write(b, MICA_CSR_PROG_ADDR, c->prog.hdr.code_addr + st->instr_first * (uint32_t)MICA_INSTR_BYTES);
+    c->be.csr_write(b, MICA_CSR_PROG_ADDR,
+                    c->prog.hdr.code_addr + st->instr_first * (uint32_t)MICA_INSTR_BYTES);
     c->be.csr_write(b, MICA_CSR_PROG_LEN, st->instr_count);
     c->be.csr_write(b, MICA_CSR_CTRL, MICA_CTRL_START);
     uint64_t limit = c->max_cycles ? c->max_cycles : default_cycle_limit(c, st);
     mica_wait_t w = c->be.wait(b, limit);
     if (w == MICA_WAIT_TIMEOUT) {
-        c->be.reset(b);   /* leave the device usable for the next invoke */
+        c->be.reset(b); /* leave the device usable for the next invoke */
         return step_timeout(c, s, limit);
     }
     uint32_t status = c->be.csr_read(b, MICA_CSR_STATUS);
     if (w == MICA_WAIT_HW_ERROR || (status & MICA_STATUS_ERROR)) {
-        uint32_t code = c->be.csr_read(b, MICA_CSR_ERROR), pc = c->be.csr_read(b, MICA_CSR_ERROR_PC);
+        uint32_t code = c->be.csr_read(b, MICA_CSR_ERROR),
+                 pc = c->be.csr_read(b, MICA_CSR_ERROR_PC);
         c->be.reset(b);
-        return fail(c, MICA_E_HW, "step %u (%s): accelerator error %u (%s) at instruction %u", s, st->name, code,
-                    code < MICA_NUM_ERRORS ? mica_hw_error_text[code] : "unknown", st->instr_first + pc);
+        return fail(c, MICA_E_HW, "step %u (%s): accelerator error %u (%s) at instruction %u", s,
+                    st->name, code, code < MICA_NUM_ERRORS ? mica_hw_error_text[code] : "unknown",
+                    st->instr_first + pc);
     }
     for (int i = 0; i < MICA_NUM_COUNTERS; i++) {
         uint64_t v = read_counter(c, i);
         c->counters[i] += v;
-        if (i == MICA_CNT_CYCLES) c->step_cycles[s] = v;
+        if (i == MICA_CNT_CYCLES)
+            c->step_cycles[s] = v;
     }
     return MICA_OK;
 }
 
 mica_status_t mica_invoke(mica_ctx_t *c) {
-    if (!c) return MICA_E_ARG;
-    if (!c->loaded) return fail(c, MICA_E_STATE, "invoke before a program was loaded");
+    if (!c)
+        return MICA_E_ARG;
+    if (!c->loaded)
+        return fail(c, MICA_E_STATE, "invoke before a program was loaded");
     memset(c->counters, 0, sizeof c->counters);
     for (uint32_t s = 0; s < c->prog.hdr.nsteps; s++) {
         uint64_t t0 = mica_port_time_ns();
         const mica_prog_step_t *st = &c->prog.steps[s];
         mica_status_t r = st->kind == MICA_STEP_ACCEL
-            ? run_accel(c, s)
-            : mica_run_cpu_step(&c->prog, st, &c->be, c->err, sizeof c->err);
-        if (r != MICA_OK) return st->kind == MICA_STEP_ACCEL ? r : fail(c, r, "%s", c->err);
+                              ? run_accel(c, s)
+                              : mica_run_cpu_step(&c->prog, st, &c->be, c->err, sizeof c->err);
+        if (r != MICA_OK)
+            return st->kind == MICA_STEP_ACCEL ? r : fail(c, r, "%s", c->err);
         c->step_ns[s] = mica_port_time_ns() - t0;
     }
     return MICA_OK;
 }
 
-int mica_num_counters(void) { return MICA_NUM_COUNTERS; }
-const char *mica_counter_name(int i) { return i >= 0 && i < MICA_NUM_COUNTERS ? mica_counter_names[i] : NULL; }
+int mica_num_counters(void) {
+    return MICA_NUM_COUNTERS;
+}
+const char *mica_counter_name(int i) {
+    return i >= 0 && i < MICA_NUM_COUNTERS ? mica_counter_names[i] : NULL;
+}
 
 mica_status_t mica_counters(const mica_ctx_t *c, uint64_t *values, int count) {
-    if (!c || !values || count < 0) return MICA_E_ARG;
-    for (int i = 0; i < count && i < MICA_NUM_COUNTERS; i++) values[i] = c->counters[i];
+    if (!c || !values || count < 0)
+        return MICA_E_ARG;
+    for (int i = 0; i < count && i < MICA_NUM_COUNTERS; i++)
+        values[i] = c->counters[i];
     return MICA_OK;
 }
 
-int mica_num_layers(const mica_ctx_t *c) { return c && c->loaded ? (int)c->prog.hdr.nsteps : 0; }
+int mica_num_layers(const mica_ctx_t *c) {
+    return c && c->loaded ? (int)c->prog.hdr.nsteps : 0;
+}
 
 mica_status_t mica_layer_info(const mica_ctx_t *c, int i, mica_layer_info_t *info) {
-    if (!c || !info || i < 0 || i >= mica_num_layers(c)) return MICA_E_ARG;
+    if (!c || !info || i < 0 || i >= mica_num_layers(c))
+        return MICA_E_ARG;
     const mica_prog_step_t *st = &c->prog.steps[i];
     info->name = st->name;
     info->on_accel = st->kind == MICA_STEP_ACCEL;
@@ -319,20 +390,36 @@ mica_status_t mica_layer_info(const mica_ctx_t *c, int i, mica_layer_info_t *inf
     return MICA_OK;
 }
 
-int mica_cycles_estimated(const mica_ctx_t *c) { return c && c->be_open && c->be.cycles_estimated; }
+int mica_cycles_estimated(const mica_ctx_t *c) {
+    return c && c->be_open && c->be.cycles_estimated;
+}
 
-const char *mica_backend_name(const mica_ctx_t *c) { return c ? c->spec_name : NULL; }
-const char *mica_last_error(const mica_ctx_t *c) { return c ? c->err : "no context"; }
+const char *mica_backend_name(const mica_ctx_t *c) {
+    return c ? c->spec_name : NULL;
+}
+const char *mica_last_error(const mica_ctx_t *c) {
+    return c ? c->err : "no context";
+}
 
 const char *mica_status_name(mica_status_t s) {
-    static const char *const names[] = {"ok", "invalid argument", "out of memory", "I/O error",
-        "bad program format", "configuration mismatch", "shape mismatch", "backend error",
-        "timeout", "accelerator error", "wrong call order", "kernel error"};
+    static const char *const names[] = {"ok",
+                                        "invalid argument",
+                                        "out of memory",
+                                        "I/O error",
+                                        "bad program format",
+                                        "configuration mismatch",
+                                        "shape mismatch",
+                                        "backend error",
+                                        "timeout",
+                                        "accelerator error",
+                                        "wrong call order",
+                                        "kernel error"};
     return (unsigned)s < sizeof names / sizeof names[0] ? names[s] : "unknown status";
 }
 
 void mica_close(mica_ctx_t *c) {
-    if (!c) return;
+    if (!c)
+        return;
     unload(c);
     free(c);
 }

@@ -22,18 +22,22 @@ static int read_all(int fd, uint8_t *buf, size_t want, size_t *got) {
     *got = 0;
     while (*got < want) {
         ssize_t n = read(fd, buf + *got, want - *got);
-        if (n < 0 && errno == EINTR) continue;
-        if (n < 0) return errno;
-        if (n == 0) break;
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0)
+            return errno;
+        if (n == 0)
+            break;
         *got += (size_t)n;
     }
     return 0;
 }
 
-int mica_port_read_file(const char *path, size_t max_bytes, uint8_t **out, size_t *len, int *too_big,
-                        char *err, size_t errlen) {
+int mica_port_read_file(const char *path, size_t max_bytes, uint8_t **out, size_t *len,
+                        int *too_big, char *err, size_t errlen) {
     *too_big = 0;
-    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);   /* O_NONBLOCK: opening a FIFO must not wait */
+    int fd = open(path,
+                  O_RDONLY | O_NONBLOCK | O_CLOEXEC); /* O_NONBLOCK: opening a FIFO must not wait */
     if (fd < 0) {
         snprintf(err, errlen, "cannot open (%s)", strerror(errno));
         return -1;
@@ -41,14 +45,16 @@ int mica_port_read_file(const char *path, size_t max_bytes, uint8_t **out, size_
     struct stat st;
     if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
         close(fd);
-        snprintf(err, errlen, "not a regular file (a program must be a .mica file, not a FIFO, device or directory)");
+        snprintf(
+            err, errlen,
+            "not a regular file (a program must be a .mica file, not a FIFO, device or directory)");
         return -1;
     }
     if ((uint64_t)st.st_size > (uint64_t)max_bytes) {
         close(fd);
         *too_big = 1;
-        snprintf(err, errlen, "%lld bytes, larger than the %zu MiB a program may have", (long long)st.st_size,
-                 max_bytes >> 20);
+        snprintf(err, errlen, "%lld bytes, larger than the %zu MiB a program may have",
+                 (long long)st.st_size, max_bytes >> 20);
         return -1;
     }
     size_t want = (size_t)st.st_size;

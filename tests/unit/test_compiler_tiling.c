@@ -8,7 +8,8 @@
 #include "instr.h"
 #include "test_compiler_util.h"
 
-static mica_hw_config_t hw_of(uint32_t r, uint32_t c, uint32_t aspad, uint32_t wspad, uint32_t acc, uint32_t sets) {
+static mica_hw_config_t hw_of(uint32_t r, uint32_t c, uint32_t aspad, uint32_t wspad, uint32_t acc,
+                              uint32_t sets) {
     mica_hw_config_t hw = {r, c, aspad, wspad, acc, sets, MICA_BUS_BYTES_DEFAULT};
     return hw;
 }
@@ -34,24 +35,36 @@ static void check_plan(const mica_hw_config_t *hw, const mica_gemm_layer_t *L0, 
     char err[256];
     int rc = mica_gemm_plan(hw, L0, &packed, &L, &P, err, sizeof err);
     CHECK(rc == 0, "%s: refused: %s", what, err);
-    if (rc) return;
-    CHECK(P.cf * P.in_fold >= L->cin && (P.cf - 1) * P.in_fold < L->cin, "%s: input folds %d x %d for %d", what, P.cf, P.in_fold, L->cin);
-    CHECK(P.nf * P.out_fold >= L->cout && (P.nf - 1) * P.out_fold < L->cout, "%s: output folds %d x %d for %d", what, P.nf, P.out_fold, L->cout);
-    CHECK(P.nbands * P.band_rows >= L->out_h && (P.nbands - 1) * P.band_rows < L->out_h, "%s: bands", what);
-    CHECK((uint32_t)(P.band_rows * L->out_w) <= P.acc_buf_rows && P.acc_bufs * P.acc_buf_rows <= hw->acc_depth, "%s: ACC", what);
+    if (rc)
+        return;
+    CHECK(P.cf * P.in_fold >= L->cin && (P.cf - 1) * P.in_fold < L->cin,
+          "%s: input folds %d x %d for %d", what, P.cf, P.in_fold, L->cin);
+    CHECK(P.nf * P.out_fold >= L->cout && (P.nf - 1) * P.out_fold < L->cout,
+          "%s: output folds %d x %d for %d", what, P.nf, P.out_fold, L->cout);
+    CHECK(P.nbands * P.band_rows >= L->out_h && (P.nbands - 1) * P.band_rows < L->out_h,
+          "%s: bands", what);
+    CHECK((uint32_t)(P.band_rows * L->out_w) <= P.acc_buf_rows &&
+              P.acc_bufs * P.acc_buf_rows <= hw->acc_depth,
+          "%s: ACC", what);
     CHECK(P.aspad_bufs * P.aspad_buf_rows <= hw->aspad_depth, "%s: ASPAD halves", what);
     for (int band = 0; band < P.nbands; band++) {
         int y0, y1;
-        mica_gemm_band_input_rows(L, band * P.band_rows, mica_gemm_band_rows(L, &P, band), &y0, &y1);
-        CHECK(y0 >= 0 && y1 <= L->in_h && y0 < y1, "%s: band %d reads rows %d..%d", what, band, y0, y1);
-        CHECK((uint32_t)(P.cf * (y1 - y0) * L->in_w) <= P.aspad_buf_rows, "%s: band %d input does not fit ASPAD", what, band);
+        mica_gemm_band_input_rows(L, band * P.band_rows, mica_gemm_band_rows(L, &P, band), &y0,
+                                  &y1);
+        CHECK(y0 >= 0 && y1 <= L->in_h && y0 < y1, "%s: band %d reads rows %d..%d", what, band, y0,
+              y1);
+        CHECK((uint32_t)(P.cf * (y1 - y0) * L->in_w) <= P.aspad_buf_rows,
+              "%s: band %d input does not fit ASPAD", what, band);
     }
-    CHECK((uint64_t)P.wspad_bufs * P.tile_rows <= hw->wspad_depth, "%s: WSPAD %d x %u", what, P.wspad_bufs, P.tile_rows);
-    CHECK(P.params_resident ? P.nsets <= (int)hw->param_sets : P.param_bufs <= 2, "%s: PARAM", what);
+    CHECK((uint64_t)P.wspad_bufs * P.tile_rows <= hw->wspad_depth, "%s: WSPAD %d x %u", what,
+          P.wspad_bufs, P.tile_rows);
+    CHECK(P.params_resident ? P.nsets <= (int)hw->param_sets : P.param_bufs <= 2, "%s: PARAM",
+          what);
 }
 
 static void plans(void) {
-    mica_hw_config_t big = hw_of(16, 16, 4096, 4096, 1024, 64), small = hw_of(4, 4, 1024, 512, 64, 4);
+    mica_hw_config_t big = hw_of(16, 16, 4096, 4096, 1024, 64),
+                     small = hw_of(4, 4, 1024, 512, 64, 4);
     mica_gemm_layer_t L = conv(32, 32, 64, 3, 1, 1);
     check_plan(&big, &L, "32x32x32 -> 64, 3x3 on 16x16");
     check_plan(&small, &L, "32x32x32 -> 64, 3x3 on 4x4");
@@ -75,23 +88,27 @@ static void packing(void) {
     mica_gemm_plan_t P;
     char err[256];
     CHECK(mica_gemm_plan(&hw, &L, &packed, &run, &P, err, sizeof err) == 0, "first layer: %s", err);
-    CHECK(run == &packed && P.pack_kw == 3 && run->cin == 9 && run->kw == 1 && P.cf == 1, "3 taps x 3 channels in one fold");
+    CHECK(run == &packed && P.pack_kw == 3 && run->cin == 9 && run->kw == 1 && P.cf == 1,
+          "3 taps x 3 channels in one fold");
     check_plan(&hw, &L, "packed first layer");
-    L = conv(28, 8, 8, 3, 1, 1);   /* 3 x 8 channels > 16 rows: not packed */
-    CHECK(mica_gemm_plan(&hw, &L, &packed, &run, &P, err, sizeof err) == 0 && run == &L && P.pack_kw == 0, "8 channels: not packed");
+    L = conv(28, 8, 8, 3, 1, 1); /* 3 x 8 channels > 16 rows: not packed */
+    CHECK(mica_gemm_plan(&hw, &L, &packed, &run, &P, err, sizeof err) == 0 && run == &L &&
+              P.pack_kw == 0,
+          "8 channels: not packed");
 }
 
 static void refusals(void) {
     mica_hw_config_t tiny = hw_of(4, 4, 64, 512, 32, 4);
-    mica_gemm_layer_t L = conv(40, 4, 4, 1, 1, 0), packed;   /* one row of 40 pixels > 32 ACC rows */
+    mica_gemm_layer_t L = conv(40, 4, 4, 1, 1, 0), packed; /* one row of 40 pixels > 32 ACC rows */
     const mica_gemm_layer_t *run;
     mica_gemm_plan_t P;
     char err[256] = "";
     CHECK(mica_gemm_plan(&tiny, &L, &packed, &run, &P, err, sizeof err) == -1, "too wide accepted");
     CHECK_HAS(err, "layer t_conv: one output row (40 pixels x 4 input channels) does not fit");
     mica_hw_config_t narrow_w = hw_of(4, 4, 4096, 16, 1024, 4);
-    L = conv(8, 8, 4, 3, 1, 1);   /* 9 taps x 2 folds x 4 rows = 72 weight rows > 16 */
-    CHECK(mica_gemm_plan(&narrow_w, &L, &packed, &run, &P, err, sizeof err) == -1, "WSPAD overflow accepted");
+    L = conv(8, 8, 4, 3, 1, 1); /* 9 taps x 2 folds x 4 rows = 72 weight rows > 16 */
+    CHECK(mica_gemm_plan(&narrow_w, &L, &packed, &run, &P, err, sizeof err) == -1,
+          "WSPAD overflow accepted");
     CHECK_HAS(err, "needs 72 weight rows, WSPAD has 16");
 }
 
@@ -99,14 +116,21 @@ static void field_errors(void) {
     mica_builder_t b;
     memset(&b, 0, sizeof b);
     mica_instr_t in;
-    mica_rows_t r = {0, 70000, 16, 0, 16};   /* rows is 16 bits */
-    CHECK(mica_instr_load(&b, "7_conv", MICA_LOAD_TARGET_ASPAD, &r, 0, 0, &in) == -1, "rows 70000 encoded");
+    mica_rows_t r = {0, 70000, 16, 0, 16}; /* rows is 16 bits */
+    CHECK(mica_instr_load(&b, "7_conv", MICA_LOAD_TARGET_ASPAD, &r, 0, 0, &in) == -1,
+          "rows 70000 encoded");
     CHECK_HAS(b.err, "layer 7_conv: value 70000 does not fit instruction field LOAD_ROWS");
     mica_requant_t q = {MICA_STORE_ROUND_DOUBLE, 0, -128, 127};
     mica_rows_t s = {0, 1, 16, 0, 70000};
     CHECK(mica_instr_store(&b, "ADD", &q, &s, 0, &in) == -1, "ext_stride 70000 encoded");
     CHECK_HAS(b.err, "value 70000 does not fit instruction field STORE_EXT_STRIDE");
-    mica_matmul_fields_t f = {.off_y = -40000, .in_h = 1, .in_w = 1, .out_h = 1, .out_w = 1, .stride_y = 1, .stride_x = 1};
+    mica_matmul_fields_t f = {.off_y = -40000,
+                              .in_h = 1,
+                              .in_w = 1,
+                              .out_h = 1,
+                              .out_w = 1,
+                              .stride_y = 1,
+                              .stride_x = 1};
     CHECK(MICA_ENCODE(&b, "3_dw", matmul, &f, &in) == -1, "off_y -40000 encoded");
     CHECK_HAS(b.err, "value -40000 does not fit instruction field MATMUL_OFF_Y");
 }

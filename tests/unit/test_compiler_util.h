@@ -7,16 +7,26 @@
 #include "tflite/tflite_reader.h"
 
 static int failures, checks;
-#define CHECK(cond, ...) do { checks++; if (!(cond)) { failures++; printf("FAIL %s:%d: ", __FILE__, __LINE__); \
-    printf(__VA_ARGS__); printf("\n"); } } while (0)
+#define CHECK(cond, ...)                                                                           \
+    do {                                                                                           \
+        checks++;                                                                                  \
+        if (!(cond)) {                                                                             \
+            failures++;                                                                            \
+            printf("FAIL %s:%d: ", __FILE__, __LINE__);                                            \
+            printf(__VA_ARGS__);                                                                   \
+            printf("\n");                                                                          \
+        }                                                                                          \
+    } while (0)
 static inline void check_has(const char *text, const char *want, const char *file, int line) {
     checks++;
-    if (text && strstr(text, want)) return;
+    if (text && strstr(text, want))
+        return;
     failures++;
     printf("FAIL %s:%d: '%s' does not contain '%s'\n", file, line, text ? text : "(null)", want);
 }
 #define CHECK_HAS(text, want) check_has((text), (want), __FILE__, __LINE__)
-#define TEST_DONE(name) (printf("%s: %d checks, %d failures\n", (name), checks, failures), failures ? 1 : 0)
+#define TEST_DONE(name)                                                                            \
+    (printf("%s: %d checks, %d failures\n", (name), checks, failures), failures ? 1 : 0)
 
 /* One operator over up to 8 tensors; tensor storage is static in the fixture. */
 typedef struct {
@@ -31,12 +41,14 @@ typedef struct {
     int32_t bias[64];
 } fixture_t;
 
-static inline void fx_tensor(fixture_t *f, int i, int type, int rank, const int *dims, float scale, int64_t zp) {
+static inline void fx_tensor(fixture_t *f, int i, int type, int rank, const int *dims, float scale,
+                             int64_t zp) {
     tfl_tensor_t *t = &f->t[i];
     memset(t, 0, sizeof *t);
     t->type = type;
     t->rank = rank;
-    for (int d = 0; d < rank; d++) t->dims[d] = dims[d];
+    for (int d = 0; d < rank; d++)
+        t->dims[d] = dims[d];
     snprintf(f->name[i], sizeof f->name[i], "t%d", i);
     t->name = f->name[i];
     t->scale = f->scale[i];
@@ -53,7 +65,8 @@ static inline void fx_const(fixture_t *f, int i, const void *data, size_t size) 
 
 static inline void fx_opt(fixture_t *f, int field, int64_t v) {
     f->op.has_options = 1;
-    if (f->op.opt.nslots <= field) f->op.opt.nslots = field + 1;
+    if (f->op.opt.nslots <= field)
+        f->op.opt.nslots = field + 1;
     f->op.opt.slot[field].present = 1;
     f->op.opt.slot[field].kind = TFL_FK_I32;
     f->op.opt.slot[field].i = v;
@@ -65,7 +78,8 @@ static inline void fx_op(fixture_t *f, int builtin, int nin) {
     f->op.builtin = builtin;
     f->op.ninputs = nin;
     f->op.inputs = f->in;
-    for (int k = 0; k < nin; k++) f->in[k] = k;
+    for (int k = 0; k < nin; k++)
+        f->in[k] = k;
     f->op.noutputs = 1;
     f->op.outputs = f->out;
     f->out[0] = nin;

@@ -10,8 +10,12 @@
 
 enum { CODE = 0x100, MEM = 0x4000, MAX_FIELDS = 6 };
 
-typedef struct { unsigned lsb, width; int sgn; } field_t;
-#define FIELD(f) {f}
+typedef struct {
+    unsigned lsb, width;
+    int sgn;
+} field_t;
+#define FIELD(f)                                                                                   \
+    { f }
 
 static int failures;
 
@@ -30,36 +34,44 @@ static uint32_t run1(mica_fm_t *m, const mica_instr_t *in, uint32_t *pc) {
 }
 
 /* ONES (n of them) set to 1 must run; then zeroing ZERO (a mask over ONES) must give BAD_LEN. */
-static void check(mica_fm_t *m, const char *name, int opcode, const field_t *ones, int n, unsigned zero) {
+static void check(mica_fm_t *m, const char *name, int opcode, const field_t *ones, int n,
+                  unsigned zero) {
     mica_instr_t in = {{0, 0}};
     MICA_SET(&in, MICA_F_OPCODE, opcode);
-    for (int i = 0; i < n; i++) mica_set_f(&in, ones[i].lsb, ones[i].width, ones[i].sgn, 1);
+    for (int i = 0; i < n; i++)
+        mica_set_f(&in, ones[i].lsb, ones[i].width, ones[i].sgn, 1);
     uint32_t pc, ok = run1(m, &in, &pc);
     for (int i = 0; i < n; i++)
-        if (zero >> i & 1) mica_set_f(&in, ones[i].lsb, ones[i].width, ones[i].sgn, 0);
+        if (zero >> i & 1)
+            mica_set_f(&in, ones[i].lsb, ones[i].width, ones[i].sgn, 0);
     uint32_t bad = run1(m, &in, &pc);
     int pass = ok == MICA_ERR_NONE && bad == MICA_ERR_BAD_LEN && pc == 0;
-    printf("%s %-34s counts 1 -> error %u, zero -> error %u at instruction %u\n", pass ? "ok  " : "FAIL", name, ok, bad, pc);
+    printf("%s %-34s counts 1 -> error %u, zero -> error %u at instruction %u\n",
+           pass ? "ok  " : "FAIL", name, ok, bad, pc);
     failures += !pass;
 }
 
 int main(void) {
     mica_hw_config_t cfg = {8, 8, 64, 16, 64, 4, 8};
     mica_fm_t *m = mica_fm_new(&cfg, MEM, 0);
-    if (!m) return 2;
+    if (!m)
+        return 2;
     const field_t load[] = {FIELD(MICA_F_LOAD_ROWS), FIELD(MICA_F_LOAD_LEN)};
     const field_t store[] = {FIELD(MICA_F_STORE_ROWS), FIELD(MICA_F_STORE_LEN)};
     const field_t rescale[] = {FIELD(MICA_F_RESCALE_ROWS)};
-    const field_t window[MAX_FIELDS] = {FIELD(MICA_F_MATMUL_IN_H), FIELD(MICA_F_MATMUL_IN_W), FIELD(MICA_F_MATMUL_OUT_H),
-                                        FIELD(MICA_F_MATMUL_OUT_W), FIELD(MICA_F_MATMUL_STRIDE_Y), FIELD(MICA_F_MATMUL_STRIDE_X)};
+    const field_t window[MAX_FIELDS] = {
+        FIELD(MICA_F_MATMUL_IN_H),  FIELD(MICA_F_MATMUL_IN_W),     FIELD(MICA_F_MATMUL_OUT_H),
+        FIELD(MICA_F_MATMUL_OUT_W), FIELD(MICA_F_MATMUL_STRIDE_Y), FIELD(MICA_F_MATMUL_STRIDE_X)};
     check(m, "LOAD rows = 0", MICA_OP_LOAD, load, 2, 1);
     check(m, "LOAD len = 0", MICA_OP_LOAD, load, 2, 2);
-    check(m, "LOAD rows = len = 0", MICA_OP_LOAD, load, 2, 3);   /* func and RTL used to differ here */
+    check(m, "LOAD rows = len = 0", MICA_OP_LOAD, load, 2,
+          3); /* func and RTL used to differ here */
     check(m, "STORE rows = 0", MICA_OP_STORE, store, 2, 1);
     check(m, "STORE len = 0", MICA_OP_STORE, store, 2, 2);
     check(m, "STORE rows = len = 0", MICA_OP_STORE, store, 2, 3);
     check(m, "RESCALE rows = 0", MICA_OP_RESCALE, rescale, 1, 1);
-    static const char *const names[MAX_FIELDS] = {"in_h", "in_w", "out_h", "out_w", "stride_y", "stride_x"};
+    static const char *const names[MAX_FIELDS] = {"in_h",  "in_w",     "out_h",
+                                                  "out_w", "stride_y", "stride_x"};
     for (int f = 0; f < MAX_FIELDS; f++) {
         char name[48];
         snprintf(name, sizeof name, "MATMUL %s = 0", names[f]);

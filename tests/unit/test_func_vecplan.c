@@ -19,22 +19,40 @@
 #include "func_run.h"
 #include "func_plan.h"
 
-enum { CODE = 0x100, ACT = 0x1000, ACT2 = 0x1800, ONES = 0x1F00, WGT = 0x2000, PRM = 0x3000, OUT = 0x4000, MEM = 0x5000 };
+enum {
+    CODE = 0x100,
+    ACT = 0x1000,
+    ACT2 = 0x1800,
+    ONES = 0x1F00,
+    WGT = 0x2000,
+    PRM = 0x3000,
+    OUT = 0x4000,
+    MEM = 0x5000
+};
 enum { H = 6, W = 7, OH = 3, OW = 4, T = OH * OW, NPROG = 5 };
 
-typedef struct { mica_fm_t *m; uint32_t pc, start[NPROG + 1]; uint32_t R, C, L, CH; } rig_t;
+typedef struct {
+    mica_fm_t *m;
+    uint32_t pc, start[NPROG + 1];
+    uint32_t R, C, L, CH;
+} rig_t;
 
 static void put(rig_t *g, const mica_instr_t *in) {
     mica_fm_note_write(g->m, CODE + 16u * g->pc, 16);
     memcpy(g->m->ref->mem + CODE + 16u * g->pc++, in, 16);
 }
 
-static void load(rig_t *g, int target, uint32_t mem, uint32_t rows, uint32_t len, uint32_t ext, uint32_t stride, uint32_t col, int fill) {
+static void load(rig_t *g, int target, uint32_t mem, uint32_t rows, uint32_t len, uint32_t ext,
+                 uint32_t stride, uint32_t col, int fill) {
     mica_instr_t in = {{0, 0}};
-    MICA_SET(&in, MICA_F_OPCODE, MICA_OP_LOAD); MICA_SET(&in, MICA_F_LOAD_TARGET, target);
-    MICA_SET(&in, MICA_F_LOAD_MEM_ADDR, mem); MICA_SET(&in, MICA_F_LOAD_ROWS, rows);
-    MICA_SET(&in, MICA_F_LOAD_LEN, len); MICA_SET(&in, MICA_F_LOAD_EXT_ADDR, ext);
-    MICA_SET(&in, MICA_F_LOAD_EXT_STRIDE, stride); MICA_SET(&in, MICA_F_LOAD_COL, col);
+    MICA_SET(&in, MICA_F_OPCODE, MICA_OP_LOAD);
+    MICA_SET(&in, MICA_F_LOAD_TARGET, target);
+    MICA_SET(&in, MICA_F_LOAD_MEM_ADDR, mem);
+    MICA_SET(&in, MICA_F_LOAD_ROWS, rows);
+    MICA_SET(&in, MICA_F_LOAD_LEN, len);
+    MICA_SET(&in, MICA_F_LOAD_EXT_ADDR, ext);
+    MICA_SET(&in, MICA_F_LOAD_EXT_STRIDE, stride);
+    MICA_SET(&in, MICA_F_LOAD_COL, col);
     MICA_SET(&in, MICA_F_LOAD_FILL, fill);
     put(g, &in);
 }
@@ -42,59 +60,87 @@ static void load(rig_t *g, int target, uint32_t mem, uint32_t rows, uint32_t len
 static void simple(rig_t *g, int opcode, uint32_t wspad_addr) {
     mica_instr_t in = {{0, 0}};
     MICA_SET(&in, MICA_F_OPCODE, opcode);
-    if (opcode == MICA_OP_LOADW) { MICA_SET(&in, MICA_F_LOADW_VECTOR, 1); MICA_SET(&in, MICA_F_LOADW_WSPAD_ADDR, wspad_addr); }
+    if (opcode == MICA_OP_LOADW) {
+        MICA_SET(&in, MICA_F_LOADW_VECTOR, 1);
+        MICA_SET(&in, MICA_F_LOADW_WSPAD_ADDR, wspad_addr);
+    }
     put(g, &in);
 }
 
 /* A DWCONV over the H x W tile at ASPAD row ASPAD into the OH x OW pixels at ACC row ACC. */
-static void dwconv(rig_t *g, int mode, uint32_t aspad, uint32_t acc, int accumulate, int z, int off_y, int off_x, int stride) {
+static void dwconv(rig_t *g, int mode, uint32_t aspad, uint32_t acc, int accumulate, int z,
+                   int off_y, int off_x, int stride) {
     mica_instr_t in = {{0, 0}};
-    MICA_SET(&in, MICA_F_OPCODE, MICA_OP_DWCONV); MICA_SET(&in, MICA_F_DWCONV_MODE, mode);
-    MICA_SET(&in, MICA_F_MATMUL_ACCUMULATE, accumulate); MICA_SET(&in, MICA_F_MATMUL_Z_IN, z);
-    MICA_SET(&in, MICA_F_MATMUL_ASPAD_ADDR, aspad); MICA_SET(&in, MICA_F_MATMUL_ACC_ADDR, acc);
-    MICA_SET(&in, MICA_F_MATMUL_IN_H, H); MICA_SET(&in, MICA_F_MATMUL_IN_W, W);
-    MICA_SET(&in, MICA_F_MATMUL_OUT_H, OH); MICA_SET(&in, MICA_F_MATMUL_OUT_W, OW);
-    MICA_SET(&in, MICA_F_MATMUL_STRIDE_Y, stride); MICA_SET(&in, MICA_F_MATMUL_STRIDE_X, stride);
-    MICA_SET(&in, MICA_F_MATMUL_OFF_Y, off_y); MICA_SET(&in, MICA_F_MATMUL_OFF_X, off_x);
+    MICA_SET(&in, MICA_F_OPCODE, MICA_OP_DWCONV);
+    MICA_SET(&in, MICA_F_DWCONV_MODE, mode);
+    MICA_SET(&in, MICA_F_MATMUL_ACCUMULATE, accumulate);
+    MICA_SET(&in, MICA_F_MATMUL_Z_IN, z);
+    MICA_SET(&in, MICA_F_MATMUL_ASPAD_ADDR, aspad);
+    MICA_SET(&in, MICA_F_MATMUL_ACC_ADDR, acc);
+    MICA_SET(&in, MICA_F_MATMUL_IN_H, H);
+    MICA_SET(&in, MICA_F_MATMUL_IN_W, W);
+    MICA_SET(&in, MICA_F_MATMUL_OUT_H, OH);
+    MICA_SET(&in, MICA_F_MATMUL_OUT_W, OW);
+    MICA_SET(&in, MICA_F_MATMUL_STRIDE_Y, stride);
+    MICA_SET(&in, MICA_F_MATMUL_STRIDE_X, stride);
+    MICA_SET(&in, MICA_F_MATMUL_OFF_Y, off_y);
+    MICA_SET(&in, MICA_F_MATMUL_OFF_X, off_x);
     put(g, &in);
 }
 
-static void rescale(rig_t *g, uint32_t aspad, uint32_t acc, int accumulate, int z, uint32_t mult, int ls, int rs) {
+static void rescale(rig_t *g, uint32_t aspad, uint32_t acc, int accumulate, int z, uint32_t mult,
+                    int ls, int rs) {
     mica_instr_t in = {{0, 0}};
-    MICA_SET(&in, MICA_F_OPCODE, MICA_OP_RESCALE); MICA_SET(&in, MICA_F_RESCALE_ACCUMULATE, accumulate);
-    MICA_SET(&in, MICA_F_RESCALE_Z_IN, z); MICA_SET(&in, MICA_F_RESCALE_ASPAD_ADDR, aspad);
-    MICA_SET(&in, MICA_F_RESCALE_ACC_ADDR, acc); MICA_SET(&in, MICA_F_RESCALE_ROWS, T);
-    MICA_SET(&in, MICA_F_RESCALE_MULT, mult); MICA_SET(&in, MICA_F_RESCALE_LEFT_SHIFT, ls);
+    MICA_SET(&in, MICA_F_OPCODE, MICA_OP_RESCALE);
+    MICA_SET(&in, MICA_F_RESCALE_ACCUMULATE, accumulate);
+    MICA_SET(&in, MICA_F_RESCALE_Z_IN, z);
+    MICA_SET(&in, MICA_F_RESCALE_ASPAD_ADDR, aspad);
+    MICA_SET(&in, MICA_F_RESCALE_ACC_ADDR, acc);
+    MICA_SET(&in, MICA_F_RESCALE_ROWS, T);
+    MICA_SET(&in, MICA_F_RESCALE_MULT, mult);
+    MICA_SET(&in, MICA_F_RESCALE_LEFT_SHIFT, ls);
     MICA_SET(&in, MICA_F_RESCALE_RIGHT_SHIFT, rs);
     put(g, &in);
 }
 
-static void store_rows(rig_t *g, uint32_t acc, uint32_t rows, uint32_t len, uint32_t set, int round, uint32_t ext, uint32_t stride) {
+static void store_rows(rig_t *g, uint32_t acc, uint32_t rows, uint32_t len, uint32_t set, int round,
+                       uint32_t ext, uint32_t stride) {
     mica_instr_t in = {{0, 0}};
-    MICA_SET(&in, MICA_F_OPCODE, MICA_OP_STORE); MICA_SET(&in, MICA_F_STORE_ROUND, round);
-    MICA_SET(&in, MICA_F_STORE_ACC_ADDR, acc); MICA_SET(&in, MICA_F_STORE_ROWS, rows);
-    MICA_SET(&in, MICA_F_STORE_LEN, len); MICA_SET(&in, MICA_F_STORE_PARAM_SET, set);
-    MICA_SET(&in, MICA_F_STORE_EXT_ADDR, ext); MICA_SET(&in, MICA_F_STORE_EXT_STRIDE, stride);
-    MICA_SET(&in, MICA_F_STORE_Z_OUT, -3); MICA_SET(&in, MICA_F_STORE_ACT_MIN, -128);
+    MICA_SET(&in, MICA_F_OPCODE, MICA_OP_STORE);
+    MICA_SET(&in, MICA_F_STORE_ROUND, round);
+    MICA_SET(&in, MICA_F_STORE_ACC_ADDR, acc);
+    MICA_SET(&in, MICA_F_STORE_ROWS, rows);
+    MICA_SET(&in, MICA_F_STORE_LEN, len);
+    MICA_SET(&in, MICA_F_STORE_PARAM_SET, set);
+    MICA_SET(&in, MICA_F_STORE_EXT_ADDR, ext);
+    MICA_SET(&in, MICA_F_STORE_EXT_STRIDE, stride);
+    MICA_SET(&in, MICA_F_STORE_Z_OUT, -3);
+    MICA_SET(&in, MICA_F_STORE_ACT_MIN, -128);
     MICA_SET(&in, MICA_F_STORE_ACT_MAX, 120);
     put(g, &in);
 }
 
-static void store(rig_t *g, uint32_t acc, uint32_t len, uint32_t set, int round, uint32_t ext, uint32_t stride) {
+static void store(rig_t *g, uint32_t acc, uint32_t len, uint32_t set, int round, uint32_t ext,
+                  uint32_t stride) {
     store_rows(g, acc, T, len, set, round, ext, stride);
 }
 
-static uint32_t fold_len(const rig_t *g, uint32_t f) { return g->CH - f * g->L < g->L ? g->CH - f * g->L : g->L; }
+static uint32_t fold_len(const rig_t *g, uint32_t f) {
+    return g->CH - f * g->L < g->L ? g->CH - f * g->L : g->L;
+}
 
 /* DW: the input is NHWC with CH = 2 LANES + 3 channels; fold f's pixels at ASPAD rows f * H * W. */
 static void write_dw(rig_t *g) {
     uint32_t HW = H * W, C = g->C;
-    for (uint32_t f = 0; f < 2; f++) load(g, 0, f * HW, HW, fold_len(g, f), ACT + f * g->L, g->CH, 0, 0);
-    for (uint32_t f = 0; f < 3; f++)   /* fold 1's rows: its weights one byte in, the first lane 2 */
-        load(g, 1, 9 * f, 9, fold_len(g, f) - (f == 1), WGT + 9 * f * C + (f == 1), C, f == 1, f == 1 ? 2 : 0);
+    for (uint32_t f = 0; f < 2; f++)
+        load(g, 0, f * HW, HW, fold_len(g, f), ACT + f * g->L, g->CH, 0, 0);
+    for (uint32_t f = 0; f < 3; f++) /* fold 1's rows: its weights one byte in, the first lane 2 */
+        load(g, 1, 9 * f, 9, fold_len(g, f) - (f == 1), WGT + 9 * f * C + (f == 1), C, f == 1,
+             f == 1 ? 2 : 0);
     load(g, 2, 0, 12, 4 * C, PRM, 4 * C, 0, 0);
     for (uint32_t f = 0; f < 3; f++) {
-        if (f == 2) {   /* folds 0 and 1 stored (their group runs at the first STORE), then fold 2's input */
+        if (f ==
+            2) { /* folds 0 and 1 stored (their group runs at the first STORE), then fold 2's input */
             store(g, 0, fold_len(g, 0), 0, 0, OUT, g->CH);
             store(g, 32, fold_len(g, 1), 1, 0, OUT + g->L, g->CH);
             load(g, 0, 2 * HW, HW, fold_len(g, 2), ACT + 2 * g->L, g->CH, 0, 0);
@@ -117,23 +163,25 @@ static void write_programs(rig_t *g) {
     g->start[0] = g->pc = 0;
     write_dw(g);
     end(g, 0);
-    load(g, 2, 0, 4, 4 * C, PRM, 4 * C, 0, 0);   /* MAX */
-    for (int t = 0; t < 4; t++) dwconv(g, 1, 0, 0, t > 0, -128, t / 2, t % 2, 2);
+    load(g, 2, 0, 4, 4 * C, PRM, 4 * C, 0, 0); /* MAX */
+    for (int t = 0; t < 4; t++)
+        dwconv(g, 1, 0, 0, t > 0, -128, t / 2, t % 2, 2);
     store(g, 0, L, 0, 0, o2, L);
     end(g, 1);
-    load(g, 1, 40, 1, 1, ONES, 0, 0, 1);   /* AVG */
+    load(g, 1, 40, 1, 1, ONES, 0, 0, 1); /* AVG */
     load(g, 2, 4, 4, 4 * C, PRM + 16 * C, 4 * C, 0, 0);
     simple(g, MICA_OP_LOADW, 40);
-    for (int t = 0; t < 4; t++) dwconv(g, 0, H * W, 32, t > 0, 0, t / 2, t % 2, 2);
+    for (int t = 0; t < 4; t++)
+        dwconv(g, 0, H * W, 32, t > 0, 0, t / 2, t % 2, 2);
     store(g, 32, L, 1, 2, o2 + T * L, L);
     end(g, 2);
-    load(g, 0, 200, T, L, ACT2, L, 0, 0);   /* ADD */
+    load(g, 0, 200, T, L, ACT2, L, 0, 0); /* ADD */
     load(g, 2, 8, 4, 4 * C, PRM + 32 * C, 4 * C, 0, 0);
     rescale(g, 0, 40, 0, 3, 1518500250u, 20, 3);
     rescale(g, 200, 40, 1, -9, 1073741823u, 20, 2);
     store(g, 40, L, 2, 0, o2 + 2 * T * L, L);
     end(g, 3);
-    load(g, 2, 0, 4, 4 * C, PRM, 4 * C, 0, 0);   /* DEP */
+    load(g, 2, 0, 4, 4 * C, PRM, 4 * C, 0, 0); /* DEP */
     dwconv(g, 0, H * W, 0, 0, 1, 0, 0, 1);
     store(g, 0, L, 0, 0, o2 + 3 * T * L, L);
     end(g, 4);
@@ -148,33 +196,46 @@ static void write_data(mica_fm_t *m, uint32_t C, unsigned seed, int weights) {
     uint8_t b[2048];
     int32_t p[12 * 64];
     srand(seed);
-    for (size_t i = 0; i < sizeof b; i++) b[i] = (uint8_t)rand();
+    for (size_t i = 0; i < sizeof b; i++)
+        b[i] = (uint8_t)rand();
     host_write(m, ACT, b, 0x800);
     host_write(m, ACT2, b + 0x400, 0x400);
-    if (!weights) return;
+    if (!weights)
+        return;
     host_write(m, WGT, b + 0x300, 27 * C);
-    if (weights == 2) return;   /* DW's weights only */
+    if (weights == 2)
+        return; /* DW's weights only */
     host_write(m, ONES, "\1", 1);
     for (uint32_t s = 0; s < 3; s++)
         for (uint32_t c = 0; c < C; c++) {
-            p[(s * 4 + 0) * C + c] = rand() % 4001 - 2000;                            /* bias */
-            p[(s * 4 + 1) * C + c] = s == 2 ? (int32_t)(0x80000000u | (uint32_t)rand()) : 1073741824 + rand() % 900000000;
-            p[(s * 4 + 2) * C + c] = s == 2 ? -(rand() % 4) - 2 : -(rand() % 10);     /* shift */
+            p[(s * 4 + 0) * C + c] = rand() % 4001 - 2000; /* bias */
+            p[(s * 4 + 1) * C + c] = s == 2 ? (int32_t)(0x80000000u | (uint32_t)rand())
+                                            : 1073741824 + rand() % 900000000;
+            p[(s * 4 + 2) * C + c] = s == 2 ? -(rand() % 4) - 2 : -(rand() % 10); /* shift */
             p[(s * 4 + 3) * C + c] = rand() & 0x1FFFFF;
         }
     host_write(m, PRM, p, sizeof(int32_t) * 12 * C);
 }
 
 static uint64_t rs = 88172645463325252ull;
-static uint32_t rnd(uint32_t n) { rs ^= rs << 13; rs ^= rs >> 7; rs ^= rs << 17; return (uint32_t)(rs % n); }
+static uint32_t rnd(uint32_t n) {
+    rs ^= rs << 13;
+    rs ^= rs >> 7;
+    rs ^= rs << 17;
+    return (uint32_t)(rs % n);
+}
 
 /* A random op into ACC half H (6 rows: DWCONV 2 x 3 pixels, RESCALE 6 rows); FRESH: the half
  * has nothing a later op may add to (translations take only that). */
 static void random_op(rig_t *g, uint32_t h, int *fresh, int first) {
     uint32_t what = first ? 2 + rnd(6) : rnd(10);
-    int accumulate = (!*fresh && rnd(4) != 0) || rnd(16) == 0;   /* now and then onto stored rows: interpreted */
+    int accumulate =
+        (!*fresh && rnd(4) != 0) || rnd(16) == 0; /* now and then onto stored rows: interpreted */
     mica_instr_t in = {{0, 0}};
-    if (what < 2) { simple(g, MICA_OP_LOADW, rnd(16)); return; }
+    if (what < 2) {
+        simple(g, MICA_OP_LOADW, rnd(16));
+        return;
+    }
     if (what == 9) {
         load(g, 0, rnd(40), 1 + rnd(8), 1 + rnd(g->R), ACT + rnd(512), g->R, 0, 0);
         return;
@@ -182,22 +243,34 @@ static void random_op(rig_t *g, uint32_t h, int *fresh, int first) {
     *fresh = what == 8;
     if (what == 8) {
         uint32_t r0 = rnd(3);
-        store_rows(g, 16 * h + r0, 1 + rnd(6 - r0), 1 + rnd(g->C), rnd(2), (int)rnd(3), OUT + 64 * rnd(32), g->C);
+        store_rows(g, 16 * h + r0, 1 + rnd(6 - r0), 1 + rnd(g->C), rnd(2), (int)rnd(3),
+                   OUT + 64 * rnd(32), g->C);
         return;
     }
     if (what < 6) {
-        MICA_SET(&in, MICA_F_OPCODE, MICA_OP_DWCONV); MICA_SET(&in, MICA_F_DWCONV_MODE, rnd(2));
-        MICA_SET(&in, MICA_F_MATMUL_ACCUMULATE, accumulate); MICA_SET(&in, MICA_F_MATMUL_Z_IN, (int)rnd(256) - 128);
-        MICA_SET(&in, MICA_F_MATMUL_ASPAD_ADDR, rnd(30)); MICA_SET(&in, MICA_F_MATMUL_ACC_ADDR, 16 * h);
-        MICA_SET(&in, MICA_F_MATMUL_IN_H, 1 + rnd(5)); MICA_SET(&in, MICA_F_MATMUL_IN_W, 1 + rnd(6));
-        MICA_SET(&in, MICA_F_MATMUL_OUT_H, 2); MICA_SET(&in, MICA_F_MATMUL_OUT_W, 3);
-        MICA_SET(&in, MICA_F_MATMUL_STRIDE_Y, 1 + rnd(2)); MICA_SET(&in, MICA_F_MATMUL_STRIDE_X, 1 + rnd(2));
-        MICA_SET(&in, MICA_F_MATMUL_OFF_Y, (int)rnd(5) - 2); MICA_SET(&in, MICA_F_MATMUL_OFF_X, (int)rnd(5) - 2);
+        MICA_SET(&in, MICA_F_OPCODE, MICA_OP_DWCONV);
+        MICA_SET(&in, MICA_F_DWCONV_MODE, rnd(2));
+        MICA_SET(&in, MICA_F_MATMUL_ACCUMULATE, accumulate);
+        MICA_SET(&in, MICA_F_MATMUL_Z_IN, (int)rnd(256) - 128);
+        MICA_SET(&in, MICA_F_MATMUL_ASPAD_ADDR, rnd(30));
+        MICA_SET(&in, MICA_F_MATMUL_ACC_ADDR, 16 * h);
+        MICA_SET(&in, MICA_F_MATMUL_IN_H, 1 + rnd(5));
+        MICA_SET(&in, MICA_F_MATMUL_IN_W, 1 + rnd(6));
+        MICA_SET(&in, MICA_F_MATMUL_OUT_H, 2);
+        MICA_SET(&in, MICA_F_MATMUL_OUT_W, 3);
+        MICA_SET(&in, MICA_F_MATMUL_STRIDE_Y, 1 + rnd(2));
+        MICA_SET(&in, MICA_F_MATMUL_STRIDE_X, 1 + rnd(2));
+        MICA_SET(&in, MICA_F_MATMUL_OFF_Y, (int)rnd(5) - 2);
+        MICA_SET(&in, MICA_F_MATMUL_OFF_X, (int)rnd(5) - 2);
     } else {
-        MICA_SET(&in, MICA_F_OPCODE, MICA_OP_RESCALE); MICA_SET(&in, MICA_F_RESCALE_ACCUMULATE, accumulate);
-        MICA_SET(&in, MICA_F_RESCALE_Z_IN, (int)rnd(256) - 128); MICA_SET(&in, MICA_F_RESCALE_ASPAD_ADDR, rnd(40));
-        MICA_SET(&in, MICA_F_RESCALE_ACC_ADDR, 16 * h); MICA_SET(&in, MICA_F_RESCALE_ROWS, 6);
-        MICA_SET(&in, MICA_F_RESCALE_MULT, rnd(1u << 31)); MICA_SET(&in, MICA_F_RESCALE_LEFT_SHIFT, rnd(21));
+        MICA_SET(&in, MICA_F_OPCODE, MICA_OP_RESCALE);
+        MICA_SET(&in, MICA_F_RESCALE_ACCUMULATE, accumulate);
+        MICA_SET(&in, MICA_F_RESCALE_Z_IN, (int)rnd(256) - 128);
+        MICA_SET(&in, MICA_F_RESCALE_ASPAD_ADDR, rnd(40));
+        MICA_SET(&in, MICA_F_RESCALE_ACC_ADDR, 16 * h);
+        MICA_SET(&in, MICA_F_RESCALE_ROWS, 6);
+        MICA_SET(&in, MICA_F_RESCALE_MULT, rnd(1u << 31));
+        MICA_SET(&in, MICA_F_RESCALE_LEFT_SHIFT, rnd(21));
         MICA_SET(&in, MICA_F_RESCALE_RIGHT_SHIFT, rnd(32));
     }
     put(g, &in);
@@ -214,7 +287,8 @@ static void random_program(rig_t *g) {
         uint32_t h = i < 2 ? i : rnd(2);
         random_op(g, h, &fresh[h], i < 2);
     }
-    for (uint32_t h = 0; h < 2; h++) store_rows(g, 16 * h, 6, g->C, h, 0, OUT + 0x800 + 0x100 * h, g->C);
+    for (uint32_t h = 0; h < 2; h++)
+        store_rows(g, 16 * h, 6, g->C, h, 0, OUT + 0x800 + 0x100 * h, g->C);
     simple(g, MICA_OP_END, 0);
 }
 
@@ -226,7 +300,8 @@ static int check_random(unsigned count) {
         mica_hw_config_t cfg = {R, C, 128, 32, 64, 4, 8};
         rig_t g = {mica_fm_new(&cfg, MEM, 0), 0, {0}, R, C, 0, 0};
         mica_fm_t *b = mica_fm_new(&cfg, MEM, 0);
-        if (!g.m || !b || !(g.m->plans = mica_fp_new())) return 1;
+        if (!g.m || !b || !(g.m->plans = mica_fp_new()))
+            return 1;
         random_program(&g);
         memcpy(b->ref->mem + CODE, g.m->ref->mem + CODE, 16 * g.pc);
         for (unsigned run = 0; run < 3; run++)
@@ -235,8 +310,11 @@ static int check_random(unsigned count) {
                 m->ref->prog_addr = CODE;
                 m->ref->prog_len = g.pc;
                 uint32_t err = mica_fm_run(m);
-                if (m == b) bad += err != g.m->ref->error_code || memcmp(g.m->ref->mem + OUT, b->ref->mem + OUT, MEM - OUT) != 0 ||
-                                   memcmp(g.m->ref->counters, b->ref->counters, sizeof b->ref->counters) != 0;
+                if (m == b)
+                    bad +=
+                        err != g.m->ref->error_code ||
+                        memcmp(g.m->ref->mem + OUT, b->ref->mem + OUT, MEM - OUT) != 0 ||
+                        memcmp(g.m->ref->counters, b->ref->counters, sizeof b->ref->counters) != 0;
             }
         translated += mica_fp_translated_runs(g.m) > 0;
         mica_fm_free(g.m);
@@ -248,9 +326,11 @@ static int check_random(unsigned count) {
 
 static int check(uint32_t R, uint32_t C, int vnni) {
     mica_hw_config_t cfg = {R, C, 256, 64, 64, 4, 8};
-    rig_t g[2] = {{mica_fm_new(&cfg, MEM, 0), 0, {0}, R, C, 0, 0}, {mica_fm_new(&cfg, MEM, 0), 0, {0}, R, C, 0, 0}};
+    rig_t g[2] = {{mica_fm_new(&cfg, MEM, 0), 0, {0}, R, C, 0, 0},
+                  {mica_fm_new(&cfg, MEM, 0), 0, {0}, R, C, 0, 0}};
     int bad = 0;
-    if (!g[0].m || !g[1].m || !(g[0].m->plans = mica_fp_new())) return 1;
+    if (!g[0].m || !g[1].m || !(g[0].m->plans = mica_fp_new()))
+        return 1;
     mica_fp_set_vnni(g[0].m->plans, vnni);
     for (int k = 0; k < 2; k++) {
         g[k].L = R < C ? R : C;
@@ -268,18 +348,21 @@ static int check(uint32_t R, uint32_t C, int vnni) {
                 memcpy(counters[k][p], g[k].m->ref->counters, sizeof counters[k][p]);
             }
         }
-        bad += memcmp(g[0].m->ref->mem + OUT, g[1].m->ref->mem + OUT, MEM - OUT) != 0 || memcmp(counters[0], counters[1], sizeof counters[0]) != 0;
+        bad += memcmp(g[0].m->ref->mem + OUT, g[1].m->ref->mem + OUT, MEM - OUT) != 0 ||
+               memcmp(counters[0], counters[1], sizeof counters[0]) != 0;
     }
     uint64_t translated = mica_fp_translated_runs(g[0].m);
-    printf("%ux%u array%s: %llu of 30 runs translated (19 expected), outputs and counters %s\n", R, C,
-           vnni ? "" : " (vnni=0)", (unsigned long long)translated, bad ? "DIFFER" : "identical");
+    printf("%ux%u array%s: %llu of 30 runs translated (19 expected), outputs and counters %s\n", R,
+           C, vnni ? "" : " (vnni=0)", (unsigned long long)translated,
+           bad ? "DIFFER" : "identical");
     mica_fm_free(g[0].m);
     mica_fm_free(g[1].m);
     return bad || translated != 19;
 }
 
 int main(void) {
-    int bad = check(16, 16, 1) + check(16, 16, 0) + check(4, 6, 1) + check(6, 4, 1) + check(20, 20, 1);
+    int bad =
+        check(16, 16, 1) + check(16, 16, 0) + check(4, 6, 1) + check(6, 4, 1) + check(20, 20, 1);
     bad += check(32, 16, 1) + check(16, 32, 1);
     bad += check_random(5000);
     printf("test_func_vecplan: %s\n", bad ? "FAIL" : "PASS");

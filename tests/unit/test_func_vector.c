@@ -16,46 +16,76 @@
 enum { CODE = 0x100, MEM = 0x4000 };
 
 static int failures;
-#define CHECK(cond, ...) do { if (!(cond)) { failures++; if (failures < 20) { printf("FAIL: "); printf(__VA_ARGS__); printf("\n"); } } } while (0)
+#define CHECK(cond, ...)                                                                           \
+    do {                                                                                           \
+        if (!(cond)) {                                                                             \
+            failures++;                                                                            \
+            if (failures < 20) {                                                                   \
+                printf("FAIL: ");                                                                  \
+                printf(__VA_ARGS__);                                                               \
+                printf("\n");                                                                      \
+            }                                                                                      \
+        }                                                                                          \
+    } while (0)
 
-typedef struct { uint32_t in_h, in_w, out_h, out_w, sy, sx, aspad, acc; int off_y, off_x, z, accumulate, mode; } dw_t;
+typedef struct {
+    uint32_t in_h, in_w, out_h, out_w, sy, sx, aspad, acc;
+    int off_y, off_x, z, accumulate, mode;
+} dw_t;
 
 static mica_instr_t dwconv(const dw_t *p) {
     mica_instr_t in = {{0, 0}};
     MICA_SET(&in, MICA_F_OPCODE, MICA_OP_DWCONV);
-    MICA_SET(&in, MICA_F_MATMUL_ACCUMULATE, p->accumulate); MICA_SET(&in, MICA_F_MATMUL_Z_IN, p->z);
-    MICA_SET(&in, MICA_F_MATMUL_ASPAD_ADDR, p->aspad); MICA_SET(&in, MICA_F_MATMUL_ACC_ADDR, p->acc);
-    MICA_SET(&in, MICA_F_MATMUL_IN_H, p->in_h); MICA_SET(&in, MICA_F_MATMUL_IN_W, p->in_w);
-    MICA_SET(&in, MICA_F_MATMUL_OUT_H, p->out_h); MICA_SET(&in, MICA_F_MATMUL_OUT_W, p->out_w);
-    MICA_SET(&in, MICA_F_MATMUL_STRIDE_Y, p->sy); MICA_SET(&in, MICA_F_MATMUL_STRIDE_X, p->sx);
-    MICA_SET(&in, MICA_F_MATMUL_OFF_Y, p->off_y); MICA_SET(&in, MICA_F_MATMUL_OFF_X, p->off_x);
+    MICA_SET(&in, MICA_F_MATMUL_ACCUMULATE, p->accumulate);
+    MICA_SET(&in, MICA_F_MATMUL_Z_IN, p->z);
+    MICA_SET(&in, MICA_F_MATMUL_ASPAD_ADDR, p->aspad);
+    MICA_SET(&in, MICA_F_MATMUL_ACC_ADDR, p->acc);
+    MICA_SET(&in, MICA_F_MATMUL_IN_H, p->in_h);
+    MICA_SET(&in, MICA_F_MATMUL_IN_W, p->in_w);
+    MICA_SET(&in, MICA_F_MATMUL_OUT_H, p->out_h);
+    MICA_SET(&in, MICA_F_MATMUL_OUT_W, p->out_w);
+    MICA_SET(&in, MICA_F_MATMUL_STRIDE_Y, p->sy);
+    MICA_SET(&in, MICA_F_MATMUL_STRIDE_X, p->sx);
+    MICA_SET(&in, MICA_F_MATMUL_OFF_Y, p->off_y);
+    MICA_SET(&in, MICA_F_MATMUL_OFF_X, p->off_x);
     MICA_SET(&in, MICA_F_DWCONV_MODE, p->mode);
     return in;
 }
 
-typedef struct { uint32_t aspad, acc, rows, mult; int z, ls, rs, accumulate; } rs_t;
+typedef struct {
+    uint32_t aspad, acc, rows, mult;
+    int z, ls, rs, accumulate;
+} rs_t;
 
 static mica_instr_t rescale(const rs_t *p) {
     mica_instr_t in = {{0, 0}};
     MICA_SET(&in, MICA_F_OPCODE, MICA_OP_RESCALE);
-    MICA_SET(&in, MICA_F_RESCALE_ACCUMULATE, p->accumulate); MICA_SET(&in, MICA_F_RESCALE_Z_IN, p->z);
-    MICA_SET(&in, MICA_F_RESCALE_ASPAD_ADDR, p->aspad); MICA_SET(&in, MICA_F_RESCALE_ACC_ADDR, p->acc);
-    MICA_SET(&in, MICA_F_RESCALE_ROWS, p->rows); MICA_SET(&in, MICA_F_RESCALE_MULT, p->mult);
-    MICA_SET(&in, MICA_F_RESCALE_LEFT_SHIFT, p->ls); MICA_SET(&in, MICA_F_RESCALE_RIGHT_SHIFT, p->rs);
+    MICA_SET(&in, MICA_F_RESCALE_ACCUMULATE, p->accumulate);
+    MICA_SET(&in, MICA_F_RESCALE_Z_IN, p->z);
+    MICA_SET(&in, MICA_F_RESCALE_ASPAD_ADDR, p->aspad);
+    MICA_SET(&in, MICA_F_RESCALE_ACC_ADDR, p->acc);
+    MICA_SET(&in, MICA_F_RESCALE_ROWS, p->rows);
+    MICA_SET(&in, MICA_F_RESCALE_MULT, p->mult);
+    MICA_SET(&in, MICA_F_RESCALE_LEFT_SHIFT, p->ls);
+    MICA_SET(&in, MICA_F_RESCALE_RIGHT_SHIFT, p->rs);
     return in;
 }
 
 static mica_instr_t simple(int opcode, uint32_t wspad_addr) {
     mica_instr_t in = {{0, 0}};
     MICA_SET(&in, MICA_F_OPCODE, opcode);
-    if (opcode == MICA_OP_LOADW) { MICA_SET(&in, MICA_F_LOADW_VECTOR, 1); MICA_SET(&in, MICA_F_LOADW_WSPAD_ADDR, wspad_addr); }
+    if (opcode == MICA_OP_LOADW) {
+        MICA_SET(&in, MICA_F_LOADW_VECTOR, 1);
+        MICA_SET(&in, MICA_F_LOADW_WSPAD_ADDR, wspad_addr);
+    }
     return in;
 }
 
 /* Runs INSTRS then END in the interpreter; returns the error code. */
 static uint32_t run(mica_fm_t *m, const mica_instr_t *instrs, uint32_t n) {
     mica_instr_t end = simple(MICA_OP_END, 0);
-    for (uint32_t i = 0; i < n; i++) memcpy(m->ref->mem + CODE + 16 * i, &instrs[i], 16);
+    for (uint32_t i = 0; i < n; i++)
+        memcpy(m->ref->mem + CODE + 16 * i, &instrs[i], 16);
     memcpy(m->ref->mem + CODE + 16 * n, &end, 16);
     m->ref->prog_addr = CODE;
     m->ref->prog_len = n + 1;
@@ -63,12 +93,20 @@ static uint32_t run(mica_fm_t *m, const mica_instr_t *instrs, uint32_t n) {
 }
 
 static uint64_t rng = 0x243F6A8885A308D3ull;
-static uint32_t next(void) { rng ^= rng << 13; rng ^= rng >> 7; rng ^= rng << 17; return (uint32_t)(rng >> 32); }
+static uint32_t next(void) {
+    rng ^= rng << 13;
+    rng ^= rng >> 7;
+    rng ^= rng << 17;
+    return (uint32_t)(rng >> 32);
+}
 
 static void randomize(mica_fm_t *m) {
-    for (size_t i = 0; i < (size_t)m->ref->cfg.aspad_depth * m->ref->cfg.rows; i++) m->ref->aspad[i] = (int8_t)next();
-    for (size_t i = 0; i < (size_t)m->ref->cfg.wspad_depth * m->ref->cfg.cols; i++) m->ref->wspad[i] = (int8_t)next();
-    for (size_t i = 0; i < (size_t)m->ref->cfg.acc_depth * m->ref->cfg.cols; i++) m->ref->acc[i] = (int32_t)next() >> (i % 3 * 8);
+    for (size_t i = 0; i < (size_t)m->ref->cfg.aspad_depth * m->ref->cfg.rows; i++)
+        m->ref->aspad[i] = (int8_t)next();
+    for (size_t i = 0; i < (size_t)m->ref->cfg.wspad_depth * m->ref->cfg.cols; i++)
+        m->ref->wspad[i] = (int8_t)next();
+    for (size_t i = 0; i < (size_t)m->ref->cfg.acc_depth * m->ref->cfg.cols; i++)
+        m->ref->acc[i] = (int32_t)next() >> (i % 3 * 8);
 }
 
 /* The DWCONV pseudo-code, one ACC row at a time, on a copy of ACC. */
@@ -80,9 +118,14 @@ static void dw_expect(const mica_fm_t *m, const dw_t *p, const int8_t *v, int32_
             int inside = iy >= 0 && iy < (int)p->in_h && ix >= 0 && ix < (int)p->in_w;
             int32_t *row = acc + (size_t)(p->acc + oy * p->out_w + ox) * C;
             for (uint32_t c = 0; c < C; c++) {
-                int64_t a = c < lanes && inside ? m->ref->aspad[(size_t)(p->aspad + iy * p->in_w + ix) * R + c] - p->z : 0;
-                if (p->mode == 0) row[c] = (int32_t)(uint32_t)((p->accumulate ? (int64_t)row[c] : 0) + a * v[c]);
-                else row[c] = p->accumulate && row[c] > a ? row[c] : (int32_t)a;
+                int64_t a =
+                    c < lanes && inside
+                        ? m->ref->aspad[(size_t)(p->aspad + iy * p->in_w + ix) * R + c] - p->z
+                        : 0;
+                if (p->mode == 0)
+                    row[c] = (int32_t)(uint32_t)((p->accumulate ? (int64_t)row[c] : 0) + a * v[c]);
+                else
+                    row[c] = p->accumulate && row[c] > a ? row[c] : (int32_t)a;
             }
         }
 }
@@ -97,10 +140,33 @@ static void check_dwconv(uint32_t R, uint32_t C) {
         for (int tap = -1; tap < 10; tap++) {
             randomize(m);
             int z = mode ? -128 : (int)(next() % 256) - 128;
-            if (tap == 8) z = 127;   /* a = x - 127 reaches -255 */
-            dw_t p = {5, 6, 3, 3, 2, 2, 7, 3, tap < 0 ? -1 : tap / 3 - 1, tap < 0 ? 0 : tap % 3 - 1, z, tap >= 0, mode};
-            if (tap < 0) { p.out_h = 4; p.out_w = 4; p.off_y = -1; p.off_x = -2; }   /* more padding than input */
-            if (tap == 9) { p.out_h = p.out_w = 12; p.sy = p.sx = 15; p.off_y = 0; p.off_x = 1; }   /* far more */
+            if (tap == 8)
+                z = 127; /* a = x - 127 reaches -255 */
+            dw_t p = {5,
+                      6,
+                      3,
+                      3,
+                      2,
+                      2,
+                      7,
+                      3,
+                      tap < 0 ? -1 : tap / 3 - 1,
+                      tap < 0 ? 0 : tap % 3 - 1,
+                      z,
+                      tap >= 0,
+                      mode};
+            if (tap < 0) {
+                p.out_h = 4;
+                p.out_w = 4;
+                p.off_y = -1;
+                p.off_x = -2;
+            } /* more padding than input */
+            if (tap == 9) {
+                p.out_h = p.out_w = 12;
+                p.sy = p.sx = 15;
+                p.off_y = 0;
+                p.off_x = 1;
+            } /* far more */
             int8_t v[64];
             memcpy(v, m->ref->wspad + 5 * C, C);
             int32_t *want = malloc(sizeof(int32_t) * cfg.acc_depth * C);
@@ -109,8 +175,10 @@ static void check_dwconv(uint32_t R, uint32_t C) {
             mica_instr_t prog[2] = {simple(MICA_OP_LOADW, 5), dwconv(&p)};
             uint32_t err = run(m, prog, 2);
             CHECK(err == 0, "%ux%u DWCONV mode %d tap %d: error %u", R, C, mode, tap, err);
-            CHECK(memcmp(want, m->ref->acc, sizeof(int32_t) * cfg.acc_depth * C) == 0, "%ux%u DWCONV mode %d tap %d: ACC differs", R, C, mode, tap);
-            CHECK(m->ref->counters[MICA_CNT_MACS] == (uint64_t)p.out_h * p.out_w * lanes, "%ux%u DWCONV mode %d: MACS %llu", R, C, mode,
+            CHECK(memcmp(want, m->ref->acc, sizeof(int32_t) * cfg.acc_depth * C) == 0,
+                  "%ux%u DWCONV mode %d tap %d: ACC differs", R, C, mode, tap);
+            CHECK(m->ref->counters[MICA_CNT_MACS] == (uint64_t)p.out_h * p.out_w * lanes,
+                  "%ux%u DWCONV mode %d: MACS %llu", R, C, mode,
                   (unsigned long long)m->ref->counters[MICA_CNT_MACS]);
             free(want);
         }
@@ -118,12 +186,14 @@ static void check_dwconv(uint32_t R, uint32_t C) {
     memset(m->ref->aspad, -128, (size_t)cfg.aspad_depth * R);
     dw_t p = {2, 2, 2, 2, 1, 1, 0, 0, -1, -1, -128, 0, 1};
     mica_instr_t one = dwconv(&p);
-    CHECK(run(m, &one, 1) == 0 && m->ref->acc[0] == 0 && m->ref->acc[3 * C + lanes - 1] == 0, "%ux%u MAX of zeros", R, C);
-    for (uint32_t mode = 2; mode < 4; mode++) {   /* illegal modes */
+    CHECK(run(m, &one, 1) == 0 && m->ref->acc[0] == 0 && m->ref->acc[3 * C + lanes - 1] == 0,
+          "%ux%u MAX of zeros", R, C);
+    for (uint32_t mode = 2; mode < 4; mode++) { /* illegal modes */
         mica_instr_t prog[3] = {simple(MICA_OP_SYNC, 0), dwconv(&p), simple(MICA_OP_SYNC, 0)};
         MICA_SET(&prog[1], MICA_F_DWCONV_MODE, mode);
         uint32_t err = run(m, prog, 3);
-        CHECK(err == MICA_ERR_BAD_LEN && m->ref->error_pc == 1, "DWCONV mode %u: error %u", mode, err);
+        CHECK(err == MICA_ERR_BAD_LEN && m->ref->error_pc == 1, "DWCONV mode %u: error %u", mode,
+              err);
     }
     mica_fm_free(m);
 }
@@ -132,13 +202,15 @@ static void check_dwconv(uint32_t R, uint32_t C) {
  * division written as shifts of magnitudes. */
 static int64_t ref_srdhm(int64_t s, int64_t mult) {
     int64_t ab = s * mult;
-    if (ab >= 0) return (ab + (1ll << 30)) >> 31;
-    return -((-ab - 1 + (1ll << 30)) >> 31);   /* (ab + 1 - 2^30) / 2^31 toward zero */
+    if (ab >= 0)
+        return (ab + (1ll << 30)) >> 31;
+    return -((-ab - 1 + (1ll << 30)) >> 31); /* (ab + 1 - 2^30) / 2^31 toward zero */
 }
 
 /* Rounding divide by 2^e, halves away from zero, on the magnitude. */
 static int64_t ref_round_pot(int64_t p, int e) {
-    if (e == 0) return p;
+    if (e == 0)
+        return p;
     int64_t mag = p < 0 ? -p : p, q = (mag + (1ll << (e - 1))) >> e;
     return p < 0 ? -q : q;
 }
@@ -148,12 +220,15 @@ static int64_t ref_round_pot(int64_t p, int e) {
 static void rescale_case(mica_fm_t *m, const rs_t *p1, const rs_t *p2, int32_t acc0) {
     uint32_t R = m->ref->cfg.rows, C = m->ref->cfg.cols, lanes = R < C ? R : C;
     for (uint32_t i = 0; i < 256; i++)
-        for (uint32_t c = 0; c < R; c++) m->ref->aspad[(size_t)(p1->aspad + i) * R + c] = (int8_t)(i + c * 37);
-    for (size_t i = 0; i < (size_t)m->ref->cfg.acc_depth * C; i++) m->ref->acc[i] = acc0 + (int32_t)(i % 5);
+        for (uint32_t c = 0; c < R; c++)
+            m->ref->aspad[(size_t)(p1->aspad + i) * R + c] = (int8_t)(i + c * 37);
+    for (size_t i = 0; i < (size_t)m->ref->cfg.acc_depth * C; i++)
+        m->ref->acc[i] = acc0 + (int32_t)(i % 5);
     mica_instr_t prog[2] = {rescale(p1), rescale(p2 ? p2 : p1)};
     uint32_t err = run(m, prog, p2 ? 2 : 1);
     CHECK(err == 0, "RESCALE mult %u ls %d rs %d: error %u", p1->mult, p1->ls, p1->rs, err);
-    CHECK(m->ref->counters[MICA_CNT_MACS] == (uint64_t)lanes * (p1->rows + (p2 ? p2->rows : 0)), "RESCALE MACS");
+    CHECK(m->ref->counters[MICA_CNT_MACS] == (uint64_t)lanes * (p1->rows + (p2 ? p2->rows : 0)),
+          "RESCALE MACS");
     for (uint32_t i = 0; i < p1->rows; i++)
         for (uint32_t c = 0; c < C; c++) {
             int64_t want = p1->accumulate ? acc0 + (int64_t)(((p1->acc + i) * C + c) % 5) : 0;
@@ -162,19 +237,22 @@ static void rescale_case(mica_fm_t *m, const rs_t *p1, const rs_t *p2, int32_t a
                 want += ref_round_pot(ref_srdhm(a * (1ll << p->ls), p->mult), p->rs);
             }
             int32_t got = m->ref->acc[(size_t)(p1->acc + i) * C + c];
-            CHECK(got == (int32_t)(uint32_t)want, "RESCALE mult %u ls %d rs %d z %d row %u col %u: %d, want %d", p1->mult,
-                  p1->ls, p1->rs, p1->z, i, c, got, (int32_t)(uint32_t)want);
+            CHECK(got == (int32_t)(uint32_t)want,
+                  "RESCALE mult %u ls %d rs %d z %d row %u col %u: %d, want %d", p1->mult, p1->ls,
+                  p1->rs, p1->z, i, c, got, (int32_t)(uint32_t)want);
         }
 }
 
 static void check_rescale(uint32_t R, uint32_t C) {
     mica_hw_config_t cfg = {R, C, 512, 16, 600, 4, 8};
     mica_fm_t *m = mica_fm_new(&cfg, MEM, 0);
-    const uint32_t mults[] = {2147483647u, 2147483646u, 1u << 30, 1518500250u, 1, 0, 1073741823u, 1u << 29};
+    const uint32_t mults[] = {2147483647u, 2147483646u, 1u << 30,    1518500250u,
+                              1,           0,           1073741823u, 1u << 29};
     for (unsigned k = 0; k < 8; k++)
         for (int rs = 0; rs < 32; rs += k % 2 ? 31 : 1) {
-            int ls = k < 4 ? 20 : (int)k % 3 * 7;   /* 20 (TFLite ADD), 0, 7, 14 */
-            rs_t p1 = {0, 300, 256, mults[k], k % 2 ? 127 : -128, ls, rs, 0};   /* a = -255..0 or 0..255 */
+            int ls = k < 4 ? 20 : (int)k % 3 * 7; /* 20 (TFLite ADD), 0, 7, 14 */
+            rs_t p1 = {0,  300, 256, mults[k], k % 2 ? 127 : -128,
+                       ls, rs,  0}; /* a = -255..0 or 0..255 */
             rs_t p2 = {0, 300, 256, mults[(k + 3) % 8], (int)k * 9 - 40, 20, 31 - rs, 1};
             rescale_case(m, &p1, rs % 5 == 0 ? &p2 : NULL, 0);
         }
@@ -183,10 +261,12 @@ static void check_rescale(uint32_t R, uint32_t C) {
         rs_t p = {0, 0, 256, 1u << 30, 0, 0, rs, 0};
         rescale_case(m, &p, NULL, 0);
     }
-    rs_t wrap = {0, 10, 256, 2147483647u, -128, 20, 0, 1};   /* accumulating past INT32_MAX wraps */
+    rs_t wrap = {0, 10, 256, 2147483647u, -128, 20, 0, 1}; /* accumulating past INT32_MAX wraps */
     rescale_case(m, &wrap, NULL, INT32_MAX - 100000000);
-    rs_t bad[4] = {{0, 0, 0, 1, 0, 0, 0, 0}, {0, 599, 2, 1, 0, 0, 0, 0}, {511, 0, 2, 1, 0, 0, 0, 0},
-                   {0, 0, 2, 1, 0, 23, 0, 0}};   /* left_shift above 22 */
+    rs_t bad[4] = {{0, 0, 0, 1, 0, 0, 0, 0},
+                   {0, 599, 2, 1, 0, 0, 0, 0},
+                   {511, 0, 2, 1, 0, 0, 0, 0},
+                   {0, 0, 2, 1, 0, 23, 0, 0}}; /* left_shift above 22 */
     uint32_t want[4] = {MICA_ERR_BAD_LEN, MICA_ERR_MEM_RANGE, MICA_ERR_MEM_RANGE, MICA_ERR_BAD_LEN};
     for (int i = 0; i < 4; i++) {
         mica_instr_t in = rescale(&bad[i]);

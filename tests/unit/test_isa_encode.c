@@ -9,8 +9,15 @@
 #include "mica_isa.h"
 
 static int failures;
-#define CHECK(cond, ...) do { if (!(cond)) { failures++; printf("FAIL %s:%d: ", __FILE__, __LINE__); \
-                              printf(__VA_ARGS__); printf("\n"); } } while (0)
+#define CHECK(cond, ...)                                                                           \
+    do {                                                                                           \
+        if (!(cond)) {                                                                             \
+            failures++;                                                                            \
+            printf("FAIL %s:%d: ", __FILE__, __LINE__);                                            \
+            printf(__VA_ARGS__);                                                                   \
+            printf("\n");                                                                          \
+        }                                                                                          \
+    } while (0)
 
 static uint64_t rng = 0x9E3779B97F4A7C15ull;
 static uint64_t next(void) {
@@ -19,80 +26,162 @@ static uint64_t next(void) {
     rng ^= rng << 17;
     return rng;
 }
-static unsigned width_of(unsigned lsb, unsigned width, int s) { (void)lsb; (void)s; return width; }
-static unsigned lsb_of(unsigned lsb, unsigned width, int s) { (void)width; (void)s; return lsb; }
-static int signed_of(unsigned lsb, unsigned width, int s) { (void)lsb; (void)width; return s; }
+static unsigned width_of(unsigned lsb, unsigned width, int s) {
+    (void)lsb;
+    (void)s;
+    return width;
+}
+static unsigned lsb_of(unsigned lsb, unsigned width, int s) {
+    (void)width;
+    (void)s;
+    return lsb;
+}
+static int signed_of(unsigned lsb, unsigned width, int s) {
+    (void)lsb;
+    (void)width;
+    return s;
+}
 /* A random value that fits the field; the extremes often. */
 static int64_t random_fit(unsigned lsb, unsigned width, int s) {
     (void)lsb;
-    int64_t lo = s ? -(1ll << (width - 1)) : 0, hi = s ? (1ll << (width - 1)) - 1 : (int64_t)((1ull << width) - 1);
+    int64_t lo = s ? -(1ll << (width - 1)) : 0,
+            hi = s ? (1ll << (width - 1)) - 1 : (int64_t)((1ull << width) - 1);
     switch (next() % 4) {
-    case 0: return lo;
-    case 1: return hi;
-    default: return lo + (int64_t)(next() % (uint64_t)(hi - lo + 1));
+    case 0:
+        return lo;
+    case 1:
+        return hi;
+    default:
+        return lo + (int64_t)(next() % (uint64_t)(hi - lo + 1));
     }
 }
 
 /* X(OP, FIELD, field) per field, in the spec's order. */
-#define LOAD_FIELDS(X) X(LOAD, TARGET, target) X(LOAD, COL, col) X(LOAD, MEM_ADDR, mem_addr) X(LOAD, ROWS, rows) \
-    X(LOAD, LEN, len) X(LOAD, EXT_ADDR, ext_addr) X(LOAD, EXT_STRIDE, ext_stride) X(LOAD, FILL, fill)
+/* One field per line (clang-format is not stable on these lists). */
+/* clang-format off */
+#define LOAD_FIELDS(X)              \
+    X(LOAD, TARGET, target)         \
+    X(LOAD, COL, col)               \
+    X(LOAD, MEM_ADDR, mem_addr)     \
+    X(LOAD, ROWS, rows)             \
+    X(LOAD, LEN, len)               \
+    X(LOAD, EXT_ADDR, ext_addr)     \
+    X(LOAD, EXT_STRIDE, ext_stride) \
+    X(LOAD, FILL, fill)
 #define LOADW_FIELDS(X) X(LOADW, VECTOR, vector) X(LOADW, WSPAD_ADDR, wspad_addr)
-#define CONV_FIELDS(X, OP) X(OP, ACCUMULATE, accumulate) X(OP, Z_IN, z_in) X(OP, ASPAD_ADDR, aspad_addr) \
-    X(OP, ACC_ADDR, acc_addr) X(OP, IN_H, in_h) X(OP, IN_W, in_w) X(OP, OUT_H, out_h) X(OP, OUT_W, out_w) \
-    X(OP, STRIDE_Y, stride_y) X(OP, STRIDE_X, stride_x) X(OP, OFF_Y, off_y) X(OP, OFF_X, off_x)
+#define CONV_FIELDS(X, OP)        \
+    X(OP, ACCUMULATE, accumulate) \
+    X(OP, Z_IN, z_in)             \
+    X(OP, ASPAD_ADDR, aspad_addr) \
+    X(OP, ACC_ADDR, acc_addr)     \
+    X(OP, IN_H, in_h)             \
+    X(OP, IN_W, in_w)             \
+    X(OP, OUT_H, out_h)           \
+    X(OP, OUT_W, out_w)           \
+    X(OP, STRIDE_Y, stride_y)     \
+    X(OP, STRIDE_X, stride_x)     \
+    X(OP, OFF_Y, off_y)           \
+    X(OP, OFF_X, off_x)
 #define MATMUL_FIELDS(X) CONV_FIELDS(X, MATMUL)
 #define DWCONV_FIELDS(X) CONV_FIELDS(X, DWCONV) X(DWCONV, MODE, mode)
-#define RESCALE_FIELDS(X) X(RESCALE, ACCUMULATE, accumulate) X(RESCALE, Z_IN, z_in) \
-    X(RESCALE, ASPAD_ADDR, aspad_addr) X(RESCALE, ACC_ADDR, acc_addr) X(RESCALE, ROWS, rows) \
-    X(RESCALE, MULT, mult) X(RESCALE, LEFT_SHIFT, left_shift) X(RESCALE, RIGHT_SHIFT, right_shift)
-#define STORE_FIELDS(X) X(STORE, ROUND, round) X(STORE, ACC_ADDR, acc_addr) X(STORE, ROWS, rows) \
-    X(STORE, LEN, len) X(STORE, PARAM_SET, param_set) X(STORE, EXT_ADDR, ext_addr) \
-    X(STORE, EXT_STRIDE, ext_stride) X(STORE, Z_OUT, z_out) X(STORE, ACT_MIN, act_min) X(STORE, ACT_MAX, act_max)
+#define RESCALE_FIELDS(X)                \
+    X(RESCALE, ACCUMULATE, accumulate)   \
+    X(RESCALE, Z_IN, z_in)               \
+    X(RESCALE, ASPAD_ADDR, aspad_addr)   \
+    X(RESCALE, ACC_ADDR, acc_addr)       \
+    X(RESCALE, ROWS, rows)               \
+    X(RESCALE, MULT, mult)               \
+    X(RESCALE, LEFT_SHIFT, left_shift)   \
+    X(RESCALE, RIGHT_SHIFT, right_shift)
+#define STORE_FIELDS(X)              \
+    X(STORE, ROUND, round)           \
+    X(STORE, ACC_ADDR, acc_addr)     \
+    X(STORE, ROWS, rows)             \
+    X(STORE, LEN, len)               \
+    X(STORE, PARAM_SET, param_set)   \
+    X(STORE, EXT_ADDR, ext_addr)     \
+    X(STORE, EXT_STRIDE, ext_stride) \
+    X(STORE, Z_OUT, z_out)           \
+    X(STORE, ACT_MIN, act_min)       \
+    X(STORE, ACT_MAX, act_max)
 #define NO_FIELDS(X)
+/* clang-format on */
 
 /* Random fields: typed encode == MICA_SET, typed decode == the values put in. */
-#define RANDOM_FIELD(OP, FIELD, field) { int64_t v = random_fit(MICA_F_##OP##_##FIELD); \
-    f.field = v; MICA_SET(&ref, MICA_F_##OP##_##FIELD, v); }
+#define RANDOM_FIELD(OP, FIELD, field)                                                             \
+    {                                                                                              \
+        int64_t v = random_fit(MICA_F_##OP##_##FIELD);                                             \
+        f.field = v;                                                                               \
+        MICA_SET(&ref, MICA_F_##OP##_##FIELD, v);                                                  \
+    }
 /* Each field alone one past its width (when its C type can hold that): -1 naming it. */
-#define OVERFLOW_FIELD(OP, FIELD, field) { \
-    fields_t z; memset(&z, 0, sizeof z); \
-    int64_t over = signed_of(MICA_F_##OP##_##FIELD) ? (1ll << (width_of(MICA_F_##OP##_##FIELD) - 1)) \
-                                                   : (1ll << width_of(MICA_F_##OP##_##FIELD)); \
-    if (over <= 0xFFFFFFFFll && (!signed_of(MICA_F_##OP##_##FIELD) || over <= 0x7FFFFFFFll)) { \
-        z.field = over; const char *bad = NULL; mica_instr_t o; \
-        CHECK(encode(&z, &o, &bad) == -1 && bad && !strcmp(bad, #field), \
-              "%s.%s = %lld accepted or misnamed (%s)", #OP, #field, (long long)over, bad ? bad : "NULL"); } }
+#define OVERFLOW_FIELD(OP, FIELD, field)                                                           \
+    {                                                                                              \
+        fields_t z;                                                                                \
+        memset(&z, 0, sizeof z);                                                                   \
+        int64_t over = signed_of(MICA_F_##OP##_##FIELD)                                            \
+                           ? (1ll << (width_of(MICA_F_##OP##_##FIELD) - 1))                        \
+                           : (1ll << width_of(MICA_F_##OP##_##FIELD));                             \
+        if (over <= 0xFFFFFFFFll && (!signed_of(MICA_F_##OP##_##FIELD) || over <= 0x7FFFFFFFll)) { \
+            z.field = over;                                                                        \
+            const char *bad = NULL;                                                                \
+            mica_instr_t o;                                                                        \
+            CHECK(encode(&z, &o, &bad) == -1 && bad && !strcmp(bad, #field),                       \
+                  "%s.%s = %lld accepted or misnamed (%s)", #OP, #field, (long long)over,          \
+                  bad ? bad : "NULL");                                                             \
+        }                                                                                          \
+    }
 /* The descriptor table lists the same fields at the same places. */
-#define TABLE_FIELD(OP, FIELD, field) { \
-    CHECK(i < d->nfields && !strcmp(d->fields[i].name, #field) && d->fields[i].lsb == lsb_of(MICA_F_##OP##_##FIELD) \
-          && d->fields[i].width == width_of(MICA_F_##OP##_##FIELD) \
-          && (int)d->fields[i].is_signed == signed_of(MICA_F_##OP##_##FIELD), "table %s field %u is not %s", #OP, i, #field); \
-    i++; }
+#define TABLE_FIELD(OP, FIELD, field)                                                              \
+    {                                                                                              \
+        CHECK(i < d->nfields && !strcmp(d->fields[i].name, #field) &&                              \
+                  d->fields[i].lsb == lsb_of(MICA_F_##OP##_##FIELD) &&                             \
+                  d->fields[i].width == width_of(MICA_F_##OP##_##FIELD) &&                         \
+                  (int)d->fields[i].is_signed == signed_of(MICA_F_##OP##_##FIELD),                 \
+              "table %s field %u is not %s", #OP, i, #field);                                      \
+        i++;                                                                                       \
+    }
 
-#define CHECK_OP(op, OP, FIELDS) do { \
-    typedef mica_##op##_fields_t fields_t; \
-    int (*encode)(const fields_t *, mica_instr_t *, const char **) = mica_##op##_encode; \
-    (void)encode; \
-    for (int t = 0; t < 2000; t++) { \
-        mica_##op##_fields_t f, back; mica_instr_t ref = {{0, 0}}, got = {{~0ull, ~0ull}}; \
-        memset(&f, 0, sizeof f); \
-        MICA_SET(&ref, MICA_F_OPCODE, MICA_OP_##OP); \
-        f.wait = (uint32_t)(next() % 16); MICA_SET(&ref, MICA_F_WAIT, f.wait); \
-        FIELDS(RANDOM_FIELD) \
-        const char *bad = "untouched"; \
-        CHECK(mica_##op##_encode(&f, &got, &bad) == 0, "%s encode refused %s", #OP, bad); \
-        CHECK(!memcmp(&ref, &got, sizeof ref), "%s encode differs from MICA_SET (trial %d)", #OP, t); \
-        mica_##op##_decode(&got, &back); \
-        CHECK(!memcmp(&back, &f, sizeof f), "%s decode differs (trial %d)", #OP, t); \
-        CHECK(mica_instr_opcode(&got) == MICA_OP_##OP && mica_instr_wait(&got) == f.wait, "%s opcode/wait", #OP); \
-    } \
-    FIELDS(OVERFLOW_FIELD) \
-    { mica_##op##_fields_t z; memset(&z, 0, sizeof z); z.wait = 16; const char *bad = NULL; mica_instr_t o; \
-      CHECK(mica_##op##_encode(&z, &o, &bad) == -1 && bad && !strcmp(bad, "wait"), "%s wait 16", #OP); } \
-    const mica_op_desc_t *d = mica_op_desc(MICA_OP_##OP); \
-    CHECK(d && !strcmp(d->name, #OP) && d->opcode == MICA_OP_##OP, "no table entry for %s", #OP); \
-    if (d) { unsigned i = 0; FIELDS(TABLE_FIELD) CHECK(i == d->nfields, "%s: table has %u fields", #OP, d->nfields); } \
-} while (0)
+#define CHECK_OP(op, OP, FIELDS)                                                                   \
+    do {                                                                                           \
+        typedef mica_##op##_fields_t fields_t;                                                     \
+        int (*encode)(const fields_t *, mica_instr_t *, const char **) = mica_##op##_encode;       \
+        (void)encode;                                                                              \
+        for (int t = 0; t < 2000; t++) {                                                           \
+            mica_##op##_fields_t f, back;                                                          \
+            mica_instr_t ref = {{0, 0}}, got = {{~0ull, ~0ull}};                                   \
+            memset(&f, 0, sizeof f);                                                               \
+            MICA_SET(&ref, MICA_F_OPCODE, MICA_OP_##OP);                                           \
+            f.wait = (uint32_t)(next() % 16);                                                      \
+            MICA_SET(&ref, MICA_F_WAIT, f.wait);                                                   \
+            FIELDS(RANDOM_FIELD)                                                                   \
+            const char *bad = "untouched";                                                         \
+            CHECK(mica_##op##_encode(&f, &got, &bad) == 0, "%s encode refused %s", #OP, bad);      \
+            CHECK(!memcmp(&ref, &got, sizeof ref), "%s encode differs from MICA_SET (trial %d)",   \
+                  #OP, t);                                                                         \
+            mica_##op##_decode(&got, &back);                                                       \
+            CHECK(!memcmp(&back, &f, sizeof f), "%s decode differs (trial %d)", #OP, t);           \
+            CHECK(mica_instr_opcode(&got) == MICA_OP_##OP && mica_instr_wait(&got) == f.wait,      \
+                  "%s opcode/wait", #OP);                                                          \
+        }                                                                                          \
+        FIELDS(OVERFLOW_FIELD) {                                                                   \
+            mica_##op##_fields_t z;                                                                \
+            memset(&z, 0, sizeof z);                                                               \
+            z.wait = 16;                                                                           \
+            const char *bad = NULL;                                                                \
+            mica_instr_t o;                                                                        \
+            CHECK(mica_##op##_encode(&z, &o, &bad) == -1 && bad && !strcmp(bad, "wait"),           \
+                  "%s wait 16", #OP);                                                              \
+        }                                                                                          \
+        const mica_op_desc_t *d = mica_op_desc(MICA_OP_##OP);                                      \
+        CHECK(d && !strcmp(d->name, #OP) && d->opcode == MICA_OP_##OP, "no table entry for %s",    \
+              #OP);                                                                                \
+        if (d) {                                                                                   \
+            unsigned i = 0;                                                                        \
+            FIELDS(TABLE_FIELD)                                                                    \
+            CHECK(i == d->nfields, "%s: table has %u fields", #OP, d->nfields);                    \
+        }                                                                                          \
+    } while (0)
 
 static void check_ops(void) {
     CHECK_OP(load, LOAD, LOAD_FIELDS);
@@ -104,47 +193,71 @@ static void check_ops(void) {
     CHECK_OP(sync, SYNC, NO_FIELDS);
     CHECK_OP(end, END, NO_FIELDS);
     unsigned legal = 0;
-    for (unsigned op = 0; op < 16; op++) legal += mica_op_desc(op) != NULL;
+    for (unsigned op = 0; op < 16; op++)
+        legal += mica_op_desc(op) != NULL;
     CHECK(legal == 8 && !mica_op_desc(0) && !mica_op_desc(16), "%u opcodes in the table", legal);
 }
 
 /* Value names and limits the hardware checks (hw/mica.json). */
 static void check_names_and_limits(void) {
-    CHECK(MICA_LOAD_TARGET_ASPAD == 0 && MICA_LOAD_TARGET_WSPAD == 1 && MICA_LOAD_TARGET_PARAM == 2, "LOAD.target");
-    CHECK(MICA_STORE_ROUND_DOUBLE == 0 && MICA_STORE_ROUND_SINGLE == 1 && MICA_STORE_ROUND_REAL == 2, "round");
-    CHECK(MICA_DWCONV_MODE_MAC == 0 && MICA_DWCONV_MODE_MAXIMUM == 1 && MICA_DWCONV_MODE_MAX == 1, "mode");
+    CHECK(MICA_LOAD_TARGET_ASPAD == 0 && MICA_LOAD_TARGET_WSPAD == 1 && MICA_LOAD_TARGET_PARAM == 2,
+          "LOAD.target");
+    CHECK(MICA_STORE_ROUND_DOUBLE == 0 && MICA_STORE_ROUND_SINGLE == 1 &&
+              MICA_STORE_ROUND_REAL == 2,
+          "round");
+    CHECK(MICA_DWCONV_MODE_MAC == 0 && MICA_DWCONV_MODE_MAXIMUM == 1 && MICA_DWCONV_MODE_MAX == 1,
+          "mode");
     CHECK(MICA_LOADW_VECTOR_TILE == 0 && MICA_LOADW_VECTOR_ROW == 1, "vector");
-    CHECK(MICA_MATMUL_STRIDE_X_MIN == 1 && MICA_MATMUL_STRIDE_X_MAX == 15 && MICA_DWCONV_STRIDE_Y_MAX == 15, "stride");
-    CHECK(MICA_RESCALE_LEFT_SHIFT_MAX == 22 && MICA_RESCALE_RIGHT_SHIFT_MAX == 31 && MICA_LOAD_ROWS_MIN == 1, "shift");
-    CHECK(MICA_LOAD_TARGET_MAX == 2 && MICA_STORE_ROUND_MAX == 2 && MICA_STORE_Z_OUT_MIN == -128, "derived limits");
+    CHECK(MICA_MATMUL_STRIDE_X_MIN == 1 && MICA_MATMUL_STRIDE_X_MAX == 15 &&
+              MICA_DWCONV_STRIDE_Y_MAX == 15,
+          "stride");
+    CHECK(MICA_RESCALE_LEFT_SHIFT_MAX == 22 && MICA_RESCALE_RIGHT_SHIFT_MAX == 31 &&
+              MICA_LOAD_ROWS_MIN == 1,
+          "shift");
+    CHECK(MICA_LOAD_TARGET_MAX == 2 && MICA_STORE_ROUND_MAX == 2 && MICA_STORE_Z_OUT_MIN == -128,
+          "derived limits");
     CHECK(MICA_LOAD_EXT_ADDR_MAX == 0xFFFFFFFFu && MICA_MATMUL_OFF_Y_MIN == -512, "width limits");
     uint32_t c0 = mica_config0_pack(16, 8), c2 = mica_config2_pack(1024, 64, 8);
-    CHECK(c0 == (16u | 8u << 16) && mica_config0_rows(c0) == 16 && mica_config0_cols(c0) == 8, "CONFIG0 %08x", c0);
-    CHECK(c2 == (1024u | 64u << 16 | 8u << 24) && mica_config2_param_sets(c2) == 64 && mica_config2_bus_bytes(c2) == 8,
+    CHECK(c0 == (16u | 8u << 16) && mica_config0_rows(c0) == 16 && mica_config0_cols(c0) == 8,
+          "CONFIG0 %08x", c0);
+    CHECK(c2 == (1024u | 64u << 16 | 8u << 24) && mica_config2_param_sets(c2) == 64 &&
+              mica_config2_bus_bytes(c2) == 8,
           "CONFIG2 %08x", c2);
-    CHECK(mica_config1_wspad_depth(mica_config1_pack(4096, 2048)) == 2048 && MICA_CONFIG1_WSPAD_DEPTH_LSB == 16, "CONFIG1");
+    CHECK(mica_config1_wspad_depth(mica_config1_pack(4096, 2048)) == 2048 &&
+              MICA_CONFIG1_WSPAD_DEPTH_LSB == 16,
+          "CONFIG1");
 }
 
 static void check_disasm(void) {
-    mica_load_fields_t l = {.wait = MICA_UNIT_ARRAY | MICA_UNIT_STORE, .target = MICA_LOAD_TARGET_ASPAD, .rows = 12,
-                            .len = 16, .ext_addr = 0x1a40, .ext_stride = 16, .fill = -3};
+    mica_load_fields_t l = {.wait = MICA_UNIT_ARRAY | MICA_UNIT_STORE,
+                            .target = MICA_LOAD_TARGET_ASPAD,
+                            .rows = 12,
+                            .len = 16,
+                            .ext_addr = 0x1a40,
+                            .ext_stride = 16,
+                            .fill = -3};
     mica_instr_t in;
     char line[300];
     CHECK(mica_load_encode(&l, &in, NULL) == 0, "encode");
     CHECK(mica_disasm_instr(&in, line, sizeof line) == 0, "disasm LOAD");
-    const char *want = "LOAD    wait=ARRAY|STORE target=ASPAD col=0 mem_addr=0 rows=12 len=16 ext_addr=0x1a40 "
-                       "ext_stride=16 fill=-3";
+    const char *want =
+        "LOAD    wait=ARRAY|STORE target=ASPAD col=0 mem_addr=0 rows=12 len=16 ext_addr=0x1a40 "
+        "ext_stride=16 fill=-3";
     CHECK(!strcmp(line, want), "got '%s'", line);
     MICA_SET(&in, MICA_F_LOAD_TARGET, 3);
     mica_disasm_instr(&in, line, sizeof line);
     CHECK(strstr(line, "target=3(illegal)") != NULL, "got '%s'", line);
     mica_instr_t bad = {{0xF0ull | 0xE, 0x1234}};
-    CHECK(mica_disasm_instr(&bad, line, sizeof line) == -1 && !strcmp(line, ".word 0x000000000000123400000000000000fe"
-          "  ; illegal opcode 14"), "got '%s'", line);
+    CHECK(mica_disasm_instr(&bad, line, sizeof line) == -1 &&
+              !strcmp(line, ".word 0x000000000000123400000000000000fe"
+                            "  ; illegal opcode 14"),
+          "got '%s'", line);
     char small[8];
-    CHECK(mica_disasm_instr(&in, small, sizeof small) == 0 && strlen(small) == 7, "truncation '%s'", small);
+    CHECK(mica_disasm_instr(&in, small, sizeof small) == 0 && strlen(small) == 7, "truncation '%s'",
+          small);
     uint8_t bytes[16];
-    for (int i = 0; i < 16; i++) bytes[i] = (uint8_t)(0x11 * i);
+    for (int i = 0; i < 16; i++)
+        bytes[i] = (uint8_t)(0x11 * i);
     mica_instr_from_bytes(bytes, &in);
     CHECK(in.w[0] == 0x7766554433221100ull && in.w[1] == 0xFFEEDDCCBBAA9988ull, "byte order");
 }

@@ -13,18 +13,19 @@
 #include "mica_fixedpoint.h"
 
 enum { MEM = 4096, CODE = 0x800, SRC = 0x100, OUT = 0x400 };
-static const mica_hw_config_t CFG = {2, 3, 8, 8, 8, 2, 8};   /* R 2, C 3, depths 8, 2 PARAM sets, 8-byte bus */
+static const mica_hw_config_t CFG = {2, 3, 8, 8,
+                                     8, 2, 8}; /* R 2, C 3, depths 8, 2 PARAM sets, 8-byte bus */
 
 static int failures, checks;
-#define CHECK(cond, ...)                                                     \
-    do {                                                                     \
-        checks++;                                                            \
-        if (!(cond)) {                                                       \
-            failures++;                                                      \
-            printf("FAIL %s:%d: ", __FILE__, __LINE__);                      \
-            printf(__VA_ARGS__);                                             \
-            printf("\n");                                                    \
-        }                                                                    \
+#define CHECK(cond, ...)                                                                           \
+    do {                                                                                           \
+        checks++;                                                                                  \
+        if (!(cond)) {                                                                             \
+            failures++;                                                                            \
+            printf("FAIL %s:%d: ", __FILE__, __LINE__);                                            \
+            printf(__VA_ARGS__);                                                                   \
+            printf("\n");                                                                          \
+        }                                                                                          \
     } while (0)
 
 static mica_instr_t op(unsigned opcode) {
@@ -33,8 +34,8 @@ static mica_instr_t op(unsigned opcode) {
     return in;
 }
 
-static mica_instr_t load(unsigned target, unsigned mem_addr, unsigned rows, unsigned len, unsigned col, uint32_t ext,
-                         uint32_t stride, int fill) {
+static mica_instr_t load(unsigned target, unsigned mem_addr, unsigned rows, unsigned len,
+                         unsigned col, uint32_t ext, uint32_t stride, int fill) {
     mica_instr_t in = op(MICA_OP_LOAD);
     MICA_SET(&in, MICA_F_LOAD_TARGET, target);
     MICA_SET(&in, MICA_F_LOAD_MEM_ADDR, mem_addr);
@@ -66,7 +67,8 @@ static mica_instr_t window(unsigned opcode, int accumulate, int z, int off_x, un
     MICA_SET(&in, MICA_F_MATMUL_STRIDE_Y, 1);
     MICA_SET(&in, MICA_F_MATMUL_STRIDE_X, 1);
     MICA_SET(&in, MICA_F_MATMUL_OFF_X, off_x);
-    if (opcode == MICA_OP_DWCONV) MICA_SET(&in, MICA_F_DWCONV_MODE, mode);
+    if (opcode == MICA_OP_DWCONV)
+        MICA_SET(&in, MICA_F_DWCONV_MODE, mode);
     return in;
 }
 
@@ -109,7 +111,8 @@ static uint32_t run(mica_isa_ref_t *s, const mica_instr_t *prog, unsigned n, int
 
 static int acc_is(const mica_isa_ref_t *s, unsigned row, int32_t a, int32_t b, int32_t c) {
     const int32_t *r = s->acc + row * CFG.cols;
-    if (r[0] == a && r[1] == b && r[2] == c) return 1;
+    if (r[0] == a && r[1] == b && r[2] == c)
+        return 1;
     printf("  ACC row %u = {%d, %d, %d}, want {%d, %d, %d}\n", row, r[0], r[1], r[2], a, b, c);
     return 0;
 }
@@ -125,28 +128,33 @@ static void test_load(mica_isa_ref_t *s) {
     mica_instr_t in = load(MICA_LOAD_TARGET_WSPAD, 4, 2, 1, 1, SRC, 2, -5);
     CHECK(run(s, &in, 1, 0) == MICA_ERR_NONE, "LOAD col/fill: error %u", s->error_code);
     const int8_t want[6] = {-5, 7, -5, -5, 9, -5};
-    CHECK(!memcmp(s->wspad + 4 * CFG.cols, want, 6), "LOAD col/fill rows %d %d %d / %d %d %d", s->wspad[12], s->wspad[13],
-          s->wspad[14], s->wspad[15], s->wspad[16], s->wspad[17]);
-    CHECK(s->counters[MICA_CNT_WSPAD_WRITES] == 2 && s->counters[MICA_CNT_ASPAD_WRITES] == 0, "LOAD WSPAD_WRITES %llu",
-          (unsigned long long)s->counters[MICA_CNT_WSPAD_WRITES]);
-    CHECK(s->counters[MICA_CNT_DMA_RD_BYTES] == 16, "LOAD DMA_RD_BYTES %llu: two 1-byte rows are one 8-byte beat each",
+    CHECK(!memcmp(s->wspad + 4 * CFG.cols, want, 6), "LOAD col/fill rows %d %d %d / %d %d %d",
+          s->wspad[12], s->wspad[13], s->wspad[14], s->wspad[15], s->wspad[16], s->wspad[17]);
+    CHECK(s->counters[MICA_CNT_WSPAD_WRITES] == 2 && s->counters[MICA_CNT_ASPAD_WRITES] == 0,
+          "LOAD WSPAD_WRITES %llu", (unsigned long long)s->counters[MICA_CNT_WSPAD_WRITES]);
+    CHECK(s->counters[MICA_CNT_DMA_RD_BYTES] == 16,
+          "LOAD DMA_RD_BYTES %llu: two 1-byte rows are one 8-byte beat each",
           (unsigned long long)s->counters[MICA_CNT_DMA_RD_BYTES]);
     s->counting = MICA_REF_COUNT_PAYLOAD;
     run(s, &in, 1, 0);
-    CHECK(s->counters[MICA_CNT_DMA_RD_BYTES] == 2, "LOAD payload DMA_RD_BYTES %llu", (unsigned long long)s->counters[MICA_CNT_DMA_RD_BYTES]);
+    CHECK(s->counters[MICA_CNT_DMA_RD_BYTES] == 2, "LOAD payload DMA_RD_BYTES %llu",
+          (unsigned long long)s->counters[MICA_CNT_DMA_RD_BYTES]);
     s->counting = MICA_REF_COUNT_RTL;
     /* a PARAM row: COLS little-endian int32 */
     const int32_t words[3] = {-1, 70000, 1 << 30};
     memcpy(s->mem + SRC, words, sizeof words);
     in = load(MICA_LOAD_TARGET_PARAM, 5, 1, 12, 0, SRC, 0, 0);
-    CHECK(run(s, &in, 1, 0) == MICA_ERR_NONE && !memcmp(s->param + 5 * CFG.cols, words, sizeof words), "LOAD PARAM row");
+    CHECK(run(s, &in, 1, 0) == MICA_ERR_NONE &&
+              !memcmp(s->param + 5 * CFG.cols, words, sizeof words),
+          "LOAD PARAM row");
 }
 
 /* Pixels and weights into ASPAD and WSPAD through LOADs, then LOADW. */
 static void load_operands(mica_isa_ref_t *s, int vector) {
     memcpy(s->mem + SRC, PIXELS, sizeof PIXELS);
     memcpy(s->mem + SRC + 16, WEIGHTS, sizeof WEIGHTS);
-    mica_instr_t prog[3] = {load(MICA_LOAD_TARGET_ASPAD, 0, 2, 2, 0, SRC, 2, 0), load(MICA_LOAD_TARGET_WSPAD, 0, 3, 3, 0, SRC + 16, 3, 0),
+    mica_instr_t prog[3] = {load(MICA_LOAD_TARGET_ASPAD, 0, 2, 2, 0, SRC, 2, 0),
+                            load(MICA_LOAD_TARGET_WSPAD, 0, 3, 3, 0, SRC + 16, 3, 0),
                             loadw(vector ? 2 : 0, vector)};
     CHECK(run(s, prog, 3, 0) == MICA_ERR_NONE, "operand LOADs: error %u", s->error_code);
     CHECK(s->counters[MICA_CNT_WSPAD_READS] == (vector ? 1u : CFG.rows), "LOADW WSPAD_READS %llu",
@@ -157,17 +165,23 @@ static void test_matmul(mica_isa_ref_t *s) {
     load_operands(s, 0);
     /* z_in 1: a = {0, 1}, {2, -5}. Pass 1 (off_x -1): out 0 is padding, out 1 reads pixel 0: a W =
      * {2, 1, 0}. Pass 2 (accumulate, off_x 0): + {2, 1, 0} and + {2 - 10, -5, -2}. */
-    mica_instr_t prog[2] = {window(MICA_OP_MATMUL, 0, 1, -1, 0), window(MICA_OP_MATMUL, 1, 1, 0, 0)};
+    mica_instr_t prog[2] = {window(MICA_OP_MATMUL, 0, 1, -1, 0),
+                            window(MICA_OP_MATMUL, 1, 1, 0, 0)};
     CHECK(run(s, prog, 2, 0) == MICA_ERR_NONE, "MATMUL: error %u", s->error_code);
     CHECK(acc_is(s, 0, 2, 1, 0) && acc_is(s, 1, -6, -4, -2), "MATMUL results");
-    CHECK(s->counters[MICA_CNT_MACS] == 24 && s->counters[MICA_CNT_ACC_WRITES] == 4 && s->counters[MICA_CNT_ACC_READS] == 2,
-          "MATMUL MACS %llu ACC_WRITES %llu ACC_READS %llu", (unsigned long long)s->counters[MICA_CNT_MACS],
-          (unsigned long long)s->counters[MICA_CNT_ACC_WRITES], (unsigned long long)s->counters[MICA_CNT_ACC_READS]);
-    CHECK(s->counters[MICA_CNT_ASPAD_READS] == 3, "MATMUL ASPAD_READS %llu: the padded pixel is not read",
+    CHECK(s->counters[MICA_CNT_MACS] == 24 && s->counters[MICA_CNT_ACC_WRITES] == 4 &&
+              s->counters[MICA_CNT_ACC_READS] == 2,
+          "MATMUL MACS %llu ACC_WRITES %llu ACC_READS %llu",
+          (unsigned long long)s->counters[MICA_CNT_MACS],
+          (unsigned long long)s->counters[MICA_CNT_ACC_WRITES],
+          (unsigned long long)s->counters[MICA_CNT_ACC_READS]);
+    CHECK(s->counters[MICA_CNT_ASPAD_READS] == 3,
+          "MATMUL ASPAD_READS %llu: the padded pixel is not read",
           (unsigned long long)s->counters[MICA_CNT_ASPAD_READS]);
     s->counting = MICA_REF_COUNT_PAYLOAD;
     run(s, prog, 2, 0);
-    CHECK(s->counters[MICA_CNT_ASPAD_READS] == 4, "MATMUL payload ASPAD_READS %llu", (unsigned long long)s->counters[MICA_CNT_ASPAD_READS]);
+    CHECK(s->counters[MICA_CNT_ASPAD_READS] == 4, "MATMUL payload ASPAD_READS %llu",
+          (unsigned long long)s->counters[MICA_CNT_ASPAD_READS]);
     s->counting = MICA_REF_COUNT_RTL;
 }
 
@@ -175,12 +189,17 @@ static void test_dwconv(mica_isa_ref_t *s) {
     load_operands(s, 1);
     /* MAC, z 1: a = {0, 1}, {2, -5} times V = {3, -2, 7}; column 2 is past LANES: 0. */
     mica_instr_t mac = window(MICA_OP_DWCONV, 0, 1, 0, MICA_DWCONV_MODE_MAC);
-    CHECK(run(s, &mac, 1, 0) == MICA_ERR_NONE && acc_is(s, 0, 0, -2, 0) && acc_is(s, 1, 6, 10, 0), "DWCONV MAC");
-    CHECK(s->counters[MICA_CNT_MACS] == 4, "DWCONV MACS %llu (LANES per pixel)", (unsigned long long)s->counters[MICA_CNT_MACS]);
+    CHECK(run(s, &mac, 1, 0) == MICA_ERR_NONE && acc_is(s, 0, 0, -2, 0) && acc_is(s, 1, 6, 10, 0),
+          "DWCONV MAC");
+    CHECK(s->counters[MICA_CNT_MACS] == 4, "DWCONV MACS %llu (LANES per pixel)",
+          (unsigned long long)s->counters[MICA_CNT_MACS]);
     /* MAX, z 0: {1, 2}, {3, -4}; then accumulate with off_x -1: max with 0 (padding) and {1, 2}. */
-    mica_instr_t max[2] = {window(MICA_OP_DWCONV, 0, 0, 0, MICA_DWCONV_MODE_MAXIMUM), window(MICA_OP_DWCONV, 1, 0, -1, MICA_DWCONV_MODE_MAXIMUM)};
-    CHECK(run(s, max, 1, 0) == MICA_ERR_NONE && acc_is(s, 0, 1, 2, 0) && acc_is(s, 1, 3, -4, 0), "DWCONV MAX");
-    CHECK(run(s, max, 2, 0) == MICA_ERR_NONE && acc_is(s, 0, 1, 2, 0) && acc_is(s, 1, 3, 2, 0), "DWCONV MAX accumulate");
+    mica_instr_t max[2] = {window(MICA_OP_DWCONV, 0, 0, 0, MICA_DWCONV_MODE_MAXIMUM),
+                           window(MICA_OP_DWCONV, 1, 0, -1, MICA_DWCONV_MODE_MAXIMUM)};
+    CHECK(run(s, max, 1, 0) == MICA_ERR_NONE && acc_is(s, 0, 1, 2, 0) && acc_is(s, 1, 3, -4, 0),
+          "DWCONV MAX");
+    CHECK(run(s, max, 2, 0) == MICA_ERR_NONE && acc_is(s, 0, 1, 2, 0) && acc_is(s, 1, 3, 2, 0),
+          "DWCONV MAX accumulate");
 }
 
 static void test_rescale(mica_isa_ref_t *s) {
@@ -194,20 +213,22 @@ static void test_rescale(mica_isa_ref_t *s) {
     /* z 7: a = {-4, -11}: SRDHM = (-5 * 2^30 + 1) / 2^31 -> -2, (-12 * 2^30 + 1) / 2^31 -> -5 */
     mica_instr_t neg = rescale(0, 7, 1u << 30, 0, 0);
     CHECK(run(s, &neg, 1, 0) == MICA_ERR_NONE && acc_is(s, 0, -2, -5, 0), "RESCALE negative");
-    CHECK(s->counters[MICA_CNT_MACS] == 2 && s->counters[MICA_CNT_ASPAD_READS] == 1, "RESCALE MACS %llu",
-          (unsigned long long)s->counters[MICA_CNT_MACS]);
+    CHECK(s->counters[MICA_CNT_MACS] == 2 && s->counters[MICA_CNT_ASPAD_READS] == 1,
+          "RESCALE MACS %llu", (unsigned long long)s->counters[MICA_CNT_MACS]);
 }
 
 /* ACC row 0 = {102, -102, 5}; PARAM set 1: bias 0, multipliers 2^30, 2^30, 2^31 (as int32), shifts -1, -1, 0. */
 static void store_operands(mica_isa_ref_t *s) {
-    const int32_t acc[3] = {102, -102, 5}, set[12] = {0, 0, 0, 1 << 30, 1 << 30, INT32_MIN, -1, -1, 0, 0, 0, 0};
+    const int32_t acc[3] = {102, -102, 5},
+                  set[12] = {0, 0, 0, 1 << 30, 1 << 30, INT32_MIN, -1, -1, 0, 0, 0, 0};
     memcpy(s->acc, acc, sizeof acc);
     memcpy(s->param + MICA_PARAM_ROWS * CFG.cols, set, sizeof set);
 }
 
 static int out_is(const mica_isa_ref_t *s, int a, int b, int c) {
     const int8_t *o = (const int8_t *)s->mem + OUT;
-    if (o[0] == a && o[1] == b && o[2] == c) return 1;
+    if (o[0] == a && o[1] == b && o[2] == c)
+        return 1;
     printf("  out = {%d, %d, %d}, want {%d, %d, %d}\n", o[0], o[1], o[2], a, b, c);
     return 0;
 }
@@ -216,23 +237,35 @@ static void test_store(mica_isa_ref_t *s) {
     /* round 0: SRDHM(102, 2^30) = 51, RDBPOT(51, 1) = 26; -102: -51, -26; SRDHM(5, -2^31) = -5.
      * round 1: (102 * 2^30 + 2^31) >> 32 = 26, (-102 * 2^30 + 2^31) >> 32 = -25, (5 * -2^31 + 2^30) >> 31 = -5.
      * round 2: 102 * 2^51 * 2^-54 = 12.75 -> 13, -13, 5 * 2^52 * 2^-53 = 2.5 -> 3. Then z_out 3. */
-    static const struct { unsigned round; int z, lo, hi, want[3]; } cases[] = {
-        {MICA_STORE_ROUND_DOUBLE, 3, -128, 127, {29, -23, -2}}, {MICA_STORE_ROUND_SINGLE, 3, -128, 127, {29, -22, -2}},
-        {MICA_STORE_ROUND_REAL, 3, -128, 127, {16, -10, 6}},    {MICA_STORE_ROUND_DOUBLE, 3, 0, 20, {20, 0, 0}},
-        {MICA_STORE_ROUND_DOUBLE, 3, 10, 5, {5, 5, 5}},   /* act_min > act_max: min(max(v, lo), hi) = hi */
+    static const struct {
+        unsigned round;
+        int z, lo, hi, want[3];
+    } cases[] = {
+        {MICA_STORE_ROUND_DOUBLE, 3, -128, 127, {29, -23, -2}},
+        {MICA_STORE_ROUND_SINGLE, 3, -128, 127, {29, -22, -2}},
+        {MICA_STORE_ROUND_REAL, 3, -128, 127, {16, -10, 6}},
+        {MICA_STORE_ROUND_DOUBLE, 3, 0, 20, {20, 0, 0}},
+        {MICA_STORE_ROUND_DOUBLE,
+         3,
+         10,
+         5,
+         {5, 5, 5}}, /* act_min > act_max: min(max(v, lo), hi) = hi */
     };
     for (unsigned i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         store_operands(s);
         mica_instr_t in = store(cases[i].round, cases[i].z, cases[i].lo, cases[i].hi);
-        CHECK(run(s, &in, 1, 0) == MICA_ERR_NONE && out_is(s, cases[i].want[0], cases[i].want[1], cases[i].want[2]),
+        CHECK(run(s, &in, 1, 0) == MICA_ERR_NONE &&
+                  out_is(s, cases[i].want[0], cases[i].want[1], cases[i].want[2]),
               "STORE case %u (round %u)", i, cases[i].round);
     }
-    CHECK(s->counters[MICA_CNT_DMA_WR_BYTES] == 3 && s->counters[MICA_CNT_ACC_READS] == 1, "STORE DMA_WR_BYTES %llu",
-          (unsigned long long)s->counters[MICA_CNT_DMA_WR_BYTES]);
+    CHECK(s->counters[MICA_CNT_DMA_WR_BYTES] == 3 && s->counters[MICA_CNT_ACC_READS] == 1,
+          "STORE DMA_WR_BYTES %llu", (unsigned long long)s->counters[MICA_CNT_DMA_WR_BYTES]);
     mica_instr_t sync = op(MICA_OP_SYNC);
     CHECK(run(s, &sync, 1, 0) == MICA_ERR_NONE && s->done && s->counters[MICA_CNT_INSTRS] == 2 &&
-          s->counters[MICA_CNT_FETCH_BYTES] == 32 && s->counters[MICA_CNT_CYCLES] == 0 && s->pc == 1,
-          "SYNC, END: done %d instrs %llu pc %u", s->done, (unsigned long long)s->counters[MICA_CNT_INSTRS], s->pc);
+              s->counters[MICA_CNT_FETCH_BYTES] == 32 && s->counters[MICA_CNT_CYCLES] == 0 &&
+              s->pc == 1,
+          "SYNC, END: done %d instrs %llu pc %u", s->done,
+          (unsigned long long)s->counters[MICA_CNT_INSTRS], s->pc);
 }
 
 /* ---- errors: each code with its ERROR_PC, in rtl/mica_decode.sv's order ---- */
@@ -247,62 +280,98 @@ static void expect_error(mica_isa_ref_t *s, const char *name, mica_instr_t bad, 
     mica_instr_t prog[2] = {op(MICA_OP_SYNC), bad};
     uint32_t err = run(s, prog, 2, 0);
     CHECK(err == want && s->error && !s->done && s->error_code == want && s->error_pc == 1 &&
-          mica_isa_ref_csr_read(s, MICA_CSR_ERROR_PC) == 1 && (mica_isa_ref_csr_read(s, MICA_CSR_STATUS) & MICA_STATUS_ERROR),
+              mica_isa_ref_csr_read(s, MICA_CSR_ERROR_PC) == 1 &&
+              (mica_isa_ref_csr_read(s, MICA_CSR_STATUS) & MICA_STATUS_ERROR),
           "%s: error %u at %u, want %u at 1", name, err, s->error_pc, want);
 }
 
 static void test_errors(mica_isa_ref_t *s) {
-    mica_instr_t ld = load(MICA_LOAD_TARGET_ASPAD, 0, 1, 2, 0, SRC, 2, 0), mm = window(MICA_OP_MATMUL, 0, 0, 0, 0);
-    mica_instr_t dw = window(MICA_OP_DWCONV, 0, 0, 0, 0), rs = rescale(0, 0, 1, 0, 0), st = store(0, 0, -128, 127);
+    mica_instr_t ld = load(MICA_LOAD_TARGET_ASPAD, 0, 1, 2, 0, SRC, 2, 0),
+                 mm = window(MICA_OP_MATMUL, 0, 0, 0, 0);
+    mica_instr_t dw = window(MICA_OP_DWCONV, 0, 0, 0, 0), rs = rescale(0, 0, 1, 0, 0),
+                 st = store(0, 0, -128, 127);
     expect_error(s, "opcode 0", op(0), MICA_ERR_ILLEGAL_OPCODE);
     expect_error(s, "opcode 15", op(15), MICA_ERR_ILLEGAL_OPCODE);
     expect_error(s, "LOAD target 3", WITH(ld, MICA_F_LOAD_TARGET, 3), MICA_ERR_BAD_TARGET);
-    expect_error(s, "LOAD target 3, rows 0", WITH(WITH(ld, MICA_F_LOAD_TARGET, 3), MICA_F_LOAD_ROWS, 0), MICA_ERR_BAD_TARGET);
+    expect_error(s, "LOAD target 3, rows 0",
+                 WITH(WITH(ld, MICA_F_LOAD_TARGET, 3), MICA_F_LOAD_ROWS, 0), MICA_ERR_BAD_TARGET);
     expect_error(s, "LOAD rows 0", WITH(ld, MICA_F_LOAD_ROWS, 0), MICA_ERR_BAD_LEN);
     expect_error(s, "LOAD len 0", WITH(ld, MICA_F_LOAD_LEN, 0), MICA_ERR_BAD_LEN);
     expect_error(s, "LOAD col + len > ROWS", WITH(ld, MICA_F_LOAD_COL, 1), MICA_ERR_BAD_LEN);
-    expect_error(s, "LOAD rows 0 out of range", WITH(WITH(ld, MICA_F_LOAD_ROWS, 0), MICA_F_LOAD_MEM_ADDR, 100), MICA_ERR_BAD_LEN);
-    expect_error(s, "LOAD past ASPAD", WITH(ld, MICA_F_LOAD_MEM_ADDR, CFG.aspad_depth), MICA_ERR_MEM_RANGE);
-    expect_error(s, "LOAD past PARAM", load(MICA_LOAD_TARGET_PARAM, MICA_PARAM_ROWS * CFG.param_sets - 1, 2, 4, 0, SRC, 4, 0), MICA_ERR_MEM_RANGE);
-    expect_error(s, "LOADW tile past WSPAD", loadw(CFG.wspad_depth - CFG.rows + 1, 0), MICA_ERR_MEM_RANGE);
+    expect_error(s, "LOAD rows 0 out of range",
+                 WITH(WITH(ld, MICA_F_LOAD_ROWS, 0), MICA_F_LOAD_MEM_ADDR, 100), MICA_ERR_BAD_LEN);
+    expect_error(s, "LOAD past ASPAD", WITH(ld, MICA_F_LOAD_MEM_ADDR, CFG.aspad_depth),
+                 MICA_ERR_MEM_RANGE);
+    expect_error(
+        s, "LOAD past PARAM",
+        load(MICA_LOAD_TARGET_PARAM, MICA_PARAM_ROWS * CFG.param_sets - 1, 2, 4, 0, SRC, 4, 0),
+        MICA_ERR_MEM_RANGE);
+    expect_error(s, "LOADW tile past WSPAD", loadw(CFG.wspad_depth - CFG.rows + 1, 0),
+                 MICA_ERR_MEM_RANGE);
     expect_error(s, "LOADW row past WSPAD", loadw(CFG.wspad_depth, 1), MICA_ERR_MEM_RANGE);
-    static const struct { const char *name; unsigned lsb, width, sgn; } dims[] = {
-        {"in_h", MICA_F_MATMUL_IN_H}, {"in_w", MICA_F_MATMUL_IN_W}, {"out_h", MICA_F_MATMUL_OUT_H},
-        {"out_w", MICA_F_MATMUL_OUT_W}, {"stride_y", MICA_F_MATMUL_STRIDE_Y}, {"stride_x", MICA_F_MATMUL_STRIDE_X}};
+    static const struct {
+        const char *name;
+        unsigned lsb, width, sgn;
+    } dims[] = {{"in_h", MICA_F_MATMUL_IN_H},         {"in_w", MICA_F_MATMUL_IN_W},
+                {"out_h", MICA_F_MATMUL_OUT_H},       {"out_w", MICA_F_MATMUL_OUT_W},
+                {"stride_y", MICA_F_MATMUL_STRIDE_Y}, {"stride_x", MICA_F_MATMUL_STRIDE_X}};
     for (unsigned i = 0; i < sizeof dims / sizeof dims[0]; i++) {
-        expect_error(s, dims[i].name, with(mm, dims[i].lsb, dims[i].width, (int)dims[i].sgn, 0), MICA_ERR_BAD_LEN);
-        expect_error(s, dims[i].name, with(dw, dims[i].lsb, dims[i].width, (int)dims[i].sgn, 0), MICA_ERR_BAD_LEN);
+        expect_error(s, dims[i].name, with(mm, dims[i].lsb, dims[i].width, (int)dims[i].sgn, 0),
+                     MICA_ERR_BAD_LEN);
+        expect_error(s, dims[i].name, with(dw, dims[i].lsb, dims[i].width, (int)dims[i].sgn, 0),
+                     MICA_ERR_BAD_LEN);
     }
-    expect_error(s, "MATMUL past ACC", WITH(mm, MICA_F_MATMUL_ACC_ADDR, CFG.acc_depth - 1), MICA_ERR_MEM_RANGE);
-    expect_error(s, "MATMUL past ASPAD", WITH(mm, MICA_F_MATMUL_ASPAD_ADDR, CFG.aspad_depth - 1), MICA_ERR_MEM_RANGE);
-    expect_error(s, "MATMUL in_h 0 past ACC", WITH(WITH(mm, MICA_F_MATMUL_IN_H, 0), MICA_F_MATMUL_ACC_ADDR, 100), MICA_ERR_BAD_LEN);
+    expect_error(s, "MATMUL past ACC", WITH(mm, MICA_F_MATMUL_ACC_ADDR, CFG.acc_depth - 1),
+                 MICA_ERR_MEM_RANGE);
+    expect_error(s, "MATMUL past ASPAD", WITH(mm, MICA_F_MATMUL_ASPAD_ADDR, CFG.aspad_depth - 1),
+                 MICA_ERR_MEM_RANGE);
+    expect_error(s, "MATMUL in_h 0 past ACC",
+                 WITH(WITH(mm, MICA_F_MATMUL_IN_H, 0), MICA_F_MATMUL_ACC_ADDR, 100),
+                 MICA_ERR_BAD_LEN);
     expect_error(s, "DWCONV mode 2", WITH(dw, MICA_F_DWCONV_MODE, 2), MICA_ERR_BAD_LEN);
-    expect_error(s, "DWCONV mode 3 past ACC", WITH(WITH(dw, MICA_F_DWCONV_MODE, 3), MICA_F_MATMUL_ACC_ADDR, 100), MICA_ERR_BAD_LEN);
-    expect_error(s, "DWCONV past ASPAD", WITH(dw, MICA_F_MATMUL_ASPAD_ADDR, CFG.aspad_depth - 1), MICA_ERR_MEM_RANGE);
+    expect_error(s, "DWCONV mode 3 past ACC",
+                 WITH(WITH(dw, MICA_F_DWCONV_MODE, 3), MICA_F_MATMUL_ACC_ADDR, 100),
+                 MICA_ERR_BAD_LEN);
+    expect_error(s, "DWCONV past ASPAD", WITH(dw, MICA_F_MATMUL_ASPAD_ADDR, CFG.aspad_depth - 1),
+                 MICA_ERR_MEM_RANGE);
     expect_error(s, "RESCALE rows 0", WITH(rs, MICA_F_RESCALE_ROWS, 0), MICA_ERR_BAD_LEN);
-    expect_error(s, "RESCALE left_shift 23", WITH(rs, MICA_F_RESCALE_LEFT_SHIFT, MICA_RESCALE_LEFT_SHIFT_MAX + 1), MICA_ERR_BAD_LEN);
-    expect_error(s, "RESCALE past ACC", WITH(rs, MICA_F_RESCALE_ACC_ADDR, CFG.acc_depth), MICA_ERR_MEM_RANGE);
-    expect_error(s, "RESCALE past ASPAD", WITH(rs, MICA_F_RESCALE_ASPAD_ADDR, CFG.aspad_depth), MICA_ERR_MEM_RANGE);
+    expect_error(s, "RESCALE left_shift 23",
+                 WITH(rs, MICA_F_RESCALE_LEFT_SHIFT, MICA_RESCALE_LEFT_SHIFT_MAX + 1),
+                 MICA_ERR_BAD_LEN);
+    expect_error(s, "RESCALE past ACC", WITH(rs, MICA_F_RESCALE_ACC_ADDR, CFG.acc_depth),
+                 MICA_ERR_MEM_RANGE);
+    expect_error(s, "RESCALE past ASPAD", WITH(rs, MICA_F_RESCALE_ASPAD_ADDR, CFG.aspad_depth),
+                 MICA_ERR_MEM_RANGE);
     expect_error(s, "STORE rows 0", WITH(st, MICA_F_STORE_ROWS, 0), MICA_ERR_BAD_LEN);
     expect_error(s, "STORE len 0", WITH(st, MICA_F_STORE_LEN, 0), MICA_ERR_BAD_LEN);
     expect_error(s, "STORE len > COLS", WITH(st, MICA_F_STORE_LEN, CFG.cols + 1), MICA_ERR_BAD_LEN);
-    expect_error(s, "STORE round 3", WITH(st, MICA_F_STORE_ROUND, MICA_STORE_ROUND_MAX + 1), MICA_ERR_BAD_LEN);
-    expect_error(s, "STORE past ACC", WITH(st, MICA_F_STORE_ACC_ADDR, CFG.acc_depth), MICA_ERR_MEM_RANGE);
-    expect_error(s, "STORE PARAM set", WITH(st, MICA_F_STORE_PARAM_SET, CFG.param_sets), MICA_ERR_MEM_RANGE);
+    expect_error(s, "STORE round 3", WITH(st, MICA_F_STORE_ROUND, MICA_STORE_ROUND_MAX + 1),
+                 MICA_ERR_BAD_LEN);
+    expect_error(s, "STORE past ACC", WITH(st, MICA_F_STORE_ACC_ADDR, CFG.acc_depth),
+                 MICA_ERR_MEM_RANGE);
+    expect_error(s, "STORE PARAM set", WITH(st, MICA_F_STORE_PARAM_SET, CFG.param_sets),
+                 MICA_ERR_MEM_RANGE);
     /* Bus errors: the rows before the failing one are done. */
     memset(s->aspad, 0, (size_t)CFG.aspad_depth * CFG.rows);
     s->mem[MEM - 2] = 11;
     s->mem[MEM - 1] = 12;
-    expect_error(s, "LOAD past memory", load(MICA_LOAD_TARGET_ASPAD, 0, 2, 2, 0, MEM - 2, 1, 0), MICA_ERR_BUS);
-    CHECK(s->aspad[0] == 11 && s->aspad[1] == 12 && s->aspad[2] == 0, "LOAD bus error: the row before it is written");
+    expect_error(s, "LOAD past memory", load(MICA_LOAD_TARGET_ASPAD, 0, 2, 2, 0, MEM - 2, 1, 0),
+                 MICA_ERR_BUS);
+    CHECK(s->aspad[0] == 11 && s->aspad[1] == 12 && s->aspad[2] == 0,
+          "LOAD bus error: the row before it is written");
     memset(s->mem + MEM - 4, 0x55, 4);
-    expect_error(s, "STORE past memory", WITH(WITH(st, MICA_F_STORE_EXT_ADDR, MEM - 4), MICA_F_STORE_ROWS, 2), MICA_ERR_BUS);
-    CHECK(s->mem[MEM - 4] != 0x55 || s->mem[MEM - 3] != 0x55, "STORE bus error: the row before it is written");
+    expect_error(s, "STORE past memory",
+                 WITH(WITH(st, MICA_F_STORE_EXT_ADDR, MEM - 4), MICA_F_STORE_ROWS, 2),
+                 MICA_ERR_BUS);
+    CHECK(s->mem[MEM - 4] != 0x55 || s->mem[MEM - 3] != 0x55,
+          "STORE bus error: the row before it is written");
     s->prog_addr = MEM - MICA_INSTR_BYTES / 2;
     s->prog_len = 1;
-    CHECK(mica_isa_ref_run(s) == MICA_ERR_BUS && s->error_pc == 0, "fetch past memory: error %u", s->error_code);
+    CHECK(mica_isa_ref_run(s) == MICA_ERR_BUS && s->error_pc == 0, "fetch past memory: error %u",
+          s->error_code);
     mica_instr_t sync = op(MICA_OP_SYNC);
-    CHECK(run(s, &sync, 1, 1) == MICA_ERR_PROG_END && s->error_pc == 1, "no END: error %u at %u", s->error_code, s->error_pc);
+    CHECK(run(s, &sync, 1, 1) == MICA_ERR_PROG_END && s->error_pc == 1, "no END: error %u at %u",
+          s->error_code, s->error_pc);
 }
 
 static void test_csrs(mica_isa_ref_t *s) {
@@ -315,11 +384,14 @@ static void test_csrs(mica_isa_ref_t *s) {
     memcpy(s->mem + CODE, &end, sizeof end);
     mica_isa_ref_csr_write(s, MICA_CSR_PROG_ADDR, CODE);
     mica_isa_ref_csr_write(s, MICA_CSR_PROG_LEN, 1);
-    CHECK(mica_isa_ref_csr_read(s, MICA_CSR_PROG_ADDR) == CODE && mica_isa_ref_csr_read(s, MICA_CSR_PROG_LEN) == 1, "PROG_*");
+    CHECK(mica_isa_ref_csr_read(s, MICA_CSR_PROG_ADDR) == CODE &&
+              mica_isa_ref_csr_read(s, MICA_CSR_PROG_LEN) == 1,
+          "PROG_*");
     s->counters[MICA_CNT_MACS] = 99;
     mica_isa_ref_csr_write(s, MICA_CSR_CTRL, MICA_CTRL_START);
-    CHECK(mica_isa_ref_csr_read(s, MICA_CSR_STATUS) == MICA_STATUS_DONE && s->counters[MICA_CNT_MACS] == 0 &&
-          mica_isa_ref_csr_read(s, MICA_CSR_PC) == 0, "START: STATUS %u", mica_isa_ref_csr_read(s, MICA_CSR_STATUS));
+    CHECK(mica_isa_ref_csr_read(s, MICA_CSR_STATUS) == MICA_STATUS_DONE &&
+              s->counters[MICA_CNT_MACS] == 0 && mica_isa_ref_csr_read(s, MICA_CSR_PC) == 0,
+          "START: STATUS %u", mica_isa_ref_csr_read(s, MICA_CSR_STATUS));
     mica_isa_ref_csr_write(s, MICA_CSR_CTRL, MICA_CTRL_CLEAR);
     CHECK(mica_isa_ref_csr_read(s, MICA_CSR_STATUS) == 0, "CLEAR");
     /* the low word latches the high word: a later change shows only at the next low read */
@@ -328,17 +400,18 @@ static void test_csrs(mica_isa_ref_t *s) {
     uint32_t low = mica_isa_ref_csr_read(s, lo);
     s->counters[MICA_CNT_MACS] = 0x700000000ull;
     CHECK(low == 5 && mica_isa_ref_csr_read(s, lo + 4) == 1, "counter snapshot: low %u", low);
-    CHECK(mica_isa_ref_csr_read(s, lo) == 0 && mica_isa_ref_csr_read(s, lo + 4) == 7, "counter re-read");
+    CHECK(mica_isa_ref_csr_read(s, lo) == 0 && mica_isa_ref_csr_read(s, lo + 4) == 7,
+          "counter re-read");
 }
 
 /* ---- a compiled program through libmica: every run interpreted vs translated ---- */
 
-static int run_model(const char *spec, const char *path, uint8_t *out, size_t out_cap, size_t *out_bytes,
-                     uint64_t counters[][MICA_NUM_COUNTERS], int runs) {
+static int run_model(const char *spec, const char *path, uint8_t *out, size_t out_cap,
+                     size_t *out_bytes, uint64_t counters[][MICA_NUM_COUNTERS], int runs) {
     mica_ctx_t *ctx = NULL;
     mica_tensor_info_t ti;
-    if (mica_open(spec, &ctx) != MICA_OK || mica_load_file(ctx, path) != MICA_OK || mica_input_info(ctx, 0, &ti) != MICA_OK ||
-        mica_output_info(ctx, 0, &ti) != MICA_OK) {
+    if (mica_open(spec, &ctx) != MICA_OK || mica_load_file(ctx, path) != MICA_OK ||
+        mica_input_info(ctx, 0, &ti) != MICA_OK || mica_output_info(ctx, 0, &ti) != MICA_OK) {
         printf("  %s %s: %s\n", spec, path, ctx ? mica_last_error(ctx) : "open failed");
         mica_close(ctx);
         return -1;
@@ -349,8 +422,10 @@ static int run_model(const char *spec, const char *path, uint8_t *out, size_t ou
             mica_tensor_info_t in;
             mica_input_info(ctx, i, &in);
             int8_t *x = malloc(in.bytes);
-            if (!x) return -1;
-            for (size_t k = 0; k < in.bytes; k++) x[k] = (int8_t)((k * 2654435761u + (size_t)r * 97 + (size_t)i) >> 5);
+            if (!x)
+                return -1;
+            for (size_t k = 0; k < in.bytes; k++)
+                x[k] = (int8_t)((k * 2654435761u + (size_t)r * 97 + (size_t)i) >> 5);
             mica_set_input(ctx, i, x, in.bytes);
             free(x);
         }
@@ -361,7 +436,8 @@ static int run_model(const char *spec, const char *path, uint8_t *out, size_t ou
         }
         for (int o = 0; o < mica_num_outputs(ctx); o++) {
             mica_output_info(ctx, o, &ti);
-            if (*out_bytes + ti.bytes > out_cap) break;
+            if (*out_bytes + ti.bytes > out_cap)
+                break;
             mica_get_output(ctx, o, out + *out_bytes, ti.bytes);
             *out_bytes += ti.bytes;
         }
@@ -376,23 +452,31 @@ static void cross_check(const char *path) {
     static uint8_t a[CAP], b[CAP];
     uint64_t ca[RUNS][MICA_NUM_COUNTERS], cb[RUNS][MICA_NUM_COUNTERS];
     size_t na = 0, nb = 0;
-    int ok = run_model("func:plan=0", path, a, CAP, &na, ca, RUNS) == 0 && run_model("func", path, b, CAP, &nb, cb, RUNS) == 0;
-    CHECK(ok && na == nb && na > 0 && !memcmp(a, b, na), "%s: outputs of func:plan=0 and func differ", path);
+    int ok = run_model("func:plan=0", path, a, CAP, &na, ca, RUNS) == 0 &&
+             run_model("func", path, b, CAP, &nb, cb, RUNS) == 0;
+    CHECK(ok && na == nb && na > 0 && !memcmp(a, b, na),
+          "%s: outputs of func:plan=0 and func differ", path);
     CHECK(ok && !memcmp(ca, cb, sizeof ca), "%s: counters of func:plan=0 and func differ", path);
-    printf("%-4s %s: interpreted and translated runs: %zu output bytes, %llu instructions, counters %s\n",
-           ok && na == nb && !memcmp(a, b, na) && !memcmp(ca, cb, sizeof ca) ? "ok" : "FAIL", path, na,
-           (unsigned long long)ca[RUNS - 1][MICA_CNT_INSTRS], !memcmp(ca, cb, sizeof ca) ? "identical" : "differ");
+    printf("%-4s %s: interpreted and translated runs: %zu output bytes, %llu instructions, "
+           "counters %s\n",
+           ok && na == nb && !memcmp(a, b, na) && !memcmp(ca, cb, sizeof ca) ? "ok" : "FAIL", path,
+           na, (unsigned long long)ca[RUNS - 1][MICA_CNT_INSTRS],
+           !memcmp(ca, cb, sizeof ca) ? "identical" : "differ");
 }
 
 int main(int argc, char **argv) {
-    void (*tests[])(mica_isa_ref_t *) = {test_load, test_matmul, test_dwconv, test_rescale, test_store, test_errors, test_csrs};
+    void (*tests[])(mica_isa_ref_t *) = {test_load,  test_matmul, test_dwconv, test_rescale,
+                                         test_store, test_errors, test_csrs};
     for (unsigned i = 0; i < sizeof tests / sizeof tests[0]; i++) {
         mica_isa_ref_t *s = mica_isa_ref_new(&CFG, MEM);
-        if (!s) return 2;
+        if (!s)
+            return 2;
         tests[i](s);
         mica_isa_ref_free(s);
     }
-    for (int i = 1; i < argc; i++) cross_check(argv[i]);
-    printf("test_isa_ref: %s (%d checks, %d failed)\n", failures ? "FAIL" : "PASS", checks, failures);
+    for (int i = 1; i < argc; i++)
+        cross_check(argv[i]);
+    printf("test_isa_ref: %s (%d checks, %d failed)\n", failures ? "FAIL" : "PASS", checks,
+           failures);
     return failures != 0;
 }

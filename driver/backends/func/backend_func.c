@@ -17,7 +17,8 @@ extern int blas_thread_shutdown_(void) __attribute__((weak));
 
 static int fm_mem_write(void *s, uint32_t addr, const void *src, size_t n) {
     mica_fm_t *m = s;
-    if ((uint64_t)addr + n > m->ref->mem_bytes) return -1;
+    if ((uint64_t)addr + n > m->ref->mem_bytes)
+        return -1;
     mica_fm_note_write(m, addr, n);
     memcpy(m->ref->mem + addr, src, n);
     return 0;
@@ -25,7 +26,8 @@ static int fm_mem_write(void *s, uint32_t addr, const void *src, size_t n) {
 
 static int fm_mem_read(void *s, uint32_t addr, void *dst, size_t n) {
     mica_fm_t *m = s;
-    if ((uint64_t)addr + n > m->ref->mem_bytes) return -1;
+    if ((uint64_t)addr + n > m->ref->mem_bytes)
+        return -1;
     memcpy(dst, m->ref->mem + addr, n);
     return 0;
 }
@@ -44,11 +46,15 @@ static uint32_t fm_csr_read(void *s, uint32_t addr) {
 /* START runs the program to completion, translated when it can be; the rest is the interpreter's. */
 static void fm_csr_write(void *s, uint32_t addr, uint32_t value) {
     mica_fm_t *m = s;
-    if (addr == MICA_CSR_CTRL && (value & MICA_CTRL_START)) mica_fm_run(m);
-    else mica_isa_ref_csr_write(m->ref, addr, value);
+    if (addr == MICA_CSR_CTRL && (value & MICA_CTRL_START))
+        mica_fm_run(m);
+    else
+        mica_isa_ref_csr_write(m->ref, addr, value);
 }
 
-static void fm_close(void *s) { mica_fm_free(s); }
+static void fm_close(void *s) {
+    mica_fm_free(s);
+}
 
 static void fm_reset(void *s) {
     mica_fm_t *m = s;
@@ -57,12 +63,12 @@ static void fm_reset(void *s) {
 
 static const mica_opt_spec_t func_options[] = {
     {"array", MICA_OPT_DIMS, 1, 256},
-    {"plan", MICA_OPT_INT, 0, 1},   /* plan=0 keeps every run in the reference interpreter */
-    {"vnni", MICA_OPT_INT, 0, 1},   /* vnni=0 forces the portable GEMM paths */
+    {"plan", MICA_OPT_INT, 0, 1}, /* plan=0 keeps every run in the reference interpreter */
+    {"vnni", MICA_OPT_INT, 0, 1}, /* vnni=0 forces the portable GEMM paths */
 };
 
 static int func_open(const char *options, const mica_hw_config_t *cfg, uint32_t mem_bytes,
-                           mica_backend_t *out, char *err, size_t errlen) {
+                     mica_backend_t *out, char *err, size_t errlen) {
     mica_hw_config_t c = *cfg;
     mica_opt_array(options, &c.rows, &c.cols);
     /* plan=0 keeps every run in the reference interpreter (tests compare the two) */
@@ -76,12 +82,16 @@ static int func_open(const char *options, const mica_hw_config_t *cfg, uint32_t 
      * for about 0.1 s after the library loads, taking a core from short runs: stop them (OpenBLAS's
      * fork handler does the same; a later threaded call by someone else starts them again). */
     openblas_set_num_threads(1);
-    if (blas_thread_shutdown_) blas_thread_shutdown_();
-    if (m->plans) mica_fp_set_vnni(m->plans, (int)mica_opt_int(options, "vnni", 1));   /* vnni=0: the portable paths */
+    if (blas_thread_shutdown_)
+        blas_thread_shutdown_();
+    if (m->plans)
+        mica_fp_set_vnni(m->plans,
+                         (int)mica_opt_int(options, "vnni", 1)); /* vnni=0: the portable paths */
     out->name = "func";
     out->state = m;
-    out->mem_latency = out->mem_bytes_per_cycle = 0;   /* runs to completion at START: no cycle limit */
-    out->cycles_estimated = 1;                         /* its cycles are the cost model's */
+    out->mem_latency = out->mem_bytes_per_cycle =
+        0;                     /* runs to completion at START: no cycle limit */
+    out->cycles_estimated = 1; /* its cycles are the cost model's */
     out->mem_write = fm_mem_write;
     out->mem_read = fm_mem_read;
     out->csr_read = fm_csr_read;
@@ -93,5 +103,8 @@ static int func_open(const char *options, const mica_hw_config_t *cfg, uint32_t 
 }
 
 const mica_backend_desc_t mica_backend_func = {
-    "func", func_open, func_options, (int)(sizeof func_options / sizeof func_options[0]),
+    "func",
+    func_open,
+    func_options,
+    (int)(sizeof func_options / sizeof func_options[0]),
 };

@@ -26,7 +26,8 @@ static int weight_row_zero(const mica_fm_t *m, const fp_gemm_t *g, uint32_t k, u
     for (uint32_t grp = 0; grp < g->groups; grp++) {
         fp_row_bytes(m, &g->wrows[(size_t)grp * K + k], row, C);
         for (uint32_t c = 0; c < C; c++)
-            if (row[c]) return 0;
+            if (row[c])
+                return 0;
     }
     return 1;
 }
@@ -36,10 +37,13 @@ static int weight_row_zero(const mica_fm_t *m, const fp_gemm_t *g, uint32_t k, u
 static int choose_depth(const mica_fm_t *m, fp_gemm_t *g) {
     uint32_t K = g->tiles * m->ref->cfg.rows, kc = 0;
     g->kc = K;
-    if (!(g->kidx = malloc(sizeof *g->kidx * K))) return -1;
+    if (!(g->kidx = malloc(sizeof *g->kidx * K)))
+        return -1;
     for (uint32_t k = 0; k < K; k++)
-        if (!weight_row_zero(m, g, k, K)) g->kidx[kc++] = k;
-    if (kc == 0) g->kidx[kc++] = 0;   /* keep one: sgemm with depth 0 is best avoided */
+        if (!weight_row_zero(m, g, k, K))
+            g->kidx[kc++] = k;
+    if (kc == 0)
+        g->kidx[kc++] = 0; /* keep one: sgemm with depth 0 is best avoided */
     if (kc > K - K / 4) {
         free(g->kidx);
         g->kidx = NULL;
@@ -49,7 +53,7 @@ static int choose_depth(const mica_fm_t *m, fp_gemm_t *g) {
     return 0;
 }
 
-static int has_vnni(void) {   /* func_plan.c's AVX-VNNI kernels can run */
+static int has_vnni(void) { /* func_plan.c's AVX-VNNI kernels can run */
 #if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
     return __builtin_cpu_supports("avxvnni");
 #else
@@ -69,40 +73,50 @@ static int alloc_operands(const mica_fm_t *m, fp_gemm_t *g, uint32_t K, uint32_t
         g->a16 = malloc(sizeof(int16_t) * K);
         return !g->out || !g->wt || !g->a16 ? -1 : 0;
     }
-    if (choose_depth(m, g)) return -1;
+    if (choose_depth(m, g))
+        return -1;
     g->kp = (g->kc + 3) & ~3u;
     if (qgemm) {
         g->wt = calloc((size_t)g->kp * N, 1);
-        g->a8 = calloc((size_t)rows * g->kp + 16, 1);   /* + 16: gather_u8_lanes16's last store */
+        g->a8 = calloc((size_t)rows * g->kp + 16, 1); /* + 16: gather_u8_lanes16's last store */
         g->corr = calloc(N, sizeof(int32_t));
         return !g->out || !g->wt || !g->a8 || !g->corr ? -1 : 0;
     }
     g->w = calloc((size_t)g->kc * N, sizeof(float));
     g->a = malloc(sizeof(float) * (size_t)g->t * g->kc);
     g->p = malloc(sizeof(float) * (size_t)g->t * N);
-    return !g->out || !g->w || !g->a || !g->p || (!g->kidx && g->tiles > 1 && alloc_image(m->ref->cfg.rows, g)) ? -1 : 0;
+    return !g->out || !g->w || !g->a || !g->p ||
+                   (!g->kidx && g->tiles > 1 && alloc_image(m->ref->cfg.rows, g))
+               ? -1
+               : 0;
 }
 
 /* One weight row (depth index I, k = kidx[I] when compressed; LEN outputs from N0) into the
  * path's layout, with what it adds to the AVX-VNNI correction (the activations there are x + 128,
  * padding z + 128). */
-static void put_row(fp_gemm_t *g, uint32_t i, uint32_t k, uint32_t n0, uint32_t K, uint32_t N, const int8_t *src, uint32_t len, int32_t z) {
+static void put_row(fp_gemm_t *g, uint32_t i, uint32_t k, uint32_t n0, uint32_t K, uint32_t N,
+                    const int8_t *src, uint32_t len, int32_t z) {
     if (g->w)
-        for (uint32_t c = 0; c < len; c++) g->w[(size_t)i * N + n0 + c] = (float)src[c];
+        for (uint32_t c = 0; c < len; c++)
+            g->w[(size_t)i * N + n0 + c] = (float)src[c];
     else if (!g->a8)
-        for (uint32_t c = 0; c < len; c++) g->wt[(size_t)(n0 + c) * K + k] = src[c];
+        for (uint32_t c = 0; c < len; c++)
+            g->wt[(size_t)(n0 + c) * K + k] = src[c];
     else
-        for (uint32_t c = 0; c < len; c++) g->wt[((size_t)(i / 4) * N + n0 + c) * 4 + i % 4] = src[c];
+        for (uint32_t c = 0; c < len; c++)
+            g->wt[((size_t)(i / 4) * N + n0 + c) * 4 + i % 4] = src[c];
     if (g->corr)
         for (uint32_t c = 0; c < len; c++)
-            g->corr[n0 + c] = (int32_t)((uint32_t)g->corr[n0 + c] + (uint32_t)(128 + z) * (uint32_t)(int32_t)src[c]);
+            g->corr[n0 + c] = (int32_t)((uint32_t)g->corr[n0 + c] +
+                                        (uint32_t)(128 + z) * (uint32_t)(int32_t)src[c]);
 }
 
 /* Weights as GEMM operands, K = tiles x ROWS by N = groups x COLS, straight from the LOAD sources. */
 int mica_fp_pack(mica_fm_t *m, fp_gemm_t *g) {
     uint32_t R = m->ref->cfg.rows, C = m->ref->cfg.cols, K = g->tiles * R, N = g->groups * C;
     int8_t row[C];
-    if (alloc_operands(m, g, K, N)) return -1;
+    if (alloc_operands(m, g, K, N))
+        return -1;
     for (uint32_t grp = 0; grp < g->groups; grp++)
         for (uint32_t i = 0; i < g->kc; i++) {
             uint32_t k = g->kidx ? g->kidx[i] : i;
@@ -117,18 +131,21 @@ int mica_fp_pack_vector(mica_fm_t *m, fp_gemm_t *g) {
     uint32_t C = m->ref->cfg.cols, L = m->ref->cfg.rows < C ? m->ref->cfg.rows : C;
     int8_t row[C];
     int rescales = 0;
-    for (uint32_t i = 0; i < g->tiles; i++) rescales |= g->vops[i].kind == FP_VRESCALE;
+    for (uint32_t i = 0; i < g->tiles; i++)
+        rescales |= g->vops[i].kind == FP_VRESCALE;
     g->out = malloc(sizeof(int32_t) * (size_t)g->t * g->groups * C);
     g->w16 = calloc((size_t)g->tiles * L, sizeof *g->w16);
     g->tab = rescales ? malloc(sizeof(int32_t) * 256 * g->tiles) : NULL;
-    if (!g->out || !g->w16 || (rescales && !g->tab)) return -1;
+    if (!g->out || !g->w16 || (rescales && !g->tab))
+        return -1;
     for (uint32_t i = 0; i < g->tiles; i++) {
         if (g->vops[i].kind == FP_VMAC) {
             fp_row_bytes(m, &g->vops[i].w, row, C);
-            for (uint32_t c = 0; c < L; c++) g->w16[(size_t)i * L + c] = row[c];
+            for (uint32_t c = 0; c < L; c++)
+                g->w16[(size_t)i * L + c] = row[c];
         }
-        if (g->vops[i].kind == FP_VRESCALE) mica_fp_rescale_table(&g->vops[i].in, g->tab + (size_t)256 * i);
+        if (g->vops[i].kind == FP_VRESCALE)
+            mica_fp_rescale_table(&g->vops[i].in, g->tab + (size_t)256 * i);
     }
     return 0;
 }
-

@@ -13,17 +13,40 @@
 void mica_fp_prog_free(fp_prog_t *P) {
     for (uint32_t i = 0; i < P->ngemms; i++) {
         fp_gemm_t *g = &P->gemms[i];
-        free(g->gathers); free(g->wrows); free(g->acc_addr); free(g->kidx); free(g->w); free(g->wt); free(g->a16); free(g->a8); free(g->corr); free(g->img); free(g->a); free(g->p); free(g->out);
-        free(g->vops); free(g->vstart); free(g->w16); free(g->tab);
+        free(g->gathers);
+        free(g->wrows);
+        free(g->acc_addr);
+        free(g->kidx);
+        free(g->w);
+        free(g->wt);
+        free(g->a16);
+        free(g->a8);
+        free(g->corr);
+        free(g->img);
+        free(g->a);
+        free(g->p);
+        free(g->out);
+        free(g->vops);
+        free(g->vstart);
+        free(g->w16);
+        free(g->tab);
     }
-    for (uint32_t i = 0; i < P->nsteps; i++) free(P->steps[i].rq);
-    free(P->steps); free(P->gemms); free(P->wloads); free(P->shadow); free(P->vshadow); free(P->deps);
+    for (uint32_t i = 0; i < P->nsteps; i++)
+        free(P->steps[i].rq);
+    free(P->steps);
+    free(P->gemms);
+    free(P->wloads);
+    free(P->shadow);
+    free(P->vshadow);
+    free(P->deps);
     memset(P, 0, sizeof *P);
 }
 
 void mica_fp_free(struct mica_fp_cache *c) {
-    if (!c) return;
-    for (uint32_t i = 0; i < c->n; i++) mica_fp_prog_free(&c->progs[i]);
+    if (!c)
+        return;
+    for (uint32_t i = 0; i < c->n; i++)
+        mica_fp_prog_free(&c->progs[i]);
     free(c->progs);
     free(c);
 }
@@ -34,10 +57,12 @@ void mica_fp_free(struct mica_fp_cache *c) {
  * so it runs on int8 weights in integer arithmetic (widened to 16 bits, pairs of products summed in
  * int32: x86's pmovsxbw + pmaddwd) rather than on 4x larger floats through sgemv. Exact: every
  * sum wraps modulo 2^32 like the ACC (|a * w| <= 255 * 128, so a pair sum fits int32). */
-static void gemv_rows(const int16_t *a, const int8_t *wt, uint32_t k0, uint32_t K, uint32_t n0, uint32_t N, int32_t *out) {
+static void gemv_rows(const int16_t *a, const int8_t *wt, uint32_t k0, uint32_t K, uint32_t n0,
+                      uint32_t N, int32_t *out) {
     for (uint32_t n = n0; n < N; n++) {
         uint32_t s = 0;
-        for (uint32_t k = k0; k < K; k++) s += (uint32_t)(a[k] * wt[(size_t)n * K + k]);
+        for (uint32_t k = k0; k < K; k++)
+            s += (uint32_t)(a[k] * wt[(size_t)n * K + k]);
         out[n] = (int32_t)((uint32_t)out[n] + s);
     }
 }
@@ -45,24 +70,27 @@ static void gemv_rows(const int16_t *a, const int8_t *wt, uint32_t k0, uint32_t 
 #ifdef FM_X86
 /* Four outputs at a time, so each activation load serves four weight rows and one horizontal add
  * finishes four sums. */
-__attribute__((target("avx2")))
-static void gemv_avx2(const int16_t *a, const int8_t *wt, uint32_t K, uint32_t N, int32_t *out) {
+__attribute__((target("avx2"))) static void gemv_avx2(const int16_t *a, const int8_t *wt,
+                                                      uint32_t K, uint32_t N, int32_t *out) {
     uint32_t K16 = K & ~15u, N4 = N & ~3u;
     for (uint32_t n = 0; n < N4; n += 4) {
         const int8_t *w = wt + (size_t)n * K;
-        __m256i s[4] = {_mm256_setzero_si256(), _mm256_setzero_si256(), _mm256_setzero_si256(), _mm256_setzero_si256()};
+        __m256i s[4] = {_mm256_setzero_si256(), _mm256_setzero_si256(), _mm256_setzero_si256(),
+                        _mm256_setzero_si256()};
         for (uint32_t k = 0; k < K16; k += 16) {
             __m256i av = _mm256_loadu_si256((const __m256i *)(a + k));
             for (int r = 0; r < 4; r++) {
-                __m256i wv = _mm256_cvtepi8_epi16(_mm_loadu_si128((const __m128i *)(w + (size_t)r * K + k)));
+                __m256i wv =
+                    _mm256_cvtepi8_epi16(_mm_loadu_si128((const __m128i *)(w + (size_t)r * K + k)));
                 s[r] = _mm256_add_epi32(s[r], _mm256_madd_epi16(av, wv));
             }
         }
         __m256i h = _mm256_hadd_epi32(_mm256_hadd_epi32(s[0], s[1]), _mm256_hadd_epi32(s[2], s[3]));
-        _mm_storeu_si128((__m128i *)(out + n), _mm_add_epi32(_mm256_castsi256_si128(h), _mm256_extracti128_si256(h, 1)));
+        _mm_storeu_si128((__m128i *)(out + n),
+                         _mm_add_epi32(_mm256_castsi256_si128(h), _mm256_extracti128_si256(h, 1)));
     }
     memset(out + N4, 0, sizeof *out * (N - N4));
-    gemv_rows(a, wt, K16, K, 0, N4, out);   /* the columns past a multiple of 16 */
+    gemv_rows(a, wt, K16, K, 0, N4, out); /* the columns past a multiple of 16 */
     gemv_rows(a, wt, 0, K, N4, N, out);
 }
 
@@ -71,66 +99,78 @@ static void gemv_avx2(const int16_t *a, const int8_t *wt, uint32_t K, uint32_t N
  * precomputed (corr) and taken off. Sums wrap modulo 2^32 like the ACC. One pixel, outputs in
  * vector lanes (no horizontal sums): per 4 k the activations are broadcast against 8 outputs x 4 k
  * of weights (the GEMM's layout), 64 outputs a pass. */
-static inline __attribute__((always_inline, target("avx2,avxvnni")))
-void gemv_block(fp_gemm_t *g, uint32_t N, uint32_t n, uint32_t nv) {
+static inline __attribute__((always_inline, target("avx2,avxvnni"))) void
+gemv_block(fp_gemm_t *g, uint32_t N, uint32_t n, uint32_t nv) {
     __m256i s[8];
-    for (uint32_t r = 0; r < nv; r++) s[r] = _mm256_setzero_si256();
+    for (uint32_t r = 0; r < nv; r++)
+        s[r] = _mm256_setzero_si256();
     for (uint32_t k = 0; k < g->kp; k += 4) {
         int32_t a;
         memcpy(&a, g->a8 + k, 4);
         __m256i b = _mm256_set1_epi32(a);
         const int8_t *w = g->wt + ((size_t)k * N + (size_t)n * 4);
-        for (uint32_t r = 0; r < nv; r++) s[r] = _mm256_dpbusd_avx_epi32(s[r], b, _mm256_loadu_si256((const __m256i *)(w + 32 * r)));
+        for (uint32_t r = 0; r < nv; r++)
+            s[r] =
+                _mm256_dpbusd_avx_epi32(s[r], b, _mm256_loadu_si256((const __m256i *)(w + 32 * r)));
     }
     for (uint32_t r = 0; r < nv; r++)
-        _mm256_storeu_si256((__m256i *)(g->out + n + 8 * r),
-                            _mm256_sub_epi32(s[r], _mm256_loadu_si256((const __m256i *)(g->corr + n + 8 * r))));
+        _mm256_storeu_si256(
+            (__m256i *)(g->out + n + 8 * r),
+            _mm256_sub_epi32(s[r], _mm256_loadu_si256((const __m256i *)(g->corr + n + 8 * r))));
 }
 
 /* The same with AVX-512 VNNI: 16 outputs a vector, 128 a pass. The weights stream from L2 (a
  * layer's do not stay in L1 between inferences): fetching 4 k ahead measured ~20% faster. */
-__attribute__((target("avx512f,avx512vnni")))
-static uint32_t gemv_vnni512(fp_gemm_t *g, uint32_t N) {
+__attribute__((target("avx512f,avx512vnni"))) static uint32_t gemv_vnni512(fp_gemm_t *g,
+                                                                           uint32_t N) {
     uint32_t n = 0;
     for (; n + 128 <= N; n += 128) {
         __m512i s[8];
-        for (int r = 0; r < 8; r++) s[r] = _mm512_setzero_si512();
+        for (int r = 0; r < 8; r++)
+            s[r] = _mm512_setzero_si512();
         for (uint32_t k = 0; k < g->kp; k += 4) {
             int32_t a;
             memcpy(&a, g->a8 + k, 4);
             __m512i b = _mm512_set1_epi32(a);
             const int8_t *w = g->wt + ((size_t)k * N + (size_t)n * 4);
-            for (int r = 0; k + 16 < g->kp && r < 8; r++) _mm_prefetch((const char *)(w + (size_t)16 * N + 64 * r), _MM_HINT_T0);
-            for (int r = 0; r < 8; r++) s[r] = _mm512_dpbusd_epi32(s[r], b, _mm512_loadu_si512(w + 64 * r));
+            for (int r = 0; k + 16 < g->kp && r < 8; r++)
+                _mm_prefetch((const char *)(w + (size_t)16 * N + 64 * r), _MM_HINT_T0);
+            for (int r = 0; r < 8; r++)
+                s[r] = _mm512_dpbusd_epi32(s[r], b, _mm512_loadu_si512(w + 64 * r));
         }
         for (int r = 0; r < 8; r++)
-            _mm512_storeu_si512(g->out + n + 16 * r, _mm512_sub_epi32(s[r], _mm512_loadu_si512(g->corr + n + 16 * r)));
+            _mm512_storeu_si512(g->out + n + 16 * r,
+                                _mm512_sub_epi32(s[r], _mm512_loadu_si512(g->corr + n + 16 * r)));
     }
     return n;
 }
 
-__attribute__((target("avx2,avxvnni")))
-static void gemv_vnni(fp_gemm_t *g, uint32_t N) {
-    uint32_t n = __builtin_cpu_supports("avx512vnni") ? gemv_vnni512(g, N) : 0;   /* measured ~10% faster here */
-    for (; n + 64 <= N; n += 64) gemv_block(g, N, n, 8);
-    if (n < N) gemv_block(g, N, n, (N - n) / 8);
+__attribute__((target("avx2,avxvnni"))) static void gemv_vnni(fp_gemm_t *g, uint32_t N) {
+    uint32_t n = __builtin_cpu_supports("avx512vnni") ? gemv_vnni512(g, N)
+                                                      : 0; /* measured ~10% faster here */
+    for (; n + 64 <= N; n += 64)
+        gemv_block(g, N, n, 8);
+    if (n < N)
+        gemv_block(g, N, n, (N - n) / 8);
 }
 
 /* Several pixels (T > 1) on AVX-VNNI, outputs in vector lanes: per step 4 pixels x 16 outputs in
  * 8 accumulators; each weight vector (8 outputs x 4 k) serves four pixels, whose 4 activations
  * are broadcast. Same exactness as gemv_vnni; rows past T (up to a multiple of 4) are scratch. */
-__attribute__((target("avx2,avxvnni")))
-static void gemm_vnni(fp_gemm_t *g, uint32_t T, uint32_t N) {
+__attribute__((target("avx2,avxvnni"))) static void gemm_vnni(fp_gemm_t *g, uint32_t T,
+                                                              uint32_t N) {
     uint32_t kp = g->kp;
     for (uint32_t t = 0; t < T; t += 4)
         for (uint32_t n = 0; n < N; n += 16) {
             int two = N - n >= 16;
             __m256i s[4][2];
-            for (int p = 0; p < 4; p++) s[p][0] = s[p][1] = _mm256_setzero_si256();
+            for (int p = 0; p < 4; p++)
+                s[p][0] = s[p][1] = _mm256_setzero_si256();
             for (uint32_t k = 0; k < kp; k += 4) {
                 const int8_t *w = g->wt + ((size_t)k * N + (size_t)n * 4);
                 __m256i w0 = _mm256_loadu_si256((const __m256i *)w);
-                __m256i w1 = two ? _mm256_loadu_si256((const __m256i *)(w + 32)) : _mm256_setzero_si256();
+                __m256i w1 =
+                    two ? _mm256_loadu_si256((const __m256i *)(w + 32)) : _mm256_setzero_si256();
                 for (int p = 0; p < 4; p++) {
                     int32_t a;
                     memcpy(&a, g->a8 + (size_t)(t + p) * kp + k, 4);
@@ -142,7 +182,8 @@ static void gemm_vnni(fp_gemm_t *g, uint32_t T, uint32_t N) {
             for (int h = 0; h < 1 + two; h++) {
                 __m256i c = _mm256_loadu_si256((const __m256i *)(g->corr + n + 8 * h));
                 for (int p = 0; p < 4; p++)
-                    _mm256_storeu_si256((__m256i *)(g->out + (size_t)(t + p) * N + n + 8 * h), _mm256_sub_epi32(s[p][h], c));
+                    _mm256_storeu_si256((__m256i *)(g->out + (size_t)(t + p) * N + n + 8 * h),
+                                        _mm256_sub_epi32(s[p][h], c));
             }
         }
 }
@@ -150,7 +191,10 @@ static void gemm_vnni(fp_gemm_t *g, uint32_t T, uint32_t N) {
 
 static void gemv_int8(const int16_t *a, const int8_t *wt, uint32_t K, uint32_t N, int32_t *out) {
 #ifdef FM_X86
-    if (__builtin_cpu_supports("avx2")) { gemv_avx2(a, wt, K, N, out); return; }
+    if (__builtin_cpu_supports("avx2")) {
+        gemv_avx2(a, wt, K, N, out);
+        return;
+    }
 #endif
     memset(out, 0, sizeof *out * N);
     gemv_rows(a, wt, 0, K, 0, N, out);
@@ -163,12 +207,15 @@ static void gather_pixel(const mica_fm_t *m, const fp_gemm_t *g) {
     for (uint32_t j = 0; j < g->tiles; j++) {
         const mica_fm_matmul_t *d = &g->gathers[j];
         int16_t *a = g->a16 + (size_t)j * R;
-        if (d->off_y < 0 || d->off_y >= (int32_t)d->in_h || d->off_x < 0 || d->off_x >= (int32_t)d->in_w) {
+        if (d->off_y < 0 || d->off_y >= (int32_t)d->in_h || d->off_x < 0 ||
+            d->off_x >= (int32_t)d->in_w) {
             memset(a, 0, sizeof *a * R);
             continue;
         }
-        const int8_t *src = m->ref->aspad + ((size_t)d->aspad + (size_t)d->off_y * d->in_w + (size_t)d->off_x) * R;
-        for (uint32_t r = 0; r < R; r++) a[r] = (int16_t)(src[r] - d->z_in);
+        const int8_t *src =
+            m->ref->aspad + ((size_t)d->aspad + (size_t)d->off_y * d->in_w + (size_t)d->off_x) * R;
+        for (uint32_t r = 0; r < R; r++)
+            a[r] = (int16_t)(src[r] - d->z_in);
     }
 }
 
@@ -185,26 +232,33 @@ static void gather_rows(const mica_fm_t *m, const mica_fm_matmul_t *d, float *a,
                 continue;
             }
             const int8_t *src = m->ref->aspad + (size_t)px * R;
-            for (uint32_t r = 0; r < R; r++) row[r] = (float)(src[r] - d->z_in);
+            for (uint32_t r = 0; r < R; r++)
+                row[r] = (float)(src[r] - d->z_in);
         }
 }
 
 /* One activation vector of R floats; a constant size lets the common widths copy inline. */
 static inline void copy_row(float *dst, const float *src, uint32_t R) {
-    if (R == 16) memcpy(dst, src, 16 * sizeof(float));
-    else if (R == 8) memcpy(dst, src, 8 * sizeof(float));
-    else memcpy(dst, src, R * sizeof(float));
+    if (R == 16)
+        memcpy(dst, src, 16 * sizeof(float));
+    else if (R == 8)
+        memcpy(dst, src, 8 * sizeof(float));
+    else
+        memcpy(dst, src, R * sizeof(float));
 }
 
 /* Implicit im2col from the converted image: each tap reads the same pixels, so they are converted
  * to float once and copied per tap (gather_rows converts per tap). */
-static void gather_converted(const fp_gemm_t *g, const mica_fm_matmul_t *d, uint32_t R, float *a, size_t lda) {
+static void gather_converted(const fp_gemm_t *g, const mica_fm_matmul_t *d, uint32_t R, float *a,
+                             size_t lda) {
     for (uint32_t oy = 0, t = 0; oy < d->out_h; oy++)
         for (uint32_t ox = 0; ox < d->out_w; ox++, t++) {
             int64_t px = mica_fp_pixel_row(d, oy, ox);
             float *row = a + (size_t)t * lda;
-            if (px < 0) memset(row, 0, sizeof(float) * R);
-            else copy_row(row, g->img + ((size_t)px - g->img_lo) * R, R);
+            if (px < 0)
+                memset(row, 0, sizeof(float) * R);
+            else
+                copy_row(row, g->img + ((size_t)px - g->img_lo) * R, R);
         }
 }
 
@@ -212,23 +266,27 @@ static void gather_converted(const fp_gemm_t *g, const mica_fm_matmul_t *d, uint
  * fills 3 of 16 lanes), straight from ASPAD. */
 static void gather_lanes(const mica_fm_t *m, const fp_gemm_t *g) {
     uint32_t R = m->ref->cfg.rows, kc = g->kc, lane[R];
-    for (uint32_t i = 0, e; i < kc; i = e) {   /* one tile's lanes: kidx[i, e) */
+    for (uint32_t i = 0, e; i < kc; i = e) { /* one tile's lanes: kidx[i, e) */
         uint32_t j = g->kidx[i] / R;
-        for (e = i; e < kc && g->kidx[e] < (j + 1) * R; e++) lane[e - i] = g->kidx[e] - j * R;
+        for (e = i; e < kc && g->kidx[e] < (j + 1) * R; e++)
+            lane[e - i] = g->kidx[e] - j * R;
         const mica_fm_matmul_t *d = &g->gathers[j];
         for (uint32_t oy = 0, t = 0; oy < d->out_h; oy++)
             for (uint32_t ox = 0; ox < d->out_w; ox++, t++) {
                 int64_t px = mica_fp_pixel_row(d, oy, ox);
                 float *row = g->a + (size_t)t * kc + i;
                 const int8_t *src = m->ref->aspad + (size_t)(px < 0 ? 0 : px) * R;
-                for (uint32_t q = 0; q < e - i; q++) row[q] = px < 0 ? 0.0f : (float)(src[lane[q]] - d->z_in);
+                for (uint32_t q = 0; q < e - i; q++)
+                    row[q] = px < 0 ? 0.0f : (float)(src[lane[q]] - d->z_in);
             }
     }
 }
 
 /* N bytes as x + 128 (LANE: which, NULL: the first N); 16 is the common ROWS, two 8-byte words. */
 static inline void copy_u8(uint8_t *dst, const int8_t *src, const uint32_t *lane, uint32_t n) {
-    if (lane) for (uint32_t q = 0; q < n; q++) dst[q] = (uint8_t)(src[lane[q]] ^ 0x80);
+    if (lane)
+        for (uint32_t q = 0; q < n; q++)
+            dst[q] = (uint8_t)(src[lane[q]] ^ 0x80);
     else if (n == 16)
         for (int h = 0; h < 2; h++) {
             uint64_t v;
@@ -236,38 +294,48 @@ static inline void copy_u8(uint8_t *dst, const int8_t *src, const uint32_t *lane
             v ^= 0x8080808080808080ull;
             memcpy(dst + 8 * h, &v, 8);
         }
-    else for (uint32_t q = 0; q < n; q++) dst[q] = (uint8_t)(src[q] ^ 0x80);
+    else
+        for (uint32_t q = 0; q < n; q++)
+            dst[q] = (uint8_t)(src[q] ^ 0x80);
 }
 
 #ifdef FM_X86
 /* The kidx lanes for ROWS = 16 (a first layer's packed taps), pixel by pixel: each tile's lanes
  * with one byte shuffle. Its 16-byte store may run past the tile's lanes into a later tile's (then
  * written) or the next pixel's row (then written; a8 has 16 bytes to spare at its end). */
-__attribute__((target("avx2")))
-static void gather_u8_lanes16(const mica_fm_t *m, const fp_gemm_t *g) {
+__attribute__((target("avx2"))) static void gather_u8_lanes16(const mica_fm_t *m,
+                                                              const fp_gemm_t *g) {
     uint32_t kc = g->kc, nseg = 0, start[kc];
     const mica_fm_matmul_t *d[kc];
     const int8_t *line[kc];
     uint8_t sh[kc][16];
-    for (uint32_t i = 0, e; i < kc; i = e, nseg++) {   /* segment: one tile's lanes [i, e) */
+    for (uint32_t i = 0, e; i < kc; i = e, nseg++) { /* segment: one tile's lanes [i, e) */
         uint32_t j = g->kidx[i] / 16;
         memset(sh[nseg], 0, 16);
-        for (e = i; e < kc && g->kidx[e] < (j + 1) * 16; e++) sh[nseg][e - i] = (uint8_t)(g->kidx[e] - j * 16);
+        for (e = i; e < kc && g->kidx[e] < (j + 1) * 16; e++)
+            sh[nseg][e - i] = (uint8_t)(g->kidx[e] - j * 16);
         start[nseg] = i;
         d[nseg] = &g->gathers[j];
     }
     uint8_t *row = g->a8;
     for (uint32_t oy = 0; oy < g->gathers->out_h; oy++) {
-        for (uint32_t s = 0; s < nseg; s++) {   /* the tile row each segment reads, NULL in the padding */
+        for (uint32_t s = 0; s < nseg;
+             s++) { /* the tile row each segment reads, NULL in the padding */
             int64_t iy = (int64_t)oy * d[s]->sy + d[s]->off_y;
-            line[s] = iy < 0 || iy >= d[s]->in_h ? NULL : m->ref->aspad + ((size_t)d[s]->aspad + (size_t)iy * d[s]->in_w) * 16;
+            line[s] = iy < 0 || iy >= d[s]->in_h
+                          ? NULL
+                          : m->ref->aspad + ((size_t)d[s]->aspad + (size_t)iy * d[s]->in_w) * 16;
         }
         for (uint32_t ox = 0; ox < g->gathers->out_w; ox++, row += g->kp)
             for (uint32_t s = 0; s < nseg; s++) {
                 int64_t ix = (int64_t)ox * d[s]->sx + d[s]->off_x;
-                __m128i v = !line[s] || ix < 0 || ix >= d[s]->in_w ? _mm_set1_epi8((char)(d[s]->z_in + 128))
-                          : _mm_xor_si128(_mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(line[s] + ix * 16)),
-                                                           _mm_loadu_si128((const __m128i *)sh[s])), _mm_set1_epi8((char)0x80));
+                __m128i v =
+                    !line[s] || ix < 0 || ix >= d[s]->in_w
+                        ? _mm_set1_epi8((char)(d[s]->z_in + 128))
+                        : _mm_xor_si128(_mm_shuffle_epi8(
+                                            _mm_loadu_si128((const __m128i *)(line[s] + ix * 16)),
+                                            _mm_loadu_si128((const __m128i *)sh[s])),
+                                        _mm_set1_epi8((char)0x80));
                 _mm_storeu_si128((__m128i *)(row + start[s]), v);
             }
     }
@@ -278,36 +346,43 @@ static void gather_u8_lanes16(const mica_fm_t *m, const fp_gemm_t *g) {
 static void gather_u8(const mica_fm_t *m, const fp_gemm_t *g) {
     uint32_t R = m->ref->cfg.rows, kc = g->kc, lane[R];
 #ifdef FM_X86
-    uint32_t same = g->kidx && R == 16;   /* pixel by pixel needs one output shape */
-    for (uint32_t j = 0; same && j < g->tiles; j++) same = g->gathers[j].out_w == g->gathers->out_w;
+    uint32_t same = g->kidx && R == 16; /* pixel by pixel needs one output shape */
+    for (uint32_t j = 0; same && j < g->tiles; j++)
+        same = g->gathers[j].out_w == g->gathers->out_w;
     if (same && __builtin_cpu_supports("avx2")) {
         gather_u8_lanes16(m, g);
         return;
     }
 #endif
-    if (!g->kidx && g->t == 1) {   /* one pixel (FULLY_CONNECTED): no loops over pixels */
+    if (!g->kidx && g->t == 1) { /* one pixel (FULLY_CONNECTED): no loops over pixels */
         for (uint32_t j = 0; j < g->tiles; j++) {
             const mica_fm_matmul_t *d = &g->gathers[j];
             int64_t px = mica_fp_pixel_row(d, 0, 0);
-            if (px < 0) memset(g->a8 + (size_t)j * R, (uint8_t)(d->z_in + 128), R);
-            else copy_u8(g->a8 + (size_t)j * R, m->ref->aspad + (size_t)px * R, NULL, R);
+            if (px < 0)
+                memset(g->a8 + (size_t)j * R, (uint8_t)(d->z_in + 128), R);
+            else
+                copy_u8(g->a8 + (size_t)j * R, m->ref->aspad + (size_t)px * R, NULL, R);
         }
         return;
     }
-    for (uint32_t i = 0, e; i < kc; i = e) {   /* one tile's lanes: [i, e) */
+    for (uint32_t i = 0, e; i < kc; i = e) { /* one tile's lanes: [i, e) */
         uint32_t j = g->kidx ? g->kidx[i] / R : i / R;
         e = (j + 1) * R < kc ? (j + 1) * R : kc;
         if (g->kidx)
-            for (e = i; e < kc && g->kidx[e] < (j + 1) * R; e++) lane[e - i] = g->kidx[e] - j * R;
+            for (e = i; e < kc && g->kidx[e] < (j + 1) * R; e++)
+                lane[e - i] = g->kidx[e] - j * R;
         const mica_fm_matmul_t *d = &g->gathers[j];
         uint8_t pad = (uint8_t)(d->z_in + 128), *row = g->a8 + i;
         for (uint32_t oy = 0; oy < d->out_h; oy++) {
             int64_t iy = (int64_t)oy * d->sy + d->off_y;
-            const int8_t *line = m->ref->aspad + ((size_t)d->aspad + (size_t)(iy < 0 ? 0 : iy) * d->in_w) * R;
+            const int8_t *line =
+                m->ref->aspad + ((size_t)d->aspad + (size_t)(iy < 0 ? 0 : iy) * d->in_w) * R;
             for (uint32_t ox = 0; ox < d->out_w; ox++, row += g->kp) {
                 int64_t ix = (int64_t)ox * d->sx + d->off_x;
-                if (iy < 0 || iy >= d->in_h || ix < 0 || ix >= d->in_w) memset(row, pad, e - i);
-                else copy_u8(row, line + (size_t)ix * R, g->kidx ? lane : NULL, e - i);
+                if (iy < 0 || iy >= d->in_h || ix < 0 || ix >= d->in_w)
+                    memset(row, pad, e - i);
+                else
+                    copy_u8(row, line + (size_t)ix * R, g->kidx ? lane : NULL, e - i);
             }
         }
     }
@@ -320,13 +395,16 @@ static void gather(mica_fm_t *m, fp_gemm_t *g) {
         return;
     }
     if (!g->img) {
-        for (uint32_t j = 0; j < g->tiles; j++) gather_rows(m, &g->gathers[j], g->a + (size_t)j * R, K);
+        for (uint32_t j = 0; j < g->tiles; j++)
+            gather_rows(m, &g->gathers[j], g->a + (size_t)j * R, K);
         return;
     }
     const int8_t *src = m->ref->aspad + (size_t)g->img_lo * R;
     float z = (float)g->gathers[0].z_in;
-    for (size_t i = 0, n = (size_t)(g->img_hi - g->img_lo) * R; i < n; i++) g->img[i] = (float)src[i] - z;
-    for (uint32_t j = 0; j < g->tiles; j++) gather_converted(g, &g->gathers[j], R, g->a + (size_t)j * R, K);
+    for (size_t i = 0, n = (size_t)(g->img_hi - g->img_lo) * R; i < n; i++)
+        g->img[i] = (float)src[i] - z;
+    for (uint32_t j = 0; j < g->tiles; j++)
+        gather_converted(g, &g->gathers[j], R, g->a + (size_t)j * R, K);
 }
 
 /* Vector groups: each group's ops in order, consecutive DWCONV taps of one mode and output shape
@@ -340,11 +418,15 @@ static void vec_run(mica_fm_t *m, const fp_gemm_t *g) {
             const mica_fm_matmul_t *d = &g->gathers[i];
             int accumulate = i > g->vstart[grp];
             for (e = i + 1; v->kind != FP_VRESCALE && e < end && g->vops[e].kind == v->kind &&
-                            g->gathers[e].out_h == d->out_h && g->gathers[e].out_w == d->out_w; e++) {}
+                            g->gathers[e].out_h == d->out_h && g->gathers[e].out_w == d->out_w;
+                 e++) {
+            }
             if (v->kind == FP_VRESCALE)
-                mica_fp_rescale_rows(m, d->aspad, g->t, g->tab + (size_t)256 * i, accumulate, g->out + (size_t)grp * C, stride);
+                mica_fp_rescale_rows(m, d->aspad, g->t, g->tab + (size_t)256 * i, accumulate,
+                                     g->out + (size_t)grp * C, stride);
             else
-                mica_fp_dw_taps(m, d, g->w16 + (size_t)i * L, e - i, v->kind == FP_VMAX, accumulate, g->out + (size_t)grp * C, stride);
+                mica_fp_dw_taps(m, d, g->w16 + (size_t)i * L, e - i, v->kind == FP_VMAX, accumulate,
+                                g->out + (size_t)grp * C, stride);
         }
 }
 
@@ -354,11 +436,13 @@ static void gemm_run(mica_fm_t *m, fp_gemm_t *g) {
         vec_run(m, g);
         return;
     }
-    if (g->a8) {   /* only where AVX-VNNI is (func_translate.c) */
+    if (g->a8) { /* only where AVX-VNNI is (func_translate.c) */
         gather_u8(m, g);
 #ifdef FM_X86
-        if (T == 1) gemv_vnni(g, N);
-        else gemm_vnni(g, T, N);
+        if (T == 1)
+            gemv_vnni(g, N);
+        else
+            gemm_vnni(g, T, N);
 #endif
         return;
     }
@@ -375,12 +459,14 @@ static void gemm_run(mica_fm_t *m, fp_gemm_t *g) {
     uint32_t chunk = m->batch_max_tiles * R;
     for (uint32_t k0 = 0; k0 < g->kc; k0 += chunk) {
         uint32_t kn = g->kc - k0 < chunk ? g->kc - k0 : chunk;
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)T, (int)N, (int)kn, 1.0f, g->a + k0, (int)g->kc,
-                    g->w + (size_t)k0 * N, (int)N, 0.0f, g->p, (int)N);
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)T, (int)N, (int)kn, 1.0f,
+                    g->a + k0, (int)g->kc, g->w + (size_t)k0 * N, (int)N, 0.0f, g->p, (int)N);
         if (k0 == 0)
-            for (size_t i = 0; i < n; i++) g->out[i] = (int32_t)g->p[i];
+            for (size_t i = 0; i < n; i++)
+                g->out[i] = (int32_t)g->p[i];
         else
-            for (size_t i = 0; i < n; i++) g->out[i] = (int32_t)((uint32_t)g->out[i] + (uint32_t)(int32_t)g->p[i]);
+            for (size_t i = 0; i < n; i++)
+                g->out[i] = (int32_t)((uint32_t)g->out[i] + (uint32_t)(int32_t)g->p[i]);
     }
 }
 
@@ -389,9 +475,10 @@ static void store(mica_fm_t *m, const fp_step_t *s, const fp_gemm_t *g) {
     mica_store_fields_t f;
     mica_store_decode(&s->in, &f);
     uint32_t C = m->ref->cfg.cols;
-    if (f.rows) mica_fp_note_write(m, f.ext_addr, (uint64_t)(f.rows - 1) * f.ext_stride + s->rq->len);
-    mica_fm_requant_rows(s->rq, g->out + (size_t)s->row0 * g->groups * C + (size_t)s->group * C, (size_t)g->groups * C,
-                         f.rows, m->ref->mem + f.ext_addr, f.ext_stride);
+    if (f.rows)
+        mica_fp_note_write(m, f.ext_addr, (uint64_t)(f.rows - 1) * f.ext_stride + s->rq->len);
+    mica_fm_requant_rows(s->rq, g->out + (size_t)s->row0 * g->groups * C + (size_t)s->group * C,
+                         (size_t)g->groups * C, f.rows, m->ref->mem + f.ext_addr, f.ext_stride);
 }
 
 /* An activation LOAD of a translated run (checked by the interpreted run; the run's counters are
@@ -403,25 +490,30 @@ static void load(mica_fm_t *m, const mica_instr_t *in) {
     mica_load_decode(in, &f);
     uint32_t rows = f.rows, len = f.len, col = f.col;
     uint64_t ext = f.ext_addr, stride = f.ext_stride;
-    uint64_t end = ext + (uint64_t)(rows - 1) * stride + len;   /* the last row ends last */
+    uint64_t end = ext + (uint64_t)(rows - 1) * stride + len; /* the last row ends last */
     uint32_t width = s->cfg.rows;
     int8_t *row = s->aspad + (size_t)f.mem_addr * width;
     const uint8_t *src = s->mem + ext;
     if (f.target != MICA_LOAD_TARGET_ASPAD || end > s->mem_bytes) {
         mica_isa_ref_load(m->ref, in);
     } else if (col == 0 && len == width) {
-        if (stride == width) memcpy(row, src, (size_t)rows * width);
-        else if (width == 16)   /* the common ROWS, copied inline */
-            for (uint32_t i = 0; i < rows; i++) memcpy(row + (size_t)i * 16, src + (size_t)i * stride, 16);
+        if (stride == width)
+            memcpy(row, src, (size_t)rows * width);
+        else if (width == 16) /* the common ROWS, copied inline */
+            for (uint32_t i = 0; i < rows; i++)
+                memcpy(row + (size_t)i * 16, src + (size_t)i * stride, 16);
         else
-            for (uint32_t i = 0; i < rows; i++) memcpy(row + (size_t)i * width, src + (size_t)i * stride, width);
+            for (uint32_t i = 0; i < rows; i++)
+                memcpy(row + (size_t)i * width, src + (size_t)i * stride, width);
     } else if (width == 16 && ext >= col && end - len - col + 16 <= s->mem_bytes) {
         /* As two 64-bit words: no byte stores a 16-byte read of the row right after could not take
          * from the store buffer (little-endian host: byte b is bits 8 (b % 8) of word b / 8). */
         uint64_t keep[2] = {0, 0}, put[2] = {0, 0}, fill = (uint8_t)f.fill;
         for (uint32_t b = 0; b < 16; b++) {
-            if (b >= col && b < col + len) keep[b / 8] |= 0xFFull << (8 * (b % 8));
-            else put[b / 8] |= fill << (8 * (b % 8));
+            if (b >= col && b < col + len)
+                keep[b / 8] |= 0xFFull << (8 * (b % 8));
+            else
+                put[b / 8] |= fill << (8 * (b % 8));
         }
         for (uint32_t i = 0; i < rows; i++, row += 16) {
             uint64_t t[2];
@@ -437,15 +529,19 @@ static void load(mica_fm_t *m, const mica_instr_t *in) {
 
 int mica_fp_run(mica_fm_t *m) {
     fp_prog_t *P = mica_fp_find(m->plans, m->ref->prog_addr, m->ref->prog_len);
-    if (!P || !P->ok) return 0;
+    if (!P || !P->ok)
+        return 0;
     m->ref->done = m->ref->error = 0;
     m->ref->error_code = 0;
     for (uint32_t i = 0; i < P->nsteps; i++) {
         const fp_step_t *s = &P->steps[i];
         fp_gemm_t *g = &P->gemms[s->gemm];
-        if (s->kind == FP_INSTR) load(m, &s->in);
-        else if (s->kind == FP_GEMM) gemm_run(m, g);
-        else store(m, s, g);
+        if (s->kind == FP_INSTR)
+            load(m, &s->in);
+        else if (s->kind == FP_GEMM)
+            gemm_run(m, g);
+        else
+            store(m, s, g);
     }
     memcpy(m->ref->counters, P->counters, sizeof m->ref->counters);
     P->last_run = ++m->plans->run_seq;

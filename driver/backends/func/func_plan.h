@@ -9,16 +9,19 @@
 #include "mica_isa_ref.h"
 
 #define FM_COST_MEMO 64
-typedef struct { uint64_t hash, bytes, cycles, array_cycles; } fm_cost_memo_t;
+typedef struct {
+    uint64_t hash, bytes, cycles, array_cycles;
+} fm_cost_memo_t;
 
 /* The func backend's state: the ISA state and the translations of the programs it ran. */
 typedef struct mica_fm {
-    mica_isa_ref_t *ref;           /* memories, CSRs, counters: the reference interpreter's state */
-    struct mica_fp_cache *plans;   /* translated programs; NULL: every run interpreted (plan=0) */
-    int8_t *scratch;               /* the vector unit's padded tiles (func_vector.c) */
+    mica_isa_ref_t *ref;         /* memories, CSRs, counters: the reference interpreter's state */
+    struct mica_fp_cache *plans; /* translated programs; NULL: every run interpreted (plan=0) */
+    int8_t *scratch;             /* the vector unit's padded tiles (func_vector.c) */
     size_t scratch_bytes;
-    uint32_t batch_max_tiles;      /* MATMUL tiles one sgemm may sum exactly in float (func_plan.c) */
-    fm_cost_memo_t cost_memo[FM_COST_MEMO];   /* cycle estimates of interpreted programs (func_run.c) */
+    uint32_t batch_max_tiles; /* MATMUL tiles one sgemm may sum exactly in float (func_plan.c) */
+    fm_cost_memo_t
+        cost_memo[FM_COST_MEMO]; /* cycle estimates of interpreted programs (func_run.c) */
 } mica_fm_t;
 
 struct mica_fp_cache *mica_fp_new(void);
@@ -43,19 +46,19 @@ int32_t mica_fm_mul_real_host(int32_t x, uint64_t m53, int e);
  * COLS int32) and its fields. One allocation: free() it. NULL: out of memory. */
 typedef struct {
     uint32_t len;
-    int mode, slow;          /* slow: the scalar path (round 1, or round 2 off the double path) */
-    int simd;                /* round 0's path: 2 AVX-512, 1 AVX2, 0 portable (tests set each) */
+    int mode, slow; /* slow: the scalar path (round 1, or round 2 off the double path) */
+    int simd;       /* round 0's path: 2 AVX-512, 1 AVX2, 0 portable (tests set each) */
     int32_t z, lo, hi;
-    double *scale;           /* round 2: m53 * 2^(shift-53), 0 when not normalized */
+    double *scale; /* round 2: m53 * 2^(shift-53), 0 when not normalized */
     uint64_t *m53;
-    int64_t *half, *below, *right;   /* round 0: mica_rescale_t's fields, as column arrays */
+    int64_t *half, *below, *right; /* round 0: mica_rescale_t's fields, as column arrays */
     int32_t *bias, *mult, *shift, *left;
 } mica_fm_requant_t;
 mica_fm_requant_t *mica_fm_requant_new(const mica_instr_t *in, const int32_t *set, uint32_t cols);
 /* The columns of A then those of B (same round mode, zero point and clamp). */
 mica_fm_requant_t *mica_fm_requant_join(const mica_fm_requant_t *a, const mica_fm_requant_t *b);
 /* Requantizes ROWS rows of len accumulators (row i at acc + i * acc_stride) into dst + i * stride. */
-void mica_fm_requant_rows(const mica_fm_requant_t *q, const int32_t *acc, size_t acc_stride, uint32_t rows,
-                          uint8_t *dst, uint64_t stride);
+void mica_fm_requant_rows(const mica_fm_requant_t *q, const int32_t *acc, size_t acc_stride,
+                          uint32_t rows, uint8_t *dst, uint64_t stride);
 
 #endif

@@ -14,7 +14,11 @@ typedef struct {
 #define UNKNOWN UINT64_MAX
 
 /* A WSPAD or PARAM row as a LOAD wrote it: len bytes from ext at byte col, fill around them. */
-typedef struct { uint64_t ext; uint32_t len, col; int fill; } fp_row_t;
+typedef struct {
+    uint64_t ext;
+    uint32_t len, col;
+    int fill;
+} fp_row_t;
 
 static inline void fp_row_bytes(const mica_fm_t *m, const fp_row_t *r, void *dst, uint32_t width) {
     memset(dst, r->fill, width);
@@ -25,84 +29,93 @@ static inline void fp_row_bytes(const mica_fm_t *m, const fp_row_t *r, void *dst
 enum { FP_VMAC, FP_VMAX, FP_VRESCALE };
 typedef struct {
     uint32_t kind;
-    fp_row_t w;                  /* FP_VMAC: where its weights (the LOADW vector row) came from */
-    mica_instr_t in;             /* FP_VRESCALE: its fields */
+    fp_row_t w;      /* FP_VMAC: where its weights (the LOADW vector row) came from */
+    mica_instr_t in; /* FP_VRESCALE: its fields */
 } fp_vop_t;
-typedef struct { uint64_t lo, hi; } fp_range_t;
+typedef struct {
+    uint64_t lo, hi;
+} fp_range_t;
 
 typedef struct {
     uint32_t t, tiles, groups;
-    mica_fm_matmul_t *gathers;   /* per tile: how its activations are gathered */
-    fp_row_t *wrows;             /* group g, tile j, row r at (g * tiles + j) * ROWS + r */
-    uint32_t *acc_addr;          /* per group */
-    uint32_t kc;                 /* GEMM depth: K = tiles x ROWS, or fewer when kidx is set */
-    uint32_t *kidx;              /* the k (tile x ROWS + lane) with a nonzero weight, when many are all zero */
-    float *w, *a, *p;            /* sgemm: kc x N weights, T x kc activations, T x N products */
-    int8_t *wt;                  /* integer paths (func_plan.c): with AVX-VNNI kp / 4 blocks of N x 4
+    mica_fm_matmul_t *gathers; /* per tile: how its activations are gathered */
+    fp_row_t *wrows;           /* group g, tile j, row r at (g * tiles + j) * ROWS + r */
+    uint32_t *acc_addr;        /* per group */
+    uint32_t kc;               /* GEMM depth: K = tiles x ROWS, or fewer when kidx is set */
+    uint32_t *kidx;   /* the k (tile x ROWS + lane) with a nonzero weight, when many are all zero */
+    float *w, *a, *p; /* sgemm: kc x N weights, T x kc activations, T x N products */
+    int8_t *wt;       /* integer paths (func_plan.c): with AVX-VNNI kp / 4 blocks of N x 4
                                   * (k fastest); else for one pixel (T = 1) the weights N x K */
-    int16_t *a16;                /* that pixel's activations minus the zero point */
-    uint8_t *a8;                 /* with AVX-VNNI: the activations as x + 128, T rounded up to 4 rows of kp */
-    int32_t *corr;               /* and per output, what the + 128 and zero points add */
-    uint32_t kp;                 /* kc rounded up to 4 */
-    float *img;                  /* ASPAD rows [img_lo, img_hi) as floats, zero point removed */
+    int16_t *a16;     /* that pixel's activations minus the zero point */
+    uint8_t *a8;      /* with AVX-VNNI: the activations as x + 128, T rounded up to 4 rows of kp */
+    int32_t *corr;    /* and per output, what the + 128 and zero points add */
+    uint32_t kp;      /* kc rounded up to 4 */
+    float *img;       /* ASPAD rows [img_lo, img_hi) as floats, zero point removed */
     uint32_t img_lo, img_hi;
-    int32_t *out;                /* T x N accumulators */
-    int vec;                     /* vector-unit groups instead: group g runs ops [vstart[g], vstart[g + 1]) */
-    fp_vop_t *vops;              /* per op (tile), its gather in gathers */
+    int32_t *out;   /* T x N accumulators */
+    int vec;        /* vector-unit groups instead: group g runs ops [vstart[g], vstart[g + 1]) */
+    fp_vop_t *vops; /* per op (tile), its gather in gathers */
     uint32_t *vstart;
-    int16_t *w16;                /* tiles x LANES weights of the MAC ops */
-    int32_t *tab;                /* tiles x 256: the RESCALE ops' results per input byte, or NULL */
+    int16_t *w16; /* tiles x LANES weights of the MAC ops */
+    int32_t *tab; /* tiles x 256: the RESCALE ops' results per input byte, or NULL */
 } fp_gemm_t;
 
 enum { FP_INSTR, FP_GEMM, FP_STORE };
 typedef struct {
     uint32_t kind, gemm, group, row0;
     mica_instr_t in;
-    mica_fm_requant_t *rq;           /* FP_STORE: its output stage, from the PARAM LOADs' sources */
+    mica_fm_requant_t *rq; /* FP_STORE: its output stage, from the PARAM LOADs' sources */
 } fp_step_t;
 
 typedef struct {
     uint32_t prog_addr, prog_len, end_pc;
-    int ok;                          /* 0: cannot be translated; remembered so it is not retried */
+    int ok; /* 0: cannot be translated; remembered so it is not retried */
     fp_step_t *steps;
     uint32_t nsteps;
     fp_gemm_t *gemms;
     uint32_t ngemms;
-    mica_instr_t *wloads;            /* the weight and PARAM LOADs, replayed to rebuild WSPAD and PARAM */
+    mica_instr_t *wloads; /* the weight and PARAM LOADs, replayed to rebuild WSPAD and PARAM */
     uint32_t nwloads;
-    fp_row_t *shadow;                /* source of the last LOADW's rows, or NULL */
-    fp_row_t *vshadow;               /* source of the last LOADW vector's row, or NULL */
-    fp_range_t *deps;                /* program and weight bytes read */
+    fp_row_t *shadow;  /* source of the last LOADW's rows, or NULL */
+    fp_row_t *vshadow; /* source of the last LOADW vector's row, or NULL */
+    fp_range_t *deps;  /* program and weight bytes read */
     uint32_t ndeps;
     uint64_t counters[MICA_NUM_COUNTERS];
-    uint64_t last_run;               /* sequence number of its last translated run */
+    uint64_t last_run; /* sequence number of its last translated run */
 } fp_prog_t;
 
 struct mica_fp_cache {
     fp_prog_t *progs;
     uint32_t n, cap;
     uint64_t run_seq, materialized_seq;
-    fp_range_t box;                  /* bounding box of every translation's deps */
-    int vnni;                        /* 0: keep off the AVX-VNNI paths (tests of the others) */
+    fp_range_t box; /* bounding box of every translation's deps */
+    int vnni;       /* 0: keep off the AVX-VNNI paths (tests of the others) */
 };
 
 /* Growable arrays: capacity is implicit, the next power of 2 >= 8 above the count. */
 static inline int grow(void **p, uint32_t n, size_t elem) {
-    if (n & (n - 1) || (n && n < 8)) return 0;
+    if (n & (n - 1) || (n && n < 8))
+        return 0;
     void *q = realloc(*p, (n ? 2 * (size_t)n : 8) * elem);
-    if (!q) return -1;
+    if (!q)
+        return -1;
     *p = q;
     return 0;
 }
-#define PUSH(arr, n, val) (grow((void **)&(arr), (n), sizeof *(arr)) ? -1 : ((arr)[(n)++] = (val), 0))
+#define PUSH(arr, n, val)                                                                          \
+    (grow((void **)&(arr), (n), sizeof *(arr)) ? -1 : ((arr)[(n)++] = (val), 0))
 
 /* Where output pixel t of a MATMUL reads its ASPAD row, or -1 for padding (outside the tile). */
 static inline int64_t mica_fp_pixel_row(const mica_fm_matmul_t *d, uint32_t oy, uint32_t ox) {
     int64_t iy = (int64_t)oy * d->sy + d->off_y, ix = (int64_t)ox * d->sx + d->off_x;
-    return iy < 0 || iy >= d->in_h || ix < 0 || ix >= d->in_w ? -1 : (int64_t)d->aspad + iy * d->in_w + ix;
+    return iy < 0 || iy >= d->in_h || ix < 0 || ix >= d->in_w
+               ? -1
+               : (int64_t)d->aspad + iy * d->in_w + ix;
 }
 
-static inline int mica_fp_overlaps(const fp_range_t *r, uint64_t lo, uint64_t hi) { return lo < r->hi && r->lo < hi; }
+static inline int mica_fp_overlaps(const fp_range_t *r, uint64_t lo, uint64_t hi) {
+    return lo < r->hi && r->lo < hi;
+}
 
 /* func_vector.c, the vector unit. DWCONV: N taps D (one output shape; weights W: N x LANES int16,
  * LANES = min(ROWS, COLS)), MAX = the mode, ACC rows into OUT (row t at out + t * stride). */
@@ -110,8 +123,8 @@ void mica_fp_dw_taps(mica_fm_t *m, const mica_fm_matmul_t *d, const int16_t *w, 
                      int accumulate, int32_t *out, size_t stride);
 /* RESCALE: its result for each input byte (tab[uint8 x]); ROWS ASPAD rows from ASPAD into OUT. */
 void mica_fp_rescale_table(const mica_instr_t *in, int32_t tab[256]);
-void mica_fp_rescale_rows(const mica_fm_t *m, uint32_t aspad, uint32_t rows, const int32_t *tab, int accumulate,
-                          int32_t *out, size_t stride);
+void mica_fp_rescale_rows(const mica_fm_t *m, uint32_t aspad, uint32_t rows, const int32_t *tab,
+                          int accumulate, int32_t *out, size_t stride);
 
 void mica_fp_prog_free(fp_prog_t *P);
 fp_prog_t *mica_fp_find(struct mica_fp_cache *c, uint32_t addr, uint32_t len);

@@ -13,23 +13,31 @@
  * (t = trunc(y) and y - t are exact) and the result saturates. tests/unit/test_func_exact.c checks it
  * equals mica_mul_real. */
 static double real_scale(uint64_t m53, int e) {
-    union { uint64_t u; double d; } pow2;   /* 2^(e-53) built directly: ldexp is a slow libm call */
-    pow2.u = (uint64_t)(1023 + e - 53) << 52;   /* a normal double for any 8-bit e */
+    union {
+        uint64_t u;
+        double d;
+    } pow2; /* 2^(e-53) built directly: ldexp is a slow libm call */
+    pow2.u = (uint64_t)(1023 + e - 53) << 52; /* a normal double for any 8-bit e */
     return (double)m53 * pow2.d;
 }
 
 static inline int32_t mul_real_host(int32_t x, double scale) {
     double y = (double)x * scale;
-    y = y > 4294967296.0 ? 4294967296.0 : y < -4294967296.0 ? -4294967296.0 : y;   /* keeps the casts defined */
+    y = y > 4294967296.0    ? 4294967296.0
+        : y < -4294967296.0 ? -4294967296.0
+                            : y; /* keeps the casts defined */
     int64_t t = (int64_t)y;
     double f = y - (double)t;
-    t += (int64_t)(f >= 0.5) - (int64_t)(f <= -0.5);   /* branch-free: the data makes it unpredictable */
+    t += (int64_t)(f >= 0.5) -
+         (int64_t)(f <= -0.5); /* branch-free: the data makes it unpredictable */
     return (int32_t)(t > INT32_MAX ? INT32_MAX : t < INT32_MIN ? INT32_MIN : t);
 }
 
 /* The double path needs a normalized multiplier (2^52 <= m53 < 2^53, as the compiler writes it):
  * only then does mica_mul_real's saturation match the double's range. */
-static int real_normalized(uint64_t m53) { return m53 >> 52 == 1; }
+static int real_normalized(uint64_t m53) {
+    return m53 >> 52 == 1;
+}
 
 int32_t mica_fm_mul_real_host(int32_t x, uint64_t m53, int e) {
     return real_normalized(m53) ? mul_real_host(x, real_scale(m53, e)) : mica_mul_real(x, m53, e);
@@ -41,7 +49,8 @@ int32_t mica_fm_mul_real_host(int32_t x, uint64_t m53, int e) {
 static mica_fm_requant_t *requant_alloc(uint32_t len) {
     size_t n = len ? len : 1;
     mica_fm_requant_t *q = malloc(sizeof *q + n * (5 * sizeof(int64_t) + 4 * sizeof(int32_t)));
-    if (!q) return NULL;
+    if (!q)
+        return NULL;
     q->scale = (double *)(q + 1);
     q->m53 = (uint64_t *)(q->scale + n);
     q->half = (int64_t *)(q->m53 + n);
@@ -58,13 +67,25 @@ static mica_fm_requant_t *requant_alloc(uint32_t len) {
 
 mica_fm_requant_t *mica_fm_requant_join(const mica_fm_requant_t *a, const mica_fm_requant_t *b) {
     mica_fm_requant_t *q = requant_alloc(a->len + b->len);
-    if (!q) return NULL;
+    if (!q)
+        return NULL;
     q->mode = a->mode;
     q->slow = a->slow | b->slow;
     q->simd = a->simd < b->simd ? a->simd : b->simd;
-    q->z = a->z; q->lo = a->lo; q->hi = a->hi;
-#define JOIN(f) (memcpy(q->f, a->f, sizeof *q->f * a->len), memcpy(q->f + a->len, b->f, sizeof *q->f * b->len))
-    JOIN(scale); JOIN(m53); JOIN(half); JOIN(below); JOIN(right); JOIN(bias); JOIN(mult); JOIN(shift); JOIN(left);
+    q->z = a->z;
+    q->lo = a->lo;
+    q->hi = a->hi;
+#define JOIN(f)                                                                                    \
+    (memcpy(q->f, a->f, sizeof *q->f * a->len), memcpy(q->f + a->len, b->f, sizeof *q->f * b->len))
+    JOIN(scale);
+    JOIN(m53);
+    JOIN(half);
+    JOIN(below);
+    JOIN(right);
+    JOIN(bias);
+    JOIN(mult);
+    JOIN(shift);
+    JOIN(left);
 #undef JOIN
     return q;
 }
@@ -74,23 +95,27 @@ mica_fm_requant_t *mica_fm_requant_new(const mica_instr_t *in, const int32_t *se
     mica_store_decode(in, &f);
     uint32_t len = f.len;
     mica_fm_requant_t *q = requant_alloc(len);
-    if (!q) return NULL;
+    if (!q)
+        return NULL;
     q->mode = (int)f.round;
     q->z = f.z_out;
     q->lo = f.act_min;
     q->hi = f.act_max;
     q->slow = q->mode == MICA_STORE_ROUND_SINGLE;
 #ifdef FM_X86
-    q->simd = __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512vl") ? 2 : __builtin_cpu_supports("avx2") != 0;
+    q->simd = __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512vl")
+                  ? 2
+                  : __builtin_cpu_supports("avx2") != 0;
 #endif
     const int32_t *bias = set + MICA_PARAM_BIAS * C, *mult = set + MICA_PARAM_MULT * C;
     const int32_t *shift_row = set + MICA_PARAM_SHIFT * C, *mlo = set + MICA_PARAM_MULT_LO * C;
     for (uint32_t c = 0; c < len; c++) {
-        int s = (int8_t)(shift_row[c] & 0xFF);   /* as mica_requantize */
+        int s = (int8_t)(shift_row[c] & 0xFF); /* as mica_requantize */
         q->bias[c] = bias[c];
         q->mult[c] = mult[c];
         q->shift[c] = q->mode == MICA_STORE_ROUND_REAL ? s : s > 30 ? 30 : s < -31 ? -31 : s;
-        mica_rescale_t r = mica_rescale_make(mult[c], q->mode == MICA_STORE_ROUND_DOUBLE ? q->shift[c] : 0);
+        mica_rescale_t r =
+            mica_rescale_make(mult[c], q->mode == MICA_STORE_ROUND_DOUBLE ? q->shift[c] : 0);
         q->left[c] = r.left;
         q->half[c] = (int64_t)r.half * (1ll << 31);
         q->below[c] = r.below;
@@ -105,9 +130,12 @@ mica_fm_requant_t *mica_fm_requant_new(const mica_instr_t *in, const int32_t *se
 /* mica_rescale on the constants as column arrays (a struct per column does not vectorize),
  * columns [c0, len). */
 FM_CLONES
-static void requant_double(const mica_fm_requant_t *q, uint32_t c0, const int32_t *restrict acc, size_t acc_stride, uint32_t rows, uint8_t *restrict dst, uint64_t stride) {
+static void requant_double(const mica_fm_requant_t *q, uint32_t c0, const int32_t *restrict acc,
+                           size_t acc_stride, uint32_t rows, uint8_t *restrict dst,
+                           uint64_t stride) {
     const uint32_t len = q->len;
-    const int32_t z = q->z, lo = q->lo, hi = q->hi, *restrict bias = q->bias, *restrict mult = q->mult, *restrict left = q->left;
+    const int32_t z = q->z, lo = q->lo, hi = q->hi, *restrict bias = q->bias,
+                  *restrict mult = q->mult, *restrict left = q->left;
     const int64_t *restrict half = q->half, *restrict below = q->below, *restrict right = q->right;
     for (uint32_t i = 0; i < rows; i++, acc += acc_stride, dst += stride)
         for (uint32_t c = c0; c < len; c++) {
@@ -126,20 +154,23 @@ static void requant_double(const mica_fm_requant_t *q, uint32_t c0, const int32_
  * shift: t + nudge (mica_rescale) shifts logically as u = t + nudge + 2^62, which lies in
  * [0, 2^64) for any int32 a and multiplier, and 2^(62 - right) comes off after. Even and odd
  * columns take one 32 x 32 -> 64-bit multiply each. */
-__attribute__((target("avx2")))
-static uint32_t requant_double_avx2(const mica_fm_requant_t *q, uint32_t c0, const int32_t *acc, size_t acc_stride,
-                                    uint32_t rows, uint8_t *dst, uint64_t stride) {
-    const __m256i z = _mm256_set1_epi32(q->z), lo = _mm256_set1_epi32(q->lo), hi = _mm256_set1_epi32(q->hi);
+__attribute__((target("avx2"))) static uint32_t
+requant_double_avx2(const mica_fm_requant_t *q, uint32_t c0, const int32_t *acc, size_t acc_stride,
+                    uint32_t rows, uint8_t *dst, uint64_t stride) {
+    const __m256i z = _mm256_set1_epi32(q->z), lo = _mm256_set1_epi32(q->lo),
+                  hi = _mm256_set1_epi32(q->hi);
     const __m256i max32 = _mm256_set1_epi64x(INT32_MAX), neg = _mm256_set1_epi64x(-(1ll << 30));
-    const __m256i bytes = _mm256_setr_epi8(0, 4, 8, 12, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
-                                           0, 4, 8, 12, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1);
+    const __m256i bytes =
+        _mm256_setr_epi8(0, 4, 8, 12, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, 0, 4, 8, 12,
+                         -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1);
     const int64_t K = (1ll << 62) + (1ll << 30);
     for (; c0 + 8 <= q->len; c0 += 8) {
         const __m256i bias = _mm256_loadu_si256((const __m256i *)(q->bias + c0));
         const __m256i left = _mm256_loadu_si256((const __m256i *)(q->left + c0));
-        const __m256i mult[2] = {_mm256_loadu_si256((const __m256i *)(q->mult + c0)), _mm256_srli_epi64(mult[0], 32)};
+        const __m256i mult[2] = {_mm256_loadu_si256((const __m256i *)(q->mult + c0)),
+                                 _mm256_srli_epi64(mult[0], 32)};
         __m256i add[2], below[2], right[2], off[2];
-        for (int h = 0; h < 2; h++) {   /* h = 0: columns c0, c0 + 2, ...; 1: c0 + 1, c0 + 3, ... */
+        for (int h = 0; h < 2; h++) { /* h = 0: columns c0, c0 + 2, ...; 1: c0 + 1, c0 + 3, ... */
             const int64_t *hf = q->half + c0 + h, *bl = q->below + c0 + h, *rt = q->right + c0 + h;
             add[h] = _mm256_setr_epi64x(hf[0] + K, hf[2] + K, hf[4] + K, hf[6] + K);
             below[h] = _mm256_setr_epi64x(bl[0], bl[2], bl[4], bl[6]);
@@ -149,14 +180,19 @@ static uint32_t requant_double_avx2(const mica_fm_requant_t *q, uint32_t c0, con
         const int32_t *a_row = acc + c0;
         uint8_t *d = dst + c0;
         for (uint32_t i = 0; i < rows; i++, a_row += acc_stride, d += stride) {
-            __m256i a = _mm256_sllv_epi32(_mm256_add_epi32(_mm256_loadu_si256((const __m256i *)a_row), bias), left), v[2];
+            __m256i a = _mm256_sllv_epi32(
+                        _mm256_add_epi32(_mm256_loadu_si256((const __m256i *)a_row), bias), left),
+                    v[2];
             for (int h = 0; h < 2; h++) {
                 __m256i p = _mm256_mul_epi32(h ? _mm256_srli_epi64(a, 32) : a, mult[h]);
-                __m256i u = _mm256_sub_epi64(_mm256_add_epi64(p, add[h]), _mm256_and_si256(_mm256_cmpgt_epi64(neg, p), below[h]));
+                __m256i u =
+                    _mm256_sub_epi64(_mm256_add_epi64(p, add[h]),
+                                     _mm256_and_si256(_mm256_cmpgt_epi64(neg, p), below[h]));
                 __m256i y = _mm256_sub_epi64(_mm256_srlv_epi64(u, right[h]), off[h]);
                 v[h] = _mm256_blendv_epi8(y, max32, _mm256_cmpgt_epi64(y, max32));
             }
-            __m256i y = _mm256_add_epi32(_mm256_blend_epi32(v[0], _mm256_slli_epi64(v[1], 32), 0xAA), z);
+            __m256i y =
+                _mm256_add_epi32(_mm256_blend_epi32(v[0], _mm256_slli_epi64(v[1], 32), 0xAA), z);
             y = _mm256_shuffle_epi8(_mm256_min_epi32(_mm256_max_epi32(y, lo), hi), bytes);
             y = _mm256_permutevar8x32_epi32(y, _mm256_setr_epi32(0, 4, 1, 1, 1, 1, 1, 1));
             _mm_storel_epi64((__m128i *)d, _mm256_castsi256_si128(y));
@@ -166,19 +202,25 @@ static uint32_t requant_double_avx2(const mica_fm_requant_t *q, uint32_t c0, con
 }
 
 /* The same sixteen columns at a time where AVX-512 has the 64-bit arithmetic shift and minimum. */
-__attribute__((target("avx512f,avx512bw,avx512vl")))
-static uint32_t requant_double_512(const mica_fm_requant_t *q, const int32_t *acc, size_t acc_stride, uint32_t rows,
-                                   uint8_t *dst, uint64_t stride) {
-    const __m512i z = _mm512_set1_epi32(q->z), lo = _mm512_set1_epi32(q->lo), hi = _mm512_set1_epi32(q->hi);
-    const __m512i max32 = _mm512_set1_epi64(INT32_MAX), neg = _mm512_set1_epi64(-(1ll << 30)), nudge = _mm512_set1_epi64(1ll << 30);
-    const __m512i pick[2] = {_mm512_setr_epi64(0, 2, 4, 6, 8, 10, 12, 14), _mm512_setr_epi64(1, 3, 5, 7, 9, 11, 13, 15)};
+__attribute__((target("avx512f,avx512bw,avx512vl"))) static uint32_t
+requant_double_512(const mica_fm_requant_t *q, const int32_t *acc, size_t acc_stride, uint32_t rows,
+                   uint8_t *dst, uint64_t stride) {
+    const __m512i z = _mm512_set1_epi32(q->z), lo = _mm512_set1_epi32(q->lo),
+                  hi = _mm512_set1_epi32(q->hi);
+    const __m512i max32 = _mm512_set1_epi64(INT32_MAX), neg = _mm512_set1_epi64(-(1ll << 30)),
+                  nudge = _mm512_set1_epi64(1ll << 30);
+    const __m512i pick[2] = {_mm512_setr_epi64(0, 2, 4, 6, 8, 10, 12, 14),
+                             _mm512_setr_epi64(1, 3, 5, 7, 9, 11, 13, 15)};
     uint32_t c0 = 0;
     for (; c0 + 16 <= q->len; c0 += 16) {
-        const __m512i bias = _mm512_loadu_si512(q->bias + c0), left = _mm512_loadu_si512(q->left + c0);
+        const __m512i bias = _mm512_loadu_si512(q->bias + c0),
+                      left = _mm512_loadu_si512(q->left + c0);
         const __m512i mult[2] = {_mm512_loadu_si512(q->mult + c0), _mm512_srli_epi64(mult[0], 32)};
         __m512i add[2], below[2], right[2];
-#define FM_PICK(a, h) _mm512_permutex2var_epi64(_mm512_loadu_si512((a) + c0), pick[h], _mm512_loadu_si512((a) + c0 + 8))
-        for (int h = 0; h < 2; h++) {   /* h = 0: columns c0, c0 + 2, ...; 1: c0 + 1, c0 + 3, ... */
+#define FM_PICK(a, h)                                                                              \
+    _mm512_permutex2var_epi64(_mm512_loadu_si512((a) + c0), pick[h],                               \
+                              _mm512_loadu_si512((a) + c0 + 8))
+        for (int h = 0; h < 2; h++) { /* h = 0: columns c0, c0 + 2, ...; 1: c0 + 1, c0 + 3, ... */
             add[h] = _mm512_add_epi64(nudge, FM_PICK(q->half, h));
             below[h] = FM_PICK(q->below, h);
             right[h] = FM_PICK(q->right, h);
@@ -187,14 +229,18 @@ static uint32_t requant_double_512(const mica_fm_requant_t *q, const int32_t *ac
         const int32_t *a_row = acc + c0;
         uint8_t *d = dst + c0;
         for (uint32_t i = 0; i < rows; i++, a_row += acc_stride, d += stride) {
-            __m512i a = _mm512_sllv_epi32(_mm512_add_epi32(_mm512_loadu_si512(a_row), bias), left), v[2];
+            __m512i a = _mm512_sllv_epi32(_mm512_add_epi32(_mm512_loadu_si512(a_row), bias), left),
+                    v[2];
             for (int h = 0; h < 2; h++) {
-                __m512i p = _mm512_mul_epi32(h ? _mm512_srli_epi64(a, 32) : a, mult[h]), t = _mm512_add_epi64(p, add[h]);
+                __m512i p = _mm512_mul_epi32(h ? _mm512_srli_epi64(a, 32) : a, mult[h]),
+                        t = _mm512_add_epi64(p, add[h]);
                 t = _mm512_mask_sub_epi64(t, _mm512_cmplt_epi64_mask(p, neg), t, below[h]);
                 v[h] = _mm512_min_epi64(_mm512_srav_epi64(t, right[h]), max32);
             }
-            __m512i y = _mm512_add_epi32(_mm512_mask_blend_epi32(0xAAAA, v[0], _mm512_slli_epi64(v[1], 32)), z);
-            _mm_storeu_si128((__m128i *)d, _mm512_cvtepi32_epi8(_mm512_min_epi32(_mm512_max_epi32(y, lo), hi)));
+            __m512i y = _mm512_add_epi32(
+                _mm512_mask_blend_epi32(0xAAAA, v[0], _mm512_slli_epi64(v[1], 32)), z);
+            _mm_storeu_si128((__m128i *)d,
+                             _mm512_cvtepi32_epi8(_mm512_min_epi32(_mm512_max_epi32(y, lo), hi)));
         }
     }
     return c0;
@@ -203,8 +249,10 @@ static uint32_t requant_double_512(const mica_fm_requant_t *q, const int32_t *ac
 
 /* mul_real_host with the saturation moved before the rounding (the same result: the bounds are
  * integers), so every step has a vector instruction. */
-FM_CLONES_512 FM_FINITE
-static void requant_real(const mica_fm_requant_t *q, const int32_t *restrict acc, size_t acc_stride, uint32_t rows, uint8_t *restrict dst, uint64_t stride) {
+FM_CLONES_512 FM_FINITE static void requant_real(const mica_fm_requant_t *q,
+                                                 const int32_t *restrict acc, size_t acc_stride,
+                                                 uint32_t rows, uint8_t *restrict dst,
+                                                 uint64_t stride) {
     const uint32_t len = q->len;
     const int32_t z = q->z, lo = q->lo, hi = q->hi, *restrict bias = q->bias;
     const double *restrict scale = q->scale;
@@ -222,25 +270,33 @@ static void requant_real(const mica_fm_requant_t *q, const int32_t *restrict acc
 }
 
 /* Round mode 1, and mode 2 with a multiplier the double path cannot take. */
-static void requant_slow(const mica_fm_requant_t *q, const int32_t *acc, size_t acc_stride, uint32_t rows, uint8_t *dst, uint64_t stride) {
+static void requant_slow(const mica_fm_requant_t *q, const int32_t *acc, size_t acc_stride,
+                         uint32_t rows, uint8_t *dst, uint64_t stride) {
     for (uint32_t i = 0; i < rows; i++, acc += acc_stride, dst += stride)
         for (uint32_t c = 0; c < q->len; c++) {
             int32_t x = (int32_t)((uint32_t)acc[c] + (uint32_t)q->bias[c]);
-            x = q->mode == MICA_STORE_ROUND_SINGLE ? mica_mul_single_round(x, q->mult[c], q->shift[c])
-              : q->scale[c] != 0.0 ? mul_real_host(x, q->scale[c]) : mica_mul_real(x, q->m53[c], q->shift[c]);
+            x = q->mode == MICA_STORE_ROUND_SINGLE
+                    ? mica_mul_single_round(x, q->mult[c], q->shift[c])
+                : q->scale[c] != 0.0 ? mul_real_host(x, q->scale[c])
+                                     : mica_mul_real(x, q->m53[c], q->shift[c]);
             dst[c] = (uint8_t)mica_clamp32((int32_t)((uint32_t)x + (uint32_t)q->z), q->lo, q->hi);
         }
 }
 
-void mica_fm_requant_rows(const mica_fm_requant_t *q, const int32_t *acc, size_t acc_stride, uint32_t rows, uint8_t *dst, uint64_t stride) {
-    if (q->slow) requant_slow(q, acc, acc_stride, rows, dst, stride);
+void mica_fm_requant_rows(const mica_fm_requant_t *q, const int32_t *acc, size_t acc_stride,
+                          uint32_t rows, uint8_t *dst, uint64_t stride) {
+    if (q->slow)
+        requant_slow(q, acc, acc_stride, rows, dst, stride);
     else if (q->mode == MICA_STORE_ROUND_DOUBLE) {
         uint32_t c0 = 0;
 #ifdef FM_X86
-        if (q->simd == 2) c0 = requant_double_512(q, acc, acc_stride, rows, dst, stride);
-        if (q->simd) c0 = requant_double_avx2(q, c0, acc, acc_stride, rows, dst, stride);
+        if (q->simd == 2)
+            c0 = requant_double_512(q, acc, acc_stride, rows, dst, stride);
+        if (q->simd)
+            c0 = requant_double_avx2(q, c0, acc, acc_stride, rows, dst, stride);
 #endif
-        if (c0 < q->len) requant_double(q, c0, acc, acc_stride, rows, dst, stride);
-    }
-    else requant_real(q, acc, acc_stride, rows, dst, stride);
+        if (c0 < q->len)
+            requant_double(q, c0, acc, acc_stride, rows, dst, stride);
+    } else
+        requant_real(q, acc, acc_stride, rows, dst, stride);
 }

@@ -32,36 +32,39 @@ typedef struct {
     int stored, vec;
     uint32_t acc, t, tiles;
     mica_fm_matmul_t *gathers;
-    fp_row_t *rows;                  /* tiles x ROWS: the LOADW sources of its MATMULs */
-    fp_vop_t *vops;                  /* vector group: per op */
-    int gemm, group;                 /* where it went (-1: not placed yet) */
+    fp_row_t *rows;  /* tiles x ROWS: the LOADW sources of its MATMULs */
+    fp_vop_t *vops;  /* vector group: per op */
+    int gemm, group; /* where it went (-1: not placed yet) */
 } tr_group_t;
 
 typedef struct {
     mica_fm_t *m;
     fp_prog_t *P;
-    fp_row_t *ws;                    /* per WSPAD row: where it was loaded from */
-    fp_row_t *pr;                    /* per PARAM row: the same */
-    fp_row_t *shadow;                /* per array row: the last LOADW's source */
+    fp_row_t *ws;     /* per WSPAD row: where it was loaded from */
+    fp_row_t *pr;     /* per PARAM row: the same */
+    fp_row_t *shadow; /* per array row: the last LOADW's source */
     int have_shadow;
-    fp_row_t vshadow;                /* the last LOADW vector's source (ext UNKNOWN: none) */
-    tr_group_t *open;                /* groups whose sums ACC still holds */
+    fp_row_t vshadow; /* the last LOADW vector's source (ext UNKNOWN: none) */
+    tr_group_t *open; /* groups whose sums ACC still holds */
     uint32_t nopen;
-    int region;                      /* the GEMM later groups may join, -1 once ASPAD rows it read change */
-    fp_range_t *dirty;               /* ASPAD rows loaded since that GEMM was placed (vector groups) */
+    int region;        /* the GEMM later groups may join, -1 once ASPAD rows it read change */
+    fp_range_t *dirty; /* ASPAD rows loaded since that GEMM was placed (vector groups) */
     uint32_t ndirty;
 } tr_t;
 
 /* The gather of a MATMUL or DWCONV (the same window fields) from its decoded fields. */
-#define GATHER_OF(f) ((mica_fm_matmul_t){(f).in_h, (f).in_w, (f).out_h, (f).out_w, (f).acc_addr, (f).aspad_addr, \
-                                         (f).stride_y, (f).stride_x, (f).off_y, (f).off_x, (f).z_in, (int)(f).accumulate})
+#define GATHER_OF(f)                                                                               \
+    ((mica_fm_matmul_t){(f).in_h, (f).in_w, (f).out_h, (f).out_w, (f).acc_addr, (f).aspad_addr,    \
+                        (f).stride_y, (f).stride_x, (f).off_y, (f).off_x, (f).z_in,                \
+                        (int)(f).accumulate})
 
 static int add_dep(fp_prog_t *P, uint64_t lo, uint64_t hi) {
     fp_range_t r = {lo, hi};
     return lo < hi ? PUSH(P->deps, P->ndeps, r) : 0;
 }
 
-static int emit(fp_prog_t *P, uint32_t kind, uint32_t gemm, uint32_t group, uint32_t row0, const mica_instr_t *in) {
+static int emit(fp_prog_t *P, uint32_t kind, uint32_t gemm, uint32_t group, uint32_t row0,
+                const mica_instr_t *in) {
     fp_step_t s = {kind, gemm, group, row0, *in, NULL};
     return PUSH(P->steps, P->nsteps, s);
 }
@@ -72,9 +75,12 @@ static int on_const_load(tr_t *T, const mica_instr_t *in, fp_row_t *origin) {
     mica_load_fields_t f;
     mica_load_decode(in, &f);
     uint64_t ext = f.ext_addr, stride = f.ext_stride;
-    if (!f.rows) return 0;
-    for (uint32_t i = 0; i < f.rows; i++) origin[f.mem_addr + i] = (fp_row_t){ext + i * stride, f.len, f.col, f.fill};
-    if (PUSH(T->P->wloads, T->P->nwloads, *in)) return -1;
+    if (!f.rows)
+        return 0;
+    for (uint32_t i = 0; i < f.rows; i++)
+        origin[f.mem_addr + i] = (fp_row_t){ext + i * stride, f.len, f.col, f.fill};
+    if (PUSH(T->P->wloads, T->P->nwloads, *in))
+        return -1;
     return add_dep(T->P, ext, ext + (uint64_t)(f.rows - 1) * stride + f.len);
 }
 
@@ -85,17 +91,21 @@ static int same_gathers(const mica_fm_matmul_t *a, const mica_fm_matmul_t *b, ui
 /* 1 if any of the N gathers reads ASPAD rows [lo, hi). */
 static int gathers_from(const mica_fm_matmul_t *d, uint32_t n, uint32_t lo, uint32_t hi) {
     for (uint32_t j = 0; j < n; j++)
-        if (d[j].aspad < hi && lo < d[j].aspad + d[j].in_h * d[j].in_w) return 1;
+        if (d[j].aspad < hi && lo < d[j].aspad + d[j].in_h * d[j].in_w)
+            return 1;
     return 0;
 }
 
 /* G may join GEMM g: MATMUL groups when they gather the same activations; vector groups (each
  * reads its own channels) when none of the ASPAD rows they read was loaded since g runs. */
 static int can_join_region(const tr_t *T, const fp_gemm_t *g, const tr_group_t *G) {
-    if (!g || g->vec != G->vec || g->t != G->t) return 0;
-    if (!G->vec) return g->tiles == G->tiles && same_gathers(g->gathers, G->gathers, G->tiles);
+    if (!g || g->vec != G->vec || g->t != G->t)
+        return 0;
+    if (!G->vec)
+        return g->tiles == G->tiles && same_gathers(g->gathers, G->gathers, G->tiles);
     for (uint32_t i = 0; i < T->ndirty; i++)
-        if (gathers_from(G->gathers, G->tiles, (uint32_t)T->dirty[i].lo, (uint32_t)T->dirty[i].hi)) return 0;
+        if (gathers_from(G->gathers, G->tiles, (uint32_t)T->dirty[i].lo, (uint32_t)T->dirty[i].hi))
+            return 0;
     return 1;
 }
 
@@ -108,10 +118,14 @@ static int new_region(tr_t *T, const tr_group_t *G) {
     fresh.vec = G->vec;
     if (!G->vec) {
         fresh.tiles = G->tiles;
-        if (!(fresh.gathers = malloc(sizeof *fresh.gathers * G->tiles))) return -1;
+        if (!(fresh.gathers = malloc(sizeof *fresh.gathers * G->tiles)))
+            return -1;
         memcpy(fresh.gathers, G->gathers, sizeof *fresh.gathers * G->tiles);
     }
-    if (PUSH(P->gemms, P->ngemms, fresh)) { free(fresh.gathers); return -1; }
+    if (PUSH(P->gemms, P->ngemms, fresh)) {
+        free(fresh.gathers);
+        return -1;
+    }
     T->region = (int)P->ngemms - 1;
     T->ndirty = 0;
     return emit(P, FP_GEMM, (uint32_t)T->region, 0, 0, &(mica_instr_t){{0, 0}});
@@ -120,7 +134,8 @@ static int new_region(tr_t *T, const tr_group_t *G) {
 static int add_wrows(fp_gemm_t *g, const tr_group_t *G, uint32_t R) {
     size_t block = (size_t)G->tiles * R;
     fp_row_t *rows = realloc(g->wrows, sizeof *rows * block * (g->groups + 1));
-    if (!rows) return -1;
+    if (!rows)
+        return -1;
     g->wrows = rows;
     memcpy(g->wrows + block * g->groups, G->rows, sizeof *rows * block);
     return 0;
@@ -129,12 +144,16 @@ static int add_wrows(fp_gemm_t *g, const tr_group_t *G, uint32_t R) {
 /* A vector group's ops (and their gathers) after the GEMM's. */
 static int add_vops(fp_gemm_t *g, const tr_group_t *G) {
     mica_fm_matmul_t *d = realloc(g->gathers, sizeof *d * (g->tiles + G->tiles));
-    if (d) g->gathers = d;
+    if (d)
+        g->gathers = d;
     fp_vop_t *v = realloc(g->vops, sizeof *v * (g->tiles + G->tiles));
-    if (v) g->vops = v;
+    if (v)
+        g->vops = v;
     uint32_t *start = realloc(g->vstart, sizeof *start * (g->groups + 2));
-    if (start) g->vstart = start;
-    if (!d || !v || !start) return -1;
+    if (start)
+        g->vstart = start;
+    if (!d || !v || !start)
+        return -1;
     memcpy(g->gathers + g->tiles, G->gathers, sizeof *d * G->tiles);
     memcpy(g->vops + g->tiles, G->vops, sizeof *v * G->tiles);
     g->vstart[g->groups] = g->tiles;
@@ -146,12 +165,15 @@ static int add_vops(fp_gemm_t *g, const tr_group_t *G) {
 /* A group's first STORE: it joins the current GEMM if it can, else starts a new one. */
 static int place_group(tr_t *T, tr_group_t *G) {
     fp_prog_t *P = T->P;
-    if (!can_join_region(T, T->region >= 0 ? &P->gemms[T->region] : NULL, G) && new_region(T, G)) return -1;
+    if (!can_join_region(T, T->region >= 0 ? &P->gemms[T->region] : NULL, G) && new_region(T, G))
+        return -1;
     fp_gemm_t *g = &P->gemms[T->region];
     uint32_t *acc = realloc(g->acc_addr, sizeof *acc * (g->groups + 1));
-    if (!acc) return -1;
+    if (!acc)
+        return -1;
     g->acc_addr = acc;
-    if (G->vec ? add_vops(g, G) : add_wrows(g, G, T->m->ref->cfg.rows)) return -1;
+    if (G->vec ? add_vops(g, G) : add_wrows(g, G, T->m->ref->cfg.rows))
+        return -1;
     g->acc_addr[g->groups] = G->acc;
     G->gemm = T->region;
     G->group = (int)g->groups++;
@@ -171,7 +193,8 @@ static int open_group(tr_t *T, uint32_t acc, uint32_t t, int vec) {
     for (uint32_t i = 0; i < T->nopen;) {
         tr_group_t *G = &T->open[i];
         if (G->acc < acc + t && acc < G->acc + G->t) {
-            if (!G->stored) return -1;
+            if (!G->stored)
+                return -1;
             drop_group(T, i);
         } else {
             i++;
@@ -183,9 +206,11 @@ static int open_group(tr_t *T, uint32_t acc, uint32_t t, int vec) {
 
 /* The group an instruction writing ACC rows [acc, acc + t) adds to: a new one if it overwrites. */
 static tr_group_t *group_for(tr_t *T, uint32_t acc, uint32_t t, int accumulate, int vec) {
-    if (!accumulate) return open_group(T, acc, t, vec) ? NULL : &T->open[T->nopen - 1];
+    if (!accumulate)
+        return open_group(T, acc, t, vec) ? NULL : &T->open[T->nopen - 1];
     for (uint32_t i = 0; i < T->nopen; i++)
-        if (T->open[i].acc == acc && T->open[i].t == t)   /* adding to rows a STORE already read: interpret */
+        if (T->open[i].acc == acc &&
+            T->open[i].t == t) /* adding to rows a STORE already read: interpret */
             return T->open[i].stored || T->open[i].vec != vec ? NULL : &T->open[i];
     return NULL;
 }
@@ -195,13 +220,16 @@ static int on_matmul(tr_t *T, const mica_instr_t *in) {
     uint32_t R = T->m->ref->cfg.rows;
     mica_matmul_decode(in, &f);
     mica_fm_matmul_t d = GATHER_OF(f);
-    if (!T->have_shadow) return -1;
+    if (!T->have_shadow)
+        return -1;
     tr_group_t *G = group_for(T, d.acc_addr, d.out_h * d.out_w, d.accumulate, 0);
-    if (!G) return -1;
+    if (!G)
+        return -1;
     d.acc_addr = 0;
     d.accumulate = 0;
     fp_row_t *rows = realloc(G->rows, sizeof *rows * (G->tiles + 1) * R);
-    if (!rows) return -1;
+    if (!rows)
+        return -1;
     G->rows = rows;
     memcpy(G->rows + (size_t)G->tiles * R, T->shadow, sizeof *rows * R);
     return PUSH(G->gathers, G->tiles, d);
@@ -217,18 +245,22 @@ static int on_vector(tr_t *T, const mica_instr_t *in) {
         mica_dwconv_decode(in, &f);
         d = GATHER_OF(f);
         op.kind = f.mode == MICA_DWCONV_MODE_MAC ? FP_VMAC : FP_VMAX;
-        if (op.kind == FP_VMAC && op.w.ext == UNKNOWN) return -1;   /* weights from an earlier program */
+        if (op.kind == FP_VMAC && op.w.ext == UNKNOWN)
+            return -1; /* weights from an earlier program */
     } else {
         mica_rescale_fields_t f;
         mica_rescale_decode(in, &f);
-        d = (mica_fm_matmul_t){f.rows, 1, f.rows, 1, f.acc_addr, f.aspad_addr, 1, 1, 0, 0, f.z_in, (int)f.accumulate};
+        d = (mica_fm_matmul_t){f.rows, 1, f.rows, 1, f.acc_addr, f.aspad_addr,
+                               1,      1, 0,      0, f.z_in,     (int)f.accumulate};
     }
     tr_group_t *G = group_for(T, d.acc_addr, d.out_h * d.out_w, d.accumulate, 1);
-    if (!G) return -1;
+    if (!G)
+        return -1;
     d.acc_addr = 0;
     d.accumulate = 0;
     fp_vop_t *v = realloc(G->vops, sizeof *v * (G->tiles + 1));
-    if (!v) return -1;
+    if (!v)
+        return -1;
     G->vops = v;
     G->vops[G->tiles] = op;
     return PUSH(G->gathers, G->tiles, d);
@@ -241,11 +273,14 @@ static int on_activation_load(tr_t *T, const mica_instr_t *in) {
     mica_load_decode(in, &f);
     uint32_t lo = f.mem_addr, hi = lo + f.rows;
     for (uint32_t i = 0; i < T->nopen; i++)
-        if (T->open[i].gemm < 0 && gathers_from(T->open[i].gathers, T->open[i].tiles, lo, hi)) return -1;
-    if (T->region >= 0 && gathers_from(T->P->gemms[T->region].gathers, T->P->gemms[T->region].tiles, lo, hi))
+        if (T->open[i].gemm < 0 && gathers_from(T->open[i].gathers, T->open[i].tiles, lo, hi))
+            return -1;
+    if (T->region >= 0 &&
+        gathers_from(T->P->gemms[T->region].gathers, T->P->gemms[T->region].tiles, lo, hi))
         T->region = -1;
     fp_range_t r = {lo, hi};
-    if (PUSH(T->dirty, T->ndirty, r)) return -1;
+    if (PUSH(T->dirty, T->ndirty, r))
+        return -1;
     return emit(T->P, FP_INSTR, 0, 0, 0, in);
 }
 
@@ -258,7 +293,8 @@ static mica_fm_requant_t *store_requant(tr_t *T, const mica_instr_t *in) {
     int32_t rows[MICA_PARAM_ROWS * C];
     for (uint32_t r = 0; r < MICA_PARAM_ROWS; r++) {
         const fp_row_t *o = &T->pr[MICA_PARAM_ROWS * f.param_set + r];
-        if (o->ext == UNKNOWN) return NULL;   /* loaded by an earlier program: interpret */
+        if (o->ext == UNKNOWN)
+            return NULL; /* loaded by an earlier program: interpret */
         fp_row_bytes(T->m, o, rows + r * C, 4 * C);
     }
     return mica_fm_requant_new(in, rows, C);
@@ -270,11 +306,16 @@ static int on_store(tr_t *T, const mica_instr_t *in) {
     uint32_t acc = f.acc_addr, rows = f.rows;
     tr_group_t *G = NULL;
     for (uint32_t i = 0; i < T->nopen && !G; i++)
-        if (T->open[i].acc <= acc && acc + rows <= T->open[i].acc + T->open[i].t) G = &T->open[i];
-    if (!G || (G->gemm < 0 && place_group(T, G))) return -1;
+        if (T->open[i].acc <= acc && acc + rows <= T->open[i].acc + T->open[i].t)
+            G = &T->open[i];
+    if (!G || (G->gemm < 0 && place_group(T, G)))
+        return -1;
     G->stored = 1;
     mica_fm_requant_t *rq = store_requant(T, in);
-    if (!rq || emit(T->P, FP_STORE, (uint32_t)G->gemm, (uint32_t)G->group, acc - G->acc, in)) { free(rq); return -1; }
+    if (!rq || emit(T->P, FP_STORE, (uint32_t)G->gemm, (uint32_t)G->group, acc - G->acc, in)) {
+        free(rq);
+        return -1;
+    }
     T->P->steps[T->P->nsteps - 1].rq = rq;
     return 0;
 }
@@ -287,7 +328,8 @@ static int stores_clear(const fp_prog_t *P) {
         mica_store_decode(&P->steps[i].in, &f);
         uint64_t ext = f.ext_addr, hi = ext + (uint64_t)(f.rows - 1) * f.ext_stride + f.len;
         for (uint32_t d = 0; P->steps[i].kind == FP_STORE && f.rows && d < P->ndeps; d++)
-            if (mica_fp_overlaps(&P->deps[d], ext, hi)) return 0;
+            if (mica_fp_overlaps(&P->deps[d], ext, hi))
+                return 0;
     }
     return 1;
 }
@@ -298,8 +340,10 @@ static int on_instr(tr_t *T, const mica_instr_t *in) {
     case MICA_OP_LOAD: {
         mica_load_fields_t f;
         mica_load_decode(in, &f);
-        if (f.target == MICA_LOAD_TARGET_WSPAD) return on_const_load(T, in, T->ws);
-        if (f.target == MICA_LOAD_TARGET_PARAM) return on_const_load(T, in, T->pr);
+        if (f.target == MICA_LOAD_TARGET_WSPAD)
+            return on_const_load(T, in, T->ws);
+        if (f.target == MICA_LOAD_TARGET_PARAM)
+            return on_const_load(T, in, T->pr);
         return on_activation_load(T, in);
     }
     case MICA_OP_LOADW: {
@@ -308,20 +352,26 @@ static int on_instr(tr_t *T, const mica_instr_t *in) {
         uint32_t addr = f.wspad_addr;
         if (f.vector == MICA_LOADW_VECTOR_ROW) {
             T->vshadow = T->ws[addr];
-            return T->vshadow.ext == UNKNOWN ? -1 : 0;   /* loaded by an earlier program */
+            return T->vshadow.ext == UNKNOWN ? -1 : 0; /* loaded by an earlier program */
         }
         for (uint32_t r = 0; r < R; r++)
-            if (T->ws[addr + r].ext == UNKNOWN) return -1;   /* rows loaded by an earlier program */
+            if (T->ws[addr + r].ext == UNKNOWN)
+                return -1; /* rows loaded by an earlier program */
         memcpy(T->shadow, T->ws + addr, sizeof *T->shadow * R);
         T->have_shadow = 1;
         return 0;
     }
-    case MICA_OP_MATMUL: return on_matmul(T, in);
+    case MICA_OP_MATMUL:
+        return on_matmul(T, in);
     case MICA_OP_DWCONV:
-    case MICA_OP_RESCALE: return on_vector(T, in);
-    case MICA_OP_STORE: return on_store(T, in);
-    case MICA_OP_SYNC: return 0;
-    default: return -1;
+    case MICA_OP_RESCALE:
+        return on_vector(T, in);
+    case MICA_OP_STORE:
+        return on_store(T, in);
+    case MICA_OP_SYNC:
+        return 0;
+    default:
+        return -1;
     }
 }
 
@@ -332,9 +382,9 @@ static int can_join(const fp_step_t *a, const fp_step_t *b, uint32_t C, uint32_t
     mica_store_decode(&a->in, &x);
     mica_store_decode(&b->in, &y);
     uint64_t rows = x.rows, stride = x.ext_stride;
-    return b->kind == FP_STORE && b->gemm == a->gemm && b->row0 == a->row0 && b->group == a->group + parts &&
-           a->rq->len == parts * C && y.rows == rows && y.ext_stride == stride &&
-           (uint64_t)y.ext_addr == (uint64_t)x.ext_addr + a->rq->len &&
+    return b->kind == FP_STORE && b->gemm == a->gemm && b->row0 == a->row0 &&
+           b->group == a->group + parts && a->rq->len == parts * C && y.rows == rows &&
+           y.ext_stride == stride && (uint64_t)y.ext_addr == (uint64_t)x.ext_addr + a->rq->len &&
            (rows <= 1 || stride >= a->rq->len + b->rq->len) && a->rq->mode == b->rq->mode &&
            a->rq->z == b->rq->z && a->rq->lo == b->rq->lo && a->rq->hi == b->rq->hi;
 }
@@ -345,9 +395,12 @@ static void join_stores(fp_prog_t *P, uint32_t C) {
     uint32_t out = 0;
     for (uint32_t i = 0; i < P->nsteps;) {
         fp_step_t s = P->steps[i++];
-        for (uint32_t parts = 1; s.kind == FP_STORE && i < P->nsteps && can_join(&s, &P->steps[i], C, parts); parts++, i++) {
+        for (uint32_t parts = 1;
+             s.kind == FP_STORE && i < P->nsteps && can_join(&s, &P->steps[i], C, parts);
+             parts++, i++) {
             mica_fm_requant_t *q = mica_fm_requant_join(s.rq, P->steps[i].rq);
-            if (!q) break;   /* out of memory: left as separate STOREs */
+            if (!q)
+                break; /* out of memory: left as separate STOREs */
             free(s.rq);
             free(P->steps[i].rq);
             P->steps[i].rq = NULL;
@@ -365,79 +418,110 @@ static int translate(mica_fm_t *m, fp_prog_t *P) {
     T.ws = malloc(sizeof *T.ws * m->ref->cfg.wspad_depth);
     T.pr = malloc(sizeof *T.pr * nparam);
     T.shadow = malloc(sizeof *T.shadow * m->ref->cfg.rows);
-    if (!T.ws || !T.pr || !T.shadow) bad = 1;
-    for (uint32_t i = 0; !bad && i < m->ref->cfg.wspad_depth; i++) T.ws[i] = T.vshadow;   /* unknown */
-    for (uint32_t i = 0; !bad && i < nparam; i++) T.pr[i] = T.vshadow;
+    if (!T.ws || !T.pr || !T.shadow)
+        bad = 1;
+    for (uint32_t i = 0; !bad && i < m->ref->cfg.wspad_depth; i++)
+        T.ws[i] = T.vshadow; /* unknown */
+    for (uint32_t i = 0; !bad && i < nparam; i++)
+        T.pr[i] = T.vshadow;
     uint32_t pc = 0;
     for (; !bad && pc < P->prog_len; pc++) {
         mica_instr_t in;
         memcpy(&in, m->ref->mem + P->prog_addr + (uint64_t)pc * MICA_INSTR_BYTES, sizeof in);
-        if (mica_instr_opcode(&in) == MICA_OP_END) break;
+        if (mica_instr_opcode(&in) == MICA_OP_END)
+            break;
         bad = on_instr(&T, &in) != 0;
     }
-    for (uint32_t i = 0; i < T.nopen; i++) bad |= !T.open[i].stored;
+    for (uint32_t i = 0; i < T.nopen; i++)
+        bad |= !T.open[i].stored;
     bad = bad || pc == P->prog_len || !stores_clear(P);
     if (!bad && T.have_shadow) {
         P->shadow = malloc(sizeof *P->shadow * m->ref->cfg.rows);
-        if (P->shadow) memcpy(P->shadow, T.shadow, sizeof *P->shadow * m->ref->cfg.rows);
-        else bad = 1;
+        if (P->shadow)
+            memcpy(P->shadow, T.shadow, sizeof *P->shadow * m->ref->cfg.rows);
+        else
+            bad = 1;
     }
     if (!bad && T.vshadow.ext != UNKNOWN) {
         P->vshadow = malloc(sizeof *P->vshadow);
-        if (P->vshadow) *P->vshadow = T.vshadow;
-        else bad = 1;
+        if (P->vshadow)
+            *P->vshadow = T.vshadow;
+        else
+            bad = 1;
     }
-    if (!bad) join_stores(P, m->ref->cfg.cols);
-    for (uint32_t i = 0; !bad && i < P->ngemms; i++) bad = (P->gemms[i].vec ? mica_fp_pack_vector : mica_fp_pack)(m, &P->gemms[i]) != 0;
-    while (T.nopen) drop_group(&T, 0);
-    free(T.ws); free(T.pr); free(T.shadow); free(T.open); free(T.dirty);
+    if (!bad)
+        join_stores(P, m->ref->cfg.cols);
+    for (uint32_t i = 0; !bad && i < P->ngemms; i++)
+        bad = (P->gemms[i].vec ? mica_fp_pack_vector : mica_fp_pack)(m, &P->gemms[i]) != 0;
+    while (T.nopen)
+        drop_group(&T, 0);
+    free(T.ws);
+    free(T.pr);
+    free(T.shadow);
+    free(T.open);
+    free(T.dirty);
     return bad ? -1 : 0;
 }
 
 struct mica_fp_cache *mica_fp_new(void) {
     struct mica_fp_cache *c = calloc(1, sizeof(struct mica_fp_cache));
-    if (c) c->vnni = 1;
+    if (c)
+        c->vnni = 1;
     return c;
 }
 
-void mica_fp_set_vnni(struct mica_fp_cache *c, int on) { c->vnni = on; }
+void mica_fp_set_vnni(struct mica_fp_cache *c, int on) {
+    c->vnni = on;
+}
 
 fp_prog_t *mica_fp_find(struct mica_fp_cache *c, uint32_t addr, uint32_t len) {
     for (uint32_t i = 0; i < c->n; i++)
-        if (c->progs[i].prog_addr == addr && c->progs[i].prog_len == len && c->progs[i].deps) return &c->progs[i];
+        if (c->progs[i].prog_addr == addr && c->progs[i].prog_len == len && c->progs[i].deps)
+            return &c->progs[i];
     return NULL;
 }
 
 void mica_fp_translate(mica_fm_t *m) {
     struct mica_fp_cache *c = m->plans;
-    if (mica_fp_find(c, m->ref->prog_addr, m->ref->prog_len)) return;
+    if (mica_fp_find(c, m->ref->prog_addr, m->ref->prog_len))
+        return;
     uint32_t slot = 0;
-    while (slot < c->n && c->progs[slot].deps) slot++;
+    while (slot < c->n && c->progs[slot].deps)
+        slot++;
     if (slot == c->n) {
-        if (c->n >= 4096) return;   /* a program that keeps rewriting itself: stay interpreted */
+        if (c->n >= 4096)
+            return; /* a program that keeps rewriting itself: stay interpreted */
         fp_prog_t empty;
         memset(&empty, 0, sizeof empty);
-        if (PUSH(c->progs, c->n, empty)) return;
+        if (PUSH(c->progs, c->n, empty))
+            return;
     }
     fp_prog_t *P = &c->progs[slot];
     P->prog_addr = m->ref->prog_addr;
     P->prog_len = m->ref->prog_len;
-    uint64_t code = (uint64_t)m->ref->prog_addr, code_end = code + (uint64_t)m->ref->prog_len * MICA_INSTR_BYTES;
-    if (add_dep(P, code, code_end)) { mica_fp_prog_free(P); return; }
+    uint64_t code = (uint64_t)m->ref->prog_addr,
+             code_end = code + (uint64_t)m->ref->prog_len * MICA_INSTR_BYTES;
+    if (add_dep(P, code, code_end)) {
+        mica_fp_prog_free(P);
+        return;
+    }
     P->ok = translate(m, P) == 0;
-    if (!P->ok) {   /* keep only the program range: remembered as untranslatable */
+    if (!P->ok) { /* keep only the program range: remembered as untranslatable */
         fp_range_t prog = P->deps[0];
         mica_fp_prog_free(P);
         P->prog_addr = m->ref->prog_addr;
         P->prog_len = m->ref->prog_len;
-        if (add_dep(P, prog.lo, prog.hi)) return;
+        if (add_dep(P, prog.lo, prog.hi))
+            return;
     }
     memcpy(P->counters, m->ref->counters, sizeof P->counters);
     P->end_pc = m->ref->pc;
-    P->last_run = c->run_seq;   /* the interpreted run left the interpreter's state current */
+    P->last_run = c->run_seq; /* the interpreted run left the interpreter's state current */
     for (uint32_t d = 0; d < P->ndeps; d++) {
-        if (c->box.lo == c->box.hi || P->deps[d].lo < c->box.lo) c->box.lo = P->deps[d].lo;
-        if (P->deps[d].hi > c->box.hi) c->box.hi = P->deps[d].hi;
+        if (c->box.lo == c->box.hi || P->deps[d].lo < c->box.lo)
+            c->box.lo = P->deps[d].lo;
+        if (P->deps[d].hi > c->box.hi)
+            c->box.hi = P->deps[d].hi;
     }
 }
 
@@ -453,27 +537,32 @@ static int by_last_run(const void *a, const void *b) {
  * bytes have not changed since (a write to them materializes first). */
 void mica_fp_materialize(mica_fm_t *m) {
     struct mica_fp_cache *c = m->plans;
-    if (!c || c->materialized_seq == c->run_seq) return;
+    if (!c || c->materialized_seq == c->run_seq)
+        return;
     fp_prog_t **order = malloc(sizeof *order * (c->n ? c->n : 1));
     uint32_t k = 0, R = m->ref->cfg.rows, C = m->ref->cfg.cols;
     uint64_t saved[MICA_NUM_COUNTERS];
     memcpy(saved, m->ref->counters, sizeof saved);
     if (order) {
         for (uint32_t i = 0; i < c->n; i++)
-            if (c->progs[i].ok && c->progs[i].last_run > c->materialized_seq) order[k++] = &c->progs[i];
+            if (c->progs[i].ok && c->progs[i].last_run > c->materialized_seq)
+                order[k++] = &c->progs[i];
         qsort(order, k, sizeof *order, by_last_run);
     }
     for (uint32_t i = 0; i < k; i++) {
         fp_prog_t *P = order[i];
-        for (uint32_t j = 0; j < P->nwloads; j++) mica_isa_ref_load(m->ref, &P->wloads[j]);
-        for (uint32_t r = 0; P->shadow && r < R; r++) fp_row_bytes(m, &P->shadow[r], m->ref->w_shadow + (size_t)r * C, C);
-        if (P->vshadow) fp_row_bytes(m, P->vshadow, m->ref->v_shadow, C);
+        for (uint32_t j = 0; j < P->nwloads; j++)
+            mica_isa_ref_load(m->ref, &P->wloads[j]);
+        for (uint32_t r = 0; P->shadow && r < R; r++)
+            fp_row_bytes(m, &P->shadow[r], m->ref->w_shadow + (size_t)r * C, C);
+        if (P->vshadow)
+            fp_row_bytes(m, P->vshadow, m->ref->v_shadow, C);
         for (uint32_t gi = 0; gi < P->ngemms; gi++) {
             const fp_gemm_t *g = &P->gemms[gi];
             for (uint32_t grp = 0; grp < g->groups; grp++)
                 for (uint32_t t = 0; t < g->t; t++)
-                    memcpy(m->ref->acc + ((size_t)g->acc_addr[grp] + t) * C, g->out + ((size_t)t * g->groups + grp) * C,
-                           sizeof(int32_t) * C);
+                    memcpy(m->ref->acc + ((size_t)g->acc_addr[grp] + t) * C,
+                           g->out + ((size_t)t * g->groups + grp) * C, sizeof(int32_t) * C);
         }
     }
     memcpy(m->ref->counters, saved, sizeof saved);
@@ -484,17 +573,25 @@ void mica_fp_materialize(mica_fm_t *m) {
 void mica_fp_note_write(mica_fm_t *m, uint64_t addr, uint64_t bytes) {
     struct mica_fp_cache *c = m->plans;
     uint64_t hi = addr + bytes;
-    if (!c || !bytes || !mica_fp_overlaps(&c->box, addr, hi)) return;
+    if (!c || !bytes || !mica_fp_overlaps(&c->box, addr, hi))
+        return;
     int hit = 0;
     for (uint32_t i = 0; i < c->n && !hit; i++)
-        for (uint32_t d = 0; d < c->progs[i].ndeps && !hit; d++) hit = mica_fp_overlaps(&c->progs[i].deps[d], addr, hi);
-    if (!hit) return;
-    mica_fp_materialize(m);   /* while the weight bytes are still the ones the runs used */
+        for (uint32_t d = 0; d < c->progs[i].ndeps && !hit; d++)
+            hit = mica_fp_overlaps(&c->progs[i].deps[d], addr, hi);
+    if (!hit)
+        return;
+    mica_fp_materialize(m); /* while the weight bytes are still the ones the runs used */
     for (uint32_t i = 0; i < c->n; i++) {
         fp_prog_t *P = &c->progs[i];
         for (uint32_t d = 0; d < P->ndeps; d++)
-            if (mica_fp_overlaps(&P->deps[d], addr, hi)) { mica_fp_prog_free(P); break; }
+            if (mica_fp_overlaps(&P->deps[d], addr, hi)) {
+                mica_fp_prog_free(P);
+                break;
+            }
     }
 }
 
-uint64_t mica_fp_translated_runs(const mica_fm_t *m) { return m->plans ? m->plans->run_seq : 0; }
+uint64_t mica_fp_translated_runs(const mica_fm_t *m) {
+    return m->plans ? m->plans->run_seq : 0;
+}

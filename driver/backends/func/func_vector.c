@@ -17,71 +17,86 @@ void mica_fp_rescale_table(const mica_instr_t *in, int32_t tab[256]) {
     int32_t z = f.z_in, mult = (int32_t)f.mult;
     int ls = (int)f.left_shift, rs = (int)f.right_shift;
     for (int b = 0; b < 256; b++) {
-        int32_t s = (int32_t)((uint32_t)((int8_t)b - z) << ls);   /* fits: left_shift <= 22 (checked) */
+        int32_t s =
+            (int32_t)((uint32_t)((int8_t)b - z) << ls); /* fits: left_shift <= 22 (checked) */
         tab[b] = mica_rdbpot(mica_srdhm(s, mult), rs);
     }
 }
 
 FM_CLONES
-void mica_fp_rescale_rows(const mica_fm_t *m, uint32_t aspad, uint32_t rows, const int32_t *tab, int accumulate,
-                          int32_t *out, size_t stride) {
+void mica_fp_rescale_rows(const mica_fm_t *m, uint32_t aspad, uint32_t rows, const int32_t *tab,
+                          int accumulate, int32_t *out, size_t stride) {
     uint32_t R = m->ref->cfg.rows, C = m->ref->cfg.cols, L = R < C ? R : C;
     for (uint32_t i = 0; i < rows; i++, out += stride) {
         const uint8_t *src = (const uint8_t *)m->ref->aspad + (size_t)(aspad + i) * R;
-        for (uint32_t c = 0; c < L; c++) out[c] = (int32_t)((accumulate ? (uint32_t)out[c] : 0) + (uint32_t)tab[src[c]]);
-        if (!accumulate) memset(out + L, 0, sizeof *out * (C - L));   /* a = 0 there: q = 0 */
+        for (uint32_t c = 0; c < L; c++)
+            out[c] = (int32_t)((accumulate ? (uint32_t)out[c] : 0) + (uint32_t)tab[src[c]]);
+        if (!accumulate)
+            memset(out + L, 0, sizeof *out * (C - L)); /* a = 0 there: q = 0 */
     }
 }
 
-#define FP_TAPS 32   /* DWCONV taps per pass over the pixels (more: the passes accumulate) */
+#define FP_TAPS 32 /* DWCONV taps per pass over the pixels (more: the passes accumulate) */
 
 /* A pass: N taps that read one tile with one zero point, on pixels of one output shape. Pixel p of
  * a run reads tap j's lanes at base[j] + p * step, a copy of the tile with a border of z (where a
  * tap falls in the padding it reads z: a = z - z = 0, as the ISA has it). */
 typedef struct dw_pass {
-    uint32_t n, nn, L, C;        /* taps, taps with the AVX2 MAC's zero-weight partner, lanes, columns */
+    uint32_t n, nn, L, C; /* taps, taps with the AVX2 MAC's zero-weight partner, lanes, columns */
     int max, accumulate, z;
-    const int16_t *w;            /* n x L weights */
-    int32_t corr[64];            /* AVX2 MAC: -z sum_j w_j per lane (it multiplies x, not x - z) */
-    int16_t wi[FP_TAPS / 2][4][2][16];   /* and the weights of tap pairs, per 16 lanes, as its unpacks pair them */
+    const int16_t *w; /* n x L weights */
+    int32_t corr[64]; /* AVX2 MAC: -z sum_j w_j per lane (it multiplies x, not x - z) */
+    int16_t wi[FP_TAPS / 2][4][2]
+              [16]; /* and the weights of tap pairs, per 16 lanes, as its unpacks pair them */
 } dw_pass_t;
 
 /* Portable, lanes [k, k + W) of one pixel. MAC: products fit int16 (|x - z| <= 255, |w| <= 128),
  * sums wrap in int32 like the ACC; MAX: the taps' maximum fits int16 too. Inlined with W = 16 the
  * loops become whole vectors. */
-static inline __attribute__((always_inline)) void dw_chunk(const dw_pass_t *x, int32_t *acc, const int8_t *const *src,
-                                                           uint32_t k, uint32_t W) {
+static inline __attribute__((always_inline)) void
+dw_chunk(const dw_pass_t *x, int32_t *acc, const int8_t *const *src, uint32_t k, uint32_t W) {
     const int16_t *w = x->w + k;
     const int16_t z = (int16_t)x->z;
     if (x->max) {
         int16_t mx[16];
-        for (uint32_t c = 0; c < W; c++) mx[c] = INT16_MIN;
+        for (uint32_t c = 0; c < W; c++)
+            mx[c] = INT16_MIN;
         for (uint32_t j = 0; j < x->n; j++)
             for (uint32_t c = 0; c < W; c++) {
                 int16_t v = (int16_t)(src[j][k + c] - z);
                 mx[c] = mx[c] > v ? mx[c] : v;
             }
-        for (uint32_t c = 0; c < W; c++) acc[c] = x->accumulate && acc[c] > mx[c] ? acc[c] : mx[c];
+        for (uint32_t c = 0; c < W; c++)
+            acc[c] = x->accumulate && acc[c] > mx[c] ? acc[c] : mx[c];
         return;
     }
     uint32_t s[16];
-    for (uint32_t c = 0; c < W; c++) s[c] = x->accumulate ? (uint32_t)acc[c] : 0;
+    for (uint32_t c = 0; c < W; c++)
+        s[c] = x->accumulate ? (uint32_t)acc[c] : 0;
     for (uint32_t j = 0; j < x->n; j++, w += x->L)
-        for (uint32_t c = 0; c < W; c++) s[c] += (uint32_t)(int32_t)(int16_t)((int16_t)(src[j][k + c] - z) * w[c]);
-    for (uint32_t c = 0; c < W; c++) acc[c] = (int32_t)s[c];
+        for (uint32_t c = 0; c < W; c++)
+            s[c] += (uint32_t)(int32_t)(int16_t)((int16_t)(src[j][k + c] - z) * w[c]);
+    for (uint32_t c = 0; c < W; c++)
+        acc[c] = (int32_t)s[c];
 }
 
-typedef void (*dw_run_fn)(const struct dw_pass *, const int8_t *const *, size_t, uint32_t, int32_t *, size_t);
+typedef void (*dw_run_fn)(const struct dw_pass *, const int8_t *const *, size_t, uint32_t,
+                          int32_t *, size_t);
 
 FM_CLONES
-static void dw_run_c(const dw_pass_t *x, const int8_t *const *base, size_t step, uint32_t np, int32_t *out, size_t stride) {
+static void dw_run_c(const dw_pass_t *x, const int8_t *const *base, size_t step, uint32_t np,
+                     int32_t *out, size_t stride) {
     const int8_t *src[FP_TAPS];
     for (uint32_t p = 0; p < np; p++, out += stride) {
-        for (uint32_t j = 0; j < x->n; j++) src[j] = base[j] + p * step;
+        for (uint32_t j = 0; j < x->n; j++)
+            src[j] = base[j] + p * step;
         uint32_t k = 0;
-        for (; k + 16 <= x->L; k += 16) dw_chunk(x, out + k, src, k, 16);
-        if (k < x->L) dw_chunk(x, out + k, src, k, x->L - k);
-        for (uint32_t c = x->L; c < x->C; c++) out[c] = !x->accumulate || (x->max && out[c] < 0) ? 0 : out[c];
+        for (; k + 16 <= x->L; k += 16)
+            dw_chunk(x, out + k, src, k, 16);
+        if (k < x->L)
+            dw_chunk(x, out + k, src, k, x->L - k);
+        for (uint32_t c = x->L; c < x->C; c++)
+            out[c] = !x->accumulate || (x->max && out[c] < 0) ? 0 : out[c];
     }
 }
 
@@ -89,8 +104,9 @@ static void dw_run_c(const dw_pass_t *x, const int8_t *const *base, size_t step,
 /* MAC on AVX2, 16 lanes a step: tap pairs through vpmaddwd (x_i w_i + x_j w_j in int32 per lane,
  * |x w| <= 2^14), the zero points off once through corr (exact: all of it wraps mod 2^32). The
  * unpacks pair lanes 0-3 and 8-11, then 4-7 and 12-15: the sums stay in that order until stored. */
-__attribute__((target("avx2")))
-static void dw_run_avx2(const dw_pass_t *x, const int8_t *const *base, size_t step, uint32_t np, int32_t *out, size_t stride) {
+__attribute__((target("avx2"))) static void dw_run_avx2(const dw_pass_t *x,
+                                                        const int8_t *const *base, size_t step,
+                                                        uint32_t np, int32_t *out, size_t stride) {
     for (uint32_t p = 0; p < np; p++, out += stride) {
         size_t off = p * step;
         for (uint32_t q = 0; q < x->L / 16; q++) {
@@ -100,18 +116,25 @@ static void dw_run_avx2(const dw_pass_t *x, const int8_t *const *base, size_t st
                 c0 = _mm256_add_epi32(c0, FP_LD(out + 16 * q));
                 c1 = _mm256_add_epi32(c1, FP_LD(out + 16 * q + 8));
             }
-            __m256i s0 = _mm256_permute2x128_si256(c0, c1, 0x20), s1 = _mm256_permute2x128_si256(c0, c1, 0x31);
+            __m256i s0 = _mm256_permute2x128_si256(c0, c1, 0x20),
+                    s1 = _mm256_permute2x128_si256(c0, c1, 0x31);
             for (uint32_t j = 0; j < x->nn; j += 2) {
-                __m256i a0 = _mm256_cvtepi8_epi16(_mm_loadu_si128((const __m128i *)(base[j] + off + 16 * q)));
-                __m256i a1 = _mm256_cvtepi8_epi16(_mm_loadu_si128((const __m128i *)(base[j + 1] + off + 16 * q)));
-                s0 = _mm256_add_epi32(s0, _mm256_madd_epi16(_mm256_unpacklo_epi16(a0, a1), FP_LD(x->wi[j / 2][q][0])));
-                s1 = _mm256_add_epi32(s1, _mm256_madd_epi16(_mm256_unpackhi_epi16(a0, a1), FP_LD(x->wi[j / 2][q][1])));
+                __m256i a0 = _mm256_cvtepi8_epi16(
+                    _mm_loadu_si128((const __m128i *)(base[j] + off + 16 * q)));
+                __m256i a1 = _mm256_cvtepi8_epi16(
+                    _mm_loadu_si128((const __m128i *)(base[j + 1] + off + 16 * q)));
+                s0 = _mm256_add_epi32(s0, _mm256_madd_epi16(_mm256_unpacklo_epi16(a0, a1),
+                                                            FP_LD(x->wi[j / 2][q][0])));
+                s1 = _mm256_add_epi32(s1, _mm256_madd_epi16(_mm256_unpackhi_epi16(a0, a1),
+                                                            FP_LD(x->wi[j / 2][q][1])));
             }
 #undef FP_LD
             _mm256_storeu_si256((__m256i *)(out + 16 * q), _mm256_permute2x128_si256(s0, s1, 0x20));
-            _mm256_storeu_si256((__m256i *)(out + 16 * q + 8), _mm256_permute2x128_si256(s0, s1, 0x31));
+            _mm256_storeu_si256((__m256i *)(out + 16 * q + 8),
+                                _mm256_permute2x128_si256(s0, s1, 0x31));
         }
-        if (!x->accumulate) memset(out + x->L, 0, sizeof *out * (x->C - x->L));   /* a = 0: MAC leaves 0 */
+        if (!x->accumulate)
+            memset(out + x->L, 0, sizeof *out * (x->C - x->L)); /* a = 0: MAC leaves 0 */
     }
 }
 #endif
@@ -119,16 +142,19 @@ static void dw_run_avx2(const dw_pass_t *x, const int8_t *const *base, size_t st
 /* The AVX2 MAC's constants; 0 where it does not apply (MAX, lanes not 16, 32, 48 or 64). */
 static int dw_simd_setup(dw_pass_t *x) {
 #ifdef FM_X86
-    if (x->max || x->L % 16 || x->L > 64 || !__builtin_cpu_supports("avx2")) return 0;
+    if (x->max || x->L % 16 || x->L > 64 || !__builtin_cpu_supports("avx2"))
+        return 0;
     x->nn = (x->n + 1) & ~1u;
     for (uint32_t c = 0; c < x->L; c++) {
         uint32_t s = 0;
-        for (uint32_t j = 0; j < x->n; j++) s -= (uint32_t)(x->z * x->w[(size_t)j * x->L + c]);
+        for (uint32_t j = 0; j < x->n; j++)
+            s -= (uint32_t)(x->z * x->w[(size_t)j * x->L + c]);
         x->corr[c] = (int32_t)s;
     }
-    for (uint32_t j = 0; j < x->nn; j++)   /* the partner of an odd last tap: weights 0 */
+    for (uint32_t j = 0; j < x->nn; j++) /* the partner of an odd last tap: weights 0 */
         for (uint32_t q = 0; q < x->L / 16; q++)
-            for (uint32_t e = j % 2; e < 16; e += 2) {   /* _mm256_unpack{lo,hi}_epi16: element e of lane half e / 8 */
+            for (uint32_t e = j % 2; e < 16;
+                 e += 2) { /* _mm256_unpack{lo,hi}_epi16: element e of lane half e / 8 */
                 uint32_t lane = 16 * q + e / 8 * 8 + e % 8 / 2;
                 x->wi[j / 2][q][0][e] = j < x->n ? x->w[(size_t)j * x->L + lane] : 0;
                 x->wi[j / 2][q][1][e] = j < x->n ? x->w[(size_t)j * x->L + lane + 4] : 0;
@@ -142,14 +168,15 @@ static int dw_simd_setup(dw_pass_t *x) {
 
 /* Taps that can share a pass with tap D (one tile, one zero point). */
 static int dw_same_tile(const mica_fm_matmul_t *a, const mica_fm_matmul_t *d) {
-    return a->aspad == d->aspad && a->in_h == d->in_h && a->in_w == d->in_w && a->sy == d->sy && a->sx == d->sx &&
-           a->z_in == d->z_in && a->out_h == d->out_h && a->out_w == d->out_w;
+    return a->aspad == d->aspad && a->in_h == d->in_h && a->in_w == d->in_w && a->sy == d->sy &&
+           a->sx == d->sx && a->z_in == d->z_in && a->out_h == d->out_h && a->out_w == d->out_w;
 }
 
 static int8_t *scratch(mica_fm_t *m, size_t bytes) {
     if (bytes > m->scratch_bytes) {
         int8_t *p = realloc(m->scratch, bytes);
-        if (!p) return NULL;
+        if (!p)
+            return NULL;
         m->scratch = p;
         m->scratch_bytes = bytes;
     }
@@ -157,8 +184,8 @@ static int8_t *scratch(mica_fm_t *m, size_t bytes) {
 }
 
 /* A pixel at a time, a tap in the padding reading the row of z at ZROW. */
-static void dw_pixels(const mica_fm_t *m, const mica_fm_matmul_t *d, const dw_pass_t *x, dw_run_fn run,
-                      const int8_t *zrow, int32_t *out, size_t stride) {
+static void dw_pixels(const mica_fm_t *m, const mica_fm_matmul_t *d, const dw_pass_t *x,
+                      dw_run_fn run, const int8_t *zrow, int32_t *out, size_t stride) {
     const int8_t *base[FP_TAPS + 1];
     for (uint32_t oy = 0, t = 0; oy < d->out_h; oy++)
         for (uint32_t ox = 0; ox < d->out_w; ox++, t++) {
@@ -166,30 +193,35 @@ static void dw_pixels(const mica_fm_t *m, const mica_fm_matmul_t *d, const dw_pa
                 int64_t px = mica_fp_pixel_row(&d[j], oy, ox);
                 base[j] = px < 0 ? zrow : m->ref->aspad + (size_t)px * m->ref->cfg.rows;
             }
-            base[x->n] = base[0];   /* the AVX2 MAC's zero-weight partner of an odd last tap */
+            base[x->n] = base[0]; /* the AVX2 MAC's zero-weight partner of an odd last tap */
             run(x, base, 0, 1, out + t * stride, stride);
         }
 }
 
 /* The tile (rows of LANES bytes) with z around it as far as the taps read, then one run per
  * output row. */
-static void dw_pass(mica_fm_t *m, const mica_fm_matmul_t *d, const dw_pass_t *x, int simd, int32_t *out, size_t stride) {
+static void dw_pass(mica_fm_t *m, const mica_fm_matmul_t *d, const dw_pass_t *x, int simd,
+                    int32_t *out, size_t stride) {
     dw_run_fn run = dw_run_c;
 #ifdef FM_X86
-    if (simd) run = dw_run_avx2;
+    if (simd)
+        run = dw_run_avx2;
 #else
     (void)simd;
 #endif
     uint32_t R = m->ref->cfg.rows, L = x->L;
-    int64_t y0 = 0, y1 = d->in_h, x0 = 0, x1 = d->in_w;   /* the rows and columns read */
+    int64_t y0 = 0, y1 = d->in_h, x0 = 0, x1 = d->in_w; /* the rows and columns read */
     for (uint32_t j = 0; j < x->n; j++) {
         int64_t ty = d[j].off_y, tx = d[j].off_x;
-        int64_t by = (int64_t)(d->out_h - 1) * d->sy + ty + 1, bx = (int64_t)(d->out_w - 1) * d->sx + tx + 1;
-        y0 = ty < y0 ? ty : y0, x0 = tx < x0 ? tx : x0, y1 = by > y1 ? by : y1, x1 = bx > x1 ? bx : x1;
+        int64_t by = (int64_t)(d->out_h - 1) * d->sy + ty + 1,
+                bx = (int64_t)(d->out_w - 1) * d->sx + tx + 1;
+        y0 = ty < y0 ? ty : y0, x0 = tx < x0 ? tx : x0, y1 = by > y1 ? by : y1,
+        x1 = bx > x1 ? bx : x1;
     }
-    size_t PW = (size_t)(x1 - x0), tile = (size_t)d->in_h * d->in_w, bytes = (size_t)(y1 - y0) * PW * L;
+    size_t PW = (size_t)(x1 - x0), tile = (size_t)d->in_h * d->in_w,
+           bytes = (size_t)(y1 - y0) * PW * L;
     int8_t *buf = bytes <= 4 * (tile + 1024) * L ? scratch(m, bytes) : NULL;
-    if (!buf) {   /* taps far outside the tile (no compiler writes them), or out of memory */
+    if (!buf) { /* taps far outside the tile (no compiler writes them), or out of memory */
         int8_t zrow[L];
         memset(zrow, x->z, L);
         dw_pixels(m, d, x, run, zrow, out, stride);
@@ -199,13 +231,17 @@ static void dw_pass(mica_fm_t *m, const mica_fm_matmul_t *d, const dw_pass_t *x,
     for (uint32_t y = 0; y < d->in_h; y++) {
         int8_t *dst = buf + ((size_t)(y - y0) * PW + (size_t)-x0) * L;
         const int8_t *src = m->ref->aspad + ((size_t)d->aspad + (size_t)y * d->in_w) * R;
-        if (L == R) memcpy(dst, src, (size_t)d->in_w * R);
-        else for (uint32_t i = 0; i < d->in_w; i++) memcpy(dst + (size_t)i * L, src + (size_t)i * R, L);
+        if (L == R)
+            memcpy(dst, src, (size_t)d->in_w * R);
+        else
+            for (uint32_t i = 0; i < d->in_w; i++)
+                memcpy(dst + (size_t)i * L, src + (size_t)i * R, L);
     }
     const int8_t *base[FP_TAPS + 1];
     for (uint32_t oy = 0; oy < d->out_h; oy++) {
         for (uint32_t j = 0; j < x->n; j++)
-            base[j] = buf + (((int64_t)oy * d->sy + d[j].off_y - y0) * (int64_t)PW + d[j].off_x - x0) * L;
+            base[j] =
+                buf + (((int64_t)oy * d->sy + d[j].off_y - y0) * (int64_t)PW + d[j].off_x - x0) * L;
         base[x->n] = base[0];
         run(x, base, (size_t)d->sx * L, d->out_w, out + (size_t)oy * d->out_w * stride, stride);
     }
@@ -218,7 +254,8 @@ void mica_fp_dw_taps(mica_fm_t *m, const mica_fm_matmul_t *d, const int16_t *w, 
     x.L = m->ref->cfg.rows < x.C ? m->ref->cfg.rows : x.C;
     x.max = max;
     for (uint32_t j0 = 0; j0 < n; j0 += x.n) {
-        for (x.n = 1; j0 + x.n < n && x.n < FP_TAPS && dw_same_tile(&d[j0 + x.n], &d[j0]); x.n++) {}
+        for (x.n = 1; j0 + x.n < n && x.n < FP_TAPS && dw_same_tile(&d[j0 + x.n], &d[j0]); x.n++) {
+        }
         x.nn = x.n;
         x.accumulate = accumulate || j0;
         x.z = d[j0].z_in;
@@ -226,4 +263,3 @@ void mica_fp_dw_taps(mica_fm_t *m, const mica_fm_matmul_t *d, const int16_t *w, 
         dw_pass(m, d + j0, &x, dw_simd_setup(&x), out, stride);
     }
 }
-

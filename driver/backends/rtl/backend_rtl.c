@@ -28,17 +28,23 @@ static void rtl_csr_write(void *s, uint32_t addr, uint32_t v) {
 static mica_wait_t rtl_wait(void *s, uint64_t max_cycles) {
     uint64_t ran = 0;
     switch (mica_sim_run(((rtl_state_t *)s)->sim, max_cycles, &ran)) {
-    case MICA_SIM_DONE: return MICA_WAIT_DONE;
-    case MICA_SIM_HW_ERROR: return MICA_WAIT_HW_ERROR;
-    default: return MICA_WAIT_TIMEOUT;
+    case MICA_SIM_DONE:
+        return MICA_WAIT_DONE;
+    case MICA_SIM_HW_ERROR:
+        return MICA_WAIT_HW_ERROR;
+    default:
+        return MICA_WAIT_TIMEOUT;
     }
 }
 
-static void rtl_reset(void *s) { mica_sim_reset(((rtl_state_t *)s)->sim); }
+static void rtl_reset(void *s) {
+    mica_sim_reset(((rtl_state_t *)s)->sim);
+}
 
 static void rtl_close(void *s) {
     rtl_state_t *st = s;
-    if (st->sim) mica_sim_destroy(st->sim);
+    if (st->sim)
+        mica_sim_destroy(st->sim);
     free(st);
 }
 
@@ -54,8 +60,10 @@ static const mica_opt_spec_t rtl_options[] = {
 
 static int setup_trace(mica_sim_t *sim, const char *options, char *err, size_t errlen) {
     char path[256];
-    if (!mica_opt_string(options, "trace", path, sizeof path)) return 0;
-    long long from = mica_opt_int(options, "trace_from", 0), to = mica_opt_int(options, "trace_to", 100000);
+    if (!mica_opt_string(options, "trace", path, sizeof path))
+        return 0;
+    long long from = mica_opt_int(options, "trace_from", 0),
+              to = mica_opt_int(options, "trace_to", 100000);
     if (to < from) {
         snprintf(err, errlen, "rtl backend: trace_to=%lld is before trace_from=%lld", to, from);
         return -1;
@@ -68,7 +76,7 @@ static int setup_trace(mica_sim_t *sim, const char *options, char *err, size_t e
 }
 
 static int rtl_open(const char *options, const mica_hw_config_t *cfg, uint32_t mem_bytes,
-                          mica_backend_t *out, char *err, size_t errlen) {
+                    mica_backend_t *out, char *err, size_t errlen) {
     mica_sim_config_t sc = mica_sim_config_default();
     sc.rows = cfg->rows;
     sc.cols = cfg->cols;
@@ -79,9 +87,19 @@ static int rtl_open(const char *options, const mica_hw_config_t *cfg, uint32_t m
     sc.mem_bytes_per_cycle = (unsigned)bw;
     sc.mem_bytes = (mem_bytes + 4095u) & ~4095u;
     rtl_state_t *st = calloc(1, sizeof *st);
-    if (!st) { snprintf(err, errlen, "rtl backend: out of memory"); return -1; }
-    if (mica_sim_create(&sc, &st->sim, err, errlen)) { st->sim = NULL; rtl_close(st); return -1; }
-    if (setup_trace(st->sim, options, err, errlen)) { rtl_close(st); return -1; }
+    if (!st) {
+        snprintf(err, errlen, "rtl backend: out of memory");
+        return -1;
+    }
+    if (mica_sim_create(&sc, &st->sim, err, errlen)) {
+        st->sim = NULL;
+        rtl_close(st);
+        return -1;
+    }
+    if (setup_trace(st->sim, options, err, errlen)) {
+        rtl_close(st);
+        return -1;
+    }
     mica_sim_reset(st->sim);
     out->name = "rtl";
     out->state = st;
@@ -98,5 +116,8 @@ static int rtl_open(const char *options, const mica_hw_config_t *cfg, uint32_t m
 }
 
 const mica_backend_desc_t mica_backend_rtl = {
-    "rtl", rtl_open, rtl_options, (int)(sizeof rtl_options / sizeof rtl_options[0]),
+    "rtl",
+    rtl_open,
+    rtl_options,
+    (int)(sizeof rtl_options / sizeof rtl_options[0]),
 };

@@ -11,24 +11,28 @@
 #define ADD_LEFT_SHIFT 20
 
 /* Input k's bytes: an operand, or a constant inside the parameter block. */
-static const int8_t *binary_source(const mica_kernel_call_t *c, const mica_binary_params_t *p, int k,
-                                   int *next_operand, uint32_t *len) {
+static const int8_t *binary_source(const mica_kernel_call_t *c, const mica_binary_params_t *p,
+                                   int k, int *next_operand, uint32_t *len) {
     if (p->const_len[k] > 0) {
-        if (p->const_off[k] < sizeof *p || (uint64_t)p->const_off[k] + p->const_len[k] > c->params_size) return 0;
+        if (p->const_off[k] < sizeof *p ||
+            (uint64_t)p->const_off[k] + p->const_len[k] > c->params_size)
+            return 0;
         *len = p->const_len[k];
         return (const int8_t *)c->params + p->const_off[k];
     }
-    if (*next_operand >= c->ninputs) return 0;
+    if (*next_operand >= c->ninputs)
+        return 0;
     *len = c->in_bytes[*next_operand];
     return c->in[(*next_operand)++];
 }
 
 static int binary_quant_ok(const mica_binary_params_t *p) {
-    if (p->op < MICA_BIN_ADD || p->op > MICA_BIN_MIN || !mica_zp_ok(p->out_zp) || !mica_act_ok(p->act_min, p->act_max) ||
-        !mica_shift_ok(p->out_shift))
+    if (p->op < MICA_BIN_ADD || p->op > MICA_BIN_MIN || !mica_zp_ok(p->out_zp) ||
+        !mica_act_ok(p->act_min, p->act_max) || !mica_shift_ok(p->out_shift))
         return 0;
     for (int k = 0; k < 2; k++)
-        if (!mica_zp_ok(p->in_zp[k]) || !mica_shift_ok(p->in_shift[k])) return 0;
+        if (!mica_zp_ok(p->in_zp[k]) || !mica_shift_ok(p->in_shift[k]))
+            return 0;
     return 1;
 }
 
@@ -36,34 +40,37 @@ static int binary_quant_ok(const mica_binary_params_t *p) {
 typedef struct {
     const mica_binary_params_t *p;
     mica_rescale_t out;
-    uint32_t scaled[2][256];   /* ADD/SUB: input k's value rescaled, by (uint8_t)raw; SUB's negated */
+    uint32_t scaled[2][256]; /* ADD/SUB: input k's value rescaled, by (uint8_t)raw; SUB's negated */
 } binary_op_t;
 
 static void binary_op_init(const mica_binary_params_t *p, binary_op_t *op) {
     op->p = p;
     op->out = mica_rescale_make(p->out_mult, p->out_shift);
-    if (p->op != MICA_BIN_ADD && p->op != MICA_BIN_SUB) return;
+    if (p->op != MICA_BIN_ADD && p->op != MICA_BIN_SUB)
+        return;
     for (int k = 0; k < 2; k++) {
         const mica_rescale_t in = mica_rescale_make(p->in_mult[k], p->in_shift[k]);
         for (int32_t v = -128; v < 128; v++) {
             uint32_t s = (uint32_t)mica_rescale((v - p->in_zp[k]) * (1 << ADD_LEFT_SHIFT), &in);
-            op->scaled[k][(uint8_t)v] = k == 1 && p->op == MICA_BIN_SUB ? 0u - s : s;   /* int32 wrap */
+            op->scaled[k][(uint8_t)v] =
+                k == 1 && p->op == MICA_BIN_SUB ? 0u - s : s; /* int32 wrap */
         }
     }
 }
 
 /* out[i] = a[i * sa] op b[i * sb] for i < len. */
-static void binary_row(const binary_op_t *op, const int8_t *a, int32_t sa, const int8_t *b, int32_t sb,
-                       int8_t *out, int32_t len) {
+static void binary_row(const binary_op_t *op, const int8_t *a, int32_t sa, const int8_t *b,
+                       int32_t sb, int8_t *out, int32_t len) {
     const mica_binary_params_t *p = op->p;
-    const int32_t zp = p->out_zp, lo = p->act_min, hi = p->act_max;   /* locals: out may alias */
+    const int32_t zp = p->out_zp, lo = p->act_min, hi = p->act_max; /* locals: out may alias */
     const uint32_t *ta = op->scaled[0], *tb = op->scaled[1];
     int64_t ia = 0, ib = 0;
     switch (p->op) {
     case MICA_BIN_ADD:
     case MICA_BIN_SUB:
         for (int32_t i = 0; i < len; i++, ia += sa, ib += sb)
-            out[i] = mica_output_int8((int32_t)(ta[(uint8_t)a[ia]] + tb[(uint8_t)b[ib]]), &op->out, zp, lo, hi);
+            out[i] = mica_output_int8((int32_t)(ta[(uint8_t)a[ia]] + tb[(uint8_t)b[ib]]), &op->out,
+                                      zp, lo, hi);
         break;
     case MICA_BIN_MUL: {
         const int32_t za = p->in_zp[0], zb = p->in_zp[1];
@@ -71,27 +78,35 @@ static void binary_row(const binary_op_t *op, const int8_t *a, int32_t sa, const
             out[i] = mica_output_int8((a[ia] - za) * (b[ib] - zb), &op->out, zp, lo, hi);
         break;
     }
-    case MICA_BIN_MAX:   /* raw values, unclamped, as TFLite's MAXIMUM / MINIMUM */
-        for (int32_t i = 0; i < len; i++, ia += sa, ib += sb) out[i] = a[ia] > b[ib] ? a[ia] : b[ib];
+    case MICA_BIN_MAX: /* raw values, unclamped, as TFLite's MAXIMUM / MINIMUM */
+        for (int32_t i = 0; i < len; i++, ia += sa, ib += sb)
+            out[i] = a[ia] > b[ib] ? a[ia] : b[ib];
         break;
     default:
-        for (int32_t i = 0; i < len; i++, ia += sa, ib += sb) out[i] = a[ia] < b[ib] ? a[ia] : b[ib];
+        for (int32_t i = 0; i < len; i++, ia += sa, ib += sb)
+            out[i] = a[ia] < b[ib] ? a[ia] : b[ib];
     }
 }
 
 /* Drops size-1 dimensions and merges each dimension into the next inner one where both inputs
  * walk it contiguously (stride = inner stride * inner size), so rows get long. Returns the rank. */
-static int32_t binary_merge_dims(const mica_binary_params_t *p, int32_t *dims, int32_t strides[2][MICA_MAX_RANK]) {
+static int32_t binary_merge_dims(const mica_binary_params_t *p, int32_t *dims,
+                                 int32_t strides[2][MICA_MAX_RANK]) {
     int32_t r = 0;
     for (int32_t d = 0; d < p->rank; d++) {
-        if (p->dims[d] == 1) continue;
+        if (p->dims[d] == 1)
+            continue;
         int merge = r > 0 && (int64_t)dims[r - 1] * p->dims[d] <= MICA_DIM_MAX;
-        for (int k = 0; k < 2 && merge; k++) merge = strides[k][r - 1] == (int64_t)p->strides[k][d] * p->dims[d];
-        if (merge) dims[r - 1] *= p->dims[d];
-        else dims[r++] = p->dims[d];
-        for (int k = 0; k < 2; k++) strides[k][r - 1] = p->strides[k][d];
+        for (int k = 0; k < 2 && merge; k++)
+            merge = strides[k][r - 1] == (int64_t)p->strides[k][d] * p->dims[d];
+        if (merge)
+            dims[r - 1] *= p->dims[d];
+        else
+            dims[r++] = p->dims[d];
+        for (int k = 0; k < 2; k++)
+            strides[k][r - 1] = p->strides[k][d];
     }
-    if (r == 0) {   /* a single element */
+    if (r == 0) { /* a single element */
         dims[r++] = 1;
         strides[0][0] = strides[1][0] = 0;
     }
@@ -100,26 +115,30 @@ static int32_t binary_merge_dims(const mica_binary_params_t *p, int32_t *dims, i
 
 int mica_k_binary(const mica_kernel_call_t *c) {
     const mica_binary_params_t *p = c->params;
-    if (c->params_size < sizeof *p || c->noutputs != 1 || !binary_quant_ok(p)) return -1;
+    if (c->params_size < sizeof *p || c->noutputs != 1 || !binary_quant_ok(p))
+        return -1;
     int64_t n = mica_count(p->dims, p->rank);
-    if (n < 1 || n != (int64_t)c->out_bytes[0]) return -1;
+    if (n < 1 || n != (int64_t)c->out_bytes[0])
+        return -1;
     const int8_t *src[2];
     uint32_t len[2];
     int next = 0;
     for (int k = 0; k < 2; k++) {
         src[k] = binary_source(c, p, k, &next, &len[k]);
-        if (!src[k] || !mica_strided_fits(0, p->dims, p->strides[k], p->rank, len[k])) return -1;
+        if (!src[k] || !mica_strided_fits(0, p->dims, p->strides[k], p->rank, len[k]))
+            return -1;
     }
-    if (next != c->ninputs) return -1;
+    if (next != c->ninputs)
+        return -1;
     binary_op_t op;
     binary_op_init(p, &op);
     int32_t dims[MICA_MAX_RANK], strides[2][MICA_MAX_RANK], idx[MICA_MAX_RANK] = {0};
     const int32_t rank = binary_merge_dims(p, dims, strides), row = dims[rank - 1];
     const int32_t *const outer_strides[2] = {strides[0], strides[1]};
     int64_t off[2] = {0, 0};
-    for (int64_t i = 0; i < n; i += row) {   /* outer dimensions: the index walk once per row */
-        binary_row(&op, src[0] + off[0], strides[0][rank - 1], src[1] + off[1], strides[1][rank - 1],
-                   c->out[0] + i, row);
+    for (int64_t i = 0; i < n; i += row) { /* outer dimensions: the index walk once per row */
+        binary_row(&op, src[0] + off[0], strides[0][rank - 1], src[1] + off[1],
+                   strides[1][rank - 1], c->out[0] + i, row);
         mica_nd_next(rank - 1, dims, idx, 2, outer_strides, off);
     }
     return 0;

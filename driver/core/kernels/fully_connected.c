@@ -5,23 +5,30 @@
 #include "mica_fixedpoint.h"
 
 static int fc_fits(const mica_kernel_call_t *c, const mica_fc_params_t *p) {
-    if (c->params_size < sizeof *p || c->ninputs != 1 || c->noutputs != 1) return 0;
-    if (!mica_zp_ok(p->in_zp) || !mica_zp_ok(p->out_zp) || !mica_act_ok(p->act_min, p->act_max)) return 0;
-    const int32_t in[] = {p->batches, p->in_n}, out[] = {p->batches, p->out_n}, w[] = {p->out_n, p->in_n};
+    if (c->params_size < sizeof *p || c->ninputs != 1 || c->noutputs != 1)
+        return 0;
+    if (!mica_zp_ok(p->in_zp) || !mica_zp_ok(p->out_zp) || !mica_act_ok(p->act_min, p->act_max))
+        return 0;
+    const int32_t in[] = {p->batches, p->in_n}, out[] = {p->batches, p->out_n},
+                  w[] = {p->out_n, p->in_n};
     int64_t wbytes = mica_mul_sizes(w, 2);
-    if (mica_mul_sizes(in, 2) != (int64_t)c->in_bytes[0] || mica_mul_sizes(out, 2) != (int64_t)c->out_bytes[0] || wbytes < 0)
+    if (mica_mul_sizes(in, 2) != (int64_t)c->in_bytes[0] ||
+        mica_mul_sizes(out, 2) != (int64_t)c->out_bytes[0] || wbytes < 0)
         return 0;
     uint64_t need = sizeof *p + (uint64_t)p->out_n * sizeof(mica_fc_quant_t) + (uint64_t)wbytes;
-    if (need != c->params_size) return 0;
+    if (need != c->params_size)
+        return 0;
     const mica_fc_quant_t *q = (const mica_fc_quant_t *)(p + 1);
-    for (int32_t o = 0; o < p->out_n; o++)   /* a normalized 53-bit mantissa, a double's exponent */
-        if (q[o].m53_hi >> 21 != 0 || q[o].exp < -1100 || q[o].exp > 1100) return 0;
+    for (int32_t o = 0; o < p->out_n; o++) /* a normalized 53-bit mantissa, a double's exponent */
+        if (q[o].m53_hi >> 21 != 0 || q[o].exp < -1100 || q[o].exp > 1100)
+            return 0;
     return 1;
 }
 
 int mica_k_fully_connected(const mica_kernel_call_t *c) {
     const mica_fc_params_t *p = c->params;
-    if (!fc_fits(c, p)) return -1;
+    if (!fc_fits(c, p))
+        return -1;
     const mica_fc_quant_t *q = (const mica_fc_quant_t *)(p + 1);
     const int8_t *w = (const int8_t *)(q + p->out_n);
     for (int32_t b = 0; b < p->batches; b++) {
@@ -30,7 +37,8 @@ int mica_k_fully_connected(const mica_kernel_call_t *c) {
         for (int32_t o = 0; o < p->out_n; o++) {
             const int8_t *wo = w + (int64_t)o * p->in_n;
             int64_t acc = 0;
-            for (int32_t i = 0; i < p->in_n; i++) acc += (int32_t)wo[i] * ((int32_t)x[i] - p->in_zp);
+            for (int32_t i = 0; i < p->in_n; i++)
+                acc += (int32_t)wo[i] * ((int32_t)x[i] - p->in_zp);
             int32_t a = (int32_t)(uint32_t)((uint64_t)acc + (uint32_t)q[o].bias);
             uint64_t m53 = (uint64_t)q[o].m53_hi << 32 | q[o].m53_lo;
             int32_t y = mica_mul_real(a, m53, q[o].exp);

@@ -4,9 +4,11 @@
 
 int mica_k_gather(const mica_kernel_call_t *c) {
     const mica_gather_params_t *p = c->params;
-    if (c->params_size != sizeof *p || c->ninputs != 1 || c->noutputs != 1) return -1;
+    if (c->params_size != sizeof *p || c->ninputs != 1 || c->noutputs != 1)
+        return -1;
     int64_t n = mica_count(p->dims, p->rank);
-    if (n != (int64_t)c->out_bytes[0] || n < 1 || !mica_strided_fits(p->offset, p->dims, p->strides, p->rank, c->in_bytes[0]))
+    if (n != (int64_t)c->out_bytes[0] || n < 1 ||
+        !mica_strided_fits(p->offset, p->dims, p->strides, p->rank, c->in_bytes[0]))
         return -1;
     int32_t idx[MICA_MAX_RANK] = {0};
     int64_t off = p->offset;

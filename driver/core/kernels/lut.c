@@ -5,8 +5,10 @@
 
 int mica_k_lut(const mica_kernel_call_t *c) {
     const mica_lut_params_t *p = c->params;
-    if (c->params_size != sizeof *p || c->ninputs != 1 || c->noutputs != 1 || c->in_bytes[0] != c->out_bytes[0])
+    if (c->params_size != sizeof *p || c->ninputs != 1 || c->noutputs != 1 ||
+        c->in_bytes[0] != c->out_bytes[0])
         return -1;
-    for (uint32_t i = 0; i < c->in_bytes[0]; i++) c->out[0][i] = p->table[(uint8_t)c->in[0][i]];
+    for (uint32_t i = 0; i < c->in_bytes[0]; i++)
+        c->out[0][i] = p->table[(uint8_t)c->in[0][i]];
     return 0;
 }

@@ -6,32 +6,40 @@
 static int mean_fits(const mica_mean_params_t *p, uint32_t limit) {
     int64_t hi = 0;
     for (int s = 0; s < 2; s++) {
-        const int32_t *dims = s ? p->red_dims : p->out_dims, *strides = s ? p->red_strides : p->out_strides;
+        const int32_t *dims = s ? p->red_dims : p->out_dims,
+                      *strides = s ? p->red_strides : p->out_strides;
         int32_t rank = s ? p->red_rank : p->out_rank;
         for (int32_t d = 0; d < rank; d++) {
-            if (strides[d] < 0) return 0;
+            if (strides[d] < 0)
+                return 0;
             hi += (int64_t)(dims[d] - 1) * strides[d];
-            if (hi >= (int64_t)limit) return 0;
+            if (hi >= (int64_t)limit)
+                return 0;
         }
     }
     return 1;
 }
 
 static int8_t mean_map(const int32_t *threshold, int32_t sum) {
-    int lo = 0, hi = 255;   /* thresholds are non-decreasing: count those <= sum */
+    int lo = 0, hi = 255; /* thresholds are non-decreasing: count those <= sum */
     while (lo < hi) {
         int mid = (lo + hi) / 2;
-        if (threshold[mid] <= sum) lo = mid + 1; else hi = mid;
+        if (threshold[mid] <= sum)
+            lo = mid + 1;
+        else
+            hi = mid;
     }
     return (int8_t)(lo - 128);
 }
 
 int mica_k_mean(const mica_kernel_call_t *c) {
     const mica_mean_params_t *p = c->params;
-    if (c->params_size != sizeof *p || c->ninputs != 1 || c->noutputs != 1) return -1;
-    int64_t nout = mica_count(p->out_dims, p->out_rank), nred = mica_count(p->red_dims, p->red_rank);
-    if (nout != (int64_t)c->out_bytes[0] || nred < 1 || nred > (1 << 23) || nout * nred != (int64_t)c->in_bytes[0] ||
-        !mean_fits(p, c->in_bytes[0]))
+    if (c->params_size != sizeof *p || c->ninputs != 1 || c->noutputs != 1)
+        return -1;
+    int64_t nout = mica_count(p->out_dims, p->out_rank),
+            nred = mica_count(p->red_dims, p->red_rank);
+    if (nout != (int64_t)c->out_bytes[0] || nred < 1 || nred > (1 << 23) ||
+        nout * nred != (int64_t)c->in_bytes[0] || !mean_fits(p, c->in_bytes[0]))
         return -1;
     int32_t oidx[MICA_MAX_RANK] = {0};
     int64_t base = 0;

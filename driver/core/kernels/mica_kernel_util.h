@@ -11,12 +11,15 @@
 /* Product of rank dims, each >= 1; -1 if a dim is < 1, the rank is out of range or the product
  * passes 2^32 (no operand is that large). */
 static inline int64_t mica_count(const int32_t *dims, int32_t rank) {
-    if (rank < 0 || rank > MICA_MAX_RANK) return -1;
+    if (rank < 0 || rank > MICA_MAX_RANK)
+        return -1;
     int64_t n = 1;
     for (int32_t d = 0; d < rank; d++) {
-        if (dims[d] < 1) return -1;
+        if (dims[d] < 1)
+            return -1;
         n *= dims[d];
-        if (n > 0xFFFFFFFFll) return -1;
+        if (n > 0xFFFFFFFFll)
+            return -1;
     }
     return n;
 }
@@ -25,9 +28,11 @@ static inline int64_t mica_count(const int32_t *dims, int32_t rank) {
 static inline int64_t mica_mul_sizes(const int32_t *v, int n) {
     int64_t p = 1;
     for (int i = 0; i < n; i++) {
-        if (v[i] < 1) return -1;
+        if (v[i] < 1)
+            return -1;
         p *= v[i];
-        if (p > 0xFFFFFFFFll) return -1;
+        if (p > 0xFFFFFFFFll)
+            return -1;
     }
     return p;
 }
@@ -36,12 +41,18 @@ static inline int64_t mica_mul_sizes(const int32_t *v, int n) {
 static inline int mica_strided_fits(int64_t offset, const int32_t *dims, const int32_t *strides,
                                     int32_t rank, uint32_t limit) {
     int64_t lo = offset, hi = offset;
-    if (rank < 0 || rank > MICA_MAX_RANK || offset < 0 || offset >= (int64_t)limit) return 0;
+    if (rank < 0 || rank > MICA_MAX_RANK || offset < 0 || offset >= (int64_t)limit)
+        return 0;
     for (int32_t d = 0; d < rank; d++) {
-        if (dims[d] < 1) return 0;
+        if (dims[d] < 1)
+            return 0;
         int64_t span = (int64_t)(dims[d] - 1) * strides[d];
-        if (span > 0) hi += span; else lo += span;
-        if (lo < 0 || hi >= (int64_t)limit) return 0;   /* checked per step: no int64 overflow */
+        if (span > 0)
+            hi += span;
+        else
+            lo += span;
+        if (lo < 0 || hi >= (int64_t)limit)
+            return 0; /* checked per step: no int64 overflow */
     }
     return 1;
 }
@@ -52,35 +63,51 @@ static inline void mica_nd_next(int32_t rank, const int32_t *dims, int32_t *idx,
                                 const int32_t *const *strides, int64_t *off) {
     for (int32_t d = rank - 1; d >= 0; d--) {
         if (++idx[d] < dims[d]) {
-            for (int s = 0; s < nsets; s++) off[s] += strides[s][d];
+            for (int s = 0; s < nsets; s++)
+                off[s] += strides[s][d];
             return;
         }
         idx[d] = 0;
-        for (int s = 0; s < nsets; s++) off[s] -= (int64_t)(dims[d] - 1) * strides[s][d];
+        for (int s = 0; s < nsets; s++)
+            off[s] -= (int64_t)(dims[d] - 1) * strides[s][d];
     }
 }
 
-static inline int mica_shift_ok(int32_t shift) { return shift >= -31 && shift <= 30; }
+static inline int mica_shift_ok(int32_t shift) {
+    return shift >= -31 && shift <= 30;
+}
 
-static inline int mica_act_ok(int32_t lo, int32_t hi) { return lo >= -128 && lo <= hi && hi <= 127; }
+static inline int mica_act_ok(int32_t lo, int32_t hi) {
+    return lo >= -128 && lo <= hi && hi <= 127;
+}
 
-static inline int mica_zp_ok(int32_t zp) { return zp >= -128 && zp <= 127; }
+static inline int mica_zp_ok(int32_t zp) {
+    return zp >= -128 && zp <= 127;
+}
 
 /* Bytes copy without libc (gcc must not turn it into memcpy: -ffreestanding keeps loops). */
 static inline void mica_copy(int8_t *d, const int8_t *s, uint32_t n) {
-    for (uint32_t i = 0; i < n; i++) d[i] = s[i];
+    for (uint32_t i = 0; i < n; i++)
+        d[i] = s[i];
 }
 
 /* Window taps k < taps with 0 <= start + k * dil < size, as [*lo, *hi) (empty: lo == hi), so
  * loops skip out-of-image taps without testing each. Needs start >= -65535 (padding is at most
  * 65535) and dil >= 1; 32-bit unsigned division only (no libgcc helper on Cortex-M). */
-static inline void mica_tap_range(int64_t start, int32_t taps, int32_t dil, int32_t size, int32_t *lo, int32_t *hi) {
+static inline void mica_tap_range(int64_t start, int32_t taps, int32_t dil, int32_t size,
+                                  int32_t *lo, int32_t *hi) {
     *lo = *hi = 0;
-    if (start >= size) return;
-    uint32_t span = (uint32_t)((int64_t)size - start), d = (uint32_t)dil;   /* span < 2^31 + 2^16 */
-    uint32_t end = span / d + (span % d != 0), first = start < 0 ? ((uint32_t)-start + d - 1) / d : 0;
-    if (end > (uint32_t)taps) end = (uint32_t)taps;
-    if (first < end) { *lo = (int32_t)first; *hi = (int32_t)end; }
+    if (start >= size)
+        return;
+    uint32_t span = (uint32_t)((int64_t)size - start), d = (uint32_t)dil; /* span < 2^31 + 2^16 */
+    uint32_t end = span / d + (span % d != 0),
+             first = start < 0 ? ((uint32_t)-start + d - 1) / d : 0;
+    if (end > (uint32_t)taps)
+        end = (uint32_t)taps;
+    if (first < end) {
+        *lo = (int32_t)first;
+        *hi = (int32_t)end;
+    }
 }
 
 /* ---- shared by CONV_2D and DEPTHWISE_CONV_2D (same parameter block, different filter layout) ---- */
@@ -88,7 +115,9 @@ static inline void mica_tap_range(int64_t start, int32_t taps, int32_t dil, int3
 /* Filter geometry, padding, zero points and clamp within sane ranges (no int64 overflow later). */
 static inline int mica_conv_geometry_ok(const mica_conv_params_t *p) {
     const int32_t v[] = {p->k_h, p->k_w, p->stride_h, p->stride_w, p->dil_h, p->dil_w};
-    for (int i = 0; i < 6; i++) if (v[i] < 1 || v[i] > 65535) return 0;
+    for (int i = 0; i < 6; i++)
+        if (v[i] < 1 || v[i] > 65535)
+            return 0;
     return p->pad_top >= -65535 && p->pad_top <= 65535 && p->pad_left >= -65535 &&
            p->pad_left <= 65535 && mica_zp_ok(p->in_zp) && mica_zp_ok(p->out_zp) &&
            mica_act_ok(p->act_min, p->act_max);
@@ -103,10 +132,14 @@ static inline int mica_conv_operands_ok(const mica_kernel_call_t *c, const mica_
     if (filter_bytes < 0 || mica_mul_sizes(in, 4) != (int64_t)c->in_bytes[0] ||
         mica_mul_sizes(out, 4) != (int64_t)c->out_bytes[0])
         return 0;
-    uint64_t need = sizeof *p + (uint64_t)p->out_c * sizeof(mica_chan_quant_t) + (uint64_t)filter_bytes;
-    if (need != c->params_size) return 0;
+    uint64_t need =
+        sizeof *p + (uint64_t)p->out_c * sizeof(mica_chan_quant_t) + (uint64_t)filter_bytes;
+    if (need != c->params_size)
+        return 0;
     const mica_chan_quant_t *q = (const mica_chan_quant_t *)(p + 1);
-    for (int32_t o = 0; o < p->out_c; o++) if (!mica_shift_ok(q[o].shift)) return 0;
+    for (int32_t o = 0; o < p->out_c; o++)
+        if (!mica_shift_ok(q[o].shift))
+            return 0;
     return 1;
 }
 

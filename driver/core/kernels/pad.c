@@ -4,19 +4,25 @@
 
 int mica_k_pad(const mica_kernel_call_t *c) {
     const mica_pad_params_t *p = c->params;
-    if (c->params_size != sizeof *p || c->ninputs != 1 || c->noutputs != 1 || !mica_zp_ok(p->pad_value)) return -1;
+    if (c->params_size != sizeof *p || c->ninputs != 1 || c->noutputs != 1 ||
+        !mica_zp_ok(p->pad_value))
+        return -1;
     int64_t nin = mica_count(p->in_dims, p->rank), nout = mica_count(p->out_dims, p->rank);
-    if (nin != (int64_t)c->in_bytes[0] || nout != (int64_t)c->out_bytes[0] || nin < 1) return -1;
+    if (nin != (int64_t)c->in_bytes[0] || nout != (int64_t)c->out_bytes[0] || nin < 1)
+        return -1;
     int32_t out_strides[MICA_MAX_RANK];
     int64_t start = 0, stride = 1;
     for (int32_t d = p->rank - 1; d >= 0; d--) {
-        if (p->before[d] < 0 || (int64_t)p->before[d] + p->in_dims[d] > p->out_dims[d]) return -1;
-        out_strides[d] = (int32_t)stride;   /* <= out_bytes < 2^32, and a dim's stride < 2^31 here */
+        if (p->before[d] < 0 || (int64_t)p->before[d] + p->in_dims[d] > p->out_dims[d])
+            return -1;
+        out_strides[d] = (int32_t)stride; /* <= out_bytes < 2^32, and a dim's stride < 2^31 here */
         start += (int64_t)p->before[d] * stride;
         stride *= p->out_dims[d];
     }
-    if (stride > 0x7FFFFFFF) return -1;
-    for (uint32_t i = 0; i < c->out_bytes[0]; i++) c->out[0][i] = (int8_t)p->pad_value;
+    if (stride > 0x7FFFFFFF)
+        return -1;
+    for (uint32_t i = 0; i < c->out_bytes[0]; i++)
+        c->out[0][i] = (int8_t)p->pad_value;
     int32_t idx[MICA_MAX_RANK] = {0};
     int64_t off = start;
     const int32_t *const strides[1] = {out_strides};

@@ -7,7 +7,9 @@
 #define SCALED_DIFF_BITS 5
 #define ACCUM_BITS 12
 
-static int32_t fp_mul(int32_t a, int32_t b) { return mica_srdhm(a, b); }
+static int32_t fp_mul(int32_t a, int32_t b) {
+    return mica_srdhm(a, b);
+}
 
 /* exp(a) for a in [-1/4, 0), Q0 in and out: Taylor series around -1/8. */
 static int32_t exp_quarter_interval(int32_t a) {
@@ -22,14 +24,15 @@ static int32_t exp_quarter_interval(int32_t a) {
 /* exp(a) for a <= 0; a in Q5, result in Q0 (gemmlowp exp_on_negative_values). */
 static int32_t exp_on_negative(int32_t a) {
     static const int32_t multipliers[7] = {1672461947, 1302514674, 790015084, 290630308,
-                                           39332535, 720401, 242};
+                                           39332535,   720401,     242};
     const int frac_bits = 31 - SCALED_DIFF_BITS;
     const int32_t one_quarter = 1 << (frac_bits - 2);
     int32_t a_mod_minus_quarter = (a & (one_quarter - 1)) - one_quarter;
     int32_t result = exp_quarter_interval(mica_sat_shl(a_mod_minus_quarter, SCALED_DIFF_BITS));
     int32_t remainder = a_mod_minus_quarter - a;
-    for (int e = -2; e <= 4; e++)   /* exp(-2^e) factors selected by the bits of the remainder */
-        if (remainder & (1 << (frac_bits + e))) result = fp_mul(result, multipliers[e + 2]);
+    for (int e = -2; e <= 4; e++) /* exp(-2^e) factors selected by the bits of the remainder */
+        if (remainder & (1 << (frac_bits + e)))
+            result = fp_mul(result, multipliers[e + 2]);
     return a == 0 ? INT32_MAX : result;
 }
 
@@ -48,24 +51,33 @@ static int32_t one_over_one_plus(int32_t a) {
 
 static int count_leading_zeros(uint32_t x) {
     int n = 0;
-    if (x == 0) return 32;
-    while (!(x & 0x80000000u)) { x <<= 1; n++; }
+    if (x == 0)
+        return 32;
+    while (!(x & 0x80000000u)) {
+        x <<= 1;
+        n++;
+    }
     return n;
 }
 
 static void softmax_row(const mica_softmax_params_t *p, const int8_t *in, int8_t *out) {
     int32_t max_in = -128;
-    for (int c = 0; c < p->depth; c++) if (in[c] > max_in) max_in = in[c];
-    int32_t sum = 0;   /* Q12 */
+    for (int c = 0; c < p->depth; c++)
+        if (in[c] > max_in)
+            max_in = in[c];
+    int32_t sum = 0; /* Q12 */
     for (int c = 0; c < p->depth; c++) {
         int32_t diff = (int32_t)in[c] - max_in;
         if (diff >= p->diff_min) {
-            int32_t scaled = mica_srdhm((int32_t)((int64_t)diff * (1ll << p->input_left_shift)), p->input_multiplier);
-            int32_t term = mica_rdbpot(exp_on_negative(scaled), ACCUM_BITS);   /* 0 .. 2^19 */
-            sum = term > INT32_MAX - sum ? INT32_MAX : sum + term;   /* TFLite's sum overflows past 4095 */
+            int32_t scaled = mica_srdhm((int32_t)((int64_t)diff * (1ll << p->input_left_shift)),
+                                        p->input_multiplier);
+            int32_t term = mica_rdbpot(exp_on_negative(scaled), ACCUM_BITS); /* 0 .. 2^19 */
+            sum = term > INT32_MAX - sum ? INT32_MAX
+                                         : sum + term; /* TFLite's sum overflows past 4095 */
         }
     }
-    int headroom = count_leading_zeros((uint32_t)sum) & 31;   /* sum >= 2^19: the maximum's own term */
+    int headroom =
+        count_leading_zeros((uint32_t)sum) & 31; /* sum >= 2^19: the maximum's own term */
     int bits_over_unit = ACCUM_BITS - headroom;
     /* Past 31 (a sum >= 2^28, i.e. >= 512 values near the maximum) TFLite's RoundingDivideByPOT is
      * undefined (LiteRT aborts); the exact quotient then rounds to 0. */
@@ -76,7 +88,8 @@ static void softmax_row(const mica_softmax_params_t *p, const int8_t *in, int8_t
         int32_t diff = (int32_t)in[c] - max_in;
         int32_t v = -128;
         if (diff >= p->diff_min) {
-            int32_t scaled = mica_srdhm((int32_t)((int64_t)diff * (1ll << p->input_left_shift)), p->input_multiplier);
+            int32_t scaled = mica_srdhm((int32_t)((int64_t)diff * (1ll << p->input_left_shift)),
+                                        p->input_multiplier);
             int32_t e = exp_on_negative(scaled);
             v = (out_shift > 31 ? 0 : mica_rdbpot(fp_mul(recip, e), out_shift)) - 128;
         }
@@ -86,9 +99,11 @@ static void softmax_row(const mica_softmax_params_t *p, const int8_t *in, int8_t
 
 int mica_k_softmax(const mica_kernel_call_t *c) {
     const mica_softmax_params_t *p = c->params;
-    if (c->params_size < sizeof *p || c->ninputs != 1 || c->noutputs != 1) return -1;
-    if (p->depth <= 0 || p->rows <= 0 || p->input_left_shift < 0 || p->input_left_shift > 31 || p->diff_min > 0 ||
-        (uint64_t)p->rows * (uint64_t)p->depth != c->in_bytes[0] || c->in_bytes[0] != c->out_bytes[0])
+    if (c->params_size < sizeof *p || c->ninputs != 1 || c->noutputs != 1)
+        return -1;
+    if (p->depth <= 0 || p->rows <= 0 || p->input_left_shift < 0 || p->input_left_shift > 31 ||
+        p->diff_min > 0 || (uint64_t)p->rows * (uint64_t)p->depth != c->in_bytes[0] ||
+        c->in_bytes[0] != c->out_bytes[0])
         return -1;
     for (int r = 0; r < p->rows; r++)
         softmax_row(p, c->in[0] + (long)r * p->depth, c->out[0] + (long)r * p->depth);
