@@ -9,7 +9,8 @@ static void usage(FILE *f) {
     fprintf(
         f,
         "usage:\n"
-        "  mica compile MODEL.tflite -o OUT.mica [--array RxC] [--cpu OP,OP]\n"
+        "  mica compile MODEL.tflite -o OUT.mica [--array RxC] [--cpu OP,OP] "
+        "[--dump=plan|instrs|plan,instrs]\n"
         "  mica run OUT.mica [--backend SPEC] [--input X.npy ...] [--seed S] [--output-dir DIR]\n"
         "  mica verify MODEL.tflite [--backend SPEC] [--count N] [--seed S] [--array RxC]\n"
         "              [--cpu OP,OP] [--inputs X.npy --labels Y.npy]\n"
