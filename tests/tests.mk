@@ -29,7 +29,7 @@ test-e2e: $(MICA)
 
 # Typed ISA encoders/decoders, descriptor table and disassembler (no TensorFlow needed).
 .PHONY: test-isa
-$(B)/unit/test_isa_encode: tests/unit/test_isa_encode.c driver/core/disasm.c include/mica_disasm.h $(GEN)/mica_isa.h
+$(B)/unit/test_isa_encode: tests/unit/test_isa_encode.c tests/unit/test_check.h driver/core/disasm.c include/mica_disasm.h $(GEN)/mica_isa.h
 	@mkdir -p $(dir $@)
 	$(CC) -O2 $(WARN) $(INC) tests/unit/test_isa_encode.c driver/core/disasm.c -o $@
 test-isa: $(B)/unit/test_isa_encode $(MICA)
@@ -39,7 +39,7 @@ test-isa: $(B)/unit/test_isa_encode $(MICA)
 # The compiler's passes alone (waits, arena, partition rules, tiling): no TensorFlow, no model file.
 COMPILER_UNIT_TESTS := waits arena partition tiling
 .PHONY: test-compiler-unit
-$(B)/unit/test_compiler_%: tests/unit/test_compiler_%.c tests/unit/test_compiler_util.h $(LIBCOMPILER) $(LIBTFLITE) $(LIBCORE)
+$(B)/unit/test_compiler_%: tests/unit/test_compiler_%.c tests/unit/test_compiler_util.h tests/unit/test_check.h $(LIBCOMPILER) $(LIBTFLITE) $(LIBCORE)
 	@mkdir -p $(dir $@)
 	$(CC) -O2 $(WARN) $(CONTRACT_INC) -Icompiler -Icompiler/base $< $(LIBCOMPILER) $(LIBTFLITE) $(LIBCORE) -lm -o $@
 test-compiler-unit: $(patsubst %,$(B)/unit/test_compiler_%,$(COMPILER_UNIT_TESTS))

@@ -5,18 +5,8 @@
 #include <stdio.h>
 #include <string.h>
 #include "tflite/tflite_reader.h"
+#include "test_check.h"
 
-static int failures, checks;
-#define CHECK(cond, ...)                                                                           \
-    do {                                                                                           \
-        checks++;                                                                                  \
-        if (!(cond)) {                                                                             \
-            failures++;                                                                            \
-            printf("FAIL %s:%d: ", __FILE__, __LINE__);                                            \
-            printf(__VA_ARGS__);                                                                   \
-            printf("\n");                                                                          \
-        }                                                                                          \
-    } while (0)
 static inline void check_has(const char *text, const char *want, const char *file, int line) {
     checks++;
     if (text && strstr(text, want))

@@ -11,22 +11,11 @@
 #include "mica.h"
 #include "mica_isa_ref.h"
 #include "mica_fixedpoint.h"
+#include "test_check.h"
 
 enum { MEM = 4096, CODE = 0x800, SRC = 0x100, OUT = 0x400 };
 static const mica_hw_config_t CFG = {2, 3, 8, 8,
                                      8, 2, 8}; /* R 2, C 3, depths 8, 2 PARAM sets, 8-byte bus */
-
-static int failures, checks;
-#define CHECK(cond, ...)                                                                           \
-    do {                                                                                           \
-        checks++;                                                                                  \
-        if (!(cond)) {                                                                             \
-            failures++;                                                                            \
-            printf("FAIL %s:%d: ", __FILE__, __LINE__);                                            \
-            printf(__VA_ARGS__);                                                                   \
-            printf("\n");                                                                          \
-        }                                                                                          \
-    } while (0)
 
 static mica_instr_t op(unsigned opcode) {
     mica_instr_t in = {{0, 0}};
