@@ -128,6 +128,11 @@ def gen_sv(spec, digest):
 C_BITS = """
 /* An instruction is 128 bits, little-endian: bit i is bit (i % 64) of w[i / 64]. */
 typedef struct { uint64_t w[2]; } mica_instr_t;
+#ifdef __cplusplus
+#define MICA_STATIC_ASSERT static_assert
+#else
+#define MICA_STATIC_ASSERT _Static_assert
+#endif
 
 static inline uint64_t mica_get_bits(const mica_instr_t *in, unsigned lsb, unsigned width) {
     unsigned word = lsb >> 6, shift = lsb & 63;
@@ -225,6 +230,9 @@ def c_struct_and_codec(spec, op):
     members += [f"    {'int32_t' if f.get('signed') else 'uint32_t'} {f['name']};" for f in fields]
     o = [f"/* {op['name']}: every field of the instruction word but the opcode. */",
          "typedef struct {", *members, f"}} mica_{low}_fields_t;"]
+    # Tools walk a typed struct as 32-bit words, wait first, then the descriptor table's fields.
+    o.append(f"MICA_STATIC_ASSERT(sizeof(mica_{low}_fields_t) == 4 * {1 + len(fields)}, "
+             f"\"mica_{low}_fields_t is wait + one 32-bit word per field\");")
     o.append(f"static inline int mica_{low}_encode(const mica_{low}_fields_t *f, mica_instr_t *out, const char **bad_field) {{")
     o.append("    out->w[0] = out->w[1] = 0;")
     o.append(f"    MICA_SET(out, MICA_F_OPCODE, MICA_OP_{op['name']});")
