@@ -1,4 +1,4 @@
-/* Serializes the builder as a .mica file (layout in driver/mica_program.h). */
+/* Serializes the builder as a .mica file (layout in include/mica_program.h). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

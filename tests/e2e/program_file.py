@@ -1,5 +1,5 @@
-"""The .mica header fields tests edit (driver/mica_program.h) and seal(): recompute the size and
-CRC-32 fields after an edit, as driver/program.c's mica_program_seal does (zlib's crc32 is the
+"""The .mica header fields tests edit (include/mica_program.h) and seal(): recompute the size and
+CRC-32 fields after an edit, as driver/core/program.c's mica_program_seal does (zlib's crc32 is the
 same CRC-32)."""
 import struct, zlib
 

@@ -1,4 +1,4 @@
-/* The func backend runs a program translated after its first run (driver/func_plan.c). These
+/* The func backend runs a program translated after its first run (driver/backends/func/func_plan.c). These
  * cases check that translated runs write the same bytes and counters as the interpreter, and that
  * the interpreter's view stays exact when the two mix:
  *   P1: LOAD activations, weights and parameters; LOADW; 3 accumulating MATMULs over 2 output

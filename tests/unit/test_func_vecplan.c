@@ -1,4 +1,4 @@
-/* Translated programs with the vector unit (driver/func_translate.c, func_plan.c) against a model
+/* Translated programs with the vector unit (driver/backends/func/func_translate.c, func_plan.c) against a model
  * that only interprets: same output bytes and counters on every run, on arrays whose LANES =
  * min(ROWS, COLS) take the AVX2 MAC (16, also with COLS or ROWS beyond) or the portable lanes
  * (4, 20), and without AVX-VNNI:
