@@ -70,7 +70,8 @@ struct ProGen {
     MICA_SET(&in, MICA_F_LOAD_TARGET, t); MICA_SET(&in, MICA_F_LOAD_MEM_ADDR, ma);
     MICA_SET(&in, MICA_F_LOAD_ROWS, rows); MICA_SET(&in, MICA_F_LOAD_LEN, len);
     MICA_SET(&in, MICA_F_LOAD_EXT_ADDR, ea); MICA_SET(&in, MICA_F_LOAD_EXT_STRIDE, st);
-    emit(in, 0, {{t == 0 ? M_ASPAD : t == 1 ? M_WSPAD : M_PARAM, ma, (int64_t)ma + rows, true}});
+    emit(in, 0, {{t == MICA_LOAD_TARGET_ASPAD ? M_ASPAD : t == MICA_LOAD_TARGET_WSPAD ? M_WSPAD : M_PARAM, ma,
+                  (int64_t)ma + rows, true}});
   }
   void loadw(uint32_t a, bool vec = false) {
     mica_instr_t in = op(MICA_OP_LOADW);
@@ -81,7 +82,7 @@ struct ProGen {
   struct MM { int accum, zin; uint32_t aa, ca, ih, iw, oh, ow, sy, sx; int oy, ox; };
   void matmul(const MM &m, bool dw = false) {
     mica_instr_t in = op(dw ? MICA_OP_DWCONV : MICA_OP_MATMUL);
-    if (dw) MICA_SET(&in, MICA_F_DWCONV_MODE, chance(35));   // MAX for max pools
+    if (dw) MICA_SET(&in, MICA_F_DWCONV_MODE, chance(35) ? MICA_DWCONV_MODE_MAXIMUM : MICA_DWCONV_MODE_MAC);
     MICA_SET(&in, MICA_F_MATMUL_ACCUMULATE, m.accum); MICA_SET(&in, MICA_F_MATMUL_Z_IN, m.zin);
     MICA_SET(&in, MICA_F_MATMUL_ASPAD_ADDR, m.aa); MICA_SET(&in, MICA_F_MATMUL_ACC_ADDR, m.ca);
     MICA_SET(&in, MICA_F_MATMUL_IN_H, m.ih); MICA_SET(&in, MICA_F_MATMUL_IN_W, m.iw);
@@ -98,8 +99,8 @@ struct ProGen {
     MICA_SET(&in, MICA_F_RESCALE_ASPAD_ADDR, aa); MICA_SET(&in, MICA_F_RESCALE_ACC_ADDR, ca);
     MICA_SET(&in, MICA_F_RESCALE_ROWS, rows);
     MICA_SET(&in, MICA_F_RESCALE_MULT, chance(10) ? rnd(0, INT32_MAX) : rnd(1 << 30, INT32_MAX));
-    MICA_SET(&in, MICA_F_RESCALE_LEFT_SHIFT, chance(60) ? 20 : rnd(0, 22));
-    MICA_SET(&in, MICA_F_RESCALE_RIGHT_SHIFT, chance(10) ? rnd(0, 31) : rnd(0, 12));
+    MICA_SET(&in, MICA_F_RESCALE_LEFT_SHIFT, chance(60) ? 20 : rnd(0, MICA_RESCALE_LEFT_SHIFT_MAX));
+    MICA_SET(&in, MICA_F_RESCALE_RIGHT_SHIFT, chance(10) ? rnd(0, MICA_RESCALE_RIGHT_SHIFT_MAX) : rnd(0, 12));
     emit(in, 2, {{M_ASPAD, aa, (int64_t)aa + rows, false}, {M_ACC, ca, (int64_t)ca + rows, true}});
   }
   void rand_rescale(int accum) {
@@ -115,19 +116,20 @@ struct ProGen {
     MICA_SET(&in, MICA_F_STORE_EXT_STRIDE, s.st); MICA_SET(&in, MICA_F_STORE_Z_OUT, s.zo);
     MICA_SET(&in, MICA_F_STORE_ACT_MIN, s.mn); MICA_SET(&in, MICA_F_STORE_ACT_MAX, s.mx);
     emit(in, 3, {{M_ACC, s.ca, (int64_t)s.ca + s.rows, false},
-                 {M_PARAM, 4 * s.ps, 4 * s.ps + 4, false}});
+                 {M_PARAM, MICA_PARAM_ROWS * s.ps, MICA_PARAM_ROWS * s.ps + MICA_PARAM_ROWS, false}});
   }
 
   // ---- random instruction choices ----
   void rand_load() {
     int t = (int)rnd(0, 9);
-    t = t < 4 ? 0 : t < 7 ? 1 : 2;
-    if (t == 2) {
-      uint32_t m = (uint32_t)rnd(0, 4 * pu - 1), rows = (uint32_t)rnd(1, std::min<uint32_t>(8, 4 * pu - m));
+    t = t < 4 ? MICA_LOAD_TARGET_ASPAD : t < 7 ? MICA_LOAD_TARGET_WSPAD : MICA_LOAD_TARGET_PARAM;
+    if (t == MICA_LOAD_TARGET_PARAM) {
+      uint32_t m = (uint32_t)rnd(0, MICA_PARAM_ROWS * pu - 1);
+      uint32_t rows = (uint32_t)rnd(1, std::min<uint32_t>(8, MICA_PARAM_ROWS * pu - m));
       uint32_t len = chance(70) ? 4 * c.C : (uint32_t)rnd(1, 4 * c.C);
-      return load(2, m, rows, len, psrc + m * 4 * c.C, 4 * c.C);
+      return load(MICA_LOAD_TARGET_PARAM, m, rows, len, psrc + m * 4 * c.C, 4 * c.C);
     }
-    uint32_t w = t == 0 ? c.R : c.C, u = t == 0 ? au : wu;
+    uint32_t w = t == MICA_LOAD_TARGET_ASPAD ? c.R : c.C, u = t == MICA_LOAD_TARGET_ASPAD ? au : wu;
     uint32_t len = chance(50) ? w : (uint32_t)rnd(1, w);
     uint32_t col = chance(70) ? 0 : (uint32_t)rnd(0, std::min<uint32_t>(63, w - len));   /* packed taps, padding */
     int fill = chance(50) ? 0 : (int)rnd(-128, 127);
@@ -174,7 +176,7 @@ struct ProGen {
   }
   void rand_store(uint32_t ca, uint32_t rows) {
     ST s;
-    s.round = (int)rnd(0, 2); s.zo = (int)rnd(-128, 127); s.ca = ca; s.rows = rows;
+    s.round = (int)rnd(MICA_STORE_ROUND_MIN, MICA_STORE_ROUND_MAX); s.zo = (int)rnd(-128, 127); s.ca = ca; s.rows = rows;
     s.len = chance(50) ? c.C : (uint32_t)rnd(1, c.C); s.ps = (uint32_t)rnd(0, pu - 1);
     s.ea = OUT_BASE + (uint32_t)rnd(0, OUT_SIZE - 0x4000);
     int k = (int)rnd(0, 3);
@@ -188,9 +190,9 @@ struct ProGen {
 
   // Prologue initialises every row the body may read (hardware SRAMs start undefined).
   void prologue() {
-    load(0, 0, au, c.R, IN_BASE + (uint32_t)rnd(0, 7), c.R + (uint32_t)rnd(0, 3));
-    load(1, 0, wu, c.C, IN_BASE + 0x8000 + (uint32_t)rnd(0, 7), c.C);
-    load(2, 0, 4 * pu, 4 * c.C, psrc, 4 * c.C);
+    load(MICA_LOAD_TARGET_ASPAD, 0, au, c.R, IN_BASE + (uint32_t)rnd(0, 7), c.R + (uint32_t)rnd(0, 3));
+    load(MICA_LOAD_TARGET_WSPAD, 0, wu, c.C, IN_BASE + 0x8000 + (uint32_t)rnd(0, 7), c.C);
+    load(MICA_LOAD_TARGET_PARAM, 0, MICA_PARAM_ROWS * pu, 4 * c.C, psrc, 4 * c.C);
     loadw(0);
     loadw(0, true);
     MM m = {0, 0, 0, 0, 1, 1, 1, cu, 1, 1, 0, 0};
