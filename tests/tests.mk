@@ -36,6 +36,14 @@ test-isa: $(B)/unit/test_isa_encode $(MICA)
 	$(B)/unit/test_isa_encode
 	bash tests/unit/test_disasm.sh $(MICA) models/*.tflite
 
+# The host link's framing (hw/link.json) alone.
+.PHONY: test-link
+$(B)/unit/test_link_frame: tests/unit/test_link_frame.c tests/unit/test_check.h $(LIBCORE) $(GEN)/mica_link.h
+	@mkdir -p $(dir $@)
+	$(CC) -O2 $(WARN) $(CONTRACT_INC) $< $(LIBCORE) -o $@
+test-link: $(B)/unit/test_link_frame
+	$(B)/unit/test_link_frame
+
 # The compiler's passes alone (waits, arena, partition rules, tiling): no TensorFlow, no model file.
 COMPILER_UNIT_TESTS := waits arena partition tiling
 .PHONY: test-compiler-unit
@@ -93,7 +101,7 @@ soak: $(MICA) $(B)/soak/soak
         vectors format format-check
 CHECK_PARTS := test-spec test-unit check-vectors check-embed check-freestanding check-layers check-readmes
 # >>> more fast unit tests (no TensorFlow, seconds) go here:
-CHECK_PARTS += test-compiler-unit test-isa format-check
+CHECK_PARTS += test-compiler-unit test-isa test-link format-check
 check: check-start $(CHECK_PARTS)
 	@echo "make check: PASS in $$(( ($$(date +%s%N) - $$(cat $(B)/check/start)) / 1000000 )) ms"
 

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "mica_program.h"
+#include "mica_crc32.h"
 #include "mica_isa.h"
 #include "mica_kernels.h"
 
@@ -13,28 +14,14 @@
         return -1;                                                                                 \
     } while (0)
 
-/* CRC-32, reflected polynomial 0xEDB88320 (zlib's crc32), one table lookup per byte. */
-static uint32_t crc32_update(uint32_t crc, const uint32_t table[256], const uint8_t *p, size_t n) {
-    for (size_t i = 0; i < n; i++)
-        crc = table[(crc ^ p[i]) & 0xFF] ^ (crc >> 8);
-    return crc;
-}
-
 uint32_t mica_program_checksum(const void *bytes, size_t len) {
-    uint32_t table[256]; /* built per call: 2 K steps, nothing shared between threads */
-    for (uint32_t i = 0; i < 256; i++) {
-        uint32_t c = i;
-        for (int k = 0; k < 8; k++)
-            c = c & 1 ? 0xEDB88320u ^ (c >> 1) : c >> 1;
-        table[i] = c;
-    }
     const size_t at = offsetof(mica_prog_header_t, checksum);
     const uint8_t *p = bytes, zero[4] = {0};
     if (len < at + 4)
-        return ~crc32_update(0xFFFFFFFFu, table, p, len);
-    uint32_t crc = crc32_update(0xFFFFFFFFu, table, p, at);
-    crc = crc32_update(crc, table, zero, 4);
-    return ~crc32_update(crc, table, p + at + 4, len - at - 4);
+        return mica_crc32(p, len);
+    uint32_t crc = mica_crc32_update(MICA_CRC32_INIT, p, at);
+    crc = mica_crc32_update(crc, zero, 4);
+    return ~mica_crc32_update(crc, p + at + 4, len - at - 4);
 }
 
 void mica_program_seal(void *bytes, size_t len) {

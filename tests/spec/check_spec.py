@@ -28,6 +28,15 @@ def check_regenerate():
             if digest not in fresh:
                 failures.append(f"{name} does not carry the spec hash {digest}")
 
+def check_regenerate_link():
+    with tempfile.TemporaryDirectory() as tmp:
+        subprocess.run([sys.executable, os.path.join(ROOT, "hw/gen_link.py"), os.path.join(ROOT, "hw/link.json"), tmp], check=True)
+        for name in ("mica_link.h", "mica_link_pkg.sv"):
+            fresh = open(os.path.join(tmp, name)).read()
+            built_path = os.path.join(ROOT, "build/gen", name)
+            if not os.path.exists(built_path) or open(built_path).read() != fresh:
+                failures.append(f"build/gen/{name} differs from what hw/link.json generates")
+
 def sources(dirs, exts):
     for d in dirs:
         for base, _, files in os.walk(os.path.join(ROOT, d)):
@@ -71,6 +80,7 @@ def check_usage(spec):
 def main():
     spec = json.load(open(os.path.join(ROOT, "hw/mica.json")))
     check_regenerate()
+    check_regenerate_link()
     check_no_private_definitions()
     check_usage(spec)
     for f in failures:
