@@ -58,9 +58,9 @@ $(GEN)/mica_python.h: FORCE
 	@cmp -s $@.tmp $@ && rm -f $@.tmp || mv $@.tmp $@
 
 gen: $(GEN)/mica_isa.h $(GEN)/mica_link.h
-$(GEN)/mica_isa.h $(GEN)/mica_pkg.sv: hw/mica.json hw/gen.py
+$(GEN)/mica_isa.h $(GEN)/mica_pkg.sv: hw/mica.json hw/gen.py hw/gen_common.py
 	$(PYTHON) hw/gen.py hw/mica.json $(GEN)
-$(GEN)/mica_link.h $(GEN)/mica_link_pkg.sv: hw/link.json hw/gen_link.py
+$(GEN)/mica_link.h $(GEN)/mica_link_pkg.sv: hw/link.json hw/gen_link.py hw/gen_common.py
 	$(PYTHON) hw/gen_link.py hw/link.json $(GEN)
 
 $(B)/obj/%.o: %.c $(HDRS)

@@ -4,7 +4,8 @@
 usage: gen.py mica.json OUT_DIR   -> OUT_DIR/mica_pkg.sv, OUT_DIR/mica_isa.h
 Both outputs carry a hash of the JSON so a test can prove they were made from it.
 """
-import hashlib, json, os, sys, textwrap
+import textwrap
+from gen_common import generate
 
 
 def wrap(doc, prefix):
@@ -366,17 +367,5 @@ def gen_c(spec, digest):
     return "\n".join(o)
 
 
-def main():
-    src, out = sys.argv[1], sys.argv[2]
-    raw = open(src, "rb").read()
-    digest = hashlib.sha256(raw).hexdigest()[:16]
-    spec = json.loads(raw)
-    os.makedirs(out, exist_ok=True)
-    for name, text in (("mica_pkg.sv", gen_sv(spec, digest)), ("mica_isa.h", gen_c(spec, digest))):
-        path = os.path.join(out, name)
-        if not os.path.exists(path) or open(path).read() != text:
-            open(path, "w").write(text)
-
-
 if __name__ == "__main__":
-    main()
+    generate({"mica_pkg.sv": gen_sv, "mica_isa.h": gen_c})
