@@ -25,6 +25,7 @@ def constants(spec):
             ("HEADER_BYTES", hdr, "seq, cmd, len (little-endian)."),
             ("FCS_BYTES", 4, fr["fcs"]),
             ("REPLY_BIT", spec["reply_bit"], "A reply's cmd is its request's cmd | REPLY_BIT."),
+            ("MAX_CSR_READ", spec["max_csr_read"], "Most CSRs one CSR_READ returns."),
             ("NAK", spec["nak"]["value"], spec["nak"]["doc"])]
 
 
