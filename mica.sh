@@ -7,7 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")"
 
 APT_PACKAGES="build-essential git clang-format python3 python3-venv python3-pip verilator yosys zlib1g-dev
-              clang libclang-rt-14-dev libopenblas-dev gcc-arm-none-eabi"
+              clang libclang-rt-14-dev libopenblas-dev gcc-arm-none-eabi libftdi1-dev pkg-config"
 PIP_PACKAGES="numpy scikit-learn tensorflow-cpu ai-edge-litert"
 VENV="${MICA_VENV:-$HOME/.cache/mica/venv}"
 
