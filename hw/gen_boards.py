@@ -33,6 +33,7 @@ def gen_h(boards, digest):
          "#ifndef MICA_BOARDS_H", "#define MICA_BOARDS_H", "#include <stdint.h>", "",
          "typedef struct {",
          "    const char *name, *fpga, *usb_chip;",
+         "    const char *loader_board; /* openFPGALoader -b */",
          "    uint16_t usb_vid, usb_pid;",
          "    int ftdi_interface; /* libftdi INTERFACE_A..D = 1..4 */",
          "    uint32_t baud, max_baud, core_hz, clks_per_bit, mem_bytes;",
@@ -42,7 +43,8 @@ def gen_h(boards, digest):
     for b in boards:
         u, a = b["uart"], b["accelerator"]
         fpga = f'{b["fpga"]["family"]} {b["fpga"]["device"]} {b["fpga"]["package"]}'
-        o.append(f'    {{"{b["name"]}", "{fpga}", "{u["chip"]}", {u["vid"]}, {u["pid"]}, '
+        o.append(f'    {{"{b["name"]}", "{fpga}", "{u["chip"]}", "{b["flash"]["openfpgaloader_board"]}", '
+                 f'{u["vid"]}, {u["pid"]}, '
                  f'{INTERFACES.index(u["interface"]) + 1}, {u["baud"]}u, {u["max_baud"]}u, '
                  f'{b["clock"]["core_hz"]}u, {clks_per_bit(b)}u, {b["memory"]["bytes"]}u, '
                  + ", ".join(f"{a[k]}u" for k in ACCEL_KEYS) + "},")
