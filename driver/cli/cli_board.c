@@ -23,8 +23,10 @@ static double now_s(void) {
 static int open_board(const char *cmd, const char *spec, link_state_t *s) {
     char err[400];
     if (!spec || strncmp(spec, "link:", 5)) {
-        fprintf(stderr, "%s board %s: needs --backend link:sim=BOARD, link:ftdi=BOARD, "
-                        "link:tty=PATH or link:tcp=HOST:PORT\n", cli_prog, cmd);
+        fprintf(stderr,
+                "%s board %s: needs --backend link:sim=BOARD, link:ftdi=BOARD, "
+                "link:tty=PATH or link:tcp=HOST:PORT\n",
+                cli_prog, cmd);
         return -1;
     }
     if (mica_opts_validate("link backend", spec + 5, mica_backend_link.options,
@@ -62,10 +64,10 @@ static int probe_identity(link_state_t *s) {
     printf("ID: 0x%08x (%s)  VERSION: %u\n", r[0], r[0] == MICA_CSR_ID_VALUE ? "MICA" : "NOT MICA",
            r[1]);
     printf("CONFIG: %ux%u array, ASPAD %u rows, WSPAD %u rows, ACC %u rows, %u PARAM sets, "
-           "%u-byte bus\n", mica_config0_rows(r[2]), mica_config0_cols(r[2]),
-           mica_config1_aspad_depth(r[3]), mica_config1_wspad_depth(r[3]),
-           mica_config2_acc_depth(r[4]), mica_config2_param_sets(r[4]),
-           mica_config2_bus_bytes(r[4]));
+           "%u-byte bus\n",
+           mica_config0_rows(r[2]), mica_config0_cols(r[2]), mica_config1_aspad_depth(r[3]),
+           mica_config1_wspad_depth(r[3]), mica_config2_acc_depth(r[4]),
+           mica_config2_param_sets(r[4]), mica_config2_bus_bytes(r[4]));
     printf("link: version %u, max payload %u B, board memory %u B, core clock %u Hz\n",
            s->info.version, s->info.max_payload, s->info.mem_bytes, s->info.core_hz);
     return r[0] == MICA_CSR_ID_VALUE ? 0 : 1;
@@ -100,8 +102,8 @@ static int probe_link(link_state_t *s) {
     }
     rc = memcmp(out, back, n) != 0;
     printf("link self-test: %d PINGs, round trip %.2f ms; %u B written %.0f B/s, read %.0f B/s; "
-           "read-back %s\n", PROBE_PINGS, rtt * 1e3, n, n / (w1 - w0), n / (r1 - w1),
-           rc ? "MISMATCH" : "identical");
+           "read-back %s\n",
+           PROBE_PINGS, rtt * 1e3, n, n / (w1 - w0), n / (r1 - w1), rc ? "MISMATCH" : "identical");
 done:
     free(out);
     free(back);
@@ -124,8 +126,9 @@ static int board_probe(const char *spec) {
 /* Pattern p's byte at address a: address bits, their inverse, and a hash of the address. */
 static uint8_t pattern(int p, uint32_t a) {
     uint32_t h = a * 2654435761u;
-    return p == 0 ? (uint8_t)(a >> (8 * (a & 3))) : p == 1 ? (uint8_t)~(a >> (8 * (a & 3)))
-                                                           : (uint8_t)(h >> 24 ^ h >> 11);
+    return p == 0   ? (uint8_t)(a >> (8 * (a & 3)))
+           : p == 1 ? (uint8_t) ~(a >> (8 * (a & 3)))
+                    : (uint8_t)(h >> 24 ^ h >> 11);
 }
 
 static int memtest_pass(link_state_t *s, int p, uint8_t *buf, uint64_t *bad) {
@@ -166,8 +169,8 @@ static int board_memtest(const char *spec) {
     }
     double secs = now_s() - t0;
     printf("memtest: %u B x 3 patterns written and read in %.1f s (%.0f B/s payload), %llu "
-           "mismatching bytes\n", s.info.mem_bytes, secs, 6.0 * s.info.mem_bytes / secs,
-           (unsigned long long)bad);
+           "mismatching bytes\n",
+           s.info.mem_bytes, secs, 6.0 * s.info.mem_bytes / secs, (unsigned long long)bad);
     print_faults(&s);
     printf("memtest: %s\n", rc || bad ? "FAIL" : "PASS");
     free(buf);
@@ -180,24 +183,30 @@ static int board_flash(const char *board, const char *file) {
     struct stat st;
     char shown[128], err[300];
     if (!b) {
-        fprintf(stderr, "%s board flash: --board must name a board in hw/boards (icebreaker, "
-                        "ulx3s)\n", cli_prog);
+        fprintf(stderr,
+                "%s board flash: --board must name a board in hw/boards (icebreaker, "
+                "ulx3s)\n",
+                cli_prog);
         return 2;
     }
     if (!file || stat(file, &st) || !S_ISREG(st.st_mode) || st.st_size < 1024) {
-        fprintf(stderr, "%s board flash: %s is not a bitstream file (make fpga BOARD=%s builds "
-                        "one)\n", cli_prog, file ? mica_escape_name(file, shown, sizeof shown)
-                                                 : "(none)", b->name);
+        fprintf(stderr,
+                "%s board flash: %s is not a bitstream file (make fpga BOARD=%s builds "
+                "one)\n",
+                cli_prog, file ? mica_escape_name(file, shown, sizeof shown) : "(none)", b->name);
         return 2;
     }
     char *argv[] = {"openFPGALoader", "-b", (char *)b->loader_board, (char *)file, NULL};
     int rc = cli_spawn_wait(argv, NULL, FLASH_TIMEOUT_S, err, sizeof err);
     if (rc < 0)
-        fprintf(stderr, "%s board flash: %s (install openFPGALoader: apt-get install "
-                        "openfpgaloader)\n", cli_prog, err);
+        fprintf(stderr,
+                "%s board flash: %s (install openFPGALoader: apt-get install "
+                "openfpgaloader)\n",
+                cli_prog, err);
     else if (rc)
-        fprintf(stderr, "%s board flash: openFPGALoader -b %s failed (exit %d): is the %s "
-                        "plugged in and its USB device accessible?\n",
+        fprintf(stderr,
+                "%s board flash: openFPGALoader -b %s failed (exit %d): is the %s "
+                "plugged in and its USB device accessible?\n",
                 cli_prog, b->loader_board, rc, b->name);
     return rc ? 1 : 0;
 }

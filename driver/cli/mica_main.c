@@ -51,7 +51,8 @@ int main(int argc, char **argv) {
         return cli_disasm(argc - 1, argv + 1);
     if (!strcmp(argv[1], "board"))
         return cli_board(argc - 1, argv + 1);
-    fprintf(stderr, "mica: unknown command '%s' (compile, run, verify, bench, ops, disasm, board)\n",
+    fprintf(stderr,
+            "mica: unknown command '%s' (compile, run, verify, bench, ops, disasm, board)\n",
             argv[1]);
     return 2;
 }

@@ -64,8 +64,8 @@ static int await_reply(mica_link_t *l, uint8_t seq, uint8_t cmd) {
         for (long i = 0; i < got; i++) {
             if (!mica_link_rx_byte(&l->rx, l->chunk[i]))
                 continue;
-            int mine = l->rx.seq == seq && (l->rx.cmd == (cmd | MICA_LINK_REPLY_BIT) ||
-                                            l->rx.cmd == MICA_LINK_NAK);
+            int mine = l->rx.seq == seq &&
+                       (l->rx.cmd == (cmd | MICA_LINK_REPLY_BIT) || l->rx.cmd == MICA_LINK_NAK);
             if (mine)
                 return 1; /* bytes after the reply's FLAG belong to no request: dropped */
             l->stats.stray_replies++;
@@ -153,8 +153,6 @@ mica_link_result_t mica_link_csr_write(mica_link_t *l, uint16_t addr, uint32_t v
     put32(req + 2, value);
     return exact(l, MICA_LINK_CMD_CSR_WRITE, req, sizeof req, 0, 0);
 }
-
-
 
 mica_link_result_t mica_link_mem_write(mica_link_t *l, uint32_t addr, const void *src, size_t n) {
     static const size_t per = MICA_LINK_MAX_PAYLOAD - 4;

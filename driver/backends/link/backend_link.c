@@ -14,8 +14,8 @@
 static const char *const transports[] = {"sim", "ftdi", "tty", "tcp"};
 
 static const mica_opt_spec_t link_options[] = {
-    {"sim", MICA_OPT_PATH, 0, 0},       {"ftdi", MICA_OPT_PATH, 0, 0},
-    {"tty", MICA_OPT_PATH, 0, 0},       {"tcp", MICA_OPT_PATH, 0, 0},
+    {"sim", MICA_OPT_PATH, 0, 0},          {"ftdi", MICA_OPT_PATH, 0, 0},
+    {"tty", MICA_OPT_PATH, 0, 0},          {"tcp", MICA_OPT_PATH, 0, 0},
     {"baud", MICA_OPT_INT, 300, 12000000}, {"ber", MICA_OPT_RATE, 0, 0},
     {"seed", MICA_OPT_INT, 0, 1ll << 62},  {"timeout_ms", MICA_OPT_INT, 1, 600000},
     {"tries", MICA_OPT_INT, 1, 1000},
@@ -47,16 +47,18 @@ static int pick_transport(const char *opts, char *val, size_t n, char *err, size
         if (!mica_opt_string(opts, transports[i], v, sizeof v))
             continue;
         if (found >= 0) {
-            snprintf(err, errlen, "link backend: give one transport, not both %s= and %s=",
-                     transports[found], transports[i]);
+            snprintf(err, errlen,
+                     "link backend: give one transport, not both %s= and %s=", transports[found],
+                     transports[i]);
             return -1;
         }
         found = i;
         snprintf(val, n, "%s", v);
     }
     if (found < 0)
-        snprintf(err, errlen, "link backend: name a transport: sim=BOARD, ftdi=BOARD, tty=PATH "
-                              "or tcp=HOST:PORT");
+        snprintf(err, errlen,
+                 "link backend: name a transport: sim=BOARD, ftdi=BOARD, tty=PATH "
+                 "or tcp=HOST:PORT");
     return found;
 }
 
@@ -65,8 +67,9 @@ static int check_sim_only(const char *opts, int transport, char *err, size_t n) 
     if (transport == 0)
         return 0;
     if (mica_opt_string(opts, "ber", v, sizeof v) || mica_opt_string(opts, "seed", v, sizeof v)) {
-        snprintf(err, n, "link backend: ber= and seed= inject faults into the simulated board's "
-                         "line; they need sim=BOARD");
+        snprintf(err, n,
+                 "link backend: ber= and seed= inject faults into the simulated board's "
+                 "line; they need sim=BOARD");
         return -1;
     }
     return 0;
@@ -104,8 +107,10 @@ int link_state_open(link_state_t *s, const char *opts, char *err, size_t n) {
     mica_link_init(&s->link, s->t.pipe, timeout, (int)mica_opt_int(opts, "tries", 16));
     mica_link_result_t r = mica_link_ping(&s->link, &s->info);
     if (r == MICA_LINK_OK && s->info.version != MICA_LINK_VERSION) {
-        snprintf(err, n, "link: %s speaks link version %u, this libmica %u (rebuild the "
-                 "bitstream or libmica)", s->t.what, s->info.version, MICA_LINK_VERSION);
+        snprintf(err, n,
+                 "link: %s speaks link version %u, this libmica %u (rebuild the "
+                 "bitstream or libmica)",
+                 s->t.what, s->info.version, MICA_LINK_VERSION);
         r = MICA_LINK_E_REPLY;
     } else if (r != MICA_LINK_OK) {
         link_describe(s, r, "PING", err, n);
@@ -122,7 +127,8 @@ void link_describe(link_state_t *s, mica_link_result_t r, const char *what, char
         snprintf(err, n, "link: %s refused %s: %s", s->t.what, what,
                  mica_link_status_text(s->link.nak_status));
     else if (r == MICA_LINK_E_DEAD)
-        snprintf(err, n, "link: no valid reply from %s to %s after %d tries of %u ms (board "
+        snprintf(err, n,
+                 "link: no valid reply from %s to %s after %d tries of %u ms (board "
                  "unplugged, not programmed, wrong baud, or simulator gone)",
                  s->t.what, what, s->link.tries, s->link.timeout_ms);
     else
@@ -226,8 +232,20 @@ static int link_open(const char *options, const mica_hw_config_t *cfg, uint32_t 
         be_close(s);
         return -1;
     }
-    mica_backend_t b = {"link", s, 0, 0, 0, be_mem_write, be_mem_read, be_csr_read,
-                        be_csr_write, be_wait, be_reset, be_close, be_csr_read_block, be_fault};
+    mica_backend_t b = {"link",
+                        s,
+                        0,
+                        0,
+                        0,
+                        be_mem_write,
+                        be_mem_read,
+                        be_csr_read,
+                        be_csr_write,
+                        be_wait,
+                        be_reset,
+                        be_close,
+                        be_csr_read_block,
+                        be_fault};
     *out = b;
     return 0;
 }

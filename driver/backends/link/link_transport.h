@@ -14,7 +14,7 @@ typedef struct link_transport {
     pid_t child;                 /* sim: the board simulator's process; else 0 */
     void *ftdi;                  /* ftdi: struct ftdi_context * */
     uint32_t default_timeout_ms; /* per reply attempt, what the transport's latency needs */
-    char what[192];             /* "FT2232H 0403:6010 interface B", "/dev/ttyUSB1", ... */
+    char what[192];              /* "FT2232H 0403:6010 interface B", "/dev/ttyUSB1", ... */
 } link_transport_t;
 
 /* Each returns 0, or -1 with a one-line message naming what to check. */

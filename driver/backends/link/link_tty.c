@@ -45,14 +45,18 @@ int link_open_tty(link_transport_t *t, const char *path, uint32_t baud, char *er
     mica_escape_name(path, shown, sizeof shown);
     speed_t code;
     if (speed_code(baud, &code)) {
-        snprintf(err, n, "link:tty=%s: baud=%u is not a speed the serial driver takes "
-                 "(115200, 921600, 1000000, 2000000, 3000000, ...)", shown, baud);
+        snprintf(err, n,
+                 "link:tty=%s: baud=%u is not a speed the serial driver takes "
+                 "(115200, 921600, 1000000, 2000000, 3000000, ...)",
+                 shown, baud);
         return -1;
     }
     int fd = open(path, O_RDWR | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
     if (fd < 0) {
-        snprintf(err, n, "link:tty=%s: cannot open: %s (is the board plugged in; are you in the "
-                 "dialout group?)", shown, strerror(errno));
+        snprintf(err, n,
+                 "link:tty=%s: cannot open: %s (is the board plugged in; are you in the "
+                 "dialout group?)",
+                 shown, strerror(errno));
         return -1;
     }
     if (!isatty(fd) || make_raw(fd, code)) {
