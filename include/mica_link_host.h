@@ -15,6 +15,9 @@ typedef struct {
     /* Receives up to cap bytes, waiting at most timeout_ms for the first: bytes read, 0 on
      * timeout, -1 when the pipe is closed or broken. */
     long (*read)(void *ctx, uint8_t *buf, size_t cap, uint32_t timeout_ms);
+    /* A millisecond clock (any origin), for adapting timeouts to the pipe's measured speed; NULL:
+     * every attempt waits the full timeout_ms. */
+    uint64_t (*now_ms)(void *ctx);
 } mica_link_pipe_t;
 
 /* What went wrong with the link, as the counts `mica board probe` shows. */
@@ -33,8 +36,17 @@ typedef enum {
 
 typedef struct {
     mica_link_pipe_t pipe;
-    uint32_t timeout_ms; /* per attempt, for the reply's first byte and between bytes */
+    uint32_t timeout_ms; /* per attempt at most (WAIT always gets all of it) */
     int tries;           /* attempts per request (>= 1) */
+    /* Adaptation to the line (mica_link_request): microseconds per wire byte measured on clean
+     * exchanges (0: not yet measured), and the payload size memory transfers use now — halved
+     * after a retransmission, doubled again after a run of clean requests, so a noisy line
+     * moves data in frames small enough to get through. */
+    uint32_t us_per_byte, payload_limit, clean_run;
+    /* WAIT's time per thousand device cycles, learnt the same way, and the exchange just done. */
+    uint32_t us_per_kcycle, wait_cycles;
+    uint64_t last_exchange_ms;
+    int last_clean;
     uint8_t seq;
     uint8_t nak_status;
     int dead; /* sticky: set by MICA_LINK_E_DEAD; every later call fails at once */

@@ -10,6 +10,12 @@ void mica_link_init(mica_link_t *l, mica_link_pipe_t pipe, uint32_t timeout_ms, 
     l->seq = 0;
     l->nak_status = 0;
     l->dead = 0;
+    l->us_per_byte = 0;
+    l->payload_limit = MICA_LINK_MAX_PAYLOAD;
+    l->clean_run = 0;
+    l->us_per_kcycle = l->wait_cycles = 0;
+    l->last_exchange_ms = 0;
+    l->last_clean = 0;
     mica_link_rx_init(&l->rx);
     mica_link_stats_t zero = {0};
     l->stats = zero;
@@ -53,9 +59,11 @@ static uint32_t get32(const uint8_t *p) {
 /* Feeds received bytes to the deframer until the reply to `seq` arrives (1), the attempt's time
  * runs out (0), or the pipe breaks (-1). Frames for other seqs are late replies to earlier
  * attempts of finished requests: counted and dropped. */
-static int await_reply(mica_link_t *l, uint8_t seq, uint8_t cmd) {
-    for (;;) {
-        long got = l->pipe.read(l->pipe.ctx, l->chunk, sizeof l->chunk, l->timeout_ms);
+static int await_reply(mica_link_t *l, uint8_t seq, uint8_t cmd, uint32_t timeout_ms) {
+    /* The whole attempt is bounded: a line that keeps delivering noise cannot hold us. */
+    uint64_t deadline = l->pipe.now_ms ? l->pipe.now_ms(l->pipe.ctx) + timeout_ms : 0;
+    for (uint32_t left = timeout_ms;;) {
+        long got = l->pipe.read(l->pipe.ctx, l->chunk, sizeof l->chunk, left);
         if (got < 0)
             return -1;
         if (got == 0)
@@ -69,6 +77,12 @@ static int await_reply(mica_link_t *l, uint8_t seq, uint8_t cmd) {
             if (mine)
                 return 1; /* bytes after the reply's FLAG belong to no request: dropped */
             l->stats.stray_replies++;
+        }
+        if (deadline) {
+            uint64_t now = l->pipe.now_ms(l->pipe.ctx);
+            if (now >= deadline)
+                return 0;
+            left = (uint32_t)(deadline - now);
         }
     }
 }
@@ -89,6 +103,45 @@ static mica_link_result_t take_reply(mica_link_t *l, void *reply, size_t cap, si
     return MICA_LINK_OK;
 }
 
+/* How long one attempt may wait: a few times what the measured line speed needs for the request
+ * and the longest reply, never less than TIMEOUT_FLOOR_MS nor more than the configured cap. */
+#define TIMEOUT_FLOOR_MS 30u
+#define SMALLEST_PAYLOAD 64u
+#define CLEAN_RUN_TO_GROW 8u
+
+static uint32_t attempt_timeout(const mica_link_t *l, uint8_t cmd, size_t frame, size_t reply_cap) {
+    int waits = cmd == MICA_LINK_CMD_WAIT;
+    if (!l->pipe.now_ms || !l->us_per_byte || (waits && !l->us_per_kcycle))
+        return l->timeout_ms;
+    uint64_t wire = frame + 2 * reply_cap + 16;
+    uint64_t ms = TIMEOUT_FLOOR_MS + 4 * wire * l->us_per_byte / 1000;
+    if (waits)
+        ms += 4 * (uint64_t)l->wait_cycles * l->us_per_kcycle / 1000000;
+    return ms < l->timeout_ms ? (uint32_t)ms : l->timeout_ms;
+}
+
+/* A clean exchange's time per wire byte, smoothed (1/4 weight to the new sample). */
+static void learn_speed(mica_link_t *l, uint8_t cmd, uint64_t t0, size_t wire) {
+    if (!l->pipe.now_ms || cmd == MICA_LINK_CMD_WAIT)
+        return;
+    uint64_t us = (l->pipe.now_ms(l->pipe.ctx) - t0) * 1000 / (wire ? wire : 1);
+    if (us > 1000000)
+        us = 1000000;
+    l->us_per_byte =
+        l->us_per_byte ? (uint32_t)((3 * (uint64_t)l->us_per_byte + us) / 4) : (uint32_t)us + 1;
+}
+
+static void adapt_payload(mica_link_t *l, int attempts) {
+    if (attempts > 1) {
+        l->payload_limit =
+            l->payload_limit / 2 > SMALLEST_PAYLOAD ? l->payload_limit / 2 : SMALLEST_PAYLOAD;
+        l->clean_run = 0;
+    } else if (++l->clean_run >= CLEAN_RUN_TO_GROW && l->payload_limit < MICA_LINK_MAX_PAYLOAD) {
+        l->payload_limit *= 2;
+        l->clean_run = 0;
+    }
+}
+
 mica_link_result_t mica_link_request(mica_link_t *l, uint8_t cmd, const void *req, size_t req_len,
                                      void *reply, size_t cap, size_t *reply_len) {
     if (l->dead)
@@ -101,12 +154,22 @@ mica_link_result_t mica_link_request(mica_link_t *l, uint8_t cmd, const void *re
     for (int attempt = 0; attempt < l->tries; attempt++) {
         if (attempt)
             l->stats.retransmits++;
+        uint64_t t0 = l->pipe.now_ms ? l->pipe.now_ms(l->pipe.ctx) : 0,
+                 rx0 = l->stats.bytes_received;
+        uint32_t wait_ms = attempt_timeout(l, cmd, n, cap);
         if (l->pipe.write(l->pipe.ctx, l->frame, n))
             break;
         l->stats.bytes_sent += n;
-        int r = await_reply(l, seq, cmd);
-        if (r > 0)
+        int r = await_reply(l, seq, cmd, wait_ms);
+        if (r > 0) {
+            size_t wire = n + (size_t)(l->stats.bytes_received - rx0);
+            if (!attempt)
+                learn_speed(l, cmd, t0, wire);
+            l->last_clean = !attempt;
+            l->last_exchange_ms = l->pipe.now_ms ? l->pipe.now_ms(l->pipe.ctx) - t0 : 0;
+            adapt_payload(l, attempt + 1);
             return take_reply(l, reply, cap, reply_len);
+        }
         if (r < 0)
             break;
         l->stats.timeouts++;
@@ -155,10 +218,10 @@ mica_link_result_t mica_link_csr_write(mica_link_t *l, uint16_t addr, uint32_t v
 }
 
 mica_link_result_t mica_link_mem_write(mica_link_t *l, uint32_t addr, const void *src, size_t n) {
-    static const size_t per = MICA_LINK_MAX_PAYLOAD - 4;
     uint8_t req[MICA_LINK_MAX_PAYLOAD];
     const uint8_t *p = src;
     for (size_t done = 0; done < n;) {
+        size_t per = l->payload_limit - 4;
         size_t k = n - done < per ? n - done : per;
         put32(req, addr + (uint32_t)done);
         for (size_t i = 0; i < k; i++)
@@ -174,7 +237,7 @@ mica_link_result_t mica_link_mem_write(mica_link_t *l, uint32_t addr, const void
 mica_link_result_t mica_link_mem_read(mica_link_t *l, uint32_t addr, void *dst, size_t n) {
     uint8_t *p = dst;
     for (size_t done = 0; done < n;) {
-        size_t k = n - done < MICA_LINK_MAX_PAYLOAD ? n - done : MICA_LINK_MAX_PAYLOAD;
+        size_t k = n - done < l->payload_limit ? n - done : l->payload_limit;
         uint8_t req[6];
         put32(req, addr + (uint32_t)done);
         put16(req + 4, (uint32_t)k);
@@ -190,12 +253,20 @@ mica_link_result_t mica_link_wait(mica_link_t *l, uint32_t max_cycles, uint32_t 
                                   uint32_t *waited) {
     uint8_t req[4], r[8];
     put32(req, max_cycles);
+    l->wait_cycles = max_cycles;
     mica_link_result_t s = exact(l, MICA_LINK_CMD_WAIT, req, sizeof req, r, sizeof r);
-    if (s == MICA_LINK_OK) {
-        *status = get32(r);
-        *waited = get32(r + 4);
+    if (s != MICA_LINK_OK)
+        return s;
+    *status = get32(r);
+    *waited = get32(r + 4);
+    /* A clean WAIT that ran for a while teaches how fast the device's cycles pass here (a
+     * simulated board: far slower than its clock), so later WAITs time out in proportion. */
+    if (l->last_clean && *waited >= 1000 && l->pipe.now_ms) {
+        uint64_t us = l->last_exchange_ms * 1000000 / (*waited / 1000 ? *waited / 1000 : 1) / 1000;
+        uint64_t v = l->us_per_kcycle ? (3 * (uint64_t)l->us_per_kcycle + us) / 4 : us + 1;
+        l->us_per_kcycle = v > 0xFFFFFFFFu ? 0xFFFFFFFFu : (uint32_t)v;
     }
-    return s;
+    return MICA_LINK_OK;
 }
 
 mica_link_result_t mica_link_reset(mica_link_t *l) {

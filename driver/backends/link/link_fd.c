@@ -54,8 +54,15 @@ static long fd_read(void *ctx, uint8_t *buf, size_t cap, uint32_t timeout_ms) {
     }
 }
 
+uint64_t link_now_ms(void *ctx) {
+    (void)ctx;
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+}
+
 mica_link_pipe_t link_fd_pipe(link_transport_t *t) {
-    mica_link_pipe_t p = {t, fd_write, fd_read};
+    mica_link_pipe_t p = {t, fd_write, fd_read, link_now_ms};
     return p;
 }
 

@@ -8,12 +8,6 @@
 /* libftdi's USB read timeout: the granularity at which fd_read-like waits notice time passing. */
 #define USB_POLL_MS 5
 
-static uint64_t now_ms(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
-}
-
 static int ftdi_pipe_write(void *ctx, const uint8_t *buf, size_t n) {
     link_transport_t *t = ctx;
     while (n) {
@@ -29,7 +23,7 @@ static int ftdi_pipe_write(void *ctx, const uint8_t *buf, size_t n) {
 
 static long ftdi_pipe_read(void *ctx, uint8_t *buf, size_t cap, uint32_t timeout_ms) {
     link_transport_t *t = ctx;
-    uint64_t until = now_ms() + timeout_ms;
+    uint64_t until = link_now_ms(NULL) + timeout_ms;
     int want = cap > 4096 ? 4096 : (int)cap;
     for (;;) {
         int got = ftdi_read_data(t->ftdi, buf, want);
@@ -37,7 +31,7 @@ static long ftdi_pipe_read(void *ctx, uint8_t *buf, size_t cap, uint32_t timeout
             return -1; /* unplugged: libusb reports the device gone */
         if (got > 0)
             return got;
-        if (now_ms() >= until)
+        if (link_now_ms(NULL) >= until)
             return 0;
         struct timespec ts = {0, 1000 * 1000};
         nanosleep(&ts, NULL);
@@ -97,6 +91,7 @@ int link_open_ftdi(link_transport_t *t, const mica_board_t *b, uint32_t baud, ch
     t->pipe.ctx = t;
     t->pipe.write = ftdi_pipe_write;
     t->pipe.read = ftdi_pipe_read;
+    t->pipe.now_ms = link_now_ms;
     t->default_timeout_ms = 200;
     snprintf(t->what, sizeof t->what, "%s %04x:%04x interface %c at %u baud", b->usb_chip,
              b->usb_vid, b->usb_pid, iface, baud);

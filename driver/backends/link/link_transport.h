@@ -27,6 +27,8 @@ void link_transport_close(link_transport_t *t);
 
 /* A pipe over a file descriptor (poll-based timeouts); fd is left open. */
 mica_link_pipe_t link_fd_pipe(link_transport_t *t);
+/* CLOCK_MONOTONIC in milliseconds (the pipes' now_ms). */
+uint64_t link_now_ms(void *ctx);
 
 /* The board named `name` from hw/boards/, or NULL. */
 const mica_board_t *link_find_board(const char *name);
