@@ -2,11 +2,13 @@
 """Test of the FPGA flow (make test-fpga-flow): fpga/flow.py on the probe design (real mica_sram
 and mica_pe cells) for iCEBreaker and ULX3S, then every report number checked against the raw tool
 output it came from, the memory/multiplier mapping checked (block RAM and DSP, not LUTs), and the
-error paths (unknown board, bad board JSON, a design that does not fit) exercised.
-Prints 'N passed, N failed'; exit 1 on any failure. About 20 s (ECP5 runs under yowasp).
+error paths (unknown board, bad board JSON, a design that does not fit) exercised, and the iCE40
+SPRAM board RAM simulated against the generic RAM's contract (Verilator, fpga/test/).
+Prints 'N passed, N failed'; exit 1 on any failure. About 1 min (ECP5 runs under yowasp).
 """
 import json
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -112,10 +114,36 @@ def check_errors():
         check(True, "")
 
 
+def check_spram_ram():
+    """The SPRAM board RAM, simulated with Yosys's SB_SPRAM256KA model, against the contract."""
+    # Yosys's data folder (yosys-config is in yosys-dev, not installed): <prefix>/share/yosys.
+    cells = Path(shutil.which("yosys")).resolve().parent.parent / "share/yosys/ice40/cells_sim.v"
+    text = cells.read_text()
+    model = re.search(r"^module SB_SPRAM256KA\b.*?^endmodule", text, re.S | re.M)
+    check(model is not None, "SB_SPRAM256KA model in %s" % cells)
+    if model is None:
+        return
+    work = OUT / "spram"
+    work.mkdir(parents=True, exist_ok=True)
+    (work / "sb_spram256ka.v").write_text(model.group(0) + "\n")
+    build = subprocess.run(
+        ["verilator", "--binary", "-Wno-fatal", "-Wno-lint", "-Wno-style", "--Mdir", str(work / "obj"),
+         "--top-module", "tb_board_ram_ice40", "-o", "tb",
+         str(ROOT / "fpga/test/tb_board_ram_ice40.sv"), str(work / "sb_spram256ka.v"),
+         str(ROOT / "fpga/rtl/ice40/mica_board_ram.sv")], capture_output=True, text=True)
+    check(build.returncode == 0, "verilator build of the SPRAM RAM test: %s" % build.stderr[-500:])
+    if build.returncode != 0:
+        return
+    run = subprocess.run([str(work / "obj/tb")], capture_output=True, text=True)
+    check("errors=0" in run.stdout, "SPRAM board RAM matches the generic contract: %s" %
+          run.stdout.strip()[-300:])
+
+
 def main():
     check_probe("icebreaker", "ICESTORM_LC", "mica.bin", 100000)
     check_probe("ulx3s", "TRELLIS_COMB", "mica.bit", 10000)
     check_errors()
+    check_spram_ram()
     print("fpga flow: %d passed, %d failed" % (results["passed"], results["failed"]))
     return 1 if results["failed"] else 0
 

@@ -2,8 +2,8 @@
 // it instead of the generic file for iCE40 boards. A RAM of 32 KB or more (the board memory) goes
 // to SB_SPRAM256KA (16K x 16 each, 4 on the UP5K = 128 KB): a word is WORD_BYTES / 2 SPRAMs side
 // by side (lanes), DEPTH above 16K words takes more banks, selected by the high address bits, and
-// byte write enables become the SPRAM's nibble mask; a write leaves rdata_o as it was (the generic
-// keeps the last read). Smaller RAMs (link buffers) keep the generic code, which infers EBR.
+// byte write enables become the SPRAM's nibble mask. The SPRAM's DATAOUT is undefined after a
+// write, so the last read word is held in flip-flops (rdata_o keeps it, as the generic does). Smaller RAMs (link buffers) keep the generic code, which infers EBR.
 module mica_board_ram #(
   parameter int unsigned WORD_BYTES = 4,
   parameter int unsigned DEPTH      = 32768
@@ -26,7 +26,8 @@ module mica_board_ram #(
     logic [13:0]         word_addr;
     logic [BW-1:0]       bank, bank_q;
     logic [16*Lanes-1:0] bank_rdata [Banks];
-    logic                write;
+    logic                write, read_q;
+    logic [8*WORD_BYTES-1:0] hold_q;
 
     assign write     = (we_i != '0);
     assign word_addr = 14'(addr_i);
@@ -43,11 +44,13 @@ module mica_board_ram #(
       end
     end
 
-    // The bank of the last read selects the output, as the generic's read register would.
+    // The cycle after a read the SPRAM output of its bank; afterwards the held copy.
     always_ff @(posedge clk_i) begin
+      read_q <= req_i && !write;
       if (req_i && !write) bank_q <= bank;
+      hold_q <= rdata_o;
     end
-    assign rdata_o = bank_rdata[bank_q];
+    assign rdata_o = read_q ? bank_rdata[bank_q] : hold_q;
 
     if (Lanes * Banks > 4) begin : g_too_big
       $error("mica_board_ram (iCE40): %0d bytes need more than the UP5K's 4 SPRAMs",
