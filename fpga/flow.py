@@ -248,9 +248,9 @@ def build(board, kind, out):
     rows = fr.resource_table(board["family"], board["device"],
                              fr.yosys_resources(board["family"], cells), util)
     status, message = fr.verdict(board["name"], board["family"], rows, fmax, routed)
-    if not pnr and status == "not_routed":
-        message = ("%s: rtl/board/mica_board_top.sv not present yet: synthesis-only estimate of "
-                   "mica_top, no bitstream" % board["name"])
+    if not pnr:
+        message += (" (synthesis-only estimate of mica_top: rtl/board/mica_board_top.sv is not "
+                    "present yet, no bitstream)")
     rep = {"board": board["name"], "family": board["family"], "device": board["device"],
            "package": board["package"], "top": top, "seed": SEED,
            "accelerator": board["accelerator"] if kind == "board" else {},

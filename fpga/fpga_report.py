@@ -112,7 +112,9 @@ def resource_table(family, device, yosys_use, pnr_util):
 
 def overused(rows):
     """Resources used beyond the device, as (kind, used, available)."""
-    return [(k, r["used"], r["available"]) for k, r in rows.items() if r["used"] > r["available"]]
+    order = ["logic", "ff", "dsp", "bram", "spram", "io", "pll"]
+    return [(k, rows[k]["used"], rows[k]["available"]) for k in sorted(rows, key=order.index)
+            if rows[k]["used"] > rows[k]["available"]]
 
 
 def failing_clocks(fmax):
@@ -158,9 +160,9 @@ def verdict(board, family, rows, fmax, routed):
     """(status, one-line message) of a flow run."""
     over = overused(rows)
     if over:
-        kind, used, avail = max(over, key=lambda o: o[1] / o[2])
-        return "does_not_fit", "%s: %d/%d %ss (%.0f%%) - does not fit" % (
-            board, used, avail, unit_name(family, kind), pct(used, avail))
+        return "does_not_fit", "%s: %s - does not fit" % (board, ", ".join(
+            "%d/%d %ss (%.0f%%)" % (used, avail, unit_name(family, kind), pct(used, avail))
+            for kind, used, avail in over))
     if not routed:
         return "not_routed", "%s: place and route did not complete" % board
     slow = failing_clocks(fmax)
