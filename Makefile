@@ -6,6 +6,7 @@
 #   make bench      benchmarks (ratios against peers measured in the same run)
 #   make test-asan  the end-to-end suite through the mica command built with ASan + UBSan (in make test)
 #   make fuzz-long  every fuzz target to 10 M executions (not in make test; about 40 min on 2 cores)
+#   make fpga BOARD=icebreaker  bitstream + utilization/timing report (open FPGA tools; fpga/)
 #   make soak       10,000 func / 500 rtl inferences per model, peak RSS must not grow
 ROOT    := $(abspath .)
 B       := $(ROOT)/build
@@ -128,6 +129,13 @@ $(B)/digits_test_x.npy: models/digits_test.npz tests/tools/npz_split.py
 	$(PYTHON) tests/tools/npz_split.py models/digits_test.npz x_int8:$(B)/digits_test_x.npy labels:$(B)/digits_test_y.npy
 
 include tests/tests.mk
+
+# FPGA bitstream + utilization/timing report with the open tools (fpga/README.md):
+#   make fpga BOARD=icebreaker|ulx3s ; make test-fpga-flow (the flow on a small real design).
+# BOARD reaches fpga/Makefile through MAKEFLAGS.
+.PHONY: fpga test-fpga-flow
+fpga test-fpga-flow:
+	+@$(MAKE) --no-print-directory -C fpga $@
 
 clean:
 	rm -rf build
