@@ -17,15 +17,16 @@ def load(path):
     if not re.fullmatch(r"[a-z0-9_]{1,31}", name) or os.path.basename(path) != name + ".json":
         sys.exit(f"{path}: board name {name!r} must be [a-z0-9_] and match the file name")
     core, baud = b["clock"]["core_hz"], b["uart"]["baud"]
-    if round(core / baud) < 4:
-        sys.exit(f"{path}: core_hz {core} / baud {baud} gives fewer than 4 clocks per bit")
+    if core % baud or core // baud < 4:
+        sys.exit(f"{path}: core_hz {core} must be a whole multiple (>= 4) of baud {baud}: the "
+                 "UART counts whole cycles per bit")
     if b["uart"]["interface"] not in INTERFACES:
         sys.exit(f"{path}: uart interface must be one of {INTERFACES}")
     return b
 
 
 def clks_per_bit(b):
-    return round(b["clock"]["core_hz"] / b["uart"]["baud"])
+    return b["clock"]["core_hz"] // b["uart"]["baud"]
 
 
 def gen_h(boards, digest):
