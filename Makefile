@@ -7,6 +7,7 @@
 #   make test-asan  the end-to-end suite through the mica command built with ASan + UBSan (in make test)
 #   make fuzz-long  every fuzz target to 10 M executions (not in make test; about 40 min on 2 cores)
 #   make fpga BOARD=icebreaker  bitstream + utilization/timing report (open FPGA tools; fpga/)
+#   make board-sim  the Verilated board tops behind --backend link:sim=BOARD (in make test)
 #   make soak       10,000 func / 500 rtl inferences per model, peak RSS must not grow
 ROOT    := $(abspath .)
 B       := $(ROOT)/build
@@ -103,6 +104,11 @@ $(LIBMICA): $(call obj,$(DRIVER_SRCS))
 $(LIBCOMPILER): $(call obj,$(COMPILER_SRCS))
 	rm -f $@ && ar rcs $@ $^
 
+# The Verilated board tops link:sim starts (sim/board/), one per hw/boards/*.json.
+.PHONY: board-sim
+board-sim: $(GEN)/mica_boards.mk $(GEN)/mica_pkg.sv $(GEN)/mica_link_pkg.sv
+	+@$(MAKE) --no-print-directory -C sim/board
+
 # The sub-builds decide themselves whether anything changed.
 $(LIBSIM): FORCE $(GEN)/mica_pkg.sv
 	+@$(MAKE) --no-print-directory -C sim
@@ -162,9 +168,9 @@ fuzz: $(MICA)
 # More libFuzzer targets (tests/fuzz; run by `make fuzz-long`): the .npy reader, the option parser
 # and backend spec check, and the compiler end to end (TFLite bytes -> program that must load).
 FUZZ_CFLAGS := -std=gnu99 -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
-$(B)/fuzz/fuzz_link: tests/fuzz/fuzz_common.h tests/fuzz/fuzz_link.c driver/core/link_frame.c driver/core/crc32.c $(HDRS)
+$(B)/fuzz/fuzz_link: tests/fuzz/fuzz_common.h tests/fuzz/fuzz_link.c driver/core/link_frame.c driver/core/link_host.c driver/core/crc32.c $(HDRS)
 	@mkdir -p $(dir $@)
-	clang $(FUZZ_CFLAGS) $(INC) tests/fuzz/fuzz_link.c driver/core/link_frame.c driver/core/crc32.c -o $@
+	clang $(FUZZ_CFLAGS) $(INC) tests/fuzz/fuzz_link.c driver/core/link_frame.c driver/core/link_host.c driver/core/crc32.c -o $@
 $(B)/fuzz/fuzz_npy: tests/fuzz/fuzz_common.h tests/fuzz/fuzz_npy.c driver/cli/npy.c $(HDRS)
 	@mkdir -p $(dir $@)
 	clang $(FUZZ_CFLAGS) $(INC) -Idriver/cli tests/fuzz/fuzz_npy.c driver/cli/npy.c -o $@
