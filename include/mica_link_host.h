@@ -80,6 +80,13 @@ mica_link_result_t mica_link_wait(mica_link_t *l, uint32_t max_cycles, uint32_t 
                                   uint32_t *waited);
 mica_link_result_t mica_link_reset(mica_link_t *l);
 
+/* STATS: the device's clock and its receiver's fault counts. */
+typedef struct {
+    uint64_t cycles;
+    uint32_t frames_ok, bad_fcs, bad_length, too_long, aborted, uart_errors;
+} mica_link_device_stats_t;
+mica_link_result_t mica_link_stats(mica_link_t *l, mica_link_device_stats_t *out);
+
 /* A command's name for messages ("MEM_WRITE"), "?" for an unknown value. */
 const char *mica_link_cmd_name(uint8_t cmd);
 

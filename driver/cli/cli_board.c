@@ -48,11 +48,17 @@ static int link_failed(const char *cmd, link_state_t *s, mica_link_result_t r, c
 static void print_faults(link_state_t *s) {
     const mica_link_stats_t *st = &s->link.stats;
     const mica_link_rx_t *rx = &s->link.rx;
-    printf("link faults: retransmits=%llu timeouts=%llu naks=%llu stray_replies=%llu "
-           "dropped_frames(bad_fcs=%u bad_length=%u too_long=%u aborted=%u)\n",
+    printf("link faults, host: retransmits=%llu timeouts=%llu naks=%llu stray_replies=%llu "
+           "dropped(bad_fcs=%u bad_length=%u too_long=%u aborted=%u)\n",
            (unsigned long long)st->retransmits, (unsigned long long)st->timeouts,
            (unsigned long long)st->naks, (unsigned long long)st->stray_replies, rx->bad_fcs,
            rx->bad_length, rx->too_long, rx->aborted);
+    mica_link_device_stats_t d;
+    if (!s->link.dead && mica_link_stats(&s->link, &d) == MICA_LINK_OK)
+        printf("link faults, device: frames_ok=%u dropped(bad_fcs=%u bad_length=%u too_long=%u "
+               "aborted=%u) uart_stop_bit_errors=%u; up %.3f s of device time\n",
+               d.frames_ok, d.bad_fcs, d.bad_length, d.too_long, d.aborted, d.uart_errors,
+               s->info.core_hz ? (double)d.cycles / s->info.core_hz : 0.0);
 }
 
 static int probe_identity(link_state_t *s) {
@@ -73,7 +79,22 @@ static int probe_identity(link_state_t *s) {
     return r[0] == MICA_CSR_ID_VALUE ? 0 : 1;
 }
 
-/* PINGs (round trip) and a block written and read back (payload bytes per second each way). */
+/* The device's clock in seconds (STATS), or wall time where the device has no STATS. */
+static double device_s(link_state_t *s) {
+    mica_link_device_stats_t d;
+    if (mica_link_stats(&s->link, &d) != MICA_LINK_OK || !s->info.core_hz)
+        return -1; /* an older bitstream NAKs STATS: wall time then */
+    return (double)d.cycles / s->info.core_hz;
+}
+
+static void print_rate(const char *what, uint32_t n, double dev0, double dev1, double wall) {
+    if (dev0 >= 0 && dev1 > dev0)
+        printf("%s %.0f B/s (device time; wall %.0f B/s)", what, n / (dev1 - dev0), n / wall);
+    else
+        printf("%s %.0f B/s (wall time)", what, n / wall);
+}
+
+/* PINGs (round trip) and a block written and read back: payload bytes per second each way. */
 static int probe_link(link_state_t *s) {
     mica_link_ping_t p;
     double t0 = now_s();
@@ -90,20 +111,21 @@ static int probe_link(link_state_t *s) {
         goto done;
     for (uint32_t i = 0; i < n; i++)
         out[i] = (uint8_t)(i * 131u + 7u); /* includes FLAG and ESCAPE bytes */
-    double w0 = now_s();
+    double d0 = device_s(s), w0 = now_s();
     mica_link_result_t e = mica_link_mem_write(&s->link, 0, out, n);
-    double w1 = now_s();
+    double d1 = device_s(s), w1 = now_s();
     if (e == MICA_LINK_OK)
         e = mica_link_mem_read(&s->link, 0, back, n);
-    double r1 = now_s();
+    double d2 = device_s(s), w2 = now_s();
     if (e != MICA_LINK_OK) {
         rc = link_failed("probe", s, e, "MEM_WRITE/MEM_READ");
         goto done;
     }
     rc = memcmp(out, back, n) != 0;
-    printf("link self-test: %d PINGs, round trip %.2f ms; %u B written %.0f B/s, read %.0f B/s; "
-           "read-back %s\n",
-           PROBE_PINGS, rtt * 1e3, n, n / (w1 - w0), n / (r1 - w1), rc ? "MISMATCH" : "identical");
+    printf("link self-test: %d PINGs, round trip %.2f ms (wall); %u B ", PROBE_PINGS, rtt * 1e3, n);
+    print_rate("written", n, d0, d1, w1 - w0);
+    print_rate(", read", n, d1, d2, w2 - w1);
+    printf("; read-back %s\n", rc ? "MISMATCH" : "identical");
 done:
     free(out);
     free(back);

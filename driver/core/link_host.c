@@ -37,6 +37,8 @@ const char *mica_link_cmd_name(uint8_t cmd) {
         return "WAIT";
     case MICA_LINK_CMD_RESET:
         return "RESET";
+    case MICA_LINK_CMD_STATS:
+        return "STATS";
     default:
         return "?";
     }
@@ -271,4 +273,19 @@ mica_link_result_t mica_link_wait(mica_link_t *l, uint32_t max_cycles, uint32_t 
 
 mica_link_result_t mica_link_reset(mica_link_t *l) {
     return exact(l, MICA_LINK_CMD_RESET, 0, 0, 0, 0);
+}
+
+mica_link_result_t mica_link_stats(mica_link_t *l, mica_link_device_stats_t *out) {
+    uint8_t r[32];
+    mica_link_result_t s = exact(l, MICA_LINK_CMD_STATS, 0, 0, r, sizeof r);
+    if (s != MICA_LINK_OK)
+        return s;
+    out->cycles = (uint64_t)get32(r + 4) << 32 | get32(r);
+    out->frames_ok = get32(r + 8);
+    out->bad_fcs = get32(r + 12);
+    out->bad_length = get32(r + 16);
+    out->too_long = get32(r + 20);
+    out->aborted = get32(r + 24);
+    out->uart_errors = get32(r + 28);
+    return MICA_LINK_OK;
 }
