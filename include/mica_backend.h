@@ -37,6 +37,10 @@ typedef struct mica_backend {
      * answering, or NULL while it answers. The runtime checks it after every step and reports it
      * instead of the values a dead link returned. */
     const char *(*fault)(void *state);
+    /* Optional: the device's own clock in ns since it started (a board's cycle counter): times
+     * what the device spent, where this process's clock would also count a simulator's slowness
+     * or a USB round trip. 0, or -1 when it cannot be read. */
+    int (*device_time_ns)(void *state, uint64_t *ns);
 } mica_backend_t;
 
 /* A backend as the runtime finds it by name: its constructor and the options it accepts (the

@@ -33,6 +33,7 @@ struct mica_ctx {
     uint64_t counters[MICA_NUM_COUNTERS];
     uint64_t *step_cycles, *step_ns;
     uint64_t max_cycles;
+    mica_load_info_t load;
     char err[512];
 };
 
@@ -155,7 +156,14 @@ static mica_status_t open_backend(mica_ctx_t *c) {
         mica_config2_acc_depth(c2) < h->acc_depth || mica_config2_param_sets(c2) < h->param_sets)
         return fail(c, MICA_E_CONFIG,
                     "program needs larger on-chip memories than the %s backend has", c->be.name);
-    if (c->be.mem_write(c->be.state, h->image_addr, c->prog.image, h->image_size))
+    uint64_t dev0 = 0, dev1 = 0, wall0 = mica_port_time_ns();
+    int clocked = c->be.device_time_ns && !c->be.device_time_ns(c->be.state, &dev0);
+    int wrote = c->be.mem_write(c->be.state, h->image_addr, c->prog.image, h->image_size);
+    c->load.image_bytes = h->image_size;
+    c->load.wall_ns = mica_port_time_ns() - wall0;
+    if (clocked && !c->be.device_time_ns(c->be.state, &dev1))
+        c->load.device_ns = dev1 - dev0;
+    if (wrote)
         return device_fault(c) ? MICA_E_BACKEND
                                : fail(c, MICA_E_BACKEND,
                                       "backend %s: could not write the program image", c->be.name);
@@ -379,6 +387,15 @@ mica_status_t mica_invoke(mica_ctx_t *c) {
             return r;
         c->step_ns[s] = mica_port_time_ns() - t0;
     }
+    return MICA_OK;
+}
+
+mica_status_t mica_load_info(const mica_ctx_t *c, mica_load_info_t *info) {
+    if (!c || !info)
+        return MICA_E_ARG;
+    if (!c->loaded)
+        return MICA_E_STATE;
+    *info = c->load;
     return MICA_OK;
 }
 

@@ -200,6 +200,17 @@ static void be_reset(void *st) {
     note(s, mica_link_reset(&s->link), "RESET");
 }
 
+static int be_device_time_ns(void *st, uint64_t *ns) {
+    link_state_t *s = st;
+    mica_link_device_stats_t d;
+    if (!s->info.core_hz || s->no_stats || mica_link_stats(&s->link, &d) != MICA_LINK_OK) {
+        s->no_stats = 1; /* a bitstream without STATS NAKs it: stop asking */
+        return -1;
+    }
+    *ns = (uint64_t)((double)d.cycles * 1e9 / s->info.core_hz);
+    return 0;
+}
+
 static const char *be_fault(void *st) {
     link_state_t *s = st;
     return s->fault[0] ? s->fault : NULL;
@@ -232,20 +243,18 @@ static int link_open(const char *options, const mica_hw_config_t *cfg, uint32_t 
         be_close(s);
         return -1;
     }
-    mica_backend_t b = {"link",
-                        s,
-                        0,
-                        0,
-                        0,
-                        be_mem_write,
-                        be_mem_read,
-                        be_csr_read,
-                        be_csr_write,
-                        be_wait,
-                        be_reset,
-                        be_close,
-                        be_csr_read_block,
-                        be_fault};
+    mica_backend_t b = {.name = "link",
+                        .state = s,
+                        .mem_write = be_mem_write,
+                        .mem_read = be_mem_read,
+                        .csr_read = be_csr_read,
+                        .csr_write = be_csr_write,
+                        .wait = be_wait,
+                        .reset = be_reset,
+                        .close = be_close,
+                        .csr_read_block = be_csr_read_block,
+                        .fault = be_fault,
+                        .device_time_ns = be_device_time_ns};
     *out = b;
     return 0;
 }

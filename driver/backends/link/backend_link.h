@@ -13,6 +13,7 @@ typedef struct {
     const mica_board_t *board; /* sim and ftdi: the board; tty and tcp: NULL */
     mica_link_ping_t info;
     char fault[320]; /* the first link failure, for the runtime's message */
+    int no_stats;    /* the device refused STATS once */
 } link_state_t;
 
 /* Opens the transport named in opts (validated "key=value,..." of the link backend) and PINGs the
