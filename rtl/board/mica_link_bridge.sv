@@ -1,0 +1,346 @@
+// Link bridge: executes the frame the deframer holds (hw/link.json commands) against the
+// accelerator's CSR port and the board memory, and sends one reply through the framer. One frame
+// at a time; the frame is released when its reply has been handed to the line. A CSR_WRITE,
+// MEM_WRITE or RESET whose seq and cmd equal the previous request's is a retransmission after a
+// lost reply: its recorded reply (empty or NAK) is sent again without executing it. Reads, PING
+// and WAIT are idempotent and simply run again.
+module mica_link_bridge #(
+  parameter int unsigned MEM_BYTES    = 131072,
+  parameter int unsigned CLK_HZ       = 12000000,
+  parameter int unsigned RESET_CYCLES = 4   // accelerator reset pulse (drains a memory response)
+) (
+  input  logic        clk_i,
+  input  logic        rst_ni,
+  // Deframer: the held request
+  input  logic        frame_valid_i,
+  input  logic [7:0]  seq_i,
+  input  logic [7:0]  cmd_i,
+  input  logic [15:0] len_i,
+  output logic [$clog2(mica_link_pkg::LINK_MAX_PAYLOAD)-1:0] rd_idx_o,
+  input  logic [7:0]  rd_data_i,
+  output logic        release_o,
+  // Framer: the reply
+  output logic        tx_start_o,
+  output logic [7:0]  tx_seq_o,
+  output logic [7:0]  tx_cmd_o,
+  output logic [15:0] tx_len_o,
+  input  logic        tx_done_i,
+  output logic        pl_valid_o,
+  output logic [7:0]  pl_data_o,
+  input  logic        pl_ready_i,
+  // Accelerator CSR port (csr_rdata_i is combinational on csr_addr_o)
+  output logic        csr_req_o,
+  output logic        csr_we_o,
+  output logic [11:0] csr_addr_o,
+  output logic [31:0] csr_wdata_o,
+  input  logic [31:0] csr_rdata_i,
+  // Board memory byte port (read data the cycle after the request)
+  output logic        mem_req_o,
+  output logic        mem_we_o,
+  output logic [31:0] mem_addr_o,
+  output logic [7:0]  mem_wdata_o,
+  input  logic [7:0]  mem_rdata_i,
+  // Accelerator reset (active high, registered) and STATUS as last seen while idle (LEDs)
+  output logic        acc_reset_o,
+  output logic [31:0] status_o
+);
+  localparam int unsigned PIW      = $clog2(mica_link_pkg::LINK_MAX_PAYLOAD);
+  localparam int unsigned KW       = $clog2(mica_link_pkg::LINK_MAX_PAYLOAD + 1);
+  localparam int unsigned MaxPl    = mica_link_pkg::LINK_MAX_PAYLOAD;
+  localparam int unsigned ArgBytes = 6;   // the longest fixed request part (u32 + u16)
+  localparam int unsigned CsrEnd   = 32'(mica_pkg::CSR_COUNTER_BASE) + 8 * mica_pkg::NUM_COUNTERS;
+  localparam int unsigned RcW      = $clog2(RESET_CYCLES + 1);
+  localparam logic [7:0]  ReplyBit = 8'(mica_link_pkg::LINK_REPLY_BIT);
+  localparam logic [7:0]  Nak      = 8'(mica_link_pkg::LINK_NAK);
+  // PING reply, little-endian: u16 version, u16 max payload, u32 memory bytes, u32 clock Hz
+  // (shifts, not a concatenation: Verilator 5.006 calls parameters in one unsized).
+  localparam logic [95:0] PingVec  = (96'(CLK_HZ) << 64) | (96'(MEM_BYTES) << 32) |
+                                     (96'(MaxPl) << 16) | 96'(mica_link_pkg::LINK_VERSION);
+
+  typedef enum logic [3:0] {Idle, Args, Decide, CsrWr, MemWr, Wait, Reset, Reply, Send} state_e;
+  typedef enum logic [1:0] {SrcVec, SrcCsr, SrcMem} src_e;
+  typedef enum logic [1:0] {PhFetch, PhMem, PhValid} phase_e;
+
+  state_e      state_d, state_q;
+  src_e        src_d, src_q;
+  phase_e      ph_d, ph_q;
+  logic [2:0]  argk_d, argk_q;
+  logic [47:0] arg_d, arg_q;             // request bytes 0..5, byte 0 in [7:0]
+  logic [31:0] addr_d, addr_q;           // memory or CSR address of the operation
+  logic [KW-1:0] k_d, k_q;               // byte index within the operation / reply payload
+  logic [KW-1:0] n_d, n_q;               // MEM_WRITE data bytes
+  logic [31:0] cnt_d, cnt_q;             // WAIT cycles
+  logic [RcW-1:0] rc_d, rc_q;            // RESET cycles left
+  logic [7:0]  rep_cmd_d, rep_cmd_q;
+  logic [15:0] rep_len_d, rep_len_q;
+  logic [95:0] vec_d, vec_q;             // short reply payload, next byte in [7:0]
+  logic [31:0] word_d, word_q;           // CSR word being sent
+  logic [7:0]  pl_d, pl_q;
+  logic [31:0] status_d, status_q;
+  logic        acc_reset_q;
+  // The last request and its reply (retransmissions)
+  logic        last_valid_q;
+  logic [7:0]  last_seq_q, last_req_q, last_rep_cmd_q, last_byte_q;
+  logic        last_len_q;
+
+  // Request fields
+  logic [15:0] a_csr;
+  logic [31:0] a_mem, a_val;
+  logic [7:0]  a_count;
+  logic [15:0] a_rdlen;
+  assign a_csr   = arg_q[15:0];
+  assign a_count = arg_q[23:16];
+  assign a_val   = arg_q[47:16];
+  assign a_mem   = arg_q[31:0];
+  assign a_rdlen = arg_q[47:32];
+
+  logic busy, resend, wr_cmd;
+  assign busy   = csr_rdata_i[mica_pkg::STATUS_BUSY_BIT];
+  assign wr_cmd = cmd_i == mica_link_pkg::LINK_CMD_CSR_WRITE ||
+                  cmd_i == mica_link_pkg::LINK_CMD_MEM_WRITE ||
+                  cmd_i == mica_link_pkg::LINK_CMD_RESET;
+  assign resend = last_valid_q && wr_cmd && seq_i == last_seq_q && cmd_i == last_req_q;
+
+  // Range checks (wide enough not to wrap)
+  logic csr_rd_ok, csr_wr_ok, mem_wr_ok, mem_rd_ok;
+  logic [16:0] wr_bytes;
+  assign wr_bytes  = 17'(len_i) - 17'd4;
+  assign csr_rd_ok = a_csr[1:0] == '0 && 18'(a_csr) + 18'(a_count) * 18'd4 <= 18'(CsrEnd);
+  assign csr_wr_ok = a_csr[1:0] == '0 && 32'(a_csr) < 32'(CsrEnd);
+  assign mem_wr_ok = 33'(a_mem) + 33'(wr_bytes) <= 33'(MEM_BYTES);
+  assign mem_rd_ok = 33'(a_mem) + 33'(a_rdlen) <= 33'(MEM_BYTES);
+
+  // The decision on a request: a NAK status (OK = execute) and where execution goes.
+  logic [7:0] nak_st;
+  always_comb begin
+    nak_st = mica_link_pkg::LINK_ST_OK;
+    unique case (cmd_i)
+      mica_link_pkg::LINK_CMD_PING, mica_link_pkg::LINK_CMD_RESET:
+        if (len_i != 16'd0) nak_st = mica_link_pkg::LINK_ST_BAD_LEN;
+      mica_link_pkg::LINK_CMD_CSR_READ:
+        if (len_i != 16'd3 || a_count == '0 || a_count > 8'(mica_link_pkg::LINK_MAX_CSR_READ))
+          nak_st = mica_link_pkg::LINK_ST_BAD_LEN;
+        else if (!csr_rd_ok) nak_st = mica_link_pkg::LINK_ST_BAD_ADDR;
+      mica_link_pkg::LINK_CMD_CSR_WRITE:
+        if (len_i != 16'd6) nak_st = mica_link_pkg::LINK_ST_BAD_LEN;
+        else if (!csr_wr_ok) nak_st = mica_link_pkg::LINK_ST_BAD_ADDR;
+      mica_link_pkg::LINK_CMD_MEM_WRITE:
+        if (len_i < 16'd4) nak_st = mica_link_pkg::LINK_ST_BAD_LEN;
+        else if (!mem_wr_ok) nak_st = mica_link_pkg::LINK_ST_BAD_ADDR;
+        else if (busy) nak_st = mica_link_pkg::LINK_ST_BUSY;
+      mica_link_pkg::LINK_CMD_MEM_READ:
+        if (len_i != 16'd6 || a_rdlen > 16'(MaxPl)) nak_st = mica_link_pkg::LINK_ST_BAD_LEN;
+        else if (!mem_rd_ok) nak_st = mica_link_pkg::LINK_ST_BAD_ADDR;
+        else if (busy) nak_st = mica_link_pkg::LINK_ST_BUSY;
+      mica_link_pkg::LINK_CMD_WAIT:
+        if (len_i != 16'd4) nak_st = mica_link_pkg::LINK_ST_BAD_LEN;
+      default: nak_st = mica_link_pkg::LINK_ST_BAD_CMD;
+    endcase
+  end
+
+  logic [31:0] status_now;
+  logic        wait_over;
+  assign status_now = csr_rdata_i;   // csr_addr_o is STATUS outside CSR operations
+  assign wait_over  = status_now[mica_pkg::STATUS_DONE_BIT] ||
+                      status_now[mica_pkg::STATUS_ERROR_BIT] || cnt_q == a_val;
+
+  // CSR port, memory port, deframer index
+  always_comb begin
+    csr_req_o   = 1'b0;
+    csr_we_o    = 1'b0;
+    csr_addr_o  = mica_pkg::CSR_STATUS;
+    csr_wdata_o = a_val;
+    mem_req_o   = 1'b0;
+    mem_we_o    = 1'b0;
+    mem_addr_o  = addr_q + 32'(k_q);
+    mem_wdata_o = rd_data_i;
+    rd_idx_o    = PIW'(argk_q);
+    unique case (state_q)
+      CsrWr: begin
+        csr_req_o  = 1'b1;
+        csr_we_o   = 1'b1;
+        csr_addr_o = addr_q[11:0];
+      end
+      MemWr: begin
+        rd_idx_o   = PIW'(k_q) + PIW'(4);
+        mem_req_o  = k_q != '0;
+        mem_we_o   = 1'b1;
+        mem_addr_o = addr_q + 32'(k_q) - 32'd1;
+      end
+      Send: if (ph_q == PhFetch && k_q != KW'(rep_len_q)) begin
+        if (src_q == SrcCsr) begin
+          csr_addr_o = addr_q[11:0] + {2'b00, k_q[9:2], 2'b00};
+          csr_req_o  = k_q[1:0] == 2'd0;
+        end
+        mem_req_o = src_q == SrcMem;
+      end
+      default: ;
+    endcase
+  end
+
+  always_comb begin
+    state_d = state_q; src_d = src_q; ph_d = ph_q; argk_d = argk_q; arg_d = arg_q;
+    addr_d = addr_q; k_d = k_q; n_d = n_q; cnt_d = cnt_q; rc_d = rc_q;
+    rep_cmd_d = rep_cmd_q; rep_len_d = rep_len_q; vec_d = vec_q; word_d = word_q; pl_d = pl_q;
+    status_d = status_q;
+    tx_start_o = 1'b0;
+    release_o  = 1'b0;
+    unique case (state_q)
+      Idle: begin
+        status_d = status_now;
+        argk_d   = '0;
+        if (frame_valid_i) state_d = Args;
+      end
+      Args: begin
+        // rd_idx_o = argk_q; its byte arrives the cycle after
+        if (argk_q != '0) arg_d = {rd_data_i, arg_q[47:8]};
+        argk_d = argk_q + 1'b1;
+        if (argk_q == 3'(ArgBytes)) state_d = Decide;
+      end
+      Decide: begin
+        k_d = '0;
+        src_d = SrcVec;
+        rep_cmd_d = cmd_i | ReplyBit;
+        rep_len_d = '0;
+        state_d = Reply;
+        if (resend) begin
+          rep_cmd_d = last_rep_cmd_q;
+          rep_len_d = 16'(last_len_q);
+          vec_d     = 96'(last_byte_q);
+        end else if (nak_st != mica_link_pkg::LINK_ST_OK) begin
+          rep_cmd_d = Nak;
+          rep_len_d = 16'd1;
+          vec_d     = 96'(nak_st);
+        end else begin
+          unique case (cmd_i)
+            mica_link_pkg::LINK_CMD_PING: begin
+              rep_len_d = 16'($bits(PingVec) / 8);
+              vec_d     = PingVec;
+            end
+            mica_link_pkg::LINK_CMD_CSR_READ: begin
+              src_d     = SrcCsr;
+              addr_d    = 32'(a_csr);
+              rep_len_d = 16'(a_count) * 16'd4;
+            end
+            mica_link_pkg::LINK_CMD_CSR_WRITE: begin
+              addr_d  = 32'(a_csr);
+              state_d = CsrWr;
+            end
+            mica_link_pkg::LINK_CMD_MEM_WRITE: begin
+              addr_d  = a_mem;
+              n_d     = KW'(wr_bytes);
+              state_d = MemWr;
+            end
+            mica_link_pkg::LINK_CMD_MEM_READ: begin
+              src_d     = SrcMem;
+              addr_d    = a_mem;
+              rep_len_d = a_rdlen;
+            end
+            mica_link_pkg::LINK_CMD_WAIT: begin
+              cnt_d   = '0;
+              state_d = Wait;
+            end
+            default: begin   // RESET (nak_st rejected everything else)
+              rc_d    = RcW'(RESET_CYCLES);
+              state_d = Reset;
+            end
+          endcase
+        end
+      end
+      CsrWr: state_d = Reply;
+      MemWr: begin
+        if (k_q == n_q) state_d = Reply;
+        else k_d = k_q + 1'b1;
+      end
+      Wait: begin
+        if (wait_over) begin
+          vec_d     = {32'd0, cnt_q, status_now};
+          rep_len_d = 16'd8;
+          state_d   = Reply;
+        end else begin
+          cnt_d = cnt_q + 1'b1;
+        end
+      end
+      Reset: begin
+        rc_d = rc_q - 1'b1;
+        if (rc_q == RcW'(1)) state_d = Reply;
+      end
+      Reply: begin
+        tx_start_o = 1'b1;
+        k_d        = '0;
+        ph_d       = PhFetch;
+        state_d    = Send;
+      end
+      Send: begin
+        unique case (ph_q)
+          PhFetch: if (k_q != KW'(rep_len_q)) begin
+            unique case (src_q)
+              SrcVec: begin
+                pl_d  = vec_q[7:0];
+                vec_d = vec_q >> 8;
+                ph_d  = PhValid;
+              end
+              SrcCsr: begin
+                if (k_q[1:0] == 2'd0) begin
+                  word_d = csr_rdata_i >> 8;
+                  pl_d   = csr_rdata_i[7:0];
+                end else begin
+                  word_d = word_q >> 8;
+                  pl_d   = word_q[7:0];
+                end
+                ph_d = PhValid;
+              end
+              default: ph_d = PhMem;
+            endcase
+          end
+          PhMem: begin
+            pl_d = mem_rdata_i;
+            ph_d = PhValid;
+          end
+          default: if (pl_ready_i) begin
+            k_d  = k_q + 1'b1;
+            ph_d = PhFetch;
+          end
+        endcase
+        if (tx_done_i) begin
+          release_o = 1'b1;
+          state_d   = Idle;
+        end
+      end
+      default: state_d = Idle;
+    endcase
+  end
+
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      state_q <= Idle; src_q <= SrcVec; ph_q <= PhFetch; argk_q <= '0; arg_q <= '0;
+      addr_q <= '0; k_q <= '0; n_q <= '0; cnt_q <= '0; rc_q <= '0;
+      rep_cmd_q <= '0; rep_len_q <= '0; vec_q <= '0; word_q <= '0; pl_q <= '0; status_q <= '0;
+      last_valid_q <= 1'b0; last_seq_q <= '0; last_req_q <= '0; last_rep_cmd_q <= '0;
+      last_byte_q <= '0; last_len_q <= 1'b0; acc_reset_q <= 1'b0;
+    end else begin
+      state_q <= state_d; src_q <= src_d; ph_q <= ph_d; argk_q <= argk_d; arg_q <= arg_d;
+      addr_q <= addr_d; k_q <= k_d; n_q <= n_d; cnt_q <= cnt_d; rc_q <= rc_d;
+      rep_cmd_q <= rep_cmd_d; rep_len_q <= rep_len_d; vec_q <= vec_d; word_q <= word_d;
+      pl_q <= pl_d; status_q <= status_d;
+      acc_reset_q <= state_d == Reset;   // a register: it drives an asynchronous reset
+      if (state_q == Decide) begin
+        // Recorded when decided: only empty and one-byte (NAK) replies are ever resent.
+        last_valid_q   <= 1'b1;
+        last_seq_q     <= seq_i;
+        last_req_q     <= cmd_i;
+        last_rep_cmd_q <= rep_cmd_d;
+        last_len_q     <= rep_len_d[0];
+        last_byte_q    <= vec_d[7:0];
+      end
+    end
+  end
+
+  assign tx_seq_o    = seq_i;
+  assign tx_cmd_o    = rep_cmd_q;
+  assign tx_len_o    = rep_len_q;
+  assign pl_valid_o  = state_q == Send && ph_q == PhValid;
+  assign pl_data_o   = pl_q;
+  assign acc_reset_o = acc_reset_q;
+  assign status_o    = status_q;
+endmodule
