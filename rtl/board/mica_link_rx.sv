@@ -3,8 +3,9 @@
 // HEADER + MAX_PAYLOAD + FCS bytes. At the closing FLAG the body is checked like the C receiver
 // does (over-long, shorter than header + FCS or len disagreeing, FCS) and either dropped and
 // counted, or held as the current frame: frame_valid_o stays high, payload bytes are readable by
-// index (1-cycle latency), and line bytes are ignored until release_i; then the deframer hunts for
-// the next FLAG (a frame that arrived meanwhile is lost; the host retransmits).
+// index (1-cycle latency), and line bytes are dropped until release_i. If any were dropped, the
+// deframer then hunts for the next FLAG (that frame is lost; the host retransmits); if none were,
+// it goes on exactly like the C receiver.
 module mica_link_rx #(
   parameter int unsigned CNT_W = 16
 ) (
@@ -37,7 +38,7 @@ module mica_link_rx #(
   // CRC register after a body followed by its correct FCS (the CRC-32 residue).
   localparam logic [31:0] Residue  = 32'hDEBB20E3;
 
-  logic             hunt_d, hunt_q, esc_d, esc_q, ovf_d, ovf_q, held_d, held_q;
+  logic             hunt_d, hunt_q, esc_d, esc_q, ovf_d, ovf_q, held_d, held_q, lost_d, lost_q;
   logic [NW-1:0]    n_d, n_q;
   logic [7:0]       seq_d, seq_q, cmd_d, cmd_q;
   logic [15:0]      len_d, len_q;
@@ -50,14 +51,16 @@ module mica_link_rx #(
   assign body_byte = esc_q ? (byte_i ^ EscXor) : byte_i;
 
   always_comb begin
-    hunt_d = hunt_q; esc_d = esc_q; ovf_d = ovf_q; held_d = held_q; n_d = n_q;
+    hunt_d = hunt_q; esc_d = esc_q; ovf_d = ovf_q; held_d = held_q; lost_d = lost_q; n_d = n_q;
     seq_d = seq_q; cmd_d = cmd_q; len_d = len_q;
     crc_clear = 1'b0; store = 1'b0;
     cnt_fcs = 1'b0; cnt_len = 1'b0; cnt_long = 1'b0; cnt_abort = 1'b0;
     if (held_q) begin
+      if (byte_valid_i) lost_d = 1'b1;
       if (release_i) begin
         held_d = 1'b0;
-        hunt_d = 1'b1;
+        hunt_d = lost_d;
+        lost_d = 1'b0;
       end
     end else if (byte_valid_i) begin
       if (byte_i == Flag) begin
@@ -106,11 +109,12 @@ module mica_link_rx #(
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
-      hunt_q <= 1'b1; esc_q <= 1'b0; ovf_q <= 1'b0; held_q <= 1'b0; n_q <= '0;
+      hunt_q <= 1'b1; esc_q <= 1'b0; ovf_q <= 1'b0; held_q <= 1'b0; lost_q <= 1'b0; n_q <= '0;
       seq_q <= '0; cmd_q <= '0; len_q <= '0;
       bad_fcs_q <= '0; bad_len_q <= '0; too_long_q <= '0; aborted_q <= '0;
     end else begin
-      hunt_q <= hunt_d; esc_q <= esc_d; ovf_q <= ovf_d; held_q <= held_d; n_q <= n_d;
+      hunt_q <= hunt_d; esc_q <= esc_d; ovf_q <= ovf_d; held_q <= held_d; lost_q <= lost_d;
+      n_q <= n_d;
       seq_q <= seq_d; cmd_q <= cmd_d; len_q <= len_d;
       if (cnt_fcs)   bad_fcs_q  <= bad_fcs_q + 1'b1;
       if (cnt_len)   bad_len_q  <= bad_len_q + 1'b1;
