@@ -109,7 +109,7 @@ module mica_link_rx #(
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
-      hunt_q <= 1'b1; esc_q <= 1'b0; ovf_q <= 1'b0; held_q <= 1'b0; lost_q <= 1'b0; n_q <= '0;
+      hunt_q <= 1'b0; esc_q <= 1'b0; ovf_q <= 1'b0; held_q <= 1'b0; lost_q <= 1'b0; n_q <= '0;
       seq_q <= '0; cmd_q <= '0; len_q <= '0;
       bad_fcs_q <= '0; bad_len_q <= '0; too_long_q <= '0; aborted_q <= '0;
     end else begin

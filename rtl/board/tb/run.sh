@@ -39,7 +39,7 @@ build_and_run() {
   local dir="$OUT/$name" hash
   # shellcheck disable=SC2086
   hash="$( { verilator --version; echo "$top $gparams $defines ${VFLAGS[*]}";
-             cat $srcs "$TB/tb_board_common.h" include/mica_link_frame.h; } | sha256sum | cut -d' ' -f1)"
+             cat ${srcs//$CFRAME/} "$TB/tb_board_common.h" include/mica_link_frame.h driver/core/link_frame.c driver/core/crc32.c; } | sha256sum | cut -d' ' -f1)"
   if [ ! -x "$dir/tb" ] || [ "$(cat "$dir/.stamp" 2>/dev/null)" != "$hash" ]; then
     rm -rf "$dir"
     # shellcheck disable=SC2086
@@ -62,7 +62,14 @@ build_and_run() {
 }
 
 PKGS="$GEN/mica_pkg.sv $GEN/mica_link_pkg.sv"
-CFRAME="$ROOT/driver/core/link_frame.c $ROOT/driver/core/crc32.c"
+# The C framing, compiled as C (Verilator would compile .c files as C++) into one archive.
+CFRAME="$OUT/libcframe.a"
+mkdir -p "$OUT/cframe"
+for c in link_frame crc32; do
+  gcc -std=gnu99 -O2 -Wall -Wextra -Werror -I"$ROOT/include" -I"$GEN" -c "$ROOT/driver/core/$c.c" \
+    -o "$OUT/cframe/$c.o" || { echo "run.sh: compiling driver/core/$c.c failed" >&2; exit 2; }
+done
+rm -f "$CFRAME" && ar rcs "$CFRAME" "$OUT/cframe/link_frame.o" "$OUT/cframe/crc32.o" || exit 2
 for tb in "${TBS[@]}"; do
   case "$tb" in
     uart)
