@@ -85,13 +85,14 @@ module mica_link_bridge #(
 
   // Request fields
   logic [15:0] a_csr;
-  logic [31:0] a_mem, a_val;
+  logic [31:0] a_mem, a_val, a_max;
   logic [7:0]  a_count;
   logic [15:0] a_rdlen;
   assign a_csr   = arg_q[15:0];
   assign a_count = arg_q[23:16];
   assign a_val   = arg_q[47:16];
   assign a_mem   = arg_q[31:0];
+  assign a_max   = arg_q[31:0];    // WAIT's max cycles
   assign a_rdlen = arg_q[47:32];
 
   logic busy, resend, wr_cmd;
@@ -142,7 +143,7 @@ module mica_link_bridge #(
   logic        wait_over;
   assign status_now = csr_rdata_i;   // csr_addr_o is STATUS outside CSR operations
   assign wait_over  = status_now[mica_pkg::STATUS_DONE_BIT] ||
-                      status_now[mica_pkg::STATUS_ERROR_BIT] || cnt_q == a_val;
+                      status_now[mica_pkg::STATUS_ERROR_BIT] || cnt_q == a_max;
 
   // CSR port, memory port, deframer index
   always_comb begin

@@ -18,7 +18,7 @@ OUT="$ROOT/build/rtl_board"
 GEN="$ROOT/build/gen"
 TBS=("$@")
 [ ${#TBS[@]} -eq 0 ] && TBS=(uart link board)
-VFLAGS=(-Wall -Wno-fatal -O3 --x-assign fast --x-initial fast -MAKEFLAGS "OPT_FAST=-O2")
+VFLAGS=(-Wall -O3 --x-assign fast --x-initial fast -MAKEFLAGS "OPT_FAST=-O2")
 # The 2x2 board configuration the bridge test runs (hw/boards/icebreaker.json's array, small
 # memory so the test stays fast).
 BOARD_G="-GROWS=2 -GCOLS=2 -GASPAD_DEPTH=2048 -GWSPAD_DEPTH=2048 -GACC_DEPTH=512 -GPARAM_SETS=16 -GBUS_BYTES=4 -GMEM_BYTES=8192 -GCLK_HZ=12000000 -GCLKS_PER_BIT=4"
@@ -87,7 +87,7 @@ for tb in "${TBS[@]}"; do
     board)
       # shellcheck disable=SC2086
       build_and_run board_2x2 mica_board_top \
-        "$PKGS $(ls "$ROOT"/rtl/mica_*.sv | tr '\n' ' ') $(ls "$RB"/*.sv | tr '\n' ' ') $TB/tb_board.cpp $CFRAME" \
+        "$ROOT/rtl/lint.vlt $PKGS $(ls "$ROOT"/rtl/mica_*.sv | tr '\n' ' ') $(ls "$RB"/*.sv | tr '\n' ' ') $TB/tb_board.cpp $CFRAME" \
         "$BOARD_G" "$BOARD_D"
       ;;
     *)
