@@ -17,7 +17,7 @@ module mica_board_ram #(
 
   always_ff @(posedge clk_i) begin
     if (req_i) begin
-      for (int b = 0; b < int'(WORD_BYTES); b++) begin
+      for (int b = 0; b < WORD_BYTES; b++) begin
         if (we_i[b]) mem_q[addr_i][8*b +: 8] <= wdata_i[8*b +: 8];
       end
       if (we_i == '0) rdata_q <= mem_q[addr_i];

@@ -1,5 +1,5 @@
-// A board's top: the Mica accelerator, its memory, and the host link (UART 8N1 -> deframer ->
-// bridge -> framer -> UART) that gives the host CSR and memory access (hw/link.json).
+// A board's top: the Mica accelerator, its memory, and the host link (mica_link: UART 8N1 ->
+// deframer -> bridge -> framer -> UART) that gives the host CSR and memory access (hw/link.json).
 // LEDs: [0] heartbeat (toggles every 2^ceil(log2(CLK_HZ)) / 2 cycles, about 0.7 s),
 //       [1] accelerator BUSY, [2] accelerator ERROR (STATUS as seen by the idle bridge),
 //       [3] link activity (a byte received or sent within the last ~1/16 s).
@@ -22,61 +22,21 @@ module mica_board_top #(
   output logic       uart_tx_o,
   output logic [3:0] led_o
 );
-  localparam int unsigned PIW  = $clog2(mica_link_pkg::LINK_MAX_PAYLOAD);
   localparam int unsigned HbW  = $clog2(CLK_HZ);
   localparam int unsigned ActW = (HbW > 8) ? HbW - 4 : 4;
 
-  // ---------------- UART ----------------
-  logic       rx_valid, tx_valid, tx_ready;
-  logic [7:0] rx_byte, tx_byte;
-
-  mica_uart_rx #(.CLKS_PER_BIT(CLKS_PER_BIT)) u_uart_rx (
-    .clk_i, .rst_ni, .rx_i(uart_rx_i), .valid_o(rx_valid), .data_o(rx_byte),
-    .frame_err_o(), .frame_err_cnt_o()
-  );
-  mica_uart_tx #(.CLKS_PER_BIT(CLKS_PER_BIT)) u_uart_tx (
-    .clk_i, .rst_ni, .valid_i(tx_valid), .data_i(tx_byte), .ready_o(tx_ready), .tx_o(uart_tx_o)
-  );
-
-  // ---------------- framing ----------------
-  logic           frame_valid, frame_release;
-  logic [7:0]     req_seq, req_cmd, req_byte;
-  logic [15:0]    req_len;
-  logic [PIW-1:0] req_idx;
-
-  mica_link_rx u_link_rx (
-    .clk_i, .rst_ni, .byte_valid_i(rx_valid), .byte_i(rx_byte),
-    .frame_valid_o(frame_valid), .seq_o(req_seq), .cmd_o(req_cmd), .len_o(req_len),
-    .rd_idx_i(req_idx), .rd_data_o(req_byte), .release_i(frame_release),
-    .bad_fcs_o(), .bad_length_o(), .too_long_o(), .aborted_o()
-  );
-
-  logic        rep_start, rep_done, pl_valid, pl_ready;
-  logic [7:0]  rep_seq, rep_cmd, pl_byte;
-  logic [15:0] rep_len;
-
-  mica_link_tx u_link_tx (
-    .clk_i, .rst_ni, .start_i(rep_start), .seq_i(rep_seq), .cmd_i(rep_cmd), .len_i(rep_len),
-    .busy_o(), .done_o(rep_done), .pl_valid_i(pl_valid), .pl_data_i(pl_byte),
-    .pl_ready_o(pl_ready), .out_valid_o(tx_valid), .out_data_o(tx_byte), .out_ready_i(tx_ready)
-  );
-
-  // ---------------- bridge ----------------
-  logic        csr_req, csr_we, b_req, b_we, acc_reset;
+  // ---------------- host link ----------------
+  logic        csr_req, csr_we, b_req, b_we, acc_reset, activity;
   logic [11:0] csr_addr;
   logic [31:0] csr_wdata, csr_rdata, b_addr, status;
   logic [7:0]  b_wdata, b_rdata;
 
-  mica_link_bridge #(.MEM_BYTES(MEM_BYTES), .CLK_HZ(CLK_HZ)) u_bridge (
-    .clk_i, .rst_ni,
-    .frame_valid_i(frame_valid), .seq_i(req_seq), .cmd_i(req_cmd), .len_i(req_len),
-    .rd_idx_o(req_idx), .rd_data_i(req_byte), .release_o(frame_release),
-    .tx_start_o(rep_start), .tx_seq_o(rep_seq), .tx_cmd_o(rep_cmd), .tx_len_o(rep_len),
-    .tx_done_i(rep_done), .pl_valid_o(pl_valid), .pl_data_o(pl_byte), .pl_ready_i(pl_ready),
+  mica_link #(.MEM_BYTES(MEM_BYTES), .CLK_HZ(CLK_HZ), .CLKS_PER_BIT(CLKS_PER_BIT)) u_link (
+    .clk_i, .rst_ni, .uart_rx_i, .uart_tx_o,
     .csr_req_o(csr_req), .csr_we_o(csr_we), .csr_addr_o(csr_addr), .csr_wdata_o(csr_wdata),
     .csr_rdata_i(csr_rdata),
     .mem_req_o(b_req), .mem_we_o(b_we), .mem_addr_o(b_addr), .mem_wdata_o(b_wdata),
-    .mem_rdata_i(b_rdata), .acc_reset_o(acc_reset), .status_o(status)
+    .mem_rdata_i(b_rdata), .acc_reset_o(acc_reset), .status_o(status), .activity_o(activity)
   );
 
   // ---------------- accelerator + memory ----------------
@@ -121,8 +81,8 @@ module mica_board_top #(
       act_q <= '0;
     end else begin
       hb_q <= hb_q + 1'b1;
-      if (rx_valid || (tx_valid && tx_ready)) act_q <= '1;
-      else if (act_q != '0)                   act_q <= act_q - 1'b1;
+      if (activity)            act_q <= '1;
+      else if (act_q != '0) act_q <= act_q - 1'b1;
     end
   end
 

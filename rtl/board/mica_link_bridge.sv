@@ -49,50 +49,51 @@ module mica_link_bridge #(
   localparam int unsigned MaxPl    = mica_link_pkg::LINK_MAX_PAYLOAD;
   localparam int unsigned ArgBytes = 6;   // the longest fixed request part (u32 + u16)
   localparam int unsigned CsrEnd   = 32'(mica_pkg::CSR_COUNTER_BASE) + 8 * mica_pkg::NUM_COUNTERS;
+  localparam int unsigned MAW      = $clog2(MEM_BYTES);            // memory byte address bits
+  localparam int unsigned AQW      = (MAW > 12) ? MAW : 12;        // address register
   localparam int unsigned RcW      = $clog2(RESET_CYCLES + 1);
   localparam logic [7:0]  ReplyBit = 8'(mica_link_pkg::LINK_REPLY_BIT);
   localparam logic [7:0]  Nak      = 8'(mica_link_pkg::LINK_NAK);
-  // PING reply, little-endian: u16 version, u16 max payload, u32 memory bytes, u32 clock Hz
-  // (shifts, not a concatenation: Verilator 5.006 calls parameters in one unsized).
-  localparam logic [95:0] PingVec  = (96'(CLK_HZ) << 64) | (96'(MEM_BYTES) << 32) |
-                                     (96'(MaxPl) << 16) | 96'(mica_link_pkg::LINK_VERSION);
+  // PING reply, little-endian: u16 version, u16 max payload, u32 memory bytes, u32 clock Hz.
+  localparam logic [31:0] PingWord0 = (32'(MaxPl) << 16) | 32'(mica_link_pkg::LINK_VERSION);
+  localparam logic [31:0] PingWord1 = 32'(MEM_BYTES);
+  localparam logic [31:0] PingWord2 = 32'(CLK_HZ);
+  localparam int unsigned PingBytes = 12;
 
   typedef enum logic [3:0] {Idle, Args, Decide, CsrWr, MemWr, Wait, Reset, Reply, Send} state_e;
-  typedef enum logic [1:0] {SrcVec, SrcCsr, SrcMem} src_e;
+  // Where reply payload bytes come from: 32-bit words sent LSB first, or the memory.
+  typedef enum logic [2:0] {SrcCsr, SrcPing, SrcWait, SrcNak, SrcMem} src_e;
   typedef enum logic [1:0] {PhFetch, PhMem, PhValid} phase_e;
 
-  state_e      state_d, state_q;
-  src_e        src_d, src_q;
-  phase_e      ph_d, ph_q;
-  logic [2:0]  argk_d, argk_q;
-  logic [47:0] arg_d, arg_q;             // request bytes 0..5, byte 0 in [7:0]
-  logic [31:0] addr_d, addr_q;           // memory or CSR address of the operation
-  logic [KW-1:0] k_d, k_q;               // byte index within the operation / reply payload
-  logic [KW-1:0] n_d, n_q;               // MEM_WRITE data bytes
-  logic [31:0] cnt_d, cnt_q;             // WAIT cycles
-  logic [RcW-1:0] rc_d, rc_q;            // RESET cycles left
-  logic [7:0]  rep_cmd_d, rep_cmd_q;
-  logic [15:0] rep_len_d, rep_len_q;
-  logic [95:0] vec_d, vec_q;             // short reply payload, next byte in [7:0]
-  logic [31:0] word_d, word_q;           // CSR word being sent
-  logic [7:0]  pl_d, pl_q;
-  logic [31:0] status_d, status_q;
-  logic        acc_reset_q;
+  state_e         state_d, state_q;
+  src_e           src_d, src_q;
+  phase_e         ph_d, ph_q;
+  logic [2:0]     argk_d, argk_q;
+  logic [47:0]    arg_d, arg_q;      // request bytes 0..5, byte 0 in [7:0]
+  logic [AQW-1:0] addr_d, addr_q;    // memory or CSR address of the next access
+  logic [KW-1:0]  k_d, k_q;          // byte index within the operation / reply payload
+  logic [KW-1:0]  n_d, n_q;          // MEM_WRITE data bytes
+  logic [31:0]    cnt_d, cnt_q;      // WAIT cycles
+  logic [RcW-1:0] rc_d, rc_q;        // RESET cycles left
+  logic [7:0]     rep_cmd_d, rep_cmd_q, nak_d, nak_q;
+  logic [KW-1:0]  rep_len_d, rep_len_q;
+  logic [31:0]    word_d, word_q;    // reply word being sent, next byte in [7:0]
+  logic [7:0]     pl_d, pl_q;
+  logic [31:0]    status_d, status_q;
+  logic           acc_reset_q;
   // The last request and its reply (retransmissions)
-  logic        last_valid_q;
-  logic [7:0]  last_seq_q, last_req_q, last_rep_cmd_q, last_byte_q;
-  logic        last_len_q;
+  logic           last_valid_q, last_len_q;
+  logic [7:0]     last_seq_q, last_req_q, last_rep_cmd_q, last_nak_q;
 
   // Request fields
-  logic [15:0] a_csr;
+  logic [15:0] a_csr, a_rdlen;
   logic [31:0] a_mem, a_val, a_max;
   logic [7:0]  a_count;
-  logic [15:0] a_rdlen;
   assign a_csr   = arg_q[15:0];
   assign a_count = arg_q[23:16];
   assign a_val   = arg_q[47:16];
   assign a_mem   = arg_q[31:0];
-  assign a_max   = arg_q[31:0];    // WAIT's max cycles
+  assign a_max   = arg_q[31:0];      // WAIT's max cycles
   assign a_rdlen = arg_q[47:32];
 
   logic busy, resend, wr_cmd;
@@ -102,16 +103,21 @@ module mica_link_bridge #(
                   cmd_i == mica_link_pkg::LINK_CMD_RESET;
   assign resend = last_valid_q && wr_cmd && seq_i == last_seq_q && cmd_i == last_req_q;
 
-  // Range checks (wide enough not to wrap)
-  logic csr_rd_ok, csr_wr_ok, mem_wr_ok, mem_rd_ok;
-  logic [16:0] wr_bytes;
-  assign wr_bytes  = 17'(len_i) - 17'd4;
-  assign csr_rd_ok = a_csr[1:0] == '0 && 18'(a_csr) + 18'(a_count) * 18'd4 <= 18'(CsrEnd);
-  assign csr_wr_ok = a_csr[1:0] == '0 && 32'(a_csr) < 32'(CsrEnd);
-  assign mem_wr_ok = 33'(a_mem) + 33'(wr_bytes) <= 33'(MEM_BYTES);
-  assign mem_rd_ok = 33'(a_mem) + 33'(a_rdlen) <= 33'(MEM_BYTES);
+  // Range checks. One adder for both memory commands; the byte count is only trusted once the
+  // length checks (which come first) have passed, so KW bits of it suffice.
+  logic [KW-1:0]  mem_n, wr_bytes;
+  logic [MAW+1:0] mem_end;
+  logic [13:0]    csr_end;
+  logic           mem_ok, csr_rd_ok, csr_wr_ok;
+  assign wr_bytes  = KW'(len_i - 16'd4);
+  assign mem_n     = (cmd_i == mica_link_pkg::LINK_CMD_MEM_WRITE) ? wr_bytes : KW'(a_rdlen);
+  assign mem_end   = (MAW+2)'(a_mem[MAW:0]) + (MAW+2)'(mem_n);
+  assign mem_ok    = (a_mem >> (MAW + 1)) == '0 && mem_end <= (MAW+2)'(MEM_BYTES);
+  assign csr_end   = 14'(a_csr[11:0]) + 14'({a_count, 2'b00});
+  assign csr_rd_ok = a_csr[15:12] == '0 && a_csr[1:0] == '0 && csr_end <= 14'(CsrEnd);
+  assign csr_wr_ok = a_csr[15:12] == '0 && a_csr[1:0] == '0 && a_csr[11:0] < 12'(CsrEnd);
 
-  // The decision on a request: a NAK status (OK = execute) and where execution goes.
+  // The decision on a request: a NAK status (OK = execute it).
   logic [7:0] nak_st;
   always_comb begin
     nak_st = mica_link_pkg::LINK_ST_OK;
@@ -127,11 +133,11 @@ module mica_link_bridge #(
         else if (!csr_wr_ok) nak_st = mica_link_pkg::LINK_ST_BAD_ADDR;
       mica_link_pkg::LINK_CMD_MEM_WRITE:
         if (len_i < 16'd4) nak_st = mica_link_pkg::LINK_ST_BAD_LEN;
-        else if (!mem_wr_ok) nak_st = mica_link_pkg::LINK_ST_BAD_ADDR;
+        else if (!mem_ok) nak_st = mica_link_pkg::LINK_ST_BAD_ADDR;
         else if (busy) nak_st = mica_link_pkg::LINK_ST_BUSY;
       mica_link_pkg::LINK_CMD_MEM_READ:
         if (len_i != 16'd6 || a_rdlen > 16'(MaxPl)) nak_st = mica_link_pkg::LINK_ST_BAD_LEN;
-        else if (!mem_rd_ok) nak_st = mica_link_pkg::LINK_ST_BAD_ADDR;
+        else if (!mem_ok) nak_st = mica_link_pkg::LINK_ST_BAD_ADDR;
         else if (busy) nak_st = mica_link_pkg::LINK_ST_BUSY;
       mica_link_pkg::LINK_CMD_WAIT:
         if (len_i != 16'd4) nak_st = mica_link_pkg::LINK_ST_BAD_LEN;
@@ -145,6 +151,20 @@ module mica_link_bridge #(
   assign wait_over  = status_now[mica_pkg::STATUS_DONE_BIT] ||
                       status_now[mica_pkg::STATUS_ERROR_BIT] || cnt_q == a_max;
 
+  // Reply payload: the word that starts at byte k_q (k_q a multiple of 4).
+  logic [31:0] load_word;
+  always_comb begin
+    unique case (src_q)
+      SrcCsr:  load_word = csr_rdata_i;
+      SrcPing: load_word = k_q[3] ? PingWord2 : k_q[2] ? PingWord1 : PingWord0;
+      SrcWait: load_word = k_q[2] ? cnt_q : status_q;
+      default: load_word = 32'(nak_q);
+    endcase
+  end
+
+  logic fetch;
+  assign fetch = state_q == Send && ph_q == PhFetch && k_q != rep_len_q;
+
   // CSR port, memory port, deframer index
   always_comb begin
     csr_req_o   = 1'b0;
@@ -153,7 +173,7 @@ module mica_link_bridge #(
     csr_wdata_o = a_val;
     mem_req_o   = 1'b0;
     mem_we_o    = 1'b0;
-    mem_addr_o  = addr_q + 32'(k_q);
+    mem_addr_o  = 32'(addr_q);
     mem_wdata_o = rd_data_i;
     rd_idx_o    = PIW'(argk_q);
     unique case (state_q)
@@ -163,17 +183,15 @@ module mica_link_bridge #(
         csr_addr_o = addr_q[11:0];
       end
       MemWr: begin
-        rd_idx_o   = PIW'(k_q) + PIW'(4);
-        mem_req_o  = k_q != '0;
-        mem_we_o   = 1'b1;
-        mem_addr_o = addr_q + 32'(k_q) - 32'd1;
+        rd_idx_o  = PIW'(k_q) + PIW'(4);   // the byte written next cycle
+        mem_req_o = k_q != '0;
+        mem_we_o  = 1'b1;
       end
-      Send: if (ph_q == PhFetch && k_q != KW'(rep_len_q)) begin
-        if (src_q == SrcCsr) begin
-          csr_addr_o = addr_q[11:0] + {2'b00, k_q[9:2], 2'b00};
-          csr_req_o  = k_q[1:0] == 2'd0;
-        end
-        mem_req_o = src_q == SrcMem;
+      Send: if (src_q == SrcCsr) begin
+        csr_addr_o = addr_q[11:0];
+        csr_req_o  = fetch && k_q[1:0] == 2'd0;
+      end else begin
+        mem_req_o = fetch && src_q == SrcMem;
       end
       default: ;
     endcase
@@ -181,8 +199,8 @@ module mica_link_bridge #(
 
   always_comb begin
     state_d = state_q; src_d = src_q; ph_d = ph_q; argk_d = argk_q; arg_d = arg_q;
-    addr_d = addr_q; k_d = k_q; n_d = n_q; cnt_d = cnt_q; rc_d = rc_q;
-    rep_cmd_d = rep_cmd_q; rep_len_d = rep_len_q; vec_d = vec_q; word_d = word_q; pl_d = pl_q;
+    addr_d = addr_q; k_d = k_q; n_d = n_q; cnt_d = cnt_q; rc_d = rc_q; nak_d = nak_q;
+    rep_cmd_d = rep_cmd_q; rep_len_d = rep_len_q; word_d = word_q; pl_d = pl_q;
     status_d = status_q;
     tx_start_o = 1'b0;
     release_o  = 1'b0;
@@ -199,45 +217,46 @@ module mica_link_bridge #(
         if (argk_q == 3'(ArgBytes)) state_d = Decide;
       end
       Decide: begin
-        k_d = '0;
-        src_d = SrcVec;
+        k_d       = '0;
+        src_d     = SrcNak;
         rep_cmd_d = cmd_i | ReplyBit;
         rep_len_d = '0;
-        state_d = Reply;
+        state_d   = Reply;
         if (resend) begin
           rep_cmd_d = last_rep_cmd_q;
-          rep_len_d = 16'(last_len_q);
-          vec_d     = 96'(last_byte_q);
+          rep_len_d = KW'(last_len_q);
+          nak_d     = last_nak_q;
         end else if (nak_st != mica_link_pkg::LINK_ST_OK) begin
           rep_cmd_d = Nak;
-          rep_len_d = 16'd1;
-          vec_d     = 96'(nak_st);
+          rep_len_d = KW'(1);
+          nak_d     = nak_st;
         end else begin
           unique case (cmd_i)
             mica_link_pkg::LINK_CMD_PING: begin
-              rep_len_d = 16'($bits(PingVec) / 8);
-              vec_d     = PingVec;
+              src_d     = SrcPing;
+              rep_len_d = KW'(PingBytes);
             end
             mica_link_pkg::LINK_CMD_CSR_READ: begin
               src_d     = SrcCsr;
-              addr_d    = 32'(a_csr);
-              rep_len_d = 16'(a_count) * 16'd4;
+              addr_d    = AQW'(a_csr[11:0]);
+              rep_len_d = KW'({a_count, 2'b00});
             end
             mica_link_pkg::LINK_CMD_CSR_WRITE: begin
-              addr_d  = 32'(a_csr);
+              addr_d  = AQW'(a_csr[11:0]);
               state_d = CsrWr;
             end
             mica_link_pkg::LINK_CMD_MEM_WRITE: begin
-              addr_d  = a_mem;
-              n_d     = KW'(wr_bytes);
+              addr_d  = AQW'(a_mem[MAW-1:0]);
+              n_d     = wr_bytes;
               state_d = MemWr;
             end
             mica_link_pkg::LINK_CMD_MEM_READ: begin
               src_d     = SrcMem;
-              addr_d    = a_mem;
-              rep_len_d = a_rdlen;
+              addr_d    = AQW'(a_mem[MAW-1:0]);
+              rep_len_d = KW'(a_rdlen);
             end
             mica_link_pkg::LINK_CMD_WAIT: begin
+              src_d   = SrcWait;
               cnt_d   = '0;
               state_d = Wait;
             end
@@ -250,13 +269,14 @@ module mica_link_bridge #(
       end
       CsrWr: state_d = Reply;
       MemWr: begin
+        if (k_q != '0) addr_d = addr_q + 1'b1;
         if (k_q == n_q) state_d = Reply;
         else k_d = k_q + 1'b1;
       end
       Wait: begin
         if (wait_over) begin
-          vec_d     = {32'd0, cnt_q, status_now};
-          rep_len_d = 16'd8;
+          status_d  = status_now;
+          rep_len_d = KW'(8);
           state_d   = Reply;
         end else begin
           cnt_d = cnt_q + 1'b1;
@@ -274,25 +294,21 @@ module mica_link_bridge #(
       end
       Send: begin
         unique case (ph_q)
-          PhFetch: if (k_q != KW'(rep_len_q)) begin
-            unique case (src_q)
-              SrcVec: begin
-                pl_d  = vec_q[7:0];
-                vec_d = vec_q >> 8;
-                ph_d  = PhValid;
+          PhFetch: if (fetch) begin
+            if (src_q == SrcMem) begin
+              addr_d = addr_q + 1'b1;
+              ph_d   = PhMem;
+            end else begin
+              if (k_q[1:0] == 2'd0) begin
+                word_d = load_word >> 8;
+                pl_d   = load_word[7:0];
+                if (src_q == SrcCsr) addr_d = addr_q + AQW'(4);
+              end else begin
+                word_d = word_q >> 8;
+                pl_d   = word_q[7:0];
               end
-              SrcCsr: begin
-                if (k_q[1:0] == 2'd0) begin
-                  word_d = csr_rdata_i >> 8;
-                  pl_d   = csr_rdata_i[7:0];
-                end else begin
-                  word_d = word_q >> 8;
-                  pl_d   = word_q[7:0];
-                end
-                ph_d = PhValid;
-              end
-              default: ph_d = PhMem;
-            endcase
+              ph_d = PhValid;
+            end
           end
           PhMem: begin
             pl_d = mem_rdata_i;
@@ -314,16 +330,17 @@ module mica_link_bridge #(
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
-      state_q <= Idle; src_q <= SrcVec; ph_q <= PhFetch; argk_q <= '0; arg_q <= '0;
-      addr_q <= '0; k_q <= '0; n_q <= '0; cnt_q <= '0; rc_q <= '0;
-      rep_cmd_q <= '0; rep_len_q <= '0; vec_q <= '0; word_q <= '0; pl_q <= '0; status_q <= '0;
+      state_q <= Idle; src_q <= SrcNak; ph_q <= PhFetch; argk_q <= '0; arg_q <= '0;
+      addr_q <= '0; k_q <= '0; n_q <= '0; cnt_q <= '0; rc_q <= '0; nak_q <= '0;
+      rep_cmd_q <= '0; rep_len_q <= '0; word_q <= '0; pl_q <= '0; status_q <= '0;
+      acc_reset_q <= 1'b0;
       last_valid_q <= 1'b0; last_seq_q <= '0; last_req_q <= '0; last_rep_cmd_q <= '0;
-      last_byte_q <= '0; last_len_q <= 1'b0; acc_reset_q <= 1'b0;
+      last_nak_q <= '0; last_len_q <= 1'b0;
     end else begin
       state_q <= state_d; src_q <= src_d; ph_q <= ph_d; argk_q <= argk_d; arg_q <= arg_d;
-      addr_q <= addr_d; k_q <= k_d; n_q <= n_d; cnt_q <= cnt_d; rc_q <= rc_d;
-      rep_cmd_q <= rep_cmd_d; rep_len_q <= rep_len_d; vec_q <= vec_d; word_q <= word_d;
-      pl_q <= pl_d; status_q <= status_d;
+      addr_q <= addr_d; k_q <= k_d; n_q <= n_d; cnt_q <= cnt_d; rc_q <= rc_d; nak_q <= nak_d;
+      rep_cmd_q <= rep_cmd_d; rep_len_q <= rep_len_d; word_q <= word_d; pl_q <= pl_d;
+      status_q <= status_d;
       acc_reset_q <= state_d == Reset;   // a register: it drives an asynchronous reset
       if (state_q == Decide) begin
         // Recorded when decided: only empty and one-byte (NAK) replies are ever resent.
@@ -332,16 +349,17 @@ module mica_link_bridge #(
         last_req_q     <= cmd_i;
         last_rep_cmd_q <= rep_cmd_d;
         last_len_q     <= rep_len_d[0];
-        last_byte_q    <= vec_d[7:0];
+        last_nak_q     <= nak_d;
       end
     end
   end
 
   assign tx_seq_o    = seq_i;
   assign tx_cmd_o    = rep_cmd_q;
-  assign tx_len_o    = rep_len_q;
+  assign tx_len_o    = 16'(rep_len_q);
   assign pl_valid_o  = state_q == Send && ph_q == PhValid;
   assign pl_data_o   = pl_q;
   assign acc_reset_o = acc_reset_q;
   assign status_o    = status_q;
+
 endmodule

@@ -55,7 +55,7 @@ class Host {
     dut.clk_i = 1; dut.eval();
     ++cycle;
     // The accelerator reset pulses the bridge gave (an internal register: no port shows it).
-    uint8_t rst = dut.rootp->mica_board_top__DOT__u_bridge__DOT__acc_reset_q;
+    uint8_t rst = dut.rootp->mica_board_top__DOT__u_link__DOT__u_bridge__DOT__acc_reset_q;
     if (rst && !acc_reset_prev_) ++acc_resets;
     acc_reset_prev_ = rst;
     uint8_t b;
