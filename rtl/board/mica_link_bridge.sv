@@ -59,6 +59,8 @@ module mica_link_bridge #(
   localparam logic [31:0] PingWord1 = 32'(MEM_BYTES);
   localparam logic [31:0] PingWord2 = 32'(CLK_HZ);
   localparam int unsigned PingBytes = 12;
+  // STATUS bits kept (the defined ones: BUSY, DONE, ERROR); the rest of the word reads 0.
+  localparam int unsigned StW = 3;
 
   typedef enum logic [3:0] {Idle, Args, Decide, CsrWr, MemWr, Wait, Reset, Reply, Send} state_e;
   // Where reply payload bytes come from: 32-bit words sent LSB first, or the memory.
@@ -79,7 +81,7 @@ module mica_link_bridge #(
   logic [KW-1:0]  rep_len_d, rep_len_q;
   logic [31:0]    word_d, word_q;    // reply word being sent, next byte in [7:0]
   logic [7:0]     pl_d, pl_q;
-  logic [31:0]    status_d, status_q;
+  logic [StW-1:0] status_d, status_q;
   logic           acc_reset_q;
   // The last request and its reply (retransmissions)
   logic           last_valid_q, last_len_q;
@@ -145,9 +147,9 @@ module mica_link_bridge #(
     endcase
   end
 
-  logic [31:0] status_now;
+  logic [StW-1:0] status_now;
   logic        wait_over;
-  assign status_now = csr_rdata_i;   // csr_addr_o is STATUS outside CSR operations
+  assign status_now = csr_rdata_i[StW-1:0];   // csr_addr_o is STATUS outside CSR operations
   assign wait_over  = status_now[mica_pkg::STATUS_DONE_BIT] ||
                       status_now[mica_pkg::STATUS_ERROR_BIT] || cnt_q == a_max;
 
@@ -157,7 +159,7 @@ module mica_link_bridge #(
     unique case (src_q)
       SrcCsr:  load_word = csr_rdata_i;
       SrcPing: load_word = k_q[3] ? PingWord2 : k_q[2] ? PingWord1 : PingWord0;
-      SrcWait: load_word = k_q[2] ? cnt_q : status_q;
+      SrcWait: load_word = k_q[2] ? cnt_q : 32'(status_q);
       default: load_word = 32'(nak_q);
     endcase
   end
@@ -360,6 +362,6 @@ module mica_link_bridge #(
   assign pl_valid_o  = state_q == Send && ph_q == PhValid;
   assign pl_data_o   = pl_q;
   assign acc_reset_o = acc_reset_q;
-  assign status_o    = status_q;
+  assign status_o    = 32'(status_q);
 
 endmodule

@@ -25,13 +25,14 @@ module mica_link_tx (
   localparam logic [7:0]  Flag     = 8'(mica_link_pkg::LINK_FLAG);
   localparam logic [7:0]  Esc      = 8'(mica_link_pkg::LINK_ESCAPE);
   localparam logic [7:0]  EscXor   = 8'(mica_link_pkg::LINK_ESCAPE_XOR);
+  localparam int unsigned IW       = $clog2(HdrBytes + mica_link_pkg::LINK_MAX_PAYLOAD + FcsBytes + 1);
 
   typedef enum logic [1:0] {Idle, Open, Body, Close} state_e;
 
   state_e      state_d, state_q;
   logic [7:0]  seq_d, seq_q, cmd_d, cmd_q;
-  logic [15:0] len_d, len_q;
-  logic [16:0] idx_d, idx_q;          // next body byte to fetch
+  logic [IW-1:0] len_d, len_q;       // len_i <= MAX_PAYLOAD fits IW bits
+  logic [IW-1:0] idx_d, idx_q;       // next body byte to fetch
   logic [7:0]  cur_d, cur_q;          // body byte being sent
   logic        have_d, have_q;        // cur_q is valid
   logic        esc_sent_d, esc_sent_q;
@@ -41,9 +42,9 @@ module mica_link_tx (
   logic        next_ok;
   logic        done_d, done_q;
 
-  logic [16:0] pl_end, body_end;
-  assign pl_end   = 17'(len_q) + 17'(HdrBytes);
-  assign body_end = pl_end + 17'(FcsBytes);
+  logic [IW-1:0] pl_end, body_end;
+  assign pl_end   = len_q + IW'(HdrBytes);
+  assign body_end = pl_end + IW'(FcsBytes);
   assign fcs      = ~crc;
 
   // The body byte at idx_q: header, then payload (from the stream), then FCS (little-endian).
@@ -53,10 +54,10 @@ module mica_link_tx (
     next_ok    = 1'b1;
     pl_ready_o = 1'b0;
     unique case (idx_q)
-      17'd0:   next_byte = seq_q;
-      17'd1:   next_byte = cmd_q;
-      17'd2:   next_byte = len_q[7:0];
-      17'd3:   next_byte = len_q[15:8];
+      IW'(0):  next_byte = seq_q;
+      IW'(1):  next_byte = cmd_q;
+      IW'(2):  next_byte = len_q[7:0];
+      IW'(3):  next_byte = 8'(len_q[IW-1:8]);
       default: begin
         if (idx_q < pl_end) begin
           next_byte  = pl_data_i;
@@ -91,7 +92,7 @@ module mica_link_tx (
     crc_clear = 1'b0; crc_en = 1'b0; done_d = 1'b0;
     unique case (state_q)
       Idle: if (start_i) begin
-        state_d = Open; seq_d = seq_i; cmd_d = cmd_i; len_d = len_i;
+        state_d = Open; seq_d = seq_i; cmd_d = cmd_i; len_d = IW'(len_i);
         idx_d = '0; have_d = 1'b0; crc_clear = 1'b1;
       end
       Open: if (out_ready_i) state_d = Body;
@@ -129,6 +130,10 @@ module mica_link_tx (
       cur_q <= cur_d; have_q <= have_d; esc_sent_q <= esc_sent_d; done_q <= done_d;
     end
   end
+
+  // len_i never exceeds MAX_PAYLOAD (the bridge's contract), so its top bits are always 0.
+  logic unused_len_hi;
+  assign unused_len_hi = ^len_i[15:IW];
 
   assign busy_o = state_q != Idle;
   assign done_o = done_q;
