@@ -39,6 +39,16 @@ module mica_link #(
     .clk_i, .rst_ni, .valid_i(tx_valid), .data_i(tx_byte), .ready_o(tx_ready), .tx_o(uart_tx_o)
   );
 
+  // One CRC for both directions: the framer runs only while the deframer holds a frame.
+  logic        rx_crc_clear, rx_crc_en, tx_crc_clear, tx_crc_en, tx_busy;
+  logic [7:0]  rx_crc_data, tx_crc_data;
+  logic [31:0] crc;
+
+  mica_link_crc32 u_crc (
+    .clk_i, .rst_ni, .clear_i(rx_crc_clear | tx_crc_clear), .en_i(rx_crc_en | tx_crc_en),
+    .data_i(tx_busy ? tx_crc_data : rx_crc_data), .crc_o(crc)
+  );
+
   logic           frame_valid, frame_release;
   logic [7:0]     req_seq, req_cmd, req_byte;
   logic [15:0]    req_len;
@@ -48,6 +58,7 @@ module mica_link #(
     .clk_i, .rst_ni, .byte_valid_i(rx_valid), .byte_i(rx_byte),
     .frame_valid_o(frame_valid), .seq_o(req_seq), .cmd_o(req_cmd), .len_o(req_len),
     .rd_idx_i(req_idx), .rd_data_o(req_byte), .release_i(frame_release),
+    .crc_clear_o(rx_crc_clear), .crc_en_o(rx_crc_en), .crc_data_o(rx_crc_data), .crc_i(crc),
     .bad_fcs_o(), .bad_length_o(), .too_long_o(), .aborted_o()
   );
 
@@ -57,8 +68,9 @@ module mica_link #(
 
   mica_link_tx u_link_tx (
     .clk_i, .rst_ni, .start_i(rep_start), .seq_i(rep_seq), .cmd_i(rep_cmd), .len_i(rep_len),
-    .busy_o(), .done_o(rep_done), .pl_valid_i(pl_valid), .pl_data_i(pl_byte),
-    .pl_ready_o(pl_ready), .out_valid_o(tx_valid), .out_data_o(tx_byte), .out_ready_i(tx_ready)
+    .busy_o(tx_busy), .done_o(rep_done), .pl_valid_i(pl_valid), .pl_data_i(pl_byte),
+    .pl_ready_o(pl_ready), .out_valid_o(tx_valid), .out_data_o(tx_byte), .out_ready_i(tx_ready),
+    .crc_clear_o(tx_crc_clear), .crc_en_o(tx_crc_en), .crc_data_o(tx_crc_data), .crc_i(crc)
   );
 
   mica_link_bridge #(.MEM_BYTES(MEM_BYTES), .CLK_HZ(CLK_HZ)) u_bridge (

@@ -21,6 +21,12 @@ module mica_link_rx #(
   input  logic [$clog2(mica_link_pkg::LINK_MAX_PAYLOAD)-1:0] rd_idx_i, // payload index (held frame)
   output logic [7:0]       rd_data_o,    // payload[rd_idx_i] of the previous cycle
   input  logic             release_i,    // done with the frame
+  // The CRC-32 (mica_link_crc32), shared with the framer: never both busy, since the framer only
+  // sends while a frame is held and the deframer clears the CRC on release.
+  output logic             crc_clear_o,
+  output logic             crc_en_o,
+  output logic [7:0]       crc_data_o,
+  input  logic [31:0]      crc_i,
   // Bodies dropped, by reason (wrap)
   output logic [CNT_W-1:0] bad_fcs_o,
   output logic [CNT_W-1:0] bad_length_o,
@@ -44,7 +50,6 @@ module mica_link_rx #(
   logic [15:0]      len_d, len_q;
   logic             crc_clear, store;
   logic [7:0]       body_byte;
-  logic [31:0]      crc;
   logic             cnt_fcs, cnt_len, cnt_long, cnt_abort;
   logic [CNT_W-1:0] bad_fcs_q, bad_len_q, too_long_q, aborted_q;
 
@@ -58,7 +63,8 @@ module mica_link_rx #(
     if (held_q) begin
       if (byte_valid_i) lost_d = 1'b1;
       if (release_i) begin
-        held_d = 1'b0;
+        held_d    = 1'b0;
+        crc_clear = 1'b1;
         hunt_d = lost_d;
         lost_d = 1'b0;
       end
@@ -71,7 +77,7 @@ module mica_link_rx #(
           // FLAG FLAG: resynchronisation, not a frame
         end else if (n_q < NW'(HdrBytes + FcsBytes) ||
                      17'(len_q) + 17'(HdrBytes + FcsBytes) != 17'(n_q)) cnt_len = 1'b1;
-        else if (crc != Residue) cnt_fcs = 1'b1;
+        else if (crc_i != Residue) cnt_fcs = 1'b1;
         else held_d = 1'b1;
         n_d = '0; esc_d = 1'b0; ovf_d = 1'b0; crc_clear = 1'b1;
       end else if (hunt_q) begin
@@ -94,9 +100,9 @@ module mica_link_rx #(
     end
   end
 
-  mica_link_crc32 u_crc (
-    .clk_i, .rst_ni, .clear_i(crc_clear), .en_i(store), .data_i(body_byte), .crc_o(crc)
-  );
+  assign crc_clear_o = crc_clear;
+  assign crc_en_o    = store;
+  assign crc_data_o  = body_byte;
 
   // One port: the line writes while no frame is held, the bridge reads while one is.
   logic [AW-1:0] ram_addr;

@@ -18,7 +18,12 @@ module mica_link_tx (
   // Line
   output logic        out_valid_o,
   output logic [7:0]  out_data_o,
-  input  logic        out_ready_i
+  input  logic        out_ready_i,
+  // The CRC-32 (mica_link_crc32), shared with the deframer (see mica_link_rx)
+  output logic        crc_clear_o,
+  output logic        crc_en_o,
+  output logic [7:0]  crc_data_o,
+  input  logic [31:0] crc_i
 );
   localparam int unsigned HdrBytes = mica_link_pkg::LINK_HEADER_BYTES;
   localparam int unsigned FcsBytes = mica_link_pkg::LINK_FCS_BYTES;
@@ -37,7 +42,7 @@ module mica_link_tx (
   logic        have_d, have_q;        // cur_q is valid
   logic        esc_sent_d, esc_sent_q;
   logic        crc_clear, crc_en;
-  logic [31:0] crc, fcs;
+  logic [31:0] fcs;
   logic [7:0]  next_byte;
   logic        next_ok;
   logic        done_d, done_q;
@@ -45,7 +50,7 @@ module mica_link_tx (
   logic [IW-1:0] pl_end, body_end;
   assign pl_end   = len_q + IW'(HdrBytes);
   assign body_end = pl_end + IW'(FcsBytes);
-  assign fcs      = ~crc;
+  assign fcs      = ~crc_i;
 
   // The body byte at idx_q: header, then payload (from the stream), then FCS (little-endian).
   logic [1:0] fcs_idx;   // FcsBytes == 4: the low two bits of idx_q - pl_end
@@ -117,9 +122,9 @@ module mica_link_tx (
     endcase
   end
 
-  mica_link_crc32 u_crc (
-    .clk_i, .rst_ni, .clear_i(crc_clear), .en_i(crc_en), .data_i(next_byte), .crc_o(crc)
-  );
+  assign crc_clear_o = crc_clear;
+  assign crc_en_o    = crc_en;
+  assign crc_data_o  = next_byte;
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
