@@ -164,6 +164,10 @@ module mica_link_bridge #(
     endcase
   end
 
+  // The one address incrementer: the next CSR word, or the next memory byte.
+  logic [AQW-1:0] addr_next;
+  assign addr_next = addr_q + ((src_q == SrcCsr) ? AQW'(4) : AQW'(1));
+
   logic fetch;
   assign fetch = state_q == Send && ph_q == PhFetch && k_q != rep_len_q;
 
@@ -270,7 +274,7 @@ module mica_link_bridge #(
       end
       CsrWr: state_d = Reply;
       MemWr: begin
-        if (k_q != '0) addr_d = addr_q + 1'b1;
+        if (k_q != '0) addr_d = addr_next;
         if (k_q == n_q) state_d = Reply;
         else k_d = k_q + 1'b1;
       end
@@ -295,13 +299,13 @@ module mica_link_bridge #(
         unique case (ph_q)
           PhFetch: if (fetch) begin
             if (src_q == SrcMem) begin
-              addr_d = addr_q + 1'b1;
+              addr_d = addr_next;
               ph_d   = PhMem;
             end else begin
               if (k_q[1:0] == 2'd0) begin
                 word_d = load_word >> 8;
                 pl_d   = load_word[7:0];
-                if (src_q == SrcCsr) addr_d = addr_q + AQW'(4);
+                if (src_q == SrcCsr) addr_d = addr_next;
               end else begin
                 word_d = word_q >> 8;
                 pl_d   = word_q[7:0];
