@@ -105,46 +105,70 @@ module mica_link_bridge #(
                   cmd_i == mica_link_pkg::LINK_CMD_RESET;
   assign resend = last_valid_q && wr_cmd && seq_i == last_seq_q && cmd_i == last_req_q;
 
-  // Range checks. One adder for both memory commands; the byte count is only trusted once the
-  // length checks (which come first) have passed, so KW bits of it suffice.
+  // Range checks (the byte count is only trusted once the length checks, which come first, have
+  // passed, so KW bits of it suffice). One adder serves both memory commands; CSRs are checked
+  // in words.
+  localparam int unsigned CsrWords = CsrEnd / 4;
   logic [KW-1:0]  mem_n, wr_bytes;
   logic [MAW+1:0] mem_end;
-  logic [13:0]    csr_end;
-  logic           mem_ok, csr_rd_ok, csr_wr_ok;
-  assign wr_bytes  = KW'(len_i - 16'd4);
-  assign mem_n     = (cmd_i == mica_link_pkg::LINK_CMD_MEM_WRITE) ? wr_bytes : KW'(a_rdlen);
-  assign mem_end   = (MAW+2)'(a_mem[MAW:0]) + (MAW+2)'(mem_n);
-  assign mem_ok    = (a_mem >> (MAW + 1)) == '0 && mem_end <= (MAW+2)'(MEM_BYTES);
-  assign csr_end   = 14'(a_csr[11:0]) + 14'({a_count, 2'b00});
-  assign csr_rd_ok = a_csr[15:12] == '0 && a_csr[1:0] == '0 && csr_end <= 14'(CsrEnd);
-  assign csr_wr_ok = a_csr[15:12] == '0 && a_csr[1:0] == '0 && a_csr[11:0] < 12'(CsrEnd);
+  logic [10:0]    csr_end;
+  logic           mem_ok, csr_rd_ok, csr_wr_ok, csr_aligned;
+  assign wr_bytes    = KW'(len_i - 16'd4);
+  assign mem_n       = (cmd_i == mica_link_pkg::LINK_CMD_MEM_WRITE) ? wr_bytes : KW'(a_rdlen);
+  assign mem_end     = (MAW+2)'(a_mem[MAW:0]) + (MAW+2)'(mem_n);
+  assign mem_ok      = (a_mem >> (MAW + 1)) == '0 && mem_end <= (MAW+2)'(MEM_BYTES);
+  assign csr_aligned = a_csr[15:12] == '0 && a_csr[1:0] == '0;
+  assign csr_end     = 11'(a_csr[11:2]) + 11'(a_count);
+  assign csr_rd_ok   = csr_aligned && csr_end <= 11'(CsrWords);
+  assign csr_wr_ok   = csr_aligned && a_csr[11:2] < 10'(CsrWords);
 
-  // The decision on a request: a NAK status (OK = execute it).
+  // The decision on a request: a NAK status (OK = execute it). Checks in the order BAD_CMD,
+  // BAD_LEN, BAD_ADDR, BUSY.
+  logic [2:0] exp_len;     // the request's payload length (MEM_WRITE: its minimum)
+  logic       known, len_exact, len_ok, addr_ok, is_mem;
+  always_comb begin
+    known     = 1'b1;
+    len_exact = 1'b1;
+    exp_len   = '0;
+    len_ok    = 1'b1;
+    addr_ok   = 1'b1;
+    is_mem    = 1'b0;
+    unique case (cmd_i)
+      mica_link_pkg::LINK_CMD_PING, mica_link_pkg::LINK_CMD_RESET: ;
+      mica_link_pkg::LINK_CMD_CSR_READ: begin
+        exp_len = 3'd3;
+        len_ok  = a_count != '0 && a_count <= 8'(mica_link_pkg::LINK_MAX_CSR_READ);
+        addr_ok = csr_rd_ok;
+      end
+      mica_link_pkg::LINK_CMD_CSR_WRITE: begin
+        exp_len = 3'd6;
+        addr_ok = csr_wr_ok;
+      end
+      mica_link_pkg::LINK_CMD_MEM_WRITE: begin
+        exp_len   = 3'd4;
+        len_exact = 1'b0;
+        addr_ok   = mem_ok;
+        is_mem    = 1'b1;
+      end
+      mica_link_pkg::LINK_CMD_MEM_READ: begin
+        exp_len = 3'd6;
+        len_ok  = a_rdlen <= 16'(MaxPl);
+        addr_ok = mem_ok;
+        is_mem  = 1'b1;
+      end
+      mica_link_pkg::LINK_CMD_WAIT: exp_len = 3'd4;
+      default: known = 1'b0;
+    endcase
+  end
+
   logic [7:0] nak_st;
   always_comb begin
-    nak_st = mica_link_pkg::LINK_ST_OK;
-    unique case (cmd_i)
-      mica_link_pkg::LINK_CMD_PING, mica_link_pkg::LINK_CMD_RESET:
-        if (len_i != 16'd0) nak_st = mica_link_pkg::LINK_ST_BAD_LEN;
-      mica_link_pkg::LINK_CMD_CSR_READ:
-        if (len_i != 16'd3 || a_count == '0 || a_count > 8'(mica_link_pkg::LINK_MAX_CSR_READ))
-          nak_st = mica_link_pkg::LINK_ST_BAD_LEN;
-        else if (!csr_rd_ok) nak_st = mica_link_pkg::LINK_ST_BAD_ADDR;
-      mica_link_pkg::LINK_CMD_CSR_WRITE:
-        if (len_i != 16'd6) nak_st = mica_link_pkg::LINK_ST_BAD_LEN;
-        else if (!csr_wr_ok) nak_st = mica_link_pkg::LINK_ST_BAD_ADDR;
-      mica_link_pkg::LINK_CMD_MEM_WRITE:
-        if (len_i < 16'd4) nak_st = mica_link_pkg::LINK_ST_BAD_LEN;
-        else if (!mem_ok) nak_st = mica_link_pkg::LINK_ST_BAD_ADDR;
-        else if (busy) nak_st = mica_link_pkg::LINK_ST_BUSY;
-      mica_link_pkg::LINK_CMD_MEM_READ:
-        if (len_i != 16'd6 || a_rdlen > 16'(MaxPl)) nak_st = mica_link_pkg::LINK_ST_BAD_LEN;
-        else if (!mem_ok) nak_st = mica_link_pkg::LINK_ST_BAD_ADDR;
-        else if (busy) nak_st = mica_link_pkg::LINK_ST_BUSY;
-      mica_link_pkg::LINK_CMD_WAIT:
-        if (len_i != 16'd4) nak_st = mica_link_pkg::LINK_ST_BAD_LEN;
-      default: nak_st = mica_link_pkg::LINK_ST_BAD_CMD;
-    endcase
+    if (!known)                                      nak_st = mica_link_pkg::LINK_ST_BAD_CMD;
+    else if (!(len_exact ? len_i == 16'(exp_len) : len_i >= 16'(exp_len)) || !len_ok)
+                                                     nak_st = mica_link_pkg::LINK_ST_BAD_LEN;
+    else if (!addr_ok)                               nak_st = mica_link_pkg::LINK_ST_BAD_ADDR;
+    else if (is_mem && busy)                         nak_st = mica_link_pkg::LINK_ST_BUSY;
+    else                                             nak_st = mica_link_pkg::LINK_ST_OK;
   end
 
   logic [StW-1:0] status_now;
