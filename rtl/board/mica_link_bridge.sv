@@ -65,7 +65,9 @@ module mica_link_bridge #(
   typedef enum logic [3:0] {Idle, Args, Decide, CsrWr, MemWr, Wait, Reset, Reply, Send} state_e;
   // Where reply payload bytes come from: 32-bit words sent LSB first, or the memory.
   typedef enum logic [2:0] {SrcCsr, SrcPing, SrcWait, SrcNak, SrcMem} src_e;
-  typedef enum logic [1:0] {PhFetch, PhMem, PhValid} phase_e;
+  // PhFetch: read the CSR word / memory byte; PhValid: offer the byte (the memory's read data
+  // and word_q hold still until the next fetch).
+  typedef enum logic {PhFetch, PhValid} phase_e;
 
   state_e         state_d, state_q;
   src_e           src_d, src_q;
@@ -80,7 +82,6 @@ module mica_link_bridge #(
   logic [7:0]     rep_cmd_d, rep_cmd_q, nak_d, nak_q;
   logic [KW-1:0]  rep_len_d, rep_len_q;
   logic [31:0]    word_d, word_q;    // reply word being sent, next byte in [7:0]
-  logic [7:0]     pl_d, pl_q;
   logic [StW-1:0] status_d, status_q;
   logic           acc_reset_q;
   // The last request and its reply (retransmissions)
@@ -230,7 +231,7 @@ module mica_link_bridge #(
   always_comb begin
     state_d = state_q; src_d = src_q; ph_d = ph_q; argk_d = argk_q; arg_d = arg_q;
     addr_d = addr_q; k_d = k_q; n_d = n_q; rc_d = rc_q; nak_d = nak_q;
-    rep_cmd_d = rep_cmd_q; rep_len_d = rep_len_q; word_d = word_q; pl_d = pl_q;
+    rep_cmd_d = rep_cmd_q; rep_len_d = rep_len_q; word_d = word_q;
     status_d = status_q;
     tx_start_o = 1'b0;
     release_o  = 1'b0;
@@ -324,26 +325,16 @@ module mica_link_bridge #(
           PhFetch: if (fetch) begin
             if (src_q == SrcMem) begin
               addr_d = addr_next;
-              ph_d   = PhMem;
-            end else begin
-              if (k_q[1:0] == 2'd0) begin
-                word_d = load_word >> 8;
-                pl_d   = load_word[7:0];
-                if (src_q == SrcCsr) addr_d = addr_next;
-              end else begin
-                word_d = word_q >> 8;
-                pl_d   = word_q[7:0];
-              end
-              ph_d = PhValid;
+            end else if (k_q[1:0] == 2'd0) begin
+              word_d = load_word;
+              if (src_q == SrcCsr) addr_d = addr_next;
             end
-          end
-          PhMem: begin
-            pl_d = mem_rdata_i;
             ph_d = PhValid;
           end
           default: if (pl_ready_i) begin
-            k_d  = k_q + 1'b1;
-            ph_d = PhFetch;
+            k_d    = k_q + 1'b1;
+            word_d = word_q >> 8;
+            ph_d   = PhFetch;
           end
         endcase
         if (tx_done_i) begin
@@ -359,14 +350,14 @@ module mica_link_bridge #(
     if (!rst_ni) begin
       state_q <= Idle; src_q <= SrcNak; ph_q <= PhFetch; argk_q <= '0; arg_q <= '0;
       addr_q <= '0; k_q <= '0; n_q <= '0; rc_q <= '0; nak_q <= '0;
-      rep_cmd_q <= '0; rep_len_q <= '0; word_q <= '0; pl_q <= '0; status_q <= '0;
+      rep_cmd_q <= '0; rep_len_q <= '0; word_q <= '0; status_q <= '0;
       acc_reset_q <= 1'b0;
       last_valid_q <= 1'b0; last_seq_q <= '0; last_req_q <= '0; last_rep_cmd_q <= '0;
       last_nak_q <= '0; last_len_q <= 1'b0;
     end else begin
       state_q <= state_d; src_q <= src_d; ph_q <= ph_d; argk_q <= argk_d; arg_q <= arg_d;
       addr_q <= addr_d; k_q <= k_d; n_q <= n_d; rc_q <= rc_d; nak_q <= nak_d;
-      rep_cmd_q <= rep_cmd_d; rep_len_q <= rep_len_d; word_q <= word_d; pl_q <= pl_d;
+      rep_cmd_q <= rep_cmd_d; rep_len_q <= rep_len_d; word_q <= word_d;
       status_q <= status_d;
       acc_reset_q <= state_d == Reset;   // a register: it drives an asynchronous reset
       if (state_q == Decide) begin
@@ -392,7 +383,7 @@ module mica_link_bridge #(
   assign tx_cmd_o    = rep_cmd_q;
   assign tx_len_o    = 16'(rep_len_q);
   assign pl_valid_o  = state_q == Send && ph_q == PhValid;
-  assign pl_data_o   = pl_q;
+  assign pl_data_o   = (src_q == SrcMem) ? mem_rdata_i : word_q[7:0];
   assign acc_reset_o = acc_reset_q;
   assign status_o    = 32'(status_q);
 
