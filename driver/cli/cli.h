@@ -12,6 +12,7 @@ int cli_run(int argc, char **argv);
 int cli_verify(int argc, char **argv);
 int cli_bench(int argc, char **argv);
 int cli_disasm(int argc, char **argv); /* cli_disasm.c */
+int cli_board(int argc, char **argv);  /* cli_board.c: flash, probe, memtest */
 
 /* Shared helpers (cli_common.c). */
 int cli_compile_to_file(const char *model, const char *out, const char *array, const char *cpu_ops,
