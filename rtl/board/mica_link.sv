@@ -4,7 +4,8 @@
 module mica_link #(
   parameter int unsigned MEM_BYTES    = 131072,
   parameter int unsigned CLK_HZ       = 12000000,
-  parameter int unsigned CLKS_PER_BIT = 4
+  parameter int unsigned CLKS_PER_BIT = 4,
+  parameter int unsigned CYCLE_W      = 48   // STATS cycle counter (2^48 cycles: 32 days at 100 MHz)
 ) (
   input  logic        clk_i,
   input  logic        rst_ni,
@@ -31,9 +32,11 @@ module mica_link #(
   logic       rx_valid, tx_valid, tx_ready;
   logic [7:0] rx_byte, tx_byte;
 
+  logic [15:0] uart_errors;
+
   mica_uart_rx #(.CLKS_PER_BIT(CLKS_PER_BIT)) u_uart_rx (
     .clk_i, .rst_ni, .rx_i(uart_rx_i), .valid_o(rx_valid), .data_o(rx_byte),
-    .frame_err_o(), .frame_err_cnt_o()
+    .frame_err_o(), .frame_err_cnt_o(uart_errors)
   );
   mica_uart_tx #(.CLKS_PER_BIT(CLKS_PER_BIT)) u_uart_tx (
     .clk_i, .rst_ni, .valid_i(tx_valid), .data_i(tx_byte), .ready_o(tx_ready), .tx_o(uart_tx_o)
@@ -49,6 +52,8 @@ module mica_link #(
     .data_i(tx_busy ? tx_crc_data : rx_crc_data), .crc_o(crc)
   );
 
+  logic [31:0]    frames_ok;
+  logic [15:0]    bad_fcs, bad_length, too_long, aborted;
   logic           frame_valid, frame_release;
   logic [7:0]     req_seq, req_cmd, req_byte;
   logic [15:0]    req_len;
@@ -59,7 +64,8 @@ module mica_link #(
     .frame_valid_o(frame_valid), .seq_o(req_seq), .cmd_o(req_cmd), .len_o(req_len),
     .rd_idx_i(req_idx), .rd_data_o(req_byte), .release_i(frame_release),
     .crc_clear_o(rx_crc_clear), .crc_en_o(rx_crc_en), .crc_data_o(rx_crc_data), .crc_i(crc),
-    .bad_fcs_o(), .bad_length_o(), .too_long_o(), .aborted_o()
+    .frames_ok_o(frames_ok), .bad_fcs_o(bad_fcs), .bad_length_o(bad_length),
+    .too_long_o(too_long), .aborted_o(aborted)
   );
 
   logic        rep_start, rep_done, pl_valid, pl_ready;
@@ -73,6 +79,13 @@ module mica_link #(
     .crc_clear_o(tx_crc_clear), .crc_en_o(tx_crc_en), .crc_data_o(tx_crc_data), .crc_i(crc)
   );
 
+  // Cycles since reset, for STATS (the host measures throughput in device time).
+  logic [CYCLE_W-1:0] cycles_q;
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) cycles_q <= '0;
+    else         cycles_q <= cycles_q + 1'b1;
+  end
+
   mica_link_bridge #(.MEM_BYTES(MEM_BYTES), .CLK_HZ(CLK_HZ)) u_bridge (
     .clk_i, .rst_ni,
     .frame_valid_i(frame_valid), .seq_i(req_seq), .cmd_i(req_cmd), .len_i(req_len),
@@ -80,7 +93,10 @@ module mica_link #(
     .tx_start_o(rep_start), .tx_seq_o(rep_seq), .tx_cmd_o(rep_cmd), .tx_len_o(rep_len),
     .tx_done_i(rep_done), .pl_valid_o(pl_valid), .pl_data_o(pl_byte), .pl_ready_i(pl_ready),
     .csr_req_o, .csr_we_o, .csr_addr_o, .csr_wdata_o, .csr_rdata_i,
-    .mem_req_o, .mem_we_o, .mem_addr_o, .mem_wdata_o, .mem_rdata_i, .acc_reset_o, .status_o
+    .mem_req_o, .mem_we_o, .mem_addr_o, .mem_wdata_o, .mem_rdata_i,
+    .cycles_i(64'(cycles_q)), .frames_ok_i(frames_ok), .bad_fcs_i(32'(bad_fcs)),
+    .bad_length_i(32'(bad_length)), .too_long_i(32'(too_long)), .aborted_i(32'(aborted)),
+    .uart_errors_i(32'(uart_errors)), .acc_reset_o, .status_o
   );
 
   assign activity_o = rx_valid | (tx_valid & tx_ready);

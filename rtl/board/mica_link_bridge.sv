@@ -2,8 +2,8 @@
 // accelerator's CSR port and the board memory, and sends one reply through the framer. One frame
 // at a time; the frame is released when its reply has been handed to the line. A CSR_WRITE,
 // MEM_WRITE or RESET whose seq and cmd equal the previous request's is a retransmission after a
-// lost reply: its recorded reply (empty or NAK) is sent again without executing it. Reads, PING
-// and WAIT are idempotent and simply run again.
+// lost reply: its recorded reply (empty or NAK) is sent again without executing it. Reads, PING,
+// WAIT and STATS are idempotent and simply run again.
 module mica_link_bridge #(
   parameter int unsigned MEM_BYTES    = 131072,
   parameter int unsigned CLK_HZ       = 12000000,
@@ -40,6 +40,14 @@ module mica_link_bridge #(
   output logic [31:0] mem_addr_o,
   output logic [7:0]  mem_wdata_o,
   input  logic [7:0]  mem_rdata_i,
+  // STATS: the device's cycle count and the link's counters (zero-extended to 32 bits)
+  input  logic [63:0] cycles_i,
+  input  logic [31:0] frames_ok_i,
+  input  logic [31:0] bad_fcs_i,
+  input  logic [31:0] bad_length_i,
+  input  logic [31:0] too_long_i,
+  input  logic [31:0] aborted_i,
+  input  logic [31:0] uart_errors_i,
   // Accelerator reset (active high, registered) and STATUS as last seen while idle (LEDs)
   output logic        acc_reset_o,
   output logic [31:0] status_o
@@ -59,12 +67,13 @@ module mica_link_bridge #(
   localparam logic [31:0] PingWord1 = 32'(MEM_BYTES);
   localparam logic [31:0] PingWord2 = 32'(CLK_HZ);
   localparam int unsigned PingBytes = 12;
+  localparam int unsigned StatsBytes = 32;   // u32 x 8
   // STATUS bits kept (the defined ones: BUSY, DONE, ERROR); the rest of the word reads 0.
   localparam int unsigned StW = 3;
 
   typedef enum logic [3:0] {Idle, Args, Decide, CsrWr, MemWr, Wait, Reset, Reply, Send} state_e;
   // Where reply payload bytes come from: 32-bit words sent LSB first, or the memory.
-  typedef enum logic [2:0] {SrcCsr, SrcPing, SrcWait, SrcNak, SrcMem} src_e;
+  typedef enum logic [2:0] {SrcCsr, SrcPing, SrcWait, SrcNak, SrcMem, SrcStats} src_e;
   // PhFetch: read the CSR word / memory byte; PhValid: offer the byte (the memory's read data
   // and word_q hold still until the next fetch).
   typedef enum logic {PhFetch, PhValid} phase_e;
@@ -84,6 +93,7 @@ module mica_link_bridge #(
   logic [31:0]    word_d, word_q;    // reply word being sent, next byte in [7:0]
   logic [StW-1:0] status_d, status_q;
   logic           acc_reset_q;
+  logic [31:0]    cyc_hi_q;          // STATS: the cycle count's high word, taken with the low
   // The last request and its reply (retransmissions)
   logic           last_valid_q, last_len_q;
   logic [7:0]     last_seq_q, last_req_q, last_rep_cmd_q, last_nak_q;
@@ -135,7 +145,8 @@ module mica_link_bridge #(
     addr_ok   = 1'b1;
     is_mem    = 1'b0;
     unique case (cmd_i)
-      mica_link_pkg::LINK_CMD_PING, mica_link_pkg::LINK_CMD_RESET: ;
+      mica_link_pkg::LINK_CMD_PING, mica_link_pkg::LINK_CMD_RESET,
+      mica_link_pkg::LINK_CMD_STATS: ;
       mica_link_pkg::LINK_CMD_CSR_READ: begin
         exp_len = 3'd3;
         len_ok  = a_count != '0 && a_count <= 8'(mica_link_pkg::LINK_MAX_CSR_READ);
@@ -185,6 +196,18 @@ module mica_link_bridge #(
       SrcCsr:  load_word = csr_rdata_i;
       SrcPing: load_word = k_q[3] ? PingWord2 : k_q[2] ? PingWord1 : PingWord0;
       SrcWait: load_word = k_q[2] ? cnt_q : 32'(status_q);
+      SrcStats: begin
+        unique case (k_q[4:2])
+          3'd0:    load_word = cycles_i[31:0];
+          3'd1:    load_word = cyc_hi_q;
+          3'd2:    load_word = frames_ok_i;
+          3'd3:    load_word = bad_fcs_i;
+          3'd4:    load_word = bad_length_i;
+          3'd5:    load_word = too_long_i;
+          3'd6:    load_word = aborted_i;
+          default: load_word = uart_errors_i;
+        endcase
+      end
       default: load_word = 32'(nak_q);
     endcase
   end
@@ -266,6 +289,10 @@ module mica_link_bridge #(
             mica_link_pkg::LINK_CMD_PING: begin
               src_d     = SrcPing;
               rep_len_d = KW'(PingBytes);
+            end
+            mica_link_pkg::LINK_CMD_STATS: begin
+              src_d     = SrcStats;
+              rep_len_d = KW'(StatsBytes);
             end
             mica_link_pkg::LINK_CMD_CSR_READ: begin
               src_d     = SrcCsr;
@@ -377,6 +404,12 @@ module mica_link_bridge #(
     if (!rst_ni)                              cnt_q <= '0;
     else if (state_q == Decide)               cnt_q <= '0;
     else if (state_q == Wait && !wait_over)   cnt_q <= cnt_q + 1'b1;
+  end
+
+  // The high word of the cycle count as it was when the low word was taken.
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) cyc_hi_q <= '0;
+    else if (src_q == SrcStats && fetch && k_q == '0) cyc_hi_q <= cycles_i[63:32];
   end
 
   assign tx_seq_o    = seq_i;

@@ -7,7 +7,8 @@
 // deframer then hunts for the next FLAG (that frame is lost; the host retransmits); if none were,
 // it goes on exactly like the C receiver.
 module mica_link_rx #(
-  parameter int unsigned CNT_W = 16
+  parameter int unsigned CNT_W   = 16,   // drop counters (saturate)
+  parameter int unsigned FRAME_W = 32    // accepted-frame counter (wraps, like a u32)
 ) (
   input  logic             clk_i,
   input  logic             rst_ni,
@@ -27,7 +28,8 @@ module mica_link_rx #(
   output logic             crc_en_o,
   output logic [7:0]       crc_data_o,
   input  logic [31:0]      crc_i,
-  // Bodies dropped, by reason (wrap)
+  // Frames accepted (wraps) and bodies dropped, by reason (saturate at all ones)
+  output logic [FRAME_W-1:0] frames_ok_o,
   output logic [CNT_W-1:0] bad_fcs_o,
   output logic [CNT_W-1:0] bad_length_o,
   output logic [CNT_W-1:0] too_long_o,
@@ -52,6 +54,7 @@ module mica_link_rx #(
   logic [7:0]       body_byte;
   logic             cnt_fcs, cnt_len, cnt_long, cnt_abort;
   logic [CNT_W-1:0] bad_fcs_q, bad_len_q, too_long_q, aborted_q;
+  logic [FRAME_W-1:0] frames_q;
 
   assign body_byte = esc_q ? (byte_i ^ EscXor) : byte_i;
 
@@ -117,15 +120,16 @@ module mica_link_rx #(
     if (!rst_ni) begin
       hunt_q <= 1'b0; esc_q <= 1'b0; ovf_q <= 1'b0; held_q <= 1'b0; lost_q <= 1'b0; n_q <= '0;
       seq_q <= '0; cmd_q <= '0; len_q <= '0;
-      bad_fcs_q <= '0; bad_len_q <= '0; too_long_q <= '0; aborted_q <= '0;
+      bad_fcs_q <= '0; bad_len_q <= '0; too_long_q <= '0; aborted_q <= '0; frames_q <= '0;
     end else begin
       hunt_q <= hunt_d; esc_q <= esc_d; ovf_q <= ovf_d; held_q <= held_d; lost_q <= lost_d;
       n_q <= n_d;
       seq_q <= seq_d; cmd_q <= cmd_d; len_q <= len_d;
-      if (cnt_fcs)   bad_fcs_q  <= bad_fcs_q + 1'b1;
-      if (cnt_len)   bad_len_q  <= bad_len_q + 1'b1;
-      if (cnt_long)  too_long_q <= too_long_q + 1'b1;
-      if (cnt_abort) aborted_q  <= aborted_q + 1'b1;
+      if (cnt_fcs   && !(&bad_fcs_q))  bad_fcs_q  <= bad_fcs_q + 1'b1;
+      if (cnt_len   && !(&bad_len_q))  bad_len_q  <= bad_len_q + 1'b1;
+      if (cnt_long  && !(&too_long_q)) too_long_q <= too_long_q + 1'b1;
+      if (cnt_abort && !(&aborted_q))  aborted_q  <= aborted_q + 1'b1;
+      if (held_d && !held_q)           frames_q   <= frames_q + 1'b1;
     end
   end
 
@@ -133,6 +137,7 @@ module mica_link_rx #(
   assign seq_o         = seq_q;
   assign cmd_o         = cmd_q;
   assign len_o         = len_q;
+  assign frames_ok_o   = frames_q;
   assign bad_fcs_o     = bad_fcs_q;
   assign bad_length_o  = bad_len_q;
   assign too_long_o    = too_long_q;

@@ -12,7 +12,7 @@ module mica_uart_rx #(
   output logic                 valid_o,        // pulse: data_o holds a received byte
   output logic [7:0]           data_o,
   output logic                 frame_err_o,    // pulse: stop bit was low
-  output logic [ERR_CNT_W-1:0] frame_err_cnt_o // wraps
+  output logic [ERR_CNT_W-1:0] frame_err_cnt_o // saturates at all ones
 );
   localparam int unsigned CntW = $clog2(CLKS_PER_BIT);
   localparam logic [CntW-1:0] LastClk = CntW'(CLKS_PER_BIT - 1);
@@ -97,7 +97,7 @@ module mica_uart_rx #(
       shift_q    <= shift_d;
       valid_q    <= valid_d;
       ferr_q     <= ferr_d;
-      if (ferr_d) ferr_cnt_q <= ferr_cnt_q + 1'b1;
+      if (ferr_d && !(&ferr_cnt_q)) ferr_cnt_q <= ferr_cnt_q + 1'b1;
     end
   end
 

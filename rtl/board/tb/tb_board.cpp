@@ -1,7 +1,7 @@
 // Bridge test through the whole mica_board_top (2x2): the host side encodes requests with the C
 // framing (driver/core/link_frame.c), drives uart_rx_i bit by bit, samples uart_tx_o and decodes
 // the replies with the C receiver. Covers every command, every NAK status, a corrupted frame (no
-// reply), retransmissions (not re-executed), WAIT and RESET around a running program.
+// reply), retransmissions (not re-executed), WAIT and RESET around a running program, STATS.
 #include <cstdlib>
 #include <cstring>
 #include <deque>
@@ -133,6 +133,26 @@ class Host {
     return {le32(&r.payload[0]), le32(&r.payload[4])};
   }
   uint8_t seq() const { return seq_; }
+  // A byte with a low stop bit on the line (a UART framing error at the device).
+  void send_bad_stop(uint8_t b) {
+    line_tx_.send_bad_stop(b);
+    while (!line_tx_.idle()) step();
+    for (int i = 0; i < 4 * CLKS_PER_BIT; ++i) step();
+  }
+  // STATS: cycles, frames_ok, bad_fcs, bad_length, too_long, aborted, uart_errors; also the host
+  // cycles at the request's first bit and at its reply.
+  struct Stats { uint64_t cycles = 0; uint32_t c[6] = {}; uint64_t t0 = 0, t1 = 0; };
+  Stats stats() {
+    Stats st;
+    st.t0 = cycle;
+    Reply r = request(MICA_LINK_CMD_STATS, {});
+    st.t1 = cycle;
+    if (expect_ok(r, MICA_LINK_CMD_STATS, 32, "STATS reply")) {
+      st.cycles = le32(&r.payload[0]) | (uint64_t)le32(&r.payload[4]) << 32;
+      for (int i = 0; i < 6; ++i) st.c[i] = le32(&r.payload[8 + 4 * i]);
+    }
+    return st;
+  }
 
  private:
   tbb::LineSender line_tx_;
@@ -331,6 +351,43 @@ void test_run_wait_reset(Host &h) {
   h.chk.eq(h.csr_read(MICA_CSR_ERROR, 1)[0], MICA_ERR_ILLEGAL_OPCODE, "error code over the link");
 }
 
+void test_stats(Host &h) {
+  enum { kFramesOk, kBadFcs, kBadLength, kTooLong, kAborted, kUart };
+  Host::Stats a = h.stats();
+  // The device counts cycles from reset like the host does (reset, then 10 idle cycles).
+  h.chk.expect(a.cycles >= a.t0 && a.cycles <= a.t1, "STATS cycles within the request's span",
+               (long long)a.cycles, (long long)a.t0);
+  h.chk.expect(a.c[kFramesOk] > 50, "frames accepted so far", a.c[kFramesOk], 50);
+  h.expect_ok(h.request(MICA_LINK_CMD_PING, {}), MICA_LINK_CMD_PING, 12, "PING between STATS");
+  Bytes f(MICA_LINK_FRAME_MAX), pl = {1, 2, 3};
+  f.resize(mica_link_encode(7, MICA_LINK_CMD_PING, pl.data(), pl.size(), f.data(), f.size()));
+  Bytes bad_fcs = f;
+  bad_fcs[2] ^= 1;                                        // the cmd byte: FCS no longer matches
+  h.chk.eq(h.exchange_raw(bad_fcs, 1000).got, 0, "bad FCS: no reply");
+  Bytes aborted(f.begin(), f.begin() + 4);
+  aborted.push_back(MICA_LINK_ESCAPE);
+  aborted.push_back(MICA_LINK_FLAG);
+  h.chk.eq(h.exchange_raw(aborted, 1000).got, 0, "aborted: no reply");
+  h.chk.eq(h.exchange_raw({MICA_LINK_FLAG, 1, 2, 3, MICA_LINK_FLAG}, 1000).got, 0, "short: no reply");
+  Bytes longb(MICA_LINK_BODY_MAX + 1, 0x11);
+  longb.insert(longb.begin(), MICA_LINK_FLAG);
+  longb.push_back(MICA_LINK_FLAG);
+  h.chk.eq(h.exchange_raw(longb, 1000).got, 0, "too long: no reply");
+  h.send_bad_stop(0x55);
+  h.send_bad_stop(MICA_LINK_FLAG);
+  Host::Stats b = h.stats();
+  h.chk.expect(b.cycles > a.cycles + (b.t0 - a.t0) - 10 && b.cycles <= b.t1, "STATS cycles advance",
+               (long long)(b.cycles - a.cycles), (long long)(b.t0 - a.t0));
+  h.chk.eq(b.c[kFramesOk] - a.c[kFramesOk], 2, "frames_ok counts PING and STATS");
+  h.chk.eq(b.c[kBadFcs] - a.c[kBadFcs], 1, "bad_fcs counted");
+  h.chk.eq(b.c[kAborted] - a.c[kAborted], 1, "aborted counted");
+  h.chk.eq(b.c[kTooLong] - a.c[kTooLong], 1, "too_long counted");
+  // The short body; the bad-stop bytes are dropped, then STATS's opening FLAG ends an empty body.
+  h.chk.eq(b.c[kBadLength] - a.c[kBadLength], 1, "bad_length counted");
+  h.chk.eq(b.c[kUart] - a.c[kUart], 2, "UART stop-bit errors counted");
+  h.expect_nak(h.request(MICA_LINK_CMD_STATS, {0}), MICA_LINK_ST_BAD_LEN, "STATS with a payload");
+}
+
 }  // namespace
 
 int main(int argc, char **argv) {
@@ -341,6 +398,7 @@ int main(int argc, char **argv) {
   test_naks(*h);
   test_corrupt_and_retransmit(*h);
   test_run_wait_reset(*h);
+  test_stats(*h);
   printf("%llu cycles simulated\n", (unsigned long long)h->cycle);
   return h->chk.finish("board");
 }

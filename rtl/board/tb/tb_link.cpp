@@ -110,6 +110,7 @@ void check_deframer(Bench &b) {
     b.dut.release_i = 0;
     b.chk.eq(b.dut.frame_valid_o, 0, "released");
   }
+  b.chk.eq(b.dut.frames_ok_o, accepted, "frames_ok count");
   b.chk.eq(b.dut.bad_fcs_o, crx.bad_fcs, "bad_fcs count");
   b.chk.eq(b.dut.bad_length_o, crx.bad_length, "bad_length count");
   b.chk.eq(b.dut.too_long_o, crx.too_long, "too_long count");

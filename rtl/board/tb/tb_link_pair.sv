@@ -13,6 +13,7 @@ module tb_link_pair (
   input  logic [9:0]  rd_idx_i,
   output logic [7:0]  rd_data_o,
   input  logic        release_i,
+  output logic [31:0] frames_ok_o,
   output logic [15:0] bad_fcs_o,
   output logic [15:0] bad_length_o,
   output logic [15:0] too_long_o,
@@ -37,7 +38,7 @@ module tb_link_pair (
 
   mica_link_rx u_rx (
     .clk_i, .rst_ni, .byte_valid_i, .byte_i, .frame_valid_o, .seq_o, .cmd_o, .len_o, .rd_idx_i,
-    .rd_data_o, .release_i, .bad_fcs_o, .bad_length_o, .too_long_o, .aborted_o,
+    .rd_data_o, .release_i, .frames_ok_o, .bad_fcs_o, .bad_length_o, .too_long_o, .aborted_o,
     .crc_clear_o(rx_clear), .crc_en_o(rx_en), .crc_data_o(rx_data), .crc_i(rx_crc)
   );
   mica_link_crc32 u_rx_crc (
