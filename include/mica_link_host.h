@@ -49,7 +49,8 @@ typedef struct {
     int last_clean;
     uint8_t seq;
     uint8_t nak_status;
-    int dead; /* sticky: set by MICA_LINK_E_DEAD; every later call fails at once */
+    int dead;   /* sticky: set by MICA_LINK_E_DEAD; every later call fails at once */
+    int broken; /* the pipe itself failed (closed, unplugged), not just silence */
     mica_link_rx_t rx;
     mica_link_stats_t stats;
     uint8_t frame[MICA_LINK_FRAME_MAX];

@@ -153,8 +153,7 @@ static uint8_t pattern(int p, uint32_t a) {
                     : (uint8_t)(h >> 24 ^ h >> 11);
 }
 
-static int memtest_pass(link_state_t *s, int p, uint8_t *buf, uint64_t *bad) {
-    uint32_t size = s->info.mem_bytes;
+static int memtest_pass(link_state_t *s, uint32_t size, int p, uint8_t *buf, uint64_t *bad) {
     for (int phase = 0; phase < 2; phase++)
         for (uint32_t a = 0; a < size; a += MEMTEST_BLOCK) {
             uint32_t n = size - a < MEMTEST_BLOCK ? size - a : MEMTEST_BLOCK;
@@ -176,17 +175,24 @@ static int memtest_pass(link_state_t *s, int p, uint8_t *buf, uint64_t *bad) {
     return 0;
 }
 
-static int board_memtest(const char *spec) {
+static int board_memtest(const char *spec, long long bytes) {
     link_state_t s;
     if (open_board("memtest", spec, &s))
         return 1;
+    if (bytes > (long long)s.info.mem_bytes) {
+        fprintf(stderr, "%s board memtest: --bytes %lld is more than the board's %u\n", cli_prog,
+                bytes, s.info.mem_bytes);
+        link_state_close(&s);
+        return 2;
+    }
+    uint32_t size = bytes ? (uint32_t)bytes : s.info.mem_bytes;
     uint8_t *buf = malloc(MEMTEST_BLOCK);
     uint64_t bad = 0;
     int rc = buf ? 0 : 1;
     double t0 = now_s();
     static const char *const names[] = {"address", "inverted address", "hash"};
     for (int p = 0; p < 3 && !rc; p++) {
-        rc = memtest_pass(&s, p, buf, &bad);
+        rc = memtest_pass(&s, size, p, buf, &bad);
         printf("pattern %-16s %s\n", names[p], rc ? "link failed" : bad ? "errors" : "ok");
     }
     double secs = now_s() - t0;
@@ -235,10 +241,14 @@ static int board_flash(const char *board, const char *file) {
 
 int cli_board(int argc, char **argv) {
     const char *sub = argc > 1 ? argv[1] : "", *backend = NULL, *board = NULL, *file = NULL;
+    long long bytes = 0;
     for (int i = 2; i < argc; i++) {
         if (!strcmp(argv[i], "--backend") && i + 1 < argc)
             backend = argv[++i];
-        else if (!strcmp(argv[i], "--board") && i + 1 < argc)
+        else if (!strcmp(argv[i], "--bytes") && i + 1 < argc && !strcmp(sub, "memtest")) {
+            if (cli_parse_count("board memtest", "--bytes", argv[++i], 1, 1ll << 32, &bytes))
+                return 2;
+        } else if (!strcmp(argv[i], "--board") && i + 1 < argc)
             board = argv[++i];
         else if (argv[i][0] != '-' && !file && !strcmp(sub, "flash"))
             file = argv[i];
@@ -248,7 +258,7 @@ int cli_board(int argc, char **argv) {
     if (!strcmp(sub, "probe"))
         return board_probe(backend);
     if (!strcmp(sub, "memtest"))
-        return board_memtest(backend);
+        return board_memtest(backend, bytes);
     if (!strcmp(sub, "flash"))
         return board_flash(board, file);
     fprintf(stderr, "%s board: expected flash, probe or memtest\n", cli_prog);

@@ -10,6 +10,7 @@ void mica_link_init(mica_link_t *l, mica_link_pipe_t pipe, uint32_t timeout_ms, 
     l->seq = 0;
     l->nak_status = 0;
     l->dead = 0;
+    l->broken = 0;
     l->us_per_byte = 0;
     l->payload_limit = MICA_LINK_MAX_PAYLOAD;
     l->clean_run = 0;
@@ -159,8 +160,10 @@ mica_link_result_t mica_link_request(mica_link_t *l, uint8_t cmd, const void *re
         uint64_t t0 = l->pipe.now_ms ? l->pipe.now_ms(l->pipe.ctx) : 0,
                  rx0 = l->stats.bytes_received;
         uint32_t wait_ms = attempt_timeout(l, cmd, n, cap);
-        if (l->pipe.write(l->pipe.ctx, l->frame, n))
+        if (l->pipe.write(l->pipe.ctx, l->frame, n)) {
+            l->broken = 1;
             break;
+        }
         l->stats.bytes_sent += n;
         int r = await_reply(l, seq, cmd, wait_ms);
         if (r > 0) {
@@ -172,8 +175,10 @@ mica_link_result_t mica_link_request(mica_link_t *l, uint8_t cmd, const void *re
             adapt_payload(l, attempt + 1);
             return take_reply(l, reply, cap, reply_len);
         }
-        if (r < 0)
+        if (r < 0) {
+            l->broken = 1;
             break;
+        }
         l->stats.timeouts++;
     }
     l->dead = 1;

@@ -45,7 +45,7 @@ for board in icebreaker ulx3s; do
 done
 
 # 3. A noisy line: flipped, dropped and duplicated bytes, 1 in 1000 each way.
-run_ok "memtest with ber=1e-3 (0 silent corruptions)" "$MICA" board memtest --backend link:sim=icebreaker,ber=1e-3,seed=3
+run_ok "memtest 32 KB with ber=1e-3 (0 silent corruptions)" "$MICA" board memtest --backend link:sim=icebreaker,ber=1e-3,seed=3 --bytes 32768
 grep -E "^(memtest:|link faults)" "$TMP/out" | sed 's/^/    /'
 grep -Eq "retransmits=[1-9]" "$TMP/out" || fail "ber=1e-3 memtest saw no retransmissions: faults were not injected"
 run_ok "verify digits with ber=1e-3" "$MICA" verify models/digits.tflite --backend link:sim=icebreaker,ber=1e-3,seed=5 --count 10
@@ -53,7 +53,7 @@ sed 's/^/    /' "$TMP/out" | tail -1
 
 # 4. A dead board: the simulator killed in the middle of a transfer.
 ( sleep 3; pkill -f "mica-board-sim-icebreaker --fd" ) &
-run_err "simulator killed mid-memtest" 20 "no valid reply|simulator gone" \
+run_err "simulator killed mid-memtest" 20 "connection to .* broke" \
     "$MICA" board memtest --backend link:sim=icebreaker
 wait
 

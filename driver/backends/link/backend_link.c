@@ -126,6 +126,11 @@ void link_describe(link_state_t *s, mica_link_result_t r, const char *what, char
     if (r == MICA_LINK_E_NAK)
         snprintf(err, n, "link: %s refused %s: %s", s->t.what, what,
                  mica_link_status_text(s->link.nak_status));
+    else if (r == MICA_LINK_E_DEAD && s->link.broken)
+        snprintf(err, n,
+                 "link: the connection to %s broke during %s (board unplugged, USB "
+                 "error, or simulator gone)",
+                 s->t.what, what);
     else if (r == MICA_LINK_E_DEAD)
         snprintf(err, n,
                  "link: no valid reply from %s to %s after %d tries of %u ms (board "
