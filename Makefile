@@ -65,8 +65,8 @@ $(GEN)/mica_python.h: FORCE
 	@cmp -s $@.tmp $@ && rm -f $@.tmp || mv $@.tmp $@
 
 gen: $(GEN)/mica_isa.h $(GEN)/mica_link.h $(GEN)/mica_boards.h
-$(GEN)/mica_boards.h $(GEN)/mica_boards.mk: $(wildcard hw/boards/*.json) hw/gen_boards.py
-	$(PYTHON) hw/gen_boards.py hw/boards $(GEN)
+$(GEN)/mica_boards.h $(GEN)/mica_boards.mk: $(wildcard hw/boards/*.json) hw/gen_boards.py hw/mica.json
+	$(PYTHON) hw/gen_boards.py hw/boards hw/mica.json $(GEN)
 $(GEN)/mica_isa.h $(GEN)/mica_pkg.sv: hw/mica.json hw/gen.py hw/gen_common.py
 	$(PYTHON) hw/gen.py hw/mica.json $(GEN)
 $(GEN)/mica_link.h $(GEN)/mica_link_pkg.sv: hw/link.json hw/gen_link.py hw/gen_common.py

@@ -32,9 +32,7 @@ FAMILIES = {
     "ecp5": {"devices": {"25k": "--25k", "45k": "--45k", "85k": "--85k"}, "constraints": "lpf",
              "synth": "synth_ecp5"},
 }
-ACCEL_PARAMS = {"rows": "ROWS", "cols": "COLS", "aspad_depth": "ASPAD_DEPTH",
-                "wspad_depth": "WSPAD_DEPTH", "acc_depth": "ACC_DEPTH",
-                "param_sets": "PARAM_SETS", "bus_bytes": "BUS_BYTES"}
+GEN = ROOT / "build" / "gen"
 
 
 class FlowError(Exception):
@@ -69,7 +67,7 @@ def load_board(path):
          "core_hz": get(raw, ["clock", "core_hz"], int, path),
          "baud": get(raw, ["uart", "baud"], int, path),
          "mem_bytes": get(raw, ["memory", "bytes"], int, path),
-         "accelerator": {k: get(raw, ["accelerator", k], int, path) for k in ACCEL_PARAMS}}
+         "accelerator": get(raw, ["accelerator"], dict, path)}
     fam = FAMILIES.get(b["family"])
     if fam is None:
         raise FlowError("%s: fpga.family %r is not supported (allowed: %s)" % (
@@ -140,6 +138,19 @@ def sources_in(folder):
     return sorted(p for p in folder.glob("*.sv")) if folder.is_dir() else []
 
 
+def board_params(board, core_hz):
+    """mica_board_top's parameters, as hw/gen_boards.py wrote them (the same the simulator
+    gets), with the clock the PLL really achieved."""
+    path = GEN / ("board_%s.params.json" % board["name"])
+    try:
+        params = json.loads(path.read_text())
+    except (OSError, ValueError) as e:
+        raise FlowError("%s: %s unreadable (make gen writes it): %s" % (board["name"], path, e))
+    params["CLK_HZ"] = core_hz
+    params["CLKS_PER_BIT"] = (core_hz + board["baud"] // 2) // board["baud"]
+    return {"mica_board_top": params}
+
+
 def design_for(board, kind, pll_path, core_hz):
     """(top, source files, parameters, place-and-route?) of the design to build."""
     gen = ROOT / "build" / "gen"
@@ -150,17 +161,14 @@ def design_for(board, kind, pll_path, core_hz):
         return ("fpga_probe_top", [ROOT / "rtl/mica_sram.sv", ROOT / "rtl/mica_pe.sv",
                                    FPGA / "rtl/mica_por.sv", FPGA / "rtl/fpga_probe_top.sv"],
                 {}, True)
-    params = {ACCEL_PARAMS[k]: v for k, v in board["accelerator"].items()}
-    if not (ROOT / "rtl/board/mica_board_top.sv").exists():
-        return "mica_top", pkgs + accel, params, False
+    params = board_params(board, core_hz)
     # A module of fpga/rtl/<family>/ (e.g. the board memory in SPRAM) replaces the generic file
     # of the same name in rtl/board/.
     overrides = sources_in(FPGA / "rtl" / board["family"])
     names = {p.name for p in overrides}
     board_rtl = [p for p in sources_in(ROOT / "rtl/board") if p.name not in names]
     top_rtl = [FPGA / "rtl/mica_por.sv", FPGA / "rtl" / ("%s_top.sv" % board["name"])]
-    params.update({"MEM_BYTES": board["mem_bytes"], "CORE_HZ": core_hz, "BAUD": board["baud"],
-                   "USE_PLL": 1 if pll_path else 0})
+    params["%s_top" % board["name"]] = {"USE_PLL": 1 if pll_path else 0}
     files = pkgs + accel + board_rtl + overrides + top_rtl + ([pll_path] if pll_path else [])
     return "%s_top" % board["name"], files, params, True
 
@@ -173,8 +181,9 @@ def synthesize(board, top, files, params, out):
         if re.search(r"\s", str(p)):
             raise FlowError("%s: path %s contains white space" % (board["name"], p))
     lines = ["read_verilog -sv %s" % " ".join(str(p) for p in files)]
-    if params:
-        lines.append("chparam %s %s" % (" ".join("-set %s %d" % kv for kv in params.items()), top))
+    for module, values in params.items():  # module -> {parameter: value}
+        lines.append("chparam %s %s" % (" ".join("-set %s %d" % kv for kv in values.items()),
+                                        module))
     # (synth_* reads the vendor cell library, then checks the hierarchy itself)
     lines += ["%s -top %s -json %s" % (FAMILIES[board["family"]]["synth"], top, out / "mica.json"),
               "tee -o %s stat" % (out / "synth_stat.txt")]

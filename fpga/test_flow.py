@@ -87,11 +87,11 @@ def check_errors():
         err = r.stderr.strip().splitlines()
         check(r.returncode == 1 and len(err) == 1 and "'xc7' is not supported" in err[0],
               "unsupported family is one line: %s" % err)
-        del raw["accelerator"]
+        del raw["uart"]["baud"]
         raw["fpga"]["family"] = "ice40"
         bad.write_text(json.dumps(raw))
         r = flow(bad, Path(tmp) / "out")
-        check(r.returncode == 1 and "missing field accelerator.rows" in r.stderr,
+        check(r.returncode == 1 and "missing field uart.baud" in r.stderr,
               "missing field named: %s" % r.stderr.strip())
     r = subprocess.run(["make", "--no-print-directory", "-C", str(ROOT / "fpga"), "fpga",
                         "BOARD=nosuchboard"], capture_output=True, text=True)

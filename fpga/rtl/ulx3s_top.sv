@@ -4,16 +4,6 @@
 // Pins: fpga/ulx3s.lpf. Parameters come from hw/boards/ulx3s.json through fpga/flow.py
 // (USE_PLL and the generated mica_pll, an EHXPLLL from ecppll, when core_hz != board_hz).
 module ulx3s_top #(
-  parameter int unsigned ROWS        = 8,
-  parameter int unsigned COLS        = 8,
-  parameter int unsigned ASPAD_DEPTH = 2048,
-  parameter int unsigned WSPAD_DEPTH = 2048,
-  parameter int unsigned ACC_DEPTH   = 512,
-  parameter int unsigned PARAM_SETS  = 32,
-  parameter int unsigned BUS_BYTES   = 8,
-  parameter int unsigned MEM_BYTES   = 262144,
-  parameter int unsigned CORE_HZ     = 25000000,
-  parameter int unsigned BAUD        = 3000000,
   parameter bit          USE_PLL     = 1'b0
 ) (
   input  logic       clk_25mhz,
@@ -34,11 +24,9 @@ module ulx3s_top #(
 
   mica_por u_por (.clk_i(clk), .locked_i(locked), .button_ni(1'b1), .rst_no(rst_n));
 
-  mica_board_top #(
-    .ROWS(ROWS), .COLS(COLS), .ASPAD_DEPTH(ASPAD_DEPTH), .WSPAD_DEPTH(WSPAD_DEPTH),
-    .ACC_DEPTH(ACC_DEPTH), .PARAM_SETS(PARAM_SETS), .BUS_BYTES(BUS_BYTES), .MEM_BYTES(MEM_BYTES),
-    .CLK_HZ(CORE_HZ), .CLKS_PER_BIT((CORE_HZ + BAUD / 2) / BAUD)
-  ) u_board (
+  // Every mica_board_top parameter (accelerator configuration, memory, clock, UART bit time)
+  // is set by fpga/flow.py from build/gen/board_ulx3s.params.json (hw/gen_boards.py).
+  mica_board_top u_board (
     .clk_i(clk), .rst_ni(rst_n), .uart_rx_i(ftdi_txd), .uart_tx_o(ftdi_rxd), .led_o(board_led)
   );
 
