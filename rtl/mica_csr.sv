@@ -9,7 +9,9 @@ module mica_csr #(
   parameter int unsigned WSPAD_DEPTH = mica_pkg::WSPAD_DEPTH_DEFAULT,
   parameter int unsigned ACC_DEPTH   = mica_pkg::ACC_DEPTH_DEFAULT,
   parameter int unsigned PARAM_SETS  = mica_pkg::PARAM_SETS_DEFAULT,
-  parameter int unsigned BUS_BYTES   = mica_pkg::BUS_BYTES_DEFAULT
+  parameter int unsigned BUS_BYTES   = mica_pkg::BUS_BYTES_DEFAULT,
+  parameter int unsigned REQ_LANES   = COLS,   // effective lane count (1..COLS)
+  parameter int unsigned ABSENT      = mica_pkg::ABSENT_DEFAULT
 ) (
   input  logic        clk_i,
   input  logic        rst_ni,
@@ -49,6 +51,9 @@ module mica_csr #(
     csr_field(ACC_DEPTH, mica_pkg::CONFIG2_ACC_DEPTH_LSB, mica_pkg::CONFIG2_ACC_DEPTH_W) |
     csr_field(PARAM_SETS, mica_pkg::CONFIG2_PARAM_SETS_LSB, mica_pkg::CONFIG2_PARAM_SETS_W) |
     csr_field(BUS_BYTES, mica_pkg::CONFIG2_BUS_BYTES_LSB, mica_pkg::CONFIG2_BUS_BYTES_W);
+  localparam logic [31:0] Config3 =
+    csr_field(REQ_LANES, mica_pkg::CONFIG3_REQ_LANES_LSB, mica_pkg::CONFIG3_REQ_LANES_W) |
+    csr_field(ABSENT, mica_pkg::CONFIG3_ABSENT_LSB, mica_pkg::CONFIG3_ABSENT_W);
 
   logic        done_q, error_q;
   logic [7:0]  err_code_q;
@@ -89,6 +94,7 @@ module mica_csr #(
         mica_pkg::CSR_CONFIG0:   csr_rdata_o = Config0;
         mica_pkg::CSR_CONFIG1:   csr_rdata_o = Config1;
         mica_pkg::CSR_CONFIG2:   csr_rdata_o = Config2;
+        mica_pkg::CSR_CONFIG3:   csr_rdata_o = Config3;
         mica_pkg::CSR_STATUS: begin
           csr_rdata_o = '0;
           csr_rdata_o[mica_pkg::STATUS_BUSY_BIT]  = busy_i;

@@ -27,6 +27,7 @@ module mica_matmul_unit #(
   parameter int unsigned COLS        = mica_pkg::COLS_DEFAULT,
   parameter int unsigned ASPAD_DEPTH = mica_pkg::ASPAD_DEPTH_DEFAULT,
   parameter int unsigned ACC_DEPTH   = mica_pkg::ACC_DEPTH_DEFAULT,
+  parameter int unsigned ABSENT      = mica_pkg::ABSENT_DEFAULT,
   localparam int unsigned AAW = $clog2(ASPAD_DEPTH),
   localparam int unsigned CAW = $clog2(ACC_DEPTH)
 ) (
@@ -110,7 +111,7 @@ module mica_matmul_unit #(
     .a_row_o
   );
 
-  mica_vector_unit #(.ROWS(ROWS), .COLS(COLS)) u_vector (
+  mica_vector_unit #(.ROWS(ROWS), .COLS(COLS), .ABSENT(ABSENT)) u_vector (
     .clk_i, .rst_ni, .start_i, .instr_i,
     .v_we_i, .v_row_i,
     .feed_valid_i (feed_valid),

@@ -13,8 +13,11 @@
 //   4: double: y = RDBPOT(s, max(-shift, 0)); then q = clamp(y + z_out, act_min, act_max)
 // Arithmetic is hw/ARCHITECTURE.md section 7. shift_i outside [-31, 30] is clamped to it (TFLite
 // never produces one). The clamp is min(max(v, act_min), act_max), as TFLite applies it, so
-// act_min > act_max gives act_max.
-module mica_requant (
+// act_min > act_max gives act_max. HAS_REAL = 0 leaves out the real-mode multiplier and core
+// (hw/mica.json feature ROUND_REAL; the decoder rejects round 2 then, so it never arrives).
+module mica_requant #(
+  parameter bit HAS_REAL = 1'b1
+) (
   input  logic              clk_i,
   input  logic              rst_ni,
   input  logic              valid_i,
@@ -92,7 +95,13 @@ module mica_requant (
   assign mag_d = x_sum[31] ? 32'(-x_sum) : 32'(x_sum);
   logic [84:0]        prod_real_d, prod_real_q;
   logic               neg2_q;
-  assign prod_real_d = 85'(mag_q) * 85'(m53_q);
+  if (HAS_REAL) begin : g_real_mul
+    assign prod_real_d = 85'(mag_q) * 85'(m53_q);
+  end else begin : g_no_real_mul
+    assign prod_real_d = '0;
+    logic unused_real;
+    assign unused_real = ^{mag_q, m53_q};
+  end
 
   // ---- stage 2: 32 x 32 signed multiply ----
   logic signed [63:0] prod_d;
@@ -115,12 +124,18 @@ module mica_requant (
   logic signed [31:0] y3_d;
   logic signed [31:0] y_real;
 
-  mica_requant_real u_real (
-    .prod_i (prod_real_q),
-    .neg_i  (neg2_q),
-    .exp_i  (exp2_q),
-    .y_o    (y_real)
-  );
+  if (HAS_REAL) begin : g_real
+    mica_requant_real u_real (
+      .prod_i (prod_real_q),
+      .neg_i  (neg2_q),
+      .exp_i  (exp2_q),
+      .y_o    (y_real)
+    );
+  end else begin : g_no_real
+    assign y_real = '0;
+    logic unused_real2;
+    assign unused_real2 = ^{prod_real_q, neg2_q, exp2_q};
+  end
 
   always_comb begin
     if (single2) begin

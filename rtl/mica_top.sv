@@ -8,7 +8,9 @@ module mica_top #(
   parameter int unsigned WSPAD_DEPTH = mica_pkg::WSPAD_DEPTH_DEFAULT,
   parameter int unsigned ACC_DEPTH   = mica_pkg::ACC_DEPTH_DEFAULT,
   parameter int unsigned PARAM_SETS  = mica_pkg::PARAM_SETS_DEFAULT,
-  parameter int unsigned BUS_BYTES   = mica_pkg::BUS_BYTES_DEFAULT
+  parameter int unsigned BUS_BYTES   = mica_pkg::BUS_BYTES_DEFAULT,
+  parameter int unsigned REQ_LANES   = mica_pkg::REQ_LANES_DEFAULT,  // 0 = COLS
+  parameter int unsigned ABSENT      = mica_pkg::ABSENT_DEFAULT      // optional features left out
 ) (
   input  logic                   clk_i,
   input  logic                   rst_ni,
@@ -35,6 +37,7 @@ module mica_top #(
   localparam int unsigned CAW = $clog2(ACC_DEPTH);
   localparam int unsigned PAW = $clog2(mica_pkg::PARAM_ROWS * PARAM_SETS);
   localparam int unsigned RowBytes = (ROWS > 4 * COLS) ? ROWS : 4 * COLS;
+  localparam int unsigned Lanes = (REQ_LANES == 0 || REQ_LANES > COLS) ? COLS : REQ_LANES;
 
   // ---------------- control ----------------
   logic        start, running, busy, done, err, abort;
@@ -50,7 +53,8 @@ module mica_top #(
 
   mica_csr #(
     .ROWS(ROWS), .COLS(COLS), .ASPAD_DEPTH(ASPAD_DEPTH), .WSPAD_DEPTH(WSPAD_DEPTH),
-    .ACC_DEPTH(ACC_DEPTH), .PARAM_SETS(PARAM_SETS), .BUS_BYTES(BUS_BYTES)
+    .ACC_DEPTH(ACC_DEPTH), .PARAM_SETS(PARAM_SETS), .BUS_BYTES(BUS_BYTES), .REQ_LANES(Lanes),
+    .ABSENT(ABSENT)
   ) u_csr (
     .clk_i, .rst_ni, .csr_req_i, .csr_we_i, .csr_addr_i, .csr_wdata_i, .csr_rdata_o, .irq_o,
     .start_o(start), .prog_addr_o(prog_addr), .prog_len_o(prog_len), .busy_i(busy), .pc_i(pc),
@@ -73,7 +77,7 @@ module mica_top #(
 
   mica_issue #(
     .ROWS(ROWS), .COLS(COLS), .ASPAD_DEPTH(ASPAD_DEPTH), .WSPAD_DEPTH(WSPAD_DEPTH),
-    .ACC_DEPTH(ACC_DEPTH), .PARAM_SETS(PARAM_SETS)
+    .ACC_DEPTH(ACC_DEPTH), .PARAM_SETS(PARAM_SETS), .ABSENT(ABSENT)
   ) u_issue (
     .clk_i, .rst_ni, .start_i(start), .prog_len_i(prog_len),
     .instr_valid_i(instr_valid), .instr_i(instr), .instr_err_i(instr_err),
@@ -123,7 +127,7 @@ module mica_top #(
   logic [CAW-1:0]     acc_raddr_a, acc_waddr;
 
   mica_matmul_unit #(
-    .ROWS(ROWS), .COLS(COLS), .ASPAD_DEPTH(ASPAD_DEPTH), .ACC_DEPTH(ACC_DEPTH)
+    .ROWS(ROWS), .COLS(COLS), .ASPAD_DEPTH(ASPAD_DEPTH), .ACC_DEPTH(ACC_DEPTH), .ABSENT(ABSENT)
   ) u_matmul (
     .clk_i, .rst_ni, .start_i(unit_start[mica_pkg::UNIT_ARRAY]), .instr_i(instr),
     .busy_o(unit_busy[mica_pkg::UNIT_ARRAY]), .accept_o(array_accept), .dw_accept_o(array_dw_accept),
@@ -152,7 +156,8 @@ module mica_top #(
   logic [COLS*32-1:0]     param_rdata, acc_rdata_b;
 
   mica_store_unit #(
-    .COLS(COLS), .ACC_DEPTH(ACC_DEPTH), .PARAM_SETS(PARAM_SETS), .BUS_BYTES(BUS_BYTES)
+    .COLS(COLS), .ACC_DEPTH(ACC_DEPTH), .PARAM_SETS(PARAM_SETS), .BUS_BYTES(BUS_BYTES),
+    .REQ_LANES(Lanes), .ABSENT(ABSENT)
   ) u_store (
     .clk_i, .rst_ni, .start_i(unit_start[mica_pkg::UNIT_STORE]), .instr_i(instr),
     .abort_i(abort), .busy_o(unit_busy[mica_pkg::UNIT_STORE]), .bus_err_o(store_bus_err),
