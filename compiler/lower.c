@@ -24,7 +24,8 @@ void mica_compile_opts_default(mica_compile_opts_t *o) {
     mica_hw_config_t hw = {MICA_ROWS_DEFAULT,        MICA_COLS_DEFAULT,
                            MICA_ASPAD_DEPTH_DEFAULT, MICA_WSPAD_DEPTH_DEFAULT,
                            MICA_ACC_DEPTH_DEFAULT,   MICA_PARAM_SETS_DEFAULT,
-                           MICA_BUS_BYTES_DEFAULT};
+                           MICA_BUS_BYTES_DEFAULT,   MICA_REQ_LANES_DEFAULT,
+                           MICA_ABSENT_DEFAULT};
     o->hw = hw;
     o->partition.cpu_ops = NULL;
 }
