@@ -148,8 +148,8 @@ module mica_store_unit #(
     head = '0;
     for (int i = 0; i < FDEPTH; i++) if (f_rd_q == FW'(i)) head = fifo_q[COLS*8*i +: COLS*8];
   end
-  always_ff @(posedge clk_i) begin
-    if (push) fifo_q[COLS*8*f_wr_q +: COLS*8] <= lane_q;
+  always_ff @(posedge clk_i) begin   // per-entry compare, not an indexed part-select (mica_fetch)
+    for (int i = 0; i < FDEPTH; i++) if (push && f_wr_q == FW'(i)) fifo_q[COLS*8*i +: COLS*8] <= lane_q;
   end
 
   // ---------------- beat packer ----------------
