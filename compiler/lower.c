@@ -234,7 +234,9 @@ static int lower_op(const tfl_model_t *m, const tfl_op_t *op, int idx, mica_buil
         !mica_op_output(m, op, 0))
         ERR("op %d (%s): missing operands", idx, tfl_builtin_name(op->builtin));
     char detail[MICA_REASON_LEN];
-    const char *why = mica_accel_reason(m, op, &o->partition, detail, sizeof detail);
+    mica_partition_opts_t po = o->partition;
+    po.absent = o->hw.absent; /* the configuration decides which units exist */
+    const char *why = mica_accel_reason(m, op, &po, detail, sizeof detail);
     char lower_err[sizeof b->err];
     if (!why) {
         size_t code = b->code.len, consts = b->consts.len, steps = b->steps.len;
