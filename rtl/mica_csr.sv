@@ -11,7 +11,10 @@ module mica_csr #(
   parameter int unsigned PARAM_SETS  = mica_pkg::PARAM_SETS_DEFAULT,
   parameter int unsigned BUS_BYTES   = mica_pkg::BUS_BYTES_DEFAULT,
   parameter int unsigned REQ_LANES   = COLS,   // effective lane count (1..COLS)
-  parameter int unsigned ABSENT      = mica_pkg::ABSENT_DEFAULT
+  parameter int unsigned ABSENT      = mica_pkg::ABSENT_DEFAULT,
+  // Counter width (1..64): a small configuration keeps 32-bit counters that wrap (its high
+  // words read 0); 16 x 64 bits is ~1,000 iCE40 logic cells.
+  parameter int unsigned CNT_W       = 64
 ) (
   input  logic        clk_i,
   input  logic        rst_ni,
@@ -58,7 +61,7 @@ module mica_csr #(
   logic        done_q, error_q;
   logic [7:0]  err_code_q;
   logic [31:0] err_pc_q, prog_addr_q, prog_len_q, hi_snap_q;
-  logic [64*NumCnt-1:0] cnt_q;
+  logic [CNT_W*NumCnt-1:0] cnt_q;
 
   logic wr, rd, clear;
   assign wr = csr_req_i & csr_we_i;
@@ -79,7 +82,7 @@ module mica_csr #(
   always_comb begin
     cnt_sel = '0;
     for (int i = 0; i < NumCnt; i++) begin
-      if (cnt_idx == 8'(i)) cnt_sel = cnt_q[64*i +: 64];
+      if (cnt_idx == 8'(i)) cnt_sel = 64'(cnt_q[CNT_W*i +: CNT_W]);
     end
   end
 
@@ -148,7 +151,7 @@ module mica_csr #(
       cnt_q <= '0;
     end else begin
       for (int i = 0; i < NumCnt; i++) begin
-        cnt_q[64*i +: 64] <= cnt_q[64*i +: 64] + {32'd0, cnt_inc_i[32*i +: 32]};
+        cnt_q[CNT_W*i +: CNT_W] <= cnt_q[CNT_W*i +: CNT_W] + CNT_W'(cnt_inc_i[32*i +: 32]);
       end
     end
   end

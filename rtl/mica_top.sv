@@ -10,7 +10,11 @@ module mica_top #(
   parameter int unsigned PARAM_SETS  = mica_pkg::PARAM_SETS_DEFAULT,
   parameter int unsigned BUS_BYTES   = mica_pkg::BUS_BYTES_DEFAULT,
   parameter int unsigned REQ_LANES   = mica_pkg::REQ_LANES_DEFAULT,  // 0 = COLS
-  parameter int unsigned ABSENT      = mica_pkg::ABSENT_DEFAULT      // optional features left out
+  parameter int unsigned ABSENT      = mica_pkg::ABSENT_DEFAULT,     // optional features left out
+  // Implementation parameters of small configurations (no effect on results): event counter
+  // width (mica_csr) and instruction prefetch queue depth (mica_fetch; fewer hides less latency).
+  parameter int unsigned CNT_W       = 64,
+  parameter int unsigned FETCH_DEPTH = 8
 ) (
   input  logic                   clk_i,
   input  logic                   rst_ni,
@@ -54,7 +58,7 @@ module mica_top #(
   mica_csr #(
     .ROWS(ROWS), .COLS(COLS), .ASPAD_DEPTH(ASPAD_DEPTH), .WSPAD_DEPTH(WSPAD_DEPTH),
     .ACC_DEPTH(ACC_DEPTH), .PARAM_SETS(PARAM_SETS), .BUS_BYTES(BUS_BYTES), .REQ_LANES(Lanes),
-    .ABSENT(ABSENT)
+    .ABSENT(ABSENT), .CNT_W(CNT_W)
   ) u_csr (
     .clk_i, .rst_ni, .csr_req_i, .csr_we_i, .csr_addr_i, .csr_wdata_i, .csr_rdata_o, .irq_o,
     .start_o(start), .prog_addr_o(prog_addr), .prog_len_o(prog_len), .busy_i(busy), .pc_i(pc),
@@ -67,7 +71,7 @@ module mica_top #(
   logic         instr_valid, instr_err, instr_pop;
   logic [127:0] instr;
 
-  mica_fetch #(.BUS_BYTES(BUS_BYTES)) u_fetch (
+  mica_fetch #(.BUS_BYTES(BUS_BYTES), .QDEPTH(FETCH_DEPTH)) u_fetch (
     .clk_i, .rst_ni, .start_i(start), .halt_i(!running), .prog_addr_i(prog_addr),
     .prog_len_i(prog_len), .req_valid_o(f_req_valid), .req_ready_i(f_req_ready),
     .req_addr_o(f_req_addr), .rsp_valid_i(f_rsp), .rsp_rdata_i(mem_rsp_rdata_i),
