@@ -179,6 +179,7 @@ static const struct {
     {"param_sets", offsetof(mica_hw_config_t, param_sets), 1, 256},
     {"bus_bytes", offsetof(mica_hw_config_t, bus_bytes), 1, 64},
     {"req_lanes", offsetof(mica_hw_config_t, req_lanes), 0, 256},
+    {"req_mul_cycles", offsetof(mica_hw_config_t, req_mul_cycles), 1, 4},
 };
 
 /* "absent": ["dwconv_mac", ...], names of hw/mica.json features. */
@@ -212,8 +213,8 @@ static int read_absent(jr_t *r, uint32_t *absent) {
 
 static int accel_member(jr_t *r, const char *key, void *ctx) {
     mica_board_t *b = ctx;
-    if (key[0] == '_')
-        return skip_value(r); /* documentation */
+    if (key[0] == '_' || !strcmp(key, "rtl"))
+        return skip_value(r); /* documentation; RTL-only parameters (no effect on programs) */
     if (!strcmp(key, "absent"))
         return read_absent(r, &b->hw.absent);
     for (size_t i = 0; i < sizeof int_keys / sizeof int_keys[0]; i++) {
@@ -230,7 +231,7 @@ static int accel_member(jr_t *r, const char *key, void *ctx) {
         return 0;
     }
     return jfail(r, "accelerator: unknown key '%s' (rows, cols, aspad_depth, wspad_depth, "
-                    "acc_depth, param_sets, bus_bytes, req_lanes, absent)",
+                    "acc_depth, param_sets, bus_bytes, req_lanes, req_mul_cycles, absent, rtl)",
                  key);
 }
 
@@ -257,7 +258,7 @@ static void board_init(mica_board_t *b) {
                                MICA_ASPAD_DEPTH_DEFAULT, MICA_WSPAD_DEPTH_DEFAULT,
                                MICA_ACC_DEPTH_DEFAULT,   MICA_PARAM_SETS_DEFAULT,
                                MICA_BUS_BYTES_DEFAULT,   MICA_REQ_LANES_DEFAULT,
-                               MICA_ABSENT_DEFAULT};
+                               MICA_ABSENT_DEFAULT,      MICA_REQ_MUL_CYCLES_DEFAULT};
 }
 
 static int board_finish(jr_t *r, mica_board_t *b) {
@@ -268,6 +269,8 @@ static int board_finish(jr_t *r, mica_board_t *b) {
         return jfail(r, "accelerator: rows and cols are required");
     if (h->bus_bytes & (h->bus_bytes - 1))
         return jfail(r, "accelerator.bus_bytes = %u: must be a power of two", h->bus_bytes);
+    if (h->req_mul_cycles != 1 && h->req_mul_cycles != 4)
+        return jfail(r, "accelerator.req_mul_cycles = %u: must be 1 or 4", h->req_mul_cycles);
     if (h->req_lanes > h->cols)
         return jfail(r, "accelerator.req_lanes = %u: must be 0..cols (%u)", h->req_lanes, h->cols);
     if (!b->name[0])

@@ -25,7 +25,7 @@ void mica_compile_opts_default(mica_compile_opts_t *o) {
                            MICA_ASPAD_DEPTH_DEFAULT, MICA_WSPAD_DEPTH_DEFAULT,
                            MICA_ACC_DEPTH_DEFAULT,   MICA_PARAM_SETS_DEFAULT,
                            MICA_BUS_BYTES_DEFAULT,   MICA_REQ_LANES_DEFAULT,
-                           MICA_ABSENT_DEFAULT};
+                           MICA_ABSENT_DEFAULT,      MICA_REQ_MUL_CYCLES_DEFAULT};
     o->hw = hw;
     o->partition.cpu_ops = NULL;
 }

@@ -12,7 +12,13 @@ typedef struct {
     uint32_t rows, cols, aspad_depth, wspad_depth, acc_depth, param_sets, bus_bytes;
     uint32_t req_lanes; /* requantization lanes; 0 (or > cols) = cols */
     uint32_t absent;    /* MICA_FEATURE_* bits this configuration lacks; 0 = all present */
+    uint32_t req_mul_cycles; /* cycles of a requantization lane's multiply: 0 or 1, or 4 */
 } mica_hw_config_t;
+
+/* Cycles a requantization lane takes per column (1 or 4). */
+static inline uint32_t mica_hw_req_mul_cycles(const mica_hw_config_t *c) {
+    return c->req_mul_cycles > 1 ? c->req_mul_cycles : 1;
+}
 
 /* Requantization lanes the STORE unit has (1..cols). */
 static inline uint32_t mica_hw_req_lanes(const mica_hw_config_t *c) {

@@ -49,7 +49,7 @@ typedef struct {
      * word, so a program for the full configuration keeps its bytes: */
     uint16_t req_lanes; /* requantization lanes the estimates assume; 0 = cols */
     uint8_t absent;     /* MICA_FEATURE_* the target lacks (its code never uses them); 0 = none */
-    uint8_t reserved;   /* 0 */
+    uint8_t req_mul_cycles; /* requantization multiply cycles the estimates assume; 0 = 1 */
 } mica_prog_header_t;
 
 typedef enum { MICA_DT_INT8 = 1, MICA_DT_INT32 = 2 } mica_dtype_t;

@@ -12,9 +12,12 @@ module mica_csr #(
   parameter int unsigned BUS_BYTES   = mica_pkg::BUS_BYTES_DEFAULT,
   parameter int unsigned REQ_LANES   = COLS,   // effective lane count (1..COLS)
   parameter int unsigned ABSENT      = mica_pkg::ABSENT_DEFAULT,
+  parameter int unsigned REQ_MUL_CYCLES = 1,
   // Counter width (1..64): a small configuration keeps 32-bit counters that wrap (its high
   // words read 0); 16 x 64 bits is ~1,000 iCE40 logic cells.
-  parameter int unsigned CNT_W       = 64
+  parameter int unsigned CNT_W       = 64,
+  // Counters built (bit i = counter i); the others read 0 and cost nothing.
+  parameter int unsigned CNT_MASK    = 32'hFFFF_FFFF
 ) (
   input  logic        clk_i,
   input  logic        rst_ni,
@@ -56,7 +59,8 @@ module mica_csr #(
     csr_field(BUS_BYTES, mica_pkg::CONFIG2_BUS_BYTES_LSB, mica_pkg::CONFIG2_BUS_BYTES_W);
   localparam logic [31:0] Config3 =
     csr_field(REQ_LANES, mica_pkg::CONFIG3_REQ_LANES_LSB, mica_pkg::CONFIG3_REQ_LANES_W) |
-    csr_field(ABSENT, mica_pkg::CONFIG3_ABSENT_LSB, mica_pkg::CONFIG3_ABSENT_W);
+    csr_field(ABSENT, mica_pkg::CONFIG3_ABSENT_LSB, mica_pkg::CONFIG3_ABSENT_W) |
+    csr_field(REQ_MUL_CYCLES, mica_pkg::CONFIG3_REQ_MUL_CYCLES_LSB, mica_pkg::CONFIG3_REQ_MUL_CYCLES_W);
 
   logic        done_q, error_q;
   logic [7:0]  err_code_q;
@@ -151,7 +155,8 @@ module mica_csr #(
       cnt_q <= '0;
     end else begin
       for (int i = 0; i < NumCnt; i++) begin
-        cnt_q[CNT_W*i +: CNT_W] <= cnt_q[CNT_W*i +: CNT_W] + CNT_W'(cnt_inc_i[32*i +: 32]);
+        if (((CNT_MASK >> i) & 1) != 0)
+          cnt_q[CNT_W*i +: CNT_W] <= cnt_q[CNT_W*i +: CNT_W] + CNT_W'(cnt_inc_i[32*i +: 32]);
       end
     end
   end

@@ -15,8 +15,12 @@
 // never produces one). The clamp is min(max(v, act_min), act_max), as TFLite applies it, so
 // act_min > act_max gives act_max. HAS_REAL = 0 leaves out the real-mode multiplier and core
 // (hw/mica.json feature ROUND_REAL; the decoder rejects round 2 then, so it never arrives).
+// MUL_CYCLES = 4 computes stage 2's 32 x 32 product in 4 cycles on one 16 x 16 multiplier
+// (magnitudes, then the sign): one DSP instead of four; the lane then takes an input at most
+// every 4 cycles and its latency is 3 + MUL_CYCLES (the STORE unit spaces its inputs).
 module mica_requant #(
-  parameter bit HAS_REAL = 1'b1
+  parameter bit          HAS_REAL   = 1'b1,
+  parameter int unsigned MUL_CYCLES = 1   // 1 or 4
 ) (
   input  logic              clk_i,
   input  logic              rst_ni,
@@ -105,8 +109,16 @@ module mica_requant #(
 
   // ---- stage 2: 32 x 32 signed multiply ----
   logic signed [63:0] prod_d;
-  logic               sat_d;
-  assign prod_d = x_q * mult_q;
+  logic               sat_d, mul_done;
+  if (MUL_CYCLES == 1) begin : g_mul_pipe
+    assign prod_d   = x_q * mult_q;
+    assign mul_done = valid_q[0];
+  end else begin : g_mul_iter
+    mica_requant_mul4 u_mul (
+      .clk_i, .rst_ni, .start_i(valid_q[0]), .a_i(x_q), .b_i(mult_q), .done_o(mul_done),
+      .p_o(prod_d)
+    );
+  end
   // SRDHM saturates only for INT32_MIN * INT32_MIN (mult_i is >= 0 in practice).
   assign sat_d  = (x_q == 32'sh8000_0000) && (mult_q == 32'sh8000_0000);
 
@@ -197,7 +209,7 @@ module mica_requant #(
       valid_q     <= '0;
       valid_out_q <= 1'b0;
     end else begin
-      valid_q     <= {valid_q[1:0], valid_i};
+      valid_q     <= {valid_q[1], mul_done, valid_i};
       valid_out_q <= valid_q[2];
     end
   end
@@ -230,7 +242,7 @@ module mica_requant #(
         m53_q   <= {mult_i, mult_lo_i};
         exp1_q  <= shift_i;
       end
-      if (valid_q[0]) begin
+      if (mul_done) begin
         side2_q <= side1_q;
         prod_q  <= prod_d;
         sat_q   <= sat_d;

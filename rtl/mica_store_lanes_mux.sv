@@ -1,14 +1,15 @@
-// Requantization lanes time-multiplexed over the columns (mica_store_unit, REQ_LANES < COLS).
-// An ACC row arriving with acc_valid_i is requantized in P = ceil(COLS / LANES) passes on
-// consecutive cycles: pass g feeds columns g*LANES .. g*LANES+LANES-1 (pass 0 straight from
-// acc_i, later passes from a copy of the row). The lanes are the pipelined mica_requant
-// (LATENCY 4), so pass g's bytes leave 4 cycles after it entered; the row is complete with the
-// last pass and leaves on row_o with row_valid_o. ready_o: a row arriving next cycle can start
-// (no pass would be pending then), so the STORE unit reads ACC at most once per P cycles.
+// Requantization lanes time-multiplexed over the columns (mica_store_unit, REQ_LANES < COLS, or
+// multi-cycle lanes). An ACC row arriving with acc_valid_i is requantized in P = ceil(COLS /
+// LANES) passes, one every MUL_CYCLES cycles: pass g feeds columns g*LANES .. g*LANES+LANES-1
+// (pass 0 straight from acc_i, later passes from a copy of the row). The lanes are mica_requant
+// (latency 3 + MUL_CYCLES), so pass g's bytes leave that many cycles after it entered; the row is
+// complete with the last pass and leaves on row_o with row_valid_o. ready_o: a row arriving next
+// cycle can start, so the STORE unit reads ACC at most once per P * MUL_CYCLES cycles.
 module mica_store_lanes_mux #(
   parameter int unsigned COLS     = 4,
   parameter int unsigned LANES    = 1,
-  parameter bit          HAS_REAL = 1'b1
+  parameter bit          HAS_REAL = 1'b1,
+  parameter int unsigned MUL_CYCLES = 1
 ) (
   input  logic               clk_i,
   input  logic               rst_ni,
@@ -28,19 +29,30 @@ module mica_store_lanes_mux #(
 );
   localparam int unsigned P   = (COLS + LANES - 1) / LANES;
   localparam int unsigned GW  = (P > 1) ? $clog2(P) : 1;
-  localparam int unsigned Lat = 4;   // mica_requant LATENCY
+  localparam int unsigned Lat = 3 + MUL_CYCLES;   // mica_requant latency
+  localparam int unsigned RowCycles = P * MUL_CYCLES;
+  localparam int unsigned CW = $clog2(RowCycles + 1);
 
-  logic [GW-1:0]      pass_q, grp;
-  logic               feed;
+  // cur: cycle within the row being requantized (0 when it arrives).
+  logic [CW-1:0]      cyc_q, cur;
+  logic               active_q, active, feed;
+  logic [GW-1:0]      grp;
   logic [COLS*32-1:0] row_q, src;
-  assign feed    = acc_valid_i || pass_q != '0;
-  assign grp     = acc_valid_i ? '0 : pass_q;
+  assign cur     = acc_valid_i ? '0 : cyc_q + 1'b1;
+  assign active  = acc_valid_i || (active_q && 32'(cyc_q) + 1 < RowCycles);
+  assign feed    = active && (32'(cur) % MUL_CYCLES) == 0;
+  assign grp     = GW'(32'(cur) / MUL_CYCLES);
   assign src     = acc_valid_i ? acc_i : row_q;
-  assign ready_o = !feed || grp == GW'(P - 1);
+  assign ready_o = !active || 32'(cur) == RowCycles - 1;
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) pass_q <= '0;
-    else if (feed) pass_q <= (grp == GW'(P - 1)) ? '0 : grp + 1'b1;
+    if (!rst_ni) begin
+      active_q <= 1'b0;
+      cyc_q    <= '0;
+    end else begin
+      active_q <= active;
+      cyc_q    <= cur;
+    end
   end
   always_ff @(posedge clk_i) begin
     if (acc_valid_i) row_q <= acc_i;
@@ -70,7 +82,7 @@ module mica_store_lanes_mux #(
         end
       end
     end
-    mica_requant #(.HAS_REAL(HAS_REAL)) u_requant (
+    mica_requant #(.HAS_REAL(HAS_REAL), .MUL_CYCLES(MUL_CYCLES)) u_requant (
       .clk_i, .rst_ni, .valid_i(feed), .acc_i(acc), .bias_i(bias), .mult_i(mult),
       .mult_lo_i(mult_lo), .shift_i(shift), .round_i(round_i), .z_out_i(z_out_i),
       .act_min_i(act_min_i), .act_max_i(act_max_i), .valid_o(lane_valid[l]),

@@ -18,6 +18,7 @@ module mica_store_unit #(
   parameter int unsigned FDEPTH          = 8,  // covers ACC read + requant latency at 1 row/cycle
   parameter int unsigned REQ_LANES       = COLS,
   parameter int unsigned ABSENT          = 0,  // hw/mica.json features absent (ROUND_REAL here)
+  parameter int unsigned MUL_CYCLES      = 1,  // requant lane multiplier: 1 pipelined, 4 iterative
   localparam int unsigned CAW = $clog2(ACC_DEPTH),
   localparam int unsigned PAW = $clog2(mica_pkg::PARAM_ROWS * PARAM_SETS)
 ) (
@@ -110,7 +111,7 @@ module mica_store_unit #(
 
   localparam bit HasReal = ((ABSENT >> mica_pkg::FEATURE_ROUND_REAL) & 1) == 0;
   localparam int unsigned Lanes = (REQ_LANES == 0 || REQ_LANES > COLS) ? COLS : REQ_LANES;
-  if (Lanes == COLS) begin : g_full
+  if (Lanes == COLS && MUL_CYCLES == 1) begin : g_full
     for (genvar c = 0; c < COLS; c++) begin : g_lane
       mica_requant #(.HAS_REAL(HasReal)) u_requant (
         .clk_i, .rst_ni,
@@ -131,7 +132,9 @@ module mica_store_unit #(
     assign push        = &lane_valid;
     assign lanes_ready = 1'b1;
   end else begin : g_mux
-    mica_store_lanes_mux #(.COLS(COLS), .LANES(Lanes), .HAS_REAL(HasReal)) u_lanes (
+    mica_store_lanes_mux #(
+      .COLS(COLS), .LANES(Lanes), .HAS_REAL(HasReal), .MUL_CYCLES(MUL_CYCLES)
+    ) u_lanes (
       .clk_i, .rst_ni, .acc_valid_i(acc_valid_q), .acc_i(acc_rdata_i), .bias_i(bias_q),
       .mult_i(mult_q), .mult_lo_i(mult_lo_q), .shift_i(shift_q), .round_i(round_q),
       .z_out_i(z_out_q), .act_min_i(act_min_q), .act_max_i(act_max_q),

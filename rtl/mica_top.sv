@@ -14,7 +14,10 @@ module mica_top #(
   // Implementation parameters of small configurations (no effect on results): event counter
   // width (mica_csr) and instruction prefetch queue depth (mica_fetch; fewer hides less latency).
   parameter int unsigned CNT_W       = 64,
-  parameter int unsigned FETCH_DEPTH = 8
+  parameter int unsigned CNT_MASK    = 32'hFFFF_FFFF,  // counters built (mica_csr)
+  parameter int unsigned FETCH_DEPTH = 8,
+  parameter int unsigned ARRAY_LUT_MUL = 0,  // 1: PE multipliers from LUTs, not DSP blocks
+  parameter int unsigned REQ_MUL_CYCLES = mica_pkg::REQ_MUL_CYCLES_DEFAULT  // lane multiply: 1 or 4
 ) (
   input  logic                   clk_i,
   input  logic                   rst_ni,
@@ -58,7 +61,8 @@ module mica_top #(
   mica_csr #(
     .ROWS(ROWS), .COLS(COLS), .ASPAD_DEPTH(ASPAD_DEPTH), .WSPAD_DEPTH(WSPAD_DEPTH),
     .ACC_DEPTH(ACC_DEPTH), .PARAM_SETS(PARAM_SETS), .BUS_BYTES(BUS_BYTES), .REQ_LANES(Lanes),
-    .ABSENT(ABSENT), .CNT_W(CNT_W)
+    .ABSENT(ABSENT), .REQ_MUL_CYCLES(REQ_MUL_CYCLES), .CNT_W(CNT_W),
+    .CNT_MASK(CNT_MASK)
   ) u_csr (
     .clk_i, .rst_ni, .csr_req_i, .csr_we_i, .csr_addr_i, .csr_wdata_i, .csr_rdata_o, .irq_o,
     .start_o(start), .prog_addr_o(prog_addr), .prog_len_o(prog_len), .busy_i(busy), .pc_i(pc),
@@ -143,7 +147,7 @@ module mica_top #(
     .acc_we_o(acc_we), .acc_waddr_o(acc_waddr), .acc_wdata_o(acc_wdata)
   );
 
-  mica_array #(.ROWS(ROWS), .COLS(COLS)) u_array (
+  mica_array #(.ROWS(ROWS), .COLS(COLS), .LUT_MUL(ARRAY_LUT_MUL != 0)) u_array (
     .clk_i, .rst_ni, .w_we_i(w_we), .w_addr_i(w_addr), .w_row_i(w_row), .w_swap_i(w_swap),
     .a_valid_i(a_valid), .a_row_i(a_row), .out_valid_o(out_valid), .out_row_o(out_row),
     .busy_o(array_busy)
@@ -161,7 +165,7 @@ module mica_top #(
 
   mica_store_unit #(
     .COLS(COLS), .ACC_DEPTH(ACC_DEPTH), .PARAM_SETS(PARAM_SETS), .BUS_BYTES(BUS_BYTES),
-    .REQ_LANES(Lanes), .ABSENT(ABSENT)
+    .REQ_LANES(Lanes), .ABSENT(ABSENT), .MUL_CYCLES(REQ_MUL_CYCLES)
   ) u_store (
     .clk_i, .rst_ni, .start_i(unit_start[mica_pkg::UNIT_STORE]), .instr_i(instr),
     .abort_i(abort), .busy_o(unit_busy[mica_pkg::UNIT_STORE]), .bus_err_o(store_bus_err),

@@ -54,6 +54,7 @@ static void board_syntax(void) {
     BAD_BOARD("{\"accelerator\": {\"rows\": 2.5, \"cols\": 4}}", "must be an integer 1..256");
     BAD_BOARD("{\"accelerator\": {\"rows\": 4, \"cols\": 4, \"bus_bytes\": 6}}", "power of two");
     BAD_BOARD("{\"accelerator\": {\"rows\": 4, \"cols\": 4, \"req_lanes\": 5}}", "0..cols (4)");
+    BAD_BOARD("{\"accelerator\": {\"rows\": 4, \"cols\": 4, \"req_mul_cycles\": 2}}", "1 or 4");
     BAD_BOARD("{\"accelerator\": {\"rows\": 4, \"cols\": 4, \"absent\": [\"fpu\"]}}",
               "'fpu' is not a feature");
     BAD_BOARD("{\"accelerator\": {\"rows\": 4, \"cols\": 4,}}", "expected '\"'");
@@ -114,7 +115,7 @@ static mica_instr_t store_instr(uint32_t round, uint32_t rows, uint32_t len) {
 /* Each optional instruction raises ABSENT_FEATURE exactly when its feature is absent, before
  * the field checks (a zero-row RESCALE is BAD_LEN only when RESCALE exists). */
 static void interpreter(void) {
-    mica_hw_config_t hw = {4, 4, 64, 64, 64, 4, 8, 1, MICA_FEATURE_ROUND_REAL};
+    mica_hw_config_t hw = {4, 4, 64, 64, 64, 4, 8, 1, MICA_FEATURE_ROUND_REAL, 0};
     mica_dwconv_fields_t dw = {0};
     mica_rescale_fields_t re = {0};
     mica_instr_t d, r, s2 = store_instr(MICA_STORE_ROUND_REAL, 1, 4),
@@ -146,7 +147,7 @@ static void interpreter(void) {
 
 /* STORE of 64 rows of 16 bytes on a 16-byte bus: 64 beats with 16 lanes, 64 x 16 passes with 1. */
 static void cost(void) {
-    mica_hw_config_t hw = {16, 16, 64, 64, 1024, 4, 16, 0, 0};
+    mica_hw_config_t hw = {16, 16, 64, 64, 1024, 4, 16, 0, 0, 0};
     mica_instr_t code[2];
     mica_end_fields_t e = {0};
     code[0] = store_instr(MICA_STORE_ROUND_DOUBLE, 64, 16);
@@ -160,6 +161,10 @@ static void cost(void) {
     CHECK(one.cycles - full.cycles == 64 * 16 - 64, "1 lane: %llu vs %llu cycles",
           (unsigned long long)one.cycles, (unsigned long long)full.cycles);
     CHECK(four.cycles - full.cycles == 64 * 4 - 64, "4 lanes: %llu vs %llu cycles",
+          (unsigned long long)four.cycles, (unsigned long long)full.cycles);
+    hw.req_mul_cycles = 4;
+    mica_cost_instrs(&hw, code, 2, &four);
+    CHECK(four.cycles - full.cycles == 64 * 16 - 64, "4 lanes x 4 cycles: %llu vs %llu cycles",
           (unsigned long long)four.cycles, (unsigned long long)full.cycles);
 }
 

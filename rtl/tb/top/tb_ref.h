@@ -11,7 +11,7 @@
 struct Cfg {
   int R, C, AD, WD, CD, PS, B;
   uint32_t mem_size;
-  int L, A;  // REQ_LANES (0 = COLS), ABSENT features
+  int L, A, M;  // REQ_LANES (0 = COLS), ABSENT features, REQ_MUL_CYCLES
 };
 
 // External memory as the simulator's model sees it: bytes, addresses >= size are bus errors.
@@ -33,6 +33,7 @@ struct Golden {
         chip((mica_isa_ref_buffer_bytes(&hw) + 3) / 4, 0) {
     hw.req_lanes = (uint32_t)c.L;
     hw.absent = (uint32_t)c.A;
+    hw.req_mul_cycles = (uint32_t)c.M;
     mica_isa_ref_init(&s, &hw, m.b.data(), m.b.size(), chip.data());
   }
   void run(uint32_t prog_addr, uint32_t prog_len) {
