@@ -223,7 +223,8 @@ static int accel_member(jr_t *r, const char *key, void *ctx) {
         double v;
         if (read_number(r, &v))
             return -1;
-        if (v != (double)(uint32_t)v || v < int_keys[i].lo || v > int_keys[i].hi)
+        /* range first: converting an out-of-range double is undefined (NaN fails both tests) */
+        if (!(v >= int_keys[i].lo && v <= int_keys[i].hi) || v != (double)(uint32_t)v)
             return jfail(r, "accelerator.%s = %g: must be an integer %u..%u", key, v,
                          int_keys[i].lo, int_keys[i].hi);
         memcpy((char *)&b->hw + int_keys[i].offset, &(uint32_t){(uint32_t)v}, sizeof(uint32_t));

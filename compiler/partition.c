@@ -316,6 +316,9 @@ uint32_t mica_op_features(const tfl_model_t *m, const tfl_op_t *op) {
     }
 }
 
+static const char *const feature_users[MICA_NUM_FEATURES] = {
+    "DEPTHWISE_CONV_2D (multiplier 1), AVERAGE_POOL_2D", "MAX_POOL_2D", "ADD",
+    "FULLY_CONNECTED, AVERAGE_POOL_2D"};
 static const char *const feature_text[MICA_NUM_FEATURES] = {
     "vector unit multiply lanes (DWCONV MAC)", "vector unit maximum lanes (DWCONV MAXIMUM)",
     "RESCALE lanes", "round mode REAL multiplier"};
@@ -363,16 +366,16 @@ const char *mica_accel_reason(const tfl_model_t *m, const tfl_op_t *op,
     return NULL;
 }
 
-void mica_print_supported_ops(void *file) {
+void mica_print_supported_ops(void *file, const mica_partition_opts_t *target) {
     FILE *f = file;
     fprintf(f, "| where | operators | rule (the text `mica compile` reports for an operator that "
                "breaks it) |\n|---|---|---|\n");
     for (size_t i = 0; i < sizeof rules / sizeof rules[0]; i++)
         fprintf(f, "| ACCEL | %s | %s |\n", rules[i].applies, rules[i].text);
-    fprintf(f,
-            "| CPU | DEPTHWISE_CONV_2D, pools, ADD, FULLY_CONNECTED | on a configuration without "
-            "the optional unit the operator needs (hw/mica.json features: vector unit lanes, "
-            "RESCALE, round mode REAL) |\n");
+    for (unsigned i = 0; target && i < MICA_NUM_FEATURES; i++)
+        if (target->absent >> i & 1)
+            fprintf(f, "| CPU | %s | this configuration (%s) has no %s |\n", feature_users[i],
+                    target->config_name ? target->config_name : "--config", feature_text[i]);
     fprintf(f,
             "| CPU | %s | bit-exact fallback kernels (driver/core/kernels), any operator the "
             "accelerator rules reject |\n",

@@ -23,7 +23,8 @@ uint32_t mica_op_features(const tfl_model_t *m, const tfl_op_t *op);
 const char *mica_accel_reason(const tfl_model_t *m, const tfl_op_t *op,
                               const mica_partition_opts_t *o, char *detail, size_t len);
 
-/* Writes the supported-operator table (markdown) generated from the rules to f. */
-void mica_print_supported_ops(void *file);
+/* Writes the supported-operator table (markdown) generated from the rules to f; with a target
+ * (NULL: the full configuration), also the operators its absent units send to the CPU. */
+void mica_print_supported_ops(void *file, const mica_partition_opts_t *target);
 
 #endif

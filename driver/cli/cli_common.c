@@ -315,9 +315,22 @@ int cli_unexpected(const char *cmd, const char *arg) {
     return 2;
 }
 
+/* mica ops [--board NAME | --config FILE]: the rules, and what the configuration lacks. */
 int cli_ops(int argc, char **argv) {
-    (void)argc;
-    (void)argv;
-    mica_print_supported_ops(stdout);
+    cli_target_t t = {NULL, NULL, NULL};
+    mica_compile_opts_t o;
+    mica_board_t board;
+    mica_compile_opts_default(&o);
+    for (int i = 1; i < argc; i++) {
+        int tr = cli_parse_target("ops", argc, argv, &i, &t);
+        if (tr < 0)
+            return 2;
+        if (tr == 0 || t.array)
+            return cli_unexpected("ops", argv[i]);
+    }
+    if ((t.board || t.config) && cli_load_target(&t, &board, &o))
+        return 2;
+    o.partition.absent = o.hw.absent;
+    mica_print_supported_ops(stdout, t.board || t.config ? &o.partition : NULL);
     return 0;
 }
