@@ -71,8 +71,14 @@ module mica_matmul_unit #(
   logic [127:0] feed_instr;
   logic [3:0]   opcode;
   assign opcode = instr_i[mica_pkg::F_OPCODE_LSB +: mica_pkg::F_OPCODE_W];
-  assign is_vec = opcode == mica_pkg::OP_DWCONV || opcode == mica_pkg::OP_RESCALE;
-  assign is_max = opcode == mica_pkg::OP_DWCONV &&
+  // An absent feature's instruction never starts (mica_decode), so its paths are constant here.
+  localparam bit HasVec = (ABSENT & ((1 << mica_pkg::FEATURE_DWCONV_MAC) | (1 << mica_pkg::FEATURE_DWCONV_MAX) |
+                                     (1 << mica_pkg::FEATURE_RESCALE))) !=
+                          ((1 << mica_pkg::FEATURE_DWCONV_MAC) | (1 << mica_pkg::FEATURE_DWCONV_MAX) |
+                           (1 << mica_pkg::FEATURE_RESCALE));
+  localparam bit HasMax = ((ABSENT >> mica_pkg::FEATURE_DWCONV_MAX) & 1) == 0;
+  assign is_vec = HasVec && (opcode == mica_pkg::OP_DWCONV || opcode == mica_pkg::OP_RESCALE);
+  assign is_max = HasMax && opcode == mica_pkg::OP_DWCONV &&
                   instr_i[mica_pkg::DWCONV_MODE_LSB +: mica_pkg::DWCONV_MODE_W] == mica_pkg::DWCONV_MODE_MAXIMUM;
 
   // RESCALE walks its rows as a 1 x rows image with stride 1 and no padding.

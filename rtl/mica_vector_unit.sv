@@ -63,7 +63,7 @@ module mica_vector_unit #(
   assign cur_kind   = st_d_q[2] ? kind_d2 : kind_q;
   assign vw_cur     = st_d_q[2] ? vw_d_q[2*COLS*8 +: COLS*8] : vactive_q;
   assign par_cur    = st_d_q[2] ? par_d_q[2*ParW +: ParW] : par_q;
-  assign feed_vec_o = feed_valid_i && cur_kind != KindArray;
+  assign feed_vec_o = (HasMac || HasMax || HasRescale) && feed_valid_i && cur_kind != KindArray;
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
