@@ -199,7 +199,7 @@ static int read_absent(jr_t *r, uint32_t *absent) {
             i++;
         if (i == MICA_NUM_FEATURES)
             return jfail(r, "accelerator.absent: '%s' is not a feature (dwconv_mac, dwconv_max, "
-                            "rescale, round_real)",
+                            "rescale, round_real, round_single)",
                          name);
         *absent |= 1u << i;
         skip_ws(r);

@@ -318,10 +318,10 @@ uint32_t mica_op_features(const tfl_model_t *m, const tfl_op_t *op) {
 
 static const char *const feature_users[MICA_NUM_FEATURES] = {
     "DEPTHWISE_CONV_2D (multiplier 1), AVERAGE_POOL_2D", "MAX_POOL_2D", "ADD",
-    "FULLY_CONNECTED, AVERAGE_POOL_2D"};
+    "FULLY_CONNECTED, AVERAGE_POOL_2D", "(none: the compiler does not use it)"};
 static const char *const feature_text[MICA_NUM_FEATURES] = {
     "vector unit multiply lanes (DWCONV MAC)", "vector unit maximum lanes (DWCONV MAXIMUM)",
-    "RESCALE lanes", "round mode REAL multiplier"};
+    "RESCALE lanes", "round mode REAL multiplier", "round mode SINGLE shifter"};
 
 /* The configuration rule: every optional unit the op's lowering uses is present. */
 static const char *absent_unit(const tfl_model_t *m, const tfl_op_t *op,

@@ -26,7 +26,7 @@ static inline uint32_t mica_hw_req_lanes(const mica_hw_config_t *c) {
 }
 
 /* The optional feature (one MICA_FEATURE_* bit) an instruction needs, 0 if none: DWCONV of its
- * mode, RESCALE, STORE round REAL. rtl/mica_decode.sv raises ABSENT_FEATURE for it first. */
+ * mode, RESCALE, STORE round REAL or SINGLE. rtl/mica_decode.sv raises ABSENT_FEATURE for it first. */
 static inline uint32_t mica_instr_feature(const mica_instr_t *in) {
     switch (mica_instr_opcode(in)) {
     case MICA_OP_DWCONV:
@@ -37,9 +37,14 @@ static inline uint32_t mica_instr_feature(const mica_instr_t *in) {
     case MICA_OP_RESCALE:
         return MICA_FEATURE_RESCALE;
     case MICA_OP_STORE:
-        return MICA_GET(in, MICA_F_STORE_ROUND) == MICA_STORE_ROUND_REAL
-                   ? MICA_FEATURE_ROUND_REAL
-                   : 0;
+        switch (MICA_GET(in, MICA_F_STORE_ROUND)) {
+        case MICA_STORE_ROUND_REAL:
+            return MICA_FEATURE_ROUND_REAL;
+        case MICA_STORE_ROUND_SINGLE:
+            return MICA_FEATURE_ROUND_SINGLE;
+        default:
+            return 0;
+        }
     default:
         return 0;
     }

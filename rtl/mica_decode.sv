@@ -2,7 +2,7 @@
 // Check order when several apply: LOAD: BAD_TARGET, BAD_LEN, MEM_RANGE; MATMUL, DWCONV, RESCALE: BAD_LEN, then
 // MEM_RANGE; STORE: BAD_LEN, then MEM_RANGE. Every count is at least 1: a zero row count, length or
 // dimension is BAD_LEN (hw/mica.json), never a no-op. Before all of them: an instruction that
-// needs a feature in ABSENT (DWCONV of an absent mode, RESCALE, STORE round REAL) is
+// needs a feature in ABSENT (DWCONV of an absent mode, RESCALE, STORE round REAL/SINGLE) is
 // ABSENT_FEATURE. Purely combinational.
 module mica_decode #(
   parameter int unsigned ROWS        = mica_pkg::ROWS_DEFAULT,
@@ -109,6 +109,9 @@ module mica_decode #(
     else if (opcode == mica_pkg::OP_STORE &&
              instr_i[mica_pkg::STORE_ROUND_LSB +: mica_pkg::STORE_ROUND_W] == mica_pkg::STORE_ROUND_REAL)
       feature = mica_pkg::FEATURE_ROUND_REAL;
+    else if (opcode == mica_pkg::OP_STORE &&
+             instr_i[mica_pkg::STORE_ROUND_LSB +: mica_pkg::STORE_ROUND_W] == mica_pkg::STORE_ROUND_SINGLE)
+      feature = mica_pkg::FEATURE_ROUND_SINGLE;
     needs_absent = feature >= 0 && ((ABSENT >> feature) & 1) != 0;
   end
 

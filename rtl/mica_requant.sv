@@ -20,6 +20,7 @@
 // every 4 cycles and its latency is 3 + MUL_CYCLES (the STORE unit spaces its inputs).
 module mica_requant #(
   parameter bit          HAS_REAL   = 1'b1,
+  parameter bit          HAS_SINGLE = 1'b1,  // 0: round 1 never arrives, the shift is fixed
   parameter int unsigned MUL_CYCLES = 1   // 1 or 4
 ) (
   input  logic              clk_i,
@@ -54,9 +55,11 @@ module mica_requant #(
   logic [5:0] rshift2, rshift3;
   logic [7:0] z_out3, act_min3, act_max3;
   assign real2   = side2_q[31];
-  assign single2 = side2_q[30];
+  assign single2 = HAS_SINGLE && side2_q[30];
   assign rshift2 = side2_q[29:24];
-  assign {real3, single3, rshift3, z_out3, act_min3, act_max3} = side3_q;
+  logic single3_q;
+  assign {real3, single3_q, rshift3, z_out3, act_min3, act_max3} = side3_q;
+  assign single3 = HAS_SINGLE && single3_q;
 
   // ---- stage 1: bias add and left shift ----
   logic signed [7:0]  shift_clamped;

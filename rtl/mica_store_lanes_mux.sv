@@ -9,6 +9,7 @@ module mica_store_lanes_mux #(
   parameter int unsigned COLS     = 4,
   parameter int unsigned LANES    = 1,
   parameter bit          HAS_REAL = 1'b1,
+  parameter bit          HAS_SINGLE = 1'b1,
   parameter int unsigned MUL_CYCLES = 1
 ) (
   input  logic               clk_i,
@@ -82,7 +83,7 @@ module mica_store_lanes_mux #(
         end
       end
     end
-    mica_requant #(.HAS_REAL(HAS_REAL), .MUL_CYCLES(MUL_CYCLES)) u_requant (
+    mica_requant #(.HAS_REAL(HAS_REAL), .HAS_SINGLE(HAS_SINGLE), .MUL_CYCLES(MUL_CYCLES)) u_requant (
       .clk_i, .rst_ni, .valid_i(feed), .acc_i(acc), .bias_i(bias), .mult_i(mult),
       .mult_lo_i(mult_lo), .shift_i(shift), .round_i(round_i), .z_out_i(z_out_i),
       .act_min_i(act_min_i), .act_max_i(act_max_i), .valid_o(lane_valid[l]),

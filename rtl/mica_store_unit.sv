@@ -110,10 +110,11 @@ module mica_store_unit #(
   assign acc_raddr_o = acc_row[CAW-1:0];
 
   localparam bit HasReal = ((ABSENT >> mica_pkg::FEATURE_ROUND_REAL) & 1) == 0;
+  localparam bit HasSingle = ((ABSENT >> mica_pkg::FEATURE_ROUND_SINGLE) & 1) == 0;
   localparam int unsigned Lanes = (REQ_LANES == 0 || REQ_LANES > COLS) ? COLS : REQ_LANES;
   if (Lanes == COLS && MUL_CYCLES == 1) begin : g_full
     for (genvar c = 0; c < COLS; c++) begin : g_lane
-      mica_requant #(.HAS_REAL(HasReal)) u_requant (
+      mica_requant #(.HAS_REAL(HasReal), .HAS_SINGLE(HasSingle)) u_requant (
         .clk_i, .rst_ni,
         .valid_i  (acc_valid_q),
         .acc_i    (acc_rdata_i[32*c +: 32]),
@@ -133,7 +134,7 @@ module mica_store_unit #(
     assign lanes_ready = 1'b1;
   end else begin : g_mux
     mica_store_lanes_mux #(
-      .COLS(COLS), .LANES(Lanes), .HAS_REAL(HasReal), .MUL_CYCLES(MUL_CYCLES)
+      .COLS(COLS), .LANES(Lanes), .HAS_REAL(HasReal), .HAS_SINGLE(HasSingle), .MUL_CYCLES(MUL_CYCLES)
     ) u_lanes (
       .clk_i, .rst_ni, .acc_valid_i(acc_valid_q), .acc_i(acc_rdata_i), .bias_i(bias_q),
       .mult_i(mult_q), .mult_lo_i(mult_lo_q), .shift_i(shift_q), .round_i(round_q),

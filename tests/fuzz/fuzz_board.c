@@ -22,7 +22,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     require(h->rows >= 1 && h->rows <= 256 && h->cols >= 1 && h->cols <= 256, "array", b.name);
     require(h->req_lanes <= h->cols && (h->req_mul_cycles == 1 || h->req_mul_cycles == 4), "lanes",
             b.name);
-    require(h->bus_bytes && !(h->bus_bytes & (h->bus_bytes - 1)) && h->absent < 16, "bus", b.name);
+    require(h->bus_bytes && !(h->bus_bytes & (h->bus_bytes - 1)) && h->absent < (1u << MICA_NUM_FEATURES), "bus", b.name);
     require(b.name[0] && strlen(b.name) < sizeof b.name, "name", b.name);
     return 0;
 }
