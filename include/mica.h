@@ -85,6 +85,13 @@ const char *mica_backend_name(const mica_ctx_t *ctx);
 /* 1 when the backend's cycle counts (CYCLES, ARRAY_BUSY, STALL_*, layer cycles) are cost-model
  * estimates (func), 0 when the device's clock counted them (rtl). */
 int mica_cycles_estimated(const mica_ctx_t *ctx);
+/* What the last mica_load moved to the device: the program image's bytes and how long writing
+ * it took, on this host's clock and (device_ns, 0 when the device has no clock of its own) on
+ * the device's. */
+typedef struct {
+    uint64_t image_bytes, wall_ns, device_ns;
+} mica_load_info_t;
+mica_status_t mica_load_info(const mica_ctx_t *ctx, mica_load_info_t *info);
 const char *mica_last_error(const mica_ctx_t *ctx);
 const char *mica_status_name(mica_status_t status);
 void mica_close(mica_ctx_t *ctx);

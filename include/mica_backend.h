@@ -30,6 +30,17 @@ typedef struct mica_backend {
     /* Return the accelerator to idle after a timeout or error (memory contents are kept). */
     void (*reset)(void *state);
     void (*close)(void *state);
+    /* Optional (NULL: the runtime reads one CSR at a time): the n CSRs at addr, addr + 4, ... in
+     * one exchange, for a device behind a link where each read is a round trip. 0 or -1. */
+    int (*csr_read_block)(void *state, uint32_t addr, uint32_t *dst, int n);
+    /* Optional (NULL where accesses cannot fail, as in process): why the device stopped
+     * answering, or NULL while it answers. The runtime checks it after every step and reports it
+     * instead of the values a dead link returned. */
+    const char *(*fault)(void *state);
+    /* Optional: the device's own clock in ns since it started (a board's cycle counter): times
+     * what the device spent, where this process's clock would also count a simulator's slowness
+     * or a USB round trip. 0, or -1 when it cannot be read. */
+    int (*device_time_ns)(void *state, uint64_t *ns);
 } mica_backend_t;
 
 /* A backend as the runtime finds it by name: its constructor and the options it accepts (the
@@ -54,5 +65,6 @@ extern const int mica_num_backends;
 /* Each backend library exports its descriptor. */
 extern const mica_backend_desc_t mica_backend_rtl;
 extern const mica_backend_desc_t mica_backend_func;
+extern const mica_backend_desc_t mica_backend_link;
 
 #endif

@@ -1,6 +1,6 @@
 # Test targets (included by the top-level Makefile).
 .PHONY: test test-rtl test-sim test-reader test-corrupt test-fuzz-short test-spec test-e2e test-kernels
-test: check test-spec test-unit test-reader test-corrupt test-fuzz-short test-rtl test-sim test-e2e test-asan test-kernels
+test: check test-spec test-unit test-reader test-corrupt test-fuzz-short test-rtl test-sim test-e2e test-asan test-kernels test-link-sim
 	@echo "ALL TESTS PASSED"
 
 test-spec: $(GEN)/mica_isa.h $(MICA)
@@ -14,9 +14,15 @@ test-reader:
 test-corrupt:
 	bash tests/corrupt/run.sh $(DIGITS) 200
 
-test-fuzz-short: $(MICA)
+test-fuzz-short: $(MICA) $(B)/fuzz/fuzz_link
 	bash tests/corrupt/fuzz_short.sh 20
 	bash tests/fuzz/fuzz_short.sh 20
+	@mkdir -p $(B)/fuzz/link_short/seeds $(B)/fuzz/link_short/corpus
+	@$(PYTHON) tests/fuzz/make_link_seeds.py $(B)/fuzz/link_short/seeds
+	@$(B)/fuzz/fuzz_link $(B)/fuzz/link_short/corpus $(B)/fuzz/link_short/seeds -seed=1 -max_total_time=20 \
+	    -timeout=10 -artifact_prefix=$(B)/fuzz/link_short/ > $(B)/fuzz/link_short/last_run.log 2>&1 \
+	  && echo "fuzz_link (frames + request engine): PASS (20 s)" \
+	  || { tail -20 $(B)/fuzz/link_short/last_run.log; echo "fuzz_link: FAIL"; exit 1; }
 
 test-rtl: $(GEN)/mica_pkg.sv
 	$(MAKE) --no-print-directory -C rtl lint synth test
@@ -43,6 +49,11 @@ $(B)/unit/test_link_frame: tests/unit/test_link_frame.c tests/unit/test_check.h 
 	$(CC) -O2 $(WARN) $(CONTRACT_INC) $< $(LIBCORE) -o $@
 test-link: $(B)/unit/test_link_frame
 	$(B)/unit/test_link_frame
+
+# The board path without a board: link backend <-> Verilated board tops over every transport.
+.PHONY: test-link-sim
+test-link-sim: $(MICA) board-sim
+	bash tests/link/run.sh $(MICA)
 
 # The compiler's passes alone (waits, arena, partition rules, tiling): no TensorFlow, no model file.
 COMPILER_UNIT_TESTS := waits arena partition tiling family

@@ -14,6 +14,7 @@ int cli_run(int argc, char **argv);
 int cli_verify(int argc, char **argv);
 int cli_bench(int argc, char **argv);
 int cli_disasm(int argc, char **argv); /* cli_disasm.c */
+int cli_board(int argc, char **argv);  /* cli_board.c: flash, probe, memtest */
 
 /* Shared helpers (cli_common.c). */
 /* What to compile for: --array RxC, --board NAME (hw/boards/NAME.json) or --config FILE. */
@@ -26,7 +27,7 @@ int cli_compile_to_file(const char *model, const char *out, const cli_target_t *
  * them, 0 if not, -1 on a bad value (message printed). */
 int cli_parse_target(const char *cmd, int argc, char **argv, int *i, cli_target_t *t);
 /* Reads the --board / --config description into board and points o at it: 0, or -1 (printed). */
-int cli_load_target(const cli_target_t *t, mica_board_t *board, mica_compile_opts_t *o);
+int cli_load_target(const cli_target_t *t, mica_board_cfg_t *board, mica_compile_opts_t *o);
 
 int cli_ops(int argc, char **argv);
 void cli_tune_openblas(char **argv);

@@ -133,7 +133,7 @@ static int compile_to_file(const char *model, const char *out, const cli_target_
     char err[512], shown[300];
     tfl_model_t *m = NULL;
     mica_compile_opts_t o;
-    mica_board_t board;
+    mica_board_cfg_t board;
     mica_compile_opts_default(&o);
     o.partition.cpu_ops = cpu_ops;
     if ((t->array && cli_parse_array("compile", t->array, &o.hw)) ||
@@ -319,7 +319,7 @@ int cli_unexpected(const char *cmd, const char *arg) {
 int cli_ops(int argc, char **argv) {
     cli_target_t t = {NULL, NULL, NULL};
     mica_compile_opts_t o;
-    mica_board_t board;
+    mica_board_cfg_t board;
     mica_compile_opts_default(&o);
     for (int i = 1; i < argc; i++) {
         int tr = cli_parse_target("ops", argc, argv, &i, &t);

@@ -45,7 +45,7 @@ int cli_parse_target(const char *cmd, int argc, char **argv, int *i, cli_target_
     return 1;
 }
 
-int cli_load_target(const cli_target_t *t, mica_board_t *board, mica_compile_opts_t *o) {
+int cli_load_target(const cli_target_t *t, mica_board_cfg_t *board, mica_compile_opts_t *o) {
     char path[512], err[600], shown[640];
     if (t->board) {
         const char *dir = getenv("MICA_BOARDS_DIR");

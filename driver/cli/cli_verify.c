@@ -316,7 +316,8 @@ static long long setup_batch(mica_ctx_t *ctx, const verify_opts_t *o, batch_t *b
     return chunk;
 }
 
-static void print_summary(const verify_opts_t *o, const tally_t *t, int labels, double secs) {
+static void print_summary(const verify_opts_t *o, const tally_t *t, int labels, double secs,
+                          const mica_load_info_t *load) {
     char model[300];
     mica_escape_name(o->model, model, sizeof model);
     printf("verify %s backend=%s inputs=%lld mismatching_bytes=%lld %scycles_per_inference=%llu",
@@ -327,6 +328,9 @@ static void print_summary(const verify_opts_t *o, const tally_t *t, int labels, 
                t->correct, o->count);
     if (!t->cycles_estimated && secs > 0) /* a clocked device: how fast it simulates */
         printf(" sim_cycles_per_s=%.0f", (double)t->cycles / secs);
+    if (load->device_ns) /* a device with its own clock behind a link: what loading cost it */
+        printf(" load_bytes=%llu load_ms=%.1f", (unsigned long long)load->image_bytes,
+               (double)load->device_ns / 1e6);
     printf(" %s\n", t->bad == 0 ? "PASS" : "FAIL");
 }
 
@@ -368,7 +372,9 @@ static int verify_in(const verify_opts_t *o, batch_t *bt, const char *dir) {
             goto done;
         device_secs += seconds_since(&t0);
     }
-    print_summary(o, &t, bt->labels.data != NULL, device_secs);
+    mica_load_info_t load = {0};
+    mica_load_info(ctx, &load);
+    print_summary(o, &t, bt->labels.data != NULL, device_secs, &load);
     rc = t.bad == 0 ? 0 : 1;
 done:
     free(got);

@@ -17,10 +17,16 @@ static void usage(FILE *f) {
         "  mica bench OUT.mica [--backend SPEC] [--count N]\n"
         "  mica ops          supported operators and the accelerator placement rules\n"
         "  mica disasm OUT.mica [--step N]   every step and instruction, fields named\n"
+        "  mica board flash --board BOARD FILE.bin|.bit   program the FPGA (openFPGALoader)\n"
+        "  mica board probe --backend link:...   identity, link self-test and speed, fault counts\n"
+        "  mica board memtest --backend link:... [--bytes N]   patterns over the board's memory\n"
         "SPEC: rtl | func | NAME:key=value,...\n"
         "  rtl keys: array=RxC latency=1..1000 bw=1..64 trace=F.fst trace_from=N trace_to=N\n"
-        "  func keys: array=RxC plan=0|1 vnni=0|1; both: max_cycles=1..10^12 (per accelerator "
+        "  func keys: array=RxC plan=0|1 vnni=0|1; all: max_cycles=1..10^12 (per accelerator "
         "step)\n"
+        "  link keys: sim=BOARD | ftdi=BOARD | tty=PATH | tcp=HOST:PORT, baud=N, timeout_ms=N,\n"
+        "             tries=N; with sim: ber=RATE (line faults per byte), seed=N\n"
+        "  boards: icebreaker, ulx3s (hw/boards/)\n"
         "ranges: --count 1..10^6 (verify), 1..10^7 (bench); --array sides 1..256; --seed "
         "0..2^63-1\n");
 }
@@ -44,7 +50,10 @@ int main(int argc, char **argv) {
         return cli_ops(argc - 1, argv + 1);
     if (!strcmp(argv[1], "disasm"))
         return cli_disasm(argc - 1, argv + 1);
-    fprintf(stderr, "mica: unknown command '%s' (compile, run, verify, bench, ops, disasm)\n",
+    if (!strcmp(argv[1], "board"))
+        return cli_board(argc - 1, argv + 1);
+    fprintf(stderr,
+            "mica: unknown command '%s' (compile, run, verify, bench, ops, disasm, board)\n",
             argv[1]);
     return 2;
 }

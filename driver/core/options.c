@@ -49,12 +49,39 @@ int mica_parse_dims(const char *text, unsigned max, unsigned *rows, unsigned *co
     return 0;
 }
 
+int mica_parse_rate(const char *text, double *out) {
+    const char *p = text;
+    int digits = 0, dots = 0;
+    for (; (*p >= '0' && *p <= '9') || *p == '.'; p++)
+        *p == '.' ? dots++ : digits++;
+    if (!digits || dots > 1)
+        return -1;
+    if (*p == 'e' || *p == 'E') {
+        p++;
+        if (*p == '-' || *p == '+')
+            p++;
+        if (*p < '0' || *p > '9')
+            return -1;
+        while (*p >= '0' && *p <= '9')
+            p++;
+    }
+    if (*p || p - text > 32)
+        return -1;
+    double v = strtod(text, NULL);
+    if (!(v <= 1.0))
+        return -2;
+    *out = v;
+    return 0;
+}
+
 /* Describes what an option accepts, for error messages. */
 static void describe(const mica_opt_spec_t *s, char *buf, size_t n) {
     if (s->kind == MICA_OPT_INT)
         snprintf(buf, n, "an integer in %lld..%lld", s->min, s->max);
     else if (s->kind == MICA_OPT_DIMS)
         snprintf(buf, n, "RxC with each side 1..%lld", s->max);
+    else if (s->kind == MICA_OPT_RATE)
+        snprintf(buf, n, "a rate in 0..1 such as 1e-3");
     else
         snprintf(buf, n, "a non-empty path");
 }
@@ -79,8 +106,10 @@ static int check_value(const char *who, const mica_opt_spec_t *s, const char *v,
     char want[96];
     long long x;
     unsigned r, c;
+    double rate;
     int bad = s->kind == MICA_OPT_INT    ? mica_parse_int(v, s->min, s->max, &x) != 0
               : s->kind == MICA_OPT_DIMS ? mica_parse_dims(v, (unsigned)s->max, &r, &c) != 0
+              : s->kind == MICA_OPT_RATE ? mica_parse_rate(v, &rate) != 0
                                          : *v == 0;
     if (!bad)
         return 0;
@@ -163,6 +192,14 @@ long long mica_opt_int(const char *options, const char *key, long long dflt) {
     if (!find_opt(options, key, v, sizeof v))
         return dflt;
     return mica_parse_int(v, -(1ll << 62), 1ll << 62, &x) ? dflt : x;
+}
+
+double mica_opt_rate(const char *options, const char *key, double dflt) {
+    char v[MICA_OPT_VALUE_MAX + 1];
+    double x;
+    if (!find_opt(options, key, v, sizeof v))
+        return dflt;
+    return mica_parse_rate(v, &x) ? dflt : x;
 }
 
 int mica_opt_array(const char *options, unsigned *rows, unsigned *cols) {

@@ -33,6 +33,7 @@ struct mica_ctx {
     uint64_t counters[MICA_NUM_COUNTERS];
     uint64_t *step_cycles, *step_ns;
     uint64_t max_cycles;
+    mica_load_info_t load;
     char err[512];
 };
 
@@ -43,6 +44,14 @@ static mica_status_t fail(mica_ctx_t *c, mica_status_t s, const char *fmt, ...) 
     mica_format_escaped(c->err, sizeof c->err, fmt, ap);
     va_end(ap);
     return s;
+}
+
+/* A device that stopped answering (a dead link): its message replaces whatever the step saw. */
+static int device_fault(mica_ctx_t *c) {
+    const char *why = c->be.fault ? c->be.fault(c->be.state) : NULL;
+    if (why)
+        fail(c, MICA_E_BACKEND, "%s", why);
+    return why != NULL;
 }
 
 #define MAX_BACKEND_OPTS 16
@@ -167,6 +176,8 @@ static mica_status_t open_backend(mica_ctx_t *c) {
     uint32_t c0 = c->be.csr_read(c->be.state, MICA_CSR_CONFIG0);
     uint32_t c1 = c->be.csr_read(c->be.state, MICA_CSR_CONFIG1);
     uint32_t c2 = c->be.csr_read(c->be.state, MICA_CSR_CONFIG2);
+    if (device_fault(c))
+        return MICA_E_BACKEND;
     if (id != MICA_CSR_ID_VALUE)
         return fail(c, MICA_E_BACKEND, "backend %s: ID register reads 0x%08x, not MICA", c->be.name,
                     id);
@@ -180,8 +191,17 @@ static mica_status_t open_backend(mica_ctx_t *c) {
                     "program needs larger on-chip memories than the %s backend has", c->be.name);
     if (check_features(c) != MICA_OK)
         return MICA_E_CONFIG;
-    if (c->be.mem_write(c->be.state, h->image_addr, c->prog.image, h->image_size))
-        return fail(c, MICA_E_BACKEND, "backend %s: could not write the program image", c->be.name);
+    uint64_t dev0 = 0, dev1 = 0, wall0 = mica_port_time_ns();
+    int clocked = c->be.device_time_ns && !c->be.device_time_ns(c->be.state, &dev0);
+    int wrote = c->be.mem_write(c->be.state, h->image_addr, c->prog.image, h->image_size);
+    c->load.image_bytes = h->image_size;
+    c->load.wall_ns = mica_port_time_ns() - wall0;
+    if (clocked && !c->be.device_time_ns(c->be.state, &dev1))
+        c->load.device_ns = dev1 - dev0;
+    if (wrote)
+        return device_fault(c) ? MICA_E_BACKEND
+                               : fail(c, MICA_E_BACKEND,
+                                      "backend %s: could not write the program image", c->be.name);
     return MICA_OK;
 }
 
@@ -286,7 +306,7 @@ mica_status_t mica_set_input(mica_ctx_t *c, int i, const void *data, size_t byte
         return fail(c, MICA_E_SHAPE, "input %d (%s) needs %u bytes, got %zu", i, t->name, t->bytes,
                     bytes);
     if (c->be.mem_write(c->be.state, t->addr, data, bytes))
-        return fail(c, MICA_E_BACKEND, "backend write failed");
+        return device_fault(c) ? MICA_E_BACKEND : fail(c, MICA_E_BACKEND, "backend write failed");
     return MICA_OK;
 }
 
@@ -302,14 +322,23 @@ mica_status_t mica_get_output(mica_ctx_t *c, int i, void *data, size_t bytes) {
         return fail(c, MICA_E_SHAPE, "output %d (%s) has %u bytes, buffer is %zu", i, t->name,
                     t->bytes, bytes);
     if (c->be.mem_read(c->be.state, t->addr, data, bytes))
-        return fail(c, MICA_E_BACKEND, "backend read failed");
+        return device_fault(c) ? MICA_E_BACKEND : fail(c, MICA_E_BACKEND, "backend read failed");
     return MICA_OK;
 }
 
-static uint64_t read_counter(mica_ctx_t *c, int i) {
-    uint32_t lo = c->be.csr_read(c->be.state, MICA_CSR_COUNTER_BASE + 8u * (uint32_t)i);
-    uint32_t hi = c->be.csr_read(c->be.state, MICA_CSR_COUNTER_BASE + 8u * (uint32_t)i + 4u);
-    return (uint64_t)hi << 32 | lo;
+/* Every counter (lo, hi words) in one exchange where the backend offers it. */
+static int read_counters(mica_ctx_t *c, uint64_t *out) {
+    uint32_t w[2 * MICA_NUM_COUNTERS];
+    if (c->be.csr_read_block) {
+        if (c->be.csr_read_block(c->be.state, MICA_CSR_COUNTER_BASE, w, 2 * MICA_NUM_COUNTERS))
+            return -1;
+    } else {
+        for (int i = 0; i < 2 * MICA_NUM_COUNTERS; i++)
+            w[i] = c->be.csr_read(c->be.state, MICA_CSR_COUNTER_BASE + 4u * (uint32_t)i);
+    }
+    for (int i = 0; i < MICA_NUM_COUNTERS; i++)
+        out[i] = (uint64_t)w[2 * i + 1] << 32 | w[2 * i];
+    return 0;
 }
 
 static uint64_t ceil_ratio(uint64_t a, uint64_t b) {
@@ -351,6 +380,8 @@ static mica_status_t run_accel(mica_ctx_t *c, uint32_t s) {
     c->be.csr_write(b, MICA_CSR_CTRL, MICA_CTRL_START);
     uint64_t limit = c->max_cycles ? c->max_cycles : default_cycle_limit(c, st);
     mica_wait_t w = c->be.wait(b, limit);
+    if (device_fault(c))
+        return MICA_E_BACKEND;
     if (w == MICA_WAIT_TIMEOUT) {
         c->be.reset(b); /* leave the device usable for the next invoke */
         return step_timeout(c, s, limit);
@@ -364,12 +395,12 @@ static mica_status_t run_accel(mica_ctx_t *c, uint32_t s) {
                     st->name, code, code < MICA_NUM_ERRORS ? mica_hw_error_text[code] : "unknown",
                     st->instr_first + pc);
     }
-    for (int i = 0; i < MICA_NUM_COUNTERS; i++) {
-        uint64_t v = read_counter(c, i);
-        c->counters[i] += v;
-        if (i == MICA_CNT_CYCLES)
-            c->step_cycles[s] = v;
-    }
+    uint64_t v[MICA_NUM_COUNTERS];
+    if (read_counters(c, v) || device_fault(c))
+        return device_fault(c) ? MICA_E_BACKEND : fail(c, MICA_E_BACKEND, "counters unreadable");
+    for (int i = 0; i < MICA_NUM_COUNTERS; i++)
+        c->counters[i] += v[i];
+    c->step_cycles[s] = v[MICA_CNT_CYCLES];
     return MICA_OK;
 }
 
@@ -385,10 +416,21 @@ mica_status_t mica_invoke(mica_ctx_t *c) {
         mica_status_t r = st->kind == MICA_STEP_ACCEL
                               ? run_accel(c, s)
                               : mica_run_cpu_step(&c->prog, st, &c->be, c->err, sizeof c->err);
+        if (r != MICA_OK && st->kind != MICA_STEP_ACCEL && !device_fault(c))
+            fail(c, r, "%s", c->err);
         if (r != MICA_OK)
-            return st->kind == MICA_STEP_ACCEL ? r : fail(c, r, "%s", c->err);
+            return r;
         c->step_ns[s] = mica_port_time_ns() - t0;
     }
+    return MICA_OK;
+}
+
+mica_status_t mica_load_info(const mica_ctx_t *c, mica_load_info_t *info) {
+    if (!c || !info)
+        return MICA_E_ARG;
+    if (!c->loaded)
+        return MICA_E_STATE;
+    *info = c->load;
     return MICA_OK;
 }
 

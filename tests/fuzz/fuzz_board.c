@@ -10,7 +10,7 @@
 #include "board_config.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
-    mica_board_t b;
+    mica_board_cfg_t b;
     char err[300];
     memset(err, 0, sizeof err);
     int rc = mica_board_config_parse((const char *)data, size, "f.json", &b, err, sizeof err);

@@ -22,7 +22,7 @@ def main(d):
     cmds = {c["name"]: c["value"] for c in spec["commands"]}
     seeds = {
         "ping": frame(1, cmds["PING"], b""),
-        "csr_read": frame(2, cmds["CSR_READ"], struct.pack("<H", 24)),
+        "csr_read": frame(2, cmds["CSR_READ"], struct.pack("<HB", 24, 1)),
         "mem_write_escapes": frame(3, cmds["MEM_WRITE"], struct.pack("<I", 0x1000) + bytes([FLAG, ESC] * 40)),
         "mem_read_reply": frame(4, cmds["MEM_READ"] | spec["reply_bit"], bytes(range(256)) * 4),
         "noise_between": b"\x00\x7d" + frame(5, 3, b"\x18\x00\x01\x00\x00\x00") + b"\x55\x7e\x7e" + frame(6, 1, b""),

@@ -10,20 +10,20 @@
 
 static fixture_t F;
 
-static int parse(const char *json, mica_board_t *b, char *err) {
+static int parse(const char *json, mica_board_cfg_t *b, char *err) {
     return mica_board_config_parse(json, strlen(json), "t.json", b, err, 300);
 }
 
 #define BAD_BOARD(json, want)                                                                      \
     do {                                                                                           \
-        mica_board_t b_;                                                                           \
+        mica_board_cfg_t b_;                                                                           \
         char e_[300] = "";                                                                         \
         CHECK(parse(json, &b_, e_) == -1, "accepted %s", json);                                    \
         CHECK_HAS(e_, want);                                                                       \
     } while (0)
 
 static void board_files(void) {
-    mica_board_t b;
+    mica_board_cfg_t b;
     char err[600];
     CHECK(mica_board_config_load("hw/boards/icebreaker.json", &b, err, sizeof err) == 0, "%s", err);
     CHECK(!strcmp(b.name, "icebreaker") && b.hw.rows * b.hw.cols >= 4, "icebreaker %s %ux%u",
@@ -36,7 +36,7 @@ static void board_files(void) {
 }
 
 static void board_syntax(void) {
-    mica_board_t b;
+    mica_board_cfg_t b;
     char err[300];
     CHECK(parse("{\"name\": \"x\", \"_doc\": \"a \\\"quoted\\\" doc\", \"clock\": {\"hz\": [1, "
                 "2.5e3, true, null]}, \"accelerator\": {\"rows\": 4, \"cols\": 8, \"req_lanes\": "

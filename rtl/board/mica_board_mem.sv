@@ -1,0 +1,93 @@
+// The board's memory behind mica_top's external port (hw/ARCHITECTURE.md section 3): MEM_BYTES in
+// BUS_BYTES-wide words (mica_board_ram, one port). The accelerator's port accepts one beat per
+// cycle and answers the cycle after; a misaligned or out-of-range beat answers rsp_err and does not
+// write. The bridge's byte port wins the RAM when it asks (the bridge only asks while the
+// accelerator is idle); its read data appears the cycle after the request.
+module mica_board_mem #(
+  parameter int unsigned MEM_BYTES = 131072,
+  parameter int unsigned BUS_BYTES = mica_pkg::BUS_BYTES_DEFAULT
+) (
+  input  logic                   clk_i,
+  input  logic                   rst_ni,
+  // Accelerator port
+  input  logic                   req_valid_i,
+  output logic                   req_ready_o,
+  input  logic                   req_we_i,
+  input  logic [31:0]            req_addr_i,
+  input  logic [8*BUS_BYTES-1:0] req_wdata_i,
+  input  logic [BUS_BYTES-1:0]   req_wstrb_i,
+  input  logic [1:0]             req_id_i,
+  output logic                   rsp_valid_o,
+  output logic [1:0]             rsp_id_o,
+  output logic [8*BUS_BYTES-1:0] rsp_rdata_o,
+  output logic                   rsp_err_o,
+  // Bridge byte port (address checked by the bridge)
+  input  logic                   b_req_i,
+  input  logic                   b_we_i,
+  input  logic [31:0]            b_addr_i,
+  input  logic [7:0]             b_wdata_i,
+  output logic [7:0]             b_rdata_o
+);
+  localparam int unsigned Words = MEM_BYTES / BUS_BYTES;
+  localparam int unsigned WAW   = $clog2(Words);
+  localparam int unsigned LW    = (BUS_BYTES > 1) ? $clog2(BUS_BYTES) : 1;
+
+  logic                   acc_take, acc_ok;
+  logic [WAW-1:0]         ram_addr;
+  logic [BUS_BYTES-1:0]   ram_we;
+  logic [8*BUS_BYTES-1:0] ram_wdata, ram_rdata;
+  logic [LW-1:0]          b_lane;
+
+  assign b_lane      = (BUS_BYTES > 1) ? LW'(b_addr_i) : '0;
+  assign req_ready_o = !b_req_i;
+  assign acc_take    = req_valid_i & !b_req_i;
+  // In range and aligned (MEM_BYTES is a multiple of BUS_BYTES, a power of two).
+  assign acc_ok      = (req_addr_i < 32'(MEM_BYTES)) &&
+                       ((req_addr_i & 32'(BUS_BYTES - 1)) == '0);
+
+  always_comb begin
+    if (b_req_i) begin
+      ram_addr  = WAW'(b_addr_i / BUS_BYTES);
+      ram_we    = b_we_i ? BUS_BYTES'(1) << b_lane : '0;
+      ram_wdata = {BUS_BYTES{b_wdata_i}};
+    end else begin
+      ram_addr  = WAW'(req_addr_i / BUS_BYTES);
+      ram_we    = (req_we_i && acc_ok) ? req_wstrb_i : '0;
+      ram_wdata = req_wdata_i;
+    end
+  end
+
+  mica_board_ram #(.WORD_BYTES(BUS_BYTES), .DEPTH(Words)) u_ram (
+    .clk_i, .req_i(b_req_i | (acc_take & acc_ok)), .we_i(ram_we), .addr_i(ram_addr),
+    .wdata_i(ram_wdata), .rdata_o(ram_rdata)
+  );
+
+  logic          rsp_valid_q, rsp_err_q;
+  logic [1:0]    rsp_id_q;
+  logic [LW-1:0] b_lane_q;
+
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      rsp_valid_q <= 1'b0;
+      rsp_err_q   <= 1'b0;
+      rsp_id_q    <= '0;
+      b_lane_q    <= '0;
+    end else begin
+      rsp_valid_q <= acc_take;
+      rsp_err_q   <= acc_take & !acc_ok;
+      if (acc_take) rsp_id_q <= req_id_i;
+      if (b_req_i)  b_lane_q <= b_lane;
+    end
+  end
+
+  assign rsp_valid_o = rsp_valid_q;
+  assign rsp_id_o    = rsp_id_q;
+  assign rsp_err_o   = rsp_err_q;
+  // Write responses carry the last read word; the accelerator ignores rdata on writes.
+  assign rsp_rdata_o = ram_rdata;
+  assign b_rdata_o   = ram_rdata[8*b_lane_q +: 8];
+
+  if (MEM_BYTES % BUS_BYTES != 0 || (BUS_BYTES & (BUS_BYTES - 1)) != 0) begin : g_bad_size
+    $error("mica_board_mem: MEM_BYTES must be a multiple of BUS_BYTES, a power of two");
+  end
+endmodule
