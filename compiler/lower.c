@@ -24,7 +24,8 @@ void mica_compile_opts_default(mica_compile_opts_t *o) {
     mica_hw_config_t hw = {MICA_ROWS_DEFAULT,        MICA_COLS_DEFAULT,
                            MICA_ASPAD_DEPTH_DEFAULT, MICA_WSPAD_DEPTH_DEFAULT,
                            MICA_ACC_DEPTH_DEFAULT,   MICA_PARAM_SETS_DEFAULT,
-                           MICA_BUS_BYTES_DEFAULT};
+                           MICA_BUS_BYTES_DEFAULT,   MICA_REQ_LANES_DEFAULT,
+                           MICA_ABSENT_DEFAULT,      MICA_REQ_MUL_CYCLES_DEFAULT};
     o->hw = hw;
     o->partition.cpu_ops = NULL;
 }
@@ -233,7 +234,9 @@ static int lower_op(const tfl_model_t *m, const tfl_op_t *op, int idx, mica_buil
         !mica_op_output(m, op, 0))
         ERR("op %d (%s): missing operands", idx, tfl_builtin_name(op->builtin));
     char detail[MICA_REASON_LEN];
-    const char *why = mica_accel_reason(m, op, &o->partition, detail, sizeof detail);
+    mica_partition_opts_t po = o->partition;
+    po.absent = o->hw.absent; /* the configuration decides which units exist */
+    const char *why = mica_accel_reason(m, op, &po, detail, sizeof detail);
     char lower_err[sizeof b->err];
     if (!why) {
         size_t code = b->code.len, consts = b->consts.len, steps = b->steps.len;

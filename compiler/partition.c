@@ -293,6 +293,49 @@ static const struct {
      "fused activation must be NONE, RELU, RELU_N1_TO_1 or RELU6"},
 };
 
+/* Which lowering uses which optional unit (lower_conv_fc.c, lower_pool.c, lower_add.c):
+ * depthwise multiplier 1 and average pool run DWCONV MAC, max pool DWCONV MAXIMUM, ADD its
+ * RESCALE input stage; FULLY_CONNECTED and average pool STORE with round mode REAL. */
+uint32_t mica_op_features(const tfl_model_t *m, const tfl_op_t *op) {
+    switch (op->builtin) {
+    case TFL_OP_DEPTHWISE_CONV_2D: {
+        const tfl_tensor_t *in = in_t(m, op, 0), *w = in_t(m, op, 1);
+        int vector = in && w && in->rank == 4 && w->rank == 4 && w->dims[3] == in->dims[3];
+        return vector ? MICA_FEATURE_DWCONV_MAC : 0;
+    }
+    case TFL_OP_AVERAGE_POOL_2D:
+        return MICA_FEATURE_DWCONV_MAC | MICA_FEATURE_ROUND_REAL;
+    case TFL_OP_MAX_POOL_2D:
+        return MICA_FEATURE_DWCONV_MAX;
+    case TFL_OP_ADD:
+        return MICA_FEATURE_RESCALE;
+    case TFL_OP_FULLY_CONNECTED:
+        return MICA_FEATURE_ROUND_REAL;
+    default:
+        return 0;
+    }
+}
+
+static const char *const feature_users[MICA_NUM_FEATURES] = {
+    "DEPTHWISE_CONV_2D (multiplier 1), AVERAGE_POOL_2D", "MAX_POOL_2D", "ADD",
+    "FULLY_CONNECTED, AVERAGE_POOL_2D", "(none: the compiler does not use it)"};
+static const char *const feature_text[MICA_NUM_FEATURES] = {
+    "vector unit multiply lanes (DWCONV MAC)", "vector unit maximum lanes (DWCONV MAXIMUM)",
+    "RESCALE lanes", "round mode REAL multiplier", "round mode SINGLE shifter"};
+
+/* The configuration rule: every optional unit the op's lowering uses is present. */
+static const char *absent_unit(const tfl_model_t *m, const tfl_op_t *op,
+                               const mica_partition_opts_t *o, char *detail, size_t len) {
+    uint32_t missing = o ? mica_op_features(m, op) & o->absent : 0;
+    if (!missing)
+        return NULL;
+    unsigned bit = (unsigned)__builtin_ctz(missing);
+    /* The reason itself names the configuration (the rule texts are static, this one is not). */
+    snprintf(detail, len, "%s: this configuration (%s) has no %s", tfl_builtin_name(op->builtin),
+             o->config_name ? o->config_name : "--config", feature_text[bit]);
+    return detail;
+}
+
 static int forced(const tfl_op_t *op, const mica_partition_opts_t *o) {
     if (!o || !o->cpu_ops)
         return 0;
@@ -312,6 +355,9 @@ const char *mica_accel_reason(const tfl_model_t *m, const tfl_op_t *op,
     if (forced(op, o))
         return snprintf(detail, len, "--cpu %s", tfl_builtin_name(op->builtin)),
                "forced onto the CPU by --cpu";
+    const char *why = absent_unit(m, op, o, detail, len);
+    if (why)
+        return why;
     for (size_t i = 0; i < sizeof rules / sizeof rules[0]; i++)
         if (!rules[i].ok(m, op, detail, len))
             return rules[i].text;
@@ -320,12 +366,16 @@ const char *mica_accel_reason(const tfl_model_t *m, const tfl_op_t *op,
     return NULL;
 }
 
-void mica_print_supported_ops(void *file) {
+void mica_print_supported_ops(void *file, const mica_partition_opts_t *target) {
     FILE *f = file;
     fprintf(f, "| where | operators | rule (the text `mica compile` reports for an operator that "
                "breaks it) |\n|---|---|---|\n");
     for (size_t i = 0; i < sizeof rules / sizeof rules[0]; i++)
         fprintf(f, "| ACCEL | %s | %s |\n", rules[i].applies, rules[i].text);
+    for (unsigned i = 0; target && i < MICA_NUM_FEATURES; i++)
+        if (target->absent >> i & 1)
+            fprintf(f, "| CPU | %s | this configuration (%s) has no %s |\n", feature_users[i],
+                    target->config_name ? target->config_name : "--config", feature_text[i]);
     fprintf(f,
             "| CPU | %s | bit-exact fallback kernels (driver/core/kernels), any operator the "
             "accelerator rules reject |\n",

@@ -3,11 +3,17 @@
 #ifndef MICA_PARTITION_H
 #define MICA_PARTITION_H
 #include <stddef.h>
+#include <stdint.h>
 #include "tflite/tflite_reader.h"
 
 typedef struct {
     const char *cpu_ops; /* comma-separated operator names forced onto the CPU (--cpu), or NULL */
+    uint32_t absent;     /* MICA_FEATURE_* the target configuration lacks (mica_compile sets it) */
+    const char *config_name; /* the target's name for reasons (--board NAME), or NULL */
 } mica_partition_opts_t;
+
+/* The optional features (MICA_FEATURE_*) op's accelerator lowering uses. */
+uint32_t mica_op_features(const tfl_model_t *m, const tfl_op_t *op);
 
 /* Largest pool window side: the divisor check (lower_pool.c) walks every sum of 256 x 256 int8. */
 #define MICA_POOL_FILTER_MAX 256
@@ -17,7 +23,8 @@ typedef struct {
 const char *mica_accel_reason(const tfl_model_t *m, const tfl_op_t *op,
                               const mica_partition_opts_t *o, char *detail, size_t len);
 
-/* Writes the supported-operator table (markdown) generated from the rules to f. */
-void mica_print_supported_ops(void *file);
+/* Writes the supported-operator table (markdown) generated from the rules to f; with a target
+ * (NULL: the full configuration), also the operators its absent units send to the CPU. */
+void mica_print_supported_ops(void *file, const mica_partition_opts_t *target);
 
 #endif

@@ -29,6 +29,9 @@ int mica_write_program(mica_builder_t *b, const char *path) {
     h.acc_depth = b->hw.acc_depth;
     h.param_sets = b->hw.param_sets;
     h.bus_bytes = b->hw.bus_bytes;
+    h.req_lanes = (uint16_t)(mica_hw_req_lanes(&b->hw) == b->hw.cols ? 0 : b->hw.req_lanes);
+    h.absent = (uint8_t)b->hw.absent;
+    h.req_mul_cycles = (uint8_t)(mica_hw_req_mul_cycles(&b->hw) == 1 ? 0 : b->hw.req_mul_cycles);
     if (mica_buf_align(&b->consts, 16))
         return -1;
     size_t image_size = b->consts.len + b->code.len;

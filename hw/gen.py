@@ -115,6 +115,8 @@ def gen_sv(spec, digest):
         o.append(f"  localparam logic [1:0] PARAM_ROW_{r['name']} = 2'd{r['row']};  // {r['doc']}")
     for u in spec["units"]:
         o.append(f"  localparam int unsigned UNIT_{u['name']} = {u['bit']};  // {u['doc']}")
+    for f in spec["features"]:
+        o.append(f"  localparam int unsigned FEATURE_{f['name']} = {f['bit']};  // {f['doc']}")
     for f in spec["common_fields"]:
         o.append(f"  localparam int unsigned F_{f['name'].upper()}_LSB = {f['lsb']};")
         o.append(f"  localparam int unsigned F_{f['name'].upper()}_W = {f['width']};")
@@ -350,6 +352,12 @@ def gen_c(spec, digest):
     o.append("")
     for u in spec["units"]:
         o.append(f"#define MICA_UNIT_{u['name']} (1u << {u['bit']}) /* {u['doc']} */")
+    o.append("/* Optional features (CONFIG3.ABSENT bit i = features[i] absent). */")
+    for f in spec["features"]:
+        o.append(f"#define MICA_FEATURE_{f['name']} (1u << {f['bit']}) /* {f['doc']} */")
+    o.append(f"#define MICA_NUM_FEATURES {len(spec['features'])}u")
+    names = ", ".join(f'"{f["name"].lower()}"' for f in sorted(spec["features"], key=lambda f: f["bit"]))
+    o.append(f"static const char *const mica_feature_names[MICA_NUM_FEATURES] = {{{names}}};")
     o += ["", "typedef enum {"]
     for op in spec["opcodes"]:
         o.append(cwrap(op["doc"], "    "))

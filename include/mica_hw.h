@@ -1,13 +1,53 @@
 /* The hardware configuration a program is compiled for and a device is built with: the parameters
- * of hw/mica.json "config", as the CONFIG0..2 CSRs report them. Compiler, cost model, runtime and
- * every backend read this one struct. */
+ * of hw/mica.json "config", as the CONFIG0..3 CSRs report them. Compiler, cost model, runtime and
+ * every backend read this one struct. A zeroed req_lanes / absent is the full configuration, so
+ * positional initializers of the first seven fields keep meaning what they meant. */
 #ifndef MICA_HW_H
 #define MICA_HW_H
 #include <stdint.h>
+#include "mica_isa.h"
 
-/* Hardware configuration a device is built with (CONFIG0..2 CSRs). */
+/* Hardware configuration a device is built with (CONFIG0..3 CSRs). */
 typedef struct {
     uint32_t rows, cols, aspad_depth, wspad_depth, acc_depth, param_sets, bus_bytes;
+    uint32_t req_lanes; /* requantization lanes; 0 (or > cols) = cols */
+    uint32_t absent;    /* MICA_FEATURE_* bits this configuration lacks; 0 = all present */
+    uint32_t req_mul_cycles; /* cycles of a requantization lane's multiply: 0 or 1, or 4 */
 } mica_hw_config_t;
+
+/* Cycles a requantization lane takes per column (1 or 4). */
+static inline uint32_t mica_hw_req_mul_cycles(const mica_hw_config_t *c) {
+    return c->req_mul_cycles > 1 ? c->req_mul_cycles : 1;
+}
+
+/* Requantization lanes the STORE unit has (1..cols). */
+static inline uint32_t mica_hw_req_lanes(const mica_hw_config_t *c) {
+    return c->req_lanes == 0 || c->req_lanes > c->cols ? c->cols : c->req_lanes;
+}
+
+/* The optional feature (one MICA_FEATURE_* bit) an instruction needs, 0 if none: DWCONV of its
+ * mode, RESCALE, STORE round REAL or SINGLE. rtl/mica_decode.sv raises ABSENT_FEATURE for it first. */
+static inline uint32_t mica_instr_feature(const mica_instr_t *in) {
+    switch (mica_instr_opcode(in)) {
+    case MICA_OP_DWCONV:
+        return MICA_GET(in, MICA_F_DWCONV_MODE) ==
+                       MICA_DWCONV_MODE_MAXIMUM
+                   ? MICA_FEATURE_DWCONV_MAX
+                   : MICA_FEATURE_DWCONV_MAC;
+    case MICA_OP_RESCALE:
+        return MICA_FEATURE_RESCALE;
+    case MICA_OP_STORE:
+        switch (MICA_GET(in, MICA_F_STORE_ROUND)) {
+        case MICA_STORE_ROUND_REAL:
+            return MICA_FEATURE_ROUND_REAL;
+        case MICA_STORE_ROUND_SINGLE:
+            return MICA_FEATURE_ROUND_SINGLE;
+        default:
+            return 0;
+        }
+    default:
+        return 0;
+    }
+}
 
 #endif

@@ -45,7 +45,11 @@ typedef struct {
     uint32_t image_addr;            /* external address the image is loaded at */
     uint32_t file_size;             /* bytes in the whole file */
     uint32_t checksum;              /* CRC-32 of the whole file, this field read as zero */
-    uint32_t reserved;
+    /* The configuration family (hw/mica.json REQ_LANES, ABSENT), in what was a reserved zero
+     * word, so a program for the full configuration keeps its bytes: */
+    uint16_t req_lanes; /* requantization lanes the estimates assume; 0 = cols */
+    uint8_t absent;     /* MICA_FEATURE_* the target lacks (its code never uses them); 0 = none */
+    uint8_t req_mul_cycles; /* requantization multiply cycles the estimates assume; 0 = 1 */
 } mica_prog_header_t;
 
 typedef enum { MICA_DT_INT8 = 1, MICA_DT_INT32 = 2 } mica_dtype_t;

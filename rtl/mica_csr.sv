@@ -9,7 +9,15 @@ module mica_csr #(
   parameter int unsigned WSPAD_DEPTH = mica_pkg::WSPAD_DEPTH_DEFAULT,
   parameter int unsigned ACC_DEPTH   = mica_pkg::ACC_DEPTH_DEFAULT,
   parameter int unsigned PARAM_SETS  = mica_pkg::PARAM_SETS_DEFAULT,
-  parameter int unsigned BUS_BYTES   = mica_pkg::BUS_BYTES_DEFAULT
+  parameter int unsigned BUS_BYTES   = mica_pkg::BUS_BYTES_DEFAULT,
+  parameter int unsigned REQ_LANES   = COLS,   // effective lane count (1..COLS)
+  parameter int unsigned ABSENT      = mica_pkg::ABSENT_DEFAULT,
+  parameter int unsigned REQ_MUL_CYCLES = 1,
+  // Counter width (1..64): a small configuration keeps 32-bit counters that wrap (its high
+  // words read 0); 16 x 64 bits is ~1,000 iCE40 logic cells.
+  parameter int unsigned CNT_W       = 64,
+  // Counters built (bit i = counter i); the others read 0 and cost nothing.
+  parameter int unsigned CNT_MASK    = 32'hFFFF_FFFF
 ) (
   input  logic        clk_i,
   input  logic        rst_ni,
@@ -49,11 +57,15 @@ module mica_csr #(
     csr_field(ACC_DEPTH, mica_pkg::CONFIG2_ACC_DEPTH_LSB, mica_pkg::CONFIG2_ACC_DEPTH_W) |
     csr_field(PARAM_SETS, mica_pkg::CONFIG2_PARAM_SETS_LSB, mica_pkg::CONFIG2_PARAM_SETS_W) |
     csr_field(BUS_BYTES, mica_pkg::CONFIG2_BUS_BYTES_LSB, mica_pkg::CONFIG2_BUS_BYTES_W);
+  localparam logic [31:0] Config3 =
+    csr_field(REQ_LANES, mica_pkg::CONFIG3_REQ_LANES_LSB, mica_pkg::CONFIG3_REQ_LANES_W) |
+    csr_field(ABSENT, mica_pkg::CONFIG3_ABSENT_LSB, mica_pkg::CONFIG3_ABSENT_W) |
+    csr_field(REQ_MUL_CYCLES, mica_pkg::CONFIG3_REQ_MUL_CYCLES_LSB, mica_pkg::CONFIG3_REQ_MUL_CYCLES_W);
 
   logic        done_q, error_q;
   logic [7:0]  err_code_q;
   logic [31:0] err_pc_q, prog_addr_q, prog_len_q, hi_snap_q;
-  logic [64*NumCnt-1:0] cnt_q;
+  logic [CNT_W*NumCnt-1:0] cnt_q;
 
   logic wr, rd, clear;
   assign wr = csr_req_i & csr_we_i;
@@ -74,7 +86,7 @@ module mica_csr #(
   always_comb begin
     cnt_sel = '0;
     for (int i = 0; i < NumCnt; i++) begin
-      if (cnt_idx == 8'(i)) cnt_sel = cnt_q[64*i +: 64];
+      if (cnt_idx == 8'(i)) cnt_sel = 64'(cnt_q[CNT_W*i +: CNT_W]);
     end
   end
 
@@ -89,6 +101,7 @@ module mica_csr #(
         mica_pkg::CSR_CONFIG0:   csr_rdata_o = Config0;
         mica_pkg::CSR_CONFIG1:   csr_rdata_o = Config1;
         mica_pkg::CSR_CONFIG2:   csr_rdata_o = Config2;
+        mica_pkg::CSR_CONFIG3:   csr_rdata_o = Config3;
         mica_pkg::CSR_STATUS: begin
           csr_rdata_o = '0;
           csr_rdata_o[mica_pkg::STATUS_BUSY_BIT]  = busy_i;
@@ -142,7 +155,8 @@ module mica_csr #(
       cnt_q <= '0;
     end else begin
       for (int i = 0; i < NumCnt; i++) begin
-        cnt_q[64*i +: 64] <= cnt_q[64*i +: 64] + {32'd0, cnt_inc_i[32*i +: 32]};
+        if (((CNT_MASK >> i) & 1) != 0)
+          cnt_q[CNT_W*i +: CNT_W] <= cnt_q[CNT_W*i +: CNT_W] + CNT_W'(cnt_inc_i[32*i +: 32]);
       end
     end
   end

@@ -1,14 +1,17 @@
 // Static instruction checks (everything that can be decided from the instruction bits alone).
 // Check order when several apply: LOAD: BAD_TARGET, BAD_LEN, MEM_RANGE; MATMUL, DWCONV, RESCALE: BAD_LEN, then
 // MEM_RANGE; STORE: BAD_LEN, then MEM_RANGE. Every count is at least 1: a zero row count, length or
-// dimension is BAD_LEN (hw/mica.json), never a no-op. Purely combinational.
+// dimension is BAD_LEN (hw/mica.json), never a no-op. Before all of them: an instruction that
+// needs a feature in ABSENT (DWCONV of an absent mode, RESCALE, STORE round REAL/SINGLE) is
+// ABSENT_FEATURE. Purely combinational.
 module mica_decode #(
   parameter int unsigned ROWS        = mica_pkg::ROWS_DEFAULT,
   parameter int unsigned COLS        = mica_pkg::COLS_DEFAULT,
   parameter int unsigned ASPAD_DEPTH = mica_pkg::ASPAD_DEPTH_DEFAULT,
   parameter int unsigned WSPAD_DEPTH = mica_pkg::WSPAD_DEPTH_DEFAULT,
   parameter int unsigned ACC_DEPTH   = mica_pkg::ACC_DEPTH_DEFAULT,
-  parameter int unsigned PARAM_SETS  = mica_pkg::PARAM_SETS_DEFAULT
+  parameter int unsigned PARAM_SETS  = mica_pkg::PARAM_SETS_DEFAULT,
+  parameter int unsigned ABSENT      = mica_pkg::ABSENT_DEFAULT
 ) (
   input  logic [127:0] instr_i,
   output logic [7:0]   err_o
@@ -93,8 +96,28 @@ module mica_decode #(
     else store_err = mica_pkg::ERR_NONE;
   end
 
+  // The feature an instruction needs (none: -1), and whether this configuration lacks it.
+  logic needs_absent;
   always_comb begin
-    unique case (opcode)
+    int feature;
+    feature = -1;
+    if (opcode == mica_pkg::OP_DWCONV)
+      feature = instr_i[mica_pkg::DWCONV_MODE_LSB +: mica_pkg::DWCONV_MODE_W] == mica_pkg::DWCONV_MODE_MAXIMUM ?
+                mica_pkg::FEATURE_DWCONV_MAX : mica_pkg::FEATURE_DWCONV_MAC;
+    else if (opcode == mica_pkg::OP_RESCALE)
+      feature = mica_pkg::FEATURE_RESCALE;
+    else if (opcode == mica_pkg::OP_STORE &&
+             instr_i[mica_pkg::STORE_ROUND_LSB +: mica_pkg::STORE_ROUND_W] == mica_pkg::STORE_ROUND_REAL)
+      feature = mica_pkg::FEATURE_ROUND_REAL;
+    else if (opcode == mica_pkg::OP_STORE &&
+             instr_i[mica_pkg::STORE_ROUND_LSB +: mica_pkg::STORE_ROUND_W] == mica_pkg::STORE_ROUND_SINGLE)
+      feature = mica_pkg::FEATURE_ROUND_SINGLE;
+    needs_absent = feature >= 0 && ((ABSENT >> feature) & 1) != 0;
+  end
+
+  always_comb begin
+    if (needs_absent) err_o = mica_pkg::ERR_ABSENT_FEATURE;
+    else unique case (opcode)
       mica_pkg::OP_LOAD:   err_o = load_err;
       mica_pkg::OP_LOADW:  err_o = loadw_err;
       mica_pkg::OP_MATMUL: err_o = matmul_err;

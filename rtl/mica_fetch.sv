@@ -121,7 +121,6 @@ module mica_fetch #(
       q_count_q <= '0; inflight_q <= '0; q_rd_q <= '0; q_wr_q <= '0;
       rs_beat_q <= '0; rs_idx_q <= '0;   asm_q <= '0;  asm_err_q <= 1'b0;
       outstanding_q <= '0; drop_q <= '0;
-      q_mem_q <= '0;
     end else begin
       outstanding_q <= outstanding_q + OutW'(req_fire) - OutW'(rsp_valid_i);
       if (start_i) begin
@@ -147,7 +146,6 @@ module mica_fetch #(
           if (push) rs_idx_q <= rs_idx_q + 1;
         end
         if (push) begin
-          q_mem_q[129*q_wr_q +: 129] <= {asm_err_q | rsp_err_i, asm_d};
           q_wr_q <= (q_wr_q == QW'(QDEPTH - 1)) ? '0 : q_wr_q + 1'b1;
           // Stop prefetching after END or a faulting fetch: nothing beyond can execute.
           if (asm_err_q || rsp_err_i || asm_d[mica_pkg::F_OPCODE_LSB +: mica_pkg::F_OPCODE_W] ==
@@ -157,6 +155,14 @@ module mica_fetch #(
         q_count_q <= q_count_q + CntW'(push) - CntW'(pop);
         inflight_q <= inflight_q + CntW'(first_beat_fire) - CntW'(push);
       end
+    end
+  end
+  // Queue storage: data only, no reset (an entry is read only after it was written). Written
+  // through a per-entry compare: an indexed part-select write of the whole queue makes Yosys
+  // build a queue-wide shifter (thousands of LUTs on an iCE40).
+  always_ff @(posedge clk_i) begin
+    for (int i = 0; i < QDEPTH; i++) begin
+      if (!start_i && push && q_wr_q == QW'(i)) q_mem_q[129*i +: 129] <= {asm_err_q | rsp_err_i, asm_d};
     end
   end
   // PROG_ADDR is 16-byte aligned by definition; its low bits are ignored.

@@ -14,7 +14,8 @@ module mica_issue #(
   parameter int unsigned ASPAD_DEPTH = mica_pkg::ASPAD_DEPTH_DEFAULT,
   parameter int unsigned WSPAD_DEPTH = mica_pkg::WSPAD_DEPTH_DEFAULT,
   parameter int unsigned ACC_DEPTH   = mica_pkg::ACC_DEPTH_DEFAULT,
-  parameter int unsigned PARAM_SETS  = mica_pkg::PARAM_SETS_DEFAULT
+  parameter int unsigned PARAM_SETS  = mica_pkg::PARAM_SETS_DEFAULT,
+  parameter int unsigned ABSENT      = mica_pkg::ABSENT_DEFAULT
 ) (
   input  logic         clk_i,
   input  logic         rst_ni,
@@ -51,7 +52,7 @@ module mica_issue #(
 
   mica_decode #(
     .ROWS(ROWS), .COLS(COLS), .ASPAD_DEPTH(ASPAD_DEPTH), .WSPAD_DEPTH(WSPAD_DEPTH),
-    .ACC_DEPTH(ACC_DEPTH), .PARAM_SETS(PARAM_SETS)
+    .ACC_DEPTH(ACC_DEPTH), .PARAM_SETS(PARAM_SETS), .ABSENT(ABSENT)
   ) u_decode (
     .instr_i(instr_i),
     .err_o  (static_err)

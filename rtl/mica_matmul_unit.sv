@@ -27,6 +27,7 @@ module mica_matmul_unit #(
   parameter int unsigned COLS        = mica_pkg::COLS_DEFAULT,
   parameter int unsigned ASPAD_DEPTH = mica_pkg::ASPAD_DEPTH_DEFAULT,
   parameter int unsigned ACC_DEPTH   = mica_pkg::ACC_DEPTH_DEFAULT,
+  parameter int unsigned ABSENT      = mica_pkg::ABSENT_DEFAULT,
   localparam int unsigned AAW = $clog2(ASPAD_DEPTH),
   localparam int unsigned CAW = $clog2(ACC_DEPTH)
 ) (
@@ -70,8 +71,14 @@ module mica_matmul_unit #(
   logic [127:0] feed_instr;
   logic [3:0]   opcode;
   assign opcode = instr_i[mica_pkg::F_OPCODE_LSB +: mica_pkg::F_OPCODE_W];
-  assign is_vec = opcode == mica_pkg::OP_DWCONV || opcode == mica_pkg::OP_RESCALE;
-  assign is_max = opcode == mica_pkg::OP_DWCONV &&
+  // An absent feature's instruction never starts (mica_decode), so its paths are constant here.
+  localparam bit HasVec = (ABSENT & ((1 << mica_pkg::FEATURE_DWCONV_MAC) | (1 << mica_pkg::FEATURE_DWCONV_MAX) |
+                                     (1 << mica_pkg::FEATURE_RESCALE))) !=
+                          ((1 << mica_pkg::FEATURE_DWCONV_MAC) | (1 << mica_pkg::FEATURE_DWCONV_MAX) |
+                           (1 << mica_pkg::FEATURE_RESCALE));
+  localparam bit HasMax = ((ABSENT >> mica_pkg::FEATURE_DWCONV_MAX) & 1) == 0;
+  assign is_vec = HasVec && (opcode == mica_pkg::OP_DWCONV || opcode == mica_pkg::OP_RESCALE);
+  assign is_max = HasMax && opcode == mica_pkg::OP_DWCONV &&
                   instr_i[mica_pkg::DWCONV_MODE_LSB +: mica_pkg::DWCONV_MODE_W] == mica_pkg::DWCONV_MODE_MAXIMUM;
 
   // RESCALE walks its rows as a 1 x rows image with stride 1 and no padding.
@@ -110,7 +117,7 @@ module mica_matmul_unit #(
     .a_row_o
   );
 
-  mica_vector_unit #(.ROWS(ROWS), .COLS(COLS)) u_vector (
+  mica_vector_unit #(.ROWS(ROWS), .COLS(COLS), .ABSENT(ABSENT)) u_vector (
     .clk_i, .rst_ni, .start_i, .instr_i,
     .v_we_i, .v_row_i,
     .feed_valid_i (feed_valid),

@@ -7,7 +7,11 @@
 //   at the end of the cycle (the array times it per PE, see mica_array).
 // a_valid only travels along the row (for the parent's bookkeeping); the a/psum registers load
 // every cycle, so a bubble slot carries don't-care values (the array ignores them).
-module mica_pe (
+// LUT_MUL = 1 writes the product as shifted partial products, so synthesis builds it from LUTs
+// and adders instead of a DSP block (a small FPGA whose DSPs the requantization lanes need).
+module mica_pe #(
+  parameter bit LUT_MUL = 1'b0
+) (
   input  logic              clk_i,
   input  logic              rst_ni,
   // activation from the left neighbour (or the skew line)
@@ -35,7 +39,15 @@ module mica_pe (
   logic [31:0]        psum_d;
 
   // 9b x 8b signed product fits 17 bits; sign-extend explicitly before the 32-bit add.
-  assign product = a_i * w_active_q;
+  if (LUT_MUL) begin : g_lut_mul
+    // w = -w[7]*2^7 + sum w[i]*2^i (two's complement), each term a shifted copy of a.
+    always_comb begin
+      product = w_active_q[7] ? -(17'(a_i) <<< 7) : 17'sd0;
+      for (int i = 0; i < 7; i++) if (w_active_q[i]) product = product + (17'(a_i) <<< i);
+    end
+  end else begin : g_mul
+    assign product = a_i * w_active_q;
+  end
   assign psum_d  = psum_i + {{15{product[16]}}, product};
 
   always_ff @(posedge clk_i or negedge rst_ni) begin

@@ -13,8 +13,16 @@
 //   4: double: y = RDBPOT(s, max(-shift, 0)); then q = clamp(y + z_out, act_min, act_max)
 // Arithmetic is hw/ARCHITECTURE.md section 7. shift_i outside [-31, 30] is clamped to it (TFLite
 // never produces one). The clamp is min(max(v, act_min), act_max), as TFLite applies it, so
-// act_min > act_max gives act_max.
-module mica_requant (
+// act_min > act_max gives act_max. HAS_REAL = 0 leaves out the real-mode multiplier and core
+// (hw/mica.json feature ROUND_REAL; the decoder rejects round 2 then, so it never arrives).
+// MUL_CYCLES = 4 computes stage 2's 32 x 32 product in 4 cycles on one 16 x 16 multiplier
+// (magnitudes, then the sign): one DSP instead of four; the lane then takes an input at most
+// every 4 cycles and its latency is 3 + MUL_CYCLES (the STORE unit spaces its inputs).
+module mica_requant #(
+  parameter bit          HAS_REAL   = 1'b1,
+  parameter bit          HAS_SINGLE = 1'b1,  // 0: round 1 never arrives, the shift is fixed
+  parameter int unsigned MUL_CYCLES = 1   // 1 or 4
+) (
   input  logic              clk_i,
   input  logic              rst_ni,
   input  logic              valid_i,
@@ -47,9 +55,11 @@ module mica_requant (
   logic [5:0] rshift2, rshift3;
   logic [7:0] z_out3, act_min3, act_max3;
   assign real2   = side2_q[31];
-  assign single2 = side2_q[30];
+  assign single2 = HAS_SINGLE && side2_q[30];
   assign rshift2 = side2_q[29:24];
-  assign {real3, single3, rshift3, z_out3, act_min3, act_max3} = side3_q;
+  logic single3_q;
+  assign {real3, single3_q, rshift3, z_out3, act_min3, act_max3} = side3_q;
+  assign single3 = HAS_SINGLE && single3_q;
 
   // ---- stage 1: bias add and left shift ----
   logic signed [7:0]  shift_clamped;
@@ -92,12 +102,26 @@ module mica_requant (
   assign mag_d = x_sum[31] ? 32'(-x_sum) : 32'(x_sum);
   logic [84:0]        prod_real_d, prod_real_q;
   logic               neg2_q;
-  assign prod_real_d = 85'(mag_q) * 85'(m53_q);
+  if (HAS_REAL) begin : g_real_mul
+    assign prod_real_d = 85'(mag_q) * 85'(m53_q);
+  end else begin : g_no_real_mul
+    assign prod_real_d = '0;
+    logic unused_real;
+    assign unused_real = ^{mag_q, m53_q};
+  end
 
   // ---- stage 2: 32 x 32 signed multiply ----
   logic signed [63:0] prod_d;
-  logic               sat_d;
-  assign prod_d = x_q * mult_q;
+  logic               sat_d, mul_done;
+  if (MUL_CYCLES == 1) begin : g_mul_pipe
+    assign prod_d   = x_q * mult_q;
+    assign mul_done = valid_q[0];
+  end else begin : g_mul_iter
+    mica_requant_mul4 u_mul (
+      .clk_i, .rst_ni, .start_i(valid_q[0]), .a_i(x_q), .b_i(mult_q), .done_o(mul_done),
+      .p_o(prod_d)
+    );
+  end
   // SRDHM saturates only for INT32_MIN * INT32_MIN (mult_i is >= 0 in practice).
   assign sat_d  = (x_q == 32'sh8000_0000) && (mult_q == 32'sh8000_0000);
 
@@ -115,12 +139,18 @@ module mica_requant (
   logic signed [31:0] y3_d;
   logic signed [31:0] y_real;
 
-  mica_requant_real u_real (
-    .prod_i (prod_real_q),
-    .neg_i  (neg2_q),
-    .exp_i  (exp2_q),
-    .y_o    (y_real)
-  );
+  if (HAS_REAL) begin : g_real
+    mica_requant_real u_real (
+      .prod_i (prod_real_q),
+      .neg_i  (neg2_q),
+      .exp_i  (exp2_q),
+      .y_o    (y_real)
+    );
+  end else begin : g_no_real
+    assign y_real = '0;
+    logic unused_real2;
+    assign unused_real2 = ^{prod_real_q, neg2_q, exp2_q};
+  end
 
   always_comb begin
     if (single2) begin
@@ -182,7 +212,7 @@ module mica_requant (
       valid_q     <= '0;
       valid_out_q <= 1'b0;
     end else begin
-      valid_q     <= {valid_q[1:0], valid_i};
+      valid_q     <= {valid_q[1], mul_done, valid_i};
       valid_out_q <= valid_q[2];
     end
   end
@@ -215,7 +245,7 @@ module mica_requant (
         m53_q   <= {mult_i, mult_lo_i};
         exp1_q  <= shift_i;
       end
-      if (valid_q[0]) begin
+      if (mul_done) begin
         side2_q <= side1_q;
         prod_q  <= prod_d;
         sat_q   <= sat_d;

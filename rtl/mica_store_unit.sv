@@ -1,4 +1,7 @@
-// STORE unit: ACC rows -> COLS parallel mica_requant lanes -> int8 bytes -> external memory.
+// STORE unit: ACC rows -> REQ_LANES mica_requant lanes -> int8 bytes -> external memory.
+// REQ_LANES = COLS (or 0): one lane per column, one ACC row per cycle. Fewer lanes are
+// time-multiplexed over the columns: a row takes P = ceil(COLS / REQ_LANES) passes, one per cycle
+// (mica_store_lanes_mux), so a small configuration pays P cycles per row instead of COLS lanes.
 // 1. Reads the PARAM set (bias, multiplier, shift, multiplier low bits) into registers: 4 reads, 5 cycles.
 // 2. Reads one ACC row per cycle while the row FIFO has room (FIFO entries + rows in the requant
 //    pipeline <= FDEPTH), so a stalled bus never loses a result.
@@ -13,6 +16,9 @@ module mica_store_unit #(
   parameter int unsigned BUS_BYTES       = mica_pkg::BUS_BYTES_DEFAULT,
   parameter int unsigned MAX_OUTSTANDING = 16,
   parameter int unsigned FDEPTH          = 8,  // covers ACC read + requant latency at 1 row/cycle
+  parameter int unsigned REQ_LANES       = COLS,
+  parameter int unsigned ABSENT          = 0,  // hw/mica.json features absent (ROUND_REAL here)
+  parameter int unsigned MUL_CYCLES      = 1,  // requant lane multiplier: 1 pipelined, 4 iterative
   localparam int unsigned CAW = $clog2(ACC_DEPTH),
   localparam int unsigned PAW = $clog2(mica_pkg::PARAM_ROWS * PARAM_SETS)
 ) (
@@ -95,31 +101,48 @@ module mica_store_unit #(
   logic           acc_valid_q, push, pop;
   logic [15:0]    acc_row;
   logic [COLS-1:0] lane_valid;
+  logic            lanes_ready;     // the lanes take an ACC row in the cycle after acc_re_o
   logic [COLS*8-1:0] lane_q;
 
-  assign acc_re_o = busy_q && params_ok_q && !stopping && rd_row_q != rows_q &&
+  assign acc_re_o = busy_q && params_ok_q && !stopping && rd_row_q != rows_q && lanes_ready &&
                     (32'(fifo_cnt_q) + 32'(inflight_q) < FDEPTH);
   assign acc_row     = acc_addr_q + rd_row_q;
   assign acc_raddr_o = acc_row[CAW-1:0];
 
-  for (genvar c = 0; c < COLS; c++) begin : g_lane
-    mica_requant u_requant (
-      .clk_i, .rst_ni,
-      .valid_i  (acc_valid_q),
-      .acc_i    (acc_rdata_i[32*c +: 32]),
-      .bias_i   (bias_q[32*c +: 32]),
-      .mult_i   (mult_q[32*c +: 32]),
-      .mult_lo_i(mult_lo_q[21*c +: 21]),
-      .shift_i  (shift_q[8*c +: 8]),
-      .round_i  (round_q),
-      .z_out_i  (z_out_q),
-      .act_min_i(act_min_q),
-      .act_max_i(act_max_q),
-      .valid_o  (lane_valid[c]),
-      .q_o      (lane_q[8*c +: 8])
+  localparam bit HasReal = ((ABSENT >> mica_pkg::FEATURE_ROUND_REAL) & 1) == 0;
+  localparam bit HasSingle = ((ABSENT >> mica_pkg::FEATURE_ROUND_SINGLE) & 1) == 0;
+  localparam int unsigned Lanes = (REQ_LANES == 0 || REQ_LANES > COLS) ? COLS : REQ_LANES;
+  if (Lanes == COLS && MUL_CYCLES == 1) begin : g_full
+    for (genvar c = 0; c < COLS; c++) begin : g_lane
+      mica_requant #(.HAS_REAL(HasReal), .HAS_SINGLE(HasSingle)) u_requant (
+        .clk_i, .rst_ni,
+        .valid_i  (acc_valid_q),
+        .acc_i    (acc_rdata_i[32*c +: 32]),
+        .bias_i   (bias_q[32*c +: 32]),
+        .mult_i   (mult_q[32*c +: 32]),
+        .mult_lo_i(mult_lo_q[21*c +: 21]),
+        .shift_i  (shift_q[8*c +: 8]),
+        .round_i  (round_q),
+        .z_out_i  (z_out_q),
+        .act_min_i(act_min_q),
+        .act_max_i(act_max_q),
+        .valid_o  (lane_valid[c]),
+        .q_o      (lane_q[8*c +: 8])
+      );
+    end
+    assign push        = &lane_valid;
+    assign lanes_ready = 1'b1;
+  end else begin : g_mux
+    mica_store_lanes_mux #(
+      .COLS(COLS), .LANES(Lanes), .HAS_REAL(HasReal), .HAS_SINGLE(HasSingle), .MUL_CYCLES(MUL_CYCLES)
+    ) u_lanes (
+      .clk_i, .rst_ni, .acc_valid_i(acc_valid_q), .acc_i(acc_rdata_i), .bias_i(bias_q),
+      .mult_i(mult_q), .mult_lo_i(mult_lo_q), .shift_i(shift_q), .round_i(round_q),
+      .z_out_i(z_out_q), .act_min_i(act_min_q), .act_max_i(act_max_q),
+      .ready_o(lanes_ready), .row_valid_o(push), .row_o(lane_q)
     );
+    assign lane_valid = '0;
   end
-  assign push = &lane_valid;
 
   // ---------------- row FIFO ----------------
   logic [FDEPTH*COLS*8-1:0] fifo_q;
@@ -129,8 +152,8 @@ module mica_store_unit #(
     head = '0;
     for (int i = 0; i < FDEPTH; i++) if (f_rd_q == FW'(i)) head = fifo_q[COLS*8*i +: COLS*8];
   end
-  always_ff @(posedge clk_i) begin
-    if (push) fifo_q[COLS*8*f_wr_q +: COLS*8] <= lane_q;
+  always_ff @(posedge clk_i) begin   // per-entry compare, not an indexed part-select (mica_fetch)
+    for (int i = 0; i < FDEPTH; i++) if (push && f_wr_q == FW'(i)) fifo_q[COLS*8*i +: COLS*8] <= lane_q;
   end
 
   // ---------------- beat packer ----------------
@@ -220,5 +243,5 @@ module mica_store_unit #(
   end
   // PARAM set and ACC row sums are 16-bit; only the low bits index the memories.
   logic unused_store;
-  assign unused_store = ^{pset_q[15:14], param_row[15:PAW], acc_row[15:CAW]};
+  assign unused_store = ^{pset_q[15:14], param_row[15:PAW], acc_row[15:CAW], lane_valid};
 endmodule

@@ -8,7 +8,16 @@ module mica_top #(
   parameter int unsigned WSPAD_DEPTH = mica_pkg::WSPAD_DEPTH_DEFAULT,
   parameter int unsigned ACC_DEPTH   = mica_pkg::ACC_DEPTH_DEFAULT,
   parameter int unsigned PARAM_SETS  = mica_pkg::PARAM_SETS_DEFAULT,
-  parameter int unsigned BUS_BYTES   = mica_pkg::BUS_BYTES_DEFAULT
+  parameter int unsigned BUS_BYTES   = mica_pkg::BUS_BYTES_DEFAULT,
+  parameter int unsigned REQ_LANES   = mica_pkg::REQ_LANES_DEFAULT,  // 0 = COLS
+  parameter int unsigned ABSENT      = mica_pkg::ABSENT_DEFAULT,     // optional features left out
+  // Implementation parameters of small configurations (no effect on results): event counter
+  // width (mica_csr) and instruction prefetch queue depth (mica_fetch; fewer hides less latency).
+  parameter int unsigned CNT_W       = 64,
+  parameter int unsigned CNT_MASK    = 32'hFFFF_FFFF,  // counters built (mica_csr)
+  parameter int unsigned FETCH_DEPTH = 8,
+  parameter int unsigned ARRAY_LUT_MUL = 0,  // 1: PE multipliers from LUTs, not DSP blocks
+  parameter int unsigned REQ_MUL_CYCLES = mica_pkg::REQ_MUL_CYCLES_DEFAULT  // lane multiply: 1 or 4
 ) (
   input  logic                   clk_i,
   input  logic                   rst_ni,
@@ -35,6 +44,7 @@ module mica_top #(
   localparam int unsigned CAW = $clog2(ACC_DEPTH);
   localparam int unsigned PAW = $clog2(mica_pkg::PARAM_ROWS * PARAM_SETS);
   localparam int unsigned RowBytes = (ROWS > 4 * COLS) ? ROWS : 4 * COLS;
+  localparam int unsigned Lanes = (REQ_LANES == 0 || REQ_LANES > COLS) ? COLS : REQ_LANES;
 
   // ---------------- control ----------------
   logic        start, running, busy, done, err, abort;
@@ -50,7 +60,9 @@ module mica_top #(
 
   mica_csr #(
     .ROWS(ROWS), .COLS(COLS), .ASPAD_DEPTH(ASPAD_DEPTH), .WSPAD_DEPTH(WSPAD_DEPTH),
-    .ACC_DEPTH(ACC_DEPTH), .PARAM_SETS(PARAM_SETS), .BUS_BYTES(BUS_BYTES)
+    .ACC_DEPTH(ACC_DEPTH), .PARAM_SETS(PARAM_SETS), .BUS_BYTES(BUS_BYTES), .REQ_LANES(Lanes),
+    .ABSENT(ABSENT), .REQ_MUL_CYCLES(REQ_MUL_CYCLES), .CNT_W(CNT_W),
+    .CNT_MASK(CNT_MASK)
   ) u_csr (
     .clk_i, .rst_ni, .csr_req_i, .csr_we_i, .csr_addr_i, .csr_wdata_i, .csr_rdata_o, .irq_o,
     .start_o(start), .prog_addr_o(prog_addr), .prog_len_o(prog_len), .busy_i(busy), .pc_i(pc),
@@ -63,7 +75,7 @@ module mica_top #(
   logic         instr_valid, instr_err, instr_pop;
   logic [127:0] instr;
 
-  mica_fetch #(.BUS_BYTES(BUS_BYTES)) u_fetch (
+  mica_fetch #(.BUS_BYTES(BUS_BYTES), .QDEPTH(FETCH_DEPTH)) u_fetch (
     .clk_i, .rst_ni, .start_i(start), .halt_i(!running), .prog_addr_i(prog_addr),
     .prog_len_i(prog_len), .req_valid_o(f_req_valid), .req_ready_i(f_req_ready),
     .req_addr_o(f_req_addr), .rsp_valid_i(f_rsp), .rsp_rdata_i(mem_rsp_rdata_i),
@@ -73,7 +85,7 @@ module mica_top #(
 
   mica_issue #(
     .ROWS(ROWS), .COLS(COLS), .ASPAD_DEPTH(ASPAD_DEPTH), .WSPAD_DEPTH(WSPAD_DEPTH),
-    .ACC_DEPTH(ACC_DEPTH), .PARAM_SETS(PARAM_SETS)
+    .ACC_DEPTH(ACC_DEPTH), .PARAM_SETS(PARAM_SETS), .ABSENT(ABSENT)
   ) u_issue (
     .clk_i, .rst_ni, .start_i(start), .prog_len_i(prog_len),
     .instr_valid_i(instr_valid), .instr_i(instr), .instr_err_i(instr_err),
@@ -123,7 +135,7 @@ module mica_top #(
   logic [CAW-1:0]     acc_raddr_a, acc_waddr;
 
   mica_matmul_unit #(
-    .ROWS(ROWS), .COLS(COLS), .ASPAD_DEPTH(ASPAD_DEPTH), .ACC_DEPTH(ACC_DEPTH)
+    .ROWS(ROWS), .COLS(COLS), .ASPAD_DEPTH(ASPAD_DEPTH), .ACC_DEPTH(ACC_DEPTH), .ABSENT(ABSENT)
   ) u_matmul (
     .clk_i, .rst_ni, .start_i(unit_start[mica_pkg::UNIT_ARRAY]), .instr_i(instr),
     .busy_o(unit_busy[mica_pkg::UNIT_ARRAY]), .accept_o(array_accept), .dw_accept_o(array_dw_accept),
@@ -135,7 +147,7 @@ module mica_top #(
     .acc_we_o(acc_we), .acc_waddr_o(acc_waddr), .acc_wdata_o(acc_wdata)
   );
 
-  mica_array #(.ROWS(ROWS), .COLS(COLS)) u_array (
+  mica_array #(.ROWS(ROWS), .COLS(COLS), .LUT_MUL(ARRAY_LUT_MUL != 0)) u_array (
     .clk_i, .rst_ni, .w_we_i(w_we), .w_addr_i(w_addr), .w_row_i(w_row), .w_swap_i(w_swap),
     .a_valid_i(a_valid), .a_row_i(a_row), .out_valid_o(out_valid), .out_row_o(out_row),
     .busy_o(array_busy)
@@ -152,7 +164,8 @@ module mica_top #(
   logic [COLS*32-1:0]     param_rdata, acc_rdata_b;
 
   mica_store_unit #(
-    .COLS(COLS), .ACC_DEPTH(ACC_DEPTH), .PARAM_SETS(PARAM_SETS), .BUS_BYTES(BUS_BYTES)
+    .COLS(COLS), .ACC_DEPTH(ACC_DEPTH), .PARAM_SETS(PARAM_SETS), .BUS_BYTES(BUS_BYTES),
+    .REQ_LANES(Lanes), .ABSENT(ABSENT), .MUL_CYCLES(REQ_MUL_CYCLES)
   ) u_store (
     .clk_i, .rst_ni, .start_i(unit_start[mica_pkg::UNIT_STORE]), .instr_i(instr),
     .abort_i(abort), .busy_o(unit_busy[mica_pkg::UNIT_STORE]), .bus_err_o(store_bus_err),

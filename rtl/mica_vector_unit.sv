@@ -7,9 +7,12 @@
 // The op kind, Vshadow and RESCALE's constants are captured at start and delayed by the feeder's
 // 3-cycle latency, so each vector is processed by the instruction that produced it (a LOADW may
 // refill Vshadow, or another vector op start, while earlier vectors are still in the feeder).
+// ABSENT (hw/mica.json features) leaves out the multiply, maximum or RESCALE lanes; the decoder
+// rejects their instructions, so the lanes' result is a don't-care 0 then.
 module mica_vector_unit #(
-  parameter int unsigned ROWS = mica_pkg::ROWS_DEFAULT,
-  parameter int unsigned COLS = mica_pkg::COLS_DEFAULT
+  parameter int unsigned ROWS   = mica_pkg::ROWS_DEFAULT,
+  parameter int unsigned COLS   = mica_pkg::COLS_DEFAULT,
+  parameter int unsigned ABSENT = mica_pkg::ABSENT_DEFAULT
 ) (
   input  logic               clk_i,
   input  logic               rst_ni,
@@ -26,6 +29,9 @@ module mica_vector_unit #(
   localparam int unsigned Lanes = (ROWS < COLS) ? ROWS : COLS;
   localparam logic [1:0] KindArray = 2'd0, KindMac = 2'd1, KindMax = 2'd2, KindRescale = 2'd3;
   localparam int unsigned ParW = 31 + 5 + 5;   // {mult, left_shift, right_shift}
+  localparam bit HasMac = ((ABSENT >> mica_pkg::FEATURE_DWCONV_MAC) & 1) == 0;
+  localparam bit HasMax = ((ABSENT >> mica_pkg::FEATURE_DWCONV_MAX) & 1) == 0;
+  localparam bit HasRescale = ((ABSENT >> mica_pkg::FEATURE_RESCALE) & 1) == 0;
 
   logic [3:0] opcode;
   logic [1:0] start_kind;
@@ -57,7 +63,7 @@ module mica_vector_unit #(
   assign cur_kind   = st_d_q[2] ? kind_d2 : kind_q;
   assign vw_cur     = st_d_q[2] ? vw_d_q[2*COLS*8 +: COLS*8] : vactive_q;
   assign par_cur    = st_d_q[2] ? par_d_q[2*ParW +: ParW] : par_q;
-  assign feed_vec_o = feed_valid_i && cur_kind != KindArray;
+  assign feed_vec_o = (HasMac || HasMax || HasRescale) && feed_valid_i && cur_kind != KindArray;
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
@@ -86,10 +92,11 @@ module mica_vector_unit #(
       for (int c = 0; c < COLS; c++) begin
         if (c >= Lanes) res_row_o[32*c +: 32] <= '0;
         else unique case (cur_kind)
-          KindMax:     res_row_o[32*c +: 32] <= 32'($signed(feed_row_i[9*c +: 9]));
-          KindRescale: res_row_o[32*c +: 32] <= rescale(feed_row_i[9*c +: 9], mult, lsh, rsh);
-          default:     res_row_o[32*c +: 32] <= 32'($signed(feed_row_i[9*c +: 9]) *
-                                                    $signed(vw_cur[8*c +: 8]));
+          KindMax:     res_row_o[32*c +: 32] <= HasMax ? 32'($signed(feed_row_i[9*c +: 9])) : '0;
+          KindRescale: res_row_o[32*c +: 32] <= HasRescale ?
+                                                rescale(feed_row_i[9*c +: 9], mult, lsh, rsh) : '0;
+          default:     res_row_o[32*c +: 32] <= HasMac ? 32'($signed(feed_row_i[9*c +: 9]) *
+                                                             $signed(vw_cur[8*c +: 8])) : '0;
         endcase
       end
     end

@@ -27,6 +27,8 @@ typedef struct {
     uint64_t mem_bytes;           /* external memory size in bytes, 1 .. 2^32 */
     unsigned mem_latency;         /* cycles from request acceptance to its response, >= 1 */
     unsigned mem_bytes_per_cycle; /* average bandwidth (token bucket), >= 1; one beat per cycle max */
+    unsigned req_lanes, absent;   /* hw/mica.json REQ_LANES (0 = cols), ABSENT: must match a build */
+    unsigned req_mul_cycles;      /* REQ_MUL_CYCLES (0 = 1): must match a build */
 } mica_sim_config_t;
 
 typedef enum {

@@ -56,7 +56,7 @@ test-link-sim: $(MICA) board-sim
 	bash tests/link/run.sh $(MICA)
 
 # The compiler's passes alone (waits, arena, partition rules, tiling): no TensorFlow, no model file.
-COMPILER_UNIT_TESTS := waits arena partition tiling
+COMPILER_UNIT_TESTS := waits arena partition tiling family
 .PHONY: test-compiler-unit
 $(B)/unit/test_compiler_%: tests/unit/test_compiler_%.c tests/unit/test_compiler_util.h tests/unit/test_check.h $(LIBCOMPILER) $(LIBTFLITE) $(LIBCORE)
 	@mkdir -p $(dir $@)

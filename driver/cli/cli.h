@@ -6,6 +6,8 @@
 #include "mica.h"
 #include "mica_backend.h"
 #include "mica_escape.h"
+#include "board_config.h"
+#include "compiler.h"
 
 int cli_compile(int argc, char **argv);
 int cli_run(int argc, char **argv);
@@ -15,8 +17,18 @@ int cli_disasm(int argc, char **argv); /* cli_disasm.c */
 int cli_board(int argc, char **argv);  /* cli_board.c: flash, probe, memtest */
 
 /* Shared helpers (cli_common.c). */
-int cli_compile_to_file(const char *model, const char *out, const char *array, const char *cpu_ops,
-                        int quiet);
+/* What to compile for: --array RxC, --board NAME (hw/boards/NAME.json) or --config FILE. */
+typedef struct {
+    const char *array, *board, *config;
+} cli_target_t;
+int cli_compile_to_file(const char *model, const char *out, const cli_target_t *target,
+                        const char *cpu_ops, int quiet);
+/* Parses --array / --board / --config at argv[*i] into t (advancing *i): 1 if it was one of
+ * them, 0 if not, -1 on a bad value (message printed). */
+int cli_parse_target(const char *cmd, int argc, char **argv, int *i, cli_target_t *t);
+/* Reads the --board / --config description into board and points o at it: 0, or -1 (printed). */
+int cli_load_target(const cli_target_t *t, mica_board_cfg_t *board, mica_compile_opts_t *o);
+
 int cli_ops(int argc, char **argv);
 void cli_tune_openblas(char **argv);
 mica_ctx_t *cli_open_and_load(const char *backend, const char *program);

@@ -128,14 +128,16 @@ done:
     return rc;
 }
 
-static int compile_to_file(const char *model, const char *out, const char *array,
+static int compile_to_file(const char *model, const char *out, const cli_target_t *t,
                            const char *cpu_ops, int quiet, unsigned dump) {
     char err[512], shown[300];
     tfl_model_t *m = NULL;
     mica_compile_opts_t o;
+    mica_board_cfg_t board;
     mica_compile_opts_default(&o);
     o.partition.cpu_ops = cpu_ops;
-    if ((array && cli_parse_array("compile", array, &o.hw)) ||
+    if ((t->array && cli_parse_array("compile", t->array, &o.hw)) ||
+        ((t->board || t->config) && cli_load_target(t, &board, &o)) ||
         (cpu_ops && cli_check_cpu_ops("compile", cpu_ops)))
         return 2;
     struct timespec t0, t1;
@@ -164,9 +166,9 @@ static int compile_to_file(const char *model, const char *out, const char *array
     return rc ? 1 : 0;
 }
 
-int cli_compile_to_file(const char *model, const char *out, const char *array, const char *cpu_ops,
-                        int quiet) {
-    return compile_to_file(model, out, array, cpu_ops, quiet, 0);
+int cli_compile_to_file(const char *model, const char *out, const cli_target_t *target,
+                        const char *cpu_ops, int quiet) {
+    return compile_to_file(model, out, target, cpu_ops, quiet, 0);
 }
 
 /* --dump=plan,instrs: a comma-separated list of plan and instrs. */
@@ -195,9 +197,15 @@ static int parse_dump(const char *list, unsigned *what) {
 }
 
 int cli_compile(int argc, char **argv) {
-    const char *model = NULL, *out = NULL, *array = NULL, *cpu_ops = NULL;
+    const char *model = NULL, *out = NULL, *cpu_ops = NULL;
+    cli_target_t target = {NULL, NULL, NULL};
     unsigned dump = 0;
     for (int i = 1; i < argc; i++) {
+        int tr = cli_parse_target("compile", argc, argv, &i, &target);
+        if (tr < 0)
+            return 2;
+        if (tr > 0)
+            continue;
         if (!strncmp(argv[i], "--dump=", 7)) {
             if (parse_dump(argv[i] + 7, &dump))
                 return 2;
@@ -205,8 +213,6 @@ int cli_compile(int argc, char **argv) {
             out = argv[++i];
         else if (!strcmp(argv[i], "--cpu") && i + 1 < argc)
             cpu_ops = argv[++i];
-        else if (!strcmp(argv[i], "--array") && i + 1 < argc)
-            array = argv[++i];
         else if (argv[i][0] != '-' && !model)
             model = argv[i];
         else
@@ -220,7 +226,7 @@ int cli_compile(int argc, char **argv) {
         fprintf(stderr, "mica compile: -o names the model itself; choose another output file\n");
         return 2;
     }
-    return compile_to_file(model, out, array, cpu_ops, 0, dump);
+    return compile_to_file(model, out, &target, cpu_ops, 0, dump);
 }
 
 mica_ctx_t *cli_open_and_load(const char *backend, const char *program) {
@@ -309,9 +315,22 @@ int cli_unexpected(const char *cmd, const char *arg) {
     return 2;
 }
 
+/* mica ops [--board NAME | --config FILE]: the rules, and what the configuration lacks. */
 int cli_ops(int argc, char **argv) {
-    (void)argc;
-    (void)argv;
-    mica_print_supported_ops(stdout);
+    cli_target_t t = {NULL, NULL, NULL};
+    mica_compile_opts_t o;
+    mica_board_cfg_t board;
+    mica_compile_opts_default(&o);
+    for (int i = 1; i < argc; i++) {
+        int tr = cli_parse_target("ops", argc, argv, &i, &t);
+        if (tr < 0)
+            return 2;
+        if (tr == 0 || t.array)
+            return cli_unexpected("ops", argv[i]);
+    }
+    if ((t.board || t.config) && cli_load_target(&t, &board, &o))
+        return 2;
+    o.partition.absent = o.hw.absent;
+    mica_print_supported_ops(stdout, t.board || t.config ? &o.partition : NULL);
     return 0;
 }

@@ -23,7 +23,8 @@
 #define ORACLE_SECONDS_PER_SAMPLE 0.5 /* ~60x the slowest reference model here (VWW) */
 
 typedef struct {
-    const char *model, *backend, *array, *inputs_npy, *labels_npy, *cpu_ops;
+    const char *model, *backend, *inputs_npy, *labels_npy, *cpu_ops;
+    cli_target_t target; /* --array, --board, --config */
     long long count, seed;
 } verify_opts_t;
 
@@ -196,6 +197,7 @@ fail:
 
 static int parse_verify_args(int argc, char **argv, verify_opts_t *o) {
     memset(o, 0, sizeof *o);
+    int tr;
     o->backend = "rtl";
     o->count = 10;
     o->seed = 1;
@@ -208,9 +210,10 @@ static int parse_verify_args(int argc, char **argv, verify_opts_t *o) {
         } else if (!strcmp(argv[i], "--seed") && i + 1 < argc) {
             if (cli_parse_count("verify", "--seed", argv[++i], 0, INT64_MAX, &o->seed))
                 return -1;
-        } else if (!strcmp(argv[i], "--array") && i + 1 < argc)
-            o->array = argv[++i];
-        else if (!strcmp(argv[i], "--cpu") && i + 1 < argc)
+        } else if ((tr = cli_parse_target("verify", argc, argv, &i, &o->target)) != 0) {
+            if (tr < 0)
+                return -1;
+        } else if (!strcmp(argv[i], "--cpu") && i + 1 < argc)
             o->cpu_ops = argv[++i];
         else if (!strcmp(argv[i], "--inputs") && i + 1 < argc)
             o->inputs_npy = argv[++i];
@@ -232,7 +235,7 @@ static int parse_verify_args(int argc, char **argv, verify_opts_t *o) {
         return -1;
     }
     mica_hw_config_t hw;
-    if ((o->array && cli_parse_array("verify", o->array, &hw)) ||
+    if ((o->target.array && cli_parse_array("verify", o->target.array, &hw)) ||
         (o->cpu_ops && cli_check_cpu_ops("verify", o->cpu_ops)))
         return -1;
     return 0;
@@ -342,7 +345,7 @@ static int verify_in(const verify_opts_t *o, batch_t *bt, const char *dir) {
     char *prog = cli_concat(dir, "/model.mica", "");
     if (!prog)
         return 1;
-    mica_ctx_t *ctx = cli_compile_to_file(o->model, prog, o->array, o->cpu_ops, 1)
+    mica_ctx_t *ctx = cli_compile_to_file(o->model, prog, &o->target, o->cpu_ops, 1)
                           ? NULL
                           : cli_open_and_load(o->backend, prog);
     free(prog);

@@ -82,8 +82,12 @@ static uint64_t duration(const mica_hw_config_t *hw, const mica_instr_t *in, mic
         c->ext_write_bytes += rows * len;
         c->acc_reads += rows;
         *busy_beats = beats;
-        return 5 + 4 + beats + lat +
-               2; /* PARAM reads, ACC read + requant pipeline, beats, responses */
+        /* Fewer requantization lanes than columns: a row takes P passes (rtl/mica_store_unit.sv);
+         * with P = 1 every row has at least one beat, so the beats still decide. */
+        uint64_t lanes = mica_hw_req_lanes(hw);
+        uint64_t passes = rows * ((C + lanes - 1) / lanes) * mica_hw_req_mul_cycles(hw);
+        return 5 + 4 + (passes > beats ? passes : beats) + lat +
+               2; /* PARAM reads, ACC read + requant pipeline, rows, responses */
     }
     default:
         return 0;

@@ -102,6 +102,8 @@ static uint32_t check_store(const mica_hw_config_t *c, const mica_instr_t *in) {
 }
 
 uint32_t mica_isa_ref_check(const mica_hw_config_t *c, const mica_instr_t *in) {
+    if (mica_instr_feature(in) & c->absent)
+        return MICA_ERR_ABSENT_FEATURE;
     switch (mica_instr_opcode(in)) {
     case MICA_OP_LOAD:
         return check_load(c, in);

@@ -69,6 +69,8 @@ uint32_t mica_isa_ref_csr_read(mica_isa_ref_t *s, uint32_t addr) {
         return mica_config1_pack(c->aspad_depth, c->wspad_depth);
     case MICA_CSR_CONFIG2:
         return mica_config2_pack(c->acc_depth, c->param_sets, c->bus_bytes);
+    case MICA_CSR_CONFIG3:
+        return mica_config3_pack(mica_hw_req_lanes(c), c->absent, mica_hw_req_mul_cycles(c));
     case MICA_CSR_STATUS:
         return (s->done ? MICA_STATUS_DONE : 0) | (s->error ? MICA_STATUS_ERROR : 0);
     case MICA_CSR_ERROR:

@@ -127,6 +127,12 @@ static int check_header(const mica_prog_header_t *h, size_t len, char *err, size
         FAIL("program: implausible memory configuration (ASPAD %u, WSPAD %u, ACC %u rows, %u PARAM "
              "sets, %u-byte bus)",
              h->aspad_depth, h->wspad_depth, h->acc_depth, h->param_sets, h->bus_bytes);
+    if (h->req_lanes > h->cols || h->absent >> MICA_NUM_FEATURES ||
+        (h->req_mul_cycles > 1 && h->req_mul_cycles != 4))
+        FAIL("program: implausible configuration family (%u requantization lanes for %u columns, "
+             "absent features 0x%x, %u multiply cycles; allowed: lanes 0..cols, features below "
+             "0x%x, 1 or 4 cycles)",
+             h->req_lanes, h->cols, h->absent, h->req_mul_cycles, 1u << MICA_NUM_FEATURES);
     if (!section_ok(len, h->image_offset, h->image_size, 1))
         FAIL("program: image section outside the file");
     if (!section_ok(len, h->tensors_offset, h->ntensors, sizeof(mica_prog_tensor_t)))

@@ -131,10 +131,43 @@ mica_status_t mica_open(const char *spec, mica_ctx_t **out) {
     return MICA_OK;
 }
 
+/* The first instruction of the program that needs an optional feature the device lacks (CONFIG3
+ * ABSENT), as its index, or -1: the code itself says what it needs, whatever the header claims. */
+static int64_t first_absent_use(const mica_program_t *p, uint32_t absent, uint32_t *feature) {
+    const uint8_t *code = p->image + (p->hdr.code_addr - p->hdr.image_addr);
+    for (uint32_t i = 0; absent && i < p->hdr.code_count; i++) {
+        mica_instr_t in;
+        memcpy(&in, code + (size_t)i * MICA_INSTR_BYTES, sizeof in);
+        *feature = mica_instr_feature(&in) & absent;
+        if (*feature)
+            return i;
+    }
+    return -1;
+}
+
+static const char *feature_name(uint32_t bit) {
+    for (uint32_t i = 0; i < MICA_NUM_FEATURES; i++)
+        if (bit == 1u << i)
+            return mica_feature_names[i];
+    return "?";
+}
+
+static mica_status_t check_features(mica_ctx_t *c) {
+    uint32_t c3 = c->be.csr_read(c->be.state, MICA_CSR_CONFIG3), feature = 0;
+    int64_t at = first_absent_use(&c->prog, mica_config3_absent(c3), &feature);
+    if (at >= 0)
+        return fail(c, MICA_E_CONFIG,
+                    "program instruction %lld needs feature %s, which the %s backend's "
+                    "configuration lacks (CONFIG3 0x%08x)",
+                    (long long)at, feature_name(feature), c->be.name, c3);
+    return MICA_OK;
+}
+
 static mica_status_t open_backend(mica_ctx_t *c) {
     const mica_prog_header_t *h = &c->prog.hdr;
-    mica_hw_config_t cfg = {h->rows,      h->cols,       h->aspad_depth, h->wspad_depth,
-                            h->acc_depth, h->param_sets, h->bus_bytes};
+    mica_hw_config_t cfg = {h->rows,       h->cols,       h->aspad_depth, h->wspad_depth,
+                            h->acc_depth,  h->param_sets, h->bus_bytes,   h->req_lanes,
+                            h->absent,     h->req_mul_cycles};
     if (mica_backends[c->backend]->open(c->spec_options, &cfg, h->ext_size, &c->be, c->err,
                                         sizeof c->err))
         return MICA_E_BACKEND;
@@ -156,6 +189,8 @@ static mica_status_t open_backend(mica_ctx_t *c) {
         mica_config2_acc_depth(c2) < h->acc_depth || mica_config2_param_sets(c2) < h->param_sets)
         return fail(c, MICA_E_CONFIG,
                     "program needs larger on-chip memories than the %s backend has", c->be.name);
+    if (check_features(c) != MICA_OK)
+        return MICA_E_CONFIG;
     uint64_t dev0 = 0, dev1 = 0, wall0 = mica_port_time_ns();
     int clocked = c->be.device_time_ns && !c->be.device_time_ns(c->be.state, &dev0);
     int wrote = c->be.mem_write(c->be.state, h->image_addr, c->prog.image, h->image_size);

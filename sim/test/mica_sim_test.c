@@ -307,7 +307,7 @@ static void test_config(unsigned R, unsigned C) {
     uint8_t guard[0x2000];
     memset(guard, GUARD, sizeof guard);
     mica_hw_config_t hw = {R, C, MICA_ASPAD_DEPTH_DEFAULT, MICA_WSPAD_DEPTH_DEFAULT, MICA_ACC_DEPTH_DEFAULT,
-                           MICA_PARAM_SETS_DEFAULT, MICA_BUS_BYTES_DEFAULT};
+                           MICA_PARAM_SETS_DEFAULT, MICA_BUS_BYTES_DEFAULT, 0, 0, 0};
     g_ref = mica_isa_ref_new(&hw, 0x10000);
     CHECK(g_ref != NULL, "reference interpreter: out of memory");
     if (!g_ref) return;

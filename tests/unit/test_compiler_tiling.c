@@ -10,7 +10,7 @@
 
 static mica_hw_config_t hw_of(uint32_t r, uint32_t c, uint32_t aspad, uint32_t wspad, uint32_t acc,
                               uint32_t sets) {
-    mica_hw_config_t hw = {r, c, aspad, wspad, acc, sets, MICA_BUS_BYTES_DEFAULT};
+    mica_hw_config_t hw = {r, c, aspad, wspad, acc, sets, MICA_BUS_BYTES_DEFAULT, 0, 0, 0};
     return hw;
 }
 

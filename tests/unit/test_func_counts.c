@@ -52,7 +52,7 @@ static void check(mica_fm_t *m, const char *name, int opcode, const field_t *one
 }
 
 int main(void) {
-    mica_hw_config_t cfg = {8, 8, 64, 16, 64, 4, 8};
+    mica_hw_config_t cfg = {8, 8, 64, 16, 64, 4, 8, 0, 0, 0};
     mica_fm_t *m = mica_fm_new(&cfg, MEM, 0);
     if (!m)
         return 2;

@@ -11,7 +11,7 @@
 #include "mica_fixedpoint.h"
 
 static int run_case(unsigned R, unsigned C, int extreme, unsigned seed) {
-    mica_hw_config_t cfg = {R, C, 64, 4096, 64, 4, 8};
+    mica_hw_config_t cfg = {R, C, 64, 4096, 64, 4, 8, 0, 0, 0};
     mica_fm_t *m = mica_fm_new(&cfg, 4096, 0);
     if (!m)
         return 1;
@@ -54,7 +54,7 @@ static int run_case(unsigned R, unsigned C, int extreme, unsigned seed) {
 /* The batched case: the largest batch of accumulating MATMULs (16x16 array) at the extreme values;
  * the sum reaches batch * 16 * 255 * 128, just under 2^24. */
 static int run_batch_bound(void) {
-    mica_hw_config_t cfg = {16, 16, 64, 4096, 64, 4, 8};
+    mica_hw_config_t cfg = {16, 16, 64, 4096, 64, 4, 8, 0, 0, 0};
     mica_fm_t *m = mica_fm_new(&cfg, 1 << 16, 0);
     if (!m)
         return 1;
@@ -109,7 +109,7 @@ static mica_instr_t load_rows(unsigned target, unsigned rows, unsigned len, uint
  * with vnni=0, two chunks of K), translated on the second run; its ACC, rebuilt by
  * mica_fp_materialize, must hold the integer sums. */
 static int run_sgemm_bound(void) {
-    mica_hw_config_t cfg = {16, 16, 64, 64, 64, 4, 8};
+    mica_hw_config_t cfg = {16, 16, 64, 64, 64, 4, 8, 0, 0, 0};
     mica_fm_t *m = mica_fm_new(&cfg, 1 << 16, 1);
     if (!m)
         return 1;

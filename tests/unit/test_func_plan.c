@@ -171,7 +171,7 @@ static int run_all(mica_fm_t *m, const uint32_t se[6], uint64_t counters[3][MICA
 }
 
 static int check_mixing(void) {
-    mica_hw_config_t cfg = {R, C, 64, 64, 64, 4, 8};
+    mica_hw_config_t cfg = {R, C, 64, 64, 64, 4, 8, 0, 0, 0};
     mica_fm_t *a = mica_fm_new(&cfg, MEM, 0),
               *b = mica_fm_new(&cfg, MEM, 0); /* a translates, b never */
     uint32_t se[6];
@@ -207,7 +207,7 @@ static mica_instr_t mm(uint32_t acc, int accumulate, int off_x, uint32_t aspad) 
 /* P4 (two bands of one layer; ASPAD halves at 0 and 8, ACC halves at 0 and 4) against a model that
  * only interprets: same bytes on every run, translated from the second run on. */
 static int check_pipelined(void) {
-    mica_hw_config_t cfg = {R, C, 64, 64, 64, 4, 8};
+    mica_hw_config_t cfg = {R, C, 64, 64, 64, 4, 8, 0, 0, 0};
     mica_fm_t *a = mica_fm_new(&cfg, MEM, 0), *b = mica_fm_new(&cfg, MEM, 0);
     mica_instr_t p4[] = {
         load(0, 0, 6, R, ACT, R),
@@ -270,7 +270,7 @@ static int check_pipelined(void) {
  * padding; compared with the interpreter. */
 static int check_gemv(int GC) {
     enum { GR = 12 };
-    mica_hw_config_t cfg = {GR, GC, 64, 128, 64, 4, 8};
+    mica_hw_config_t cfg = {GR, GC, 64, 128, 64, 4, 8, 0, 0, 0};
     mica_fm_t *m[2] = {mica_fm_new(&cfg, MEM, 0), mica_fm_new(&cfg, MEM, 0)};
     int bad = 0;
     if (!m[0] || !m[1] || !(m[0]->plans = new_plans()))

@@ -133,7 +133,7 @@ static void dw_expect(const mica_fm_t *m, const dw_t *p, const int8_t *v, int32_
 /* A tap sequence (3x3 kernel, stride 2, padding top/left/bottom/right) in each mode, then single
  * taps that accumulate onto random ACC: every row compared, every column (LANES..COLS too). */
 static void check_dwconv(uint32_t R, uint32_t C) {
-    mica_hw_config_t cfg = {R, C, 256, 16, 160, 4, 8};
+    mica_hw_config_t cfg = {R, C, 256, 16, 160, 4, 8, 0, 0, 0};
     mica_fm_t *m = mica_fm_new(&cfg, MEM, 0);
     uint32_t lanes = R < C ? R : C;
     for (int mode = 0; mode < 2; mode++)
@@ -244,7 +244,7 @@ static void rescale_case(mica_fm_t *m, const rs_t *p1, const rs_t *p2, int32_t a
 }
 
 static void check_rescale(uint32_t R, uint32_t C) {
-    mica_hw_config_t cfg = {R, C, 512, 16, 600, 4, 8};
+    mica_hw_config_t cfg = {R, C, 512, 16, 600, 4, 8, 0, 0, 0};
     mica_fm_t *m = mica_fm_new(&cfg, MEM, 0);
     const uint32_t mults[] = {2147483647u, 2147483646u, 1u << 30,    1518500250u,
                               1,           0,           1073741823u, 1u << 29};

@@ -65,12 +65,14 @@ static const mica_opt_spec_t func_options[] = {
     {"array", MICA_OPT_DIMS, 1, 256},
     {"plan", MICA_OPT_INT, 0, 1}, /* plan=0 keeps every run in the reference interpreter */
     {"vnni", MICA_OPT_INT, 0, 1}, /* vnni=0 forces the portable GEMM paths */
+    {"absent", MICA_OPT_INT, 0, (1 << MICA_NUM_FEATURES) - 1}, /* a device lacking these too */
 };
 
 static int func_open(const char *options, const mica_hw_config_t *cfg, uint32_t mem_bytes,
                      mica_backend_t *out, char *err, size_t errlen) {
     mica_hw_config_t c = *cfg;
     mica_opt_array(options, &c.rows, &c.cols);
+    c.absent |= (uint32_t)mica_opt_int(options, "absent", 0);
     /* plan=0 keeps every run in the reference interpreter (tests compare the two) */
     mica_fm_t *m = mica_fm_new(&c, mem_bytes, (int)mica_opt_int(options, "plan", 1));
     if (!m) {

@@ -80,6 +80,9 @@ static int rtl_open(const char *options, const mica_hw_config_t *cfg, uint32_t m
     mica_sim_config_t sc = mica_sim_config_default();
     sc.rows = cfg->rows;
     sc.cols = cfg->cols;
+    sc.req_lanes = cfg->req_lanes;
+    sc.absent = cfg->absent;
+    sc.req_mul_cycles = cfg->req_mul_cycles;
     mica_opt_array(options, &sc.rows, &sc.cols);
     long long lat = mica_opt_int(options, "latency", (long long)sc.mem_latency);
     long long bw = mica_opt_int(options, "bw", (long long)sc.mem_bytes_per_cycle);

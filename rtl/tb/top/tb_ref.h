@@ -11,6 +11,7 @@
 struct Cfg {
   int R, C, AD, WD, CD, PS, B;
   uint32_t mem_size;
+  int L, A, M;  // REQ_LANES (0 = COLS), ABSENT features, REQ_MUL_CYCLES
 };
 
 // External memory as the simulator's model sees it: bytes, addresses >= size are bus errors.
@@ -30,6 +31,9 @@ struct Golden {
   Golden(const Cfg &c, ExtMem &m)
       : hw{(uint32_t)c.R, (uint32_t)c.C, (uint32_t)c.AD, (uint32_t)c.WD, (uint32_t)c.CD, (uint32_t)c.PS, (uint32_t)c.B},
         chip((mica_isa_ref_buffer_bytes(&hw) + 3) / 4, 0) {
+    hw.req_lanes = (uint32_t)c.L;
+    hw.absent = (uint32_t)c.A;
+    hw.req_mul_cycles = (uint32_t)c.M;
     mica_isa_ref_init(&s, &hw, m.b.data(), m.b.size(), chip.data());
   }
   void run(uint32_t prog_addr, uint32_t prog_len) {

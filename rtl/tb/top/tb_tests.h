@@ -7,6 +7,8 @@ static void csr_tests(Sim &sim) {
   result(sim.csr_read(MICA_CSR_CONFIG0) == mica_config0_pack(kCfg.R, kCfg.C), "csr CONFIG0");
   result(sim.csr_read(MICA_CSR_CONFIG1) == mica_config1_pack(kCfg.AD, kCfg.WD), "csr CONFIG1");
   result(sim.csr_read(MICA_CSR_CONFIG2) == mica_config2_pack(kCfg.CD, kCfg.PS, kCfg.B), "csr CONFIG2");
+  result(sim.csr_read(MICA_CSR_CONFIG3) == mica_config3_pack(kCfg.L == 0 || kCfg.L > kCfg.C ? kCfg.C : kCfg.L, kCfg.A, kCfg.M),
+         "csr CONFIG3");
   sim.csr_write(MICA_CSR_PROG_ADDR, 0x1230);
   sim.csr_write(MICA_CSR_PROG_LEN, 77);
   result(sim.csr_read(MICA_CSR_PROG_ADDR) == 0x1230 && sim.csr_read(MICA_CSR_PROG_LEN) == 77,

@@ -16,7 +16,13 @@
 #ifndef CFG_ROWS
 #error "build with -DCFG_ROWS=.. -DCFG_COLS=.. (see rtl/Makefile)"
 #endif
-static const Cfg kCfg = {CFG_ROWS, CFG_COLS, CFG_ASPAD, CFG_WSPAD, CFG_ACC, CFG_PSETS, CFG_BUS, MEM_SIZE};
+#ifndef CFG_LANES
+#define CFG_LANES 0
+#define CFG_ABSENT 0
+#define CFG_MUL 1
+#endif
+static const Cfg kCfg = {CFG_ROWS, CFG_COLS, CFG_ASPAD, CFG_WSPAD, CFG_ACC, CFG_PSETS, CFG_BUS, MEM_SIZE,
+                         CFG_LANES, CFG_ABSENT, CFG_MUL};
 
 // ---- bus-width agnostic access to Verilator port values ----
 static void put_bytes(uint32_t &s, const uint8_t *b, int n) { s = 0; memcpy(&s, b, n); }
