@@ -198,8 +198,9 @@ static int read_absent(jr_t *r, uint32_t *absent) {
         while (i < MICA_NUM_FEATURES && strcmp(name, mica_feature_names[i]))
             i++;
         if (i == MICA_NUM_FEATURES)
-            return jfail(r, "accelerator.absent: '%s' is not a feature (dwconv_mac, dwconv_max, "
-                            "rescale, round_real, round_single)",
+            return jfail(r,
+                         "accelerator.absent: '%s' is not a feature (dwconv_mac, dwconv_max, "
+                         "rescale, round_real, round_single)",
                          name);
         *absent |= 1u << i;
         skip_ws(r);
@@ -231,8 +232,9 @@ static int accel_member(jr_t *r, const char *key, void *ctx) {
         b->seen |= 1u << i;
         return 0;
     }
-    return jfail(r, "accelerator: unknown key '%s' (rows, cols, aspad_depth, wspad_depth, "
-                    "acc_depth, param_sets, bus_bytes, req_lanes, req_mul_cycles, absent, rtl)",
+    return jfail(r,
+                 "accelerator: unknown key '%s' (rows, cols, aspad_depth, wspad_depth, "
+                 "acc_depth, param_sets, bus_bytes, req_lanes, req_mul_cycles, absent, rtl)",
                  key);
 }
 
@@ -255,7 +257,7 @@ static int board_member(jr_t *r, const char *key, void *ctx) {
 
 static void board_init(mica_board_cfg_t *b) {
     memset(b, 0, sizeof *b);
-    b->hw = (mica_hw_config_t){MICA_ROWS_DEFAULT,      MICA_COLS_DEFAULT,
+    b->hw = (mica_hw_config_t){MICA_ROWS_DEFAULT,        MICA_COLS_DEFAULT,
                                MICA_ASPAD_DEPTH_DEFAULT, MICA_WSPAD_DEPTH_DEFAULT,
                                MICA_ACC_DEPTH_DEFAULT,   MICA_PARAM_SETS_DEFAULT,
                                MICA_BUS_BYTES_DEFAULT,   MICA_REQ_LANES_DEFAULT,

@@ -10,8 +10,8 @@
 /* Hardware configuration a device is built with (CONFIG0..3 CSRs). */
 typedef struct {
     uint32_t rows, cols, aspad_depth, wspad_depth, acc_depth, param_sets, bus_bytes;
-    uint32_t req_lanes; /* requantization lanes; 0 (or > cols) = cols */
-    uint32_t absent;    /* MICA_FEATURE_* bits this configuration lacks; 0 = all present */
+    uint32_t req_lanes;      /* requantization lanes; 0 (or > cols) = cols */
+    uint32_t absent;         /* MICA_FEATURE_* bits this configuration lacks; 0 = all present */
     uint32_t req_mul_cycles; /* cycles of a requantization lane's multiply: 0 or 1, or 4 */
 } mica_hw_config_t;
 
@@ -30,8 +30,7 @@ static inline uint32_t mica_hw_req_lanes(const mica_hw_config_t *c) {
 static inline uint32_t mica_instr_feature(const mica_instr_t *in) {
     switch (mica_instr_opcode(in)) {
     case MICA_OP_DWCONV:
-        return MICA_GET(in, MICA_F_DWCONV_MODE) ==
-                       MICA_DWCONV_MODE_MAXIMUM
+        return MICA_GET(in, MICA_F_DWCONV_MODE) == MICA_DWCONV_MODE_MAXIMUM
                    ? MICA_FEATURE_DWCONV_MAX
                    : MICA_FEATURE_DWCONV_MAC;
     case MICA_OP_RESCALE:

@@ -32,8 +32,9 @@ int cli_parse_target(const char *cmd, int argc, char **argv, int *i, cli_target_
     const char *v = argv[++*i];
     char shown[80];
     if (slot == &t->board && !board_name_ok(v)) {
-        fprintf(stderr, "%s %s: --board '%s' is not a board name (a-z, 0-9, '_', '-'; e.g. "
-                        "icebreaker, ulx3s)\n",
+        fprintf(stderr,
+                "%s %s: --board '%s' is not a board name (a-z, 0-9, '_', '-'; e.g. "
+                "icebreaker, ulx3s)\n",
                 cli_prog, cmd, mica_escape_name(v, shown, sizeof shown));
         return -1;
     }

@@ -195,6 +195,18 @@ fail:
     return -1;
 }
 
+/* A board at the end of a link (link:sim=BOARD, link:ftdi=BOARD) and no --array/--board/--config:
+ * compile for that board, so the same verify line works with and without the hardware. */
+static void imply_board(verify_opts_t *o) {
+    static char name[MICA_OPT_VALUE_MAX + 1];
+    const char *b = o->backend;
+    if (o->target.array || o->target.board || o->target.config || !b || strncmp(b, "link:", 5))
+        return;
+    if (mica_opt_string(b + 5, "sim", name, sizeof name) ||
+        mica_opt_string(b + 5, "ftdi", name, sizeof name))
+        o->target.board = name;
+}
+
 static int parse_verify_args(int argc, char **argv, verify_opts_t *o) {
     memset(o, 0, sizeof *o);
     int tr;
@@ -234,6 +246,7 @@ static int parse_verify_args(int argc, char **argv, verify_opts_t *o) {
         fprintf(stderr, "%s verify: --labels needs --inputs\n", cli_prog);
         return -1;
     }
+    imply_board(o);
     mica_hw_config_t hw;
     if ((o->target.array && cli_parse_array("verify", o->target.array, &hw)) ||
         (o->cpu_ops && cli_check_cpu_ops("verify", o->cpu_ops)))

@@ -165,9 +165,9 @@ static mica_status_t check_features(mica_ctx_t *c) {
 
 static mica_status_t open_backend(mica_ctx_t *c) {
     const mica_prog_header_t *h = &c->prog.hdr;
-    mica_hw_config_t cfg = {h->rows,       h->cols,       h->aspad_depth, h->wspad_depth,
-                            h->acc_depth,  h->param_sets, h->bus_bytes,   h->req_lanes,
-                            h->absent,     h->req_mul_cycles};
+    mica_hw_config_t cfg = {h->rows,      h->cols,          h->aspad_depth, h->wspad_depth,
+                            h->acc_depth, h->param_sets,    h->bus_bytes,   h->req_lanes,
+                            h->absent,    h->req_mul_cycles};
     if (mica_backends[c->backend]->open(c->spec_options, &cfg, h->ext_size, &c->be, c->err,
                                         sizeof c->err))
         return MICA_E_BACKEND;

@@ -12,6 +12,15 @@ module mica_board_top #(
   parameter int unsigned ACC_DEPTH    = mica_pkg::ACC_DEPTH_DEFAULT,
   parameter int unsigned PARAM_SETS   = mica_pkg::PARAM_SETS_DEFAULT,
   parameter int unsigned BUS_BYTES    = mica_pkg::BUS_BYTES_DEFAULT,
+  // The accelerator family's configuration and implementation parameters (mica_top documents
+  // them); a board's values come from hw/boards/<board>.json through hw/gen_boards.py.
+  parameter int unsigned REQ_LANES      = mica_pkg::REQ_LANES_DEFAULT,
+  parameter int unsigned REQ_MUL_CYCLES = mica_pkg::REQ_MUL_CYCLES_DEFAULT,
+  parameter int unsigned ABSENT         = mica_pkg::ABSENT_DEFAULT,
+  parameter int unsigned CNT_W          = 64,
+  parameter int unsigned CNT_MASK       = 32'hFFFF_FFFF,
+  parameter int unsigned FETCH_DEPTH    = 8,
+  parameter int unsigned ARRAY_LUT_MUL  = 0,
   parameter int unsigned MEM_BYTES    = 131072,
   parameter int unsigned CLK_HZ       = 12000000,
   parameter int unsigned CLKS_PER_BIT = 4
@@ -51,7 +60,9 @@ module mica_board_top #(
 
   mica_top #(
     .ROWS(ROWS), .COLS(COLS), .ASPAD_DEPTH(ASPAD_DEPTH), .WSPAD_DEPTH(WSPAD_DEPTH),
-    .ACC_DEPTH(ACC_DEPTH), .PARAM_SETS(PARAM_SETS), .BUS_BYTES(BUS_BYTES)
+    .ACC_DEPTH(ACC_DEPTH), .PARAM_SETS(PARAM_SETS), .BUS_BYTES(BUS_BYTES),
+    .REQ_LANES(REQ_LANES), .REQ_MUL_CYCLES(REQ_MUL_CYCLES), .ABSENT(ABSENT), .CNT_W(CNT_W),
+    .CNT_MASK(CNT_MASK), .FETCH_DEPTH(FETCH_DEPTH), .ARRAY_LUT_MUL(ARRAY_LUT_MUL)
   ) u_mica (
     .clk_i, .rst_ni(acc_rst_n),
     .csr_req_i(csr_req), .csr_we_i(csr_we), .csr_addr_i(csr_addr), .csr_wdata_i(csr_wdata),

@@ -16,7 +16,7 @@ static int parse(const char *json, mica_board_cfg_t *b, char *err) {
 
 #define BAD_BOARD(json, want)                                                                      \
     do {                                                                                           \
-        mica_board_cfg_t b_;                                                                           \
+        mica_board_cfg_t b_;                                                                       \
         char e_[300] = "";                                                                         \
         CHECK(parse(json, &b_, e_) == -1, "accepted %s", json);                                    \
         CHECK_HAS(e_, want);                                                                       \
