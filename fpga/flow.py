@@ -262,7 +262,8 @@ def build(board, kind, out):
                     "present yet, no bitstream)")
     rep = {"board": board["name"], "family": board["family"], "device": board["device"],
            "package": board["package"], "top": top, "seed": SEED,
-           "accelerator": board["accelerator"] if kind == "board" else {},
+           "accelerator": {k: v for k, v in board["accelerator"].items() if not k.startswith("_")}
+           if kind == "board" else {},
            "clock": {"board_hz": board["board_hz"], "core_hz": core_hz, "pll": bool(pll_path)},
            "resources": rows, "fmax": fmax, "yosys_cells": cells,
            "status": status, "message": message, "bitstream": None}

@@ -137,7 +137,8 @@ def render_text(rep):
         rep["board"], rep["family"], rep["device"], rep["package"], rep["top"], rep["seed"])]
     acc = rep.get("accelerator") or {}
     if acc:
-        lines.append("accelerator: " + ", ".join("%s=%s" % kv for kv in sorted(acc.items())))
+        lines.append("accelerator: " + ", ".join(
+            "%s=%s" % kv for kv in sorted(acc.items()) if not kv[0].startswith("_")))
     lines.append("clock: board %.3f MHz, core %.3f MHz%s" % (
         rep["clock"]["board_hz"] / 1e6, rep["clock"]["core_hz"] / 1e6,
         " (PLL)" if rep["clock"].get("pll") else ""))

@@ -53,6 +53,7 @@ test-link: $(B)/unit/test_link_frame
 # The board path without a board: link backend <-> Verilated board tops over every transport.
 .PHONY: test-link-sim
 test-link-sim: $(MICA) board-sim
+	bash tests/e2e/family.sh
 	bash tests/link/run.sh $(MICA)
 
 # The compiler's passes alone (waits, arena, partition rules, tiling): no TensorFlow, no model file.

@@ -14,7 +14,7 @@ cd "$(dirname "$0")/../.."
 ROOT=$PWD
 RUNS=${FUZZ_RUNS:-10000000}
 JOBS=${FUZZ_JOBS:-$(nproc)}
-TARGETS=${FUZZ_TARGETS:-reader program compile npy options kernels link}
+TARGETS=${FUZZ_TARGETS:-reader program compile npy options kernels link board}
 PY=${PYTHON:-python3}
 W=$ROOT/build/fuzz-long
 fail=0
@@ -37,6 +37,7 @@ seed() {
              done; rm -f "$d"/*.json; find "$d" -size +16384c -delete ;;   # every CRC pass is per byte: small programs keep 5x the pace
     npy)     "$PY" tests/fuzz/make_npy_seeds.py "$d" ;;
     link)    "$PY" tests/fuzz/make_link_seeds.py "$d" ;;
+    board)   cp hw/boards/*.json "$d/" ;;
     options) printf '\002rtl:array=8x8,latency=20' >"$d/rtl"
              printf '\002func:plan=0,vnni=1,max_cycles=5' >"$d/func"
              printf '\002rtl:max_cycles=1000,trace=t.fst,trace_from=1,trace_to=5,bw=8' >"$d/rtl_all"
