@@ -1,6 +1,6 @@
 # Test targets (included by the top-level Makefile).
 .PHONY: test test-rtl test-sim test-reader test-corrupt test-fuzz-short test-spec test-e2e test-kernels
-test: check test-spec test-unit test-reader test-corrupt test-fuzz-short test-rtl test-sim test-e2e test-asan test-kernels test-link-sim
+test: check test-spec test-unit test-reader test-corrupt test-fuzz-short test-rtl test-sim test-e2e test-asan test-kernels test-link-sim test-fpga-flow
 	@echo "ALL TESTS PASSED"
 
 test-spec: $(GEN)/mica_isa.h $(MICA)
