@@ -45,7 +45,7 @@ typedef struct {
     uint32_t us_per_byte, payload_limit, clean_run;
     /* WAIT's time per thousand device cycles, learnt the same way, and the exchange just done. */
     uint32_t us_per_kcycle, wait_cycles;
-    uint64_t last_exchange_ms;
+    uint32_t last_exchange_ms;
     int last_clean;
     uint8_t seq;
     uint8_t nak_status;

@@ -18,8 +18,8 @@ void mica_link_init(mica_link_t *l, mica_link_pipe_t pipe, uint32_t timeout_ms, 
     l->last_exchange_ms = 0;
     l->last_clean = 0;
     mica_link_rx_init(&l->rx);
-    mica_link_stats_t zero = {0};
-    l->stats = zero;
+    l->stats.requests = l->stats.retransmits = l->stats.timeouts = 0;
+    l->stats.naks = l->stats.stray_replies = l->stats.bytes_sent = l->stats.bytes_received = 0;
 }
 
 const char *mica_link_cmd_name(uint8_t cmd) {
@@ -111,27 +111,40 @@ static mica_link_result_t take_reply(mica_link_t *l, void *reply, size_t cap, si
 #define TIMEOUT_FLOOR_MS 30u
 #define SMALLEST_PAYLOAD 64u
 #define CLEAN_RUN_TO_GROW 8u
+#define SPEED_CAP_US 100000u /* per wire byte or per thousand cycles: slower is a dead line */
 
 static uint32_t attempt_timeout(const mica_link_t *l, uint8_t cmd, size_t frame, size_t reply_cap) {
     int waits = cmd == MICA_LINK_CMD_WAIT;
     if (!l->pipe.now_ms || !l->us_per_byte || (waits && !l->us_per_kcycle))
         return l->timeout_ms;
-    uint64_t wire = frame + 2 * reply_cap + 16;
-    uint64_t ms = TIMEOUT_FLOOR_MS + 4 * wire * l->us_per_byte / 1000;
-    if (waits)
-        ms += 4 * (uint64_t)l->wait_cycles * l->us_per_kcycle / 1000000;
-    return ms < l->timeout_ms ? (uint32_t)ms : l->timeout_ms;
+    /* 32-bit arithmetic (no 64-bit division on a Cortex-M); learn_speed caps us_per_byte and
+     * us_per_kcycle at SPEED_CAP_US, so these products stay below 2^32. */
+    uint32_t wire = (uint32_t)(frame + 2 * reply_cap + 16);
+    uint32_t ms = TIMEOUT_FLOOR_MS + 4 * (wire * l->us_per_byte / 1000);
+    if (waits) { /* the device's wait, at the measured speed of its cycles, saturating */
+        uint32_t kcycles = l->wait_cycles / 1000;
+        uint32_t wait_ms = kcycles > 0xFFFFFFFFu / l->us_per_kcycle
+                               ? l->timeout_ms
+                               : kcycles * l->us_per_kcycle / 1000;
+        ms = wait_ms >= l->timeout_ms / 4 ? l->timeout_ms : ms + 4 * wait_ms;
+    }
+    return ms < l->timeout_ms ? ms : l->timeout_ms;
+}
+
+/* A clean exchange's time per wire byte, smoothed (1/4 weight to the new sample). */
+static uint32_t smooth(uint32_t old, uint32_t sample) {
+    if (sample > SPEED_CAP_US)
+        sample = SPEED_CAP_US;
+    return old ? (3 * old + sample) / 4 : sample + 1;
 }
 
 /* A clean exchange's time per wire byte, smoothed (1/4 weight to the new sample). */
 static void learn_speed(mica_link_t *l, uint8_t cmd, uint64_t t0, size_t wire) {
     if (!l->pipe.now_ms || cmd == MICA_LINK_CMD_WAIT)
         return;
-    uint64_t us = (l->pipe.now_ms(l->pipe.ctx) - t0) * 1000 / (wire ? wire : 1);
-    if (us > 1000000)
-        us = 1000000;
-    l->us_per_byte =
-        l->us_per_byte ? (uint32_t)((3 * (uint64_t)l->us_per_byte + us) / 4) : (uint32_t)us + 1;
+    uint64_t elapsed = l->pipe.now_ms(l->pipe.ctx) - t0;
+    uint32_t ms = elapsed > 4000000u ? 4000000u : (uint32_t)elapsed;
+    l->us_per_byte = smooth(l->us_per_byte, ms * 1000u / (wire ? (uint32_t)wire : 1u));
 }
 
 static void adapt_payload(mica_link_t *l, int attempts) {
@@ -171,7 +184,8 @@ mica_link_result_t mica_link_request(mica_link_t *l, uint8_t cmd, const void *re
             if (!attempt)
                 learn_speed(l, cmd, t0, wire);
             l->last_clean = !attempt;
-            l->last_exchange_ms = l->pipe.now_ms ? l->pipe.now_ms(l->pipe.ctx) - t0 : 0;
+            uint64_t spent = l->pipe.now_ms ? l->pipe.now_ms(l->pipe.ctx) - t0 : 0;
+            l->last_exchange_ms = spent > 4000000u ? 4000000u : (uint32_t)spent;
             adapt_payload(l, attempt + 1);
             return take_reply(l, reply, cap, reply_len);
         }
@@ -269,9 +283,9 @@ mica_link_result_t mica_link_wait(mica_link_t *l, uint32_t max_cycles, uint32_t 
     /* A clean WAIT that ran for a while teaches how fast the device's cycles pass here (a
      * simulated board: far slower than its clock), so later WAITs time out in proportion. */
     if (l->last_clean && *waited >= 1000 && l->pipe.now_ms) {
-        uint64_t us = l->last_exchange_ms * 1000000 / (*waited / 1000 ? *waited / 1000 : 1) / 1000;
-        uint64_t v = l->us_per_kcycle ? (3 * (uint64_t)l->us_per_kcycle + us) / 4 : us + 1;
-        l->us_per_kcycle = v > 0xFFFFFFFFu ? 0xFFFFFFFFu : (uint32_t)v;
+        uint32_t kcycles = *waited / 1000, ms = l->last_exchange_ms;
+        uint32_t us = ms > 4000000u ? 0xFFFFFFFFu : ms * 1000u / kcycles;
+        l->us_per_kcycle = smooth(l->us_per_kcycle, us);
     }
     return MICA_LINK_OK;
 }

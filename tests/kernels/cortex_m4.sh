@@ -1,5 +1,5 @@
 #!/bin/sh
-# Builds every CPU kernel (driver/core/kernels/*.c) and the link framing for a Cortex-M4 with arm-none-eabi-gcc, freestanding,
+# Builds every CPU kernel (driver/core/kernels/*.c) and the link (framing, engine) for a Cortex-M4 with arm-none-eabi-gcc, freestanding,
 # warnings as errors, prints per-kernel and total .text, and fails when the partially linked
 # kernels reference any external symbol (libc/libm such as memcpy/memset, or libgcc helpers).
 #   sh tests/kernels/cortex_m4.sh          (apt-get install gcc-arm-none-eabi when missing)
@@ -10,8 +10,8 @@ command -v $CC >/dev/null || { echo "cortex_m4.sh: $CC missing (apt-get install 
 CFLAGS="-mcpu=cortex-m4 -mthumb -O2 -std=c99 -ffreestanding -nostdlib -Wall -Wextra -Werror -I$ROOT/include -I$ROOT/build/gen -I$ROOT/driver/core/kernels"
 rm -rf "$OUT" && mkdir -p "$OUT"
 fail=0
-# The link framing and its CRC are firmware code too (the MCU speaks the same link).
-for src in "$ROOT"/driver/core/kernels/*.c "$ROOT"/driver/core/link_frame.c "$ROOT"/driver/core/crc32.c; do
+# The link framing, its CRC and the request engine are firmware code too (the MCU speaks the same link).
+for src in "$ROOT"/driver/core/kernels/*.c "$ROOT"/driver/core/link_frame.c "$ROOT"/driver/core/link_host.c "$ROOT"/driver/core/crc32.c; do
     obj=$OUT/$(basename "$src" .c).o
     $CC $CFLAGS -c "$src" -o "$obj" || { echo "cortex_m4.sh: FAIL compiling $(basename "$src")"; fail=1; }
 done
