@@ -196,9 +196,9 @@ static int board_memtest(const char *spec, long long bytes) {
         printf("pattern %-16s %s\n", names[p], rc ? "link failed" : bad ? "errors" : "ok");
     }
     double secs = now_s() - t0;
-    printf("memtest: %u B x 3 patterns written and read in %.1f s (%.0f B/s payload), %llu "
+    printf("memtest: %u of %u B x 3 patterns written and read in %.1f s wall (%.0f B/s), %llu "
            "mismatching bytes\n",
-           s.info.mem_bytes, secs, 6.0 * s.info.mem_bytes / secs, (unsigned long long)bad);
+           size, s.info.mem_bytes, secs, 6.0 * size / secs, (unsigned long long)bad);
     print_faults(&s);
     printf("memtest: %s\n", rc || bad ? "FAIL" : "PASS");
     free(buf);
