@@ -84,16 +84,28 @@ module mica_requant_lite (
   assign half = (e_b_q == 5'd0) ? 32'd0 : (32'd1 << (e_b_q - 5'd1));
   assign r_d  = (m_b_q + half) >> e_b_q;   // m_b_q <= 2^31, half <= 2^30: no overflow
 
-  // ---- offset 6: sign, zero point (int32 wrap, as TFLite), clamp ----
-  logic signed [31:0] y4, with_zp, lo_bound, hi_bound, clamped;
+  // ---- offset 6: sign, zero point, clamp on 11 bits ----
+  // TFLite adds the zero point in int32 (wrapping); beyond +-511 only the side of the clamp
+  // matters, so R saturates to 511 and a wrap (possible only for R >= 2^31 - 128, e = 0)
+  // flips the side.
   logic signed [7:0]  zp, amin, amax;
+  logic               hi_ones, wrap, sgn;
+  logic signed [8:0]  up, dn;
+  logic [8:0]         rs;
+  logic signed [10:0] v, lo_bound, hi_bound, clamped;
   always_comb begin
     {zp, amin, amax} = out_b_q;
-    y4       = neg_b_q ? -$signed(r_q) : $signed(r_q);
-    with_zp  = y4 + 32'(zp);
-    lo_bound = 32'(amin);
-    hi_bound = 32'(amax);
-    clamped  = (with_zp < lo_bound) ? lo_bound : with_zp;
+    hi_ones  = &r_q[30:7];
+    up       = $signed({2'b0, r_q[6:0]}) + 9'(zp);   // R + zp >= 2^31 when R >= 2^31 - 128
+    dn       = $signed({2'b0, r_q[6:0]}) - 9'(zp);   // -R + zp < -2^31 when R >= 2^31 - 128
+    if (neg_b_q) wrap = r_q[31] ? zp[7] : (hi_ones && dn >= 9'sd129);
+    else         wrap = hi_ones && up >= 9'sd128;
+    sgn      = neg_b_q ^ wrap;
+    rs       = (|r_q[31:9]) ? 9'd511 : r_q[8:0];
+    v        = sgn ? 11'(zp) - $signed({2'b0, rs}) : 11'(zp) + $signed({2'b0, rs});
+    lo_bound = 11'(amin);
+    hi_bound = 11'(amax);
+    clamped  = (v < lo_bound) ? lo_bound : v;
     clamped  = (clamped > hi_bound) ? hi_bound : clamped;
   end
 
