@@ -75,34 +75,40 @@ module mica_requant_lite (
   logic [31:0] m_d;
   assign m_d = (sum[30] && !neg_a_q) ? 32'h7fff_ffff : {sum[30:0], bit31_q};
 
-  // ---- offset 5: RDBPOT on the magnitude ----
-  logic [31:0] m_b_q, r_d, r_q;
+  // ---- offset 5: RDBPOT on the magnitude, saturated at 511 ----
+  // e > 0: R = (M + 2^(e-1)) >> e = ((M >> (e-1)) + 1) >> 1. Beyond 511 only the side of the
+  // clamp matters (offset 6). e = 0: R = M, which alone can reach the int32 wrap of the
+  // zero-point add (R >= 2^31 - 128), so its top bits are kept as flags.
+  logic [31:0] m_b_q, s_sh;
   logic        neg_b_q;
   logic [4:0]  e_b_q;
   logic [23:0] out_b_q;
-  logic [31:0] half;
-  assign half = (e_b_q == 5'd0) ? 32'd0 : (32'd1 << (e_b_q - 5'd1));
-  assign r_d  = (m_b_q + half) >> e_b_q;   // m_b_q <= 2^31, half <= 2^30: no overflow
+  logic [9:0]  r_lo;            // ((S mod 1024) + 1) >> 1: 512 means R >= 512
+  logic [8:0]  rs_d, rs_q;
+  logic        zone_q, top_q;   // e = 0 and M in [2^31 - 128, 2^31); e = 0 and M = 2^31
+  logic [6:0]  low7_q;          // M[6:0] (used only with zone_q)
+  always_comb begin
+    s_sh = m_b_q >> (e_b_q - 5'(e_b_q != 5'd0));
+    r_lo = 10'((11'(s_sh[9:0]) + 11'd1) >> 1);
+    if (e_b_q == 5'd0) rs_d = (|m_b_q[31:9]) ? 9'd511 : m_b_q[8:0];
+    else               rs_d = (|s_sh[31:10] || r_lo[9]) ? 9'd511 : r_lo[8:0];
+  end
 
   // ---- offset 6: sign, zero point, clamp on 11 bits ----
-  // TFLite adds the zero point in int32 (wrapping); beyond +-511 only the side of the clamp
-  // matters, so R saturates to 511 and a wrap (possible only for R >= 2^31 - 128, e = 0)
-  // flips the side.
+  // TFLite adds the zero point in int32 (wrapping); R saturated at 511 keeps the side of the
+  // clamp, and a wrap (possible only for R >= 2^31 - 128) flips it.
   logic signed [7:0]  zp, amin, amax;
-  logic               hi_ones, wrap, sgn;
+  logic               wrap, sgn;
   logic signed [8:0]  up, dn;
-  logic [8:0]         rs;
   logic signed [10:0] v, lo_bound, hi_bound, clamped;
   always_comb begin
     {zp, amin, amax} = out_b_q;
-    hi_ones  = &r_q[30:7];
-    up       = $signed({2'b0, r_q[6:0]}) + 9'(zp);   // R + zp >= 2^31 when R >= 2^31 - 128
-    dn       = $signed({2'b0, r_q[6:0]}) - 9'(zp);   // -R + zp < -2^31 when R >= 2^31 - 128
-    if (neg_b_q) wrap = r_q[31] ? zp[7] : (hi_ones && dn >= 9'sd129);
-    else         wrap = hi_ones && up >= 9'sd128;
+    up       = $signed({2'b0, low7_q}) + 9'(zp);   // R + zp >= 2^31
+    dn       = $signed({2'b0, low7_q}) - 9'(zp);   // -R + zp < -2^31
+    if (neg_b_q) wrap = top_q ? zp[7] : (zone_q && dn >= 9'sd129);
+    else         wrap = zone_q && up >= 9'sd128;
     sgn      = neg_b_q ^ wrap;
-    rs       = (|r_q[31:9]) ? 9'd511 : r_q[8:0];
-    v        = sgn ? 11'(zp) - $signed({2'b0, rs}) : 11'(zp) + $signed({2'b0, rs});
+    v        = sgn ? 11'(zp) - $signed({2'b0, rs_q}) : 11'(zp) + $signed({2'b0, rs_q});
     lo_bound = 11'(amin);
     hi_bound = 11'(amax);
     clamped  = (v < lo_bound) ? lo_bound : v;
@@ -141,7 +147,12 @@ module mica_requant_lite (
       e_b_q   <= e_a_q;
       out_b_q <= out_a_q;
     end
-    if (valid_q[4]) r_q <= r_d;
+    if (valid_q[4]) begin
+      rs_q   <= rs_d;
+      zone_q <= e_b_q == 5'd0 && !m_b_q[31] && &m_b_q[30:7];
+      top_q  <= e_b_q == 5'd0 && m_b_q[31];
+      low7_q <= m_b_q[6:0];
+    end
     if (valid_q[5]) q_q <= clamped[7:0];
   end
 
