@@ -28,6 +28,7 @@ module mica_array #(
   parameter int unsigned ROWS = mica_pkg::ROWS_DEFAULT,
   parameter int unsigned COLS = mica_pkg::COLS_DEFAULT,
   parameter bit          LUT_MUL = 1'b0,   // PE multipliers from LUTs (mica_pe)
+  parameter int unsigned DSP_PES = 0,      // with LUT_MUL: PEs 0 .. DSP_PES-1 (row-major) keep a DSP
   localparam int unsigned RIW = (ROWS > 1) ? $clog2(ROWS) : 1
 ) (
   input  logic                 clk_i,
@@ -178,7 +179,7 @@ module mica_array #(
         assign psum_in = g_row[r-1].g_col[c].psum_out;
       end
 
-      mica_pe #(.LUT_MUL(LUT_MUL)) u_pe (
+      mica_pe #(.LUT_MUL(LUT_MUL && r * COLS + c >= DSP_PES)) u_pe (
         .clk_i,
         .rst_ni,
         .a_i       (a_in),

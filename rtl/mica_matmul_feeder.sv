@@ -39,6 +39,14 @@ module mica_matmul_feeder #(
   assign off_x = instr_i[mica_pkg::MATMUL_OFF_X_LSB +: mica_pkg::MATMUL_OFF_X_W];
   assign aspad_addr = instr_i[mica_pkg::MATMUL_ASPAD_ADDR_LSB +: mica_pkg::MATMUL_ASPAD_ADDR_W];
 
+  // sy * in_w as four shifted adds: a 4-bit factor does not need a DSP block.
+  logic signed [31:0] row_step;
+  always_comb begin
+    row_step = '0;
+    for (int k = 0; k < mica_pkg::MATMUL_STRIDE_Y_W; k++)
+      if (sy[k]) row_step = row_step + (32'(in_w) << k);
+  end
+
   // Walk state. iy/ix stay within [-512, 61936): 20-bit signed; row_base 32-bit signed.
   logic        gen_q;
   logic [11:0] oy_q, ox_q, in_h_q, in_w_q, out_h_q, out_w_q;
@@ -78,7 +86,7 @@ module mica_matmul_feeder #(
       ix_q       <= 20'(off_x);
       off_x_q    <= 20'(off_x);
       row_base_q <= $signed({16'd0, aspad_addr}) + 32'(off_y) * $signed({20'd0, in_w});
-      row_step_q <= $signed({28'd0, sy}) * $signed({20'd0, in_w});
+      row_step_q <= row_step;
       z_in_q     <= instr_i[mica_pkg::MATMUL_Z_IN_LSB +: mica_pkg::MATMUL_Z_IN_W];
     end else if (gen_q) begin
       if (last_pix) gen_q <= 1'b0;

@@ -83,12 +83,22 @@ module mica_store_lanes_mux #(
         end
       end
     end
-    mica_requant #(.HAS_REAL(HAS_REAL), .HAS_SINGLE(HAS_SINGLE), .MUL_CYCLES(MUL_CYCLES)) u_requant (
-      .clk_i, .rst_ni, .valid_i(feed), .acc_i(acc), .bias_i(bias), .mult_i(mult),
-      .mult_lo_i(mult_lo), .shift_i(shift), .round_i(round_i), .z_out_i(z_out_i),
-      .act_min_i(act_min_i), .act_max_i(act_max_i), .valid_o(lane_valid[l]),
-      .q_o(lane_q[8*l +: 8])
-    );
+    if (MUL_CYCLES == 4 && !HAS_REAL && !HAS_SINGLE) begin : g_lite
+      // double rounding only: the magnitude lane, same results and timing, fewer LUTs
+      mica_requant_lite u_requant (
+        .clk_i, .rst_ni, .valid_i(feed), .acc_i(acc), .bias_i(bias), .mult_i(mult),
+        .mult_lo_i(mult_lo), .shift_i(shift), .round_i(round_i), .z_out_i(z_out_i),
+        .act_min_i(act_min_i), .act_max_i(act_max_i), .valid_o(lane_valid[l]),
+        .q_o(lane_q[8*l +: 8])
+      );
+    end else begin : g_full
+      mica_requant #(.HAS_REAL(HAS_REAL), .HAS_SINGLE(HAS_SINGLE), .MUL_CYCLES(MUL_CYCLES)) u_requant (
+        .clk_i, .rst_ni, .valid_i(feed), .acc_i(acc), .bias_i(bias), .mult_i(mult),
+        .mult_lo_i(mult_lo), .shift_i(shift), .round_i(round_i), .z_out_i(z_out_i),
+        .act_min_i(act_min_i), .act_max_i(act_max_i), .valid_o(lane_valid[l]),
+        .q_o(lane_q[8*l +: 8])
+      );
+    end
   end
 
   // Earlier passes' bytes wait in asm_q; the last pass's bytes go out directly.

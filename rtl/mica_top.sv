@@ -17,6 +17,7 @@ module mica_top #(
   parameter int unsigned CNT_MASK    = 32'hFFFF_FFFF,  // counters built (mica_csr)
   parameter int unsigned FETCH_DEPTH = 8,
   parameter int unsigned ARRAY_LUT_MUL = 0,  // 1: PE multipliers from LUTs, not DSP blocks
+  parameter int unsigned ARRAY_DSP_PES = 0,  // with ARRAY_LUT_MUL: this many PEs still use a DSP
   parameter int unsigned REQ_MUL_CYCLES = mica_pkg::REQ_MUL_CYCLES_DEFAULT  // lane multiply: 1 or 4
 ) (
   input  logic                   clk_i,
@@ -147,7 +148,8 @@ module mica_top #(
     .acc_we_o(acc_we), .acc_waddr_o(acc_waddr), .acc_wdata_o(acc_wdata)
   );
 
-  mica_array #(.ROWS(ROWS), .COLS(COLS), .LUT_MUL(ARRAY_LUT_MUL != 0)) u_array (
+  mica_array #(.ROWS(ROWS), .COLS(COLS), .LUT_MUL(ARRAY_LUT_MUL != 0),
+    .DSP_PES(ARRAY_DSP_PES)) u_array (
     .clk_i, .rst_ni, .w_we_i(w_we), .w_addr_i(w_addr), .w_row_i(w_row), .w_swap_i(w_swap),
     .a_valid_i(a_valid), .a_row_i(a_row), .out_valid_o(out_valid), .out_row_o(out_row),
     .busy_o(array_busy)

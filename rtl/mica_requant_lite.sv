@@ -1,0 +1,161 @@
+// Small requantization lane for double rounding only (mica_store_lanes_mux picks it when
+// MUL_CYCLES = 4 and neither ROUND_REAL nor ROUND_SINGLE is built, as on the iCEBreaker). Same
+// ports, results and timing as mica_requant there: an input at most every 4 cycles, the result
+// 7 cycles later (input in cycle t -> q_o in t + 7). round_i and mult_lo_i are ignored.
+//
+// It works on magnitudes, so no 64-bit signed value is ever formed. With x' = (acc + bias) <<
+// max(shift, 0) (int32 wrap), P = |x'| * |mult| and neg = sign(x') ^ sign(mult):
+//   SRDHM(x', mult) = neg ? -M : min(M, 2^31 - 1),   M = (P + 2^30 - neg) >> 31
+//   RDBPOT(+-M, e)   = +-((M + 2^(e-1)) >> e)         (round half away from zero; e = 0: M)
+// (neg for P = 0 gives M = 0 either way.) P + 2^30 - neg is accumulated from the four 16 x 16
+// partial products on one multiplier, low 16 bits shifted out as they become final (34-bit adder).
+// Offsets: 0 bias add and left shift; 1..4 multiply; 4 M; 5 RDBPOT; 6 sign, zero point, clamp.
+module mica_requant_lite (
+  input  logic              clk_i,
+  input  logic              rst_ni,
+  input  logic              valid_i,
+  input  logic signed [31:0] acc_i,
+  input  logic signed [31:0] bias_i,
+  input  logic signed [31:0] mult_i,
+  input  logic [20:0]        mult_lo_i,
+  input  logic signed [7:0]  shift_i,
+  input  logic [1:0]         round_i,
+  input  logic signed [7:0]  z_out_i,
+  input  logic signed [7:0]  act_min_i,
+  input  logic signed [7:0]  act_max_i,
+  output logic              valid_o,
+  output logic signed [7:0]  q_o
+);
+  logic unused_inputs;
+  assign unused_inputs = ^{mult_lo_i, round_i};
+
+  // valid_q[k]: the item that entered k + 1 cycles ago; inputs are >= 4 cycles apart, so
+  // valid_q[3:0] is one-hot during a multiply and names its step.
+  logic [5:0] valid_q;
+
+  // ---- offset 0: bias add, clamped shift, left shift ----
+  logic signed [7:0]  sh;
+  logic signed [31:0] x_sum, x_d;
+  logic [4:0]         lshift, rshift;
+  always_comb begin
+    sh     = (shift_i > 8'sd30) ? 8'sd30 : ((shift_i < -8'sd31) ? -8'sd31 : shift_i);
+    lshift = (sh > 0) ? sh[4:0] : 5'd0;
+    rshift = (sh > 0) ? 5'd0 : 5'(-sh);
+    x_sum  = acc_i + bias_i;
+    x_d    = x_sum << lshift;
+  end
+
+  logic signed [31:0] x_q, m_q;
+  logic               neg_a_q;
+  logic [4:0]         e_a_q;
+  logic [23:0]        out_a_q;   // {z_out, act_min, act_max}
+
+  // ---- offsets 1..4: P + 2^30 - neg, 16 x 16 bits per cycle ----
+  logic [31:0] ma, mb;
+  logic [15:0] opa, opb;
+  logic [31:0] pp;
+  logic [33:0] acc_in, sum;
+  logic [32:0] s_q;        // running sum, already shifted right where a step needs it
+  logic        bit31_q;    // bit 31 of the total, final after step 2
+  assign ma = x_q[31] ? 32'(-x_q) : 32'(x_q);
+  assign mb = m_q[31] ? 32'(-m_q) : 32'(m_q);
+  always_comb begin
+    unique case (1'b1)
+      valid_q[0]: begin opa = ma[15:0];  opb = mb[15:0];  end
+      valid_q[1]: begin opa = ma[15:0];  opb = mb[31:16]; end
+      valid_q[2]: begin opa = ma[31:16]; opb = mb[15:0];  end
+      default:    begin opa = ma[31:16]; opb = mb[31:16]; end
+    endcase
+    pp     = opa * opb;
+    acc_in = valid_q[0] ? (34'd1 << 30) - {33'd0, neg_a_q} : {1'b0, s_q};
+    sum    = acc_in + 34'(pp);
+  end
+
+  // M = total >> 31 = {step 3 sum, bit 31}; only INT32_MIN * INT32_MIN reaches 2^31 (positive).
+  logic [31:0] m_d;
+  assign m_d = (sum[30] && !neg_a_q) ? 32'h7fff_ffff : {sum[30:0], bit31_q};
+
+  // ---- offset 5: RDBPOT on the magnitude, saturated at 511 ----
+  // e > 0: R = (M + 2^(e-1)) >> e = ((M >> (e-1)) + 1) >> 1. Beyond 511 only the side of the
+  // clamp matters (offset 6). e = 0: R = M, which alone can reach the int32 wrap of the
+  // zero-point add (R >= 2^31 - 128), so its top bits are kept as flags.
+  logic [31:0] m_b_q, s_sh;
+  logic        neg_b_q;
+  logic [4:0]  e_b_q;
+  logic [23:0] out_b_q;
+  logic [9:0]  r_lo;            // ((S mod 1024) + 1) >> 1: 512 means R >= 512
+  logic [8:0]  rs_d, rs_q;
+  logic        zone_q, top_q;   // e = 0 and M in [2^31 - 128, 2^31); e = 0 and M = 2^31
+  logic [6:0]  low7_q;          // M[6:0] (used only with zone_q)
+  always_comb begin
+    s_sh = m_b_q >> (e_b_q - 5'(e_b_q != 5'd0));
+    r_lo = 10'((11'(s_sh[9:0]) + 11'd1) >> 1);
+    if (e_b_q == 5'd0) rs_d = (|m_b_q[31:9]) ? 9'd511 : m_b_q[8:0];
+    else               rs_d = (|s_sh[31:10] || r_lo[9]) ? 9'd511 : r_lo[8:0];
+  end
+
+  // ---- offset 6: sign, zero point, clamp on 11 bits ----
+  // TFLite adds the zero point in int32 (wrapping); R saturated at 511 keeps the side of the
+  // clamp, and a wrap (possible only for R >= 2^31 - 128) flips it.
+  logic signed [7:0]  zp, amin, amax;
+  logic               wrap, sgn;
+  logic signed [8:0]  up, dn;
+  logic signed [10:0] v, lo_bound, hi_bound, clamped;
+  always_comb begin
+    {zp, amin, amax} = out_b_q;
+    up       = $signed({2'b0, low7_q}) + 9'(zp);   // R + zp >= 2^31
+    dn       = $signed({2'b0, low7_q}) - 9'(zp);   // -R + zp < -2^31
+    if (neg_b_q) wrap = top_q ? zp[7] : (zone_q && dn >= 9'sd129);
+    else         wrap = zone_q && up >= 9'sd128;
+    sgn      = neg_b_q ^ wrap;
+    v        = sgn ? 11'(zp) - $signed({2'b0, rs_q}) : 11'(zp) + $signed({2'b0, rs_q});
+    lo_bound = 11'(amin);
+    hi_bound = 11'(amax);
+    clamped  = (v < lo_bound) ? lo_bound : v;
+    clamped  = (clamped > hi_bound) ? hi_bound : clamped;
+  end
+
+  logic              valid_out_q;
+  logic signed [7:0] q_q;
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      valid_q     <= '0;
+      valid_out_q <= 1'b0;
+    end else begin
+      valid_q     <= {valid_q[4:0], valid_i};
+      valid_out_q <= valid_q[5];
+    end
+  end
+
+  always_ff @(posedge clk_i) begin
+    if (valid_i) begin
+      x_q     <= x_d;
+      m_q     <= mult_i;
+      neg_a_q <= x_d[31] ^ mult_i[31];
+      e_a_q   <= rshift;
+      out_a_q <= {z_out_i, act_min_i, act_max_i};
+    end
+    if (valid_q[0]) s_q <= 33'(sum >> 16);
+    if (valid_q[1]) s_q <= sum[32:0];
+    if (valid_q[2]) begin
+      s_q     <= 33'(sum >> 16);
+      bit31_q <= sum[15];
+    end
+    if (valid_q[3]) begin
+      m_b_q   <= m_d;
+      neg_b_q <= neg_a_q;
+      e_b_q   <= e_a_q;
+      out_b_q <= out_a_q;
+    end
+    if (valid_q[4]) begin
+      rs_q   <= rs_d;
+      zone_q <= e_b_q == 5'd0 && !m_b_q[31] && &m_b_q[30:7];
+      top_q  <= e_b_q == 5'd0 && m_b_q[31];
+      low7_q <= m_b_q[6:0];
+    end
+    if (valid_q[5]) q_q <= clamped[7:0];
+  end
+
+  assign valid_o = valid_out_q;
+  assign q_o     = q_q;
+endmodule
