@@ -222,7 +222,7 @@ mica_link_result_t mica_link_ping(mica_link_t *l, mica_link_ping_t *out) {
 mica_link_result_t mica_link_csr_read(mica_link_t *l, uint16_t addr, uint32_t *values, int count) {
     if (count < 1 || count > (int)MICA_LINK_MAX_CSR_READ)
         return MICA_LINK_E_ARG;
-    uint8_t req[3], r[4 * MICA_LINK_MAX_CSR_READ];
+    uint8_t req[MICA_LINK_CSR_READ_REQ_BYTES], r[4 * MICA_LINK_MAX_CSR_READ];
     put16(req, addr);
     req[2] = (uint8_t)count;
     mica_link_result_t s = exact(l, MICA_LINK_CMD_CSR_READ, req, sizeof req, r, 4u * (size_t)count);
@@ -232,7 +232,7 @@ mica_link_result_t mica_link_csr_read(mica_link_t *l, uint16_t addr, uint32_t *v
 }
 
 mica_link_result_t mica_link_csr_write(mica_link_t *l, uint16_t addr, uint32_t value) {
-    uint8_t req[6];
+    uint8_t req[MICA_LINK_CSR_WRITE_REQ_BYTES];
     put16(req, addr);
     put32(req + 2, value);
     return exact(l, MICA_LINK_CMD_CSR_WRITE, req, sizeof req, 0, 0);
@@ -242,12 +242,13 @@ mica_link_result_t mica_link_mem_write(mica_link_t *l, uint32_t addr, const void
     uint8_t req[MICA_LINK_MAX_PAYLOAD];
     const uint8_t *p = src;
     for (size_t done = 0; done < n;) {
-        size_t per = l->payload_limit - 4;
+        size_t per = l->payload_limit - MICA_LINK_MEM_WRITE_REQ_BYTES;
         size_t k = n - done < per ? n - done : per;
         put32(req, addr + (uint32_t)done);
         for (size_t i = 0; i < k; i++)
-            req[4 + i] = p[done + i];
-        mica_link_result_t s = exact(l, MICA_LINK_CMD_MEM_WRITE, req, 4 + k, 0, 0);
+            req[MICA_LINK_MEM_WRITE_REQ_BYTES + i] = p[done + i];
+        mica_link_result_t s =
+            exact(l, MICA_LINK_CMD_MEM_WRITE, req, MICA_LINK_MEM_WRITE_REQ_BYTES + k, 0, 0);
         if (s != MICA_LINK_OK)
             return s;
         done += k;
@@ -259,7 +260,7 @@ mica_link_result_t mica_link_mem_read(mica_link_t *l, uint32_t addr, void *dst, 
     uint8_t *p = dst;
     for (size_t done = 0; done < n;) {
         size_t k = n - done < l->payload_limit ? n - done : l->payload_limit;
-        uint8_t req[6];
+        uint8_t req[MICA_LINK_MEM_READ_REQ_BYTES];
         put32(req, addr + (uint32_t)done);
         put16(req + 4, (uint32_t)k);
         mica_link_result_t s = exact(l, MICA_LINK_CMD_MEM_READ, req, sizeof req, p + done, k);
@@ -272,7 +273,7 @@ mica_link_result_t mica_link_mem_read(mica_link_t *l, uint32_t addr, void *dst, 
 
 mica_link_result_t mica_link_wait(mica_link_t *l, uint32_t max_cycles, uint32_t *status,
                                   uint32_t *waited) {
-    uint8_t req[4], r[8];
+    uint8_t req[MICA_LINK_WAIT_REQ_BYTES], r[8];
     put32(req, max_cycles);
     l->wait_cycles = max_cycles;
     mica_link_result_t s = exact(l, MICA_LINK_CMD_WAIT, req, sizeof req, r, sizeof r);

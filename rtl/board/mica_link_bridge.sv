@@ -124,7 +124,7 @@ module mica_link_bridge #(
   logic [MAW+1:0] mem_end;
   logic [10:0]    csr_end;
   logic           mem_ok, csr_rd_ok, csr_wr_ok, csr_aligned;
-  assign wr_bytes    = KW'(len_i - 16'd4);
+  assign wr_bytes    = KW'(len_i - 16'(mica_link_pkg::LINK_MEM_WRITE_REQ_BYTES));
   assign mem_n       = (cmd_i == mica_link_pkg::LINK_CMD_MEM_WRITE) ? wr_bytes : KW'(a_rdlen);
   assign mem_end     = (MAW+2)'(a_mem[MAW:0]) + (MAW+2)'(mem_n);
   assign mem_ok      = (a_mem >> (MAW + 1)) == '0 && mem_end <= (MAW+2)'(MEM_BYTES);
@@ -148,27 +148,27 @@ module mica_link_bridge #(
       mica_link_pkg::LINK_CMD_PING, mica_link_pkg::LINK_CMD_RESET,
       mica_link_pkg::LINK_CMD_STATS: ;
       mica_link_pkg::LINK_CMD_CSR_READ: begin
-        exp_len = 3'd3;
+        exp_len = 3'(mica_link_pkg::LINK_CSR_READ_REQ_BYTES);
         len_ok  = a_count != '0 && a_count <= 8'(mica_link_pkg::LINK_MAX_CSR_READ);
         addr_ok = csr_rd_ok;
       end
       mica_link_pkg::LINK_CMD_CSR_WRITE: begin
-        exp_len = 3'd6;
+        exp_len = 3'(mica_link_pkg::LINK_CSR_WRITE_REQ_BYTES);
         addr_ok = csr_wr_ok;
       end
       mica_link_pkg::LINK_CMD_MEM_WRITE: begin
-        exp_len   = 3'd4;
+        exp_len   = 3'(mica_link_pkg::LINK_MEM_WRITE_REQ_BYTES);
         len_exact = 1'b0;
         addr_ok   = mem_ok;
         is_mem    = 1'b1;
       end
       mica_link_pkg::LINK_CMD_MEM_READ: begin
-        exp_len = 3'd6;
+        exp_len = 3'(mica_link_pkg::LINK_MEM_READ_REQ_BYTES);
         len_ok  = a_rdlen <= 16'(MaxPl);
         addr_ok = mem_ok;
         is_mem  = 1'b1;
       end
-      mica_link_pkg::LINK_CMD_WAIT: exp_len = 3'd4;
+      mica_link_pkg::LINK_CMD_WAIT: exp_len = 3'(mica_link_pkg::LINK_WAIT_REQ_BYTES);
       default: known = 1'b0;
     endcase
   end

@@ -9,9 +9,8 @@ module mica_link_crc32 (
   input  logic [7:0]  data_i,
   output logic [31:0] crc_o
 );
-  // The spec names these only in prose (gen_link.py emits no constant for them).
-  localparam logic [31:0] Poly = 32'hEDB88320;
-  localparam logic [31:0] Init = 32'hFFFFFFFF;
+  localparam logic [31:0] Poly = mica_link_pkg::LINK_CRC32_POLY;
+  localparam logic [31:0] Init = mica_link_pkg::LINK_CRC32_INIT;
 
   logic [31:0] crc_d, crc_q, next;
 

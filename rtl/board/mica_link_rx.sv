@@ -44,7 +44,7 @@ module mica_link_rx #(
   localparam logic [7:0]  Esc      = 8'(mica_link_pkg::LINK_ESCAPE);
   localparam logic [7:0]  EscXor   = 8'(mica_link_pkg::LINK_ESCAPE_XOR);
   // CRC register after a body followed by its correct FCS (the CRC-32 residue).
-  localparam logic [31:0] Residue  = 32'hDEBB20E3;
+  localparam logic [31:0] Residue  = mica_link_pkg::LINK_CRC32_RESIDUE;
 
   logic             hunt_d, hunt_q, esc_d, esc_q, ovf_d, ovf_q, held_d, held_q, lost_d, lost_q;
   logic [NW-1:0]    n_d, n_q;
