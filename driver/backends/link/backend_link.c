@@ -10,6 +10,7 @@
 
 /* One WAIT covers at most this much device time, so its reply comes well within a timeout. */
 #define WAIT_SLICE_DIVISOR 20 /* 1/20 s */
+#define OPEN_PING_TRIES 3
 
 static const char *const transports[] = {"sim", "ftdi", "tty", "tcp"};
 
@@ -105,15 +106,19 @@ int link_state_open(link_state_t *s, const char *opts, char *err, size_t n) {
         return -1;
     uint32_t timeout = (uint32_t)mica_opt_int(opts, "timeout_ms", s->t.default_timeout_ms);
     mica_link_init(&s->link, s->t.pipe, timeout, (int)mica_opt_int(opts, "tries", 16));
+    /* A board that answers none of the first PINGs is absent, not noisy: give up sooner. */
+    int tries = s->link.tries;
+    s->link.tries = tries < OPEN_PING_TRIES ? tries : OPEN_PING_TRIES;
     mica_link_result_t r = mica_link_ping(&s->link, &s->info);
+    if (r != MICA_LINK_OK)
+        link_describe(s, r, "PING", err, n);
+    s->link.tries = tries;
     if (r == MICA_LINK_OK && s->info.version != MICA_LINK_VERSION) {
         snprintf(err, n,
                  "link: %s speaks link version %u, this libmica %u (rebuild the "
                  "bitstream or libmica)",
                  s->t.what, s->info.version, MICA_LINK_VERSION);
         r = MICA_LINK_E_REPLY;
-    } else if (r != MICA_LINK_OK) {
-        link_describe(s, r, "PING", err, n);
     }
     if (r != MICA_LINK_OK) {
         link_transport_close(&s->t);
