@@ -211,10 +211,10 @@ static int board_flash(const char *board, const char *file) {
     struct stat st;
     char shown[128], err[300];
     if (!b) {
-        fprintf(stderr,
-                "%s board flash: --board must name a board in hw/boards (icebreaker, "
-                "ulx3s)\n",
-                cli_prog);
+        char known[128];
+        link_board_list(known, sizeof known);
+        fprintf(stderr, "%s board flash: --board must name a board in hw/boards (%s)\n", cli_prog,
+                known);
         return 2;
     }
     if (!file || stat(file, &st) || !S_ISREG(st.st_mode) || st.st_size < 1024) {

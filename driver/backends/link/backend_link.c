@@ -22,18 +22,11 @@ static const mica_opt_spec_t link_options[] = {
     {"tries", MICA_OPT_INT, 1, 1000},
 };
 
-static void board_list(char *out, size_t n) {
-    size_t at = 0;
-    out[0] = 0;
-    for (int i = 0; i < MICA_NUM_BOARDS && at < n; i++)
-        at += (size_t)snprintf(out + at, n - at, "%s%s", i ? ", " : "", mica_boards[i].name);
-}
-
 static const mica_board_t *need_board(const char *key, const char *name, char *err, size_t n) {
     const mica_board_t *b = link_find_board(name);
     if (!b) {
         char known[128], shown[64];
-        board_list(known, sizeof known);
+        link_board_list(known, sizeof known);
         snprintf(err, n, "link:%s=%s: unknown board (known: %s)", key,
                  mica_escape_name(name, shown, sizeof shown), known);
     }

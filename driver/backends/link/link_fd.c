@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
@@ -71,6 +72,13 @@ const mica_board_t *link_find_board(const char *name) {
         if (!strcmp(mica_boards[i].name, name))
             return &mica_boards[i];
     return NULL;
+}
+
+void link_board_list(char *out, size_t n) {
+    size_t at = 0;
+    out[0] = 0;
+    for (int i = 0; i < MICA_NUM_BOARDS && at < n; i++)
+        at += (size_t)snprintf(out + at, n - at, "%s%s", i ? ", " : "", mica_boards[i].name);
 }
 
 /* The simulator exits when its socket closes; one that does not within a second is killed. */

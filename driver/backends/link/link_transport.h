@@ -32,5 +32,7 @@ uint64_t link_now_ms(void *ctx);
 
 /* The board named `name` from hw/boards/, or NULL. */
 const mica_board_t *link_find_board(const char *name);
+/* "icebreaker, ulx3s": the known boards, for messages. */
+void link_board_list(char *out, size_t n);
 
 #endif
