@@ -44,6 +44,7 @@ LIBCORE     := $(B)/libmica_core.a
 LIBFUNC     := $(B)/libmica_func.a
 LIBRTL      := $(B)/libmica_rtl.a
 LIBLINK     := $(B)/libmica_link.a
+LIBPORT     := $(B)/libmica_port.a
 LIBMICA     := $(B)/libmica.a
 LIBCOMPILER := $(B)/libmicacompiler.a
 LIBSIM      := $(B)/sim/libmicasim.a
@@ -96,6 +97,9 @@ $(LIBFUNC): $(call obj,$(FUNC_SRCS))
 $(LIBRTL): $(call obj,$(RTL_SRCS))
 	rm -f $@ && ar rcs $@ $^
 $(LIBLINK): $(call obj,$(LINK_SRCS))
+	rm -f $@ && ar rcs $@ $^
+# The POSIX port on its own, for host programs that link libmica_core.a without libmica.a.
+$(LIBPORT): $(call obj,$(PORT_SRCS))
 	rm -f $@ && ar rcs $@ $^
 # Everything in one archive for applications (tests/soak): core, both backends, the registry, the
 # POSIX port.

@@ -79,21 +79,28 @@ typedef struct {
     uint64_t est_cycles;                 /* compiler's estimate (reports) */
 } mica_prog_step_t;
 
-/* The loaded form and its validating parser (driver/core/program.c). */
+/* The loaded form: from a file by the validating parser (driver/core/program.c), or as constant
+ * C data written by `mica compile --emit-c` for firmware, which needs neither a file system nor
+ * the parser (the compiler made the data; the runtime still checks it against the device). */
 typedef struct {
     mica_prog_header_t hdr;
     const uint8_t *image;
-    mica_prog_tensor_t *tensors;
-    mica_prog_step_t *steps;
-    uint32_t *inputs, *outputs;
+    const mica_prog_tensor_t *tensors;
+    const mica_prog_step_t *steps;
+    const uint32_t *inputs, *outputs;
     const uint8_t *params;
-    uint8_t *blob; /* owned copy of the file */
+    uint8_t *blob; /* owned copy of the file (mica_port_alloc); NULL for emitted programs */
 } mica_program_t;
 
 /* Copies bytes, validates every offset, count and index. 0, or -1 with a one-line message. */
 int mica_program_parse(const void *bytes, size_t len, mica_program_t *out, char *err,
                        size_t errlen);
 void mica_program_free(mica_program_t *p);
+
+/* Loads an emitted program (constant data, blob NULL) like mica_load loads a file: the runtime
+ * borrows *p and the data it points to, which must outlive the context's use of it. */
+#include "mica.h"
+mica_status_t mica_load_program(mica_ctx_t *ctx, const mica_program_t *p);
 
 /* CRC-32 of a program file with its checksum field read as zero (mica_program.h). */
 uint32_t mica_program_checksum(const void *bytes, size_t len);

@@ -35,20 +35,25 @@ test-e2e: $(MICA)
 
 # Typed ISA encoders/decoders, descriptor table and disassembler (no TensorFlow needed).
 .PHONY: test-isa
-$(B)/unit/test_isa_encode: tests/unit/test_isa_encode.c tests/unit/test_check.h driver/core/disasm.c include/mica_disasm.h $(GEN)/mica_isa.h
+$(B)/unit/test_isa_encode: tests/unit/test_isa_encode.c tests/unit/test_check.h driver/core/disasm.c driver/core/fmt.c include/mica_disasm.h $(GEN)/mica_isa.h
 	@mkdir -p $(dir $@)
-	$(CC) -O2 $(WARN) $(INC) tests/unit/test_isa_encode.c driver/core/disasm.c -o $@
+	$(CC) -O2 $(WARN) $(INC) tests/unit/test_isa_encode.c driver/core/disasm.c driver/core/fmt.c -o $@
 test-isa: $(B)/unit/test_isa_encode $(MICA)
 	$(B)/unit/test_isa_encode
 	bash tests/unit/test_disasm.sh $(MICA) models/*.tflite
 
 # The host link's framing (hw/link.json) alone.
 .PHONY: test-link
-$(B)/unit/test_link_frame: tests/unit/test_link_frame.c tests/unit/test_check.h $(LIBCORE) $(GEN)/mica_link.h
+$(B)/unit/test_link_frame: tests/unit/test_link_frame.c tests/unit/test_check.h $(LIBCORE) $(LIBPORT) $(GEN)/mica_link.h
 	@mkdir -p $(dir $@)
-	$(CC) -O2 $(WARN) $(CONTRACT_INC) $< $(LIBCORE) -o $@
-test-link: $(B)/unit/test_link_frame
+	$(CC) -O2 $(WARN) $(CONTRACT_INC) $< $(LIBCORE) $(LIBPORT) -o $@
+test-link: $(B)/unit/test_link_frame $(B)/unit/test_fmt
 	$(B)/unit/test_link_frame
+	$(B)/unit/test_fmt
+# The core's own printf subset and number parsers against glibc's (firmware has neither).
+$(B)/unit/test_fmt: tests/unit/test_fmt.c tests/unit/test_check.h $(LIBCORE) $(LIBPORT)
+	@mkdir -p $(dir $@)
+	$(CC) -O2 $(WARN) -Wno-format-truncation $(CONTRACT_INC) $< $(LIBCORE) $(LIBPORT) -o $@
 
 # The board path without a board: link backend <-> Verilated board tops over every transport.
 .PHONY: test-link-sim
@@ -59,25 +64,25 @@ test-link-sim: $(MICA) board-sim
 # The compiler's passes alone (waits, arena, partition rules, tiling): no TensorFlow, no model file.
 COMPILER_UNIT_TESTS := waits arena partition tiling family
 .PHONY: test-compiler-unit
-$(B)/unit/test_compiler_%: tests/unit/test_compiler_%.c tests/unit/test_compiler_util.h tests/unit/test_check.h $(LIBCOMPILER) $(LIBTFLITE) $(LIBCORE)
+$(B)/unit/test_compiler_%: tests/unit/test_compiler_%.c tests/unit/test_compiler_util.h tests/unit/test_check.h $(LIBCOMPILER) $(LIBTFLITE) $(LIBCORE) $(LIBPORT)
 	@mkdir -p $(dir $@)
-	$(CC) -O2 $(WARN) $(CONTRACT_INC) -Icompiler -Icompiler/base $< $(LIBCOMPILER) $(LIBTFLITE) $(LIBCORE) -lm -o $@
+	$(CC) -O2 $(WARN) $(CONTRACT_INC) -Icompiler -Icompiler/base $< $(LIBCOMPILER) $(LIBTFLITE) $(LIBCORE) $(LIBPORT) -lm -o $@
 test-compiler-unit: $(patsubst %,$(B)/unit/test_compiler_%,$(COMPILER_UNIT_TESTS))
 	@for t in $^; do $$t || exit 1; done
 
-test-unit: $(GEN)/mica_isa.h $(MICA) $(LIBFUNC) $(LIBCORE)
+test-unit: $(GEN)/mica_isa.h $(MICA) $(LIBFUNC) $(LIBCORE) $(LIBPORT)
 	@mkdir -p $(B)/unit
 	$(CC) -O2 -std=gnu99 -Wall -Wextra -Iinclude tests/unit/test_requant.c -lm -o $(B)/unit/test_requant
 	$(B)/unit/test_requant
-	$(CC) -O2 -std=gnu99 -Wall -Wextra $(INC) tests/unit/test_func_exact.c $(LIBFUNC) $(LIBCORE) -lopenblas -lm -o $(B)/unit/test_func_exact
+	$(CC) -O2 -std=gnu99 -Wall -Wextra $(INC) tests/unit/test_func_exact.c $(LIBFUNC) $(LIBCORE) $(LIBPORT) -lopenblas -lm -o $(B)/unit/test_func_exact
 	$(B)/unit/test_func_exact
-	$(CC) -O2 -std=gnu99 -Wall -Wextra $(INC) tests/unit/test_func_vector.c $(LIBFUNC) $(LIBCORE) -lopenblas -lm -o $(B)/unit/test_func_vector
+	$(CC) -O2 -std=gnu99 -Wall -Wextra $(INC) tests/unit/test_func_vector.c $(LIBFUNC) $(LIBCORE) $(LIBPORT) -lopenblas -lm -o $(B)/unit/test_func_vector
 	$(B)/unit/test_func_vector
-	$(CC) -O2 -std=gnu99 -Wall -Wextra $(INC) tests/unit/test_func_vecplan.c $(LIBFUNC) $(LIBCORE) -lopenblas -lm -o $(B)/unit/test_func_vecplan
+	$(CC) -O2 -std=gnu99 -Wall -Wextra $(INC) tests/unit/test_func_vecplan.c $(LIBFUNC) $(LIBCORE) $(LIBPORT) -lopenblas -lm -o $(B)/unit/test_func_vecplan
 	$(B)/unit/test_func_vecplan
-	$(CC) -O2 -std=gnu99 -Wall -Wextra $(INC) tests/unit/test_func_plan.c $(LIBFUNC) $(LIBCORE) -lopenblas -lm -o $(B)/unit/test_func_plan
+	$(CC) -O2 -std=gnu99 -Wall -Wextra $(INC) tests/unit/test_func_plan.c $(LIBFUNC) $(LIBCORE) $(LIBPORT) -lopenblas -lm -o $(B)/unit/test_func_plan
 	$(B)/unit/test_func_plan
-	$(CC) -O2 -std=gnu99 -Wall -Wextra $(INC) tests/unit/test_func_counts.c $(LIBFUNC) $(LIBCORE) -lopenblas -lm -o $(B)/unit/test_func_counts
+	$(CC) -O2 -std=gnu99 -Wall -Wextra $(INC) tests/unit/test_func_counts.c $(LIBFUNC) $(LIBCORE) $(LIBPORT) -lopenblas -lm -o $(B)/unit/test_func_counts
 	$(B)/unit/test_func_counts
 	$(CC) -O2 -std=gnu99 -Wall -Wextra $(INC) tests/unit/test_driver_errors.c $(LIBMICA) $(LIBSIM) $(SIM_LDFLAGS) -o $(B)/unit/test_driver_errors
 	$(MICA) compile $(DIGITS) -o $(B)/unit/d16.mica >/dev/null

@@ -82,7 +82,7 @@ int cli_disasm(int argc, char **argv) {
     }
     mica_program_t p;
     int rc = mica_program_parse(bytes, len, &p, err, sizeof err);
-    free(bytes);
+    mica_port_free(bytes);
     if (rc) {
         fprintf(stderr, "%s disasm: %s: %s\n", cli_prog, shown,
                 mica_escape_name(err, err_shown, sizeof err_shown));

@@ -1,7 +1,7 @@
 /* Disassembler (include/mica_disasm.h): every field comes from the generated descriptor table. */
 #include "mica_disasm.h"
 #include <stdarg.h>
-#include <stdio.h>
+#include "mica_fmt.h"
 
 void mica_instr_from_bytes(const uint8_t bytes[MICA_INSTR_BYTES], mica_instr_t *out) {
     out->w[0] = out->w[1] = 0;
@@ -15,7 +15,7 @@ static void put(char *buf, size_t len, size_t *pos, const char *fmt, ...)
 static void put(char *buf, size_t len, size_t *pos, const char *fmt, ...) {
     va_list ap;
     va_start(ap, fmt);
-    int n = vsnprintf(*pos < len ? buf + *pos : NULL, *pos < len ? len - *pos : 0, fmt, ap);
+    int n = mica_vsnprintf(*pos < len ? buf + *pos : NULL, *pos < len ? len - *pos : 0, fmt, ap);
     va_end(ap);
     if (n > 0)
         *pos += (size_t)n;

@@ -1,4 +1,4 @@
-#include <stdio.h>
+#include "mica_fmt.h"
 #include <string.h>
 #include "mica_escape.h"
 
@@ -8,7 +8,7 @@ static size_t escape_byte(unsigned char c, char piece[8]) {
         piece[0] = (char)c;
         return 1;
     }
-    return (size_t)snprintf(piece, 8, "\\x%02x", c);
+    return (size_t)mica_snprintf(piece, 8, "\\x%02x", c);
 }
 
 char *mica_escape_name(const char *in, char *out, size_t n) {
@@ -41,7 +41,7 @@ void mica_format_escaped(char *out, size_t n, const char *fmt, va_list ap) {
     size_t cap = n < sizeof raw ? n : sizeof raw;
     if (n == 0)
         return;
-    int len = vsnprintf(raw, cap, fmt, ap);
+    int len = mica_vsnprintf(raw, cap, fmt, ap);
     if (len >= (int)cap && cap >= 4)
         memcpy(raw + cap - 4, "...", 4);
     mica_escape_name(raw, out, n);

@@ -1,16 +1,16 @@
 /* .mica program loader: nothing from the file is trusted until checked here. */
 #include <stddef.h>
-#include <stdio.h>
-#include <stdlib.h>
+#include "mica_fmt.h"
 #include <string.h>
 #include "mica_program.h"
 #include "mica_crc32.h"
+#include "mica_port.h"
 #include "mica_isa.h"
 #include "mica_kernels.h"
 
 #define FAIL(...)                                                                                  \
     do {                                                                                           \
-        snprintf(err, errlen, __VA_ARGS__);                                                        \
+        mica_snprintf(err, errlen, __VA_ARGS__);                                                   \
         return -1;                                                                                 \
     } while (0)
 
@@ -162,7 +162,7 @@ int mica_program_parse(const void *bytes, size_t len, mica_program_t *p, char *e
     memset(p, 0, sizeof *p);
     if (check_integrity(bytes, len, err, errlen))
         return -1;
-    p->blob = malloc(len);
+    p->blob = mica_port_alloc(len);
     if (!p->blob)
         FAIL("program: out of memory");
     memcpy(p->blob, bytes, len);
@@ -171,10 +171,10 @@ int mica_program_parse(const void *bytes, size_t len, mica_program_t *p, char *e
     if (check_header(h, len, err, errlen))
         goto fail;
     p->image = p->blob + h->image_offset;
-    p->tensors = (mica_prog_tensor_t *)(p->blob + h->tensors_offset);
-    p->steps = (mica_prog_step_t *)(p->blob + h->steps_offset);
-    p->inputs = (uint32_t *)(p->blob + h->inputs_offset);
-    p->outputs = (uint32_t *)(p->blob + h->outputs_offset);
+    p->tensors = (const mica_prog_tensor_t *)(p->blob + h->tensors_offset);
+    p->steps = (const mica_prog_step_t *)(p->blob + h->steps_offset);
+    p->inputs = (const uint32_t *)(p->blob + h->inputs_offset);
+    p->outputs = (const uint32_t *)(p->blob + h->outputs_offset);
     p->params = p->blob + h->params_offset;
     for (uint32_t i = 0; i < h->ntensors; i++)
         if (check_tensor(h, &p->tensors[i], i, err, errlen))
@@ -184,12 +184,12 @@ int mica_program_parse(const void *bytes, size_t len, mica_program_t *p, char *e
             goto fail;
     for (uint32_t i = 0; i < h->ninputs; i++)
         if (p->inputs[i] >= h->ntensors) {
-            snprintf(err, errlen, "program: input %u is not a tensor", i);
+            mica_snprintf(err, errlen, "program: input %u is not a tensor", i);
             goto fail;
         }
     for (uint32_t i = 0; i < h->noutputs; i++)
         if (p->outputs[i] >= h->ntensors) {
-            snprintf(err, errlen, "program: output %u is not a tensor", i);
+            mica_snprintf(err, errlen, "program: output %u is not a tensor", i);
             goto fail;
         }
     return 0;
@@ -199,6 +199,6 @@ fail:
 }
 
 void mica_program_free(mica_program_t *p) {
-    free(p->blob);
+    mica_port_free(p->blob);
     memset(p, 0, sizeof *p);
 }

@@ -1,8 +1,7 @@
 /* libmica runtime: loads a program onto a backend and walks its steps. */
 #include <stdarg.h>
-#include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
+#include "mica_fmt.h"
 #include "mica.h"
 #include "mica_backend.h"
 #include "mica_escape.h"
@@ -31,7 +30,8 @@ struct mica_ctx {
     mica_program_t prog;
     int loaded;
     uint64_t counters[MICA_NUM_COUNTERS];
-    uint64_t *step_cycles, *step_ns;
+    uint64_t *step_cycles, *step_ns; /* per step; one allocation with scratch */
+    uint8_t *scratch;                /* the CPU steps' operands (mica_cpu_step_scratch_bytes) */
     uint64_t max_cycles;
     mica_load_info_t load;
     char err[512];
@@ -73,8 +73,8 @@ static void backend_names(char *out, size_t len) {
     size_t used = 0;
     out[0] = 0;
     for (int i = 0; i < mica_num_backends && used < len; i++)
-        used +=
-            (size_t)snprintf(out + used, len - used, "%s%s", i ? ", " : "", mica_backends[i]->name);
+        used += (size_t)mica_snprintf(out + used, len - used, "%s%s", i ? ", " : "",
+                                      mica_backends[i]->name);
 }
 
 mica_status_t mica_check_backend(const char *spec, char *err, size_t errlen) {
@@ -85,16 +85,17 @@ mica_status_t mica_check_backend(const char *spec, char *err, size_t errlen) {
     int b = find_backend(spec, n);
     if (b < 0) {
         char name[64], shown[80];
-        snprintf(name, sizeof name, "%.*s", (int)(n < sizeof name ? n : sizeof name - 1), spec);
+        mica_snprintf(name, sizeof name, "%.*s", (int)(n < sizeof name ? n : sizeof name - 1),
+                      spec);
         char known[128];
         backend_names(known, sizeof known);
-        snprintf(err, errlen, "unknown backend '%s' (known: %s)",
-                 mica_escape_name(name, shown, sizeof shown), known);
+        mica_snprintf(err, errlen, "unknown backend '%s' (known: %s)",
+                      mica_escape_name(name, shown, sizeof shown), known);
         return MICA_E_BACKEND;
     }
     if (colon && strlen(colon + 1) >= sizeof((mica_ctx_t *)0)->spec_options) {
-        snprintf(err, errlen, "backend %s: options longer than %zu characters",
-                 mica_backends[b]->name, sizeof((mica_ctx_t *)0)->spec_options - 1);
+        mica_snprintf(err, errlen, "backend %s: options longer than %zu characters",
+                      mica_backends[b]->name, sizeof((mica_ctx_t *)0)->spec_options - 1);
         return MICA_E_BACKEND;
     }
     mica_opt_spec_t all[MAX_BACKEND_OPTS];
@@ -104,7 +105,7 @@ mica_status_t mica_check_backend(const char *spec, char *err, size_t errlen) {
     for (int i = 0; i < mica_backends[b]->noptions && nall < MAX_BACKEND_OPTS; i++)
         all[nall++] = mica_backends[b]->options[i];
     char who[48];
-    snprintf(who, sizeof who, "%s backend", mica_backends[b]->name);
+    mica_snprintf(who, sizeof who, "%s backend", mica_backends[b]->name);
     if (mica_opts_validate(who, colon ? colon + 1 : "", all, nall, err, errlen))
         return MICA_E_BACKEND;
     return MICA_OK;
@@ -117,13 +118,13 @@ mica_status_t mica_open(const char *spec, mica_ctx_t **out) {
     char err[256];
     if (mica_check_backend(spec, err, sizeof err) != MICA_OK)
         return MICA_E_BACKEND;
-    mica_ctx_t *c = calloc(1, sizeof *c);
+    mica_ctx_t *c = mica_port_alloc(sizeof *c);
     if (!c)
         return MICA_E_NOMEM;
     const char *colon = strchr(spec, ':');
     size_t n = colon ? (size_t)(colon - spec) : strlen(spec);
     memcpy(c->spec_name, spec, n);
-    snprintf(c->spec_options, sizeof c->spec_options, "%s", colon ? colon + 1 : "");
+    mica_snprintf(c->spec_options, sizeof c->spec_options, "%s", colon ? colon + 1 : "");
     c->backend = find_backend(spec, n);
     c->max_cycles =
         (uint64_t)mica_opt_int(c->spec_options, "max_cycles", 0); /* 0: derived per step */
@@ -212,9 +213,34 @@ static void unload(mica_ctx_t *c) {
     if (c->loaded)
         mica_program_free(&c->prog);
     c->loaded = 0;
-    free(c->step_cycles);
-    free(c->step_ns);
+    mica_port_free(c->step_cycles);
     c->step_cycles = c->step_ns = NULL;
+    c->scratch = NULL;
+}
+
+/* Per-step figures and the CPU steps' operand memory in one allocation, then the device. */
+static mica_status_t attach(mica_ctx_t *c) {
+    size_t n = c->prog.hdr.nsteps, scratch = 8;
+    for (size_t s = 0; s < n; s++)
+        if (c->prog.steps[s].kind == MICA_STEP_CPU) {
+            size_t need = mica_cpu_step_scratch_bytes(&c->prog, &c->prog.steps[s]);
+            scratch = need > scratch ? need : scratch;
+        }
+    size_t bytes = 2 * n * sizeof(uint64_t) + scratch;
+    c->step_cycles = mica_port_alloc(bytes);
+    if (!c->step_cycles) {
+        unload(c);
+        return fail(c, MICA_E_NOMEM,
+                    "out of memory: the program's tables and CPU operands need %zu bytes", bytes);
+    }
+    c->step_ns = c->step_cycles + n;
+    c->scratch = (uint8_t *)(c->step_ns + n);
+    mica_status_t s = open_backend(c);
+    if (s != MICA_OK)
+        unload(c);
+    else
+        c->err[0] = 0;
+    return s;
 }
 
 mica_status_t mica_load(mica_ctx_t *c, const void *bytes, size_t len) {
@@ -224,18 +250,16 @@ mica_status_t mica_load(mica_ctx_t *c, const void *bytes, size_t len) {
     if (mica_program_parse(bytes, len, &c->prog, c->err, sizeof c->err))
         return MICA_E_FORMAT;
     c->loaded = 1;
-    c->step_cycles = calloc(c->prog.hdr.nsteps, sizeof(uint64_t));
-    c->step_ns = calloc(c->prog.hdr.nsteps, sizeof(uint64_t));
-    if (!c->step_cycles || !c->step_ns) {
-        unload(c);
-        return fail(c, MICA_E_NOMEM, "out of memory");
-    }
-    mica_status_t s = open_backend(c);
-    if (s != MICA_OK)
-        unload(c);
-    else
-        c->err[0] = 0;
-    return s;
+    return attach(c);
+}
+
+mica_status_t mica_load_program(mica_ctx_t *c, const mica_program_t *p) {
+    if (!c || !p || p->blob)
+        return MICA_E_ARG;
+    unload(c);
+    c->prog = *p; /* constant data: nothing to copy or free */
+    c->loaded = 1;
+    return attach(c);
 }
 
 mica_status_t mica_load_file(mica_ctx_t *c, const char *path) {
@@ -248,7 +272,7 @@ mica_status_t mica_load_file(mica_ctx_t *c, const char *path) {
     if (mica_port_read_file(path, MICA_PROG_MAX_BYTES, &buf, &len, &too_big, why, sizeof why))
         return fail(c, too_big ? MICA_E_FORMAT : MICA_E_IO, "%s: %s", path, why);
     mica_status_t s = mica_load(c, buf, len);
-    free(buf);
+    mica_port_free(buf);
     return s;
 }
 
@@ -413,9 +437,10 @@ mica_status_t mica_invoke(mica_ctx_t *c) {
     for (uint32_t s = 0; s < c->prog.hdr.nsteps; s++) {
         uint64_t t0 = mica_port_time_ns();
         const mica_prog_step_t *st = &c->prog.steps[s];
-        mica_status_t r = st->kind == MICA_STEP_ACCEL
-                              ? run_accel(c, s)
-                              : mica_run_cpu_step(&c->prog, st, &c->be, c->err, sizeof c->err);
+        mica_status_t r =
+            st->kind == MICA_STEP_ACCEL
+                ? run_accel(c, s)
+                : mica_run_cpu_step(&c->prog, st, &c->be, c->scratch, c->err, sizeof c->err);
         if (r != MICA_OK && st->kind != MICA_STEP_ACCEL && !device_fault(c))
             fail(c, r, "%s", c->err);
         if (r != MICA_OK)
@@ -498,5 +523,5 @@ void mica_close(mica_ctx_t *c) {
     if (!c)
         return;
     unload(c);
-    free(c);
+    mica_port_free(c);
 }

@@ -10,6 +10,14 @@
 #include <unistd.h>
 #include "mica_port.h"
 
+void *mica_port_alloc(size_t bytes) {
+    return calloc(1, bytes ? bytes : 1);
+}
+
+void mica_port_free(void *p) {
+    free(p);
+}
+
 uint64_t mica_port_time_ns(void) {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -58,7 +66,7 @@ int mica_port_read_file(const char *path, size_t max_bytes, uint8_t **out, size_
         return -1;
     }
     size_t want = (size_t)st.st_size;
-    uint8_t *buf = malloc(want ? want : 1);
+    uint8_t *buf = mica_port_alloc(want);
     if (!buf) {
         close(fd);
         snprintf(err, errlen, "out of memory for %zu bytes", want);
@@ -67,7 +75,7 @@ int mica_port_read_file(const char *path, size_t max_bytes, uint8_t **out, size_
     int e = read_all(fd, buf, want, len);
     close(fd);
     if (e) {
-        free(buf);
+        mica_port_free(buf);
         snprintf(err, errlen, "read error (%s)", strerror(e));
         return -1;
     }

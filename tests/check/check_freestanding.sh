@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The runtime core (build/libmica_core.a: loader, runtime walk, CPU kernels, cost model, options,
-# escape, op names) must need only libc from outside itself, plus what the application supplies:
+# escape, op names) must need only libc's string.h from outside itself (no malloc, stdio or libm:
+# firmware/ links the same core), plus what the application supplies:
 # the backend registry (mica_backends, mica_num_backends) and the port (include/mica_port.h). Lists the libc symbols it needs; fails on
 # anything else (OpenBLAS sgemm_/cblas_*, libstdc++ _Z*, the simulator's mica_sim_*, Verilator, a
 # backend's or the compiler's symbols). The CPU kernels (driver/core/kernels) may need only
@@ -28,12 +29,15 @@ comm -23 "$TMP/external" "$TMP/libc" | comm -23 - "$TMP/registry" | comm -23 - "
 
 fail=0
 echo "libmica_core.a needs from libc ($(wc -l < "$TMP/need_libc")): $(tr '\n' ' ' < "$TMP/need_libc")"
+# string.h only: whatever else libc offers (malloc, snprintf, strtod, time) the port provides.
+grep -vxE 'mem(chr|cmp|cpy|move|set)|str(chr|cmp|len|ncmp|nlen|rchr)' "$TMP/need_libc" | sed 's/$/ not string.h: firmware has no such libc; use the port or mica_fmt.h/' >> "$TMP/bad" || true
 echo "from the application: $(comm -12 "$TMP/external" "$TMP/registry" | tr '\n' ' ')"
 while read -r sym; do
     case "$sym" in
         sgemm_*|cblas_*|openblas_*) why="OpenBLAS" ;;
         _Z*|__cxa_*|__gxx_*) why="libstdc++" ;;
         mica_sim_*|Verilated*|V[a-z]*) why="the simulator / Verilator" ;;
+        *" not string.h"*) why=${sym#* }; sym=${sym%% *} ;;
         *) why="neither libc nor the core itself" ;;
     esac
     users=$(awk -v s="$sym" '$2 == s {print $1}' "$TMP/undef" | tr '\n' ' ')

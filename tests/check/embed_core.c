@@ -113,6 +113,14 @@ const mica_backend_desc_t *const mica_backends[] = {&mem_backend};
 const int mica_num_backends = 1;
 
 /* The port, as firmware with a file system but no clock would write it. */
+void *mica_port_alloc(size_t bytes) {
+    return calloc(1, bytes ? bytes : 1);
+}
+
+void mica_port_free(void *p) {
+    free(p);
+}
+
 uint64_t mica_port_time_ns(void) {
     return 0;
 }
@@ -131,7 +139,7 @@ int mica_port_read_file(const char *path, size_t max_bytes, uint8_t **out, size_
         return -1;
     }
     *too_big = (unsigned long)size > max_bytes;
-    *out = *too_big ? NULL : malloc(size ? (size_t)size : 1);
+    *out = *too_big ? NULL : mica_port_alloc((size_t)size);
     *len = *out ? fread(*out, 1, (size_t)size, f) : 0;
     fclose(f);
     if (*too_big)
