@@ -30,8 +30,9 @@ KERNEL_SRCS  := $(wildcard driver/core/kernels/*.c)
 FUNC_SRCS    := $(wildcard driver/backends/func/*.c)
 RTL_SRCS     := driver/backends/rtl/backend_rtl.c
 LINK_SRCS    := $(wildcard driver/backends/link/*.c)
+MCU_SRCS     := $(wildcard driver/backends/mcu/*.c)
 PORT_SRCS    := driver/port/port_posix.c
-DRIVER_SRCS  := $(CORE_SRCS) $(FUNC_SRCS) $(RTL_SRCS) $(LINK_SRCS) driver/backends/registry.c $(PORT_SRCS)
+DRIVER_SRCS  := $(CORE_SRCS) $(FUNC_SRCS) $(RTL_SRCS) $(LINK_SRCS) $(MCU_SRCS) driver/backends/registry.c $(PORT_SRCS)
 COMPILER_SRCS := $(wildcard compiler/*.c) $(wildcard compiler/base/*.c) $(wildcard compiler/cpu_ops/*.c)
 CLI_SRCS     := $(wildcard driver/cli/*.c)
 HDRS         := $(wildcard include/*.h driver/core/*.h driver/core/kernels/*.h driver/backends/*/*.h driver/cli/*.h \
@@ -82,10 +83,12 @@ $(B)/obj/driver/core/%.o: LAYER_INC = $(CONTRACT_INC) -Idriver/core -Idriver/cor
 $(B)/obj/driver/backends/func/%.o: LAYER_INC = $(CONTRACT_INC) -Idriver/backends/func
 $(B)/obj/driver/backends/rtl/%.o: LAYER_INC = $(CONTRACT_INC) -Isim
 $(B)/obj/driver/backends/link/%.o: LAYER_INC = $(CONTRACT_INC) -Idriver/backends/link $(FTDI_CFLAGS)
+# mcu starts the board simulators the link backend starts (link_transport.h).
+$(B)/obj/driver/backends/mcu/%.o: LAYER_INC = $(CONTRACT_INC) -Idriver/backends/mcu -Idriver/backends/link
 $(B)/obj/driver/backends/registry.o: LAYER_INC = $(CONTRACT_INC)
 $(B)/obj/driver/port/%.o: LAYER_INC = $(CONTRACT_INC)
 $(B)/obj/compiler/%.o: LAYER_INC = $(CONTRACT_INC) -Icompiler -Icompiler/base
-$(B)/obj/driver/cli/%.o: LAYER_INC = $(CONTRACT_INC) -Icompiler -Icompiler/base -Idriver/cli -Idriver/backends/link $(FTDI_CFLAGS)
+$(B)/obj/driver/cli/%.o: LAYER_INC = $(CONTRACT_INC) -Icompiler -Icompiler/base -Idriver/cli -Idriver/backends/link -Idriver/backends/mcu $(FTDI_CFLAGS)
 
 # The functional model's inner loops (int8 -> float gathers, accumulation) want vectorizing.
 $(call obj,$(FUNC_SRCS)): CFLAGS += -O3

@@ -11,6 +11,7 @@
 #include "mica_options.h"
 
 typedef enum { MICA_WAIT_DONE = 0, MICA_WAIT_HW_ERROR = 1, MICA_WAIT_TIMEOUT = 2 } mica_wait_t;
+struct mica_program; /* mica_program.h */
 
 typedef struct mica_backend {
     const char *name;
@@ -41,6 +42,14 @@ typedef struct mica_backend {
      * what the device spent, where this process's clock would also count a simulator's slowness
      * or a USB round trip. 0, or -1 when it cannot be read. */
     int (*device_time_ns)(void *state, uint64_t *ns);
+    /* Optional: a device that runs whole programs itself (an MCU with the runtime core, `mcu`):
+     * at load the runtime hands it the program instead of writing the image and checking CSRs
+     * (its own runtime checks its accelerator), and each invoke runs there; inputs and outputs
+     * still go through mem_write/mem_read at the tensors' addresses. Each returns 0, or -1 with a
+     * one-line message; invoke_program fills cycles and device time per step. */
+    int (*load_program)(void *state, const struct mica_program *p, char *err, size_t n);
+    int (*invoke_program)(void *state, uint64_t *step_cycles, uint64_t *step_ns, char *err,
+                          size_t n);
 } mica_backend_t;
 
 /* A backend as the runtime finds it by name: its constructor and the options it accepts (the
@@ -66,5 +75,7 @@ extern const int mica_num_backends;
 extern const mica_backend_desc_t mica_backend_rtl;
 extern const mica_backend_desc_t mica_backend_func;
 extern const mica_backend_desc_t mica_backend_link;
+extern const mica_backend_desc_t mica_backend_mcu; /* firmware in QEMU */
+extern const mica_backend_desc_t mica_backend_cpu; /* core: the ISA interpreter on this CPU */
 
 #endif

@@ -82,7 +82,7 @@ typedef struct {
 /* The loaded form: from a file by the validating parser (driver/core/program.c), or as constant
  * C data written by `mica compile --emit-c` for firmware, which needs neither a file system nor
  * the parser (the compiler made the data; the runtime still checks it against the device). */
-typedef struct {
+typedef struct mica_program {
     mica_prog_header_t hdr;
     const uint8_t *image;
     const mica_prog_tensor_t *tensors;

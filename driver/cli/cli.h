@@ -15,6 +15,8 @@ int cli_verify(int argc, char **argv);
 int cli_bench(int argc, char **argv);
 int cli_disasm(int argc, char **argv); /* cli_disasm.c */
 int cli_board(int argc, char **argv);  /* cli_board.c: flash, probe, memtest */
+/* cli_emit_c.c: the program file as constant C data (STEM.c + STEM.h) for firmware. */
+int cli_emit_c(const char *program, const char *model, const char *c_path);
 
 /* Shared helpers (cli_common.c). */
 /* What to compile for: --array RxC, --board NAME (hw/boards/NAME.json) or --config FILE. */

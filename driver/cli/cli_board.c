@@ -31,7 +31,7 @@ static int open_board(const char *cmd, const char *spec, link_state_t *s) {
     }
     if (mica_opts_validate("link backend", spec + 5, mica_backend_link.options,
                            mica_backend_link.noptions, err, sizeof err) ||
-        link_state_open(s, spec + 5, err, sizeof err)) {
+        link_state_open(s, spec + 5, 0, err, sizeof err)) {
         fprintf(stderr, "%s board %s: %s\n", cli_prog, cmd, err);
         return -1;
     }
@@ -40,30 +40,30 @@ static int open_board(const char *cmd, const char *spec, link_state_t *s) {
 
 static int link_failed(const char *cmd, link_state_t *s, mica_link_result_t r, const char *what) {
     char err[400];
-    link_describe(s, r, what, err, sizeof err);
+    mica_link_describe(&s->dev, r, what, err, sizeof err);
     fprintf(stderr, "%s board %s: %s\n", cli_prog, cmd, err);
     return 1;
 }
 
 static void print_faults(link_state_t *s) {
-    const mica_link_stats_t *st = &s->link.stats;
-    const mica_link_rx_t *rx = &s->link.rx;
+    const mica_link_stats_t *st = &s->dev.link.stats;
+    const mica_link_rx_t *rx = &s->dev.link.rx;
     printf("link faults, host: retransmits=%llu timeouts=%llu naks=%llu stray_replies=%llu "
            "dropped(bad_fcs=%u bad_length=%u too_long=%u aborted=%u)\n",
            (unsigned long long)st->retransmits, (unsigned long long)st->timeouts,
            (unsigned long long)st->naks, (unsigned long long)st->stray_replies, rx->bad_fcs,
            rx->bad_length, rx->too_long, rx->aborted);
     mica_link_device_stats_t d;
-    if (!s->link.dead && mica_link_stats(&s->link, &d) == MICA_LINK_OK)
+    if (!s->dev.link.dead && mica_link_stats(&s->dev.link, &d) == MICA_LINK_OK)
         printf("link faults, device: frames_ok=%u dropped(bad_fcs=%u bad_length=%u too_long=%u "
                "aborted=%u) uart_stop_bit_errors=%u; up %.3f s of device time\n",
                d.frames_ok, d.bad_fcs, d.bad_length, d.too_long, d.aborted, d.uart_errors,
-               s->info.core_hz ? (double)d.cycles / s->info.core_hz : 0.0);
+               s->dev.info.core_hz ? (double)d.cycles / s->dev.info.core_hz : 0.0);
 }
 
 static int probe_identity(link_state_t *s) {
     uint32_t r[5];
-    mica_link_result_t e = mica_link_csr_read(&s->link, MICA_CSR_ID, r, 5);
+    mica_link_result_t e = mica_link_csr_read(&s->dev.link, MICA_CSR_ID, r, 5);
     if (e != MICA_LINK_OK)
         return link_failed("probe", s, e, "CSR_READ");
     printf("device: %s\n", s->t.what);
@@ -75,16 +75,17 @@ static int probe_identity(link_state_t *s) {
            mica_config1_wspad_depth(r[3]), mica_config2_acc_depth(r[4]),
            mica_config2_param_sets(r[4]), mica_config2_bus_bytes(r[4]));
     printf("link: version %u, max payload %u B, board memory %u B, core clock %u Hz\n",
-           s->info.version, s->info.max_payload, s->info.mem_bytes, s->info.core_hz);
+           s->dev.info.version, s->dev.info.max_payload, s->dev.info.mem_bytes,
+           s->dev.info.core_hz);
     return r[0] == MICA_CSR_ID_VALUE ? 0 : 1;
 }
 
 /* The device's clock in seconds (STATS), or wall time where the device has no STATS. */
 static double device_s(link_state_t *s) {
     mica_link_device_stats_t d;
-    if (mica_link_stats(&s->link, &d) != MICA_LINK_OK || !s->info.core_hz)
+    if (mica_link_stats(&s->dev.link, &d) != MICA_LINK_OK || !s->dev.info.core_hz)
         return -1; /* an older bitstream NAKs STATS: wall time then */
-    return (double)d.cycles / s->info.core_hz;
+    return (double)d.cycles / s->dev.info.core_hz;
 }
 
 static void print_rate(const char *what, uint32_t n, double dev0, double dev1, double wall) {
@@ -99,12 +100,12 @@ static int probe_link(link_state_t *s) {
     mica_link_ping_t p;
     double t0 = now_s();
     for (int i = 0; i < PROBE_PINGS; i++) {
-        mica_link_result_t e = mica_link_ping(&s->link, &p);
+        mica_link_result_t e = mica_link_ping(&s->dev.link, &p);
         if (e != MICA_LINK_OK)
             return link_failed("probe", s, e, "PING");
     }
     double rtt = (now_s() - t0) / PROBE_PINGS;
-    uint32_t n = s->info.mem_bytes < PROBE_BLOCK ? s->info.mem_bytes : PROBE_BLOCK;
+    uint32_t n = s->dev.info.mem_bytes < PROBE_BLOCK ? s->dev.info.mem_bytes : PROBE_BLOCK;
     uint8_t *out = malloc(n), *back = malloc(n);
     int rc = 1;
     if (!out || !back)
@@ -112,10 +113,10 @@ static int probe_link(link_state_t *s) {
     for (uint32_t i = 0; i < n; i++)
         out[i] = (uint8_t)(i * 131u + 7u); /* includes FLAG and ESCAPE bytes */
     double d0 = device_s(s), w0 = now_s();
-    mica_link_result_t e = mica_link_mem_write(&s->link, 0, out, n);
+    mica_link_result_t e = mica_link_mem_write(&s->dev.link, 0, out, n);
     double d1 = device_s(s), w1 = now_s();
     if (e == MICA_LINK_OK)
-        e = mica_link_mem_read(&s->link, 0, back, n);
+        e = mica_link_mem_read(&s->dev.link, 0, back, n);
     double d2 = device_s(s), w2 = now_s();
     if (e != MICA_LINK_OK) {
         rc = link_failed("probe", s, e, "MEM_WRITE/MEM_READ");
@@ -161,9 +162,9 @@ static int memtest_pass(link_state_t *s, uint32_t size, int p, uint8_t *buf, uin
             if (phase == 0) {
                 for (uint32_t i = 0; i < n; i++)
                     buf[i] = pattern(p, a + i);
-                e = mica_link_mem_write(&s->link, a, buf, n);
+                e = mica_link_mem_write(&s->dev.link, a, buf, n);
             } else {
-                e = mica_link_mem_read(&s->link, a, buf, n);
+                e = mica_link_mem_read(&s->dev.link, a, buf, n);
                 for (uint32_t i = 0; e == MICA_LINK_OK && i < n; i++)
                     if (buf[i] != pattern(p, a + i) && (*bad)++ < 5)
                         printf("mismatch at 0x%06x: wrote 0x%02x, read 0x%02x\n", a + i,
@@ -179,13 +180,13 @@ static int board_memtest(const char *spec, long long bytes) {
     link_state_t s;
     if (open_board("memtest", spec, &s))
         return 1;
-    if (bytes > (long long)s.info.mem_bytes) {
+    if (bytes > (long long)s.dev.info.mem_bytes) {
         fprintf(stderr, "%s board memtest: --bytes %lld is more than the board's %u\n", cli_prog,
-                bytes, s.info.mem_bytes);
+                bytes, s.dev.info.mem_bytes);
         link_state_close(&s);
         return 2;
     }
-    uint32_t size = bytes ? (uint32_t)bytes : s.info.mem_bytes;
+    uint32_t size = bytes ? (uint32_t)bytes : s.dev.info.mem_bytes;
     uint8_t *buf = malloc(MEMTEST_BLOCK);
     uint64_t bad = 0;
     int rc = buf ? 0 : 1;
@@ -198,7 +199,7 @@ static int board_memtest(const char *spec, long long bytes) {
     double secs = now_s() - t0;
     printf("memtest: %u of %u B x 3 patterns written and read in %.1f s wall (%.0f B/s), %llu "
            "mismatching bytes\n",
-           size, s.info.mem_bytes, secs, 6.0 * size / secs, (unsigned long long)bad);
+           size, s.dev.info.mem_bytes, secs, 6.0 * size / secs, (unsigned long long)bad);
     print_faults(&s);
     printf("memtest: %s\n", rc || bad ? "FAIL" : "PASS");
     free(buf);

@@ -197,7 +197,7 @@ static int parse_dump(const char *list, unsigned *what) {
 }
 
 int cli_compile(int argc, char **argv) {
-    const char *model = NULL, *out = NULL, *cpu_ops = NULL;
+    const char *model = NULL, *out = NULL, *cpu_ops = NULL, *emit_c = NULL;
     cli_target_t target = {NULL, NULL, NULL};
     unsigned dump = 0;
     for (int i = 1; i < argc; i++) {
@@ -211,6 +211,8 @@ int cli_compile(int argc, char **argv) {
                 return 2;
         } else if (!strcmp(argv[i], "-o") && i + 1 < argc)
             out = argv[++i];
+        else if (!strcmp(argv[i], "--emit-c") && i + 1 < argc)
+            emit_c = argv[++i];
         else if (!strcmp(argv[i], "--cpu") && i + 1 < argc)
             cpu_ops = argv[++i];
         else if (argv[i][0] != '-' && !model)
@@ -218,15 +220,28 @@ int cli_compile(int argc, char **argv) {
         else
             return cli_unexpected("compile", argv[i]);
     }
+    char *stem_mica = NULL; /* --emit-c STEM.c without -o: the program goes to STEM.mica */
+    size_t n = emit_c ? strlen(emit_c) : 0;
+    if (!out && n > 2 && !strcmp(emit_c + n - 2, ".c") &&
+        (stem_mica = cli_concat(emit_c, "mica", ""))) {
+        memcpy(stem_mica + n - 1, "mica", 5); /* STEM.c -> STEM.mica */
+        out = stem_mica;
+    }
     if (!model || !out) {
-        fprintf(stderr, "mica compile: need MODEL.tflite and -o OUT.mica\n");
+        fprintf(stderr, "mica compile: need MODEL.tflite and -o OUT.mica or --emit-c STEM.c\n");
+        free(stem_mica);
         return 2;
     }
     if (cli_same_file(model, out)) {
         fprintf(stderr, "mica compile: -o names the model itself; choose another output file\n");
+        free(stem_mica);
         return 2;
     }
-    return compile_to_file(model, out, &target, cpu_ops, 0, dump);
+    int rc = compile_to_file(model, out, &target, cpu_ops, 0, dump);
+    if (!rc && emit_c)
+        rc = cli_emit_c(out, model, emit_c);
+    free(stem_mica);
+    return rc;
 }
 
 mica_ctx_t *cli_open_and_load(const char *backend, const char *program) {

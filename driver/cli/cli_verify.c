@@ -195,16 +195,24 @@ fail:
     return -1;
 }
 
-/* A board at the end of a link (link:sim=BOARD, link:ftdi=BOARD) and no --array/--board/--config:
- * compile for that board, so the same verify line works with and without the hardware. */
+/* A board at the end of a link (link:sim=BOARD, link:ftdi=BOARD, mcu:accel=sim[,board=BOARD],
+ * ulx3s by default) and no --array/--board/--config: compile for that board, so the same verify
+ * line works with and without the hardware. */
 static void imply_board(verify_opts_t *o) {
     static char name[MICA_OPT_VALUE_MAX + 1];
+    char accel[16];
     const char *b = o->backend;
-    if (o->target.array || o->target.board || o->target.config || !b || strncmp(b, "link:", 5))
+    if (o->target.array || o->target.board || o->target.config || !b)
         return;
-    if (mica_opt_string(b + 5, "sim", name, sizeof name) ||
-        mica_opt_string(b + 5, "ftdi", name, sizeof name))
+    if (!strncmp(b, "link:", 5) && (mica_opt_string(b + 5, "sim", name, sizeof name) ||
+                                    mica_opt_string(b + 5, "ftdi", name, sizeof name)))
         o->target.board = name;
+    if (!strncmp(b, "mcu:", 4) && mica_opt_string(b + 4, "accel", accel, sizeof accel) &&
+        !strcmp(accel, "sim")) {
+        if (!mica_opt_string(b + 4, "board", name, sizeof name))
+            snprintf(name, sizeof name, "ulx3s");
+        o->target.board = name;
+    }
 }
 
 static int parse_verify_args(int argc, char **argv, verify_opts_t *o) {

@@ -11,6 +11,7 @@ static void usage(FILE *f) {
         "usage:\n"
         "  mica compile MODEL.tflite -o OUT.mica [TARGET] [--cpu OP,OP] "
         "[--dump=plan|instrs|plan,instrs]\n"
+        "               [--emit-c STEM.c]   also as constant C data for firmware (STEM.c, STEM.h)\n"
         "  mica run OUT.mica [--backend SPEC] [--input X.npy ...] [--seed S] [--output-dir DIR]\n"
         "  mica verify MODEL.tflite [--backend SPEC] [--count N] [--seed S] [TARGET]\n"
         "              [--cpu OP,OP] [--inputs X.npy --labels Y.npy]\n"

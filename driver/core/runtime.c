@@ -173,6 +173,9 @@ static mica_status_t open_backend(mica_ctx_t *c) {
                                         sizeof c->err))
         return MICA_E_BACKEND;
     c->be_open = 1;
+    if (c->be.load_program)
+        return c->be.load_program(c->be.state, &c->prog, c->err, sizeof c->err) ? MICA_E_BACKEND
+                                                                                : MICA_OK;
     uint32_t id = c->be.csr_read(c->be.state, MICA_CSR_ID);
     uint32_t c0 = c->be.csr_read(c->be.state, MICA_CSR_CONFIG0);
     uint32_t c1 = c->be.csr_read(c->be.state, MICA_CSR_CONFIG1);
@@ -422,9 +425,21 @@ static mica_status_t run_accel(mica_ctx_t *c, uint32_t s) {
     uint64_t v[MICA_NUM_COUNTERS];
     if (read_counters(c, v) || device_fault(c))
         return device_fault(c) ? MICA_E_BACKEND : fail(c, MICA_E_BACKEND, "counters unreadable");
+    /* A device without a clock (cpu) and without its own estimate: the compiler's estimate. */
+    if (c->be.cycles_estimated && !v[MICA_CNT_CYCLES])
+        v[MICA_CNT_CYCLES] = st->est_cycles;
     for (int i = 0; i < MICA_NUM_COUNTERS; i++)
         c->counters[i] += v[i];
     c->step_cycles[s] = v[MICA_CNT_CYCLES];
+    return MICA_OK;
+}
+
+/* A device that runs the whole program (load_program): one call, per-step figures back. */
+static mica_status_t invoke_whole(mica_ctx_t *c) {
+    if (c->be.invoke_program(c->be.state, c->step_cycles, c->step_ns, c->err, sizeof c->err))
+        return MICA_E_BACKEND;
+    for (uint32_t s = 0; s < c->prog.hdr.nsteps; s++)
+        c->counters[MICA_CNT_CYCLES] += c->step_cycles[s];
     return MICA_OK;
 }
 
@@ -434,6 +449,8 @@ mica_status_t mica_invoke(mica_ctx_t *c) {
     if (!c->loaded)
         return fail(c, MICA_E_STATE, "invoke before a program was loaded");
     memset(c->counters, 0, sizeof c->counters);
+    if (c->be.invoke_program)
+        return invoke_whole(c);
     for (uint32_t s = 0; s < c->prog.hdr.nsteps; s++) {
         uint64_t t0 = mica_port_time_ns();
         const mica_prog_step_t *st = &c->prog.steps[s];

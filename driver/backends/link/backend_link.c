@@ -8,10 +8,6 @@
 #include "mica_backend.h"
 #include "mica_isa.h"
 
-/* One WAIT covers at most this much device time, so its reply comes well within a timeout. */
-#define WAIT_SLICE_DIVISOR 20 /* 1/20 s */
-#define OPEN_PING_TRIES 3
-
 static const char *const transports[] = {"sim", "ftdi", "tty", "tcp"};
 
 static const mica_opt_spec_t link_options[] = {
@@ -93,130 +89,17 @@ static int open_transport(link_state_t *s, const char *opts, char *err, size_t n
     return link_open_tcp(&s->t, val, err, n);
 }
 
-int link_state_open(link_state_t *s, const char *opts, char *err, size_t n) {
+int link_state_open(link_state_t *s, const char *opts, uint32_t mem_bytes, char *err, size_t n) {
     memset(s, 0, sizeof *s);
     if (open_transport(s, opts, err, n))
         return -1;
     uint32_t timeout = (uint32_t)mica_opt_int(opts, "timeout_ms", s->t.default_timeout_ms);
-    mica_link_init(&s->link, s->t.pipe, timeout, (int)mica_opt_int(opts, "tries", 16));
-    /* A board that answers none of the first PINGs is absent, not noisy: give up sooner. */
-    int tries = s->link.tries;
-    s->link.tries = tries < OPEN_PING_TRIES ? tries : OPEN_PING_TRIES;
-    mica_link_result_t r = mica_link_ping(&s->link, &s->info);
-    if (r != MICA_LINK_OK)
-        link_describe(s, r, "PING", err, n);
-    s->link.tries = tries;
-    if (r == MICA_LINK_OK && s->info.version != MICA_LINK_VERSION) {
-        snprintf(err, n,
-                 "link: %s speaks link version %u, this libmica %u (rebuild the "
-                 "bitstream or libmica)",
-                 s->t.what, s->info.version, MICA_LINK_VERSION);
-        r = MICA_LINK_E_REPLY;
-    }
-    if (r != MICA_LINK_OK) {
+    if (mica_link_device_open(&s->dev, s->t.pipe, s->t.what, timeout,
+                              (int)mica_opt_int(opts, "tries", 16), mem_bytes, err, n)) {
         link_transport_close(&s->t);
         return -1;
     }
     return 0;
-}
-
-void link_describe(link_state_t *s, mica_link_result_t r, const char *what, char *err, size_t n) {
-    if (r == MICA_LINK_E_NAK)
-        snprintf(err, n, "link: %s refused %s: %s", s->t.what, what,
-                 mica_link_status_text(s->link.nak_status));
-    else if (r == MICA_LINK_E_DEAD && s->link.broken)
-        snprintf(err, n,
-                 "link: the connection to %s broke during %s (board unplugged, USB "
-                 "error, or simulator gone)",
-                 s->t.what, what);
-    else if (r == MICA_LINK_E_DEAD)
-        snprintf(err, n,
-                 "link: no valid reply from %s to %s after %d tries of %u ms (board "
-                 "unplugged, not programmed, wrong baud, or simulator gone)",
-                 s->t.what, what, s->link.tries, s->link.timeout_ms);
-    else
-        snprintf(err, n, "link: %s: malformed %s exchange with %s", what,
-                 r == MICA_LINK_E_ARG ? "request" : "reply", s->t.what);
-}
-
-/* ---- the mica_backend_t calls ---- */
-
-static void note(link_state_t *s, mica_link_result_t r, const char *what) {
-    if (r != MICA_LINK_OK && !s->fault[0])
-        link_describe(s, r, what, s->fault, sizeof s->fault);
-}
-
-static int be_mem_write(void *st, uint32_t addr, const void *src, size_t n) {
-    link_state_t *s = st;
-    mica_link_result_t r = mica_link_mem_write(&s->link, addr, src, n);
-    note(s, r, "MEM_WRITE");
-    return r == MICA_LINK_OK ? 0 : -1;
-}
-
-static int be_mem_read(void *st, uint32_t addr, void *dst, size_t n) {
-    link_state_t *s = st;
-    mica_link_result_t r = mica_link_mem_read(&s->link, addr, dst, n);
-    note(s, r, "MEM_READ");
-    return r == MICA_LINK_OK ? 0 : -1;
-}
-
-static int be_csr_read_block(void *st, uint32_t addr, uint32_t *dst, int n) {
-    link_state_t *s = st;
-    mica_link_result_t r = mica_link_csr_read(&s->link, (uint16_t)addr, dst, n);
-    note(s, r, "CSR_READ");
-    return r == MICA_LINK_OK ? 0 : -1;
-}
-
-static uint32_t be_csr_read(void *st, uint32_t addr) {
-    uint32_t v = 0;
-    return be_csr_read_block(st, addr, &v, 1) ? 0 : v;
-}
-
-static void be_csr_write(void *st, uint32_t addr, uint32_t v) {
-    link_state_t *s = st;
-    note(s, mica_link_csr_write(&s->link, (uint16_t)addr, v), "CSR_WRITE");
-}
-
-static mica_wait_t be_wait(void *st, uint64_t max_cycles) {
-    link_state_t *s = st;
-    uint64_t slice = s->info.core_hz / WAIT_SLICE_DIVISOR, total = 0;
-    if (!slice)
-        slice = 1;
-    while (total < max_cycles) {
-        uint64_t ask = max_cycles - total < slice ? max_cycles - total : slice;
-        uint32_t status = 0, waited = 0;
-        mica_link_result_t r = mica_link_wait(&s->link, (uint32_t)ask, &status, &waited);
-        note(s, r, "WAIT");
-        if (r != MICA_LINK_OK)
-            return MICA_WAIT_TIMEOUT; /* the runtime reads the fault and reports it */
-        if (status & MICA_STATUS_ERROR)
-            return MICA_WAIT_HW_ERROR;
-        if (status & MICA_STATUS_DONE)
-            return MICA_WAIT_DONE;
-        total += waited ? waited : ask;
-    }
-    return MICA_WAIT_TIMEOUT;
-}
-
-static void be_reset(void *st) {
-    link_state_t *s = st;
-    note(s, mica_link_reset(&s->link), "RESET");
-}
-
-static int be_device_time_ns(void *st, uint64_t *ns) {
-    link_state_t *s = st;
-    mica_link_device_stats_t d;
-    if (!s->info.core_hz || s->no_stats || mica_link_stats(&s->link, &d) != MICA_LINK_OK) {
-        s->no_stats = 1; /* a bitstream without STATS NAKs it: stop asking */
-        return -1;
-    }
-    *ns = (uint64_t)((double)d.cycles * 1e9 / s->info.core_hz);
-    return 0;
-}
-
-static const char *be_fault(void *st) {
-    link_state_t *s = st;
-    return s->fault[0] ? s->fault : NULL;
 }
 
 void link_state_close(link_state_t *s) {
@@ -236,29 +119,13 @@ static int link_open(const char *options, const mica_hw_config_t *cfg, uint32_t 
         snprintf(err, errlen, "link backend: out of memory");
         return -1;
     }
-    if (link_state_open(s, options, err, errlen)) {
+    if (link_state_open(s, options, mem_bytes, err, errlen)) {
         free(s);
         return -1;
     }
-    if (mem_bytes > s->info.mem_bytes) {
-        snprintf(err, errlen, "link: the program needs %u bytes of accelerator memory, %s has %u",
-                 mem_bytes, s->t.what, s->info.mem_bytes);
-        be_close(s);
-        return -1;
-    }
-    mica_backend_t b = {.name = "link",
-                        .state = s,
-                        .mem_write = be_mem_write,
-                        .mem_read = be_mem_read,
-                        .csr_read = be_csr_read,
-                        .csr_write = be_csr_write,
-                        .wait = be_wait,
-                        .reset = be_reset,
-                        .close = be_close,
-                        .csr_read_block = be_csr_read_block,
-                        .fault = be_fault,
-                        .device_time_ns = be_device_time_ns};
-    *out = b;
+    mica_link_device_backend(&s->dev, out);
+    out->state = s; /* dev is the first member: the device's calls see their own state */
+    out->close = be_close;
     return 0;
 }
 

@@ -5,22 +5,18 @@
 #include "link_transport.h"
 #include "mica_escape.h"
 #include "mica_hw.h"
+#include "mica_link_device.h"
 #include "mica_options.h"
 
 typedef struct {
+    mica_link_device_t dev; /* first: the device's calls take the state as theirs */
     link_transport_t t;
-    mica_link_t link;
     const mica_board_t *board; /* sim and ftdi: the board; tty and tcp: NULL */
-    mica_link_ping_t info;
-    char fault[320]; /* the first link failure, for the runtime's message */
-    int no_stats;    /* the device refused STATS once */
 } link_state_t;
 
 /* Opens the transport named in opts (validated "key=value,..." of the link backend) and PINGs the
- * board. 0, or -1 with a one-line message. */
-int link_state_open(link_state_t *s, const char *opts, char *err, size_t n);
+ * board; mem_bytes (0: any) must fit its memory. 0, or -1 with a one-line message. */
+int link_state_open(link_state_t *s, const char *opts, uint32_t mem_bytes, char *err, size_t n);
 void link_state_close(link_state_t *s);
-/* One line for a failed exchange `what` ("MEM_WRITE"). */
-void link_describe(link_state_t *s, mica_link_result_t r, const char *what, char *err, size_t n);
 
 #endif

@@ -40,8 +40,8 @@ static pid_t spawn_sim(const char *path, int child_fd, char *const argv[]) {
     return bad ? -1 : pid;
 }
 
-int link_open_sim(link_transport_t *t, const mica_board_t *b, uint32_t baud, double ber,
-                  uint64_t seed, char *err, size_t n) {
+pid_t link_spawn_board_sim(const mica_board_t *b, int fd, uint32_t baud, double ber, uint64_t seed,
+                           char *err, size_t n) {
     char path[512], baud_s[16], ber_s[32], seed_s[24];
     sim_path(b->name, path, sizeof path);
     if (access(path, X_OK)) {
@@ -49,19 +49,28 @@ int link_open_sim(link_transport_t *t, const mica_board_t *b, uint32_t baud, dou
                  b->name, path);
         return -1;
     }
+    snprintf(baud_s, sizeof baud_s, "%u", baud);
+    snprintf(ber_s, sizeof ber_s, "%.9g", ber);
+    snprintf(seed_s, sizeof seed_s, "%llu", (unsigned long long)seed);
+    char *argv[] = {path, "--fd", "3", "--baud", baud_s, "--ber", ber_s, "--seed", seed_s, NULL};
+    pid_t pid = spawn_sim(path, fd, argv);
+    if (pid <= 0) {
+        snprintf(err, n, "link:sim=%s: cannot start %s", b->name, path);
+        return -1;
+    }
+    return pid;
+}
+
+int link_open_sim(link_transport_t *t, const mica_board_t *b, uint32_t baud, double ber,
+                  uint64_t seed, char *err, size_t n) {
     int sv[2];
     if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv)) {
         snprintf(err, n, "link:sim=%s: socketpair: %s", b->name, strerror(errno));
         return -1;
     }
-    snprintf(baud_s, sizeof baud_s, "%u", baud);
-    snprintf(ber_s, sizeof ber_s, "%.9g", ber);
-    snprintf(seed_s, sizeof seed_s, "%llu", (unsigned long long)seed);
-    char *argv[] = {path, "--fd", "3", "--baud", baud_s, "--ber", ber_s, "--seed", seed_s, NULL};
-    pid_t pid = spawn_sim(path, sv[1], argv);
+    pid_t pid = link_spawn_board_sim(b, sv[1], baud, ber, seed, err, n);
     close(sv[1]);
     if (pid <= 0) {
-        snprintf(err, n, "link:sim=%s: cannot start %s", b->name, path);
         close(sv[0]);
         return -1;
     }

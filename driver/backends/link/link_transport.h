@@ -22,6 +22,9 @@ int link_open_tty(link_transport_t *t, const char *path, uint32_t baud, char *er
 int link_open_tcp(link_transport_t *t, const char *host_port, char *err, size_t n);
 int link_open_sim(link_transport_t *t, const mica_board_t *b, uint32_t baud, double ber,
                   uint64_t seed, char *err, size_t n);
+/* Starts the board's simulator with fd as its FTDI side (its fd 3): the pid, or -1 with a message. */
+pid_t link_spawn_board_sim(const mica_board_t *b, int fd, uint32_t baud, double ber, uint64_t seed,
+                           char *err, size_t n);
 int link_open_ftdi(link_transport_t *t, const mica_board_t *b, uint32_t baud, char *err, size_t n);
 void link_transport_close(link_transport_t *t);
 
