@@ -8,6 +8,7 @@
 #   make fuzz-long  every fuzz target to 10 M executions (not in make test; about 40 min on 2 cores)
 #   make fpga BOARD=icebreaker  bitstream + utilization/timing report (open FPGA tools; fpga/)
 #   make board-sim  the Verilated board tops behind --backend link:sim=BOARD (in make test)
+#   make firmware-objs  the Cortex-M4 firmware's shared objects (the mcu backend links images from them)
 #   make soak       10,000 func / 500 rtl inferences per model, peak RSS must not grow
 ROOT    := $(abspath .)
 B       := $(ROOT)/build
@@ -110,6 +111,12 @@ $(LIBMICA): $(call obj,$(DRIVER_SRCS))
 	rm -f $@ && ar rcs $@ $^
 $(LIBCOMPILER): $(call obj,$(COMPILER_SRCS))
 	rm -f $@ && ar rcs $@ $^
+
+# The firmware's model-independent objects (runtime core, kernels, API, MPS2 port), built once for
+# every image the mcu backend links (firmware/Makefile; needs gcc-arm-none-eabi).
+.PHONY: firmware-objs
+firmware-objs: gen
+	+@$(MAKE) --no-print-directory -s -C firmware objs MODEL_C=none OUT=$(B)/firmware OBJ_DIR=$(B)/firmware/obj
 
 # The Verilated board tops link:sim starts (sim/board/), one per hw/boards/*.json.
 .PHONY: board-sim

@@ -60,6 +60,7 @@ typedef struct {
     uint64_t cycles;     /* of the last invoke (accelerator cycles; 0 for CPU steps); an estimate
                           * when mica_cycles_estimated() */
     uint64_t host_ns;    /* wall time of the step in the last invoke */
+    uint64_t device_ns;  /* the device's own time for the step (an MCU's clock), 0 if none */
 } mica_layer_info_t;
 
 mica_status_t mica_open(const char *backend_spec, mica_ctx_t **out);
@@ -81,6 +82,8 @@ const char *mica_counter_name(int index);
 mica_status_t mica_counters(const mica_ctx_t *ctx, uint64_t *values, int count);
 int mica_num_layers(const mica_ctx_t *ctx);
 mica_status_t mica_layer_info(const mica_ctx_t *ctx, int index, mica_layer_info_t *info);
+/* The device's own figures of the last invoke as "key=value ..." (empty when it has none). */
+mica_status_t mica_device_report(const mica_ctx_t *ctx, char *out, size_t n);
 const char *mica_backend_name(const mica_ctx_t *ctx);
 /* 1 when the backend's cycle counts (CYCLES, ARRAY_BUSY, STALL_*, layer cycles) are cost-model
  * estimates (func), 0 when the device's clock counted them (rtl). */

@@ -50,6 +50,9 @@ typedef struct mica_backend {
     int (*load_program)(void *state, const struct mica_program *p, char *err, size_t n);
     int (*invoke_program)(void *state, uint64_t *step_cycles, uint64_t *step_ns, char *err,
                           size_t n);
+    /* Optional: what the device measured in the last invoke beyond the counters, as
+     * "key=value key=value" (an MCU: link bytes, memory used, whether it fell back); 0 or -1. */
+    int (*report)(void *state, char *out, size_t n);
 } mica_backend_t;
 
 /* A backend as the runtime finds it by name: its constructor and the options it accepts (the

@@ -5,8 +5,10 @@
  *   SETUP  host -> MCU  u32 fallback (mica_fw_fallback_t), then the backend spec, NUL-ended
  *   HELLO  MCU -> host  u32 nsteps, ninputs, noutputs, input bytes, output bytes (all tensors)
  *   INVOKE host -> MCU  every input tensor's bytes, in order
- *   RESULT MCU -> host  u32 status (mica_status_t), u32 ran_on_cpu, u32 nsteps, every output
- *                       tensor's bytes, per step {u64 cycles, u64 mcu_ns}, the message, NUL-ended
+ *   RESULT MCU -> host  u32 status (mica_status_t), u32 ran_on_cpu, u32 nsteps, u32 link bytes
+ *                       sent, u32 link bytes received (this invoke), u32 peak pool bytes, every
+ *                       output tensor's bytes, per step {u64 cycles, u64 mcu_ns}, the message
+ *                       (why it fell back, or the error), NUL-ended
  *   QUIT   host -> MCU  empty: the firmware exits with code 0 */
 #ifndef MICA_FW_STREAM_H
 #define MICA_FW_STREAM_H
@@ -17,6 +19,7 @@
 #define MICA_FW_MAGIC "MFW1"
 #define MICA_FW_HEADER_BYTES 12u
 #define MICA_FW_MAX_PAYLOAD (8u << 20) /* larger than any input or output set a model has */
+#define MICA_FW_RESULT_HEAD 24u        /* RESULT's fixed fields before the outputs */
 
 typedef enum {
     MICA_FW_SETUP = 1,

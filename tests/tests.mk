@@ -1,6 +1,6 @@
 # Test targets (included by the top-level Makefile).
 .PHONY: test test-rtl test-sim test-reader test-corrupt test-fuzz-short test-spec test-e2e test-kernels
-test: check test-spec test-unit test-reader test-corrupt test-fuzz-short test-rtl test-sim test-e2e test-asan test-kernels test-link-sim test-fpga-flow
+test: check test-spec test-unit test-reader test-corrupt test-fuzz-short test-rtl test-sim test-e2e test-asan test-kernels test-link-sim test-firmware test-fpga-flow
 	@echo "ALL TESTS PASSED"
 
 test-spec: $(GEN)/mica_isa.h $(MICA)
@@ -60,6 +60,11 @@ $(B)/unit/test_fmt: tests/unit/test_fmt.c tests/unit/test_check.h $(LIBCORE) $(L
 test-link-sim: $(MICA) board-sim
 	bash tests/e2e/family.sh
 	bash tests/link/run.sh $(MICA)
+
+# The firmware path: Cortex-M4 firmware in QEMU, bit-exact through the mcu backend, fault cases.
+.PHONY: test-firmware
+test-firmware: $(MICA) board-sim firmware-objs
+	bash tests/firmware/run.sh $(MICA)
 
 # The compiler's passes alone (waits, arena, partition rules, tiling): no TensorFlow, no model file.
 COMPILER_UNIT_TESTS := waits arena partition tiling family

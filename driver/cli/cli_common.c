@@ -222,6 +222,14 @@ int cli_compile(int argc, char **argv) {
     }
     char *stem_mica = NULL; /* --emit-c STEM.c without -o: the program goes to STEM.mica */
     size_t n = emit_c ? strlen(emit_c) : 0;
+    if (emit_c && (n < 3 || strcmp(emit_c + n - 2, ".c"))) {
+        char shown[300];
+        fprintf(stderr,
+                "%s compile: --emit-c %s: give a file name ending in .c (its stem names "
+                "the C symbol, e.g. model_mica.c)\n",
+                cli_prog, mica_escape_name(emit_c, shown, sizeof shown));
+        return 2;
+    }
     if (!out && n > 2 && !strcmp(emit_c + n - 2, ".c") &&
         (stem_mica = cli_concat(emit_c, "mica", ""))) {
         memcpy(stem_mica + n - 1, "mica", 5); /* STEM.c -> STEM.mica */
@@ -279,17 +287,27 @@ void cli_fill_random(int8_t *dst, size_t n, uint64_t *state) {
 }
 
 void cli_print_layers(mica_ctx_t *ctx) {
-    /* The func backend's cycles are the cost model's: said in the column header. */
-    printf("%-24s %-16s %-6s %12s %12s %12s\n", "layer", "op", "place", "MACs", "est.cycles",
-           mica_cycles_estimated(ctx) ? "cycles(est)" : "cycles");
+    /* The func backend's cycles are the cost model's: said in the column header. A device with
+     * its own clock per step (an MCU in QEMU, where one ns is one instruction) gets a column. */
+    int dev = 0;
+    for (int i = 0; i < mica_num_layers(ctx); i++) {
+        mica_layer_info_t li;
+        mica_layer_info(ctx, i, &li);
+        dev |= li.device_ns != 0;
+    }
+    printf("%-24s %-16s %-6s %12s %12s %12s%s\n", "layer", "op", "place", "MACs", "est.cycles",
+           mica_cycles_estimated(ctx) ? "cycles(est)" : "cycles", dev ? "    device_ns" : "");
     for (int i = 0; i < mica_num_layers(ctx); i++) {
         mica_layer_info_t li;
         mica_layer_info(ctx, i, &li);
         char name[64];
         mica_escape_name(li.name, name, sizeof name);
-        printf("%-24s %-16s %-6s %12llu %12llu %12llu\n", name, li.op,
-               li.on_accel ? "ACCEL" : "CPU", (unsigned long long)li.macs,
-               (unsigned long long)li.est_cycles, (unsigned long long)li.cycles);
+        printf("%-24s %-16s %-6s %12llu %12llu %12llu", name, li.op, li.on_accel ? "ACCEL" : "CPU",
+               (unsigned long long)li.macs, (unsigned long long)li.est_cycles,
+               (unsigned long long)li.cycles);
+        if (dev)
+            printf(" %12llu", (unsigned long long)li.device_ns);
+        printf("\n");
     }
 }
 

@@ -338,7 +338,7 @@ static long long setup_batch(mica_ctx_t *ctx, const verify_opts_t *o, batch_t *b
 }
 
 static void print_summary(const verify_opts_t *o, const tally_t *t, int labels, double secs,
-                          const mica_load_info_t *load) {
+                          const mica_load_info_t *load, const char *device) {
     char model[300];
     mica_escape_name(o->model, model, sizeof model);
     printf("verify %s backend=%s inputs=%lld mismatching_bytes=%lld %scycles_per_inference=%llu",
@@ -352,6 +352,8 @@ static void print_summary(const verify_opts_t *o, const tally_t *t, int labels, 
     if (load->device_ns) /* a device with its own clock behind a link: what loading cost it */
         printf(" load_bytes=%llu load_ms=%.1f", (unsigned long long)load->image_bytes,
                (double)load->device_ns / 1e6);
+    if (*device) /* the device's own figures of the last invoke (an MCU: link bytes, memory) */
+        printf(" %s", device);
     printf(" %s\n", t->bad == 0 ? "PASS" : "FAIL");
 }
 
@@ -395,7 +397,10 @@ static int verify_in(const verify_opts_t *o, batch_t *bt, const char *dir) {
     }
     mica_load_info_t load = {0};
     mica_load_info(ctx, &load);
-    print_summary(o, &t, bt->labels.data != NULL, device_secs, &load);
+    char device[400], shown[400];
+    mica_device_report(ctx, device, sizeof device);
+    mica_escape_name(device, shown, sizeof shown);
+    print_summary(o, &t, bt->labels.data != NULL, device_secs, &load, shown);
     rc = t.bad == 0 ? 0 : 1;
 done:
     free(got);

@@ -35,11 +35,11 @@ int mica_link_device_open(mica_link_device_t *d, mica_link_pipe_t pipe, const ch
     mica_link_init(&d->link, pipe, timeout_ms, tries);
     d->link.tries = tries < OPEN_PING_TRIES ? tries : OPEN_PING_TRIES;
     mica_link_result_t r = mica_link_ping(&d->link, &d->info);
-    d->link.tries = tries;
-    if (r != MICA_LINK_OK) {
+    if (r != MICA_LINK_OK)
         mica_link_describe(d, r, "PING", err, n);
+    d->link.tries = tries;
+    if (r != MICA_LINK_OK)
         return -1;
-    }
     if (d->info.version != MICA_LINK_VERSION) {
         mica_snprintf(err, n,
                       "link: %s speaks link version %u, this runtime %u (rebuild the bitstream "

@@ -30,8 +30,8 @@ struct mica_ctx {
     mica_program_t prog;
     int loaded;
     uint64_t counters[MICA_NUM_COUNTERS];
-    uint64_t *step_cycles, *step_ns; /* per step; one allocation with scratch */
-    uint8_t *scratch;                /* the CPU steps' operands (mica_cpu_step_scratch_bytes) */
+    uint64_t *step_cycles, *step_ns, *step_dev_ns; /* per step; one allocation with scratch */
+    uint8_t *scratch; /* the CPU steps' operands (mica_cpu_step_scratch_bytes) */
     uint64_t max_cycles;
     mica_load_info_t load;
     char err[512];
@@ -217,7 +217,7 @@ static void unload(mica_ctx_t *c) {
         mica_program_free(&c->prog);
     c->loaded = 0;
     mica_port_free(c->step_cycles);
-    c->step_cycles = c->step_ns = NULL;
+    c->step_cycles = c->step_ns = c->step_dev_ns = NULL;
     c->scratch = NULL;
 }
 
@@ -229,7 +229,7 @@ static mica_status_t attach(mica_ctx_t *c) {
             size_t need = mica_cpu_step_scratch_bytes(&c->prog, &c->prog.steps[s]);
             scratch = need > scratch ? need : scratch;
         }
-    size_t bytes = 2 * n * sizeof(uint64_t) + scratch;
+    size_t bytes = 3 * n * sizeof(uint64_t) + scratch;
     c->step_cycles = mica_port_alloc(bytes);
     if (!c->step_cycles) {
         unload(c);
@@ -237,7 +237,8 @@ static mica_status_t attach(mica_ctx_t *c) {
                     "out of memory: the program's tables and CPU operands need %zu bytes", bytes);
     }
     c->step_ns = c->step_cycles + n;
-    c->scratch = (uint8_t *)(c->step_ns + n);
+    c->step_dev_ns = c->step_ns + n;
+    c->scratch = (uint8_t *)(c->step_dev_ns + n);
     mica_status_t s = open_backend(c);
     if (s != MICA_OK)
         unload(c);
@@ -436,7 +437,7 @@ static mica_status_t run_accel(mica_ctx_t *c, uint32_t s) {
 
 /* A device that runs the whole program (load_program): one call, per-step figures back. */
 static mica_status_t invoke_whole(mica_ctx_t *c) {
-    if (c->be.invoke_program(c->be.state, c->step_cycles, c->step_ns, c->err, sizeof c->err))
+    if (c->be.invoke_program(c->be.state, c->step_cycles, c->step_dev_ns, c->err, sizeof c->err))
         return MICA_E_BACKEND;
     for (uint32_t s = 0; s < c->prog.hdr.nsteps; s++)
         c->counters[MICA_CNT_CYCLES] += c->step_cycles[s];
@@ -506,6 +507,16 @@ mica_status_t mica_layer_info(const mica_ctx_t *c, int i, mica_layer_info_t *inf
     info->est_cycles = st->est_cycles;
     info->cycles = c->step_cycles[i];
     info->host_ns = c->step_ns[i];
+    info->device_ns = c->step_dev_ns[i];
+    return MICA_OK;
+}
+
+mica_status_t mica_device_report(const mica_ctx_t *c, char *out, size_t n) {
+    if (!c || !out || !n)
+        return MICA_E_ARG;
+    out[0] = 0;
+    if (c->be_open && c->be.report && c->be.report(c->be.state, out, n))
+        return MICA_E_BACKEND;
     return MICA_OK;
 }
 

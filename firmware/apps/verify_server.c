@@ -67,13 +67,20 @@ static void send_hello(size_t in_bytes, size_t out_bytes) {
     write_message(MICA_FW_HELLO, p, sizeof p);
 }
 
-/* RESULT: status, fallback flag, outputs (already in place), per-step figures, the message. */
-static void send_result(mica_fw_t *dev, mica_status_t s, uint8_t *buf, size_t out_bytes) {
+/* RESULT: status, fallback flag, link bytes and pool use, outputs (already in place), per-step
+ * figures, the message. */
+static void send_result(mica_fw_t *dev, mica_status_t s, uint8_t *buf, size_t out_bytes,
+                        const uint64_t link0[2]) {
     uint32_t n = MODEL->hdr.nsteps;
-    uint8_t *p = buf + 12 + out_bytes;
+    uint8_t *p = buf + MICA_FW_RESULT_HEAD + out_bytes;
+    uint64_t link[2];
+    mps2_link_bytes(link);
     mica_fw_put32(buf, (uint32_t)s);
     mica_fw_put32(buf + 4, (uint32_t)dev->on_cpu);
     mica_fw_put32(buf + 8, n);
+    mica_fw_put32(buf + 12, (uint32_t)(link[0] - link0[0]));
+    mica_fw_put32(buf + 16, (uint32_t)(link[1] - link0[1]));
+    mica_fw_put32(buf + 20, (uint32_t)mps2_pool_peak());
     for (uint32_t i = 0; i < n; i++, p += 16) {
         mica_layer_info_t L;
         memset(&L, 0, sizeof L);
@@ -99,14 +106,16 @@ static mica_status_t serve(mica_fw_t *dev, uint8_t *buf, size_t cap, size_t in_b
         if (type != MICA_FW_INVOKE || len != in_bytes)
             return MICA_E_ARG;
         /* Inputs at the end of buf, outputs written where RESULT carries them. */
-        uint8_t *src = buf + cap - in_bytes, *dst = buf + 12;
+        uint8_t *src = buf + cap - in_bytes, *dst = buf + MICA_FW_RESULT_HEAD;
         memmove(src, buf, in_bytes);
         for (uint32_t i = 0; i < MODEL->hdr.ninputs; src += MODEL->tensors[MODEL->inputs[i++]].bytes)
             in[i] = src;
         for (uint32_t i = 0; i < MODEL->hdr.noutputs; dst += MODEL->tensors[MODEL->outputs[i++]].bytes)
             out[i] = dst;
+        uint64_t link0[2];
+        mps2_link_bytes(link0);
         mica_status_t s = mica_fw_invoke(dev, MODEL, in, out);
-        send_result(dev, s, buf, out_bytes);
+        send_result(dev, s, buf, out_bytes, link0);
     }
     return MICA_E_IO;
 }
@@ -115,7 +124,7 @@ int main(void) {
     mps2_uart_init(MPS2_UART0);
     size_t in_bytes = io_bytes(MODEL->inputs, MODEL->hdr.ninputs);
     size_t out_bytes = io_bytes(MODEL->outputs, MODEL->hdr.noutputs);
-    size_t result = 12 + out_bytes + 16u * MODEL->hdr.nsteps + 512;
+    size_t result = MICA_FW_RESULT_HEAD + out_bytes + 16u * MODEL->hdr.nsteps + 512;
     size_t cap = result + in_bytes + 512; /* RESULT's area, then room for the inputs */
     uint8_t *buf = mica_port_alloc(cap);
     uint32_t type, len;

@@ -24,11 +24,14 @@ static const mica_opt_spec_t link_options[] = {
 };
 
 static mica_link_device_t device; /* one board on UART1 */
+static uint64_t retired[2];       /* bytes of the device's earlier openings (each starts at 0) */
 
 static int link_open(const char *options, const mica_hw_config_t *cfg, uint32_t mem_bytes,
                      mica_backend_t *out, char *err, size_t errlen) {
     (void)cfg; /* the runtime compares the program's configuration with the CONFIG CSRs */
     mps2_uart_init(MPS2_UART1);
+    retired[0] += device.link.stats.bytes_sent;
+    retired[1] += device.link.stats.bytes_received;
     mica_link_pipe_t pipe = {(void *)(uintptr_t)MPS2_UART1, uart_write, uart_read, uart_now_ms};
     if (mica_link_device_open(&device, pipe, "the accelerator board on UART1",
                               (uint32_t)mica_opt_int(options, "timeout_ms", 2000),
@@ -36,6 +39,11 @@ static int link_open(const char *options, const mica_hw_config_t *cfg, uint32_t 
         return -1;
     mica_link_device_backend(&device, out);
     return 0;
+}
+
+void mps2_link_bytes(uint64_t out[2]) {
+    out[0] = retired[0] + device.link.stats.bytes_sent;
+    out[1] = retired[1] + device.link.stats.bytes_received;
 }
 
 const mica_backend_desc_t mica_backend_link = {"link", link_open, link_options,

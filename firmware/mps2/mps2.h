@@ -28,4 +28,9 @@ void mps2_console_write(const char *text);
 uint64_t mps2_now_ns(void);
 uint64_t mps2_now_ms(void);
 
+/* Bytes the link on UART1 sent [0] and received [1] since boot (link_uart.c). */
+void mps2_link_bytes(uint64_t out[2]);
+/* The most of the runtime's pool in use at once since boot (port_mps2.c). */
+size_t mps2_pool_peak(void);
+
 #endif

@@ -9,7 +9,7 @@
  * block gives it back at once (and any free blocks below it); the runtime frees in reverse order
  * of allocation, so nothing stays stranded. */
 extern uint8_t __pool_start[], __pool_end[];
-static size_t pool_top;
+static size_t pool_top, pool_peak;
 
 typedef struct {
     uint32_t bytes, used;
@@ -24,6 +24,7 @@ void *mica_port_alloc(size_t bytes) {
     b->bytes = (uint32_t)need;
     b->used = 1;
     pool_top += need;
+    pool_peak = pool_top > pool_peak ? pool_top : pool_peak;
     memset(b + 1, 0, need - sizeof *b);
     return b + 1;
 }
@@ -45,6 +46,10 @@ void mica_port_free(void *p) {
     ((block_t *)p - 1)->used = 0;
     for (block_t *top; pool_top && (top = block_ending_at(pool_top)) && !top->used;)
         pool_top -= top->bytes;
+}
+
+size_t mps2_pool_peak(void) {
+    return pool_peak;
 }
 
 uint64_t mica_port_time_ns(void) {

@@ -10,27 +10,7 @@ cd "$(dirname "$0")/../.."
 MICA=${1:-build/mica}
 TMP=$(mktemp -d)
 trap 'kill $(jobs -p) 2>/dev/null; rm -rf "$TMP"' EXIT
-fails=0
-pass() { echo "PASS $*"; }
-fail() { echo "FAIL $*"; fails=$((fails + 1)); }
-
-# expect_ok NAME CMD...: exit 0 and (optionally) output matching $want
-run_ok() {
-    local name=$1; shift
-    if "$@" > "$TMP/out" 2>&1; then pass "$name"; else fail "$name: $(tail -3 "$TMP/out")"; fi
-}
-# expect_err NAME SECONDS REGEX CMD...: non-zero exit within SECONDS, one line matching REGEX
-run_err() {
-    local name=$1 limit=$2 regex=$3; shift 3
-    local t0=$SECONDS
-    timeout $((limit + 30)) "$@" > "$TMP/out" 2>&1; local rc=$?
-    local took=$((SECONDS - t0))
-    if [ $rc -ne 0 ] && [ $rc -ne 124 ] && [ $took -le "$limit" ] && grep -Eq "$regex" "$TMP/out"; then
-        pass "$name (exit $rc in ${took}s: $(grep -E "$regex" "$TMP/out" | head -1 | cut -c1-150))"
-    else
-        fail "$name: exit $rc after ${took}s (limit ${limit}s), output: $(head -3 "$TMP/out")"
-    fi
-}
+. tests/tools/expect.sh
 
 # 1. Identity, link self-test and memory over the simulated USB-UART.
 run_ok "probe link:sim=icebreaker" "$MICA" board probe --backend link:sim=icebreaker

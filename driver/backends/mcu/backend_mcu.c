@@ -21,10 +21,14 @@ static const mica_opt_spec_t mcu_options[] = {
     {"fallback", MICA_OPT_PATH, 0, 0},
     {"timeout_ms", MICA_OPT_INT, 1, 3600000},
     {"link_timeout_ms", MICA_OPT_INT, 1, 600000},
+    {"ber", MICA_OPT_RATE, 0, 0},
+    {"die_after_ms", MICA_OPT_INT, 1, 3600000},
 };
 
 typedef struct {
-    const mica_board_t *board; /* accel=sim: the Verilated board on the MCU's UART1 */
+    mcu_accel_t accel;         /* accel=sim: the Verilated board on the MCU's UART1 */
+    const mica_board_t *board; /* accel=sim or absent: what the firmware expects on UART1 */
+    uint32_t die_after_ms;     /* fault injection: the board dies this long into each invoke */
     int fallback_cpu;
     uint32_t timeout_ms, link_timeout_ms;
     uint8_t *mem; /* the host's copy of the arena: inputs before an invoke, outputs after */
@@ -32,6 +36,8 @@ typedef struct {
     const mica_program_t *p;
     mcu_t mcu;
     int started;
+    uint32_t on_cpu, link_tx, link_rx, pool_peak; /* the last RESULT's figures */
+    char note[200];                               /* why it fell back */
 } mcu_state_t;
 
 static int mem_write(void *st, uint32_t addr, const void *src, size_t n) {
@@ -101,27 +107,33 @@ static int handshake(mcu_state_t *s, char *err, size_t n) {
 static int load_program(void *st, const mica_program_t *p, char *err, size_t n) {
     mcu_state_t *s = st;
     s->p = p;
-    if (mcu_start(&s->mcu, p, s->board, s->timeout_ms, err, n))
+    if (mcu_start(&s->mcu, p, &s->accel, s->timeout_ms, err, n))
         return -1;
     s->started = 1;
     return handshake(s, err, n);
 }
 
-/* RESULT: status, fallback flag, steps, outputs, per-step {cycles, MCU ns}, message. */
+/* RESULT (mica_fw_stream.h): figures, outputs, per-step {cycles, MCU ns}, the message. */
 static int take_result(mcu_state_t *s, const uint8_t *r, size_t len, uint64_t *cycles, uint64_t *ns,
                        char *err, size_t n) {
     const mica_program_t *p = s->p;
     size_t out = io_bytes(p, p->outputs, p->hdr.noutputs), steps = p->hdr.nsteps;
-    if (len < 12 + out + 16 * steps + 1 || mica_fw_get32(r + 8) != steps || r[len - 1]) {
+    if (len < MICA_FW_RESULT_HEAD + out + 16 * steps + 1 || mica_fw_get32(r + 8) != steps ||
+        r[len - 1]) {
         snprintf(err, n, "mcu: malformed RESULT from the firmware");
         return -1;
     }
-    const char *text = (const char *)r + 12 + out + 16 * steps;
+    const char *text = (const char *)r + MICA_FW_RESULT_HEAD + out + 16 * steps;
     if (mica_fw_get32(r)) {
         snprintf(err, n, "mcu: firmware: %.400s", text);
         return -1;
     }
-    const uint8_t *o = r + 12;
+    s->on_cpu = mica_fw_get32(r + 4);
+    s->link_tx = mica_fw_get32(r + 12);
+    s->link_rx = mica_fw_get32(r + 16);
+    s->pool_peak = mica_fw_get32(r + 20);
+    snprintf(s->note, sizeof s->note, "%s", text);
+    const uint8_t *o = r + MICA_FW_RESULT_HEAD;
     for (uint32_t i = 0; i < p->hdr.noutputs; i++) {
         const mica_prog_tensor_t *t = &p->tensors[p->outputs[i]];
         memcpy(s->mem + t->addr, o, t->bytes);
@@ -150,6 +162,8 @@ static int invoke_program(void *st, uint64_t *cycles, uint64_t *ns, char *err, s
     }
     uint32_t type;
     size_t len;
+    if (s->die_after_ms)
+        s->mcu.kill_board_at_ms = mcu_now_ms() + s->die_after_ms;
     int rc = mcu_send(&s->mcu, MICA_FW_INVOKE, buf, in, err, n) ||
              mcu_recv(&s->mcu, &type, &r, &len, err, n);
     if (!rc && type != MICA_FW_RESULT) {
@@ -163,6 +177,14 @@ static int invoke_program(void *st, uint64_t *cycles, uint64_t *ns, char *err, s
     return rc ? -1 : 0;
 }
 
+static int report(void *st, char *out, size_t n) {
+    mcu_state_t *s = st;
+    snprintf(out, n, "link_tx_bytes=%u link_rx_bytes=%u mcu_pool_peak_bytes=%u fell_back=%s%s%s",
+             s->link_tx, s->link_rx, s->pool_peak, s->on_cpu ? "yes" : "no",
+             s->on_cpu ? " why=" : "", s->on_cpu ? s->note : "");
+    return 0;
+}
+
 static void mcu_close(void *st) {
     mcu_state_t *s = st;
     if (s->started)
@@ -171,16 +193,19 @@ static void mcu_close(void *st) {
     free(s);
 }
 
-/* accel=none|sim, board=NAME (sim; default ulx3s), fallback=none|cpu. */
+/* accel=none|sim|absent, board=NAME (default ulx3s), fallback=none|cpu; fault injection:
+ * ber=R on the board's UART, die_after_ms=N (the board simulator is killed N ms into each
+ * invoke), accel=absent (the firmware expects a board on UART1 and nothing answers). */
 static int parse(mcu_state_t *s, const char *opts, char *err, size_t n) {
     char accel[16] = "none", board[32] = "ulx3s", fallback[16] = "none";
     mica_opt_string(opts, "accel", accel, sizeof accel);
     mica_opt_string(opts, "board", board, sizeof board);
     mica_opt_string(opts, "fallback", fallback, sizeof fallback);
-    if (strcmp(accel, "none") && strcmp(accel, "sim")) {
+    if (strcmp(accel, "none") && strcmp(accel, "sim") && strcmp(accel, "absent")) {
         snprintf(err, n,
-                 "mcu backend: accel=%.15s: use accel=sim (a Verilated board on the MCU's "
-                 "UART) or accel=none (everything on the MCU)",
+                 "mcu backend: accel=%.15s: use accel=sim (a Verilated board on the MCU's UART), "
+                 "accel=none (everything on the MCU) or accel=absent (a board that does not "
+                 "answer)",
                  accel);
         return -1;
     }
@@ -190,10 +215,17 @@ static int parse(mcu_state_t *s, const char *opts, char *err, size_t n) {
         return -1;
     }
     s->fallback_cpu = !strcmp(fallback, "cpu");
-    if (!strcmp(accel, "sim") && !(s->board = link_find_board(board))) {
+    if (strcmp(accel, "none") && !(s->board = link_find_board(board))) {
         char known[128];
         link_board_list(known, sizeof known);
         snprintf(err, n, "mcu backend: board=%.31s: unknown board (known: %s)", board, known);
+        return -1;
+    }
+    s->accel.board = !strcmp(accel, "sim") ? s->board : NULL;
+    s->accel.ber = mica_opt_rate(opts, "ber", 0.0);
+    s->die_after_ms = (uint32_t)mica_opt_int(opts, "die_after_ms", 0);
+    if ((s->accel.ber > 0 || s->die_after_ms) && !s->accel.board) {
+        snprintf(err, n, "mcu backend: ber= and die_after_ms= need accel=sim (a board to fault)");
         return -1;
     }
     s->timeout_ms = (uint32_t)mica_opt_int(opts, "timeout_ms", DEFAULT_TIMEOUT_MS);
@@ -218,6 +250,8 @@ static int mcu_open(const char *options, const mica_hw_config_t *cfg, uint32_t m
     s->mem_bytes = mem_bytes;
     *out = (mica_backend_t){.name = "mcu",
                             .state = s,
+                            /* accel=none: the MCU's interpreter has no clock */
+                            .cycles_estimated = s->accel.board == NULL,
                             .mem_write = mem_write,
                             .mem_read = mem_read,
                             .csr_read = no_csr_read,
@@ -226,7 +260,8 @@ static int mcu_open(const char *options, const mica_hw_config_t *cfg, uint32_t m
                             .reset = no_reset,
                             .close = mcu_close,
                             .load_program = load_program,
-                            .invoke_program = invoke_program};
+                            .invoke_program = invoke_program,
+                            .report = report};
     return 0;
 }
 

@@ -121,7 +121,8 @@ static int accept_bounded(int listener) {
     return accept4(listener, NULL, NULL, SOCK_CLOEXEC);
 }
 
-static int boot_qemu(mcu_t *m, const mica_board_t *board, char *err, size_t n) {
+static int boot_qemu(mcu_t *m, const mcu_accel_t *a, char *err, size_t n) {
+    const mica_board_t *board = a->board;
     char elf[300], log[300], s0[300], s1[300], c0[400], c1[400];
     snprintf(elf, sizeof elf, "%s/verify_server.elf", m->dir);
     snprintf(log, sizeof log, "%s/qemu.log", m->dir);
@@ -173,7 +174,7 @@ static int boot_qemu(mcu_t *m, const mica_board_t *board, char *err, size_t n) {
         return -1;
     }
     if (board) {
-        m->board_sim = link_spawn_board_sim(board, link_fd, board->baud, 0.0, 1, err, n);
+        m->board_sim = link_spawn_board_sim(board, link_fd, board->baud, a->ber, 1, err, n);
         close(link_fd);
         if (m->board_sim <= 0) {
             m->board_sim = 0;
@@ -183,7 +184,13 @@ static int boot_qemu(mcu_t *m, const mica_board_t *board, char *err, size_t n) {
     return 0;
 }
 
-int mcu_start(mcu_t *m, const mica_program_t *p, const mica_board_t *board, uint32_t timeout_ms,
+uint64_t mcu_now_ms(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+}
+
+int mcu_start(mcu_t *m, const mica_program_t *p, const mcu_accel_t *a, uint32_t timeout_ms,
               char *err, size_t n) {
     memset(m, 0, sizeof *m);
     m->data_fd = -1;
@@ -196,7 +203,7 @@ int mcu_start(mcu_t *m, const mica_program_t *p, const mica_board_t *board, uint
         m->dir[0] = 0;
         return -1;
     }
-    if (write_model(m, p, err, n) || build_firmware(m, err, n) || boot_qemu(m, board, err, n)) {
+    if (write_model(m, p, err, n) || build_firmware(m, err, n) || boot_qemu(m, a, err, n)) {
         mcu_stop(m);
         return -1;
     }
@@ -222,15 +229,28 @@ static int send_all(mcu_t *m, const uint8_t *p, size_t len) {
     return 0;
 }
 
+/* Fault injection: the board simulator dies at kill_board_at_ms, as an unplugged board would. */
+static void maybe_kill_board(mcu_t *m) {
+    if (m->kill_board_at_ms && m->board_sim > 0 && mcu_now_ms() >= m->kill_board_at_ms) {
+        kill(m->board_sim, SIGKILL);
+        m->kill_board_at_ms = 0;
+    }
+}
+
 /* Exactly len bytes, each within timeout_ms of the last: 0, -1 (closed or error), -2 (silent). */
 static int recv_all(mcu_t *m, uint8_t *p, size_t len) {
+    uint64_t waited = 0;
     while (len) {
         struct pollfd q = {m->data_fd, POLLIN, 0};
-        int r = poll(&q, 1, (int)m->timeout_ms);
+        int r = poll(&q, 1, 100); /* slices: fault injection and the timeout are checked */
+        maybe_kill_board(m);
         if (r < 0 && errno == EINTR)
             continue;
-        if (r == 0)
+        if (r == 0 && (waited += 100) >= m->timeout_ms)
             return -2;
+        if (r == 0)
+            continue;
+        waited = 0;
         ssize_t got = r < 0 ? -1 : read(m->data_fd, p, len);
         if (got < 0 && (errno == EINTR || errno == EAGAIN))
             continue;
