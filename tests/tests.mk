@@ -121,7 +121,7 @@ soak: $(MICA) $(B)/soak/soak
 # LiteRT; under a minute on 2 cores from a built tree (building is not timed). `make test` runs it.
 .PHONY: check check-start check-vectors check-embed check-freestanding check-layers check-readmes \
         vectors format format-check
-CHECK_PARTS := test-spec test-unit check-vectors check-embed check-freestanding check-layers check-readmes
+CHECK_PARTS := test-spec test-unit check-vectors check-embed check-mmio check-freestanding check-layers check-readmes
 # >>> more fast unit tests (no TensorFlow, seconds) go here:
 CHECK_PARTS += test-compiler-unit test-isa test-link format-check
 check: check-start $(CHECK_PARTS)
@@ -146,6 +146,14 @@ check-embed: $(MICA) $(B)/check/embed_core
 	$(MICA) compile $(DIGITS) -o $(B)/check/embed_cpu.mica --cpu CONV_2D,FULLY_CONNECTED >/dev/null
 	$(MICA) compile $(DIGITS) -o $(B)/check/embed_accel.mica >/dev/null
 	$(B)/check/embed_core $(B)/check/embed_cpu.mica tests/vectors/digits.vec $(B)/check/embed_accel.mica
+# The firmware's mmio device (driver/core/mmio_device.c) against the Verilated RTL on a host.
+$(B)/check/mmio_host: tests/firmware/mmio_host.c $(CHECK_VEC) $(HDRS) $(LIBCORE) $(LIBSIM)
+	@mkdir -p $(dir $@)
+	$(CC) $(WARN) $(CFLAGS) $(CONTRACT_INC) -Isim -Itests/check $< tests/check/vecfile.c $(LIBCORE) $(LIBPORT) $(LIBSIM) -lstdc++ -lz -lpthread -lm -o $@
+check-mmio: $(MICA) $(B)/check/mmio_host $(LIBPORT)
+	$(MICA) compile $(DIGITS) -o $(B)/check/mmio_digits.mica >/dev/null
+	$(MICA) compile models/kws_dscnn.tflite -o $(B)/check/mmio_kws.mica >/dev/null
+	$(B)/check/mmio_host $(B)/check/mmio_digits.mica tests/vectors/digits.vec $(B)/check/mmio_kws.mica tests/vectors/kws_dscnn.vec
 check-freestanding: $(LIBCORE)
 	bash tests/check/check_freestanding.sh $(LIBCORE)
 check-layers: $(GEN)/mica_isa.h

@@ -48,5 +48,3 @@ void mps2_link_bytes(uint64_t out[2]) {
 
 const mica_backend_desc_t mica_backend_link = {"link", link_open, link_options,
                                                (int)(sizeof link_options / sizeof link_options[0])};
-const mica_backend_desc_t *const mica_backends[] = {&mica_backend_link, &mica_backend_cpu};
-const int mica_num_backends = 2;
