@@ -96,7 +96,7 @@ test-unit: $(GEN)/mica_isa.h $(MICA) $(LIBFUNC) $(LIBCORE) $(LIBPORT)
 	$(B)/unit/test_driver_errors $(B)/unit/d16.mica $(B)/unit/d8.mica $(B)/unit/ad.mica
 	$(CC) -O2 -std=gnu99 -Wall -Wextra $(INC) tests/unit/test_isa_ref.c $(LIBMICA) $(LIBSIM) $(SIM_LDFLAGS) -o $(B)/unit/test_isa_ref
 	$(B)/unit/test_isa_ref $(B)/unit/d16.mica $(B)/unit/d8.mica $(B)/unit/ad.mica
-bench: $(MICA)
+bench: $(MICA) board-sim firmware-objs
 	bash tests/bench/bench.sh
 
 test-kernels: $(MICA)

@@ -187,6 +187,9 @@ int cli_run(int argc, char **argv) {
     }
     cli_print_layers(ctx);
     print_counters(ctx);
+    char device[400], shown[400];
+    if (mica_device_report(ctx, device, sizeof device) == MICA_OK && device[0])
+        printf("device: %s\n", mica_escape_name(device, shown, sizeof shown));
     rc = save_outputs(ctx, outdir) ? 1 : 0;
 done:
     mica_close(ctx);

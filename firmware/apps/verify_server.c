@@ -142,6 +142,7 @@ int main(void) {
     mica_fw_transport_t t = {spec, colon ? colon + 1 : "", (mica_fw_fallback_t)mica_fw_get32(buf)};
     if (mica_fw_init(&dev, &t) != MICA_OK)
         return MPS2_EXIT_FAIL;
+    mica_fw_prepare(&dev, MODEL); /* the image goes over now; a failure shows at the invoke */
     send_hello(in_bytes, out_bytes);
     mica_status_t s = serve(&dev, buf, cap, in_bytes, out_bytes);
     mica_fw_close(&dev);

@@ -35,6 +35,9 @@ typedef struct {
 } mica_fw_t;
 
 mica_status_t mica_fw_init(mica_fw_t *dev, const mica_fw_transport_t *t);
+/* Opens the backend and loads model now (its image goes to the accelerator), so the first
+ * invoke costs what every other does; optional: mica_fw_invoke does it when needed. */
+mica_status_t mica_fw_prepare(mica_fw_t *dev, const mica_program_t *model);
 /* inputs[i] / outputs[i]: the model's tensors in order, each mica_input_info().bytes long. */
 mica_status_t mica_fw_invoke(mica_fw_t *dev, const mica_program_t *model,
                              const void *const *inputs, void *const *outputs);

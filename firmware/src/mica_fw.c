@@ -68,6 +68,16 @@ static mica_status_t run(mica_fw_t *dev, const void *const *inputs, void *const 
     return s;
 }
 
+mica_status_t mica_fw_prepare(mica_fw_t *dev, const mica_program_t *model) {
+    if (!dev || !model)
+        return MICA_E_ARG;
+    if (dev->ctx && dev->model == model)
+        return MICA_OK;
+    if (dev->ctx)
+        drop(dev);
+    return attach(dev, dev->t.backend, dev->t.options, model);
+}
+
 /* The accelerator's attempt: a context kept between invokes, reopened after any failure. */
 static mica_status_t try_backend(mica_fw_t *dev, const mica_program_t *model,
                                  const void *const *inputs, void *const *outputs) {

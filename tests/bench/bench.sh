@@ -15,6 +15,8 @@ done
 echo "== reference models on the 16x16 RTL (accelerated part vs roofline; SCALE-Sim WS formula) =="
 "$PY" tests/bench/models_table.py "$MICA" 50 models/digits.tflite models/kws_dscnn.tflite \
     models/vww_mobilenet.tflite models/ic_resnet8.tflite models/ad_autoencoder.tflite
+echo "== firmware: Cortex-M4 in QEMU, offloading to the Verilated ULX3S board vs the M4 alone =="
+"$PY" tests/bench/firmware_table.py "$MICA" models/digits.tflite models/kws_dscnn.tflite
 fi
 echo "== func backend vs LiteRT (inferences per second, best of 3 runs each, same machine, same run) =="
 echo "| model | mica func | LiteRT BUILTIN_REF | LiteRT optimized (XNNPACK) | func / ref | func / optimized |"
