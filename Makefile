@@ -188,6 +188,9 @@ $(B)/fuzz/fuzz_board: tests/fuzz/fuzz_common.h tests/fuzz/fuzz_board.c compiler/
 $(B)/fuzz/fuzz_link: tests/fuzz/fuzz_common.h tests/fuzz/fuzz_link.c driver/core/link_frame.c driver/core/link_host.c driver/core/crc32.c $(HDRS)
 	@mkdir -p $(dir $@)
 	clang $(FUZZ_CFLAGS) $(INC) tests/fuzz/fuzz_link.c driver/core/link_frame.c driver/core/link_host.c driver/core/crc32.c -o $@
+$(B)/fuzz/fuzz_mcu: tests/fuzz/fuzz_common.h tests/fuzz/fuzz_mcu.c driver/backends/mcu/mcu_stream.c driver/core/crc32.c $(HDRS)
+	@mkdir -p $(dir $@)
+	clang $(FUZZ_CFLAGS) $(INC) -Idriver/backends/mcu tests/fuzz/fuzz_mcu.c driver/backends/mcu/mcu_stream.c driver/core/crc32.c -o $@
 $(B)/fuzz/fuzz_npy: tests/fuzz/fuzz_common.h tests/fuzz/fuzz_npy.c driver/cli/npy.c $(HDRS)
 	@mkdir -p $(dir $@)
 	clang $(FUZZ_CFLAGS) $(INC) -Idriver/cli tests/fuzz/fuzz_npy.c driver/cli/npy.c -o $@

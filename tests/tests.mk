@@ -14,7 +14,7 @@ test-reader:
 test-corrupt:
 	bash tests/corrupt/run.sh $(DIGITS) 200
 
-test-fuzz-short: $(MICA) $(B)/fuzz/fuzz_link
+test-fuzz-short: $(MICA) $(B)/fuzz/fuzz_link $(B)/fuzz/fuzz_mcu
 	bash tests/corrupt/fuzz_short.sh 20
 	bash tests/fuzz/fuzz_short.sh 20
 	@mkdir -p $(B)/fuzz/link_short/seeds $(B)/fuzz/link_short/corpus
@@ -23,6 +23,11 @@ test-fuzz-short: $(MICA) $(B)/fuzz/fuzz_link
 	    -timeout=10 -artifact_prefix=$(B)/fuzz/link_short/ > $(B)/fuzz/link_short/last_run.log 2>&1 \
 	  && echo "fuzz_link (frames + request engine): PASS (20 s)" \
 	  || { tail -20 $(B)/fuzz/link_short/last_run.log; echo "fuzz_link: FAIL"; exit 1; }
+	@mkdir -p $(B)/fuzz/mcu_short/corpus
+	@$(B)/fuzz/fuzz_mcu $(B)/fuzz/mcu_short/corpus -seed=1 -max_total_time=10 -timeout=10 \
+	    -artifact_prefix=$(B)/fuzz/mcu_short/ > $(B)/fuzz/mcu_short/last_run.log 2>&1 \
+	  && echo "fuzz_mcu (firmware stream replies): PASS (10 s)" \
+	  || { tail -20 $(B)/fuzz/mcu_short/last_run.log; echo "fuzz_mcu: FAIL"; exit 1; }
 
 test-rtl: $(GEN)/mica_pkg.sv
 	$(MAKE) --no-print-directory -C rtl lint synth test

@@ -8,6 +8,7 @@
 #include <string.h>
 #include "link_transport.h"
 #include "mcu_qemu.h"
+#include "mcu_stream.h"
 #include "mica_backend.h"
 #include "mica_fw_stream.h"
 #include "mica_options.h"
@@ -72,13 +73,6 @@ static void no_reset(void *st) {
     (void)st;
 }
 
-static size_t io_bytes(const mica_program_t *p, const uint32_t *index, uint32_t n) {
-    size_t total = 0;
-    for (uint32_t i = 0; i < n; i++)
-        total += p->tensors[index[i]].bytes;
-    return total;
-}
-
 /* SETUP with the firmware's backend spec, then HELLO must describe this program. */
 static int handshake(mcu_state_t *s, char *err, size_t n) {
     uint8_t setup[128];
@@ -93,15 +87,11 @@ static int handshake(mcu_state_t *s, char *err, size_t n) {
     size_t plen;
     if (mcu_recv(&s->mcu, &type, &p, &plen, err, n))
         return -1;
-    const mica_program_t *g = s->p;
-    int ok = type == MICA_FW_HELLO && plen == 20 && mica_fw_get32(p) == g->hdr.nsteps &&
-             mica_fw_get32(p + 4) == g->hdr.ninputs && mica_fw_get32(p + 8) == g->hdr.noutputs &&
-             mica_fw_get32(p + 12) == io_bytes(g, g->inputs, g->hdr.ninputs) &&
-             mica_fw_get32(p + 16) == io_bytes(g, g->outputs, g->hdr.noutputs);
+    int rc = type == MICA_FW_HELLO ? mcu_check_hello(s->p, p, plen, err, n) : -1;
+    if (type != MICA_FW_HELLO)
+        snprintf(err, n, "mcu: the firmware answered SETUP with message type %u", type);
     free(p);
-    if (!ok)
-        snprintf(err, n, "mcu: the firmware's HELLO does not describe the loaded program");
-    return ok ? 0 : -1;
+    return rc;
 }
 
 static int load_program(void *st, const mica_program_t *p, char *err, size_t n) {
@@ -113,33 +103,30 @@ static int load_program(void *st, const mica_program_t *p, char *err, size_t n) 
     return handshake(s, err, n);
 }
 
-/* RESULT (mica_fw_stream.h): figures, outputs, per-step {cycles, MCU ns}, the message. */
+/* RESULT (mica_fw_stream.h): figures, outputs into the arena copy, per-step {cycles, MCU ns}. */
 static int take_result(mcu_state_t *s, const uint8_t *r, size_t len, uint64_t *cycles, uint64_t *ns,
                        char *err, size_t n) {
     const mica_program_t *p = s->p;
-    size_t out = io_bytes(p, p->outputs, p->hdr.noutputs), steps = p->hdr.nsteps;
-    if (len < MICA_FW_RESULT_HEAD + out + 16 * steps + 1 || mica_fw_get32(r + 8) != steps ||
-        r[len - 1]) {
-        snprintf(err, n, "mcu: malformed RESULT from the firmware");
+    mcu_result_t res;
+    if (mcu_parse_result(p, r, len, &res, err, n))
+        return -1;
+    if (res.status) {
+        snprintf(err, n, "mcu: firmware: %.400s", res.text);
         return -1;
     }
-    const char *text = (const char *)r + MICA_FW_RESULT_HEAD + out + 16 * steps;
-    if (mica_fw_get32(r)) {
-        snprintf(err, n, "mcu: firmware: %.400s", text);
-        return -1;
-    }
-    s->on_cpu = mica_fw_get32(r + 4);
-    s->link_tx = mica_fw_get32(r + 12);
-    s->link_rx = mica_fw_get32(r + 16);
-    s->pool_peak = mica_fw_get32(r + 20);
-    snprintf(s->note, sizeof s->note, "%s", text);
-    const uint8_t *o = r + MICA_FW_RESULT_HEAD;
+    s->on_cpu = res.on_cpu;
+    s->link_tx = res.link_tx;
+    s->link_rx = res.link_rx;
+    s->pool_peak = res.pool_peak;
+    snprintf(s->note, sizeof s->note, "%s", res.text);
+    const uint8_t *o = res.outputs;
     for (uint32_t i = 0; i < p->hdr.noutputs; i++) {
         const mica_prog_tensor_t *t = &p->tensors[p->outputs[i]];
         memcpy(s->mem + t->addr, o, t->bytes);
         o += t->bytes;
     }
-    for (size_t i = 0; i < steps; i++, o += 16) {
+    o = res.steps;
+    for (uint32_t i = 0; i < p->hdr.nsteps; i++, o += 16) {
         cycles[i] = mica_fw_get32(o) | (uint64_t)mica_fw_get32(o + 4) << 32;
         ns[i] = mica_fw_get32(o + 8) | (uint64_t)mica_fw_get32(o + 12) << 32;
     }
@@ -149,7 +136,7 @@ static int take_result(mcu_state_t *s, const uint8_t *r, size_t len, uint64_t *c
 static int invoke_program(void *st, uint64_t *cycles, uint64_t *ns, char *err, size_t n) {
     mcu_state_t *s = st;
     const mica_program_t *p = s->p;
-    size_t in = io_bytes(p, p->inputs, p->hdr.ninputs), at = 0;
+    size_t in = mcu_io_bytes(p, p->inputs, p->hdr.ninputs), at = 0;
     uint8_t *buf = malloc(in ? in : 1), *r = NULL;
     if (!buf) {
         snprintf(err, n, "mcu: out of memory");
