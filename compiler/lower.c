@@ -7,6 +7,7 @@
 #include "compiler.h"
 #include "mica_escape.h"
 #include "lower_gemm.h"
+#include "fold.h"
 #include "quant.h"
 #include "partition.h"
 #include "arena.h"
@@ -283,8 +284,13 @@ static int record_io(const tfl_model_t *m, mica_builder_t *b) {
     return 0;
 }
 
-int mica_compile(const tfl_model_t *m, const mica_compile_opts_t *o, mica_builder_t *b) {
+int mica_compile(const tfl_model_t *model, const mica_compile_opts_t *o, mica_builder_t *b) {
     b->hw = o->hw;
+    const tfl_model_t *m;
+    mica_folded_t *folded;
+    if (mica_fold(model, &m, &folded, b->err, sizeof b->err))
+        return -1;
+    b->folded = folded;
     if (m->nsubgraphs != 1)
         ERR("model has %d subgraphs; Mica compiles single-graph models only", m->nsubgraphs);
     if (m->nops == 0)
@@ -311,4 +317,6 @@ void mica_builder_free(mica_builder_t *b) {
     mica_buf_free(&b->plans);
     free(b->tensor_map);
     b->tensor_map = NULL;
+    mica_fold_free(b->folded);
+    b->folded = NULL;
 }

@@ -33,6 +33,7 @@ typedef struct {
     uint32_t arena_size; /* arena at address 0 */
     uint32_t image_addr; /* fixed once the arena is planned */
     int32_t *tensor_map; /* TFLite tensor index -> program tensor index (-1 = none) */
+    void *folded;        /* the folded model view (fold.c), owned */
     char err[512];
 } mica_builder_t;
 
