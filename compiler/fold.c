@@ -51,8 +51,8 @@ static int fold_strided_slice(const tfl_model_t *m, const tfl_op_t *op, vec_t *o
     if (!const_vec(t, &in) || t->rank != 1 || !const_vec(mica_op_tensor(m, op, 1), &b) ||
         !const_vec(mica_op_tensor(m, op, 2), &e) || !const_vec(mica_op_tensor(m, op, 3), &s) ||
         b.n != 1 || e.n != 1 || s.n != 1 || s.v[0] == 0 ||
-        tfl_opt_int(op, TFL_SSLICE_ELLIPSIS_MASK, 0) || tfl_opt_int(op, TFL_SSLICE_NEW_AXIS_MASK, 0) ||
-        tfl_opt_int(op, TFL_SSLICE_OFFSET, 0))
+        tfl_opt_int(op, TFL_SSLICE_ELLIPSIS_MASK, 0) ||
+        tfl_opt_int(op, TFL_SSLICE_NEW_AXIS_MASK, 0) || tfl_opt_int(op, TFL_SSLICE_OFFSET, 0))
         return 0;
     int n = in.n, stride = s.v[0], shrink = tfl_opt_int(op, TFL_SSLICE_SHRINK_AXIS_MASK, 0) & 1;
     int begin = b.v[0], end = e.v[0];
@@ -66,9 +66,18 @@ static int fold_strided_slice(const tfl_model_t *m, const tfl_op_t *op, vec_t *o
         end = stride > 0 ? n : -1;
     else
         end = end < 0 ? end + n : end;
-    begin = stride > 0 ? (begin < 0 ? 0 : begin > n ? n : begin)
-                       : (begin < -1 ? -1 : begin > n - 1 ? n - 1 : begin);
-    end = stride > 0 ? (end < 0 ? 0 : end > n ? n : end) : (end < -1 ? -1 : end > n - 1 ? n - 1 : end);
+    begin = stride > 0 ? (begin < 0   ? 0
+                          : begin > n ? n
+                                      : begin)
+                       : (begin < -1      ? -1
+                          : begin > n - 1 ? n - 1
+                                          : begin);
+    end = stride > 0 ? (end < 0   ? 0
+                        : end > n ? n
+                                  : end)
+                     : (end < -1      ? -1
+                        : end > n - 1 ? n - 1
+                                      : end);
     out->n = 0;
     for (int i = begin; stride > 0 ? i < end : i > end; i += stride)
         out->v[out->n++] = in.v[i];
@@ -78,7 +87,8 @@ static int fold_strided_slice(const tfl_model_t *m, const tfl_op_t *op, vec_t *o
 /* PACK (axis 0) and CONCATENATION (axis 0) of scalars or 1-D vectors: their values in order. */
 static int fold_join(const tfl_model_t *m, const tfl_op_t *op, vec_t *out) {
     int axis = (int)tfl_opt_int(op, op->builtin == TFL_OP_PACK ? 1 : TFL_CONCAT_AXIS, 0);
-    if (axis != 0 || (op->builtin == TFL_OP_CONCATENATION && tfl_opt_int(op, TFL_CONCAT_ACTIVATION, 0)))
+    if (axis != 0 ||
+        (op->builtin == TFL_OP_CONCATENATION && tfl_opt_int(op, TFL_CONCAT_ACTIVATION, 0)))
         return 0;
     out->n = 0;
     for (int k = 0; k < op->ninputs; k++) {

@@ -39,17 +39,48 @@ static int is_activation(const tfl_tensor_t *t) {
     return t && t->data == NULL;
 }
 
-/* A model input or output must be an int8 activation; the message says what to do instead. */
-static int check_io_tensor(mica_builder_t *b, const tfl_tensor_t *t, const char *what, int i) {
+/* A model's float input or output: only a QUANTIZE reads it, or a DEQUANTIZE writes it. */
+static int float_edge(const tfl_model_t *m, int32_t t) {
+    int ok = 0;
+    for (int o = 0; o < m->nops; o++) {
+        const tfl_op_t *op = &m->ops[o];
+        for (int k = 0; k < op->ninputs; k++)
+            if (op->inputs[k] == t && (op->builtin != TFL_OP_QUANTIZE || k != 0))
+                return 0;
+            else if (op->inputs[k] == t)
+                ok = 1;
+        for (int k = 0; k < op->noutputs; k++)
+            if (op->outputs[k] == t && op->builtin != TFL_OP_DEQUANTIZE)
+                return 0;
+            else if (op->outputs[k] == t)
+                ok = 1;
+    }
+    return ok;
+}
+
+/* A model input or output must be an int8 activation, or a float32 one at a QUANTIZE/DEQUANTIZE
+ * edge; the message says what to do instead. */
+static int check_io_tensor(mica_builder_t *b, const tfl_model_t *m, int32_t index, const char *what,
+                           int i) {
+    const tfl_tensor_t *t = tensor(m, index);
     char name[96];
     if (!t)
         ERR("model %s %d is not a tensor", what, i);
     mica_escape_name(t->name, name, sizeof name);
+    if (t->type == TFL_TYPE_FLOAT32 && !float_edge(m, index))
+        ERR("model %s %d '%s' is FLOAT32 but not only %s: Mica takes float32 only at a model's "
+            "edges (QUANTIZE in, DEQUANTIZE out)",
+            what, i, name, *what == 'i' ? "read by QUANTIZE" : "written by DEQUANTIZE");
+    if (t->type == TFL_TYPE_FLOAT32 &&
+        (t->rank < 1 || t->rank > MICA_MAX_RANK || mica_tensor_elements(t) <= 0))
+        ERR("model %s %d '%s' has rank %d; Mica takes ranks 1..%d with no empty dimension", what, i,
+            name, t->rank, MICA_MAX_RANK);
+    if (t->type == TFL_TYPE_FLOAT32)
+        return 0;
     if (t->type != TFL_TYPE_INT8)
         ERR("model %s %d '%s' is %s: Mica runs int8 activations only; convert with full-integer "
             "quantization "
-            "and int8 inputs/outputs (TFLiteConverter: inference_input_type = "
-            "inference_output_type = tf.int8)",
+            "and int8 or float32 inputs/outputs (float32 at QUANTIZE/DEQUANTIZE edges)",
             what, i, name, tfl_type_name(t->type));
     if (t->nquant != 1)
         ERR("model %s %d '%s' needs one scale and zero point (has %d)", what, i, name, t->nquant);
@@ -63,9 +94,21 @@ static int check_io_tensor(mica_builder_t *b, const tfl_tensor_t *t, const char 
     return 0;
 }
 
-static int arena_candidate(const tfl_tensor_t *t) {
-    return is_activation(t) && t->type == TFL_TYPE_INT8 && t->nquant == 1 &&
-           t->rank <= MICA_MAX_RANK && mica_tensor_elements(t) > 0;
+/* An int8 activation, or a float32 model input or output (its edge is checked by record_io). */
+static int arena_candidate(const tfl_model_t *m, int i) {
+    const tfl_tensor_t *t = &m->tensors[i];
+    int io = 0;
+    for (int k = 0; k < m->ninputs; k++)
+        io |= m->inputs[k] == i;
+    for (int k = 0; k < m->noutputs; k++)
+        io |= m->outputs[k] == i;
+    int type_ok =
+        (t->type == TFL_TYPE_INT8 && t->nquant == 1) || (t->type == TFL_TYPE_FLOAT32 && io);
+    return is_activation(t) && type_ok && t->rank <= MICA_MAX_RANK && mica_tensor_elements(t) > 0;
+}
+
+static int element_bytes(const tfl_tensor_t *t) {
+    return t->type == TFL_TYPE_FLOAT32 ? 4 : 1;
 }
 
 /* Lifetime of every tensor in op indices: [producer, last reader]. */
@@ -97,13 +140,13 @@ static void lifetimes(const tfl_model_t *m, int64_t *first, int64_t *last) {
 static void describe(const tfl_tensor_t *t, mica_prog_tensor_t *pt) {
     memset(pt, 0, sizeof *pt);
     snprintf(pt->name, sizeof pt->name, "%s", t->name);
-    pt->dtype = MICA_DT_INT8;
+    pt->dtype = t->type == TFL_TYPE_FLOAT32 ? MICA_DT_FLOAT32 : MICA_DT_INT8;
     pt->rank = (uint32_t)t->rank;
     for (int d = 0; d < t->rank; d++)
         pt->dims[d] = t->dims[d];
-    pt->scale = t->scale[0];
-    pt->zero_point = (int32_t)t->zero_point[0];
-    pt->bytes = (uint32_t)mica_tensor_elements(t);
+    pt->scale = t->nquant ? t->scale[0] : 0.0f; /* float32: the int8 side's, set by record_io */
+    pt->zero_point = t->nquant ? (int32_t)t->zero_point[0] : 0;
+    pt->bytes = (uint32_t)mica_tensor_elements(t) * (uint32_t)element_bytes(t);
 }
 
 /* Arena: activation tensors share memory by lifetime (arena.c). */
@@ -121,10 +164,11 @@ static int plan_arena(const tfl_model_t *m, mica_builder_t *b) {
     lifetimes(m, first, last);
     for (int i = 0; i < m->ntensors; i++) {
         b->tensor_map[i] = -1;
-        if (!arena_candidate(&m->tensors[i]))
+        if (!arena_candidate(m, i))
             continue;
-        items[count] =
-            (mica_arena_item_t){first[i], last[i], (uint64_t)mica_tensor_elements(&m->tensors[i])};
+        items[count] = (mica_arena_item_t){first[i], last[i],
+                                           (uint64_t)mica_tensor_elements(&m->tensors[i]) *
+                                               (uint64_t)element_bytes(&m->tensors[i])};
         index[count++] = i;
     }
     uint64_t size = mica_plan_arena(items, count, offsets);
@@ -256,7 +300,7 @@ static int lower_op(const tfl_model_t *m, const tfl_op_t *op, int idx, mica_buil
         detail[0] = 0;
     }
     mica_cpu_prepare_fn prepare;
-    int kernel = mica_cpu_op_find(op->builtin, &prepare);
+    int kernel = mica_cpu_op_find(m, op, &prepare);
     const char *name = op->custom_code ? op->custom_code : tfl_builtin_name(op->builtin);
     char shown[96];
     if (kernel < 0)
@@ -268,19 +312,38 @@ static int lower_op(const tfl_model_t *m, const tfl_op_t *op, int idx, mica_buil
     return note_reason(b, why, detail);
 }
 
+/* A float32 edge tensor carries its int8 side's scale and zero point (QUANTIZE's output,
+ * DEQUANTIZE's input), so a tool can generate inputs in the range the model quantizes. */
+static void note_edge_quant(const tfl_model_t *m, mica_builder_t *b) {
+    for (int o = 0; o < m->nops; o++) {
+        const tfl_op_t *op = &m->ops[o];
+        const tfl_tensor_t *in = mica_op_tensor(m, op, 0), *out = mica_op_output(m, op, 0);
+        if (!in || !out || (op->builtin != TFL_OP_QUANTIZE && op->builtin != TFL_OP_DEQUANTIZE))
+            continue;
+        int32_t flt = op->builtin == TFL_OP_QUANTIZE ? op->inputs[0] : op->outputs[0];
+        const tfl_tensor_t *q = op->builtin == TFL_OP_QUANTIZE ? out : in;
+        if (m->tensors[flt].type != TFL_TYPE_FLOAT32 || b->tensor_map[flt] < 0 || q->nquant != 1)
+            continue;
+        mica_prog_tensor_t *pt = mica_tensor_at(b, b->tensor_map[flt]);
+        pt->scale = q->scale[0];
+        pt->zero_point = (int32_t)q->zero_point[0];
+    }
+}
+
 static int record_io(const tfl_model_t *m, mica_builder_t *b) {
     if (m->ninputs < 1 || m->noutputs < 1 || m->ninputs > 16 || m->noutputs > 16)
         ERR("model must have 1..16 inputs and outputs");
     for (int i = 0; i < m->ninputs; i++) {
-        if (check_io_tensor(b, tensor(m, m->inputs[i]), "input", i))
+        if (check_io_tensor(b, m, m->inputs[i], "input", i))
             return -1;
         b->inputs[b->ninputs++] = (uint32_t)b->tensor_map[m->inputs[i]];
     }
     for (int i = 0; i < m->noutputs; i++) {
-        if (check_io_tensor(b, tensor(m, m->outputs[i]), "output", i))
+        if (check_io_tensor(b, m, m->outputs[i], "output", i))
             return -1;
         b->outputs[b->noutputs++] = (uint32_t)b->tensor_map[m->outputs[i]];
     }
+    note_edge_quant(m, b);
     return 0;
 }
 

@@ -49,7 +49,9 @@ typedef int (*mica_kernel_fn)(const mica_kernel_call_t *call);
     X(24, RESIZE_NEAREST_NEIGHBOR, mica_k_resize_nearest)                                          \
     X(25, STRIDED_SLICE, mica_k_gather)                                                            \
     X(26, TRANSPOSE, mica_k_gather)                                                                \
-    X(27, SLICE, mica_k_gather)
+    X(27, SLICE, mica_k_gather)                                                                    \
+    X(28, QUANTIZE_FLOAT, mica_k_quantize_float)                                                   \
+    X(29, DEQUANTIZE, mica_k_dequantize)
 
 #define MICA_KERNEL_ENUM(id, name, fn) MICA_CPU_##name = id,
 typedef enum { MICA_KERNEL_LIST(MICA_KERNEL_ENUM) MICA_CPU_END_ } mica_cpu_op_t;
@@ -156,6 +158,15 @@ typedef struct {
 typedef struct {
     int32_t batches, in_h, in_w, ch, out_h, out_w;
 } mica_resize_params_t;
+
+/* QUANTIZE float32 -> int8 and DEQUANTIZE int8 -> float32 at a model's edges, TFLite's reference
+ * arithmetic: q = clamp((int32)round_half_away(x / scale) + zero_point), y = (float)((double)scale
+ * * (q - zero_point)). count elements; the float side is 4 bytes each, little-endian IEEE. */
+typedef struct {
+    float scale;
+    int32_t zero_point;
+    uint32_t count;
+} mica_affine_params_t;
 
 /* STRIDED_SLICE / SLICE / TRANSPOSE: out[i0..] = in[offset + sum i_d * strides[d]] (element
  * strides, may be negative). */

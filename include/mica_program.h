@@ -52,7 +52,9 @@ typedef struct {
     uint8_t req_mul_cycles; /* requantization multiply cycles the estimates assume; 0 = 1 */
 } mica_prog_header_t;
 
-typedef enum { MICA_DT_INT8 = 1, MICA_DT_INT32 = 2 } mica_dtype_t;
+/* FLOAT32 appears only at a model's edges: inputs a QUANTIZE reads, outputs a DEQUANTIZE writes;
+ * such a tensor's scale and zero point are those of the int8 side, for generating inputs. */
+typedef enum { MICA_DT_INT8 = 1, MICA_DT_INT32 = 2, MICA_DT_FLOAT32 = 3 } mica_dtype_t;
 
 typedef struct {
     char name[MICA_NAME_LEN];

@@ -42,15 +42,23 @@ typedef int (*mica_cpu_prepare_fn)(const tfl_model_t *m, const tfl_op_t *op, mic
     X(TFL_OP_RESIZE_NEAREST_NEIGHBOR, RESIZE_NEAREST_NEIGHBOR, mica_prepare_resize_nearest)        \
     X(TFL_OP_STRIDED_SLICE, STRIDED_SLICE, mica_prepare_strided_slice)                             \
     X(TFL_OP_TRANSPOSE, TRANSPOSE, mica_prepare_transpose)                                         \
-    X(TFL_OP_SLICE, SLICE, mica_prepare_slice)
+    X(TFL_OP_SLICE, SLICE, mica_prepare_slice)                                                     \
+    X(TFL_OP_DEQUANTIZE, DEQUANTIZE, mica_prepare_dequantize)
 
 #define MICA_CPU_OP_DECL(builtin, name, fn)                                                        \
     int fn(const tfl_model_t *m, const tfl_op_t *op, mica_buf_t *params, char *err, size_t errlen);
 MICA_CPU_OP_LIST(MICA_CPU_OP_DECL)
 #undef MICA_CPU_OP_DECL
 
-/* The CPU kernel for a builtin, or -1 when there is none; *prepare receives its function. */
-int mica_cpu_op_find(int builtin, mica_cpu_prepare_fn *prepare);
+/* Operators whose kernel depends on the input's type: X(builtin, input type, kernel, prepare). */
+#define MICA_CPU_OP_VARIANTS(X)                                                                    \
+    X(TFL_OP_QUANTIZE, TFL_TYPE_FLOAT32, QUANTIZE_FLOAT, mica_prepare_quantize_float)
+int mica_prepare_quantize_float(const tfl_model_t *m, const tfl_op_t *op, mica_buf_t *params,
+                                char *err, size_t errlen);
+
+/* The CPU kernel for op (by builtin, and by its first input's type where that matters), or -1
+ * when there is none; *prepare receives its function. */
+int mica_cpu_op_find(const tfl_model_t *m, const tfl_op_t *op, mica_cpu_prepare_fn *prepare);
 /* Comma-separated names of the operators with a CPU kernel (for messages and docs). */
 const char *mica_cpu_op_names(void);
 

@@ -2,9 +2,17 @@
 #include <string.h>
 #include "cpu_ops.h"
 
-int mica_cpu_op_find(int builtin, mica_cpu_prepare_fn *prepare) {
+int mica_cpu_op_find(const tfl_model_t *m, const tfl_op_t *op, mica_cpu_prepare_fn *prepare) {
+    const tfl_tensor_t *in = mica_op_tensor(m, op, 0);
+#define MICA_CPU_VARIANT_CASE(b, in_type, name, fn)                                                \
+    if (op->builtin == (b) && in && in->type == (in_type)) {                                       \
+        *prepare = fn;                                                                             \
+        return MICA_CPU_##name;                                                                    \
+    }
+    MICA_CPU_OP_VARIANTS(MICA_CPU_VARIANT_CASE)
+#undef MICA_CPU_VARIANT_CASE
 #define MICA_CPU_OP_CASE(b, name, fn)                                                              \
-    if (builtin == (b)) {                                                                          \
+    if (op->builtin == (b)) {                                                                      \
         *prepare = fn;                                                                             \
         return MICA_CPU_##name;                                                                    \
     }

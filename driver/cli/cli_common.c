@@ -286,6 +286,26 @@ void cli_fill_random(int8_t *dst, size_t n, uint64_t *state) {
     }
 }
 
+char cli_npy_dtype(const mica_tensor_info_t *ti) {
+    return ti->dtype == MICA_DT_FLOAT32 ? 'f' : 'b';
+}
+
+void cli_fill_input(const mica_tensor_info_t *ti, void *dst, size_t count, uint64_t *state) {
+    if (ti->dtype != MICA_DT_FLOAT32) {
+        cli_fill_random(dst, count, state);
+        return;
+    }
+    double scale = ti->scale > 0 ? ti->scale : 1.0 / 64;
+    for (size_t i = 0; i < count / 4; i++) {
+        int8_t r[3];
+        cli_fill_random(r, sizeof r, state);
+        /* the int8 step, a fraction (every 8th an exact half), 5% beyond the ends */
+        double frac = (r[1] & 7) == 0 ? (r[1] < 0 ? -0.5 : 0.5) : r[1] / 170.0;
+        float x = (float)(scale * ((r[0] - ti->zero_point) + frac) * (1.0 + (r[2] & 1) * 0.05));
+        memcpy((uint8_t *)dst + 4 * i, &x, 4);
+    }
+}
+
 void cli_print_layers(mica_ctx_t *ctx) {
     /* The func backend's cycles are the cost model's: said in the column header. A device with
      * its own clock per step (an MCU in QEMU, where one ns is one instruction) gets a column. */

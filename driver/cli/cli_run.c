@@ -24,18 +24,20 @@ static int load_input(mica_ctx_t *ctx, int i, const char *path, uint64_t *seed) 
             fprintf(stderr, "%s run: out of memory for input %d\n", cli_prog, i);
             return -1;
         }
-        cli_fill_random(buf, ti.bytes, seed);
+        cli_fill_input(&ti, buf, ti.bytes, seed);
     } else {
         if (npy_read(path, &a, err, sizeof err)) {
             fprintf(stderr, "%s run: %s\n", cli_prog, err);
             return -1;
         }
-        if (a.dtype != 'b' || a.count != ti.bytes) {
+        char want = cli_npy_dtype(&ti);
+        if (a.dtype != want || a.count * a.itemsize != ti.bytes) {
             char shown[300];
             mica_escape_name(path, shown, sizeof shown);
             fprintf(stderr,
-                    "%s run: %s: input %d ('%s') needs %zu int8 values, the file has %zu of %s\n",
-                    cli_prog, shown, i, name, ti.bytes, a.count, npy_dtype_name(a.dtype));
+                    "%s run: %s: input %d ('%s') needs %zu %s values, the file has %zu of %s\n",
+                    cli_prog, shown, i, name, ti.bytes / (want == 'f' ? 4 : 1),
+                    npy_dtype_name(want), a.count, npy_dtype_name(a.dtype));
             npy_free(&a);
             return -1;
         }
@@ -76,7 +78,7 @@ static int write_output(mica_ctx_t *ctx, int i, const char *path) {
     for (int d = 0; d < ti.rank; d++)
         dims[d] = ti.dims[d];
     int rc = !buf || mica_get_output(ctx, i, buf, ti.bytes) != MICA_OK ||
-             npy_write(path, 'b', ti.rank, dims, buf);
+             npy_write(path, cli_npy_dtype(&ti), ti.rank, dims, buf);
     free(buf);
     return rc ? -1 : 0;
 }

@@ -56,13 +56,13 @@ static int write_chunk_inputs(batch_t *bt, mica_ctx_t *ctx, long long first, lon
             memcpy(bt->in[i], (int8_t *)bt->dataset.data + (size_t)first * ti.bytes,
                    (size_t)n * ti.bytes);
         else
-            cli_fill_random(bt->in[i], (size_t)n * ti.bytes, &bt->rng[i]);
+            cli_fill_input(&ti, bt->in[i], (size_t)n * ti.bytes, &bt->rng[i]);
         int64_t dims[7] = {n};
         for (int d = 0; d < ti.rank; d++)
             dims[d + 1] = ti.dims[d];
         char path[TMP_PATH];
         snprintf(path, sizeof path, "%s/in%d.npy", dir, i);
-        if (npy_write(path, 'b', ti.rank + 1, dims, bt->in[i])) {
+        if (npy_write(path, cli_npy_dtype(&ti), ti.rank + 1, dims, bt->in[i])) {
             fprintf(stderr, "%s verify: cannot write %s\n", cli_prog, path);
             return -1;
         }
@@ -118,13 +118,13 @@ static int run_oracle(const verify_opts_t *o, batch_t *bt, long long n, const ch
             fprintf(stderr, "%s verify: %s\n", cli_prog, err);
             return -1;
         }
-        if (r.itemsize != 1 || r.count != (size_t)n * bt->out_bytes[i]) {
-            fprintf(stderr, "%s verify: oracle output %d has %zu values, expected %lld x %zu\n",
-                    cli_prog, i, r.count, n, bt->out_bytes[i]);
+        if (r.count * r.itemsize != (size_t)n * bt->out_bytes[i]) {
+            fprintf(stderr, "%s verify: oracle output %d has %zu bytes, expected %lld x %zu\n",
+                    cli_prog, i, r.count * r.itemsize, n, bt->out_bytes[i]);
             npy_free(&r);
             return -1;
         }
-        memcpy(bt->expect[i], r.data, r.count);
+        memcpy(bt->expect[i], r.data, r.count * r.itemsize);
         npy_free(&r);
     }
     return 0;
@@ -272,8 +272,10 @@ static int load_dataset(verify_opts_t *o, batch_t *bt) {
         return -1;
     }
     o->count = bt->dataset.rank > 0 ? (long long)bt->dataset.dims[0] : 0;
-    if (bt->dataset.dtype != 'b' || o->count < 1 || o->count > MAX_VERIFY_COUNT) {
-        fprintf(stderr, "%s verify: --inputs must hold 1..%lld int8 samples (has %lld of %s)\n",
+    if ((bt->dataset.dtype != 'b' && bt->dataset.dtype != 'f') || o->count < 1 ||
+        o->count > MAX_VERIFY_COUNT) {
+        fprintf(stderr,
+                "%s verify: --inputs must hold 1..%lld int8 or float32 samples (has %lld of %s)\n",
                 cli_prog, MAX_VERIFY_COUNT, o->count, npy_dtype_name(bt->dataset.dtype));
         return -1;
     }
@@ -313,10 +315,15 @@ static long long setup_batch(mica_ctx_t *ctx, const verify_opts_t *o, batch_t *b
         if (i < bt->n_in)
             bt->rng[i] = (uint64_t)o->seed * 0x9E3779B97F4A7C15ull + (uint64_t)i + 1;
     }
-    if (o->inputs_npy && bt->dataset.count != (size_t)o->count * bt->in_bytes[0]) {
+    mica_tensor_info_t in0;
+    mica_input_info(ctx, 0, &in0);
+    if (o->inputs_npy &&
+        (bt->dataset.count * bt->dataset.itemsize != (size_t)o->count * bt->in_bytes[0] ||
+         bt->dataset.dtype != cli_npy_dtype(&in0))) {
         fprintf(stderr,
-                "%s verify: --inputs samples must be %zu int8 values each (the model's input 0)\n",
-                cli_prog, bt->in_bytes[0]);
+                "%s verify: --inputs samples must be %zu %s values each (the model's input 0)\n",
+                cli_prog, bt->in_bytes[0] / bt->dataset.itemsize,
+                npy_dtype_name(cli_npy_dtype(&in0)));
         return -1;
     }
     long long chunk = (long long)(CHUNK_BYTES / (per_sample ? per_sample : 1));

@@ -23,8 +23,9 @@ static int parse_dtype(const char *hdr, char *dtype, size_t *itemsize) {
         const char *s;
         char t;
         size_t n;
-    } known[] = {{"|i1'", 'b', 1}, {"|u1'", 'B', 1}, {"<i4'", 'i', 4}, {"<i8'", 'l', 8}};
-    for (unsigned i = 0; i < 4; i++)
+    } known[] = {
+        {"|i1'", 'b', 1}, {"|u1'", 'B', 1}, {"<i4'", 'i', 4}, {"<i8'", 'l', 8}, {"<f4'", 'f', 4}};
+    for (unsigned i = 0; i < sizeof known / sizeof known[0]; i++)
         if (strncmp(d, known[i].s, strlen(known[i].s)) == 0) {
             *dtype = known[i].t;
             *itemsize = known[i].n;
@@ -63,6 +64,7 @@ const char *npy_dtype_name(char dtype) {
            : dtype == 'B' ? "uint8"
            : dtype == 'i' ? "int32"
            : dtype == 'l' ? "int64"
+           : dtype == 'f' ? "float32"
                           : "unknown type";
 }
 
@@ -107,7 +109,7 @@ int npy_read(const char *path, npy_array_t *a, char *err, size_t errlen) {
     if (strstr(hdr, "'fortran_order': True"))
         FAIL("%s: Fortran order is not supported", path);
     if (parse_dtype(hdr, &a->dtype, &a->itemsize))
-        FAIL("%s: dtype must be int8, uint8, int32 or int64", path);
+        FAIL("%s: dtype must be int8, uint8, int32, int64 or float32", path);
     if (parse_shape(hdr, a))
         FAIL("%s: bad shape in header", path);
     struct stat st;
@@ -131,8 +133,15 @@ fail:
 }
 
 int npy_write(const char *path, char dtype, int rank, const int64_t *dims, const void *data) {
-    const char *descr = dtype == 'b' ? "|i1" : dtype == 'B' ? "|u1" : dtype == 'i' ? "<i4" : "<i8";
-    size_t item = dtype == 'b' || dtype == 'B' ? 1 : dtype == 'i' ? 4 : 8, count = 1;
+    const char *descr = dtype == 'b'   ? "|i1"
+                        : dtype == 'B' ? "|u1"
+                        : dtype == 'i' ? "<i4"
+                        : dtype == 'f' ? "<f4"
+                                       : "<i8";
+    size_t item = dtype == 'b' || dtype == 'B'   ? 1
+                  : dtype == 'i' || dtype == 'f' ? 4
+                                                 : 8,
+           count = 1;
     char shape[256] = "", hdr[512];
     for (int i = 0; i < rank; i++) {
         size_t l = strlen(shape);

@@ -1,11 +1,11 @@
-/* Minimal .npy (NumPy format 1.0/2.0) reader and writer for int8/uint8/int32/int64 arrays. */
+/* Minimal .npy (NumPy format 1.0/2.0) reader and writer for int8/uint8/int32/int64/float32. */
 #ifndef MICA_NPY_H
 #define MICA_NPY_H
 #include <stddef.h>
 #include <stdint.h>
 
 typedef struct {
-    char dtype; /* 'b' int8, 'B' uint8, 'i' int32, 'l' int64 */
+    char dtype; /* 'b' int8, 'B' uint8, 'i' int32, 'l' int64, 'f' float32 */
     int rank;
     int64_t dims[8];
     size_t count, itemsize;

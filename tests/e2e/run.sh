@@ -36,6 +36,14 @@ for m in $(ls $B/op_models/*.tflite | awk 'NR % 3 == 1'); do
     verify "$m" --backend rtl --array 8x8 --count 3 --seed 6
 done
 
+echo "== default-converted models: float32 edges (QUANTIZE in, DEQUANTIZE out), Keras Flatten's shape arithmetic =="
+"$PY" tests/oracle/make_edge_models.py $B/edge_models >/dev/null 2>&1 || { echo "  FAILED: make_edge_models.py"; fail=1; }
+for m in $B/edge_models/*.tflite; do
+    verify "$m" --backend func --count 30 --seed 9
+    verify "$m" --backend rtl --count 3 --seed 10
+    verify "$m" --backend cpu --count 10 --seed 11
+done
+
 echo "== compiler cycle estimates vs RTL-measured cycles, every accelerated layer (<= 10%) =="
 "$PY" tests/e2e/check_estimates.py "$MICA" models/*.tflite $B/op_models/*.tflite || fail=1
 

@@ -29,6 +29,9 @@ run_ok "verify digits mcu:accel=none" "$MICA" verify models/digits.tflite --back
 tail -1 "$TMP/out" | sed 's/^/    /'
 run_ok "verify KWS mcu:accel=none" "$MICA" verify models/kws_dscnn.tflite --backend mcu:accel=none --count 3
 tail -1 "$TMP/out" | sed 's/^/    /'
+"${PYTHON:-python3}" tests/oracle/make_edge_models.py "$TMP/edge" > /dev/null 2>&1
+run_ok "verify a float-edged model on the M4 (float32 in and out)" "$MICA" verify \
+    "$TMP/edge/edge_dw_pool_softmax.tflite" --backend mcu:accel=none --count 5
 run_ok "verify digits mcu:accel=sim (ULX3S)" "$MICA" verify models/digits.tflite --backend mcu:accel=sim --count 3
 tail -1 "$TMP/out" | sed 's/^/    /'
 grep -q "fell_back=no" "$TMP/out" || fail "digits accel=sim fell back to the CPU"

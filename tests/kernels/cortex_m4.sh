@@ -7,7 +7,8 @@ ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 OUT=$ROOT/build/kernels_m4
 CC=arm-none-eabi-gcc
 command -v $CC >/dev/null || { echo "cortex_m4.sh: $CC missing (apt-get install gcc-arm-none-eabi)"; exit 1; }
-CFLAGS="-mcpu=cortex-m4 -mthumb -O2 -std=c99 -ffreestanding -nostdlib -Wall -Wextra -Werror -I$ROOT/include -I$ROOT/build/gen -I$ROOT/driver/core/kernels"
+# Cortex-M4F (single-precision FPU), as firmware/ builds: float kernels need no libgcc helpers.
+CFLAGS="-mcpu=cortex-m4 -mthumb -mfloat-abi=hard -mfpu=fpv4-sp-d16 -O2 -std=c99 -ffreestanding -nostdlib -Wall -Wextra -Werror -I$ROOT/include -I$ROOT/build/gen -I$ROOT/driver/core/kernels"
 rm -rf "$OUT" && mkdir -p "$OUT"
 fail=0
 # The link framing, its CRC and the request engine are firmware code too (the MCU speaks the same link).

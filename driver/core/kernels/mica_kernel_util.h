@@ -8,6 +8,33 @@
 
 #define MICA_DIM_MAX 0x7FFFFFFF
 
+/* float32 from / to 4 little-endian bytes (operands are byte buffers; no memcpy from libc). */
+static inline float mica_load_f32(const int8_t *p) {
+    union {
+        uint32_t u;
+        float f;
+    } v;
+    v.u = (uint32_t)(uint8_t)p[0] | (uint32_t)(uint8_t)p[1] << 8 | (uint32_t)(uint8_t)p[2] << 16 |
+          (uint32_t)(uint8_t)p[3] << 24;
+    return v.f;
+}
+
+static inline void mica_store_f32(int8_t *p, float f) {
+    union {
+        uint32_t u;
+        float f;
+    } v;
+    v.f = f;
+    for (int i = 0; i < 4; i++)
+        p[i] = (int8_t)(uint8_t)(v.u >> (8 * i));
+}
+
+/* A parameter block copied out byte by byte (it may be unaligned; no memcpy from libc). */
+static inline void mica_copy_params(void *dst, const void *src, uint32_t n) {
+    for (uint32_t i = 0; i < n; i++)
+        ((uint8_t *)dst)[i] = ((const uint8_t *)src)[i];
+}
+
 /* Product of rank dims, each >= 1; -1 if a dim is < 1, the rank is out of range or the product
  * passes 2^32 (no operand is that large). */
 static inline int64_t mica_count(const int32_t *dims, int32_t rank) {
