@@ -19,7 +19,7 @@ WARN    := -std=gnu99 -Wall -Wextra -Wshadow
 # Include paths per layer: a folder sees the contract (include/, build/gen/) and itself, so an
 # include across layers does not compile (tests/check/check_layers.py also checks the tree).
 CONTRACT_INC := -I$(GEN) -Iinclude
-INC          := $(CONTRACT_INC) -Idriver/core -Idriver/core/kernels -Idriver/backends/func -Icompiler -Icompiler/base -Isim
+INC          := $(CONTRACT_INC) -Idriver/core -Idriver/core/kernels -Idriver/backends/func -Idriver/backends/link -Idriver/backends/mcu -Icompiler -Icompiler/base -Isim
 # mica.sh passes the Python it set up; a plain `make` finds the same venv (or the system python3).
 MICA_VENV ?= $(HOME)/.cache/mica/venv
 PYTHON  ?= $(if $(wildcard $(MICA_VENV)/bin/python),$(MICA_VENV)/bin/python,python3)
@@ -171,9 +171,11 @@ $(B)/mica-asan: $(CLI_SRCS) $(COMPILER_SRCS) $(DRIVER_SRCS) $(TFLITE_SRCS) $(HDR
 	    $(DRIVER_SRCS) $(TFLITE_SRCS) $(LIBSIM) $(SIM_LDFLAGS) -o $@
 
 # libFuzzer target for the program loader and CPU kernel parameter checks (tests/fuzz).
-$(B)/fuzz_program_bin: tests/fuzz/fuzz_program.c driver/core/program.c driver/core/crc32.c $(KERNEL_SRCS) $(HDRS)
+FUZZ_PROGRAM_SRCS := tests/fuzz/fuzz_program.c driver/core/program.c driver/core/crc32.c driver/core/fmt.c \
+                     $(PORT_SRCS) $(KERNEL_SRCS)
+$(B)/fuzz_program_bin: $(FUZZ_PROGRAM_SRCS) $(HDRS)
 	clang -std=gnu99 -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all $(INC) \
-	    tests/fuzz/fuzz_program.c driver/core/program.c driver/core/crc32.c $(KERNEL_SRCS) -o $@
+	    $(FUZZ_PROGRAM_SRCS) -o $@
 
 fuzz: $(MICA)
 	bash tests/corrupt/fuzz_short.sh $${FUZZ_SECONDS:-1800}
@@ -196,10 +198,10 @@ $(B)/fuzz/fuzz_npy: tests/fuzz/fuzz_common.h tests/fuzz/fuzz_npy.c driver/cli/np
 	clang $(FUZZ_CFLAGS) $(INC) -Idriver/cli tests/fuzz/fuzz_npy.c driver/cli/npy.c -o $@
 $(B)/fuzz/fuzz_options: tests/fuzz/fuzz_common.h tests/fuzz/fuzz_options.c $(DRIVER_SRCS) $(HDRS) $(LIBSIM)
 	@mkdir -p $(dir $@)
-	clang $(FUZZ_CFLAGS) $(INC) tests/fuzz/fuzz_options.c $(DRIVER_SRCS) $(LIBSIM) $(SIM_LDFLAGS) -o $@
+	clang $(FUZZ_CFLAGS) $(INC) $(FTDI_CFLAGS) tests/fuzz/fuzz_options.c $(DRIVER_SRCS) $(LIBSIM) $(SIM_LDFLAGS) -o $@
 # The compiler end to end needs only the contract's implementations beside it (cost model, program
 # format, escaper, op names), not the runtime walk.
-FUZZ_COMPILE_SRCS := tests/fuzz/fuzz_compile.c $(COMPILER_SRCS) $(TFLITE_SRCS) \
+FUZZ_COMPILE_SRCS := tests/fuzz/fuzz_compile.c $(COMPILER_SRCS) $(TFLITE_SRCS) $(PORT_SRCS) \
                      $(filter-out driver/core/runtime.c driver/core/cpu_steps.c,$(CORE_SRCS))
 $(B)/fuzz/fuzz_compile: tests/fuzz/fuzz_common.h $(FUZZ_COMPILE_SRCS) $(HDRS)
 	@mkdir -p $(dir $@)
