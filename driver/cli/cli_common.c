@@ -128,6 +128,29 @@ done:
     return rc;
 }
 
+/* Per-tensor quantization with a quantized_dimension outside the tensor's rank: TFLite Micro
+ * ignores the field (one scale applies to every element), and so does Mica; LiteRT's Python
+ * interpreter refuses it (mica verify's oracle normalizes it). One line, not an error. */
+static void warn_quant_dims(const tfl_model_t *m, const char *shown) {
+    int n = 0, first = -1;
+    for (int i = 0; i < m->ntensors; i++) {
+        const tfl_tensor_t *t = &m->tensors[i];
+        if (t->nquant == 1 && t->quant_dim >= (t->rank > 0 ? t->rank : 1)) {
+            first = first < 0 ? i : first;
+            n++;
+        }
+    }
+    if (!n)
+        return;
+    char name[96];
+    const tfl_tensor_t *t = &m->tensors[first];
+    fprintf(stderr,
+            "%s: warning: %s: %d tensor(s) with one scale carry a quantized_dimension beyond their "
+            "rank (first: '%s', %d for rank %d); as TFLite Micro does, it is ignored\n",
+            cli_prog, shown, n, mica_escape_name(t->name, name, sizeof name), t->quant_dim,
+            t->rank);
+}
+
 static int compile_to_file(const char *model, const char *out, const cli_target_t *t,
                            const char *cpu_ops, int quiet, unsigned dump) {
     char err[512], shown[300];
@@ -147,6 +170,8 @@ static int compile_to_file(const char *model, const char *out, const cli_target_
         fprintf(stderr, "%s: %s: %s\n", cli_prog, shown, err);
         return 1;
     }
+    if (!quiet)
+        warn_quant_dims(m, shown);
     mica_builder_t b;
     memset(&b, 0, sizeof b);
     int rc = mica_compile(m, &o, &b);

@@ -34,6 +34,7 @@ typedef struct {
     int8_t *in[MAX_IO], *expect[MAX_IO]; /* one chunk */
     uint64_t rng[MAX_IO];                /* random input streams, continued across chunks */
     npy_array_t dataset;                 /* --inputs: every sample of input 0 */
+    int noted;                           /* the oracle's notes were shown */
     npy_array_t labels;                  /* --labels: one int64 per sample */
 } batch_t;
 
@@ -84,6 +85,21 @@ static void last_line(const char *path, char *line, size_t n) {
         fclose(f);
 }
 
+/* What the oracle said it did to the model (lines starting "note:"), once per verify. */
+static void print_oracle_notes(const char *path, batch_t *bt) {
+    FILE *f = bt->noted ? NULL : fopen(path, "r");
+    char buf[400], shown[400];
+    while (f && fgets(buf, sizeof buf, f)) {
+        buf[strcspn(buf, "\n")] = 0;
+        if (!strncmp(buf, "note: ", 6))
+            fprintf(stderr, "%s verify: %s\n", cli_prog,
+                    mica_escape_name(buf, shown, sizeof shown));
+    }
+    if (f)
+        fclose(f);
+    bt->noted = 1;
+}
+
 static int run_oracle(const verify_opts_t *o, batch_t *bt, long long n, const char *dir) {
     char paths[2 * MAX_IO][TMP_PATH], errpath[TMP_PATH], err[300], line[400];
     char *argv[4 * MAX_IO + 6];
@@ -112,6 +128,7 @@ static int run_oracle(const verify_opts_t *o, batch_t *bt, long long n, const ch
         fprintf(stderr, "%s verify: the LiteRT oracle (%s) failed: %s\n", cli_prog, argv[0], shown);
         return -1;
     }
+    print_oracle_notes(errpath, bt);
     for (int i = 0; i < bt->n_out; i++) {
         npy_array_t r;
         if (npy_read(paths[bt->n_in + i], &r, err, sizeof err)) {

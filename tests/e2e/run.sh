@@ -38,6 +38,12 @@ done
 
 echo "== default-converted models: float32 edges (QUANTIZE in, DEQUANTIZE out), Keras Flatten's shape arithmetic =="
 "$PY" tests/oracle/make_edge_models.py $B/edge_models >/dev/null 2>&1 || { echo "  FAILED: make_edge_models.py"; fail=1; }
+if "$MICA" verify $B/edge_models/edge_quant_dim_beyond_rank.tflite --backend func --count 5 2>&1 |
+        grep -q "note: LiteRT refuses a quantized_dimension"; then
+    echo "  quantized_dimension beyond the rank: compiled with a warning, the oracle normalized it and said so"
+else
+    echo "  FAILED: no oracle note for a quantized_dimension beyond the rank"; fail=1
+fi
 for m in $B/edge_models/*.tflite; do
     verify "$m" --backend func --count 30 --seed 9
     verify "$m" --backend rtl --count 3 --seed 10

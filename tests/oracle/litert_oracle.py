@@ -55,13 +55,42 @@ def parse_args(argv):
     return args
 
 
+def normalized_quant_dims(path):
+    """The model's bytes with quantized_dimension 0 on every tensor that has one scale, and how
+    many it changed. TFLite Micro ignores that field for per-tensor quantization; LiteRT's Python
+    interpreter refuses it when it is out of the tensor's rank, so the oracle normalizes it."""
+    import flatbuffers
+    from tensorflow.lite.python import schema_py_generated as schema
+    with open(path, "rb") as f:
+        model = schema.ModelT.InitFromObj(schema.Model.GetRootAsModel(f.read(), 0))
+    changed = 0
+    for graph in model.subgraphs or []:
+        for t in graph.tensors or []:
+            q = t.quantization
+            if q is not None and q.scale is not None and len(q.scale) == 1 and q.quantizedDimension:
+                q.quantizedDimension = 0
+                changed += 1
+    builder = flatbuffers.Builder(1 << 16)
+    builder.Finish(model.Pack(builder), file_identifier=b"TFL3")
+    return bytes(builder.Output()), changed
+
+
 def load_interpreter(path, preserve=False):
     if not os.path.isfile(path):
         raise OracleError("model not found: %s" % path)
     try:
         return tflite_tools.make_interpreter(model_path=path, preserve_all_tensors=preserve)
     except Exception as exc:  # LiteRT raises ValueError/RuntimeError with multi-line text
-        raise OracleError("cannot load model %s: %s" % (path, first_line(exc))) from exc
+        if "quantized_dimension" not in str(exc):
+            raise OracleError("cannot load model %s: %s" % (path, first_line(exc))) from exc
+        content, changed = normalized_quant_dims(path)
+        sys.stderr.write("note: LiteRT refuses a quantized_dimension beyond the tensor's rank on %d "
+                         "tensor(s) with one scale (TFLite Micro ignores it); the oracle ran the "
+                         "model with it set to 0\n" % changed)
+        try:
+            return tflite_tools.make_interpreter(model_content=content, preserve_all_tensors=preserve)
+        except Exception as exc2:
+            raise OracleError("cannot load model %s: %s" % (path, first_line(exc2))) from exc2
 
 
 def first_line(exc):

@@ -3,6 +3,8 @@
 QUANTIZE float32 -> int8 after each input, DEQUANTIZE int8 -> float32 before each output, and
 Keras Flatten as SHAPE -> STRIDED_SLICE -> PACK -> RESHAPE. Mica must run them bit-exact (compiler
 pass 0 folds the shape arithmetic; the edges run on the CPU kernels quantize_float / dequantize).
+Also metadata TFLite Micro accepts and LiteRT refuses: a quantized_dimension beyond the rank of a
+tensor with one scale (run from the repository root: it edits models/digits.tflite).
   make_edge_models.py OUT_DIR"""
 import os
 import sys
@@ -49,12 +51,28 @@ def two_inputs_add():
     return convert(tf.keras.Model([a, b], tf.keras.layers.Flatten()(y)), [(6, 6, 4)] * 2, 3)
 
 
+def quant_dim_beyond_rank(path="models/digits.tflite"):
+    """digits with quantized_dimension 7 on every single-scale tensor: TFLite Micro runs it,
+    LiteRT's Python interpreter refuses it (mica verify's oracle normalizes it, and says so)."""
+    import flatbuffers
+    from tensorflow.lite.python import schema_py_generated as schema
+    with open(path, "rb") as f:
+        model = schema.ModelT.InitFromObj(schema.Model.GetRootAsModel(f.read(), 0))
+    for t in model.subgraphs[0].tensors:
+        if t.quantization is not None and t.quantization.scale is not None and len(t.quantization.scale) == 1:
+            t.quantization.quantizedDimension = 7
+    builder = flatbuffers.Builder(1 << 16)
+    builder.Finish(model.Pack(builder), file_identifier=b"TFL3")
+    return bytes(builder.Output())
+
+
 def main():
     if len(sys.argv) != 2:
         sys.exit(__doc__)
     os.makedirs(sys.argv[1], exist_ok=True)
     for name, make in [("edge_conv_flatten_dense", conv_flatten_dense),
-                       ("edge_dw_pool_softmax", dw_pool_dense), ("edge_two_inputs_add", two_inputs_add)]:
+                       ("edge_dw_pool_softmax", dw_pool_dense), ("edge_two_inputs_add", two_inputs_add),
+                       ("edge_quant_dim_beyond_rank", quant_dim_beyond_rank)]:
         with open(os.path.join(sys.argv[1], name + ".tflite"), "wb") as f:
             f.write(make())
 
