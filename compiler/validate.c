@@ -50,6 +50,12 @@ static const op_rule_t op_rules[] = {
     {TFL_OP_SLICE, 3, 3, 3, 0, NULL, mica_vrule_slice},
     {TFL_OP_TRANSPOSE, 2, 2, 2, 0, NULL, mica_vrule_transpose},
     {TFL_OP_RESHAPE, 1, 2, 1, 0, NULL, mica_vrule_reshape},
+    {TFL_OP_SQUEEZE, 1, 1, 1, 0, NULL, mica_vrule_same_count},
+    {TFL_OP_DEPTH_TO_SPACE, 1, 1, 1, TFL_OPTS_DEPTH_TO_SPACE, "block_size 0",
+     mica_vrule_space_depth},
+    {TFL_OP_SPACE_TO_DEPTH, 1, 1, 1, TFL_OPTS_SPACE_TO_DEPTH, "block_size 0",
+     mica_vrule_space_depth},
+    {TFL_OP_DEQUANTIZE, 1, 1, 1, 0, NULL, mica_vrule_same_shape},
 };
 
 /* ---- message helpers ---- */

@@ -51,7 +51,9 @@ typedef int (*mica_kernel_fn)(const mica_kernel_call_t *call);
     X(26, TRANSPOSE, mica_k_gather)                                                                \
     X(27, SLICE, mica_k_gather)                                                                    \
     X(28, QUANTIZE_FLOAT, mica_k_quantize_float)                                                   \
-    X(29, DEQUANTIZE, mica_k_dequantize)
+    X(29, DEQUANTIZE, mica_k_dequantize)                                                           \
+    X(30, DEPTH_TO_SPACE, mica_k_gather)                                                           \
+    X(31, SPACE_TO_DEPTH, mica_k_gather)
 
 #define MICA_KERNEL_ENUM(id, name, fn) MICA_CPU_##name = id,
 typedef enum { MICA_KERNEL_LIST(MICA_KERNEL_ENUM) MICA_CPU_END_ } mica_cpu_op_t;
@@ -168,7 +170,7 @@ typedef struct {
     uint32_t count;
 } mica_affine_params_t;
 
-/* STRIDED_SLICE / SLICE / TRANSPOSE: out[i0..] = in[offset + sum i_d * strides[d]] (element
+/* STRIDED_SLICE / SLICE / TRANSPOSE / DEPTH_TO_SPACE / SPACE_TO_DEPTH: out[i0..] = in[offset + sum i_d * strides[d]] (element
  * strides, may be negative). */
 typedef struct {
     int32_t rank, offset;

@@ -43,7 +43,10 @@ typedef int (*mica_cpu_prepare_fn)(const tfl_model_t *m, const tfl_op_t *op, mic
     X(TFL_OP_STRIDED_SLICE, STRIDED_SLICE, mica_prepare_strided_slice)                             \
     X(TFL_OP_TRANSPOSE, TRANSPOSE, mica_prepare_transpose)                                         \
     X(TFL_OP_SLICE, SLICE, mica_prepare_slice)                                                     \
-    X(TFL_OP_DEQUANTIZE, DEQUANTIZE, mica_prepare_dequantize)
+    X(TFL_OP_DEQUANTIZE, DEQUANTIZE, mica_prepare_dequantize)                                      \
+    X(TFL_OP_SQUEEZE, RESHAPE, mica_prepare_reshape)                                               \
+    X(TFL_OP_DEPTH_TO_SPACE, DEPTH_TO_SPACE, mica_prepare_depth_to_space)                          \
+    X(TFL_OP_SPACE_TO_DEPTH, SPACE_TO_DEPTH, mica_prepare_space_to_depth)
 
 #define MICA_CPU_OP_DECL(builtin, name, fn)                                                        \
     int fn(const tfl_model_t *m, const tfl_op_t *op, mica_buf_t *params, char *err, size_t errlen);

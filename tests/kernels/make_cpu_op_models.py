@@ -122,6 +122,9 @@ def cases():
     c["slice"] = (lambda a: tf.slice(a, [0, 1, 2, 0], [1, 4, -1, 3])), [s4], [(-1, 1)]
     c["transpose"] = (lambda a: tf.transpose(a, [0, 3, 1, 2])), [s4], [(-1, 1)]
     c["transpose_3d"] = (lambda a: tf.transpose(a, [2, 0, 1])), [(3, 4, 5)], [(-1, 1)]
+    c["depth_to_space_b2"] = (lambda a: tf.nn.depth_to_space(a, 2)), [(1, 3, 4, 12)], [(-1, 1)]
+    c["space_to_depth_b2"] = (lambda a: tf.nn.space_to_depth(a, 2)), [(2, 6, 4, 3)], [(-2, 1)]
+    c["depth_to_space_b3"] = (lambda a: tf.nn.depth_to_space(a, 3)), [(1, 2, 2, 18)], [(-1, 3)]
     return c
 
 
@@ -133,8 +136,27 @@ def op_names(model_bytes):
 def patched_variants(models):
     """Models the converter does not emit from a plain graph, made by patching a converted one:
     QUANTIZE int8 -> int8 (a RELU model's operator code and output quantization rewritten) and
-    MEAN with equal input and output quantization."""
+    MEAN with equal input and output quantization, SQUEEZE (the converter folds it into RESHAPE:
+    a RELU model's operator code, options and output shape rewritten), and DEPTH_TO_SPACE at
+    operator version 1: LiteRT's BUILTIN_REF resolver registers only version 1, whose reference
+    kernel is the same template that serves int8 (TFLite Micro registers it for int8)."""
+    from tensorflow.lite.python import schema_py_generated as schema
     out = {}
+    m = som.SingleOpModel(models["relu"])
+    code = m.model.operatorCodes[m.op.opcodeIndex]
+    code.builtinCode = code.deprecatedBuiltinCode = 43  # BuiltinOperator SQUEEZE
+    code.version = 1  # the version BUILTIN_REF registers; SQUEEZE copies bytes of any type
+    m.op.builtinOptionsType = schema.BuiltinOptions.SqueezeOptions
+    m.op.builtinOptions = schema.SqueezeOptionsT()
+    m.op.builtinOptions.squeezeDims = [0]
+    q = m.tensor(("in", 0)).quantization
+    m.tensor(("out", 0)).shape = np.asarray(m.shape(("in", 0))[1:], np.int32)
+    m.set_quant(("out", 0), [float(q.scale[0])], [int(q.zeroPoint[0])])
+    out["squeeze"] = m.to_bytes()
+    for name in ("depth_to_space_b2", "depth_to_space_b3"):
+        m = som.SingleOpModel(models[name])
+        m.model.operatorCodes[m.op.opcodeIndex].version = 1
+        out[name] = m.to_bytes()
     for tag, ratio, dz in (("down", 2.9, -50), ("up", 0.37, 20), ("same_scale", 1.0, 7)):
         m = som.SingleOpModel(models["relu"])
         code = m.model.operatorCodes[m.op.opcodeIndex]
