@@ -56,6 +56,10 @@ static const op_rule_t op_rules[] = {
     {TFL_OP_SPACE_TO_DEPTH, 1, 1, 1, TFL_OPTS_SPACE_TO_DEPTH, "block_size 0",
      mica_vrule_space_depth},
     {TFL_OP_DEQUANTIZE, 1, 1, 1, 0, NULL, mica_vrule_same_shape},
+    {TFL_OP_PACK, 1, -1, -1, TFL_OPTS_PACK, "values_count 0", mica_vrule_pack},
+    {TFL_OP_SPLIT, 2, 2, 2, 0, NULL, mica_vrule_split},
+    {TFL_OP_SPLIT_V, 3, 3, 3, 0, NULL, mica_vrule_split},
+    {TFL_OP_UNPACK, 1, 1, 1, 0, NULL, mica_vrule_split},
 };
 
 /* ---- message helpers ---- */
@@ -327,8 +331,11 @@ static int rule_operands(const mica_vctx_t *c, const op_rule_t *r) {
         return mica_v_fail(c, "has %d input%s; %s takes %d or %d", op->ninputs, plural, type,
                            r->min_in, r->max_in);
     }
-    if (op->noutputs != 1)
-        return mica_v_fail(c, "has %d outputs; %s writes exactly 1", op->noutputs, type);
+    int splits = op->builtin == TFL_OP_SPLIT || op->builtin == TFL_OP_SPLIT_V ||
+                 op->builtin == TFL_OP_UNPACK; /* one output per part */
+    if (splits ? op->noutputs < 1 : op->noutputs != 1)
+        return mica_v_fail(c, "has %d outputs; %s writes %s", op->noutputs, type,
+                           splits ? "at least 1" : "exactly 1");
     for (int k = 0; k < op->ninputs; k++)
         if (op->inputs[k] < 0 && (r->optional_from < 0 || k < r->optional_from))
             return mica_v_fail(c, "input %d is absent (-1), which %s does not allow", k, type);

@@ -62,5 +62,7 @@ int mica_vrule_transpose(const mica_vctx_t *c);
 int mica_vrule_reshape(const mica_vctx_t *c);
 int mica_vrule_same_count(const mica_vctx_t *c); /* validate_rearrange.c */
 int mica_vrule_space_depth(const mica_vctx_t *c);
+int mica_vrule_pack(const mica_vctx_t *c);
+int mica_vrule_split(const mica_vctx_t *c);
 
 #endif

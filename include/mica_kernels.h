@@ -53,7 +53,9 @@ typedef int (*mica_kernel_fn)(const mica_kernel_call_t *call);
     X(28, QUANTIZE_FLOAT, mica_k_quantize_float)                                                   \
     X(29, DEQUANTIZE, mica_k_dequantize)                                                           \
     X(30, DEPTH_TO_SPACE, mica_k_gather)                                                           \
-    X(31, SPACE_TO_DEPTH, mica_k_gather)
+    X(31, SPACE_TO_DEPTH, mica_k_gather)                                                           \
+    X(32, PACK, mica_k_concat)                                                                     \
+    X(33, SPLIT, mica_k_split)
 
 #define MICA_KERNEL_ENUM(id, name, fn) MICA_CPU_##name = id,
 typedef enum { MICA_KERNEL_LIST(MICA_KERNEL_ENUM) MICA_CPU_END_ } mica_cpu_op_t;
@@ -160,6 +162,13 @@ typedef struct {
 typedef struct {
     int32_t batches, in_h, in_w, ch, out_h, out_w;
 } mica_resize_params_t;
+
+/* SPLIT / SPLIT_V / UNPACK: the inverse of CONCATENATION, bytes copied: per outer block, each
+ * output in turn takes its chunk. */
+typedef struct {
+    int32_t noutputs, outer;
+    int32_t chunk[MICA_KERNEL_MAX_IO];
+} mica_split_params_t;
 
 /* QUANTIZE float32 -> int8 and DEQUANTIZE int8 -> float32 at a model's edges, TFLite's reference
  * arithmetic: q = clamp((int32)round_half_away(x / scale) + zero_point), y = (float)((double)scale

@@ -46,7 +46,11 @@ typedef int (*mica_cpu_prepare_fn)(const tfl_model_t *m, const tfl_op_t *op, mic
     X(TFL_OP_DEQUANTIZE, DEQUANTIZE, mica_prepare_dequantize)                                      \
     X(TFL_OP_SQUEEZE, RESHAPE, mica_prepare_reshape)                                               \
     X(TFL_OP_DEPTH_TO_SPACE, DEPTH_TO_SPACE, mica_prepare_depth_to_space)                          \
-    X(TFL_OP_SPACE_TO_DEPTH, SPACE_TO_DEPTH, mica_prepare_space_to_depth)
+    X(TFL_OP_SPACE_TO_DEPTH, SPACE_TO_DEPTH, mica_prepare_space_to_depth)                          \
+    X(TFL_OP_PACK, PACK, mica_prepare_pack)                                                        \
+    X(TFL_OP_SPLIT, SPLIT, mica_prepare_split)                                                     \
+    X(TFL_OP_SPLIT_V, SPLIT, mica_prepare_split)                                                   \
+    X(TFL_OP_UNPACK, SPLIT, mica_prepare_split)
 
 #define MICA_CPU_OP_DECL(builtin, name, fn)                                                        \
     int fn(const tfl_model_t *m, const tfl_op_t *op, mica_buf_t *params, char *err, size_t errlen);

@@ -125,6 +125,10 @@ def cases():
     c["depth_to_space_b2"] = (lambda a: tf.nn.depth_to_space(a, 2)), [(1, 3, 4, 12)], [(-1, 1)]
     c["space_to_depth_b2"] = (lambda a: tf.nn.space_to_depth(a, 2)), [(2, 6, 4, 3)], [(-2, 1)]
     c["depth_to_space_b3"] = (lambda a: tf.nn.depth_to_space(a, 3)), [(1, 2, 2, 18)], [(-1, 3)]
+    c["pack_axis1"] = (lambda a, b: tf.stack([a, b], axis=1)), [(3, 4, 5), (3, 4, 5)], [(-1, 1), (-1, 1)]
+    c["split_3_axis2"] = (lambda a: tf.split(a, 3, axis=2)), [(1, 4, 6, 5)], [(-1, 2)]
+    c["split_v_axis1"] = (lambda a: tf.split(a, [2, 3, 2], axis=1)), [(2, 7, 3)], [(-2, 1)]
+    c["unpack_axis0"] = (lambda a: tf.unstack(a, axis=0)), [(3, 5, 4)], [(-1, 1)]
     return c
 
 
