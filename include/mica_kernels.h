@@ -55,7 +55,8 @@ typedef int (*mica_kernel_fn)(const mica_kernel_call_t *call);
     X(30, DEPTH_TO_SPACE, mica_k_gather)                                                           \
     X(31, SPACE_TO_DEPTH, mica_k_gather)                                                           \
     X(32, PACK, mica_k_concat)                                                                     \
-    X(33, SPLIT, mica_k_split)
+    X(33, SPLIT, mica_k_split)                                                                     \
+    X(34, GATHER, mica_k_take)
 
 #define MICA_KERNEL_ENUM(id, name, fn) MICA_CPU_##name = id,
 typedef enum { MICA_KERNEL_LIST(MICA_KERNEL_ENUM) MICA_CPU_END_ } mica_cpu_op_t;
@@ -169,6 +170,12 @@ typedef struct {
     int32_t noutputs, outer;
     int32_t chunk[MICA_KERNEL_MAX_IO];
 } mica_split_params_t;
+
+/* GATHER with constant indices: out[o][i][k] = in[o][index[i]][k] for o < outer, i < count,
+ * k < inner (bytes copied). Followed by count int32 indices, each in 0..axis_len-1. */
+typedef struct {
+    int32_t outer, axis_len, inner, count;
+} mica_take_params_t;
 
 /* QUANTIZE float32 -> int8 and DEQUANTIZE int8 -> float32 at a model's edges, TFLite's reference
  * arithmetic: q = clamp((int32)round_half_away(x / scale) + zero_point), y = (float)((double)scale

@@ -1,0 +1,27 @@
+/* GATHER int8 with constant indices: rows picked along one axis, bytes copied (TFLite's gather
+ * does not requantize). The indices follow the parameter block; each is checked against the axis. */
+#include "mica_kernel_util.h"
+
+int mica_k_take(const mica_kernel_call_t *c) {
+    mica_take_params_t p;
+    if (c->params_size < sizeof p || c->ninputs != 1 || c->noutputs != 1)
+        return -1;
+    mica_copy_params(&p, c->params, sizeof p);
+    if (p.outer < 1 || p.axis_len < 1 || p.inner < 1 || p.count < 1 ||
+        (uint64_t)c->params_size != sizeof p + 4ull * (uint32_t)p.count ||
+        (int64_t)p.outer * p.axis_len * p.inner != (int64_t)c->in_bytes[0] ||
+        (int64_t)p.outer * p.count * p.inner != (int64_t)c->out_bytes[0])
+        return -1;
+    const uint8_t *idx = (const uint8_t *)c->params + sizeof p;
+    int8_t *out = c->out[0];
+    for (int32_t o = 0; o < p.outer; o++)
+        for (int32_t i = 0; i < p.count; i++) {
+            int32_t k;
+            mica_copy_params(&k, idx + 4 * i, 4);
+            if (k < 0 || k >= p.axis_len)
+                return -1;
+            mica_copy(out, c->in[0] + ((int64_t)o * p.axis_len + k) * p.inner, (uint32_t)p.inner);
+            out += p.inner;
+        }
+    return 0;
+}
