@@ -19,80 +19,96 @@ module mica_decode #(
   logic [3:0] opcode;
   assign opcode = instr_i[mica_pkg::F_OPCODE_LSB +: mica_pkg::F_OPCODE_W];
 
-  // Fields are zero-extended to 32 bits for the range arithmetic below.
+  // Fields are zero-extended just enough for exact sums (16-bit field + 16-bit field: 17 bits;
+  // a 24-bit product + a 16-bit field: 25 bits), so the comparators stay narrow on small FPGAs.
+  localparam bit HasRescale = ((ABSENT >> mica_pkg::FEATURE_RESCALE) & 1) == 0;
+  localparam bit HasDwconv  = ((ABSENT >> mica_pkg::FEATURE_DWCONV_MAC) & 1) == 0 ||
+                              ((ABSENT >> mica_pkg::FEATURE_DWCONV_MAX) & 1) == 0;
 
   logic [7:0] load_err, loadw_err, matmul_err, dwconv_err, rescale_err, store_err;
 
   always_comb begin
-    logic [31:0] target, len, col, mem_addr, rows, width, depth;
-    target   = 32'(instr_i[mica_pkg::LOAD_TARGET_LSB +: mica_pkg::LOAD_TARGET_W]);
-    len      = 32'(instr_i[mica_pkg::LOAD_LEN_LSB +: mica_pkg::LOAD_LEN_W]);
-    col      = 32'(instr_i[mica_pkg::LOAD_COL_LSB +: mica_pkg::LOAD_COL_W]);
-    mem_addr = 32'(instr_i[mica_pkg::LOAD_MEM_ADDR_LSB +: mica_pkg::LOAD_MEM_ADDR_W]);
-    rows     = 32'(instr_i[mica_pkg::LOAD_ROWS_LSB +: mica_pkg::LOAD_ROWS_W]);
-    unique case (target)
-      32'(mica_pkg::LOAD_TARGET_ASPAD): begin width = ROWS;     depth = ASPAD_DEPTH; end
-      32'(mica_pkg::LOAD_TARGET_WSPAD): begin width = COLS;     depth = WSPAD_DEPTH; end
-      default: begin width = 4 * COLS; depth = mica_pkg::PARAM_ROWS * PARAM_SETS; end
+    logic [1:0]  target;
+    logic [16:0] len, col, mem_addr, rows, width, depth;
+    target   = instr_i[mica_pkg::LOAD_TARGET_LSB +: mica_pkg::LOAD_TARGET_W];
+    len      = 17'(instr_i[mica_pkg::LOAD_LEN_LSB +: mica_pkg::LOAD_LEN_W]);
+    col      = 17'(instr_i[mica_pkg::LOAD_COL_LSB +: mica_pkg::LOAD_COL_W]);
+    mem_addr = 17'(instr_i[mica_pkg::LOAD_MEM_ADDR_LSB +: mica_pkg::LOAD_MEM_ADDR_W]);
+    rows     = 17'(instr_i[mica_pkg::LOAD_ROWS_LSB +: mica_pkg::LOAD_ROWS_W]);
+    unique case (32'(target))
+      32'(mica_pkg::LOAD_TARGET_ASPAD): begin width = 17'(ROWS);     depth = 17'(ASPAD_DEPTH); end
+      32'(mica_pkg::LOAD_TARGET_WSPAD): begin width = 17'(COLS);     depth = 17'(WSPAD_DEPTH); end
+      default: begin width = 17'(4 * COLS); depth = 17'(mica_pkg::PARAM_ROWS * PARAM_SETS); end
     endcase
-    if (target > mica_pkg::LOAD_TARGET_MAX) load_err = mica_pkg::ERR_BAD_TARGET;
-    else if (rows < mica_pkg::LOAD_ROWS_MIN || len < mica_pkg::LOAD_LEN_MIN || col + len > width)
+    if (32'(target) > mica_pkg::LOAD_TARGET_MAX) load_err = mica_pkg::ERR_BAD_TARGET;
+    else if (32'(rows) < mica_pkg::LOAD_ROWS_MIN || 32'(len) < mica_pkg::LOAD_LEN_MIN ||
+             col + len > width)
       load_err = mica_pkg::ERR_BAD_LEN;
     else if (mem_addr + rows > depth) load_err = mica_pkg::ERR_MEM_RANGE;
     else load_err = mica_pkg::ERR_NONE;
   end
 
   always_comb begin
-    logic [31:0] addr;
-    addr = 32'(instr_i[mica_pkg::LOADW_WSPAD_ADDR_LSB +: mica_pkg::LOADW_WSPAD_ADDR_W]);
+    logic [16:0] addr;
+    addr = 17'(instr_i[mica_pkg::LOADW_WSPAD_ADDR_LSB +: mica_pkg::LOADW_WSPAD_ADDR_W]);
     loadw_err = (addr + (instr_i[mica_pkg::LOADW_VECTOR_LSB +: mica_pkg::LOADW_VECTOR_W] == mica_pkg::LOADW_VECTOR_ROW ?
-                        32'd1 : 32'(ROWS)) > WSPAD_DEPTH) ?
+                        17'd1 : 17'(ROWS)) > 17'(WSPAD_DEPTH)) ?
                 mica_pkg::ERR_MEM_RANGE : mica_pkg::ERR_NONE;
   end
 
   always_comb begin
-    logic [31:0] in_h, in_w, out_h, out_w, sy, sx, aspad, acc;
-    in_h  = 32'(instr_i[mica_pkg::MATMUL_IN_H_LSB +: mica_pkg::MATMUL_IN_H_W]);
-    in_w  = 32'(instr_i[mica_pkg::MATMUL_IN_W_LSB +: mica_pkg::MATMUL_IN_W_W]);
-    out_h = 32'(instr_i[mica_pkg::MATMUL_OUT_H_LSB +: mica_pkg::MATMUL_OUT_H_W]);
-    out_w = 32'(instr_i[mica_pkg::MATMUL_OUT_W_LSB +: mica_pkg::MATMUL_OUT_W_W]);
-    sy    = 32'(instr_i[mica_pkg::MATMUL_STRIDE_Y_LSB +: mica_pkg::MATMUL_STRIDE_Y_W]);
-    sx    = 32'(instr_i[mica_pkg::MATMUL_STRIDE_X_LSB +: mica_pkg::MATMUL_STRIDE_X_W]);
-    aspad = 32'(instr_i[mica_pkg::MATMUL_ASPAD_ADDR_LSB +: mica_pkg::MATMUL_ASPAD_ADDR_W]);
-    acc   = 32'(instr_i[mica_pkg::MATMUL_ACC_ADDR_LSB +: mica_pkg::MATMUL_ACC_ADDR_W]);
-    if (in_h < mica_pkg::MATMUL_IN_H_MIN || in_w < mica_pkg::MATMUL_IN_W_MIN ||
-        out_h < mica_pkg::MATMUL_OUT_H_MIN || out_w < mica_pkg::MATMUL_OUT_W_MIN ||
-        sy < mica_pkg::MATMUL_STRIDE_Y_MIN || sx < mica_pkg::MATMUL_STRIDE_X_MIN)
+    logic [11:0] in_h, in_w, out_h, out_w;
+    logic [3:0]  sy, sx;
+    logic [24:0] aspad, acc;
+    in_h  = instr_i[mica_pkg::MATMUL_IN_H_LSB +: mica_pkg::MATMUL_IN_H_W];
+    in_w  = instr_i[mica_pkg::MATMUL_IN_W_LSB +: mica_pkg::MATMUL_IN_W_W];
+    out_h = instr_i[mica_pkg::MATMUL_OUT_H_LSB +: mica_pkg::MATMUL_OUT_H_W];
+    out_w = instr_i[mica_pkg::MATMUL_OUT_W_LSB +: mica_pkg::MATMUL_OUT_W_W];
+    sy    = instr_i[mica_pkg::MATMUL_STRIDE_Y_LSB +: mica_pkg::MATMUL_STRIDE_Y_W];
+    sx    = instr_i[mica_pkg::MATMUL_STRIDE_X_LSB +: mica_pkg::MATMUL_STRIDE_X_W];
+    aspad = 25'(instr_i[mica_pkg::MATMUL_ASPAD_ADDR_LSB +: mica_pkg::MATMUL_ASPAD_ADDR_W]);
+    acc   = 25'(instr_i[mica_pkg::MATMUL_ACC_ADDR_LSB +: mica_pkg::MATMUL_ACC_ADDR_W]);
+    if (32'(in_h) < mica_pkg::MATMUL_IN_H_MIN || 32'(in_w) < mica_pkg::MATMUL_IN_W_MIN ||
+        32'(out_h) < mica_pkg::MATMUL_OUT_H_MIN || 32'(out_w) < mica_pkg::MATMUL_OUT_W_MIN ||
+        32'(sy) < mica_pkg::MATMUL_STRIDE_Y_MIN || 32'(sx) < mica_pkg::MATMUL_STRIDE_X_MIN)
       matmul_err = mica_pkg::ERR_BAD_LEN;
-    else if (acc + out_h * out_w > ACC_DEPTH || aspad + in_h * in_w > ASPAD_DEPTH)
+    else if (acc + 25'(out_h) * 25'(out_w) > 25'(ACC_DEPTH) ||
+             aspad + 25'(in_h) * 25'(in_w) > 25'(ASPAD_DEPTH))
       matmul_err = mica_pkg::ERR_MEM_RANGE;
     else matmul_err = mica_pkg::ERR_NONE;
   end
 
-  assign dwconv_err = 32'(instr_i[mica_pkg::DWCONV_MODE_LSB +: mica_pkg::DWCONV_MODE_W]) > mica_pkg::DWCONV_MODE_MAX ?
+  // (an absent unit's checks are never reached: its instructions are ABSENT_FEATURE)
+  assign dwconv_err = !HasDwconv ? mica_pkg::ERR_NONE :
+                      32'(instr_i[mica_pkg::DWCONV_MODE_LSB +: mica_pkg::DWCONV_MODE_W]) > mica_pkg::DWCONV_MODE_MAX ?
                       mica_pkg::ERR_BAD_LEN : matmul_err;
 
   always_comb begin
-    logic [31:0] rows, aspad, acc, lsh;
-    rows  = 32'(instr_i[mica_pkg::RESCALE_ROWS_LSB +: mica_pkg::RESCALE_ROWS_W]);
-    aspad = 32'(instr_i[mica_pkg::RESCALE_ASPAD_ADDR_LSB +: mica_pkg::RESCALE_ASPAD_ADDR_W]);
-    acc   = 32'(instr_i[mica_pkg::RESCALE_ACC_ADDR_LSB +: mica_pkg::RESCALE_ACC_ADDR_W]);
+    logic [16:0] rows, aspad, acc;
+    logic [31:0] lsh;
+    rows  = 17'(instr_i[mica_pkg::RESCALE_ROWS_LSB +: mica_pkg::RESCALE_ROWS_W]);
+    aspad = 17'(instr_i[mica_pkg::RESCALE_ASPAD_ADDR_LSB +: mica_pkg::RESCALE_ASPAD_ADDR_W]);
+    acc   = 17'(instr_i[mica_pkg::RESCALE_ACC_ADDR_LSB +: mica_pkg::RESCALE_ACC_ADDR_W]);
     lsh   = 32'(instr_i[mica_pkg::RESCALE_LEFT_SHIFT_LSB +: mica_pkg::RESCALE_LEFT_SHIFT_W]);
-    if (rows < mica_pkg::RESCALE_ROWS_MIN || lsh > mica_pkg::RESCALE_LEFT_SHIFT_MAX) rescale_err = mica_pkg::ERR_BAD_LEN;
-    else if (acc + rows > ACC_DEPTH || aspad + rows > ASPAD_DEPTH) rescale_err = mica_pkg::ERR_MEM_RANGE;
+    if (!HasRescale) rescale_err = mica_pkg::ERR_NONE;
+    else if (32'(rows) < mica_pkg::RESCALE_ROWS_MIN || lsh > mica_pkg::RESCALE_LEFT_SHIFT_MAX)
+      rescale_err = mica_pkg::ERR_BAD_LEN;
+    else if (acc + rows > 17'(ACC_DEPTH) || aspad + rows > 17'(ASPAD_DEPTH))
+      rescale_err = mica_pkg::ERR_MEM_RANGE;
     else rescale_err = mica_pkg::ERR_NONE;
   end
 
   always_comb begin
-    logic [31:0] len, acc, rows, pset;
-    len  = 32'(instr_i[mica_pkg::STORE_LEN_LSB +: mica_pkg::STORE_LEN_W]);
-    acc  = 32'(instr_i[mica_pkg::STORE_ACC_ADDR_LSB +: mica_pkg::STORE_ACC_ADDR_W]);
-    rows = 32'(instr_i[mica_pkg::STORE_ROWS_LSB +: mica_pkg::STORE_ROWS_W]);
-    pset = 32'(instr_i[mica_pkg::STORE_PARAM_SET_LSB +: mica_pkg::STORE_PARAM_SET_W]);
-    if (rows < mica_pkg::STORE_ROWS_MIN || len < mica_pkg::STORE_LEN_MIN || len > COLS ||
+    logic [16:0] len, acc, rows, pset;
+    len  = 17'(instr_i[mica_pkg::STORE_LEN_LSB +: mica_pkg::STORE_LEN_W]);
+    acc  = 17'(instr_i[mica_pkg::STORE_ACC_ADDR_LSB +: mica_pkg::STORE_ACC_ADDR_W]);
+    rows = 17'(instr_i[mica_pkg::STORE_ROWS_LSB +: mica_pkg::STORE_ROWS_W]);
+    pset = 17'(instr_i[mica_pkg::STORE_PARAM_SET_LSB +: mica_pkg::STORE_PARAM_SET_W]);
+    if (32'(rows) < mica_pkg::STORE_ROWS_MIN || 32'(len) < mica_pkg::STORE_LEN_MIN ||
+        len > 17'(COLS) ||
         32'(instr_i[mica_pkg::STORE_ROUND_LSB +: mica_pkg::STORE_ROUND_W]) > mica_pkg::STORE_ROUND_MAX)
       store_err = mica_pkg::ERR_BAD_LEN;
-    else if (acc + rows > ACC_DEPTH || pset >= PARAM_SETS) store_err = mica_pkg::ERR_MEM_RANGE;
+    else if (acc + rows > 17'(ACC_DEPTH) || pset >= 17'(PARAM_SETS)) store_err = mica_pkg::ERR_MEM_RANGE;
     else store_err = mica_pkg::ERR_NONE;
   end
 

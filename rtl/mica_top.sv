@@ -90,7 +90,8 @@ module mica_top #(
 
   mica_issue #(
     .ROWS(ROWS), .COLS(COLS), .ASPAD_DEPTH(ASPAD_DEPTH), .WSPAD_DEPTH(WSPAD_DEPTH),
-    .ACC_DEPTH(ACC_DEPTH), .PARAM_SETS(PARAM_SETS), .ABSENT(ABSENT)
+    .ACC_DEPTH(ACC_DEPTH), .PARAM_SETS(PARAM_SETS), .ABSENT(ABSENT),
+    .PC_W((ADDR_W < 32) ? ADDR_W - 3 : 32)   // fetch ends at 2^(ADDR_W-4) instructions
   ) u_issue (
     .clk_i, .rst_ni, .start_i(start), .prog_len_i(prog_len),
     .instr_valid_i(instr_valid), .instr_i(instr), .instr_err_i(instr_err),
