@@ -172,7 +172,9 @@ module mica_top #(
 
   mica_store_unit #(
     .COLS(COLS), .ACC_DEPTH(ACC_DEPTH), .PARAM_SETS(PARAM_SETS), .BUS_BYTES(BUS_BYTES),
-    .REQ_LANES(Lanes), .ABSENT(ABSENT), .MUL_CYCLES(REQ_MUL_CYCLES), .ADDR_W(ADDR_W)
+    .REQ_LANES(Lanes), .ABSENT(ABSENT), .MUL_CYCLES(REQ_MUL_CYCLES), .ADDR_W(ADDR_W),
+    // 4-cycle lanes deliver a row every >= 4 cycles: 4 rows of FIFO + pipeline keep them busy
+    .FDEPTH((REQ_MUL_CYCLES > 1) ? 4 : 8)
   ) u_store (
     .clk_i, .rst_ni, .start_i(unit_start[mica_pkg::UNIT_STORE]), .instr_i(instr),
     .abort_i(abort), .busy_o(unit_busy[mica_pkg::UNIT_STORE]), .bus_err_o(store_bus_err),

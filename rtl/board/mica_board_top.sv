@@ -2,7 +2,8 @@
 // deframer -> bridge -> framer -> UART) that gives the host CSR and memory access (hw/link.json).
 // LEDs: [0] heartbeat (toggles every 2^ceil(log2(CLK_HZ)) / 2 cycles, about 0.7 s),
 //       [1] accelerator BUSY, [2] accelerator ERROR (STATUS as seen by the idle bridge),
-//       [3] link activity (a byte received or sent within the last ~1/16 s).
+//       [3] link activity (a byte received or sent in this or the last window of 2^(HbW-4)
+//           cycles, about 1/16 s; the windows are the heartbeat counter's low bits).
 // The bridge's RESET command resets only the accelerator (mica_top), never the link or memory.
 module mica_board_top #(
   parameter int unsigned ROWS         = mica_pkg::ROWS_DEFAULT,
@@ -36,7 +37,7 @@ module mica_board_top #(
   output logic [3:0] led_o
 );
   localparam int unsigned HbW  = $clog2(CLK_HZ);
-  localparam int unsigned ActW = (HbW > 8) ? HbW - 4 : 4;
+  localparam int unsigned ActW = (HbW > 8) ? HbW - 4 : 4;   // activity window: 2^ActW cycles
 
   // ---------------- host link ----------------
   logic        csr_req, csr_we, b_req, b_we, acc_reset, activity;
@@ -89,21 +90,26 @@ module mica_board_top #(
   );
 
   // ---------------- LEDs ----------------
-  logic [HbW-1:0]  hb_q;
-  logic [ActW-1:0] act_q;
+  logic [HbW-1:0] hb_q;
+  logic           act_now_q, act_last_q;   // activity in this window, in the last one
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
-      hb_q  <= '0;
-      act_q <= '0;
+      hb_q       <= '0;
+      act_now_q  <= 1'b0;
+      act_last_q <= 1'b0;
     end else begin
       hb_q <= hb_q + 1'b1;
-      if (activity)            act_q <= '1;
-      else if (act_q != '0) act_q <= act_q - 1'b1;
+      if (hb_q[ActW-1:0] == '1) begin
+        act_last_q <= act_now_q | activity;
+        act_now_q  <= 1'b0;
+      end else if (activity) begin
+        act_now_q  <= 1'b1;
+      end
     end
   end
 
-  assign led_o = {act_q != '0, status[mica_pkg::STATUS_ERROR_BIT],
+  assign led_o = {act_now_q | act_last_q, status[mica_pkg::STATUS_ERROR_BIT],
                   status[mica_pkg::STATUS_BUSY_BIT], hb_q[HbW-1]};
 
   // STATUS bits the LEDs do not show
