@@ -7,7 +7,8 @@
 // - START flushes the queue; responses of requests still in flight from the previous run are
 //   counted and dropped.
 // Wide buses (BUS_BYTES > 16): one beat per instruction, the 16-byte slice is selected.
-// Beats are written straight into their queue entry (which is not valid until its last beat).
+// The queue shifts toward its head (entry 0) on a pop, so the head needs no read multiplexer;
+// beats are written straight into their entry (which is not valid until its last beat).
 // ADDR_W < 32 (small board memory): instruction indices and addresses are ADDR_W bits wide; an
 // instruction beyond 2^ADDR_W bytes is fetched from 2^32 - BUS_BYTES, outside the memory, so it
 // carries a bus error as any address past the memory does.
@@ -111,22 +112,17 @@ module mica_fetch #(
 
   // ---------------- queue ----------------
   logic [129*QDEPTH-1:0] q_mem_q;
-  logic [QW-1:0]         q_rd_q, q_wr_q;
+  logic [QW:0]           q_slot;   // entry the instruction being assembled occupies after a pop
   logic                  pop;
   assign pop = instr_pop_i && instr_valid_o;
   assign instr_valid_o = q_count_q != '0;
-  always_comb begin
-    instr_o = '0;
-    instr_err_o = 1'b0;
-    for (int i = 0; i < QDEPTH; i++) begin
-      if (q_rd_q == QW'(i)) {instr_err_o, instr_o} = q_mem_q[129*i +: 129];
-    end
-  end
+  assign {instr_err_o, instr_o} = q_mem_q[128:0];
+  assign q_slot = (QW+1)'(q_count_q) - (QW+1)'(pop);
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
       rq_idx_q <= '0;  rq_beat_q <= '0;  stop_q <= 1'b1;
-      q_count_q <= '0; inflight_q <= '0; q_rd_q <= '0; q_wr_q <= '0;
+      q_count_q <= '0; inflight_q <= '0;
       rs_beat_q <= '0; rs_idx_q <= '0;   asm_err_q <= 1'b0; first_end_q <= 1'b0;
       outstanding_q <= '0; drop_q <= '0;
     end else begin
@@ -135,7 +131,7 @@ module mica_fetch #(
         // Everything in flight belongs to the old run: drop it when it arrives.
         drop_q <= outstanding_q - OutW'(rsp_valid_i);
         rq_idx_q <= '0;  rq_beat_q <= '0;  stop_q <= 1'b0;
-        q_count_q <= '0; inflight_q <= '0; q_rd_q <= '0; q_wr_q <= '0;
+        q_count_q <= '0; inflight_q <= '0;
         rs_beat_q <= '0; rs_idx_q <= '0;   asm_err_q <= 1'b0;
       end else begin
         if (rsp_valid_i && drop_q != '0) drop_q <= drop_q - 1'b1;
@@ -154,26 +150,28 @@ module mica_fetch #(
           if (push) rs_idx_q <= rs_idx_q + 1'b1;
         end
         if (push) begin
-          q_wr_q <= (q_wr_q == QW'(QDEPTH - 1)) ? '0 : q_wr_q + 1'b1;
           // Stop prefetching after END or a faulting fetch: nothing beyond can execute.
           if (asm_err_q || rsp_err_i || is_end) stop_q <= 1'b1;
         end
-        if (pop) q_rd_q <= (q_rd_q == QW'(QDEPTH - 1)) ? '0 : q_rd_q + 1'b1;
         q_count_q <= q_count_q + CntW'(push) - CntW'(pop);
         inflight_q <= inflight_q + CntW'(first_beat_fire) - CntW'(push);
       end
     end
   end
-  // Queue storage: data only, no reset (an entry is read only after its last beat). Written
-  // through per-entry, per-beat compares: an indexed part-select write of the whole queue makes
-  // Yosys build a queue-wide shifter (thousands of LUTs on an iCE40).
+  // Queue storage: data only, no reset (an entry is read only after its last beat). A pop moves
+  // every entry one toward the head; a beat lands in its instruction's entry after that move.
+  // Per-entry, per-beat compares: an indexed part-select write of the whole queue makes Yosys
+  // build a queue-wide shifter (thousands of LUTs on an iCE40).
+  logic [129*QDEPTH-1:0] q_shifted;   // entry i + 1 at entry i
+  assign q_shifted = q_mem_q >> 129;
   always_ff @(posedge clk_i) begin
     for (int i = 0; i < QDEPTH; i++) begin
+      if (pop) q_mem_q[129*i +: 129] <= q_shifted[129*i +: 129];
       for (int b = 0; b < Beats; b++) begin
-        if (!start_i && rsp_take && q_wr_q == QW'(i) && rs_beat_q == BeatW'(b))
+        if (!start_i && rsp_take && q_slot == (QW+1)'(i) && rs_beat_q == BeatW'(b))
           q_mem_q[129*i + BeatBits*b +: BeatBits] <= beat_slice[BeatBits-1:0];
       end
-      if (!start_i && push && q_wr_q == QW'(i)) q_mem_q[129*i + 128] <= asm_err_q | rsp_err_i;
+      if (!start_i && push && q_slot == (QW+1)'(i)) q_mem_q[129*i + 128] <= asm_err_q | rsp_err_i;
     end
   end
   // PROG_ADDR is 16-byte aligned by definition; its low bits are ignored.
