@@ -45,7 +45,8 @@ module mica_requant_lite (
     x_d    = x_sum << lshift;
   end
 
-  logic signed [31:0] x_q, m_q;
+  logic signed [31:0] x_q;
+  logic [31:0]        mb_q;      // |mult| (registered magnitude: the negation packs with it)
   logic               neg_a_q;
   logic [4:0]         e_a_q;
   logic [23:0]        out_a_q;   // {z_out, act_min, act_max}
@@ -58,7 +59,7 @@ module mica_requant_lite (
   logic [32:0] s_q;        // running sum, already shifted right where a step needs it
   logic        bit31_q;    // bit 31 of the total, final after step 2
   assign ma = x_q[31] ? 32'(-x_q) : 32'(x_q);
-  assign mb = m_q[31] ? 32'(-m_q) : 32'(m_q);
+  assign mb = mb_q;
   always_comb begin
     unique case (1'b1)
       valid_q[0]: begin opa = ma[15:0];  opb = mb[15:0];  end
@@ -130,7 +131,7 @@ module mica_requant_lite (
   always_ff @(posedge clk_i) begin
     if (valid_i) begin
       x_q     <= x_d;
-      m_q     <= mult_i;
+      mb_q    <= mult_i[31] ? 32'(-mult_i) : 32'(mult_i);
       neg_a_q <= x_d[31] ^ mult_i[31];
       e_a_q   <= rshift;
       out_a_q <= {z_out_i, act_min_i, act_max_i};
