@@ -11,7 +11,10 @@ module mica_dma_walker #(
   parameter int unsigned ADDR_W    = 32,
   // Bits of len (and of the beat index, beats <= len): the unit's decode-checked maximum row
   // length fits them (LOAD: the widest target row; STORE: COLS).
-  parameter int unsigned LEN_W     = 16
+  parameter int unsigned LEN_W     = 16,
+  // Bits of the row count: the unit's decode-checked maximum (LOAD: the deepest target; STORE:
+  // ACC_DEPTH) fits them.
+  parameter int unsigned ROWS_W    = 16
 ) (
   input  logic        clk_i,
   input  logic        rst_ni,
@@ -33,7 +36,7 @@ module mica_dma_walker #(
 
   logic [ADDR_W-1:0] row_addr_q, stride_q, row_next, beat_sum;
   logic              oob_q, stride_big_q, row_carry, beat_carry;
-  logic [15:0] rows_q, row_q;
+  logic [ROWS_W-1:0] rows_q, row_q;
   logic [LEN_W-1:0] len_q, beat_q;
   logic [LEN_W:0]   nbeats;
 
@@ -46,7 +49,7 @@ module mica_dma_walker #(
   assign {row_carry, row_next}  = (ADDR_W+1)'(row_addr_q) + (ADDR_W+1)'(stride_q);
   assign beat_addr_o = (Narrow && (oob_q || beat_carry)) ? ~32'(BUS_BYTES - 1) : 32'(beat_sum);
   assign done_o = row_q == rows_q;
-  assign row_o  = row_q;
+  assign row_o  = 16'(row_q);
   assign beat_o = 16'(beat_q);
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
@@ -64,7 +67,7 @@ module mica_dma_walker #(
       stride_q     <= ADDR_W'(stride_i);
       oob_q        <= Narrow && (ext_addr_i >> ADDR_W) != '0;
       stride_big_q <= Narrow && (stride_i >> ADDR_W) != '0;
-      rows_q       <= rows_i;
+      rows_q       <= ROWS_W'(rows_i);
       len_q        <= LEN_W'(len_i);
       row_q        <= '0;
       beat_q       <= '0;
@@ -80,5 +83,5 @@ module mica_dma_walker #(
     end
   end
   logic unused_walker;
-  assign unused_walker = ^{len_i, stride_i, ext_addr_i};   // the low bits are used
+  assign unused_walker = ^{len_i, rows_i, stride_i, ext_addr_i};   // the low bits are used
 endmodule

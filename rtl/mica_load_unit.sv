@@ -10,6 +10,7 @@ module mica_load_unit #(
   parameter int unsigned BUS_BYTES       = mica_pkg::BUS_BYTES_DEFAULT,
   parameter int unsigned MAX_OUTSTANDING = 16,
   parameter int unsigned ADDR_W          = 32,   // external address bits (mica_dma_walker)
+  parameter int unsigned MAX_ROWS        = 65535, // deepest target (decode-checked row count)
   // Widest target row in bytes (PARAM rows are 4*COLS bytes).
   localparam int unsigned RowBytes = (ROWS > 4 * COLS) ? ROWS : 4 * COLS
 ) (
@@ -41,10 +42,12 @@ module mica_load_unit #(
   // row has an index below (RowBytes + BUS_BYTES) / BUS_BYTES.
   localparam int unsigned PW = $clog2(RowBytes + BUS_BYTES) + 1;   // byte positions
   localparam int unsigned KW = $clog2(RowBytes + 1);                // col, len, col + len
+  localparam int unsigned RW = (MAX_ROWS >= 65535) ? 16 : $clog2(MAX_ROWS + 1);   // row count
 
   logic        busy_q, err_seen_q;
   logic [1:0]  target_q;
-  logic [15:0] mem_addr_q, len_q;
+  logic [15:0] mem_addr_q;
+  logic [KW-1:0] len_q;   // len <= RowBytes (decode)
   logic [5:0]  col_q;
   logic [7:0]  fill_q;
   logic [OutW-1:0] outstanding_q;
@@ -64,7 +67,7 @@ module mica_load_unit #(
   assign stopping = abort_i | err_seen_q;
 
   // Request side
-  mica_dma_walker #(.BUS_BYTES(BUS_BYTES), .ADDR_W(ADDR_W), .LEN_W(KW)) u_req_walk (
+  mica_dma_walker #(.BUS_BYTES(BUS_BYTES), .ADDR_W(ADDR_W), .LEN_W(KW), .ROWS_W(RW)) u_req_walk (
     .clk_i, .rst_ni,
     .init_i(start_i), .ext_addr_i(ext_addr), .stride_i(stride), .rows_i(rows), .len_i(len),
     .step_i(req_fire), .done_o(rq_done), .row_o(), .beat_o(), .last_beat_o(),
@@ -76,7 +79,7 @@ module mica_load_unit #(
   assign req_fire    = req_valid_o & req_ready_i;
 
   // Response side: a second walker tracks which row/beat each in-order response belongs to.
-  mica_dma_walker #(.BUS_BYTES(BUS_BYTES), .ADDR_W(ADDR_W), .LEN_W(KW)) u_rsp_walk (
+  mica_dma_walker #(.BUS_BYTES(BUS_BYTES), .ADDR_W(ADDR_W), .LEN_W(KW), .ROWS_W(RW)) u_rsp_walk (
     .clk_i, .rst_ni,
     .init_i(start_i), .ext_addr_i(ext_addr), .stride_i(stride), .rows_i(rows), .len_i(len),
     .step_i(rsp_valid_i), .done_o(rs_done), .row_o(rs_row), .beat_o(rs_beat),
@@ -90,7 +93,7 @@ module mica_load_unit #(
   logic [KW:0]   end_n;
   logic          beat_small;   // rs_beat fits PW - LgB bits (larger beats hold no row byte)
   assign col_n      = KW'(col_q);
-  assign len_n      = (len_q > 16'(RowBytes)) ? KW'(RowBytes) : KW'(len_q);
+  assign len_n      = len_q;
   assign end_n      = (KW+1)'(col_n) + (KW+1)'(len_n);
   assign beat_small = (rs_beat >> (PW - LgB)) == '0;
   logic [8*RowBytes-1:0] merged;
@@ -137,7 +140,7 @@ module mica_load_unit #(
         err_seen_q <= 1'b0;
         target_q   <= instr_i[mica_pkg::LOAD_TARGET_LSB +: mica_pkg::LOAD_TARGET_W];
         mem_addr_q <= instr_i[mica_pkg::LOAD_MEM_ADDR_LSB +: mica_pkg::LOAD_MEM_ADDR_W];
-        len_q      <= len;
+        len_q      <= KW'(len);
         col_q      <= instr_i[mica_pkg::LOAD_COL_LSB +: mica_pkg::LOAD_COL_W];
         fill_q     <= instr_i[mica_pkg::LOAD_FILL_LSB +: mica_pkg::LOAD_FILL_W];
       end else if (busy_q) begin

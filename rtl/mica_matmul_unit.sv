@@ -28,6 +28,7 @@ module mica_matmul_unit #(
   parameter int unsigned ASPAD_DEPTH = mica_pkg::ASPAD_DEPTH_DEFAULT,
   parameter int unsigned ACC_DEPTH   = mica_pkg::ACC_DEPTH_DEFAULT,
   parameter int unsigned ABSENT      = mica_pkg::ABSENT_DEFAULT,
+  parameter int unsigned DEPTH       = 8,   // MATMULs in flight (implementation parameter)
   localparam int unsigned AAW = $clog2(ASPAD_DEPTH),
   localparam int unsigned CAW = $clog2(ACC_DEPTH)
 ) (
@@ -61,8 +62,9 @@ module mica_matmul_unit #(
   output logic [COLS*32-1:0] acc_wdata_o
 );
   // MATMULs in flight at most (started, last row not yet out of the array); the issue stalls
-  // when full. 8 covers T >= 5 back-to-back on 16x16 without stalls.
-  localparam int unsigned Depth = 8;
+  // when full. 8 covers T >= 5 back-to-back on 16x16 without stalls (a 2x2 array drains in
+  // 6 cycles, so 4 cover T >= 2 there).
+  localparam int unsigned Depth = DEPTH;
   localparam int unsigned PW    = $clog2(Depth);
   // T = out_h * out_w <= ACC_DEPTH (mica_decode's MEM_RANGE check), so TW bits hold it.
   localparam int unsigned TW    = $clog2(ACC_DEPTH + 1);

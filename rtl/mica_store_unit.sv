@@ -162,7 +162,8 @@ module mica_store_unit #(
   logic [15:0] wk_beat;
   logic [LgB-1:0] wk_off;
   logic [OutW-1:0] outstanding_q;
-  mica_dma_walker #(.BUS_BYTES(BUS_BYTES), .ADDR_W(ADDR_W), .LEN_W($clog2(COLS + 1))) u_walk (
+  mica_dma_walker #(.BUS_BYTES(BUS_BYTES), .ADDR_W(ADDR_W), .LEN_W($clog2(COLS + 1)),
+                   .ROWS_W($clog2(ACC_DEPTH + 1))) u_walk (
     .clk_i, .rst_ni,
     .init_i(start_i), .ext_addr_i(ext_addr), .stride_i(stride), .rows_i(rows), .len_i(len),
     .step_i(req_fire), .done_o(wk_done), .row_o(), .beat_o(wk_beat), .last_beat_o(wk_last),

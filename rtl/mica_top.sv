@@ -22,7 +22,8 @@ module mica_top #(
   // External address bits kept by fetch and the DMA walkers (a board memory of 2^ADDR_W bytes or
   // less); an access that leaves them goes to 2^32 - BUS_BYTES, a bus error like any address
   // past the memory. 32: plain 32-bit addresses.
-  parameter int unsigned ADDR_W      = 32
+  parameter int unsigned ADDR_W      = 32,
+  parameter int unsigned MM_DEPTH    = 8    // MATMULs in flight (mica_matmul_unit)
 ) (
   input  logic                   clk_i,
   input  logic                   rst_ni,
@@ -110,7 +111,9 @@ module mica_top #(
   logic [15:0]           l_waddr;
   logic [8*RowBytes-1:0] l_wdata;
 
-  mica_load_unit #(.ROWS(ROWS), .COLS(COLS), .BUS_BYTES(BUS_BYTES), .ADDR_W(ADDR_W)) u_load (
+  mica_load_unit #(.ROWS(ROWS), .COLS(COLS), .BUS_BYTES(BUS_BYTES), .ADDR_W(ADDR_W),
+    .MAX_ROWS((ASPAD_DEPTH > WSPAD_DEPTH ? ASPAD_DEPTH : WSPAD_DEPTH) > mica_pkg::PARAM_ROWS * PARAM_SETS ?
+              (ASPAD_DEPTH > WSPAD_DEPTH ? ASPAD_DEPTH : WSPAD_DEPTH) : mica_pkg::PARAM_ROWS * PARAM_SETS)) u_load (
     .clk_i, .rst_ni, .start_i(unit_start[mica_pkg::UNIT_LOAD]), .instr_i(instr),
     .abort_i(abort), .busy_o(unit_busy[mica_pkg::UNIT_LOAD]), .bus_err_o(load_bus_err),
     .req_valid_o(l_req_valid), .req_ready_i(l_req_ready), .req_addr_o(l_req_addr),
@@ -141,7 +144,8 @@ module mica_top #(
   logic [CAW-1:0]     acc_raddr_a, acc_waddr;
 
   mica_matmul_unit #(
-    .ROWS(ROWS), .COLS(COLS), .ASPAD_DEPTH(ASPAD_DEPTH), .ACC_DEPTH(ACC_DEPTH), .ABSENT(ABSENT)
+    .ROWS(ROWS), .COLS(COLS), .ASPAD_DEPTH(ASPAD_DEPTH), .ACC_DEPTH(ACC_DEPTH), .ABSENT(ABSENT),
+    .DEPTH(MM_DEPTH)
   ) u_matmul (
     .clk_i, .rst_ni, .start_i(unit_start[mica_pkg::UNIT_ARRAY]), .instr_i(instr),
     .busy_o(unit_busy[mica_pkg::UNIT_ARRAY]), .accept_o(array_accept), .dw_accept_o(array_dw_accept),
