@@ -38,6 +38,10 @@ module mica_decode #(
     (((A) >> (W)) == 32'd0 && ((B) >> (W)) == 32'd0 && \
      ((W)+1)'(A) + ((W)+1)'(B) <= ((W)+1)'(LIMIT))
 
+  // x < MIN for a spec minimum: MIN = 1 is "x == 0" (no comparator chain on an FPGA).
+  `define MICA_BELOW(X, MIN) \
+    ((MIN) == 0 ? 1'b0 : (MIN) == 1 ? (32'(X) == 32'd0) : (32'(X) < 32'(MIN)))
+
   logic [7:0] load_err, loadw_err, matmul_err, dwconv_err, rescale_err, store_err;
 
   always_comb begin
@@ -56,7 +60,7 @@ module mica_decode #(
       default: begin width = (LdW+1)'(4 * COLS); depth = (LdD+1)'(ParamRows); end
     endcase
     if (32'(target) > mica_pkg::LOAD_TARGET_MAX) load_err = mica_pkg::ERR_BAD_TARGET;
-    else if (rows < mica_pkg::LOAD_ROWS_MIN || len < mica_pkg::LOAD_LEN_MIN ||
+    else if (`MICA_BELOW(rows, mica_pkg::LOAD_ROWS_MIN) || `MICA_BELOW(len, mica_pkg::LOAD_LEN_MIN) ||
              !`MICA_FITS(col, len, width, LdW))
       load_err = mica_pkg::ERR_BAD_LEN;
     else if (!`MICA_FITS(mem_addr, rows, depth, LdD)) load_err = mica_pkg::ERR_MEM_RANGE;
@@ -90,9 +94,9 @@ module mica_decode #(
     sx    = instr_i[mica_pkg::MATMUL_STRIDE_X_LSB +: mica_pkg::MATMUL_STRIDE_X_W];
     aspad = 32'(instr_i[mica_pkg::MATMUL_ASPAD_ADDR_LSB +: mica_pkg::MATMUL_ASPAD_ADDR_W]);
     acc   = 32'(instr_i[mica_pkg::MATMUL_ACC_ADDR_LSB +: mica_pkg::MATMUL_ACC_ADDR_W]);
-    if (32'(in_h) < mica_pkg::MATMUL_IN_H_MIN || 32'(in_w) < mica_pkg::MATMUL_IN_W_MIN ||
-        32'(out_h) < mica_pkg::MATMUL_OUT_H_MIN || 32'(out_w) < mica_pkg::MATMUL_OUT_W_MIN ||
-        32'(sy) < mica_pkg::MATMUL_STRIDE_Y_MIN || 32'(sx) < mica_pkg::MATMUL_STRIDE_X_MIN)
+    if (`MICA_BELOW(in_h, mica_pkg::MATMUL_IN_H_MIN) || `MICA_BELOW(in_w, mica_pkg::MATMUL_IN_W_MIN) ||
+        `MICA_BELOW(out_h, mica_pkg::MATMUL_OUT_H_MIN) || `MICA_BELOW(out_w, mica_pkg::MATMUL_OUT_W_MIN) ||
+        `MICA_BELOW(sy, mica_pkg::MATMUL_STRIDE_Y_MIN) || `MICA_BELOW(sx, mica_pkg::MATMUL_STRIDE_X_MIN))
       matmul_err = mica_pkg::ERR_BAD_LEN;
     else if (!`MICA_AREA_FITS(acc, out_h, out_w, ACC_DEPTH, AccW) ||
              !`MICA_AREA_FITS(aspad, in_h, in_w, ASPAD_DEPTH, AspW))
@@ -112,7 +116,7 @@ module mica_decode #(
     acc   = 32'(instr_i[mica_pkg::RESCALE_ACC_ADDR_LSB +: mica_pkg::RESCALE_ACC_ADDR_W]);
     lsh   = 32'(instr_i[mica_pkg::RESCALE_LEFT_SHIFT_LSB +: mica_pkg::RESCALE_LEFT_SHIFT_W]);
     if (!HasRescale) rescale_err = mica_pkg::ERR_NONE;
-    else if (rows < mica_pkg::RESCALE_ROWS_MIN || lsh > mica_pkg::RESCALE_LEFT_SHIFT_MAX)
+    else if (`MICA_BELOW(rows, mica_pkg::RESCALE_ROWS_MIN) || lsh > mica_pkg::RESCALE_LEFT_SHIFT_MAX)
       rescale_err = mica_pkg::ERR_BAD_LEN;
     else if (!`MICA_FITS(acc, rows, ACC_DEPTH, AccW) || !`MICA_FITS(aspad, rows, ASPAD_DEPTH, AspW))
       rescale_err = mica_pkg::ERR_MEM_RANGE;
@@ -125,7 +129,7 @@ module mica_decode #(
     acc  = 32'(instr_i[mica_pkg::STORE_ACC_ADDR_LSB +: mica_pkg::STORE_ACC_ADDR_W]);
     rows = 32'(instr_i[mica_pkg::STORE_ROWS_LSB +: mica_pkg::STORE_ROWS_W]);
     pset = 32'(instr_i[mica_pkg::STORE_PARAM_SET_LSB +: mica_pkg::STORE_PARAM_SET_W]);
-    if (rows < mica_pkg::STORE_ROWS_MIN || len < mica_pkg::STORE_LEN_MIN || len > COLS ||
+    if (`MICA_BELOW(rows, mica_pkg::STORE_ROWS_MIN) || `MICA_BELOW(len, mica_pkg::STORE_LEN_MIN) || len > COLS ||
         32'(instr_i[mica_pkg::STORE_ROUND_LSB +: mica_pkg::STORE_ROUND_W]) > mica_pkg::STORE_ROUND_MAX)
       store_err = mica_pkg::ERR_BAD_LEN;
     else if (!`MICA_FITS(acc, rows, ACC_DEPTH, AccW) || pset >= PARAM_SETS) store_err = mica_pkg::ERR_MEM_RANGE;
@@ -168,5 +172,6 @@ module mica_decode #(
     endcase
   end
   `undef MICA_FITS
+  `undef MICA_BELOW
   `undef MICA_AREA_FITS
 endmodule
