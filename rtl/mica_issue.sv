@@ -50,6 +50,7 @@ module mica_issue #(
 );
   logic        running_q, aborted_q;
   logic [PC_W-1:0] pc_q, load_pc_q, store_pc_q;
+  logic            store_newer_q;   // the last LOAD/STORE issued was a STORE (load_pc_q < store_pc_q)
   logic [7:0]  static_err;
 
   mica_decode #(
@@ -112,7 +113,7 @@ module mica_issue #(
         raise_err = 1'b1;
         code = mica_pkg::ERR_BUS;
         // Both at once: the earlier instruction in program order is the first error.
-        if (load_bus_err_i && (!store_bus_err_i || load_pc_q < store_pc_q)) code_pc = load_pc_q;
+        if (load_bus_err_i && (!store_bus_err_i || store_newer_q)) code_pc = load_pc_q;
         else code_pc = store_pc_q;
       end else if ((prog_end || head_err) && all_idle) begin
         raise_err = 1'b1;
@@ -144,6 +145,7 @@ module mica_issue #(
       pc_q       <= '0;
       load_pc_q  <= '0;
       store_pc_q <= '0;
+      store_newer_q <= 1'b0;
     end else if (start_i) begin
       running_q <= 1'b1;
       aborted_q <= 1'b0;
@@ -156,8 +158,14 @@ module mica_issue #(
       if (done_o) running_q <= 1'b0;
       if (fire) begin
         pc_q <= pc_q + 1'b1;
-        if (unit_start_o[mica_pkg::UNIT_LOAD]) load_pc_q <= pc_q;
-        if (unit_start_o[mica_pkg::UNIT_STORE]) store_pc_q <= pc_q;
+        if (unit_start_o[mica_pkg::UNIT_LOAD]) begin
+          load_pc_q     <= pc_q;
+          store_newer_q <= 1'b0;
+        end
+        if (unit_start_o[mica_pkg::UNIT_STORE]) begin
+          store_pc_q    <= pc_q;
+          store_newer_q <= 1'b1;
+        end
       end
     end
   end
