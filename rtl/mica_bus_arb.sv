@@ -50,8 +50,9 @@ module mica_bus_arb #(
   assign mem_req_valid_o = store_valid_i | load_valid_i | fetch_valid_i;
   assign mem_req_we_o    = grant_store;
   assign mem_req_addr_o  = grant_fetch ? fetch_addr_i : grant_store ? store_addr_i : load_addr_i;
-  assign mem_req_wdata_o = grant_store ? store_wdata_i : '0;
-  assign mem_req_wstrb_o = grant_store ? store_wstrb_i : '0;
+  // Write data and strobes mean something only with mem_req_we_o: STORE's go out ungated.
+  assign mem_req_wdata_o = store_wdata_i;
+  assign mem_req_wstrb_o = store_wstrb_i;
   assign mem_req_id_o    = grant_fetch ? IdFetch : grant_store ? IdStore : IdLoad;
 
   assign store_ready_o = grant_store & mem_req_ready_i;

@@ -78,7 +78,13 @@ module mica_csr #(
   logic        in_cnt;
   logic [11:0] cnt_off;
   logic [7:0]  cnt_idx;
-  assign in_cnt  = (csr_addr_i >= mica_pkg::CSR_COUNTER_BASE) && (csr_addr_i < CntEnd);
+  // An aligned power-of-two window is a compare of the high address bits (no comparator chain).
+  localparam int unsigned WinBytes = 8 * NumCnt;
+  localparam int unsigned WinLg    = $clog2(WinBytes);
+  localparam bit          Aligned  = (WinBytes == (1 << WinLg)) &&
+                                     (32'(mica_pkg::CSR_COUNTER_BASE) % WinBytes == 0);
+  assign in_cnt  = Aligned ? (csr_addr_i >> WinLg) == (mica_pkg::CSR_COUNTER_BASE >> WinLg)
+                           : (csr_addr_i >= mica_pkg::CSR_COUNTER_BASE) && (csr_addr_i < CntEnd);
   assign cnt_off = csr_addr_i - mica_pkg::CSR_COUNTER_BASE;
   assign cnt_idx = cnt_off[10:3];
 

@@ -19,57 +19,94 @@ module mica_decode #(
   logic [3:0] opcode;
   assign opcode = instr_i[mica_pkg::F_OPCODE_LSB +: mica_pkg::F_OPCODE_W];
 
-  // Fields are zero-extended to 32 bits for the range arithmetic below.
+  // Range checks "a + b <= limit" on few bits: with limit < 2^W, an operand with a bit at W or
+  // above fails and the rest is a (W+1)-bit sum, so the adders and comparators stay short on
+  // small FPGAs (W from the configuration; the fields are zero-extended to 32 bits).
+  function automatic int unsigned max3(input int unsigned a, input int unsigned b, input int unsigned c);
+    max3 = (a > b) ? ((a > c) ? a : c) : ((b > c) ? b : c);
+  endfunction
+  localparam int unsigned ParamRows = mica_pkg::PARAM_ROWS * PARAM_SETS;
+  localparam int unsigned LdW  = $clog2(max3(ROWS, COLS, 4 * COLS) + 1);
+  localparam int unsigned LdD  = $clog2(max3(ASPAD_DEPTH, WSPAD_DEPTH, ParamRows) + 1);
+  localparam int unsigned AccW = $clog2(ACC_DEPTH + 1);
+  localparam int unsigned AspW = $clog2(ASPAD_DEPTH + 1);
+  localparam int unsigned WspW = $clog2(WSPAD_DEPTH + 1);
+  localparam bit HasRescale = ((ABSENT >> mica_pkg::FEATURE_RESCALE) & 1) == 0;
+  localparam bit HasDwconv  = ((ABSENT >> mica_pkg::FEATURE_DWCONV_MAC) & 1) == 0 ||
+                              ((ABSENT >> mica_pkg::FEATURE_DWCONV_MAX) & 1) == 0;
+  `define MICA_FITS(A, B, LIMIT, W) \
+    (((A) >> (W)) == 32'd0 && ((B) >> (W)) == 32'd0 && \
+     ((W)+1)'(A) + ((W)+1)'(B) <= ((W)+1)'(LIMIT))
+
+  // x < MIN for a spec minimum: MIN = 1 is "x == 0" (no comparator chain on an FPGA).
+  `define MICA_BELOW(X, MIN) \
+    ((MIN) == 0 ? 1'b0 : (MIN) == 1 ? (32'(X) == 32'd0) : (32'(X) < 32'(MIN)))
 
   logic [7:0] load_err, loadw_err, matmul_err, dwconv_err, rescale_err, store_err;
 
   always_comb begin
-    logic [31:0] target, len, col, mem_addr, rows, width, depth;
-    target   = 32'(instr_i[mica_pkg::LOAD_TARGET_LSB +: mica_pkg::LOAD_TARGET_W]);
+    logic [1:0]  target;
+    logic [31:0] len, col, mem_addr, rows;
+    logic [LdW:0] width;
+    logic [LdD:0] depth;
+    target   = instr_i[mica_pkg::LOAD_TARGET_LSB +: mica_pkg::LOAD_TARGET_W];
     len      = 32'(instr_i[mica_pkg::LOAD_LEN_LSB +: mica_pkg::LOAD_LEN_W]);
     col      = 32'(instr_i[mica_pkg::LOAD_COL_LSB +: mica_pkg::LOAD_COL_W]);
     mem_addr = 32'(instr_i[mica_pkg::LOAD_MEM_ADDR_LSB +: mica_pkg::LOAD_MEM_ADDR_W]);
     rows     = 32'(instr_i[mica_pkg::LOAD_ROWS_LSB +: mica_pkg::LOAD_ROWS_W]);
-    unique case (target)
-      32'(mica_pkg::LOAD_TARGET_ASPAD): begin width = ROWS;     depth = ASPAD_DEPTH; end
-      32'(mica_pkg::LOAD_TARGET_WSPAD): begin width = COLS;     depth = WSPAD_DEPTH; end
-      default: begin width = 4 * COLS; depth = mica_pkg::PARAM_ROWS * PARAM_SETS; end
+    unique case (32'(target))
+      32'(mica_pkg::LOAD_TARGET_ASPAD): begin width = (LdW+1)'(ROWS); depth = (LdD+1)'(ASPAD_DEPTH); end
+      32'(mica_pkg::LOAD_TARGET_WSPAD): begin width = (LdW+1)'(COLS); depth = (LdD+1)'(WSPAD_DEPTH); end
+      default: begin width = (LdW+1)'(4 * COLS); depth = (LdD+1)'(ParamRows); end
     endcase
-    if (target > mica_pkg::LOAD_TARGET_MAX) load_err = mica_pkg::ERR_BAD_TARGET;
-    else if (rows < mica_pkg::LOAD_ROWS_MIN || len < mica_pkg::LOAD_LEN_MIN || col + len > width)
+    if (32'(target) > mica_pkg::LOAD_TARGET_MAX) load_err = mica_pkg::ERR_BAD_TARGET;
+    else if (`MICA_BELOW(rows, mica_pkg::LOAD_ROWS_MIN) || `MICA_BELOW(len, mica_pkg::LOAD_LEN_MIN) ||
+             !`MICA_FITS(col, len, width, LdW))
       load_err = mica_pkg::ERR_BAD_LEN;
-    else if (mem_addr + rows > depth) load_err = mica_pkg::ERR_MEM_RANGE;
+    else if (!`MICA_FITS(mem_addr, rows, depth, LdD)) load_err = mica_pkg::ERR_MEM_RANGE;
     else load_err = mica_pkg::ERR_NONE;
   end
 
   always_comb begin
-    logic [31:0] addr;
+    logic [31:0] addr, n;
     addr = 32'(instr_i[mica_pkg::LOADW_WSPAD_ADDR_LSB +: mica_pkg::LOADW_WSPAD_ADDR_W]);
-    loadw_err = (addr + (instr_i[mica_pkg::LOADW_VECTOR_LSB +: mica_pkg::LOADW_VECTOR_W] == mica_pkg::LOADW_VECTOR_ROW ?
-                        32'd1 : 32'(ROWS)) > WSPAD_DEPTH) ?
-                mica_pkg::ERR_MEM_RANGE : mica_pkg::ERR_NONE;
+    n = instr_i[mica_pkg::LOADW_VECTOR_LSB +: mica_pkg::LOADW_VECTOR_W] == mica_pkg::LOADW_VECTOR_ROW ?
+        32'd1 : 32'(ROWS);
+    loadw_err = `MICA_FITS(addr, n, WSPAD_DEPTH, WspW) ?
+                mica_pkg::ERR_NONE : mica_pkg::ERR_MEM_RANGE;
   end
 
+  // acc + out_h * out_w <= ACC_DEPTH (and the same for ASPAD): with both dimensions >= 1 (BAD_LEN
+  // comes first), a dimension above the limit fails, so the product is of W-bit numbers.
+  `define MICA_AREA_FITS(BASE, H, W_, LIMIT, W) \
+    (((32'(H)) >> (W)) == 32'd0 && ((32'(W_)) >> (W)) == 32'd0 && \
+     `MICA_FITS(BASE, 32'((2*(W))'((W)'(H)) * (2*(W))'((W)'(W_))), LIMIT, W))
+
   always_comb begin
-    logic [31:0] in_h, in_w, out_h, out_w, sy, sx, aspad, acc;
-    in_h  = 32'(instr_i[mica_pkg::MATMUL_IN_H_LSB +: mica_pkg::MATMUL_IN_H_W]);
-    in_w  = 32'(instr_i[mica_pkg::MATMUL_IN_W_LSB +: mica_pkg::MATMUL_IN_W_W]);
-    out_h = 32'(instr_i[mica_pkg::MATMUL_OUT_H_LSB +: mica_pkg::MATMUL_OUT_H_W]);
-    out_w = 32'(instr_i[mica_pkg::MATMUL_OUT_W_LSB +: mica_pkg::MATMUL_OUT_W_W]);
-    sy    = 32'(instr_i[mica_pkg::MATMUL_STRIDE_Y_LSB +: mica_pkg::MATMUL_STRIDE_Y_W]);
-    sx    = 32'(instr_i[mica_pkg::MATMUL_STRIDE_X_LSB +: mica_pkg::MATMUL_STRIDE_X_W]);
+    logic [11:0] in_h, in_w, out_h, out_w;
+    logic [3:0]  sy, sx;
+    logic [31:0] aspad, acc;
+    in_h  = instr_i[mica_pkg::MATMUL_IN_H_LSB +: mica_pkg::MATMUL_IN_H_W];
+    in_w  = instr_i[mica_pkg::MATMUL_IN_W_LSB +: mica_pkg::MATMUL_IN_W_W];
+    out_h = instr_i[mica_pkg::MATMUL_OUT_H_LSB +: mica_pkg::MATMUL_OUT_H_W];
+    out_w = instr_i[mica_pkg::MATMUL_OUT_W_LSB +: mica_pkg::MATMUL_OUT_W_W];
+    sy    = instr_i[mica_pkg::MATMUL_STRIDE_Y_LSB +: mica_pkg::MATMUL_STRIDE_Y_W];
+    sx    = instr_i[mica_pkg::MATMUL_STRIDE_X_LSB +: mica_pkg::MATMUL_STRIDE_X_W];
     aspad = 32'(instr_i[mica_pkg::MATMUL_ASPAD_ADDR_LSB +: mica_pkg::MATMUL_ASPAD_ADDR_W]);
     acc   = 32'(instr_i[mica_pkg::MATMUL_ACC_ADDR_LSB +: mica_pkg::MATMUL_ACC_ADDR_W]);
-    if (in_h < mica_pkg::MATMUL_IN_H_MIN || in_w < mica_pkg::MATMUL_IN_W_MIN ||
-        out_h < mica_pkg::MATMUL_OUT_H_MIN || out_w < mica_pkg::MATMUL_OUT_W_MIN ||
-        sy < mica_pkg::MATMUL_STRIDE_Y_MIN || sx < mica_pkg::MATMUL_STRIDE_X_MIN)
+    if (`MICA_BELOW(in_h, mica_pkg::MATMUL_IN_H_MIN) || `MICA_BELOW(in_w, mica_pkg::MATMUL_IN_W_MIN) ||
+        `MICA_BELOW(out_h, mica_pkg::MATMUL_OUT_H_MIN) || `MICA_BELOW(out_w, mica_pkg::MATMUL_OUT_W_MIN) ||
+        `MICA_BELOW(sy, mica_pkg::MATMUL_STRIDE_Y_MIN) || `MICA_BELOW(sx, mica_pkg::MATMUL_STRIDE_X_MIN))
       matmul_err = mica_pkg::ERR_BAD_LEN;
-    else if (acc + out_h * out_w > ACC_DEPTH || aspad + in_h * in_w > ASPAD_DEPTH)
+    else if (!`MICA_AREA_FITS(acc, out_h, out_w, ACC_DEPTH, AccW) ||
+             !`MICA_AREA_FITS(aspad, in_h, in_w, ASPAD_DEPTH, AspW))
       matmul_err = mica_pkg::ERR_MEM_RANGE;
     else matmul_err = mica_pkg::ERR_NONE;
   end
 
-  assign dwconv_err = 32'(instr_i[mica_pkg::DWCONV_MODE_LSB +: mica_pkg::DWCONV_MODE_W]) > mica_pkg::DWCONV_MODE_MAX ?
+  // (an absent unit's checks are never reached: its instructions are ABSENT_FEATURE)
+  assign dwconv_err = !HasDwconv ? mica_pkg::ERR_NONE :
+                      32'(instr_i[mica_pkg::DWCONV_MODE_LSB +: mica_pkg::DWCONV_MODE_W]) > mica_pkg::DWCONV_MODE_MAX ?
                       mica_pkg::ERR_BAD_LEN : matmul_err;
 
   always_comb begin
@@ -78,8 +115,11 @@ module mica_decode #(
     aspad = 32'(instr_i[mica_pkg::RESCALE_ASPAD_ADDR_LSB +: mica_pkg::RESCALE_ASPAD_ADDR_W]);
     acc   = 32'(instr_i[mica_pkg::RESCALE_ACC_ADDR_LSB +: mica_pkg::RESCALE_ACC_ADDR_W]);
     lsh   = 32'(instr_i[mica_pkg::RESCALE_LEFT_SHIFT_LSB +: mica_pkg::RESCALE_LEFT_SHIFT_W]);
-    if (rows < mica_pkg::RESCALE_ROWS_MIN || lsh > mica_pkg::RESCALE_LEFT_SHIFT_MAX) rescale_err = mica_pkg::ERR_BAD_LEN;
-    else if (acc + rows > ACC_DEPTH || aspad + rows > ASPAD_DEPTH) rescale_err = mica_pkg::ERR_MEM_RANGE;
+    if (!HasRescale) rescale_err = mica_pkg::ERR_NONE;
+    else if (`MICA_BELOW(rows, mica_pkg::RESCALE_ROWS_MIN) || lsh > mica_pkg::RESCALE_LEFT_SHIFT_MAX)
+      rescale_err = mica_pkg::ERR_BAD_LEN;
+    else if (!`MICA_FITS(acc, rows, ACC_DEPTH, AccW) || !`MICA_FITS(aspad, rows, ASPAD_DEPTH, AspW))
+      rescale_err = mica_pkg::ERR_MEM_RANGE;
     else rescale_err = mica_pkg::ERR_NONE;
   end
 
@@ -89,30 +129,32 @@ module mica_decode #(
     acc  = 32'(instr_i[mica_pkg::STORE_ACC_ADDR_LSB +: mica_pkg::STORE_ACC_ADDR_W]);
     rows = 32'(instr_i[mica_pkg::STORE_ROWS_LSB +: mica_pkg::STORE_ROWS_W]);
     pset = 32'(instr_i[mica_pkg::STORE_PARAM_SET_LSB +: mica_pkg::STORE_PARAM_SET_W]);
-    if (rows < mica_pkg::STORE_ROWS_MIN || len < mica_pkg::STORE_LEN_MIN || len > COLS ||
+    if (`MICA_BELOW(rows, mica_pkg::STORE_ROWS_MIN) || `MICA_BELOW(len, mica_pkg::STORE_LEN_MIN) || len > COLS ||
         32'(instr_i[mica_pkg::STORE_ROUND_LSB +: mica_pkg::STORE_ROUND_W]) > mica_pkg::STORE_ROUND_MAX)
       store_err = mica_pkg::ERR_BAD_LEN;
-    else if (acc + rows > ACC_DEPTH || pset >= PARAM_SETS) store_err = mica_pkg::ERR_MEM_RANGE;
+    else if (!`MICA_FITS(acc, rows, ACC_DEPTH, AccW) || pset >= PARAM_SETS) store_err = mica_pkg::ERR_MEM_RANGE;
     else store_err = mica_pkg::ERR_NONE;
   end
 
-  // The feature an instruction needs (none: -1), and whether this configuration lacks it.
+  // Whether the instruction needs a feature this configuration lacks (constant masks, no shifter).
+  localparam bit AbsDwMac  = ((ABSENT >> mica_pkg::FEATURE_DWCONV_MAC) & 1) != 0;
+  localparam bit AbsDwMax  = ((ABSENT >> mica_pkg::FEATURE_DWCONV_MAX) & 1) != 0;
+  localparam bit AbsResc   = ((ABSENT >> mica_pkg::FEATURE_RESCALE) & 1) != 0;
+  localparam bit AbsReal   = ((ABSENT >> mica_pkg::FEATURE_ROUND_REAL) & 1) != 0;
+  localparam bit AbsSingle = ((ABSENT >> mica_pkg::FEATURE_ROUND_SINGLE) & 1) != 0;
   logic needs_absent;
   always_comb begin
-    int feature;
-    feature = -1;
-    if (opcode == mica_pkg::OP_DWCONV)
-      feature = instr_i[mica_pkg::DWCONV_MODE_LSB +: mica_pkg::DWCONV_MODE_W] == mica_pkg::DWCONV_MODE_MAXIMUM ?
-                mica_pkg::FEATURE_DWCONV_MAX : mica_pkg::FEATURE_DWCONV_MAC;
-    else if (opcode == mica_pkg::OP_RESCALE)
-      feature = mica_pkg::FEATURE_RESCALE;
-    else if (opcode == mica_pkg::OP_STORE &&
-             instr_i[mica_pkg::STORE_ROUND_LSB +: mica_pkg::STORE_ROUND_W] == mica_pkg::STORE_ROUND_REAL)
-      feature = mica_pkg::FEATURE_ROUND_REAL;
-    else if (opcode == mica_pkg::OP_STORE &&
-             instr_i[mica_pkg::STORE_ROUND_LSB +: mica_pkg::STORE_ROUND_W] == mica_pkg::STORE_ROUND_SINGLE)
-      feature = mica_pkg::FEATURE_ROUND_SINGLE;
-    needs_absent = feature >= 0 && ((ABSENT >> feature) & 1) != 0;
+    logic dw_max;
+    logic [mica_pkg::STORE_ROUND_W-1:0] round;
+    dw_max = instr_i[mica_pkg::DWCONV_MODE_LSB +: mica_pkg::DWCONV_MODE_W] == mica_pkg::DWCONV_MODE_MAXIMUM;
+    round  = instr_i[mica_pkg::STORE_ROUND_LSB +: mica_pkg::STORE_ROUND_W];
+    unique case (opcode)
+      mica_pkg::OP_DWCONV:  needs_absent = dw_max ? AbsDwMax : AbsDwMac;
+      mica_pkg::OP_RESCALE: needs_absent = AbsResc;
+      mica_pkg::OP_STORE:   needs_absent = (round == mica_pkg::STORE_ROUND_REAL && AbsReal) ||
+                                           (round == mica_pkg::STORE_ROUND_SINGLE && AbsSingle);
+      default:              needs_absent = 1'b0;
+    endcase
   end
 
   always_comb begin
@@ -129,4 +171,7 @@ module mica_decode #(
       default:             err_o = mica_pkg::ERR_ILLEGAL_OPCODE;
     endcase
   end
+  `undef MICA_FITS
+  `undef MICA_BELOW
+  `undef MICA_AREA_FITS
 endmodule

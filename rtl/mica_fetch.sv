@@ -7,9 +7,15 @@
 // - START flushes the queue; responses of requests still in flight from the previous run are
 //   counted and dropped.
 // Wide buses (BUS_BYTES > 16): one beat per instruction, the 16-byte slice is selected.
+// The queue shifts toward its head (entry 0) on a pop, so the head needs no read multiplexer;
+// beats are written straight into their entry (which is not valid until its last beat).
+// ADDR_W < 32 (small board memory): instruction indices and addresses are ADDR_W bits wide; an
+// instruction beyond 2^ADDR_W bytes is fetched from 2^32 - BUS_BYTES, outside the memory, so it
+// carries a bus error as any address past the memory does.
 module mica_fetch #(
   parameter int unsigned BUS_BYTES = mica_pkg::BUS_BYTES_DEFAULT,
-  parameter int unsigned QDEPTH    = 8   // covers the memory latency at 2 beats per instruction
+  parameter int unsigned QDEPTH    = 8,  // covers the memory latency at 2 beats per instruction
+  parameter int unsigned ADDR_W    = 32
 ) (
   input  logic                   clk_i,
   input  logic                   rst_ni,
@@ -42,19 +48,30 @@ module mica_fetch #(
   localparam int unsigned OutW = $clog2(QDEPTH * Beats + 1) + 1;
 
   // ---------------- request side ----------------
-  logic [31:0]      rq_idx_q;
+  // Instruction index: IW bits; narrow, one more than a 2^ADDR_W memory holds (it ends there).
+  localparam bit Narrow = ADDR_W < 32;
+  localparam int unsigned IW = Narrow ? ADDR_W - 3 : 32;
+  localparam int unsigned LW = Narrow ? ADDR_W - 4 : 28;   // 16-byte line number bits
+  logic [IW-1:0]    rq_idx_q;
   logic [BeatW-1:0] rq_beat_q;
   logic [CntW-1:0]  q_count_q, inflight_q;
   logic             stop_q;  // END or error seen in the fetched stream
+  logic [LW-1:0]    rq_line;
+  logic             rq_oob, rq_more;
   logic [31:0]      rq_instr_addr;
   logic             req_fire, first_beat_fire;
 
-  assign rq_instr_addr = {prog_addr_i[31:4], 4'd0} + {rq_idx_q[27:0], 4'd0};
+  // (a wide index is taken mod 2^28 lines, as the 32-bit address wraps)
+  assign {rq_oob, rq_line} = (LW+1)'(prog_addr_i[4 +: LW]) + (LW+1)'(rq_idx_q);
+  assign rq_instr_addr = (Narrow && (rq_oob || (prog_addr_i >> ADDR_W) != '0)) ? ~32'hF :
+                         32'({rq_line, 4'd0});
+  assign rq_more = Narrow ? ((prog_len_i >> IW) != '0 || rq_idx_q < IW'(prog_len_i))
+                          : 32'(rq_idx_q) < prog_len_i;
   always_comb begin
     req_addr_o = rq_instr_addr & ~32'(BUS_BYTES - 1);
     if (Beats > 1) req_addr_o = rq_instr_addr + 32'(rq_beat_q) * 32'(BUS_BYTES);
   end
-  assign req_valid_o = !halt_i && !start_i && !stop_q && (rq_idx_q < prog_len_i) &&
+  assign req_valid_o = !halt_i && !start_i && !stop_q && rq_more &&
                        ((rq_beat_q != '0) || (32'(q_count_q) + 32'(inflight_q) < QDEPTH));
   assign req_fire = req_valid_o & req_ready_i;
   assign first_beat_fire = req_fire && rq_beat_q == '0;
@@ -62,9 +79,8 @@ module mica_fetch #(
   // ---------------- response side ----------------
   logic [OutW-1:0]  outstanding_q, drop_q;
   logic [BeatW-1:0] rs_beat_q;
-  logic [31:0]      rs_idx_q;
-  logic [127:0]     asm_q, asm_d;
-  logic             asm_err_q;
+  logic [IW-1:0]    rs_idx_q;
+  logic             asm_err_q, first_end_q, is_end;
   logic             rsp_take, push;
   logic [127:0]     beat_slice;
   logic [SliceW-1:0] slice_sel;
@@ -77,9 +93,9 @@ module mica_fetch #(
     assign slice_sel = '0;
     assign beat_slice = {{(128 - 8 * BUS_BYTES){1'b0}}, rsp_rdata_i};
   end else begin : g_wide
-    logic [27:0] rs_line;  // instruction's 16-byte line number
-    assign rs_line = prog_addr_i[31:4] + rs_idx_q[27:0];
-    assign slice_sel = SliceW'(rs_line & 28'(Slices - 1));  // Slices == 1: always 0
+    logic [LW-1:0] rs_line;  // instruction's 16-byte line number
+    assign rs_line = prog_addr_i[4 +: LW] + rs_idx_q[LW-1:0];
+    assign slice_sel = SliceW'(rs_line & LW'(Slices - 1));  // Slices == 1: always 0
     always_comb begin
       beat_slice = '0;
       for (int s = 0; s < Slices; s++) begin
@@ -89,37 +105,25 @@ module mica_fetch #(
     logic unused_line;
     assign unused_line = ^rs_line;
   end
-
-  always_comb begin
-    asm_d = asm_q;
-    if (Beats > 1) begin
-      for (int b = 0; b < Beats; b++) begin
-        if (rs_beat_q == BeatW'(b)) asm_d[BeatBits*b +: BeatBits] = beat_slice[BeatBits-1:0];
-      end
-    end else begin
-      asm_d = beat_slice;
-    end
-  end
+  // END is recognized from the opcode, which the instruction's first beat carries.
+  assign is_end = (rs_beat_q == '0)
+      ? beat_slice[mica_pkg::F_OPCODE_LSB +: mica_pkg::F_OPCODE_W] == mica_pkg::OP_END
+      : first_end_q;
 
   // ---------------- queue ----------------
   logic [129*QDEPTH-1:0] q_mem_q;
-  logic [QW-1:0]         q_rd_q, q_wr_q;
+  logic [QW:0]           q_slot;   // entry the instruction being assembled occupies after a pop
   logic                  pop;
   assign pop = instr_pop_i && instr_valid_o;
   assign instr_valid_o = q_count_q != '0;
-  always_comb begin
-    instr_o = '0;
-    instr_err_o = 1'b0;
-    for (int i = 0; i < QDEPTH; i++) begin
-      if (q_rd_q == QW'(i)) {instr_err_o, instr_o} = q_mem_q[129*i +: 129];
-    end
-  end
+  assign {instr_err_o, instr_o} = q_mem_q[128:0];
+  assign q_slot = (QW+1)'(q_count_q) - (QW+1)'(pop);
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
       rq_idx_q <= '0;  rq_beat_q <= '0;  stop_q <= 1'b1;
-      q_count_q <= '0; inflight_q <= '0; q_rd_q <= '0; q_wr_q <= '0;
-      rs_beat_q <= '0; rs_idx_q <= '0;   asm_q <= '0;  asm_err_q <= 1'b0;
+      q_count_q <= '0; inflight_q <= '0;
+      rs_beat_q <= '0; rs_idx_q <= '0;   asm_err_q <= 1'b0; first_end_q <= 1'b0;
       outstanding_q <= '0; drop_q <= '0;
     end else begin
       outstanding_q <= outstanding_q + OutW'(req_fire) - OutW'(rsp_valid_i);
@@ -127,45 +131,50 @@ module mica_fetch #(
         // Everything in flight belongs to the old run: drop it when it arrives.
         drop_q <= outstanding_q - OutW'(rsp_valid_i);
         rq_idx_q <= '0;  rq_beat_q <= '0;  stop_q <= 1'b0;
-        q_count_q <= '0; inflight_q <= '0; q_rd_q <= '0; q_wr_q <= '0;
+        q_count_q <= '0; inflight_q <= '0;
         rs_beat_q <= '0; rs_idx_q <= '0;   asm_err_q <= 1'b0;
       end else begin
         if (rsp_valid_i && drop_q != '0) drop_q <= drop_q - 1'b1;
         if (req_fire) begin
           if (rq_beat_q == BeatW'(Beats - 1)) begin
             rq_beat_q <= '0;
-            rq_idx_q <= rq_idx_q + 1;
+            rq_idx_q <= rq_idx_q + 1'b1;
           end else begin
             rq_beat_q <= rq_beat_q + 1'b1;
           end
         end
         if (rsp_take) begin
-          asm_q <= asm_d;
           asm_err_q <= push ? 1'b0 : (asm_err_q | rsp_err_i);
           rs_beat_q <= push ? '0 : rs_beat_q + 1'b1;
-          if (push) rs_idx_q <= rs_idx_q + 1;
+          if (rs_beat_q == '0) first_end_q <= is_end;
+          if (push) rs_idx_q <= rs_idx_q + 1'b1;
         end
         if (push) begin
-          q_wr_q <= (q_wr_q == QW'(QDEPTH - 1)) ? '0 : q_wr_q + 1'b1;
           // Stop prefetching after END or a faulting fetch: nothing beyond can execute.
-          if (asm_err_q || rsp_err_i || asm_d[mica_pkg::F_OPCODE_LSB +: mica_pkg::F_OPCODE_W] ==
-              mica_pkg::OP_END) stop_q <= 1'b1;
+          if (asm_err_q || rsp_err_i || is_end) stop_q <= 1'b1;
         end
-        if (pop) q_rd_q <= (q_rd_q == QW'(QDEPTH - 1)) ? '0 : q_rd_q + 1'b1;
         q_count_q <= q_count_q + CntW'(push) - CntW'(pop);
         inflight_q <= inflight_q + CntW'(first_beat_fire) - CntW'(push);
       end
     end
   end
-  // Queue storage: data only, no reset (an entry is read only after it was written). Written
-  // through a per-entry compare: an indexed part-select write of the whole queue makes Yosys
+  // Queue storage: data only, no reset (an entry is read only after its last beat). A pop moves
+  // every entry one toward the head; a beat lands in its instruction's entry after that move.
+  // Per-entry, per-beat compares: an indexed part-select write of the whole queue makes Yosys
   // build a queue-wide shifter (thousands of LUTs on an iCE40).
+  logic [129*QDEPTH-1:0] q_shifted;   // entry i + 1 at entry i
+  assign q_shifted = q_mem_q >> 129;
   always_ff @(posedge clk_i) begin
     for (int i = 0; i < QDEPTH; i++) begin
-      if (!start_i && push && q_wr_q == QW'(i)) q_mem_q[129*i +: 129] <= {asm_err_q | rsp_err_i, asm_d};
+      if (pop) q_mem_q[129*i +: 129] <= q_shifted[129*i +: 129];
+      for (int b = 0; b < Beats; b++) begin
+        if (!start_i && rsp_take && q_slot == (QW+1)'(i) && rs_beat_q == BeatW'(b))
+          q_mem_q[129*i + BeatBits*b +: BeatBits] <= beat_slice[BeatBits-1:0];
+      end
+      if (!start_i && push && q_slot == (QW+1)'(i)) q_mem_q[129*i + 128] <= asm_err_q | rsp_err_i;
     end
   end
   // PROG_ADDR is 16-byte aligned by definition; its low bits are ignored.
   logic unused_fetch;
-  assign unused_fetch = ^{prog_addr_i[3:0], rs_idx_q[31:28], slice_sel};
+  assign unused_fetch = ^{prog_addr_i[3:0], rs_idx_q, slice_sel, rq_oob, beat_slice};
 endmodule

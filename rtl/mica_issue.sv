@@ -15,7 +15,9 @@ module mica_issue #(
   parameter int unsigned WSPAD_DEPTH = mica_pkg::WSPAD_DEPTH_DEFAULT,
   parameter int unsigned ACC_DEPTH   = mica_pkg::ACC_DEPTH_DEFAULT,
   parameter int unsigned PARAM_SETS  = mica_pkg::PARAM_SETS_DEFAULT,
-  parameter int unsigned ABSENT      = mica_pkg::ABSENT_DEFAULT
+  parameter int unsigned ABSENT      = mica_pkg::ABSENT_DEFAULT,
+  // Program counter bits: 32, or fewer when fetch cannot reach 2^PC_W - 1 instructions (ADDR_W)
+  parameter int unsigned PC_W        = 32
 ) (
   input  logic         clk_i,
   input  logic         rst_ni,
@@ -47,7 +49,8 @@ module mica_issue #(
   output logic         stall_fetch_o
 );
   logic        running_q, aborted_q;
-  logic [31:0] pc_q, load_pc_q, store_pc_q;
+  logic [PC_W-1:0] pc_q, load_pc_q, store_pc_q;
+  logic            store_newer_q;   // the last LOAD/STORE issued was a STORE (load_pc_q < store_pc_q)
   logic [7:0]  static_err;
 
   mica_decode #(
@@ -96,9 +99,9 @@ module mica_issue #(
   // Error selection for this cycle.
   logic       raise_err, unit_err, head_err, prog_end;
   logic [7:0] code;
-  logic [31:0] code_pc;
+  logic [PC_W-1:0] code_pc;
   assign unit_err = load_bus_err_i | store_bus_err_i;
-  assign prog_end = !instr_valid_i && (pc_q >= prog_len_i);
+  assign prog_end = !instr_valid_i && (prog_len_i >> PC_W) == '0 && pc_q >= PC_W'(prog_len_i);
   assign head_err = instr_valid_i && (instr_err_i || static_err != mica_pkg::ERR_NONE);
 
   always_comb begin
@@ -110,7 +113,7 @@ module mica_issue #(
         raise_err = 1'b1;
         code = mica_pkg::ERR_BUS;
         // Both at once: the earlier instruction in program order is the first error.
-        if (load_bus_err_i && (!store_bus_err_i || load_pc_q < store_pc_q)) code_pc = load_pc_q;
+        if (load_bus_err_i && (!store_bus_err_i || store_newer_q)) code_pc = load_pc_q;
         else code_pc = store_pc_q;
       end else if ((prog_end || head_err) && all_idle) begin
         raise_err = 1'b1;
@@ -127,12 +130,12 @@ module mica_issue #(
   assign done_o       = fire && opcode == mica_pkg::OP_END;
   assign err_o        = raise_err;
   assign err_code_o   = code;
-  assign err_pc_o     = code_pc;
+  assign err_pc_o     = 32'(code_pc);
   assign issued_o     = fire;
   assign stall_dep_o  = running_q && instr_valid_i && !fire;
   assign stall_fetch_o = running_q && !instr_valid_i && !prog_end;
   assign running_o    = running_q;
-  assign pc_o         = pc_q;
+  assign pc_o         = 32'(pc_q);
   assign abort_o      = aborted_q;
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
@@ -142,6 +145,7 @@ module mica_issue #(
       pc_q       <= '0;
       load_pc_q  <= '0;
       store_pc_q <= '0;
+      store_newer_q <= 1'b0;
     end else if (start_i) begin
       running_q <= 1'b1;
       aborted_q <= 1'b0;
@@ -153,9 +157,15 @@ module mica_issue #(
       end
       if (done_o) running_q <= 1'b0;
       if (fire) begin
-        pc_q <= pc_q + 1;
-        if (unit_start_o[mica_pkg::UNIT_LOAD]) load_pc_q <= pc_q;
-        if (unit_start_o[mica_pkg::UNIT_STORE]) store_pc_q <= pc_q;
+        pc_q <= pc_q + 1'b1;
+        if (unit_start_o[mica_pkg::UNIT_LOAD]) begin
+          load_pc_q     <= pc_q;
+          store_newer_q <= 1'b0;
+        end
+        if (unit_start_o[mica_pkg::UNIT_STORE]) begin
+          store_pc_q    <= pc_q;
+          store_newer_q <= 1'b1;
+        end
       end
     end
   end

@@ -9,6 +9,8 @@ module mica_load_unit #(
   parameter int unsigned COLS            = mica_pkg::COLS_DEFAULT,
   parameter int unsigned BUS_BYTES       = mica_pkg::BUS_BYTES_DEFAULT,
   parameter int unsigned MAX_OUTSTANDING = 16,
+  parameter int unsigned ADDR_W          = 32,   // external address bits (mica_dma_walker)
+  parameter int unsigned MAX_ROWS        = 65535, // deepest target (decode-checked row count)
   // Widest target row in bytes (PARAM rows are 4*COLS bytes).
   localparam int unsigned RowBytes = (ROWS > 4 * COLS) ? ROWS : 4 * COLS
 ) (
@@ -35,10 +37,17 @@ module mica_load_unit #(
 );
   localparam int unsigned LgB = $clog2(BUS_BYTES);
   localparam int unsigned OutW = $clog2(MAX_OUTSTANDING + 1);
+  // Narrow row arithmetic: mica_decode lets a LOAD issue only with col + len <= its target's row
+  // width <= RowBytes, so col < RowBytes, len <= RowBytes, and a beat that contributes to the
+  // row has an index below (RowBytes + BUS_BYTES) / BUS_BYTES.
+  localparam int unsigned PW = $clog2(RowBytes + BUS_BYTES) + 1;   // byte positions
+  localparam int unsigned KW = $clog2(RowBytes + 1);                // col, len, col + len
+  localparam int unsigned RW = (MAX_ROWS >= 65535) ? 16 : $clog2(MAX_ROWS + 1);   // row count
 
   logic        busy_q, err_seen_q;
   logic [1:0]  target_q;
-  logic [15:0] mem_addr_q, len_q;
+  logic [15:0] mem_addr_q;
+  logic [KW-1:0] len_q;   // len <= RowBytes (decode)
   logic [5:0]  col_q;
   logic [7:0]  fill_q;
   logic [OutW-1:0] outstanding_q;
@@ -58,7 +67,7 @@ module mica_load_unit #(
   assign stopping = abort_i | err_seen_q;
 
   // Request side
-  mica_dma_walker #(.BUS_BYTES(BUS_BYTES)) u_req_walk (
+  mica_dma_walker #(.BUS_BYTES(BUS_BYTES), .ADDR_W(ADDR_W), .LEN_W(KW), .ROWS_W(RW)) u_req_walk (
     .clk_i, .rst_ni,
     .init_i(start_i), .ext_addr_i(ext_addr), .stride_i(stride), .rows_i(rows), .len_i(len),
     .step_i(req_fire), .done_o(rq_done), .row_o(), .beat_o(), .last_beat_o(),
@@ -70,7 +79,7 @@ module mica_load_unit #(
   assign req_fire    = req_valid_o & req_ready_i;
 
   // Response side: a second walker tracks which row/beat each in-order response belongs to.
-  mica_dma_walker #(.BUS_BYTES(BUS_BYTES)) u_rsp_walk (
+  mica_dma_walker #(.BUS_BYTES(BUS_BYTES), .ADDR_W(ADDR_W), .LEN_W(KW), .ROWS_W(RW)) u_rsp_walk (
     .clk_i, .rst_ni,
     .init_i(start_i), .ext_addr_i(ext_addr), .stride_i(stride), .rows_i(rows), .len_i(len),
     .step_i(rsp_valid_i), .done_o(rs_done), .row_o(rs_row), .beat_o(rs_beat),
@@ -80,20 +89,27 @@ module mica_load_unit #(
   assign beat_o  = rsp_valid_i;
 
   // Row byte col + j comes from ext byte row_start + j: beat (off + j) / B, lane (off + j) % B.
+  logic [KW-1:0] col_n, len_n;
+  logic [KW:0]   end_n;
+  logic          beat_small;   // rs_beat fits PW - LgB bits (larger beats hold no row byte)
+  assign col_n      = KW'(col_q);
+  assign len_n      = len_q;
+  assign end_n      = (KW+1)'(col_n) + (KW+1)'(len_n);
+  assign beat_small = (rs_beat >> (PW - LgB)) == '0;
   logic [8*RowBytes-1:0] merged;
   always_comb begin
     merged = buf_q;
     for (int j = 0; j < RowBytes; j++) begin
-      logic [31:0] pos;
-      pos = 32'(rs_off) + 32'(j) - 32'(col_q);
-      if (32'(j) >= 32'(col_q) && (pos >> LgB) == 32'(rs_beat))
+      logic [PW-1:0] pos;
+      pos = PW'(rs_off) + PW'(j) - PW'(col_n);
+      if (PW'(j) >= PW'(col_n) && beat_small && pos[PW-1:LgB] == (PW-LgB)'(rs_beat))
         merged[8*j +: 8] = rsp_rdata_i[8*pos[LgB-1:0] +: 8];
     end
   end
 
   always_comb begin
     for (int j = 0; j < RowBytes; j++) begin
-      if (32'(j) >= 32'(col_q) && 32'(j) < 32'(col_q) + 32'(len_q)) wdata_o[8*j +: 8] = merged[8*j +: 8];
+      if ((KW+1)'(j) >= (KW+1)'(col_n) && (KW+1)'(j) < end_n) wdata_o[8*j +: 8] = merged[8*j +: 8];
       else wdata_o[8*j +: 8] = fill_q;
     end
   end
@@ -124,7 +140,7 @@ module mica_load_unit #(
         err_seen_q <= 1'b0;
         target_q   <= instr_i[mica_pkg::LOAD_TARGET_LSB +: mica_pkg::LOAD_TARGET_W];
         mem_addr_q <= instr_i[mica_pkg::LOAD_MEM_ADDR_LSB +: mica_pkg::LOAD_MEM_ADDR_W];
-        len_q      <= len;
+        len_q      <= KW'(len);
         col_q      <= instr_i[mica_pkg::LOAD_COL_LSB +: mica_pkg::LOAD_COL_W];
         fill_q     <= instr_i[mica_pkg::LOAD_FILL_LSB +: mica_pkg::LOAD_FILL_W];
       end else if (busy_q) begin
@@ -134,4 +150,6 @@ module mica_load_unit #(
       if (rsp_use) buf_q <= merged;
     end
   end
+  logic unused_load;
+  assign unused_load = ^col_q;   // used through col_n (KW bits)
 endmodule

@@ -28,6 +28,7 @@ module mica_matmul_unit #(
   parameter int unsigned ASPAD_DEPTH = mica_pkg::ASPAD_DEPTH_DEFAULT,
   parameter int unsigned ACC_DEPTH   = mica_pkg::ACC_DEPTH_DEFAULT,
   parameter int unsigned ABSENT      = mica_pkg::ABSENT_DEFAULT,
+  parameter int unsigned DEPTH       = 8,   // MATMULs in flight (implementation parameter)
   localparam int unsigned AAW = $clog2(ASPAD_DEPTH),
   localparam int unsigned CAW = $clog2(ACC_DEPTH)
 ) (
@@ -61,10 +62,13 @@ module mica_matmul_unit #(
   output logic [COLS*32-1:0] acc_wdata_o
 );
   // MATMULs in flight at most (started, last row not yet out of the array); the issue stalls
-  // when full. 8 covers T >= 5 back-to-back on 16x16 without stalls.
-  localparam int unsigned Depth = 8;
+  // when full. 8 covers T >= 5 back-to-back on 16x16 without stalls (a 2x2 array drains in
+  // 6 cycles, so 4 cover T >= 2 there).
+  localparam int unsigned Depth = DEPTH;
   localparam int unsigned PW    = $clog2(Depth);
-  localparam int unsigned DescW = CAW + 3 + 24;   // {acc_addr, accumulate, vector op, max, T}
+  // T = out_h * out_w <= ACC_DEPTH (mica_decode's MEM_RANGE check), so TW bits hold it.
+  localparam int unsigned TW    = $clog2(ACC_DEPTH + 1);
+  localparam int unsigned DescW = CAW + 3 + TW;   // {acc_addr, accumulate, vector op, max, T}
 
   logic feeder_ready, feed_valid, feed_vec, is_vec, is_max, vec_valid;
   logic [COLS*32-1:0] vec_row;
@@ -134,10 +138,10 @@ module mica_matmul_unit #(
   assign w_swap_o = swap2_q;   // start + 2: the cycle before the first vector enters
 
   logic [15:0] in_acc_addr;
-  logic [23:0] in_total;
+  logic [TW-1:0] in_total;
   assign in_acc_addr = feed_instr[mica_pkg::MATMUL_ACC_ADDR_LSB +: mica_pkg::MATMUL_ACC_ADDR_W];
-  assign in_total    = 24'(feed_instr[mica_pkg::MATMUL_OUT_H_LSB +: mica_pkg::MATMUL_OUT_H_W]) *
-                       24'(feed_instr[mica_pkg::MATMUL_OUT_W_LSB +: mica_pkg::MATMUL_OUT_W_W]);
+  assign in_total    = TW'(feed_instr[mica_pkg::MATMUL_OUT_H_LSB +: mica_pkg::MATMUL_OUT_H_W]) *
+                       TW'(feed_instr[mica_pkg::MATMUL_OUT_W_LSB +: mica_pkg::MATMUL_OUT_W_W]);
 
   logic [DescW-1:0] desc_mem [Depth];
   logic [PW-1:0]    wr_ptr_q, rd_ptr_q;
@@ -162,13 +166,13 @@ module mica_matmul_unit #(
   logic [DescW-1:0] head;
   logic [CAW-1:0]   hd_addr;
   logic             hd_acc, hd_vec, hd_max;
-  logic [23:0]      hd_total;
-  logic [23:0]      out_cnt_q;
+  logic [TW-1:0]    hd_total;
+  logic [TW-1:0]    out_cnt_q;
   logic [CAW-1:0]   out_row_addr;
   assign head = desc_mem[rd_ptr_q];
   assign {hd_addr, hd_acc, hd_vec, hd_max, hd_total} = head;
   assign out_row_addr = hd_addr + out_cnt_q[CAW-1:0];
-  assign pop = res_valid && (out_cnt_q + 24'd1 == hd_total);
+  assign pop = res_valid && (out_cnt_q + 1'b1 == hd_total);
 
   assign acc_re_o    = res_valid && hd_acc;
   assign acc_raddr_o = out_row_addr;
@@ -201,7 +205,7 @@ module mica_matmul_unit #(
       if (pop) rd_ptr_q <= rd_ptr_q + 1'b1;
       count_q <= count_q + (PW+1)'(start_i) - (PW+1)'(pop);
       mm_count_q <= mm_count_q + (PW+1)'(start_i && !is_vec) - (PW+1)'(pop && !hd_vec);
-      if (res_valid) out_cnt_q <= pop ? 24'd0 : out_cnt_q + 24'd1;
+      if (res_valid) out_cnt_q <= pop ? '0 : out_cnt_q + 1'b1;
       wb_valid_q <= res_valid;
       if (res_valid) begin
         wb_addr_q <= out_row_addr;

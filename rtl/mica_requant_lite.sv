@@ -2,6 +2,8 @@
 // MUL_CYCLES = 4 and neither ROUND_REAL nor ROUND_SINGLE is built, as on the iCEBreaker). Same
 // ports, results and timing as mica_requant there: an input at most every 4 cycles, the result
 // 7 cycles later (input in cycle t -> q_o in t + 7). round_i and mult_lo_i are ignored.
+// z_out_i, act_min_i and act_max_i must hold from an input until its result (the STORE unit
+// keeps them for a whole instruction), so they are not copied down the pipeline.
 //
 // It works on magnitudes, so no 64-bit signed value is ever formed. With x' = (acc + bias) <<
 // max(shift, 0) (int32 wrap), P = |x'| * |mult| and neg = sign(x') ^ sign(mult):
@@ -45,10 +47,10 @@ module mica_requant_lite (
     x_d    = x_sum << lshift;
   end
 
-  logic signed [31:0] x_q, m_q;
+  logic signed [31:0] x_q;
+  logic [31:0]        mb_q;      // |mult| (registered magnitude: the negation packs with it)
   logic               neg_a_q;
   logic [4:0]         e_a_q;
-  logic [23:0]        out_a_q;   // {z_out, act_min, act_max}
 
   // ---- offsets 1..4: P + 2^30 - neg, 16 x 16 bits per cycle ----
   logic [31:0] ma, mb;
@@ -58,7 +60,7 @@ module mica_requant_lite (
   logic [32:0] s_q;        // running sum, already shifted right where a step needs it
   logic        bit31_q;    // bit 31 of the total, final after step 2
   assign ma = x_q[31] ? 32'(-x_q) : 32'(x_q);
-  assign mb = m_q[31] ? 32'(-m_q) : 32'(m_q);
+  assign mb = mb_q;
   always_comb begin
     unique case (1'b1)
       valid_q[0]: begin opa = ma[15:0];  opb = mb[15:0];  end
@@ -82,7 +84,6 @@ module mica_requant_lite (
   logic [31:0] m_b_q, s_sh;
   logic        neg_b_q;
   logic [4:0]  e_b_q;
-  logic [23:0] out_b_q;
   logic [9:0]  r_lo;            // ((S mod 1024) + 1) >> 1: 512 means R >= 512
   logic [8:0]  rs_d, rs_q;
   logic        zone_q, top_q;   // e = 0 and M in [2^31 - 128, 2^31); e = 0 and M = 2^31
@@ -102,7 +103,7 @@ module mica_requant_lite (
   logic signed [8:0]  up, dn;
   logic signed [10:0] v, lo_bound, hi_bound, clamped;
   always_comb begin
-    {zp, amin, amax} = out_b_q;
+    {zp, amin, amax} = {z_out_i, act_min_i, act_max_i};
     up       = $signed({2'b0, low7_q}) + 9'(zp);   // R + zp >= 2^31
     dn       = $signed({2'b0, low7_q}) - 9'(zp);   // -R + zp < -2^31
     if (neg_b_q) wrap = top_q ? zp[7] : (zone_q && dn >= 9'sd129);
@@ -130,10 +131,9 @@ module mica_requant_lite (
   always_ff @(posedge clk_i) begin
     if (valid_i) begin
       x_q     <= x_d;
-      m_q     <= mult_i;
+      mb_q    <= mult_i[31] ? 32'(-mult_i) : 32'(mult_i);
       neg_a_q <= x_d[31] ^ mult_i[31];
       e_a_q   <= rshift;
-      out_a_q <= {z_out_i, act_min_i, act_max_i};
     end
     if (valid_q[0]) s_q <= 33'(sum >> 16);
     if (valid_q[1]) s_q <= sum[32:0];
@@ -145,7 +145,6 @@ module mica_requant_lite (
       m_b_q   <= m_d;
       neg_b_q <= neg_a_q;
       e_b_q   <= e_a_q;
-      out_b_q <= out_a_q;
     end
     if (valid_q[4]) begin
       rs_q   <= rs_d;

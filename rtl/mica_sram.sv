@@ -8,6 +8,11 @@
 // Timing: rdata_o holds the row read in the last cycle with re_i = 1. A read of the address
 // written in the same cycle returns the OLD contents (read-before-write), as most single-clock
 // two-port macros do. Contents are not reset (like a real macro).
+// FPGA synthesis (no_rw_check): a same-cycle read and write of one address returns undefined data
+// instead of the old row, so Yosys maps the array to block RAM without collision logic (on the
+// iCE40 a 64-bit ACC copy was 138 flip-flops + 71 LUTs of it). No correct program depends on it:
+// the ACC read-modify-write forwards such a row (mica_matmul_unit) and every other read of a row
+// written in the same cycle is a hazard the wait masks exclude.
 `ifdef MICA_SRAM_BLACKBOX
 (* blackbox *)
 `endif
@@ -24,7 +29,7 @@ module mica_sram #(
   output logic [WIDTH-1:0]         rdata_o
 );
 
-  logic [WIDTH-1:0] mem_q [DEPTH];
+  (* no_rw_check *) logic [WIDTH-1:0] mem_q [DEPTH];
   logic [WIDTH-1:0] rdata_q;
 
   // Non-blocking write and read in the same block: a same-address read sees the old row.

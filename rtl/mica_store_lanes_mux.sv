@@ -1,7 +1,8 @@
 // Requantization lanes time-multiplexed over the columns (mica_store_unit, REQ_LANES < COLS, or
 // multi-cycle lanes). An ACC row arriving with acc_valid_i is requantized in P = ceil(COLS /
-// LANES) passes, one every MUL_CYCLES cycles: pass g feeds columns g*LANES .. g*LANES+LANES-1
-// (pass 0 straight from acc_i, later passes from a copy of the row). The lanes are mica_requant
+// LANES) passes, one every MUL_CYCLES cycles: pass g feeds columns g*LANES .. g*LANES+LANES-1,
+// all from acc_i: the ACC read port holds the row it read last, and the STORE unit reads the next
+// row only with ready_o, after the last pass took its columns. The lanes are mica_requant
 // (latency 3 + MUL_CYCLES), so pass g's bytes leave that many cycles after it entered; the row is
 // complete with the last pass and leaves on row_o with row_valid_o. ready_o: a row arriving next
 // cycle can start, so the STORE unit reads ACC at most once per P * MUL_CYCLES cycles.
@@ -38,12 +39,12 @@ module mica_store_lanes_mux #(
   logic [CW-1:0]      cyc_q, cur;
   logic               active_q, active, feed;
   logic [GW-1:0]      grp;
-  logic [COLS*32-1:0] row_q, src;
+  logic [COLS*32-1:0] src;
   assign cur     = acc_valid_i ? '0 : cyc_q + 1'b1;
   assign active  = acc_valid_i || (active_q && 32'(cyc_q) + 1 < RowCycles);
   assign feed    = active && (32'(cur) % MUL_CYCLES) == 0;
   assign grp     = GW'(32'(cur) / MUL_CYCLES);
-  assign src     = acc_valid_i ? acc_i : row_q;
+  assign src     = acc_i;
   assign ready_o = !active || 32'(cur) == RowCycles - 1;
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
@@ -54,9 +55,6 @@ module mica_store_lanes_mux #(
       active_q <= active;
       cyc_q    <= cur;
     end
-  end
-  always_ff @(posedge clk_i) begin
-    if (acc_valid_i) row_q <= acc_i;
   end
 
   // The pass's tag travels beside the lanes' fixed-latency pipeline.

@@ -19,6 +19,7 @@ module mica_store_unit #(
   parameter int unsigned REQ_LANES       = COLS,
   parameter int unsigned ABSENT          = 0,  // hw/mica.json features absent (ROUND_REAL here)
   parameter int unsigned MUL_CYCLES      = 1,  // requant lane multiplier: 1 pipelined, 4 iterative
+  parameter int unsigned ADDR_W          = 32, // external address bits (mica_dma_walker)
   localparam int unsigned CAW = $clog2(ACC_DEPTH),
   localparam int unsigned PAW = $clog2(mica_pkg::PARAM_ROWS * PARAM_SETS)
 ) (
@@ -161,22 +162,28 @@ module mica_store_unit #(
   logic [15:0] wk_beat;
   logic [LgB-1:0] wk_off;
   logic [OutW-1:0] outstanding_q;
-  mica_dma_walker #(.BUS_BYTES(BUS_BYTES)) u_walk (
+  mica_dma_walker #(.BUS_BYTES(BUS_BYTES), .ADDR_W(ADDR_W), .LEN_W($clog2(COLS + 1)),
+                   .ROWS_W($clog2(ACC_DEPTH + 1))) u_walk (
     .clk_i, .rst_ni,
     .init_i(start_i), .ext_addr_i(ext_addr), .stride_i(stride), .rows_i(rows), .len_i(len),
     .step_i(req_fire), .done_o(wk_done), .row_o(), .beat_o(wk_beat), .last_beat_o(wk_last),
     .beat_addr_o(req_addr_o), .off_o(wk_off)
   );
+  // Narrow byte positions: len <= COLS (decode), so a beat holding row bytes has an index below
+  // (COLS + BUS_BYTES) / BUS_BYTES and positions fit PW bits (short comparators on FPGAs).
+  localparam int unsigned PW = $clog2(COLS + 2 * BUS_BYTES) + 1;
+  logic beat_small;
+  assign beat_small = (wk_beat >> (PW - LgB)) == '0;
   always_comb begin
     req_wdata_o = '0;
     req_wstrb_o = '0;
     for (int l = 0; l < BUS_BYTES; l++) begin
-      logic [31:0] pos, j;
-      pos = (32'(wk_beat) << LgB) + 32'(l);
-      j = pos - 32'(wk_off);
-      if (pos >= 32'(wk_off) && j < 32'(len_q)) begin
+      logic [PW-1:0] pos, j;
+      pos = PW'({wk_beat, {LgB{1'b0}}}) + PW'(l);
+      j = pos - PW'(wk_off);
+      if (beat_small && pos >= PW'(wk_off) && j < PW'(len_q)) begin
         req_wstrb_o[l] = 1'b1;
-        for (int c = 0; c < COLS; c++) if (j == 32'(c)) req_wdata_o[8*l +: 8] = head[8*c +: 8];
+        for (int c = 0; c < COLS; c++) if (j == PW'(c)) req_wdata_o[8*l +: 8] = head[8*c +: 8];
       end
     end
   end
@@ -243,5 +250,5 @@ module mica_store_unit #(
   end
   // PARAM set and ACC row sums are 16-bit; only the low bits index the memories.
   logic unused_store;
-  assign unused_store = ^{pset_q[15:14], param_row[15:PAW], acc_row[15:CAW], lane_valid};
+  assign unused_store = ^{pset_q[15:14], param_row[15:PAW], acc_row[15:CAW], lane_valid, len_q};
 endmodule

@@ -18,7 +18,12 @@ module mica_top #(
   parameter int unsigned FETCH_DEPTH = 8,
   parameter int unsigned ARRAY_LUT_MUL = 0,  // 1: PE multipliers from LUTs, not DSP blocks
   parameter int unsigned ARRAY_DSP_PES = 0,  // with ARRAY_LUT_MUL: this many PEs still use a DSP
-  parameter int unsigned REQ_MUL_CYCLES = mica_pkg::REQ_MUL_CYCLES_DEFAULT  // lane multiply: 1 or 4
+  parameter int unsigned REQ_MUL_CYCLES = mica_pkg::REQ_MUL_CYCLES_DEFAULT,  // lane multiply: 1 or 4
+  // External address bits kept by fetch and the DMA walkers (a board memory of 2^ADDR_W bytes or
+  // less); an access that leaves them goes to 2^32 - BUS_BYTES, a bus error like any address
+  // past the memory. 32: plain 32-bit addresses.
+  parameter int unsigned ADDR_W      = 32,
+  parameter int unsigned MM_DEPTH    = 8    // MATMULs in flight (mica_matmul_unit)
 ) (
   input  logic                   clk_i,
   input  logic                   rst_ni,
@@ -76,7 +81,7 @@ module mica_top #(
   logic         instr_valid, instr_err, instr_pop;
   logic [127:0] instr;
 
-  mica_fetch #(.BUS_BYTES(BUS_BYTES), .QDEPTH(FETCH_DEPTH)) u_fetch (
+  mica_fetch #(.BUS_BYTES(BUS_BYTES), .QDEPTH(FETCH_DEPTH), .ADDR_W(ADDR_W)) u_fetch (
     .clk_i, .rst_ni, .start_i(start), .halt_i(!running), .prog_addr_i(prog_addr),
     .prog_len_i(prog_len), .req_valid_o(f_req_valid), .req_ready_i(f_req_ready),
     .req_addr_o(f_req_addr), .rsp_valid_i(f_rsp), .rsp_rdata_i(mem_rsp_rdata_i),
@@ -86,7 +91,8 @@ module mica_top #(
 
   mica_issue #(
     .ROWS(ROWS), .COLS(COLS), .ASPAD_DEPTH(ASPAD_DEPTH), .WSPAD_DEPTH(WSPAD_DEPTH),
-    .ACC_DEPTH(ACC_DEPTH), .PARAM_SETS(PARAM_SETS), .ABSENT(ABSENT)
+    .ACC_DEPTH(ACC_DEPTH), .PARAM_SETS(PARAM_SETS), .ABSENT(ABSENT),
+    .PC_W((ADDR_W < 32) ? ADDR_W - 3 : 32)   // fetch ends at 2^(ADDR_W-4) instructions
   ) u_issue (
     .clk_i, .rst_ni, .start_i(start), .prog_len_i(prog_len),
     .instr_valid_i(instr_valid), .instr_i(instr), .instr_err_i(instr_err),
@@ -105,7 +111,9 @@ module mica_top #(
   logic [15:0]           l_waddr;
   logic [8*RowBytes-1:0] l_wdata;
 
-  mica_load_unit #(.ROWS(ROWS), .COLS(COLS), .BUS_BYTES(BUS_BYTES)) u_load (
+  mica_load_unit #(.ROWS(ROWS), .COLS(COLS), .BUS_BYTES(BUS_BYTES), .ADDR_W(ADDR_W),
+    .MAX_ROWS((ASPAD_DEPTH > WSPAD_DEPTH ? ASPAD_DEPTH : WSPAD_DEPTH) > mica_pkg::PARAM_ROWS * PARAM_SETS ?
+              (ASPAD_DEPTH > WSPAD_DEPTH ? ASPAD_DEPTH : WSPAD_DEPTH) : mica_pkg::PARAM_ROWS * PARAM_SETS)) u_load (
     .clk_i, .rst_ni, .start_i(unit_start[mica_pkg::UNIT_LOAD]), .instr_i(instr),
     .abort_i(abort), .busy_o(unit_busy[mica_pkg::UNIT_LOAD]), .bus_err_o(load_bus_err),
     .req_valid_o(l_req_valid), .req_ready_i(l_req_ready), .req_addr_o(l_req_addr),
@@ -136,7 +144,8 @@ module mica_top #(
   logic [CAW-1:0]     acc_raddr_a, acc_waddr;
 
   mica_matmul_unit #(
-    .ROWS(ROWS), .COLS(COLS), .ASPAD_DEPTH(ASPAD_DEPTH), .ACC_DEPTH(ACC_DEPTH), .ABSENT(ABSENT)
+    .ROWS(ROWS), .COLS(COLS), .ASPAD_DEPTH(ASPAD_DEPTH), .ACC_DEPTH(ACC_DEPTH), .ABSENT(ABSENT),
+    .DEPTH(MM_DEPTH)
   ) u_matmul (
     .clk_i, .rst_ni, .start_i(unit_start[mica_pkg::UNIT_ARRAY]), .instr_i(instr),
     .busy_o(unit_busy[mica_pkg::UNIT_ARRAY]), .accept_o(array_accept), .dw_accept_o(array_dw_accept),
@@ -167,7 +176,9 @@ module mica_top #(
 
   mica_store_unit #(
     .COLS(COLS), .ACC_DEPTH(ACC_DEPTH), .PARAM_SETS(PARAM_SETS), .BUS_BYTES(BUS_BYTES),
-    .REQ_LANES(Lanes), .ABSENT(ABSENT), .MUL_CYCLES(REQ_MUL_CYCLES)
+    .REQ_LANES(Lanes), .ABSENT(ABSENT), .MUL_CYCLES(REQ_MUL_CYCLES), .ADDR_W(ADDR_W),
+    // 4-cycle lanes deliver a row every >= 4 cycles: 4 rows of FIFO + pipeline keep them busy
+    .FDEPTH((REQ_MUL_CYCLES > 1) ? 4 : 8)
   ) u_store (
     .clk_i, .rst_ni, .start_i(unit_start[mica_pkg::UNIT_STORE]), .instr_i(instr),
     .abort_i(abort), .busy_o(unit_busy[mica_pkg::UNIT_STORE]), .bus_err_o(store_bus_err),

@@ -42,7 +42,9 @@ module mica_board_mem #(
   assign req_ready_o = !b_req_i;
   assign acc_take    = req_valid_i & !b_req_i;
   // In range and aligned (MEM_BYTES is a multiple of BUS_BYTES, a power of two).
-  assign acc_ok      = (req_addr_i < 32'(MEM_BYTES)) &&
+  // (a power-of-two size is a check of the high address bits, no comparator chain)
+  localparam bit Pow2 = (MEM_BYTES & (MEM_BYTES - 1)) == 0;
+  assign acc_ok      = (Pow2 ? (req_addr_i >> $clog2(MEM_BYTES)) == '0 : req_addr_i < 32'(MEM_BYTES)) &&
                        ((req_addr_i & 32'(BUS_BYTES - 1)) == '0);
 
   always_comb begin

@@ -2,7 +2,8 @@
 // deframer -> bridge -> framer -> UART) that gives the host CSR and memory access (hw/link.json).
 // LEDs: [0] heartbeat (toggles every 2^ceil(log2(CLK_HZ)) / 2 cycles, about 0.7 s),
 //       [1] accelerator BUSY, [2] accelerator ERROR (STATUS as seen by the idle bridge),
-//       [3] link activity (a byte received or sent within the last ~1/16 s).
+//       [3] link activity (a byte received or sent in this or the last window of 2^(HbW-4)
+//           cycles, about 1/16 s; the windows are the heartbeat counter's low bits).
 // The bridge's RESET command resets only the accelerator (mica_top), never the link or memory.
 module mica_board_top #(
   parameter int unsigned ROWS         = mica_pkg::ROWS_DEFAULT,
@@ -22,6 +23,10 @@ module mica_board_top #(
   parameter int unsigned FETCH_DEPTH    = 8,
   parameter int unsigned ARRAY_LUT_MUL  = 0,
   parameter int unsigned ARRAY_DSP_PES  = 0,
+  parameter int unsigned ADDR_W         = 32,
+  parameter int unsigned MM_DEPTH       = 8,
+  parameter int unsigned LINK_DROP_W    = 16,   // mica_link's STATS counter widths
+  parameter int unsigned LINK_FRAME_W   = 32,
   parameter int unsigned MEM_BYTES    = 131072,
   parameter int unsigned CLK_HZ       = 12000000,
   parameter int unsigned CLKS_PER_BIT = 4
@@ -33,7 +38,7 @@ module mica_board_top #(
   output logic [3:0] led_o
 );
   localparam int unsigned HbW  = $clog2(CLK_HZ);
-  localparam int unsigned ActW = (HbW > 8) ? HbW - 4 : 4;
+  localparam int unsigned ActW = (HbW > 8) ? HbW - 4 : 4;   // activity window: 2^ActW cycles
 
   // ---------------- host link ----------------
   logic        csr_req, csr_we, b_req, b_we, acc_reset, activity;
@@ -41,7 +46,8 @@ module mica_board_top #(
   logic [31:0] csr_wdata, csr_rdata, b_addr, status;
   logic [7:0]  b_wdata, b_rdata;
 
-  mica_link #(.MEM_BYTES(MEM_BYTES), .CLK_HZ(CLK_HZ), .CLKS_PER_BIT(CLKS_PER_BIT)) u_link (
+  mica_link #(.MEM_BYTES(MEM_BYTES), .CLK_HZ(CLK_HZ), .CLKS_PER_BIT(CLKS_PER_BIT),
+              .DROP_W(LINK_DROP_W), .FRAME_W(LINK_FRAME_W)) u_link (
     .clk_i, .rst_ni, .uart_rx_i, .uart_tx_o,
     .csr_req_o(csr_req), .csr_we_o(csr_we), .csr_addr_o(csr_addr), .csr_wdata_o(csr_wdata),
     .csr_rdata_i(csr_rdata),
@@ -64,7 +70,7 @@ module mica_board_top #(
     .ACC_DEPTH(ACC_DEPTH), .PARAM_SETS(PARAM_SETS), .BUS_BYTES(BUS_BYTES),
     .REQ_LANES(REQ_LANES), .REQ_MUL_CYCLES(REQ_MUL_CYCLES), .ABSENT(ABSENT), .CNT_W(CNT_W),
     .CNT_MASK(CNT_MASK), .FETCH_DEPTH(FETCH_DEPTH), .ARRAY_LUT_MUL(ARRAY_LUT_MUL),
-    .ARRAY_DSP_PES(ARRAY_DSP_PES)
+    .ARRAY_DSP_PES(ARRAY_DSP_PES), .ADDR_W(ADDR_W), .MM_DEPTH(MM_DEPTH)
   ) u_mica (
     .clk_i, .rst_ni(acc_rst_n),
     .csr_req_i(csr_req), .csr_we_i(csr_we), .csr_addr_i(csr_addr), .csr_wdata_i(csr_wdata),
@@ -85,21 +91,26 @@ module mica_board_top #(
   );
 
   // ---------------- LEDs ----------------
-  logic [HbW-1:0]  hb_q;
-  logic [ActW-1:0] act_q;
+  logic [HbW-1:0] hb_q;
+  logic           act_now_q, act_last_q;   // activity in this window, in the last one
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
-      hb_q  <= '0;
-      act_q <= '0;
+      hb_q       <= '0;
+      act_now_q  <= 1'b0;
+      act_last_q <= 1'b0;
     end else begin
       hb_q <= hb_q + 1'b1;
-      if (activity)            act_q <= '1;
-      else if (act_q != '0) act_q <= act_q - 1'b1;
+      if (hb_q[ActW-1:0] == '1) begin
+        act_last_q <= act_now_q | activity;
+        act_now_q  <= 1'b0;
+      end else if (activity) begin
+        act_now_q  <= 1'b1;
+      end
     end
   end
 
-  assign led_o = {act_q != '0, status[mica_pkg::STATUS_ERROR_BIT],
+  assign led_o = {act_now_q | act_last_q, status[mica_pkg::STATUS_ERROR_BIT],
                   status[mica_pkg::STATUS_BUSY_BIT], hb_q[HbW-1]};
 
   // STATUS bits the LEDs do not show

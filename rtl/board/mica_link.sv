@@ -5,7 +5,11 @@ module mica_link #(
   parameter int unsigned MEM_BYTES    = 131072,
   parameter int unsigned CLK_HZ       = 12000000,
   parameter int unsigned CLKS_PER_BIT = 4,
-  parameter int unsigned CYCLE_W      = 48   // STATS cycle counter (2^48 cycles: 32 days at 100 MHz)
+  parameter int unsigned CYCLE_W      = 48,  // STATS cycle counter (2^48 cycles: 32 days at 100 MHz)
+  // STATS counter widths (read zero-extended to 32 bits): the drop and UART error counters
+  // saturate, the accepted-frame counter wraps. A small FPGA keeps them narrow.
+  parameter int unsigned DROP_W       = 16,
+  parameter int unsigned FRAME_W      = 32
 ) (
   input  logic        clk_i,
   input  logic        rst_ni,
@@ -32,9 +36,9 @@ module mica_link #(
   logic       rx_valid, tx_valid, tx_ready;
   logic [7:0] rx_byte, tx_byte;
 
-  logic [15:0] uart_errors;
+  logic [DROP_W-1:0] uart_errors;
 
-  mica_uart_rx #(.CLKS_PER_BIT(CLKS_PER_BIT)) u_uart_rx (
+  mica_uart_rx #(.CLKS_PER_BIT(CLKS_PER_BIT), .ERR_CNT_W(DROP_W)) u_uart_rx (
     .clk_i, .rst_ni, .rx_i(uart_rx_i), .valid_o(rx_valid), .data_o(rx_byte),
     .frame_err_o(), .frame_err_cnt_o(uart_errors)
   );
@@ -52,14 +56,14 @@ module mica_link #(
     .data_i(tx_busy ? tx_crc_data : rx_crc_data), .crc_o(crc)
   );
 
-  logic [31:0]    frames_ok;
-  logic [15:0]    bad_fcs, bad_length, too_long, aborted;
+  logic [FRAME_W-1:0] frames_ok;
+  logic [DROP_W-1:0]  bad_fcs, bad_length, too_long, aborted;
   logic           frame_valid, frame_release;
   logic [7:0]     req_seq, req_cmd, req_byte;
   logic [15:0]    req_len;
   logic [PIW-1:0] req_idx;
 
-  mica_link_rx u_link_rx (
+  mica_link_rx #(.CNT_W(DROP_W), .FRAME_W(FRAME_W)) u_link_rx (
     .clk_i, .rst_ni, .byte_valid_i(rx_valid), .byte_i(rx_byte),
     .frame_valid_o(frame_valid), .seq_o(req_seq), .cmd_o(req_cmd), .len_o(req_len),
     .rd_idx_i(req_idx), .rd_data_o(req_byte), .release_i(frame_release),
@@ -94,7 +98,7 @@ module mica_link #(
     .tx_done_i(rep_done), .pl_valid_o(pl_valid), .pl_data_o(pl_byte), .pl_ready_i(pl_ready),
     .csr_req_o, .csr_we_o, .csr_addr_o, .csr_wdata_o, .csr_rdata_i,
     .mem_req_o, .mem_we_o, .mem_addr_o, .mem_wdata_o, .mem_rdata_i,
-    .cycles_i(64'(cycles_q)), .frames_ok_i(frames_ok), .bad_fcs_i(32'(bad_fcs)),
+    .cycles_i(64'(cycles_q)), .frames_ok_i(32'(frames_ok)), .bad_fcs_i(32'(bad_fcs)),
     .bad_length_i(32'(bad_length)), .too_long_i(32'(too_long)), .aborted_i(32'(aborted)),
     .uart_errors_i(32'(uart_errors)), .acc_reset_o, .status_o
   );

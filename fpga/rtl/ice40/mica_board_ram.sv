@@ -3,7 +3,10 @@
 // to SB_SPRAM256KA (16K x 16 each, 4 on the UP5K = 128 KB): a word is WORD_BYTES / 2 SPRAMs side
 // by side (lanes), DEPTH above 16K words takes more banks, selected by the high address bits, and
 // byte write enables become the SPRAM's nibble mask. The SPRAM's DATAOUT is undefined after a
-// write, so the last read word is held in flip-flops (rdata_o keeps it, as the generic does). Smaller RAMs (link buffers) keep the generic code, which infers EBR.
+// write, so unlike the generic RAM rdata_o is valid only until the next write; every user takes a
+// read word before that (mica_board_mem's accelerator port in the response cycle; the bridge's
+// MEM_READ runs only while the accelerator is idle, and nothing writes in between), so no
+// flip-flops hold it. Smaller RAMs (link buffers) keep the generic code, which infers EBR.
 module mica_board_ram #(
   parameter int unsigned WORD_BYTES = 4,
   parameter int unsigned DEPTH      = 32768
@@ -26,8 +29,7 @@ module mica_board_ram #(
     logic [13:0]         word_addr;
     logic [BW-1:0]       bank, bank_q;
     logic [16*Lanes-1:0] bank_rdata [Banks];
-    logic                write, read_q;
-    logic [8*WORD_BYTES-1:0] hold_q;
+    logic                write;
 
     assign write     = (we_i != '0);
     assign word_addr = 14'(addr_i);
@@ -44,13 +46,11 @@ module mica_board_ram #(
       end
     end
 
-    // The cycle after a read the SPRAM output of its bank; afterwards the held copy.
+    // The output of the bank read last.
     always_ff @(posedge clk_i) begin
-      read_q <= req_i && !write;
       if (req_i && !write) bank_q <= bank;
-      hold_q <= rdata_o;
     end
-    assign rdata_o = read_q ? bank_rdata[bank_q] : hold_q;
+    assign rdata_o = bank_rdata[bank_q];
 
     if (Lanes * Banks > 4) begin : g_too_big
       $error("mica_board_ram (iCE40): %0d bytes need more than the UP5K's 4 SPRAMs",
