@@ -129,6 +129,9 @@ def cases():
     c["split_3_axis2"] = (lambda a: tf.split(a, 3, axis=2)), [(1, 4, 6, 5)], [(-1, 2)]
     c["split_v_axis1"] = (lambda a: tf.split(a, [2, 3, 2], axis=1)), [(2, 7, 3)], [(-2, 1)]
     c["unpack_axis0"] = (lambda a: tf.unstack(a, axis=0)), [(3, 5, 4)], [(-1, 1)]
+    c["exp"] = (lambda a: tf.exp(a)), [s4], [(-3, 1.5)]
+    c["gelu"] = (lambda a: tf.nn.gelu(a, approximate=False)), [s4], [(-3, 3)]
+    c["gelu_tanh"] = (lambda a: tf.nn.gelu(a, approximate=True)), [(3, 30)], [(-4, 2)]
     c["gather_axis1"] = (lambda a: tf.gather(a, [4, 0, 0, 2, 5], axis=1)), [(2, 6, 3)], [(-1, 1)]
     c["gather_axis0_2d_idx"] = (lambda a: tf.gather(a, [[1, 3], [0, 2]], axis=0)), [(4, 7)], [(-2, 1)]
     return c
