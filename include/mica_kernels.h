@@ -58,7 +58,8 @@ typedef int (*mica_kernel_fn)(const mica_kernel_call_t *call);
     X(33, SPLIT, mica_k_split)                                                                     \
     X(34, GATHER, mica_k_take)                                                                     \
     X(35, EXP, mica_k_lut)                                                                         \
-    X(37, GELU, mica_k_lut)
+    X(37, GELU, mica_k_lut)                                                                        \
+    X(38, BROADCAST_TO, mica_k_gather)
 
 #define MICA_KERNEL_ENUM(id, name, fn) MICA_CPU_##name = id,
 typedef enum { MICA_KERNEL_LIST(MICA_KERNEL_ENUM) MICA_CPU_END_ } mica_cpu_op_t;

@@ -53,7 +53,8 @@ typedef int (*mica_cpu_prepare_fn)(const tfl_model_t *m, const tfl_op_t *op, mic
     X(TFL_OP_UNPACK, SPLIT, mica_prepare_split)                                                    \
     X(TFL_OP_GATHER, GATHER, mica_prepare_gather)                                                  \
     X(TFL_OP_EXP, EXP, mica_prepare_exp)                                                           \
-    X(TFL_OP_GELU, GELU, mica_prepare_gelu)
+    X(TFL_OP_GELU, GELU, mica_prepare_gelu)                                                        \
+    X(TFL_OP_BROADCAST_TO, BROADCAST_TO, mica_prepare_broadcast_to)
 
 #define MICA_CPU_OP_DECL(builtin, name, fn)                                                        \
     int fn(const tfl_model_t *m, const tfl_op_t *op, mica_buf_t *params, char *err, size_t errlen);

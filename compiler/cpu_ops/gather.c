@@ -113,3 +113,29 @@ int mica_prepare_strided_slice(const tfl_model_t *m, const tfl_op_t *op, mica_bu
     p.offset = (int32_t)off;
     return gather_emit(m, op, "STRIDED_SLICE", &p, params, err, errlen);
 }
+
+/* BROADCAST_TO: the input's dims aligned to the right of the target shape; a broadcast
+ * dimension (missing, or 1 in the input) is walked with stride 0. */
+int mica_prepare_broadcast_to(const tfl_model_t *m, const tfl_op_t *op, mica_buf_t *params,
+                              char *err, size_t errlen) {
+    mica_gather_params_t p;
+    int64_t st[MICA_MAX_RANK];
+    if (gather_io(m, op, "BROADCAST_TO", &p, st, err, errlen))
+        return -1;
+    const tfl_tensor_t *in = mica_op_tensor(m, op, 0), *out = mica_op_output(m, op, 0);
+    int32_t shape[MICA_MAX_RANK];
+    int rank = mica_const_ints(mica_op_tensor(m, op, 1), shape, MICA_MAX_RANK);
+    if (rank < in->rank || rank != out->rank)
+        REJECT("BROADCAST_TO: the shape must be a constant of the output's rank, at least the "
+               "input's");
+    p.rank = rank;
+    for (int d = 0; d < rank; d++) {
+        int k = d - (rank - in->rank); /* the input dimension aligned with d, or < 0 */
+        if (k >= 0 && in->dims[k] != 1 && in->dims[k] != shape[d])
+            REJECT("BROADCAST_TO: input dimension %d (%d) cannot broadcast to %d", k, in->dims[k],
+                   shape[d]);
+        p.dims[d] = shape[d];
+        p.strides[d] = k >= 0 && in->dims[k] != 1 ? (int32_t)st[k] : 0;
+    }
+    return gather_emit(m, op, "BROADCAST_TO", &p, params, err, errlen);
+}

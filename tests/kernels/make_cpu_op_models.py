@@ -132,6 +132,7 @@ def cases():
     c["exp"] = (lambda a: tf.exp(a)), [s4], [(-3, 1.5)]
     c["gelu"] = (lambda a: tf.nn.gelu(a, approximate=False)), [s4], [(-3, 3)]
     c["gelu_tanh"] = (lambda a: tf.nn.gelu(a, approximate=True)), [(3, 30)], [(-4, 2)]
+    c["broadcast_to"] = (lambda a: tf.broadcast_to(a, (2, 4, 6, 5))), [(4, 1, 5)], [(-1, 1)]
     c["gather_axis1"] = (lambda a: tf.gather(a, [4, 0, 0, 2, 5], axis=1)), [(2, 6, 3)], [(-1, 1)]
     c["gather_axis0_2d_idx"] = (lambda a: tf.gather(a, [[1, 3], [0, 2]], axis=0)), [(4, 7)], [(-2, 1)]
     return c
