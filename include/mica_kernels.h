@@ -59,7 +59,9 @@ typedef int (*mica_kernel_fn)(const mica_kernel_call_t *call);
     X(34, GATHER, mica_k_take)                                                                     \
     X(35, EXP, mica_k_lut)                                                                         \
     X(37, GELU, mica_k_lut)                                                                        \
-    X(38, BROADCAST_TO, mica_k_gather)
+    X(38, BROADCAST_TO, mica_k_gather)                                                             \
+    X(39, REDUCE_MAX, mica_k_reduce_extreme)                                                       \
+    X(40, REDUCE_MIN, mica_k_reduce_extreme)
 
 #define MICA_KERNEL_ENUM(id, name, fn) MICA_CPU_##name = id,
 typedef enum { MICA_KERNEL_LIST(MICA_KERNEL_ENUM) MICA_CPU_END_ } mica_cpu_op_t;
@@ -161,6 +163,14 @@ typedef struct {
     int32_t red_dims[MICA_MAX_RANK], red_strides[MICA_MAX_RANK];
     int32_t threshold[255];
 } mica_mean_params_t;
+
+/* REDUCE_MAX / REDUCE_MIN int8 (input and output share quantization, as TFLite requires): the
+ * largest (want_min 0) or smallest raw value over the reduced dims, walked like MEAN's. */
+typedef struct {
+    int32_t want_min, out_rank, red_rank;
+    int32_t out_dims[MICA_MAX_RANK], out_strides[MICA_MAX_RANK];
+    int32_t red_dims[MICA_MAX_RANK], red_strides[MICA_MAX_RANK];
+} mica_reduce_params_t;
 
 /* RESIZE_NEAREST_NEIGHBOR, NHWC: followed by out_h source rows then out_w source columns (int32). */
 typedef struct {

@@ -139,3 +139,36 @@ void mica_slice_range(int32_t begin, int32_t end, int32_t stride, int32_t dim, i
     *start = (int32_t)s;
     *count = (int32_t)(n > 0 ? n : 0);
 }
+
+int mica_reduce_layout(const tfl_model_t *m, const tfl_op_t *op, const char *name,
+                       mica_reduce_layout_t *l, int64_t *n, char *err, size_t errlen) {
+    const tfl_tensor_t *in = mica_op_tensor(m, op, 0);
+    if (!in || in->rank < 1 || in->rank > MICA_MAX_RANK)
+        REJECT("%s: rank must be 1..%d", name, MICA_MAX_RANK);
+    int32_t axes[16];
+    int naxes = mica_const_ints(mica_op_tensor(m, op, 1), axes, 16);
+    if (naxes < 1)
+        REJECT("%s: axes must be a constant int32 vector", name);
+    int reduced[MICA_MAX_RANK] = {0};
+    for (int i = 0; i < naxes; i++) {
+        int a = axes[i] < 0 ? axes[i] + in->rank : axes[i];
+        if (a < 0 || a >= in->rank)
+            REJECT("%s: axis %d out of range", name, axes[i]);
+        reduced[a] = 1;
+    }
+    memset(l, 0, sizeof *l);
+    int64_t st[MICA_MAX_RANK];
+    mica_row_strides(in->dims, in->rank, st);
+    *n = 1;
+    for (int d = 0; d < in->rank; d++) {
+        if (reduced[d]) {
+            l->red_dims[l->red_rank] = in->dims[d];
+            l->red_strides[l->red_rank++] = (int32_t)st[d];
+            *n *= in->dims[d];
+        } else {
+            l->out_dims[l->out_rank] = in->dims[d];
+            l->out_strides[l->out_rank++] = (int32_t)st[d];
+        }
+    }
+    return 0;
+}

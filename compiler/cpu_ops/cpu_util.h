@@ -36,6 +36,16 @@ int mica_append_lut(mica_buf_t *params, int8_t (*f)(int32_t x, const void *ctx),
  * any accumulator these weights allow could get there. */
 int mica_fc_real_fits(double real, int32_t bias, const int8_t *w_row, int32_t n, int row,
                       const tfl_tensor_t *out, char *err, size_t errlen);
+/* A reduction over the constant axes in op's input 1: the kept and the reduced dimensions of
+ * input 0 with their element strides, and *n, the elements reduced into each output. 0, or -1
+ * with a reason (name names the operator). */
+typedef struct {
+    int32_t out_rank, red_rank;
+    int32_t out_dims[MICA_MAX_RANK], out_strides[MICA_MAX_RANK];
+    int32_t red_dims[MICA_MAX_RANK], red_strides[MICA_MAX_RANK];
+} mica_reduce_layout_t;
+int mica_reduce_layout(const tfl_model_t *m, const tfl_op_t *op, const char *name,
+                       mica_reduce_layout_t *l, int64_t *n, char *err, size_t errlen);
 /* Element strides (row-major) of dims. */
 void mica_row_strides(const int32_t *dims, int rank, int64_t *strides);
 /* TFLite StridedSlice StartForAxis / StopForAxis for one dimension (no ellipsis or new axis):

@@ -40,33 +40,18 @@ int mica_prepare_mean(const tfl_model_t *m, const tfl_op_t *op, mica_buf_t *para
     const tfl_tensor_t *in = mica_op_tensor(m, op, 0), *out = mica_op_output(m, op, 0);
     if (!mica_is_int8_q(in) || !mica_is_int8_q(out))
         REJECT("MEAN: input and output must be int8 with one scale");
-    if (in->rank < 1 || in->rank > MICA_MAX_RANK)
-        REJECT("MEAN: rank must be 1..%d", MICA_MAX_RANK);
-    int32_t axes[16];
-    int naxes = mica_const_ints(mica_op_tensor(m, op, 1), axes, 16);
-    if (naxes < 1)
-        REJECT("MEAN: axes must be a constant int32 vector");
-    int reduced[MICA_MAX_RANK] = {0};
-    for (int i = 0; i < naxes; i++) {
-        int a = axes[i] < 0 ? axes[i] + in->rank : axes[i];
-        if (a < 0 || a >= in->rank)
-            REJECT("MEAN: axis %d out of range", axes[i]);
-        reduced[a] = 1;
-    }
     mica_mean_params_t p;
     memset(&p, 0, sizeof p);
-    int64_t st[MICA_MAX_RANK], n = 1;
-    mica_row_strides(in->dims, in->rank, st);
-    for (int d = 0; d < in->rank; d++) {
-        if (reduced[d]) {
-            p.red_dims[p.red_rank] = in->dims[d];
-            p.red_strides[p.red_rank++] = (int32_t)st[d];
-            n *= in->dims[d];
-        } else {
-            p.out_dims[p.out_rank] = in->dims[d];
-            p.out_strides[p.out_rank++] = (int32_t)st[d];
-        }
-    }
+    int64_t n;
+    mica_reduce_layout_t L;
+    if (mica_reduce_layout(m, op, "MEAN", &L, &n, err, errlen))
+        return -1;
+    memcpy(p.out_dims, L.out_dims, sizeof p.out_dims);
+    memcpy(p.out_strides, L.out_strides, sizeof p.out_strides);
+    memcpy(p.red_dims, L.red_dims, sizeof p.red_dims);
+    memcpy(p.red_strides, L.red_strides, sizeof p.red_strides);
+    p.out_rank = L.out_rank;
+    p.red_rank = L.red_rank;
     if (n < 1 || n > (1 << 23))
         REJECT("MEAN: 1..2^23 elements per output supported");
     if (mica_tensor_elements(out) * n != mica_tensor_elements(in))
