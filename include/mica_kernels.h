@@ -61,7 +61,8 @@ typedef int (*mica_kernel_fn)(const mica_kernel_call_t *call);
     X(37, GELU, mica_k_lut)                                                                        \
     X(38, BROADCAST_TO, mica_k_gather)                                                             \
     X(39, REDUCE_MAX, mica_k_reduce_extreme)                                                       \
-    X(40, REDUCE_MIN, mica_k_reduce_extreme)
+    X(40, REDUCE_MIN, mica_k_reduce_extreme)                                                       \
+    X(41, PRELU, mica_k_binary)
 
 #define MICA_KERNEL_ENUM(id, name, fn) MICA_CPU_##name = id,
 typedef enum { MICA_KERNEL_LIST(MICA_KERNEL_ENUM) MICA_CPU_END_ } mica_cpu_op_t;
@@ -121,7 +122,10 @@ typedef struct {
 /* Element-wise binary ops with broadcasting (rank <= MICA_MAX_RANK, strides in elements, 0 on a
  * broadcast dimension). An input with const_len > 0 is a constant stored const_off bytes from the
  * start of the parameter block; the others are the operands, in order. */
-enum { MICA_BIN_ADD = 0, MICA_BIN_SUB, MICA_BIN_MUL, MICA_BIN_MAX, MICA_BIN_MIN };
+/* PRELU: input 0 is x, input 1 alpha; x >= z_in: MultiplyByQuantizedMultiplier(x - z_in,
+ * in_mult[0], in_shift[0]), else MultiplyByQuantizedMultiplier((x - z_in) * (alpha - z_alpha),
+ * out_mult, out_shift); then + out_zp, clamped (TFLite's BroadcastPrelu4DSlow). */
+enum { MICA_BIN_ADD = 0, MICA_BIN_SUB, MICA_BIN_MUL, MICA_BIN_MAX, MICA_BIN_MIN, MICA_BIN_PRELU };
 typedef struct {
     int32_t op, rank;
     int32_t dims[MICA_MAX_RANK];

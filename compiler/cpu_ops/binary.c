@@ -39,9 +39,22 @@ static int binary_quant(const tfl_op_t *op, int kind, const tfl_tensor_t *a, con
     p->in_zp[0] = (int32_t)a->zero_point[0];
     p->in_zp[1] = (int32_t)b->zero_point[0];
     p->out_zp = (int32_t)out->zero_point[0];
-    int act = (int)tfl_opt_int(op, 0, 0); /* field 0 is the fused activation for ADD, SUB and MUL */
+    int act = kind == MICA_BIN_PRELU ? 0 : (int)tfl_opt_int(op, 0, 0); /* ADD, SUB, MUL: field 0 */
     if (mica_fused_range(act, out, &p->act_min, &p->act_max, err, errlen))
         return -1;
+    if (kind == MICA_BIN_PRELU) { /* float expressions, as prelu.cc computes them */
+        float real1 = a->scale[0] / out->scale[0],
+              real2 = a->scale[0] * b->scale[0] / out->scale[0];
+        int s1, s2;
+        p->act_min = -128, p->act_max = 127; /* PRELU has no fused activation */
+        if (mica_checked_multiplier((double)real1, "PRELU", a, NULL, 0, out, &p->in_mult[0], &s1,
+                                    err, errlen) ||
+            mica_checked_multiplier((double)real2, "PRELU", a, b, 0, out, &p->out_mult, &s2, err,
+                                    errlen))
+            return -1;
+        p->in_shift[0] = s1, p->out_shift = s2;
+        return 0;
+    }
     if (kind == MICA_BIN_MUL) {
         float real = a->scale[0] * b->scale[0] / out->scale[0]; /* float, as mul.cc computes it */
         int s;
@@ -124,4 +137,9 @@ int mica_prepare_maximum(const tfl_model_t *m, const tfl_op_t *op, mica_buf_t *p
 int mica_prepare_minimum(const tfl_model_t *m, const tfl_op_t *op, mica_buf_t *params, char *err,
                          size_t errlen) {
     return prepare_binary(m, op, MICA_BIN_MIN, params, err, errlen);
+}
+
+int mica_prepare_prelu(const tfl_model_t *m, const tfl_op_t *op, mica_buf_t *params, char *err,
+                       size_t errlen) {
+    return prepare_binary(m, op, MICA_BIN_PRELU, params, err, errlen);
 }

@@ -27,7 +27,7 @@ static const int8_t *binary_source(const mica_kernel_call_t *c, const mica_binar
 }
 
 static int binary_quant_ok(const mica_binary_params_t *p) {
-    if (p->op < MICA_BIN_ADD || p->op > MICA_BIN_MIN || !mica_zp_ok(p->out_zp) ||
+    if (p->op < MICA_BIN_ADD || p->op > MICA_BIN_PRELU || !mica_zp_ok(p->out_zp) ||
         !mica_act_ok(p->act_min, p->act_max) || !mica_shift_ok(p->out_shift))
         return 0;
     for (int k = 0; k < 2; k++)
@@ -39,13 +39,14 @@ static int binary_quant_ok(const mica_binary_params_t *p) {
 /* The operation with its constants prepared once per call. */
 typedef struct {
     const mica_binary_params_t *p;
-    mica_rescale_t out;
+    mica_rescale_t out, pos; /* pos: PRELU's multiplier for x >= z_in */
     uint32_t scaled[2][256]; /* ADD/SUB: input k's value rescaled, by (uint8_t)raw; SUB's negated */
 } binary_op_t;
 
 static void binary_op_init(const mica_binary_params_t *p, binary_op_t *op) {
     op->p = p;
     op->out = mica_rescale_make(p->out_mult, p->out_shift);
+    op->pos = mica_rescale_make(p->in_mult[0], p->in_shift[0]);
     if (p->op != MICA_BIN_ADD && p->op != MICA_BIN_SUB)
         return;
     for (int k = 0; k < 2; k++) {
@@ -76,6 +77,15 @@ static void binary_row(const binary_op_t *op, const int8_t *a, int32_t sa, const
         const int32_t za = p->in_zp[0], zb = p->in_zp[1];
         for (int32_t i = 0; i < len; i++, ia += sa, ib += sb)
             out[i] = mica_output_int8((a[ia] - za) * (b[ib] - zb), &op->out, zp, lo, hi);
+        break;
+    }
+    case MICA_BIN_PRELU: {
+        const int32_t za = p->in_zp[0], zb = p->in_zp[1];
+        for (int32_t i = 0; i < len; i++, ia += sa, ib += sb) {
+            int32_t x = a[ia] - za;
+            out[i] = x >= 0 ? mica_output_int8(x, &op->pos, zp, lo, hi)
+                            : mica_output_int8(x * (b[ib] - zb), &op->out, zp, lo, hi);
+        }
         break;
     }
     case MICA_BIN_MAX: /* raw values, unclamped, as TFLite's MAXIMUM / MINIMUM */
