@@ -62,7 +62,8 @@ typedef int (*mica_kernel_fn)(const mica_kernel_call_t *call);
     X(38, BROADCAST_TO, mica_k_gather)                                                             \
     X(39, REDUCE_MAX, mica_k_reduce_extreme)                                                       \
     X(40, REDUCE_MIN, mica_k_reduce_extreme)                                                       \
-    X(41, PRELU, mica_k_binary)
+    X(41, PRELU, mica_k_binary)                                                                    \
+    X(42, SQUARED_DIFFERENCE, mica_k_binary)
 
 #define MICA_KERNEL_ENUM(id, name, fn) MICA_CPU_##name = id,
 typedef enum { MICA_KERNEL_LIST(MICA_KERNEL_ENUM) MICA_CPU_END_ } mica_cpu_op_t;
@@ -125,7 +126,17 @@ typedef struct {
 /* PRELU: input 0 is x, input 1 alpha; x >= z_in: MultiplyByQuantizedMultiplier(x - z_in,
  * in_mult[0], in_shift[0]), else MultiplyByQuantizedMultiplier((x - z_in) * (alpha - z_alpha),
  * out_mult, out_shift); then + out_zp, clamped (TFLite's BroadcastPrelu4DSlow). */
-enum { MICA_BIN_ADD = 0, MICA_BIN_SUB, MICA_BIN_MUL, MICA_BIN_MAX, MICA_BIN_MIN, MICA_BIN_PRELU };
+/* SQUARED_DIFFERENCE: both inputs rescaled as ADD's but with left shift 7, the difference squared,
+ * then out_mult/out_shift (squared_difference.cc). */
+enum {
+    MICA_BIN_ADD = 0,
+    MICA_BIN_SUB,
+    MICA_BIN_MUL,
+    MICA_BIN_MAX,
+    MICA_BIN_MIN,
+    MICA_BIN_PRELU,
+    MICA_BIN_SQDIFF
+};
 typedef struct {
     int32_t op, rank;
     int32_t dims[MICA_MAX_RANK];

@@ -39,9 +39,22 @@ static int binary_quant(const tfl_op_t *op, int kind, const tfl_tensor_t *a, con
     p->in_zp[0] = (int32_t)a->zero_point[0];
     p->in_zp[1] = (int32_t)b->zero_point[0];
     p->out_zp = (int32_t)out->zero_point[0];
-    int act = kind == MICA_BIN_PRELU ? 0 : (int)tfl_opt_int(op, 0, 0); /* ADD, SUB, MUL: field 0 */
+    int act = kind >= MICA_BIN_PRELU ? 0 : (int)tfl_opt_int(op, 0, 0); /* ADD, SUB, MUL: field 0 */
     if (mica_fused_range(act, out, &p->act_min, &p->act_max, err, errlen))
         return -1;
+    if (kind == MICA_BIN_SQDIFF) { /* squared_difference.cc: left shift 7, all in double */
+        double twice = 2.0 * (double)(a->scale[0] > b->scale[0] ? a->scale[0] : b->scale[0]);
+        double out_real = twice * twice / ((double)(1 << 14) * (double)out->scale[0]);
+        p->act_min = -128, p->act_max = 127;
+        if (smaller_than_one((double)a->scale[0] / twice, &p->in_mult[0], &p->in_shift[0]) ||
+            smaller_than_one((double)b->scale[0] / twice, &p->in_mult[1], &p->in_shift[1]) ||
+            smaller_than_one(out_real, &p->out_mult, &p->out_shift))
+            REJECT("input scales %g, %g and output '%.32s' scale %g give an output multiplier %g; "
+                   "TFLite's int8 SQUARED_DIFFERENCE needs every multiplier in (0, 1)",
+                   (double)a->scale[0], (double)b->scale[0], out->name, (double)out->scale[0],
+                   out_real);
+        return 0;
+    }
     if (kind == MICA_BIN_PRELU) { /* float expressions, as prelu.cc computes them */
         float real1 = a->scale[0] / out->scale[0],
               real2 = a->scale[0] * b->scale[0] / out->scale[0];
@@ -142,4 +155,9 @@ int mica_prepare_minimum(const tfl_model_t *m, const tfl_op_t *op, mica_buf_t *p
 int mica_prepare_prelu(const tfl_model_t *m, const tfl_op_t *op, mica_buf_t *params, char *err,
                        size_t errlen) {
     return prepare_binary(m, op, MICA_BIN_PRELU, params, err, errlen);
+}
+
+int mica_prepare_squared_difference(const tfl_model_t *m, const tfl_op_t *op, mica_buf_t *params,
+                                    char *err, size_t errlen) {
+    return prepare_binary(m, op, MICA_BIN_SQDIFF, params, err, errlen);
 }

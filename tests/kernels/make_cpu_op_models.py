@@ -137,6 +137,8 @@ def cases():
     c["reduce_min_last_keep"] = (lambda a: tf.reduce_min(a, axis=-1, keepdims=True)), [(2, 5, 9)], [(-3, 1)]
     c["prelu"] = layer_case(L.PReLU(alpha_initializer=tf.keras.initializers.RandomUniform(-0.5, 1.5), shared_axes=[1, 2]), s4, (-2, 1.5))
     c["prelu_full"] = layer_case(L.PReLU(alpha_initializer=tf.keras.initializers.RandomUniform(0.05, 0.4)), (1, 3, 4, 6), (-1, 1))
+    c["squared_difference"] = (lambda a, b: tf.math.squared_difference(a, b)), two, [(-1, 2), (-2, 1)]
+    c["squared_difference_bcast"] = (lambda a, b: tf.math.squared_difference(a, b)), [s4, (1, 1, 7, 1)], [(-1, 1), (0, 3)]
     c["gather_axis1"] = (lambda a: tf.gather(a, [4, 0, 0, 2, 5], axis=1)), [(2, 6, 3)], [(-1, 1)]
     c["gather_axis0_2d_idx"] = (lambda a: tf.gather(a, [[1, 3], [0, 2]], axis=0)), [(4, 7)], [(-2, 1)]
     return c

@@ -9,6 +9,7 @@
 #include "mica_fixedpoint.h"
 
 #define ADD_LEFT_SHIFT 20
+#define SQDIFF_LEFT_SHIFT 7 /* squared_difference.cc: 255^2 * 2^14 fits int32 */
 
 /* Input k's bytes: an operand, or a constant inside the parameter block. */
 static const int8_t *binary_source(const mica_kernel_call_t *c, const mica_binary_params_t *p,
@@ -27,7 +28,7 @@ static const int8_t *binary_source(const mica_kernel_call_t *c, const mica_binar
 }
 
 static int binary_quant_ok(const mica_binary_params_t *p) {
-    if (p->op < MICA_BIN_ADD || p->op > MICA_BIN_PRELU || !mica_zp_ok(p->out_zp) ||
+    if (p->op < MICA_BIN_ADD || p->op > MICA_BIN_SQDIFF || !mica_zp_ok(p->out_zp) ||
         !mica_act_ok(p->act_min, p->act_max) || !mica_shift_ok(p->out_shift))
         return 0;
     for (int k = 0; k < 2; k++)
@@ -47,12 +48,13 @@ static void binary_op_init(const mica_binary_params_t *p, binary_op_t *op) {
     op->p = p;
     op->out = mica_rescale_make(p->out_mult, p->out_shift);
     op->pos = mica_rescale_make(p->in_mult[0], p->in_shift[0]);
-    if (p->op != MICA_BIN_ADD && p->op != MICA_BIN_SUB)
+    if (p->op != MICA_BIN_ADD && p->op != MICA_BIN_SUB && p->op != MICA_BIN_SQDIFF)
         return;
+    const int left = p->op == MICA_BIN_SQDIFF ? SQDIFF_LEFT_SHIFT : ADD_LEFT_SHIFT;
     for (int k = 0; k < 2; k++) {
         const mica_rescale_t in = mica_rescale_make(p->in_mult[k], p->in_shift[k]);
         for (int32_t v = -128; v < 128; v++) {
-            uint32_t s = (uint32_t)mica_rescale((v - p->in_zp[k]) * (1 << ADD_LEFT_SHIFT), &in);
+            uint32_t s = (uint32_t)mica_rescale((v - p->in_zp[k]) * (1 << left), &in);
             op->scaled[k][(uint8_t)v] =
                 k == 1 && p->op == MICA_BIN_SUB ? 0u - s : s; /* int32 wrap */
         }
@@ -79,6 +81,12 @@ static void binary_row(const binary_op_t *op, const int8_t *a, int32_t sa, const
             out[i] = mica_output_int8((a[ia] - za) * (b[ib] - zb), &op->out, zp, lo, hi);
         break;
     }
+    case MICA_BIN_SQDIFF:
+        for (int32_t i = 0; i < len; i++, ia += sa, ib += sb) {
+            int32_t d = (int32_t)(ta[(uint8_t)a[ia]] - tb[(uint8_t)b[ib]]); /* |d| < 2^15 */
+            out[i] = mica_output_int8(d * d, &op->out, zp, lo, hi);
+        }
+        break;
     case MICA_BIN_PRELU: {
         const int32_t za = p->in_zp[0], zb = p->in_zp[1];
         for (int32_t i = 0; i < len; i++, ia += sa, ib += sb) {
