@@ -39,27 +39,36 @@ static int is_activation(const tfl_tensor_t *t) {
     return t && t->data == NULL;
 }
 
-/* A model's float input or output: only a QUANTIZE reads it, or a DEQUANTIZE writes it. */
-static int float_edge(const tfl_model_t *m, int32_t t) {
+/* A model input or output of another type than int8 at an edge op: float32 read only by a
+ * QUANTIZE (as its input) or written by a DEQUANTIZE, int32/int64 written by ARG_MAX/ARG_MIN. */
+static int edge_op(const tfl_tensor_t *t, const tfl_op_t *op, int as_input, int k) {
+    if (t->type == TFL_TYPE_FLOAT32)
+        return as_input ? op->builtin == TFL_OP_QUANTIZE && k == 0
+                        : op->builtin == TFL_OP_DEQUANTIZE;
+    return !as_input && (op->builtin == TFL_OP_ARG_MAX || op->builtin == TFL_OP_ARG_MIN);
+}
+
+static int edge_tensor(const tfl_model_t *m, int32_t t) {
     int ok = 0;
+    const tfl_tensor_t *tt = &m->tensors[t];
     for (int o = 0; o < m->nops; o++) {
         const tfl_op_t *op = &m->ops[o];
         for (int k = 0; k < op->ninputs; k++)
-            if (op->inputs[k] == t && (op->builtin != TFL_OP_QUANTIZE || k != 0))
+            if (op->inputs[k] == t && !(ok = edge_op(tt, op, 1, k)))
                 return 0;
-            else if (op->inputs[k] == t)
-                ok = 1;
         for (int k = 0; k < op->noutputs; k++)
-            if (op->outputs[k] == t && op->builtin != TFL_OP_DEQUANTIZE)
+            if (op->outputs[k] == t && !(ok = edge_op(tt, op, 0, k)))
                 return 0;
-            else if (op->outputs[k] == t)
-                ok = 1;
     }
     return ok;
 }
 
-/* A model input or output must be an int8 activation, or a float32 one at a QUANTIZE/DEQUANTIZE
- * edge; the message says what to do instead. */
+static int edge_type(int type) {
+    return type == TFL_TYPE_FLOAT32 || type == TFL_TYPE_INT32 || type == TFL_TYPE_INT64;
+}
+
+/* A model input or output must be an int8 activation, or an edge tensor (edge_tensor); the
+ * message says what to do instead. */
 static int check_io_tensor(mica_builder_t *b, const tfl_model_t *m, int32_t index, const char *what,
                            int i) {
     const tfl_tensor_t *t = tensor(m, index);
@@ -67,16 +76,16 @@ static int check_io_tensor(mica_builder_t *b, const tfl_model_t *m, int32_t inde
     if (!t)
         ERR("model %s %d is not a tensor", what, i);
     mica_escape_name(t->name, name, sizeof name);
-    if (t->type == TFL_TYPE_FLOAT32 && !float_edge(m, index))
+    if (edge_type(t->type) && edge_tensor(m, index)) {
+        if (t->rank < 1 || t->rank > MICA_MAX_RANK || mica_tensor_elements(t) <= 0)
+            ERR("model %s %d '%s' has rank %d; Mica takes ranks 1..%d with no empty dimension",
+                what, i, name, t->rank, MICA_MAX_RANK);
+        return 0;
+    }
+    if (t->type == TFL_TYPE_FLOAT32)
         ERR("model %s %d '%s' is FLOAT32 but not only %s: Mica takes float32 only at a model's "
             "edges (QUANTIZE in, DEQUANTIZE out)",
             what, i, name, *what == 'i' ? "read by QUANTIZE" : "written by DEQUANTIZE");
-    if (t->type == TFL_TYPE_FLOAT32 &&
-        (t->rank < 1 || t->rank > MICA_MAX_RANK || mica_tensor_elements(t) <= 0))
-        ERR("model %s %d '%s' has rank %d; Mica takes ranks 1..%d with no empty dimension", what, i,
-            name, t->rank, MICA_MAX_RANK);
-    if (t->type == TFL_TYPE_FLOAT32)
-        return 0;
     if (t->type != TFL_TYPE_INT8)
         ERR("model %s %d '%s' is %s: Mica runs int8 activations only; convert with full-integer "
             "quantization "
@@ -102,13 +111,12 @@ static int arena_candidate(const tfl_model_t *m, int i) {
         io |= m->inputs[k] == i;
     for (int k = 0; k < m->noutputs; k++)
         io |= m->outputs[k] == i;
-    int type_ok =
-        (t->type == TFL_TYPE_INT8 && t->nquant == 1) || (t->type == TFL_TYPE_FLOAT32 && io);
+    int type_ok = (t->type == TFL_TYPE_INT8 && t->nquant == 1) || (edge_type(t->type) && io);
     return is_activation(t) && type_ok && t->rank <= MICA_MAX_RANK && mica_tensor_elements(t) > 0;
 }
 
 static int element_bytes(const tfl_tensor_t *t) {
-    return t->type == TFL_TYPE_FLOAT32 ? 4 : 1;
+    return t->type == TFL_TYPE_INT8 ? 1 : t->type == TFL_TYPE_INT64 ? 8 : 4;
 }
 
 /* Lifetime of every tensor in op indices: [producer, last reader]. */
@@ -140,7 +148,10 @@ static void lifetimes(const tfl_model_t *m, int64_t *first, int64_t *last) {
 static void describe(const tfl_tensor_t *t, mica_prog_tensor_t *pt) {
     memset(pt, 0, sizeof *pt);
     snprintf(pt->name, sizeof pt->name, "%s", t->name);
-    pt->dtype = t->type == TFL_TYPE_FLOAT32 ? MICA_DT_FLOAT32 : MICA_DT_INT8;
+    pt->dtype = t->type == TFL_TYPE_FLOAT32 ? MICA_DT_FLOAT32
+                : t->type == TFL_TYPE_INT32 ? MICA_DT_INT32
+                : t->type == TFL_TYPE_INT64 ? MICA_DT_INT64
+                                            : MICA_DT_INT8;
     pt->rank = (uint32_t)t->rank;
     for (int d = 0; d < t->rank; d++)
         pt->dims[d] = t->dims[d];

@@ -63,7 +63,9 @@ typedef int (*mica_kernel_fn)(const mica_kernel_call_t *call);
     X(39, REDUCE_MAX, mica_k_reduce_extreme)                                                       \
     X(40, REDUCE_MIN, mica_k_reduce_extreme)                                                       \
     X(41, PRELU, mica_k_binary)                                                                    \
-    X(42, SQUARED_DIFFERENCE, mica_k_binary)
+    X(42, SQUARED_DIFFERENCE, mica_k_binary)                                                       \
+    X(43, ARG_MAX, mica_k_arg_extreme)                                                             \
+    X(44, ARG_MIN, mica_k_arg_extreme)
 
 #define MICA_KERNEL_ENUM(id, name, fn) MICA_CPU_##name = id,
 typedef enum { MICA_KERNEL_LIST(MICA_KERNEL_ENUM) MICA_CPU_END_ } mica_cpu_op_t;
@@ -204,6 +206,13 @@ typedef struct {
 typedef struct {
     int32_t outer, axis_len, inner, count;
 } mica_take_params_t;
+
+/* ARG_MAX / ARG_MIN of int8 along one axis: for each (outer, inner) the first index whose raw value
+ * is the largest (want_min 0) or smallest; written as little-endian int32 or int64 (out_size 4
+ * or 8), as the model's output. */
+typedef struct {
+    int32_t outer, axis_len, inner, want_min, out_size;
+} mica_arg_params_t;
 
 /* QUANTIZE float32 -> int8 and DEQUANTIZE int8 -> float32 at a model's edges, TFLite's reference
  * arithmetic: q = clamp((int32)round_half_away(x / scale) + zero_point), y = (float)((double)scale

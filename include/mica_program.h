@@ -52,9 +52,15 @@ typedef struct {
     uint8_t req_mul_cycles; /* requantization multiply cycles the estimates assume; 0 = 1 */
 } mica_prog_header_t;
 
-/* FLOAT32 appears only at a model's edges: inputs a QUANTIZE reads, outputs a DEQUANTIZE writes;
- * such a tensor's scale and zero point are those of the int8 side, for generating inputs. */
-typedef enum { MICA_DT_INT8 = 1, MICA_DT_INT32 = 2, MICA_DT_FLOAT32 = 3 } mica_dtype_t;
+/* Types other than INT8 appear only at a model's edges: FLOAT32 inputs a QUANTIZE reads and
+ * outputs a DEQUANTIZE writes (such a tensor's scale and zero point are the int8 side's, for
+ * generating inputs), INT32/INT64 outputs an ARG_MAX or ARG_MIN writes. */
+typedef enum {
+    MICA_DT_INT8 = 1,
+    MICA_DT_INT32 = 2,
+    MICA_DT_FLOAT32 = 3,
+    MICA_DT_INT64 = 4
+} mica_dtype_t;
 
 typedef struct {
     char name[MICA_NAME_LEN];

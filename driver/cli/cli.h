@@ -38,7 +38,7 @@ void cli_fill_random(int8_t *dst, size_t n, uint64_t *state);
 /* Random values for tensor ti: bytes for int8; for a float32 input, values across the range its
  * QUANTIZE maps to int8 and a little beyond (with exact half steps, which round away). */
 void cli_fill_input(const mica_tensor_info_t *ti, void *dst, size_t count, uint64_t *state);
-/* The .npy dtype of a program tensor ('b' int8, 'f' float32). */
+/* The .npy dtype of a program tensor ('b' int8, 'f' float32, 'i' int32, 'l' int64). */
 char cli_npy_dtype(const mica_tensor_info_t *ti);
 void cli_print_layers(mica_ctx_t *ctx);
 extern const char *cli_prog;

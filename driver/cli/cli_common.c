@@ -312,7 +312,10 @@ void cli_fill_random(int8_t *dst, size_t n, uint64_t *state) {
 }
 
 char cli_npy_dtype(const mica_tensor_info_t *ti) {
-    return ti->dtype == MICA_DT_FLOAT32 ? 'f' : 'b';
+    return ti->dtype == MICA_DT_FLOAT32 ? 'f'
+           : ti->dtype == MICA_DT_INT32 ? 'i'
+           : ti->dtype == MICA_DT_INT64 ? 'l'
+                                        : 'b';
 }
 
 void cli_fill_input(const mica_tensor_info_t *ti, void *dst, size_t count, uint64_t *state) {
