@@ -65,7 +65,9 @@ typedef int (*mica_kernel_fn)(const mica_kernel_call_t *call);
     X(41, PRELU, mica_k_binary)                                                                    \
     X(42, SQUARED_DIFFERENCE, mica_k_binary)                                                       \
     X(43, ARG_MAX, mica_k_arg_extreme)                                                             \
-    X(44, ARG_MIN, mica_k_arg_extreme)
+    X(44, ARG_MIN, mica_k_arg_extreme)                                                             \
+    X(45, BATCH_TO_SPACE_ND, mica_k_gather)                                                        \
+    X(46, SPACE_TO_BATCH_ND, mica_k_gather)
 
 #define MICA_KERNEL_ENUM(id, name, fn) MICA_CPU_##name = id,
 typedef enum { MICA_KERNEL_LIST(MICA_KERNEL_ENUM) MICA_CPU_END_ } mica_cpu_op_t;
