@@ -67,7 +67,8 @@ typedef int (*mica_kernel_fn)(const mica_kernel_call_t *call);
     X(43, ARG_MAX, mica_k_arg_extreme)                                                             \
     X(44, ARG_MIN, mica_k_arg_extreme)                                                             \
     X(45, BATCH_TO_SPACE_ND, mica_k_gather)                                                        \
-    X(46, SPACE_TO_BATCH_ND, mica_k_gather)
+    X(46, SPACE_TO_BATCH_ND, mica_k_gather)                                                        \
+    X(47, MIRROR_PAD, mica_k_remap)
 
 #define MICA_KERNEL_ENUM(id, name, fn) MICA_CPU_##name = id,
 typedef enum { MICA_KERNEL_LIST(MICA_KERNEL_ENUM) MICA_CPU_END_ } mica_cpu_op_t;
@@ -215,6 +216,14 @@ typedef struct {
 typedef struct {
     int32_t outer, axis_len, inner, want_min, out_size;
 } mica_arg_params_t;
+
+/* A gather through per-dimension index tables: out[i0..] = in[sum_d table_d[i_d] * stride_d]
+ * (MIRROR_PAD's reflections). Followed by the tables, dims[0] + ... + dims[rank-1] int32 input
+ * indices, dimension 0's first. */
+typedef struct {
+    int32_t rank;
+    int32_t dims[MICA_MAX_RANK], in_dims[MICA_MAX_RANK], strides[MICA_MAX_RANK];
+} mica_remap_params_t;
 
 /* QUANTIZE float32 -> int8 and DEQUANTIZE int8 -> float32 at a model's edges, TFLite's reference
  * arithmetic: q = clamp((int32)round_half_away(x / scale) + zero_point), y = (float)((double)scale

@@ -143,6 +143,8 @@ def cases():
     c["arg_min_axis1_i32"] = (lambda a: tf.argmin(a, axis=1, output_type=tf.int32)), [(2, 9, 4)], [(-1, 2)]
     c["batch_to_space"] = (lambda a: tf.batch_to_space(a, [2, 3], [[0, 0], [0, 0]])), [(12, 2, 3, 4)], [(-1, 1)]
     c["space_to_batch"] = (lambda a: tf.space_to_batch(a, [2, 2], [[0, 0], [0, 0]])), [(2, 4, 6, 3)], [(-1, 2)]
+    c["mirror_pad_reflect"] = (lambda a: tf.pad(a, [[0, 0], [2, 1], [1, 3], [0, 0]], mode="REFLECT")), [s4], [(-1, 1)]
+    c["mirror_pad_symmetric"] = (lambda a: tf.pad(a, [[1, 0], [0, 2]], mode="SYMMETRIC")), [(3, 5)], [(-2, 1)]
     c["gather_axis1"] = (lambda a: tf.gather(a, [4, 0, 0, 2, 5], axis=1)), [(2, 6, 3)], [(-1, 1)]
     c["gather_axis0_2d_idx"] = (lambda a: tf.gather(a, [[1, 3], [0, 2]], axis=0)), [(4, 7)], [(-2, 1)]
     return c
