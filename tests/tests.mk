@@ -6,6 +6,7 @@ test: check test-spec test-unit test-reader test-corrupt test-fuzz-short test-rt
 test-spec: $(GEN)/mica_isa.h $(MICA)
 	$(PYTHON) tests/spec/check_spec.py
 	bash tests/spec/check_readme_ops.sh
+	$(PYTHON) tests/spec/coverage_table.py $(MICA) --check
 
 test-reader:
 	$(MAKE) --no-print-directory -C compiler/tflite test

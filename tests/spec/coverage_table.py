@@ -1,0 +1,58 @@
+#!/usr/bin/env python3
+"""The coverage table README.md shows: every builtin TFLite Micro registers
+(tests/spec/tflm_builtin_ops.txt) against what `mica ops` says Mica runs.
+  coverage_table.py MICA          prints the table (markdown)
+  coverage_table.py MICA --check  exit 1 when README.md's copy differs"""
+import os
+import re
+import subprocess
+import sys
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+BEGIN, END = "<!-- coverage:begin -->", "<!-- coverage:end -->"
+# Paths Mica has beside the plain int8 kernel (the rest of the table is derived).
+FOLDED = {"SHAPE": "folded when static"}
+NOTES = {"QUANTIZE": "float32 -> int8 at inputs", "DEQUANTIZE": "int8 -> float32 at outputs",
+         "ARG_MAX": "int32/int64 outputs", "ARG_MIN": "int32/int64 outputs",
+         "GATHER": "constant indices", "BATCH_TO_SPACE_ND": "zero crops",
+         "SPACE_TO_BATCH_ND": "zero paddings", "SPLIT": "up to 4 parts", "SPLIT_V": "up to 4 parts",
+         "UNPACK": "up to 4 parts", "ADD": "accelerator: same shapes", "PACK": "also folded (int32)"}
+
+
+def table(mica):
+    ops = subprocess.run([mica, "ops"], capture_output=True, text=True, check=True).stdout
+    accel = set(re.search(r"the accelerator runs ([A-Z0-9_, and]+)", ops).group(1)
+                .replace(" and ", ", ").split(", "))
+    cpu_row = [line for line in ops.splitlines() if line.startswith("| CPU |")][0]
+    cpu = set(cpu_row.split("|")[2].strip().split(", "))
+    names = [line.strip() for line in open(os.path.join(ROOT, "tests/spec/tflm_builtin_ops.txt"))
+             if line.strip() and not line.startswith("#")]
+    rows = ["| operator | int8 | int16 | accelerator | CPU | note |", "|---|---|---|---|---|---|"]
+    covered = 0
+    for n in names:
+        a, c, f = n in accel, n in cpu, n in FOLDED
+        covered += a or c or f
+        rows.append("| %s | %s | no | %s | %s | %s |" % (
+            n, "yes" if a or c or f else "no", "yes" if a else "", "yes" if c else "",
+            FOLDED.get(n) or NOTES.get(n, "")))
+    rows.append("")
+    rows.append("%d of %d TFLite Micro builtins run (int8); int16 paths: none yet." % (covered, len(names)))
+    return "\n".join(rows)
+
+
+def main():
+    if len(sys.argv) < 2:
+        sys.exit(__doc__)
+    want = table(sys.argv[1])
+    if "--check" not in sys.argv:
+        print(want)
+        return
+    text = open(os.path.join(ROOT, "README.md")).read()
+    have = text.split(BEGIN, 1)[1].split(END, 1)[0].strip() if BEGIN in text else ""
+    if have != want.strip():
+        sys.exit("coverage_table: README.md's table differs from `mica ops` (regenerate: "
+                 "python3 tests/spec/coverage_table.py build/mica)")
+    print("coverage_table: PASS")
+
+
+main()
