@@ -124,6 +124,12 @@ module mica_link_bridge #(
   // passed, so KW bits of it suffice). One adder serves both memory commands; CSRs are checked
   // in words.
   localparam int unsigned CsrWords = CsrEnd / 4;
+  // x <= c for a constant c, as logic from the low bit up (Yosys makes a carry chain of a
+  // comparison; against a constant, a few LUTs do).
+  function automatic logic le_const(logic [31:0] x, logic [31:0] c);
+    le_const = 1'b1;
+    for (int i = 0; i < 32; i++) le_const = c[i] ? (!x[i] || le_const) : (!x[i] && le_const);
+  endfunction
   logic [KW-1:0]  mem_n, wr_bytes;
   logic [MAW+1:0] mem_end;
   logic [10:0]    csr_end;
@@ -131,11 +137,11 @@ module mica_link_bridge #(
   assign wr_bytes    = KW'(len_i - 16'(mica_link_pkg::LINK_MEM_WRITE_REQ_BYTES));
   assign mem_n       = (cmd_i == mica_link_pkg::LINK_CMD_MEM_WRITE) ? wr_bytes : KW'(a_rdlen);
   assign mem_end     = (MAW+2)'(a_mem[MAW:0]) + (MAW+2)'(mem_n);
-  assign mem_ok      = (a_mem >> (MAW + 1)) == '0 && mem_end <= (MAW+2)'(MEM_BYTES);
+  assign mem_ok      = (a_mem >> (MAW + 1)) == '0 && le_const(32'(mem_end), MEM_BYTES);
   assign csr_aligned = a_csr[15:12] == '0 && a_csr[1:0] == '0;
   assign csr_end     = 11'(a_csr[11:2]) + 11'(a_count);
-  assign csr_rd_ok   = csr_aligned && csr_end <= 11'(CsrWords);
-  assign csr_wr_ok   = csr_aligned && a_csr[11:2] < 10'(CsrWords);
+  assign csr_rd_ok   = csr_aligned && le_const(32'(csr_end), CsrWords);
+  assign csr_wr_ok   = csr_aligned && le_const(32'(a_csr[11:2]), CsrWords - 1);
 
   // The decision on a request: a NAK status (OK = execute it). Checks in the order BAD_CMD,
   // BAD_LEN, BAD_ADDR, BUSY.
@@ -153,7 +159,7 @@ module mica_link_bridge #(
       mica_link_pkg::LINK_CMD_STATS: ;
       mica_link_pkg::LINK_CMD_CSR_READ: begin
         exp_len = 3'(mica_link_pkg::LINK_CSR_READ_REQ_BYTES);
-        len_ok  = a_count != '0 && a_count <= 8'(mica_link_pkg::LINK_MAX_CSR_READ);
+        len_ok  = a_count != '0 && le_const(32'(a_count), mica_link_pkg::LINK_MAX_CSR_READ);
         addr_ok = csr_rd_ok;
       end
       mica_link_pkg::LINK_CMD_CSR_WRITE: begin
@@ -168,7 +174,7 @@ module mica_link_bridge #(
       end
       mica_link_pkg::LINK_CMD_MEM_READ: begin
         exp_len = 3'(mica_link_pkg::LINK_MEM_READ_REQ_BYTES);
-        len_ok  = a_rdlen <= 16'(MaxPl);
+        len_ok  = le_const(32'(a_rdlen), MaxPl);
         addr_ok = mem_ok;
         is_mem  = 1'b1;
       end
@@ -177,10 +183,14 @@ module mica_link_bridge #(
     endcase
   end
 
+  // The one inexact length, MEM_WRITE's: at least its address.
+  logic len_ge_arg;
+  assign len_ge_arg = !le_const(32'(len_i), LinkMemWrArg - 1);
+
   logic [7:0] nak_st;
   always_comb begin
     if (!known)                                      nak_st = mica_link_pkg::LINK_ST_BAD_CMD;
-    else if (!(len_exact ? len_i == 16'(exp_len) : len_i >= 16'(exp_len)) || !len_ok)
+    else if (!(len_exact ? len_i == 16'(exp_len) : len_ge_arg) || !len_ok)
                                                      nak_st = mica_link_pkg::LINK_ST_BAD_LEN;
     else if (!addr_ok)                               nak_st = mica_link_pkg::LINK_ST_BAD_ADDR;
     else if (is_mem && busy)                         nak_st = mica_link_pkg::LINK_ST_BUSY;
