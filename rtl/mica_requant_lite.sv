@@ -81,18 +81,38 @@ module mica_requant_lite (
   // e > 0: R = (M + 2^(e-1)) >> e = ((M >> (e-1)) + 1) >> 1. Beyond 511 only the side of the
   // clamp matters (offset 6). e = 0: R = M, which alone can reach the int32 wrap of the
   // zero-point add (R >= 2^31 - 128), so its top bits are kept as flags.
-  logic [31:0] m_b_q, s_sh;
+  // S = M >> (e - 1) is needed only as S mod 1024 and whether S >= 1024, i.e. whether M has a
+  // one at bit e + 9 or above: a suffix OR of M indexed by e (no full 32-bit shifter).
+  logic [31:0] m_b_q;
   logic        neg_b_q;
-  logic [4:0]  e_b_q;
+  logic [4:0]  e_b_q, sa;
+  logic [9:0]  s_lo;            // S mod 1024
+  logic [24:0] t16;
+  logic [16:0] t8;
+  logic [12:0] t4;
+  logic [10:0] t2;
+  logic        s_big;           // S >= 1024
+  logic [21:0] m_any_by_sa;     // [j] = |M[31:j + 10] (suffix OR by doubling spans)
+  always_comb begin
+    m_any_by_sa = m_b_q[31:10];
+    for (int d = 1; d < 22; d = 2 * d) m_any_by_sa = m_any_by_sa | (m_any_by_sa >> d);
+  end
   logic [9:0]  r_lo;            // ((S mod 1024) + 1) >> 1: 512 means R >= 512
   logic [8:0]  rs_d, rs_q;
   logic        zone_q, top_q;   // e = 0 and M in [2^31 - 128, 2^31); e = 0 and M = 2^31
   logic [6:0]  low7_q;          // M[6:0] (used only with zone_q)
   always_comb begin
-    s_sh = m_b_q >> (e_b_q - 5'(e_b_q != 5'd0));
-    r_lo = 10'((11'(s_sh[9:0]) + 11'd1) >> 1);
+    sa    = e_b_q - 5'(e_b_q != 5'd0);
+    // widest step first, each keeping only the bits the later steps can still bring down
+    t16   = sa[4] ? 25'(m_b_q[31:16]) : m_b_q[24:0];
+    t8    = sa[3] ? t16[24:8] : t16[16:0];
+    t4    = sa[2] ? t8[16:4] : t8[12:0];
+    t2    = sa[1] ? t4[12:2] : t4[10:0];
+    s_lo  = sa[0] ? t2[10:1] : t2[9:0];
+    s_big = sa <= 5'd21 && m_any_by_sa[sa];
+    r_lo = 10'((11'(s_lo) + 11'd1) >> 1);
     if (e_b_q == 5'd0) rs_d = (|m_b_q[31:9]) ? 9'd511 : m_b_q[8:0];
-    else               rs_d = (|s_sh[31:10] || r_lo[9]) ? 9'd511 : r_lo[8:0];
+    else               rs_d = (s_big || r_lo[9]) ? 9'd511 : r_lo[8:0];
   end
 
   // ---- offset 6: sign, zero point, clamp on 11 bits ----

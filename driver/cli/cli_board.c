@@ -54,11 +54,19 @@ static void print_faults(link_state_t *s) {
            (unsigned long long)st->naks, (unsigned long long)st->stray_replies, rx->bad_fcs,
            rx->bad_length, rx->too_long, rx->aborted);
     mica_link_device_stats_t d;
-    if (!s->dev.link.dead && mica_link_stats(&s->dev.link, &d) == MICA_LINK_OK)
+    if (s->dev.link.dead || mica_link_stats(&s->dev.link, &d) != MICA_LINK_OK)
+        return;
+    double up_s = s->dev.info.core_hz ? (double)d.cycles / s->dev.info.core_hz : 0.0;
+    /* The STATS request itself was a frame accepted: frames_ok = 0 means a device that counts
+     * only cycles (a small FPGA's STATS; the other counters read 0). */
+    if (d.frames_ok == 0)
+        printf("link faults, device: not counted (STATS has the cycle count only); up %.3f s of "
+               "device time\n",
+               up_s);
+    else
         printf("link faults, device: frames_ok=%u dropped(bad_fcs=%u bad_length=%u too_long=%u "
                "aborted=%u) uart_stop_bit_errors=%u; up %.3f s of device time\n",
-               d.frames_ok, d.bad_fcs, d.bad_length, d.too_long, d.aborted, d.uart_errors,
-               s->dev.info.core_hz ? (double)d.cycles / s->dev.info.core_hz : 0.0);
+               d.frames_ok, d.bad_fcs, d.bad_length, d.too_long, d.aborted, d.uart_errors, up_s);
 }
 
 static int probe_identity(link_state_t *s) {

@@ -9,7 +9,9 @@ module mica_link #(
   // STATS counter widths (read zero-extended to 32 bits): the drop and UART error counters
   // saturate, the accepted-frame counter wraps. A small FPGA keeps them narrow.
   parameter int unsigned DROP_W       = 16,
-  parameter int unsigned FRAME_W      = 32
+  parameter int unsigned FRAME_W      = 32,
+  // 0: STATS sends only the cycle count (the counters above read 0 and are not built)
+  parameter bit          STATS_LINK   = 1'b1
 ) (
   input  logic        clk_i,
   input  logic        rst_ni,
@@ -90,7 +92,7 @@ module mica_link #(
     else         cycles_q <= cycles_q + 1'b1;
   end
 
-  mica_link_bridge #(.MEM_BYTES(MEM_BYTES), .CLK_HZ(CLK_HZ)) u_bridge (
+  mica_link_bridge #(.MEM_BYTES(MEM_BYTES), .CLK_HZ(CLK_HZ), .STATS_LINK(STATS_LINK)) u_bridge (
     .clk_i, .rst_ni,
     .frame_valid_i(frame_valid), .seq_i(req_seq), .cmd_i(req_cmd), .len_i(req_len),
     .rd_idx_o(req_idx), .rd_data_i(req_byte), .release_o(frame_release),

@@ -7,7 +7,10 @@
 module mica_link_bridge #(
   parameter int unsigned MEM_BYTES    = 131072,
   parameter int unsigned CLK_HZ       = 12000000,
-  parameter int unsigned RESET_CYCLES = 4   // accelerator reset pulse (drains a memory response)
+  parameter int unsigned RESET_CYCLES = 4,  // accelerator reset pulse (drains a memory response)
+  // STATS words 2..7 (the link's frame, drop and UART error counters): 1 = sent, 0 = read 0 (a
+  // small FPGA keeps only the cycle count; the unread counters are then optimised away).
+  parameter bit          STATS_LINK   = 1'b1
 ) (
   input  logic        clk_i,
   input  logic        rst_ni,
@@ -56,6 +59,7 @@ module mica_link_bridge #(
   localparam int unsigned KW       = $clog2(mica_link_pkg::LINK_MAX_PAYLOAD + 1);
   localparam int unsigned MaxPl    = mica_link_pkg::LINK_MAX_PAYLOAD;
   localparam int unsigned ArgBytes = 6;   // the longest fixed request part (u32 + u16)
+  localparam int unsigned LinkMemWrArg = mica_link_pkg::LINK_MEM_WRITE_REQ_BYTES;
   localparam int unsigned CsrEnd   = 32'(mica_pkg::CSR_COUNTER_BASE) + 8 * mica_pkg::NUM_COUNTERS;
   localparam int unsigned MAW      = $clog2(MEM_BYTES);            // memory byte address bits
   localparam int unsigned AQW      = (MAW > 12) ? MAW : 12;        // address register
@@ -81,11 +85,11 @@ module mica_link_bridge #(
   state_e         state_d, state_q;
   src_e           src_d, src_q;
   phase_e         ph_d, ph_q;
-  logic [2:0]     argk_d, argk_q;
   logic [47:0]    arg_d, arg_q;      // request bytes 0..5, byte 0 in [7:0]
   logic [AQW-1:0] addr_d, addr_q;    // memory or CSR address of the next access
-  logic [KW-1:0]  k_d, k_q;          // byte index within the operation / reply payload
-  logic [KW-1:0]  n_d, n_q;          // MEM_WRITE data bytes
+  // Byte index: of the request payload while reading it (its arguments, MEM_WRITE's data),
+  // then of the reply payload. The deframer's read index is always this counter.
+  logic [KW-1:0]  k_d, k_q;
   logic [31:0]    cnt_q;             // WAIT cycles
   logic [RcW-1:0] rc_d, rc_q;        // RESET cycles left
   logic [7:0]     rep_cmd_d, rep_cmd_q, nak_d, nak_q;
@@ -120,6 +124,12 @@ module mica_link_bridge #(
   // passed, so KW bits of it suffice). One adder serves both memory commands; CSRs are checked
   // in words.
   localparam int unsigned CsrWords = CsrEnd / 4;
+  // x <= c for a constant c, as logic from the low bit up (Yosys makes a carry chain of a
+  // comparison; against a constant, a few LUTs do).
+  function automatic logic le_const(logic [31:0] x, logic [31:0] c);
+    le_const = 1'b1;
+    for (int i = 0; i < 32; i++) le_const = c[i] ? (!x[i] || le_const) : (!x[i] && le_const);
+  endfunction
   logic [KW-1:0]  mem_n, wr_bytes;
   logic [MAW+1:0] mem_end;
   logic [10:0]    csr_end;
@@ -127,11 +137,11 @@ module mica_link_bridge #(
   assign wr_bytes    = KW'(len_i - 16'(mica_link_pkg::LINK_MEM_WRITE_REQ_BYTES));
   assign mem_n       = (cmd_i == mica_link_pkg::LINK_CMD_MEM_WRITE) ? wr_bytes : KW'(a_rdlen);
   assign mem_end     = (MAW+2)'(a_mem[MAW:0]) + (MAW+2)'(mem_n);
-  assign mem_ok      = (a_mem >> (MAW + 1)) == '0 && mem_end <= (MAW+2)'(MEM_BYTES);
+  assign mem_ok      = (a_mem >> (MAW + 1)) == '0 && le_const(32'(mem_end), MEM_BYTES);
   assign csr_aligned = a_csr[15:12] == '0 && a_csr[1:0] == '0;
   assign csr_end     = 11'(a_csr[11:2]) + 11'(a_count);
-  assign csr_rd_ok   = csr_aligned && csr_end <= 11'(CsrWords);
-  assign csr_wr_ok   = csr_aligned && a_csr[11:2] < 10'(CsrWords);
+  assign csr_rd_ok   = csr_aligned && le_const(32'(csr_end), CsrWords);
+  assign csr_wr_ok   = csr_aligned && le_const(32'(a_csr[11:2]), CsrWords - 1);
 
   // The decision on a request: a NAK status (OK = execute it). Checks in the order BAD_CMD,
   // BAD_LEN, BAD_ADDR, BUSY.
@@ -149,7 +159,7 @@ module mica_link_bridge #(
       mica_link_pkg::LINK_CMD_STATS: ;
       mica_link_pkg::LINK_CMD_CSR_READ: begin
         exp_len = 3'(mica_link_pkg::LINK_CSR_READ_REQ_BYTES);
-        len_ok  = a_count != '0 && a_count <= 8'(mica_link_pkg::LINK_MAX_CSR_READ);
+        len_ok  = a_count != '0 && le_const(32'(a_count), mica_link_pkg::LINK_MAX_CSR_READ);
         addr_ok = csr_rd_ok;
       end
       mica_link_pkg::LINK_CMD_CSR_WRITE: begin
@@ -164,7 +174,7 @@ module mica_link_bridge #(
       end
       mica_link_pkg::LINK_CMD_MEM_READ: begin
         exp_len = 3'(mica_link_pkg::LINK_MEM_READ_REQ_BYTES);
-        len_ok  = a_rdlen <= 16'(MaxPl);
+        len_ok  = le_const(32'(a_rdlen), MaxPl);
         addr_ok = mem_ok;
         is_mem  = 1'b1;
       end
@@ -173,10 +183,14 @@ module mica_link_bridge #(
     endcase
   end
 
+  // The one inexact length, MEM_WRITE's: at least its address.
+  logic len_ge_arg;
+  assign len_ge_arg = !le_const(32'(len_i), LinkMemWrArg - 1);
+
   logic [7:0] nak_st;
   always_comb begin
     if (!known)                                      nak_st = mica_link_pkg::LINK_ST_BAD_CMD;
-    else if (!(len_exact ? len_i == 16'(exp_len) : len_i >= 16'(exp_len)) || !len_ok)
+    else if (!(len_exact ? len_i == 16'(exp_len) : len_ge_arg) || !len_ok)
                                                      nak_st = mica_link_pkg::LINK_ST_BAD_LEN;
     else if (!addr_ok)                               nak_st = mica_link_pkg::LINK_ST_BAD_ADDR;
     else if (is_mem && busy)                         nak_st = mica_link_pkg::LINK_ST_BUSY;
@@ -197,9 +211,9 @@ module mica_link_bridge #(
       SrcPing: load_word = k_q[3] ? PingWord2 : k_q[2] ? PingWord1 : PingWord0;
       SrcWait: load_word = k_q[2] ? cnt_q : 32'(status_q);
       SrcStats: begin
-        unique case (k_q[4:2])
-          3'd0:    load_word = cycles_i[31:0];
-          3'd1:    load_word = cyc_hi_q;
+        load_word = '0;
+        if (k_q[4:3] == 2'd0) load_word = k_q[2] ? cyc_hi_q : cycles_i[31:0];
+        else if (STATS_LINK) unique case (k_q[4:2])
           3'd2:    load_word = frames_ok_i;
           3'd3:    load_word = bad_fcs_i;
           3'd4:    load_word = bad_length_i;
@@ -229,16 +243,15 @@ module mica_link_bridge #(
     mem_we_o    = 1'b0;
     mem_addr_o  = 32'(addr_q);
     mem_wdata_o = rd_data_i;
-    rd_idx_o    = PIW'(argk_q);
+    rd_idx_o    = PIW'(k_q);
     unique case (state_q)
       CsrWr: begin
         csr_req_o  = 1'b1;
         csr_we_o   = 1'b1;
         csr_addr_o = addr_q[11:0];
       end
-      MemWr: begin
-        rd_idx_o  = PIW'(k_q) + PIW'(4);   // the byte written next cycle
-        mem_req_o = k_q != '0;
+      MemWr: begin   // reads payload byte k_q, writes byte k_q - 1 (read the cycle before)
+        mem_req_o = k_q != KW'(LinkMemWrArg);
         mem_we_o  = 1'b1;
       end
       Send: if (src_q == SrcCsr) begin
@@ -252,8 +265,8 @@ module mica_link_bridge #(
   end
 
   always_comb begin
-    state_d = state_q; src_d = src_q; ph_d = ph_q; argk_d = argk_q; arg_d = arg_q;
-    addr_d = addr_q; k_d = k_q; n_d = n_q; rc_d = rc_q; nak_d = nak_q;
+    state_d = state_q; src_d = src_q; ph_d = ph_q; arg_d = arg_q;
+    addr_d = addr_q; k_d = k_q; rc_d = rc_q; nak_d = nak_q;
     rep_cmd_d = rep_cmd_q; rep_len_d = rep_len_q; word_d = word_q;
     status_d = status_q;
     tx_start_o = 1'b0;
@@ -261,17 +274,17 @@ module mica_link_bridge #(
     unique case (state_q)
       Idle: begin
         status_d = status_now;
-        argk_d   = '0;
+        k_d      = '0;
         if (frame_valid_i) state_d = Args;
       end
       Args: begin
-        // rd_idx_o = argk_q; its byte arrives the cycle after
-        if (argk_q != '0) arg_d = {rd_data_i, arg_q[47:8]};
-        argk_d = argk_q + 1'b1;
-        if (argk_q == 3'(ArgBytes)) state_d = Decide;
+        // rd_idx_o = k_q; its byte arrives the cycle after
+        if (k_q != '0) arg_d = {rd_data_i, arg_q[47:8]};
+        k_d = k_q + 1'b1;
+        if (k_q == KW'(ArgBytes)) state_d = Decide;
       end
       Decide: begin
-        k_d       = '0;
+        k_d       = KW'(LinkMemWrArg);   // MEM_WRITE's data starts there (only MemWr uses k_d)
         src_d     = SrcNak;
         rep_cmd_d = cmd_i | ReplyBit;
         rep_len_d = '0;
@@ -305,7 +318,6 @@ module mica_link_bridge #(
             end
             mica_link_pkg::LINK_CMD_MEM_WRITE: begin
               addr_d  = AQW'(a_mem[MAW-1:0]);
-              n_d     = wr_bytes;
               state_d = MemWr;
             end
             mica_link_pkg::LINK_CMD_MEM_READ: begin
@@ -326,8 +338,8 @@ module mica_link_bridge #(
       end
       CsrWr: state_d = Reply;
       MemWr: begin
-        if (k_q != '0) addr_d = addr_next;
-        if (k_q == n_q) state_d = Reply;
+        if (k_q != KW'(LinkMemWrArg)) addr_d = addr_next;
+        if (k_q == KW'(len_i)) state_d = Reply;   // len_i <= MAX_PAYLOAD (the deframer's check)
         else k_d = k_q + 1'b1;
       end
       Wait: begin
@@ -375,15 +387,15 @@ module mica_link_bridge #(
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
-      state_q <= Idle; src_q <= SrcNak; ph_q <= PhFetch; argk_q <= '0; arg_q <= '0;
-      addr_q <= '0; k_q <= '0; n_q <= '0; rc_q <= '0; nak_q <= '0;
+      state_q <= Idle; src_q <= SrcNak; ph_q <= PhFetch; arg_q <= '0;
+      addr_q <= '0; k_q <= '0; rc_q <= '0; nak_q <= '0;
       rep_cmd_q <= '0; rep_len_q <= '0; word_q <= '0; status_q <= '0;
       acc_reset_q <= 1'b0;
       last_valid_q <= 1'b0; last_seq_q <= '0; last_req_q <= '0; last_rep_cmd_q <= '0;
       last_nak_q <= '0; last_len_q <= 1'b0;
     end else begin
-      state_q <= state_d; src_q <= src_d; ph_q <= ph_d; argk_q <= argk_d; arg_q <= arg_d;
-      addr_q <= addr_d; k_q <= k_d; n_q <= n_d; rc_q <= rc_d; nak_q <= nak_d;
+      state_q <= state_d; src_q <= src_d; ph_q <= ph_d; arg_q <= arg_d;
+      addr_q <= addr_d; k_q <= k_d; rc_q <= rc_d; nak_q <= nak_d;
       rep_cmd_q <= rep_cmd_d; rep_len_q <= rep_len_d; word_q <= word_d;
       status_q <= status_d;
       acc_reset_q <= state_d == Reset;   // a register: it drives an asynchronous reset
