@@ -66,6 +66,7 @@ $(B)/unit/test_fmt: tests/unit/test_fmt.c tests/unit/test_check.h $(LIBCORE) $(L
 test-link-sim: $(MICA) board-sim
 	bash tests/e2e/family.sh
 	bash tests/link/run.sh $(MICA)
+	bash tests/link/stats_sets.sh
 
 # The firmware path: Cortex-M4 firmware in QEMU, bit-exact through the mcu backend, fault cases.
 .PHONY: test-firmware
