@@ -38,8 +38,9 @@ done
 
 echo "== default-converted models: float32 edges (QUANTIZE in, DEQUANTIZE out), Keras Flatten's shape arithmetic =="
 "$PY" tests/oracle/make_edge_models.py $B/edge_models >/dev/null 2>&1 || { echo "  FAILED: make_edge_models.py"; fail=1; }
-if "$MICA" verify $B/edge_models/edge_quant_dim_beyond_rank.tflite --backend func --count 5 2>&1 |
-        grep -q "note: LiteRT refuses a quantized_dimension"; then
+# (output captured first: grep -q closing the pipe early would fail mica with SIGPIPE under pipefail)
+qd_out=$("$MICA" verify $B/edge_models/edge_quant_dim_beyond_rank.tflite --backend func --count 5 2>&1 || true)
+if grep -q "note: LiteRT refuses a quantized_dimension" <<< "$qd_out"; then
     echo "  quantized_dimension beyond the rank: compiled with a warning, the oracle normalized it and said so"
 else
     echo "  FAILED: no oracle note for a quantized_dimension beyond the rank"; fail=1
