@@ -92,11 +92,17 @@ mica_prog_step_t *mica_step_add(mica_builder_t *b) {
     return (mica_prog_step_t *)(b->steps.data + b->steps.len) - 1;
 }
 
+/* The compiler runs on a host: its messages print values with libc's %g (the runtime core's
+ * mica_snprintf has no exact float formatting), then get escaped (names come from the model). */
 int mica_fail(mica_builder_t *b, const char *fmt, ...) {
+    char raw[sizeof b->err];
     va_list ap;
     va_start(ap, fmt);
-    mica_format_escaped(b->err, sizeof b->err, fmt, ap); /* tensor names come from the model file */
+    int len = vsnprintf(raw, sizeof raw, fmt, ap);
     va_end(ap);
+    if (len >= (int)sizeof raw)
+        memcpy(raw + sizeof raw - 4, "...", 4); /* cut: said so */
+    mica_escape_name(raw, b->err, sizeof b->err);
     return -1;
 }
 

@@ -66,6 +66,56 @@ static void put_number(sink_t *s, const spec_t *sp, unsigned long long v, int ne
         pad(s, ' ', sp->width - body);
 }
 
+/* A double as %g would show it, to 6 significant digits (the last may differ from libc's: this
+ * is for messages, not data), so a float argument is consumed and shown, never misread. */
+static void put_double(sink_t *s, const spec_t *sp, double x) {
+    char buf[40];
+    int n = 0, e = 0;
+    if (x != x) {
+        put_text(s, sp, "nan", 3);
+        return;
+    }
+    if (x < 0)
+        buf[n++] = '-', x = -x;
+    if (x > 1.7976931348623157e308) {
+        buf[n++] = 'i', buf[n++] = 'n', buf[n++] = 'f';
+        put_text(s, sp, buf, (size_t)n);
+        return;
+    }
+    for (; x != 0 && x >= 10; e++)
+        x /= 10;
+    for (; x != 0 && x < 1; e--)
+        x *= 10;
+    unsigned long long m = (unsigned long long)(x * 100000 + 0.5); /* d.ddddd as 6 digits */
+    if (m >= 1000000)
+        m /= 10, e++;
+    int fixed = e >= -4 && e < 6, point = fixed ? (e >= 0 ? e + 1 : 0) : 1;
+    char dig[6];
+    for (int i = 5; i >= 0; i--, m /= 10)
+        dig[i] = (char)('0' + m % 10);
+    int last = 5; /* trailing zeros after the point go, as %g drops them */
+    while (last > 0 && last >= point && dig[last] == '0')
+        last--;
+    if (fixed && e < 0) {
+        buf[n++] = '0', buf[n++] = '.';
+        for (int i = e + 1; i < 0; i++)
+            buf[n++] = '0';
+    }
+    for (int i = 0; i <= last || i < point; i++) {
+        if (i == point && (!fixed || e >= 0))
+            buf[n++] = '.';
+        buf[n++] = i < 6 ? dig[i] : '0';
+    }
+    if (!fixed) {
+        int a = e < 0 ? -e : e;
+        buf[n++] = 'e', buf[n++] = e < 0 ? '-' : '+';
+        if (a >= 100)
+            buf[n++] = (char)('0' + a / 100);
+        buf[n++] = (char)('0' + a / 10 % 10), buf[n++] = (char)('0' + a % 10);
+    }
+    put_text(s, sp, buf, (size_t)n);
+}
+
 /* Reads flags, width and precision at *f; returns the first byte after them. */
 static const char *parse_spec(const char *f, spec_t *sp, va_list *ap) {
     sp->left = sp->zero = sp->width = 0;
@@ -123,6 +173,8 @@ static const char *convert(sink_t *s, const char *f, const spec_t *sp, va_list *
     } else if (c == 'c') {
         char ch = (char)va_arg(*ap, int);
         put_text(s, sp, &ch, 1);
+    } else if (c == 'g' || c == 'f' || c == 'e' || c == 'G' || c == 'E') {
+        put_double(s, sp, va_arg(*ap, double));
     } else if (c == '%') {
         put(s, '%');
     } else {

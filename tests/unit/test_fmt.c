@@ -36,6 +36,9 @@ static void test_format(void) {
     SAME("%ld %lu %zu %zu", -5l, 6ul, (size_t)0, SIZE_MAX);
     SAME("%c%c %% %5c|%-3c|", 'a', 'Z', 'q', 'r');
     SAME("step %u (%s): accelerator error %u (%s) at instruction %u", 3u, name, 7u, "absent", 99u);
+    /* %g for messages: values whose 6-digit form libc and mica_snprintf agree on */
+    SAME("%g %g %g %g %g %g|%g %g", 0.0, 0.37, 1e-30, 1.5e-05, 123456789.0, -2.5e10, 100000.0, 6.0);
+    SAME("scale %g, zero point %lld", 2.9, 100000ll);
 }
 
 static void test_parse_int(void) {
