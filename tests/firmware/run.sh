@@ -49,10 +49,10 @@ grep -q "fell_back=yes why=ran on the CPU: link: no valid reply" "$TMP/out" || f
 run_err "absent board, fallback=none: clear error" 120 "mcu: firmware: link: no valid reply .* PING" \
     "$MICA" verify models/digits.tflite --backend "mcu:accel=absent,$FAST" --count 2
 run_ok "board dies mid-invoke, fallback=cpu: bit-exact, next invoke works" "$MICA" verify models/digits.tflite \
-    --backend "mcu:accel=sim,fallback=cpu,die_after_ms=2000,link_timeout_ms=100" --count 3
+    --backend "mcu:accel=sim,fallback=cpu,die_after_ms=100,link_timeout_ms=100" --count 3
 grep -q "fell_back=yes" "$TMP/out" || fail "dying board: did not fall back"
 run_err "board dies mid-invoke, fallback=none: clear error" 180 "mcu: firmware: link: no valid reply" \
-    "$MICA" verify models/digits.tflite --backend "mcu:accel=sim,die_after_ms=2000,link_timeout_ms=100" --count 2
+    "$MICA" verify models/digits.tflite --backend "mcu:accel=sim,die_after_ms=100,link_timeout_ms=100" --count 2
 run_ok "noisy UART (ber=1e-3): bit-exact, no fallback" "$MICA" verify models/digits.tflite \
     --backend "mcu:accel=sim,ber=1e-3,link_timeout_ms=300" --count 2
 grep -q "fell_back=no" "$TMP/out" || fail "ber=1e-3: fell back instead of retrying"
