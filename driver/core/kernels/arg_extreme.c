@@ -7,9 +7,11 @@ int mica_k_arg_extreme(const mica_kernel_call_t *c) {
     if (c->params_size != sizeof p || c->ninputs != 1 || c->noutputs != 1)
         return -1;
     mica_copy_params(&p, c->params, sizeof p);
-    if (p.outer < 1 || p.axis_len < 1 || p.inner < 1 || (p.out_size != 4 && p.out_size != 8) ||
-        (int64_t)p.outer * p.axis_len * p.inner != (int64_t)c->in_bytes[0] ||
-        (int64_t)p.outer * p.inner * p.out_size != (int64_t)c->out_bytes[0])
+    const int32_t in_sizes[3] = {p.outer, p.axis_len, p.inner},
+                  out_sizes[3] = {p.outer, p.inner, p.out_size};
+    if ((p.out_size != 4 && p.out_size != 8) ||
+        mica_mul_sizes(in_sizes, 3) != (int64_t)c->in_bytes[0] ||
+        mica_mul_sizes(out_sizes, 3) != (int64_t)c->out_bytes[0]) /* overflow-safe products */
         return -1;
     int8_t *out = c->out[0];
     for (int32_t o = 0; o < p.outer; o++)

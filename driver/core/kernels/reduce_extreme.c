@@ -8,7 +8,10 @@ int mica_k_reduce_extreme(const mica_kernel_call_t *c) {
         return -1;
     mica_copy_params(&p, c->params, sizeof p);
     int64_t nout = mica_count(p.out_dims, p.out_rank), nred = mica_count(p.red_dims, p.red_rank);
-    if (nout != (int64_t)c->out_bytes[0] || nred < 1 || nout * nred != (int64_t)c->in_bytes[0])
+    /* mica_count keeps both below 2^32, so their unsigned product is exact (no division: the
+     * kernels need no libgcc helper on an M4) */
+    if (nout < 1 || nout != (int64_t)c->out_bytes[0] || nred < 1 ||
+        (uint64_t)nout * (uint64_t)nred != (uint64_t)c->in_bytes[0])
         return -1;
     int64_t last = 0; /* the largest offset both walks together reach */
     for (int s = 0; s < 2; s++) {

@@ -10,13 +10,13 @@ int mica_k_split(const mica_kernel_call_t *c) {
     if (p.noutputs < 1 || p.noutputs > MICA_KERNEL_MAX_IO || p.noutputs != c->noutputs ||
         p.outer < 1)
         return -1;
-    int64_t row = 0;
+    int64_t total = 0; /* each output's bytes are checked, so the sum stays below 2^34 */
     for (int32_t k = 0; k < p.noutputs; k++) {
         if (p.chunk[k] < 1 || (int64_t)p.outer * p.chunk[k] != (int64_t)c->out_bytes[k])
             return -1;
-        row += p.chunk[k];
+        total += c->out_bytes[k];
     }
-    if (row * p.outer != (int64_t)c->in_bytes[0])
+    if (total != (int64_t)c->in_bytes[0])
         return -1;
     const int8_t *in = c->in[0];
     for (int32_t o = 0; o < p.outer; o++)
