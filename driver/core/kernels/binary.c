@@ -83,8 +83,9 @@ static void binary_row(const binary_op_t *op, const int8_t *a, int32_t sa, const
     }
     case MICA_BIN_SQDIFF:
         for (int32_t i = 0; i < len; i++, ia += sa, ib += sb) {
-            int32_t d = (int32_t)(ta[(uint8_t)a[ia]] - tb[(uint8_t)b[ib]]); /* |d| < 2^15 */
-            out[i] = mica_output_int8(d * d, &op->out, zp, lo, hi);
+            /* |d| < 2^15 for the compiler's constants; a damaged block wraps instead of UB */
+            uint32_t d = ta[(uint8_t)a[ia]] - tb[(uint8_t)b[ib]];
+            out[i] = mica_output_int8((int32_t)(d * d), &op->out, zp, lo, hi);
         }
         break;
     case MICA_BIN_PRELU: {
