@@ -3,6 +3,20 @@
 #include <string.h>
 #include "cpu_util.h"
 
+int mica_concat_emit(const tfl_model_t *m, const tfl_op_t *op, const char *name,
+                     mica_concat_params_t *p, mica_buf_t *params, char *err, size_t errlen) {
+    size_t start = params->len;
+    if (mica_buf_append(params, p, sizeof *p))
+        REJECT("out of memory");
+    for (int k = 0; k < op->ninputs; k++) {
+        const tfl_tensor_t *t = mica_op_tensor(m, op, k);
+        if (t->data && mica_append_const(params, start, t, &p->const_off[k], &p->const_len[k]))
+            REJECT("%s: constant input %d is truncated", name, k);
+    }
+    memcpy(params->data + start, p, sizeof *p); /* now with the constants' places */
+    return 0;
+}
+
 int mica_prepare_concat(const tfl_model_t *m, const tfl_op_t *op, mica_buf_t *params, char *err,
                         size_t errlen) {
     const tfl_tensor_t *out = mica_op_output(m, op, 0);
@@ -44,14 +58,5 @@ int mica_prepare_concat(const tfl_model_t *m, const tfl_op_t *op, mica_buf_t *pa
     if (along != out->dims[axis] || outer < 1 || outer > INT32_MAX)
         REJECT("CONCATENATION: output size does not match");
     p.outer = (int32_t)outer;
-    size_t start = params->len;
-    if (mica_buf_append(params, &p, sizeof p))
-        REJECT("out of memory");
-    for (int k = 0; k < op->ninputs; k++) {
-        const tfl_tensor_t *t = mica_op_tensor(m, op, k);
-        if (t->data && mica_append_const(params, start, t, &p.const_off[k], &p.const_len[k]))
-            REJECT("CONCATENATION: constant input %d is truncated", k);
-    }
-    memcpy(params->data + start, &p, sizeof p);
-    return 0;
+    return mica_concat_emit(m, op, "CONCATENATION", &p, params, err, errlen);
 }

@@ -29,6 +29,10 @@ int mica_checked_multiplier(double real, const char *op, const tfl_tensor_t *a,
 /* Appends an int8 constant tensor's bytes; *off = offset from block_start. */
 int mica_append_const(mica_buf_t *params, size_t block_start, const tfl_tensor_t *t, uint32_t *off,
                       uint32_t *len);
+/* Appends a CONCATENATION-shaped block p (CONCATENATION, PACK) with op's constant inputs embedded
+ * after it (their places written into p). 0, or -1 with a reason naming name. */
+int mica_concat_emit(const tfl_model_t *m, const tfl_op_t *op, const char *name,
+                     mica_concat_params_t *p, mica_buf_t *params, char *err, size_t errlen);
 /* Appends a 256-entry table built from f(x) for x in [-128, 127]. */
 int mica_append_lut(mica_buf_t *params, int8_t (*f)(int32_t x, const void *ctx), const void *ctx);
 /* FULLY_CONNECTED output row `row` (n weights, bias) with real multiplier real: LiteRT's reference

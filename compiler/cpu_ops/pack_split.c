@@ -33,16 +33,7 @@ int mica_prepare_pack(const tfl_model_t *m, const tfl_op_t *op, mica_buf_t *para
                    k);
         p.chunk[k] = (int32_t)product(t->dims, axis, t->rank);
     }
-    size_t start = params->len;
-    if (mica_buf_append(params, &p, sizeof p))
-        REJECT("out of memory");
-    for (int k = 0; k < op->ninputs; k++) {
-        const tfl_tensor_t *t = mica_op_tensor(m, op, k);
-        if (t->data && mica_append_const(params, start, t, &p.const_off[k], &p.const_len[k]))
-            REJECT("PACK: constant input %d is truncated", k);
-    }
-    memcpy(params->data + start, &p, sizeof p);
-    return 0;
+    return mica_concat_emit(m, op, "PACK", &p, params, err, errlen);
 }
 
 /* The data input and the split axis of SPLIT (axis tensor, data), SPLIT_V (data, sizes, axis
