@@ -18,7 +18,8 @@ module mica_top #(
   parameter int unsigned FETCH_DEPTH = 8,
   parameter int unsigned ARRAY_LUT_MUL = 0,  // 1: PE multipliers from LUTs, not DSP blocks
   parameter int unsigned ARRAY_DSP_PES = 0,  // with ARRAY_LUT_MUL: this many PEs still use a DSP
-  parameter int unsigned REQ_MUL_CYCLES = mica_pkg::REQ_MUL_CYCLES_DEFAULT  // lane multiply: 1 or 4
+  parameter int unsigned REQ_MUL_CYCLES = mica_pkg::REQ_MUL_CYCLES_DEFAULT,  // lane multiply: 1 or 4
+  parameter int unsigned REQ_PIPE    = 0   // 1: requant lanes 7 cycles deeper, for FPGA timing
 ) (
   input  logic                   clk_i,
   input  logic                   rst_ni,
@@ -167,7 +168,8 @@ module mica_top #(
 
   mica_store_unit #(
     .COLS(COLS), .ACC_DEPTH(ACC_DEPTH), .PARAM_SETS(PARAM_SETS), .BUS_BYTES(BUS_BYTES),
-    .REQ_LANES(Lanes), .ABSENT(ABSENT), .MUL_CYCLES(REQ_MUL_CYCLES)
+    .REQ_LANES(Lanes), .ABSENT(ABSENT), .MUL_CYCLES(REQ_MUL_CYCLES),
+    .REQ_PIPE(REQ_PIPE), .FDEPTH(REQ_PIPE != 0 ? 16 : 8)
   ) u_store (
     .clk_i, .rst_ni, .start_i(unit_start[mica_pkg::UNIT_STORE]), .instr_i(instr),
     .abort_i(abort), .busy_o(unit_busy[mica_pkg::UNIT_STORE]), .bus_err_o(store_bus_err),
