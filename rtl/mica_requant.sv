@@ -1,8 +1,8 @@
 // Mica requantization lane: int32 accumulator -> int8, bit-exact with TFLite.
 //
 // Fully pipelined, one result per cycle. Inputs are sampled when valid_i = 1; the result leaves
-// on q_o with valid_o = 1 exactly LATENCY = 4 cycles later (input in cycle t -> output in cycle
-// t + 4). round_i selects STORE.round: 0 double, 1 single, 2 real (LiteRT reference
+// on q_o with valid_o = 1 exactly LATENCY = 4 cycles later (PIPE: 11; input in cycle t -> output
+// in cycle t + 4). round_i selects STORE.round: 0 double, 1 single, 2 real (LiteRT reference
 // FULLY_CONNECTED: std::round of a double multiply). Stages:
 //   1: x = acc + bias (int32 wrap); double rounding: x <<= max(shift, 0) (int32 wrap);
 //      real: |x| and its sign, the 53-bit multiplier {mult, mult_lo}
@@ -18,9 +18,10 @@
 // MUL_CYCLES = 4 computes stage 2's 32 x 32 product in 4 cycles on one 16 x 16 multiplier
 // (magnitudes, then the sign): one DSP instead of four; the lane then takes an input at most
 // every 4 cycles and its latency is 3 + MUL_CYCLES (the STORE unit spaces its inputs).
-// PIPE = 1 (hw/mica.json REQ_PIPE, board timing; MUL_CYCLES = 1 only) registers the inputs, the
-// partial products of both multiplies, each step of real rounding and stage 4's rounded value:
-// the same results, LATENCY = 4 + PIPE_STAGES (mica_store_lanes_mux and the cost model follow).
+// PIPE = 1 (REQ_PIPE, a board JSON accelerator.rtl parameter for FPGA timing; MUL_CYCLES = 1
+// only) registers the inputs, the partial products of both multiplies, each step of real rounding
+// and stage 4's rounded value: the same results, LATENCY = 4 + PIPE_STAGES = 11
+// (mica_store_lanes_mux follows; a STORE takes 7 more cycles than the cost model's estimate).
 module mica_requant #(
   parameter bit          HAS_REAL   = 1'b1,
   parameter bit          HAS_SINGLE = 1'b1,  // 0: round 1 never arrives, the shift is fixed
