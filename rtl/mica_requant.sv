@@ -1,8 +1,8 @@
 // Mica requantization lane: int32 accumulator -> int8, bit-exact with TFLite.
 //
 // Fully pipelined, one result per cycle. Inputs are sampled when valid_i = 1; the result leaves
-// on q_o with valid_o = 1 exactly LATENCY = 4 cycles later (input in cycle t -> output in cycle
-// t + 4). round_i selects STORE.round: 0 double, 1 single, 2 real (LiteRT reference
+// on q_o with valid_o = 1 exactly LATENCY = 4 cycles later (PIPE: 11; input in cycle t -> output
+// in cycle t + 4). round_i selects STORE.round: 0 double, 1 single, 2 real (LiteRT reference
 // FULLY_CONNECTED: std::round of a double multiply). Stages:
 //   1: x = acc + bias (int32 wrap); double rounding: x <<= max(shift, 0) (int32 wrap);
 //      real: |x| and its sign, the 53-bit multiplier {mult, mult_lo}
@@ -18,10 +18,15 @@
 // MUL_CYCLES = 4 computes stage 2's 32 x 32 product in 4 cycles on one 16 x 16 multiplier
 // (magnitudes, then the sign): one DSP instead of four; the lane then takes an input at most
 // every 4 cycles and its latency is 3 + MUL_CYCLES (the STORE unit spaces its inputs).
+// PIPE = 1 (REQ_PIPE, a board JSON accelerator.rtl parameter for FPGA timing; MUL_CYCLES = 1
+// only) registers the inputs, the partial products of both multiplies, each step of real rounding
+// and stage 4's rounded value: the same results, LATENCY = 4 + PIPE_STAGES = 11
+// (mica_store_lanes_mux follows; a STORE takes 7 more cycles than the cost model's estimate).
 module mica_requant #(
   parameter bit          HAS_REAL   = 1'b1,
   parameter bit          HAS_SINGLE = 1'b1,  // 0: round 1 never arrives, the shift is fixed
-  parameter int unsigned MUL_CYCLES = 1   // 1 or 4
+  parameter int unsigned MUL_CYCLES = 1,  // 1 or 4
+  parameter int unsigned PIPE       = 0    // 0 or 1
 ) (
   input  logic              clk_i,
   input  logic              rst_ni,
@@ -39,27 +44,39 @@ module mica_requant #(
   output logic signed [7:0]  q_o
 );
 
-  // Documentation of the pipeline depth; parents instantiate with the same constant.
+  // Stages PIPE adds: inputs, partial products, real rounding (mica_requant_real), stage 4.
+  localparam int unsigned PIPE_IN    = (PIPE != 0) ? 1 : 0;
+  localparam int unsigned PIPE_MUL   = (PIPE != 0) ? 1 : 0;
+  localparam int unsigned PIPE_ROUND = (PIPE != 0) ? 4 : 0;
+  localparam int unsigned PIPE_OUT   = (PIPE != 0) ? 1 : 0;
+  // Documentation of the pipeline depth (MUL_CYCLES = 1); parents compute the same constant.
   /* verilator lint_off UNUSEDPARAM */
-  localparam int unsigned LATENCY = 4;
+  localparam int unsigned PIPE_STAGES = PIPE_IN + PIPE_MUL + PIPE_ROUND + PIPE_OUT;
+  localparam int unsigned LATENCY = 4 + PIPE_STAGES;
   /* verilator lint_on UNUSEDPARAM */
+
+  // PIPE: the inputs are registered first (the stage-1 adds then start from flip-flops).
+  logic              valid_in;
+  logic signed [31:0] acc_in, bias_in, mult_in;
+  logic [20:0]        mult_lo_in;
+  logic signed [7:0]  shift_in, z_out_in, act_min_in, act_max_in;
+  logic [1:0]         round_in;
+  mica_delay #(.W(1), .N(PIPE_IN), .RESET(1'b1)) u_pipe_vin (
+    .clk_i, .rst_ni, .d_i(valid_i), .q_o(valid_in)
+  );
+  mica_delay #(.W(3*32 + 21 + 4*8 + 2), .N(PIPE_IN)) u_pipe_in (
+    .clk_i, .rst_ni,
+    .d_i({acc_i, bias_i, mult_i, mult_lo_i, shift_i, z_out_i, act_min_i, act_max_i, round_i}),
+    .q_o({acc_in, bias_in, mult_in, mult_lo_in, shift_in, z_out_in, act_min_in, act_max_in,
+          round_in})
+  );
 
   // Output-side parameters travel with the data through stages 1..3, packed as
   // {real, single, rshift[5:0], z_out[7:0], act_min[7:0], act_max[7:0]} (rshift: double
   // rounding RDBPOT exponent 0..31, single rounding t = 31 - shift in 1..62).
   localparam int unsigned SideW = 32;
   logic [2:0]       valid_q;
-  logic [SideW-1:0] side1_q, side2_q, side3_q;
-
-  logic       single2, single3, real2, real3;
-  logic [5:0] rshift2, rshift3;
-  logic [7:0] z_out3, act_min3, act_max3;
-  assign real2   = side2_q[31];
-  assign single2 = HAS_SINGLE && side2_q[30];
-  assign rshift2 = side2_q[29:24];
-  logic single3_q;
-  assign {real3, single3_q, rshift3, z_out3, act_min3, act_max3} = side3_q;
-  assign single3 = HAS_SINGLE && single3_q;
+  logic [SideW-1:0] side1_q, side1_r, side2_q, side2_r, side3_q;
 
   // ---- stage 1: bias add and left shift ----
   logic signed [7:0]  shift_clamped;
@@ -69,15 +86,15 @@ module mica_requant #(
   logic signed [31:0] x_d;
 
   always_comb begin
-    if (shift_i > 8'sd30) begin
+    if (shift_in > 8'sd30) begin
       shift_clamped = 8'sd30;
-    end else if (shift_i < -8'sd31) begin
+    end else if (shift_in < -8'sd31) begin
       shift_clamped = -8'sd31;
     end else begin
-      shift_clamped = shift_i;
+      shift_clamped = shift_in;
     end
-    x_sum = acc_i + bias_i;
-    if (round_i == mica_pkg::STORE_ROUND_SINGLE) begin
+    x_sum = acc_in + bias_in;
+    if (round_in == mica_pkg::STORE_ROUND_SINGLE) begin
       // single rounding: no left shift, total right shift t = 31 - shift in [1, 62]
       lshift   = '0;
       rshift_d = 6'(8'sd31 - shift_clamped);
@@ -98,60 +115,70 @@ module mica_requant #(
   logic [31:0]        mag_d, mag_q;
   logic               neg_q;
   logic [52:0]        m53_q;
-  logic signed [7:0]  exp1_q, exp2_q;
+  logic signed [7:0]  exp1_q;
   assign mag_d = x_sum[31] ? 32'(-x_sum) : 32'(x_sum);
-  logic [84:0]        prod_real_d, prod_real_q;
-  logic               neg2_q;
-  if (HAS_REAL) begin : g_real_mul
-    assign prod_real_d = 85'(mag_q) * 85'(m53_q);
-  end else begin : g_no_real_mul
-    assign prod_real_d = '0;
-    logic unused_real;
-    assign unused_real = ^{mag_q, m53_q};
-  end
 
   // ---- stage 2: 32 x 32 signed multiply ----
   logic signed [63:0] prod_d;
   logic               sat_d, mul_done;
+  logic               valid_mul;  // stage-1 result after the PIPE partial-product register
+  mica_delay #(.W(1), .N(PIPE_MUL), .RESET(1'b1)) u_pipe_vmul (
+    .clk_i, .rst_ni, .d_i(valid_q[0]), .q_o(valid_mul)
+  );
   if (MUL_CYCLES == 1) begin : g_mul_pipe
-    assign prod_d   = x_q * mult_q;
-    assign mul_done = valid_q[0];
+    // Four 16 x 16 pieces (low halves unsigned): {hh, ll} + (lh + hl) << 16.
+    logic        [31:0] p_ll, p_ll_r;
+    logic signed [32:0] p_lh, p_hl, p_lh_r, p_hl_r;
+    logic signed [31:0] p_hh, p_hh_r;
+    logic               sat_r;
+    assign p_ll = 32'(x_q[15:0]) * 32'(mult_q[15:0]);
+    assign p_lh = $signed({1'b0, x_q[15:0]}) * $signed(mult_q[31:16]);
+    assign p_hl = $signed(x_q[31:16]) * $signed({1'b0, mult_q[15:0]});
+    assign p_hh = $signed(x_q[31:16]) * $signed(mult_q[31:16]);
+    // SRDHM saturates only for INT32_MIN * INT32_MIN (mult_i is >= 0 in practice).
+    mica_delay #(.W(32 + 33 + 33 + 32 + 1 + SideW), .N(PIPE_MUL)) u_pipe_mul (
+      .clk_i, .rst_ni,
+      .d_i({p_ll, p_lh, p_hl, p_hh,
+            (x_q == 32'sh8000_0000) && (mult_q == 32'sh8000_0000), side1_q}),
+      .q_o({p_ll_r, p_lh_r, p_hl_r, p_hh_r, sat_r, side1_r})
+    );
+    assign prod_d   = $signed({p_hh_r, p_ll_r}) + ((64'(p_lh_r) + 64'(p_hl_r)) <<< 16);
+    assign sat_d    = sat_r;
+    assign mul_done = valid_mul;
   end else begin : g_mul_iter
     mica_requant_mul4 u_mul (
       .clk_i, .rst_ni, .start_i(valid_q[0]), .a_i(x_q), .b_i(mult_q), .done_o(mul_done),
       .p_o(prod_d)
     );
+    assign sat_d   = (x_q == 32'sh8000_0000) && (mult_q == 32'sh8000_0000);
+    assign side1_r = side1_q;
+    logic unused_mul;
+    assign unused_mul = valid_mul;
   end
-  // SRDHM saturates only for INT32_MIN * INT32_MIN (mult_i is >= 0 in practice).
-  assign sat_d  = (x_q == 32'sh8000_0000) && (mult_q == 32'sh8000_0000);
 
   logic signed [63:0] prod_q;
   logic               sat_q;
 
   // ---- stage 3: first (or only) rounding ----
-  logic signed [63:0] round_add;
-  logic signed [63:0] rounded;
-  // Only the low 32 bits are kept: TFLite truncates the shifted int64 to int32.
-  /* verilator lint_off UNUSEDSIGNAL */
-  logic signed [63:0] shifted;
-  /* verilator lint_on UNUSEDSIGNAL */
-  logic               trunc_fix;
-  logic signed [31:0] y3_d;
   logic signed [31:0] y_real;
-
   if (HAS_REAL) begin : g_real
-    mica_requant_real u_real (
-      .prod_i (prod_real_q),
-      .neg_i  (neg2_q),
-      .exp_i  (exp2_q),
-      .y_o    (y_real)
+    mica_requant_real #(.PIPE(PIPE)) u_real (
+      .clk_i, .rst_ni, .en_i(mul_done), .mag_i(mag_q), .m53_i(m53_q), .neg_i(neg_q),
+      .exp_i(exp1_q), .y_o(y_real)
     );
   end else begin : g_no_real
     assign y_real = '0;
-    logic unused_real2;
-    assign unused_real2 = ^{prod_real_q, neg2_q, exp2_q};
+    logic unused_real;
+    assign unused_real = ^{mag_q, m53_q, neg_q, exp1_q};
   end
 
+  // Double and single rounding: the rounding add, then (PIPE) a register, then the shift.
+  logic signed [63:0] round_add;
+  logic signed [63:0] rounded_d, rounded;
+  logic               single2, single2r, sat2r;
+  logic [5:0]         rshift2, rshift2r;
+  assign single2 = HAS_SINGLE && side2_q[30];
+  assign rshift2 = side2_q[29:24];
   always_comb begin
     if (single2) begin
       round_add = 64'sd1 <<< (rshift2 - 6'd1);
@@ -160,33 +187,56 @@ module mica_requant #(
     end else begin
       round_add = 64'sd1 - (64'sd1 <<< 30);
     end
-    rounded = prod_q + round_add;
-    shifted = rounded >>> (single2 ? rshift2 : 6'd31);
+    rounded_d = prod_q + round_add;
+  end
+  mica_delay #(.W(64 + 1 + 6 + 1), .N(PIPE_ROUND / 4)) u_pipe_rnd (
+    .clk_i, .rst_ni, .d_i({rounded_d, single2, rshift2, sat_q}),
+    .q_o({rounded, single2r, rshift2r, sat2r})
+  );
+  // Only the low 32 bits are kept: TFLite truncates the shifted int64 to int32.
+  /* verilator lint_off UNUSEDSIGNAL */
+  logic signed [63:0] shifted;
+  /* verilator lint_on UNUSEDSIGNAL */
+  logic               trunc_fix;
+  logic signed [31:0] y_fixed_d, y_fixed;
+  always_comb begin
+    shifted = rounded >>> (single2r ? rshift2r : 6'd31);
     // C division truncates toward zero: a negative dividend with a remainder rounds up by one.
-    trunc_fix = !single2 && rounded[63] && (rounded[30:0] != '0);
-    if (real2) begin
-      y3_d = y_real;
-    end else if (!single2 && sat_q) begin
-      y3_d = 32'sh7fff_ffff;
+    trunc_fix = !single2r && rounded[63] && (rounded[30:0] != '0);
+    if (!single2r && sat2r) begin
+      y_fixed_d = 32'sh7fff_ffff;
     end else begin
-      y3_d = shifted[31:0] + {31'd0, trunc_fix};
+      y_fixed_d = shifted[31:0] + {31'd0, trunc_fix};
     end
   end
+  // The fixed-point result waits for real rounding's remaining steps.
+  mica_delay #(.W(32), .N(PIPE_ROUND - PIPE_ROUND / 4)) u_pipe_fixed (
+    .clk_i, .rst_ni, .d_i(y_fixed_d), .q_o(y_fixed)
+  );
+  logic valid_rnd;
+  mica_delay #(.W(1), .N(PIPE_ROUND), .RESET(1'b1)) u_pipe_vrnd (
+    .clk_i, .rst_ni, .d_i(valid_q[1]), .q_o(valid_rnd)
+  );
+  mica_delay #(.W(SideW), .N(PIPE_ROUND)) u_pipe_side2 (
+    .clk_i, .rst_ni, .d_i(side2_q), .q_o(side2_r)
+  );
+  logic signed [31:0] y3_d;
+  assign y3_d = side2_r[31] ? y_real : y_fixed;
 
   logic signed [31:0] y3_q;
 
-  // ---- stage 4: rounding divide by power of two, zero point, clamp ----
+  // ---- stage 4: rounding divide by power of two, (PIPE: register,) zero point, clamp ----
+  logic       single3, real3;
+  logic [5:0] rshift3;
+  logic [7:0] z_out3, act_min3, act_max3;
+  assign real3   = side3_q[31];
+  assign single3 = HAS_SINGLE && side3_q[30];
+  assign rshift3 = side3_q[29:24];
   logic [31:0]        rem_mask;
   logic [31:0]        remainder;
   logic [31:0]        threshold;
   logic signed [31:0] y_floor;
-  logic signed [31:0] y4;
-  logic signed [31:0] with_zp;
-  logic signed [31:0] lo_bound;
-  logic signed [31:0] hi_bound;
-  logic signed [31:0] clamped;
-  logic signed [7:0]  q_d;
-
+  logic signed [31:0] y4_d, y4;
   always_comb begin
     // In single mode the value is final; exponent 0 makes RDBPOT the identity.
     rem_mask  = (single3 || real3) ? 32'd0 : ((32'd1 << rshift3) - 32'd1);
@@ -194,7 +244,22 @@ module mica_requant #(
     threshold = (rem_mask >> 1) + {31'd0, y3_q[31]};
     // Separate statement keeps the shift arithmetic (an unsigned addend would make it logical).
     y_floor   = y3_q >>> ((single3 || real3) ? 6'd0 : rshift3);
-    y4        = y_floor + {31'd0, (remainder > threshold)};
+    y4_d      = y_floor + {31'd0, (remainder > threshold)};
+  end
+  logic valid_out4;
+  mica_delay #(.W(1), .N(PIPE_OUT), .RESET(1'b1)) u_pipe_vout (
+    .clk_i, .rst_ni, .d_i(valid_q[2]), .q_o(valid_out4)
+  );
+  mica_delay #(.W(32 + 3*8), .N(PIPE_OUT)) u_pipe_out (
+    .clk_i, .rst_ni, .d_i({y4_d, side3_q[23:0]}), .q_o({y4, z_out3, act_min3, act_max3})
+  );
+
+  logic signed [31:0] with_zp;
+  logic signed [31:0] lo_bound;
+  logic signed [31:0] hi_bound;
+  logic signed [31:0] clamped;
+  logic signed [7:0]  q_d;
+  always_comb begin
     with_zp   = y4 + {{24{z_out3[7]}}, z_out3};
     lo_bound  = {{24{act_min3[7]}}, act_min3};
     hi_bound  = {{24{act_max3[7]}}, act_max3};
@@ -212,8 +277,8 @@ module mica_requant #(
       valid_q     <= '0;
       valid_out_q <= 1'b0;
     end else begin
-      valid_q     <= {valid_q[1], mul_done, valid_i};
-      valid_out_q <= valid_q[2];
+      valid_q     <= {valid_rnd, mul_done, valid_in};
+      valid_out_q <= valid_out4;
     end
   end
 
@@ -228,36 +293,30 @@ module mica_requant #(
       neg_q   <= 1'b0;
       m53_q   <= '0;
       exp1_q  <= '0;
-      exp2_q  <= '0;
-      neg2_q  <= 1'b0;
-      prod_real_q <= '0;
       prod_q  <= '0;
       sat_q   <= 1'b0;
       y3_q    <= '0;
       q_q     <= '0;
     end else begin
-      if (valid_i) begin
-        side1_q <= {round_i == mica_pkg::STORE_ROUND_REAL, round_i == mica_pkg::STORE_ROUND_SINGLE, rshift_d, z_out_i, act_min_i, act_max_i};
+      if (valid_in) begin
+        side1_q <= {round_in == mica_pkg::STORE_ROUND_REAL, round_in == mica_pkg::STORE_ROUND_SINGLE, rshift_d, z_out_in, act_min_in, act_max_in};
         x_q     <= x_d;
-        mult_q  <= mult_i;
+        mult_q  <= mult_in;
         mag_q   <= mag_d;
         neg_q   <= x_sum[31];
-        m53_q   <= {mult_i, mult_lo_i};
-        exp1_q  <= shift_i;
+        m53_q   <= {mult_in, mult_lo_in};
+        exp1_q  <= shift_in;
       end
       if (mul_done) begin
-        side2_q <= side1_q;
+        side2_q <= side1_r;
         prod_q  <= prod_d;
         sat_q   <= sat_d;
-        prod_real_q <= prod_real_d;
-        neg2_q  <= neg_q;
-        exp2_q  <= exp1_q;
       end
-      if (valid_q[1]) begin
-        side3_q <= side2_q;
+      if (valid_rnd) begin
+        side3_q <= side2_r;
         y3_q    <= y3_d;
       end
-      if (valid_q[2]) begin
+      if (valid_out4) begin
         q_q <= q_d;
       end
     end

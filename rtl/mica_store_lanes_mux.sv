@@ -3,7 +3,8 @@
 // LANES) passes, one every MUL_CYCLES cycles: pass g feeds columns g*LANES .. g*LANES+LANES-1,
 // all from acc_i: the ACC read port holds the row it read last, and the STORE unit reads the next
 // row only with ready_o, after the last pass took its columns. The lanes are mica_requant
-// (latency 3 + MUL_CYCLES), so pass g's bytes leave that many cycles after it entered; the row is
+// (latency 3 + MUL_CYCLES, 7 more with
+// REQ_PIPE), so pass g's bytes leave that many cycles after it entered; the row is
 // complete with the last pass and leaves on row_o with row_valid_o. ready_o: a row arriving next
 // cycle can start, so the STORE unit reads ACC at most once per P * MUL_CYCLES cycles.
 module mica_store_lanes_mux #(
@@ -11,7 +12,8 @@ module mica_store_lanes_mux #(
   parameter int unsigned LANES    = 1,
   parameter bit          HAS_REAL = 1'b1,
   parameter bit          HAS_SINGLE = 1'b1,
-  parameter int unsigned MUL_CYCLES = 1
+  parameter int unsigned MUL_CYCLES = 1,
+  parameter int unsigned REQ_PIPE   = 0   // mica_requant PIPE: 7 more cycles of latency
 ) (
   input  logic               clk_i,
   input  logic               rst_ni,
@@ -31,7 +33,7 @@ module mica_store_lanes_mux #(
 );
   localparam int unsigned P   = (COLS + LANES - 1) / LANES;
   localparam int unsigned GW  = (P > 1) ? $clog2(P) : 1;
-  localparam int unsigned Lat = 3 + MUL_CYCLES;   // mica_requant latency
+  localparam int unsigned Lat = 3 + MUL_CYCLES + (REQ_PIPE != 0 ? 7 : 0);  // mica_requant's
   localparam int unsigned RowCycles = P * MUL_CYCLES;
   localparam int unsigned CW = $clog2(RowCycles + 1);
 
@@ -90,7 +92,9 @@ module mica_store_lanes_mux #(
         .q_o(lane_q[8*l +: 8])
       );
     end else begin : g_full
-      mica_requant #(.HAS_REAL(HAS_REAL), .HAS_SINGLE(HAS_SINGLE), .MUL_CYCLES(MUL_CYCLES)) u_requant (
+      mica_requant #(
+        .HAS_REAL(HAS_REAL), .HAS_SINGLE(HAS_SINGLE), .MUL_CYCLES(MUL_CYCLES), .PIPE(REQ_PIPE)
+      ) u_requant (
         .clk_i, .rst_ni, .valid_i(feed), .acc_i(acc), .bias_i(bias), .mult_i(mult),
         .mult_lo_i(mult_lo), .shift_i(shift), .round_i(round_i), .z_out_i(z_out_i),
         .act_min_i(act_min_i), .act_max_i(act_max_i), .valid_o(lane_valid[l]),

@@ -20,6 +20,7 @@ module mica_store_unit #(
   parameter int unsigned ABSENT          = 0,  // hw/mica.json features absent (ROUND_REAL here)
   parameter int unsigned MUL_CYCLES      = 1,  // requant lane multiplier: 1 pipelined, 4 iterative
   parameter int unsigned ADDR_W          = 32, // external address bits (mica_dma_walker)
+  parameter int unsigned REQ_PIPE        = 0,  // 1: requant lanes 7 cycles deeper (board timing)
   localparam int unsigned CAW = $clog2(ACC_DEPTH),
   localparam int unsigned PAW = $clog2(mica_pkg::PARAM_ROWS * PARAM_SETS)
 ) (
@@ -115,7 +116,7 @@ module mica_store_unit #(
   localparam int unsigned Lanes = (REQ_LANES == 0 || REQ_LANES > COLS) ? COLS : REQ_LANES;
   if (Lanes == COLS && MUL_CYCLES == 1) begin : g_full
     for (genvar c = 0; c < COLS; c++) begin : g_lane
-      mica_requant #(.HAS_REAL(HasReal), .HAS_SINGLE(HasSingle)) u_requant (
+      mica_requant #(.HAS_REAL(HasReal), .HAS_SINGLE(HasSingle), .PIPE(REQ_PIPE)) u_requant (
         .clk_i, .rst_ni,
         .valid_i  (acc_valid_q),
         .acc_i    (acc_rdata_i[32*c +: 32]),
@@ -135,7 +136,8 @@ module mica_store_unit #(
     assign lanes_ready = 1'b1;
   end else begin : g_mux
     mica_store_lanes_mux #(
-      .COLS(COLS), .LANES(Lanes), .HAS_REAL(HasReal), .HAS_SINGLE(HasSingle), .MUL_CYCLES(MUL_CYCLES)
+      .COLS(COLS), .LANES(Lanes), .HAS_REAL(HasReal), .HAS_SINGLE(HasSingle), .MUL_CYCLES(MUL_CYCLES),
+      .REQ_PIPE(REQ_PIPE)
     ) u_lanes (
       .clk_i, .rst_ni, .acc_valid_i(acc_valid_q), .acc_i(acc_rdata_i), .bias_i(bias_q),
       .mult_i(mult_q), .mult_lo_i(mult_lo_q), .shift_i(shift_q), .round_i(round_q),

@@ -23,7 +23,9 @@ module mica_top #(
   // less); an access that leaves them goes to 2^32 - BUS_BYTES, a bus error like any address
   // past the memory. 32: plain 32-bit addresses.
   parameter int unsigned ADDR_W      = 32,
-  parameter int unsigned MM_DEPTH    = 8    // MATMULs in flight (mica_matmul_unit)
+  parameter int unsigned MM_DEPTH    = 8,   // MATMULs in flight (mica_matmul_unit)
+  parameter int unsigned REQ_PIPE    = 0,  // 1: requant lanes 7 cycles deeper, for FPGA timing
+  parameter int unsigned CNT_PIPE    = 0   // 1: event counters count a cycle late (FPGA timing)
 ) (
   input  logic                   clk_i,
   input  logic                   rst_ni,
@@ -177,8 +179,10 @@ module mica_top #(
   mica_store_unit #(
     .COLS(COLS), .ACC_DEPTH(ACC_DEPTH), .PARAM_SETS(PARAM_SETS), .BUS_BYTES(BUS_BYTES),
     .REQ_LANES(Lanes), .ABSENT(ABSENT), .MUL_CYCLES(REQ_MUL_CYCLES), .ADDR_W(ADDR_W),
-    // 4-cycle lanes deliver a row every >= 4 cycles: 4 rows of FIFO + pipeline keep them busy
-    .FDEPTH((REQ_MUL_CYCLES > 1) ? 4 : 8)
+    .REQ_PIPE(REQ_PIPE),
+    // 4-cycle lanes deliver a row every >= 4 cycles: 4 rows of FIFO + pipeline keep them busy;
+    // 7 more cycles of lane latency (REQ_PIPE) need a deeper FIFO to keep the lanes busy
+    .FDEPTH(REQ_PIPE != 0 ? 16 : (REQ_MUL_CYCLES > 1) ? 4 : 8)
   ) u_store (
     .clk_i, .rst_ni, .start_i(unit_start[mica_pkg::UNIT_STORE]), .instr_i(instr),
     .abort_i(abort), .busy_o(unit_busy[mica_pkg::UNIT_STORE]), .bus_err_o(store_bus_err),
@@ -225,25 +229,30 @@ module mica_top #(
   );
 
   // ---------------- event counters ----------------
+  // CNT_PIPE registers the increments: the issue decision no longer runs into the counter adds.
+  logic [32*mica_pkg::NUM_COUNTERS-1:0] cnt_inc_d;
+  mica_delay #(.W(32 * mica_pkg::NUM_COUNTERS), .N(CNT_PIPE), .RESET(1'b1)) u_cnt_pipe (
+    .clk_i, .rst_ni, .d_i(cnt_inc_d), .q_o(cnt_inc)
+  );
   always_comb begin
-    cnt_inc = '0;
-    cnt_inc[32*mica_pkg::CNT_CYCLES +: 32]       = 32'(busy);
-    cnt_inc[32*mica_pkg::CNT_INSTRS +: 32]       = 32'(issued);
-    cnt_inc[32*mica_pkg::CNT_MACS +: 32]         = a_valid ? 32'(ROWS * COLS) :
+    cnt_inc_d = '0;
+    cnt_inc_d[32*mica_pkg::CNT_CYCLES +: 32]       = 32'(busy);
+    cnt_inc_d[32*mica_pkg::CNT_INSTRS +: 32]       = 32'(issued);
+    cnt_inc_d[32*mica_pkg::CNT_MACS +: 32]         = a_valid ? 32'(ROWS * COLS) :
                                                    v_mac ? 32'((ROWS < COLS) ? ROWS : COLS) : 32'd0;
-    cnt_inc[32*mica_pkg::CNT_ARRAY_BUSY +: 32]   = 32'(unit_busy[mica_pkg::UNIT_ARRAY]);
-    cnt_inc[32*mica_pkg::CNT_ASPAD_READS +: 32]  = 32'(aspad_re);
-    cnt_inc[32*mica_pkg::CNT_ASPAD_WRITES +: 32] = 32'(l_we[mica_pkg::LOAD_TARGET_ASPAD]);
-    cnt_inc[32*mica_pkg::CNT_WSPAD_READS +: 32]  = 32'(wspad_re);
-    cnt_inc[32*mica_pkg::CNT_WSPAD_WRITES +: 32] = 32'(l_we[mica_pkg::LOAD_TARGET_WSPAD]);
-    cnt_inc[32*mica_pkg::CNT_ACC_READS +: 32]    = 32'(acc_re_a) + 32'(acc_re_b);
-    cnt_inc[32*mica_pkg::CNT_ACC_WRITES +: 32]   = 32'(acc_we);
-    cnt_inc[32*mica_pkg::CNT_DMA_RD_BYTES +: 32] = l_beat ? 32'(BUS_BYTES) : 32'd0;
-    cnt_inc[32*mica_pkg::CNT_DMA_WR_BYTES +: 32] = 32'(s_wr_bytes);
-    cnt_inc[32*mica_pkg::CNT_FETCH_BYTES +: 32]  = f_beat ? 32'(BUS_BYTES) : 32'd0;
-    cnt_inc[32*mica_pkg::CNT_STALL_DEP +: 32]    = 32'(stall_dep);
-    cnt_inc[32*mica_pkg::CNT_STALL_FETCH +: 32]  = 32'(stall_fetch);
-    cnt_inc[32*mica_pkg::CNT_STALL_MEM +: 32]    = 32'(stall_mem);
+    cnt_inc_d[32*mica_pkg::CNT_ARRAY_BUSY +: 32]   = 32'(unit_busy[mica_pkg::UNIT_ARRAY]);
+    cnt_inc_d[32*mica_pkg::CNT_ASPAD_READS +: 32]  = 32'(aspad_re);
+    cnt_inc_d[32*mica_pkg::CNT_ASPAD_WRITES +: 32] = 32'(l_we[mica_pkg::LOAD_TARGET_ASPAD]);
+    cnt_inc_d[32*mica_pkg::CNT_WSPAD_READS +: 32]  = 32'(wspad_re);
+    cnt_inc_d[32*mica_pkg::CNT_WSPAD_WRITES +: 32] = 32'(l_we[mica_pkg::LOAD_TARGET_WSPAD]);
+    cnt_inc_d[32*mica_pkg::CNT_ACC_READS +: 32]    = 32'(acc_re_a) + 32'(acc_re_b);
+    cnt_inc_d[32*mica_pkg::CNT_ACC_WRITES +: 32]   = 32'(acc_we);
+    cnt_inc_d[32*mica_pkg::CNT_DMA_RD_BYTES +: 32] = l_beat ? 32'(BUS_BYTES) : 32'd0;
+    cnt_inc_d[32*mica_pkg::CNT_DMA_WR_BYTES +: 32] = 32'(s_wr_bytes);
+    cnt_inc_d[32*mica_pkg::CNT_FETCH_BYTES +: 32]  = f_beat ? 32'(BUS_BYTES) : 32'd0;
+    cnt_inc_d[32*mica_pkg::CNT_STALL_DEP +: 32]    = 32'(stall_dep);
+    cnt_inc_d[32*mica_pkg::CNT_STALL_FETCH +: 32]  = 32'(stall_fetch);
+    cnt_inc_d[32*mica_pkg::CNT_STALL_MEM +: 32]    = 32'(stall_mem);
   end
 
   // Row addresses are 16-bit instruction fields; only the low bits index each memory.

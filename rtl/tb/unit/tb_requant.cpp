@@ -16,7 +16,11 @@ constexpr int kRounds = 1;
 #else
 #include "Vmica_requant.h"
 using Dut = Vmica_requant;
+#ifdef REQUANT_PIPE  // PIPE = 1: inputs, partial products, 4 real-rounding steps, stage 4
+constexpr int kLatency = 4 + 7;
+#else
 constexpr int kLatency = 4;
+#endif
 constexpr int kSpacing = 1;
 constexpr int kRounds = 2;
 #endif
@@ -250,7 +254,11 @@ Vec random_vec(std::mt19937_64& rng) {
     v.mult = static_cast<int32_t>(static_cast<uint32_t>(rng()) | 0x80000000u);
     v.mult_lo = static_cast<uint32_t>(rng()) & 0x1FFFFFu;
     v.shift = (rng() % 50 == 0) ? static_cast<int>(rng() % 256) - 128 : -static_cast<int>(rng() % 40) + 2;
-    if (rng() % 4 == 0) {  // short mantissas on small sums: exact .5 ties of std::round
+    if (rng() % 8 == 0) {  // any 53-bit multiplier (zero, unnormalized) and any exponent
+      v.mult = (rng() % 4 == 0) ? 0 : static_cast<int32_t>(rng() >> (rng() % 33));
+      v.mult_lo = (rng() % 4 == 0) ? 0 : static_cast<uint32_t>(rng()) & 0x1FFFFFu;
+      v.shift = static_cast<int>(rng() % 256) - 128;
+    } else if (rng() % 4 == 0) {  // short mantissas on small sums: exact .5 ties of std::round
       static const uint32_t kShort[] = {0x80000000u, 0xC0000000u, 0xA0000000u, 0xE0000000u};
       v.mult = static_cast<int32_t>(kShort[rng() % 4]);
       v.mult_lo = 0;
