@@ -261,8 +261,8 @@ static int note_cost(mica_builder_t *b) {
     mica_cost_t c;
     memset(&c, 0, sizeof c);
     if (st->kind == MICA_STEP_ACCEL) {
-        mica_cost_instrs(&b->hw, (const mica_instr_t *)b->code.data + st->instr_first,
-                         st->instr_count, &c);
+        mica_cost_instrs(&b->hw, MICA_MEM_LATENCY_DEFAULT,
+                         (const mica_instr_t *)b->code.data + st->instr_first, st->instr_count, &c);
         st->est_cycles = c.cycles;
     }
     return mica_buf_append(&b->costs, &c, sizeof c);
