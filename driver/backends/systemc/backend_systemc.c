@@ -25,8 +25,8 @@
 
 extern char **environ;
 
-#define SC_REPLY_MS 60000        /* any reply but WAIT's: the platform answers in milliseconds */
-#define SC_MIN_CYCLES_PER_S 2000 /* WAIT's allowance: slower than any model here */
+#define SC_REPLY_MS_DEFAULT 60000 /* any reply but WAIT's: the platform answers in ms */
+#define SC_MIN_CYCLES_PER_S 2000  /* WAIT's allowance: slower than any model here */
 
 typedef struct {
     int fd;
@@ -34,6 +34,7 @@ typedef struct {
     char model[8];
     char fault[160];
     uint64_t cycle, busy_us;
+    int64_t reply_ms; /* timeout_ms= */
 } sc_state_t;
 
 static int set_fault(sc_state_t *s, const char *what) {
@@ -98,7 +99,7 @@ static int sc_mem(sc_state_t *s, int op, uint32_t addr, void *buf, size_t n) {
         mica_sc_req_t q = {0, (uint32_t)op, addr + (uint32_t)done, (uint32_t)k, 0};
         uint8_t *p = (uint8_t *)buf + done;
         if (call(s, q, op == MICA_SC_OP_MEM_WRITE ? p : NULL, op == MICA_SC_OP_MEM_READ ? p : NULL,
-                 &r, SC_REPLY_MS))
+                 &r, s->reply_ms))
             return -1;
         done += k;
     }
@@ -116,20 +117,20 @@ static int sc_mem_read(void *st, uint32_t addr, void *dst, size_t n) {
 static uint32_t sc_csr_read(void *st, uint32_t addr) {
     mica_sc_rsp_t r = {0};
     mica_sc_req_t q = {0, MICA_SC_OP_CSR_READ, addr, 0, 0};
-    return call(st, q, NULL, NULL, &r, SC_REPLY_MS) ? 0 : r.value;
+    return call(st, q, NULL, NULL, &r, ((sc_state_t *)st)->reply_ms) ? 0 : r.value;
 }
 
 static void sc_csr_write(void *st, uint32_t addr, uint32_t v) {
     mica_sc_rsp_t r;
     mica_sc_req_t q = {0, MICA_SC_OP_CSR_WRITE, addr, 0, v};
-    call(st, q, NULL, NULL, &r, SC_REPLY_MS);
+    call(st, q, NULL, NULL, &r, ((sc_state_t *)st)->reply_ms);
 }
 
 static mica_wait_t sc_wait(void *st, uint64_t max_cycles) {
     mica_sc_rsp_t r = {0};
     mica_sc_req_t q = {0, MICA_SC_OP_WAIT, 0, 0, max_cycles};
     if (call(st, q, NULL, NULL, &r,
-             SC_REPLY_MS + (int64_t)(max_cycles / SC_MIN_CYCLES_PER_S) * 1000))
+             ((sc_state_t *)st)->reply_ms + (int64_t)(max_cycles / SC_MIN_CYCLES_PER_S) * 1000))
         return MICA_WAIT_TIMEOUT;
     return r.value == 0 ? MICA_WAIT_DONE : r.value == 1 ? MICA_WAIT_HW_ERROR : MICA_WAIT_TIMEOUT;
 }
@@ -137,7 +138,7 @@ static mica_wait_t sc_wait(void *st, uint64_t max_cycles) {
 static void sc_reset(void *st) {
     mica_sc_rsp_t r;
     mica_sc_req_t q = {0, MICA_SC_OP_RESET, 0, 0, 0};
-    call(st, q, NULL, NULL, &r, SC_REPLY_MS);
+    call(st, q, NULL, NULL, &r, ((sc_state_t *)st)->reply_ms);
 }
 
 static const char *sc_fault(void *st) {
@@ -180,6 +181,7 @@ static const mica_opt_spec_t sc_options[] = {
     {"model", MICA_OPT_PATH, 0, 0},
     {"latency", MICA_OPT_INT, 1, 1000},
     {"bw", MICA_OPT_INT, 1, 64},
+    {"timeout_ms", MICA_OPT_INT, 1, 3600000},
 };
 
 /* The platform binary: $MICA_SC_PLATFORM, else this source tree's build. */
@@ -249,7 +251,7 @@ static int sc_start_platform(sc_state_t *s, const mica_hw_config_t *c, uint32_t 
     /* The platform says whether it could build itself (it exits with a reason on stderr). */
     mica_sc_rsp_t r = {0};
     mica_sc_req_t q = {0, MICA_SC_OP_CSR_READ, MICA_CSR_ID, 0, 0};
-    if (call(s, q, NULL, NULL, &r, SC_REPLY_MS) || r.value != MICA_CSR_ID_VALUE) {
+    if (call(s, q, NULL, NULL, &r, s->reply_ms) || r.value != MICA_CSR_ID_VALUE) {
         snprintf(err, errlen, "%s", s->fault[0] ? s->fault : "systemc backend: no Mica on the bus");
         return -1;
     }
@@ -264,6 +266,7 @@ static int sc_open(const char *options, const mica_hw_config_t *cfg, uint32_t me
         return -1;
     }
     s->fd = -1;
+    s->reply_ms = mica_opt_int(options, "timeout_ms", SC_REPLY_MS_DEFAULT);
     if (!mica_opt_string(options, "model", s->model, sizeof s->model))
         snprintf(s->model, sizeof s->model, "tlm");
     if (strcmp(s->model, "rtl") && strcmp(s->model, "tlm")) {
