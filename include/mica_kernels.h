@@ -68,7 +68,12 @@ typedef int (*mica_kernel_fn)(const mica_kernel_call_t *call);
     X(44, ARG_MIN, mica_k_arg_extreme)                                                             \
     X(45, BATCH_TO_SPACE_ND, mica_k_gather)                                                        \
     X(46, SPACE_TO_BATCH_ND, mica_k_gather)                                                        \
-    X(47, MIRROR_PAD, mica_k_remap)
+    X(47, MIRROR_PAD, mica_k_remap)                                                                \
+    X(64, LOG, mica_k_lut)                                                                         \
+    X(65, SQRT, mica_k_lut)                                                                        \
+    X(66, RSQRT, mica_k_lut)                                                                       \
+    X(67, ABS, mica_k_lut)                                                                         \
+    X(68, NEG, mica_k_lut)
 
 #define MICA_KERNEL_ENUM(id, name, fn) MICA_CPU_##name = id,
 typedef enum { MICA_KERNEL_LIST(MICA_KERNEL_ENUM) MICA_CPU_END_ } mica_cpu_op_t;

@@ -1,0 +1,38 @@
+"""More generated single-op int8 models for the CPU kernels (issue 14): imported by
+make_cpu_op_models.py, which converts cases() like its own and applies patched_variants().
+Each case: name -> (fn, input shapes, calibration ranges). Ranges of SQRT/RSQRT start at 0 so the
+input zero point is -128 (LiteRT fails the invoke on inputs below it)."""
+
+
+def cases(tf, const):
+    s4 = (1, 6, 7, 5)
+    c = {}
+    c["log"] = (lambda a: tf.math.log(a)), [s4], [(0.05, 4)]
+    c["log_wide"] = (lambda a: tf.math.log(a)), [(3, 40)], [(0.0, 30)]
+    c["sqrt"] = (lambda a: tf.sqrt(a)), [s4], [(0.0, 4)]
+    c["sqrt_small"] = (lambda a: tf.sqrt(a)), [(3, 40)], [(0.0, 0.3)]
+    c["rsqrt"] = (lambda a: tf.math.rsqrt(a)), [s4], [(0.1, 4)]
+    c["rsqrt_wide"] = (lambda a: tf.math.rsqrt(a)), [(3, 40)], [(0.01, 50)]
+    c["abs"] = (lambda a: tf.abs(a)), [s4], [(-2, 3)]
+    c["abs_neg_heavy"] = (lambda a: tf.abs(a)), [(3, 40)], [(-5, 0.5)]
+    return c
+
+
+def retyped(model_bytes, som, builtin, version=1):
+    """The single-op model with its operator code replaced (same tensors and quantization)."""
+    m = som.SingleOpModel(model_bytes)
+    code = m.model.operatorCodes[m.op.opcodeIndex]
+    code.builtinCode = code.deprecatedBuiltinCode = builtin
+    code.version = version
+    return m
+
+
+def patched_variants(models, som, schema, np):
+    """Models the converter does not emit from a plain graph: NEG int8 (the converter wraps a float
+    NEG in DEQUANTIZE/QUANTIZE; LiteRT's reference NEG, version 1, negates raw int8 values), made
+    from the ABS models by rewriting the operator code."""
+    out = {}
+    for src in ("abs", "abs_neg_heavy"):
+        if src in models:
+            out[src.replace("abs", "neg")] = retyped(models[src], som, 59).to_bytes()  # NEG
+    return out
