@@ -73,7 +73,8 @@ typedef int (*mica_kernel_fn)(const mica_kernel_call_t *call);
     X(65, SQRT, mica_k_lut)                                                                        \
     X(66, RSQRT, mica_k_lut)                                                                       \
     X(67, ABS, mica_k_lut)                                                                         \
-    X(68, NEG, mica_k_lut)
+    X(68, NEG, mica_k_lut)                                                                         \
+    X(69, SUM, mica_k_mean)
 
 #define MICA_KERNEL_ENUM(id, name, fn) MICA_CPU_##name = id,
 typedef enum { MICA_KERNEL_LIST(MICA_KERNEL_ENUM) MICA_CPU_END_ } mica_cpu_op_t;
@@ -178,10 +179,10 @@ typedef struct {
     uint32_t const_off[MICA_CONCAT_MAX_IN], const_len[MICA_CONCAT_MAX_IN];
 } mica_concat_params_t;
 
-/* MEAN: for each output element (kept dims, input strides in elements) the sum s of the raw int8
- * inputs over the reduced dims; out = -128 + #{k : s >= threshold[k]}. TFLite's mean arithmetic
- * (any of its three int8 paths) is a non-decreasing function of s, so 255 thresholds computed by
- * the compiler reproduce it exactly. */
+/* MEAN (and SUM): for each output element (kept dims, input strides in elements) the sum s of the
+ * raw int8 inputs over the reduced dims; out = -128 + #{k : s >= threshold[k]}. TFLite's mean
+ * arithmetic (any of its three int8 paths) and its integer int8 sum are non-decreasing functions
+ * of s, so 255 thresholds computed by the compiler reproduce them exactly. */
 typedef struct {
     int32_t out_rank, red_rank;
     int32_t out_dims[MICA_MAX_RANK], out_strides[MICA_MAX_RANK];

@@ -68,7 +68,8 @@ typedef int (*mica_cpu_prepare_fn)(const tfl_model_t *m, const tfl_op_t *op, mic
     X(TFL_OP_SQRT, SQRT, mica_prepare_sqrt)                                                        \
     X(TFL_OP_RSQRT, RSQRT, mica_prepare_rsqrt)                                                     \
     X(TFL_OP_ABS, ABS, mica_prepare_abs)                                                           \
-    X(TFL_OP_NEG, NEG, mica_prepare_neg)
+    X(TFL_OP_NEG, NEG, mica_prepare_neg)                                                           \
+    X(TFL_OP_SUM, SUM, mica_prepare_sum)
 
 #define MICA_CPU_OP_DECL(builtin, name, fn)                                                        \
     int fn(const tfl_model_t *m, const tfl_op_t *op, mica_buf_t *params, char *err, size_t errlen);

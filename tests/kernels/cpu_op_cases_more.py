@@ -18,6 +18,18 @@ def cases(tf, const):
     return c
 
 
+def sum_cases(tf):
+    """SUM models: checked by check_sum_int8.py against TFLite's integer arithmetic, not by
+    `mica verify` (LiteRT's BUILTIN_REF int8 SUM reads its input as uint8)."""
+    s4 = (1, 6, 7, 5)
+    c = {}
+    c["sum_hw"] = (lambda a: tf.reduce_sum(a, axis=[1, 2])), [s4], [(-1, 2)]
+    c["sum_last_keep"] = (lambda a: tf.reduce_sum(a, axis=-1, keepdims=True)), [(2, 5, 9)], [(-0.3, 0.2)]
+    c["sum_axis0"] = (lambda a: tf.reduce_sum(a, axis=0)), [(6, 10)], [(-2, 2)]
+    c["sum_last_wide"] = (lambda a: tf.reduce_sum(a, axis=1)), [(3, 40)], [(-0.1, 0.05)]
+    return c
+
+
 def retyped(model_bytes, som, builtin, version=1):
     """The single-op model with its operator code replaced (same tensors and quantization)."""
     m = som.SingleOpModel(model_bytes)
@@ -36,3 +48,11 @@ def patched_variants(models, som, schema, np):
         if src in models:
             out[src.replace("abs", "neg")] = retyped(models[src], som, 59).to_bytes()  # NEG
     return out
+
+
+def sum_equal_quant(model_bytes, som):
+    """A SUM model with the output quantized as its input (the converter never emits that)."""
+    m = som.SingleOpModel(model_bytes)
+    q = m.tensor(("in", 0)).quantization
+    m.set_quant(("out", 0), [float(q.scale[0])], [int(q.zeroPoint[0])])
+    return m.to_bytes()
