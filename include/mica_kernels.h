@@ -74,7 +74,9 @@ typedef int (*mica_kernel_fn)(const mica_kernel_call_t *call);
     X(66, RSQRT, mica_k_lut)                                                                       \
     X(67, ABS, mica_k_lut)                                                                         \
     X(68, NEG, mica_k_lut)                                                                         \
-    X(69, SUM, mica_k_mean)
+    X(69, SUM, mica_k_mean)                                                                        \
+    X(70, L2_NORMALIZATION, mica_k_l2_norm)                                                        \
+    X(71, GATHER_ND, mica_k_take)
 
 #define MICA_KERNEL_ENUM(id, name, fn) MICA_CPU_##name = id,
 typedef enum { MICA_KERNEL_LIST(MICA_KERNEL_ENUM) MICA_CPU_END_ } mica_cpu_op_t;
@@ -215,6 +217,11 @@ typedef struct {
 typedef struct {
     int32_t outer, axis_len, inner, count;
 } mica_take_params_t;
+
+/* L2_NORMALIZATION int8 over the last dimension (rows x depth), output scale 1/128, zero point 0. */
+typedef struct {
+    int32_t rows, depth, in_zp;
+} mica_l2norm_params_t;
 
 /* ARG_MAX / ARG_MIN of int8 along one axis: for each (outer, inner) the first index whose raw value
  * is the largest (want_min 0) or smallest; written as little-endian int32 or int64 (out_size 4

@@ -15,6 +15,11 @@ def cases(tf, const):
     c["rsqrt_wide"] = (lambda a: tf.math.rsqrt(a)), [(3, 40)], [(0.01, 50)]
     c["abs"] = (lambda a: tf.abs(a)), [s4], [(-2, 3)]
     c["abs_neg_heavy"] = (lambda a: tf.abs(a)), [(3, 40)], [(-5, 0.5)]
+    c["l2_norm_last"] = (lambda a: tf.math.l2_normalize(a, axis=-1)), [(2, 3, 10)], [(-3, 3)]
+    c["l2_norm_skewed"] = (lambda a: tf.math.l2_normalize(a, axis=-1)), [(4, 33)], [(-0.2, 1.5)]
+    c["gather_nd_pairs"] = (lambda a: tf.gather_nd(a, [[0, 1], [2, 3], [1, 0], [2, 3]])), [(3, 4, 5)], [(-1, 1)]
+    c["gather_nd_full"] = (lambda a: tf.gather_nd(a, [[[1, 2, 0]], [[0, 0, 4]]])), [(2, 3, 5)], [(-2, 1)]
+    c["gather_nd_rows"] = (lambda a: tf.gather_nd(a, [[2], [0]])), [(3, 6)], [(-1, 2)]
     return c
 
 
