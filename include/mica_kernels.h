@@ -76,7 +76,8 @@ typedef int (*mica_kernel_fn)(const mica_kernel_call_t *call);
     X(68, NEG, mica_k_lut)                                                                         \
     X(69, SUM, mica_k_mean)                                                                        \
     X(70, L2_NORMALIZATION, mica_k_l2_norm)                                                        \
-    X(71, GATHER_ND, mica_k_take)
+    X(71, GATHER_ND, mica_k_take)                                                                  \
+    X(72, RESIZE_BILINEAR, mica_k_resize_bilinear)
 
 #define MICA_KERNEL_ENUM(id, name, fn) MICA_CPU_##name = id,
 typedef enum { MICA_KERNEL_LIST(MICA_KERNEL_ENUM) MICA_CPU_END_ } mica_cpu_op_t;
@@ -217,6 +218,13 @@ typedef struct {
 typedef struct {
     int32_t outer, axis_len, inner, count;
 } mica_take_params_t;
+
+/* RESIZE_BILINEAR, NHWC: mica_resize_params_t followed by out_h row taps then out_w column taps
+ * (TFLite's ComputeInterpolationValuesInteger: source indices lo, hi and frac = scaled - 1024 lo,
+ * |frac| <= 1024). */
+typedef struct {
+    int32_t lo, hi, frac;
+} mica_bilinear_tap_t;
 
 /* L2_NORMALIZATION int8 over the last dimension (rows x depth), output scale 1/128, zero point 0. */
 typedef struct {

@@ -71,7 +71,8 @@ typedef int (*mica_cpu_prepare_fn)(const tfl_model_t *m, const tfl_op_t *op, mic
     X(TFL_OP_NEG, NEG, mica_prepare_neg)                                                           \
     X(TFL_OP_SUM, SUM, mica_prepare_sum)                                                           \
     X(TFL_OP_L2_NORMALIZATION, L2_NORMALIZATION, mica_prepare_l2_normalization)                    \
-    X(TFL_OP_GATHER_ND, GATHER_ND, mica_prepare_gather_nd)
+    X(TFL_OP_GATHER_ND, GATHER_ND, mica_prepare_gather_nd)                                         \
+    X(TFL_OP_RESIZE_BILINEAR, RESIZE_BILINEAR, mica_prepare_resize_bilinear)
 
 #define MICA_CPU_OP_DECL(builtin, name, fn)                                                        \
     int fn(const tfl_model_t *m, const tfl_op_t *op, mica_buf_t *params, char *err, size_t errlen);

@@ -20,6 +20,10 @@ def cases(tf, const):
     c["gather_nd_pairs"] = (lambda a: tf.gather_nd(a, [[0, 1], [2, 3], [1, 0], [2, 3]])), [(3, 4, 5)], [(-1, 1)]
     c["gather_nd_full"] = (lambda a: tf.gather_nd(a, [[[1, 2, 0]], [[0, 0, 4]]])), [(2, 3, 5)], [(-2, 1)]
     c["gather_nd_rows"] = (lambda a: tf.gather_nd(a, [[2], [0]])), [(3, 6)], [(-1, 2)]
+    c["resize_bilinear_up"] = (lambda a: tf.image.resize(a, (9, 11), method="bilinear")), [s4], [(-1, 1)]
+    c["resize_bilinear_down"] = (lambda a: tf.image.resize(a, (4, 3), method="bilinear")), [(2, 9, 8, 3)], [(-2, 1)]
+    c["resize_bilinear_align"] = (lambda a: tf.compat.v1.image.resize_bilinear(a, (11, 13), align_corners=True)), [s4], [(-1, 1)]
+    c["resize_bilinear_legacy"] = (lambda a: tf.compat.v1.image.resize_bilinear(a, (10, 5))), [s4], [(-1, 2)]
     return c
 
 
