@@ -77,7 +77,17 @@ typedef int (*mica_kernel_fn)(const mica_kernel_call_t *call);
     X(69, SUM, mica_k_mean)                                                                        \
     X(70, L2_NORMALIZATION, mica_k_l2_norm)                                                        \
     X(71, GATHER_ND, mica_k_take)                                                                  \
-    X(72, RESIZE_BILINEAR, mica_k_resize_bilinear)
+    X(72, RESIZE_BILINEAR, mica_k_resize_bilinear)                                                 \
+    X(73, EQUAL, mica_k_logic)                                                                     \
+    X(74, NOT_EQUAL, mica_k_logic)                                                                 \
+    X(75, LESS, mica_k_logic)                                                                      \
+    X(76, LESS_EQUAL, mica_k_logic)                                                                \
+    X(77, GREATER, mica_k_logic)                                                                   \
+    X(78, GREATER_EQUAL, mica_k_logic)                                                             \
+    X(79, LOGICAL_AND, mica_k_logic)                                                               \
+    X(80, LOGICAL_OR, mica_k_logic)                                                                \
+    X(81, LOGICAL_NOT, mica_k_logic)                                                               \
+    X(82, SELECT, mica_k_logic)
 
 #define MICA_KERNEL_ENUM(id, name, fn) MICA_CPU_##name = id,
 typedef enum { MICA_KERNEL_LIST(MICA_KERNEL_ENUM) MICA_CPU_END_ } mica_cpu_op_t;
@@ -218,6 +228,33 @@ typedef struct {
 typedef struct {
     int32_t outer, axis_len, inner, count;
 } mica_take_params_t;
+
+/* Comparisons, logical operators and SELECT / SELECT_V2, element-wise with broadcasting: up to
+ * three inputs walked by element strides (0 on a broadcast dimension); an input with
+ * const_len > 0 is a constant stored const_off bytes into the parameter block, as in
+ * mica_binary_params_t. Bool tensors are bytes 0 / 1 (any non-zero byte reads as true).
+ * Comparisons: out = F(scaled[0][(uint8_t)a], scaled[1][(uint8_t)b]) with scaled[k] TFLite's
+ * ComparisonWithScaling value of input k's raw byte (left shift 8, the input scale as a
+ * multiplier). SELECT: out = c ? x : y, raw bytes (TFLite does not requantize). */
+enum {
+    MICA_LOGIC_EQ = 0,
+    MICA_LOGIC_NE,
+    MICA_LOGIC_LT,
+    MICA_LOGIC_LE,
+    MICA_LOGIC_GT,
+    MICA_LOGIC_GE,
+    MICA_LOGIC_AND,
+    MICA_LOGIC_OR,
+    MICA_LOGIC_NOT,
+    MICA_LOGIC_SELECT
+};
+typedef struct {
+    int32_t op, ninputs, rank;
+    int32_t dims[MICA_MAX_RANK];
+    int32_t strides[3][MICA_MAX_RANK];
+    uint32_t const_off[3], const_len[3];
+    int32_t scaled[2][256];
+} mica_logic_params_t;
 
 /* RESIZE_BILINEAR, NHWC: mica_resize_params_t followed by out_h row taps then out_w column taps
  * (TFLite's ComputeInterpolationValuesInteger: source indices lo, hi and frac = scaled - 1024 lo,

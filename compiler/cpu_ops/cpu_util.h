@@ -26,6 +26,9 @@ int mica_fused_range(int act, const tfl_tensor_t *out, int32_t *lo, int32_t *hi,
 int mica_checked_multiplier(double real, const char *op, const tfl_tensor_t *a,
                             const tfl_tensor_t *b, int b_channel, const tfl_tensor_t *out,
                             int32_t *m, int *shift, char *err, size_t errlen);
+/* Element strides of t broadcast to out's dims (right-aligned, 0 where t's dim is 1); -1 when t
+ * does not broadcast to out (binary.c). */
+int mica_broadcast_strides(const tfl_tensor_t *t, const tfl_tensor_t *out, int32_t *strides);
 /* Appends an int8 constant tensor's bytes; *off = offset from block_start. */
 int mica_append_const(mica_buf_t *params, size_t block_start, const tfl_tensor_t *t, uint32_t *off,
                       uint32_t *len);

@@ -24,6 +24,15 @@ def cases(tf, const):
     c["resize_bilinear_down"] = (lambda a: tf.image.resize(a, (4, 3), method="bilinear")), [(2, 9, 8, 3)], [(-2, 1)]
     c["resize_bilinear_align"] = (lambda a: tf.compat.v1.image.resize_bilinear(a, (11, 13), align_corners=True)), [s4], [(-1, 1)]
     c["resize_bilinear_legacy"] = (lambda a: tf.compat.v1.image.resize_bilinear(a, (10, 5))), [s4], [(-1, 2)]
+    # comparisons and logical operators feed a SELECT (a bool model output is refused)
+    c["less_select"] = (lambda a, b: tf.where(a < b, a, b)), [s4, s4], [(-1, 1), (-0.5, 2)]
+    c["greater_equal_select"] = (lambda a, b: tf.where(a >= b, b, a)), [s4, s4], [(-2, 1), (-1, 1)]
+    c["equal_select"] = (lambda a, b: tf.where(tf.equal(a, b), a, b)), [(3, 16), (3, 16)], [(-0.1, 0.1), (-0.1, 0.1)]
+    c["greater_const_bcast"] = (lambda a, b: tf.where(a > 0.3, a, b)), [s4, (1, 1, 1, 5)], [(-1, 1), (-1, 1)]
+    c["less_equal_bcast"] = (lambda a, b: tf.where(a <= b, a, b)), [s4, (1, 6, 1, 1)], [(-1, 1), (-1, 1)]
+    c["logical_and_or"] = (lambda a, b: tf.where(tf.logical_or(tf.logical_and(a > 0, b > 0), a < -0.5), a, b)), [s4, s4], [(-1, 1), (-1, 1)]
+    c["logical_or_folded_not"] = (lambda a, b: tf.where(tf.logical_not(tf.logical_or(a > 0, b > 0.2)), a, b)), [s4, s4], [(-1, 1), (-1, 1)]
+    c["logical_xor"] = (lambda a, b: tf.where(tf.math.logical_xor(a > 0, b > 0), a, b)), [s4, s4], [(-1, 1), (-1, 1)]
     return c
 
 
@@ -56,6 +65,12 @@ def patched_variants(models, som, schema, np):
     for src in ("abs", "abs_neg_heavy"):
         if src in models:
             out[src.replace("abs", "neg")] = retyped(models[src], som, 59).to_bytes()  # NEG
+    if "equal_select" in models:  # the converter runs a float NOT_EQUAL: EQUAL's code rewritten
+        model = som.fbu.convert_bytearray_to_object(bytearray(models["equal_select"]))
+        for code in model.operatorCodes:
+            if code.builtinCode == 71:  # EQUAL
+                code.builtinCode = code.deprecatedBuiltinCode = 72  # NOT_EQUAL
+        out["not_equal_select"] = bytes(som.fbu.convert_object_to_bytearray(model))
     return out
 
 
