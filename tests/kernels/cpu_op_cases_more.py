@@ -33,6 +33,7 @@ def cases(tf, const):
     c["logical_and_or"] = (lambda a, b: tf.where(tf.logical_or(tf.logical_and(a > 0, b > 0), a < -0.5), a, b)), [s4, s4], [(-1, 1), (-1, 1)]
     c["logical_or_folded_not"] = (lambda a, b: tf.where(tf.logical_not(tf.logical_or(a > 0, b > 0.2)), a, b)), [s4, s4], [(-1, 1), (-1, 1)]
     c["logical_xor"] = (lambda a, b: tf.where(tf.math.logical_xor(a > 0, b > 0), a, b)), [s4, s4], [(-1, 1), (-1, 1)]
+    c["expand_dims_base"] = (lambda a: tf.expand_dims(a, 1)), [(3, 5)], [(-1, 1)]
     return c
 
 
@@ -65,6 +66,14 @@ def patched_variants(models, som, schema, np):
     for src in ("abs", "abs_neg_heavy"):
         if src in models:
             out[src.replace("abs", "neg")] = retyped(models[src], som, 59).to_bytes()  # NEG
+    if "expand_dims_base" in models:  # the converter emits RESHAPE: made EXPAND_DIMS, axis -2
+        m = retyped(models["expand_dims_base"], som, 70)  # EXPAND_DIMS
+        m.op.builtinOptionsType = schema.BuiltinOptions.ExpandDimsOptions
+        m.op.builtinOptions = schema.ExpandDimsOptionsT()
+        axis = m.tensor(("in", 1))
+        axis.shape = np.asarray([1], np.int32)
+        m.model.buffers[axis.buffer].data = np.frombuffer(np.asarray([-2], np.int32).tobytes(), np.uint8)
+        out["expand_dims"] = m.to_bytes()
     if "equal_select" in models:  # the converter runs a float NOT_EQUAL: EQUAL's code rewritten
         model = som.fbu.convert_bytearray_to_object(bytearray(models["equal_select"]))
         for code in model.operatorCodes:
