@@ -120,8 +120,8 @@ static int arena_candidate(const tfl_model_t *m, int i) {
 
 static int element_bytes(const tfl_tensor_t *t) {
     return t->type == TFL_TYPE_INT8 || t->type == TFL_TYPE_BOOL ? 1
-           : t->type == TFL_TYPE_INT64                        ? 8
-                                                              : 4;
+           : t->type == TFL_TYPE_INT64                          ? 8
+                                                                : 4;
 }
 
 /* Lifetime of every tensor in op indices: [producer, last reader]. */

@@ -226,7 +226,8 @@ static inline void mica_inv_sqrt_multiplier_exp(int32_t input, int reverse_shift
     int32_t x = 1 << 28; /* 1.0 with 3 integer bits */
     for (int i = 0; i < 5; i++) {
         const int32_t x3 = mica_sat_shl(mica_srdhm(mica_srdhm(x, x), x), 6);
-        const uint32_t d = (uint32_t)mica_srdhm(half_three, x) - (uint32_t)mica_srdhm(half_input, x3);
+        const uint32_t d =
+            (uint32_t)mica_srdhm(half_three, x) - (uint32_t)mica_srdhm(half_input, x3);
         x = mica_sat_shl((int32_t)d, 3);
     }
     x = mica_srdhm(x, 1518500250); /* sqrt(2) / 2 */

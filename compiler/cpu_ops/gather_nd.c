@@ -18,8 +18,8 @@ static int64_t const_index(const tfl_tensor_t *ix, int64_t i) {
     return v;
 }
 
-int mica_prepare_gather_nd(const tfl_model_t *m, const tfl_op_t *op, mica_buf_t *params,
-                           char *err, size_t errlen) {
+int mica_prepare_gather_nd(const tfl_model_t *m, const tfl_op_t *op, mica_buf_t *params, char *err,
+                           size_t errlen) {
     const tfl_tensor_t *in = mica_op_tensor(m, op, 0), *ix = mica_op_tensor(m, op, 1),
                        *out = mica_op_output(m, op, 0);
     if (!mica_is_int8_q(in) || !mica_is_int8_q(out))

@@ -45,8 +45,9 @@ static int input_strides(const tfl_tensor_t *t, const tfl_tensor_t *out, int row
 
 static int check_types(const tfl_tensor_t *const *in, int nin, int kind, const tfl_tensor_t *out,
                        char *err, size_t errlen) {
-    const char *name = kind <= MICA_LOGIC_GE ? "comparison" : kind == MICA_LOGIC_SELECT ? "SELECT"
-                                                                                       : "logical";
+    const char *name = kind <= MICA_LOGIC_GE       ? "comparison"
+                       : kind == MICA_LOGIC_SELECT ? "SELECT"
+                                                   : "logical";
     for (int k = 0; k < nin; k++)
         if (!in[k])
             REJECT("%s: input %d is missing", name, k);
@@ -112,7 +113,7 @@ static int prepare_logic(const tfl_model_t *m, const tfl_op_t *op, int kind, int
 }
 
 #define LOGIC_PREPARE(fn, kind, v1)                                                                \
-    int fn(const tfl_model_t *m, const tfl_op_t *op, mica_buf_t *params, char *err,               \
+    int fn(const tfl_model_t *m, const tfl_op_t *op, mica_buf_t *params, char *err,                \
            size_t errlen) {                                                                        \
         return prepare_logic(m, op, kind, v1, params, err, errlen);                                \
     }

@@ -45,8 +45,9 @@ int mica_float_lut(const tfl_model_t *m, const tfl_op_t *op, const char *name,
         REJECT("%s: input and output must be int8 with one scale", name);
     if (mica_tensor_elements(in) != mica_tensor_elements(out))
         REJECT("%s: input and output sizes differ", name);
-    float_lut_t c = {in->scale[0], out->scale[0], (int32_t)in->zero_point[0],
-                     (int32_t)out->zero_point[0], f, arg};
+    float_lut_t c = {
+        in->scale[0], out->scale[0], (int32_t)in->zero_point[0], (int32_t)out->zero_point[0], f,
+        arg};
     if (mica_append_lut(params, populate, &c))
         REJECT("out of memory");
     return 0;

@@ -44,18 +44,19 @@ int mica_prepare_resize_bilinear(const tfl_model_t *m, const tfl_op_t *op, mica_
     if (mica_const_ints(mica_op_tensor(m, op, 1), size, 2) != 2 || size[0] != out->dims[1] ||
         size[1] != out->dims[2])
         REJECT("RESIZE_BILINEAR: size must be a constant [height, width] equal to the output's");
-    mica_resize_params_t p = {in->dims[0], in->dims[1], in->dims[2], in->dims[3],
-                              out->dims[1], out->dims[2]};
+    mica_resize_params_t p = {in->dims[0], in->dims[1],  in->dims[2],
+                              in->dims[3], out->dims[1], out->dims[2]};
     if (p.out_h < 1 || p.out_w < 1 || p.in_h < 1 || p.in_w < 1 || p.in_h > (1 << 20) ||
         p.in_w > (1 << 20) || p.out_h > (1 << 20) || p.out_w > (1 << 20))
-        REJECT("RESIZE_BILINEAR: sizes must be 1..2^20 (input %dx%d, output %dx%d)", p.in_h,
-               p.in_w, p.out_h, p.out_w);
+        REJECT("RESIZE_BILINEAR: sizes must be 1..2^20 (input %dx%d, output %dx%d)", p.in_h, p.in_w,
+               p.out_h, p.out_w);
     int align = (int)tfl_opt_int(op, BILINEAR_ALIGN_CORNERS, 0),
         half = (int)tfl_opt_int(op, BILINEAR_HALF_PIXEL, 0);
     if (align && half)
         REJECT("RESIZE_BILINEAR: align_corners and half_pixel_centers are both set (TFLite "
                "allows one)");
-    if (mica_buf_append(params, &p, sizeof p) || append_axis(params, p.in_h, p.out_h, align, half) ||
+    if (mica_buf_append(params, &p, sizeof p) ||
+        append_axis(params, p.in_h, p.out_h, align, half) ||
         append_axis(params, p.in_w, p.out_w, align, half))
         REJECT("out of memory");
     return 0;

@@ -50,7 +50,9 @@ int mica_k_logic(const mica_kernel_call_t *c) {
     const mica_logic_params_t *p = c->params;
     if (c->params_size < sizeof *p || c->noutputs != 1 || p->op < MICA_LOGIC_EQ ||
         p->op > MICA_LOGIC_SELECT ||
-        p->ninputs != (p->op == MICA_LOGIC_NOT ? 1 : p->op == MICA_LOGIC_SELECT ? 3 : 2))
+        p->ninputs != (p->op == MICA_LOGIC_NOT      ? 1
+                       : p->op == MICA_LOGIC_SELECT ? 3
+                                                    : 2))
         return -1;
     int64_t n = mica_count(p->dims, p->rank);
     if (n < 1 || n != (int64_t)c->out_bytes[0])

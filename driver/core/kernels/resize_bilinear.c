@@ -25,7 +25,8 @@ int mica_k_resize_bilinear(const mica_kernel_call_t *c) {
     if (c->params_size < sizeof p || c->ninputs != 1 || c->noutputs != 1)
         return -1;
     mica_copy_params(&p, c->params, sizeof p);
-    const int32_t in[] = {p.batches, p.in_h, p.in_w, p.ch}, out[] = {p.batches, p.out_h, p.out_w, p.ch};
+    const int32_t in[] = {p.batches, p.in_h, p.in_w, p.ch},
+                  out[] = {p.batches, p.out_h, p.out_w, p.ch};
     if (mica_mul_sizes(in, 4) != (int64_t)c->in_bytes[0] ||
         mica_mul_sizes(out, 4) != (int64_t)c->out_bytes[0] ||
         sizeof p + sizeof(mica_bilinear_tap_t) * ((uint64_t)p.out_h + (uint64_t)p.out_w) !=
