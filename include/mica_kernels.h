@@ -87,7 +87,8 @@ typedef int (*mica_kernel_fn)(const mica_kernel_call_t *call);
     X(79, LOGICAL_AND, mica_k_logic)                                                               \
     X(80, LOGICAL_OR, mica_k_logic)                                                                \
     X(81, LOGICAL_NOT, mica_k_logic)                                                               \
-    X(82, SELECT, mica_k_logic)
+    X(82, SELECT, mica_k_logic)                                                                    \
+    X(83, LOG_SOFTMAX, mica_k_log_softmax)
 
 #define MICA_KERNEL_ENUM(id, name, fn) MICA_CPU_##name = id,
 typedef enum { MICA_KERNEL_LIST(MICA_KERNEL_ENUM) MICA_CPU_END_ } mica_cpu_op_t;
@@ -262,6 +263,14 @@ typedef struct {
 typedef struct {
     int32_t lo, hi, frac;
 } mica_bilinear_tap_t;
+
+/* LOG_SOFTMAX int8 over the last dimension (rows x depth), TFLite's LogSoftmaxPrepare with beta 1:
+ * input multiplier and left shift (5 integer bits), reverse multiplier and shift (<= 0, a right
+ * shift), minimum difference. Output scale 16/256, zero point 127. */
+typedef struct {
+    int32_t input_multiplier, input_left_shift, reverse_multiplier, reverse_shift, diff_min;
+    int32_t rows, depth;
+} mica_log_softmax_params_t;
 
 /* L2_NORMALIZATION int8 over the last dimension (rows x depth), output scale 1/128, zero point 0. */
 typedef struct {

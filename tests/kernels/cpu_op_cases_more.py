@@ -33,6 +33,9 @@ def cases(tf, const):
     c["logical_and_or"] = (lambda a, b: tf.where(tf.logical_or(tf.logical_and(a > 0, b > 0), a < -0.5), a, b)), [s4, s4], [(-1, 1), (-1, 1)]
     c["logical_or_folded_not"] = (lambda a, b: tf.where(tf.logical_not(tf.logical_or(a > 0, b > 0.2)), a, b)), [s4, s4], [(-1, 1), (-1, 1)]
     c["logical_xor"] = (lambda a, b: tf.where(tf.math.logical_xor(a > 0, b > 0), a, b)), [s4, s4], [(-1, 1), (-1, 1)]
+    c["log_softmax"] = (lambda a: tf.nn.log_softmax(a)), [(2, 10)], [(-3, 3)]
+    c["log_softmax_wide"] = (lambda a: tf.nn.log_softmax(a)), [(3, 100)], [(-8, 6)]
+    c["log_softmax_narrow"] = (lambda a: tf.nn.log_softmax(a)), [(1, 4, 7)], [(-0.5, 0.4)]
     c["expand_dims_base"] = (lambda a: tf.expand_dims(a, 1)), [(3, 5)], [(-1, 1)]
     return c
 
