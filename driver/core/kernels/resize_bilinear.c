@@ -5,8 +5,9 @@
 
 #define ONE_10 (1 << 10)
 
-/* (v + sign(v) 2^19) / 2^20 truncated toward zero, without a 64-bit division. Every |weight| is
- * at most 2048 with |w0| + |w1| <= 2048 per axis, so |v| <= 128 * 2048^2 = 2^29. */
+/* (v + sign(v) 2^19) / 2^20 truncated toward zero, without a 64-bit division. taps_ok keeps
+ * |frac| <= 1024, so each axis' two weights add up to at most 3072 in magnitude and
+ * |v| <= 128 * 3072^2 < 2^31. */
 static int8_t round_20(int32_t v) {
     int32_t q = v >= 0 ? (v + (1 << 19)) >> 20 : -((-v + (1 << 19)) >> 20);
     return (int8_t)q;
