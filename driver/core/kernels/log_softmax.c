@@ -41,7 +41,7 @@ int mica_k_log_softmax(const mica_kernel_call_t *c) {
         return -1;
     mica_copy_params(&p, c->params, sizeof p);
     if (p.rows < 1 || p.depth < 1 || p.input_left_shift < 0 || p.input_left_shift > 31 ||
-        p.reverse_shift > 0 || p.reverse_shift < -31 || p.diff_min > 0 ||
+        p.reverse_shift > 0 || p.reverse_shift < -31 || p.diff_min > 0 || p.diff_min == INT32_MIN ||
         (uint64_t)(uint32_t)p.rows * (uint32_t)p.depth != c->in_bytes[0] ||
         c->in_bytes[0] != c->out_bytes[0])
         return -1;
