@@ -88,7 +88,8 @@ typedef int (*mica_kernel_fn)(const mica_kernel_call_t *call);
     X(80, LOGICAL_OR, mica_k_logic)                                                                \
     X(81, LOGICAL_NOT, mica_k_logic)                                                               \
     X(82, SELECT, mica_k_logic)                                                                    \
-    X(83, LOG_SOFTMAX, mica_k_log_softmax)
+    X(83, LOG_SOFTMAX, mica_k_log_softmax)                                                         \
+    X(84, DIV, mica_k_logic)
 
 #define MICA_KERNEL_ENUM(id, name, fn) MICA_CPU_##name = id,
 typedef enum { MICA_KERNEL_LIST(MICA_KERNEL_ENUM) MICA_CPU_END_ } mica_cpu_op_t;
@@ -236,7 +237,9 @@ typedef struct {
  * mica_binary_params_t. Bool tensors are bytes 0 / 1 (any non-zero byte reads as true).
  * Comparisons: out = F(scaled[0][(uint8_t)a], scaled[1][(uint8_t)b]) with scaled[k] TFLite's
  * ComparisonWithScaling value of input k's raw byte (left shift 8, the input scale as a
- * multiplier). SELECT: out = c ? x : y, raw bytes (TFLite does not requantize). */
+ * multiplier). SELECT: out = c ? x : y, raw bytes (TFLite does not requantize). DIV: TFLite's
+ * DivElementwise on (a - in_zp[0]) / (b - in_zp[1]) (GetReciprocal, out_mult / out_shift, + out_zp,
+ * clamped to [act_min, act_max]); a divisor at its zero point fails the call, as LiteRT's invoke. */
 enum {
     MICA_LOGIC_EQ = 0,
     MICA_LOGIC_NE,
@@ -247,7 +250,8 @@ enum {
     MICA_LOGIC_AND,
     MICA_LOGIC_OR,
     MICA_LOGIC_NOT,
-    MICA_LOGIC_SELECT
+    MICA_LOGIC_SELECT,
+    MICA_LOGIC_DIV
 };
 typedef struct {
     int32_t op, ninputs, rank;
@@ -255,6 +259,7 @@ typedef struct {
     int32_t strides[3][MICA_MAX_RANK];
     uint32_t const_off[3], const_len[3];
     int32_t scaled[2][256];
+    int32_t in_zp[2], out_zp, out_mult, out_shift, act_min, act_max; /* DIV */
 } mica_logic_params_t;
 
 /* RESIZE_BILINEAR, NHWC: mica_resize_params_t followed by out_h row taps then out_w column taps

@@ -4,7 +4,8 @@
  * a multiplier), then the two are compared; the compiler tabulates that per raw byte. Bool
  * tensors only pass between operators (a bool model input or output is refused by the
  * lowering). SELECT takes a condition of the output's shape, a scalar, or a vector over the first
- * dimension; SELECT_V2 broadcasts all three. */
+ * dimension; SELECT_V2 broadcasts all three. DIV of int8: LiteRT's div.cc multiplier
+ * s1 / (s2 * s_out), computed in float as there, and its fused activation. */
 #include <string.h>
 #include "cpu_util.h"
 #include "quant.h"
@@ -54,6 +55,9 @@ static int check_types(const tfl_tensor_t *const *in, int nin, int kind, const t
     if (kind <= MICA_LOGIC_GE) {
         if (!mica_is_int8_q(in[0]) || !mica_is_int8_q(in[1]) || !is_bool(out))
             REJECT("comparison: inputs must be int8 with one scale and the output bool");
+    } else if (kind == MICA_LOGIC_DIV) {
+        if (!mica_is_int8_q(in[0]) || !mica_is_int8_q(in[1]) || !mica_is_int8_q(out))
+            REJECT("DIV: inputs and output must be int8 with one scale");
     } else if (kind == MICA_LOGIC_SELECT) {
         if (!is_bool(in[0]) || !mica_is_int8_q(in[1]) || !mica_is_int8_q(in[2]) ||
             !mica_is_int8_q(out))
@@ -69,6 +73,25 @@ static int check_types(const tfl_tensor_t *const *in, int nin, int kind, const t
     if (out->rank > MICA_MAX_RANK)
         REJECT("%s: rank %d is above %d", name, out->rank, MICA_MAX_RANK);
     return 0;
+}
+
+/* DivElementwise's constants. The final right shift headroom + recip_shift - out_shift must stay
+ * in 0..31 for every int8 pair (TFLite's RoundingDivideByPOT is undefined outside, and LiteRT on
+ * x86 and TFLite Micro on Arm then differ): out_shift 7..23, a multiplier in [2^6, 2^23). */
+static int div_quant(const tfl_op_t *op, const tfl_tensor_t *a, const tfl_tensor_t *b,
+                     const tfl_tensor_t *out, mica_logic_params_t *p, char *err, size_t errlen) {
+    float real = a->scale[0] / (b->scale[0] * out->scale[0]); /* float, as div.cc */
+    int shift;
+    if (mica_quantize_multiplier((double)real, &p->out_mult, &shift) || shift < 7 || shift > 23)
+        REJECT("DIV: scales %g / (%g x output '%.32s' %g) give a multiplier %g; Mica's int8 DIV "
+               "takes 2^6 .. 2^23 (outside, TFLite's shifts leave 0..31)",
+               (double)a->scale[0], (double)b->scale[0], out->name, (double)out->scale[0],
+               (double)real);
+    p->out_shift = shift;
+    p->in_zp[0] = (int32_t)a->zero_point[0];
+    p->in_zp[1] = (int32_t)b->zero_point[0];
+    p->out_zp = (int32_t)out->zero_point[0];
+    return mica_fused_range((int)tfl_opt_int(op, 0, 0), out, &p->act_min, &p->act_max, err, errlen);
 }
 
 static int prepare_logic(const tfl_model_t *m, const tfl_op_t *op, int kind, int select_v1,
@@ -101,6 +124,8 @@ static int prepare_logic(const tfl_model_t *m, const tfl_op_t *op, int kind, int
     if (kind <= MICA_LOGIC_GE && (compare_table(in[0], p.scaled[0], err, errlen) ||
                                   compare_table(in[1], p.scaled[1], err, errlen)))
         return -1;
+    if (kind == MICA_LOGIC_DIV && div_quant(op, in[0], in[1], out, &p, err, errlen))
+        return -1;
     size_t start = params->len;
     if (mica_buf_append(params, &p, sizeof p))
         REJECT("out of memory");
@@ -128,3 +153,4 @@ LOGIC_PREPARE(mica_prepare_logical_or, MICA_LOGIC_OR, 0)
 LOGIC_PREPARE(mica_prepare_logical_not, MICA_LOGIC_NOT, 0)
 LOGIC_PREPARE(mica_prepare_select, MICA_LOGIC_SELECT, 1)
 LOGIC_PREPARE(mica_prepare_select_v2, MICA_LOGIC_SELECT, 0)
+LOGIC_PREPARE(mica_prepare_div, MICA_LOGIC_DIV, 0)

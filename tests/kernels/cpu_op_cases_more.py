@@ -36,6 +36,9 @@ def cases(tf, const):
     c["log_softmax"] = (lambda a: tf.nn.log_softmax(a)), [(2, 10)], [(-3, 3)]
     c["log_softmax_wide"] = (lambda a: tf.nn.log_softmax(a)), [(3, 100)], [(-8, 6)]
     c["log_softmax_narrow"] = (lambda a: tf.nn.log_softmax(a)), [(1, 4, 7)], [(-0.5, 0.4)]
+    # DIV: the divisor relu(b) + 1 >= 1 never sits at its zero point (LiteRT fails the invoke there)
+    c["div"] = (lambda a, b: a / (tf.nn.relu(b) + 1.0)), [s4, s4], [(-1, 1), (-1, 2)]
+    c["div_bcast_relu"] = (lambda a, b: tf.nn.relu(a / (tf.nn.relu(b) + 1.0))), [s4, (1, 1, 7, 1)], [(-2, 3), (0, 1)]
     c["expand_dims_base"] = (lambda a: tf.expand_dims(a, 1)), [(3, 5)], [(-1, 1)]
     return c
 

@@ -1,8 +1,9 @@
-/* Comparisons (EQUAL ... GREATER_EQUAL) on int8, LOGICAL_AND / OR / NOT on bool bytes and SELECT /
- * SELECT_V2, element-wise with broadcasting (mica_logic_params_t). Comparisons look each input's
+/* Comparisons (EQUAL ... GREATER_EQUAL) on int8, LOGICAL_AND / OR / NOT on bool bytes, SELECT /
+ * SELECT_V2 and DIV on int8, element-wise with broadcasting (mica_logic_params_t). Comparisons look each input's
  * TFLite-rescaled value up in a 256-entry table the compiler computed, then compare; bools are
  * written as 0 / 1 bytes; SELECT copies the chosen raw byte. */
 #include "mica_kernel_util.h"
+#include "mica_gemmlowp.h"
 
 /* Input k's bytes: an operand, or a constant inside the parameter block. */
 static const int8_t *logic_source(const mica_kernel_call_t *c, const mica_logic_params_t *p, int k,
@@ -46,10 +47,41 @@ static int8_t logic_value(const mica_logic_params_t *p, int8_t a, int8_t b, int8
     }
 }
 
+/* CountLeadingSignBits of int32 (GCC's __builtin_clrsb, 31 for 0). */
+static int leading_sign_bits(int32_t x) {
+    return mica_gl_clz((uint32_t)(x < 0 ? ~x : x)) - 1;
+}
+
+/* TFLite's DivElementwise for one pair; 0, or -1 for a divisor at its zero point. With out_shift
+ * in 7..23 (the compiler's bound) the final right shift headroom + recip_shift - out_shift stays
+ * in 0..31 (headroom <= 31, recip_shift <= 7 for int8). */
+static int div_value(const mica_logic_params_t *p, int8_t a, int8_t b, int8_t *out) {
+    int32_t x = a - p->in_zp[0], y = b - p->in_zp[1];
+    if (y == 0)
+        return -1;
+    if (y < 0)
+        x = -x, y = -y;
+    const int y_headroom_plus_one = mica_gl_clz((uint32_t)y);
+    const int recip_shift = 31 - y_headroom_plus_one;
+    const int32_t inv =
+        mica_gl_one_over_one_plus((int32_t)(((uint32_t)y << y_headroom_plus_one) - 0x80000000u));
+    const int headroom = leading_sign_bits(x);
+    const int32_t unscaled = mica_srdhm((int32_t)((uint32_t)x << headroom), inv);
+    const int right = headroom + recip_shift - p->out_shift;
+    const int32_t q = mica_rdbpot(mica_srdhm(unscaled, p->out_mult), right);
+    *out = (int8_t)mica_clamp32(mica_gl_add(q, p->out_zp), p->act_min, p->act_max);
+    return 0;
+}
+
+static int div_params_ok(const mica_logic_params_t *p) {
+    return mica_zp_ok(p->in_zp[0]) && mica_zp_ok(p->in_zp[1]) && mica_zp_ok(p->out_zp) &&
+           p->out_shift >= 7 && p->out_shift <= 23 && mica_act_ok(p->act_min, p->act_max);
+}
+
 int mica_k_logic(const mica_kernel_call_t *c) {
     const mica_logic_params_t *p = c->params;
     if (c->params_size < sizeof *p || c->noutputs != 1 || p->op < MICA_LOGIC_EQ ||
-        p->op > MICA_LOGIC_SELECT ||
+        p->op > MICA_LOGIC_DIV || (p->op == MICA_LOGIC_DIV && !div_params_ok(p)) ||
         p->ninputs != (p->op == MICA_LOGIC_NOT      ? 1
                        : p->op == MICA_LOGIC_SELECT ? 3
                                                     : 2))
@@ -74,7 +106,11 @@ int mica_k_logic(const mica_kernel_call_t *c) {
     int32_t idx[MICA_MAX_RANK] = {0};
     int64_t off[3] = {0, 0, 0};
     for (int64_t i = 0; i < n; i++) {
-        c->out[0][i] = logic_value(p, src[0][off[0]], src[1][off[1]], src[2][off[2]]);
+        if (p->op == MICA_LOGIC_DIV) {
+            if (div_value(p, src[0][off[0]], src[1][off[1]], &c->out[0][i]))
+                return -1;
+        } else
+            c->out[0][i] = logic_value(p, src[0][off[0]], src[1][off[1]], src[2][off[2]]);
         mica_nd_next(p->rank, p->dims, idx, nsets, strides, off);
     }
     return 0;
