@@ -239,7 +239,8 @@ typedef struct {
  * ComparisonWithScaling value of input k's raw byte (left shift 8, the input scale as a
  * multiplier). SELECT: out = c ? x : y, raw bytes (TFLite does not requantize). DIV: TFLite's
  * DivElementwise on (a - in_zp[0]) / (b - in_zp[1]) (GetReciprocal, out_mult / out_shift, + out_zp,
- * clamped to [act_min, act_max]); a divisor at its zero point fails the call, as LiteRT's invoke. */
+ * clamped to [act_min, act_max]); a divisor at its zero point (LiteRT fails the invoke) gives
+ * act_max, act_min or out_zp by the dividend's sign. */
 enum {
     MICA_LOGIC_EQ = 0,
     MICA_LOGIC_NE,

@@ -52,13 +52,17 @@ static int leading_sign_bits(int32_t x) {
     return mica_gl_clz((uint32_t)(x < 0 ? ~x : x)) - 1;
 }
 
-/* TFLite's DivElementwise for one pair; 0, or -1 for a divisor at its zero point. With out_shift
+/* TFLite's DivElementwise for one pair. A divisor at its zero point (LiteRT fails the invoke
+ * there) gives the saturated quotient: the activation bound on the dividend's side, the zero point
+ * for 0 / 0. With out_shift
  * in 7..23 (the compiler's bound) the final right shift headroom + recip_shift - out_shift stays
  * in 0..31 (headroom <= 31, recip_shift <= 7 for int8). */
-static int div_value(const mica_logic_params_t *p, int8_t a, int8_t b, int8_t *out) {
+static int8_t div_value(const mica_logic_params_t *p, int8_t a, int8_t b) {
     int32_t x = a - p->in_zp[0], y = b - p->in_zp[1];
     if (y == 0)
-        return -1;
+        return (int8_t)(x > 0   ? p->act_max
+                        : x < 0 ? p->act_min
+                                : mica_clamp32(p->out_zp, p->act_min, p->act_max));
     if (y < 0)
         x = -x, y = -y;
     const int y_headroom_plus_one = mica_gl_clz((uint32_t)y);
@@ -69,8 +73,7 @@ static int div_value(const mica_logic_params_t *p, int8_t a, int8_t b, int8_t *o
     const int32_t unscaled = mica_srdhm((int32_t)((uint32_t)x << headroom), inv);
     const int right = headroom + recip_shift - p->out_shift;
     const int32_t q = mica_rdbpot(mica_srdhm(unscaled, p->out_mult), right);
-    *out = (int8_t)mica_clamp32(mica_gl_add(q, p->out_zp), p->act_min, p->act_max);
-    return 0;
+    return (int8_t)mica_clamp32(mica_gl_add(q, p->out_zp), p->act_min, p->act_max);
 }
 
 static int div_params_ok(const mica_logic_params_t *p) {
@@ -106,11 +109,9 @@ int mica_k_logic(const mica_kernel_call_t *c) {
     int32_t idx[MICA_MAX_RANK] = {0};
     int64_t off[3] = {0, 0, 0};
     for (int64_t i = 0; i < n; i++) {
-        if (p->op == MICA_LOGIC_DIV) {
-            if (div_value(p, src[0][off[0]], src[1][off[1]], &c->out[0][i]))
-                return -1;
-        } else
-            c->out[0][i] = logic_value(p, src[0][off[0]], src[1][off[1]], src[2][off[2]]);
+        c->out[0][i] = p->op == MICA_LOGIC_DIV
+                           ? div_value(p, src[0][off[0]], src[1][off[1]])
+                           : logic_value(p, src[0][off[0]], src[1][off[1]], src[2][off[2]]);
         mica_nd_next(p->rank, p->dims, idx, nsets, strides, off);
     }
     return 0;
