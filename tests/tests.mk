@@ -114,6 +114,7 @@ bench: $(MICA) board-sim firmware-objs systemc
 test-kernels: $(MICA)
 	$(PYTHON) tests/kernels/make_cpu_op_models.py
 	sh tests/kernels/run.sh
+	$(PYTHON) tests/kernels/check_sum_int8.py $(MICA)
 	sh tests/kernels/cortex_m4.sh
 	sh tests/kernels/fuzz.sh 5000
 
