@@ -134,7 +134,7 @@ int mica_opcode_unit(uint64_t opcode) {
 typedef struct {
     uint64_t free_at[5];        /* per unit: cycle it is idle again (4: none) */
     uint64_t load_beg, load_end; /* the running LOAD's request window [beg, end) */
-    uint64_t store_beg, store_end;
+    uint64_t store_beg, store_end, store_beats;
     uint64_t fetch_beats, fetch_free; /* beats per instruction; fetch's next free request cycle */
     uint64_t arrive[FETCH_DEPTH];     /* cycle instruction i is at the queue head (ring) */
 } sched_t;
@@ -158,27 +158,61 @@ static void take_port(sched_t *s, uint64_t at, uint64_t n, int store_too) {
         s->store_end += n, s->free_at[S] += n;
 }
 
+/* Requests per cycle a DMA unit sends at most: DMA_OUTSTANDING per lat + 1 cycles, or 1. */
+static double dma_rate(uint64_t lat) {
+    return lat + 1 <= DMA_OUTSTANDING ? 1.0 : (double)DMA_OUTSTANDING / (double)(lat + 1);
+}
+
+/* Cycle a LOAD's last request leaves when it starts at `beg` with `beats` beats next to the
+ * STORE window: before and after it, at the LOAD's own rate (DMA_OUTSTANDING per lat + 1 cycles
+ * at most); inside it, in the cycles the STORE (first on the port) leaves free, as its own
+ * in-flight limit throttles it. */
+static uint64_t load_requests(const sched_t *s, uint64_t lat, uint64_t beg, uint64_t beats) {
+    uint64_t sb = s->store_beg, se = s->store_end;
+    if (se <= beg || sb >= beg + request_cycles(beats, lat))
+        return beg + request_cycles(beats, lat); /* no STORE beats in the way */
+    double own = dma_rate(lat);
+    double gap = 1.0 - (double)s->store_beats / (double)(se - sb), t = (double)beg, n = beats;
+    if (gap > own)
+        gap = own;
+    if (t < sb) { /* before the STORE's first beat */
+        double cap = ((double)sb - t) * own;
+        if (n <= cap)
+            return (uint64_t)(t + n / own + 0.999);
+        n -= cap, t = (double)sb;
+    }
+    double cap = ((double)se - t) * gap; /* beside the STORE */
+    if (n <= cap)
+        return (uint64_t)(t + n / gap + 0.999);
+    n -= cap, t = (double)se;
+    return (uint64_t)(t + n / own + 0.999);
+}
+
 /* A LOAD or STORE issued at t with `beats` beats (and at least `span` cycles of requests): its
- * request window, after the beats ahead of it: a STORE's first beat leaves STORE_LEAD cycles
- * after issue and after earlier STOREs, and pushes back the LOAD it preempts; a LOAD starts the
- * cycle after issue, behind a STORE sending then, and yields to one starting later. Fetch beats
- * already queued for the port go first. Returns the unit's busy cycles: until the last response. */
+ * request window. A STORE's first beat leaves STORE_LEAD cycles after issue and after earlier
+ * STOREs, and the running LOAD's remaining requests share the port with it; a LOAD starts the
+ * cycle after issue beside the STORE's window. Fetch beats already queued go first. Returns the
+ * unit's busy cycles: until the last response. */
 static uint64_t dma_window(sched_t *s, uint64_t lat, uint64_t op, uint64_t t, uint64_t beats,
                            uint64_t span) {
-    int store = op == MICA_OP_STORE;
-    uint64_t beg = t + (store ? STORE_LEAD : 1);
-    if (s->store_end > beg && (store || s->store_beg <= beg))
-        beg = s->store_end;
-    uint64_t req = request_cycles(beats, lat), end = beg + (req > span ? req : span);
+    const unsigned L = __builtin_ctz(MICA_UNIT_LOAD);
+    uint64_t beg = t + (op == MICA_OP_STORE ? STORE_LEAD : 1), fetch = 0;
     if (s->fetch_free > beg)
-        end += s->fetch_free - beg; /* the queue's refill goes first */
-    if (store) {
-        take_port(s, beg, beats, 0);
-        s->store_beg = beg, s->store_end = end;
-    } else {
-        if (s->store_beg > beg && s->store_beg < end)
-            end += s->store_end - s->store_beg;
-        s->load_beg = beg, s->load_end = end;
+        fetch = s->fetch_free - beg; /* the queue's refill goes first */
+    if (op == MICA_OP_LOAD) {
+        s->load_beg = beg;
+        s->load_end = load_requests(s, lat, beg + fetch, beats);
+        return s->load_end + lat + DMA_TAIL - t;
+    }
+    if (s->store_end > beg)
+        beg = s->store_end;
+    uint64_t req = request_cycles(beats, lat), end = beg + (req > span ? req : span) + fetch;
+    s->store_beg = beg, s->store_end = end, s->store_beats = beats;
+    if (s->load_end > beg) { /* the running LOAD's remaining requests share the port with it */
+        uint64_t rest = (uint64_t)((double)(s->load_end - beg) * dma_rate(lat) + 0.5);
+        uint64_t e = load_requests(s, lat, beg, rest);
+        if (e > s->load_end)
+            s->free_at[L] += e - s->load_end, s->load_end = e;
     }
     return end + lat + DMA_TAIL - t;
 }
@@ -241,6 +275,7 @@ void mica_cost_instrs(const mica_hw_config_t *hw, uint32_t mem_latency, const mi
         issue = t;
         int unit = mica_opcode_unit(op);
         unsigned u = unit < 0 ? 4 : (unsigned)unit; /* 4: no unit (SYNC, END) */
+        refill(&s, mem_latency, i, count, t); /* its beats go out before this one's requests */
         uint64_t beats = 0, d = duration(hw, in, c, &beats);
         if (op == MICA_OP_LOAD || op == MICA_OP_STORE) {
             d = dma_window(&s, mem_latency, op, t, beats, d);
@@ -255,7 +290,6 @@ void mica_cost_instrs(const mica_hw_config_t *hw, uint32_t mem_latency, const mi
             mm_accept = t + vector_rows(in);
         if (u != 2 || t + d > s.free_at[u])
             s.free_at[u] = t + d; /* pipelined ARRAY: the last to finish */
-        refill(&s, mem_latency, i, count, t);
     }
     c->cycles = issue + 1;
 }
