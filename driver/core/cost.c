@@ -148,19 +148,22 @@ static uint64_t request_cycles(uint64_t beats, uint64_t lat) {
     return rounds * (lat + 1) + beats - rounds * DMA_OUTSTANDING;
 }
 
-/* `n` beats taken from the port at cycle `at` (a fetch, or a STORE over a LOAD): a unit whose
- * request window holds `at` sends its remaining requests n cycles later. */
-static void take_port(sched_t *s, uint64_t at, uint64_t n, int store_too) {
-    const unsigned L = __builtin_ctz(MICA_UNIT_LOAD), S = __builtin_ctz(MICA_UNIT_STORE);
-    if (s->load_beg <= at && at < s->load_end)
-        s->load_end += n, s->free_at[L] += n;
-    if (store_too && s->store_beg <= at && at < s->store_end)
-        s->store_end += n, s->free_at[S] += n;
-}
-
 /* Requests per cycle a DMA unit sends at most: DMA_OUTSTANDING per lat + 1 cycles, or 1. */
 static double dma_rate(uint64_t lat) {
     return lat + 1 <= DMA_OUTSTANDING ? 1.0 : (double)DMA_OUTSTANDING / (double)(lat + 1);
+}
+
+/* `n` fetch beats take the port at cycle `at`: a unit whose request window holds `at` sends its
+ * remaining requests n cycles later, unless its in-flight limit throttles it (long memory
+ * latency): the fetch then takes cycles it leaves idle. */
+static void fetch_beats_at(sched_t *s, uint64_t lat, uint64_t at, uint64_t n) {
+    const unsigned L = __builtin_ctz(MICA_UNIT_LOAD), S = __builtin_ctz(MICA_UNIT_STORE);
+    if (dma_rate(lat) < 1.0)
+        return;
+    if (s->load_beg <= at && at < s->load_end)
+        s->load_end += n, s->free_at[L] += n;
+    if (s->store_beg <= at && at < s->store_end)
+        s->store_end += n, s->free_at[S] += n;
 }
 
 /* Cycle a LOAD's last request leaves when it starts at `beg` with `beats` beats next to the
@@ -223,7 +226,7 @@ static void refill(sched_t *s, uint64_t lat, uint32_t i, uint32_t count, uint64_
     if (i + FETCH_DEPTH >= count)
         return;
     uint64_t f = s->fetch_free > t + 1 ? s->fetch_free : t + 1;
-    take_port(s, f, s->fetch_beats, 1);
+    fetch_beats_at(s, lat, f, s->fetch_beats);
     s->fetch_free = f + s->fetch_beats;
     s->arrive[(i + FETCH_DEPTH) % FETCH_DEPTH] = f + s->fetch_beats + lat - 1;
 }
