@@ -166,29 +166,35 @@ static void fetch_beats_at(sched_t *s, uint64_t lat, uint64_t at, uint64_t n) {
         s->store_end += n, s->free_at[S] += n;
 }
 
+/* Requests a DMA unit sends in `cycles` cycles from idle: bursts of DMA_OUTSTANDING, one every
+ * lat + 1 cycles when the latency is longer than that (request_cycles inverted). */
+static uint64_t requests_in(uint64_t cycles, uint64_t lat) {
+    if (lat + 1 <= DMA_OUTSTANDING)
+        return cycles;
+    uint64_t rest = cycles % (lat + 1);
+    return cycles / (lat + 1) * DMA_OUTSTANDING + (rest < DMA_OUTSTANDING ? rest : DMA_OUTSTANDING);
+}
+
 /* Cycle a LOAD's last request leaves when it starts at `beg` with `beats` beats next to the
- * STORE window: before and after it, at the LOAD's own rate (DMA_OUTSTANDING per lat + 1 cycles
- * at most); inside it, in the cycles the STORE (first on the port) leaves free, as its own
- * in-flight limit throttles it. */
+ * STORE window: before and after it in its own bursts; inside it, in the cycles the STORE (first
+ * on the port) leaves free as its own in-flight limit throttles it, at most at the LOAD's rate. */
 static uint64_t load_requests(const sched_t *s, uint64_t lat, uint64_t beg, uint64_t beats) {
-    uint64_t sb = s->store_beg, se = s->store_end;
+    uint64_t sb = s->store_beg, se = s->store_end, t = beg, n = beats;
     if (se <= beg || sb >= beg + request_cycles(beats, lat))
         return beg + request_cycles(beats, lat); /* no STORE beats in the way */
-    double own = dma_rate(lat);
-    double gap = 1.0 - (double)s->store_beats / (double)(se - sb), t = (double)beg, n = beats;
+    if (t < sb) { /* before the STORE's first beat */
+        uint64_t sent = requests_in(sb - t, lat);
+        if (n <= sent)
+            return t + request_cycles(n, lat);
+        n -= sent, t = sb;
+    }
+    double gap = 1.0 - (double)s->store_beats / (double)(se - sb), own = dma_rate(lat);
     if (gap > own)
         gap = own;
-    if (t < sb) { /* before the STORE's first beat */
-        double cap = ((double)sb - t) * own;
-        if (n <= cap)
-            return (uint64_t)(t + n / own + 0.999);
-        n -= cap, t = (double)sb;
-    }
-    double cap = ((double)se - t) * gap; /* beside the STORE */
-    if (n <= cap)
-        return (uint64_t)(t + n / gap + 0.999);
-    n -= cap, t = (double)se;
-    return (uint64_t)(t + n / own + 0.999);
+    uint64_t beside = (uint64_t)((double)(se - t) * gap); /* beside the STORE */
+    if (n <= beside)
+        return t + (uint64_t)((double)n / gap + 0.999);
+    return se + request_cycles(n - beside, lat);
 }
 
 /* A LOAD or STORE issued at t with `beats` beats (and at least `span` cycles of requests): its
