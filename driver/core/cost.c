@@ -14,7 +14,6 @@
 /* Instruction queue entries, queued or in flight (mica_top FETCH_DEPTH). */
 #define FETCH_DEPTH 8
 
-
 static uint64_t row_beats(uint64_t addr, uint64_t stride, uint64_t rows, uint64_t len,
                           uint64_t bus) {
     uint64_t beats = 0;
@@ -37,8 +36,9 @@ static uint64_t vector_rows(const mica_instr_t *in) {
     return G(in, MICA_F_MATMUL_OUT_H) * G(in, MICA_F_MATMUL_OUT_W);
 }
 
-/* Duration of one instruction on its unit, and its traffic. *beats gets its bus beats: LOAD and
- * STORE share the one external port, so the caller serializes their beats. */
+/* Duration of one instruction on its unit, and its traffic. For LOAD and STORE, which share the
+ * one external port, *busy_beats gets their bus beats and the caller's schedule (dma_window)
+ * decides the duration; a STORE returns the cycles its requantization lanes take at least. */
 static uint64_t duration(const mica_hw_config_t *hw, const mica_instr_t *in, mica_cost_t *c,
                          uint64_t *busy_beats) {
     uint64_t R = hw->rows, C = hw->cols, bus = hw->bus_bytes;
@@ -286,9 +286,8 @@ void mica_cost_instrs(const mica_hw_config_t *hw, uint32_t mem_latency, const mi
         unsigned u = unit < 0 ? 4 : (unsigned)unit; /* 4: no unit (SYNC, END) */
         refill(&s, mem_latency, i, count, t); /* its beats go out before this one's requests */
         uint64_t beats = 0, d = duration(hw, in, c, &beats);
-        if (op == MICA_OP_LOAD || op == MICA_OP_STORE) {
-            d = dma_window(&s, mem_latency, op, t, beats, d);
-        }
+        if (op == MICA_OP_LOAD || op == MICA_OP_STORE)
+            d = dma_window(&s, mem_latency, op, t, beats, d); /* d: a STORE's requant span */
         if (op == MICA_OP_MATMUL) {
             uint64_t T = G(in, MICA_F_MATMUL_OUT_H) * G(in, MICA_F_MATMUL_OUT_W);
             mm_accept = t + T;
