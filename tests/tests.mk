@@ -77,6 +77,7 @@ test-firmware: $(MICA) board-sim firmware-objs
 .PHONY: test-systemc
 test-systemc: $(MICA) systemc
 	MICA=$(MICA) bash tests/systemc/run.sh
+	PYTHON=$(PYTHON) bash tests/unit/test_cost_layers.sh $(MICA)
 
 # The compiler's passes alone (waits, arena, partition rules, tiling): no TensorFlow, no model file.
 COMPILER_UNIT_TESTS := waits arena partition tiling family
