@@ -40,6 +40,7 @@ def gen_h(boards, digest):
          "    int ftdi_interface; /* libftdi INTERFACE_A..D = 1..4 */",
          "    uint32_t baud, max_baud, core_hz, clks_per_bit, mem_bytes;",
          "    uint32_t " + ", ".join(ACCEL_KEYS) + ";",
+         "    uint32_t cnt_mask; /* event counters built (bit i: counter i); the others read 0 */",
          "} mica_board_t;", "",
          "static const mica_board_t mica_boards[] = {"]
     for b in boards:
@@ -49,7 +50,8 @@ def gen_h(boards, digest):
                  f'{u["vid"]}, {u["pid"]}, '
                  f'{INTERFACES.index(u["interface"]) + 1}, {u["baud"]}u, {u["max_baud"]}u, '
                  f'{b["clock"]["core_hz"]}u, {clks_per_bit(b)}u, {b["memory"]["bytes"]}u, '
-                 + ", ".join(f"{a[k]}u" for k in ACCEL_KEYS) + "},")
+                 + ", ".join(f"{a[k]}u" for k in ACCEL_KEYS)
+                 + f', {a.get("rtl", {}).get("CNT_MASK", 0xFFFFFFFF)}u}},')
     o += ["};", f"#define MICA_NUM_BOARDS {len(boards)}", "", "#endif", ""]
     return "\n".join(o)
 

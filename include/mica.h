@@ -88,6 +88,8 @@ const char *mica_backend_name(const mica_ctx_t *ctx);
 /* 1 when the backend's cycle counts (CYCLES, ARRAY_BUSY, STALL_*, layer cycles) are cost-model
  * estimates (func), 0 when the device's clock counted them (rtl). */
 int mica_cycles_estimated(const mica_ctx_t *ctx);
+/* 0 when the device does not build event counter `index` (it reads 0 there: no measurement). */
+int mica_counter_counted(const mica_ctx_t *ctx, int index);
 /* What the last mica_load moved to the device: the program image's bytes and how long writing
  * it took, on this host's clock and (device_ns, 0 when the device has no clock of its own) on
  * the device's. */

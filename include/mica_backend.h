@@ -22,6 +22,9 @@ typedef struct mica_backend {
     /* 1: CYCLES, ARRAY_BUSY and the STALL_* counters come from the cost model (the func backend
      * has no clock), so every place that shows them calls them estimates; 0: a clock counted them. */
     int cycles_estimated;
+    /* Bit i: event counter i is not built on this device (a small FPGA) and reads 0, which is
+     * then no measurement: shown as not counted. 0: every counter counts. */
+    uint32_t counters_absent;
     int (*mem_write)(void *state, uint32_t addr, const void *src, size_t n); /* 0 or -1 */
     int (*mem_read)(void *state, uint32_t addr, void *dst, size_t n);
     uint32_t (*csr_read)(void *state, uint32_t addr);

@@ -166,7 +166,8 @@ module mica_fetch #(
   assign q_shifted = q_mem_q >> 129;
   always_ff @(posedge clk_i) begin
     for (int i = 0; i < QDEPTH; i++) begin
-      if (pop) q_mem_q[129*i +: 129] <= q_shifted[129*i +: 129];
+      // (the last entry takes nothing on a pop: it is empty after one, its old bits unread)
+      if (pop && i + 1 < QDEPTH) q_mem_q[129*i +: 129] <= q_shifted[129*i +: 129];
       for (int b = 0; b < Beats; b++) begin
         if (!start_i && rsp_take && q_slot == (QW+1)'(i) && rs_beat_q == BeatW'(b))
           q_mem_q[129*i + BeatBits*b +: BeatBits] <= beat_slice[BeatBits-1:0];

@@ -39,29 +39,33 @@ module mica_matmul_feeder #(
   assign off_x = instr_i[mica_pkg::MATMUL_OFF_X_LSB +: mica_pkg::MATMUL_OFF_X_W];
   assign aspad_addr = instr_i[mica_pkg::MATMUL_ASPAD_ADDR_LSB +: mica_pkg::MATMUL_ASPAD_ADDR_W];
 
-  // sy * in_w as four shifted adds: a 4-bit factor does not need a DSP block.
-  logic signed [31:0] row_step;
+  // sy * in_w as four shifted adds: a 4-bit factor does not need a DSP block. Addresses keep
+  // only their low RW bits: an in-tile pixel's address is < ASPAD_DEPTH (checked at issue), so
+  // its low bits are the whole address, and they depend on the low bits of the terms only.
+  // RW >= 16: Yosys puts a product of 11 or more bits (row_base's) on a DSP block, not LUTs.
+  localparam int unsigned RW = (AW > 16) ? AW : 16;
+  logic [RW-1:0] row_step;
   always_comb begin
     row_step = '0;
     for (int k = 0; k < mica_pkg::MATMUL_STRIDE_Y_W; k++)
-      if (sy[k]) row_step = row_step + (32'(in_w) << k);
+      if (sy[k]) row_step = row_step + (RW'(in_w) << k);
   end
 
-  // Walk state. iy/ix stay within [-512, 61936): 20-bit signed; row_base 32-bit signed.
+  // Walk state. iy/ix stay within [-512, 61936): 20-bit signed; row_base mod 2^RW.
   logic        gen_q;
   logic [11:0] oy_q, ox_q, in_h_q, in_w_q, out_h_q, out_w_q;
   logic [3:0]  sx_q, sy_q;
   logic signed [19:0] iy_q, ix_q, off_x_q;
-  logic signed [31:0] row_base_q, row_step_q;
+  logic [RW-1:0] row_base_q, row_step_q;
   logic [7:0]  z_in_q;
 
   logic in_tile, last_col, last_pix;
-  logic signed [31:0] pix_addr;
+  logic [RW-1:0] pix_addr;
   assign in_tile = (iy_q >= 0) && (iy_q < $signed({8'd0, in_h_q})) &&
                   (ix_q >= 0) && (ix_q < $signed({8'd0, in_w_q}));
   assign last_col = ox_q == out_w_q - 12'd1;
   assign last_pix = last_col && (oy_q == out_h_q - 12'd1);
-  assign pix_addr = row_base_q + 32'(ix_q);
+  assign pix_addr = row_base_q + RW'(ix_q);
 
   assign aspad_re_o    = gen_q && in_tile;
   assign aspad_raddr_o = pix_addr[AW-1:0];
@@ -85,7 +89,7 @@ module mica_matmul_feeder #(
       iy_q       <= 20'(off_y);
       ix_q       <= 20'(off_x);
       off_x_q    <= 20'(off_x);
-      row_base_q <= $signed({16'd0, aspad_addr}) + 32'(off_y) * $signed({20'd0, in_w});
+      row_base_q <= RW'(aspad_addr) + RW'(32'(off_y) * $signed({20'd0, in_w}));
       row_step_q <= row_step;
       z_in_q     <= instr_i[mica_pkg::MATMUL_Z_IN_LSB +: mica_pkg::MATMUL_Z_IN_W];
     end else if (gen_q) begin
@@ -127,7 +131,7 @@ module mica_matmul_feeder #(
 
   assign busy_o  = gen_q | s1_valid_q | a_valid_o;
   assign ready_o = !gen_q || last_pix;
-  // In-tile pixel addresses are < ASPAD_DEPTH (checked at issue); the high bits are unused.
+  // In-tile pixel addresses are < ASPAD_DEPTH: only their low AW bits index the ASPAD.
   logic unused_feeder;
-  assign unused_feeder = ^pix_addr[31:AW];
+  assign unused_feeder = ^pix_addr;
 endmodule

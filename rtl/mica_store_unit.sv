@@ -73,6 +73,11 @@ module mica_store_unit #(
   // ---------------- PARAM set load ----------------
   // A set's rows are read in order PARAM_ROW_BIAS .. PARAM_ROW_MULT_LO; PARAM_ROWS (4) means done,
   // and the row address is {set, row} because a set is 4 rows.
+  // Without real rounding (no MULT_LO row used) the MULT row is read last and the lanes take
+  // the multiplier straight from the PARAM port: its output holds the row until the next read,
+  // and the STORE reads PARAM only while loading its set (32 * COLS flip-flops fewer).
+  localparam bit HoldMult = ((ABSENT >> mica_pkg::FEATURE_ROUND_REAL) & 1) != 0;
+  localparam logic [1:0] LastRow = HoldMult ? mica_pkg::PARAM_ROW_MULT : mica_pkg::PARAM_ROW_MULT_LO;
   localparam logic [2:0] PrdDone = 3'(mica_pkg::PARAM_ROWS);
   logic [2:0] prd_q;            // next PARAM row
   logic       pcap_q;           // a PARAM read is in flight
@@ -82,8 +87,12 @@ module mica_store_unit #(
   logic [COLS*21-1:0] mult_lo_q;    // real rounding: low bits of the 53-bit multiplier
   logic [COLS*8-1:0]  shift_q;
   logic [15:0] param_row;
+  logic [1:0]  prd_row;          // HoldMult: rows 0, 3, 2, 1 (MULT and MULT_LO swapped)
+  logic [COLS*32-1:0] mult;
   assign param_re_o    = busy_q && prd_q != PrdDone;
-  assign param_row     = {pset_q[13:0], prd_q[1:0]};
+  assign prd_row       = {prd_q[1] ^ (HoldMult & prd_q[0]), prd_q[0]};
+  assign param_row     = {pset_q[13:0], prd_row};
+  assign mult          = HoldMult ? param_rdata_i : mult_q;
   assign param_raddr_o = param_row[PAW-1:0];
 
   always_ff @(posedge clk_i) begin
@@ -121,7 +130,7 @@ module mica_store_unit #(
         .valid_i  (acc_valid_q),
         .acc_i    (acc_rdata_i[32*c +: 32]),
         .bias_i   (bias_q[32*c +: 32]),
-        .mult_i   (mult_q[32*c +: 32]),
+        .mult_i   (mult[32*c +: 32]),
         .mult_lo_i(mult_lo_q[21*c +: 21]),
         .shift_i  (shift_q[8*c +: 8]),
         .round_i  (round_q),
@@ -140,7 +149,7 @@ module mica_store_unit #(
       .REQ_PIPE(REQ_PIPE)
     ) u_lanes (
       .clk_i, .rst_ni, .acc_valid_i(acc_valid_q), .acc_i(acc_rdata_i), .bias_i(bias_q),
-      .mult_i(mult_q), .mult_lo_i(mult_lo_q), .shift_i(shift_q), .round_i(round_q),
+      .mult_i(mult), .mult_lo_i(mult_lo_q), .shift_i(shift_q), .round_i(round_q),
       .z_out_i(z_out_q), .act_min_i(act_min_q), .act_max_i(act_max_q),
       .ready_o(lanes_ready), .row_valid_o(push), .row_o(lane_q)
     );
@@ -219,14 +228,14 @@ module mica_store_unit #(
       outstanding_q <= outstanding_q + OutW'(req_fire) - OutW'(rsp_valid_i);
       acc_valid_q   <= acc_re_o;
       pcap_q        <= param_re_o;
-      pcap_idx_q    <= prd_q[1:0];
+      pcap_idx_q    <= prd_row;
       inflight_q    <= inflight_q + FCW'(acc_re_o) - FCW'(push);
       fifo_cnt_q    <= fifo_cnt_q + FCW'(push) - FCW'(pop);
       if (push) f_wr_q <= (f_wr_q == FW'(FDEPTH - 1)) ? '0 : f_wr_q + 1'b1;
       if (pop) f_rd_q <= (f_rd_q == FW'(FDEPTH - 1)) ? '0 : f_rd_q + 1'b1;
       if (acc_re_o) rd_row_q <= rd_row_q + 16'd1;
       if (param_re_o) prd_q <= prd_q + 3'd1;
-      if (pcap_q && pcap_idx_q == mica_pkg::PARAM_ROW_MULT_LO) params_ok_q <= 1'b1;
+      if (pcap_q && pcap_idx_q == LastRow) params_ok_q <= 1'b1;
       if (start_i) begin
         busy_q      <= 1'b1;
         err_seen_q  <= 1'b0;

@@ -25,7 +25,8 @@ module mica_top #(
   parameter int unsigned ADDR_W      = 32,
   parameter int unsigned MM_DEPTH    = 8,   // MATMULs in flight (mica_matmul_unit)
   parameter int unsigned REQ_PIPE    = 0,  // 1: requant lanes 7 cycles deeper, for FPGA timing
-  parameter int unsigned CNT_PIPE    = 0   // 1: event counters count a cycle late (FPGA timing)
+  parameter int unsigned CNT_PIPE    = 0,  // 1: event counters count a cycle late (FPGA timing)
+  parameter int unsigned STORE_FDEPTH = 0   // STORE row FIFO + rows in the lanes; 0: as below
 ) (
   input  logic                   clk_i,
   input  logic                   rst_ni,
@@ -182,7 +183,7 @@ module mica_top #(
     .REQ_PIPE(REQ_PIPE),
     // 4-cycle lanes deliver a row every >= 4 cycles: 4 rows of FIFO + pipeline keep them busy;
     // 7 more cycles of lane latency (REQ_PIPE) need a deeper FIFO to keep the lanes busy
-    .FDEPTH(REQ_PIPE != 0 ? 16 : (REQ_MUL_CYCLES > 1) ? 4 : 8)
+    .FDEPTH(STORE_FDEPTH != 0 ? STORE_FDEPTH : REQ_PIPE != 0 ? 16 : (REQ_MUL_CYCLES > 1) ? 4 : 8)
   ) u_store (
     .clk_i, .rst_ni, .start_i(unit_start[mica_pkg::UNIT_STORE]), .instr_i(instr),
     .abort_i(abort), .busy_o(unit_busy[mica_pkg::UNIT_STORE]), .bus_err_o(store_bus_err),

@@ -54,8 +54,15 @@ static void print_faults(link_state_t *s) {
            (unsigned long long)st->naks, (unsigned long long)st->stray_replies, rx->bad_fcs,
            rx->bad_length, rx->too_long, rx->aborted);
     mica_link_device_stats_t d;
-    if (s->dev.link.dead || mica_link_stats(&s->dev.link, &d) != MICA_LINK_OK)
+    if (s->dev.link.dead)
         return;
+    if (s->dev.no_stats || mica_link_stats(&s->dev.link, &d) != MICA_LINK_OK) {
+        /* a bitstream without STATS (the iCEBreaker's) NAKs it once: no device clock either */
+        if (!s->dev.link.dead)
+            printf("link faults, device: not counted (no STATS in this bitstream; its one NAK "
+                   "is counted above); times in wall time\n");
+        return;
+    }
     double up_s = s->dev.info.core_hz ? (double)d.cycles / s->dev.info.core_hz : 0.0;
     /* The STATS request itself was a frame accepted: frames_ok = 0 means a device that counts
      * only cycles (a small FPGA's STATS; the other counters read 0). */
@@ -91,8 +98,12 @@ static int probe_identity(link_state_t *s) {
 /* The device's clock in seconds (STATS), or wall time where the device has no STATS. */
 static double device_s(link_state_t *s) {
     mica_link_device_stats_t d;
-    if (mica_link_stats(&s->dev.link, &d) != MICA_LINK_OK || !s->dev.info.core_hz)
-        return -1; /* an older bitstream NAKs STATS: wall time then */
+    if (s->dev.no_stats || !s->dev.info.core_hz)
+        return -1;
+    if (mica_link_stats(&s->dev.link, &d) != MICA_LINK_OK) {
+        s->dev.no_stats = 1; /* a bitstream without STATS NAKs it: wall time, ask no more */
+        return -1;
+    }
     return (double)d.cycles / s->dev.info.core_hz;
 }
 

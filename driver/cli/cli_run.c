@@ -134,9 +134,13 @@ static void print_counters(mica_ctx_t *ctx) {
     if (mica_cycles_estimated(ctx))
         printf("(%s backend: cycles, array_busy and stall_* are cost-model estimates)\n",
                mica_backend_name(ctx));
-    for (int i = 0; i < n && i < 64; i++)
-        printf("%s=%llu%s", mica_counter_name(i), (unsigned long long)cnt[i],
-               i + 1 < n ? " " : "\n");
+    for (int i = 0; i < n && i < 64; i++) {
+        if (mica_counter_counted(ctx, i))
+            printf("%s=%llu", mica_counter_name(i), (unsigned long long)cnt[i]);
+        else /* not built on this device: its 0 is no measurement */
+            printf("%s=(not counted)", mica_counter_name(i));
+        fputs(i + 1 < n ? " " : "\n", stdout);
+    }
 }
 
 int cli_run(int argc, char **argv) {

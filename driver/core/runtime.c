@@ -524,6 +524,10 @@ int mica_cycles_estimated(const mica_ctx_t *c) {
     return c && c->be_open && c->be.cycles_estimated;
 }
 
+int mica_counter_counted(const mica_ctx_t *c, int i) {
+    return !(c && c->be_open && i >= 0 && i < 32 && (c->be.counters_absent >> i & 1u));
+}
+
 const char *mica_backend_name(const mica_ctx_t *c) {
     return c ? c->spec_name : NULL;
 }

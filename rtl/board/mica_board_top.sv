@@ -28,8 +28,10 @@ module mica_board_top #(
   parameter int unsigned LINK_DROP_W    = 16,   // mica_link's STATS counter widths
   parameter int unsigned LINK_FRAME_W   = 32,
   parameter int unsigned LINK_STATS     = 1,    // 0: STATS has only the cycle count
+  parameter int unsigned LINK_STATS_CMD = 1,    // 0: no STATS command (NAK), no cycle counter
   parameter int unsigned REQ_PIPE       = 0,
   parameter int unsigned CNT_PIPE       = 0,
+  parameter int unsigned STORE_FDEPTH   = 0,
   parameter int unsigned MEM_BYTES    = 131072,
   parameter int unsigned CLK_HZ       = 12000000,
   parameter int unsigned CLKS_PER_BIT = 4
@@ -51,7 +53,7 @@ module mica_board_top #(
 
   mica_link #(.MEM_BYTES(MEM_BYTES), .CLK_HZ(CLK_HZ), .CLKS_PER_BIT(CLKS_PER_BIT),
               .DROP_W(LINK_DROP_W), .FRAME_W(LINK_FRAME_W),
-              .STATS_LINK(LINK_STATS != 0)) u_link (
+              .STATS_LINK(LINK_STATS != 0), .STATS_CMD(LINK_STATS_CMD != 0)) u_link (
     .clk_i, .rst_ni, .uart_rx_i, .uart_tx_o,
     .csr_req_o(csr_req), .csr_we_o(csr_we), .csr_addr_o(csr_addr), .csr_wdata_o(csr_wdata),
     .csr_rdata_i(csr_rdata),
@@ -75,7 +77,7 @@ module mica_board_top #(
     .REQ_LANES(REQ_LANES), .REQ_MUL_CYCLES(REQ_MUL_CYCLES), .ABSENT(ABSENT), .CNT_W(CNT_W),
     .CNT_MASK(CNT_MASK), .FETCH_DEPTH(FETCH_DEPTH), .ARRAY_LUT_MUL(ARRAY_LUT_MUL),
     .ARRAY_DSP_PES(ARRAY_DSP_PES), .ADDR_W(ADDR_W), .MM_DEPTH(MM_DEPTH),
-    .REQ_PIPE(REQ_PIPE), .CNT_PIPE(CNT_PIPE)
+    .REQ_PIPE(REQ_PIPE), .CNT_PIPE(CNT_PIPE), .STORE_FDEPTH(STORE_FDEPTH)
   ) u_mica (
     .clk_i, .rst_ni(acc_rst_n),
     .csr_req_i(csr_req), .csr_we_i(csr_we), .csr_addr_i(csr_addr), .csr_wdata_i(csr_wdata),

@@ -11,7 +11,9 @@ module mica_link #(
   parameter int unsigned DROP_W       = 16,
   parameter int unsigned FRAME_W      = 32,
   // 0: STATS sends only the cycle count (the counters above read 0 and are not built)
-  parameter bit          STATS_LINK   = 1'b1
+  parameter bit          STATS_LINK   = 1'b1,
+  // 0: no STATS command at all (NAK BAD_CMD) and no cycle counter (mica_link_bridge)
+  parameter bit          STATS_CMD    = 1'b1
 ) (
   input  logic        clk_i,
   input  logic        rst_ni,
@@ -92,7 +94,8 @@ module mica_link #(
     else         cycles_q <= cycles_q + 1'b1;
   end
 
-  mica_link_bridge #(.MEM_BYTES(MEM_BYTES), .CLK_HZ(CLK_HZ), .STATS_LINK(STATS_LINK)) u_bridge (
+  mica_link_bridge #(.MEM_BYTES(MEM_BYTES), .CLK_HZ(CLK_HZ), .STATS_LINK(STATS_LINK),
+                     .STATS_CMD(STATS_CMD)) u_bridge (
     .clk_i, .rst_ni,
     .frame_valid_i(frame_valid), .seq_i(req_seq), .cmd_i(req_cmd), .len_i(req_len),
     .rd_idx_o(req_idx), .rd_data_i(req_byte), .release_o(frame_release),

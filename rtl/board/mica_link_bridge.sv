@@ -10,7 +10,10 @@ module mica_link_bridge #(
   parameter int unsigned RESET_CYCLES = 4,  // accelerator reset pulse (drains a memory response)
   // STATS words 2..7 (the link's frame, drop and UART error counters): 1 = sent, 0 = read 0 (a
   // small FPGA keeps only the cycle count; the unread counters are then optimised away).
-  parameter bit          STATS_LINK   = 1'b1
+  parameter bit          STATS_LINK   = 1'b1,
+  // 0: no STATS command (NAK BAD_CMD, as a bitstream from before STATS; the host then times in
+  // wall time): cycles_i is not read, so the link's cycle counter is optimised away.
+  parameter bit          STATS_CMD    = 1'b1
 ) (
   input  logic        clk_i,
   input  logic        rst_ni,
@@ -155,8 +158,8 @@ module mica_link_bridge #(
     addr_ok   = 1'b1;
     is_mem    = 1'b0;
     unique case (cmd_i)
-      mica_link_pkg::LINK_CMD_PING, mica_link_pkg::LINK_CMD_RESET,
-      mica_link_pkg::LINK_CMD_STATS: ;
+      mica_link_pkg::LINK_CMD_PING, mica_link_pkg::LINK_CMD_RESET: ;
+      mica_link_pkg::LINK_CMD_STATS: known = STATS_CMD;
       mica_link_pkg::LINK_CMD_CSR_READ: begin
         exp_len = 3'(mica_link_pkg::LINK_CSR_READ_REQ_BYTES);
         len_ok  = a_count != '0 && le_const(32'(a_count), mica_link_pkg::LINK_MAX_CSR_READ);
@@ -212,7 +215,8 @@ module mica_link_bridge #(
       SrcWait: load_word = k_q[2] ? cnt_q : 32'(status_q);
       SrcStats: begin
         load_word = '0;
-        if (k_q[4:3] == 2'd0) load_word = k_q[2] ? cyc_hi_q : cycles_i[31:0];
+        if (!STATS_CMD) load_word = '0;
+        else if (k_q[4:3] == 2'd0) load_word = k_q[2] ? cyc_hi_q : cycles_i[31:0];
         else if (STATS_LINK) unique case (k_q[4:2])
           3'd2:    load_word = frames_ok_i;
           3'd3:    load_word = bad_fcs_i;
@@ -421,7 +425,7 @@ module mica_link_bridge #(
   // The high word of the cycle count as it was when the low word was taken.
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) cyc_hi_q <= '0;
-    else if (src_q == SrcStats && fetch && k_q == '0) cyc_hi_q <= cycles_i[63:32];
+    else if (STATS_CMD && src_q == SrcStats && fetch && k_q == '0) cyc_hi_q <= cycles_i[63:32];
   end
 
   assign tx_seq_o    = seq_i;

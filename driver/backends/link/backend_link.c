@@ -124,6 +124,8 @@ static int link_open(const char *options, const mica_hw_config_t *cfg, uint32_t 
         return -1;
     }
     mica_link_device_backend(&s->dev, out);
+    if (s->board) /* a board's bitstream leaves out the counters its JSON does not build */
+        out->counters_absent = ~s->board->cnt_mask;
     out->state = s; /* dev is the first member: the device's calls see their own state */
     out->close = be_close;
     return 0;
