@@ -43,7 +43,7 @@ typedef struct mica_ctx mica_ctx_t;
 
 typedef struct {
     const char *name;
-    int dtype; /* 1 = int8, 2 = int32 */
+    int dtype; /* mica_dtype_t (mica_program.h): 1 int8, 2 int32, 3 float32, 4 int64, 5 int16 */
     int rank;
     int32_t dims[6];
     float scale;

@@ -289,7 +289,7 @@ int mica_num_outputs(const mica_ctx_t *c) {
 
 static void fill_info(const mica_prog_tensor_t *t, mica_tensor_info_t *info) {
     info->name = t->name;
-    info->dtype = (int)t->dtype;
+    info->dtype = (int)(t->dtype & MICA_DT_TYPE_MASK);
     info->rank = (int)t->rank;
     memset(info->dims, 0, sizeof info->dims);
     memcpy(info->dims, t->dims, sizeof(int32_t) * t->rank);

@@ -1,0 +1,102 @@
+/* The int16 paths: which kernel runs an operator that has a 16-bit operand, and the QUANTIZE /
+ * DEQUANTIZE prepare functions between int16 and the other types (TFLite's quantize.cc and
+ * dequantize.cc: Requantize between integer types, AffineQuantize from float32, Dequantize). */
+#include "cpu_util.h"
+#include "int16.h"
+#include "quant.h"
+
+int mica_is_int16_q(const tfl_tensor_t *t) {
+    return t && t->type == TFL_TYPE_INT16 && t->nquant == 1 && t->zero_point[0] >= -32768 &&
+           t->zero_point[0] <= 32767 && mica_scale_ok(t->scale[0]) && !t->is_sparse &&
+           !t->quant_details_type;
+}
+
+static int is_int_q(const tfl_tensor_t *t) {
+    return mica_is_int8_q(t) || mica_is_int16_q(t);
+}
+
+static int32_t width(const tfl_tensor_t *t) {
+    return t->type == TFL_TYPE_INT16 ? 2 : 1;
+}
+
+/* QUANTIZE int16 -> int8, int8 -> int16, int16 -> int16: Requantize by s_in / s_out. */
+static int prepare_requantize(const tfl_model_t *m, const tfl_op_t *op, mica_buf_t *params,
+                              char *err, size_t errlen) {
+    const tfl_tensor_t *in = mica_op_tensor(m, op, 0), *out = mica_op_output(m, op, 0);
+    if (!is_int_q(in) || !is_int_q(out))
+        REJECT("QUANTIZE: input and output must be int8 or int16 with one scale and zero point");
+    if (mica_tensor_elements(in) != mica_tensor_elements(out) || mica_tensor_elements(in) > (1 << 28))
+        REJECT("QUANTIZE: input and output sizes differ");
+    mica_requantize_params_t p = {width(in), width(out), (int32_t)in->zero_point[0],
+                                  (int32_t)out->zero_point[0], 0, 0,
+                                  (uint32_t)mica_tensor_elements(in)};
+    int shift;
+    if (mica_checked_multiplier((double)in->scale[0] / (double)out->scale[0], "QUANTIZE", in, NULL,
+                                0, out, &p.mult, &shift, err, errlen))
+        return -1;
+    p.shift = shift;
+    if (mica_buf_append(params, &p, sizeof p))
+        REJECT("out of memory");
+    return 0;
+}
+
+/* float32 <-> int16 at a model's edge: the affine block of the int8 edges, int16 side. */
+static int prepare_affine16(const tfl_model_t *m, const tfl_op_t *op, mica_buf_t *params,
+                            char *err, size_t errlen) {
+    int quantize = op->builtin == TFL_OP_QUANTIZE;
+    const char *name = quantize ? "QUANTIZE" : "DEQUANTIZE";
+    const tfl_tensor_t *flt = quantize ? mica_op_tensor(m, op, 0) : mica_op_output(m, op, 0);
+    const tfl_tensor_t *q = quantize ? mica_op_output(m, op, 0) : mica_op_tensor(m, op, 0);
+    if (!flt || flt->type != TFL_TYPE_FLOAT32)
+        REJECT("%s: the float side must be float32", name);
+    if (!mica_is_int16_q(q))
+        REJECT("%s: the quantized side must be int16 with one scale and zero point", name);
+    if (mica_tensor_elements(flt) != mica_tensor_elements(q) || mica_tensor_elements(q) > (1 << 28))
+        REJECT("%s: input and output sizes differ", name);
+    mica_affine_params_t p = {q->scale[0], (int32_t)q->zero_point[0],
+                              (uint32_t)mica_tensor_elements(q)};
+    if (mica_buf_append(params, &p, sizeof p))
+        REJECT("out of memory");
+    return 0;
+}
+
+static int has_int16_operand(const tfl_model_t *m, const tfl_op_t *op) {
+    for (int k = 0; k < op->ninputs; k++) {
+        const tfl_tensor_t *t = mica_op_tensor(m, op, k);
+        if (t && !t->data && t->type == TFL_TYPE_INT16)
+            return 1;
+    }
+    for (int k = 0; k < op->noutputs; k++) {
+        const tfl_tensor_t *t = mica_op_output(m, op, k);
+        if (t && t->type == TFL_TYPE_INT16)
+            return 1;
+    }
+    return 0;
+}
+
+int mica_cpu_int16_find(const tfl_model_t *m, const tfl_op_t *op, mica_cpu_prepare_fn *prepare) {
+    const tfl_tensor_t *in = mica_op_tensor(m, op, 0), *out = mica_op_output(m, op, 0);
+    if (!in || !out)
+        return -1;
+    int float_edge = in->type == TFL_TYPE_FLOAT32 || out->type == TFL_TYPE_FLOAT32;
+    if (op->builtin == TFL_OP_QUANTIZE && has_int16_operand(m, op)) {
+        *prepare = float_edge ? prepare_affine16 : prepare_requantize;
+        return float_edge ? MICA_CPU_QUANTIZE_FLOAT16 : MICA_CPU_REQUANTIZE;
+    }
+    if (op->builtin == TFL_OP_DEQUANTIZE && in->type == TFL_TYPE_INT16) {
+        *prepare = prepare_affine16;
+        return MICA_CPU_DEQUANTIZE16;
+    }
+    return -1;
+}
+
+int mica_cpu_int16_unsupported(const tfl_model_t *m, const tfl_op_t *op, int kernel) {
+    if (!has_int16_operand(m, op))
+        return 0;
+#define MICA_INT16_KERNEL(id, name, fn)                                                            \
+    if (kernel == (id))                                                                            \
+        return 0;
+    MICA_KERNEL_LIST_INT16(MICA_INT16_KERNEL)
+#undef MICA_INT16_KERNEL
+    return 1;
+}

@@ -1,0 +1,170 @@
+#!/usr/bin/env python3
+"""Generate the int16-path op models: QUANTIZE / DEQUANTIZE with an int16 side, SVDF (int8 with
+int16 weights_time and an int16 variable state, fed by an int16 model input through QUANTIZE like
+a real keyword-spotting model) and the 16x8 operators (16-bit activations, 8-bit weights).
+
+QUANTIZE/DEQUANTIZE and SVDF models are written directly as flatbuffers (the converter emits
+neither from a plain graph); the 16x8 operators come from the TensorFlow converter in mode
+EXPERIMENTAL_TFLITE_BUILTINS_ACTIVATIONS_INT16_WEIGHTS_INT8. Writes DIR/<name>.tflite (default
+DIR = build/int16_op_models) and DIR/manifest.json (model -> operators), like
+make_cpu_op_models.py, so tests/kernels/run.sh verifies them the same way.
+Usage: python3 tests/kernels/make_int16_op_models.py [DIR]
+"""
+import json
+import os
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.dirname(os.path.dirname(HERE))
+sys.path.insert(0, os.path.join(REPO, "tests", "oracle"))
+import numpy as np  # noqa: E402
+
+import single_op_models as som  # noqa: E402 (sets TF logging quiet)
+from tensorflow.lite.python import schema_py_generated as schema  # noqa: E402
+
+tf = som.tf
+NP_TYPE = {schema.TensorType.INT8: np.int8, schema.TensorType.INT16: np.int16,
+           schema.TensorType.INT32: np.int32, schema.TensorType.FLOAT32: np.float32}
+
+
+class Graph:
+    """A one-subgraph model built tensor by tensor through the flatbuffer object API."""
+
+    def __init__(self):
+        self.model = schema.ModelT()
+        self.model.version = 3
+        self.model.buffers = [schema.BufferT()]  # buffer 0: the empty one
+        self.model.operatorCodes = []
+        self.sub = schema.SubGraphT()
+        self.sub.tensors, self.sub.operators = [], []
+
+    def tensor(self, name, shape, ttype, scale=None, zp=0, data=None, variable=False):
+        t = schema.TensorT()
+        t.name, t.shape, t.type, t.isVariable = name, list(shape), ttype, variable
+        if scale is not None:
+            t.quantization = schema.QuantizationParametersT()
+            t.quantization.scale = [float(scale)]
+            t.quantization.zeroPoint = [int(zp)]
+        t.buffer = 0
+        if data is not None:
+            buf = schema.BufferT()
+            buf.data = np.frombuffer(np.asarray(data, NP_TYPE[ttype]).tobytes(), np.uint8)
+            self.model.buffers.append(buf)
+            t.buffer = len(self.model.buffers) - 1
+        self.sub.tensors.append(t)
+        return len(self.sub.tensors) - 1
+
+    def op(self, builtin, inputs, outputs, options_type=0, options=None, version=1):
+        codes = [(c.builtinCode, c.version) for c in self.model.operatorCodes]
+        if (builtin, version) not in codes:
+            code = schema.OperatorCodeT()
+            code.builtinCode, code.version = builtin, version
+            code.deprecatedBuiltinCode = min(builtin, 127)
+            self.model.operatorCodes.append(code)
+            codes.append((builtin, version))
+        o = schema.OperatorT()
+        o.opcodeIndex = codes.index((builtin, version))
+        o.inputs, o.outputs = list(inputs), list(outputs)
+        o.builtinOptionsType, o.builtinOptions = options_type, options
+        self.sub.operators.append(o)
+
+    def finish(self, inputs, outputs):
+        self.sub.inputs, self.sub.outputs = list(inputs), list(outputs)
+        self.model.subgraphs = [self.sub]
+        import flatbuffers
+        b = flatbuffers.Builder(1 << 16)
+        b.Finish(self.model.Pack(b), file_identifier=b"TFL3")
+        return bytes(b.Output())
+
+
+T = schema.TensorType
+OP = schema.BuiltinOperator
+
+
+def quantize_model(in_type, in_scale, in_zp, out_type, out_scale, out_zp, shape=(1, 37)):
+    """One QUANTIZE (or DEQUANTIZE, when the output is float32) between the given types."""
+    g = Graph()
+    q = lambda t, s: None if t == T.FLOAT32 else s  # noqa: E731 (float tensors carry no quant)
+    x = g.tensor("x", shape, in_type, q(in_type, in_scale), in_zp)
+    y = g.tensor("y", shape, out_type, q(out_type, out_scale), out_zp)
+    g.op(OP.DEQUANTIZE if out_type == T.FLOAT32 else OP.QUANTIZE, [x], [y])
+    return g.finish([x], [y])
+
+
+def quantize_cases():
+    return {
+        "q16_to_8": quantize_model(T.INT16, 1.0 / 4096, 0, T.INT8, 0.05, -7),
+        "q16_to_8_up": quantize_model(T.INT16, 0.01, 0, T.INT8, 0.003, 11),
+        "q8_to_16": quantize_model(T.INT8, 0.02, 5, T.INT16, 1.0 / 8192, 0),
+        "q16_to_16": quantize_model(T.INT16, 0.0007, 0, T.INT16, 0.0011, 0),
+        "qf_to_16": quantize_model(T.FLOAT32, 0, 0, T.INT16, 0.00031, 0),
+        "dq16_to_f": quantize_model(T.INT16, 0.00023, 0, T.FLOAT32, 0, 0),
+    }
+
+
+def svdf_model(seed, batch, n_input, n_filter, rank, memory, bias=True, float_input=False):
+    """int16 (or float32) model input -> QUANTIZE -> int8 -> SVDF (int16 state) -> int8 output."""
+    rng = np.random.default_rng(seed)
+    n_unit = n_filter // rank
+    g = Graph()
+    s_in, s_wf, s_wt, s_state, s_out = 0.02, 0.006, 0.00004, 0.0009, 0.03
+    if float_input:
+        x = g.tensor("audio", (batch, n_input), T.FLOAT32)
+    else:
+        x = g.tensor("audio", (batch, n_input), T.INT16, 1.0 / 2048, 0)
+    xq = g.tensor("features", (batch, n_input), T.INT8, s_in, 3)
+    g.op(OP.QUANTIZE, [x], [xq])
+    wf = g.tensor("weights_feature", (n_filter, n_input), T.INT8, s_wf, 0,
+                  rng.integers(-127, 128, (n_filter, n_input)))
+    wt = g.tensor("weights_time", (n_filter, memory), T.INT16, s_wt, 0,
+                  rng.integers(-32767, 32768, (n_filter, memory)))
+    b = g.tensor("bias", (n_unit,), T.INT32, s_state * s_wt, 0,
+                 rng.integers(-20000, 20000, n_unit)) if bias else -1
+    st = g.tensor("activation_state", (batch, memory * n_filter), T.INT16, s_state, 0,
+                  variable=True)
+    y = g.tensor("out", (batch, n_unit), T.INT8, s_out, -4)
+    opts = schema.SVDFOptionsT()
+    opts.rank = rank
+    opts.fusedActivationFunction = schema.ActivationFunctionType.RELU  # what LiteRT requires
+    g.op(OP.SVDF, [xq, wf, wt, b, st], [y], schema.BuiltinOptions.SVDFOptions, opts, version=3)
+    return g.finish([x], [y])
+
+
+def svdf_cases():
+    return {
+        "svdf_r1_m8": svdf_model(1, 1, 24, 16, 1, 8),
+        "svdf_r2_m4_b2": svdf_model(2, 2, 10, 12, 2, 4),
+        "svdf_r1_m1_nobias": svdf_model(3, 1, 7, 5, 1, 1, bias=False),
+        "svdf_float_in": svdf_model(4, 1, 16, 8, 2, 5, float_input=True),
+    }
+
+
+def op_names(model_bytes):
+    return som.op_names_of(model_bytes)
+
+
+def main():
+    out_dir = sys.argv[1] if len(sys.argv) > 1 else os.path.join(REPO, "build", "int16_op_models")
+    os.makedirs(out_dir, exist_ok=True)
+    t0, failed, models = time.time(), 0, {}
+    for make in (quantize_cases, svdf_cases):
+        try:
+            models.update(make())
+        except Exception as e:  # one bad family must not hide the others
+            print("make_int16_op_models: %s failed: %s" % (make.__name__, str(e).splitlines()[0][:200]))
+            failed += 1
+    manifest = {}
+    for name, data in models.items():
+        with open(os.path.join(out_dir, name + ".tflite"), "wb") as f:
+            f.write(data)
+        manifest[name] = op_names(data)
+    with open(os.path.join(out_dir, "manifest.json"), "w") as f:
+        json.dump(manifest, f, indent=1, sort_keys=True)
+    print("make_int16_op_models: %d models in %s (%.0f s)%s" % (
+        len(manifest), out_dir, time.time() - t0, ", %d failed" % failed if failed else ""))
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
