@@ -146,9 +146,14 @@ static void lifetimes(const tfl_model_t *m, int64_t *first, int64_t *last) {
     for (int i = 0; i < m->noutputs; i++)
         if (m->outputs[i] >= 0 && m->outputs[i] < m->ntensors)
             last[m->outputs[i]] = m->nops;
-    for (int i = 0; i < m->ntensors; i++)
+    for (int i = 0; i < m->ntensors; i++) {
+        if (m->tensors[i].is_variable) { /* lives across invokes: shares memory with nothing */
+            first[i] = -1;
+            last[i] = m->nops;
+        }
         if (last[i] < first[i])
             last[i] = first[i];
+    }
 }
 
 static void describe(const tfl_tensor_t *t, mica_prog_tensor_t *pt) {
@@ -159,6 +164,8 @@ static void describe(const tfl_tensor_t *t, mica_prog_tensor_t *pt) {
                 : t->type == TFL_TYPE_INT64 ? MICA_DT_INT64
                 : t->type == TFL_TYPE_INT16 ? MICA_DT_INT16
                                             : MICA_DT_INT8;
+    if (t->is_variable)
+        pt->dtype |= MICA_DT_STATE; /* zeroed at load, kept between invokes */
     pt->rank = (uint32_t)t->rank;
     for (int d = 0; d < t->rank; d++)
         pt->dims[d] = t->dims[d];
@@ -245,6 +252,14 @@ static int lower_cpu(const tfl_model_t *m, const tfl_op_t *op, int idx, mica_bui
         if (s.noutputs == MICA_STEP_MAX_IO)
             ERR("op %d (%s): too many outputs", idx, kname);
         s.outputs[s.noutputs++] = b->tensor_map[op->outputs[i]];
+    }
+    for (int i = 0; i < op->ninputs; i++) { /* a variable input is updated: written back too */
+        const tfl_tensor_t *t = mica_op_tensor(m, op, i);
+        if (!t || t->data || !t->is_variable)
+            continue;
+        if (s.noutputs == MICA_STEP_MAX_IO)
+            ERR("op %d (%s): too many outputs", idx, kname);
+        s.outputs[s.noutputs++] = b->tensor_map[op->inputs[i]];
     }
     if (s.ninputs == 0)
         ERR("op %d (%s): has no activation input", idx, kname);

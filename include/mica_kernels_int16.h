@@ -8,7 +8,8 @@
 #define MICA_KERNEL_LIST_INT16(X)                                                                  \
     X(100, REQUANTIZE, mica_k_requantize)                                                          \
     X(101, QUANTIZE_FLOAT16, mica_k_quantize_float16)                                              \
-    X(102, DEQUANTIZE16, mica_k_dequantize16)
+    X(102, DEQUANTIZE16, mica_k_dequantize16)                                                      \
+    X(103, SVDF, mica_k_svdf)
 
 /* QUANTIZE between integer types: widths 1 (int8) or 2 (int16), count elements;
  * out = clamp(MultiplyByQuantizedMultiplier(in - in_zp, mult, shift) + out_zp). */
@@ -16,5 +17,19 @@ typedef struct {
     int32_t in_width, out_width, in_zp, out_zp, mult, shift;
     uint32_t count;
 } mica_requantize_params_t;
+
+/* SVDF, TFLite's integer path (reference_ops::EvalIntegerSVDF): operands in[0] the int8 input
+ * [batch][n_input], in[1] the int16 state [batch][n_filter][memory]; out[0] the int8 output
+ * [batch][n_filter / rank], out[1] the updated state. Per filter f the feature
+ *   clamp16(MultiplyByQuantizedMultiplier(sum_i wf[f][i] * (x[i] - in_zp), mult1, shift1))
+ * enters the state's newest column; the time dot sum_m wt[f][m] * state[f][m] is summed over the
+ * rank filters of a unit with its bias, rescaled by mult2/shift2, + out_zp, clamped to int8; then
+ * the state shifts one column older (the newest becomes 0). The fused activation is not applied
+ * (LiteRT's and TFLite Micro's integer SVDF apply none). Followed by n_filter / rank int32 biases,
+ * the int8 weights_feature [n_filter][n_input], the int16 weights_time [n_filter][memory]. */
+typedef struct {
+    int32_t batch, n_input, n_filter, rank, memory;
+    int32_t in_zp, out_zp, mult1, shift1, mult2, shift2;
+} mica_svdf_params_t;
 
 #endif

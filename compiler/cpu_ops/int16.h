@@ -12,4 +12,8 @@ int mica_cpu_int16_find(const tfl_model_t *m, const tfl_op_t *op, mica_cpu_prepa
  * kernels read one byte per element, so lowering must refuse it. */
 int mica_cpu_int16_unsupported(const tfl_model_t *m, const tfl_op_t *op, int kernel);
 
+/* Prepare functions of the int16 kernels (one file each). */
+int mica_prepare_svdf(const tfl_model_t *m, const tfl_op_t *op, mica_buf_t *params, char *err,
+                      size_t errlen);
+
 #endif

@@ -414,6 +414,11 @@ static int verify_in(const verify_opts_t *o, batch_t *bt, const char *dir) {
         long long n = o->count - first < chunk ? o->count - first : chunk;
         if (write_chunk_inputs(bt, ctx, first, n, dir) || run_oracle(o, bt, n, dir))
             goto done;
+        /* Each chunk's oracle is a new interpreter, its variable tensors at zero: so are ours. */
+        if (first > 0 && mica_reset_state(ctx) != MICA_OK) {
+            cli_report_ctx("verify", ctx);
+            goto done;
+        }
         struct timespec t0;
         clock_gettime(CLOCK_MONOTONIC, &t0);
         if (run_chunk(ctx, o, bt, first, n, &t, got))
