@@ -61,6 +61,16 @@ static int op_kind(const tfl_model_t *m, const tfl_op_t *op, char *detail, size_
     return REFUSE("operator %s", tfl_builtin_name(op->builtin));
 }
 
+/* 16x8 operators (int16 activations) stay on the CPU. */
+static int no_int16(const tfl_model_t *m, const tfl_op_t *op, char *detail, size_t len) {
+    const tfl_tensor_t *t[2] = {in_t(m, op, 0), mica_op_output(m, op, 0)};
+    char name[48];
+    for (int k = 0; k < 2; k++)
+        if (t[k] && t[k]->type == TFL_TYPE_INT16)
+            return REFUSE("%s '%s' is INT16", k ? "output" : "input", shown(t[k], name, sizeof name));
+    return 1;
+}
+
 static int int8_activations(const tfl_model_t *m, const tfl_op_t *op, char *detail, size_t len) {
     if (!int8_act_detail(in_t(m, op, 0), "input", detail, len))
         return 0;
@@ -259,6 +269,9 @@ static const struct {
     {op_kind, "any",
      "the accelerator runs CONV_2D, DEPTHWISE_CONV_2D, FULLY_CONNECTED, AVERAGE_POOL_2D, "
      "MAX_POOL_2D and ADD"},
+    {no_int16, "all of these",
+     "int16 activations (16x8 operators) run on the CPU: the array multiplies int8 by int8 and "
+     "its output stage writes int8"},
     {int8_activations, "all of these",
      "inputs and output must be int8 activation tensors with one scale and zero point"},
     {dense_int8_weights, "CONV_2D, DEPTHWISE_CONV_2D, FULLY_CONNECTED",

@@ -83,6 +83,10 @@ int mica_cpu_int16_find(const tfl_model_t *m, const tfl_op_t *op, mica_cpu_prepa
         *prepare = float_edge ? prepare_affine16 : prepare_requantize;
         return float_edge ? MICA_CPU_QUANTIZE_FLOAT16 : MICA_CPU_REQUANTIZE;
     }
+    if (op->builtin == TFL_OP_FULLY_CONNECTED && in->type == TFL_TYPE_INT16) {
+        *prepare = mica_prepare_fully_connected; /* one prepare for int8 and 16x8 */
+        return MICA_CPU_FULLY_CONNECTED16;
+    }
     if (op->builtin == TFL_OP_SVDF) {
         *prepare = mica_prepare_svdf;
         return MICA_CPU_SVDF;

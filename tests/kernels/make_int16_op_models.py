@@ -21,6 +21,9 @@ sys.path.insert(0, os.path.join(REPO, "tests", "oracle"))
 import numpy as np  # noqa: E402
 
 import single_op_models as som  # noqa: E402 (sets TF logging quiet)
+import absl.logging  # noqa: E402
+
+absl.logging.set_verbosity(absl.logging.ERROR)  # converter deprecation chatter
 from tensorflow.lite.python import schema_py_generated as schema  # noqa: E402
 
 tf = som.tf
@@ -143,6 +146,52 @@ def svdf_cases():
     }
 
 
+def convert16(fn, shapes, seed, lo=-1.0, hi=1.5):
+    """tf.function -> 16x8 .tflite (int16 in/out, int8 weights, int64 bias) by the converter."""
+    tf.keras.utils.set_random_seed(seed)
+    specs = [tf.TensorSpec(sh, tf.float32) for sh in shapes]
+    concrete = tf.function(fn, input_signature=specs).get_concrete_function()
+    rng = np.random.default_rng(seed)
+
+    def representative():
+        for _ in range(8):
+            yield [rng.uniform(lo, hi, sh).astype(np.float32) for sh in shapes]
+
+    conv = tf.lite.TFLiteConverter.from_concrete_functions([concrete])
+    conv.optimizations = [tf.lite.Optimize.DEFAULT]
+    conv.representative_dataset = representative
+    conv.target_spec.supported_ops = [
+        tf.lite.OpsSet.EXPERIMENTAL_TFLITE_BUILTINS_ACTIVATIONS_INT16_WEIGHTS_INT8]
+    conv.inference_input_type = tf.int16
+    conv.inference_output_type = tf.int16
+    with som.silenced_fds():
+        return bytes(conv.convert())
+
+
+def layer16(layer, shape, seed, lo=-1.0, hi=1.5):
+    layer.build(shape)
+    return convert16(lambda x: layer(x), [shape], seed, lo, hi)
+
+
+def x16_cases():
+    """16x8 operators from the converter, and patched variants where ties decide the rounding."""
+    L = tf.keras.layers
+    init = dict(bias_initializer=tf.keras.initializers.RandomUniform(-0.3, 0.3))
+    c = {}
+    c["fc16_40_9"] = layer16(L.Dense(9, **init), (2, 40), 201)
+    c["fc16_b3_64_12_relu"] = layer16(L.Dense(12, activation="relu", **init), (3, 64), 202)
+    # equal weight scales and s_out = 8 s_in s_w: every eighth accumulator is a rounding tie
+    m = som.SingleOpModel(c["fc16_40_9"])
+    s_in = float(m.tensor(("in", 0)).quantization.scale[0])
+    s_w = float(m.tensor(("in", 1)).quantization.scale[0])
+    n = m.shape(("in", 1))[0]
+    m.set_quant(("in", 1), [s_w] * n, [0] * n)
+    m.set_quant(("in", 2), [float(np.float32(s_in) * np.float32(s_w))] * n, [0] * n)
+    m.set_quant(("out", 0), [s_in * s_w * 8], [0])
+    c["fc16_ties"] = m.to_bytes()
+    return c
+
+
 def op_names(model_bytes):
     return som.op_names_of(model_bytes)
 
@@ -151,7 +200,7 @@ def main():
     out_dir = sys.argv[1] if len(sys.argv) > 1 else os.path.join(REPO, "build", "int16_op_models")
     os.makedirs(out_dir, exist_ok=True)
     t0, failed, models = time.time(), 0, {}
-    for make in (quantize_cases, svdf_cases):
+    for make in (quantize_cases, svdf_cases, x16_cases):
         try:
             models.update(make())
         except Exception as e:  # one bad family must not hide the others
