@@ -1,6 +1,7 @@
 /* The int16 paths: which kernel runs an operator that has a 16-bit operand, and the QUANTIZE /
  * DEQUANTIZE prepare functions between int16 and the other types (TFLite's quantize.cc and
  * dequantize.cc: Requantize between integer types, AffineQuantize from float32, Dequantize). */
+#include <math.h>
 #include "cpu_util.h"
 #include "int16.h"
 #include "quant.h"
@@ -87,6 +88,19 @@ int mica_cpu_int16_find(const tfl_model_t *m, const tfl_op_t *op, mica_cpu_prepa
         *prepare = mica_prepare_fully_connected; /* one prepare for int8 and 16x8 */
         return MICA_CPU_FULLY_CONNECTED16;
     }
+    if (in->type == TFL_TYPE_INT16) {
+        const struct {
+            int builtin, kernel;
+            mica_cpu_prepare_fn prepare;
+        } binary[] = {{TFL_OP_ADD, MICA_CPU_ADD16, mica_prepare_add},
+                      {TFL_OP_SUB, MICA_CPU_SUB16, mica_prepare_sub},
+                      {TFL_OP_MUL, MICA_CPU_MUL16, mica_prepare_mul}};
+        for (size_t i = 0; i < sizeof binary / sizeof binary[0]; i++)
+            if (op->builtin == binary[i].builtin) {
+                *prepare = binary[i].prepare; /* one prepare for int8 and 16x8 */
+                return binary[i].kernel;
+            }
+    }
     if (op->builtin == TFL_OP_SVDF) {
         *prepare = mica_prepare_svdf;
         return MICA_CPU_SVDF;
@@ -107,4 +121,38 @@ int mica_cpu_int16_unsupported(const tfl_model_t *m, const tfl_op_t *op, int ker
     MICA_KERNEL_LIST_INT16(MICA_INT16_KERNEL)
 #undef MICA_INT16_KERNEL
     return 1;
+}
+
+int mica_binary16_ok(const tfl_op_t *op, const tfl_tensor_t *a, const tfl_tensor_t *b,
+                     const tfl_tensor_t *out) {
+    int kind_ok = op->builtin == TFL_OP_ADD || op->builtin == TFL_OP_SUB || op->builtin == TFL_OP_MUL;
+    const tfl_tensor_t *t[3] = {a, b, out};
+    for (int k = 0; k < 3 && kind_ok; k++)
+        kind_ok = mica_is_int16_q(t[k]) && t[k]->zero_point[0] == 0;
+    return kind_ok;
+}
+
+int mica_append_const16(mica_buf_t *params, size_t block_start, const tfl_tensor_t *t,
+                        uint32_t *off, uint32_t *len) {
+    int64_t n = mica_tensor_elements(t);
+    if (!t->data || n < 1 || t->data_size < 2 * (size_t)n)
+        return -1;
+    *off = (uint32_t)(params->len - block_start);
+    *len = (uint32_t)(2 * n);
+    return mica_buf_append(params, t->data, 2 * (size_t)n);
+}
+
+/* CheckedLog2: a scale within 1e-3 of a power of two in log2 (TFLite's test). */
+static int pot_scale(float scale) {
+    double l = log2((double)scale);
+    return fabs(l - round(l)) < 1e-3;
+}
+
+int mica_binary16_pot(const tfl_op_t *op, const tfl_tensor_t *a, const tfl_tensor_t *b,
+                      const tfl_tensor_t *out) {
+    if (op->builtin != TFL_OP_ADD && op->builtin != TFL_OP_SUB)
+        return 0;
+    int field = op->builtin == TFL_OP_ADD ? TFL_ADD_POT_SCALE_INT16 : TFL_SUB_POT_SCALE_INT16;
+    return tfl_opt_int(op, field, TFL_DFLT_POT_SCALE_INT16) && pot_scale(a->scale[0]) &&
+           pot_scale(b->scale[0]) && pot_scale(out->scale[0]);
 }

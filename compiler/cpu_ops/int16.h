@@ -11,6 +11,17 @@ int mica_cpu_int16_find(const tfl_model_t *m, const tfl_op_t *op, mica_cpu_prepa
 /* 1 when op has an int16 activation operand but kernel is not one of the int16 kernels: the int8
  * kernels read one byte per element, so lowering must refuse it. */
 int mica_cpu_int16_unsupported(const tfl_model_t *m, const tfl_op_t *op, int kernel);
+/* 1 when an ADD/SUB/MUL runs the 16x8 path: inputs and output int16 with zero point 0 (what
+ * TFLite's general-scale int16 path requires). */
+int mica_binary16_ok(const tfl_op_t *op, const tfl_tensor_t *a, const tfl_tensor_t *b,
+                     const tfl_tensor_t *out);
+/* 1 when TFLite would run ADD/SUB's power-of-two int16 path (pot_scale_int16 and every scale a
+ * power of two), which Mica does not implement. */
+int mica_binary16_pot(const tfl_op_t *op, const tfl_tensor_t *a, const tfl_tensor_t *b,
+                      const tfl_tensor_t *out);
+/* Appends an int16 constant tensor's bytes (mica_append_const for 2-byte elements). */
+int mica_append_const16(mica_buf_t *params, size_t block_start, const tfl_tensor_t *t,
+                        uint32_t *off, uint32_t *len);
 
 /* Prepare functions of the int16 kernels (one file each). */
 int mica_prepare_svdf(const tfl_model_t *m, const tfl_op_t *op, mica_buf_t *params, char *err,

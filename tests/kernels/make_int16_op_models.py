@@ -173,6 +173,10 @@ def layer16(layer, shape, seed, lo=-1.0, hi=1.5):
     return convert16(lambda x: layer(x), [shape], seed, lo, hi)
 
 
+def const(seed, shape, lo, hi):
+    return tf.constant(np.random.default_rng(seed).uniform(lo, hi, shape).astype(np.float32))
+
+
 def x16_cases():
     """16x8 operators from the converter, and patched variants where ties decide the rounding."""
     L = tf.keras.layers
@@ -180,6 +184,16 @@ def x16_cases():
     c = {}
     c["fc16_40_9"] = layer16(L.Dense(9, **init), (2, 40), 201)
     c["fc16_b3_64_12_relu"] = layer16(L.Dense(12, activation="relu", **init), (3, 64), 202)
+    c["add16"] = convert16(lambda a, b: a + b, [(1, 4, 6), (1, 4, 6)], 203)
+    c["add16_bcast_relu"] = convert16(lambda a, b: tf.nn.relu(a + b), [(2, 3, 5), (1, 1, 5)], 204,
+                                      -2.0, 1.0)
+    c["add16_const"] = convert16(lambda a: a + const(seed=1, shape=(1, 7), lo=-3, hi=2),
+                                 [(3, 7)], 205)
+    c["sub16"] = convert16(lambda a, b: a - b, [(1, 5, 6), (1, 5, 6)], 206, -0.5, 3.0)
+    c["sub16_bcast"] = convert16(lambda a, b: a - b, [(2, 6), (1, 6)], 207)
+    c["mul16"] = convert16(lambda a, b: a * b, [(1, 4, 6), (1, 4, 6)], 208, -2.0, 2.0)
+    c["mul16_bcast_const"] = convert16(lambda a: a * const(seed=2, shape=(5,), lo=-1.5, hi=2.5),
+                                       [(2, 3, 5)], 209)
     # equal weight scales and s_out = 8 s_in s_w: every eighth accumulator is a rounding tie
     m = som.SingleOpModel(c["fc16_40_9"])
     s_in = float(m.tensor(("in", 0)).quantization.scale[0])
