@@ -13,7 +13,9 @@
     X(104, FULLY_CONNECTED16, mica_k_fully_connected16)                                            \
     X(105, ADD16, mica_k_binary16)                                                                 \
     X(106, SUB16, mica_k_binary16)                                                                 \
-    X(107, MUL16, mica_k_binary16)
+    X(107, MUL16, mica_k_binary16)                                                                 \
+    X(108, CONV_2D16, mica_k_conv2d16)                                                             \
+    X(109, DEPTHWISE_CONV_2D16, mica_k_depthwise_conv2d16)
 
 /* QUANTIZE between integer types: widths 1 (int8) or 2 (int16), count elements;
  * out = clamp(MultiplyByQuantizedMultiplier(in - in_zp, mult, shift) + out_zp). */
@@ -23,7 +25,8 @@ typedef struct {
 } mica_requantize_params_t;
 
 /* FULLY_CONNECTED16 takes FULLY_CONNECTED's parameter block (mica_kernels.h) with int16 operands;
- * ADD16/SUB16/MUL16 the binary block (ADD/SUB: left shift 15; constants in int16 elements). */
+ * ADD16/SUB16/MUL16 the binary block (ADD/SUB: left shift 15; constants in int16 elements);
+ * CONV_2D16/DEPTHWISE_CONV_2D16 the convolution block (mica_conv_params_t, int32 biases). */
 
 /* SVDF, TFLite's integer path (reference_ops::EvalIntegerSVDF): operands in[0] the int8 input
  * [batch][n_input], in[1] the int16 state [batch][n_filter][memory]; out[0] the int8 output

@@ -19,22 +19,6 @@ static int io_width(const tfl_tensor_t *in, const tfl_tensor_t *out) {
     return 0;
 }
 
-/* Row o's bias as int32: int32 bias (int8), int64 (16x8) that must fit int32 here. */
-static int row_bias(const tfl_tensor_t *bias, int32_t o, int32_t *v, char *err, size_t errlen) {
-    if (bias->type == TFL_TYPE_INT32) {
-        memcpy(v, bias->data + 4 * (size_t)o, 4);
-        return 0;
-    }
-    int64_t b;
-    memcpy(&b, bias->data + 8 * (size_t)o, 8);
-    if (b < INT32_MIN || b > INT32_MAX)
-        REJECT("FULLY_CONNECTED: bias '%.32s' row %d is %lld; Mica's 16x8 kernel takes biases in "
-               "the int32 range",
-               bias->name, o, (long long)b);
-    *v = (int32_t)b;
-    return 0;
-}
-
 /* 16x8: |acc| <= |bias| + 32768 * sum |w| must stay in int32 (the kernel's accumulator), and so
  * must acc * real (LiteRT converts it to int32). */
 static int acc16_fits(double real, int32_t bias, const int8_t *w_row, int32_t n, int row,
@@ -109,7 +93,7 @@ int mica_prepare_fully_connected(const tfl_model_t *m, const tfl_op_t *op, mica_
     for (int32_t o = 0; o < p.out_n; o++) {
         mica_fc_quant_t q;
         memset(&q, 0, sizeof q);
-        if (bias && row_bias(bias, o, &q.bias, err, errlen))
+        if (bias && mica_bias_row32(bias, o, "FULLY_CONNECTED", &q.bias, err, errlen))
             return -1;
         const int8_t *w_row = (const int8_t *)w->data + (size_t)o * (size_t)p.in_n;
         double real =

@@ -2,6 +2,7 @@
  * DEQUANTIZE prepare functions between int16 and the other types (TFLite's quantize.cc and
  * dequantize.cc: Requantize between integer types, AffineQuantize from float32, Dequantize). */
 #include <math.h>
+#include <string.h>
 #include "cpu_util.h"
 #include "int16.h"
 #include "quant.h"
@@ -75,6 +76,19 @@ static int has_int16_operand(const tfl_model_t *m, const tfl_op_t *op) {
     return 0;
 }
 
+/* Operators whose int8 prepare function also takes the 16x8 operands, and their int16 kernels. */
+static const struct {
+    int builtin, kernel;
+    mica_cpu_prepare_fn prepare;
+} wide_ops[] = {
+    {TFL_OP_ADD, MICA_CPU_ADD16, mica_prepare_add},
+    {TFL_OP_SUB, MICA_CPU_SUB16, mica_prepare_sub},
+    {TFL_OP_MUL, MICA_CPU_MUL16, mica_prepare_mul},
+    {TFL_OP_FULLY_CONNECTED, MICA_CPU_FULLY_CONNECTED16, mica_prepare_fully_connected},
+    {TFL_OP_CONV_2D, MICA_CPU_CONV_2D16, mica_prepare_conv2d},
+    {TFL_OP_DEPTHWISE_CONV_2D, MICA_CPU_DEPTHWISE_CONV_2D16, mica_prepare_depthwise_conv2d},
+};
+
 int mica_cpu_int16_find(const tfl_model_t *m, const tfl_op_t *op, mica_cpu_prepare_fn *prepare) {
     const tfl_tensor_t *in = mica_op_tensor(m, op, 0), *out = mica_op_output(m, op, 0);
     if (!in || !out)
@@ -84,23 +98,11 @@ int mica_cpu_int16_find(const tfl_model_t *m, const tfl_op_t *op, mica_cpu_prepa
         *prepare = float_edge ? prepare_affine16 : prepare_requantize;
         return float_edge ? MICA_CPU_QUANTIZE_FLOAT16 : MICA_CPU_REQUANTIZE;
     }
-    if (op->builtin == TFL_OP_FULLY_CONNECTED && in->type == TFL_TYPE_INT16) {
-        *prepare = mica_prepare_fully_connected; /* one prepare for int8 and 16x8 */
-        return MICA_CPU_FULLY_CONNECTED16;
-    }
-    if (in->type == TFL_TYPE_INT16) {
-        const struct {
-            int builtin, kernel;
-            mica_cpu_prepare_fn prepare;
-        } binary[] = {{TFL_OP_ADD, MICA_CPU_ADD16, mica_prepare_add},
-                      {TFL_OP_SUB, MICA_CPU_SUB16, mica_prepare_sub},
-                      {TFL_OP_MUL, MICA_CPU_MUL16, mica_prepare_mul}};
-        for (size_t i = 0; i < sizeof binary / sizeof binary[0]; i++)
-            if (op->builtin == binary[i].builtin) {
-                *prepare = binary[i].prepare; /* one prepare for int8 and 16x8 */
-                return binary[i].kernel;
-            }
-    }
+    for (size_t i = 0; in->type == TFL_TYPE_INT16 && i < sizeof wide_ops / sizeof wide_ops[0]; i++)
+        if (op->builtin == wide_ops[i].builtin) {
+            *prepare = wide_ops[i].prepare;
+            return wide_ops[i].kernel;
+        }
     if (op->builtin == TFL_OP_SVDF) {
         *prepare = mica_prepare_svdf;
         return MICA_CPU_SVDF;
@@ -155,4 +157,20 @@ int mica_binary16_pot(const tfl_op_t *op, const tfl_tensor_t *a, const tfl_tenso
     int field = op->builtin == TFL_OP_ADD ? TFL_ADD_POT_SCALE_INT16 : TFL_SUB_POT_SCALE_INT16;
     return tfl_opt_int(op, field, TFL_DFLT_POT_SCALE_INT16) && pot_scale(a->scale[0]) &&
            pot_scale(b->scale[0]) && pot_scale(out->scale[0]);
+}
+
+int mica_bias_row32(const tfl_tensor_t *bias, int32_t o, const char *op, int32_t *v, char *err,
+                    size_t errlen) {
+    if (bias->type == TFL_TYPE_INT32) {
+        memcpy(v, bias->data + 4 * (size_t)o, 4);
+        return 0;
+    }
+    int64_t b;
+    memcpy(&b, bias->data + 8 * (size_t)o, 8);
+    if (b < INT32_MIN || b > INT32_MAX)
+        REJECT("%s: bias '%.32s' row %d is %lld; Mica's 16x8 kernels take biases in the int32 "
+               "range",
+               op, bias->name, o, (long long)b);
+    *v = (int32_t)b;
+    return 0;
 }

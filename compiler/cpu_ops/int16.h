@@ -23,6 +23,11 @@ int mica_binary16_pot(const tfl_op_t *op, const tfl_tensor_t *a, const tfl_tenso
 int mica_append_const16(mica_buf_t *params, size_t block_start, const tfl_tensor_t *t,
                         uint32_t *off, uint32_t *len);
 
+/* Row o of a constant int32 bias, or of an int64 (16x8) bias that must fit int32; -1 with a
+ * reason naming op otherwise. */
+int mica_bias_row32(const tfl_tensor_t *bias, int32_t o, const char *op, int32_t *v, char *err,
+                    size_t errlen);
+
 /* Prepare functions of the int16 kernels (one file each). */
 int mica_prepare_svdf(const tfl_model_t *m, const tfl_op_t *op, mica_buf_t *params, char *err,
                       size_t errlen);

@@ -184,6 +184,15 @@ def x16_cases():
     c = {}
     c["fc16_40_9"] = layer16(L.Dense(9, **init), (2, 40), 201)
     c["fc16_b3_64_12_relu"] = layer16(L.Dense(12, activation="relu", **init), (3, 64), 202)
+    c["conv16_3x3_same"] = layer16(L.Conv2D(5, 3, padding="same", **init), (1, 7, 6, 3), 210)
+    c["conv16_3x3_s2_relu"] = layer16(L.Conv2D(4, 3, strides=2, activation="relu", **init),
+                                      (2, 9, 8, 4), 211)
+    c["conv16_d2_groups2"] = layer16(L.Conv2D(6, 3, dilation_rate=2, groups=2, padding="same",
+                                              **init), (1, 8, 7, 4), 212)
+    c["dw16_3x3_same"] = layer16(L.DepthwiseConv2D(3, padding="same", **init), (1, 8, 7, 6), 213)
+    c["dw16_3x3_s2_m2_relu6"] = layer16(L.DepthwiseConv2D(3, strides=2, depth_multiplier=2,
+                                                          activation="relu6", padding="same", **init),
+                                        (1, 9, 9, 3), 214)
     c["add16"] = convert16(lambda a, b: a + b, [(1, 4, 6), (1, 4, 6)], 203)
     c["add16_bcast_relu"] = convert16(lambda a, b: tf.nn.relu(a + b), [(2, 3, 5), (1, 1, 5)], 204,
                                       -2.0, 1.0)
