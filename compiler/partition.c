@@ -2,6 +2,7 @@
 #include <string.h>
 #include "partition.h"
 #include "cpu_ops/cpu_ops.h"
+#include "cpu_ops/int16.h"
 #include "cpu_ops/cpu_util.h"
 #include "mica_escape.h"
 #include "mica_isa.h"
@@ -67,7 +68,8 @@ static int no_int16(const tfl_model_t *m, const tfl_op_t *op, char *detail, size
     char name[48];
     for (int k = 0; k < 2; k++)
         if (t[k] && t[k]->type == TFL_TYPE_INT16)
-            return REFUSE("%s '%s' is INT16", k ? "output" : "input", shown(t[k], name, sizeof name));
+            return REFUSE("%s '%s' is INT16", k ? "output" : "input",
+                          shown(t[k], name, sizeof name));
     return 1;
 }
 
@@ -393,4 +395,9 @@ void mica_print_supported_ops(void *file, const mica_partition_opts_t *target) {
             "| CPU | %s | bit-exact fallback kernels (driver/core/kernels), any operator the "
             "accelerator rules reject |\n",
             mica_cpu_op_names());
+    fprintf(f,
+            "| CPU int16 | %s | 16-bit paths: QUANTIZE int16 <-> int8/int16 and float32 -> int16, "
+            "DEQUANTIZE int16 -> float32, the others 16x8 (int16 activations with zero point 0, "
+            "int8 weights, int64 bias); SVDF keeps its int16 state between invokes |\n",
+            mica_cpu_int16_names());
 }

@@ -72,11 +72,17 @@ typedef enum {
 /* Bytes per element of a mica_dtype_t (0 for an unknown type). */
 static inline uint32_t mica_dtype_bytes(uint32_t dtype) {
     switch (dtype & MICA_DT_TYPE_MASK) {
-    case MICA_DT_INT8: return 1;
-    case MICA_DT_INT16: return 2;
-    case MICA_DT_INT32: case MICA_DT_FLOAT32: return 4;
-    case MICA_DT_INT64: return 8;
-    default: return 0;
+    case MICA_DT_INT8:
+        return 1;
+    case MICA_DT_INT16:
+        return 2;
+    case MICA_DT_INT32:
+    case MICA_DT_FLOAT32:
+        return 4;
+    case MICA_DT_INT64:
+        return 8;
+    default:
+        return 0;
     }
 }
 

@@ -48,7 +48,7 @@ int mica_quantize_bound(float x, float scale, int32_t zp, int32_t *q) {
 }
 
 int mica_activation_range_q(int activation, float scale, int32_t zp, int32_t qmin, int32_t qmax,
-                             int32_t *lo, int32_t *hi) {
+                            int32_t *lo, int32_t *hi) {
     static const float bounds[4][2] = {{0, 0}, {0.0f, 0}, {-1.0f, 1.0f}, {0.0f, 6.0f}};
     *lo = qmin;
     *hi = qmax;

@@ -135,10 +135,9 @@ static int prepare_binary(const tfl_model_t *m, const tfl_op_t *op, int kind, mi
     const tfl_tensor_t *in[2] = {a, b};
     for (int k = 0; k < 2; k++)
         if (in[k]->data &&
-            (width == 2 ? mica_append_const16(params, start, in[k], &p.const_off[k],
-                                              &p.const_len[k])
-                        : mica_append_const(params, start, in[k], &p.const_off[k],
-                                            &p.const_len[k])))
+            (width == 2
+                 ? mica_append_const16(params, start, in[k], &p.const_off[k], &p.const_len[k])
+                 : mica_append_const(params, start, in[k], &p.const_off[k], &p.const_len[k])))
             REJECT("constant input is empty or truncated");
     memcpy(params->data + start, &p, sizeof p); /* now with the constants' places */
     return 0;

@@ -76,8 +76,7 @@ static int conv_emit(const tfl_model_t *m, const tfl_op_t *op, const mica_conv_p
     int wide = is_16x8(in, out);
     int bias_type = wide ? TFL_TYPE_INT64 : TFL_TYPE_INT32;
     size_t bias_size = wide ? 8 : 4;
-    if (bias && (!bias->data || bias->type != bias_type ||
-                 mica_tensor_elements(bias) != p->out_c ||
+    if (bias && (!bias->data || bias->type != bias_type || mica_tensor_elements(bias) != p->out_c ||
                  bias->data_size < bias_size * (size_t)p->out_c))
         REJECT("bias must be a constant %s vector of %d", tfl_type_name(bias_type), p->out_c);
     if (w->data_size < (size_t)mica_tensor_elements(w))

@@ -63,7 +63,8 @@ typedef int (*mica_cpu_prepare_fn)(const tfl_model_t *m, const tfl_op_t *op, mic
     X(TFL_OP_ARG_MIN, ARG_MIN, mica_prepare_arg_min)                                               \
     X(TFL_OP_BATCH_TO_SPACE_ND, BATCH_TO_SPACE_ND, mica_prepare_batch_to_space)                    \
     X(TFL_OP_SPACE_TO_BATCH_ND, SPACE_TO_BATCH_ND, mica_prepare_space_to_batch)                    \
-    X(TFL_OP_MIRROR_PAD, MIRROR_PAD, mica_prepare_mirror_pad)
+    X(TFL_OP_MIRROR_PAD, MIRROR_PAD, mica_prepare_mirror_pad)                                      \
+    X(TFL_OP_SVDF, SVDF, mica_prepare_svdf)
 
 #define MICA_CPU_OP_DECL(builtin, name, fn)                                                        \
     int fn(const tfl_model_t *m, const tfl_op_t *op, mica_buf_t *params, char *err, size_t errlen);

@@ -21,8 +21,8 @@ static int io_width(const tfl_tensor_t *in, const tfl_tensor_t *out) {
 
 /* 16x8: |acc| <= |bias| + 32768 * sum |w| must stay in int32 (the kernel's accumulator), and so
  * must acc * real (LiteRT converts it to int32). */
-static int acc16_fits(double real, int32_t bias, const int8_t *w_row, int32_t n, int row,
-                      char *err, size_t errlen) {
+static int acc16_fits(double real, int32_t bias, const int8_t *w_row, int32_t n, int row, char *err,
+                      size_t errlen) {
     int64_t bound = bias < 0 ? -(int64_t)bias : bias;
     for (int32_t i = 0; i < n; i++)
         bound += 32768 * (int64_t)(w_row[i] < 0 ? -w_row[i] : w_row[i]);
@@ -76,11 +76,10 @@ int mica_prepare_fully_connected(const tfl_model_t *m, const tfl_op_t *op, mica_
                    w->name, i, (double)w->scale[i], (long long)w->zero_point[i]);
     int bias_type = width == 1 ? TFL_TYPE_INT32 : TFL_TYPE_INT64;
     size_t bias_size = width == 1 ? 4 : 8;
-    if (bias && (!bias->data || bias->type != bias_type ||
-                 mica_tensor_elements(bias) != p.out_n ||
+    if (bias && (!bias->data || bias->type != bias_type || mica_tensor_elements(bias) != p.out_n ||
                  bias->data_size < bias_size * (size_t)p.out_n))
-        REJECT("FULLY_CONNECTED: bias must be a constant %s vector of %d",
-               tfl_type_name(bias_type), p.out_n);
+        REJECT("FULLY_CONNECTED: bias must be a constant %s vector of %d", tfl_type_name(bias_type),
+               p.out_n);
     if (w->data_size < (size_t)p.out_n * (size_t)p.in_n)
         REJECT("FULLY_CONNECTED: weights data is truncated");
     p.in_zp = (int32_t)in->zero_point[0];

@@ -2,6 +2,7 @@
  * DEQUANTIZE prepare functions between int16 and the other types (TFLite's quantize.cc and
  * dequantize.cc: Requantize between integer types, AffineQuantize from float32, Dequantize). */
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 #include "cpu_util.h"
 #include "int16.h"
@@ -27,11 +28,12 @@ static int prepare_requantize(const tfl_model_t *m, const tfl_op_t *op, mica_buf
     const tfl_tensor_t *in = mica_op_tensor(m, op, 0), *out = mica_op_output(m, op, 0);
     if (!is_int_q(in) || !is_int_q(out))
         REJECT("QUANTIZE: input and output must be int8 or int16 with one scale and zero point");
-    if (mica_tensor_elements(in) != mica_tensor_elements(out) || mica_tensor_elements(in) > (1 << 28))
+    if (mica_tensor_elements(in) != mica_tensor_elements(out) ||
+        mica_tensor_elements(in) > (1 << 28))
         REJECT("QUANTIZE: input and output sizes differ");
-    mica_requantize_params_t p = {width(in), width(out), (int32_t)in->zero_point[0],
-                                  (int32_t)out->zero_point[0], 0, 0,
-                                  (uint32_t)mica_tensor_elements(in)};
+    mica_requantize_params_t p = {
+        width(in), width(out), (int32_t)in->zero_point[0],        (int32_t)out->zero_point[0],
+        0,         0,          (uint32_t)mica_tensor_elements(in)};
     int shift;
     if (mica_checked_multiplier((double)in->scale[0] / (double)out->scale[0], "QUANTIZE", in, NULL,
                                 0, out, &p.mult, &shift, err, errlen))
@@ -43,8 +45,8 @@ static int prepare_requantize(const tfl_model_t *m, const tfl_op_t *op, mica_buf
 }
 
 /* float32 <-> int16 at a model's edge: the affine block of the int8 edges, int16 side. */
-static int prepare_affine16(const tfl_model_t *m, const tfl_op_t *op, mica_buf_t *params,
-                            char *err, size_t errlen) {
+static int prepare_affine16(const tfl_model_t *m, const tfl_op_t *op, mica_buf_t *params, char *err,
+                            size_t errlen) {
     int quantize = op->builtin == TFL_OP_QUANTIZE;
     const char *name = quantize ? "QUANTIZE" : "DEQUANTIZE";
     const tfl_tensor_t *flt = quantize ? mica_op_tensor(m, op, 0) : mica_op_output(m, op, 0);
@@ -103,10 +105,6 @@ int mica_cpu_int16_find(const tfl_model_t *m, const tfl_op_t *op, mica_cpu_prepa
             *prepare = wide_ops[i].prepare;
             return wide_ops[i].kernel;
         }
-    if (op->builtin == TFL_OP_SVDF) {
-        *prepare = mica_prepare_svdf;
-        return MICA_CPU_SVDF;
-    }
     if (op->builtin == TFL_OP_DEQUANTIZE && in->type == TFL_TYPE_INT16) {
         *prepare = prepare_affine16;
         return MICA_CPU_DEQUANTIZE16;
@@ -127,7 +125,8 @@ int mica_cpu_int16_unsupported(const tfl_model_t *m, const tfl_op_t *op, int ker
 
 int mica_binary16_ok(const tfl_op_t *op, const tfl_tensor_t *a, const tfl_tensor_t *b,
                      const tfl_tensor_t *out) {
-    int kind_ok = op->builtin == TFL_OP_ADD || op->builtin == TFL_OP_SUB || op->builtin == TFL_OP_MUL;
+    int kind_ok =
+        op->builtin == TFL_OP_ADD || op->builtin == TFL_OP_SUB || op->builtin == TFL_OP_MUL;
     const tfl_tensor_t *t[3] = {a, b, out};
     for (int k = 0; k < 3 && kind_ok; k++)
         kind_ok = mica_is_int16_q(t[k]) && t[k]->zero_point[0] == 0;
@@ -173,4 +172,15 @@ int mica_bias_row32(const tfl_tensor_t *bias, int32_t o, const char *op, int32_t
                op, bias->name, o, (long long)b);
     *v = (int32_t)b;
     return 0;
+}
+
+const char *mica_cpu_int16_names(void) {
+    static char names[256];
+    if (!names[0]) {
+        snprintf(names, sizeof names, "QUANTIZE, DEQUANTIZE");
+        for (size_t i = 0; i < sizeof wide_ops / sizeof wide_ops[0]; i++)
+            snprintf(names + strlen(names), sizeof names - strlen(names), ", %s",
+                     tfl_builtin_name(wide_ops[i].builtin));
+    }
+    return names;
 }

@@ -51,8 +51,8 @@ static int check(const tfl_model_t *m, const tfl_op_t *op, mica_svdf_params_t *p
         REJECT("SVDF: bias must be absent or a constant int32 [%d] tensor", units);
     if (!st->is_variable || st->data || !mica_is_int16_q(st) || !symmetric(st) || st->rank != 2 ||
         st->dims[0] != p->batch || (int64_t)st->dims[1] != (int64_t)p->memory * p->n_filter)
-        REJECT("SVDF: state must be a variable int16 [%d, %lld] tensor with zero point 0",
-               p->batch, (long long)p->memory * p->n_filter);
+        REJECT("SVDF: state must be a variable int16 [%d, %lld] tensor with zero point 0", p->batch,
+               (long long)p->memory * p->n_filter);
     if (y->rank != 2 || y->dims[0] != p->batch || y->dims[1] != units)
         REJECT("SVDF: output must be [%d, %d]", p->batch, units);
     int64_t act = tfl_opt_int(op, SVDF_ACTIVATION, 0);

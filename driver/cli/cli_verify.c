@@ -290,10 +290,10 @@ static int load_dataset(verify_opts_t *o, batch_t *bt) {
     }
     o->count = bt->dataset.rank > 0 ? (long long)bt->dataset.dims[0] : 0;
     if ((bt->dataset.dtype != 'b' && bt->dataset.dtype != 'h' && bt->dataset.dtype != 'f') ||
-        o->count < 1 ||
-        o->count > MAX_VERIFY_COUNT) {
+        o->count < 1 || o->count > MAX_VERIFY_COUNT) {
         fprintf(stderr,
-                "%s verify: --inputs must hold 1..%lld int8, int16 or float32 samples (has %lld of %s)\n",
+                "%s verify: --inputs must hold 1..%lld int8, int16 or float32 samples (has %lld of "
+                "%s)\n",
                 cli_prog, MAX_VERIFY_COUNT, o->count, npy_dtype_name(bt->dataset.dtype));
         return -1;
     }

@@ -23,9 +23,8 @@ static int parse_dtype(const char *hdr, char *dtype, size_t *itemsize) {
         const char *s;
         char t;
         size_t n;
-    } known[] = {
-        {"|i1'", 'b', 1}, {"|u1'", 'B', 1}, {"<i2'", 'h', 2},
-        {"<i4'", 'i', 4}, {"<i8'", 'l', 8}, {"<f4'", 'f', 4}};
+    } known[] = {{"|i1'", 'b', 1}, {"|u1'", 'B', 1}, {"<i2'", 'h', 2},
+                 {"<i4'", 'i', 4}, {"<i8'", 'l', 8}, {"<f4'", 'f', 4}};
     for (unsigned i = 0; i < sizeof known / sizeof known[0]; i++)
         if (strncmp(d, known[i].s, strlen(known[i].s)) == 0) {
             *dtype = known[i].t;

@@ -229,10 +229,10 @@ static mica_status_t zero_state(mica_ctx_t *c) {
         for (uint32_t at = 0; (t->dtype & MICA_DT_STATE) && at < t->bytes; at += sizeof zeros) {
             uint32_t n = t->bytes - at < sizeof zeros ? t->bytes - at : (uint32_t)sizeof zeros;
             if (c->be.mem_write(c->be.state, t->addr + at, zeros, n))
-                return device_fault(c) ? MICA_E_BACKEND
-                                       : fail(c, MICA_E_BACKEND,
-                                              "backend %s: could not clear state tensor %s",
-                                              c->be.name, t->name);
+                return device_fault(c)
+                           ? MICA_E_BACKEND
+                           : fail(c, MICA_E_BACKEND, "backend %s: could not clear state tensor %s",
+                                  c->be.name, t->name);
         }
     }
     return MICA_OK;

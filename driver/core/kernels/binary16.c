@@ -43,7 +43,8 @@ static int32_t element(const mica_binary_params_t *p, int32_t a, int32_t b) {
                                      p->out_shift); /* zero points 0: |a b| <= 2^30 */
     int32_t sa = mica_mul_double_round(a * (1 << ADD16_LEFT_SHIFT), p->in_mult[0], p->in_shift[0]);
     int32_t sb = mica_mul_double_round(b * (1 << ADD16_LEFT_SHIFT), p->in_mult[1], p->in_shift[1]);
-    uint32_t sum = p->op == MICA_BIN_SUB ? (uint32_t)sa - (uint32_t)sb : (uint32_t)sa + (uint32_t)sb;
+    uint32_t sum =
+        p->op == MICA_BIN_SUB ? (uint32_t)sa - (uint32_t)sb : (uint32_t)sa + (uint32_t)sb;
     return mica_mul_double_round((int32_t)sum, p->out_mult, p->out_shift);
 }
 
@@ -68,7 +69,8 @@ int mica_k_binary16(const mica_kernel_call_t *c) {
     int32_t idx[MICA_MAX_RANK] = {0};
     int64_t off[2] = {0, 0};
     for (int64_t i = 0; i < n; i++) {
-        int32_t y = element(p, mica_load_i16(src[0] + 2 * off[0]), mica_load_i16(src[1] + 2 * off[1]));
+        int32_t y =
+            element(p, mica_load_i16(src[0] + 2 * off[0]), mica_load_i16(src[1] + 2 * off[1]));
         y = (int32_t)((uint32_t)y + (uint32_t)p->out_zp);
         mica_store_i16(c->out[0] + 2 * i, mica_clamp32(y, p->act_min, p->act_max));
         mica_nd_next(p->rank, p->dims, idx, 2, strides, off);

@@ -39,8 +39,8 @@ static int conv16_fits(const mica_kernel_call_t *c, const mica_conv_params_t *p,
 }
 
 /* Output channel o of the pixel whose window starts at (y0, x0). */
-static int64_t conv16_acc(const mica_conv_params_t *p, const int8_t *in, const int8_t *w,
-                          int dw, int32_t o, int64_t y0, int64_t x0) {
+static int64_t conv16_acc(const mica_conv_params_t *p, const int8_t *in, const int8_t *w, int dw,
+                          int32_t o, int64_t y0, int64_t x0) {
     int32_t taps_c = dw ? 1 : p->filter_c, c0, w_step;
     const int8_t *wo;
     if (dw) { /* filter [k_h][k_w][out_c]; input channel o / depth multiplier */

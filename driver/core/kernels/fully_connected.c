@@ -43,7 +43,8 @@ static int fully_connected(const mica_kernel_call_t *c, int32_t width) {
             const int8_t *wo = w + (int64_t)o * p->in_n;
             int64_t acc = 0;
             for (int32_t i = 0; i < p->in_n; i++)
-                acc += (int32_t)wo[i] * (mica_load_q(c->in[0], width, row + (uint32_t)i) - p->in_zp);
+                acc +=
+                    (int32_t)wo[i] * (mica_load_q(c->in[0], width, row + (uint32_t)i) - p->in_zp);
             int32_t a = (int32_t)(uint32_t)((uint64_t)acc + (uint32_t)q[o].bias);
             uint64_t m53 = (uint64_t)q[o].m53_hi << 32 | q[o].m53_lo;
             int32_t y = mica_mul_real(a, m53, q[o].exp);

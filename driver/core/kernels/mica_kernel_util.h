@@ -159,9 +159,8 @@ static inline int mica_conv_geometry_ok(const mica_conv_params_t *p) {
 /* Operands match the NHWC shapes (width bytes per activation); the block is the header, out_c
  * channel quantizations with legal shifts, then exactly filter_bytes of filter (filter_bytes < 0:
  * invalid filter shape). */
-static inline int mica_conv_operands_ok_w(const mica_kernel_call_t *c,
-                                          const mica_conv_params_t *p, int64_t filter_bytes,
-                                          int32_t width) {
+static inline int mica_conv_operands_ok_w(const mica_kernel_call_t *c, const mica_conv_params_t *p,
+                                          int64_t filter_bytes, int32_t width) {
     const int32_t in[] = {p->batches, p->in_h, p->in_w, p->in_c, width};
     const int32_t out[] = {p->batches, p->out_h, p->out_w, p->out_c, width};
     if (filter_bytes < 0 || mica_mul_sizes(in, 5) != (int64_t)c->in_bytes[0] ||

@@ -17,7 +17,8 @@ int mica_k_requantize(const mica_kernel_call_t *c) {
         return -1;
     for (uint32_t i = 0; i < p.count; i++) {
         int32_t x = mica_load_q(c->in[0], p.in_width, i) - p.in_zp;
-        mica_store_q(c->out[0], p.out_width, i, mica_mul_double_round(x, p.mult, p.shift) + p.out_zp);
+        mica_store_q(c->out[0], p.out_width, i,
+                     mica_mul_double_round(x, p.mult, p.shift) + p.out_zp);
     }
     return 0;
 }
