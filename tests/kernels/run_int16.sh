@@ -2,7 +2,8 @@
 # The int16-path op models (tests/kernels/make_int16_op_models.py) against LiteRT BUILTIN_REF:
 # every model on func through run.sh (its op table), every model on the cpu backend (the ISA
 # interpreter the firmware falls back to), and the SVDF state across verify's chunks (each chunk
-# is a new LiteRT interpreter, so the runtime must reset the state between them).
+# is a new LiteRT interpreter, so the runtime must reset the state between them), then every CPU
+# step's parameter block mutated under ASan + UBSan (build/kernels_fuzz_mutate, built by fuzz.sh).
 #   sh tests/kernels/run_int16.sh [MODEL_DIR] [COUNT]
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 DIR=${1:-$ROOT/build/int16_op_models}
@@ -16,5 +17,13 @@ for model in "$DIR"/*.tflite; do
 done
 line=$("$MICA" verify "$DIR/svdf_wide_chunks.tflite" --backend func --count 4500 2>&1 | tail -n 1)
 case "$line" in *"inputs=4500 mismatching_bytes=0"*" PASS") ;; *) echo "FAIL (chunks) $line"; failed=1 ;; esac
-[ $failed = 0 ] && echo "run_int16.sh: PASS (cpu backend, state across chunks)" || echo "run_int16.sh: FAIL"
+FUZZ=$ROOT/build/kernels_fuzz_mutate
+PROGS=$ROOT/build/int16_op_progs
+mkdir -p "$PROGS"
+for model in "$DIR"/*.tflite; do
+    "$MICA" compile "$model" -o "$PROGS/$(basename "$model" .tflite).mica" >/dev/null || { echo "FAIL compile $model"; failed=1; }
+done
+if [ -x "$FUZZ" ]; then "$FUZZ" 5000 "$PROGS"/*.mica || failed=1
+else echo "FAIL: $FUZZ missing (sh tests/kernels/fuzz.sh builds it)"; failed=1; fi
+[ $failed = 0 ] && echo "run_int16.sh: PASS (cpu backend, state across chunks, mutated parameters)" || echo "run_int16.sh: FAIL"
 exit $failed
