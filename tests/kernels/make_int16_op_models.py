@@ -215,6 +215,12 @@ def x16_cases():
     return c
 
 
+def refused_cases():
+    """16-bit operators Mica refuses with a reason (no int16 kernel yet): DIR/refused/."""
+    return {"tanh16": convert16(lambda x: tf.tanh(x), [(1, 30)], 220),
+            "softmax16": convert16(lambda x: tf.nn.softmax(x), [(2, 10)], 221)}
+
+
 def op_names(model_bytes):
     return som.op_names_of(model_bytes)
 
@@ -234,6 +240,10 @@ def main():
         with open(os.path.join(out_dir, name + ".tflite"), "wb") as f:
             f.write(data)
         manifest[name] = op_names(data)
+    os.makedirs(os.path.join(out_dir, "refused"), exist_ok=True)
+    for name, data in refused_cases().items():
+        with open(os.path.join(out_dir, "refused", name + ".tflite"), "wb") as f:
+            f.write(data)
     with open(os.path.join(out_dir, "manifest.json"), "w") as f:
         json.dump(manifest, f, indent=1, sort_keys=True)
     print("make_int16_op_models: %d models in %s (%.0f s)%s" % (

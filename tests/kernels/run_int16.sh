@@ -17,6 +17,10 @@ for model in "$DIR"/*.tflite; do
 done
 line=$("$MICA" verify "$DIR/svdf_wide_chunks.tflite" --backend func --count 4500 2>&1 | tail -n 1)
 case "$line" in *"inputs=4500 mismatching_bytes=0"*" PASS") ;; *) echo "FAIL (chunks) $line"; failed=1 ;; esac
+for model in "$DIR"/refused/*.tflite; do # an int16 operator without an int16 kernel: one line, exit 1
+    line=$("$MICA" compile "$model" -o "$DIR/refused/out.mica" 2>&1)
+    case "$?:$line" in 1:*"has an int16 operand"*) ;; *) echo "FAIL (refusal) $(basename "$model"): $line"; failed=1 ;; esac
+done
 FUZZ=$ROOT/build/kernels_fuzz_mutate
 PROGS=$ROOT/build/int16_op_progs
 mkdir -p "$PROGS"
@@ -25,5 +29,5 @@ for model in "$DIR"/*.tflite; do
 done
 if [ -x "$FUZZ" ]; then "$FUZZ" 5000 "$PROGS"/*.mica || failed=1
 else echo "FAIL: $FUZZ missing (sh tests/kernels/fuzz.sh builds it)"; failed=1; fi
-[ $failed = 0 ] && echo "run_int16.sh: PASS (cpu backend, state across chunks, mutated parameters)" || echo "run_int16.sh: FAIL"
+[ $failed = 0 ] && echo "run_int16.sh: PASS (cpu backend, state across chunks, refusals, mutated parameters)" || echo "run_int16.sh: FAIL"
 exit $failed
