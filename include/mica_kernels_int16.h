@@ -15,7 +15,8 @@
     X(106, SUB16, mica_k_binary16)                                                                 \
     X(107, MUL16, mica_k_binary16)                                                                 \
     X(108, CONV_2D16, mica_k_conv2d16)                                                             \
-    X(109, DEPTHWISE_CONV_2D16, mica_k_depthwise_conv2d16)
+    X(109, DEPTHWISE_CONV_2D16, mica_k_depthwise_conv2d16)                                         \
+    X(110, SOFTMAX16, mica_k_softmax16)
 
 /* QUANTIZE between integer types: widths 1 (int8) or 2 (int16), count elements;
  * out = clamp(MultiplyByQuantizedMultiplier(in - in_zp, mult, shift) + out_zp). */
@@ -41,5 +42,13 @@ typedef struct {
     int32_t batch, n_input, n_filter, rank, memory;
     int32_t in_zp, out_zp, mult1, shift1, mult2, shift2;
 } mica_svdf_params_t;
+
+/* SOFTMAX16 over the last dimension (TFLite's SoftmaxInt16): the input difference to the row
+ * maximum times input_multiplier/input_shift (double rounding) maps [-65535, 0] to the exp
+ * table's [-10, 0]. Followed by two int16 tables of 513 entries: exp on [-10, 0] and
+ * 1 / (1 + x) on [0, 1], both in Q0.15 over [-1, 1]. */
+typedef struct {
+    int32_t rows, depth, input_multiplier, input_shift;
+} mica_softmax16_params_t;
 
 #endif

@@ -193,6 +193,12 @@ def x16_cases():
     c["dw16_3x3_s2_m2_relu6"] = layer16(L.DepthwiseConv2D(3, strides=2, depth_multiplier=2,
                                                           activation="relu6", padding="same", **init),
                                         (1, 9, 9, 3), 214)
+    c["softmax16"] = convert16(lambda x: tf.nn.softmax(x), [(2, 10)], 215)
+    c["softmax16_mul_wide"] = convert16(lambda x: tf.nn.softmax(2.5 * x), [(1, 3, 40)], 216,
+                                        -4.0, 4.0)  # MUL then SOFTMAX, both int16
+    m = som.SingleOpModel(c["softmax16"])
+    m.set_option("beta", 0.37)
+    c["softmax16_beta"] = m.to_bytes()
     c["add16"] = convert16(lambda a, b: a + b, [(1, 4, 6), (1, 4, 6)], 203)
     c["add16_bcast_relu"] = convert16(lambda a, b: tf.nn.relu(a + b), [(2, 3, 5), (1, 1, 5)], 204,
                                       -2.0, 1.0)
@@ -218,7 +224,7 @@ def x16_cases():
 def refused_cases():
     """16-bit operators Mica refuses with a reason (no int16 kernel yet): DIR/refused/."""
     return {"tanh16": convert16(lambda x: tf.tanh(x), [(1, 30)], 220),
-            "softmax16": convert16(lambda x: tf.nn.softmax(x), [(2, 10)], 221)}
+            "logistic16": convert16(lambda x: tf.sigmoid(x), [(2, 10)], 221)}
 
 
 def op_names(model_bytes):
