@@ -3,7 +3,7 @@
 # every model on func through run.sh (its op table), every model on the cpu backend (the ISA
 # interpreter the firmware falls back to), and the SVDF state across verify's chunks (each chunk
 # is a new LiteRT interpreter, so the runtime must reset the state between them), then every CPU
-# step's parameter block mutated under ASan + UBSan (build/kernels_fuzz_mutate, built by fuzz.sh).
+# step's parameter block mutated under ASan + UBSan (tests/kernels/fuzz.sh on these models).
 #   sh tests/kernels/run_int16.sh [MODEL_DIR] [COUNT]
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 DIR=${1:-$ROOT/build/int16_op_models}
@@ -21,13 +21,6 @@ for model in "$DIR"/refused/*.tflite; do # an int16 operator without an int16 ke
     line=$("$MICA" compile "$model" -o "$DIR/refused/out.mica" 2>&1)
     case "$?:$line" in 1:*"has an int16 operand"*) ;; *) echo "FAIL (refusal) $(basename "$model"): $line"; failed=1 ;; esac
 done
-FUZZ=$ROOT/build/kernels_fuzz_mutate
-PROGS=$ROOT/build/int16_op_progs
-mkdir -p "$PROGS"
-for model in "$DIR"/*.tflite; do
-    "$MICA" compile "$model" -o "$PROGS/$(basename "$model" .tflite).mica" >/dev/null || { echo "FAIL compile $model"; failed=1; }
-done
-if [ -x "$FUZZ" ]; then "$FUZZ" 5000 "$PROGS"/*.mica || failed=1
-else echo "FAIL: $FUZZ missing (sh tests/kernels/fuzz.sh builds it)"; failed=1; fi
+sh "$ROOT/tests/kernels/fuzz.sh" 5000 "$DIR" || failed=1
 [ $failed = 0 ] && echo "run_int16.sh: PASS (cpu backend, state across chunks, refusals, mutated parameters)" || echo "run_int16.sh: FAIL"
 exit $failed

@@ -27,7 +27,8 @@ static int32_t leading_zeros(uint32_t x) {
 
 static void softmax_row(const mica_softmax16_params_t *p, const int8_t *luts, const int8_t *in,
                         int8_t *out) {
-    int32_t max = -32768, sum = 0;
+    int32_t max = -32768;
+    uint32_t sum = 0; /* the exps of valid tables are >= 0, and depth <= 65536 keeps it < 2^31 */
     for (int32_t j = 0; j < p->depth; j++)
         max = mica_load_i16(in + 2 * j) > max ? mica_load_i16(in + 2 * j) : max;
     for (int32_t j = 0; j < p->depth; j++) {
@@ -35,10 +36,13 @@ static void softmax_row(const mica_softmax16_params_t *p, const int8_t *luts, co
                                           p->input_shift);
         int32_t e = lookup(mica_clamp32(d + 32767, -32768, 32767), luts);
         mica_store_i16(out + 2 * j, e);
-        sum += e; /* depth <= 65536 exps below 2^15 */
+        sum += (uint32_t)e;
     }
-    int32_t head = leading_zeros((uint32_t)sum); /* sum >= the maximum's exp, > 1 */
-    int32_t shifted = (int32_t)((((int64_t)sum << (head - 1)) + (1 << 13)) >> 14);
+    /* 1..30 for any sum of valid exps (>= the maximum's, about 2^15); a damaged table's sum
+     * cannot make a shift negative */
+    int32_t head = mica_clamp32(leading_zeros(sum), 1, 30);
+    int32_t shifted =
+        (int32_t)(((int64_t)((uint64_t)(int64_t)(int32_t)sum << (head - 1)) + (1 << 13)) >> 14);
     int32_t reciprocal = lookup(mica_clamp32(shifted - ((1 << 15) + (1 << 16)), -32768, 32767),
                                 luts + 2 * LUT_ENTRIES);
     int32_t right = 31 - head;
