@@ -135,6 +135,45 @@ def svdf_model(seed, batch, n_input, n_filter, rank, memory, bias=True, float_in
     return g.finish([x], [y])
 
 
+def svdf_layer(g, rng, x, n_input, n_filter, rank, memory, s_in, s_out, tag):
+    """An SVDF (int16 state) reading int8 tensor x [1, n_input]; returns its int8 output."""
+    s_wf, s_wt, s_state = 0.006, 0.00004, 0.0009
+    wf = g.tensor(tag + "/weights_feature", (n_filter, n_input), T.INT8, s_wf, 0,
+                  rng.integers(-127, 128, (n_filter, n_input)))
+    wt = g.tensor(tag + "/weights_time", (n_filter, memory), T.INT16, s_wt, 0,
+                  rng.integers(-32767, 32768, (n_filter, memory)))
+    b = g.tensor(tag + "/bias", (n_filter // rank,), T.INT32, s_state * s_wt, 0,
+                 rng.integers(-20000, 20000, n_filter // rank))
+    st = g.tensor(tag + "/state", (1, memory * n_filter), T.INT16, s_state, 0, variable=True)
+    y = g.tensor(tag + "/out", (1, n_filter // rank), T.INT8, s_out, -2)
+    opts = schema.SVDFOptionsT()
+    opts.rank, opts.fusedActivationFunction = rank, schema.ActivationFunctionType.RELU
+    g.op(OP.SVDF, [x, wf, wt, b, st], [y], schema.BuiltinOptions.SVDFOptions, opts, version=3)
+    return y
+
+
+def svdf_stack_model(seed):
+    """A keyword-spotting shape: int16 audio features -> QUANTIZE -> SVDF -> SVDF ->
+    FULLY_CONNECTED (on the accelerator) -> SOFTMAX, int8 scores out."""
+    rng = np.random.default_rng(seed)
+    g = Graph()
+    x = g.tensor("audio", (1, 40), T.INT16, 1.0 / 16384, 0)
+    xq = g.tensor("features", (1, 40), T.INT8, 0.02, 3)
+    g.op(OP.QUANTIZE, [x], [xq])
+    h1 = svdf_layer(g, rng, xq, 40, 32, 1, 8, 0.02, 0.2, "svdf1")
+    h2 = svdf_layer(g, rng, h1, 32, 24, 2, 6, 0.2, 0.3, "svdf2")
+    w = g.tensor("fc/weights", (5, 12), T.INT8, 0.01, 0, rng.integers(-127, 128, (5, 12)))
+    b = g.tensor("fc/bias", (5,), T.INT32, 0.3 * 0.01, 0, rng.integers(-300, 300, 5))
+    logits = g.tensor("logits", (1, 5), T.INT8, 0.15, 1)
+    g.op(OP.FULLY_CONNECTED, [h2, w, b], [logits], schema.BuiltinOptions.FullyConnectedOptions,
+         schema.FullyConnectedOptionsT())
+    y = g.tensor("scores", (1, 5), T.INT8, 1.0 / 256, -128)
+    opts = schema.SoftmaxOptionsT()
+    opts.beta = 1.0
+    g.op(OP.SOFTMAX, [logits], [y], schema.BuiltinOptions.SoftmaxOptions, opts)
+    return g.finish([x], [y])
+
+
 def svdf_cases():
     return {
         "svdf_r1_m8": svdf_model(1, 1, 24, 16, 1, 8),
@@ -143,6 +182,7 @@ def svdf_cases():
         "svdf_float_in": svdf_model(4, 1, 16, 8, 2, 5, float_input=True, s_out=0.1),
         # 8 KiB inputs: `mica verify --count 4500` runs three chunks (a new oracle each, state reset)
         "svdf_wide_chunks": svdf_model(5, 1, 4096, 4, 1, 3, s_out=2.0),
+        "svdf_stack_kws": svdf_stack_model(6),
     }
 
 

@@ -17,6 +17,9 @@ for model in "$DIR"/*.tflite; do
 done
 line=$("$MICA" verify "$DIR/svdf_wide_chunks.tflite" --backend func --count 4500 2>&1 | tail -n 1)
 case "$line" in *"inputs=4500 mismatching_bytes=0"*" PASS") ;; *) echo "FAIL (chunks) $line"; failed=1 ;; esac
+# SVDF state beside an accelerator FULLY_CONNECTED (run.sh forces FC onto the CPU)
+line=$("$MICA" verify "$DIR/svdf_stack_kws.tflite" --backend func --count 30 2>&1 | tail -n 1)
+case "$line" in *"inputs=30 mismatching_bytes=0"*" PASS") ;; *) echo "FAIL (accelerator) $line"; failed=1 ;; esac
 for model in "$DIR"/refused/*.tflite; do # an int16 operator without an int16 kernel: one line, exit 1
     line=$("$MICA" compile "$model" -o "$DIR/refused/out.mica" 2>&1)
     case "$?:$line" in 1:*"has an int16 operand"*) ;; *) echo "FAIL (refusal) $(basename "$model"): $line"; failed=1 ;; esac
