@@ -32,8 +32,9 @@ FUNC_SRCS    := $(wildcard driver/backends/func/*.c)
 RTL_SRCS     := driver/backends/rtl/backend_rtl.c
 LINK_SRCS    := $(wildcard driver/backends/link/*.c)
 MCU_SRCS     := $(wildcard driver/backends/mcu/*.c)
+SYSTEMC_SRCS := $(wildcard driver/backends/systemc/*.c)
 PORT_SRCS    := driver/port/port_posix.c
-DRIVER_SRCS  := $(CORE_SRCS) $(FUNC_SRCS) $(RTL_SRCS) $(LINK_SRCS) $(MCU_SRCS) driver/backends/registry.c $(PORT_SRCS)
+DRIVER_SRCS  := $(CORE_SRCS) $(FUNC_SRCS) $(RTL_SRCS) $(LINK_SRCS) $(MCU_SRCS) $(SYSTEMC_SRCS) driver/backends/registry.c $(PORT_SRCS)
 COMPILER_SRCS := $(wildcard compiler/*.c) $(wildcard compiler/base/*.c) $(wildcard compiler/cpu_ops/*.c)
 CLI_SRCS     := $(wildcard driver/cli/*.c)
 HDRS         := $(wildcard include/*.h driver/core/*.h driver/core/kernels/*.h driver/backends/*/*.h driver/cli/*.h \
@@ -56,8 +57,12 @@ FTDI_CFLAGS := $(shell pkg-config --cflags libftdi1 2>/dev/null || echo -I/usr/i
 FTDI_LIBS   := $(shell pkg-config --libs libftdi1 2>/dev/null || echo -lftdi1)
 SIM_LDFLAGS := -lstdc++ -lz -lpthread -lm -lopenblas $(FTDI_LIBS)
 
-.PHONY: all gen demo test bench fuzz clean sim tflite FORCE
-all: $(MICA)
+.PHONY: all gen demo test bench fuzz clean sim tflite systemc FORCE
+all: $(MICA) systemc
+
+# The SystemC/TLM-2.0 components and the platform process behind `--backend systemc` (sim/systemc/).
+systemc: $(GEN)/mica_pkg.sv $(GEN)/mica_isa.h
+	+@$(MAKE) --no-print-directory -C sim/systemc
 
 # The Python that has LiteRT (mica.sh passes its venv's) is recorded in the binary, so `mica verify`
 # works from a fresh shell; $PYTHON overrides it at run time. Rewritten only when it changes.
@@ -86,6 +91,7 @@ $(B)/obj/driver/backends/rtl/%.o: LAYER_INC = $(CONTRACT_INC) -Isim
 $(B)/obj/driver/backends/link/%.o: LAYER_INC = $(CONTRACT_INC) -Idriver/backends/link $(FTDI_CFLAGS)
 # mcu starts the board simulators the link backend starts (link_transport.h).
 $(B)/obj/driver/backends/mcu/%.o: LAYER_INC = $(CONTRACT_INC) -Idriver/backends/mcu -Idriver/backends/link
+$(B)/obj/driver/backends/systemc/%.o: LAYER_INC = $(CONTRACT_INC)
 $(B)/obj/driver/backends/registry.o: LAYER_INC = $(CONTRACT_INC)
 $(B)/obj/driver/port/%.o: LAYER_INC = $(CONTRACT_INC)
 $(B)/obj/compiler/%.o: LAYER_INC = $(CONTRACT_INC) -Icompiler -Icompiler/base

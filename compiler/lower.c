@@ -105,7 +105,9 @@ static int check_io_tensor(mica_builder_t *b, const tfl_model_t *m, int32_t inde
     return 0;
 }
 
-/* An int8 activation, or a float32 model input or output (its edge is checked by record_io). */
+/* An int8 activation, a bool activation between operators (comparisons, logical ops, SELECT's
+ * condition: one byte each, 0 or 1, never a model input or output), or a float32 model input or
+ * output (its edge is checked by record_io). */
 static int arena_candidate(const tfl_model_t *m, int i) {
     const tfl_tensor_t *t = &m->tensors[i];
     int io = 0;
@@ -114,15 +116,15 @@ static int arena_candidate(const tfl_model_t *m, int i) {
     for (int k = 0; k < m->noutputs; k++)
         io |= m->outputs[k] == i;
     int type_ok = ((t->type == TFL_TYPE_INT8 || t->type == TFL_TYPE_INT16) && t->nquant == 1) ||
-                  (edge_type(t->type) && io);
+                  (edge_type(t->type) && io) || (t->type == TFL_TYPE_BOOL && !io);
     return is_activation(t) && type_ok && t->rank <= MICA_MAX_RANK && mica_tensor_elements(t) > 0;
 }
 
 static int element_bytes(const tfl_tensor_t *t) {
-    return t->type == TFL_TYPE_INT8    ? 1
-           : t->type == TFL_TYPE_INT16 ? 2
-           : t->type == TFL_TYPE_INT64 ? 8
-                                       : 4;
+    return t->type == TFL_TYPE_INT8 || t->type == TFL_TYPE_BOOL ? 1
+           : t->type == TFL_TYPE_INT16                          ? 2
+           : t->type == TFL_TYPE_INT64                          ? 8
+                                                                : 4;
 }
 
 /* Lifetime of every tensor in op indices: [producer, last reader]. */
@@ -283,8 +285,8 @@ static int note_cost(mica_builder_t *b) {
     mica_cost_t c;
     memset(&c, 0, sizeof c);
     if (st->kind == MICA_STEP_ACCEL) {
-        mica_cost_instrs(&b->hw, (const mica_instr_t *)b->code.data + st->instr_first,
-                         st->instr_count, &c);
+        mica_cost_instrs(&b->hw, MICA_MEM_LATENCY_DEFAULT,
+                         (const mica_instr_t *)b->code.data + st->instr_first, st->instr_count, &c);
         st->est_cycles = c.cycles;
     }
     return mica_buf_append(&b->costs, &c, sizeof c);

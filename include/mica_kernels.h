@@ -70,6 +70,27 @@ typedef int (*mica_kernel_fn)(const mica_kernel_call_t *call);
     X(45, BATCH_TO_SPACE_ND, mica_k_gather)                                                        \
     X(46, SPACE_TO_BATCH_ND, mica_k_gather)                                                        \
     X(47, MIRROR_PAD, mica_k_remap)                                                                \
+    X(64, LOG, mica_k_lut)                                                                         \
+    X(65, SQRT, mica_k_lut)                                                                        \
+    X(66, RSQRT, mica_k_lut)                                                                       \
+    X(67, ABS, mica_k_lut)                                                                         \
+    X(68, NEG, mica_k_lut)                                                                         \
+    X(69, SUM, mica_k_mean)                                                                        \
+    X(70, L2_NORMALIZATION, mica_k_l2_norm)                                                        \
+    X(71, GATHER_ND, mica_k_take)                                                                  \
+    X(72, RESIZE_BILINEAR, mica_k_resize_bilinear)                                                 \
+    X(73, EQUAL, mica_k_logic)                                                                     \
+    X(74, NOT_EQUAL, mica_k_logic)                                                                 \
+    X(75, LESS, mica_k_logic)                                                                      \
+    X(76, LESS_EQUAL, mica_k_logic)                                                                \
+    X(77, GREATER, mica_k_logic)                                                                   \
+    X(78, GREATER_EQUAL, mica_k_logic)                                                             \
+    X(79, LOGICAL_AND, mica_k_logic)                                                               \
+    X(80, LOGICAL_OR, mica_k_logic)                                                                \
+    X(81, LOGICAL_NOT, mica_k_logic)                                                               \
+    X(82, SELECT, mica_k_logic)                                                                    \
+    X(83, LOG_SOFTMAX, mica_k_log_softmax)                                                         \
+    X(84, DIV, mica_k_logic)                                                                       \
     MICA_KERNEL_LIST_INT16(X)
 
 #define MICA_KERNEL_ENUM(id, name, fn) MICA_CPU_##name = id,
@@ -175,10 +196,10 @@ typedef struct {
     uint32_t const_off[MICA_CONCAT_MAX_IN], const_len[MICA_CONCAT_MAX_IN];
 } mica_concat_params_t;
 
-/* MEAN: for each output element (kept dims, input strides in elements) the sum s of the raw int8
- * inputs over the reduced dims; out = -128 + #{k : s >= threshold[k]}. TFLite's mean arithmetic
- * (any of its three int8 paths) is a non-decreasing function of s, so 255 thresholds computed by
- * the compiler reproduce it exactly. */
+/* MEAN (and SUM): for each output element (kept dims, input strides in elements) the sum s of the
+ * raw int8 inputs over the reduced dims; out = -128 + #{k : s >= threshold[k]}. TFLite's mean
+ * arithmetic (any of its three int8 paths) and its integer int8 sum are non-decreasing functions
+ * of s, so 255 thresholds computed by the compiler reproduce them exactly. */
 typedef struct {
     int32_t out_rank, red_rank;
     int32_t out_dims[MICA_MAX_RANK], out_strides[MICA_MAX_RANK];
@@ -211,6 +232,58 @@ typedef struct {
 typedef struct {
     int32_t outer, axis_len, inner, count;
 } mica_take_params_t;
+
+/* Comparisons, logical operators and SELECT / SELECT_V2, element-wise with broadcasting: up to
+ * three inputs walked by element strides (0 on a broadcast dimension); an input with
+ * const_len > 0 is a constant stored const_off bytes into the parameter block, as in
+ * mica_binary_params_t. Bool tensors are bytes 0 / 1 (any non-zero byte reads as true).
+ * Comparisons: out = F(scaled[0][(uint8_t)a], scaled[1][(uint8_t)b]) with scaled[k] TFLite's
+ * ComparisonWithScaling value of input k's raw byte (left shift 8, the input scale as a
+ * multiplier). SELECT: out = c ? x : y, raw bytes (TFLite does not requantize). DIV: TFLite's
+ * DivElementwise on (a - in_zp[0]) / (b - in_zp[1]) (GetReciprocal, out_mult / out_shift, + out_zp,
+ * clamped to [act_min, act_max]); a divisor at its zero point (LiteRT fails the invoke) gives
+ * act_max, act_min or out_zp by the dividend's sign. */
+enum {
+    MICA_LOGIC_EQ = 0,
+    MICA_LOGIC_NE,
+    MICA_LOGIC_LT,
+    MICA_LOGIC_LE,
+    MICA_LOGIC_GT,
+    MICA_LOGIC_GE,
+    MICA_LOGIC_AND,
+    MICA_LOGIC_OR,
+    MICA_LOGIC_NOT,
+    MICA_LOGIC_SELECT,
+    MICA_LOGIC_DIV
+};
+typedef struct {
+    int32_t op, ninputs, rank;
+    int32_t dims[MICA_MAX_RANK];
+    int32_t strides[3][MICA_MAX_RANK];
+    uint32_t const_off[3], const_len[3];
+    int32_t scaled[2][256];
+    int32_t in_zp[2], out_zp, out_mult, out_shift, act_min, act_max; /* DIV */
+} mica_logic_params_t;
+
+/* RESIZE_BILINEAR, NHWC: mica_resize_params_t followed by out_h row taps then out_w column taps
+ * (TFLite's ComputeInterpolationValuesInteger: source indices lo, hi and frac = scaled - 1024 lo,
+ * |frac| <= 1024). */
+typedef struct {
+    int32_t lo, hi, frac;
+} mica_bilinear_tap_t;
+
+/* LOG_SOFTMAX int8 over the last dimension (rows x depth), TFLite's LogSoftmaxPrepare with beta 1:
+ * input multiplier and left shift (5 integer bits), reverse multiplier and shift (<= 0, a right
+ * shift), minimum difference. Output scale 16/256, zero point 127. */
+typedef struct {
+    int32_t input_multiplier, input_left_shift, reverse_multiplier, reverse_shift, diff_min;
+    int32_t rows, depth;
+} mica_log_softmax_params_t;
+
+/* L2_NORMALIZATION int8 over the last dimension (rows x depth), output scale 1/128, zero point 0. */
+typedef struct {
+    int32_t rows, depth, in_zp;
+} mica_l2norm_params_t;
 
 /* ARG_MAX / ARG_MIN of int8 along one axis: for each (outer, inner) the first index whose raw value
  * is the largest (want_min 0) or smallest; written as little-endian int32 or int64 (out_size 4

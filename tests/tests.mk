@@ -1,6 +1,6 @@
 # Test targets (included by the top-level Makefile).
 .PHONY: test test-rtl test-sim test-reader test-corrupt test-fuzz-short test-spec test-e2e test-kernels
-test: check test-spec test-unit test-reader test-corrupt test-fuzz-short test-rtl test-sim test-e2e test-asan test-kernels test-link-sim test-firmware test-fpga-flow
+test: check test-spec test-unit test-reader test-corrupt test-fuzz-short test-rtl test-sim test-e2e test-asan test-kernels test-link-sim test-firmware test-systemc test-fpga-flow
 	@echo "ALL TESTS PASSED"
 
 test-spec: $(GEN)/mica_isa.h $(MICA)
@@ -73,6 +73,11 @@ test-link-sim: $(MICA) board-sim
 test-firmware: $(MICA) board-sim firmware-objs
 	bash tests/firmware/run.sh $(MICA)
 
+# The SystemC/TLM-2.0 components and example platform (sim/systemc): bit-exact, example, faults.
+.PHONY: test-systemc
+test-systemc: $(MICA) systemc
+	MICA=$(MICA) bash tests/systemc/run.sh
+
 # The compiler's passes alone (waits, arena, partition rules, tiling): no TensorFlow, no model file.
 COMPILER_UNIT_TESTS := waits arena partition tiling family
 .PHONY: test-compiler-unit
@@ -103,12 +108,13 @@ test-unit: $(GEN)/mica_isa.h $(MICA) $(LIBFUNC) $(LIBCORE) $(LIBPORT)
 	$(B)/unit/test_driver_errors $(B)/unit/d16.mica $(B)/unit/d8.mica $(B)/unit/ad.mica
 	$(CC) -O2 -std=gnu99 -Wall -Wextra $(INC) tests/unit/test_isa_ref.c $(LIBMICA) $(LIBSIM) $(SIM_LDFLAGS) -o $(B)/unit/test_isa_ref
 	$(B)/unit/test_isa_ref $(B)/unit/d16.mica $(B)/unit/d8.mica $(B)/unit/ad.mica
-bench: $(MICA) board-sim firmware-objs
+bench: $(MICA) board-sim firmware-objs systemc
 	bash tests/bench/bench.sh
 
 test-kernels: $(MICA)
 	$(PYTHON) tests/kernels/make_cpu_op_models.py
 	sh tests/kernels/run.sh
+	$(PYTHON) tests/kernels/check_sum_int8.py $(MICA)
 	sh tests/kernels/cortex_m4.sh
 	sh tests/kernels/fuzz.sh 5000
 	$(PYTHON) tests/kernels/make_int16_op_models.py

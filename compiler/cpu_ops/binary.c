@@ -8,7 +8,7 @@
 #include "quant.h"
 
 /* Strides of input t broadcast to the output dims (right-aligned, 0 where t's dim is 1). */
-static int broadcast_strides(const tfl_tensor_t *t, const tfl_tensor_t *out, int32_t *strides) {
+int mica_broadcast_strides(const tfl_tensor_t *t, const tfl_tensor_t *out, int32_t *strides) {
     int64_t s = 1;
     if (t->rank > out->rank)
         return -1;
@@ -121,7 +121,8 @@ static int prepare_binary(const tfl_model_t *m, const tfl_op_t *op, int kind, mi
     p.rank = out->rank;
     for (int d = 0; d < out->rank; d++)
         p.dims[d] = out->dims[d];
-    if (broadcast_strides(a, out, p.strides[0]) || broadcast_strides(b, out, p.strides[1]))
+    if (mica_broadcast_strides(a, out, p.strides[0]) ||
+        mica_broadcast_strides(b, out, p.strides[1]))
         REJECT("input shapes do not broadcast to the output shape");
     if (p.rank == 0) {
         p.rank = 1;

@@ -64,6 +64,29 @@ typedef int (*mica_cpu_prepare_fn)(const tfl_model_t *m, const tfl_op_t *op, mic
     X(TFL_OP_BATCH_TO_SPACE_ND, BATCH_TO_SPACE_ND, mica_prepare_batch_to_space)                    \
     X(TFL_OP_SPACE_TO_BATCH_ND, SPACE_TO_BATCH_ND, mica_prepare_space_to_batch)                    \
     X(TFL_OP_MIRROR_PAD, MIRROR_PAD, mica_prepare_mirror_pad)                                      \
+    X(TFL_OP_LOG, LOG, mica_prepare_log)                                                           \
+    X(TFL_OP_SQRT, SQRT, mica_prepare_sqrt)                                                        \
+    X(TFL_OP_RSQRT, RSQRT, mica_prepare_rsqrt)                                                     \
+    X(TFL_OP_ABS, ABS, mica_prepare_abs)                                                           \
+    X(TFL_OP_NEG, NEG, mica_prepare_neg)                                                           \
+    X(TFL_OP_SUM, SUM, mica_prepare_sum)                                                           \
+    X(TFL_OP_L2_NORMALIZATION, L2_NORMALIZATION, mica_prepare_l2_normalization)                    \
+    X(TFL_OP_GATHER_ND, GATHER_ND, mica_prepare_gather_nd)                                         \
+    X(TFL_OP_RESIZE_BILINEAR, RESIZE_BILINEAR, mica_prepare_resize_bilinear)                       \
+    X(TFL_OP_EQUAL, EQUAL, mica_prepare_equal)                                                     \
+    X(TFL_OP_NOT_EQUAL, NOT_EQUAL, mica_prepare_not_equal)                                         \
+    X(TFL_OP_LESS, LESS, mica_prepare_less)                                                        \
+    X(TFL_OP_LESS_EQUAL, LESS_EQUAL, mica_prepare_less_equal)                                      \
+    X(TFL_OP_GREATER, GREATER, mica_prepare_greater)                                               \
+    X(TFL_OP_GREATER_EQUAL, GREATER_EQUAL, mica_prepare_greater_equal)                             \
+    X(TFL_OP_LOGICAL_AND, LOGICAL_AND, mica_prepare_logical_and)                                   \
+    X(TFL_OP_LOGICAL_OR, LOGICAL_OR, mica_prepare_logical_or)                                      \
+    X(TFL_OP_LOGICAL_NOT, LOGICAL_NOT, mica_prepare_logical_not)                                   \
+    X(TFL_OP_SELECT, SELECT, mica_prepare_select)                                                  \
+    X(TFL_OP_SELECT_V2, SELECT, mica_prepare_select_v2)                                            \
+    X(TFL_OP_EXPAND_DIMS, RESHAPE, mica_prepare_expand_dims)                                       \
+    X(TFL_OP_LOG_SOFTMAX, LOG_SOFTMAX, mica_prepare_log_softmax)                                   \
+    X(TFL_OP_DIV, DIV, mica_prepare_div)                                                           \
     X(TFL_OP_SVDF, SVDF, mica_prepare_svdf)
 
 #define MICA_CPU_OP_DECL(builtin, name, fn)                                                        \

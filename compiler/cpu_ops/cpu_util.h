@@ -26,6 +26,9 @@ int mica_fused_range(int act, const tfl_tensor_t *out, int32_t *lo, int32_t *hi,
 int mica_checked_multiplier(double real, const char *op, const tfl_tensor_t *a,
                             const tfl_tensor_t *b, int b_channel, const tfl_tensor_t *out,
                             int32_t *m, int *shift, char *err, size_t errlen);
+/* Element strides of t broadcast to out's dims (right-aligned, 0 where t's dim is 1); -1 when t
+ * does not broadcast to out (binary.c). */
+int mica_broadcast_strides(const tfl_tensor_t *t, const tfl_tensor_t *out, int32_t *strides);
 /* Appends an int8 constant tensor's bytes; *off = offset from block_start. */
 int mica_append_const(mica_buf_t *params, size_t block_start, const tfl_tensor_t *t, uint32_t *off,
                       uint32_t *len);
@@ -35,6 +38,12 @@ int mica_concat_emit(const tfl_model_t *m, const tfl_op_t *op, const char *name,
                      mica_concat_params_t *p, mica_buf_t *params, char *err, size_t errlen);
 /* Appends a 256-entry table built from f(x) for x in [-128, 127]. */
 int mica_append_lut(mica_buf_t *params, int8_t (*f)(int32_t x, const void *ctx), const void *ctx);
+/* LUTPopulate<int8_t> of f(dequantized input, arg) for op's int8 input and output as a table
+ * (lut_float.c). 0, or -1 with a reason naming name. */
+typedef float (*mica_float_transform_fn)(float x, const void *arg);
+int mica_float_lut(const tfl_model_t *m, const tfl_op_t *op, const char *name,
+                   mica_float_transform_fn f, const void *arg, mica_buf_t *params, char *err,
+                   size_t errlen);
 /* FULLY_CONNECTED output row `row` (n weights, bias) with real multiplier real: LiteRT's reference
  * kernel converts round(double(acc) * real) to int32, undefined past int32; -1 with a reason when
  * any accumulator these weights allow could get there. */

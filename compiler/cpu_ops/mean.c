@@ -4,7 +4,9 @@
  *   M, shift = QuantizeMultiplier(double(s_in) / double(s_out));
  *   k = min(floor(log2 n), 32, 31 + shift);  M' = (M << k) / n;  shift' = shift - k;
  *   out = clamp(MultiplyByQuantizedMultiplier(sum - z_in * n, M', shift') + z_out).
- * That is a non-decreasing function of the raw input sum, so the kernel gets 255 thresholds. */
+ * That is a non-decreasing function of the raw input sum, so the kernel gets 255 thresholds.
+ * SUM int8 is the same function without the division (compute_sum: M, shift as they are), as
+ * TFLite Micro and LiteRT's reference QuantizedMeanOrSum compute it. */
 #include <string.h>
 #include "cpu_util.h"
 #include "quant.h"
@@ -35,16 +37,26 @@ static int32_t threshold_for(const mean_ctx_t *c, int32_t v, int32_t lo, int32_t
     return lo;
 }
 
-int mica_prepare_mean(const tfl_model_t *m, const tfl_op_t *op, mica_buf_t *params, char *err,
-                      size_t errlen) {
+static int emit_thresholds(mica_mean_params_t *p, const mean_ctx_t *c, mica_buf_t *params,
+                           char *err, size_t errlen) {
+    for (int k = 0; k < 255; k++)
+        p->threshold[k] = threshold_for(c, -127 + k, -128 * c->n, 127 * c->n);
+    if (mica_buf_append(params, p, sizeof *p))
+        REJECT("out of memory");
+    return 0;
+}
+
+static int prepare_mean_or_sum(const tfl_model_t *m, const tfl_op_t *op, int compute_sum,
+                               mica_buf_t *params, char *err, size_t errlen) {
+    const char *name = compute_sum ? "SUM" : "MEAN";
     const tfl_tensor_t *in = mica_op_tensor(m, op, 0), *out = mica_op_output(m, op, 0);
     if (!mica_is_int8_q(in) || !mica_is_int8_q(out))
-        REJECT("MEAN: input and output must be int8 with one scale");
+        REJECT("%s: input and output must be int8 with one scale", name);
     mica_mean_params_t p;
     memset(&p, 0, sizeof p);
     int64_t n;
     mica_reduce_layout_t L;
-    if (mica_reduce_layout(m, op, "MEAN", &L, &n, err, errlen))
+    if (mica_reduce_layout(m, op, name, &L, &n, err, errlen))
         return -1;
     memcpy(p.out_dims, L.out_dims, sizeof p.out_dims);
     memcpy(p.out_strides, L.out_strides, sizeof p.out_strides);
@@ -53,18 +65,26 @@ int mica_prepare_mean(const tfl_model_t *m, const tfl_op_t *op, mica_buf_t *para
     p.out_rank = L.out_rank;
     p.red_rank = L.red_rank;
     if (n < 1 || n > (1 << 23))
-        REJECT("MEAN: 1..2^23 elements per output supported");
+        REJECT("%s: %lld elements per output; 1..2^23 supported", name, (long long)n);
     if (mica_tensor_elements(out) * n != mica_tensor_elements(in))
-        REJECT("MEAN: output size does not match");
+        REJECT("%s: output size does not match", name);
     mean_ctx_t c;
     memset(&c, 0, sizeof c);
     c.n = (int32_t)n;
     c.in_zp = (int32_t)in->zero_point[0];
     c.out_zp = (int32_t)out->zero_point[0];
     int shift, lg = 0;
-    if (mica_checked_multiplier((double)in->scale[0] / (double)out->scale[0], "MEAN", in, NULL, 0,
+    if (mica_checked_multiplier((double)in->scale[0] / (double)out->scale[0], name, in, NULL, 0,
                                 out, &c.mult, &shift, err, errlen))
         return -1;
+    if (compute_sum) { /* the shifted sum, up to 255 n, must not wrap past int32 */
+        if (shift > 0 && (int64_t)255 * n > (INT32_MAX >> shift))
+            REJECT("SUM: %lld elements per output with a scale ratio of %g overflow TFLite's int32 "
+                   "rescale (255 n 2^%d >= 2^31)",
+                   (long long)n, (double)in->scale[0] / (double)out->scale[0], shift);
+        c.shift = shift;
+        return emit_thresholds(&p, &c, params, err, errlen);
+    }
     while (lg < 62 && (n >> (lg + 1)) != 0)
         lg++; /* floor(log2 n) */
     if (lg > 32)
@@ -75,9 +95,15 @@ int mica_prepare_mean(const tfl_model_t *m, const tfl_op_t *op, mica_buf_t *para
         REJECT("MEAN: scale ratio out of range");
     c.mult = (int32_t)(((int64_t)c.mult << lg) / n);
     c.shift = shift - lg;
-    for (int k = 0; k < 255; k++)
-        p.threshold[k] = threshold_for(&c, -127 + k, -128 * c.n, 127 * c.n);
-    if (mica_buf_append(params, &p, sizeof p))
-        REJECT("out of memory");
-    return 0;
+    return emit_thresholds(&p, &c, params, err, errlen);
+}
+
+int mica_prepare_mean(const tfl_model_t *m, const tfl_op_t *op, mica_buf_t *params, char *err,
+                      size_t errlen) {
+    return prepare_mean_or_sum(m, op, 0, params, err, errlen);
+}
+
+int mica_prepare_sum(const tfl_model_t *m, const tfl_op_t *op, mica_buf_t *params, char *err,
+                     size_t errlen) {
+    return prepare_mean_or_sum(m, op, 1, params, err, errlen);
 }

@@ -27,9 +27,9 @@ static uint64_t vector_rows(const mica_instr_t *in) {
 
 /* Duration of one instruction on its unit, and its traffic. *beats gets its bus beats: LOAD and
  * STORE share the one external port, so the caller serializes their beats. */
-static uint64_t duration(const mica_hw_config_t *hw, const mica_instr_t *in, mica_cost_t *c,
-                         uint64_t *busy_beats) {
-    uint64_t R = hw->rows, C = hw->cols, bus = hw->bus_bytes, lat = MICA_MEM_LATENCY_DEFAULT;
+static uint64_t duration(const mica_hw_config_t *hw, uint64_t lat, const mica_instr_t *in,
+                         mica_cost_t *c, uint64_t *busy_beats) {
+    uint64_t R = hw->rows, C = hw->cols, bus = hw->bus_bytes;
     switch (G(in, MICA_F_OPCODE)) {
     case MICA_OP_LOAD: {
         uint64_t rows = G(in, MICA_F_LOAD_ROWS), t = G(in, MICA_F_LOAD_TARGET);
@@ -143,10 +143,10 @@ static void bus_share(bus_t *bus, uint64_t op, uint64_t t, uint64_t beats, uint6
         *d += bus->store_end - t;
     }
 }
-void mica_cost_instrs(const mica_hw_config_t *hw, const mica_instr_t *code, uint32_t count,
-                      mica_cost_t *c) {
+void mica_cost_instrs(const mica_hw_config_t *hw, uint32_t mem_latency, const mica_instr_t *code,
+                      uint32_t count, mica_cost_t *c) {
     memset(c, 0, sizeof *c);
-    uint64_t free_at[5] = {0}, issue = MICA_MEM_LATENCY_DEFAULT + 4; /* first fetch */
+    uint64_t free_at[5] = {0}, issue = (uint64_t)mem_latency + 4; /* first fetch */
     bus_t bus = {0, (MICA_INSTR_BYTES + hw->bus_bytes - 1) / hw->bus_bytes};
     uint64_t mm_accept = 0, mm_out[MM_INFLIGHT] = {0},
              mm_end = 0; /* mm_end: last MATMUL row written */
@@ -173,7 +173,7 @@ void mica_cost_instrs(const mica_hw_config_t *hw, const mica_instr_t *code, uint
         if (op == MICA_OP_MATMUL && mm_out[mm_n % MM_INFLIGHT] > t)
             t = mm_out[mm_n % MM_INFLIGHT];
         issue = t;
-        uint64_t beats = 0, d = duration(hw, in, c, &beats);
+        uint64_t beats = 0, d = duration(hw, mem_latency, in, c, &beats);
         bus_share(&bus, op, t, beats, &d, free_at);
         if (op == MICA_OP_MATMUL) {
             uint64_t T = G(in, MICA_F_MATMUL_OUT_H) * G(in, MICA_F_MATMUL_OUT_W);

@@ -28,6 +28,10 @@ EXTERNAL = {
     "sim": (["sim", "build/gen", "build/sim", VERILATOR], "sim/Makefile CXXFLAGS_SIM"),
     "sim/test": (["sim", "build/gen", "include"], "sim/Makefile CFLAGS_TEST -I$(ROOT)/include"),
     "sim/bench": (["sim", "build/gen"], "sim/Makefile CFLAGS_TEST"),
+    "sim/systemc": (["sim/systemc", "include", "build/gen", VERILATOR],
+                    "sim/systemc/Makefile CXXFLAGS_SC"),
+    # the integrator's example sees the installed headers: sim/systemc's, mica_hw.h, mica_isa.h
+    "sim/systemc/example": (["sim/systemc", "include", "build/gen"], "mica-systemc.pc Cflags"),
     "rtl/tb/top": (["build/gen", "include", "rtl/tb/top", VERILATOR], "rtl/tb/top/run.sh -CFLAGS"),
     "rtl/tb/unit": (["include", "rtl/tb/unit", VERILATOR], "rtl/tb/unit/run.sh -CFLAGS"),
 }

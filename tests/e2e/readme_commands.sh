@@ -5,7 +5,7 @@
 # top-level flows CI runs itself.
 set -uo pipefail
 cd "$(dirname "$0")/../.."
-make --no-print-directory -s "$PWD/build/mica" "$PWD/build/digits_test_x.npy" board-sim firmware-objs >/dev/null || exit 1
+make --no-print-directory -s "$PWD/build/mica" "$PWD/build/digits_test_x.npy" board-sim firmware-objs systemc >/dev/null || exit 1
 fail=0 n=0
 commands=$(awk '/^```sh$/ {on = 1; next} /^```/ {on = 0} on && NF && $1 !~ /^#/' README.md)
 [ -n "$commands" ] || { echo "readme_commands: FAIL: README.md shows no \`\`\`sh block"; exit 1; }

@@ -18,6 +18,7 @@ sys.path.insert(0, os.path.join(REPO, "tests", "oracle"))
 import numpy as np  # noqa: E402
 
 import single_op_models as som  # noqa: E402 (sets TF logging quiet)
+import cpu_op_cases_more  # noqa: E402 (issue 14's further operators)
 import absl.logging  # noqa: E402
 
 absl.logging.set_verbosity(absl.logging.ERROR)  # converter deprecation chatter
@@ -147,6 +148,7 @@ def cases():
     c["mirror_pad_symmetric"] = (lambda a: tf.pad(a, [[1, 0], [0, 2]], mode="SYMMETRIC")), [(3, 5)], [(-2, 1)]
     c["gather_axis1"] = (lambda a: tf.gather(a, [4, 0, 0, 2, 5], axis=1)), [(2, 6, 3)], [(-1, 1)]
     c["gather_axis0_2d_idx"] = (lambda a: tf.gather(a, [[1, 3], [0, 2]], axis=0)), [(4, 7)], [(-2, 1)]
+    c.update(cpu_op_cases_more.cases(tf, const))
     return c
 
 
@@ -190,6 +192,7 @@ def patched_variants(models):
     q = m.tensor(("in", 0)).quantization
     m.set_quant(("out", 0), [float(q.scale[0])], [int(q.zeroPoint[0])])
     out["mean_last_equal_quant"] = m.to_bytes()
+    out.update(cpu_op_cases_more.patched_variants(models, som, schema, np))
     return out
 
 

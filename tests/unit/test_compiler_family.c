@@ -153,17 +153,17 @@ static void cost(void) {
     code[0] = store_instr(MICA_STORE_ROUND_DOUBLE, 64, 16);
     CHECK(mica_end_encode(&e, &code[1], NULL) == 0, "end");
     mica_cost_t full, one, four;
-    mica_cost_instrs(&hw, code, 2, &full);
+    mica_cost_instrs(&hw, MICA_MEM_LATENCY_DEFAULT, code, 2, &full);
     hw.req_lanes = 1;
-    mica_cost_instrs(&hw, code, 2, &one);
+    mica_cost_instrs(&hw, MICA_MEM_LATENCY_DEFAULT, code, 2, &one);
     hw.req_lanes = 4;
-    mica_cost_instrs(&hw, code, 2, &four);
+    mica_cost_instrs(&hw, MICA_MEM_LATENCY_DEFAULT, code, 2, &four);
     CHECK(one.cycles - full.cycles == 64 * 16 - 64, "1 lane: %llu vs %llu cycles",
           (unsigned long long)one.cycles, (unsigned long long)full.cycles);
     CHECK(four.cycles - full.cycles == 64 * 4 - 64, "4 lanes: %llu vs %llu cycles",
           (unsigned long long)four.cycles, (unsigned long long)full.cycles);
     hw.req_mul_cycles = 4;
-    mica_cost_instrs(&hw, code, 2, &four);
+    mica_cost_instrs(&hw, MICA_MEM_LATENCY_DEFAULT, code, 2, &four);
     CHECK(four.cycles - full.cycles == 64 * 16 - 64, "4 lanes x 4 cycles: %llu vs %llu cycles",
           (unsigned long long)four.cycles, (unsigned long long)full.cycles);
 }

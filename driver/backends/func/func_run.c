@@ -59,7 +59,8 @@ static void predicted_cycles(mica_fm_t *m) {
     fm_cost_memo_t *e = &m->cost_memo[h % FM_COST_MEMO];
     if (e->hash != h || e->bytes != n) {
         mica_cost_t cost;
-        mica_cost_instrs(&s->cfg, (const mica_instr_t *)code, s->pc + 1, &cost);
+        mica_cost_instrs(&s->cfg, MICA_MEM_LATENCY_DEFAULT, (const mica_instr_t *)code, s->pc + 1,
+                         &cost);
         *e = (fm_cost_memo_t){h, n, cost.cycles, cost.array_cycles};
     }
     s->counters[MICA_CNT_CYCLES] = e->cycles;

@@ -1,0 +1,118 @@
+/* Comparisons (EQUAL ... GREATER_EQUAL) on int8, LOGICAL_AND / OR / NOT on bool bytes, SELECT /
+ * SELECT_V2 and DIV on int8, element-wise with broadcasting (mica_logic_params_t). Comparisons look each input's
+ * TFLite-rescaled value up in a 256-entry table the compiler computed, then compare; bools are
+ * written as 0 / 1 bytes; SELECT copies the chosen raw byte. */
+#include "mica_kernel_util.h"
+#include "mica_gemmlowp.h"
+
+/* Input k's bytes: an operand, or a constant inside the parameter block. */
+static const int8_t *logic_source(const mica_kernel_call_t *c, const mica_logic_params_t *p, int k,
+                                  int *next_operand, uint32_t *len) {
+    if (p->const_len[k] > 0) {
+        if (p->const_off[k] < sizeof *p ||
+            (uint64_t)p->const_off[k] + p->const_len[k] > c->params_size)
+            return 0;
+        *len = p->const_len[k];
+        return (const int8_t *)c->params + p->const_off[k];
+    }
+    if (*next_operand >= c->ninputs)
+        return 0;
+    *len = c->in_bytes[*next_operand];
+    return c->in[(*next_operand)++];
+}
+
+static int8_t logic_value(const mica_logic_params_t *p, int8_t a, int8_t b, int8_t s) {
+    const int32_t x = p->scaled[0][(uint8_t)a], y = p->scaled[1][(uint8_t)b];
+    switch (p->op) {
+    case MICA_LOGIC_EQ:
+        return x == y;
+    case MICA_LOGIC_NE:
+        return x != y;
+    case MICA_LOGIC_LT:
+        return x < y;
+    case MICA_LOGIC_LE:
+        return x <= y;
+    case MICA_LOGIC_GT:
+        return x > y;
+    case MICA_LOGIC_GE:
+        return x >= y;
+    case MICA_LOGIC_AND:
+        return a != 0 && b != 0;
+    case MICA_LOGIC_OR:
+        return a != 0 || b != 0;
+    case MICA_LOGIC_NOT:
+        return a == 0;
+    default: /* SELECT: condition a, then b or s */
+        return a != 0 ? b : s;
+    }
+}
+
+/* CountLeadingSignBits of int32 (GCC's __builtin_clrsb, 31 for 0). */
+static int leading_sign_bits(int32_t x) {
+    return mica_gl_clz((uint32_t)(x < 0 ? ~x : x)) - 1;
+}
+
+/* TFLite's DivElementwise for one pair. A divisor at its zero point (LiteRT fails the invoke
+ * there) gives the saturated quotient: the activation bound on the dividend's side, the zero point
+ * for 0 / 0. With out_shift
+ * in 7..23 (the compiler's bound) the final right shift headroom + recip_shift - out_shift stays
+ * in 0..31 (headroom <= 31, recip_shift <= 7 for int8). */
+static int8_t div_value(const mica_logic_params_t *p, int8_t a, int8_t b) {
+    int32_t x = a - p->in_zp[0], y = b - p->in_zp[1];
+    if (y == 0)
+        return (int8_t)(x > 0   ? p->act_max
+                        : x < 0 ? p->act_min
+                                : mica_clamp32(p->out_zp, p->act_min, p->act_max));
+    if (y < 0)
+        x = -x, y = -y;
+    const int y_headroom_plus_one = mica_gl_clz((uint32_t)y);
+    const int recip_shift = 31 - y_headroom_plus_one;
+    const int32_t inv =
+        mica_gl_one_over_one_plus((int32_t)(((uint32_t)y << y_headroom_plus_one) - 0x80000000u));
+    const int headroom = leading_sign_bits(x);
+    const int32_t unscaled = mica_srdhm((int32_t)((uint32_t)x << headroom), inv);
+    const int right = headroom + recip_shift - p->out_shift;
+    const int32_t q = mica_rdbpot(mica_srdhm(unscaled, p->out_mult), right);
+    return (int8_t)mica_clamp32(mica_gl_add(q, p->out_zp), p->act_min, p->act_max);
+}
+
+static int div_params_ok(const mica_logic_params_t *p) {
+    return mica_zp_ok(p->in_zp[0]) && mica_zp_ok(p->in_zp[1]) && mica_zp_ok(p->out_zp) &&
+           p->out_shift >= 7 && p->out_shift <= 23 && mica_act_ok(p->act_min, p->act_max);
+}
+
+int mica_k_logic(const mica_kernel_call_t *c) {
+    const mica_logic_params_t *p = c->params;
+    if (c->params_size < sizeof *p || c->noutputs != 1 || p->op < MICA_LOGIC_EQ ||
+        p->op > MICA_LOGIC_DIV || (p->op == MICA_LOGIC_DIV && !div_params_ok(p)) ||
+        p->ninputs != (p->op == MICA_LOGIC_NOT      ? 1
+                       : p->op == MICA_LOGIC_SELECT ? 3
+                                                    : 2))
+        return -1;
+    int64_t n = mica_count(p->dims, p->rank);
+    if (n < 1 || n != (int64_t)c->out_bytes[0])
+        return -1;
+    const int8_t *src[3];
+    uint32_t len;
+    int next = 0;
+    for (int k = 0; k < p->ninputs; k++) {
+        src[k] = logic_source(c, p, k, &next, &len);
+        if (!src[k] || !mica_strided_fits(0, p->dims, p->strides[k], p->rank, len))
+            return -1;
+    }
+    if (next != c->ninputs)
+        return -1;
+    for (int k = p->ninputs; k < 3; k++)
+        src[k] = src[0]; /* unused operands read input 0's first byte */
+    const int32_t *const strides[3] = {p->strides[0], p->strides[1], p->strides[2]};
+    const int nsets = p->ninputs;
+    int32_t idx[MICA_MAX_RANK] = {0};
+    int64_t off[3] = {0, 0, 0};
+    for (int64_t i = 0; i < n; i++) {
+        c->out[0][i] = p->op == MICA_LOGIC_DIV
+                           ? div_value(p, src[0][off[0]], src[1][off[1]])
+                           : logic_value(p, src[0][off[0]], src[1][off[1]], src[2][off[2]]);
+        mica_nd_next(p->rank, p->dims, idx, nsets, strides, off);
+    }
+    return 0;
+}
