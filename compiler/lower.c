@@ -13,6 +13,7 @@
 #include "arena.h"
 #include "mica_cost.h"
 #include "cpu_ops/cpu_ops.h"
+#include "cpu_ops/int16.h"
 #include "validate.h"
 
 #define ERR(...)                                                                                   \
@@ -86,17 +87,18 @@ static int check_io_tensor(mica_builder_t *b, const tfl_model_t *m, int32_t inde
         ERR("model %s %d '%s' is FLOAT32 but not only %s: Mica takes float32 only at a model's "
             "edges (QUANTIZE in, DEQUANTIZE out)",
             what, i, name, *what == 'i' ? "read by QUANTIZE" : "written by DEQUANTIZE");
-    if (t->type != TFL_TYPE_INT8)
-        ERR("model %s %d '%s' is %s: Mica runs int8 activations only; convert with full-integer "
-            "quantization "
-            "and int8 or float32 inputs/outputs (float32 at QUANTIZE/DEQUANTIZE edges)",
+    if (t->type != TFL_TYPE_INT8 && t->type != TFL_TYPE_INT16)
+        ERR("model %s %d '%s' is %s: Mica runs int8 and int16 activations only; convert with "
+            "full-integer quantization "
+            "and int8, int16 or float32 inputs/outputs (float32 at QUANTIZE/DEQUANTIZE edges)",
             what, i, name, tfl_type_name(t->type));
     if (t->nquant != 1)
         ERR("model %s %d '%s' needs one scale and zero point (has %d)", what, i, name, t->nquant);
-    if (!mica_scale_ok(t->scale[0]) || t->zero_point[0] < -128 || t->zero_point[0] > 127)
+    int32_t zp_lim = t->type == TFL_TYPE_INT8 ? 128 : 32768;
+    if (!mica_scale_ok(t->scale[0]) || t->zero_point[0] < -zp_lim || t->zero_point[0] >= zp_lim)
         ERR("model %s %d '%s' has invalid quantization (scale %g, zero point %lld; want a finite "
-            "scale > 0, zero point -128..127)",
-            what, i, name, (double)t->scale[0], (long long)t->zero_point[0]);
+            "scale > 0, zero point %d..%d)",
+            what, i, name, (double)t->scale[0], (long long)t->zero_point[0], -zp_lim, zp_lim - 1);
     if (t->rank < 1 || t->rank > MICA_MAX_RANK || mica_tensor_elements(t) <= 0)
         ERR("model %s %d '%s' has rank %d; Mica takes ranks 1..%d with no empty dimension", what, i,
             name, t->rank, MICA_MAX_RANK);
@@ -113,13 +115,14 @@ static int arena_candidate(const tfl_model_t *m, int i) {
         io |= m->inputs[k] == i;
     for (int k = 0; k < m->noutputs; k++)
         io |= m->outputs[k] == i;
-    int type_ok = (t->type == TFL_TYPE_INT8 && t->nquant == 1) || (edge_type(t->type) && io) ||
-                  (t->type == TFL_TYPE_BOOL && !io);
+    int type_ok = ((t->type == TFL_TYPE_INT8 || t->type == TFL_TYPE_INT16) && t->nquant == 1) ||
+                  (edge_type(t->type) && io) || (t->type == TFL_TYPE_BOOL && !io);
     return is_activation(t) && type_ok && t->rank <= MICA_MAX_RANK && mica_tensor_elements(t) > 0;
 }
 
 static int element_bytes(const tfl_tensor_t *t) {
     return t->type == TFL_TYPE_INT8 || t->type == TFL_TYPE_BOOL ? 1
+           : t->type == TFL_TYPE_INT16                          ? 2
            : t->type == TFL_TYPE_INT64                          ? 8
                                                                 : 4;
 }
@@ -145,9 +148,14 @@ static void lifetimes(const tfl_model_t *m, int64_t *first, int64_t *last) {
     for (int i = 0; i < m->noutputs; i++)
         if (m->outputs[i] >= 0 && m->outputs[i] < m->ntensors)
             last[m->outputs[i]] = m->nops;
-    for (int i = 0; i < m->ntensors; i++)
+    for (int i = 0; i < m->ntensors; i++) {
+        if (m->tensors[i].is_variable) { /* lives across invokes: shares memory with nothing */
+            first[i] = -1;
+            last[i] = m->nops;
+        }
         if (last[i] < first[i])
             last[i] = first[i];
+    }
 }
 
 static void describe(const tfl_tensor_t *t, mica_prog_tensor_t *pt) {
@@ -156,7 +164,10 @@ static void describe(const tfl_tensor_t *t, mica_prog_tensor_t *pt) {
     pt->dtype = t->type == TFL_TYPE_FLOAT32 ? MICA_DT_FLOAT32
                 : t->type == TFL_TYPE_INT32 ? MICA_DT_INT32
                 : t->type == TFL_TYPE_INT64 ? MICA_DT_INT64
+                : t->type == TFL_TYPE_INT16 ? MICA_DT_INT16
                                             : MICA_DT_INT8;
+    if (t->is_variable)
+        pt->dtype |= MICA_DT_STATE; /* zeroed at load, kept between invokes */
     pt->rank = (uint32_t)t->rank;
     for (int d = 0; d < t->rank; d++)
         pt->dims[d] = t->dims[d];
@@ -244,6 +255,14 @@ static int lower_cpu(const tfl_model_t *m, const tfl_op_t *op, int idx, mica_bui
             ERR("op %d (%s): too many outputs", idx, kname);
         s.outputs[s.noutputs++] = b->tensor_map[op->outputs[i]];
     }
+    for (int i = 0; i < op->ninputs; i++) { /* a variable input is updated: written back too */
+        const tfl_tensor_t *t = mica_op_tensor(m, op, i);
+        if (!t || t->data || !t->is_variable)
+            continue;
+        if (s.noutputs == MICA_STEP_MAX_IO)
+            ERR("op %d (%s): too many outputs", idx, kname);
+        s.outputs[s.noutputs++] = b->tensor_map[op->inputs[i]];
+    }
     if (s.ninputs == 0)
         ERR("op %d (%s): has no activation input", idx, kname);
     s.params_offset = (uint32_t)b->params.len;
@@ -323,13 +342,18 @@ static int lower_op(const tfl_model_t *m, const tfl_op_t *op, int idx, mica_buil
         ERR("op %d (%s): cannot run: not on the accelerator (%s%s%s) and no CPU kernel for it (see "
             "mica ops)",
             idx, mica_escape_name(name, shown, sizeof shown), why, detail[0] ? ": " : "", detail);
+    if (kernel >= 0 && mica_cpu_int16_unsupported(m, op, kernel))
+        ERR("op %d (%s): has an int16 operand; Mica's int16 kernels are listed by mica ops (this "
+            "operator's CPU kernel is int8 only)",
+            idx, mica_escape_name(name, shown, sizeof shown));
     if (lower_cpu(m, op, idx, b, kernel, prepare))
         return -1;
     return note_reason(b, why, detail);
 }
 
-/* A float32 edge tensor carries its int8 side's scale and zero point (QUANTIZE's output,
- * DEQUANTIZE's input), so a tool can generate inputs in the range the model quantizes. */
+/* A float32 edge tensor carries its quantized side's scale and zero point (QUANTIZE's output,
+ * DEQUANTIZE's input), so a tool can generate inputs in the range the model quantizes; an int16
+ * side's scale is stored times 256, so steps of an int8's range span the int16 range. */
 static void note_edge_quant(const tfl_model_t *m, mica_builder_t *b) {
     for (int o = 0; o < m->nops; o++) {
         const tfl_op_t *op = &m->ops[o];
@@ -341,8 +365,9 @@ static void note_edge_quant(const tfl_model_t *m, mica_builder_t *b) {
         if (m->tensors[flt].type != TFL_TYPE_FLOAT32 || b->tensor_map[flt] < 0 || q->nquant != 1)
             continue;
         mica_prog_tensor_t *pt = mica_tensor_at(b, b->tensor_map[flt]);
-        pt->scale = q->scale[0];
-        pt->zero_point = (int32_t)q->zero_point[0];
+        int wide = q->type == TFL_TYPE_INT16;
+        pt->scale = wide ? q->scale[0] * 256.0f : q->scale[0];
+        pt->zero_point = wide ? (int32_t)(q->zero_point[0] / 256) : (int32_t)q->zero_point[0];
     }
 }
 

@@ -2,6 +2,7 @@
 #include <string.h>
 #include "partition.h"
 #include "cpu_ops/cpu_ops.h"
+#include "cpu_ops/int16.h"
 #include "cpu_ops/cpu_util.h"
 #include "mica_escape.h"
 #include "mica_isa.h"
@@ -59,6 +60,17 @@ static int op_kind(const tfl_model_t *m, const tfl_op_t *op, char *detail, size_
         op->builtin == TFL_OP_FULLY_CONNECTED || is_pool(op) || is_add(op))
         return 1;
     return REFUSE("operator %s", tfl_builtin_name(op->builtin));
+}
+
+/* 16x8 operators (int16 activations) stay on the CPU. */
+static int no_int16(const tfl_model_t *m, const tfl_op_t *op, char *detail, size_t len) {
+    const tfl_tensor_t *t[2] = {in_t(m, op, 0), mica_op_output(m, op, 0)};
+    char name[48];
+    for (int k = 0; k < 2; k++)
+        if (t[k] && t[k]->type == TFL_TYPE_INT16)
+            return REFUSE("%s '%s' is INT16", k ? "output" : "input",
+                          shown(t[k], name, sizeof name));
+    return 1;
 }
 
 static int int8_activations(const tfl_model_t *m, const tfl_op_t *op, char *detail, size_t len) {
@@ -259,6 +271,9 @@ static const struct {
     {op_kind, "any",
      "the accelerator runs CONV_2D, DEPTHWISE_CONV_2D, FULLY_CONNECTED, AVERAGE_POOL_2D, "
      "MAX_POOL_2D and ADD"},
+    {no_int16, "all of these",
+     "int16 activations (16x8 operators) run on the CPU: the array multiplies int8 by int8 and "
+     "its output stage writes int8"},
     {int8_activations, "all of these",
      "inputs and output must be int8 activation tensors with one scale and zero point"},
     {dense_int8_weights, "CONV_2D, DEPTHWISE_CONV_2D, FULLY_CONNECTED",
@@ -380,4 +395,9 @@ void mica_print_supported_ops(void *file, const mica_partition_opts_t *target) {
             "| CPU | %s | bit-exact fallback kernels (driver/core/kernels), any operator the "
             "accelerator rules reject |\n",
             mica_cpu_op_names());
+    fprintf(f,
+            "| CPU int16 | %s | 16-bit paths: QUANTIZE int16 <-> int8/int16 and float32 -> int16, "
+            "DEQUANTIZE int16 -> float32, the others 16x8 (int16 activations with zero point 0, "
+            "int8 weights, int64 bias); SVDF keeps its int16 state between invokes |\n",
+            mica_cpu_int16_names());
 }

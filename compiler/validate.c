@@ -283,11 +283,12 @@ static int rule_written_before_read(const tfl_model_t *m, const uint8_t *role, c
             if (t < 0 || role[t])
                 continue;
             const char *tn = mica_escape_name(m->tensors[t].name, name, sizeof name);
+            if (writer[t] < 0 && m->tensors[t].is_variable)
+                continue; /* state that its operator updates (zero before the first invoke) */
             if (writer[t] < 0)
                 return fail_at(
                     m, i, err, errlen,
-                    "input '%s' is not a graph input or a constant and no operator writes it%s", tn,
-                    m->tensors[t].is_variable ? " (variable tensors are not supported)" : "");
+                    "input '%s' is not a graph input or a constant and no operator writes it", tn);
             if (writer[t] > i)
                 return fail_at(
                     m, i, err, errlen,

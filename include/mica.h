@@ -43,7 +43,7 @@ typedef struct mica_ctx mica_ctx_t;
 
 typedef struct {
     const char *name;
-    int dtype; /* 1 = int8, 2 = int32 */
+    int dtype; /* mica_dtype_t (mica_program.h): 1 int8, 2 int32, 3 float32, 4 int64, 5 int16 */
     int rank;
     int32_t dims[6];
     float scale;
@@ -75,6 +75,11 @@ mica_status_t mica_input_info(const mica_ctx_t *ctx, int index, mica_tensor_info
 mica_status_t mica_output_info(const mica_ctx_t *ctx, int index, mica_tensor_info_t *info);
 mica_status_t mica_set_input(mica_ctx_t *ctx, int index, const void *data, size_t bytes);
 mica_status_t mica_invoke(mica_ctx_t *ctx);
+/* A program's variable tensors (an SVDF's state) keep their values from one invoke to the next and
+ * start at zero when it loads; this zeroes them again (the first invoke after it behaves like the
+ * first after the load). MICA_E_STATE from a backend that runs the whole program on its device
+ * (mcu): load the program again there. */
+mica_status_t mica_reset_state(mica_ctx_t *ctx);
 mica_status_t mica_get_output(mica_ctx_t *ctx, int index, void *data, size_t bytes);
 /* Event counters of the last invoke, summed over accelerator steps; names from hw/mica.json. */
 int mica_num_counters(void);

@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #define MICA_KERNEL_MAX_IO 4
+#include "mica_kernels_int16.h" /* MICA_KERNEL_LIST_INT16 */
 
 /* One kernel invocation: parameter block (written by the compiler) and operand buffers. */
 typedef struct {
@@ -89,7 +90,8 @@ typedef int (*mica_kernel_fn)(const mica_kernel_call_t *call);
     X(81, LOGICAL_NOT, mica_k_logic)                                                               \
     X(82, SELECT, mica_k_logic)                                                                    \
     X(83, LOG_SOFTMAX, mica_k_log_softmax)                                                         \
-    X(84, DIV, mica_k_logic)
+    X(84, DIV, mica_k_logic)                                                                       \
+    MICA_KERNEL_LIST_INT16(X)
 
 #define MICA_KERNEL_ENUM(id, name, fn) MICA_CPU_##name = id,
 typedef enum { MICA_KERNEL_LIST(MICA_KERNEL_ENUM) MICA_CPU_END_ } mica_cpu_op_t;
@@ -298,8 +300,9 @@ typedef struct {
     int32_t dims[MICA_MAX_RANK], in_dims[MICA_MAX_RANK], strides[MICA_MAX_RANK];
 } mica_remap_params_t;
 
-/* QUANTIZE float32 -> int8 and DEQUANTIZE int8 -> float32 at a model's edges, TFLite's reference
- * arithmetic: q = clamp((int32)round_half_away(x / scale) + zero_point), y = (float)((double)scale
+/* QUANTIZE float32 -> int8 (or int16: QUANTIZE_FLOAT16) and DEQUANTIZE int8 (or int16:
+ * DEQUANTIZE16) -> float32 at a model's edges, TFLite's reference arithmetic:
+ * q = clamp((int32)round_half_away(x / scale) + zero_point), y = (float)((double)scale
  * * (q - zero_point)). count elements; the float side is 4 bytes each, little-endian IEEE. */
 typedef struct {
     float scale;

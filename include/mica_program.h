@@ -52,19 +52,43 @@ typedef struct {
     uint8_t req_mul_cycles; /* requantization multiply cycles the estimates assume; 0 = 1 */
 } mica_prog_header_t;
 
-/* Types other than INT8 appear only at a model's edges: FLOAT32 inputs a QUANTIZE reads and
- * outputs a DEQUANTIZE writes (such a tensor's scale and zero point are the int8 side's, for
- * generating inputs), INT32/INT64 outputs an ARG_MAX or ARG_MIN writes. */
+/* INT8 and INT16 are activation types (int16: 16-bit activation models, SVDF state); the others
+ * appear only at a model's edges: FLOAT32 inputs a QUANTIZE reads and outputs a DEQUANTIZE writes
+ * (such a tensor's scale and zero point are the quantized side's, for generating inputs),
+ * INT32/INT64 outputs an ARG_MAX or ARG_MIN writes. */
 typedef enum {
     MICA_DT_INT8 = 1,
     MICA_DT_INT32 = 2,
     MICA_DT_FLOAT32 = 3,
-    MICA_DT_INT64 = 4
+    MICA_DT_INT64 = 4,
+    MICA_DT_INT16 = 5
 } mica_dtype_t;
+#define MICA_DT_TYPE_MASK 0xFFu
+/* A tensor's dtype field may carry this flag: a variable tensor (an SVDF activation state) that
+ * keeps its value from one invoke to the next; the runtime zeroes it at load and on
+ * mica_reset_state(). No other tensor shares its memory. */
+#define MICA_DT_STATE 0x100u
+
+/* Bytes per element of a mica_dtype_t (0 for an unknown type). */
+static inline uint32_t mica_dtype_bytes(uint32_t dtype) {
+    switch (dtype & MICA_DT_TYPE_MASK) {
+    case MICA_DT_INT8:
+        return 1;
+    case MICA_DT_INT16:
+        return 2;
+    case MICA_DT_INT32:
+    case MICA_DT_FLOAT32:
+        return 4;
+    case MICA_DT_INT64:
+        return 8;
+    default:
+        return 0;
+    }
+}
 
 typedef struct {
     char name[MICA_NAME_LEN];
-    uint32_t dtype; /* mica_dtype_t */
+    uint32_t dtype; /* mica_dtype_t, optionally | MICA_DT_STATE */
     uint32_t rank;
     int32_t dims[MICA_MAX_RANK];
     float scale;

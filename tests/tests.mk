@@ -118,6 +118,8 @@ test-kernels: $(MICA)
 	$(PYTHON) tests/kernels/check_sum_int8.py $(MICA)
 	sh tests/kernels/cortex_m4.sh
 	sh tests/kernels/fuzz.sh 5000
+	$(PYTHON) tests/kernels/make_int16_op_models.py
+	sh tests/kernels/run_int16.sh
 
 # Robustness runs (tests/README.md gives their times); only test-asan is part of `make test`.
 .PHONY: fuzz-long test-asan soak

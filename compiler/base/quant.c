@@ -47,22 +47,27 @@ int mica_quantize_bound(float x, float scale, int32_t zp, int32_t *q) {
     return 0;
 }
 
-int mica_activation_range(int activation, float scale, int32_t zp, int32_t *lo, int32_t *hi) {
+int mica_activation_range_q(int activation, float scale, int32_t zp, int32_t qmin, int32_t qmax,
+                            int32_t *lo, int32_t *hi) {
     static const float bounds[4][2] = {{0, 0}, {0.0f, 0}, {-1.0f, 1.0f}, {0.0f, 6.0f}};
-    *lo = -128;
-    *hi = 127;
+    *lo = qmin;
+    *hi = qmax;
     if (activation < 0 || activation > 3)
         return -1;
     if (activation == 0)
         return 0;
-    int32_t qlo, qhi = 127;
+    int32_t qlo, qhi = qmax;
     if (mica_quantize_bound(bounds[activation][0], scale, zp, &qlo))
         return -2;
     if (activation != 1 && mica_quantize_bound(bounds[activation][1], scale, zp, &qhi))
         return -2;
-    *lo = qlo > -128 ? qlo : -128;
-    *hi = qhi < 127 ? qhi : 127;
+    *lo = qlo > qmin ? qlo : qmin;
+    *hi = qhi < qmax ? qhi : qmax;
     return 0;
+}
+
+int mica_activation_range(int activation, float scale, int32_t zp, int32_t *lo, int32_t *hi) {
+    return mica_activation_range_q(activation, scale, zp, -128, 127, lo, hi);
 }
 
 int mica_softmax_prepare(double beta, double input_scale, int32_t *mult, int32_t *left_shift,

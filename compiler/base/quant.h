@@ -22,6 +22,9 @@ int mica_quantize_bound(float x, float scale, int32_t zp, int32_t *q);
  * Returns 0, -1 for an unsupported activation, -2 when a bound does not fit int32. */
 int mica_activation_range(int activation, float scale, int32_t zero_point, int32_t *lo,
                           int32_t *hi);
+/* The same within [qmin, qmax] (the output type's range: int16 for 16-bit activations). */
+int mica_activation_range_q(int activation, float scale, int32_t zp, int32_t qmin, int32_t qmax,
+                            int32_t *lo, int32_t *hi);
 /* PreprocessSoftmaxScaling + CalculateInputRadius (kScaledDiffIntegerBits = 5): the multiplier is
  * beta * input_scale * 2^26, capped at 2^31 - 1 (left shift up to 31). Returns 0, or -1 when it is
  * NaN or not above 1 (TFLite's QuantizeMultiplierGreaterThanOne aborts there). */

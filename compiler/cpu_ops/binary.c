@@ -1,7 +1,10 @@
 /* ADD, SUB, MUL, MAXIMUM, MINIMUM on the CPU: broadcast strides and TFLite's multipliers
- * (add.cc/sub.cc: left_shift 20, twice the larger input scale; mul.cc: s1 * s2 / s_out). */
+ * (add.cc/sub.cc: left_shift 20, twice the larger input scale; mul.cc: s1 * s2 / s_out).
+ * ADD, SUB and MUL also take 16x8 operands (int16, zero point 0): ADD/SUB's general-scale path
+ * shifts left by 15 instead of 20. */
 #include <string.h>
 #include "cpu_util.h"
+#include "int16.h"
 #include "quant.h"
 
 /* Strides of input t broadcast to the output dims (right-aligned, 0 where t's dim is 1). */
@@ -78,7 +81,8 @@ static int binary_quant(const tfl_op_t *op, int kind, const tfl_tensor_t *a, con
         return 0;
     }
     float twice_max = 2 * (a->scale[0] > b->scale[0] ? a->scale[0] : b->scale[0]);
-    double out_real = (double)twice_max / ((double)(1 << 20) * out->scale[0]);
+    int left_shift = out->type == TFL_TYPE_INT16 ? 15 : 20;
+    double out_real = (double)twice_max / ((double)(1 << left_shift) * out->scale[0]);
     if (smaller_than_one((double)a->scale[0] / twice_max, &p->in_mult[0], &p->in_shift[0]) ||
         smaller_than_one((double)b->scale[0] / twice_max, &p->in_mult[1], &p->in_shift[1]) ||
         smaller_than_one(out_real, &p->out_mult, &p->out_shift))
@@ -101,8 +105,14 @@ static int prepare_binary(const tfl_model_t *m, const tfl_op_t *op, int kind, mi
                           char *err, size_t errlen) {
     const tfl_tensor_t *a = mica_op_tensor(m, op, 0), *b = mica_op_tensor(m, op, 1),
                        *out = mica_op_output(m, op, 0);
-    if (!mica_is_int8_q(a) || !mica_is_int8_q(b) || !mica_is_int8_q(out))
-        REJECT("inputs and output must be int8 with one scale");
+    int width = mica_binary16_ok(op, a, b, out) ? 2 : 1;
+    if (width == 1 && (!mica_is_int8_q(a) || !mica_is_int8_q(b) || !mica_is_int8_q(out)))
+        REJECT("inputs and output must be int8 with one scale (ADD, SUB, MUL: or int16 with zero "
+               "point 0)");
+    if (width == 2 && mica_binary16_pot(op, a, b, out))
+        REJECT("int16 %s with pot_scale_int16 and power-of-two scales takes TFLite's shift-only "
+               "path, which Mica does not run",
+               tfl_builtin_name(op->builtin));
     if (out->rank > MICA_MAX_RANK)
         REJECT("rank %d is above %d", out->rank, MICA_MAX_RANK);
     mica_binary_params_t p;
@@ -126,7 +136,9 @@ static int prepare_binary(const tfl_model_t *m, const tfl_op_t *op, int kind, mi
     const tfl_tensor_t *in[2] = {a, b};
     for (int k = 0; k < 2; k++)
         if (in[k]->data &&
-            mica_append_const(params, start, in[k], &p.const_off[k], &p.const_len[k]))
+            (width == 2
+                 ? mica_append_const16(params, start, in[k], &p.const_off[k], &p.const_len[k])
+                 : mica_append_const(params, start, in[k], &p.const_off[k], &p.const_len[k])))
             REJECT("constant input is empty or truncated");
     memcpy(params->data + start, &p, sizeof p); /* now with the constants' places */
     return 0;

@@ -1,8 +1,16 @@
 /* CONV_2D and DEPTHWISE_CONV_2D on the CPU: shapes, TF padding and TFLite's per-channel
- * multipliers (PopulateConvolutionQuantizationParams: double(s_in) * double(s_w) / double(s_out)). */
+ * multipliers (PopulateConvolutionQuantizationParams: double(s_in) * double(s_w) / double(s_out)).
+ * int8, or 16x8: int16 activations with zero point 0, int64 bias (in the int32 range here), shift
+ * at most 7 (TFLite's int64 MultiplyByQuantizedMultiplier). */
 #include <string.h>
 #include "cpu_util.h"
+#include "int16.h"
 #include "quant.h"
+
+static int is_16x8(const tfl_tensor_t *in, const tfl_tensor_t *out) {
+    return mica_is_int16_q(in) && mica_is_int16_q(out) && in->zero_point[0] == 0 &&
+           out->zero_point[0] == 0;
+}
 
 /* Common checks; fills everything of p except filter_c. */
 static int conv_common(const tfl_model_t *m, const tfl_op_t *op, int dw, mica_conv_params_t *p,
@@ -10,8 +18,9 @@ static int conv_common(const tfl_model_t *m, const tfl_op_t *op, int dw, mica_co
     const tfl_tensor_t *in = mica_op_tensor(m, op, 0), *w = mica_op_tensor(m, op, 1),
                        *out = mica_op_output(m, op, 0);
     const char *name = dw ? "DEPTHWISE_CONV_2D" : "CONV_2D";
-    if (!mica_is_int8_q(in) || !mica_is_int8_q(out))
-        REJECT("%s: input and output must be int8 with one scale", name);
+    if (!(mica_is_int8_q(in) && mica_is_int8_q(out)) && !is_16x8(in, out))
+        REJECT("%s: input and output must be int8 with one scale, or int16 with zero point 0",
+               name);
     if (in->rank != 4 || out->rank != 4)
         REJECT("%s: input and output must be NHWC (rank 4)", name);
     if (!w || !w->data || w->type != TFL_TYPE_INT8 || w->rank != 4 || w->is_sparse ||
@@ -64,17 +73,20 @@ static int conv_emit(const tfl_model_t *m, const tfl_op_t *op, const mica_conv_p
                      const tfl_tensor_t *w, mica_buf_t *params, char *err, size_t errlen) {
     const tfl_tensor_t *in = mica_op_tensor(m, op, 0), *out = mica_op_output(m, op, 0);
     const tfl_tensor_t *bias = op->ninputs > 2 ? mica_op_tensor(m, op, 2) : NULL;
-    if (bias && (!bias->data || bias->type != TFL_TYPE_INT32 ||
-                 mica_tensor_elements(bias) != p->out_c || bias->data_size < 4 * (size_t)p->out_c))
-        REJECT("bias must be a constant int32 vector of %d", p->out_c);
+    int wide = is_16x8(in, out);
+    int bias_type = wide ? TFL_TYPE_INT64 : TFL_TYPE_INT32;
+    size_t bias_size = wide ? 8 : 4;
+    if (bias && (!bias->data || bias->type != bias_type || mica_tensor_elements(bias) != p->out_c ||
+                 bias->data_size < bias_size * (size_t)p->out_c))
+        REJECT("bias must be a constant %s vector of %d", tfl_type_name(bias_type), p->out_c);
     if (w->data_size < (size_t)mica_tensor_elements(w))
         REJECT("weights data is truncated");
     if (mica_buf_append(params, p, sizeof *p))
         REJECT("out of memory");
     for (int32_t o = 0; o < p->out_c; o++) {
         mica_chan_quant_t q = {0, 0, 0};
-        if (bias)
-            memcpy(&q.bias, bias->data + 4 * o, 4);
+        if (bias && mica_bias_row32(bias, o, tfl_builtin_name(op->builtin), &q.bias, err, errlen))
+            return -1;
         double real =
             (double)in->scale[0] * (double)w->scale[w->nquant == 1 ? 0 : o] / (double)out->scale[0];
         int shift;
@@ -82,6 +94,10 @@ static int conv_emit(const tfl_model_t *m, const tfl_op_t *op, const mica_conv_p
                                     &shift, err, errlen))
             return -1;
         q.shift = shift;
+        if (wide && shift > 7)
+            REJECT("%s: channel %d's multiplier %g is 2^%d or more; TFLite's 16x8 requantization "
+                   "takes shifts up to 7",
+                   tfl_builtin_name(op->builtin), o, real, shift);
         if (mica_buf_append(params, &q, sizeof q))
             REJECT("out of memory");
     }

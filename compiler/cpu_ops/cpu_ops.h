@@ -86,7 +86,8 @@ typedef int (*mica_cpu_prepare_fn)(const tfl_model_t *m, const tfl_op_t *op, mic
     X(TFL_OP_SELECT_V2, SELECT, mica_prepare_select_v2)                                            \
     X(TFL_OP_EXPAND_DIMS, RESHAPE, mica_prepare_expand_dims)                                       \
     X(TFL_OP_LOG_SOFTMAX, LOG_SOFTMAX, mica_prepare_log_softmax)                                   \
-    X(TFL_OP_DIV, DIV, mica_prepare_div)
+    X(TFL_OP_DIV, DIV, mica_prepare_div)                                                           \
+    X(TFL_OP_SVDF, SVDF, mica_prepare_svdf)
 
 #define MICA_CPU_OP_DECL(builtin, name, fn)                                                        \
     int fn(const tfl_model_t *m, const tfl_op_t *op, mica_buf_t *params, char *err, size_t errlen);

@@ -39,7 +39,9 @@ int32_t mica_conv_pad(int32_t in, int32_t out, int32_t k, int32_t stride, int32_
 
 int mica_fused_range(int act, const tfl_tensor_t *out, int32_t *lo, int32_t *hi, char *err,
                      size_t errlen) {
-    int rc = mica_activation_range(act, out->scale[0], (int32_t)out->zero_point[0], lo, hi);
+    int wide = out->type == TFL_TYPE_INT16; /* a 16-bit activation's range */
+    int rc = mica_activation_range_q(act, out->scale[0], (int32_t)out->zero_point[0],
+                                     wide ? -32768 : -128, wide ? 32767 : 127, lo, hi);
     if (rc == -1)
         REJECT("fused activation %d is not supported (NONE, RELU, RELU_N1_TO_1, RELU6 are)", act);
     if (rc)

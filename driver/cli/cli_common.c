@@ -315,6 +315,7 @@ char cli_npy_dtype(const mica_tensor_info_t *ti) {
     return ti->dtype == MICA_DT_FLOAT32 ? 'f'
            : ti->dtype == MICA_DT_INT32 ? 'i'
            : ti->dtype == MICA_DT_INT64 ? 'l'
+           : ti->dtype == MICA_DT_INT16 ? 'h'
                                         : 'b';
 }
 

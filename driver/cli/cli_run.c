@@ -36,7 +36,7 @@ static int load_input(mica_ctx_t *ctx, int i, const char *path, uint64_t *seed) 
             mica_escape_name(path, shown, sizeof shown);
             fprintf(stderr,
                     "%s run: %s: input %d ('%s') needs %zu %s values, the file has %zu of %s\n",
-                    cli_prog, shown, i, name, ti.bytes / (want == 'f' ? 4 : 1),
+                    cli_prog, shown, i, name, ti.bytes / mica_dtype_bytes((uint32_t)ti.dtype),
                     npy_dtype_name(want), a.count, npy_dtype_name(a.dtype));
             npy_free(&a);
             return -1;

@@ -289,10 +289,11 @@ static int load_dataset(verify_opts_t *o, batch_t *bt) {
         return -1;
     }
     o->count = bt->dataset.rank > 0 ? (long long)bt->dataset.dims[0] : 0;
-    if ((bt->dataset.dtype != 'b' && bt->dataset.dtype != 'f') || o->count < 1 ||
-        o->count > MAX_VERIFY_COUNT) {
+    if ((bt->dataset.dtype != 'b' && bt->dataset.dtype != 'h' && bt->dataset.dtype != 'f') ||
+        o->count < 1 || o->count > MAX_VERIFY_COUNT) {
         fprintf(stderr,
-                "%s verify: --inputs must hold 1..%lld int8 or float32 samples (has %lld of %s)\n",
+                "%s verify: --inputs must hold 1..%lld int8, int16 or float32 samples (has %lld of "
+                "%s)\n",
                 cli_prog, MAX_VERIFY_COUNT, o->count, npy_dtype_name(bt->dataset.dtype));
         return -1;
     }
@@ -413,6 +414,11 @@ static int verify_in(const verify_opts_t *o, batch_t *bt, const char *dir) {
         long long n = o->count - first < chunk ? o->count - first : chunk;
         if (write_chunk_inputs(bt, ctx, first, n, dir) || run_oracle(o, bt, n, dir))
             goto done;
+        /* Each chunk's oracle is a new interpreter, its variable tensors at zero: so are ours. */
+        if (first > 0 && mica_reset_state(ctx) != MICA_OK) {
+            cli_report_ctx("verify", ctx);
+            goto done;
+        }
         struct timespec t0;
         clock_gettime(CLOCK_MONOTONIC, &t0);
         if (run_chunk(ctx, o, bt, first, n, &t, got))

@@ -23,8 +23,8 @@ static int parse_dtype(const char *hdr, char *dtype, size_t *itemsize) {
         const char *s;
         char t;
         size_t n;
-    } known[] = {
-        {"|i1'", 'b', 1}, {"|u1'", 'B', 1}, {"<i4'", 'i', 4}, {"<i8'", 'l', 8}, {"<f4'", 'f', 4}};
+    } known[] = {{"|i1'", 'b', 1}, {"|u1'", 'B', 1}, {"<i2'", 'h', 2},
+                 {"<i4'", 'i', 4}, {"<i8'", 'l', 8}, {"<f4'", 'f', 4}};
     for (unsigned i = 0; i < sizeof known / sizeof known[0]; i++)
         if (strncmp(d, known[i].s, strlen(known[i].s)) == 0) {
             *dtype = known[i].t;
@@ -61,6 +61,7 @@ static int parse_shape(const char *hdr, npy_array_t *a) {
 
 const char *npy_dtype_name(char dtype) {
     return dtype == 'b'   ? "int8"
+           : dtype == 'h' ? "int16"
            : dtype == 'B' ? "uint8"
            : dtype == 'i' ? "int32"
            : dtype == 'l' ? "int64"
@@ -109,7 +110,7 @@ int npy_read(const char *path, npy_array_t *a, char *err, size_t errlen) {
     if (strstr(hdr, "'fortran_order': True"))
         FAIL("%s: Fortran order is not supported", path);
     if (parse_dtype(hdr, &a->dtype, &a->itemsize))
-        FAIL("%s: dtype must be int8, uint8, int32, int64 or float32", path);
+        FAIL("%s: dtype must be int8, uint8, int16, int32, int64 or float32", path);
     if (parse_shape(hdr, a))
         FAIL("%s: bad shape in header", path);
     struct stat st;
@@ -135,10 +136,12 @@ fail:
 int npy_write(const char *path, char dtype, int rank, const int64_t *dims, const void *data) {
     const char *descr = dtype == 'b'   ? "|i1"
                         : dtype == 'B' ? "|u1"
+                        : dtype == 'h' ? "<i2"
                         : dtype == 'i' ? "<i4"
                         : dtype == 'f' ? "<f4"
                                        : "<i8";
     size_t item = dtype == 'b' || dtype == 'B'   ? 1
+                  : dtype == 'h'                 ? 2
                   : dtype == 'i' || dtype == 'f' ? 4
                                                  : 8,
            count = 1;

@@ -5,7 +5,7 @@
 #include <stdint.h>
 
 typedef struct {
-    char dtype; /* 'b' int8, 'B' uint8, 'i' int32, 'l' int64, 'f' float32 */
+    char dtype; /* 'b' int8, 'B' uint8, 'h' int16, 'i' int32, 'l' int64, 'f' float32 */
     int rank;
     int64_t dims[8];
     size_t count, itemsize;

@@ -63,11 +63,11 @@ static int check_tensor(const mica_prog_header_t *h, const mica_prog_tensor_t *t
                         char *err, size_t errlen) {
     if (memchr(t->name, 0, MICA_NAME_LEN) == NULL)
         FAIL("program: tensor %u name not terminated", i);
-    if (t->dtype < MICA_DT_INT8 || t->dtype > MICA_DT_INT64)
+    if ((t->dtype & ~(MICA_DT_TYPE_MASK | MICA_DT_STATE)) || !mica_dtype_bytes(t->dtype))
         FAIL("program: tensor %u has unknown type %u", i, t->dtype);
     if (t->rank > MICA_MAX_RANK)
         FAIL("program: tensor %u rank %u > %d", i, t->rank, MICA_MAX_RANK);
-    uint64_t n = t->dtype == MICA_DT_INT8 ? 1 : t->dtype == MICA_DT_INT64 ? 8 : 4;
+    uint64_t n = mica_dtype_bytes(t->dtype);
     for (uint32_t d = 0; d < t->rank; d++) {
         if (t->dims[d] <= 0 || t->dims[d] > (1 << 24))
             FAIL("program: tensor %u dimension %u is %d", i, d, t->dims[d]);

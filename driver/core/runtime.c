@@ -221,6 +221,44 @@ static void unload(mica_ctx_t *c) {
     c->scratch = NULL;
 }
 
+/* Variable tensors (MICA_DT_STATE) start at zero: at load and on mica_reset_state. */
+static mica_status_t zero_state(mica_ctx_t *c) {
+    static const uint8_t zeros[256];
+    for (uint32_t i = 0; i < c->prog.hdr.ntensors; i++) {
+        const mica_prog_tensor_t *t = &c->prog.tensors[i];
+        for (uint32_t at = 0; (t->dtype & MICA_DT_STATE) && at < t->bytes; at += sizeof zeros) {
+            uint32_t n = t->bytes - at < sizeof zeros ? t->bytes - at : (uint32_t)sizeof zeros;
+            if (c->be.mem_write(c->be.state, t->addr + at, zeros, n))
+                return device_fault(c)
+                           ? MICA_E_BACKEND
+                           : fail(c, MICA_E_BACKEND, "backend %s: could not clear state tensor %s",
+                                  c->be.name, t->name);
+        }
+    }
+    return MICA_OK;
+}
+
+static int has_state(const mica_program_t *p) {
+    for (uint32_t i = 0; i < p->hdr.ntensors; i++)
+        if (p->tensors[i].dtype & MICA_DT_STATE)
+            return 1;
+    return 0;
+}
+
+mica_status_t mica_reset_state(mica_ctx_t *c) {
+    if (!c)
+        return MICA_E_ARG;
+    if (!c->loaded)
+        return fail(c, MICA_E_STATE, "reset before a program was loaded");
+    if (!has_state(&c->prog))
+        return MICA_OK;
+    if (c->be.load_program) /* the device runs the program itself and zeroed it at its load */
+        return fail(c, MICA_E_STATE,
+                    "backend %s cannot reset the program's state tensors; load the program again",
+                    c->be.name);
+    return zero_state(c);
+}
+
 /* Per-step figures and the CPU steps' operand memory in one allocation, then the device. */
 static mica_status_t attach(mica_ctx_t *c) {
     size_t n = c->prog.hdr.nsteps, scratch = 8;
@@ -240,6 +278,8 @@ static mica_status_t attach(mica_ctx_t *c) {
     c->step_dev_ns = c->step_ns + n;
     c->scratch = (uint8_t *)(c->step_dev_ns + n);
     mica_status_t s = open_backend(c);
+    if (s == MICA_OK && !c->be.load_program)
+        s = zero_state(c);
     if (s != MICA_OK)
         unload(c);
     else
@@ -289,7 +329,7 @@ int mica_num_outputs(const mica_ctx_t *c) {
 
 static void fill_info(const mica_prog_tensor_t *t, mica_tensor_info_t *info) {
     info->name = t->name;
-    info->dtype = (int)t->dtype;
+    info->dtype = (int)(t->dtype & MICA_DT_TYPE_MASK);
     info->rank = (int)t->rank;
     memset(info->dims, 0, sizeof info->dims);
     memcpy(info->dims, t->dims, sizeof(int32_t) * t->rank);

@@ -2,10 +2,12 @@
 # Corrupted-parameter check for the CPU kernels (tests/kernels/fuzz_mutate.c) under ASan + UBSan:
 # compiles every model of build/cpu_op_models (CPU kernels forced for CONV/DW/FC), then mutates
 # each CPU step's parameter block ITERATIONS times. Fails on any sanitizer report.
-#   sh tests/kernels/fuzz.sh [ITERATIONS]     (default 20000 per step; needs build/mica)
+#   sh tests/kernels/fuzz.sh [ITERATIONS] [MODEL_DIR]   (default 20000 per step, build/cpu_op_models;
+#                                                        needs build/mica)
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-MODELS=$ROOT/build/cpu_op_models
-PROGS=$ROOT/build/cpu_op_progs
+MODELS=${2:-$ROOT/build/cpu_op_models}
+PROGS=$MODELS/progs
+[ -n "$2" ] || PROGS=$ROOT/build/cpu_op_progs
 ls "$MODELS"/*.tflite >/dev/null 2>&1 || { echo "fuzz.sh: no models (python3 tests/kernels/make_cpu_op_models.py)"; exit 1; }
 mkdir -p "$PROGS"
 for m in "$MODELS"/*.tflite; do

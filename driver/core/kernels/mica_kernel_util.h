@@ -139,25 +139,32 @@ static inline void mica_tap_range(int64_t start, int32_t taps, int32_t dil, int3
 
 /* ---- shared by CONV_2D and DEPTHWISE_CONV_2D (same parameter block, different filter layout) ---- */
 
-/* Filter geometry, padding, zero points and clamp within sane ranges (no int64 overflow later). */
-static inline int mica_conv_geometry_ok(const mica_conv_params_t *p) {
+/* Filter geometry, padding, zero points and clamp within sane ranges (no int64 overflow later);
+ * width: bytes per activation (1 int8, 2 int16: zero points and clamp in the int16 range). */
+static inline int mica_conv_geometry_ok_w(const mica_conv_params_t *p, int32_t width) {
     const int32_t v[] = {p->k_h, p->k_w, p->stride_h, p->stride_w, p->dil_h, p->dil_w};
     for (int i = 0; i < 6; i++)
         if (v[i] < 1 || v[i] > 65535)
             return 0;
+    const int32_t lim = width == 1 ? 128 : 32768;
     return p->pad_top >= -65535 && p->pad_top <= 65535 && p->pad_left >= -65535 &&
-           p->pad_left <= 65535 && mica_zp_ok(p->in_zp) && mica_zp_ok(p->out_zp) &&
-           mica_act_ok(p->act_min, p->act_max);
+           p->pad_left <= 65535 && p->in_zp >= -lim && p->in_zp < lim && p->out_zp >= -lim &&
+           p->out_zp < lim && p->act_min >= -lim && p->act_min <= p->act_max && p->act_max < lim;
 }
 
-/* Operands match the NHWC shapes; the block is the header, out_c channel quantizations with legal
- * shifts, then exactly filter_bytes of filter (filter_bytes < 0: invalid filter shape). */
-static inline int mica_conv_operands_ok(const mica_kernel_call_t *c, const mica_conv_params_t *p,
-                                        int64_t filter_bytes) {
-    const int32_t in[] = {p->batches, p->in_h, p->in_w, p->in_c};
-    const int32_t out[] = {p->batches, p->out_h, p->out_w, p->out_c};
-    if (filter_bytes < 0 || mica_mul_sizes(in, 4) != (int64_t)c->in_bytes[0] ||
-        mica_mul_sizes(out, 4) != (int64_t)c->out_bytes[0])
+static inline int mica_conv_geometry_ok(const mica_conv_params_t *p) {
+    return mica_conv_geometry_ok_w(p, 1);
+}
+
+/* Operands match the NHWC shapes (width bytes per activation); the block is the header, out_c
+ * channel quantizations with legal shifts, then exactly filter_bytes of filter (filter_bytes < 0:
+ * invalid filter shape). */
+static inline int mica_conv_operands_ok_w(const mica_kernel_call_t *c, const mica_conv_params_t *p,
+                                          int64_t filter_bytes, int32_t width) {
+    const int32_t in[] = {p->batches, p->in_h, p->in_w, p->in_c, width};
+    const int32_t out[] = {p->batches, p->out_h, p->out_w, p->out_c, width};
+    if (filter_bytes < 0 || mica_mul_sizes(in, 5) != (int64_t)c->in_bytes[0] ||
+        mica_mul_sizes(out, 5) != (int64_t)c->out_bytes[0])
         return 0;
     uint64_t need =
         sizeof *p + (uint64_t)p->out_c * sizeof(mica_chan_quant_t) + (uint64_t)filter_bytes;
@@ -168,6 +175,11 @@ static inline int mica_conv_operands_ok(const mica_kernel_call_t *c, const mica_
         if (!mica_shift_ok(q[o].shift))
             return 0;
     return 1;
+}
+
+static inline int mica_conv_operands_ok(const mica_kernel_call_t *c, const mica_conv_params_t *p,
+                                        int64_t filter_bytes) {
+    return mica_conv_operands_ok_w(c, p, filter_bytes, 1);
 }
 
 /* Computes one output pixel (all channels) from one batch image. */

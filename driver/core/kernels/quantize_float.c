@@ -1,9 +1,9 @@
-/* QUANTIZE float32 -> int8 (a model's float input): TFLite's reference AffineQuantize,
+/* QUANTIZE float32 -> int8 or int16 (a model's float input): TFLite's reference AffineQuantize,
  *   q = min(max((int32)TfLiteRound(x / scale) + zero_point, -128), 127),
  * with the float division and round-half-away-from-zero done here without libm. A value whose
  * rounded quotient does not fit int32 (or NaN) becomes INT32_MIN before the zero point is added,
  * as the oracle's x86 conversion gives it, then wraps and clamps like the reference does there. */
-#include "mica_kernel_util.h"
+#include "mica_int16_util.h"
 
 static int32_t round_to_int32(float q) {
     if (!(q > -2147483648.0f && q < 2147483648.0f)) /* NaN, or out of int32 */
@@ -17,18 +17,27 @@ static int32_t round_to_int32(float q) {
     return t;
 }
 
-int mica_k_quantize_float(const mica_kernel_call_t *c) {
+/* width 1: int8 output, 2: int16 (the reference clamps to the output type's range). */
+static int quantize(const mica_kernel_call_t *c, int32_t width) {
     mica_affine_params_t p;
     if (c->params_size != sizeof p || c->ninputs != 1 || c->noutputs != 1)
         return -1;
     mica_copy_params(&p, c->params, sizeof p);
-    if (c->in_bytes[0] != p.count * 4u || c->out_bytes[0] != p.count || p.count > (1u << 28))
+    if (c->in_bytes[0] != p.count * 4u || c->out_bytes[0] != p.count * (uint32_t)width ||
+        p.count > (1u << 28))
         return -1;
     for (uint32_t i = 0; i < p.count; i++) {
         float x = mica_load_f32(c->in[0] + 4u * i);
         uint32_t q = (uint32_t)round_to_int32(x / p.scale) + (uint32_t)p.zero_point; /* wraps */
-        int32_t v = (int32_t)q;
-        c->out[0][i] = (int8_t)(v < -128 ? -128 : v > 127 ? 127 : v);
+        mica_store_q(c->out[0], width, i, (int32_t)q);
     }
     return 0;
+}
+
+int mica_k_quantize_float(const mica_kernel_call_t *c) {
+    return quantize(c, 1);
+}
+
+int mica_k_quantize_float16(const mica_kernel_call_t *c) {
+    return quantize(c, 2);
 }

@@ -1,0 +1,190 @@
+/* The int16 paths: which kernel runs an operator that has a 16-bit operand, and the QUANTIZE /
+ * DEQUANTIZE prepare functions between int16 and the other types (TFLite's quantize.cc and
+ * dequantize.cc: Requantize between integer types, AffineQuantize from float32, Dequantize). */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+#include "cpu_util.h"
+#include "int16.h"
+#include "quant.h"
+
+int mica_is_int16_q(const tfl_tensor_t *t) {
+    return t && t->type == TFL_TYPE_INT16 && t->nquant == 1 && t->zero_point[0] >= -32768 &&
+           t->zero_point[0] <= 32767 && mica_scale_ok(t->scale[0]) && !t->is_sparse &&
+           !t->quant_details_type;
+}
+
+static int is_int_q(const tfl_tensor_t *t) {
+    return mica_is_int8_q(t) || mica_is_int16_q(t);
+}
+
+static int32_t width(const tfl_tensor_t *t) {
+    return t->type == TFL_TYPE_INT16 ? 2 : 1;
+}
+
+/* QUANTIZE int16 -> int8, int8 -> int16, int16 -> int16: Requantize by s_in / s_out. */
+static int prepare_requantize(const tfl_model_t *m, const tfl_op_t *op, mica_buf_t *params,
+                              char *err, size_t errlen) {
+    const tfl_tensor_t *in = mica_op_tensor(m, op, 0), *out = mica_op_output(m, op, 0);
+    if (!is_int_q(in) || !is_int_q(out))
+        REJECT("QUANTIZE: input and output must be int8 or int16 with one scale and zero point");
+    if (mica_tensor_elements(in) != mica_tensor_elements(out) ||
+        mica_tensor_elements(in) > (1 << 28))
+        REJECT("QUANTIZE: input and output sizes differ");
+    mica_requantize_params_t p = {
+        width(in), width(out), (int32_t)in->zero_point[0],        (int32_t)out->zero_point[0],
+        0,         0,          (uint32_t)mica_tensor_elements(in)};
+    int shift;
+    if (mica_checked_multiplier((double)in->scale[0] / (double)out->scale[0], "QUANTIZE", in, NULL,
+                                0, out, &p.mult, &shift, err, errlen))
+        return -1;
+    p.shift = shift;
+    if (mica_buf_append(params, &p, sizeof p))
+        REJECT("out of memory");
+    return 0;
+}
+
+/* float32 <-> int16 at a model's edge: the affine block of the int8 edges, int16 side. */
+static int prepare_affine16(const tfl_model_t *m, const tfl_op_t *op, mica_buf_t *params, char *err,
+                            size_t errlen) {
+    int quantize = op->builtin == TFL_OP_QUANTIZE;
+    const char *name = quantize ? "QUANTIZE" : "DEQUANTIZE";
+    const tfl_tensor_t *flt = quantize ? mica_op_tensor(m, op, 0) : mica_op_output(m, op, 0);
+    const tfl_tensor_t *q = quantize ? mica_op_output(m, op, 0) : mica_op_tensor(m, op, 0);
+    if (!flt || flt->type != TFL_TYPE_FLOAT32)
+        REJECT("%s: the float side must be float32", name);
+    if (!mica_is_int16_q(q))
+        REJECT("%s: the quantized side must be int16 with one scale and zero point", name);
+    if (mica_tensor_elements(flt) != mica_tensor_elements(q) || mica_tensor_elements(q) > (1 << 28))
+        REJECT("%s: input and output sizes differ", name);
+    mica_affine_params_t p = {q->scale[0], (int32_t)q->zero_point[0],
+                              (uint32_t)mica_tensor_elements(q)};
+    if (mica_buf_append(params, &p, sizeof p))
+        REJECT("out of memory");
+    return 0;
+}
+
+static int has_int16_operand(const tfl_model_t *m, const tfl_op_t *op) {
+    for (int k = 0; k < op->ninputs; k++) {
+        const tfl_tensor_t *t = mica_op_tensor(m, op, k);
+        if (t && !t->data && t->type == TFL_TYPE_INT16)
+            return 1;
+    }
+    for (int k = 0; k < op->noutputs; k++) {
+        const tfl_tensor_t *t = mica_op_output(m, op, k);
+        if (t && t->type == TFL_TYPE_INT16)
+            return 1;
+    }
+    return 0;
+}
+
+/* Operators whose int8 prepare function also takes the 16x8 operands, and their int16 kernels. */
+static const struct {
+    int builtin, kernel;
+    mica_cpu_prepare_fn prepare;
+} wide_ops[] = {
+    {TFL_OP_ADD, MICA_CPU_ADD16, mica_prepare_add},
+    {TFL_OP_SUB, MICA_CPU_SUB16, mica_prepare_sub},
+    {TFL_OP_MUL, MICA_CPU_MUL16, mica_prepare_mul},
+    {TFL_OP_FULLY_CONNECTED, MICA_CPU_FULLY_CONNECTED16, mica_prepare_fully_connected},
+    {TFL_OP_CONV_2D, MICA_CPU_CONV_2D16, mica_prepare_conv2d},
+    {TFL_OP_DEPTHWISE_CONV_2D, MICA_CPU_DEPTHWISE_CONV_2D16, mica_prepare_depthwise_conv2d},
+};
+
+int mica_cpu_int16_find(const tfl_model_t *m, const tfl_op_t *op, mica_cpu_prepare_fn *prepare) {
+    const tfl_tensor_t *in = mica_op_tensor(m, op, 0), *out = mica_op_output(m, op, 0);
+    if (!in || !out)
+        return -1;
+    int float_edge = in->type == TFL_TYPE_FLOAT32 || out->type == TFL_TYPE_FLOAT32;
+    if (op->builtin == TFL_OP_QUANTIZE && has_int16_operand(m, op)) {
+        *prepare = float_edge ? prepare_affine16 : prepare_requantize;
+        return float_edge ? MICA_CPU_QUANTIZE_FLOAT16 : MICA_CPU_REQUANTIZE;
+    }
+    for (size_t i = 0; in->type == TFL_TYPE_INT16 && i < sizeof wide_ops / sizeof wide_ops[0]; i++)
+        if (op->builtin == wide_ops[i].builtin) {
+            *prepare = wide_ops[i].prepare;
+            return wide_ops[i].kernel;
+        }
+    if (op->builtin == TFL_OP_SOFTMAX && in->type == TFL_TYPE_INT16) {
+        *prepare = mica_prepare_softmax16;
+        return MICA_CPU_SOFTMAX16;
+    }
+    if (op->builtin == TFL_OP_DEQUANTIZE && in->type == TFL_TYPE_INT16) {
+        *prepare = prepare_affine16;
+        return MICA_CPU_DEQUANTIZE16;
+    }
+    return -1;
+}
+
+int mica_cpu_int16_unsupported(const tfl_model_t *m, const tfl_op_t *op, int kernel) {
+    if (!has_int16_operand(m, op))
+        return 0;
+#define MICA_INT16_KERNEL(id, name, fn)                                                            \
+    if (kernel == (id))                                                                            \
+        return 0;
+    MICA_KERNEL_LIST_INT16(MICA_INT16_KERNEL)
+#undef MICA_INT16_KERNEL
+    return 1;
+}
+
+int mica_binary16_ok(const tfl_op_t *op, const tfl_tensor_t *a, const tfl_tensor_t *b,
+                     const tfl_tensor_t *out) {
+    int kind_ok =
+        op->builtin == TFL_OP_ADD || op->builtin == TFL_OP_SUB || op->builtin == TFL_OP_MUL;
+    const tfl_tensor_t *t[3] = {a, b, out};
+    for (int k = 0; k < 3 && kind_ok; k++)
+        kind_ok = mica_is_int16_q(t[k]) && t[k]->zero_point[0] == 0;
+    return kind_ok;
+}
+
+int mica_append_const16(mica_buf_t *params, size_t block_start, const tfl_tensor_t *t,
+                        uint32_t *off, uint32_t *len) {
+    int64_t n = mica_tensor_elements(t);
+    if (!t->data || n < 1 || t->data_size < 2 * (size_t)n)
+        return -1;
+    *off = (uint32_t)(params->len - block_start);
+    *len = (uint32_t)(2 * n);
+    return mica_buf_append(params, t->data, 2 * (size_t)n);
+}
+
+/* CheckedLog2: a scale within 1e-3 of a power of two in log2 (TFLite's test). */
+static int pot_scale(float scale) {
+    double l = log2((double)scale);
+    return fabs(l - round(l)) < 1e-3;
+}
+
+int mica_binary16_pot(const tfl_op_t *op, const tfl_tensor_t *a, const tfl_tensor_t *b,
+                      const tfl_tensor_t *out) {
+    if (op->builtin != TFL_OP_ADD && op->builtin != TFL_OP_SUB)
+        return 0;
+    int field = op->builtin == TFL_OP_ADD ? TFL_ADD_POT_SCALE_INT16 : TFL_SUB_POT_SCALE_INT16;
+    return tfl_opt_int(op, field, TFL_DFLT_POT_SCALE_INT16) && pot_scale(a->scale[0]) &&
+           pot_scale(b->scale[0]) && pot_scale(out->scale[0]);
+}
+
+int mica_bias_row32(const tfl_tensor_t *bias, int32_t o, const char *op, int32_t *v, char *err,
+                    size_t errlen) {
+    if (bias->type == TFL_TYPE_INT32) {
+        memcpy(v, bias->data + 4 * (size_t)o, 4);
+        return 0;
+    }
+    int64_t b;
+    memcpy(&b, bias->data + 8 * (size_t)o, 8);
+    if (b < INT32_MIN || b > INT32_MAX)
+        REJECT("%s: bias '%.32s' row %d is %lld; Mica's 16x8 kernels take biases in the int32 "
+               "range",
+               op, bias->name, o, (long long)b);
+    *v = (int32_t)b;
+    return 0;
+}
+
+const char *mica_cpu_int16_names(void) {
+    static char names[256];
+    if (!names[0]) {
+        snprintf(names, sizeof names, "QUANTIZE, DEQUANTIZE, SOFTMAX");
+        for (size_t i = 0; i < sizeof wide_ops / sizeof wide_ops[0]; i++)
+            snprintf(names + strlen(names), sizeof names - strlen(names), ", %s",
+                     tfl_builtin_name(wide_ops[i].builtin));
+    }
+    return names;
+}

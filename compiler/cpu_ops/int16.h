@@ -1,0 +1,37 @@
+/* The int16 paths of the CPU kernels (compiler/cpu_ops/int16.c). */
+#ifndef MICA_CPU_INT16_H
+#define MICA_CPU_INT16_H
+#include "cpu_ops.h"
+
+/* 1 when t is an int16 tensor with one finite scale > 0 and a zero point in the int16 range. */
+int mica_is_int16_q(const tfl_tensor_t *t);
+/* The kernel for an operator with a 16-bit path (a QUANTIZE/DEQUANTIZE with an int16 side, ...),
+ * or -1 when op has none (the int8 kernel list decides); *prepare receives its function. */
+int mica_cpu_int16_find(const tfl_model_t *m, const tfl_op_t *op, mica_cpu_prepare_fn *prepare);
+/* 1 when op has an int16 activation operand but kernel is not one of the int16 kernels: the int8
+ * kernels read one byte per element, so lowering must refuse it. */
+int mica_cpu_int16_unsupported(const tfl_model_t *m, const tfl_op_t *op, int kernel);
+/* 1 when an ADD/SUB/MUL runs the 16x8 path: inputs and output int16 with zero point 0 (what
+ * TFLite's general-scale int16 path requires). */
+int mica_binary16_ok(const tfl_op_t *op, const tfl_tensor_t *a, const tfl_tensor_t *b,
+                     const tfl_tensor_t *out);
+/* 1 when TFLite would run ADD/SUB's power-of-two int16 path (pot_scale_int16 and every scale a
+ * power of two), which Mica does not implement. */
+int mica_binary16_pot(const tfl_op_t *op, const tfl_tensor_t *a, const tfl_tensor_t *b,
+                      const tfl_tensor_t *out);
+/* Appends an int16 constant tensor's bytes (mica_append_const for 2-byte elements). */
+int mica_append_const16(mica_buf_t *params, size_t block_start, const tfl_tensor_t *t,
+                        uint32_t *off, uint32_t *len);
+
+/* Row o of a constant int32 bias, or of an int64 (16x8) bias that must fit int32; -1 with a
+ * reason naming op otherwise. */
+int mica_bias_row32(const tfl_tensor_t *bias, int32_t o, const char *op, int32_t *v, char *err,
+                    size_t errlen);
+
+int mica_prepare_softmax16(const tfl_model_t *m, const tfl_op_t *op, mica_buf_t *params, char *err,
+                           size_t errlen);
+
+/* Comma-separated names of the operators with an int16 path (mica ops, docs). */
+const char *mica_cpu_int16_names(void);
+
+#endif

@@ -1,0 +1,34 @@
+/* Helpers for the kernels with 16-bit operands (int16 activations, SVDF state, int16x8 paths):
+ * operands are byte buffers, so 16-bit values are read and written little-endian byte by byte
+ * (no alignment or aliasing assumptions, and the same bytes on every host). */
+#ifndef MICA_INT16_UTIL_H
+#define MICA_INT16_UTIL_H
+#include "mica_kernel_util.h"
+
+static inline int32_t mica_load_i16(const int8_t *p) {
+    return (int32_t)(int16_t)(uint16_t)((uint32_t)(uint8_t)p[0] | ((uint32_t)(uint8_t)p[1] << 8));
+}
+
+static inline void mica_store_i16(int8_t *p, int32_t v) {
+    p[0] = (int8_t)(uint8_t)((uint32_t)v & 0xFFu);
+    p[1] = (int8_t)(uint8_t)(((uint32_t)v >> 8) & 0xFFu);
+}
+
+/* Element i of an int8 (width 1) or int16 (width 2) buffer. */
+static inline int32_t mica_load_q(const int8_t *p, int32_t width, uint32_t i) {
+    return width == 2 ? mica_load_i16(p + 2u * i) : (int32_t)p[i];
+}
+
+/* Stores v clamped to the range of the width (int8 or int16). */
+static inline void mica_store_q(int8_t *p, int32_t width, uint32_t i, int32_t v) {
+    if (width == 2)
+        mica_store_i16(p + 2u * i, v < -32768 ? -32768 : v > 32767 ? 32767 : v);
+    else
+        p[i] = (int8_t)(v < -128 ? -128 : v > 127 ? 127 : v);
+}
+
+static inline int mica_width_ok(int32_t width) {
+    return width == 1 || width == 2;
+}
+
+#endif
