@@ -1,8 +1,7 @@
 /* gemmlowp fixed-point functions TFLite's integer softmax-family kernels use, freestanding C99,
  * header-only. Qm = gemmlowp FixedPoint<int32, m> (m integer bits, 31 - m fractional); sums and
  * differences wrap as int32 (through uint32: no undefined overflow), products are
- * SaturatingRoundingDoublingHighMul. (softmax.c has its own copies of the exp and reciprocal
- * steps; they can move here once the int16 softmax work has landed.) */
+ * SaturatingRoundingDoublingHighMul. Used by SOFTMAX, LOG_SOFTMAX and the logic kernels. */
 #ifndef MICA_GEMMLOWP_H
 #define MICA_GEMMLOWP_H
 #include "mica_fixedpoint.h"
