@@ -11,22 +11,6 @@
 #define ADD_LEFT_SHIFT 20
 #define SQDIFF_LEFT_SHIFT 7 /* squared_difference.cc: 255^2 * 2^14 fits int32 */
 
-/* Input k's bytes: an operand, or a constant inside the parameter block. */
-static const int8_t *binary_source(const mica_kernel_call_t *c, const mica_binary_params_t *p,
-                                   int k, int *next_operand, uint32_t *len) {
-    if (p->const_len[k] > 0) {
-        if (p->const_off[k] < sizeof *p ||
-            (uint64_t)p->const_off[k] + p->const_len[k] > c->params_size)
-            return 0;
-        *len = p->const_len[k];
-        return (const int8_t *)c->params + p->const_off[k];
-    }
-    if (*next_operand >= c->ninputs)
-        return 0;
-    *len = c->in_bytes[*next_operand];
-    return c->in[(*next_operand)++];
-}
-
 static int binary_quant_ok(const mica_binary_params_t *p) {
     if (p->op < MICA_BIN_ADD || p->op > MICA_BIN_SQDIFF || !mica_zp_ok(p->out_zp) ||
         !mica_act_ok(p->act_min, p->act_max) || !mica_shift_ok(p->out_shift))
@@ -143,7 +127,8 @@ int mica_k_binary(const mica_kernel_call_t *c) {
     uint32_t len[2];
     int next = 0;
     for (int k = 0; k < 2; k++) {
-        src[k] = binary_source(c, p, k, &next, &len[k]);
+        src[k] =
+            mica_operand_or_const(c, sizeof *p, p->const_off[k], p->const_len[k], &next, &len[k]);
         if (!src[k] || !mica_strided_fits(0, p->dims, p->strides[k], p->rank, len[k]))
             return -1;
     }

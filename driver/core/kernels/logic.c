@@ -5,22 +5,6 @@
 #include "mica_kernel_util.h"
 #include "mica_gemmlowp.h"
 
-/* Input k's bytes: an operand, or a constant inside the parameter block. */
-static const int8_t *logic_source(const mica_kernel_call_t *c, const mica_logic_params_t *p, int k,
-                                  int *next_operand, uint32_t *len) {
-    if (p->const_len[k] > 0) {
-        if (p->const_off[k] < sizeof *p ||
-            (uint64_t)p->const_off[k] + p->const_len[k] > c->params_size)
-            return 0;
-        *len = p->const_len[k];
-        return (const int8_t *)c->params + p->const_off[k];
-    }
-    if (*next_operand >= c->ninputs)
-        return 0;
-    *len = c->in_bytes[*next_operand];
-    return c->in[(*next_operand)++];
-}
-
 static int8_t logic_value(const mica_logic_params_t *p, int8_t a, int8_t b, int8_t s) {
     const int32_t x = p->scaled[0][(uint8_t)a], y = p->scaled[1][(uint8_t)b];
     switch (p->op) {
@@ -96,7 +80,7 @@ int mica_k_logic(const mica_kernel_call_t *c) {
     uint32_t len;
     int next = 0;
     for (int k = 0; k < p->ninputs; k++) {
-        src[k] = logic_source(c, p, k, &next, &len);
+        src[k] = mica_operand_or_const(c, sizeof *p, p->const_off[k], p->const_len[k], &next, &len);
         if (!src[k] || !mica_strided_fits(0, p->dims, p->strides[k], p->rank, len))
             return -1;
     }

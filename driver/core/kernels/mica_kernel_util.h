@@ -100,6 +100,23 @@ static inline void mica_nd_next(int32_t rank, const int32_t *dims, int32_t *idx,
     }
 }
 
+/* An elementwise kernel's input k: a constant embedded in the parameter block (const_len > 0, at
+ * const_off past the header of header_size bytes) or the next operand. NULL if out of bounds. */
+static inline const int8_t *mica_operand_or_const(const mica_kernel_call_t *c, uint32_t header_size,
+                                                  uint32_t const_off, uint32_t const_len,
+                                                  int *next_operand, uint32_t *len) {
+    if (const_len > 0) {
+        if (const_off < header_size || (uint64_t)const_off + const_len > c->params_size)
+            return 0;
+        *len = const_len;
+        return (const int8_t *)c->params + const_off;
+    }
+    if (*next_operand >= c->ninputs)
+        return 0;
+    *len = c->in_bytes[*next_operand];
+    return c->in[(*next_operand)++];
+}
+
 static inline int mica_shift_ok(int32_t shift) {
     return shift >= -31 && shift <= 30;
 }
