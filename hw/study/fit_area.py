@@ -1,0 +1,75 @@
+#!/usr/bin/env python3
+"""Area model of mica_top from Yosys cell counts: synthesizes it for ECP5 (rtl/fit/synth_fit.sh:
+Yosys synth_ecp5, SRAMs black-boxed, so scratchpad bits are not in the counts; the sweep reports
+on-chip bytes separately) at a few array sizes and bus widths, then fits per resource
+    cells = a * R * C + b * C + c + d * (BUS_BYTES - 8)
+by least squares (R*C: PEs; C: accumulator/requantization/vector lanes per column; c: control,
+DMA, CSRs; d: bus width). Writes hw/study/area_model.json with the measured points and the fit.
+
+usage: fit_area.py [--from LOG] [RxCxBUS ...]   (default sizes 2x2x8 4x4x8 4x8x8 8x4x8 8x8x8 4x4x16;
+       --from: reuse synth_fit.sh output lines saved in LOG instead of synthesizing)"""
+import json, os, re, subprocess, sys, time
+import numpy as np
+
+ROOT = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
+OUT = os.path.join(ROOT, "hw", "study", "area_model.json")
+RESOURCES = {"LUT4": "LUT4", "FF": "FF", "MULT18": "MULT18"}
+LINE = re.compile(r"^ecp5 mica_top ROWS=(\d+) COLS=(\d+) BUS_BYTES=(\d+) (.*)$")
+
+
+def parse(line):
+    m = LINE.match(line.strip())
+    if not m:
+        return None
+    counts = dict(kv.split("=") for kv in m.group(4).split())
+    return {"rows": int(m.group(1)), "cols": int(m.group(2)), "bus_bytes": int(m.group(3)),
+            **{k: int(counts[k]) for k in RESOURCES}}
+
+
+def measure(r, c, bus):
+    t0 = time.monotonic()
+    out = subprocess.run([os.path.join(ROOT, "rtl", "fit", "synth_fit.sh"), "ecp5", "mica_top",
+                          f"ROWS={r}", f"COLS={c}", f"BUS_BYTES={bus}"],
+                         check=True, capture_output=True, text=True, timeout=7200).stdout
+    p = parse(out.splitlines()[-1])
+    p["synth_seconds"] = round(time.monotonic() - t0)
+    return p
+
+
+def fit(points):
+    A = np.array([[p["rows"] * p["cols"], p["cols"], 1, p["bus_bytes"] - 8] for p in points], float)
+    res = {}
+    for k in RESOURCES:
+        y = np.array([p[k] for p in points], float)
+        coef, *_ = np.linalg.lstsq(A, y, rcond=None)
+        pred = A @ coef
+        res[k] = {"a": round(coef[0], 3), "b": round(coef[1], 3), "c": round(coef[2], 1),
+                  "d": round(coef[3], 3),
+                  "max_rel_error": round(float(max(abs(pred - y) / np.maximum(y, 1))), 4)}
+    return res
+
+
+def main(argv):
+    if argv[:1] == ["--from"]:
+        with open(argv[1]) as f:
+            points = [p for p in map(parse, f) if p]
+    else:
+        sizes = argv or ["2x2x8", "4x4x8", "4x8x8", "8x4x8", "8x8x8", "4x4x16"]
+        points = [measure(*map(int, s.split("x"))) for s in sizes]
+    if len(points) < 4:
+        sys.exit(f"fit_area: {len(points)} measured points; the fit has 4 coefficients")
+    model = {
+        "_doc": "Cell counts of mica_top (Yosys synth_ecp5 via rtl/fit/synth_fit.sh; mica_sram "
+                "black-boxed, so SRAM bits are not included) measured at the points below and "
+                "fitted per resource as a*R*C + b*C + c + d*(BUS_BYTES-8) by least squares "
+                "(hw/study/fit_area.py). Other parameters at their hw/mica.json defaults.",
+        "yosys": subprocess.run(["yosys", "-V"], capture_output=True, text=True).stdout.strip(),
+        "measured": points, "fit": fit(points)}
+    with open(OUT, "w") as f:
+        json.dump(model, f, indent=1)
+        f.write("\n")
+    print(json.dumps(model["fit"], indent=1))
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
