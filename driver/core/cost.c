@@ -3,6 +3,18 @@
 
 #define G(in, F) ((uint64_t)MICA_GET(in, F))
 
+/* Cycles from a STORE's issue to its first bus beat (rtl/mica_store_unit.sv): start (1), PARAM
+ * set read (5), ACC read (1), requantization pipeline (4), row FIFO to beat packer (1). */
+#define STORE_LEAD 12
+/* Cycles from a LOAD's or STORE's last request to its end: the memory latency plus DMA_TAIL
+ * (the response, then busy falls). */
+#define DMA_TAIL 1
+/* Requests a LOAD or STORE unit has in flight at most (MAX_OUTSTANDING). */
+#define DMA_OUTSTANDING 16
+/* Instruction queue entries, queued or in flight (mica_top FETCH_DEPTH). */
+#define FETCH_DEPTH 8
+
+
 static uint64_t row_beats(uint64_t addr, uint64_t stride, uint64_t rows, uint64_t len,
                           uint64_t bus) {
     uint64_t beats = 0;
@@ -27,8 +39,8 @@ static uint64_t vector_rows(const mica_instr_t *in) {
 
 /* Duration of one instruction on its unit, and its traffic. *beats gets its bus beats: LOAD and
  * STORE share the one external port, so the caller serializes their beats. */
-static uint64_t duration(const mica_hw_config_t *hw, uint64_t lat, const mica_instr_t *in,
-                         mica_cost_t *c, uint64_t *busy_beats) {
+static uint64_t duration(const mica_hw_config_t *hw, const mica_instr_t *in, mica_cost_t *c,
+                         uint64_t *busy_beats) {
     uint64_t R = hw->rows, C = hw->cols, bus = hw->bus_bytes;
     switch (G(in, MICA_F_OPCODE)) {
     case MICA_OP_LOAD: {
@@ -41,7 +53,7 @@ static uint64_t duration(const mica_hw_config_t *hw, uint64_t lat, const mica_in
             peak(&c->aspad_rows_used, G(in, MICA_F_LOAD_MEM_ADDR) + rows);
         if (t == MICA_LOAD_TARGET_WSPAD)
             peak(&c->wspad_rows_used, G(in, MICA_F_LOAD_MEM_ADDR) + rows);
-        return beats + lat + 3;
+        return 0; /* the bus decides (dma_window) */
     }
     case MICA_OP_LOADW:
         if (G(in, MICA_F_LOADW_VECTOR)) {
@@ -49,7 +61,7 @@ static uint64_t duration(const mica_hw_config_t *hw, uint64_t lat, const mica_in
             return 2;
         }
         c->wspad_reads += R;
-        return R + 1;
+        return R + 2; /* R row reads behind the WSPAD read latency, then busy falls */
     case MICA_OP_DWCONV: /* the vector unit: R or C lanes, one registered stage */
     case MICA_OP_RESCALE: {
         uint64_t T = vector_rows(in);
@@ -86,8 +98,7 @@ static uint64_t duration(const mica_hw_config_t *hw, uint64_t lat, const mica_in
          * with P = 1 every row has at least one beat, so the beats still decide. */
         uint64_t lanes = mica_hw_req_lanes(hw);
         uint64_t passes = rows * ((C + lanes - 1) / lanes) * mica_hw_req_mul_cycles(hw);
-        return 5 + 4 + (passes > beats ? passes : beats) + lat +
-               2; /* PARAM reads, ACC read + requant pipeline, rows, responses */
+        return passes; /* the requantization lanes' span; the bus decides the rest */
     }
     default:
         return 0;
@@ -117,76 +128,173 @@ int mica_opcode_unit(uint64_t opcode) {
  * wait for ARRAY idle. LOADW needs no extra wait (shadow writes are skewed like the swap wave). */
 #define MM_INFLIGHT 8
 
-/* The one external port, by priority: instruction fetch, then STORE, then LOAD
- * (rtl/mica_bus_arb.sv), one beat per cycle. */
+/* The one external port (rtl/mica_bus_arb.sv): one beat per cycle, instruction fetch first, then
+ * STORE, then LOAD. The schedule keeps the cycles in which each DMA unit sends its requests, so
+ * a beat taken by a higher priority pushes the lower one's remaining requests back. */
 typedef struct {
-    uint64_t store_end, fetch_beats;
-} bus_t;
+    uint64_t free_at[5];        /* per unit: cycle it is idle again (4: none) */
+    uint64_t load_beg, load_end; /* the running LOAD's request window [beg, end) */
+    uint64_t store_beg, store_end, store_beats;
+    uint64_t fetch_beats, fetch_free; /* beats per instruction; fetch's next free request cycle */
+    uint64_t arrive[FETCH_DEPTH];     /* cycle instruction i is at the queue head (ring) */
+} sched_t;
 
-/* Delays the DMA units for the beats others take from them: a STORE waits for earlier STORE
- * beats and pushes a running LOAD back by all its beats; a LOAD starts after the STORE
- * beats in flight; every instruction's fetch pushes back the LOAD or STORE transferring. */
-static void bus_share(bus_t *bus, uint64_t op, uint64_t t, uint64_t beats, uint64_t *d,
-                      uint64_t *free_at) {
-    const unsigned L = __builtin_ctz(MICA_UNIT_LOAD), S = __builtin_ctz(MICA_UNIT_STORE);
-    if (free_at[L] > t)
-        free_at[L] += bus->fetch_beats;
-    else if (free_at[S] > t)
-        free_at[S] += bus->fetch_beats, bus->store_end += bus->fetch_beats;
-    if (op == MICA_OP_STORE) {
-        uint64_t start = t > bus->store_end ? t : bus->store_end;
-        bus->store_end = start + beats;
-        *d += start - t;
-        if (free_at[L] > start)
-            free_at[L] += beats;
-    } else if (op == MICA_OP_LOAD && bus->store_end > t) {
-        *d += bus->store_end - t;
-    }
+/* Cycles a DMA unit takes to send `beats` requests with at most DMA_OUTSTANDING in flight: a
+ * request's slot frees lat + 1 cycles after it went out (its response, then the count). */
+static uint64_t request_cycles(uint64_t beats, uint64_t lat) {
+    if (lat + 1 <= DMA_OUTSTANDING || beats <= DMA_OUTSTANDING)
+        return beats;
+    uint64_t rounds = (beats - 1) / DMA_OUTSTANDING;
+    return rounds * (lat + 1) + beats - rounds * DMA_OUTSTANDING;
 }
+
+/* Requests per cycle a DMA unit sends at most: DMA_OUTSTANDING per lat + 1 cycles, or 1. */
+static double dma_rate(uint64_t lat) {
+    return lat + 1 <= DMA_OUTSTANDING ? 1.0 : (double)DMA_OUTSTANDING / (double)(lat + 1);
+}
+
+/* `n` fetch beats take the port at cycle `at`: a unit whose request window holds `at` sends its
+ * remaining requests n cycles later, unless its in-flight limit throttles it (long memory
+ * latency): the fetch then takes cycles it leaves idle. */
+static void fetch_beats_at(sched_t *s, uint64_t lat, uint64_t at, uint64_t n) {
+    const unsigned L = __builtin_ctz(MICA_UNIT_LOAD), S = __builtin_ctz(MICA_UNIT_STORE);
+    if (dma_rate(lat) < 1.0)
+        return;
+    if (s->load_beg <= at && at < s->load_end)
+        s->load_end += n, s->free_at[L] += n;
+    if (s->store_beg <= at && at < s->store_end)
+        s->store_end += n, s->free_at[S] += n;
+}
+
+/* Cycle a LOAD's last request leaves when it starts at `beg` with `beats` beats next to the
+ * STORE window: before and after it, at the LOAD's own rate (DMA_OUTSTANDING per lat + 1 cycles
+ * at most); inside it, in the cycles the STORE (first on the port) leaves free, as its own
+ * in-flight limit throttles it. */
+static uint64_t load_requests(const sched_t *s, uint64_t lat, uint64_t beg, uint64_t beats) {
+    uint64_t sb = s->store_beg, se = s->store_end;
+    if (se <= beg || sb >= beg + request_cycles(beats, lat))
+        return beg + request_cycles(beats, lat); /* no STORE beats in the way */
+    double own = dma_rate(lat);
+    double gap = 1.0 - (double)s->store_beats / (double)(se - sb), t = (double)beg, n = beats;
+    if (gap > own)
+        gap = own;
+    if (t < sb) { /* before the STORE's first beat */
+        double cap = ((double)sb - t) * own;
+        if (n <= cap)
+            return (uint64_t)(t + n / own + 0.999);
+        n -= cap, t = (double)sb;
+    }
+    double cap = ((double)se - t) * gap; /* beside the STORE */
+    if (n <= cap)
+        return (uint64_t)(t + n / gap + 0.999);
+    n -= cap, t = (double)se;
+    return (uint64_t)(t + n / own + 0.999);
+}
+
+/* A LOAD or STORE issued at t with `beats` beats (and at least `span` cycles of requests): its
+ * request window. A STORE's first beat leaves STORE_LEAD cycles after issue and after earlier
+ * STOREs, and the running LOAD's remaining requests share the port with it; a LOAD starts the
+ * cycle after issue beside the STORE's window. Fetch beats already queued go first. Returns the
+ * unit's busy cycles: until the last response. */
+static uint64_t dma_window(sched_t *s, uint64_t lat, uint64_t op, uint64_t t, uint64_t beats,
+                           uint64_t span) {
+    const unsigned L = __builtin_ctz(MICA_UNIT_LOAD);
+    uint64_t beg = t + (op == MICA_OP_STORE ? STORE_LEAD : 1), fetch = 0;
+    if (s->fetch_free > beg)
+        fetch = s->fetch_free - beg; /* the queue's refill goes first */
+    if (op == MICA_OP_LOAD) {
+        s->load_beg = beg;
+        s->load_end = load_requests(s, lat, beg + fetch, beats);
+        return s->load_end + lat + DMA_TAIL - t;
+    }
+    if (s->store_end > beg)
+        beg = s->store_end;
+    uint64_t req = request_cycles(beats, lat), end = beg + (req > span ? req : span) + fetch;
+    s->store_beg = beg, s->store_end = end, s->store_beats = beats;
+    if (s->load_end > beg) { /* the running LOAD's remaining requests share the port with it */
+        uint64_t rest = (uint64_t)((double)(s->load_end - beg) * dma_rate(lat) + 0.5);
+        uint64_t e = load_requests(s, lat, beg, rest);
+        if (e > s->load_end)
+            s->free_at[L] += e - s->load_end, s->load_end = e;
+    }
+    return end + lat + DMA_TAIL - t;
+}
+
+/* Instruction i left the queue at cycle t: its entry is refilled with instruction i + FETCH_DEPTH
+ * (none past the range's last), whose beats go out after the fetches before it. */
+static void refill(sched_t *s, uint64_t lat, uint32_t i, uint32_t count, uint64_t t) {
+    if (i + FETCH_DEPTH >= count)
+        return;
+    uint64_t f = s->fetch_free > t + 1 ? s->fetch_free : t + 1;
+    fetch_beats_at(s, lat, f, s->fetch_beats);
+    s->fetch_free = f + s->fetch_beats;
+    s->arrive[(i + FETCH_DEPTH) % FETCH_DEPTH] = f + s->fetch_beats + lat - 1;
+}
+
+/* Earliest issue cycle of `in` after `t` for its wait mask, its unit and the implicit waits. */
+static uint64_t ready_at(const sched_t *s, const mica_instr_t *in, uint64_t t, uint64_t mm_accept,
+                         uint64_t mm_end) {
+    uint64_t op = G(in, MICA_F_OPCODE), wait = G(in, MICA_F_WAIT);
+    int vec = op == MICA_OP_DWCONV || op == MICA_OP_RESCALE;
+    int unit = mica_opcode_unit(op);
+    for (unsigned k = 0; k < 4; k++) {
+        uint64_t f = s->free_at[k];
+        if (op == MICA_OP_MATMUL && (int)k == unit && !((wait >> k) & 1))
+            f = mm_accept;
+        if (vec && (int)k == unit && !((wait >> k) & 1))
+            f = mm_accept > mm_end ? mm_accept : mm_end;
+        int implicit_weight = (op == MICA_OP_MATMUL || op == MICA_OP_DWCONV) &&
+                              k == (unsigned)__builtin_ctz(MICA_UNIT_WEIGHT);
+        if ((wait >> k) & 1 || implicit_weight || op == MICA_OP_END || (int)k == unit)
+            if (f > t)
+                t = f;
+    }
+    return t;
+}
+
 void mica_cost_instrs(const mica_hw_config_t *hw, uint32_t mem_latency, const mica_instr_t *code,
                       uint32_t count, mica_cost_t *c) {
     memset(c, 0, sizeof *c);
-    uint64_t free_at[5] = {0}, issue = (uint64_t)mem_latency + 4; /* first fetch */
-    bus_t bus = {0, (MICA_INSTR_BYTES + hw->bus_bytes - 1) / hw->bus_bytes};
-    uint64_t mm_accept = 0, mm_out[MM_INFLIGHT] = {0},
+    sched_t s;
+    memset(&s, 0, sizeof s);
+    s.fetch_beats = (MICA_INSTR_BYTES + hw->bus_bytes - 1) / hw->bus_bytes;
+    /* START: the queue's first FETCH_DEPTH instructions go out back to back from cycle 1 */
+    s.fetch_free = 1;
+    for (uint32_t j = 0; j < FETCH_DEPTH && j < count; j++) {
+        s.arrive[j] = s.fetch_free + s.fetch_beats + mem_latency - 1;
+        s.fetch_free += s.fetch_beats;
+    }
+    uint64_t issue = 0, mm_accept = 0, mm_out[MM_INFLIGHT] = {0},
              mm_end = 0; /* mm_end: last MATMUL row written */
     unsigned mm_n = 0;
     for (uint32_t i = 0; i < count; i++) {
         const mica_instr_t *in = &code[i];
-        uint64_t op = G(in, MICA_F_OPCODE), wait = G(in, MICA_F_WAIT),
-                 t = issue + bus.fetch_beats; /* fetch: beats per instruction */
-        int vec = op == MICA_OP_DWCONV || op == MICA_OP_RESCALE;
-        int unit = mica_opcode_unit(op);
-        unsigned u = unit < 0 ? 4 : (unsigned)unit; /* 4: no unit (SYNC, END) */
-        for (unsigned k = 0; k < 4; k++) {
-            uint64_t f = free_at[k];
-            if (op == MICA_OP_MATMUL && k == u && !((wait >> k) & 1))
-                f = mm_accept;
-            if (vec && k == u && !((wait >> k) & 1))
-                f = mm_accept > mm_end ? mm_accept : mm_end;
-            int implicit_weight = (op == MICA_OP_MATMUL || op == MICA_OP_DWCONV) &&
-                                  k == (unsigned)__builtin_ctz(MICA_UNIT_WEIGHT);
-            if ((wait >> k) & 1 || implicit_weight || op == MICA_OP_END || k == u)
-                if (f > t)
-                    t = f;
-        }
+        uint64_t op = G(in, MICA_F_OPCODE), arrive = s.arrive[i % FETCH_DEPTH];
+        uint64_t t = ready_at(&s, in, i ? issue + 1 : 0, mm_accept, mm_end);
+        if (arrive > t)
+            t = arrive;
         if (op == MICA_OP_MATMUL && mm_out[mm_n % MM_INFLIGHT] > t)
             t = mm_out[mm_n % MM_INFLIGHT];
         issue = t;
-        uint64_t beats = 0, d = duration(hw, mem_latency, in, c, &beats);
-        bus_share(&bus, op, t, beats, &d, free_at);
+        int unit = mica_opcode_unit(op);
+        unsigned u = unit < 0 ? 4 : (unsigned)unit; /* 4: no unit (SYNC, END) */
+        refill(&s, mem_latency, i, count, t); /* its beats go out before this one's requests */
+        uint64_t beats = 0, d = duration(hw, in, c, &beats);
+        if (op == MICA_OP_LOAD || op == MICA_OP_STORE) {
+            d = dma_window(&s, mem_latency, op, t, beats, d);
+        }
         if (op == MICA_OP_MATMUL) {
             uint64_t T = G(in, MICA_F_MATMUL_OUT_H) * G(in, MICA_F_MATMUL_OUT_W);
             mm_accept = t + T;
             mm_out[mm_n++ % MM_INFLIGHT] = t + d;
             mm_end = t + d;
         }
-        if (vec)
+        if (op == MICA_OP_DWCONV || op == MICA_OP_RESCALE)
             mm_accept = t + vector_rows(in);
-        if (u != 2 || t + d > free_at[u])
-            free_at[u] = t + d; /* pipelined ARRAY: the last to finish */
+        if (u != 2 || t + d > s.free_at[u])
+            s.free_at[u] = t + d; /* pipelined ARRAY: the last to finish */
     }
-    c->cycles = issue + 2;
+    c->cycles = issue + 1;
 }
 
 double mica_cost_energy_pj(const mica_hw_config_t *hw, const mica_cost_t *c) {
