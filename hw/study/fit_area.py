@@ -36,16 +36,34 @@ def measure(r, c, bus):
     return p
 
 
+def terms(points):
+    """The model's terms the points can tell apart: the C term needs a non-square point, the bus
+    term a second bus width; a term left out is 0 in the fit (and said so)."""
+    t = ["a", "c"]
+    if any(p["rows"] != p["cols"] for p in points):
+        t.insert(1, "b")
+    if len({p["bus_bytes"] for p in points}) > 1:
+        t.append("d")
+    return t
+
+
 def fit(points):
-    A = np.array([[p["rows"] * p["cols"], p["cols"], 1, p["bus_bytes"] - 8] for p in points], float)
+    cols = {"a": lambda p: p["rows"] * p["cols"], "b": lambda p: p["cols"], "c": lambda p: 1,
+            "d": lambda p: p["bus_bytes"] - 8}
+    used = terms(points)
+    if len(points) < len(used):
+        sys.exit(f"fit_area: {len(points)} measured points for {len(used)} coefficients")
+    A = np.array([[cols[t](p) for t in used] for p in points], float)
     res = {}
     for k in RESOURCES:
         y = np.array([p[k] for p in points], float)
         coef, *_ = np.linalg.lstsq(A, y, rcond=None)
         pred = A @ coef
-        res[k] = {"a": round(coef[0], 3), "b": round(coef[1], 3), "c": round(coef[2], 1),
-                  "d": round(coef[3], 3),
-                  "max_rel_error": round(float(max(abs(pred - y) / np.maximum(y, 1))), 4)}
+        res[k] = {t: 0.0 for t in "abcd"}
+        res[k].update({t: round(float(v), 3) for t, v in zip(used, coef)})
+        res[k]["max_rel_error"] = round(float(max(abs(pred - y) / np.maximum(y, 1))), 4)
+    res["terms_fitted"] = used
+    res["residual_meaningful"] = len(points) > len(used)
     return res
 
 
@@ -56,8 +74,6 @@ def main(argv):
     else:
         sizes = argv or ["2x2x8", "4x4x8", "4x8x8", "8x4x8", "8x8x8", "4x4x16"]
         points = [measure(*map(int, s.split("x"))) for s in sizes]
-    if len(points) < 4:
-        sys.exit(f"fit_area: {len(points)} measured points; the fit has 4 coefficients")
     model = {
         "_doc": "Cell counts of mica_top (Yosys synth_ecp5 via rtl/fit/synth_fit.sh; mica_sram "
                 "black-boxed, so SRAM bits are not included) measured at the points below and "

@@ -18,14 +18,13 @@ def text(x, y, s, anchor="start", extra=""):
 
 
 def log_ticks(lo, hi):
-    """1-2-5 values covering [lo, hi]."""
-    ticks = []
-    for e in range(math.floor(math.log10(lo)), math.ceil(math.log10(hi)) + 1):
-        for m in (1, 2, 5):
-            v = m * 10 ** e
-            if lo <= v <= hi:
-                ticks.append(v)
-    return ticks or [lo, hi]
+    """Round values in [lo, hi]: 1-2-5 per decade, finer mantissas when that gives fewer than 3."""
+    for mantissas in ((1, 2, 5), (1, 1.5, 2, 3, 5, 7), (1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 7, 8, 9)):
+        ticks = [m * 10 ** e for e in range(math.floor(math.log10(lo)), math.ceil(math.log10(hi)) + 1)
+                 for m in mantissas if lo <= m * 10 ** e <= hi]
+        if len(ticks) >= 3:
+            return ticks
+    return ticks
 
 
 def short(v):
@@ -45,11 +44,12 @@ def panel(rows, front, model, x0, y0, w, h, color):
     out = f'<rect x="{x0}" y="{y0}" width="{w}" height="{h}" fill="none" stroke="#888"/>\n'
     for v in log_ticks(xl, xh):
         out += f'<line x1="{X(v):.1f}" y1="{y0}" x2="{X(v):.1f}" y2="{y0 + h}" stroke="#eee"/>\n'
-        out += text(X(v), y0 + h + 14, short(v), "middle")
+        out += text(X(v), y0 + h + 14, short(float(f"{v:.3g}")), "middle")
     for v in log_ticks(yl, yh):
         out += f'<line x1="{x0}" y1="{Y(v):.1f}" x2="{x0 + w}" y2="{Y(v):.1f}" stroke="#eee"/>\n'
-        out += text(x0 - 4, Y(v) + 4, f"{v:g}", "end")
-    line = sorted((p for p in pts if p[2] in front), key=lambda p: p[0])
+        out += text(x0 - 4, Y(v) + 4, f"{v:.3g}", "end")
+    # points with the same cost (an ASPAD the model does not fill) are drawn and labelled once
+    line = sorted({(c, e): (c, e, k) for c, e, k in pts if k in front}.values(), key=lambda p: p[0])
     out += '<polyline fill="none" stroke="%s" stroke-width="1.5" points="%s"/>\n' % (
         color, " ".join(f"{X(c):.1f},{Y(e):.1f}" for c, e, _ in line))
     for c, e, k in pts:

@@ -76,8 +76,9 @@ def wait(job, timeout):
             subprocess.run(["scancel", job], capture_output=True, timeout=CLIENT_SECONDS)
             raise SlurmError(f"--slurm: job {job} still had {len(left)} tasks queued or running "
                              f"after {timeout} s (--slurm-timeout); cancelled")
-        sys.stderr.write(f"\rmica sweep: Slurm job {job}: {len(left)} tasks queued or running  ")
-        sys.stderr.flush()
+        if sys.stderr.isatty():  # a status line on a terminal; logs get the summary only
+            sys.stderr.write(f"\rmica sweep: Slurm job {job}: {len(left)} queue entries  ")
+            sys.stderr.flush()
         time.sleep(POLL_SECONDS)
 
 
@@ -101,7 +102,8 @@ def run(spec, rows, todo, csv_path):
     print(f"sweep: Slurm job {job}: {len(todo)} points in {tasks} array tasks")
     t0 = time.monotonic()
     wait(job, spec["slurm_timeout"])
-    sys.stderr.write("\n")
+    if sys.stderr.isatty():
+        sys.stderr.write("\n")
     merge(spec["out"], tasks, rows)
     sweep.write_csv(csv_path, rows)
     print(f"sweep: Slurm array finished and merged in {time.monotonic() - t0:.1f} s")
