@@ -40,6 +40,12 @@ def int_list(opt, text, lo, hi, pow2=False):
     return vals
 
 
+def one_int(opt, text, lo, hi):
+    if not text.isdigit() or not lo <= int(text) <= hi:
+        raise UsageError(f"{opt} '{text}': give an integer {lo}..{hi}")
+    return int(text)
+
+
 def array_list(text):
     vals = []
     for s in text.split(","):
@@ -81,10 +87,10 @@ def parse_args(argv):
             "array": array_list(a.array), "bus": int_list("--bus", a.bus, 1, 64, pow2=True),
             "aspad": int_list("--aspad", a.aspad, 1, 65536),
             "latency": int_list("--latency", a.latency, 1, 1000)}
-    spec["rtl_confirm"] = int_list("--rtl-confirm", a.rtl_confirm, 0, 1000)[0]
-    spec["jobs"] = int_list("--jobs", a.jobs, 1, 256)[0]
-    spec["slurm_tasks"] = int_list("--slurm-tasks", a.slurm_tasks, 1, 10000)[0]
-    spec["slurm_timeout"] = int_list("--slurm-timeout", a.slurm_timeout, 10, 10 ** 6)[0]
+    spec["rtl_confirm"] = one_int("--rtl-confirm", a.rtl_confirm, 0, 1000)
+    spec["jobs"] = one_int("--jobs", a.jobs, 1, 256)
+    spec["slurm_tasks"] = one_int("--slurm-tasks", a.slurm_tasks, 1, 10000)
+    spec["slurm_timeout"] = one_int("--slurm-timeout", a.slurm_timeout, 10, 10 ** 6)
     return spec, a.slurm
 
 
