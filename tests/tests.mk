@@ -77,6 +77,7 @@ test-firmware: $(MICA) board-sim firmware-objs
 .PHONY: test-systemc
 test-systemc: $(MICA) systemc
 	MICA=$(MICA) bash tests/systemc/run.sh
+	PYTHON=$(PYTHON) bash tests/unit/test_cost_layers.sh $(MICA)
 
 # mica sweep: local run with RTL confirmation, resume, and a real single-node Slurm array job.
 .PHONY: test-sweep

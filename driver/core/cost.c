@@ -14,7 +14,6 @@
 /* Instruction queue entries, queued or in flight (mica_top FETCH_DEPTH). */
 #define FETCH_DEPTH 8
 
-
 static uint64_t row_beats(uint64_t addr, uint64_t stride, uint64_t rows, uint64_t len,
                           uint64_t bus) {
     uint64_t beats = 0;
@@ -37,8 +36,9 @@ static uint64_t vector_rows(const mica_instr_t *in) {
     return G(in, MICA_F_MATMUL_OUT_H) * G(in, MICA_F_MATMUL_OUT_W);
 }
 
-/* Duration of one instruction on its unit, and its traffic. *beats gets its bus beats: LOAD and
- * STORE share the one external port, so the caller serializes their beats. */
+/* Duration of one instruction on its unit, and its traffic. For LOAD and STORE, which share the
+ * one external port, *busy_beats gets their bus beats and the caller's schedule (dma_window)
+ * decides the duration; a STORE returns the cycles its requantization lanes take at least. */
 static uint64_t duration(const mica_hw_config_t *hw, const mica_instr_t *in, mica_cost_t *c,
                          uint64_t *busy_beats) {
     uint64_t R = hw->rows, C = hw->cols, bus = hw->bus_bytes;
@@ -166,29 +166,35 @@ static void fetch_beats_at(sched_t *s, uint64_t lat, uint64_t at, uint64_t n) {
         s->store_end += n, s->free_at[S] += n;
 }
 
+/* Requests a DMA unit sends in `cycles` cycles from idle: bursts of DMA_OUTSTANDING, one every
+ * lat + 1 cycles when the latency is longer than that (request_cycles inverted). */
+static uint64_t requests_in(uint64_t cycles, uint64_t lat) {
+    if (lat + 1 <= DMA_OUTSTANDING)
+        return cycles;
+    uint64_t rest = cycles % (lat + 1);
+    return cycles / (lat + 1) * DMA_OUTSTANDING + (rest < DMA_OUTSTANDING ? rest : DMA_OUTSTANDING);
+}
+
 /* Cycle a LOAD's last request leaves when it starts at `beg` with `beats` beats next to the
- * STORE window: before and after it, at the LOAD's own rate (DMA_OUTSTANDING per lat + 1 cycles
- * at most); inside it, in the cycles the STORE (first on the port) leaves free, as its own
- * in-flight limit throttles it. */
+ * STORE window: before and after it in its own bursts; inside it, in the cycles the STORE (first
+ * on the port) leaves free as its own in-flight limit throttles it, at most at the LOAD's rate. */
 static uint64_t load_requests(const sched_t *s, uint64_t lat, uint64_t beg, uint64_t beats) {
-    uint64_t sb = s->store_beg, se = s->store_end;
+    uint64_t sb = s->store_beg, se = s->store_end, t = beg, n = beats;
     if (se <= beg || sb >= beg + request_cycles(beats, lat))
         return beg + request_cycles(beats, lat); /* no STORE beats in the way */
-    double own = dma_rate(lat);
-    double gap = 1.0 - (double)s->store_beats / (double)(se - sb), t = (double)beg, n = beats;
+    if (t < sb) { /* before the STORE's first beat */
+        uint64_t sent = requests_in(sb - t, lat);
+        if (n <= sent)
+            return t + request_cycles(n, lat);
+        n -= sent, t = sb;
+    }
+    double gap = 1.0 - (double)s->store_beats / (double)(se - sb), own = dma_rate(lat);
     if (gap > own)
         gap = own;
-    if (t < sb) { /* before the STORE's first beat */
-        double cap = ((double)sb - t) * own;
-        if (n <= cap)
-            return (uint64_t)(t + n / own + 0.999);
-        n -= cap, t = (double)sb;
-    }
-    double cap = ((double)se - t) * gap; /* beside the STORE */
-    if (n <= cap)
-        return (uint64_t)(t + n / gap + 0.999);
-    n -= cap, t = (double)se;
-    return (uint64_t)(t + n / own + 0.999);
+    uint64_t beside = (uint64_t)((double)(se - t) * gap); /* beside the STORE */
+    if (n <= beside)
+        return t + (uint64_t)((double)n / gap + 0.999);
+    return se + request_cycles(n - beside, lat);
 }
 
 /* A LOAD or STORE issued at t with `beats` beats (and at least `span` cycles of requests): its
@@ -280,9 +286,8 @@ void mica_cost_instrs(const mica_hw_config_t *hw, uint32_t mem_latency, const mi
         unsigned u = unit < 0 ? 4 : (unsigned)unit; /* 4: no unit (SYNC, END) */
         refill(&s, mem_latency, i, count, t); /* its beats go out before this one's requests */
         uint64_t beats = 0, d = duration(hw, in, c, &beats);
-        if (op == MICA_OP_LOAD || op == MICA_OP_STORE) {
-            d = dma_window(&s, mem_latency, op, t, beats, d);
-        }
+        if (op == MICA_OP_LOAD || op == MICA_OP_STORE)
+            d = dma_window(&s, mem_latency, op, t, beats, d); /* d: a STORE's requant span */
         if (op == MICA_OP_MATMUL) {
             uint64_t T = G(in, MICA_F_MATMUL_OUT_H) * G(in, MICA_F_MATMUL_OUT_W);
             mm_accept = t + T;

@@ -46,7 +46,7 @@ def main():
     ap.add_argument("--config", action="append", help="RxC:LATENCY (default 16x16:10)")
     ap.add_argument("--limit", type=float, help="fail if a layer's error exceeds this percentage")
     ap.add_argument("-v", action="store_true", help="print every layer")
-    a = ap.parse_args()
+    a = ap.parse_intermixed_args()
     models = a.models or sorted(glob.glob("models/*.tflite"))
     worst = 0.0
     with tempfile.TemporaryDirectory() as tmp:
