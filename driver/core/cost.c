@@ -61,7 +61,7 @@ static uint64_t duration(const mica_hw_config_t *hw, const mica_instr_t *in, mic
             return 2;
         }
         c->wspad_reads += R;
-        return R + 2; /* R row reads behind the WSPAD read latency, then busy falls */
+        return R + 2;    /* R row reads behind the WSPAD read latency, then busy falls */
     case MICA_OP_DWCONV: /* the vector unit: R or C lanes, one registered stage */
     case MICA_OP_RESCALE: {
         uint64_t T = vector_rows(in);
@@ -132,7 +132,7 @@ int mica_opcode_unit(uint64_t opcode) {
  * STORE, then LOAD. The schedule keeps the cycles in which each DMA unit sends its requests, so
  * a beat taken by a higher priority pushes the lower one's remaining requests back. */
 typedef struct {
-    uint64_t free_at[5];        /* per unit: cycle it is idle again (4: none) */
+    uint64_t free_at[5];         /* per unit: cycle it is idle again (4: none) */
     uint64_t load_beg, load_end; /* the running LOAD's request window [beg, end) */
     uint64_t store_beg, store_end, store_beats;
     uint64_t fetch_beats, fetch_free; /* beats per instruction; fetch's next free request cycle */
@@ -182,7 +182,7 @@ static uint64_t load_requests(const sched_t *s, uint64_t lat, uint64_t beg, uint
     uint64_t sb = s->store_beg, se = s->store_end, t = beg, n = beats;
     if (se <= beg || sb >= beg + request_cycles(beats, lat))
         return beg + request_cycles(beats, lat); /* no STORE beats in the way */
-    if (t < sb) { /* before the STORE's first beat */
+    if (t < sb) {                                /* before the STORE's first beat */
         uint64_t sent = requests_in(sb - t, lat);
         if (n <= sent)
             return t + request_cycles(n, lat);
