@@ -31,14 +31,15 @@ grep -q "accelerator.mem_latency = 0: must be an integer 1..1000" "$D/err" || fa
 echo "test-sweep: bad options and config refused in one line"
 
 t0=$(date +%s)
-"$MICA" sweep "${GRID[@]}" -o "$D/local" --rtl-confirm 2 --jobs 2 | tee "$D/local.log"
+"$MICA" sweep "${GRID[@]}" -o "$D/local" --rtl-confirm 4 --jobs 2 | tee "$D/local.log"
 "$PYTHON" - "$D/local" <<'PY'
 import csv, sys, xml.etree.ElementTree as ET, json, subprocess
 d = sys.argv[1]
 rows = list(csv.DictReader(open(f"{d}/sweep.csv")))
 assert len(rows) == 12, f"{len(rows)} rows, expected 12"
 confirmed = [r for r in rows if r["rtl_cycles"]]
-assert len(confirmed) == 2, f"{len(confirmed)} RTL-confirmed rows, expected 2"
+assert len(confirmed) == 4, f"{len(confirmed)} RTL-confirmed rows, expected 4"
+assert any(r["latency"] == "40" for r in confirmed), "no latency-40 point confirmed"
 for r in confirmed:
     assert abs(int(r["cycles"]) - int(r["rtl_cycles"])) <= 0.10 * int(r["rtl_cycles"]), r
 by = {(r["model"], r["array"], r["latency"]): r for r in rows}
@@ -59,10 +60,10 @@ grep -q "^kws_dscnn,16x16,8,4096,10,$est," "$D/local/sweep.csv" || fail "16x16 l
 echo "test-sweep: local run $(( $(date +%s) - t0 )) s"
 
 cp "$D/local/sweep.csv" "$D/full.csv"
-"$MICA" sweep "${GRID[@]}" -o "$D/local" --rtl-confirm 2 > "$D/again.log"
+"$MICA" sweep "${GRID[@]}" -o "$D/local" --rtl-confirm 4 > "$D/again.log"
 grep -q "0 to compute, 12 already" "$D/again.log" || fail "resume recomputed: $(cat "$D/again.log")"
 grep -v "^digits,8x8,8,4096,40," "$D/full.csv" > "$D/local/sweep.csv"
-"$MICA" sweep "${GRID[@]}" -o "$D/local" --rtl-confirm 2 > "$D/again.log"
+"$MICA" sweep "${GRID[@]}" -o "$D/local" --rtl-confirm 4 > "$D/again.log"
 grep -q "1 to compute, 11 already" "$D/again.log" || fail "partial resume: $(cat "$D/again.log")"
 cmp "$D/full.csv" "$D/local/sweep.csv" || fail "resumed CSV differs from the full run"
 echo "test-sweep: resume recomputes nothing when complete and only the missing row otherwise"
