@@ -32,7 +32,7 @@ def measure(r, c, bus):
                           f"ROWS={r}", f"COLS={c}", f"BUS_BYTES={bus}"],
                          check=True, capture_output=True, text=True, timeout=7200).stdout
     p = parse(out.splitlines()[-1])
-    p["synth_seconds"] = round(time.monotonic() - t0)
+    p["synth_seconds"] = round(time.monotonic() - t0)  # wall clock, nice, on a shared machine
     return p
 
 
@@ -69,8 +69,13 @@ def fit(points):
 
 def main(argv):
     if argv[:1] == ["--from"]:
+        points = []
         with open(argv[1]) as f:
-            points = [p for p in map(parse, f) if p]
+            for line in f:  # a point's line, optionally followed by "seconds=N" (wall clock)
+                if parse(line):
+                    points.append(parse(line))
+                elif line.startswith("seconds=") and points:
+                    points[-1]["synth_seconds"] = int(line.split("=")[1])
     else:
         sizes = argv or ["2x2x8", "4x4x8", "4x8x8", "8x4x8", "8x8x8", "4x4x16"]
         points = [measure(*map(int, s.split("x"))) for s in sizes]
@@ -78,7 +83,10 @@ def main(argv):
         "_doc": "Cell counts of mica_top (Yosys synth_ecp5 via rtl/fit/synth_fit.sh; mica_sram "
                 "black-boxed, so SRAM bits are not included) measured at the points below and "
                 "fitted per resource as a*R*C + b*C + c + d*(BUS_BYTES-8) by least squares "
-                "(hw/study/fit_area.py). Other parameters at their hw/mica.json defaults.",
+                "(hw/study/fit_area.py), only the terms the points tell apart (fit.terms_fitted; "
+                "the others are 0: with one bus width measured, every bus width gets its area). "
+                "Sizes beyond the measured ones are extrapolated. Other parameters at their "
+                "hw/mica.json defaults. synth_seconds: wall clock under nice on a shared 2-core VM.",
         "yosys": subprocess.run(["yosys", "-V"], capture_output=True, text=True).stdout.strip(),
         "measured": points, "fit": fit(points)}
     with open(OUT, "w") as f:
