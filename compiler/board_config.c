@@ -212,12 +212,26 @@ static int read_absent(jr_t *r, uint32_t *absent) {
     }
 }
 
+/* Not a hardware parameter: the external memory latency (cycles, the rtl backend's latency=
+ * range) the compiler's cycle estimate assumes, for design-space sweeps. */
+static int read_mem_latency(jr_t *r, uint32_t *out) {
+    double v;
+    if (read_number(r, &v))
+        return -1;
+    if (!(v >= 1 && v <= 1000) || v != (double)(uint32_t)v)
+        return jfail(r, "accelerator.mem_latency = %g: must be an integer 1..1000", v);
+    *out = (uint32_t)v;
+    return 0;
+}
+
 static int accel_member(jr_t *r, const char *key, void *ctx) {
     mica_board_cfg_t *b = ctx;
     if (key[0] == '_' || !strcmp(key, "rtl"))
         return skip_value(r); /* documentation; RTL-only parameters (no effect on programs) */
     if (!strcmp(key, "absent"))
         return read_absent(r, &b->hw.absent);
+    if (!strcmp(key, "mem_latency"))
+        return read_mem_latency(r, &b->mem_latency);
     for (size_t i = 0; i < sizeof int_keys / sizeof int_keys[0]; i++) {
         if (strcmp(key, int_keys[i].key))
             continue;
@@ -234,7 +248,8 @@ static int accel_member(jr_t *r, const char *key, void *ctx) {
     }
     return jfail(r,
                  "accelerator: unknown key '%s' (rows, cols, aspad_depth, wspad_depth, "
-                 "acc_depth, param_sets, bus_bytes, req_lanes, req_mul_cycles, absent, rtl)",
+                 "acc_depth, param_sets, bus_bytes, req_lanes, req_mul_cycles, absent, "
+                 "mem_latency, rtl)",
                  key);
 }
 

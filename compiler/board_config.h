@@ -8,8 +8,9 @@
 #define MICA_BOARD_MAX_BYTES 65536u /* larger files are refused */
 
 typedef struct {
-    char name[33];       /* "name" (a-z, 0-9, '_', '-'), "unnamed" if absent */
-    mica_hw_config_t hw; /* "accelerator": rows, cols, ..., req_lanes, absent: [feature names] */
+    char name[33];        /* "name" (a-z, 0-9, '_', '-'), "unnamed" if absent */
+    mica_hw_config_t hw;  /* "accelerator": rows, cols, ..., req_lanes, absent: [feature names] */
+    uint32_t mem_latency; /* "mem_latency": latency the cycle estimate assumes (0: default) */
     int has_accel;
     unsigned seen; /* which integer keys were given */
 } mica_board_cfg_t;

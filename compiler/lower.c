@@ -30,6 +30,7 @@ void mica_compile_opts_default(mica_compile_opts_t *o) {
                            MICA_ABSENT_DEFAULT,      MICA_REQ_MUL_CYCLES_DEFAULT};
     o->hw = hw;
     o->partition.cpu_ops = NULL;
+    o->mem_latency = MICA_MEM_LATENCY_DEFAULT;
 }
 
 static const tfl_tensor_t *tensor(const tfl_model_t *m, int32_t i) {
@@ -285,7 +286,7 @@ static int note_cost(mica_builder_t *b) {
     mica_cost_t c;
     memset(&c, 0, sizeof c);
     if (st->kind == MICA_STEP_ACCEL) {
-        mica_cost_instrs(&b->hw, MICA_MEM_LATENCY_DEFAULT,
+        mica_cost_instrs(&b->hw, b->mem_latency ? b->mem_latency : MICA_MEM_LATENCY_DEFAULT,
                          (const mica_instr_t *)b->code.data + st->instr_first, st->instr_count, &c);
         st->est_cycles = c.cycles;
     }
@@ -390,6 +391,7 @@ static int record_io(const tfl_model_t *m, mica_builder_t *b) {
 
 int mica_compile(const tfl_model_t *model, const mica_compile_opts_t *o, mica_builder_t *b) {
     b->hw = o->hw;
+    b->mem_latency = o->mem_latency;
     const tfl_model_t *m;
     mica_folded_t *folded;
     if (mica_fold(model, &m, &folded, b->err, sizeof b->err))

@@ -1,6 +1,6 @@
 # Test targets (included by the top-level Makefile).
 .PHONY: test test-rtl test-sim test-reader test-corrupt test-fuzz-short test-spec test-e2e test-kernels
-test: check test-spec test-unit test-reader test-corrupt test-fuzz-short test-rtl test-sim test-e2e test-asan test-kernels test-link-sim test-firmware test-systemc test-fpga-flow
+test: check test-spec test-unit test-reader test-corrupt test-fuzz-short test-rtl test-sim test-e2e test-asan test-kernels test-link-sim test-firmware test-systemc test-fpga-flow test-sweep
 	@echo "ALL TESTS PASSED"
 
 test-spec: $(GEN)/mica_isa.h $(MICA)
@@ -78,6 +78,11 @@ test-firmware: $(MICA) board-sim firmware-objs
 test-systemc: $(MICA) systemc
 	MICA=$(MICA) bash tests/systemc/run.sh
 	PYTHON=$(PYTHON) bash tests/unit/test_cost_layers.sh $(MICA)
+
+# mica sweep: local run with RTL confirmation, resume, and a real single-node Slurm array job.
+.PHONY: test-sweep
+test-sweep: $(MICA)
+	MICA=$(MICA) PYTHON=$(PYTHON) bash tests/sweep/run.sh
 
 # The compiler's passes alone (waits, arena, partition rules, tiling): no TensorFlow, no model file.
 COMPILER_UNIT_TESTS := waits arena partition tiling family

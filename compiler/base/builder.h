@@ -18,6 +18,8 @@ typedef struct {
 
 typedef struct {
     mica_hw_config_t hw;
+    /* cycles the cost estimate assumes per memory request (0: MICA_MEM_LATENCY_DEFAULT) */
+    uint32_t mem_latency;
     mica_buf_t consts;  /* image part 1: constants, addresses known as they are appended */
     mica_buf_t code;    /* image part 2: instructions (mica_instr_t) */
     mica_buf_t tensors; /* mica_prog_tensor_t[] */

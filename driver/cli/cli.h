@@ -15,6 +15,7 @@ int cli_verify(int argc, char **argv);
 int cli_bench(int argc, char **argv);
 int cli_disasm(int argc, char **argv); /* cli_disasm.c */
 int cli_board(int argc, char **argv);  /* cli_board.c: flash, probe, memtest */
+int cli_sweep(int argc, char **argv);  /* cli_sweep.c: runs hw/study/sweep.py */
 /* cli_emit_c.c: the program file as constant C data (STEM.c + STEM.h) for firmware. */
 int cli_emit_c(const char *program, const char *model, const char *c_path);
 
@@ -59,6 +60,9 @@ int cli_same_file(const char *a, const char *b);
 int cli_spawn_wait(char *const argv[], const char *stderr_path, double timeout_s, char *err,
                    size_t errlen);
 int cli_remove_tree(const char *dir);
+/* The Python with LiteRT and numpy: $PYTHON, else the one recorded when mica was built, else
+ * python3 (the oracle of verify, the driver of sweep). */
+const char *cli_python(void);
 /* SIGINT/SIGTERM/SIGHUP set cli_interrupted instead of killing the process, so a long command
  * stops at the next sample or child-process poll and still removes its temporary files. */
 extern volatile sig_atomic_t cli_interrupted;

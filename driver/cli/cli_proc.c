@@ -8,15 +8,26 @@
 #include <signal.h>
 #include <spawn.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 #include "cli.h"
+#include "mica_python.h"
 
 extern char **environ;
 
 volatile sig_atomic_t cli_interrupted;
+
+const char *cli_python(void) {
+    const char *py = getenv("PYTHON");
+    if (py && *py)
+        return py;
+    if (MICA_PYTHON[0] && access(MICA_PYTHON, X_OK) == 0)
+        return MICA_PYTHON;
+    return "python3";
+}
 
 static void on_interrupt(int sig) {
     cli_interrupted = sig;

@@ -60,6 +60,8 @@ int cli_load_target(const cli_target_t *t, mica_board_cfg_t *board, mica_compile
         return -1;
     }
     o->hw = board->hw;
+    if (board->mem_latency)
+        o->mem_latency = board->mem_latency;
     o->partition.config_name = board->name;
     return 0;
 }

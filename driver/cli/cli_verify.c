@@ -9,7 +9,6 @@
 #include <unistd.h>
 #include "cli.h"
 #include "npy.h"
-#include "mica_python.h"
 
 #ifndef MICA_SOURCE_DIR
 #define MICA_SOURCE_DIR "."
@@ -37,16 +36,6 @@ typedef struct {
     int noted;                           /* the oracle's notes were shown */
     npy_array_t labels;                  /* --labels: one int64 per sample */
 } batch_t;
-
-/* The Python that has LiteRT: $PYTHON, else the one recorded when mica was built, else python3. */
-static const char *oracle_python(void) {
-    const char *py = getenv("PYTHON");
-    if (py && *py)
-        return py;
-    if (MICA_PYTHON[0] && access(MICA_PYTHON, X_OK) == 0)
-        return MICA_PYTHON;
-    return "python3";
-}
 
 static int write_chunk_inputs(batch_t *bt, mica_ctx_t *ctx, long long first, long long n,
                               const char *dir) {
@@ -105,7 +94,7 @@ static int run_oracle(const verify_opts_t *o, batch_t *bt, long long n, const ch
     char *argv[4 * MAX_IO + 6];
     char script[] = MICA_SOURCE_DIR "/tests/oracle/litert_oracle.py";
     int a = 0;
-    argv[a++] = (char *)oracle_python();
+    argv[a++] = (char *)cli_python();
     argv[a++] = script;
     for (int i = 0; i < bt->n_in + bt->n_out; i++) {
         int out = i >= bt->n_in;

@@ -21,6 +21,9 @@ static void usage(FILE *f) {
         "  mica board flash --board BOARD FILE.bin|.bit   program the FPGA (openFPGALoader)\n"
         "  mica board probe --backend link:...   identity, link self-test and speed, fault counts\n"
         "  mica board memtest --backend link:... [--bytes N]   patterns over the board's memory\n"
+        "  mica sweep --models M1,M2 --array RxC,.. --bus B,.. --aspad N,.. --latency L,.. -o DIR\n"
+        "             [--rtl-confirm N] [--jobs N] [--slurm] [--slurm-tasks N]\n"
+        "             [--slurm-timeout S]   design points on the cycle model: DIR/sweep.csv, SVGs\n"
         "TARGET: --array RxC | --board NAME (hw/boards/NAME.json) | --config FILE.json; verify\n"
         "        over link:sim|ftdi=BOARD or mcu:accel=sim compiles for that board by default\n"
         "SPEC: rtl | func | cpu | NAME:key=value,...\n"
@@ -59,8 +62,10 @@ int main(int argc, char **argv) {
         return cli_disasm(argc - 1, argv + 1);
     if (!strcmp(argv[1], "board"))
         return cli_board(argc - 1, argv + 1);
+    if (!strcmp(argv[1], "sweep"))
+        return cli_sweep(argc - 1, argv + 1);
     fprintf(stderr,
-            "mica: unknown command '%s' (compile, run, verify, bench, ops, disasm, board)\n",
+            "mica: unknown command '%s' (compile, run, verify, bench, ops, disasm, board, sweep)\n",
             argv[1]);
     return 2;
 }

@@ -17,6 +17,9 @@ echo "== reference models on the 16x16 RTL (accelerated part vs roofline; SCALE-
     models/vww_mobilenet.tflite models/ic_resnet8.tflite models/ad_autoencoder.tflite
 echo "== firmware: Cortex-M4 in QEMU, offloading to the Verilated ULX3S board vs the M4 alone =="
 "$PY" tests/bench/firmware_table.py "$MICA" models/digits.tflite models/kws_dscnn.tflite
+echo "== SCALE-Sim (PyPI scalesim, weight-stationary) vs Mica RTL, per GEMM layer, 16x16 =="
+"$PY" tests/bench/scalesim_table.py "$MICA" 16x16 models/digits.tflite models/kws_dscnn.tflite \
+    models/ic_resnet8.tflite
 echo "== SystemC/TLM-2.0: loosely-timed vs Verilated RTL component, per-layer cycles and speed =="
 "$PY" tests/bench/systemc_table.py "$MICA" models/digits.tflite models/kws_dscnn.tflite \
     models/vww_mobilenet.tflite models/ic_resnet8.tflite models/ad_autoencoder.tflite
