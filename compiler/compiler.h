@@ -6,6 +6,7 @@
 #include "tflite/tflite_reader.h"
 
 #include "partition.h"
+#include "mica_energy.h"
 
 typedef struct {
     mica_hw_config_t hw;             /* target array and memories */
@@ -28,7 +29,8 @@ void mica_builder_free(mica_builder_t *b);
  * count, estimated cycles) and/or every emitted instruction with named fields; to a FILE *. */
 enum { MICA_DUMP_PLAN = 1, MICA_DUMP_INSTRS = 2 };
 void mica_write_dump(const mica_builder_t *b, unsigned what, void *file);
-/* Writes the pre-deployment report (per layer and totals) as JSON. */
-int mica_write_report(const mica_builder_t *b, const char *model, const char *path);
+/* Writes the pre-deployment report (per layer and totals, energy with tech's table) as JSON. */
+int mica_write_report(const mica_builder_t *b, const mica_energy_tech_t *tech, const char *model,
+                      const char *path);
 
 #endif

@@ -85,6 +85,10 @@ mica_status_t mica_get_output(mica_ctx_t *ctx, int index, void *data, size_t byt
 int mica_num_counters(void);
 const char *mica_counter_name(int index);
 mica_status_t mica_counters(const mica_ctx_t *ctx, uint64_t *values, int count);
+/* The same counters for one layer (step) of the last invoke: what the device counted during that
+ * accelerator step; zeros for CPU steps and for devices that run the whole program at once
+ * (mcu), which report only per-step cycles. */
+mica_status_t mica_layer_counters(const mica_ctx_t *ctx, int layer, uint64_t *values, int count);
 int mica_num_layers(const mica_ctx_t *ctx);
 mica_status_t mica_layer_info(const mica_ctx_t *ctx, int index, mica_layer_info_t *info);
 /* The device's own figures of the last invoke as "key=value ..." (empty when it has none). */

@@ -33,8 +33,6 @@ int mica_opcode_unit(uint64_t opcode);
  * simulator and the compiler's estimates); the port is assumed to take one beat per cycle. */
 void mica_cost_instrs(const mica_hw_config_t *hw, uint32_t mem_latency, const mica_instr_t *code,
                       uint32_t count, mica_cost_t *out);
-/* Energy in picojoules from the counts (45 nm figures, see README "Energy model"). */
-double mica_cost_energy_pj(const mica_hw_config_t *hw, const mica_cost_t *c);
 
 #ifdef __cplusplus
 }

@@ -254,6 +254,8 @@ module mica_top #(
     cnt_inc_d[32*mica_pkg::CNT_STALL_DEP +: 32]    = 32'(stall_dep);
     cnt_inc_d[32*mica_pkg::CNT_STALL_FETCH +: 32]  = 32'(stall_fetch);
     cnt_inc_d[32*mica_pkg::CNT_STALL_MEM +: 32]    = 32'(stall_mem);
+    cnt_inc_d[32*mica_pkg::CNT_PARAM_READS +: 32]  = 32'(param_re);
+    cnt_inc_d[32*mica_pkg::CNT_PARAM_WRITES +: 32] = 32'(l_we[mica_pkg::LOAD_TARGET_PARAM]);
   end
 
   // Row addresses are 16-bit instruction fields; only the low bits index each memory.

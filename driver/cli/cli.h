@@ -14,6 +14,7 @@ int cli_run(int argc, char **argv);
 int cli_verify(int argc, char **argv);
 int cli_bench(int argc, char **argv);
 int cli_disasm(int argc, char **argv); /* cli_disasm.c */
+int cli_energy(int argc, char **argv); /* cli_energy.c: per-layer energy, estimate vs counters */
 int cli_board(int argc, char **argv);  /* cli_board.c: flash, probe, memtest */
 int cli_sweep(int argc, char **argv);  /* cli_sweep.c: runs hw/study/sweep.py */
 /* cli_emit_c.c: the program file as constant C data (STEM.c + STEM.h) for firmware. */

@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include "cli.h"
+#include "energy_tech.h"
 #include "mica_options.h"
 #include "tflite/tflite_reader.h"
 #include "compiler.h"
@@ -106,7 +107,14 @@ static int write_outputs(mica_builder_t *b, const char *model, const char *out, 
         fprintf(stderr, "%s compile: cannot write %s: %s\n", cli_prog, out, strerror(errno));
         goto done;
     }
-    if (with_report && mica_write_report(b, model, tmp_json)) {
+    mica_energy_tech_t tech;
+    char terr[512];
+    if (with_report && mica_energy_tech_load(mica_energy_tech_default_path(), &tech, terr,
+                                             sizeof terr)) {
+        fprintf(stderr, "%s compile: energy table: %s\n", cli_prog, terr);
+        goto done;
+    }
+    if (with_report && mica_write_report(b, &tech, model, tmp_json)) {
         fprintf(stderr, "%s compile: cannot write the report %s: %s\n", cli_prog, json,
                 strerror(errno));
         goto done;

@@ -18,6 +18,8 @@ static void usage(FILE *f) {
         "  mica bench OUT.mica [--backend SPEC] [--count N]\n"
         "  mica ops [--board NAME | --config FILE]   operators and placement rules (of a board)\n"
         "  mica disasm OUT.mica [--step N]   every step and instruction, fields named\n"
+        "  mica energy OUT.mica [--backend rtl] [--tech FILE] [--json OUT.json] [--svg OUT.svg]\n"
+        "              [--seed S]   per-layer energy: estimate vs the device's counters\n"
         "  mica board flash --board BOARD FILE.bin|.bit   program the FPGA (openFPGALoader)\n"
         "  mica board probe --backend link:...   identity, link self-test and speed, fault counts\n"
         "  mica board memtest --backend link:... [--bytes N]   patterns over the board's memory\n"
@@ -64,8 +66,11 @@ int main(int argc, char **argv) {
         return cli_board(argc - 1, argv + 1);
     if (!strcmp(argv[1], "sweep"))
         return cli_sweep(argc - 1, argv + 1);
+    if (!strcmp(argv[1], "energy"))
+        return cli_energy(argc - 1, argv + 1);
     fprintf(stderr,
-            "mica: unknown command '%s' (compile, run, verify, bench, ops, disasm, board, sweep)\n",
+            "mica: unknown command '%s' (compile, run, verify, bench, ops, disasm, board, sweep, "
+            "energy)\n",
             argv[1]);
     return 2;
 }

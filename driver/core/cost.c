@@ -301,14 +301,3 @@ void mica_cost_instrs(const mica_hw_config_t *hw, uint32_t mem_latency, const mi
     }
     c->cycles = issue + 1;
 }
-
-double mica_cost_energy_pj(const mica_hw_config_t *hw, const mica_cost_t *c) {
-    /* int8 MAC 0.315 pJ (Accelergy, 45 nm); 64-bit SRAM read 20 pJ for a 32-64 KB array (Horowitz);
-     * DRAM 8 pJ/bit (LPDDR4). Scratchpad rows are R or C bytes, ACC rows 4C bytes. */
-    double sram_word = 20.0 / 8.0; /* pJ per byte */
-    double sram =
-        sram_word * ((double)c->aspad_reads * hw->rows + (double)c->wspad_reads * hw->cols +
-                     (double)(c->acc_reads + c->acc_writes) * 4.0 * hw->cols);
-    return 0.315 * (double)c->issued_macs + sram +
-           64.0 * (double)(c->ext_read_bytes + c->ext_write_bytes);
-}

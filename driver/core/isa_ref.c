@@ -156,6 +156,8 @@ uint32_t mica_isa_ref_load(mica_isa_ref_t *s, const mica_instr_t *in) {
             s->counters[MICA_CNT_ASPAD_WRITES]++;
         if (f.target == MICA_LOAD_TARGET_WSPAD)
             s->counters[MICA_CNT_WSPAD_WRITES]++;
+        if (f.target == MICA_LOAD_TARGET_PARAM)
+            s->counters[MICA_CNT_PARAM_WRITES]++;
     }
     return MICA_ERR_NONE;
 }
@@ -270,6 +272,7 @@ uint32_t mica_isa_ref_store(mica_isa_ref_t *s, const mica_instr_t *in) {
     const int32_t *p = s->param + (size_t)MICA_PARAM_ROWS * f.param_set * C;
     const int32_t *bias = p + MICA_PARAM_BIAS * C, *mult = p + MICA_PARAM_MULT * C;
     const int32_t *shift = p + MICA_PARAM_SHIFT * C, *mult_lo = p + MICA_PARAM_MULT_LO * C;
+    s->counters[MICA_CNT_PARAM_READS] += MICA_PARAM_ROWS; /* the set, before any row */
     while (ok < f.rows && ext + (uint64_t)ok * stride + f.len <= s->mem_bytes)
         ok++; /* rows before a bus error are written */
     if (ok && s->before_write)

@@ -31,6 +31,7 @@ struct mica_ctx {
     int loaded;
     uint64_t counters[MICA_NUM_COUNTERS];
     uint64_t *step_cycles, *step_ns, *step_dev_ns; /* per step; one allocation with scratch */
+    uint64_t *step_counters; /* MICA_NUM_COUNTERS per step: accelerator steps of the last invoke */
     uint8_t *scratch; /* the CPU steps' operands (mica_cpu_step_scratch_bytes) */
     uint64_t max_cycles;
     mica_load_info_t load;
@@ -217,7 +218,7 @@ static void unload(mica_ctx_t *c) {
         mica_program_free(&c->prog);
     c->loaded = 0;
     mica_port_free(c->step_cycles);
-    c->step_cycles = c->step_ns = c->step_dev_ns = NULL;
+    c->step_cycles = c->step_ns = c->step_dev_ns = c->step_counters = NULL;
     c->scratch = NULL;
 }
 
@@ -267,7 +268,7 @@ static mica_status_t attach(mica_ctx_t *c) {
             size_t need = mica_cpu_step_scratch_bytes(&c->prog, &c->prog.steps[s]);
             scratch = need > scratch ? need : scratch;
         }
-    size_t bytes = 3 * n * sizeof(uint64_t) + scratch;
+    size_t bytes = (3 + MICA_NUM_COUNTERS) * n * sizeof(uint64_t) + scratch;
     c->step_cycles = mica_port_alloc(bytes);
     if (!c->step_cycles) {
         unload(c);
@@ -276,7 +277,8 @@ static mica_status_t attach(mica_ctx_t *c) {
     }
     c->step_ns = c->step_cycles + n;
     c->step_dev_ns = c->step_ns + n;
-    c->scratch = (uint8_t *)(c->step_dev_ns + n);
+    c->step_counters = c->step_dev_ns + n;
+    c->scratch = (uint8_t *)(c->step_counters + MICA_NUM_COUNTERS * n);
     mica_status_t s = open_backend(c);
     if (s == MICA_OK && !c->be.load_program)
         s = zero_state(c);
@@ -471,6 +473,7 @@ static mica_status_t run_accel(mica_ctx_t *c, uint32_t s) {
         v[MICA_CNT_CYCLES] = st->est_cycles;
     for (int i = 0; i < MICA_NUM_COUNTERS; i++)
         c->counters[i] += v[i];
+    memcpy(c->step_counters + (size_t)s * MICA_NUM_COUNTERS, v, sizeof v);
     c->step_cycles[s] = v[MICA_CNT_CYCLES];
     return MICA_OK;
 }
@@ -490,6 +493,7 @@ mica_status_t mica_invoke(mica_ctx_t *c) {
     if (!c->loaded)
         return fail(c, MICA_E_STATE, "invoke before a program was loaded");
     memset(c->counters, 0, sizeof c->counters);
+    memset(c->step_counters, 0, (size_t)c->prog.hdr.nsteps * MICA_NUM_COUNTERS * sizeof(uint64_t));
     if (c->be.invoke_program)
         return invoke_whole(c);
     for (uint32_t s = 0; s < c->prog.hdr.nsteps; s++) {
@@ -529,6 +533,15 @@ mica_status_t mica_counters(const mica_ctx_t *c, uint64_t *values, int count) {
         return MICA_E_ARG;
     for (int i = 0; i < count && i < MICA_NUM_COUNTERS; i++)
         values[i] = c->counters[i];
+    return MICA_OK;
+}
+
+mica_status_t mica_layer_counters(const mica_ctx_t *c, int layer, uint64_t *values, int count) {
+    if (!c || !values || count < 0 || layer < 0 || layer >= mica_num_layers(c))
+        return MICA_E_ARG;
+    const uint64_t *v = c->step_counters + (size_t)layer * MICA_NUM_COUNTERS;
+    for (int i = 0; i < count && i < MICA_NUM_COUNTERS; i++)
+        values[i] = v[i];
     return MICA_OK;
 }
 

@@ -219,7 +219,8 @@ void test_naks(Host &h) {
                MICA_LINK_ST_BAD_ADDR, "MEM_WRITE past the end");
   Bytes last = h.mem_read(MEM_BYTES - 1, 1);
   h.chk.expect(last.size() == 1 && last[0] != 0xAA, "refused MEM_WRITE wrote nothing", 0, 0);
-  Bytes pl = {188, 0, 2};   // CSR space ends at COUNTER_BASE + 8 * NUM_COUNTERS = 192
+  const unsigned csr_end = MICA_CSR_COUNTER_BASE + 8 * MICA_NUM_COUNTERS;   // the CSR space's end
+  Bytes pl = {uint8_t(csr_end - 4), 0, 2};
   h.expect_nak(h.request(MICA_LINK_CMD_CSR_READ, pl), MICA_LINK_ST_BAD_ADDR, "CSR_READ past the end");
   pl = {2, 0, 1};
   h.expect_nak(h.request(MICA_LINK_CMD_CSR_READ, pl), MICA_LINK_ST_BAD_ADDR, "CSR_READ misaligned");

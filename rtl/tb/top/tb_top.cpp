@@ -165,7 +165,7 @@ static bool run_and_compare(Sim &sim, ExtMem &mem, const std::vector<mica_instr_
     static const int exact[] = {MICA_CNT_INSTRS,       MICA_CNT_MACS,         MICA_CNT_ASPAD_READS,
                                 MICA_CNT_ASPAD_WRITES, MICA_CNT_WSPAD_READS,  MICA_CNT_WSPAD_WRITES,
                                 MICA_CNT_ACC_READS,    MICA_CNT_ACC_WRITES,   MICA_CNT_DMA_RD_BYTES,
-                                MICA_CNT_DMA_WR_BYTES};
+                                MICA_CNT_DMA_WR_BYTES, MICA_CNT_PARAM_READS,  MICA_CNT_PARAM_WRITES};
     for (int idx : exact) {
       uint64_t v = sim.counter(idx);
       if (v != g.cnt(idx)) {
