@@ -45,9 +45,9 @@ static int read_absent(jr_t *r, uint32_t *absent) {
             i++;
         if (i == MICA_NUM_FEATURES)
             return jr_fail(r,
-                         "accelerator.absent: '%s' is not a feature (dwconv_mac, dwconv_max, "
-                         "rescale, round_real, round_single)",
-                         name);
+                           "accelerator.absent: '%s' is not a feature (dwconv_mac, dwconv_max, "
+                           "rescale, round_real, round_single)",
+                           name);
         *absent |= 1u << i;
         jr_skip_ws(r);
         if (r->p < r->end && *r->p == ',') {
@@ -87,7 +87,7 @@ static int accel_member(jr_t *r, const char *key, void *ctx) {
         /* range first: converting an out-of-range double is undefined (NaN fails both tests) */
         if (!(v >= int_keys[i].lo && v <= int_keys[i].hi) || v != (double)(uint32_t)v)
             return jr_fail(r, "accelerator.%s = %g: must be an integer %u..%u", key, v,
-                         int_keys[i].lo, int_keys[i].hi);
+                           int_keys[i].lo, int_keys[i].hi);
         memcpy((char *)&b->hw + int_keys[i].offset, &(uint32_t){(uint32_t)v}, sizeof(uint32_t));
         b->seen |= 1u << i;
         return 0;
@@ -136,7 +136,8 @@ static int board_finish(jr_t *r, mica_board_cfg_t *b) {
     if (h->req_mul_cycles != 1 && h->req_mul_cycles != 4)
         return jr_fail(r, "accelerator.req_mul_cycles = %u: must be 1 or 4", h->req_mul_cycles);
     if (h->req_lanes > h->cols)
-        return jr_fail(r, "accelerator.req_lanes = %u: must be 0..cols (%u)", h->req_lanes, h->cols);
+        return jr_fail(r, "accelerator.req_lanes = %u: must be 0..cols (%u)", h->req_lanes,
+                       h->cols);
     if (!b->name[0])
         snprintf(b->name, sizeof b->name, "%s", "unnamed");
     return 0;
@@ -147,7 +148,7 @@ int mica_board_config_parse(const char *text, size_t len, const char *what, mica
     jr_t r = {text, text, text + len, what, err, errlen, 0};
     if (len > MICA_BOARD_MAX_BYTES)
         return jr_fail(&r, "%zu bytes, more than a board description may have (%u)", len,
-                     MICA_BOARD_MAX_BYTES);
+                       MICA_BOARD_MAX_BYTES);
     board_init(out);
     if (jr_object(&r, board_member, out))
         return -1;

@@ -25,9 +25,9 @@ static const struct {
 
 typedef struct {
     mica_energy_tech_t *tech;
-    unsigned seen;    /* tech_keys given */
+    unsigned seen; /* tech_keys given */
     int has_value, has_source, has_name, has_node;
-    const char *key;  /* the energy key being read */
+    const char *key; /* the energy key being read */
     double value;
 } tech_ctx_t;
 
@@ -92,11 +92,9 @@ static int tech_member(jr_t *r, const char *key, void *ctx) {
     for (size_t i = 0; i < NKEYS; i++)
         if (!strcmp(key, tech_keys[i].key))
             return energy_entry(r, t, i);
-    return jr_fail(r,
-                   "unknown key '%s' (name, node_nm, mac_int8_pj, reg_pj_per_bit, "
-                   "sram_read_pj_per_bit, sram_ref_bytes, sram_write_factor, ext_pj_per_bit, "
-                   "static_pj_per_cycle_per_kib, static_pj_per_cycle_per_pe, _comments)",
-                   key);
+    return jr_fail(
+        r, "unknown key '%s' (name, node_nm, _notes, or an energy key of hw/energy/45nm.json)",
+        key);
 }
 
 int mica_energy_tech_parse(const char *text, size_t len, const char *what, mica_energy_tech_t *out,

@@ -27,12 +27,12 @@ extern "C" {
 /* A technology table's numbers (all >= 0; sram_ref_bytes and sram_write_factor > 0). */
 typedef struct {
     char name[32];
-    double mac_pj;                     /* one int8 multiply-accumulate */
-    double reg_pj_per_bit;             /* a register bit written (PE operand movement) */
-    double sram_read_pj_per_bit;       /* per bit of a read, at sram_ref_bytes of capacity */
-    double sram_ref_bytes;             /* the capacity sram_read_pj_per_bit is given for */
-    double sram_write_factor;          /* write energy / read energy */
-    double ext_pj_per_bit;             /* external memory, per bit transferred */
+    double mac_pj;                      /* one int8 multiply-accumulate */
+    double reg_pj_per_bit;              /* a register bit written (PE operand movement) */
+    double sram_read_pj_per_bit;        /* per bit of a read, at sram_ref_bytes of capacity */
+    double sram_ref_bytes;              /* the capacity sram_read_pj_per_bit is given for */
+    double sram_write_factor;           /* write energy / read energy */
+    double ext_pj_per_bit;              /* external memory, per bit transferred */
     double static_pj_per_cycle_per_kib; /* on-chip memory leakage, per clock cycle */
     double static_pj_per_cycle_per_pe;  /* array leakage per PE, per clock cycle */
 } mica_energy_tech_t;
@@ -67,8 +67,8 @@ void mica_energy_events_from_cost(const mica_hw_config_t *hw, const mica_cost_t 
                                   const mica_instr_t *code, uint32_t count,
                                   mica_energy_events_t *ev);
 /* Energy of one access to an on-chip memory of depth rows of width bytes (write: 1). */
-double mica_energy_sram_access_pj(const mica_energy_tech_t *t, uint32_t width_bytes,
-                                  uint32_t depth, int write);
+double mica_energy_sram_access_pj(const mica_energy_tech_t *t, uint32_t width_bytes, uint32_t depth,
+                                  int write);
 /* On-chip memory bytes of a configuration (ACC counted twice: two copies). */
 uint64_t mica_energy_onchip_bytes(const mica_hw_config_t *hw);
 /* pj[MICA_EN_COMPONENTS] for the events; returns their sum. */

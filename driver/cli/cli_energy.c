@@ -25,9 +25,9 @@ typedef struct {
 } energy_args_t;
 
 static mica_hw_config_t program_hw(const mica_prog_header_t *h) {
-    mica_hw_config_t hw = {h->rows,        h->cols,      h->aspad_depth, h->wspad_depth,
-                           h->acc_depth,   h->param_sets, h->bus_bytes,  h->req_lanes,
-                           h->absent,      h->req_mul_cycles};
+    mica_hw_config_t hw = {h->rows,      h->cols,          h->aspad_depth, h->wspad_depth,
+                           h->acc_depth, h->param_sets,    h->bus_bytes,   h->req_lanes,
+                           h->absent,    h->req_mul_cycles};
     return hw;
 }
 
@@ -63,8 +63,8 @@ static void estimate(const mica_program_t *p, const mica_hw_config_t *hw, const 
     memset(ev, 0, sizeof *ev);
     if (!code)
         return;
-    size_t off = (size_t)(p->hdr.code_addr - p->hdr.image_addr) +
-                 (size_t)s->instr_first * MICA_INSTR_BYTES;
+    size_t off =
+        (size_t)(p->hdr.code_addr - p->hdr.image_addr) + (size_t)s->instr_first * MICA_INSTR_BYTES;
     memcpy(code, p->image + off, (size_t)s->instr_count * sizeof *code);
     mica_cost_instrs(hw, MICA_MEM_LATENCY_DEFAULT, code, s->instr_count, &c);
     mica_energy_events_from_cost(hw, &c, code, s->instr_count, ev);
@@ -91,8 +91,8 @@ static void largest_difference(const layer_energy_t *l, char *out, size_t n) {
                  (unsigned long long)a->aspad_reads, (unsigned long long)b->aspad_reads);
         break;
     case MICA_EN_STATIC:
-        snprintf(out, n, "static: cycles %llu est, %llu counted",
-                 (unsigned long long)a->cycles, (unsigned long long)b->cycles);
+        snprintf(out, n, "static: cycles %llu est, %llu counted", (unsigned long long)a->cycles,
+                 (unsigned long long)b->cycles);
         break;
     case MICA_EN_EXT:
         snprintf(out, n, "ext bytes %llu est, %llu counted (fetch %llu / %llu)",
@@ -108,7 +108,7 @@ static void largest_difference(const layer_energy_t *l, char *out, size_t n) {
 static void print_table(const layer_energy_t *L, int n, const char *tech, const char *backend) {
     printf("energy per accelerator layer, nJ (measured from the %s backend's counters; tech %s)\n",
            backend, tech);
-    printf("%-22s %-16s", "layer", "op");
+    printf("%-22s %-17s", "layer", "op");
     for (int k = 0; k < MICA_EN_COMPONENTS; k++)
         printf(" %8s", mica_energy_component_names[k]);
     printf(" %9s %9s %7s  %s\n", "estimate", "measured", "diff%", "largest difference");
@@ -116,7 +116,7 @@ static void print_table(const layer_energy_t *L, int n, const char *tech, const 
         const layer_energy_t *l = &L[i];
         char name[40], why[160];
         mica_escape_name(l->step->name, name, sizeof name);
-        printf("%-22.22s %-16.16s", name, mica_step_op_name(l->step));
+        printf("%-22.22s %-17.17s", name, mica_step_op_name(l->step));
         for (int k = 0; k < MICA_EN_COMPONENTS; k++)
             printf(" %8.2f", l->meas[k] / 1e3);
         largest_difference(l, why, sizeof why);
@@ -174,8 +174,9 @@ static int write_json(FILE *f, const layer_energy_t *L, int n, const energy_args
     for (int i = 0; i < n; i++) {
         fprintf(f, "    {\"name\": ");
         json_name(f, L[i].step->name);
-        fprintf(f, ", \"op\": \"%s\", \"macs\": %llu, \"estimate_pj\": ",
-                mica_step_op_name(L[i].step), (unsigned long long)L[i].step->macs);
+        fprintf(f,
+                ", \"op\": \"%s\", \"macs\": %llu, \"estimate_pj\": ", mica_step_op_name(L[i].step),
+                (unsigned long long)L[i].step->macs);
         json_components(f, L[i].est, L[i].est_total);
         fprintf(f, ", \"measured_pj\": ");
         json_components(f, L[i].meas, L[i].meas_total);
@@ -184,24 +185,25 @@ static int write_json(FILE *f, const layer_energy_t *L, int n, const energy_args
     }
     fprintf(f, "  ],\n  \"measured_pj\": ");
     json_components(f, comp, meas);
-    fprintf(f, ",\n  \"estimate_pj_total\": %.1f, \"macs\": %llu, \"pj_per_mac\": %.4f, "
-               "\"uj_per_inference\": %.4f\n}\n",
+    fprintf(f,
+            ",\n  \"estimate_pj_total\": %.1f, \"macs\": %llu, \"pj_per_mac\": %.4f, "
+            "\"uj_per_inference\": %.4f\n}\n",
             est, (unsigned long long)macs, macs ? meas / (double)macs : 0, meas / 1e6);
     return ferror(f) ? -1 : 0;
 }
 
 /* A hand-made stacked-bar chart: one bar per layer, measured energy by component. */
 static int write_svg(FILE *f, const layer_energy_t *L, int n, const char *title) {
-    static const char *const colors[MICA_EN_COMPONENTS] = {"#4e79a7", "#f28e2b", "#e15759",
-                                                           "#76b7b2", "#59a14f", "#edc948",
-                                                           "#b07aa1"};
+    static const char *const colors[MICA_EN_COMPONENTS] = {
+        "#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948", "#b07aa1"};
     const double left = 70, top = 40, plot_h = 300, bar_w = 22, gap = 10;
     double width = left + n * (bar_w + gap) + 160, height = top + plot_h + 150, max = 0;
     for (int i = 0; i < n; i++)
         max = L[i].meas_total > max ? L[i].meas_total : max;
     max = max > 0 ? max / 1e3 : 1; /* nJ */
-    fprintf(f, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%.0f\" height=\"%.0f\" "
-               "font-family=\"sans-serif\" font-size=\"11\">\n",
+    fprintf(f,
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%.0f\" height=\"%.0f\" "
+            "font-family=\"sans-serif\" font-size=\"11\">\n",
             width, height);
     fprintf(f, "<rect width=\"100%%\" height=\"100%%\" fill=\"white\"/>\n");
     fprintf(f, "<text x=\"%.0f\" y=\"20\" font-size=\"14\">", left);
@@ -210,8 +212,9 @@ static int write_svg(FILE *f, const layer_energy_t *L, int n, const char *title)
     fprintf(f, "</text>\n");
     for (int g = 0; g <= 4; g++) { /* axis ticks at quarters of the tallest bar */
         double y = top + plot_h - plot_h * g / 4.0;
-        fprintf(f, "<line x1=\"%.0f\" y1=\"%.1f\" x2=\"%.0f\" y2=\"%.1f\" stroke=\"#ddd\"/>"
-                   "<text x=\"%.0f\" y=\"%.1f\" text-anchor=\"end\">%.1f</text>\n",
+        fprintf(f,
+                "<line x1=\"%.0f\" y1=\"%.1f\" x2=\"%.0f\" y2=\"%.1f\" stroke=\"#ddd\"/>"
+                "<text x=\"%.0f\" y=\"%.1f\" text-anchor=\"end\">%.1f</text>\n",
                 left, y, left + n * (bar_w + gap), y, left - 4, y + 4, max * g / 4.0);
     }
     fprintf(f, "<text x=\"14\" y=\"%.0f\" transform=\"rotate(-90 14 %.0f)\">nJ</text>\n",
@@ -225,12 +228,14 @@ static int write_svg(FILE *f, const layer_energy_t *L, int n, const char *title)
                     x, y, bar_w, h, colors[k]);
         }
         fprintf(f, "<text x=\"%.1f\" y=\"%.0f\" transform=\"rotate(60 %.1f %.0f)\">%d %s</text>\n",
-                x + 4, top + plot_h + 12, x + 4, top + plot_h + 12, i, mica_step_op_name(L[i].step));
+                x + 4, top + plot_h + 12, x + 4, top + plot_h + 12, i,
+                mica_step_op_name(L[i].step));
     }
     for (int k = 0; k < MICA_EN_COMPONENTS; k++) {
         double x = left + n * (bar_w + gap) + 20, y = top + 16.0 * k;
-        fprintf(f, "<rect x=\"%.0f\" y=\"%.0f\" width=\"12\" height=\"12\" fill=\"%s\"/>"
-                   "<text x=\"%.0f\" y=\"%.0f\">%s</text>\n",
+        fprintf(f,
+                "<rect x=\"%.0f\" y=\"%.0f\" width=\"12\" height=\"12\" fill=\"%s\"/>"
+                "<text x=\"%.0f\" y=\"%.0f\">%s</text>\n",
                 x, y, colors[k], x + 16, y + 10, mica_energy_component_names[k]);
     }
     fprintf(f, "</svg>\n");
@@ -339,7 +344,8 @@ int cli_energy(int argc, char **argv) {
     const char *tech_path = a.tech_path ? a.tech_path : mica_energy_tech_default_path();
     if (mica_energy_tech_load(tech_path, &tech, err, sizeof err)) {
         char shown[600];
-        fprintf(stderr, "%s energy: --tech %s\n", cli_prog, mica_escape_name(err, shown, sizeof shown));
+        fprintf(stderr, "%s energy: --tech %s\n", cli_prog,
+                mica_escape_name(err, shown, sizeof shown));
         return 2;
     }
     if (read_program(a.prog, &p))
@@ -358,7 +364,8 @@ int cli_energy(int argc, char **argv) {
                (unsigned long long)macs);
         printf("breakdown:");
         for (int k = 0; k < MICA_EN_COMPONENTS; k++)
-            printf(" %s %.1f%%", mica_energy_component_names[k], meas > 0 ? 100 * comp[k] / meas : 0);
+            printf(" %s %.1f%%", mica_energy_component_names[k],
+                   meas > 0 ? 100 * comp[k] / meas : 0);
         printf("\n");
         rc = (a.json && write_file(a.json, "--json", L, n, &a, &tech)) ||
                      (a.svg && write_file(a.svg, "--svg", L, n, &a, &tech))

@@ -74,11 +74,11 @@ void mica_energy_events_from_cost(const mica_hw_config_t *hw, const mica_cost_t 
     *ev = e;
 }
 
-double mica_energy_sram_access_pj(const mica_energy_tech_t *t, uint32_t width_bytes,
-                                  uint32_t depth, int write) {
+double mica_energy_sram_access_pj(const mica_energy_tech_t *t, uint32_t width_bytes, uint32_t depth,
+                                  int write) {
     double capacity = (double)width_bytes * depth;
-    double pj = 8.0 * width_bytes * t->sram_read_pj_per_bit *
-                square_root(capacity / t->sram_ref_bytes);
+    double pj =
+        8.0 * width_bytes * t->sram_read_pj_per_bit * square_root(capacity / t->sram_ref_bytes);
     return write ? pj * t->sram_write_factor : pj;
 }
 
@@ -103,10 +103,10 @@ double mica_energy_compute(const mica_energy_tech_t *t, const mica_hw_config_t *
     pj[MICA_EN_WSPAD] = sram_pj(t, C, hw->wspad_depth, ev->wspad_reads, ev->wspad_writes) +
                         (double)ev->wspad_reads * 8.0 * C * t->reg_pj_per_bit;
     pj[MICA_EN_ACC] = sram_pj(t, 4 * C, hw->acc_depth, ev->acc_reads, 2 * ev->acc_writes);
-    pj[MICA_EN_PARAM] = sram_pj(t, 4 * C, MICA_PARAM_ROWS * hw->param_sets, ev->param_reads,
-                                ev->param_writes);
-    pj[MICA_EN_EXT] =
-        8.0 * t->ext_pj_per_bit * (double)(ev->ext_read_bytes + ev->ext_write_bytes + ev->fetch_bytes);
+    pj[MICA_EN_PARAM] =
+        sram_pj(t, 4 * C, MICA_PARAM_ROWS * hw->param_sets, ev->param_reads, ev->param_writes);
+    pj[MICA_EN_EXT] = 8.0 * t->ext_pj_per_bit *
+                      (double)(ev->ext_read_bytes + ev->ext_write_bytes + ev->fetch_bytes);
     double kib = (double)mica_energy_onchip_bytes(hw) / 1024.0;
     pj[MICA_EN_STATIC] = (double)ev->cycles * (kib * t->static_pj_per_cycle_per_kib +
                                                (double)R * C * t->static_pj_per_cycle_per_pe);

@@ -32,7 +32,7 @@ struct mica_ctx {
     uint64_t counters[MICA_NUM_COUNTERS];
     uint64_t *step_cycles, *step_ns, *step_dev_ns; /* per step; one allocation with scratch */
     uint64_t *step_counters; /* MICA_NUM_COUNTERS per step: accelerator steps of the last invoke */
-    uint8_t *scratch; /* the CPU steps' operands (mica_cpu_step_scratch_bytes) */
+    uint8_t *scratch;        /* the CPU steps' operands (mica_cpu_step_scratch_bytes) */
     uint64_t max_cycles;
     mica_load_info_t load;
     char err[512];
