@@ -31,6 +31,8 @@ worst = max(e["layers"], key=lambda l: abs(l["diff_pct"]))
 est = {l["name"]: l["energy_pj_total"] for l in rep["layers"] if l["placement"] == "ACCEL"}
 mism = [l["name"] for l in e["layers"] if abs(est[l["name"]] - l["estimate_pj"]["total"]) > 0.1 + 1e-6 * l["estimate_pj"]["total"]]
 svg = open(sys.argv[1][:-5] + ".svg").read()
+import xml.etree.ElementTree as ET
+ET.fromstring(svg)  # well-formed, or the test fails here
 ok = not bad and not mism and svg.count("<rect") >= 7 * len(e["layers"]) and e["measured_pj"]["total"] > 0
 print("  %-16s %2d layers  %8.3f uJ  %6.3f pJ/MAC  worst layer %+.2f%% (%s)%s" % (
     e["program"].split("/")[-1], len(e["layers"]), e["uj_per_inference"], e["pj_per_mac"],
