@@ -355,6 +355,10 @@ int cli_energy(int argc, char **argv) {
     int n = 0, rc = 1;
     if (ctx && !measure(ctx, &p, &tech, a.seed, L, &n)) {
         print_table(L, n, tech.name, mica_backend_name(ctx));
+        if (mica_cycles_estimated(ctx))
+            printf("(%s backend: its cycles, so the measured static energy, are cost-model "
+                   "estimates; rtl counts them)\n",
+                   mica_backend_name(ctx));
         double comp[MICA_EN_COMPONENTS], est, meas;
         uint64_t macs;
         sum_layers(L, n, comp, &est, &meas, &macs);
