@@ -2,7 +2,7 @@
  * 0 with a configuration inside the documented ranges, or -1 with a one-line message naming the
  * file; never a crash, a read past the input or a hang.
  *   clang -std=gnu99 -O1 -g -fsanitize=fuzzer,address,undefined -Ibuild/gen -Iinclude -Icompiler \
- *     tests/fuzz/fuzz_board.c compiler/board_config.c -o build/fuzz/fuzz_board */
+ *     tests/fuzz/fuzz_board.c compiler/board_config.c compiler/json_read.c -o build/fuzz/fuzz_board */
 #include <stdint.h>
 #include <string.h>
 #include "fuzz_common.h"

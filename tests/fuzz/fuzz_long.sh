@@ -2,7 +2,7 @@
 # Long fuzzing (`make fuzz-long`, not in CI): every fuzz target to FUZZ_RUNS executions (default
 # 10,000,000) at nice 19, one summary line per target, non-zero exit on any crash.
 #   FUZZ_RUNS=N        executions per target
-#   FUZZ_TARGETS="..." subset of: reader program compile npy options kernels link board mcu (default: all)
+#   FUZZ_TARGETS="..." subset of: reader program compile npy options kernels link board tech mcu (default: all)
 #   FUZZ_MAX_TIME=S    optional time cap per libFuzzer target (the line then shows the real count)
 #   FUZZ_JOBS=N        libFuzzer fork-mode workers per target (default: the number of cores); every
 #                      crash, timeout and out-of-memory is counted and kept, the run goes on
@@ -14,7 +14,7 @@ cd "$(dirname "$0")/../.."
 ROOT=$PWD
 RUNS=${FUZZ_RUNS:-10000000}
 JOBS=${FUZZ_JOBS:-$(nproc)}
-TARGETS=${FUZZ_TARGETS:-reader program compile npy options kernels link board mcu}
+TARGETS=${FUZZ_TARGETS:-reader program compile npy options kernels link board tech mcu}
 PY=${PYTHON:-python3}
 W=$ROOT/build/fuzz-long
 fail=0
@@ -38,6 +38,7 @@ seed() {
     npy)     "$PY" tests/fuzz/make_npy_seeds.py "$d" ;;
     link)    "$PY" tests/fuzz/make_link_seeds.py "$d" ;;
     board)   cp hw/boards/*.json "$d/" ;;
+    tech)    cp hw/energy/*.json "$d/" ;;
     mcu)     printf '\005\001\001\012' >"$d/shape"
              head -c 200 /dev/zero >>"$d/shape" ;;
     options) printf '\002rtl:array=8x8,latency=20' >"$d/rtl"
