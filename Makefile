@@ -195,7 +195,7 @@ $(B)/fuzz/fuzz_board: tests/fuzz/fuzz_common.h tests/fuzz/fuzz_board.c compiler/
 	clang $(FUZZ_CFLAGS) $(INC) tests/fuzz/fuzz_board.c compiler/board_config.c compiler/json_read.c -o $@
 $(B)/fuzz/fuzz_tech: tests/fuzz/fuzz_common.h tests/fuzz/fuzz_tech.c compiler/energy_tech.c compiler/json_read.c $(HDRS)
 	@mkdir -p $(dir $@)
-	clang $(FUZZ_CFLAGS) $(INC) -DMICA_SOURCE_DIR='"."' tests/fuzz/fuzz_tech.c compiler/energy_tech.c compiler/json_read.c -o $@
+	clang $(FUZZ_CFLAGS) $(INC) tests/fuzz/fuzz_tech.c compiler/energy_tech.c compiler/json_read.c -o $@
 $(B)/fuzz/fuzz_link: tests/fuzz/fuzz_common.h tests/fuzz/fuzz_link.c driver/core/link_frame.c driver/core/link_host.c driver/core/crc32.c $(HDRS)
 	@mkdir -p $(dir $@)
 	clang $(FUZZ_CFLAGS) $(INC) tests/fuzz/fuzz_link.c driver/core/link_frame.c driver/core/link_host.c driver/core/crc32.c -o $@

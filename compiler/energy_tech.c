@@ -128,8 +128,3 @@ int mica_energy_tech_load(const char *path, mica_energy_tech_t *out, char *err, 
     free(buf);
     return rc;
 }
-
-const char *mica_energy_tech_default_path(void) {
-    const char *env = getenv("MICA_TECH");
-    return env && env[0] ? env : MICA_SOURCE_DIR "/hw/energy/45nm.json";
-}

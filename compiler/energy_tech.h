@@ -14,7 +14,5 @@
 int mica_energy_tech_parse(const char *text, size_t len, const char *what, mica_energy_tech_t *out,
                            char *err, size_t errlen);
 int mica_energy_tech_load(const char *path, mica_energy_tech_t *out, char *err, size_t errlen);
-/* The default table: MICA_TECH (a file) if set, else hw/energy/45nm.json in the source tree. */
-const char *mica_energy_tech_default_path(void);
 
 #endif

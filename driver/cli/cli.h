@@ -32,6 +32,9 @@ int cli_compile_to_file(const char *model, const char *out, const cli_target_t *
 int cli_parse_target(const char *cmd, int argc, char **argv, int *i, cli_target_t *t);
 /* Reads the --board / --config description into board and points o at it: 0, or -1 (printed). */
 int cli_load_target(const cli_target_t *t, mica_board_cfg_t *board, mica_compile_opts_t *o);
+/* The default energy table: MICA_TECH (a file) if set, else hw/energy/45nm.json in the source
+ * tree. */
+const char *cli_default_tech_path(void);
 
 int cli_ops(int argc, char **argv);
 void cli_tune_openblas(char **argv);

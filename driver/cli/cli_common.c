@@ -109,8 +109,7 @@ static int write_outputs(mica_builder_t *b, const char *model, const char *out, 
     }
     mica_energy_tech_t tech;
     char terr[512];
-    if (with_report &&
-        mica_energy_tech_load(mica_energy_tech_default_path(), &tech, terr, sizeof terr)) {
+    if (with_report && mica_energy_tech_load(cli_default_tech_path(), &tech, terr, sizeof terr)) {
         fprintf(stderr, "%s compile: energy table: %s\n", cli_prog, terr);
         goto done;
     }

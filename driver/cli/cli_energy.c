@@ -341,7 +341,7 @@ int cli_energy(int argc, char **argv) {
     char err[600];
     if (parse_args(argc, argv, &a))
         return 2;
-    const char *tech_path = a.tech_path ? a.tech_path : mica_energy_tech_default_path();
+    const char *tech_path = a.tech_path ? a.tech_path : cli_default_tech_path();
     if (mica_energy_tech_load(tech_path, &tech, err, sizeof err)) {
         char shown[600];
         fprintf(stderr, "%s energy: --tech %s\n", cli_prog,

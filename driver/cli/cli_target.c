@@ -46,6 +46,11 @@ int cli_parse_target(const char *cmd, int argc, char **argv, int *i, cli_target_
     return 1;
 }
 
+const char *cli_default_tech_path(void) {
+    const char *env = getenv("MICA_TECH");
+    return env && env[0] ? env : MICA_SOURCE_DIR "/hw/energy/45nm.json";
+}
+
 int cli_load_target(const cli_target_t *t, mica_board_cfg_t *board, mica_compile_opts_t *o) {
     char path[512], err[600], shown[640];
     if (t->board) {
