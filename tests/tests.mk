@@ -197,5 +197,5 @@ format-check:
 
 # Energy: estimate vs RTL counters per layer on every model (5%), 22 nm vs 45 nm, bad --tech files.
 .PHONY: test-energy
-test-energy: $(MICA)
+test-energy: $(MICA) board-sim
 	PYTHON=$(PYTHON) bash tests/energy/run.sh

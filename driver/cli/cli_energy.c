@@ -266,10 +266,30 @@ static int write_file(const char *path, const char *what, const layer_energy_t *
     return rc ? -1 : 0;
 }
 
+/* The counters the energy model reads must be built on the device (a small board's bitstream
+ * may count CYCLES only): 0, or -1 after one line naming the first one missing. */
+static int counters_built(mica_ctx_t *ctx) {
+    static const int needed[] = {
+        MICA_CNT_CYCLES,      MICA_CNT_MACS,         MICA_CNT_ASPAD_READS,  MICA_CNT_ASPAD_WRITES,
+        MICA_CNT_WSPAD_READS, MICA_CNT_WSPAD_WRITES, MICA_CNT_ACC_READS,    MICA_CNT_ACC_WRITES,
+        MICA_CNT_PARAM_READS, MICA_CNT_PARAM_WRITES, MICA_CNT_DMA_RD_BYTES, MICA_CNT_DMA_WR_BYTES,
+        MICA_CNT_FETCH_BYTES, MICA_CNT_INSTRS};
+    for (size_t i = 0; i < sizeof needed / sizeof needed[0]; i++)
+        if (!mica_counter_counted(ctx, needed[i])) {
+            fprintf(stderr,
+                    "%s energy: backend %s does not count %s, which the energy model needs\n",
+                    cli_prog, mica_backend_name(ctx), mica_counter_name(needed[i]));
+            return -1;
+        }
+    return 0;
+}
+
 /* One inference on random inputs; per accelerator layer, estimate and measurement. */
 static int measure(mica_ctx_t *ctx, const mica_program_t *p, const mica_energy_tech_t *t,
                    long long seed, layer_energy_t *L, int *nl) {
     uint64_t state = (uint64_t)seed | 1;
+    if (counters_built(ctx))
+        return -1;
     for (int i = 0; i < mica_num_inputs(ctx); i++) {
         mica_tensor_info_t ti;
         mica_input_info(ctx, i, &ti);

@@ -88,4 +88,13 @@ echo "  truncated JSON: $out"
 out=$("$MICA" energy "$OUT/kws_dscnn.mica" --tech "$OUT/missing.json" 2>&1) && fail=1
 echo "  missing file: $out"
 
+echo "== a device that does not build the counters (iCEBreaker: CYCLES only) is refused =="
+"$MICA" compile models/digits.tflite -o "$OUT/digits_ice.mica" --board icebreaker >/dev/null 2>&1 || fail=1
+out=$(timeout 300 "$MICA" energy "$OUT/digits_ice.mica" --backend link:sim=icebreaker 2>&1); rc=$?
+if [ $rc -ne 0 ] && [ "$(printf '%s\n' "$out" | wc -l)" -eq 1 ] && printf '%s' "$out" | grep -q "does not count"; then
+    echo "  $out"
+else
+    echo "  FAILED (exit $rc): $out"; fail=1
+fi
+
 [ $fail -eq 0 ] && echo "energy: PASS" || { echo "energy: FAIL"; exit 1; }
