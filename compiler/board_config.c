@@ -93,10 +93,10 @@ static int accel_member(jr_t *r, const char *key, void *ctx) {
         return 0;
     }
     return jr_fail(r,
-                 "accelerator: unknown key '%s' (rows, cols, aspad_depth, wspad_depth, "
-                 "acc_depth, param_sets, bus_bytes, req_lanes, req_mul_cycles, absent, "
-                 "mem_latency, rtl)",
-                 key);
+                   "accelerator: unknown key '%s' (rows, cols, aspad_depth, wspad_depth, "
+                   "acc_depth, param_sets, bus_bytes, req_lanes, req_mul_cycles, absent, "
+                   "mem_latency, rtl)",
+                   key);
 }
 
 static int board_member(jr_t *r, const char *key, void *ctx) {
