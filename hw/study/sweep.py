@@ -186,8 +186,12 @@ def pareto(rows):
 
 def choose_rtl_points(rows, n):
     """n RTL-runnable rows, spread along each model's Pareto front first (round robin over
-    models, evenly spaced in cycles), then the other runnable rows."""
-    front = pareto(rows)
+    models, evenly spaced in cycles), then the other runnable rows. The front is taken at each
+    memory latency (the environment, not a design choice): with static energy growing with
+    cycles, a slower memory's points are never on the overall front, yet need confirming too."""
+    latencies = {r["latency"] for r in rows.values()}
+    front = set().union(*(pareto({k: r for k, r in rows.items() if r["latency"] == lat})
+                          for lat in latencies))
     ok, seen = [], set()
     # points that compile to the same cost (e.g. an ASPAD the model does not fill) run once:
     # the one with the fewest on-chip bytes
