@@ -2,7 +2,9 @@
 // REQ_LANES = COLS (or 0): one lane per column, one ACC row per cycle. Fewer lanes are
 // time-multiplexed over the columns: a row takes P = ceil(COLS / REQ_LANES) passes, one per cycle
 // (mica_store_lanes_mux), so a small configuration pays P cycles per row instead of COLS lanes.
-// 1. Reads the PARAM set (bias, multiplier, shift, multiplier low bits) into registers: 4 reads, 5 cycles.
+// 1. Reads the PARAM set (bias, multiplier, shift, multiplier low bits) into registers: 4 reads, 5
+//    cycles. Without real rounding the multiplier row is read last and not copied: the PARAM
+//    port holds it for the lanes (HoldMult).
 // 2. Reads one ACC row per cycle while the row FIFO has room (FIFO entries + rows in the requant
 //    pipeline <= FDEPTH), so a stalled bus never loses a result.
 // 3. Packs the FIFO head row into BUS_BYTES beats at any byte alignment (wstrb marks the row's
