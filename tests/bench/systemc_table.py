@@ -9,24 +9,13 @@ For each model (compiled for the default 16x16):
   (the platform's own figures: cycles of its clock over the time its kernel ran) and plain
   `rtl` (mica verify's sim_cycles_per_s), each the best of 2 runs.
 usage: systemc_table.py MICA MODEL.tflite..."""
+import os
 import re
-import subprocess
 import sys
 import tempfile
 
-
-def run(argv):
-    return subprocess.run(argv, check=True, capture_output=True, text=True).stdout
-
-
-def layer_cycles(mica, prog, backend, out):
-    """{layer: cycles} of the ACCEL rows of `mica run`'s table."""
-    rows = {}
-    for line in run([mica, "run", prog, "--backend", backend, "--output-dir", out]).splitlines():
-        f = line.split()
-        if len(f) >= 6 and "ACCEL" in f:
-            rows[f[0]] = int(f[-1])
-    return rows
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tools"))
+from cost_layers import layer_cycles, run  # noqa: E402 (the same `mica run` table parser)
 
 
 def speed(mica, model, backend, key):
