@@ -168,3 +168,16 @@ char *jr_read_file(const char *path, size_t max_bytes, size_t *len, char *err, s
     *len = n;
     return buf;
 }
+
+void jr_write_string(FILE *f, const char *s) {
+    fputc('"', f);
+    for (; *s; s++) {
+        if (*s == '"' || *s == '\\')
+            fprintf(f, "\\%c", *s);
+        else if ((unsigned char)*s < 0x20)
+            fprintf(f, "\\u%04x", *s);
+        else
+            fputc(*s, f);
+    }
+    fputc('"', f);
+}

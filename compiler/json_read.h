@@ -4,6 +4,7 @@
 #ifndef MICA_JSON_READ_H
 #define MICA_JSON_READ_H
 #include <stddef.h>
+#include <stdio.h>
 
 typedef struct {
     const char *start, *p, *end, *what;
@@ -22,6 +23,8 @@ int jr_number(jr_t *r, double *v);
 typedef int (*jr_member_fn)(jr_t *r, const char *key, void *ctx);
 int jr_object(jr_t *r, jr_member_fn on_key, void *ctx);
 int jr_skip(jr_t *r);
+/* The other direction, for the reports: S as a JSON string (quotes, escapes) on F. */
+void jr_write_string(FILE *f, const char *s);
 /* The file's first max_bytes + 1 bytes (the parser refuses more than max_bytes) in a malloc'd
  * buffer, or NULL with a one-line err. */
 char *jr_read_file(const char *path, size_t max_bytes, size_t *len, char *err, size_t errlen);

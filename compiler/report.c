@@ -2,24 +2,12 @@
 #include <stdio.h>
 #include <string.h>
 #include "compiler.h"
+#include "json_read.h"
 #include "mica_cost.h"
 #include "mica_energy.h"
 #include "mica_ops.h"
 
 #define CLOCK_MHZ 200.0 /* stated clock for times in the report */
-
-static void json_str(FILE *f, const char *s) {
-    fputc('"', f);
-    for (; *s; s++) {
-        if (*s == '"' || *s == '\\')
-            fprintf(f, "\\%c", *s);
-        else if ((unsigned char)*s < 0x20)
-            fprintf(f, "\\u%04x", *s);
-        else
-            fputc(*s, f);
-    }
-    fputc('"', f);
-}
 
 static void json_shape(FILE *f, const mica_builder_t *b, int32_t t) {
     const mica_prog_tensor_t *pt = (const mica_prog_tensor_t *)b->tensors.data + t;
@@ -76,12 +64,12 @@ static void layer_json(FILE *f, const mica_builder_t *b, const mica_energy_tech_
     double peak = (double)b->hw.rows * b->hw.cols,
            util = c->cycles ? (double)s->macs / ((double)c->cycles * peak) : 0;
     fprintf(f, "    {\"name\": ");
-    json_str(f, s->name);
+    jr_write_string(f, s->name);
     fprintf(f, ", \"op\": ");
-    json_str(f, mica_step_op_name(s));
+    jr_write_string(f, mica_step_op_name(s));
     fprintf(f,
             ", \"placement\": \"%s\", \"reason\": ", s->kind == MICA_STEP_ACCEL ? "ACCEL" : "CPU");
-    json_str(f, why);
+    jr_write_string(f, why);
     fprintf(f, ", \"input_shape\": ");
     json_shape(f, b, s->inputs[0]);
     fprintf(f, ", \"output_shape\": ");
@@ -110,7 +98,7 @@ int mica_write_report(const mica_builder_t *b, const mica_energy_tech_t *tech, c
     uint64_t macs = 0, cycles = 0, bytes = 0;
     double energy[MICA_EN_COMPONENTS] = {0}, energy_total = 0;
     fprintf(f, "{\n  \"model\": ");
-    json_str(f, model);
+    jr_write_string(f, model);
     fprintf(f, ",\n  \"array\": \"%ux%u\",\n  \"layers\": [\n", b->hw.rows, b->hw.cols);
     for (uint32_t i = 0; i < n; i++) {
         const mica_prog_step_t *s = (const mica_prog_step_t *)b->steps.data + i;
@@ -139,7 +127,7 @@ int mica_write_report(const mica_builder_t *b, const mica_energy_tech_t *tech, c
             accel, n - accel, (unsigned long long)macs, (unsigned long long)cycles, CLOCK_MHZ,
             (double)cycles / CLOCK_MHZ, b->arena_size, b->consts.len, (unsigned long long)bytes,
             ideal_compute > ideal_mem ? ideal_compute : ideal_mem);
-    json_str(f, tech->name);
+    jr_write_string(f, tech->name);
     energy_json(f, energy, energy_total);
     fprintf(f, "}\n}\n");
     return fclose(f) == 0 ? 0 : -1;

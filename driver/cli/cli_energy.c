@@ -8,6 +8,7 @@
 #include <unistd.h>
 #include "cli.h"
 #include "energy_tech.h"
+#include "json_read.h"
 #include "mica_cost.h"
 #include "mica_energy.h"
 #include "mica_ops.h"
@@ -147,33 +148,21 @@ static void json_components(FILE *f, const double *pj, double total) {
     fprintf(f, "\"total\": %.1f}", total);
 }
 
-static void json_name(FILE *f, const char *s) {
-    fputc('"', f);
-    for (; *s; s++)
-        if (*s == '"' || *s == '\\')
-            fprintf(f, "\\%c", *s);
-        else if ((unsigned char)*s < 0x20)
-            fprintf(f, "\\u%04x", *s);
-        else
-            fputc(*s, f);
-    fputc('"', f);
-}
-
 static int write_json(FILE *f, const layer_energy_t *L, int n, const energy_args_t *a,
                       const mica_energy_tech_t *t) {
     double comp[MICA_EN_COMPONENTS], est, meas;
     uint64_t macs;
     sum_layers(L, n, comp, &est, &meas, &macs);
     fprintf(f, "{\n  \"program\": ");
-    json_name(f, a->prog);
+    jr_write_string(f, a->prog);
     fprintf(f, ",\n  \"backend\": ");
-    json_name(f, a->backend);
+    jr_write_string(f, a->backend);
     fprintf(f, ",\n  \"tech\": ");
-    json_name(f, t->name);
+    jr_write_string(f, t->name);
     fprintf(f, ",\n  \"layers\": [\n");
     for (int i = 0; i < n; i++) {
         fprintf(f, "    {\"name\": ");
-        json_name(f, L[i].step->name);
+        jr_write_string(f, L[i].step->name);
         fprintf(f,
                 ", \"op\": \"%s\", \"macs\": %llu, \"estimate_pj\": ", mica_step_op_name(L[i].step),
                 (unsigned long long)L[i].step->macs);
