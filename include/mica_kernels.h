@@ -91,6 +91,8 @@ typedef int (*mica_kernel_fn)(const mica_kernel_call_t *call);
     X(82, SELECT, mica_k_logic)                                                                    \
     X(83, LOG_SOFTMAX, mica_k_log_softmax)                                                         \
     X(84, DIV, mica_k_logic)                                                                       \
+    X(120, TRANSPOSE_CONV, mica_k_transpose_conv)                                                  \
+    X(121, BATCH_MATMUL, mica_k_batch_matmul)                                                      \
     MICA_KERNEL_LIST_INT16(X)
 
 #define MICA_KERNEL_ENUM(id, name, fn) MICA_CPU_##name = id,
@@ -316,5 +318,20 @@ typedef struct {
     int32_t rank, offset;
     int32_t dims[MICA_MAX_RANK], strides[MICA_MAX_RANK];
 } mica_gather_params_t;
+
+/* BATCH_MATMUL int8 (batch_matmul.c): batch_rank <= MICA_MAX_RANK - 2 broadcast batch dims with
+ * each operand's element stride per dim (0 where it broadcasts); lhs element (i, k) at
+ * i * lhs_row_stride + k * lhs_depth_stride, rhs element (k, j) at k * rhs_depth_stride +
+ * j * rhs_col_stride (adj_x / adj_y swap them). A constant operand (const_len > 0) lives in the
+ * parameter block, as in mica_binary_params_t. Output [batch...][rows][cols]. */
+typedef struct {
+    int32_t batch_rank;
+    int32_t batch_dims[MICA_MAX_RANK - 2];
+    int32_t batch_strides[2][MICA_MAX_RANK - 2];
+    int32_t rows, cols, depth;
+    int32_t lhs_row_stride, lhs_depth_stride, rhs_depth_stride, rhs_col_stride;
+    uint32_t const_off[2], const_len[2];
+    int32_t lhs_zp, rhs_zp, out_zp, out_mult, out_shift, act_min, act_max;
+} mica_batch_matmul_params_t;
 
 #endif

@@ -1,0 +1,59 @@
+"""Generated single-op int8 models for BATCH_MATMUL and TRANSPOSE_CONV (issue 14, ops3): imported
+by make_cpu_op_models.py like cpu_op_cases_more.py. Each case: name -> (fn, input shapes,
+calibration ranges). Run alone to write only these models:
+    python3 tests/kernels/cpu_op_cases_ops3.py DIR   (then sh tests/kernels/run.sh DIR)"""
+import json
+import os
+import sys
+
+
+def cases(tf, const):
+    L = tf.keras.layers
+    init = dict(bias_initializer=tf.keras.initializers.RandomUniform(-0.3, 0.3))
+
+    def layer(lay, shape, rng=(-1.0, 1.5)):
+        lay.build(shape)
+        return (lambda x: lay(x)), [shape], [rng]
+
+    c = {}
+    c["batch_matmul"] = (lambda a, b: tf.matmul(a, b)), [(2, 3, 4), (2, 4, 5)], [(-1, 1), (-2, 1)]
+    c["batch_matmul_bcast"] = (lambda a, b: tf.matmul(a, b)), [(2, 1, 3, 6), (3, 6, 5)], [(-1, 2), (-1, 1)]
+    c["batch_matmul_adj_x"] = (lambda a, b: tf.matmul(a, b, transpose_a=True)), [(3, 7, 4), (3, 7, 2)], [(-1, 1), (-0.5, 1)]
+    c["batch_matmul_adj_y"] = (lambda a, b: tf.matmul(a, b, transpose_b=True)), [(2, 5, 9), (2, 6, 9)], [(-3, 1), (-1, 1)]
+    c["batch_matmul_adj_xy"] = (lambda a, b: tf.matmul(a, b, transpose_a=True, transpose_b=True)), [(2, 4, 3), (2, 5, 4)], [(-1, 1), (-1, 1)]
+    c["batch_matmul_const_rhs"] = (lambda a: tf.matmul(a, const((2, 4, 6), 7))), [(2, 3, 4)], [(-1, 1)]
+    c["batch_matmul_const_lhs"] = (lambda b: tf.matmul(const((3, 2, 5), 8), b)), [(3, 5, 4)], [(-2, 1)]
+    c["batch_matmul_deep"] = (lambda a, b: tf.matmul(a, b)), [(1, 2, 70), (1, 70, 3)], [(-1, 1), (-1, 1)]
+    c["transpose_conv_s2_same"] = layer(L.Conv2DTranspose(4, 3, strides=2, padding="same", **init), (1, 4, 5, 3))
+    c["transpose_conv_s1_valid"] = layer(L.Conv2DTranspose(3, 3, padding="valid", **init), (1, 5, 4, 2))
+    c["transpose_conv_s2_valid_relu"] = layer(L.Conv2DTranspose(5, (3, 2), strides=(2, 3), activation="relu", **init), (2, 3, 4, 3))
+    c["transpose_conv_no_bias"] = layer(L.Conv2DTranspose(6, 4, strides=2, padding="same", use_bias=False), (1, 3, 3, 4))
+    c["transpose_conv_outpad"] = layer(L.Conv2DTranspose(2, 3, strides=2, padding="same", output_padding=0, **init), (1, 4, 4, 5))
+    return c
+
+
+def main():
+    here = os.path.dirname(os.path.abspath(__file__))
+    sys.path.insert(0, here)
+    import make_cpu_op_models as g
+    out_dir = sys.argv[1]
+    os.makedirs(out_dir, exist_ok=True)
+    manifest, failed = {}, 0
+    for i, (name, (fn, shapes, ranges)) in enumerate(cases(g.tf, g.const).items()):
+        try:
+            data = g.convert(fn, shapes, ranges, seed=500 + i)
+        except Exception as e:  # one bad case must not hide the others
+            print("cpu_op_cases_ops3: %s: conversion failed: %s" % (name, str(e).splitlines()[0][:200]))
+            failed += 1
+            continue
+        with open(os.path.join(out_dir, name + ".tflite"), "wb") as f:
+            f.write(data)
+        manifest[name] = g.op_names(data)
+    with open(os.path.join(out_dir, "manifest.json"), "w") as f:
+        json.dump(manifest, f, indent=1, sort_keys=True)
+    print("cpu_op_cases_ops3: %d models in %s%s" % (len(manifest), out_dir, ", %d failed" % failed if failed else ""))
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
