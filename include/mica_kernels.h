@@ -93,6 +93,7 @@ typedef int (*mica_kernel_fn)(const mica_kernel_call_t *call);
     X(84, DIV, mica_k_logic)                                                                       \
     X(120, TRANSPOSE_CONV, mica_k_transpose_conv)                                                  \
     X(121, BATCH_MATMUL, mica_k_batch_matmul)                                                      \
+    X(122, ELU, mica_k_lut)                                                                        \
     MICA_KERNEL_LIST_INT16(X)
 
 #define MICA_KERNEL_ENUM(id, name, fn) MICA_CPU_##name = id,

@@ -1,5 +1,6 @@
 """Generated single-op int8 models for BATCH_MATMUL and TRANSPOSE_CONV (issue 14, ops3): imported
-by make_cpu_op_models.py like cpu_op_cases_more.py. Each case: name -> (fn, input shapes,
+by make_cpu_op_models.py like cpu_op_cases_more.py; ELU's models (elu_cases, elu_models) are
+check_elu_int8.py's own (LiteRT's BUILTIN_REF has no ELU). Each case: name -> (fn, input shapes,
 calibration ranges). Run alone to write only these models:
     python3 tests/kernels/cpu_op_cases_ops3.py DIR   (then sh tests/kernels/run.sh DIR)"""
 import json
@@ -32,20 +33,48 @@ def cases(tf, const):
     return c
 
 
+def elu_cases(tf):
+    """ELU sources (RELU models: the converter wraps a float ELU in DEQUANTIZE/QUANTIZE), made
+    int8 ELU models by elu_models(); checked by check_elu_int8.py, not by run.sh."""
+    c = {}
+    c["elu_src"] = (lambda a: tf.nn.relu(a)), [(1, 8, 8, 5)], [(-4, 2)]
+    c["elu_narrow_src"] = (lambda a: tf.nn.relu(a)), [(3, 100)], [(-0.6, 0.3)]
+    return c
+
+
+def elu_models(models, som):
+    """name -> int8 ELU model made from elu_cases()' converted models: operator code ELU (version
+    1), input as calibrated, output quantized over [-1, hi]."""
+    out = {}
+    for src, hi in (("elu_src", 2.0), ("elu_narrow_src", 0.3)):
+        if src not in models:
+            continue
+        m = som.SingleOpModel(models.pop(src))
+        code = m.model.operatorCodes[m.op.opcodeIndex]
+        code.builtinCode = code.deprecatedBuiltinCode = 111  # BuiltinOperator ELU
+        code.version = 1
+        m.op.builtinOptionsType = 0
+        m.op.builtinOptions = None
+        scale = (hi + 1.0) / 255.0
+        m.set_quant(("out", 0), [scale], [-128 + int(round(1.0 / scale))])
+        out[src[:-4]] = m.to_bytes()
+    return out
+
+
 def main():
     here = os.path.dirname(os.path.abspath(__file__))
     sys.path.insert(0, here)
     import make_cpu_op_models as g
     out_dir = sys.argv[1]
     os.makedirs(out_dir, exist_ok=True)
-    manifest, failed = {}, 0
+    manifest, failed, models = {}, 0, {}
     for i, (name, (fn, shapes, ranges)) in enumerate(cases(g.tf, g.const).items()):
         try:
-            data = g.convert(fn, shapes, ranges, seed=500 + i)
+            models[name] = g.convert(fn, shapes, ranges, seed=500 + i)
         except Exception as e:  # one bad case must not hide the others
             print("cpu_op_cases_ops3: %s: conversion failed: %s" % (name, str(e).splitlines()[0][:200]))
             failed += 1
-            continue
+    for name, data in models.items():
         with open(os.path.join(out_dir, name + ".tflite"), "wb") as f:
             f.write(data)
         manifest[name] = g.op_names(data)
