@@ -33,6 +33,43 @@ def cases(tf, const):
     return c
 
 
+def broadcast_args_model(som, shape_a, shape_b, seed):
+    """Keras broadcast_to(a, broadcast_dynamic_shape(shape(a), shape(b))) + b, int8: the converter
+    keeps SHAPE -> BROADCAST_ARGS -> BROADCAST_TO (the batch is dynamic). The BROADCAST_TO
+    output's declared shape is written static, as a TFLite Micro model has it; Mica folds the
+    shape arithmetic (compiler pass 0) and runs BROADCAST_TO on the CPU."""
+    tf, np = som.tf, som.np
+    a, b = tf.keras.Input(shape_a, name="a"), tf.keras.Input(shape_b, name="b")
+    y = tf.keras.layers.Lambda(lambda t: tf.broadcast_to(
+        t[0], tf.broadcast_dynamic_shape(tf.shape(t[0]), tf.shape(t[1]))))([a, b])
+    model = tf.keras.Model([a, b], tf.keras.layers.Lambda(lambda t: t[0] + t[1])([y, b]))
+
+    def rep():
+        r = np.random.default_rng(seed)
+        for _ in range(8):
+            yield {"a": r.uniform(-1, 1, (1,) + shape_a).astype(np.float32),
+                   "b": r.uniform(-1, 2, (1,) + shape_b).astype(np.float32)}
+    conv = tf.lite.TFLiteConverter.from_keras_model(model)
+    conv.optimizations = [tf.lite.Optimize.DEFAULT]
+    conv.representative_dataset = rep
+    conv.target_spec.supported_ops = [tf.lite.OpsSet.TFLITE_BUILTINS_INT8]
+    conv.inference_input_type = conv.inference_output_type = tf.int8
+    with som.silenced_fds():
+        m = som.fbu.convert_bytearray_to_object(bytearray(conv.convert()))
+    sub = m.subgraphs[0]
+    for op in sub.operators:
+        if som.fbu.opcode_to_name(m, op.opcodeIndex) == "BROADCAST_TO":
+            out = np.broadcast_shapes((1,) + shape_a, (1,) + shape_b)
+            sub.tensors[op.outputs[0]].shape = np.asarray(out, np.int32)
+    return bytes(som.fbu.convert_object_to_bytearray(m))
+
+
+def patched_variants(models, som):
+    """Models that are not single-op conversions: BROADCAST_ARGS folded at compile time."""
+    return {"broadcast_args_fold": broadcast_args_model(som, (1, 5), (3, 1), 3),
+            "broadcast_args_fold_rank": broadcast_args_model(som, (4, 1, 6), (5, 1), 4)}
+
+
 def elu_cases(tf):
     """ELU sources (RELU models: the converter wraps a float ELU in DEQUANTIZE/QUANTIZE), made
     int8 ELU models by elu_models(); checked by check_elu_int8.py, not by run.sh."""
@@ -74,6 +111,7 @@ def main():
         except Exception as e:  # one bad case must not hide the others
             print("cpu_op_cases_ops3: %s: conversion failed: %s" % (name, str(e).splitlines()[0][:200]))
             failed += 1
+    models.update(patched_variants(models, g.som))
     for name, data in models.items():
         with open(os.path.join(out_dir, name + ".tflite"), "wb") as f:
             f.write(data)

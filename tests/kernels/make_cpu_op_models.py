@@ -195,6 +195,7 @@ def patched_variants(models):
     m.set_quant(("out", 0), [float(q.scale[0])], [int(q.zeroPoint[0])])
     out["mean_last_equal_quant"] = m.to_bytes()
     out.update(cpu_op_cases_more.patched_variants(models, som, schema, np))
+    out.update(cpu_op_cases_ops3.patched_variants(models, som))
     return out
 
 

@@ -11,7 +11,8 @@ import sys
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 BEGIN, END = "<!-- coverage:begin -->", "<!-- coverage:end -->"
 # Paths Mica has beside the plain int8 kernel (the rest of the table is derived).
-FOLDED = {"SHAPE": "folded when static"}
+FOLDED = {"SHAPE": "folded when static",
+          "BROADCAST_ARGS": "folded when static (TFLM: int32/int64 shapes)"}
 NOTES = {"QUANTIZE": "float32 -> int8 at inputs", "DEQUANTIZE": "int8 -> float32 at outputs",
          "ARG_MAX": "int32/int64 outputs", "ARG_MIN": "int32/int64 outputs",
          "GATHER": "constant indices", "BATCH_TO_SPACE_ND": "zero crops",
