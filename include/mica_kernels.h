@@ -94,6 +94,8 @@ typedef int (*mica_kernel_fn)(const mica_kernel_call_t *call);
     X(120, TRANSPOSE_CONV, mica_k_transpose_conv)                                                  \
     X(121, BATCH_MATMUL, mica_k_batch_matmul)                                                      \
     X(122, ELU, mica_k_lut)                                                                        \
+    X(123, ADD_N, mica_k_accumulate)                                                               \
+    X(124, CUMSUM, mica_k_accumulate)                                                              \
     MICA_KERNEL_LIST_INT16(X)
 
 #define MICA_KERNEL_ENUM(id, name, fn) MICA_CPU_##name = id,
@@ -334,5 +336,16 @@ typedef struct {
     uint32_t const_off[2], const_len[2];
     int32_t lhs_zp, rhs_zp, out_zp, out_mult, out_shift, act_min, act_max;
 } mica_batch_matmul_params_t;
+
+/* ADD_N / CUMSUM int8 (accumulate.c): outer x depth x inner elements, scanned along depth
+ * (reverse: from the end; exclusive: each output before its own term); scaled[(uint8_t)q] is
+ * input value q rescaled (left shift 20, input multiplier), sums start at init; out = out_zp +
+ * MultiplyByQuantizedMultiplierSmallerThanOneExp(sum, out_mult, out_shift), clamped. ADD_N:
+ * depth 1, its inputs (same quantization) summed element-wise. */
+typedef struct {
+    int32_t outer, depth, inner, exclusive, reverse, init;
+    int32_t out_mult, out_shift, out_zp, act_min, act_max;
+    int32_t scaled[256];
+} mica_accumulate_params_t;
 
 #endif
