@@ -9,8 +9,8 @@ static int32_t tconv_pad(int same, int32_t out_size, int32_t k, int32_t stride) 
     return mica_conv_pad(out_size, grid, k, stride, 1);
 }
 
-static int tconv_shape(const tfl_model_t *m, const tfl_op_t *op, mica_conv_params_t *p,
-                       char *err, size_t errlen) {
+static int tconv_shape(const tfl_model_t *m, const tfl_op_t *op, mica_conv_params_t *p, char *err,
+                       size_t errlen) {
     const tfl_tensor_t *shape = mica_op_tensor(m, op, 0), *w = mica_op_tensor(m, op, 1),
                        *in = mica_op_tensor(m, op, 2), *out = mica_op_output(m, op, 0);
     int32_t dims[4];
@@ -24,10 +24,18 @@ static int tconv_shape(const tfl_model_t *m, const tfl_op_t *op, mica_conv_param
         REJECT("TRANSPOSE_CONV: weights [%d,%d,%d,%d] do not fit input depth %d, output depth %d"
                " (or the batch changes)",
                w->dims[0], w->dims[1], w->dims[2], w->dims[3], in->dims[3], out->dims[3]);
-    *p = (mica_conv_params_t){.batches = in->dims[0], .in_h = in->dims[1], .in_w = in->dims[2],
-                              .in_c = in->dims[3], .out_h = out->dims[1], .out_w = out->dims[2],
-                              .out_c = out->dims[3], .k_h = w->dims[1], .k_w = w->dims[2],
-                              .dil_h = 1, .dil_w = 1, .filter_c = in->dims[3]};
+    *p = (mica_conv_params_t){.batches = in->dims[0],
+                              .in_h = in->dims[1],
+                              .in_w = in->dims[2],
+                              .in_c = in->dims[3],
+                              .out_h = out->dims[1],
+                              .out_w = out->dims[2],
+                              .out_c = out->dims[3],
+                              .k_h = w->dims[1],
+                              .k_w = w->dims[2],
+                              .dil_h = 1,
+                              .dil_w = 1,
+                              .filter_c = in->dims[3]};
     int same = tfl_opt_int(op, 0, 0) == 0; /* TransposeConvOptions.padding: SAME 0, VALID 1 */
     p->stride_w = (int32_t)tfl_opt_int(op, 1, 1);
     p->stride_h = (int32_t)tfl_opt_int(op, 2, 1);
@@ -37,8 +45,7 @@ static int tconv_shape(const tfl_model_t *m, const tfl_op_t *op, mica_conv_param
     p->pad_left = tconv_pad(same, p->out_w, p->k_w, p->stride_w);
     p->in_zp = (int32_t)in->zero_point[0];
     p->out_zp = (int32_t)out->zero_point[0];
-    return mica_fused_range((int)tfl_opt_int(op, 3, 0), out, &p->act_min, &p->act_max, err,
-                            errlen);
+    return mica_fused_range((int)tfl_opt_int(op, 3, 0), out, &p->act_min, &p->act_max, err, errlen);
 }
 
 int mica_prepare_transpose_conv(const tfl_model_t *m, const tfl_op_t *op, mica_buf_t *params,

@@ -23,7 +23,8 @@ static int batch_matmul_fits(const mica_kernel_call_t *c, const mica_batch_matmu
                              const int8_t **ops) {
     if (c->params_size < sizeof *p || c->noutputs != 1 || p->batch_rank < 0 ||
         p->batch_rank > MICA_MAX_RANK - 2 || !mica_zp_ok(p->lhs_zp) || !mica_zp_ok(p->rhs_zp) ||
-        !mica_zp_ok(p->out_zp) || !mica_shift_ok(p->out_shift) || !mica_act_ok(p->act_min, p->act_max))
+        !mica_zp_ok(p->out_zp) || !mica_shift_ok(p->out_shift) ||
+        !mica_act_ok(p->act_min, p->act_max))
         return 0;
     int next = 0;
     for (int k = 0; k < 2; k++) {
