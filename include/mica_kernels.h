@@ -96,6 +96,7 @@ typedef int (*mica_kernel_fn)(const mica_kernel_call_t *call);
     X(122, ELU, mica_k_lut)                                                                        \
     X(123, ADD_N, mica_k_accumulate)                                                               \
     X(124, CUMSUM, mica_k_accumulate)                                                              \
+    X(125, CAST, mica_k_cast)                                                                      \
     MICA_KERNEL_LIST_INT16(X)
 
 #define MICA_KERNEL_ENUM(id, name, fn) MICA_CPU_##name = id,
@@ -347,5 +348,12 @@ typedef struct {
     int32_t out_mult, out_shift, out_zp, act_min, act_max;
     int32_t scaled[256];
 } mica_accumulate_params_t;
+
+/* CAST (cast.c): count elements between int8 and int32 or float32 (one side int8), raw values. */
+enum { MICA_CAST_INT8 = 0, MICA_CAST_INT32 = 1, MICA_CAST_FLOAT32 = 2 };
+typedef struct {
+    uint32_t count;
+    int32_t in_type, out_type;
+} mica_cast_params_t;
 
 #endif

@@ -30,6 +30,7 @@ def cases(tf, const):
     c["transpose_conv_s2_valid_relu"] = layer(L.Conv2DTranspose(5, (3, 2), strides=(2, 3), activation="relu", **init), (2, 3, 4, 3))
     c["transpose_conv_no_bias"] = layer(L.Conv2DTranspose(6, 4, strides=2, padding="same", use_bias=False), (1, 3, 3, 4))
     c["transpose_conv_outpad"] = layer(L.Conv2DTranspose(2, 3, strides=2, padding="same", output_padding=0, **init), (1, 4, 4, 5))
+    c["cast_src"] = (lambda a: tf.nn.relu(a)), [(2, 3, 7)], [(-2, 3)]  # CAST models' source
     return c
 
 
@@ -64,10 +65,39 @@ def broadcast_args_model(som, shape_a, shape_b, seed):
     return bytes(som.fbu.convert_object_to_bytearray(m))
 
 
+def cast_model(som, relu_bytes, in_type, out_type):
+    """The RELU model's operator made CAST in_type -> out_type (TensorType names); the int8 side
+    keeps its quantization (scale 1, zero point 0 when it was not int8), the other has none."""
+    from tensorflow.lite.python import schema_py_generated as schema
+    m = som.fbu.convert_bytearray_to_object(bytearray(relu_bytes))
+    sub = m.subgraphs[0]
+    op = sub.operators[0]
+    code = m.operatorCodes[op.opcodeIndex]
+    code.builtinCode = code.deprecatedBuiltinCode = 53  # BuiltinOperator CAST
+    code.version = 1
+    op.builtinOptionsType, op.builtinOptions = 0, None
+    for index, name in ((op.inputs[0], in_type), (op.outputs[0], out_type)):
+        t = sub.tensors[index]
+        t.type = getattr(schema.TensorType, name)
+        if name != "INT8":
+            t.quantization = None
+        else:
+            t.quantization.scale = som.np.asarray([1.0], som.np.float32)
+            t.quantization.zeroPoint = som.np.asarray([0], som.np.int64)
+    return bytes(som.fbu.convert_object_to_bytearray(m))
+
+
 def patched_variants(models, som):
-    """Models that are not single-op conversions: BROADCAST_ARGS folded at compile time."""
-    return {"broadcast_args_fold": broadcast_args_model(som, (1, 5), (3, 1), 3),
-            "broadcast_args_fold_rank": broadcast_args_model(som, (4, 1, 6), (5, 1), 4)}
+    """Models that are not single-op conversions: BROADCAST_ARGS folded at compile time; CAST at a
+    model's edges (int8 <-> int32 / float32), made from the RELU model."""
+    out = {"broadcast_args_fold": broadcast_args_model(som, (1, 5), (3, 1), 3),
+           "broadcast_args_fold_rank": broadcast_args_model(som, (4, 1, 6), (5, 1), 4)}
+    relu = models.get("relu") or models.get("cast_src")
+    for a, b in (("INT8", "INT32"), ("INT8", "FLOAT32"), ("INT32", "INT8"), ("FLOAT32", "INT8")):
+        if relu:
+            out["cast_%s_%s" % (a.lower(), b.lower())] = cast_model(som, relu, a, b)
+    models.pop("cast_src", None)
+    return out
 
 
 def elu_cases(tf):
