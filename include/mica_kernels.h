@@ -97,6 +97,7 @@ typedef int (*mica_kernel_fn)(const mica_kernel_call_t *call);
     X(123, ADD_N, mica_k_accumulate)                                                               \
     X(124, CUMSUM, mica_k_accumulate)                                                              \
     X(125, CAST, mica_k_cast)                                                                      \
+    X(126, FILL, mica_k_gather)                                                                    \
     MICA_KERNEL_LIST_INT16(X)
 
 #define MICA_KERNEL_ENUM(id, name, fn) MICA_CPU_##name = id,

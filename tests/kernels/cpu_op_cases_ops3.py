@@ -31,6 +31,9 @@ def cases(tf, const):
     c["transpose_conv_no_bias"] = layer(L.Conv2DTranspose(6, 4, strides=2, padding="same", use_bias=False), (1, 3, 3, 4))
     c["transpose_conv_outpad"] = layer(L.Conv2DTranspose(2, 3, strides=2, padding="same", output_padding=0, **init), (1, 4, 4, 5))
     c["cast_src"] = (lambda a: tf.nn.relu(a)), [(2, 3, 7)], [(-2, 3)]  # CAST models' source
+    # FILL int8 with a run-time value (a constant one the converter folds away)
+    c["fill_slice"] = (lambda a: tf.fill([2, 4, 6, 5], a[0, 0, 0])), [(4, 1, 5)], [(-1, 1)]
+    c["fill_slice_2d"] = (lambda a: tf.fill([3, 17], a[2, 1]) * 1.0), [(3, 4)], [(-2, 0.5)]
     return c
 
 

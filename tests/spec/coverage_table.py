@@ -29,11 +29,11 @@ TFLM_NO_INT8 = {"CEIL": "float32 only", "FLOOR": "float32 only", "ROUND": "float
                 "FLOOR_MOD": "float32 only", "ZEROS_LIKE": "int32, int64, float32",
                 "BROADCAST_ARGS": "int32/int64 shapes", "DETECTION_POSTPROCESS": "float32 only"}
 # Builtins with a TFLite Micro int8 path that Mica does not run yet, and why.
-TFLM_INT8_OPEN = {"FILL": "TFLM: int8 (the converter folds a static FILL)",
-                  "EMBEDDING_LOOKUP": "TFLM: int8 table, int32 ids"}
+TFLM_INT8_OPEN = {"EMBEDDING_LOOKUP": "TFLM: int8 table, int32 ids"}
 NOTES.update({"BATCH_MATMUL": "adj_x/adj_y, broadcast batch, one constant operand",
               "TRANSPOSE_CONV": "per-channel weights, optional bias",
               "ELU": "LiteRT BUILTIN_REF has none (check_elu_int8.py)",
+              "FILL": "run-time int8 value, constant dims",
               "CAST": "int8 <-> int32/float32 at model edges (raw values)",
               "ADD_N": "TFLM's int8 arithmetic; LiteRT has none (check_accumulate_int8.py)",
               "CUMSUM": "TFLM's int8 arithmetic, exclusive/reverse; LiteRT has none "
