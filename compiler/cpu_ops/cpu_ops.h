@@ -87,6 +87,7 @@ typedef int (*mica_cpu_prepare_fn)(const tfl_model_t *m, const tfl_op_t *op, mic
     X(TFL_OP_EXPAND_DIMS, RESHAPE, mica_prepare_expand_dims)                                       \
     X(TFL_OP_LOG_SOFTMAX, LOG_SOFTMAX, mica_prepare_log_softmax)                                   \
     X(TFL_OP_DIV, DIV, mica_prepare_div)                                                           \
+    X(TFL_OP_UNIDIRECTIONAL_SEQUENCE_LSTM, UNIDIRECTIONAL_SEQUENCE_LSTM, mica_prepare_lstm)         \
     X(TFL_OP_SVDF, SVDF, mica_prepare_svdf)
 
 #define MICA_CPU_OP_DECL(builtin, name, fn)                                                        \
