@@ -8,6 +8,7 @@
 
 #define MICA_KERNEL_MAX_IO 4
 #include "mica_kernels_int16.h" /* MICA_KERNEL_LIST_INT16 */
+#include "mica_kernels_lstm.h"  /* MICA_KERNEL_LIST_LSTM */
 
 /* One kernel invocation: parameter block (written by the compiler) and operand buffers. */
 typedef struct {
@@ -24,6 +25,7 @@ typedef int (*mica_kernel_fn)(const mica_kernel_call_t *call);
 
 /* The kernel list: X(id, NAME, function). ids are stable .mica file-format numbers. */
 #define MICA_KERNEL_LIST(X)                                                                        \
+    MICA_KERNEL_LIST_LSTM(X)                                                                       \
     X(1, RESHAPE, mica_k_reshape)                                                                  \
     X(2, SOFTMAX, mica_k_softmax)                                                                  \
     X(3, CONV_2D, mica_k_conv2d)                                                                   \

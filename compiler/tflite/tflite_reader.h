@@ -157,6 +157,8 @@ typedef struct {
     int opcode_index;
     int options2_type; /* BuiltinOptions2 union type (not decoded), 0 = none */
     int has_custom_options;
+    int nintermediates; /* tensors the converter attaches for the kernel's Prepare (LSTM scales) */
+    int32_t *intermediates;
 } tfl_op_t;
 
 typedef struct {
