@@ -20,6 +20,7 @@ void mica_fp_prog_free(fp_prog_t *P) {
         free(g->w);
         free(g->wt);
         free(g->a16);
+        free(g->w2);
         free(g->a8);
         free(g->corr);
         free(g->img);
@@ -444,6 +445,11 @@ static void gemm_run(mica_fm_t *m, fp_gemm_t *g) {
         else
             gemm_vnni(g, T, N);
 #endif
+        return;
+    }
+    if (g->w2) { /* AVX2 without AVX-VNNI (func_pack.c) */
+        mica_fp_gather_i16(m, g);
+        mica_fp_gemm_i16(g, T, N);
         return;
     }
     if (T == 1) {

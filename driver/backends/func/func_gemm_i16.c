@@ -1,0 +1,120 @@
+/* The exact integer GEMM for CPUs with AVX2 but no AVX-VNNI (several pixels, T > 1): activations
+ * x - z as int16 (padding 0, so no zero-point term remains), weights int16 packed once in pairs of
+ * k (func_pack.c), and vpmaddwd: two products summed into int32 per lane, 16 MACs an instruction.
+ * Exact: |x - z| <= 255 and |w| <= 128, so a product fits 2^15 and a pair sum fits int32; the
+ * running sums wrap modulo 2^32 like the ACC. Outputs are blocked 4 pixels x 16 outputs in eight
+ * registers: per pair of k, two weight vectors serve four broadcast activation pairs. */
+#include <string.h>
+#include "func_plan_internal.h"
+#include "func_simd.h"
+
+int mica_fp_i16_usable(uint32_t N) {
+#ifdef FM_X86
+    return N % 8 == 0 && __builtin_cpu_supports("avx2");
+#else
+    (void)N;
+    return 0;
+#endif
+}
+
+/* One tile's pixels into columns [col, col + R) of the rows (stride kp): x - z per lane. */
+static inline __attribute__((always_inline)) void gather_tile(const mica_fm_t *m, const mica_fm_matmul_t *d, int16_t *a, uint32_t kp,
+                        uint32_t col) {
+    uint32_t R = m->ref->cfg.rows;
+    int16_t *row = a + col;
+    for (uint32_t oy = 0; oy < d->out_h; oy++) {
+        int64_t iy = (int64_t)oy * d->sy + d->off_y;
+        const int8_t *line =
+            m->ref->aspad + ((size_t)d->aspad + (size_t)(iy < 0 ? 0 : iy) * d->in_w) * R;
+        for (uint32_t ox = 0; ox < d->out_w; ox++, row += kp) {
+            int64_t ix = (int64_t)ox * d->sx + d->off_x;
+            if (iy < 0 || iy >= d->in_h || ix < 0 || ix >= d->in_w) {
+                memset(row, 0, sizeof *row * R);
+                continue;
+            }
+            const int8_t *src = line + (size_t)ix * R;
+            for (uint32_t r = 0; r < R; r++) /* R = 16: one vector (pmovsxbw, psubw) */
+                row[r] = (int16_t)(src[r] - d->z_in);
+        }
+    }
+}
+
+/* The kidx lanes only (a first layer's few channels): segments of one tile's lanes. */
+static inline __attribute__((always_inline)) void gather_lanes_i16(const mica_fm_t *m, const fp_gemm_t *g) {
+    uint32_t R = m->ref->cfg.rows, kc = g->kc, kp = g->kp, lane[R];
+    for (uint32_t i = 0, e; i < kc; i = e) { /* one tile's lanes: kidx[i, e) */
+        uint32_t j = g->kidx[i] / R;
+        for (e = i; e < kc && g->kidx[e] < (j + 1) * R; e++)
+            lane[e - i] = g->kidx[e] - j * R;
+        const mica_fm_matmul_t *d = &g->gathers[j];
+        int16_t *row = g->a16 + i;
+        for (uint32_t oy = 0; oy < d->out_h; oy++) {
+            int64_t iy = (int64_t)oy * d->sy + d->off_y;
+            const int8_t *line =
+                m->ref->aspad + ((size_t)d->aspad + (size_t)(iy < 0 ? 0 : iy) * d->in_w) * R;
+            for (uint32_t ox = 0; ox < d->out_w; ox++, row += kp) {
+                int64_t ix = (int64_t)ox * d->sx + d->off_x;
+                int pad = iy < 0 || iy >= d->in_h || ix < 0 || ix >= d->in_w;
+                const int8_t *src = line + (size_t)(pad ? 0 : ix) * R;
+                for (uint32_t q = 0; q < e - i; q++)
+                    row[q] = pad ? 0 : (int16_t)(src[lane[q]] - d->z_in);
+            }
+        }
+    }
+}
+
+FM_CLONES
+void mica_fp_gather_i16(const mica_fm_t *m, const fp_gemm_t *g) {
+    if (g->kidx) {
+        gather_lanes_i16(m, g);
+        return;
+    }
+    for (uint32_t j = 0; j < g->tiles; j++)
+        gather_tile(m, &g->gathers[j], g->a16, g->kp, j * m->ref->cfg.rows);
+}
+
+#ifdef FM_X86
+/* Pixels [t, t + 4) x outputs [n, n + 8 NV): NV weight vectors (8 outputs x a pair of k) per step. */
+static inline __attribute__((always_inline, target("avx2"))) void
+block_4xn(const fp_gemm_t *g, uint32_t N, uint32_t t, uint32_t n, int nv) {
+    const uint32_t kp = g->kp;
+    const int16_t *a = g->a16 + (size_t)t * kp, *w = g->w2 + (size_t)n * 2;
+    __m256i s[4][2];
+    for (int p = 0; p < 4; p++)
+        s[p][0] = s[p][1] = _mm256_setzero_si256();
+    for (uint32_t k = 0; k < kp; k += 2, w += 2 * (size_t)N) {
+        __m256i w0 = _mm256_loadu_si256((const __m256i *)w);
+        __m256i w1 = nv == 2 ? _mm256_loadu_si256((const __m256i *)(w + 16)) : w0;
+        for (int p = 0; p < 4; p++) {
+            int32_t pair;
+            memcpy(&pair, a + (size_t)p * kp + k, 4);
+            __m256i b = _mm256_set1_epi32(pair);
+            s[p][0] = _mm256_add_epi32(s[p][0], _mm256_madd_epi16(b, w0));
+            if (nv == 2)
+                s[p][1] = _mm256_add_epi32(s[p][1], _mm256_madd_epi16(b, w1));
+        }
+    }
+    for (int p = 0; p < 4; p++)
+        for (int h = 0; h < nv; h++)
+            _mm256_storeu_si256((__m256i *)(g->out + (size_t)(t + p) * N + n + 8 * h), s[p][h]);
+}
+
+/* Output blocks outermost: a block's weights (kp x 16 int16) stay in L1 while the pixels stream. */
+__attribute__((target("avx2"))) static void gemm_avx2(const fp_gemm_t *g, uint32_t T, uint32_t N) {
+    uint32_t n = 0;
+    for (; n + 16 <= N; n += 16)
+        for (uint32_t t = 0; t < T; t += 4)
+            block_4xn(g, N, t, n, 2);
+    if (n < N) /* N % 16 == 8 */
+        for (uint32_t t = 0; t < T; t += 4)
+            block_4xn(g, N, t, n, 1);
+}
+#endif
+
+void mica_fp_gemm_i16(const fp_gemm_t *g, uint32_t T, uint32_t N) {
+#ifdef FM_X86
+    gemm_avx2(g, T, N);
+#else
+    (void)g, (void)T, (void)N; /* not chosen: mica_fp_i16_usable is 0 */
+#endif
+}
