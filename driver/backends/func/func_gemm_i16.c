@@ -3,7 +3,10 @@
  * k (func_pack.c), and vpmaddwd: two products summed into int32 per lane, 16 MACs an instruction.
  * Exact: |x - z| <= 255 and |w| <= 128, so a product fits 2^15 and a pair sum fits int32; the
  * running sums wrap modulo 2^32 like the ACC. Outputs are blocked 4 pixels x 16 outputs in eight
- * registers: per pair of k, two weight vectors serve four broadcast activation pairs. */
+ * registers: per pair of k, two weight vectors serve four broadcast activation pairs. Where every
+ * tile has one zero point it runs indirect (no im2col): the ASPAD rows the tiles read are
+ * converted once per run, and each pixel x tile reads its row through a table built once. */
+#include <stdlib.h>
 #include <string.h>
 #include "func_plan_internal.h"
 #include "func_simd.h"
@@ -15,6 +18,44 @@ int mica_fp_i16_usable(uint32_t N) {
     (void)N;
     return 0;
 #endif
+}
+
+#define I16_MAX_IMAGE (1u << 20) /* int16 elements: an image larger than this gathers instead */
+
+int mica_fp_i16_indirect(const mica_fm_t *m, fp_gemm_t *g) {
+    uint32_t R = m->ref->cfg.rows, lo = UINT32_MAX, hi = 0, rows = (g->t + 3) & ~3u;
+    for (uint32_t j = 0; j < g->tiles; j++) {
+        const mica_fm_matmul_t *d = &g->gathers[j];
+        if (d->z_in != g->gathers->z_in || d->out_h * d->out_w != g->t)
+            return 0;
+        lo = d->aspad < lo ? d->aspad : lo;
+        hi = d->aspad + d->in_h * d->in_w > hi ? d->aspad + d->in_h * d->in_w : hi;
+    }
+    if (g->kidx || R % 2 || (size_t)(hi - lo + 1) * R > I16_MAX_IMAGE)
+        return 0;
+    g->img_lo = lo;
+    g->img_hi = hi;
+    g->img16 = calloc((size_t)(hi - lo + 1) * R, sizeof *g->img16);
+    g->pix = malloc(sizeof *g->pix * (size_t)rows * g->tiles);
+    if (!g->img16 || !g->pix)
+        return -1;
+    for (uint32_t j = 0; j < g->tiles; j++) {
+        const mica_fm_matmul_t *d = &g->gathers[j];
+        for (uint32_t t = 0; t < rows; t++) { /* rows past T: the zero row */
+            int64_t px = t < g->t ? mica_fp_pixel_row(d, t / d->out_w, t % d->out_w) : -1;
+            g->pix[(size_t)t * g->tiles + j] = px < 0 ? hi - lo : (uint32_t)px - lo;
+        }
+    }
+    return 0;
+}
+
+FM_CLONES
+static void convert_image(const mica_fm_t *m, const fp_gemm_t *g) {
+    uint32_t R = m->ref->cfg.rows;
+    const int8_t *src = m->ref->aspad + (size_t)g->img_lo * R;
+    int16_t z = (int16_t)g->gathers->z_in, *dst = g->img16;
+    for (size_t i = 0, n = (size_t)(g->img_hi - g->img_lo) * R; i < n; i++)
+        dst[i] = (int16_t)(src[i] - z);
 }
 
 /* One tile's pixels into columns [col, col + R) of the rows (stride kp): x - z per lane. */
@@ -64,7 +105,7 @@ static inline __attribute__((always_inline)) void gather_lanes_i16(const mica_fm
 }
 
 FM_CLONES
-void mica_fp_gather_i16(const mica_fm_t *m, const fp_gemm_t *g) {
+static void gather_i16(const mica_fm_t *m, const fp_gemm_t *g) {
     if (g->kidx) {
         gather_lanes_i16(m, g);
         return;
@@ -99,6 +140,50 @@ block_4xn(const fp_gemm_t *g, uint32_t N, uint32_t t, uint32_t n, int nv) {
             _mm256_storeu_si256((__m256i *)(g->out + (size_t)(t + p) * N + n + 8 * h), s[p][h]);
 }
 
+/* The same reading pixel rows through pix (R lanes per tile, R even; R = 16 unrolled). */
+static inline __attribute__((always_inline, target("avx2"))) void
+block_4xn_indirect(const fp_gemm_t *g, uint32_t N, uint32_t R, uint32_t t, uint32_t n, int nv) {
+    const uint32_t *px = g->pix + (size_t)t * g->tiles;
+    const int16_t *w = g->w2 + (size_t)n * 2;
+    __m256i s[4][2];
+    for (int p = 0; p < 4; p++)
+        s[p][0] = s[p][1] = _mm256_setzero_si256();
+    for (uint32_t j = 0; j < g->tiles; j++, px++) {
+        const int16_t *a[4];
+        for (int p = 0; p < 4; p++)
+            a[p] = g->img16 + (size_t)px[(size_t)p * g->tiles] * R;
+        for (uint32_t r = 0; r < R; r += 2, w += 2 * (size_t)N) {
+            __m256i w0 = _mm256_loadu_si256((const __m256i *)w);
+            __m256i w1 = nv == 2 ? _mm256_loadu_si256((const __m256i *)(w + 16)) : w0;
+            for (int p = 0; p < 4; p++) {
+                int32_t pair;
+                memcpy(&pair, a[p] + r, 4);
+                __m256i b = _mm256_set1_epi32(pair);
+                s[p][0] = _mm256_add_epi32(s[p][0], _mm256_madd_epi16(b, w0));
+                if (nv == 2)
+                    s[p][1] = _mm256_add_epi32(s[p][1], _mm256_madd_epi16(b, w1));
+            }
+        }
+    }
+    for (int p = 0; p < 4; p++)
+        for (int h = 0; h < nv; h++)
+            _mm256_storeu_si256((__m256i *)(g->out + (size_t)(t + p) * N + n + 8 * h), s[p][h]);
+}
+
+__attribute__((target("avx2"))) static void gemm_avx2_indirect(const fp_gemm_t *g, uint32_t T,
+                                                               uint32_t N, uint32_t R) {
+    uint32_t n = 0;
+    for (; n + 16 <= N; n += 16)
+        for (uint32_t t = 0; t < T; t += 4)
+            if (R == 16)
+                block_4xn_indirect(g, N, 16, t, n, 2);
+            else
+                block_4xn_indirect(g, N, R, t, n, 2);
+    if (n < N) /* N % 16 == 8 */
+        for (uint32_t t = 0; t < T; t += 4)
+            block_4xn_indirect(g, N, R, t, n, 1);
+}
+
 /* Output blocks outermost: a block's weights (kp x 16 int16) stay in L1 while the pixels stream. */
 __attribute__((target("avx2"))) static void gemm_avx2(const fp_gemm_t *g, uint32_t T, uint32_t N) {
     uint32_t n = 0;
@@ -111,10 +196,16 @@ __attribute__((target("avx2"))) static void gemm_avx2(const fp_gemm_t *g, uint32
 }
 #endif
 
-void mica_fp_gemm_i16(const fp_gemm_t *g, uint32_t T, uint32_t N) {
+void mica_fp_gemm_i16(const mica_fm_t *m, const fp_gemm_t *g, uint32_t T, uint32_t N) {
 #ifdef FM_X86
+    if (g->img16) {
+        convert_image(m, g);
+        gemm_avx2_indirect(g, T, N, m->ref->cfg.rows);
+        return;
+    }
+    gather_i16(m, g);
     gemm_avx2(g, T, N);
 #else
-    (void)g, (void)T, (void)N; /* not chosen: mica_fp_i16_usable is 0 */
+    (void)m, (void)g, (void)T, (void)N; /* not chosen: mica_fp_i16_usable is 0 */
 #endif
 }

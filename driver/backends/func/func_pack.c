@@ -80,8 +80,10 @@ static int alloc_operands(const mica_fm_t *m, fp_gemm_t *g, uint32_t K, uint32_t
     g->kp = (g->kc + 3) & ~3u;
     if (i16) { /* rows past T and k past kc stay 0 */
         g->w2 = calloc((size_t)g->kp * N, sizeof *g->w2);
-        g->a16 = calloc((size_t)rows * g->kp, sizeof *g->a16);
-        return !g->out || !g->w2 || !g->a16 ? -1 : 0;
+        if (!g->out || !g->w2 || mica_fp_i16_indirect(m, g))
+            return -1;
+        g->a16 = g->img16 ? NULL : calloc((size_t)rows * g->kp, sizeof *g->a16);
+        return !g->img16 && !g->a16 ? -1 : 0;
     }
     if (qgemm) {
         g->wt = calloc((size_t)g->kp * N, 1);

@@ -21,6 +21,8 @@ void mica_fp_prog_free(fp_prog_t *P) {
         free(g->wt);
         free(g->a16);
         free(g->w2);
+        free(g->img16);
+        free(g->pix);
         free(g->a8);
         free(g->corr);
         free(g->img);
@@ -448,8 +450,7 @@ static void gemm_run(mica_fm_t *m, fp_gemm_t *g) {
         return;
     }
     if (g->w2) { /* AVX2 without AVX-VNNI (func_pack.c) */
-        mica_fp_gather_i16(m, g);
-        mica_fp_gemm_i16(g, T, N);
+        mica_fp_gemm_i16(m, g, T, N);
         return;
     }
     if (T == 1) {

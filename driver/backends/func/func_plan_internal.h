@@ -50,6 +50,9 @@ typedef struct {
     int16_t *a16;     /* that pixel's activations minus the zero point; with w2, T rounded up to 4
                        * rows of kp */
     int16_t *w2;      /* AVX2 without AVX-VNNI, T > 1: kp / 2 blocks of N x 2 (k fastest) */
+    int16_t *img16;   /* and when all tiles share a zero point: ASPAD rows [img_lo, img_hi) as
+                       * x - z, then a row of zeros (the padding), read through pix */
+    uint32_t *pix;    /* T rounded up to 4 x tiles: the img16 row pixel t reads for tile j */
     uint8_t *a8;      /* with AVX-VNNI: the activations as x + 128, T rounded up to 4 rows of kp */
     int32_t *corr;    /* and per output, what the + 128 and zero points add */
     uint32_t kp;      /* kc rounded up to 4 */
@@ -133,8 +136,10 @@ void mica_fp_prog_free(fp_prog_t *P);
 fp_prog_t *mica_fp_find(struct mica_fp_cache *c, uint32_t addr, uint32_t len);
 /* func_gemm_i16.c: the AVX2 int16 GEMM (T > 1, N a multiple of 8, this CPU has AVX2: usable). */
 int mica_fp_i16_usable(uint32_t N);
-void mica_fp_gather_i16(const mica_fm_t *m, const fp_gemm_t *g);
-void mica_fp_gemm_i16(const fp_gemm_t *g, uint32_t T, uint32_t N);
+/* Its indirect form (no im2col) where it applies: img16 and pix. 0, or -1 (out of memory). */
+int mica_fp_i16_indirect(const mica_fm_t *m, fp_gemm_t *g);
+/* Runs it: gathers (or converts the image) and multiplies, into out. */
+void mica_fp_gemm_i16(const mica_fm_t *m, const fp_gemm_t *g, uint32_t T, uint32_t N);
 
 /* func_pack.c: a GEMM's or a vector group's operands, packed once. 0, or -1 (out of memory). */
 int mica_fp_pack(mica_fm_t *m, fp_gemm_t *g);
