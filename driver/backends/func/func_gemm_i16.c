@@ -140,7 +140,8 @@ block_4xn(const fp_gemm_t *g, uint32_t N, uint32_t t, uint32_t n, int nv) {
             _mm256_storeu_si256((__m256i *)(g->out + (size_t)(t + p) * N + n + 8 * h), s[p][h]);
 }
 
-/* The same reading pixel rows through pix (R lanes per tile, R even; R = 16 unrolled). */
+/* The same reading pixel rows through pix (R lanes per tile, R even). Not unrolled over R: the
+ * compiler then keeps the eight sums in registers. */
 static inline __attribute__((always_inline, target("avx2"))) void
 block_4xn_indirect(const fp_gemm_t *g, uint32_t N, uint32_t R, uint32_t t, uint32_t n, int nv) {
     const uint32_t *px = g->pix + (size_t)t * g->tiles;
@@ -175,10 +176,7 @@ __attribute__((target("avx2"))) static void gemm_avx2_indirect(const fp_gemm_t *
     uint32_t n = 0;
     for (; n + 16 <= N; n += 16)
         for (uint32_t t = 0; t < T; t += 4)
-            if (R == 16)
-                block_4xn_indirect(g, N, 16, t, n, 2);
-            else
-                block_4xn_indirect(g, N, R, t, n, 2);
+            block_4xn_indirect(g, N, R, t, n, 2);
     if (n < N) /* N % 16 == 8 */
         for (uint32_t t = 0; t < T; t += 4)
             block_4xn_indirect(g, N, R, t, n, 1);
