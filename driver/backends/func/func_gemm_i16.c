@@ -104,6 +104,56 @@ static inline __attribute__((always_inline)) void gather_lanes_i16(const mica_fm
     }
 }
 
+#ifdef FM_X86
+/* The kidx lanes for ROWS = 16 (a first layer's packed taps), pixel by pixel: each tile's lanes
+ * with one byte shuffle, widened. Its 16-lane store may run past the tile's lanes into a later
+ * tile's (then written) or the next pixel's row (then written; a16 has 16 lanes to spare). */
+__attribute__((target("avx2"))) static void gather_lanes16_avx2(const mica_fm_t *m,
+                                                                const fp_gemm_t *g) {
+    uint32_t kc = g->kc, nseg = 0, start[kc];
+    const mica_fm_matmul_t *d[kc];
+    const int8_t *line[kc];
+    uint8_t sh[kc][16];
+    for (uint32_t i = 0, e; i < kc; i = e, nseg++) { /* segment: one tile's lanes [i, e) */
+        uint32_t j = g->kidx[i] / 16;
+        memset(sh[nseg], 0x80, 16);
+        for (e = i; e < kc && g->kidx[e] < (j + 1) * 16; e++)
+            sh[nseg][e - i] = (uint8_t)(g->kidx[e] - j * 16);
+        start[nseg] = i;
+        d[nseg] = &g->gathers[j];
+    }
+    int16_t *row = g->a16;
+    for (uint32_t oy = 0; oy < g->gathers->out_h; oy++) {
+        for (uint32_t s = 0; s < nseg; s++) { /* the tile row each segment reads, NULL: padding */
+            int64_t iy = (int64_t)oy * d[s]->sy + d[s]->off_y;
+            line[s] = iy < 0 || iy >= d[s]->in_h
+                          ? NULL
+                          : m->ref->aspad + ((size_t)d[s]->aspad + (size_t)iy * d[s]->in_w) * 16;
+        }
+        for (uint32_t ox = 0; ox < g->gathers->out_w; ox++, row += g->kp)
+            for (uint32_t s = 0; s < nseg; s++) {
+                int64_t ix = (int64_t)ox * d[s]->sx + d[s]->off_x;
+                __m256i v = _mm256_setzero_si256();
+                if (line[s] && ix >= 0 && ix < d[s]->in_w)
+                    v = _mm256_sub_epi16(
+                        _mm256_cvtepi8_epi16(_mm_shuffle_epi8(
+                            _mm_loadu_si128((const __m128i *)(line[s] + ix * 16)),
+                            _mm_loadu_si128((const __m128i *)sh[s]))),
+                        _mm256_set1_epi16((int16_t)d[s]->z_in));
+                _mm256_storeu_si256((__m256i *)(row + start[s]), v);
+            }
+    }
+}
+#endif
+
+/* ROWS = 16 and one output shape: the shuffles above. */
+static int lanes16(const mica_fm_t *m, const fp_gemm_t *g) {
+    int same = g->kidx && m->ref->cfg.rows == 16;
+    for (uint32_t j = 0; same && j < g->tiles; j++)
+        same = g->gathers[j].out_w == g->gathers->out_w && g->gathers[j].out_h == g->gathers->out_h;
+    return same;
+}
+
 FM_CLONES
 static void gather_i16(const mica_fm_t *m, const fp_gemm_t *g) {
     if (g->kidx) {
@@ -201,7 +251,10 @@ void mica_fp_gemm_i16(const mica_fm_t *m, const fp_gemm_t *g, uint32_t T, uint32
         gemm_avx2_indirect(g, T, N, m->ref->cfg.rows);
         return;
     }
-    gather_i16(m, g);
+    if (lanes16(m, g))
+        gather_lanes16_avx2(m, g);
+    else
+        gather_i16(m, g);
     gemm_avx2(g, T, N);
 #else
     (void)m, (void)g, (void)T, (void)N; /* not chosen: mica_fp_i16_usable is 0 */

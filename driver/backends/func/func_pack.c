@@ -82,7 +82,8 @@ static int alloc_operands(const mica_fm_t *m, fp_gemm_t *g, uint32_t K, uint32_t
         g->w2 = calloc((size_t)g->kp * N, sizeof *g->w2);
         if (!g->out || !g->w2 || mica_fp_i16_indirect(m, g))
             return -1;
-        g->a16 = g->img16 ? NULL : calloc((size_t)rows * g->kp, sizeof *g->a16);
+        /* + 16: func_gemm_i16.c's shuffled gather may store past the last row's lanes */
+        g->a16 = g->img16 ? NULL : calloc((size_t)rows * g->kp + 16, sizeof *g->a16);
         return !g->img16 && !g->a16 ? -1 : 0;
     }
     if (qgemm) {

@@ -31,7 +31,7 @@ void mica_fp_rescale_rows(const mica_fm_t *m, uint32_t aspad, uint32_t rows, con
         const uint8_t *src = (const uint8_t *)m->ref->aspad + (size_t)(aspad + i) * R;
         for (uint32_t c = 0; c < L; c++)
             out[c] = (int32_t)((accumulate ? (uint32_t)out[c] : 0) + (uint32_t)tab[src[c]]);
-        if (!accumulate)
+        if (!accumulate && C > L)
             memset(out + L, 0, sizeof *out * (C - L)); /* a = 0 there: q = 0 */
     }
 }
@@ -133,7 +133,7 @@ __attribute__((target("avx2"))) static void dw_run_avx2(const dw_pass_t *x,
             _mm256_storeu_si256((__m256i *)(out + 16 * q + 8),
                                 _mm256_permute2x128_si256(s0, s1, 0x31));
         }
-        if (!x->accumulate)
+        if (!x->accumulate && x->C > x->L) /* a call per pixel, even of 0 bytes, measured */
             memset(out + x->L, 0, sizeof *out * (x->C - x->L)); /* a = 0: MAC leaves 0 */
     }
 }
