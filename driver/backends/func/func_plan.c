@@ -92,9 +92,12 @@ __attribute__((target("avx2"))) static void gemv_avx2(const int16_t *a, const in
         _mm_storeu_si128((__m128i *)(out + n),
                          _mm_add_epi32(_mm256_castsi256_si128(h), _mm256_extracti128_si256(h, 1)));
     }
-    memset(out + N4, 0, sizeof *out * (N - N4));
-    gemv_rows(a, wt, K16, K, 0, N4, out); /* the columns past a multiple of 16 */
-    gemv_rows(a, wt, 0, K, N4, N, out);
+    if (K16 < K) /* the columns past a multiple of 16 (a pass over N4 outputs: only if any) */
+        gemv_rows(a, wt, K16, K, 0, N4, out);
+    if (N4 < N) {
+        memset(out + N4, 0, sizeof *out * (N - N4));
+        gemv_rows(a, wt, 0, K, N4, N, out);
+    }
 }
 
 /* With AVX-VNNI, vpdpbusd sums four u8 x s8 products per lane in one instruction: activations
