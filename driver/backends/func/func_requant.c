@@ -180,6 +180,8 @@ requant_block_avx2(const mica_fm_requant_t *q, uint32_t c0, const int32_t *acc, 
     acc += c0;
     dst += c0;
     for (uint32_t i = 0; i < rows; i++, acc += acc_stride, dst += stride) {
+        _mm_prefetch((const char *)(dst + 8 * stride), _MM_HINT_T0);
+        _mm_prefetch((const char *)(acc + 8 * acc_stride), _MM_HINT_T0);
         __m256i a = _mm256_sllv_epi32(
                     _mm256_add_epi32(_mm256_loadu_si256((const __m256i *)acc), bias), left),
                 v[2];
