@@ -70,8 +70,8 @@ static int fm_report(void *s, char *out, size_t n) {
 
 static const mica_opt_spec_t func_options[] = {
     {"array", MICA_OPT_DIMS, 1, 256},
-    {"plan", MICA_OPT_INT, 0, 1}, /* plan=0 keeps every run in the reference interpreter */
-    {"vnni", MICA_OPT_INT, 0, 1}, /* vnni=0 forces the portable GEMM paths */
+    {"plan", MICA_OPT_INT, 0, 1},    /* plan=0 keeps every run in the reference interpreter */
+    {"vnni", MICA_OPT_INT, 0, 1},    /* vnni=0 forces the portable GEMM paths */
     {"kernels", MICA_OPT_INT, 0, 2}, /* the fastest kernels allowed (tests of each) */
     {"absent", MICA_OPT_INT, 0, (1 << MICA_NUM_FEATURES) - 1}, /* a device lacking these too */
 };

@@ -59,8 +59,8 @@ static void convert_image(const mica_fm_t *m, const fp_gemm_t *g) {
 }
 
 /* One tile's pixels into columns [col, col + R) of the rows (stride kp): x - z per lane. */
-static inline __attribute__((always_inline)) void gather_tile(const mica_fm_t *m, const mica_fm_matmul_t *d, int16_t *a, uint32_t kp,
-                        uint32_t col) {
+static inline __attribute__((always_inline)) void
+gather_tile(const mica_fm_t *m, const mica_fm_matmul_t *d, int16_t *a, uint32_t kp, uint32_t col) {
     uint32_t R = m->ref->cfg.rows;
     int16_t *row = a + col;
     for (uint32_t oy = 0; oy < d->out_h; oy++) {
@@ -81,7 +81,8 @@ static inline __attribute__((always_inline)) void gather_tile(const mica_fm_t *m
 }
 
 /* The kidx lanes only (a first layer's few channels): segments of one tile's lanes. */
-static inline __attribute__((always_inline)) void gather_lanes_i16(const mica_fm_t *m, const fp_gemm_t *g) {
+static inline __attribute__((always_inline)) void gather_lanes_i16(const mica_fm_t *m,
+                                                                   const fp_gemm_t *g) {
     uint32_t R = m->ref->cfg.rows, kc = g->kc, kp = g->kp, lane[R];
     for (uint32_t i = 0, e; i < kc; i = e) { /* one tile's lanes: kidx[i, e) */
         uint32_t j = g->kidx[i] / R;
@@ -135,11 +136,10 @@ __attribute__((target("avx2"))) static void gather_lanes16_avx2(const mica_fm_t 
                 int64_t ix = (int64_t)ox * d[s]->sx + d[s]->off_x;
                 __m256i v = _mm256_setzero_si256();
                 if (line[s] && ix >= 0 && ix < d[s]->in_w)
-                    v = _mm256_sub_epi16(
-                        _mm256_cvtepi8_epi16(_mm_shuffle_epi8(
-                            _mm_loadu_si128((const __m128i *)(line[s] + ix * 16)),
-                            _mm_loadu_si128((const __m128i *)sh[s]))),
-                        _mm256_set1_epi16((int16_t)d[s]->z_in));
+                    v = _mm256_sub_epi16(_mm256_cvtepi8_epi16(_mm_shuffle_epi8(
+                                             _mm_loadu_si128((const __m128i *)(line[s] + ix * 16)),
+                                             _mm_loadu_si128((const __m128i *)sh[s]))),
+                                         _mm256_set1_epi16((int16_t)d[s]->z_in));
                 _mm256_storeu_si256((__m256i *)(row + start[s]), v);
             }
     }

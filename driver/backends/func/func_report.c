@@ -6,7 +6,7 @@
 enum { K_VNNI, K_AVX2_I16, K_GEMV, K_SGEMM, K_VECTOR, K_STORE_512, K_STORE_AVX2, K_STORE_C, K_N };
 
 static const char *const kernel_names[K_N] = {
-    "gemm_avx_vnni", "gemm_avx2_int16", "gemv_int8", "gemm_openblas_sgemm",
+    "gemm_avx_vnni", "gemm_avx2_int16", "gemv_int8",  "gemm_openblas_sgemm",
     "vector_unit",   "store_avx512",    "store_avx2", "store_portable"};
 
 static int gemm_kind(const fp_gemm_t *g) {

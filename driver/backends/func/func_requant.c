@@ -152,9 +152,10 @@ static void requant_double(const mica_fm_requant_t *q, uint32_t c0, const int32_
 /* Eight columns from C0 whose multipliers are not INT32_MIN, as requant_double_avx2 below: then no
  * result passes INT32_MAX (mica_rescale), the 64-bit saturation goes, and 2^(62 - right) comes
  * off in 32 bits together with the zero point (z - off wraps like the int32 sum). */
-__attribute__((target("avx2"))) static void
-requant_block_avx2(const mica_fm_requant_t *q, uint32_t c0, const int32_t *acc, size_t acc_stride,
-                   uint32_t rows, uint8_t *dst, uint64_t stride) {
+__attribute__((target("avx2"))) static void requant_block_avx2(const mica_fm_requant_t *q,
+                                                               uint32_t c0, const int32_t *acc,
+                                                               size_t acc_stride, uint32_t rows,
+                                                               uint8_t *dst, uint64_t stride) {
     const __m256i lo = _mm256_set1_epi32(q->lo), hi = _mm256_set1_epi32(q->hi),
                   neg = _mm256_set1_epi64x(-(1ll << 30));
     const __m256i bytes =
@@ -191,8 +192,8 @@ requant_block_avx2(const mica_fm_requant_t *q, uint32_t c0, const int32_t *acc, 
                                          _mm256_and_si256(_mm256_cmpgt_epi64(neg, p), below[h]));
             v[h] = _mm256_srlv_epi64(u, right[h]);
         }
-        __m256i y = _mm256_add_epi32(_mm256_blend_epi32(v[0], _mm256_slli_epi64(v[1], 32), 0xAA),
-                                     zoff);
+        __m256i y =
+            _mm256_add_epi32(_mm256_blend_epi32(v[0], _mm256_slli_epi64(v[1], 32), 0xAA), zoff);
         y = _mm256_shuffle_epi8(_mm256_min_epi32(_mm256_max_epi32(y, lo), hi), bytes);
         _mm_storel_epi64((__m128i *)dst,
                          _mm256_castsi256_si128(_mm256_permutevar8x32_epi32(y, order)));
