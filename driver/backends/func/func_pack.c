@@ -67,7 +67,7 @@ static int has_vnni(void) { /* func_plan.c's AVX-VNNI kernels can run */
 static int alloc_operands(const mica_fm_t *m, fp_gemm_t *g, uint32_t K, uint32_t N) {
     int qgemm = m->plans->kernels >= FP_KERNELS_VNNI && has_vnni() && N % 8 == 0;
     int i16 = !qgemm && g->t > 1 && m->plans->kernels >= FP_KERNELS_AVX2 && mica_fp_i16_usable(N);
-    uint32_t rows = qgemm || i16 ? (g->t + 3) & ~3u : g->t;
+    uint32_t rows = qgemm ? (g->t + 3) & ~3u : i16 ? mica_fp_i16_rows(g->t) : g->t;
     g->out = malloc(sizeof(int32_t) * (size_t)rows * N);
     if (g->t == 1 && !qgemm) {
         g->kc = K;

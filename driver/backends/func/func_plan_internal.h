@@ -136,6 +136,10 @@ void mica_fp_prog_free(fp_prog_t *P);
 fp_prog_t *mica_fp_find(struct mica_fp_cache *c, uint32_t addr, uint32_t len);
 /* func_gemm_i16.c: the AVX2 int16 GEMM (T > 1, N a multiple of 8, this CPU has AVX2: usable). */
 int mica_fp_i16_usable(uint32_t N);
+#define I16_MR 6 /* its pixels per register block: operand rows are T rounded up to a multiple */
+static inline uint32_t mica_fp_i16_rows(uint32_t t) {
+    return (t + I16_MR - 1) / I16_MR * I16_MR;
+}
 /* Its indirect form (no im2col) where it applies: img16 and pix. 0, or -1 (out of memory). */
 int mica_fp_i16_indirect(const mica_fm_t *m, fp_gemm_t *g);
 /* Runs it: gathers (or converts the image) and multiplies, into out. */
