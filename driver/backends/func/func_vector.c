@@ -227,9 +227,13 @@ static void dw_pass(mica_fm_t *m, const mica_fm_matmul_t *d, const dw_pass_t *x,
         dw_pixels(m, d, x, run, zrow, out, stride);
         return;
     }
-    memset(buf, x->z, bytes);
+    size_t top = (size_t)-y0 * PW * L, left = (size_t)-x0 * L, right = (size_t)(x1 - d->in_w) * L;
+    memset(buf, x->z, top); /* z where the tile is not: the border only */
+    memset(buf + top + (size_t)d->in_h * PW * L, x->z, bytes - top - (size_t)d->in_h * PW * L);
     for (uint32_t y = 0; y < d->in_h; y++) {
         int8_t *dst = buf + ((size_t)(y - y0) * PW + (size_t)-x0) * L;
+        memset(dst - left, x->z, left);
+        memset(dst + (size_t)d->in_w * L, x->z, right);
         const int8_t *src = m->ref->aspad + ((size_t)d->aspad + (size_t)y * d->in_w) * R;
         if (L == R)
             memcpy(dst, src, (size_t)d->in_w * R);
