@@ -145,12 +145,12 @@ static int dw_simd_setup(dw_pass_t *x) {
     if (x->max || x->L % 16 || x->L > 64 || !__builtin_cpu_supports("avx2"))
         return 0;
     x->nn = (x->n + 1) & ~1u;
-    for (uint32_t c = 0; c < x->L; c++) {
-        uint32_t s = 0;
-        for (uint32_t j = 0; j < x->n; j++)
-            s -= (uint32_t)(x->z * x->w[(size_t)j * x->L + c]);
-        x->corr[c] = (int32_t)s;
-    }
+    uint32_t s[64] = {0}; /* taps outer, lanes inner: the compiler vectorizes it (run per pass) */
+    for (uint32_t j = 0; j < x->n; j++)
+        for (uint32_t c = 0; c < x->L; c++)
+            s[c] -= (uint32_t)(x->z * x->w[(size_t)j * x->L + c]);
+    for (uint32_t c = 0; c < x->L; c++)
+        x->corr[c] = (int32_t)s[c];
     for (uint32_t j = 0; j < x->nn; j++) /* the partner of an odd last tap: weights 0 */
         for (uint32_t q = 0; q < x->L / 16; q++)
             for (uint32_t e = j % 2; e < 16;
