@@ -30,7 +30,7 @@ static void usage(FILE *f) {
         "        over link:sim|ftdi=BOARD or mcu:accel=sim compiles for that board by default\n"
         "SPEC: rtl | func | cpu | NAME:key=value,...\n"
         "  rtl keys: array=RxC latency=1..1000 bw=1..64 trace=F.fst trace_from=N trace_to=N\n"
-        "  func keys: array=RxC plan=0|1 vnni=0|1; all: max_cycles=1..10^12 (per accelerator "
+        "  func keys: array=RxC plan=0|1 vnni=0|1 kernels=0|1|2; all: max_cycles=1..10^12 (per accelerator "
         "step)\n"
         "  link keys: sim=BOARD | ftdi=BOARD | tty=PATH | tcp=HOST:PORT, baud=N, timeout_ms=N,\n"
         "             tries=N; with sim: ber=RATE (line faults per byte), seed=N\n"
