@@ -91,6 +91,7 @@ typedef int (*mica_kernel_fn)(const mica_kernel_call_t *call);
     X(82, SELECT, mica_k_logic)                                                                    \
     X(83, LOG_SOFTMAX, mica_k_log_softmax)                                                         \
     X(84, DIV, mica_k_logic)                                                                       \
+    X(200, CONSTANT, mica_k_constant)                                                              \
     MICA_KERNEL_LIST_INT16(X)
 
 #define MICA_KERNEL_ENUM(id, name, fn) MICA_CPU_##name = id,

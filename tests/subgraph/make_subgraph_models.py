@@ -1,0 +1,99 @@
+#!/usr/bin/env python3
+"""Generate the subgraph test models with the TensorFlow converter, int8 with a representative
+dataset (int8 inputs and outputs):
+  state_var.tflite  a tf.Module with a tf.Variable state (what a streaming Keras model keeps):
+                    CALL_ONCE(init: VAR_HANDLE + ASSIGN_VARIABLE of a constant), then VAR_HANDLE,
+                    READ_VARIABLE, compute, ASSIGN_VARIABLE in the main graph
+  cond.tflite       tf.cond on the input's sign: IF with a then and an else subgraph
+  while.tflite      tf.while_loop: WHILE with a condition and a body subgraph
+Writes DIR/<name>.tflite (default DIR = build/subgraph_models).
+Usage: python3 tests/subgraph/make_subgraph_models.py [DIR]
+"""
+import os
+import sys
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+import numpy as np  # noqa: E402
+import tensorflow as tf  # noqa: E402
+
+N = 8
+
+
+def weights(seed, shape, scale=0.4):
+    return tf.constant(np.random.default_rng(seed).uniform(-scale, scale, shape).astype(np.float32))
+
+
+class StateModel(tf.Module):
+    """y = tanh(x W + 0.5 s); s <- y: the state persists across invokes."""
+
+    def __init__(self):
+        super().__init__()
+        self.w = weights(1, (N, N))
+        self.state = tf.Variable(tf.fill([1, N], 0.25), trainable=False)
+
+    @tf.function(input_signature=[tf.TensorSpec([1, N], tf.float32)])
+    def __call__(self, x):
+        y = tf.tanh(tf.matmul(x, self.w) + 0.5 * self.state)
+        self.state.assign(y)
+        return y
+
+
+class CondModel(tf.Module):
+    def __init__(self):
+        super().__init__()
+        self.w1, self.w2 = weights(2, (N, N)), weights(3, (N, N))
+
+    @tf.function(input_signature=[tf.TensorSpec([1, N], tf.float32)])
+    def __call__(self, x):
+        return tf.cond(tf.reduce_sum(x) > 0.0,
+                       lambda: tf.nn.relu(tf.matmul(x, self.w1)),
+                       lambda: tf.tanh(tf.matmul(x, self.w2)))
+
+
+class WhileModel(tf.Module):
+    def __init__(self):
+        super().__init__()
+        self.w = weights(4, (N, N))
+
+    @tf.function(input_signature=[tf.TensorSpec([1, N], tf.float32)])
+    def __call__(self, x):
+        def cond(v):
+            return tf.reduce_max(v) < 2.0
+
+        def body(v):
+            return (tf.nn.relu(tf.matmul(v, self.w)) + v * 1.25 + 0.1,)
+
+        return tf.while_loop(cond, body, (x,), maximum_iterations=None)[0]
+
+
+def convert(module, seed):
+    rng = np.random.default_rng(seed)
+
+    def rep():
+        for _ in range(200):
+            yield [rng.uniform(-1, 1, (1, N)).astype(np.float32)]
+
+    conv = tf.lite.TFLiteConverter.from_concrete_functions(
+        [module.__call__.get_concrete_function()], module)
+    conv.optimizations = [tf.lite.Optimize.DEFAULT]
+    conv.representative_dataset = rep
+    conv.target_spec.supported_ops = [tf.lite.OpsSet.TFLITE_BUILTINS_INT8]
+    conv.inference_input_type = tf.int8
+    conv.inference_output_type = tf.int8
+    return conv.convert()
+
+
+def main():
+    out = sys.argv[1] if len(sys.argv) > 1 else os.path.join("build", "subgraph_models")
+    os.makedirs(out, exist_ok=True)
+    for name, module, seed in (("state_var", StateModel(), 5), ("cond", CondModel(), 6),
+                               ("while", WhileModel(), 7)):
+        path = os.path.join(out, name + ".tflite")
+        with open(path + ".tmp", "wb") as f:
+            f.write(convert(module, seed))
+        os.replace(path + ".tmp", path)
+        print(path)
+
+
+if __name__ == "__main__":
+    main()
