@@ -131,6 +131,11 @@ static int put_list(mica_builder_t *b, const int32_t *map, const tfl_model_t *m,
                     const int32_t *idx, int n, const char *what, int op_i) {
     for (int j = 0; j < n; j++) {
         int32_t t = idx[j];
+        if (!strcmp(what, "input") && t >= 0 && t < m->ntensors && m->tensors[t].data) {
+            if (put(b, MICA_CTRL_NO_TENSOR)) /* written by pass_constants */
+                ERR("out of memory");
+            continue;
+        }
         if (t < 0 || t >= m->ntensors || map[t] < 0)
             ERR("op %d: %s %d (tensor %d, %s) is a constant or a type Mica does not pass between "
                 "subgraphs",
@@ -181,6 +186,53 @@ static int put_regions(graphs_t *G, const tfl_op_t *op, int o, const int c[2], i
     return 0;
 }
 
+/* A CONSTANT step writing constant tensor t (the op's input j) into program tensor `to`. */
+static int constant_step(const tfl_tensor_t *t, int32_t to, int o, int j, mica_builder_t *b) {
+    mica_prog_step_t s;
+    memset(&s, 0, sizeof s);
+    snprintf(s.name, sizeof s.name, "%d_CONSTANT_%d", o, j);
+    s.kind = MICA_STEP_CPU;
+    s.op = MICA_CPU_CONSTANT;
+    s.noutputs = 1;
+    s.outputs[0] = to;
+    s.params_offset = (uint32_t)b->params.len;
+    s.params_size = (uint32_t)t->data_size;
+    if (t->data_size != mica_tensor_at(b, to)->bytes)
+        ERR("op %d: constant input %d has %zu bytes, the tensor it is passed to %u", o, j,
+            t->data_size, mica_tensor_at(b, to)->bytes);
+    mica_prog_step_t *dst = mica_step_add(b);
+    if (!dst || mica_buf_append(&b->params, t->data, t->data_size) ||
+        mica_buf_align(&b->params, 8))
+        ERR("out of memory");
+    *dst = s;
+    return mica_note_reason(b, "a constant passed to a subgraph", "");
+}
+
+/* Constants an IF or WHILE passes (the converter hands captured weights to the branches) are
+ * written where the region reads them (IF) or where the loop keeps them (WHILE) before the step;
+ * its block lists MICA_CTRL_NO_TENSOR for them. */
+static int pass_constants(const graphs_t *G, int k, const tfl_op_t *op, int o, const int c[2],
+                          mica_builder_t *b) {
+    const tfl_model_t *m = G->g[k];
+    int skip = op->builtin == TFL_OP_IF;
+    for (int j = skip; op->builtin != TFL_OP_CALL_ONCE && j < op->ninputs; j++) {
+        const tfl_tensor_t *t = mica_op_tensor(m, op, j);
+        if (!t || !t->data)
+            continue;
+        for (int r = 0; r < (skip ? 2 : 1); r++) {
+            const tfl_model_t *x = G->g[c[r]];
+            int32_t to = skip ? G->map[c[r]][x->inputs[j - 1]] : G->map[k][op->outputs[j]];
+            if (to < 0)
+                ERR("op %d (%s) in subgraph %d: constant input %d goes to a %s tensor, a type "
+                    "Mica does not pass",
+                    o, tfl_builtin_name(op->builtin), k, j, tfl_type_name(t->type));
+            if (constant_step(t, to, o, j, b))
+                return -1;
+        }
+    }
+    return 0;
+}
+
 static int lower_ctrl_op(graphs_t *G, int k, const tfl_op_t *op, int o, mica_builder_t *b) {
     const tfl_model_t *m = G->g[k];
     int c[2];
@@ -203,6 +255,8 @@ static int lower_ctrl_op(graphs_t *G, int k, const tfl_op_t *op, int o, mica_bui
                 o, k);
         tensor = G->map[k][op->inputs[0]];
     }
+    if (pass_constants(G, k, op, o, c, b))
+        return -1;
     mica_prog_step_t *s = mica_step_add(b);
     if (!s)
         ERR("out of memory");

@@ -12,10 +12,10 @@ static mica_status_t device_error(mica_ctx_t *c, uint32_t s, const char *what) {
 }
 
 static mica_status_t copy_tensor(mica_ctx_t *c, uint32_t s, uint32_t from, uint32_t to) {
-    const mica_prog_tensor_t *a = &c->prog.tensors[from], *b = &c->prog.tensors[to];
     uint8_t buf[256];
-    if (from == to)
+    if (from == to || from == MICA_CTRL_NO_TENSOR) /* a constant: already written */
         return MICA_OK;
+    const mica_prog_tensor_t *a = &c->prog.tensors[from], *b = &c->prog.tensors[to];
     for (uint32_t at = 0; at < a->bytes; at += sizeof buf) {
         uint32_t n = a->bytes - at < sizeof buf ? a->bytes - at : (uint32_t)sizeof buf;
         if (c->be.mem_read(c->be.state, a->addr + at, buf, n))

@@ -24,11 +24,14 @@ static int next(words_t *w, uint32_t *v) {
     return 0;
 }
 
-static int tensor_list(words_t *w, uint32_t n, uint32_t *dst, const mica_program_t *p) {
+/* none_ok: the list may hold MICA_CTRL_NO_TENSOR (IF's and WHILE's constant inputs). */
+static int tensor_list(words_t *w, uint32_t n, uint32_t *dst, const mica_program_t *p,
+                       int none_ok) {
     if (n > MICA_CTRL_MAX_IO)
         return -1;
     for (uint32_t k = 0; k < n; k++)
-        if (next(w, &dst[k]) || dst[k] >= p->hdr.ntensors)
+        if (next(w, &dst[k]) ||
+            (dst[k] >= p->hdr.ntensors && !(none_ok && dst[k] == MICA_CTRL_NO_TENSOR)))
             return -1;
     return 0;
 }
@@ -47,7 +50,7 @@ static uint32_t bytes_of(const mica_program_t *p, uint32_t t) {
 /* Every copy pairs tensors of equal size: caller -> region inputs, region outputs -> caller. */
 static int sizes_match(const mica_program_t *p, const uint32_t *a, const uint32_t *b, uint32_t n) {
     for (uint32_t k = 0; k < n; k++)
-        if (bytes_of(p, a[k]) != bytes_of(p, b[k]))
+        if (a[k] != MICA_CTRL_NO_TENSOR && bytes_of(p, a[k]) != bytes_of(p, b[k]))
             return 0;
     return 1;
 }
@@ -87,13 +90,13 @@ int mica_ctrl_parse(const mica_program_t *p, uint32_t s, mica_ctrl_t *c, char *e
     if (next(&w, &c->tensor) || next(&w, &c->max_iterations) || next(&w, &c->nin) ||
         next(&w, &c->nout) || next(&w, &c->nregions) || c->nregions < 1 || c->nregions > 2 ||
         (c->op != MICA_CTRL_WHILE && c->tensor >= p->hdr.ntensors) ||
-        tensor_list(&w, c->nin, c->in, p) || tensor_list(&w, c->nout, c->out, p))
+        tensor_list(&w, c->nin, c->in, p, 1) || tensor_list(&w, c->nout, c->out, p, 0))
         FAIL("program: step %u (%s) has a malformed control block", s, mica_ctrl_op_name(c->op));
     for (uint32_t r = 0; r < c->nregions; r++) {
         mica_region_t *g = &c->region[r];
         if (next(&w, &g->first) || next(&w, &g->count) || next(&w, &g->nin) ||
-            next(&w, &g->nout) || tensor_list(&w, g->nin, g->in, p) ||
-            tensor_list(&w, g->nout, g->out, p))
+            next(&w, &g->nout) || tensor_list(&w, g->nin, g->in, p, 0) ||
+            tensor_list(&w, g->nout, g->out, p, 0))
             FAIL("program: step %u (%s) has a malformed region %u", s, mica_ctrl_op_name(c->op),
                  r);
         if (g->first <= s || (uint64_t)g->first + g->count > p->hdr.nsteps)

@@ -4,7 +4,7 @@ dataset (int8 inputs and outputs):
   state_var.tflite  a tf.Module with a tf.Variable state (what a streaming Keras model keeps):
                     CALL_ONCE(init: VAR_HANDLE + ASSIGN_VARIABLE of a constant), then VAR_HANDLE,
                     READ_VARIABLE, compute, ASSIGN_VARIABLE in the main graph
-  cond.tflite       tf.cond on the input's sign: IF with a then and an else subgraph
+  cond.tflite       tf.cond on a dense layer's maximum: IF with a then and an else subgraph
   while.tflite      tf.while_loop: WHILE with a condition and a body subgraph
 Writes DIR/<name>.tflite (default DIR = build/subgraph_models).
 Usage: python3 tests/subgraph/make_subgraph_models.py [DIR]
@@ -39,15 +39,19 @@ class StateModel(tf.Module):
 
 
 class CondModel(tf.Module):
+    """A dense layer (main graph, accelerator), then tf.cond on its maximum; the branches
+    are elementwise (the converter passes captured weights into IF's subgraphs as inputs)."""
+
     def __init__(self):
         super().__init__()
-        self.w1, self.w2 = weights(2, (N, N)), weights(3, (N, N))
+        self.w = weights(2, (N, N))
 
     @tf.function(input_signature=[tf.TensorSpec([1, N], tf.float32)])
     def __call__(self, x):
-        return tf.cond(tf.reduce_sum(x) > 0.0,
-                       lambda: tf.nn.relu(tf.matmul(x, self.w1)),
-                       lambda: tf.tanh(tf.matmul(x, self.w2)))
+        h = tf.matmul(x, self.w)
+        return tf.cond(tf.reduce_max(h) > 0.3,
+                       lambda: tf.nn.relu(h + h * 0.5),
+                       lambda: tf.tanh(h) * 0.75 - 0.1)
 
 
 class WhileModel(tf.Module):
