@@ -4,6 +4,7 @@ dataset (int8 inputs and outputs):
   state_var.tflite  a tf.Module with a tf.Variable state (what a streaming Keras model keeps):
                     CALL_ONCE(init: VAR_HANDLE + ASSIGN_VARIABLE of a constant), then VAR_HANDLE,
                     READ_VARIABLE, compute, ASSIGN_VARIABLE in the main graph
+  state_wide.tflite the same over 2048 elements (verify's chunks: the state resets between them)
   cond.tflite       tf.cond on a dense layer's maximum: IF with a then and an else subgraph
   while.tflite      tf.while_loop: WHILE with a condition and a body subgraph
 Writes DIR/<name>.tflite (default DIR = build/subgraph_models).
@@ -17,6 +18,7 @@ import numpy as np  # noqa: E402
 import tensorflow as tf  # noqa: E402
 
 N = 8
+WIDE = 2048
 
 
 def weights(seed, shape, scale=0.4):
@@ -34,6 +36,21 @@ class StateModel(tf.Module):
     @tf.function(input_signature=[tf.TensorSpec([1, N], tf.float32)])
     def __call__(self, x):
         y = tf.tanh(tf.matmul(x, self.w) + 0.5 * self.state)
+        self.state.assign(y)
+        return y
+
+
+class WideStateModel(tf.Module):
+    """y = tanh(x + 0.5 s); s <- y over WIDE elements: 4 KiB of I/O per sample, so `mica verify
+    --count 4500` spans two of its chunks (each a new LiteRT interpreter: the state must reset)."""
+
+    def __init__(self):
+        super().__init__()
+        self.state = tf.Variable(tf.fill([1, WIDE], -0.5), trainable=False)
+
+    @tf.function(input_signature=[tf.TensorSpec([1, WIDE], tf.float32)])
+    def __call__(self, x):
+        y = tf.tanh(x + 0.5 * self.state)
         self.state.assign(y)
         return y
 
@@ -70,12 +87,12 @@ class WhileModel(tf.Module):
         return tf.while_loop(cond, body, (x,), maximum_iterations=None)[0]
 
 
-def convert(module, seed):
+def convert(module, seed, width=N):
     rng = np.random.default_rng(seed)
 
     def rep():
         for _ in range(200):
-            yield [rng.uniform(-1, 1, (1, N)).astype(np.float32)]
+            yield [rng.uniform(-1, 1, (1, width)).astype(np.float32)]
 
     conv = tf.lite.TFLiteConverter.from_concrete_functions(
         [module.__call__.get_concrete_function()], module)
@@ -90,11 +107,12 @@ def convert(module, seed):
 def main():
     out = sys.argv[1] if len(sys.argv) > 1 else os.path.join("build", "subgraph_models")
     os.makedirs(out, exist_ok=True)
-    for name, module, seed in (("state_var", StateModel(), 5), ("cond", CondModel(), 6),
-                               ("while", WhileModel(), 7)):
+    for name, module, seed, width in (("state_var", StateModel(), 5, N),
+                                      ("state_wide", WideStateModel(), 8, WIDE),
+                                      ("cond", CondModel(), 6, N), ("while", WhileModel(), 7, N)):
         path = os.path.join(out, name + ".tflite")
         with open(path + ".tmp", "wb") as f:
-            f.write(convert(module, seed))
+            f.write(convert(module, seed, width))
         os.replace(path + ".tmp", path)
         print(path)
 
