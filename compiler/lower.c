@@ -314,7 +314,7 @@ int mica_note_reason(mica_builder_t *b, const char *why, const char *detail) {
 
 /* Accelerator when every rule allows it and it fits; otherwise a CPU kernel, with the reason. */
 int mica_lower_op(const tfl_model_t *m, const tfl_op_t *op, int idx, mica_builder_t *b,
-                    const mica_compile_opts_t *o) {
+                  const mica_compile_opts_t *o) {
     if (op->ninputs < 1 || op->noutputs < 1 || !mica_op_tensor(m, op, 0) ||
         !mica_op_output(m, op, 0))
         ERR("op %d (%s): missing operands", idx, tfl_builtin_name(op->builtin));

@@ -23,7 +23,7 @@
     } while (0)
 
 typedef struct {
-    int n;                                  /* subgraphs in the file */
+    int n;                                    /* subgraphs in the file */
     const tfl_model_t *g[MICA_MAX_SUBGRAPHS]; /* folded views of the reached ones */
     tfl_model_t *owned[MICA_MAX_SUBGRAPHS];
     mica_folded_t *folded[MICA_MAX_SUBGRAPHS];
@@ -127,8 +127,8 @@ static int put(mica_builder_t *b, uint32_t w) {
 }
 
 /* Tensors a control step passes, as program tensors: `what` names them in messages. */
-static int put_list(mica_builder_t *b, const int32_t *map, const tfl_model_t *m,
-                    const int32_t *idx, int n, const char *what, int op_i) {
+static int put_list(mica_builder_t *b, const int32_t *map, const tfl_model_t *m, const int32_t *idx,
+                    int n, const char *what, int op_i) {
     for (int j = 0; j < n; j++) {
         int32_t t = idx[j];
         if (!strcmp(what, "input") && t >= 0 && t < m->ntensors && m->tensors[t].data) {
@@ -139,8 +139,8 @@ static int put_list(mica_builder_t *b, const int32_t *map, const tfl_model_t *m,
         if (t < 0 || t >= m->ntensors || map[t] < 0)
             ERR("op %d: %s %d (tensor %d, %s) is a constant or a type Mica does not pass between "
                 "subgraphs",
-                op_i, what, j, t, t >= 0 && t < m->ntensors ? tfl_type_name(m->tensors[t].type)
-                                                             : "none");
+                op_i, what, j, t,
+                t >= 0 && t < m->ntensors ? tfl_type_name(m->tensors[t].type) : "none");
         if (put(b, (uint32_t)map[t]))
             ERR("out of memory");
     }
@@ -201,8 +201,7 @@ static int constant_step(const tfl_tensor_t *t, int32_t to, int o, int j, mica_b
         ERR("op %d: constant input %d has %zu bytes, the tensor it is passed to %u", o, j,
             t->data_size, mica_tensor_at(b, to)->bytes);
     mica_prog_step_t *dst = mica_step_add(b);
-    if (!dst || mica_buf_append(&b->params, t->data, t->data_size) ||
-        mica_buf_align(&b->params, 8))
+    if (!dst || mica_buf_append(&b->params, t->data, t->data_size) || mica_buf_align(&b->params, 8))
         ERR("out of memory");
     *dst = s;
     return mica_note_reason(b, "a constant passed to a subgraph", "");
@@ -242,8 +241,8 @@ static int lower_ctrl_op(graphs_t *G, int k, const tfl_op_t *op, int o, mica_bui
         return -1;
     if (op->ninputs > MICA_CTRL_MAX_IO || G->g[c[0]]->ninputs > MICA_CTRL_MAX_IO ||
         op->noutputs > MICA_CTRL_MAX_IO || G->g[c[nreg - 1]]->noutputs > MICA_CTRL_MAX_IO)
-        ERR("op %d (%s) in subgraph %d: more than %d operands", o, tfl_builtin_name(op->builtin),
-            k, MICA_CTRL_MAX_IO);
+        ERR("op %d (%s) in subgraph %d: more than %d operands", o, tfl_builtin_name(op->builtin), k,
+            MICA_CTRL_MAX_IO);
     int32_t tensor = 0;
     if (op->builtin == TFL_OP_CALL_ONCE)
         tensor = G->flag0 + G->next_flag++;
@@ -291,7 +290,7 @@ static int lower_graph(graphs_t *G, int k, const mica_compile_opts_t *o, mica_bu
         return -1;
     for (int i = 0; i < m->nops; i++) {
         const tfl_op_t *op = &m->ops[i];
-        int rc = is_ctrl(op->builtin) ? lower_ctrl_op(G, k, op, i, b)
+        int rc = is_ctrl(op->builtin)               ? lower_ctrl_op(G, k, op, i, b)
                  : op->builtin == TFL_OP_VAR_HANDLE ? 0
                  : op->builtin == TFL_OP_READ_VARIABLE || op->builtin == TFL_OP_ASSIGN_VARIABLE
                      ? mica_lower_var_op(&G->vars, k, m, op, i, b)

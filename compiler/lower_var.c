@@ -50,8 +50,8 @@ static int var_use(mica_vars_t *v, int k, const tfl_model_t *m, const tfl_op_t *
                    mica_builder_t *b) {
     const char *what = tfl_builtin_name(op->builtin);
     int var = var_of(v, k, m, op);
-    const tfl_tensor_t *t = op->builtin == TFL_OP_READ_VARIABLE ? mica_op_output(m, op, 0)
-                                                                : mica_op_tensor(m, op, 1);
+    const tfl_tensor_t *t =
+        op->builtin == TFL_OP_READ_VARIABLE ? mica_op_output(m, op, 0) : mica_op_tensor(m, op, 1);
     char name[96];
     if (var < 0)
         ERR("op %d (%s) in subgraph %d: its resource input is not made by a VAR_HANDLE of the "
@@ -117,11 +117,11 @@ static int32_t state_tensor(mica_builder_t *b, const char *name, const tfl_tenso
     pt.dims[0] = 1;
     pt.bytes = 1;
     if (like) {
-        pt.dtype = (like->type == TFL_TYPE_FLOAT32   ? MICA_DT_FLOAT32
-                    : like->type == TFL_TYPE_INT16   ? MICA_DT_INT16
-                    : like->type == TFL_TYPE_INT32   ? MICA_DT_INT32
-                    : like->type == TFL_TYPE_INT64   ? MICA_DT_INT64
-                                                     : MICA_DT_INT8) |
+        pt.dtype = (like->type == TFL_TYPE_FLOAT32 ? MICA_DT_FLOAT32
+                    : like->type == TFL_TYPE_INT16 ? MICA_DT_INT16
+                    : like->type == TFL_TYPE_INT32 ? MICA_DT_INT32
+                    : like->type == TFL_TYPE_INT64 ? MICA_DT_INT64
+                                                   : MICA_DT_INT8) |
                    MICA_DT_STATE;
         pt.rank = (uint32_t)(like->rank > 0 ? like->rank : 1);
         for (int d = 0; d < like->rank && d < MICA_MAX_RANK; d++)
@@ -147,8 +147,8 @@ int mica_vars_place(mica_vars_t *v, mica_builder_t *b) {
                 "0..%d and a known size",
                 mica_escape_name(v->shared_name[i], name, sizeof name), tfl_type_name(t->type),
                 t->rank, (long long)tensor_bytes(t), MICA_MAX_RANK);
-        if ((v->tensor[i] = state_tensor(b, v->shared_name[i][0] ? v->shared_name[i] : "variable",
-                                         t)) < 0)
+        if ((v->tensor[i] =
+                 state_tensor(b, v->shared_name[i][0] ? v->shared_name[i] : "variable", t)) < 0)
             ERR("out of memory");
     }
     return 0;

@@ -292,8 +292,8 @@ int tfl_model_read(const uint8_t *buf, size_t len, tfl_model_t **out, char *err,
     return tfl_model_read_subgraph(buf, len, 0, out, err, errlen);
 }
 
-int tfl_model_read_subgraph(const uint8_t *buf, size_t len, int index, tfl_model_t **out,
-                            char *err, size_t errlen) {
+int tfl_model_read_subgraph(const uint8_t *buf, size_t len, int index, tfl_model_t **out, char *err,
+                            size_t errlen) {
     char local[256];
     if (!err || !errlen) {
         err = local;

@@ -177,8 +177,8 @@ typedef struct {
     int32_t *outputs;
     int nbuffers;
     int nopcodes;
-    int has_identifier; /* 1 when the file carries "TFL3" */
-    int subgraph_index; /* which subgraph this is */
+    int has_identifier;    /* 1 when the file carries "TFL3" */
+    int subgraph_index;    /* which subgraph this is */
     const uint8_t *source; /* the bytes decoded (tfl_model_read's buffer or file_bytes) */
     size_t source_size;
     /* internals */
@@ -191,8 +191,8 @@ typedef struct {
  * line naming the problem. Tensor data points into buf. */
 int tfl_model_read(const uint8_t *buf, size_t len, tfl_model_t **out, char *err, size_t errlen);
 /* Decode subgraph index of buf (0..nsubgraphs-1) like tfl_model_read decodes subgraph 0. */
-int tfl_model_read_subgraph(const uint8_t *buf, size_t len, int index, tfl_model_t **out,
-                            char *err, size_t errlen);
+int tfl_model_read_subgraph(const uint8_t *buf, size_t len, int index, tfl_model_t **out, char *err,
+                            size_t errlen);
 /* Read a file and decode it; the model keeps the file bytes alive. */
 int tfl_model_load_file(const char *path, tfl_model_t **out, char *err, size_t errlen);
 void tfl_model_free(tfl_model_t *model);

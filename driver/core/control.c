@@ -6,8 +6,8 @@
 #include "runtime_ctx.h"
 
 static mica_status_t device_error(mica_ctx_t *c, uint32_t s, const char *what) {
-    mica_snprintf(c->err, sizeof c->err, "step %u (%s): device %s failed", s,
-                  c->prog.steps[s].name, what);
+    mica_snprintf(c->err, sizeof c->err, "step %u (%s): device %s failed", s, c->prog.steps[s].name,
+                  what);
     return MICA_E_BACKEND;
 }
 
@@ -26,8 +26,8 @@ static mica_status_t copy_tensor(mica_ctx_t *c, uint32_t s, uint32_t from, uint3
     return MICA_OK;
 }
 
-static mica_status_t copy_list(mica_ctx_t *c, uint32_t s, const uint32_t *from,
-                               const uint32_t *to, uint32_t n) {
+static mica_status_t copy_list(mica_ctx_t *c, uint32_t s, const uint32_t *from, const uint32_t *to,
+                               uint32_t n) {
     for (uint32_t k = 0; k < n; k++) {
         mica_status_t r = copy_tensor(c, s, from[k], to[k]);
         if (r != MICA_OK)

@@ -79,8 +79,7 @@ static int arity_ok(const mica_program_t *p, const mica_ctrl_t *c) {
     }
 }
 
-int mica_ctrl_parse(const mica_program_t *p, uint32_t s, mica_ctrl_t *c, char *err,
-                    size_t errlen) {
+int mica_ctrl_parse(const mica_program_t *p, uint32_t s, mica_ctrl_t *c, char *err, size_t errlen) {
     const mica_prog_step_t *st = &p->steps[s];
     memset(c, 0, sizeof *c);
     c->op = st->op;
@@ -94,11 +93,9 @@ int mica_ctrl_parse(const mica_program_t *p, uint32_t s, mica_ctrl_t *c, char *e
         FAIL("program: step %u (%s) has a malformed control block", s, mica_ctrl_op_name(c->op));
     for (uint32_t r = 0; r < c->nregions; r++) {
         mica_region_t *g = &c->region[r];
-        if (next(&w, &g->first) || next(&w, &g->count) || next(&w, &g->nin) ||
-            next(&w, &g->nout) || tensor_list(&w, g->nin, g->in, p, 0) ||
-            tensor_list(&w, g->nout, g->out, p, 0))
-            FAIL("program: step %u (%s) has a malformed region %u", s, mica_ctrl_op_name(c->op),
-                 r);
+        if (next(&w, &g->first) || next(&w, &g->count) || next(&w, &g->nin) || next(&w, &g->nout) ||
+            tensor_list(&w, g->nin, g->in, p, 0) || tensor_list(&w, g->nout, g->out, p, 0))
+            FAIL("program: step %u (%s) has a malformed region %u", s, mica_ctrl_op_name(c->op), r);
         if (g->first <= s || (uint64_t)g->first + g->count > p->hdr.nsteps)
             FAIL("program: step %u (%s) region %u (steps %u..+%u) is not after the step and "
                  "inside the %u steps",

@@ -489,8 +489,9 @@ mica_status_t mica_run_steps(mica_ctx_t *c, uint32_t first, uint32_t end, int de
         uint64_t t0 = mica_port_time_ns();
         const mica_prog_step_t *st = &c->prog.steps[s];
         mica_status_t r =
-            st->kind == MICA_STEP_ACCEL  ? run_accel(c, s)
-            : st->kind == MICA_STEP_CTRL ? mica_run_ctrl_step(c, s, depth)
+            st->kind == MICA_STEP_ACCEL ? run_accel(c, s)
+            : st->kind == MICA_STEP_CTRL
+                ? mica_run_ctrl_step(c, s, depth)
                 : mica_run_cpu_step(&c->prog, st, &c->be, c->scratch, c->err, sizeof c->err);
         if (r != MICA_OK && st->kind != MICA_STEP_ACCEL && !device_fault(c))
             fail(c, r, "%s", c->err);
