@@ -112,7 +112,7 @@ static int check_io_tensor(mica_builder_t *b, const tfl_model_t *m, int32_t inde
  * output (its edge is checked by record_io). */
 static int arena_candidate(const tfl_model_t *m, int i, const mica_builder_t *b) {
     const tfl_tensor_t *t = &m->tensors[i];
-    if (b->graph_role != MICA_GRAPH_SINGLE && is_activation(t) && mica_ctrl_tensor_ok(m, i, b))
+    if (b->graph_role != MICA_GRAPH_SINGLE && is_activation(t) && mica_ctrl_tensor_ok(m, i))
         return 1;
     int io = 0;
     for (int k = 0; k < m->ninputs; k++)

@@ -48,8 +48,8 @@ static int is_ctrl(int builtin) {
 /* Subgraph indices an IF / WHILE / CALL_ONCE names, and what they are called in messages. */
 static int callees(const tfl_op_t *op, int out[2], const char *what[2]) {
     if (op->builtin == TFL_OP_CALL_ONCE) {
-        out[0] = (int)tfl_opt_int(op, 0, -1);
-        what[0] = "init_subgraph_index";
+        out[0] = out[1] = (int)tfl_opt_int(op, 0, -1);
+        what[0] = what[1] = "init_subgraph_index";
         return 1;
     }
     int w = op->builtin == TFL_OP_WHILE;
@@ -86,7 +86,8 @@ static int visit(graphs_t *G, const tfl_model_t *model, int k, int depth, mica_b
         const tfl_op_t *op = &m->ops[o];
         int c[2];
         const char *what[2];
-        for (int r = 0; is_ctrl(op->builtin) && r < callees(op, c, what); r++) {
+        int n = is_ctrl(op->builtin) ? callees(op, c, what) : 0;
+        for (int r = 0; r < n; r++) {
             if (c[r] < 1 || c[r] >= G->n)
                 ERR("op %d (%s) in subgraph %d: %s %d is not a subgraph Mica can call (1..%d)", o,
                     tfl_builtin_name(op->builtin), k, what[r], c[r], G->n - 1);
@@ -126,12 +127,13 @@ static int put(mica_builder_t *b, uint32_t w) {
     return mica_buf_append(&b->params, &w, 4);
 }
 
-/* Tensors a control step passes, as program tensors: `what` names them in messages. */
+/* Tensors a control step passes, as program tensors (`what` names them in messages); with
+ * constants_ok a constant (a caller's input) is listed as MICA_CTRL_NO_TENSOR. */
 static int put_list(mica_builder_t *b, const int32_t *map, const tfl_model_t *m, const int32_t *idx,
-                    int n, const char *what, int op_i) {
+                    int n, const char *what, int op_i, int constants_ok) {
     for (int j = 0; j < n; j++) {
         int32_t t = idx[j];
-        if (!strcmp(what, "input") && t >= 0 && t < m->ntensors && m->tensors[t].data) {
+        if (constants_ok && t >= 0 && t < m->ntensors && m->tensors[t].data) {
             if (put(b, MICA_CTRL_NO_TENSOR)) /* written by pass_constants */
                 ERR("out of memory");
             continue;
@@ -163,8 +165,8 @@ static int arity(const graphs_t *G, int k, const tfl_op_t *op, int o, const int 
     if (!ok)
         ERR("op %d (%s) in subgraph %d: %d inputs and %d outputs do not match its subgraphs "
             "(%d: %d in, %d out; %d: %d in, %d out)",
-            o, name, k, op->ninputs, op->noutputs, c[0], x->ninputs, x->noutputs, c[1 % 2],
-            y->ninputs, y->noutputs);
+            o, name, k, op->ninputs, op->noutputs, c[0], x->ninputs, x->noutputs, c[1], y->ninputs,
+            y->noutputs);
     return 0;
 }
 
@@ -179,8 +181,8 @@ static int put_regions(graphs_t *G, const tfl_op_t *op, int o, const int c[2], i
         G->fix[G->nfix++].callee = c[r];
         if (put(b, 0) || put(b, 0) || put(b, (uint32_t)x->ninputs) ||
             put(b, (uint32_t)x->noutputs) ||
-            put_list(b, G->map[c[r]], x, x->inputs, x->ninputs, "subgraph input", o) ||
-            put_list(b, G->map[c[r]], x, x->outputs, x->noutputs, "subgraph output", o))
+            put_list(b, G->map[c[r]], x, x->inputs, x->ninputs, "subgraph input", o, 0) ||
+            put_list(b, G->map[c[r]], x, x->outputs, x->noutputs, "subgraph output", o, 0))
             return -1;
     }
     return 0;
@@ -220,7 +222,9 @@ static int pass_constants(const graphs_t *G, int k, const tfl_op_t *op, int o, c
             continue;
         for (int r = 0; r < (skip ? 2 : 1); r++) {
             const tfl_model_t *x = G->g[c[r]];
-            int32_t to = skip ? G->map[c[r]][x->inputs[j - 1]] : G->map[k][op->outputs[j]];
+            int32_t at = skip ? x->inputs[j - 1] : op->outputs[j];
+            int32_t to =
+                at >= 0 && at < (skip ? x : m)->ntensors ? G->map[skip ? c[r] : k][at] : -1;
             if (to < 0)
                 ERR("op %d (%s) in subgraph %d: constant input %d goes to a %s tensor, a type "
                     "Mica does not pass",
@@ -270,8 +274,8 @@ static int lower_ctrl_op(graphs_t *G, int k, const tfl_op_t *op, int o, mica_bui
         put(b, op->builtin == TFL_OP_WHILE ? MICA_WHILE_MAX_ITERATIONS_DEFAULT : 0) ||
         put(b, (uint32_t)(op->ninputs - skip)) || put(b, (uint32_t)op->noutputs) ||
         put(b, (uint32_t)nreg) ||
-        put_list(b, G->map[k], m, op->inputs + skip, op->ninputs - skip, "input", o) ||
-        put_list(b, G->map[k], m, op->outputs, op->noutputs, "output", o) ||
+        put_list(b, G->map[k], m, op->inputs + skip, op->ninputs - skip, "input", o, 1) ||
+        put_list(b, G->map[k], m, op->outputs, op->noutputs, "output", o, 0) ||
         put_regions(G, op, o, c, nreg, b))
         return -1;
     s = (mica_prog_step_t *)(b->steps.data + b->steps.len) - 1;
@@ -399,9 +403,8 @@ static int float_use_ok(const tfl_op_t *op, int as_input, int k) {
     }
 }
 
-int mica_ctrl_tensor_ok(const tfl_model_t *m, int i, const mica_builder_t *b) {
+int mica_ctrl_tensor_ok(const tfl_model_t *m, int i) {
     const tfl_tensor_t *t = &m->tensors[i];
-    (void)b;
     if (t->rank > MICA_MAX_RANK || mica_tensor_elements(t) <= 0)
         return 0;
     if (((t->type == TFL_TYPE_INT8 || t->type == TFL_TYPE_INT16) && t->nquant == 1) ||

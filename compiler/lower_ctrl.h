@@ -21,7 +21,7 @@ int mica_compile_graphs(const tfl_model_t *model, const tfl_model_t *m,
                         const mica_compile_opts_t *o, mica_builder_t *b);
 /* In a multi-graph model, whether tensor i of m lives in the arena: int8/int16 activations, bool,
  * and float32 tensors that only pass between QUANTIZE, DEQUANTIZE, subgraphs and variables. */
-int mica_ctrl_tensor_ok(const tfl_model_t *m, int i, const mica_builder_t *b);
+int mica_ctrl_tensor_ok(const tfl_model_t *m, int i);
 
 /* lower_var.c: finds the variables of graphs g[0..n) (those in `used`), refusing conflicting
  * uses; then places their state tensors at b->arena_base (advanced past them). */
