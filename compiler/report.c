@@ -99,7 +99,8 @@ int mica_write_report(const mica_builder_t *b, const mica_energy_tech_t *tech, c
     double energy[MICA_EN_COMPONENTS] = {0}, energy_total = 0;
     fprintf(f, "{\n  \"model\": ");
     jr_write_string(f, model);
-    fprintf(f, ",\n  \"array\": \"%ux%u\",\n  \"layers\": [\n", b->hw.rows, b->hw.cols);
+    fprintf(f, ",\n  \"array\": \"%ux%u\",\n  \"bus_bytes\": %u,\n  \"layers\": [\n", b->hw.rows,
+            b->hw.cols, (unsigned)b->hw.bus_bytes);
     for (uint32_t i = 0; i < n; i++) {
         const mica_prog_step_t *s = (const mica_prog_step_t *)b->steps.data + i;
         const mica_cost_t *c = (const mica_cost_t *)b->costs.data + i;

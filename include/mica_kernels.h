@@ -8,6 +8,7 @@
 
 #define MICA_KERNEL_MAX_IO 4
 #include "mica_kernels_int16.h" /* MICA_KERNEL_LIST_INT16 */
+#include "mica_kernels_lstm.h"  /* MICA_KERNEL_LIST_LSTM */
 
 /* One kernel invocation: parameter block (written by the compiler) and operand buffers. */
 typedef struct {
@@ -24,6 +25,7 @@ typedef int (*mica_kernel_fn)(const mica_kernel_call_t *call);
 
 /* The kernel list: X(id, NAME, function). ids are stable .mica file-format numbers. */
 #define MICA_KERNEL_LIST(X)                                                                        \
+    MICA_KERNEL_LIST_LSTM(X)                                                                       \
     X(1, RESHAPE, mica_k_reshape)                                                                  \
     X(2, SOFTMAX, mica_k_softmax)                                                                  \
     X(3, CONV_2D, mica_k_conv2d)                                                                   \
@@ -92,6 +94,13 @@ typedef int (*mica_kernel_fn)(const mica_kernel_call_t *call);
     X(83, LOG_SOFTMAX, mica_k_log_softmax)                                                         \
     X(84, DIV, mica_k_logic)                                                                       \
     X(200, CONSTANT, mica_k_constant)                                                              \
+    X(120, TRANSPOSE_CONV, mica_k_transpose_conv)                                                  \
+    X(121, BATCH_MATMUL, mica_k_batch_matmul)                                                      \
+    X(122, ELU, mica_k_lut)                                                                        \
+    X(123, ADD_N, mica_k_accumulate)                                                               \
+    X(124, CUMSUM, mica_k_accumulate)                                                              \
+    X(125, CAST, mica_k_cast)                                                                      \
+    X(126, FILL, mica_k_gather)                                                                    \
     MICA_KERNEL_LIST_INT16(X)
 
 #define MICA_KERNEL_ENUM(id, name, fn) MICA_CPU_##name = id,
@@ -317,5 +326,38 @@ typedef struct {
     int32_t rank, offset;
     int32_t dims[MICA_MAX_RANK], strides[MICA_MAX_RANK];
 } mica_gather_params_t;
+
+/* BATCH_MATMUL int8 (batch_matmul.c): batch_rank <= MICA_MAX_RANK - 2 broadcast batch dims with
+ * each operand's element stride per dim (0 where it broadcasts); lhs element (i, k) at
+ * i * lhs_row_stride + k * lhs_depth_stride, rhs element (k, j) at k * rhs_depth_stride +
+ * j * rhs_col_stride (adj_x / adj_y swap them). A constant operand (const_len > 0) lives in the
+ * parameter block, as in mica_binary_params_t. Output [batch...][rows][cols]. */
+typedef struct {
+    int32_t batch_rank;
+    int32_t batch_dims[MICA_MAX_RANK - 2];
+    int32_t batch_strides[2][MICA_MAX_RANK - 2];
+    int32_t rows, cols, depth;
+    int32_t lhs_row_stride, lhs_depth_stride, rhs_depth_stride, rhs_col_stride;
+    uint32_t const_off[2], const_len[2];
+    int32_t lhs_zp, rhs_zp, out_zp, out_mult, out_shift, act_min, act_max;
+} mica_batch_matmul_params_t;
+
+/* ADD_N / CUMSUM int8 (accumulate.c): outer x depth x inner elements, scanned along depth
+ * (reverse: from the end; exclusive: each output before its own term); scaled[(uint8_t)q] is
+ * input value q rescaled (left shift 20, input multiplier), sums start at init; out = out_zp +
+ * MultiplyByQuantizedMultiplierSmallerThanOneExp(sum, out_mult, out_shift), clamped. ADD_N:
+ * depth 1, its inputs (same quantization) summed element-wise. */
+typedef struct {
+    int32_t outer, depth, inner, exclusive, reverse, init;
+    int32_t out_mult, out_shift, out_zp, act_min, act_max;
+    int32_t scaled[256];
+} mica_accumulate_params_t;
+
+/* CAST (cast.c): count elements between int8 and int32 or float32 (one side int8), raw values. */
+enum { MICA_CAST_INT8 = 0, MICA_CAST_INT32 = 1, MICA_CAST_FLOAT32 = 2 };
+typedef struct {
+    uint32_t count;
+    int32_t in_type, out_type;
+} mica_cast_params_t;
 
 #endif

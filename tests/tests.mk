@@ -125,6 +125,8 @@ test-kernels: $(MICA)
 	sh tests/kernels/fuzz.sh 5000
 	$(PYTHON) tests/kernels/make_int16_op_models.py
 	sh tests/kernels/run_int16.sh
+	$(PYTHON) tests/kernels/make_lstm_op_models.py
+	sh tests/kernels/run_lstm.sh
 
 # Robustness runs (tests/README.md gives their times); only test-asan is part of `make test`.
 .PHONY: fuzz-long test-asan soak

@@ -71,8 +71,14 @@ static int conv_common(const tfl_model_t *m, const tfl_op_t *op, int dw, mica_co
 /* Appends the header, per-channel bias/multiplier/shift and the weights. */
 static int conv_emit(const tfl_model_t *m, const tfl_op_t *op, const mica_conv_params_t *p,
                      const tfl_tensor_t *w, mica_buf_t *params, char *err, size_t errlen) {
-    const tfl_tensor_t *in = mica_op_tensor(m, op, 0), *out = mica_op_output(m, op, 0);
     const tfl_tensor_t *bias = op->ninputs > 2 ? mica_op_tensor(m, op, 2) : NULL;
+    return mica_conv_emit(op, p, mica_op_tensor(m, op, 0), w, bias, mica_op_output(m, op, 0),
+                          params, err, errlen);
+}
+
+int mica_conv_emit(const tfl_op_t *op, const mica_conv_params_t *p, const tfl_tensor_t *in,
+                   const tfl_tensor_t *w, const tfl_tensor_t *bias, const tfl_tensor_t *out,
+                   mica_buf_t *params, char *err, size_t errlen) {
     int wide = is_16x8(in, out);
     int bias_type = wide ? TFL_TYPE_INT64 : TFL_TYPE_INT32;
     size_t bias_size = wide ? 8 : 4;

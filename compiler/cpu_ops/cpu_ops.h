@@ -87,6 +87,14 @@ typedef int (*mica_cpu_prepare_fn)(const tfl_model_t *m, const tfl_op_t *op, mic
     X(TFL_OP_EXPAND_DIMS, RESHAPE, mica_prepare_expand_dims)                                       \
     X(TFL_OP_LOG_SOFTMAX, LOG_SOFTMAX, mica_prepare_log_softmax)                                   \
     X(TFL_OP_DIV, DIV, mica_prepare_div)                                                           \
+    X(TFL_OP_TRANSPOSE_CONV, TRANSPOSE_CONV, mica_prepare_transpose_conv)                          \
+    X(TFL_OP_BATCH_MATMUL, BATCH_MATMUL, mica_prepare_batch_matmul)                                \
+    X(TFL_OP_ELU, ELU, mica_prepare_elu)                                                           \
+    X(TFL_OP_ADD_N, ADD_N, mica_prepare_add_n)                                                     \
+    X(TFL_OP_CUMSUM, CUMSUM, mica_prepare_cumsum)                                                  \
+    X(TFL_OP_CAST, CAST, mica_prepare_cast)                                                        \
+    X(TFL_OP_FILL, FILL, mica_prepare_fill)                                                        \
+    X(TFL_OP_UNIDIRECTIONAL_SEQUENCE_LSTM, UNIDIRECTIONAL_SEQUENCE_LSTM, mica_prepare_lstm)         \
     X(TFL_OP_SVDF, SVDF, mica_prepare_svdf)
 
 #define MICA_CPU_OP_DECL(builtin, name, fn)                                                        \

@@ -59,6 +59,12 @@ typedef struct {
 } mica_reduce_layout_t;
 int mica_reduce_layout(const tfl_model_t *m, const tfl_op_t *op, const char *name,
                        mica_reduce_layout_t *l, int64_t *n, char *err, size_t errlen);
+/* CONV_2D's parameter block for p (conv.c): the header, per-output-channel bias (optional),
+ * TFLite's multiplier of scale(in) * scale(w[channel]) / scale(out) and shift, then w's bytes
+ * (TRANSPOSE_CONV shares it). 0, or -1 with a reason. */
+int mica_conv_emit(const tfl_op_t *op, const mica_conv_params_t *p, const tfl_tensor_t *in,
+                   const tfl_tensor_t *w, const tfl_tensor_t *bias, const tfl_tensor_t *out,
+                   mica_buf_t *params, char *err, size_t errlen);
 /* Element strides (row-major) of dims. */
 void mica_row_strides(const int32_t *dims, int rank, int64_t *strides);
 /* TFLite StridedSlice StartForAxis / StopForAxis for one dimension (no ellipsis or new axis):

@@ -123,6 +123,7 @@ int mica_cpu_int16_unsupported(const tfl_model_t *m, const tfl_op_t *op, int ker
     if (kernel == (id))                                                                            \
         return 0;
     MICA_KERNEL_LIST_INT16(MICA_INT16_KERNEL)
+    MICA_KERNEL_LIST_LSTM(MICA_INT16_KERNEL) /* its cell state is int16 */
 #undef MICA_INT16_KERNEL
     return 1;
 }

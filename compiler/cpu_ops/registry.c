@@ -26,7 +26,7 @@ int mica_cpu_op_find(const tfl_model_t *m, const tfl_op_t *op, mica_cpu_prepare_
 }
 
 const char *mica_cpu_op_names(void) {
-    static char names[1024];
+    static char names[4096]; /* about 12 characters per operator */
     if (!names[0]) {
 #define MICA_CPU_OP_NAME(b, name, fn)                                                              \
     snprintf(names + strlen(names), sizeof names - strlen(names), "%s%s", names[0] ? ", " : "",    \

@@ -195,6 +195,8 @@ static int decode_op(tfl_dec_t *d, const fb_table_t *t, const opcode_t *codes, t
     int present;
     if (decode_index_vector(d, t, 1, TFL_LIM_OP_IO, "inputs", 1, &op->inputs, &op->ninputs) ||
         decode_index_vector(d, t, 2, TFL_LIM_OP_IO, "outputs", 0, &op->outputs, &op->noutputs) ||
+        decode_index_vector(d, t, 8, TFL_LIM_OP_IO, "intermediates", 0, &op->intermediates,
+                            &op->nintermediates) ||
         fb_vector(&d->fb, t, 5, 1, UINT32_MAX, "custom_options", &cv, &present))
         return -1;
     op->has_custom_options = present;

@@ -160,6 +160,8 @@ typedef struct {
     int options2_type; /* BuiltinOptions2 union type (not decoded), 0 = none */
     int has_custom_options;
     char *var_container, *var_shared_name; /* VAR_HANDLE's strings; NULL for other operators */
+    int nintermediates; /* tensors the converter attaches for the kernel's Prepare (LSTM scales) */
+    int32_t *intermediates;
 } tfl_op_t;
 
 typedef struct {

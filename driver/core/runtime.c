@@ -207,12 +207,19 @@ static void unload(mica_ctx_t *c) {
     c->scratch = NULL;
 }
 
-/* Variable tensors (MICA_DT_STATE) start at zero: at load and on mica_reset_state. */
+/* Variable tensors (MICA_DT_STATE) start where TFLite's ResetVariableTensor puts them: int8 ones
+ * at their zero point (a real 0, e.g. an LSTM's hidden state), others at zero; at load and on
+ * mica_reset_state. */
 static mica_status_t zero_state(mica_ctx_t *c) {
-    static const uint8_t zeros[256];
+    uint8_t zeros[256];
     for (uint32_t i = 0; i < c->prog.hdr.ntensors; i++) {
         const mica_prog_tensor_t *t = &c->prog.tensors[i];
-        for (uint32_t at = 0; (t->dtype & MICA_DT_STATE) && at < t->bytes; at += sizeof zeros) {
+        if (!(t->dtype & MICA_DT_STATE))
+            continue;
+        int int8 = (t->dtype & MICA_DT_TYPE_MASK) == MICA_DT_INT8;
+        for (uint32_t k = 0; k < sizeof zeros; k++)
+            zeros[k] = int8 ? (uint8_t)t->zero_point : 0;
+        for (uint32_t at = 0; at < t->bytes; at += sizeof zeros) {
             uint32_t n = t->bytes - at < sizeof zeros ? t->bytes - at : (uint32_t)sizeof zeros;
             if (c->be.mem_write(c->be.state, t->addr + at, zeros, n))
                 return device_fault(c)

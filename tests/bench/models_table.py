@@ -1,18 +1,21 @@
 #!/usr/bin/env python3
 """Results table for README: per model, compile time, estimated and RTL-measured cycles of the
-accelerated part, roofline ideal, ratio, utilization, ACCEL/CPU ops, mismatches vs LiteRT, and
+accelerated part, the honest limit (tests/bench/honest_limit.py) and the ratio to it, the
+roofline of the bytes this schedule moves, utilization, ACCEL/CPU ops, mismatches vs LiteRT, and
 the cycle ratio against SCALE-Sim's weight-stationary formula for the same layers and array.
 usage: models_table.py MICA COUNT MODEL..."""
 import json, os, re, subprocess, sys, tempfile, time
+
+from honest_limit import limit_cycles
 
 def run(cmd):
     return subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
 
 def main():
     mica, count, models = sys.argv[1], sys.argv[2], sys.argv[3:]
-    print("| model | MACs (accel) | compile ms | est. cycles | RTL cycles | roofline ideal | RTL / ideal | "
-          "utilization | ACCEL / CPU ops | mismatching bytes (inputs) | RTL / SCALE-Sim WS |")
-    print("|---|---|---|---|---|---|---|---|---|---|---|")
+    print("| model | MACs (accel) | compile ms | est. cycles | RTL cycles | compulsory bytes | limit | RTL / limit | "
+          "schedule roofline | utilization | ACCEL / CPU ops | mismatching bytes (inputs) | RTL / SCALE-Sim WS |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     with tempfile.TemporaryDirectory() as tmp:
         prog = os.path.join(tmp, "m.mica")
         for model in models:
@@ -31,9 +34,11 @@ def main():
             bad = int(re.search(r"mismatching_bytes=(\d+)", v).group(1))
             rtl = int(re.search(r"cycles_per_inference=(\d+)", v).group(1))
             ideal = t["roofline_ideal_cycles"]
-            util = t["accel_macs"] / (rtl * int(rep["array"].split("x")[0]) * int(rep["array"].split("x")[1]))
+            rows, cols = (int(v) for v in rep["array"].split("x"))
+            util = t["accel_macs"] / (rtl * rows * cols)
+            limit, nbytes = limit_cycles(model, t["accel_macs"], rows, cols, rep["bus_bytes"])
             print(f"| {os.path.basename(model)} | {t['accel_macs']:,} | {ms:.1f} | {t['est_cycles']:,} | {rtl:,} | "
-                  f"{ideal:,.0f} | {rtl / ideal:.2f} | {util:.1%} | {t['accel_ops']} / {t['cpu_ops']} | "
+                  f"{nbytes:,} | {limit:,.0f} | {rtl / limit:.2f} | {ideal:,.0f} | {util:.1%} | {t['accel_ops']} / {t['cpu_ops']} | "
                   f"{bad} ({count}) | {rtl_modeled / scalesim:.2f} |")
 
 if __name__ == "__main__":

@@ -19,6 +19,7 @@ import numpy as np  # noqa: E402
 
 import single_op_models as som  # noqa: E402 (sets TF logging quiet)
 import cpu_op_cases_more  # noqa: E402 (issue 14's further operators)
+import cpu_op_cases_ops3  # noqa: E402 (BATCH_MATMUL, TRANSPOSE_CONV)
 import absl.logging  # noqa: E402
 
 absl.logging.set_verbosity(absl.logging.ERROR)  # converter deprecation chatter
@@ -149,6 +150,7 @@ def cases():
     c["gather_axis1"] = (lambda a: tf.gather(a, [4, 0, 0, 2, 5], axis=1)), [(2, 6, 3)], [(-1, 1)]
     c["gather_axis0_2d_idx"] = (lambda a: tf.gather(a, [[1, 3], [0, 2]], axis=0)), [(4, 7)], [(-2, 1)]
     c.update(cpu_op_cases_more.cases(tf, const))
+    c.update(cpu_op_cases_ops3.cases(tf, const))
     return c
 
 
@@ -193,6 +195,7 @@ def patched_variants(models):
     m.set_quant(("out", 0), [float(q.scale[0])], [int(q.zeroPoint[0])])
     out["mean_last_equal_quant"] = m.to_bytes()
     out.update(cpu_op_cases_more.patched_variants(models, som, schema, np))
+    out.update(cpu_op_cases_ops3.patched_variants(models, som))
     return out
 
 
