@@ -27,9 +27,9 @@ def makefile_flags():
 
 
 def kernel_names():
-    """kernel function -> the operator names MICA_KERNEL_LIST gives it (int8 and int16 lists)."""
+    """kernel function -> the operator names the MICA_KERNEL_LIST* lists in include/mica_kernels*.h give it."""
     names = {}
-    for h in ("mica_kernels.h", "mica_kernels_int16.h"):
+    for h in sorted(os.path.basename(p) for p in glob.glob(os.path.join(ROOT, "include", "mica_kernels*.h"))):
         for name, fn in re.findall(r"X\(\d+,\s*(\w+),\s*(\w+)\)", open(os.path.join(ROOT, "include", h)).read()):
             names.setdefault(fn, []).append(name)
     return names

@@ -107,6 +107,7 @@ test-unit: $(GEN)/mica_isa.h $(MICA) $(LIBFUNC) $(LIBCORE) $(LIBPORT)
 	$(B)/unit/test_func_plan
 	$(CC) -O2 -std=gnu99 -Wall -Wextra $(INC) tests/unit/test_func_counts.c $(LIBFUNC) $(LIBCORE) $(LIBPORT) -lopenblas -lm -o $(B)/unit/test_func_counts
 	$(B)/unit/test_func_counts
+	PYTHON=$(PYTHON) bash tests/unit/test_func_kernels.sh $(MICA) $(sort $(wildcard models/*.tflite))
 	$(CC) -O2 -std=gnu99 -Wall -Wextra $(INC) tests/unit/test_driver_errors.c $(LIBMICA) $(LIBSIM) $(SIM_LDFLAGS) -o $(B)/unit/test_driver_errors
 	$(MICA) compile $(DIGITS) -o $(B)/unit/d16.mica >/dev/null
 	$(MICA) compile $(DIGITS) -o $(B)/unit/d8.mica --array 8x8 >/dev/null

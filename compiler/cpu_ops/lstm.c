@@ -13,10 +13,10 @@
 /* TFLite's input tensor numbering (lstm_shared.h). */
 enum {
     LSTM_INPUT = 0,
-    LSTM_W_X = 1,     /* input_to_{input,forget,cell,output}_weights: 1..4 */
-    LSTM_W_H = 5,     /* recurrent_to_*_weights: 5..8 */
+    LSTM_W_X = 1,      /* input_to_{input,forget,cell,output}_weights: 1..4 */
+    LSTM_W_H = 5,      /* recurrent_to_*_weights: 5..8 */
     LSTM_PEEPHOLE = 9, /* cell_to_*_weights: 9..11 */
-    LSTM_BIAS = 12,   /* {input,forget,cell,output}_gate_bias: 12..15 */
+    LSTM_BIAS = 12,    /* {input,forget,cell,output}_gate_bias: 12..15 */
     LSTM_PROJ_W = 16,
     LSTM_PROJ_B = 17,
     LSTM_H_STATE = 18,
@@ -45,7 +45,8 @@ static int plain_lstm(const tfl_model_t *m, const tfl_op_t *op, char *err, size_
         REJECT("UNIDIRECTIONAL_SEQUENCE_LSTM: CIFG (no input gate) is not supported");
     for (int k = LSTM_PEEPHOLE; k < LSTM_PEEPHOLE + 3; k++)
         if (mica_op_tensor(m, op, k))
-            REJECT("UNIDIRECTIONAL_SEQUENCE_LSTM: peephole weights (input %d) are not supported", k);
+            REJECT("UNIDIRECTIONAL_SEQUENCE_LSTM: peephole weights (input %d) are not supported",
+                   k);
     if (mica_op_tensor(m, op, LSTM_PROJ_W) || mica_op_tensor(m, op, LSTM_PROJ_B))
         REJECT("UNIDIRECTIONAL_SEQUENCE_LSTM: projection is not supported");
     for (int k = LSTM_LAYER_NORM; k < op->ninputs; k++)
@@ -63,8 +64,8 @@ static int plain_lstm(const tfl_model_t *m, const tfl_op_t *op, char *err, size_
 }
 
 /* Shapes and quantization of the activations and states; fills the sizes in p. */
-static int check_tensors(const tfl_model_t *m, const tfl_op_t *op, mica_lstm_params_t *p,
-                         char *err, size_t errlen) {
+static int check_tensors(const tfl_model_t *m, const tfl_op_t *op, mica_lstm_params_t *p, char *err,
+                         size_t errlen) {
     const tfl_tensor_t *x = mica_op_tensor(m, op, LSTM_INPUT), *y = mica_op_output(m, op, 0);
     const tfl_tensor_t *h = mica_op_tensor(m, op, LSTM_H_STATE);
     const tfl_tensor_t *c = mica_op_tensor(m, op, LSTM_C_STATE);
@@ -162,15 +163,14 @@ static int scales(const tfl_model_t *m, const tfl_op_t *op, mica_lstm_params_t *
     const float q15 = 1.0f / 32768.0f;
     float eff_hidden = q15 / hidden->scale[0] * q15;
     int shift;
-    if (mica_checked_multiplier((double)eff_hidden, "LSTM", NULL, NULL, 0, hidden,
-                                &p->hidden_mult, &shift, err, errlen))
+    if (mica_checked_multiplier((double)eff_hidden, "LSTM", NULL, NULL, 0, hidden, &p->hidden_mult,
+                                &shift, err, errlen))
         return -1;
     p->hidden_shift = shift;
     p->hidden_zp = (int32_t)hidden->zero_point[0];
     float clip = tfl_opt_float(op, OPT_CELL_CLIP, 0.0f);
-    p->cell_clip = clip > 0.0f ? (int32_t)(int16_t)fminf(fmaxf(clip / c->scale[0], -32768.0f),
-                                                        32767.0f)
-                               : 0;
+    p->cell_clip =
+        clip > 0.0f ? (int32_t)(int16_t)fminf(fmaxf(clip / c->scale[0], -32768.0f), 32767.0f) : 0;
     return 0;
 }
 
@@ -205,7 +205,8 @@ int mica_prepare_lstm(const tfl_model_t *m, const tfl_op_t *op, mica_buf_t *para
         const tfl_tensor_t *wx = mica_op_tensor(m, op, LSTM_W_X + g);
         const tfl_tensor_t *wh = mica_op_tensor(m, op, LSTM_W_H + g);
         const tfl_tensor_t *bias = mica_op_tensor(m, op, LSTM_BIAS + g);
-        rc = append_gate_bias(params, bias, wx, in_zp) || append_gate_bias(params, NULL, wh, h_zp) ||
+        rc = append_gate_bias(params, bias, wx, in_zp) ||
+             append_gate_bias(params, NULL, wh, h_zp) ||
              mica_buf_append(params, wx->data, (size_t)p.n_cell * p.n_input) ||
              mica_buf_append(params, wh->data, (size_t)p.n_cell * p.n_cell);
     }

@@ -203,15 +203,20 @@ done:
     return rc;
 }
 
-/* mica bench OUT.mica: invokes N times on random inputs; last field is inferences per second. */
+/* mica bench OUT.mica: invokes N times on random inputs; last field is inferences per second.
+ * --warmup W: W untimed invokes first (a backend's one-time work, as the func backend's first,
+ * interpreted run, kept out as LiteRT's delegate preparation is in tests/bench/litert_speed.py). */
 int cli_bench(int argc, char **argv) {
     const char *prog = NULL, *backend = "func";
-    long long count = 1000;
+    long long count = 1000, warmup = 0;
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--backend") && i + 1 < argc)
             backend = argv[++i];
         else if (!strcmp(argv[i], "--count") && i + 1 < argc) {
             if (cli_parse_count("bench", "--count", argv[++i], 1, MAX_BENCH_COUNT, &count))
+                return 2;
+        } else if (!strcmp(argv[i], "--warmup") && i + 1 < argc) {
+            if (cli_parse_count("bench", "--warmup", argv[++i], 0, MAX_BENCH_COUNT, &warmup))
                 return 2;
         } else if (argv[i][0] != '-' && !prog)
             prog = argv[i];
@@ -227,8 +232,9 @@ int cli_bench(int argc, char **argv) {
         return 1;
     uint64_t seed = 1;
     struct timespec t0, t1;
-    clock_gettime(CLOCK_MONOTONIC, &t0);
-    for (long long n = 0; n < count; n++) {
+    for (long long n = -warmup; n < count; n++) {
+        if (n == 0)
+            clock_gettime(CLOCK_MONOTONIC, &t0);
         for (int i = 0; i < mica_num_inputs(ctx); i++)
             if (load_input(ctx, i, NULL, &seed)) {
                 mica_close(ctx);

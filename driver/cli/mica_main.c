@@ -15,7 +15,7 @@ static void usage(FILE *f) {
         "  mica run OUT.mica [--backend SPEC] [--input X.npy ...] [--seed S] [--output-dir DIR]\n"
         "  mica verify MODEL.tflite [--backend SPEC] [--count N] [--seed S] [TARGET]\n"
         "              [--cpu OP,OP] [--inputs X.npy --labels Y.npy]\n"
-        "  mica bench OUT.mica [--backend SPEC] [--count N]\n"
+        "  mica bench OUT.mica [--backend SPEC] [--count N] [--warmup W]\n"
         "  mica ops [--board NAME | --config FILE]   operators and placement rules (of a board)\n"
         "  mica disasm OUT.mica [--step N]   every step and instruction, fields named\n"
         "  mica energy OUT.mica [--backend rtl] [--tech FILE] [--json OUT.json] [--svg OUT.svg]\n"
@@ -30,7 +30,8 @@ static void usage(FILE *f) {
         "        over link:sim|ftdi=BOARD or mcu:accel=sim compiles for that board by default\n"
         "SPEC: rtl | func | cpu | NAME:key=value,...\n"
         "  rtl keys: array=RxC latency=1..1000 bw=1..64 trace=F.fst trace_from=N trace_to=N\n"
-        "  func keys: array=RxC plan=0|1 vnni=0|1; all: max_cycles=1..10^12 (per accelerator "
+        "  func keys: array=RxC plan=0|1 vnni=0|1 kernels=0|1|2; all: max_cycles=1..10^12 (per "
+        "accelerator "
         "step)\n"
         "  link keys: sim=BOARD | ftdi=BOARD | tty=PATH | tcp=HOST:PORT, baud=N, timeout_ms=N,\n"
         "             tries=N; with sim: ber=RATE (line faults per byte), seed=N\n"
@@ -39,8 +40,8 @@ static void usage(FILE *f) {
         "QEMU)\n"
         "  cpu: the ISA interpreter on this CPU (what firmware falls back to)\n"
         "  boards: icebreaker, ulx3s (hw/boards/)\n"
-        "ranges: --count 1..10^6 (verify), 1..10^7 (bench); --array sides 1..256; --seed "
-        "0..2^63-1\n");
+        "ranges: --count 1..10^6 (verify), 1..10^7 (bench); --warmup 0..10^7; --array sides "
+        "1..256; --seed 0..2^63-1\n");
 }
 
 int main(int argc, char **argv) {

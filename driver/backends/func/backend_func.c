@@ -3,7 +3,8 @@
  * (driver/core/isa_ref.c) the first time, then translated (func_translate.c, func_plan.c); the
  * CSRs and event counters are the interpreter's; cycles are estimates from the cost model.
  * Options: array=RxC, plan=0 (every run through the reference interpreter), vnni=0 (translated
- * runs without the AVX-VNNI integer paths). */
+ * runs on the portable GEMM paths), kernels=0|1|2 (at most portable, AVX2, AVX-VNNI: func_plan.h).
+ * Its report names the kernels the translations use. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -61,10 +62,17 @@ static void fm_reset(void *s) {
     m->ref->done = m->ref->error = 0;
 }
 
+static int fm_report(void *s, char *out, size_t n) {
+    mica_fm_t *m = s;
+    mica_fp_kernels_report(m->plans, out, n);
+    return 0;
+}
+
 static const mica_opt_spec_t func_options[] = {
     {"array", MICA_OPT_DIMS, 1, 256},
-    {"plan", MICA_OPT_INT, 0, 1}, /* plan=0 keeps every run in the reference interpreter */
-    {"vnni", MICA_OPT_INT, 0, 1}, /* vnni=0 forces the portable GEMM paths */
+    {"plan", MICA_OPT_INT, 0, 1},    /* plan=0 keeps every run in the reference interpreter */
+    {"vnni", MICA_OPT_INT, 0, 1},    /* vnni=0 forces the portable GEMM paths */
+    {"kernels", MICA_OPT_INT, 0, 2}, /* the fastest kernels allowed (tests of each) */
     {"absent", MICA_OPT_INT, 0, (1 << MICA_NUM_FEATURES) - 1}, /* a device lacking these too */
 };
 
@@ -86,9 +94,11 @@ static int func_open(const char *options, const mica_hw_config_t *cfg, uint32_t 
     openblas_set_num_threads(1);
     if (blas_thread_shutdown_)
         blas_thread_shutdown_();
-    if (m->plans)
-        mica_fp_set_vnni(m->plans,
-                         (int)mica_opt_int(options, "vnni", 1)); /* vnni=0: the portable paths */
+    if (m->plans) {
+        mica_fp_set_kernels(m->plans, (int)mica_opt_int(options, "kernels", FP_KERNELS_VNNI));
+        if (!mica_opt_int(options, "vnni", 1))
+            mica_fp_set_vnni(m->plans, 0); /* vnni=0: the portable paths */
+    }
     out->name = "func";
     out->state = m;
     out->mem_latency = out->mem_bytes_per_cycle =
@@ -101,6 +111,7 @@ static int func_open(const char *options, const mica_hw_config_t *cfg, uint32_t 
     out->wait = fm_wait;
     out->reset = fm_reset;
     out->close = fm_close;
+    out->report = fm_report;
     return 0;
 }
 

@@ -61,11 +61,13 @@ static int has_vnni(void) { /* func_plan.c's AVX-VNNI kernels can run */
 #endif
 }
 
-/* The operand buffers of the GEMM's path (func_plan.c gemm_run): with AVX-VNNI (N a multiple of
- * 8) u8 activations and s8 weights in blocks of 4 k; else the one-pixel GEMV (int8 N x K) or sgemm. */
+/* The operand buffers of the GEMM's path (func_plan.c gemm_run), N a multiple of 8: with AVX-VNNI
+ * u8 activations and s8 weights in blocks of 4 k; else with AVX2 and T > 1 int16 activations and
+ * weights in pairs of k (func_gemm_i16.c). Else the one-pixel GEMV (int8 N x K) or sgemm. */
 static int alloc_operands(const mica_fm_t *m, fp_gemm_t *g, uint32_t K, uint32_t N) {
-    int qgemm = m->plans->vnni && has_vnni() && N % 8 == 0;
-    uint32_t rows = qgemm ? (g->t + 3) & ~3u : g->t;
+    int qgemm = m->plans->kernels >= FP_KERNELS_VNNI && has_vnni() && N % 8 == 0;
+    int i16 = !qgemm && g->t > 1 && m->plans->kernels >= FP_KERNELS_AVX2 && mica_fp_i16_usable(N);
+    uint32_t rows = qgemm ? (g->t + 3) & ~3u : i16 ? mica_fp_i16_rows(g->t) : g->t;
     g->out = malloc(sizeof(int32_t) * (size_t)rows * N);
     if (g->t == 1 && !qgemm) {
         g->kc = K;
@@ -76,6 +78,14 @@ static int alloc_operands(const mica_fm_t *m, fp_gemm_t *g, uint32_t K, uint32_t
     if (choose_depth(m, g))
         return -1;
     g->kp = (g->kc + 3) & ~3u;
+    if (i16) { /* rows past T and k past kc stay 0 */
+        g->w2 = calloc((size_t)g->kp * N, sizeof *g->w2);
+        if (!g->out || !g->w2 || mica_fp_i16_indirect(m, g))
+            return -1;
+        /* + 16: func_gemm_i16.c's shuffled gather may store past the last row's lanes */
+        g->a16 = g->img16 ? NULL : calloc((size_t)rows * g->kp + 16, sizeof *g->a16);
+        return !g->img16 && !g->a16 ? -1 : 0;
+    }
     if (qgemm) {
         g->wt = calloc((size_t)g->kp * N, 1);
         g->a8 = calloc((size_t)rows * g->kp + 16, 1); /* + 16: gather_u8_lanes16's last store */
@@ -99,6 +109,9 @@ static void put_row(fp_gemm_t *g, uint32_t i, uint32_t k, uint32_t n0, uint32_t 
     if (g->w)
         for (uint32_t c = 0; c < len; c++)
             g->w[(size_t)i * N + n0 + c] = (float)src[c];
+    else if (g->w2)
+        for (uint32_t c = 0; c < len; c++)
+            g->w2[((size_t)(i / 2) * N + n0 + c) * 2 + i % 2] = src[c];
     else if (!g->a8)
         for (uint32_t c = 0; c < len; c++)
             g->wt[(size_t)(n0 + c) * K + k] = src[c];

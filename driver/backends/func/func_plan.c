@@ -20,6 +20,9 @@ void mica_fp_prog_free(fp_prog_t *P) {
         free(g->w);
         free(g->wt);
         free(g->a16);
+        free(g->w2);
+        free(g->img16);
+        free(g->pix);
         free(g->a8);
         free(g->corr);
         free(g->img);
@@ -89,9 +92,12 @@ __attribute__((target("avx2"))) static void gemv_avx2(const int16_t *a, const in
         _mm_storeu_si128((__m128i *)(out + n),
                          _mm_add_epi32(_mm256_castsi256_si128(h), _mm256_extracti128_si256(h, 1)));
     }
-    memset(out + N4, 0, sizeof *out * (N - N4));
-    gemv_rows(a, wt, K16, K, 0, N4, out); /* the columns past a multiple of 16 */
-    gemv_rows(a, wt, 0, K, N4, N, out);
+    if (K16 < K) /* the columns past a multiple of 16 (a pass over N4 outputs: only if any) */
+        gemv_rows(a, wt, K16, K, 0, N4, out);
+    if (N4 < N) {
+        memset(out + N4, 0, sizeof *out * (N - N4));
+        gemv_rows(a, wt, 0, K, N4, N, out);
+    }
 }
 
 /* With AVX-VNNI, vpdpbusd sums four u8 x s8 products per lane in one instruction: activations
@@ -444,6 +450,10 @@ static void gemm_run(mica_fm_t *m, fp_gemm_t *g) {
         else
             gemm_vnni(g, T, N);
 #endif
+        return;
+    }
+    if (g->w2) { /* AVX2 without AVX-VNNI (func_pack.c) */
+        mica_fp_gemm_i16(m, g, T, N);
         return;
     }
     if (T == 1) {

@@ -26,8 +26,15 @@ typedef struct mica_fm {
 
 struct mica_fp_cache *mica_fp_new(void);
 void mica_fp_free(struct mica_fp_cache *c);
-/* ON = 0 keeps translations built from now on off the AVX-VNNI paths (to test the others). */
+/* The integer kernels translations built from now on may use, at most (tests of each path):
+ * PORTABLE = sgemm and the int8 GEMV, AVX2 = the int16 GEMM too, VNNI = the AVX-VNNI ones too (default);
+ * each only where the CPU has it. */
+enum { FP_KERNELS_PORTABLE = 0, FP_KERNELS_AVX2 = 1, FP_KERNELS_VNNI = 2 };
+void mica_fp_set_kernels(struct mica_fp_cache *c, int level);
+/* ON = 0: mica_fp_set_kernels(c, FP_KERNELS_PORTABLE); 1: FP_KERNELS_VNNI. */
 void mica_fp_set_vnni(struct mica_fp_cache *c, int on);
+/* Which kernels the current translations use, as "key=value ..." (the backend's report). */
+void mica_fp_kernels_report(const struct mica_fp_cache *c, char *out, size_t n);
 /* Runs the program at PROG_ADDR/PROG_LEN from its translation: 1 if it ran, 0 if there is none. */
 int mica_fp_run(mica_fm_t *m);
 /* After a successful interpreted run of PROG_ADDR/PROG_LEN: translate it for the next runs. */

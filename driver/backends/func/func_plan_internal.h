@@ -1,6 +1,7 @@
 /* Translated programs: the types func_plan.c (running) and func_translate.c (building) share. */
 #ifndef MICA_FUNC_PLAN_INTERNAL_H
 #define MICA_FUNC_PLAN_INTERNAL_H
+#include <stdlib.h>
 #include <string.h>
 #include "func_plan.h"
 
@@ -46,7 +47,12 @@ typedef struct {
     float *w, *a, *p; /* sgemm: kc x N weights, T x kc activations, T x N products */
     int8_t *wt;       /* integer paths (func_plan.c): with AVX-VNNI kp / 4 blocks of N x 4
                                   * (k fastest); else for one pixel (T = 1) the weights N x K */
-    int16_t *a16;     /* that pixel's activations minus the zero point */
+    int16_t *a16;     /* that pixel's activations minus the zero point; with w2, T rounded up to 4
+                       * rows of kp */
+    int16_t *w2;      /* AVX2 without AVX-VNNI, T > 1: kp / 2 blocks of N x 2 (k fastest) */
+    int16_t *img16;   /* and when all tiles share a zero point: ASPAD rows [img_lo, img_hi) as
+                       * x - z, then a row of zeros (the padding), read through pix */
+    uint32_t *pix;    /* T rounded up to 4 x tiles: the img16 row pixel t reads for tile j */
     uint8_t *a8;      /* with AVX-VNNI: the activations as x + 128, T rounded up to 4 rows of kp */
     int32_t *corr;    /* and per output, what the + 128 and zero points add */
     uint32_t kp;      /* kc rounded up to 4 */
@@ -89,7 +95,7 @@ struct mica_fp_cache {
     uint32_t n, cap;
     uint64_t run_seq, materialized_seq;
     fp_range_t box; /* bounding box of every translation's deps */
-    int vnni;       /* 0: keep off the AVX-VNNI paths (tests of the others) */
+    int kernels;    /* the fastest integer kernels allowed: FP_KERNELS_* (tests of the others) */
 };
 
 /* Growable arrays: capacity is implicit, the next power of 2 >= 8 above the count. */
@@ -128,6 +134,17 @@ void mica_fp_rescale_rows(const mica_fm_t *m, uint32_t aspad, uint32_t rows, con
 
 void mica_fp_prog_free(fp_prog_t *P);
 fp_prog_t *mica_fp_find(struct mica_fp_cache *c, uint32_t addr, uint32_t len);
+/* func_gemm_i16.c: the AVX2 int16 GEMM (T > 1, N a multiple of 8, this CPU has AVX2: usable). */
+int mica_fp_i16_usable(uint32_t N);
+#define I16_MR 6 /* its pixels per register block: operand rows are T rounded up to a multiple */
+static inline uint32_t mica_fp_i16_rows(uint32_t t) {
+    return (t + I16_MR - 1) / I16_MR * I16_MR;
+}
+/* Its indirect form (no im2col) where it applies: img16 and pix. 0, or -1 (out of memory). */
+int mica_fp_i16_indirect(const mica_fm_t *m, fp_gemm_t *g);
+/* Runs it: gathers (or converts the image) and multiplies, into out. */
+void mica_fp_gemm_i16(const mica_fm_t *m, const fp_gemm_t *g, uint32_t T, uint32_t N);
+
 /* func_pack.c: a GEMM's or a vector group's operands, packed once. 0, or -1 (out of memory). */
 int mica_fp_pack(mica_fm_t *m, fp_gemm_t *g);
 int mica_fp_pack_vector(mica_fm_t *m, fp_gemm_t *g);

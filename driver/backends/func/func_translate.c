@@ -466,12 +466,16 @@ static int translate(mica_fm_t *m, fp_prog_t *P) {
 struct mica_fp_cache *mica_fp_new(void) {
     struct mica_fp_cache *c = calloc(1, sizeof(struct mica_fp_cache));
     if (c)
-        c->vnni = 1;
+        c->kernels = FP_KERNELS_VNNI;
     return c;
 }
 
+void mica_fp_set_kernels(struct mica_fp_cache *c, int level) {
+    c->kernels = level;
+}
+
 void mica_fp_set_vnni(struct mica_fp_cache *c, int on) {
-    c->vnni = on;
+    c->kernels = on ? FP_KERNELS_VNNI : FP_KERNELS_PORTABLE;
 }
 
 fp_prog_t *mica_fp_find(struct mica_fp_cache *c, uint32_t addr, uint32_t len) {

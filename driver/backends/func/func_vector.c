@@ -31,7 +31,7 @@ void mica_fp_rescale_rows(const mica_fm_t *m, uint32_t aspad, uint32_t rows, con
         const uint8_t *src = (const uint8_t *)m->ref->aspad + (size_t)(aspad + i) * R;
         for (uint32_t c = 0; c < L; c++)
             out[c] = (int32_t)((accumulate ? (uint32_t)out[c] : 0) + (uint32_t)tab[src[c]]);
-        if (!accumulate)
+        if (!accumulate && C > L)
             memset(out + L, 0, sizeof *out * (C - L)); /* a = 0 there: q = 0 */
     }
 }
@@ -133,7 +133,7 @@ __attribute__((target("avx2"))) static void dw_run_avx2(const dw_pass_t *x,
             _mm256_storeu_si256((__m256i *)(out + 16 * q + 8),
                                 _mm256_permute2x128_si256(s0, s1, 0x31));
         }
-        if (!x->accumulate)
+        if (!x->accumulate && x->C > x->L) /* a call per pixel, even of 0 bytes, measured */
             memset(out + x->L, 0, sizeof *out * (x->C - x->L)); /* a = 0: MAC leaves 0 */
     }
 }
@@ -145,12 +145,12 @@ static int dw_simd_setup(dw_pass_t *x) {
     if (x->max || x->L % 16 || x->L > 64 || !__builtin_cpu_supports("avx2"))
         return 0;
     x->nn = (x->n + 1) & ~1u;
-    for (uint32_t c = 0; c < x->L; c++) {
-        uint32_t s = 0;
-        for (uint32_t j = 0; j < x->n; j++)
-            s -= (uint32_t)(x->z * x->w[(size_t)j * x->L + c]);
-        x->corr[c] = (int32_t)s;
-    }
+    uint32_t s[64] = {0}; /* taps outer, lanes inner: the compiler vectorizes it (run per pass) */
+    for (uint32_t j = 0; j < x->n; j++)
+        for (uint32_t c = 0; c < x->L; c++)
+            s[c] -= (uint32_t)(x->z * x->w[(size_t)j * x->L + c]);
+    for (uint32_t c = 0; c < x->L; c++)
+        x->corr[c] = (int32_t)s[c];
     for (uint32_t j = 0; j < x->nn; j++) /* the partner of an odd last tap: weights 0 */
         for (uint32_t q = 0; q < x->L / 16; q++)
             for (uint32_t e = j % 2; e < 16;
@@ -227,9 +227,13 @@ static void dw_pass(mica_fm_t *m, const mica_fm_matmul_t *d, const dw_pass_t *x,
         dw_pixels(m, d, x, run, zrow, out, stride);
         return;
     }
-    memset(buf, x->z, bytes);
+    size_t top = (size_t)-y0 * PW * L, left = (size_t)-x0 * L, right = (size_t)(x1 - d->in_w) * L;
+    memset(buf, x->z, top); /* z where the tile is not: the border only */
+    memset(buf + top + (size_t)d->in_h * PW * L, x->z, bytes - top - (size_t)d->in_h * PW * L);
     for (uint32_t y = 0; y < d->in_h; y++) {
         int8_t *dst = buf + ((size_t)(y - y0) * PW + (size_t)-x0) * L;
+        memset(dst - left, x->z, left);
+        memset(dst + (size_t)d->in_w * L, x->z, right);
         const int8_t *src = m->ref->aspad + ((size_t)d->aspad + (size_t)y * d->in_w) * R;
         if (L == R)
             memcpy(dst, src, (size_t)d->in_w * R);

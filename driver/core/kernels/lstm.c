@@ -33,7 +33,8 @@ static int setup(const mica_kernel_call_t *c, lstm_t *s) {
     if (c->params_size < sizeof *p || c->ninputs != 3 || c->noutputs != 3)
         return -1;
     mica_copy_params(p, c->params, sizeof *p);
-    int32_t in_dims[3] = {p->batch, p->time, p->n_input}, out_dims[3] = {p->batch, p->time, p->n_cell};
+    int32_t in_dims[3] = {p->batch, p->time, p->n_input},
+            out_dims[3] = {p->batch, p->time, p->n_cell};
     int64_t in = mica_mul_sizes(in_dims, 3), out = mica_mul_sizes(out_dims, 3);
     if (in < 0 || out < 0 || in > (1 << 28) || out > (1 << 28) || p->n_input > (1 << 14) ||
         p->n_cell > (1 << 14) || !quant_ok(p))
@@ -67,14 +68,15 @@ static int32_t gate_value(const lstm_t *s, int g, int32_t j, const int8_t *x, co
     const int8_t *bias_x = s->gate[g], *bias_h = bias_x + 4 * (int64_t)p->n_cell;
     const int8_t *w_x = bias_h + 4 * (int64_t)p->n_cell;
     const int8_t *w_h = w_x + (int64_t)p->n_cell * p->n_input;
-    int32_t v = gate_row(bias_x + 4 * j, w_x + (int64_t)j * p->n_input, x, p->n_input,
-                         p->mult_x[g], p->shift_x[g], 0);
+    int32_t v = gate_row(bias_x + 4 * j, w_x + (int64_t)j * p->n_input, x, p->n_input, p->mult_x[g],
+                         p->shift_x[g], 0);
     return gate_row(bias_h + 4 * j, w_h + (int64_t)j * p->n_cell, h, p->n_cell, p->mult_h[g],
                     p->shift_h[g], v);
 }
 
 /* One cell of one step: updates the cell state at cell and returns the new hidden value. */
-static int8_t cell_step(const lstm_t *s, int32_t j, const int8_t *x, const int8_t *h, int8_t *cell) {
+static int8_t cell_step(const lstm_t *s, int32_t j, const int8_t *x, const int8_t *h,
+                        int8_t *cell) {
     const mica_lstm_params_t *p = &s->p;
     int32_t i_gate = mica_g16_logistic(gate_value(s, MICA_LSTM_GATE_INPUT, j, x, h), 3);
     int32_t f_gate = mica_g16_logistic(gate_value(s, MICA_LSTM_GATE_FORGET, j, x, h), 3);
