@@ -183,7 +183,7 @@ $(B)/mica-asan: $(CLI_SRCS) $(COMPILER_SRCS) $(DRIVER_SRCS) $(TFLITE_SRCS) $(HDR
 	    $(DRIVER_SRCS) $(TFLITE_SRCS) $(LIBSIM) $(SIM_LDFLAGS) -o $@
 
 # libFuzzer target for the program loader and CPU kernel parameter checks (tests/fuzz).
-FUZZ_PROGRAM_SRCS := tests/fuzz/fuzz_program.c driver/core/program.c driver/core/crc32.c driver/core/fmt.c \
+FUZZ_PROGRAM_SRCS := tests/fuzz/fuzz_program.c driver/core/program.c driver/core/control_block.c driver/core/crc32.c driver/core/fmt.c \
                      $(PORT_SRCS) $(KERNEL_SRCS)
 $(B)/fuzz_program_bin: $(FUZZ_PROGRAM_SRCS) $(HDRS)
 	clang -std=gnu99 -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all $(INC) \

@@ -15,6 +15,7 @@
 #include "cpu_ops/cpu_ops.h"
 #include "cpu_ops/int16.h"
 #include "validate.h"
+#include "lower_ctrl.h"
 
 #define ERR(...)                                                                                   \
     do {                                                                                           \
@@ -112,8 +113,10 @@ static int check_io_tensor(mica_builder_t *b, const tfl_model_t *m, int32_t inde
 /* An int8 activation, a bool activation between operators (comparisons, logical ops, SELECT's
  * condition: one byte each, 0 or 1, never a model input or output), or a float32 model input or
  * output (its edge is checked by record_io). */
-static int arena_candidate(const tfl_model_t *m, int i) {
+static int arena_candidate(const tfl_model_t *m, int i, const mica_builder_t *b) {
     const tfl_tensor_t *t = &m->tensors[i];
+    if (b->graph_role != MICA_GRAPH_SINGLE && is_activation(t) && mica_ctrl_tensor_ok(m, i))
+        return 1;
     int io = 0;
     for (int k = 0; k < m->ninputs; k++)
         io |= m->inputs[k] == i;
@@ -181,7 +184,7 @@ static void describe(const tfl_tensor_t *t, mica_prog_tensor_t *pt) {
 }
 
 /* Arena: activation tensors share memory by lifetime (arena.c). */
-static int plan_arena(const tfl_model_t *m, mica_builder_t *b) {
+int mica_plan_graph_arena(const tfl_model_t *m, mica_builder_t *b) {
     size_t n = (size_t)(m->ntensors ? m->ntensors : 1);
     int64_t *first = malloc(n * sizeof *first), *last = malloc(n * sizeof *last);
     mica_arena_item_t *items = calloc(n, sizeof *items);
@@ -195,7 +198,7 @@ static int plan_arena(const tfl_model_t *m, mica_builder_t *b) {
     lifetimes(m, first, last);
     for (int i = 0; i < m->ntensors; i++) {
         b->tensor_map[i] = -1;
-        if (!arena_candidate(m, i))
+        if (!arena_candidate(m, i, b))
             continue;
         items[count] = (mica_arena_item_t){first[i], last[i],
                                            (uint64_t)mica_tensor_elements(&m->tensors[i]) *
@@ -207,18 +210,19 @@ static int plan_arena(const tfl_model_t *m, mica_builder_t *b) {
         snprintf(b->err, sizeof b->err, "activations need more than 512 MiB");
         goto done;
     }
+    int32_t first_index = (int32_t)(b->tensors.len / sizeof(mica_prog_tensor_t));
     for (int k = 0; k < count; k++) {
         mica_prog_tensor_t pt;
         describe(&m->tensors[index[k]], &pt);
-        pt.addr = (uint32_t)offsets[k];
-        b->tensor_map[index[k]] = k;
+        pt.addr = b->arena_base + (uint32_t)offsets[k];
+        b->tensor_map[index[k]] = first_index + k;
         if (mica_buf_append(&b->tensors, &pt, sizeof pt)) {
             snprintf(b->err, sizeof b->err, "out of memory");
             goto done;
         }
     }
-    b->arena_size = (uint32_t)size;
-    b->image_addr = (uint32_t)((size + 4095) & ~4095ull);
+    b->arena_size = b->arena_base + (uint32_t)size;
+    b->image_addr = (uint32_t)(((uint64_t)b->arena_size + 4095) & ~4095ull);
     rc = 0;
 done:
     free(first);
@@ -298,7 +302,7 @@ static int note_cost(mica_builder_t *b) {
 
 /* Why the step runs where it does: the rule's text (the report's reason, "" on the accelerator)
  * and the detail naming the offending value (--dump=plan, error lines). */
-static int note_reason(mica_builder_t *b, const char *why, const char *detail) {
+int mica_note_reason(mica_builder_t *b, const char *why, const char *detail) {
     if (note_cost(b))
         return -1;
     char r[MICA_REASON_LEN], d[MICA_REASON_LEN];
@@ -312,8 +316,8 @@ static int note_reason(mica_builder_t *b, const char *why, const char *detail) {
 }
 
 /* Accelerator when every rule allows it and it fits; otherwise a CPU kernel, with the reason. */
-static int lower_op(const tfl_model_t *m, const tfl_op_t *op, int idx, mica_builder_t *b,
-                    const mica_compile_opts_t *o) {
+int mica_lower_op(const tfl_model_t *m, const tfl_op_t *op, int idx, mica_builder_t *b,
+                  const mica_compile_opts_t *o) {
     if (op->ninputs < 1 || op->noutputs < 1 || !mica_op_tensor(m, op, 0) ||
         !mica_op_output(m, op, 0))
         ERR("op %d (%s): missing operands", idx, tfl_builtin_name(op->builtin));
@@ -329,7 +333,7 @@ static int lower_op(const tfl_model_t *m, const tfl_op_t *op, int idx, mica_buil
                  : op->builtin == TFL_OP_ADD ? mica_lower_add(m, op, idx, b)
                                              : mica_lower_conv_fc(m, op, idx, b);
         if (rc == 0)
-            return note_reason(b, "", "");
+            return mica_note_reason(b, "", "");
         snprintf(lower_err, sizeof lower_err, "%s", b->err); /* does not fit: undo, try the CPU */
         b->code.len = code;
         b->consts.len = consts;
@@ -352,7 +356,7 @@ static int lower_op(const tfl_model_t *m, const tfl_op_t *op, int idx, mica_buil
             idx, mica_escape_name(name, shown, sizeof shown));
     if (lower_cpu(m, op, idx, b, kernel, prepare))
         return -1;
-    return note_reason(b, why, detail);
+    return mica_note_reason(b, why, detail);
 }
 
 /* A float32 edge tensor carries its quantized side's scale and zero point (QUANTIZE's output,
@@ -378,7 +382,7 @@ static void note_edge_quant(const tfl_model_t *m, mica_builder_t *b) {
     }
 }
 
-static int record_io(const tfl_model_t *m, mica_builder_t *b) {
+int mica_record_io(const tfl_model_t *m, mica_builder_t *b) {
     if (m->ninputs < 1 || m->noutputs < 1 || m->ninputs > 16 || m->noutputs > 16)
         ERR("model must have 1..16 inputs and outputs");
     for (int i = 0; i < m->ninputs; i++) {
@@ -403,16 +407,16 @@ int mica_compile(const tfl_model_t *model, const mica_compile_opts_t *o, mica_bu
     if (mica_fold(model, &m, &folded, b->err, sizeof b->err))
         return -1;
     b->folded = folded;
-    if (m->nsubgraphs != 1)
-        ERR("model has %d subgraphs; Mica compiles single-graph models only", m->nsubgraphs);
     if (m->nops == 0)
         ERR("model has no operators");
+    if (m->nsubgraphs != 1)
+        return mica_compile_graphs(model, m, o, b);
     if (mica_validate_model(m, b->err, sizeof b->err))
         return -1;
-    if (plan_arena(m, b) || record_io(m, b))
+    if (mica_plan_graph_arena(m, b) || mica_record_io(m, b))
         return -1;
     for (int i = 0; i < m->nops; i++)
-        if (lower_op(m, &m->ops[i], i, b, o))
+        if (mica_lower_op(m, &m->ops[i], i, b, o))
             return -1;
     return 0;
 }

@@ -1,6 +1,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "partition.h"
+#include "mica_control.h"
 #include "cpu_ops/cpu_ops.h"
 #include "cpu_ops/int16.h"
 #include "cpu_ops/cpu_util.h"
@@ -400,4 +401,11 @@ void mica_print_supported_ops(void *file, const mica_partition_opts_t *target) {
             "DEQUANTIZE int16 -> float32, the others 16x8 (int16 activations with zero point 0, "
             "int8 weights, int64 bias); SVDF keeps its int16 state between invokes |\n",
             mica_cpu_int16_names());
+    fprintf(f,
+            "| CPU control | IF, WHILE, CALL_ONCE, VAR_HANDLE, READ_VARIABLE, ASSIGN_VARIABLE | "
+            "subgraphs: each compiled like a model (accelerator where the rules allow), run by "
+            "control steps that copy the tensors they pass; WHILE stops with an error after "
+            "%u iterations, recursion is refused; a resource variable is a state tensor kept "
+            "between invokes, zeroed (and CALL_ONCE re-armed) by a state reset |\n",
+            MICA_WHILE_MAX_ITERATIONS_DEFAULT);
 }

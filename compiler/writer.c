@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "compiler.h"
+#include "mica_control.h"
 #include "mica_program.h"
 
 static uint32_t place(uint32_t *cursor, size_t bytes) {
@@ -21,6 +22,9 @@ int mica_write_program(mica_builder_t *b, const char *path) {
     memset(&h, 0, sizeof h);
     memcpy(h.magic, MICA_PROG_MAGIC, 8);
     h.format = MICA_PROG_FORMAT;
+    for (size_t i = 0; i < b->steps.len / sizeof(mica_prog_step_t); i++)
+        if (((const mica_prog_step_t *)b->steps.data)[i].kind == MICA_STEP_CTRL)
+            h.format = MICA_PROG_FORMAT_CTRL; /* older drivers refuse it by its format */
     h.spec_version = MICA_SPEC_VERSION;
     h.rows = b->hw.rows;
     h.cols = b->hw.cols;

@@ -93,6 +93,7 @@ typedef int (*mica_kernel_fn)(const mica_kernel_call_t *call);
     X(82, SELECT, mica_k_logic)                                                                    \
     X(83, LOG_SOFTMAX, mica_k_log_softmax)                                                         \
     X(84, DIV, mica_k_logic)                                                                       \
+    X(200, CONSTANT, mica_k_constant)                                                              \
     X(120, TRANSPOSE_CONV, mica_k_transpose_conv)                                                  \
     X(121, BATCH_MATMUL, mica_k_batch_matmul)                                                      \
     X(122, ELU, mica_k_lut)                                                                        \

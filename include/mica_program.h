@@ -6,7 +6,8 @@
  * a fixed address, then the image [image_addr, +image_size): every constant (weights, requant
  * parameters) followed by the instruction stream. The driver copies the image once at load.
  * A program runs as a list of steps: ACCEL steps run an instruction range (ending in END) on the
- * accelerator, CPU steps run a fallback kernel in the driver on arena tensors.
+ * accelerator, CPU steps run a fallback kernel in the driver on arena tensors, CTRL steps (only in
+ * format 3, include/mica_control.h) run other step ranges: a model's subgraphs.
  *
  * Integrity (format 2): file_size is the length of the whole file and checksum its CRC-32
  * (IEEE 802.3, the zlib/PNG polynomial) computed with the checksum field read as zero. The
@@ -97,7 +98,8 @@ typedef struct {
     uint32_t bytes;
 } mica_prog_tensor_t;
 
-typedef enum { MICA_STEP_ACCEL = 1, MICA_STEP_CPU = 2 } mica_step_kind_t;
+/* CTRL: IF / WHILE / CALL_ONCE over regions of the step table (mica_control.h, format 3). */
+typedef enum { MICA_STEP_ACCEL = 1, MICA_STEP_CPU = 2, MICA_STEP_CTRL = 3 } mica_step_kind_t;
 
 typedef struct {
     char name[MICA_NAME_LEN]; /* layer name for reports */

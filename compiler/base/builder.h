@@ -36,9 +36,14 @@ typedef struct {
     uint32_t image_addr; /* fixed once the arena is planned */
     int32_t *tensor_map; /* TFLite tensor index -> program tensor index (-1 = none) */
     void *folded;        /* the folded model view (fold.c), owned */
+    /* Models with IF / WHILE / CALL_ONCE (lower_ctrl.c): each subgraph is planned at its own
+     * arena_base; graph_role says what the graph being lowered is (MICA_GRAPH_*). */
+    uint32_t arena_base;
+    int graph_role;
     char err[512];
 } mica_builder_t;
 
+enum { MICA_GRAPH_SINGLE = 0, MICA_GRAPH_MAIN = 1, MICA_GRAPH_SUB = 2 };
 int mica_buf_append(mica_buf_t *b, const void *src, size_t n);
 int mica_buf_align(mica_buf_t *b, size_t align);
 void mica_buf_free(mica_buf_t *b);

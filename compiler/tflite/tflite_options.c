@@ -121,6 +121,18 @@ static int decode_slot(tfl_dec_t *d, const fb_table_t *t, int id, tfl_opt_slot_t
     return 0;
 }
 
+/* VAR_HANDLE names its resource variable by container and shared_name (strings). */
+static int decode_var_handle(tfl_dec_t *d, const fb_table_t *t, tfl_op_t *op) {
+    const uint8_t *s;
+    uint32_t len;
+    if (fb_string(&d->fb, t, 0, TFL_LIM_STRING, "container", &s, &len) ||
+        !(op->var_container = tfl_strdup_n(d, s, len)) ||
+        fb_string(&d->fb, t, 1, TFL_LIM_STRING, "shared_name", &s, &len) ||
+        !(op->var_shared_name = tfl_strdup_n(d, s, len)))
+        return -1;
+    return 0;
+}
+
 int tfl_decode_options(tfl_dec_t *d, const fb_table_t *op_table, tfl_op_t *op) {
     int64_t type;
     fb_table_t t;
@@ -153,7 +165,7 @@ int tfl_decode_options(tfl_dec_t *d, const fb_table_t *op_table, tfl_op_t *op) {
     for (int i = 0; i < schema->nfields; i++)
         if (decode_slot(d, &t, i, &op->opt.slot[i]))
             return -1;
-    return 0;
+    return type == TFL_OPTS_VAR_HANDLE ? decode_var_handle(d, &t, op) : 0;
 }
 
 static const tfl_opt_slot_t *slot_of(const tfl_op_t *op, int field) {

@@ -207,13 +207,13 @@ static int decode_op(tfl_dec_t *d, const fb_table_t *t, const opcode_t *codes, t
     return tfl_decode_options(d, t, op);
 }
 
-static int decode_subgraph(tfl_dec_t *d, const fb_table_t *sg, const opcode_t *codes) {
+static int decode_subgraph(tfl_dec_t *d, const fb_table_t *sg, const opcode_t *codes, int index) {
     tfl_model_t *m = d->m;
     fb_vec_t tv, ov;
     int present;
     const uint8_t *s;
     uint32_t slen;
-    tfl_set_where(d, "subgraph 0");
+    tfl_set_where(d, "subgraph %d", index);
     if (fb_vector(&d->fb, sg, 0, 4, TFL_LIM_TENSORS, "tensors", &tv, &present) ||
         fb_vector(&d->fb, sg, 3, 4, TFL_LIM_OPS, "operators", &ov, &present) ||
         fb_string(&d->fb, sg, 4, TFL_LIM_STRING, "name", &s, &slen) ||
@@ -243,7 +243,7 @@ static int decode_subgraph(tfl_dec_t *d, const fb_table_t *sg, const opcode_t *c
     return 0;
 }
 
-static int decode_model(tfl_dec_t *d) {
+static int decode_model(tfl_dec_t *d, int index) {
     tfl_model_t *m = d->m;
     fb_table_t model, sg;
     fb_vec_t sv;
@@ -267,12 +267,16 @@ static int decode_model(tfl_dec_t *d) {
     if (sv.count == 0)
         return fb_failf(&d->fb, "model has no subgraphs");
     m->nsubgraphs = (int)sv.count;
+    if (index < 0 || index >= m->nsubgraphs)
+        return fb_failf(&d->fb, "subgraph %d does not exist (the model has %d)", index,
+                        m->nsubgraphs);
+    m->subgraph_index = index;
     if (decode_buffers(d, &model) || decode_opcodes(d, &model, &codes))
         return -1;
-    tfl_set_where(d, "subgraph 0");
-    if (fb_vec_table(&d->fb, &sv, 0, "", &sg))
+    tfl_set_where(d, "subgraph %d", index);
+    if (fb_vec_table(&d->fb, &sv, (uint32_t)index, "", &sg))
         return -1;
-    return decode_subgraph(d, &sg, codes);
+    return decode_subgraph(d, &sg, codes, index);
 }
 
 /* Identifier bytes as printable text for the error message. */
@@ -287,6 +291,11 @@ static void describe_identifier(const uint8_t *buf, size_t len, char *out, size_
 }
 
 int tfl_model_read(const uint8_t *buf, size_t len, tfl_model_t **out, char *err, size_t errlen) {
+    return tfl_model_read_subgraph(buf, len, 0, out, err, errlen);
+}
+
+int tfl_model_read_subgraph(const uint8_t *buf, size_t len, int index, tfl_model_t **out, char *err,
+                            size_t errlen) {
     char local[256];
     if (!err || !errlen) {
         err = local;
@@ -311,7 +320,9 @@ int tfl_model_read(const uint8_t *buf, size_t len, tfl_model_t **out, char *err,
     uint64_t budget = TFL_BUDGET_FIXED + (uint64_t)len * TFL_BUDGET_PER_BYTE;
     d.budget = d.budget_total = budget < TFL_BUDGET_MAX ? budget : TFL_BUDGET_MAX;
     m->has_identifier = memcmp(buf + 4, "TFL3", 4) == 0;
-    if (decode_model(&d) == 0) {
+    m->source = buf;
+    m->source_size = len;
+    if (decode_model(&d, index) == 0) {
         *out = m;
         return 0;
     }

@@ -2,7 +2,9 @@
  *
  * Decodes a .tflite flatbuffer once, fully bounds-checked, into plain C structs;
  * the rest of the compiler never touches flatbuffer bytes. Only subgraph 0 is
- * decoded (nsubgraphs records how many the file has).
+ * decoded by tfl_model_read (nsubgraphs records how many the file has); tfl_model_read_subgraph
+ * decodes another one the same way (the compiler reads each subgraph of a model with IF, WHILE or
+ * CALL_ONCE as a model of its own, sharing buffers and operator codes).
  *
  * Memory: everything hangs off the tfl_model_t and is released by
  * tfl_model_free(). Tensor constant data (tfl_tensor_t.data) points into the
@@ -157,6 +159,7 @@ typedef struct {
     int opcode_index;
     int options2_type; /* BuiltinOptions2 union type (not decoded), 0 = none */
     int has_custom_options;
+    char *var_container, *var_shared_name; /* VAR_HANDLE's strings; NULL for other operators */
     int nintermediates; /* tensors the converter attaches for the kernel's Prepare (LSTM scales) */
     int32_t *intermediates;
 } tfl_op_t;
@@ -176,7 +179,10 @@ typedef struct {
     int32_t *outputs;
     int nbuffers;
     int nopcodes;
-    int has_identifier; /* 1 when the file carries "TFL3" */
+    int has_identifier;    /* 1 when the file carries "TFL3" */
+    int subgraph_index;    /* which subgraph this is */
+    const uint8_t *source; /* the bytes decoded (tfl_model_read's buffer or file_bytes) */
+    size_t source_size;
     /* internals */
     void *alloc_list;
     uint8_t *file_bytes; /* owned copy (tfl_model_load_file only) */
@@ -186,6 +192,9 @@ typedef struct {
 /* Decode buf[0..len). 0 on success; otherwise -1, *out = NULL and err holds one
  * line naming the problem. Tensor data points into buf. */
 int tfl_model_read(const uint8_t *buf, size_t len, tfl_model_t **out, char *err, size_t errlen);
+/* Decode subgraph index of buf (0..nsubgraphs-1) like tfl_model_read decodes subgraph 0. */
+int tfl_model_read_subgraph(const uint8_t *buf, size_t len, int index, tfl_model_t **out, char *err,
+                            size_t errlen);
 /* Read a file and decode it; the model keeps the file bytes alive. */
 int tfl_model_load_file(const char *path, tfl_model_t **out, char *err, size_t errlen);
 void tfl_model_free(tfl_model_t *model);

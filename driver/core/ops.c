@@ -1,6 +1,7 @@
 /* Step operator names (mica_ops.h). */
 #include "mica_ops.h"
 #include "mica_kernels.h"
+#include "mica_control.h"
 
 const char *mica_step_op_name(const mica_prog_step_t *st) {
     const char *name = "UNKNOWN";
@@ -12,6 +13,8 @@ const char *mica_step_op_name(const mica_prog_step_t *st) {
 #undef MICA_ACCEL_OP_CASE
         return "ACCEL_OP";
     }
+    if (st->kind == MICA_STEP_CTRL)
+        return mica_ctrl_op_name(st->op);
     mica_kernel_find(st->op, &name);
     return name;
 }

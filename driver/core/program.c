@@ -3,6 +3,7 @@
 #include "mica_fmt.h"
 #include <string.h>
 #include "mica_program.h"
+#include "mica_control.h"
 #include "mica_crc32.h"
 #include "mica_port.h"
 #include "mica_isa.h"
@@ -42,9 +43,9 @@ static int check_integrity(const uint8_t *bytes, size_t len, char *err, size_t e
     memcpy(&h, bytes, sizeof h);
     if (memcmp(h.magic, MICA_PROG_MAGIC, 8) != 0)
         FAIL("program: not a Mica program (bad magic)");
-    if (h.format != MICA_PROG_FORMAT)
-        FAIL("program: format %u, this driver reads %u (recompile the model)", h.format,
-             MICA_PROG_FORMAT);
+    if (h.format != MICA_PROG_FORMAT && h.format != MICA_PROG_FORMAT_CTRL)
+        FAIL("program: format %u, this driver reads %u and %u (recompile the model)", h.format,
+             MICA_PROG_FORMAT, MICA_PROG_FORMAT_CTRL);
     if (h.file_size != len)
         FAIL("program: file is %zu bytes, its header says %u (truncated or extended)", len,
              h.file_size);
@@ -107,8 +108,13 @@ static int check_step(const mica_program_t *p, const mica_prog_step_t *s, uint32
             FAIL("program: step %u parameters misaligned", i);
         if (!mica_kernel_find(s->op, NULL))
             FAIL("program: step %u uses unknown CPU kernel %u", i, s->op);
-        if (s->ninputs < 1 || s->noutputs < 1)
+        if ((s->ninputs < 1 && s->op != MICA_CPU_CONSTANT) || s->noutputs < 1)
             FAIL("program: step %u lacks operands", i);
+    } else if (s->kind == MICA_STEP_CTRL && h->format == MICA_PROG_FORMAT_CTRL) {
+        mica_ctrl_t c;
+        if (s->params_offset % 8)
+            FAIL("program: step %u parameters misaligned", i);
+        return mica_ctrl_parse(p, i, &c, err, errlen);
     } else
         FAIL("program: step %u has unknown kind %u", i, s->kind);
     return 0;

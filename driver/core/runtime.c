@@ -7,6 +7,7 @@
 #include "mica_escape.h"
 #include "mica_cost.h"
 #include "mica_program.h"
+#include "mica_control.h"
 #include "cpu_steps.h"
 #include "mica_ops.h"
 #include "mica_port.h"
@@ -487,12 +488,17 @@ mica_status_t mica_invoke(mica_ctx_t *c) {
     memset(c->step_counters, 0, (size_t)c->prog.hdr.nsteps * MICA_NUM_COUNTERS * sizeof(uint64_t));
     if (c->be.invoke_program)
         return invoke_whole(c);
-    for (uint32_t s = 0; s < c->prog.hdr.nsteps; s++) {
+    return mica_run_steps(c, 0, mica_ctrl_main_end(&c->prog), 0);
+}
+
+mica_status_t mica_run_steps(mica_ctx_t *c, uint32_t first, uint32_t end, int depth) {
+    for (uint32_t s = first; s < end; s++) {
         uint64_t t0 = mica_port_time_ns();
         const mica_prog_step_t *st = &c->prog.steps[s];
         mica_status_t r =
-            st->kind == MICA_STEP_ACCEL
-                ? run_accel(c, s)
+            st->kind == MICA_STEP_ACCEL ? run_accel(c, s)
+            : st->kind == MICA_STEP_CTRL
+                ? mica_run_ctrl_step(c, s, depth)
                 : mica_run_cpu_step(&c->prog, st, &c->be, c->scratch, c->err, sizeof c->err);
         if (r != MICA_OK && st->kind != MICA_STEP_ACCEL && !device_fault(c))
             fail(c, r, "%s", c->err);

@@ -24,4 +24,9 @@ struct mica_ctx {
     char err[512];
 };
 
+/* Runs steps [first, end) in order (runtime.c); depth counts enclosing control steps. */
+mica_status_t mica_run_steps(mica_ctx_t *c, uint32_t first, uint32_t end, int depth);
+/* Runs control step s (control.c). */
+mica_status_t mica_run_ctrl_step(mica_ctx_t *c, uint32_t s, int depth);
+
 #endif

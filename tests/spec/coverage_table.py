@@ -17,7 +17,10 @@ NOTES = {"QUANTIZE": "float32 -> int8 at inputs", "DEQUANTIZE": "int8 -> float32
          "ARG_MAX": "int32/int64 outputs", "ARG_MIN": "int32/int64 outputs",
          "GATHER": "constant indices", "BATCH_TO_SPACE_ND": "zero crops",
          "SPACE_TO_BATCH_ND": "zero paddings", "SPLIT": "up to 4 parts", "SPLIT_V": "up to 4 parts",
-         "UNPACK": "up to 4 parts", "ADD": "accelerator: same shapes", "PACK": "also folded (int32)"}
+         "UNPACK": "up to 4 parts", "ADD": "accelerator: same shapes", "PACK": "also folded (int32)",
+         "IF": "subgraphs (control step)", "WHILE": "subgraphs (control step), bounded",
+         "CALL_ONCE": "once per state reset", "VAR_HANDLE": "resolved at compile time",
+         "READ_VARIABLE": "state tensor", "ASSIGN_VARIABLE": "state tensor"}
 
 
 # What TFLite Micro's kernel registers for the builtins without an int8 path (from each kernel's
@@ -51,6 +54,9 @@ def table(mica):
     cpu = set(cpu_row.split("|")[2].strip().split(", "))
     int16_row = [line for line in ops.splitlines() if line.startswith("| CPU int16 |")]
     int16 = set(int16_row[0].split("|")[2].strip().split(", ")) if int16_row else set()
+    control_row = [line for line in ops.splitlines() if line.startswith("| CPU control |")]
+    control = set(control_row[0].split("|")[2].strip().split(", ")) if control_row else set()
+    cpu |= control
     if "SVDF" in cpu:
         int16.add("SVDF")  # int8 in and out around an int16 state
     names = [line.strip() for line in open(os.path.join(ROOT, "tests/spec/tflm_builtin_ops.txt"))

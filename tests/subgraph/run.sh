@@ -1,0 +1,29 @@
+#!/bin/bash
+# Subgraph models (IF, WHILE, CALL_ONCE, resource variables), converted by TensorFlow: generated,
+# then verified bit-exact against LiteRT invoke by invoke (the variable state carries over) on the
+# func and cpu backends, the state reset at verify's chunk boundaries (state_wide, 4500 inputs over
+# two chunks), a few inputs on the RTL; then the refusals and limits (bad_subgraphs.py) on the
+# ASan build. Usage: tests/subgraph/run.sh [MODEL_DIR]   (PYTHON: the venv with tensorflow)
+set -u
+cd "$(dirname "$0")/../.."
+PY=${PYTHON:-$HOME/.cache/mica/venv/bin/python}
+DIR=${1:-build/subgraph_models}
+export TF_CPP_MIN_LOG_LEVEL=3
+failed=0
+"$PY" tests/subgraph/make_subgraph_models.py "$DIR" > /dev/null 2>&1 || { echo "run.sh: model generation failed"; exit 1; }
+check() { # description, command...
+    local what=$1; shift
+    local line; line=$("$@" 2>&1 | tail -n 1)
+    case "$line" in *" PASS") echo "ok   $what";; *) echo "FAIL $what: $line"; failed=1;; esac
+}
+for m in state_var cond while; do
+    check "$m func" build/mica verify "$DIR/$m.tflite" --backend func --count 200
+    check "$m cpu" build/mica verify "$DIR/$m.tflite" --backend cpu --count 20
+    check "$m rtl" build/mica verify "$DIR/$m.tflite" --backend rtl --count 3
+done
+check "state_wide across chunks" build/mica verify "$DIR/state_wide.tflite" --backend func --count 4500
+MICA_BAD=build/mica-asan; [ -x "$MICA_BAD" ] || MICA_BAD=build/mica
+out=$("$PY" tests/subgraph/bad_subgraphs.py "$MICA_BAD" "$DIR" 2>&1) || failed=1
+echo "$out" | grep -E "^FAIL|^bad_subgraphs"
+[ $failed = 0 ] && echo "tests/subgraph/run.sh: PASS" || echo "tests/subgraph/run.sh: FAIL"
+exit $failed
