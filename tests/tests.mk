@@ -1,6 +1,6 @@
 # Test targets (included by the top-level Makefile).
 .PHONY: test test-rtl test-sim test-reader test-corrupt test-fuzz-short test-spec test-e2e test-kernels
-test: check test-spec test-unit test-reader test-corrupt test-fuzz-short test-rtl test-sim test-e2e test-asan test-kernels test-link-sim test-firmware test-systemc test-fpga-flow test-sweep test-energy
+test: check test-spec test-unit test-reader test-corrupt test-fuzz-short test-rtl test-sim test-e2e test-asan test-kernels test-subgraph test-link-sim test-firmware test-systemc test-fpga-flow test-sweep test-energy
 	@echo "ALL TESTS PASSED"
 
 test-spec: $(GEN)/mica_isa.h $(MICA)
@@ -128,6 +128,15 @@ test-kernels: $(MICA)
 	sh tests/kernels/run_int16.sh
 	$(PYTHON) tests/kernels/make_lstm_op_models.py
 	sh tests/kernels/run_lstm.sh
+	$(PYTHON) tests/kernels/check_accumulate_int8.py $(MICA)
+	$(PYTHON) tests/kernels/check_elu_int8.py $(MICA)
+	$(PYTHON) tests/kernels/check_ops3_refusals.py $(MICA) $(B)/ops3_refusals
+
+# IF, WHILE, CALL_ONCE and resource variables on TensorFlow-converted models (tests/subgraph/run.sh);
+# the refusals run on the ASan build.
+.PHONY: test-subgraph
+test-subgraph: $(MICA) $(B)/mica-asan
+	PYTHON=$(PYTHON) bash tests/subgraph/run.sh $(B)/subgraph_models
 
 # Robustness runs (tests/README.md gives their times); only test-asan is part of `make test`.
 .PHONY: fuzz-long test-asan soak

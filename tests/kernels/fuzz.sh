@@ -16,5 +16,5 @@ for m in "$MODELS"/*.tflite; do
 done
 gcc -std=gnu99 -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -Wall -Wextra \
     -I"$ROOT/build/gen" -I"$ROOT/include" -I"$ROOT/driver/core/kernels" "$ROOT/tests/kernels/fuzz_mutate.c" \
-    "$ROOT/driver/core/program.c" "$ROOT/driver/core/crc32.c" "$ROOT/driver/core/fmt.c" "$ROOT/driver/port/port_posix.c" "$ROOT"/driver/core/kernels/*.c -o "$ROOT/build/kernels_fuzz_mutate" || exit 1
+    "$ROOT/driver/core/program.c" "$ROOT/driver/core/control_block.c" "$ROOT/driver/core/crc32.c" "$ROOT/driver/core/fmt.c" "$ROOT/driver/port/port_posix.c" "$ROOT"/driver/core/kernels/*.c -o "$ROOT/build/kernels_fuzz_mutate" || exit 1
 "$ROOT/build/kernels_fuzz_mutate" "${1:-20000}" "$PROGS"/*.mica
