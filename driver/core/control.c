@@ -83,8 +83,8 @@ static mica_status_t run_while(mica_ctx_t *c, uint32_t s, const mica_ctrl_t *k, 
         if (it == k->max_iterations) {
             mica_snprintf(c->err, sizeof c->err,
                           "step %u (%s): WHILE ran its body %u times and its condition is still "
-                          "true (the program's limit; recompile with a higher one if the loop "
-                          "is only long)",
+                          "true: stopped at the program's loop limit (MICA_WHILE_MAX_ITERATIONS_"
+                          "DEFAULT), so that a loop that never ends cannot hang",
                           s, c->prog.steps[s].name, k->max_iterations);
             return MICA_E_TIMEOUT;
         }
