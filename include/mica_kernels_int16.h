@@ -16,7 +16,9 @@
     X(107, MUL16, mica_k_binary16)                                                                 \
     X(108, CONV_2D16, mica_k_conv2d16)                                                             \
     X(109, DEPTHWISE_CONV_2D16, mica_k_depthwise_conv2d16)                                         \
-    X(110, SOFTMAX16, mica_k_softmax16)
+    X(110, SOFTMAX16, mica_k_softmax16)                                                            \
+    X(111, LOGISTIC16, mica_k_sigmoid16)                                                           \
+    X(112, TANH16, mica_k_sigmoid16)
 
 /* QUANTIZE between integer types: widths 1 (int8) or 2 (int16), count elements;
  * out = clamp(MultiplyByQuantizedMultiplier(in - in_zp, mult, shift) + out_zp). */
@@ -50,5 +52,15 @@ typedef struct {
 typedef struct {
     int32_t rows, depth, input_multiplier, input_shift;
 } mica_softmax16_params_t;
+
+/* LOGISTIC16 / TANH16 (TFLite's reference int16 Logistic / Tanh): v = (x * mult + round) >> shift
+ * (round = half of 2^shift), then |v| indexes TFLite's 256-entry uint16 sigmoid table (the
+ * kernel's measured copy) with linear interpolation, 9 fraction bits for LOGISTIC, 8 for TANH;
+ * output Q0.15. The power-of-two input scale case arrives folded (mult = 3 << left_shift,
+ * shift 0). count elements; tanh is 1 for TANH16, 0 for LOGISTIC16. */
+typedef struct {
+    int32_t tanh, mult, shift;
+    uint32_t count;
+} mica_sigmoid16_params_t;
 
 #endif

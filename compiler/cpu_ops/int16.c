@@ -109,6 +109,11 @@ int mica_cpu_int16_find(const tfl_model_t *m, const tfl_op_t *op, mica_cpu_prepa
         *prepare = mica_prepare_softmax16;
         return MICA_CPU_SOFTMAX16;
     }
+    if ((op->builtin == TFL_OP_LOGISTIC || op->builtin == TFL_OP_TANH) &&
+        in->type == TFL_TYPE_INT16) {
+        *prepare = mica_prepare_sigmoid16;
+        return op->builtin == TFL_OP_TANH ? MICA_CPU_TANH16 : MICA_CPU_LOGISTIC16;
+    }
     if (op->builtin == TFL_OP_DEQUANTIZE && in->type == TFL_TYPE_INT16) {
         *prepare = prepare_affine16;
         return MICA_CPU_DEQUANTIZE16;
@@ -182,7 +187,7 @@ int mica_bias_row32(const tfl_tensor_t *bias, int32_t o, const char *op, int32_t
 const char *mica_cpu_int16_names(void) {
     static char names[256];
     if (!names[0]) {
-        snprintf(names, sizeof names, "QUANTIZE, DEQUANTIZE, SOFTMAX");
+        snprintf(names, sizeof names, "QUANTIZE, DEQUANTIZE, SOFTMAX, LOGISTIC, TANH");
         for (size_t i = 0; i < sizeof wide_ops / sizeof wide_ops[0]; i++)
             snprintf(names + strlen(names), sizeof names - strlen(names), ", %s",
                      tfl_builtin_name(wide_ops[i].builtin));

@@ -31,6 +31,9 @@ int mica_bias_row32(const tfl_tensor_t *bias, int32_t o, const char *op, int32_t
 int mica_prepare_softmax16(const tfl_model_t *m, const tfl_op_t *op, mica_buf_t *params, char *err,
                            size_t errlen);
 
+int mica_prepare_sigmoid16(const tfl_model_t *m, const tfl_op_t *op, mica_buf_t *params, char *err,
+                           size_t errlen);
+
 /* Comma-separated names of the operators with an int16 path (mica ops, docs). */
 const char *mica_cpu_int16_names(void);
 

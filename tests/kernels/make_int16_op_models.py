@@ -258,13 +258,29 @@ def x16_cases():
     m.set_quant(("in", 2), [float(np.float32(s_in) * np.float32(s_w))] * n, [0] * n)
     m.set_quant(("out", 0), [s_in * s_w * 8], [0])
     c["fc16_ties"] = m.to_bytes()
+    c.update(sigmoid16_cases())
+    return c
+
+
+def sigmoid16_cases():
+    """LOGISTIC / TANH int16 (the measured sigmoid table): converter scales, the power-of-two
+    input scales (TFLite's 3 << left_shift path) and a wide general scale that saturates."""
+    c = {"tanh16": convert16(lambda x: tf.tanh(x), [(1, 30)], 220, -4.0, 4.0),
+         "logistic16": convert16(lambda x: tf.sigmoid(x), [(2, 10)], 221, -6.0, 6.0)}
+    for name, src, scale in (("tanh16_pot12", "tanh16", 2.0 ** -12),
+                             ("tanh16_pot11", "tanh16", 2.0 ** -11),
+                             ("tanh16_wide", "tanh16", 0.0011),
+                             ("logistic16_pot12", "logistic16", 2.0 ** -12),
+                             ("logistic16_wide", "logistic16", 0.0009)):
+        m = som.SingleOpModel(c[src])
+        m.set_quant(("in", 0), [scale], [0])
+        c[name] = m.to_bytes()
     return c
 
 
 def refused_cases():
     """16-bit operators Mica refuses with a reason (no int16 kernel yet): DIR/refused/."""
-    return {"tanh16": convert16(lambda x: tf.tanh(x), [(1, 30)], 220),
-            "logistic16": convert16(lambda x: tf.sigmoid(x), [(2, 10)], 221)}
+    return {"maxpool16": layer16(tf.keras.layers.MaxPooling2D(2), (1, 6, 6, 3), 222)}
 
 
 def op_names(model_bytes):

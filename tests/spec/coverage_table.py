@@ -43,7 +43,8 @@ NOTES.update({"BATCH_MATMUL": "adj_x/adj_y, broadcast batch, one constant operan
                         "(check_accumulate_int8.py)"})
 
 NOTES16 = {"QUANTIZE": "float32 -> int8/int16 at inputs; int8 <-> int16",
-           "DEQUANTIZE": "int8/int16 -> float32 at outputs", "SVDF": "int16 state (variable)"}
+           "DEQUANTIZE": "int8/int16 -> float32 at outputs", "SVDF": "int16 state (variable)",
+           "LOGISTIC": "int16: TFLite's sigmoid table, measured", "TANH": "int16: TFLite's sigmoid table, measured"}
 
 
 def table(mica):
