@@ -10,6 +10,7 @@ DIR = build/int16_op_models) and DIR/manifest.json (model -> operators), like
 make_cpu_op_models.py, so tests/kernels/run.sh verifies them the same way.
 Usage: python3 tests/kernels/make_int16_op_models.py [DIR]
 """
+import glob
 import json
 import os
 import sys
@@ -297,6 +298,10 @@ def main():
         except Exception as e:  # one bad family must not hide the others
             print("make_int16_op_models: %s failed: %s" % (make.__name__, str(e).splitlines()[0][:200]))
             failed += 1
+    # models of an earlier run that this one no longer makes (an op that became supported) go
+    for old in glob.glob(os.path.join(out_dir, "*.tflite")) + glob.glob(
+            os.path.join(out_dir, "refused", "*.tflite")):
+        os.remove(old)
     manifest = {}
     for name, data in models.items():
         with open(os.path.join(out_dir, name + ".tflite"), "wb") as f:
