@@ -6,6 +6,8 @@ representative dataset (int8 inputs and outputs):
   gather_argmax.tflite  ARG_MAX of a dense layer, int32 index arithmetic (ADD, MINIMUM, MAXIMUM,
                         SUB, MUL, a comparison and SELECT_V2), then GATHER from a constant table
                         with those run-time indices
+  gather_oob.tflite     GATHER whose run-time index argmax + 3 leaves the table for some inputs:
+                        LiteRT fails the invoke there, Mica must fail the step with one line
 Writes DIR/<name>.tflite (default DIR = build/int32_models).
 Usage: python3 tests/subgraph/make_int32_models.py [DIR]
 """
@@ -62,12 +64,21 @@ class GatherArgmaxModel(tf.Module):
         return tf.gather(self.table, k) * 0.5 + tf.gather(self.table, pick) * 0.25 + 0.1
 
 
-def convert(module, seed, shape):
+class GatherOutOfRangeModel(GatherArgmaxModel):
+    @tf.function(input_signature=[tf.TensorSpec([2, N], tf.float32)])
+    def __call__(self, x):
+        k = tf.argmax(tf.matmul(x, self.w), axis=1, output_type=tf.int32)
+        return tf.gather(self.table, k + 3) * 0.5
+
+
+def convert(module, seed, shape, near=None):
+    """near: calibrate on inputs close to that vector (gather_oob: indices that stay inside)."""
     rng = np.random.default_rng(seed)
 
     def rep():
         for _ in range(200):
-            yield [rng.uniform(-1, 1, shape).astype(np.float32)]
+            x = rng.uniform(-1, 1, shape)
+            yield [(x if near is None else near + 0.05 * x).astype(np.float32)]
 
     conv = tf.lite.TFLiteConverter.from_concrete_functions(
         [module.__call__.get_concrete_function()], module)
@@ -82,11 +93,14 @@ def convert(module, seed, shape):
 def main():
     out = sys.argv[1] if len(sys.argv) > 1 else os.path.join("build", "int32_models")
     os.makedirs(out, exist_ok=True)
-    for name, module, seed, shape in (("while_counter", WhileCounterModel(), 21, (1, N)),
-                                      ("gather_argmax", GatherArgmaxModel(), 22, (2, N))):
+    oob = GatherOutOfRangeModel()
+    w0 = oob.w.numpy()[:, 0]
+    for name, module, seed, shape, near in (("while_counter", WhileCounterModel(), 21, (1, N), None),
+                                      ("gather_argmax", GatherArgmaxModel(), 22, (2, N), None),
+                                      ("gather_oob", oob, 23, (2, N), w0 / np.abs(w0).max())):
         path = os.path.join(out, name + ".tflite")
         with open(path + ".tmp", "wb") as f:
-            f.write(convert(module, seed, shape))
+            f.write(convert(module, seed, shape, near))
         os.replace(path + ".tmp", path)
         print(path)
 
