@@ -14,6 +14,7 @@
 #include "mica_cost.h"
 #include "cpu_ops/cpu_ops.h"
 #include "cpu_ops/int16.h"
+#include "cpu_ops/int32.h"
 #include "validate.h"
 #include "lower_ctrl.h"
 
@@ -369,6 +370,10 @@ int mica_lower_op(const tfl_model_t *m, const tfl_op_t *op, int idx, mica_builde
     if (kernel >= 0 && mica_cpu_int16_unsupported(m, op, kernel))
         ERR("op %d (%s): has an int16 operand; Mica's int16 kernels are listed by mica ops (this "
             "operator's CPU kernel is int8 only)",
+            idx, mica_escape_name(name, shown, sizeof shown));
+    if (mica_cpu_int32_unsupported(m, op, kernel))
+        ERR("op %d (%s): has an int32 tensor inside the graph; Mica's int32 paths are ADD, SUB, "
+            "MUL, MAXIMUM, MINIMUM, comparisons, SELECT, GATHER indices, ARG_MAX/ARG_MIN, CAST",
             idx, mica_escape_name(name, shown, sizeof shown));
     if (lower_cpu(m, op, idx, b, kernel, prepare))
         return -1;

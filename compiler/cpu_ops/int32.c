@@ -113,14 +113,31 @@ int mica_cpu_int32_find(const tfl_model_t *m, const tfl_op_t *op, mica_cpu_prepa
     return -1;
 }
 
-const char *mica_cpu_int32_names(void) {
-    static char names[512];
-    if (!names[0]) {
-#define MICA_CPU_INT32_NAME(b, k, name, fn)                                                        \
-    snprintf(names + strlen(names), sizeof names - strlen(names), "%s, ", tfl_builtin_name(b));
-        MICA_CPU_INT32_LIST(MICA_CPU_INT32_NAME)
-#undef MICA_CPU_INT32_NAME
-        snprintf(names + strlen(names), sizeof names - strlen(names), "GATHER (run-time indices)");
-    }
-    return names;
+/* An int32 activation inside the graph (not a model input or output: those are CAST's). */
+static int inner_int32(const tfl_model_t *m, int32_t t) {
+    if (t < 0 || t >= m->ntensors || m->tensors[t].type != TFL_TYPE_INT32 || m->tensors[t].data)
+        return 0;
+    for (int k = 0; k < m->ninputs; k++)
+        if (m->inputs[k] == t)
+            return 0;
+    for (int k = 0; k < m->noutputs; k++)
+        if (m->outputs[k] == t)
+            return 0;
+    return 1;
+}
+
+int mica_cpu_int32_unsupported(const tfl_model_t *m, const tfl_op_t *op, int kernel) {
+    int has = 0;
+    for (int k = 0; k < op->ninputs; k++)
+        has |= inner_int32(m, op->inputs[k]);
+    for (int k = 0; k < op->noutputs; k++)
+        has |= inner_int32(m, op->outputs[k]);
+    if (!has || kernel == MICA_CPU_ARG_MAX || kernel == MICA_CPU_ARG_MIN || kernel == MICA_CPU_CAST)
+        return 0;
+#define MICA_INT32_KERNEL(id, name, fn)                                                            \
+    if (kernel == (id))                                                                            \
+        return 0;
+    MICA_KERNEL_LIST_INT32(MICA_INT32_KERNEL)
+#undef MICA_INT32_KERNEL
+    return 1;
 }

@@ -13,6 +13,7 @@ int mica_int32_range(int act, int32_t *lo, int32_t *hi, char *err, size_t errlen
 /* A constant of width-byte elements appended to params (offset from block_start). */
 int mica_append_const_width(mica_buf_t *params, size_t block_start, const tfl_tensor_t *t,
                             int width, uint32_t *off, uint32_t *len);
-/* Names of the operators with an int32 path (for `mica ops`). */
-const char *mica_cpu_int32_names(void);
+/* 1 when op reads or writes an int32 tensor inside the graph and kernel is not an int32 one
+ * (nor ARG_MAX / ARG_MIN / CAST, which write or convert int32). */
+int mica_cpu_int32_unsupported(const tfl_model_t *m, const tfl_op_t *op, int kernel);
 #endif
