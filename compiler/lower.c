@@ -14,6 +14,7 @@
 #include "mica_cost.h"
 #include "cpu_ops/cpu_ops.h"
 #include "cpu_ops/int16.h"
+#include "cpu_ops/int32.h"
 #include "validate.h"
 #include "lower_ctrl.h"
 
@@ -110,6 +111,21 @@ static int check_io_tensor(mica_builder_t *b, const tfl_model_t *m, int32_t inde
     return 0;
 }
 
+/* An int32 tensor an operator produces or reads (a loop counter, an index): passed in the graph. */
+static int int32_in_graph(const tfl_model_t *m, int i) {
+    if (m->tensors[i].type != TFL_TYPE_INT32)
+        return 0;
+    for (int o = 0; o < m->nops; o++) {
+        for (int k = 0; k < m->ops[o].ninputs; k++)
+            if (m->ops[o].inputs[k] == i)
+                return 1;
+        for (int k = 0; k < m->ops[o].noutputs; k++)
+            if (m->ops[o].outputs[k] == i)
+                return 1;
+    }
+    return 0;
+}
+
 /* An int8 activation, a bool activation between operators (comparisons, logical ops, SELECT's
  * condition: one byte each, 0 or 1, never a model input or output), or a float32 model input or
  * output (its edge is checked by record_io). */
@@ -123,7 +139,8 @@ static int arena_candidate(const tfl_model_t *m, int i, const mica_builder_t *b)
     for (int k = 0; k < m->noutputs; k++)
         io |= m->outputs[k] == i;
     int type_ok = ((t->type == TFL_TYPE_INT8 || t->type == TFL_TYPE_INT16) && t->nquant == 1) ||
-                  (edge_type(t->type) && io) || (t->type == TFL_TYPE_BOOL && !io);
+                  (edge_type(t->type) && io) || (t->type == TFL_TYPE_BOOL && !io) ||
+                  int32_in_graph(m, i);
     return is_activation(t) && type_ok && t->rank <= MICA_MAX_RANK && mica_tensor_elements(t) > 0;
 }
 
@@ -353,6 +370,10 @@ int mica_lower_op(const tfl_model_t *m, const tfl_op_t *op, int idx, mica_builde
     if (kernel >= 0 && mica_cpu_int16_unsupported(m, op, kernel))
         ERR("op %d (%s): has an int16 operand; Mica's int16 kernels are listed by mica ops (this "
             "operator's CPU kernel is int8 only)",
+            idx, mica_escape_name(name, shown, sizeof shown));
+    if (mica_cpu_int32_unsupported(m, op, kernel))
+        ERR("op %d (%s): has an int32 tensor inside the graph; Mica's int32 paths are ADD, SUB, "
+            "MUL, MAXIMUM, MINIMUM, comparisons, SELECT, GATHER indices, ARG_MAX/ARG_MIN, CAST",
             idx, mica_escape_name(name, shown, sizeof shown));
     if (lower_cpu(m, op, idx, b, kernel, prepare))
         return -1;

@@ -408,7 +408,7 @@ int mica_ctrl_tensor_ok(const tfl_model_t *m, int i) {
     if (t->rank > MICA_MAX_RANK || mica_tensor_elements(t) <= 0)
         return 0;
     if (((t->type == TFL_TYPE_INT8 || t->type == TFL_TYPE_INT16) && t->nquant == 1) ||
-        t->type == TFL_TYPE_BOOL)
+        t->type == TFL_TYPE_BOOL || t->type == TFL_TYPE_INT32) /* int32: counters, indices */
         return 1;
     if (t->type != TFL_TYPE_FLOAT32)
         return 0;

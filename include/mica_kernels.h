@@ -9,6 +9,7 @@
 #define MICA_KERNEL_MAX_IO 4
 #include "mica_kernels_int16.h" /* MICA_KERNEL_LIST_INT16 */
 #include "mica_kernels_lstm.h"  /* MICA_KERNEL_LIST_LSTM */
+#include "mica_kernels_int32.h" /* MICA_KERNEL_LIST_INT32 */
 
 /* One kernel invocation: parameter block (written by the compiler) and operand buffers. */
 typedef struct {
@@ -101,7 +102,8 @@ typedef int (*mica_kernel_fn)(const mica_kernel_call_t *call);
     X(124, CUMSUM, mica_k_accumulate)                                                              \
     X(125, CAST, mica_k_cast)                                                                      \
     X(126, FILL, mica_k_gather)                                                                    \
-    MICA_KERNEL_LIST_INT16(X)
+    MICA_KERNEL_LIST_INT16(X)                                                                      \
+    MICA_KERNEL_LIST_INT32(X)
 
 #define MICA_KERNEL_ENUM(id, name, fn) MICA_CPU_##name = id,
 typedef enum { MICA_KERNEL_LIST(MICA_KERNEL_ENUM) MICA_CPU_END_ } mica_cpu_op_t;

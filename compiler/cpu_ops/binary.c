@@ -1,10 +1,12 @@
 /* ADD, SUB, MUL, MAXIMUM, MINIMUM on the CPU: broadcast strides and TFLite's multipliers
  * (add.cc/sub.cc: left_shift 20, twice the larger input scale; mul.cc: s1 * s2 / s_out).
  * ADD, SUB and MUL also take 16x8 operands (int16, zero point 0): ADD/SUB's general-scale path
- * shifts left by 15 instead of 20. */
+ * shifts left by 15 instead of 20. All of them also take int32 (width 4, int32.c): plain integer
+ * arithmetic, ADD/SUB/MUL clamped to the fused activation's int32 range. */
 #include <string.h>
 #include "cpu_util.h"
 #include "int16.h"
+#include "int32.h"
 #include "quant.h"
 
 /* Strides of input t broadcast to the output dims (right-aligned, 0 where t's dim is 1). */
@@ -105,7 +107,11 @@ static int prepare_binary(const tfl_model_t *m, const tfl_op_t *op, int kind, mi
                           char *err, size_t errlen) {
     const tfl_tensor_t *a = mica_op_tensor(m, op, 0), *b = mica_op_tensor(m, op, 1),
                        *out = mica_op_output(m, op, 0);
-    int width = mica_binary16_ok(op, a, b, out) ? 2 : 1;
+    int width = mica_is_int32(a) && mica_is_int32(b) && mica_is_int32(out) ? 4
+                : mica_binary16_ok(op, a, b, out)                          ? 2
+                                                                           : 1;
+    if (width == 1 && kind <= MICA_BIN_MIN && (mica_is_int32(a) || mica_is_int32(out)))
+        REJECT("int32 %s needs both inputs and the output int32", tfl_builtin_name(op->builtin));
     if (width == 1 && (!mica_is_int8_q(a) || !mica_is_int8_q(b) || !mica_is_int8_q(out)))
         REJECT("inputs and output must be int8 with one scale (ADD, SUB, MUL: or int16 with zero "
                "point 0)");
@@ -128,7 +134,9 @@ static int prepare_binary(const tfl_model_t *m, const tfl_op_t *op, int kind, mi
         p.rank = 1;
         p.dims[0] = 1;
     } /* scalars: one element */
-    if (binary_quant(op, kind, a, b, out, &p, err, errlen))
+    if (width == 4 ? kind <= MICA_BIN_MUL && mica_int32_range((int)tfl_opt_int(op, 0, 0),
+                                                              &p.act_min, &p.act_max, err, errlen)
+                   : binary_quant(op, kind, a, b, out, &p, err, errlen))
         return -1;
     size_t start = params->len;
     if (mica_buf_append(params, &p, sizeof p))
@@ -136,7 +144,9 @@ static int prepare_binary(const tfl_model_t *m, const tfl_op_t *op, int kind, mi
     const tfl_tensor_t *in[2] = {a, b};
     for (int k = 0; k < 2; k++)
         if (in[k]->data &&
-            (width == 2
+            (width == 4 ? mica_append_const_width(params, start, in[k], 4, &p.const_off[k],
+                                                  &p.const_len[k])
+             : width == 2
                  ? mica_append_const16(params, start, in[k], &p.const_off[k], &p.const_len[k])
                  : mica_append_const(params, start, in[k], &p.const_off[k], &p.const_len[k])))
             REJECT("constant input is empty or truncated");

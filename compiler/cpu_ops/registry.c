@@ -2,12 +2,16 @@
 #include <string.h>
 #include "cpu_ops.h"
 #include "int16.h"
+#include "int32.h"
 
 int mica_cpu_op_find(const tfl_model_t *m, const tfl_op_t *op, mica_cpu_prepare_fn *prepare) {
     const tfl_tensor_t *in = mica_op_tensor(m, op, 0);
     int int16_kernel = mica_cpu_int16_find(m, op, prepare);
     if (int16_kernel >= 0)
         return int16_kernel;
+    int int32_kernel = mica_cpu_int32_find(m, op, prepare);
+    if (int32_kernel >= 0)
+        return int32_kernel;
 #define MICA_CPU_VARIANT_CASE(b, in_type, name, fn)                                                \
     if (op->builtin == (b) && in && in->type == (in_type)) {                                       \
         *prepare = fn;                                                                             \

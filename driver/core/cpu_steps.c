@@ -56,7 +56,15 @@ mica_status_t mica_run_cpu_step(const mica_program_t *p, const mica_prog_step_t 
         mica_snprintf(err, errlen, "step %s: device read failed", st->name);
         return MICA_E_BACKEND;
     }
-    if (fn(&k)) {
+    int rc = fn(&k);
+    if (rc == MICA_KERNEL_E_INDEX) {
+        mica_snprintf(err, errlen,
+                      "step %s: an index operand is outside its axis (TFLite fails "
+                      "the invoke there too)",
+                      st->name);
+        return MICA_E_KERNEL;
+    }
+    if (rc) {
         mica_snprintf(err, errlen, "step %s: %s kernel parameters do not fit its operands",
                       st->name, name);
         return MICA_E_KERNEL;

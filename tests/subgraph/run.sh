@@ -21,6 +21,19 @@ for m in state_var cond while; do
     check "$m cpu" build/mica verify "$DIR/$m.tflite" --backend cpu --count 20
     check "$m rtl" build/mica verify "$DIR/$m.tflite" --backend rtl --count 3
 done
+I32=${DIR}_int32
+"$PY" tests/subgraph/make_int32_models.py "$I32" > /dev/null 2>&1 || { echo "run.sh: int32 model generation failed"; exit 1; }
+for m in while_counter gather_argmax; do # int32 counters, index arithmetic, run-time GATHER indices
+    check "$m func" build/mica verify "$I32/$m.tflite" --backend func --count 200
+    check "$m cpu" build/mica verify "$I32/$m.tflite" --backend cpu --count 20
+    check "$m rtl" build/mica verify "$I32/$m.tflite" --backend rtl --count 3
+done
+build/mica compile "$I32/gather_oob.tflite" -o "$I32/gather_oob.mica" > /dev/null 2>&1
+for be in func cpu; do # seed 1 draws an index past the table: one line, non-zero exit
+    line=$(build/mica run "$I32/gather_oob.mica" --backend $be --seed 1 2>&1 > /dev/null)
+    case "$?:$line" in 1:*"GATHER_INDEXED: an index operand is outside its axis"*) echo "ok   gather_oob $be refused";;
+    *) echo "FAIL gather_oob $be: $line"; failed=1;; esac
+done
 check "state_wide across chunks" build/mica verify "$DIR/state_wide.tflite" --backend func --count 4500
 MICA_BAD=build/mica-asan; [ -x "$MICA_BAD" ] || MICA_BAD=build/mica
 out=$("$PY" tests/subgraph/bad_subgraphs.py "$MICA_BAD" "$DIR" 2>&1) || failed=1

@@ -4,7 +4,8 @@
  * double rounding, MAXIMUM/MINIMUM compare the raw int8 values.
  * Speed: dimensions both inputs walk contiguously are merged, so the inner loop runs over long
  * rows (a whole tensor without broadcasting); ADD/SUB look each input's rescaled value up in a
- * 256-entry table built once per call (it depends only on the int8 value). */
+ * 256-entry table built once per call (it depends only on the int8 value). The int32 kernel
+ * (ADD_I32 ... MINIMUM_I32, mica_kernels_int32.h) shares the broadcast walk. */
 #include "mica_kernel_util.h"
 #include "mica_fixedpoint.h"
 
@@ -116,12 +117,40 @@ static int32_t binary_merge_dims(const mica_binary_params_t *p, int32_t *dims,
     return r;
 }
 
-int mica_k_binary(const mica_kernel_call_t *c) {
-    const mica_binary_params_t *p = c->params;
-    if (c->params_size < sizeof *p || c->noutputs != 1 || !binary_quant_ok(p))
-        return -1;
+/* int32 elements (ADD_I32 ... MINIMUM_I32): TFLite's int32 arithmetic, wrapping where it would
+ * overflow, clamped to the fused activation's int32 range; unaligned-safe loads and stores. */
+static int32_t load32(const int8_t *at) {
+    int32_t v;
+    mica_copy_params(&v, at, 4);
+    return v;
+}
+
+static void binary_row_i32(const binary_op_t *op, const int8_t *a, int32_t sa, const int8_t *b,
+                           int32_t sb, int8_t *out, int32_t len) {
+    const mica_binary_params_t *p = op->p;
+    for (int32_t i = 0; i < len; i++) {
+        const uint32_t x = (uint32_t)load32(a + 4 * (int64_t)i * sa),
+                       y = (uint32_t)load32(b + 4 * (int64_t)i * sb);
+        int32_t v = p->op == MICA_BIN_ADD   ? (int32_t)(x + y)
+                    : p->op == MICA_BIN_SUB ? (int32_t)(x - y)
+                    : p->op == MICA_BIN_MUL ? (int32_t)(x * y)
+                    : p->op == MICA_BIN_MAX ? ((int32_t)x > (int32_t)y ? (int32_t)x : (int32_t)y)
+                                            : ((int32_t)x < (int32_t)y ? (int32_t)x : (int32_t)y);
+        if (p->op <= MICA_BIN_MUL)
+            v = mica_clamp32(v, p->act_min, p->act_max);
+        mica_copy_params(out + 4 * (int64_t)i, &v, 4);
+    }
+}
+
+typedef void (*binary_row_fn)(const binary_op_t *op, const int8_t *a, int32_t sa, const int8_t *b,
+                              int32_t sb, int8_t *out, int32_t len);
+
+/* The broadcast walk shared by the int8 and int32 kernels: width bytes per element. */
+static int binary_walk(const mica_kernel_call_t *c, const binary_op_t *op, int32_t width,
+                       binary_row_fn row_fn) {
+    const mica_binary_params_t *p = op->p;
     int64_t n = mica_count(p->dims, p->rank);
-    if (n < 1 || n != (int64_t)c->out_bytes[0])
+    if (n < 1 || n * width != (int64_t)c->out_bytes[0])
         return -1;
     const int8_t *src[2];
     uint32_t len[2];
@@ -129,21 +158,37 @@ int mica_k_binary(const mica_kernel_call_t *c) {
     for (int k = 0; k < 2; k++) {
         src[k] =
             mica_operand_or_const(c, sizeof *p, p->const_off[k], p->const_len[k], &next, &len[k]);
-        if (!src[k] || !mica_strided_fits(0, p->dims, p->strides[k], p->rank, len[k]))
+        if (!src[k] || !mica_strided_fits(0, p->dims, p->strides[k], p->rank, len[k] / width))
             return -1;
     }
     if (next != c->ninputs)
         return -1;
-    binary_op_t op;
-    binary_op_init(p, &op);
     int32_t dims[MICA_MAX_RANK], strides[2][MICA_MAX_RANK], idx[MICA_MAX_RANK] = {0};
     const int32_t rank = binary_merge_dims(p, dims, strides), row = dims[rank - 1];
     const int32_t *const outer_strides[2] = {strides[0], strides[1]};
     int64_t off[2] = {0, 0};
     for (int64_t i = 0; i < n; i += row) { /* outer dimensions: the index walk once per row */
-        binary_row(&op, src[0] + off[0], strides[0][rank - 1], src[1] + off[1],
-                   strides[1][rank - 1], c->out[0] + i, row);
+        row_fn(op, src[0] + off[0] * width, strides[0][rank - 1], src[1] + off[1] * width,
+               strides[1][rank - 1], c->out[0] + i * width, row);
         mica_nd_next(rank - 1, dims, idx, 2, outer_strides, off);
     }
     return 0;
+}
+
+int mica_k_binary(const mica_kernel_call_t *c) {
+    const mica_binary_params_t *p = c->params;
+    if (c->params_size < sizeof *p || c->noutputs != 1 || !binary_quant_ok(p))
+        return -1;
+    binary_op_t op;
+    binary_op_init(p, &op);
+    return binary_walk(c, &op, 1, binary_row);
+}
+
+int mica_k_binary_i32(const mica_kernel_call_t *c) {
+    const mica_binary_params_t *p = c->params;
+    if (c->params_size < sizeof *p || c->noutputs != 1 || p->op < MICA_BIN_ADD ||
+        p->op > MICA_BIN_MIN || p->act_min > p->act_max)
+        return -1;
+    binary_op_t op = {.p = p};
+    return binary_walk(c, &op, 4, binary_row_i32);
 }

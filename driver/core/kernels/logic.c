@@ -1,7 +1,8 @@
 /* Comparisons (EQUAL ... GREATER_EQUAL) on int8, LOGICAL_AND / OR / NOT on bool bytes, SELECT /
  * SELECT_V2 and DIV on int8, element-wise with broadcasting (mica_logic_params_t). Comparisons look each input's
  * TFLite-rescaled value up in a 256-entry table the compiler computed, then compare; bools are
- * written as 0 / 1 bytes; SELECT copies the chosen raw byte. */
+ * written as 0 / 1 bytes; SELECT copies the chosen raw byte. The int32 kernel (comparisons and
+ * SELECT of int32 elements, mica_kernels_int32.h) shares the walk. */
 #include "mica_kernel_util.h"
 #include "mica_gemmlowp.h"
 
@@ -65,6 +66,71 @@ static int div_params_ok(const mica_logic_params_t *p) {
            p->out_shift >= 7 && p->out_shift <= 23 && mica_act_ok(p->act_min, p->act_max);
 }
 
+/* Input k's element width and the output's: int8 / bool bytes, or (int32) 4-byte comparison
+ * inputs and SELECT values. */
+static int32_t in_width(const mica_logic_params_t *p, int int32, int k) {
+    return int32 && !(p->op == MICA_LOGIC_SELECT && k == 0) ? 4 : 1;
+}
+
+static int32_t load32(const int8_t *at) {
+    int32_t v;
+    mica_copy_params(&v, at, 4);
+    return v;
+}
+
+/* Comparison or SELECT of int32 elements at a, b (s: SELECT's second value) into out. */
+static void logic_i32(const mica_logic_params_t *p, const int8_t *a, const int8_t *b,
+                      const int8_t *s, int8_t *out) {
+    if (p->op == MICA_LOGIC_SELECT) {
+        mica_copy_params(out, *a ? b : s, 4);
+        return;
+    }
+    const int32_t x = load32(a), y = load32(b);
+    *out = (int8_t)(p->op == MICA_LOGIC_EQ   ? x == y
+                    : p->op == MICA_LOGIC_NE ? x != y
+                    : p->op == MICA_LOGIC_LT ? x < y
+                    : p->op == MICA_LOGIC_LE ? x <= y
+                    : p->op == MICA_LOGIC_GT ? x > y
+                                             : x >= y);
+}
+
+/* The element walk of both kernels; int32: mica_k_logic_i32's widths. */
+static int logic_walk(const mica_kernel_call_t *c, int int32) {
+    const mica_logic_params_t *p = c->params;
+    const int32_t out_width = int32 && p->op == MICA_LOGIC_SELECT ? 4 : 1;
+    int64_t n = mica_count(p->dims, p->rank);
+    if (n < 1 || n * out_width != (int64_t)c->out_bytes[0])
+        return -1;
+    const int8_t *src[3];
+    uint32_t len;
+    int next = 0;
+    for (int k = 0; k < p->ninputs; k++) {
+        src[k] = mica_operand_or_const(c, sizeof *p, p->const_off[k], p->const_len[k], &next, &len);
+        if (!src[k] ||
+            !mica_strided_fits(0, p->dims, p->strides[k], p->rank, len / in_width(p, int32, k)))
+            return -1;
+    }
+    if (next != c->ninputs)
+        return -1;
+    for (int k = p->ninputs; k < 3; k++)
+        src[k] = src[0]; /* unused operands read input 0's first byte */
+    const int32_t *const strides[3] = {p->strides[0], p->strides[1], p->strides[2]};
+    const int32_t w[3] = {in_width(p, int32, 0), in_width(p, int32, 1), in_width(p, int32, 2)};
+    int32_t idx[MICA_MAX_RANK] = {0};
+    int64_t off[3] = {0, 0, 0};
+    for (int64_t i = 0; i < n; i++) {
+        if (int32)
+            logic_i32(p, src[0] + off[0] * w[0], src[1] + off[1] * w[1], src[2] + off[2] * w[2],
+                      c->out[0] + i * out_width);
+        else
+            c->out[0][i] = p->op == MICA_LOGIC_DIV
+                               ? div_value(p, src[0][off[0]], src[1][off[1]])
+                               : logic_value(p, src[0][off[0]], src[1][off[1]], src[2][off[2]]);
+        mica_nd_next(p->rank, p->dims, idx, p->ninputs, strides, off);
+    }
+    return 0;
+}
+
 int mica_k_logic(const mica_kernel_call_t *c) {
     const mica_logic_params_t *p = c->params;
     if (c->params_size < sizeof *p || c->noutputs != 1 || p->op < MICA_LOGIC_EQ ||
@@ -73,30 +139,15 @@ int mica_k_logic(const mica_kernel_call_t *c) {
                        : p->op == MICA_LOGIC_SELECT ? 3
                                                     : 2))
         return -1;
-    int64_t n = mica_count(p->dims, p->rank);
-    if (n < 1 || n != (int64_t)c->out_bytes[0])
+    return logic_walk(c, 0);
+}
+
+/* EQUAL_I32 ... GREATER_EQUAL_I32, SELECT_I32 (mica_kernels_int32.h). */
+int mica_k_logic_i32(const mica_kernel_call_t *c) {
+    const mica_logic_params_t *p = c->params;
+    if (c->params_size < sizeof *p || c->noutputs != 1 ||
+        !(p->op <= MICA_LOGIC_GE || p->op == MICA_LOGIC_SELECT) || p->op < MICA_LOGIC_EQ ||
+        p->ninputs != (p->op == MICA_LOGIC_SELECT ? 3 : 2))
         return -1;
-    const int8_t *src[3];
-    uint32_t len;
-    int next = 0;
-    for (int k = 0; k < p->ninputs; k++) {
-        src[k] = mica_operand_or_const(c, sizeof *p, p->const_off[k], p->const_len[k], &next, &len);
-        if (!src[k] || !mica_strided_fits(0, p->dims, p->strides[k], p->rank, len))
-            return -1;
-    }
-    if (next != c->ninputs)
-        return -1;
-    for (int k = p->ninputs; k < 3; k++)
-        src[k] = src[0]; /* unused operands read input 0's first byte */
-    const int32_t *const strides[3] = {p->strides[0], p->strides[1], p->strides[2]};
-    const int nsets = p->ninputs;
-    int32_t idx[MICA_MAX_RANK] = {0};
-    int64_t off[3] = {0, 0, 0};
-    for (int64_t i = 0; i < n; i++) {
-        c->out[0][i] = p->op == MICA_LOGIC_DIV
-                           ? div_value(p, src[0][off[0]], src[1][off[1]])
-                           : logic_value(p, src[0][off[0]], src[1][off[1]], src[2][off[2]]);
-        mica_nd_next(p->rank, p->dims, idx, nsets, strides, off);
-    }
-    return 0;
+    return logic_walk(c, 1);
 }
