@@ -25,9 +25,10 @@ def main():
         else:
             r[2] += int(bad)
             failed += int(bad) > 0
-    print("%-26s %6s %6s %10s %6s" % ("op", "models", "inputs", "mismatches", "errors"))
+    width = max([26] + [len(op) for op in rows])
+    print("%-*s %6s %6s %10s %6s" % (width, "op", "models", "inputs", "mismatches", "errors"))
     for op in sorted(rows):
-        print("%-26s %6d %6d %10d %6d" % ((op,) + tuple(rows[op])))
+        print("%-*s %6d %6d %10d %6d" % ((width, op) + tuple(rows[op])))
     print("%s: %s" % (label, "PASS" if failed == 0 else "FAIL (%d models)" % failed))
     return 1 if failed else 0
 
