@@ -139,6 +139,15 @@ test-kernels: $(MICA)
 test-subgraph: $(MICA) $(B)/mica-asan
 	PYTHON=$(PYTHON) bash tests/subgraph/run.sh $(B)/subgraph_models
 
+# Every generated op model on rtl and on the Cortex-M4 build (QEMU); not in `make test`
+# (about 5 min on this 2-core VM: 40 s rtl, 3.2 min M4; tests/README.md).
+.PHONY: test-kernels-targets
+test-kernels-targets: $(MICA)
+	$(PYTHON) tests/kernels/make_cpu_op_models.py
+	$(PYTHON) tests/kernels/make_int16_op_models.py
+	$(PYTHON) tests/kernels/make_lstm_op_models.py
+	sh tests/kernels/run_targets.sh
+
 # Robustness runs (tests/README.md gives their times); only test-asan is part of `make test`.
 .PHONY: fuzz-long test-asan soak
 fuzz-long: $(MICA)

@@ -20,21 +20,4 @@ for model in "$DIR"/*.tflite; do
     if [ -z "$bad" ]; then echo "FAIL $name: $line"; bad=-1; inputs=0; fi
     echo "$name $inputs $bad" >> "$RESULTS"
 done
-python3 - "$DIR/manifest.json" "$RESULTS" <<'PY'
-import json, sys
-manifest = json.load(open(sys.argv[1])) if sys.argv[1] else {}
-rows, failed = {}, 0
-for line in open(sys.argv[2]):
-    name, inputs, bad = line.split()
-    op = "+".join(sorted(set(manifest.get(name, ["?"]))))
-    r = rows.setdefault(op, [0, 0, 0, 0])
-    r[0] += 1; r[1] += int(inputs)
-    if int(bad) < 0: r[3] += 1; failed += 1
-    else: r[2] += int(bad); failed += int(bad) > 0
-print("%-26s %6s %6s %10s %6s" % ("op", "models", "inputs", "mismatches", "errors"))
-for op in sorted(rows):
-    m, i, b, e = rows[op]
-    print("%-26s %6d %6d %10d %6d" % (op, m, i, b, e))
-print("run.sh: %s" % ("PASS" if failed == 0 else "FAIL (%d models)" % failed))
-sys.exit(1 if failed else 0)
-PY
+python3 "$ROOT/tests/kernels/op_table.py" "$DIR/manifest.json" "$RESULTS"
