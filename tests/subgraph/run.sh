@@ -2,7 +2,7 @@
 # Subgraph models (IF, WHILE, CALL_ONCE, resource variables), converted by TensorFlow: generated,
 # then verified bit-exact against LiteRT invoke by invoke (the variable state carries over) on the
 # func and cpu backends, the state reset at verify's chunk boundaries (state_wide, 4500 inputs over
-# two chunks), a few inputs on the RTL; then the refusals and limits (bad_subgraphs.py) on the
+# two chunks), a few inputs on the RTL and on the Cortex-M4 build in QEMU (mcu:accel=none); then the refusals and limits (bad_subgraphs.py) on the
 # ASan build. Usage: tests/subgraph/run.sh [MODEL_DIR]   (PYTHON: the venv with tensorflow)
 set -u
 cd "$(dirname "$0")/../.."
@@ -20,6 +20,7 @@ for m in state_var cond while; do
     check "$m func" build/mica verify "$DIR/$m.tflite" --backend func --count 200
     check "$m cpu" build/mica verify "$DIR/$m.tflite" --backend cpu --count 20
     check "$m rtl" build/mica verify "$DIR/$m.tflite" --backend rtl --count 3
+    check "$m M4" build/mica verify "$DIR/$m.tflite" --backend mcu:accel=none --count 2
 done
 I32=${DIR}_int32
 "$PY" tests/subgraph/make_int32_models.py "$I32" > /dev/null 2>&1 || { echo "run.sh: int32 model generation failed"; exit 1; }
@@ -27,6 +28,7 @@ for m in while_counter gather_argmax; do # int32 counters, index arithmetic, run
     check "$m func" build/mica verify "$I32/$m.tflite" --backend func --count 200
     check "$m cpu" build/mica verify "$I32/$m.tflite" --backend cpu --count 20
     check "$m rtl" build/mica verify "$I32/$m.tflite" --backend rtl --count 3
+    check "$m M4" build/mica verify "$I32/$m.tflite" --backend mcu:accel=none --count 2
 done
 build/mica compile "$I32/gather_oob.tflite" -o "$I32/gather_oob.mica" > /dev/null 2>&1
 for be in func cpu; do # seed 1 draws an index past the table: one line, non-zero exit
