@@ -189,6 +189,7 @@ int mica_k_binary_i32(const mica_kernel_call_t *c) {
     if (c->params_size < sizeof *p || c->noutputs != 1 || p->op < MICA_BIN_ADD ||
         p->op > MICA_BIN_MIN || p->act_min > p->act_max)
         return -1;
-    binary_op_t op = {.p = p};
+    binary_op_t op; /* only .p is read: no initializer (a zeroed table would be a memset call) */
+    op.p = p;
     return binary_walk(c, &op, 4, binary_row_i32);
 }
