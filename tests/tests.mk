@@ -130,7 +130,7 @@ test-kernels: $(MICA)
 	sh tests/kernels/run_lstm.sh
 	$(PYTHON) tests/kernels/check_accumulate_int8.py $(MICA)
 	$(PYTHON) tests/kernels/check_elu_int8.py $(MICA)
-	$(PYTHON) tests/kernels/check_ops3_refusals.py $(MICA) $(B)/ops3_refusals
+	$(PYTHON) tests/kernels/check_ops3_refusals.py $(MICA) $(B)/cpu_op_models
 	$(PYTHON) tests/kernels/check_sigmoid16.py $(MICA)
 
 # IF, WHILE, CALL_ONCE and resource variables on TensorFlow-converted models (tests/subgraph/run.sh);
