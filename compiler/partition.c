@@ -4,6 +4,7 @@
 #include "mica_control.h"
 #include "cpu_ops/cpu_ops.h"
 #include "cpu_ops/int16.h"
+#include "cpu_ops/int32.h"
 #include "cpu_ops/cpu_util.h"
 #include "mica_escape.h"
 #include "mica_isa.h"
@@ -401,6 +402,13 @@ void mica_print_supported_ops(void *file, const mica_partition_opts_t *target) {
             "DEQUANTIZE int16 -> float32, the others 16x8 (int16 activations with zero point 0, "
             "int8 weights, int64 bias); SVDF keeps its int16 state between invokes |\n",
             mica_cpu_int16_names());
+    fprintf(f,
+            "| CPU int32 | %s | int32 tensors inside the graph (loop counters, index arithmetic): "
+            "ADD, SUB, MUL clamp to the fused activation's int32 range, MAXIMUM, MINIMUM and the "
+            "comparisons are plain, SELECT picks int32 elements; GATHER with run-time int32 "
+            "indices (int8 or int32 params) and EMBEDDING_LOOKUP (run-time int32 ids, constant "
+            "int8 table, rows copied); an index outside its axis fails the step |\n",
+            mica_cpu_int32_names());
     fprintf(f,
             "| CPU control | IF, WHILE, CALL_ONCE, VAR_HANDLE, READ_VARIABLE, ASSIGN_VARIABLE | "
             "subgraphs: each compiled like a model (accelerator where the rules allow), run by "

@@ -1,7 +1,7 @@
 /* int32 tensors inside the graph: ADD, SUB, MUL, MAXIMUM, MINIMUM, the comparisons and
  * SELECT / SELECT_V2 on int32 take the int8 prepare functions (binary.c, logic.c: same shapes and
- * broadcasting, element width 4), GATHER with run-time int32 indices its own block
- * (mica_take_indexed_params_t). TFLite's int32 ADD / SUB / MUL clamp to the fused activation's
+ * broadcasting, element width 4), GATHER with run-time int32 indices and EMBEDDING_LOOKUP (int32
+ * ids into a constant int8 table) their own block (mica_take_indexed_params_t). TFLite's int32 ADD / SUB / MUL clamp to the fused activation's
  * int32 range; MAXIMUM / MINIMUM and comparisons are plain. */
 #include <stdio.h>
 #include <string.h>
@@ -41,6 +41,31 @@ int mica_append_const_width(mica_buf_t *params, size_t block_start, const tfl_te
     return mica_buf_append(params, t->data, (size_t)n * (size_t)width);
 }
 
+/* The run-time-index block (mica_k_take_indexed) for rows of table along axis picked by the
+ * int32 operand ix: shared by GATHER and EMBEDDING_LOOKUP (what names the operator in errors). */
+static int emit_take_indexed(const char *what, const tfl_tensor_t *table, const tfl_tensor_t *ix,
+                             const tfl_tensor_t *out, int axis, int width, mica_buf_t *params,
+                             char *err, size_t errlen) {
+    int64_t count = mica_tensor_elements(ix);
+    if (count < 1 || count > 65536)
+        REJECT("%s: %lld indices; 1..65536 supported", what, (long long)count);
+    mica_take_indexed_params_t p = {1, table->dims[axis], width, (int32_t)count, 0, 0};
+    for (int d = 0; d < axis; d++)
+        p.outer *= table->dims[d];
+    for (int d = axis + 1; d < table->rank; d++)
+        p.inner_bytes *= table->dims[d];
+    if ((int64_t)p.outer * count * p.inner_bytes != mica_tensor_elements(out) * width)
+        REJECT("%s: output '%.32s' size does not match the table and indices", what, out->name);
+    size_t start = params->len;
+    if (mica_buf_append(params, &p, sizeof p))
+        REJECT("out of memory");
+    if (table->data &&
+        mica_append_const_width(params, start, table, width, &p.table_off, &p.table_len))
+        REJECT("%s: constant table '%.32s' is empty or truncated", what, table->name);
+    memcpy(params->data + start, &p, sizeof p); /* now with the table's place */
+    return 0;
+}
+
 /* GATHER of int8 or int32 params with run-time int32 indices, batch_dims 0. */
 static int prepare_gather_indexed(const tfl_model_t *m, const tfl_op_t *op, mica_buf_t *params,
                                   char *err, size_t errlen) {
@@ -59,23 +84,34 @@ static int prepare_gather_indexed(const tfl_model_t *m, const tfl_op_t *op, mica
     axis = axis < 0 ? axis + in->rank : axis;
     if (axis < 0 || axis >= in->rank)
         REJECT("GATHER: axis %d is outside the params' rank %d", axis, in->rank);
-    int64_t count = mica_tensor_elements(ix);
-    if (count < 1 || count > 65536)
-        REJECT("GATHER: %lld indices; 1..65536 supported", (long long)count);
-    mica_take_indexed_params_t p = {1, in->dims[axis], width, (int32_t)count, 0, 0};
-    for (int d = 0; d < axis; d++)
-        p.outer *= in->dims[d];
-    for (int d = axis + 1; d < in->rank; d++)
-        p.inner_bytes *= in->dims[d];
-    if ((int64_t)p.outer * count * p.inner_bytes != mica_tensor_elements(out) * width)
-        REJECT("GATHER: output '%.32s' size does not match params and indices", out->name);
-    size_t start = params->len;
-    if (mica_buf_append(params, &p, sizeof p))
-        REJECT("out of memory");
-    if (in->data && mica_append_const_width(params, start, in, width, &p.table_off, &p.table_len))
-        REJECT("GATHER: constant params '%.32s' is empty or truncated", in->name);
-    memcpy(params->data + start, &p, sizeof p); /* now with the table's place */
-    return 0;
+    return emit_take_indexed("GATHER", in, ix, out, axis, width, params, err, errlen);
+}
+
+/* EMBEDDING_LOOKUP: rows of a constant int8 table (value, rank >= 2) picked by run-time int32
+ * ids (lookup, rank 1), bytes copied as TFLite's EvalSimple (no requantization); an id outside
+ * the table fails the step as TFLite fails the invoke. The table must be a constant because the
+ * kernel's operands are the ids alone then (its run-time table comes before the indices). The
+ * hybrid path (int8 table, float32 output scaled per row) is not Mica's: the output stays int8. */
+static int prepare_embedding_lookup(const tfl_model_t *m, const tfl_op_t *op, mica_buf_t *params,
+                                    char *err, size_t errlen) {
+    const tfl_tensor_t *ids = mica_op_tensor(m, op, 0), *value = mica_op_tensor(m, op, 1),
+                       *out = mica_op_output(m, op, 0);
+    if (!ids || !value || !out || op->ninputs != 2)
+        REJECT("EMBEDDING_LOOKUP: ids and a value table expected");
+    if (!mica_is_int32(ids) || ids->rank != 1 || ids->data)
+        REJECT("EMBEDDING_LOOKUP: ids '%.32s' are %s of rank %d%s; run-time int32 ids of rank 1 "
+               "expected",
+               ids->name, tfl_type_name(ids->type), ids->rank, ids->data ? ", constant" : "");
+    if (!mica_is_int8_q(value) || !value->data || value->rank < 2)
+        REJECT("EMBEDDING_LOOKUP: value '%.32s' is %s of rank %d%s; a constant int8 table (one "
+               "scale) of rank >= 2 expected",
+               value->name, tfl_type_name(value->type), value->rank,
+               value->data ? "" : ", not constant");
+    if (out->type != TFL_TYPE_INT8)
+        REJECT("EMBEDDING_LOOKUP: output '%.32s' is %s; int8 expected (the int8 -> float32 "
+               "hybrid lookup is not supported)",
+               out->name, tfl_type_name(out->type));
+    return emit_take_indexed("EMBEDDING_LOOKUP", value, ids, out, 0, 1, params, err, errlen);
 }
 
 /* X(builtin, input whose type decides, kernel, prepare) */
@@ -95,6 +131,10 @@ static int prepare_gather_indexed(const tfl_model_t *m, const tfl_op_t *op, mica
     X(TFL_OP_SELECT_V2, 1, SELECT_I32, mica_prepare_select_v2)
 
 int mica_cpu_int32_find(const tfl_model_t *m, const tfl_op_t *op, mica_cpu_prepare_fn *prepare) {
+    if (op->builtin == TFL_OP_EMBEDDING_LOOKUP) { /* its prepare names what it refuses */
+        *prepare = prepare_embedding_lookup;
+        return MICA_CPU_GATHER_INDEXED;
+    }
     if (op->builtin == TFL_OP_GATHER) { /* constant indices: the int8 GATHER (take.c) */
         const tfl_tensor_t *ix = mica_op_tensor(m, op, 1);
         if (!ix || ix->data || ix->type != TFL_TYPE_INT32)
@@ -139,4 +179,17 @@ int mica_cpu_int32_unsupported(const tfl_model_t *m, const tfl_op_t *op, int ker
     MICA_KERNEL_LIST_INT32(MICA_INT32_KERNEL)
 #undef MICA_INT32_KERNEL
     return 1;
+}
+
+const char *mica_cpu_int32_names(void) {
+    static char names[256];
+    if (!names[0]) {
+#define MICA_CPU_INT32_NAME(b, k, name, fn)                                                        \
+    snprintf(names + strlen(names), sizeof names - strlen(names), "%s, ", tfl_builtin_name(b));
+        MICA_CPU_INT32_LIST(MICA_CPU_INT32_NAME)
+#undef MICA_CPU_INT32_NAME
+        snprintf(names + strlen(names), sizeof names - strlen(names), "%s, %s",
+                 tfl_builtin_name(TFL_OP_GATHER), tfl_builtin_name(TFL_OP_EMBEDDING_LOOKUP));
+    }
+    return names;
 }

@@ -6,6 +6,8 @@
 
 /* The int32 kernel for op, or -1 when op has no int32 path (then the int8 lists decide). */
 int mica_cpu_int32_find(const tfl_model_t *m, const tfl_op_t *op, mica_cpu_prepare_fn *prepare);
+/* Comma-separated names of the operators with an int32 path (for mica ops). */
+const char *mica_cpu_int32_names(void);
 /* An int32 tensor without quantization (TFLite's int32 arithmetic is plain integer). */
 int mica_is_int32(const tfl_tensor_t *t);
 /* TFLite's CalculateActivationRange for int32 outputs: act a TFLite fused activation. */

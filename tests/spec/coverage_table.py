@@ -15,7 +15,7 @@ FOLDED = {"SHAPE": "folded when static",
           "BROADCAST_ARGS": "folded when static (TFLM: int32/int64 shapes)"}
 NOTES = {"QUANTIZE": "float32 -> int8 at inputs", "DEQUANTIZE": "int8 -> float32 at outputs",
          "ARG_MAX": "int32/int64 outputs", "ARG_MIN": "int32/int64 outputs",
-         "GATHER": "constant indices", "BATCH_TO_SPACE_ND": "zero crops",
+         "GATHER": "constant or run-time int32 indices", "BATCH_TO_SPACE_ND": "zero crops",
          "SPACE_TO_BATCH_ND": "zero paddings", "SPLIT": "up to 4 parts", "SPLIT_V": "up to 4 parts",
          "UNPACK": "up to 4 parts", "ADD": "accelerator: same shapes", "PACK": "also folded (int32)",
          "IF": "subgraphs (control step)", "WHILE": "subgraphs (control step), bounded",
@@ -32,8 +32,9 @@ TFLM_NO_INT8 = {"CEIL": "float32 only", "FLOOR": "float32 only", "ROUND": "float
                 "FLOOR_MOD": "float32 only", "ZEROS_LIKE": "int32, int64, float32",
                 "BROADCAST_ARGS": "int32/int64 shapes", "DETECTION_POSTPROCESS": "float32 only"}
 # Builtins with a TFLite Micro int8 path that Mica does not run yet, and why.
-TFLM_INT8_OPEN = {"EMBEDDING_LOOKUP": "TFLM: int8 table, int32 ids"}
-NOTES.update({"BATCH_MATMUL": "adj_x/adj_y, broadcast batch, one constant operand",
+TFLM_INT8_OPEN = {}
+NOTES.update({"EMBEDDING_LOOKUP": "run-time int32 ids, constant int8 table (not the float32 hybrid)",
+              "BATCH_MATMUL": "adj_x/adj_y, broadcast batch, one constant operand",
               "TRANSPOSE_CONV": "per-channel weights, optional bias",
               "ELU": "LiteRT BUILTIN_REF has none (check_elu_int8.py)",
               "FILL": "run-time int8 value, constant dims",
@@ -57,7 +58,9 @@ def table(mica):
     int16 = set(int16_row[0].split("|")[2].strip().split(", ")) if int16_row else set()
     control_row = [line for line in ops.splitlines() if line.startswith("| CPU control |")]
     control = set(control_row[0].split("|")[2].strip().split(", ")) if control_row else set()
-    cpu |= control
+    int32_row = [line for line in ops.splitlines() if line.startswith("| CPU int32 |")]
+    int32 = set(int32_row[0].split("|")[2].strip().split(", ")) if int32_row else set()
+    cpu |= control | int32  # int32 paths of operators with int8 data (EMBEDDING_LOOKUP's table)
     if "SVDF" in cpu:
         int16.add("SVDF")  # int8 in and out around an int16 state
     names = [line.strip() for line in open(os.path.join(ROOT, "tests/spec/tflm_builtin_ops.txt"))

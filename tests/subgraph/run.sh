@@ -1,7 +1,7 @@
 #!/bin/bash
 # Subgraph models (IF, WHILE, CALL_ONCE, resource variables), converted by TensorFlow: generated,
 # then verified bit-exact against LiteRT invoke by invoke (the variable state carries over) on the
-# func and cpu backends, the state reset at verify's chunk boundaries (state_wide, 4500 inputs over
+# func and cpu backends (also EMBEDDING_LOOKUP, make_embedding_models.py), the state reset at verify's chunk boundaries (state_wide, 4500 inputs over
 # two chunks), a few inputs on the RTL and on the Cortex-M4 build in QEMU (mcu:accel=none); then the refusals and limits (bad_subgraphs.py) on the
 # ASan build. Usage: tests/subgraph/run.sh [MODEL_DIR]   (PYTHON: the venv with tensorflow)
 set -u
@@ -35,6 +35,18 @@ for be in func cpu; do # seed 1 draws an index past the table: one line, non-zer
     line=$(build/mica run "$I32/gather_oob.mica" --backend $be --seed 1 2>&1 > /dev/null)
     case "$?:$line" in 1:*"GATHER_INDEXED: an index operand is outside its axis"*) echo "ok   gather_oob $be refused";;
     *) echo "FAIL gather_oob $be: $line"; failed=1;; esac
+done
+EMB=${DIR}_embedding # EMBEDDING_LOOKUP: GATHER models patched (the converter never emits it)
+"$PY" tests/subgraph/make_embedding_models.py "$EMB" > /dev/null 2>&1 || { echo "run.sh: embedding model generation failed"; exit 1; }
+check "embedding func" build/mica verify "$EMB/embedding.tflite" --backend func --count 200
+check "embedding cpu" build/mica verify "$EMB/embedding.tflite" --backend cpu --count 20
+check "embedding rtl" build/mica verify "$EMB/embedding.tflite" --backend rtl --count 3
+check "embedding M4" build/mica verify "$EMB/embedding.tflite" --backend mcu:accel=none --count 2
+build/mica compile "$EMB/embedding_oob.tflite" -o "$EMB/embedding_oob.mica" > /dev/null 2>&1
+for be in func cpu; do # seed 1 draws an id past the table: one line, non-zero exit
+    line=$(build/mica run "$EMB/embedding_oob.mica" --backend $be --seed 1 2>&1 > /dev/null)
+    case "$?:$line" in 1:*"GATHER_INDEXED: an index operand is outside its axis"*) echo "ok   embedding_oob $be refused";;
+    *) echo "FAIL embedding_oob $be: $line"; failed=1;; esac
 done
 check "state_wide across chunks" build/mica verify "$DIR/state_wide.tflite" --backend func --count 4500
 MICA_BAD=build/mica-asan; [ -x "$MICA_BAD" ] || MICA_BAD=build/mica
