@@ -311,27 +311,14 @@ static inline void copy_u8(uint8_t *dst, const int8_t *src, const uint32_t *lane
  * written) or the next pixel's row (then written; a8 has 16 bytes to spare at its end). */
 __attribute__((target("avx2"))) static void gather_u8_lanes16(const mica_fm_t *m,
                                                               const fp_gemm_t *g) {
-    uint32_t kc = g->kc, nseg = 0, start[kc];
+    uint32_t kc = g->kc, start[kc];
     const mica_fm_matmul_t *d[kc];
     const int8_t *line[kc];
     uint8_t sh[kc][16];
-    for (uint32_t i = 0, e; i < kc; i = e, nseg++) { /* segment: one tile's lanes [i, e) */
-        uint32_t j = g->kidx[i] / 16;
-        memset(sh[nseg], 0, 16);
-        for (e = i; e < kc && g->kidx[e] < (j + 1) * 16; e++)
-            sh[nseg][e - i] = (uint8_t)(g->kidx[e] - j * 16);
-        start[nseg] = i;
-        d[nseg] = &g->gathers[j];
-    }
+    uint32_t nseg = mica_fp_lane_segments(g, 0, start, d, sh);
     uint8_t *row = g->a8;
     for (uint32_t oy = 0; oy < g->gathers->out_h; oy++) {
-        for (uint32_t s = 0; s < nseg;
-             s++) { /* the tile row each segment reads, NULL in the padding */
-            int64_t iy = (int64_t)oy * d[s]->sy + d[s]->off_y;
-            line[s] = iy < 0 || iy >= d[s]->in_h
-                          ? NULL
-                          : m->ref->aspad + ((size_t)d[s]->aspad + (size_t)iy * d[s]->in_w) * 16;
-        }
+        mica_fp_segment_lines(m, d, nseg, oy, line);
         for (uint32_t ox = 0; ox < g->gathers->out_w; ox++, row += g->kp)
             for (uint32_t s = 0; s < nseg; s++) {
                 int64_t ix = (int64_t)ox * d[s]->sx + d[s]->off_x;

@@ -145,6 +145,35 @@ int mica_fp_i16_indirect(const mica_fm_t *m, fp_gemm_t *g);
 /* Runs it: gathers (or converts the image) and multiplies, into out. */
 void mica_fp_gemm_i16(const mica_fm_t *m, const fp_gemm_t *g, uint32_t T, uint32_t N);
 
+/* A first layer's packed taps (kidx, ROWS = 16) grouped by tile for the pixel-by-pixel gathers
+ * (func_plan.c's u8, func_gemm_i16.c's int16): segment s is lanes [start[s], start[s+1]) of tile
+ * d[s], sh[s] the byte shuffle that picks them from a 16-lane ASPAD row (unused bytes `fill`).
+ * Returns the segment count (<= kc). */
+static inline uint32_t mica_fp_lane_segments(const fp_gemm_t *g, uint8_t fill, uint32_t *start,
+                                             const mica_fm_matmul_t **d, uint8_t (*sh)[16]) {
+    uint32_t nseg = 0;
+    for (uint32_t i = 0, e; i < g->kc; i = e, nseg++) {
+        uint32_t j = g->kidx[i] / 16;
+        memset(sh[nseg], fill, 16);
+        for (e = i; e < g->kc && g->kidx[e] < (j + 1) * 16; e++)
+            sh[nseg][e - i] = (uint8_t)(g->kidx[e] - j * 16);
+        start[nseg] = i;
+        d[nseg] = &g->gathers[j];
+    }
+    return nseg;
+}
+
+/* The ASPAD row each segment reads for output row oy; NULL where it falls in the padding. */
+static inline void mica_fp_segment_lines(const mica_fm_t *m, const mica_fm_matmul_t **d,
+                                         uint32_t nseg, uint32_t oy, const int8_t **line) {
+    for (uint32_t s = 0; s < nseg; s++) {
+        int64_t iy = (int64_t)oy * d[s]->sy + d[s]->off_y;
+        line[s] = iy < 0 || iy >= d[s]->in_h
+                      ? NULL
+                      : m->ref->aspad + ((size_t)d[s]->aspad + (size_t)iy * d[s]->in_w) * 16;
+    }
+}
+
 /* func_pack.c: a GEMM's or a vector group's operands, packed once. 0, or -1 (out of memory). */
 int mica_fp_pack(mica_fm_t *m, fp_gemm_t *g);
 int mica_fp_pack_vector(mica_fm_t *m, fp_gemm_t *g);
