@@ -18,13 +18,12 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 import numpy as np  # noqa: E402
 import tensorflow as tf  # noqa: E402
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from make_subgraph_models import convert, weights  # noqa: E402,F401 (make_embedding_models imports them here)
+
 N = 8
 ROWS = 6
 REPEAT = 3
-
-
-def weights(seed, shape, scale=0.4):
-    return tf.constant(np.random.default_rng(seed).uniform(-scale, scale, shape).astype(np.float32))
 
 
 class WhileCounterModel(tf.Module):
@@ -69,25 +68,6 @@ class GatherOutOfRangeModel(GatherArgmaxModel):
     def __call__(self, x):
         k = tf.argmax(tf.matmul(x, self.w), axis=1, output_type=tf.int32)
         return tf.gather(self.table, k + 3) * 0.5
-
-
-def convert(module, seed, shape, near=None):
-    """near: calibrate on inputs close to that vector (gather_oob: indices that stay inside)."""
-    rng = np.random.default_rng(seed)
-
-    def rep():
-        for _ in range(200):
-            x = rng.uniform(-1, 1, shape)
-            yield [(x if near is None else near + 0.05 * x).astype(np.float32)]
-
-    conv = tf.lite.TFLiteConverter.from_concrete_functions(
-        [module.__call__.get_concrete_function()], module)
-    conv.optimizations = [tf.lite.Optimize.DEFAULT]
-    conv.representative_dataset = rep
-    conv.target_spec.supported_ops = [tf.lite.OpsSet.TFLITE_BUILTINS_INT8]
-    conv.inference_input_type = tf.int8
-    conv.inference_output_type = tf.int8
-    return conv.convert()
 
 
 def main():
