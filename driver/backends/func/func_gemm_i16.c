@@ -154,6 +154,23 @@ static void gather_i16(const mica_fm_t *m, const fp_gemm_t *g) {
 }
 
 #ifdef FM_X86
+/* One pair of k for I16_MR pixel rows: s[p][h] += rows[p][k..k+1] . w's pair column (8 outputs
+ * per vector, NV vectors), exact in int32 (vpmaddwd). */
+static inline __attribute__((always_inline, target("avx2"))) void
+madd_pair(__m256i s[I16_MR][2], const int16_t *const rows[I16_MR], uint32_t k, const int16_t *w,
+          int nv) {
+    __m256i w0 = _mm256_loadu_si256((const __m256i *)w);
+    __m256i w1 = nv == 2 ? _mm256_loadu_si256((const __m256i *)(w + 16)) : w0;
+    for (int p = 0; p < I16_MR; p++) {
+        int32_t pair;
+        memcpy(&pair, rows[p] + k, 4);
+        __m256i b = _mm256_set1_epi32(pair);
+        s[p][0] = _mm256_add_epi32(s[p][0], _mm256_madd_epi16(b, w0));
+        if (nv == 2)
+            s[p][1] = _mm256_add_epi32(s[p][1], _mm256_madd_epi16(b, w1));
+    }
+}
+
 /* Pixels [t, t + I16_MR) x outputs [n, n + 8 NV): NV weight vectors (8 outputs x a pair of k) per step. */
 static inline __attribute__((always_inline, target("avx2"))) void
 block_4xn(const fp_gemm_t *g, uint32_t N, uint32_t t, uint32_t n, int nv) {
@@ -162,18 +179,11 @@ block_4xn(const fp_gemm_t *g, uint32_t N, uint32_t t, uint32_t n, int nv) {
     __m256i s[I16_MR][2];
     for (int p = 0; p < I16_MR; p++)
         s[p][0] = s[p][1] = _mm256_setzero_si256();
-    for (uint32_t k = 0; k < kp; k += 2, w += 2 * (size_t)N) {
-        __m256i w0 = _mm256_loadu_si256((const __m256i *)w);
-        __m256i w1 = nv == 2 ? _mm256_loadu_si256((const __m256i *)(w + 16)) : w0;
-        for (int p = 0; p < I16_MR; p++) {
-            int32_t pair;
-            memcpy(&pair, a + (size_t)p * kp + k, 4);
-            __m256i b = _mm256_set1_epi32(pair);
-            s[p][0] = _mm256_add_epi32(s[p][0], _mm256_madd_epi16(b, w0));
-            if (nv == 2)
-                s[p][1] = _mm256_add_epi32(s[p][1], _mm256_madd_epi16(b, w1));
-        }
-    }
+    const int16_t *rows[I16_MR];
+    for (int p = 0; p < I16_MR; p++)
+        rows[p] = a + (size_t)p * kp;
+    for (uint32_t k = 0; k < kp; k += 2, w += 2 * (size_t)N)
+        madd_pair(s, rows, k, w, nv);
     for (int p = 0; p < I16_MR; p++)
         for (int h = 0; h < nv; h++)
             _mm256_storeu_si256((__m256i *)(g->out + (size_t)(t + p) * N + n + 8 * h), s[p][h]);
@@ -192,18 +202,8 @@ block_4xn_indirect(const fp_gemm_t *g, uint32_t N, uint32_t R, uint32_t t, uint3
         const int16_t *a[I16_MR];
         for (int p = 0; p < I16_MR; p++)
             a[p] = g->img16 + (size_t)px[(size_t)p * g->tiles] * R;
-        for (uint32_t r = 0; r < R; r += 2, w += 2 * (size_t)N) {
-            __m256i w0 = _mm256_loadu_si256((const __m256i *)w);
-            __m256i w1 = nv == 2 ? _mm256_loadu_si256((const __m256i *)(w + 16)) : w0;
-            for (int p = 0; p < I16_MR; p++) {
-                int32_t pair;
-                memcpy(&pair, a[p] + r, 4);
-                __m256i b = _mm256_set1_epi32(pair);
-                s[p][0] = _mm256_add_epi32(s[p][0], _mm256_madd_epi16(b, w0));
-                if (nv == 2)
-                    s[p][1] = _mm256_add_epi32(s[p][1], _mm256_madd_epi16(b, w1));
-            }
-        }
+        for (uint32_t r = 0; r < R; r += 2, w += 2 * (size_t)N)
+            madd_pair(s, a, r, w, nv);
     }
     for (int p = 0; p < I16_MR; p++)
         for (int h = 0; h < nv; h++)
