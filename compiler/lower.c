@@ -43,12 +43,20 @@ static int is_activation(const tfl_tensor_t *t) {
     return t && t->data == NULL;
 }
 
+/* The operand of op that holds run-time int32 indices (GATHER's indices, EMBEDDING_LOOKUP's ids),
+ * or -1. */
+static int index_operand(const tfl_op_t *op) {
+    return op->builtin == TFL_OP_GATHER ? 1 : op->builtin == TFL_OP_EMBEDDING_LOOKUP ? 0 : -1;
+}
+
 /* A model input or output of another type than int8 at an edge op: float32 read only by a
  * QUANTIZE (as its input) or written by a DEQUANTIZE, int32/int64 written by ARG_MAX/ARG_MIN;
- * float32/int32 read or written by a CAST. */
+ * float32/int32 read or written by a CAST; int32 indices read by GATHER / EMBEDDING_LOOKUP. */
 static int edge_op(const tfl_tensor_t *t, const tfl_op_t *op, int as_input, int k) {
     if (op->builtin == TFL_OP_CAST && t->type != TFL_TYPE_INT64)
         return !as_input || k == 0;
+    if (t->type == TFL_TYPE_INT32 && as_input)
+        return k == index_operand(op);
     if (t->type == TFL_TYPE_FLOAT32)
         return as_input ? op->builtin == TFL_OP_QUANTIZE && k == 0
                         : op->builtin == TFL_OP_DEQUANTIZE;
@@ -200,6 +208,34 @@ static void describe(const tfl_tensor_t *t, mica_prog_tensor_t *pt) {
     pt->bytes = (uint32_t)mica_tensor_elements(t) * (uint32_t)element_bytes(t);
 }
 
+/* An int32 model input that only indexes (edge_op): the number of valid index values, the smallest
+ * indexed dimension over its readers (GATHER: params along its axis; EMBEDDING_LOOKUP: the
+ * table's rows), so tools that make inputs stay inside (TFLite fails the invoke outside); else 0. */
+static int32_t index_bound(const tfl_model_t *m, int32_t t) {
+    int32_t bound = 0;
+    int io = 0;
+    for (int k = 0; k < m->ninputs; k++)
+        io |= m->inputs[k] == t;
+    if (!io || m->tensors[t].type != TFL_TYPE_INT32)
+        return 0;
+    for (int o = 0; o < m->nops; o++) {
+        const tfl_op_t *op = &m->ops[o];
+        int k = index_operand(op);
+        if (k < 0 || k >= op->ninputs || op->inputs[k] != t)
+            continue;
+        const tfl_tensor_t *table = tensor(m, op->inputs[1 - k]);
+        if (!table)
+            return 0;
+        int axis = op->builtin == TFL_OP_GATHER ? (int)tfl_opt_int(op, 0, 0) : 0;
+        axis = axis < 0 ? axis + table->rank : axis;
+        if (axis < 0 || axis >= table->rank)
+            return 0; /* the operator's prepare names it */
+        if (!bound || table->dims[axis] < bound)
+            bound = table->dims[axis];
+    }
+    return bound;
+}
+
 /* Arena: activation tensors share memory by lifetime (arena.c). */
 int mica_plan_graph_arena(const tfl_model_t *m, mica_builder_t *b) {
     size_t n = (size_t)(m->ntensors ? m->ntensors : 1);
@@ -231,6 +267,11 @@ int mica_plan_graph_arena(const tfl_model_t *m, mica_builder_t *b) {
     for (int k = 0; k < count; k++) {
         mica_prog_tensor_t pt;
         describe(&m->tensors[index[k]], &pt);
+        int32_t bound = index_bound(m, index[k]);
+        if (bound > 0) { /* for an index, zero_point holds the count of valid values */
+            pt.dtype |= MICA_DT_INDEX;
+            pt.zero_point = bound;
+        }
         pt.addr = b->arena_base + (uint32_t)offsets[k];
         b->tensor_map[index[k]] = first_index + k;
         if (mica_buf_append(&b->tensors, &pt, sizeof pt)) {

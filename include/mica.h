@@ -49,6 +49,7 @@ typedef struct {
     float scale;
     int32_t zero_point;
     size_t bytes;
+    int32_t index_count; /* int32 indices (GATHER, EMBEDDING_LOOKUP): valid values 0..n-1; else 0 */
 } mica_tensor_info_t;
 
 typedef struct {

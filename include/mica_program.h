@@ -69,6 +69,10 @@ typedef enum {
  * keeps its value from one invoke to the next; the runtime zeroes it at load and on
  * mica_reset_state(). No other tensor shares its memory. */
 #define MICA_DT_STATE 0x100u
+/* An int32 model input holding run-time indices (GATHER indices, EMBEDDING_LOOKUP ids): its
+ * zero_point field carries the number of valid values n (indices 0..n-1; TFLite fails the invoke
+ * on any other), so tools that make inputs (mica verify) draw inside. */
+#define MICA_DT_INDEX 0x200u
 
 /* Bytes per element of a mica_dtype_t (0 for an unknown type). */
 static inline uint32_t mica_dtype_bytes(uint32_t dtype) {
@@ -89,7 +93,7 @@ static inline uint32_t mica_dtype_bytes(uint32_t dtype) {
 
 typedef struct {
     char name[MICA_NAME_LEN];
-    uint32_t dtype; /* mica_dtype_t, optionally | MICA_DT_STATE */
+    uint32_t dtype; /* mica_dtype_t, optionally | MICA_DT_STATE or MICA_DT_INDEX */
     uint32_t rank;
     int32_t dims[MICA_MAX_RANK];
     float scale;

@@ -327,6 +327,17 @@ char cli_npy_dtype(const mica_tensor_info_t *ti) {
 }
 
 void cli_fill_input(const mica_tensor_info_t *ti, void *dst, size_t count, uint64_t *state) {
+    if (ti->index_count > 0) { /* indices: uniform over the valid ones (TFLite fails outside) */
+        for (size_t i = 0; i < count / 4; i++) {
+            int8_t r[4];
+            cli_fill_random(r, sizeof r, state);
+            uint32_t u;
+            memcpy(&u, r, 4);
+            int32_t v = (int32_t)(u % (uint32_t)ti->index_count);
+            memcpy((uint8_t *)dst + 4 * i, &v, 4);
+        }
+        return;
+    }
     if (ti->dtype != MICA_DT_FLOAT32) {
         cli_fill_random(dst, count, state);
         return;

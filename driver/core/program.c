@@ -64,8 +64,13 @@ static int check_tensor(const mica_prog_header_t *h, const mica_prog_tensor_t *t
                         char *err, size_t errlen) {
     if (memchr(t->name, 0, MICA_NAME_LEN) == NULL)
         FAIL("program: tensor %u name not terminated", i);
-    if ((t->dtype & ~(MICA_DT_TYPE_MASK | MICA_DT_STATE)) || !mica_dtype_bytes(t->dtype))
+    if ((t->dtype & ~(MICA_DT_TYPE_MASK | MICA_DT_STATE | MICA_DT_INDEX)) ||
+        !mica_dtype_bytes(t->dtype))
         FAIL("program: tensor %u has unknown type %u", i, t->dtype);
+    if ((t->dtype & MICA_DT_INDEX) &&
+        ((t->dtype & ~MICA_DT_INDEX) != MICA_DT_INT32 || t->zero_point < 1))
+        FAIL("program: tensor %u is an index but not int32 with a count of values (%d)", i,
+             (int)t->zero_point);
     if (t->rank > MICA_MAX_RANK)
         FAIL("program: tensor %u rank %u > %d", i, t->rank, MICA_MAX_RANK);
     uint64_t n = mica_dtype_bytes(t->dtype);

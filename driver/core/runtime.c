@@ -328,7 +328,9 @@ static void fill_info(const mica_prog_tensor_t *t, mica_tensor_info_t *info) {
     memset(info->dims, 0, sizeof info->dims);
     memcpy(info->dims, t->dims, sizeof(int32_t) * t->rank);
     info->scale = t->scale;
-    info->zero_point = t->zero_point;
+    int index = (t->dtype & MICA_DT_INDEX) != 0;
+    info->zero_point = index ? 0 : t->zero_point;
+    info->index_count = index ? t->zero_point : 0;
     info->bytes = t->bytes;
 }
 

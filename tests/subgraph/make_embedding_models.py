@@ -8,6 +8,11 @@ model with its own EMBEDDING_LOOKUP kernel, so `mica verify` compares against th
                         arithmetic, then EMBEDDING_LOOKUP into a constant [6, 8] int8 table
   embedding_oob.tflite  ids argmax + 3, which leave the table for some inputs: LiteRT fails the
                         invoke there, Mica must fail the step with one line
+  embedding_ids.tflite  ids are the model's int32 input ([5]), EMBEDDING_LOOKUP into a constant
+                        [6, 8] table, then a dense layer (a token model: `mica verify` draws ids
+                        inside the table)
+  gather_ids.tflite     int32 model input [3] as GATHER indices along axis 1 of a constant
+                        [4, 7, 3] table (not patched: stays GATHER)
 Writes DIR/<name>.tflite (default DIR = build/embedding_models).
 Usage: python3 tests/subgraph/make_embedding_models.py [DIR]
 """
@@ -41,6 +46,39 @@ class EmbeddingModel(tf.Module):
         near = tf.where(k >= ROWS // 2, k - 1, k + 1)
         return tf.nn.embedding_lookup(self.table, k) * 0.5 + \
             tf.nn.embedding_lookup(self.table, near) * 0.25
+
+
+class IdsModel(tf.Module):
+    """The ids come in as the model's int32 input; the table is a constant."""
+
+    def __init__(self, table, count, axis, dense=None):
+        super().__init__()
+        self.table, self.axis, self.dense = table, axis, dense
+        self.__call__ = tf.function(self.call,
+                                    input_signature=[tf.TensorSpec([count], tf.int32)])
+
+    def call(self, ids):
+        rows = tf.gather(self.table, ids, axis=self.axis)
+        if self.dense is not None:  # a FULLY_CONNECTED on the accelerator after the lookup
+            return tf.nn.relu(tf.matmul(rows, self.dense))
+        return rows * 0.5 + 0.125
+
+
+def convert_ids(module, seed, count, bound):
+    """int8 conversion calibrated on 200 id vectors inside [0, bound); the int32 input stays."""
+    rng = np.random.default_rng(seed)
+
+    def rep():
+        for _ in range(200):
+            yield [rng.integers(0, bound, count).astype(np.int32)]
+
+    conv = tf.lite.TFLiteConverter.from_concrete_functions(
+        [module.__call__.get_concrete_function()], module)
+    conv.optimizations = [tf.lite.Optimize.DEFAULT]
+    conv.representative_dataset = rep
+    conv.target_spec.supported_ops = [tf.lite.OpsSet.TFLITE_BUILTINS_INT8]
+    conv.inference_output_type = tf.int8
+    return conv.convert()
 
 
 def to_embedding_lookup(buf):
@@ -83,6 +121,17 @@ def main():
         path = os.path.join(out, name + ".tflite")
         with open(path + ".tmp", "wb") as f:
             f.write(to_embedding_lookup(convert(module, seed, (2, N), near)))
+        os.replace(path + ".tmp", path)
+        print(path)
+    table = weights(36, (ROWS, N), 1.0)
+    cube = weights(37, (4, 7, 3), 1.0)
+    for name, module, count, bound, patch in (
+            ("embedding_ids", IdsModel(table, 5, 0, weights(39, (N, 12), 0.7)), 5, ROWS,
+             to_embedding_lookup),
+            ("gather_ids", IdsModel(cube, 3, 1), 3, 7, lambda b: b)):
+        path = os.path.join(out, name + ".tflite")
+        with open(path + ".tmp", "wb") as f:
+            f.write(patch(convert_ids(module, 38, count, bound)))
         os.replace(path + ".tmp", path)
         print(path)
 

@@ -48,6 +48,18 @@ for be in func cpu; do # seed 1 draws an id past the table: one line, non-zero e
     case "$?:$line" in 1:*"GATHER_INDEXED: an index operand is outside its axis"*) echo "ok   embedding_oob $be refused";;
     *) echo "FAIL embedding_oob $be: $line"; failed=1;; esac
 done
+# ids as the model's int32 input: verify draws them inside the table (the program says how many)
+for m in embedding_ids gather_ids; do
+    check "$m func" build/mica verify "$EMB/$m.tflite" --backend func --count 200
+    check "$m cpu" build/mica verify "$EMB/$m.tflite" --backend cpu --count 20
+    check "$m rtl" build/mica verify "$EMB/$m.tflite" --backend rtl --count 2
+done
+check "embedding_ids M4" build/mica verify "$EMB/embedding_ids.tflite" --backend mcu:accel=none --count 2
+"$PY" -c "import numpy as np, sys; np.save(sys.argv[1], np.array([0, 7, 1], np.int32))" "$EMB/ids_bad.npy"
+build/mica compile "$EMB/gather_ids.tflite" -o "$EMB/gather_ids.mica" > /dev/null 2>&1
+line=$(build/mica run "$EMB/gather_ids.mica" --input "$EMB/ids_bad.npy" 2>&1 > /dev/null)
+case "$?:$line" in 1:*"an index operand is outside its axis"*) echo "ok   gather_ids index 7 of 7 refused";;
+*) echo "FAIL gather_ids index 7 of 7: $line"; failed=1;; esac
 check "state_wide across chunks" build/mica verify "$DIR/state_wide.tflite" --backend func --count 4500
 MICA_BAD=build/mica-asan; [ -x "$MICA_BAD" ] || MICA_BAD=build/mica
 out=$("$PY" tests/subgraph/bad_subgraphs.py "$MICA_BAD" "$DIR" 2>&1) || failed=1
