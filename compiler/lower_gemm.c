@@ -21,8 +21,9 @@ static int failed(const mica_ticket_t t) {
     return t.seq == 0;
 }
 
-/* Loads issued while fold g computes, for the fold and band after it: they are placed after the
- * fold's last input fold has started, so no MATMUL of this fold waits for them. The next band's
+/* Loads issued while fold g computes, for the fold and band after it: queued right behind the
+ * fold's first LOADW (which waited for every earlier LOAD, so the LOAD unit goes on at once) or,
+ * when the band's input folds stream in, after the last of them has started. The next band's
  * input goes last and only from a fold after which this band loads nothing more, because the
  * LOADW that waits for the next fold's weights waits for every earlier LOAD. */
 static int prefetch(mica_sched_t *S, int band, int n, int g) {
@@ -68,6 +69,9 @@ static int emit_fold_matmuls(mica_sched_t *S, int band, int n, int g) {
             mica_ticket_t *in_slot = &S->in_load[abuf * P->cf + f];
             if (mica_gemm_flush_for(S, in_slot))
                 return -1;
+            int streaming = P->stream_input && band == 0 && (dw || n == 0);
+            if (first && !streaming && (prefetch(S, band, n, g) || mica_gemm_drip(S, 0)))
+                return -1; /* next fold's loads right behind the LOADW that waited for this one's */
             mica_ticket_t deps[2] = {*in_slot, S->acc_read[hbuf]}; /* input fold; ACC half free */
             mica_ticket_t mm = mica_gemm_matmul(S, band, f, t, acc0, first, deps, first ? 2 : 1);
             if (failed(mm))
@@ -79,10 +83,9 @@ static int emit_fold_matmuls(mica_sched_t *S, int band, int n, int g) {
                 return -1; /* a MATMUL takes T cycles, or its LOADW's */
             if (t != 0)
                 continue;
-            int streaming = P->stream_input && band == 0 && (dw || n == 0);
             if (streaming && f + 1 < P->cf && mica_gemm_load_input(S, 0, f + 1, f + 2))
                 return -1;
-            if ((streaming && !dw ? f == P->cf - 1 : f == f_lo) && prefetch(S, band, n, g))
+            if (streaming && (!dw ? f == P->cf - 1 : f == f_lo) && prefetch(S, band, n, g))
                 return -1;
         }
     return 0;
