@@ -74,14 +74,18 @@ static int choose_buffers(const mica_hw_config_t *hw, const mica_gemm_layer_t *L
     }
     P->acc_bufs = split[k - 1][0];
     P->aspad_bufs = split[k - 1][1];
-    P->band_rows = rows;
-    P->nbands = ceil_div(L->out_h, rows);
     P->acc_buf_rows = hw->acc_depth / (uint32_t)P->acc_bufs;
     P->aspad_buf_rows = hw->aspad_depth / (uint32_t)P->aspad_bufs;
+    mica_gemm_set_band_rows(L, P, rows);
+    return 0;
+}
+
+void mica_gemm_set_band_rows(const mica_gemm_layer_t *L, mica_gemm_plan_t *P, int rows) {
+    P->band_rows = rows;
+    P->nbands = ceil_div(L->out_h, rows);
     int y0, y1;
     mica_gemm_band_input_rows(L, 0, rows, &y0, &y1);
     P->stream_input = P->cf > 1 && (y1 - y0) * L->in_w >= 32;
-    return 0;
 }
 
 /* Weight rows per output fold against WSPAD; PARAM sets against PARAM. */

@@ -32,6 +32,10 @@ int mica_gemm_plan(const mica_hw_config_t *hw, const mica_gemm_layer_t *L,
                    mica_gemm_layer_t *packed, const mica_gemm_layer_t **run, mica_gemm_plan_t *P,
                    char *err, size_t errlen);
 
+/* Bands of `rows` output rows (at most the band mica_gemm_plan chose, which is the largest that
+ * fits): nbands and whether the first band's input folds stream in follow. */
+void mica_gemm_set_band_rows(const mica_gemm_layer_t *L, mica_gemm_plan_t *P, int rows);
+
 /* WSPAD buffer of output fold g (over all bands), and whether fold g loads its weights. */
 static inline int mica_gemm_wbuf(const mica_gemm_plan_t *P, int g) {
     return P->weights_resident ? g % P->nf : g % P->wspad_bufs;

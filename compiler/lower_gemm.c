@@ -16,6 +16,7 @@
 #include <string.h>
 #include "gemm_sched.h"
 #include "instr.h"
+#include "mica_cost.h"
 
 static int failed(const mica_ticket_t t) {
     return t.seq == 0;
@@ -118,28 +119,23 @@ static int emit_fold(mica_sched_t *S, int band, int n) {
     return emit_fold_matmuls(S, band, n, g) || mica_gemm_store(S, band, n, g) ? -1 : 0;
 }
 
-int mica_lower_gemm(mica_builder_t *b, const mica_gemm_layer_t *L0, uint64_t *est_cycles) {
-    mica_gemm_plan_t P;
-    mica_gemm_layer_t packed;
-    const mica_gemm_layer_t *L;
-    if (mica_gemm_plan(&b->hw, L0, &packed, &L, &P, b->err, sizeof b->err))
-        return -1;
-    mica_gemm_plan_text(&b->hw, L, &P, b->plan_note, sizeof b->plan_note);
+/* Emits the layer with plan P: constants, the loop nest, END. */
+static int emit_layer(mica_builder_t *b, const mica_gemm_layer_t *L, const mica_gemm_plan_t *P) {
     mica_sched_t S;
     memset(&S, 0, sizeof S);
-    S.b = b, S.L = L, S.P = &P;
+    S.b = b, S.L = L, S.P = P;
     if (mica_gemm_constants(&S))
         return -1;
-    S.w_load = calloc(2 * (size_t)P.wspad_bufs + 2 * (size_t)P.cf, sizeof *S.w_load);
+    S.w_load = calloc(2 * (size_t)P->wspad_bufs + 2 * (size_t)P->cf, sizeof *S.w_load);
     if (!S.w_load) {
         snprintf(b->err, sizeof b->err, "layer %s: out of memory", L->name);
         return -1;
     }
-    S.w_read = S.w_load + P.wspad_bufs;
-    S.in_load = S.w_read + P.wspad_bufs; /* one allocation */
+    S.w_read = S.w_load + P->wspad_bufs;
+    S.in_load = S.w_read + P->wspad_bufs; /* one allocation */
     int rc = 0;
-    for (int band = 0; band < P.nbands && !rc; band++)
-        for (int n = 0; n < P.nf && !rc; n++)
+    for (int band = 0; band < P->nbands && !rc; band++)
+        for (int n = 0; n < P->nf && !rc; n++)
             rc = emit_fold(&S, band, n);
     if (!rc)
         rc = mica_gemm_flush_for(&S, NULL);
@@ -148,7 +144,63 @@ int mica_lower_gemm(mica_builder_t *b, const mica_gemm_layer_t *L0, uint64_t *es
     if (rc)
         return -1;
     mica_instr_t end;
-    if (mica_instr_end(&end) || mica_emit_after(b, &S.w, &end, NULL, 0, NULL))
+    return mica_instr_end(&end) || mica_emit_after(b, &S.w, &end, NULL, 0, NULL) ? -1 : 0;
+}
+
+/* Estimated cycles of the layer emitted with P (the builder is left as it was), or -1. */
+static int64_t trial_cycles(mica_builder_t *b, const mica_gemm_layer_t *L,
+                            const mica_gemm_plan_t *P) {
+    size_t consts = b->consts.len, code = b->code.len;
+    int64_t cycles = -1;
+    if (!emit_layer(b, L, P)) {
+        mica_cost_t c;
+        memset(&c, 0, sizeof c);
+        mica_cost_instrs(&b->hw, b->mem_latency ? b->mem_latency : MICA_MEM_LATENCY_DEFAULT,
+                         (const mica_instr_t *)(b->code.data + code),
+                         (uint32_t)((b->code.len - code) / sizeof(mica_instr_t)), &c);
+        cycles = (int64_t)c.cycles;
+    }
+    b->consts.len = consts, b->code.len = code;
+    return cycles;
+}
+
+/* The band size: the largest that fits, unless fewer output rows per band (more bands, whose loads
+ * overlap the MATMULs of the band before) are estimated faster. A layer with one band loads all
+ * its input before its first MATMUL; a few-channel first layer's many small LOADs cost more than
+ * the compute they would hide behind. Candidates: up to MAX_BAND_TRIALS more bands, each count
+ * with balanced bands. */
+#define MAX_BAND_TRIALS 64
+static int choose_band_rows(mica_builder_t *b, const mica_gemm_layer_t *L, mica_gemm_plan_t *P) {
+    int largest = P->band_rows, best_rows = largest;
+    int64_t best = trial_cycles(b, L, P);
+    if (best < 0)
+        return -1;
+    int last_rows = largest;
+    for (int bands = P->nbands + 1; bands <= P->nbands + MAX_BAND_TRIALS && bands <= L->out_h;
+         bands++) {
+        int rows = (L->out_h + bands - 1) / bands; /* balanced: the last band is not a sliver */
+        if (rows == last_rows)
+            continue;
+        last_rows = rows;
+        mica_gemm_set_band_rows(L, P, rows);
+        int64_t c = trial_cycles(b, L, P);
+        if (c >= 0 && c < best)
+            best = c, best_rows = rows;
+    }
+    b->err[0] = 0; /* a failed trial leaves the largest band, which emitted */
+    mica_gemm_set_band_rows(L, P, best_rows);
+    return 0;
+}
+
+int mica_lower_gemm(mica_builder_t *b, const mica_gemm_layer_t *L0, uint64_t *est_cycles) {
+    mica_gemm_plan_t P;
+    mica_gemm_layer_t packed;
+    const mica_gemm_layer_t *L;
+    if (mica_gemm_plan(&b->hw, L0, &packed, &L, &P, b->err, sizeof b->err) ||
+        choose_band_rows(b, L, &P))
+        return -1;
+    mica_gemm_plan_text(&b->hw, L, &P, b->plan_note, sizeof b->plan_note);
+    if (emit_layer(b, L, &P))
         return -1;
     *est_cycles = 0; /* filled from the instruction stream (cost.c) */
     return 0;
