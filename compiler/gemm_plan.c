@@ -56,28 +56,34 @@ static int largest_band(const mica_gemm_layer_t *L, const mica_gemm_plan_t *P, u
     return rows;
 }
 
-/* Bands, and which memories are split into two halves so that loads and stores of one fold or
- * band overlap the MATMULs of another (double buffering). */
+/* (ACC, ASPAD) buffers of each buffer split, best first: 2 = two halves, so that loads and stores
+ * of one fold or band overlap the MATMULs of another (double buffering). */
+static const int split_bufs[MICA_GEMM_SPLITS][2] = {{2, 2}, {2, 1}, {1, 1}};
+
+int mica_gemm_set_split(const mica_hw_config_t *hw, const mica_gemm_layer_t *L,
+                        mica_gemm_plan_t *P, int split) {
+    int acc = split_bufs[split][0], aspad = split_bufs[split][1];
+    int rows = largest_band(L, P, hw->acc_depth / (uint32_t)acc, hw->aspad_depth / (uint32_t)aspad);
+    if (rows == 0)
+        return 0;
+    P->acc_bufs = acc, P->aspad_bufs = aspad;
+    P->acc_buf_rows = hw->acc_depth / (uint32_t)acc;
+    P->aspad_buf_rows = hw->aspad_depth / (uint32_t)aspad;
+    mica_gemm_set_band_rows(L, P, rows);
+    return rows;
+}
+
+/* The first buffer split whose band holds at least one output row. */
 static int choose_buffers(const mica_hw_config_t *hw, const mica_gemm_layer_t *L,
                           mica_gemm_plan_t *P, char *err, size_t errlen) {
-    static const int split[3][2] = {{2, 2}, {2, 1}, {1, 1}}; /* (ACC, ASPAD) buffers, best first */
-    int rows = 0, k;
-    for (k = 0; k < 3 && rows == 0; k++)
-        rows = largest_band(L, P, hw->acc_depth / (uint32_t)split[k][0],
-                            hw->aspad_depth / (uint32_t)split[k][1]);
-    if (rows == 0) {
-        snprintf(err, errlen,
-                 "layer %s: one output row (%d pixels x %d input channels) does not fit the "
-                 "scratchpads; width tiling is not supported yet",
-                 L->name, L->out_w, L->cin);
-        return -1;
-    }
-    P->acc_bufs = split[k - 1][0];
-    P->aspad_bufs = split[k - 1][1];
-    P->acc_buf_rows = hw->acc_depth / (uint32_t)P->acc_bufs;
-    P->aspad_buf_rows = hw->aspad_depth / (uint32_t)P->aspad_bufs;
-    mica_gemm_set_band_rows(L, P, rows);
-    return 0;
+    for (int k = 0; k < MICA_GEMM_SPLITS; k++)
+        if (mica_gemm_set_split(hw, L, P, k))
+            return 0;
+    snprintf(err, errlen,
+             "layer %s: one output row (%d pixels x %d input channels) does not fit the "
+             "scratchpads; width tiling is not supported yet",
+             L->name, L->out_w, L->cin);
+    return -1;
 }
 
 void mica_gemm_set_band_rows(const mica_gemm_layer_t *L, mica_gemm_plan_t *P, int rows) {

@@ -164,31 +164,38 @@ static int64_t trial_cycles(mica_builder_t *b, const mica_gemm_layer_t *L,
     return cycles;
 }
 
-/* The band size: the largest that fits, unless fewer output rows per band (more bands, whose loads
- * overlap the MATMULs of the band before) are estimated faster. A layer with one band loads all
- * its input before its first MATMUL; a few-channel first layer's many small LOADs cost more than
- * the compute they would hide behind. Candidates: up to MAX_BAND_TRIALS more bands, each count
- * with balanced bands. */
+/* The buffer split and band size: the plan's (double-buffered halves, the largest band that fits)
+ * unless another is estimated faster. More bands let the next band's loads overlap this band's
+ * MATMULs (with one band a layer loads all its input before its first MATMUL; a few-channel first
+ * layer's many small LOADs cost more than the compute they would hide behind); undivided memories
+ * take larger bands. Candidates per split: its largest band and up to MAX_BAND_TRIALS more
+ * (balanced) band counts. */
 #define MAX_BAND_TRIALS 64
-static int choose_band_rows(mica_builder_t *b, const mica_gemm_layer_t *L, mica_gemm_plan_t *P) {
-    int largest = P->band_rows, best_rows = largest;
+static int choose_bands(mica_builder_t *b, const mica_gemm_layer_t *L, mica_gemm_plan_t *P) {
+    mica_gemm_plan_t best_plan = *P, trial = *P;
     int64_t best = trial_cycles(b, L, P);
     if (best < 0)
         return -1;
-    int last_rows = largest;
-    for (int bands = P->nbands + 1; bands <= P->nbands + MAX_BAND_TRIALS && bands <= L->out_h;
-         bands++) {
-        int rows = (L->out_h + bands - 1) / bands; /* balanced: the last band is not a sliver */
-        if (rows == last_rows)
-            continue;
-        last_rows = rows;
-        mica_gemm_set_band_rows(L, P, rows);
-        int64_t c = trial_cycles(b, L, P);
-        if (c >= 0 && c < best)
-            best = c, best_rows = rows;
+    for (int k = 0; k < MICA_GEMM_SPLITS; k++) {
+        int largest = mica_gemm_set_split(&b->hw, L, &trial, k), last_rows = 0;
+        int fewest = trial.nbands;
+        for (int bands = fewest; largest && bands <= fewest + MAX_BAND_TRIALS && bands <= L->out_h;
+             bands++) {
+            int rows = (L->out_h + bands - 1) / bands; /* balanced: the last band is no sliver */
+            if (rows == last_rows)
+                continue;
+            last_rows = rows;
+            mica_gemm_set_band_rows(L, &trial, rows);
+            for (int stream = 0; stream < 1 + (trial.cf > 1); stream++) {
+                trial.stream_input = stream ? !trial.stream_input : trial.stream_input;
+                int64_t c = trial_cycles(b, L, &trial);
+                if (c >= 0 && c < best)
+                    best = c, best_plan = trial;
+            }
+        }
     }
-    b->err[0] = 0; /* a failed trial leaves the largest band, which emitted */
-    mica_gemm_set_band_rows(L, P, best_rows);
+    b->err[0] = 0; /* a failed trial leaves the plan's own choice, which emitted */
+    *P = best_plan;
     return 0;
 }
 
@@ -197,7 +204,7 @@ int mica_lower_gemm(mica_builder_t *b, const mica_gemm_layer_t *L0, uint64_t *es
     mica_gemm_layer_t packed;
     const mica_gemm_layer_t *L;
     if (mica_gemm_plan(&b->hw, L0, &packed, &L, &P, b->err, sizeof b->err) ||
-        choose_band_rows(b, L, &P))
+        choose_bands(b, L, &P))
         return -1;
     mica_gemm_plan_text(&b->hw, L, &P, b->plan_note, sizeof b->plan_note);
     if (emit_layer(b, L, &P))
