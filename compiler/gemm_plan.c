@@ -60,8 +60,8 @@ static int largest_band(const mica_gemm_layer_t *L, const mica_gemm_plan_t *P, u
  * of one fold or band overlap the MATMULs of another (double buffering). */
 static const int split_bufs[MICA_GEMM_SPLITS][2] = {{2, 2}, {2, 1}, {1, 1}};
 
-int mica_gemm_set_split(const mica_hw_config_t *hw, const mica_gemm_layer_t *L,
-                        mica_gemm_plan_t *P, int split) {
+int mica_gemm_set_split(const mica_hw_config_t *hw, const mica_gemm_layer_t *L, mica_gemm_plan_t *P,
+                        int split) {
     int acc = split_bufs[split][0], aspad = split_bufs[split][1];
     int rows = largest_band(L, P, hw->acc_depth / (uint32_t)acc, hw->aspad_depth / (uint32_t)aspad);
     if (rows == 0)

@@ -35,8 +35,8 @@ int mica_gemm_plan(const mica_hw_config_t *hw, const mica_gemm_layer_t *L,
 /* Buffer split `split` (0 .. MICA_GEMM_SPLITS-1: ACC and ASPAD in halves, ACC only, neither) with
  * its largest band: the band's rows, or 0 (P unchanged) if not one output row fits. */
 #define MICA_GEMM_SPLITS 3
-int mica_gemm_set_split(const mica_hw_config_t *hw, const mica_gemm_layer_t *L,
-                        mica_gemm_plan_t *P, int split);
+int mica_gemm_set_split(const mica_hw_config_t *hw, const mica_gemm_layer_t *L, mica_gemm_plan_t *P,
+                        int split);
 
 /* Bands of `rows` output rows (at most the band mica_gemm_plan chose, which is the largest that
  * fits): nbands and whether the first band's input folds stream in follow. */
