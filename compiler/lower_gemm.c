@@ -16,7 +16,7 @@
 #include <string.h>
 #include "gemm_sched.h"
 #include "instr.h"
-#include "mica_cost.h"
+#include "trial.h"
 
 static int failed(const mica_ticket_t t) {
     return t.seq == 0;
@@ -147,21 +147,15 @@ static int emit_layer(mica_builder_t *b, const mica_gemm_layer_t *L, const mica_
     return mica_instr_end(&end) || mica_emit_after(b, &S.w, &end, NULL, 0, NULL) ? -1 : 0;
 }
 
-/* Estimated cycles of the layer emitted with P (the builder is left as it was), or -1. */
-static int64_t trial_cycles(mica_builder_t *b, const mica_gemm_layer_t *L,
-                            const mica_gemm_plan_t *P) {
-    size_t consts = b->consts.len, code = b->code.len;
-    int64_t cycles = -1;
-    if (!emit_layer(b, L, P)) {
-        mica_cost_t c;
-        memset(&c, 0, sizeof c);
-        mica_cost_instrs(&b->hw, b->mem_latency ? b->mem_latency : MICA_MEM_LATENCY_DEFAULT,
-                         (const mica_instr_t *)(b->code.data + code),
-                         (uint32_t)((b->code.len - code) / sizeof(mica_instr_t)), &c);
-        cycles = (int64_t)c.cycles;
-    }
-    b->consts.len = consts, b->code.len = code;
-    return cycles;
+typedef struct {
+    mica_builder_t *b;
+    const mica_gemm_layer_t *L;
+    const mica_gemm_plan_t *P;
+} gemm_trial_t;
+
+static int emit_trial(void *ctx) {
+    const gemm_trial_t *t = ctx;
+    return emit_layer(t->b, t->L, t->P);
 }
 
 /* The buffer split and band size: the plan's (double-buffered halves, the largest band that fits)
@@ -173,7 +167,8 @@ static int64_t trial_cycles(mica_builder_t *b, const mica_gemm_layer_t *L,
 #define MAX_BAND_TRIALS 64
 static int choose_bands(mica_builder_t *b, const mica_gemm_layer_t *L, mica_gemm_plan_t *P) {
     mica_gemm_plan_t best_plan = *P, trial = *P;
-    int64_t best = trial_cycles(b, L, P);
+    gemm_trial_t ctx = {b, L, P};
+    int64_t best = mica_trial_cycles(b, emit_trial, &ctx);
     if (best < 0)
         return -1;
     for (int k = 0; k < MICA_GEMM_SPLITS; k++) {
@@ -188,7 +183,8 @@ static int choose_bands(mica_builder_t *b, const mica_gemm_layer_t *L, mica_gemm
             mica_gemm_set_band_rows(L, &trial, rows);
             for (int stream = 0; stream < 1 + (trial.cf > 1); stream++) {
                 trial.stream_input = stream ? !trial.stream_input : trial.stream_input;
-                int64_t c = trial_cycles(b, L, &trial);
+                ctx.P = &trial;
+                int64_t c = mica_trial_cycles(b, emit_trial, &ctx);
                 if (c >= 0 && c < best)
                     best = c, best_plan = trial;
             }
