@@ -172,10 +172,12 @@ int mica_gemm_load_params(mica_sched_t *S, int g) {
 
 /* Packed taps: ASPAD row of packed pixel (y, p) holds the input pixels x = p*step - pad_left + j,
  * j < kw, all channels (lane j*cin + c), so one MATMUL covers a whole kernel row. With stride 1
- * the packed grid is the input grid and rows overlap in memory (ext_stride = cin), so one LOAD
- * writes the band; with a larger stride only the pixels the output reads are packed (one LOAD per
- * input row). Each window crossing the image's left or right edge is then rewritten with its part
- * inside and the input zero point around it (LOAD col/fill): exactly TFLite's padding. */
+ * the packed grid is the input grid and rows overlap in memory (ext_stride = cin); with a larger
+ * stride only the pixels the output reads are packed. When the packed grid spans the image row
+ * (width = packed width x stride) packed rows continue from one input row to the next, so one LOAD
+ * writes the band (else one LOAD per input row). Each window crossing the image's left or right
+ * edge is then rewritten with its part inside and the input zero point around it (LOAD col/fill):
+ * exactly TFLite's padding. */
 static int load_input_packed(mica_sched_t *S, int band, uint32_t base, int y0, int y1,
                              mica_ticket_t prev) {
     const mica_gemm_layer_t *L = S->L; /* the packed layer: in_w = packed grid width */
@@ -189,14 +191,15 @@ static int load_input_packed(mica_sched_t *S, int band, uint32_t base, int y0, i
         p_hi = PW - 1;
     for (int y = 0; y < y1 - y0 && p_hi >= p_lo; y++) {
         int p0 = y * PW + p_lo, n = p_hi - p_lo + 1;
-        if (step == 1 && y == 0)
+        int continuous = W == PW * step; /* packed row y*PW + p at (y*PW + p)*step - left */
+        if (continuous && y == 0)
             n = (y1 - y0 - 1) * PW + n; /* rows continue in memory */
         if (queue_load(S, MICA_LOAD_TARGET_ASPAD, base + (uint32_t)p0, (uint32_t)n,
                        (uint32_t)(kw * cin), 0,
                        row0 + (uint32_t)((y * W + p_lo * step - left) * cin),
                        (uint32_t)(step * cin), L->z_in, prev, &S->in_load[buf * P->cf], 1))
             return -1;
-        if (step == 1)
+        if (continuous)
             break;
     }
     for (int y = 0; y < y1 - y0; y++)
