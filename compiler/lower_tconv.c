@@ -89,16 +89,19 @@ static int emit_phases(mica_builder_t *b, const mica_conv_params_t *p, const int
 }
 
 int mica_lower_tconv(const tfl_model_t *m, const tfl_op_t *op, int idx, mica_builder_t *b) {
-    mica_conv_params_t p;
-    char why[200] = "missing inputs";
-    if (op->ninputs < 3 || mica_tconv_shape(m, op, &p, why, sizeof why))
-        ERR("op %d (TRANSPOSE_CONV): %s", idx, why);
     const tfl_tensor_t *w = mica_op_tensor(m, op, 1), *in = mica_op_tensor(m, op, 2),
                        *out = mica_op_output(m, op, 0);
     const tfl_tensor_t *bias = op->ninputs > 3 ? mica_op_tensor(m, op, 3) : NULL;
-    if (b->tensor_map[op->inputs[2]] < 0 || b->tensor_map[op->outputs[0]] < 0)
-        ERR("op %d (TRANSPOSE_CONV): input and output must be int8 activations", idx);
-    if (mica_check_filter(b, w, idx, 4, p.out_c, 0) || mica_check_bias(b, bias, idx, p.out_c))
+    if (!w || !in || !out || b->tensor_map[op->inputs[2]] < 0 ||
+        b->tensor_map[op->outputs[0]] < 0 || out->rank != 4)
+        ERR("op %d (TRANSPOSE_CONV): weights, and an int8 NHWC input and output, needed", idx);
+    if (mica_check_filter(b, w, idx, 4, out->dims[3], 0)) /* rank 4 before shapes read it */
+        return -1;
+    mica_conv_params_t p;
+    char why[200];
+    if (mica_tconv_shape(m, op, &p, why, sizeof why))
+        ERR("op %d (TRANSPOSE_CONV): %s", idx, why);
+    if (mica_check_bias(b, bias, idx, p.out_c))
         return -1;
     mica_gemm_layer_t L;
     memset(&L, 0, sizeof L);

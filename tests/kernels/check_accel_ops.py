@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """TRANSPOSE_CONV and BATCH_MATMUL on the accelerator (issue 14). Generated single-op int8 models
-(strides 1/2/3, SAME/VALID, kernels smaller than the stride, channel counts over 16 and not
-multiples of 16, batch broadcast, adj_x/adj_y, constant and activation operands), each compiled
+(strides 1 to 16, SAME/VALID, kernels smaller than the stride, channel counts over 16 and not
+multiples of 16, batch broadcast, adj_x/adj_y, constant and activation operands, a constant's zero
+point folded over three taps), each compiled
 for the 16x16, 8x8 and 4x4 arrays, must
   - be placed as expected: ACCEL, or CPU with the placement rule's text as the reason;
   - give LiteRT BUILTIN_REF's output bytes on the func and rtl backends (random int8 inputs);
@@ -42,6 +43,8 @@ def cases(tf, const):
     c["tconv_s3_valid_k2_relu"] = tconv((1, 3, 3, 4), 6, 2, strides=3, activation="relu", **init)
     c["tconv_s21_k53_nobias"] = tconv((1, 4, 6, 5), 9, (5, 3), strides=(2, 1), padding="same", use_bias=False)
     c["tconv_s2_k1_valid"] = tconv((1, 4, 3, 8), 16, 1, strides=2, **init)
+    c["tconv_s4x5_k3_same"] = tconv((1, 3, 2, 5), 7, 3, strides=(4, 5), padding="same", **init)
+    c["tconv_s16_k2_valid"] = tconv((1, 2, 3, 3), 4, 2, strides=16, **init)
     c["bmm_const_shared"] = mm((2, 5, 20), (1, 20, 18))
     c["bmm_const_batched"] = mm((2, 4, 9), (2, 9, 17), (-2, 1))
     c["bmm_const_bcast_lhs"] = mm((1, 3, 6), (3, 6, 5))
@@ -56,6 +59,19 @@ def cases(tf, const):
     return c
 
 
+def zero_point_extremes(m, np):
+    """The constant's zero point -128 with values 127 and -128: w - z spans -128..255, so the
+    compiler splits it over three int8 taps."""
+    r = m.tensor(("in", 1))
+    m.set_quant(("in", 1), r.quantization.scale, [-128])
+    w = np.frombuffer(bytes(m.model.buffers[r.buffer].data), np.int8).copy()
+    w[:3] = [127, -128, 0]
+    m.set_data(("in", 1), w.reshape(m.shape(("in", 1))))
+
+
+PATCHED = {"bmm_zero_point_extremes": ("bmm_const_shared", zero_point_extremes)}
+
+
 def generate(out_dir):
     import make_cpu_op_models as g
     import numpy as np
@@ -68,6 +84,12 @@ def generate(out_dir):
         with open(os.path.join(out_dir, name + ".tflite"), "wb") as f:
             f.write(data)
         expect[name] = where
+    for name, (src, patch) in PATCHED.items():
+        m = g.som.SingleOpModel(open(os.path.join(out_dir, src + ".tflite"), "rb").read())
+        patch(m, np)
+        with open(os.path.join(out_dir, name + ".tflite"), "wb") as f:
+            f.write(m.to_bytes())
+        expect[name] = expect[src]
     return expect, np
 
 
