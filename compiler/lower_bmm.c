@@ -10,6 +10,9 @@
 #include "compiler.h"
 #include "lower_gemm.h"
 #include "cpu_ops/cpu_ops.h"
+#include "mica_ops.h"
+
+_Static_assert((int)MICA_ACCEL_BATCH_MATMUL == (int)TFL_OP_BATCH_MATMUL, "step op code is the TFLite builtin");
 
 #define ERR(...)                                                                                   \
     do {                                                                                           \

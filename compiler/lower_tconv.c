@@ -13,6 +13,9 @@
 #include "compiler.h"
 #include "lower_gemm.h"
 #include "cpu_ops/cpu_ops.h"
+#include "mica_ops.h"
+
+_Static_assert((int)MICA_ACCEL_TRANSPOSE_CONV == (int)TFL_OP_TRANSPOSE_CONV, "step op code is the TFLite builtin");
 
 #define ERR(...)                                                                                   \
     do {                                                                                           \
