@@ -12,7 +12,8 @@
 #include "cpu_ops/cpu_ops.h"
 #include "mica_ops.h"
 
-_Static_assert((int)MICA_ACCEL_BATCH_MATMUL == (int)TFL_OP_BATCH_MATMUL, "step op code is the TFLite builtin");
+_Static_assert((int)MICA_ACCEL_BATCH_MATMUL == (int)TFL_OP_BATCH_MATMUL,
+               "step op code is the TFLite builtin");
 
 #define ERR(...)                                                                                   \
     do {                                                                                           \
@@ -61,8 +62,7 @@ static void transposed_rhs(const mica_batch_matmul_params_t *p, const int8_t *rh
                            int taps, int8_t *w) {
     for (int j = 0; j < p->cols; j++)
         for (int k = 0; k < p->depth; k++) {
-            int v = rhs[off + (int64_t)k * p->rhs_depth_stride +
-                        (int64_t)j * p->rhs_col_stride] -
+            int v = rhs[off + (int64_t)k * p->rhs_depth_stride + (int64_t)j * p->rhs_col_stride] -
                     p->rhs_zp;
             for (int t = 0; t < taps; t++) {
                 int piece = v < -128 ? -128 : v > 127 ? 127 : v;

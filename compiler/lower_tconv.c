@@ -15,7 +15,8 @@
 #include "cpu_ops/cpu_ops.h"
 #include "mica_ops.h"
 
-_Static_assert((int)MICA_ACCEL_TRANSPOSE_CONV == (int)TFL_OP_TRANSPOSE_CONV, "step op code is the TFLite builtin");
+_Static_assert((int)MICA_ACCEL_TRANSPOSE_CONV == (int)TFL_OP_TRANSPOSE_CONV,
+               "step op code is the TFLite builtin");
 
 #define ERR(...)                                                                                   \
     do {                                                                                           \
@@ -125,8 +126,8 @@ int mica_lower_tconv(const tfl_model_t *m, const tfl_op_t *op, int idx, mica_bui
     if (bias)
         memcpy(q + 3 * n, bias->data, sizeof(int32_t) * n); /* data may be unaligned */
     L.bias = bias ? q + 3 * n : NULL;
-    if (mica_gemm_requant(b, idx, op->builtin, (int)tfl_opt_int(op, TFL_TCONV_ACTIVATION, 0), in,
-                          w, out, &L, q, q + n, q + 2 * n))
+    if (mica_gemm_requant(b, idx, op->builtin, (int)tfl_opt_int(op, TFL_TCONV_ACTIVATION, 0), in, w,
+                          out, &L, q, q + n, q + 2 * n))
         goto done;
     L.in_addr = mica_tensor_at(b, b->tensor_map[op->inputs[2]])->addr;
     L.out_addr = mica_tensor_at(b, b->tensor_map[op->outputs[0]])->addr;

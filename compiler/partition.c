@@ -111,8 +111,7 @@ static int bmm_constant_rhs(const tfl_model_t *m, const tfl_op_t *op, char *deta
 }
 
 /* adj_x: the left operand is [.., depth, rows]; a row's depth is then not contiguous. */
-static int bmm_rows_contiguous(const tfl_model_t *m, const tfl_op_t *op, char *detail,
-                               size_t len) {
+static int bmm_rows_contiguous(const tfl_model_t *m, const tfl_op_t *op, char *detail, size_t len) {
     const tfl_tensor_t *l = in_t(m, op, 0);
     if (!is_bmm(op) || !tfl_opt_int(op, TFL_BMM_ADJ_X, 0) || l->rank < 2)
         return 1;
@@ -234,7 +233,8 @@ static int tconv_scatter(const tfl_model_t *m, const tfl_op_t *op, char *detail,
     const tfl_tensor_t *out = mica_op_output(m, op, 0);
     if (!is_tconv(op))
         return 1;
-    int64_t sw = tfl_opt_int(op, TFL_TCONV_STRIDE_W, 1), sh = tfl_opt_int(op, TFL_TCONV_STRIDE_H, 1);
+    int64_t sw = tfl_opt_int(op, TFL_TCONV_STRIDE_W, 1),
+            sh = tfl_opt_int(op, TFL_TCONV_STRIDE_H, 1);
     if (out->rank != 4)
         return REFUSE("output rank %d", out->rank);
     if (sw < 1 || sh < 1 || sw > MICA_TCONV_STRIDE_MAX || sh > MICA_TCONV_STRIDE_MAX)
@@ -322,6 +322,12 @@ static int fused_activation(const tfl_model_t *m, const tfl_op_t *op, char *deta
                                                                    : "unknown");
 }
 
+#define TCONV_STRIDES XSTR(MICA_TCONV_STRIDE_MAX)
+#define STORE_STEP_MAX XSTR(MICA_STORE_EXT_STRIDE_MAX)
+static const char tconv_scatter_text[] =
+    "strides must be 1.." TCONV_STRIDES " and stride_w x output channels at most " STORE_STEP_MAX
+    " (each output phase is STOREd to every stride-th pixel)";
+
 /* In order: later rules may assume earlier ones hold. */
 static const struct {
     rule_fn ok;
@@ -340,7 +346,8 @@ static const struct {
      "adj_x only with one row: the array reads each row's depth as contiguous channels"},
     {int8_activations, "all of these",
      "inputs and output must be int8 activation tensors with one scale and zero point"},
-    {dense_int8_weights, "CONV_2D, DEPTHWISE_CONV_2D, FULLY_CONNECTED, TRANSPOSE_CONV, BATCH_MATMUL",
+    {dense_int8_weights,
+     "CONV_2D, DEPTHWISE_CONV_2D, FULLY_CONNECTED, TRANSPOSE_CONV, BATCH_MATMUL",
      "weights must be constant, dense int8"},
     {symmetric_weights, "CONV_2D, DEPTHWISE_CONV_2D, FULLY_CONNECTED, TRANSPOSE_CONV",
      "weights must be symmetric (zero point 0)"},
@@ -348,9 +355,7 @@ static const struct {
      "bias must be absent or a constant int32 vector"},
     {conv_batch_one, "CONV_2D, DEPTHWISE_CONV_2D, TRANSPOSE_CONV, pools",
      "convolution and pooling input must be NHWC with batch 1"},
-    {tconv_scatter, "TRANSPOSE_CONV",
-     "strides must be 1.." XSTR(MICA_TCONV_STRIDE_MAX) " and stride_w x output channels at most "
-     XSTR(MICA_STORE_EXT_STRIDE_MAX) " (each output phase is STOREd to every stride-th pixel)"},
+    {tconv_scatter, "TRANSPOSE_CONV", tconv_scatter_text},
     {conv_ungrouped, "CONV_2D",
      "grouped convolution (filter depth != input depth) is not supported"},
     {dw_multiplier, "DEPTHWISE_CONV_2D",

@@ -25,7 +25,8 @@ static int batch_strides(const tfl_tensor_t *t, const mica_batch_matmul_params_t
 static int bmm_layout(const tfl_op_t *op, const tfl_tensor_t *l, const tfl_tensor_t *r,
                       const tfl_tensor_t *out, mica_batch_matmul_params_t *p, char *err,
                       size_t errlen) {
-    int adj_x = tfl_opt_int(op, TFL_BMM_ADJ_X, 0) != 0, adj_y = tfl_opt_int(op, TFL_BMM_ADJ_Y, 0) != 0;
+    int adj_x = tfl_opt_int(op, TFL_BMM_ADJ_X, 0) != 0,
+        adj_y = tfl_opt_int(op, TFL_BMM_ADJ_Y, 0) != 0;
     if (l->rank < 2 || r->rank < 2 || l->rank > 5 || r->rank > 5 || out->rank < 2 ||
         out->rank > MICA_MAX_RANK)
         REJECT("BATCH_MATMUL: ranks %d x %d -> %d; 2..5 supported", l->rank, r->rank, out->rank);
