@@ -18,6 +18,8 @@ typedef struct {
 int mica_lower_conv_fc(const tfl_model_t *m, const tfl_op_t *op, int idx, mica_builder_t *b);
 int mica_lower_pool(const tfl_model_t *m, const tfl_op_t *op, int idx, mica_builder_t *b);
 int mica_lower_add(const tfl_model_t *m, const tfl_op_t *op, int idx, mica_builder_t *b);
+int mica_lower_tconv(const tfl_model_t *m, const tfl_op_t *op, int idx, mica_builder_t *b);
+int mica_lower_bmm(const tfl_model_t *m, const tfl_op_t *op, int idx, mica_builder_t *b);
 
 void mica_compile_opts_default(mica_compile_opts_t *o);
 /* Compiles model into b (caller zero-initializes b). 0, or -1 with b->err set. */

@@ -311,20 +311,16 @@ int mica_gemm_loadw(mica_sched_t *S, int wb, uint32_t row) {
     return failed(S->w_read[wb]) ? -1 : 0;
 }
 
-/* STORE of band pixels [m0, m0 + count) of fold n with PARAM set pset. */
-static int store_run(mica_sched_t *S, int band, int n, int g, int m0, int count, int pset) {
+/* One STORE of ACC rows [acc_row, acc_row + count) of fold g to ext + i * stride. */
+static int emit_store(mica_sched_t *S, int g, uint32_t acc_row, int count, int len, uint32_t ext,
+                      uint32_t stride, int pset) {
     mica_builder_t *b = S->b;
     const mica_gemm_layer_t *L = S->L;
     const mica_gemm_plan_t *P = S->P;
-    uint32_t C = (uint32_t)P->out_fold;
-    int len = L->cout - n * (int)C < (int)C ? L->cout - n * (int)C : (int)C;
     int hbuf = g % P->acc_bufs, pbuf = g % P->param_bufs;
-    uint32_t pixel0 = (uint32_t)(band * P->band_rows * L->out_w + m0);
     mica_ticket_t bad = {0, 0};
     mica_requant_t q = {L->round_mode, L->z_out, L->act_min, L->act_max};
-    mica_rows_t r = {(uint32_t)hbuf * P->acc_buf_rows + (uint32_t)m0, (uint32_t)count,
-                     (uint32_t)len, L->out_addr + (pixel0 * (uint32_t)L->cout + (uint32_t)n * C),
-                     (uint32_t)L->cout};
+    mica_rows_t r = {acc_row, (uint32_t)count, (uint32_t)len, ext, stride};
     mica_instr_t s;
     int fail = mica_instr_store(b, L->name, &q, &r, (uint32_t)pset, &s);
     if (mica_gemm_flush_for(S, &S->p_load[pbuf]))
@@ -335,6 +331,31 @@ static int store_run(mica_sched_t *S, int band, int n, int g, int m0, int count,
         mica_emit_after(b, &S->w, &s, deps, 2, &st);
     S->acc_read[hbuf] = S->p_read[pbuf] = st;
     return failed(st) ? -1 : 0;
+}
+
+/* STORE of band pixels [m0, m0 + count) of fold n with PARAM set pset: one STORE when the output
+ * is dense, else one per output row (L->out_pixel_step apart within a row). */
+static int store_run(mica_sched_t *S, int band, int n, int g, int m0, int count, int pset) {
+    const mica_gemm_layer_t *L = S->L;
+    const mica_gemm_plan_t *P = S->P;
+    uint32_t C = (uint32_t)P->out_fold;
+    int len = L->cout - n * (int)C < (int)C ? L->cout - n * (int)C : (int)C;
+    uint32_t acc0 = (uint32_t)(g % P->acc_bufs) * P->acc_buf_rows;
+    uint32_t pixel0 = (uint32_t)(band * P->band_rows * L->out_w + m0);
+    if (!L->out_pixel_step)
+        return emit_store(S, g, acc0 + (uint32_t)m0, count, len,
+                          L->out_addr + (pixel0 * (uint32_t)L->cout + (uint32_t)n * C),
+                          (uint32_t)L->cout, pset);
+    for (int k = 0; k < count;) {
+        uint32_t y = (pixel0 + (uint32_t)k) / (uint32_t)L->out_w,
+                 x = (pixel0 + (uint32_t)k) % (uint32_t)L->out_w;
+        int run = L->out_w - (int)x < count - k ? L->out_w - (int)x : count - k;
+        uint32_t ext = L->out_addr + y * L->out_row_step + x * L->out_pixel_step + n * C;
+        if (emit_store(S, g, acc0 + (uint32_t)(m0 + k), run, len, ext, L->out_pixel_step, pset))
+            return -1;
+        k += run;
+    }
+    return 0;
 }
 
 /* The fold's outputs: one STORE, or with per-pixel PARAM sets one per run of equal sets in a row. */

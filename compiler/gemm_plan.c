@@ -27,7 +27,8 @@ static int pack_taps(const mica_gemm_layer_t *L, uint32_t R, mica_gemm_layer_t *
                      mica_gemm_plan_t *P) {
     int right = (L->out_w - 1) * L->stride_w + L->kw - L->pad_left - L->in_w;
     if (L->depthwise || L->kw < 2 || L->dil_w != 1 || (uint32_t)(L->kw * L->cin) > R ||
-        L->pad_left >= L->kw || right >= L->kw || (L->out_w - 1) * L->stride_w >= L->in_w)
+        L->pad_left < 0 || L->pad_left >= L->kw || right >= L->kw ||
+        (L->out_w - 1) * L->stride_w >= L->in_w)
         return 0;
     *packed = *L;
     packed->cin = L->kw * L->cin;

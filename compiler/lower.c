@@ -387,9 +387,11 @@ int mica_lower_op(const tfl_model_t *m, const tfl_op_t *op, int idx, mica_builde
     if (!why) {
         size_t code = b->code.len, consts = b->consts.len, steps = b->steps.len;
         int pool = op->builtin == TFL_OP_AVERAGE_POOL_2D || op->builtin == TFL_OP_MAX_POOL_2D;
-        int rc = pool                        ? mica_lower_pool(m, op, idx, b)
-                 : op->builtin == TFL_OP_ADD ? mica_lower_add(m, op, idx, b)
-                                             : mica_lower_conv_fc(m, op, idx, b);
+        int rc = pool                                   ? mica_lower_pool(m, op, idx, b)
+                 : op->builtin == TFL_OP_ADD            ? mica_lower_add(m, op, idx, b)
+                 : op->builtin == TFL_OP_TRANSPOSE_CONV ? mica_lower_tconv(m, op, idx, b)
+                 : op->builtin == TFL_OP_BATCH_MATMUL   ? mica_lower_bmm(m, op, idx, b)
+                                                        : mica_lower_conv_fc(m, op, idx, b);
         if (rc == 0)
             return mica_note_reason(b, "", "");
         snprintf(lower_err, sizeof lower_err, "%s", b->err); /* does not fit: undo, try the CPU */

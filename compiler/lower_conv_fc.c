@@ -17,8 +17,9 @@
     } while (0)
 
 /* Requantization per op as LiteRT's reference kernels do it (measured, see models/ORACLE.md):
- * CONV_2D uses TFLite's integer double rounding; FULLY_CONNECTED multiplies in double precision
- * and rounds half away from zero, which STORE round mode REAL reproduces exactly. */
+ * CONV_2D (and TRANSPOSE_CONV, BATCH_MATMUL: tests/kernels/check_accel_ops.py) uses TFLite's
+ * integer double rounding; FULLY_CONNECTED multiplies in double precision and rounds half away
+ * from zero, which STORE round mode REAL reproduces exactly. */
 static uint32_t round_mode_for(int builtin) {
     return builtin == TFL_OP_FULLY_CONNECTED ? MICA_STORE_ROUND_REAL : MICA_STORE_ROUND_DOUBLE;
 }
@@ -39,8 +40,8 @@ static void real_multiplier(double real, int32_t *mult_hi, int32_t *mult_lo, int
 
 /* Filter [cout][kh][kw][cin]: constant dense symmetric int8 (partition rules); here per-tensor or
  * per-output-channel scales, each usable. */
-static int check_filter(mica_builder_t *b, const tfl_tensor_t *w, int idx, int rank, int cout,
-                        int qdim) {
+int mica_check_filter(mica_builder_t *b, const tfl_tensor_t *w, int idx, int rank, int cout,
+                      int qdim) {
     if (w->rank != rank)
         ERR("op %d: weights '%s' have rank %d, expected %d", idx, w->name, w->rank, rank);
     if (w->nquant != 1 && !(w->nquant == cout && w->quant_dim == qdim))
@@ -53,7 +54,7 @@ static int check_filter(mica_builder_t *b, const tfl_tensor_t *w, int idx, int r
     return 0;
 }
 
-static int check_bias(mica_builder_t *b, const tfl_tensor_t *bias, int idx, int cout) {
+int mica_check_bias(mica_builder_t *b, const tfl_tensor_t *bias, int idx, int cout) {
     if (!bias)
         return 0;
     if (!bias->data || bias->type != TFL_TYPE_INT32 || bias->rank != 1 || bias->dims[0] != cout)
@@ -61,14 +62,12 @@ static int check_bias(mica_builder_t *b, const tfl_tensor_t *bias, int idx, int 
     return 0;
 }
 
-/* Fills multipliers, clamps and the activation tensors' quantization. */
-static int fill_quant(const tfl_model_t *m, const tfl_op_t *op, int idx, mica_builder_t *b,
-                      mica_gemm_layer_t *L, int32_t *mult, int32_t *mult_lo, int32_t *shift) {
-    const tfl_tensor_t *in = mica_op_tensor(m, op, 0), *w = mica_op_tensor(m, op, 1);
-    const tfl_tensor_t *out = &m->tensors[op->outputs[0]];
-    const char *opname = tfl_builtin_name(op->builtin);
+int mica_gemm_requant(mica_builder_t *b, int idx, int builtin, int act, const tfl_tensor_t *in,
+                      const tfl_tensor_t *w, const tfl_tensor_t *out, mica_gemm_layer_t *L,
+                      int32_t *mult, int32_t *mult_lo, int32_t *shift) {
+    const char *opname = tfl_builtin_name(builtin);
     char why[200];
-    L->round_mode = round_mode_for(op->builtin);
+    L->round_mode = round_mode_for(builtin);
     for (int c = 0; c < L->cout; c++) {
         double ws = (double)w->scale[w->nquant == 1 ? 0 : c];
         double real = (double)in->scale[0] * ws / (double)out->scale[0];
@@ -85,11 +84,6 @@ static int fill_quant(const tfl_model_t *m, const tfl_op_t *op, int idx, mica_bu
             ERR("op %d (%s): %s", idx, opname, why);
         real_multiplier(real, &mult[c], &mult_lo[c], &shift[c]);
     }
-    int act = (int)tfl_opt_int(op,
-                               op->builtin == TFL_OP_CONV_2D             ? TFL_CONV2D_ACTIVATION
-                               : op->builtin == TFL_OP_DEPTHWISE_CONV_2D ? TFL_DWCONV_ACTIVATION
-                                                                         : TFL_FC_ACTIVATION,
-                               0);
     if (mica_fused_range(act, out, &L->act_min, &L->act_max, why, sizeof why))
         ERR("op %d (%s): %s", idx, opname, why);
     L->z_in = (int32_t)in->zero_point[0];
@@ -97,6 +91,21 @@ static int fill_quant(const tfl_model_t *m, const tfl_op_t *op, int idx, mica_bu
     L->mult = mult;
     L->mult_lo = mult_lo;
     L->shift = shift;
+    return 0;
+}
+
+/* Fills multipliers, clamps, the activation tensors' quantization and addresses. */
+static int fill_quant(const tfl_model_t *m, const tfl_op_t *op, int idx, mica_builder_t *b,
+                      mica_gemm_layer_t *L, int32_t *mult, int32_t *mult_lo, int32_t *shift) {
+    int act = (int)tfl_opt_int(op,
+                               op->builtin == TFL_OP_CONV_2D             ? TFL_CONV2D_ACTIVATION
+                               : op->builtin == TFL_OP_DEPTHWISE_CONV_2D ? TFL_DWCONV_ACTIVATION
+                                                                         : TFL_FC_ACTIVATION,
+                               0);
+    if (mica_gemm_requant(b, idx, op->builtin, act, mica_op_tensor(m, op, 0),
+                          mica_op_tensor(m, op, 1), &m->tensors[op->outputs[0]], L, mult, mult_lo,
+                          shift))
+        return -1;
     L->in_addr = mica_tensor_at(b, b->tensor_map[op->inputs[0]])->addr;
     L->out_addr = mica_tensor_at(b, b->tensor_map[op->outputs[0]])->addr;
     return 0;
@@ -129,7 +138,7 @@ static int conv_shape(const tfl_model_t *m, const tfl_op_t *op, int idx, mica_bu
                       mica_gemm_layer_t *L) {
     const tfl_tensor_t *in = mica_op_tensor(m, op, 0), *w = mica_op_tensor(m, op, 1),
                        *out = &m->tensors[op->outputs[0]];
-    if (check_filter(b, w, idx, 4, out->dims[3], 0))
+    if (mica_check_filter(b, w, idx, 4, out->dims[3], 0))
         return -1; /* batch 1, ungrouped: partition rules */
     if (window_shape(op, in, w, out, L))
         return -1;
@@ -146,7 +155,7 @@ static int dw_shape(const tfl_model_t *m, const tfl_op_t *op, int idx, mica_buil
                     mica_gemm_layer_t *L) {
     const tfl_tensor_t *in = mica_op_tensor(m, op, 0), *w = mica_op_tensor(m, op, 1),
                        *out = &m->tensors[op->outputs[0]];
-    if (check_filter(b, w, idx, 4, out->dims[3], 3))
+    if (mica_check_filter(b, w, idx, 4, out->dims[3], 3))
         return -1; /* batch 1, filter [1, kh, kw, cin x M]: rules */
     L->depthwise = out->dims[3] == in->dims[3];
     return window_shape(op, in, w, out, L);
@@ -179,7 +188,7 @@ static int fc_shape(const tfl_model_t *m, const tfl_op_t *op, int idx, mica_buil
     if (k <= 0 || total % k)
         ERR("op %d: FULLY_CONNECTED input size %lld is not a multiple of %d", idx, (long long)total,
             k);
-    if (check_filter(b, w, idx, 2, n, 0))
+    if (mica_check_filter(b, w, idx, 2, n, 0))
         return -1;
     int64_t outs = 1;
     for (int d = 0; d < out->rank; d++)
@@ -247,7 +256,7 @@ int mica_lower_conv_fc(const tfl_model_t *m, const tfl_op_t *op, int idx, mica_b
              : fc_shape(m, op, idx, b, &L))
         return -1;
     const tfl_tensor_t *bias = op->ninputs > 2 ? mica_op_tensor(m, op, 2) : NULL;
-    if (check_bias(b, bias, idx, L.cout))
+    if (mica_check_bias(b, bias, idx, L.cout))
         return -1;
     int32_t *mult = malloc(sizeof(int32_t) * (size_t)L.cout),
             *shift = malloc(sizeof(int32_t) * (size_t)L.cout);

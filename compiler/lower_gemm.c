@@ -120,7 +120,9 @@ static int emit_fold(mica_sched_t *S, int band, int n) {
 }
 
 /* Emits the layer with plan P: constants, the loop nest, END. */
-static int emit_layer(mica_builder_t *b, const mica_gemm_layer_t *L, const mica_gemm_plan_t *P) {
+/* The layer's instructions, ending with END when `last`, else with a SYNC draining every unit. */
+static int emit_layer(mica_builder_t *b, const mica_gemm_layer_t *L, const mica_gemm_plan_t *P,
+                      int last) {
     mica_sched_t S;
     memset(&S, 0, sizeof S);
     S.b = b, S.L = L, S.P = P;
@@ -144,7 +146,13 @@ static int emit_layer(mica_builder_t *b, const mica_gemm_layer_t *L, const mica_
     if (rc)
         return -1;
     mica_instr_t end;
-    return mica_instr_end(&end) || mica_emit_after(b, &S.w, &end, NULL, 0, NULL) ? -1 : 0;
+    if (last)
+        return mica_instr_end(&end) || mica_emit_after(b, &S.w, &end, NULL, 0, NULL) ? -1 : 0;
+    mica_sync_fields_t drain = {0};
+    if (MICA_ENCODE(b, L->name, sync, &drain, &end))
+        return -1;
+    return mica_emit_drained(
+        b, &S.w, &end, MICA_UNIT_LOAD | MICA_UNIT_WEIGHT | MICA_UNIT_ARRAY | MICA_UNIT_STORE, NULL);
 }
 
 typedef struct {
@@ -155,7 +163,7 @@ typedef struct {
 
 static int emit_trial(void *ctx) {
     const gemm_trial_t *t = ctx;
-    return emit_layer(t->b, t->L, t->P);
+    return emit_layer(t->b, t->L, t->P, 1);
 }
 
 /* The buffer split and band size: the plan's (double-buffered halves, the largest band that fits)
@@ -195,7 +203,7 @@ static int choose_bands(mica_builder_t *b, const mica_gemm_layer_t *L, mica_gemm
     return 0;
 }
 
-int mica_lower_gemm(mica_builder_t *b, const mica_gemm_layer_t *L0, uint64_t *est_cycles) {
+int mica_lower_gemm_part(mica_builder_t *b, const mica_gemm_layer_t *L0, int last) {
     mica_gemm_plan_t P;
     mica_gemm_layer_t packed;
     const mica_gemm_layer_t *L;
@@ -203,8 +211,10 @@ int mica_lower_gemm(mica_builder_t *b, const mica_gemm_layer_t *L0, uint64_t *es
         choose_bands(b, L, &P))
         return -1;
     mica_gemm_plan_text(&b->hw, L, &P, b->plan_note, sizeof b->plan_note);
-    if (emit_layer(b, L, &P))
-        return -1;
+    return emit_layer(b, L, &P, last);
+}
+
+int mica_lower_gemm(mica_builder_t *b, const mica_gemm_layer_t *L, uint64_t *est_cycles) {
     *est_cycles = 0; /* filled from the instruction stream (cost.c) */
-    return 0;
+    return mica_lower_gemm_part(b, L, 1);
 }

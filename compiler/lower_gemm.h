@@ -24,10 +24,16 @@ typedef struct {
         *pixel_set; /* or NULL; else output pixel p uses PARAM set pixel_set[p] for every */
     int nsets;      /* channel, set k = bias 0, mult[k], shift[k], mult_lo[k] (border pools) */
     uint32_t in_addr, out_addr; /* arena addresses, NHWC */
+    /* 0: the output is dense NHWC; else output pixel (y, x) is at out_addr + y * out_row_step +
+     * x * out_pixel_step (TRANSPOSE_CONV's phases write every stride-th pixel, lower_tconv.c) */
+    uint32_t out_pixel_step, out_row_step;
 } mica_gemm_layer_t;
 
 /* Emits the layer's instructions, ending with END. 0, or -1 with b->err set. */
 int mica_lower_gemm(mica_builder_t *b, const mica_gemm_layer_t *L, uint64_t *est_cycles);
+/* One of several layers in one step: `last` ends it with END, else with a SYNC draining every
+ * unit, so the next part starts with no hazard outstanding. 0, or -1 with b->err set. */
+int mica_lower_gemm_part(mica_builder_t *b, const mica_gemm_layer_t *L, int last);
 /* Records the instructions emitted since `first` as op's accelerator step (its first ninputs
  * inputs are activations). 0, or -1 with b->err set. */
 int mica_accel_step(mica_builder_t *b, const tfl_op_t *op, const char *name, uint32_t first,
@@ -35,5 +41,18 @@ int mica_accel_step(mica_builder_t *b, const tfl_op_t *op, const char *name, uin
 /* Lowers the layer as the accelerator step of op (lower_conv_fc.c). 0, or -1 with b->err set. */
 int mica_emit_gemm_step(mica_builder_t *b, const tfl_op_t *op, const mica_gemm_layer_t *L,
                         uint64_t macs);
+
+/* Shared by the lowerings of convolution-shaped operators (lower_conv_fc.c): the filter is rank
+ * `rank` with per-tensor or per-output-channel (dimension qdim) usable scales; the bias absent or
+ * a constant int32 vector of cout; requantization (multiplier, shift, round mode as measured for
+ * `builtin`, fused activation `act` clamp, zero points) of in x w -> out into L, with mult, mult_lo
+ * and shift arrays of L->cout (L->weights, L->bias, L->cin set: FULLY_CONNECTED's REAL check).
+ * 0, or -1 with b->err naming op idx and the value. */
+int mica_check_filter(mica_builder_t *b, const tfl_tensor_t *w, int idx, int rank, int cout,
+                      int qdim);
+int mica_check_bias(mica_builder_t *b, const tfl_tensor_t *bias, int idx, int cout);
+int mica_gemm_requant(mica_builder_t *b, int idx, int builtin, int act, const tfl_tensor_t *in,
+                      const tfl_tensor_t *w, const tfl_tensor_t *out, mica_gemm_layer_t *L,
+                      int32_t *mult, int32_t *mult_lo, int32_t *shift);
 
 #endif

@@ -31,8 +31,19 @@ static int is_pool(const tfl_op_t *op) {
 static int is_add(const tfl_op_t *op) {
     return op->builtin == TFL_OP_ADD;
 }
+static int is_tconv(const tfl_op_t *op) {
+    return op->builtin == TFL_OP_TRANSPOSE_CONV;
+}
+static int is_bmm(const tfl_op_t *op) {
+    return op->builtin == TFL_OP_BATCH_MATMUL;
+}
+/* Weights are input 1 (BATCH_MATMUL: the right operand) of every operator but the pools and ADD. */
 static int has_weights(const tfl_op_t *op) {
     return !is_pool(op) && !is_add(op);
+}
+/* The activation input: TRANSPOSE_CONV's inputs are output_shape, weights, input[, bias]. */
+static const tfl_tensor_t *act_in(const tfl_model_t *m, const tfl_op_t *op) {
+    return in_t(m, op, is_tconv(op) ? 2 : 0);
 }
 
 static const char *shown(const tfl_tensor_t *t, char *buf, size_t n) {
@@ -59,14 +70,15 @@ static int int8_act_detail(const tfl_tensor_t *t, const char *role, char *detail
 static int op_kind(const tfl_model_t *m, const tfl_op_t *op, char *detail, size_t len) {
     (void)m;
     if (op->builtin == TFL_OP_CONV_2D || op->builtin == TFL_OP_DEPTHWISE_CONV_2D ||
-        op->builtin == TFL_OP_FULLY_CONNECTED || is_pool(op) || is_add(op))
+        op->builtin == TFL_OP_FULLY_CONNECTED || is_pool(op) || is_add(op) || is_tconv(op) ||
+        is_bmm(op))
         return 1;
     return REFUSE("operator %s", tfl_builtin_name(op->builtin));
 }
 
 /* 16x8 operators (int16 activations) stay on the CPU. */
 static int no_int16(const tfl_model_t *m, const tfl_op_t *op, char *detail, size_t len) {
-    const tfl_tensor_t *t[2] = {in_t(m, op, 0), mica_op_output(m, op, 0)};
+    const tfl_tensor_t *t[2] = {act_in(m, op), mica_op_output(m, op, 0)};
     char name[48];
     for (int k = 0; k < 2; k++)
         if (t[k] && t[k]->type == TFL_TYPE_INT16)
@@ -76,13 +88,36 @@ static int no_int16(const tfl_model_t *m, const tfl_op_t *op, char *detail, size
 }
 
 static int int8_activations(const tfl_model_t *m, const tfl_op_t *op, char *detail, size_t len) {
-    if (!int8_act_detail(in_t(m, op, 0), "input", detail, len))
+    if (!int8_act_detail(act_in(m, op), "input", detail, len))
         return 0;
     if (!int8_act_detail(mica_op_output(m, op, 0), "output", detail, len))
         return 0;
     if (is_add(op) && op->ninputs != 2)
         return REFUSE("%d inputs", op->ninputs);
     return !is_add(op) || int8_act_detail(in_t(m, op, 1), "input 1", detail, len);
+}
+
+/* The array's weights come from constants with zero point 0: BATCH_MATMUL runs on it as a
+ * FULLY_CONNECTED whose weights are the constant right operand (transposed at compile time). */
+static int bmm_constant_rhs(const tfl_model_t *m, const tfl_op_t *op, char *detail, size_t len) {
+    const tfl_tensor_t *r = in_t(m, op, 1);
+    char name[48];
+    if (!is_bmm(op))
+        return 1;
+    if (!r)
+        return REFUSE("rhs missing");
+    return r->data != NULL ||
+           REFUSE("rhs '%s' is an activation, not a constant", shown(r, name, sizeof name));
+}
+
+/* adj_x: the left operand is [.., depth, rows]; a row's depth is then not contiguous. */
+static int bmm_rows_contiguous(const tfl_model_t *m, const tfl_op_t *op, char *detail, size_t len) {
+    const tfl_tensor_t *l = in_t(m, op, 0);
+    if (!is_bmm(op) || !tfl_opt_int(op, TFL_BMM_ADJ_X, 0) || l->rank < 2)
+        return 1;
+    int32_t rows = l->dims[l->rank - 1];
+    return rows == 1 || REFUSE("adj_x with lhs of %d rows, each row's %d values %d bytes apart",
+                               rows, l->dims[l->rank - 2], rows);
 }
 
 static int dense_int8_weights(const tfl_model_t *m, const tfl_op_t *op, char *detail, size_t len) {
@@ -103,9 +138,10 @@ static int dense_int8_weights(const tfl_model_t *m, const tfl_op_t *op, char *de
     return 1;
 }
 
+/* BATCH_MATMUL's constant may have a zero point: lower_bmm.c splits w - z_w over int8 taps. */
 static int symmetric_weights(const tfl_model_t *m, const tfl_op_t *op, char *detail, size_t len) {
     const tfl_tensor_t *w = in_t(m, op, 1);
-    if (!has_weights(op))
+    if (!has_weights(op) || is_bmm(op))
         return 1;
     for (int i = 0; i < w->nquant; i++)
         if (w->zero_point[i] != 0)
@@ -114,7 +150,8 @@ static int symmetric_weights(const tfl_model_t *m, const tfl_op_t *op, char *det
 }
 
 static int int32_bias(const tfl_model_t *m, const tfl_op_t *op, char *detail, size_t len) {
-    const tfl_tensor_t *b = op->ninputs > 2 && has_weights(op) ? in_t(m, op, 2) : NULL;
+    int k = is_tconv(op) ? 3 : 2; /* TRANSPOSE_CONV: output_shape, weights, input, bias */
+    const tfl_tensor_t *b = op->ninputs > k && has_weights(op) ? in_t(m, op, k) : NULL;
     char name[48];
     if (!b)
         return 1;
@@ -125,8 +162,8 @@ static int int32_bias(const tfl_model_t *m, const tfl_op_t *op, char *detail, si
 }
 
 static int conv_batch_one(const tfl_model_t *m, const tfl_op_t *op, char *detail, size_t len) {
-    const tfl_tensor_t *in = in_t(m, op, 0);
-    if (!(is_conv(op) || is_dw(op) || is_pool(op)))
+    const tfl_tensor_t *in = act_in(m, op);
+    if (!(is_conv(op) || is_dw(op) || is_pool(op) || is_tconv(op)))
         return 1;
     if (in->rank != 4)
         return REFUSE("input rank %d", in->rank);
@@ -188,6 +225,25 @@ static int conv_stride(const tfl_model_t *m, const tfl_op_t *op, char *detail, s
     int64_t sh = tfl_opt_int(op, is_dw(op) ? TFL_DWCONV_STRIDE_H : TFL_CONV2D_STRIDE_H, 1);
     int vector = is_dw(op) && in_t(m, op, 1)->dims[3] == in_t(m, op, 0)->dims[3]; /* multiplier 1 */
     return strides_fit(sh, sw, vector ? "DWCONV" : "MATMUL", detail, len);
+}
+
+/* TRANSPOSE_CONV runs as stride_h x stride_w stride-1 convolutions, one per output phase; each
+ * phase's STOREs write every stride_w-th output pixel, ext_stride = stride_w x channels bytes. */
+static int tconv_scatter(const tfl_model_t *m, const tfl_op_t *op, char *detail, size_t len) {
+    const tfl_tensor_t *out = mica_op_output(m, op, 0);
+    if (!is_tconv(op))
+        return 1;
+    int64_t sw = tfl_opt_int(op, TFL_TCONV_STRIDE_W, 1),
+            sh = tfl_opt_int(op, TFL_TCONV_STRIDE_H, 1);
+    if (out->rank != 4)
+        return REFUSE("output rank %d", out->rank);
+    if (sw < 1 || sh < 1 || sw > MICA_TCONV_STRIDE_MAX || sh > MICA_TCONV_STRIDE_MAX)
+        return REFUSE("strides %lldx%lld outside 1..%d", (long long)sh, (long long)sw,
+                      MICA_TCONV_STRIDE_MAX);
+    int64_t step = sw * out->dims[3];
+    return step <= MICA_STORE_EXT_STRIDE_MAX ||
+           REFUSE("stride_w %lld x %d channels = %lld > %d (STORE ext_stride max)", (long long)sw,
+                  out->dims[3], (long long)step, MICA_STORE_EXT_STRIDE_MAX);
 }
 
 static int pool_same_quant(const tfl_model_t *m, const tfl_op_t *op, char *detail, size_t len) {
@@ -252,18 +308,25 @@ static int add_arithmetic(const tfl_model_t *m, const tfl_op_t *op, char *detail
 
 static int fused_activation(const tfl_model_t *m, const tfl_op_t *op, char *detail, size_t len) {
     (void)m;
-    int field = is_conv(op)   ? TFL_CONV2D_ACTIVATION
-                : is_dw(op)   ? TFL_DWCONV_ACTIVATION
-                : is_pool(op) ? TFL_POOL_ACTIVATION
-                : is_add(op)  ? 0
-                              : TFL_FC_ACTIVATION;
-    int64_t act = tfl_opt_int(op, field, 0);
+    int field = is_conv(op)    ? TFL_CONV2D_ACTIVATION
+                : is_dw(op)    ? TFL_DWCONV_ACTIVATION
+                : is_pool(op)  ? TFL_POOL_ACTIVATION
+                : is_tconv(op) ? TFL_TCONV_ACTIVATION
+                : is_add(op)   ? 0
+                               : TFL_FC_ACTIVATION;
+    int64_t act = is_bmm(op) ? 0 : tfl_opt_int(op, field, 0); /* BATCH_MATMUL has none */
     if (act <= TFL_ACT_RELU6)
         return 1;
     return REFUSE("fused activation %s", act == TFL_ACT_TANH       ? "TANH"
                                          : act == TFL_ACT_SIGN_BIT ? "SIGN_BIT"
                                                                    : "unknown");
 }
+
+#define TCONV_STRIDES XSTR(MICA_TCONV_STRIDE_MAX)
+#define STORE_STEP_MAX XSTR(MICA_STORE_EXT_STRIDE_MAX)
+static const char tconv_scatter_text[] =
+    "strides must be 1.." TCONV_STRIDES " and stride_w x output channels at most " STORE_STEP_MAX
+    " (each output phase is STOREd to every stride-th pixel)";
 
 /* In order: later rules may assume earlier ones hold. */
 static const struct {
@@ -272,20 +335,27 @@ static const struct {
 } rules[] = {
     {op_kind, "any",
      "the accelerator runs CONV_2D, DEPTHWISE_CONV_2D, FULLY_CONNECTED, AVERAGE_POOL_2D, "
-     "MAX_POOL_2D and ADD"},
+     "MAX_POOL_2D, ADD, TRANSPOSE_CONV and BATCH_MATMUL"},
     {no_int16, "all of these",
      "int16 activations (16x8 operators) run on the CPU: the array multiplies int8 by int8 and "
      "its output stage writes int8"},
+    {bmm_constant_rhs, "BATCH_MATMUL",
+     "the right operand must be a constant: the array's weights come from constants (a zero "
+     "point is folded into them at compile time); a product of two activations runs on the CPU"},
+    {bmm_rows_contiguous, "BATCH_MATMUL",
+     "adj_x only with one row: the array reads each row's depth as contiguous channels"},
     {int8_activations, "all of these",
      "inputs and output must be int8 activation tensors with one scale and zero point"},
-    {dense_int8_weights, "CONV_2D, DEPTHWISE_CONV_2D, FULLY_CONNECTED",
+    {dense_int8_weights,
+     "CONV_2D, DEPTHWISE_CONV_2D, FULLY_CONNECTED, TRANSPOSE_CONV, BATCH_MATMUL",
      "weights must be constant, dense int8"},
-    {symmetric_weights, "CONV_2D, DEPTHWISE_CONV_2D, FULLY_CONNECTED",
+    {symmetric_weights, "CONV_2D, DEPTHWISE_CONV_2D, FULLY_CONNECTED, TRANSPOSE_CONV",
      "weights must be symmetric (zero point 0)"},
-    {int32_bias, "CONV_2D, DEPTHWISE_CONV_2D, FULLY_CONNECTED",
+    {int32_bias, "CONV_2D, DEPTHWISE_CONV_2D, FULLY_CONNECTED, TRANSPOSE_CONV",
      "bias must be absent or a constant int32 vector"},
-    {conv_batch_one, "CONV_2D, DEPTHWISE_CONV_2D, pools",
+    {conv_batch_one, "CONV_2D, DEPTHWISE_CONV_2D, TRANSPOSE_CONV, pools",
      "convolution and pooling input must be NHWC with batch 1"},
+    {tconv_scatter, "TRANSPOSE_CONV", tconv_scatter_text},
     {conv_ungrouped, "CONV_2D",
      "grouped convolution (filter depth != input depth) is not supported"},
     {dw_multiplier, "DEPTHWISE_CONV_2D",

@@ -17,6 +17,9 @@ uint32_t mica_op_features(const tfl_model_t *m, const tfl_op_t *op);
 
 /* Largest pool window side: the divisor check (lower_pool.c) walks every sum of 256 x 256 int8. */
 #define MICA_POOL_FILTER_MAX 256
+/* Largest TRANSPOSE_CONV stride: one stride-1 convolution per output phase, stride_h x stride_w
+ * of them, each its own instruction run (lower_tconv.c). */
+#define MICA_TCONV_STRIDE_MAX 16
 
 /* NULL when op may run on the accelerator, else the rule it breaks (its text: the reason), with
  * `detail` naming the offending value as "stride_h 17 > 15 (MATMUL stride_y max)" (len >= 1). */

@@ -12,7 +12,9 @@
     X(3, CONV_2D)                                                                                  \
     X(4, DEPTHWISE_CONV_2D)                                                                        \
     X(9, FULLY_CONNECTED)                                                                          \
-    X(17, MAX_POOL_2D)
+    X(17, MAX_POOL_2D)                                                                             \
+    X(67, TRANSPOSE_CONV)                                                                          \
+    X(126, BATCH_MATMUL)
 
 #define MICA_ACCEL_OP_ENUM(code, name) MICA_ACCEL_##name = code,
 typedef enum { MICA_ACCEL_OP_LIST(MICA_ACCEL_OP_ENUM) } mica_accel_op_t;

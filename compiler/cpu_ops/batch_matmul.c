@@ -25,7 +25,8 @@ static int batch_strides(const tfl_tensor_t *t, const mica_batch_matmul_params_t
 static int bmm_layout(const tfl_op_t *op, const tfl_tensor_t *l, const tfl_tensor_t *r,
                       const tfl_tensor_t *out, mica_batch_matmul_params_t *p, char *err,
                       size_t errlen) {
-    int adj_x = tfl_opt_int(op, 0, 0) != 0, adj_y = tfl_opt_int(op, 1, 0) != 0;
+    int adj_x = tfl_opt_int(op, TFL_BMM_ADJ_X, 0) != 0,
+        adj_y = tfl_opt_int(op, TFL_BMM_ADJ_Y, 0) != 0;
     if (l->rank < 2 || r->rank < 2 || l->rank > 5 || r->rank > 5 || out->rank < 2 ||
         out->rank > MICA_MAX_RANK)
         REJECT("BATCH_MATMUL: ranks %d x %d -> %d; 2..5 supported", l->rank, r->rank, out->rank);
@@ -51,30 +52,38 @@ static int bmm_layout(const tfl_op_t *op, const tfl_tensor_t *l, const tfl_tenso
     return 0;
 }
 
-int mica_prepare_batch_matmul(const tfl_model_t *m, const tfl_op_t *op, mica_buf_t *params,
-                              char *err, size_t errlen) {
+int mica_bmm_layout(const tfl_model_t *m, const tfl_op_t *op, mica_batch_matmul_params_t *p,
+                    char *err, size_t errlen) {
     const tfl_tensor_t *l = mica_op_tensor(m, op, 0), *r = mica_op_tensor(m, op, 1),
                        *out = mica_op_output(m, op, 0);
     if (!mica_is_int8_q(l) || !mica_is_int8_q(r) || !mica_is_int8_q(out))
         REJECT("BATCH_MATMUL: lhs, rhs and output must be int8 with one scale each (int16 and "
                "hybrid float are not supported)");
-    if (l->data && r->data)
-        REJECT("BATCH_MATMUL: both operands are constant");
-    mica_batch_matmul_params_t p;
-    memset(&p, 0, sizeof p);
-    if (bmm_layout(op, l, r, out, &p, err, errlen))
+    memset(p, 0, sizeof *p);
+    if (bmm_layout(op, l, r, out, p, err, errlen))
         return -1;
     int shift;
     double real = (double)l->scale[0] * (double)r->scale[0] / (double)out->scale[0];
-    if (mica_checked_multiplier(real, "BATCH_MATMUL", l, r, 0, out, &p.out_mult, &shift, err,
+    if (mica_checked_multiplier(real, "BATCH_MATMUL", l, r, 0, out, &p->out_mult, &shift, err,
                                 errlen))
         return -1;
-    p.out_shift = shift;
-    p.lhs_zp = (int32_t)l->zero_point[0];
-    p.rhs_zp = (int32_t)r->zero_point[0];
-    p.out_zp = (int32_t)out->zero_point[0];
-    p.act_min = -128;
-    p.act_max = 127;
+    p->out_shift = shift;
+    p->lhs_zp = (int32_t)l->zero_point[0];
+    p->rhs_zp = (int32_t)r->zero_point[0];
+    p->out_zp = (int32_t)out->zero_point[0];
+    p->act_min = -128;
+    p->act_max = 127;
+    return 0;
+}
+
+int mica_prepare_batch_matmul(const tfl_model_t *m, const tfl_op_t *op, mica_buf_t *params,
+                              char *err, size_t errlen) {
+    const tfl_tensor_t *l = mica_op_tensor(m, op, 0), *r = mica_op_tensor(m, op, 1);
+    if (l && r && l->data && r->data)
+        REJECT("BATCH_MATMUL: both operands are constant");
+    mica_batch_matmul_params_t p;
+    if (mica_bmm_layout(m, op, &p, err, errlen))
+        return -1;
     size_t start = params->len;
     if (mica_buf_append(params, &p, sizeof p))
         REJECT("out of memory");

@@ -119,6 +119,13 @@ const tfl_tensor_t *mica_op_tensor(const tfl_model_t *m, const tfl_op_t *op, int
 const tfl_tensor_t *mica_op_output(const tfl_model_t *m, const tfl_op_t *op, int output_index);
 int64_t mica_tensor_elements(const tfl_tensor_t *t);
 
+/* TRANSPOSE_CONV's and BATCH_MATMUL's shapes, padding, strides and quantization as their CPU
+ * kernels use them; the accelerator's lowerings (lower_tconv.c, lower_bmm.c) share them. */
+int mica_tconv_shape(const tfl_model_t *m, const tfl_op_t *op, mica_conv_params_t *p, char *err,
+                     size_t errlen);
+int mica_bmm_layout(const tfl_model_t *m, const tfl_op_t *op, mica_batch_matmul_params_t *p,
+                    char *err, size_t errlen);
+
 /* TFLite's int8 ADD constants (input rescales with left shift 20, output multiplier, clamp), as
  * the ADD kernel uses them; the accelerator's ADD lowering shares them. 0, or -1 with err. */
 int mica_add_quant(const tfl_op_t *op, const tfl_tensor_t *a, const tfl_tensor_t *b,

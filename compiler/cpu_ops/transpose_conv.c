@@ -9,8 +9,8 @@ static int32_t tconv_pad(int same, int32_t out_size, int32_t k, int32_t stride) 
     return mica_conv_pad(out_size, grid, k, stride, 1);
 }
 
-static int tconv_shape(const tfl_model_t *m, const tfl_op_t *op, mica_conv_params_t *p, char *err,
-                       size_t errlen) {
+int mica_tconv_shape(const tfl_model_t *m, const tfl_op_t *op, mica_conv_params_t *p, char *err,
+                     size_t errlen) {
     const tfl_tensor_t *shape = mica_op_tensor(m, op, 0), *w = mica_op_tensor(m, op, 1),
                        *in = mica_op_tensor(m, op, 2), *out = mica_op_output(m, op, 0);
     int32_t dims[4];
@@ -36,16 +36,17 @@ static int tconv_shape(const tfl_model_t *m, const tfl_op_t *op, mica_conv_param
                               .dil_h = 1,
                               .dil_w = 1,
                               .filter_c = in->dims[3]};
-    int same = tfl_opt_int(op, 0, 0) == 0; /* TransposeConvOptions.padding: SAME 0, VALID 1 */
-    p->stride_w = (int32_t)tfl_opt_int(op, 1, 1);
-    p->stride_h = (int32_t)tfl_opt_int(op, 2, 1);
+    int same = tfl_opt_int(op, TFL_TCONV_PADDING, 0) == TFL_PADDING_SAME;
+    p->stride_w = (int32_t)tfl_opt_int(op, TFL_TCONV_STRIDE_W, 1);
+    p->stride_h = (int32_t)tfl_opt_int(op, TFL_TCONV_STRIDE_H, 1);
     if (p->stride_w < 1 || p->stride_h < 1 || p->stride_w > 65535 || p->stride_h > 65535)
         REJECT("TRANSPOSE_CONV: strides %dx%d; 1..65535 supported", p->stride_h, p->stride_w);
     p->pad_top = tconv_pad(same, p->out_h, p->k_h, p->stride_h);
     p->pad_left = tconv_pad(same, p->out_w, p->k_w, p->stride_w);
     p->in_zp = (int32_t)in->zero_point[0];
     p->out_zp = (int32_t)out->zero_point[0];
-    return mica_fused_range((int)tfl_opt_int(op, 3, 0), out, &p->act_min, &p->act_max, err, errlen);
+    return mica_fused_range((int)tfl_opt_int(op, TFL_TCONV_ACTIVATION, 0), out, &p->act_min,
+                            &p->act_max, err, errlen);
 }
 
 int mica_prepare_transpose_conv(const tfl_model_t *m, const tfl_op_t *op, mica_buf_t *params,
@@ -69,7 +70,7 @@ int mica_prepare_transpose_conv(const tfl_model_t *m, const tfl_op_t *op, mica_b
             REJECT("TRANSPOSE_CONV: weights channel %d has zero point %lld (symmetric only)", i,
                    (long long)w->zero_point[i]);
     mica_conv_params_t p;
-    if (tconv_shape(m, op, &p, err, errlen))
+    if (mica_tconv_shape(m, op, &p, err, errlen))
         return -1;
     return mica_conv_emit(op, &p, in, w, bias, out, params, err, errlen);
 }

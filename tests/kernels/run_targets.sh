@@ -3,13 +3,14 @@
 # make_lstm_op_models.py) on the two targets run.sh does not cover, against LiteRT BUILTIN_REF:
 # `--backend rtl` (the CPU kernels beside the Verilated array) and `--backend mcu:accel=none` (the
 # firmware's kernels on the Cortex-M4, in QEMU), with run.sh's --cpu forcing so CONV_2D,
-# DEPTHWISE_CONV_2D, FULLY_CONNECTED, the pools and ADD run on their CPU kernels. Prints run.sh's
-# op -> models -> inputs -> mismatches table per backend and folder; exit 1 on any mismatch or error.
+# DEPTHWISE_CONV_2D, FULLY_CONNECTED, the pools, ADD, TRANSPOSE_CONV and BATCH_MATMUL run on their
+# CPU kernels. Prints run.sh's op -> models -> inputs -> mismatches table per backend and folder;
+# exit 1 on any mismatch or error.
 #   sh tests/kernels/run_targets.sh [MODEL_DIR...]   (default: build/{cpu,int16,lstm}_op_models)
 #   RTL_COUNT=3 MCU_COUNT=2 JOBS=2 VERIFY_TIMEOUT=600 (seconds per verify) override the defaults.
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 MICA=$ROOT/build/mica
-CPU_OPS=CONV_2D,DEPTHWISE_CONV_2D,FULLY_CONNECTED,AVERAGE_POOL_2D,MAX_POOL_2D,ADD
+CPU_OPS=CONV_2D,DEPTHWISE_CONV_2D,FULLY_CONNECTED,AVERAGE_POOL_2D,MAX_POOL_2D,ADD,TRANSPOSE_CONV,BATCH_MATMUL
 
 # Worker (run by xargs, one model per call): verify MODEL on BACKEND, write "name inputs bad" to
 # OUT_DIR/name.res (bad -1: verify failed) and verify's whole output to OUT_DIR/name.log.

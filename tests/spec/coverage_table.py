@@ -34,8 +34,10 @@ TFLM_NO_INT8 = {"CEIL": "float32 only", "FLOOR": "float32 only", "ROUND": "float
 # Builtins with a TFLite Micro int8 path that Mica does not run yet, and why.
 TFLM_INT8_OPEN = {}
 NOTES.update({"EMBEDDING_LOOKUP": "run-time int32 ids, constant int8 table (not the float32 hybrid)",
-              "BATCH_MATMUL": "adj_x/adj_y, broadcast batch, one constant operand",
-              "TRANSPOSE_CONV": "per-channel weights, optional bias",
+              "BATCH_MATMUL": "adj_x/adj_y, broadcast batch, one constant operand; "
+                              "accelerator: constant rhs, adj_x only with one row",
+              "TRANSPOSE_CONV": "per-channel weights, optional bias; accelerator: batch 1, strides "
+                                "up to 16",
               "ELU": "LiteRT BUILTIN_REF has none (check_elu_int8.py)",
               "FILL": "run-time int8 value, constant dims",
               "CAST": "int8 <-> int32/float32 at model edges (raw values)",
@@ -50,8 +52,8 @@ NOTES16 = {"QUANTIZE": "float32 -> int8/int16 at inputs; int8 <-> int16",
 
 def table(mica):
     ops = subprocess.run([mica, "ops"], capture_output=True, text=True, check=True).stdout
-    accel = set(re.search(r"the accelerator runs ([A-Z0-9_, and]+)", ops).group(1)
-                .replace(" and ", ", ").split(", "))
+    accel = {n.strip() for n in re.search(r"the accelerator runs ([A-Z0-9_, and]+)", ops).group(1)
+             .replace(" and ", ", ").split(", ")}  # the last name ends before " |"
     cpu_row = [line for line in ops.splitlines() if line.startswith("| CPU |")][0]
     cpu = set(cpu_row.split("|")[2].strip().split(", "))
     int16_row = [line for line in ops.splitlines() if line.startswith("| CPU int16 |")]
