@@ -66,19 +66,8 @@ class IdsModel(tf.Module):
 
 def convert_ids(module, seed, count, bound):
     """int8 conversion calibrated on 200 id vectors inside [0, bound); the int32 input stays."""
-    rng = np.random.default_rng(seed)
-
-    def rep():
-        for _ in range(200):
-            yield [rng.integers(0, bound, count).astype(np.int32)]
-
-    conv = tf.lite.TFLiteConverter.from_concrete_functions(
-        [module.__call__.get_concrete_function()], module)
-    conv.optimizations = [tf.lite.Optimize.DEFAULT]
-    conv.representative_dataset = rep
-    conv.target_spec.supported_ops = [tf.lite.OpsSet.TFLITE_BUILTINS_INT8]
-    conv.inference_output_type = tf.int8
-    return conv.convert()
+    return convert(module, seed, (count,),
+                   sample=lambda rng: rng.integers(0, bound, count).astype(np.int32))
 
 
 def to_embedding_lookup(buf):

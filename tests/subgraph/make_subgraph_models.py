@@ -87,13 +87,17 @@ class WhileModel(tf.Module):
         return tf.while_loop(cond, body, (x,), maximum_iterations=None)[0]
 
 
-def convert(module, seed, shape, near=None):
+def convert(module, seed, shape, near=None, sample=None):
     """int8 conversion calibrated on 200 uniform inputs of SHAPE (near: inputs close to that
-    vector instead, for models whose indices must stay inside a table while calibrating)."""
+    vector instead, for models whose indices must stay inside a table while calibrating; sample:
+    a function of the generator giving one input, for non-float inputs, which stay as they are)."""
     rng = np.random.default_rng(seed)
 
     def rep():
         for _ in range(200):
+            if sample is not None:
+                yield [sample(rng)]
+                continue
             x = rng.uniform(-1, 1, shape)
             yield [(x if near is None else near + 0.05 * x).astype(np.float32)]
 
@@ -102,7 +106,8 @@ def convert(module, seed, shape, near=None):
     conv.optimizations = [tf.lite.Optimize.DEFAULT]
     conv.representative_dataset = rep
     conv.target_spec.supported_ops = [tf.lite.OpsSet.TFLITE_BUILTINS_INT8]
-    conv.inference_input_type = tf.int8
+    if sample is None:
+        conv.inference_input_type = tf.int8
     conv.inference_output_type = tf.int8
     return conv.convert()
 
