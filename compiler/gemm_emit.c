@@ -216,6 +216,29 @@ static int load_input_packed(mica_sched_t *S, int band, uint32_t base, int y0, i
     return 0;
 }
 
+/* A strided 1x1 layer run at stride 1 over the pixels it reads (gemm_plan.h): input row y of the
+ * run layer is image row y * sub_h, its pixel x image pixel x * sub_w; one LOAD per row and fold. */
+static int load_input_subsampled(mica_sched_t *S, uint32_t base, int y0, int y1, int f0, int f1,
+                                 mica_ticket_t prev) {
+    const mica_gemm_layer_t *L = S->L;
+    const mica_gemm_plan_t *P = S->P;
+    uint32_t R = (uint32_t)P->in_fold, W = (uint32_t)L->in_w, cin = (uint32_t)L->cin;
+    uint32_t pixels = (uint32_t)(y1 - y0) * W;
+    int buf = (int)(base / P->aspad_buf_rows);
+    for (int f = f0; f < f1; f++) {
+        uint32_t len = cin - (uint32_t)f * R < R ? cin - (uint32_t)f * R : R;
+        for (int y = y0; y < y1; y++) {
+            uint32_t ext =
+                L->in_addr + (uint32_t)(y * P->sub_h * P->sub_in_w) * cin + (uint32_t)f * R;
+            if (queue_load(S, MICA_LOAD_TARGET_ASPAD,
+                           base + (uint32_t)f * pixels + (uint32_t)(y - y0) * W, W, len, 0, ext,
+                           (uint32_t)P->sub_w * cin, 0, prev, &S->in_load[buf * P->cf + f], 1))
+                return -1;
+        }
+    }
+    return 0;
+}
+
 /* Input folds [f0, f1) of band `band` (output rows from oy0) into ASPAD buffer band % aspad_bufs. */
 int mica_gemm_load_input(mica_sched_t *S, int band, int f0, int f1) {
     const mica_gemm_layer_t *L = S->L;
@@ -230,6 +253,8 @@ int mica_gemm_load_input(mica_sched_t *S, int band, int f0, int f1) {
              ext0 = L->in_addr + (uint32_t)y0 * L->in_w * L->cin;
     if (P->pack_kw)
         return load_input_packed(S, band, base, y0, y1, prev);
+    if (P->sub_h)
+        return load_input_subsampled(S, base, y0, y1, f0, f1, prev);
     for (int f = f0; f < f1;) {
         uint32_t len =
             L->cin - f * (int)R < (int)R ? (uint32_t)(L->cin - f * (int)R) : R; /* R: fold width */

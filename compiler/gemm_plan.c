@@ -41,6 +41,20 @@ static int pack_taps(const mica_gemm_layer_t *L, uint32_t R, mica_gemm_layer_t *
     return 1;
 }
 
+/* A 1x1 convolution with stride > 1 and no padding reads every stride-th input pixel only: run it
+ * as the stride-1 convolution of those pixels (its input grid is the output grid), whose loads
+ * pick them out of the image, instead of loading every pixel. */
+static int subsample_1x1(const mica_gemm_layer_t *L, mica_gemm_layer_t *sub, mica_gemm_plan_t *P) {
+    if (L->depthwise || L->pool || L->kh != 1 || L->kw != 1 || L->pad_top || L->pad_left ||
+        (L->stride_h == 1 && L->stride_w == 1) || L->out_pixel_step || L->out_row_step)
+        return 0;
+    *sub = *L;
+    sub->in_h = L->out_h, sub->in_w = L->out_w;
+    sub->stride_h = sub->stride_w = 1;
+    P->sub_h = L->stride_h, P->sub_w = L->stride_w, P->sub_in_w = L->in_w;
+    return 1;
+}
+
 /* Largest band of output rows whose accumulators fit acc_rows and whose input fits aspad_rows. */
 static int largest_band(const mica_gemm_layer_t *L, const mica_gemm_plan_t *P, uint32_t acc_rows,
                         uint32_t aspad_rows) {
@@ -122,7 +136,8 @@ int mica_gemm_plan(const mica_hw_config_t *hw, const mica_gemm_layer_t *L0,
                    mica_gemm_layer_t *packed, const mica_gemm_layer_t **run, mica_gemm_plan_t *P,
                    char *err, size_t errlen) {
     memset(P, 0, sizeof *P);
-    const mica_gemm_layer_t *L = pack_taps(L0, hw->rows, packed, P) ? packed : L0;
+    const mica_gemm_layer_t *L =
+        pack_taps(L0, hw->rows, packed, P) || subsample_1x1(L0, packed, P) ? packed : L0;
     *run = L;
     int lanes = (int)(hw->rows < hw->cols ? hw->rows : hw->cols);
     P->in_fold = L->depthwise ? lanes : (int)hw->rows;
@@ -145,6 +160,9 @@ void mica_gemm_plan_text(const mica_hw_config_t *hw, const mica_gemm_layer_t *L,
     TEXT("  tiling: %s, %dx%d taps, %d input fold%s of %d, %d output fold%s of %d\n", unit, L->kh,
          L->kw, P->cf, P->cf == 1 ? "" : "s", P->in_fold, P->nf, P->nf == 1 ? "" : "s",
          P->out_fold);
+    if (P->sub_h)
+        TEXT("  input: the %dx%d-strided 1x1 reads one pixel in %d: only those are loaded\n",
+             P->sub_h, P->sub_w, P->sub_h * P->sub_w);
     if (P->pack_kw)
         TEXT("  packing: %d taps x %d channels of a kernel row in one ASPAD row (%d of %u array "
              "rows)\n",

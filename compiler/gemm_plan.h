@@ -22,12 +22,15 @@ typedef struct {
         tile_rows;    /* rows per buffer; WSPAD rows per output fold */
     int stream_input; /* first band: input folds loaded one by one between MATMULs */
     int pack_kw, pack_cin, pack_left, pack_step,
-        pack_in_w; /* packed taps (pack_kw 0: none): the original layer's */
+        pack_in_w;              /* packed taps (pack_kw 0: none): the original layer's */
+    int sub_h, sub_w, sub_in_w; /* strided 1x1: only every sub-th input pixel loaded (0: none);
+                                 * the original layer's strides and input width */
 } mica_gemm_plan_t;
 
 /* Plans L for hw. A layer whose first kernel row's taps fit the array rows together is packed:
- * *packed gets the equivalent layer with kw * cin input channels and *run points to it, else
- * *run = L. 0, or -1 with one line in err naming the layer and the value that does not fit. */
+ * *packed gets the equivalent layer with kw * cin input channels and *run points to it; a strided
+ * 1x1 convolution reads only the pixels its outputs use: *packed gets the stride-1 layer over
+ * them (the loads pick them out); else *run = L. 0, or -1 with one line in err naming the layer and the value that does not fit. */
 int mica_gemm_plan(const mica_hw_config_t *hw, const mica_gemm_layer_t *L,
                    mica_gemm_layer_t *packed, const mica_gemm_layer_t **run, mica_gemm_plan_t *P,
                    char *err, size_t errlen);
