@@ -49,7 +49,8 @@ static int pack_dw_weights(mica_sched_t *S) {
         for (int t = 0; t < P->taps; t++)
             for (int c = 0; c < lanes && n * lanes + c < L->cout; c++)
                 w[((size_t)n * P->taps + t) * C + c] =
-                    L->weights[(size_t)t * L->cout + n * lanes + c];
+                    L->weights[(size_t)t * (P->pair_c ? P->pair_c : L->cout) +
+                               mica_gemm_channel(P, n * lanes + c)];
     S->w_addr = mica_const_add(b, w, rows * C);
     free(w);
     return S->w_addr ? 0 : -1;
@@ -67,7 +68,7 @@ static int pack_params(mica_sched_t *S) {
         return -1;
     for (int n = 0; n < P->nsets; n++)
         for (int c = 0; c < P->out_fold && (L->pixel_set || n * P->out_fold + c < L->cout); c++) {
-            int oc = L->pixel_set ? n : n * P->out_fold + c;
+            int oc = L->pixel_set ? n : mica_gemm_channel(P, n * P->out_fold + c);
             mica_param_lane(p + (size_t)n * MICA_PARAM_ROWS * C, (uint32_t)C, (uint32_t)c,
                             L->bias ? L->bias[oc] : 0, L->mult[oc], L->shift[oc],
                             L->mult_lo ? L->mult_lo[oc] : 0);
@@ -143,10 +144,19 @@ int mica_gemm_flush_for(mica_sched_t *S, const mica_ticket_t *slot) {
     return 0;
 }
 
-/* After a MATMUL/DWCONV of T pixels: the next queued load once the last one should be done. */
+/* After a MATMUL/DWCONV of T pixels: the next queued load once the last one should be done, or
+ * (P->drip_all) every queued load the T cycles should reach, each after the one before. */
 int mica_gemm_drip(mica_sched_t *S, uint32_t T) {
     S->load_busy -= T;
-    return S->npending && S->load_busy <= 0 ? release_load(S) : 0;
+    if (!S->P->drip_all)
+        return S->npending && S->load_busy <= 0 ? release_load(S) : 0;
+    while (S->npending && S->load_busy <= 0) { /* each once the one before should be done */
+        int64_t left = S->load_busy;           /* cycles of T after the last released load */
+        if (release_load(S))
+            return -1;
+        S->load_busy += left;
+    }
+    return 0;
 }
 
 /* Weight tiles of fold g into their WSPAD buffer. */
@@ -216,6 +226,27 @@ static int load_input_packed(mica_sched_t *S, int band, uint32_t base, int y0, i
     return 0;
 }
 
+/* Pixel pairs (gemm_plan.h), layout B: per input row W/2 + 1 pairs (2k-1, 2k), the first and the
+ * last half padding (the input zero point); three LOADs per row, as the pairs do not continue
+ * from one input row to the next. */
+static int load_input_shifted(mica_sched_t *S, uint32_t base, int y0, int y1, mica_ticket_t prev) {
+    const mica_gemm_layer_t *L = S->L; /* the run layer: in_w = W/2 pairs, cin = 2C */
+    const mica_gemm_plan_t *P = S->P;
+    uint32_t C = (uint32_t)P->pair_c, half = (uint32_t)L->in_w, buf = base / P->aspad_buf_rows;
+    mica_ticket_t *slot = &S->in_load[buf * (uint32_t)P->cf];
+    for (int y = y0; y < y1; y++) {
+        uint32_t row = base + (uint32_t)(y - y0) * (half + 1),
+                 ext = L->in_addr + (uint32_t)y * half * 2 * C; /* pixel (y, 0) */
+        if (queue_load(S, MICA_LOAD_TARGET_ASPAD, row, 1, C, C, ext, 0, L->z_in, prev, slot, 1) ||
+            (half > 1 && queue_load(S, MICA_LOAD_TARGET_ASPAD, row + 1, half - 1, 2 * C, 0, ext + C,
+                                    2 * C, L->z_in, prev, slot, 1)) ||
+            queue_load(S, MICA_LOAD_TARGET_ASPAD, row + half, 1, C, 0, ext + (2 * half - 1) * C, 0,
+                       L->z_in, prev, slot, 1))
+            return -1;
+    }
+    return 0;
+}
+
 /* A strided 1x1 layer run at stride 1 over the pixels it reads (gemm_plan.h): input row y of the
  * run layer is image row y * sub_h, its pixel x image pixel x * sub_w; one LOAD per row and fold. */
 static int load_input_subsampled(mica_sched_t *S, uint32_t base, int y0, int y1, int f0, int f1,
@@ -255,6 +286,8 @@ int mica_gemm_load_input(mica_sched_t *S, int band, int f0, int f1) {
         return load_input_packed(S, band, base, y0, y1, prev);
     if (P->sub_h)
         return load_input_subsampled(S, base, y0, y1, f0, f1, prev);
+    if (P->pair_c && load_input_shifted(S, base + pixels, y0, y1, prev))
+        return -1; /* layout B after layout A, which the loop below loads */
     for (int f = f0; f < f1;) {
         uint32_t len =
             L->cin - f * (int)R < (int)R ? (uint32_t)(L->cin - f * (int)R) : R; /* R: fold width */
@@ -299,6 +332,13 @@ mica_ticket_t mica_gemm_matmul(mica_sched_t *S, int band, int f_in, int t, uint3
                               .stride_x = (uint32_t)L->stride_w,
                               .off_y = oy0 * L->stride_h - L->pad_top + kh * L->dil_h - y0,
                               .off_x = -L->pad_left + kw * L->dil_w};
+    if (P->pair_c && (f.off_x & 1)) { /* odd pixel offset: layout B, pairs (2k-1, 2k) */
+        f.aspad_addr += pixels;
+        f.in_w += 1;
+        f.off_x = (f.off_x + 1) / 2;
+    } else if (P->pair_c) {
+        f.off_x /= 2; /* even: layout A, pairs (2k, 2k+1) */
+    }
     mica_instr_t m;
     int fail;
     if (L->depthwise) { /* DWCONV: MATMUL's fields and the mode */

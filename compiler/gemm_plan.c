@@ -55,6 +55,30 @@ static int subsample_1x1(const mica_gemm_layer_t *L, mica_gemm_layer_t *sub, mic
     return 1;
 }
 
+/* A stride-1 depthwise convolution with C <= lanes / 2 channels would leave half the vector lanes
+ * idle: an ASPAD row holds two neighbouring pixels instead (2C lanes), so one DWCONV row computes
+ * two output pixels. A tap whose input column offset d is even reads aligned pairs (2k, 2k+1)
+ * (layout A: the image's own bytes, 2C per pair), an odd d the pairs (2k-1, 2k) (layout B, its
+ * first and last pair half padding); a pair is wholly inside or outside the image, so the
+ * feeder's padding stays exact. The run layer: 2C channels, half the width; weights and
+ * parameters of lane c are channel c % C's (mica_gemm_channel). */
+static int pair_pixels(const mica_gemm_layer_t *L, int lanes, mica_gemm_layer_t *run,
+                       mica_gemm_plan_t *P) {
+    if (!L->depthwise || L->pool || L->pixel_set || L->cin != L->cout || 2 * L->cin > lanes ||
+        L->stride_w != 1 || L->in_w % 2 || L->out_w % 2 || L->out_pixel_step || L->out_row_step)
+        return 0;
+    *run = *L;
+    run->cin = run->cout = 2 * L->cin;
+    run->in_w = L->in_w / 2, run->out_w = L->out_w / 2;
+    P->pair_c = L->cin;
+    return 1;
+}
+
+/* ASPAD rows one input row takes: a row of pixels per input fold, or both pair layouts. */
+static int64_t aspad_rows_per_input_row(const mica_gemm_layer_t *L, const mica_gemm_plan_t *P) {
+    return P->pair_c ? 2 * (int64_t)L->in_w + 1 : (int64_t)P->cf * L->in_w;
+}
+
 /* Largest band of output rows whose accumulators fit acc_rows and whose input fits aspad_rows. */
 static int largest_band(const mica_gemm_layer_t *L, const mica_gemm_plan_t *P, uint32_t acc_rows,
                         uint32_t aspad_rows) {
@@ -65,7 +89,7 @@ static int largest_band(const mica_gemm_layer_t *L, const mica_gemm_plan_t *P, u
         int need = (rows - 1) * L->stride_h + (L->kh - 1) * L->dil_h + 1;
         if (need > L->in_h)
             need = L->in_h;
-        if ((int64_t)P->cf * need * L->in_w <= (int64_t)aspad_rows)
+        if (need * aspad_rows_per_input_row(L, P) <= (int64_t)aspad_rows)
             break;
     }
     return rows;
@@ -134,12 +158,15 @@ static int choose_residency(const mica_hw_config_t *hw, const mica_gemm_layer_t 
 
 int mica_gemm_plan(const mica_hw_config_t *hw, const mica_gemm_layer_t *L0,
                    mica_gemm_layer_t *packed, const mica_gemm_layer_t **run, mica_gemm_plan_t *P,
-                   char *err, size_t errlen) {
+                   int pairs, char *err, size_t errlen) {
     memset(P, 0, sizeof *P);
-    const mica_gemm_layer_t *L =
-        pack_taps(L0, hw->rows, packed, P) || subsample_1x1(L0, packed, P) ? packed : L0;
-    *run = L;
     int lanes = (int)(hw->rows < hw->cols ? hw->rows : hw->cols);
+    const mica_gemm_layer_t *L = pack_taps(L0, hw->rows, packed, P) ||
+                                         subsample_1x1(L0, packed, P) ||
+                                         (pairs && pair_pixels(L0, lanes, packed, P))
+                                     ? packed
+                                     : L0;
+    *run = L;
     P->in_fold = L->depthwise ? lanes : (int)hw->rows;
     P->out_fold = L->depthwise ? lanes : (int)hw->cols;
     P->cf = ceil_div(L->cin, P->in_fold);
@@ -160,6 +187,10 @@ void mica_gemm_plan_text(const mica_hw_config_t *hw, const mica_gemm_layer_t *L,
     TEXT("  tiling: %s, %dx%d taps, %d input fold%s of %d, %d output fold%s of %d\n", unit, L->kh,
          L->kw, P->cf, P->cf == 1 ? "" : "s", P->in_fold, P->nf, P->nf == 1 ? "" : "s",
          P->out_fold);
+    if (P->pair_c)
+        TEXT("  pixel pairs: %d channels x 2 pixels per vector row (an aligned and a shifted "
+             "layout in ASPAD)\n",
+             P->pair_c);
     if (P->sub_h)
         TEXT("  input: the %dx%d-strided 1x1 reads one pixel in %d: only those are loaded\n",
              P->sub_h, P->sub_w, P->sub_h * P->sub_w);

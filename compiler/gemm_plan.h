@@ -21,19 +21,26 @@ typedef struct {
     uint32_t aspad_buf_rows, acc_buf_rows,
         tile_rows;    /* rows per buffer; WSPAD rows per output fold */
     int stream_input; /* first band: input folds loaded one by one between MATMULs */
+    int drip_all;     /* after a MATMUL, release every queued load its cycles should cover (else
+                       * one); a schedule choice (lower_gemm.c searches it) */
     int pack_kw, pack_cin, pack_left, pack_step,
         pack_in_w;              /* packed taps (pack_kw 0: none): the original layer's */
     int sub_h, sub_w, sub_in_w; /* strided 1x1: only every sub-th input pixel loaded (0: none);
                                  * the original layer's strides and input width */
+    int pair_c; /* depthwise pixel pairs (0: none): the original channels C, 2C <= lanes; an
+                 * ASPAD row holds pixels (2k, 2k+1) (layout A) or (2k-1, 2k) (layout B) */
 } mica_gemm_plan_t;
 
 /* Plans L for hw. A layer whose first kernel row's taps fit the array rows together is packed:
  * *packed gets the equivalent layer with kw * cin input channels and *run points to it; a strided
  * 1x1 convolution reads only the pixels its outputs use: *packed gets the stride-1 layer over
- * them (the loads pick them out); else *run = L. 0, or -1 with one line in err naming the layer and the value that does not fit. */
+ * them (the loads pick them out); a depthwise layer of at most half the vector lanes' channels
+ * runs on pixel pairs: *packed gets the layer of 2C channels over half as many pixels; else
+ * *run = L. `pairs` 0 leaves out the pixel pairs (the lowering costs both). 0, or -1 with one
+ * line in err naming the layer and the value that does not fit. */
 int mica_gemm_plan(const mica_hw_config_t *hw, const mica_gemm_layer_t *L,
                    mica_gemm_layer_t *packed, const mica_gemm_layer_t **run, mica_gemm_plan_t *P,
-                   char *err, size_t errlen);
+                   int pairs, char *err, size_t errlen);
 
 /* Buffer split `split` (0 .. MICA_GEMM_SPLITS-1: ACC and ASPAD in halves, ACC only, neither) with
  * its largest band: the band's rows, or 0 (P unchanged) if not one output row fits. */
@@ -44,6 +51,12 @@ int mica_gemm_set_split(const mica_hw_config_t *hw, const mica_gemm_layer_t *L, 
 /* Bands of `rows` output rows (at most the band mica_gemm_plan chose, which is the largest that
  * fits): nbands and whether the first band's input folds stream in follow. */
 void mica_gemm_set_band_rows(const mica_gemm_layer_t *L, mica_gemm_plan_t *P, int rows);
+
+/* The original layer's channel of run-layer channel c (pixel pairs: lane c and c + C are channel
+ * c of two pixels). */
+static inline int mica_gemm_channel(const mica_gemm_plan_t *P, int c) {
+    return P->pair_c ? c % P->pair_c : c;
+}
 
 /* WSPAD buffer of output fold g (over all bands), and whether fold g loads its weights. */
 static inline int mica_gemm_wbuf(const mica_gemm_plan_t *P, int g) {

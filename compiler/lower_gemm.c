@@ -171,9 +171,11 @@ static int emit_trial(void *ctx) {
  * MATMULs (with one band a layer loads all its input before its first MATMUL; a few-channel first
  * layer's many small LOADs cost more than the compute they would hide behind); undivided memories
  * take larger bands. Candidates per split: its largest band and up to MAX_BAND_TRIALS more
- * (balanced) band counts. */
+ * (balanced) band counts, each with the input folds streamed or not and either load-release
+ * policy (P->drip_all). */
 #define MAX_BAND_TRIALS 64
-static int choose_bands(mica_builder_t *b, const mica_gemm_layer_t *L, mica_gemm_plan_t *P) {
+static int choose_bands(mica_builder_t *b, const mica_gemm_layer_t *L, mica_gemm_plan_t *P,
+                        int64_t *cycles) {
     mica_gemm_plan_t best_plan = *P, trial = *P;
     gemm_trial_t ctx = {b, L, P};
     int64_t best = mica_trial_cycles(b, emit_trial, &ctx);
@@ -189,8 +191,10 @@ static int choose_bands(mica_builder_t *b, const mica_gemm_layer_t *L, mica_gemm
                 continue;
             last_rows = rows;
             mica_gemm_set_band_rows(L, &trial, rows);
-            for (int stream = 0; stream < 1 + (trial.cf > 1); stream++) {
-                trial.stream_input = stream ? !trial.stream_input : trial.stream_input;
+            for (int v = 0; v < 2 * (1 + (trial.cf > 1)); v++) {
+                trial.drip_all = v & 1; /* both load-release policies */
+                if (v == 2)             /* streaming the input folds the other way */
+                    trial.stream_input = !trial.stream_input;
                 ctx.P = &trial;
                 int64_t c = mica_trial_cycles(b, emit_trial, &ctx);
                 if (c >= 0 && c < best)
@@ -200,16 +204,24 @@ static int choose_bands(mica_builder_t *b, const mica_gemm_layer_t *L, mica_gemm
     }
     b->err[0] = 0; /* a failed trial leaves the plan's own choice, which emitted */
     *P = best_plan;
+    *cycles = best;
     return 0;
 }
 
 int mica_lower_gemm_part(mica_builder_t *b, const mica_gemm_layer_t *L0, int last) {
-    mica_gemm_plan_t P;
-    mica_gemm_layer_t packed;
-    const mica_gemm_layer_t *L;
-    if (mica_gemm_plan(&b->hw, L0, &packed, &L, &P, b->err, sizeof b->err) ||
-        choose_bands(b, L, &P))
+    mica_gemm_plan_t P, Q;
+    mica_gemm_layer_t packed, plain;
+    const mica_gemm_layer_t *L, *L2;
+    int64_t cycles, plain_cycles;
+    if (mica_gemm_plan(&b->hw, L0, &packed, &L, &P, 1, b->err, sizeof b->err) ||
+        choose_bands(b, L, &P, &cycles))
         return -1;
+    /* Pixel pairs halve the vector rows but load the input twice: a small layer may be faster
+     * without (both are costed). */
+    if (P.pair_c && !mica_gemm_plan(&b->hw, L0, &plain, &L2, &Q, 0, b->err, sizeof b->err) &&
+        !choose_bands(b, L2, &Q, &plain_cycles) && plain_cycles < cycles)
+        P = Q, L = L2;
+    b->err[0] = 0;
     mica_gemm_plan_text(&b->hw, L, &P, b->plan_note, sizeof b->plan_note);
     return emit_layer(b, L, &P, last);
 }

@@ -132,7 +132,9 @@ POOL_CASES = [
 
 # (kernel, stride, padding, channels, depth multiplier, input h, w, activation)
 DW_CASES = [(3, 1, "SAME", 20, 1, 9, 8, "relu6"), (3, 2, "SAME", 3, 2, 11, 12, "none"),
-            (5, 1, "VALID", 20, 3, 9, 9, "relu"), (3, 2, "VALID", 1, 8, 10, 9, "none")]
+            (5, 1, "VALID", 20, 3, 9, 9, "relu"), (3, 2, "VALID", 1, 8, 10, 9, "none"),
+            # <= 8 channels at stride 1, even widths: pixel pairs on 16 lanes (gemm_plan.c)
+            (3, 1, "SAME", 8, 1, 12, 24, "relu6"), (5, 1, "VALID", 4, 1, 9, 14, "none")]
 
 # (shape, second input's patched (scale factor, zero point), fused relu)
 ADD_CASES = [((1, 8, 10, 16), (1.0, 0), False), ((1, 5, 7, 3), (0.37, 11), False),

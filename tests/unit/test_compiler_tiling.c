@@ -33,7 +33,7 @@ static void check_plan(const mica_hw_config_t *hw, const mica_gemm_layer_t *L0, 
     mica_gemm_layer_t packed;
     const mica_gemm_layer_t *L;
     char err[256];
-    int rc = mica_gemm_plan(hw, L0, &packed, &L, &P, err, sizeof err);
+    int rc = mica_gemm_plan(hw, L0, &packed, &L, &P, 1, err, sizeof err);
     CHECK(rc == 0, "%s: refused: %s", what, err);
     if (rc)
         return;
@@ -87,12 +87,13 @@ static void packing(void) {
     const mica_gemm_layer_t *run;
     mica_gemm_plan_t P;
     char err[256];
-    CHECK(mica_gemm_plan(&hw, &L, &packed, &run, &P, err, sizeof err) == 0, "first layer: %s", err);
+    CHECK(mica_gemm_plan(&hw, &L, &packed, &run, &P, 1, err, sizeof err) == 0, "first layer: %s",
+          err);
     CHECK(run == &packed && P.pack_kw == 3 && run->cin == 9 && run->kw == 1 && P.cf == 1,
           "3 taps x 3 channels in one fold");
     check_plan(&hw, &L, "packed first layer");
     L = conv(28, 8, 8, 3, 1, 1); /* 3 x 8 channels > 16 rows: not packed */
-    CHECK(mica_gemm_plan(&hw, &L, &packed, &run, &P, err, sizeof err) == 0 && run == &L &&
+    CHECK(mica_gemm_plan(&hw, &L, &packed, &run, &P, 1, err, sizeof err) == 0 && run == &L &&
               P.pack_kw == 0,
           "8 channels: not packed");
 }
@@ -103,11 +104,12 @@ static void refusals(void) {
     const mica_gemm_layer_t *run;
     mica_gemm_plan_t P;
     char err[256] = "";
-    CHECK(mica_gemm_plan(&tiny, &L, &packed, &run, &P, err, sizeof err) == -1, "too wide accepted");
+    CHECK(mica_gemm_plan(&tiny, &L, &packed, &run, &P, 1, err, sizeof err) == -1,
+          "too wide accepted");
     CHECK_HAS(err, "layer t_conv: one output row (40 pixels x 4 input channels) does not fit");
     mica_hw_config_t narrow_w = hw_of(4, 4, 4096, 16, 1024, 4);
     L = conv(8, 8, 4, 3, 1, 1); /* 9 taps x 2 folds x 4 rows = 72 weight rows > 16 */
-    CHECK(mica_gemm_plan(&narrow_w, &L, &packed, &run, &P, err, sizeof err) == -1,
+    CHECK(mica_gemm_plan(&narrow_w, &L, &packed, &run, &P, 1, err, sizeof err) == -1,
           "WSPAD overflow accepted");
     CHECK_HAS(err, "needs 72 weight rows, WSPAD has 16");
 }
