@@ -281,7 +281,8 @@ def sigmoid16_cases():
 
 def refused_cases():
     """16-bit operators Mica refuses with a reason (no int16 kernel yet): DIR/refused/."""
-    return {"maxpool16": layer16(tf.keras.layers.MaxPooling2D(2), (1, 6, 6, 3), 222)}
+    return {"depth_to_space16": convert16(lambda x: tf.nn.depth_to_space(x, 2), [(1, 3, 3, 8)],
+                                          222)}
 
 
 def op_names(model_bytes):
