@@ -5,6 +5,7 @@
 #define MICA_KERNELS_INT16B_H
 
 /* MAXIMUM16 / MINIMUM16: the binary block (mica_kernels_int16.h's ADD16), raw int16 compare.
+ * SELECT16: the logic block (mica_kernels.h), int16 values copied by a bool condition.
  * PAD16: mica_pad_params_t with an int16 pad_value. AVERAGE_POOL_2D16 / MAX_POOL_2D16:
  * mica_pool_params_t on int16 elements (act_min/act_max in the int16 range). */
 #define MICA_KERNEL_LIST_INT16B(X)                                                                 \
@@ -16,7 +17,9 @@
     X(132, LEAKY_RELU16, mica_k_pwl16)                                                             \
     X(133, ABS16, mica_k_pwl16)                                                                    \
     X(134, MAXIMUM16, mica_k_binary16)                                                             \
-    X(135, MINIMUM16, mica_k_binary16)
+    X(135, MINIMUM16, mica_k_binary16)                                                             \
+    X(136, SELECT16, mica_k_select16)                                                              \
+    X(137, MEAN16, mica_k_mean16)
 
 #include <stdint.h>
 
@@ -31,5 +34,17 @@ typedef struct {
     int32_t mult[2], shift[2];
     int32_t lo, hi;
 } mica_pwl16_params_t;
+
+/* MEAN16 (LiteRT's and TFLite Micro's QuantizedMeanOrSum on int16): for each output
+ * element (kept dims, input strides in elements as MEAN's block) the int32 sum s of the raw inputs
+ * over the n reduced elements; out = clamp16(MultiplyByQuantizedMultiplier(s - in_zp n, mult,
+ * shift) + out_zp), the multiplier already divided by n (mean.c in the compiler). SUM has no int16
+ * path: LiteRT BUILTIN_REF's int16 SUM gives values unrelated to the sum, no oracle to match. */
+typedef struct {
+    int32_t out_rank, red_rank;
+    int32_t out_dims[6], out_strides[6];
+    int32_t red_dims[6], red_strides[6];
+    int32_t n, in_zp, out_zp, mult, shift;
+} mica_mean16_params_t;
 
 #endif

@@ -97,6 +97,7 @@ static const struct {
     {TFL_OP_ABS, MICA_CPU_ABS16, mica_prepare_abs},
     {TFL_OP_MAXIMUM, MICA_CPU_MAXIMUM16, mica_prepare_maximum},
     {TFL_OP_MINIMUM, MICA_CPU_MINIMUM16, mica_prepare_minimum},
+    {TFL_OP_MEAN, MICA_CPU_MEAN16, mica_prepare_mean},
 };
 
 int mica_cpu_int16_find(const tfl_model_t *m, const tfl_op_t *op, mica_cpu_prepare_fn *prepare) {
@@ -116,6 +117,12 @@ int mica_cpu_int16_find(const tfl_model_t *m, const tfl_op_t *op, mica_cpu_prepa
             *prepare = wide_ops[i].prepare;
             return wide_ops[i].kernel;
         }
+    const tfl_tensor_t *x = mica_op_tensor(m, op, 1); /* SELECT's values: TFLite copies them */
+    if ((op->builtin == TFL_OP_SELECT || op->builtin == TFL_OP_SELECT_V2) && x &&
+        x->type == TFL_TYPE_INT16) {
+        *prepare = op->builtin == TFL_OP_SELECT ? mica_prepare_select : mica_prepare_select_v2;
+        return MICA_CPU_SELECT16;
+    }
     if (op->builtin == TFL_OP_SOFTMAX && in->type == TFL_TYPE_INT16) {
         *prepare = mica_prepare_softmax16;
         return MICA_CPU_SOFTMAX16;
@@ -200,7 +207,8 @@ int mica_bias_row32(const tfl_tensor_t *bias, int32_t o, const char *op, int32_t
 const char *mica_cpu_int16_names(void) {
     static char names[1024];
     if (!names[0]) {
-        snprintf(names, sizeof names, "QUANTIZE, DEQUANTIZE, SOFTMAX, LOGISTIC, TANH");
+        snprintf(names, sizeof names,
+                 "QUANTIZE, DEQUANTIZE, SOFTMAX, LOGISTIC, TANH, SELECT, SELECT_V2");
         mica_cpu_int16_move_names(names, sizeof names);
         for (size_t i = 0; i < sizeof wide_ops / sizeof wide_ops[0]; i++)
             snprintf(names + strlen(names), sizeof names - strlen(names), ", %s",

@@ -3,7 +3,7 @@
 (make_int16_op_models.py): the data-movement operators (RESHAPE, SQUEEZE, EXPAND_DIMS,
 CONCATENATION, SPLIT, SPLIT_V, UNPACK, STRIDED_SLICE, SLICE, TRANSPOSE, BROADCAST_TO, PAD, PADV2,
 RESIZE_NEAREST_NEIGHBOR)
-the pools, RELU, RELU6, LEAKY_RELU, ABS, MAXIMUM and MINIMUM, all but SQUEEZE / EXPAND_DIMS from the TensorFlow converter in mode
+the pools, RELU, RELU6, LEAKY_RELU, ABS, MAXIMUM, MINIMUM, MEAN and SELECT_V2, all but SQUEEZE / EXPAND_DIMS / PADV2 / SELECT_V2 from the TensorFlow converter in mode
 EXPERIMENTAL_TFLITE_BUILTINS_ACTIVATIONS_INT16_WEIGHTS_INT8 (int16 in and out). Writes
 DIR/<name>.tflite and DIR/manifest.json like the other generators (tests/kernels/run.sh reads it),
 and DIR/refused/ (int16 operators TFLite Micro has no int16 kernel for: Mica refuses them too).
@@ -78,11 +78,27 @@ def padv2_model(value):
     return g.finish([x], [y])
 
 
+def select_v2_model():
+    """SELECT_V2 of int16 values under a bool condition broadcast over columns (an int8 GREATER
+    computes it), the second value a broadcast int16 constant."""
+    g, T, OP, S = i16.Graph(), i16.T, i16.OP, i16.schema
+    c8 = g.tensor("c", (2, 1), T.INT8, 0.1, 3)
+    zero = g.tensor("zero", (1,), T.INT8, 0.1, 3, data=[3])
+    cond = g.tensor("cond", (2, 1), T.BOOL)
+    g.op(OP.GREATER, [c8, zero], [cond], S.BuiltinOptions.GreaterOptions, S.GreaterOptionsT())
+    x = g.tensor("x", (2, 5), T.INT16, 1.0 / 4096, 0)
+    y = g.tensor("y", (5,), T.INT16, 1.0 / 4096, 0, data=[-30000, -5, 0, 77, 32767])
+    out = g.tensor("out", (2, 5), T.INT16, 1.0 / 4096, 0)
+    g.op(OP.SELECT_V2, [cond, x, y], [out], S.BuiltinOptions.SelectV2Options,
+         S.SelectV2OptionsT())
+    return g.finish([c8, x], [out])
+
+
 def shape_cases():
     return {"squeeze16_op": shape_op_model(i16.OP.SQUEEZE, (1, 5, 1, 6), (5, 6),
                                            squeeze_dims=(0, -2)),
             "expand_dims16_op": shape_op_model(i16.OP.EXPAND_DIMS, (3, 7), (3, 1, 7), axis=-2),
-            "padv2_16": padv2_model(-3001)}
+            "padv2_16": padv2_model(-3001), "select_v2_16": select_v2_model()}
 
 
 def int32_copy_model():
@@ -146,6 +162,10 @@ def elementwise_cases():
         "relu6_16": c16(lambda x: tf.nn.relu6(x), [(1, 40)], 341, -3.0, 8.0),
         "leaky_relu16": c16(lambda x: tf.nn.leaky_relu(x, alpha=0.2), [(3, 11)], 342, -3.0, 2.0),
         "leaky_relu16_neg": c16(lambda x: tf.nn.leaky_relu(x, alpha=-0.7), [(2, 9)], 343),
+        "mean16_axis1": c16(lambda x: tf.reduce_mean(x, axis=[1]), [(2, 5, 3)], 347),
+        "mean16_hw_keepdims": c16(lambda x: tf.reduce_mean(x, axis=[1, 2], keepdims=True),
+                                  [(1, 6, 5, 4)], 348, -2.0, 3.0),
+        "mean16_last": c16(lambda x: tf.reduce_mean(x * 3.0, axis=[-1]), [(3, 40)], 349),
         "abs16": c16(lambda x: tf.abs(x), [(2, 13)], 344, -3.0, 1.0),
         "maximum16": c16(lambda a, b: tf.maximum(a, b), [(2, 3, 4), (2, 3, 4)], 345),
         "minimum16_bcast_const": c16(lambda a: tf.minimum(a, k(seed=3, shape=(4,), lo=-1, hi=1)),
@@ -154,9 +174,13 @@ def elementwise_cases():
 
 
 def refused_cases():
-    """int16 operators TFLite Micro runs on int8 only (gather.cc accepts float32 and int8)."""
+    """int16 operators Mica refuses: TFLite Micro runs GATHER on int8 only (gather.cc accepts
+    float32 and int8); SUM below."""
     return {"gather16": i16.convert16(lambda x: tf.gather(x, [2, 0, 1], axis=1), [(2, 4, 3)],
-                                      330)}
+                                      330),
+            # TFLite Micro sums int16, but LiteRT BUILTIN_REF's int16 SUM gives values unrelated
+            # to the sum (no oracle to be bit-exact with), so Mica refuses it
+            "sum16": i16.convert16(lambda x: tf.reduce_sum(x, axis=[0, 2]), [(3, 4, 5)], 350)}
 
 
 def main():

@@ -45,7 +45,10 @@ NOTES.update({"EMBEDDING_LOOKUP": "run-time int32 ids, constant int8 table (not 
 
 NOTES16 = {"QUANTIZE": "float32 -> int8/int16 at inputs; int8 <-> int16",
            "DEQUANTIZE": "int8/int16 -> float32 at outputs", "SVDF": "int16 state (variable)",
-           "LOGISTIC": "int16: TFLite's sigmoid table, measured", "TANH": "int16: TFLite's sigmoid table, measured"}
+           "LOGISTIC": "int16: TFLite's sigmoid table, measured", "TANH": "int16: TFLite's sigmoid table, measured",
+           "SUM": "int16 refused: LiteRT BUILTIN_REF's int16 SUM is no oracle (values unrelated to the sum)",
+           "GREATER": "int16: the converter has no 16x8 GREATER", "PRELU": "int16: the converter has no 16x8 PRELU",
+           "SQUARED_DIFFERENCE": "int16: LiteRT BUILTIN_REF has none (float32, int32 only)"}
 
 # The builtins TFLite Micro runs on int16 activations: the kernel file (tensorflow/tflite-micro,
 # tensorflow/lite/micro/kernels/) whose type switch has the int16 case. Every builtin not listed has
