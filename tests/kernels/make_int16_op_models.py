@@ -281,8 +281,7 @@ def sigmoid16_cases():
 
 def refused_cases():
     """16-bit operators Mica refuses with a reason (no int16 kernel yet): DIR/refused/."""
-    return {"depth_to_space16": convert16(lambda x: tf.nn.depth_to_space(x, 2), [(1, 3, 3, 8)],
-                                          222)}
+    return {"gather16": convert16(lambda x: tf.gather(x, [2, 0, 1], axis=1), [(2, 4, 3)], 222)}
 
 
 def op_names(model_bytes):
