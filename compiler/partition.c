@@ -401,8 +401,8 @@ void mica_print_supported_ops(void *file, const mica_partition_opts_t *target) {
             "| CPU int16 | %s | 16-bit paths: QUANTIZE int16 <-> int8/int16 and float32 -> int16, "
             "DEQUANTIZE int16 -> float32; RESHAPE through PADV2 and SELECT copy 2-byte elements; "
             "the pools, RELU, RELU6, LEAKY_RELU, ABS, MAXIMUM, MINIMUM, MEAN compute on int16 as "
-            "TFLite does; the "
-            "others 16x8 (int16 activations with zero point 0, int8 weights, int64 bias); SVDF "
+            "LiteRT does, GREATER compares raw values as LiteRT does; the others 16x8 (int16 "
+            "activations with zero point 0, int8 weights, int64 bias); SVDF "
             "keeps its int16 state between invokes |\n",
             mica_cpu_int16_names());
     fprintf(f,

@@ -6,6 +6,8 @@
 
 /* MAXIMUM16 / MINIMUM16: the binary block (mica_kernels_int16.h's ADD16), raw int16 compare.
  * SELECT16: the logic block (mica_kernels.h), int16 values copied by a bool condition.
+ * GREATER16: the logic block on int16 inputs, raw values compared as LiteRT BUILTIN_REF compares
+ * them (TFLite Micro rescales each input first, ComparisonWithScaling: a coarser result).
  * PAD16: mica_pad_params_t with an int16 pad_value. AVERAGE_POOL_2D16 / MAX_POOL_2D16:
  * mica_pool_params_t on int16 elements (act_min/act_max in the int16 range). */
 #define MICA_KERNEL_LIST_INT16B(X)                                                                 \
@@ -19,7 +21,8 @@
     X(134, MAXIMUM16, mica_k_binary16)                                                             \
     X(135, MINIMUM16, mica_k_binary16)                                                             \
     X(136, SELECT16, mica_k_select16)                                                              \
-    X(137, MEAN16, mica_k_mean16)
+    X(137, MEAN16, mica_k_mean16)                                                                  \
+    X(138, GREATER16, mica_k_compare16)
 
 #include <stdint.h>
 

@@ -98,6 +98,7 @@ static const struct {
     {TFL_OP_MAXIMUM, MICA_CPU_MAXIMUM16, mica_prepare_maximum},
     {TFL_OP_MINIMUM, MICA_CPU_MINIMUM16, mica_prepare_minimum},
     {TFL_OP_MEAN, MICA_CPU_MEAN16, mica_prepare_mean},
+    {TFL_OP_GREATER, MICA_CPU_GREATER16, mica_prepare_greater},
 };
 
 int mica_cpu_int16_find(const tfl_model_t *m, const tfl_op_t *op, mica_cpu_prepare_fn *prepare) {

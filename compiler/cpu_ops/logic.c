@@ -13,6 +13,7 @@
 #include "quant.h"
 #include "mica_fixedpoint.h"
 #include "int32.h"
+#include "int16.h"
 
 #define COMPARE_LEFT_SHIFT 8
 
@@ -65,6 +66,10 @@ static int check_types(const tfl_tensor_t *const *in, int nin, int kind, const t
     } else if (kind == MICA_LOGIC_SELECT && mica_is_int32(in[1])) {
         if (!is_bool(in[0]) || !mica_is_int32(in[2]) || !mica_is_int32(out))
             REJECT("SELECT: int32 values need a bool condition, both values and the output int32");
+    } else if (kind <= MICA_LOGIC_GE && in[0]->type == TFL_TYPE_INT16) {
+        if (!mica_is_int16_q(in[0]) || !mica_is_int16_q(in[1]) || !is_bool(out))
+            REJECT("comparison: int16 input 0 needs input 1 int16 (one scale) and the output bool");
+        /* LiteRT BUILTIN_REF compares the raw int16 values (TFLite Micro rescales first) */
     } else if (kind <= MICA_LOGIC_GE) {
         if (!mica_is_int8_q(in[0]) || !mica_is_int8_q(in[1]) || !is_bool(out))
             REJECT("comparison: inputs must be int8 with one scale and the output bool");
@@ -138,7 +143,7 @@ static int prepare_logic(const tfl_model_t *m, const tfl_op_t *op, int kind, int
     const int value_width = int32                                                           ? 4
                             : in[kind == MICA_LOGIC_SELECT ? 1 : 0]->type == TFL_TYPE_INT16 ? 2
                                                                                             : 1;
-    if (kind <= MICA_LOGIC_GE && !int32 &&
+    if (kind <= MICA_LOGIC_GE && value_width == 1 && /* int16 and int32 compare raw values */
         (compare_table(in[0], p.scaled[0], err, errlen) ||
          compare_table(in[1], p.scaled[1], err, errlen)))
         return -1;

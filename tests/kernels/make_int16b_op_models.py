@@ -3,7 +3,8 @@
 (make_int16_op_models.py): the data-movement operators (RESHAPE, SQUEEZE, EXPAND_DIMS,
 CONCATENATION, SPLIT, SPLIT_V, UNPACK, STRIDED_SLICE, SLICE, TRANSPOSE, BROADCAST_TO, PAD, PADV2,
 RESIZE_NEAREST_NEIGHBOR)
-the pools, RELU, RELU6, LEAKY_RELU, ABS, MAXIMUM, MINIMUM, MEAN and SELECT_V2, all but SQUEEZE / EXPAND_DIMS / PADV2 / SELECT_V2 from the TensorFlow converter in mode
+the pools, RELU, RELU6, LEAKY_RELU, ABS, MAXIMUM, MINIMUM, MEAN, SELECT_V2 and GREATER, all but SQUEEZE / EXPAND_DIMS / PADV2 /
+SELECT_V2 / GREATER from the TensorFlow converter in mode
 EXPERIMENTAL_TFLITE_BUILTINS_ACTIVATIONS_INT16_WEIGHTS_INT8 (int16 in and out). Writes
 DIR/<name>.tflite and DIR/manifest.json like the other generators (tests/kernels/run.sh reads it),
 and DIR/refused/ (int16 operators TFLite Micro has no int16 kernel for: Mica refuses them too).
@@ -94,11 +95,28 @@ def select_v2_model():
     return g.finish([c8, x], [out])
 
 
+def greater_model():
+    """GREATER on int16 inputs of different scales and zero points (the converter has no 16x8
+    GREATER), its bool result picking int16 values (SELECT_V2), the second input broadcast.
+    LiteRT BUILTIN_REF compares the raw int16 values (TFLite Micro rescales each input first)."""
+    g, T, OP, S = i16.Graph(), i16.T, i16.OP, i16.schema
+    a = g.tensor("a", (2, 3, 4), T.INT16, 1.0 / 4096, 7)
+    b = g.tensor("b", (3, 1), T.INT16, 1.0 / 3000, -11)
+    cond = g.tensor("a_gt_b", (2, 3, 4), T.BOOL)
+    g.op(OP.GREATER, [a, b], [cond], S.BuiltinOptions.GreaterOptions, S.GreaterOptionsT())
+    x = g.tensor("x", (2, 3, 4), T.INT16, 1.0 / 4096, 0)
+    y = g.tensor("y", (2, 3, 4), T.INT16, 1.0 / 4096, 0)
+    g.op(OP.SELECT_V2, [cond, a, x], [y], S.BuiltinOptions.SelectV2Options,
+         S.SelectV2OptionsT())
+    return g.finish([a, b, x], [y])
+
+
 def shape_cases():
     return {"squeeze16_op": shape_op_model(i16.OP.SQUEEZE, (1, 5, 1, 6), (5, 6),
                                            squeeze_dims=(0, -2)),
             "expand_dims16_op": shape_op_model(i16.OP.EXPAND_DIMS, (3, 7), (3, 1, 7), axis=-2),
-            "padv2_16": padv2_model(-3001), "select_v2_16": select_v2_model()}
+            "padv2_16": padv2_model(-3001), "select_v2_16": select_v2_model(),
+            "greater16": greater_model()}
 
 
 def int32_copy_model():

@@ -5,6 +5,7 @@
  * SELECT of int32 elements, mica_kernels_int32.h) and SELECT16 (int16 values) share the walk. */
 #include "mica_kernel_util.h"
 #include "mica_gemmlowp.h"
+#include "mica_int16_util.h"
 
 static int8_t logic_value(const mica_logic_params_t *p, int8_t a, int8_t b, int8_t s) {
     const int32_t x = p->scaled[0][(uint8_t)a], y = p->scaled[1][(uint8_t)b];
@@ -78,15 +79,20 @@ static int32_t load32(const int8_t *at) {
     return v;
 }
 
-/* Comparison of int32 elements, or SELECT of width-byte values, at a, b (s: SELECT's second
- * value) into out. */
+/* An int32 or int16 element as the wide comparisons compare it: the raw value. */
+static int32_t wide_value(int32_t width, const int8_t *at) {
+    return width == 4 ? load32(at) : mica_load_i16(at);
+}
+
+/* Comparison of int32 or int16 elements, or SELECT of width-byte values, at a, b (s: SELECT's
+ * second value) into out. */
 static void logic_wide(const mica_logic_params_t *p, int32_t width, const int8_t *a,
                        const int8_t *b, const int8_t *s, int8_t *out) {
     if (p->op == MICA_LOGIC_SELECT) {
         mica_copy_params(out, *a ? b : s, (uint32_t)width);
         return;
     }
-    const int32_t x = load32(a), y = load32(b);
+    const int32_t x = wide_value(width, a), y = wide_value(width, b);
     *out = (int8_t)(p->op == MICA_LOGIC_EQ   ? x == y
                     : p->op == MICA_LOGIC_NE ? x != y
                     : p->op == MICA_LOGIC_LT ? x < y
@@ -151,6 +157,15 @@ int mica_k_logic_i32(const mica_kernel_call_t *c) {
         p->ninputs != (p->op == MICA_LOGIC_SELECT ? 3 : 2))
         return -1;
     return logic_walk(c, 4);
+}
+
+/* GREATER16 (mica_kernels_int16b.h): raw int16 inputs compared. */
+int mica_k_compare16(const mica_kernel_call_t *c) {
+    const mica_logic_params_t *p = c->params;
+    if (c->params_size < sizeof *p || c->noutputs != 1 || p->op < MICA_LOGIC_EQ ||
+        p->op > MICA_LOGIC_GE || p->ninputs != 2)
+        return -1;
+    return logic_walk(c, 2);
 }
 
 /* SELECT16: SELECT / SELECT_V2 of int16 values (mica_kernels_int16b.h). */
