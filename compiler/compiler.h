@@ -12,6 +12,8 @@ typedef struct {
     mica_hw_config_t hw;             /* target array and memories */
     mica_partition_opts_t partition; /* --cpu */
     uint32_t mem_latency; /* external memory latency the estimate assumes; 0 = the default */
+    uint32_t
+        while_limit; /* --while-limit: runs of a WHILE body before the step fails; 0 = default */
 } mica_compile_opts_t;
 
 /* Accelerator lowerings, one per operator family: 0, or -1 with b->err set. */

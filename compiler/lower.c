@@ -416,7 +416,9 @@ int mica_lower_op(const tfl_model_t *m, const tfl_op_t *op, int idx, mica_builde
             idx, mica_escape_name(name, shown, sizeof shown));
     if (mica_cpu_int32_unsupported(m, op, kernel))
         ERR("op %d (%s): has an int32 tensor inside the graph; Mica's int32 paths are ADD, SUB, "
-            "MUL, MAXIMUM, MINIMUM, comparisons, SELECT, GATHER indices, ARG_MAX/ARG_MIN, CAST",
+            "MUL, MAXIMUM, MINIMUM, comparisons, SELECT, GATHER indices, ARG_MAX/ARG_MIN, CAST, "
+            "RESHAPE, "
+            "CONCATENATION",
             idx, mica_escape_name(name, shown, sizeof shown));
     if (lower_cpu(m, op, idx, b, kernel, prepare))
         return -1;

@@ -32,6 +32,7 @@ typedef struct {
     int used[MICA_MAX_SUBGRAPHS];
     int order[MICA_MAX_SUBGRAPHS], norder; /* postorder; reversed = callers first */
     uint32_t first[MICA_MAX_SUBGRAPHS], count[MICA_MAX_SUBGRAPHS];
+    uint32_t while_limit; /* each WHILE step's max_iterations (--while-limit) */
     struct {
         uint32_t word; /* params byte offset of the region's first */
         int callee;
@@ -270,8 +271,7 @@ static int lower_ctrl_op(graphs_t *G, int k, const tfl_op_t *op, int o, mica_bui
                                             : MICA_CTRL_WHILE;
     s->params_offset = (uint32_t)b->params.len;
     int skip = is_if; /* IF's condition is not passed */
-    if (put(b, (uint32_t)tensor) ||
-        put(b, op->builtin == TFL_OP_WHILE ? MICA_WHILE_MAX_ITERATIONS_DEFAULT : 0) ||
+    if (put(b, (uint32_t)tensor) || put(b, op->builtin == TFL_OP_WHILE ? G->while_limit : 0) ||
         put(b, (uint32_t)(op->ninputs - skip)) || put(b, (uint32_t)op->noutputs) ||
         put(b, (uint32_t)nreg) ||
         put_list(b, G->map[k], m, op->inputs + skip, op->ninputs - skip, "input", o, 1) ||
@@ -286,6 +286,7 @@ static int lower_ctrl_op(graphs_t *G, int k, const tfl_op_t *op, int o, mica_bui
 }
 
 static int lower_graph(graphs_t *G, int k, const mica_compile_opts_t *o, mica_builder_t *b) {
+    G->while_limit = o->while_limit ? o->while_limit : MICA_WHILE_MAX_ITERATIONS_DEFAULT;
     const tfl_model_t *m = G->g[k];
     b->tensor_map = G->map[k];
     b->graph_role = k ? MICA_GRAPH_SUB : MICA_GRAPH_MAIN;

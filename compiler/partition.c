@@ -469,21 +469,26 @@ void mica_print_supported_ops(void *file, const mica_partition_opts_t *target) {
             mica_cpu_op_names());
     fprintf(f,
             "| CPU int16 | %s | 16-bit paths: QUANTIZE int16 <-> int8/int16 and float32 -> int16, "
-            "DEQUANTIZE int16 -> float32, the others 16x8 (int16 activations with zero point 0, "
-            "int8 weights, int64 bias); SVDF keeps its int16 state between invokes |\n",
+            "DEQUANTIZE int16 -> float32; RESHAPE through PADV2 and SELECT copy 2-byte elements; "
+            "the pools, RELU, RELU6, LEAKY_RELU, ABS, MAXIMUM, MINIMUM, MEAN compute on int16 as "
+            "LiteRT does, GREATER compares raw values as LiteRT does; the others 16x8 (int16 "
+            "activations with zero point 0, int8 weights, int64 bias); SVDF "
+            "keeps its int16 state between invokes |\n",
             mica_cpu_int16_names());
     fprintf(f,
             "| CPU int32 | %s | int32 tensors inside the graph (loop counters, index arithmetic): "
             "ADD, SUB, MUL clamp to the fused activation's int32 range, MAXIMUM, MINIMUM and the "
             "comparisons are plain, SELECT picks int32 elements; GATHER with run-time int32 "
             "indices (int8 or int32 params) and EMBEDDING_LOOKUP (run-time int32 ids, constant "
-            "int8 table, rows copied); an index outside its axis fails the step |\n",
+            "int8 table, rows copied); RESHAPE, SQUEEZE, EXPAND_DIMS and CONCATENATION copy int32 "
+            "elements; an index outside its axis fails the step |\n",
             mica_cpu_int32_names());
     fprintf(f,
             "| CPU control | IF, WHILE, CALL_ONCE, VAR_HANDLE, READ_VARIABLE, ASSIGN_VARIABLE | "
             "subgraphs: each compiled like a model (accelerator where the rules allow), run by "
             "control steps that copy the tensors they pass; WHILE stops with an error after "
-            "%u iterations, recursion is refused; a resource variable is a state tensor kept "
+            "%u iterations (--while-limit N), recursion is refused; a resource variable is a state "
+            "tensor kept "
             "between invokes, zeroed (and CALL_ONCE re-armed) by a state reset |\n",
             MICA_WHILE_MAX_ITERATIONS_DEFAULT);
 }

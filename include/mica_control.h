@@ -28,6 +28,7 @@
 #define MICA_CTRL_MAX_IO 16      /* tensors a control step or region passes */
 #define MICA_CTRL_MAX_DEPTH 8    /* nesting of control steps */
 #define MICA_WHILE_MAX_ITERATIONS_DEFAULT 100000u
+#define MICA_WHILE_LIMIT_MAX 1000000000u /* --while-limit accepts 1..this */
 /* In IF's and WHILE's input list: a constant, written by CONSTANT steps before the control step
  * into the region inputs (IF) or the loop variable (WHILE), so nothing is copied. */
 #define MICA_CTRL_NO_TENSOR 0xFFFFFFFFu

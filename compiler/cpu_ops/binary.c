@@ -37,10 +37,11 @@ static int smaller_than_one(double real, int32_t *m, int32_t *shift) {
 static int binary_quant(const tfl_op_t *op, int kind, const tfl_tensor_t *a, const tfl_tensor_t *b,
                         const tfl_tensor_t *out, mica_binary_params_t *p, char *err,
                         size_t errlen) {
-    p->act_min = -128;
-    p->act_max = 127;
+    int wide = out->type == TFL_TYPE_INT16;
+    p->act_min = wide ? -32768 : -128;
+    p->act_max = wide ? 32767 : 127;
     if (kind == MICA_BIN_MAX || kind == MICA_BIN_MIN)
-        return 0; /* raw int8 comparison */
+        return 0; /* raw comparison */
     p->in_zp[0] = (int32_t)a->zero_point[0];
     p->in_zp[1] = (int32_t)b->zero_point[0];
     p->out_zp = (int32_t)out->zero_point[0];

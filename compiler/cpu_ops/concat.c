@@ -1,7 +1,10 @@
 /* CONCATENATION on the CPU: TFLite's int8 kernel requires all inputs to share the output's scale
- * and zero point and copies bytes; constants are embedded after the parameter struct. */
+ * and zero point and copies bytes; constants are embedded after the parameter struct. int16 and
+ * int32 (inside the graph) copy the same way, chunks in bytes. */
 #include <string.h>
 #include "cpu_util.h"
+#include "int16.h"
+#include "int32.h"
 
 int mica_concat_emit(const tfl_model_t *m, const tfl_op_t *op, const char *name,
                      mica_concat_params_t *p, mica_buf_t *params, char *err, size_t errlen) {
@@ -10,7 +13,11 @@ int mica_concat_emit(const tfl_model_t *m, const tfl_op_t *op, const char *name,
         REJECT("out of memory");
     for (int k = 0; k < op->ninputs; k++) {
         const tfl_tensor_t *t = mica_op_tensor(m, op, k);
-        if (t->data && mica_append_const(params, start, t, &p->const_off[k], &p->const_len[k]))
+        int width = mica_copy_width(t);
+        if (t->data &&
+            (width == 1 ? mica_append_const(params, start, t, &p->const_off[k], &p->const_len[k])
+                        : mica_append_const_width(params, start, t, width, &p->const_off[k],
+                                                  &p->const_len[k])))
             REJECT("%s: constant input %d is truncated", name, k);
     }
     memcpy(params->data + start, p, sizeof *p); /* now with the constants' places */
@@ -20,8 +27,9 @@ int mica_concat_emit(const tfl_model_t *m, const tfl_op_t *op, const char *name,
 int mica_prepare_concat(const tfl_model_t *m, const tfl_op_t *op, mica_buf_t *params, char *err,
                         size_t errlen) {
     const tfl_tensor_t *out = mica_op_output(m, op, 0);
-    if (!mica_is_int8_q(out))
-        REJECT("CONCATENATION: output must be int8 with one scale");
+    int width = mica_copy_width(out);
+    if (!width)
+        REJECT("CONCATENATION: output must be int8 (or int16, int32) with one scale");
     if (op->ninputs < 1 || op->ninputs > MICA_CONCAT_MAX_IN)
         REJECT("CONCATENATION: 1..%d inputs supported", MICA_CONCAT_MAX_IN);
     if (tfl_opt_int(op, TFL_CONCAT_ACTIVATION, 0) != 0)
@@ -41,9 +49,9 @@ int mica_prepare_concat(const tfl_model_t *m, const tfl_op_t *op, mica_buf_t *pa
         inner *= out->dims[d];
     for (int k = 0; k < op->ninputs; k++) {
         const tfl_tensor_t *t = mica_op_tensor(m, op, k);
-        if (!mica_is_int8_q(t) || t->rank != out->rank)
-            REJECT("CONCATENATION: input %d must be int8 of the output's rank", k);
-        if (t->zero_point[0] != out->zero_point[0] || t->scale[0] != out->scale[0])
+        if (!t || t->type != out->type || mica_copy_width(t) != width || t->rank != out->rank)
+            REJECT("CONCATENATION: input %d must be of the output's type and rank", k);
+        if (width != 4 && (t->zero_point[0] != out->zero_point[0] || t->scale[0] != out->scale[0]))
             REJECT("CONCATENATION: input %d's quantization differs from the output's (TFLite "
                    "requires equal)",
                    k);
@@ -52,7 +60,7 @@ int mica_prepare_concat(const tfl_model_t *m, const tfl_op_t *op, mica_buf_t *pa
                 REJECT("CONCATENATION: input %d's shape does not match", k);
         if (t->dims[axis] < 1)
             REJECT("CONCATENATION: empty input %d", k);
-        p.chunk[k] = (int32_t)(t->dims[axis] * inner);
+        p.chunk[k] = (int32_t)(t->dims[axis] * inner * width);
         along += t->dims[axis];
     }
     if (along != out->dims[axis] || outer < 1 || outer > INT32_MAX)

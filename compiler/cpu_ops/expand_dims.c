@@ -2,14 +2,15 @@
  * inserted at the constant axis (negative: counted from the end of the output's rank). */
 #include <string.h>
 #include "cpu_util.h"
+#include "int16.h"
 
 int mica_prepare_expand_dims(const tfl_model_t *m, const tfl_op_t *op, mica_buf_t *params,
                              char *err, size_t errlen) {
     (void)params;
     const tfl_tensor_t *in = mica_op_tensor(m, op, 0), *out = mica_op_output(m, op, 0);
     int32_t axis;
-    if (!mica_is_int8_q(in) || !mica_is_int8_q(out))
-        REJECT("EXPAND_DIMS: input and output must be int8 with one scale");
+    if (!mica_copy_width(in) || in->type != out->type || !mica_copy_width(out))
+        REJECT("EXPAND_DIMS: input and output must be int8 (or int16, int32) with one scale");
     if (mica_const_ints(mica_op_tensor(m, op, 1), &axis, 1) != 1)
         REJECT("EXPAND_DIMS: axis must be one constant int32 or int64 value");
     int a = axis < 0 ? axis + in->rank + 1 : axis;

@@ -3,12 +3,13 @@
  * masks; ellipsis and new-axis masks and the offset option are rejected. */
 #include <string.h>
 #include "cpu_util.h"
+#include "int16.h"
 
 static int gather_io(const tfl_model_t *m, const tfl_op_t *op, const char *name,
                      mica_gather_params_t *p, int64_t *in_strides, char *err, size_t errlen) {
     const tfl_tensor_t *in = mica_op_tensor(m, op, 0), *out = mica_op_output(m, op, 0);
-    if (!mica_is_int8_q(in) || !mica_is_int8_q(out))
-        REJECT("%s: input and output must be int8 with one scale", name);
+    if (!mica_elem_width(in) || in->type != out->type || !mica_elem_width(out))
+        REJECT("%s: input and output must be int8 (or int16) with one scale", name);
     if (in->rank < 1 || in->rank > MICA_MAX_RANK)
         REJECT("%s: rank must be 1..%d", name, MICA_MAX_RANK);
     memset(p, 0, sizeof *p);
@@ -18,13 +19,14 @@ static int gather_io(const tfl_model_t *m, const tfl_op_t *op, const char *name,
 }
 
 static int gather_emit(const tfl_model_t *m, const tfl_op_t *op, const char *name,
-                       const mica_gather_params_t *p, mica_buf_t *params, char *err,
-                       size_t errlen) {
+                       mica_gather_params_t *p, mica_buf_t *params, char *err, size_t errlen) {
     int64_t n = 1;
     for (int d = 0; d < p->rank; d++)
         n *= p->dims[d];
     if (n != mica_tensor_elements(mica_op_output(m, op, 0)) || n < 1)
         REJECT("%s: output size does not match (empty outputs unsupported)", name);
+    if (mica_gather_widen(p, mica_elem_width(mica_op_output(m, op, 0)), name, err, errlen))
+        return -1;
     if (mica_buf_append(params, p, sizeof *p))
         REJECT("out of memory");
     return 0;

@@ -89,6 +89,16 @@ static const struct {
     {TFL_OP_FULLY_CONNECTED, MICA_CPU_FULLY_CONNECTED16, mica_prepare_fully_connected},
     {TFL_OP_CONV_2D, MICA_CPU_CONV_2D16, mica_prepare_conv2d},
     {TFL_OP_DEPTHWISE_CONV_2D, MICA_CPU_DEPTHWISE_CONV_2D16, mica_prepare_depthwise_conv2d},
+    {TFL_OP_AVERAGE_POOL_2D, MICA_CPU_AVERAGE_POOL_2D16, mica_prepare_average_pool},
+    {TFL_OP_MAX_POOL_2D, MICA_CPU_MAX_POOL_2D16, mica_prepare_max_pool},
+    {TFL_OP_RELU, MICA_CPU_RELU16, mica_prepare_relu},
+    {TFL_OP_RELU6, MICA_CPU_RELU6_16, mica_prepare_relu6},
+    {TFL_OP_LEAKY_RELU, MICA_CPU_LEAKY_RELU16, mica_prepare_leaky_relu},
+    {TFL_OP_ABS, MICA_CPU_ABS16, mica_prepare_abs},
+    {TFL_OP_MAXIMUM, MICA_CPU_MAXIMUM16, mica_prepare_maximum},
+    {TFL_OP_MINIMUM, MICA_CPU_MINIMUM16, mica_prepare_minimum},
+    {TFL_OP_MEAN, MICA_CPU_MEAN16, mica_prepare_mean},
+    {TFL_OP_GREATER, MICA_CPU_GREATER16, mica_prepare_greater},
 };
 
 int mica_cpu_int16_find(const tfl_model_t *m, const tfl_op_t *op, mica_cpu_prepare_fn *prepare) {
@@ -96,6 +106,9 @@ int mica_cpu_int16_find(const tfl_model_t *m, const tfl_op_t *op, mica_cpu_prepa
     if (!in || !out)
         return -1;
     int float_edge = in->type == TFL_TYPE_FLOAT32 || out->type == TFL_TYPE_FLOAT32;
+    int move = mica_cpu_int16_move_find(m, op, prepare);
+    if (move >= 0)
+        return move;
     if (op->builtin == TFL_OP_QUANTIZE && has_int16_operand(m, op)) {
         *prepare = float_edge ? prepare_affine16 : prepare_requantize;
         return float_edge ? MICA_CPU_QUANTIZE_FLOAT16 : MICA_CPU_REQUANTIZE;
@@ -105,6 +118,12 @@ int mica_cpu_int16_find(const tfl_model_t *m, const tfl_op_t *op, mica_cpu_prepa
             *prepare = wide_ops[i].prepare;
             return wide_ops[i].kernel;
         }
+    const tfl_tensor_t *x = mica_op_tensor(m, op, 1); /* SELECT's values: TFLite copies them */
+    if ((op->builtin == TFL_OP_SELECT || op->builtin == TFL_OP_SELECT_V2) && x &&
+        x->type == TFL_TYPE_INT16) {
+        *prepare = op->builtin == TFL_OP_SELECT ? mica_prepare_select : mica_prepare_select_v2;
+        return MICA_CPU_SELECT16;
+    }
     if (op->builtin == TFL_OP_SOFTMAX && in->type == TFL_TYPE_INT16) {
         *prepare = mica_prepare_softmax16;
         return MICA_CPU_SOFTMAX16;
@@ -122,7 +141,8 @@ int mica_cpu_int16_find(const tfl_model_t *m, const tfl_op_t *op, mica_cpu_prepa
 }
 
 int mica_cpu_int16_unsupported(const tfl_model_t *m, const tfl_op_t *op, int kernel) {
-    if (!has_int16_operand(m, op))
+    mica_cpu_prepare_fn move;
+    if (!has_int16_operand(m, op) || kernel == mica_cpu_int16_move_find(m, op, &move))
         return 0;
 #define MICA_INT16_KERNEL(id, name, fn)                                                            \
     if (kernel == (id))                                                                            \
@@ -135,11 +155,12 @@ int mica_cpu_int16_unsupported(const tfl_model_t *m, const tfl_op_t *op, int ker
 
 int mica_binary16_ok(const tfl_op_t *op, const tfl_tensor_t *a, const tfl_tensor_t *b,
                      const tfl_tensor_t *out) {
+    int raw = op->builtin == TFL_OP_MAXIMUM || op->builtin == TFL_OP_MINIMUM; /* any zero point */
     int kind_ok =
-        op->builtin == TFL_OP_ADD || op->builtin == TFL_OP_SUB || op->builtin == TFL_OP_MUL;
+        raw || op->builtin == TFL_OP_ADD || op->builtin == TFL_OP_SUB || op->builtin == TFL_OP_MUL;
     const tfl_tensor_t *t[3] = {a, b, out};
     for (int k = 0; k < 3 && kind_ok; k++)
-        kind_ok = mica_is_int16_q(t[k]) && t[k]->zero_point[0] == 0;
+        kind_ok = mica_is_int16_q(t[k]) && (raw || t[k]->zero_point[0] == 0);
     return kind_ok;
 }
 
@@ -185,9 +206,11 @@ int mica_bias_row32(const tfl_tensor_t *bias, int32_t o, const char *op, int32_t
 }
 
 const char *mica_cpu_int16_names(void) {
-    static char names[256];
+    static char names[1024];
     if (!names[0]) {
-        snprintf(names, sizeof names, "QUANTIZE, DEQUANTIZE, SOFTMAX, LOGISTIC, TANH");
+        snprintf(names, sizeof names,
+                 "QUANTIZE, DEQUANTIZE, SOFTMAX, LOGISTIC, TANH, SELECT, SELECT_V2");
+        mica_cpu_int16_move_names(names, sizeof names);
         for (size_t i = 0; i < sizeof wide_ops / sizeof wide_ops[0]; i++)
             snprintf(names + strlen(names), sizeof names - strlen(names), ", %s",
                      tfl_builtin_name(wide_ops[i].builtin));

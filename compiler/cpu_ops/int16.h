@@ -12,7 +12,7 @@ int mica_cpu_int16_find(const tfl_model_t *m, const tfl_op_t *op, mica_cpu_prepa
  * kernels read one byte per element, so lowering must refuse it. */
 int mica_cpu_int16_unsupported(const tfl_model_t *m, const tfl_op_t *op, int kernel);
 /* 1 when an ADD/SUB/MUL runs the 16x8 path: inputs and output int16 with zero point 0 (what
- * TFLite's general-scale int16 path requires). */
+ * TFLite's general-scale int16 path requires), or a MAXIMUM/MINIMUM on int16 (raw compare). */
 int mica_binary16_ok(const tfl_op_t *op, const tfl_tensor_t *a, const tfl_tensor_t *b,
                      const tfl_tensor_t *out);
 /* 1 when TFLite would run ADD/SUB's power-of-two int16 path (pot_scale_int16 and every scale a
@@ -33,6 +33,29 @@ int mica_prepare_softmax16(const tfl_model_t *m, const tfl_op_t *op, mica_buf_t 
 
 int mica_prepare_sigmoid16(const tfl_model_t *m, const tfl_op_t *op, mica_buf_t *params, char *err,
                            size_t errlen);
+
+/* Element width of an int8 (1) or int16 (2) tensor with one scale, else 0 (int16_move.c);
+ * mica_copy_width also 4 for an int32 tensor (the operators that only copy elements). */
+int mica_elem_width(const tfl_tensor_t *t);
+int mica_copy_width(const tfl_tensor_t *t);
+/* RESHAPE / SQUEEZE with input and output of one type (mica_prepare_reshape compares counts). */
+int mica_prepare_reshape_typed(const tfl_model_t *m, const tfl_op_t *op, mica_buf_t *params,
+                               char *err, size_t errlen);
+/* A strided gather over elements of `width` bytes as one over bytes: strides and offset in bytes,
+ * one more innermost dimension of `width`. 0, or -1 with a reason naming name. */
+int mica_gather_widen(mica_gather_params_t *p, int width, const char *name, char *err,
+                      size_t errlen);
+/* The kernel of a data-movement operator with int16 elements, or -1 (int16_move.c); the int8
+ * kernel it shares for builtin (or -1); ", NAME" for each such operator appended to names. */
+int mica_cpu_int16_move_find(const tfl_model_t *m, const tfl_op_t *op,
+                             mica_cpu_prepare_fn *prepare);
+int mica_cpu_int16_move_kernel(int builtin);
+void mica_cpu_int16_move_names(char *names, size_t size);
+
+/* Appends RELU/RELU6/LEAKY_RELU/ABS's int16 block for op (pwl16.c; mult 0: no rescale). */
+int mica_emit_pwl16(const tfl_model_t *m, const tfl_op_t *op, int abs, const int32_t mult[2],
+                    const int32_t shift[2], int32_t lo, int32_t hi, mica_buf_t *params, char *err,
+                    size_t errlen);
 
 /* Comma-separated names of the operators with an int16 path (mica ops, docs). */
 const char *mica_cpu_int16_names(void);

@@ -1,12 +1,14 @@
 /* int32 tensors inside the graph: ADD, SUB, MUL, MAXIMUM, MINIMUM, the comparisons and
  * SELECT / SELECT_V2 on int32 take the int8 prepare functions (binary.c, logic.c: same shapes and
- * broadcasting, element width 4), GATHER with run-time int32 indices and EMBEDDING_LOOKUP (int32
+ * broadcasting, element width 4), RESHAPE / SQUEEZE / EXPAND_DIMS / CONCATENATION the byte-copy
+ * kernels (4-byte elements), GATHER with run-time int32 indices and EMBEDDING_LOOKUP (int32
  * ids into a constant int8 table) their own block (mica_take_indexed_params_t). TFLite's int32 ADD / SUB / MUL clamp to the fused activation's
  * int32 range; MAXIMUM / MINIMUM and comparisons are plain. */
 #include <stdio.h>
 #include <string.h>
 #include "cpu_util.h"
 #include "int32.h"
+#include "int16.h"
 
 int mica_is_int32(const tfl_tensor_t *t) {
     return t && t->type == TFL_TYPE_INT32 && !t->is_sparse;
@@ -130,7 +132,32 @@ static int prepare_embedding_lookup(const tfl_model_t *m, const tfl_op_t *op, mi
     X(TFL_OP_SELECT, 1, SELECT_I32, mica_prepare_select)                                           \
     X(TFL_OP_SELECT_V2, 1, SELECT_I32, mica_prepare_select_v2)
 
+/* RESHAPE, SQUEEZE, EXPAND_DIMS and CONCATENATION of int32 tensors copy 4-byte elements on their
+ * int8 kernels (byte copies); 0 when op is none of them. */
+static int int32_copy_kernel(const tfl_model_t *m, const tfl_op_t *op,
+                             mica_cpu_prepare_fn *prepare) {
+    if (!mica_is_int32(mica_op_output(m, op, 0)))
+        return 0;
+    switch (op->builtin) {
+    case TFL_OP_RESHAPE:
+    case TFL_OP_SQUEEZE:
+        *prepare = mica_prepare_reshape_typed;
+        return MICA_CPU_RESHAPE;
+    case TFL_OP_EXPAND_DIMS:
+        *prepare = mica_prepare_expand_dims;
+        return MICA_CPU_RESHAPE;
+    case TFL_OP_CONCATENATION:
+        *prepare = mica_prepare_concat;
+        return MICA_CPU_CONCATENATION;
+    default:
+        return 0;
+    }
+}
+
 int mica_cpu_int32_find(const tfl_model_t *m, const tfl_op_t *op, mica_cpu_prepare_fn *prepare) {
+    int copy = int32_copy_kernel(m, op, prepare);
+    if (copy)
+        return copy;
     if (op->builtin == TFL_OP_EMBEDDING_LOOKUP) { /* its prepare names what it refuses */
         *prepare = prepare_embedding_lookup;
         return MICA_CPU_GATHER_INDEXED;
@@ -171,7 +198,9 @@ int mica_cpu_int32_unsupported(const tfl_model_t *m, const tfl_op_t *op, int ker
         has |= inner_int32(m, op->inputs[k]);
     for (int k = 0; k < op->noutputs; k++)
         has |= inner_int32(m, op->outputs[k]);
-    if (!has || kernel == MICA_CPU_ARG_MAX || kernel == MICA_CPU_ARG_MIN || kernel == MICA_CPU_CAST)
+    mica_cpu_prepare_fn copy;
+    if (!has || kernel == MICA_CPU_ARG_MAX || kernel == MICA_CPU_ARG_MIN ||
+        kernel == MICA_CPU_CAST || kernel == int32_copy_kernel(m, op, &copy))
         return 0;
 #define MICA_INT32_KERNEL(id, name, fn)                                                            \
     if (kernel == (id))                                                                            \
@@ -182,13 +211,14 @@ int mica_cpu_int32_unsupported(const tfl_model_t *m, const tfl_op_t *op, int ker
 }
 
 const char *mica_cpu_int32_names(void) {
-    static char names[256];
+    static char names[512];
     if (!names[0]) {
 #define MICA_CPU_INT32_NAME(b, k, name, fn)                                                        \
     snprintf(names + strlen(names), sizeof names - strlen(names), "%s, ", tfl_builtin_name(b));
         MICA_CPU_INT32_LIST(MICA_CPU_INT32_NAME)
 #undef MICA_CPU_INT32_NAME
-        snprintf(names + strlen(names), sizeof names - strlen(names), "%s, %s",
+        snprintf(names + strlen(names), sizeof names - strlen(names),
+                 "%s, %s, RESHAPE, SQUEEZE, EXPAND_DIMS, CONCATENATION",
                  tfl_builtin_name(TFL_OP_GATHER), tfl_builtin_name(TFL_OP_EMBEDDING_LOOKUP));
     }
     return names;

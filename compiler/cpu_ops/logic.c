@@ -6,12 +6,14 @@
  * lowering). SELECT takes a condition of the output's shape, a scalar, or a vector over the first
  * dimension; SELECT_V2 broadcasts all three. DIV of int8: LiteRT's div.cc multiplier
  * s1 / (s2 * s_out), computed in float as there, and its fused activation. Comparisons and
- * SELECT of int32 values (int32.c) take the same block, compared / copied as plain int32. */
+ * SELECT of int32 values (int32.c) take the same block, compared / copied as plain int32; SELECT of
+ * int16 values (int16.c) copies 2-byte elements. */
 #include <string.h>
 #include "cpu_util.h"
 #include "quant.h"
 #include "mica_fixedpoint.h"
 #include "int32.h"
+#include "int16.h"
 
 #define COMPARE_LEFT_SHIFT 8
 
@@ -57,9 +59,17 @@ static int check_types(const tfl_tensor_t *const *in, int nin, int kind, const t
     if (kind <= MICA_LOGIC_GE && mica_is_int32(in[0])) {
         if (!mica_is_int32(in[1]) || !is_bool(out))
             REJECT("comparison: int32 input 0 needs input 1 int32 and the output bool");
+    } else if (kind == MICA_LOGIC_SELECT && in[1]->type == TFL_TYPE_INT16) {
+        if (!is_bool(in[0]) || !in[2] || in[2]->type != TFL_TYPE_INT16 ||
+            out->type != TFL_TYPE_INT16)
+            REJECT("SELECT: int16 values need a bool condition, both values and the output int16");
     } else if (kind == MICA_LOGIC_SELECT && mica_is_int32(in[1])) {
         if (!is_bool(in[0]) || !mica_is_int32(in[2]) || !mica_is_int32(out))
             REJECT("SELECT: int32 values need a bool condition, both values and the output int32");
+    } else if (kind <= MICA_LOGIC_GE && in[0]->type == TFL_TYPE_INT16) {
+        if (!mica_is_int16_q(in[0]) || !mica_is_int16_q(in[1]) || !is_bool(out))
+            REJECT("comparison: int16 input 0 needs input 1 int16 (one scale) and the output bool");
+        /* LiteRT BUILTIN_REF compares the raw int16 values (TFLite Micro rescales first) */
     } else if (kind <= MICA_LOGIC_GE) {
         if (!mica_is_int8_q(in[0]) || !mica_is_int8_q(in[1]) || !is_bool(out))
             REJECT("comparison: inputs must be int8 with one scale and the output bool");
@@ -130,7 +140,10 @@ static int prepare_logic(const tfl_model_t *m, const tfl_op_t *op, int kind, int
         p.dims[0] = 1;
     }
     const int int32 = mica_is_int32(in[kind == MICA_LOGIC_SELECT ? 1 : 0]);
-    if (kind <= MICA_LOGIC_GE && !int32 &&
+    const int value_width = int32                                                           ? 4
+                            : in[kind == MICA_LOGIC_SELECT ? 1 : 0]->type == TFL_TYPE_INT16 ? 2
+                                                                                            : 1;
+    if (kind <= MICA_LOGIC_GE && value_width == 1 && /* int16 and int32 compare raw values */
         (compare_table(in[0], p.scaled[0], err, errlen) ||
          compare_table(in[1], p.scaled[1], err, errlen)))
         return -1;
@@ -141,7 +154,7 @@ static int prepare_logic(const tfl_model_t *m, const tfl_op_t *op, int kind, int
         REJECT("out of memory");
     for (int k = 0; k < nin; k++)
         if (in[k]->data &&
-            mica_append_const_width(params, start, in[k], int32 && !is_bool(in[k]) ? 4 : 1,
+            mica_append_const_width(params, start, in[k], is_bool(in[k]) ? 1 : value_width,
                                     &p.const_off[k], &p.const_len[k]))
             REJECT("constant input %d is empty or truncated", k);
     memcpy(params->data + start, &p, sizeof p); /* now with the constants' places */

@@ -4,6 +4,7 @@
  * (QuantizedReluX). */
 #include <math.h>
 #include "cpu_util.h"
+#include "int16.h"
 #include "quant.h"
 #include "mica_fixedpoint.h"
 
@@ -13,6 +14,7 @@ typedef struct {
     float in_scale, out_scale;
     int16_t hs_out_m, hs_relu_m; /* HARD_SWISH int16 multipliers */
     int hs_out_e, hs_relu_e;
+    int wide; /* int16 operands (RELU, RELU6, LEAKY_RELU): the int16 block, not a table */
 } lut_ctx_t;
 
 static int8_t sat8(int32_t v) {
@@ -33,6 +35,22 @@ static int unary_io(const tfl_model_t *m, const tfl_op_t *op, lut_ctx_t *c, cons
         REJECT("%s: input and output must be int8 with one scale", name);
     if (mica_tensor_elements(in) != mica_tensor_elements(out))
         REJECT("%s: input and output sizes differ", name);
+    c->in_zp = (int32_t)in->zero_point[0];
+    c->out_zp = (int32_t)out->zero_point[0];
+    c->in_scale = in->scale[0];
+    c->out_scale = out->scale[0];
+    return 0;
+}
+
+/* unary_io for the operators with an int16 path: int16 operands set c->wide. */
+static int wide_io(const tfl_model_t *m, const tfl_op_t *op, lut_ctx_t *c, const char *name,
+                   char *err, size_t errlen) {
+    const tfl_tensor_t *in = mica_op_tensor(m, op, 0), *out = mica_op_output(m, op, 0);
+    if (!in || in->type != TFL_TYPE_INT16)
+        return unary_io(m, op, c, name, err, errlen);
+    if (!mica_is_int16_q(in) || !mica_is_int16_q(out))
+        REJECT("%s: input and output must be int16 with one scale", name);
+    c->wide = 1;
     c->in_zp = (int32_t)in->zero_point[0];
     c->out_zp = (int32_t)out->zero_point[0];
     c->in_scale = in->scale[0];
@@ -117,7 +135,7 @@ static int8_t leaky_f(int32_t x, const void *v) {
 int mica_prepare_leaky_relu(const tfl_model_t *m, const tfl_op_t *op, mica_buf_t *params, char *err,
                             size_t errlen) {
     lut_ctx_t c = {0};
-    if (unary_io(m, op, &c, "LEAKY_RELU", err, errlen))
+    if (wide_io(m, op, &c, "LEAKY_RELU", err, errlen))
         return -1;
     float alpha = tfl_opt_float(op, TFL_LEAKY_RELU_ALPHA, 0.0f);
     float identity = c.in_scale / c.out_scale,
@@ -135,6 +153,8 @@ int mica_prepare_leaky_relu(const tfl_model_t *m, const tfl_op_t *op, mica_buf_t
                (double)alpha, out->name, (double)c.out_scale, (double)alpha_mult);
     c.shift[0] = s0;
     c.shift[1] = s1;
+    if (c.wide)
+        return mica_emit_pwl16(m, op, 0, c.m, c.shift, -32768, 32767, params, err, errlen);
     return emit(params, leaky_f, &c, err, errlen);
 }
 
@@ -148,7 +168,7 @@ static int8_t relu_f(int32_t x, const void *v) {
 static int prepare_relu(const tfl_model_t *m, const tfl_op_t *op, float lo, float hi,
                         const char *name, mica_buf_t *params, char *err, size_t errlen) {
     lut_ctx_t c = {0};
-    if (unary_io(m, op, &c, name, err, errlen))
+    if ((op->builtin == TFL_OP_RELU_N1_TO_1 ? unary_io : wide_io)(m, op, &c, name, err, errlen))
         return -1;
     int s;
     const tfl_tensor_t *out = mica_op_output(m, op, 0);
@@ -156,17 +176,22 @@ static int prepare_relu(const tfl_model_t *m, const tfl_op_t *op, float lo, floa
                                 NULL, 0, out, &c.m[0], &s, err, errlen))
         return -1;
     c.shift[0] = s;
-    int32_t qlo, qhi = 127;
+    int32_t qmin = c.wide ? -32768 : -128, qmax = c.wide ? 32767 : 127, qlo, qhi = qmax;
     if (mica_quantize_bound(lo, c.out_scale, c.out_zp, &qlo) ||
         (!isinf(hi) && mica_quantize_bound(hi, c.out_scale, c.out_zp, &qhi)))
         REJECT("output '%.32s' scale %g puts the bounds of %s outside int32 (TFLite's float-to-int "
                "conversion "
                "overflows)",
                out->name, (double)c.out_scale, name);
-    c.lo = qlo > -128 ? qlo : -128;
-    c.hi = qhi < 127 ? qhi : 127;
+    c.lo = qlo > qmin ? qlo : qmin;
+    c.hi = qhi < qmax ? qhi : qmax;
     if (c.lo > c.hi)
         c.lo = c.hi;
+    if (c.wide) {
+        c.m[1] = c.m[0];
+        c.shift[1] = c.shift[0];
+        return mica_emit_pwl16(m, op, 0, c.m, c.shift, c.lo, c.hi, params, err, errlen);
+    }
     return emit(params, relu_f, &c, err, errlen);
 }
 

@@ -9,6 +9,7 @@
  * give the value at the zero point. */
 #include <math.h>
 #include "cpu_util.h"
+#include "int16.h"
 #include "quant.h"
 #include "mica_fixedpoint.h"
 
@@ -117,7 +118,13 @@ static int8_t abs_f(int32_t x, const void *v) {
 int mica_prepare_abs(const tfl_model_t *m, const tfl_op_t *op, mica_buf_t *params, char *err,
                      size_t errlen) {
     math_ctx_t c;
-    if (math_io(m, op, "ABS", &c, err, errlen))
+    const tfl_tensor_t *in = mica_op_tensor(m, op, 0);
+    int wide = in && in->type == TFL_TYPE_INT16;
+    if (wide && mica_is_int16_q(in) && mica_is_int16_q(mica_op_output(m, op, 0))) {
+        const tfl_tensor_t *out = mica_op_output(m, op, 0); /* AbsEvalQuantized<int16_t> */
+        c.in_scale = in->scale[0];
+        c.out_scale = out->scale[0];
+    } else if (math_io(m, op, "ABS", &c, err, errlen))
         return -1;
     c.rescale = c.in_scale != c.out_scale;
     int s = 0;
@@ -126,6 +133,11 @@ int mica_prepare_abs(const tfl_model_t *m, const tfl_op_t *op, mica_buf_t *param
                                 NULL, 0, mica_op_output(m, op, 0), &c.mult, &s, err, errlen))
         return -1;
     c.shift = s;
+    if (wide) {
+        const int32_t mult[2] = {c.rescale ? c.mult : 0, c.rescale ? c.mult : 0},
+                      shift[2] = {c.shift, c.shift};
+        return mica_emit_pwl16(m, op, 1, mult, shift, -32768, 32767, params, err, errlen);
+    }
     return emit(params, abs_f, &c, err, errlen);
 }
 

@@ -6,14 +6,17 @@
  *   out = clamp(MultiplyByQuantizedMultiplier(sum - z_in * n, M', shift') + z_out).
  * That is a non-decreasing function of the raw input sum, so the kernel gets 255 thresholds.
  * SUM int8 is the same function without the division (compute_sum: M, shift as they are), as
- * TFLite Micro and LiteRT's reference QuantizedMeanOrSum compute it. */
+ * TFLite Micro and LiteRT's reference QuantizedMeanOrSum compute it. int16 (MEAN16, SUM16): the
+ * same constants, the kernel evaluating the rescale per output (int32 sums: n <= 65535). */
 #include <string.h>
 #include "cpu_util.h"
+#include "int16.h"
 #include "quant.h"
 #include "mica_fixedpoint.h"
 
 typedef struct {
     int32_t n, in_zp, out_zp, mult, shift;
+    int wide; /* int16 operands */
 } mean_ctx_t;
 
 static int32_t mean_value(const mean_ctx_t *c, int32_t sum) {
@@ -39,6 +42,15 @@ static int32_t threshold_for(const mean_ctx_t *c, int32_t v, int32_t lo, int32_t
 
 static int emit_thresholds(mica_mean_params_t *p, const mean_ctx_t *c, mica_buf_t *params,
                            char *err, size_t errlen) {
+    if (c->wide) { /* the int16 block: MEAN's walk, then the constants */
+        mica_mean16_params_t q;
+        memcpy(&q, p, offsetof(mica_mean16_params_t, n));
+        q.n = c->n, q.in_zp = c->in_zp, q.out_zp = c->out_zp, q.mult = c->mult;
+        q.shift = c->shift;
+        if (mica_buf_append(params, &q, sizeof q))
+            REJECT("out of memory");
+        return 0;
+    }
     for (int k = 0; k < 255; k++)
         p->threshold[k] = threshold_for(c, -127 + k, -128 * c->n, 127 * c->n);
     if (mica_buf_append(params, p, sizeof *p))
@@ -50,8 +62,9 @@ static int prepare_mean_or_sum(const tfl_model_t *m, const tfl_op_t *op, int com
                                mica_buf_t *params, char *err, size_t errlen) {
     const char *name = compute_sum ? "SUM" : "MEAN";
     const tfl_tensor_t *in = mica_op_tensor(m, op, 0), *out = mica_op_output(m, op, 0);
-    if (!mica_is_int8_q(in) || !mica_is_int8_q(out))
-        REJECT("%s: input and output must be int8 with one scale", name);
+    int width = mica_elem_width(in);
+    if (!width || in->type != out->type || !mica_elem_width(out))
+        REJECT("%s: input and output must be int8 (or int16) with one scale", name);
     mica_mean_params_t p;
     memset(&p, 0, sizeof p);
     int64_t n;
@@ -64,13 +77,16 @@ static int prepare_mean_or_sum(const tfl_model_t *m, const tfl_op_t *op, int com
     memcpy(p.red_strides, L.red_strides, sizeof p.red_strides);
     p.out_rank = L.out_rank;
     p.red_rank = L.red_rank;
-    if (n < 1 || n > (1 << 23))
-        REJECT("%s: %lld elements per output; 1..2^23 supported", name, (long long)n);
+    if (n < 1 || n > (width == 2 ? 65535 : 1 << 23))
+        REJECT("%s: %lld elements per output; 1..%d supported (TFLite sums in int32)", name,
+               (long long)n, width == 2 ? 65535 : 1 << 23);
     if (mica_tensor_elements(out) * n != mica_tensor_elements(in))
         REJECT("%s: output size does not match", name);
     mean_ctx_t c;
     memset(&c, 0, sizeof c);
     c.n = (int32_t)n;
+    c.wide = width == 2;
+    const int64_t top = width == 2 ? 65535 : 255; /* the largest |sum - z_in n| / n */
     c.in_zp = (int32_t)in->zero_point[0];
     c.out_zp = (int32_t)out->zero_point[0];
     int shift, lg = 0;
@@ -78,10 +94,11 @@ static int prepare_mean_or_sum(const tfl_model_t *m, const tfl_op_t *op, int com
                                 out, &c.mult, &shift, err, errlen))
         return -1;
     if (compute_sum) { /* the shifted sum, up to 255 n, must not wrap past int32 */
-        if (shift > 0 && (int64_t)255 * n > (INT32_MAX >> shift))
+        if (shift > 0 && top * n > (INT32_MAX >> shift))
             REJECT("SUM: %lld elements per output with a scale ratio of %g overflow TFLite's int32 "
-                   "rescale (255 n 2^%d >= 2^31)",
-                   (long long)n, (double)in->scale[0] / (double)out->scale[0], shift);
+                   "rescale (%lld n 2^%d >= 2^31)",
+                   (long long)n, (double)in->scale[0] / (double)out->scale[0], (long long)top,
+                   shift);
         c.shift = shift;
         return emit_thresholds(&p, &c, params, err, errlen);
     }
@@ -95,6 +112,14 @@ static int prepare_mean_or_sum(const tfl_model_t *m, const tfl_op_t *op, int com
         REJECT("MEAN: scale ratio out of range");
     c.mult = (int32_t)(((int64_t)c.mult << lg) / n);
     c.shift = shift - lg;
+    if (c.wide && c.shift < -31)
+        REJECT("MEAN: %lld int16 elements per output with a scale ratio of %g need a right shift "
+               "of %d; up to 31",
+               (long long)n, (double)in->scale[0] / (double)out->scale[0], -c.shift);
+    if (c.wide && c.shift > 0 && top * n > (INT32_MAX >> c.shift))
+        REJECT("MEAN: %lld int16 elements per output with a scale ratio of %g overflow TFLite's "
+               "int32 rescale",
+               (long long)n, (double)in->scale[0] / (double)out->scale[0]);
     return emit_thresholds(&p, &c, params, err, errlen);
 }
 

@@ -3,6 +3,7 @@
  * output's quantization; the splits copy whatever they are given. */
 #include <string.h>
 #include "cpu_util.h"
+#include "int16.h"
 
 static int64_t product(const int32_t *dims, int from, int to) {
     int64_t n = 1;
@@ -49,8 +50,8 @@ static int split_axis(const tfl_model_t *m, const tfl_op_t *op, const tfl_tensor
         REJECT("%s: the axis must be a constant", tfl_builtin_name(op->builtin));
     if (!axis_t)
         a = (int32_t)tfl_opt_int(op, 1, 0); /* UnpackOptions.axis */
-    if (!mica_is_int8_q(*in))
-        REJECT("%s: input must be int8 with one scale", tfl_builtin_name(op->builtin));
+    if (!mica_elem_width(*in))
+        REJECT("%s: input must be int8 (or int16) with one scale", tfl_builtin_name(op->builtin));
     *axis = a < 0 ? a + (*in)->rank : a;
     if (*axis < 0 || *axis >= (*in)->rank)
         REJECT("%s: axis %d out of range", tfl_builtin_name(op->builtin), a);
@@ -74,9 +75,9 @@ int mica_prepare_split(const tfl_model_t *m, const tfl_op_t *op, mica_buf_t *par
     for (int k = 0; k < op->noutputs; k++) {
         const tfl_tensor_t *o = mica_op_output(m, op, k);
         int64_t n = o ? mica_tensor_elements(o) : 0;
-        if (!o || n < 1 || n % (p.outer * inner))
+        if (!o || n < 1 || n % (p.outer * inner) || o->type != in->type)
             REJECT("%s: output %d does not fit the input", tfl_builtin_name(op->builtin), k);
-        p.chunk[k] = (int32_t)(n / p.outer);
+        p.chunk[k] = (int32_t)(n / p.outer * mica_elem_width(in));
         along += n / (p.outer * inner);
     }
     if (along != in->dims[axis])

@@ -1,14 +1,17 @@
-/* AVERAGE_POOL_2D / MAX_POOL_2D on the CPU (TFLite pooling: input and output share quantization). */
+/* AVERAGE_POOL_2D / MAX_POOL_2D on the CPU, int8 and int16 (TFLite pooling: input and output share
+ * quantization; the int16 kernels sum in int32 as TFLite Micro does, so at most 65535 taps). */
 #include <math.h>
 #include <string.h>
 #include "cpu_util.h"
+#include "int16.h"
 
 static int prepare_pool(const tfl_model_t *m, const tfl_op_t *op, int is_max, mica_buf_t *params,
                         char *err, size_t errlen) {
     const tfl_tensor_t *in = mica_op_tensor(m, op, 0), *out = mica_op_output(m, op, 0);
     const char *name = is_max ? "MAX_POOL_2D" : "AVERAGE_POOL_2D";
-    if (!mica_is_int8_q(in) || !mica_is_int8_q(out))
-        REJECT("%s: input and output must be int8 with one scale", name);
+    int width = mica_elem_width(in);
+    if (!width || in->type != out->type || !mica_elem_width(out))
+        REJECT("%s: input and output must be int8 (or int16) with one scale", name);
     if (in->rank != 4 || out->rank != 4 || in->dims[0] != out->dims[0] ||
         in->dims[3] != out->dims[3])
         REJECT("%s: input and output must be NHWC with the same batch and channels", name);
@@ -34,6 +37,9 @@ static int prepare_pool(const tfl_model_t *m, const tfl_op_t *op, int is_max, mi
     if (p.stride_w < 1 || p.stride_h < 1 || p.f_w < 1 || p.f_h < 1 || p.stride_w > 65535 ||
         p.stride_h > 65535 || p.f_w > 65535 || p.f_h > 65535 || (int64_t)p.f_w * p.f_h > (1 << 23))
         REJECT("%s: filter or stride out of range", name);
+    if (width == 2 && (int64_t)p.f_w * p.f_h > 65535)
+        REJECT("%s: an int16 filter of %d x %d taps; up to 65535 taps (the int32 sum)", name, p.f_h,
+               p.f_w);
     p.pad_top = mica_conv_pad(p.in_h, p.out_h, p.f_h, p.stride_h, 1);
     p.pad_left = mica_conv_pad(p.in_w, p.out_w, p.f_w, p.stride_w, 1);
     int act = (int)tfl_opt_int(op, TFL_POOL_ACTIVATION, 0);

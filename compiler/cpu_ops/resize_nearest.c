@@ -2,6 +2,7 @@
 #include <math.h>
 #include <string.h>
 #include "cpu_util.h"
+#include "int16.h"
 
 static int32_t nearest(int32_t i, int32_t in_size, int32_t out_size, int align, int half) {
     float scale = (align && out_size > 1) ? (float)(in_size - 1) / (float)(out_size - 1)
@@ -19,8 +20,9 @@ static int32_t nearest(int32_t i, int32_t in_size, int32_t out_size, int align, 
 int mica_prepare_resize_nearest(const tfl_model_t *m, const tfl_op_t *op, mica_buf_t *params,
                                 char *err, size_t errlen) {
     const tfl_tensor_t *in = mica_op_tensor(m, op, 0), *out = mica_op_output(m, op, 0);
-    if (!mica_is_int8_q(in) || !mica_is_int8_q(out))
-        REJECT("RESIZE_NEAREST_NEIGHBOR: input and output must be int8 with one scale");
+    int width = mica_elem_width(in); /* the kernel copies a pixel's ch bytes */
+    if (!width || in->type != out->type || !mica_elem_width(out))
+        REJECT("RESIZE_NEAREST_NEIGHBOR: input and output must be int8 (or int16) with one scale");
     if (in->rank != 4 || out->rank != 4 || in->dims[0] != out->dims[0] ||
         in->dims[3] != out->dims[3])
         REJECT("RESIZE_NEAREST_NEIGHBOR: NHWC input and output with equal batch and channels");
@@ -29,7 +31,7 @@ int mica_prepare_resize_nearest(const tfl_model_t *m, const tfl_op_t *op, mica_b
     p.batches = in->dims[0];
     p.in_h = in->dims[1];
     p.in_w = in->dims[2];
-    p.ch = in->dims[3];
+    p.ch = in->dims[3] * width;
     p.out_h = out->dims[1];
     p.out_w = out->dims[2];
     if (p.out_h < 1 || p.out_w < 1 || p.in_h < 1 || p.in_w < 1)

@@ -24,11 +24,12 @@ int cli_emit_c(const char *program, const char *model, const char *c_path);
 /* What to compile for: --array RxC, --board NAME (hw/boards/NAME.json) or --config FILE. */
 typedef struct {
     const char *array, *board, *config;
+    uint32_t while_limit; /* --while-limit N (0: the default) */
 } cli_target_t;
 int cli_compile_to_file(const char *model, const char *out, const cli_target_t *target,
                         const char *cpu_ops, int quiet);
-/* Parses --array / --board / --config at argv[*i] into t (advancing *i): 1 if it was one of
- * them, 0 if not, -1 on a bad value (message printed). */
+/* Parses --array / --board / --config / --while-limit at argv[*i] into t (advancing *i): 1 if it
+ * was one of them, 0 if not, -1 on a bad value (message printed). */
 int cli_parse_target(const char *cmd, int argc, char **argv, int *i, cli_target_t *t);
 /* Reads the --board / --config description into board and points o at it: 0, or -1 (printed). */
 int cli_load_target(const cli_target_t *t, mica_board_cfg_t *board, mica_compile_opts_t *o);

@@ -166,6 +166,7 @@ static int compile_to_file(const char *model, const char *out, const cli_target_
     mica_board_cfg_t board;
     mica_compile_opts_default(&o);
     o.partition.cpu_ops = cpu_ops;
+    o.while_limit = t->while_limit;
     if ((t->array && cli_parse_array("compile", t->array, &o.hw)) ||
         ((t->board || t->config) && cli_load_target(t, &board, &o)) ||
         (cpu_ops && cli_check_cpu_ops("compile", cpu_ops)))
@@ -230,7 +231,7 @@ static int parse_dump(const char *list, unsigned *what) {
 
 int cli_compile(int argc, char **argv) {
     const char *model = NULL, *out = NULL, *cpu_ops = NULL, *emit_c = NULL;
-    cli_target_t target = {NULL, NULL, NULL};
+    cli_target_t target = {NULL, NULL, NULL, 0};
     unsigned dump = 0;
     for (int i = 1; i < argc; i++) {
         int tr = cli_parse_target("compile", argc, argv, &i, &target);
@@ -417,7 +418,7 @@ int cli_unexpected(const char *cmd, const char *arg) {
 
 /* mica ops [--board NAME | --config FILE]: the rules, and what the configuration lacks. */
 int cli_ops(int argc, char **argv) {
-    cli_target_t t = {NULL, NULL, NULL};
+    cli_target_t t = {NULL, NULL, NULL, 0};
     mica_compile_opts_t o;
     mica_board_cfg_t board;
     mica_compile_opts_default(&o);
@@ -425,7 +426,7 @@ int cli_ops(int argc, char **argv) {
         int tr = cli_parse_target("ops", argc, argv, &i, &t);
         if (tr < 0)
             return 2;
-        if (tr == 0 || t.array)
+        if (tr == 0 || t.array || t.while_limit)
             return cli_unexpected("ops", argv[i]);
     }
     if ((t.board || t.config) && cli_load_target(&t, &board, &o))

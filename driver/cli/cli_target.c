@@ -7,6 +7,7 @@
 #include "board_config.h"
 #include "compiler.h"
 #include "mica_escape.h"
+#include "mica_control.h"
 
 #ifndef MICA_SOURCE_DIR
 #define MICA_SOURCE_DIR "."
@@ -23,6 +24,13 @@ static int board_name_ok(const char *s) {
 }
 
 int cli_parse_target(const char *cmd, int argc, char **argv, int *i, cli_target_t *t) {
+    if (!strcmp(argv[*i], "--while-limit") && *i + 1 < argc) {
+        long long n;
+        if (cli_parse_count(cmd, "--while-limit", argv[++*i], 1, MICA_WHILE_LIMIT_MAX, &n))
+            return -1;
+        t->while_limit = (uint32_t)n;
+        return 1;
+    }
     const char *opt = argv[*i], **slot = !strcmp(opt, "--array")    ? &t->array
                                          : !strcmp(opt, "--board")  ? &t->board
                                          : !strcmp(opt, "--config") ? &t->config

@@ -281,7 +281,7 @@ def sigmoid16_cases():
 
 def refused_cases():
     """16-bit operators Mica refuses with a reason (no int16 kernel yet): DIR/refused/."""
-    return {"maxpool16": layer16(tf.keras.layers.MaxPooling2D(2), (1, 6, 6, 3), 222)}
+    return {"gather16": convert16(lambda x: tf.gather(x, [2, 0, 1], axis=1), [(2, 4, 3)], 222)}
 
 
 def op_names(model_bytes):

@@ -6,7 +6,7 @@
 # DEPTHWISE_CONV_2D, FULLY_CONNECTED, the pools, ADD, TRANSPOSE_CONV and BATCH_MATMUL run on their
 # CPU kernels. Prints run.sh's op -> models -> inputs -> mismatches table per backend and folder;
 # exit 1 on any mismatch or error.
-#   sh tests/kernels/run_targets.sh [MODEL_DIR...]   (default: build/{cpu,int16,lstm}_op_models)
+#   sh tests/kernels/run_targets.sh [MODEL_DIR...]   (default: build/{cpu,int16,lstm,int16b}_op_models)
 #   RTL_COUNT=3 MCU_COUNT=2 JOBS=2 VERIFY_TIMEOUT=600 (seconds per verify) override the defaults.
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 MICA=$ROOT/build/mica
@@ -33,7 +33,7 @@ if [ "$1" = "--one" ]; then
 fi
 
 [ -x "$MICA" ] || { echo "run_targets.sh: $MICA missing (make -C $ROOT)"; exit 1; }
-[ $# -gt 0 ] || set -- "$ROOT/build/cpu_op_models" "$ROOT/build/int16_op_models" "$ROOT/build/lstm_op_models"
+[ $# -gt 0 ] || set -- "$ROOT/build/cpu_op_models" "$ROOT/build/int16_op_models" "$ROOT/build/lstm_op_models" "$ROOT/build/int16b_op_models"
 for dir in "$@"; do
     ls "$dir"/*.tflite >/dev/null 2>&1 || { echo "run_targets.sh: no models in $dir (make test-kernels generates them)"; exit 1; }
 done

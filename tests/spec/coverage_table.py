@@ -47,7 +47,43 @@ NOTES.update({"EMBEDDING_LOOKUP": "run-time int32 ids, constant int8 table (not 
 
 NOTES16 = {"QUANTIZE": "float32 -> int8/int16 at inputs; int8 <-> int16",
            "DEQUANTIZE": "int8/int16 -> float32 at outputs", "SVDF": "int16 state (variable)",
-           "LOGISTIC": "int16: TFLite's sigmoid table, measured", "TANH": "int16: TFLite's sigmoid table, measured"}
+           "LOGISTIC": "int16: TFLite's sigmoid table, measured", "TANH": "int16: TFLite's sigmoid table, measured",
+           "SUM": "int16 refused: LiteRT BUILTIN_REF's int16 SUM is no oracle (values unrelated to the sum)",
+           "GREATER": "int16: raw values compared, as LiteRT does (TFLite Micro rescales first)", "PRELU": "int16: the converter has no 16x8 PRELU",
+           "SQUARED_DIFFERENCE": "int16: LiteRT BUILTIN_REF has none (float32, int32 only)"}
+
+# The builtins TFLite Micro runs on int16 activations: the kernel file (tensorflow/tflite-micro,
+# tensorflow/lite/micro/kernels/) whose type switch has the int16 case. Every builtin not listed has
+# no int16 case there (read in the same files: gather.cc, gather_nd.cc, pack.cc, hard_swish.cc,
+# elementwise.cc's RSQRT prepare, comparisons.cc's EQUAL/NOT_EQUAL/LESS/LESS_EQUAL/GREATER_EQUAL,
+# reduce_common.cc's REDUCE_MAX, depth_to_space.cc, space_to_depth.cc, batch_to_space_nd.cc,
+# space_to_batch_nd.cc, mirror_pad.cc, resize_bilinear.cc, arg_min_max.cc, fill.cc, neg.cc, exp.cc,
+# log_softmax.cc, l2norm.cc, div.cc, cumsum.cc, elu.cc, add_n.cc, zeros_like.cc,
+# embedding_lookup.cc), or is type-free (control flow, resource variables).
+TFLM_INT16 = {
+    "ABS": "elementwise.cc", "ADD": "add.cc", "AVERAGE_POOL_2D": "pooling.cc",
+    "BATCH_MATMUL": "batch_matmul.cc", "BROADCAST_TO": "broadcast_to.cc (raw bytes)",
+    "CAST": "cast.cc", "CONCATENATION": "concatenation.cc", "CONV_2D": "conv.cc",
+    "DEPTHWISE_CONV_2D": "depthwise_conv.cc", "DEQUANTIZE": "dequantize.cc",
+    "EXPAND_DIMS": "expand_dims.cc", "FULLY_CONNECTED": "fully_connected.cc",
+    "GREATER": "comparisons.cc", "LEAKY_RELU": "leaky_relu.cc", "LOGISTIC": "logistic.cc",
+    "MAX_POOL_2D": "pooling.cc", "MAXIMUM": "maximum_minimum.cc", "MEAN": "reduce_common.cc",
+    "MINIMUM": "maximum_minimum.cc", "MUL": "mul.cc", "PAD": "pad.cc", "PADV2": "pad.cc",
+    "PRELU": "prelu.cc", "QUANTIZE": "quantize.cc", "RELU": "activations.cc",
+    "RELU6": "activations.cc", "RESHAPE": "reshape_common.cc (byte copy)",
+    "RESIZE_NEAREST_NEIGHBOR": "resize_nearest_neighbor.cc", "SELECT_V2": "select.cc",
+    "SLICE": "slice.cc", "SOFTMAX": "softmax.cc", "SPLIT": "split.cc", "SPLIT_V": "split_v.cc",
+    "SQUARED_DIFFERENCE": "squared_difference.cc", "SQUEEZE": "squeeze.cc (byte copy)",
+    "STRIDED_SLICE": "strided_slice.cc", "SUB": "sub.cc", "SUM": "reduce_common.cc",
+    "SVDF": "svdf.cc", "TANH": "tanh.cc", "TRANSPOSE": "transpose.cc",
+    "TRANSPOSE_CONV": "transpose_conv.cc",
+    "UNIDIRECTIONAL_SEQUENCE_LSTM": "unidirectional_sequence_lstm.cc (16x8)", "UNPACK": "unpack.cc"}
+
+
+def int16_cell(name, int16):
+    """yes: Mica runs it on int16; no: TFLite Micro does and Mica not yet; -: TFLite Micro has no
+    int16 case."""
+    return "yes" if name in int16 else "no" if name in TFLM_INT16 else "-"
 
 
 def table(mica):
@@ -74,17 +110,22 @@ def table(mica):
         covered += a or c or f
         covered16 = covered16 + 1 if n in int16 else covered16
         rows.append("| %s | %s | %s | %s | %s | %s |" % (
-            n, "yes" if a or c or f else "no", "yes" if n in int16 else "no", "yes" if a else "",
+            n, "yes" if a or c or f else "no", int16_cell(n, int16), "yes" if a else "",
             "yes" if c else "", FOLDED.get(n) or NOTES16.get(n) or NOTES.get(n) or
             ("TFLM: " + TFLM_NO_INT8[n] if n in TFLM_NO_INT8 else TFLM_INT8_OPEN.get(n, ""))))
     rows.append("")
     int8_names = [n for n in names if n not in TFLM_NO_INT8]
     runs8 = sum(n in accel or n in cpu or n in FOLDED for n in int8_names)
+    open16 = sorted(n for n in TFLM_INT16 if n in names and n not in int16)
     rows.append("%d of %d TFLite Micro builtins run (int8); %d have int16 paths (CPU). "
                 "%d of the builtins have an int8 path in TFLite Micro; Mica runs %d of those "
-                "(the other %d TFLite Micro runs only on float32/int32: note column)." % (
+                "(the other %d TFLite Micro runs only on float32/int32: note column). "
+                "TFLite Micro runs %d builtins on int16 (int16 column: - where it has no int16 "
+                "case); Mica runs %d of those%s." % (
                     covered, len(names), covered16, len(int8_names), runs8,
-                    len(names) - len(int8_names)))
+                    len(names) - len(int8_names), len(TFLM_INT16),
+                    len(TFLM_INT16) - len(open16),
+                    ", not yet " + ", ".join(open16) if open16 else ""))
     return "\n".join(rows)
 
 

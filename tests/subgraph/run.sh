@@ -30,6 +30,7 @@ for m in while_counter gather_argmax; do # int32 counters, index arithmetic, run
     check "$m rtl" build/mica verify "$I32/$m.tflite" --backend rtl --count 3
     check "$m M4" build/mica verify "$I32/$m.tflite" --backend mcu:accel=none --count 2
 done
+out=$(sh tests/subgraph/check_while_limit.sh build/mica "$I32") && echo "ok   --while-limit" || { echo "$out" | grep FAIL; failed=1; }
 build/mica compile "$I32/gather_oob.tflite" -o "$I32/gather_oob.mica" > /dev/null 2>&1
 for be in func cpu; do # seed 1 draws an index past the table: one line, non-zero exit
     line=$(build/mica run "$I32/gather_oob.mica" --backend $be --seed 1 2>&1 > /dev/null)

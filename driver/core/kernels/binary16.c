@@ -1,7 +1,8 @@
-/* ADD, SUB, MUL on int16 (16x8 models) with broadcasting, bit-exact with TFLite's reference
+/* ADD, SUB, MUL, MAXIMUM, MINIMUM on int16 (16x8 models) with broadcasting, bit-exact with TFLite's reference
  * kernels for 16-bit activations: ADD/SUB's general-scale path rescales both inputs with
  * left_shift 15 (65535 << 15 still fits int32) and MultiplyByQuantizedMultiplierSmallerThanOneExp,
- * MUL multiplies the zero-point-free inputs and requantizes with double rounding. Same parameter
+ * MUL multiplies the zero-point-free inputs and requantizes with double rounding, MAXIMUM and
+ * MINIMUM compare raw values (zero points 0 in their block). Same parameter
  * block as the int8 kernel (binary.c), element offsets and constants in int16 elements. */
 #include "mica_fixedpoint.h"
 #include "mica_int16_util.h"
@@ -25,7 +26,7 @@ static const int8_t *source(const mica_kernel_call_t *c, const mica_binary_param
 }
 
 static int quant_ok(const mica_binary_params_t *p) {
-    if (p->op < MICA_BIN_ADD || p->op > MICA_BIN_MUL || p->out_zp < -32768 || p->out_zp > 32767 ||
+    if (p->op < MICA_BIN_ADD || p->op > MICA_BIN_MIN || p->out_zp < -32768 || p->out_zp > 32767 ||
         p->act_min < -32768 || p->act_min > p->act_max || p->act_max > 32767 ||
         !mica_shift_ok(p->out_shift))
         return 0;
@@ -38,6 +39,8 @@ static int quant_ok(const mica_binary_params_t *p) {
 static int32_t element(const mica_binary_params_t *p, int32_t a, int32_t b) {
     a -= p->in_zp[0];
     b -= p->in_zp[1];
+    if (p->op == MICA_BIN_MAX || p->op == MICA_BIN_MIN)
+        return (p->op == MICA_BIN_MAX) == (a > b) ? a : b;
     if (p->op == MICA_BIN_MUL)
         return mica_mul_double_round((int32_t)((uint32_t)a * (uint32_t)b), p->out_mult,
                                      p->out_shift); /* zero points 0: |a b| <= 2^30 */

@@ -2,9 +2,10 @@
  * SELECT_V2 and DIV on int8, element-wise with broadcasting (mica_logic_params_t). Comparisons look each input's
  * TFLite-rescaled value up in a 256-entry table the compiler computed, then compare; bools are
  * written as 0 / 1 bytes; SELECT copies the chosen raw byte. The int32 kernel (comparisons and
- * SELECT of int32 elements, mica_kernels_int32.h) shares the walk. */
+ * SELECT of int32 elements, mica_kernels_int32.h) and SELECT16 (int16 values) share the walk. */
 #include "mica_kernel_util.h"
 #include "mica_gemmlowp.h"
+#include "mica_int16_util.h"
 
 static int8_t logic_value(const mica_logic_params_t *p, int8_t a, int8_t b, int8_t s) {
     const int32_t x = p->scaled[0][(uint8_t)a], y = p->scaled[1][(uint8_t)b];
@@ -66,10 +67,10 @@ static int div_params_ok(const mica_logic_params_t *p) {
            p->out_shift >= 7 && p->out_shift <= 23 && mica_act_ok(p->act_min, p->act_max);
 }
 
-/* Input k's element width and the output's: int8 / bool bytes, or (int32) 4-byte comparison
- * inputs and SELECT values. */
-static int32_t in_width(const mica_logic_params_t *p, int int32, int k) {
-    return int32 && !(p->op == MICA_LOGIC_SELECT && k == 0) ? 4 : 1;
+/* Input k's element width: int8 / bool bytes, or (width 4, 2) the int32 comparison inputs and
+ * SELECT values, the int16 SELECT values (a condition is a bool byte). */
+static int32_t in_width(const mica_logic_params_t *p, int32_t width, int k) {
+    return width > 1 && !(p->op == MICA_LOGIC_SELECT && k == 0) ? width : 1;
 }
 
 static int32_t load32(const int8_t *at) {
@@ -78,14 +79,20 @@ static int32_t load32(const int8_t *at) {
     return v;
 }
 
-/* Comparison or SELECT of int32 elements at a, b (s: SELECT's second value) into out. */
-static void logic_i32(const mica_logic_params_t *p, const int8_t *a, const int8_t *b,
-                      const int8_t *s, int8_t *out) {
+/* An int32 or int16 element as the wide comparisons compare it: the raw value. */
+static int32_t wide_value(int32_t width, const int8_t *at) {
+    return width == 4 ? load32(at) : mica_load_i16(at);
+}
+
+/* Comparison of int32 or int16 elements, or SELECT of width-byte values, at a, b (s: SELECT's
+ * second value) into out. */
+static void logic_wide(const mica_logic_params_t *p, int32_t width, const int8_t *a,
+                       const int8_t *b, const int8_t *s, int8_t *out) {
     if (p->op == MICA_LOGIC_SELECT) {
-        mica_copy_params(out, *a ? b : s, 4);
+        mica_copy_params(out, *a ? b : s, (uint32_t)width);
         return;
     }
-    const int32_t x = load32(a), y = load32(b);
+    const int32_t x = wide_value(width, a), y = wide_value(width, b);
     *out = (int8_t)(p->op == MICA_LOGIC_EQ   ? x == y
                     : p->op == MICA_LOGIC_NE ? x != y
                     : p->op == MICA_LOGIC_LT ? x < y
@@ -94,10 +101,10 @@ static void logic_i32(const mica_logic_params_t *p, const int8_t *a, const int8_
                                              : x >= y);
 }
 
-/* The element walk of both kernels; int32: mica_k_logic_i32's widths. */
-static int logic_walk(const mica_kernel_call_t *c, int int32) {
+/* The element walk of the kernels; width 1 (int8), 4 (mica_k_logic_i32), 2 (mica_k_select16). */
+static int logic_walk(const mica_kernel_call_t *c, int32_t width) {
     const mica_logic_params_t *p = c->params;
-    const int32_t out_width = int32 && p->op == MICA_LOGIC_SELECT ? 4 : 1;
+    const int32_t out_width = width > 1 && p->op == MICA_LOGIC_SELECT ? width : 1;
     int64_t n = mica_count(p->dims, p->rank);
     if (n < 1 || n * out_width != (int64_t)c->out_bytes[0])
         return -1;
@@ -107,7 +114,7 @@ static int logic_walk(const mica_kernel_call_t *c, int int32) {
     for (int k = 0; k < p->ninputs; k++) {
         src[k] = mica_operand_or_const(c, sizeof *p, p->const_off[k], p->const_len[k], &next, &len);
         if (!src[k] ||
-            !mica_strided_fits(0, p->dims, p->strides[k], p->rank, len / in_width(p, int32, k)))
+            !mica_strided_fits(0, p->dims, p->strides[k], p->rank, len / in_width(p, width, k)))
             return -1;
     }
     if (next != c->ninputs)
@@ -115,13 +122,13 @@ static int logic_walk(const mica_kernel_call_t *c, int int32) {
     for (int k = p->ninputs; k < 3; k++)
         src[k] = src[0]; /* unused operands read input 0's first byte */
     const int32_t *const strides[3] = {p->strides[0], p->strides[1], p->strides[2]};
-    const int32_t w[3] = {in_width(p, int32, 0), in_width(p, int32, 1), in_width(p, int32, 2)};
+    const int32_t w[3] = {in_width(p, width, 0), in_width(p, width, 1), in_width(p, width, 2)};
     int32_t idx[MICA_MAX_RANK] = {0};
     int64_t off[3] = {0, 0, 0};
     for (int64_t i = 0; i < n; i++) {
-        if (int32)
-            logic_i32(p, src[0] + off[0] * w[0], src[1] + off[1] * w[1], src[2] + off[2] * w[2],
-                      c->out[0] + i * out_width);
+        if (width > 1)
+            logic_wide(p, width, src[0] + off[0] * w[0], src[1] + off[1] * w[1],
+                       src[2] + off[2] * w[2], c->out[0] + i * out_width);
         else
             c->out[0][i] = p->op == MICA_LOGIC_DIV
                                ? div_value(p, src[0][off[0]], src[1][off[1]])
@@ -149,5 +156,23 @@ int mica_k_logic_i32(const mica_kernel_call_t *c) {
         !(p->op <= MICA_LOGIC_GE || p->op == MICA_LOGIC_SELECT) || p->op < MICA_LOGIC_EQ ||
         p->ninputs != (p->op == MICA_LOGIC_SELECT ? 3 : 2))
         return -1;
-    return logic_walk(c, 1);
+    return logic_walk(c, 4);
+}
+
+/* GREATER16 (mica_kernels_int16b.h): raw int16 inputs compared. */
+int mica_k_compare16(const mica_kernel_call_t *c) {
+    const mica_logic_params_t *p = c->params;
+    if (c->params_size < sizeof *p || c->noutputs != 1 || p->op < MICA_LOGIC_EQ ||
+        p->op > MICA_LOGIC_GE || p->ninputs != 2)
+        return -1;
+    return logic_walk(c, 2);
+}
+
+/* SELECT16: SELECT / SELECT_V2 of int16 values (mica_kernels_int16b.h). */
+int mica_k_select16(const mica_kernel_call_t *c) {
+    const mica_logic_params_t *p = c->params;
+    if (c->params_size < sizeof *p || c->noutputs != 1 || p->op != MICA_LOGIC_SELECT ||
+        p->ninputs != 3)
+        return -1;
+    return logic_walk(c, 2);
 }
