@@ -159,30 +159,32 @@ module mica_requant_real #(
   );
 
   // ---- 2: round to 53 significant bits (a carry may reach bit 85) ----
+  // inc and clr cover the low 33 bits: a 34-bit add whose carry increments the upper bits
   logic [85:0] p2_d, p2;
+  logic [33:0] p2_lo;
   logic        sat3, neg3;
   logic [6:0]  s_c3;
-  assign p2_d = (86'(prod2) + 86'(inc2)) & ~(86'(clr2));
+  assign p2_lo = 34'(prod2[32:0]) + 34'(inc2);
+  assign p2_d  = {53'(prod2[84:33]) + 53'(p2_lo[33]), p2_lo[32:0] & ~clr2};
   mica_delay #(.W(86 + 1 + 1 + 7), .N(PIPE_ROUND / 4)) u_pipe_r2 (
     .clk_i, .rst_ni, .d_i({p2_d, sat2, neg2, s_c2}), .q_o({p2, sat3, neg3, s_c3})
   );
 
-  // ---- 3: add half of the final step (S <= 88: p2 <= 2^85 gives 0 beyond) ----
-  logic [87:0] t_d, t;
+  // ---- 3 and 4: n = (p2 + 2^(S-1)) >> S = (q >> 1) + q[0] with q = p2 >> (S-1) ----
+  // 3: the shift (S <= 88: p2 < 2^86 gives 0 beyond); 4: the halving add, and magnitudes of
+  // 2^33 and more only saturate. (No 88-bit add: Verilator simulates this in 64-bit words.)
+  logic [85:0] q_d, q3;
   logic        sat4, neg4;
-  logic [6:0]  s_c4;
-  assign t_d = 88'(p2) + (88'd1 << (s_c3 - 7'd1));
-  mica_delay #(.W(88 + 1 + 1 + 7), .N(PIPE_ROUND / 4)) u_pipe_r3 (
-    .clk_i, .rst_ni, .d_i({t_d, sat3, neg3, s_c3}), .q_o({t, sat4, neg4, s_c4})
+  assign q_d = p2 >> (s_c3 - 7'd1);
+  mica_delay #(.W(86 + 1 + 1), .N(PIPE_ROUND / 4)) u_pipe_r3 (
+    .clk_i, .rst_ni, .d_i({q_d, sat3, neg3}), .q_o({q3, sat4, neg4})
   );
-
-  // ---- 4: the final shift; magnitudes of 2^33 and more only saturate ----
-  logic [87:0] shifted;
+  logic [33:0] half;
   logic [32:0] mag4_d, mag5;
   logic        big4_d, big5, sat5, neg5;
-  assign shifted = t >> s_c4;
-  assign mag4_d  = shifted[32:0];
-  assign big4_d  = |shifted[87:33];
+  assign half   = 34'(q3[33:1]) + 34'(q3[0]);
+  assign mag4_d = half[32:0];
+  assign big4_d = half[33] || (|q3[85:34]);
   mica_delay #(.W(33 + 1 + 1 + 1), .N(PIPE_ROUND / 4)) u_pipe_r4 (
     .clk_i, .rst_ni, .d_i({mag4_d, big4_d, sat4, neg4}), .q_o({mag5, big5, sat5, neg5})
   );
