@@ -46,8 +46,8 @@ module mica_array #(
 
   localparam int unsigned LATENCY = ROWS + COLS - 1;
 
-  // valid_q[d-1] = a_valid_i delayed d cycles (d = 1..LATENCY): gives out_valid_o, the column-0
-  // PE valids, and its OR is busy_o.
+  // valid_q[d-1] = a_valid_i delayed d cycles (d = 1..LATENCY): gives out_valid_o and its OR is
+  // busy_o. The PEs carry no valid bit (their data registers load every cycle).
   logic [LATENCY-1:0] valid_q;
   // valid_dly[d] = a_valid_i delayed d cycles, d = 0..LATENCY
   logic [LATENCY:0]   valid_dly;
@@ -113,8 +113,11 @@ module mica_array #(
   // Shared delay line for the enable and row address (reset), one data chain per column.
   logic [COLS-1:0] wwe_dly;
   for (genvar c = 0; c < COLS; c++) begin : g_wskew
-    logic [RIW-1:0] addr;
-    logic [7:0]     data;
+    logic [RIW-1:0]  addr;
+    logic [7:0]      data;
+    // the column's row decoder, once per column: bit r = write the shadow weight of PE (r, c)
+    logic [ROWS-1:0] row_we;
+    assign row_we = wwe_dly[c] ? ROWS'(1) << addr : '0;
     if (c == 0) begin : g_direct
       assign wwe_dly[0] = w_we_i;
       assign addr       = w_addr_i;
@@ -153,24 +156,18 @@ module mica_array #(
   // ---- PE grid: a moves right, psum moves down, shadow rows written by address ----
   for (genvar r = 0; r < ROWS; r++) begin : g_row
     for (genvar c = 0; c < COLS; c++) begin : g_col
-      logic        w_we;
-      assign w_we = wwe_dly[c] && (g_wskew[c].addr == RIW'(r));
       logic [8:0]  a_in;
-      logic        valid_in;
       logic [31:0] psum_in;
       logic [31:0] psum_out;
-      // No consumer for a/valid of the last column.
+      // No consumer for a of the last column.
       /* verilator lint_off UNUSEDSIGNAL */
       logic [8:0]  a_out;
-      logic        valid_out;
       /* verilator lint_on UNUSEDSIGNAL */
 
       if (c == 0) begin : g_left
-        assign a_in     = g_skew[r].a_out;
-        assign valid_in = valid_dly[r];
+        assign a_in = g_skew[r].a_out;
       end else begin : g_inner
-        assign a_in     = g_row[r].g_col[c-1].a_out;
-        assign valid_in = g_row[r].g_col[c-1].valid_out;
+        assign a_in = g_row[r].g_col[c-1].a_out;
       end
 
       if (r == 0) begin : g_top
@@ -183,13 +180,11 @@ module mica_array #(
         .clk_i,
         .rst_ni,
         .a_i       (a_in),
-        .a_valid_i (valid_in),
         .psum_i    (psum_in),
         .w_i       (g_wskew[c].data),
-        .w_we_i    (w_we),
+        .w_we_i    (g_wskew[c].row_we[r]),
         .w_swap_i  (swap_dly[r+c]),
         .a_o       (a_out),
-        .a_valid_o (valid_out),
         .psum_o    (psum_out)
       );
     end

@@ -5,8 +5,8 @@
 // - Weights are double buffered: w_we_i writes w_i into the shadow register (the array drives
 //   one PE row at a time) while the PE computes with w_active; w_swap_i copies shadow -> active
 //   at the end of the cycle (the array times it per PE, see mica_array).
-// a_valid only travels along the row (for the parent's bookkeeping); the a/psum registers load
-// every cycle, so a bubble slot carries don't-care values (the array ignores them).
+// No valid bit travels with a: the a/psum registers load every cycle, so a bubble slot carries
+// don't-care values, and mica_array times validity with one shared delay line.
 // LUT_MUL = 1 writes the product as shifted partial products, so synthesis builds it from LUTs
 // and adders instead of a DSP block (a small FPGA whose DSPs the requantization lanes need).
 module mica_pe #(
@@ -16,7 +16,6 @@ module mica_pe #(
   input  logic              rst_ni,
   // activation from the left neighbour (or the skew line)
   input  logic signed [8:0] a_i,
-  input  logic              a_valid_i,
   // partial sum from the PE above (0 for row 0)
   input  logic [31:0]       psum_i,
   // shadow weight write (row broadcast) and shadow -> active swap
@@ -25,38 +24,32 @@ module mica_pe #(
   input  logic              w_swap_i,
   // to the right neighbour
   output logic signed [8:0] a_o,
-  output logic              a_valid_o,
   // to the PE below
   output logic [31:0]       psum_o
 );
 
   logic signed [8:0]  a_q;
-  logic               a_valid_q;
   logic [31:0]        psum_q;
   logic [7:0]         w_shadow_q;
   logic signed [7:0]  w_active_q;
-  logic signed [16:0] product;
+  logic signed [31:0] product32;
   logic [31:0]        psum_d;
 
-  // 9b x 8b signed product fits 17 bits; sign-extend explicitly before the 32-bit add.
+  // 9b x 8b signed product fits 17 bits; sign-extended to 32 bits for the add.
   if (LUT_MUL) begin : g_lut_mul
+    logic signed [16:0] product;
     // w = -w[7]*2^7 + sum w[i]*2^i (two's complement), each term a shifted copy of a.
     always_comb begin
       product = w_active_q[7] ? -(17'(a_i) <<< 7) : 17'sd0;
       for (int i = 0; i < 7; i++) if (w_active_q[i]) product = product + (17'(a_i) <<< i);
     end
+    assign product32 = 32'(product);
   end else begin : g_mul
-    assign product = a_i * w_active_q;
+    // The multiply written at 32 bits (operands sign-extended): the same product, and Verilator
+    // simulates it as one int multiply instead of masking and re-extending a 17-bit result.
+    assign product32 = 32'(a_i) * 32'(w_active_q);
   end
-  assign psum_d  = psum_i + {{15{product[16]}}, product};
-
-  always_ff @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) begin
-      a_valid_q <= 1'b0;
-    end else begin
-      a_valid_q <= a_valid_i;
-    end
-  end
+  assign psum_d  = psum_i + product32;
 
   // Datapath registers: no reset and no enable. Their value in a bubble slot is never used,
   // and a plain register is both the smallest cell and the fastest to simulate.
@@ -80,7 +73,6 @@ module mica_pe #(
   end
 
   assign a_o       = a_q;
-  assign a_valid_o = a_valid_q;
   assign psum_o    = psum_q;
 
 endmodule

@@ -173,46 +173,54 @@ module mica_requant #(
   end
 
   // Double and single rounding: the rounding add, then (PIPE) a register, then the shift.
-  logic signed [63:0] round_add;
-  logic signed [63:0] rounded_d, rounded;
-  logic               single2, single2r, sat2r;
-  logic [5:0]         rshift2, rshift2r;
-  assign single2 = HAS_SINGLE && side2_q[30];
-  assign rshift2 = side2_q[29:24];
-  always_comb begin
-    if (single2) begin
-      round_add = 64'sd1 <<< (rshift2 - 6'd1);
-    end else if (prod_q >= 0) begin
+  // The two steps are functions: with PIPE = 0 the stage-3 register calls them under its enable
+  // (the same logic in hardware; Verilator, which re-evaluates every combinational block at
+  // every clock edge, then evaluates them only in the cycles that use them).
+  function automatic logic signed [63:0] round_add_to(input logic signed [63:0] prod,
+                                                      input logic single, input logic [5:0] rshift);
+    logic signed [63:0] round_add;
+    if (single) begin
+      round_add = 64'sd1 <<< (rshift - 6'd1);
+    end else if (prod >= 0) begin
       round_add = 64'sd1 <<< 30;
     end else begin
       round_add = 64'sd1 - (64'sd1 <<< 30);
     end
-    rounded_d = prod_q + round_add;
-  end
-  mica_delay #(.W(64 + 1 + 6 + 1), .N(PIPE_ROUND / 4)) u_pipe_rnd (
-    .clk_i, .rst_ni, .d_i({rounded_d, single2, rshift2, sat_q}),
-    .q_o({rounded, single2r, rshift2r, sat2r})
-  );
-  // Only the low 32 bits are kept: TFLite truncates the shifted int64 to int32.
-  /* verilator lint_off UNUSEDSIGNAL */
-  logic signed [63:0] shifted;
-  /* verilator lint_on UNUSEDSIGNAL */
-  logic               trunc_fix;
-  logic signed [31:0] y_fixed_d, y_fixed;
-  always_comb begin
-    shifted = rounded >>> (single2r ? rshift2r : 6'd31);
+    round_add_to = prod + round_add;
+  endfunction
+  function automatic logic signed [31:0] round_shift(input logic signed [63:0] rounded,
+                                                     input logic single, input logic [5:0] rshift,
+                                                     input logic sat);
+    // Only the low 32 bits are kept: TFLite truncates the shifted int64 to int32.
+    /* verilator lint_off UNUSEDSIGNAL */
+    logic signed [63:0] shifted;
+    /* verilator lint_on UNUSEDSIGNAL */
+    logic               trunc_fix;
+    shifted = rounded >>> (single ? rshift : 6'd31);
     // C division truncates toward zero: a negative dividend with a remainder rounds up by one.
-    trunc_fix = !single2r && rounded[63] && (rounded[30:0] != '0);
-    if (!single2r && sat2r) begin
-      y_fixed_d = 32'sh7fff_ffff;
-    end else begin
-      y_fixed_d = shifted[31:0] + {31'd0, trunc_fix};
-    end
+    trunc_fix = !single && rounded[63] && (rounded[30:0] != '0);
+    round_shift = (!single && sat) ? 32'sh7fff_ffff : shifted[31:0] + {31'd0, trunc_fix};
+  endfunction
+  logic               single2;
+  logic [5:0]         rshift2;
+  assign single2 = HAS_SINGLE && side2_q[30];
+  assign rshift2 = side2_q[29:24];
+  logic signed [31:0] y_fixed;   // PIPE only (PIPE = 0: computed inside the y3 register)
+  if (PIPE_ROUND == 0) begin : g_round_direct
+    assign y_fixed = '0;
+  end else begin : g_round_piped
+    logic signed [63:0] rounded;
+    logic               single2r, sat2r;
+    logic [5:0]         rshift2r;
+    mica_delay #(.W(64 + 1 + 6 + 1), .N(PIPE_ROUND / 4)) u_pipe_rnd (
+      .clk_i, .rst_ni, .d_i({round_add_to(prod_q, single2, rshift2), single2, rshift2, sat_q}),
+      .q_o({rounded, single2r, rshift2r, sat2r})
+    );
+    // The fixed-point result waits for real rounding's remaining steps.
+    mica_delay #(.W(32), .N(PIPE_ROUND - PIPE_ROUND / 4)) u_pipe_fixed (
+      .clk_i, .rst_ni, .d_i(round_shift(rounded, single2r, rshift2r, sat2r)), .q_o(y_fixed)
+    );
   end
-  // The fixed-point result waits for real rounding's remaining steps.
-  mica_delay #(.W(32), .N(PIPE_ROUND - PIPE_ROUND / 4)) u_pipe_fixed (
-    .clk_i, .rst_ni, .d_i(y_fixed_d), .q_o(y_fixed)
-  );
   logic valid_rnd;
   mica_delay #(.W(1), .N(PIPE_ROUND), .RESET(1'b1)) u_pipe_vrnd (
     .clk_i, .rst_ni, .d_i(valid_q[1]), .q_o(valid_rnd)
@@ -226,46 +234,50 @@ module mica_requant #(
   logic signed [31:0] y3_q;
 
   // ---- stage 4: rounding divide by power of two, (PIPE: register,) zero point, clamp ----
-  logic       single3, real3;
-  logic [5:0] rshift3;
-  logic [7:0] z_out3, act_min3, act_max3;
-  assign real3   = side3_q[31];
-  assign single3 = HAS_SINGLE && side3_q[30];
-  assign rshift3 = side3_q[29:24];
-  logic [31:0]        rem_mask;
-  logic [31:0]        remainder;
-  logic [31:0]        threshold;
-  logic signed [31:0] y_floor;
-  logic signed [31:0] y4_d, y4;
-  always_comb begin
+  // Functions as in stage 3: with PIPE = 0 the output register calls them under its enable.
+  // side3[31:24] = {real, single, rshift}
+  function automatic logic signed [31:0] rdbpot(input logic signed [31:0] y3,
+                                                input logic [7:0] side3);
+    logic       single3, real3;
+    logic [5:0] rshift3;
+    logic [31:0]        rem_mask, remainder, threshold;
+    logic signed [31:0] y_floor;
+    real3   = side3[7];
+    single3 = HAS_SINGLE && side3[6];
+    rshift3 = side3[5:0];
     // In single mode the value is final; exponent 0 makes RDBPOT the identity.
     rem_mask  = (single3 || real3) ? 32'd0 : ((32'd1 << rshift3) - 32'd1);
-    remainder = y3_q & rem_mask;
-    threshold = (rem_mask >> 1) + {31'd0, y3_q[31]};
+    remainder = y3 & rem_mask;
+    threshold = (rem_mask >> 1) + {31'd0, y3[31]};
     // Separate statement keeps the shift arithmetic (an unsigned addend would make it logical).
-    y_floor   = y3_q >>> ((single3 || real3) ? 6'd0 : rshift3);
-    y4_d      = y_floor + {31'd0, (remainder > threshold)};
-  end
+    y_floor   = y3 >>> ((single3 || real3) ? 6'd0 : rshift3);
+    rdbpot    = y_floor + {31'd0, (remainder > threshold)};
+  endfunction
+  // side = {z_out, act_min, act_max}
+  function automatic logic signed [7:0] add_zp_clamp(input logic signed [31:0] y4,
+                                                     input logic [23:0] side);
+    logic signed [31:0] with_zp, lo_bound, hi_bound, clamped;
+    with_zp  = y4 + {{24{side[23]}}, side[23:16]};
+    lo_bound = {{24{side[15]}}, side[15:8]};
+    hi_bound = {{24{side[7]}}, side[7:0]};
+    clamped  = (with_zp < lo_bound) ? lo_bound : with_zp;
+    clamped  = (clamped > hi_bound) ? hi_bound : clamped;
+    add_zp_clamp = clamped[7:0];
+  endfunction
   logic valid_out4;
   mica_delay #(.W(1), .N(PIPE_OUT), .RESET(1'b1)) u_pipe_vout (
     .clk_i, .rst_ni, .d_i(valid_q[2]), .q_o(valid_out4)
   );
-  mica_delay #(.W(32 + 3*8), .N(PIPE_OUT)) u_pipe_out (
-    .clk_i, .rst_ni, .d_i({y4_d, side3_q[23:0]}), .q_o({y4, z_out3, act_min3, act_max3})
-  );
-
-  logic signed [31:0] with_zp;
-  logic signed [31:0] lo_bound;
-  logic signed [31:0] hi_bound;
-  logic signed [31:0] clamped;
-  logic signed [7:0]  q_d;
-  always_comb begin
-    with_zp   = y4 + {{24{z_out3[7]}}, z_out3};
-    lo_bound  = {{24{act_min3[7]}}, act_min3};
-    hi_bound  = {{24{act_max3[7]}}, act_max3};
-    clamped   = (with_zp < lo_bound) ? lo_bound : with_zp;
-    clamped   = (clamped > hi_bound) ? hi_bound : clamped;
-    q_d       = clamped[7:0];
+  logic signed [7:0] q_d;   // PIPE only (PIPE = 0: computed inside the output register)
+  if (PIPE_OUT == 0) begin : g_out_direct
+    assign q_d = '0;
+  end else begin : g_out_piped
+    logic signed [31:0] y4;
+    logic [23:0]        side4;
+    mica_delay #(.W(32 + 24), .N(PIPE_OUT)) u_pipe_out (
+      .clk_i, .rst_ni, .d_i({rdbpot(y3_q, side3_q[31:24]), side3_q[23:0]}), .q_o({y4, side4})
+    );
+    assign q_d = add_zp_clamp(y4, side4);
   end
 
   logic               valid_out_q;
@@ -314,10 +326,12 @@ module mica_requant #(
       end
       if (valid_rnd) begin
         side3_q <= side2_r;
-        y3_q    <= y3_d;
+        y3_q    <= (PIPE_ROUND == 0 && !side2_r[31])
+                   ? round_shift(round_add_to(prod_q, single2, rshift2), single2, rshift2, sat_q)
+                   : y3_d;
       end
       if (valid_out4) begin
-        q_q <= q_d;
+        q_q <= (PIPE_OUT == 0) ? add_zp_clamp(rdbpot(y3_q, side3_q[31:24]), side3_q[23:0]) : q_d;
       end
     end
   end

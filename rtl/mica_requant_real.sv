@@ -34,25 +34,35 @@ module mica_requant_real #(
   localparam int unsigned PIPE_ROUND = (PIPE != 0) ? 4 : 0;
   /* verilator lint_on UNUSEDPARAM */
 
-  // Bit length of x (0 for x = 0) as a tree of 2:1 selections, not a priority chain.
-  function automatic logic [6:0] bitlen64(input logic [63:0] x);
-    logic [63:0]   nz;
-    logic [447:0]  len;   // 64 x 7 bits
-    nz = x;
-    for (int i = 0; i < 64; i++) len[7*i +: 7] = 7'(i + 1);
-    for (int w = 32; w >= 1; w = w / 2) begin
-      for (int i = 0; i < w; i++) begin
-        len[7*i +: 7] = nz[2*i+1] ? len[7*(2*i+1) +: 7] : len[7*(2*i) +: 7];
-        nz[i]         = nz[2*i+1] | nz[2*i];
-      end
-    end
-    bitlen64 = nz[0] ? len[6:0] : 7'd0;
+  // {x != 0, index of x's top set bit}: a binary search halving the window at each step (six
+  // 2:1 selections of shrinking width; the test results are the index bits). Word-sized
+  // operations for Verilator too: the earlier 64 x 7-bit select tree simulated as 448-bit
+  // vectors and was most of the simulator's time per cycle.
+  function automatic logic [6:0] top_bit64(input logic [63:0] x);
+    logic [31:0] v32;
+    logic [15:0] v16;
+    logic [7:0]  v8;
+    logic [3:0]  v4;
+    logic [1:0]  v2;
+    logic [5:0]  top;
+    top[5] = |x[63:32];
+    v32    = top[5] ? x[63:32] : x[31:0];
+    top[4] = |v32[31:16];
+    v16    = top[4] ? v32[31:16] : v32[15:0];
+    top[3] = |v16[15:8];
+    v8     = top[3] ? v16[15:8] : v16[7:0];
+    top[2] = |v8[7:4];
+    v4     = top[2] ? v8[7:4] : v8[3:0];
+    top[1] = |v4[3:2];
+    v2     = top[1] ? v4[3:2] : v4[1:0];
+    top[0] = v2[1];
+    top_bit64 = {v2 != 2'b00, top};
   endfunction
 
   // ---- partial products (16 x 16 pieces, one DSP each) and the operands' bit lengths ----
   // pp: piece (i, j) = mag[16i +: 16] * m53[16j +: 16] at 32*(3i + j); pp3: m53[52:48]
-  logic [191:0] pp_d, pp_r;
-  logic [41:0]  pp3_d, pp3_r;
+  logic [191:0] pp_d;
+  logic [41:0]  pp3_d;
   for (genvar i = 0; i < 2; i++) begin : g_pp
     for (genvar j = 0; j < 3; j++) begin : g_col
       assign pp_d[32*(3*i+j) +: 32] = 32'(mag_i[16*i +: 16]) * 32'(m53_i[16*j +: 16]);
@@ -61,59 +71,77 @@ module mica_requant_real #(
   end
 
   // pre: what rounding needs besides prod, known from the operands alone:
-  // {base = L+Lm-1, dropA/B = drop if prod's top bit is base / base+1, satA/B, zero, Sc, neg}
+  // {top = L+Lm-2, dropA/B = drop if prod's top bit is top+1 / top+2, satA/B, zero, Sc, neg}
+  // (with either operand 0, prod = 0 and the rounding leaves 0 whatever top and drop are)
   localparam int unsigned PreW = 7 + 6 + 6 + 1 + 1 + 1 + 7 + 1;
-  logic [PreW-1:0] pre_d;
-  always_comb begin
-    logic [6:0] l_mag, l_m;
-    logic signed [9:0] sum_l, drop_a, drop_b, s_abs;
+  function automatic logic [PreW-1:0] rounding_pre(input logic [31:0] mag, input logic [52:0] m53,
+                                                   input logic signed [7:0] exp, input logic neg);
+    logic [6:0] tb_mag, tb_m;
+    logic signed [9:0] sum_t, drop_a, drop_b, s_abs;
     logic [6:0] s_c;
     logic zero;
-    l_mag  = bitlen64(64'(mag_i));
-    l_m    = bitlen64(64'(m53_i));
-    zero   = (l_mag == '0) || (l_m == '0);
-    sum_l  = 10'(l_mag) + 10'(l_m);
-    drop_a = (sum_l > 10'sd54) ? sum_l - 10'sd54 : 10'sd0;   // bit length sum_l - 1
-    drop_b = (sum_l > 10'sd53) ? sum_l - 10'sd53 : 10'sd0;   // bit length sum_l
-    s_abs  = 10'sd53 - 10'(exp_i);
+    tb_mag = top_bit64(64'(mag));
+    tb_m   = top_bit64(64'(m53));
+    zero   = !tb_mag[6] || !tb_m[6];
+    sum_t  = 10'(tb_mag[5:0]) + 10'(tb_m[5:0]);                // L + Lm - 2
+    drop_a = (sum_t > 10'sd52) ? sum_t - 10'sd52 : 10'sd0;   // bit length L + Lm - 1
+    drop_b = (sum_t > 10'sd51) ? sum_t - 10'sd51 : 10'sd0;   // bit length L + Lm
+    s_abs  = 10'sd53 - 10'(exp);
     s_c    = (s_abs < 10'sd1) ? 7'd1 : ((s_abs > 10'sd88) ? 7'd88 : 7'(s_abs));
-    pre_d  = {7'(sum_l - 10'sd1), 6'(drop_a), 6'(drop_b), !zero && s_abs <= drop_a,
-              !zero && s_abs <= drop_b, zero, s_c, neg_i};
-  end
-
-  logic [PreW-1:0] pre_r;
-  mica_delay #(.W(192 + 42 + PreW), .N(PIPE_MUL)) u_pipe_mul (
-    .clk_i, .rst_ni, .d_i({pp_d, pp3_d, pre_d}), .q_o({pp_r, pp3_r, pre_r})
-  );
+    rounding_pre = {7'(sum_t), 6'(drop_a), 6'(drop_b), !zero && s_abs <= drop_a,
+                    !zero && s_abs <= drop_b, zero, s_c, neg};
+  endfunction
 
   // ---- product: two rows (even pieces concatenate, odd ones add), then their sum ----
-  logic [68:0] row0, row1;
-  assign row0 = 69'({pp_r[64 +: 32], pp_r[0 +: 32]}) + (69'({pp3_r[0 +: 21], pp_r[32 +: 32]}) << 16);
-  assign row1 = 69'({pp_r[160 +: 32], pp_r[96 +: 32]}) +
-                (69'({pp3_r[21 +: 21], pp_r[128 +: 32]}) << 16);
-  logic [84:0]     prod_d, prod_q;
+  function automatic logic [84:0] sum_pieces(input logic [191:0] pp, input logic [41:0] pp3);
+    logic [68:0] row0, row1;
+    row0 = 69'({pp[64 +: 32], pp[0 +: 32]}) + (69'({pp3[0 +: 21], pp[32 +: 32]}) << 16);
+    row1 = 69'({pp[160 +: 32], pp[96 +: 32]}) + (69'({pp3[21 +: 21], pp[128 +: 32]}) << 16);
+    sum_pieces = 85'(row0) + (85'(row1) << 16);
+  endfunction
+
+  // Both are computed inside the enabled register (the same logic in hardware): Verilator then
+  // evaluates them only in the cycles that capture a product, not in every cycle.
+  logic [84:0]     prod_q;
   logic [PreW-1:0] pre_q;
-  assign prod_d = 85'(row0) + (85'(row1) << 16);
-  always_ff @(posedge clk_i) begin
-    if (en_i) begin
-      prod_q <= prod_d;
-      pre_q  <= pre_r;
+  if (PIPE_MUL == 0) begin : g_direct
+    always_ff @(posedge clk_i) begin
+      if (en_i) begin
+        prod_q <= sum_pieces(pp_d, pp3_d);
+        pre_q  <= rounding_pre(mag_i, m53_i, exp_i, neg_i);
+      end
+    end
+  end else begin : g_piped
+    logic [191:0]    pp_r;
+    logic [41:0]     pp3_r;
+    logic [PreW-1:0] pre_r;
+    mica_delay #(.W(192 + 42 + PreW), .N(PIPE_MUL)) u_pipe_mul (
+      .clk_i, .rst_ni, .d_i({pp_d, pp3_d, rounding_pre(mag_i, m53_i, exp_i, neg_i)}),
+      .q_o({pp_r, pp3_r, pre_r})
+    );
+    always_ff @(posedge clk_i) begin
+      if (en_i) begin
+        prod_q <= sum_pieces(pp_r, pp3_r);
+        pre_q  <= pre_r;
+      end
     end
   end
 
   // ---- 1: the dropped bit count and the ties-to-even increment ----
-  logic [6:0]  base;
+  logic [6:0]  top;                // prod's top bit is top + 1 or top + 2
   logic [5:0]  drop_a, drop_b;
   logic        sat_a, sat_b, zero1;
   logic [6:0]  s_c1;
   logic        neg1;
-  assign {base, drop_a, drop_b, sat_a, sat_b, zero1, s_c1, neg1} = pre_q;
+  assign {top, drop_a, drop_b, sat_a, sat_b, zero1, s_c1, neg1} = pre_q;
+  logic [83:0] prod_up;           // prod >> 1: bit top of it is prod's bit top + 1
+  assign prod_up = prod_q[84:1];
   logic [32:0] clr1, inc1;        // clr: the 2^d - 1 low bits that rounding clears
   logic        sat1;
   always_comb begin
     logic hi, kbit;
     logic [5:0] drop;
-    hi    = prod_q[base];
+    hi    = prod_up[top];
     drop  = hi ? drop_b : drop_a;
     kbit  = hi ? prod_q[7'(drop_b)] : prod_q[7'(drop_a)];
     clr1  = (33'd1 << drop) - 33'd1;
@@ -131,30 +159,32 @@ module mica_requant_real #(
   );
 
   // ---- 2: round to 53 significant bits (a carry may reach bit 85) ----
+  // inc and clr cover the low 33 bits: a 34-bit add whose carry increments the upper bits
   logic [85:0] p2_d, p2;
+  logic [33:0] p2_lo;
   logic        sat3, neg3;
   logic [6:0]  s_c3;
-  assign p2_d = (86'(prod2) + 86'(inc2)) & ~(86'(clr2));
+  assign p2_lo = 34'(prod2[32:0]) + 34'(inc2);
+  assign p2_d  = {53'(prod2[84:33]) + 53'(p2_lo[33]), p2_lo[32:0] & ~clr2};
   mica_delay #(.W(86 + 1 + 1 + 7), .N(PIPE_ROUND / 4)) u_pipe_r2 (
     .clk_i, .rst_ni, .d_i({p2_d, sat2, neg2, s_c2}), .q_o({p2, sat3, neg3, s_c3})
   );
 
-  // ---- 3: add half of the final step (S <= 88: p2 <= 2^85 gives 0 beyond) ----
-  logic [87:0] t_d, t;
+  // ---- 3 and 4: n = (p2 + 2^(S-1)) >> S = (q >> 1) + q[0] with q = p2 >> (S-1) ----
+  // 3: the shift (S <= 88: p2 < 2^86 gives 0 beyond); 4: the halving add, and magnitudes of
+  // 2^33 and more only saturate. (No 88-bit add: Verilator simulates this in 64-bit words.)
+  logic [85:0] q_d, q3;
   logic        sat4, neg4;
-  logic [6:0]  s_c4;
-  assign t_d = 88'(p2) + (88'd1 << (s_c3 - 7'd1));
-  mica_delay #(.W(88 + 1 + 1 + 7), .N(PIPE_ROUND / 4)) u_pipe_r3 (
-    .clk_i, .rst_ni, .d_i({t_d, sat3, neg3, s_c3}), .q_o({t, sat4, neg4, s_c4})
+  assign q_d = p2 >> (s_c3 - 7'd1);
+  mica_delay #(.W(86 + 1 + 1), .N(PIPE_ROUND / 4)) u_pipe_r3 (
+    .clk_i, .rst_ni, .d_i({q_d, sat3, neg3}), .q_o({q3, sat4, neg4})
   );
-
-  // ---- 4: the final shift; magnitudes of 2^33 and more only saturate ----
-  logic [87:0] shifted;
+  logic [33:0] half;
   logic [32:0] mag4_d, mag5;
   logic        big4_d, big5, sat5, neg5;
-  assign shifted = t >> s_c4;
-  assign mag4_d  = shifted[32:0];
-  assign big4_d  = |shifted[87:33];
+  assign half   = 34'(q3[33:1]) + 34'(q3[0]);
+  assign mag4_d = half[32:0];
+  assign big4_d = half[33] || (|q3[85:34]);
   mica_delay #(.W(33 + 1 + 1 + 1), .N(PIPE_ROUND / 4)) u_pipe_r4 (
     .clk_i, .rst_ni, .d_i({mag4_d, big4_d, sat4, neg4}), .q_o({mag5, big5, sat5, neg5})
   );
