@@ -8,6 +8,11 @@
 //   are idle, so every earlier instruction has completed and the first error in program order
 //   wins (a unit's bus error is raised immediately with that unit's instruction index).
 // - After an error, issue stops and abort_o tells the DMA units to drain and stop.
+// - ISSUE_PIPE = 1 (FPGA timing): a registered decode stage holds the next instruction, its
+//   fetch error and its static-error code (mica_decode on the fetch queue head), so the issue
+//   decision no longer runs through the decoder's range checks into the queue pop. It refills
+//   in the cycle its instruction issues (one instruction per cycle still), but an instruction
+//   reaches issue one cycle after it reaches the queue head. The units read instr_o.
 module mica_issue #(
   parameter int unsigned ROWS        = mica_pkg::ROWS_DEFAULT,
   parameter int unsigned COLS        = mica_pkg::COLS_DEFAULT,
@@ -17,7 +22,8 @@ module mica_issue #(
   parameter int unsigned PARAM_SETS  = mica_pkg::PARAM_SETS_DEFAULT,
   parameter int unsigned ABSENT      = mica_pkg::ABSENT_DEFAULT,
   // Program counter bits: 32, or fewer when fetch cannot reach 2^PC_W - 1 instructions (ADDR_W)
-  parameter int unsigned PC_W        = 32
+  parameter int unsigned PC_W        = 32,
+  parameter int unsigned ISSUE_PIPE  = 0   // 1: registered decode stage (see above)
 ) (
   input  logic         clk_i,
   input  logic         rst_ni,
@@ -28,6 +34,7 @@ module mica_issue #(
   input  logic [127:0] instr_i,
   input  logic         instr_err_i,
   output logic         instr_pop_o,
+  output logic [127:0] instr_o,             // the instruction issuing (read by the units)
   // Units, indexed by mica_pkg::UNIT_*
   input  logic [3:0]   unit_busy_i,
   input  logic         array_accept_i,
@@ -51,20 +58,52 @@ module mica_issue #(
   logic        running_q, aborted_q;
   logic [PC_W-1:0] pc_q, load_pc_q, store_pc_q;
   logic            store_newer_q;   // the last LOAD/STORE issued was a STORE (load_pc_q < store_pc_q)
-  logic [7:0]  static_err;
+  logic [7:0]  head_static_err;
 
   mica_decode #(
     .ROWS(ROWS), .COLS(COLS), .ASPAD_DEPTH(ASPAD_DEPTH), .WSPAD_DEPTH(WSPAD_DEPTH),
     .ACC_DEPTH(ACC_DEPTH), .PARAM_SETS(PARAM_SETS), .ABSENT(ABSENT)
   ) u_decode (
     .instr_i(instr_i),
-    .err_o  (static_err)
+    .err_o  (head_static_err)
   );
+
+  // The instruction the issue decision looks at: the queue head itself, or (ISSUE_PIPE) the
+  // decode register filled from it.
+  logic         cur_valid, cur_err, fire;
+  logic [127:0] cur;
+  logic [7:0]   static_err;
+  if (ISSUE_PIPE != 0) begin : g_pipe
+    logic         valid_q, err_q;
+    logic [127:0] instr_q;
+    logic [7:0]   static_err_q;
+    logic         load;
+    assign load = running_q && instr_valid_i && (!valid_q || fire);
+    assign instr_pop_o = load;
+    always_ff @(posedge clk_i or negedge rst_ni) begin
+      if (!rst_ni) valid_q <= 1'b0;
+      else if (start_i) valid_q <= 1'b0;
+      else if (load) valid_q <= 1'b1;
+      else if (fire || !running_q) valid_q <= 1'b0;
+    end
+    always_ff @(posedge clk_i) begin
+      if (load) begin
+        instr_q <= instr_i;
+        err_q <= instr_err_i;
+        static_err_q <= head_static_err;
+      end
+    end
+    assign {cur_valid, cur, cur_err, static_err} = {valid_q, instr_q, err_q, static_err_q};
+  end else begin : g_direct
+    assign instr_pop_o = fire;
+    assign {cur_valid, cur, cur_err, static_err} = {instr_valid_i, instr_i, instr_err_i, head_static_err};
+  end
+  assign instr_o = cur;
 
   logic [3:0] opcode, wait_mask, needs_idle, target_unit;
   logic       all_idle, can_issue;
-  assign opcode    = instr_i[mica_pkg::F_OPCODE_LSB +: mica_pkg::F_OPCODE_W];
-  assign wait_mask = instr_i[mica_pkg::F_WAIT_LSB +: mica_pkg::F_WAIT_W];
+  assign opcode    = cur[mica_pkg::F_OPCODE_LSB +: mica_pkg::F_OPCODE_W];
+  assign wait_mask = cur[mica_pkg::F_WAIT_LSB +: mica_pkg::F_WAIT_W];
   assign all_idle  = unit_busy_i == '0;
 
   always_comb begin
@@ -101,8 +140,8 @@ module mica_issue #(
   logic [7:0] code;
   logic [PC_W-1:0] code_pc;
   assign unit_err = load_bus_err_i | store_bus_err_i;
-  assign prog_end = !instr_valid_i && (prog_len_i >> PC_W) == '0 && pc_q >= PC_W'(prog_len_i);
-  assign head_err = instr_valid_i && (instr_err_i || static_err != mica_pkg::ERR_NONE);
+  assign prog_end = !cur_valid && (prog_len_i >> PC_W) == '0 && pc_q >= PC_W'(prog_len_i);
+  assign head_err = cur_valid && (cur_err || static_err != mica_pkg::ERR_NONE);
 
   always_comb begin
     raise_err = 1'b0;
@@ -118,22 +157,20 @@ module mica_issue #(
       end else if ((prog_end || head_err) && all_idle) begin
         raise_err = 1'b1;
         code = prog_end ? mica_pkg::ERR_PROG_END :
-               instr_err_i ? mica_pkg::ERR_BUS : static_err;
+               cur_err ? mica_pkg::ERR_BUS : static_err;
       end
     end
   end
 
-  logic fire;
-  assign fire = running_q && !unit_err && instr_valid_i && !head_err && can_issue;
-  assign instr_pop_o  = fire;
+  assign fire = running_q && !unit_err && cur_valid && !head_err && can_issue;
   assign unit_start_o = fire ? target_unit : '0;
   assign done_o       = fire && opcode == mica_pkg::OP_END;
   assign err_o        = raise_err;
   assign err_code_o   = code;
   assign err_pc_o     = 32'(code_pc);
   assign issued_o     = fire;
-  assign stall_dep_o  = running_q && instr_valid_i && !fire;
-  assign stall_fetch_o = running_q && !instr_valid_i && !prog_end;
+  assign stall_dep_o  = running_q && cur_valid && !fire;
+  assign stall_fetch_o = running_q && !cur_valid && !prog_end;
   assign running_o    = running_q;
   assign pc_o         = 32'(pc_q);
   assign abort_o      = aborted_q;

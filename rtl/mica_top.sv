@@ -26,6 +26,7 @@ module mica_top #(
   parameter int unsigned MM_DEPTH    = 8,   // MATMULs in flight (mica_matmul_unit)
   parameter int unsigned REQ_PIPE    = 0,  // 1: requant lanes 7 cycles deeper, for FPGA timing
   parameter int unsigned CNT_PIPE    = 0,  // 1: event counters count a cycle late (FPGA timing)
+  parameter int unsigned ISSUE_PIPE  = 0,  // 1: registered decode stage before issue (FPGA timing)
   parameter int unsigned STORE_FDEPTH = 0   // STORE row FIFO + rows in the lanes; 0: as below
 ) (
   input  logic                   clk_i,
@@ -82,24 +83,25 @@ module mica_top #(
   logic         f_req_valid, f_req_ready, f_rsp, f_beat;
   logic [31:0]  f_req_addr;
   logic         instr_valid, instr_err, instr_pop;
-  logic [127:0] instr;
+  logic [127:0] head_instr, instr;   // fetch queue head; the instruction issuing (units)
 
   mica_fetch #(.BUS_BYTES(BUS_BYTES), .QDEPTH(FETCH_DEPTH), .ADDR_W(ADDR_W)) u_fetch (
     .clk_i, .rst_ni, .start_i(start), .halt_i(!running), .prog_addr_i(prog_addr),
     .prog_len_i(prog_len), .req_valid_o(f_req_valid), .req_ready_i(f_req_ready),
     .req_addr_o(f_req_addr), .rsp_valid_i(f_rsp), .rsp_rdata_i(mem_rsp_rdata_i),
-    .rsp_err_i(mem_rsp_err_i), .instr_valid_o(instr_valid), .instr_o(instr),
+    .rsp_err_i(mem_rsp_err_i), .instr_valid_o(instr_valid), .instr_o(head_instr),
     .instr_err_o(instr_err), .instr_pop_i(instr_pop), .beat_o(f_beat)
   );
 
   mica_issue #(
     .ROWS(ROWS), .COLS(COLS), .ASPAD_DEPTH(ASPAD_DEPTH), .WSPAD_DEPTH(WSPAD_DEPTH),
     .ACC_DEPTH(ACC_DEPTH), .PARAM_SETS(PARAM_SETS), .ABSENT(ABSENT),
-    .PC_W((ADDR_W < 32) ? ADDR_W - 3 : 32)   // fetch ends at 2^(ADDR_W-4) instructions
+    .PC_W((ADDR_W < 32) ? ADDR_W - 3 : 32),   // fetch ends at 2^(ADDR_W-4) instructions
+    .ISSUE_PIPE(ISSUE_PIPE)
   ) u_issue (
     .clk_i, .rst_ni, .start_i(start), .prog_len_i(prog_len),
-    .instr_valid_i(instr_valid), .instr_i(instr), .instr_err_i(instr_err),
-    .instr_pop_o(instr_pop), .unit_busy_i(unit_busy), .array_accept_i(array_accept),
+    .instr_valid_i(instr_valid), .instr_i(head_instr), .instr_err_i(instr_err),
+    .instr_pop_o(instr_pop), .instr_o(instr), .unit_busy_i(unit_busy), .array_accept_i(array_accept),
     .array_dw_accept_i(array_dw_accept),
     .unit_start_o(unit_start),
     .load_bus_err_i(load_bus_err), .store_bus_err_i(store_bus_err), .abort_o(abort),
