@@ -173,7 +173,7 @@ static int emit_trial(void *ctx) {
  * take larger bands. Candidates per split: its largest band and up to MAX_BAND_TRIALS more
  * (balanced) band counts, each with the input folds streamed or not and either load-release
  * policy (P->drip_all). */
-#define MAX_BAND_TRIALS 64
+#define MAX_BAND_TRIALS 24
 static int choose_bands(mica_builder_t *b, const mica_gemm_layer_t *L, mica_gemm_plan_t *P,
                         int64_t *cycles) {
     mica_gemm_plan_t best_plan = *P, trial = *P;
