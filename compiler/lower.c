@@ -18,12 +18,6 @@
 #include "validate.h"
 #include "lower_ctrl.h"
 
-#define ERR(...)                                                                                   \
-    do {                                                                                           \
-        mica_fail(b, __VA_ARGS__);                                                                 \
-        return -1;                                                                                 \
-    } while (0)
-
 void mica_compile_opts_default(mica_compile_opts_t *o) {
     mica_hw_config_t hw = {MICA_ROWS_DEFAULT,        MICA_COLS_DEFAULT,
                            MICA_ASPAD_DEPTH_DEFAULT, MICA_WSPAD_DEPTH_DEFAULT,
@@ -89,33 +83,36 @@ static int check_io_tensor(mica_builder_t *b, const tfl_model_t *m, int32_t inde
     const tfl_tensor_t *t = tensor(m, index);
     char name[96];
     if (!t)
-        ERR("model %s %d is not a tensor", what, i);
+        MICA_ERR("model %s %d is not a tensor", what, i);
     mica_escape_name(t->name, name, sizeof name);
     if (edge_type(t->type) && edge_tensor(m, index)) {
         if (t->rank < 1 || t->rank > MICA_MAX_RANK || mica_tensor_elements(t) <= 0)
-            ERR("model %s %d '%s' has rank %d; Mica takes ranks 1..%d with no empty dimension",
-                what, i, name, t->rank, MICA_MAX_RANK);
+            MICA_ERR("model %s %d '%s' has rank %d; Mica takes ranks 1..%d with no empty dimension",
+                     what, i, name, t->rank, MICA_MAX_RANK);
         return 0;
     }
     if (t->type == TFL_TYPE_FLOAT32)
-        ERR("model %s %d '%s' is FLOAT32 but not only %s: Mica takes float32 only at a model's "
+        MICA_ERR(
+            "model %s %d '%s' is FLOAT32 but not only %s: Mica takes float32 only at a model's "
             "edges (QUANTIZE in, DEQUANTIZE out)",
             what, i, name, *what == 'i' ? "read by QUANTIZE" : "written by DEQUANTIZE");
     if (t->type != TFL_TYPE_INT8 && t->type != TFL_TYPE_INT16)
-        ERR("model %s %d '%s' is %s: Mica runs int8 and int16 activations only; convert with "
-            "full-integer quantization "
-            "and int8, int16 or float32 inputs/outputs (float32 at QUANTIZE/DEQUANTIZE edges)",
-            what, i, name, tfl_type_name(t->type));
+        MICA_ERR("model %s %d '%s' is %s: Mica runs int8 and int16 activations only; convert with "
+                 "full-integer quantization "
+                 "and int8, int16 or float32 inputs/outputs (float32 at QUANTIZE/DEQUANTIZE edges)",
+                 what, i, name, tfl_type_name(t->type));
     if (t->nquant != 1)
-        ERR("model %s %d '%s' needs one scale and zero point (has %d)", what, i, name, t->nquant);
+        MICA_ERR("model %s %d '%s' needs one scale and zero point (has %d)", what, i, name,
+                 t->nquant);
     int32_t zp_lim = t->type == TFL_TYPE_INT8 ? 128 : 32768;
     if (!mica_scale_ok(t->scale[0]) || t->zero_point[0] < -zp_lim || t->zero_point[0] >= zp_lim)
-        ERR("model %s %d '%s' has invalid quantization (scale %g, zero point %lld; want a finite "
+        MICA_ERR(
+            "model %s %d '%s' has invalid quantization (scale %g, zero point %lld; want a finite "
             "scale > 0, zero point %d..%d)",
             what, i, name, (double)t->scale[0], (long long)t->zero_point[0], -zp_lim, zp_lim - 1);
     if (t->rank < 1 || t->rank > MICA_MAX_RANK || mica_tensor_elements(t) <= 0)
-        ERR("model %s %d '%s' has rank %d; Mica takes ranks 1..%d with no empty dimension", what, i,
-            name, t->rank, MICA_MAX_RANK);
+        MICA_ERR("model %s %d '%s' has rank %d; Mica takes ranks 1..%d with no empty dimension",
+                 what, i, name, t->rank, MICA_MAX_RANK);
     return 0;
 }
 
@@ -308,17 +305,17 @@ static int lower_cpu(const tfl_model_t *m, const tfl_op_t *op, int idx, mica_bui
             continue;
         char name[96];
         if (b->tensor_map[op->inputs[i]] < 0)
-            ERR("op %d (%s): input '%s' is %s, not an int8 activation", idx, kname,
-                mica_escape_name(t->name, name, sizeof name), tfl_type_name(t->type));
+            MICA_ERR("op %d (%s): input '%s' is %s, not an int8 activation", idx, kname,
+                     mica_escape_name(t->name, name, sizeof name), tfl_type_name(t->type));
         if (s.ninputs == MICA_STEP_MAX_IO)
-            ERR("op %d (%s): too many inputs", idx, kname);
+            MICA_ERR("op %d (%s): too many inputs", idx, kname);
         s.inputs[s.ninputs++] = b->tensor_map[op->inputs[i]];
     }
     for (int i = 0; i < op->noutputs; i++) {
         if (!mica_op_output(m, op, i) || b->tensor_map[op->outputs[i]] < 0)
-            ERR("op %d (%s): output %d is not an int8 activation", idx, kname, i);
+            MICA_ERR("op %d (%s): output %d is not an int8 activation", idx, kname, i);
         if (s.noutputs == MICA_STEP_MAX_IO)
-            ERR("op %d (%s): too many outputs", idx, kname);
+            MICA_ERR("op %d (%s): too many outputs", idx, kname);
         s.outputs[s.noutputs++] = b->tensor_map[op->outputs[i]];
     }
     for (int i = 0; i < op->ninputs; i++) { /* a variable input is updated: written back too */
@@ -326,21 +323,21 @@ static int lower_cpu(const tfl_model_t *m, const tfl_op_t *op, int idx, mica_bui
         if (!t || t->data || !t->is_variable)
             continue;
         if (s.noutputs == MICA_STEP_MAX_IO)
-            ERR("op %d (%s): too many outputs", idx, kname);
+            MICA_ERR("op %d (%s): too many outputs", idx, kname);
         s.outputs[s.noutputs++] = b->tensor_map[op->inputs[i]];
     }
     if (s.ninputs == 0)
-        ERR("op %d (%s): has no activation input", idx, kname);
+        MICA_ERR("op %d (%s): has no activation input", idx, kname);
     s.params_offset = (uint32_t)b->params.len;
     char why[200];
     if (prepare(m, op, &b->params, why, sizeof why))
-        ERR("op %d (%s): %s", idx, kname, why);
+        MICA_ERR("op %d (%s): %s", idx, kname, why);
     s.params_size = (uint32_t)b->params.len - s.params_offset;
     if (mica_buf_align(&b->params, 8))
-        ERR("out of memory");
+        MICA_ERR("out of memory");
     mica_prog_step_t *dst = mica_step_add(b);
     if (!dst)
-        ERR("out of memory");
+        MICA_ERR("out of memory");
     *dst = s;
     return 0;
 }
@@ -378,7 +375,7 @@ int mica_lower_op(const tfl_model_t *m, const tfl_op_t *op, int idx, mica_builde
                   const mica_compile_opts_t *o) {
     if (op->ninputs < 1 || op->noutputs < 1 || !mica_op_tensor(m, op, 0) ||
         !mica_op_output(m, op, 0))
-        ERR("op %d (%s): missing operands", idx, tfl_builtin_name(op->builtin));
+        MICA_ERR("op %d (%s): missing operands", idx, tfl_builtin_name(op->builtin));
     char detail[MICA_REASON_LEN];
     mica_partition_opts_t po = o->partition;
     po.absent = o->hw.absent; /* the configuration decides which units exist */
@@ -407,15 +404,18 @@ int mica_lower_op(const tfl_model_t *m, const tfl_op_t *op, int idx, mica_builde
     const char *name = op->custom_code ? op->custom_code : tfl_builtin_name(op->builtin);
     char shown[96];
     if (kernel < 0)
-        ERR("op %d (%s): cannot run: not on the accelerator (%s%s%s) and no CPU kernel for it (see "
+        MICA_ERR(
+            "op %d (%s): cannot run: not on the accelerator (%s%s%s) and no CPU kernel for it (see "
             "mica ops)",
             idx, mica_escape_name(name, shown, sizeof shown), why, detail[0] ? ": " : "", detail);
     if (kernel >= 0 && mica_cpu_int16_unsupported(m, op, kernel))
-        ERR("op %d (%s): has an int16 operand; Mica's int16 kernels are listed by mica ops (this "
+        MICA_ERR(
+            "op %d (%s): has an int16 operand; Mica's int16 kernels are listed by mica ops (this "
             "operator's CPU kernel is int8 only)",
             idx, mica_escape_name(name, shown, sizeof shown));
     if (mica_cpu_int32_unsupported(m, op, kernel))
-        ERR("op %d (%s): has an int32 tensor inside the graph; Mica's int32 paths are ADD, SUB, "
+        MICA_ERR(
+            "op %d (%s): has an int32 tensor inside the graph; Mica's int32 paths are ADD, SUB, "
             "MUL, MAXIMUM, MINIMUM, comparisons, SELECT, GATHER indices, ARG_MAX/ARG_MIN, CAST, "
             "RESHAPE, "
             "CONCATENATION",
@@ -450,7 +450,7 @@ static void note_edge_quant(const tfl_model_t *m, mica_builder_t *b) {
 
 int mica_record_io(const tfl_model_t *m, mica_builder_t *b) {
     if (m->ninputs < 1 || m->noutputs < 1 || m->ninputs > 16 || m->noutputs > 16)
-        ERR("model must have 1..16 inputs and outputs");
+        MICA_ERR("model must have 1..16 inputs and outputs");
     for (int i = 0; i < m->ninputs; i++) {
         if (check_io_tensor(b, m, m->inputs[i], "input", i))
             return -1;
@@ -474,7 +474,7 @@ int mica_compile(const tfl_model_t *model, const mica_compile_opts_t *o, mica_bu
         return -1;
     b->folded = folded;
     if (m->nops == 0)
-        ERR("model has no operators");
+        MICA_ERR("model has no operators");
     if (m->nsubgraphs != 1)
         return mica_compile_graphs(model, m, o, b);
     if (mica_validate_model(m, b->err, sizeof b->err))

@@ -16,11 +16,6 @@
 #include "cpu_ops/cpu_ops.h"
 #include "cpu_ops/cpu_util.h"
 
-#define ERR(...)                                                                                   \
-    do {                                                                                           \
-        mica_fail(b, __VA_ARGS__);                                                                 \
-        return -1;                                                                                 \
-    } while (0)
 #define ADD_LEFT_SHIFT 20 /* TFLite's int8 ADD left shift */
 _Static_assert(ADD_LEFT_SHIFT <= MICA_RESCALE_LEFT_SHIFT_MAX, "RESCALE.left_shift");
 
@@ -125,7 +120,7 @@ static int load_params(add_t *A, int32_t out_mult, int32_t out_shift) {
     uint32_t C = b->hw.cols;
     int32_t *p = calloc(MICA_PARAM_ROWS * (size_t)C, sizeof(int32_t));
     if (!p)
-        ERR("out of memory");
+        MICA_ERR("out of memory");
     for (uint32_t c = 0; c < C; c++)
         mica_param_lane(p, C, c, 0, out_mult, out_shift, 0);
     A->p_addr = mica_const_add(b, p, MICA_PARAM_ROWS * C * sizeof(int32_t));
@@ -145,12 +140,12 @@ static int add_setup(const tfl_model_t *m, const tfl_op_t *op, int idx, mica_bui
     mica_binary_params_t p;
     char why[200];
     if (mica_add_quant(op, x[0], x[1], out, &p, why, sizeof why))
-        ERR("op %d: %s", idx, why);
+        MICA_ERR("op %d: %s", idx, why);
     memset(A, 0, sizeof *A);
     A->b = b;
     uint32_t n = mica_tensor_at(b, b->tensor_map[op->outputs[0]])->bytes;
     if (n == 0)
-        ERR("op %d: ADD of empty tensors", idx);
+        MICA_ERR("op %d: ADD of empty tensors", idx);
     plan_add(&b->hw, n, P);
     A->lanes = P->lanes, A->n = P->n, A->band_rows = P->band_rows;
     for (int k = 0; k < 2; k++) {

@@ -15,12 +15,6 @@
 _Static_assert((int)MICA_ACCEL_BATCH_MATMUL == (int)TFL_OP_BATCH_MATMUL,
                "step op code is the TFLite builtin");
 
-#define ERR(...)                                                                                   \
-    do {                                                                                           \
-        mica_fail(b, __VA_ARGS__);                                                                 \
-        return -1;                                                                                 \
-    } while (0)
-
 static int64_t batch_count(const mica_batch_matmul_params_t *p) {
     int64_t n = 1;
     for (int d = 0; d < p->batch_rank; d++)
@@ -79,8 +73,8 @@ static int emit_batches(mica_builder_t *b, const mica_batch_matmul_params_t *p, 
     uint32_t in0 = L->in_addr, out0 = L->out_addr;
     int64_t pixels = batches / groups * p->rows;
     if (pixels > 65535)
-        ERR("layer %s: %lld rows of one weight set; up to 65535 supported", L->name,
-            (long long)pixels);
+        MICA_ERR("layer %s: %lld rows of one weight set; up to 65535 supported", L->name,
+                 (long long)pixels);
     L->in_h = L->out_h = (int)pixels;
     size_t used = strlen(b->plan_note);
     if (groups > 1 && used + 1 < sizeof b->plan_note)
@@ -105,13 +99,14 @@ int mica_lower_bmm(const tfl_model_t *m, const tfl_op_t *op, int idx, mica_build
     mica_batch_matmul_params_t p;
     char why[200] = "missing inputs";
     if (op->ninputs < 2 || mica_bmm_layout(m, op, &p, why, sizeof why))
-        ERR("op %d (BATCH_MATMUL): %s", idx, why);
+        MICA_ERR("op %d (BATCH_MATMUL): %s", idx, why);
     const tfl_tensor_t *l = mica_op_tensor(m, op, 0), *r = mica_op_tensor(m, op, 1),
                        *out = mica_op_output(m, op, 0);
     if (b->tensor_map[op->inputs[0]] < 0 || b->tensor_map[op->outputs[0]] < 0 || !r->data)
-        ERR("op %d (BATCH_MATMUL): lhs and output must be int8 activations, rhs a constant", idx);
+        MICA_ERR("op %d (BATCH_MATMUL): lhs and output must be int8 activations, rhs a constant",
+                 idx);
     if (p.lhs_depth_stride != 1 && p.rows != 1)
-        ERR("op %d (BATCH_MATMUL): adj_x with %d rows (partition rule)", idx, p.rows);
+        MICA_ERR("op %d (BATCH_MATMUL): adj_x with %d rows (partition rule)", idx, p.rows);
     mica_gemm_layer_t L;
     memset(&L, 0, sizeof L);
     char name[MICA_NAME_LEN];

@@ -10,12 +10,6 @@
 #include "cpu_ops/cpu_ops.h"
 #include "cpu_ops/cpu_util.h"
 
-#define ERR(...)                                                                                   \
-    do {                                                                                           \
-        mica_fail(b, __VA_ARGS__);                                                                 \
-        return -1;                                                                                 \
-    } while (0)
-
 /* Requantization per op as LiteRT's reference kernels do it (measured, see models/ORACLE.md):
  * CONV_2D (and TRANSPOSE_CONV, BATCH_MATMUL: tests/kernels/check_accel_ops.py) uses TFLite's
  * integer double rounding; FULLY_CONNECTED multiplies in double precision and rounds half away
@@ -43,14 +37,14 @@ static void real_multiplier(double real, int32_t *mult_hi, int32_t *mult_lo, int
 int mica_check_filter(mica_builder_t *b, const tfl_tensor_t *w, int idx, int rank, int cout,
                       int qdim) {
     if (w->rank != rank)
-        ERR("op %d: weights '%s' have rank %d, expected %d", idx, w->name, w->rank, rank);
+        MICA_ERR("op %d: weights '%s' have rank %d, expected %d", idx, w->name, w->rank, rank);
     if (w->nquant != 1 && !(w->nquant == cout && w->quant_dim == qdim))
-        ERR("op %d: weights '%s' need per-tensor or per-output-channel scales", idx, w->name);
+        MICA_ERR("op %d: weights '%s' need per-tensor or per-output-channel scales", idx, w->name);
     for (int i = 0; i < w->nquant; i++)
         if (!mica_weight_scale_ok(w->scale[i]))
-            ERR("op %d: weights '%.32s' channel %d have scale %g (finite scales >= 0 are "
-                "supported)",
-                idx, w->name, i, (double)w->scale[i]);
+            MICA_ERR("op %d: weights '%.32s' channel %d have scale %g (finite scales >= 0 are "
+                     "supported)",
+                     idx, w->name, i, (double)w->scale[i]);
     return 0;
 }
 
@@ -58,7 +52,7 @@ int mica_check_bias(mica_builder_t *b, const tfl_tensor_t *bias, int idx, int co
     if (!bias)
         return 0;
     if (!bias->data || bias->type != TFL_TYPE_INT32 || bias->rank != 1 || bias->dims[0] != cout)
-        ERR("op %d: bias '%s' must be a constant int32 vector of %d", idx, bias->name, cout);
+        MICA_ERR("op %d: bias '%s' must be a constant int32 vector of %d", idx, bias->name, cout);
     return 0;
 }
 
@@ -73,7 +67,7 @@ int mica_gemm_requant(mica_builder_t *b, int idx, int builtin, int act, const tf
         double real = (double)in->scale[0] * ws / (double)out->scale[0];
         int s; /* TFLite's Prepare derives this multiplier for every op: it must be representable */
         if (mica_checked_multiplier(real, opname, in, w, c, out, &mult[c], &s, why, sizeof why))
-            ERR("op %d (%s): %s", idx, opname, why);
+            MICA_ERR("op %d (%s): %s", idx, opname, why);
         mult_lo[c] = 0;
         shift[c] = s;
         if (L->round_mode != MICA_STORE_ROUND_REAL)
@@ -81,11 +75,11 @@ int mica_gemm_requant(mica_builder_t *b, int idx, int builtin, int act, const tf
         if (mica_fc_real_fits(real, L->bias ? L->bias[c] : 0,
                               L->weights + (size_t)c * (size_t)L->cin, L->cin, c, out, why,
                               sizeof why))
-            ERR("op %d (%s): %s", idx, opname, why);
+            MICA_ERR("op %d (%s): %s", idx, opname, why);
         real_multiplier(real, &mult[c], &mult_lo[c], &shift[c]);
     }
     if (mica_fused_range(act, out, &L->act_min, &L->act_max, why, sizeof why))
-        ERR("op %d (%s): %s", idx, opname, why);
+        MICA_ERR("op %d (%s): %s", idx, opname, why);
     L->z_in = (int32_t)in->zero_point[0];
     L->z_out = (int32_t)out->zero_point[0];
     L->mult = mult;
@@ -143,7 +137,8 @@ static int conv_shape(const tfl_model_t *m, const tfl_op_t *op, int idx, mica_bu
     if (window_shape(op, in, w, out, L))
         return -1;
     if (w->dims[0] != L->cout)
-        ERR("op %d: filter has %d outputs, output tensor %d channels", idx, w->dims[0], L->cout);
+        MICA_ERR("op %d: filter has %d outputs, output tensor %d channels", idx, w->dims[0],
+                 L->cout);
     return 0;
 }
 
@@ -178,23 +173,23 @@ static int fc_shape(const tfl_model_t *m, const tfl_op_t *op, int idx, mica_buil
     const tfl_tensor_t *in = mica_op_tensor(m, op, 0), *w = mica_op_tensor(m, op, 1),
                        *out = &m->tensors[op->outputs[0]];
     if (tfl_opt_int(op, TFL_FC_WEIGHTS_FORMAT, 0) != 0)
-        ERR("op %d: shuffled FULLY_CONNECTED weights are not supported", idx);
+        MICA_ERR("op %d: shuffled FULLY_CONNECTED weights are not supported", idx);
     if (!w || w->rank != 2)
-        ERR("op %d: FULLY_CONNECTED weights must be 2-D", idx);
+        MICA_ERR("op %d: FULLY_CONNECTED weights must be 2-D", idx);
     int k = w->dims[1], n = w->dims[0];
     int64_t total = 1;
     for (int d = 0; d < in->rank; d++)
         total *= in->dims[d];
     if (k <= 0 || total % k)
-        ERR("op %d: FULLY_CONNECTED input size %lld is not a multiple of %d", idx, (long long)total,
-            k);
+        MICA_ERR("op %d: FULLY_CONNECTED input size %lld is not a multiple of %d", idx,
+                 (long long)total, k);
     if (mica_check_filter(b, w, idx, 2, n, 0))
         return -1;
     int64_t outs = 1;
     for (int d = 0; d < out->rank; d++)
         outs *= out->dims[d];
     if (outs != total / k * n)
-        ERR("op %d: FULLY_CONNECTED output shape does not match", idx);
+        MICA_ERR("op %d: FULLY_CONNECTED output shape does not match", idx);
     L->in_h = 1;
     L->in_w = (int)(total / k);
     L->cin = k;
@@ -214,7 +209,7 @@ int mica_accel_step(mica_builder_t *b, const tfl_op_t *op, const char *name, uin
                     int ninputs, uint64_t macs) {
     mica_prog_step_t *s = mica_step_add(b);
     if (!s)
-        ERR("out of memory");
+        MICA_ERR("out of memory");
     snprintf(s->name, sizeof s->name, "%s", name);
     s->kind = MICA_STEP_ACCEL;
     s->op = (uint32_t)op->builtin;
@@ -242,10 +237,10 @@ int mica_emit_gemm_step(mica_builder_t *b, const tfl_op_t *op, const mica_gemm_l
 int mica_lower_conv_fc(const tfl_model_t *m, const tfl_op_t *op, int idx, mica_builder_t *b) {
     const int conv = op->builtin == TFL_OP_CONV_2D, dw = op->builtin == TFL_OP_DEPTHWISE_CONV_2D;
     if (op->ninputs < 2)
-        ERR("op %d: missing weights", idx);
+        MICA_ERR("op %d: missing weights", idx);
     if (b->tensor_map[op->inputs[0]] < 0 || b->tensor_map[op->outputs[0]] < 0)
-        ERR("op %d (%s): input and output must be int8 activations with one scale", idx,
-            tfl_builtin_name(op->builtin));
+        MICA_ERR("op %d (%s): input and output must be int8 activations with one scale", idx,
+                 tfl_builtin_name(op->builtin));
     mica_gemm_layer_t L;
     memset(&L, 0, sizeof L);
     char name[MICA_NAME_LEN];

@@ -16,12 +16,6 @@
 #include "validate.h"
 #include "cpu_ops/cpu_ops.h"
 
-#define ERR(...)                                                                                   \
-    do {                                                                                           \
-        mica_fail(b, __VA_ARGS__);                                                                 \
-        return -1;                                                                                 \
-    } while (0)
-
 typedef struct {
     int n;                                    /* subgraphs in the file */
     const tfl_model_t *g[MICA_MAX_SUBGRAPHS]; /* folded views of the reached ones */
@@ -69,7 +63,7 @@ static int load_graph(graphs_t *G, const tfl_model_t *model, int k, mica_builder
         tfl_model_read_subgraph(model->source, model->source_size, k, &G->owned[k], err,
                                 sizeof err) ||
         mica_fold(G->owned[k], &G->g[k], &G->folded[k], err, sizeof err))
-        ERR("subgraph %d: %s", k, model->source ? err : "model bytes unavailable");
+        MICA_ERR("subgraph %d: %s", k, model->source ? err : "model bytes unavailable");
     return 0;
 }
 
@@ -77,7 +71,8 @@ static int load_graph(graphs_t *G, const tfl_model_t *model, int k, mica_builder
  * indices, recursion and deep nesting. */
 static int visit(graphs_t *G, const tfl_model_t *model, int k, int depth, mica_builder_t *b) {
     if (depth > MICA_CTRL_MAX_DEPTH)
-        ERR("subgraph %d: subgraphs nest deeper than %d (Mica's limit)", k, MICA_CTRL_MAX_DEPTH);
+        MICA_ERR("subgraph %d: subgraphs nest deeper than %d (Mica's limit)", k,
+                 MICA_CTRL_MAX_DEPTH);
     if (load_graph(G, model, k, b))
         return -1;
     G->state[k] = 1;
@@ -90,12 +85,12 @@ static int visit(graphs_t *G, const tfl_model_t *model, int k, int depth, mica_b
         int n = is_ctrl(op->builtin) ? callees(op, c, what) : 0;
         for (int r = 0; r < n; r++) {
             if (c[r] < 1 || c[r] >= G->n)
-                ERR("op %d (%s) in subgraph %d: %s %d is not a subgraph Mica can call (1..%d)", o,
-                    tfl_builtin_name(op->builtin), k, what[r], c[r], G->n - 1);
+                MICA_ERR("op %d (%s) in subgraph %d: %s %d is not a subgraph Mica can call (1..%d)",
+                         o, tfl_builtin_name(op->builtin), k, what[r], c[r], G->n - 1);
             if (G->state[c[r]] == 1)
-                ERR("op %d (%s) in subgraph %d: %s %d calls back into a running subgraph "
-                    "(recursion; Mica runs each subgraph once at a time)",
-                    o, tfl_builtin_name(op->builtin), k, what[r], c[r]);
+                MICA_ERR("op %d (%s) in subgraph %d: %s %d calls back into a running subgraph "
+                         "(recursion; Mica runs each subgraph once at a time)",
+                         o, tfl_builtin_name(op->builtin), k, what[r], c[r]);
             if (G->state[c[r]] == 0 && visit(G, model, c[r], depth + 1, b))
                 return -1;
         }
@@ -113,7 +108,7 @@ static int plan_graphs(graphs_t *G, mica_builder_t *b) {
         if (mica_validate_model(G->g[k], b->err, sizeof b->err)) {
             char inner[sizeof b->err];
             snprintf(inner, sizeof inner, "%s", b->err);
-            ERR("subgraph %d: %s", k, inner);
+            MICA_ERR("subgraph %d: %s", k, inner);
         }
         if (mica_plan_graph_arena(G->g[k], b))
             return -1;
@@ -136,16 +131,17 @@ static int put_list(mica_builder_t *b, const int32_t *map, const tfl_model_t *m,
         int32_t t = idx[j];
         if (constants_ok && t >= 0 && t < m->ntensors && m->tensors[t].data) {
             if (put(b, MICA_CTRL_NO_TENSOR)) /* written by pass_constants */
-                ERR("out of memory");
+                MICA_ERR("out of memory");
             continue;
         }
         if (t < 0 || t >= m->ntensors || map[t] < 0)
-            ERR("op %d: %s %d (tensor %d, %s) is a constant or a type Mica does not pass between "
+            MICA_ERR(
+                "op %d: %s %d (tensor %d, %s) is a constant or a type Mica does not pass between "
                 "subgraphs",
                 op_i, what, j, t,
                 t >= 0 && t < m->ntensors ? tfl_type_name(m->tensors[t].type) : "none");
         if (put(b, (uint32_t)map[t]))
-            ERR("out of memory");
+            MICA_ERR("out of memory");
     }
     return 0;
 }
@@ -164,10 +160,10 @@ static int arity(const graphs_t *G, int k, const tfl_op_t *op, int o, const int 
                  : op->ninputs == op->noutputs && x->ninputs == op->ninputs && x->noutputs == 1 &&
                        y->ninputs == op->ninputs && y->noutputs == op->ninputs;
     if (!ok)
-        ERR("op %d (%s) in subgraph %d: %d inputs and %d outputs do not match its subgraphs "
-            "(%d: %d in, %d out; %d: %d in, %d out)",
-            o, name, k, op->ninputs, op->noutputs, c[0], x->ninputs, x->noutputs, c[1], y->ninputs,
-            y->noutputs);
+        MICA_ERR("op %d (%s) in subgraph %d: %d inputs and %d outputs do not match its subgraphs "
+                 "(%d: %d in, %d out; %d: %d in, %d out)",
+                 o, name, k, op->ninputs, op->noutputs, c[0], x->ninputs, x->noutputs, c[1],
+                 y->ninputs, y->noutputs);
     return 0;
 }
 
@@ -177,7 +173,7 @@ static int put_regions(graphs_t *G, const tfl_op_t *op, int o, const int c[2], i
     for (int r = 0; r < nreg; r++) {
         const tfl_model_t *x = G->g[c[r]];
         if (G->nfix == (int)(sizeof G->fix / sizeof G->fix[0]))
-            ERR("op %d (%s): too many control steps", o, tfl_builtin_name(op->builtin));
+            MICA_ERR("op %d (%s): too many control steps", o, tfl_builtin_name(op->builtin));
         G->fix[G->nfix].word = (uint32_t)b->params.len;
         G->fix[G->nfix++].callee = c[r];
         if (put(b, 0) || put(b, 0) || put(b, (uint32_t)x->ninputs) ||
@@ -201,11 +197,11 @@ static int constant_step(const tfl_tensor_t *t, int32_t to, int o, int j, mica_b
     s.params_offset = (uint32_t)b->params.len;
     s.params_size = (uint32_t)t->data_size;
     if (t->data_size != mica_tensor_at(b, to)->bytes)
-        ERR("op %d: constant input %d has %zu bytes, the tensor it is passed to %u", o, j,
-            t->data_size, mica_tensor_at(b, to)->bytes);
+        MICA_ERR("op %d: constant input %d has %zu bytes, the tensor it is passed to %u", o, j,
+                 t->data_size, mica_tensor_at(b, to)->bytes);
     mica_prog_step_t *dst = mica_step_add(b);
     if (!dst || mica_buf_append(&b->params, t->data, t->data_size) || mica_buf_align(&b->params, 8))
-        ERR("out of memory");
+        MICA_ERR("out of memory");
     *dst = s;
     return mica_note_reason(b, "a constant passed to a subgraph", "");
 }
@@ -227,9 +223,9 @@ static int pass_constants(const graphs_t *G, int k, const tfl_op_t *op, int o, c
             int32_t to =
                 at >= 0 && at < (skip ? x : m)->ntensors ? G->map[skip ? c[r] : k][at] : -1;
             if (to < 0)
-                ERR("op %d (%s) in subgraph %d: constant input %d goes to a %s tensor, a type "
-                    "Mica does not pass",
-                    o, tfl_builtin_name(op->builtin), k, j, tfl_type_name(t->type));
+                MICA_ERR("op %d (%s) in subgraph %d: constant input %d goes to a %s tensor, a type "
+                         "Mica does not pass",
+                         o, tfl_builtin_name(op->builtin), k, j, tfl_type_name(t->type));
             if (constant_step(t, to, o, j, b))
                 return -1;
         }
@@ -246,8 +242,8 @@ static int lower_ctrl_op(graphs_t *G, int k, const tfl_op_t *op, int o, mica_bui
         return -1;
     if (op->ninputs > MICA_CTRL_MAX_IO || G->g[c[0]]->ninputs > MICA_CTRL_MAX_IO ||
         op->noutputs > MICA_CTRL_MAX_IO || G->g[c[nreg - 1]]->noutputs > MICA_CTRL_MAX_IO)
-        ERR("op %d (%s) in subgraph %d: more than %d operands", o, tfl_builtin_name(op->builtin), k,
-            MICA_CTRL_MAX_IO);
+        MICA_ERR("op %d (%s) in subgraph %d: more than %d operands", o,
+                 tfl_builtin_name(op->builtin), k, MICA_CTRL_MAX_IO);
     int32_t tensor = 0;
     if (op->builtin == TFL_OP_CALL_ONCE)
         tensor = G->flag0 + G->next_flag++;
@@ -255,7 +251,8 @@ static int lower_ctrl_op(graphs_t *G, int k, const tfl_op_t *op, int o, mica_bui
         const tfl_tensor_t *cond = mica_op_tensor(m, op, 0);
         if (!cond || cond->type != TFL_TYPE_BOOL || mica_tensor_elements(cond) != 1 ||
             G->map[k][op->inputs[0]] < 0)
-            ERR("op %d (IF) in subgraph %d: the condition must be one bool computed by the graph",
+            MICA_ERR(
+                "op %d (IF) in subgraph %d: the condition must be one bool computed by the graph",
                 o, k);
         tensor = G->map[k][op->inputs[0]];
     }
@@ -263,7 +260,7 @@ static int lower_ctrl_op(graphs_t *G, int k, const tfl_op_t *op, int o, mica_bui
         return -1;
     mica_prog_step_t *s = mica_step_add(b);
     if (!s)
-        ERR("out of memory");
+        MICA_ERR("out of memory");
     snprintf(s->name, sizeof s->name, "%d_%s", o, tfl_builtin_name(op->builtin));
     s->kind = MICA_STEP_CTRL;
     s->op = op->builtin == TFL_OP_CALL_ONCE ? MICA_CTRL_CALL_ONCE
@@ -281,7 +278,7 @@ static int lower_ctrl_op(graphs_t *G, int k, const tfl_op_t *op, int o, mica_bui
     s = (mica_prog_step_t *)(b->steps.data + b->steps.len) - 1;
     s->params_size = (uint32_t)b->params.len - s->params_offset;
     if (mica_buf_align(&b->params, 8))
-        ERR("out of memory");
+        MICA_ERR("out of memory");
     return mica_note_reason(b, "control flow: runs its subgraphs from the CPU", "");
 }
 
@@ -304,7 +301,7 @@ static int lower_graph(graphs_t *G, int k, const mica_compile_opts_t *o, mica_bu
             if (k) { /* say which subgraph */
                 char inner[sizeof b->err];
                 snprintf(inner, sizeof inner, "%s", b->err);
-                ERR("subgraph %d: %s", k, inner);
+                MICA_ERR("subgraph %d: %s", k, inner);
             }
             return -1;
         }
@@ -346,7 +343,7 @@ static int place_flags(graphs_t *G, mica_builder_t *b) {
                 continue;
             int32_t t = mica_state_flag_add(b, "call_once_done");
             if (t < 0)
-                ERR("out of memory");
+                MICA_ERR("out of memory");
             if (G->nflags++ == 0)
                 G->flag0 = t;
         }
@@ -357,7 +354,7 @@ static int place_flags(graphs_t *G, mica_builder_t *b) {
 static int compile_graphs(graphs_t *G, const tfl_model_t *model, const mica_compile_opts_t *o,
                           mica_builder_t *b) {
     if (G->n > MICA_MAX_SUBGRAPHS)
-        ERR("model has %d subgraphs; Mica compiles up to %d", G->n, MICA_MAX_SUBGRAPHS);
+        MICA_ERR("model has %d subgraphs; Mica compiles up to %d", G->n, MICA_MAX_SUBGRAPHS);
     if (visit(G, model, 0, 0, b) || mica_vars_scan(&G->vars, G->g, G->used, G->n, b) ||
         mica_vars_place(&G->vars, b) || place_flags(G, b) || plan_graphs(G, b))
         return -1;
@@ -375,7 +372,7 @@ int mica_compile_graphs(const tfl_model_t *model, const tfl_model_t *m,
                         const mica_compile_opts_t *o, mica_builder_t *b) {
     graphs_t *G = calloc(1, sizeof *G);
     if (!G)
-        ERR("out of memory");
+        MICA_ERR("out of memory");
     G->n = model->nsubgraphs;
     G->g[0] = m;
     b->arena_base = 0;

@@ -19,12 +19,6 @@
 #include "mica_fixedpoint.h"
 #include "cpu_ops/cpu_util.h"
 
-#define ERR(...)                                                                                   \
-    do {                                                                                           \
-        mica_fail(b, __VA_ARGS__);                                                                 \
-        return -1;                                                                                 \
-    } while (0)
-
 /* TFLite's average: sum / n rounded half away from zero. */
 static int32_t tflite_average(int32_t sum, int32_t n) {
     return sum > 0 ? (sum + n / 2) / n : (sum - n / 2) / n;
@@ -53,14 +47,14 @@ static int pool_shape(const tfl_model_t *m, const tfl_op_t *op, int idx, mica_bu
     const tfl_tensor_t *in = mica_op_tensor(m, op, 0), *out = mica_op_output(m, op, 0);
     if (in->rank != 4 || out->rank != 4 || in->dims[0] != 1 || out->dims[0] != 1 ||
         in->dims[3] != out->dims[3])
-        ERR("op %d: pooling supports NHWC tensors with batch 1 and equal channels", idx);
+        MICA_ERR("op %d: pooling supports NHWC tensors with batch 1 and equal channels", idx);
     L->in_h = in->dims[1];
     L->in_w = in->dims[2];
     L->cin = L->cout = in->dims[3];
     L->out_h = out->dims[1];
     L->out_w = out->dims[2];
     if (L->in_h < 1 || L->in_w < 1 || L->cout < 1 || L->out_h < 1 || L->out_w < 1)
-        ERR("op %d: pooling over an empty tensor", idx);
+        MICA_ERR("op %d: pooling over an empty tensor", idx);
     L->kh = (int)tfl_opt_int(op, TFL_POOL_FILTER_H, 1);
     L->kw = (int)tfl_opt_int(op, TFL_POOL_FILTER_W, 1);
     L->stride_h = (int)tfl_opt_int(op, TFL_POOL_STRIDE_H, 1);
@@ -78,7 +72,7 @@ static int pool_shape(const tfl_model_t *m, const tfl_op_t *op, int idx, mica_bu
     int act = (int)tfl_opt_int(op, TFL_POOL_ACTIVATION, 0);
     char why[200];
     if (mica_fused_range(act, out, &L->act_min, &L->act_max, why, sizeof why))
-        ERR("op %d (%s): %s", idx, tfl_builtin_name(op->builtin), why);
+        MICA_ERR("op %d (%s): %s", idx, tfl_builtin_name(op->builtin), why);
     L->in_addr = mica_tensor_at(b, b->tensor_map[op->inputs[0]])->addr;
     L->out_addr = mica_tensor_at(b, b->tensor_map[op->outputs[0]])->addr;
     return 0;
@@ -116,13 +110,14 @@ static int pool_params(mica_builder_t *b, int idx, int is_max, mica_gemm_layer_t
     int32_t counts[MAX_DIVISOR_SETS];
     int nsets = is_max ? 1 : count_sets(L, pixel_set, counts);
     if (nsets < 0)
-        ERR("op %d: more than %d distinct window sizes (STORE param_set max %d)", idx,
-            MAX_DIVISOR_SETS, MICA_STORE_PARAM_SET_MAX);
+        MICA_ERR("op %d: more than %d distinct window sizes (STORE param_set max %d)", idx,
+                 MAX_DIVISOR_SETS, MICA_STORE_PARAM_SET_MAX);
     for (int k = 0; k < nsets; k++) {
         uint64_t m53 = 0;
         int32_t e = 0;
         if (!is_max && (counts[k] < 1 || divide_multiplier(counts[k], &m53, &e)))
-            ERR("op %d: no exact STORE multiplier for an average over %d values", idx, counts[k]);
+            MICA_ERR("op %d: no exact STORE multiplier for an average over %d values", idx,
+                     counts[k]);
         mult[k] =
             is_max ? 1 << 30 : (int32_t)(uint32_t)(m53 >> 21); /* MAX: x * 2^30 * 2 / 2^31 = x */
         mult_lo[k] = is_max ? 0 : (int32_t)(m53 & 0x1FFFFFu);
@@ -180,7 +175,7 @@ static int const_load(gpool_t *G, uint32_t target, const void *data, uint32_t le
     uint32_t addr = mica_const_add(b, data, len),
              row = target == MICA_LOAD_TARGET_PARAM ? MICA_PARAM_ROWS * b->hw.cols : b->hw.cols;
     if (!addr)
-        ERR("out of memory");
+        MICA_ERR("out of memory");
     mica_rows_t r = {0, len / row, row, addr, row};
     mica_instr_t in;
     return gp_emit(G, &in, mica_instr_load(b, G->L->name, target, &r, 0, 0, &in), 0);
@@ -196,7 +191,7 @@ static int global_pool_constants(gpool_t *G) {
     if (!par || !ones) {
         free(par);
         free(ones);
-        ERR("out of memory");
+        MICA_ERR("out of memory");
     }
     memset(ones, 1, C);
     for (uint32_t c = 0; c < C; c++)

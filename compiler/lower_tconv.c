@@ -18,12 +18,6 @@
 _Static_assert((int)MICA_ACCEL_TRANSPOSE_CONV == (int)TFL_OP_TRANSPOSE_CONV,
                "step op code is the TFLite builtin");
 
-#define ERR(...)                                                                                   \
-    do {                                                                                           \
-        mica_fail(b, __VA_ARGS__);                                                                 \
-        return -1;                                                                                 \
-    } while (0)
-
 /* One axis of a phase: the outputs o0, o0 + stride, ... below `out`, the kernel indices
  * r + (taps - 1 - j) * stride of its taps j, and the stride-1 padding that reads them. */
 typedef struct {
@@ -98,13 +92,13 @@ int mica_lower_tconv(const tfl_model_t *m, const tfl_op_t *op, int idx, mica_bui
     const tfl_tensor_t *bias = op->ninputs > 3 ? mica_op_tensor(m, op, 3) : NULL;
     if (!w || !in || !out || b->tensor_map[op->inputs[2]] < 0 ||
         b->tensor_map[op->outputs[0]] < 0 || out->rank != 4)
-        ERR("op %d (TRANSPOSE_CONV): weights, and an int8 NHWC input and output, needed", idx);
+        MICA_ERR("op %d (TRANSPOSE_CONV): weights, and an int8 NHWC input and output, needed", idx);
     if (mica_check_filter(b, w, idx, 4, out->dims[3], 0)) /* rank 4 before shapes read it */
         return -1;
     mica_conv_params_t p;
     char why[200];
     if (mica_tconv_shape(m, op, &p, why, sizeof why))
-        ERR("op %d (TRANSPOSE_CONV): %s", idx, why);
+        MICA_ERR("op %d (TRANSPOSE_CONV): %s", idx, why);
     if (mica_check_bias(b, bias, idx, p.out_c))
         return -1;
     mica_gemm_layer_t L;

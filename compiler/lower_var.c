@@ -10,12 +10,6 @@
 #include "mica_escape.h"
 #include "cpu_ops/cpu_ops.h"
 
-#define ERR(...)                                                                                   \
-    do {                                                                                           \
-        mica_fail(b, __VA_ARGS__);                                                                 \
-        return -1;                                                                                 \
-    } while (0)
-
 static const char *str(const char *s) {
     return s ? s : "";
 }
@@ -54,12 +48,12 @@ static int var_use(mica_vars_t *v, int k, const tfl_model_t *m, const tfl_op_t *
         op->builtin == TFL_OP_READ_VARIABLE ? mica_op_output(m, op, 0) : mica_op_tensor(m, op, 1);
     char name[96];
     if (var < 0)
-        ERR("op %d (%s) in subgraph %d: its resource input is not made by a VAR_HANDLE of the "
-            "same subgraph (Mica resolves variables at compile time)",
-            idx, what, k);
+        MICA_ERR("op %d (%s) in subgraph %d: its resource input is not made by a VAR_HANDLE of the "
+                 "same subgraph (Mica resolves variables at compile time)",
+                 idx, what, k);
     int read = op->builtin == TFL_OP_READ_VARIABLE;
     if (!t || op->ninputs != (read ? 1 : 2) || op->noutputs != (read ? 1 : 0))
-        ERR("op %d (%s) in subgraph %d: wrong operand count", idx, what, k);
+        MICA_ERR("op %d (%s) in subgraph %d: wrong operand count", idx, what, k);
     mica_escape_name(v->shared_name[var], name, sizeof name);
     if (!v->shape[var]) {
         v->shape[var] = t;
@@ -67,17 +61,17 @@ static int var_use(mica_vars_t *v, int k, const tfl_model_t *m, const tfl_op_t *
     }
     const tfl_tensor_t *s = v->shape[var];
     if (s->type != t->type || tensor_bytes(s) != tensor_bytes(t) || tensor_bytes(t) <= 0)
-        ERR("op %d (%s) in subgraph %d: variable '%s' is %s of %lld bytes here but %s of %lld "
-            "bytes elsewhere (Mica keeps one type and size per variable)",
-            idx, what, k, name, tfl_type_name(t->type), (long long)tensor_bytes(t),
-            tfl_type_name(s->type), (long long)tensor_bytes(s));
+        MICA_ERR("op %d (%s) in subgraph %d: variable '%s' is %s of %lld bytes here but %s of %lld "
+                 "bytes elsewhere (Mica keeps one type and size per variable)",
+                 idx, what, k, name, tfl_type_name(t->type), (long long)tensor_bytes(t),
+                 tfl_type_name(s->type), (long long)tensor_bytes(s));
     return 0;
 }
 
 static int scan_graph(mica_vars_t *v, int k, const tfl_model_t *m, mica_builder_t *b) {
     v->resource[k] = malloc((size_t)(m->ntensors ? m->ntensors : 1) * sizeof(int32_t));
     if (!v->resource[k])
-        ERR("out of memory");
+        MICA_ERR("out of memory");
     for (int i = 0; i < m->ntensors; i++)
         v->resource[k][i] = -1;
     for (int o = 0; o < m->nops; o++) {
@@ -86,9 +80,9 @@ static int scan_graph(mica_vars_t *v, int k, const tfl_model_t *m, mica_builder_
             continue;
         int var = var_find(v, op);
         if (var < 0)
-            ERR("subgraph %d: more than %d resource variables", k, MICA_MAX_VARIABLES);
+            MICA_ERR("subgraph %d: more than %d resource variables", k, MICA_MAX_VARIABLES);
         if (op->noutputs != 1 || !mica_op_output(m, op, 0))
-            ERR("op %d (VAR_HANDLE) in subgraph %d: needs one output", o, k);
+            MICA_ERR("op %d (VAR_HANDLE) in subgraph %d: needs one output", o, k);
         v->resource[k][op->outputs[0]] = var;
     }
     for (int o = 0; o < m->nops; o++) {
@@ -143,13 +137,13 @@ int mica_vars_place(mica_vars_t *v, mica_builder_t *b) {
         if (!t)
             continue;
         if (t->rank > MICA_MAX_RANK || tensor_bytes(t) <= 0 || tensor_bytes(t) > (1 << 28))
-            ERR("variable '%s': %s of rank %d and %lld bytes; Mica keeps variables of rank "
-                "0..%d and a known size",
-                mica_escape_name(v->shared_name[i], name, sizeof name), tfl_type_name(t->type),
-                t->rank, (long long)tensor_bytes(t), MICA_MAX_RANK);
+            MICA_ERR("variable '%s': %s of rank %d and %lld bytes; Mica keeps variables of rank "
+                     "0..%d and a known size",
+                     mica_escape_name(v->shared_name[i], name, sizeof name), tfl_type_name(t->type),
+                     t->rank, (long long)tensor_bytes(t), MICA_MAX_RANK);
         if ((v->tensor[i] =
                  state_tensor(b, v->shared_name[i][0] ? v->shared_name[i] : "variable", t)) < 0)
-            ERR("out of memory");
+            MICA_ERR("out of memory");
     }
     return 0;
 }
@@ -174,14 +168,14 @@ int mica_lower_var_op(const mica_vars_t *v, int k, const tfl_model_t *m, const t
     if (t->data) {
         if ((int64_t)t->data_size != tensor_bytes(t) ||
             mica_buf_append(&b->params, t->data, t->data_size) || mica_buf_align(&b->params, 8))
-            ERR("op %d (ASSIGN_VARIABLE) in subgraph %d: constant value of %zu bytes for a "
-                "tensor of %lld",
-                idx, k, t->data_size, (long long)tensor_bytes(t));
+            MICA_ERR("op %d (ASSIGN_VARIABLE) in subgraph %d: constant value of %zu bytes for a "
+                     "tensor of %lld",
+                     idx, k, t->data_size, (long long)tensor_bytes(t));
         s.params_size = (uint32_t)t->data_size;
     } else {
         if (b->tensor_map[other] < 0)
-            ERR("op %d (%s) in subgraph %d: tensor %d is %s, not one Mica places", idx,
-                tfl_builtin_name(op->builtin), k, other, tfl_type_name(t->type));
+            MICA_ERR("op %d (%s) in subgraph %d: tensor %d is %s, not one Mica places", idx,
+                     tfl_builtin_name(op->builtin), k, other, tfl_type_name(t->type));
         s.ninputs = 1;
         s.inputs[0] = read ? state : b->tensor_map[other];
     }
@@ -189,7 +183,7 @@ int mica_lower_var_op(const mica_vars_t *v, int k, const tfl_model_t *m, const t
     s.outputs[0] = read ? b->tensor_map[other] : state;
     mica_prog_step_t *dst = mica_step_add(b);
     if (!dst)
-        ERR("out of memory");
+        MICA_ERR("out of memory");
     *dst = s;
     return mica_note_reason(b, "resource variable: a copy on the CPU", "");
 }

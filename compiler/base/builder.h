@@ -50,6 +50,13 @@ void mica_buf_free(mica_buf_t *b);
 
 /* Appends constant bytes (16-byte aligned) and returns their external address, or 0 on error. */
 uint32_t mica_const_add(mica_builder_t *b, const void *src, size_t n);
+/* In a lowering function whose builder is `b`: mica_fail(b, ...) and return -1 from the function. */
+#define MICA_ERR(...)                                                                              \
+    do {                                                                                           \
+        mica_fail(b, __VA_ARGS__);                                                                 \
+        return -1;                                                                                 \
+    } while (0)
+
 /* Sets b->err (one line; a message too long for it ends in "...", never mid-word silently); -1. */
 int mica_fail(mica_builder_t *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* A value that does not fit an instruction field: records "layer L: value V does not fit
