@@ -9,21 +9,14 @@ ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 DIR=${1:-$ROOT/build/int16_op_models}
 COUNT=${2:-20}
 MICA=$ROOT/build/mica
-sh "$ROOT/tests/kernels/run.sh" "$DIR" "$COUNT" || exit 1
+. "$ROOT/tests/kernels/op_set.sh"
 failed=0
-for model in "$DIR"/*.tflite; do
-    line=$("$MICA" verify "$model" --backend cpu --count "$COUNT" 2>&1 | tail -n 1)
-    case "$line" in *" PASS") ;; *) echo "FAIL (cpu) $(basename "$model"): $line"; failed=1 ;; esac
-done
+op_set_check "$DIR" "$COUNT" || failed=1
 line=$("$MICA" verify "$DIR/svdf_wide_chunks.tflite" --backend func --count 4500 2>&1 | tail -n 1)
 case "$line" in *"inputs=4500 mismatching_bytes=0"*" PASS") ;; *) echo "FAIL (chunks) $line"; failed=1 ;; esac
 # SVDF state beside an accelerator FULLY_CONNECTED (run.sh forces FC onto the CPU)
 line=$("$MICA" verify "$DIR/svdf_stack_kws.tflite" --backend func --count 30 2>&1 | tail -n 1)
 case "$line" in *"inputs=30 mismatching_bytes=0"*" PASS") ;; *) echo "FAIL (accelerator) $line"; failed=1 ;; esac
-for model in "$DIR"/refused/*.tflite; do # an int16 operator without an int16 kernel: one line, exit 1
-    line=$("$MICA" compile "$model" -o "$DIR/refused/out.mica" 2>&1)
-    case "$?:$line" in 1:*"has an int16 operand"*) ;; *) echo "FAIL (refusal) $(basename "$model"): $line"; failed=1 ;; esac
-done
 sh "$ROOT/tests/kernels/fuzz.sh" 5000 "$DIR" || failed=1
 [ $failed = 0 ] && echo "run_int16.sh: PASS (cpu backend, state across chunks, refusals, mutated parameters)" || echo "run_int16.sh: FAIL"
 exit $failed

@@ -10,12 +10,9 @@ ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 DIR=${1:-$ROOT/build/lstm_op_models}
 COUNT=${2:-20}
 MICA=$ROOT/build/mica
-sh "$ROOT/tests/kernels/run.sh" "$DIR" "$COUNT" || exit 1
+. "$ROOT/tests/kernels/op_set.sh"
 failed=0
-for model in "$DIR"/*.tflite; do
-    line=$("$MICA" verify "$model" --backend cpu --count "$COUNT" 2>&1 | tail -n 1)
-    case "$line" in *" PASS") ;; *) echo "FAIL (cpu) $(basename "$model"): $line"; failed=1 ;; esac
-done
+op_set_check "$DIR" "$COUNT" || failed=1
 line=$("$MICA" verify "$DIR/lstm_t5_f6_u8_seq.tflite" --backend func --count 4500 2>&1 | tail -n 1)
 case "$line" in *"inputs=4500 mismatching_bytes=0"*" PASS") ;; *) echo "FAIL (chunks) $line"; failed=1 ;; esac
 sh "$ROOT/tests/kernels/fuzz.sh" 3000 "$DIR" || failed=1
