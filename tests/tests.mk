@@ -135,6 +135,7 @@ test-kernels: $(MICA)
 	$(PYTHON) tests/kernels/check_ops3_refusals.py $(MICA) $(B)/cpu_op_models
 	$(PYTHON) tests/kernels/check_accel_ops.py $(MICA) $(B)/accel_op_models
 	$(PYTHON) tests/kernels/check_sigmoid16.py $(MICA)
+	$(PYTHON) tests/kernels/check_int16_no_oracle.py
 
 # IF, WHILE, CALL_ONCE and resource variables on TensorFlow-converted models (tests/subgraph/run.sh);
 # the refusals run on the ASan build.

@@ -196,8 +196,9 @@ def refused_cases():
     float32 and int8); SUM below."""
     return {"gather16": i16.convert16(lambda x: tf.gather(x, [2, 0, 1], axis=1), [(2, 4, 3)],
                                       330),
-            # TFLite Micro sums int16, but LiteRT BUILTIN_REF's int16 SUM gives values unrelated
-            # to the sum (no oracle to be bit-exact with), so Mica refuses it
+            # TFLite Micro sums int16, but LiteRT BUILTIN_REF's SUM runs its uint8 path on the
+            # int16 bytes (check_int16_no_oracle.py): no oracle to be bit-exact with, so Mica
+            # refuses it
             "sum16": i16.convert16(lambda x: tf.reduce_sum(x, axis=[0, 2]), [(3, 4, 5)], 350)}
 
 
