@@ -3,8 +3,8 @@
 with (coverage_table.py NOTES16). Each claim is measured here on the installed TensorFlow converter
 and LiteRT, so this fails the day one of them changes and the path can be added:
   UNIDIRECTIONAL_SEQUENCE_LSTM 16x8: the converter stops with "not yet supported", and LiteRT's
-    kernel fails to prepare the int16 LSTM derived from a converted int8 one (int16 input, output
-    and hidden state, int64 biases): it treats only int8 input as the integer LSTM.
+    kernel fails to prepare the int16 LSTM derived from a converted int8 one
+    (make_lstm_op_models.py derive16): it treats only int8 input as the integer LSTM.
   SUM int16: LiteRT BUILTIN_REF runs its uint8 path on the int16 tensor - it sums the input's
     bytes and writes one byte per output - so the outputs are not the sum.
   SQUARED_DIFFERENCE int16: the converter emits it; LiteRT's invoke fails (float32, int32, int8).
@@ -38,29 +38,6 @@ def litert_run(data, inputs):
         return str(e)
 
 
-def lstm16_derived():
-    """A converted int8 LSTM with its activations made int16 (zero point 0) and int64 biases: the
-    tensor types TFLite Micro's 16x8 LSTM reads."""
-    model, shape = lstm.build(5, 6, 8, True, False, 1)
-    m = som.fbu.convert_bytearray_to_object(bytearray(lstm.convert(model, shape, 1)))
-    sub = m.subgraphs[0]
-    op = sub.operators[0]
-
-    def to16(t):
-        t.type = 7  # INT16
-        t.quantization.scale = np.asarray([t.quantization.scale[0] * 255 / 65535], np.float32)
-        t.quantization.zeroPoint = np.zeros(1, np.int64)
-    for i in (op.inputs[0], op.inputs[18], op.outputs[0], op.intermediates[4]):
-        to16(sub.tensors[i])
-    for k in range(12, 16):
-        t = sub.tensors[op.inputs[k]]
-        b = m.buffers[t.buffer]
-        b.data = np.frombuffer(np.frombuffer(bytes(b.data), np.int32).astype(np.int64).tobytes(),
-                               np.uint8)
-        t.type = 4  # INT64
-    return bytes(som.fbu.convert_object_to_bytearray(m))
-
-
 def check_lstm():
     model, shape = lstm.build(5, 6, 8, True, False, 1)
     conv = tf.lite.TFLiteConverter.from_keras_model(model)
@@ -76,7 +53,7 @@ def check_lstm():
     except Exception as e:  # the converter raises a RuntimeError subclass or ConverterError
         if "16x8-bit not yet supported" not in str(e):
             return "converter: unexpected error %s" % str(e).splitlines()[-1][:200]
-    out = litert_run(lstm16_derived(), [np.zeros(shape, np.int16)])
+    out = litert_run(lstm.derive16(lstm.convert(model, shape, 1)), [np.zeros(shape, np.int16)])
     if not isinstance(out, str):
         return "LiteRT now runs the int16 LSTM"
     if "failed to prepare" not in out:

@@ -6,7 +6,13 @@ UNIDIRECTIONAL_SEQUENCE_LSTM op; Keras 3 LSTMs convert to a WHILE loop, so witho
 script says so and exits 2. Writes DIR/<name>.tflite (default DIR = build/lstm_op_models) and
 DIR/manifest.json (model -> operators), like make_cpu_op_models.py, so tests/kernels/run.sh
 verifies them the same way.
-Usage: python3 tests/kernels/make_lstm_op_models.py [DIR]
+With --int16, writes the 16x8 variants instead (default DIR = build/lstm16_op_models): the converter
+refuses a 16x8 LSTM ("not yet supported"), so each is derived from the converted int8 model -
+every int8 activation tensor (input, output, hidden state) made int16 with zero point 0 and scale
+s / 257 (the int8 range spread over the int16 one), the int32 biases made int64 times 257 (their
+scale, input x weight, shrank by 257 too); weights and the cell state stay as converted. TFLite
+Micro runs these (its int16 LSTM); LiteRT has no int16 LSTM (check_lstm16.py is their oracle).
+Usage: python3 tests/kernels/make_lstm_op_models.py [--int16] [DIR]
 """
 import json
 import os
@@ -63,13 +69,42 @@ def convert(model, shape, seed):
         return bytes(conv.convert())
 
 
+def derive16(data):
+    """The 16x8 variant of a converted int8 LSTM model (module docstring)."""
+    m = som.fbu.convert_bytearray_to_object(bytearray(data))
+    sub = m.subgraphs[0]
+    for t in sub.tensors:
+        if t.type == 9 and m.buffers[t.buffer].data is None:  # an INT8 activation (no data)
+            t.type = 7  # INT16
+            t.quantization.scale = np.asarray(t.quantization.scale, np.float32) / np.float32(257)
+            t.quantization.zeroPoint = np.zeros(len(t.quantization.scale), np.int64)
+    widened = set()  # the converter shares one buffer among equal biases: widen it once
+    for op in sub.operators:
+        if m.operatorCodes[op.opcodeIndex].builtinCode != 44:  # UNIDIRECTIONAL_SEQUENCE_LSTM
+            continue
+        for k in range(12, 16):
+            t = sub.tensors[op.inputs[k]]
+            if t.buffer not in widened:
+                b = m.buffers[t.buffer]
+                v = np.frombuffer(bytes(b.data), np.int32).astype(np.int64) * 257
+                b.data = np.frombuffer(v.tobytes(), np.uint8)
+                widened.add(t.buffer)
+            t.type = 4  # INT64
+    return bytes(som.fbu.convert_object_to_bytearray(m))
+
+
 def main():
-    out_dir = sys.argv[1] if len(sys.argv) > 1 else os.path.join(REPO, "build", "lstm_op_models")
+    wide = "--int16" in sys.argv[1:]
+    args = [a for a in sys.argv[1:] if a != "--int16"]
+    out_dir = args[0] if args else os.path.join(REPO, "build",
+                                                "lstm16_op_models" if wide else "lstm_op_models")
     os.makedirs(out_dir, exist_ok=True)
     manifest = {}
     for name, (steps, features, units, seq, time_major, seed) in CASES.items():
         model, shape = build(steps, features, units, seq, time_major, seed)
         data = convert(model, shape, seed)
+        if wide:
+            name, data = name.replace("lstm_", "lstm16_"), derive16(data)
         ops = som.op_names_of(data)
         if "UNIDIRECTIONAL_SEQUENCE_LSTM" not in ops:
             print("%s: the converter did not fuse the LSTM (%s)" % (name, ", ".join(ops)))

@@ -31,4 +31,19 @@ static inline int mica_width_ok(int32_t width) {
     return width == 1 || width == 2;
 }
 
+/* TFLite's MultiplyByQuantizedMultiplier(int64 x, m, shift), shift -31..7, as the 16x8 operators
+ * requantize: the multiplier's top 16 bits, one rounding shift. Unsigned arithmetic: a damaged
+ * parameter block wraps instead of overflowing. */
+static inline int32_t mica_mul_q64(int64_t x, int32_t m, int32_t shift) {
+    int64_t reduced = m < 0x7FFF0000 ? ((int64_t)m + (1 << 15)) >> 16 : 0x7FFF;
+    int32_t total = 15 - shift;
+    uint64_t r = (uint64_t)x * (uint64_t)reduced + ((uint64_t)1 << (total - 1));
+    return (int32_t)((int64_t)r >> total);
+}
+
+/* TFLite's int16 LOGISTIC (tanh 0) or TANH (tanh 1) of the raw value x, first rescaled to the
+ * sigmoid table's units as the reference kernels do: floor((x * mult + round) / 2^shift), round
+ * half of 2^shift (sigmoid16.c). */
+int32_t mica_sigmoid16_value(int32_t x, int32_t mult, int32_t shift, int tanh);
+
 #endif

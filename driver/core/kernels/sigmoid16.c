@@ -32,6 +32,12 @@ static int32_t tanh16(int64_t v) {
                             : floor_shift(((int64_t)1 << 23) + 127 - r, 8));
 }
 
+int32_t mica_sigmoid16_value(int32_t x, int32_t mult, int32_t shift, int tanh) {
+    int64_t round = shift > 0 ? (int64_t)1 << (shift - 1) : 0;
+    int64_t v = floor_shift(x * (int64_t)mult + round, shift);
+    return tanh ? tanh16(v) : logistic(v);
+}
+
 int mica_k_sigmoid16(const mica_kernel_call_t *c) {
     mica_sigmoid16_params_t p;
     if (c->params_size != sizeof p || c->ninputs != 1 || c->noutputs != 1)
@@ -43,10 +49,9 @@ int mica_k_sigmoid16(const mica_kernel_call_t *c) {
     int64_t round = p.shift > 0 ? (int64_t)1 << (p.shift - 1) : 0;
     if (32768 * (int64_t)p.mult + round > INT32_MAX) /* TFLite's int32 product would overflow */
         return -1;
-    for (uint32_t i = 0; i < p.count; i++) {
-        int64_t v = floor_shift(mica_load_i16(c->in[0] + 2 * (int64_t)i) * (int64_t)p.mult + round,
-                                p.shift);
-        mica_store_i16(c->out[0] + 2 * (int64_t)i, p.tanh ? tanh16(v) : logistic(v));
-    }
+    for (uint32_t i = 0; i < p.count; i++)
+        mica_store_i16(c->out[0] + 2 * (int64_t)i,
+                       mica_sigmoid16_value(mica_load_i16(c->in[0] + 2 * (int64_t)i), p.mult,
+                                            p.shift, p.tanh));
     return 0;
 }
