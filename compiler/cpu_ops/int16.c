@@ -214,6 +214,9 @@ const char *mica_cpu_int16_names(void) {
         for (size_t i = 0; i < sizeof wide_ops / sizeof wide_ops[0]; i++)
             snprintf(names + strlen(names), sizeof names - strlen(names), ", %s",
                      tfl_builtin_name(wide_ops[i].builtin));
+        /* the int8 LSTM's prepare takes int16 activations too (lstm.c) */
+        snprintf(names + strlen(names), sizeof names - strlen(names), ", %s",
+                 tfl_builtin_name(TFL_OP_UNIDIRECTIONAL_SEQUENCE_LSTM));
     }
     return names;
 }

@@ -58,8 +58,9 @@ NOTES16 = {"QUANTIZE": "float32 -> int8/int16 at inputs; int8 <-> int16",
            "GREATER": "int16: raw values compared, as LiteRT does (TFLite Micro rescales first)", "PRELU": "int16: the converter has no 16x8 PRELU",
            "SQUARED_DIFFERENCE": "int16: LiteRT has none (float32, int32, int8; int16 fails the "
                                  "invoke), though the converter emits it",
-           "UNIDIRECTIONAL_SEQUENCE_LSTM": "int16: no oracle: the converter refuses 16x8 LSTM and "
-                                           "LiteRT's kernel runs integer LSTM on int8 input only"}
+           "UNIDIRECTIONAL_SEQUENCE_LSTM": "int16: TFLite Micro's arithmetic, checked against its "
+                                           "interpreter (check_lstm16.py): the converter refuses a "
+                                           "16x8 LSTM and LiteRT runs integer LSTM on int8 only"}
 
 # The builtins TFLite Micro runs on int16 activations: the kernel file (tensorflow/tflite-micro,
 # tensorflow/lite/micro/kernels/) whose type switch has the int16 case. Every builtin not listed has
