@@ -88,10 +88,11 @@ static int check_tensors(const tfl_model_t *m, const tfl_op_t *op, mica_lstm_par
     p->width = x->type == TFL_TYPE_INT16 ? 2 : 1;
     int act_ok = p->width == 2 ? is_int16_activation(x) && is_int16_activation(y)
                                : mica_is_int8_q(x) && mica_is_int8_q(y);
-    if (!act_ok || x->rank != 3 || w->rank != 2)
-        REJECT("UNIDIRECTIONAL_SEQUENCE_LSTM: input and output must be int8 with one scale, or "
-               "int16 with zero point 0, input of rank 3 (rank %d)",
-               x->rank);
+    if (!act_ok)
+        REJECT("UNIDIRECTIONAL_SEQUENCE_LSTM: input and output must be %s",
+               p->width == 2 ? "int16 with zero point 0 (16x8)" : "int8 with one scale");
+    if (x->rank != 3 || w->rank != 2)
+        REJECT("UNIDIRECTIONAL_SEQUENCE_LSTM: input must be of rank 3 (rank %d)", x->rank);
     p->time_major = tfl_opt_int(op, OPT_TIME_MAJOR, 0) != 0;
     p->batch = x->dims[p->time_major ? 1 : 0];
     p->time = x->dims[p->time_major ? 0 : 1];

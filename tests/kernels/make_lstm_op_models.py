@@ -69,8 +69,9 @@ def convert(model, shape, seed):
         return bytes(conv.convert())
 
 
-def derive16(data):
-    """The 16x8 variant of a converted int8 LSTM model (module docstring)."""
+def derive16(data, cell_clip=0.0):
+    """The 16x8 variant of a converted int8 LSTM model (module docstring); cell_clip > 0 sets the
+    LSTM's cell clip (Keras sets none), so the clipping path runs too."""
     m = som.fbu.convert_bytearray_to_object(bytearray(data))
     sub = m.subgraphs[0]
     for t in sub.tensors:
@@ -82,6 +83,7 @@ def derive16(data):
     for op in sub.operators:
         if m.operatorCodes[op.opcodeIndex].builtinCode != 44:  # UNIDIRECTIONAL_SEQUENCE_LSTM
             continue
+        op.builtinOptions.cellClip = cell_clip
         for k in range(12, 16):
             t = sub.tensors[op.inputs[k]]
             if t.buffer not in widened:
@@ -93,18 +95,48 @@ def derive16(data):
     return bytes(som.fbu.convert_object_to_bytearray(m))
 
 
+def refused16(data16):
+    """Variants of a 16x8 LSTM model Mica must refuse with one line (exit 1): an input zero point,
+    int32 biases (16x8 needs int64), an int8 hidden state beside int16 activations."""
+    def edit(fn):
+        m = som.fbu.convert_bytearray_to_object(bytearray(data16))
+        sub = m.subgraphs[0]
+        fn(m, sub, sub.operators[0])
+        return bytes(som.fbu.convert_object_to_bytearray(m))
+
+    def input_zp(m, sub, op):
+        sub.tensors[op.inputs[0]].quantization.zeroPoint = np.asarray([3], np.int64)
+
+    def int32_bias(m, sub, op):
+        t = sub.tensors[op.inputs[13]]
+        b = m.buffers[t.buffer]
+        v = np.frombuffer(bytes(b.data), np.int64).astype(np.int32)
+        b.data, t.type = np.frombuffer(v.tobytes(), np.uint8), 2  # INT32
+
+    def hidden_int8(m, sub, op):
+        sub.tensors[op.inputs[18]].type = 9
+    return {"lstm16_input_zp": edit(input_zp), "lstm16_int32_bias": edit(int32_bias),
+            "lstm16_hidden_int8": edit(hidden_int8)}
+
+
 def main():
     wide = "--int16" in sys.argv[1:]
     args = [a for a in sys.argv[1:] if a != "--int16"]
     out_dir = args[0] if args else os.path.join(REPO, "build",
                                                 "lstm16_op_models" if wide else "lstm_op_models")
     os.makedirs(out_dir, exist_ok=True)
-    manifest = {}
+    models = {}
     for name, (steps, features, units, seq, time_major, seed) in CASES.items():
         model, shape = build(steps, features, units, seq, time_major, seed)
         data = convert(model, shape, seed)
         if wide:
-            name, data = name.replace("lstm_", "lstm16_"), derive16(data)
+            models[name.replace("lstm_", "lstm16_")] = derive16(data)
+            if seed == 1:  # the cell clipped at 0.25 (2^-11 cell scale: 512)
+                models[name.replace("lstm_", "lstm16_") + "_clip"] = derive16(data, 0.25)
+        else:
+            models[name] = data
+    manifest = {}
+    for name, data in models.items():
         ops = som.op_names_of(data)
         if "UNIDIRECTIONAL_SEQUENCE_LSTM" not in ops:
             print("%s: the converter did not fuse the LSTM (%s)" % (name, ", ".join(ops)))
@@ -113,6 +145,11 @@ def main():
             f.write(data)
         manifest[name] = ops
         print("%s: %s" % (name, " ".join(ops)))
+    if wide:  # the refusals, beside the models (run_lstm16.sh)
+        os.makedirs(os.path.join(out_dir, "refused"), exist_ok=True)
+        for name, data in refused16(models["lstm16_t5_f6_u8_seq"]).items():
+            with open(os.path.join(out_dir, "refused", name + ".tflite"), "wb") as f:
+                f.write(data)
     with open(os.path.join(out_dir, "manifest.json"), "w") as f:
         json.dump(manifest, f, indent=1, sort_keys=True)
     return 0
