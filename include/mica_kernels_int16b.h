@@ -42,7 +42,8 @@ typedef struct {
  * element (kept dims, input strides in elements as MEAN's block) the int32 sum s of the raw inputs
  * over the n reduced elements; out = clamp16(MultiplyByQuantizedMultiplier(s - in_zp n, mult,
  * shift) + out_zp), the multiplier already divided by n (mean.c in the compiler). SUM has no int16
- * path: LiteRT BUILTIN_REF's int16 SUM gives values unrelated to the sum, no oracle to match. */
+ * path: LiteRT BUILTIN_REF's SUM runs its uint8 path on the int16 bytes, no oracle to match
+ * (tests/kernels/check_int16_no_oracle.py). */
 typedef struct {
     int32_t out_rank, red_rank;
     int32_t out_dims[6], out_strides[6];
