@@ -32,22 +32,24 @@ except ImportError:
     print("make_lstm_op_models.py: needs the tf_keras package (Keras 2): pip install tf-keras")
     sys.exit(2)
 
-# name -> (time steps, features, units, return_sequences, time_major, seed)
+# name -> (time steps, features, units, return_sequences, time_major, seed, batch)
 CASES = {
-    "lstm_t5_f6_u8_seq": (5, 6, 8, True, False, 1),
-    "lstm_t7_f10_u16_last": (7, 10, 16, False, False, 2),
-    "lstm_t4_f12_u32_seq": (4, 12, 32, True, False, 3),
-    "lstm_t6_f5_u12_time_major": (6, 5, 12, True, True, 4),
+    "lstm_t5_f6_u8_seq": (5, 6, 8, True, False, 1, 1),
+    "lstm_t7_f10_u16_last": (7, 10, 16, False, False, 2, 1),
+    "lstm_t4_f12_u32_seq": (4, 12, 32, True, False, 3, 1),
+    "lstm_t6_f5_u12_time_major": (6, 5, 12, True, True, 4, 1),
+    "lstm_t4_f7_u9_b2_seq": (4, 7, 9, True, False, 5, 2),
+    "lstm_t3_f4_u6_b3_time_major": (3, 4, 6, True, True, 6, 3),
 }
 
 
-def build(steps, features, units, return_sequences, time_major, seed):
+def build(steps, features, units, return_sequences, time_major, seed, batch=1):
     K.utils.set_random_seed(seed)
     if time_major:  # a time-major LSTM fuses from a [time, batch, features] input
-        inp = K.Input(shape=(1, features), batch_size=steps)
+        inp = K.Input(shape=(batch, features), batch_size=steps)
         lstm = K.layers.LSTM(units, return_sequences=True, time_major=True)
     else:
-        inp = K.Input(shape=(steps, features), batch_size=1)
+        inp = K.Input(shape=(steps, features), batch_size=batch)
         lstm = K.layers.LSTM(units, return_sequences=return_sequences)
     return K.Model(inp, lstm(inp)), tuple(inp.shape)
 
@@ -126,8 +128,8 @@ def main():
                                                 "lstm16_op_models" if wide else "lstm_op_models")
     os.makedirs(out_dir, exist_ok=True)
     models = {}
-    for name, (steps, features, units, seq, time_major, seed) in CASES.items():
-        model, shape = build(steps, features, units, seq, time_major, seed)
+    for name, (steps, features, units, seq, time_major, seed, batch) in CASES.items():
+        model, shape = build(steps, features, units, seq, time_major, seed, batch)
         data = convert(model, shape, seed)
         if wide:
             models[name.replace("lstm_", "lstm16_")] = derive16(data)
