@@ -99,7 +99,25 @@ static const struct {
     {TFL_OP_MINIMUM, MICA_CPU_MINIMUM16, mica_prepare_minimum},
     {TFL_OP_MEAN, MICA_CPU_MEAN16, mica_prepare_mean},
     {TFL_OP_GREATER, MICA_CPU_GREATER16, mica_prepare_greater},
+    {TFL_OP_BATCH_MATMUL, MICA_CPU_BATCH_MATMUL16, mica_prepare_batch_matmul},
 };
+
+/* TRANSPOSE_CONV (its activation is input 2, after output_shape and the weights) and CAST (int16
+ * on either side) with an int16 path, or -1. */
+static int int16_odd_operand(const tfl_model_t *m, const tfl_op_t *op,
+                             mica_cpu_prepare_fn *prepare) {
+    const tfl_tensor_t *x = mica_op_tensor(m, op, 2), *in = mica_op_tensor(m, op, 0),
+                       *out = mica_op_output(m, op, 0);
+    if (op->builtin == TFL_OP_TRANSPOSE_CONV && x && x->type == TFL_TYPE_INT16) {
+        *prepare = mica_prepare_transpose_conv;
+        return MICA_CPU_TRANSPOSE_CONV16;
+    }
+    if (op->builtin == TFL_OP_CAST && (in->type == TFL_TYPE_INT16 || out->type == TFL_TYPE_INT16)) {
+        *prepare = mica_prepare_cast;
+        return MICA_CPU_CAST16;
+    }
+    return -1;
+}
 
 int mica_cpu_int16_find(const tfl_model_t *m, const tfl_op_t *op, mica_cpu_prepare_fn *prepare) {
     const tfl_tensor_t *in = mica_op_tensor(m, op, 0), *out = mica_op_output(m, op, 0);
@@ -109,6 +127,9 @@ int mica_cpu_int16_find(const tfl_model_t *m, const tfl_op_t *op, mica_cpu_prepa
     int move = mica_cpu_int16_move_find(m, op, prepare);
     if (move >= 0)
         return move;
+    int odd = int16_odd_operand(m, op, prepare);
+    if (odd >= 0)
+        return odd;
     if (op->builtin == TFL_OP_QUANTIZE && has_int16_operand(m, op)) {
         *prepare = float_edge ? prepare_affine16 : prepare_requantize;
         return float_edge ? MICA_CPU_QUANTIZE_FLOAT16 : MICA_CPU_REQUANTIZE;
@@ -209,7 +230,8 @@ const char *mica_cpu_int16_names(void) {
     static char names[1024];
     if (!names[0]) {
         snprintf(names, sizeof names,
-                 "QUANTIZE, DEQUANTIZE, SOFTMAX, LOGISTIC, TANH, SELECT, SELECT_V2");
+                 "QUANTIZE, DEQUANTIZE, SOFTMAX, LOGISTIC, TANH, SELECT, SELECT_V2, "
+                 "TRANSPOSE_CONV, CAST");
         mica_cpu_int16_move_names(names, sizeof names);
         for (size_t i = 0; i < sizeof wide_ops / sizeof wide_ops[0]; i++)
             snprintf(names + strlen(names), sizeof names - strlen(names), ", %s",
