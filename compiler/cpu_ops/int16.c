@@ -100,6 +100,7 @@ static const struct {
     {TFL_OP_MEAN, MICA_CPU_MEAN16, mica_prepare_mean},
     {TFL_OP_GREATER, MICA_CPU_GREATER16, mica_prepare_greater},
     {TFL_OP_BATCH_MATMUL, MICA_CPU_BATCH_MATMUL16, mica_prepare_batch_matmul},
+    {TFL_OP_PRELU, MICA_CPU_PRELU16, mica_prepare_prelu},
 };
 
 /* TRANSPOSE_CONV (its activation is input 2, after output_shape and the weights) and CAST (int16
@@ -176,6 +177,8 @@ int mica_cpu_int16_unsupported(const tfl_model_t *m, const tfl_op_t *op, int ker
 
 int mica_binary16_ok(const tfl_op_t *op, const tfl_tensor_t *a, const tfl_tensor_t *b,
                      const tfl_tensor_t *out) {
+    if (op->builtin == TFL_OP_PRELU) /* TFLite's int16 PRELU: int8 alpha, any zero points */
+        return mica_is_int16_q(a) && mica_is_int16_q(out) && mica_is_int8_q(b) && b->data;
     int raw = op->builtin == TFL_OP_MAXIMUM || op->builtin == TFL_OP_MINIMUM; /* any zero point */
     int kind_ok =
         raw || op->builtin == TFL_OP_ADD || op->builtin == TFL_OP_SUB || op->builtin == TFL_OP_MUL;
@@ -185,8 +188,27 @@ int mica_binary16_ok(const tfl_op_t *op, const tfl_tensor_t *a, const tfl_tensor
     return kind_ok;
 }
 
+/* An int8 constant widened to int16 elements (PRELU16's alpha: the int16 kernel reads both
+ * inputs as 16-bit values). */
+static int append_const8_as16(mica_buf_t *params, size_t block_start, const tfl_tensor_t *t,
+                              uint32_t *off, uint32_t *len) {
+    int64_t n = mica_tensor_elements(t);
+    if (!t->data || n < 1 || t->data_size < (size_t)n)
+        return -1;
+    *off = (uint32_t)(params->len - block_start);
+    *len = (uint32_t)(2 * n);
+    for (int64_t i = 0; i < n; i++) {
+        int16_t v = (int8_t)t->data[i];
+        if (mica_buf_append(params, &v, 2)) /* little-endian host, as the block's other fields */
+            return -1;
+    }
+    return 0;
+}
+
 int mica_append_const16(mica_buf_t *params, size_t block_start, const tfl_tensor_t *t,
                         uint32_t *off, uint32_t *len) {
+    if (t->type == TFL_TYPE_INT8)
+        return append_const8_as16(params, block_start, t, off, len);
     int64_t n = mica_tensor_elements(t);
     if (!t->data || n < 1 || t->data_size < 2 * (size_t)n)
         return -1;

@@ -21,11 +21,13 @@ def first_op(m, name):
     raise SystemExit("check_ops3_refusals: no %s operator" % name)
 
 
-def cast_to_int16(m):
+def cast_int32_to_float32(m):
+    """Neither side int8 or int16 (both model edges): no CAST kernel for the pair."""
     sub, op = first_op(m, "CAST")
-    t = sub.tensors[op.outputs[0]]
-    t.type = schema.TensorType.INT16
-    t.quantization = copy.deepcopy(sub.tensors[op.inputs[0]].quantization)  # a valid int16 output
+    sub.tensors[op.inputs[0]].type = schema.TensorType.INT32
+    sub.tensors[op.outputs[0]].type = schema.TensorType.FLOAT32
+    for k in (op.inputs[0], op.outputs[0]):
+        sub.tensors[k].quantization = None
 
 
 def tconv_bad_shape(m):
@@ -52,7 +54,7 @@ def fill_bad_dims(m):
 
 
 CASES = (  # model, mutation, words the one-line message must hold
-    ("cast_int8_int32", cast_to_int16, ["CAST", "int16"]),
+    ("cast_int8_int32", cast_int32_to_float32, ["CAST", "INT32 -> FLOAT32"]),
     ("transpose_conv_s2_same", tconv_bad_shape, ["TRANSPOSE_CONV", "output_shape[1]"]),
     ("batch_matmul_const_rhs", bmm_per_channel, ["BATCH_MATMUL", "one scale"]),
     ("fill_slice", fill_bad_dims, ["FILL", "dims[0] is 7"]),
