@@ -81,8 +81,8 @@ int mica_bmm_layout(const tfl_model_t *m, const tfl_op_t *op, mica_batch_matmul_
     const tfl_tensor_t *l = mica_op_tensor(m, op, 0), *r = mica_op_tensor(m, op, 1),
                        *out = mica_op_output(m, op, 0);
     if (!mica_is_int8_q(l) || !mica_is_int8_q(r) || !mica_is_int8_q(out))
-        REJECT("BATCH_MATMUL: lhs, rhs and output must be int8 with one scale each (int16 and "
-               "hybrid float are not supported)");
+        REJECT("BATCH_MATMUL: lhs, rhs and output must be int8 with one scale each, or all int16 "
+               "(hybrid float is not supported)");
     memset(p, 0, sizeof *p);
     if (bmm_layout(op, l, r, out, p, err, errlen))
         return -1;
