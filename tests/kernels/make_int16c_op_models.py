@@ -11,17 +11,15 @@ so Mica refuses that). Writes DIR/<name>.tflite and DIR/manifest.json like the o
 (tests/kernels/run_int16b.sh DIR runs them).
 Usage: python3 tests/kernels/make_int16c_op_models.py [DIR]   (default build/int16c_op_models)
 """
-import glob
-import json
 import os
 import sys
-import time
 
 import numpy as np
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 import make_int16_op_models as i16  # noqa: E402 (convert16, layer16; sets TF logging quiet)
+import make_int16b_op_models as i16b  # noqa: E402 (write_set)
 
 tf = i16.tf
 L = tf.keras.layers
@@ -113,29 +111,8 @@ def prelu_cases():
 
 
 def main():
-    out_dir = sys.argv[1] if len(sys.argv) > 1 else os.path.join(i16.REPO, "build",
-                                                                  "int16c_op_models")
-    os.makedirs(out_dir, exist_ok=True)
-    t0, failed, models = time.time(), 0, {}
-    for make in (bmm_cases, tconv_cases, cast_cases, prelu_cases):
-        try:
-            models.update(make())
-        except Exception as e:  # one bad family must not hide the others
-            print("make_int16c_op_models: %s failed: %s" % (make.__name__,
-                                                            str(e).splitlines()[0][:200]))
-            failed += 1
-    for old in glob.glob(os.path.join(out_dir, "*.tflite")):  # an earlier run's models go
-        os.remove(old)
-    manifest = {}
-    for name, data in models.items():
-        with open(os.path.join(out_dir, name + ".tflite"), "wb") as f:
-            f.write(data)
-        manifest[name] = i16.op_names(data)
-    with open(os.path.join(out_dir, "manifest.json"), "w") as f:
-        json.dump(manifest, f, indent=1, sort_keys=True)
-    print("make_int16c_op_models: %d models in %s (%.0f s)%s" % (
-        len(manifest), out_dir, time.time() - t0, ", %d failed" % failed if failed else ""))
-    return 1 if failed else 0
+    return i16b.write_set("make_int16c_op_models", "int16c_op_models",
+                          (bmm_cases, tconv_cases, cast_cases, prelu_cases))
 
 
 if __name__ == "__main__":
