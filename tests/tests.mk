@@ -130,6 +130,7 @@ test-kernels: $(MICA)
 	sh tests/kernels/run_int16b.sh
 	$(PYTHON) tests/kernels/make_int16c_op_models.py
 	sh tests/kernels/run_int16b.sh $(B)/int16c_op_models
+	$(PYTHON) tests/kernels/check_int16c_refusals.py $(MICA) $(B)/int16c_op_models
 	$(PYTHON) tests/kernels/make_lstm_op_models.py
 	sh tests/kernels/run_lstm.sh
 	$(PYTHON) tests/kernels/check_accumulate_int8.py $(MICA)

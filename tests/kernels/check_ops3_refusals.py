@@ -61,12 +61,12 @@ CASES = (  # model, mutation, words the one-line message must hold
 )
 
 
-def main():
-    if len(sys.argv) < 3:
-        sys.exit(__doc__)
-    mica, src, failed = sys.argv[1], sys.argv[2], 0
+def check_cases(mica, src, cases, prog):
+    """Each (model in src, mutation, words) compiled by mica: one line holding the words, exit 1
+    (no crash). Prints a line per case and a verdict; 1 on any failure."""
+    failed = 0
     with tempfile.TemporaryDirectory() as work:
-        for name, mutate, words in CASES:
+        for name, mutate, words in cases:
             m = fbu.convert_bytearray_to_object(bytearray(open(os.path.join(src, name + ".tflite"), "rb").read()))
             mutate(m)
             path = os.path.join(work, name + "_bad.tflite")
@@ -78,8 +78,14 @@ def main():
                   all(w in lines[0] for w in words))
             failed += not ok
             print("%-26s %s: %s" % (name, "PASS" if ok else "FAIL", lines[-1] if lines else "(compiled)"))
-    print("check_ops3_refusals: %s" % ("PASS" if not failed else "FAIL (%d)" % failed))
+    print("%s: %s" % (prog, "PASS" if not failed else "FAIL (%d)" % failed))
     return 1 if failed else 0
+
+
+def main():
+    if len(sys.argv) < 3:
+        sys.exit(__doc__)
+    return check_cases(sys.argv[1], sys.argv[2], CASES, "check_ops3_refusals")
 
 
 if __name__ == "__main__":
