@@ -128,6 +128,9 @@ test-kernels: $(MICA)
 	sh tests/kernels/run_int16.sh
 	$(PYTHON) tests/kernels/make_int16b_op_models.py
 	sh tests/kernels/run_int16b.sh
+	$(PYTHON) tests/kernels/make_int16c_op_models.py
+	sh tests/kernels/run_int16b.sh $(B)/int16c_op_models
+	$(PYTHON) tests/kernels/check_int16c_refusals.py $(MICA) $(B)/int16c_op_models
 	$(PYTHON) tests/kernels/make_lstm_op_models.py
 	sh tests/kernels/run_lstm.sh
 	$(PYTHON) tests/kernels/check_accumulate_int8.py $(MICA)
@@ -150,6 +153,7 @@ test-kernels-targets: $(MICA)
 	$(PYTHON) tests/kernels/make_int16_op_models.py
 	$(PYTHON) tests/kernels/make_lstm_op_models.py
 	$(PYTHON) tests/kernels/make_int16b_op_models.py
+	$(PYTHON) tests/kernels/make_int16c_op_models.py
 	sh tests/kernels/run_targets.sh
 
 # Robustness runs (tests/README.md gives their times); only test-asan is part of `make test`.

@@ -49,7 +49,8 @@ NOTES16 = {"QUANTIZE": "float32 -> int8/int16 at inputs; int8 <-> int16",
            "DEQUANTIZE": "int8/int16 -> float32 at outputs", "SVDF": "int16 state (variable)",
            "LOGISTIC": "int16: TFLite's sigmoid table, measured", "TANH": "int16: TFLite's sigmoid table, measured",
            "SUM": "int16 refused: LiteRT BUILTIN_REF's int16 SUM is no oracle (values unrelated to the sum)",
-           "GREATER": "int16: raw values compared, as LiteRT does (TFLite Micro rescales first)", "PRELU": "int16: the converter has no 16x8 PRELU",
+           "GREATER": "int16: raw values compared, as LiteRT does (TFLite Micro rescales first)", "PRELU": "int16: int8 alpha, as TFLite Micro; models derived from int8 conversions (the converter has no 16x8 PRELU)",
+           "CAST": "int8/int16 <-> int8/int16/int32/float32 at model edges (raw values)",
            "SQUARED_DIFFERENCE": "int16: LiteRT BUILTIN_REF has none (float32, int32 only)"}
 
 # The builtins TFLite Micro runs on int16 activations: the kernel file (tensorflow/tflite-micro,

@@ -6,15 +6,6 @@
 #include "mica_fixedpoint.h"
 #include "mica_int16_util.h"
 
-/* TFLite's MultiplyByQuantizedMultiplier(int64 x, m, shift), shift -31..7: the multiplier's top
- * 16 bits, one rounding shift. Unsigned arithmetic: a damaged block wraps instead of overflowing. */
-static int32_t mul_q64(int64_t x, int32_t m, int32_t shift) {
-    int64_t reduced = m < 0x7FFF0000 ? ((int64_t)m + (1 << 15)) >> 16 : 0x7FFF;
-    int32_t total = 15 - shift;
-    uint64_t r = (uint64_t)x * (uint64_t)reduced + ((uint64_t)1 << (total - 1));
-    return (int32_t)((int64_t)r >> total);
-}
-
 static int conv16_fits(const mica_kernel_call_t *c, const mica_conv_params_t *p, int dw) {
     if (c->params_size < sizeof *p || c->ninputs != 1 || c->noutputs != 1 ||
         !mica_conv_geometry_ok_w(p, 2) || p->filter_c < 1)
@@ -29,13 +20,8 @@ static int conv16_fits(const mica_kernel_call_t *c, const mica_conv_params_t *p,
                  p->out_c % (p->in_c / p->filter_c) == 0;
         filter = ok ? mica_mul_sizes(w, 4) : -1;
     }
-    if (!mica_conv_operands_ok_w(c, p, filter, 2))
-        return 0;
-    const mica_chan_quant_t *q = (const mica_chan_quant_t *)(p + 1);
-    for (int32_t o = 0; o < p->out_c; o++)
-        if (q[o].shift > 7 || q[o].mult < 0)
-            return 0;
-    return 1;
+    return mica_conv_operands_ok_w(c, p, filter, 2) &&
+           mica_q64_quant_ok((const mica_chan_quant_t *)(p + 1), p->out_c);
 }
 
 /* Output channel o of the pixel whose window starts at (y0, x0). */
@@ -80,7 +66,7 @@ static int conv16(const mica_kernel_call_t *c, int dw) {
                     int64_t acc = conv16_acc(p, c->in[0] + b * image, w, dw, o,
                                              (int64_t)oy * p->stride_h - p->pad_top,
                                              (int64_t)ox * p->stride_w - p->pad_left);
-                    int32_t y = mul_q64(acc + q[o].bias, q[o].mult, q[o].shift);
+                    int32_t y = mica_mul_q64(acc + q[o].bias, q[o].mult, q[o].shift);
                     y = (int32_t)((uint32_t)y + (uint32_t)p->out_zp);
                     mica_store_i16(out, mica_clamp32(y, p->act_min, p->act_max));
                 }
