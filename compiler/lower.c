@@ -45,7 +45,8 @@ static int index_operand(const tfl_op_t *op) {
 
 /* A model input or output of another type than int8 at an edge op: float32 read only by a
  * QUANTIZE (as its input) or written by a DEQUANTIZE, int32/int64 written by ARG_MAX/ARG_MIN;
- * float32/int32 read or written by a CAST; int32 indices read by GATHER / EMBEDDING_LOOKUP. */
+ * float32/int32 (or raw int8/int16) read or written by a CAST; int32 indices read by GATHER /
+ * EMBEDDING_LOOKUP. */
 static int edge_op(const tfl_tensor_t *t, const tfl_op_t *op, int as_input, int k) {
     if (op->builtin == TFL_OP_CAST && t->type != TFL_TYPE_INT64)
         return !as_input || k == 0;
@@ -72,8 +73,12 @@ static int edge_tensor(const tfl_model_t *m, int32_t t) {
     return ok;
 }
 
-static int edge_type(int type) {
-    return type == TFL_TYPE_FLOAT32 || type == TFL_TYPE_INT32 || type == TFL_TYPE_INT64;
+/* A type only a model's edges carry; also an int8 / int16 tensor without quantization (the raw
+ * integers a converted CAST reads or writes). */
+static int edge_type(const tfl_tensor_t *t) {
+    int raw = (t->type == TFL_TYPE_INT8 || t->type == TFL_TYPE_INT16) && t->nquant == 0;
+    return raw || t->type == TFL_TYPE_FLOAT32 || t->type == TFL_TYPE_INT32 ||
+           t->type == TFL_TYPE_INT64;
 }
 
 /* A model input or output must be an int8 activation, or an edge tensor (edge_tensor); the
@@ -85,7 +90,7 @@ static int check_io_tensor(mica_builder_t *b, const tfl_model_t *m, int32_t inde
     if (!t)
         MICA_ERR("model %s %d is not a tensor", what, i);
     mica_escape_name(t->name, name, sizeof name);
-    if (edge_type(t->type) && edge_tensor(m, index)) {
+    if (edge_type(t) && edge_tensor(m, index)) {
         if (t->rank < 1 || t->rank > MICA_MAX_RANK || mica_tensor_elements(t) <= 0)
             MICA_ERR("model %s %d '%s' has rank %d; Mica takes ranks 1..%d with no empty dimension",
                      what, i, name, t->rank, MICA_MAX_RANK);
@@ -144,8 +149,7 @@ static int arena_candidate(const tfl_model_t *m, int i, const mica_builder_t *b)
     for (int k = 0; k < m->noutputs; k++)
         io |= m->outputs[k] == i;
     int type_ok = ((t->type == TFL_TYPE_INT8 || t->type == TFL_TYPE_INT16) && t->nquant == 1) ||
-                  (edge_type(t->type) && io) || (t->type == TFL_TYPE_BOOL && !io) ||
-                  int32_in_graph(m, i);
+                  (edge_type(t) && io) || (t->type == TFL_TYPE_BOOL && !io) || int32_in_graph(m, i);
     return is_activation(t) && type_ok && t->rank <= MICA_MAX_RANK && mica_tensor_elements(t) > 0;
 }
 
@@ -433,8 +437,9 @@ static void note_edge_quant(const tfl_model_t *m, mica_builder_t *b) {
         const tfl_op_t *op = &m->ops[o];
         const tfl_tensor_t *in = mica_op_tensor(m, op, 0), *out = mica_op_output(m, op, 0);
         if (op->builtin == TFL_OP_CAST && in && in->type == TFL_TYPE_FLOAT32 &&
-            b->tensor_map[op->inputs[0]] >= 0) /* raw values: inputs over the int8 range */
-            mica_tensor_at(b, b->tensor_map[op->inputs[0]])->scale = 1.0f;
+            b->tensor_map[op->inputs[0]] >= 0) /* raw values: inputs over the target's range */
+            mica_tensor_at(b, b->tensor_map[op->inputs[0]])->scale =
+                out && out->type == TFL_TYPE_INT16 ? 256.0f : 1.0f;
         if (!in || !out || (op->builtin != TFL_OP_QUANTIZE && op->builtin != TFL_OP_DEQUANTIZE))
             continue;
         int32_t flt = op->builtin == TFL_OP_QUANTIZE ? op->inputs[0] : op->outputs[0];

@@ -471,7 +471,9 @@ void mica_print_supported_ops(void *file, const mica_partition_opts_t *target) {
             "| CPU int16 | %s | 16-bit paths: QUANTIZE int16 <-> int8/int16 and float32 -> int16, "
             "DEQUANTIZE int16 -> float32; RESHAPE through PADV2 and SELECT copy 2-byte elements; "
             "the pools, RELU, RELU6, LEAKY_RELU, ABS, MAXIMUM, MINIMUM, MEAN compute on int16 as "
-            "LiteRT does, GREATER compares raw values as LiteRT does; the others 16x8 (int16 "
+            "LiteRT does, GREATER compares raw values as LiteRT does; CAST converts raw values "
+            "between int16 and int8/int32/float32 (float32 saturates); BATCH_MATMUL multiplies "
+            "two int16 operands (zero point 0); PRELU takes an int8 alpha; the others 16x8 (int16 "
             "activations with zero point 0, int8 weights, int64 bias); SVDF "
             "keeps its int16 state between invokes; UNIDIRECTIONAL_SEQUENCE_LSTM 16x8 follows "
             "TFLite Micro's arithmetic (LiteRT has no int16 LSTM) |\n",

@@ -355,8 +355,9 @@ typedef struct {
     int32_t scaled[256];
 } mica_accumulate_params_t;
 
-/* CAST (cast.c): count elements between int8 and int32 or float32 (one side int8), raw values. */
-enum { MICA_CAST_INT8 = 0, MICA_CAST_INT32 = 1, MICA_CAST_FLOAT32 = 2 };
+/* CAST (cast.c): count elements between int8 or int16 and int8, int16, int32 or float32 (one
+ * side int8 or int16), raw values. */
+enum { MICA_CAST_INT8 = 0, MICA_CAST_INT32 = 1, MICA_CAST_FLOAT32 = 2, MICA_CAST_INT16 = 3 };
 typedef struct {
     uint32_t count;
     int32_t in_type, out_type;

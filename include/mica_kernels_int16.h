@@ -5,6 +5,7 @@
 #define MICA_KERNELS_INT16_H
 #include <stdint.h>
 #include "mica_kernels_int16b.h" /* MICA_KERNEL_LIST_INT16B */
+#include "mica_kernels_int16c.h" /* MICA_KERNEL_LIST_INT16C */
 
 #define MICA_KERNEL_LIST_INT16(X)                                                                  \
     X(100, REQUANTIZE, mica_k_requantize)                                                          \
@@ -20,7 +21,8 @@
     X(110, SOFTMAX16, mica_k_softmax16)                                                            \
     X(111, LOGISTIC16, mica_k_sigmoid16)                                                           \
     X(112, TANH16, mica_k_sigmoid16)                                                               \
-    MICA_KERNEL_LIST_INT16B(X)
+    MICA_KERNEL_LIST_INT16B(X)                                                                     \
+    MICA_KERNEL_LIST_INT16C(X)
 
 /* QUANTIZE between integer types: widths 1 (int8) or 2 (int16), count elements;
  * out = clamp(MultiplyByQuantizedMultiplier(in - in_zp, mult, shift) + out_zp). */

@@ -22,6 +22,10 @@
 // - ACC read-modify-write: an accumulating output row whose address equals the row written in
 //   the same cycle (consecutive rows of consecutive MATMULs, e.g. T = 1) would read the stale
 //   row (read-before-write SRAM); it takes the value being written instead (forwarding).
+// ACC_PIPE = 1 (FPGA timing): the ACC read data is registered before the add, so block RAM
+// output -> adder -> adder is no longer one path; rows are written one cycle later (stage C),
+// and a row whose read missed the two writes still in flight takes them from stage C or from
+// the last written row (W) instead.
 module mica_matmul_unit #(
   parameter int unsigned ROWS        = mica_pkg::ROWS_DEFAULT,
   parameter int unsigned COLS        = mica_pkg::COLS_DEFAULT,
@@ -29,6 +33,7 @@ module mica_matmul_unit #(
   parameter int unsigned ACC_DEPTH   = mica_pkg::ACC_DEPTH_DEFAULT,
   parameter int unsigned ABSENT      = mica_pkg::ABSENT_DEFAULT,
   parameter int unsigned DEPTH       = 8,   // MATMULs in flight (implementation parameter)
+  parameter int unsigned ACC_PIPE    = 0,   // 1: registered ACC read data (see above)
   localparam int unsigned AAW = $clog2(ASPAD_DEPTH),
   localparam int unsigned CAW = $clog2(ACC_DEPTH)
 ) (
@@ -177,27 +182,103 @@ module mica_matmul_unit #(
   assign acc_re_o    = res_valid && hd_acc;
   assign acc_raddr_o = out_row_addr;
 
-  logic               wb_valid_q, wb_rd_q, wb_max_q;
-  logic [CAW-1:0]     wb_addr_q;
-  logic [COLS*32-1:0] wb_row_q;
-  logic               fwd;
-  assign fwd = hd_acc && wb_valid_q && (wb_addr_q == out_row_addr);
+  // Write-back: the result row of this cycle, its address and how it combines with the old row.
+  logic               wb_busy;
+  if (ACC_PIPE == 0) begin : g_wb
+    logic               wb_valid_q, wb_rd_q, wb_max_q;
+    logic [CAW-1:0]     wb_addr_q;
+    logic [COLS*32-1:0] wb_row_q;
+    logic               fwd;
+    assign fwd = hd_acc && wb_valid_q && (wb_addr_q == out_row_addr);
 
-  always_comb begin
-    for (int c = 0; c < COLS; c++) begin
-      acc_wdata_o[32*c +: 32] = wb_rd_q ? combine(wb_max_q, wb_row_q[32*c +: 32], acc_rdata_i[32*c +: 32]) :
-                                          wb_row_q[32*c +: 32];
+    always_comb begin
+      for (int c = 0; c < COLS; c++) begin
+        acc_wdata_o[32*c +: 32] = wb_rd_q ? combine(wb_max_q, wb_row_q[32*c +: 32], acc_rdata_i[32*c +: 32]) :
+                                            wb_row_q[32*c +: 32];
+      end
+    end
+    assign acc_we_o    = wb_valid_q;
+    assign acc_waddr_o = wb_addr_q;
+    assign wb_busy     = wb_valid_q;
+
+    always_ff @(posedge clk_i or negedge rst_ni) begin
+      if (!rst_ni) begin
+        wb_valid_q <= 1'b0; wb_rd_q <= 1'b0; wb_max_q <= 1'b0; wb_addr_q <= '0;
+      end else begin
+        wb_valid_q <= res_valid;
+        if (res_valid) begin
+          wb_addr_q <= out_row_addr;
+          wb_rd_q   <= hd_acc && !fwd;
+          wb_max_q  <= hd_max;
+        end
+      end
+    end
+    // Result rows are registered without reset (data path only). A forwarded row adds the row
+    // being written now (the ACC read of this cycle returns it stale).
+    always_ff @(posedge clk_i) begin
+      if (res_valid) begin
+        for (int c = 0; c < COLS; c++) begin
+          wb_row_q[32*c +: 32] <= fwd ? combine(hd_max, res_row[32*c +: 32], acc_wdata_o[32*c +: 32]) :
+                                        res_row[32*c +: 32];
+        end
+      end
+    end
+  end else begin : g_wb_pipe
+    // Stage B: the ACC read returns; stage C: the row is combined and written; W: the row
+    // written last cycle. A read in cycle k sees writes up to k - 1, so the row in B (read in
+    // k - 1) misses C's write (now) and W's (k - 1): it takes the newer of the two that match.
+    logic               b_valid_q, b_rd_q, b_max_q, c_valid_q, c_rd_q, c_max_q, w_valid_q;
+    logic [CAW-1:0]     b_addr_q, c_addr_q, w_addr_q;
+    logic [COLS*32-1:0] b_row_q, c_row_q, c_old_q, w_data_q, b_old;
+    always_comb begin
+      for (int c = 0; c < COLS; c++) begin
+        acc_wdata_o[32*c +: 32] = c_rd_q ? combine(c_max_q, c_row_q[32*c +: 32], c_old_q[32*c +: 32]) :
+                                           c_row_q[32*c +: 32];
+      end
+    end
+    always_comb begin
+      if (c_valid_q && c_addr_q == b_addr_q)      b_old = acc_wdata_o;
+      else if (w_valid_q && w_addr_q == b_addr_q) b_old = w_data_q;
+      else                                        b_old = acc_rdata_i;
+    end
+    assign acc_we_o    = c_valid_q;
+    assign acc_waddr_o = c_addr_q;
+    assign wb_busy     = b_valid_q || c_valid_q;
+
+    always_ff @(posedge clk_i or negedge rst_ni) begin
+      if (!rst_ni) begin
+        b_valid_q <= 1'b0; b_rd_q <= 1'b0; b_max_q <= 1'b0; b_addr_q <= '0;
+        c_valid_q <= 1'b0; c_rd_q <= 1'b0; c_max_q <= 1'b0; c_addr_q <= '0;
+        w_valid_q <= 1'b0; w_addr_q <= '0;
+      end else begin
+        b_valid_q <= res_valid;
+        c_valid_q <= b_valid_q;
+        w_valid_q <= c_valid_q;
+        if (res_valid) begin
+          b_addr_q <= out_row_addr; b_rd_q <= hd_acc; b_max_q <= hd_max;
+        end
+        if (b_valid_q) begin
+          c_addr_q <= b_addr_q; c_rd_q <= b_rd_q; c_max_q <= b_max_q;
+        end
+        if (c_valid_q) w_addr_q <= c_addr_q;
+      end
+    end
+    // Data path registers without reset.
+    always_ff @(posedge clk_i) begin
+      if (res_valid) b_row_q <= res_row;
+      if (b_valid_q) begin
+        c_row_q <= b_row_q;
+        c_old_q <= b_old;
+      end
+      if (c_valid_q) w_data_q <= acc_wdata_o;
     end
   end
-  assign acc_we_o    = wb_valid_q;
-  assign acc_waddr_o = wb_addr_q;
-  assign busy_o      = (count_q != '0) || wb_valid_q;
+  assign busy_o = (count_q != '0) || wb_busy;
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
       swap1_q <= 1'b0; swap2_q <= 1'b0;
       wr_ptr_q <= '0; rd_ptr_q <= '0; count_q <= '0; mm_count_q <= '0; out_cnt_q <= '0;
-      wb_valid_q <= 1'b0; wb_rd_q <= 1'b0; wb_max_q <= 1'b0; wb_addr_q <= '0;
     end else begin
       swap1_q <= start_i & ~is_vec;   // vector ops leave the array's weights alone
       swap2_q <= swap1_q;
@@ -206,25 +287,9 @@ module mica_matmul_unit #(
       count_q <= count_q + (PW+1)'(start_i) - (PW+1)'(pop);
       mm_count_q <= mm_count_q + (PW+1)'(start_i && !is_vec) - (PW+1)'(pop && !hd_vec);
       if (res_valid) out_cnt_q <= pop ? '0 : out_cnt_q + 1'b1;
-      wb_valid_q <= res_valid;
-      if (res_valid) begin
-        wb_addr_q <= out_row_addr;
-        wb_rd_q   <= hd_acc && !fwd;
-        wb_max_q  <= hd_max;
-      end
     end
   end
 
-  // Result rows are registered without reset (data path only). A forwarded row adds the row
-  // being written now (the ACC read of this cycle returns it stale).
-  always_ff @(posedge clk_i) begin
-    if (res_valid) begin
-      for (int c = 0; c < COLS; c++) begin
-        wb_row_q[32*c +: 32] <= fwd ? combine(hd_max, res_row[32*c +: 32], acc_wdata_o[32*c +: 32]) :
-                                      res_row[32*c +: 32];
-      end
-    end
-  end
   // Accumulation: add (MAC, RESCALE), or keep the maximum (DWCONV mode MAX).
   function automatic logic [31:0] combine(input logic keep_max, input logic [31:0] x, input logic [31:0] y);
     if (keep_max) combine = ($signed(x) > $signed(y)) ? x : y;

@@ -27,6 +27,7 @@ module mica_top #(
   parameter int unsigned REQ_PIPE    = 0,  // 1: requant lanes 7 cycles deeper, for FPGA timing
   parameter int unsigned CNT_PIPE    = 0,  // 1: event counters count a cycle late (FPGA timing)
   parameter int unsigned ISSUE_PIPE  = 0,  // 1: registered decode stage before issue (FPGA timing)
+  parameter int unsigned ACC_PIPE    = 0,  // 1: ACC read data registered before the add (FPGA timing)
   parameter int unsigned STORE_FDEPTH = 0   // STORE row FIFO + rows in the lanes; 0: as below
 ) (
   input  logic                   clk_i,
@@ -150,7 +151,7 @@ module mica_top #(
 
   mica_matmul_unit #(
     .ROWS(ROWS), .COLS(COLS), .ASPAD_DEPTH(ASPAD_DEPTH), .ACC_DEPTH(ACC_DEPTH), .ABSENT(ABSENT),
-    .DEPTH(MM_DEPTH)
+    .DEPTH(MM_DEPTH), .ACC_PIPE(ACC_PIPE)
   ) u_matmul (
     .clk_i, .rst_ni, .start_i(unit_start[mica_pkg::UNIT_ARRAY]), .instr_i(instr),
     .busy_o(unit_busy[mica_pkg::UNIT_ARRAY]), .accept_o(array_accept), .dw_accept_o(array_dw_accept),

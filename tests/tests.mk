@@ -128,6 +128,9 @@ test-kernels: $(MICA)
 	sh tests/kernels/run_int16.sh
 	$(PYTHON) tests/kernels/make_int16b_op_models.py
 	sh tests/kernels/run_int16b.sh
+	$(PYTHON) tests/kernels/make_int16c_op_models.py
+	sh tests/kernels/run_int16b.sh $(B)/int16c_op_models
+	$(PYTHON) tests/kernels/check_int16c_refusals.py $(MICA) $(B)/int16c_op_models
 	$(PYTHON) tests/kernels/make_lstm_op_models.py
 	sh tests/kernels/run_lstm.sh
 	$(PYTHON) tests/kernels/make_lstm_op_models.py --int16
@@ -153,6 +156,7 @@ test-kernels-targets: $(MICA)
 	$(PYTHON) tests/kernels/make_int16_op_models.py
 	$(PYTHON) tests/kernels/make_lstm_op_models.py
 	$(PYTHON) tests/kernels/make_int16b_op_models.py
+	$(PYTHON) tests/kernels/make_int16c_op_models.py
 	sh tests/kernels/run_targets.sh
 	$(PYTHON) tests/kernels/make_lstm_op_models.py --int16
 	$(PYTHON) tests/kernels/check_lstm16.py $(MICA) --backends mcu:accel=none --count 3

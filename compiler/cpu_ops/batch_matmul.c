@@ -1,9 +1,11 @@
 /* BATCH_MATMUL int8 on the CPU (driver/core/kernels/batch_matmul.c): lhs and rhs of rank 2..5,
  * either one may be a constant; batch dims broadcast; adj_x / adj_y become strides. Multiplier as
  * TFLite's batch_matmul.cc: QuantizeMultiplier(scale(lhs) * scale(rhs) / scale(out)), no fused
- * activation (the int8 range). */
+ * activation (the int8 range). The 16x8 path (driver/core/kernels/batch_matmul16.c): int16 lhs,
+ * rhs and output with zero point 0, the same block, a constant operand in int16 elements. */
 #include <string.h>
 #include "cpu_util.h"
+#include "int16.h"
 
 /* Batch strides of operand t (rank r, its last two dims the matrix) against the output's batch
  * dims; -1 when its batch dims do not broadcast to them. */
@@ -52,28 +54,54 @@ static int bmm_layout(const tfl_op_t *op, const tfl_tensor_t *l, const tfl_tenso
     return 0;
 }
 
-int mica_bmm_layout(const tfl_model_t *m, const tfl_op_t *op, mica_batch_matmul_params_t *p,
-                    char *err, size_t errlen) {
-    const tfl_tensor_t *l = mica_op_tensor(m, op, 0), *r = mica_op_tensor(m, op, 1),
-                       *out = mica_op_output(m, op, 0);
-    if (!mica_is_int8_q(l) || !mica_is_int8_q(r) || !mica_is_int8_q(out))
-        REJECT("BATCH_MATMUL: lhs, rhs and output must be int8 with one scale each (int16 and "
-               "hybrid float are not supported)");
-    memset(p, 0, sizeof *p);
-    if (bmm_layout(op, l, r, out, p, err, errlen))
-        return -1;
+/* The multiplier scale(lhs) * scale(rhs) / scale(out), the zero points and the clamp (the int8
+ * or, wide, the int16 range: TFLite fuses no activation here). */
+static int bmm_quant(const tfl_tensor_t *l, const tfl_tensor_t *r, const tfl_tensor_t *out,
+                     int wide, mica_batch_matmul_params_t *p, char *err, size_t errlen) {
     int shift;
     double real = (double)l->scale[0] * (double)r->scale[0] / (double)out->scale[0];
     if (mica_checked_multiplier(real, "BATCH_MATMUL", l, r, 0, out, &p->out_mult, &shift, err,
                                 errlen))
         return -1;
+    if (wide && shift > 7)
+        REJECT("BATCH_MATMUL: multiplier %g is 2^%d or more; TFLite's int16 requantization takes "
+               "shifts up to 7",
+               real, shift);
     p->out_shift = shift;
     p->lhs_zp = (int32_t)l->zero_point[0];
     p->rhs_zp = (int32_t)r->zero_point[0];
     p->out_zp = (int32_t)out->zero_point[0];
-    p->act_min = -128;
-    p->act_max = 127;
+    p->act_min = wide ? -32768 : -128;
+    p->act_max = wide ? 32767 : 127;
     return 0;
+}
+
+int mica_bmm_layout(const tfl_model_t *m, const tfl_op_t *op, mica_batch_matmul_params_t *p,
+                    char *err, size_t errlen) {
+    const tfl_tensor_t *l = mica_op_tensor(m, op, 0), *r = mica_op_tensor(m, op, 1),
+                       *out = mica_op_output(m, op, 0);
+    if (!mica_is_int8_q(l) || !mica_is_int8_q(r) || !mica_is_int8_q(out))
+        REJECT("BATCH_MATMUL: lhs, rhs and output must be int8 with one scale each, or all int16 "
+               "(hybrid float is not supported)");
+    memset(p, 0, sizeof *p);
+    if (bmm_layout(op, l, r, out, p, err, errlen))
+        return -1;
+    return bmm_quant(l, r, out, 0, p, err, errlen);
+}
+
+/* The 16x8 path (TFLite's int16 BATCH_MATMUL): lhs, rhs and output int16 with zero point 0. */
+static int bmm16_layout(const tfl_model_t *m, const tfl_op_t *op, mica_batch_matmul_params_t *p,
+                        char *err, size_t errlen) {
+    const tfl_tensor_t *t[3] = {mica_op_tensor(m, op, 0), mica_op_tensor(m, op, 1),
+                                mica_op_output(m, op, 0)};
+    for (int k = 0; k < 3; k++)
+        if (!mica_is_int16_q(t[k]) || t[k]->zero_point[0] != 0)
+            REJECT("BATCH_MATMUL: int16 lhs, rhs and output need one scale and zero point 0 "
+                   "(TFLite's int16 path)");
+    memset(p, 0, sizeof *p);
+    if (bmm_layout(op, t[0], t[1], t[2], p, err, errlen))
+        return -1;
+    return bmm_quant(t[0], t[1], t[2], 1, p, err, errlen);
 }
 
 int mica_prepare_batch_matmul(const tfl_model_t *m, const tfl_op_t *op, mica_buf_t *params,
@@ -81,8 +109,9 @@ int mica_prepare_batch_matmul(const tfl_model_t *m, const tfl_op_t *op, mica_buf
     const tfl_tensor_t *l = mica_op_tensor(m, op, 0), *r = mica_op_tensor(m, op, 1);
     if (l && r && l->data && r->data)
         REJECT("BATCH_MATMUL: both operands are constant");
+    int wide = l && l->type == TFL_TYPE_INT16;
     mica_batch_matmul_params_t p;
-    if (mica_bmm_layout(m, op, &p, err, errlen))
+    if (wide ? bmm16_layout(m, op, &p, err, errlen) : mica_bmm_layout(m, op, &p, err, errlen))
         return -1;
     size_t start = params->len;
     if (mica_buf_append(params, &p, sizeof p))
@@ -90,7 +119,8 @@ int mica_prepare_batch_matmul(const tfl_model_t *m, const tfl_op_t *op, mica_buf
     const tfl_tensor_t *in[2] = {l, r};
     for (int k = 0; k < 2; k++)
         if (in[k]->data &&
-            mica_append_const(params, start, in[k], &p.const_off[k], &p.const_len[k]))
+            (wide ? mica_append_const16(params, start, in[k], &p.const_off[k], &p.const_len[k])
+                  : mica_append_const(params, start, in[k], &p.const_off[k], &p.const_len[k])))
             REJECT("BATCH_MATMUL: constant operand %d is empty or truncated", k);
     memcpy(params->data + start, &p, sizeof p); /* now with the constant's place */
     return 0;

@@ -1,7 +1,8 @@
 /* ADD, SUB, MUL, MAXIMUM, MINIMUM on the CPU: broadcast strides and TFLite's multipliers
  * (add.cc/sub.cc: left_shift 20, twice the larger input scale; mul.cc: s1 * s2 / s_out).
  * ADD, SUB and MUL also take 16x8 operands (int16, zero point 0): ADD/SUB's general-scale path
- * shifts left by 15 instead of 20. All of them also take int32 (width 4, int32.c): plain integer
+ * shifts left by 15 instead of 20; PRELU takes int16 input and output with an int8 alpha
+ * (widened to int16 elements in the block). All of them also take int32 (width 4, int32.c): plain integer
  * arithmetic, ADD/SUB/MUL clamped to the fused activation's int32 range. */
 #include <string.h>
 #include "cpu_util.h"
@@ -65,7 +66,8 @@ static int binary_quant(const tfl_op_t *op, int kind, const tfl_tensor_t *a, con
         float real1 = a->scale[0] / out->scale[0],
               real2 = a->scale[0] * b->scale[0] / out->scale[0];
         int s1, s2;
-        p->act_min = -128, p->act_max = 127; /* PRELU has no fused activation */
+        p->act_min = wide ? -32768 : -128; /* PRELU has no fused activation */
+        p->act_max = wide ? 32767 : 127;
         if (mica_checked_multiplier((double)real1, "PRELU", a, NULL, 0, out, &p->in_mult[0], &s1,
                                     err, errlen) ||
             mica_checked_multiplier((double)real2, "PRELU", a, b, 0, out, &p->out_mult, &s2, err,
@@ -115,7 +117,7 @@ static int prepare_binary(const tfl_model_t *m, const tfl_op_t *op, int kind, mi
         REJECT("int32 %s needs both inputs and the output int32", tfl_builtin_name(op->builtin));
     if (width == 1 && (!mica_is_int8_q(a) || !mica_is_int8_q(b) || !mica_is_int8_q(out)))
         REJECT("inputs and output must be int8 with one scale (ADD, SUB, MUL: or int16 with zero "
-               "point 0)");
+               "point 0; PRELU: or int16 with a constant int8 alpha)");
     if (width == 2 && mica_binary16_pot(op, a, b, out))
         REJECT("int16 %s with pot_scale_int16 and power-of-two scales takes TFLite's shift-only "
                "path, which Mica does not run",

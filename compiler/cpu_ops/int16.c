@@ -99,7 +99,26 @@ static const struct {
     {TFL_OP_MINIMUM, MICA_CPU_MINIMUM16, mica_prepare_minimum},
     {TFL_OP_MEAN, MICA_CPU_MEAN16, mica_prepare_mean},
     {TFL_OP_GREATER, MICA_CPU_GREATER16, mica_prepare_greater},
+    {TFL_OP_BATCH_MATMUL, MICA_CPU_BATCH_MATMUL16, mica_prepare_batch_matmul},
+    {TFL_OP_PRELU, MICA_CPU_PRELU16, mica_prepare_prelu},
 };
+
+/* TRANSPOSE_CONV (its activation is input 2, after output_shape and the weights) and CAST (int16
+ * on either side) with an int16 path, or -1. */
+static int int16_odd_operand(const tfl_model_t *m, const tfl_op_t *op,
+                             mica_cpu_prepare_fn *prepare) {
+    const tfl_tensor_t *x = mica_op_tensor(m, op, 2), *in = mica_op_tensor(m, op, 0),
+                       *out = mica_op_output(m, op, 0);
+    if (op->builtin == TFL_OP_TRANSPOSE_CONV && x && x->type == TFL_TYPE_INT16) {
+        *prepare = mica_prepare_transpose_conv;
+        return MICA_CPU_TRANSPOSE_CONV16;
+    }
+    if (op->builtin == TFL_OP_CAST && (in->type == TFL_TYPE_INT16 || out->type == TFL_TYPE_INT16)) {
+        *prepare = mica_prepare_cast;
+        return MICA_CPU_CAST16;
+    }
+    return -1;
+}
 
 int mica_cpu_int16_find(const tfl_model_t *m, const tfl_op_t *op, mica_cpu_prepare_fn *prepare) {
     const tfl_tensor_t *in = mica_op_tensor(m, op, 0), *out = mica_op_output(m, op, 0);
@@ -109,6 +128,9 @@ int mica_cpu_int16_find(const tfl_model_t *m, const tfl_op_t *op, mica_cpu_prepa
     int move = mica_cpu_int16_move_find(m, op, prepare);
     if (move >= 0)
         return move;
+    int odd = int16_odd_operand(m, op, prepare);
+    if (odd >= 0)
+        return odd;
     if (op->builtin == TFL_OP_QUANTIZE && has_int16_operand(m, op)) {
         *prepare = float_edge ? prepare_affine16 : prepare_requantize;
         return float_edge ? MICA_CPU_QUANTIZE_FLOAT16 : MICA_CPU_REQUANTIZE;
@@ -155,6 +177,8 @@ int mica_cpu_int16_unsupported(const tfl_model_t *m, const tfl_op_t *op, int ker
 
 int mica_binary16_ok(const tfl_op_t *op, const tfl_tensor_t *a, const tfl_tensor_t *b,
                      const tfl_tensor_t *out) {
+    if (op->builtin == TFL_OP_PRELU) /* TFLite's int16 PRELU: int8 alpha, any zero points */
+        return mica_is_int16_q(a) && mica_is_int16_q(out) && mica_is_int8_q(b) && b->data;
     int raw = op->builtin == TFL_OP_MAXIMUM || op->builtin == TFL_OP_MINIMUM; /* any zero point */
     int kind_ok =
         raw || op->builtin == TFL_OP_ADD || op->builtin == TFL_OP_SUB || op->builtin == TFL_OP_MUL;
@@ -164,8 +188,27 @@ int mica_binary16_ok(const tfl_op_t *op, const tfl_tensor_t *a, const tfl_tensor
     return kind_ok;
 }
 
+/* An int8 constant widened to int16 elements (PRELU16's alpha: the int16 kernel reads both
+ * inputs as 16-bit values). */
+static int append_const8_as16(mica_buf_t *params, size_t block_start, const tfl_tensor_t *t,
+                              uint32_t *off, uint32_t *len) {
+    int64_t n = mica_tensor_elements(t);
+    if (!t->data || n < 1 || t->data_size < (size_t)n)
+        return -1;
+    *off = (uint32_t)(params->len - block_start);
+    *len = (uint32_t)(2 * n);
+    for (int64_t i = 0; i < n; i++) {
+        int16_t v = (int8_t)t->data[i];
+        if (mica_buf_append(params, &v, 2)) /* little-endian host, as the block's other fields */
+            return -1;
+    }
+    return 0;
+}
+
 int mica_append_const16(mica_buf_t *params, size_t block_start, const tfl_tensor_t *t,
                         uint32_t *off, uint32_t *len) {
+    if (t->type == TFL_TYPE_INT8)
+        return append_const8_as16(params, block_start, t, off, len);
     int64_t n = mica_tensor_elements(t);
     if (!t->data || n < 1 || t->data_size < 2 * (size_t)n)
         return -1;
@@ -209,7 +252,8 @@ const char *mica_cpu_int16_names(void) {
     static char names[1024];
     if (!names[0]) {
         snprintf(names, sizeof names,
-                 "QUANTIZE, DEQUANTIZE, SOFTMAX, LOGISTIC, TANH, SELECT, SELECT_V2");
+                 "QUANTIZE, DEQUANTIZE, SOFTMAX, LOGISTIC, TANH, SELECT, SELECT_V2, "
+                 "TRANSPOSE_CONV, CAST");
         mica_cpu_int16_move_names(names, sizeof names);
         for (size_t i = 0; i < sizeof wide_ops / sizeof wide_ops[0]; i++)
             snprintf(names + strlen(names), sizeof names - strlen(names), ", %s",

@@ -12,14 +12,16 @@ int mica_cpu_int16_find(const tfl_model_t *m, const tfl_op_t *op, mica_cpu_prepa
  * kernels read one byte per element, so lowering must refuse it. */
 int mica_cpu_int16_unsupported(const tfl_model_t *m, const tfl_op_t *op, int kernel);
 /* 1 when an ADD/SUB/MUL runs the 16x8 path: inputs and output int16 with zero point 0 (what
- * TFLite's general-scale int16 path requires), or a MAXIMUM/MINIMUM on int16 (raw compare). */
+ * TFLite's general-scale int16 path requires), a MAXIMUM/MINIMUM on int16 (raw compare), or a
+ * PRELU with int16 input and output and a constant int8 alpha (TFLite Micro's int16 PRELU). */
 int mica_binary16_ok(const tfl_op_t *op, const tfl_tensor_t *a, const tfl_tensor_t *b,
                      const tfl_tensor_t *out);
 /* 1 when TFLite would run ADD/SUB's power-of-two int16 path (pot_scale_int16 and every scale a
  * power of two), which Mica does not implement. */
 int mica_binary16_pot(const tfl_op_t *op, const tfl_tensor_t *a, const tfl_tensor_t *b,
                       const tfl_tensor_t *out);
-/* Appends an int16 constant tensor's bytes (mica_append_const for 2-byte elements). */
+/* Appends an int16 constant tensor's bytes (mica_append_const for 2-byte elements); an int8
+ * constant is widened to int16 elements. */
 int mica_append_const16(mica_buf_t *params, size_t block_start, const tfl_tensor_t *t,
                         uint32_t *off, uint32_t *len);
 

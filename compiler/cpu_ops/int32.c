@@ -200,7 +200,8 @@ int mica_cpu_int32_unsupported(const tfl_model_t *m, const tfl_op_t *op, int ker
         has |= inner_int32(m, op->outputs[k]);
     mica_cpu_prepare_fn copy;
     if (!has || kernel == MICA_CPU_ARG_MAX || kernel == MICA_CPU_ARG_MIN ||
-        kernel == MICA_CPU_CAST || kernel == int32_copy_kernel(m, op, &copy))
+        kernel == MICA_CPU_CAST || kernel == MICA_CPU_CAST16 ||
+        kernel == int32_copy_kernel(m, op, &copy))
         return 0;
 #define MICA_INT32_KERNEL(id, name, fn)                                                            \
     if (kernel == (id))                                                                            \

@@ -1,8 +1,10 @@
 /* TRANSPOSE_CONV int8 on the CPU (driver/core/kernels/transpose_conv.c): inputs output_shape
  * (constant), weights [out_c][k_h][k_w][in_c] (constant, symmetric, per-tensor or per-output-
- * channel scales), the int8 input and an optional int32 bias. Padding as TFLite's
+ * channel scales), the int8 input and an optional int32 bias; or 16x8 (transpose_conv16.c): int16
+ * input and output with zero point 0, an optional int64 bias (rows in the int32 range). Padding as TFLite's
  * transpose_conv.cc computes it: ComputePaddingHeightWidth with the output as the "input". */
 #include "cpu_util.h"
+#include "int16.h"
 
 static int32_t tconv_pad(int same, int32_t out_size, int32_t k, int32_t stride) {
     int32_t grid = same ? (out_size + stride - 1) / stride : (out_size - k + stride) / stride;
@@ -53,9 +55,11 @@ int mica_prepare_transpose_conv(const tfl_model_t *m, const tfl_op_t *op, mica_b
                                 char *err, size_t errlen) {
     const tfl_tensor_t *w = mica_op_tensor(m, op, 1), *in = mica_op_tensor(m, op, 2),
                        *bias = mica_op_tensor(m, op, 3), *out = mica_op_output(m, op, 0);
-    if (!mica_is_int8_q(in) || !mica_is_int8_q(out))
-        REJECT("TRANSPOSE_CONV: input and output must be int8 with one scale (int16 is not "
-               "supported)");
+    int x16 = mica_is_int16_q(in) && mica_is_int16_q(out) && in->zero_point[0] == 0 &&
+              out->zero_point[0] == 0; /* 16x8: mica_conv_emit takes its int64 bias */
+    if (!(mica_is_int8_q(in) && mica_is_int8_q(out)) && !x16)
+        REJECT("TRANSPOSE_CONV: input and output must be int8 with one scale, or int16 with zero "
+               "point 0 (16x8)");
     if (in->rank != 4 || out->rank != 4)
         REJECT("TRANSPOSE_CONV: input and output must be NHWC (rank 4)");
     if (!w || !w->data || w->type != TFL_TYPE_INT8 || w->rank != 4 || w->is_sparse ||

@@ -32,6 +32,7 @@ module mica_board_top #(
   parameter int unsigned REQ_PIPE       = 0,
   parameter int unsigned CNT_PIPE       = 0,
   parameter int unsigned ISSUE_PIPE     = 0,
+  parameter int unsigned ACC_PIPE       = 0,
   parameter int unsigned STORE_FDEPTH   = 0,
   parameter int unsigned MEM_BYTES    = 131072,
   parameter int unsigned CLK_HZ       = 12000000,
@@ -79,7 +80,7 @@ module mica_board_top #(
     .CNT_MASK(CNT_MASK), .FETCH_DEPTH(FETCH_DEPTH), .ARRAY_LUT_MUL(ARRAY_LUT_MUL),
     .ARRAY_DSP_PES(ARRAY_DSP_PES), .ADDR_W(ADDR_W), .MM_DEPTH(MM_DEPTH),
     .REQ_PIPE(REQ_PIPE), .CNT_PIPE(CNT_PIPE), .ISSUE_PIPE(ISSUE_PIPE),
-    .STORE_FDEPTH(STORE_FDEPTH)
+    .ACC_PIPE(ACC_PIPE), .STORE_FDEPTH(STORE_FDEPTH)
   ) u_mica (
     .clk_i, .rst_ni(acc_rst_n),
     .csr_req_i(csr_req), .csr_we_i(csr_we), .csr_addr_i(csr_addr), .csr_wdata_i(csr_wdata),

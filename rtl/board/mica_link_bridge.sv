@@ -116,8 +116,19 @@ module mica_link_bridge #(
   assign a_max   = arg_q[31:0];      // WAIT's max cycles
   assign a_rdlen = arg_q[47:32];
 
+  // STATUS as the CSR port showed it last cycle (the port reads STATUS outside CSR operations).
+  // A register, so the accelerator's busy logic and the CSR read multiplexer do not run into
+  // this bridge's decisions in the same cycle (the iCE40's longest path); one cycle late is
+  // harmless: only this bridge starts the accelerator, long before the next request is decided.
+  logic [StW-1:0] status_now;
+  logic           status_on_port;
+  assign status_on_port = !(state_q == CsrWr || (state_q == Send && src_q == SrcCsr));
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) status_now <= '0;
+    else if (status_on_port) status_now <= csr_rdata_i[StW-1:0];
+  end
   logic busy, resend, wr_cmd;
-  assign busy   = csr_rdata_i[mica_pkg::STATUS_BUSY_BIT];
+  assign busy   = status_now[mica_pkg::STATUS_BUSY_BIT];
   assign wr_cmd = cmd_i == mica_link_pkg::LINK_CMD_CSR_WRITE ||
                   cmd_i == mica_link_pkg::LINK_CMD_MEM_WRITE ||
                   cmd_i == mica_link_pkg::LINK_CMD_RESET;
@@ -200,9 +211,7 @@ module mica_link_bridge #(
     else                                             nak_st = mica_link_pkg::LINK_ST_OK;
   end
 
-  logic [StW-1:0] status_now;
   logic        wait_over;
-  assign status_now = csr_rdata_i[StW-1:0];   // csr_addr_o is STATUS outside CSR operations
   assign wait_over  = status_now[mica_pkg::STATUS_DONE_BIT] ||
                       status_now[mica_pkg::STATUS_ERROR_BIT] || cnt_q == a_max;
 

@@ -202,17 +202,18 @@ def refused_cases():
             "sum16": i16.convert16(lambda x: tf.reduce_sum(x, axis=[0, 2]), [(3, 4, 5)], 350)}
 
 
-def main():
-    out_dir = sys.argv[1] if len(sys.argv) > 1 else os.path.join(i16.REPO, "build",
-                                                                  "int16b_op_models")
+def write_set(prog, default_dir, makers, refused=None):
+    """Runs each maker (name -> model bytes), writes DIR/<name>.tflite (DIR: argv[1] or
+    build/default_dir, an earlier run's models removed), DIR/manifest.json and refused() into
+    DIR/refused/; prints one line. 1 when a maker failed (the others are still written)."""
+    out_dir = sys.argv[1] if len(sys.argv) > 1 else os.path.join(i16.REPO, "build", default_dir)
     os.makedirs(os.path.join(out_dir, "refused"), exist_ok=True)
     t0, failed, models = time.time(), 0, {}
-    for make in (movement_cases, shape_cases, pool_cases, elementwise_cases, int32_cases):
+    for make in makers:
         try:
             models.update(make())
         except Exception as e:  # one bad family must not hide the others
-            print("make_int16b_op_models: %s failed: %s" % (make.__name__,
-                                                            str(e).splitlines()[0][:200]))
+            print("%s: %s failed: %s" % (prog, make.__name__, str(e).splitlines()[0][:200]))
             failed += 1
     for old in glob.glob(os.path.join(out_dir, "*.tflite")):  # an earlier run's models go
         os.remove(old)
@@ -221,14 +222,20 @@ def main():
         with open(os.path.join(out_dir, name + ".tflite"), "wb") as f:
             f.write(data)
         manifest[name] = i16.op_names(data)
-    for name, data in refused_cases().items():
+    for name, data in (refused() if refused else {}).items():
         with open(os.path.join(out_dir, "refused", name + ".tflite"), "wb") as f:
             f.write(data)
     with open(os.path.join(out_dir, "manifest.json"), "w") as f:
         json.dump(manifest, f, indent=1, sort_keys=True)
-    print("make_int16b_op_models: %d models in %s (%.0f s)%s" % (
-        len(manifest), out_dir, time.time() - t0, ", %d failed" % failed if failed else ""))
+    print("%s: %d models in %s (%.0f s)%s" % (prog, len(manifest), out_dir, time.time() - t0,
+                                              ", %d failed" % failed if failed else ""))
     return 1 if failed else 0
+
+
+def main():
+    return write_set("make_int16b_op_models", "int16b_op_models",
+                     (movement_cases, shape_cases, pool_cases, elementwise_cases, int32_cases),
+                     refused_cases)
 
 
 if __name__ == "__main__":

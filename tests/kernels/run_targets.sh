@@ -1,12 +1,13 @@
 #!/bin/sh
 # Every generated op model (tests/kernels/make_cpu_op_models.py, make_int16_op_models.py,
-# make_lstm_op_models.py) on the two targets run.sh does not cover, against LiteRT BUILTIN_REF:
-# `--backend rtl` (the CPU kernels beside the Verilated array) and `--backend mcu:accel=none` (the
+# make_lstm_op_models.py, make_int16b_op_models.py, make_int16c_op_models.py) on the two targets
+# run.sh does not cover, against LiteRT BUILTIN_REF: `--backend rtl` (the CPU kernels beside the
+# Verilated array) and `--backend mcu:accel=none` (the
 # firmware's kernels on the Cortex-M4, in QEMU), with run.sh's --cpu forcing so CONV_2D,
 # DEPTHWISE_CONV_2D, FULLY_CONNECTED, the pools, ADD, TRANSPOSE_CONV and BATCH_MATMUL run on their
 # CPU kernels. Prints run.sh's op -> models -> inputs -> mismatches table per backend and folder;
 # exit 1 on any mismatch or error.
-#   sh tests/kernels/run_targets.sh [MODEL_DIR...]   (default: build/{cpu,int16,lstm,int16b}_op_models)
+#   sh tests/kernels/run_targets.sh [MODEL_DIR...]   (default: build/{cpu,int16,lstm,int16b,int16c}_op_models)
 #   RTL_COUNT=3 MCU_COUNT=2 JOBS=2 VERIFY_TIMEOUT=600 (seconds per verify) override the defaults.
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 MICA=$ROOT/build/mica
@@ -33,7 +34,7 @@ if [ "$1" = "--one" ]; then
 fi
 
 [ -x "$MICA" ] || { echo "run_targets.sh: $MICA missing (make -C $ROOT)"; exit 1; }
-[ $# -gt 0 ] || set -- "$ROOT/build/cpu_op_models" "$ROOT/build/int16_op_models" "$ROOT/build/lstm_op_models" "$ROOT/build/int16b_op_models"
+[ $# -gt 0 ] || set -- "$ROOT/build/cpu_op_models" "$ROOT/build/int16_op_models" "$ROOT/build/lstm_op_models" "$ROOT/build/int16b_op_models" "$ROOT/build/int16c_op_models"
 for dir in "$@"; do
     ls "$dir"/*.tflite >/dev/null 2>&1 || { echo "run_targets.sh: no models in $dir (make test-kernels generates them)"; exit 1; }
 done

@@ -55,7 +55,8 @@ NOTES16 = {"QUANTIZE": "float32 -> int8/int16 at inputs; int8 <-> int16",
            "LOGISTIC": "int16: TFLite's sigmoid table, measured", "TANH": "int16: TFLite's sigmoid table, measured",
            "SUM": "int16 refused: LiteRT 2.3's BUILTIN_REF SUM runs its uint8 path on int16 tensors "
                   "(reads the bytes, writes one byte per output): no oracle",
-           "GREATER": "int16: raw values compared, as LiteRT does (TFLite Micro rescales first)", "PRELU": "int16: the converter has no 16x8 PRELU",
+           "GREATER": "int16: raw values compared, as LiteRT does (TFLite Micro rescales first)", "PRELU": "int16: int8 alpha, as TFLite Micro; models derived from int8 conversions (the converter has no 16x8 PRELU)",
+           "CAST": "int8/int16 <-> int8/int16/int32/float32 at model edges (raw values)",
            "SQUARED_DIFFERENCE": "int16: LiteRT has none (float32, int32, int8; int16 fails the "
                                  "invoke), though the converter emits it",
            "UNIDIRECTIONAL_SEQUENCE_LSTM": "int16: TFLite Micro's arithmetic, checked against its "

@@ -2,7 +2,8 @@
  * kernels for 16-bit activations: ADD/SUB's general-scale path rescales both inputs with
  * left_shift 15 (65535 << 15 still fits int32) and MultiplyByQuantizedMultiplierSmallerThanOneExp,
  * MUL multiplies the zero-point-free inputs and requantizes with double rounding, MAXIMUM and
- * MINIMUM compare raw values (zero points 0 in their block). Same parameter
+ * MINIMUM compare raw values (zero points 0 in their block), PRELU (int8 alpha widened to int16
+ * by the compiler) takes the int8 kernel's two multipliers. Same parameter
  * block as the int8 kernel (binary.c), element offsets and constants in int16 elements. */
 #include "mica_fixedpoint.h"
 #include "mica_int16_util.h"
@@ -26,7 +27,7 @@ static const int8_t *source(const mica_kernel_call_t *c, const mica_binary_param
 }
 
 static int quant_ok(const mica_binary_params_t *p) {
-    if (p->op < MICA_BIN_ADD || p->op > MICA_BIN_MIN || p->out_zp < -32768 || p->out_zp > 32767 ||
+    if (p->op < MICA_BIN_ADD || p->op > MICA_BIN_PRELU || p->out_zp < -32768 || p->out_zp > 32767 ||
         p->act_min < -32768 || p->act_min > p->act_max || p->act_max > 32767 ||
         !mica_shift_ok(p->out_shift))
         return 0;
@@ -41,6 +42,10 @@ static int32_t element(const mica_binary_params_t *p, int32_t a, int32_t b) {
     b -= p->in_zp[1];
     if (p->op == MICA_BIN_MAX || p->op == MICA_BIN_MIN)
         return (p->op == MICA_BIN_MAX) == (a > b) ? a : b;
+    if (p->op == MICA_BIN_PRELU) /* |a b| < 2^25 from a real block; a damaged one wraps */
+        return a >= 0 ? mica_mul_double_round(a, p->in_mult[0], p->in_shift[0])
+                      : mica_mul_double_round((int32_t)((uint32_t)a * (uint32_t)b), p->out_mult,
+                                              p->out_shift);
     if (p->op == MICA_BIN_MUL)
         return mica_mul_double_round((int32_t)((uint32_t)a * (uint32_t)b), p->out_mult,
                                      p->out_shift); /* zero points 0: |a b| <= 2^30 */

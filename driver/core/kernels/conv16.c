@@ -20,13 +20,8 @@ static int conv16_fits(const mica_kernel_call_t *c, const mica_conv_params_t *p,
                  p->out_c % (p->in_c / p->filter_c) == 0;
         filter = ok ? mica_mul_sizes(w, 4) : -1;
     }
-    if (!mica_conv_operands_ok_w(c, p, filter, 2))
-        return 0;
-    const mica_chan_quant_t *q = (const mica_chan_quant_t *)(p + 1);
-    for (int32_t o = 0; o < p->out_c; o++)
-        if (q[o].shift > 7 || q[o].mult < 0)
-            return 0;
-    return 1;
+    return mica_conv_operands_ok_w(c, p, filter, 2) &&
+           mica_q64_quant_ok((const mica_chan_quant_t *)(p + 1), p->out_c);
 }
 
 /* Output channel o of the pixel whose window starts at (y0, x0). */

@@ -31,14 +31,23 @@ static inline int mica_width_ok(int32_t width) {
     return width == 1 || width == 2;
 }
 
-/* TFLite's MultiplyByQuantizedMultiplier(int64 x, m, shift), shift -31..7, as the 16x8 operators
- * requantize: the multiplier's top 16 bits, one rounding shift. Unsigned arithmetic: a damaged
- * parameter block wraps instead of overflowing. */
+/* TFLite's MultiplyByQuantizedMultiplier(int64 x, m, shift), shift -31..7, of the 16x8 kernels
+ * (CONV_2D16, BATCH_MATMUL16, TRANSPOSE_CONV16, the 16x8 LSTM's gates): the multiplier's top 16
+ * bits, one rounding shift (measured against LiteRT: the int8 kernels' 32-bit double rounding
+ * differs). Unsigned arithmetic: a damaged block wraps instead of overflowing. */
 static inline int32_t mica_mul_q64(int64_t x, int32_t m, int32_t shift) {
     int64_t reduced = m < 0x7FFF0000 ? ((int64_t)m + (1 << 15)) >> 16 : 0x7FFF;
     int32_t total = 15 - shift;
     uint64_t r = (uint64_t)x * (uint64_t)reduced + ((uint64_t)1 << (total - 1));
     return (int32_t)((int64_t)r >> total);
+}
+
+/* n channel quantizations in mica_mul_q64's range (multiplier >= 0, shift <= 7). */
+static inline int mica_q64_quant_ok(const mica_chan_quant_t *q, int32_t n) {
+    for (int32_t o = 0; o < n; o++)
+        if (q[o].shift > 7 || q[o].mult < 0)
+            return 0;
+    return 1;
 }
 
 /* TFLite's int16 LOGISTIC (tanh 0) or TANH (tanh 1) of the raw value x, first rescaled to the

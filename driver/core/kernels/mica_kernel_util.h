@@ -203,17 +203,23 @@ static inline int mica_conv_operands_ok(const mica_kernel_call_t *c, const mica_
 typedef void (*mica_conv_pixel_fn)(const mica_conv_params_t *p, const int8_t *in, const int8_t *w,
                                    const mica_chan_quant_t *q, int32_t oy, int32_t ox, int8_t *out);
 
-/* Walks every output pixel of every batch; the operands were checked by the caller. */
-static inline void mica_conv_run(const mica_kernel_call_t *c, const mica_conv_params_t *p,
-                                 mica_conv_pixel_fn pixel) {
+/* Walks every output pixel of every batch, width bytes per activation (1 int8, 2 int16); the
+ * operands were checked by the caller. */
+static inline void mica_conv_run_w(const mica_kernel_call_t *c, const mica_conv_params_t *p,
+                                   mica_conv_pixel_fn pixel, int32_t width) {
     const mica_chan_quant_t *q = (const mica_chan_quant_t *)(p + 1);
     const int8_t *w = (const int8_t *)(q + p->out_c);
-    const int64_t in_image = (int64_t)p->in_h * p->in_w * p->in_c;
+    const int64_t in_image = (int64_t)width * p->in_h * p->in_w * p->in_c;
     int8_t *out = c->out[0];
     for (int32_t b = 0; b < p->batches; b++)
         for (int32_t oy = 0; oy < p->out_h; oy++)
-            for (int32_t ox = 0; ox < p->out_w; ox++, out += p->out_c)
+            for (int32_t ox = 0; ox < p->out_w; ox++, out += (int64_t)width * p->out_c)
                 pixel(p, c->in[0] + b * in_image, w, q, oy, ox, out);
+}
+
+static inline void mica_conv_run(const mica_kernel_call_t *c, const mica_conv_params_t *p,
+                                 mica_conv_pixel_fn pixel) {
+    mica_conv_run_w(c, p, pixel, 1);
 }
 
 #endif

@@ -3,7 +3,7 @@
 #
 #   rtl/tb/top/run.sh [CONFIG...] [-- TB ARGS...]   CONFIG = ROWSxCOLS[:BUS_BYTES]
 #     [:lREQ_LANES][:aABSENT][:mREQ_MUL_CYCLES][:wADDR_W] (ADDR_W >= 20: the TB memory is 1 MB)
-#     [:iISSUE_PIPE] (1: the registered decode stage of the FPGA boards)
+#     [:iISSUE_PIPE][:cACC_PIPE] (1: the registered decode stage / ACC read of the FPGA boards)
 #                                                   (default: 4x4:8 8x8:16 16x16:8)
 # Scratchpad depths are the mica.json defaults. Each config builds into build/rtl_top/<cfg>/
 # (rebuilt when sources, flags or the Verilator version change). Exits non-zero on any failure.
@@ -36,15 +36,16 @@ RTL=(build/gen/mica_pkg.sv rtl/*.sv)
 VFLAGS=(-O3 --x-assign fast --x-initial fast -MAKEFLAGS "OPT_FAST=-O2")
 failures=0
 for cfg in "${CONFIGS[@]}"; do
-  if ! [[ "$cfg" =~ ^([1-9][0-9]*)x([1-9][0-9]*)(:([1-9][0-9]*))?(:l([0-9]+))?(:a([0-9]+))?(:m([14]))?(:w([0-9]+))?(:i([01]))?$ ]]; then
-    echo "run.sh: bad config '$cfg' (expected ROWSxCOLS[:BUS_BYTES][:lREQ_LANES][:aABSENT][:mREQ_MUL_CYCLES][:wADDR_W][:iISSUE_PIPE])" >&2; exit 2
+  if ! [[ "$cfg" =~ ^([1-9][0-9]*)x([1-9][0-9]*)(:([1-9][0-9]*))?(:l([0-9]+))?(:a([0-9]+))?(:m([14]))?(:w([0-9]+))?(:i([01]))?(:c([01]))?$ ]]; then
+    echo "run.sh: bad config '$cfg' (expected ROWSxCOLS[:BUS_BYTES][:lREQ_LANES][:aABSENT][:mREQ_MUL_CYCLES][:wADDR_W][:iISSUE_PIPE][:cACC_PIPE])" >&2; exit 2
   fi
   R=${BASH_REMATCH[1]}; C=${BASH_REMATCH[2]}; B=${BASH_REMATCH[4]:-8}
   L=${BASH_REMATCH[6]:-0}; A=${BASH_REMATCH[8]:-0}; M=${BASH_REMATCH[10]:-1}; W=${BASH_REMATCH[12]:-32}
-  I=${BASH_REMATCH[14]:-0}
-  name="${R}x${C}_b${B}"; [ "$L$A$M" != 001 ] && name+="_l${L}_a${A}_m${M}"; [ "$W" != 32 ] && name+="_w${W}"; [ "$I" != 0 ] && name+="_i${I}"
+  I=${BASH_REMATCH[14]:-0}; P=${BASH_REMATCH[16]:-0}
+  name="${R}x${C}_b${B}"; [ "$L$A$M" != 001 ] && name+="_l${L}_a${A}_m${M}"; [ "$W" != 32 ] && name+="_w${W}"; [ "$I" != 0 ] && name+="_i${I}"; [ "$P" != 0 ] && name+="_c${P}"
   dir="$OUT/$name"
   G="-GROWS=$R -GCOLS=$C -GBUS_BYTES=$B -GREQ_LANES=$L -GABSENT=$A -GREQ_MUL_CYCLES=$M -GADDR_W=$W"; [ "$I" != 0 ] && G+=" -GISSUE_PIPE=$I"
+  [ "$P" != 0 ] && G+=" -GACC_PIPE=$P"
   D="-DCFG_ROWS=$R -DCFG_COLS=$C -DCFG_BUS=$B -DCFG_ASPAD=$AD -DCFG_WSPAD=$WD -DCFG_ACC=$CD -DCFG_PSETS=$PS"
   D+=" -DCFG_LANES=$L -DCFG_ABSENT=$A -DCFG_MUL=$M"
   hash="$( { verilator --version; echo "$G $D ${VFLAGS[*]}"; cat "${RTL[@]}" rtl/tb/top/*.cpp \
