@@ -191,12 +191,7 @@ module mica_matmul_unit #(
     logic               fwd;
     assign fwd = hd_acc && wb_valid_q && (wb_addr_q == out_row_addr);
 
-    always_comb begin
-      for (int c = 0; c < COLS; c++) begin
-        acc_wdata_o[32*c +: 32] = wb_rd_q ? combine(wb_max_q, wb_row_q[32*c +: 32], acc_rdata_i[32*c +: 32]) :
-                                            wb_row_q[32*c +: 32];
-      end
-    end
+    assign acc_wdata_o = combine_row(wb_rd_q, wb_max_q, wb_row_q, acc_rdata_i);
     assign acc_we_o    = wb_valid_q;
     assign acc_waddr_o = wb_addr_q;
     assign wb_busy     = wb_valid_q;
@@ -217,10 +212,7 @@ module mica_matmul_unit #(
     // being written now (the ACC read of this cycle returns it stale).
     always_ff @(posedge clk_i) begin
       if (res_valid) begin
-        for (int c = 0; c < COLS; c++) begin
-          wb_row_q[32*c +: 32] <= fwd ? combine(hd_max, res_row[32*c +: 32], acc_wdata_o[32*c +: 32]) :
-                                        res_row[32*c +: 32];
-        end
+        wb_row_q <= combine_row(fwd, hd_max, res_row, acc_wdata_o);
       end
     end
   end else begin : g_wb_pipe
@@ -230,12 +222,7 @@ module mica_matmul_unit #(
     logic               b_valid_q, b_rd_q, b_max_q, c_valid_q, c_rd_q, c_max_q, w_valid_q;
     logic [CAW-1:0]     b_addr_q, c_addr_q, w_addr_q;
     logic [COLS*32-1:0] b_row_q, c_row_q, c_old_q, w_data_q, b_old;
-    always_comb begin
-      for (int c = 0; c < COLS; c++) begin
-        acc_wdata_o[32*c +: 32] = c_rd_q ? combine(c_max_q, c_row_q[32*c +: 32], c_old_q[32*c +: 32]) :
-                                           c_row_q[32*c +: 32];
-      end
-    end
+    assign acc_wdata_o = combine_row(c_rd_q, c_max_q, c_row_q, c_old_q);
     always_comb begin
       if (c_valid_q && c_addr_q == b_addr_q)      b_old = acc_wdata_o;
       else if (w_valid_q && w_addr_q == b_addr_q) b_old = w_data_q;
@@ -294,6 +281,14 @@ module mica_matmul_unit #(
   function automatic logic [31:0] combine(input logic keep_max, input logic [31:0] x, input logic [31:0] y);
     if (keep_max) combine = ($signed(x) > $signed(y)) ? x : y;
     else combine = x + y;
+  endfunction
+  // A result row, combined column by column with the old row when rd is set.
+  function automatic logic [COLS*32-1:0] combine_row(input logic rd, input logic keep_max,
+                                                      input logic [COLS*32-1:0] x,
+                                                      input logic [COLS*32-1:0] old);
+    for (int c = 0; c < COLS; c++) begin
+      combine_row[32*c +: 32] = rd ? combine(keep_max, x[32*c +: 32], old[32*c +: 32]) : x[32*c +: 32];
+    end
   endfunction
   logic unused_matmul;
   assign unused_matmul = ^in_acc_addr[15:CAW];
