@@ -3,7 +3,8 @@
 (check_int16_no_oracle.py measures LiteRT's lack): SUM (reduce.cc's QuantizedMeanOrSum with
 compute_sum) and SQUARED_DIFFERENCE (squared_difference.cc's int16 path, with broadcasting), both
 from the TensorFlow converter in mode EXPERIMENTAL_TFLITE_BUILTINS_ACTIVATIONS_INT16_WEIGHTS_INT8
-(int16 in and out). Their oracle is TFLite Micro's interpreter (check_lstm16.py, run_lstm16.sh).
+(int16 in and out), and SUMs derived from them with other output scales (the converter keeps the
+input's). Their oracle is TFLite Micro's interpreter (check_lstm16.py, run_lstm16.sh).
 Writes DIR/<name>.tflite, DIR/manifest.json and DIR/refused/ (int16 models Mica refuses in one
 line) like make_int16b_op_models.py.
 Usage: python3 tests/kernels/make_int16d_op_models.py [DIR]   (default build/int16d_op_models)
@@ -23,16 +24,31 @@ tf, som = i16.tf, i16.som
 
 def sum_cases():
     c16 = i16.convert16
+    # The converter gives an int16 SUM's output the input's scale: the sum itself, saturated on
+    # many of the check's full-range inputs; rescaled_sum_cases() changes the ratio.
     return {
-        "sum16_axes02": c16(lambda x: tf.reduce_sum(x, axis=[0, 2]), [(3, 4, 5)], 350),
+        "sum16_axes02": c16(lambda x: tf.reduce_sum(x, axis=[0, 2]), [(3, 4, 5)], 350, -1.0,
+                            -0.6),
         "sum16_last_keepdims": c16(lambda x: tf.reduce_sum(x, axis=[-1], keepdims=True),
-                                   [(2, 3, 16)], 351, -0.5, 0.5),
-        "sum16_hw": c16(lambda x: tf.reduce_sum(x, axis=[1, 2]), [(2, 5, 4, 3)], 352, -2.0, 1.0),
+                                   [(2, 3, 16)], 351, 0.3, 0.5),
         "sum16_all_keepdims": c16(lambda x: tf.reduce_sum(x, axis=[0, 1], keepdims=True),
-                                  [(6, 7)], 353),
-        # a sum whose range the representative data underestimates: the output saturates
+                                  [(6, 7)], 353, 0.5, 1.0),
+        "sum16_hw": c16(lambda x: tf.reduce_sum(x, axis=[1, 2]), [(2, 5, 4, 3)], 352, -2.0, 1.0),
         "sum16_axis1_sat": c16(lambda x: tf.reduce_sum(x, axis=[1]), [(4, 30)], 354, 0.0, 0.2),
     }
+
+
+def rescaled_sum_cases():
+    """Converted SUMs with the output scale multiplied by 13.7 (a ratio below 1: the sum shrinks,
+    rounding on every output) and by 0.37 (above 1: QuantizeMultiplier's left shift)."""
+    def scale_out(factor):
+        def edit(sub, op):
+            q = sub.tensors[op.outputs[0]].quantization
+            q.scale = np.asarray(q.scale, np.float32) * np.float32(factor)
+        return edit
+    base = sum_cases()
+    return {"sum16_axes02_x13_7": edited(base["sum16_axes02"], scale_out(13.7)),
+            "sum16_hw_x0_37": edited(base["sum16_hw"], scale_out(0.37))}
 
 
 def squared_difference_cases():
@@ -73,7 +89,8 @@ def refused_cases():
 
 def main():
     return i16b.write_set("make_int16d_op_models", "int16d_op_models",
-                          (sum_cases, squared_difference_cases), refused_cases)
+                          (sum_cases, rescaled_sum_cases, squared_difference_cases),
+                          refused_cases)
 
 
 if __name__ == "__main__":
