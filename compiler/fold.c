@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "cpu_ops/cpu_ops.h"
+#include "cpu_ops/cpu_util.h"
 #include "fold.h"
 
 #define FOLD_MAX_VALUES 64 /* shape vectors are short; anything longer is not shape arithmetic */
@@ -133,6 +134,27 @@ static int fold_op(const tfl_model_t *m, const tfl_op_t *op, vec_t *out) {
     return ok && (o->rank == 0 ? out->n == 1 : o->dims[0] == out->n);
 }
 
+/* BROADCAST_TO whose output shape the model leaves open (no shape, or a shape_signature with -1:
+ * the converter's placeholder dims) but whose target shape is constant, given or folded: the
+ * output gets that shape, as LiteRT's prepare resizes it. 1 when the output was resolved. */
+static int resolve_broadcast_to(mica_folded_t *f, const tfl_op_t *op) {
+    int32_t shape[TFL_MAX_RANK];
+    if (op->builtin != TFL_OP_BROADCAST_TO || op->noutputs != 1 || op->ninputs != 2 ||
+        op->outputs[0] < 0 || op->outputs[0] >= f->model.ntensors)
+        return 0;
+    tfl_tensor_t *out = &f->tensors[op->outputs[0]];
+    int n = mica_const_ints(mica_op_tensor(&f->model, op, 1), shape, TFL_MAX_RANK); /* int32/64 */
+    if ((out->rank != 0 && !out->dynamic) || n < 1)
+        return 0;
+    for (int d = 0; d < n; d++)
+        if (shape[d] < 1)
+            return 0; /* left to the prepare function's refusal */
+    memcpy(out->dims, shape, (size_t)n * 4);
+    out->rank = n;
+    out->dynamic = 0;
+    return 1;
+}
+
 static int copy_model(const tfl_model_t *m, mica_folded_t *f) {
     f->tensors = malloc((size_t)(m->ntensors ? m->ntensors : 1) * sizeof *f->tensors);
     f->ops = malloc((size_t)(m->nops ? m->nops : 1) * sizeof *f->ops);
@@ -157,9 +179,11 @@ int mica_fold(const tfl_model_t *m, const tfl_model_t **view, mica_folded_t **ow
         snprintf(err, errlen, "out of memory");
         return -1;
     }
+    int resolved = 0;
     for (int i = 0; i < m->nops; i++) {
         const tfl_op_t *op = &m->ops[i];
         vec_t v;
+        resolved += resolve_broadcast_to(f, op);
         if (fold_op(&f->model, op, &v)) {
             int32_t t = op->outputs[0];
             memcpy(f->values[t], v.v, (size_t)v.n * 4);
@@ -169,7 +193,7 @@ int mica_fold(const tfl_model_t *m, const tfl_model_t **view, mica_folded_t **ow
             f->ops[f->model.nops++] = *op;
         }
     }
-    if (f->model.nops == m->nops) { /* nothing folded: the model as it was */
+    if (f->model.nops == m->nops && !resolved) { /* nothing folded: the model as it was */
         mica_fold_free(f);
         return 0;
     }

@@ -2,7 +2,8 @@
  * becomes SHAPE -> STRIDED_SLICE -> PACK -> RESHAPE) evaluated at compile time, so RESHAPE sees a
  * constant shape. Only int32 operators whose every input is constant (or, for SHAPE, has a static
  * shape) fold: SHAPE, STRIDED_SLICE (1-D, no ellipsis or new axes), PACK and CONCATENATION of
- * 1-D or scalar int32. */
+ * 1-D or scalar int32. A BROADCAST_TO output whose shape the model leaves open (absent, or -1 in
+ * its shape_signature) takes the constant target shape, given or folded. */
 #ifndef MICA_FOLD_H
 #define MICA_FOLD_H
 #include <stddef.h>

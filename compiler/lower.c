@@ -417,6 +417,11 @@ int mica_lower_op(const tfl_model_t *m, const tfl_op_t *op, int idx, mica_builde
             "op %d (%s): has an int16 operand; Mica's int16 kernels are listed by mica ops (this "
             "operator's CPU kernel is int8 only)",
             idx, mica_escape_name(name, shown, sizeof shown));
+    const tfl_tensor_t *target = op->builtin == TFL_OP_BROADCAST_TO ? mica_op_tensor(m, op, 1) : 0;
+    if (target && !target->data) /* else an int32 tensor inside the graph, below */
+        MICA_ERR("op %d (BROADCAST_TO): the target shape is computed at run time; Mica needs it "
+                 "constant (it sets the output's shape when compiling)",
+                 idx);
     if (mica_cpu_int32_unsupported(m, op, kernel))
         MICA_ERR(
             "op %d (%s): has an int32 tensor inside the graph; Mica's int32 paths are ADD, SUB, "

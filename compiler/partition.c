@@ -475,8 +475,9 @@ void mica_print_supported_ops(void *file, const mica_partition_opts_t *target) {
             "between int16 and int8/int32/float32 (float32 saturates); BATCH_MATMUL multiplies "
             "two int16 operands (zero point 0); PRELU takes an int8 alpha; the others 16x8 (int16 "
             "activations with zero point 0, int8 weights, int64 bias); SVDF "
-            "keeps its int16 state between invokes; UNIDIRECTIONAL_SEQUENCE_LSTM 16x8 follows "
-            "TFLite Micro's arithmetic (LiteRT has no int16 LSTM) |\n",
+            "keeps its int16 state between invokes; UNIDIRECTIONAL_SEQUENCE_LSTM 16x8, SUM and "
+            "SQUARED_DIFFERENCE follow TFLite Micro's arithmetic (LiteRT has no int16 kernel for "
+            "them) |\n",
             mica_cpu_int16_names());
     fprintf(f,
             "| CPU int32 | %s | int32 tensors inside the graph (loop counters, index arithmetic): "

@@ -22,7 +22,8 @@
     X(135, MINIMUM16, mica_k_binary16)                                                             \
     X(136, SELECT16, mica_k_select16)                                                              \
     X(137, MEAN16, mica_k_mean16)                                                                  \
-    X(138, GREATER16, mica_k_compare16)
+    X(138, GREATER16, mica_k_compare16)                                                            \
+    X(139, SUM16, mica_k_mean16)
 
 #include <stdint.h>
 
@@ -38,12 +39,12 @@ typedef struct {
     int32_t lo, hi;
 } mica_pwl16_params_t;
 
-/* MEAN16 (LiteRT's and TFLite Micro's QuantizedMeanOrSum on int16): for each output
- * element (kept dims, input strides in elements as MEAN's block) the int32 sum s of the raw inputs
- * over the n reduced elements; out = clamp16(MultiplyByQuantizedMultiplier(s - in_zp n, mult,
- * shift) + out_zp), the multiplier already divided by n (mean.c in the compiler). SUM has no int16
- * path: LiteRT BUILTIN_REF's SUM runs its uint8 path on the int16 bytes, no oracle to match
- * (tests/kernels/check_int16_no_oracle.py). */
+/* MEAN16 / SUM16 (TFLite Micro's QuantizedMeanOrSum on int16; LiteRT's too for MEAN): for each
+ * output element (kept dims, input strides in elements as MEAN's block) the int32 sum s of the raw
+ * inputs over the n reduced elements; out = clamp16(MultiplyByQuantizedMultiplier(s - in_zp n,
+ * mult, shift) + out_zp), MEAN's multiplier already divided by n (mean.c in the compiler). SUM16
+ * is checked against TFLite Micro's interpreter: LiteRT BUILTIN_REF's SUM runs its uint8 path on
+ * the int16 bytes (tests/kernels/check_int16_no_oracle.py). */
 typedef struct {
     int32_t out_rank, red_rank;
     int32_t out_dims[6], out_strides[6];

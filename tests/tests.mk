@@ -135,6 +135,8 @@ test-kernels: $(MICA)
 	sh tests/kernels/run_lstm.sh
 	$(PYTHON) tests/kernels/make_lstm_op_models.py --int16
 	PYTHON=$(PYTHON) sh tests/kernels/run_lstm16.sh
+	$(PYTHON) tests/kernels/make_int16d_op_models.py
+	PYTHON=$(PYTHON) sh tests/kernels/run_lstm16.sh $(B)/int16d_op_models 100
 	$(PYTHON) tests/kernels/check_accumulate_int8.py $(MICA)
 	$(PYTHON) tests/kernels/check_elu_int8.py $(MICA)
 	$(PYTHON) tests/kernels/check_ops3_refusals.py $(MICA) $(B)/cpu_op_models
@@ -160,6 +162,8 @@ test-kernels-targets: $(MICA)
 	sh tests/kernels/run_targets.sh
 	$(PYTHON) tests/kernels/make_lstm_op_models.py --int16
 	$(PYTHON) tests/kernels/check_lstm16.py $(MICA) --backends mcu:accel=none --count 3
+	$(PYTHON) tests/kernels/make_int16d_op_models.py
+	$(PYTHON) tests/kernels/check_lstm16.py $(MICA) $(B)/int16d_op_models --backends mcu:accel=none --count 3
 
 # Robustness runs (tests/README.md gives their times); only test-asan is part of `make test`.
 .PHONY: fuzz-long test-asan soak

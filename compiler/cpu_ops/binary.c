@@ -35,6 +35,24 @@ static int smaller_than_one(double real, int32_t *m, int32_t *shift) {
     return s > 0 ? -1 : 0;
 }
 
+/* squared_difference.cc, all in double: left shift 7 on int8 (255^2 2^14 fits int32), 0 on int16
+ * (TFLite Micro's path: the rescaled inputs are already 16-bit). TFLite Micro takes an int16
+ * output multiplier of 1 or more too, but then its left shift of the squared difference (up to
+ * 2^30) overflows int32: refused as the int8 one is. */
+static int sqdiff_quant(const tfl_tensor_t *a, const tfl_tensor_t *b, const tfl_tensor_t *out,
+                        int wide, mica_binary_params_t *p, char *err, size_t errlen) {
+    double twice = 2.0 * (double)(a->scale[0] > b->scale[0] ? a->scale[0] : b->scale[0]);
+    double out_real = twice * twice / ((double)(wide ? 1 : 1 << 14) * (double)out->scale[0]);
+    if (smaller_than_one((double)a->scale[0] / twice, &p->in_mult[0], &p->in_shift[0]) ||
+        smaller_than_one((double)b->scale[0] / twice, &p->in_mult[1], &p->in_shift[1]) ||
+        smaller_than_one(out_real, &p->out_mult, &p->out_shift) || p->out_shift < -31)
+        REJECT("input scales %g, %g and output '%.32s' scale %g give an output multiplier %g; "
+               "TFLite's %s SQUARED_DIFFERENCE needs every multiplier in (0, 1)",
+               (double)a->scale[0], (double)b->scale[0], out->name, (double)out->scale[0], out_real,
+               wide ? "int16" : "int8");
+    return 0;
+}
+
 static int binary_quant(const tfl_op_t *op, int kind, const tfl_tensor_t *a, const tfl_tensor_t *b,
                         const tfl_tensor_t *out, mica_binary_params_t *p, char *err,
                         size_t errlen) {
@@ -49,19 +67,8 @@ static int binary_quant(const tfl_op_t *op, int kind, const tfl_tensor_t *a, con
     int act = kind >= MICA_BIN_PRELU ? 0 : (int)tfl_opt_int(op, 0, 0); /* ADD, SUB, MUL: field 0 */
     if (mica_fused_range(act, out, &p->act_min, &p->act_max, err, errlen))
         return -1;
-    if (kind == MICA_BIN_SQDIFF) { /* squared_difference.cc: left shift 7, all in double */
-        double twice = 2.0 * (double)(a->scale[0] > b->scale[0] ? a->scale[0] : b->scale[0]);
-        double out_real = twice * twice / ((double)(1 << 14) * (double)out->scale[0]);
-        p->act_min = -128, p->act_max = 127;
-        if (smaller_than_one((double)a->scale[0] / twice, &p->in_mult[0], &p->in_shift[0]) ||
-            smaller_than_one((double)b->scale[0] / twice, &p->in_mult[1], &p->in_shift[1]) ||
-            smaller_than_one(out_real, &p->out_mult, &p->out_shift))
-            REJECT("input scales %g, %g and output '%.32s' scale %g give an output multiplier %g; "
-                   "TFLite's int8 SQUARED_DIFFERENCE needs every multiplier in (0, 1)",
-                   (double)a->scale[0], (double)b->scale[0], out->name, (double)out->scale[0],
-                   out_real);
-        return 0;
-    }
+    if (kind == MICA_BIN_SQDIFF)
+        return sqdiff_quant(a, b, out, wide, p, err, errlen);
     if (kind == MICA_BIN_PRELU) { /* float expressions, as prelu.cc computes them */
         float real1 = a->scale[0] / out->scale[0],
               real2 = a->scale[0] * b->scale[0] / out->scale[0];
@@ -116,8 +123,9 @@ static int prepare_binary(const tfl_model_t *m, const tfl_op_t *op, int kind, mi
     if (width == 1 && kind <= MICA_BIN_MIN && (mica_is_int32(a) || mica_is_int32(out)))
         REJECT("int32 %s needs both inputs and the output int32", tfl_builtin_name(op->builtin));
     if (width == 1 && (!mica_is_int8_q(a) || !mica_is_int8_q(b) || !mica_is_int8_q(out)))
-        REJECT("inputs and output must be int8 with one scale (ADD, SUB, MUL: or int16 with zero "
-               "point 0; PRELU: or int16 with a constant int8 alpha)");
+        REJECT(
+            "inputs and output must be int8 with one scale (ADD, SUB, MUL, SQUARED_DIFFERENCE: or "
+            "int16 with zero point 0; PRELU: or int16 with a constant int8 alpha)");
     if (width == 2 && mica_binary16_pot(op, a, b, out))
         REJECT("int16 %s with pot_scale_int16 and power-of-two scales takes TFLite's shift-only "
                "path, which Mica does not run",

@@ -117,7 +117,8 @@ int mica_prepare_strided_slice(const tfl_model_t *m, const tfl_op_t *op, mica_bu
 }
 
 /* BROADCAST_TO: the input's dims aligned to the right of the target shape; a broadcast
- * dimension (missing, or 1 in the input) is walked with stride 0. */
+ * dimension (missing, or 1 in the input) is walked with stride 0. An output shape the model leaves
+ * open has been set from a constant target shape by pass 0 (fold.c). */
 int mica_prepare_broadcast_to(const tfl_model_t *m, const tfl_op_t *op, mica_buf_t *params,
                               char *err, size_t errlen) {
     mica_gather_params_t p;

@@ -98,6 +98,8 @@ static const struct {
     {TFL_OP_MAXIMUM, MICA_CPU_MAXIMUM16, mica_prepare_maximum},
     {TFL_OP_MINIMUM, MICA_CPU_MINIMUM16, mica_prepare_minimum},
     {TFL_OP_MEAN, MICA_CPU_MEAN16, mica_prepare_mean},
+    {TFL_OP_SUM, MICA_CPU_SUM16, mica_prepare_sum},
+    {TFL_OP_SQUARED_DIFFERENCE, MICA_CPU_SQUARED_DIFFERENCE16, mica_prepare_squared_difference},
     {TFL_OP_GREATER, MICA_CPU_GREATER16, mica_prepare_greater},
     {TFL_OP_BATCH_MATMUL, MICA_CPU_BATCH_MATMUL16, mica_prepare_batch_matmul},
     {TFL_OP_PRELU, MICA_CPU_PRELU16, mica_prepare_prelu},
@@ -180,8 +182,8 @@ int mica_binary16_ok(const tfl_op_t *op, const tfl_tensor_t *a, const tfl_tensor
     if (op->builtin == TFL_OP_PRELU) /* TFLite's int16 PRELU: int8 alpha, any zero points */
         return mica_is_int16_q(a) && mica_is_int16_q(out) && mica_is_int8_q(b) && b->data;
     int raw = op->builtin == TFL_OP_MAXIMUM || op->builtin == TFL_OP_MINIMUM; /* any zero point */
-    int kind_ok =
-        raw || op->builtin == TFL_OP_ADD || op->builtin == TFL_OP_SUB || op->builtin == TFL_OP_MUL;
+    int kind_ok = raw || op->builtin == TFL_OP_ADD || op->builtin == TFL_OP_SUB ||
+                  op->builtin == TFL_OP_MUL || op->builtin == TFL_OP_SQUARED_DIFFERENCE;
     const tfl_tensor_t *t[3] = {a, b, out};
     for (int k = 0; k < 3 && kind_ok; k++)
         kind_ok = mica_is_int16_q(t[k]) && (raw || t[k]->zero_point[0] == 0);

@@ -145,6 +145,7 @@ typedef struct {
     uint32_t buffer;        /* index into the model's buffer table */
     int quant_details_type; /* QuantizationDetails union type; non-zero = custom scheme */
     int is_sparse;          /* sparsity parameters present (data is not dense) */
+    int dynamic;            /* shape_signature has a -1: dims holds placeholders there */
 } tfl_tensor_t;
 
 typedef struct {

@@ -61,6 +61,19 @@ static int decode_shape(tfl_dec_t *d, const fb_table_t *t, tfl_tensor_t *out) {
     return 0;
 }
 
+/* shape_signature (field 7): a -1 there marks a dimension known only at run time, whose value in
+ * shape is a placeholder (the converter writes 1). */
+static int decode_signature(tfl_dec_t *d, const fb_table_t *t, tfl_tensor_t *out) {
+    fb_vec_t v;
+    int present;
+    if (fb_vector(&d->fb, t, 7, 4, TFL_LIM_SHAPE, "shape_signature", &v, &present))
+        return -1;
+    out->dynamic = 0;
+    for (uint32_t i = 0; i < v.count; i++)
+        out->dynamic |= (int32_t)fb_le32(d->fb.buf + v.pos + 4 * (uint64_t)i) < 0;
+    return 0;
+}
+
 /* scale / zero_point vectors and the quantized dimension. */
 static int decode_quant(tfl_dec_t *d, const fb_table_t *t, tfl_tensor_t *out) {
     fb_table_t q;
@@ -125,7 +138,8 @@ int tfl_decode_tensor(tfl_dec_t *d, const fb_table_t *t, tfl_tensor_t *out) {
     uint32_t slen;
     fb_table_t sparsity;
     int sparse;
-    if (decode_shape(d, t, out) || fb_get_int(&d->fb, t, 1, 1, 1, 0, "type", &type) ||
+    if (decode_shape(d, t, out) || decode_signature(d, t, out) ||
+        fb_get_int(&d->fb, t, 1, 1, 1, 0, "type", &type) ||
         fb_get_int(&d->fb, t, 2, 4, 0, 0, "buffer", &buffer) ||
         fb_string(&d->fb, t, 3, TFL_LIM_STRING, "name", &s, &slen) ||
         fb_get_int(&d->fb, t, 5, 1, 0, 0, "is_variable", &is_var) ||

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
-"""The int16 paths TFLite Micro has and Mica leaves out because LiteRT gives nothing to be bit-exact
-with (coverage_table.py NOTES16). Each claim is measured here on the installed TensorFlow converter
-and LiteRT, so this fails the day one of them changes and the path can be added:
+"""The int16 paths TFLite Micro has and LiteRT gives nothing to be bit-exact with, which Mica
+therefore checks against TFLite Micro's own interpreter (check_lstm16.py; coverage_table.py
+NOTES16). Each claim is measured here on the installed TensorFlow converter and LiteRT, so this
+fails the day one of them changes and LiteRT becomes the oracle again:
   UNIDIRECTIONAL_SEQUENCE_LSTM 16x8: the converter stops with "not yet supported", and LiteRT's
     kernel fails to prepare the int16 LSTM derived from a converted int8 one
     (make_lstm_op_models.py derive16): it treats only int8 input as the integer LSTM.
@@ -100,8 +101,8 @@ def main():
     for name, check in (("UNIDIRECTIONAL_SEQUENCE_LSTM 16x8", check_lstm), ("SUM int16", check_sum),
                         ("SQUARED_DIFFERENCE int16", check_squared_difference)):
         why = check()
-        print("%s: %s" % (name, "no LiteRT oracle, as coverage_table.py says" if why is None
-                          else "FAIL: " + why))
+        print("%s: %s" % (name, "no LiteRT oracle (TFLite Micro's is used), as "
+                          "coverage_table.py says" if why is None else "FAIL: " + why))
         failed += why is not None
     print("check_int16_no_oracle.py: %s" % ("FAIL" if failed else "PASS"))
     return 1 if failed else 0

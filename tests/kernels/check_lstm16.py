@@ -1,11 +1,14 @@
 #!/usr/bin/env python3
-"""UNIDIRECTIONAL_SEQUENCE_LSTM 16x8 (int16 activations, int8 weights) against TFLite Micro's own
-interpreter (the tflite-micro package's tflite_micro.runtime, running TFLite Micro's reference
-kernels). LiteRT cannot be the oracle: the converter refuses a 16x8 LSTM and LiteRT's kernel runs
-the integer LSTM on int8 input only (check_int16_no_oracle.py measures both). The models are
-make_lstm_op_models.py --int16's (derived from converted int8 LSTMs); each runs through
-`mica run` on every backend given, one input per run (so the states start from zero, as in a
-fresh TFLite Micro interpreter), and every output value is compared.
+"""The int16 models whose only oracle is TFLite Micro's own interpreter (the tflite-micro
+package's tflite_micro.runtime, running TFLite Micro's reference kernels), against it:
+  UNIDIRECTIONAL_SEQUENCE_LSTM 16x8 (make_lstm_op_models.py --int16, derived from converted int8
+    LSTMs): the converter refuses a 16x8 LSTM and LiteRT's kernel runs the integer LSTM on int8
+    input only;
+  SUM and SQUARED_DIFFERENCE int16 (make_int16d_op_models.py, converted): LiteRT's int16 SUM
+    runs its uint8 path on the int16 bytes, and LiteRT has no int16 SQUARED_DIFFERENCE
+(check_int16_no_oracle.py measures each). Each model runs through `mica run` on every backend
+given, one set of inputs per run (so an LSTM's states start from zero, as in a fresh TFLite Micro
+interpreter), and every output value is compared.
   check_lstm16.py MICA [DIR] [--backends func,cpu,...] [--count N]
 DIR: the models (default build/lstm16_op_models). Exit 1 on any mismatch, 2 without
 tflite_micro (pip install --no-deps tflite-micro)."""
@@ -19,6 +22,7 @@ import numpy as np
 
 try:
     from tflite_micro.python.tflite_micro import runtime as tflm
+    from tflite_micro.tensorflow.lite.micro.python import schema_py_generated as schema
 except ImportError:
     print("check_lstm16.py: needs TFLite Micro's interpreter: pip install --no-deps tflite-micro")
     sys.exit(2)
@@ -27,43 +31,53 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(os.path.dirname(HERE))
 
 
-def tflm_output(path, x):
+def tflm_output(path, xs):
     it = tflm.Interpreter.from_file(path)
-    it.set_input(x, 0)
+    for k, x in enumerate(xs):
+        it.set_input(x, k)
     it.invoke()
     return it.get_output(0)
 
 
-def inputs(shape, count, seed):
-    """Random int16 inputs, the first at the extremes (saturating gates) and one all zero."""
+def input_shapes(path):
+    with open(path, "rb") as f:  # the input count from the model (the interpreter has none)
+        graph = schema.Model.GetRootAs(f.read(), 0).Subgraphs(0)
+    it = tflm.Interpreter.from_file(path)
+    return [tuple(it.get_input_details(k)["shape"]) for k in range(graph.InputsLength())]
+
+
+def inputs(shapes, count, seed):
+    """Sets of random int16 inputs, the first at the extremes (saturating gates, the largest
+    squared differences), one all zero."""
     rng = np.random.default_rng(seed)
-    xs = [np.where(rng.integers(0, 2, shape) == 1, 32767, -32768).astype(np.int16),
-          np.zeros(shape, np.int16)]
-    while len(xs) < count:
-        xs.append(rng.integers(-32768, 32768, shape).astype(np.int16))
-    return xs[:count]
+    sets = [[np.where(rng.integers(0, 2, sh) == 1, 32767, -32768).astype(np.int16)
+             for sh in shapes], [np.zeros(sh, np.int16) for sh in shapes]]
+    while len(sets) < count:
+        sets.append([rng.integers(-32768, 32768, sh).astype(np.int16) for sh in shapes])
+    return sets[:count]
 
 
 def check_model(mica, path, backends, count, work):
     """{backend: (values compared, mismatching values)} for one model."""
     prog = os.path.join(work, "m.mica")
     subprocess.run([mica, "compile", path, "-o", prog], check=True, capture_output=True)
-    shape = tuple(tflm.Interpreter.from_file(path).get_input_details(0)["shape"])
+    shapes = input_shapes(path)
     result = {}
     for backend in backends:
         n = bad = 0
-        for k, x in enumerate(inputs(shape, count, 16)):
-            np.save(os.path.join(work, "x.npy"), x)
-            run = subprocess.run([mica, "run", prog, "--backend", backend, "--input",
-                                  os.path.join(work, "x.npy"), "--output-dir", work],
-                                 capture_output=True, text=True)
+        for xs in inputs(shapes, count, 16):
+            args = [mica, "run", prog, "--backend", backend, "--output-dir", work]
+            for k, x in enumerate(xs):
+                np.save(os.path.join(work, "x%d.npy" % k), x)
+                args += ["--input", os.path.join(work, "x%d.npy" % k)]
+            run = subprocess.run(args, capture_output=True, text=True)
             if run.returncode != 0:
                 print("FAIL %s %s: mica run: %s" % (os.path.basename(path), backend,
                                                     (run.stderr or run.stdout).strip()[:200]))
                 bad += 1
                 continue
             got = np.load(os.path.join(work, "output0.npy")).reshape(-1)
-            want = tflm_output(path, x).reshape(-1)
+            want = tflm_output(path, xs).reshape(-1)
             n += want.size
             bad += int((got.astype(np.int64) != want.astype(np.int64)).sum())
         result[backend] = (n, bad)
@@ -84,7 +98,8 @@ def main():
     model_dir = args[1] if len(args) > 1 else os.path.join(REPO, "build", "lstm16_op_models")
     models = sorted(glob.glob(os.path.join(model_dir, "*.tflite")))
     if not models:
-        print("check_lstm16.py: no models in %s (make_lstm_op_models.py --int16)" % model_dir)
+        print("check_lstm16.py: no models in %s (make_lstm_op_models.py --int16, "
+              "make_int16d_op_models.py)" % model_dir)
         return 1
     backends, count, failed = opts["--backends"].split(","), int(opts["--count"]), 0
     print("%-32s %s" % ("model", "  ".join("%-22s" % b for b in backends)))

@@ -53,11 +53,42 @@ def fill_bad_dims(m):
     buf.data = np.frombuffer(v.tobytes(), np.uint8)
 
 
+def broadcast_shape_at_run_time(m):
+    """BROADCAST_TO with an open output shape (converted: -1 in its shape_signature) whose target
+    shape an ARG_MAX of the input computes, known only at run time (LiteRT resizes the output
+    when invoked): Mica must know it when compiling."""
+    sub, op = first_op(m, "BROADCAST_TO")
+    buf = schema.BufferT()
+    buf.data = np.frombuffer(np.asarray([0], np.int32).tobytes(), np.uint8)
+    m.buffers.append(buf)
+    axis = schema.TensorT()
+    axis.name, axis.shape, axis.type = "axis", [1], schema.TensorType.INT32
+    axis.buffer = len(m.buffers) - 1
+    sub.tensors.append(axis)
+    shape = schema.TensorT()
+    shape.name, shape.type, shape.buffer = "runtime_shape", schema.TensorType.INT32, 0
+    shape.shape = np.asarray(sub.tensors[op.inputs[0]].shape[1:], np.int32)
+    sub.tensors.append(shape)
+    op.inputs[1] = len(sub.tensors) - 1
+    code = schema.OperatorCodeT()
+    code.builtinCode = code.deprecatedBuiltinCode = schema.BuiltinOperator.ARG_MAX
+    code.version = 1
+    m.operatorCodes.append(code)
+    arg = schema.OperatorT()
+    arg.opcodeIndex = len(m.operatorCodes) - 1
+    arg.inputs, arg.outputs = [op.inputs[0], len(sub.tensors) - 2], [op.inputs[1]]
+    arg.builtinOptionsType = schema.BuiltinOptions.ArgMaxOptions
+    arg.builtinOptions = schema.ArgMaxOptionsT()
+    arg.builtinOptions.outputType = schema.TensorType.INT32
+    sub.operators.insert(0, arg)
+
+
 CASES = (  # model, mutation, words the one-line message must hold
     ("cast_int8_int32", cast_int32_to_float32, ["CAST", "INT32 -> FLOAT32"]),
     ("transpose_conv_s2_same", tconv_bad_shape, ["TRANSPOSE_CONV", "output_shape[1]"]),
     ("batch_matmul_const_rhs", bmm_per_channel, ["BATCH_MATMUL", "one scale"]),
     ("fill_slice", fill_bad_dims, ["FILL", "dims[0] is 7"]),
+    ("broadcast_args_open_out", broadcast_shape_at_run_time, ["BROADCAST_TO", "run time"]),
 )
 
 

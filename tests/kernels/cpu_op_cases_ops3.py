@@ -37,11 +37,13 @@ def cases(tf, const):
     return c
 
 
-def broadcast_args_model(som, shape_a, shape_b, seed):
+def broadcast_args_model(som, shape_a, shape_b, seed, static_out=True):
     """Keras broadcast_to(a, broadcast_dynamic_shape(shape(a), shape(b))) + b, int8: the converter
-    keeps SHAPE -> BROADCAST_ARGS -> BROADCAST_TO (the batch is dynamic). The BROADCAST_TO
-    output's declared shape is written static, as a TFLite Micro model has it; Mica folds the
-    shape arithmetic (compiler pass 0) and runs BROADCAST_TO on the CPU."""
+    keeps SHAPE -> BROADCAST_ARGS -> BROADCAST_TO (the batch is dynamic). With static_out the
+    BROADCAST_TO output's declared shape is written static, as a TFLite Micro model has it;
+    without, it stays the converter's (placeholder 1s where shape_signature has -1). Mica folds
+    the shape arithmetic (compiler pass 0), which also gives that output its shape, and runs
+    BROADCAST_TO on the CPU."""
     tf, np = som.tf, som.np
     a, b = tf.keras.Input(shape_a, name="a"), tf.keras.Input(shape_b, name="b")
     y = tf.keras.layers.Lambda(lambda t: tf.broadcast_to(
@@ -62,7 +64,7 @@ def broadcast_args_model(som, shape_a, shape_b, seed):
         m = som.fbu.convert_bytearray_to_object(bytearray(conv.convert()))
     sub = m.subgraphs[0]
     for op in sub.operators:
-        if som.fbu.opcode_to_name(m, op.opcodeIndex) == "BROADCAST_TO":
+        if som.fbu.opcode_to_name(m, op.opcodeIndex) == "BROADCAST_TO" and static_out:
             out = np.broadcast_shapes((1,) + shape_a, (1,) + shape_b)
             sub.tensors[op.outputs[0]].shape = np.asarray(out, np.int32)
     return bytes(som.fbu.convert_object_to_bytearray(m))
@@ -90,11 +92,25 @@ def cast_model(som, relu_bytes, in_type, out_type):
     return bytes(som.fbu.convert_object_to_bytearray(m))
 
 
+def without_output_shape(som, data):
+    """The model with its first operator's output shape removed (LiteRT's BROADCAST_TO prepare
+    sets it from the constant target shape)."""
+    m = som.fbu.convert_bytearray_to_object(bytearray(data))
+    sub = m.subgraphs[0]
+    t = sub.tensors[sub.operators[0].outputs[0]]
+    t.shape, t.shapeSignature = None, None
+    return bytes(som.fbu.convert_object_to_bytearray(m))
+
+
 def patched_variants(models, som):
-    """Models that are not single-op conversions: BROADCAST_ARGS folded at compile time; CAST at a
-    model's edges (int8 <-> int32 / float32), made from the RELU model."""
+    """Models that are not single-op conversions: BROADCAST_ARGS folded at compile time (the
+    BROADCAST_TO output declared static, or left as converted); BROADCAST_TO without an output
+    shape; CAST at a model's edges (int8 <-> int32 / float32), made from the RELU model."""
     out = {"broadcast_args_fold": broadcast_args_model(som, (1, 5), (3, 1), 3),
-           "broadcast_args_fold_rank": broadcast_args_model(som, (4, 1, 6), (5, 1), 4)}
+           "broadcast_args_fold_rank": broadcast_args_model(som, (4, 1, 6), (5, 1), 4),
+           "broadcast_args_open_out": broadcast_args_model(som, (1, 6), (4, 1), 5, False)}
+    if "broadcast_to" in models:
+        out["broadcast_to_no_out_shape"] = without_output_shape(som, models["broadcast_to"])
     relu = models.get("relu") or models.get("cast_src")
     for a, b in (("INT8", "INT32"), ("INT8", "FLOAT32"), ("INT32", "INT8"), ("FLOAT32", "INT8")):
         if relu:

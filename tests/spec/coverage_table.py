@@ -53,12 +53,14 @@ NOTES.update({"EMBEDDING_LOOKUP": "run-time int32 ids, constant int8 table (not 
 NOTES16 = {"QUANTIZE": "float32 -> int8/int16 at inputs; int8 <-> int16",
            "DEQUANTIZE": "int8/int16 -> float32 at outputs", "SVDF": "int16 state (variable)",
            "LOGISTIC": "int16: TFLite's sigmoid table, measured", "TANH": "int16: TFLite's sigmoid table, measured",
-           "SUM": "int16 refused: LiteRT 2.3's BUILTIN_REF SUM runs its uint8 path on int16 tensors "
-                  "(reads the bytes, writes one byte per output): no oracle",
+           "SUM": "int16: TFLite Micro's arithmetic, checked against its interpreter "
+                  "(check_lstm16.py): LiteRT's BUILTIN_REF SUM runs its uint8 path on int16 "
+                  "tensors (reads the bytes, writes one byte per output)",
            "GREATER": "int16: raw values compared, as LiteRT does (TFLite Micro rescales first)", "PRELU": "int16: int8 alpha, as TFLite Micro; models derived from int8 conversions (the converter has no 16x8 PRELU)",
            "CAST": "int8/int16 <-> int8/int16/int32/float32 at model edges (raw values)",
-           "SQUARED_DIFFERENCE": "int16: LiteRT has none (float32, int32, int8; int16 fails the "
-                                 "invoke), though the converter emits it",
+           "SQUARED_DIFFERENCE": "int16: TFLite Micro's arithmetic, checked against its "
+                                 "interpreter (check_lstm16.py): LiteRT has none (float32, int32, "
+                                 "int8; int16 fails the invoke), though the converter emits it",
            "UNIDIRECTIONAL_SEQUENCE_LSTM": "int16: TFLite Micro's arithmetic, checked against its "
                                            "interpreter (check_lstm16.py): the converter refuses a "
                                            "16x8 LSTM and LiteRT runs integer LSTM on int8 only"}

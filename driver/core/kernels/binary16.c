@@ -3,7 +3,8 @@
  * left_shift 15 (65535 << 15 still fits int32) and MultiplyByQuantizedMultiplierSmallerThanOneExp,
  * MUL multiplies the zero-point-free inputs and requantizes with double rounding, MAXIMUM and
  * MINIMUM compare raw values (zero points 0 in their block), PRELU (int8 alpha widened to int16
- * by the compiler) takes the int8 kernel's two multipliers. Same parameter
+ * by the compiler) takes the int8 kernel's two multipliers, SQUARED_DIFFERENCE (TFLite Micro's
+ * int16 path) rescales as ADD with left shift 0 and squares the difference. Same parameter
  * block as the int8 kernel (binary.c), element offsets and constants in int16 elements. */
 #include "mica_fixedpoint.h"
 #include "mica_int16_util.h"
@@ -27,8 +28,8 @@ static const int8_t *source(const mica_kernel_call_t *c, const mica_binary_param
 }
 
 static int quant_ok(const mica_binary_params_t *p) {
-    if (p->op < MICA_BIN_ADD || p->op > MICA_BIN_PRELU || p->out_zp < -32768 || p->out_zp > 32767 ||
-        p->act_min < -32768 || p->act_min > p->act_max || p->act_max > 32767 ||
+    if (p->op < MICA_BIN_ADD || p->op > MICA_BIN_SQDIFF || p->out_zp < -32768 ||
+        p->out_zp > 32767 || p->act_min < -32768 || p->act_min > p->act_max || p->act_max > 32767 ||
         !mica_shift_ok(p->out_shift))
         return 0;
     for (int k = 0; k < 2; k++)
@@ -49,10 +50,13 @@ static int32_t element(const mica_binary_params_t *p, int32_t a, int32_t b) {
     if (p->op == MICA_BIN_MUL)
         return mica_mul_double_round((int32_t)((uint32_t)a * (uint32_t)b), p->out_mult,
                                      p->out_shift); /* zero points 0: |a b| <= 2^30 */
-    int32_t sa = mica_mul_double_round(a * (1 << ADD16_LEFT_SHIFT), p->in_mult[0], p->in_shift[0]);
-    int32_t sb = mica_mul_double_round(b * (1 << ADD16_LEFT_SHIFT), p->in_mult[1], p->in_shift[1]);
+    const int left = p->op == MICA_BIN_SQDIFF ? 0 : ADD16_LEFT_SHIFT; /* SQDIFF: 16-bit already */
+    int32_t sa = mica_mul_double_round(a * (1 << left), p->in_mult[0], p->in_shift[0]);
+    int32_t sb = mica_mul_double_round(b * (1 << left), p->in_mult[1], p->in_shift[1]);
     uint32_t sum =
-        p->op == MICA_BIN_SUB ? (uint32_t)sa - (uint32_t)sb : (uint32_t)sa + (uint32_t)sb;
+        p->op == MICA_BIN_ADD ? (uint32_t)sa + (uint32_t)sb : (uint32_t)sa - (uint32_t)sb;
+    if (p->op == MICA_BIN_SQDIFF) /* |sa - sb| <= 2^15 from a real block; a damaged one wraps */
+        sum *= sum;
     return mica_mul_double_round((int32_t)sum, p->out_mult, p->out_shift);
 }
 
