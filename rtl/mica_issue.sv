@@ -13,9 +13,6 @@
 //   decision no longer runs through the decoder's range checks into the queue pop. It refills
 //   in the cycle its instruction issues (one instruction per cycle still), but an instruction
 //   reaches issue one cycle after it reaches the queue head. The units read instr_o.
-// - ISSUE_PIPE = 2 (small FPGAs): only the static-error code is registered (8 bits, not the
-//   128-bit instruction): the queue head issues from the cycle after it arrived, once its code
-//   is in the register, so every instruction costs at least one more cycle.
 module mica_issue #(
   parameter int unsigned ROWS        = mica_pkg::ROWS_DEFAULT,
   parameter int unsigned COLS        = mica_pkg::COLS_DEFAULT,
@@ -26,7 +23,7 @@ module mica_issue #(
   parameter int unsigned ABSENT      = mica_pkg::ABSENT_DEFAULT,
   // Program counter bits: 32, or fewer when fetch cannot reach 2^PC_W - 1 instructions (ADDR_W)
   parameter int unsigned PC_W        = 32,
-  parameter int unsigned ISSUE_PIPE  = 0   // 1: registered decode stage, 2: registered code
+  parameter int unsigned ISSUE_PIPE  = 0   // 1: registered decode stage (see above)
 ) (
   input  logic         clk_i,
   input  logic         rst_ni,
@@ -97,16 +94,6 @@ module mica_issue #(
       end
     end
     assign {cur_valid, cur, cur_err, static_err} = {valid_q, instr_q, err_q, static_err_q};
-  end else if (ISSUE_PIPE == 2) begin : g_code_pipe
-    logic       seen_q;   // the head was here last cycle and did not leave: its code is ready
-    logic [7:0] static_err_q;
-    always_ff @(posedge clk_i or negedge rst_ni) begin
-      if (!rst_ni) seen_q <= 1'b0;
-      else seen_q <= instr_valid_i && !fire && !start_i;
-    end
-    always_ff @(posedge clk_i) static_err_q <= head_static_err;
-    assign instr_pop_o = fire;
-    assign {cur_valid, cur, cur_err, static_err} = {instr_valid_i && seen_q, instr_i, instr_err_i, static_err_q};
   end else begin : g_direct
     assign instr_pop_o = fire;
     assign {cur_valid, cur, cur_err, static_err} = {instr_valid_i, instr_i, instr_err_i, head_static_err};
