@@ -3,13 +3,9 @@
 // cycle and answers the cycle after; a misaligned or out-of-range beat answers rsp_err and does not
 // write. The bridge's byte port wins the RAM when it asks (the bridge only asks while the
 // accelerator is idle); its read data appears the cycle after the request.
-// MEM_PIPE = 1 (FPGA timing): the accelerator's request is registered first (one more cycle of
-// latency, still one beat per cycle), so the accelerator's issue logic and the RAM's address
-// multiplexers are no longer one path.
 module mica_board_mem #(
   parameter int unsigned MEM_BYTES = 131072,
-  parameter int unsigned BUS_BYTES = mica_pkg::BUS_BYTES_DEFAULT,
-  parameter int unsigned MEM_PIPE  = 0
+  parameter int unsigned BUS_BYTES = mica_pkg::BUS_BYTES_DEFAULT
 ) (
   input  logic                   clk_i,
   input  logic                   rst_ni,
@@ -42,48 +38,14 @@ module mica_board_mem #(
   logic [8*BUS_BYTES-1:0] ram_wdata, ram_rdata;
   logic [LW-1:0]          b_lane;
 
-  assign b_lane = (BUS_BYTES > 1) ? LW'(b_addr_i) : '0;
+  assign b_lane      = (BUS_BYTES > 1) ? LW'(b_addr_i) : '0;
+  assign req_ready_o = !b_req_i;
+  assign acc_take    = req_valid_i & !b_req_i;
   // In range and aligned (MEM_BYTES is a multiple of BUS_BYTES, a power of two).
   // (a power-of-two size is a check of the high address bits, no comparator chain)
   localparam bit Pow2 = (MEM_BYTES & (MEM_BYTES - 1)) == 0;
-  logic req_ok;
-  assign req_ok = (Pow2 ? (req_addr_i >> $clog2(MEM_BYTES)) == '0 : req_addr_i < 32'(MEM_BYTES)) &&
-                  ((req_addr_i & 32'(BUS_BYTES - 1)) == '0);
-
-  // The request the RAM sees: the port itself, or (MEM_PIPE) a one-entry slot that moves on
-  // whenever the bridge leaves the RAM free.
-  logic                   a_valid, a_we;
-  logic [WAW-1:0]         a_word;
-  logic [8*BUS_BYTES-1:0] a_wdata;
-  logic [BUS_BYTES-1:0]   a_wstrb;
-  logic [1:0]             a_id;
-  if (MEM_PIPE != 0) begin : g_req_pipe
-    logic                   valid_q, we_q, ok_q;
-    logic [WAW-1:0]         word_q;
-    logic [8*BUS_BYTES-1:0] wdata_q;
-    logic [BUS_BYTES-1:0]   wstrb_q;
-    logic [1:0]             id_q;
-    logic                   move;
-    assign move        = !valid_q || !b_req_i;
-    assign req_ready_o = move;
-    always_ff @(posedge clk_i or negedge rst_ni) begin
-      if (!rst_ni) valid_q <= 1'b0;
-      else if (move) valid_q <= req_valid_i;
-    end
-    always_ff @(posedge clk_i) begin
-      if (move && req_valid_i) begin
-        we_q <= req_we_i; ok_q <= req_ok; word_q <= WAW'(req_addr_i / BUS_BYTES);
-        wdata_q <= req_wdata_i; wstrb_q <= req_wstrb_i; id_q <= req_id_i;
-      end
-    end
-    assign {a_valid, a_we, acc_ok, a_word, a_wdata, a_wstrb, a_id} =
-           {valid_q, we_q, ok_q, word_q, wdata_q, wstrb_q, id_q};
-  end else begin : g_req_direct
-    assign req_ready_o = !b_req_i;
-    assign {a_valid, a_we, acc_ok, a_word, a_wdata, a_wstrb, a_id} =
-           {req_valid_i, req_we_i, req_ok, WAW'(req_addr_i / BUS_BYTES), req_wdata_i, req_wstrb_i, req_id_i};
-  end
-  assign acc_take = a_valid & !b_req_i;
+  assign acc_ok      = (Pow2 ? (req_addr_i >> $clog2(MEM_BYTES)) == '0 : req_addr_i < 32'(MEM_BYTES)) &&
+                       ((req_addr_i & 32'(BUS_BYTES - 1)) == '0);
 
   always_comb begin
     if (b_req_i) begin
@@ -91,9 +53,9 @@ module mica_board_mem #(
       ram_we    = b_we_i ? BUS_BYTES'(1) << b_lane : '0;
       ram_wdata = {BUS_BYTES{b_wdata_i}};
     end else begin
-      ram_addr  = a_word;
-      ram_we    = (a_we && acc_ok) ? a_wstrb : '0;
-      ram_wdata = a_wdata;
+      ram_addr  = WAW'(req_addr_i / BUS_BYTES);
+      ram_we    = (req_we_i && acc_ok) ? req_wstrb_i : '0;
+      ram_wdata = req_wdata_i;
     end
   end
 
@@ -115,7 +77,7 @@ module mica_board_mem #(
     end else begin
       rsp_valid_q <= acc_take;
       rsp_err_q   <= acc_take & !acc_ok;
-      if (acc_take) rsp_id_q <= a_id;
+      if (acc_take) rsp_id_q <= req_id_i;
       if (b_req_i)  b_lane_q <= b_lane;
     end
   end
