@@ -73,15 +73,22 @@ module mica_requant_real #(
   // pre: what rounding needs besides prod, known from the operands alone:
   // {top = L+Lm-2, dropA/B = drop if prod's top bit is top+1 / top+2, satA/B, zero, Sc, neg}
   // (with either operand 0, prod = 0 and the rounding leaves 0 whatever top and drop are)
-  localparam int unsigned PreW = 7 + 6 + 6 + 1 + 1 + 1 + 7 + 1;
-  function automatic logic [PreW-1:0] rounding_pre(input logic [31:0] mag, input logic [52:0] m53,
-                                                   input logic signed [7:0] exp, input logic neg);
+  // PIPE splits it over the two cycles the product takes: the bit lengths (tops) in the first,
+  // the rest from them in the second, so neither is a long path.
+  localparam int unsigned PreW  = 7 + 6 + 6 + 1 + 1 + 1 + 7 + 1;
+  localparam int unsigned TopsW = 7 + 7 + 8 + 1;
+  function automatic logic [TopsW-1:0] rounding_tops(input logic [31:0] mag, input logic [52:0] m53,
+                                                     input logic signed [7:0] exp, input logic neg);
+    rounding_tops = {top_bit64(64'(mag)), top_bit64(64'(m53)), exp, neg};
+  endfunction
+  function automatic logic [PreW-1:0] rounding_pre(input logic [TopsW-1:0] tops);
     logic [6:0] tb_mag, tb_m;
+    logic signed [7:0] exp;
+    logic neg;
     logic signed [9:0] sum_t, drop_a, drop_b, s_abs;
     logic [6:0] s_c;
     logic zero;
-    tb_mag = top_bit64(64'(mag));
-    tb_m   = top_bit64(64'(m53));
+    {tb_mag, tb_m, exp, neg} = tops;
     zero   = !tb_mag[6] || !tb_m[6];
     sum_t  = 10'(tb_mag[5:0]) + 10'(tb_m[5:0]);                // L + Lm - 2
     drop_a = (sum_t > 10'sd52) ? sum_t - 10'sd52 : 10'sd0;   // bit length L + Lm - 1
@@ -108,21 +115,21 @@ module mica_requant_real #(
     always_ff @(posedge clk_i) begin
       if (en_i) begin
         prod_q <= sum_pieces(pp_d, pp3_d);
-        pre_q  <= rounding_pre(mag_i, m53_i, exp_i, neg_i);
+        pre_q  <= rounding_pre(rounding_tops(mag_i, m53_i, exp_i, neg_i));
       end
     end
   end else begin : g_piped
     logic [191:0]    pp_r;
     logic [41:0]     pp3_r;
-    logic [PreW-1:0] pre_r;
-    mica_delay #(.W(192 + 42 + PreW), .N(PIPE_MUL)) u_pipe_mul (
-      .clk_i, .rst_ni, .d_i({pp_d, pp3_d, rounding_pre(mag_i, m53_i, exp_i, neg_i)}),
-      .q_o({pp_r, pp3_r, pre_r})
+    logic [TopsW-1:0] tops_r;
+    mica_delay #(.W(192 + 42 + TopsW), .N(PIPE_MUL)) u_pipe_mul (
+      .clk_i, .rst_ni, .d_i({pp_d, pp3_d, rounding_tops(mag_i, m53_i, exp_i, neg_i)}),
+      .q_o({pp_r, pp3_r, tops_r})
     );
     always_ff @(posedge clk_i) begin
       if (en_i) begin
         prod_q <= sum_pieces(pp_r, pp3_r);
-        pre_q  <= pre_r;
+        pre_q  <= rounding_pre(tops_r);
       end
     end
   end
