@@ -52,7 +52,7 @@ setup_python() {
         tfv=$("$VENV/bin/python" -c "import tensorflow as t; print(t.__version__.rsplit('.', 1)[0])" 2>/dev/null)
         "$VENV/bin/python" -m pip install -q --no-deps "tf-keras~=$tfv.0"
         # TFLite Micro's interpreter: the oracle of the 16x8 LSTM, which LiteRT does not have
-        # (tests/kernels/check_lstm16.py); --no-deps: it needs only numpy.
+        # (tests/kernels/check_tflm_oracle.py); --no-deps: it needs only numpy.
         "$VENV/bin/python" -m pip install -q --no-deps tflite-micro
     fi
     PYTHON="$VENV/bin/python"

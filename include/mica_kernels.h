@@ -102,6 +102,7 @@ typedef int (*mica_kernel_fn)(const mica_kernel_call_t *call);
     X(124, CUMSUM, mica_k_accumulate)                                                              \
     X(125, CAST, mica_k_cast)                                                                      \
     X(126, FILL, mica_k_gather)                                                                    \
+    X(127, ZEROS_LIKE, mica_k_zeros)                                                               \
     MICA_KERNEL_LIST_INT16(X)                                                                      \
     MICA_KERNEL_LIST_INT32(X)
 
@@ -328,6 +329,11 @@ typedef struct {
     int32_t rank, offset;
     int32_t dims[MICA_MAX_RANK], strides[MICA_MAX_RANK];
 } mica_gather_params_t;
+
+/* ZEROS_LIKE: the output's bytes, all written 0 (raw, as TFLite Micro does). */
+typedef struct {
+    uint32_t bytes;
+} mica_zeros_params_t;
 
 /* BATCH_MATMUL int8 (batch_matmul.c): batch_rank <= MICA_MAX_RANK - 2 broadcast batch dims with
  * each operand's element stride per dim (0 where it broadcasts); lhs element (i, k) at

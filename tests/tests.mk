@@ -134,15 +134,18 @@ test-kernels: $(MICA)
 	$(PYTHON) tests/kernels/make_lstm_op_models.py
 	sh tests/kernels/run_lstm.sh
 	$(PYTHON) tests/kernels/make_lstm_op_models.py --int16
-	PYTHON=$(PYTHON) sh tests/kernels/run_lstm16.sh
+	PYTHON=$(PYTHON) sh tests/kernels/run_tflm_oracle.sh
 	$(PYTHON) tests/kernels/make_int16d_op_models.py
-	PYTHON=$(PYTHON) sh tests/kernels/run_lstm16.sh $(B)/int16d_op_models 100
+	PYTHON=$(PYTHON) sh tests/kernels/run_tflm_oracle.sh $(B)/int16d_op_models 100
+	$(PYTHON) tests/kernels/make_zeros_like_models.py
+	PYTHON=$(PYTHON) sh tests/kernels/run_tflm_oracle.sh $(B)/zeros_like_models 20
 	$(PYTHON) tests/kernels/check_accumulate_int8.py $(MICA)
 	$(PYTHON) tests/kernels/check_elu_int8.py $(MICA)
 	$(PYTHON) tests/kernels/check_ops3_refusals.py $(MICA) $(B)/cpu_op_models
 	$(PYTHON) tests/kernels/check_accel_ops.py $(MICA) $(B)/accel_op_models
 	$(PYTHON) tests/kernels/check_sigmoid16.py $(MICA)
 	$(PYTHON) tests/kernels/check_int16_no_oracle.py
+	$(PYTHON) tests/kernels/check_zeros_like_no_oracle.py
 
 # IF, WHILE, CALL_ONCE and resource variables on TensorFlow-converted models (tests/subgraph/run.sh);
 # the refusals run on the ASan build.
@@ -161,9 +164,11 @@ test-kernels-targets: $(MICA)
 	$(PYTHON) tests/kernels/make_int16c_op_models.py
 	sh tests/kernels/run_targets.sh
 	$(PYTHON) tests/kernels/make_lstm_op_models.py --int16
-	$(PYTHON) tests/kernels/check_lstm16.py $(MICA) --backends mcu:accel=none --count 3
+	$(PYTHON) tests/kernels/check_tflm_oracle.py $(MICA) --backends mcu:accel=none --count 3
 	$(PYTHON) tests/kernels/make_int16d_op_models.py
-	$(PYTHON) tests/kernels/check_lstm16.py $(MICA) $(B)/int16d_op_models --backends mcu:accel=none --count 3
+	$(PYTHON) tests/kernels/check_tflm_oracle.py $(MICA) $(B)/int16d_op_models --backends mcu:accel=none --count 3
+	$(PYTHON) tests/kernels/make_zeros_like_models.py
+	$(PYTHON) tests/kernels/check_tflm_oracle.py $(MICA) $(B)/zeros_like_models --backends mcu:accel=none --count 3
 
 # Robustness runs (tests/README.md gives their times); only test-asan is part of `make test`.
 .PHONY: fuzz-long test-asan soak

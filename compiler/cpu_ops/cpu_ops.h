@@ -94,6 +94,7 @@ typedef int (*mica_cpu_prepare_fn)(const tfl_model_t *m, const tfl_op_t *op, mic
     X(TFL_OP_CUMSUM, CUMSUM, mica_prepare_cumsum)                                                  \
     X(TFL_OP_CAST, CAST, mica_prepare_cast)                                                        \
     X(TFL_OP_FILL, FILL, mica_prepare_fill)                                                        \
+    X(TFL_OP_ZEROS_LIKE, ZEROS_LIKE, mica_prepare_zeros_like)                                      \
     X(TFL_OP_UNIDIRECTIONAL_SEQUENCE_LSTM, UNIDIRECTIONAL_SEQUENCE_LSTM, mica_prepare_lstm)        \
     X(TFL_OP_SVDF, SVDF, mica_prepare_svdf)
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """The int16 paths TFLite Micro has and LiteRT gives nothing to be bit-exact with, which Mica
-therefore checks against TFLite Micro's own interpreter (check_lstm16.py; coverage_table.py
+therefore checks against TFLite Micro's own interpreter (check_tflm_oracle.py; coverage_table.py
 NOTES16). Each claim is measured here on the installed TensorFlow converter and LiteRT, so this
 fails the day one of them changes and LiteRT becomes the oracle again:
   UNIDIRECTIONAL_SEQUENCE_LSTM 16x8: the converter stops with "not yet supported", and LiteRT's

@@ -4,7 +4,7 @@
 compute_sum) and SQUARED_DIFFERENCE (squared_difference.cc's int16 path, with broadcasting), both
 from the TensorFlow converter in mode EXPERIMENTAL_TFLITE_BUILTINS_ACTIVATIONS_INT16_WEIGHTS_INT8
 (int16 in and out), and SUMs derived from them with other output scales (the converter keeps the
-input's). Their oracle is TFLite Micro's interpreter (check_lstm16.py, run_lstm16.sh).
+input's). Their oracle is TFLite Micro's interpreter (check_tflm_oracle.py, run_tflm_oracle.sh).
 Writes DIR/<name>.tflite, DIR/manifest.json and DIR/refused/ (int16 models Mica refuses in one
 line) like make_int16b_op_models.py.
 Usage: python3 tests/kernels/make_int16d_op_models.py [DIR]   (default build/int16d_op_models)

@@ -11,7 +11,7 @@ refuses a 16x8 LSTM ("not yet supported"), so each is derived from the converted
 every int8 activation tensor (input, output, hidden state) made int16 with zero point 0 and scale
 s / 257 (the int8 range spread over the int16 one), the int32 biases made int64 times 257 (their
 scale, input x weight, shrank by 257 too); weights and the cell state stay as converted. TFLite
-Micro runs these (its int16 LSTM); LiteRT has no int16 LSTM (check_lstm16.py is their oracle).
+Micro runs these (its int16 LSTM); LiteRT has no int16 LSTM (check_tflm_oracle.py is their oracle).
 Usage: python3 tests/kernels/make_lstm_op_models.py [--int16] [DIR]
 """
 import json
@@ -147,7 +147,7 @@ def main():
             f.write(data)
         manifest[name] = ops
         print("%s: %s" % (name, " ".join(ops)))
-    if wide:  # the refusals, beside the models (run_lstm16.sh)
+    if wide:  # the refusals, beside the models (run_tflm_oracle.sh)
         os.makedirs(os.path.join(out_dir, "refused"), exist_ok=True)
         for name, data in refused16(models["lstm16_t5_f6_u8_seq"]).items():
             with open(os.path.join(out_dir, "refused", name + ".tflite"), "wb") as f:

@@ -32,10 +32,8 @@ TFLM_NO_INT8 = {"CEIL": "float32 only", "FLOOR": "float32 only", "ROUND": "float
                 "L2_POOL_2D": "float32 only", "FLOOR_DIV": "float32 only",
                 "FLOOR_MOD": "float32 only", "EXP": "float32 only", "NEG": "float32 only",
                 "BROADCAST_ARGS": "int32/int64 shapes", "DETECTION_POSTPROCESS": "float32 only"}
-# Builtins with a TFLite Micro int8 path that Mica does not run yet, and why. zeros_like.cc has an
-# int8 case (its error message still says "int64, int32, and float32").
-TFLM_INT8_OPEN = {"ZEROS_LIKE": "TFLM's int8 writes raw 0 (not the zero point); LiteRT has no "
-                                "int8 ZEROS_LIKE (int32, int64, float32, uint16), so no oracle"}
+# Builtins with a TFLite Micro int8 path that Mica does not run yet, and why (none now).
+TFLM_INT8_OPEN = {}
 NOTES.update({"EMBEDDING_LOOKUP": "run-time int32 ids, constant int8 table (not the float32 hybrid)",
               "BATCH_MATMUL": "adj_x/adj_y, broadcast batch, one constant operand; "
                               "accelerator: constant rhs, adj_x only with one row",
@@ -45,6 +43,9 @@ NOTES.update({"EMBEDDING_LOOKUP": "run-time int32 ids, constant int8 table (not 
               "EXP": "TFLM: float32 only; Mica runs LiteRT's int8 (its table)",
               "NEG": "TFLM: float32 only; Mica runs LiteRT's int8",
               "FILL": "run-time int8 value, constant dims",
+              "ZEROS_LIKE": "TFLM's int8 (raw 0, not the zero point), checked against its "
+                            "interpreter (check_tflm_oracle.py): LiteRT has none "
+                            "(check_zeros_like_no_oracle.py)",
               "CAST": "int8 <-> int32/float32 at model edges (raw values)",
               "ADD_N": "TFLM's int8 arithmetic; LiteRT has none (check_accumulate_int8.py)",
               "CUMSUM": "TFLM's int8 arithmetic, exclusive/reverse; LiteRT has none "
@@ -54,15 +55,15 @@ NOTES16 = {"QUANTIZE": "float32 -> int8/int16 at inputs; int8 <-> int16",
            "DEQUANTIZE": "int8/int16 -> float32 at outputs", "SVDF": "int16 state (variable)",
            "LOGISTIC": "int16: TFLite's sigmoid table, measured", "TANH": "int16: TFLite's sigmoid table, measured",
            "SUM": "int16: TFLite Micro's arithmetic, checked against its interpreter "
-                  "(check_lstm16.py): LiteRT's BUILTIN_REF SUM runs its uint8 path on int16 "
+                  "(check_tflm_oracle.py): LiteRT's BUILTIN_REF SUM runs its uint8 path on int16 "
                   "tensors (reads the bytes, writes one byte per output)",
            "GREATER": "int16: raw values compared, as LiteRT does (TFLite Micro rescales first)", "PRELU": "int16: int8 alpha, as TFLite Micro; models derived from int8 conversions (the converter has no 16x8 PRELU)",
            "CAST": "int8/int16 <-> int8/int16/int32/float32 at model edges (raw values)",
            "SQUARED_DIFFERENCE": "int16: TFLite Micro's arithmetic, checked against its "
-                                 "interpreter (check_lstm16.py): LiteRT has none (float32, int32, "
+                                 "interpreter (check_tflm_oracle.py): LiteRT has none (float32, int32, "
                                  "int8; int16 fails the invoke), though the converter emits it",
            "UNIDIRECTIONAL_SEQUENCE_LSTM": "int16: TFLite Micro's arithmetic, checked against its "
-                                           "interpreter (check_lstm16.py): the converter refuses a "
+                                           "interpreter (check_tflm_oracle.py): the converter refuses a "
                                            "16x8 LSTM and LiteRT runs integer LSTM on int8 only"}
 
 # The builtins TFLite Micro runs on int16 activations: the kernel file (tensorflow/tflite-micro,
