@@ -11,14 +11,14 @@ int mica_prepare_zeros_like(const tfl_model_t *m, const tfl_op_t *op, mica_buf_t
     if (!in || !out || in->type != TFL_TYPE_INT8 || out->type != TFL_TYPE_INT8)
         REJECT("ZEROS_LIKE: input and output must be int8 (TFLite Micro's ZEROS_LIKE has no "
                "int16 path)");
-    int64_t n = mica_tensor_elements(out);
-    if (n != mica_tensor_elements(in) || in->rank != out->rank)
+    int same = in->rank == out->rank;
+    for (int d = 0; same && d < in->rank; d++)
+        same = in->dims[d] == out->dims[d];
+    if (!same)
         REJECT("ZEROS_LIKE: the output's shape differs from the input's");
+    int64_t n = mica_tensor_elements(out);
     if (n < 1)
         REJECT("ZEROS_LIKE: empty outputs are not supported");
-    for (int d = 0; d < in->rank; d++)
-        if (in->dims[d] != out->dims[d])
-            REJECT("ZEROS_LIKE: the output's shape differs from the input's");
     mica_zeros_params_t p = {(uint32_t)n};
     if (mica_buf_append(params, &p, sizeof p))
         REJECT("out of memory");
