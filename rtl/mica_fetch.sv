@@ -65,14 +65,23 @@ module mica_fetch #(
   assign {rq_oob, rq_line} = (LW+1)'(prog_addr_i[4 +: LW]) + (LW+1)'(rq_idx_q);
   assign rq_instr_addr = (Narrow && (rq_oob || (prog_addr_i >> ADDR_W) != '0)) ? ~32'hF :
                          32'({rq_line, 4'd0});
-  assign rq_more = Narrow ? ((prog_len_i >> IW) != '0 || rq_idx_q < IW'(prog_len_i))
-                          : 32'(rq_idx_q) < prog_len_i;
+  // The request's enables come from registers computed from the next state (index below
+  // PROG_LEN, queue space), so the request valid that the bus arbiter's grants depend on is not
+  // behind a 32-bit compare. A PROG_LEN written mid-run takes effect one cycle later (the issue
+  // stage checks PROG_LEN itself; a fetch past it never faults by itself).
+  logic [IW-1:0]   rq_idx_d;
+  logic [CntW-1:0] q_count_d, inflight_d;
+  logic            rq_more_q, rq_space_q;
+  function automatic logic idx_below_len(logic [IW-1:0] idx, logic [31:0] len);
+    return Narrow ? ((len >> IW) != '0 || idx < IW'(len)) : 32'(idx) < len;
+  endfunction
+  assign rq_more = rq_more_q;
   always_comb begin
     req_addr_o = rq_instr_addr & ~32'(BUS_BYTES - 1);
     if (Beats > 1) req_addr_o = rq_instr_addr + 32'(rq_beat_q) * 32'(BUS_BYTES);
   end
   assign req_valid_o = !halt_i && !start_i && !stop_q && rq_more &&
-                       ((rq_beat_q != '0) || (32'(q_count_q) + 32'(inflight_q) < QDEPTH));
+                       ((rq_beat_q != '0) || rq_space_q);
   assign req_fire = req_valid_o & req_ready_i;
   assign first_beat_fire = req_fire && rq_beat_q == '0;
 
@@ -119,6 +128,30 @@ module mica_fetch #(
   assign {instr_err_o, instr_o} = q_mem_q[128:0];
   assign q_slot = (QW+1)'(q_count_q) - (QW+1)'(pop);
 
+  always_comb begin
+    rq_idx_d = rq_idx_q;
+    q_count_d = q_count_q;
+    inflight_d = inflight_q;
+    if (start_i) begin
+      rq_idx_d = '0;
+      q_count_d = '0;
+      inflight_d = '0;
+    end else begin
+      if (req_fire && rq_beat_q == BeatW'(Beats - 1)) rq_idx_d = rq_idx_q + 1'b1;
+      q_count_d = q_count_q + CntW'(push) - CntW'(pop);
+      inflight_d = inflight_q + CntW'(first_beat_fire) - CntW'(push);
+    end
+  end
+
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      rq_more_q <= 1'b0;  rq_space_q <= 1'b0;
+    end else begin
+      rq_more_q <= idx_below_len(rq_idx_d, prog_len_i);
+      rq_space_q <= 32'(q_count_d) + 32'(inflight_d) < QDEPTH;
+    end
+  end
+
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
       rq_idx_q <= '0;  rq_beat_q <= '0;  stop_q <= 1'b1;
@@ -130,15 +163,13 @@ module mica_fetch #(
       if (start_i) begin
         // Everything in flight belongs to the old run: drop it when it arrives.
         drop_q <= outstanding_q - OutW'(rsp_valid_i);
-        rq_idx_q <= '0;  rq_beat_q <= '0;  stop_q <= 1'b0;
-        q_count_q <= '0; inflight_q <= '0;
+        rq_beat_q <= '0;  stop_q <= 1'b0;
         rs_beat_q <= '0; rs_idx_q <= '0;   asm_err_q <= 1'b0;
       end else begin
         if (rsp_valid_i && drop_q != '0) drop_q <= drop_q - 1'b1;
         if (req_fire) begin
           if (rq_beat_q == BeatW'(Beats - 1)) begin
             rq_beat_q <= '0;
-            rq_idx_q <= rq_idx_q + 1'b1;
           end else begin
             rq_beat_q <= rq_beat_q + 1'b1;
           end
@@ -153,9 +184,10 @@ module mica_fetch #(
           // Stop prefetching after END or a faulting fetch: nothing beyond can execute.
           if (asm_err_q || rsp_err_i || is_end) stop_q <= 1'b1;
         end
-        q_count_q <= q_count_q + CntW'(push) - CntW'(pop);
-        inflight_q <= inflight_q + CntW'(first_beat_fire) - CntW'(push);
       end
+      rq_idx_q <= rq_idx_d;
+      q_count_q <= q_count_d;
+      inflight_q <= inflight_d;
     end
   end
   // Queue storage: data only, no reset (an entry is read only after its last beat). A pop moves
