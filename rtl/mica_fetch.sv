@@ -71,10 +71,9 @@ module mica_fetch #(
   // stage checks PROG_LEN itself; a fetch past it never faults by itself).
   logic [IW-1:0]   rq_idx_d;
   logic [CntW-1:0] q_count_d, inflight_d;
-  logic            rq_more_q, rq_space_q;
-  function automatic logic idx_below_len(logic [IW-1:0] idx, logic [31:0] len);
-    return Narrow ? ((len >> IW) != '0 || idx < IW'(len)) : 32'(idx) < len;
-  endfunction
+  logic            rq_more_q, rq_space_q, rq_more_d;
+  assign rq_more_d = Narrow ? ((prog_len_i >> IW) != '0 || rq_idx_d < IW'(prog_len_i))
+                            : 32'(rq_idx_d) < prog_len_i;
   assign rq_more = rq_more_q;
   always_comb begin
     req_addr_o = rq_instr_addr & ~32'(BUS_BYTES - 1);
@@ -147,7 +146,7 @@ module mica_fetch #(
     if (!rst_ni) begin
       rq_more_q <= 1'b0;  rq_space_q <= 1'b0;
     end else begin
-      rq_more_q <= idx_below_len(rq_idx_d, prog_len_i);
+      rq_more_q <= rq_more_d;
       rq_space_q <= 32'(q_count_d) + 32'(inflight_d) < QDEPTH;
     end
   end
