@@ -20,7 +20,8 @@ module mica_fetch #(
   input  logic                   clk_i,
   input  logic                   rst_ni,
   input  logic                   start_i,
-  input  logic                   halt_i,       // stop issuing new requests (not running)
+  input  logic                   halt_i,       // stop issuing new requests (not running; a
+                                                // register: it holds in START's cycle)
   input  logic [31:0]            prog_addr_i,
   input  logic [31:0]            prog_len_i,
   // Bus (id 0)
@@ -79,7 +80,9 @@ module mica_fetch #(
     req_addr_o = rq_instr_addr & ~32'(BUS_BYTES - 1);
     if (Beats > 1) req_addr_o = rq_instr_addr + 32'(rq_beat_q) * 32'(BUS_BYTES);
   end
-  assign req_valid_o = !halt_i && !start_i && !stop_q && rq_more &&
+  // (START is accepted only while not BUSY, so halt_i covers its cycle: the valid depends on
+  // registers only)
+  assign req_valid_o = !halt_i && !stop_q && rq_more &&
                        ((rq_beat_q != '0) || rq_space_q);
   assign req_fire = req_valid_o & req_ready_i;
   assign first_beat_fire = req_fire && rq_beat_q == '0;
