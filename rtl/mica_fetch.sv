@@ -15,13 +15,13 @@
 module mica_fetch #(
   parameter int unsigned BUS_BYTES = mica_pkg::BUS_BYTES_DEFAULT,
   parameter int unsigned QDEPTH    = 8,  // covers the memory latency at 2 beats per instruction
-  parameter int unsigned ADDR_W    = 32
+  parameter int unsigned ADDR_W    = 32,
+  parameter bit          REQ_REGS  = 1'b0  // registered request enables (see below)
 ) (
   input  logic                   clk_i,
   input  logic                   rst_ni,
   input  logic                   start_i,
-  input  logic                   halt_i,       // stop issuing new requests (not running; a
-                                                // register: it holds in START's cycle)
+  input  logic                   halt_i,       // stop issuing new requests (not running)
   input  logic [31:0]            prog_addr_i,
   input  logic [31:0]            prog_len_i,
   // Bus (id 0)
@@ -66,24 +66,14 @@ module mica_fetch #(
   assign {rq_oob, rq_line} = (LW+1)'(prog_addr_i[4 +: LW]) + (LW+1)'(rq_idx_q);
   assign rq_instr_addr = (Narrow && (rq_oob || (prog_addr_i >> ADDR_W) != '0)) ? ~32'hF :
                          32'({rq_line, 4'd0});
-  // The request's enables come from registers computed from the next state (index below
-  // PROG_LEN, queue space), so the request valid that the bus arbiter's grants depend on is not
-  // behind a 32-bit compare. A PROG_LEN written mid-run takes effect one cycle later (the issue
-  // stage checks PROG_LEN itself; a fetch past it never faults by itself).
   logic [IW-1:0]   rq_idx_d;
   logic [CntW-1:0] q_count_d, inflight_d;
-  logic            rq_more_q, rq_space_q, rq_more_d;
-  assign rq_more_d = Narrow ? ((prog_len_i >> IW) != '0 || rq_idx_d < IW'(prog_len_i))
-                            : 32'(rq_idx_d) < prog_len_i;
-  assign rq_more = rq_more_q;
+  logic            rq_space;
   always_comb begin
     req_addr_o = rq_instr_addr & ~32'(BUS_BYTES - 1);
     if (Beats > 1) req_addr_o = rq_instr_addr + 32'(rq_beat_q) * 32'(BUS_BYTES);
   end
-  // (START is accepted only while not BUSY, so halt_i covers its cycle: the valid depends on
-  // registers only)
-  assign req_valid_o = !halt_i && !stop_q && rq_more &&
-                       ((rq_beat_q != '0) || rq_space_q);
+  assign req_valid_o = !halt_i && !stop_q && rq_more && ((rq_beat_q != '0) || rq_space);
   assign req_fire = req_valid_o & req_ready_i;
   assign first_beat_fire = req_fire && rq_beat_q == '0;
 
@@ -145,14 +135,31 @@ module mica_fetch #(
     end
   end
 
-  always_ff @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) begin
-      rq_more_q <= 1'b0;  rq_space_q <= 1'b0;
-    end else begin
-      rq_more_q <= rq_more_d;
-      rq_space_q <= 32'(q_count_d) + 32'(inflight_d) < QDEPTH;
+  // REQ_REGS (FPGA timing): the request's enables (index below PROG_LEN, queue space) come from
+  // registers computed from the next state, so the request valid the bus arbiter grants on is
+  // not behind a 32-bit compare; then it depends on registers only (START is accepted only while
+  // not BUSY, so halt_i covers its cycle). A PROG_LEN written mid-run takes effect a cycle later
+  // (the issue stage checks PROG_LEN itself; a fetch past it never faults by itself).
+  if (REQ_REGS) begin : g_req_regs
+    logic rq_more_q, rq_space_q, rq_more_d;
+    assign rq_more_d = Narrow ? ((prog_len_i >> IW) != '0 || rq_idx_d < IW'(prog_len_i))
+                              : 32'(rq_idx_d) < prog_len_i;
+    always_ff @(posedge clk_i or negedge rst_ni) begin
+      if (!rst_ni) begin
+        rq_more_q <= 1'b0;  rq_space_q <= 1'b0;
+      end else begin
+        rq_more_q <= rq_more_d;
+        rq_space_q <= 32'(q_count_d) + 32'(inflight_d) < QDEPTH;
+      end
     end
+    assign rq_more = rq_more_q;
+    assign rq_space = rq_space_q;
+  end else begin : g_req_comb
+    assign rq_more = !start_i && (Narrow ? ((prog_len_i >> IW) != '0 || rq_idx_q < IW'(prog_len_i))
+                                         : 32'(rq_idx_q) < prog_len_i);
+    assign rq_space = 32'(q_count_q) + 32'(inflight_q) < QDEPTH;
   end
+
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
