@@ -23,6 +23,8 @@ typedef struct {
     int stream_input; /* first band: input folds loaded one by one between MATMULs */
     int drip_all;     /* after a MATMUL, release every queued load its cycles should cover (else
                        * one); a schedule choice (lower_gemm.c searches it) */
+    int split_tail;   /* the layer's last weight load in chunks halving towards the end, so the
+                       * MATMULs after the bus falls idle cover one tile, not a fold (costed) */
     int pack_kw, pack_cin, pack_left, pack_step,
         pack_in_w;              /* packed taps (pack_kw 0: none): the original layer's */
     int sub_h, sub_w, sub_in_w; /* strided 1x1: only every sub-th input pixel loaded (0: none);

@@ -202,6 +202,15 @@ static int choose_bands(mica_builder_t *b, const mica_gemm_layer_t *L, mica_gemm
             }
         }
     }
+    for (int v = 0; v < 2; v++) { /* the winner with its last weight load split, both policies */
+        trial = best_plan;
+        trial.split_tail = 1;
+        trial.drip_all ^= v;
+        ctx.P = &trial;
+        int64_t c = mica_trial_cycles(b, emit_trial, &ctx);
+        if (c >= 0 && c < best)
+            best = c, best_plan = trial;
+    }
     b->err[0] = 0; /* a failed trial leaves the plan's own choice, which emitted */
     *P = best_plan;
     *cycles = best;
