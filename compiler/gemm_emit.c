@@ -159,13 +159,58 @@ int mica_gemm_drip(mica_sched_t *S, uint32_t T) {
     return 0;
 }
 
-/* Weight tiles of fold g into their WSPAD buffer. */
+/* Chunks of the split last weight load, in tiles from the end: 1, 2, 4, .. (the MATMULs of one
+ * chunk take about half the bus time of the next, so the bus stays busy while the chunk the
+ * LOADWs wait for shrinks to one tile); what is left goes first, or into the largest chunk when
+ * it is less than half of that. */
+static void split_tail(mica_sched_t *S, int buf, uint32_t rows) {
+    uint32_t R = S->b->hw.rows, tiles = rows / R, size[MICA_GEMM_TAIL_MAX];
+    int n = 0;
+    for (uint32_t left = tiles, s = 1; left; s *= 2) {
+        size[n] = s < left ? s : left;
+        left -= size[n++];
+        if (left && (left < s || n == MICA_GEMM_TAIL_MAX - 1)) {
+            if (left < size[n - 1] / 2)
+                size[n - 1] += left;
+            else
+                size[n++] = left;
+            break;
+        }
+    }
+    S->ntail = n, S->tail_wb = buf, S->tail_row[0] = 0;
+    for (int k = 0; k < n; k++) /* size[] runs from the end */
+        S->tail_row[k + 1] = S->tail_row[k] + size[n - 1 - k] * R;
+}
+
+/* Weight tiles of the fold group starting at fold g into their WSPAD buffer: one LOAD, or the
+ * layer's last as chunks. */
 int mica_gemm_load_weights(mica_sched_t *S, int g) {
     const mica_gemm_plan_t *P = S->P;
-    uint32_t C = S->b->hw.cols, n = (uint32_t)(g % P->nf);
+    int n = g % P->nf, folds = P->nf - n < P->wgroup ? P->nf - n : P->wgroup;
     int buf = mica_gemm_wbuf(P, g);
-    return queue_load(S, MICA_LOAD_TARGET_WSPAD, (uint32_t)buf * P->tile_rows, P->tile_rows, C, 0,
-                      S->w_addr + n * P->tile_rows * C, C, 0, S->w_read[buf], &S->w_load[buf], 1);
+    uint32_t C = S->b->hw.cols, rows = (uint32_t)folds * P->tile_rows;
+    uint32_t dst = (uint32_t)buf * P->tile_rows * (uint32_t)P->wgroup,
+             src = S->w_addr + (uint32_t)n * P->tile_rows * C;
+    int last = n + folds == P->nf && (P->weights_resident || g / P->nf == P->nbands - 1);
+    if (!P->split_tail || S->L->depthwise || !last)
+        return queue_load(S, MICA_LOAD_TARGET_WSPAD, dst, rows, C, 0, src, C, 0, S->w_read[buf],
+                          &S->w_load[buf], 1);
+    split_tail(S, buf, rows);
+    for (int k = 0; k < S->ntail; k++) {
+        uint32_t r0 = S->tail_row[k];
+        if (queue_load(S, MICA_LOAD_TARGET_WSPAD, dst + r0, S->tail_row[k + 1] - r0, C, 0,
+                       src + r0 * C, C, 0, S->w_read[buf], &S->tail_load[k], 1))
+            return -1;
+    }
+    return 0;
+}
+
+/* The ticket slot of the load that writes row `row` of WSPAD buffer wb. */
+static mica_ticket_t *weight_slot(mica_sched_t *S, int wb, uint32_t row) {
+    for (int k = 0; S->ntail && wb == S->tail_wb && k < S->ntail; k++)
+        if (row < S->tail_row[k + 1])
+            return &S->tail_load[k];
+    return &S->w_load[wb];
 }
 
 /* Parameter sets: all at once when resident, else fold g's set into PARAM buffer g % 2. */
@@ -363,16 +408,17 @@ mica_ticket_t mica_gemm_matmul(mica_sched_t *S, int band, int f_in, int t, uint3
 int mica_gemm_loadw(mica_sched_t *S, int wb, uint32_t row) {
     mica_builder_t *b = S->b;
     const mica_gemm_layer_t *L = S->L;
-    mica_loadw_fields_t f = {.vector =
-                                 L->depthwise ? MICA_LOADW_VECTOR_ROW : MICA_LOADW_VECTOR_TILE,
-                             .wspad_addr = (uint32_t)wb * S->P->tile_rows + row};
+    mica_loadw_fields_t f = {
+        .vector = L->depthwise ? MICA_LOADW_VECTOR_ROW : MICA_LOADW_VECTOR_TILE,
+        .wspad_addr = (uint32_t)wb * S->P->tile_rows * (uint32_t)S->P->wgroup + row};
     mica_instr_t w;
     int fail = MICA_ENCODE(b, L->name, loadw, &f, &w);
-    if (mica_gemm_flush_for(S, &S->w_load[wb]))
+    mica_ticket_t *slot = weight_slot(S, wb, row);
+    if (mica_gemm_flush_for(S, slot))
         return -1;
     S->w_read[wb] = (mica_ticket_t){0, 0};
     if (!fail)
-        mica_emit_after(b, &S->w, &w, &S->w_load[wb], 1, &S->w_read[wb]);
+        mica_emit_after(b, &S->w, &w, slot, 1, &S->w_read[wb]);
     return failed(S->w_read[wb]) ? -1 : 0;
 }
 

@@ -143,6 +143,7 @@ static int choose_residency(const mica_hw_config_t *hw, const mica_gemm_layer_t 
         return -1;
     }
     P->tile_rows = (uint32_t)tiles_rows;
+    P->wgroup = 1;
     P->weights_resident = tiles_rows * P->nf <= hw->wspad_depth;
     P->wspad_bufs = P->weights_resident ? P->nf : 2 * tiles_rows <= hw->wspad_depth ? 2 : 1;
     P->nsets = L->pixel_set ? L->nsets : P->nf;
@@ -154,6 +155,18 @@ static int choose_residency(const mica_hw_config_t *hw, const mica_gemm_layer_t 
     }
     P->param_bufs = P->params_resident ? 1 : hw->param_sets >= 2 ? 2 : 1;
     return 0;
+}
+
+int mica_gemm_set_wgroup(const mica_hw_config_t *hw, mica_gemm_plan_t *P, int group) {
+    if (group < 1 || group > P->nf)
+        return 0;
+    if (P->weights_resident) {
+        P->wspad_bufs = (P->nf + group - 1) / group; /* same rows: fold n at n x tile_rows */
+    } else if (group > 1 && 2 * (uint64_t)group * P->tile_rows > hw->wspad_depth) {
+        return 0; /* the two buffers the next group loads into while this one computes */
+    }
+    P->wgroup = group;
+    return 1;
 }
 
 int mica_gemm_plan(const mica_hw_config_t *hw, const mica_gemm_layer_t *L0,
@@ -201,11 +214,13 @@ void mica_gemm_plan_text(const mica_hw_config_t *hw, const mica_gemm_layer_t *L,
     TEXT("  bands: %d of %d output rows (%d pixels)%s\n", P->nbands, P->band_rows,
          P->band_rows * L->out_w,
          P->stream_input ? ", first band's input folds streamed between MATMULs" : "");
-    TEXT("  buffers: ACC %d x %u rows, ASPAD %d x %u rows, WSPAD %d x %u rows (%s), PARAM %d set%s "
-         "%s\n",
+    TEXT("  buffers: ACC %d x %u rows, ASPAD %d x %u rows, WSPAD %d x %u rows (%s, %d fold%s per "
+         "load%s), PARAM %d set%s %s\n",
          P->acc_bufs, P->acc_buf_rows, P->aspad_bufs, P->aspad_buf_rows, P->wspad_bufs,
-         P->tile_rows, P->weights_resident ? "weights resident" : "weights reloaded per fold",
-         P->nsets, P->nsets == 1 ? "" : "s",
+         P->tile_rows * (uint32_t)P->wgroup,
+         P->weights_resident ? "weights resident" : "weights reloaded per fold", P->wgroup,
+         P->wgroup == 1 ? "" : "s", P->split_tail ? ", the last split" : "", P->nsets,
+         P->nsets == 1 ? "" : "s",
          P->params_resident   ? "resident"
          : P->param_bufs == 2 ? "double-buffered"
                               : "reloaded per fold");

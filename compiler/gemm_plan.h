@@ -17,12 +17,17 @@ typedef struct {
     int band_rows, nbands; /* output rows per band (the last may be shorter), bands */
     int weights_resident, params_resident;
     int aspad_bufs, acc_bufs, wspad_bufs,
-        param_bufs; /* 2 = double-buffered halves (wspad: nf when resident) */
+        param_bufs; /* 2 = double-buffered halves (wspad: one per fold group when resident) */
     uint32_t aspad_buf_rows, acc_buf_rows,
         tile_rows;    /* rows per buffer; WSPAD rows per output fold */
+    int wgroup;       /* output folds per weight LOAD and WSPAD buffer (wgroup x tile_rows rows):
+                       * fewer LOADs, each ending with a memory latency the bus idles through; a
+                       * schedule choice (lower_gemm.c searches it, mica_gemm_set_wgroup) */
     int stream_input; /* first band: input folds loaded one by one between MATMULs */
     int drip_all;     /* after a MATMUL, release every queued load its cycles should cover (else
                        * one); a schedule choice (lower_gemm.c searches it) */
+    int split_tail;   /* the layer's last weight load in chunks halving towards the end, so the
+                       * MATMULs after the bus falls idle cover one tile, not a fold (costed) */
     int pack_kw, pack_cin, pack_left, pack_step,
         pack_in_w;              /* packed taps (pack_kw 0: none): the original layer's */
     int sub_h, sub_w, sub_in_w; /* strided 1x1: only every sub-th input pixel loaded (0: none);
@@ -58,13 +63,26 @@ static inline int mica_gemm_channel(const mica_gemm_plan_t *P, int c) {
     return P->pair_c ? c % P->pair_c : c;
 }
 
-/* WSPAD buffer of output fold g (over all bands), and whether fold g loads its weights. */
+/* Output folds are loaded in groups of P->wgroup within a band (the last may be shorter). WSPAD
+ * buffer of output fold g (over all bands), fold g's first row in it, whether g starts its group
+ * and whether fold g loads its weights. */
 static inline int mica_gemm_wbuf(const mica_gemm_plan_t *P, int g) {
-    return P->weights_resident ? g % P->nf : g % P->wspad_bufs;
+    int n = g % P->nf, groups = (P->nf + P->wgroup - 1) / P->wgroup;
+    return P->weights_resident ? n / P->wgroup
+                               : (g / P->nf * groups + n / P->wgroup) % P->wspad_bufs;
+}
+static inline uint32_t mica_gemm_wrow(const mica_gemm_plan_t *P, int g) {
+    return (uint32_t)(g % P->nf % P->wgroup) * P->tile_rows;
+}
+static inline int mica_gemm_wgroup_start(const mica_gemm_plan_t *P, int g) {
+    return g % P->nf % P->wgroup == 0;
 }
 static inline int mica_gemm_weights_needed(const mica_gemm_plan_t *P, int g) {
     return !P->weights_resident || g < P->nf;
 }
+/* Weight loads of `group` output folds (1: the plan's): 0 (P unchanged) when two such buffers
+ * (one per group when resident) do not fit WSPAD. */
+int mica_gemm_set_wgroup(const mica_hw_config_t *hw, mica_gemm_plan_t *P, int group);
 
 /* Output rows of band `band`, and the input rows [y0, y1) it reads (clipped to the image). */
 int mica_gemm_band_rows(const mica_gemm_layer_t *L, const mica_gemm_plan_t *P, int band);

@@ -7,6 +7,8 @@
 #include "gemm_plan.h"
 #include "waits.h"
 
+#define MICA_GEMM_TAIL_MAX 16 /* chunks of a split last weight load: 1, 1, 2, 4, .. tiles */
+
 /* A queued LOAD: it fills slots [slot, slot + nslots) with its ticket when emitted. */
 typedef struct {
     mica_instr_t in;
@@ -28,8 +30,14 @@ typedef struct {
     mica_ticket_t acc_write[2], acc_read[2]; /* ACC halves */
     mica_ticket_t p_load[2], p_read[2];      /* PARAM buffers */
     mica_ticket_t *w_load, *w_read;          /* WSPAD buffers (one per fold when resident) */
-    int in_ready, w_ready, p_ready; /* next band's input / next fold's weights, params loaded */
-    pending_load_t *pending;        /* queued LOADs (gemm_emit.c) */
+    /* P->split_tail: the last fold's weights as ntail LOADs into buffer tail_wb, chunk k its rows
+     * [tail_row[k], tail_row[k + 1]) (buffer-relative), each LOADW waiting for its own chunk. */
+    mica_ticket_t tail_load[MICA_GEMM_TAIL_MAX];
+    uint32_t tail_row[MICA_GEMM_TAIL_MAX + 1];
+    int ntail, tail_wb;
+    int in_ready, p_ready; /* next band's input / next fold's params loaded */
+    int w_next;            /* first fold of the group whose weights a prefetch loaded (-1: none) */
+    pending_load_t *pending; /* queued LOADs (gemm_emit.c) */
     uint32_t npending, cap;
     int64_t load_busy; /* estimated cycles the last released LOAD still runs */
 
@@ -43,7 +51,8 @@ int mica_gemm_constants(mica_sched_t *S);
  * one when the MATMULs since the last (T pixels) should have covered it. */
 int mica_gemm_flush_for(mica_sched_t *S, const mica_ticket_t *slot);
 int mica_gemm_drip(mica_sched_t *S, uint32_t T);
-/* Fold g's weight tiles into WSPAD buffer mica_gemm_wbuf(P, g); its PARAM set(s). */
+/* The weight tiles of the fold group starting at fold g into WSPAD buffer mica_gemm_wbuf(P, g);
+ * fold g's PARAM set(s). */
 int mica_gemm_load_weights(mica_sched_t *S, int g);
 int mica_gemm_load_params(mica_sched_t *S, int g);
 /* Input folds [f0, f1) of band `band` into ASPAD buffer band % aspad_bufs. */
