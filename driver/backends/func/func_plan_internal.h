@@ -52,11 +52,13 @@ typedef struct {
     int16_t *w2;      /* AVX2 without AVX-VNNI, T > 1: kp / 2 blocks of N x 2 (k fastest) */
     int16_t *img16;   /* and when all tiles share a zero point: ASPAD rows [img_lo, img_hi) as
                        * x - z, then a row of zeros (the padding), read through pix */
-    uint32_t *pix;    /* T rounded up to 4 x tiles: the img16 row pixel t reads for tile j */
+    uint32_t *pix;    /* the path's rows (T rounded up) x tiles: the img16 / img8 row pixel t reads
+                       * for tile j */
     uint8_t *a8;      /* with AVX-VNNI: the activations as x + 128, T rounded up to 4 rows of kp */
-    int32_t *corr;    /* and per output, what the + 128 and zero points add */
-    uint32_t kp;      /* kc rounded up to 4 */
-    float *img;       /* ASPAD rows [img_lo, img_hi) as floats, zero point removed */
+    uint8_t *img8; /* or with AVX-512 VNNI, as img16: the rows as x + 128, then a row of z + 128 */
+    int32_t *corr; /* and per output, what the + 128 and zero points add */
+    uint32_t kp;   /* kc rounded up to 4 */
+    float *img;    /* ASPAD rows [img_lo, img_hi) as floats, zero point removed */
     uint32_t img_lo, img_hi;
     int32_t *out;   /* T x N accumulators */
     int vec;        /* vector-unit groups instead: group g runs ops [vstart[g], vstart[g + 1]) */
@@ -140,10 +142,21 @@ int mica_fp_i16_usable(uint32_t N);
 static inline uint32_t mica_fp_i16_rows(uint32_t t) {
     return (t + I16_MR - 1) / I16_MR * I16_MR;
 }
-/* Its indirect form (no im2col) where it applies: img16 and pix. 0, or -1 (out of memory). */
-int mica_fp_i16_indirect(const mica_fm_t *m, fp_gemm_t *g);
 /* Runs it: gathers (or converts the image) and multiplies, into out. */
 void mica_fp_gemm_i16(const mica_fm_t *m, const fp_gemm_t *g, uint32_t T, uint32_t N);
+
+/* func_gemm_vnni512.c: the AVX-512 VNNI GEMM (T > 1) and GEMV (T = 1) on the AVX-VNNI operands
+ * (a8, wt, corr); usable where the CPU has AVX-512 VNNI, preferred there over the 256-bit ones. */
+int mica_fp_vnni512_usable(void);
+#define V5_MR 12 /* its pixels per register block (x 2 vectors of 16 outputs: 24 of 32 registers) */
+/* The VNNI paths' operand rows: T rounded up to a multiple of V5_MR (and so of func_plan.c's 4). */
+static inline uint32_t mica_fp_vnni_rows(uint32_t t) {
+    return (t + V5_MR - 1) / V5_MR * V5_MR;
+}
+void mica_fp_gemm_vnni512(fp_gemm_t *g, uint32_t T, uint32_t N);
+/* The same reading img8 through pix (func_pack.c), converting the image first. */
+void mica_fp_gemm_vnni512_indirect(const mica_fm_t *m, fp_gemm_t *g, uint32_t T, uint32_t N);
+void mica_fp_gemv_vnni512(fp_gemm_t *g, uint32_t N);
 
 /* A first layer's packed taps (kidx, ROWS = 16) grouped by tile for the pixel-by-pixel gathers
  * (func_plan.c's u8, func_gemm_i16.c's int16): segment s is lanes [start[s], start[s+1]) of tile

@@ -47,6 +47,8 @@ void mica_fp_kernels_report(const struct mica_fp_cache *c, char *out, size_t n) 
     memcpy(names, kernel_names, sizeof names);
     if (!mica_fp_i16_usable(8)) /* no AVX2: func_plan.c's GEMV is the portable loop */
         names[K_GEMV] = "gemv_int8_portable";
+    if (mica_fp_vnni512_usable()) /* func_plan.c runs the VNNI operands on these */
+        names[K_VNNI] = "gemm_avx512_vnni";
     size_t used = 0;
     if (n)
         out[0] = 0;
