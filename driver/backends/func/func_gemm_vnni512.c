@@ -111,9 +111,13 @@ V512 void mica_fp_gemm_vnni512(fp_gemm_t *g, uint32_t T, uint32_t N) {
 
 V512 void mica_fp_gemm_vnni512_indirect(const mica_fm_t *m, fp_gemm_t *g, uint32_t T, uint32_t N) {
     const uint32_t R = m->ref->cfg.rows;
-    const uint8_t *src = (const uint8_t *)m->ref->aspad + (size_t)g->img_lo * R;
-    for (size_t i = 0, e = (size_t)(g->img_hi - g->img_lo) * R; i < e; i++)
-        g->img8[i] = src[i] ^ 0x80; /* x + 128 */
+    const uint8_t *restrict src = (const uint8_t *)m->ref->aspad + (size_t)g->img_lo * R;
+    uint8_t *restrict dst = g->img8; /* a local: stores through g->img8 would reload it */
+    size_t i = 0, e = (size_t)(g->img_hi - g->img_lo) * R;
+    for (const __m512i top = _mm512_set1_epi8((char)0x80); i + 64 <= e; i += 64)
+        _mm512_storeu_si512(dst + i, _mm512_xor_si512(_mm512_loadu_si512(src + i), top));
+    for (; i < e; i++)
+        dst[i] = src[i] ^ 0x80; /* x + 128 */
     uint32_t n = 0;
     for (; n + 16 < N; n += 32)
         for (uint32_t t = 0; t < T; t += V5_MR)

@@ -201,7 +201,7 @@ int mica_fp_pack_vector(mica_fm_t *m, fp_gemm_t *g) {
         rescales |= g->vops[i].kind == FP_VRESCALE;
     g->out = malloc(sizeof(int32_t) * (size_t)g->t * g->groups * C);
     g->w16 = calloc((size_t)g->tiles * L, sizeof *g->w16);
-    g->tab = rescales ? malloc(sizeof(int32_t) * 256 * g->tiles) : NULL;
+    g->tab = rescales ? malloc(sizeof *g->tab * g->tiles) : NULL;
     if (!g->out || !g->w16 || (rescales && !g->tab))
         return -1;
     for (uint32_t i = 0; i < g->tiles; i++) {
@@ -211,7 +211,7 @@ int mica_fp_pack_vector(mica_fm_t *m, fp_gemm_t *g) {
                 g->w16[(size_t)i * L + c] = row[c];
         }
         if (g->vops[i].kind == FP_VRESCALE)
-            mica_fp_rescale_table(&g->vops[i].in, g->tab + (size_t)256 * i);
+            mica_fp_rescale_table(&g->vops[i].in, &g->tab[i]);
     }
     return 0;
 }

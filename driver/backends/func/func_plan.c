@@ -389,7 +389,7 @@ static void vec_run(mica_fm_t *m, const fp_gemm_t *g) {
                  e++) {
             }
             if (v->kind == FP_VRESCALE)
-                mica_fp_rescale_rows(m, d->aspad, g->t, g->tab + (size_t)256 * i, accumulate,
+                mica_fp_rescale_rows(m, d->aspad, g->t, &g->tab[i], accumulate,
                                      g->out + (size_t)grp * C, stride);
             else
                 mica_fp_dw_taps(m, d, g->w16 + (size_t)i * L, e - i, v->kind == FP_VMAX, accumulate,

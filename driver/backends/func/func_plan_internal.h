@@ -64,8 +64,8 @@ typedef struct {
     int vec;        /* vector-unit groups instead: group g runs ops [vstart[g], vstart[g + 1]) */
     fp_vop_t *vops; /* per op (tile), its gather in gathers */
     uint32_t *vstart;
-    int16_t *w16; /* tiles x LANES weights of the MAC ops */
-    int32_t *tab; /* tiles x 256: the RESCALE ops' results per input byte, or NULL */
+    int16_t *w16;           /* tiles x LANES weights of the MAC ops */
+    struct fp_rescale *tab; /* per tile: the RESCALE ops' results (func_vector.c), or NULL */
 } fp_gemm_t;
 
 enum { FP_INSTR, FP_GEMM, FP_STORE };
@@ -129,10 +129,15 @@ static inline int mica_fp_overlaps(const fp_range_t *r, uint64_t lo, uint64_t hi
  * LANES = min(ROWS, COLS)), MAX = the mode, ACC rows into OUT (row t at out + t * stride). */
 void mica_fp_dw_taps(mica_fm_t *m, const mica_fm_matmul_t *d, const int16_t *w, uint32_t n, int max,
                      int accumulate, int32_t *out, size_t stride);
-/* RESCALE: its result for each input byte (tab[uint8 x]); ROWS ASPAD rows from ASPAD into OUT. */
-void mica_fp_rescale_table(const mica_instr_t *in, int32_t tab[256]);
-void mica_fp_rescale_rows(const mica_fm_t *m, uint32_t aspad, uint32_t rows, const int32_t *tab,
-                          int accumulate, int32_t *out, size_t stride);
+/* RESCALE: its result for each input byte (q[uint8 x]), and its fields for the vector arithmetic
+ * (simd: that arithmetic gave q for all 256 bytes); ROWS ASPAD rows from ASPAD into OUT. */
+typedef struct fp_rescale {
+    int32_t q[256];
+    int32_t z, left, mult, right, simd;
+} fp_rescale_t;
+void mica_fp_rescale_table(const mica_instr_t *in, fp_rescale_t *tab);
+void mica_fp_rescale_rows(const mica_fm_t *m, uint32_t aspad, uint32_t rows,
+                          const fp_rescale_t *tab, int accumulate, int32_t *out, size_t stride);
 
 void mica_fp_prog_free(fp_prog_t *P);
 fp_prog_t *mica_fp_find(struct mica_fp_cache *c, uint32_t addr, uint32_t len);

@@ -11,22 +11,96 @@
 /* ---- the vector unit (DWCONV, RESCALE) ---- */
 
 /* RESCALE's result depends only on the input byte: q for each of the 256, by the definition. */
-void mica_fp_rescale_table(const mica_instr_t *in, int32_t tab[256]) {
-    mica_rescale_fields_t f;
-    mica_rescale_decode(in, &f);
-    int32_t z = f.z_in, mult = (int32_t)f.mult;
-    int ls = (int)f.left_shift, rs = (int)f.right_shift;
+static void rescale_exact(const mica_rescale_fields_t *f, int32_t q[256]) {
+    int32_t z = f->z_in, mult = (int32_t)f->mult;
+    int ls = (int)f->left_shift, rs = (int)f->right_shift;
     for (int b = 0; b < 256; b++) {
         int32_t s =
             (int32_t)((uint32_t)((int8_t)b - z) << ls); /* fits: left_shift <= 22 (checked) */
-        tab[b] = mica_rdbpot(mica_srdhm(s, mult), rs);
+        q[b] = mica_rdbpot(mica_srdhm(s, mult), rs);
     }
 }
 
+#ifdef FM_X86
+/* RESCALE of eight lanes (int8 x sign-extended) in AVX2 arithmetic, a table lookup per lane being
+ * scalar. s = (x - z) << left fits 2^30, so SRDHM's product fits 2^61 and its nudged division
+ * truncating toward zero equals floor((s m + 2^30) / 2^31) for either sign (the negative nudge
+ * 1 - 2^30 plus the 2^31 - 1 that makes truncation a floor is again 2^30): bits 31..62 of a 64-bit
+ * sum, taken by logical shifts. RDBPOT (halves away from zero) is floor((y + 2^(r-1) - [y < 0]) /
+ * 2^r) with |y| < 2^30: no overflow. mica_fp_rescale_table checks it against the definition on
+ * all 256 inputs before it is used. */
+static inline __attribute__((always_inline, target("avx2"))) __m256i
+rescale8(__m256i x, const fp_rescale_t *t) {
+    const __m256i m = _mm256_set1_epi32(t->mult), round = _mm256_set1_epi64x(1ll << 30);
+    __m256i s =
+        _mm256_sll_epi32(_mm256_sub_epi32(x, _mm256_set1_epi32(t->z)), _mm_cvtsi32_si128(t->left));
+    __m256i p0 = _mm256_add_epi64(_mm256_mul_epi32(s, m), round);
+    __m256i p1 = _mm256_add_epi64(_mm256_mul_epi32(_mm256_srli_epi64(s, 32), m), round);
+    __m256i y = _mm256_blend_epi32(_mm256_srli_epi64(p0, 31), _mm256_slli_epi64(p1, 1), 0xAA);
+    if (!t->right)
+        return y;
+    __m256i half = _mm256_set1_epi32(1 << (t->right - 1));
+    y = _mm256_add_epi32(_mm256_add_epi32(y, half), _mm256_cmpgt_epi32(_mm256_setzero_si256(), y));
+    return _mm256_sra_epi32(y, _mm_cvtsi32_si128(t->right));
+}
+
+__attribute__((target("avx2"))) static int rescale_simd_exact(const fp_rescale_t *t) {
+    for (int b = 0; b < 256; b += 8) {
+        __m256i x = _mm256_setr_epi32(b, b + 1, b + 2, b + 3, b + 4, b + 5, b + 6, b + 7);
+        x = _mm256_srai_epi32(_mm256_slli_epi32(x, 24), 24); /* the bytes as int8 */
+        __m256i d =
+            _mm256_xor_si256(rescale8(x, t), _mm256_loadu_si256((const __m256i *)(t->q + b)));
+        if (!_mm256_testz_si256(d, d))
+            return 0;
+    }
+    return 1;
+}
+
+/* ROWS rows of L lanes (a multiple of 8), eight at a time. */
+__attribute__((target("avx2"))) static void rescale_rows_avx2(const int8_t *src, uint32_t R,
+                                                              uint32_t L, uint32_t rows,
+                                                              const fp_rescale_t *t, int accumulate,
+                                                              int32_t *out, size_t stride) {
+    for (uint32_t i = 0; i < rows; i++, src += R, out += stride)
+        for (uint32_t c = 0; c < L; c += 8) {
+            __m256i y =
+                rescale8(_mm256_cvtepi8_epi32(_mm_loadl_epi64((const __m128i *)(src + c))), t);
+            if (accumulate)
+                y = _mm256_add_epi32(y, _mm256_loadu_si256((const __m256i *)(out + c)));
+            _mm256_storeu_si256((__m256i *)(out + c), y);
+        }
+}
+#endif
+
+void mica_fp_rescale_table(const mica_instr_t *in, fp_rescale_t *t) {
+    mica_rescale_fields_t f;
+    mica_rescale_decode(in, &f);
+    rescale_exact(&f, t->q);
+    t->z = f.z_in;
+    t->left = (int32_t)f.left_shift;
+    t->mult = (int32_t)f.mult;
+    t->right = (int32_t)f.right_shift;
+    t->simd = 0;
+#ifdef FM_X86
+    t->simd = __builtin_cpu_supports("avx2") && rescale_simd_exact(t);
+#endif
+}
+
 FM_CLONES
-void mica_fp_rescale_rows(const mica_fm_t *m, uint32_t aspad, uint32_t rows, const int32_t *tab,
+void mica_fp_rescale_rows(const mica_fm_t *m, uint32_t aspad, uint32_t rows, const fp_rescale_t *t,
                           int accumulate, int32_t *out, size_t stride) {
     uint32_t R = m->ref->cfg.rows, C = m->ref->cfg.cols, L = R < C ? R : C;
+#ifdef FM_X86
+    if (t->simd && L % 8 == 0) {
+        rescale_rows_avx2(m->ref->aspad + (size_t)aspad * R, R, L, rows, t, accumulate, out,
+                          stride);
+        if (!accumulate && C > L)
+            for (uint32_t i = 0; i < rows; i++)
+                memset(out + i * stride + L, 0, sizeof *out * (C - L)); /* a = 0 there: q = 0 */
+        return;
+    }
+#endif
+    const int32_t *tab = t->q;
     for (uint32_t i = 0; i < rows; i++, out += stride) {
         const uint8_t *src = (const uint8_t *)m->ref->aspad + (size_t)(aspad + i) * R;
         for (uint32_t c = 0; c < L; c++)
