@@ -201,8 +201,9 @@ int mica_fp_pack_vector(mica_fm_t *m, fp_gemm_t *g) {
         rescales |= g->vops[i].kind == FP_VRESCALE;
     g->out = malloc(sizeof(int32_t) * (size_t)g->t * g->groups * C);
     g->w16 = calloc((size_t)g->tiles * L, sizeof *g->w16);
+    g->dwp = calloc(g->tiles, sizeof *g->dwp);
     g->tab = rescales ? malloc(sizeof *g->tab * g->tiles) : NULL;
-    if (!g->out || !g->w16 || (rescales && !g->tab))
+    if (!g->out || !g->w16 || !g->dwp || (rescales && !g->tab))
         return -1;
     for (uint32_t i = 0; i < g->tiles; i++) {
         if (g->vops[i].kind == FP_VMAC) {

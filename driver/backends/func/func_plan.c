@@ -33,6 +33,9 @@ void mica_fp_prog_free(fp_prog_t *P) {
         free(g->vops);
         free(g->vstart);
         free(g->w16);
+        for (uint32_t j = 0; g->dwp && j < g->tiles; j++)
+            free(g->dwp[j]);
+        free(g->dwp);
         free(g->tab);
     }
     for (uint32_t i = 0; i < P->nsteps; i++)
@@ -393,7 +396,7 @@ static void vec_run(mica_fm_t *m, const fp_gemm_t *g) {
                                      g->out + (size_t)grp * C, stride);
             else
                 mica_fp_dw_taps(m, d, g->w16 + (size_t)i * L, e - i, v->kind == FP_VMAX, accumulate,
-                                g->out + (size_t)grp * C, stride);
+                                g->out + (size_t)grp * C, stride, g->dwp + i);
         }
 }
 

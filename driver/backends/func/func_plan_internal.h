@@ -65,6 +65,7 @@ typedef struct {
     fp_vop_t *vops; /* per op (tile), its gather in gathers */
     uint32_t *vstart;
     int16_t *w16;           /* tiles x LANES weights of the MAC ops */
+    struct dw_pass **dwp;   /* per tile: the DWCONV pass that starts there, once run, or NULL */
     struct fp_rescale *tab; /* per tile: the RESCALE ops' results (func_vector.c), or NULL */
 } fp_gemm_t;
 
@@ -126,9 +127,12 @@ static inline int mica_fp_overlaps(const fp_range_t *r, uint64_t lo, uint64_t hi
 }
 
 /* func_vector.c, the vector unit. DWCONV: N taps D (one output shape; weights W: N x LANES int16,
- * LANES = min(ROWS, COLS)), MAX = the mode, ACC rows into OUT (row t at out + t * stride). */
+ * LANES = min(ROWS, COLS)), MAX = the mode, ACC rows into OUT (row t at out + t * stride). CACHE
+ * (N slots, NULL-initialized; or NULL): each pass's constants, made on the first run and kept
+ * (free each slot). */
+struct dw_pass;
 void mica_fp_dw_taps(mica_fm_t *m, const mica_fm_matmul_t *d, const int16_t *w, uint32_t n, int max,
-                     int accumulate, int32_t *out, size_t stride);
+                     int accumulate, int32_t *out, size_t stride, struct dw_pass **cache);
 /* RESCALE: its result for each input byte (q[uint8 x]), and its fields for the vector arithmetic
  * (simd: that arithmetic gave q for all 256 bytes); ROWS ASPAD rows from ASPAD into OUT. */
 typedef struct fp_rescale {

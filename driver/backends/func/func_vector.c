@@ -117,9 +117,9 @@ void mica_fp_rescale_rows(const mica_fm_t *m, uint32_t aspad, uint32_t rows, con
  * tap falls in the padding it reads z: a = z - z = 0, as the ISA has it). */
 typedef struct dw_pass {
     uint32_t n, nn, L, C; /* taps, taps with the AVX2 MAC's zero-weight partner, lanes, columns */
-    int max, accumulate, z;
-    const int16_t *w; /* n x L weights */
-    int32_t corr[64]; /* AVX2 MAC: -z sum_j w_j per lane (it multiplies x, not x - z) */
+    int max, accumulate, z, simd; /* simd: the AVX2 MAC's constants below are set */
+    const int16_t *w;             /* n x L weights */
+    int32_t corr[64];             /* AVX2 MAC: -z sum_j w_j per lane (it multiplies x, not x - z) */
     int16_t wi[FP_TAPS / 2][4][2]
               [16]; /* and the weights of tap pairs, per 16 lanes, as its unpacks pair them */
 } dw_pass_t;
@@ -316,28 +316,47 @@ static void dw_pass(mica_fm_t *m, const mica_fm_matmul_t *d, const dw_pass_t *x,
                 memcpy(dst + (size_t)i * L, src + (size_t)i * R, L);
     }
     const int8_t *base[FP_TAPS + 1];
+    int64_t tap[FP_TAPS]; /* tap j's offset in the padded tile; output row oy adds oy sy PW L */
+    for (uint32_t j = 0; j < x->n; j++)
+        tap[j] = ((d[j].off_y - y0) * (int64_t)PW + d[j].off_x - x0) * (int64_t)L;
     for (uint32_t oy = 0; oy < d->out_h; oy++) {
+        const int8_t *row = buf + (size_t)oy * d->sy * PW * L;
         for (uint32_t j = 0; j < x->n; j++)
-            base[j] =
-                buf + (((int64_t)oy * d->sy + d[j].off_y - y0) * (int64_t)PW + d[j].off_x - x0) * L;
+            base[j] = row + tap[j];
         base[x->n] = base[0];
         run(x, base, (size_t)d->sx * L, d->out_w, out + (size_t)oy * d->out_w * stride, stride);
     }
 }
 
+/* Pass constants for the taps from J0 on: as many as share its tile (up to FP_TAPS). */
+static void dw_prepare(const mica_fm_matmul_t *d, const int16_t *w, uint32_t n, uint32_t j0,
+                       int max, int accumulate, uint32_t L, uint32_t C, dw_pass_t *x) {
+    x->C = C;
+    x->L = L;
+    x->max = max;
+    for (x->n = 1; j0 + x->n < n && x->n < FP_TAPS && dw_same_tile(&d[j0 + x->n], &d[j0]); x->n++) {
+    }
+    x->nn = x->n;
+    x->accumulate = accumulate || j0;
+    x->z = d[j0].z_in;
+    x->w = w + (size_t)j0 * L;
+    x->simd = dw_simd_setup(x);
+}
+
 void mica_fp_dw_taps(mica_fm_t *m, const mica_fm_matmul_t *d, const int16_t *w, uint32_t n, int max,
-                     int accumulate, int32_t *out, size_t stride) {
-    dw_pass_t x;
-    x.C = m->ref->cfg.cols;
-    x.L = m->ref->cfg.rows < x.C ? m->ref->cfg.rows : x.C;
-    x.max = max;
-    for (uint32_t j0 = 0; j0 < n; j0 += x.n) {
-        for (x.n = 1; j0 + x.n < n && x.n < FP_TAPS && dw_same_tile(&d[j0 + x.n], &d[j0]); x.n++) {
+                     int accumulate, int32_t *out, size_t stride, dw_pass_t **cache) {
+    uint32_t C = m->ref->cfg.cols, L = m->ref->cfg.rows < C ? m->ref->cfg.rows : C;
+    for (uint32_t j0 = 0; j0 < n;) {
+        dw_pass_t local, *x = cache ? cache[j0] : NULL;
+        if (!x) { /* the first run (or no cache): kept when it can be */
+            x = cache ? malloc(sizeof *x) : NULL;
+            if (!x)
+                x = &local;
+            dw_prepare(d, w, n, j0, max, accumulate, L, C, x);
+            if (x != &local)
+                cache[j0] = x;
         }
-        x.nn = x.n;
-        x.accumulate = accumulate || j0;
-        x.z = d[j0].z_in;
-        x.w = w + (size_t)j0 * x.L;
-        dw_pass(m, d + j0, &x, dw_simd_setup(&x), out, stride);
+        dw_pass(m, d + j0, x, x->simd, out, stride);
+        j0 += x->n;
     }
 }
