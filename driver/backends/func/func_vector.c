@@ -178,38 +178,99 @@ static void dw_run_c(const dw_pass_t *x, const int8_t *const *base, size_t step,
 /* MAC on AVX2, 16 lanes a step: tap pairs through vpmaddwd (x_i w_i + x_j w_j in int32 per lane,
  * |x w| <= 2^14), the zero points off once through corr (exact: all of it wraps mod 2^32). The
  * unpacks pair lanes 0-3 and 8-11, then 4-7 and 12-15: the sums stay in that order until stored. */
+static inline __attribute__((always_inline, target("avx2"))) __m256i dw_ld(const void *p) {
+    return _mm256_loadu_si256((const __m256i *)p);
+}
+
+/* The sums of lanes [16 q, 16 q + 16) of a pixel at OUT in the unpacks' order, from corr (and the
+ * ACC when accumulating), as the two vectors the pairs add into. */
+static inline __attribute__((always_inline, target("avx2"))) void
+dw_start(const dw_pass_t *x, const int32_t *out, uint32_t q, __m256i *s0, __m256i *s1) {
+    __m256i c0 = dw_ld(x->corr + 16 * q), c1 = dw_ld(x->corr + 16 * q + 8);
+    if (x->accumulate) {
+        c0 = _mm256_add_epi32(c0, dw_ld(out + 16 * q));
+        c1 = _mm256_add_epi32(c1, dw_ld(out + 16 * q + 8));
+    }
+    *s0 = _mm256_permute2x128_si256(c0, c1, 0x20);
+    *s1 = _mm256_permute2x128_si256(c0, c1, 0x31);
+}
+
+/* The sums back in lane order into OUT. */
+static inline __attribute__((always_inline, target("avx2"))) void
+dw_finish(int32_t *out, uint32_t q, __m256i s0, __m256i s1) {
+    _mm256_storeu_si256((__m256i *)(out + 16 * q), _mm256_permute2x128_si256(s0, s1, 0x20));
+    _mm256_storeu_si256((__m256i *)(out + 16 * q + 8), _mm256_permute2x128_si256(s0, s1, 0x31));
+}
+
+static inline __attribute__((always_inline, target("avx2"))) void
+dw_pixel_avx2(const dw_pass_t *x, const int8_t *const *base, size_t off, int32_t *out) {
+    for (uint32_t q = 0; q < x->L / 16; q++) {
+        __m256i s0, s1;
+        dw_start(x, out, q, &s0, &s1);
+        for (uint32_t j = 0; j < x->nn; j += 2) {
+            __m256i a0 =
+                _mm256_cvtepi8_epi16(_mm_loadu_si128((const __m128i *)(base[j] + off + 16 * q)));
+            __m256i a1 = _mm256_cvtepi8_epi16(
+                _mm_loadu_si128((const __m128i *)(base[j + 1] + off + 16 * q)));
+            s0 = _mm256_add_epi32(
+                s0, _mm256_madd_epi16(_mm256_unpacklo_epi16(a0, a1), dw_ld(x->wi[j / 2][q][0])));
+            s1 = _mm256_add_epi32(
+                s1, _mm256_madd_epi16(_mm256_unpackhi_epi16(a0, a1), dw_ld(x->wi[j / 2][q][1])));
+        }
+        dw_finish(out, q, s0, s1);
+    }
+    if (!x->accumulate && x->C > x->L) /* a call per pixel, even of 0 bytes, measured */
+        memset(out + x->L, 0, sizeof *out * (x->C - x->L)); /* a = 0: MAC leaves 0 */
+}
+
 __attribute__((target("avx2"))) static void dw_run_avx2(const dw_pass_t *x,
                                                         const int8_t *const *base, size_t step,
                                                         uint32_t np, int32_t *out, size_t stride) {
-    for (uint32_t p = 0; p < np; p++, out += stride) {
-        size_t off = p * step;
-        for (uint32_t q = 0; q < x->L / 16; q++) {
-#define FP_LD(p) _mm256_loadu_si256((const __m256i *)(p))
-            __m256i c0 = FP_LD(x->corr + 16 * q), c1 = FP_LD(x->corr + 16 * q + 8);
-            if (x->accumulate) {
-                c0 = _mm256_add_epi32(c0, FP_LD(out + 16 * q));
-                c1 = _mm256_add_epi32(c1, FP_LD(out + 16 * q + 8));
-            }
-            __m256i s0 = _mm256_permute2x128_si256(c0, c1, 0x20),
-                    s1 = _mm256_permute2x128_si256(c0, c1, 0x31);
-            for (uint32_t j = 0; j < x->nn; j += 2) {
-                __m256i a0 = _mm256_cvtepi8_epi16(
-                    _mm_loadu_si128((const __m128i *)(base[j] + off + 16 * q)));
-                __m256i a1 = _mm256_cvtepi8_epi16(
-                    _mm_loadu_si128((const __m128i *)(base[j + 1] + off + 16 * q)));
-                s0 = _mm256_add_epi32(s0, _mm256_madd_epi16(_mm256_unpacklo_epi16(a0, a1),
-                                                            FP_LD(x->wi[j / 2][q][0])));
-                s1 = _mm256_add_epi32(s1, _mm256_madd_epi16(_mm256_unpackhi_epi16(a0, a1),
-                                                            FP_LD(x->wi[j / 2][q][1])));
-            }
-#undef FP_LD
-            _mm256_storeu_si256((__m256i *)(out + 16 * q), _mm256_permute2x128_si256(s0, s1, 0x20));
-            _mm256_storeu_si256((__m256i *)(out + 16 * q + 8),
-                                _mm256_permute2x128_si256(s0, s1, 0x31));
+    for (uint32_t p = 0; p < np; p++, out += stride)
+        dw_pixel_avx2(x, base, p * step, out);
+}
+
+/* 16 lanes with AVX-512: two pixels a vector (the same unpacks and pairs in each 256-bit half),
+ * half the instructions per pixel. */
+static inline __attribute__((always_inline, target("avx2,avx512f,avx512bw"))) __m512i
+dw_two(const int8_t *p, size_t step) {
+    __m256i v =
+        step == 16
+            ? dw_ld(p)
+            : _mm256_inserti128_si256(_mm256_castsi128_si256(_mm_loadu_si128((const __m128i *)p)),
+                                      _mm_loadu_si128((const __m128i *)(p + step)), 1);
+    return _mm512_cvtepi8_epi16(v);
+}
+
+__attribute__((target("avx2,avx512f,avx512bw"))) static void
+dw_run_512(const dw_pass_t *x, const int8_t *const *base, size_t step, uint32_t np, int32_t *out,
+           size_t stride) {
+    uint32_t p = 0;
+    for (; p + 2 <= np; p += 2, out += 2 * stride) {
+        __m256i s0, s1, t0, t1;
+        dw_start(x, out, 0, &s0, &s1);
+        dw_start(x, out + stride, 0, &t0, &t1);
+        __m512i S0 = _mm512_inserti64x4(_mm512_castsi256_si512(s0), t0, 1),
+                S1 = _mm512_inserti64x4(_mm512_castsi256_si512(s1), t1, 1);
+        for (uint32_t j = 0; j < x->nn; j += 2) {
+            __m512i a0 = dw_two(base[j] + p * step, step),
+                    a1 = dw_two(base[j + 1] + p * step, step);
+            S0 = _mm512_add_epi32(
+                S0, _mm512_madd_epi16(_mm512_unpacklo_epi16(a0, a1),
+                                      _mm512_broadcast_i64x4(dw_ld(x->wi[j / 2][0][0]))));
+            S1 = _mm512_add_epi32(
+                S1, _mm512_madd_epi16(_mm512_unpackhi_epi16(a0, a1),
+                                      _mm512_broadcast_i64x4(dw_ld(x->wi[j / 2][0][1]))));
         }
-        if (!x->accumulate && x->C > x->L) /* a call per pixel, even of 0 bytes, measured */
-            memset(out + x->L, 0, sizeof *out * (x->C - x->L)); /* a = 0: MAC leaves 0 */
+        dw_finish(out, 0, _mm512_castsi512_si256(S0), _mm512_castsi512_si256(S1));
+        dw_finish(out + stride, 0, _mm512_extracti64x4_epi64(S0, 1),
+                  _mm512_extracti64x4_epi64(S1, 1));
+        if (!x->accumulate && x->C > x->L)
+            for (int h = 0; h < 2; h++)
+                memset(out + h * stride + x->L, 0, sizeof *out * (x->C - x->L));
     }
+    if (p < np)
+        dw_pixel_avx2(x, base, p * step, out);
 }
 #endif
 
@@ -279,7 +340,7 @@ static void dw_pass(mica_fm_t *m, const mica_fm_matmul_t *d, const dw_pass_t *x,
     dw_run_fn run = dw_run_c;
 #ifdef FM_X86
     if (simd)
-        run = dw_run_avx2;
+        run = x->L == 16 && __builtin_cpu_supports("avx512bw") ? dw_run_512 : dw_run_avx2;
 #else
     (void)simd;
 #endif
