@@ -172,7 +172,7 @@ block_4xn_indirect(const fp_gemm_t *g, uint32_t N, uint32_t R, uint32_t t, uint3
     for (uint32_t j = 0; j < g->tiles; j++, px++) {
         const int16_t *a[I16_MR];
         for (int p = 0; p < I16_MR; p++)
-            a[p] = g->img16 + (size_t)px[(size_t)p * g->tiles] * R;
+            a[p] = g->img16 + px[(size_t)p * g->tiles];
         for (uint32_t r = 0; r < R; r += 2, w += 2 * (size_t)N)
             madd_pair(s, a, r, w, nv);
     }

@@ -91,7 +91,7 @@ vnni_block_indirect(const fp_gemm_t *g, uint32_t N, uint32_t R, uint32_t t, uint
     for (uint32_t j = 0; j < g->tiles; j++, px++) {
         const uint8_t *rows[V5_MR];
         for (int p = 0; p < V5_MR; p++)
-            rows[p] = g->img8 + (size_t)px[(size_t)p * g->tiles] * R;
+            rows[p] = g->img8 + px[(size_t)p * g->tiles];
         for (uint32_t r = 0; r < R; r += 4, w += (size_t)4 * N)
             vnni_step(s, rows, r, w, nv, last);
     }

@@ -58,8 +58,9 @@ static int choose_depth(const mica_fm_t *m, fp_gemm_t *g) {
 /* The indirect GEMMs (no im2col; func_gemm_i16.c, func_gemm_vnni512.c) where they apply: every
  * tile with one zero point and T pixels, whole rows of R lanes (R a multiple of ALIGN, the k a
  * kernel step takes). Each converts ASPAD rows [img_lo, img_hi) once per run into an image whose
- * row img_hi - img_lo is the padding, and reads pixel t of tile j at row pix[t x tiles + j] (ROWS
- * past T: the padding). 1 if it applies (pix made), 0 if not, -1 (out of memory). */
+ * row img_hi - img_lo is the padding, and reads pixel t of tile j from element pix[t x tiles + j]
+ * (its row x R: no multiply in the kernels' loops; rows past T: the padding). 1 if it applies
+ * (pix made), 0 if not, -1 (out of memory). */
 static int indirect_table(const mica_fm_t *m, fp_gemm_t *g, uint32_t rows, uint32_t align) {
     uint32_t R = m->ref->cfg.rows, lo = UINT32_MAX, hi = 0;
     for (uint32_t j = 0; j < g->tiles; j++) {
@@ -79,7 +80,7 @@ static int indirect_table(const mica_fm_t *m, fp_gemm_t *g, uint32_t rows, uint3
         const mica_fm_matmul_t *d = &g->gathers[j];
         for (uint32_t t = 0; t < rows; t++) {
             int64_t px = t < g->t ? mica_fp_pixel_row(d, t / d->out_w, t % d->out_w) : -1;
-            g->pix[(size_t)t * g->tiles + j] = px < 0 ? hi - lo : (uint32_t)px - lo;
+            g->pix[(size_t)t * g->tiles + j] = (px < 0 ? hi - lo : (uint32_t)px - lo) * R;
         }
     }
     return 1;

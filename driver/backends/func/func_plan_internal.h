@@ -52,8 +52,8 @@ typedef struct {
     int16_t *w2;      /* AVX2 without AVX-VNNI, T > 1: kp / 2 blocks of N x 2 (k fastest) */
     int16_t *img16;   /* and when all tiles share a zero point: ASPAD rows [img_lo, img_hi) as
                        * x - z, then a row of zeros (the padding), read through pix */
-    uint32_t *pix;    /* the path's rows (T rounded up) x tiles: the img16 / img8 row pixel t reads
-                       * for tile j */
+    uint32_t *pix;    /* the path's rows (T rounded up) x tiles: where in img16 / img8 pixel t reads
+                       * tile j's row (row x ROWS) */
     uint8_t *a8;      /* with AVX-VNNI: the activations as x + 128, T rounded up to 4 rows of kp */
     uint8_t *img8; /* or with AVX-512 VNNI, as img16: the rows as x + 128, then a row of z + 128 */
     int32_t *corr; /* and per output, what the + 128 and zero points add */
