@@ -49,6 +49,13 @@ void mica_fp_kernels_report(const struct mica_fp_cache *c, char *out, size_t n) 
         names[K_GEMV] = "gemv_int8_portable";
     if (mica_fp_vnni512_usable()) /* func_plan.c runs the VNNI operands on these */
         names[K_VNNI] = "gemm_avx512_vnni";
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+    /* func_vector.c's DWCONV MAC and RESCALE: AVX2 (16-lane passes two pixels a vector on
+     * AVX-512BW), else portable loops */
+    names[K_VECTOR] = __builtin_cpu_supports("avx512bw") ? "vector_unit_avx512bw"
+                      : __builtin_cpu_supports("avx2")   ? "vector_unit_avx2"
+                                                         : "vector_unit";
+#endif
     size_t used = 0;
     if (n)
         out[0] = 0;
