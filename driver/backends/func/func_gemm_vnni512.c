@@ -25,6 +25,20 @@ static inline V512 __mmask16 out_mask(uint32_t N, uint32_t n) {
     return N - n >= 16 ? (__mmask16)0xFFFF : (__mmask16)0x00FF;
 }
 
+/* The activation word at P (4 k, u8) in every lane. */
+static inline __attribute__((always_inline)) V512 __m512i bcast4(const uint8_t *p) {
+    int32_t word;
+    memcpy(&word, p, 4);
+    return _mm512_set1_epi32(word);
+}
+
+/* Vector R of NV (16 int32 lanes or 64 bytes each): all of it but the last, which has LAST. */
+static inline __attribute__((always_inline)) V512 __m512i ld_vec(const void *base, int r, int nv,
+                                                                 __mmask16 last) {
+    const char *p = (const char *)base + 64 * r;
+    return r + 1 < nv ? _mm512_loadu_si512(p) : _mm512_maskz_loadu_epi32(last, p);
+}
+
 /* One step of 4 k for V5_MR pixel rows: NV weight vectors (16 outputs x 4 k, the last LAST lanes
  * only) against each row's broadcast activation word; the sums stay in V5_MR x NV registers. */
 static inline __attribute__((always_inline)) V512 void vnni_step(__m512i s[V5_MR][2],
@@ -34,9 +48,7 @@ static inline __attribute__((always_inline)) V512 void vnni_step(__m512i s[V5_MR
     __m512i w0 = nv == 2 ? _mm512_loadu_si512(w) : _mm512_maskz_loadu_epi32(last, w);
     __m512i w1 = nv == 2 ? _mm512_maskz_loadu_epi32(last, w + 64) : w0;
     for (int p = 0; p < V5_MR; p++) {
-        int32_t word;
-        memcpy(&word, rows[p] + k, 4);
-        __m512i b = _mm512_set1_epi32(word);
+        __m512i b = bcast4(rows[p] + k);
         s[p][0] = _mm512_dpbusd_epi32(s[p][0], b, w0);
         if (nv == 2)
             s[p][1] = _mm512_dpbusd_epi32(s[p][1], b, w1);
@@ -79,6 +91,13 @@ static inline __attribute__((always_inline)) V512 void vnni_block(const fp_gemm_
     vnni_put(g, s, N, t, n, nv, last);
 }
 
+/* Where each of the block's pixel rows reads one tile in img8 (PX: the first row's pix entry). */
+static inline __attribute__((always_inline)) void tile_rows(const fp_gemm_t *g, const uint32_t *px,
+                                                            const uint8_t *rows[V5_MR]) {
+    for (int p = 0; p < V5_MR; p++, px += g->tiles)
+        rows[p] = g->img8 + *px;
+}
+
 /* The same reading each tile's R lanes of each pixel from img8 through pix. */
 static inline __attribute__((always_inline)) V512 void
 vnni_block_indirect(const fp_gemm_t *g, uint32_t N, uint32_t R, uint32_t t, uint32_t n, int nv) {
@@ -90,8 +109,7 @@ vnni_block_indirect(const fp_gemm_t *g, uint32_t N, uint32_t R, uint32_t t, uint
         s[p][0] = s[p][1] = _mm512_setzero_si512();
     for (uint32_t j = 0; j < g->tiles; j++, px++) {
         const uint8_t *rows[V5_MR];
-        for (int p = 0; p < V5_MR; p++)
-            rows[p] = g->img8 + px[(size_t)p * g->tiles];
+        tile_rows(g, px, rows);
         for (uint32_t r = 0; r < R; r += 4, w += (size_t)4 * N)
             vnni_step(s, rows, r, w, nv, last);
     }
@@ -136,55 +154,28 @@ static inline __attribute__((always_inline)) V512 void gemv_block512(const fp_ge
     __m512i s[8];
     for (int r = 0; r < nv; r++)
         s[r] = _mm512_setzero_si512();
-    for (uint32_t k = 0; k < g->kp; k += 4) {
-        int32_t word;
-        memcpy(&word, g->a8 + k, 4);
-        __m512i b = _mm512_set1_epi32(word);
-        const int8_t *w = g->wt + ((size_t)k * N + (size_t)n * 4);
+    const int8_t *w = g->wt + (size_t)n * 4;
+    for (uint32_t k = 0; k < g->kp; k += 4, w += (size_t)4 * N) {
+        __m512i b = bcast4(g->a8 + k);
         for (int r = 0; k + 16 < g->kp && r < nv; r++)
             _mm_prefetch((const char *)(w + (size_t)16 * N + 64 * r), _MM_HINT_T0);
         for (int r = 0; r < nv; r++)
-            s[r] = _mm512_dpbusd_epi32(s[r], b,
-                                       r + 1 < nv ? _mm512_loadu_si512(w + 64 * r)
-                                                  : _mm512_maskz_loadu_epi32(last, w + 64 * r));
+            s[r] = _mm512_dpbusd_epi32(s[r], b, ld_vec(w, r, nv, last));
     }
-    for (int r = 0; r < nv; r++) {
-        __mmask16 mk = r + 1 < nv ? (__mmask16)0xFFFF : last;
-        _mm512_mask_storeu_epi32(
-            g->out + n + 16 * r, mk,
-            _mm512_sub_epi32(s[r], _mm512_maskz_loadu_epi32(mk, g->corr + n + 16 * r)));
-    }
+    for (int r = 0; r < nv; r++)
+        _mm512_mask_storeu_epi32(g->out + n + 16 * r, r + 1 < nv ? (__mmask16)0xFFFF : last,
+                                 _mm512_sub_epi32(s[r], ld_vec(g->corr + n, r, nv, last)));
 }
 
+/* 128 outputs a pass; the rest (N is a multiple of 8) 32 and then 16 or 8 at a time. */
 V512 void mica_fp_gemv_vnni512(fp_gemm_t *g, uint32_t N) {
     uint32_t n = 0;
     for (; n + 128 <= N; n += 128)
         gemv_block512(g, N, n, 8);
-    switch ((N - n + 15) / 16) { /* the rest: a constant count, so the sums stay in registers */
-    case 7:
-        gemv_block512(g, N, n, 7);
-        break;
-    case 6:
-        gemv_block512(g, N, n, 6);
-        break;
-    case 5:
-        gemv_block512(g, N, n, 5);
-        break;
-    case 4:
-        gemv_block512(g, N, n, 4);
-        break;
-    case 3:
-        gemv_block512(g, N, n, 3);
-        break;
-    case 2:
+    for (; n + 16 < N; n += 32)
         gemv_block512(g, N, n, 2);
-        break;
-    case 1:
+    if (n < N)
         gemv_block512(g, N, n, 1);
-        break;
-    default:
-        break;
-    }
 }
 #else
 void mica_fp_gemm_vnni512(fp_gemm_t *g, uint32_t T, uint32_t N) {
