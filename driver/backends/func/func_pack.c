@@ -108,8 +108,9 @@ static int has_vnni(void) { /* func_plan.c's AVX-VNNI or func_gemm_vnni512.c's k
 }
 
 /* The operand buffers of the GEMM's path (func_plan.c gemm_run), N a multiple of 8: with AVX-VNNI
- * or AVX-512 VNNI u8 activations and s8 weights in blocks of 4 k; else with AVX2 and T > 1 int16 activations and
- * weights in pairs of k (func_gemm_i16.c). Else the one-pixel GEMV (int8 N x K) or sgemm. */
+ * or AVX-512 VNNI u8 activations and s8 weights in blocks of 4 k; else with AVX2 and T > 1 int16
+ * activations and weights in pairs of k (func_gemm_i16.c). Else the one-pixel GEMV (int8 N x K)
+ * or sgemm. */
 static int alloc_operands(const mica_fm_t *m, fp_gemm_t *g, uint32_t K, uint32_t N) {
     int qgemm = m->plans->kernels >= FP_KERNELS_VNNI && has_vnni() && N % 8 == 0;
     int i16 = !qgemm && g->t > 1 && m->plans->kernels >= FP_KERNELS_AVX2 && mica_fp_i16_usable(N);
@@ -141,9 +142,9 @@ static int alloc_operands(const mica_fm_t *m, fp_gemm_t *g, uint32_t K, uint32_t
         int ind = g->out && g->wt && g->corr ? alloc_image_u8(m, g, rows) : -1;
         if (ind < 0)
             return -1;
-        /* the gathered rows (+ 16: gather_u8_lanes16's last store), also where the image is: the
-         * report and func_plan.c tell the VNNI paths by them */
-        g->a8 = calloc(ind ? 1 : (size_t)rows * g->kp + 16, 1);
+        if (ind) /* read through pix: no gathered rows */
+            return 0;
+        g->a8 = calloc((size_t)rows * g->kp + 16, 1); /* + 16: gather_u8_lanes16's last store */
         return !g->a8 ? -1 : 0;
     }
     g->w = calloc((size_t)g->kc * N, sizeof(float));
@@ -166,7 +167,7 @@ static void put_row(fp_gemm_t *g, uint32_t i, uint32_t k, uint32_t n0, uint32_t 
     else if (g->w2)
         for (uint32_t c = 0; c < len; c++)
             g->w2[((size_t)(i / 2) * N + n0 + c) * 2 + i % 2] = src[c];
-    else if (!g->a8)
+    else if (!g->corr) /* the VNNI paths (a8 or img8) have the correction */
         for (uint32_t c = 0; c < len; c++)
             g->wt[(size_t)(n0 + c) * K + k] = src[c];
     else

@@ -22,7 +22,11 @@ static const char *const kernel_names[K_N] = {
     "store_avx512",  "store_avx2",      "store_real_clones", "store_scalar"};
 
 static int gemm_kind(const fp_gemm_t *g) {
-    return g->vec ? K_VECTOR : g->a8 ? K_VNNI : g->w2 ? K_AVX2_I16 : g->w ? K_SGEMM : K_GEMV;
+    return g->vec             ? K_VECTOR
+           : g->a8 || g->img8 ? K_VNNI
+           : g->w2            ? K_AVX2_I16
+           : g->w             ? K_SGEMM
+                              : K_GEMV;
 }
 
 static int store_kind(const mica_fm_requant_t *q) {
