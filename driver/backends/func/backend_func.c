@@ -3,7 +3,8 @@
  * (driver/core/isa_ref.c) the first time, then translated (func_translate.c, func_plan.c); the
  * CSRs and event counters are the interpreter's; cycles are estimates from the cost model.
  * Options: array=RxC, plan=0 (every run through the reference interpreter), vnni=0 (translated
- * runs on the portable GEMM paths), kernels=0|1|2 (at most portable, AVX2, AVX-VNNI: func_plan.h).
+ * runs on the portable GEMM paths), kernels=0|1|2 (at most portable, AVX2, AVX-VNNI or AVX-512
+ * VNNI: func_plan.h).
  * Its report names the kernels the translations use. */
 #include <stdio.h>
 #include <stdlib.h>

@@ -21,35 +21,6 @@ int mica_fp_i16_usable(uint32_t N) {
 #endif
 }
 
-#define I16_MAX_IMAGE (1u << 20) /* int16 elements: an image larger than this gathers instead */
-
-int mica_fp_i16_indirect(const mica_fm_t *m, fp_gemm_t *g) {
-    uint32_t R = m->ref->cfg.rows, lo = UINT32_MAX, hi = 0, rows = mica_fp_i16_rows(g->t);
-    for (uint32_t j = 0; j < g->tiles; j++) {
-        const mica_fm_matmul_t *d = &g->gathers[j];
-        if (d->z_in != g->gathers->z_in || d->out_h * d->out_w != g->t)
-            return 0;
-        lo = d->aspad < lo ? d->aspad : lo;
-        hi = d->aspad + d->in_h * d->in_w > hi ? d->aspad + d->in_h * d->in_w : hi;
-    }
-    if (g->kidx || R % 2 || (size_t)(hi - lo + 1) * R > I16_MAX_IMAGE)
-        return 0;
-    g->img_lo = lo;
-    g->img_hi = hi;
-    g->img16 = calloc((size_t)(hi - lo + 1) * R, sizeof *g->img16);
-    g->pix = malloc(sizeof *g->pix * (size_t)rows * g->tiles);
-    if (!g->img16 || !g->pix)
-        return -1;
-    for (uint32_t j = 0; j < g->tiles; j++) {
-        const mica_fm_matmul_t *d = &g->gathers[j];
-        for (uint32_t t = 0; t < rows; t++) { /* rows past T: the zero row */
-            int64_t px = t < g->t ? mica_fp_pixel_row(d, t / d->out_w, t % d->out_w) : -1;
-            g->pix[(size_t)t * g->tiles + j] = px < 0 ? hi - lo : (uint32_t)px - lo;
-        }
-    }
-    return 0;
-}
-
 FM_CLONES
 static void convert_image(const mica_fm_t *m, const fp_gemm_t *g) {
     uint32_t R = m->ref->cfg.rows;
@@ -201,7 +172,7 @@ block_4xn_indirect(const fp_gemm_t *g, uint32_t N, uint32_t R, uint32_t t, uint3
     for (uint32_t j = 0; j < g->tiles; j++, px++) {
         const int16_t *a[I16_MR];
         for (int p = 0; p < I16_MR; p++)
-            a[p] = g->img16 + (size_t)px[(size_t)p * g->tiles] * R;
+            a[p] = g->img16 + px[(size_t)p * g->tiles];
         for (uint32_t r = 0; r < R; r += 2, w += 2 * (size_t)N)
             madd_pair(s, a, r, w, nv);
     }

@@ -53,21 +53,68 @@ static int choose_depth(const mica_fm_t *m, fp_gemm_t *g) {
     return 0;
 }
 
-static int has_vnni(void) { /* func_plan.c's AVX-VNNI kernels can run */
+#define INDIRECT_MAX_IMAGE (1u << 20) /* elements: an image larger than this gathers instead */
+
+/* The indirect GEMMs (no im2col; func_gemm_i16.c, func_gemm_vnni512.c) where they apply: every
+ * tile with one zero point and T pixels, whole rows of R lanes (R a multiple of ALIGN, the k a
+ * kernel step takes). Each converts ASPAD rows [img_lo, img_hi) once per run into an image whose
+ * row img_hi - img_lo is the padding, and reads pixel t of tile j from element pix[t x tiles + j]
+ * (its row x R: no multiply in the kernels' loops; rows past T: the padding). 1 if it applies
+ * (pix made), 0 if not, -1 (out of memory). */
+static int indirect_table(const mica_fm_t *m, fp_gemm_t *g, uint32_t rows, uint32_t align) {
+    uint32_t R = m->ref->cfg.rows, lo = UINT32_MAX, hi = 0;
+    for (uint32_t j = 0; j < g->tiles; j++) {
+        const mica_fm_matmul_t *d = &g->gathers[j];
+        if (d->z_in != g->gathers->z_in || d->out_h * d->out_w != g->t)
+            return 0;
+        lo = d->aspad < lo ? d->aspad : lo;
+        hi = d->aspad + d->in_h * d->in_w > hi ? d->aspad + d->in_h * d->in_w : hi;
+    }
+    if (g->kidx || g->t < 2 || R % align || (size_t)(hi - lo + 1) * R > INDIRECT_MAX_IMAGE)
+        return 0;
+    g->img_lo = lo;
+    g->img_hi = hi;
+    if (!(g->pix = malloc(sizeof *g->pix * (size_t)rows * g->tiles)))
+        return -1;
+    for (uint32_t j = 0; j < g->tiles; j++) {
+        const mica_fm_matmul_t *d = &g->gathers[j];
+        for (uint32_t t = 0; t < rows; t++) {
+            int64_t px = t < g->t ? mica_fp_pixel_row(d, t / d->out_w, t % d->out_w) : -1;
+            g->pix[(size_t)t * g->tiles + j] = (px < 0 ? hi - lo : (uint32_t)px - lo) * R;
+        }
+    }
+    return 1;
+}
+
+/* The AVX-512 VNNI GEMM's image: bytes x + 128, its padding row z + 128 (x - z = 0). */
+static int alloc_image_u8(const mica_fm_t *m, fp_gemm_t *g, uint32_t rows) {
+    uint32_t R = m->ref->cfg.rows;
+    int r = mica_fp_vnni512_usable() ? indirect_table(m, g, rows, 4) : 0;
+    if (r <= 0)
+        return r;
+    size_t img = (size_t)(g->img_hi - g->img_lo) * R;
+    if (!(g->img8 = malloc(img + R)))
+        return -1;
+    memset(g->img8 + img, (uint8_t)(g->gathers->z_in + 128), R);
+    return 1;
+}
+
+static int has_vnni(void) { /* func_plan.c's AVX-VNNI or func_gemm_vnni512.c's kernels can run */
 #if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
-    return __builtin_cpu_supports("avxvnni");
+    return __builtin_cpu_supports("avxvnni") || mica_fp_vnni512_usable();
 #else
     return 0;
 #endif
 }
 
 /* The operand buffers of the GEMM's path (func_plan.c gemm_run), N a multiple of 8: with AVX-VNNI
- * u8 activations and s8 weights in blocks of 4 k; else with AVX2 and T > 1 int16 activations and
- * weights in pairs of k (func_gemm_i16.c). Else the one-pixel GEMV (int8 N x K) or sgemm. */
+ * or AVX-512 VNNI u8 activations and s8 weights in blocks of 4 k; else with AVX2 and T > 1 int16
+ * activations and weights in pairs of k (func_gemm_i16.c). Else the one-pixel GEMV (int8 N x K)
+ * or sgemm. */
 static int alloc_operands(const mica_fm_t *m, fp_gemm_t *g, uint32_t K, uint32_t N) {
     int qgemm = m->plans->kernels >= FP_KERNELS_VNNI && has_vnni() && N % 8 == 0;
     int i16 = !qgemm && g->t > 1 && m->plans->kernels >= FP_KERNELS_AVX2 && mica_fp_i16_usable(N);
-    uint32_t rows = qgemm ? (g->t + 3) & ~3u : i16 ? mica_fp_i16_rows(g->t) : g->t;
+    uint32_t rows = qgemm ? mica_fp_vnni_rows(g->t) : i16 ? mica_fp_i16_rows(g->t) : g->t;
     g->out = malloc(sizeof(int32_t) * (size_t)rows * N);
     if (g->t == 1 && !qgemm) {
         g->kc = K;
@@ -80,7 +127,10 @@ static int alloc_operands(const mica_fm_t *m, fp_gemm_t *g, uint32_t K, uint32_t
     g->kp = (g->kc + 3) & ~3u;
     if (i16) { /* rows past T and k past kc stay 0 */
         g->w2 = calloc((size_t)g->kp * N, sizeof *g->w2);
-        if (!g->out || !g->w2 || mica_fp_i16_indirect(m, g))
+        int ind = g->out && g->w2 ? indirect_table(m, g, rows, 2) : -1;
+        if (ind < 0 ||
+            (ind && !(g->img16 = calloc((size_t)(g->img_hi - g->img_lo + 1) * m->ref->cfg.rows,
+                                        sizeof *g->img16))))
             return -1;
         /* + 16: func_gemm_i16.c's shuffled gather may store past the last row's lanes */
         g->a16 = g->img16 ? NULL : calloc((size_t)rows * g->kp + 16, sizeof *g->a16);
@@ -88,9 +138,14 @@ static int alloc_operands(const mica_fm_t *m, fp_gemm_t *g, uint32_t K, uint32_t
     }
     if (qgemm) {
         g->wt = calloc((size_t)g->kp * N, 1);
-        g->a8 = calloc((size_t)rows * g->kp + 16, 1); /* + 16: gather_u8_lanes16's last store */
         g->corr = calloc(N, sizeof(int32_t));
-        return !g->out || !g->wt || !g->a8 || !g->corr ? -1 : 0;
+        int ind = g->out && g->wt && g->corr ? alloc_image_u8(m, g, rows) : -1;
+        if (ind < 0)
+            return -1;
+        if (ind) /* read through pix: no gathered rows */
+            return 0;
+        g->a8 = calloc((size_t)rows * g->kp + 16, 1); /* + 16: gather_u8_lanes16's last store */
+        return !g->a8 ? -1 : 0;
     }
     g->w = calloc((size_t)g->kc * N, sizeof(float));
     g->a = malloc(sizeof(float) * (size_t)g->t * g->kc);
@@ -112,7 +167,7 @@ static void put_row(fp_gemm_t *g, uint32_t i, uint32_t k, uint32_t n0, uint32_t 
     else if (g->w2)
         for (uint32_t c = 0; c < len; c++)
             g->w2[((size_t)(i / 2) * N + n0 + c) * 2 + i % 2] = src[c];
-    else if (!g->a8)
+    else if (!g->corr) /* the VNNI paths (a8 or img8) have the correction */
         for (uint32_t c = 0; c < len; c++)
             g->wt[(size_t)(n0 + c) * K + k] = src[c];
     else
@@ -148,8 +203,9 @@ int mica_fp_pack_vector(mica_fm_t *m, fp_gemm_t *g) {
         rescales |= g->vops[i].kind == FP_VRESCALE;
     g->out = malloc(sizeof(int32_t) * (size_t)g->t * g->groups * C);
     g->w16 = calloc((size_t)g->tiles * L, sizeof *g->w16);
-    g->tab = rescales ? malloc(sizeof(int32_t) * 256 * g->tiles) : NULL;
-    if (!g->out || !g->w16 || (rescales && !g->tab))
+    g->dwp = calloc(g->tiles, sizeof *g->dwp);
+    g->tab = rescales ? malloc(sizeof *g->tab * g->tiles) : NULL;
+    if (!g->out || !g->w16 || !g->dwp || (rescales && !g->tab))
         return -1;
     for (uint32_t i = 0; i < g->tiles; i++) {
         if (g->vops[i].kind == FP_VMAC) {
@@ -158,7 +214,7 @@ int mica_fp_pack_vector(mica_fm_t *m, fp_gemm_t *g) {
                 g->w16[(size_t)i * L + c] = row[c];
         }
         if (g->vops[i].kind == FP_VRESCALE)
-            mica_fp_rescale_table(&g->vops[i].in, g->tab + (size_t)256 * i);
+            mica_fp_rescale_table(&g->vops[i].in, &g->tab[i]);
     }
     return 0;
 }

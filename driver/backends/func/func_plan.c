@@ -1,5 +1,5 @@
 /* Running translated programs (func_translate.c has what a translation is): the integer GEMM and
- * GEMV kernels (AVX-VNNI, AVX-512 VNNI, AVX2, portable) and sgemm, the gathers that feed them,
+ * GEMV kernels (AVX-VNNI, AVX2, portable; AVX-512 VNNI in func_gemm_vnni512.c) and sgemm, the gathers that feed them,
  * and the step loop. The vector unit's kernels are in func_vector.c. */
 #include <stdlib.h>
 #include <string.h>
@@ -24,6 +24,7 @@ void mica_fp_prog_free(fp_prog_t *P) {
         free(g->img16);
         free(g->pix);
         free(g->a8);
+        free(g->img8);
         free(g->corr);
         free(g->img);
         free(g->a);
@@ -32,6 +33,9 @@ void mica_fp_prog_free(fp_prog_t *P) {
         free(g->vops);
         free(g->vstart);
         free(g->w16);
+        for (uint32_t j = 0; g->dwp && j < g->tiles; j++)
+            free(g->dwp[j]);
+        free(g->dwp);
         free(g->tab);
     }
     for (uint32_t i = 0; i < P->nsteps; i++)
@@ -125,35 +129,8 @@ gemv_block(fp_gemm_t *g, uint32_t N, uint32_t n, uint32_t nv) {
             _mm256_sub_epi32(s[r], _mm256_loadu_si256((const __m256i *)(g->corr + n + 8 * r))));
 }
 
-/* The same with AVX-512 VNNI: 16 outputs a vector, 128 a pass. The weights stream from L2 (a
- * layer's do not stay in L1 between inferences): fetching 4 k ahead measured ~20% faster. */
-__attribute__((target("avx512f,avx512vnni"))) static uint32_t gemv_vnni512(fp_gemm_t *g,
-                                                                           uint32_t N) {
-    uint32_t n = 0;
-    for (; n + 128 <= N; n += 128) {
-        __m512i s[8];
-        for (int r = 0; r < 8; r++)
-            s[r] = _mm512_setzero_si512();
-        for (uint32_t k = 0; k < g->kp; k += 4) {
-            int32_t a;
-            memcpy(&a, g->a8 + k, 4);
-            __m512i b = _mm512_set1_epi32(a);
-            const int8_t *w = g->wt + ((size_t)k * N + (size_t)n * 4);
-            for (int r = 0; k + 16 < g->kp && r < 8; r++)
-                _mm_prefetch((const char *)(w + (size_t)16 * N + 64 * r), _MM_HINT_T0);
-            for (int r = 0; r < 8; r++)
-                s[r] = _mm512_dpbusd_epi32(s[r], b, _mm512_loadu_si512(w + 64 * r));
-        }
-        for (int r = 0; r < 8; r++)
-            _mm512_storeu_si512(g->out + n + 16 * r,
-                                _mm512_sub_epi32(s[r], _mm512_loadu_si512(g->corr + n + 16 * r)));
-    }
-    return n;
-}
-
 __attribute__((target("avx2,avxvnni"))) static void gemv_vnni(fp_gemm_t *g, uint32_t N) {
-    uint32_t n = __builtin_cpu_supports("avx512vnni") ? gemv_vnni512(g, N)
-                                                      : 0; /* measured ~10% faster here */
+    uint32_t n = 0;
     for (; n + 64 <= N; n += 64)
         gemv_block(g, N, n, 8);
     if (n < N)
@@ -415,11 +392,11 @@ static void vec_run(mica_fm_t *m, const fp_gemm_t *g) {
                  e++) {
             }
             if (v->kind == FP_VRESCALE)
-                mica_fp_rescale_rows(m, d->aspad, g->t, g->tab + (size_t)256 * i, accumulate,
+                mica_fp_rescale_rows(m, d->aspad, g->t, &g->tab[i], accumulate,
                                      g->out + (size_t)grp * C, stride);
             else
                 mica_fp_dw_taps(m, d, g->w16 + (size_t)i * L, e - i, v->kind == FP_VMAX, accumulate,
-                                g->out + (size_t)grp * C, stride);
+                                g->out + (size_t)grp * C, stride, g->dwp + i);
         }
 }
 
@@ -429,10 +406,18 @@ static void gemm_run(mica_fm_t *m, fp_gemm_t *g) {
         vec_run(m, g);
         return;
     }
-    if (g->a8) { /* only where AVX-VNNI is (func_translate.c) */
+    if (g->img8) { /* AVX-512 VNNI, every tile one zero point (func_pack.c) */
+        mica_fp_gemm_vnni512_indirect(m, g, T, N);
+        return;
+    }
+    if (g->a8) { /* only where AVX-VNNI or AVX-512 VNNI is (func_pack.c) */
         gather_u8(m, g);
 #ifdef FM_X86
-        if (T == 1)
+        if (mica_fp_vnni512_usable() && T == 1) /* 16 outputs a vector: preferred where both are */
+            mica_fp_gemv_vnni512(g, N);
+        else if (mica_fp_vnni512_usable())
+            mica_fp_gemm_vnni512(g, T, N);
+        else if (T == 1)
             gemv_vnni(g, N);
         else
             gemm_vnni(g, T, N);

@@ -27,8 +27,8 @@ typedef struct mica_fm {
 struct mica_fp_cache *mica_fp_new(void);
 void mica_fp_free(struct mica_fp_cache *c);
 /* The integer kernels translations built from now on may use, at most (tests of each path):
- * PORTABLE = sgemm and the int8 GEMV, AVX2 = the int16 GEMM too, VNNI = the AVX-VNNI ones too (default);
- * each only where the CPU has it. */
+ * PORTABLE = sgemm and the int8 GEMV, AVX2 = the int16 GEMM too, VNNI = the AVX-512 VNNI or
+ * AVX-VNNI ones too (default); each only where the CPU has it. */
 enum { FP_KERNELS_PORTABLE = 0, FP_KERNELS_AVX2 = 1, FP_KERNELS_VNNI = 2 };
 void mica_fp_set_kernels(struct mica_fp_cache *c, int level);
 /* ON = 0: mica_fp_set_kernels(c, FP_KERNELS_PORTABLE); 1: FP_KERNELS_VNNI. */

@@ -52,18 +52,21 @@ typedef struct {
     int16_t *w2;      /* AVX2 without AVX-VNNI, T > 1: kp / 2 blocks of N x 2 (k fastest) */
     int16_t *img16;   /* and when all tiles share a zero point: ASPAD rows [img_lo, img_hi) as
                        * x - z, then a row of zeros (the padding), read through pix */
-    uint32_t *pix;    /* T rounded up to 4 x tiles: the img16 row pixel t reads for tile j */
+    uint32_t *pix;    /* the path's rows (T rounded up) x tiles: where in img16 / img8 pixel t reads
+                       * tile j's row (row x ROWS) */
     uint8_t *a8;      /* with AVX-VNNI: the activations as x + 128, T rounded up to 4 rows of kp */
-    int32_t *corr;    /* and per output, what the + 128 and zero points add */
-    uint32_t kp;      /* kc rounded up to 4 */
-    float *img;       /* ASPAD rows [img_lo, img_hi) as floats, zero point removed */
+    uint8_t *img8; /* or with AVX-512 VNNI, as img16: the rows as x + 128, then a row of z + 128 */
+    int32_t *corr; /* and per output, what the + 128 and zero points add */
+    uint32_t kp;   /* kc rounded up to 4 */
+    float *img;    /* ASPAD rows [img_lo, img_hi) as floats, zero point removed */
     uint32_t img_lo, img_hi;
     int32_t *out;   /* T x N accumulators */
     int vec;        /* vector-unit groups instead: group g runs ops [vstart[g], vstart[g + 1]) */
     fp_vop_t *vops; /* per op (tile), its gather in gathers */
     uint32_t *vstart;
-    int16_t *w16; /* tiles x LANES weights of the MAC ops */
-    int32_t *tab; /* tiles x 256: the RESCALE ops' results per input byte, or NULL */
+    int16_t *w16;           /* tiles x LANES weights of the MAC ops */
+    struct dw_pass **dwp;   /* per tile: the DWCONV pass that starts there, once run, or NULL */
+    struct fp_rescale *tab; /* per tile: the RESCALE ops' results (func_vector.c), or NULL */
 } fp_gemm_t;
 
 enum { FP_INSTR, FP_GEMM, FP_STORE };
@@ -124,13 +127,21 @@ static inline int mica_fp_overlaps(const fp_range_t *r, uint64_t lo, uint64_t hi
 }
 
 /* func_vector.c, the vector unit. DWCONV: N taps D (one output shape; weights W: N x LANES int16,
- * LANES = min(ROWS, COLS)), MAX = the mode, ACC rows into OUT (row t at out + t * stride). */
+ * LANES = min(ROWS, COLS)), MAX = the mode, ACC rows into OUT (row t at out + t * stride). CACHE
+ * (N slots, NULL-initialized; or NULL): each pass's constants, made on the first run and kept
+ * (free each slot). */
+struct dw_pass;
 void mica_fp_dw_taps(mica_fm_t *m, const mica_fm_matmul_t *d, const int16_t *w, uint32_t n, int max,
-                     int accumulate, int32_t *out, size_t stride);
-/* RESCALE: its result for each input byte (tab[uint8 x]); ROWS ASPAD rows from ASPAD into OUT. */
-void mica_fp_rescale_table(const mica_instr_t *in, int32_t tab[256]);
-void mica_fp_rescale_rows(const mica_fm_t *m, uint32_t aspad, uint32_t rows, const int32_t *tab,
-                          int accumulate, int32_t *out, size_t stride);
+                     int accumulate, int32_t *out, size_t stride, struct dw_pass **cache);
+/* RESCALE: its result for each input byte (q[uint8 x]), and its fields for the vector arithmetic
+ * (simd: that arithmetic gave q for all 256 bytes); ROWS ASPAD rows from ASPAD into OUT. */
+typedef struct fp_rescale {
+    int32_t q[256];
+    int32_t z, left, mult, right, simd;
+} fp_rescale_t;
+void mica_fp_rescale_table(const mica_instr_t *in, fp_rescale_t *tab);
+void mica_fp_rescale_rows(const mica_fm_t *m, uint32_t aspad, uint32_t rows,
+                          const fp_rescale_t *tab, int accumulate, int32_t *out, size_t stride);
 
 void mica_fp_prog_free(fp_prog_t *P);
 fp_prog_t *mica_fp_find(struct mica_fp_cache *c, uint32_t addr, uint32_t len);
@@ -140,10 +151,21 @@ int mica_fp_i16_usable(uint32_t N);
 static inline uint32_t mica_fp_i16_rows(uint32_t t) {
     return (t + I16_MR - 1) / I16_MR * I16_MR;
 }
-/* Its indirect form (no im2col) where it applies: img16 and pix. 0, or -1 (out of memory). */
-int mica_fp_i16_indirect(const mica_fm_t *m, fp_gemm_t *g);
 /* Runs it: gathers (or converts the image) and multiplies, into out. */
 void mica_fp_gemm_i16(const mica_fm_t *m, const fp_gemm_t *g, uint32_t T, uint32_t N);
+
+/* func_gemm_vnni512.c: the AVX-512 VNNI GEMM (T > 1) and GEMV (T = 1) on the AVX-VNNI operands
+ * (a8, wt, corr); usable where the CPU has AVX-512 VNNI, preferred there over the 256-bit ones. */
+int mica_fp_vnni512_usable(void);
+#define V5_MR 12 /* its pixels per register block (x 2 vectors of 16 outputs: 24 of 32 registers) */
+/* The VNNI paths' operand rows: T rounded up to a multiple of V5_MR (and so of func_plan.c's 4). */
+static inline uint32_t mica_fp_vnni_rows(uint32_t t) {
+    return (t + V5_MR - 1) / V5_MR * V5_MR;
+}
+void mica_fp_gemm_vnni512(fp_gemm_t *g, uint32_t T, uint32_t N);
+/* The same reading img8 through pix (func_pack.c), converting the image first. */
+void mica_fp_gemm_vnni512_indirect(const mica_fm_t *m, fp_gemm_t *g, uint32_t T, uint32_t N);
+void mica_fp_gemv_vnni512(fp_gemm_t *g, uint32_t N);
 
 /* A first layer's packed taps (kidx, ROWS = 16) grouped by tile for the pixel-by-pixel gathers
  * (func_plan.c's u8, func_gemm_i16.c's int16): segment s is lanes [start[s], start[s+1]) of tile

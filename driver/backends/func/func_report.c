@@ -22,7 +22,11 @@ static const char *const kernel_names[K_N] = {
     "store_avx512",  "store_avx2",      "store_real_clones", "store_scalar"};
 
 static int gemm_kind(const fp_gemm_t *g) {
-    return g->vec ? K_VECTOR : g->a8 ? K_VNNI : g->w2 ? K_AVX2_I16 : g->w ? K_SGEMM : K_GEMV;
+    return g->vec             ? K_VECTOR
+           : g->a8 || g->img8 ? K_VNNI
+           : g->w2            ? K_AVX2_I16
+           : g->w             ? K_SGEMM
+                              : K_GEMV;
 }
 
 static int store_kind(const mica_fm_requant_t *q) {
@@ -47,6 +51,15 @@ void mica_fp_kernels_report(const struct mica_fp_cache *c, char *out, size_t n) 
     memcpy(names, kernel_names, sizeof names);
     if (!mica_fp_i16_usable(8)) /* no AVX2: func_plan.c's GEMV is the portable loop */
         names[K_GEMV] = "gemv_int8_portable";
+    if (mica_fp_vnni512_usable()) /* func_plan.c runs the VNNI operands on these */
+        names[K_VNNI] = "gemm_avx512_vnni";
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+    /* func_vector.c's DWCONV MAC and RESCALE: AVX2 (16-lane passes two pixels a vector on
+     * AVX-512BW), else portable loops */
+    names[K_VECTOR] = __builtin_cpu_supports("avx512bw") ? "vector_unit_avx512bw"
+                      : __builtin_cpu_supports("avx2")   ? "vector_unit_avx2"
+                                                         : "vector_unit";
+#endif
     size_t used = 0;
     if (n)
         out[0] = 0;

@@ -11,22 +11,96 @@
 /* ---- the vector unit (DWCONV, RESCALE) ---- */
 
 /* RESCALE's result depends only on the input byte: q for each of the 256, by the definition. */
-void mica_fp_rescale_table(const mica_instr_t *in, int32_t tab[256]) {
-    mica_rescale_fields_t f;
-    mica_rescale_decode(in, &f);
-    int32_t z = f.z_in, mult = (int32_t)f.mult;
-    int ls = (int)f.left_shift, rs = (int)f.right_shift;
+static void rescale_exact(const mica_rescale_fields_t *f, int32_t q[256]) {
+    int32_t z = f->z_in, mult = (int32_t)f->mult;
+    int ls = (int)f->left_shift, rs = (int)f->right_shift;
     for (int b = 0; b < 256; b++) {
         int32_t s =
             (int32_t)((uint32_t)((int8_t)b - z) << ls); /* fits: left_shift <= 22 (checked) */
-        tab[b] = mica_rdbpot(mica_srdhm(s, mult), rs);
+        q[b] = mica_rdbpot(mica_srdhm(s, mult), rs);
     }
 }
 
+#ifdef FM_X86
+/* RESCALE of eight lanes (int8 x sign-extended) in AVX2 arithmetic, a table lookup per lane being
+ * scalar. s = (x - z) << left fits 2^30, so SRDHM's product fits 2^61 and its nudged division
+ * truncating toward zero equals floor((s m + 2^30) / 2^31) for either sign (the negative nudge
+ * 1 - 2^30 plus the 2^31 - 1 that makes truncation a floor is again 2^30): bits 31..62 of a 64-bit
+ * sum, taken by logical shifts. RDBPOT (halves away from zero) is floor((y + 2^(r-1) - [y < 0]) /
+ * 2^r) with |y| < 2^30: no overflow. mica_fp_rescale_table checks it against the definition on
+ * all 256 inputs before it is used. */
+static inline __attribute__((always_inline, target("avx2"))) __m256i
+rescale8(__m256i x, const fp_rescale_t *t) {
+    const __m256i m = _mm256_set1_epi32(t->mult), round = _mm256_set1_epi64x(1ll << 30);
+    __m256i s =
+        _mm256_sll_epi32(_mm256_sub_epi32(x, _mm256_set1_epi32(t->z)), _mm_cvtsi32_si128(t->left));
+    __m256i p0 = _mm256_add_epi64(_mm256_mul_epi32(s, m), round);
+    __m256i p1 = _mm256_add_epi64(_mm256_mul_epi32(_mm256_srli_epi64(s, 32), m), round);
+    __m256i y = _mm256_blend_epi32(_mm256_srli_epi64(p0, 31), _mm256_slli_epi64(p1, 1), 0xAA);
+    if (!t->right)
+        return y;
+    __m256i half = _mm256_set1_epi32(1 << (t->right - 1));
+    y = _mm256_add_epi32(_mm256_add_epi32(y, half), _mm256_cmpgt_epi32(_mm256_setzero_si256(), y));
+    return _mm256_sra_epi32(y, _mm_cvtsi32_si128(t->right));
+}
+
+__attribute__((target("avx2"))) static int rescale_simd_exact(const fp_rescale_t *t) {
+    for (int b = 0; b < 256; b += 8) {
+        __m256i x = _mm256_setr_epi32(b, b + 1, b + 2, b + 3, b + 4, b + 5, b + 6, b + 7);
+        x = _mm256_srai_epi32(_mm256_slli_epi32(x, 24), 24); /* the bytes as int8 */
+        __m256i d =
+            _mm256_xor_si256(rescale8(x, t), _mm256_loadu_si256((const __m256i *)(t->q + b)));
+        if (!_mm256_testz_si256(d, d))
+            return 0;
+    }
+    return 1;
+}
+
+/* ROWS rows of L lanes (a multiple of 8), eight at a time. */
+__attribute__((target("avx2"))) static void rescale_rows_avx2(const int8_t *src, uint32_t R,
+                                                              uint32_t L, uint32_t rows,
+                                                              const fp_rescale_t *t, int accumulate,
+                                                              int32_t *out, size_t stride) {
+    for (uint32_t i = 0; i < rows; i++, src += R, out += stride)
+        for (uint32_t c = 0; c < L; c += 8) {
+            __m256i y =
+                rescale8(_mm256_cvtepi8_epi32(_mm_loadl_epi64((const __m128i *)(src + c))), t);
+            if (accumulate)
+                y = _mm256_add_epi32(y, _mm256_loadu_si256((const __m256i *)(out + c)));
+            _mm256_storeu_si256((__m256i *)(out + c), y);
+        }
+}
+#endif
+
+void mica_fp_rescale_table(const mica_instr_t *in, fp_rescale_t *t) {
+    mica_rescale_fields_t f;
+    mica_rescale_decode(in, &f);
+    rescale_exact(&f, t->q);
+    t->z = f.z_in;
+    t->left = (int32_t)f.left_shift;
+    t->mult = (int32_t)f.mult;
+    t->right = (int32_t)f.right_shift;
+    t->simd = 0;
+#ifdef FM_X86
+    t->simd = __builtin_cpu_supports("avx2") && rescale_simd_exact(t);
+#endif
+}
+
 FM_CLONES
-void mica_fp_rescale_rows(const mica_fm_t *m, uint32_t aspad, uint32_t rows, const int32_t *tab,
+void mica_fp_rescale_rows(const mica_fm_t *m, uint32_t aspad, uint32_t rows, const fp_rescale_t *t,
                           int accumulate, int32_t *out, size_t stride) {
     uint32_t R = m->ref->cfg.rows, C = m->ref->cfg.cols, L = R < C ? R : C;
+#ifdef FM_X86
+    if (t->simd && L % 8 == 0) {
+        rescale_rows_avx2(m->ref->aspad + (size_t)aspad * R, R, L, rows, t, accumulate, out,
+                          stride);
+        if (!accumulate && C > L)
+            for (uint32_t i = 0; i < rows; i++)
+                memset(out + i * stride + L, 0, sizeof *out * (C - L)); /* a = 0 there: q = 0 */
+        return;
+    }
+#endif
+    const int32_t *tab = t->q;
     for (uint32_t i = 0; i < rows; i++, out += stride) {
         const uint8_t *src = (const uint8_t *)m->ref->aspad + (size_t)(aspad + i) * R;
         for (uint32_t c = 0; c < L; c++)
@@ -43,9 +117,9 @@ void mica_fp_rescale_rows(const mica_fm_t *m, uint32_t aspad, uint32_t rows, con
  * tap falls in the padding it reads z: a = z - z = 0, as the ISA has it). */
 typedef struct dw_pass {
     uint32_t n, nn, L, C; /* taps, taps with the AVX2 MAC's zero-weight partner, lanes, columns */
-    int max, accumulate, z;
-    const int16_t *w; /* n x L weights */
-    int32_t corr[64]; /* AVX2 MAC: -z sum_j w_j per lane (it multiplies x, not x - z) */
+    int max, accumulate, z, simd; /* simd: the AVX2 MAC's constants below are set */
+    const int16_t *w;             /* n x L weights */
+    int32_t corr[64];             /* AVX2 MAC: -z sum_j w_j per lane (it multiplies x, not x - z) */
     int16_t wi[FP_TAPS / 2][4][2]
               [16]; /* and the weights of tap pairs, per 16 lanes, as its unpacks pair them */
 } dw_pass_t;
@@ -104,38 +178,99 @@ static void dw_run_c(const dw_pass_t *x, const int8_t *const *base, size_t step,
 /* MAC on AVX2, 16 lanes a step: tap pairs through vpmaddwd (x_i w_i + x_j w_j in int32 per lane,
  * |x w| <= 2^14), the zero points off once through corr (exact: all of it wraps mod 2^32). The
  * unpacks pair lanes 0-3 and 8-11, then 4-7 and 12-15: the sums stay in that order until stored. */
+static inline __attribute__((always_inline, target("avx2"))) __m256i dw_ld(const void *p) {
+    return _mm256_loadu_si256((const __m256i *)p);
+}
+
+/* The sums of lanes [16 q, 16 q + 16) of a pixel at OUT in the unpacks' order, from corr (and the
+ * ACC when accumulating), as the two vectors the pairs add into. */
+static inline __attribute__((always_inline, target("avx2"))) void
+dw_start(const dw_pass_t *x, const int32_t *out, uint32_t q, __m256i *s0, __m256i *s1) {
+    __m256i c0 = dw_ld(x->corr + 16 * q), c1 = dw_ld(x->corr + 16 * q + 8);
+    if (x->accumulate) {
+        c0 = _mm256_add_epi32(c0, dw_ld(out + 16 * q));
+        c1 = _mm256_add_epi32(c1, dw_ld(out + 16 * q + 8));
+    }
+    *s0 = _mm256_permute2x128_si256(c0, c1, 0x20);
+    *s1 = _mm256_permute2x128_si256(c0, c1, 0x31);
+}
+
+/* The sums back in lane order into OUT. */
+static inline __attribute__((always_inline, target("avx2"))) void
+dw_finish(int32_t *out, uint32_t q, __m256i s0, __m256i s1) {
+    _mm256_storeu_si256((__m256i *)(out + 16 * q), _mm256_permute2x128_si256(s0, s1, 0x20));
+    _mm256_storeu_si256((__m256i *)(out + 16 * q + 8), _mm256_permute2x128_si256(s0, s1, 0x31));
+}
+
+static inline __attribute__((always_inline, target("avx2"))) void
+dw_pixel_avx2(const dw_pass_t *x, const int8_t *const *base, size_t off, int32_t *out) {
+    for (uint32_t q = 0; q < x->L / 16; q++) {
+        __m256i s0, s1;
+        dw_start(x, out, q, &s0, &s1);
+        for (uint32_t j = 0; j < x->nn; j += 2) {
+            __m256i a0 =
+                _mm256_cvtepi8_epi16(_mm_loadu_si128((const __m128i *)(base[j] + off + 16 * q)));
+            __m256i a1 = _mm256_cvtepi8_epi16(
+                _mm_loadu_si128((const __m128i *)(base[j + 1] + off + 16 * q)));
+            s0 = _mm256_add_epi32(
+                s0, _mm256_madd_epi16(_mm256_unpacklo_epi16(a0, a1), dw_ld(x->wi[j / 2][q][0])));
+            s1 = _mm256_add_epi32(
+                s1, _mm256_madd_epi16(_mm256_unpackhi_epi16(a0, a1), dw_ld(x->wi[j / 2][q][1])));
+        }
+        dw_finish(out, q, s0, s1);
+    }
+    if (!x->accumulate && x->C > x->L) /* a call per pixel, even of 0 bytes, measured */
+        memset(out + x->L, 0, sizeof *out * (x->C - x->L)); /* a = 0: MAC leaves 0 */
+}
+
 __attribute__((target("avx2"))) static void dw_run_avx2(const dw_pass_t *x,
                                                         const int8_t *const *base, size_t step,
                                                         uint32_t np, int32_t *out, size_t stride) {
-    for (uint32_t p = 0; p < np; p++, out += stride) {
-        size_t off = p * step;
-        for (uint32_t q = 0; q < x->L / 16; q++) {
-#define FP_LD(p) _mm256_loadu_si256((const __m256i *)(p))
-            __m256i c0 = FP_LD(x->corr + 16 * q), c1 = FP_LD(x->corr + 16 * q + 8);
-            if (x->accumulate) {
-                c0 = _mm256_add_epi32(c0, FP_LD(out + 16 * q));
-                c1 = _mm256_add_epi32(c1, FP_LD(out + 16 * q + 8));
-            }
-            __m256i s0 = _mm256_permute2x128_si256(c0, c1, 0x20),
-                    s1 = _mm256_permute2x128_si256(c0, c1, 0x31);
-            for (uint32_t j = 0; j < x->nn; j += 2) {
-                __m256i a0 = _mm256_cvtepi8_epi16(
-                    _mm_loadu_si128((const __m128i *)(base[j] + off + 16 * q)));
-                __m256i a1 = _mm256_cvtepi8_epi16(
-                    _mm_loadu_si128((const __m128i *)(base[j + 1] + off + 16 * q)));
-                s0 = _mm256_add_epi32(s0, _mm256_madd_epi16(_mm256_unpacklo_epi16(a0, a1),
-                                                            FP_LD(x->wi[j / 2][q][0])));
-                s1 = _mm256_add_epi32(s1, _mm256_madd_epi16(_mm256_unpackhi_epi16(a0, a1),
-                                                            FP_LD(x->wi[j / 2][q][1])));
-            }
-#undef FP_LD
-            _mm256_storeu_si256((__m256i *)(out + 16 * q), _mm256_permute2x128_si256(s0, s1, 0x20));
-            _mm256_storeu_si256((__m256i *)(out + 16 * q + 8),
-                                _mm256_permute2x128_si256(s0, s1, 0x31));
+    for (uint32_t p = 0; p < np; p++, out += stride)
+        dw_pixel_avx2(x, base, p * step, out);
+}
+
+/* 16 lanes with AVX-512: two pixels a vector (the same unpacks and pairs in each 256-bit half),
+ * half the instructions per pixel. */
+static inline __attribute__((always_inline, target("avx2,avx512f,avx512bw"))) __m512i
+dw_two(const int8_t *p, size_t step) {
+    __m256i v =
+        step == 16
+            ? dw_ld(p)
+            : _mm256_inserti128_si256(_mm256_castsi128_si256(_mm_loadu_si128((const __m128i *)p)),
+                                      _mm_loadu_si128((const __m128i *)(p + step)), 1);
+    return _mm512_cvtepi8_epi16(v);
+}
+
+__attribute__((target("avx2,avx512f,avx512bw"))) static void
+dw_run_512(const dw_pass_t *x, const int8_t *const *base, size_t step, uint32_t np, int32_t *out,
+           size_t stride) {
+    uint32_t p = 0;
+    for (; p + 2 <= np; p += 2, out += 2 * stride) {
+        __m256i s0, s1, t0, t1;
+        dw_start(x, out, 0, &s0, &s1);
+        dw_start(x, out + stride, 0, &t0, &t1);
+        __m512i S0 = _mm512_inserti64x4(_mm512_castsi256_si512(s0), t0, 1),
+                S1 = _mm512_inserti64x4(_mm512_castsi256_si512(s1), t1, 1);
+        for (uint32_t j = 0; j < x->nn; j += 2) {
+            __m512i a0 = dw_two(base[j] + p * step, step),
+                    a1 = dw_two(base[j + 1] + p * step, step);
+            S0 = _mm512_add_epi32(
+                S0, _mm512_madd_epi16(_mm512_unpacklo_epi16(a0, a1),
+                                      _mm512_broadcast_i64x4(dw_ld(x->wi[j / 2][0][0]))));
+            S1 = _mm512_add_epi32(
+                S1, _mm512_madd_epi16(_mm512_unpackhi_epi16(a0, a1),
+                                      _mm512_broadcast_i64x4(dw_ld(x->wi[j / 2][0][1]))));
         }
-        if (!x->accumulate && x->C > x->L) /* a call per pixel, even of 0 bytes, measured */
-            memset(out + x->L, 0, sizeof *out * (x->C - x->L)); /* a = 0: MAC leaves 0 */
+        dw_finish(out, 0, _mm512_castsi512_si256(S0), _mm512_castsi512_si256(S1));
+        dw_finish(out + stride, 0, _mm512_extracti64x4_epi64(S0, 1),
+                  _mm512_extracti64x4_epi64(S1, 1));
+        if (!x->accumulate && x->C > x->L)
+            for (int h = 0; h < 2; h++)
+                memset(out + h * stride + x->L, 0, sizeof *out * (x->C - x->L));
     }
+    if (p < np)
+        dw_pixel_avx2(x, base, p * step, out);
 }
 #endif
 
@@ -205,7 +340,7 @@ static void dw_pass(mica_fm_t *m, const mica_fm_matmul_t *d, const dw_pass_t *x,
     dw_run_fn run = dw_run_c;
 #ifdef FM_X86
     if (simd)
-        run = dw_run_avx2;
+        run = x->L == 16 && __builtin_cpu_supports("avx512bw") ? dw_run_512 : dw_run_avx2;
 #else
     (void)simd;
 #endif
@@ -242,28 +377,47 @@ static void dw_pass(mica_fm_t *m, const mica_fm_matmul_t *d, const dw_pass_t *x,
                 memcpy(dst + (size_t)i * L, src + (size_t)i * R, L);
     }
     const int8_t *base[FP_TAPS + 1];
+    int64_t tap[FP_TAPS]; /* tap j's offset in the padded tile; output row oy adds oy sy PW L */
+    for (uint32_t j = 0; j < x->n; j++)
+        tap[j] = ((d[j].off_y - y0) * (int64_t)PW + d[j].off_x - x0) * (int64_t)L;
     for (uint32_t oy = 0; oy < d->out_h; oy++) {
+        const int8_t *row = buf + (size_t)oy * d->sy * PW * L;
         for (uint32_t j = 0; j < x->n; j++)
-            base[j] =
-                buf + (((int64_t)oy * d->sy + d[j].off_y - y0) * (int64_t)PW + d[j].off_x - x0) * L;
+            base[j] = row + tap[j];
         base[x->n] = base[0];
         run(x, base, (size_t)d->sx * L, d->out_w, out + (size_t)oy * d->out_w * stride, stride);
     }
 }
 
+/* Pass constants for the taps from J0 on: as many as share its tile (up to FP_TAPS). */
+static void dw_prepare(const mica_fm_matmul_t *d, const int16_t *w, uint32_t n, uint32_t j0,
+                       int max, int accumulate, uint32_t L, uint32_t C, dw_pass_t *x) {
+    x->C = C;
+    x->L = L;
+    x->max = max;
+    for (x->n = 1; j0 + x->n < n && x->n < FP_TAPS && dw_same_tile(&d[j0 + x->n], &d[j0]); x->n++) {
+    }
+    x->nn = x->n;
+    x->accumulate = accumulate || j0;
+    x->z = d[j0].z_in;
+    x->w = w + (size_t)j0 * L;
+    x->simd = dw_simd_setup(x);
+}
+
 void mica_fp_dw_taps(mica_fm_t *m, const mica_fm_matmul_t *d, const int16_t *w, uint32_t n, int max,
-                     int accumulate, int32_t *out, size_t stride) {
-    dw_pass_t x;
-    x.C = m->ref->cfg.cols;
-    x.L = m->ref->cfg.rows < x.C ? m->ref->cfg.rows : x.C;
-    x.max = max;
-    for (uint32_t j0 = 0; j0 < n; j0 += x.n) {
-        for (x.n = 1; j0 + x.n < n && x.n < FP_TAPS && dw_same_tile(&d[j0 + x.n], &d[j0]); x.n++) {
+                     int accumulate, int32_t *out, size_t stride, dw_pass_t **cache) {
+    uint32_t C = m->ref->cfg.cols, L = m->ref->cfg.rows < C ? m->ref->cfg.rows : C;
+    for (uint32_t j0 = 0; j0 < n;) {
+        dw_pass_t local, *x = cache ? cache[j0] : NULL;
+        if (!x) { /* the first run (or no cache): kept when it can be */
+            x = cache ? malloc(sizeof *x) : NULL;
+            if (!x)
+                x = &local;
+            dw_prepare(d, w, n, j0, max, accumulate, L, C, x);
+            if (x != &local)
+                cache[j0] = x;
         }
-        x.nn = x.n;
-        x.accumulate = accumulate || j0;
-        x.z = d[j0].z_in;
-        x.w = w + (size_t)j0 * x.L;
-        dw_pass(m, d + j0, &x, dw_simd_setup(&x), out, stride);
+        dw_pass(m, d + j0, x, x->simd, out, stride);
+        j0 += x->n;
     }
 }

@@ -8,19 +8,29 @@
 #define SCALED_DIFF_BITS 5 /* the Q5 of mica_gl_exp_on_negative_q5 */
 #define ACCUM_BITS 12
 
+/* The fixed-point exp of a difference from the row's maximum (Q0 int) as Q0.31. */
+static int32_t exp_of_diff(const mica_softmax_params_t *p, int32_t diff) {
+    int32_t scaled =
+        mica_srdhm((int32_t)((int64_t)diff * (1ll << p->input_left_shift)), p->input_multiplier);
+    return mica_gl_exp_on_negative_q5(scaled);
+}
+
+#define SOFTMAX_KEPT 16 /* exps kept from the sum's pass: each costs ~100 integer operations */
+
 static void softmax_row(const mica_softmax_params_t *p, const int8_t *in, int8_t *out) {
     int32_t max_in = -128;
     for (int c = 0; c < p->depth; c++)
         if (in[c] > max_in)
             max_in = in[c];
-    int32_t sum = 0; /* Q12 */
+    int32_t sum = 0;            /* Q12 */
+    int32_t kept[SOFTMAX_KEPT]; /* the first exps, for the second pass (a classifier's all) */
     for (int c = 0; c < p->depth; c++) {
         int32_t diff = (int32_t)in[c] - max_in;
         if (diff >= p->diff_min) {
-            int32_t scaled = mica_srdhm((int32_t)((int64_t)diff * (1ll << p->input_left_shift)),
-                                        p->input_multiplier);
-            int32_t term =
-                mica_rdbpot(mica_gl_exp_on_negative_q5(scaled), ACCUM_BITS); /* 0 .. 2^19 */
+            int32_t e = exp_of_diff(p, diff);
+            if (c < SOFTMAX_KEPT)
+                kept[c] = e;
+            int32_t term = mica_rdbpot(e, ACCUM_BITS); /* 0 .. 2^19 */
             sum = term > INT32_MAX - sum ? INT32_MAX
                                          : sum + term; /* TFLite's sum overflows past 4095 */
         }
@@ -36,9 +46,7 @@ static void softmax_row(const mica_softmax_params_t *p, const int8_t *in, int8_t
         int32_t diff = (int32_t)in[c] - max_in;
         int32_t v = -128;
         if (diff >= p->diff_min) {
-            int32_t scaled = mica_srdhm((int32_t)((int64_t)diff * (1ll << p->input_left_shift)),
-                                        p->input_multiplier);
-            int32_t e = mica_gl_exp_on_negative_q5(scaled);
+            int32_t e = c < SOFTMAX_KEPT ? kept[c] : exp_of_diff(p, diff);
             v = (out_shift > 31 ? 0 : mica_rdbpot(mica_srdhm(recip, e), out_shift)) - 128;
         }
         out[c] = (int8_t)mica_clamp32(v, -128, 127);
