@@ -50,7 +50,7 @@ module mica_store_unit #(
   input  logic                   rsp_valid_i,
   input  logic                   rsp_err_i,
   // Counter events
-  output logic [7:0]             wr_bytes_o
+  output logic [BUS_BYTES-1:0]   wr_strb_o      // strobes of the beat written this cycle
 );
   localparam int unsigned LgB  = $clog2(BUS_BYTES);
   localparam int unsigned OutW = $clog2(MAX_OUTSTANDING + 1);
@@ -204,12 +204,7 @@ module mica_store_unit #(
                        (32'(outstanding_q) < MAX_OUTSTANDING);
   assign req_fire = req_valid_o & req_ready_i;
   assign pop      = req_fire & wk_last;
-  always_comb begin
-    wr_bytes_o = '0;
-    for (int l = 0; l < BUS_BYTES; l++) begin
-      if (req_fire && req_wstrb_o[l]) wr_bytes_o = wr_bytes_o + 8'd1;
-    end
-  end
+  assign wr_strb_o = req_fire ? req_wstrb_o : '0;
 
   assign busy_o    = busy_q;
   assign bus_err_o = rsp_valid_i && rsp_err_i && !err_seen_q && busy_q;

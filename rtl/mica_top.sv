@@ -176,7 +176,7 @@ module mica_top #(
   logic [31:0]            s_req_addr;
   logic [8*BUS_BYTES-1:0] s_req_wdata;
   logic [BUS_BYTES-1:0]   s_req_wstrb;
-  logic [7:0]             s_wr_bytes;
+  logic [BUS_BYTES-1:0]   s_wr_strb;
   logic [PAW-1:0]         param_raddr;
   logic [CAW-1:0]         acc_raddr_b;
   logic [COLS*32-1:0]     param_rdata, acc_rdata_b;
@@ -195,7 +195,7 @@ module mica_top #(
     .acc_re_o(acc_re_b), .acc_raddr_o(acc_raddr_b), .acc_rdata_i(acc_rdata_b),
     .req_valid_o(s_req_valid), .req_ready_i(s_req_ready), .req_addr_o(s_req_addr),
     .req_wdata_o(s_req_wdata), .req_wstrb_o(s_req_wstrb), .rsp_valid_i(s_rsp),
-    .rsp_err_i(mem_rsp_err_i), .wr_bytes_o(s_wr_bytes)
+    .rsp_err_i(mem_rsp_err_i), .wr_strb_o(s_wr_strb)
   );
 
   // ---------------- memories ----------------
@@ -234,32 +234,51 @@ module mica_top #(
   );
 
   // ---------------- event counters ----------------
-  // CNT_PIPE registers the increments: the issue decision no longer runs into the counter adds.
-  logic [32*mica_pkg::NUM_COUNTERS-1:0] cnt_inc_d;
-  mica_delay #(.W(32 * mica_pkg::NUM_COUNTERS), .N(CNT_PIPE), .RESET(1'b1)) u_cnt_pipe (
-    .clk_i, .rst_ni, .d_i(cnt_inc_d), .q_o(cnt_inc)
+  // CNT_PIPE registers the events, and the increments are computed from the registered events:
+  // neither the issue decision nor STORE's byte strobes (its walker's compares) run into the
+  // counter adds.
+  localparam int unsigned EvW = 19 + BUS_BYTES;
+  logic [EvW-1:0] ev_d, ev;
+  logic e_busy, e_issued, e_a_valid, e_v_mac, e_array_busy, e_aspad_re, e_aspad_we, e_wspad_re;
+  logic e_wspad_we, e_acc_re_a, e_acc_re_b, e_acc_we, e_l_beat, e_f_beat, e_stall_dep;
+  logic e_stall_fetch, e_stall_mem, e_param_re, e_param_we;
+  logic [BUS_BYTES-1:0] e_wr_strb;
+  assign ev_d = {busy, issued, a_valid, v_mac, unit_busy[mica_pkg::UNIT_ARRAY], aspad_re,
+                 l_we[mica_pkg::LOAD_TARGET_ASPAD], wspad_re, l_we[mica_pkg::LOAD_TARGET_WSPAD],
+                 acc_re_a, acc_re_b, acc_we, l_beat, s_wr_strb, f_beat, stall_dep, stall_fetch,
+                 stall_mem, param_re, l_we[mica_pkg::LOAD_TARGET_PARAM]};
+  mica_delay #(.W(EvW), .N(CNT_PIPE), .RESET(1'b1)) u_cnt_pipe (
+    .clk_i, .rst_ni, .d_i(ev_d), .q_o(ev)
   );
+  assign {e_busy, e_issued, e_a_valid, e_v_mac, e_array_busy, e_aspad_re, e_aspad_we, e_wspad_re,
+          e_wspad_we, e_acc_re_a, e_acc_re_b, e_acc_we, e_l_beat, e_wr_strb, e_f_beat, e_stall_dep,
+          e_stall_fetch, e_stall_mem, e_param_re, e_param_we} = ev;
+  logic [7:0] wr_bytes;   // bytes STORE wrote in the event's cycle
   always_comb begin
-    cnt_inc_d = '0;
-    cnt_inc_d[32*mica_pkg::CNT_CYCLES +: 32]       = 32'(busy);
-    cnt_inc_d[32*mica_pkg::CNT_INSTRS +: 32]       = 32'(issued);
-    cnt_inc_d[32*mica_pkg::CNT_MACS +: 32]         = a_valid ? 32'(ROWS * COLS) :
-                                                   v_mac ? 32'((ROWS < COLS) ? ROWS : COLS) : 32'd0;
-    cnt_inc_d[32*mica_pkg::CNT_ARRAY_BUSY +: 32]   = 32'(unit_busy[mica_pkg::UNIT_ARRAY]);
-    cnt_inc_d[32*mica_pkg::CNT_ASPAD_READS +: 32]  = 32'(aspad_re);
-    cnt_inc_d[32*mica_pkg::CNT_ASPAD_WRITES +: 32] = 32'(l_we[mica_pkg::LOAD_TARGET_ASPAD]);
-    cnt_inc_d[32*mica_pkg::CNT_WSPAD_READS +: 32]  = 32'(wspad_re);
-    cnt_inc_d[32*mica_pkg::CNT_WSPAD_WRITES +: 32] = 32'(l_we[mica_pkg::LOAD_TARGET_WSPAD]);
-    cnt_inc_d[32*mica_pkg::CNT_ACC_READS +: 32]    = 32'(acc_re_a) + 32'(acc_re_b);
-    cnt_inc_d[32*mica_pkg::CNT_ACC_WRITES +: 32]   = 32'(acc_we);
-    cnt_inc_d[32*mica_pkg::CNT_DMA_RD_BYTES +: 32] = l_beat ? 32'(BUS_BYTES) : 32'd0;
-    cnt_inc_d[32*mica_pkg::CNT_DMA_WR_BYTES +: 32] = 32'(s_wr_bytes);
-    cnt_inc_d[32*mica_pkg::CNT_FETCH_BYTES +: 32]  = f_beat ? 32'(BUS_BYTES) : 32'd0;
-    cnt_inc_d[32*mica_pkg::CNT_STALL_DEP +: 32]    = 32'(stall_dep);
-    cnt_inc_d[32*mica_pkg::CNT_STALL_FETCH +: 32]  = 32'(stall_fetch);
-    cnt_inc_d[32*mica_pkg::CNT_STALL_MEM +: 32]    = 32'(stall_mem);
-    cnt_inc_d[32*mica_pkg::CNT_PARAM_READS +: 32]  = 32'(param_re);
-    cnt_inc_d[32*mica_pkg::CNT_PARAM_WRITES +: 32] = 32'(l_we[mica_pkg::LOAD_TARGET_PARAM]);
+    wr_bytes = '0;
+    for (int l = 0; l < BUS_BYTES; l++) wr_bytes = wr_bytes + 8'(e_wr_strb[l]);
+  end
+  always_comb begin
+    cnt_inc = '0;
+    cnt_inc[32*mica_pkg::CNT_CYCLES +: 32]       = 32'(e_busy);
+    cnt_inc[32*mica_pkg::CNT_INSTRS +: 32]       = 32'(e_issued);
+    cnt_inc[32*mica_pkg::CNT_MACS +: 32]         = e_a_valid ? 32'(ROWS * COLS) :
+                                                 e_v_mac ? 32'((ROWS < COLS) ? ROWS : COLS) : 32'd0;
+    cnt_inc[32*mica_pkg::CNT_ARRAY_BUSY +: 32]   = 32'(e_array_busy);
+    cnt_inc[32*mica_pkg::CNT_ASPAD_READS +: 32]  = 32'(e_aspad_re);
+    cnt_inc[32*mica_pkg::CNT_ASPAD_WRITES +: 32] = 32'(e_aspad_we);
+    cnt_inc[32*mica_pkg::CNT_WSPAD_READS +: 32]  = 32'(e_wspad_re);
+    cnt_inc[32*mica_pkg::CNT_WSPAD_WRITES +: 32] = 32'(e_wspad_we);
+    cnt_inc[32*mica_pkg::CNT_ACC_READS +: 32]    = 32'(e_acc_re_a) + 32'(e_acc_re_b);
+    cnt_inc[32*mica_pkg::CNT_ACC_WRITES +: 32]   = 32'(e_acc_we);
+    cnt_inc[32*mica_pkg::CNT_DMA_RD_BYTES +: 32] = e_l_beat ? 32'(BUS_BYTES) : 32'd0;
+    cnt_inc[32*mica_pkg::CNT_DMA_WR_BYTES +: 32] = 32'(wr_bytes);
+    cnt_inc[32*mica_pkg::CNT_FETCH_BYTES +: 32]  = e_f_beat ? 32'(BUS_BYTES) : 32'd0;
+    cnt_inc[32*mica_pkg::CNT_STALL_DEP +: 32]    = 32'(e_stall_dep);
+    cnt_inc[32*mica_pkg::CNT_STALL_FETCH +: 32]  = 32'(e_stall_fetch);
+    cnt_inc[32*mica_pkg::CNT_STALL_MEM +: 32]    = 32'(e_stall_mem);
+    cnt_inc[32*mica_pkg::CNT_PARAM_READS +: 32]  = 32'(e_param_re);
+    cnt_inc[32*mica_pkg::CNT_PARAM_WRITES +: 32] = 32'(e_param_we);
   end
 
   // Row addresses are 16-bit instruction fields; only the low bits index each memory.
