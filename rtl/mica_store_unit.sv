@@ -187,33 +187,19 @@ module mica_store_unit #(
   localparam int unsigned PW = $clog2(COLS + 2 * BUS_BYTES) + 1;
   logic beat_small;
   assign beat_small = (wk_beat >> (PW - LgB)) == '0;
-  // {wstrb, wdata} of the beat: lane l carries row byte j = beat * BUS_BYTES + l - off.
-  function automatic logic [9*BUS_BYTES-1:0] pack_beat(input logic [COLS*8-1:0] row,
-                                                       input logic [15:0] beat, input logic [LgB-1:0] off,
-                                                       input logic [PW-1:0] n_bytes, input logic in_row);
-    logic [8*BUS_BYTES-1:0] wdata;
-    logic [BUS_BYTES-1:0]   wstrb;
-    wdata = '0;
-    wstrb = '0;
+  always_comb begin
+    req_wdata_o = '0;
+    req_wstrb_o = '0;
     for (int l = 0; l < BUS_BYTES; l++) begin
       logic [PW-1:0] pos, j;
-      pos = PW'({beat, {LgB{1'b0}}}) + PW'(l);
-      j = pos - PW'(off);
-      if (in_row && pos >= PW'(off) && j < n_bytes) begin
-        wstrb[l] = 1'b1;
-        for (int c = 0; c < COLS; c++) if (j == PW'(c)) wdata[8*l +: 8] = row[8*c +: 8];
+      pos = PW'({wk_beat, {LgB{1'b0}}}) + PW'(l);
+      j = pos - PW'(wk_off);
+      if (beat_small && pos >= PW'(wk_off) && j < PW'(len_q)) begin
+        req_wstrb_o[l] = 1'b1;
+        for (int c = 0; c < COLS; c++) if (j == PW'(c)) req_wdata_o[8*l +: 8] = head[8*c +: 8];
       end
     end
-    pack_beat = {wstrb, wdata};
-  endfunction
-  // Packed only while a beat is offered (don't care otherwise): the same logic in hardware,
-  // and the simulator skips the byte selection in the cycles without a store beat.
-  logic [9*BUS_BYTES-1:0] beat_d;
-  always_comb begin
-    beat_d = 'x;
-    if (req_valid_o) beat_d = pack_beat(head, wk_beat, wk_off, PW'(len_q), beat_small);
   end
-  assign {req_wstrb_o, req_wdata_o} = beat_d;
   assign req_valid_o = busy_q && !stopping && !wk_done && fifo_cnt_q != '0 &&
                        (32'(outstanding_q) < MAX_OUTSTANDING);
   assign req_fire = req_valid_o & req_ready_i;
