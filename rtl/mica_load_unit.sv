@@ -96,21 +96,32 @@ module mica_load_unit #(
   assign len_n      = len_q;
   assign end_n      = (KW+1)'(col_n) + (KW+1)'(len_n);
   assign beat_small = (rs_beat >> (PW - LgB)) == '0;
+  // merged is used only with a response (buf_q loads it) and wdata_o only with we_o: other
+  // cycles assign don't care. Synthesis drops those selections (the same logic as without
+  // them); the simulator skips both byte loops then, which matters because they depend on the
+  // memory port inputs and so are evaluated at both clock edges of every cycle.
   logic [8*RowBytes-1:0] merged;
+  // Row byte j >= col is external byte pos = off + j - col of the row: beat pos / BUS_BYTES,
+  // lane pos % BUS_BYTES (written out twice below: a local would need a value in every path).
   always_comb begin
-    merged = buf_q;
-    for (int j = 0; j < RowBytes; j++) begin
-      logic [PW-1:0] pos;
-      pos = PW'(rs_off) + PW'(j) - PW'(col_n);
-      if (PW'(j) >= PW'(col_n) && beat_small && pos[PW-1:LgB] == (PW-LgB)'(rs_beat))
-        merged[8*j +: 8] = rsp_rdata_i[8*pos[LgB-1:0] +: 8];
+    merged = 'x;
+    if (rsp_valid_i) begin
+      merged = buf_q;
+      for (int j = 0; j < RowBytes; j++) begin
+        if (PW'(j) >= PW'(col_n) && beat_small &&
+            ((PW'(rs_off) + PW'(j) - PW'(col_n)) >> LgB) == PW'((PW-LgB)'(rs_beat)))
+          merged[8*j +: 8] = rsp_rdata_i[8*LgB'(PW'(rs_off) + PW'(j) - PW'(col_n)) +: 8];
+      end
     end
   end
 
   always_comb begin
-    for (int j = 0; j < RowBytes; j++) begin
-      if ((KW+1)'(j) >= (KW+1)'(col_n) && (KW+1)'(j) < end_n) wdata_o[8*j +: 8] = merged[8*j +: 8];
-      else wdata_o[8*j +: 8] = fill_q;
+    wdata_o = 'x;
+    if (rsp_valid_i && rs_last) begin
+      for (int j = 0; j < RowBytes; j++) begin
+        if ((KW+1)'(j) >= (KW+1)'(col_n) && (KW+1)'(j) < end_n) wdata_o[8*j +: 8] = merged[8*j +: 8];
+        else wdata_o[8*j +: 8] = fill_q;
+      end
     end
   end
   assign waddr_o = mem_addr_q + rs_row;

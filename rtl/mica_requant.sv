@@ -79,44 +79,54 @@ module mica_requant #(
   logic [SideW-1:0] side1_q, side1_r, side2_q, side2_r, side3_q;
 
   // ---- stage 1: bias add and left shift ----
-  logic signed [7:0]  shift_clamped;
-  logic signed [31:0] x_sum;
-  logic [4:0]         lshift;
-  logic [5:0]         rshift_d;
-  logic signed [31:0] x_d;
-
-  always_comb begin
-    if (shift_in > 8'sd30) begin
+  // A function called only while valid_in (don't care otherwise): the same logic in hardware,
+  // and the simulator (Verilator re-evaluates every combinational block at every clock edge)
+  // evaluates it only in the cycles that take an input. Returns {x, rshift, mag, neg}: x = (acc + bias)
+  // << lshift, rshift as in side, mag = |acc + bias| and its sign for real mode.
+  function automatic logic [70:0] stage1(input logic signed [31:0] acc, input logic signed [31:0] bias,
+                                         input logic signed [7:0] shift, input logic [1:0] round);
+    logic signed [7:0]  shift_clamped;
+    logic signed [31:0] x_sum;
+    logic [4:0]         lshift;
+    logic [5:0]         rshift;
+    if (shift > 8'sd30) begin
       shift_clamped = 8'sd30;
-    end else if (shift_in < -8'sd31) begin
+    end else if (shift < -8'sd31) begin
       shift_clamped = -8'sd31;
     end else begin
-      shift_clamped = shift_in;
+      shift_clamped = shift;
     end
-    x_sum = acc_in + bias_in;
-    if (round_in == mica_pkg::STORE_ROUND_SINGLE) begin
+    x_sum = acc + bias;
+    if (round == mica_pkg::STORE_ROUND_SINGLE) begin
       // single rounding: no left shift, total right shift t = 31 - shift in [1, 62]
-      lshift   = '0;
-      rshift_d = 6'(8'sd31 - shift_clamped);
+      lshift = '0;
+      rshift = 6'(8'sd31 - shift_clamped);
     end else if (shift_clamped > 0) begin
-      lshift   = shift_clamped[4:0];
-      rshift_d = '0;
+      lshift = shift_clamped[4:0];
+      rshift = '0;
     end else begin
-      lshift   = '0;
-      rshift_d = 6'(-shift_clamped);
+      lshift = '0;
+      rshift = 6'(-shift_clamped);
     end
-    x_d = x_sum << lshift;
+    // |INT32_MIN| = 2^31 fits 32 unsigned bits
+    stage1 = {x_sum << lshift, rshift, x_sum[31] ? 32'(-x_sum) : 32'(x_sum), x_sum[31]};
+  endfunction
+
+  // Computed once into a signal (a concatenation target would call it once per part).
+  logic [70:0] stage1_d;
+  always_comb begin
+    stage1_d = 'x;
+    if (valid_in) stage1_d = stage1(acc_in, bias_in, shift_in, round_in);
   end
 
   logic signed [31:0] x_q;
   logic signed [31:0] mult_q;
 
-  // Real mode operands: magnitude (|INT32_MIN| = 2^31 fits 32 unsigned bits), sign, m53, e.
-  logic [31:0]        mag_d, mag_q;
+  // Real mode operands: magnitude, sign, m53, e.
+  logic [31:0]        mag_q;
   logic               neg_q;
   logic [52:0]        m53_q;
   logic signed [7:0]  exp1_q;
-  assign mag_d = x_sum[31] ? 32'(-x_sum) : 32'(x_sum);
 
   // ---- stage 2: 32 x 32 signed multiply ----
   logic signed [63:0] prod_d;
@@ -125,25 +135,43 @@ module mica_requant #(
   mica_delay #(.W(1), .N(PIPE_MUL), .RESET(1'b1)) u_pipe_vmul (
     .clk_i, .rst_ni, .d_i(valid_q[0]), .q_o(valid_mul)
   );
+  // Four 16 x 16 pieces (low halves unsigned) {ll, lh, hl, hh} and their sum
+  // {hh, ll} + (lh + hl) << 16. Functions: with PIPE = 0 the stage-2 register calls them under
+  // its enable (as stage 1), with PIPE = 1 the pieces are registered first.
+  function automatic logic [129:0] mul_pieces(input logic signed [31:0] x, input logic signed [31:0] m);
+    logic        [31:0] p_ll;
+    logic signed [32:0] p_lh, p_hl;
+    logic signed [31:0] p_hh;
+    p_ll = 32'(x[15:0]) * 32'(m[15:0]);
+    p_lh = $signed({1'b0, x[15:0]}) * $signed(m[31:16]);
+    p_hl = $signed(x[31:16]) * $signed({1'b0, m[15:0]});
+    p_hh = $signed(x[31:16]) * $signed(m[31:16]);
+    mul_pieces = {p_ll, p_lh, p_hl, p_hh};
+  endfunction
+  function automatic logic signed [63:0] mul_sum(input logic [129:0] pieces);
+    logic        [31:0] p_ll;
+    logic signed [32:0] p_lh, p_hl;
+    logic signed [31:0] p_hh;
+    {p_ll, p_lh, p_hl, p_hh} = pieces;
+    mul_sum = $signed({p_hh, p_ll}) + ((64'(p_lh) + 64'(p_hl)) <<< 16);
+  endfunction
+  localparam bit MulInReg = (MUL_CYCLES == 1) && (PIPE_MUL == 0);
   if (MUL_CYCLES == 1) begin : g_mul_pipe
-    // Four 16 x 16 pieces (low halves unsigned): {hh, ll} + (lh + hl) << 16.
-    logic        [31:0] p_ll, p_ll_r;
-    logic signed [32:0] p_lh, p_hl, p_lh_r, p_hl_r;
-    logic signed [31:0] p_hh, p_hh_r;
-    logic               sat_r;
-    assign p_ll = 32'(x_q[15:0]) * 32'(mult_q[15:0]);
-    assign p_lh = $signed({1'b0, x_q[15:0]}) * $signed(mult_q[31:16]);
-    assign p_hl = $signed(x_q[31:16]) * $signed({1'b0, mult_q[15:0]});
-    assign p_hh = $signed(x_q[31:16]) * $signed(mult_q[31:16]);
     // SRDHM saturates only for INT32_MIN * INT32_MIN (mult_i is >= 0 in practice).
-    mica_delay #(.W(32 + 33 + 33 + 32 + 1 + SideW), .N(PIPE_MUL)) u_pipe_mul (
-      .clk_i, .rst_ni,
-      .d_i({p_ll, p_lh, p_hl, p_hh,
-            (x_q == 32'sh8000_0000) && (mult_q == 32'sh8000_0000), side1_q}),
-      .q_o({p_ll_r, p_lh_r, p_hl_r, p_hh_r, sat_r, side1_r})
-    );
-    assign prod_d   = $signed({p_hh_r, p_ll_r}) + ((64'(p_lh_r) + 64'(p_hl_r)) <<< 16);
-    assign sat_d    = sat_r;
+    logic sat_m;
+    assign sat_m = (x_q == 32'sh8000_0000) && (mult_q == 32'sh8000_0000);
+    if (PIPE_MUL == 0) begin : g_mul_direct
+      assign prod_d  = '0;   // MulInReg: the stage-2 register multiplies
+      assign sat_d   = sat_m;
+      assign side1_r = side1_q;
+    end else begin : g_mul_piped
+      logic [129:0] pieces_r;
+      mica_delay #(.W(130 + 1 + SideW), .N(PIPE_MUL)) u_pipe_mul (
+        .clk_i, .rst_ni, .d_i({mul_pieces(x_q, mult_q), sat_m, side1_q}),
+        .q_o({pieces_r, sat_d, side1_r})
+      );
+      assign prod_d = mul_sum(pieces_r);
+    end
     assign mul_done = valid_mul;
   end else begin : g_mul_iter
     mica_requant_mul4 u_mul (
@@ -158,13 +186,14 @@ module mica_requant #(
 
   logic signed [63:0] prod_q;
   logic               sat_q;
+  logic               valid_rnd;   // stage-2 result after the PIPE rounding registers
 
   // ---- stage 3: first (or only) rounding ----
   logic signed [31:0] y_real;
   if (HAS_REAL) begin : g_real
     mica_requant_real #(.PIPE(PIPE)) u_real (
       .clk_i, .rst_ni, .en_i(mul_done), .mag_i(mag_q), .m53_i(m53_q), .neg_i(neg_q),
-      .exp_i(exp1_q), .y_o(y_real)
+      .exp_i(exp1_q), .use_i(valid_rnd && side2_r[31]), .y_o(y_real)
     );
   end else begin : g_no_real
     assign y_real = '0;
@@ -221,7 +250,6 @@ module mica_requant #(
       .clk_i, .rst_ni, .d_i(round_shift(rounded, single2r, rshift2r, sat2r)), .q_o(y_fixed)
     );
   end
-  logic valid_rnd;
   mica_delay #(.W(1), .N(PIPE_ROUND), .RESET(1'b1)) u_pipe_vrnd (
     .clk_i, .rst_ni, .d_i(valid_q[1]), .q_o(valid_rnd)
   );
@@ -311,17 +339,16 @@ module mica_requant #(
       q_q     <= '0;
     end else begin
       if (valid_in) begin
-        side1_q <= {round_in == mica_pkg::STORE_ROUND_REAL, round_in == mica_pkg::STORE_ROUND_SINGLE, rshift_d, z_out_in, act_min_in, act_max_in};
-        x_q     <= x_d;
+        {x_q, side1_q[29:24], mag_q, neg_q} <= stage1_d;
+        side1_q[31:30] <= {round_in == mica_pkg::STORE_ROUND_REAL, round_in == mica_pkg::STORE_ROUND_SINGLE};
+        side1_q[23:0]  <= {z_out_in, act_min_in, act_max_in};
         mult_q  <= mult_in;
-        mag_q   <= mag_d;
-        neg_q   <= x_sum[31];
         m53_q   <= {mult_in, mult_lo_in};
         exp1_q  <= shift_in;
       end
       if (mul_done) begin
         side2_q <= side1_r;
-        prod_q  <= prod_d;
+        prod_q  <= MulInReg ? mul_sum(mul_pieces(x_q, mult_q)) : prod_d;
         sat_q   <= sat_d;
       end
       if (valid_rnd) begin

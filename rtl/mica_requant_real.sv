@@ -13,7 +13,8 @@
 // Bit-exact with mica_mul_real() in include/mica_fixedpoint.h.
 //
 // Timing: inputs are mica_requant's stage-1 registers; the product is captured with en_i (its
-// stage-2 register); y_o is combinational, for its stage-3 register. PIPE = 1 (REQ_PIPE, board
+// stage-2 register); y_o is combinational, for its stage-3 register (PIPE = 0: valid only while
+// use_i, the cycles that register it). PIPE = 1 (REQ_PIPE, board
 // timing) adds a register after the partial products (PIPE_MUL) and after each of the four
 // rounding steps (PIPE_ROUND): the caller delays its other paths and valid bits to match.
 module mica_requant_real #(
@@ -26,6 +27,7 @@ module mica_requant_real #(
   input  logic [52:0]        m53_i,
   input  logic               neg_i,
   input  logic signed [7:0]  exp_i,
+  input  logic               use_i,   // PIPE = 0: the caller takes y_o (else it is don't care)
   output logic signed [31:0] y_o
 );
   // Documentation of the added stages; mica_requant counts them with the same constants.
@@ -60,15 +62,16 @@ module mica_requant_real #(
   endfunction
 
   // ---- partial products (16 x 16 pieces, one DSP each) and the operands' bit lengths ----
-  // pp: piece (i, j) = mag[16i +: 16] * m53[16j +: 16] at 32*(3i + j); pp3: m53[52:48]
-  logic [191:0] pp_d;
-  logic [41:0]  pp3_d;
-  for (genvar i = 0; i < 2; i++) begin : g_pp
-    for (genvar j = 0; j < 3; j++) begin : g_col
-      assign pp_d[32*(3*i+j) +: 32] = 32'(mag_i[16*i +: 16]) * 32'(m53_i[16*j +: 16]);
+  // {pp3, pp}: piece (i, j) = mag[16i +: 16] * m53[16j +: 16] at 32*(3i + j); pp3: m53[52:48]
+  function automatic logic [233:0] partial_products(input logic [31:0] mag, input logic [52:0] m53);
+    logic [191:0] pp;
+    logic [41:0]  pp3;
+    for (int i = 0; i < 2; i++) begin
+      for (int j = 0; j < 3; j++) pp[32*(3*i+j) +: 32] = 32'(mag[16*i +: 16]) * 32'(m53[16*j +: 16]);
+      pp3[21*i +: 21] = 21'(mag[16*i +: 16]) * 21'(m53[52:48]);
     end
-    assign pp3_d[21*i +: 21] = 21'(mag_i[16*i +: 16]) * 21'(m53_i[52:48]);
-  end
+    partial_products = {pp3, pp};
+  endfunction
 
   // pre: what rounding needs besides prod, known from the operands alone:
   // {top = L+Lm-2, dropA/B = drop if prod's top bit is top+1 / top+2, satA/B, zero, Sc, neg}
@@ -100,109 +103,143 @@ module mica_requant_real #(
   endfunction
 
   // ---- product: two rows (even pieces concatenate, odd ones add), then their sum ----
-  function automatic logic [84:0] sum_pieces(input logic [191:0] pp, input logic [41:0] pp3);
-    logic [68:0] row0, row1;
+  function automatic logic [84:0] sum_pieces(input logic [233:0] pieces);
+    logic [191:0] pp;
+    logic [41:0]  pp3;
+    logic [68:0]  row0, row1;
+    {pp3, pp} = pieces;
     row0 = 69'({pp[64 +: 32], pp[0 +: 32]}) + (69'({pp3[0 +: 21], pp[32 +: 32]}) << 16);
     row1 = 69'({pp[160 +: 32], pp[96 +: 32]}) + (69'({pp3[21 +: 21], pp[128 +: 32]}) << 16);
     sum_pieces = 85'(row0) + (85'(row1) << 16);
   endfunction
 
-  // Both are computed inside the enabled register (the same logic in hardware): Verilator then
-  // evaluates them only in the cycles that capture a product, not in every cycle.
+  // With PIPE = 0 the pieces, their sum and pre are computed inside the enabled register (the
+  // same logic in hardware): Verilator then evaluates them only in the cycles that capture a
+  // product, not in every cycle.
   logic [84:0]     prod_q;
   logic [PreW-1:0] pre_q;
   if (PIPE_MUL == 0) begin : g_direct
     always_ff @(posedge clk_i) begin
       if (en_i) begin
-        prod_q <= sum_pieces(pp_d, pp3_d);
+        prod_q <= sum_pieces(partial_products(mag_i, m53_i));
         pre_q  <= rounding_pre(rounding_tops(mag_i, m53_i, exp_i, neg_i));
       end
     end
   end else begin : g_piped
-    logic [191:0]    pp_r;
-    logic [41:0]     pp3_r;
+    logic [233:0]     pp_r;
     logic [TopsW-1:0] tops_r;
-    mica_delay #(.W(192 + 42 + TopsW), .N(PIPE_MUL)) u_pipe_mul (
-      .clk_i, .rst_ni, .d_i({pp_d, pp3_d, rounding_tops(mag_i, m53_i, exp_i, neg_i)}),
-      .q_o({pp_r, pp3_r, tops_r})
+    mica_delay #(.W(234 + TopsW), .N(PIPE_MUL)) u_pipe_mul (
+      .clk_i, .rst_ni, .d_i({partial_products(mag_i, m53_i), rounding_tops(mag_i, m53_i, exp_i, neg_i)}),
+      .q_o({pp_r, tops_r})
     );
     always_ff @(posedge clk_i) begin
       if (en_i) begin
-        prod_q <= sum_pieces(pp_r, pp3_r);
+        prod_q <= sum_pieces(pp_r);
         pre_q  <= rounding_pre(tops_r);
       end
     end
   end
 
+  // The rounding steps are functions. PIPE = 0 chains them in one block that runs only when
+  // use_i says the caller takes y_o (otherwise y_o is don't care: the same logic in hardware,
+  // while Verilator, which re-evaluates every combinational block at every clock edge, skips
+  // the 85-bit arithmetic in the cycles without a real-mode result). PIPE = 1 registers each.
+  localparam int unsigned S1W = 85 + 33 + 33 + 1 + 1 + 7;   // {prod, clr, inc, sat, neg, s_c}
+  localparam int unsigned S2W = 86 + 1 + 1 + 7;             // {p2, sat, neg, s_c}
+  localparam int unsigned S3W = 86 + 1 + 1;                 // {q, sat, neg}
+  localparam int unsigned S4W = 33 + 1 + 1 + 1;             // {mag, big, sat, neg}
+
   // ---- 1: the dropped bit count and the ties-to-even increment ----
-  logic [6:0]  top;                // prod's top bit is top + 1 or top + 2
-  logic [5:0]  drop_a, drop_b;
-  logic        sat_a, sat_b, zero1;
-  logic [6:0]  s_c1;
-  logic        neg1;
-  assign {top, drop_a, drop_b, sat_a, sat_b, zero1, s_c1, neg1} = pre_q;
-  logic [83:0] prod_up;           // prod >> 1: bit top of it is prod's bit top + 1
-  assign prod_up = prod_q[84:1];
-  logic [32:0] clr1, inc1;        // clr: the 2^d - 1 low bits that rounding clears
-  logic        sat1;
-  always_comb begin
-    logic hi, kbit;
-    logic [5:0] drop;
+  function automatic logic [S1W-1:0] round_step1(input logic [84:0] prod, input logic [PreW-1:0] pre);
+    logic [6:0]  top;                // prod's top bit is top + 1 or top + 2
+    logic [5:0]  drop_a, drop_b, drop;
+    logic        sat_a, sat_b, zero, neg, hi, kbit;
+    logic [6:0]  s_c;
+    logic [83:0] prod_up;           // prod >> 1: bit top of it is prod's bit top + 1
+    logic [32:0] clr, inc;          // clr: the 2^d - 1 low bits that rounding clears
+    {top, drop_a, drop_b, sat_a, sat_b, zero, s_c, neg} = pre;
+    prod_up = prod[84:1];
     hi    = prod_up[top];
     drop  = hi ? drop_b : drop_a;
-    kbit  = hi ? prod_q[7'(drop_b)] : prod_q[7'(drop_a)];
-    clr1  = (33'd1 << drop) - 33'd1;
+    kbit  = hi ? prod[7'(drop_b)] : prod[7'(drop_a)];
+    clr   = (33'd1 << drop) - 33'd1;
     // 2^(d-1) - 1 + kept bit 0: an exact half rounds up only to an even result
-    inc1  = kbit ? (clr1 & ~(clr1 >> 1)) : (clr1 >> 1);
-    sat1  = !zero1 && (hi ? sat_b : sat_a);
-  end
-  logic [84:0] prod2;
-  logic [32:0] clr2, inc2;
-  logic        sat2, neg2;
-  logic [6:0]  s_c2;
-  mica_delay #(.W(85 + 33 + 33 + 1 + 1 + 7), .N(PIPE_ROUND / 4)) u_pipe_r1 (
-    .clk_i, .rst_ni, .d_i({prod_q, clr1, inc1, sat1, neg1, s_c1}),
-    .q_o({prod2, clr2, inc2, sat2, neg2, s_c2})
-  );
+    inc   = kbit ? (clr & ~(clr >> 1)) : (clr >> 1);
+    round_step1 = {prod, clr, inc, !zero && (hi ? sat_b : sat_a), neg, s_c};
+  endfunction
 
   // ---- 2: round to 53 significant bits (a carry may reach bit 85) ----
   // inc and clr cover the low 33 bits: a 34-bit add whose carry increments the upper bits
-  logic [85:0] p2_d, p2;
-  logic [33:0] p2_lo;
-  logic        sat3, neg3;
-  logic [6:0]  s_c3;
-  assign p2_lo = 34'(prod2[32:0]) + 34'(inc2);
-  assign p2_d  = {53'(prod2[84:33]) + 53'(p2_lo[33]), p2_lo[32:0] & ~clr2};
-  mica_delay #(.W(86 + 1 + 1 + 7), .N(PIPE_ROUND / 4)) u_pipe_r2 (
-    .clk_i, .rst_ni, .d_i({p2_d, sat2, neg2, s_c2}), .q_o({p2, sat3, neg3, s_c3})
-  );
+  function automatic logic [S2W-1:0] round_step2(input logic [S1W-1:0] st);
+    logic [84:0] prod;
+    logic [32:0] clr, inc;
+    logic        sat, neg;
+    logic [6:0]  s_c;
+    logic [33:0] p2_lo;
+    {prod, clr, inc, sat, neg, s_c} = st;
+    p2_lo = 34'(prod[32:0]) + 34'(inc);
+    round_step2 = {53'(prod[84:33]) + 53'(p2_lo[33]), p2_lo[32:0] & ~clr, sat, neg, s_c};
+  endfunction
 
   // ---- 3 and 4: n = (p2 + 2^(S-1)) >> S = (q >> 1) + q[0] with q = p2 >> (S-1) ----
   // 3: the shift (S <= 88: p2 < 2^86 gives 0 beyond); 4: the halving add, and magnitudes of
   // 2^33 and more only saturate. (No 88-bit add: Verilator simulates this in 64-bit words.)
-  logic [85:0] q_d, q3;
-  logic        sat4, neg4;
-  assign q_d = p2 >> (s_c3 - 7'd1);
-  mica_delay #(.W(86 + 1 + 1), .N(PIPE_ROUND / 4)) u_pipe_r3 (
-    .clk_i, .rst_ni, .d_i({q_d, sat3, neg3}), .q_o({q3, sat4, neg4})
-  );
-  logic [33:0] half;
-  logic [32:0] mag4_d, mag5;
-  logic        big4_d, big5, sat5, neg5;
-  assign half   = 34'(q3[33:1]) + 34'(q3[0]);
-  assign mag4_d = half[32:0];
-  assign big4_d = half[33] || (|q3[85:34]);
-  mica_delay #(.W(33 + 1 + 1 + 1), .N(PIPE_ROUND / 4)) u_pipe_r4 (
-    .clk_i, .rst_ni, .d_i({mag4_d, big4_d, sat4, neg4}), .q_o({mag5, big5, sat5, neg5})
-  );
+  function automatic logic [S3W-1:0] round_step3(input logic [S2W-1:0] st);
+    logic [85:0] p2;
+    logic        sat, neg;
+    logic [6:0]  s_c;
+    {p2, sat, neg, s_c} = st;
+    round_step3 = {p2 >> (s_c - 7'd1), sat, neg};
+  endfunction
+  function automatic logic [S4W-1:0] round_step4(input logic [S3W-1:0] st);
+    logic [85:0] q;
+    logic        sat, neg;
+    logic [33:0] half;
+    {q, sat, neg} = st;
+    half = 34'(q[33:1]) + 34'(q[0]);
+    round_step4 = {half[32:0], half[33] || (|q[85:34]), sat, neg};
+  endfunction
 
   // ---- 5: sign and int32 saturation ----
-  always_comb begin
-    if (!neg5) begin
-      y_o = (sat5 || big5 || mag5 > 33'd2147483647) ? 32'sh7fff_ffff : 32'(mag5);
-    end else begin
-      y_o = (sat5 || big5 || mag5 > 33'd2147483648) ? 32'sh8000_0000 : 32'(-mag5);
+  function automatic logic signed [31:0] round_step5(input logic [S4W-1:0] st);
+    logic [32:0] mag;
+    logic        big, sat, neg;
+    {mag, big, sat, neg} = st;
+    if (!neg) round_step5 = (sat || big || mag > 33'd2147483647) ? 32'sh7fff_ffff : 32'(mag);
+    else      round_step5 = (sat || big || mag > 33'd2147483648) ? 32'sh8000_0000 : 32'(-mag);
+  endfunction
+
+  if (PIPE_ROUND == 0) begin : g_round_direct
+    // One statement per step inside the condition (a single expression would be computed
+    // before the condition is tested); the steps' results are don't care without use_i.
+    logic [S1W-1:0] st1;
+    logic [S2W-1:0] st2;
+    logic [S3W-1:0] st3;
+    logic [S4W-1:0] st4;
+    always_comb begin
+      {st1, st2, st3, st4, y_o} = 'x;
+      if (use_i) begin
+        st1 = round_step1(prod_q, pre_q);
+        st2 = round_step2(st1);
+        st3 = round_step3(st2);
+        st4 = round_step4(st3);
+        y_o = round_step5(st4);
+      end
     end
+    logic unused_rst;   // PIPE = 0 has no pipeline registers (the others need no reset)
+    assign unused_rst = rst_ni;
+  end else begin : g_round_piped
+    logic [S1W-1:0] st1;
+    logic [S2W-1:0] st2;
+    logic [S3W-1:0] st3;
+    logic [S4W-1:0] st4;
+    mica_delay #(.W(S1W), .N(1)) u_pipe_r1 (.clk_i, .rst_ni, .d_i(round_step1(prod_q, pre_q)), .q_o(st1));
+    mica_delay #(.W(S2W), .N(1)) u_pipe_r2 (.clk_i, .rst_ni, .d_i(round_step2(st1)), .q_o(st2));
+    mica_delay #(.W(S3W), .N(1)) u_pipe_r3 (.clk_i, .rst_ni, .d_i(round_step3(st2)), .q_o(st3));
+    mica_delay #(.W(S4W), .N(1)) u_pipe_r4 (.clk_i, .rst_ni, .d_i(round_step4(st3)), .q_o(st4));
+    assign y_o = round_step5(st4);
+    logic unused_use;
+    assign unused_use = use_i;
   end
 
 endmodule
