@@ -67,6 +67,8 @@ uint32_t mica_isa_ref_step(mica_isa_ref_t *s, const mica_instr_t *in, int *end);
 uint32_t mica_isa_ref_run(mica_isa_ref_t *s);
 
 uint32_t mica_isa_ref_csr_read(mica_isa_ref_t *s, uint32_t addr);
+/* N CSRs at ADDR, ADDR + 4, ... in order, as N csr_reads (mica_backend_t.csr_read_block): 0. */
+int mica_isa_ref_csr_read_block(mica_isa_ref_t *s, uint32_t addr, uint32_t *dst, int n);
 /* CTRL.START runs the program to completion (mica_isa_ref_run). */
 void mica_isa_ref_csr_write(mica_isa_ref_t *s, uint32_t addr, uint32_t value);
 

@@ -88,6 +88,17 @@ uint32_t mica_isa_ref_csr_read(mica_isa_ref_t *s, uint32_t addr) {
     }
 }
 
+/* The runtime reads all counters after every step (36 words): one call, the switch inlined, instead
+ * of a backend call per word (~10% of a small model's inference on the func backend). */
+int mica_isa_ref_csr_read_block(mica_isa_ref_t *s, uint32_t addr, uint32_t *dst, int n) {
+    for (int i = 0; i < n; i++, addr += 4)
+        dst[i] =
+            addr >= MICA_CSR_COUNTER_BASE && addr < MICA_CSR_COUNTER_BASE + 8u * MICA_NUM_COUNTERS
+                ? counter_read(s, addr) /* inlined: the words the runtime reads */
+                : mica_isa_ref_csr_read(s, addr);
+    return 0;
+}
+
 void mica_isa_ref_csr_write(mica_isa_ref_t *s, uint32_t addr, uint32_t value) {
     if (addr == MICA_CSR_PROG_ADDR)
         s->prog_addr = value;

@@ -45,6 +45,11 @@ static uint32_t fm_csr_read(void *s, uint32_t addr) {
     return mica_isa_ref_csr_read(m->ref, addr);
 }
 
+static int fm_csr_read_block(void *s, uint32_t addr, uint32_t *dst, int n) {
+    mica_fm_t *m = s;
+    return mica_isa_ref_csr_read_block(m->ref, addr, dst, n);
+}
+
 /* START runs the program to completion, translated when it can be; the rest is the interpreter's. */
 static void fm_csr_write(void *s, uint32_t addr, uint32_t value) {
     mica_fm_t *m = s;
@@ -108,6 +113,7 @@ static int func_open(const char *options, const mica_hw_config_t *cfg, uint32_t 
     out->mem_write = fm_mem_write;
     out->mem_read = fm_mem_read;
     out->csr_read = fm_csr_read;
+    out->csr_read_block = fm_csr_read_block;
     out->csr_write = fm_csr_write;
     out->wait = fm_wait;
     out->reset = fm_reset;

@@ -134,7 +134,8 @@ struct dw_pass;
 void mica_fp_dw_taps(mica_fm_t *m, const mica_fm_matmul_t *d, const int16_t *w, uint32_t n, int max,
                      int accumulate, int32_t *out, size_t stride, struct dw_pass **cache);
 /* RESCALE: its result for each input byte (q[uint8 x]), and its fields for the vector arithmetic
- * (simd: that arithmetic gave q for all 256 bytes); ROWS ASPAD rows from ASPAD into OUT. */
+ * (simd: that arithmetic gave q for all 256 bytes, 1 in AVX2, 2 in AVX-512 as well); ROWS ASPAD rows
+ * from ASPAD into OUT. */
 typedef struct fp_rescale {
     int32_t q[256];
     int32_t z, left, mult, right, simd;

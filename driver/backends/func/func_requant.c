@@ -263,47 +263,82 @@ requant_double_avx2(const mica_fm_requant_t *q, uint32_t c0, const int32_t *acc,
     return c0;
 }
 
-/* The same sixteen columns at a time where AVX-512 has the 64-bit arithmetic shift and minimum. */
-__attribute__((target("avx512f,avx512bw,avx512vl"))) static uint32_t
-requant_double_512(const mica_fm_requant_t *q, const int32_t *acc, size_t acc_stride, uint32_t rows,
-                   uint8_t *dst, uint64_t stride) {
+/* The same sixteen columns at a time where AVX-512 has the 64-bit arithmetic shift and minimum;
+ * the flags constant where it is inlined, each sparing instructions in the common case:
+ * RQ_SAT: some multiplier of the block is INT32_MIN, the only case that can pass INT32_MAX (see
+ * requant_block_avx2), so the 64-bit minimum runs only then; RQ_SHL: some left shift is not 0;
+ * RQ_S8MAX / RQ_S8: hi is 127 (and lo -128 for RQ_S8) with lo >= -128, so vpmovsdb's saturation
+ * to [-128, 127] is the clamp's upper bound (and lower one). */
+enum { RQ_SAT = 1, RQ_SHL = 2, RQ_S8MAX = 4, RQ_S8 = 8 };
+static inline __attribute__((always_inline, target("avx512f,avx512bw,avx512vl"))) void
+requant_rows_512(const mica_fm_requant_t *q, uint32_t c0, const int32_t *acc, size_t acc_stride,
+                 uint32_t rows, uint8_t *dst, uint64_t stride, int flags) {
     const __m512i z = _mm512_set1_epi32(q->z), lo = _mm512_set1_epi32(q->lo),
                   hi = _mm512_set1_epi32(q->hi);
     const __m512i max32 = _mm512_set1_epi64(INT32_MAX), neg = _mm512_set1_epi64(-(1ll << 30)),
                   nudge = _mm512_set1_epi64(1ll << 30);
     const __m512i pick[2] = {_mm512_setr_epi64(0, 2, 4, 6, 8, 10, 12, 14),
                              _mm512_setr_epi64(1, 3, 5, 7, 9, 11, 13, 15)};
-    uint32_t c0 = 0;
-    for (; c0 + 16 <= q->len; c0 += 16) {
-        const __m512i bias = _mm512_loadu_si512(q->bias + c0),
-                      left = _mm512_loadu_si512(q->left + c0);
-        const __m512i mult[2] = {_mm512_loadu_si512(q->mult + c0), _mm512_srli_epi64(mult[0], 32)};
-        __m512i add[2], below[2], right[2];
+    const __m512i bias = _mm512_loadu_si512(q->bias + c0), left = _mm512_loadu_si512(q->left + c0);
+    const __m512i mult[2] = {_mm512_loadu_si512(q->mult + c0), _mm512_srli_epi64(mult[0], 32)};
+    __m512i add[2], below[2], right[2];
 #define FM_PICK(a, h)                                                                              \
     _mm512_permutex2var_epi64(_mm512_loadu_si512((a) + c0), pick[h],                               \
                               _mm512_loadu_si512((a) + c0 + 8))
-        for (int h = 0; h < 2; h++) { /* h = 0: columns c0, c0 + 2, ...; 1: c0 + 1, c0 + 3, ... */
-            add[h] = _mm512_add_epi64(nudge, FM_PICK(q->half, h));
-            below[h] = FM_PICK(q->below, h);
-            right[h] = FM_PICK(q->right, h);
-        }
+    for (int h = 0; h < 2; h++) { /* h = 0: columns c0, c0 + 2, ...; 1: c0 + 1, c0 + 3, ... */
+        add[h] = _mm512_add_epi64(nudge, FM_PICK(q->half, h));
+        below[h] = FM_PICK(q->below, h);
+        right[h] = FM_PICK(q->right, h);
+    }
 #undef FM_PICK
-        const int32_t *a_row = acc + c0;
-        uint8_t *d = dst + c0;
-        for (uint32_t i = 0; i < rows; i++, a_row += acc_stride, d += stride) {
-            __m512i a = _mm512_sllv_epi32(_mm512_add_epi32(_mm512_loadu_si512(a_row), bias), left),
-                    v[2];
-            for (int h = 0; h < 2; h++) {
-                __m512i p = _mm512_mul_epi32(h ? _mm512_srli_epi64(a, 32) : a, mult[h]),
-                        t = _mm512_add_epi64(p, add[h]);
-                t = _mm512_mask_sub_epi64(t, _mm512_cmplt_epi64_mask(p, neg), t, below[h]);
-                v[h] = _mm512_min_epi64(_mm512_srav_epi64(t, right[h]), max32);
-            }
-            __m512i y = _mm512_add_epi32(
-                _mm512_mask_blend_epi32(0xAAAA, v[0], _mm512_slli_epi64(v[1], 32)), z);
-            _mm_storeu_si128((__m128i *)d,
-                             _mm512_cvtepi32_epi8(_mm512_min_epi32(_mm512_max_epi32(y, lo), hi)));
+    acc += c0;
+    dst += c0;
+    for (uint32_t i = 0; i < rows; i++, acc += acc_stride, dst += stride) {
+        __m512i a = _mm512_add_epi32(_mm512_loadu_si512(acc), bias), v[2];
+        if (flags & RQ_SHL)
+            a = _mm512_sllv_epi32(a, left);
+        for (int h = 0; h < 2; h++) {
+            __m512i p = _mm512_mul_epi32(h ? _mm512_srli_epi64(a, 32) : a, mult[h]),
+                    t = _mm512_add_epi64(p, add[h]);
+            t = _mm512_mask_sub_epi64(t, _mm512_cmplt_epi64_mask(p, neg), t, below[h]);
+            v[h] = _mm512_srav_epi64(t, right[h]);
+            if (flags & RQ_SAT)
+                v[h] = _mm512_min_epi64(v[h], max32);
         }
+        __m512i y =
+            _mm512_add_epi32(_mm512_mask_blend_epi32(0xAAAA, v[0], _mm512_slli_epi64(v[1], 32)), z);
+        __m128i b = flags & RQ_S8 ? _mm512_cvtsepi32_epi8(y)
+                    : flags & RQ_S8MAX
+                        ? _mm512_cvtsepi32_epi8(_mm512_max_epi32(y, lo))
+                        : _mm512_cvtepi32_epi8(_mm512_min_epi32(_mm512_max_epi32(y, lo), hi));
+        _mm_storeu_si128((__m128i *)dst, b);
+    }
+}
+
+/* requant_rows_512's flags for the sixteen columns from C0. */
+static int block_flags16(const mica_fm_requant_t *q, uint32_t c0) {
+    int f = block_saturates(q, c0) || block_saturates(q, c0 + 8) ? RQ_SAT : 0;
+    for (uint32_t c = c0; c < c0 + 16; c++)
+        f |= q->left[c] ? RQ_SHL : 0;
+    if (q->hi == 127 && q->lo >= -128)
+        f |= q->lo == -128 ? RQ_S8 : RQ_S8MAX;
+    return f;
+}
+
+__attribute__((target("avx512f,avx512bw,avx512vl"))) static uint32_t
+requant_double_512(const mica_fm_requant_t *q, const int32_t *acc, size_t acc_stride, uint32_t rows,
+                   uint8_t *dst, uint64_t stride) {
+    uint32_t c0 = 0;
+    for (; c0 + 16 <= q->len; c0 += 16) {
+        int f = block_flags16(q, c0);
+        if (f == RQ_S8MAX) /* the common cases, each its own loop */
+            requant_rows_512(q, c0, acc, acc_stride, rows, dst, stride, RQ_S8MAX);
+        else if (f == RQ_S8)
+            requant_rows_512(q, c0, acc, acc_stride, rows, dst, stride, RQ_S8);
+        else if (f == 0)
+            requant_rows_512(q, c0, acc, acc_stride, rows, dst, stride, 0);
+        else
+            requant_rows_512(q, c0, acc, acc_stride, rows, dst, stride, RQ_SAT | RQ_SHL);
     }
     return c0;
 }

@@ -56,6 +56,54 @@ __attribute__((target("avx2"))) static int rescale_simd_exact(const fp_rescale_t
     return 1;
 }
 
+/* rescale8's arithmetic on sixteen lanes with AVX-512 (one 16-lane row of a 16x16 array a vector),
+ * which has the 64-bit arithmetic shift: floor((s m + 2^30) / 2^31) directly, even lanes (h = 0)
+ * and odd lanes (h = 1) one 32 x 32 -> 64-bit multiply each; RDBPOT's -[y < 0] is y >> 31.
+ * mica_fp_rescale_table checks it on all 256 inputs too before it is used. */
+static inline __attribute__((always_inline, target("avx512f"))) __m512i
+rescale16(__m512i x, const fp_rescale_t *t) {
+    __m512i s = _mm512_sllv_epi32(_mm512_sub_epi32(x, _mm512_set1_epi32(t->z)),
+                                  _mm512_set1_epi32(t->left)),
+            q[2];
+    for (int h = 0; h < 2; h++) {
+        __m512i p = _mm512_mul_epi32(h ? _mm512_srli_epi64(s, 32) : s, _mm512_set1_epi32(t->mult));
+        q[h] = _mm512_srai_epi64(_mm512_add_epi64(p, _mm512_set1_epi64(1ll << 30)), 31);
+    }
+    __m512i y = _mm512_mask_blend_epi32(0xAAAA, q[0], _mm512_slli_epi64(q[1], 32));
+    if (t->right) {
+        __m512i r =
+            _mm512_add_epi32(_mm512_srai_epi32(y, 31), _mm512_set1_epi32(1 << (t->right - 1)));
+        y = _mm512_srav_epi32(_mm512_add_epi32(y, r), _mm512_set1_epi32(t->right));
+    }
+    return y;
+}
+
+__attribute__((target("avx512f"))) static int rescale512_exact(const fp_rescale_t *t) {
+    for (int b = 0; b < 256; b += 16) {
+        __m512i x =
+            _mm512_add_epi32(_mm512_set1_epi32(b), _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9,
+                                                                     10, 11, 12, 13, 14, 15));
+        x = _mm512_srai_epi32(_mm512_slli_epi32(x, 24), 24); /* the bytes as int8 */
+        if (_mm512_cmpneq_epi32_mask(rescale16(x, t), _mm512_loadu_si512(t->q + b)))
+            return 0;
+    }
+    return 1;
+}
+
+/* ROWS rows of L lanes (a multiple of 16), sixteen at a time. */
+__attribute__((target("avx512f"))) static void
+rescale_rows_512(const int8_t *src, uint32_t R, uint32_t L, uint32_t rows, const fp_rescale_t *t,
+                 int accumulate, int32_t *out, size_t stride) {
+    for (uint32_t i = 0; i < rows; i++, src += R, out += stride)
+        for (uint32_t c = 0; c < L; c += 16) {
+            __m512i y =
+                rescale16(_mm512_cvtepi8_epi32(_mm_loadu_si128((const __m128i *)(src + c))), t);
+            if (accumulate)
+                y = _mm512_add_epi32(y, _mm512_loadu_si512(out + c));
+            _mm512_storeu_si512(out + c, y);
+        }
+}
+
 /* ROWS rows of L lanes (a multiple of 8), eight at a time. */
 __attribute__((target("avx2"))) static void rescale_rows_avx2(const int8_t *src, uint32_t R,
                                                               uint32_t L, uint32_t rows,
@@ -83,6 +131,8 @@ void mica_fp_rescale_table(const mica_instr_t *in, fp_rescale_t *t) {
     t->simd = 0;
 #ifdef FM_X86
     t->simd = __builtin_cpu_supports("avx2") && rescale_simd_exact(t);
+    if (t->simd && __builtin_cpu_supports("avx512f") && rescale512_exact(t))
+        t->simd = 2; /* 16 lanes a vector where L allows */
 #endif
 }
 
@@ -92,8 +142,11 @@ void mica_fp_rescale_rows(const mica_fm_t *m, uint32_t aspad, uint32_t rows, con
     uint32_t R = m->ref->cfg.rows, C = m->ref->cfg.cols, L = R < C ? R : C;
 #ifdef FM_X86
     if (t->simd && L % 8 == 0) {
-        rescale_rows_avx2(m->ref->aspad + (size_t)aspad * R, R, L, rows, t, accumulate, out,
-                          stride);
+        const int8_t *src = m->ref->aspad + (size_t)aspad * R;
+        if (t->simd == 2 && L % 16 == 0)
+            rescale_rows_512(src, R, L, rows, t, accumulate, out, stride);
+        else
+            rescale_rows_avx2(src, R, L, rows, t, accumulate, out, stride);
         if (!accumulate && C > L)
             for (uint32_t i = 0; i < rows; i++)
                 memset(out + i * stride + L, 0, sizeof *out * (C - L)); /* a = 0 there: q = 0 */
