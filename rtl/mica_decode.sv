@@ -3,7 +3,10 @@
 // MEM_RANGE; STORE: BAD_LEN, then MEM_RANGE. Every count is at least 1: a zero row count, length or
 // dimension is BAD_LEN (hw/mica.json), never a no-op. Before all of them: an instruction that
 // needs a feature in ABSENT (DWCONV of an absent mode, RESCALE, STORE round REAL/SINGLE) is
-// ABSENT_FEATURE. Purely combinational.
+// ABSENT_FEATURE. Combinational, or (PIPE = 1, FPGA timing) in two steps: the area products
+// (out_h * out_w, in_h * in_w: DSP multipliers on an ECP5, far from the decode logic) are
+// registered with the instruction when advance_i is high, and err_o / instr_o then belong to that
+// registered instruction.
 module mica_decode #(
   parameter int unsigned ROWS        = mica_pkg::ROWS_DEFAULT,
   parameter int unsigned COLS        = mica_pkg::COLS_DEFAULT,
@@ -11,13 +14,15 @@ module mica_decode #(
   parameter int unsigned WSPAD_DEPTH = mica_pkg::WSPAD_DEPTH_DEFAULT,
   parameter int unsigned ACC_DEPTH   = mica_pkg::ACC_DEPTH_DEFAULT,
   parameter int unsigned PARAM_SETS  = mica_pkg::PARAM_SETS_DEFAULT,
-  parameter int unsigned ABSENT      = mica_pkg::ABSENT_DEFAULT
+  parameter int unsigned ABSENT      = mica_pkg::ABSENT_DEFAULT,
+  parameter bit          PIPE        = 1'b0
 ) (
+  input  logic         clk_i,
+  input  logic         advance_i,   // PIPE: register instr_i (and its products)
   input  logic [127:0] instr_i,
+  output logic [127:0] instr_o,     // the instruction err_o belongs to
   output logic [7:0]   err_o
 );
-  logic [3:0] opcode;
-  assign opcode = instr_i[mica_pkg::F_OPCODE_LSB +: mica_pkg::F_OPCODE_W];
 
   // Range checks "a + b <= limit" on few bits: with limit < 2^W, an operand with a bit at W or
   // above fails and the rest is a (W+1)-bit sum, so the adders and comparators stay short on
@@ -31,6 +36,28 @@ module mica_decode #(
   localparam int unsigned AccW = $clog2(ACC_DEPTH + 1);
   localparam int unsigned AspW = $clog2(ASPAD_DEPTH + 1);
   localparam int unsigned WspW = $clog2(WSPAD_DEPTH + 1);
+  // The area products of MATMUL/DWCONV (both dimensions cut to W bits: a dimension with a bit
+  // above them fails the check by itself, see MICA_AREA_FITS).
+  logic [127:0]      instr;
+  logic [2*AccW-1:0] acc_area, acc_area_in;
+  logic [2*AspW-1:0] asp_area, asp_area_in;
+  assign acc_area_in = (2*AccW)'(AccW'(instr_i[mica_pkg::MATMUL_OUT_H_LSB +: mica_pkg::MATMUL_OUT_H_W])) *
+                       (2*AccW)'(AccW'(instr_i[mica_pkg::MATMUL_OUT_W_LSB +: mica_pkg::MATMUL_OUT_W_W]));
+  assign asp_area_in = (2*AspW)'(AspW'(instr_i[mica_pkg::MATMUL_IN_H_LSB +: mica_pkg::MATMUL_IN_H_W])) *
+                       (2*AspW)'(AspW'(instr_i[mica_pkg::MATMUL_IN_W_LSB +: mica_pkg::MATMUL_IN_W_W]));
+  if (PIPE) begin : g_pipe
+    always_ff @(posedge clk_i) begin
+      if (advance_i) {instr, acc_area, asp_area} <= {instr_i, acc_area_in, asp_area_in};
+    end
+  end else begin : g_comb
+    assign {instr, acc_area, asp_area} = {instr_i, acc_area_in, asp_area_in};
+    logic unused_clk;
+    assign unused_clk = clk_i ^ advance_i;
+  end
+  assign instr_o = instr;
+  logic [3:0] opcode;
+  assign opcode = instr[mica_pkg::F_OPCODE_LSB +: mica_pkg::F_OPCODE_W];
+
   localparam bit HasRescale = ((ABSENT >> mica_pkg::FEATURE_RESCALE) & 1) == 0;
   localparam bit HasDwconv  = ((ABSENT >> mica_pkg::FEATURE_DWCONV_MAC) & 1) == 0 ||
                               ((ABSENT >> mica_pkg::FEATURE_DWCONV_MAX) & 1) == 0;
@@ -49,11 +76,11 @@ module mica_decode #(
     logic [31:0] len, col, mem_addr, rows;
     logic [LdW:0] width;
     logic [LdD:0] depth;
-    target   = instr_i[mica_pkg::LOAD_TARGET_LSB +: mica_pkg::LOAD_TARGET_W];
-    len      = 32'(instr_i[mica_pkg::LOAD_LEN_LSB +: mica_pkg::LOAD_LEN_W]);
-    col      = 32'(instr_i[mica_pkg::LOAD_COL_LSB +: mica_pkg::LOAD_COL_W]);
-    mem_addr = 32'(instr_i[mica_pkg::LOAD_MEM_ADDR_LSB +: mica_pkg::LOAD_MEM_ADDR_W]);
-    rows     = 32'(instr_i[mica_pkg::LOAD_ROWS_LSB +: mica_pkg::LOAD_ROWS_W]);
+    target   = instr[mica_pkg::LOAD_TARGET_LSB +: mica_pkg::LOAD_TARGET_W];
+    len      = 32'(instr[mica_pkg::LOAD_LEN_LSB +: mica_pkg::LOAD_LEN_W]);
+    col      = 32'(instr[mica_pkg::LOAD_COL_LSB +: mica_pkg::LOAD_COL_W]);
+    mem_addr = 32'(instr[mica_pkg::LOAD_MEM_ADDR_LSB +: mica_pkg::LOAD_MEM_ADDR_W]);
+    rows     = 32'(instr[mica_pkg::LOAD_ROWS_LSB +: mica_pkg::LOAD_ROWS_W]);
     unique case (32'(target))
       32'(mica_pkg::LOAD_TARGET_ASPAD): begin width = (LdW+1)'(ROWS); depth = (LdD+1)'(ASPAD_DEPTH); end
       32'(mica_pkg::LOAD_TARGET_WSPAD): begin width = (LdW+1)'(COLS); depth = (LdD+1)'(WSPAD_DEPTH); end
@@ -69,8 +96,8 @@ module mica_decode #(
 
   always_comb begin
     logic [31:0] addr, n;
-    addr = 32'(instr_i[mica_pkg::LOADW_WSPAD_ADDR_LSB +: mica_pkg::LOADW_WSPAD_ADDR_W]);
-    n = instr_i[mica_pkg::LOADW_VECTOR_LSB +: mica_pkg::LOADW_VECTOR_W] == mica_pkg::LOADW_VECTOR_ROW ?
+    addr = 32'(instr[mica_pkg::LOADW_WSPAD_ADDR_LSB +: mica_pkg::LOADW_WSPAD_ADDR_W]);
+    n = instr[mica_pkg::LOADW_VECTOR_LSB +: mica_pkg::LOADW_VECTOR_W] == mica_pkg::LOADW_VECTOR_ROW ?
         32'd1 : 32'(ROWS);
     loadw_err = `MICA_FITS(addr, n, WSPAD_DEPTH, WspW) ?
                 mica_pkg::ERR_NONE : mica_pkg::ERR_MEM_RANGE;
@@ -78,43 +105,42 @@ module mica_decode #(
 
   // acc + out_h * out_w <= ACC_DEPTH (and the same for ASPAD): with both dimensions >= 1 (BAD_LEN
   // comes first), a dimension above the limit fails, so the product is of W-bit numbers.
-  `define MICA_AREA_FITS(BASE, H, W_, LIMIT, W) \
-    (((32'(H)) >> (W)) == 32'd0 && ((32'(W_)) >> (W)) == 32'd0 && \
-     `MICA_FITS(BASE, 32'((2*(W))'((W)'(H)) * (2*(W))'((W)'(W_))), LIMIT, W))
+  `define MICA_AREA_FITS(BASE, H, W_, AREA, LIMIT, W) \
+    (((32'(H)) >> (W)) == 32'd0 && ((32'(W_)) >> (W)) == 32'd0 && `MICA_FITS(BASE, 32'(AREA), LIMIT, W))
 
   always_comb begin
     logic [11:0] in_h, in_w, out_h, out_w;
     logic [3:0]  sy, sx;
     logic [31:0] aspad, acc;
-    in_h  = instr_i[mica_pkg::MATMUL_IN_H_LSB +: mica_pkg::MATMUL_IN_H_W];
-    in_w  = instr_i[mica_pkg::MATMUL_IN_W_LSB +: mica_pkg::MATMUL_IN_W_W];
-    out_h = instr_i[mica_pkg::MATMUL_OUT_H_LSB +: mica_pkg::MATMUL_OUT_H_W];
-    out_w = instr_i[mica_pkg::MATMUL_OUT_W_LSB +: mica_pkg::MATMUL_OUT_W_W];
-    sy    = instr_i[mica_pkg::MATMUL_STRIDE_Y_LSB +: mica_pkg::MATMUL_STRIDE_Y_W];
-    sx    = instr_i[mica_pkg::MATMUL_STRIDE_X_LSB +: mica_pkg::MATMUL_STRIDE_X_W];
-    aspad = 32'(instr_i[mica_pkg::MATMUL_ASPAD_ADDR_LSB +: mica_pkg::MATMUL_ASPAD_ADDR_W]);
-    acc   = 32'(instr_i[mica_pkg::MATMUL_ACC_ADDR_LSB +: mica_pkg::MATMUL_ACC_ADDR_W]);
+    in_h  = instr[mica_pkg::MATMUL_IN_H_LSB +: mica_pkg::MATMUL_IN_H_W];
+    in_w  = instr[mica_pkg::MATMUL_IN_W_LSB +: mica_pkg::MATMUL_IN_W_W];
+    out_h = instr[mica_pkg::MATMUL_OUT_H_LSB +: mica_pkg::MATMUL_OUT_H_W];
+    out_w = instr[mica_pkg::MATMUL_OUT_W_LSB +: mica_pkg::MATMUL_OUT_W_W];
+    sy    = instr[mica_pkg::MATMUL_STRIDE_Y_LSB +: mica_pkg::MATMUL_STRIDE_Y_W];
+    sx    = instr[mica_pkg::MATMUL_STRIDE_X_LSB +: mica_pkg::MATMUL_STRIDE_X_W];
+    aspad = 32'(instr[mica_pkg::MATMUL_ASPAD_ADDR_LSB +: mica_pkg::MATMUL_ASPAD_ADDR_W]);
+    acc   = 32'(instr[mica_pkg::MATMUL_ACC_ADDR_LSB +: mica_pkg::MATMUL_ACC_ADDR_W]);
     if (`MICA_BELOW(in_h, mica_pkg::MATMUL_IN_H_MIN) || `MICA_BELOW(in_w, mica_pkg::MATMUL_IN_W_MIN) ||
         `MICA_BELOW(out_h, mica_pkg::MATMUL_OUT_H_MIN) || `MICA_BELOW(out_w, mica_pkg::MATMUL_OUT_W_MIN) ||
         `MICA_BELOW(sy, mica_pkg::MATMUL_STRIDE_Y_MIN) || `MICA_BELOW(sx, mica_pkg::MATMUL_STRIDE_X_MIN))
       matmul_err = mica_pkg::ERR_BAD_LEN;
-    else if (!`MICA_AREA_FITS(acc, out_h, out_w, ACC_DEPTH, AccW) ||
-             !`MICA_AREA_FITS(aspad, in_h, in_w, ASPAD_DEPTH, AspW))
+    else if (!`MICA_AREA_FITS(acc, out_h, out_w, acc_area, ACC_DEPTH, AccW) ||
+             !`MICA_AREA_FITS(aspad, in_h, in_w, asp_area, ASPAD_DEPTH, AspW))
       matmul_err = mica_pkg::ERR_MEM_RANGE;
     else matmul_err = mica_pkg::ERR_NONE;
   end
 
   // (an absent unit's checks are never reached: its instructions are ABSENT_FEATURE)
   assign dwconv_err = !HasDwconv ? mica_pkg::ERR_NONE :
-                      32'(instr_i[mica_pkg::DWCONV_MODE_LSB +: mica_pkg::DWCONV_MODE_W]) > mica_pkg::DWCONV_MODE_MAX ?
+                      32'(instr[mica_pkg::DWCONV_MODE_LSB +: mica_pkg::DWCONV_MODE_W]) > mica_pkg::DWCONV_MODE_MAX ?
                       mica_pkg::ERR_BAD_LEN : matmul_err;
 
   always_comb begin
     logic [31:0] rows, aspad, acc, lsh;
-    rows  = 32'(instr_i[mica_pkg::RESCALE_ROWS_LSB +: mica_pkg::RESCALE_ROWS_W]);
-    aspad = 32'(instr_i[mica_pkg::RESCALE_ASPAD_ADDR_LSB +: mica_pkg::RESCALE_ASPAD_ADDR_W]);
-    acc   = 32'(instr_i[mica_pkg::RESCALE_ACC_ADDR_LSB +: mica_pkg::RESCALE_ACC_ADDR_W]);
-    lsh   = 32'(instr_i[mica_pkg::RESCALE_LEFT_SHIFT_LSB +: mica_pkg::RESCALE_LEFT_SHIFT_W]);
+    rows  = 32'(instr[mica_pkg::RESCALE_ROWS_LSB +: mica_pkg::RESCALE_ROWS_W]);
+    aspad = 32'(instr[mica_pkg::RESCALE_ASPAD_ADDR_LSB +: mica_pkg::RESCALE_ASPAD_ADDR_W]);
+    acc   = 32'(instr[mica_pkg::RESCALE_ACC_ADDR_LSB +: mica_pkg::RESCALE_ACC_ADDR_W]);
+    lsh   = 32'(instr[mica_pkg::RESCALE_LEFT_SHIFT_LSB +: mica_pkg::RESCALE_LEFT_SHIFT_W]);
     if (!HasRescale) rescale_err = mica_pkg::ERR_NONE;
     else if (`MICA_BELOW(rows, mica_pkg::RESCALE_ROWS_MIN) || lsh > mica_pkg::RESCALE_LEFT_SHIFT_MAX)
       rescale_err = mica_pkg::ERR_BAD_LEN;
@@ -125,12 +151,12 @@ module mica_decode #(
 
   always_comb begin
     logic [31:0] len, acc, rows, pset;
-    len  = 32'(instr_i[mica_pkg::STORE_LEN_LSB +: mica_pkg::STORE_LEN_W]);
-    acc  = 32'(instr_i[mica_pkg::STORE_ACC_ADDR_LSB +: mica_pkg::STORE_ACC_ADDR_W]);
-    rows = 32'(instr_i[mica_pkg::STORE_ROWS_LSB +: mica_pkg::STORE_ROWS_W]);
-    pset = 32'(instr_i[mica_pkg::STORE_PARAM_SET_LSB +: mica_pkg::STORE_PARAM_SET_W]);
+    len  = 32'(instr[mica_pkg::STORE_LEN_LSB +: mica_pkg::STORE_LEN_W]);
+    acc  = 32'(instr[mica_pkg::STORE_ACC_ADDR_LSB +: mica_pkg::STORE_ACC_ADDR_W]);
+    rows = 32'(instr[mica_pkg::STORE_ROWS_LSB +: mica_pkg::STORE_ROWS_W]);
+    pset = 32'(instr[mica_pkg::STORE_PARAM_SET_LSB +: mica_pkg::STORE_PARAM_SET_W]);
     if (`MICA_BELOW(rows, mica_pkg::STORE_ROWS_MIN) || `MICA_BELOW(len, mica_pkg::STORE_LEN_MIN) || len > COLS ||
-        32'(instr_i[mica_pkg::STORE_ROUND_LSB +: mica_pkg::STORE_ROUND_W]) > mica_pkg::STORE_ROUND_MAX)
+        32'(instr[mica_pkg::STORE_ROUND_LSB +: mica_pkg::STORE_ROUND_W]) > mica_pkg::STORE_ROUND_MAX)
       store_err = mica_pkg::ERR_BAD_LEN;
     else if (!`MICA_FITS(acc, rows, ACC_DEPTH, AccW) || pset >= PARAM_SETS) store_err = mica_pkg::ERR_MEM_RANGE;
     else store_err = mica_pkg::ERR_NONE;
@@ -146,8 +172,8 @@ module mica_decode #(
   always_comb begin
     logic dw_max;
     logic [mica_pkg::STORE_ROUND_W-1:0] round;
-    dw_max = instr_i[mica_pkg::DWCONV_MODE_LSB +: mica_pkg::DWCONV_MODE_W] == mica_pkg::DWCONV_MODE_MAXIMUM;
-    round  = instr_i[mica_pkg::STORE_ROUND_LSB +: mica_pkg::STORE_ROUND_W];
+    dw_max = instr[mica_pkg::DWCONV_MODE_LSB +: mica_pkg::DWCONV_MODE_W] == mica_pkg::DWCONV_MODE_MAXIMUM;
+    round  = instr[mica_pkg::STORE_ROUND_LSB +: mica_pkg::STORE_ROUND_W];
     unique case (opcode)
       mica_pkg::OP_DWCONV:  needs_absent = dw_max ? AbsDwMax : AbsDwMac;
       mica_pkg::OP_RESCALE: needs_absent = AbsResc;

@@ -8,11 +8,12 @@
 //   are idle, so every earlier instruction has completed and the first error in program order
 //   wins (a unit's bus error is raised immediately with that unit's instruction index).
 // - After an error, issue stops and abort_o tells the DMA units to drain and stop.
-// - ISSUE_PIPE = 1 (FPGA timing): a registered decode stage holds the next instruction, its
-//   fetch error and its static-error code (mica_decode on the fetch queue head), so the issue
-//   decision no longer runs through the decoder's range checks into the queue pop. It refills
-//   in the cycle its instruction issues (one instruction per cycle still), but an instruction
-//   reaches issue one cycle after it reaches the queue head. The units read instr_o.
+// - ISSUE_PIPE = 1 (FPGA timing): two registered stages between the fetch queue head and issue.
+//   P holds the instruction with its area products (mica_decode's PIPE register), D holds it with
+//   its static-error code, so neither the multipliers nor the range checks are on the issue
+//   decision's path into the queue pop. Both advance in the cycle D's instruction issues (one
+//   instruction per cycle still); an instruction reaches issue two cycles after it reaches the
+//   queue head. The units read instr_o.
 module mica_issue #(
   parameter int unsigned ROWS        = mica_pkg::ROWS_DEFAULT,
   parameter int unsigned COLS        = mica_pkg::COLS_DEFAULT,
@@ -23,7 +24,7 @@ module mica_issue #(
   parameter int unsigned ABSENT      = mica_pkg::ABSENT_DEFAULT,
   // Program counter bits: 32, or fewer when fetch cannot reach 2^PC_W - 1 instructions (ADDR_W)
   parameter int unsigned PC_W        = 32,
-  parameter int unsigned ISSUE_PIPE  = 0   // 1: registered decode stage (see above)
+  parameter int unsigned ISSUE_PIPE  = 0   // 1: registered decode stages (see above)
 ) (
   input  logic         clk_i,
   input  logic         rst_ni,
@@ -58,14 +59,19 @@ module mica_issue #(
   logic        running_q, aborted_q;
   logic [PC_W-1:0] pc_q, load_pc_q, store_pc_q;
   logic            store_newer_q;   // the last LOAD/STORE issued was a STORE (load_pc_q < store_pc_q)
-  logic [7:0]  head_static_err;
+  logic [7:0]   dec_err;
+  logic [127:0] dec_instr;
+  logic         dec_advance;
 
   mica_decode #(
     .ROWS(ROWS), .COLS(COLS), .ASPAD_DEPTH(ASPAD_DEPTH), .WSPAD_DEPTH(WSPAD_DEPTH),
-    .ACC_DEPTH(ACC_DEPTH), .PARAM_SETS(PARAM_SETS), .ABSENT(ABSENT)
+    .ACC_DEPTH(ACC_DEPTH), .PARAM_SETS(PARAM_SETS), .ABSENT(ABSENT), .PIPE(ISSUE_PIPE != 0)
   ) u_decode (
-    .instr_i(instr_i),
-    .err_o  (head_static_err)
+    .clk_i    (clk_i),
+    .advance_i(dec_advance),
+    .instr_i  (instr_i),
+    .instr_o  (dec_instr),
+    .err_o    (dec_err)
   );
 
   // The instruction the issue decision looks at: the queue head itself, or (ISSUE_PIPE) the
@@ -74,29 +80,41 @@ module mica_issue #(
   logic [127:0] cur;
   logic [7:0]   static_err;
   if (ISSUE_PIPE != 0) begin : g_pipe
-    logic         valid_q, err_q;
+    logic         p_valid_q, p_err_q, valid_q, err_q;
     logic [127:0] instr_q;
     logic [7:0]   static_err_q;
-    logic         load;
-    assign load = running_q && instr_valid_i && (!valid_q || fire);
-    assign instr_pop_o = load;
+    logic         load_p, load_d;
+    assign load_d = running_q && p_valid_q && (!valid_q || fire);
+    assign load_p = running_q && instr_valid_i && (!p_valid_q || load_d);
+    assign instr_pop_o = load_p;
+    assign dec_advance = load_p;
     always_ff @(posedge clk_i or negedge rst_ni) begin
-      if (!rst_ni) valid_q <= 1'b0;
-      else if (start_i) valid_q <= 1'b0;
-      else if (load) valid_q <= 1'b1;
-      else if (fire || !running_q) valid_q <= 1'b0;
+      if (!rst_ni) begin
+        p_valid_q <= 1'b0;
+        valid_q <= 1'b0;
+      end else if (start_i) begin
+        p_valid_q <= 1'b0;
+        valid_q <= 1'b0;
+      end else begin
+        if (load_p) p_valid_q <= 1'b1;
+        else if (load_d || !running_q) p_valid_q <= 1'b0;
+        if (load_d) valid_q <= 1'b1;
+        else if (fire || !running_q) valid_q <= 1'b0;
+      end
     end
     always_ff @(posedge clk_i) begin
-      if (load) begin
-        instr_q <= instr_i;
-        err_q <= instr_err_i;
-        static_err_q <= head_static_err;
+      if (load_p) p_err_q <= instr_err_i;
+      if (load_d) begin
+        instr_q <= dec_instr;
+        err_q <= p_err_q;
+        static_err_q <= dec_err;
       end
     end
     assign {cur_valid, cur, cur_err, static_err} = {valid_q, instr_q, err_q, static_err_q};
   end else begin : g_direct
     assign instr_pop_o = fire;
-    assign {cur_valid, cur, cur_err, static_err} = {instr_valid_i, instr_i, instr_err_i, head_static_err};
+    assign dec_advance = 1'b0;
+    assign {cur_valid, cur, cur_err, static_err} = {instr_valid_i, dec_instr, instr_err_i, dec_err};
   end
   assign instr_o = cur;
 
