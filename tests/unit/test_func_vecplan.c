@@ -298,7 +298,7 @@ static int check_random(unsigned count) {
     for (unsigned it = 0; it < count; it++) {
         uint32_t R = shapes[it % 4][0], C = shapes[it % 4][1];
         mica_hw_config_t cfg = {R, C, 128, 32, 64, 4, 8, 0, 0, 0};
-        rig_t g = {mica_fm_new(&cfg, MEM, 0), 0, {0}, R, C, 0, 0, 0};
+        rig_t g = {mica_fm_new(&cfg, MEM, 0), 0, {0}, R, C, 0, 0};
         mica_fm_t *b = mica_fm_new(&cfg, MEM, 0);
         if (!g.m || !b || !(g.m->plans = mica_fp_new()))
             return 1;
