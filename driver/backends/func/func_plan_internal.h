@@ -69,11 +69,30 @@ typedef struct {
     struct fp_rescale *tab; /* per tile: the RESCALE ops' results (func_vector.c), or NULL */
 } fp_gemm_t;
 
+/* func_load.c: an activation LOAD decoded once (how it copies, from and to where). */
+enum { FP_LD_REF, FP_LD_BLOCK, FP_LD_ROWS16, FP_LD_ROWS, FP_LD_PACKED16 };
+typedef struct {
+    uint32_t mode, rows, width;
+    size_t dst;           /* ASPAD byte offset */
+    uint64_t src, stride; /* memory: the first row's bytes (PACKED16: from byte 0 of its row) */
+    uint64_t need;        /* the memory bytes the copy reads up to (else the interpreter runs it) */
+    uint64_t keep[2], put[2]; /* PACKED16: the bytes the row keeps, the fill of the others */
+} fp_load_t;
+void mica_fp_load_prepare(const mica_isa_ref_t *s, const mica_instr_t *in, fp_load_t *ld);
+void mica_fp_load_run(mica_fm_t *m, const mica_instr_t *in, const fp_load_t *ld);
+
 enum { FP_INSTR, FP_GEMM, FP_STORE };
 typedef struct {
     uint32_t kind, gemm, group, row0;
     mica_instr_t in;
     mica_fm_requant_t *rq; /* FP_STORE: its output stage, from the PARAM LOADs' sources */
+    union {
+        fp_load_t ld; /* FP_INSTR */
+        struct {      /* FP_STORE: the fields a run needs */
+            uint32_t rows;
+            uint64_t ext, stride;
+        } st;
+    } u;
 } fp_step_t;
 
 typedef struct {
