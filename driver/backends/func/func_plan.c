@@ -265,13 +265,13 @@ static void gather_lanes(const mica_fm_t *m, const fp_gemm_t *g) {
     }
 }
 
-/* N bytes as x + 128 (LANE: which, NULL: the first N); 16 is the common ROWS, two 8-byte words. */
+/* N bytes as x + 128 (LANE: which, NULL: the first N); 16 (the common ROWS) and 8 as 8-byte words. */
 static inline void copy_u8(uint8_t *dst, const int8_t *src, const uint32_t *lane, uint32_t n) {
     if (lane)
         for (uint32_t q = 0; q < n; q++)
             dst[q] = (uint8_t)(src[lane[q]] ^ 0x80);
-    else if (n == 16)
-        for (int h = 0; h < 2; h++) {
+    else if (n == 16 || n == 8)
+        for (uint32_t h = 0; h < n / 8; h++) {
             uint64_t v;
             memcpy(&v, src + 8 * h, 8);
             v ^= 0x8080808080808080ull;
@@ -325,6 +325,14 @@ static void gather_u8(const mica_fm_t *m, const fp_gemm_t *g) {
     }
 #endif
     if (!g->kidx && g->t == 1) { /* one pixel (FULLY_CONNECTED): no loops over pixels */
+        if (g->row1 >= 0) {      /* consecutive rows (the common case): one block, 8 bytes a step */
+            const int8_t *src = m->ref->aspad + (size_t)g->row1 * R;
+            size_t n = (size_t)g->tiles * R, i = 0;
+            for (; i + 8 <= n; i += 8)
+                copy_u8(g->a8 + i, src + i, NULL, 8);
+            copy_u8(g->a8 + i, src + i, NULL, (uint32_t)(n - i));
+            return;
+        }
         for (uint32_t j = 0; j < g->tiles; j++) {
             const mica_fm_matmul_t *d = &g->gathers[j];
             int64_t px = mica_fp_pixel_row(d, 0, 0);

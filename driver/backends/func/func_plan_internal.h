@@ -58,6 +58,8 @@ typedef struct {
     uint8_t *img8; /* or with AVX-512 VNNI, as img16: the rows as x + 128, then a row of z + 128 */
     int32_t *corr; /* and per output, what the + 128 and zero points add */
     uint32_t kp;   /* kc rounded up to 4 */
+    int64_t row1;  /* a8 with one pixel, no kidx: the ASPAD row of tile 0's pixel where tile j's is
+                    * row1 + j for every tile (one block to convert), else -1 */
     float *img;    /* ASPAD rows [img_lo, img_hi) as floats, zero point removed */
     uint32_t img_lo, img_hi;
     int32_t *out;   /* T x N accumulators */
