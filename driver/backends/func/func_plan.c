@@ -34,7 +34,7 @@ void mica_fp_prog_free(fp_prog_t *P) {
         free(g->vstart);
         free(g->w16);
         for (uint32_t j = 0; g->dwp && j < g->tiles; j++)
-            free(g->dwp[j]);
+            mica_fp_dw_free(g->dwp[j]);
         free(g->dwp);
         free(g->tab);
     }

@@ -152,6 +152,7 @@ static inline int mica_fp_overlaps(const fp_range_t *r, uint64_t lo, uint64_t hi
  * (N slots, NULL-initialized; or NULL): each pass's constants, made on the first run and kept
  * (free each slot). */
 struct dw_pass;
+void mica_fp_dw_free(struct dw_pass *x); /* a kept pass (dwp) and its padded tile */
 void mica_fp_dw_taps(mica_fm_t *m, const mica_fm_matmul_t *d, const int16_t *w, uint32_t n, int max,
                      int accumulate, int32_t *out, size_t stride, struct dw_pass **cache);
 /* RESCALE: its result for each input byte (q[uint8 x]), and its fields for the vector arithmetic

@@ -174,8 +174,16 @@ typedef struct dw_pass {
     const int16_t *w;             /* n x L weights */
     int32_t corr[64];             /* AVX2 MAC: -z sum_j w_j per lane (it multiplies x, not x - z) */
     int16_t wi[FP_TAPS / 2][4][2]
-              [16]; /* and the weights of tap pairs, per 16 lanes, as its unpacks pair them */
+              [16];   /* and the weights of tap pairs, per 16 lanes, as its unpacks pair them */
+    int8_t *pad;      /* a kept pass: its padded tile, the border of z written once */
+    size_t pad_bytes; /* (the runs rewrite the inside only), or NULL */
 } dw_pass_t;
+
+void mica_fp_dw_free(struct dw_pass *x) {
+    if (x)
+        free(x->pad);
+    free(x);
+}
 
 /* Portable, lanes [k, k + W) of one pixel. MAC: products fit int16 (|x - z| <= 255, |w| <= 128),
  * sums wrap in int32 like the ACC; MAX: the taps' maximum fits int16 too. Inlined with W = 16 the
@@ -388,8 +396,25 @@ static void dw_pixels(const mica_fm_t *m, const mica_fm_matmul_t *d, const dw_pa
 
 /* The tile (rows of LANES bytes) with z around it as far as the taps read, then one run per
  * output row. */
-static void dw_pass(mica_fm_t *m, const mica_fm_matmul_t *d, const dw_pass_t *x, int simd,
-                    int32_t *out, size_t stride) {
+/* The padded tile's border of z (rows [y0, y1) x columns [x0, x1), the tile at 0, 0). */
+static void pad_border(const mica_fm_matmul_t *d, int z, uint32_t L, int64_t y0, int64_t y1,
+                       int64_t x0, int64_t x1, int8_t *buf) {
+    size_t PW = (size_t)(x1 - x0), bytes = (size_t)(y1 - y0) * PW * L;
+    size_t top = (size_t)-y0 * PW * L, left = (size_t)-x0 * L, right = (size_t)(x1 - d->in_w) * L;
+    memset(buf, z, top);
+    memset(buf + top + (size_t)d->in_h * PW * L, z, bytes - top - (size_t)d->in_h * PW * L);
+    for (uint32_t y = 0; y < d->in_h; y++) {
+        int8_t *dst = buf + ((size_t)(y - y0) * PW + (size_t)-x0) * L;
+        memset(dst - left, z, left);
+        memset(dst + (size_t)d->in_w * L, z, right);
+    }
+}
+
+/* KEEP: X is kept with the translation, and so may keep its padded tile (KWS: the border's small
+ * memsets, two per row and run, were most of this function's samples). */
+static void dw_pass(mica_fm_t *m, const mica_fm_matmul_t *d, dw_pass_t *x, int keep, int32_t *out,
+                    size_t stride) {
+    int simd = x->simd;
     dw_run_fn run = dw_run_c;
 #ifdef FM_X86
     if (simd)
@@ -408,20 +433,26 @@ static void dw_pass(mica_fm_t *m, const mica_fm_matmul_t *d, const dw_pass_t *x,
     }
     size_t PW = (size_t)(x1 - x0), tile = (size_t)d->in_h * d->in_w,
            bytes = (size_t)(y1 - y0) * PW * L;
-    int8_t *buf = bytes <= 4 * (tile + 1024) * L ? scratch(m, bytes) : NULL;
+    int8_t *buf = x->pad && x->pad_bytes == bytes ? x->pad : NULL;
+    if (!buf && bytes <= 4 * (tile + 1024) * L) {
+        buf = keep ? malloc(bytes) : NULL;
+        if (buf) {
+            free(x->pad);
+            x->pad = buf;
+            x->pad_bytes = bytes;
+        } else
+            buf = scratch(m, bytes);
+        if (buf) /* z where the tile is not: the border only */
+            pad_border(d, x->z, L, y0, y1, x0, x1, buf);
+    }
     if (!buf) { /* taps far outside the tile (no compiler writes them), or out of memory */
         int8_t zrow[L];
         memset(zrow, x->z, L);
         dw_pixels(m, d, x, run, zrow, out, stride);
         return;
     }
-    size_t top = (size_t)-y0 * PW * L, left = (size_t)-x0 * L, right = (size_t)(x1 - d->in_w) * L;
-    memset(buf, x->z, top); /* z where the tile is not: the border only */
-    memset(buf + top + (size_t)d->in_h * PW * L, x->z, bytes - top - (size_t)d->in_h * PW * L);
     for (uint32_t y = 0; y < d->in_h; y++) {
         int8_t *dst = buf + ((size_t)(y - y0) * PW + (size_t)-x0) * L;
-        memset(dst - left, x->z, left);
-        memset(dst + (size_t)d->in_w * L, x->z, right);
         const int8_t *src = m->ref->aspad + ((size_t)d->aspad + (size_t)y * d->in_w) * R;
         if (L == R)
             memcpy(dst, src, (size_t)d->in_w * R);
@@ -467,10 +498,12 @@ void mica_fp_dw_taps(mica_fm_t *m, const mica_fm_matmul_t *d, const int16_t *w, 
             if (!x)
                 x = &local;
             dw_prepare(d, w, n, j0, max, accumulate, L, C, x);
+            x->pad = NULL;
+            x->pad_bytes = 0;
             if (x != &local)
                 cache[j0] = x;
         }
-        dw_pass(m, d + j0, x, x->simd, out, stride);
+        dw_pass(m, d + j0, x, x != &local, out, stride);
         j0 += x->n;
     }
 }
