@@ -303,9 +303,11 @@ dw_two(const int8_t *p, size_t step) {
     return _mm512_cvtepi8_epi16(v);
 }
 
-__attribute__((target("avx2,avx512f,avx512bw"))) static void
-dw_run_512(const dw_pass_t *x, const int8_t *const *base, size_t step, uint32_t np, int32_t *out,
-           size_t stride) {
+/* NN: x->nn, a constant where the caller makes it one (3x3 taps: 10), so that the tap loop
+ * unrolls and the weights stay in registers across the pixels. */
+static inline __attribute__((always_inline, target("avx2,avx512f,avx512bw"))) void
+dw_run_512_nn(const dw_pass_t *x, const int8_t *const *base, size_t step, uint32_t np, int32_t *out,
+              size_t stride, uint32_t nn) {
     uint32_t p = 0;
     for (; p + 2 <= np; p += 2, out += 2 * stride) {
         __m256i s0, s1, t0, t1;
@@ -313,7 +315,7 @@ dw_run_512(const dw_pass_t *x, const int8_t *const *base, size_t step, uint32_t 
         dw_start(x, out + stride, 0, &t0, &t1);
         __m512i S0 = _mm512_inserti64x4(_mm512_castsi256_si512(s0), t0, 1),
                 S1 = _mm512_inserti64x4(_mm512_castsi256_si512(s1), t1, 1);
-        for (uint32_t j = 0; j < x->nn; j += 2) {
+        for (uint32_t j = 0; j < nn; j += 2) {
             __m512i a0 = dw_two(base[j] + p * step, step),
                     a1 = dw_two(base[j + 1] + p * step, step);
             S0 = _mm512_add_epi32(
@@ -332,6 +334,15 @@ dw_run_512(const dw_pass_t *x, const int8_t *const *base, size_t step, uint32_t 
     }
     if (p < np)
         dw_pixel_avx2(x, base, p * step, out);
+}
+
+__attribute__((target("avx2,avx512f,avx512bw"))) static void
+dw_run_512(const dw_pass_t *x, const int8_t *const *base, size_t step, uint32_t np, int32_t *out,
+           size_t stride) {
+    if (x->nn == 10)
+        dw_run_512_nn(x, base, step, np, out, stride, 10);
+    else
+        dw_run_512_nn(x, base, step, np, out, stride, x->nn);
 }
 #endif
 
