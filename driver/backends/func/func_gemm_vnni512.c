@@ -98,7 +98,8 @@ static inline __attribute__((always_inline)) void tile_rows(const fp_gemm_t *g, 
         rows[p] = g->img8 + *px;
 }
 
-/* The same reading each tile's R lanes of each pixel from img8 through pix. */
+/* The same reading each tile's R lanes of each pixel from img8 through pix (R a constant where the
+ * caller makes it one: the common ROWS 16 then runs its four k steps a tile unrolled). */
 static inline __attribute__((always_inline)) V512 void
 vnni_block_indirect(const fp_gemm_t *g, uint32_t N, uint32_t R, uint32_t t, uint32_t n, int nv) {
     const __mmask16 last = out_mask(N, n + 16 * (uint32_t)(nv - 1));
@@ -127,6 +128,18 @@ V512 void mica_fp_gemm_vnni512(fp_gemm_t *g, uint32_t T, uint32_t N) {
             vnni_block(g, N, t, n, 1);
 }
 
+/* All blocks, output vectors outermost (vnni_block's order). */
+static inline __attribute__((always_inline)) V512 void
+indirect_blocks(const fp_gemm_t *g, uint32_t T, uint32_t N, uint32_t R) {
+    uint32_t n = 0;
+    for (; n + 16 < N; n += 32)
+        for (uint32_t t = 0; t < T; t += V5_MR)
+            vnni_block_indirect(g, N, R, t, n, 2);
+    if (n < N)
+        for (uint32_t t = 0; t < T; t += V5_MR)
+            vnni_block_indirect(g, N, R, t, n, 1);
+}
+
 V512 void mica_fp_gemm_vnni512_indirect(const mica_fm_t *m, fp_gemm_t *g, uint32_t T, uint32_t N) {
     const uint32_t R = m->ref->cfg.rows;
     const uint8_t *restrict src = (const uint8_t *)m->ref->aspad + (size_t)g->img_lo * R;
@@ -136,13 +149,10 @@ V512 void mica_fp_gemm_vnni512_indirect(const mica_fm_t *m, fp_gemm_t *g, uint32
         _mm512_storeu_si512(dst + i, _mm512_xor_si512(_mm512_loadu_si512(src + i), top));
     for (; i < e; i++)
         dst[i] = src[i] ^ 0x80; /* x + 128 */
-    uint32_t n = 0;
-    for (; n + 16 < N; n += 32)
-        for (uint32_t t = 0; t < T; t += V5_MR)
-            vnni_block_indirect(g, N, R, t, n, 2);
-    if (n < N)
-        for (uint32_t t = 0; t < T; t += V5_MR)
-            vnni_block_indirect(g, N, R, t, n, 1);
+    if (R == 16)
+        indirect_blocks(g, T, N, 16);
+    else
+        indirect_blocks(g, T, N, R);
 }
 
 /* One pixel: NV (<= 8) vectors of outputs from n, each broadcast activation word against all of

@@ -145,6 +145,9 @@ static int alloc_operands(const mica_fm_t *m, fp_gemm_t *g, uint32_t K, uint32_t
         if (ind) /* read through pix: no gathered rows */
             return 0;
         g->a8 = calloc((size_t)rows * g->kp + 16, 1); /* + 16: gather_u8_lanes16's last store */
+        g->row1 = g->t == 1 && !g->kidx ? mica_fp_pixel_row(g->gathers, 0, 0) : -1;
+        for (uint32_t j = 1; j < g->tiles && g->row1 >= 0; j++)
+            g->row1 = mica_fp_pixel_row(&g->gathers[j], 0, 0) == g->row1 + j ? g->row1 : -1;
         return !g->a8 ? -1 : 0;
     }
     g->w = calloc((size_t)g->kc * N, sizeof(float));

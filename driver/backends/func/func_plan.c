@@ -34,7 +34,7 @@ void mica_fp_prog_free(fp_prog_t *P) {
         free(g->vstart);
         free(g->w16);
         for (uint32_t j = 0; g->dwp && j < g->tiles; j++)
-            free(g->dwp[j]);
+            mica_fp_dw_free(g->dwp[j]);
         free(g->dwp);
         free(g->tab);
     }
@@ -265,13 +265,13 @@ static void gather_lanes(const mica_fm_t *m, const fp_gemm_t *g) {
     }
 }
 
-/* N bytes as x + 128 (LANE: which, NULL: the first N); 16 is the common ROWS, two 8-byte words. */
+/* N bytes as x + 128 (LANE: which, NULL: the first N); 16 (the common ROWS) and 8 as 8-byte words. */
 static inline void copy_u8(uint8_t *dst, const int8_t *src, const uint32_t *lane, uint32_t n) {
     if (lane)
         for (uint32_t q = 0; q < n; q++)
             dst[q] = (uint8_t)(src[lane[q]] ^ 0x80);
-    else if (n == 16)
-        for (int h = 0; h < 2; h++) {
+    else if (n == 16 || n == 8)
+        for (uint32_t h = 0; h < n / 8; h++) {
             uint64_t v;
             memcpy(&v, src + 8 * h, 8);
             v ^= 0x8080808080808080ull;
@@ -325,6 +325,14 @@ static void gather_u8(const mica_fm_t *m, const fp_gemm_t *g) {
     }
 #endif
     if (!g->kidx && g->t == 1) { /* one pixel (FULLY_CONNECTED): no loops over pixels */
+        if (g->row1 >= 0) {      /* consecutive rows (the common case): one block, 8 bytes a step */
+            const int8_t *src = m->ref->aspad + (size_t)g->row1 * R;
+            size_t n = (size_t)g->tiles * R, i = 0;
+            for (; i + 8 <= n; i += 8)
+                copy_u8(g->a8 + i, src + i, NULL, 8);
+            copy_u8(g->a8 + i, src + i, NULL, (uint32_t)(n - i));
+            return;
+        }
         for (uint32_t j = 0; j < g->tiles; j++) {
             const mica_fm_matmul_t *d = &g->gathers[j];
             int64_t px = mica_fp_pixel_row(d, 0, 0);
@@ -454,59 +462,11 @@ static void gemm_run(mica_fm_t *m, fp_gemm_t *g) {
 
 /* A STORE from its group's block of the GEMM result, requantized with the precomputed constants. */
 static void store(mica_fm_t *m, const fp_step_t *s, const fp_gemm_t *g) {
-    mica_store_fields_t f;
-    mica_store_decode(&s->in, &f);
-    uint32_t C = m->ref->cfg.cols;
-    if (f.rows)
-        mica_fp_note_write(m, f.ext_addr, (uint64_t)(f.rows - 1) * f.ext_stride + s->rq->len);
+    uint32_t C = m->ref->cfg.cols, rows = s->u.st.rows;
+    if (rows)
+        mica_fp_note_write(m, s->u.st.ext, (uint64_t)(rows - 1) * s->u.st.stride + s->rq->len);
     mica_fm_requant_rows(s->rq, g->out + (size_t)s->row0 * g->groups * C + (size_t)s->group * C,
-                         (size_t)g->groups * C, f.rows, m->ref->mem + f.ext_addr, f.ext_stride);
-}
-
-/* An activation LOAD of a translated run (checked by the interpreted run; the run's counters are
- * that run's): whole rows as block copies, a few-channel image's packed rows with one 16-byte read
- * and store each, anything else through the interpreter's LOAD. */
-static void load(mica_fm_t *m, const mica_instr_t *in) {
-    const mica_isa_ref_t *s = m->ref;
-    mica_load_fields_t f;
-    mica_load_decode(in, &f);
-    uint32_t rows = f.rows, len = f.len, col = f.col;
-    uint64_t ext = f.ext_addr, stride = f.ext_stride;
-    uint64_t end = ext + (uint64_t)(rows - 1) * stride + len; /* the last row ends last */
-    uint32_t width = s->cfg.rows;
-    int8_t *row = s->aspad + (size_t)f.mem_addr * width;
-    const uint8_t *src = s->mem + ext;
-    if (f.target != MICA_LOAD_TARGET_ASPAD || end > s->mem_bytes) {
-        mica_isa_ref_load(m->ref, in);
-    } else if (col == 0 && len == width) {
-        if (stride == width)
-            memcpy(row, src, (size_t)rows * width);
-        else if (width == 16) /* the common ROWS, copied inline */
-            for (uint32_t i = 0; i < rows; i++)
-                memcpy(row + (size_t)i * 16, src + (size_t)i * stride, 16);
-        else
-            for (uint32_t i = 0; i < rows; i++)
-                memcpy(row + (size_t)i * width, src + (size_t)i * stride, width);
-    } else if (width == 16 && ext >= col && end - len - col + 16 <= s->mem_bytes) {
-        /* As two 64-bit words: no byte stores a 16-byte read of the row right after could not take
-         * from the store buffer (little-endian host: byte b is bits 8 (b % 8) of word b / 8). */
-        uint64_t keep[2] = {0, 0}, put[2] = {0, 0}, fill = (uint8_t)f.fill;
-        for (uint32_t b = 0; b < 16; b++) {
-            if (b >= col && b < col + len)
-                keep[b / 8] |= 0xFFull << (8 * (b % 8));
-            else
-                put[b / 8] |= fill << (8 * (b % 8));
-        }
-        for (uint32_t i = 0; i < rows; i++, row += 16) {
-            uint64_t t[2];
-            memcpy(t, src - col + (size_t)i * stride, 16);
-            t[0] = (t[0] & keep[0]) | put[0];
-            t[1] = (t[1] & keep[1]) | put[1];
-            memcpy(row, t, 16);
-        }
-    } else {
-        mica_isa_ref_load(m->ref, in);
-    }
+                         (size_t)g->groups * C, rows, m->ref->mem + s->u.st.ext, s->u.st.stride);
 }
 
 int mica_fp_run(mica_fm_t *m) {
@@ -519,7 +479,7 @@ int mica_fp_run(mica_fm_t *m) {
         const fp_step_t *s = &P->steps[i];
         fp_gemm_t *g = &P->gemms[s->gemm];
         if (s->kind == FP_INSTR)
-            load(m, &s->in);
+            mica_fp_load_run(m, &s->in, &s->u.ld);
         else if (s->kind == FP_GEMM)
             gemm_run(m, g);
         else

@@ -58,6 +58,8 @@ typedef struct {
     uint8_t *img8; /* or with AVX-512 VNNI, as img16: the rows as x + 128, then a row of z + 128 */
     int32_t *corr; /* and per output, what the + 128 and zero points add */
     uint32_t kp;   /* kc rounded up to 4 */
+    int64_t row1;  /* a8 with one pixel, no kidx: the ASPAD row of tile 0's pixel where tile j's is
+                    * row1 + j for every tile (one block to convert), else -1 */
     float *img;    /* ASPAD rows [img_lo, img_hi) as floats, zero point removed */
     uint32_t img_lo, img_hi;
     int32_t *out;   /* T x N accumulators */
@@ -69,11 +71,30 @@ typedef struct {
     struct fp_rescale *tab; /* per tile: the RESCALE ops' results (func_vector.c), or NULL */
 } fp_gemm_t;
 
+/* func_load.c: an activation LOAD decoded once (how it copies, from and to where). */
+enum { FP_LD_REF, FP_LD_BLOCK, FP_LD_ROWS16, FP_LD_ROWS, FP_LD_PACKED16 };
+typedef struct {
+    uint32_t mode, rows, width;
+    size_t dst;           /* ASPAD byte offset */
+    uint64_t src, stride; /* memory: the first row's bytes (PACKED16: from byte 0 of its row) */
+    uint64_t need;        /* the memory bytes the copy reads up to (else the interpreter runs it) */
+    uint64_t keep[2], put[2]; /* PACKED16: the bytes the row keeps, the fill of the others */
+} fp_load_t;
+void mica_fp_load_prepare(const mica_isa_ref_t *s, const mica_instr_t *in, fp_load_t *ld);
+void mica_fp_load_run(mica_fm_t *m, const mica_instr_t *in, const fp_load_t *ld);
+
 enum { FP_INSTR, FP_GEMM, FP_STORE };
 typedef struct {
     uint32_t kind, gemm, group, row0;
     mica_instr_t in;
     mica_fm_requant_t *rq; /* FP_STORE: its output stage, from the PARAM LOADs' sources */
+    union {
+        fp_load_t ld; /* FP_INSTR */
+        struct {      /* FP_STORE: the fields a run needs */
+            uint32_t rows;
+            uint64_t ext, stride;
+        } st;
+    } u;
 } fp_step_t;
 
 typedef struct {
@@ -131,6 +152,7 @@ static inline int mica_fp_overlaps(const fp_range_t *r, uint64_t lo, uint64_t hi
  * (N slots, NULL-initialized; or NULL): each pass's constants, made on the first run and kept
  * (free each slot). */
 struct dw_pass;
+void mica_fp_dw_free(struct dw_pass *x); /* a kept pass (dwp) and its padded tile */
 void mica_fp_dw_taps(mica_fm_t *m, const mica_fm_matmul_t *d, const int16_t *w, uint32_t n, int max,
                      int accumulate, int32_t *out, size_t stride, struct dw_pass **cache);
 /* RESCALE: its result for each input byte (q[uint8 x]), and its fields for the vector arithmetic

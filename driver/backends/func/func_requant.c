@@ -383,8 +383,11 @@ static void requant_slow(const mica_fm_requant_t *q, const int32_t *acc, size_t 
 /* The paths run column block by column block over the rows: in chunks of rows, so that the
  * accumulator and destination lines of a chunk stay in L1 across the column blocks (one pass over
  * a layer's output at a time measured up to 2x slower on wide layers: each block re-read its
- * lines from L2). */
+ * lines from L2). A chunk holds about REQUANT_CHUNK_BYTES of accumulators, at least 32 rows: a
+ * narrow layer's chunks are longer, as each chunk sets its blocks' constants up again (ResNet-8's
+ * 16 columns: ~80 instructions per 32 rows of ~15 each). */
 #define REQUANT_CHUNK_ROWS 32
+#define REQUANT_CHUNK_BYTES 16384
 
 static void requant_chunk(const mica_fm_requant_t *q, const int32_t *acc, size_t acc_stride,
                           uint32_t rows, uint8_t *dst, uint64_t stride) {
@@ -406,8 +409,12 @@ static void requant_chunk(const mica_fm_requant_t *q, const int32_t *acc, size_t
 
 void mica_fm_requant_rows(const mica_fm_requant_t *q, const int32_t *acc, size_t acc_stride,
                           uint32_t rows, uint8_t *dst, uint64_t stride) {
-    for (uint32_t i = 0; i < rows; i += REQUANT_CHUNK_ROWS) {
-        uint32_t n = rows - i < REQUANT_CHUNK_ROWS ? rows - i : REQUANT_CHUNK_ROWS;
+    size_t row_bytes = sizeof *acc * (q->len ? q->len : 1);
+    uint32_t chunk = REQUANT_CHUNK_BYTES / row_bytes > REQUANT_CHUNK_ROWS
+                         ? (uint32_t)(REQUANT_CHUNK_BYTES / row_bytes)
+                         : REQUANT_CHUNK_ROWS;
+    for (uint32_t i = 0; i < rows; i += chunk) {
+        uint32_t n = rows - i < chunk ? rows - i : chunk;
         requant_chunk(q, acc + (size_t)i * acc_stride, acc_stride, n, dst + i * stride, stride);
     }
 }

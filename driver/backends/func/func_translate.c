@@ -63,10 +63,20 @@ static int add_dep(fp_prog_t *P, uint64_t lo, uint64_t hi) {
     return lo < hi ? PUSH(P->deps, P->ndeps, r) : 0;
 }
 
-static int emit(fp_prog_t *P, uint32_t kind, uint32_t gemm, uint32_t group, uint32_t row0,
+/* A step of the run, its instruction decoded for it once here (func_plan.c's step loop). */
+static int emit(tr_t *T, uint32_t kind, uint32_t gemm, uint32_t group, uint32_t row0,
                 const mica_instr_t *in) {
-    fp_step_t s = {kind, gemm, group, row0, *in, NULL};
-    return PUSH(P->steps, P->nsteps, s);
+    fp_step_t s = {kind, gemm, group, row0, *in, NULL, {{0}}};
+    if (kind == FP_INSTR)
+        mica_fp_load_prepare(T->m->ref, in, &s.u.ld);
+    else if (kind == FP_STORE) {
+        mica_store_fields_t f;
+        mica_store_decode(in, &f);
+        s.u.st.rows = f.rows;
+        s.u.st.ext = f.ext_addr;
+        s.u.st.stride = f.ext_stride;
+    }
+    return PUSH(T->P->steps, T->P->nsteps, s);
 }
 
 /* A weight or PARAM LOAD: skipped by translated runs (replayed by mica_fp_materialize); what it
@@ -128,7 +138,7 @@ static int new_region(tr_t *T, const tr_group_t *G) {
     }
     T->region = (int)P->ngemms - 1;
     T->ndirty = 0;
-    return emit(P, FP_GEMM, (uint32_t)T->region, 0, 0, &(mica_instr_t){{0, 0}});
+    return emit(T, FP_GEMM, (uint32_t)T->region, 0, 0, &(mica_instr_t){{0, 0}});
 }
 
 static int add_wrows(fp_gemm_t *g, const tr_group_t *G, uint32_t R) {
@@ -281,7 +291,7 @@ static int on_activation_load(tr_t *T, const mica_instr_t *in) {
     fp_range_t r = {lo, hi};
     if (PUSH(T->dirty, T->ndirty, r))
         return -1;
-    return emit(T->P, FP_INSTR, 0, 0, 0, in);
+    return emit(T, FP_INSTR, 0, 0, 0, in);
 }
 
 /* The STORE's output stage from the PARAM set its LOADs in this program left (their sources are
@@ -312,7 +322,7 @@ static int on_store(tr_t *T, const mica_instr_t *in) {
         return -1;
     G->stored = 1;
     mica_fm_requant_t *rq = store_requant(T, in);
-    if (!rq || emit(T->P, FP_STORE, (uint32_t)G->gemm, (uint32_t)G->group, acc - G->acc, in)) {
+    if (!rq || emit(T, FP_STORE, (uint32_t)G->gemm, (uint32_t)G->group, acc - G->acc, in)) {
         free(rq);
         return -1;
     }

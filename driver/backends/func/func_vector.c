@@ -174,8 +174,16 @@ typedef struct dw_pass {
     const int16_t *w;             /* n x L weights */
     int32_t corr[64];             /* AVX2 MAC: -z sum_j w_j per lane (it multiplies x, not x - z) */
     int16_t wi[FP_TAPS / 2][4][2]
-              [16]; /* and the weights of tap pairs, per 16 lanes, as its unpacks pair them */
+              [16];   /* and the weights of tap pairs, per 16 lanes, as its unpacks pair them */
+    int8_t *pad;      /* a kept pass: its padded tile, the border of z written once */
+    size_t pad_bytes; /* (the runs rewrite the inside only), or NULL */
 } dw_pass_t;
+
+void mica_fp_dw_free(struct dw_pass *x) {
+    if (x)
+        free(x->pad);
+    free(x);
+}
 
 /* Portable, lanes [k, k + W) of one pixel. MAC: products fit int16 (|x - z| <= 255, |w| <= 128),
  * sums wrap in int32 like the ACC; MAX: the taps' maximum fits int16 too. Inlined with W = 16 the
@@ -295,9 +303,11 @@ dw_two(const int8_t *p, size_t step) {
     return _mm512_cvtepi8_epi16(v);
 }
 
-__attribute__((target("avx2,avx512f,avx512bw"))) static void
-dw_run_512(const dw_pass_t *x, const int8_t *const *base, size_t step, uint32_t np, int32_t *out,
-           size_t stride) {
+/* NN: x->nn, a constant where the caller makes it one (3x3 taps: 10), so that the tap loop
+ * unrolls and the weights stay in registers across the pixels. */
+static inline __attribute__((always_inline, target("avx2,avx512f,avx512bw"))) void
+dw_run_512_nn(const dw_pass_t *x, const int8_t *const *base, size_t step, uint32_t np, int32_t *out,
+              size_t stride, uint32_t nn) {
     uint32_t p = 0;
     for (; p + 2 <= np; p += 2, out += 2 * stride) {
         __m256i s0, s1, t0, t1;
@@ -305,7 +315,7 @@ dw_run_512(const dw_pass_t *x, const int8_t *const *base, size_t step, uint32_t 
         dw_start(x, out + stride, 0, &t0, &t1);
         __m512i S0 = _mm512_inserti64x4(_mm512_castsi256_si512(s0), t0, 1),
                 S1 = _mm512_inserti64x4(_mm512_castsi256_si512(s1), t1, 1);
-        for (uint32_t j = 0; j < x->nn; j += 2) {
+        for (uint32_t j = 0; j < nn; j += 2) {
             __m512i a0 = dw_two(base[j] + p * step, step),
                     a1 = dw_two(base[j + 1] + p * step, step);
             S0 = _mm512_add_epi32(
@@ -324,6 +334,15 @@ dw_run_512(const dw_pass_t *x, const int8_t *const *base, size_t step, uint32_t 
     }
     if (p < np)
         dw_pixel_avx2(x, base, p * step, out);
+}
+
+__attribute__((target("avx2,avx512f,avx512bw"))) static void
+dw_run_512(const dw_pass_t *x, const int8_t *const *base, size_t step, uint32_t np, int32_t *out,
+           size_t stride) {
+    if (x->nn == 10)
+        dw_run_512_nn(x, base, step, np, out, stride, 10);
+    else
+        dw_run_512_nn(x, base, step, np, out, stride, x->nn);
 }
 #endif
 
@@ -388,8 +407,25 @@ static void dw_pixels(const mica_fm_t *m, const mica_fm_matmul_t *d, const dw_pa
 
 /* The tile (rows of LANES bytes) with z around it as far as the taps read, then one run per
  * output row. */
-static void dw_pass(mica_fm_t *m, const mica_fm_matmul_t *d, const dw_pass_t *x, int simd,
-                    int32_t *out, size_t stride) {
+/* The padded tile's border of z (rows [y0, y1) x columns [x0, x1), the tile at 0, 0). */
+static void pad_border(const mica_fm_matmul_t *d, int z, uint32_t L, int64_t y0, int64_t y1,
+                       int64_t x0, int64_t x1, int8_t *buf) {
+    size_t PW = (size_t)(x1 - x0), bytes = (size_t)(y1 - y0) * PW * L;
+    size_t top = (size_t)-y0 * PW * L, left = (size_t)-x0 * L, right = (size_t)(x1 - d->in_w) * L;
+    memset(buf, z, top);
+    memset(buf + top + (size_t)d->in_h * PW * L, z, bytes - top - (size_t)d->in_h * PW * L);
+    for (uint32_t y = 0; y < d->in_h; y++) {
+        int8_t *dst = buf + ((size_t)(y - y0) * PW + (size_t)-x0) * L;
+        memset(dst - left, z, left);
+        memset(dst + (size_t)d->in_w * L, z, right);
+    }
+}
+
+/* KEEP: X is kept with the translation, and so may keep its padded tile (KWS: the border's small
+ * memsets, two per row and run, were most of this function's samples). */
+static void dw_pass(mica_fm_t *m, const mica_fm_matmul_t *d, dw_pass_t *x, int keep, int32_t *out,
+                    size_t stride) {
+    int simd = x->simd;
     dw_run_fn run = dw_run_c;
 #ifdef FM_X86
     if (simd)
@@ -408,20 +444,26 @@ static void dw_pass(mica_fm_t *m, const mica_fm_matmul_t *d, const dw_pass_t *x,
     }
     size_t PW = (size_t)(x1 - x0), tile = (size_t)d->in_h * d->in_w,
            bytes = (size_t)(y1 - y0) * PW * L;
-    int8_t *buf = bytes <= 4 * (tile + 1024) * L ? scratch(m, bytes) : NULL;
+    int8_t *buf = x->pad && x->pad_bytes == bytes ? x->pad : NULL;
+    if (!buf && bytes <= 4 * (tile + 1024) * L) {
+        buf = keep ? malloc(bytes) : NULL;
+        if (buf) {
+            free(x->pad);
+            x->pad = buf;
+            x->pad_bytes = bytes;
+        } else
+            buf = scratch(m, bytes);
+        if (buf) /* z where the tile is not: the border only */
+            pad_border(d, x->z, L, y0, y1, x0, x1, buf);
+    }
     if (!buf) { /* taps far outside the tile (no compiler writes them), or out of memory */
         int8_t zrow[L];
         memset(zrow, x->z, L);
         dw_pixels(m, d, x, run, zrow, out, stride);
         return;
     }
-    size_t top = (size_t)-y0 * PW * L, left = (size_t)-x0 * L, right = (size_t)(x1 - d->in_w) * L;
-    memset(buf, x->z, top); /* z where the tile is not: the border only */
-    memset(buf + top + (size_t)d->in_h * PW * L, x->z, bytes - top - (size_t)d->in_h * PW * L);
     for (uint32_t y = 0; y < d->in_h; y++) {
         int8_t *dst = buf + ((size_t)(y - y0) * PW + (size_t)-x0) * L;
-        memset(dst - left, x->z, left);
-        memset(dst + (size_t)d->in_w * L, x->z, right);
         const int8_t *src = m->ref->aspad + ((size_t)d->aspad + (size_t)y * d->in_w) * R;
         if (L == R)
             memcpy(dst, src, (size_t)d->in_w * R);
@@ -467,10 +509,12 @@ void mica_fp_dw_taps(mica_fm_t *m, const mica_fm_matmul_t *d, const int16_t *w, 
             if (!x)
                 x = &local;
             dw_prepare(d, w, n, j0, max, accumulate, L, C, x);
+            x->pad = NULL;
+            x->pad_bytes = 0;
             if (x != &local)
                 cache[j0] = x;
         }
-        dw_pass(m, d + j0, x, x->simd, out, stride);
+        dw_pass(m, d + j0, x, x != &local, out, stride);
         j0 += x->n;
     }
 }

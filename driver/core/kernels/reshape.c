@@ -1,5 +1,8 @@
 /* RESHAPE: the bytes do not change, only the shape, so the kernel is a copy (a no-op when input
- * and output share memory). Freestanding: no memcpy from libc. */
+ * and output share memory). memcpy (newlib's on the firmware): the byte loop it replaces stayed a
+ * byte loop at -O2 (the compiler cannot rule out overlap) and was ~4% of a digits inference on the
+ * func backend. */
+#include <string.h>
 #include "mica_kernels.h"
 
 int mica_k_reshape(const mica_kernel_call_t *c) {
@@ -8,7 +11,6 @@ int mica_k_reshape(const mica_kernel_call_t *c) {
     const int8_t *s = c->in[0];
     int8_t *d = c->out[0];
     if (s != d)
-        for (uint32_t i = 0; i < c->in_bytes[0]; i++)
-            d[i] = s[i];
+        memmove(d, s, c->in_bytes[0]); /* memmove: a shared arena may overlap */
     return 0;
 }
