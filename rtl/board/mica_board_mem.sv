@@ -3,9 +3,13 @@
 // cycle and answers the cycle after; a misaligned or out-of-range beat answers rsp_err and does not
 // write. The bridge's byte port wins the RAM when it asks (the bridge only asks while the
 // accelerator is idle); its read data appears the cycle after the request.
+// RSP_REG = 1 (FPGA timing): the accelerator's responses are registered once more (answer two
+// cycles after the request): a large memory's read data comes from many block RAMs through a
+// multiplexer across the die, which then no longer runs on into the LOAD unit's byte merge.
 module mica_board_mem #(
   parameter int unsigned MEM_BYTES = 131072,
-  parameter int unsigned BUS_BYTES = mica_pkg::BUS_BYTES_DEFAULT
+  parameter int unsigned BUS_BYTES = mica_pkg::BUS_BYTES_DEFAULT,
+  parameter bit          RSP_REG   = 1'b0
 ) (
   input  logic                   clk_i,
   input  logic                   rst_ni,
@@ -82,11 +86,22 @@ module mica_board_mem #(
     end
   end
 
-  assign rsp_valid_o = rsp_valid_q;
-  assign rsp_id_o    = rsp_id_q;
-  assign rsp_err_o   = rsp_err_q;
   // Write responses carry the last read word; the accelerator ignores rdata on writes.
-  assign rsp_rdata_o = ram_rdata;
+  if (RSP_REG) begin : g_rsp_reg
+    logic                   valid_q2, err_q2;
+    logic [1:0]             id_q2;
+    logic [8*BUS_BYTES-1:0] rdata_q2;
+    always_ff @(posedge clk_i or negedge rst_ni) begin
+      if (!rst_ni) {valid_q2, err_q2, id_q2} <= '0;
+      else {valid_q2, err_q2, id_q2} <= {rsp_valid_q, rsp_err_q, rsp_id_q};
+    end
+    always_ff @(posedge clk_i) begin
+      if (rsp_valid_q) rdata_q2 <= ram_rdata;
+    end
+    assign {rsp_valid_o, rsp_err_o, rsp_id_o, rsp_rdata_o} = {valid_q2, err_q2, id_q2, rdata_q2};
+  end else begin : g_rsp_direct
+    assign {rsp_valid_o, rsp_err_o, rsp_id_o, rsp_rdata_o} = {rsp_valid_q, rsp_err_q, rsp_id_q, ram_rdata};
+  end
   assign b_rdata_o   = ram_rdata[8*b_lane_q +: 8];
 
   if (MEM_BYTES % BUS_BYTES != 0 || (BUS_BYTES & (BUS_BYTES - 1)) != 0) begin : g_bad_size
