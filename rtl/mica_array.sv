@@ -115,9 +115,26 @@ module mica_array #(
   for (genvar c = 0; c < COLS; c++) begin : g_wskew
     logic [RIW-1:0]  addr;
     logic [7:0]      data;
-    // the column's row decoder, once per column: bit r = write the shadow weight of PE (r, c)
-    logic [ROWS-1:0] row_we;
-    assign row_we = wwe_dly[c] ? ROWS'(1) << addr : '0;
+    // The column's shadow weights (byte r: PE (r, c)), held here rather than in the PEs so the
+    // column's write enable is one test per cycle in simulation (Verilator otherwise tests the
+    // decoded enable of every PE in every cycle); the row decoder is the same in synthesis
+    // (written as a shift: Yosys maps the iCEBreaker's array 23 LUT4 smaller than with
+    // `addr == r` compares). A flat vector: Yosys 0.23 does not parse multi-dimensional packed
+    // arrays.
+    logic [ROWS*8-1:0] shadow_q;
+    logic [ROWS-1:0]   row_sel;
+    assign row_sel = ROWS'(1) << addr;
+    always_ff @(posedge clk_i or negedge rst_ni) begin
+      if (!rst_ni) begin
+        shadow_q <= '0;
+      end else if (wwe_dly[c]) begin
+        for (int r = 0; r < ROWS; r++) begin
+          if (row_sel[r]) begin
+            shadow_q[r*8 +: 8] <= data;
+          end
+        end
+      end
+    end
     if (c == 0) begin : g_direct
       assign wwe_dly[0] = w_we_i;
       assign addr       = w_addr_i;
@@ -181,8 +198,7 @@ module mica_array #(
         .rst_ni,
         .a_i       (a_in),
         .psum_i    (psum_in),
-        .w_i       (g_wskew[c].data),
-        .w_we_i    (g_wskew[c].row_we[r]),
+        .w_i       (g_wskew[c].shadow_q[r*8 +: 8]),
         .w_swap_i  (swap_dly[r+c]),
         .a_o       (a_out),
         .psum_o    (psum_out)

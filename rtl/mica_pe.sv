@@ -2,9 +2,11 @@
 //
 // - Activation a (9-bit signed, already minus the input zero point) moves right one PE per cycle.
 // - Partial sum moves down: psum_o = psum_i + a_i * w_active (int32, wrapping), registered.
-// - Weights are double buffered: w_we_i writes w_i into the shadow register (the array drives
-//   one PE row at a time) while the PE computes with w_active; w_swap_i copies shadow -> active
-//   at the end of the cycle (the array times it per PE, see mica_array).
+// - Weights are double buffered: the shadow weight w_i is a register of the parent (mica_array
+//   keeps a column's shadow weights together, so one write enable per column is evaluated per
+//   cycle in simulation instead of one per PE); w_swap_i copies it into the PE's active weight at
+//   the end of the cycle (the array times it per PE, see mica_array) while the PE computes with
+//   the active weight.
 // No valid bit travels with a: the a/psum registers load every cycle, so a bubble slot carries
 // don't-care values, and mica_array times validity with one shared delay line.
 // LUT_MUL = 1 writes the product as shifted partial products, so synthesis builds it from LUTs
@@ -18,9 +20,8 @@ module mica_pe #(
   input  logic signed [8:0] a_i,
   // partial sum from the PE above (0 for row 0)
   input  logic [31:0]       psum_i,
-  // shadow weight write (row broadcast) and shadow -> active swap
+  // shadow weight (a register of the parent) and shadow -> active swap
   input  logic [7:0]        w_i,
-  input  logic              w_we_i,
   input  logic              w_swap_i,
   // to the right neighbour
   output logic signed [8:0] a_o,
@@ -30,7 +31,6 @@ module mica_pe #(
 
   logic signed [8:0]  a_q;
   logic [31:0]        psum_q;
-  logic [7:0]         w_shadow_q;
   logic signed [7:0]  w_active_q;
   logic signed [31:0] product32;
   logic [31:0]        psum_d;
@@ -60,15 +60,9 @@ module mica_pe #(
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
-      w_shadow_q <= '0;
       w_active_q <= '0;
-    end else begin
-      if (w_we_i) begin
-        w_shadow_q <= w_i;
-      end
-      if (w_swap_i) begin
-        w_active_q <= w_shadow_q;
-      end
+    end else if (w_swap_i) begin
+      w_active_q <= w_i;
     end
   end
 
