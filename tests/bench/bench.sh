@@ -14,7 +14,7 @@ case "$WHAT" in all) OUT=${2:-RESULTS.md} ;; func) OUT=${2:-build/bench_func.md}
 mkdir -p build
 PAGE=$(mktemp build/bench_page.XXXXXX)
 trap 'rm -f "$PAGE"' EXIT
-section() { printf '\n## %s\n\n%s\n\n' "$1" "$2"; }
+section() { printf '\n## %s\n\n' "$1"; [ -z "$2" ] || printf '%s\n\n' "$2"; }
 fenced() { echo '```text'; "$@"; echo '```'; }
 
 page() {

@@ -56,7 +56,7 @@ def model_table(mica, model, tmp, core_hz, baud):
     sim, dev = layers(run([mica, "run", off, "--backend", "mcu:accel=sim", "--output-dir", tmp]))
     none, _ = layers(run([mica, "run", off, "--backend", "mcu:accel=none", "--output-dir", tmp]))
     only, _ = layers(run([mica, "run", cpu, "--backend", "mcu:accel=none", "--output-dir", tmp]))
-    print("\n%s on %s (M4 at %.0f MHz, accelerator at %.0f MHz, link %.0f baud)" % (
+    print("\n%s on %s (M4 at %.0f MHz, accelerator at %.0f MHz, link %.0f baud):\n" % (
         name, BOARD, M4_HZ / 1e6, core_hz / 1e6, baud))
     print("| step | op | place | accelerator cycles | M4 instructions (CPU step) |")
     print("|---|---|---|---|---|")
@@ -70,7 +70,7 @@ def model_table(mica, model, tmp, core_hz, baud):
     t_off = accel / core_hz + cpu_instr / M4_HZ
     t_link = link * 10 / baud
     t_m4 = m4 / M4_HZ
-    print("M4 only: %d instructions = %.2f ms; offload: %d accelerator cycles + %d M4 "
+    print("\nM4 only: %d instructions = %.2f ms; offload: %d accelerator cycles + %d M4 "
           "instructions = %.3f ms compute, + %d link bytes = %.2f ms on the UART; speed-up "
           "%.1fx compute-only, %.1fx with the link" % (
               m4, t_m4 * 1e3, accel, cpu_instr, t_off * 1e3, link, t_link * 1e3,
@@ -83,8 +83,8 @@ def sizes(mica, model, tmp):
     out = os.path.join(tmp, "fw")
     run(["make", "-s", "-C", "firmware", "MODEL_C=" + c, "OUT=" + out,
          "OBJ_DIR=" + os.path.abspath("build/firmware/obj")])
-    print("firmware image for %s (arm-none-eabi, -O2; from the linker map):" % model)
-    print(open(os.path.join(out, "size.txt")).read().rstrip())
+    print("firmware image for %s (arm-none-eabi, -O2; from the linker map):\n" % model)
+    print("```text\n" + open(os.path.join(out, "size.txt")).read().rstrip() + "\n```")
 
 
 def main():
