@@ -74,8 +74,8 @@ module mica_issue #(
     .err_o    (dec_err)
   );
 
-  // The instruction the issue decision looks at: the queue head itself, or (ISSUE_PIPE) the
-  // decode register filled from it.
+  // The instruction the issue decision looks at: the queue head itself, or (ISSUE_PIPE) stage D,
+  // filled from stage P (mica_decode's register), which is filled from the queue head.
   logic         cur_valid, cur_err, fire;
   logic [127:0] cur;
   logic [7:0]   static_err;
