@@ -14,6 +14,10 @@
 //   decision's path into the queue pop. Both advance in the cycle D's instruction issues (one
 //   instruction per cycle still); an instruction reaches issue two cycles after it reaches the
 //   queue head. The units read instr_o.
+// - ISSUE_PIPE = 2 (iCEBreaker timing, a few flip-flops): only the queue head's static-error code
+//   is registered, so the range checks' carry chains are off the issue decision's path. The
+//   register holds the head's code from the head's second cycle on: an instruction issues at the
+//   earliest one cycle after it reaches the head (at most one instruction every two cycles).
 module mica_issue #(
   parameter int unsigned ROWS        = mica_pkg::ROWS_DEFAULT,
   parameter int unsigned COLS        = mica_pkg::COLS_DEFAULT,
@@ -24,7 +28,7 @@ module mica_issue #(
   parameter int unsigned ABSENT      = mica_pkg::ABSENT_DEFAULT,
   // Program counter bits: 32, or fewer when fetch cannot reach 2^PC_W - 1 instructions (ADDR_W)
   parameter int unsigned PC_W        = 32,
-  parameter int unsigned ISSUE_PIPE  = 0   // 1: registered decode stages (see above)
+  parameter int unsigned ISSUE_PIPE  = 0   // 1: registered decode stages, 2: registered error (above)
 ) (
   input  logic         clk_i,
   input  logic         rst_ni,
@@ -65,7 +69,7 @@ module mica_issue #(
 
   mica_decode #(
     .ROWS(ROWS), .COLS(COLS), .ASPAD_DEPTH(ASPAD_DEPTH), .WSPAD_DEPTH(WSPAD_DEPTH),
-    .ACC_DEPTH(ACC_DEPTH), .PARAM_SETS(PARAM_SETS), .ABSENT(ABSENT), .PIPE(ISSUE_PIPE != 0)
+    .ACC_DEPTH(ACC_DEPTH), .PARAM_SETS(PARAM_SETS), .ABSENT(ABSENT), .PIPE(ISSUE_PIPE == 1)
   ) u_decode (
     .clk_i    (clk_i),
     .advance_i(dec_advance),
@@ -76,10 +80,10 @@ module mica_issue #(
 
   // The instruction the issue decision looks at: the queue head itself, or (ISSUE_PIPE) stage D,
   // filled from stage P (mica_decode's register), which is filled from the queue head.
-  logic         cur_valid, cur_err, fire;
+  logic         cur_valid, cur_present, cur_err, fire;   // present: at the head, maybe not ready
   logic [127:0] cur;
   logic [7:0]   static_err;
-  if (ISSUE_PIPE != 0) begin : g_pipe
+  if (ISSUE_PIPE == 1) begin : g_pipe
     logic         p_valid_q, p_err_q, valid_q, err_q;
     logic [127:0] instr_q;
     logic [7:0]   static_err_q;
@@ -111,10 +115,26 @@ module mica_issue #(
       end
     end
     assign {cur_valid, cur, cur_err, static_err} = {valid_q, instr_q, err_q, static_err_q};
+    assign cur_present = cur_valid;
+  end else if (ISSUE_PIPE == 2) begin : g_err_reg
+    // err_ok_q: the head now was the head (unpopped) last cycle, so static_err_q is its code.
+    logic       err_ok_q;
+    logic [7:0] static_err_q;
+    always_ff @(posedge clk_i or negedge rst_ni) begin
+      if (!rst_ni) err_ok_q <= 1'b0;
+      else err_ok_q <= !start_i && instr_valid_i && !fire;
+    end
+    always_ff @(posedge clk_i) static_err_q <= dec_err;
+    assign instr_pop_o = fire;
+    assign dec_advance = 1'b0;
+    assign {cur_valid, cur, cur_err, static_err} = {instr_valid_i && err_ok_q, dec_instr,
+                                                    instr_err_i, static_err_q};
+    assign cur_present = instr_valid_i;
   end else begin : g_direct
     assign instr_pop_o = fire;
     assign dec_advance = 1'b0;
     assign {cur_valid, cur, cur_err, static_err} = {instr_valid_i, dec_instr, instr_err_i, dec_err};
+    assign cur_present = cur_valid;
   end
   assign instr_o = cur;
 
@@ -158,7 +178,7 @@ module mica_issue #(
   logic [7:0] code;
   logic [PC_W-1:0] code_pc;
   assign unit_err = load_bus_err_i | store_bus_err_i;
-  assign prog_end = !cur_valid && (prog_len_i >> PC_W) == '0 && pc_q >= PC_W'(prog_len_i);
+  assign prog_end = !cur_present && (prog_len_i >> PC_W) == '0 && pc_q >= PC_W'(prog_len_i);
   assign head_err = cur_valid && (cur_err || static_err != mica_pkg::ERR_NONE);
 
   always_comb begin
@@ -187,8 +207,8 @@ module mica_issue #(
   assign err_code_o   = code;
   assign err_pc_o     = 32'(code_pc);
   assign issued_o     = fire;
-  assign stall_dep_o  = running_q && cur_valid && !fire;
-  assign stall_fetch_o = running_q && !cur_valid && !prog_end;
+  assign stall_dep_o  = running_q && cur_present && !fire;
+  assign stall_fetch_o = running_q && !cur_present && !prog_end;
   assign running_o    = running_q;
   assign pc_o         = 32'(pc_q);
   assign abort_o      = aborted_q;

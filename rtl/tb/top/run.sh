@@ -3,7 +3,8 @@
 #
 #   rtl/tb/top/run.sh [CONFIG...] [-- TB ARGS...]   CONFIG = ROWSxCOLS[:BUS_BYTES]
 #     [:lREQ_LANES][:aABSENT][:mREQ_MUL_CYCLES][:wADDR_W] (ADDR_W >= 20: the TB memory is 1 MB)
-#     [:iISSUE_PIPE][:cACC_PIPE] (1: the registered decode stage / ACC read of the FPGA boards)
+#     [:iISSUE_PIPE][:cACC_PIPE] (the FPGA boards' registered decode stages (1) or static error (2) /
+#     registered ACC read (1))
 #                                                   (default: 4x4:8 8x8:16 16x16:8)
 # Scratchpad depths are the mica.json defaults. Each config builds into build/rtl_top/<cfg>/
 # (rebuilt when sources, flags or the Verilator version change). Exits non-zero on any failure.
@@ -36,7 +37,7 @@ RTL=(build/gen/mica_pkg.sv rtl/*.sv)
 VFLAGS=(-O3 --x-assign fast --x-initial fast -MAKEFLAGS "OPT_FAST=-O2")
 failures=0
 for cfg in "${CONFIGS[@]}"; do
-  if ! [[ "$cfg" =~ ^([1-9][0-9]*)x([1-9][0-9]*)(:([1-9][0-9]*))?(:l([0-9]+))?(:a([0-9]+))?(:m([14]))?(:w([0-9]+))?(:i([01]))?(:c([01]))?$ ]]; then
+  if ! [[ "$cfg" =~ ^([1-9][0-9]*)x([1-9][0-9]*)(:([1-9][0-9]*))?(:l([0-9]+))?(:a([0-9]+))?(:m([14]))?(:w([0-9]+))?(:i([012]))?(:c([01]))?$ ]]; then
     echo "run.sh: bad config '$cfg' (expected ROWSxCOLS[:BUS_BYTES][:lREQ_LANES][:aABSENT][:mREQ_MUL_CYCLES][:wADDR_W][:iISSUE_PIPE][:cACC_PIPE])" >&2; exit 2
   fi
   R=${BASH_REMATCH[1]}; C=${BASH_REMATCH[2]}; B=${BASH_REMATCH[4]:-8}
