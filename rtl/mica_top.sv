@@ -26,7 +26,7 @@ module mica_top #(
   parameter int unsigned MM_DEPTH    = 8,   // MATMULs in flight (mica_matmul_unit)
   parameter int unsigned REQ_PIPE    = 0,  // 1: requant lanes 7 cycles deeper, for FPGA timing
   parameter int unsigned CNT_PIPE    = 0,  // 1: event counters count a cycle late (FPGA timing)
-  parameter int unsigned ISSUE_PIPE  = 0,  // FPGA timing: registered fetch request enables, and (mica_issue) 1 registered decode stages, 2 registered static error
+  parameter int unsigned ISSUE_PIPE  = 0,  // FPGA timing (mica_issue): 1 registered fetch request enables and decode stages, 2 registered static error
   parameter int unsigned ACC_PIPE    = 0,  // 1: ACC read data registered before the add (FPGA timing)
   parameter int unsigned STORE_FDEPTH = 0   // STORE row FIFO + rows in the lanes; 0: as below
 ) (
@@ -87,7 +87,7 @@ module mica_top #(
   logic [127:0] head_instr, instr;   // fetch queue head; the instruction issuing (units)
 
   mica_fetch #(.BUS_BYTES(BUS_BYTES), .QDEPTH(FETCH_DEPTH), .ADDR_W(ADDR_W),
-              .REQ_REGS(ISSUE_PIPE != 0)) u_fetch (
+              .REQ_REGS(ISSUE_PIPE == 1)) u_fetch (
     .clk_i, .rst_ni, .start_i(start), .halt_i(!running), .prog_addr_i(prog_addr),
     .prog_len_i(prog_len), .req_valid_o(f_req_valid), .req_ready_i(f_req_ready),
     .req_addr_o(f_req_addr), .rsp_valid_i(f_rsp), .rsp_rdata_i(mem_rsp_rdata_i),
