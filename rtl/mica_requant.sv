@@ -19,9 +19,10 @@
 // (magnitudes, then the sign): one DSP instead of four; the lane then takes an input at most
 // every 4 cycles and its latency is 3 + MUL_CYCLES (the STORE unit spaces its inputs).
 // PIPE = 1 (REQ_PIPE, a board JSON accelerator.rtl parameter for FPGA timing; MUL_CYCLES = 1
-// only) registers the inputs, the partial products of both multiplies, each step of real rounding
-// and stage 4's rounded value: the same results, LATENCY = 4 + PIPE_STAGES = 11
-// (mica_store_lanes_mux follows; a STORE takes 7 more cycles than the cost model's estimate).
+// only) registers the inputs twice (the shift parameter's clamp and split between the two), the
+// partial products of both multiplies, each step of real rounding and stage 4's rounded value: the
+// same results, LATENCY = 4 + PIPE_STAGES = 12 (mica_store_lanes_mux follows; a STORE takes 8 more
+// cycles than the cost model's estimate).
 module mica_requant #(
   parameter bit          HAS_REAL   = 1'b1,
   parameter bit          HAS_SINGLE = 1'b1,  // 0: round 1 never arrives, the shift is fixed
@@ -45,7 +46,7 @@ module mica_requant #(
 );
 
   // Stages PIPE adds: inputs, partial products, real rounding (mica_requant_real), stage 4.
-  localparam int unsigned PIPE_IN    = (PIPE != 0) ? 1 : 0;
+  localparam int unsigned PIPE_IN    = (PIPE != 0) ? 2 : 0;
   localparam int unsigned PIPE_MUL   = (PIPE != 0) ? 1 : 0;
   localparam int unsigned PIPE_ROUND = (PIPE != 0) ? 4 : 0;
   localparam int unsigned PIPE_OUT   = (PIPE != 0) ? 1 : 0;
@@ -55,22 +56,33 @@ module mica_requant #(
   localparam int unsigned LATENCY = 4 + PIPE_STAGES;
   /* verilator lint_on UNUSEDPARAM */
 
-  // PIPE: the inputs are registered first (the stage-1 adds then start from flip-flops).
+  // PIPE: the inputs are registered twice, the shift split computed between the two registers
+  // (from flip-flops: the lane multiplexer's column select and the split's carry chains are then
+  // on separate paths), so the stage-1 adds start from flip-flops with the split done.
   logic              valid_in;
   logic signed [31:0] acc_in, bias_in, mult_in;
   logic [20:0]        mult_lo_in;
   logic signed [7:0]  shift_in, z_out_in, act_min_in, act_max_in;
   logic [1:0]         round_in;
-  logic [10:0]        split_in;   // PIPE: shift_split(shift_i, round_i), registered
+  logic [10:0]        split_in;   // PIPE: shift_split(shift, round) of the first register
+  localparam int unsigned InW = 3*32 + 21 + 4*8 + 2;
   mica_delay #(.W(1), .N(PIPE_IN), .RESET(1'b1)) u_pipe_vin (
     .clk_i, .rst_ni, .d_i(valid_i), .q_o(valid_in)
   );
   if (PIPE_IN != 0) begin : g_in_piped
-    mica_delay #(.W(3*32 + 21 + 4*8 + 2 + 11), .N(PIPE_IN)) u_pipe_in (
+    logic [InW-1:0]    in1;
+    logic signed [7:0] shift1;
+    logic [1:0]        round1;
+    mica_delay #(.W(InW), .N(1)) u_pipe_in1 (
       .clk_i, .rst_ni,
-      .d_i({acc_i, bias_i, mult_i, mult_lo_i, shift_i, z_out_i, act_min_i, act_max_i, round_i,
-            shift_split(shift_i, round_i)}),
-      .q_o({acc_in, bias_in, mult_in, mult_lo_in, shift_in, z_out_in, act_min_in, act_max_in,
+      .d_i({acc_i, bias_i, mult_i, mult_lo_i, z_out_i, act_min_i, act_max_i, shift_i, round_i}),
+      .q_o(in1)
+    );
+    assign {shift1, round1} = in1[9:0];
+    mica_delay #(.W(InW + 11), .N(PIPE_IN - 1)) u_pipe_in2 (
+      .clk_i, .rst_ni,
+      .d_i({in1, shift_split(shift1, round1)}),
+      .q_o({acc_in, bias_in, mult_in, mult_lo_in, z_out_in, act_min_in, act_max_in, shift_in,
             round_in, split_in})
     );
   end else begin : g_in_direct
@@ -89,8 +101,8 @@ module mica_requant #(
 
   // ---- stage 1: bias add and left shift ----
   // The shift parameter's clamp to [-31, 30] and split into {lshift, rshift} (rshift as in
-  // side). It depends on the parameters alone, so PIPE computes it before the input register:
-  // two carry chains in series less in stage 1 (the ULX3S's critical path at 45 MHz).
+  // side). PIPE computes it between the two input registers: two carry chains in series less in
+  // stage 1 (the ULX3S's critical path at 45 MHz), and none behind the lane multiplexer.
   function automatic logic [10:0] shift_split(input logic signed [7:0] shift, input logic [1:0] round);
     logic signed [7:0] shift_clamped;
     if (shift > 8'sd30) begin

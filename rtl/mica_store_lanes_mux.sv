@@ -3,7 +3,7 @@
 // LANES) passes, one every MUL_CYCLES cycles: pass g feeds columns g*LANES .. g*LANES+LANES-1,
 // all from acc_i: the ACC read port holds the row it read last, and the STORE unit reads the next
 // row only with ready_o, after the last pass took its columns. The lanes are mica_requant
-// (latency 3 + MUL_CYCLES, 7 more with
+// (latency 3 + MUL_CYCLES, 8 more with
 // REQ_PIPE), so pass g's bytes leave that many cycles after it entered; the row is
 // complete with the last pass and leaves on row_o with row_valid_o. ready_o: a row arriving next
 // cycle can start, so the STORE unit reads ACC at most once per P * MUL_CYCLES cycles.
@@ -13,7 +13,7 @@ module mica_store_lanes_mux #(
   parameter bit          HAS_REAL = 1'b1,
   parameter bit          HAS_SINGLE = 1'b1,
   parameter int unsigned MUL_CYCLES = 1,
-  parameter int unsigned REQ_PIPE   = 0   // mica_requant PIPE: 7 more cycles of latency
+  parameter int unsigned REQ_PIPE   = 0   // mica_requant PIPE: 8 more cycles of latency
 ) (
   input  logic               clk_i,
   input  logic               rst_ni,
@@ -33,7 +33,7 @@ module mica_store_lanes_mux #(
 );
   localparam int unsigned P   = (COLS + LANES - 1) / LANES;
   localparam int unsigned GW  = (P > 1) ? $clog2(P) : 1;
-  localparam int unsigned Lat = 3 + MUL_CYCLES + (REQ_PIPE != 0 ? 7 : 0);  // mica_requant's
+  localparam int unsigned Lat = 3 + MUL_CYCLES + (REQ_PIPE != 0 ? 8 : 0);  // mica_requant's
   localparam int unsigned RowCycles = P * MUL_CYCLES;
   localparam int unsigned CW = $clog2(RowCycles + 1);
 

@@ -22,7 +22,7 @@ module mica_store_unit #(
   parameter int unsigned ABSENT          = 0,  // hw/mica.json features absent (ROUND_REAL here)
   parameter int unsigned MUL_CYCLES      = 1,  // requant lane multiplier: 1 pipelined, 4 iterative
   parameter int unsigned ADDR_W          = 32, // external address bits (mica_dma_walker)
-  parameter int unsigned REQ_PIPE        = 0,  // 1: requant lanes 7 cycles deeper (board timing)
+  parameter int unsigned REQ_PIPE        = 0,  // 1: requant lanes 8 cycles deeper (board timing)
   localparam int unsigned CAW = $clog2(ACC_DEPTH),
   localparam int unsigned PAW = $clog2(mica_pkg::PARAM_ROWS * PARAM_SETS)
 ) (

@@ -24,7 +24,7 @@ module mica_top #(
   // past the memory. 32: plain 32-bit addresses.
   parameter int unsigned ADDR_W      = 32,
   parameter int unsigned MM_DEPTH    = 8,   // MATMULs in flight (mica_matmul_unit)
-  parameter int unsigned REQ_PIPE    = 0,  // 1: requant lanes 7 cycles deeper, for FPGA timing
+  parameter int unsigned REQ_PIPE    = 0,  // 1: requant lanes 8 cycles deeper, for FPGA timing
   parameter int unsigned CNT_PIPE    = 0,  // 1: event counters count a cycle late (FPGA timing)
   parameter int unsigned ISSUE_PIPE  = 0,  // FPGA timing (mica_issue): 1 registered fetch request enables and decode stages, 2 registered static error
   parameter int unsigned ACC_PIPE    = 0,  // 1: ACC read data registered before the add (FPGA timing)
@@ -186,7 +186,7 @@ module mica_top #(
     .REQ_LANES(Lanes), .ABSENT(ABSENT), .MUL_CYCLES(REQ_MUL_CYCLES), .ADDR_W(ADDR_W),
     .REQ_PIPE(REQ_PIPE),
     // 4-cycle lanes deliver a row every >= 4 cycles: 4 rows of FIFO + pipeline keep them busy;
-    // 7 more cycles of lane latency (REQ_PIPE) need a deeper FIFO to keep the lanes busy
+    // 8 more cycles of lane latency (REQ_PIPE) need a deeper FIFO to keep the lanes busy
     .FDEPTH(STORE_FDEPTH != 0 ? STORE_FDEPTH : REQ_PIPE != 0 ? 16 : (REQ_MUL_CYCLES > 1) ? 4 : 8)
   ) u_store (
     .clk_i, .rst_ni, .start_i(unit_start[mica_pkg::UNIT_STORE]), .instr_i(instr),

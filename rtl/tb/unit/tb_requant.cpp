@@ -16,8 +16,8 @@ constexpr int kRounds = 1;
 #else
 #include "Vmica_requant.h"
 using Dut = Vmica_requant;
-#ifdef REQUANT_PIPE  // PIPE = 1: inputs, partial products, 4 real-rounding steps, stage 4
-constexpr int kLatency = 4 + 7;
+#ifdef REQUANT_PIPE  // PIPE = 1: inputs (twice), partial products, 4 real-rounding steps, stage 4
+constexpr int kLatency = 4 + 8;
 #else
 constexpr int kLatency = 4;
 #endif
