@@ -232,8 +232,8 @@ int mica_gemm_load_params(mica_sched_t *S, int g) {
  * writes the band (else one LOAD per input row). Each window crossing the image's left or right
  * edge is then rewritten with its part inside and the input zero point around it (LOAD col/fill):
  * exactly TFLite's padding. */
-int mica_gemm_load_taps(mica_sched_t *S, int band, uint32_t base, int y0, int y1,
-                        mica_ticket_t prev) {
+static int load_input_packed(mica_sched_t *S, int band, uint32_t base, int y0, int y1,
+                             mica_ticket_t prev) {
     const mica_gemm_layer_t *L = S->L; /* the packed layer: in_w = packed grid width */
     const mica_gemm_plan_t *P = S->P;
     int kw = P->pack_kw, cin = P->pack_cin, left = P->pack_left, step = P->pack_step,
@@ -333,7 +333,7 @@ int mica_gemm_load_input(mica_sched_t *S, int band, int f0, int f1) {
                                     S->t_addr + (uint32_t)y0 * L->in_w * L->cin, (uint32_t)L->cin,
                                     0, prev, &S->in_load[buf * P->cf], 1);
     if (P->pack_kw)
-        return mica_gemm_load_taps(S, band, base, y0, y1, prev);
+        return load_input_packed(S, band, base, y0, y1, prev);
     if (P->sub_h)
         return load_input_subsampled(S, base, y0, y1, f0, f1, prev);
     if (P->pair_c && load_input_shifted(S, base + pixels, y0, y1, prev))

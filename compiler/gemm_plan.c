@@ -41,16 +41,29 @@ static int pack_taps(const mica_gemm_layer_t *L, uint32_t R, mica_gemm_layer_t *
     return 1;
 }
 
+int mica_gemm_row_view(const mica_gemm_plan_t *P, int R, int p, int *x0) {
+    int span = R / P->pack_cin, view = 0;
+    for (int q = 0; q <= p; q++) {
+        int lo = q * P->pack_step - P->pack_left, a = lo < 0 ? 0 : lo, e = lo + P->pack_kw;
+        e = e > P->pack_in_w ? P->pack_in_w : e;
+        if (q == 0)
+            *x0 = a;
+        else if (e > *x0 + span)
+            *x0 = a, view++;
+    }
+    return view;
+}
+
 /* Packed taps leave most array rows idle when kw * cin is small (KWS: 4 of 16): pack G kernel
  * rows too. A LOAD writes a whole ASPAD row from one contiguous run of memory, and G image rows'
  * taps are never contiguous in the image, so a first pass (gemm_rowpack.c) lays the rows out in
- * memory: for each j < G a MATMUL with a shifted identity tile moves the tap-packed rows j below
- * into lanes j*kw*cin.., one STORE writes the sum (identity requantization) at the end of the
- * layer's own output, which the last band overwrites only after loading it. Run layer row k is
+ * memory with identity MATMULs and STOREs, at the end of the layer's own output, which the last
+ * band overwrites only after loading it. Run layer row k is
  * packed grid row k*rstep - pad_top (rstep = stride when G kernel rows are whole strides: only the
  * rows the outputs read), kernel row group g its "kernel row" g: kh = ceil(kh / G), the image's
  * padding rows and the last group's missing rows read as the zero point (outside the image) and
- * meet zero weights (mica_gemm_weight). */
+ * meet zero weights (mica_gemm_weight). The first pass reads the image through views: ASPAD rows
+ * of R / cin pixels from x0 on, each holding whole windows (mica_gemm_row_view). */
 static int pack_rows(const mica_hw_config_t *hw, const mica_gemm_layer_t *L0, mica_gemm_layer_t *L,
                      mica_gemm_plan_t *P) {
     int kwc = L->cin, lanes = (int)(hw->rows < hw->cols ? hw->rows : hw->cols);
@@ -61,9 +74,11 @@ static int pack_rows(const mica_hw_config_t *hw, const mica_gemm_layer_t *L0, mi
     int rows = (L0->out_h - 1) * s / rstep + (groups - 1) * G * dil / rstep + 1;
     uint64_t t_bytes = (uint64_t)rows * L->in_w * G * kwc,
              out_bytes = (uint64_t)L0->out_h * L0->out_w * L0->cout;
+    int x0, views = mica_gemm_row_view(P, (int)hw->rows, L->in_w - 1, &x0) + 1;
+    uint32_t strip = 2 * hw->rows + (uint32_t)(L0->pad_left * L0->cin); /* at most */
     if (rstep > 15 || (uint64_t)rows * L->in_w > hw->acc_depth ||
-        (uint64_t)L0->in_h * L->in_w > hw->aspad_depth || t_bytes > out_bytes ||
-        L0->pad_top + (G - 1) * dil > 511)
+        (uint64_t)views * L0->in_h > hw->aspad_depth || (uint64_t)G * strip > hw->wspad_depth ||
+        t_bytes > out_bytes || L0->pad_top + (G - 1) * dil > 511)
         return 0;
     L->cin = G * kwc, L->kh = groups, L->in_h = rows, L->pad_top = 0;
     L->stride_h = s / rstep, L->dil_h = G * dil / rstep;

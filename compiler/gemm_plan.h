@@ -76,6 +76,11 @@ int mica_gemm_set_split(const mica_hw_config_t *hw, const mica_gemm_layer_t *L, 
  * fits): nbands and whether the first band's input folds stream in follow. */
 void mica_gemm_set_band_rows(const mica_gemm_layer_t *L, mica_gemm_plan_t *P, int rows);
 
+/* Packed kernel rows (P->pack_g): the first pass's view of window p (its pixels p*step - left ..
+ * + kw, clipped to the image): views are ASPAD rows of R / cin image pixels from *x0 on, taken
+ * greedily left to right so that each holds whole windows. The view's index. */
+int mica_gemm_row_view(const mica_gemm_plan_t *P, int R, int p, int *x0);
+
 /* The original layer's channel of run-layer channel c (pixel pairs: lane c and c + C are channel
  * c of two pixels). */
 static inline int mica_gemm_channel(const mica_gemm_plan_t *P, int c) {

@@ -61,9 +61,6 @@ int mica_gemm_load_params(mica_sched_t *S, int g);
 int mica_gemm_queue_load(mica_sched_t *S, int target, uint32_t mem_addr, uint32_t rows,
                          uint32_t len, uint32_t col, uint32_t ext, uint32_t stride, int fill,
                          mica_ticket_t dep, mica_ticket_t *slot, int nslots);
-/* Packed taps: the image rows [y0, y1) into ASPAD row base on, a kernel row's taps per row. */
-int mica_gemm_load_taps(mica_sched_t *S, int band, uint32_t base, int y0, int y1,
-                        mica_ticket_t prev);
 /* Packed kernel rows: the first pass, which lays the packed rows out at S->t_addr. */
 int mica_gemm_rowpack_pass(mica_sched_t *S);
 /* Input folds [f0, f1) of band `band` into ASPAD buffer band % aspad_bufs. */
