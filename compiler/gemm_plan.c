@@ -259,9 +259,9 @@ void mica_gemm_plan_text(const mica_hw_config_t *hw, const mica_gemm_layer_t *L,
     if (P->pack_g)
         TEXT("  packing: %d kernel rows x %d taps x %d channels in one ASPAD row (%d of %u array "
              "rows), %d MATMULs per output fold instead of %d; laid out by a first pass (%d "
-             "MATMULs, a STORE of %u bytes at the end of the output)\n",
+             "MATMULs, %d STOREs of %u bytes at the end of the output)\n",
              P->pack_g, P->pack_kw, P->pack_cin, P->pack_g * P->pack_kw * P->pack_cin, hw->rows,
-             L->kh, P->pack_kh, P->pack_g, P->pack_t_bytes);
+             L->kh, P->pack_kh, P->pack_g * L->in_w, L->in_w, P->pack_t_bytes);
     else if (P->pack_kw)
         TEXT("  packing: %d taps x %d channels of a kernel row in one ASPAD row (%d of %u array "
              "rows)\n",

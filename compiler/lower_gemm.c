@@ -228,9 +228,11 @@ static int choose_bands(mica_builder_t *b, const mica_gemm_layer_t *L, mica_gemm
                         int64_t *cycles) {
     mica_gemm_plan_t best_plan = *P, trial = *P;
     gemm_trial_t ctx = {b, L, P};
+    char first_err[sizeof b->err];
     int64_t best = mica_trial_cycles(b, emit_trial, &ctx);
-    if (best < 0)
-        return -1;
+    memcpy(first_err, b->err, sizeof first_err);
+    if (best < 0) /* packed kernel rows: another band may fit their condition (gemm_rowpack.c) */
+        best = INT64_MAX;
     for (int k = 0; k < MICA_GEMM_SPLITS; k++) {
         int largest = mica_gemm_set_split(&b->hw, L, &trial, k), last_rows = 0;
         int fewest = trial.nbands;
@@ -252,6 +254,10 @@ static int choose_bands(mica_builder_t *b, const mica_gemm_layer_t *L, mica_gemm
             }
         }
     }
+    if (best == INT64_MAX) {
+        memcpy(b->err, first_err, sizeof first_err);
+        return -1;
+    }
     b->err[0] = 0; /* a failed trial leaves the plan's own choice, which emitted */
     *P = best_plan;
     return choose_weight_loads(b, L, P, cycles, best);
@@ -264,8 +270,12 @@ int mica_lower_gemm_part(mica_builder_t *b, const mica_gemm_layer_t *L0, int las
     int64_t cycles, plain_cycles;
     int all = MICA_GEMM_PAIRS | MICA_GEMM_ROWS;
     if (mica_gemm_plan(&b->hw, L0, &packed, &L, &P, all, b->err, sizeof b->err) ||
-        choose_bands(b, L, &P, &cycles))
-        return -1;
+        choose_bands(b, L, &P, &cycles)) {
+        all &= ~MICA_GEMM_ROWS; /* packed kernel rows may not fit where the rest does */
+        if (mica_gemm_plan(&b->hw, L0, &packed, &L, &P, all, b->err, sizeof b->err) ||
+            choose_bands(b, L, &P, &cycles))
+            return -1;
+    }
     /* Pixel pairs halve the vector rows but load the input twice; packed kernel rows cut the
      * MATMULs by G but add a first pass: a small layer may be faster without (both are costed). */
     int without = P.pair_c ? all & ~MICA_GEMM_PAIRS : all & ~MICA_GEMM_ROWS;
