@@ -10,7 +10,7 @@
  * zero point) writes the rows at S->t_addr, row k pixel p: the end of the layer's own output,
  * which only the last band's STOREs overwrite, after its input LOAD read them (the plan checks
  * the size, lower_gemm.c the band). Every later load, weight tile and PARAM set waits for this
- * pass through the tickets it leaves. */
+ * pass through the tickets it leaves, but for the weight buffers when the strips are above them. */
 #include <stdio.h>
 #include <stdlib.h>
 #include "gemm_sched.h"
@@ -113,6 +113,17 @@ static mica_ticket_t shift_rows(mica_sched_t *S, int j, int p, int view) {
     return self;
 }
 
+/* LOADW of identity tile `row` after the strips' load (its own ticket: fold 0's weight load may
+ * be queued in the meantime). */
+static int identity_loadw(mica_sched_t *S, uint32_t row, mica_ticket_t *strips,
+                          mica_ticket_t *self) {
+    mica_loadw_fields_t f = {.vector = MICA_LOADW_VECTOR_TILE, .wspad_addr = row};
+    mica_instr_t w;
+    if (MICA_ENCODE(S->b, S->L->name, loadw, &f, &w) || mica_gemm_flush_for(S, strips))
+        return -1;
+    return mica_emit_after(S->b, &S->w, &w, strips, 1, self) || failed(*self) ? -1 : 0;
+}
+
 /* Window p's packed rows (ACC rows p*in_h + k) to S->t_addr row k pixel p. */
 static int store_window(mica_sched_t *S, int p, mica_ticket_t mm, mica_ticket_t *st) {
     const mica_gemm_layer_t *L = S->L; /* the run layer: in_h packed rows of in_w x cin bytes */
@@ -132,11 +143,15 @@ int mica_gemm_rowpack_pass(mica_sched_t *S) {
     const mica_gemm_plan_t *P = S->P;
     int R = (int)b->hw.rows, C = (int)b->hw.cols, PW = S->L->in_w;
     strips_t sh = strip_shape(P, R, PW);
-    uint32_t w_addr, p_addr;
-    mica_ticket_t none = {0, 0}, st = none;
+    uint32_t w_addr, p_addr, strips = (uint32_t)(P->pack_g * sh.rows);
+    /* The strips above the layer's weight buffers when they fit there: then the first weight
+     * load runs during this pass, else it waits for the last identity LOADW. */
+    uint32_t used = (uint32_t)P->wspad_bufs * P->tile_rows * (uint32_t)P->wgroup,
+             base = used + strips <= b->hw.wspad_depth ? b->hw.wspad_depth - strips : 0;
+    mica_ticket_t none = {0, 0}, st = none, strips_load = none, lw = none;
     if (identity_constants(S, &sh, &w_addr, &p_addr) ||
-        mica_gemm_queue_load(S, MICA_LOAD_TARGET_WSPAD, 0, (uint32_t)(P->pack_g * sh.rows),
-                             (uint32_t)C, 0, w_addr, (uint32_t)C, 0, none, &S->w_load[0], 1) ||
+        mica_gemm_queue_load(S, MICA_LOAD_TARGET_WSPAD, base, strips, (uint32_t)C, 0, w_addr,
+                             (uint32_t)C, 0, none, &strips_load, 1) ||
         mica_gemm_queue_load(S, MICA_LOAD_TARGET_PARAM, 0, MICA_PARAM_ROWS,
                              MICA_PARAM_ROWS * (uint32_t)C, 0, p_addr,
                              MICA_PARAM_ROWS * (uint32_t)C, 0, none, &S->p_load[0], 1) ||
@@ -146,12 +161,17 @@ int mica_gemm_rowpack_pass(mica_sched_t *S) {
         mica_ticket_t mm = none;
         for (int j = 0; j < P->pack_g; j++) {
             int view, o = window_offset(P, R, p, &view);
-            uint32_t row = (uint32_t)(j * sh.rows + (sh.omax - o) * P->pack_cin);
-            if (mica_gemm_loadw(S, 0, row) || mica_gemm_flush_for(S, &S->in_load[0]))
+            uint32_t row = base + (uint32_t)(j * sh.rows + (sh.omax - o) * P->pack_cin);
+            if (identity_loadw(S, row, &strips_load, &lw) || mica_gemm_flush_for(S, &S->in_load[0]))
                 return -1;
             mm = shift_rows(S, j, p, view);
             if (failed(mm))
                 return -1;
+            if (base && p == 0 && j == 0) { /* the identity strips' load is out: fold 0's next */
+                if (mica_gemm_load_weights(S, 0) || mica_gemm_flush_for(S, NULL))
+                    return -1;
+                S->w_next = 0;
+            }
         }
         if (store_window(S, p, mm, &st))
             return -1;
@@ -159,7 +179,7 @@ int mica_gemm_rowpack_pass(mica_sched_t *S) {
     /* What the layer's own loop nest reuses waits for this pass: ASPAD (its first input LOAD),
      * ACC and PARAM (the last STORE), WSPAD (the last identity LOADW). */
     S->pre_store = S->acc_read[0] = S->acc_read[1] = S->p_read[0] = S->p_read[1] = st;
-    for (int k = 1; k < P->wspad_bufs; k++)
-        S->w_read[k] = S->w_read[0];
+    for (int k = 0; k < P->wspad_bufs; k++)
+        S->w_read[k] = base ? none : lw;
     return 0;
 }
