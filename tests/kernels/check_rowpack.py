@@ -17,7 +17,9 @@ import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
-ARRAYS = ("16x16", "8x8", "4x4")
+import check_accel_ops as acc  # noqa: E402 (after the path)
+
+ARRAYS = acc.ARRAYS
 PACKED = "kernel rows x"
 
 
@@ -60,7 +62,6 @@ def generate(out_dir):
 
 def check_model(mica, np, model, packed, samples, tmp):
     """Failure lines for one model over every array and backend; also (worst estimate error)."""
-    import check_accel_ops as acc
     fails, worst = [], 0.0
     name = os.path.basename(model)[:-7]
     ins, refs = acc.reference(np, model, samples, seed=len(name))
@@ -76,41 +77,22 @@ def check_model(mica, np, model, packed, samples, tmp):
             fails.append("%s %s: not placed on the accelerator" % (name, arr))
         if arr == "16x16" and (PACKED in r.stdout) != packed:
             fails.append("%s %s: kernel rows %spacked" % (name, arr, "not " if packed else ""))
-        for backend in ("func", "rtl"):
-            for x, ref in zip(ins, refs):
-                got, out = acc.run_one(mica, np, prog, backend, x, tmp)
-                if got is None or got.shape != ref.shape or (got != ref).any():
-                    bad = "run failed: " + out if got is None else "output differs"
-                    fails.append("%s %s %s: %s" % (name, arr, backend, bad))
-                    break
-                if backend == "rtl":
-                    worst = max(worst, acc.estimate_error(out))
+        f, w = acc.run_backends(mica, np, prog, ins, refs, tmp, "%s %s" % (name, arr), True)
+        fails += f
+        worst = max(worst, w)
     return fails, worst
 
 
 def main():
-    if len(sys.argv) < 3:
-        sys.exit(__doc__)
+    mica, out_dir, samples = acc.arguments(__doc__)
     import numpy as np
-    mica, out_dir = sys.argv[1], sys.argv[2]
-    samples = int(sys.argv[3]) if len(sys.argv) > 3 else 2
-    os.makedirs(out_dir, exist_ok=True)
     expect = generate(out_dir)
-    fails, worst = [], 0.0
     with tempfile.TemporaryDirectory() as tmp:
-        for name, packed in expect.items():
-            f, w = check_model(mica, np, os.path.join(out_dir, name + ".tflite"), packed, samples,
-                               tmp)
-            fails += f
-            worst = max(worst, w)
-            print("%-20s %-8s %s" % (name, "packed" if packed else "unpacked", "FAIL" if f else "PASS"))
-    for line in fails:
-        print("  " + line)
-    if worst > 0.02:
-        fails.append("estimate")
-    print("check_rowpack: %d models x %s x func/rtl x %d inputs, largest estimate error %.1f%% -> %s"
-          % (len(expect), "/".join(ARRAYS), samples, 100 * worst, "FAIL" if fails else "PASS"))
-    return 1 if fails else 0
+        return acc.summary("check_rowpack", expect, samples, 0.02,
+                           lambda name, packed: check_model(
+                               mica, np, os.path.join(out_dir, name + ".tflite"), packed, samples,
+                               tmp),
+                           lambda packed: "packed" if packed else "unpacked")
 
 
 if __name__ == "__main__":
