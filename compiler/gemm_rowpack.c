@@ -152,10 +152,10 @@ int mica_gemm_rowpack_pass(mica_sched_t *S) {
     if (identity_constants(S, &sh, &w_addr, &p_addr) ||
         mica_gemm_queue_load(S, MICA_LOAD_TARGET_WSPAD, base, strips, (uint32_t)C, 0, w_addr,
                              (uint32_t)C, 0, none, &strips_load, 1) ||
+        load_views(S, R) ||
         mica_gemm_queue_load(S, MICA_LOAD_TARGET_PARAM, 0, MICA_PARAM_ROWS,
                              MICA_PARAM_ROWS * (uint32_t)C, 0, p_addr,
-                             MICA_PARAM_ROWS * (uint32_t)C, 0, none, &S->p_load[0], 1) ||
-        load_views(S, R))
+                             MICA_PARAM_ROWS * (uint32_t)C, 0, none, &S->p_load[0], 1))
         return -1;
     for (int p = 0; p < PW; p++) {
         mica_ticket_t mm = none;
