@@ -27,8 +27,7 @@ static int pack_weights(mica_sched_t *S) {
                 int8_t *dst = w + (((size_t)n * P->taps + t) * P->cf + f) * tile;
                 for (int r = 0; r < R && f * R + r < L->cin; r++)
                     for (int c = 0; c < C && n * C + c < L->cout; c++)
-                        dst[r * C + c] =
-                            L->weights[((size_t)(n * C + c) * P->taps + t) * L->cin + f * R + r];
+                        dst[r * C + c] = mica_gemm_weight(L, P, n * C + c, t, f * R + r);
             }
     S->w_addr = mica_const_add(b, w, n_tiles * tile);
     free(w);
@@ -91,9 +90,9 @@ int mica_gemm_constants(mica_sched_t *S) {
  * instruction behind it, so queued loads are released one at a time as the MATMULs before them
  * are expected to have covered the previous one (drip), or at once when an instruction reads
  * their buffer (flush_for). *slot receives its ticket when it is emitted. */
-static int queue_load(mica_sched_t *S, int target, uint32_t mem_addr, uint32_t rows, uint32_t len,
-                      uint32_t col, uint32_t ext, uint32_t stride, int fill, mica_ticket_t dep,
-                      mica_ticket_t *slot, int nslots) {
+int mica_gemm_queue_load(mica_sched_t *S, int target, uint32_t mem_addr, uint32_t rows,
+                         uint32_t len, uint32_t col, uint32_t ext, uint32_t stride, int fill,
+                         mica_ticket_t dep, mica_ticket_t *slot, int nslots) {
     mica_builder_t *b = S->b;
     const mica_gemm_layer_t *L = S->L;
     pending_load_t q = {{{0, 0}}, dep, slot, nslots, 0};
@@ -193,13 +192,13 @@ int mica_gemm_load_weights(mica_sched_t *S, int g) {
              src = S->w_addr + (uint32_t)n * P->tile_rows * C;
     int last = n + folds == P->nf && (P->weights_resident || g / P->nf == P->nbands - 1);
     if (!P->split_tail || S->L->depthwise || !last)
-        return queue_load(S, MICA_LOAD_TARGET_WSPAD, dst, rows, C, 0, src, C, 0, S->w_read[buf],
-                          &S->w_load[buf], 1);
+        return mica_gemm_queue_load(S, MICA_LOAD_TARGET_WSPAD, dst, rows, C, 0, src, C, 0,
+                                    S->w_read[buf], &S->w_load[buf], 1);
     split_tail(S, buf, rows);
     for (int k = 0; k < S->ntail; k++) {
         uint32_t r0 = S->tail_row[k];
-        if (queue_load(S, MICA_LOAD_TARGET_WSPAD, dst + r0, S->tail_row[k + 1] - r0, C, 0,
-                       src + r0 * C, C, 0, S->w_read[buf], &S->tail_load[k], 1))
+        if (mica_gemm_queue_load(S, MICA_LOAD_TARGET_WSPAD, dst + r0, S->tail_row[k + 1] - r0, C, 0,
+                                 src + r0 * C, C, 0, S->w_read[buf], &S->tail_load[k], 1))
             return -1;
     }
     return 0;
@@ -220,9 +219,9 @@ int mica_gemm_load_params(mica_sched_t *S, int g) {
              sets = P->params_resident ? (uint32_t)P->nsets : 1;
     uint32_t n = P->params_resident ? 0 : (uint32_t)(g % P->nf);
     int buf = g % P->param_bufs;
-    return queue_load(S, MICA_LOAD_TARGET_PARAM, MICA_PARAM_ROWS * (uint32_t)buf,
-                      MICA_PARAM_ROWS * sets, row, 0, S->p_addr + n * MICA_PARAM_ROWS * row, row, 0,
-                      S->p_read[buf], &S->p_load[buf], 1);
+    return mica_gemm_queue_load(
+        S, MICA_LOAD_TARGET_PARAM, MICA_PARAM_ROWS * (uint32_t)buf, MICA_PARAM_ROWS * sets, row, 0,
+        S->p_addr + n * MICA_PARAM_ROWS * row, row, 0, S->p_read[buf], &S->p_load[buf], 1);
 }
 
 /* Packed taps: ASPAD row of packed pixel (y, p) holds the input pixels x = p*step - pad_left + j,
@@ -249,10 +248,10 @@ static int load_input_packed(mica_sched_t *S, int band, uint32_t base, int y0, i
         int continuous = W == PW * step; /* packed row y*PW + p at (y*PW + p)*step - left */
         if (continuous && y == 0)
             n = (y1 - y0 - 1) * PW + n; /* rows continue in memory */
-        if (queue_load(S, MICA_LOAD_TARGET_ASPAD, base + (uint32_t)p0, (uint32_t)n,
-                       (uint32_t)(kw * cin), 0,
-                       row0 + (uint32_t)((y * W + p_lo * step - left) * cin),
-                       (uint32_t)(step * cin), L->z_in, prev, &S->in_load[buf * P->cf], 1))
+        if (mica_gemm_queue_load(
+                S, MICA_LOAD_TARGET_ASPAD, base + (uint32_t)p0, (uint32_t)n, (uint32_t)(kw * cin),
+                0, row0 + (uint32_t)((y * W + p_lo * step - left) * cin), (uint32_t)(step * cin),
+                L->z_in, prev, &S->in_load[buf * P->cf], 1))
             return -1;
         if (continuous)
             break;
@@ -262,10 +261,10 @@ static int load_input_packed(mica_sched_t *S, int band, uint32_t base, int y0, i
             int lo = p * step - left, hi = lo + kw, a = lo < 0 ? 0 : lo, e = hi > W ? W : hi;
             if (lo >= 0 && hi <= W)
                 continue;
-            if (queue_load(S, MICA_LOAD_TARGET_ASPAD, base + (uint32_t)(y * PW + p), 1,
-                           (uint32_t)((e - a) * cin), (uint32_t)((a - lo) * cin),
-                           row0 + (uint32_t)((y * W + a) * cin), 0, L->z_in, prev,
-                           &S->in_load[buf * P->cf], 1))
+            if (mica_gemm_queue_load(S, MICA_LOAD_TARGET_ASPAD, base + (uint32_t)(y * PW + p), 1,
+                                     (uint32_t)((e - a) * cin), (uint32_t)((a - lo) * cin),
+                                     row0 + (uint32_t)((y * W + a) * cin), 0, L->z_in, prev,
+                                     &S->in_load[buf * P->cf], 1))
                 return -1;
         }
     return 0;
@@ -282,11 +281,12 @@ static int load_input_shifted(mica_sched_t *S, uint32_t base, int y0, int y1, mi
     for (int y = y0; y < y1; y++) {
         uint32_t row = base + (uint32_t)(y - y0) * (half + 1),
                  ext = L->in_addr + (uint32_t)y * half * 2 * C; /* pixel (y, 0) */
-        if (queue_load(S, MICA_LOAD_TARGET_ASPAD, row, 1, C, C, ext, 0, L->z_in, prev, slot, 1) ||
-            (half > 1 && queue_load(S, MICA_LOAD_TARGET_ASPAD, row + 1, half - 1, 2 * C, 0, ext + C,
-                                    2 * C, L->z_in, prev, slot, 1)) ||
-            queue_load(S, MICA_LOAD_TARGET_ASPAD, row + half, 1, C, 0, ext + (2 * half - 1) * C, 0,
-                       L->z_in, prev, slot, 1))
+        if (mica_gemm_queue_load(S, MICA_LOAD_TARGET_ASPAD, row, 1, C, C, ext, 0, L->z_in, prev,
+                                 slot, 1) ||
+            (half > 1 && mica_gemm_queue_load(S, MICA_LOAD_TARGET_ASPAD, row + 1, half - 1, 2 * C,
+                                              0, ext + C, 2 * C, L->z_in, prev, slot, 1)) ||
+            mica_gemm_queue_load(S, MICA_LOAD_TARGET_ASPAD, row + half, 1, C, 0,
+                                 ext + (2 * half - 1) * C, 0, L->z_in, prev, slot, 1))
             return -1;
     }
     return 0;
@@ -306,9 +306,10 @@ static int load_input_subsampled(mica_sched_t *S, uint32_t base, int y0, int y1,
         for (int y = y0; y < y1; y++) {
             uint32_t ext =
                 L->in_addr + (uint32_t)(y * P->sub_h * P->sub_in_w) * cin + (uint32_t)f * R;
-            if (queue_load(S, MICA_LOAD_TARGET_ASPAD,
-                           base + (uint32_t)f * pixels + (uint32_t)(y - y0) * W, W, len, 0, ext,
-                           (uint32_t)P->sub_w * cin, 0, prev, &S->in_load[buf * P->cf + f], 1))
+            if (mica_gemm_queue_load(S, MICA_LOAD_TARGET_ASPAD,
+                                     base + (uint32_t)f * pixels + (uint32_t)(y - y0) * W, W, len,
+                                     0, ext, (uint32_t)P->sub_w * cin, 0, prev,
+                                     &S->in_load[buf * P->cf + f], 1))
                 return -1;
         }
     }
@@ -323,10 +324,14 @@ int mica_gemm_load_input(mica_sched_t *S, int band, int f0, int f1) {
     int buf = band % P->aspad_bufs, y0, y1;
     mica_gemm_band_input_rows(L, band * P->band_rows, mica_gemm_band_rows(L, P, band), &y0, &y1);
     uint32_t pixels = (uint32_t)(y1 - y0) * (uint32_t)L->in_w;
-    mica_ticket_t prev =
-        band == 0 ? (mica_ticket_t){0, 0} : S->in_read[buf]; /* reader of the last band here */
+    /* the reader of the last band here; band 0 after the first pass's STORE, if any */
+    mica_ticket_t prev = band == 0 ? S->pre_store : S->in_read[buf];
     uint32_t base = (uint32_t)buf * P->aspad_buf_rows,
              ext0 = L->in_addr + (uint32_t)y0 * L->in_w * L->cin;
+    if (P->pack_g) /* the first pass's rows: one block */
+        return mica_gemm_queue_load(S, MICA_LOAD_TARGET_ASPAD, base, pixels, (uint32_t)L->cin, 0,
+                                    S->t_addr + (uint32_t)y0 * L->in_w * L->cin, (uint32_t)L->cin,
+                                    0, prev, &S->in_load[buf * P->cf], 1);
     if (P->pack_kw)
         return load_input_packed(S, band, base, y0, y1, prev);
     if (P->sub_h)
@@ -343,10 +348,12 @@ int mica_gemm_load_input(mica_sched_t *S, int band, int f0, int f1) {
                 nrows++;
         mica_ticket_t *slot = &S->in_load[buf * P->cf + f];
         int rc = pixels == 1
-                     ? queue_load(S, MICA_LOAD_TARGET_ASPAD, base + (uint32_t)f, (uint32_t)nrows,
-                                  len, 0, ext0 + (uint32_t)f * R, R, 0, prev, slot, nrows)
-                     : queue_load(S, MICA_LOAD_TARGET_ASPAD, base + (uint32_t)f * pixels, pixels,
-                                  len, 0, ext0 + (uint32_t)f * R, L->cin, 0, prev, slot, 1);
+                     ? mica_gemm_queue_load(S, MICA_LOAD_TARGET_ASPAD, base + (uint32_t)f,
+                                            (uint32_t)nrows, len, 0, ext0 + (uint32_t)f * R, R, 0,
+                                            prev, slot, nrows)
+                     : mica_gemm_queue_load(S, MICA_LOAD_TARGET_ASPAD, base + (uint32_t)f * pixels,
+                                            pixels, len, 0, ext0 + (uint32_t)f * R, L->cin, 0, prev,
+                                            slot, 1);
         if (rc)
             return -1;
         f += nrows;

@@ -41,6 +41,52 @@ static int pack_taps(const mica_gemm_layer_t *L, uint32_t R, mica_gemm_layer_t *
     return 1;
 }
 
+int mica_gemm_row_view(const mica_gemm_plan_t *P, int R, int p, int *x0) {
+    int span = R / P->pack_cin, view = 0;
+    for (int q = 0; q <= p; q++) {
+        int lo = q * P->pack_step - P->pack_left, a = lo < 0 ? 0 : lo, e = lo + P->pack_kw;
+        e = e > P->pack_in_w ? P->pack_in_w : e;
+        if (q == 0)
+            *x0 = a;
+        else if (e > *x0 + span)
+            *x0 = a, view++;
+    }
+    return view;
+}
+
+/* Packed taps leave most array rows idle when kw * cin is small (KWS: 4 of 16): pack G kernel
+ * rows too. A LOAD writes a whole ASPAD row from one contiguous run of memory, and G image rows'
+ * taps are never contiguous in the image, so a first pass (gemm_rowpack.c) lays the rows out in
+ * memory with identity MATMULs and STOREs, at the end of the layer's own output, which the last
+ * band overwrites only after loading it. Run layer row k is
+ * packed grid row k*rstep - pad_top (rstep = stride when G kernel rows are whole strides: only the
+ * rows the outputs read), kernel row group g its "kernel row" g: kh = ceil(kh / G), the image's
+ * padding rows and the last group's missing rows read as the zero point (outside the image) and
+ * meet zero weights (mica_gemm_weight). The first pass reads the image through views: ASPAD rows
+ * of R / cin pixels from x0 on, each holding whole windows (mica_gemm_row_view). */
+static int pack_rows(const mica_hw_config_t *hw, const mica_gemm_layer_t *L0, mica_gemm_layer_t *L,
+                     mica_gemm_plan_t *P) {
+    int kwc = L->cin, lanes = (int)(hw->rows < hw->cols ? hw->rows : hw->cols);
+    int G = lanes / kwc < L0->kh ? lanes / kwc : L0->kh, s = L0->stride_h, dil = L0->dil_h;
+    if (G < 2 || L0->out_pixel_step || L0->out_row_step)
+        return 0;
+    int groups = (L0->kh + G - 1) / G, rstep = (G * dil) % s == 0 ? s : 1;
+    int rows = (L0->out_h - 1) * s / rstep + (groups - 1) * G * dil / rstep + 1;
+    uint64_t t_bytes = (uint64_t)rows * L->in_w * G * kwc,
+             out_bytes = (uint64_t)L0->out_h * L0->out_w * L0->cout;
+    int x0, views = mica_gemm_row_view(P, (int)hw->rows, L->in_w - 1, &x0) + 1;
+    uint32_t strip = 2 * hw->rows + (uint32_t)(L0->pad_left * L0->cin); /* at most */
+    if (rstep > 15 || (uint64_t)rows * L->in_w > hw->acc_depth ||
+        (uint64_t)views * L0->in_h > hw->aspad_depth || (uint64_t)G * strip > hw->wspad_depth ||
+        t_bytes > out_bytes || L0->pad_top + (G - 1) * dil > 511)
+        return 0;
+    L->cin = G * kwc, L->kh = groups, L->in_h = rows, L->pad_top = 0;
+    L->stride_h = s / rstep, L->dil_h = G * dil / rstep;
+    P->pack_g = G, P->pack_kh = L0->kh, P->pack_rstep = rstep, P->pack_top = L0->pad_top;
+    P->pack_dil = dil, P->pack_img_h = L0->in_h, P->pack_t_bytes = (uint32_t)t_bytes;
+    return 1;
+}
+
 /* A 1x1 convolution with stride > 1 and no padding reads every stride-th input pixel only: run it
  * as the stride-1 convolution of those pixels (its input grid is the output grid), whose loads
  * pick them out of the image, instead of loading every pixel. */
@@ -171,14 +217,17 @@ int mica_gemm_set_wgroup(const mica_hw_config_t *hw, mica_gemm_plan_t *P, int gr
 
 int mica_gemm_plan(const mica_hw_config_t *hw, const mica_gemm_layer_t *L0,
                    mica_gemm_layer_t *packed, const mica_gemm_layer_t **run, mica_gemm_plan_t *P,
-                   int pairs, char *err, size_t errlen) {
+                   int options, char *err, size_t errlen) {
     memset(P, 0, sizeof *P);
     int lanes = (int)(hw->rows < hw->cols ? hw->rows : hw->cols);
-    const mica_gemm_layer_t *L = pack_taps(L0, hw->rows, packed, P) ||
-                                         subsample_1x1(L0, packed, P) ||
-                                         (pairs && pair_pixels(L0, lanes, packed, P))
-                                     ? packed
-                                     : L0;
+    int taps = pack_taps(L0, hw->rows, packed, P);
+    if (taps && (options & MICA_GEMM_ROWS))
+        pack_rows(hw, L0, packed, P);
+    const mica_gemm_layer_t *L =
+        taps || subsample_1x1(L0, packed, P) ||
+                ((options & MICA_GEMM_PAIRS) && pair_pixels(L0, lanes, packed, P))
+            ? packed
+            : L0;
     *run = L;
     P->in_fold = L->depthwise ? lanes : (int)hw->rows;
     P->out_fold = L->depthwise ? lanes : (int)hw->cols;
@@ -207,7 +256,13 @@ void mica_gemm_plan_text(const mica_hw_config_t *hw, const mica_gemm_layer_t *L,
     if (P->sub_h)
         TEXT("  input: the %dx%d-strided 1x1 reads one pixel in %d: only those are loaded\n",
              P->sub_h, P->sub_w, P->sub_h * P->sub_w);
-    if (P->pack_kw)
+    if (P->pack_g)
+        TEXT("  packing: %d kernel rows x %d taps x %d channels in one ASPAD row (%d of %u array "
+             "rows), %d MATMULs per output fold instead of %d; laid out by a first pass (%d "
+             "MATMULs, %d STOREs of %u bytes at the end of the output)\n",
+             P->pack_g, P->pack_kw, P->pack_cin, P->pack_g * P->pack_kw * P->pack_cin, hw->rows,
+             L->kh, P->pack_kh, P->pack_g * L->in_w, L->in_w, P->pack_t_bytes);
+    else if (P->pack_kw)
         TEXT("  packing: %d taps x %d channels of a kernel row in one ASPAD row (%d of %u array "
              "rows)\n",
              P->pack_kw, P->pack_cin, P->pack_kw * P->pack_cin, hw->rows);

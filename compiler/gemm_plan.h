@@ -29,7 +29,12 @@ typedef struct {
     int split_tail;   /* the layer's last weight load in chunks halving towards the end, so the
                        * MATMULs after the bus falls idle cover one tile, not a fold (costed) */
     int pack_kw, pack_cin, pack_left, pack_step,
-        pack_in_w;              /* packed taps (pack_kw 0: none): the original layer's */
+        pack_in_w; /* packed taps (pack_kw 0: none): the original layer's */
+    int pack_g, pack_kh, pack_rstep, pack_top, pack_dil, pack_img_h; /* packed kernel rows
+                                 * (pack_g 0: none): G rows per ASPAD row, the original kh, the
+                                 * run layer's row step in the packed grid, pad_top, dilation and
+                                 * image height (the first pass, gemm_rowpack.c) */
+    uint32_t pack_t_bytes;      /* the first pass's rows, at the end of the output */
     int sub_h, sub_w, sub_in_w; /* strided 1x1: only every sub-th input pixel loaded (0: none);
                                  * the original layer's strides and input width */
     int pair_c; /* depthwise pixel pairs (0: none): the original channels C, 2C <= lanes; an
@@ -41,11 +46,25 @@ typedef struct {
  * 1x1 convolution reads only the pixels its outputs use: *packed gets the stride-1 layer over
  * them (the loads pick them out); a depthwise layer of at most half the vector lanes' channels
  * runs on pixel pairs: *packed gets the layer of 2C channels over half as many pixels; else
- * *run = L. `pairs` 0 leaves out the pixel pairs (the lowering costs both). 0, or -1 with one
+ * *run = L. `options` (MICA_GEMM_*) allow the pixel pairs and the packed kernel rows (the lowering costs
+ * the layer with and without). 0, or -1 with one
  * line in err naming the layer and the value that does not fit. */
+#define MICA_GEMM_PAIRS 1 /* options: depthwise pixel pairs */
+#define MICA_GEMM_ROWS 2  /* options: several kernel rows per packed ASPAD row */
 int mica_gemm_plan(const mica_hw_config_t *hw, const mica_gemm_layer_t *L,
                    mica_gemm_layer_t *packed, const mica_gemm_layer_t **run, mica_gemm_plan_t *P,
-                   int pairs, char *err, size_t errlen);
+                   int options, char *err, size_t errlen);
+
+/* Weight of output channel oc, run-layer tap t, run-layer input channel ch (L the run layer, its
+ * weights the original [cout][kh][kw][cin]): with packed kernel rows, lane ch of group t is
+ * kernel row t*G + ch / (kw*cin), zero past the last kernel row. */
+static inline int8_t mica_gemm_weight(const mica_gemm_layer_t *L, const mica_gemm_plan_t *P, int oc,
+                                      int t, int ch) {
+    if (!P->pack_g)
+        return L->weights[((size_t)oc * L->kh * L->kw + t) * L->cin + ch];
+    int kwc = L->cin / P->pack_g, kr = t * P->pack_g + ch / kwc;
+    return kr < P->pack_kh ? L->weights[((size_t)oc * P->pack_kh + kr) * kwc + ch % kwc] : 0;
+}
 
 /* Buffer split `split` (0 .. MICA_GEMM_SPLITS-1: ACC and ASPAD in halves, ACC only, neither) with
  * its largest band: the band's rows, or 0 (P unchanged) if not one output row fits. */
@@ -56,6 +75,11 @@ int mica_gemm_set_split(const mica_hw_config_t *hw, const mica_gemm_layer_t *L, 
 /* Bands of `rows` output rows (at most the band mica_gemm_plan chose, which is the largest that
  * fits): nbands and whether the first band's input folds stream in follow. */
 void mica_gemm_set_band_rows(const mica_gemm_layer_t *L, mica_gemm_plan_t *P, int rows);
+
+/* Packed kernel rows (P->pack_g): the first pass's view of window p (its pixels p*step - left ..
+ * + kw, clipped to the image): views are ASPAD rows of R / cin image pixels from *x0 on, taken
+ * greedily left to right so that each holds whole windows. The view's index. */
+int mica_gemm_row_view(const mica_gemm_plan_t *P, int R, int p, int *x0);
 
 /* The original layer's channel of run-layer channel c (pixel pairs: lane c and c + C are channel
  * c of two pixels). */

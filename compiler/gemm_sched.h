@@ -42,6 +42,8 @@ typedef struct {
     int64_t load_busy; /* estimated cycles the last released LOAD still runs */
 
     uint32_t w_addr, p_addr; /* constants: weight tiles, parameter sets */
+    uint32_t t_addr;         /* packed kernel rows: the first pass's rows (gemm_rowpack.c) */
+    mica_ticket_t pre_store; /* its STORE, which the first input LOAD waits for */
 } mica_sched_t;
 
 /* Weight tiles and PARAM sets into the constant image (S->w_addr, S->p_addr). */
@@ -55,6 +57,12 @@ int mica_gemm_drip(mica_sched_t *S, uint32_t T);
  * fold g's PARAM set(s). */
 int mica_gemm_load_weights(mica_sched_t *S, int g);
 int mica_gemm_load_params(mica_sched_t *S, int g);
+/* A LOAD of rows x len bytes into target row mem_addr (byte col on, fill around), queued. */
+int mica_gemm_queue_load(mica_sched_t *S, int target, uint32_t mem_addr, uint32_t rows,
+                         uint32_t len, uint32_t col, uint32_t ext, uint32_t stride, int fill,
+                         mica_ticket_t dep, mica_ticket_t *slot, int nslots);
+/* Packed kernel rows: the first pass, which lays the packed rows out at S->t_addr. */
+int mica_gemm_rowpack_pass(mica_sched_t *S);
 /* Input folds [f0, f1) of band `band` into ASPAD buffer band % aspad_bufs. */
 int mica_gemm_load_input(mica_sched_t *S, int band, int f0, int f1);
 /* LOADW of WSPAD row `row` of buffer wb (a tile, or a depthwise layer's vector), after its load. */

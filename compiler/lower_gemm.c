@@ -124,7 +124,23 @@ static int emit_fold(mica_sched_t *S, int band, int n) {
     return emit_fold_matmuls(S, band, n, g) || mica_gemm_store(S, band, n, g) ? -1 : 0;
 }
 
-/* Emits the layer with plan P: constants, the loop nest, END. */
+/* Packed kernel rows: the first pass writes the packed rows at the end of the output, where
+ * only the last band stores, after its input LOAD has read them. */
+static int rowpack_pass(mica_sched_t *S) {
+    const mica_gemm_layer_t *L = S->L;
+    const mica_gemm_plan_t *P = S->P;
+    uint32_t band_bytes = (uint32_t)(P->band_rows * L->out_w * L->cout),
+             out_bytes = (uint32_t)(L->out_h * L->out_w * L->cout);
+    S->t_addr = L->out_addr + out_bytes - P->pack_t_bytes;
+    if ((uint32_t)(P->nbands - 1) * band_bytes > out_bytes - P->pack_t_bytes) {
+        snprintf(S->b->err, sizeof S->b->err,
+                 "layer %s: packed kernel rows need the last band to cover %u output bytes",
+                 L->name, P->pack_t_bytes);
+        return -1;
+    }
+    return mica_gemm_rowpack_pass(S);
+}
+
 /* The layer's instructions, ending with END when `last`, else with a SYNC draining every unit. */
 static int emit_layer(mica_builder_t *b, const mica_gemm_layer_t *L, const mica_gemm_plan_t *P,
                       int last) {
@@ -141,7 +157,7 @@ static int emit_layer(mica_builder_t *b, const mica_gemm_layer_t *L, const mica_
     }
     S.w_read = S.w_load + P->wspad_bufs;
     S.in_load = S.w_read + P->wspad_bufs; /* one allocation */
-    int rc = 0;
+    int rc = P->pack_g ? rowpack_pass(&S) : 0;
     for (int band = 0; band < P->nbands && !rc; band++)
         for (int n = 0; n < P->nf && !rc; n++)
             rc = emit_fold(&S, band, n);
@@ -212,9 +228,11 @@ static int choose_bands(mica_builder_t *b, const mica_gemm_layer_t *L, mica_gemm
                         int64_t *cycles) {
     mica_gemm_plan_t best_plan = *P, trial = *P;
     gemm_trial_t ctx = {b, L, P};
+    char first_err[sizeof b->err];
     int64_t best = mica_trial_cycles(b, emit_trial, &ctx);
-    if (best < 0)
-        return -1;
+    memcpy(first_err, b->err, sizeof first_err);
+    if (best < 0) /* packed kernel rows: another band may fit their condition (gemm_rowpack.c) */
+        best = INT64_MAX;
     for (int k = 0; k < MICA_GEMM_SPLITS; k++) {
         int largest = mica_gemm_set_split(&b->hw, L, &trial, k), last_rows = 0;
         int fewest = trial.nbands;
@@ -236,6 +254,10 @@ static int choose_bands(mica_builder_t *b, const mica_gemm_layer_t *L, mica_gemm
             }
         }
     }
+    if (best == INT64_MAX) {
+        memcpy(b->err, first_err, sizeof first_err);
+        return -1;
+    }
     b->err[0] = 0; /* a failed trial leaves the plan's own choice, which emitted */
     *P = best_plan;
     return choose_weight_loads(b, L, P, cycles, best);
@@ -246,12 +268,19 @@ int mica_lower_gemm_part(mica_builder_t *b, const mica_gemm_layer_t *L0, int las
     mica_gemm_layer_t packed, plain;
     const mica_gemm_layer_t *L, *L2;
     int64_t cycles, plain_cycles;
-    if (mica_gemm_plan(&b->hw, L0, &packed, &L, &P, 1, b->err, sizeof b->err) ||
-        choose_bands(b, L, &P, &cycles))
-        return -1;
-    /* Pixel pairs halve the vector rows but load the input twice: a small layer may be faster
-     * without (both are costed). */
-    if (P.pair_c && !mica_gemm_plan(&b->hw, L0, &plain, &L2, &Q, 0, b->err, sizeof b->err) &&
+    int all = MICA_GEMM_PAIRS | MICA_GEMM_ROWS;
+    if (mica_gemm_plan(&b->hw, L0, &packed, &L, &P, all, b->err, sizeof b->err) ||
+        choose_bands(b, L, &P, &cycles)) {
+        all &= ~MICA_GEMM_ROWS; /* packed kernel rows may not fit where the rest does */
+        if (mica_gemm_plan(&b->hw, L0, &packed, &L, &P, all, b->err, sizeof b->err) ||
+            choose_bands(b, L, &P, &cycles))
+            return -1;
+    }
+    /* Pixel pairs halve the vector rows but load the input twice; packed kernel rows cut the
+     * MATMULs by G but add a first pass: a small layer may be faster without (both are costed). */
+    int without = P.pair_c ? all & ~MICA_GEMM_PAIRS : all & ~MICA_GEMM_ROWS;
+    if ((P.pair_c || P.pack_g) &&
+        !mica_gemm_plan(&b->hw, L0, &plain, &L2, &Q, without, b->err, sizeof b->err) &&
         !choose_bands(b, L2, &Q, &plain_cycles) && plain_cycles < cycles)
         P = Q, L = L2;
     b->err[0] = 0;

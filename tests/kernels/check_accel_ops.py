@@ -153,41 +153,64 @@ def check_model(mica, np, model, where, samples, tmp):
                 (where != "ACCEL" and where not in reason):
             fails.append("%s %s: placed %s (%s), expected %s" % (name, arr, place, reason, where))
             continue
-        for backend in ("func", "rtl"):
-            for x, ref in zip(ins, refs):
-                got, out = run_one(mica, np, prog, backend, x, tmp)
-                if got is None or got.shape != ref.shape or (got != ref).any():
-                    bad = "run failed: " + out if got is None else \
-                        "%d of %d bytes differ" % (int((got != ref).sum()) if got.shape == ref.shape else -1, ref.size)
-                    fails.append("%s %s %s: %s" % (name, arr, backend, bad))
-                    break
-                if backend == "rtl" and where == "ACCEL":
-                    worst = max(worst, estimate_error(out))
+        f, w = run_backends(mica, np, prog, ins, refs, tmp, "%s %s" % (name, arr), where == "ACCEL")
+        fails += f
+        worst = max(worst, w)
     return fails, worst
 
 
-def main():
+def run_backends(mica, np, prog, ins, refs, tmp, what, timed):
+    """Failure lines of prog on func and rtl against refs; the worst estimate error on rtl (when
+    timed)."""
+    fails, worst = [], 0.0
+    for backend in ("func", "rtl"):
+        for x, ref in zip(ins, refs):
+            got, out = run_one(mica, np, prog, backend, x, tmp)
+            if got is None or got.shape != ref.shape or (got != ref).any():
+                bad = "run failed: " + out if got is None else \
+                    "%d of %d bytes differ" % (int((got != ref).sum()) if got.shape == ref.shape else -1, ref.size)
+                fails.append("%s %s: %s" % (what, backend, bad))
+                break
+            if backend == "rtl" and timed:
+                worst = max(worst, estimate_error(out))
+    return fails, worst
+
+
+def arguments(doc):
+    """MICA DIR [SAMPLES] from the command line (DIR created), or exit with doc."""
     if len(sys.argv) < 3:
-        sys.exit(__doc__)
-    mica, out_dir = sys.argv[1], sys.argv[2]
-    samples = int(sys.argv[3]) if len(sys.argv) > 3 else 2
-    os.makedirs(out_dir, exist_ok=True)
+        sys.exit(doc)
+    os.makedirs(sys.argv[2], exist_ok=True)
+    return sys.argv[1], sys.argv[2], int(sys.argv[3]) if len(sys.argv) > 3 else 2
+
+
+def main():
+    mica, out_dir, samples = arguments(__doc__)
     expect, np = generate(out_dir)
     with open(os.path.join(out_dir, "expect.json"), "w") as f:
         json.dump(expect, f, indent=1, sort_keys=True)
-    fails, worst = [], 0.0
     with tempfile.TemporaryDirectory() as tmp:
-        for name, where in expect.items():
-            f, w = check_model(mica, np, os.path.join(out_dir, name + ".tflite"), where, samples, tmp)
-            fails += f
-            worst = max(worst, w)
-            print("%-26s %-5s %s" % (name, where if where == "ACCEL" else "CPU", "FAIL" if f else "PASS"))
+        return summary("check_accel_ops", expect, samples, 0.10,
+                       lambda name, where: check_model(mica, np, os.path.join(out_dir, name + ".tflite"),
+                                                       where, samples, tmp),
+                       lambda where: where if where == "ACCEL" else "CPU")
+
+
+def summary(tag, expect, samples, limit, check_one, label):
+    """check_one(name, expected) -> (failure lines, worst estimate error) for every model: a line
+    per model, the failures, the summary line; 1 on any failure or an estimate error over limit."""
+    fails, worst = [], 0.0
+    for name, value in expect.items():
+        f, w = check_one(name, value)
+        fails += f
+        worst = max(worst, w)
+        print("%-26s %-8s %s" % (name, label(value), "FAIL" if f else "PASS"))
     for line in fails:
         print("  " + line)
-    if worst > 0.10:
+    if worst > limit:
         fails.append("estimate")
-    print("check_accel_ops: %d models x %s x func/rtl x %d inputs, largest estimate error %.1f%% -> %s"
-          % (len(expect), "/".join(ARRAYS), samples, 100 * worst, "FAIL" if fails else "PASS"))
+    print("%s: %d models x %s x func/rtl x %d inputs, largest estimate error %.1f%% -> %s"
+          % (tag, len(expect), "/".join(ARRAYS), samples, 100 * worst, "FAIL" if fails else "PASS"))
     return 1 if fails else 0
 
 

@@ -1,7 +1,7 @@
 /* The convolution plan (compiler/gemm_plan.c) for synthetic layers, no model file: every band's
  * accumulators fit its ACC buffer and its input rows (all input folds) its ASPAD buffer, bands
  * cover the output rows, folds cover every channel, weight buffers fit WSPAD; few-channel first
- * layers are packed; a row too wide is refused with the layer's name. Plus: an instruction field
+ * layers are packed, several kernel rows per ASPAD row where they fit; a row too wide is refused with the layer's name. Plus: an instruction field
  * that does not fit names the layer, field and value. */
 #include <stdlib.h>
 #include "gemm_plan.h"
@@ -98,6 +98,67 @@ static void packing(void) {
           "8 channels: not packed");
 }
 
+/* KWS's first layer: 49x10x1, 10x4 kernel, stride 2, SAME (pad 4 rows on top, 1 column left). */
+static mica_gemm_layer_t kws_conv(const int8_t *w) {
+    mica_gemm_layer_t L = conv(49, 1, 64, 10, 2, 1);
+    L.in_w = 10, L.out_h = 25, L.out_w = 5, L.kw = 4, L.pad_top = 4, L.pad_left = 1;
+    L.weights = w;
+    return L;
+}
+
+/* Packed kernel rows: G = lanes / (kw * cin) kernel rows per ASPAD row, ceil(kh / G) groups as the
+ * run layer's kernel rows, the packed rows the outputs read (row step = stride when G rows are
+ * whole strides), the missing rows of the last group zero weights, the first pass's views. */
+static void rowpacking(void) {
+    static int8_t w[64 * 10 * 4];
+    for (int i = 0; i < 64 * 10 * 4; i++)
+        w[i] = (int8_t)(i % 251 - 125) | 1; /* no zero weight */
+    mica_hw_config_t hw = hw_of(16, 16, 4096, 4096, 1024, 64),
+                     hw8 = hw_of(8, 8, 4096, 4096, 1024, 64);
+    mica_gemm_layer_t L = kws_conv(w), packed;
+    const mica_gemm_layer_t *run;
+    mica_gemm_plan_t P;
+    char err[256];
+    int all = MICA_GEMM_PAIRS | MICA_GEMM_ROWS, x0 = -1;
+    CHECK(mica_gemm_plan(&hw, &L, &packed, &run, &P, all, err, sizeof err) == 0, "kws: %s", err);
+    CHECK(P.pack_g == 4 && run->kh == 3 && run->kw == 1 && run->cin == 16 && P.taps == 3 &&
+              P.pack_rstep == 2 && run->stride_h == 1 && run->dil_h == 2 && run->pad_top == 0,
+          "kws 16x16: G %d, %d groups of %d lanes, row step %d", P.pack_g, run->kh, run->cin,
+          P.pack_rstep);
+    /* packed rows k = image rows 2k - 4 ..: outputs 0..24 of groups 0..2 read 29 rows */
+    CHECK(run->in_h == 29 && P.pack_t_bytes == 29 * 5 * 16, "kws: %d packed rows", run->in_h);
+    int y0, y1;
+    mica_gemm_band_input_rows(run, 0, 25, &y0, &y1);
+    CHECK(y0 == 0 && y1 == 29, "kws band reads packed rows %d..%d", y0, y1);
+    /* group 2 = kernel rows 8, 9 and two missing rows; lane 4j + x is row 4t + j, tap x */
+    CHECK(mica_gemm_weight(run, &P, 5, 2, 1) == w[(5 * 10 + 8) * 4 + 1] &&
+              mica_gemm_weight(run, &P, 5, 1, 7) == w[(5 * 10 + 5) * 4 + 3] &&
+              mica_gemm_weight(run, &P, 5, 2, 8) == 0 && mica_gemm_weight(run, &P, 63, 2, 15) == 0,
+          "kws: repacked weights");
+    check_plan(&hw, &L, "kws packed rows");
+    CHECK(mica_gemm_row_view(&P, 16, 4, &x0) == 0 && x0 == 0, "kws 16x16: one view");
+    CHECK(mica_gemm_plan(&hw8, &L, &packed, &run, &P, all, err, sizeof err) == 0 && P.pack_g == 2 &&
+              run->kh == 5 && run->in_h == 29 && run->dil_h == 1,
+          "kws 8x8: G %d, %d groups", P.pack_g, run->kh);
+    /* windows -1..2, 1..4, 3..6 in pixels 0..7; 5..8 and 7..10 (clipped to 9) in 5..12 */
+    CHECK(mica_gemm_row_view(&P, 8, 2, &x0) == 0 && x0 == 0 &&
+              mica_gemm_row_view(&P, 8, 4, &x0) == 1 && x0 == 5,
+          "kws 8x8: views");
+    CHECK(mica_gemm_plan(&hw, &L, &packed, &run, &P, MICA_GEMM_PAIRS, err, sizeof err) == 0 &&
+              P.pack_g == 0 && P.pack_kw == 4 && run->kh == 10,
+          "rows not asked for: taps only");
+    L = conv(20, 1, 64, 5, 2, 1); /* 5 taps: G = 3 rows, not whole strides: every packed row */
+    CHECK(mica_gemm_plan(&hw, &L, &packed, &run, &P, all, err, sizeof err) == 0 && P.pack_g == 3 &&
+              run->kh == 2 && P.pack_rstep == 1 && run->stride_h == 2 && run->dil_h == 3 &&
+              run->in_h == (10 - 1) * 2 + 3 + 1,
+          "G 3 at stride 2: row step %d, stride %d, %d rows", P.pack_rstep, run->stride_h,
+          run->in_h);
+    L = conv(14, 1, 2, 4, 1, 0); /* 11 x 11 x 2 output bytes < 14 packed rows x 11 x 16 */
+    CHECK(mica_gemm_plan(&hw, &L, &packed, &run, &P, all, err, sizeof err) == 0 && P.pack_g == 0 &&
+              P.pack_kw == 4,
+          "output too small for the packed rows: taps only");
+}
+
 static void refusals(void) {
     mica_hw_config_t tiny = hw_of(4, 4, 64, 512, 32, 4);
     mica_gemm_layer_t L = conv(40, 4, 4, 1, 1, 0), packed; /* one row of 40 pixels > 32 ACC rows */
@@ -140,6 +201,7 @@ static void field_errors(void) {
 int main(void) {
     plans();
     packing();
+    rowpacking();
     refusals();
     field_errors();
     return TEST_DONE("test_compiler_tiling");

@@ -1,0 +1,99 @@
+#!/usr/bin/env python3
+"""Packed kernel rows (issue 15): few-channel first convolutions whose kernel rows the compiler
+packs several to an ASPAD row, laid out by a first pass at the end of the layer's output.
+Generated single-CONV_2D int8 models (KWS's 10x4 stride 2 SAME, strides 1 and 2 in either
+direction, VALID, dilation 2 down, 1 to 3 channels, an input zero point far from 0, an output
+too large for one band so the packed rows meet the last band's STOREs; an output too small to
+hold the packed rows, and 9 lanes of taps, stay unpacked), each compiled for the
+16x16, 8x8 and 4x4 arrays, must
+  - be placed on the accelerator, and pack kernel rows where the case says so (the plan line, on the 16x16 array);
+  - give LiteRT BUILTIN_REF's output bytes on the func and rtl backends (random int8 inputs);
+  - have the layer's estimated cycles within 2% of the cycles the RTL measures.
+  check_rowpack.py MICA DIR [SAMPLES]   (models are written to DIR; exit 1 on any failure)"""
+import os
+import subprocess
+import sys
+import tempfile
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+import check_accel_ops as acc  # noqa: E402 (after the path)
+
+ARRAYS = acc.ARRAYS
+PACKED = "kernel rows x"
+
+
+def cases(tf):
+    """name -> (fn, input shape, calibration range, rows packed on 16x16)."""
+    L = tf.keras.layers
+    init = dict(bias_initializer=tf.keras.initializers.RandomUniform(-0.3, 0.3))
+
+    def conv(shape, filters, kernel, rng=(-1.0, 1.5), packed=True, **kw):
+        lay = L.Conv2D(filters, kernel, **init, **kw)
+        lay.build(shape)
+        return (lambda x: lay(x)), shape, rng, packed
+
+    c = {}
+    c["kws_10x4_s2_same"] = conv((1, 49, 10, 1), 64, (10, 4), strides=2, padding="same",
+                                 activation="relu")
+    c["k5x3_s1_same_zp"] = conv((1, 20, 9, 1), 48, (5, 3), rng=(-0.2, 3.0), padding="same")
+    c["k3x3_c3_s1_valid"] = conv((1, 10, 8, 3), 8, 3, packed=False)  # 9 lanes: one kernel row
+    c["k7x2_c2_s21_same"] = conv((1, 31, 7, 2), 40, (7, 2), strides=(2, 1), padding="same")
+    c["k6x4_s12_valid"] = conv((1, 30, 11, 1), 64, (6, 4), strides=(1, 2), rng=(-3.0, 0.4))
+    c["k4x3_dil2_same"] = conv((1, 24, 8, 1), 64, (4, 3), dilation_rate=(2, 1), padding="same")
+    c["k10x4_bands"] = conv((1, 60, 10, 1), 48, (10, 4), padding="same")
+    c["k6x4_small_out"] = conv((1, 14, 11, 1), 9, (6, 4), strides=(1, 2), packed=False)
+    return c
+
+
+def generate(out_dir):
+    import make_cpu_op_models as g
+    expect = {}
+    for i, (name, (fn, shape, rng, packed)) in enumerate(cases(g.tf).items()):
+        data = g.convert(fn, [shape], [rng], seed=700 + i)
+        ops = g.op_names(data)
+        if ops != ["CONV_2D"]:
+            raise SystemExit("check_rowpack: %s converted to %s" % (name, ops))
+        with open(os.path.join(out_dir, name + ".tflite"), "wb") as f:
+            f.write(data)
+        expect[name] = packed
+    return expect
+
+
+def check_model(mica, np, model, packed, samples, tmp):
+    """Failure lines for one model over every array and backend; also (worst estimate error)."""
+    fails, worst = [], 0.0
+    name = os.path.basename(model)[:-7]
+    ins, refs = acc.reference(np, model, samples, seed=len(name))
+    for arr in ARRAYS:
+        prog = os.path.join(tmp, "m.mica")
+        r = subprocess.run([mica, "compile", model, "-o", prog, "--array", arr, "--dump=plan"],
+                           capture_output=True, text=True)
+        if r.returncode:
+            fails.append("%s %s: compile failed: %s" % (name, arr, r.stderr.strip()[-200:]))
+            continue
+        table = [l.split() for l in r.stdout.splitlines()]
+        if not any(len(f) > 2 and f[1] == "CONV_2D" and f[2] == "ACCEL" for f in table):
+            fails.append("%s %s: not placed on the accelerator" % (name, arr))
+        if arr == "16x16" and (PACKED in r.stdout) != packed:
+            fails.append("%s %s: kernel rows %spacked" % (name, arr, "not " if packed else ""))
+        f, w = acc.run_backends(mica, np, prog, ins, refs, tmp, "%s %s" % (name, arr), True)
+        fails += f
+        worst = max(worst, w)
+    return fails, worst
+
+
+def main():
+    mica, out_dir, samples = acc.arguments(__doc__)
+    import numpy as np
+    expect = generate(out_dir)
+    with tempfile.TemporaryDirectory() as tmp:
+        return acc.summary("check_rowpack", expect, samples, 0.02,
+                           lambda name, packed: check_model(
+                               mica, np, os.path.join(out_dir, name + ".tflite"), packed, samples,
+                               tmp),
+                           lambda packed: "packed" if packed else "unpacked")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
