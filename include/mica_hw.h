@@ -25,8 +25,27 @@ static inline uint32_t mica_hw_req_lanes(const mica_hw_config_t *c) {
     return c->req_lanes == 0 || c->req_lanes > c->cols ? c->cols : c->req_lanes;
 }
 
-/* The optional feature (one MICA_FEATURE_* bit) an instruction needs, 0 if none: DWCONV of its
- * mode, RESCALE, STORE round REAL or SINGLE. rtl/mica_decode.sv raises ABSENT_FEATURE for it first. */
+/* The features a configuration lacks: ABSENT, plus STORE_ASPAD when ROWS != COLS (a STORE row
+ * of COLS bytes is an ASPAD row of ROWS bytes only then). */
+static inline uint32_t mica_hw_absent(const mica_hw_config_t *c) {
+    return c->absent | (c->rows != c->cols ? (uint32_t)MICA_FEATURE_STORE_ASPAD : 0u);
+}
+
+/* The STORE's round-mode feature (one MICA_FEATURE_* bit), 0 for round DOUBLE. */
+static inline uint32_t mica_store_round_feature(const mica_instr_t *in) {
+    switch (MICA_GET(in, MICA_F_STORE_ROUND)) {
+    case MICA_STORE_ROUND_REAL:
+        return MICA_FEATURE_ROUND_REAL;
+    case MICA_STORE_ROUND_SINGLE:
+        return MICA_FEATURE_ROUND_SINGLE;
+    default:
+        return 0;
+    }
+}
+
+/* The optional features (MICA_FEATURE_* bits) an instruction needs, 0 if none: DWCONV of its
+ * mode, RESCALE, STORE round REAL or SINGLE and STORE target ASPAD. rtl/mica_decode.sv raises
+ * ABSENT_FEATURE for them first. */
 static inline uint32_t mica_instr_feature(const mica_instr_t *in) {
     switch (mica_instr_opcode(in)) {
     case MICA_OP_DWCONV:
@@ -36,14 +55,10 @@ static inline uint32_t mica_instr_feature(const mica_instr_t *in) {
     case MICA_OP_RESCALE:
         return MICA_FEATURE_RESCALE;
     case MICA_OP_STORE:
-        switch (MICA_GET(in, MICA_F_STORE_ROUND)) {
-        case MICA_STORE_ROUND_REAL:
-            return MICA_FEATURE_ROUND_REAL;
-        case MICA_STORE_ROUND_SINGLE:
-            return MICA_FEATURE_ROUND_SINGLE;
-        default:
-            return 0;
-        }
+        return mica_store_round_feature(in) |
+               (MICA_GET(in, MICA_F_STORE_TARGET) == MICA_STORE_TARGET_ASPAD
+                    ? (uint32_t)MICA_FEATURE_STORE_ASPAD
+                    : 0u);
     default:
         return 0;
     }

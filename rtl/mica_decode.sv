@@ -2,7 +2,8 @@
 // Check order when several apply: LOAD: BAD_TARGET, BAD_LEN, MEM_RANGE; MATMUL, DWCONV, RESCALE: BAD_LEN, then
 // MEM_RANGE; STORE: BAD_LEN, then MEM_RANGE. Every count is at least 1: a zero row count, length or
 // dimension is BAD_LEN (hw/mica.json), never a no-op. Before all of them: an instruction that
-// needs a feature in ABSENT (DWCONV of an absent mode, RESCALE, STORE round REAL/SINGLE) is
+// needs a feature in ABSENT (DWCONV of an absent mode, RESCALE, STORE round REAL/SINGLE, STORE
+// target ASPAD, which ROWS != COLS also lacks) is
 // ABSENT_FEATURE. Combinational, or (PIPE = 1, FPGA timing) in two steps: the area products
 // (out_h * out_w, in_h * in_w: DSP multipliers on an ECP5, far from the decode logic) are
 // registered with the instruction when advance_i is high, and err_o / instr_o then belong to that
@@ -58,6 +59,8 @@ module mica_decode #(
   logic [3:0] opcode;
   assign opcode = instr[mica_pkg::F_OPCODE_LSB +: mica_pkg::F_OPCODE_W];
 
+  // STORE target ASPAD: a STORE row (COLS bytes) is an ASPAD row (ROWS bytes) only if ROWS == COLS
+  localparam bit HasStoreAspad = ((ABSENT >> mica_pkg::FEATURE_STORE_ASPAD) & 1) == 0 && ROWS == COLS;
   localparam bit HasRescale = ((ABSENT >> mica_pkg::FEATURE_RESCALE) & 1) == 0;
   localparam bit HasDwconv  = ((ABSENT >> mica_pkg::FEATURE_DWCONV_MAC) & 1) == 0 ||
                               ((ABSENT >> mica_pkg::FEATURE_DWCONV_MAX) & 1) == 0;
@@ -150,7 +153,11 @@ module mica_decode #(
   end
 
   always_comb begin
-    logic [31:0] len, acc, rows, pset;
+    logic [31:0] len, acc, rows, pset, ext;
+    logic        to_aspad;
+    to_aspad = HasStoreAspad &&
+               instr[mica_pkg::STORE_TARGET_LSB +: mica_pkg::STORE_TARGET_W] == mica_pkg::STORE_TARGET_ASPAD;
+    ext  = 32'(instr[mica_pkg::STORE_EXT_ADDR_LSB +: mica_pkg::STORE_EXT_ADDR_W]);
     len  = 32'(instr[mica_pkg::STORE_LEN_LSB +: mica_pkg::STORE_LEN_W]);
     acc  = 32'(instr[mica_pkg::STORE_ACC_ADDR_LSB +: mica_pkg::STORE_ACC_ADDR_W]);
     rows = 32'(instr[mica_pkg::STORE_ROWS_LSB +: mica_pkg::STORE_ROWS_W]);
@@ -158,7 +165,9 @@ module mica_decode #(
     if (`MICA_BELOW(rows, mica_pkg::STORE_ROWS_MIN) || `MICA_BELOW(len, mica_pkg::STORE_LEN_MIN) || len > COLS ||
         32'(instr[mica_pkg::STORE_ROUND_LSB +: mica_pkg::STORE_ROUND_W]) > mica_pkg::STORE_ROUND_MAX)
       store_err = mica_pkg::ERR_BAD_LEN;
-    else if (!`MICA_FITS(acc, rows, ACC_DEPTH, AccW) || pset >= PARAM_SETS) store_err = mica_pkg::ERR_MEM_RANGE;
+    else if (!`MICA_FITS(acc, rows, ACC_DEPTH, AccW) || pset >= PARAM_SETS ||
+             (to_aspad && !`MICA_FITS(ext, rows, ASPAD_DEPTH, AspW)))
+      store_err = mica_pkg::ERR_MEM_RANGE;
     else store_err = mica_pkg::ERR_NONE;
   end
 
@@ -178,7 +187,9 @@ module mica_decode #(
       mica_pkg::OP_DWCONV:  needs_absent = dw_max ? AbsDwMax : AbsDwMac;
       mica_pkg::OP_RESCALE: needs_absent = AbsResc;
       mica_pkg::OP_STORE:   needs_absent = (round == mica_pkg::STORE_ROUND_REAL && AbsReal) ||
-                                           (round == mica_pkg::STORE_ROUND_SINGLE && AbsSingle);
+                                           (round == mica_pkg::STORE_ROUND_SINGLE && AbsSingle) ||
+                                           (!HasStoreAspad && instr[mica_pkg::STORE_TARGET_LSB +: mica_pkg::STORE_TARGET_W] ==
+                                                              mica_pkg::STORE_TARGET_ASPAD);
       default:              needs_absent = 1'b0;
     endcase
   end

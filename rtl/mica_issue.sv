@@ -8,6 +8,9 @@
 //   are idle, so every earlier instruction has completed and the first error in program order
 //   wins (a unit's bus error is raised immediately with that unit's instruction index).
 // - After an error, issue stops and abort_o tells the DMA units to drain and stop.
+// - STORE target ASPAD (feature STORE_ASPAD) shares the ASPAD write port with LOAD: it needs LOAD
+//   idle, and a LOAD with target ASPAD waits while one runs (store_aspad_i). Structural only:
+//   data hazards on the rows are the program's wait masks.
 // - ISSUE_PIPE = 1 (FPGA timing): two registered stages between the fetch queue head and issue.
 //   P holds the instruction with its area products (mica_decode's PIPE register), D holds it with
 //   its static-error code, so neither the multipliers nor the range checks are on the issue
@@ -47,6 +50,7 @@ module mica_issue #(
   output logic [3:0]   unit_start_o,
   input  logic         load_bus_err_i,
   input  logic         store_bus_err_i,
+  input  logic         store_aspad_i,       // STORE unit running a target-ASPAD STORE
   output logic         abort_o,
   // Status
   output logic         running_o,
@@ -169,7 +173,22 @@ module mica_issue #(
     end
     if (opcode == mica_pkg::OP_END) needs_idle = '1;
   end
-  assign can_issue = ((needs_idle & unit_busy_i) == '0) &&
+  // Built only with the feature (the same localparam as mica_decode's), so configurations
+  // without it keep their issue logic.
+  localparam bit HasStoreAspad = ((ABSENT >> mica_pkg::FEATURE_STORE_ASPAD) & 1) == 0 && ROWS == COLS;
+  logic store_to_aspad, load_blocked;
+  if (HasStoreAspad) begin : g_store_aspad
+    assign store_to_aspad = opcode == mica_pkg::OP_STORE &&
+        cur[mica_pkg::STORE_TARGET_LSB +: mica_pkg::STORE_TARGET_W] == mica_pkg::STORE_TARGET_ASPAD;
+    assign load_blocked = store_aspad_i && opcode == mica_pkg::OP_LOAD &&
+        cur[mica_pkg::LOAD_TARGET_LSB +: mica_pkg::LOAD_TARGET_W] == mica_pkg::LOAD_TARGET_ASPAD;
+  end else begin : g_no_store_aspad
+    assign {store_to_aspad, load_blocked} = '0;
+    logic unused_store_aspad;
+    assign unused_store_aspad = store_aspad_i;
+  end
+  assign can_issue = ((needs_idle & unit_busy_i) == '0) && !load_blocked &&
+                     !(store_to_aspad && unit_busy_i[mica_pkg::UNIT_LOAD]) &&
                      (opcode != mica_pkg::OP_MATMUL || array_accept_i) &&
                      ((opcode != mica_pkg::OP_DWCONV && opcode != mica_pkg::OP_RESCALE) || array_dw_accept_i);
 

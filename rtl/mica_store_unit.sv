@@ -10,6 +10,10 @@
 // 3. Packs the FIFO head row into BUS_BYTES beats at any byte alignment (wstrb marks the row's
 //    bytes), one beat per granted cycle, pops the row with its last beat.
 // Finishes when every beat's write response arrived (MAX_OUTSTANDING writes in flight at most).
+// HAS_ASPAD (feature STORE_ASPAD, ROWS == COLS): a STORE with target ASPAD pops one FIFO row per
+// cycle into the ASPAD write port instead (row i at ext_addr + i, lanes len.. = z_out), no bus;
+// it finishes with its last row. Every gate of it is under g_aspad, so a configuration without
+// the feature builds the same logic as before it existed.
 // Bus error: report once, stop sending, drain responses and the requant pipeline.
 module mica_store_unit #(
   parameter int unsigned COLS            = mica_pkg::COLS_DEFAULT,
@@ -23,6 +27,7 @@ module mica_store_unit #(
   parameter int unsigned MUL_CYCLES      = 1,  // requant lane multiplier: 1 pipelined, 4 iterative
   parameter int unsigned ADDR_W          = 32, // external address bits (mica_dma_walker)
   parameter int unsigned REQ_PIPE        = 0,  // 1: requant lanes 8 cycles deeper (board timing)
+  parameter bit          HAS_ASPAD       = 1'b0, // STORE target ASPAD built (mica_top)
   localparam int unsigned CAW = $clog2(ACC_DEPTH),
   localparam int unsigned PAW = $clog2(mica_pkg::PARAM_ROWS * PARAM_SETS)
 ) (
@@ -49,6 +54,11 @@ module mica_store_unit #(
   output logic [BUS_BYTES-1:0]   req_wstrb_o,
   input  logic                   rsp_valid_i,
   input  logic                   rsp_err_i,
+  // ASPAD write port (target ASPAD; mica_top muxes it with LOAD's)
+  output logic                   aspad_we_o,
+  output logic [15:0]            aspad_waddr_o,
+  output logic [COLS*8-1:0]      aspad_wdata_o,
+  output logic                   aspad_busy_o,  // running a target-ASPAD STORE (issue: LOAD waits)
   // Counter events
   output logic [BUS_BYTES-1:0]   wr_strb_o      // strobes of the beat written this cycle
 );
@@ -200,10 +210,37 @@ module mica_store_unit #(
       end
     end
   end
-  assign req_valid_o = busy_q && !stopping && !wk_done && fifo_cnt_q != '0 &&
+  // ---------------- ASPAD target ----------------
+  logic to_aspad, aspad_done;   // the running STORE writes ASPAD; its last row is written
+  if (HAS_ASPAD) begin : g_aspad
+    logic        tgt_q;
+    logic [15:0] base_q, wrow_q;
+    always_ff @(posedge clk_i or negedge rst_ni) begin
+      if (!rst_ni) begin
+        tgt_q <= 1'b0; base_q <= '0; wrow_q <= '0;
+      end else if (start_i) begin
+        tgt_q  <= instr_i[mica_pkg::STORE_TARGET_LSB +: mica_pkg::STORE_TARGET_W] ==
+                  mica_pkg::STORE_TARGET_ASPAD;
+        base_q <= ext_addr[15:0];   // decode: ext_addr + rows <= ASPAD_DEPTH
+        wrow_q <= '0;
+      end else if (aspad_we_o) wrow_q <= wrow_q + 16'd1;
+    end
+    assign to_aspad      = tgt_q;
+    assign aspad_done    = wrow_q == rows_q;
+    assign aspad_we_o    = busy_q && tgt_q && !stopping && fifo_cnt_q != '0;
+    assign aspad_waddr_o = base_q + wrow_q;
+    assign aspad_busy_o  = busy_q && tgt_q;
+    for (genvar c = 0; c < COLS; c++) begin : g_byte
+      assign aspad_wdata_o[8*c +: 8] = 16'(c) < len_q ? head[8*c +: 8] : z_out_q;
+    end
+  end else begin : g_no_aspad
+    assign {to_aspad, aspad_done, aspad_we_o, aspad_waddr_o, aspad_wdata_o, aspad_busy_o} = '0;
+  end
+
+  assign req_valid_o = busy_q && !stopping && !wk_done && fifo_cnt_q != '0 && !to_aspad &&
                        (32'(outstanding_q) < MAX_OUTSTANDING);
   assign req_fire = req_valid_o & req_ready_i;
-  assign pop      = req_fire & wk_last;
+  assign pop      = (req_fire & wk_last) | aspad_we_o;
   assign wr_strb_o = req_fire ? req_wstrb_o : '0;
 
   assign busy_o    = busy_q;
@@ -211,7 +248,8 @@ module mica_store_unit #(
 
   logic finished;
   assign finished = params_ok_q && outstanding_q == '0 &&
-                    (wk_done || (stopping && inflight_q == '0 && !acc_valid_q));
+                    ((to_aspad ? aspad_done : wk_done) ||
+                     (stopping && inflight_q == '0 && !acc_valid_q));
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin

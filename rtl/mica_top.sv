@@ -56,13 +56,15 @@ module mica_top #(
   localparam int unsigned PAW = $clog2(mica_pkg::PARAM_ROWS * PARAM_SETS);
   localparam int unsigned RowBytes = (ROWS > 4 * COLS) ? ROWS : 4 * COLS;
   localparam int unsigned Lanes = (REQ_LANES == 0 || REQ_LANES > COLS) ? COLS : REQ_LANES;
+  // STORE target ASPAD: the feature, and a STORE row is an ASPAD row (mica_decode, mica_issue)
+  localparam bit HasStoreAspad = ((ABSENT >> mica_pkg::FEATURE_STORE_ASPAD) & 1) == 0 && ROWS == COLS;
 
   // ---------------- control ----------------
   logic        start, running, busy, done, err, abort;
   logic [31:0] prog_addr, prog_len, pc, err_pc;
   logic [7:0]  err_code;
   logic [3:0]  unit_busy, unit_start;
-  logic        load_bus_err, store_bus_err;
+  logic        load_bus_err, store_bus_err, store_aspad;
   logic        issued, stall_dep, stall_fetch, stall_mem;
   logic        array_accept, array_dw_accept;
   logic [32*mica_pkg::NUM_COUNTERS-1:0] cnt_inc;
@@ -106,7 +108,8 @@ module mica_top #(
     .instr_pop_o(instr_pop), .instr_o(instr), .unit_busy_i(unit_busy), .array_accept_i(array_accept),
     .array_dw_accept_i(array_dw_accept),
     .unit_start_o(unit_start),
-    .load_bus_err_i(load_bus_err), .store_bus_err_i(store_bus_err), .abort_o(abort),
+    .load_bus_err_i(load_bus_err), .store_bus_err_i(store_bus_err), .store_aspad_i(store_aspad),
+    .abort_o(abort),
     .running_o(running), .pc_o(pc), .done_o(done), .err_o(err), .err_code_o(err_code),
     .err_pc_o(err_pc), .issued_o(issued), .stall_dep_o(stall_dep), .stall_fetch_o(stall_fetch)
   );
@@ -180,11 +183,14 @@ module mica_top #(
   logic [PAW-1:0]         param_raddr;
   logic [CAW-1:0]         acc_raddr_b;
   logic [COLS*32-1:0]     param_rdata, acc_rdata_b;
+  logic                   s_aspad_we;
+  logic [15:0]            s_aspad_waddr;
+  logic [COLS*8-1:0]      s_aspad_wdata;
 
   mica_store_unit #(
     .COLS(COLS), .ACC_DEPTH(ACC_DEPTH), .PARAM_SETS(PARAM_SETS), .BUS_BYTES(BUS_BYTES),
     .REQ_LANES(Lanes), .ABSENT(ABSENT), .MUL_CYCLES(REQ_MUL_CYCLES), .ADDR_W(ADDR_W),
-    .REQ_PIPE(REQ_PIPE),
+    .REQ_PIPE(REQ_PIPE), .HAS_ASPAD(HasStoreAspad),
     // 4-cycle lanes deliver a row every >= 4 cycles: 4 rows of FIFO + pipeline keep them busy;
     // 8 more cycles of lane latency (REQ_PIPE) need a deeper FIFO to keep the lanes busy
     .FDEPTH(STORE_FDEPTH != 0 ? STORE_FDEPTH : REQ_PIPE != 0 ? 16 : (REQ_MUL_CYCLES > 1) ? 4 : 8)
@@ -195,12 +201,26 @@ module mica_top #(
     .acc_re_o(acc_re_b), .acc_raddr_o(acc_raddr_b), .acc_rdata_i(acc_rdata_b),
     .req_valid_o(s_req_valid), .req_ready_i(s_req_ready), .req_addr_o(s_req_addr),
     .req_wdata_o(s_req_wdata), .req_wstrb_o(s_req_wstrb), .rsp_valid_i(s_rsp),
-    .rsp_err_i(mem_rsp_err_i), .wr_strb_o(s_wr_strb)
+    .rsp_err_i(mem_rsp_err_i), .aspad_we_o(s_aspad_we), .aspad_waddr_o(s_aspad_waddr),
+    .aspad_wdata_o(s_aspad_wdata), .aspad_busy_o(store_aspad), .wr_strb_o(s_wr_strb)
   );
 
   // ---------------- memories ----------------
+  // ASPAD write port: LOAD's, or a target-ASPAD STORE's (never both: mica_issue).
+  logic              aspad_we;
+  logic [AAW-1:0]    aspad_waddr;
+  logic [ROWS*8-1:0] aspad_wdata;
+  if (HasStoreAspad) begin : g_aspad_wr
+    assign aspad_we    = l_we[mica_pkg::LOAD_TARGET_ASPAD] | s_aspad_we;
+    assign aspad_waddr = s_aspad_we ? s_aspad_waddr[AAW-1:0] : l_waddr[AAW-1:0];
+    assign aspad_wdata = s_aspad_we ? s_aspad_wdata : l_wdata[ROWS*8-1:0];
+  end else begin : g_aspad_load
+    assign aspad_we    = l_we[mica_pkg::LOAD_TARGET_ASPAD];
+    assign aspad_waddr = l_waddr[AAW-1:0];
+    assign aspad_wdata = l_wdata[ROWS*8-1:0];
+  end
   mica_sram #(.WIDTH(ROWS * 8), .DEPTH(ASPAD_DEPTH)) u_aspad (
-    .clk_i, .we_i(l_we[mica_pkg::LOAD_TARGET_ASPAD]), .waddr_i(l_waddr[AAW-1:0]), .wdata_i(l_wdata[ROWS*8-1:0]),
+    .clk_i, .we_i(aspad_we), .waddr_i(aspad_waddr), .wdata_i(aspad_wdata),
     .re_i(aspad_re), .raddr_i(aspad_raddr), .rdata_o(aspad_rdata)
   );
   mica_sram #(.WIDTH(COLS * 8), .DEPTH(WSPAD_DEPTH)) u_wspad (
@@ -244,7 +264,7 @@ module mica_top #(
   logic e_stall_fetch, e_stall_mem, e_param_re, e_param_we;
   logic [BUS_BYTES-1:0] e_wr_strb;
   assign ev_d = {busy, issued, a_valid, v_mac, unit_busy[mica_pkg::UNIT_ARRAY], aspad_re,
-                 l_we[mica_pkg::LOAD_TARGET_ASPAD], wspad_re, l_we[mica_pkg::LOAD_TARGET_WSPAD],
+                 aspad_we, wspad_re, l_we[mica_pkg::LOAD_TARGET_WSPAD],
                  acc_re_a, acc_re_b, acc_we, l_beat, s_wr_strb, f_beat, stall_dep, stall_fetch,
                  stall_mem, param_re, l_we[mica_pkg::LOAD_TARGET_PARAM]};
   mica_delay #(.W(EvW), .N(CNT_PIPE), .RESET(1'b1)) u_cnt_pipe (
@@ -283,5 +303,5 @@ module mica_top #(
 
   // Row addresses are 16-bit instruction fields; only the low bits index each memory.
   logic unused_top;
-  assign unused_top = ^{l_waddr, array_busy};
+  assign unused_top = ^{l_waddr, array_busy, s_aspad_waddr, s_aspad_we, s_aspad_wdata};
 endmodule

@@ -89,15 +89,20 @@ static uint64_t duration(const mica_hw_config_t *hw, const mica_instr_t *in, mic
     }
     case MICA_OP_STORE: {
         uint64_t rows = G(in, MICA_F_STORE_ROWS), len = G(in, MICA_F_STORE_LEN);
+        uint64_t lanes = mica_hw_req_lanes(hw);
+        uint64_t passes = rows * ((C + lanes - 1) / lanes) * mica_hw_req_mul_cycles(hw);
+        c->acc_reads += rows;
+        if (G(in, MICA_F_STORE_TARGET) == MICA_STORE_TARGET_ASPAD) {
+            /* one ASPAD row per cycle after the lead, no bus; then busy falls */
+            peak(&c->aspad_rows_used, G(in, MICA_F_STORE_EXT_ADDR) + rows);
+            return STORE_LEAD + (passes > rows ? passes : rows) + 1;
+        }
         uint64_t beats =
             row_beats(G(in, MICA_F_STORE_EXT_ADDR), G(in, MICA_F_STORE_EXT_STRIDE), rows, len, bus);
         c->ext_write_bytes += rows * len;
-        c->acc_reads += rows;
         *busy_beats = beats;
         /* Fewer requantization lanes than columns: a row takes P passes (rtl/mica_store_unit.sv);
          * with P = 1 every row has at least one beat, so the beats still decide. */
-        uint64_t lanes = mica_hw_req_lanes(hw);
-        uint64_t passes = rows * ((C + lanes - 1) / lanes) * mica_hw_req_mul_cycles(hw);
         return passes; /* the requantization lanes' span; the bus decides the rest */
     }
     default:
@@ -135,6 +140,7 @@ typedef struct {
     uint64_t free_at[5];         /* per unit: cycle it is idle again (4: none) */
     uint64_t load_beg, load_end; /* the running LOAD's request window [beg, end) */
     uint64_t store_beg, store_end, store_beats;
+    uint64_t aspad_store_end; /* a STORE with target ASPAD holds the ASPAD write port until */
     uint64_t fetch_beats, fetch_free; /* beats per instruction; fetch's next free request cycle */
     uint64_t arrive[FETCH_DEPTH];     /* cycle instruction i is at the queue head (ring) */
 } sched_t;
@@ -251,10 +257,19 @@ static uint64_t ready_at(const sched_t *s, const mica_instr_t *in, uint64_t t, u
             f = mm_accept > mm_end ? mm_accept : mm_end;
         int implicit_weight = (op == MICA_OP_MATMUL || op == MICA_OP_DWCONV) &&
                               k == (unsigned)__builtin_ctz(MICA_UNIT_WEIGHT);
-        if ((wait >> k) & 1 || implicit_weight || op == MICA_OP_END || (int)k == unit)
+        /* the ASPAD write port (rtl/mica_issue.sv): a target-ASPAD STORE waits for LOAD idle */
+        int implicit_load = op == MICA_OP_STORE &&
+                            G(in, MICA_F_STORE_TARGET) == MICA_STORE_TARGET_ASPAD &&
+                            k == (unsigned)__builtin_ctz(MICA_UNIT_LOAD);
+        if ((wait >> k) & 1 || implicit_weight || implicit_load || op == MICA_OP_END ||
+            (int)k == unit)
             if (f > t)
                 t = f;
     }
+    /* and a LOAD into ASPAD waits while a target-ASPAD STORE runs */
+    if (op == MICA_OP_LOAD && G(in, MICA_F_LOAD_TARGET) == MICA_LOAD_TARGET_ASPAD &&
+        s->aspad_store_end > t)
+        t = s->aspad_store_end;
     return t;
 }
 
@@ -286,7 +301,10 @@ void mica_cost_instrs(const mica_hw_config_t *hw, uint32_t mem_latency, const mi
         unsigned u = unit < 0 ? 4 : (unsigned)unit; /* 4: no unit (SYNC, END) */
         refill(&s, mem_latency, i, count, t); /* its beats go out before this one's requests */
         uint64_t beats = 0, d = duration(hw, in, c, &beats);
-        if (op == MICA_OP_LOAD || op == MICA_OP_STORE)
+        int to_aspad = op == MICA_OP_STORE && G(in, MICA_F_STORE_TARGET) == MICA_STORE_TARGET_ASPAD;
+        if (to_aspad)
+            s.aspad_store_end = t + d;
+        else if (op == MICA_OP_LOAD || op == MICA_OP_STORE)
             d = dma_window(&s, mem_latency, op, t, beats, d); /* d: a STORE's requant span */
         if (op == MICA_OP_MATMUL) {
             uint64_t T = G(in, MICA_F_MATMUL_OUT_H) * G(in, MICA_F_MATMUL_OUT_W);

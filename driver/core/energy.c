@@ -55,8 +55,11 @@ void mica_energy_events_from_cost(const mica_hw_config_t *hw, const mica_cost_t 
     for (uint32_t i = 0; i < count; i++) {
         const mica_instr_t *in = &code[i];
         unsigned op = mica_instr_opcode(in);
-        if (op == MICA_OP_STORE)
+        if (op == MICA_OP_STORE) {
             e.param_reads += MICA_PARAM_ROWS; /* the STORE unit reads its whole set first */
+            if (MICA_GET(in, MICA_F_STORE_TARGET) == MICA_STORE_TARGET_ASPAD)
+                e.aspad_writes += MICA_GET(in, MICA_F_STORE_ROWS); /* no bus bytes (cost.c) */
+        }
         if (op != MICA_OP_LOAD)
             continue;
         uint64_t rows = MICA_GET(in, MICA_F_LOAD_ROWS);

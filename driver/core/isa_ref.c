@@ -98,11 +98,13 @@ static uint32_t check_store(const mica_hw_config_t *c, const mica_instr_t *in) {
         return MICA_ERR_BAD_LEN;
     if ((uint64_t)f.acc_addr + f.rows > c->acc_depth || f.param_set >= c->param_sets)
         return MICA_ERR_MEM_RANGE;
+    if (f.target == MICA_STORE_TARGET_ASPAD && (uint64_t)f.ext_addr + f.rows > c->aspad_depth)
+        return MICA_ERR_MEM_RANGE;
     return MICA_ERR_NONE;
 }
 
 uint32_t mica_isa_ref_check(const mica_hw_config_t *c, const mica_instr_t *in) {
-    if (mica_instr_feature(in) & c->absent)
+    if (mica_instr_feature(in) & mica_hw_absent(c))
         return MICA_ERR_ABSENT_FEATURE;
     switch (mica_instr_opcode(in)) {
     case MICA_OP_LOAD:
@@ -261,28 +263,46 @@ void mica_isa_ref_rescale(mica_isa_ref_t *s, const mica_instr_t *in) {
     }
 }
 
+/* Requantizes ACC row acc_addr + i into dst[0 .. len) (PARAM set p, COLS int32 per row). */
+static void store_row(const mica_isa_ref_t *s, const mica_store_fields_t *f, uint32_t i,
+                      uint8_t *dst) {
+    uint32_t C = s->cfg.cols;
+    const int32_t *p = s->param + (size_t)MICA_PARAM_ROWS * f->param_set * C;
+    const int32_t *x = s->acc + (size_t)(f->acc_addr + i) * C;
+    for (uint32_t c = 0; c < f->len; c++)
+        dst[c] =
+            (uint8_t)mica_requantize(x[c], p[MICA_PARAM_BIAS * C + c], p[MICA_PARAM_MULT * C + c],
+                                     p[MICA_PARAM_MULT_LO * C + c], p[MICA_PARAM_SHIFT * C + c],
+                                     (int)f->round, f->z_out, f->act_min, f->act_max);
+}
+
 /* for i in [0,rows), c in [0,len): x = ACC[acc_addr+i][c] + bias[c]; y = requant(x, mult[c],
- * shift[c], round); y = clamp(y + z_out, act_min, act_max); ext[ext_addr + i*ext_stride + c] =
- * int8(y); bias, mult, shift (and mult_lo for round REAL) from PARAM set param_set. */
+ * shift[c], round); y = clamp(y + z_out, act_min, act_max); target EXT: ext[ext_addr +
+ * i*ext_stride + c] = int8(y); target ASPAD: ASPAD[ext_addr + i][c] = int8(y), lanes len..ROWS-1
+ * = z_out; bias, mult, shift (and mult_lo for round REAL) from PARAM set param_set. */
 uint32_t mica_isa_ref_store(mica_isa_ref_t *s, const mica_instr_t *in) {
     mica_store_fields_t f;
     mica_store_decode(in, &f);
     uint64_t ext = f.ext_addr, stride = f.ext_stride;
-    uint32_t C = s->cfg.cols, ok = 0;
-    const int32_t *p = s->param + (size_t)MICA_PARAM_ROWS * f.param_set * C;
-    const int32_t *bias = p + MICA_PARAM_BIAS * C, *mult = p + MICA_PARAM_MULT * C;
-    const int32_t *shift = p + MICA_PARAM_SHIFT * C, *mult_lo = p + MICA_PARAM_MULT_LO * C;
+    uint32_t ok = 0;
     s->counters[MICA_CNT_PARAM_READS] += MICA_PARAM_ROWS; /* the set, before any row */
+    if (f.target == MICA_STORE_TARGET_ASPAD) {
+        uint32_t R = s->cfg.rows; /* == COLS (mica_hw_absent) */
+        for (uint32_t i = 0; i < f.rows; i++) {
+            uint8_t *dst = (uint8_t *)s->aspad + (size_t)(f.ext_addr + i) * R;
+            memset(dst + f.len, (uint8_t)f.z_out, R - f.len);
+            store_row(s, &f, i, dst);
+        }
+        s->counters[MICA_CNT_ACC_READS] += f.rows;
+        s->counters[MICA_CNT_ASPAD_WRITES] += f.rows;
+        return MICA_ERR_NONE;
+    }
     while (ok < f.rows && ext + (uint64_t)ok * stride + f.len <= s->mem_bytes)
         ok++; /* rows before a bus error are written */
     if (ok && s->before_write)
         s->before_write(s->hook_ctx, ext, (uint64_t)(ok - 1) * stride + f.len);
     for (uint32_t i = 0; i < ok; i++) {
-        const int32_t *x = s->acc + (size_t)(f.acc_addr + i) * C;
-        uint8_t *dst = s->mem + ext + (uint64_t)i * stride;
-        for (uint32_t c = 0; c < f.len; c++)
-            dst[c] = (uint8_t)mica_requantize(x[c], bias[c], mult[c], mult_lo[c], shift[c],
-                                              (int)f.round, f.z_out, f.act_min, f.act_max);
+        store_row(s, &f, i, s->mem + ext + (uint64_t)i * stride);
         s->counters[MICA_CNT_ACC_READS]++;
         s->counters[MICA_CNT_DMA_WR_BYTES] += f.len;
     }

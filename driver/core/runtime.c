@@ -141,7 +141,11 @@ static const char *feature_name(uint32_t bit) {
 
 static mica_status_t check_features(mica_ctx_t *c) {
     uint32_t c3 = c->be.csr_read(c->be.state, MICA_CSR_CONFIG3), feature = 0;
-    int64_t at = first_absent_use(&c->prog, mica_config3_absent(c3), &feature);
+    /* STORE target ASPAD needs ROWS == COLS whatever ABSENT says (mica_hw_absent) */
+    uint32_t absent =
+        mica_config3_absent(c3) |
+        (c->prog.hdr.rows != c->prog.hdr.cols ? (uint32_t)MICA_FEATURE_STORE_ASPAD : 0u);
+    int64_t at = first_absent_use(&c->prog, absent, &feature);
     if (at >= 0)
         return fail(c, MICA_E_CONFIG,
                     "program instruction %lld needs feature %s, which the %s backend's "

@@ -257,6 +257,44 @@ static void test_store(mica_isa_ref_t *s) {
           (unsigned long long)s->counters[MICA_CNT_INSTRS], s->pc);
 }
 
+/* STORE target ASPAD on a 3 x 3 array (ROWS == COLS): ACC row 0 requantized (round 0, z_out 3) into
+ * ASPAD row 5, len 2: lanes 0, 1 the bytes, lane 2 z_out; no bus bytes; the range check. */
+static void test_store_aspad(mica_isa_ref_t *unused) {
+    (void)unused;
+    mica_hw_config_t sq = CFG;
+    sq.rows = sq.cols = 3;
+    mica_isa_ref_t *s = mica_isa_ref_new(&sq, MEM);
+    if (!s)
+        return;
+    store_operands(s);
+    mica_instr_t in = store(MICA_STORE_ROUND_DOUBLE, 3, -128, 127);
+    MICA_SET(&in, MICA_F_STORE_TARGET, MICA_STORE_TARGET_ASPAD);
+    MICA_SET(&in, MICA_F_STORE_EXT_ADDR, 5);
+    MICA_SET(&in, MICA_F_STORE_LEN, 2);
+    memset(s->mem + OUT, 0x55, 3);
+    const int8_t *row = s->aspad + 5 * 3;
+    CHECK(run(s, &in, 1, 0) == MICA_ERR_NONE && row[0] == 29 && row[1] == -23 && row[2] == 3 &&
+              s->mem[OUT] == 0x55,
+          "STORE target ASPAD: row {%d, %d, %d}", row[0], row[1], row[2]);
+    CHECK(s->counters[MICA_CNT_ASPAD_WRITES] == 1 && s->counters[MICA_CNT_DMA_WR_BYTES] == 0 &&
+              s->counters[MICA_CNT_ACC_READS] == 1,
+          "STORE target ASPAD counters: ASPAD_WRITES %llu DMA_WR_BYTES %llu",
+          (unsigned long long)s->counters[MICA_CNT_ASPAD_WRITES],
+          (unsigned long long)s->counters[MICA_CNT_DMA_WR_BYTES]);
+    MICA_SET(&in, MICA_F_STORE_EXT_ADDR, sq.aspad_depth);
+    CHECK(run(s, &in, 1, 0) == MICA_ERR_MEM_RANGE, "STORE target ASPAD past ASPAD: error %u",
+          s->error_code);
+    mica_isa_ref_free(s);
+    sq.absent = MICA_FEATURE_STORE_ASPAD;
+    s = mica_isa_ref_new(&sq, MEM);
+    if (!s)
+        return;
+    MICA_SET(&in, MICA_F_STORE_EXT_ADDR, 0);
+    CHECK(run(s, &in, 1, 0) == MICA_ERR_ABSENT_FEATURE, "STORE target ASPAD absent: error %u",
+          s->error_code);
+    mica_isa_ref_free(s);
+}
+
 /* ---- errors: each code with its ERROR_PC, in rtl/mica_decode.sv's order ---- */
 
 static mica_instr_t with(mica_instr_t in, unsigned lsb, unsigned width, int sgn, int64_t v) {
@@ -340,6 +378,8 @@ static void test_errors(mica_isa_ref_t *s) {
                  MICA_ERR_MEM_RANGE);
     expect_error(s, "STORE PARAM set", WITH(st, MICA_F_STORE_PARAM_SET, CFG.param_sets),
                  MICA_ERR_MEM_RANGE);
+    expect_error(s, "STORE target ASPAD, ROWS != COLS",
+                 WITH(st, MICA_F_STORE_TARGET, MICA_STORE_TARGET_ASPAD), MICA_ERR_ABSENT_FEATURE);
     /* Bus errors: the rows before the failing one are done. */
     memset(s->aspad, 0, (size_t)CFG.aspad_depth * CFG.rows);
     s->mem[MEM - 2] = 11;
@@ -454,8 +494,8 @@ static void cross_check(const char *path) {
 }
 
 int main(int argc, char **argv) {
-    void (*tests[])(mica_isa_ref_t *) = {test_load,  test_matmul, test_dwconv, test_rescale,
-                                         test_store, test_errors, test_csrs};
+    void (*tests[])(mica_isa_ref_t *) = {test_load,  test_matmul,      test_dwconv, test_rescale,
+                                         test_store, test_store_aspad, test_errors, test_csrs};
     for (unsigned i = 0; i < sizeof tests / sizeof tests[0]; i++) {
         mica_isa_ref_t *s = mica_isa_ref_new(&CFG, MEM);
         if (!s)

@@ -463,10 +463,18 @@ static void gemm_run(mica_fm_t *m, fp_gemm_t *g) {
 /* A STORE from its group's block of the GEMM result, requantized with the precomputed constants. */
 static void store(mica_fm_t *m, const fp_step_t *s, const fp_gemm_t *g) {
     uint32_t C = m->ref->cfg.cols, rows = s->u.st.rows;
+    const int32_t *acc = g->out + (size_t)s->row0 * g->groups * C + (size_t)s->group * C;
+    if (s->u.st.aspad) { /* ASPAD rows of ROWS == COLS bytes, lanes len.. the zero point */
+        uint8_t *dst = (uint8_t *)m->ref->aspad + s->u.st.ext * C;
+        mica_fm_requant_rows(s->rq, acc, (size_t)g->groups * C, rows, dst, C);
+        for (uint32_t i = 0; s->rq->len < C && i < rows; i++)
+            memset(dst + (size_t)i * C + s->rq->len, (uint8_t)s->rq->z, C - s->rq->len);
+        return;
+    }
     if (rows)
         mica_fp_note_write(m, s->u.st.ext, (uint64_t)(rows - 1) * s->u.st.stride + s->rq->len);
-    mica_fm_requant_rows(s->rq, g->out + (size_t)s->row0 * g->groups * C + (size_t)s->group * C,
-                         (size_t)g->groups * C, rows, m->ref->mem + s->u.st.ext, s->u.st.stride);
+    mica_fm_requant_rows(s->rq, acc, (size_t)g->groups * C, rows, m->ref->mem + s->u.st.ext,
+                         s->u.st.stride);
 }
 
 int mica_fp_run(mica_fm_t *m) {

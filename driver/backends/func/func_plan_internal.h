@@ -89,9 +89,9 @@ typedef struct {
     mica_instr_t in;
     mica_fm_requant_t *rq; /* FP_STORE: its output stage, from the PARAM LOADs' sources */
     union {
-        fp_load_t ld; /* FP_INSTR */
-        struct {      /* FP_STORE: the fields a run needs */
-            uint32_t rows;
+        fp_load_t ld;             /* FP_INSTR */
+        struct {                  /* FP_STORE: the fields a run needs */
+            uint32_t rows, aspad; /* aspad: target ASPAD (ext is then its first row) */
             uint64_t ext, stride;
         } st;
     } u;

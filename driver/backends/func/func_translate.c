@@ -73,6 +73,7 @@ static int emit(tr_t *T, uint32_t kind, uint32_t gemm, uint32_t group, uint32_t 
         mica_store_fields_t f;
         mica_store_decode(in, &f);
         s.u.st.rows = f.rows;
+        s.u.st.aspad = f.target == MICA_STORE_TARGET_ASPAD;
         s.u.st.ext = f.ext_addr;
         s.u.st.stride = f.ext_stride;
     }
@@ -278,10 +279,7 @@ static int on_vector(tr_t *T, const mica_instr_t *in) {
 
 /* An activation LOAD: groups not placed yet gather when they are (at their first STORE), so
  * they must still find their rows; the current GEMM cannot take new groups once its rows change. */
-static int on_activation_load(tr_t *T, const mica_instr_t *in) {
-    mica_load_fields_t f;
-    mica_load_decode(in, &f);
-    uint32_t lo = f.mem_addr, hi = lo + f.rows;
+static int aspad_written(tr_t *T, uint32_t lo, uint32_t hi) {
     for (uint32_t i = 0; i < T->nopen; i++)
         if (T->open[i].gemm < 0 && gathers_from(T->open[i].gathers, T->open[i].tiles, lo, hi))
             return -1;
@@ -289,7 +287,13 @@ static int on_activation_load(tr_t *T, const mica_instr_t *in) {
         gathers_from(T->P->gemms[T->region].gathers, T->P->gemms[T->region].tiles, lo, hi))
         T->region = -1;
     fp_range_t r = {lo, hi};
-    if (PUSH(T->dirty, T->ndirty, r))
+    return PUSH(T->dirty, T->ndirty, r) ? -1 : 0;
+}
+
+static int on_activation_load(tr_t *T, const mica_instr_t *in) {
+    mica_load_fields_t f;
+    mica_load_decode(in, &f);
+    if (aspad_written(T, f.mem_addr, f.mem_addr + f.rows))
         return -1;
     return emit(T, FP_INSTR, 0, 0, 0, in);
 }
@@ -320,6 +324,10 @@ static int on_store(tr_t *T, const mica_instr_t *in) {
             G = &T->open[i];
     if (!G || (G->gemm < 0 && place_group(T, G)))
         return -1;
+    /* target ASPAD: rows the next layer gathers, like an activation LOAD's (after placing G,
+     * whose gathers read the rows as they were) */
+    if (f.target == MICA_STORE_TARGET_ASPAD && aspad_written(T, f.ext_addr, f.ext_addr + f.rows))
+        return -1;
     G->stored = 1;
     mica_fm_requant_t *rq = store_requant(T, in);
     if (!rq || emit(T, FP_STORE, (uint32_t)G->gemm, (uint32_t)G->group, acc - G->acc, in)) {
@@ -337,7 +345,8 @@ static int stores_clear(const fp_prog_t *P) {
         mica_store_fields_t f;
         mica_store_decode(&P->steps[i].in, &f);
         uint64_t ext = f.ext_addr, hi = ext + (uint64_t)(f.rows - 1) * f.ext_stride + f.len;
-        for (uint32_t d = 0; P->steps[i].kind == FP_STORE && f.rows && d < P->ndeps; d++)
+        int ext_store = P->steps[i].kind == FP_STORE && f.target == MICA_STORE_TARGET_EXT;
+        for (uint32_t d = 0; ext_store && f.rows && d < P->ndeps; d++)
             if (mica_fp_overlaps(&P->deps[d], ext, hi))
                 return 0;
     }
@@ -392,9 +401,10 @@ static int can_join(const fp_step_t *a, const fp_step_t *b, uint32_t C, uint32_t
     mica_store_decode(&a->in, &x);
     mica_store_decode(&b->in, &y);
     uint64_t rows = x.rows, stride = x.ext_stride;
-    return b->kind == FP_STORE && b->gemm == a->gemm && b->row0 == a->row0 &&
-           b->group == a->group + parts && a->rq->len == parts * C && y.rows == rows &&
-           y.ext_stride == stride && (uint64_t)y.ext_addr == (uint64_t)x.ext_addr + a->rq->len &&
+    return b->kind == FP_STORE && !a->u.st.aspad && !b->u.st.aspad && b->gemm == a->gemm &&
+           b->row0 == a->row0 && b->group == a->group + parts && a->rq->len == parts * C &&
+           y.rows == rows && y.ext_stride == stride &&
+           (uint64_t)y.ext_addr == (uint64_t)x.ext_addr + a->rq->len &&
            (rows <= 1 || stride >= a->rq->len + b->rq->len) && a->rq->mode == b->rq->mode &&
            a->rq->z == b->rq->z && a->rq->lo == b->rq->lo && a->rq->hi == b->rq->hi;
 }

@@ -107,16 +107,22 @@ struct ProGen {
     uint32_t rows = (uint32_t)rnd(1, std::min<uint32_t>(std::min(au, cu), chance(20) ? 200 : 12));
     rescale(accum, (uint32_t)rnd(0, au - rows), (uint32_t)rnd(0, cu - rows), rows);
   }
-  struct ST { int round, zo, mn, mx; uint32_t ca, rows, len, ps, ea, st; };
+  struct ST { int round, zo, mn, mx; uint32_t ca, rows, len, ps, ea, st; int aspad; };  // aspad: ea is an ASPAD row
+  // STORE target ASPAD is built (hw/mica.json STORE_ASPAD; a STORE row is an ASPAD row).
+  bool store_aspad() const { return c.R == c.C && !((uint32_t)c.A & MICA_FEATURE_STORE_ASPAD); }
   void store(const ST &s) {
     mica_instr_t in = op(MICA_OP_STORE);
+    MICA_SET(&in, MICA_F_STORE_TARGET, s.aspad ? MICA_STORE_TARGET_ASPAD : MICA_STORE_TARGET_EXT);
     MICA_SET(&in, MICA_F_STORE_ROUND, s.round); MICA_SET(&in, MICA_F_STORE_ACC_ADDR, s.ca);
     MICA_SET(&in, MICA_F_STORE_ROWS, s.rows); MICA_SET(&in, MICA_F_STORE_LEN, s.len);
     MICA_SET(&in, MICA_F_STORE_PARAM_SET, s.ps); MICA_SET(&in, MICA_F_STORE_EXT_ADDR, s.ea);
     MICA_SET(&in, MICA_F_STORE_EXT_STRIDE, s.st); MICA_SET(&in, MICA_F_STORE_Z_OUT, s.zo);
     MICA_SET(&in, MICA_F_STORE_ACT_MIN, s.mn); MICA_SET(&in, MICA_F_STORE_ACT_MAX, s.mx);
-    emit(in, 3, {{M_ACC, s.ca, (int64_t)s.ca + s.rows, false},
-                 {M_PARAM, MICA_PARAM_ROWS * s.ps, MICA_PARAM_ROWS * s.ps + MICA_PARAM_ROWS, false}});
+    std::vector<Access> acc = {{M_ACC, s.ca, (int64_t)s.ca + s.rows, false},
+                               {M_PARAM, MICA_PARAM_ROWS * s.ps, MICA_PARAM_ROWS * s.ps + MICA_PARAM_ROWS, false}};
+    // target ASPAD: its rows are an ASPAD write (hazards with LOAD and the ARRAY's reads)
+    if (s.aspad) acc.push_back({M_ASPAD, s.ea, (int64_t)s.ea + s.rows, true});
+    emit(in, 3, acc);
   }
 
   // ---- random instruction choices ----
@@ -179,6 +185,8 @@ struct ProGen {
     s.round = (int)rnd(MICA_STORE_ROUND_MIN, MICA_STORE_ROUND_MAX); s.zo = (int)rnd(-128, 127); s.ca = ca; s.rows = rows;
     s.len = chance(50) ? c.C : (uint32_t)rnd(1, c.C); s.ps = (uint32_t)rnd(0, pu - 1);
     s.ea = OUT_BASE + (uint32_t)rnd(0, OUT_SIZE - 0x4000);
+    s.aspad = store_aspad() && rows <= au && chance(30);
+    if (s.aspad) s.ea = (uint32_t)rnd(0, au - rows);
     int k = (int)rnd(0, 3);
     s.st = k == 0 ? s.len : k == 1 ? c.C : k == 2 ? (uint32_t)rnd(0, 2 * c.C) : (uint32_t)rnd(0, 100);
     int a = (int)rnd(0, 9);

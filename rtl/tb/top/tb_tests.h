@@ -146,6 +146,11 @@ static void error_tests(Sim &sim, ExtMem &mem, std::mt19937_64 &rng) {
          mica_instr_t in = ProGen::op(MICA_OP_STORE);
          MICA_SET(&in, MICA_F_STORE_LEN, 1); MICA_SET(&in, MICA_F_STORE_PARAM_SET, kCfg.PS);
          MICA_SET(&in, MICA_F_STORE_ROWS, 1); raw(g, in); }, CHECK_ALL},
+      {"store-aspad-range", [](ProGen &g) {   // ABSENT_FEATURE where the target is not built
+         mica_instr_t in = ProGen::op(MICA_OP_STORE);
+         MICA_SET(&in, MICA_F_STORE_TARGET, MICA_STORE_TARGET_ASPAD);
+         MICA_SET(&in, MICA_F_STORE_LEN, 1); MICA_SET(&in, MICA_F_STORE_ROWS, 2);
+         MICA_SET(&in, MICA_F_STORE_EXT_ADDR, kCfg.AD - 1); raw(g, in); }, CHECK_ALL},
       {"load-bus-error", [](ProGen &g) {
          g.load(MICA_LOAD_TARGET_ASPAD, 0, 4, kCfg.R, MEM_SIZE - 2 * kCfg.R - 1, kCfg.R); }, CHECK_STATUS_ONLY},
       {"load-bus-error-far", [](ProGen &g) {
