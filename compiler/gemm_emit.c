@@ -324,6 +324,8 @@ int mica_gemm_load_input(mica_sched_t *S, int band, int f0, int f1) {
     int buf = band % P->aspad_bufs, y0, y1;
     mica_gemm_band_input_rows(L, band * P->band_rows, mica_gemm_band_rows(L, P, band), &y0, &y1);
     uint32_t pixels = (uint32_t)(y1 - y0) * (uint32_t)L->in_w;
+    if (L->in_aspad)
+        return 0; /* the previous layer's STOREs left it there (one band: emit_layer) */
     /* the reader of the last band here; band 0 after the first pass's STORE, if any */
     mica_ticket_t prev = band == 0 ? S->pre_store : S->in_read[buf];
     uint32_t base = (uint32_t)buf * P->aspad_buf_rows,
@@ -373,7 +375,8 @@ mica_ticket_t mica_gemm_matmul(mica_sched_t *S, int band, int f_in, int t, uint3
     uint32_t pixels = (uint32_t)(y1 - y0) * (uint32_t)L->in_w;
     mica_matmul_fields_t f = {.accumulate = (uint32_t)!first,
                               .z_in = L->z_in,
-                              .aspad_addr = (uint32_t)(band % P->aspad_bufs) * P->aspad_buf_rows +
+                              .aspad_addr = L->aspad_base +
+                                            (uint32_t)(band % P->aspad_bufs) * P->aspad_buf_rows +
                                             (uint32_t)f_in * pixels,
                               .acc_addr = acc_addr,
                               .in_h = (uint32_t)(y1 - y0),
@@ -440,7 +443,9 @@ static int emit_store(mica_sched_t *S, int g, uint32_t acc_row, int count, int l
     mica_requant_t q = {L->round_mode, L->z_out, L->act_min, L->act_max};
     mica_rows_t r = {acc_row, (uint32_t)count, (uint32_t)len, ext, stride};
     mica_instr_t s;
-    int fail = mica_instr_store(b, L->name, &q, &r, (uint32_t)pset, &s);
+    int fail =
+        mica_instr_store_to(b, L->name, &q, &r, (uint32_t)pset,
+                            L->out_aspad ? MICA_STORE_TARGET_ASPAD : MICA_STORE_TARGET_EXT, &s);
     if (mica_gemm_flush_for(S, &S->p_load[pbuf]))
         return -1;
     mica_ticket_t deps[2] = {S->acc_write[hbuf], S->p_load[pbuf]};
@@ -460,6 +465,10 @@ static int store_run(mica_sched_t *S, int band, int n, int g, int m0, int count,
     int len = L->cout - n * (int)C < (int)C ? L->cout - n * (int)C : (int)C;
     uint32_t acc0 = (uint32_t)(g % P->acc_bufs) * P->acc_buf_rows;
     uint32_t pixel0 = (uint32_t)(band * P->band_rows * L->out_w + m0);
+    if (L->out_aspad) /* the next layer's input fold n, pixel-major (mica_gemm_layer_t) */
+        return emit_store(S, g, acc0 + (uint32_t)m0, count, len,
+                          L->out_base + (uint32_t)n * (uint32_t)(L->out_h * L->out_w) + pixel0, 0,
+                          pset);
     if (!L->out_pixel_step)
         return emit_store(S, g, acc0 + (uint32_t)m0, count, len,
                           L->out_addr + (pixel0 * (uint32_t)L->cout + (uint32_t)n * C),

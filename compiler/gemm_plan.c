@@ -220,11 +220,12 @@ int mica_gemm_plan(const mica_hw_config_t *hw, const mica_gemm_layer_t *L0,
                    int options, char *err, size_t errlen) {
     memset(P, 0, sizeof *P);
     int lanes = (int)(hw->rows < hw->cols ? hw->rows : hw->cols);
-    int taps = pack_taps(L0, hw->rows, packed, P);
+    /* an input already in ASPAD (chain) has the plain layout: no packing, no subsampling */
+    int taps = L0->in_aspad ? 0 : pack_taps(L0, hw->rows, packed, P);
     if (taps && (options & MICA_GEMM_ROWS))
         pack_rows(hw, L0, packed, P);
     const mica_gemm_layer_t *L =
-        taps || subsample_1x1(L0, packed, P) ||
+        taps || (!L0->in_aspad && subsample_1x1(L0, packed, P)) ||
                 ((options & MICA_GEMM_PAIRS) && pair_pixels(L0, lanes, packed, P))
             ? packed
             : L0;

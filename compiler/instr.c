@@ -15,7 +15,14 @@ int mica_instr_load(mica_builder_t *b, const char *layer, uint32_t target, const
 
 int mica_instr_store(mica_builder_t *b, const char *layer, const mica_requant_t *q,
                      const mica_rows_t *r, uint32_t param_set, mica_instr_t *out) {
+    return mica_instr_store_to(b, layer, q, r, param_set, MICA_STORE_TARGET_EXT, out);
+}
+
+int mica_instr_store_to(mica_builder_t *b, const char *layer, const mica_requant_t *q,
+                        const mica_rows_t *r, uint32_t param_set, uint32_t target,
+                        mica_instr_t *out) {
     mica_store_fields_t f = {.round = q->round,
+                             .target = target,
                              .acc_addr = r->row,
                              .rows = r->rows,
                              .len = r->len,

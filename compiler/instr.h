@@ -34,6 +34,10 @@ int mica_instr_load(mica_builder_t *b, const char *layer, uint32_t target, const
 /* STORE of ACC rows with PARAM set param_set, requantized as q says. */
 int mica_instr_store(mica_builder_t *b, const char *layer, const mica_requant_t *q,
                      const mica_rows_t *r, uint32_t param_set, mica_instr_t *out);
+/* The same into `target` (MICA_STORE_TARGET_*): ASPAD rows r->ext_addr.. (r->ext_stride unused). */
+int mica_instr_store_to(mica_builder_t *b, const char *layer, const mica_requant_t *q,
+                        const mica_rows_t *r, uint32_t param_set, uint32_t target,
+                        mica_instr_t *out);
 int mica_instr_end(mica_instr_t *out);
 
 #endif

@@ -17,6 +17,7 @@
 #include "cpu_ops/int32.h"
 #include "validate.h"
 #include "lower_ctrl.h"
+#include "chain.h"
 
 void mica_compile_opts_default(mica_compile_opts_t *o) {
     mica_hw_config_t hw = {MICA_ROWS_DEFAULT,        MICA_COLS_DEFAULT,
@@ -385,6 +386,7 @@ int mica_lower_op(const tfl_model_t *m, const tfl_op_t *op, int idx, mica_builde
     po.absent = o->hw.absent; /* the configuration decides which units exist */
     const char *why = mica_accel_reason(m, op, &po, detail, sizeof detail);
     char lower_err[sizeof b->err];
+    int chained = mica_chain_begin(m, op, idx, b, &po);
     if (!why) {
         size_t code = b->code.len, consts = b->consts.len, steps = b->steps.len;
         int pool = op->builtin == TFL_OP_AVERAGE_POOL_2D || op->builtin == TFL_OP_MAX_POOL_2D;
@@ -395,6 +397,8 @@ int mica_lower_op(const tfl_model_t *m, const tfl_op_t *op, int idx, mica_builde
                                                         : mica_lower_conv_fc(m, op, idx, b);
         if (rc == 0)
             return mica_note_reason(b, "", "");
+        if (chained) /* its input is only in ASPAD: no CPU fallback can read it */
+            return -1;
         snprintf(lower_err, sizeof lower_err, "%s", b->err); /* does not fit: undo, try the CPU */
         b->code.len = code;
         b->consts.len = consts;
@@ -403,6 +407,7 @@ int mica_lower_op(const tfl_model_t *m, const tfl_op_t *op, int idx, mica_builde
         why = lower_err;
         detail[0] = 0;
     }
+    b->chain_tensor1 = 0; /* a CPU step leaves nothing in ASPAD */
     mica_cpu_prepare_fn prepare;
     int kernel = mica_cpu_op_find(m, op, &prepare);
     const char *name = op->custom_code ? op->custom_code : tfl_builtin_name(op->builtin);

@@ -6,6 +6,7 @@
 #include <string.h>
 #include "compiler.h"
 #include "lower_gemm.h"
+#include "chain.h"
 #include "quant.h"
 #include "cpu_ops/cpu_ops.h"
 #include "cpu_ops/cpu_util.h"
@@ -228,9 +229,19 @@ int mica_accel_step(mica_builder_t *b, const tfl_op_t *op, const char *name, uin
 int mica_emit_gemm_step(mica_builder_t *b, const tfl_op_t *op, const mica_gemm_layer_t *L,
                         uint64_t macs) {
     uint32_t first = mica_code_count(b);
+    size_t code = b->code.len, consts = b->consts.len;
     uint64_t est = 0;
-    if (mica_lower_gemm(b, L, &est))
+    mica_gemm_layer_t C = *L;
+    mica_chain_layer(b, op, &C);
+    int rc = mica_lower_gemm(b, &C, &est);
+    if (rc && C.out_aspad) { /* the output in memory, as without a chain */
+        b->code.len = code, b->consts.len = consts;
+        C.out_aspad = 0;
+        rc = mica_lower_gemm(b, &C, &est);
+    }
+    if (rc)
         return -1;
+    mica_chain_end(b, op, &C);
     return mica_accel_step(b, op, L->name, first, 1, macs);
 }
 

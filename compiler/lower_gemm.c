@@ -144,6 +144,14 @@ static int rowpack_pass(mica_sched_t *S) {
 /* The layer's instructions, ending with END when `last`, else with a SYNC draining every unit. */
 static int emit_layer(mica_builder_t *b, const mica_gemm_layer_t *L, const mica_gemm_plan_t *P,
                       int last) {
+    int y0 = 0, y1 = 0;
+    if (L->in_aspad)
+        mica_gemm_band_input_rows(L, 0, L->out_h, &y0, &y1);
+    if (L->in_aspad && (P->nbands != 1 || P->stream_input || y0 != 0 || y1 != L->in_h)) {
+        snprintf(b->err, sizeof b->err, "layer %s: an input in ASPAD needs one band of it all",
+                 L->name); /* the previous layer stored the whole input (mica_gemm_layer_t) */
+        return -1;
+    }
     mica_sched_t S;
     memset(&S, 0, sizeof S);
     S.b = b, S.L = L, S.P = P;
@@ -263,12 +271,12 @@ static int choose_bands(mica_builder_t *b, const mica_gemm_layer_t *L, mica_gemm
     return choose_weight_loads(b, L, P, cycles, best);
 }
 
-int mica_lower_gemm_part(mica_builder_t *b, const mica_gemm_layer_t *L0, int last) {
+static int lower_gemm_part(mica_builder_t *b, const mica_gemm_layer_t *L0, int last) {
     mica_gemm_plan_t P, Q;
     mica_gemm_layer_t packed, plain;
     const mica_gemm_layer_t *L, *L2;
     int64_t cycles, plain_cycles;
-    int all = MICA_GEMM_PAIRS | MICA_GEMM_ROWS;
+    int all = L0->in_aspad ? 0 : MICA_GEMM_PAIRS | MICA_GEMM_ROWS; /* chain: the plain layout */
     if (mica_gemm_plan(&b->hw, L0, &packed, &L, &P, all, b->err, sizeof b->err) ||
         choose_bands(b, L, &P, &cycles)) {
         all &= ~MICA_GEMM_ROWS; /* packed kernel rows may not fit where the rest does */
@@ -286,6 +294,17 @@ int mica_lower_gemm_part(mica_builder_t *b, const mica_gemm_layer_t *L0, int las
     b->err[0] = 0;
     mica_gemm_plan_text(&b->hw, L, &P, b->plan_note, sizeof b->plan_note);
     return emit_layer(b, L, &P, last);
+}
+
+/* A layer in an on-chip chain plans its own buffers in the lower half of ASPAD (the chain's rows
+ * are in the other half: lower.c), so every pass sees half the depth while it is lowered. */
+int mica_lower_gemm_part(mica_builder_t *b, const mica_gemm_layer_t *L0, int last) {
+    uint32_t depth = b->hw.aspad_depth;
+    if (L0->in_aspad || L0->out_aspad)
+        b->hw.aspad_depth = depth / 2;
+    int rc = lower_gemm_part(b, L0, last);
+    b->hw.aspad_depth = depth;
+    return rc;
 }
 
 int mica_lower_gemm(mica_builder_t *b, const mica_gemm_layer_t *L, uint64_t *est_cycles) {

@@ -27,6 +27,13 @@ typedef struct {
     /* 0: the output is dense NHWC; else output pixel (y, x) is at out_addr + y * out_row_step +
      * x * out_pixel_step (TRANSPOSE_CONV's phases write every stride-th pixel, lower_tconv.c) */
     uint32_t out_pixel_step, out_row_step;
+    /* On-chip chains (lower.c mica_chain_*): in_aspad: the input is already in ASPAD from the
+     * previous layer's STOREs, input fold f's pixel m at row aspad_base + f * pixels + m (what a
+     * one-band LOAD would have written), so the layer loads no input; out_aspad: the STOREs write
+     * output fold n's pixel m to ASPAD row out_base + n * pixels + m instead of out_addr. Either
+     * plans with the lower half of ASPAD for its own buffers (the chain's rows are the other). */
+    int in_aspad, out_aspad;
+    uint32_t aspad_base, out_base;
 } mica_gemm_layer_t;
 
 /* Emits the layer's instructions, ending with END. 0, or -1 with b->err set. */

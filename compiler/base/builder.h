@@ -40,6 +40,12 @@ typedef struct {
      * arena_base; graph_role says what the graph being lowered is (MICA_GRAPH_*). */
     uint32_t arena_base;
     int graph_role;
+    /* On-chip chain (lower.c): the TFLite tensor + 1 (0: none) the last accelerator step left in
+     * ASPAD rows from chain_base on, and whether the op being lowered may store its output there
+     * for the next op (chain_out). */
+    int32_t chain_tensor1;
+    uint32_t chain_base;
+    int chain_out;
     char err[512];
 } mica_builder_t;
 
