@@ -112,9 +112,11 @@ test-unit: $(GEN)/mica_isa.h $(MICA) $(LIBFUNC) $(LIBCORE) $(LIBPORT)
 	$(MICA) compile $(DIGITS) -o $(B)/unit/d16.mica >/dev/null
 	$(MICA) compile $(DIGITS) -o $(B)/unit/d8.mica --array 8x8 >/dev/null
 	$(MICA) compile models/ad_autoencoder.tflite -o $(B)/unit/ad.mica >/dev/null
+	$(MICA) compile models/kws_dscnn.tflite -o $(B)/unit/kws.mica >/dev/null
 	$(B)/unit/test_driver_errors $(B)/unit/d16.mica $(B)/unit/d8.mica $(B)/unit/ad.mica
 	$(CC) -O2 -std=gnu99 -Wall -Wextra $(INC) tests/unit/test_isa_ref.c $(LIBMICA) $(LIBSIM) $(SIM_LDFLAGS) -o $(B)/unit/test_isa_ref
-	$(B)/unit/test_isa_ref $(B)/unit/d16.mica $(B)/unit/d8.mica $(B)/unit/ad.mica
+	$(B)/unit/test_isa_ref $(B)/unit/d16.mica $(B)/unit/d8.mica $(B)/unit/ad.mica $(B)/unit/kws.mica
+	bash tests/unit/test_chain.sh $(MICA)
 bench: $(MICA) board-sim firmware-objs systemc
 	bash tests/bench/bench.sh
 

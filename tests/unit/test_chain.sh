@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# On-chip chains (compiler/chain.c, STORE target ASPAD): KWS compiled for 16x16 keeps activations
+# in ASPAD (STOREs with target ASPAD; a chained layer loads no input into ASPAD); compiled for a
+# configuration without the feature (the ULX3S board lists it absent; 8x4: ROWS != COLS) it has
+# none. The chained program's outputs on rtl and func equal the reference interpreter's (cpu),
+# and the chained 8x8 program's equal the unchained ULX3S program's, for two seeds (no TensorFlow:
+# mica verify against LiteRT is tests/kernels' business).
+# usage: tests/unit/test_chain.sh MICA
+set -u
+mica=$1
+model=models/kws_dscnn.tflite
+tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+fail=0
+bad() { echo "FAIL test_chain: $*"; fail=1; }
+aspad_stores() { "$mica" disasm "$1" | grep -cE '^ +[0-9]+  STORE .*target=ASPAD'; }
+
+"$mica" compile "$model" -o "$tmp/k16.mica" > /dev/null || bad "compile 16x16"
+n=$(aspad_stores "$tmp/k16.mica")
+[ "$n" -gt 0 ] || bad "16x16: no STORE with target ASPAD"
+# 1_dw (step 1) reads 0_conv's output from ASPAD: weights and PARAM loads only
+"$mica" disasm "$tmp/k16.mica" --step 1 | grep -qE '^ +[0-9]+  LOAD .*target=ASPAD' && bad "16x16: 1_dw loads its input"
+"$mica" compile "$model" -o "$tmp/k8.mica" --array 8x8 > /dev/null || bad "compile 8x8"
+[ "$(aspad_stores "$tmp/k8.mica")" -gt 0 ] || bad "8x8: no STORE with target ASPAD"
+"$mica" compile "$model" -o "$tmp/ulx.mica" --board ulx3s > /dev/null || bad "compile ulx3s"
+[ "$(aspad_stores "$tmp/ulx.mica")" = 0 ] || bad "ulx3s (feature absent): STOREs with target ASPAD"
+"$mica" compile "$model" -o "$tmp/k84.mica" --array 8x4 > /dev/null || bad "compile 8x4"
+[ "$(aspad_stores "$tmp/k84.mica")" = 0 ] || bad "8x4 (ROWS != COLS): STOREs with target ASPAD"
+
+run() { # program backend seed -> its output file
+  mkdir -p "$tmp/$2.$3" && "$mica" run "$1" --backend "$2" --seed "$3" --output-dir "$tmp/$2.$3" > /dev/null ||
+    bad "run $1 --backend $2 --seed $3"
+}
+for seed in 1 2; do
+  for be in cpu rtl func; do run "$tmp/k16.mica" "$be" "$seed"; done
+  cmp -s "$tmp/cpu.$seed/output0.npy" "$tmp/rtl.$seed/output0.npy" || bad "seed $seed: rtl != cpu"
+  cmp -s "$tmp/cpu.$seed/output0.npy" "$tmp/func.$seed/output0.npy" || bad "seed $seed: func != cpu"
+  mkdir -p "$tmp/c8.$seed" "$tmp/u8.$seed"
+  "$mica" run "$tmp/k8.mica" --backend func --seed "$seed" --output-dir "$tmp/c8.$seed" > /dev/null &&
+    "$mica" run "$tmp/ulx.mica" --backend func --seed "$seed" --output-dir "$tmp/u8.$seed" > /dev/null ||
+    bad "seed $seed: 8x8 runs"
+  cmp -s "$tmp/c8.$seed/output0.npy" "$tmp/u8.$seed/output0.npy" || bad "seed $seed: chained 8x8 != ulx3s"
+done
+[ $fail = 0 ] && echo "test_chain: PASS ($n STOREs into ASPAD on 16x16)"
+exit $fail
