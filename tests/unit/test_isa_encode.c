@@ -85,6 +85,7 @@ static int64_t random_fit(unsigned lsb, unsigned width, int s) {
     X(RESCALE, RIGHT_SHIFT, right_shift)
 #define STORE_FIELDS(X)              \
     X(STORE, ROUND, round)           \
+    X(STORE, TARGET, target)         \
     X(STORE, ACC_ADDR, acc_addr)     \
     X(STORE, ROWS, rows)             \
     X(STORE, LEN, len)               \
@@ -195,6 +196,7 @@ static void check_names_and_limits(void) {
     CHECK(MICA_STORE_ROUND_DOUBLE == 0 && MICA_STORE_ROUND_SINGLE == 1 &&
               MICA_STORE_ROUND_REAL == 2,
           "round");
+    CHECK(MICA_STORE_TARGET_EXT == 0 && MICA_STORE_TARGET_ASPAD == 1, "STORE.target");
     CHECK(MICA_DWCONV_MODE_MAC == 0 && MICA_DWCONV_MODE_MAXIMUM == 1 && MICA_DWCONV_MODE_MAX == 1,
           "mode");
     CHECK(MICA_LOADW_VECTOR_TILE == 0 && MICA_LOADW_VECTOR_ROW == 1, "vector");
