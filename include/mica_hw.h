@@ -31,6 +31,18 @@ static inline uint32_t mica_hw_absent(const mica_hw_config_t *c) {
     return c->absent | (c->rows != c->cols ? (uint32_t)MICA_FEATURE_STORE_ASPAD : 0u);
 }
 
+/* The features whose use the hardware refuses with ABSENT_FEATURE (rtl/mica_decode.sv): every
+ * absent one but STORE_ASPAD, whose bit a configuration without it does not decode (not one gate
+ * of it there: hw/mica.json features). The runtime refuses all of mica_hw_absent. */
+static inline uint32_t mica_hw_refused(const mica_hw_config_t *c) {
+    return c->absent & ~(uint32_t)MICA_FEATURE_STORE_ASPAD;
+}
+
+/* Whether a STORE with target ASPAD writes ASPAD on this configuration. */
+static inline int mica_hw_store_aspad(const mica_hw_config_t *c) {
+    return !(mica_hw_absent(c) & MICA_FEATURE_STORE_ASPAD);
+}
+
 /* The STORE's round-mode feature (one MICA_FEATURE_* bit), 0 for round DOUBLE. */
 static inline uint32_t mica_store_round_feature(const mica_instr_t *in) {
     switch (MICA_GET(in, MICA_F_STORE_ROUND)) {

@@ -2,9 +2,11 @@
 // Check order when several apply: LOAD: BAD_TARGET, BAD_LEN, MEM_RANGE; MATMUL, DWCONV, RESCALE: BAD_LEN, then
 // MEM_RANGE; STORE: BAD_LEN, then MEM_RANGE. Every count is at least 1: a zero row count, length or
 // dimension is BAD_LEN (hw/mica.json), never a no-op. Before all of them: an instruction that
-// needs a feature in ABSENT (DWCONV of an absent mode, RESCALE, STORE round REAL/SINGLE, STORE
-// target ASPAD, which ROWS != COLS also lacks) is
-// ABSENT_FEATURE. Combinational, or (PIPE = 1, FPGA timing) in two steps: the area products
+// needs a feature in ABSENT (DWCONV of an absent mode, RESCALE, STORE round REAL/SINGLE) is
+// ABSENT_FEATURE. STORE target ASPAD is the exception: a configuration without it (listed absent,
+// or ROWS != COLS) decodes no target bit at all, so not one gate of the feature is built there
+// (the boards' netlists are as before it) and its STOREs write memory; the runtime refuses a
+// program that sets the bit before it runs (hw/mica.json features). Combinational, or (PIPE = 1, FPGA timing) in two steps: the area products
 // (out_h * out_w, in_h * in_w: DSP multipliers on an ECP5, far from the decode logic) are
 // registered with the instruction when advance_i is high, and err_o / instr_o then belong to that
 // registered instruction.
@@ -187,9 +189,7 @@ module mica_decode #(
       mica_pkg::OP_DWCONV:  needs_absent = dw_max ? AbsDwMax : AbsDwMac;
       mica_pkg::OP_RESCALE: needs_absent = AbsResc;
       mica_pkg::OP_STORE:   needs_absent = (round == mica_pkg::STORE_ROUND_REAL && AbsReal) ||
-                                           (round == mica_pkg::STORE_ROUND_SINGLE && AbsSingle) ||
-                                           (!HasStoreAspad && instr[mica_pkg::STORE_TARGET_LSB +: mica_pkg::STORE_TARGET_W] ==
-                                                              mica_pkg::STORE_TARGET_ASPAD);
+                                           (round == mica_pkg::STORE_ROUND_SINGLE && AbsSingle);
       default:              needs_absent = 1'b0;
     endcase
   end

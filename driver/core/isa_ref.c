@@ -98,13 +98,14 @@ static uint32_t check_store(const mica_hw_config_t *c, const mica_instr_t *in) {
         return MICA_ERR_BAD_LEN;
     if ((uint64_t)f.acc_addr + f.rows > c->acc_depth || f.param_set >= c->param_sets)
         return MICA_ERR_MEM_RANGE;
-    if (f.target == MICA_STORE_TARGET_ASPAD && (uint64_t)f.ext_addr + f.rows > c->aspad_depth)
+    if (f.target == MICA_STORE_TARGET_ASPAD && mica_hw_store_aspad(c) &&
+        (uint64_t)f.ext_addr + f.rows > c->aspad_depth)
         return MICA_ERR_MEM_RANGE;
     return MICA_ERR_NONE;
 }
 
 uint32_t mica_isa_ref_check(const mica_hw_config_t *c, const mica_instr_t *in) {
-    if (mica_instr_feature(in) & mica_hw_absent(c))
+    if (mica_instr_feature(in) & mica_hw_refused(c))
         return MICA_ERR_ABSENT_FEATURE;
     switch (mica_instr_opcode(in)) {
     case MICA_OP_LOAD:
@@ -286,7 +287,7 @@ uint32_t mica_isa_ref_store(mica_isa_ref_t *s, const mica_instr_t *in) {
     uint64_t ext = f.ext_addr, stride = f.ext_stride;
     uint32_t ok = 0;
     s->counters[MICA_CNT_PARAM_READS] += MICA_PARAM_ROWS; /* the set, before any row */
-    if (f.target == MICA_STORE_TARGET_ASPAD) {
+    if (f.target == MICA_STORE_TARGET_ASPAD && mica_hw_store_aspad(&s->cfg)) {
         uint32_t R = s->cfg.rows; /* == COLS (mica_hw_absent) */
         for (uint32_t i = 0; i < f.rows; i++) {
             uint8_t *dst = (uint8_t *)s->aspad + (size_t)(f.ext_addr + i) * R;

@@ -26,6 +26,10 @@ n=$(aspad_stores "$tmp/k16.mica")
 "$mica" compile "$model" -o "$tmp/k84.mica" --array 8x4 > /dev/null || bad "compile 8x4"
 [ "$(aspad_stores "$tmp/k84.mica")" = 0 ] || bad "8x4 (ROWS != COLS): STOREs with target ASPAD"
 
+# a device without the feature (func:absent=STORE_ASPAD) refuses the chained program before it runs
+"$mica" run "$tmp/k16.mica" --backend func:absent=32 > "$tmp/refuse.txt" 2>&1 && bad "ran without STORE_ASPAD"
+grep -q "needs feature store_aspad" "$tmp/refuse.txt" || bad "refusal: $(head -1 "$tmp/refuse.txt")"
+
 run() { # program backend seed -> its output file
   mkdir -p "$tmp/$2.$3" && "$mica" run "$1" --backend "$2" --seed "$3" --output-dir "$tmp/$2.$3" > /dev/null ||
     bad "run $1 --backend $2 --seed $3"

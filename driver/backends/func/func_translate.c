@@ -73,7 +73,7 @@ static int emit(tr_t *T, uint32_t kind, uint32_t gemm, uint32_t group, uint32_t 
         mica_store_fields_t f;
         mica_store_decode(in, &f);
         s.u.st.rows = f.rows;
-        s.u.st.aspad = f.target == MICA_STORE_TARGET_ASPAD;
+        s.u.st.aspad = f.target == MICA_STORE_TARGET_ASPAD && mica_hw_store_aspad(&T->m->ref->cfg);
         s.u.st.ext = f.ext_addr;
         s.u.st.stride = f.ext_stride;
     }
@@ -326,7 +326,8 @@ static int on_store(tr_t *T, const mica_instr_t *in) {
         return -1;
     /* target ASPAD: rows the next layer gathers, like an activation LOAD's (after placing G,
      * whose gathers read the rows as they were) */
-    if (f.target == MICA_STORE_TARGET_ASPAD && aspad_written(T, f.ext_addr, f.ext_addr + f.rows))
+    if (f.target == MICA_STORE_TARGET_ASPAD && mica_hw_store_aspad(&T->m->ref->cfg) &&
+        aspad_written(T, f.ext_addr, f.ext_addr + f.rows))
         return -1;
     G->stored = 1;
     mica_fm_requant_t *rq = store_requant(T, in);
@@ -345,7 +346,7 @@ static int stores_clear(const fp_prog_t *P) {
         mica_store_fields_t f;
         mica_store_decode(&P->steps[i].in, &f);
         uint64_t ext = f.ext_addr, hi = ext + (uint64_t)(f.rows - 1) * f.ext_stride + f.len;
-        int ext_store = P->steps[i].kind == FP_STORE && f.target == MICA_STORE_TARGET_EXT;
+        int ext_store = P->steps[i].kind == FP_STORE && !P->steps[i].u.st.aspad;
         for (uint32_t d = 0; ext_store && f.rows && d < P->ndeps; d++)
             if (mica_fp_overlaps(&P->deps[d], ext, hi))
                 return 0;

@@ -146,7 +146,7 @@ static void error_tests(Sim &sim, ExtMem &mem, std::mt19937_64 &rng) {
          mica_instr_t in = ProGen::op(MICA_OP_STORE);
          MICA_SET(&in, MICA_F_STORE_LEN, 1); MICA_SET(&in, MICA_F_STORE_PARAM_SET, kCfg.PS);
          MICA_SET(&in, MICA_F_STORE_ROWS, 1); raw(g, in); }, CHECK_ALL},
-      {"store-aspad-range", [](ProGen &g) {   // ABSENT_FEATURE where the target is not built
+      {"store-aspad-range", [](ProGen &g) {   // where the feature is not built: a STORE to memory
          mica_instr_t in = ProGen::op(MICA_OP_STORE);
          MICA_SET(&in, MICA_F_STORE_TARGET, MICA_STORE_TARGET_ASPAD);
          MICA_SET(&in, MICA_F_STORE_LEN, 1); MICA_SET(&in, MICA_F_STORE_ROWS, 2);
