@@ -96,6 +96,21 @@ static void packing(void) {
     CHECK(mica_gemm_plan(&hw, &L, &packed, &run, &P, 1, err, sizeof err) == 0 && run == &L &&
               P.pack_kw == 0,
           "8 channels: not packed");
+    /* an input already in ASPAD (on-chip chain) keeps the plain layout the previous layer stored:
+     * neither packed taps nor a subsampled strided 1x1 */
+    L = conv(28, 3, 8, 3, 1, 1);
+    L.in_aspad = 1;
+    CHECK(mica_gemm_plan(&hw, &L, &packed, &run, &P, 3, err, sizeof err) == 0 && run == &L &&
+              P.pack_kw == 0 && P.pack_g == 0,
+          "chained input: not packed");
+    L = conv(28, 16, 16, 1, 2, 0);
+    CHECK(mica_gemm_plan(&hw, &L, &packed, &run, &P, 0, err, sizeof err) == 0 && run == &packed &&
+              P.sub_h == 2,
+          "strided 1x1: subsampled");
+    L.in_aspad = 1;
+    CHECK(mica_gemm_plan(&hw, &L, &packed, &run, &P, 0, err, sizeof err) == 0 && run == &L &&
+              P.sub_h == 0,
+          "chained strided 1x1: not subsampled");
 }
 
 /* KWS's first layer: 49x10x1, 10x4 kernel, stride 2, SAME (pad 4 rows on top, 1 column left). */
