@@ -38,11 +38,6 @@ static inline uint32_t mica_hw_refused(const mica_hw_config_t *c) {
     return c->absent & ~(uint32_t)MICA_FEATURE_STORE_ASPAD;
 }
 
-/* Whether a STORE with target ASPAD writes ASPAD on this configuration. */
-static inline int mica_hw_store_aspad(const mica_hw_config_t *c) {
-    return !(mica_hw_absent(c) & MICA_FEATURE_STORE_ASPAD);
-}
-
 /* The STORE's round-mode feature (one MICA_FEATURE_* bit), 0 for round DOUBLE. */
 static inline uint32_t mica_store_round_feature(const mica_instr_t *in) {
     switch (MICA_GET(in, MICA_F_STORE_ROUND)) {
@@ -74,6 +69,13 @@ static inline uint32_t mica_instr_feature(const mica_instr_t *in) {
     default:
         return 0;
     }
+}
+
+/* Whether STORE `in` writes ASPAD on this configuration: target ASPAD and the feature built
+ * (without it the target bit is not decoded and the STORE writes memory). */
+static inline int mica_store_writes_aspad(const mica_hw_config_t *c, const mica_instr_t *in) {
+    return MICA_GET(in, MICA_F_STORE_TARGET) == MICA_STORE_TARGET_ASPAD &&
+           !(mica_hw_absent(c) & MICA_FEATURE_STORE_ASPAD);
 }
 
 #endif

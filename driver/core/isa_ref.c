@@ -98,8 +98,7 @@ static uint32_t check_store(const mica_hw_config_t *c, const mica_instr_t *in) {
         return MICA_ERR_BAD_LEN;
     if ((uint64_t)f.acc_addr + f.rows > c->acc_depth || f.param_set >= c->param_sets)
         return MICA_ERR_MEM_RANGE;
-    if (f.target == MICA_STORE_TARGET_ASPAD && mica_hw_store_aspad(c) &&
-        (uint64_t)f.ext_addr + f.rows > c->aspad_depth)
+    if (mica_store_writes_aspad(c, in) && (uint64_t)f.ext_addr + f.rows > c->aspad_depth)
         return MICA_ERR_MEM_RANGE;
     return MICA_ERR_NONE;
 }
@@ -287,7 +286,7 @@ uint32_t mica_isa_ref_store(mica_isa_ref_t *s, const mica_instr_t *in) {
     uint64_t ext = f.ext_addr, stride = f.ext_stride;
     uint32_t ok = 0;
     s->counters[MICA_CNT_PARAM_READS] += MICA_PARAM_ROWS; /* the set, before any row */
-    if (f.target == MICA_STORE_TARGET_ASPAD && mica_hw_store_aspad(&s->cfg)) {
+    if (mica_store_writes_aspad(&s->cfg, in)) {
         uint32_t R = s->cfg.rows; /* == COLS (mica_hw_absent) */
         for (uint32_t i = 0; i < f.rows; i++) {
             uint8_t *dst = (uint8_t *)s->aspad + (size_t)(f.ext_addr + i) * R;

@@ -73,7 +73,7 @@ static int emit(tr_t *T, uint32_t kind, uint32_t gemm, uint32_t group, uint32_t 
         mica_store_fields_t f;
         mica_store_decode(in, &f);
         s.u.st.rows = f.rows;
-        s.u.st.aspad = f.target == MICA_STORE_TARGET_ASPAD && mica_hw_store_aspad(&T->m->ref->cfg);
+        s.u.st.aspad = mica_store_writes_aspad(&T->m->ref->cfg, in);
         s.u.st.ext = f.ext_addr;
         s.u.st.stride = f.ext_stride;
     }
@@ -326,7 +326,7 @@ static int on_store(tr_t *T, const mica_instr_t *in) {
         return -1;
     /* target ASPAD: rows the next layer gathers, like an activation LOAD's (after placing G,
      * whose gathers read the rows as they were) */
-    if (f.target == MICA_STORE_TARGET_ASPAD && mica_hw_store_aspad(&T->m->ref->cfg) &&
+    if (mica_store_writes_aspad(&T->m->ref->cfg, in) &&
         aspad_written(T, f.ext_addr, f.ext_addr + f.rows))
         return -1;
     G->stored = 1;
