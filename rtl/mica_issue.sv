@@ -12,7 +12,8 @@
 //   idle, and a LOAD with target ASPAD waits while one runs (store_aspad_i). Structural only:
 //   data hazards on the rows are the program's wait masks.
 // - ISSUE_PIPE = 1 (FPGA timing): two registered stages between the fetch queue head and issue.
-//   P holds the instruction with its area products (mica_decode's PIPE register), D holds it with
+//   P holds the instruction with its area products and the feeder's row offset (mica_decode's PIPE
+//   register), D holds it with
 //   its static-error code, so neither the multipliers nor the range checks are on the issue
 //   decision's path into the queue pop. Both advance in the cycle D's instruction issues (one
 //   instruction per cycle still); an instruction reaches issue two cycles after it reaches the
@@ -31,7 +32,8 @@ module mica_issue #(
   parameter int unsigned ABSENT      = mica_pkg::ABSENT_DEFAULT,
   // Program counter bits: 32, or fewer when fetch cannot reach 2^PC_W - 1 instructions (ADDR_W)
   parameter int unsigned PC_W        = 32,
-  parameter int unsigned ISSUE_PIPE  = 0   // 1: registered decode stages, 2: registered error (above)
+  parameter int unsigned ISSUE_PIPE  = 0,  // 1: registered decode stages, 2: registered error (above)
+  localparam int unsigned RowOffW    = mica_pkg::MATMUL_OFF_Y_W + mica_pkg::MATMUL_IN_W_W
 ) (
   input  logic         clk_i,
   input  logic         rst_ni,
@@ -43,6 +45,7 @@ module mica_issue #(
   input  logic         instr_err_i,
   output logic         instr_pop_o,
   output logic [127:0] instr_o,             // the instruction issuing (read by the units)
+  output logic signed [RowOffW-1:0] row_off_o,   // its off_y * in_w (mica_decode), for the feeder
   // Units, indexed by mica_pkg::UNIT_*
   input  logic [3:0]   unit_busy_i,
   input  logic         array_accept_i,
@@ -69,6 +72,7 @@ module mica_issue #(
   logic            store_newer_q;   // the last LOAD/STORE issued was a STORE (load_pc_q < store_pc_q)
   logic [7:0]   dec_err;
   logic [127:0] dec_instr;
+  logic signed [RowOffW-1:0] dec_row_off;
   logic         dec_advance;
 
   mica_decode #(
@@ -79,6 +83,7 @@ module mica_issue #(
     .advance_i(dec_advance),
     .instr_i  (instr_i),
     .instr_o  (dec_instr),
+    .row_off_o(dec_row_off),
     .err_o    (dec_err)
   );
 
@@ -90,6 +95,7 @@ module mica_issue #(
   if (ISSUE_PIPE == 1) begin : g_pipe
     logic         p_valid_q, p_err_q, valid_q, err_q;
     logic [127:0] instr_q;
+    logic signed [RowOffW-1:0] row_off_q;
     logic [7:0]   static_err_q;
     logic         load_p, load_d;
     assign load_d = running_q && p_valid_q && (!valid_q || fire);
@@ -114,12 +120,14 @@ module mica_issue #(
       if (load_p) p_err_q <= instr_err_i;
       if (load_d) begin
         instr_q <= dec_instr;
+        row_off_q <= dec_row_off;
         err_q <= p_err_q;
         static_err_q <= dec_err;
       end
     end
     assign {cur_valid, cur, cur_err, static_err} = {valid_q, instr_q, err_q, static_err_q};
     assign cur_present = cur_valid;
+    assign row_off_o = row_off_q;
   end else if (ISSUE_PIPE == 2) begin : g_err_reg
     // err_ok_q: the head now was the head (unpopped) last cycle, so static_err_q is its code.
     logic       err_ok_q;
@@ -134,10 +142,12 @@ module mica_issue #(
     assign {cur_valid, cur, cur_err, static_err} = {instr_valid_i && err_ok_q, dec_instr,
                                                     instr_err_i, static_err_q};
     assign cur_present = instr_valid_i;
+    assign row_off_o = dec_row_off;
   end else begin : g_direct
     assign instr_pop_o = fire;
     assign dec_advance = 1'b0;
     assign {cur_valid, cur, cur_err, static_err} = {instr_valid_i, dec_instr, instr_err_i, dec_err};
+    assign row_off_o = dec_row_off;
     assign cur_present = cur_valid;
   end
   assign instr_o = cur;

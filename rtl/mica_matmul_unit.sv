@@ -35,12 +35,14 @@ module mica_matmul_unit #(
   parameter int unsigned DEPTH       = 8,   // MATMULs in flight (implementation parameter)
   parameter int unsigned ACC_PIPE    = 0,   // 1: registered ACC read data (see above)
   localparam int unsigned AAW = $clog2(ASPAD_DEPTH),
-  localparam int unsigned CAW = $clog2(ACC_DEPTH)
+  localparam int unsigned CAW = $clog2(ACC_DEPTH),
+  localparam int unsigned RowOffW = mica_pkg::MATMUL_OFF_Y_W + mica_pkg::MATMUL_IN_W_W
 ) (
   input  logic               clk_i,
   input  logic               rst_ni,
   input  logic               start_i,
   input  logic [127:0]       instr_i,
+  input  logic signed [RowOffW-1:0] row_off_i,   // MATMUL/DWCONV off_y * in_w (mica_decode)
   output logic               busy_o,
   output logic               accept_o,
   output logic               dw_accept_o,
@@ -117,6 +119,7 @@ module mica_matmul_unit #(
     .clk_i, .rst_ni,
     .start_i,
     .instr_i      (feed_instr),
+    .row_off_i    (opcode == mica_pkg::OP_RESCALE ? '0 : row_off_i),
     .busy_o       (),
     .ready_o      (feeder_ready),
     .aspad_re_o,

@@ -87,6 +87,7 @@ module mica_top #(
   logic [31:0]  f_req_addr;
   logic         instr_valid, instr_err, instr_pop;
   logic [127:0] head_instr, instr;   // fetch queue head; the instruction issuing (units)
+  logic signed [mica_pkg::MATMUL_OFF_Y_W + mica_pkg::MATMUL_IN_W_W - 1:0] row_off;   // its feeder row offset
 
   mica_fetch #(.BUS_BYTES(BUS_BYTES), .QDEPTH(FETCH_DEPTH), .ADDR_W(ADDR_W),
               .REQ_REGS(ISSUE_PIPE == 1)) u_fetch (
@@ -105,7 +106,7 @@ module mica_top #(
   ) u_issue (
     .clk_i, .rst_ni, .start_i(start), .prog_len_i(prog_len),
     .instr_valid_i(instr_valid), .instr_i(head_instr), .instr_err_i(instr_err),
-    .instr_pop_o(instr_pop), .instr_o(instr), .unit_busy_i(unit_busy), .array_accept_i(array_accept),
+    .instr_pop_o(instr_pop), .instr_o(instr), .row_off_o(row_off), .unit_busy_i(unit_busy), .array_accept_i(array_accept),
     .array_dw_accept_i(array_dw_accept),
     .unit_start_o(unit_start),
     .load_bus_err_i(load_bus_err), .store_bus_err_i(store_bus_err), .store_aspad_i(store_aspad),
@@ -157,7 +158,7 @@ module mica_top #(
     .ROWS(ROWS), .COLS(COLS), .ASPAD_DEPTH(ASPAD_DEPTH), .ACC_DEPTH(ACC_DEPTH), .ABSENT(ABSENT),
     .DEPTH(MM_DEPTH), .ACC_PIPE(ACC_PIPE)
   ) u_matmul (
-    .clk_i, .rst_ni, .start_i(unit_start[mica_pkg::UNIT_ARRAY]), .instr_i(instr),
+    .clk_i, .rst_ni, .start_i(unit_start[mica_pkg::UNIT_ARRAY]), .instr_i(instr), .row_off_i(row_off),
     .busy_o(unit_busy[mica_pkg::UNIT_ARRAY]), .accept_o(array_accept), .dw_accept_o(array_dw_accept),
     .v_we_i(v_we), .v_row_i(w_row), .v_mac_o(v_mac),
     .aspad_re_o(aspad_re),
