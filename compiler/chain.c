@@ -1,8 +1,20 @@
-/* On-chip chains (chain.h). The chain's rows alternate between the two halves of ASPAD: a layer
- * that loads its input plans its buffers in the lower half and stores into the upper; a layer
- * whose input is in one half stores into the other. Each layer is its own accelerator program
- * (ending with END, every unit idle), so the consumer's MATMULs find the rows written: the RAW
- * hazard is the step boundary. */
+/* On-chip activations (chain.h). The plan, before any op is lowered:
+ *   candidates: an activation produced by an accelerated CONV_2D, DEPTHWISE_CONV_2D or ADD, not a
+ *     model output, read only by later accelerated ops that read ASPAD rows as they are (input 0
+ *     of a convolution, either input of ADD), laid out as a one-band input: fold f's pixel m at
+ *     row base + f * pixels + m (ADD walks those rows as they are, so its channels fill whole
+ *     folds);
+ *   live range: from the producer to the last reader every op must be one that lowers with the
+ *     rows kept (convolutions, FULLY_CONNECTED, ADD: they plan in the lower half of ASPAD while
+ *     any rows are held, b->res_busy);
+ *   placement: in op order, rows freed after their last reader, each output at the highest free
+ *     rows; an op that loads some input from memory needs every row held across it in the upper
+ *     half (its own buffers are in the lower one).
+ * A candidate breaking a rule is dropped and the plan redone (dropping only removes rows, so it
+ * ends). Each op is its own accelerator program ending with END, so the RAW hazard between a
+ * producer's STOREs and a reader is the step boundary. */
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include "chain.h"
 
@@ -13,13 +25,18 @@ static int is_output(const tfl_model_t *m, int32_t t) {
     return 0;
 }
 
-/* Whether op `next` is the only reader of t, through its input 0 only. */
-static int only_reader(const tfl_model_t *m, int32_t t, int next) {
-    for (int o = 0; o < m->nops; o++)
-        for (int k = 0; k < m->ops[o].ninputs; k++)
-            if (m->ops[o].inputs[k] == t && (o != next || k != 0))
-                return 0;
-    return 1;
+static int is_conv(int builtin) {
+    return builtin == TFL_OP_CONV_2D || builtin == TFL_OP_DEPTHWISE_CONV_2D;
+}
+
+/* Ops that lower with rows held in the upper half of ASPAD (mica_lower_gemm_part, lower_add.c). */
+static int keeps_rows(int builtin) {
+    return is_conv(builtin) || builtin == TFL_OP_FULLY_CONNECTED || builtin == TFL_OP_ADD;
+}
+
+/* Whether op input k is read from ASPAD rows when it is there. */
+static int reads_rows(const tfl_op_t *o, int k) {
+    return (is_conv(o->builtin) && k == 0) || (o->builtin == TFL_OP_ADD && k < 2);
 }
 
 /* t as NHWC with batch 1: its pixels and channels, or 0. */
@@ -32,47 +49,196 @@ static int nhwc(const tfl_model_t *m, int32_t t, uint64_t *pixels, uint64_t *cha
     return 1;
 }
 
-/* Op idx's output may stay on chip for op idx + 1: a CONV_2D or DEPTHWISE_CONV_2D on the
- * accelerator (lowered by mica_emit_gemm_step, as one band) that alone reads it; all its folds
- * fit half of ASPAD and the consumer's output pixels half of ACC. */
-static int chain_candidate(const tfl_model_t *m, const tfl_op_t *op, int idx,
-                           const mica_builder_t *b, const mica_partition_opts_t *po) {
-    const mica_hw_config_t *hw = &b->hw;
-    if ((mica_hw_absent(hw) & MICA_FEATURE_STORE_ASPAD) || b->graph_role != MICA_GRAPH_SINGLE ||
-        idx + 1 >= m->nops || op->noutputs != 1)
-        return 0;
-    const tfl_op_t *next = &m->ops[idx + 1];
-    int32_t t = op->outputs[0];
-    uint64_t pix, ch, opix, och;
-    if ((next->builtin != TFL_OP_CONV_2D && next->builtin != TFL_OP_DEPTHWISE_CONV_2D) ||
-        next->ninputs < 1 || next->noutputs < 1 || next->inputs[0] != t || t < 0 ||
-        is_output(m, t) || !only_reader(m, t, idx + 1) || !nhwc(m, t, &pix, &ch) ||
-        !nhwc(m, next->outputs[0], &opix, &och))
-        return 0;
-    uint64_t folds = (ch + hw->rows - 1) / hw->rows;
-    if (folds * pix > hw->aspad_depth / 2 || opix > hw->acc_depth / 2)
-        return 0;
-    char detail[MICA_REASON_LEN];
-    return mica_accel_reason(m, next, po, detail, sizeof detail) == NULL;
+typedef struct {
+    const tfl_model_t *m;
+    const mica_hw_config_t *hw;
+    const uint8_t *accel; /* per op */
+    mica_res_t *res;      /* per tensor; state PLANNED = still a candidate */
+} plan_t;
+
+/* Op o's readers of t: all later, accelerated and reading rows; the last one, or -1. */
+static int last_reader(const plan_t *p, int32_t t, int prod, int needs_whole_folds) {
+    int last = -1;
+    for (int o = 0; o < p->m->nops; o++) {
+        const tfl_op_t *op = &p->m->ops[o];
+        for (int k = 0; k < op->ninputs; k++) {
+            if (op->inputs[k] != t)
+                continue;
+            if (o <= prod || !p->accel[o] || !reads_rows(op, k) ||
+                (op->builtin == TFL_OP_ADD && needs_whole_folds))
+                return -1;
+            last = o > last ? o : last;
+        }
+    }
+    return last;
 }
 
-int mica_chain_begin(const tfl_model_t *m, const tfl_op_t *op, int idx, mica_builder_t *b,
-                     const mica_partition_opts_t *po) {
-    int in = b->chain_tensor1 && op->ninputs > 0 && op->inputs[0] + 1 == b->chain_tensor1;
-    b->chain_tensor1 = in ? b->chain_tensor1 : 0;
-    b->chain_out = chain_candidate(m, op, idx, b, po);
-    return in;
+/* Op i's output as a candidate: its rows and readers, or 0. */
+static int candidate(const plan_t *p, int i, mica_res_t *r) {
+    const tfl_op_t *op = &p->m->ops[i];
+    uint64_t pix, ch;
+    int32_t t = op->noutputs == 1 ? op->outputs[0] : -1;
+    if (!p->accel[i] || (!is_conv(op->builtin) && op->builtin != TFL_OP_ADD) || t < 0 ||
+        is_output(p->m, t) || !nhwc(p->m, t, &pix, &ch))
+        return 0;
+    int part_fold = ch % p->hw->rows != 0; /* ADD walks rows as they are: whole folds only */
+    if (op->builtin == TFL_OP_ADD && part_fold)
+        return 0;
+    int last = last_reader(p, t, i, part_fold);
+    uint64_t rows = (ch + p->hw->rows - 1) / p->hw->rows * pix;
+    if (last < 0 || rows > p->hw->aspad_depth / 2)
+        return 0;
+    memset(r, 0, sizeof *r);
+    r->rows = (uint32_t)rows, r->prod = i, r->last = last, r->state = MICA_RES_PLANNED;
+    return 1;
+}
+
+/* Whether op o loads an activation from memory (one not planned in ASPAD). */
+static int loads(const plan_t *p, int o) {
+    const tfl_op_t *op = &p->m->ops[o];
+    for (int k = 0; k < op->ninputs; k++) {
+        int32_t t = op->inputs[k];
+        if (t >= 0 && !p->m->tensors[t].data && !(reads_rows(op, k) && p->res[t].state))
+            return 1;
+    }
+    return 0;
+}
+
+static int live_at(const mica_res_t *r, int o) {
+    return r->state && r->prod <= o && o <= r->last;
+}
+
+/* Drops the first candidate whose live range holds an op that cannot keep rows. 1 if one was. */
+static int drop_range(plan_t *p) {
+    for (int t = 0; t < p->m->ntensors; t++)
+        for (int o = p->res[t].prod + 1; p->res[t].state && o <= p->res[t].last; o++)
+            if (!p->accel[o] || !keeps_rows(p->m->ops[o].builtin)) {
+                p->res[t].state = MICA_RES_NONE;
+                return 1;
+            }
+    return 0;
+}
+
+/* The highest base for r's rows free of every other candidate live at r's producer, or -1. */
+static int64_t highest_free(const plan_t *p, int32_t self) {
+    const mica_res_t *r = &p->res[self];
+    int64_t base = (int64_t)p->hw->aspad_depth - r->rows;
+    for (int moved = 1; moved && base >= 0;) {
+        moved = 0;
+        for (int t = 0; t < p->m->ntensors; t++) {
+            const mica_res_t *q = &p->res[t];
+            if (t == self || !live_at(q, r->prod) || q->prod > r->prod ||
+                (q->prod == r->prod && t > self))
+                continue;
+            if (base < (int64_t)q->base + q->rows && (int64_t)q->base < base + r->rows)
+                base = (int64_t)q->base - r->rows, moved = 1;
+        }
+    }
+    return base;
+}
+
+/* Places every candidate in op order; drops one that does not fit or sits in the lower half
+ * across an op that loads. 1 if one was dropped. */
+static int place(plan_t *p) {
+    for (int o = 0; o < p->m->nops; o++) {
+        const tfl_op_t *op = &p->m->ops[o];
+        for (int k = 0; k < op->noutputs; k++) {
+            int32_t t = op->outputs[k];
+            if (t < 0 || !p->res[t].state || p->res[t].prod != o)
+                continue;
+            int64_t base = highest_free(p, t);
+            if (base < 0) {
+                p->res[t].state = MICA_RES_NONE;
+                return 1;
+            }
+            p->res[t].base = (uint32_t)base;
+        }
+    }
+    for (int o = 0; o < p->m->nops; o++)
+        for (int t = 0; t < p->m->ntensors && loads(p, o); t++)
+            if (live_at(&p->res[t], o) && p->res[t].base < p->hw->aspad_depth / 2) {
+                p->res[t].state = MICA_RES_NONE;
+                return 1;
+            }
+    return 0;
+}
+
+int mica_chain_plan(const tfl_model_t *m, mica_builder_t *b, const mica_partition_opts_t *po) {
+    if ((mica_hw_absent(&b->hw) & MICA_FEATURE_STORE_ASPAD) || b->graph_role != MICA_GRAPH_SINGLE)
+        return 0;
+    uint8_t *accel = calloc((size_t)m->nops, 1);
+    b->res = calloc((size_t)m->ntensors, sizeof *b->res);
+    if (!accel || !b->res) {
+        free(accel);
+        snprintf(b->err, sizeof b->err, "out of memory");
+        return -1;
+    }
+    char detail[MICA_REASON_LEN];
+    for (int i = 0; i < m->nops; i++)
+        accel[i] = mica_accel_reason(m, &m->ops[i], po, detail, sizeof detail) == NULL;
+    plan_t p = {m, &b->hw, accel, b->res};
+    for (int i = 0; i < m->nops; i++) {
+        mica_res_t r;
+        if (candidate(&p, i, &r))
+            b->res[m->ops[i].outputs[0]] = r;
+    }
+    while (drop_range(&p) || place(&p))
+        ;
+    free(accel);
+    return 0;
+}
+
+int mica_chain_in(const mica_builder_t *b, int32_t t, uint32_t *base) {
+    if (!b->res || t < 0 || b->res[t].state != MICA_RES_STORED)
+        return 0;
+    *base = b->res[t].base;
+    return 1;
+}
+
+int mica_chain_out(const mica_builder_t *b, int32_t t, uint32_t *base) {
+    if (!b->res || t < 0 || b->res[t].state != MICA_RES_PLANNED)
+        return 0;
+    *base = b->res[t].base;
+    return 1;
+}
+
+void mica_chain_stored(mica_builder_t *b, int32_t t) {
+    b->res[t].state = MICA_RES_STORED;
+}
+
+int mica_chain_begin(const tfl_model_t *m, const tfl_op_t *op, int idx, mica_builder_t *b) {
+    b->res_busy = 0;
+    if (!b->res)
+        return 0;
+    int low_held = 0, in_chip = 0, in_lost = 0;
+    for (int t = 0; t < m->ntensors; t++)
+        if (live_at(&b->res[t], idx)) {
+            b->res_busy = 1;
+            low_held |=
+                b->res[t].state == MICA_RES_STORED && b->res[t].base < b->hw.aspad_depth / 2;
+        }
+    for (int k = 0; k < op->ninputs; k++) {
+        int32_t t = op->inputs[k];
+        in_chip |= t >= 0 && b->res[t].state == MICA_RES_STORED;
+        in_lost |= t >= 0 && b->res[t].state == MICA_RES_PLANNED && b->res[t].prod < idx;
+    }
+    if (in_lost && low_held) { /* a producer fell back to memory: loading here would clobber */
+        snprintf(b->err, sizeof b->err,
+                 "op %d: an input planned in ASPAD is in memory (its producer could not store it "
+                 "there), and loading it would overwrite rows other layers keep there",
+                 idx);
+        return -1;
+    }
+    return in_chip;
 }
 
 void mica_chain_layer(const mica_builder_t *b, const tfl_op_t *op, mica_gemm_layer_t *L) {
-    uint32_t half = b->hw.aspad_depth / 2;
-    L->in_aspad = b->chain_tensor1 && op->inputs[0] + 1 == b->chain_tensor1;
-    L->aspad_base = L->in_aspad ? b->chain_base : 0;
-    L->out_aspad = b->chain_out && !L->out_pixel_step;
-    L->out_base = L->in_aspad && b->chain_base ? 0 : half;
+    L->in_aspad = op->ninputs > 0 && mica_chain_in(b, op->inputs[0], &L->aspad_base);
+    L->out_aspad =
+        op->noutputs > 0 && !L->out_pixel_step && mica_chain_out(b, op->outputs[0], &L->out_base);
 }
 
 void mica_chain_end(mica_builder_t *b, const tfl_op_t *op, const mica_gemm_layer_t *L) {
-    b->chain_tensor1 = L->out_aspad ? op->outputs[0] + 1 : 0;
-    b->chain_base = L->out_base;
+    if (L->out_aspad)
+        mica_chain_stored(b, op->outputs[0]);
 }

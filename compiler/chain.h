@@ -1,6 +1,7 @@
-/* On-chip chains (issue 15): a layer whose output only the next accelerator layer reads, and which
- * fits, STOREs it into ASPAD (STORE target ASPAD) where the next layer's MATMULs or DWCONVs read it,
- * instead of a round trip through external memory. */
+/* On-chip activations (issue 15): an activation that only accelerator layers able to read ASPAD
+ * read (convolutions' input, both ADD inputs) stays in ASPAD from its producer's STOREs (STORE
+ * target ASPAD) to its last reader, instead of a round trip through external memory. A plan
+ * before lowering places every such tensor's rows; lowering then follows what was stored. */
 #ifndef MICA_CHAIN_H
 #define MICA_CHAIN_H
 #include "builder.h"
@@ -8,13 +9,20 @@
 #include "partition.h"
 #include "tflite/tflite_reader.h"
 
-/* Before op idx is lowered: whether its input is in ASPAD (b->chain_tensor1) and whether its output
- * may go there for op idx + 1 (b->chain_out). 1 when the input is in ASPAD. */
-int mica_chain_begin(const tfl_model_t *m, const tfl_op_t *op, int idx, mica_builder_t *b,
-                     const mica_partition_opts_t *po);
-/* A convolution-shaped layer of op: its chain fields from the builder's state. */
+/* Plans which activations stay on chip and where (b->res). 0, or -1 with b->err set. */
+int mica_chain_plan(const tfl_model_t *m, mica_builder_t *b, const mica_partition_opts_t *po);
+/* Before op idx is lowered: sets b->res_busy. 1 when one of its inputs is only in ASPAD (no CPU
+ * fallback can read it), 0 if none is, -1 with b->err set when the plan cannot hold. */
+int mica_chain_begin(const tfl_model_t *m, const tfl_op_t *op, int idx, mica_builder_t *b);
+/* A convolution-shaped layer of op: its on-chip fields (mica_gemm_layer_t) from the plan. */
 void mica_chain_layer(const mica_builder_t *b, const tfl_op_t *op, mica_gemm_layer_t *L);
-/* After L was emitted: what it left in ASPAD for the next op. */
+/* After L was emitted: its output is in ASPAD if it stored it there. */
 void mica_chain_end(mica_builder_t *b, const tfl_op_t *op, const mica_gemm_layer_t *L);
+/* Tensor t (TFLite index): 1 and its first ASPAD row when it is stored there (an input to read
+ * there) or, for mica_chain_out, planned there (an output to store there); else 0. */
+int mica_chain_in(const mica_builder_t *b, int32_t t, uint32_t *base);
+int mica_chain_out(const mica_builder_t *b, int32_t t, uint32_t *base);
+/* The producer of t stored it into ASPAD. */
+void mica_chain_stored(mica_builder_t *b, int32_t t);
 
 #endif

@@ -325,7 +325,7 @@ int mica_gemm_load_input(mica_sched_t *S, int band, int f0, int f1) {
     mica_gemm_band_input_rows(L, band * P->band_rows, mica_gemm_band_rows(L, P, band), &y0, &y1);
     uint32_t pixels = (uint32_t)(y1 - y0) * (uint32_t)L->in_w;
     if (L->in_aspad)
-        return 0; /* the previous layer's STOREs left it there (one band: emit_layer) */
+        return 0; /* the previous layer's STOREs left it all there (mica_gemm_matmul) */
     /* the reader of the last band here; band 0 after the first pass's STORE, if any */
     mica_ticket_t prev = band == 0 ? S->pre_store : S->in_read[buf];
     uint32_t base = (uint32_t)buf * P->aspad_buf_rows,
@@ -363,6 +363,16 @@ int mica_gemm_load_input(mica_sched_t *S, int band, int f0, int f1) {
     return 0;
 }
 
+/* The first ASPAD row of input fold f's band rows y0.. (pixels of them): in its band buffer, or
+ * (in_aspad) in the whole input the previous layer stored, fold f at aspad_base + f * in_h * in_w. */
+static uint32_t input_rows(const mica_gemm_layer_t *L, const mica_gemm_plan_t *P, int band, int f,
+                           int y0, uint32_t pixels) {
+    if (L->in_aspad)
+        return L->aspad_base + (uint32_t)f * (uint32_t)(L->in_h * L->in_w) +
+               (uint32_t)(y0 * L->in_w);
+    return (uint32_t)(band % P->aspad_bufs) * P->aspad_buf_rows + (uint32_t)f * pixels;
+}
+
 mica_ticket_t mica_gemm_matmul(mica_sched_t *S, int band, int f_in, int t, uint32_t acc_addr,
                                int first, const mica_ticket_t *deps, int ndeps) {
     mica_builder_t *b = S->b;
@@ -375,9 +385,7 @@ mica_ticket_t mica_gemm_matmul(mica_sched_t *S, int band, int f_in, int t, uint3
     uint32_t pixels = (uint32_t)(y1 - y0) * (uint32_t)L->in_w;
     mica_matmul_fields_t f = {.accumulate = (uint32_t)!first,
                               .z_in = L->z_in,
-                              .aspad_addr = L->aspad_base +
-                                            (uint32_t)(band % P->aspad_bufs) * P->aspad_buf_rows +
-                                            (uint32_t)f_in * pixels,
+                              .aspad_addr = input_rows(L, P, band, f_in, y0, pixels),
                               .acc_addr = acc_addr,
                               .in_h = (uint32_t)(y1 - y0),
                               .in_w = (uint32_t)L->in_w,

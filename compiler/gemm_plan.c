@@ -176,7 +176,7 @@ void mica_gemm_set_band_rows(const mica_gemm_layer_t *L, mica_gemm_plan_t *P, in
     P->nbands = ceil_div(L->out_h, rows);
     int y0, y1;
     mica_gemm_band_input_rows(L, 0, rows, &y0, &y1);
-    P->stream_input = P->cf > 1 && (y1 - y0) * L->in_w >= 32;
+    P->stream_input = !L->in_aspad && P->cf > 1 && (y1 - y0) * L->in_w >= 32; /* no loads */
 }
 
 /* Weight rows per output fold against WSPAD; PARAM sets against PARAM. */

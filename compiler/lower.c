@@ -376,17 +376,24 @@ int mica_note_reason(mica_builder_t *b, const char *why, const char *detail) {
 }
 
 /* Accelerator when every rule allows it and it fits; otherwise a CPU kernel, with the reason. */
+static mica_partition_opts_t partition_opts(const mica_compile_opts_t *o) {
+    mica_partition_opts_t po = o->partition;
+    po.absent = o->hw.absent; /* the configuration decides which units exist */
+    return po;
+}
+
 int mica_lower_op(const tfl_model_t *m, const tfl_op_t *op, int idx, mica_builder_t *b,
                   const mica_compile_opts_t *o) {
     if (op->ninputs < 1 || op->noutputs < 1 || !mica_op_tensor(m, op, 0) ||
         !mica_op_output(m, op, 0))
         MICA_ERR("op %d (%s): missing operands", idx, tfl_builtin_name(op->builtin));
     char detail[MICA_REASON_LEN];
-    mica_partition_opts_t po = o->partition;
-    po.absent = o->hw.absent; /* the configuration decides which units exist */
+    mica_partition_opts_t po = partition_opts(o);
     const char *why = mica_accel_reason(m, op, &po, detail, sizeof detail);
     char lower_err[sizeof b->err];
-    int chained = mica_chain_begin(m, op, idx, b, &po);
+    int chained = mica_chain_begin(m, op, idx, b);
+    if (chained < 0)
+        return -1;
     if (!why) {
         size_t code = b->code.len, consts = b->consts.len, steps = b->steps.len;
         int pool = op->builtin == TFL_OP_AVERAGE_POOL_2D || op->builtin == TFL_OP_MAX_POOL_2D;
@@ -407,7 +414,6 @@ int mica_lower_op(const tfl_model_t *m, const tfl_op_t *op, int idx, mica_builde
         why = lower_err;
         detail[0] = 0;
     }
-    b->chain_tensor1 = 0; /* a CPU step leaves nothing in ASPAD */
     mica_cpu_prepare_fn prepare;
     int kernel = mica_cpu_op_find(m, op, &prepare);
     const char *name = op->custom_code ? op->custom_code : tfl_builtin_name(op->builtin);
@@ -494,7 +500,8 @@ int mica_compile(const tfl_model_t *model, const mica_compile_opts_t *o, mica_bu
         return mica_compile_graphs(model, m, o, b);
     if (mica_validate_model(m, b->err, sizeof b->err))
         return -1;
-    if (mica_plan_graph_arena(m, b) || mica_record_io(m, b))
+    mica_partition_opts_t po = partition_opts(o);
+    if (mica_plan_graph_arena(m, b) || mica_record_io(m, b) || mica_chain_plan(m, b, &po))
         return -1;
     for (int i = 0; i < m->nops; i++)
         if (mica_lower_op(m, &m->ops[i], i, b, o))
@@ -514,6 +521,8 @@ void mica_builder_free(mica_builder_t *b) {
     mica_buf_free(&b->plans);
     free(b->tensor_map);
     b->tensor_map = NULL;
+    free(b->res);
+    b->res = NULL;
     mica_fold_free(b->folded);
     b->folded = NULL;
 }

@@ -144,12 +144,9 @@ static int rowpack_pass(mica_sched_t *S) {
 /* The layer's instructions, ending with END when `last`, else with a SYNC draining every unit. */
 static int emit_layer(mica_builder_t *b, const mica_gemm_layer_t *L, const mica_gemm_plan_t *P,
                       int last) {
-    int y0 = 0, y1 = 0;
-    if (L->in_aspad)
-        mica_gemm_band_input_rows(L, 0, L->out_h, &y0, &y1);
-    if (L->in_aspad && (P->nbands != 1 || P->stream_input || y0 != 0 || y1 != L->in_h)) {
-        snprintf(b->err, sizeof b->err, "layer %s: an input in ASPAD needs one band of it all",
-                 L->name); /* the previous layer stored the whole input (mica_gemm_layer_t) */
+    if (L->in_aspad && (P->stream_input || P->pack_g || P->pack_kw || P->pair_c || P->sub_h)) {
+        snprintf(b->err, sizeof b->err, "layer %s: an input in ASPAD is read as it is",
+                 L->name); /* whole folds, pixel-major: no other input layout (lower_gemm_part) */
         return -1;
     }
     mica_sched_t S;
@@ -251,7 +248,7 @@ static int choose_bands(mica_builder_t *b, const mica_gemm_layer_t *L, mica_gemm
                 continue;
             last_rows = rows;
             mica_gemm_set_band_rows(L, &trial, rows);
-            for (int v = 0; v < 2 * (1 + (trial.cf > 1)); v++) {
+            for (int v = 0; v < 2 * (1 + (trial.cf > 1 && !L->in_aspad)); v++) {
                 trial.drip_all = v & 1; /* both load-release policies */
                 if (v == 2)             /* streaming the input folds the other way */
                     trial.stream_input = !trial.stream_input;
@@ -296,11 +293,11 @@ static int lower_gemm_part(mica_builder_t *b, const mica_gemm_layer_t *L0, int l
     return emit_layer(b, L, &P, last);
 }
 
-/* A layer in an on-chip chain plans its own buffers in the lower half of ASPAD (the chain's rows
- * are in the other half: lower.c), so every pass sees half the depth while it is lowered. */
+/* A layer run while rows stay in ASPAD plans its own buffers in the lower half (the rows it
+ * loads into are there: chain.c), so every pass sees half the depth while it is lowered. */
 int mica_lower_gemm_part(mica_builder_t *b, const mica_gemm_layer_t *L0, int last) {
     uint32_t depth = b->hw.aspad_depth;
-    if (L0->in_aspad || L0->out_aspad)
+    if (b->res_busy || L0->in_aspad || L0->out_aspad)
         b->hw.aspad_depth = depth / 2;
     int rc = lower_gemm_part(b, L0, last);
     b->hw.aspad_depth = depth;

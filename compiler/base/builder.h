@@ -16,6 +16,14 @@ typedef struct {
 #define MICA_REASON_LEN 256
 #define MICA_PLAN_LEN 1024
 
+/* An activation kept in ASPAD between accelerator steps (chain.c): rows base.. from its producer
+ * op prod to its last reader op last; state MICA_RES_*. */
+typedef struct {
+    uint32_t base, rows;
+    int prod, last;
+    uint8_t state;
+} mica_res_t;
+
 typedef struct {
     mica_hw_config_t hw;
     /* cycles the cost estimate assumes per memory request (0: MICA_MEM_LATENCY_DEFAULT) */
@@ -40,16 +48,17 @@ typedef struct {
      * arena_base; graph_role says what the graph being lowered is (MICA_GRAPH_*). */
     uint32_t arena_base;
     int graph_role;
-    /* On-chip chain (lower.c): the TFLite tensor + 1 (0: none) the last accelerator step left in
-     * ASPAD rows from chain_base on, and whether the op being lowered may store its output there
-     * for the next op (chain_out). */
-    int32_t chain_tensor1;
-    uint32_t chain_base;
-    int chain_out;
+    /* On-chip activations (chain.c); res_busy: some tensor's rows stay in ASPAD while the op
+     * being lowered runs, so it plans its own buffers in the lower half. */
+    mica_res_t *res; /* per TFLite tensor, or NULL: no tensor is kept on chip */
+    int res_busy;
     char err[512];
 } mica_builder_t;
 
 enum { MICA_GRAPH_SINGLE = 0, MICA_GRAPH_MAIN = 1, MICA_GRAPH_SUB = 2 };
+/* res_state: not on chip; planned (its producer may STORE it into ASPAD); stored there (its
+ * readers read ASPAD: memory holds nothing). */
+enum { MICA_RES_NONE = 0, MICA_RES_PLANNED = 1, MICA_RES_STORED = 2 };
 int mica_buf_append(mica_buf_t *b, const void *src, size_t n);
 int mica_buf_align(mica_buf_t *b, size_t align);
 void mica_buf_free(mica_buf_t *b);
