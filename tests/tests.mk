@@ -146,6 +146,7 @@ test-kernels: $(MICA)
 	$(PYTHON) tests/kernels/check_ops3_refusals.py $(MICA) $(B)/cpu_op_models
 	$(PYTHON) tests/kernels/check_accel_ops.py $(MICA) $(B)/accel_op_models
 	$(PYTHON) tests/kernels/check_rowpack.py $(MICA) $(B)/rowpack_models
+	$(PYTHON) tests/kernels/check_chains.py $(MICA) $(B)/chain_models
 	$(PYTHON) tests/kernels/check_sigmoid16.py $(MICA)
 	$(PYTHON) tests/kernels/check_int16_no_oracle.py
 	$(PYTHON) tests/kernels/check_zeros_like_no_oracle.py

@@ -4,7 +4,7 @@
 # configuration without the feature (the ULX3S board lists it absent; 8x4: ROWS != COLS) it has
 # none. The chained program's outputs on rtl and func equal the reference interpreter's (cpu),
 # and the chained 8x8 program's equal the unchained ULX3S program's, for two seeds (no TensorFlow:
-# mica verify against LiteRT is tests/kernels' business).
+# mica verify against LiteRT is tests/kernels' business: check_chains.py).
 # usage: tests/unit/test_chain.sh MICA
 set -u
 mica=$1
@@ -44,5 +44,13 @@ for seed in 1 2; do
     bad "seed $seed: 8x8 runs"
   cmp -s "$tmp/c8.$seed/output0.npy" "$tmp/u8.$seed/output0.npy" || bad "seed $seed: chained 8x8 != ulx3s"
 done
+# ResNet-8: tensors with several readers (a block's input feeds its first conv and its ADD) and
+# several bands (32x32 maps) stay on chip; its first ADD (step 3) reads both inputs from ASPAD.
+"$mica" compile models/ic_resnet8.tflite -o "$tmp/r8.mica" > /dev/null || bad "compile ResNet-8"
+"$mica" disasm "$tmp/r8.mica" --step 3 | grep -qE '^ +[0-9]+  LOAD .*target=ASPAD' && bad "ResNet-8: 3_add loads an input"
+"$mica" disasm "$tmp/r8.mica" --step 3 | grep -qE '^ +[0-9]+  STORE .*target=ASPAD' || bad "ResNet-8: 3_add stores to memory"
+for be in cpu rtl func; do run "$tmp/r8.mica" "$be" 3; mv "$tmp/$be.3" "$tmp/r8$be"; done
+cmp -s "$tmp/r8cpu/output0.npy" "$tmp/r8rtl/output0.npy" || bad "ResNet-8: rtl != cpu"
+cmp -s "$tmp/r8cpu/output0.npy" "$tmp/r8func/output0.npy" || bad "ResNet-8: func != cpu"
 [ $fail = 0 ] && echo "test_chain: PASS ($n STOREs into ASPAD on 16x16)"
 exit $fail

@@ -1,0 +1,134 @@
+#!/usr/bin/env python3
+"""On-chip activations (issue 15, compiler/chain.c): activations that only accelerated
+convolutions and ADDs read stay in ASPAD from their producer to their last reader. Generated
+int8 residual networks (a ResNet block on 32x32 whose tensors need several bands, a strided block
+with a 1x1 shortcut from the model input (its ADD on chip too), 24 and 40 channels whose ADDs cannot walk whole folds,
+one tensor read by a convolution, a depthwise convolution and an ADD), each compiled for the
+16x16, 8x8 and 4x4 arrays, must
+  - keep activations on chip on 16x16 (STOREs with target ASPAD), and where the case says so
+    run every ADD from ASPAD (its step loads no activation);
+  - give LiteRT BUILTIN_REF's output bytes on the func and rtl backends (random int8 inputs);
+  - have the estimated cycles within 2% of the cycles the RTL measures.
+  check_chains.py MICA DIR [SAMPLES]   (models are written to DIR; exit 1 on any failure)"""
+import os
+import re
+import subprocess
+import sys
+import tempfile
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+import check_accel_ops as acc  # noqa: E402 (after the path)
+
+ARRAYS = acc.ARRAYS
+
+
+def cases(tf):
+    """name -> (fn, input shape, whether every ADD runs from ASPAD on 16x16)."""
+    L = tf.keras.layers
+    bias = dict(bias_initializer=tf.keras.initializers.RandomUniform(-0.3, 0.3))
+
+    def conv(filters, kernel, **kw):
+        return L.Conv2D(filters, kernel, padding="same", **bias, **kw)
+
+    def built(layers, shapes):
+        for lay, s in zip(layers, shapes):
+            lay.build(s)
+
+    c = {}
+    a, b, d, e = conv(16, 3, activation="relu"), conv(16, 3, activation="relu"), conv(16, 3), \
+        conv(32, 1, strides=2)
+    built([a, b, d, e], [(1, 32, 32, 3), (1, 32, 32, 16), (1, 32, 32, 16), (1, 32, 32, 16)])
+    c["block16_32x32"] = (lambda x: e(tf.nn.relu(a(x) + d(b(a(x))))), (1, 32, 32, 3), True)
+
+    f, g, s, h = conv(32, 3, strides=2, activation="relu"), conv(32, 3), conv(32, 1, strides=2), \
+        conv(16, 1)
+    built([f, g, s, h], [(1, 16, 16, 16), (1, 8, 8, 32), (1, 16, 16, 16), (1, 8, 8, 32)])
+    c["block32_s2_shortcut"] = (lambda x: h(tf.nn.relu(g(f(x)) + s(x))), (1, 16, 16, 16), True)
+
+    p, q, q2, r = conv(24, 3, activation="relu"), conv(24, 3), conv(24, 3), conv(8, 1)
+    built([p, q, q2, r], [(1, 12, 10, 4), (1, 12, 10, 24), (1, 12, 10, 24), (1, 12, 10, 24)])
+    c["block24_part_fold"] = (lambda x: r(q(p(x)) + q2(q(p(x)))), (1, 12, 10, 4), False)
+
+    u, dw, v, w = conv(40, 1, activation="relu"), L.DepthwiseConv2D(3, padding="same", **bias), \
+        conv(40, 1), conv(8, 1)
+    built([u, dw, v, w], [(1, 9, 11, 8), (1, 9, 11, 40), (1, 9, 11, 40), (1, 9, 11, 40)])
+    c["dw40_residual"] = (lambda x: w(u(x) + v(dw(u(x)))), (1, 9, 11, 8), False)
+
+    k, m, dk, o = conv(16, 3, activation="relu"), conv(16, 3), \
+        L.DepthwiseConv2D(3, padding="same", **bias), conv(8, 1)
+    built([k, m, dk, o], [(1, 14, 14, 5), (1, 14, 14, 16), (1, 14, 14, 16), (1, 14, 14, 16)])
+    c["three_readers"] = (lambda x: o((m(k(x)) + dk(k(x))) + k(x)), (1, 14, 14, 5), True)
+    return c
+
+
+def generate(out_dir):
+    import make_cpu_op_models as g
+    expect = {}
+    for i, (name, (fn, shape, adds_on_chip)) in enumerate(cases(g.tf).items()):
+        data = g.convert(fn, [shape], [(-1.0, 1.5)], seed=900 + i)
+        ops = g.op_names(data)
+        if "ADD" not in ops or any(op not in ("CONV_2D", "DEPTHWISE_CONV_2D", "ADD") for op in ops):
+            raise SystemExit("check_chains: %s converted to %s" % (name, ops))
+        with open(os.path.join(out_dir, name + ".tflite"), "wb") as f:
+            f.write(data)
+        expect[name] = adds_on_chip
+    return expect
+
+
+def chip_use(mica, prog, table):
+    """(STOREs into ASPAD, ADD steps that load an activation) of a compiled program."""
+    dis = subprocess.run([mica, "disasm", prog], capture_output=True, text=True).stdout
+    stores = len(re.findall(r"^ +\d+  STORE .*target=ASPAD", dis, re.M))
+    loading = 0
+    for step, f in enumerate(table):
+        if f[1] != "ADD":
+            continue
+        d = subprocess.run([mica, "disasm", prog, "--step", str(step)], capture_output=True,
+                           text=True).stdout
+        loading += bool(re.search(r"^ +\d+  LOAD .*target=ASPAD", d, re.M))
+    return stores, loading
+
+
+def check_model(mica, np, model, adds_on_chip, samples, tmp):
+    """Failure lines for one model over every array and backend; also (worst estimate error)."""
+    fails, worst = [], 0.0
+    name = os.path.basename(model)[:-7]
+    ins, refs = acc.reference(np, model, samples, seed=len(name))
+    for arr in ARRAYS:
+        prog = os.path.join(tmp, "m.mica")
+        r = subprocess.run([mica, "compile", model, "-o", prog, "--array", arr, "--dump=plan"],
+                           capture_output=True, text=True)
+        if r.returncode:
+            fails.append("%s %s: compile failed: %s" % (name, arr, r.stderr.strip()[-200:]))
+            continue
+        table = [f for f in (l.split() for l in r.stdout.splitlines())
+                 if len(f) > 2 and f[2] in ("ACCEL", "CPU")]
+        if any(f[2] != "ACCEL" for f in table):
+            fails.append("%s %s: not every layer on the accelerator" % (name, arr))
+        if arr == "16x16":
+            stores, loading = chip_use(mica, prog, table)
+            if stores == 0:
+                fails.append("%s %s: nothing kept on chip" % (name, arr))
+            if adds_on_chip and loading:
+                fails.append("%s %s: %d ADD steps load an input" % (name, arr, loading))
+        f, w = acc.run_backends(mica, np, prog, ins, refs, tmp, "%s %s" % (name, arr), True)
+        fails += f
+        worst = max(worst, w)
+    return fails, worst
+
+
+def main():
+    mica, out_dir, samples = acc.arguments(__doc__)
+    import numpy as np
+    expect = generate(out_dir)
+    with tempfile.TemporaryDirectory() as tmp:
+        return acc.summary("check_chains", expect, samples, 0.02,
+                           lambda name, on_chip: check_model(
+                               mica, np, os.path.join(out_dir, name + ".tflite"), on_chip,
+                               samples, tmp),
+                           lambda on_chip: "ADDs on chip" if on_chip else "ADDs in memory")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
