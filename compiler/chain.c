@@ -1,11 +1,11 @@
 /* On-chip activations (chain.h). The plan, before any op is lowered:
  *   candidates: an activation produced by an accelerated CONV_2D, DEPTHWISE_CONV_2D or ADD, not a
  *     model output, read only by later accelerated ops that read ASPAD rows as they are (input 0
- *     of a convolution, either input of ADD), laid out as a one-band input: fold f's pixel m at
+ *     of a convolution or pool, either input of ADD), laid out as a one-band input: fold f's pixel m at
  *     row base + f * pixels + m (ADD walks those rows as they are, so its channels fill whole
  *     folds);
  *   live range: from the producer to the last reader every op must be one that lowers with the
- *     rows kept (convolutions, FULLY_CONNECTED, ADD: they plan in the lower half of ASPAD while
+ *     rows kept (convolutions, pools, FULLY_CONNECTED, ADD: they plan in the lower half of ASPAD while
  *     any rows are held, b->res_busy);
  *   placement: in op order, rows freed after their last reader, each output at the highest free
  *     rows; an op that loads some input from memory needs every row held across it in the upper
@@ -29,14 +29,21 @@ static int is_conv(int builtin) {
     return builtin == TFL_OP_CONV_2D || builtin == TFL_OP_DEPTHWISE_CONV_2D;
 }
 
-/* Ops that lower with rows held in the upper half of ASPAD (mica_lower_gemm_part, lower_add.c). */
+static int is_pool(int builtin) {
+    return builtin == TFL_OP_AVERAGE_POOL_2D || builtin == TFL_OP_MAX_POOL_2D;
+}
+
+/* Ops that lower with rows held in the upper half of ASPAD (mica_lower_gemm_part, lower_add.c,
+ * lower_pool.c). */
 static int keeps_rows(int builtin) {
-    return is_conv(builtin) || builtin == TFL_OP_FULLY_CONNECTED || builtin == TFL_OP_ADD;
+    return is_conv(builtin) || is_pool(builtin) || builtin == TFL_OP_FULLY_CONNECTED ||
+           builtin == TFL_OP_ADD;
 }
 
 /* Whether op input k is read from ASPAD rows when it is there. */
 static int reads_rows(const tfl_op_t *o, int k) {
-    return (is_conv(o->builtin) && k == 0) || (o->builtin == TFL_OP_ADD && k < 2);
+    return ((is_conv(o->builtin) || is_pool(o->builtin)) && k == 0) ||
+           (o->builtin == TFL_OP_ADD && k < 2);
 }
 
 /* t as NHWC with batch 1: its pixels and channels, or 0. */

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "compiler.h"
+#include "chain.h"
 #include "lower_gemm.h"
 #include "instr.h"
 #include "waits.h"
@@ -152,8 +153,9 @@ static int pool_params(mica_builder_t *b, int idx, int is_max, mica_gemm_layer_t
  * schedule would issue HW one-pixel DWCONVs per fold. */
 static int global_pool_fits(const mica_builder_t *b, const mica_gemm_layer_t *L, int lanes) {
     int hw = L->kh * L->kw, nf = (L->cout + lanes - 1) / lanes;
+    uint32_t depth = b->res_busy ? b->hw.aspad_depth / 2 : b->hw.aspad_depth; /* chain.c */
     return L->out_h == 1 && L->out_w == 1 && L->kh == L->in_h && L->kw == L->in_w && !L->pad_top &&
-           !L->pad_left && hw <= 512 && (uint32_t)(nf * hw) <= b->hw.aspad_depth &&
+           !L->pad_left && hw <= 512 && (uint32_t)(nf * hw) <= depth &&
            (uint32_t)nf <= b->hw.acc_depth && !L->pixel_set;
 }
 
@@ -164,6 +166,8 @@ typedef struct {
     mica_builder_t *b;
     const mica_gemm_layer_t *L;
     mica_waits_t w;
+    uint32_t in_row; /* the input's first ASPAD row: 0, or where the producer stored it (chain.c) */
+    int on_chip;
 } gpool_t;
 
 static int gp_emit(gpool_t *G, mica_instr_t *in, int fail, unsigned drain) {
@@ -209,7 +213,7 @@ static int global_pool_body(gpool_t *G, int lanes) {
     mica_builder_t *b = G->b;
     const mica_gemm_layer_t *L = G->L;
     int hw = L->kh * L->kw, nf = (L->cout + lanes - 1) / lanes;
-    for (int f = 0; f < nf; f++) { /* fold f: rows f*HW .. of pixel-ordered lanes */
+    for (int f = 0; f < nf && !G->on_chip; f++) { /* fold f: rows f*HW .. of pixel-ordered lanes */
         int len = L->cout - f * lanes < lanes ? L->cout - f * lanes : lanes;
         mica_rows_t r = {(uint32_t)(f * hw), (uint32_t)hw, (uint32_t)len,
                          L->in_addr + (uint32_t)(f * lanes), (uint32_t)L->cout};
@@ -220,6 +224,7 @@ static int global_pool_body(gpool_t *G, int lanes) {
     for (int p = 0; p < hw; p++) {
         mica_dwconv_fields_t f = {.accumulate = p > 0,
                                   .z_in = L->z_in,
+                                  .aspad_addr = G->in_row,
                                   .in_h = (uint32_t)nf,
                                   .in_w = (uint32_t)hw,
                                   .out_h = (uint32_t)nf,
@@ -256,6 +261,7 @@ static int lower_global_pool(mica_builder_t *b, const tfl_op_t *op, const mica_g
     gpool_t G;
     memset(&G, 0, sizeof G);
     G.b = b, G.L = L;
+    G.on_chip = mica_chain_in(b, op->inputs[0], &G.in_row); /* the layout of its loads */
     int nf = (L->cout + lanes - 1) / lanes;
     mica_plan_note(b,
                    "  tiling: global pool on the vector unit: %d channel fold%s of %d lanes "

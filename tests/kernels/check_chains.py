@@ -3,10 +3,11 @@
 convolutions and ADDs read stay in ASPAD from their producer to their last reader. Generated
 int8 residual networks (a ResNet block on 32x32 whose tensors need several bands, a strided block
 with a 1x1 shortcut from the model input (its ADD on chip too), 24 and 40 channels whose ADDs cannot walk whole folds,
-one tensor read by a convolution, a depthwise convolution and an ADD), each compiled for the
+one tensor read by a convolution, a depthwise convolution and an ADD; a max pool and a global
+average pool reading convolutions' outputs on chip), each compiled for the
 16x16, 8x8 and 4x4 arrays, must
   - keep activations on chip on 16x16 (STOREs with target ASPAD), and where the case says so
-    run every ADD from ASPAD (its step loads no activation);
+    run every ADD and pool from ASPAD (its step loads no activation);
   - give LiteRT BUILTIN_REF's output bytes on the func and rtl backends (random int8 inputs);
   - have the estimated cycles within 2% of the cycles the RTL measures.
   check_chains.py MICA DIR [SAMPLES]   (models are written to DIR; exit 1 on any failure)"""
@@ -24,7 +25,7 @@ ARRAYS = acc.ARRAYS
 
 
 def cases(tf):
-    """name -> (fn, input shape, whether every ADD runs from ASPAD on 16x16)."""
+    """name -> (fn, input shape, whether every ADD and pool reads ASPAD on 16x16)."""
     L = tf.keras.layers
     bias = dict(bias_initializer=tf.keras.initializers.RandomUniform(-0.3, 0.3))
 
@@ -59,6 +60,11 @@ def cases(tf):
         L.DepthwiseConv2D(3, padding="same", **bias), conv(8, 1)
     built([k, m, dk, o], [(1, 14, 14, 5), (1, 14, 14, 16), (1, 14, 14, 16), (1, 14, 14, 16)])
     c["three_readers"] = (lambda x: o((m(k(x)) + dk(k(x))) + k(x)), (1, 14, 14, 5), True)
+
+    c1, mp, c2, gp = conv(32, 3, activation="relu"), L.MaxPool2D(2), conv(24, 3), \
+        L.AveragePooling2D((6, 5))
+    built([c1, c2], [(1, 12, 10, 3), (1, 6, 5, 32)])
+    c["pools"] = (lambda x: gp(c2(mp(c1(x)))), (1, 12, 10, 3), True)
     return c
 
 
@@ -68,7 +74,8 @@ def generate(out_dir):
     for i, (name, (fn, shape, adds_on_chip)) in enumerate(cases(g.tf).items()):
         data = g.convert(fn, [shape], [(-1.0, 1.5)], seed=900 + i)
         ops = g.op_names(data)
-        if "ADD" not in ops or any(op not in ("CONV_2D", "DEPTHWISE_CONV_2D", "ADD") for op in ops):
+        if any(op not in ("CONV_2D", "DEPTHWISE_CONV_2D", "ADD", "MAX_POOL_2D", "AVERAGE_POOL_2D")
+               for op in ops):
             raise SystemExit("check_chains: %s converted to %s" % (name, ops))
         with open(os.path.join(out_dir, name + ".tflite"), "wb") as f:
             f.write(data)
@@ -77,12 +84,12 @@ def generate(out_dir):
 
 
 def chip_use(mica, prog, table):
-    """(STOREs into ASPAD, ADD steps that load an activation) of a compiled program."""
+    """(STOREs into ASPAD, ADD and pool steps that load an activation) of a compiled program."""
     dis = subprocess.run([mica, "disasm", prog], capture_output=True, text=True).stdout
     stores = len(re.findall(r"^ +\d+  STORE .*target=ASPAD", dis, re.M))
     loading = 0
     for step, f in enumerate(table):
-        if f[1] != "ADD":
+        if f[1] not in ("ADD", "MAX_POOL_2D", "AVERAGE_POOL_2D"):
             continue
         d = subprocess.run([mica, "disasm", prog, "--step", str(step)], capture_output=True,
                            text=True).stdout
@@ -111,7 +118,7 @@ def check_model(mica, np, model, adds_on_chip, samples, tmp):
             if stores == 0:
                 fails.append("%s %s: nothing kept on chip" % (name, arr))
             if adds_on_chip and loading:
-                fails.append("%s %s: %d ADD steps load an input" % (name, arr, loading))
+                fails.append("%s %s: %d ADD/pool steps load an input" % (name, arr, loading))
         f, w = acc.run_backends(mica, np, prog, ins, refs, tmp, "%s %s" % (name, arr), True)
         fails += f
         worst = max(worst, w)
@@ -127,7 +134,7 @@ def main():
                            lambda name, on_chip: check_model(
                                mica, np, os.path.join(out_dir, name + ".tflite"), on_chip,
                                samples, tmp),
-                           lambda on_chip: "ADDs on chip" if on_chip else "ADDs in memory")
+                           lambda on_chip: "readers on chip" if on_chip else "ADDs in memory")
 
 
 if __name__ == "__main__":
