@@ -19,14 +19,14 @@ module mica_decode #(
   parameter int unsigned PARAM_SETS  = mica_pkg::PARAM_SETS_DEFAULT,
   parameter int unsigned ABSENT      = mica_pkg::ABSENT_DEFAULT,
   parameter bit          PIPE        = 1'b0,
-  // off_y (signed) x in_w fits: |off_y * in_w| < 2^(OFF_Y_W - 1 + IN_W_W)
-  localparam int unsigned RowOffW    = mica_pkg::MATMUL_OFF_Y_W + mica_pkg::MATMUL_IN_W_W
+  // the feeder's row offset modulo 2^RowOffW: the ASPAD address bits, at least 16
+  localparam int unsigned RowOffW    = ($clog2(ASPAD_DEPTH) > 16) ? $clog2(ASPAD_DEPTH) : 16
 ) (
   input  logic         clk_i,
   input  logic         advance_i,   // PIPE: register instr_i (and its products)
   input  logic [127:0] instr_i,
   output logic [127:0] instr_o,     // the instruction err_o belongs to
-  output logic signed [RowOffW-1:0] row_off_o,   // its off_y * in_w (MATMUL/DWCONV feeder)
+  output logic [RowOffW-1:0] row_off_o,   // its off_y * in_w (MATMUL/DWCONV feeder)
   output logic [7:0]   err_o
 );
 
@@ -53,10 +53,10 @@ module mica_decode #(
                        (2*AspW)'(AspW'(instr_i[mica_pkg::MATMUL_IN_W_LSB +: mica_pkg::MATMUL_IN_W_W]));
   // The feeder's first input row offset off_y * in_w (MATMUL/DWCONV), computed here so that under
   // PIPE its multiplier sits before stage P, not between issue and the feeder's walk registers.
-  logic signed [RowOffW-1:0] row_off_in;
-  assign row_off_in =
-      RowOffW'($signed(instr_i[mica_pkg::MATMUL_OFF_Y_LSB +: mica_pkg::MATMUL_OFF_Y_W])) *
-      RowOffW'($signed({1'b0, instr_i[mica_pkg::MATMUL_IN_W_LSB +: mica_pkg::MATMUL_IN_W_W]}));
+  logic [RowOffW-1:0] row_off_in;
+  assign row_off_in = RowOffW'(
+      32'($signed(instr_i[mica_pkg::MATMUL_OFF_Y_LSB +: mica_pkg::MATMUL_OFF_Y_W])) *
+      $signed({20'd0, instr_i[mica_pkg::MATMUL_IN_W_LSB +: mica_pkg::MATMUL_IN_W_W]}));
   if (PIPE) begin : g_pipe
     always_ff @(posedge clk_i) begin
       if (advance_i) {instr, acc_area, asp_area, row_off_o} <= {instr_i, acc_area_in, asp_area_in, row_off_in};

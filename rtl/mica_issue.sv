@@ -33,7 +33,7 @@ module mica_issue #(
   // Program counter bits: 32, or fewer when fetch cannot reach 2^PC_W - 1 instructions (ADDR_W)
   parameter int unsigned PC_W        = 32,
   parameter int unsigned ISSUE_PIPE  = 0,  // 1: registered decode stages, 2: registered error (above)
-  localparam int unsigned RowOffW    = mica_pkg::MATMUL_OFF_Y_W + mica_pkg::MATMUL_IN_W_W
+  localparam int unsigned RowOffW    = ($clog2(ASPAD_DEPTH) > 16) ? $clog2(ASPAD_DEPTH) : 16
 ) (
   input  logic         clk_i,
   input  logic         rst_ni,
@@ -45,7 +45,7 @@ module mica_issue #(
   input  logic         instr_err_i,
   output logic         instr_pop_o,
   output logic [127:0] instr_o,             // the instruction issuing (read by the units)
-  output logic signed [RowOffW-1:0] row_off_o,   // its off_y * in_w (mica_decode), for the feeder
+  output logic [RowOffW-1:0] row_off_o,   // its off_y * in_w (mica_decode), for the feeder
   // Units, indexed by mica_pkg::UNIT_*
   input  logic [3:0]   unit_busy_i,
   input  logic         array_accept_i,
@@ -72,7 +72,7 @@ module mica_issue #(
   logic            store_newer_q;   // the last LOAD/STORE issued was a STORE (load_pc_q < store_pc_q)
   logic [7:0]   dec_err;
   logic [127:0] dec_instr;
-  logic signed [RowOffW-1:0] dec_row_off;
+  logic [RowOffW-1:0] dec_row_off;
   logic         dec_advance;
 
   mica_decode #(
@@ -95,7 +95,7 @@ module mica_issue #(
   if (ISSUE_PIPE == 1) begin : g_pipe
     logic         p_valid_q, p_err_q, valid_q, err_q;
     logic [127:0] instr_q;
-    logic signed [RowOffW-1:0] row_off_q;
+    logic [RowOffW-1:0] row_off_q;
     logic [7:0]   static_err_q;
     logic         load_p, load_d;
     assign load_d = running_q && p_valid_q && (!valid_q || fire);

@@ -11,13 +11,13 @@ module mica_matmul_feeder #(
   parameter int unsigned ROWS        = mica_pkg::ROWS_DEFAULT,
   parameter int unsigned ASPAD_DEPTH = mica_pkg::ASPAD_DEPTH_DEFAULT,
   localparam int unsigned AW = $clog2(ASPAD_DEPTH),
-  localparam int unsigned RowOffW = mica_pkg::MATMUL_OFF_Y_W + mica_pkg::MATMUL_IN_W_W
+  localparam int unsigned RowOffW = ($clog2(ASPAD_DEPTH) > 16) ? $clog2(ASPAD_DEPTH) : 16
 ) (
   input  logic              clk_i,
   input  logic              rst_ni,
   input  logic              start_i,
   input  logic [127:0]      instr_i,
-  input  logic signed [RowOffW-1:0] row_off_i,   // off_y * in_w of instr_i (mica_decode)
+  input  logic [RowOffW-1:0] row_off_i,   // off_y * in_w of instr_i (mica_decode)
   output logic              busy_o,
   output logic              ready_o,
   output logic              aspad_re_o,
@@ -44,7 +44,7 @@ module mica_matmul_feeder #(
   // sy * in_w as four shifted adds: a 4-bit factor does not need a DSP block. Addresses keep
   // only their low RW bits: an in-tile pixel's address is < ASPAD_DEPTH (checked at issue), so
   // its low bits are the whole address, and they depend on the low bits of the terms only.
-  localparam int unsigned RW = (AW > 16) ? AW : 16;
+  localparam int unsigned RW = RowOffW;   // (AW > 16) ? AW : 16
   logic [RW-1:0] row_step;
   always_comb begin
     row_step = '0;
@@ -90,7 +90,7 @@ module mica_matmul_feeder #(
       iy_q       <= 20'(off_y);
       ix_q       <= 20'(off_x);
       off_x_q    <= 20'(off_x);
-      row_base_q <= RW'(aspad_addr) + RW'(row_off_i);
+      row_base_q <= RW'(aspad_addr) + row_off_i;
       row_step_q <= row_step;
       z_in_q     <= instr_i[mica_pkg::MATMUL_Z_IN_LSB +: mica_pkg::MATMUL_Z_IN_W];
     end else if (gen_q) begin
@@ -132,8 +132,7 @@ module mica_matmul_feeder #(
 
   assign busy_o  = gen_q | s1_valid_q | a_valid_o;
   assign ready_o = !gen_q || last_pix;
-  // In-tile pixel addresses are < ASPAD_DEPTH: only their low AW bits index the ASPAD (and only
-  // the row offset's low RW bits reach them).
+  // In-tile pixel addresses are < ASPAD_DEPTH: only their low AW bits index the ASPAD.
   logic unused_feeder;
-  assign unused_feeder = ^pix_addr ^ ^row_off_i;
+  assign unused_feeder = ^pix_addr;
 endmodule

@@ -36,13 +36,13 @@ module mica_matmul_unit #(
   parameter int unsigned ACC_PIPE    = 0,   // 1: registered ACC read data (see above)
   localparam int unsigned AAW = $clog2(ASPAD_DEPTH),
   localparam int unsigned CAW = $clog2(ACC_DEPTH),
-  localparam int unsigned RowOffW = mica_pkg::MATMUL_OFF_Y_W + mica_pkg::MATMUL_IN_W_W
+  localparam int unsigned RowOffW = ($clog2(ASPAD_DEPTH) > 16) ? $clog2(ASPAD_DEPTH) : 16
 ) (
   input  logic               clk_i,
   input  logic               rst_ni,
   input  logic               start_i,
   input  logic [127:0]       instr_i,
-  input  logic signed [RowOffW-1:0] row_off_i,   // MATMUL/DWCONV off_y * in_w (mica_decode)
+  input  logic [RowOffW-1:0] row_off_i,   // MATMUL/DWCONV off_y * in_w (mica_decode)
   output logic               busy_o,
   output logic               accept_o,
   output logic               dw_accept_o,

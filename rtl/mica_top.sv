@@ -87,7 +87,7 @@ module mica_top #(
   logic [31:0]  f_req_addr;
   logic         instr_valid, instr_err, instr_pop;
   logic [127:0] head_instr, instr;   // fetch queue head; the instruction issuing (units)
-  logic signed [mica_pkg::MATMUL_OFF_Y_W + mica_pkg::MATMUL_IN_W_W - 1:0] row_off;   // its feeder row offset
+  logic [(($clog2(ASPAD_DEPTH) > 16) ? $clog2(ASPAD_DEPTH) : 16) - 1:0] row_off;   // its feeder row offset
 
   mica_fetch #(.BUS_BYTES(BUS_BYTES), .QDEPTH(FETCH_DEPTH), .ADDR_W(ADDR_W),
               .REQ_REGS(ISSUE_PIPE == 1)) u_fetch (
