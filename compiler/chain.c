@@ -5,11 +5,11 @@
  *     row base + f * pixels + m (ADD walks those rows as they are, so its channels fill whole
  *     folds);
  *   live range: from the producer to the last reader every op must be one that lowers with the
- *     rows kept (convolutions, pools, FULLY_CONNECTED, ADD: they plan in the lower half of ASPAD while
- *     any rows are held, b->res_busy);
+ *     rows kept (convolutions, pools, FULLY_CONNECTED, ADD: they plan their own buffers below
+ *     every row held while they run, b->res_work);
  *   placement: in op order, rows freed after their last reader, each output at the highest free
- *     rows; an op that loads some input from memory needs every row held across it in the upper
- *     half (its own buffers are in the lower one).
+ *     rows; an op that loads some input from memory keeps at least min_work rows below them;
+ *   a depthwise convolution or pool of few channels reads and writes memory (pixel pairs).
  * A candidate breaking a rule is dropped and the plan redone (dropping only removes rows, so it
  * ends). Each op is its own accelerator program ending with END, so the RAW hazard between a
  * producer's STOREs and a reader is the step boundary. */
@@ -63,8 +63,16 @@ typedef struct {
     mica_res_t *res;      /* per tensor; state PLANNED = still a candidate */
 } plan_t;
 
-/* Op o's readers of t: all later, accelerated and reading rows; the last one, or -1. */
-static int last_reader(const plan_t *p, int32_t t, int prod, int needs_whole_folds) {
+/* The fewest ASPAD rows an op that loads an input keeps for its own buffers (below every row
+ * held across it). */
+static uint32_t min_work(const mica_hw_config_t *hw) {
+    return hw->aspad_depth / 4;
+}
+
+/* Op o's readers of t: all later, accelerated and reading rows; the last one, or -1. A depthwise
+ * convolution or pool reading few channels (pairs: 2 x channels fit an ASPAD row) is faster with
+ * two pixels per row, a layout only a load from memory makes. */
+static int last_reader(const plan_t *p, int32_t t, int prod, int needs_whole_folds, int pairs) {
     int last = -1;
     for (int o = 0; o < p->m->nops; o++) {
         const tfl_op_t *op = &p->m->ops[o];
@@ -72,7 +80,8 @@ static int last_reader(const plan_t *p, int32_t t, int prod, int needs_whole_fol
             if (op->inputs[k] != t)
                 continue;
             if (o <= prod || !p->accel[o] || !reads_rows(op, k) ||
-                (op->builtin == TFL_OP_ADD && needs_whole_folds))
+                (op->builtin == TFL_OP_ADD && needs_whole_folds) ||
+                (pairs && (op->builtin == TFL_OP_DEPTHWISE_CONV_2D || is_pool(op->builtin))))
                 return -1;
             last = o > last ? o : last;
         }
@@ -89,11 +98,13 @@ static int candidate(const plan_t *p, int i, mica_res_t *r) {
         is_output(p->m, t) || !nhwc(p->m, t, &pix, &ch))
         return 0;
     int part_fold = ch % p->hw->rows != 0; /* ADD walks rows as they are: whole folds only */
-    if (op->builtin == TFL_OP_ADD && part_fold)
+    int pairs = 2 * ch <= p->hw->rows;     /* a depthwise producer stores pixel pairs */
+    if ((op->builtin == TFL_OP_ADD && part_fold) ||
+        (op->builtin == TFL_OP_DEPTHWISE_CONV_2D && pairs))
         return 0;
-    int last = last_reader(p, t, i, part_fold);
+    int last = last_reader(p, t, i, part_fold, pairs);
     uint64_t rows = (ch + p->hw->rows - 1) / p->hw->rows * pix;
-    if (last < 0 || rows > p->hw->aspad_depth / 2)
+    if (last < 0 || rows > p->hw->aspad_depth - min_work(p->hw))
         return 0;
     memset(r, 0, sizeof *r);
     r->rows = (uint32_t)rows, r->prod = i, r->last = last, r->state = MICA_RES_PLANNED;
@@ -144,8 +155,8 @@ static int64_t highest_free(const plan_t *p, int32_t self) {
     return base;
 }
 
-/* Places every candidate in op order; drops one that does not fit or sits in the lower half
- * across an op that loads. 1 if one was dropped. */
+/* Places every candidate in op order; drops one that does not fit or leaves an op that loads
+ * fewer than min_work rows below it. 1 if one was dropped. */
 static int place(plan_t *p) {
     for (int o = 0; o < p->m->nops; o++) {
         const tfl_op_t *op = &p->m->ops[o];
@@ -163,7 +174,7 @@ static int place(plan_t *p) {
     }
     for (int o = 0; o < p->m->nops; o++)
         for (int t = 0; t < p->m->ntensors && loads(p, o); t++)
-            if (live_at(&p->res[t], o) && p->res[t].base < p->hw->aspad_depth / 2) {
+            if (live_at(&p->res[t], o) && p->res[t].base < min_work(p->hw)) {
                 p->res[t].state = MICA_RES_NONE;
                 return 1;
             }
@@ -183,6 +194,7 @@ int mica_chain_plan(const tfl_model_t *m, mica_builder_t *b, const mica_partitio
     char detail[MICA_REASON_LEN];
     for (int i = 0; i < m->nops; i++)
         accel[i] = mica_accel_reason(m, &m->ops[i], po, detail, sizeof detail) == NULL;
+    b->res_n = m->ntensors;
     plan_t p = {m, &b->hw, accel, b->res};
     for (int i = 0; i < m->nops; i++) {
         mica_res_t r;
@@ -213,30 +225,43 @@ void mica_chain_stored(mica_builder_t *b, int32_t t) {
     b->res[t].state = MICA_RES_STORED;
 }
 
+/* The rows below every row held while op idx runs, or the depth. */
+static uint32_t work_rows(const mica_builder_t *b, int idx) {
+    uint32_t work = b->hw.aspad_depth;
+    for (int t = 0; t < b->res_n; t++)
+        if (live_at(&b->res[t], idx) && b->res[t].base < work)
+            work = b->res[t].base;
+    return work;
+}
+
+/* An op that loads nothing into ASPAD plans with half of it, a budget it never writes. */
+static void set_work(mica_builder_t *b) {
+    b->res_work = b->res_loads ? work_rows(b, b->res_idx) : b->hw.aspad_depth / 2;
+}
+
 int mica_chain_begin(const tfl_model_t *m, const tfl_op_t *op, int idx, mica_builder_t *b) {
-    b->res_busy = 0;
+    b->res_work = b->hw.aspad_depth;
+    b->res_idx = idx;
     if (!b->res)
         return 0;
-    int low_held = 0, in_chip = 0, in_lost = 0;
-    for (int t = 0; t < m->ntensors; t++)
-        if (live_at(&b->res[t], idx)) {
-            b->res_busy = 1;
-            low_held |=
-                b->res[t].state == MICA_RES_STORED && b->res[t].base < b->hw.aspad_depth / 2;
-        }
+    int in_chip = 0;
+    b->res_loads = 0;
     for (int k = 0; k < op->ninputs; k++) {
         int32_t t = op->inputs[k];
-        in_chip |= t >= 0 && b->res[t].state == MICA_RES_STORED;
-        in_lost |= t >= 0 && b->res[t].state == MICA_RES_PLANNED && b->res[t].prod < idx;
+        int stored = t >= 0 && b->res[t].state == MICA_RES_STORED;
+        in_chip |= stored;
+        b->res_loads |= t >= 0 && !m->tensors[t].data && !stored;
     }
-    if (in_lost && low_held) { /* a producer fell back to memory: loading here would clobber */
-        snprintf(b->err, sizeof b->err,
-                 "op %d: an input planned in ASPAD is in memory (its producer could not store it "
-                 "there), and loading it would overwrite rows other layers keep there",
-                 idx);
-        return -1;
-    }
+    set_work(b);
     return in_chip;
+}
+
+void mica_chain_drop_output(mica_builder_t *b, const tfl_op_t *op) {
+    if (!b->res || op->noutputs < 1 || op->outputs[0] < 0 ||
+        b->res[op->outputs[0]].state != MICA_RES_PLANNED)
+        return;
+    b->res[op->outputs[0]].state = MICA_RES_NONE; /* in memory: its readers load it */
+    set_work(b);
 }
 
 void mica_chain_layer(const mica_builder_t *b, const tfl_op_t *op, mica_gemm_layer_t *L) {

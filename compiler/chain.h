@@ -11,9 +11,11 @@
 
 /* Plans which activations stay on chip and where (b->res). 0, or -1 with b->err set. */
 int mica_chain_plan(const tfl_model_t *m, mica_builder_t *b, const mica_partition_opts_t *po);
-/* Before op idx is lowered: sets b->res_busy. 1 when one of its inputs is only in ASPAD (no CPU
- * fallback can read it), 0 if none is, -1 with b->err set when the plan cannot hold. */
+/* Before op idx is lowered: sets b->res_work. 1 when one of its inputs is only in ASPAD (no CPU
+ * fallback can read it), else 0. */
 int mica_chain_begin(const tfl_model_t *m, const tfl_op_t *op, int idx, mica_builder_t *b);
+/* The op being lowered writes its output to memory after all (its readers load it). */
+void mica_chain_drop_output(mica_builder_t *b, const tfl_op_t *op);
 /* A convolution-shaped layer of op: its on-chip fields (mica_gemm_layer_t) from the plan. */
 void mica_chain_layer(const mica_builder_t *b, const tfl_op_t *op, mica_gemm_layer_t *L);
 /* After L was emitted: its output is in ASPAD if it stored it there. */

@@ -246,11 +246,11 @@ static int lower_add(const tfl_model_t *m, const tfl_op_t *op, int idx, mica_bui
     return mica_accel_step(b, op, name, first, 2, 0); /* no MACs: 2 rescales per element */
 }
 
-/* While rows stay in ASPAD (chain.c) the ADD's own buffers are in its lower half. */
+/* While rows stay in ASPAD (chain.c) the ADD's own buffers are below them. */
 int mica_lower_add(const tfl_model_t *m, const tfl_op_t *op, int idx, mica_builder_t *b) {
     uint32_t depth = b->hw.aspad_depth;
-    if (b->res_busy)
-        b->hw.aspad_depth = depth / 2;
+    if (b->res && b->res_work < depth)
+        b->hw.aspad_depth = b->res_work;
     int rc = lower_add(m, op, idx, b);
     b->hw.aspad_depth = depth;
     return rc;

@@ -237,6 +237,7 @@ int mica_emit_gemm_step(mica_builder_t *b, const tfl_op_t *op, const mica_gemm_l
     if (rc && C.out_aspad) { /* the output in memory, as without a chain */
         b->code.len = code, b->consts.len = consts;
         C.out_aspad = 0;
+        mica_chain_drop_output(b, op);
         rc = mica_lower_gemm(b, &C, &est);
     }
     if (rc)

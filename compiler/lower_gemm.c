@@ -273,7 +273,8 @@ static int lower_gemm_part(mica_builder_t *b, const mica_gemm_layer_t *L0, int l
     mica_gemm_layer_t packed, plain;
     const mica_gemm_layer_t *L, *L2;
     int64_t cycles, plain_cycles;
-    int all = L0->in_aspad ? 0 : MICA_GEMM_PAIRS | MICA_GEMM_ROWS; /* chain: the plain layout */
+    /* on chip (chain.c): the plain layout in, pixel pairs neither in nor out */
+    int all = L0->in_aspad ? 0 : L0->out_aspad ? MICA_GEMM_ROWS : MICA_GEMM_PAIRS | MICA_GEMM_ROWS;
     if (mica_gemm_plan(&b->hw, L0, &packed, &L, &P, all, b->err, sizeof b->err) ||
         choose_bands(b, L, &P, &cycles)) {
         all &= ~MICA_GEMM_ROWS; /* packed kernel rows may not fit where the rest does */
@@ -293,12 +294,12 @@ static int lower_gemm_part(mica_builder_t *b, const mica_gemm_layer_t *L0, int l
     return emit_layer(b, L, &P, last);
 }
 
-/* A layer run while rows stay in ASPAD plans its own buffers in the lower half (the rows it
- * loads into are there: chain.c), so every pass sees half the depth while it is lowered. */
+/* A layer run while rows stay in ASPAD plans its own buffers below them (chain.c), so every pass
+ * sees that depth while it is lowered. */
 int mica_lower_gemm_part(mica_builder_t *b, const mica_gemm_layer_t *L0, int last) {
     uint32_t depth = b->hw.aspad_depth;
-    if (b->res_busy || L0->in_aspad || L0->out_aspad)
-        b->hw.aspad_depth = depth / 2;
+    if (b->res && b->res_work < depth)
+        b->hw.aspad_depth = b->res_work;
     int rc = lower_gemm_part(b, L0, last);
     b->hw.aspad_depth = depth;
     return rc;

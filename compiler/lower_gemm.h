@@ -31,7 +31,7 @@ typedef struct {
      * previous layer's STOREs, input fold f's pixel m at row aspad_base + f * pixels + m (what a
      * one-band LOAD would have written), so the layer loads no input; out_aspad: the STOREs write
      * output fold n's pixel m to ASPAD row out_base + n * pixels + m instead of out_addr. Either
-     * plans with the lower half of ASPAD for its own buffers (the chain's rows are the other). */
+     * plans its own buffers below every row held while it runs (b->res_work). */
     int in_aspad, out_aspad;
     uint32_t aspad_base, out_base;
 } mica_gemm_layer_t;

@@ -48,10 +48,12 @@ typedef struct {
      * arena_base; graph_role says what the graph being lowered is (MICA_GRAPH_*). */
     uint32_t arena_base;
     int graph_role;
-    /* On-chip activations (chain.c); res_busy: some tensor's rows stay in ASPAD while the op
-     * being lowered runs, so it plans its own buffers in the lower half. */
-    mica_res_t *res; /* per TFLite tensor, or NULL: no tensor is kept on chip */
-    int res_busy;
+    /* On-chip activations (chain.c): res per TFLite tensor (res_n), or NULL: none kept on chip.
+     * The op being lowered (res_idx, loading an input from memory: res_loads) plans its own
+     * buffers in ASPAD rows [0, res_work), below every row held while it runs. */
+    mica_res_t *res;
+    int res_n, res_idx, res_loads;
+    uint32_t res_work;
     char err[512];
 } mica_builder_t;
 

@@ -4,7 +4,8 @@ convolutions and ADDs read stay in ASPAD from their producer to their last reade
 int8 residual networks (a ResNet block on 32x32 whose tensors need several bands, a strided block
 with a 1x1 shortcut from the model input (its ADD on chip too), 24 and 40 channels whose ADDs cannot walk whole folds,
 one tensor read by a convolution, a depthwise convolution and an ADD; a max pool and a global
-average pool reading convolutions' outputs on chip), each compiled for the
+average pool reading convolutions' outputs on chip; an 8-channel depthwise convolution, which
+reads and writes two pixels per row in memory), each compiled for the
 16x16, 8x8 and 4x4 arrays, must
   - keep activations on chip on 16x16 (STOREs with target ASPAD), and where the case says so
     run every ADD and pool from ASPAD (its step loads no activation);
@@ -65,6 +66,11 @@ def cases(tf):
         L.AveragePooling2D((6, 5))
     built([c1, c2], [(1, 12, 10, 3), (1, 6, 5, 32)])
     c["pools"] = (lambda x: gp(c2(mp(c1(x)))), (1, 12, 10, 3), True)
+
+    e1, d8, e2, e3 = conv(8, 3, activation="relu"), \
+        L.DepthwiseConv2D(3, padding="same", **bias), conv(16, 1), conv(16, 3)
+    built([e1, d8, e2, e3], [(1, 20, 18, 3), (1, 20, 18, 8), (1, 20, 18, 8), (1, 20, 18, 16)])
+    c["dw8_pixel_pairs"] = (lambda x: e3(e2(d8(e1(x)))), (1, 20, 18, 3), False)
     return c
 
 
