@@ -217,7 +217,7 @@ $(B)/fuzz/fuzz_options: tests/fuzz/fuzz_common.h tests/fuzz/fuzz_options.c $(DRI
 # The compiler end to end needs only the contract's implementations beside it (cost model, program
 # format, escaper, op names), not the runtime walk.
 FUZZ_COMPILE_SRCS := tests/fuzz/fuzz_compile.c $(COMPILER_SRCS) $(TFLITE_SRCS) $(PORT_SRCS) \
-                     $(filter-out driver/core/runtime.c driver/core/runtime_query.c driver/core/cpu_steps.c,$(CORE_SRCS))
+                     $(filter-out driver/core/runtime.c driver/core/runtime_query.c driver/core/cpu_steps.c driver/core/control.c,$(CORE_SRCS))
 $(B)/fuzz/fuzz_compile: tests/fuzz/fuzz_common.h $(FUZZ_COMPILE_SRCS) $(HDRS)
 	@mkdir -p $(dir $@)
 	clang $(FUZZ_CFLAGS) $(INC) $(FUZZ_COMPILE_SRCS) -lm -o $@

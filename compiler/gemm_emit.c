@@ -161,11 +161,17 @@ int mica_gemm_drip(mica_sched_t *S, uint32_t T) {
 /* Chunks of the split last weight load, in tiles from the end: 1, 2, 4, .. (the MATMULs of one
  * chunk take about half the bus time of the next, so the bus stays busy while the chunk the
  * LOADWs wait for shrinks to one tile); what is left goes first, or into the largest chunk when
- * it is less than half of that. */
+ * it is less than half of that. MICA_SPLIT_EVEN: equal chunks of the fewest tiles, so the first
+ * LOADW need not wait for most of the load either. */
 static void split_tail(mica_sched_t *S, int buf, uint32_t rows) {
     uint32_t R = S->b->hw.rows, tiles = rows / R, size[MICA_GEMM_TAIL_MAX];
     int n = 0;
-    for (uint32_t left = tiles, s = 1; left; s *= 2) {
+    if (S->P->split_tail == MICA_SPLIT_EVEN) { /* a lone fold: its head is as exposed as its tail */
+        uint32_t per = (tiles + MICA_GEMM_TAIL_MAX - 1) / MICA_GEMM_TAIL_MAX;
+        for (uint32_t left = tiles; left; left -= size[n++])
+            size[n] = per < left ? per : left;
+    }
+    for (uint32_t left = n ? 0 : tiles, s = 1; left; s *= 2) {
         size[n] = s < left ? s : left;
         left -= size[n++];
         if (left && (left < s || n == MICA_GEMM_TAIL_MAX - 1)) {

@@ -10,6 +10,8 @@
 #include "mica_hw.h"
 #include "lower_gemm.h"
 
+enum { MICA_SPLIT_HALVING = 1, MICA_SPLIT_EVEN = 2 }; /* mica_gemm_plan_t.split_tail */
+
 typedef struct {
     int in_fold, out_fold; /* channels per input / output fold: R and C, or the vector lanes */
     int cf, nf, taps;      /* input folds, output folds, kernel taps */
@@ -27,7 +29,8 @@ typedef struct {
     int drip_all;     /* after a MATMUL, release every queued load its cycles should cover (else
                        * one); a schedule choice (lower_gemm.c searches it) */
     int split_tail;   /* the layer's last weight load in chunks halving towards the end, so the
-                       * MATMULs after the bus falls idle cover one tile, not a fold (costed) */
+                       * MATMULs after the bus falls idle cover one tile, not a fold; or
+                       * (MICA_SPLIT_EVEN) in equal chunks (costed) */
     int pack_kw, pack_cin, pack_left, pack_step,
         pack_in_w; /* packed taps (pack_kw 0: none): the original layer's */
     int pack_g, pack_kh, pack_rstep, pack_top, pack_dil, pack_img_h; /* packed kernel rows

@@ -204,12 +204,16 @@ static int choose_weight_loads(mica_builder_t *b, const mica_gemm_layer_t *L, mi
     gemm_trial_t ctx = {b, L, &trial};
     for (int group = 1, last = 0; !last; group = 2 * group < P->nf ? 2 * group : P->nf) {
         last = group == P->nf;
-        for (int v = group == 1; v < 4; v++) { /* (group 1 as chosen: costed) */
+        /* (group 1 as chosen: costed); the input folds streamed or not again, as a split weight
+         * load lets the MATMULs start before the whole load, which streamed inputs queue behind */
+        int streams = P->cf > 1 && !L->in_aspad ? 2 : 1;
+        for (int v = group == 1; v < 6 * streams; v++) {
             trial = *P;
             if ((L->depthwise && group > 1) || !mica_gemm_set_wgroup(&b->hw, &trial, group))
                 break;
-            trial.split_tail = v & 1;
-            trial.drip_all ^= v >> 1;
+            trial.split_tail = v % 3; /* none, MICA_SPLIT_HALVING, MICA_SPLIT_EVEN */
+            trial.drip_all ^= (v / 3) % 2;
+            trial.stream_input ^= v / 6;
             int64_t c = mica_trial_cycles(b, emit_trial, &ctx);
             if (c >= 0 && c < best)
                 best = c, best_plan = trial;
