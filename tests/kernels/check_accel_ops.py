@@ -196,6 +196,40 @@ def main():
                        lambda where: where if where == "ACCEL" else "CPU")
 
 
+def check_arrays(mica, np, model, samples, tmp, extra):
+    """Failure lines for one generated model over every array and backend, and the worst
+    estimate error: it compiles (--dump=plan), extra(arr, prog, plan text) gives the check's own
+    failure lines, and func and rtl give LiteRT's bytes."""
+    fails, worst = [], 0.0
+    name = os.path.basename(model)[:-7]
+    ins, refs = reference(np, model, samples, seed=len(name))
+    for arr in ARRAYS:
+        prog = os.path.join(tmp, "m.mica")
+        r = subprocess.run([mica, "compile", model, "-o", prog, "--array", arr, "--dump=plan"],
+                           capture_output=True, text=True)
+        if r.returncode:
+            fails.append("%s %s: compile failed: %s" % (name, arr, r.stderr.strip()[-200:]))
+            continue
+        fails += ["%s %s: %s" % (name, arr, line) for line in extra(arr, prog, r.stdout)]
+        f, w = run_backends(mica, np, prog, ins, refs, tmp, "%s %s" % (name, arr), True)
+        fails += f
+        worst = max(worst, w)
+    return fails, worst
+
+
+def generated_main(doc, tag, generate_fn, extra, label):
+    """MICA DIR [SAMPLES]: generate_fn(DIR) -> {name: expected}; every model checked by
+    check_arrays with extra(expected, MICA, arr, prog, plan text); exit status as summary's."""
+    mica, out_dir, samples = arguments(doc)
+    import numpy as np
+    expect = generate_fn(out_dir)
+    with tempfile.TemporaryDirectory() as tmp:
+        return summary(tag, expect, samples, 0.02,
+                       lambda name, value: check_arrays(
+                           mica, np, os.path.join(out_dir, name + ".tflite"), samples, tmp,
+                           lambda arr, prog, plan: extra(value, mica, arr, prog, plan)), label)
+
+
 def summary(tag, expect, samples, limit, check_one, label):
     """check_one(name, expected) -> (failure lines, worst estimate error) for every model: a line
     per model, the failures, the summary line; 1 on any failure or an estimate error over limit."""
