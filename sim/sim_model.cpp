@@ -44,6 +44,7 @@ public:
     Model(const mica_sim_config_t &cfg, unsigned bus_bytes)
         : SimBackend(cfg, bus_bytes), bus_bytes_(bus_bytes), ctx_(new VerilatedContext) {
         ctx_->traceEverOn(true);  // must precede construction for mica_sim_trace() to work
+        ctx_->threads(MICA_VTHREADS);
         top_.reset(new MICA_VTOP(ctx_.get(), "mica"));
         top_->clk_i = 0;
         top_->rst_ni = 1;
