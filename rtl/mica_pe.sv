@@ -31,7 +31,10 @@ module mica_pe #(
 
   logic signed [8:0]  a_q;
   logic [31:0]        psum_q;
-  logic signed [7:0]  w_active_q;
+  // The active weight is kept sign-extended to 32 bits: Verilator then multiplies it as it is
+  // instead of re-extending 8 bits in every PE every cycle (it changes only at a swap). The upper
+  // bits are copies of bit 7 with the same D input, which synthesis merges into one flip-flop.
+  logic signed [31:0] w_active_q;
   logic signed [31:0] product32;
   logic [31:0]        psum_d;
 
@@ -47,7 +50,7 @@ module mica_pe #(
   end else begin : g_mul
     // The multiply written at 32 bits (operands sign-extended): the same product, and Verilator
     // simulates it as one int multiply instead of masking and re-extending a 17-bit result.
-    assign product32 = 32'(a_i) * 32'(w_active_q);
+    assign product32 = 32'(a_i) * w_active_q;
   end
   assign psum_d  = psum_i + product32;
 
@@ -62,7 +65,7 @@ module mica_pe #(
     if (!rst_ni) begin
       w_active_q <= '0;
     end else if (w_swap_i) begin
-      w_active_q <= w_i;
+      w_active_q <= 32'(signed'(w_i));
     end
   end
 

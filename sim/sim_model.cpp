@@ -44,6 +44,9 @@ public:
     Model(const mica_sim_config_t &cfg, unsigned bus_bytes)
         : SimBackend(cfg, bus_bytes), bus_bytes_(bus_bytes), ctx_(new VerilatedContext) {
         ctx_->traceEverOn(true);  // must precede construction for mica_sim_trace() to work
+        // The model's own thread count (sim/Makefile THREADS; 1: no thread pool at all, where the
+        // context would otherwise start one idle worker per hardware thread).
+        ctx_->threads(MICA_VTHREADS);
         top_.reset(new MICA_VTOP(ctx_.get(), "mica"));
         top_->clk_i = 0;
         top_->rst_ni = 1;
@@ -120,7 +123,11 @@ public:
 #endif
     }
 
-    const char *model_name() const override { return MICA_XSTR(MICA_VTOP); }
+    // A multithreaded build (sim/Makefile THREADS=N) says so wherever the model is named.
+    const char *model_name() const override {
+        return MICA_VTHREADS > 1 ? MICA_XSTR(MICA_VTOP) " --threads " MICA_XSTR(MICA_VTHREADS)
+                                 : MICA_XSTR(MICA_VTOP);
+    }
 
 private:
     // One clock cycle: drive memory responses and ready, settle, accept a request, clock edge.

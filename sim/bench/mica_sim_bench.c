@@ -108,6 +108,8 @@ static int bench(unsigned R, unsigned C, double seconds) {
     printf("%2ux%-2u  %8.3f Mcycles/s  (%llu runs x %llu cycles, %.2f s; %.1f MACs/cycle = %.0f%% of peak)\n", R, C,
            cycles / spent / 1e6, (unsigned long long)runs, (unsigned long long)(cycles / runs), spent,
            (double)macs / (double)busy, 100.0 * (double)macs / (double)busy / (R * C));
+    char cfg_line[200]; /* names the model, so a THREADS=N build shows which one ran */
+    printf("        %s\n", mica_sim_config_string(sim, cfg_line, sizeof cfg_line));
     mica_sim_destroy(sim);
     return 0;
 }
