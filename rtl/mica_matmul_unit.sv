@@ -88,14 +88,28 @@ module mica_matmul_unit #(
                           ((1 << mica_pkg::FEATURE_DWCONV_MAC) | (1 << mica_pkg::FEATURE_DWCONV_MAX) |
                            (1 << mica_pkg::FEATURE_RESCALE));
   localparam bit HasMax = ((ABSENT >> mica_pkg::FEATURE_DWCONV_MAX) & 1) == 0;
+  localparam bit HasTaps = ((ABSENT >> mica_pkg::FEATURE_DWCONV_TAPS) & 1) == 0;
+  logic is_taps;
+  assign is_taps = HasTaps && opcode == mica_pkg::OP_DWCONV &&
+                   instr_i[mica_pkg::DWCONV_TAPS_LSB +: mica_pkg::DWCONV_TAPS_W] == mica_pkg::DWCONV_TAPS_THREE;
   assign is_vec = HasVec && (opcode == mica_pkg::OP_DWCONV || opcode == mica_pkg::OP_RESCALE);
   assign is_max = HasMax && opcode == mica_pkg::OP_DWCONV &&
                   instr_i[mica_pkg::DWCONV_MODE_LSB +: mica_pkg::DWCONV_MODE_W] == mica_pkg::DWCONV_MODE_MAXIMUM;
 
-  // RESCALE walks its rows as a 1 x rows image with stride 1 and no padding.
+  // RESCALE walks its rows as a 1 x rows image with stride 1 and no padding. A DWCONV of three
+  // taps walks every input pixel of each output line's window once: (out_w-1)*stride_x + 3 pixels
+  // at stride 1 from off_x (mica_vector_unit slides the window over them).
   always_comb begin
-    logic [11:0] rows;
+    logic [11:0] rows, ow, line;
     feed_instr = instr_i;
+    ow   = instr_i[mica_pkg::DWCONV_OUT_W_LSB +: mica_pkg::DWCONV_OUT_W_W] - 12'd1;
+    line = 12'd3;
+    for (int k = 0; k < mica_pkg::DWCONV_STRIDE_X_W; k++)   // shifted adds: a 4-bit factor
+      if (instr_i[mica_pkg::DWCONV_STRIDE_X_LSB + k]) line = line + (ow << k);
+    if (is_taps) begin
+      feed_instr[mica_pkg::MATMUL_OUT_W_LSB +: mica_pkg::MATMUL_OUT_W_W]    = line;
+      feed_instr[mica_pkg::MATMUL_STRIDE_X_LSB +: mica_pkg::MATMUL_STRIDE_X_W] = 4'd1;
+    end
     rows = instr_i[mica_pkg::RESCALE_ROWS_LSB +: mica_pkg::RESCALE_ROWS_W];
     if (opcode == mica_pkg::OP_RESCALE) begin
       feed_instr = '0;
@@ -148,8 +162,10 @@ module mica_matmul_unit #(
   logic [15:0] in_acc_addr;
   logic [TW-1:0] in_total;
   assign in_acc_addr = feed_instr[mica_pkg::MATMUL_ACC_ADDR_LSB +: mica_pkg::MATMUL_ACC_ADDR_W];
+  // (a DWCONV of three taps: its outputs, not the pixels its window walks)
   assign in_total    = TW'(feed_instr[mica_pkg::MATMUL_OUT_H_LSB +: mica_pkg::MATMUL_OUT_H_W]) *
-                       TW'(feed_instr[mica_pkg::MATMUL_OUT_W_LSB +: mica_pkg::MATMUL_OUT_W_W]);
+                       TW'(is_taps ? instr_i[mica_pkg::DWCONV_OUT_W_LSB +: mica_pkg::DWCONV_OUT_W_W] :
+                                     feed_instr[mica_pkg::MATMUL_OUT_W_LSB +: mica_pkg::MATMUL_OUT_W_W]);
 
   logic [DescW-1:0] desc_mem [Depth];
   logic [PW-1:0]    wr_ptr_q, rd_ptr_q;
