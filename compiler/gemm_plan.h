@@ -40,8 +40,10 @@ typedef struct {
     uint32_t pack_t_bytes;      /* the first pass's rows, at the end of the output */
     int sub_h, sub_w, sub_in_w; /* strided 1x1: only every sub-th input pixel loaded (0: none);
                                  * the original layer's strides and input width */
-    int pair_c; /* depthwise pixel pairs (0: none): the original channels C, 2C <= lanes; an
+    int pair_c;  /* depthwise pixel pairs (0: none): the original channels C, 2C <= lanes; an
                  * ASPAD row holds pixels (2k, 2k+1) (layout A) or (2k-1, 2k) (layout B) */
+    int dw_taps; /* kernel taps per DWCONV: MICA_DWCONV_TAPS_N (a 3-wide kernel row in one
+                  * instruction, feature DWCONV_TAPS) or 1 */
 } mica_gemm_plan_t;
 
 /* Plans L for hw. A layer whose first kernel row's taps fit the array rows together is packed:

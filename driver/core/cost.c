@@ -29,11 +29,20 @@ static void peak(uint32_t *used, uint64_t end) {
         *used = (uint32_t)end;
 }
 
-/* Rows a vector-unit instruction streams (DWCONV: output pixels; RESCALE: element rows). */
+/* Rows a vector-unit instruction writes to ACC (DWCONV: output pixels; RESCALE: element rows). */
 static uint64_t vector_rows(const mica_instr_t *in) {
     if (G(in, MICA_F_OPCODE) == MICA_OP_RESCALE)
         return G(in, MICA_F_RESCALE_ROWS);
     return G(in, MICA_F_MATMUL_OUT_H) * G(in, MICA_F_MATMUL_OUT_W);
+}
+
+/* Vectors it streams, one a cycle: its rows, but a DWCONV of three taps walks every input pixel
+ * of each output line's window, (out_w-1)*stride_x + 3 a line (rtl/mica_vector_unit.sv). */
+static uint64_t vector_cycles(const mica_hw_config_t *hw, const mica_instr_t *in) {
+    if (G(in, MICA_F_OPCODE) != MICA_OP_DWCONV || mica_dwconv_taps(hw, in) == 1)
+        return vector_rows(in);
+    return G(in, MICA_F_DWCONV_OUT_H) *
+           ((G(in, MICA_F_DWCONV_OUT_W) - 1) * G(in, MICA_F_DWCONV_STRIDE_X) + MICA_DWCONV_TAPS_N);
 }
 
 /* Duration of one instruction on its unit, and its traffic. For LOAD and STORE, which share the
@@ -64,17 +73,17 @@ static uint64_t duration(const mica_hw_config_t *hw, const mica_instr_t *in, mic
         return R + 2;    /* R row reads behind the WSPAD read latency, then busy falls */
     case MICA_OP_DWCONV: /* the vector unit: R or C lanes, one registered stage */
     case MICA_OP_RESCALE: {
-        uint64_t T = vector_rows(in);
+        uint64_t T = vector_rows(in), S = vector_cycles(hw, in);
         int re = G(in, MICA_F_OPCODE) == MICA_OP_RESCALE;
-        c->issued_macs += T * (R < C ? R : C);
-        c->aspad_reads += T;
+        c->issued_macs += S * (R < C ? R : C);
+        c->aspad_reads += S;
         c->acc_writes += T;
         if (re ? G(in, MICA_F_RESCALE_ACCUMULATE) : G(in, MICA_F_MATMUL_ACCUMULATE))
             c->acc_reads += T;
         peak(&c->acc_rows_used,
              (re ? G(in, MICA_F_RESCALE_ACC_ADDR) : G(in, MICA_F_MATMUL_ACC_ADDR)) + T);
-        c->array_cycles += T;
-        return T + 6;
+        c->array_cycles += S;
+        return S + 6;
     }
     case MICA_OP_MATMUL: {
         uint64_t T = G(in, MICA_F_MATMUL_OUT_H) * G(in, MICA_F_MATMUL_OUT_W);
@@ -313,7 +322,7 @@ void mica_cost_instrs(const mica_hw_config_t *hw, uint32_t mem_latency, const mi
             mm_end = t + d;
         }
         if (op == MICA_OP_DWCONV || op == MICA_OP_RESCALE)
-            mm_accept = t + vector_rows(in);
+            mm_accept = t + vector_cycles(hw, in);
         if (u != 2 || t + d > s.free_at[u])
             s.free_at[u] = t + d; /* pipelined ARRAY: the last to finish */
     }
