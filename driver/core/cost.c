@@ -45,6 +45,25 @@ static uint64_t vector_cycles(const mica_hw_config_t *hw, const mica_instr_t *in
            ((G(in, MICA_F_DWCONV_OUT_W) - 1) * G(in, MICA_F_DWCONV_STRIDE_X) + MICA_DWCONV_TAPS_N);
 }
 
+/* The ASPAD rows a vector instruction reads: one per vector streamed, but a DWCONV of three
+ * taps reads only its windows' pixels inside the tile (padding is not read; the windows are
+ * where the padding concentrates: two of L pixels a line, and whole lines). */
+static uint64_t vector_reads(const mica_hw_config_t *hw, const mica_instr_t *in) {
+    if (G(in, MICA_F_OPCODE) != MICA_OP_DWCONV || mica_dwconv_taps(hw, in) == 1)
+        return vector_rows(in);
+    mica_dwconv_fields_t f;
+    mica_dwconv_decode(in, &f);
+    int64_t lines = 0, x0 = f.off_x,
+            x1 = x0 + (int64_t)(f.out_w - 1) * f.stride_x + MICA_DWCONV_TAPS_N;
+    for (uint32_t oy = 0; oy < f.out_h; oy++) {
+        int64_t iy = (int64_t)oy * f.stride_y + f.off_y;
+        lines += iy >= 0 && iy < f.in_h;
+    }
+    x0 = x0 < 0 ? 0 : x0;
+    x1 = x1 > f.in_w ? f.in_w : x1;
+    return x1 > x0 ? (uint64_t)(lines * (x1 - x0)) : 0;
+}
+
 /* Duration of one instruction on its unit, and its traffic. For LOAD and STORE, which share the
  * one external port, *busy_beats gets their bus beats and the caller's schedule (dma_window)
  * decides the duration; a STORE returns the cycles its requantization lanes take at least. */
@@ -76,7 +95,7 @@ static uint64_t duration(const mica_hw_config_t *hw, const mica_instr_t *in, mic
         uint64_t T = vector_rows(in), S = vector_cycles(hw, in);
         int re = G(in, MICA_F_OPCODE) == MICA_OP_RESCALE;
         c->issued_macs += S * (R < C ? R : C);
-        c->aspad_reads += S;
+        c->aspad_reads += vector_reads(hw, in);
         c->acc_writes += T;
         if (re ? G(in, MICA_F_RESCALE_ACCUMULATE) : G(in, MICA_F_MATMUL_ACCUMULATE))
             c->acc_reads += T;
