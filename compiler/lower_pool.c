@@ -185,17 +185,7 @@ static int const_load(gpool_t *G, uint32_t target, const void *data, uint32_t le
     return gp_emit(G, &in, mica_instr_load(b, G->L->name, target, &r, 0, 0, &in), 0);
 }
 
-/* Pixels a global pool's DWCONV sums: three (taps THREE, feature DWCONV_TAPS: one instruction
- * and one ACC read-modify-write for three pixels, where a one-pixel DWCONV of nf rows is shorter
- * than its fetch) while three remain, else one. */
-static int gp_taps(const mica_builder_t *b, int p, int hw) {
-    return !(mica_hw_absent(&b->hw) & MICA_FEATURE_DWCONV_TAPS) && p + MICA_DWCONV_TAPS_N <= hw
-               ? MICA_DWCONV_TAPS_N
-               : 1;
-}
-
-/* Parameters (every lane: set 0 = the layer's divisor) and the weight vector of ones, then LOADW
- * (into every Vshadow row a DWCONV of three taps uses). */
+/* Parameters (every lane: set 0 = the layer's divisor) and the weight vector of ones, then LOADW. */
 static int global_pool_constants(gpool_t *G) {
     mica_builder_t *b = G->b;
     const mica_gemm_layer_t *L = G->L;
@@ -216,9 +206,7 @@ static int global_pool_constants(gpool_t *G) {
     free(ones);
     mica_loadw_fields_t f = {.vector = MICA_LOADW_VECTOR_ROW};
     mica_instr_t lw;
-    for (int k = gp_taps(b, 0, L->kh * L->kw); !rc && k > 0; k--)
-        rc = gp_emit(G, &lw, MICA_ENCODE(b, L->name, loadw, &f, &lw), MICA_UNIT_LOAD);
-    return rc ? -1 : 0;
+    return rc || gp_emit(G, &lw, MICA_ENCODE(b, L->name, loadw, &f, &lw), MICA_UNIT_LOAD) ? -1 : 0;
 }
 
 static int global_pool_body(gpool_t *G, int lanes) {
@@ -233,8 +221,7 @@ static int global_pool_body(gpool_t *G, int lanes) {
         if (gp_emit(G, &in, mica_instr_load(b, L->name, MICA_LOAD_TARGET_ASPAD, &r, 0, 0, &in), 0))
             return -1;
     }
-    for (int p = 0, n; p < hw; p += n) {
-        n = gp_taps(b, p, hw);
+    for (int p = 0; p < hw; p++) {
         mica_dwconv_fields_t f = {.accumulate = p > 0,
                                   .z_in = L->z_in,
                                   .aspad_addr = G->in_row,
@@ -246,8 +233,7 @@ static int global_pool_body(gpool_t *G, int lanes) {
                                   .stride_x = 1,
                                   .off_x = p,
                                   .mode =
-                                      L->vec_max ? MICA_DWCONV_MODE_MAXIMUM : MICA_DWCONV_MODE_MAC,
-                                  .taps = n > 1 ? MICA_DWCONV_TAPS_THREE : MICA_DWCONV_TAPS_ONE};
+                                      L->vec_max ? MICA_DWCONV_MODE_MAXIMUM : MICA_DWCONV_MODE_MAC};
         mica_instr_t in;
         if (gp_emit(G, &in, MICA_ENCODE(b, L->name, dwconv, &f, &in), p == 0 ? MICA_UNIT_LOAD : 0))
             return -1; /* every fold loaded */
@@ -279,8 +265,7 @@ static int lower_global_pool(mica_builder_t *b, const tfl_op_t *op, const mica_g
     int nf = (L->cout + lanes - 1) / lanes;
     mica_plan_note(b,
                    "  tiling: global pool on the vector unit: %d channel fold%s of %d lanes "
-                   "stacked in ASPAD, one DWCONV per input pixel (%d; or per three: "
-                   "DWCONV_TAPS)\n"
+                   "stacked in ASPAD, one DWCONV per input pixel (%d)\n"
                    "  buffers: ASPAD %d rows, ACC %d rows, PARAM 1 set, WSPAD 1 row (ones); stages "
                    "drained in turn\n",
                    nf, nf == 1 ? "" : "s", lanes, L->kh * L->kw, nf * L->kh * L->kw, nf);
