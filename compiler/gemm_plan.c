@@ -126,8 +126,9 @@ static int pair_pixels(const mica_gemm_layer_t *L, int lanes, mica_gemm_layer_t 
  * pair layout depends on its column's parity), and only while the window's line, (out_w-1)*
  * stride + 3 pixels, stays below the 4096 the hardware counts (hw/mica.json DWCONV). */
 static int dw_row_taps(const mica_hw_config_t *hw, const mica_gemm_layer_t *L,
-                       const mica_gemm_plan_t *P) {
-    return L->depthwise && !P->pair_c && L->kw == MICA_DWCONV_TAPS_N && L->dil_w == 1 &&
+                       const mica_gemm_plan_t *P, int options) {
+    return (options & MICA_GEMM_TAPS) && L->depthwise && !P->pair_c &&
+                   L->kw == MICA_DWCONV_TAPS_N && L->dil_w == 1 &&
                    (int64_t)(L->out_w - 1) * L->stride_w + MICA_DWCONV_TAPS_N < 4096 &&
                    !(mica_hw_absent(hw) & MICA_FEATURE_DWCONV_TAPS)
                ? MICA_DWCONV_TAPS_N
@@ -249,7 +250,7 @@ int mica_gemm_plan(const mica_hw_config_t *hw, const mica_gemm_layer_t *L0,
     P->cf = ceil_div(L->cin, P->in_fold);
     P->nf = ceil_div(L->cout, P->out_fold);
     P->taps = L->kh * L->kw;
-    P->dw_taps = dw_row_taps(hw, L, P);
+    P->dw_taps = dw_row_taps(hw, L, P, options);
     return choose_buffers(hw, L, P, err, errlen) || choose_residency(hw, L, P, err, errlen) ? -1
                                                                                             : 0;
 }

@@ -291,11 +291,14 @@ static int choose_bands(mica_builder_t *b, const mica_gemm_layer_t *L, mica_gemm
 
 static int lower_gemm_part(mica_builder_t *b, const mica_gemm_layer_t *L0, int last) {
     mica_gemm_plan_t P, Q;
-    mica_gemm_layer_t packed, plain;
+    mica_gemm_layer_t packed, plain, one_tap;
     const mica_gemm_layer_t *L, *L2;
     int64_t cycles, plain_cycles;
-    /* on chip (chain.c): the plain layout in, pixel pairs neither in nor out */
-    int all = L0->in_aspad ? 0 : L0->out_aspad ? MICA_GEMM_ROWS : MICA_GEMM_PAIRS | MICA_GEMM_ROWS;
+    /* on chip (chain.c): the plain layout in, pixel pairs neither in nor out; three-tap
+     * DWCONVs change no layout */
+    int all = MICA_GEMM_TAPS | (L0->in_aspad    ? 0
+                                : L0->out_aspad ? MICA_GEMM_ROWS
+                                                : MICA_GEMM_PAIRS | MICA_GEMM_ROWS);
     if (mica_gemm_plan(&b->hw, L0, &packed, &L, &P, all, b->err, sizeof b->err) ||
         choose_bands(b, L, &P, &cycles)) {
         all &= ~MICA_GEMM_ROWS; /* packed kernel rows may not fit where the rest does */
@@ -308,6 +311,13 @@ static int lower_gemm_part(mica_builder_t *b, const mica_gemm_layer_t *L0, int l
     int without = P.pair_c ? all & ~MICA_GEMM_PAIRS : all & ~MICA_GEMM_ROWS;
     if ((P.pair_c || P.pack_g) &&
         !mica_gemm_plan(&b->hw, L0, &plain, &L2, &Q, without, b->err, sizeof b->err) &&
+        !choose_bands(b, L2, &Q, &plain_cycles) && plain_cycles < cycles)
+        P = Q, L = L2, cycles = plain_cycles, all = without;
+    /* Three-tap DWCONVs stream fewer pixels but load three weight vectors each: a layer whose
+     * lines are short and whose loads keep the bus busy may be faster one tap at a time. */
+    if (P.dw_taps > 1 &&
+        !mica_gemm_plan(&b->hw, L0, &one_tap, &L2, &Q, all & ~MICA_GEMM_TAPS, b->err,
+                        sizeof b->err) &&
         !choose_bands(b, L2, &Q, &plain_cycles) && plain_cycles < cycles)
         P = Q, L = L2;
     b->err[0] = 0;

@@ -84,9 +84,9 @@ static uint64_t duration(const mica_hw_config_t *hw, const mica_instr_t *in, mic
         return 0; /* the bus decides (dma_window) */
     }
     case MICA_OP_LOADW:
-        if (G(in, MICA_F_LOADW_VECTOR)) {
+        if (G(in, MICA_F_LOADW_VECTOR)) { /* one row read, as a tile's R (rtl/mica_weight_unit) */
             c->wspad_reads += 1;
-            return 2;
+            return 1 + 2; /* back to back (three taps) they follow each other 3 cycles apart */
         }
         c->wspad_reads += R;
         return R + 2;    /* R row reads behind the WSPAD read latency, then busy falls */
