@@ -89,27 +89,14 @@ module mica_matmul_unit #(
                            (1 << mica_pkg::FEATURE_RESCALE));
   localparam bit HasMax = ((ABSENT >> mica_pkg::FEATURE_DWCONV_MAX) & 1) == 0;
   localparam bit HasTaps = ((ABSENT >> mica_pkg::FEATURE_DWCONV_TAPS) & 1) == 0;
-  logic is_taps;
-  assign is_taps = HasTaps && opcode == mica_pkg::OP_DWCONV &&
-                   instr_i[mica_pkg::DWCONV_TAPS_LSB +: mica_pkg::DWCONV_TAPS_W] == mica_pkg::DWCONV_TAPS_THREE;
   assign is_vec = HasVec && (opcode == mica_pkg::OP_DWCONV || opcode == mica_pkg::OP_RESCALE);
   assign is_max = HasMax && opcode == mica_pkg::OP_DWCONV &&
                   instr_i[mica_pkg::DWCONV_MODE_LSB +: mica_pkg::DWCONV_MODE_W] == mica_pkg::DWCONV_MODE_MAXIMUM;
 
-  // RESCALE walks its rows as a 1 x rows image with stride 1 and no padding. A DWCONV of three
-  // taps walks every input pixel of each output line's window once: (out_w-1)*stride_x + 3 pixels
-  // at stride 1 from off_x (mica_vector_unit slides the window over them).
+  // RESCALE walks its rows as a 1 x rows image with stride 1 and no padding.
   always_comb begin
-    logic [11:0] rows, ow, line;
+    logic [11:0] rows;
     feed_instr = instr_i;
-    ow   = instr_i[mica_pkg::DWCONV_OUT_W_LSB +: mica_pkg::DWCONV_OUT_W_W] - 12'd1;
-    line = 12'd3;
-    for (int k = 0; k < mica_pkg::DWCONV_STRIDE_X_W; k++)   // shifted adds: a 4-bit factor
-      if (instr_i[mica_pkg::DWCONV_STRIDE_X_LSB + k]) line = line + (ow << k);
-    if (is_taps) begin
-      feed_instr[mica_pkg::MATMUL_OUT_W_LSB +: mica_pkg::MATMUL_OUT_W_W]    = line;
-      feed_instr[mica_pkg::MATMUL_STRIDE_X_LSB +: mica_pkg::MATMUL_STRIDE_X_W] = 4'd1;
-    end
     rows = instr_i[mica_pkg::RESCALE_ROWS_LSB +: mica_pkg::RESCALE_ROWS_W];
     if (opcode == mica_pkg::OP_RESCALE) begin
       feed_instr = '0;
@@ -129,10 +116,33 @@ module mica_matmul_unit #(
     end
   end
 
+  // The feeder's walk: feed_instr's, but a DWCONV of three taps (feature DWCONV_TAPS, g_taps_walk;
+  // not one gate of it without) walks every input pixel of each output line's window once,
+  // (out_w-1)*stride_x + 3 pixels at stride 1 from off_x (mica_vector_unit slides the window over
+  // them); its descriptor still counts its outputs (feed_instr's out_w).
+  logic [127:0] walk_instr;
+  if (HasTaps) begin : g_taps_walk
+    always_comb begin
+      logic [11:0] ow, line;
+      walk_instr = feed_instr;
+      ow   = instr_i[mica_pkg::DWCONV_OUT_W_LSB +: mica_pkg::DWCONV_OUT_W_W] - 12'd1;
+      line = 12'd3;
+      for (int k = 0; k < mica_pkg::DWCONV_STRIDE_X_W; k++)   // shifted adds: a 4-bit factor
+        if (instr_i[mica_pkg::DWCONV_STRIDE_X_LSB + k]) line = line + (ow << k);
+      if (opcode == mica_pkg::OP_DWCONV &&
+          instr_i[mica_pkg::DWCONV_TAPS_LSB +: mica_pkg::DWCONV_TAPS_W] == mica_pkg::DWCONV_TAPS_THREE) begin
+        walk_instr[mica_pkg::MATMUL_OUT_W_LSB +: mica_pkg::MATMUL_OUT_W_W]    = line;
+        walk_instr[mica_pkg::MATMUL_STRIDE_X_LSB +: mica_pkg::MATMUL_STRIDE_X_W] = 4'd1;
+      end
+    end
+  end else begin : g_walk
+    assign walk_instr = feed_instr;
+  end
+
   mica_matmul_feeder #(.ROWS(ROWS), .ASPAD_DEPTH(ASPAD_DEPTH)) u_feeder (
     .clk_i, .rst_ni,
     .start_i,
-    .instr_i      (feed_instr),
+    .instr_i      (walk_instr),
     .row_off_i    (opcode == mica_pkg::OP_RESCALE ? '0 : row_off_i),
     .busy_o       (),
     .ready_o      (feeder_ready),
@@ -143,15 +153,31 @@ module mica_matmul_unit #(
     .a_row_o
   );
 
+  logic               lane_valid, taps_mode, taps_valid;
+  logic [COLS*32-1:0] lane_row, taps_row;
   mica_vector_unit #(.ROWS(ROWS), .COLS(COLS), .ABSENT(ABSENT)) u_vector (
     .clk_i, .rst_ni, .start_i, .instr_i,
     .v_we_i, .v_row_i,
     .feed_valid_i (feed_valid),
     .feed_row_i   (a_row_o),
     .feed_vec_o   (feed_vec),
-    .res_valid_o  (vec_valid),
-    .res_row_o    (vec_row)
+    .res_valid_o  (lane_valid),
+    .res_row_o    (lane_row),
+    .taps_mode_o  (taps_mode),
+    .taps_valid_o (taps_valid),
+    .taps_row_o   (taps_row)
   );
+  // A DWCONV of three taps' results replace the lanes' own (g_taps_out; without DWCONV_TAPS the
+  // lanes' results as they were).
+  if (HasTaps) begin : g_taps_out
+    assign vec_valid = taps_mode ? taps_valid : lane_valid;
+    assign vec_row   = taps_mode ? taps_row : lane_row;
+  end else begin : g_out
+    assign vec_valid = lane_valid;
+    assign vec_row   = lane_row;
+    logic unused_taps;
+    assign unused_taps = taps_mode ^ taps_valid ^ (^taps_row);
+  end
   assign a_valid_o = feed_valid & ~feed_vec;
   assign v_mac_o   = feed_vec;
 
@@ -162,10 +188,8 @@ module mica_matmul_unit #(
   logic [15:0] in_acc_addr;
   logic [TW-1:0] in_total;
   assign in_acc_addr = feed_instr[mica_pkg::MATMUL_ACC_ADDR_LSB +: mica_pkg::MATMUL_ACC_ADDR_W];
-  // (a DWCONV of three taps: its outputs, not the pixels its window walks)
   assign in_total    = TW'(feed_instr[mica_pkg::MATMUL_OUT_H_LSB +: mica_pkg::MATMUL_OUT_H_W]) *
-                       TW'(is_taps ? instr_i[mica_pkg::DWCONV_OUT_W_LSB +: mica_pkg::DWCONV_OUT_W_W] :
-                                     feed_instr[mica_pkg::MATMUL_OUT_W_LSB +: mica_pkg::MATMUL_OUT_W_W]);
+                       TW'(feed_instr[mica_pkg::MATMUL_OUT_W_LSB +: mica_pkg::MATMUL_OUT_W_W]);
 
   logic [DescW-1:0] desc_mem [Depth];
   logic [PW-1:0]    wr_ptr_q, rd_ptr_q;

@@ -17,7 +17,8 @@
 // tap 2 (the result row, when that window starts on an output position: every stride_x-th pixel
 // from the line's third on), moves r0 + tap 1 into r1 and starts r0 with tap 0. MAXIMUM keeps
 // running maxima instead of sums. So a pixel read once feeds the up to three outputs it touches,
-// and only complete outputs reach the ACC (res_valid_o every stride_x-th pixel of a line).
+// and only complete outputs reach the ACC (taps_valid_o every stride_x-th pixel of a line; the
+// original lanes' res_valid_o / res_row_o are left as they are, mica_matmul_unit picks).
 module mica_vector_unit #(
   parameter int unsigned ROWS   = mica_pkg::ROWS_DEFAULT,
   parameter int unsigned COLS   = mica_pkg::COLS_DEFAULT,
@@ -33,7 +34,12 @@ module mica_vector_unit #(
   input  logic [ROWS*9-1:0]  feed_row_i,
   output logic               feed_vec_o,   // ... belongs to a vector op (not to the array)
   output logic               res_valid_o,
-  output logic [COLS*32-1:0] res_row_o
+  output logic [COLS*32-1:0] res_row_o,
+  // DWCONV taps = THREE (g_taps; constant 0 without DWCONV_TAPS): in a taps_mode_o cycle the
+  // result is taps_row_o, valid with taps_valid_o, instead of res_row_o / res_valid_o
+  output logic               taps_mode_o,
+  output logic               taps_valid_o,
+  output logic [COLS*32-1:0] taps_row_o
 );
   localparam int unsigned Lanes = (ROWS < COLS) ? ROWS : COLS;
   localparam logic [1:0] KindArray = 2'd0, KindMac = 2'd1, KindMax = 2'd2, KindRescale = 2'd3;
@@ -69,8 +75,6 @@ module mica_vector_unit #(
   logic [3*ParW-1:0]   par_d_q;
   logic [COLS*8-1:0] vshadow_q, vactive_q, vw_cur;
   logic [ParW-1:0]   par_q, par_cur;
-  logic taps_cur, taps_emit;              // DWCONV taps = THREE (g_taps): this vector's window,
-  logic [COLS*32-1:0] taps_row;           // and the output it completes
   assign kind_d2    = kind_d_q[2*2 +: 2];
   assign cur_kind   = st_d_q[2] ? kind_d2 : kind_q;
   assign vw_cur     = st_d_q[2] ? vw_d_q[2*COLS*8 +: COLS*8] : vactive_q;
@@ -84,7 +88,7 @@ module mica_vector_unit #(
       st_d_q      <= {st_d_q[1:0], start_i};
       kind_d_q    <= {kind_d_q[0 +: 2*2], start_kind};
       kind_q      <= cur_kind;
-      res_valid_o <= feed_vec_o && (!taps_cur || taps_emit);
+      res_valid_o <= feed_vec_o;
     end
   end
 
@@ -100,8 +104,7 @@ module mica_vector_unit #(
       vactive_q <= vw_d_q[2*COLS*8 +: COLS*8];
       par_q     <= par_d_q[2*ParW +: ParW];
     end
-    if (feed_vec_o && taps_cur) res_row_o <= taps_row;
-    else if (feed_vec_o) begin
+    if (feed_vec_o) begin
       for (int c = 0; c < COLS; c++) begin
         if (c >= Lanes) res_row_o[32*c +: 32] <= '0;
         else unique case (cur_kind)
@@ -126,6 +129,8 @@ module mica_vector_unit #(
     logic [11:0] ow_cur, ecnt_q, ecnt_in;
     logic [3:0]  sx_cur, gap_q, gap_in;
     logic [Lanes*PW-1:0] r0_q, r1_q;
+    logic taps_cur, taps_emit;              // this vector's window, and the output it completes
+    logic [COLS*32-1:0] taps_row;
     assign start_win = {opcode == mica_pkg::OP_DWCONV &&
                         instr_i[mica_pkg::DWCONV_TAPS_LSB +: mica_pkg::DWCONV_TAPS_W] ==
                         mica_pkg::DWCONV_TAPS_THREE,
@@ -141,10 +146,12 @@ module mica_vector_unit #(
     assign taps_emit = gap_in == 4'd0;
     always_ff @(posedge clk_i or negedge rst_ni) begin
       if (!rst_ni) begin
-        win_d_q <= '0; win_q <= '0; gap_q <= '0; ecnt_q <= '0;
+        win_d_q <= '0; win_q <= '0; gap_q <= '0; ecnt_q <= '0; taps_mode_o <= 1'b0; taps_valid_o <= 1'b0;
       end else begin
-        win_d_q <= {win_d_q[0 +: 2*WinW], start_win};
-        win_q   <= win_cur;
+        win_d_q      <= {win_d_q[0 +: 2*WinW], start_win};
+        win_q        <= win_cur;
+        taps_mode_o  <= feed_vec_o && taps_cur;
+        taps_valid_o <= feed_vec_o && taps_cur && taps_emit;
         if (feed_vec_o && taps_cur) begin
           if (!taps_emit) begin
             gap_q <= gap_in - 4'd1; ecnt_q <= ecnt_in;
@@ -161,6 +168,7 @@ module mica_vector_unit #(
       if (v_we_i) vsh_q <= {vsh_q[0 +: COLS*8], vshadow_q};   // row 2 <= row 1, row 1 <= row 0
       vw_d_q12 <= {vw_d_q12[0 +: 2*2*COLS*8], vsh_q};
       if (st_d_q[2]) vact_q <= vw_d_q12[2*2*COLS*8 +: 2*COLS*8];
+      if (feed_vec_o && taps_cur) taps_row_o <= taps_row;
       if (feed_vec_o && taps_cur) begin
         for (int c = 0; c < Lanes; c++) begin
           logic signed [PW-1:0] a, p0, p1;
@@ -192,9 +200,7 @@ module mica_vector_unit #(
       pmax = x > y ? x : y;
     endfunction
   end else begin : g_no_taps
-    assign taps_cur  = 1'b0;
-    assign taps_emit = 1'b0;
-    assign taps_row  = '0;
+    assign {taps_mode_o, taps_valid_o, taps_row_o} = '0;
   end
 
   // TFLite's SaturatingRoundingDoublingHighMul(a << lsh, mult) then RoundingDivideByPOT(rsh).
