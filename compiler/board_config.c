@@ -46,7 +46,7 @@ static int read_absent(jr_t *r, uint32_t *absent) {
         if (i == MICA_NUM_FEATURES)
             return jr_fail(r,
                            "accelerator.absent: '%s' is not a feature (dwconv_mac, dwconv_max, "
-                           "rescale, round_real, round_single)",
+                           "rescale, round_real, round_single, store_aspad, dwconv_taps)",
                            name);
         *absent |= 1u << i;
         jr_skip_ws(r);

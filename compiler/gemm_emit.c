@@ -411,14 +411,21 @@ mica_ticket_t mica_gemm_matmul(mica_sched_t *S, int band, int f_in, int t, uint3
     mica_instr_t m;
     int fail;
     if (L->depthwise) { /* DWCONV: MATMUL's fields and the mode */
-        mica_dwconv_fields_t d = {
-            f.wait,     f.accumulate,
-            f.z_in,     f.aspad_addr,
-            f.acc_addr, f.in_h,
-            f.in_w,     f.out_h,
-            f.out_w,    f.stride_y,
-            f.stride_x, f.off_y,
-            f.off_x,    L->vec_max ? MICA_DWCONV_MODE_MAXIMUM : MICA_DWCONV_MODE_MAC};
+        mica_dwconv_fields_t d = {f.wait,
+                                  f.accumulate,
+                                  f.z_in,
+                                  f.aspad_addr,
+                                  f.acc_addr,
+                                  f.in_h,
+                                  f.in_w,
+                                  f.out_h,
+                                  f.out_w,
+                                  f.stride_y,
+                                  f.stride_x,
+                                  f.off_y,
+                                  f.off_x,
+                                  L->vec_max ? MICA_DWCONV_MODE_MAXIMUM : MICA_DWCONV_MODE_MAC,
+                                  P->dw_taps > 1 ? MICA_DWCONV_TAPS_THREE : MICA_DWCONV_TAPS_ONE};
         fail = MICA_ENCODE(b, L->name, dwconv, &d, &m);
     } else {
         fail = MICA_ENCODE(b, L->name, matmul, &f, &m);

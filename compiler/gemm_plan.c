@@ -120,6 +120,21 @@ static int pair_pixels(const mica_gemm_layer_t *L, int lanes, mica_gemm_layer_t 
     return 1;
 }
 
+/* A depthwise layer (or pool) with a 3-wide undilated kernel runs a kernel row per DWCONV of
+ * three taps when the configuration has DWCONV_TAPS: the vector unit reads each input pixel of an
+ * output line once for the three taps and the ACC once per output. Not on pixel pairs (a tap's
+ * pair layout depends on its column's parity), and only while the window's line, (out_w-1)*
+ * stride + 3 pixels, stays below the 4096 the hardware counts (hw/mica.json DWCONV). */
+static int dw_row_taps(const mica_hw_config_t *hw, const mica_gemm_layer_t *L,
+                       const mica_gemm_plan_t *P, int options) {
+    return (options & MICA_GEMM_TAPS) && L->depthwise && !P->pair_c &&
+                   L->kw == MICA_DWCONV_TAPS_N && L->dil_w == 1 &&
+                   (int64_t)(L->out_w - 1) * L->stride_w + MICA_DWCONV_TAPS_N < 4096 &&
+                   !(mica_hw_absent(hw) & MICA_FEATURE_DWCONV_TAPS)
+               ? MICA_DWCONV_TAPS_N
+               : 1;
+}
+
 /* ASPAD rows one input row takes: a row of pixels per input fold, or both pair layouts. */
 static int64_t aspad_rows_per_input_row(const mica_gemm_layer_t *L, const mica_gemm_plan_t *P) {
     return P->pair_c ? 2 * (int64_t)L->in_w + 1 : (int64_t)P->cf * L->in_w;
@@ -235,6 +250,7 @@ int mica_gemm_plan(const mica_hw_config_t *hw, const mica_gemm_layer_t *L0,
     P->cf = ceil_div(L->cin, P->in_fold);
     P->nf = ceil_div(L->cout, P->out_fold);
     P->taps = L->kh * L->kw;
+    P->dw_taps = dw_row_taps(hw, L, P, options);
     return choose_buffers(hw, L, P, err, errlen) || choose_residency(hw, L, P, err, errlen) ? -1
                                                                                             : 0;
 }
@@ -250,6 +266,9 @@ void mica_gemm_plan_text(const mica_hw_config_t *hw, const mica_gemm_layer_t *L,
     TEXT("  tiling: %s, %dx%d taps, %d input fold%s of %d, %d output fold%s of %d\n", unit, L->kh,
          L->kw, P->cf, P->cf == 1 ? "" : "s", P->in_fold, P->nf, P->nf == 1 ? "" : "s",
          P->out_fold);
+    if (P->dw_taps > 1)
+        TEXT("  kernel rows: %d taps per DWCONV (a sliding window over each output line)\n",
+             P->dw_taps);
     if (P->pair_c)
         TEXT("  pixel pairs: %d channels x 2 pixels per vector row (an aligned and a shifted "
              "layout in ASPAD)\n",

@@ -40,8 +40,10 @@ typedef struct {
     uint32_t pack_t_bytes;      /* the first pass's rows, at the end of the output */
     int sub_h, sub_w, sub_in_w; /* strided 1x1: only every sub-th input pixel loaded (0: none);
                                  * the original layer's strides and input width */
-    int pair_c; /* depthwise pixel pairs (0: none): the original channels C, 2C <= lanes; an
+    int pair_c;  /* depthwise pixel pairs (0: none): the original channels C, 2C <= lanes; an
                  * ASPAD row holds pixels (2k, 2k+1) (layout A) or (2k-1, 2k) (layout B) */
+    int dw_taps; /* kernel taps per DWCONV: MICA_DWCONV_TAPS_N (a 3-wide kernel row in one
+                  * instruction, feature DWCONV_TAPS) or 1 */
 } mica_gemm_plan_t;
 
 /* Plans L for hw. A layer whose first kernel row's taps fit the array rows together is packed:
@@ -49,11 +51,13 @@ typedef struct {
  * 1x1 convolution reads only the pixels its outputs use: *packed gets the stride-1 layer over
  * them (the loads pick them out); a depthwise layer of at most half the vector lanes' channels
  * runs on pixel pairs: *packed gets the layer of 2C channels over half as many pixels; else
- * *run = L. `options` (MICA_GEMM_*) allow the pixel pairs and the packed kernel rows (the lowering costs
+ * *run = L. `options` (MICA_GEMM_*) allow the pixel pairs, the packed kernel rows and the
+ * three-tap DWCONVs (the lowering costs
  * the layer with and without). 0, or -1 with one
  * line in err naming the layer and the value that does not fit. */
 #define MICA_GEMM_PAIRS 1 /* options: depthwise pixel pairs */
 #define MICA_GEMM_ROWS 2  /* options: several kernel rows per packed ASPAD row */
+#define MICA_GEMM_TAPS 4  /* options: a 3-wide kernel row per DWCONV (DWCONV_TAPS) */
 int mica_gemm_plan(const mica_hw_config_t *hw, const mica_gemm_layer_t *L,
                    mica_gemm_layer_t *packed, const mica_gemm_layer_t **run, mica_gemm_plan_t *P,
                    int options, char *err, size_t errlen);

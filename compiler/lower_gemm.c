@@ -54,8 +54,22 @@ static int prefetch(mica_sched_t *S, int band, int n, int g) {
     return 0;
 }
 
+/* The vector LOADWs of a depthwise step at tap t (row: its WSPAD row): one, or for a DWCONV of
+ * three taps the kernel row's three, last tap first (a vector LOADW shifts Vshadow's rows, so
+ * tap k ends in row k). A pool's taps share one vector: loaded (thrice) before its first step. */
+static int dw_loadws(mica_sched_t *S, int wb, uint32_t row, int t) {
+    int n = S->P->dw_taps;
+    if (S->L->pool && t > 0)
+        return 0;
+    for (int k = n - 1; k >= 0; k--)
+        if (mica_gemm_loadw(S, wb, row + (S->L->pool ? 0 : (uint32_t)k)))
+            return -1;
+    return 0;
+}
+
 /* All taps and input folds of output fold n (global fold g) of a band: LOADW + MATMUL pairs; a
- * depthwise fold reads only its own channels: LOADW vector + DWCONV per tap. */
+ * depthwise fold reads only its own channels: LOADW vector + DWCONV per tap (or per kernel row:
+ * P->dw_taps). */
 static int emit_fold_matmuls(mica_sched_t *S, int band, int n, int g) {
     mica_builder_t *b = S->b;
     const mica_gemm_layer_t *L = S->L;
@@ -64,13 +78,14 @@ static int emit_fold_matmuls(mica_sched_t *S, int band, int n, int g) {
     uint32_t wrow = mica_gemm_wrow(P, g);
     uint32_t acc0 = (uint32_t)hbuf * P->acc_buf_rows, dw = (uint32_t)L->depthwise;
     int f_lo = dw ? n : 0, f_hi = dw ? n + 1 : P->cf;
+    int step = dw ? P->dw_taps : 1;
     for (int f = f_lo; f < f_hi; f++)
-        for (int t = 0; t < P->taps; t++) {
+        for (int t = 0; t < P->taps; t += step) {
             int first = f == f_lo && t == 0;
             uint32_t row =
                 wrow + (dw ? (uint32_t)t : ((uint32_t)t * P->cf + (uint32_t)f) * b->hw.rows);
-            if (!(L->pool && t > 0) && mica_gemm_loadw(S, wb, row))
-                return -1; /* a pool's taps share one vector */
+            if (dw ? dw_loadws(S, wb, row, t) : mica_gemm_loadw(S, wb, row))
+                return -1;
             mica_ticket_t *in_slot = &S->in_load[abuf * P->cf + f];
             if (mica_gemm_flush_for(S, in_slot))
                 return -1;
@@ -82,7 +97,9 @@ static int emit_fold_matmuls(mica_sched_t *S, int band, int n, int g) {
             if (failed(mm))
                 return -1;
             S->in_read[abuf] = S->acc_write[hbuf] = mm;
-            uint32_t T = (uint32_t)mica_gemm_band_rows(L, P, band) * (uint32_t)L->out_w,
+            uint32_t line = step > 1 ? (uint32_t)((L->out_w - 1) * L->stride_w + step)
+                                     : (uint32_t)L->out_w; /* pixels a line streams */
+            uint32_t T = (uint32_t)mica_gemm_band_rows(L, P, band) * line,
                      lw = dw ? 2 : b->hw.rows + 1;
             if (mica_gemm_drip(S, T > lw ? T : lw))
                 return -1; /* a MATMUL takes T cycles, or its LOADW's */
@@ -274,11 +291,14 @@ static int choose_bands(mica_builder_t *b, const mica_gemm_layer_t *L, mica_gemm
 
 static int lower_gemm_part(mica_builder_t *b, const mica_gemm_layer_t *L0, int last) {
     mica_gemm_plan_t P, Q;
-    mica_gemm_layer_t packed, plain;
+    mica_gemm_layer_t packed, plain, one_tap;
     const mica_gemm_layer_t *L, *L2;
     int64_t cycles, plain_cycles;
-    /* on chip (chain.c): the plain layout in, pixel pairs neither in nor out */
-    int all = L0->in_aspad ? 0 : L0->out_aspad ? MICA_GEMM_ROWS : MICA_GEMM_PAIRS | MICA_GEMM_ROWS;
+    /* on chip (chain.c): the plain layout in, pixel pairs neither in nor out; three-tap
+     * DWCONVs change no layout */
+    int all = MICA_GEMM_TAPS | (L0->in_aspad    ? 0
+                                : L0->out_aspad ? MICA_GEMM_ROWS
+                                                : MICA_GEMM_PAIRS | MICA_GEMM_ROWS);
     if (mica_gemm_plan(&b->hw, L0, &packed, &L, &P, all, b->err, sizeof b->err) ||
         choose_bands(b, L, &P, &cycles)) {
         all &= ~MICA_GEMM_ROWS; /* packed kernel rows may not fit where the rest does */
@@ -291,6 +311,13 @@ static int lower_gemm_part(mica_builder_t *b, const mica_gemm_layer_t *L0, int l
     int without = P.pair_c ? all & ~MICA_GEMM_PAIRS : all & ~MICA_GEMM_ROWS;
     if ((P.pair_c || P.pack_g) &&
         !mica_gemm_plan(&b->hw, L0, &plain, &L2, &Q, without, b->err, sizeof b->err) &&
+        !choose_bands(b, L2, &Q, &plain_cycles) && plain_cycles < cycles)
+        P = Q, L = L2, cycles = plain_cycles, all = without;
+    /* Three-tap DWCONVs stream fewer pixels but load three weight vectors each: a layer whose
+     * lines are short and whose loads keep the bus busy may be faster one tap at a time. */
+    if (P.dw_taps > 1 &&
+        !mica_gemm_plan(&b->hw, L0, &one_tap, &L2, &Q, all & ~MICA_GEMM_TAPS, b->err,
+                        sizeof b->err) &&
         !choose_bands(b, L2, &Q, &plain_cycles) && plain_cycles < cycles)
         P = Q, L = L2;
     b->err[0] = 0;

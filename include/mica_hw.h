@@ -32,10 +32,11 @@ static inline uint32_t mica_hw_absent(const mica_hw_config_t *c) {
 }
 
 /* The features whose use the hardware refuses with ABSENT_FEATURE (rtl/mica_decode.sv): every
- * absent one but STORE_ASPAD, whose bit a configuration without it does not decode (not one gate
- * of it there: hw/mica.json features). The runtime refuses all of mica_hw_absent. */
+ * absent one but STORE_ASPAD and DWCONV_TAPS, whose bits a configuration without them does not
+ * decode (not one gate of them there: hw/mica.json features). The runtime refuses all of
+ * mica_hw_absent. */
 static inline uint32_t mica_hw_refused(const mica_hw_config_t *c) {
-    return c->absent & ~(uint32_t)MICA_FEATURE_STORE_ASPAD;
+    return c->absent & ~(uint32_t)(MICA_FEATURE_STORE_ASPAD | MICA_FEATURE_DWCONV_TAPS);
 }
 
 /* The STORE's round-mode feature (one MICA_FEATURE_* bit), 0 for round DOUBLE. */
@@ -51,14 +52,17 @@ static inline uint32_t mica_store_round_feature(const mica_instr_t *in) {
 }
 
 /* The optional features (MICA_FEATURE_* bits) an instruction needs, 0 if none: DWCONV of its
- * mode, RESCALE, STORE round REAL or SINGLE and STORE target ASPAD. rtl/mica_decode.sv raises
- * ABSENT_FEATURE for them first. */
+ * mode (and of three taps), RESCALE, STORE round REAL or SINGLE and STORE target ASPAD.
+ * rtl/mica_decode.sv raises ABSENT_FEATURE for them first (not for STORE_ASPAD, DWCONV_TAPS). */
 static inline uint32_t mica_instr_feature(const mica_instr_t *in) {
     switch (mica_instr_opcode(in)) {
     case MICA_OP_DWCONV:
-        return MICA_GET(in, MICA_F_DWCONV_MODE) == MICA_DWCONV_MODE_MAXIMUM
-                   ? MICA_FEATURE_DWCONV_MAX
-                   : MICA_FEATURE_DWCONV_MAC;
+        return (MICA_GET(in, MICA_F_DWCONV_MODE) == MICA_DWCONV_MODE_MAXIMUM
+                    ? MICA_FEATURE_DWCONV_MAX
+                    : MICA_FEATURE_DWCONV_MAC) |
+               (MICA_GET(in, MICA_F_DWCONV_TAPS) == MICA_DWCONV_TAPS_THREE
+                    ? (uint32_t)MICA_FEATURE_DWCONV_TAPS
+                    : 0u);
     case MICA_OP_RESCALE:
         return MICA_FEATURE_RESCALE;
     case MICA_OP_STORE:
@@ -76,6 +80,16 @@ static inline uint32_t mica_instr_feature(const mica_instr_t *in) {
 static inline int mica_store_writes_aspad(const mica_hw_config_t *c, const mica_instr_t *in) {
     return MICA_GET(in, MICA_F_STORE_TARGET) == MICA_STORE_TARGET_ASPAD &&
            !(mica_hw_absent(c) & MICA_FEATURE_STORE_ASPAD);
+}
+
+/* The kernel taps DWCONV `in` sums on this configuration: 3 for taps THREE with the feature
+ * built (without it the bit is not decoded: one tap), else 1. */
+#define MICA_DWCONV_TAPS_N 3
+static inline uint32_t mica_dwconv_taps(const mica_hw_config_t *c, const mica_instr_t *in) {
+    return MICA_GET(in, MICA_F_DWCONV_TAPS) == MICA_DWCONV_TAPS_THREE &&
+                   !(mica_hw_absent(c) & MICA_FEATURE_DWCONV_TAPS)
+               ? MICA_DWCONV_TAPS_N
+               : 1;
 }
 
 #endif

@@ -88,6 +88,7 @@ module mica_matmul_unit #(
                           ((1 << mica_pkg::FEATURE_DWCONV_MAC) | (1 << mica_pkg::FEATURE_DWCONV_MAX) |
                            (1 << mica_pkg::FEATURE_RESCALE));
   localparam bit HasMax = ((ABSENT >> mica_pkg::FEATURE_DWCONV_MAX) & 1) == 0;
+  localparam bit HasTaps = ((ABSENT >> mica_pkg::FEATURE_DWCONV_TAPS) & 1) == 0;
   assign is_vec = HasVec && (opcode == mica_pkg::OP_DWCONV || opcode == mica_pkg::OP_RESCALE);
   assign is_max = HasMax && opcode == mica_pkg::OP_DWCONV &&
                   instr_i[mica_pkg::DWCONV_MODE_LSB +: mica_pkg::DWCONV_MODE_W] == mica_pkg::DWCONV_MODE_MAXIMUM;
@@ -115,10 +116,33 @@ module mica_matmul_unit #(
     end
   end
 
+  // The feeder's walk: feed_instr's, but a DWCONV of three taps (feature DWCONV_TAPS, g_taps_walk;
+  // not one gate of it without) walks every input pixel of each output line's window once,
+  // (out_w-1)*stride_x + 3 pixels at stride 1 from off_x (mica_vector_unit slides the window over
+  // them); its descriptor still counts its outputs (feed_instr's out_w).
+  logic [127:0] walk_instr;
+  if (HasTaps) begin : g_taps_walk
+    always_comb begin
+      logic [11:0] ow, line;
+      walk_instr = feed_instr;
+      ow   = instr_i[mica_pkg::DWCONV_OUT_W_LSB +: mica_pkg::DWCONV_OUT_W_W] - 12'd1;
+      line = 12'd3;
+      for (int k = 0; k < mica_pkg::DWCONV_STRIDE_X_W; k++)   // shifted adds: a 4-bit factor
+        if (instr_i[mica_pkg::DWCONV_STRIDE_X_LSB + k]) line = line + (ow << k);
+      if (opcode == mica_pkg::OP_DWCONV &&
+          instr_i[mica_pkg::DWCONV_TAPS_LSB +: mica_pkg::DWCONV_TAPS_W] == mica_pkg::DWCONV_TAPS_THREE) begin
+        walk_instr[mica_pkg::MATMUL_OUT_W_LSB +: mica_pkg::MATMUL_OUT_W_W]    = line;
+        walk_instr[mica_pkg::MATMUL_STRIDE_X_LSB +: mica_pkg::MATMUL_STRIDE_X_W] = 4'd1;
+      end
+    end
+  end else begin : g_walk
+    assign walk_instr = feed_instr;
+  end
+
   mica_matmul_feeder #(.ROWS(ROWS), .ASPAD_DEPTH(ASPAD_DEPTH)) u_feeder (
     .clk_i, .rst_ni,
     .start_i,
-    .instr_i      (feed_instr),
+    .instr_i      (walk_instr),
     .row_off_i    (opcode == mica_pkg::OP_RESCALE ? '0 : row_off_i),
     .busy_o       (),
     .ready_o      (feeder_ready),
@@ -129,15 +153,31 @@ module mica_matmul_unit #(
     .a_row_o
   );
 
+  logic               lane_valid, taps_mode, taps_valid;
+  logic [COLS*32-1:0] lane_row, taps_row;
   mica_vector_unit #(.ROWS(ROWS), .COLS(COLS), .ABSENT(ABSENT)) u_vector (
     .clk_i, .rst_ni, .start_i, .instr_i,
     .v_we_i, .v_row_i,
     .feed_valid_i (feed_valid),
     .feed_row_i   (a_row_o),
     .feed_vec_o   (feed_vec),
-    .res_valid_o  (vec_valid),
-    .res_row_o    (vec_row)
+    .res_valid_o  (lane_valid),
+    .res_row_o    (lane_row),
+    .taps_mode_o  (taps_mode),
+    .taps_valid_o (taps_valid),
+    .taps_row_o   (taps_row)
   );
+  // A DWCONV of three taps' results replace the lanes' own (g_taps_out; without DWCONV_TAPS the
+  // lanes' results as they were).
+  if (HasTaps) begin : g_taps_out
+    assign vec_valid = taps_mode ? taps_valid : lane_valid;
+    assign vec_row   = taps_mode ? taps_row : lane_row;
+  end else begin : g_out
+    assign vec_valid = lane_valid;
+    assign vec_row   = lane_row;
+    logic unused_taps;
+    assign unused_taps = taps_mode ^ taps_valid ^ (^taps_row);
+  end
   assign a_valid_o = feed_valid & ~feed_vec;
   assign v_mac_o   = feed_vec;
 

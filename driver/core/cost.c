@@ -29,11 +29,39 @@ static void peak(uint32_t *used, uint64_t end) {
         *used = (uint32_t)end;
 }
 
-/* Rows a vector-unit instruction streams (DWCONV: output pixels; RESCALE: element rows). */
+/* Rows a vector-unit instruction writes to ACC (DWCONV: output pixels; RESCALE: element rows). */
 static uint64_t vector_rows(const mica_instr_t *in) {
     if (G(in, MICA_F_OPCODE) == MICA_OP_RESCALE)
         return G(in, MICA_F_RESCALE_ROWS);
     return G(in, MICA_F_MATMUL_OUT_H) * G(in, MICA_F_MATMUL_OUT_W);
+}
+
+/* Vectors it streams, one a cycle: its rows, but a DWCONV of three taps walks every input pixel
+ * of each output line's window, (out_w-1)*stride_x + 3 a line (rtl/mica_vector_unit.sv). */
+static uint64_t vector_cycles(const mica_hw_config_t *hw, const mica_instr_t *in) {
+    if (G(in, MICA_F_OPCODE) != MICA_OP_DWCONV || mica_dwconv_taps(hw, in) == 1)
+        return vector_rows(in);
+    return G(in, MICA_F_DWCONV_OUT_H) *
+           ((G(in, MICA_F_DWCONV_OUT_W) - 1) * G(in, MICA_F_DWCONV_STRIDE_X) + MICA_DWCONV_TAPS_N);
+}
+
+/* The ASPAD rows a vector instruction reads: one per vector streamed, but a DWCONV of three
+ * taps reads only its windows' pixels inside the tile (padding is not read; the windows are
+ * where the padding concentrates: two of L pixels a line, and whole lines). */
+static uint64_t vector_reads(const mica_hw_config_t *hw, const mica_instr_t *in) {
+    if (G(in, MICA_F_OPCODE) != MICA_OP_DWCONV || mica_dwconv_taps(hw, in) == 1)
+        return vector_rows(in);
+    mica_dwconv_fields_t f;
+    mica_dwconv_decode(in, &f);
+    int64_t lines = 0, x0 = f.off_x,
+            x1 = x0 + (int64_t)(f.out_w - 1) * f.stride_x + MICA_DWCONV_TAPS_N;
+    for (uint32_t oy = 0; oy < f.out_h; oy++) {
+        int64_t iy = (int64_t)oy * f.stride_y + f.off_y;
+        lines += iy >= 0 && iy < f.in_h;
+    }
+    x0 = x0 < 0 ? 0 : x0;
+    x1 = x1 > f.in_w ? f.in_w : x1;
+    return x1 > x0 ? (uint64_t)(lines * (x1 - x0)) : 0;
 }
 
 /* Duration of one instruction on its unit, and its traffic. For LOAD and STORE, which share the
@@ -56,25 +84,25 @@ static uint64_t duration(const mica_hw_config_t *hw, const mica_instr_t *in, mic
         return 0; /* the bus decides (dma_window) */
     }
     case MICA_OP_LOADW:
-        if (G(in, MICA_F_LOADW_VECTOR)) {
+        if (G(in, MICA_F_LOADW_VECTOR)) { /* one row read, as a tile's R (rtl/mica_weight_unit) */
             c->wspad_reads += 1;
-            return 2;
+            return 1 + 2; /* back to back (three taps) they follow each other 3 cycles apart */
         }
         c->wspad_reads += R;
         return R + 2;    /* R row reads behind the WSPAD read latency, then busy falls */
     case MICA_OP_DWCONV: /* the vector unit: R or C lanes, one registered stage */
     case MICA_OP_RESCALE: {
-        uint64_t T = vector_rows(in);
+        uint64_t T = vector_rows(in), S = vector_cycles(hw, in);
         int re = G(in, MICA_F_OPCODE) == MICA_OP_RESCALE;
-        c->issued_macs += T * (R < C ? R : C);
-        c->aspad_reads += T;
+        c->issued_macs += S * (R < C ? R : C);
+        c->aspad_reads += vector_reads(hw, in);
         c->acc_writes += T;
         if (re ? G(in, MICA_F_RESCALE_ACCUMULATE) : G(in, MICA_F_MATMUL_ACCUMULATE))
             c->acc_reads += T;
         peak(&c->acc_rows_used,
              (re ? G(in, MICA_F_RESCALE_ACC_ADDR) : G(in, MICA_F_MATMUL_ACC_ADDR)) + T);
-        c->array_cycles += T;
-        return T + 6;
+        c->array_cycles += S;
+        return S + 6;
     }
     case MICA_OP_MATMUL: {
         uint64_t T = G(in, MICA_F_MATMUL_OUT_H) * G(in, MICA_F_MATMUL_OUT_W);
@@ -313,7 +341,7 @@ void mica_cost_instrs(const mica_hw_config_t *hw, uint32_t mem_latency, const mi
             mm_end = t + d;
         }
         if (op == MICA_OP_DWCONV || op == MICA_OP_RESCALE)
-            mm_accept = t + vector_rows(in);
+            mm_accept = t + vector_cycles(hw, in);
         if (u != 2 || t + d > s.free_at[u])
             s.free_at[u] = t + d; /* pipelined ARRAY: the last to finish */
     }

@@ -165,12 +165,15 @@ uint32_t mica_isa_ref_load(mica_isa_ref_t *s, const mica_instr_t *in) {
 }
 
 /* vector = TILE: for r in [0,ROWS), c in [0,COLS): Wshadow[r][c] = int8(WSPAD[wspad_addr + r][c]).
- * vector = ROW: for c in [0,COLS): Vshadow[c] = int8(WSPAD[wspad_addr][c]). */
+ * vector = ROW: Vshadow[2] = Vshadow[1]; Vshadow[1] = Vshadow[0]; Vshadow[0][c] =
+ * int8(WSPAD[wspad_addr][c]) (without DWCONV_TAPS only row 0 exists; the shift is unseen there). */
 void mica_isa_ref_loadw(mica_isa_ref_t *s, const mica_instr_t *in) {
     mica_loadw_fields_t f;
     mica_loadw_decode(in, &f);
     int vector = f.vector == MICA_LOADW_VECTOR_ROW;
     uint32_t rows = vector ? 1 : s->cfg.rows, C = s->cfg.cols;
+    if (vector)
+        memmove(s->v_shadow + C, s->v_shadow, (size_t)(MICA_DWCONV_TAPS_N - 1) * C);
     memcpy(vector ? s->v_shadow : s->w_shadow, s->wspad + (size_t)f.wspad_addr * C,
            (size_t)rows * C);
     s->counters[MICA_CNT_WSPAD_READS] += rows;
@@ -216,30 +219,65 @@ void mica_isa_ref_matmul(mica_isa_ref_t *s, const mica_instr_t *in) {
         }
 }
 
-/* Vactive = Vshadow. For each output pixel m and c in [0,COLS): a = (c < LANES && inside) ?
- * int8(ASPAD[..][c]) - z_in : 0; MAC: ACC[acc_addr+m][c] = (accumulate ? ACC : 0) + a*Vactive[c]
- * (int32, wrapping); MAXIMUM: ACC[acc_addr+m][c] = accumulate ? max(ACC, a) : a. */
+/* One output pixel of a DWCONV: its T taps (off_x + t, weights Vactive[t]) summed (MAC) or
+ * maximized (MAXIMUM) into ACC row `out`, combined with the old row when accumulating. */
+static void dw_pixel(mica_isa_ref_t *s, const window_t *w, int max, uint32_t taps, uint32_t oy,
+                     uint32_t ox, int32_t *out) {
+    uint32_t C = s->cfg.cols, L = lanes(&s->cfg);
+    window_t wt = *w;
+    for (uint32_t c = 0; c < C; c++) {
+        int32_t v = 0;
+        for (uint32_t t = 0; t < taps; t++) {
+            wt.off_x = w->off_x + (int32_t)t;
+            const int8_t *px = pixel(s, &wt, oy, ox);
+            int32_t a = c < L && px ? px[c] - w->z : 0;
+            v = max ? (t == 0 || a > v ? a : v)
+                    : (int32_t)((uint32_t)v + (uint32_t)(a * s->v_active[(size_t)t * C + c]));
+        }
+        if (max)
+            out[c] = w->accumulate && out[c] > v ? out[c] : v;
+        else
+            out[c] = (int32_t)((w->accumulate ? (uint32_t)out[c] : 0) + (uint32_t)v);
+    }
+}
+
+/* The counters of a DWCONV of three taps: the vector unit works on every input pixel of each
+ * output line's window, L = (out_w-1)*stride_x + 3 of them, and writes ACC once per output. */
+static void count_dw_window(mica_isa_ref_t *s, const window_t *w) {
+    uint32_t line = (w->out_w - 1) * w->sx + MICA_DWCONV_TAPS_N;
+    for (uint32_t oy = 0; oy < w->out_h; oy++) {
+        int64_t iy = (int64_t)oy * w->sy + w->off_y;
+        for (uint32_t j = 0; j < line; j++) {
+            int64_t ix = (int64_t)w->off_x + j;
+            int inside = iy >= 0 && iy < w->in_h && ix >= 0 && ix < w->in_w;
+            s->counters[MICA_CNT_MACS] += lanes(&s->cfg);
+            s->counters[MICA_CNT_ASPAD_READS] += inside || s->counting == MICA_REF_COUNT_PAYLOAD;
+        }
+    }
+    s->counters[MICA_CNT_ACC_READS] += w->accumulate ? (uint64_t)w->out_h * w->out_w : 0;
+    s->counters[MICA_CNT_ACC_WRITES] += (uint64_t)w->out_h * w->out_w;
+}
+
+/* Vactive = Vshadow. For each output pixel m and c in [0,COLS), taps t in [0,T) (T = 3 for taps
+ * THREE with DWCONV_TAPS, else 1): a_t = (c < LANES && inside) ? int8(ASPAD[..(iy, ix + t)][c]) -
+ * z_in : 0; MAC: ACC[acc_addr+m][c] = (accumulate ? ACC : 0) + sum_t a_t*Vactive[t][c] (int32,
+ * wrapping); MAXIMUM: ACC[acc_addr+m][c] = max(accumulate ? ACC : a_0, a_0 .. a_T-1). */
 void mica_isa_ref_dwconv(mica_isa_ref_t *s, const mica_instr_t *in) {
     mica_dwconv_fields_t f;
     mica_dwconv_decode(in, &f);
     window_t w = WINDOW_OF(f);
-    uint32_t C = s->cfg.cols, L = lanes(&s->cfg);
+    uint32_t C = s->cfg.cols, taps = mica_dwconv_taps(&s->cfg, in);
     int max = f.mode == MICA_DWCONV_MODE_MAXIMUM;
-    memcpy(s->v_active, s->v_shadow, C);
+    memcpy(s->v_active, s->v_shadow, (size_t)MICA_DWCONV_TAPS_N * C);
     for (uint32_t oy = 0; oy < w.out_h; oy++)
         for (uint32_t ox = 0; ox < w.out_w; ox++) {
-            const int8_t *px = pixel(s, &w, oy, ox);
             int32_t *out = s->acc + ((size_t)w.acc + (size_t)oy * w.out_w + ox) * C;
-            for (uint32_t c = 0; c < C; c++) {
-                int32_t a = c < L && px ? px[c] - w.z : 0;
-                if (max)
-                    out[c] = w.accumulate && out[c] > a ? out[c] : a;
-                else
-                    out[c] = (int32_t)((w.accumulate ? (uint32_t)out[c] : 0) +
-                                       (uint32_t)(a * s->v_active[c]));
-            }
-            count_row(s, L, px != NULL, w.accumulate);
+            dw_pixel(s, &w, max, taps, oy, ox, out);
+            if (taps == 1)
+                count_row(s, lanes(&s->cfg), pixel(s, &w, oy, ox) != NULL, w.accumulate);
         }
+    if (taps > 1)
+        count_dw_window(s, &w);
 }
 
 /* for i in [0,rows), c in [0,COLS): a = c < LANES ? int8(ASPAD[aspad_addr+i][c]) - z_in : 0;

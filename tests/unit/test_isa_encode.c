@@ -73,7 +73,7 @@ static int64_t random_fit(unsigned lsb, unsigned width, int s) {
     X(OP, OFF_Y, off_y)           \
     X(OP, OFF_X, off_x)
 #define MATMUL_FIELDS(X) CONV_FIELDS(X, MATMUL)
-#define DWCONV_FIELDS(X) CONV_FIELDS(X, DWCONV) X(DWCONV, MODE, mode)
+#define DWCONV_FIELDS(X) CONV_FIELDS(X, DWCONV) X(DWCONV, MODE, mode) X(DWCONV, TAPS, taps)
 #define RESCALE_FIELDS(X)                \
     X(RESCALE, ACCUMULATE, accumulate)   \
     X(RESCALE, Z_IN, z_in)               \
@@ -200,6 +200,9 @@ static void check_names_and_limits(void) {
     CHECK(MICA_DWCONV_MODE_MAC == 0 && MICA_DWCONV_MODE_MAXIMUM == 1 && MICA_DWCONV_MODE_MAX == 1,
           "mode");
     CHECK(MICA_LOADW_VECTOR_TILE == 0 && MICA_LOADW_VECTOR_ROW == 1, "vector");
+    CHECK(MICA_DWCONV_TAPS_ONE == 0 && MICA_DWCONV_TAPS_THREE == 1 &&
+              MICA_FEATURE_DWCONV_TAPS == 1u << 6,
+          "taps");
     CHECK(MICA_MATMUL_STRIDE_X_MIN == 1 && MICA_MATMUL_STRIDE_X_MAX == 15 &&
               MICA_DWCONV_STRIDE_Y_MAX == 15,
           "stride");

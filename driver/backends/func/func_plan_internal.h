@@ -107,7 +107,8 @@ typedef struct {
     mica_instr_t *wloads; /* the weight and PARAM LOADs, replayed to rebuild WSPAD and PARAM */
     uint32_t nwloads;
     fp_row_t *shadow;  /* source of the last LOADW's rows, or NULL */
-    fp_row_t *vshadow; /* source of the last LOADW vector's row, or NULL */
+    fp_row_t *vshadow; /* sources of the last nvshadow LOADW vectors' rows (Vshadow 0..), or NULL */
+    uint32_t nvshadow; /* vector LOADWs of the program, at most MICA_DWCONV_TAPS_N */
     fp_range_t *deps;  /* program and weight bytes read */
     uint32_t ndeps;
     uint64_t counters[MICA_NUM_COUNTERS];

@@ -33,8 +33,11 @@ void mica_fp_materialize(mica_fm_t *m) {
             mica_isa_ref_load(m->ref, &P->wloads[j]);
         for (uint32_t r = 0; P->shadow && r < R; r++)
             fp_row_bytes(m, &P->shadow[r], m->ref->w_shadow + (size_t)r * C, C);
-        if (P->vshadow)
-            fp_row_bytes(m, P->vshadow, m->ref->v_shadow, C);
+        if (P->vshadow) /* the program's vector LOADWs shifted the older rows down first */
+            memmove(m->ref->v_shadow + (size_t)P->nvshadow * C, m->ref->v_shadow,
+                    (size_t)(MICA_DWCONV_TAPS_N - P->nvshadow) * C);
+        for (uint32_t t = 0; P->vshadow && t < P->nvshadow; t++)
+            fp_row_bytes(m, &P->vshadow[t], m->ref->v_shadow + (size_t)t * C, C);
         for (uint32_t gi = 0; gi < P->ngemms; gi++) {
             const fp_gemm_t *g = &P->gemms[gi];
             for (uint32_t grp = 0; grp < g->groups; grp++)

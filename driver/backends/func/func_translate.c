@@ -44,8 +44,10 @@ typedef struct {
     fp_row_t *pr;     /* per PARAM row: the same */
     fp_row_t *shadow; /* per array row: the last LOADW's source */
     int have_shadow;
-    fp_row_t vshadow; /* the last LOADW vector's source (ext UNKNOWN: none) */
-    tr_group_t *open; /* groups whose sums ACC still holds */
+    fp_row_t vshadow[MICA_DWCONV_TAPS_N]; /* the last LOADW vectors' sources, Vshadow row 0
+                                             first (ext UNKNOWN: none) */
+    uint32_t nvshadow;                    /* vector LOADWs so far, at most MICA_DWCONV_TAPS_N */
+    tr_group_t *open;                     /* groups whose sums ACC still holds */
     uint32_t nopen;
     int region;        /* the GEMM later groups may join, -1 once ASPAD rows it read change */
     fp_range_t *dirty; /* ASPAD rows loaded since that GEMM was placed (vector groups) */
@@ -246,24 +248,9 @@ static int on_matmul(tr_t *T, const mica_instr_t *in) {
     return PUSH(G->gathers, G->tiles, d);
 }
 
-/* DWCONV or RESCALE: an op of a vector group, its gather kept as for MATMUL (RESCALE: rows x 1
- * pixels, one ASPAD row each); a MAC's weights are the LOADW vector row's source. */
-static int on_vector(tr_t *T, const mica_instr_t *in) {
-    fp_vop_t op = {FP_VRESCALE, T->vshadow, *in};
-    mica_fm_matmul_t d;
-    if (mica_instr_opcode(in) == MICA_OP_DWCONV) {
-        mica_dwconv_fields_t f;
-        mica_dwconv_decode(in, &f);
-        d = GATHER_OF(f);
-        op.kind = f.mode == MICA_DWCONV_MODE_MAC ? FP_VMAC : FP_VMAX;
-        if (op.kind == FP_VMAC && op.w.ext == UNKNOWN)
-            return -1; /* weights from an earlier program */
-    } else {
-        mica_rescale_fields_t f;
-        mica_rescale_decode(in, &f);
-        d = (mica_fm_matmul_t){f.rows, 1, f.rows, 1, f.acc_addr, f.aspad_addr,
-                               1,      1, 0,      0, f.z_in,     (int)f.accumulate};
-    }
+/* Appends op (its gather d) to the vector group of ACC rows d.acc_addr.. (accumulating onto it
+ * or starting it, as d says). */
+static int push_vop(tr_t *T, const fp_vop_t *op, mica_fm_matmul_t d) {
     tr_group_t *G = group_for(T, d.acc_addr, d.out_h * d.out_w, d.accumulate, 1);
     if (!G)
         return -1;
@@ -273,8 +260,39 @@ static int on_vector(tr_t *T, const mica_instr_t *in) {
     if (!v)
         return -1;
     G->vops = v;
-    G->vops[G->tiles] = op;
+    G->vops[G->tiles] = *op;
     return PUSH(G->gathers, G->tiles, d);
+}
+
+/* DWCONV or RESCALE: an op of a vector group, its gather kept as for MATMUL (RESCALE: rows x 1
+ * pixels, one ASPAD row each); a MAC's weights are the LOADW vector row's source. A DWCONV of
+ * three taps is three one-tap ops (off_x + t, Vshadow row t), the later two accumulating. */
+static int on_vector(tr_t *T, const mica_instr_t *in) {
+    fp_vop_t op = {FP_VRESCALE, T->vshadow[0], *in};
+    mica_fm_matmul_t d;
+    uint32_t taps = 1;
+    if (mica_instr_opcode(in) == MICA_OP_DWCONV) {
+        mica_dwconv_fields_t f;
+        mica_dwconv_decode(in, &f);
+        d = GATHER_OF(f);
+        op.kind = f.mode == MICA_DWCONV_MODE_MAC ? FP_VMAC : FP_VMAX;
+        taps = mica_dwconv_taps(&T->m->ref->cfg, in);
+    } else {
+        mica_rescale_fields_t f;
+        mica_rescale_decode(in, &f);
+        d = (mica_fm_matmul_t){f.rows, 1, f.rows, 1, f.acc_addr, f.aspad_addr,
+                               1,      1, 0,      0, f.z_in,     (int)f.accumulate};
+    }
+    for (uint32_t t = 0; t < taps; t++) {
+        op.w = T->vshadow[t];
+        if (op.kind == FP_VMAC && op.w.ext == UNKNOWN)
+            return -1; /* weights from an earlier program */
+        if (push_vop(T, &op, d))
+            return -1;
+        d.off_x++;
+        d.accumulate = 1;
+    }
+    return 0;
 }
 
 /* An activation LOAD: groups not placed yet gather when they are (at their first STORE), so
@@ -370,9 +388,11 @@ static int on_instr(tr_t *T, const mica_instr_t *in) {
         mica_loadw_fields_t f;
         mica_loadw_decode(in, &f);
         uint32_t addr = f.wspad_addr;
-        if (f.vector == MICA_LOADW_VECTOR_ROW) {
-            T->vshadow = T->ws[addr];
-            return T->vshadow.ext == UNKNOWN ? -1 : 0; /* loaded by an earlier program */
+        if (f.vector == MICA_LOADW_VECTOR_ROW) { /* shifts Vshadow's rows (hw/mica.json LOADW) */
+            memmove(T->vshadow + 1, T->vshadow, sizeof *T->vshadow * (MICA_DWCONV_TAPS_N - 1));
+            T->vshadow[0] = T->ws[addr];
+            T->nvshadow += T->nvshadow < MICA_DWCONV_TAPS_N;
+            return T->vshadow[0].ext == UNKNOWN ? -1 : 0; /* loaded by an earlier program */
         }
         for (uint32_t r = 0; r < R; r++)
             if (T->ws[addr + r].ext == UNKNOWN)
@@ -433,7 +453,8 @@ static void join_stores(fp_prog_t *P, uint32_t C) {
 }
 
 static int translate(mica_fm_t *m, fp_prog_t *P) {
-    tr_t T = {m, P, NULL, NULL, NULL, 0, {UNKNOWN, 0, 0, 0}, NULL, 0, -1, NULL, 0};
+    const fp_row_t unknown = {UNKNOWN, 0, 0, 0};
+    tr_t T = {m, P, NULL, NULL, NULL, 0, {unknown, unknown, unknown}, 0, NULL, 0, -1, NULL, 0};
     int bad = 0;
     uint32_t nparam = MICA_PARAM_ROWS * m->ref->cfg.param_sets;
     T.ws = malloc(sizeof *T.ws * m->ref->cfg.wspad_depth);
@@ -442,9 +463,9 @@ static int translate(mica_fm_t *m, fp_prog_t *P) {
     if (!T.ws || !T.pr || !T.shadow)
         bad = 1;
     for (uint32_t i = 0; !bad && i < m->ref->cfg.wspad_depth; i++)
-        T.ws[i] = T.vshadow; /* unknown */
+        T.ws[i] = unknown;
     for (uint32_t i = 0; !bad && i < nparam; i++)
-        T.pr[i] = T.vshadow;
+        T.pr[i] = unknown;
     uint32_t pc = 0;
     for (; !bad && pc < P->prog_len; pc++) {
         mica_instr_t in;
@@ -463,10 +484,11 @@ static int translate(mica_fm_t *m, fp_prog_t *P) {
         else
             bad = 1;
     }
-    if (!bad && T.vshadow.ext != UNKNOWN) {
-        P->vshadow = malloc(sizeof *P->vshadow);
+    if (!bad && T.nvshadow) {
+        P->vshadow = malloc(sizeof T.vshadow);
+        P->nvshadow = T.nvshadow;
         if (P->vshadow)
-            *P->vshadow = T.vshadow;
+            memcpy(P->vshadow, T.vshadow, sizeof T.vshadow);
         else
             bad = 1;
     }

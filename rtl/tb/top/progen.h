@@ -80,9 +80,16 @@ struct ProGen {
     emit(in, 1, {{M_WSPAD, a, (int64_t)a + (vec ? 1 : c.R), false}});
   }
   struct MM { int accum, zin; uint32_t aa, ca, ih, iw, oh, ow, sy, sx; int oy, ox; };
+  // three taps (a configuration without DWCONV_TAPS ignores the bit: the golden model too);
+  // every window line here is far below 4096 pixels (ow <= 200, stride <= 4)
   void matmul(const MM &m, bool dw = false) {
+    dwconv(m, chance(35) ? MICA_DWCONV_MODE_MAXIMUM : MICA_DWCONV_MODE_MAC,
+           chance(45) ? MICA_DWCONV_TAPS_THREE : MICA_DWCONV_TAPS_ONE, dw);
+  }
+  void dwconv(const MM &m, int mode, int taps, bool dw = true) {
     mica_instr_t in = op(dw ? MICA_OP_DWCONV : MICA_OP_MATMUL);
-    if (dw) MICA_SET(&in, MICA_F_DWCONV_MODE, chance(35) ? MICA_DWCONV_MODE_MAXIMUM : MICA_DWCONV_MODE_MAC);
+    if (dw) MICA_SET(&in, MICA_F_DWCONV_MODE, mode);
+    if (dw) MICA_SET(&in, MICA_F_DWCONV_TAPS, taps);
     MICA_SET(&in, MICA_F_MATMUL_ACCUMULATE, m.accum); MICA_SET(&in, MICA_F_MATMUL_Z_IN, m.zin);
     MICA_SET(&in, MICA_F_MATMUL_ASPAD_ADDR, m.aa); MICA_SET(&in, MICA_F_MATMUL_ACC_ADDR, m.ca);
     MICA_SET(&in, MICA_F_MATMUL_IN_H, m.ih); MICA_SET(&in, MICA_F_MATMUL_IN_W, m.iw);
@@ -202,7 +209,7 @@ struct ProGen {
     load(MICA_LOAD_TARGET_WSPAD, 0, wu, c.C, IN_BASE + 0x8000 + (uint32_t)rnd(0, 7), c.C);
     load(MICA_LOAD_TARGET_PARAM, 0, MICA_PARAM_ROWS * pu, 4 * c.C, psrc, 4 * c.C);
     loadw(0);
-    loadw(0, true);
+    for (int i = 0; i < 3; i++) loadw(0, true);   // every Vshadow row (DWCONV_TAPS: three)
     MM m = {0, 0, 0, 0, 1, 1, 1, cu, 1, 1, 0, 0};
     matmul(m);
   }

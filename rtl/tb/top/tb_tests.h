@@ -53,6 +53,33 @@ static void directed_tests(Sim &sim, ExtMem &mem, std::mt19937_64 &rng) {
   }
 }
 
+// DWCONV taps = THREE (feature DWCONV_TAPS; without it the bit is ignored: one tap, as the golden
+// model): window lines at every stride and offset, both modes, accumulating onto a one-tap DWCONV,
+// and two instructions back to back whose weights a vector LOADW shifts in between.
+static void dw_taps_tests(Sim &sim, ExtMem &mem, std::mt19937_64 &rng) {
+  for (int mode : {MICA_DWCONV_MODE_MAC, MICA_DWCONV_MODE_MAXIMUM})
+    for (uint32_t sx : {1u, 2u, 3u, 4u})
+      for (int ox : {-2, -1, 0, 1}) {
+        ProGen g(kCfg, rng);
+        g.prologue();
+        for (uint32_t r : {7u, 3u, 5u}) g.loadw(r, true);   // rows 2, 1, 0 of Vshadow
+        uint32_t ow = (uint32_t)g.rnd(1, 9), oh = (uint32_t)g.rnd(1, 4);
+        ProGen::MM m = {0, (int)g.rnd(-128, 127), 3, 10, oh + 1, (ow - 1) * sx + 2, oh, ow, 1, sx, -1, ox};
+        g.dwconv(m, mode, MICA_DWCONV_TAPS_THREE);
+        m.accum = 1; m.oy = 0;
+        g.dwconv(m, mode, MICA_DWCONV_TAPS_THREE);   // the next kernel row, back to back
+        g.loadw(9, true);
+        g.dwconv(m, mode, MICA_DWCONV_TAPS_ONE);     // and a one-tap one onto the same rows
+        g.dwconv(m, mode, MICA_DWCONV_TAPS_THREE);   // rows shifted by the LOADW
+        ProGen::ST s = {MICA_STORE_ROUND_DOUBLE, 0, -128, 127, 10, oh * ow, (uint32_t)kCfg.C, 0, OUT_BASE, (uint32_t)kCfg.C, 0};
+        g.store(s);
+        g.emit(ProGen::op(MICA_OP_END), -1, {});
+        char name[96];
+        snprintf(name, sizeof name, "dw-taps mode %d sx %u ox %d (%ux%u)", mode, sx, ox, oh, ow);
+        run_and_compare(sim, mem, g.prog, name);
+      }
+}
+
 static void error_tests(Sim &sim, ExtMem &mem, std::mt19937_64 &rng) {
   using Mk = void (*)(ProGen &);
   struct { const char *name; Mk mk; Check how; } cases[] = {
