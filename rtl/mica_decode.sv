@@ -73,6 +73,7 @@ module mica_decode #(
   // STORE target ASPAD: a STORE row (COLS bytes) is an ASPAD row (ROWS bytes) only if ROWS == COLS
   localparam bit HasStoreAspad = ((ABSENT >> mica_pkg::FEATURE_STORE_ASPAD) & 1) == 0 && ROWS == COLS;
   localparam bit HasRescale = ((ABSENT >> mica_pkg::FEATURE_RESCALE) & 1) == 0;
+  localparam bit HasTaps    = ((ABSENT >> mica_pkg::FEATURE_DWCONV_TAPS) & 1) == 0;
   localparam bit HasDwconv  = ((ABSENT >> mica_pkg::FEATURE_DWCONV_MAC) & 1) == 0 ||
                               ((ABSENT >> mica_pkg::FEATURE_DWCONV_MAX) & 1) == 0;
   `define MICA_FITS(A, B, LIMIT, W) \
@@ -144,10 +145,23 @@ module mica_decode #(
     else matmul_err = mica_pkg::ERR_NONE;
   end
 
+  // taps THREE walks each output line's L = (out_w - 1) * stride_x + 3 input pixels with
+  // in_w-wide counters: a longer line is ERR_BAD_LEN (no gate without DWCONV_TAPS).
+  logic taps_line_long;
+  if (HasTaps) begin : g_taps_line
+    assign taps_line_long =
+        instr[mica_pkg::DWCONV_TAPS_LSB +: mica_pkg::DWCONV_TAPS_W] == mica_pkg::DWCONV_TAPS_THREE &&
+        (32'(instr[mica_pkg::DWCONV_OUT_W_LSB +: mica_pkg::DWCONV_OUT_W_W]) - 32'd1) *
+        32'(instr[mica_pkg::DWCONV_STRIDE_X_LSB +: mica_pkg::DWCONV_STRIDE_X_W]) + 32'd3 >
+        32'(mica_pkg::MATMUL_IN_W_MAX);
+  end else begin : g_no_taps_line
+    assign taps_line_long = 1'b0;
+  end
+
   // (an absent unit's checks are never reached: its instructions are ABSENT_FEATURE)
   assign dwconv_err = !HasDwconv ? mica_pkg::ERR_NONE :
-                      32'(instr[mica_pkg::DWCONV_MODE_LSB +: mica_pkg::DWCONV_MODE_W]) > mica_pkg::DWCONV_MODE_MAX ?
-                      mica_pkg::ERR_BAD_LEN : matmul_err;
+                      32'(instr[mica_pkg::DWCONV_MODE_LSB +: mica_pkg::DWCONV_MODE_W]) > mica_pkg::DWCONV_MODE_MAX ||
+                      taps_line_long ? mica_pkg::ERR_BAD_LEN : matmul_err;
 
   always_comb begin
     logic [31:0] rows, aspad, acc, lsh;

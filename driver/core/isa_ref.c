@@ -76,7 +76,10 @@ static uint32_t check_dwconv(const mica_hw_config_t *c, const mica_instr_t *in) 
     mica_dwconv_fields_t f;
     mica_dwconv_decode(in, &f);
     window_t w = WINDOW_OF(f);
-    return f.mode > MICA_DWCONV_MODE_MAX ? MICA_ERR_BAD_LEN : check_window(c, &w);
+    /* taps THREE: each output line's input pixels are counted in in_w's range (the RTL's walk) */
+    int64_t line = ((int64_t)f.out_w - 1) * f.stride_x + MICA_DWCONV_TAPS_N;
+    int long_line = mica_dwconv_taps(c, in) > 1 && line > MICA_MATMUL_IN_W_MAX;
+    return f.mode > MICA_DWCONV_MODE_MAX || long_line ? MICA_ERR_BAD_LEN : check_window(c, &w);
 }
 
 static uint32_t check_rescale(const mica_hw_config_t *c, const mica_instr_t *in) {

@@ -140,6 +140,12 @@ static void error_tests(Sim &sim, ExtMem &mem, std::mt19937_64 &rng) {
          MICA_SET(&in, MICA_F_DWCONV_OUT_H, 1); MICA_SET(&in, MICA_F_DWCONV_OUT_W, 1);
          MICA_SET(&in, MICA_F_DWCONV_STRIDE_Y, 1); MICA_SET(&in, MICA_F_DWCONV_STRIDE_X, 1);
          MICA_SET(&in, MICA_F_DWCONV_MODE, MICA_DWCONV_MODE_MAX + 1 + g.rnd(0, 1)); raw(g, in); }, CHECK_ALL},
+      {"dwconv-taps-line", [](ProGen &g) {   // taps THREE: (out_w - 1) * stride_x + 3 > in_w's max
+         mica_instr_t in = ProGen::op(MICA_OP_DWCONV);
+         MICA_SET(&in, MICA_F_DWCONV_IN_H, 1); MICA_SET(&in, MICA_F_DWCONV_IN_W, 1);
+         MICA_SET(&in, MICA_F_DWCONV_OUT_H, 1); MICA_SET(&in, MICA_F_DWCONV_OUT_W, 1366 + g.rnd(0, 1));
+         MICA_SET(&in, MICA_F_DWCONV_STRIDE_Y, 1); MICA_SET(&in, MICA_F_DWCONV_STRIDE_X, 3);
+         MICA_SET(&in, MICA_F_DWCONV_TAPS, MICA_DWCONV_TAPS_THREE); raw(g, in); }, CHECK_ALL},
       {"rescale-rows0", [](ProGen &g) { raw(g, ProGen::op(MICA_OP_RESCALE)); }, CHECK_ALL},
       {"rescale-left-shift", [](ProGen &g) {
          mica_instr_t in = ProGen::op(MICA_OP_RESCALE);
