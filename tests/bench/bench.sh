@@ -27,7 +27,7 @@ echo "load average at the start $(cut -d' ' -f1-3 /proc/loadavg). Ratios compare
 echo "absolute speeds move with the machine's load."
 if [ "$WHAT" = all ]; then
 section "Simulator throughput" "Simulated cycles per second of the Verilated accelerator alone (sim/bench), per array size."
-fenced bash -c 'make --no-print-directory -C sim bench | tail -5'
+fenced bash -c 'make --no-print-directory -C sim bench | tail -n 8'
 section "Digits: RTL cycles per inference and whole-stack simulation speed" \
   "\`mica verify\` of 100 random inputs per array size against LiteRT BUILTIN_REF (host overhead included in the speed)."
 fenced bash -c 'for a in 4x4 8x8 16x16; do "$0" verify models/digits.tflite --backend rtl --array $a --count 100; done' "$MICA"
