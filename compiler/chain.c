@@ -6,7 +6,7 @@
  *     folds);
  *   live range: from the producer to the last reader every op must be one that lowers with the
  *     rows kept (convolutions, pools, FULLY_CONNECTED, ADD: they plan their own buffers below
- *     every row held while they run, b->res_work);
+ *     every row held while they run, mica_chain_depth);
  *   placement: in op order, rows freed after their last reader, each output at the highest free
  *     rows; an op that loads some input from memory keeps at least min_work rows below them;
  *   a depthwise convolution or pool of few channels reads and writes memory (pixel pairs).

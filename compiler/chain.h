@@ -14,6 +14,11 @@ int mica_chain_plan(const tfl_model_t *m, mica_builder_t *b, const mica_partitio
 /* Before op idx is lowered: sets b->res_work. 1 when one of its inputs is only in ASPAD (no CPU
  * fallback can read it), else 0. */
 int mica_chain_begin(const tfl_model_t *m, const tfl_op_t *op, int idx, mica_builder_t *b);
+/* The ASPAD rows the op being lowered may use for its own buffers: those below every row held
+ * while it runs (all of them without a plan). */
+static inline uint32_t mica_chain_depth(const mica_builder_t *b) {
+    return b->res ? b->res_work : b->hw.aspad_depth;
+}
 /* The op being lowered writes its output to memory after all (its readers load it). */
 void mica_chain_drop_output(mica_builder_t *b, const tfl_op_t *op);
 /* A convolution-shaped layer of op: its on-chip fields (mica_gemm_layer_t) from the plan. */

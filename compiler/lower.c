@@ -392,8 +392,6 @@ int mica_lower_op(const tfl_model_t *m, const tfl_op_t *op, int idx, mica_builde
     const char *why = mica_accel_reason(m, op, &po, detail, sizeof detail);
     char lower_err[sizeof b->err];
     int chained = mica_chain_begin(m, op, idx, b);
-    if (chained < 0)
-        return -1;
     if (!why) {
         size_t code = b->code.len, consts = b->consts.len, steps = b->steps.len;
         int pool = op->builtin == TFL_OP_AVERAGE_POOL_2D || op->builtin == TFL_OP_MAX_POOL_2D;

@@ -249,8 +249,7 @@ static int lower_add(const tfl_model_t *m, const tfl_op_t *op, int idx, mica_bui
 /* While rows stay in ASPAD (chain.c) the ADD's own buffers are below them. */
 int mica_lower_add(const tfl_model_t *m, const tfl_op_t *op, int idx, mica_builder_t *b) {
     uint32_t depth = b->hw.aspad_depth;
-    if (b->res && b->res_work < depth)
-        b->hw.aspad_depth = b->res_work;
+    b->hw.aspad_depth = mica_chain_depth(b);
     int rc = lower_add(m, op, idx, b);
     b->hw.aspad_depth = depth;
     return rc;

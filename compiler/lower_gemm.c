@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "chain.h"
 #include "gemm_sched.h"
 #include "instr.h"
 #include "trial.h"
@@ -329,8 +330,7 @@ static int lower_gemm_part(mica_builder_t *b, const mica_gemm_layer_t *L0, int l
  * sees that depth while it is lowered. */
 int mica_lower_gemm_part(mica_builder_t *b, const mica_gemm_layer_t *L0, int last) {
     uint32_t depth = b->hw.aspad_depth;
-    if (b->res && b->res_work < depth)
-        b->hw.aspad_depth = b->res_work;
+    b->hw.aspad_depth = mica_chain_depth(b);
     int rc = lower_gemm_part(b, L0, last);
     b->hw.aspad_depth = depth;
     return rc;

@@ -153,7 +153,7 @@ static int pool_params(mica_builder_t *b, int idx, int is_max, mica_gemm_layer_t
  * schedule would issue HW one-pixel DWCONVs per fold. */
 static int global_pool_fits(const mica_builder_t *b, const mica_gemm_layer_t *L, int lanes) {
     int hw = L->kh * L->kw, nf = (L->cout + lanes - 1) / lanes;
-    uint32_t depth = b->res ? b->res_work : b->hw.aspad_depth; /* below held rows: chain.c */
+    uint32_t depth = mica_chain_depth(b);
     return L->out_h == 1 && L->out_w == 1 && L->kh == L->in_h && L->kw == L->in_w && !L->pad_top &&
            !L->pad_left && hw <= 512 && (uint32_t)(nf * hw) <= depth &&
            (uint32_t)nf <= b->hw.acc_depth && !L->pixel_set;
