@@ -120,14 +120,15 @@ module mica_vector_unit #(
 
   // ---- DWCONV taps = THREE: the sliding window (see the header) ----
   if (HasTaps) begin : g_taps
-    localparam int unsigned WinW = 1 + 12 + 4;   // {taps, out_w, stride_x} of the instruction
+    localparam int unsigned OwW = mica_pkg::DWCONV_OUT_W_W, SxW = mica_pkg::DWCONV_STRIDE_X_W;
+    localparam int unsigned WinW = 1 + OwW + SxW;   // {taps, out_w, stride_x} of the instruction
     localparam int unsigned PW = 20;             // a partial result: 3 products of 9 x 8 bits
     logic [WinW-1:0]       start_win, win_q, win_cur;
     logic [3*WinW-1:0]     win_d_q;
     logic [2*COLS*8-1:0]   vsh_q, vact_q, vw12_cur;   // Vshadow/Vactive rows 1 and 2
     logic [3*2*COLS*8-1:0] vw_d_q12;
-    logic [11:0] ow_cur, ecnt_q, ecnt_in;
-    logic [3:0]  sx_cur, gap_q, gap_in;
+    logic [OwW-1:0] ow_cur, ecnt_q, ecnt_in;
+    logic [SxW-1:0] sx_cur, gap_q, gap_in;
     logic [Lanes*PW-1:0] r0_q, r1_q;
     logic taps_cur, taps_emit;              // this vector's window, and the output it completes
     logic [COLS*32-1:0] taps_row;
@@ -141,9 +142,9 @@ module mica_vector_unit #(
     assign {taps_cur, ow_cur, sx_cur} = win_cur;
     // Position in the line: gap = pixels until the next complete window (2 at a line's start),
     // ecnt = outputs of the line done so far. The first vector of an instruction starts a line.
-    assign gap_in    = st_d_q[2] ? 4'd2 : gap_q;
-    assign ecnt_in   = st_d_q[2] ? 12'd0 : ecnt_q;
-    assign taps_emit = gap_in == 4'd0;
+    assign gap_in    = st_d_q[2] ? SxW'(2) : gap_q;
+    assign ecnt_in   = st_d_q[2] ? '0 : ecnt_q;
+    assign taps_emit = gap_in == '0;
     always_ff @(posedge clk_i or negedge rst_ni) begin
       if (!rst_ni) begin
         win_d_q <= '0; win_q <= '0; gap_q <= '0; ecnt_q <= '0; taps_mode_o <= 1'b0; taps_valid_o <= 1'b0;
@@ -154,11 +155,11 @@ module mica_vector_unit #(
         taps_valid_o <= feed_vec_o && taps_cur && taps_emit;
         if (feed_vec_o && taps_cur) begin
           if (!taps_emit) begin
-            gap_q <= gap_in - 4'd1; ecnt_q <= ecnt_in;
-          end else if (ecnt_in == ow_cur - 12'd1) begin   // the line's last output: next line
-            gap_q <= 4'd2; ecnt_q <= '0;
+            gap_q <= gap_in - SxW'(1); ecnt_q <= ecnt_in;
+          end else if (ecnt_in == ow_cur - OwW'(1)) begin   // the line's last output: next line
+            gap_q <= SxW'(2); ecnt_q <= '0;
           end else begin
-            gap_q <= sx_cur - 4'd1; ecnt_q <= ecnt_in + 12'd1;
+            gap_q <= sx_cur - SxW'(1); ecnt_q <= ecnt_in + OwW'(1);
           end
         end
       end
