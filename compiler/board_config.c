@@ -43,11 +43,13 @@ static int read_absent(jr_t *r, uint32_t *absent) {
         uint32_t i = 0;
         while (i < MICA_NUM_FEATURES && strcmp(name, mica_feature_names[i]))
             i++;
-        if (i == MICA_NUM_FEATURES)
-            return jr_fail(r,
-                           "accelerator.absent: '%s' is not a feature (dwconv_mac, dwconv_max, "
-                           "rescale, round_real, round_single, store_aspad, dwconv_taps)",
-                           name);
+        if (i == MICA_NUM_FEATURES) {
+            char known[256] = "";
+            for (uint32_t k = 0; k < MICA_NUM_FEATURES; k++)
+                snprintf(known + strlen(known), sizeof known - strlen(known), "%s%s", k ? ", " : "",
+                         mica_feature_names[k]);
+            return jr_fail(r, "accelerator.absent: '%s' is not a feature (%s)", name, known);
+        }
         *absent |= 1u << i;
         jr_skip_ws(r);
         if (r->p < r->end && *r->p == ',') {

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "fuse.h"
 #include "chain.h"
 #include "gemm_sched.h"
 #include "instr.h"
@@ -167,6 +168,7 @@ static int emit_layer(mica_builder_t *b, const mica_gemm_layer_t *L, const mica_
                  L->name); /* whole folds, pixel-major: no other input layout (lower_gemm_part) */
         return -1;
     }
+    uint32_t first = mica_code_count(b);
     mica_sched_t S;
     memset(&S, 0, sizeof S);
     S.b = b, S.L = L, S.P = P;
@@ -190,6 +192,7 @@ static int emit_layer(mica_builder_t *b, const mica_gemm_layer_t *L, const mica_
     free(S.pending);
     if (rc)
         return -1;
+    mica_fuse_gemv(b, first);
     mica_instr_t end;
     if (last)
         return mica_instr_end(&end) || mica_emit_after(b, &S.w, &end, NULL, 0, NULL) ? -1 : 0;

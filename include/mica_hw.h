@@ -32,11 +32,12 @@ static inline uint32_t mica_hw_absent(const mica_hw_config_t *c) {
 }
 
 /* The features whose use the hardware refuses with ABSENT_FEATURE (rtl/mica_decode.sv): every
- * absent one but STORE_ASPAD and DWCONV_TAPS, whose bits a configuration without them does not
- * decode (not one gate of them there: hw/mica.json features). The runtime refuses all of
+ * absent one but STORE_ASPAD, DWCONV_TAPS and GEMV, whose bits a configuration without them does
+ * not decode (not one gate of them there: hw/mica.json features; GEMV is ILLEGAL_OPCODE there). The runtime refuses all of
  * mica_hw_absent. */
 static inline uint32_t mica_hw_refused(const mica_hw_config_t *c) {
-    return c->absent & ~(uint32_t)(MICA_FEATURE_STORE_ASPAD | MICA_FEATURE_DWCONV_TAPS);
+    return c->absent &
+           ~(uint32_t)(MICA_FEATURE_STORE_ASPAD | MICA_FEATURE_DWCONV_TAPS | MICA_FEATURE_GEMV);
 }
 
 /* The STORE's round-mode feature (one MICA_FEATURE_* bit), 0 for round DOUBLE. */
@@ -52,8 +53,9 @@ static inline uint32_t mica_store_round_feature(const mica_instr_t *in) {
 }
 
 /* The optional features (MICA_FEATURE_* bits) an instruction needs, 0 if none: DWCONV of its
- * mode (and of three taps), RESCALE, STORE round REAL or SINGLE and STORE target ASPAD.
- * rtl/mica_decode.sv raises ABSENT_FEATURE for them first (not for STORE_ASPAD, DWCONV_TAPS). */
+ * mode (and of three taps), RESCALE, GEMV, STORE round REAL or SINGLE and STORE target ASPAD.
+ * rtl/mica_decode.sv raises ABSENT_FEATURE for them first (not for STORE_ASPAD, DWCONV_TAPS,
+ * GEMV). */
 static inline uint32_t mica_instr_feature(const mica_instr_t *in) {
     switch (mica_instr_opcode(in)) {
     case MICA_OP_DWCONV:
@@ -65,6 +67,8 @@ static inline uint32_t mica_instr_feature(const mica_instr_t *in) {
                     : 0u);
     case MICA_OP_RESCALE:
         return MICA_FEATURE_RESCALE;
+    case MICA_OP_GEMV:
+        return MICA_FEATURE_GEMV;
     case MICA_OP_STORE:
         return mica_store_round_feature(in) |
                (MICA_GET(in, MICA_F_STORE_TARGET) == MICA_STORE_TARGET_ASPAD

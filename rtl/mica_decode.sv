@@ -74,6 +74,7 @@ module mica_decode #(
   localparam bit HasStoreAspad = ((ABSENT >> mica_pkg::FEATURE_STORE_ASPAD) & 1) == 0 && ROWS == COLS;
   localparam bit HasRescale = ((ABSENT >> mica_pkg::FEATURE_RESCALE) & 1) == 0;
   localparam bit HasTaps    = ((ABSENT >> mica_pkg::FEATURE_DWCONV_TAPS) & 1) == 0;
+  localparam bit HasGemv    = ((ABSENT >> mica_pkg::FEATURE_GEMV) & 1) == 0;
   localparam bit HasDwconv  = ((ABSENT >> mica_pkg::FEATURE_DWCONV_MAC) & 1) == 0 ||
                               ((ABSENT >> mica_pkg::FEATURE_DWCONV_MAX) & 1) == 0;
   `define MICA_FITS(A, B, LIMIT, W) \
@@ -84,7 +85,7 @@ module mica_decode #(
   `define MICA_BELOW(X, MIN) \
     ((MIN) == 0 ? 1'b0 : (MIN) == 1 ? (32'(X) == 32'd0) : (32'(X) < 32'(MIN)))
 
-  logic [7:0] load_err, loadw_err, matmul_err, dwconv_err, rescale_err, store_err;
+  logic [7:0] load_err, loadw_err, matmul_err, dwconv_err, rescale_err, store_err, gemv_err;
 
   always_comb begin
     logic [1:0]  target;
@@ -143,6 +144,24 @@ module mica_decode #(
              !`MICA_AREA_FITS(aspad, in_h, in_w, asp_area, ASPAD_DEPTH, AspW))
       matmul_err = mica_pkg::ERR_MEM_RANGE;
     else matmul_err = mica_pkg::ERR_NONE;
+  end
+
+  // GEMV: its LOADWs' and MATMULs' ranges at once (folds x pixels is MATMUL's in_h x in_w
+  // product: the same bit positions), so every operation it expands into is in range.
+  always_comb begin
+    logic [31:0] folds, pixels, aspad, acc, wspad;
+    folds  = 32'(instr[mica_pkg::GEMV_FOLDS_LSB +: mica_pkg::GEMV_FOLDS_W]);
+    pixels = 32'(instr[mica_pkg::GEMV_PIXELS_LSB +: mica_pkg::GEMV_PIXELS_W]);
+    aspad  = 32'(instr[mica_pkg::GEMV_ASPAD_ADDR_LSB +: mica_pkg::GEMV_ASPAD_ADDR_W]);
+    acc    = 32'(instr[mica_pkg::GEMV_ACC_ADDR_LSB +: mica_pkg::GEMV_ACC_ADDR_W]);
+    wspad  = 32'(instr[mica_pkg::GEMV_WSPAD_ADDR_LSB +: mica_pkg::GEMV_WSPAD_ADDR_W]);
+    if (`MICA_BELOW(folds, mica_pkg::GEMV_FOLDS_MIN) || `MICA_BELOW(pixels, mica_pkg::GEMV_PIXELS_MIN))
+      gemv_err = mica_pkg::ERR_BAD_LEN;
+    else if (!`MICA_AREA_FITS(aspad, folds, pixels, asp_area, ASPAD_DEPTH, AspW) ||
+             !`MICA_FITS(acc, pixels, ACC_DEPTH, AccW) ||
+             wspad + folds * 32'(ROWS) > 32'(WSPAD_DEPTH))
+      gemv_err = mica_pkg::ERR_MEM_RANGE;
+    else gemv_err = mica_pkg::ERR_NONE;
   end
 
   // taps THREE walks each output line's L = (out_w - 1) * stride_x + 3 input pixels with
@@ -226,6 +245,7 @@ module mica_decode #(
       mica_pkg::OP_DWCONV: err_o = dwconv_err;   // MATMUL's fields at the same positions, plus mode
       mica_pkg::OP_RESCALE: err_o = rescale_err;
       mica_pkg::OP_STORE:  err_o = store_err;
+      mica_pkg::OP_GEMV:   err_o = HasGemv ? gemv_err : mica_pkg::ERR_ILLEGAL_OPCODE;
       mica_pkg::OP_SYNC,
       mica_pkg::OP_END:    err_o = mica_pkg::ERR_NONE;
       default:             err_o = mica_pkg::ERR_ILLEGAL_OPCODE;

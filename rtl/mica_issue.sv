@@ -89,7 +89,9 @@ module mica_issue #(
 
   // The instruction the issue decision looks at: the queue head itself, or (ISSUE_PIPE) stage D,
   // filled from stage P (mica_decode's register), which is filled from the queue head.
-  logic         cur_valid, cur_present, cur_err, fire;   // present: at the head, maybe not ready
+  // consume: the instruction leaves (fire, but a GEMV only with its last operation: op_last).
+  logic         cur_valid, cur_present, cur_err, fire, consume;   // present: at the head, maybe not ready
+  logic         gemv_cur, op_last;
   logic [127:0] cur;
   logic [7:0]   static_err;
   if (ISSUE_PIPE == 1) begin : g_pipe
@@ -144,18 +146,83 @@ module mica_issue #(
     assign cur_present = instr_valid_i;
     assign row_off_o = dec_row_off;
   end else begin : g_direct
-    assign instr_pop_o = fire;
+    assign instr_pop_o = consume;
     assign dec_advance = 1'b0;
     assign {cur_valid, cur, cur_err, static_err} = {instr_valid_i, dec_instr, instr_err_i, dec_err};
-    assign row_off_o = dec_row_off;
+    assign row_off_o = gemv_cur ? '0 : dec_row_off;   // a GEMV's MATMULs have off_y 0
     assign cur_present = cur_valid;
   end
-  assign instr_o = cur;
+  assign consume = fire && op_last;
+
+  // GEMV (feature GEMV, hw/mica.json): the instruction stays at the head while its operations
+  // issue, a LOADW then a MATMUL per fold, built here from its fields; only the last one pops
+  // it and advances the PC. Its static checks (mica_decode) cover every operation's ranges.
+  localparam bit HasGemv = ((ABSENT >> mica_pkg::FEATURE_GEMV) & 1) == 0;
+  logic [127:0] op;   // the operation issuing: cur, or a GEMV's LOADW or MATMUL
+  if (HasGemv) begin : g_gemv
+    if (ISSUE_PIPE != 0) begin : g_pipe_unsupported
+      $error("mica_issue: feature GEMV needs ISSUE_PIPE 0");
+    end
+    logic mm_q;   // the fold's MATMUL is next (else its LOADW)
+    logic [mica_pkg::GEMV_FOLDS_W-1:0]  fold_q, folds;
+    logic [mica_pkg::GEMV_PIXELS_W-1:0] pixels;
+    logic [15:0] wsp_off_q, asp_off_q;   // fold_q * ROWS, fold_q * pixels
+    assign gemv_cur = cur[mica_pkg::F_OPCODE_LSB +: mica_pkg::F_OPCODE_W] == mica_pkg::OP_GEMV;
+    assign folds    = cur[mica_pkg::GEMV_FOLDS_LSB +: mica_pkg::GEMV_FOLDS_W];
+    assign pixels   = cur[mica_pkg::GEMV_PIXELS_LSB +: mica_pkg::GEMV_PIXELS_W];
+    assign op_last  = !gemv_cur || (mm_q && fold_q == folds - 1'b1);
+    always_comb begin
+      op = '0;
+      if (!gemv_cur) op = cur;
+      else if (!mm_q) begin
+        op[mica_pkg::F_OPCODE_LSB +: mica_pkg::F_OPCODE_W] = mica_pkg::OP_LOADW;
+        op[mica_pkg::F_WAIT_LSB +: mica_pkg::F_WAIT_W] =
+            fold_q == '0 ? cur[mica_pkg::F_WAIT_LSB +: mica_pkg::F_WAIT_W] : '0;
+        op[mica_pkg::LOADW_VECTOR_LSB +: mica_pkg::LOADW_VECTOR_W] = mica_pkg::LOADW_VECTOR_TILE;
+        op[mica_pkg::LOADW_WSPAD_ADDR_LSB +: mica_pkg::LOADW_WSPAD_ADDR_W] =
+            cur[mica_pkg::GEMV_WSPAD_ADDR_LSB +: mica_pkg::GEMV_WSPAD_ADDR_W] + wsp_off_q;
+      end else begin
+        op[mica_pkg::F_OPCODE_LSB +: mica_pkg::F_OPCODE_W] = mica_pkg::OP_MATMUL;
+        op[mica_pkg::MATMUL_ACCUMULATE_LSB] = cur[mica_pkg::GEMV_ACCUMULATE_LSB] | (fold_q != '0);
+        op[mica_pkg::MATMUL_Z_IN_LSB +: mica_pkg::MATMUL_Z_IN_W] =
+            cur[mica_pkg::GEMV_Z_IN_LSB +: mica_pkg::GEMV_Z_IN_W];
+        op[mica_pkg::MATMUL_ASPAD_ADDR_LSB +: mica_pkg::MATMUL_ASPAD_ADDR_W] =
+            cur[mica_pkg::GEMV_ASPAD_ADDR_LSB +: mica_pkg::GEMV_ASPAD_ADDR_W] + asp_off_q;
+        op[mica_pkg::MATMUL_ACC_ADDR_LSB +: mica_pkg::MATMUL_ACC_ADDR_W] =
+            cur[mica_pkg::GEMV_ACC_ADDR_LSB +: mica_pkg::GEMV_ACC_ADDR_W];
+        op[mica_pkg::MATMUL_IN_H_LSB +: mica_pkg::MATMUL_IN_H_W]   = 1;
+        op[mica_pkg::MATMUL_OUT_H_LSB +: mica_pkg::MATMUL_OUT_H_W] = 1;
+        op[mica_pkg::MATMUL_IN_W_LSB +: mica_pkg::MATMUL_IN_W_W]   = pixels;
+        op[mica_pkg::MATMUL_OUT_W_LSB +: mica_pkg::MATMUL_OUT_W_W] = pixels;
+        op[mica_pkg::MATMUL_STRIDE_Y_LSB +: mica_pkg::MATMUL_STRIDE_Y_W] = 1;
+        op[mica_pkg::MATMUL_STRIDE_X_LSB +: mica_pkg::MATMUL_STRIDE_X_W] = 1;
+      end
+    end
+    always_ff @(posedge clk_i or negedge rst_ni) begin
+      if (!rst_ni) begin
+        {mm_q, fold_q, wsp_off_q, asp_off_q} <= '0;
+      end else if (start_i || !running_q || consume) begin
+        {mm_q, fold_q, wsp_off_q, asp_off_q} <= '0;
+      end else if (fire) begin
+        mm_q <= !mm_q;
+        if (mm_q) begin
+          fold_q    <= fold_q + 1'b1;
+          wsp_off_q <= wsp_off_q + 16'(ROWS);
+          asp_off_q <= asp_off_q + 16'(pixels);
+        end
+      end
+    end
+  end else begin : g_no_gemv
+    assign {op, gemv_cur, op_last} = {cur, 1'b0, 1'b1};
+    logic unused_gemv_cur;   // read by g_direct only
+    assign unused_gemv_cur = gemv_cur;
+  end
+  assign instr_o = op;
 
   logic [3:0] opcode, wait_mask, needs_idle, target_unit;
   logic       all_idle, can_issue;
-  assign opcode    = cur[mica_pkg::F_OPCODE_LSB +: mica_pkg::F_OPCODE_W];
-  assign wait_mask = cur[mica_pkg::F_WAIT_LSB +: mica_pkg::F_WAIT_W];
+  assign opcode    = op[mica_pkg::F_OPCODE_LSB +: mica_pkg::F_OPCODE_W];
+  assign wait_mask = op[mica_pkg::F_WAIT_LSB +: mica_pkg::F_WAIT_W];
   assign all_idle  = unit_busy_i == '0;
 
   always_comb begin
@@ -189,9 +256,9 @@ module mica_issue #(
   logic store_to_aspad, load_blocked;
   if (HasStoreAspad) begin : g_store_aspad
     assign store_to_aspad = opcode == mica_pkg::OP_STORE &&
-        cur[mica_pkg::STORE_TARGET_LSB +: mica_pkg::STORE_TARGET_W] == mica_pkg::STORE_TARGET_ASPAD;
+        op[mica_pkg::STORE_TARGET_LSB +: mica_pkg::STORE_TARGET_W] == mica_pkg::STORE_TARGET_ASPAD;
     assign load_blocked = store_aspad_i && opcode == mica_pkg::OP_LOAD &&
-        cur[mica_pkg::LOAD_TARGET_LSB +: mica_pkg::LOAD_TARGET_W] == mica_pkg::LOAD_TARGET_ASPAD;
+        op[mica_pkg::LOAD_TARGET_LSB +: mica_pkg::LOAD_TARGET_W] == mica_pkg::LOAD_TARGET_ASPAD;
   end else begin : g_no_store_aspad
     assign {store_to_aspad, load_blocked} = '0;
     logic unused_store_aspad;
@@ -260,8 +327,8 @@ module mica_issue #(
         aborted_q <= 1'b1;
       end
       if (done_o) running_q <= 1'b0;
+      if (consume) pc_q <= pc_q + 1'b1;
       if (fire) begin
-        pc_q <= pc_q + 1'b1;
         if (unit_start_o[mica_pkg::UNIT_LOAD]) begin
           load_pc_q     <= pc_q;
           store_newer_q <= 1'b0;

@@ -1,5 +1,6 @@
 #include <string.h>
 #include "mica_cost.h"
+#include "mica_gemv.h"
 
 #define G(in, F) ((uint64_t)MICA_GET(in, F))
 
@@ -316,10 +317,21 @@ void mica_cost_instrs(const mica_hw_config_t *hw, uint32_t mem_latency, const mi
     uint64_t issue = 0, mm_accept = 0, mm_out[MM_INFLIGHT] = {0},
              mm_end = 0; /* mm_end: last MATMUL row written */
     unsigned mm_n = 0;
-    for (uint32_t i = 0; i < count; i++) {
+    for (uint32_t i = 0, j = 0; i < count; j++) {
+        /* operation j of instruction i: the instruction, or a GEMV's LOADW or MATMUL */
         const mica_instr_t *in = &code[i];
+        mica_instr_t gemv_op;
+        uint32_t nops = 1;
+        if (G(in, MICA_F_OPCODE) == MICA_OP_GEMV && G(in, MICA_F_GEMV_FOLDS) > 0) {
+            /* ranges unchecked: the compiler costs a layer against part of ASPAD */
+            mica_gemv_fields_t f;
+            mica_gemv_decode(in, &f);
+            nops = 2 * f.folds;
+            mica_gemv_op(&f, j, hw->rows, &gemv_op);
+            in = &gemv_op;
+        }
         uint64_t op = G(in, MICA_F_OPCODE), arrive = s.arrive[i % FETCH_DEPTH];
-        uint64_t t = ready_at(&s, in, i ? issue + 1 : 0, mm_accept, mm_end);
+        uint64_t t = ready_at(&s, in, i || j ? issue + 1 : 0, mm_accept, mm_end);
         if (arrive > t)
             t = arrive;
         if (op == MICA_OP_MATMUL && mm_out[mm_n % MM_INFLIGHT] > t)
@@ -327,7 +339,10 @@ void mica_cost_instrs(const mica_hw_config_t *hw, uint32_t mem_latency, const mi
         issue = t;
         int unit = mica_opcode_unit(op);
         unsigned u = unit < 0 ? 4 : (unsigned)unit; /* 4: no unit (SYNC, END) */
-        refill(&s, mem_latency, i, count, t); /* its beats go out before this one's requests */
+        if (j + 1 == nops) { /* the instruction leaves the queue with its last operation */
+            refill(&s, mem_latency, i, count, t); /* its beats go out before this one's requests */
+            i++, j = (uint32_t)-1;
+        }
         uint64_t beats = 0, d = duration(hw, in, c, &beats);
         int to_aspad = op == MICA_OP_STORE && G(in, MICA_F_STORE_TARGET) == MICA_STORE_TARGET_ASPAD;
         if (to_aspad)

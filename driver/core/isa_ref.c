@@ -3,6 +3,7 @@
  * include/mica_fixedpoint.h). Speed is the func backend's fast path's business, not this file's. */
 #include <string.h>
 #include "mica_isa_ref.h"
+#include "mica_gemv.h"
 #include "mica_fixedpoint.h"
 
 static uint32_t lanes(const mica_hw_config_t *c) {
@@ -122,6 +123,12 @@ uint32_t mica_isa_ref_check(const mica_hw_config_t *c, const mica_instr_t *in) {
         return check_rescale(c, in);
     case MICA_OP_STORE:
         return check_store(c, in);
+    case MICA_OP_GEMV: { /* not decoded without the feature */
+        mica_gemv_fields_t f;
+        mica_gemv_decode(in, &f);
+        return mica_hw_absent(c) & MICA_FEATURE_GEMV ? MICA_ERR_ILLEGAL_OPCODE
+                                                     : mica_gemv_check(c, &f);
+    }
     case MICA_OP_SYNC:
     case MICA_OP_END:
         return MICA_ERR_NONE;
@@ -371,6 +378,20 @@ uint32_t mica_isa_ref_step(mica_isa_ref_t *s, const mica_instr_t *in, int *end) 
         break;
     case MICA_OP_STORE:
         return mica_isa_ref_store(s, in);
+    case MICA_OP_GEMV: {
+        mica_gemv_fields_t f;
+        mica_gemv_decode(in, &f);
+        for (uint32_t j = 0; j < 2 * f.folds; j++) {
+            mica_instr_t op;
+            mica_gemv_op(&f, j, s->cfg.rows, &op);
+            if (j % 2)
+                mica_isa_ref_matmul(s, &op);
+            else
+                mica_isa_ref_loadw(s, &op);
+        }
+        s->counters[MICA_CNT_INSTRS] += 2 * f.folds - 1; /* each operation (run loop: 1) */
+        break;
+    }
     case MICA_OP_END:
         *end = 1;
         break;

@@ -83,6 +83,14 @@ static int64_t random_fit(unsigned lsb, unsigned width, int s) {
     X(RESCALE, MULT, mult)               \
     X(RESCALE, LEFT_SHIFT, left_shift)   \
     X(RESCALE, RIGHT_SHIFT, right_shift)
+#define GEMV_FIELDS(X)                \
+    X(GEMV, ACCUMULATE, accumulate)   \
+    X(GEMV, Z_IN, z_in)               \
+    X(GEMV, ASPAD_ADDR, aspad_addr)   \
+    X(GEMV, ACC_ADDR, acc_addr)       \
+    X(GEMV, FOLDS, folds)             \
+    X(GEMV, PIXELS, pixels)           \
+    X(GEMV, WSPAD_ADDR, wspad_addr)
 #define STORE_FIELDS(X)              \
     X(STORE, ROUND, round)           \
     X(STORE, TARGET, target)         \
@@ -180,13 +188,14 @@ static void check_ops(void) {
     CHECK_OP(matmul, MATMUL, MATMUL_FIELDS);
     CHECK_OP(dwconv, DWCONV, DWCONV_FIELDS);
     CHECK_OP(rescale, RESCALE, RESCALE_FIELDS);
+    CHECK_OP(gemv, GEMV, GEMV_FIELDS);
     CHECK_OP(store, STORE, STORE_FIELDS);
     CHECK_OP(sync, SYNC, NO_FIELDS);
     CHECK_OP(end, END, NO_FIELDS);
     unsigned legal = 0;
     for (unsigned op = 0; op < 16; op++)
         legal += mica_op_desc(op) != NULL;
-    CHECK(legal == 8 && !mica_op_desc(0) && !mica_op_desc(16), "%u opcodes in the table", legal);
+    CHECK(legal == 9 && !mica_op_desc(0) && !mica_op_desc(16), "%u opcodes in the table", legal);
 }
 
 /* Value names and limits the hardware checks (hw/mica.json). */
@@ -203,6 +212,13 @@ static void check_names_and_limits(void) {
     CHECK(MICA_DWCONV_TAPS_ONE == 0 && MICA_DWCONV_TAPS_THREE == 1 &&
               MICA_FEATURE_DWCONV_TAPS == 1u << 6,
           "taps");
+    mica_instr_t g = {{0, 0}};
+    MICA_SET(&g, MICA_F_GEMV_FOLDS, 5);
+    MICA_SET(&g, MICA_F_GEMV_PIXELS, 7);
+    CHECK(MICA_OP_GEMV == 9 && MICA_FEATURE_GEMV == 1u << 7 && MICA_GEMV_FOLDS_MIN == 1 &&
+              MICA_GEMV_PIXELS_MIN == 1 && MICA_GET(&g, MICA_F_MATMUL_IN_H) == 5 &&
+              MICA_GET(&g, MICA_F_MATMUL_IN_W) == 7,
+          "GEMV (folds and pixels at MATMUL's in_h and in_w: the decoder's one product)");
     CHECK(MICA_MATMUL_STRIDE_X_MIN == 1 && MICA_MATMUL_STRIDE_X_MAX == 15 &&
               MICA_DWCONV_STRIDE_Y_MAX == 15,
           "stride");

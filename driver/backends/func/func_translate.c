@@ -23,6 +23,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include "mica_gemv.h"
 #include "func_plan_internal.h"
 
 /* An accumulation group: the MATMULs that sum into one ACC range (one output fold), from its
@@ -408,6 +409,20 @@ static int on_instr(tr_t *T, const mica_instr_t *in) {
         return on_vector(T, in);
     case MICA_OP_STORE:
         return on_store(T, in);
+    case MICA_OP_GEMV: { /* its LOADWs and MATMULs (an erring one: interpret) */
+        mica_gemv_fields_t f;
+        mica_gemv_decode(in, &f);
+        if ((mica_hw_absent(&T->m->ref->cfg) & MICA_FEATURE_GEMV) ||
+            mica_gemv_check(&T->m->ref->cfg, &f) != MICA_ERR_NONE)
+            return -1;
+        for (uint32_t j = 0; j < 2 * f.folds; j++) {
+            mica_instr_t op;
+            mica_gemv_op(&f, j, R, &op);
+            if (on_instr(T, &op))
+                return -1;
+        }
+        return 0;
+    }
     case MICA_OP_SYNC:
         return 0;
     default:

@@ -187,6 +187,24 @@ struct ProGen {
       else matmul(m, dw);
     }
   }
+  // GEMV (feature GEMV; a configuration without it never gets one here): a row of pixels
+  // through `folds` weight tiles; its MATMULs pipeline like any, its LOADWs read WSPAD.
+  bool has_gemv() const { return !((uint32_t)c.A & MICA_FEATURE_GEMV); }
+  void gemv() {
+    uint32_t folds = (uint32_t)rnd(1, std::min<uint32_t>(chance(20) ? 8 : 3, wu / c.R));
+    uint32_t pixels = (uint32_t)rnd(1, std::min<uint32_t>(std::min(au / folds, cu), chance(20) ? 40 : 4));
+    uint32_t wa = (uint32_t)rnd(0, wu - folds * c.R), aa = (uint32_t)rnd(0, au - folds * pixels);
+    uint32_t ca = (uint32_t)rnd(0, cu - pixels);
+    mica_instr_t in = op(MICA_OP_GEMV);
+    MICA_SET(&in, MICA_F_GEMV_ACCUMULATE, rnd(0, 1)); MICA_SET(&in, MICA_F_GEMV_Z_IN, rnd(-128, 127));
+    MICA_SET(&in, MICA_F_GEMV_ASPAD_ADDR, aa); MICA_SET(&in, MICA_F_GEMV_ACC_ADDR, ca);
+    MICA_SET(&in, MICA_F_GEMV_WSPAD_ADDR, wa); MICA_SET(&in, MICA_F_GEMV_FOLDS, folds);
+    MICA_SET(&in, MICA_F_GEMV_PIXELS, pixels);
+    // ARRAY: an ARRAY wait covers its LOADWs too (each MATMUL follows its LOADW)
+    emit(in, 2, {{M_WSPAD, wa, (int64_t)wa + folds * c.R, false},
+                 {M_ASPAD, aa, (int64_t)aa + folds * pixels, false},
+                 {M_ACC, ca, (int64_t)ca + pixels, true}});
+  }
   void rand_store(uint32_t ca, uint32_t rows) {
     ST s;
     s.round = (int)rnd(MICA_STORE_ROUND_MIN, MICA_STORE_ROUND_MAX); s.zo = (int)rnd(-128, 127); s.ca = ca; s.rows = rows;
@@ -220,7 +238,10 @@ struct ProGen {
       else if (k < 40) loadw((uint32_t)rnd(0, wu - c.R), chance(30));
       else if (k < 58) rand_matmul((int)rnd(0, 1));
       else if (k < 64) rand_rescale((int)rnd(0, 1));
-      else if (k < 70) burst();
+      else if (k < 70) {
+        if (has_gemv() && chance(40)) gemv();
+        else burst();
+      }
       else if (k < 95) {
         uint32_t rows = (uint32_t)rnd(1, std::min<uint32_t>(16, cu));
         rand_store((uint32_t)rnd(0, cu - rows), rows);

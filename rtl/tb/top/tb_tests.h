@@ -146,6 +146,17 @@ static void error_tests(Sim &sim, ExtMem &mem, std::mt19937_64 &rng) {
          MICA_SET(&in, MICA_F_DWCONV_OUT_H, 1); MICA_SET(&in, MICA_F_DWCONV_OUT_W, 1366 + g.rnd(0, 1));
          MICA_SET(&in, MICA_F_DWCONV_STRIDE_Y, 1); MICA_SET(&in, MICA_F_DWCONV_STRIDE_X, 3);
          MICA_SET(&in, MICA_F_DWCONV_TAPS, MICA_DWCONV_TAPS_THREE); raw(g, in); }, CHECK_ALL},
+      {"gemv-zero", [](ProGen &g) {   // folds or pixels 0 (ILLEGAL_OPCODE without GEMV)
+         mica_instr_t in = ProGen::op(MICA_OP_GEMV);
+         MICA_SET(&in, g.chance(50) ? MICA_F_GEMV_FOLDS : MICA_F_GEMV_PIXELS, 1); raw(g, in); }, CHECK_ALL},
+      {"gemv-range", [](ProGen &g) {   // the last fold's tile, input rows or the ACC rows past the end
+         mica_instr_t in = ProGen::op(MICA_OP_GEMV);
+         MICA_SET(&in, MICA_F_GEMV_FOLDS, 2); MICA_SET(&in, MICA_F_GEMV_PIXELS, 2);
+         int k = (int)g.rnd(0, 2);
+         if (k == 0) MICA_SET(&in, MICA_F_GEMV_WSPAD_ADDR, kCfg.WD - 2 * kCfg.R + 1);
+         if (k == 1) MICA_SET(&in, MICA_F_GEMV_ASPAD_ADDR, kCfg.AD - 3);
+         if (k == 2) MICA_SET(&in, MICA_F_GEMV_ACC_ADDR, kCfg.CD - 1);
+         raw(g, in); }, CHECK_ALL},
       {"rescale-rows0", [](ProGen &g) { raw(g, ProGen::op(MICA_OP_RESCALE)); }, CHECK_ALL},
       {"rescale-left-shift", [](ProGen &g) {
          mica_instr_t in = ProGen::op(MICA_OP_RESCALE);
