@@ -85,7 +85,7 @@ test-sweep: $(MICA)
 	MICA=$(MICA) PYTHON=$(PYTHON) bash tests/sweep/run.sh
 
 # The compiler's passes alone (waits, arena, partition rules, tiling): no TensorFlow, no model file.
-COMPILER_UNIT_TESTS := waits arena partition tiling family
+COMPILER_UNIT_TESTS := waits arena partition tiling family fuse
 .PHONY: test-compiler-unit
 $(B)/unit/test_compiler_%: tests/unit/test_compiler_%.c tests/unit/test_compiler_util.h tests/unit/test_check.h $(LIBCOMPILER) $(LIBTFLITE) $(LIBCORE) $(LIBPORT)
 	@mkdir -p $(dir $@)
