@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The configuration family end to end (issue 12): `mica compile/verify --board` for the iCEBreaker
 # configuration, the placement reasons naming it, bit-exact results on func (and on rtl when the
-# simulator library has the configuration: make EXTRA_CONFIGS=2x2-l1-a63-m4), the runtime refusing a
+# simulator library has the configuration: make EXTRA_CONFIGS=2x2-l1-a255-m4), the runtime refusing a
 # program that uses a feature the device lacks, and one-line errors for bad --board / --config.
 set -u
 cd "$(dirname "$0")/../.." || exit 2

@@ -123,14 +123,14 @@ static void run_breakers(void) {
     reset(0);
     loadw(0, 0);
     matmul(0, 0, 1, 0, 0, 0);
-    load_aspad();                      /* ends the run: GEMV, LOAD */
+    load_aspad(); /* ends the run: GEMV, LOAD */
     loadw(R, 0);
     matmul(1, 0, 1, 1, MICA_UNIT_ARRAY, 0); /* waits for more than its LOADW: stays */
     loadw(2 * R, 0);
-    matmul(8, 0, 4, 1, 0, 1);          /* two rows: stays */
+    matmul(8, 0, 4, 1, 0, 1); /* two rows: stays */
     loadw(3 * R, 0);
-    matmul(20, 8, 1, 1, 0, 0);         /* a new run of one fold */
-    loadw(5 * R, 0);                   /* tile out of step: a new run */
+    matmul(20, 8, 1, 1, 0, 0); /* a new run of one fold */
+    loadw(5 * R, 0);           /* tile out of step: a new run */
     matmul(21, 8, 1, 1, 0, 0);
     end();
     /* GEMV, LOAD, LOADW, MATMUL, LOADW, MATMUL, GEMV, GEMV, END */
