@@ -410,11 +410,10 @@ static int on_instr(tr_t *T, const mica_instr_t *in) {
     case MICA_OP_STORE:
         return on_store(T, in);
     case MICA_OP_GEMV: { /* its LOADWs and MATMULs (an erring one: interpret) */
+        if (mica_isa_ref_check(&T->m->ref->cfg, in) != MICA_ERR_NONE)
+            return -1;
         mica_gemv_fields_t f;
         mica_gemv_decode(in, &f);
-        if ((mica_hw_absent(&T->m->ref->cfg) & MICA_FEATURE_GEMV) ||
-            mica_gemv_check(&T->m->ref->cfg, &f) != MICA_ERR_NONE)
-            return -1;
         for (uint32_t j = 0; j < 2 * f.folds; j++) {
             mica_instr_t op;
             mica_gemv_op(&f, j, R, &op);
