@@ -1,10 +1,10 @@
-/* Cycle and traffic model of an instruction range: in-order issue to four units, each busy for
- * its instruction's duration; wait masks and MATMUL's implicit wait on WEIGHT as in hw/mica.json.
- * Durations follow the RTL (rtl/DESIGN.md, timing facts): MATMUL T + R + C + 3 until ARRAY idle, but the next
- * MATMUL issues after T (pipelined); LOADW R + 2. Instructions come through the 8-entry fetch
- * queue (each issue refills one entry with its bus beats); LOAD and STORE send one request per
- * cycle on the shared port (fetch before STORE before LOAD), at most 16 in flight, and finish when
- * the last response is back; a STORE's first beat leaves 12 cycles after its issue. */
+/* Cycle and traffic model of an instruction range: in-order issue to four units, each busy for its
+ * instruction's duration; wait masks and MATMUL's implicit wait on WEIGHT as in hw/mica.json.
+ * Durations follow the RTL (rtl/DESIGN.md, timing facts): MATMUL T + R + C + 3 until ARRAY idle,
+ * but the next MATMUL issues after T (pipelined); LOADW R + 2. Instructions come through the
+ * 8-entry fetch queue (each issue refills one entry with its bus beats); LOAD and STORE send one
+ * request per cycle on the shared port (fetch before STORE before LOAD), at most 16 in flight, and
+ * finish when the last response is back; a STORE's first beat leaves 12 cycles after its issue. */
 #ifndef MICA_COST_H
 #define MICA_COST_H
 #include <stdint.h>
