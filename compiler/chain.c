@@ -9,7 +9,8 @@
  *     every row held while they run, mica_chain_depth);
  *   placement: in op order, rows freed after their last reader, each output at the highest free
  *     rows; an op that loads some input from memory keeps at least min_work rows below them;
- *   a depthwise convolution or pool of few channels reads and writes memory (pixel pairs).
+ *   a depthwise convolution or pool of few channels reads and writes memory (pixel pairs), unless
+ *     the configuration has DWCONV_TAPS (three or nine taps a pass beat one on pairs).
  * A candidate breaking a rule is dropped and the plan redone (dropping only removes rows, so it
  * ends). Each op is its own accelerator program ending with END, so the RAW hazard between a
  * producer's STOREs and a reader is the step boundary. */
@@ -98,7 +99,9 @@ static int candidate(const plan_t *p, int i, mica_res_t *r) {
         is_output(p->m, t) || !nhwc(p->m, t, &pix, &ch))
         return 0;
     int part_fold = ch % p->hw->rows != 0; /* ADD walks rows as they are: whole folds only */
-    int pairs = 2 * ch <= p->hw->rows;     /* a depthwise producer stores pixel pairs */
+    /* a depthwise producer or reader of few channels runs faster on pixel pairs, a memory
+     * layout, than one tap per pass; not with DWCONV_TAPS (three or nine taps a pass) */
+    int pairs = 2 * ch <= p->hw->rows && (mica_hw_absent(p->hw) & MICA_FEATURE_DWCONV_TAPS);
     if ((op->builtin == TFL_OP_ADD && part_fold) ||
         (op->builtin == TFL_OP_DEPTHWISE_CONV_2D && pairs))
         return 0;

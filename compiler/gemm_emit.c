@@ -197,6 +197,16 @@ int mica_gemm_load_weights(mica_sched_t *S, int g) {
     uint32_t dst = (uint32_t)buf * P->tile_rows * (uint32_t)P->wgroup,
              src = S->w_addr + (uint32_t)n * P->tile_rows * C;
     int last = n + folds == P->nf && (P->weights_resident || g / P->nf == P->nbands - 1);
+    uint32_t tile = S->b->hw.rows; /* one R x C weight tile */
+    if (P->split_head && g == 0 && !last && !S->L->depthwise && rows > tile) {
+        S->nhead = 2, S->head_wb = buf, S->head_rows = tile;
+        return mica_gemm_queue_load(S, MICA_LOAD_TARGET_WSPAD, dst, tile, C, 0, src, C, 0,
+                                    S->w_read[buf], &S->head_load[0], 1) ||
+               mica_gemm_queue_load(S, MICA_LOAD_TARGET_WSPAD, dst + tile, rows - tile, C, 0,
+                                    src + tile * C, C, 0, S->w_read[buf], &S->head_load[1], 1);
+    }
+    if (buf == S->head_wb)
+        S->nhead = 0; /* the buffer's next contents: one load */
     if (!P->split_tail || S->L->depthwise || !last)
         return mica_gemm_queue_load(S, MICA_LOAD_TARGET_WSPAD, dst, rows, C, 0, src, C, 0,
                                     S->w_read[buf], &S->w_load[buf], 1);
@@ -215,6 +225,8 @@ static mica_ticket_t *weight_slot(mica_sched_t *S, int wb, uint32_t row) {
     for (int k = 0; S->ntail && wb == S->tail_wb && k < S->ntail; k++)
         if (row < S->tail_row[k + 1])
             return &S->tail_load[k];
+    if (S->nhead && wb == S->head_wb)
+        return &S->head_load[row >= S->head_rows];
     return &S->w_load[wb];
 }
 
@@ -425,7 +437,9 @@ mica_ticket_t mica_gemm_matmul(mica_sched_t *S, int band, int f_in, int t, uint3
                                   f.off_y,
                                   f.off_x,
                                   L->vec_max ? MICA_DWCONV_MODE_MAXIMUM : MICA_DWCONV_MODE_MAC,
-                                  P->dw_taps > 1 ? MICA_DWCONV_TAPS_THREE : MICA_DWCONV_TAPS_ONE};
+                                  P->dw_taps == MICA_DWCONV_VSHADOW_ROWS ? MICA_DWCONV_TAPS_NINE
+                                  : P->dw_taps > 1                       ? MICA_DWCONV_TAPS_THREE
+                                                                         : MICA_DWCONV_TAPS_ONE};
         fail = MICA_ENCODE(b, L->name, dwconv, &d, &m);
     } else {
         fail = MICA_ENCODE(b, L->name, matmul, &f, &m);

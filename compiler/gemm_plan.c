@@ -122,17 +122,23 @@ static int pair_pixels(const mica_gemm_layer_t *L, int lanes, mica_gemm_layer_t 
 
 /* A depthwise layer (or pool) with a 3-wide undilated kernel runs a kernel row per DWCONV of
  * three taps when the configuration has DWCONV_TAPS: the vector unit reads each input pixel of an
- * output line once for the three taps and the ACC once per output. Not on pixel pairs (a tap's
- * pair layout depends on its column's parity), and only while the window's line, (out_w-1)*
- * stride + 3 pixels, stays below the 4096 the hardware counts (hw/mica.json DWCONV). */
+ * output line once for the three taps and the ACC once per output; a 3x3 undilated kernel runs
+ * whole, one DWCONV of nine taps, when the window's line fits the line buffer (DWCONV_LINE): each
+ * input pixel is then read once for all nine. Not on pixel pairs (a tap's pair layout depends on
+ * its column's parity), and only while the window's line, (out_w-1)*stride + 3 pixels, and NINE's
+ * lines, (out_h-1)*stride + 3, stay below the 4096 the hardware counts (hw/mica.json DWCONV). */
 static int dw_row_taps(const mica_hw_config_t *hw, const mica_gemm_layer_t *L,
                        const mica_gemm_plan_t *P, int options) {
-    return (options & MICA_GEMM_TAPS) && L->depthwise && !P->pair_c &&
-                   L->kw == MICA_DWCONV_TAPS_N && L->dil_w == 1 &&
-                   (int64_t)(L->out_w - 1) * L->stride_w + MICA_DWCONV_TAPS_N < 4096 &&
-                   !(mica_hw_absent(hw) & MICA_FEATURE_DWCONV_TAPS)
-               ? MICA_DWCONV_TAPS_N
-               : 1;
+    int64_t line = (int64_t)(L->out_w - 1) * L->stride_w + MICA_DWCONV_TAPS_N,
+            lines = (int64_t)(L->out_h - 1) * L->stride_h + MICA_DWCONV_TAPS_N;
+    if (!(options & MICA_GEMM_TAPS) || !L->depthwise || P->pair_c || L->kw != MICA_DWCONV_TAPS_N ||
+        L->dil_w != 1 || line > MICA_MATMUL_IN_W_MAX ||
+        (mica_hw_absent(hw) & MICA_FEATURE_DWCONV_TAPS))
+        return 1;
+    if (L->kh == MICA_DWCONV_TAPS_N && L->dil_h == 1 && line <= MICA_DWCONV_LINE &&
+        lines <= MICA_MATMUL_IN_H_MAX)
+        return MICA_DWCONV_VSHADOW_ROWS;
+    return MICA_DWCONV_TAPS_N;
 }
 
 /* ASPAD rows one input row takes: a row of pixels per input fold, or both pair layouts. */
@@ -266,7 +272,11 @@ void mica_gemm_plan_text(const mica_hw_config_t *hw, const mica_gemm_layer_t *L,
     TEXT("  tiling: %s, %dx%d taps, %d input fold%s of %d, %d output fold%s of %d\n", unit, L->kh,
          L->kw, P->cf, P->cf == 1 ? "" : "s", P->in_fold, P->nf, P->nf == 1 ? "" : "s",
          P->out_fold);
-    if (P->dw_taps > 1)
+    if (P->dw_taps == MICA_DWCONV_VSHADOW_ROWS)
+        TEXT("  kernel: %d taps per DWCONV (a line buffer and a sliding window: each input pixel "
+             "read once)\n",
+             P->dw_taps);
+    else if (P->dw_taps > 1)
         TEXT("  kernel rows: %d taps per DWCONV (a sliding window over each output line)\n",
              P->dw_taps);
     if (P->pair_c)
@@ -290,12 +300,12 @@ void mica_gemm_plan_text(const mica_hw_config_t *hw, const mica_gemm_layer_t *L,
          P->band_rows * L->out_w,
          P->stream_input ? ", first band's input folds streamed between MATMULs" : "");
     TEXT("  buffers: ACC %d x %u rows, ASPAD %d x %u rows, WSPAD %d x %u rows (%s, %d fold%s per "
-         "load%s), PARAM %d set%s %s\n",
+         "load%s%s), PARAM %d set%s %s\n",
          P->acc_bufs, P->acc_buf_rows, P->aspad_bufs, P->aspad_buf_rows, P->wspad_bufs,
          P->tile_rows * (uint32_t)P->wgroup,
          P->weights_resident ? "weights resident" : "weights reloaded per fold", P->wgroup,
-         P->wgroup == 1 ? "" : "s", P->split_tail ? ", the last split" : "", P->nsets,
-         P->nsets == 1 ? "" : "s",
+         P->wgroup == 1 ? "" : "s", P->split_head ? ", the first's first tile alone" : "",
+         P->split_tail ? ", the last split" : "", P->nsets, P->nsets == 1 ? "" : "s",
          P->params_resident   ? "resident"
          : P->param_bufs == 2 ? "double-buffered"
                               : "reloaded per fold");

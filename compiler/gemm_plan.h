@@ -31,6 +31,8 @@ typedef struct {
     int split_tail;   /* the layer's last weight load in chunks halving towards the end, so the
                        * MATMULs after the bus falls idle cover one tile, not a fold; or
                        * (MICA_SPLIT_EVEN) in equal chunks (costed) */
+    int split_head;   /* the layer's first weight load (when not also its last) as its first tile,
+                       * then the rest: the first LOADW waits for one tile, not a fold (costed) */
     int pack_kw, pack_cin, pack_left, pack_step,
         pack_in_w; /* packed taps (pack_kw 0: none): the original layer's */
     int pack_g, pack_kh, pack_rstep, pack_top, pack_dil, pack_img_h; /* packed kernel rows

@@ -35,6 +35,11 @@ typedef struct {
     mica_ticket_t tail_load[MICA_GEMM_TAIL_MAX];
     uint32_t tail_row[MICA_GEMM_TAIL_MAX + 1];
     int ntail, tail_wb;
+    /* P->split_head: the first fold group's weights as two LOADs into buffer head_wb, its first
+     * tile (rows [0, head_rows)) and the rest; nhead 0 once another load reuses the buffer. */
+    mica_ticket_t head_load[2];
+    uint32_t head_rows;
+    int nhead, head_wb;
     int in_ready, p_ready; /* next band's input / next fold's params loaded */
     int w_next;            /* first fold of the group whose weights a prefetch loaded (-1: none) */
     pending_load_t *pending; /* queued LOADs (gemm_emit.c) */

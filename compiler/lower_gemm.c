@@ -57,15 +57,18 @@ static int prefetch(mica_sched_t *S, int band, int n, int g) {
 }
 
 /* The vector LOADWs of a depthwise step at tap t (row: its WSPAD row): one, or for a DWCONV of
- * three taps the kernel row's three, last tap first (a vector LOADW shifts Vshadow's rows, so
- * tap k ends in row k). A pool's taps share one vector: loaded (thrice) before its first step. */
+ * three (nine) taps the kernel row's three (the kernel's nine), so that a vector LOADW, which
+ * shifts Vshadow's rows, leaves tap (k, t) in row 3(rows-1-k) + t (hw/mica.json DWCONV). A pool's taps share one vector: loaded (three or
+ * nine times) before its first step. */
 static int dw_loadws(mica_sched_t *S, int wb, uint32_t row, int t) {
-    int n = S->P->dw_taps;
+    int n = S->P->dw_taps, cols = n > 1 ? MICA_DWCONV_TAPS_N : 1, rows = n / cols;
     if (S->L->pool && t > 0)
         return 0;
-    for (int k = n - 1; k >= 0; k--)
-        if (mica_gemm_loadw(S, wb, row + (S->L->pool ? 0 : (uint32_t)k)))
+    for (int k = n - 1; k >= 0; k--) { /* Vshadow row k: tap (rows-1 - k/cols, k%cols) */
+        uint32_t tap = (uint32_t)((rows - 1 - k / cols) * cols + k % cols);
+        if (mica_gemm_loadw(S, wb, row + (S->L->pool ? 0 : tap)))
             return -1;
+    }
     return 0;
 }
 
@@ -99,10 +102,13 @@ static int emit_fold_matmuls(mica_sched_t *S, int band, int n, int g) {
             if (failed(mm))
                 return -1;
             S->in_read[abuf] = S->acc_write[hbuf] = mm;
-            uint32_t line = step > 1 ? (uint32_t)((L->out_w - 1) * L->stride_w + step)
-                                     : (uint32_t)L->out_w; /* pixels a line streams */
-            uint32_t T = (uint32_t)mica_gemm_band_rows(L, P, band) * line,
-                     lw = dw ? 2 : b->hw.rows + 1;
+            uint32_t line = step > 1 ? (uint32_t)((L->out_w - 1) * L->stride_w + MICA_DWCONV_TAPS_N)
+                                     : (uint32_t)L->out_w;             /* pixels a line streams */
+            uint32_t rows = (uint32_t)mica_gemm_band_rows(L, P, band), /* lines it streams */
+                lines = step == MICA_DWCONV_VSHADOW_ROWS
+                            ? (rows - 1) * (uint32_t)L->stride_h + MICA_DWCONV_TAPS_N
+                            : rows;
+            uint32_t T = lines * line, lw = dw ? 2 : b->hw.rows + 1;
             if (mica_gemm_drip(S, T > lw ? T : lw))
                 return -1; /* a MATMUL takes T cycles, or its LOADW's */
             if (t != 0)
@@ -216,7 +222,7 @@ static int emit_trial(void *ctx) {
 
 /* Weight loads for the chosen bands: 1, 2, 4, .. folds per LOAD (each LOAD's memory latency
  * idles the bus once; larger ones leave more MATMULs to run after the last), the last one split
- * or not, either load-release policy. Depthwise layers keep one fold per load: their weights are
+ * or not, the first one's first tile alone or not, either load-release policy. Depthwise layers keep one fold per load: their weights are
  * a few rows per fold, and on VWW's 25_dw (input folds streamed beside 2-fold loads) the cost
  * model was 5.8 % under the RTL, against 1.7 % with one fold per load. */
 static int choose_weight_loads(mica_builder_t *b, const mica_gemm_layer_t *L, mica_gemm_plan_t *P,
@@ -235,9 +241,12 @@ static int choose_weight_loads(mica_builder_t *b, const mica_gemm_layer_t *L, mi
             trial.split_tail = v % 3; /* none, MICA_SPLIT_HALVING, MICA_SPLIT_EVEN */
             trial.drip_all ^= (v / 3) % 2;
             trial.stream_input ^= v / 6;
-            int64_t c = mica_trial_cycles(b, emit_trial, &ctx);
-            if (c >= 0 && c < best)
-                best = c, best_plan = trial;
+            for (int head = 0; head < 2; head++) { /* the first load's first tile alone or not */
+                trial.split_head = head;
+                int64_t c = mica_trial_cycles(b, emit_trial, &ctx);
+                if (c >= 0 && c < best)
+                    best = c, best_plan = trial;
+            }
         }
     }
     b->err[0] = 0; /* a failed trial leaves the plan's own choice, which emitted */
@@ -317,8 +326,9 @@ static int lower_gemm_part(mica_builder_t *b, const mica_gemm_layer_t *L0, int l
         !mica_gemm_plan(&b->hw, L0, &plain, &L2, &Q, without, b->err, sizeof b->err) &&
         !choose_bands(b, L2, &Q, &plain_cycles) && plain_cycles < cycles)
         P = Q, L = L2, cycles = plain_cycles, all = without;
-    /* Three-tap DWCONVs stream fewer pixels but load three weight vectors each: a layer whose
-     * lines are short and whose loads keep the bus busy may be faster one tap at a time. */
+    /* Three- and nine-tap DWCONVs stream fewer pixels but load three (nine) weight vectors each: a
+     * layer whose lines are short and whose loads keep the bus busy may be faster one tap at a
+     * time. */
     if (P.dw_taps > 1 &&
         !mica_gemm_plan(&b->hw, L0, &one_tap, &L2, &Q, all & ~MICA_GEMM_TAPS, b->err,
                         sizeof b->err) &&

@@ -117,6 +117,8 @@ def gen_sv(spec, digest):
         o.append(f"  localparam int unsigned UNIT_{u['name']} = {u['bit']};  // {u['doc']}")
     for f in spec["features"]:
         o.append(f"  localparam int unsigned FEATURE_{f['name']} = {f['bit']};  // {f['doc']}")
+    for k in spec["constants"]:
+        o.append(f"  localparam int unsigned {k['name']} = {k['value']};  // {k['doc']}")
     for f in spec["common_fields"]:
         o.append(f"  localparam int unsigned F_{f['name'].upper()}_LSB = {f['lsb']};")
         o.append(f"  localparam int unsigned F_{f['name'].upper()}_W = {f['width']};")
@@ -356,6 +358,9 @@ def gen_c(spec, digest):
     for f in spec["features"]:
         o.append(f"#define MICA_FEATURE_{f['name']} (1u << {f['bit']}) /* {f['doc']} */")
     o.append(f"#define MICA_NUM_FEATURES {len(spec['features'])}u")
+    for k in spec["constants"]:
+        o.append(cwrap(k["doc"]))
+        o.append(f"#define MICA_{k['name']} {k['value']}u")
     names = ", ".join(f'"{f["name"].lower()}"' for f in sorted(spec["features"], key=lambda f: f["bit"]))
     o.append(f"static const char *const mica_feature_names[MICA_NUM_FEATURES] = {{{names}}};")
     o += ["", "typedef enum {"]

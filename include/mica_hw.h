@@ -53,7 +53,7 @@ static inline uint32_t mica_store_round_feature(const mica_instr_t *in) {
 }
 
 /* The optional features (MICA_FEATURE_* bits) an instruction needs, 0 if none: DWCONV of its
- * mode (and of three taps), RESCALE, GEMV, STORE round REAL or SINGLE and STORE target ASPAD.
+ * mode (and of three or nine taps), RESCALE, GEMV, STORE round REAL or SINGLE and STORE target ASPAD.
  * rtl/mica_decode.sv raises ABSENT_FEATURE for them first (not for STORE_ASPAD, DWCONV_TAPS,
  * GEMV). */
 static inline uint32_t mica_instr_feature(const mica_instr_t *in) {
@@ -62,7 +62,7 @@ static inline uint32_t mica_instr_feature(const mica_instr_t *in) {
         return (MICA_GET(in, MICA_F_DWCONV_MODE) == MICA_DWCONV_MODE_MAXIMUM
                     ? MICA_FEATURE_DWCONV_MAX
                     : MICA_FEATURE_DWCONV_MAC) |
-               (MICA_GET(in, MICA_F_DWCONV_TAPS) == MICA_DWCONV_TAPS_THREE
+               (MICA_GET(in, MICA_F_DWCONV_TAPS) != MICA_DWCONV_TAPS_ONE
                     ? (uint32_t)MICA_FEATURE_DWCONV_TAPS
                     : 0u);
     case MICA_OP_RESCALE:
@@ -86,14 +86,36 @@ static inline int mica_store_writes_aspad(const mica_hw_config_t *c, const mica_
            !(mica_hw_absent(c) & MICA_FEATURE_STORE_ASPAD);
 }
 
-/* The kernel taps DWCONV `in` sums on this configuration: 3 for taps THREE with the feature
- * built (without it the bit is not decoded: one tap), else 1. */
+/* The kernel window a DWCONV `in` sums on this configuration: 3 x 3 taps for taps NINE, 1 x 3 for
+ * THREE (with the feature built; without it the field is not decoded: one tap), else 1 x 1 (taps
+ * 3 is ERR_BAD_LEN before it runs). MICA_DWCONV_TAPS_N is the window's width (and height), the
+ * Vshadow rows are its taps: MICA_DWCONV_VSHADOW_ROWS. */
 #define MICA_DWCONV_TAPS_N 3
+#define MICA_DWCONV_VSHADOW_ROWS (MICA_DWCONV_TAPS_N * MICA_DWCONV_TAPS_N)
 static inline uint32_t mica_dwconv_taps(const mica_hw_config_t *c, const mica_instr_t *in) {
-    return MICA_GET(in, MICA_F_DWCONV_TAPS) == MICA_DWCONV_TAPS_THREE &&
-                   !(mica_hw_absent(c) & MICA_FEATURE_DWCONV_TAPS)
-               ? MICA_DWCONV_TAPS_N
-               : 1;
+    uint64_t taps = MICA_GET(in, MICA_F_DWCONV_TAPS);
+    if (mica_hw_absent(c) & MICA_FEATURE_DWCONV_TAPS)
+        return 1;
+    return taps == MICA_DWCONV_TAPS_THREE  ? MICA_DWCONV_TAPS_N
+           : taps == MICA_DWCONV_TAPS_NINE ? MICA_DWCONV_VSHADOW_ROWS
+                                           : 1;
+}
+
+/* Its kernel rows (3 for NINE, else 1) and the input line it walks per output line when it has
+ * more than one tap: L = (out_w-1)*stride_x + 3 pixels from off_x. */
+static inline uint32_t mica_dwconv_tap_rows(const mica_hw_config_t *c, const mica_instr_t *in) {
+    return mica_dwconv_taps(c, in) == MICA_DWCONV_VSHADOW_ROWS ? MICA_DWCONV_TAPS_N : 1;
+}
+static inline uint64_t mica_dwconv_line(const mica_instr_t *in) {
+    return (MICA_GET(in, MICA_F_DWCONV_OUT_W) - 1) * MICA_GET(in, MICA_F_DWCONV_STRIDE_X) +
+           MICA_DWCONV_TAPS_N;
+}
+/* ... and the input lines a NINE walks: H = (out_h-1)*stride_y + 3 (a THREE walks out_h). */
+static inline uint64_t mica_dwconv_lines(const mica_hw_config_t *c, const mica_instr_t *in) {
+    uint64_t out_h = MICA_GET(in, MICA_F_DWCONV_OUT_H);
+    return mica_dwconv_tap_rows(c, in) == 1
+               ? out_h
+               : (out_h - 1) * MICA_GET(in, MICA_F_DWCONV_STRIDE_Y) + MICA_DWCONV_TAPS_N;
 }
 
 #endif

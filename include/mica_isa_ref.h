@@ -29,7 +29,7 @@ typedef struct mica_isa_ref {
     int32_t *acc;                /* acc_depth x cols */
     int32_t *param;              /* MICA_PARAM_ROWS * param_sets x cols */
     int8_t *w_shadow, *w_active; /* rows x cols: the array's weights */
-    int8_t *v_shadow, *v_active; /* MICA_DWCONV_TAPS_N x cols: the vector unit's weights */
+    int8_t *v_shadow, *v_active; /* MICA_DWCONV_VSHADOW_ROWS x cols: the vector unit's weights */
     uint32_t prog_addr, prog_len, pc, error_code, error_pc; /* CSRs */
     int done, error;                                        /* STATUS bits */
     uint64_t counters[MICA_NUM_COUNTERS];

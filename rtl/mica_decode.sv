@@ -164,23 +164,31 @@ module mica_decode #(
     else gemv_err = mica_pkg::ERR_NONE;
   end
 
-  // taps THREE walks each output line's L = (out_w - 1) * stride_x + 3 input pixels with
-  // in_w-wide counters: a longer line is ERR_BAD_LEN (no gate without DWCONV_TAPS).
-  logic taps_line_long;
-  if (HasTaps) begin : g_taps_line
-    assign taps_line_long =
-        instr[mica_pkg::DWCONV_TAPS_LSB +: mica_pkg::DWCONV_TAPS_W] == mica_pkg::DWCONV_TAPS_THREE &&
-        (32'(instr[mica_pkg::DWCONV_OUT_W_LSB +: mica_pkg::DWCONV_OUT_W_W]) - 32'd1) *
-        32'(instr[mica_pkg::DWCONV_STRIDE_X_LSB +: mica_pkg::DWCONV_STRIDE_X_W]) + 32'd3 >
-        32'(mica_pkg::MATMUL_IN_W_MAX);
-  end else begin : g_no_taps_line
-    assign taps_line_long = 1'b0;
+  // taps THREE and NINE walk each output line's L = (out_w - 1) * stride_x + 3 input pixels with
+  // in_w-wide counters, NINE also H = (out_h - 1) * stride_y + 3 input lines with in_h-wide ones
+  // and keeps a line in the DWCONV_LINE-pixel line buffer: beyond those, and taps 3, ERR_BAD_LEN
+  // (no gate without DWCONV_TAPS).
+  logic taps_bad;
+  if (HasTaps) begin : g_taps_check
+    always_comb begin
+      logic [1:0]  taps;
+      logic [31:0] line, lines;
+      taps  = instr[mica_pkg::DWCONV_TAPS_LSB +: mica_pkg::DWCONV_TAPS_W];
+      line  = (32'(instr[mica_pkg::DWCONV_OUT_W_LSB +: mica_pkg::DWCONV_OUT_W_W]) - 32'd1) *
+              32'(instr[mica_pkg::DWCONV_STRIDE_X_LSB +: mica_pkg::DWCONV_STRIDE_X_W]) + 32'd3;
+      lines = (32'(instr[mica_pkg::DWCONV_OUT_H_LSB +: mica_pkg::DWCONV_OUT_H_W]) - 32'd1) *
+              32'(instr[mica_pkg::DWCONV_STRIDE_Y_LSB +: mica_pkg::DWCONV_STRIDE_Y_W]) + 32'd3;
+      taps_bad = 32'(taps) > mica_pkg::DWCONV_TAPS_MAX ||
+                 (taps != mica_pkg::DWCONV_TAPS_ONE && line > 32'(mica_pkg::MATMUL_IN_W_MAX)) ||
+                 (taps == mica_pkg::DWCONV_TAPS_NINE &&
+                  (line > 32'(mica_pkg::DWCONV_LINE) || lines > 32'(mica_pkg::MATMUL_IN_H_MAX)));
+    end
+  end else begin : g_no_taps_check
+    assign taps_bad = 1'b0;
   end
 
   // (an absent unit's checks are never reached: its instructions are ABSENT_FEATURE)
-  assign dwconv_err = !HasDwconv ? mica_pkg::ERR_NONE :
-                      32'(instr[mica_pkg::DWCONV_MODE_LSB +: mica_pkg::DWCONV_MODE_W]) > mica_pkg::DWCONV_MODE_MAX ||
-                      taps_line_long ? mica_pkg::ERR_BAD_LEN : matmul_err;
+  assign dwconv_err = !HasDwconv ? mica_pkg::ERR_NONE : taps_bad ? mica_pkg::ERR_BAD_LEN : matmul_err;
 
   always_comb begin
     logic [31:0] rows, aspad, acc, lsh;

@@ -116,23 +116,34 @@ module mica_matmul_unit #(
     end
   end
 
-  // The feeder's walk: feed_instr's, but a DWCONV of three taps (feature DWCONV_TAPS, g_taps_walk;
-  // not one gate of it without) walks every input pixel of each output line's window once,
-  // (out_w-1)*stride_x + 3 pixels at stride 1 from off_x (mica_vector_unit slides the window over
-  // them); its descriptor still counts its outputs (feed_instr's out_w).
+  // The feeder's walk: feed_instr's, but a DWCONV of three or nine taps (feature DWCONV_TAPS,
+  // g_taps_walk; not one gate of it without) walks every input pixel of each output line's window
+  // once, (out_w-1)*stride_x + 3 pixels at stride 1 from off_x, and NINE every one of the window's
+  // (out_h-1)*stride_y + 3 input lines at stride 1 from off_y (mica_vector_unit slides the window
+  // over them); its descriptor still counts its outputs (feed_instr's out_h, out_w).
   logic [127:0] walk_instr;
   if (HasTaps) begin : g_taps_walk
     always_comb begin
-      logic [11:0] ow, line;
+      logic [11:0] ow, oh, line, lines;
+      logic [1:0]  taps;
       walk_instr = feed_instr;
-      ow   = instr_i[mica_pkg::DWCONV_OUT_W_LSB +: mica_pkg::DWCONV_OUT_W_W] - 12'd1;
-      line = 12'd3;
+      taps  = instr_i[mica_pkg::DWCONV_TAPS_LSB +: mica_pkg::DWCONV_TAPS_W];
+      ow    = instr_i[mica_pkg::DWCONV_OUT_W_LSB +: mica_pkg::DWCONV_OUT_W_W] - 12'd1;
+      oh    = instr_i[mica_pkg::DWCONV_OUT_H_LSB +: mica_pkg::DWCONV_OUT_H_W] - 12'd1;
+      line  = 12'd3;
+      lines = 12'd3;
       for (int k = 0; k < mica_pkg::DWCONV_STRIDE_X_W; k++)   // shifted adds: a 4-bit factor
         if (instr_i[mica_pkg::DWCONV_STRIDE_X_LSB + k]) line = line + (ow << k);
-      if (opcode == mica_pkg::OP_DWCONV &&
-          instr_i[mica_pkg::DWCONV_TAPS_LSB +: mica_pkg::DWCONV_TAPS_W] == mica_pkg::DWCONV_TAPS_THREE) begin
+      for (int k = 0; k < mica_pkg::DWCONV_STRIDE_Y_W; k++)
+        if (instr_i[mica_pkg::DWCONV_STRIDE_Y_LSB + k]) lines = lines + (oh << k);
+      if (opcode == mica_pkg::OP_DWCONV && (taps == mica_pkg::DWCONV_TAPS_THREE ||
+                                            taps == mica_pkg::DWCONV_TAPS_NINE)) begin
         walk_instr[mica_pkg::MATMUL_OUT_W_LSB +: mica_pkg::MATMUL_OUT_W_W]    = line;
         walk_instr[mica_pkg::MATMUL_STRIDE_X_LSB +: mica_pkg::MATMUL_STRIDE_X_W] = 4'd1;
+      end
+      if (opcode == mica_pkg::OP_DWCONV && taps == mica_pkg::DWCONV_TAPS_NINE) begin
+        walk_instr[mica_pkg::MATMUL_OUT_H_LSB +: mica_pkg::MATMUL_OUT_H_W]    = lines;
+        walk_instr[mica_pkg::MATMUL_STRIDE_Y_LSB +: mica_pkg::MATMUL_STRIDE_Y_W] = 4'd1;
       end
     end
   end else begin : g_walk

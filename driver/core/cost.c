@@ -38,16 +38,16 @@ static uint64_t vector_rows(const mica_instr_t *in) {
 }
 
 /* Vectors it streams, one a cycle: its rows, but a DWCONV of three taps walks every input pixel
- * of each output line's window, (out_w-1)*stride_x + 3 a line (rtl/mica_vector_unit.sv). */
+ * of each output line's window, (out_w-1)*stride_x + 3 a line, and one of nine every such line of
+ * the window's (out_h-1)*stride_y + 3 input lines (rtl/mica_vector_unit.sv). */
 static uint64_t vector_cycles(const mica_hw_config_t *hw, const mica_instr_t *in) {
     if (G(in, MICA_F_OPCODE) != MICA_OP_DWCONV || mica_dwconv_taps(hw, in) == 1)
         return vector_rows(in);
-    return G(in, MICA_F_DWCONV_OUT_H) *
-           ((G(in, MICA_F_DWCONV_OUT_W) - 1) * G(in, MICA_F_DWCONV_STRIDE_X) + MICA_DWCONV_TAPS_N);
+    return mica_dwconv_lines(hw, in) * mica_dwconv_line(in);
 }
 
 /* The ASPAD rows a vector instruction reads: one per vector streamed, but a DWCONV of three
- * taps reads only its windows' pixels inside the tile (padding is not read; the windows are
+ * or nine taps reads only its windows' pixels inside the tile (padding is not read; the windows are
  * where the padding concentrates: two of L pixels a line, and whole lines). */
 static uint64_t vector_reads(const mica_hw_config_t *hw, const mica_instr_t *in) {
     if (G(in, MICA_F_OPCODE) != MICA_OP_DWCONV || mica_dwconv_taps(hw, in) == 1)
@@ -56,8 +56,9 @@ static uint64_t vector_reads(const mica_hw_config_t *hw, const mica_instr_t *in)
     mica_dwconv_decode(in, &f);
     int64_t lines = 0, x0 = f.off_x,
             x1 = x0 + (int64_t)(f.out_w - 1) * f.stride_x + MICA_DWCONV_TAPS_N;
-    for (uint32_t oy = 0; oy < f.out_h; oy++) {
-        int64_t iy = (int64_t)oy * f.stride_y + f.off_y;
+    int nine = mica_dwconv_tap_rows(hw, in) > 1;
+    for (uint64_t j = 0; j < mica_dwconv_lines(hw, in); j++) {
+        int64_t iy = nine ? (int64_t)j + f.off_y : (int64_t)j * f.stride_y + f.off_y;
         lines += iy >= 0 && iy < f.in_h;
     }
     x0 = x0 < 0 ? 0 : x0;

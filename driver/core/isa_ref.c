@@ -77,10 +77,16 @@ static uint32_t check_dwconv(const mica_hw_config_t *c, const mica_instr_t *in) 
     mica_dwconv_fields_t f;
     mica_dwconv_decode(in, &f);
     window_t w = WINDOW_OF(f);
-    /* taps THREE: each output line's input pixels are counted in in_w's range (the RTL's walk) */
-    int64_t line = ((int64_t)f.out_w - 1) * f.stride_x + MICA_DWCONV_TAPS_N;
-    int long_line = mica_dwconv_taps(c, in) > 1 && line > MICA_MATMUL_IN_W_MAX;
-    return f.mode > MICA_DWCONV_MODE_MAX || long_line ? MICA_ERR_BAD_LEN : check_window(c, &w);
+    uint32_t taps = mica_dwconv_taps(c, in);
+    int has_taps = !(mica_hw_absent(c) & MICA_FEATURE_DWCONV_TAPS);
+    /* taps THREE and NINE: each output line's input pixels are counted in in_w's range, NINE's
+     * input lines in in_h's (the RTL's walk), and NINE's line must fit the line buffer */
+    uint64_t line = mica_dwconv_line(in), lines = mica_dwconv_lines(c, in);
+    int bad = (has_taps && f.taps > MICA_DWCONV_TAPS_MAX) ||
+              (taps > 1 && line > MICA_MATMUL_IN_W_MAX) ||
+              (taps == MICA_DWCONV_VSHADOW_ROWS &&
+               (line > MICA_DWCONV_LINE || lines > MICA_MATMUL_IN_H_MAX));
+    return bad ? MICA_ERR_BAD_LEN : check_window(c, &w);
 }
 
 static uint32_t check_rescale(const mica_hw_config_t *c, const mica_instr_t *in) {
@@ -175,15 +181,15 @@ uint32_t mica_isa_ref_load(mica_isa_ref_t *s, const mica_instr_t *in) {
 }
 
 /* vector = TILE: for r in [0,ROWS), c in [0,COLS): Wshadow[r][c] = int8(WSPAD[wspad_addr + r][c]).
- * vector = ROW: Vshadow[2] = Vshadow[1]; Vshadow[1] = Vshadow[0]; Vshadow[0][c] =
- * int8(WSPAD[wspad_addr][c]) (without DWCONV_TAPS only row 0 exists; the shift is unseen there). */
+ * vector = ROW: Vshadow[k] = Vshadow[k-1] for k = 8..1; Vshadow[0][c] = int8(WSPAD[wspad_addr][c])
+ * (without DWCONV_TAPS only row 0 exists; the shift is unseen there). */
 void mica_isa_ref_loadw(mica_isa_ref_t *s, const mica_instr_t *in) {
     mica_loadw_fields_t f;
     mica_loadw_decode(in, &f);
     int vector = f.vector == MICA_LOADW_VECTOR_ROW;
     uint32_t rows = vector ? 1 : s->cfg.rows, C = s->cfg.cols;
     if (vector)
-        memmove(s->v_shadow + C, s->v_shadow, (size_t)(MICA_DWCONV_TAPS_N - 1) * C);
+        memmove(s->v_shadow + C, s->v_shadow, (size_t)(MICA_DWCONV_VSHADOW_ROWS - 1) * C);
     memcpy(vector ? s->v_shadow : s->w_shadow, s->wspad + (size_t)f.wspad_addr * C,
            (size_t)rows * C);
     s->counters[MICA_CNT_WSPAD_READS] += rows;
@@ -229,20 +235,23 @@ void mica_isa_ref_matmul(mica_isa_ref_t *s, const mica_instr_t *in) {
         }
 }
 
-/* One output pixel of a DWCONV: its T taps (off_x + t, weights Vactive[t]) summed (MAC) or
- * maximized (MAXIMUM) into ACC row `out`, combined with the old row when accumulating. */
-static void dw_pixel(mica_isa_ref_t *s, const window_t *w, int max, uint32_t taps, uint32_t oy,
-                     uint32_t ox, int32_t *out) {
-    uint32_t C = s->cfg.cols, L = lanes(&s->cfg);
+/* One output pixel of a DWCONV: its taps (off_y + k, off_x + t) for k < rows, t < cols = taps /
+ * rows, weights Vactive[(rows-1-k) * cols + t] (the last kernel row in rows 0..cols-1), summed
+ * (MAC) or maximized (MAXIMUM) into ACC row `out`, combined with the old row when accumulating. */
+static void dw_pixel(mica_isa_ref_t *s, const window_t *w, int max, uint32_t taps, uint32_t rows,
+                     uint32_t oy, uint32_t ox, int32_t *out) {
+    uint32_t C = s->cfg.cols, L = lanes(&s->cfg), cols = taps / rows;
     window_t wt = *w;
     for (uint32_t c = 0; c < C; c++) {
         int32_t v = 0;
         for (uint32_t t = 0; t < taps; t++) {
-            wt.off_x = w->off_x + (int32_t)t;
+            wt.off_y = w->off_y + (int32_t)(t / cols);
+            wt.off_x = w->off_x + (int32_t)(t % cols);
             const int8_t *px = pixel(s, &wt, oy, ox);
             int32_t a = c < L && px ? px[c] - w->z : 0;
+            size_t row = (size_t)(rows - 1 - t / cols) * cols + t % cols;
             v = max ? (t == 0 || a > v ? a : v)
-                    : (int32_t)((uint32_t)v + (uint32_t)(a * s->v_active[(size_t)t * C + c]));
+                    : (int32_t)((uint32_t)v + (uint32_t)(a * s->v_active[row * C + c]));
         }
         if (max)
             out[c] = w->accumulate && out[c] > v ? out[c] : v;
@@ -251,14 +260,16 @@ static void dw_pixel(mica_isa_ref_t *s, const window_t *w, int max, uint32_t tap
     }
 }
 
-/* The counters of a DWCONV of three taps: the vector unit works on every input pixel of each
- * output line's window, L = (out_w-1)*stride_x + 3 of them, and writes ACC once per output. */
-static void count_dw_window(mica_isa_ref_t *s, const window_t *w) {
+/* The counters of a DWCONV of three or nine taps: the vector unit works on every input pixel of
+ * each input line it walks (THREE: one per output line; NINE: all H of the window's), L =
+ * (out_w-1)*stride_x + 3 of them, and writes ACC once per output. */
+static void count_dw_window(mica_isa_ref_t *s, const window_t *w, uint32_t rows) {
     uint32_t line = (w->out_w - 1) * w->sx + MICA_DWCONV_TAPS_N;
-    for (uint32_t oy = 0; oy < w->out_h; oy++) {
-        int64_t iy = (int64_t)oy * w->sy + w->off_y;
-        for (uint32_t j = 0; j < line; j++) {
-            int64_t ix = (int64_t)w->off_x + j;
+    uint32_t lines = rows == 1 ? w->out_h : (w->out_h - 1) * w->sy + MICA_DWCONV_TAPS_N;
+    for (uint32_t j = 0; j < lines; j++) {
+        int64_t iy = rows == 1 ? (int64_t)j * w->sy + w->off_y : (int64_t)j + w->off_y;
+        for (uint32_t x = 0; x < line; x++) {
+            int64_t ix = (int64_t)w->off_x + x;
             int inside = iy >= 0 && iy < w->in_h && ix >= 0 && ix < w->in_w;
             s->counters[MICA_CNT_MACS] += lanes(&s->cfg);
             s->counters[MICA_CNT_ASPAD_READS] += inside || s->counting == MICA_REF_COUNT_PAYLOAD;
@@ -268,26 +279,28 @@ static void count_dw_window(mica_isa_ref_t *s, const window_t *w) {
     s->counters[MICA_CNT_ACC_WRITES] += (uint64_t)w->out_h * w->out_w;
 }
 
-/* Vactive = Vshadow. For each output pixel m and c in [0,COLS), taps t in [0,T) (T = 3 for taps
- * THREE with DWCONV_TAPS, else 1): a_t = (c < LANES && inside) ? int8(ASPAD[..(iy, ix + t)][c]) -
- * z_in : 0; MAC: ACC[acc_addr+m][c] = (accumulate ? ACC : 0) + sum_t a_t*Vactive[t][c] (int32,
- * wrapping); MAXIMUM: ACC[acc_addr+m][c] = max(accumulate ? ACC : a_0, a_0 .. a_T-1). */
+/* Vactive = Vshadow. For each output pixel m and c in [0,COLS), taps (k, t) of the window (THREE:
+ * 1 x 3, NINE: 3 x 3 with DWCONV_TAPS, else 1 x 1): a_kt = (c < LANES && inside) ?
+ * int8(ASPAD[..(iy + k, ix + t)][c]) - z_in : 0; MAC: ACC[acc_addr+m][c] = (accumulate ? ACC : 0)
+ * + sum a_kt*Vactive[(rows-1-k)*cols + t][c] (int32, wrapping); MAXIMUM: ACC[acc_addr+m][c] =
+ * max(accumulate ? ACC : a_00, every a_kt). */
 void mica_isa_ref_dwconv(mica_isa_ref_t *s, const mica_instr_t *in) {
     mica_dwconv_fields_t f;
     mica_dwconv_decode(in, &f);
     window_t w = WINDOW_OF(f);
     uint32_t C = s->cfg.cols, taps = mica_dwconv_taps(&s->cfg, in);
+    uint32_t rows = mica_dwconv_tap_rows(&s->cfg, in);
     int max = f.mode == MICA_DWCONV_MODE_MAXIMUM;
-    memcpy(s->v_active, s->v_shadow, (size_t)MICA_DWCONV_TAPS_N * C);
+    memcpy(s->v_active, s->v_shadow, (size_t)MICA_DWCONV_VSHADOW_ROWS * C);
     for (uint32_t oy = 0; oy < w.out_h; oy++)
         for (uint32_t ox = 0; ox < w.out_w; ox++) {
             int32_t *out = s->acc + ((size_t)w.acc + (size_t)oy * w.out_w + ox) * C;
-            dw_pixel(s, &w, max, taps, oy, ox, out);
+            dw_pixel(s, &w, max, taps, rows, oy, ox, out);
             if (taps == 1)
                 count_row(s, lanes(&s->cfg), pixel(s, &w, oy, ox) != NULL, w.accumulate);
         }
     if (taps > 1)
-        count_dw_window(s, &w);
+        count_dw_window(s, &w, rows);
 }
 
 /* for i in [0,rows), c in [0,COLS): a = c < LANES ? int8(ASPAD[aspad_addr+i][c]) - z_in : 0;

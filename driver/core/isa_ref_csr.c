@@ -13,7 +13,8 @@ static int layout(const mica_hw_config_t *c, layout_t *l) {
     uint64_t acc = (uint64_t)c->acc_depth * c->cols * 4,
              param = (uint64_t)MICA_PARAM_ROWS * c->param_sets * c->cols * 4;
     uint64_t aspad = (uint64_t)c->aspad_depth * c->rows, wspad = (uint64_t)c->wspad_depth * c->cols;
-    uint64_t shadow = 2 * (uint64_t)c->rows * c->cols + 2 * (uint64_t)MICA_DWCONV_TAPS_N * c->cols;
+    uint64_t shadow =
+        2 * (uint64_t)c->rows * c->cols + 2 * (uint64_t)MICA_DWCONV_VSHADOW_ROWS * c->cols;
     uint64_t total = acc + param + aspad + wspad + shadow;
     if (total > (size_t)-1 / 2)
         return -1;
@@ -43,7 +44,7 @@ void mica_isa_ref_init(mica_isa_ref_t *s, const mica_hw_config_t *cfg, uint8_t *
     s->w_shadow = s->wspad + l.wspad;
     s->w_active = s->w_shadow + (size_t)cfg->rows * cfg->cols;
     s->v_shadow = s->w_active + (size_t)cfg->rows * cfg->cols;
-    s->v_active = s->v_shadow + (size_t)MICA_DWCONV_TAPS_N * cfg->cols;
+    s->v_active = s->v_shadow + (size_t)MICA_DWCONV_VSHADOW_ROWS * cfg->cols;
 }
 
 static uint32_t counter_read(mica_isa_ref_t *s, uint32_t addr) {

@@ -250,6 +250,8 @@ static void random_op(rig_t *g, uint32_t h, int *fresh, int first) {
     if (what < 6) {
         MICA_SET(&in, MICA_F_OPCODE, MICA_OP_DWCONV);
         MICA_SET(&in, MICA_F_DWCONV_MODE, rnd(2));
+        MICA_SET(&in, MICA_F_DWCONV_TAPS,
+                 rnd(6) ? MICA_DWCONV_TAPS_ONE : 1 + rnd(2)); /* NINE, THREE */
         MICA_SET(&in, MICA_F_MATMUL_ACCUMULATE, accumulate);
         MICA_SET(&in, MICA_F_MATMUL_Z_IN, (int)rnd(256) - 128);
         MICA_SET(&in, MICA_F_MATMUL_ASPAD_ADDR, rnd(30));

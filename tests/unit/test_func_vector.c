@@ -3,7 +3,7 @@
  * helpers), on arrays where LANES = min(ROWS, COLS) leaves columns or row bytes outside the lanes:
  *   DWCONV MAC and MAX: strides, padding on every side (up to 30 times the tile), accumulate onto
  *   ACC values of both signs;
- *   DWCONV mode 2 and 3: ERR_BAD_LEN at the instruction;
+ *   DWCONV taps 3: ERR_BAD_LEN at the instruction (with DWCONV_TAPS);
  *   RESCALE: every input byte (a = -255..255) for multipliers up to 2^31 - 1, left shift 0 and 20,
  *   right shift 0..31, exact ties of both roundings (negative ones included), int32 wrap when
  *   accumulating, ERR_BAD_LEN / ERR_MEM_RANGE;
@@ -188,12 +188,13 @@ static void check_dwconv(uint32_t R, uint32_t C) {
     mica_instr_t one = dwconv(&p);
     CHECK(run(m, &one, 1) == 0 && m->ref->acc[0] == 0 && m->ref->acc[3 * C + lanes - 1] == 0,
           "%ux%u MAX of zeros", R, C);
-    for (uint32_t mode = 2; mode < 4; mode++) { /* illegal modes */
+    for (uint32_t mode = 0; mode < 2; mode++) { /* taps 3 is illegal (ignored without TAPS) */
         mica_instr_t prog[3] = {simple(MICA_OP_SYNC, 0), dwconv(&p), simple(MICA_OP_SYNC, 0)};
         MICA_SET(&prog[1], MICA_F_DWCONV_MODE, mode);
-        uint32_t err = run(m, prog, 3);
-        CHECK(err == MICA_ERR_BAD_LEN && m->ref->error_pc == 1, "DWCONV mode %u: error %u", mode,
-              err);
+        MICA_SET(&prog[1], MICA_F_DWCONV_TAPS, MICA_DWCONV_TAPS_MAX + 1);
+        uint32_t err = run(m, prog, 3), taps = !(mica_hw_absent(&cfg) & MICA_FEATURE_DWCONV_TAPS);
+        CHECK(taps ? err == MICA_ERR_BAD_LEN && m->ref->error_pc == 1 : err == 0,
+              "DWCONV mode %u taps 3: error %u", mode, err);
     }
     mica_fm_free(m);
 }

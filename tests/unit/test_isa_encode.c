@@ -209,8 +209,8 @@ static void check_names_and_limits(void) {
     CHECK(MICA_DWCONV_MODE_MAC == 0 && MICA_DWCONV_MODE_MAXIMUM == 1 && MICA_DWCONV_MODE_MAX == 1,
           "mode");
     CHECK(MICA_LOADW_VECTOR_TILE == 0 && MICA_LOADW_VECTOR_ROW == 1, "vector");
-    CHECK(MICA_DWCONV_TAPS_ONE == 0 && MICA_DWCONV_TAPS_THREE == 1 &&
-              MICA_FEATURE_DWCONV_TAPS == 1u << 6,
+    CHECK(MICA_DWCONV_TAPS_ONE == 0 && MICA_DWCONV_TAPS_NINE == 1 && MICA_DWCONV_TAPS_THREE == 2 &&
+              MICA_FEATURE_DWCONV_TAPS == 1u << 6 && MICA_DWCONV_LINE == 64,
           "taps");
     mica_instr_t g = {{0, 0}};
     MICA_SET(&g, MICA_F_GEMV_FOLDS, 5);

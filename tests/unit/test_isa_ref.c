@@ -191,6 +191,50 @@ static void test_dwconv(mica_isa_ref_t *s) {
           "DWCONV MAX accumulate");
 }
 
+/* A 3x3 DWCONV of nine taps (either mode, strides 1 and 2, padding on every side) against the
+ * same window as nine one-tap DWCONVs, tap (k, t) with its own Vshadow row 0, accumulating. */
+static void test_dwconv_nine(mica_isa_ref_t *s) {
+    uint32_t C = CFG.cols;
+    for (int mode = 0; mode <= 1; mode++)
+        for (unsigned stride = 1; stride <= 2; stride++) {
+            int32_t want[8 * 3];
+            for (unsigned i = 0; i < CFG.aspad_depth * CFG.rows; i++)
+                s->aspad[i] = (int8_t)(i * 37 + 11 * stride + (unsigned)mode);
+            for (unsigned i = 0; i < CFG.wspad_depth * C; i++)
+                s->wspad[i] = (int8_t)(i * 53 + 5);
+            mica_instr_t w = window(MICA_OP_DWCONV, 0, -3, -1, (unsigned)mode), one[18];
+            MICA_SET(&w, MICA_F_MATMUL_IN_H, 3);
+            MICA_SET(&w, MICA_F_MATMUL_IN_W, 2);
+            MICA_SET(&w, MICA_F_MATMUL_OUT_H, 4 - stride);
+            MICA_SET(&w, MICA_F_MATMUL_STRIDE_Y, stride);
+            MICA_SET(&w, MICA_F_MATMUL_OFF_Y, -1);
+            for (unsigned t = 0; t < 9; t++) { /* tap t's weights: WSPAD row t % 8 */
+                one[2 * t] = loadw(t % 8, 1);
+                one[2 * t + 1] = w;
+                MICA_SET(&one[2 * t + 1], MICA_F_MATMUL_ACCUMULATE, t > 0);
+                MICA_SET(&one[2 * t + 1], MICA_F_MATMUL_OFF_Y, -1 + (int)(t / 3));
+                MICA_SET(&one[2 * t + 1], MICA_F_MATMUL_OFF_X, -1 + (int)(t % 3));
+            }
+            CHECK(run(s, one, 18, 0) == MICA_ERR_NONE, "nine one-tap DWCONVs");
+            memcpy(want, s->acc, sizeof want);
+            mica_instr_t nine[10];
+            for (unsigned j = 0; j < 9; j++) { /* Vshadow row i = 8 - j: tap (2 - i / 3, i % 3) */
+                unsigned i = 8 - j, tap = (2 - i / 3) * 3 + i % 3;
+                nine[j] = loadw(tap % 8, 1);
+            }
+            nine[9] = w;
+            MICA_SET(&nine[9], MICA_F_DWCONV_TAPS, MICA_DWCONV_TAPS_NINE);
+            memset(s->acc, 0x5a, sizeof want);
+            CHECK(run(s, nine, 10, 0) == MICA_ERR_NONE &&
+                      !memcmp(want, s->acc, (size_t)(4 - stride) * 2 * C * sizeof *want),
+                  "DWCONV NINE mode %d stride %u equals nine one-tap DWCONVs", mode, stride);
+            /* it streams every pixel of the window's 3 + (out_h-1)*stride lines once */
+            uint64_t lines = 3 + (3 - stride) * stride, line = 2 - 1 + 3;
+            CHECK(s->counters[MICA_CNT_MACS] == lines * line * 2, "DWCONV NINE MACS %llu",
+                  (unsigned long long)s->counters[MICA_CNT_MACS]);
+        }
+}
+
 static void test_rescale(mica_isa_ref_t *s) {
     load_operands(s, 0);
     /* ASPAD row 1 = {3, -4}, z -7: a = {10, 3}. mult 2^30 (one half): SRDHM(10) = 11 * 2^30 / 2^31
@@ -369,10 +413,19 @@ static void test_errors(mica_isa_ref_t *s) {
     expect_error(s, "MATMUL in_h 0 past ACC",
                  WITH(WITH(mm, MICA_F_MATMUL_IN_H, 0), MICA_F_MATMUL_ACC_ADDR, 100),
                  MICA_ERR_BAD_LEN);
-    expect_error(s, "DWCONV mode 2", WITH(dw, MICA_F_DWCONV_MODE, 2), MICA_ERR_BAD_LEN);
-    expect_error(s, "DWCONV mode 3 past ACC",
-                 WITH(WITH(dw, MICA_F_DWCONV_MODE, 3), MICA_F_MATMUL_ACC_ADDR, 100),
+    expect_error(s, "DWCONV taps 3", WITH(dw, MICA_F_DWCONV_TAPS, 3), MICA_ERR_BAD_LEN);
+    expect_error(s, "DWCONV taps 3 past ACC",
+                 WITH(WITH(dw, MICA_F_DWCONV_TAPS, 3), MICA_F_MATMUL_ACC_ADDR, 100),
                  MICA_ERR_BAD_LEN);
+    expect_error(s, "DWCONV NINE line past the line buffer",
+                 WITH(WITH(dw, MICA_F_DWCONV_TAPS, MICA_DWCONV_TAPS_NINE), MICA_F_MATMUL_OUT_W,
+                      MICA_DWCONV_LINE - 1),
+                 MICA_ERR_BAD_LEN);
+    expect_error(
+        s, "DWCONV NINE lines past in_h's maximum",
+        WITH(WITH(WITH(dw, MICA_F_DWCONV_TAPS, MICA_DWCONV_TAPS_NINE), MICA_F_MATMUL_OUT_H, 1367),
+             MICA_F_MATMUL_STRIDE_Y, 3),
+        MICA_ERR_BAD_LEN);
     expect_error(s, "DWCONV past ASPAD", WITH(dw, MICA_F_MATMUL_ASPAD_ADDR, CFG.aspad_depth - 1),
                  MICA_ERR_MEM_RANGE);
     expect_error(s, "RESCALE rows 0", WITH(rs, MICA_F_RESCALE_ROWS, 0), MICA_ERR_BAD_LEN);
@@ -506,8 +559,9 @@ static void cross_check(const char *path) {
 }
 
 int main(int argc, char **argv) {
-    void (*tests[])(mica_isa_ref_t *) = {test_load,  test_matmul,      test_dwconv, test_rescale,
-                                         test_store, test_store_aspad, test_errors, test_csrs};
+    void (*tests[])(mica_isa_ref_t *) = {test_load,        test_matmul,  test_dwconv,
+                                         test_dwconv_nine, test_rescale, test_store,
+                                         test_store_aspad, test_errors,  test_csrs};
     for (unsigned i = 0; i < sizeof tests / sizeof tests[0]; i++) {
         mica_isa_ref_t *s = mica_isa_ref_new(&CFG, MEM);
         if (!s)

@@ -108,7 +108,7 @@ typedef struct {
     uint32_t nwloads;
     fp_row_t *shadow;  /* source of the last LOADW's rows, or NULL */
     fp_row_t *vshadow; /* sources of the last nvshadow LOADW vectors' rows (Vshadow 0..), or NULL */
-    uint32_t nvshadow; /* vector LOADWs of the program, at most MICA_DWCONV_TAPS_N */
+    uint32_t nvshadow; /* vector LOADWs of the program, at most MICA_DWCONV_VSHADOW_ROWS */
     fp_range_t *deps;  /* program and weight bytes read */
     uint32_t ndeps;
     uint64_t counters[MICA_NUM_COUNTERS];

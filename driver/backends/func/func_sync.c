@@ -35,7 +35,7 @@ void mica_fp_materialize(mica_fm_t *m) {
             fp_row_bytes(m, &P->shadow[r], m->ref->w_shadow + (size_t)r * C, C);
         if (P->vshadow) /* the program's vector LOADWs shifted the older rows down first */
             memmove(m->ref->v_shadow + (size_t)P->nvshadow * C, m->ref->v_shadow,
-                    (size_t)(MICA_DWCONV_TAPS_N - P->nvshadow) * C);
+                    (size_t)(MICA_DWCONV_VSHADOW_ROWS - P->nvshadow) * C);
         for (uint32_t t = 0; P->vshadow && t < P->nvshadow; t++)
             fp_row_bytes(m, &P->vshadow[t], m->ref->v_shadow + (size_t)t * C, C);
         for (uint32_t gi = 0; gi < P->ngemms; gi++) {

@@ -45,10 +45,10 @@ typedef struct {
     fp_row_t *pr;     /* per PARAM row: the same */
     fp_row_t *shadow; /* per array row: the last LOADW's source */
     int have_shadow;
-    fp_row_t vshadow[MICA_DWCONV_TAPS_N]; /* the last LOADW vectors' sources, Vshadow row 0
+    fp_row_t vshadow[MICA_DWCONV_VSHADOW_ROWS]; /* the last LOADW vectors' sources, Vshadow row 0
                                              first (ext UNKNOWN: none) */
-    uint32_t nvshadow;                    /* vector LOADWs so far, at most MICA_DWCONV_TAPS_N */
-    tr_group_t *open;                     /* groups whose sums ACC still holds */
+    uint32_t nvshadow; /* vector LOADWs so far, at most MICA_DWCONV_VSHADOW_ROWS */
+    tr_group_t *open;  /* groups whose sums ACC still holds */
     uint32_t nopen;
     int region;        /* the GEMM later groups may join, -1 once ASPAD rows it read change */
     fp_range_t *dirty; /* ASPAD rows loaded since that GEMM was placed (vector groups) */
@@ -267,30 +267,34 @@ static int push_vop(tr_t *T, const fp_vop_t *op, mica_fm_matmul_t d) {
 
 /* DWCONV or RESCALE: an op of a vector group, its gather kept as for MATMUL (RESCALE: rows x 1
  * pixels, one ASPAD row each); a MAC's weights are the LOADW vector row's source. A DWCONV of
- * three taps is three one-tap ops (off_x + t, Vshadow row t), the later two accumulating. */
+ * three taps is three one-tap ops (off_x + t, Vshadow row t), one of nine taps nine (off_y + k,
+ * off_x + t, Vshadow row 3(2-k) + t), the later ones accumulating. */
 static int on_vector(tr_t *T, const mica_instr_t *in) {
     fp_vop_t op = {FP_VRESCALE, T->vshadow[0], *in};
     mica_fm_matmul_t d;
-    uint32_t taps = 1;
+    uint32_t taps = 1, cols = 1;
     if (mica_instr_opcode(in) == MICA_OP_DWCONV) {
         mica_dwconv_fields_t f;
         mica_dwconv_decode(in, &f);
         d = GATHER_OF(f);
         op.kind = f.mode == MICA_DWCONV_MODE_MAC ? FP_VMAC : FP_VMAX;
         taps = mica_dwconv_taps(&T->m->ref->cfg, in);
+        cols = taps / mica_dwconv_tap_rows(&T->m->ref->cfg, in);
     } else {
         mica_rescale_fields_t f;
         mica_rescale_decode(in, &f);
         d = (mica_fm_matmul_t){f.rows, 1, f.rows, 1, f.acc_addr, f.aspad_addr,
                                1,      1, 0,      0, f.z_in,     (int)f.accumulate};
     }
+    int32_t off_y = d.off_y, off_x = d.off_x;
     for (uint32_t t = 0; t < taps; t++) {
-        op.w = T->vshadow[t];
+        op.w = T->vshadow[(taps / cols - 1 - t / cols) * cols + t % cols];
         if (op.kind == FP_VMAC && op.w.ext == UNKNOWN)
             return -1; /* weights from an earlier program */
+        d.off_y = off_y + (int32_t)(t / cols);
+        d.off_x = off_x + (int32_t)(t % cols);
         if (push_vop(T, &op, d))
             return -1;
-        d.off_x++;
         d.accumulate = 1;
     }
     return 0;
@@ -390,9 +394,10 @@ static int on_instr(tr_t *T, const mica_instr_t *in) {
         mica_loadw_decode(in, &f);
         uint32_t addr = f.wspad_addr;
         if (f.vector == MICA_LOADW_VECTOR_ROW) { /* shifts Vshadow's rows (hw/mica.json LOADW) */
-            memmove(T->vshadow + 1, T->vshadow, sizeof *T->vshadow * (MICA_DWCONV_TAPS_N - 1));
+            memmove(T->vshadow + 1, T->vshadow,
+                    sizeof *T->vshadow * (MICA_DWCONV_VSHADOW_ROWS - 1));
             T->vshadow[0] = T->ws[addr];
-            T->nvshadow += T->nvshadow < MICA_DWCONV_TAPS_N;
+            T->nvshadow += T->nvshadow < MICA_DWCONV_VSHADOW_ROWS;
             return T->vshadow[0].ext == UNKNOWN ? -1 : 0; /* loaded by an earlier program */
         }
         for (uint32_t r = 0; r < R; r++)

@@ -80,11 +80,14 @@ struct ProGen {
     emit(in, 1, {{M_WSPAD, a, (int64_t)a + (vec ? 1 : c.R), false}});
   }
   struct MM { int accum, zin; uint32_t aa, ca, ih, iw, oh, ow, sy, sx; int oy, ox; };
-  // three taps (a configuration without DWCONV_TAPS ignores the bit: the golden model too);
-  // every window line here is far below 4096 pixels (ow <= 200, stride <= 4)
+  // three or nine taps (a configuration without DWCONV_TAPS ignores the field: the golden model
+  // too); every window line here is far below 4096 pixels (ow <= 200, stride <= 4), NINE only
+  // where the line fits the line buffer
   void matmul(const MM &m, bool dw = false) {
-    dwconv(m, chance(35) ? MICA_DWCONV_MODE_MAXIMUM : MICA_DWCONV_MODE_MAC,
-           chance(45) ? MICA_DWCONV_TAPS_THREE : MICA_DWCONV_TAPS_ONE, dw);
+    bool nine_fits = (uint64_t)(m.ow - 1) * m.sx + 3 <= MICA_DWCONV_LINE;
+    int taps = chance(45) ? MICA_DWCONV_TAPS_THREE
+               : nine_fits && chance(40) ? MICA_DWCONV_TAPS_NINE : MICA_DWCONV_TAPS_ONE;
+    dwconv(m, chance(35) ? MICA_DWCONV_MODE_MAXIMUM : MICA_DWCONV_MODE_MAC, taps, dw);
   }
   void dwconv(const MM &m, int mode, int taps, bool dw = true) {
     mica_instr_t in = op(dw ? MICA_OP_DWCONV : MICA_OP_MATMUL);
@@ -227,7 +230,7 @@ struct ProGen {
     load(MICA_LOAD_TARGET_WSPAD, 0, wu, c.C, IN_BASE + 0x8000 + (uint32_t)rnd(0, 7), c.C);
     load(MICA_LOAD_TARGET_PARAM, 0, MICA_PARAM_ROWS * pu, 4 * c.C, psrc, 4 * c.C);
     loadw(0);
-    for (int i = 0; i < 3; i++) loadw(0, true);   // every Vshadow row (DWCONV_TAPS: three)
+    for (int i = 0; i < MICA_DWCONV_VSHADOW_ROWS; i++) loadw(0, true);   // every Vshadow row
     MM m = {0, 0, 0, 0, 1, 1, 1, cu, 1, 1, 0, 0};
     matmul(m);
   }

@@ -53,7 +53,38 @@ static void directed_tests(Sim &sim, ExtMem &mem, std::mt19937_64 &rng) {
   }
 }
 
-// DWCONV taps = THREE (feature DWCONV_TAPS; without it the bit is ignored: one tap, as the golden
+// DWCONV taps = NINE: window lines and line counts at every stride and offset, both modes, after a
+// THREE (the line buffer holds another instruction's pixels), back to back, and accumulating.
+static void dw_nine_tests(Sim &sim, ExtMem &mem, std::mt19937_64 &rng) {
+  for (int mode : {MICA_DWCONV_MODE_MAC, MICA_DWCONV_MODE_MAXIMUM})
+    for (uint32_t s : {1u, 2u, 3u})
+      for (int off : {-2, -1, 0, 1}) {
+        ProGen g(kCfg, rng);
+        g.prologue();
+        for (uint32_t r = 0; r < MICA_DWCONV_VSHADOW_ROWS; r++) g.loadw(2 + 3 * r, true);
+        uint32_t sx = g.chance(50) ? s : 1, sy = g.chance(50) ? s : 1;
+        uint32_t ow = (uint32_t)g.rnd(1, std::min<uint32_t>(9, (MICA_DWCONV_LINE - 3) / sx + 1));
+        uint32_t oh = (uint32_t)g.rnd(1, 4);
+        ProGen::MM m = {0, (int)g.rnd(-128, 127), 3, 10, (oh - 1) * sy + 2, (ow - 1) * sx + 2, oh, ow,
+                        sy, sx, off, -1 - off};
+        g.dwconv(m, mode, MICA_DWCONV_TAPS_THREE);
+        m.accum = g.chance(50);
+        g.dwconv(m, mode, MICA_DWCONV_TAPS_NINE);
+        m.accum = 1; m.oy = -1; m.ox = 0;
+        g.dwconv(m, mode, MICA_DWCONV_TAPS_NINE);    // back to back, another window
+        g.loadw(9, true);
+        g.dwconv(m, mode, MICA_DWCONV_TAPS_ONE);     // a one-tap one onto the same rows
+        g.dwconv(m, mode, MICA_DWCONV_TAPS_NINE);    // rows shifted by the LOADW
+        ProGen::ST st = {MICA_STORE_ROUND_DOUBLE, 0, -128, 127, 10, oh * ow, (uint32_t)kCfg.C, 0, OUT_BASE, (uint32_t)kCfg.C, 0};
+        g.store(st);
+        g.emit(ProGen::op(MICA_OP_END), -1, {});
+        char name[112];
+        snprintf(name, sizeof name, "dw-nine mode %d sy %u sx %u off %d (%ux%u)", mode, sy, sx, off, oh, ow);
+        run_and_compare(sim, mem, g.prog, name);
+      }
+}
+
+// DWCONV taps = THREE (feature DWCONV_TAPS; without it the field is ignored: one tap, as the golden
 // model): window lines at every stride and offset, both modes, accumulating onto a one-tap DWCONV,
 // and two instructions back to back whose weights a vector LOADW shifts in between.
 static void dw_taps_tests(Sim &sim, ExtMem &mem, std::mt19937_64 &rng) {
@@ -134,12 +165,21 @@ static void error_tests(Sim &sim, ExtMem &mem, std::mt19937_64 &rng) {
          MICA_SET(&in, MICA_F_MATMUL_OUT_H, 1); MICA_SET(&in, MICA_F_MATMUL_OUT_W, 1);
          MICA_SET(&in, MICA_F_MATMUL_STRIDE_Y, 1); MICA_SET(&in, MICA_F_MATMUL_STRIDE_X, 1);
          MICA_SET(&in, MICA_F_MATMUL_ASPAD_ADDR, kCfg.AD - 3); raw(g, in); }, CHECK_ALL},
-      {"dwconv-mode", [](ProGen &g) {
+      {"dwconv-taps3", [](ProGen &g) {   // taps 3 is illegal (one tap without DWCONV_TAPS)
          mica_instr_t in = ProGen::op(MICA_OP_DWCONV);
          MICA_SET(&in, MICA_F_DWCONV_IN_H, 1); MICA_SET(&in, MICA_F_DWCONV_IN_W, 1);
          MICA_SET(&in, MICA_F_DWCONV_OUT_H, 1); MICA_SET(&in, MICA_F_DWCONV_OUT_W, 1);
          MICA_SET(&in, MICA_F_DWCONV_STRIDE_Y, 1); MICA_SET(&in, MICA_F_DWCONV_STRIDE_X, 1);
-         MICA_SET(&in, MICA_F_DWCONV_MODE, MICA_DWCONV_MODE_MAX + 1 + g.rnd(0, 1)); raw(g, in); }, CHECK_ALL},
+         MICA_SET(&in, MICA_F_DWCONV_MODE, g.rnd(0, 1));
+         MICA_SET(&in, MICA_F_DWCONV_TAPS, MICA_DWCONV_TAPS_MAX + 1); raw(g, in); }, CHECK_ALL},
+      {"dwconv-nine-line", [](ProGen &g) {   // taps NINE: L past the line buffer, or H past in_h's
+         mica_instr_t in = ProGen::op(MICA_OP_DWCONV);
+         bool tall = g.chance(50);
+         MICA_SET(&in, MICA_F_DWCONV_IN_H, 1); MICA_SET(&in, MICA_F_DWCONV_IN_W, 1);
+         MICA_SET(&in, MICA_F_DWCONV_OUT_H, tall ? 1366 + g.rnd(0, 1) : 1);
+         MICA_SET(&in, MICA_F_DWCONV_OUT_W, tall ? 1 : MICA_DWCONV_LINE - 2 + g.rnd(0, 1));
+         MICA_SET(&in, MICA_F_DWCONV_STRIDE_Y, tall ? 3 : 1); MICA_SET(&in, MICA_F_DWCONV_STRIDE_X, 1);
+         MICA_SET(&in, MICA_F_DWCONV_TAPS, MICA_DWCONV_TAPS_NINE); raw(g, in); }, CHECK_ALL},
       {"dwconv-taps-line", [](ProGen &g) {   // taps THREE: (out_w - 1) * stride_x + 3 > in_w's max
          mica_instr_t in = ProGen::op(MICA_OP_DWCONV);
          MICA_SET(&in, MICA_F_DWCONV_IN_H, 1); MICA_SET(&in, MICA_F_DWCONV_IN_W, 1);

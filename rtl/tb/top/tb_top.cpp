@@ -233,6 +233,7 @@ int main(int argc, char **argv) {
   csr_tests(sim);
   directed_tests(sim, mem, rng);
   dw_taps_tests(sim, mem, rng);
+  dw_nine_tests(sim, mem, rng);
   error_tests(sim, mem, rng);
   uint64_t random_cycles = 0;
   for (int p = 0; p < progs; p++) {
