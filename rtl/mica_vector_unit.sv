@@ -10,16 +10,17 @@
 // ABSENT (hw/mica.json features) leaves out the multiply, maximum or RESCALE lanes; the decoder
 // rejects their instructions, so the lanes' result is a don't-care 0 then.
 // DWCONV taps = THREE (feature DWCONV_TAPS; g_taps, not one gate of it without the feature):
-// Vshadow is three rows (a vector LOADW shifts them), and the feeder streams each output line's
-// L = (out_w-1)*stride_x + 3 input pixels (mica_matmul_unit rewrites the walk). Each lane keeps a
-// sliding window of two partial results: r1 = the output whose window started two pixels ago
-// (taps 0 and 1 done), r0 = the one started one pixel ago (tap 0). A pixel a completes r1 with
-// tap 2 (the result row, when that window starts on an output position: every stride_x-th pixel
-// from the line's third on), moves r0 + tap 1 into r1 and starts r0 with tap 0. MAXIMUM keeps
-// running maxima instead of sums. So a pixel read once feeds the up to three outputs it touches,
-// and only complete outputs reach the ACC (taps_valid_o every stride_x-th pixel of a line; the
-// original lanes' res_valid_o / res_row_o are left as they are, mica_matmul_unit picks).
-// taps = NINE (the same feature): Vshadow is nine rows, the feeder streams all H = (out_h-1)*
+// Vshadow is nine rows (a vector LOADW shifts them; THREE uses rows 0..2), and the feeder
+// streams each output line's L = (out_w-1)*stride_x + 3 input pixels (mica_matmul_unit rewrites
+// the walk). Each lane keeps a sliding window of two partial results: r1 = the output whose
+// window started two pixels ago (taps 0 and 1 done), r0 = the one started one pixel ago (tap 0).
+// A pixel a completes r1 with tap 2 (the result row, when that window starts on an output
+// position: every stride_x-th pixel from the line's third on), moves r0 + tap 1 into r1 and
+// starts r0 with tap 0. MAXIMUM keeps running maxima instead of sums. So a pixel read once feeds
+// the up to three outputs it touches, and only complete outputs reach the ACC (taps_valid_o every
+// stride_x-th pixel of a line; the original lanes' res_valid_o / res_row_o are left as they are,
+// mica_matmul_unit picks).
+// taps = NINE (the same feature): the feeder streams all H = (out_h-1)*
 // stride_y + 3 input lines of the window, and a line buffer (DWCONV_LINE pixels, one SRAM) keeps
 // the last two lines' pixels. Each pixel and the two above it form a column of three kernel
 // rows; the lane sums the column per tap column (three weights each) and slides the THREE window
