@@ -10,7 +10,8 @@
  *   placement: in op order, rows freed after their last reader, each output at the highest free
  *     rows; an op that loads some input from memory keeps at least min_work rows below them;
  *   a depthwise convolution or pool of few channels reads and writes memory (pixel pairs), unless
- *     the configuration has DWCONV_TAPS (three or nine taps a pass beat one on pairs).
+ *     the configuration has DWCONV_TAPS (a 3-wide kernel's three or nine taps a pass beat one
+ *     on pairs; a kernel of another width then runs one tap a pass on plain rows, on chip).
  * A candidate breaking a rule is dropped and the plan redone (dropping only removes rows, so it
  * ends). Each op is its own accelerator program ending with END, so the RAW hazard between a
  * producer's STOREs and a reader is the step boundary. */
