@@ -189,15 +189,26 @@ static double dma_rate(uint64_t lat) {
     return lat + 1 <= DMA_OUTSTANDING ? 1.0 : (double)DMA_OUTSTANDING / (double)(lat + 1);
 }
 
+static uint64_t load_requests(const sched_t *s, uint64_t lat, uint64_t beg, uint64_t beats);
+
 /* `n` fetch beats take the port at cycle `at`: a unit whose request window holds `at` sends its
  * remaining requests n cycles later, unless its in-flight limit throttles it (long memory
- * latency): the fetch then takes cycles it leaves idle. */
+ * latency): the fetch then takes cycles it leaves idle. A LOAD pushed past the first beat of a
+ * STORE issued meanwhile (which ended clear of it) sends the rest beside that STORE, which goes
+ * first on the port. */
 static void fetch_beats_at(sched_t *s, uint64_t lat, uint64_t at, uint64_t n) {
     const unsigned L = __builtin_ctz(MICA_UNIT_LOAD), S = __builtin_ctz(MICA_UNIT_STORE);
     if (dma_rate(lat) < 1.0)
         return;
-    if (s->load_beg <= at && at < s->load_end)
+    if (s->load_beg <= at && at < s->load_end) {
+        uint64_t was = s->load_end;
         s->load_end += n, s->free_at[L] += n;
+        if (was <= s->store_beg && s->store_beg < s->load_end) {
+            uint64_t e = load_requests(s, lat, s->store_beg, s->load_end - s->store_beg);
+            if (e > s->load_end)
+                s->free_at[L] += e - s->load_end, s->load_end = e;
+        }
+    }
     if (s->store_beg <= at && at < s->store_end)
         s->store_end += n, s->free_at[S] += n;
 }
