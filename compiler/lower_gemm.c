@@ -58,14 +58,14 @@ static int prefetch(mica_sched_t *S, int band, int n, int g) {
 
 /* The vector LOADWs of a depthwise step at tap t (row: its WSPAD row): one, or for a DWCONV of
  * three (nine) taps the kernel row's three (the kernel's nine), so that a vector LOADW, which
- * shifts Vshadow's rows, leaves tap (k, t) in row 3(rows-1-k) + t (hw/mica.json DWCONV). A pool's taps share one vector: loaded (three or
- * nine times) before its first step. */
+ * shifts Vshadow's rows, leaves tap (k, t) in row 3(rows-1-k) + t (hw/mica.json DWCONV). A
+ * pool's taps share one vector: loaded (three or nine times) before its first step. */
 static int dw_loadws(mica_sched_t *S, int wb, uint32_t row, int t) {
     int n = S->P->dw_taps, cols = n > 1 ? MICA_DWCONV_TAPS_N : 1, rows = n / cols;
     if (S->L->pool && t > 0)
         return 0;
-    for (int k = n - 1; k >= 0; k--) { /* Vshadow row k: tap (rows-1 - k/cols, k%cols) */
-        uint32_t tap = (uint32_t)((rows - 1 - k / cols) * cols + k % cols);
+    for (int k = n - 1; k >= 0; k--) { /* the tap Vshadow row k holds */
+        uint32_t tap = mica_dwconv_vshadow_row((uint32_t)rows, (uint32_t)cols, (uint32_t)k);
         if (mica_gemm_loadw(S, wb, row + (S->L->pool ? 0 : tap)))
             return -1;
     }
@@ -222,9 +222,10 @@ static int emit_trial(void *ctx) {
 
 /* Weight loads for the chosen bands: 1, 2, 4, .. folds per LOAD (each LOAD's memory latency
  * idles the bus once; larger ones leave more MATMULs to run after the last), the last one split
- * or not, the first one's first tile alone or not, either load-release policy. Depthwise layers keep one fold per load: their weights are
- * a few rows per fold, and on VWW's 25_dw (input folds streamed beside 2-fold loads) the cost
- * model was 5.8 % under the RTL, against 1.7 % with one fold per load. */
+ * or not, the first one's first tile alone or not, either load-release policy. Depthwise layers
+ * keep one fold per load: their weights are a few rows per fold, and on VWW's 25_dw (input folds
+ * streamed beside 2-fold loads) the cost model was 5.8 % under the RTL, against 1.7 % with one
+ * fold per load. */
 static int choose_weight_loads(mica_builder_t *b, const mica_gemm_layer_t *L, mica_gemm_plan_t *P,
                                int64_t *cycles, int64_t best) {
     mica_gemm_plan_t best_plan = *P, trial;

@@ -53,8 +53,8 @@ static inline uint32_t mica_store_round_feature(const mica_instr_t *in) {
 }
 
 /* The optional features (MICA_FEATURE_* bits) an instruction needs, 0 if none: DWCONV of its
- * mode (and of three or nine taps), RESCALE, GEMV, STORE round REAL or SINGLE and STORE target ASPAD.
- * rtl/mica_decode.sv raises ABSENT_FEATURE for them first (not for STORE_ASPAD, DWCONV_TAPS,
+ * mode (and of three or nine taps), RESCALE, GEMV, STORE round REAL or SINGLE and STORE target
+ * ASPAD. rtl/mica_decode.sv raises ABSENT_FEATURE for them first (not for STORE_ASPAD, DWCONV_TAPS,
  * GEMV). */
 static inline uint32_t mica_instr_feature(const mica_instr_t *in) {
     switch (mica_instr_opcode(in)) {
@@ -99,6 +99,14 @@ static inline uint32_t mica_dwconv_taps(const mica_hw_config_t *c, const mica_in
     return taps == MICA_DWCONV_TAPS_THREE  ? MICA_DWCONV_TAPS_N
            : taps == MICA_DWCONV_TAPS_NINE ? MICA_DWCONV_VSHADOW_ROWS
                                            : 1;
+}
+
+/* The Vshadow row that holds tap t = k * cols + x (kernel row k, column x) of a window of `rows` x
+ * `cols` taps: the kernel's last row in rows 0..cols-1 (hw/mica.json DWCONV: Vactive[3(2-k) + x]
+ * for NINE, Vactive[x] for THREE). It is its own inverse: row r holds tap
+ * mica_dwconv_vshadow_row(rows, cols, r). */
+static inline uint32_t mica_dwconv_vshadow_row(uint32_t rows, uint32_t cols, uint32_t t) {
+    return (rows - 1 - t / cols) * cols + t % cols;
 }
 
 /* Its kernel rows (3 for NINE, else 1) and the input line it walks per output line when it has

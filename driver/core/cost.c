@@ -54,8 +54,7 @@ static uint64_t vector_reads(const mica_hw_config_t *hw, const mica_instr_t *in)
         return vector_rows(in);
     mica_dwconv_fields_t f;
     mica_dwconv_decode(in, &f);
-    int64_t lines = 0, x0 = f.off_x,
-            x1 = x0 + (int64_t)(f.out_w - 1) * f.stride_x + MICA_DWCONV_TAPS_N;
+    int64_t lines = 0, x0 = f.off_x, x1 = x0 + (int64_t)mica_dwconv_line(in);
     int nine = mica_dwconv_tap_rows(hw, in) > 1;
     for (uint64_t j = 0; j < mica_dwconv_lines(hw, in); j++) {
         int64_t iy = nine ? (int64_t)j + f.off_y : (int64_t)j * f.stride_y + f.off_y;

@@ -249,7 +249,7 @@ static void dw_pixel(mica_isa_ref_t *s, const window_t *w, int max, uint32_t tap
             wt.off_x = w->off_x + (int32_t)(t % cols);
             const int8_t *px = pixel(s, &wt, oy, ox);
             int32_t a = c < L && px ? px[c] - w->z : 0;
-            size_t row = (size_t)(rows - 1 - t / cols) * cols + t % cols;
+            size_t row = mica_dwconv_vshadow_row(rows, cols, t);
             v = max ? (t == 0 || a > v ? a : v)
                     : (int32_t)((uint32_t)v + (uint32_t)(a * s->v_active[row * C + c]));
         }
@@ -263,12 +263,12 @@ static void dw_pixel(mica_isa_ref_t *s, const window_t *w, int max, uint32_t tap
 /* The counters of a DWCONV of three or nine taps: the vector unit works on every input pixel of
  * each input line it walks (THREE: one per output line; NINE: all H of the window's), L =
  * (out_w-1)*stride_x + 3 of them, and writes ACC once per output. */
-static void count_dw_window(mica_isa_ref_t *s, const window_t *w, uint32_t rows) {
-    uint32_t line = (w->out_w - 1) * w->sx + MICA_DWCONV_TAPS_N;
-    uint32_t lines = rows == 1 ? w->out_h : (w->out_h - 1) * w->sy + MICA_DWCONV_TAPS_N;
-    for (uint32_t j = 0; j < lines; j++) {
+static void count_dw_window(mica_isa_ref_t *s, const window_t *w, const mica_instr_t *in,
+                            uint32_t rows) {
+    uint64_t line = mica_dwconv_line(in), lines = mica_dwconv_lines(&s->cfg, in);
+    for (uint64_t j = 0; j < lines; j++) {
         int64_t iy = rows == 1 ? (int64_t)j * w->sy + w->off_y : (int64_t)j + w->off_y;
-        for (uint32_t x = 0; x < line; x++) {
+        for (uint64_t x = 0; x < line; x++) {
             int64_t ix = (int64_t)w->off_x + x;
             int inside = iy >= 0 && iy < w->in_h && ix >= 0 && ix < w->in_w;
             s->counters[MICA_CNT_MACS] += lanes(&s->cfg);
@@ -300,7 +300,7 @@ void mica_isa_ref_dwconv(mica_isa_ref_t *s, const mica_instr_t *in) {
                 count_row(s, lanes(&s->cfg), pixel(s, &w, oy, ox) != NULL, w.accumulate);
         }
     if (taps > 1)
-        count_dw_window(s, &w, rows);
+        count_dw_window(s, &w, in, rows);
 }
 
 /* for i in [0,rows), c in [0,COLS): a = c < LANES ? int8(ASPAD[aspad_addr+i][c]) - z_in : 0;

@@ -288,7 +288,7 @@ static int on_vector(tr_t *T, const mica_instr_t *in) {
     }
     int32_t off_y = d.off_y, off_x = d.off_x;
     for (uint32_t t = 0; t < taps; t++) {
-        op.w = T->vshadow[(taps / cols - 1 - t / cols) * cols + t % cols];
+        op.w = T->vshadow[mica_dwconv_vshadow_row(taps / cols, cols, t)];
         if (op.kind == FP_VMAC && op.w.ext == UNKNOWN)
             return -1; /* weights from an earlier program */
         d.off_y = off_y + (int32_t)(t / cols);
