@@ -163,7 +163,7 @@ block_4xn(const fp_gemm_t *g, uint32_t N, uint32_t t, uint32_t n, int nv) {
 /* The same reading pixel rows through pix (R lanes per tile, R even). Not unrolled over R: the
  * compiler then keeps the eight sums in registers. */
 static inline __attribute__((always_inline, target("avx2"))) void
-block_4xn_indirect(const fp_gemm_t *g, uint32_t N, uint32_t R, uint32_t t, uint32_t n, int nv) {
+block_4xn_indirect(const fp_gemm_t *g, uint32_t N, uint32_t lanes, uint32_t t, uint32_t n, int nv) {
     const uint32_t *px = g->pix + (size_t)t * g->tiles;
     const int16_t *w = g->w2 + (size_t)n * 2;
     __m256i s[I16_MR][2];
@@ -173,7 +173,7 @@ block_4xn_indirect(const fp_gemm_t *g, uint32_t N, uint32_t R, uint32_t t, uint3
         const int16_t *a[I16_MR];
         for (int p = 0; p < I16_MR; p++)
             a[p] = g->img16 + px[(size_t)p * g->tiles];
-        for (uint32_t r = 0; r < R; r += 2, w += 2 * (size_t)N)
+        for (uint32_t r = 0; r < lanes; r += 2, w += 2 * (size_t)N)
             madd_pair(s, a, r, w, nv);
     }
     for (int p = 0; p < I16_MR; p++)
@@ -182,23 +182,23 @@ block_4xn_indirect(const fp_gemm_t *g, uint32_t N, uint32_t R, uint32_t t, uint3
 }
 
 __attribute__((target("avx2"))) static void gemm_avx2_indirect(const fp_gemm_t *g, uint32_t T,
-                                                               uint32_t N, uint32_t R) {
+                                                               uint32_t N) {
     uint32_t n = 0;
-    for (; n + 16 <= N; n += 16)
+    for (; n + 16 <= g->nlive; n += 16)
         for (uint32_t t = 0; t < T; t += I16_MR)
-            block_4xn_indirect(g, N, R, t, n, 2);
-    if (n < N) /* N % 16 == 8 */
+            block_4xn_indirect(g, N, g->lanes, t, n, 2);
+    if (n < g->nlive) /* nlive % 16 == 8 */
         for (uint32_t t = 0; t < T; t += I16_MR)
-            block_4xn_indirect(g, N, R, t, n, 1);
+            block_4xn_indirect(g, N, g->lanes, t, n, 1);
 }
 
 /* Output blocks outermost: a block's weights (kp x 16 int16) stay in L1 while the pixels stream. */
 __attribute__((target("avx2"))) static void gemm_avx2(const fp_gemm_t *g, uint32_t T, uint32_t N) {
     uint32_t n = 0;
-    for (; n + 16 <= N; n += 16)
+    for (; n + 16 <= g->nlive; n += 16)
         for (uint32_t t = 0; t < T; t += I16_MR)
             block_4xn(g, N, t, n, 2);
-    if (n < N) /* N % 16 == 8 */
+    if (n < g->nlive) /* nlive % 16 == 8 */
         for (uint32_t t = 0; t < T; t += I16_MR)
             block_4xn(g, N, t, n, 1);
 }
@@ -208,7 +208,7 @@ void mica_fp_gemm_i16(const mica_fm_t *m, const fp_gemm_t *g, uint32_t T, uint32
 #ifdef FM_X86
     if (g->img16) {
         convert_image(m, g);
-        gemm_avx2_indirect(g, T, N, m->ref->cfg.rows);
+        gemm_avx2_indirect(g, T, N);
         return;
     }
     if (lanes16(m, g))

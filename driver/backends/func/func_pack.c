@@ -61,8 +61,20 @@ static int choose_depth(const mica_fm_t *m, fp_gemm_t *g) {
  * row img_hi - img_lo is the padding, and reads pixel t of tile j from element pix[t x tiles + j]
  * (its row x R: no multiply in the kernels' loops; rows past T: the padding). 1 if it applies
  * (pix made), 0 if not, -1 (out of memory). */
+/* The lanes each tile keeps when kidx is the same even prefix [0, n) of every tile's lanes, else 0. */
+static uint32_t kidx_prefix(const fp_gemm_t *g, uint32_t R) {
+    uint32_t n = g->kc / g->tiles;
+    if (!g->kidx || n * g->tiles != g->kc || n % 2)
+        return 0;
+    for (uint32_t i = 0; i < g->kc; i++)
+        if (g->kidx[i] != i / n * R + i % n)
+            return 0;
+    return n;
+}
+
 static int indirect_table(const mica_fm_t *m, fp_gemm_t *g, uint32_t rows, uint32_t align) {
     uint32_t R = m->ref->cfg.rows, lo = UINT32_MAX, hi = 0;
+    g->lanes = align == 2 && g->kidx ? kidx_prefix(g, R) : R; /* the int16 kernel takes a prefix */
     for (uint32_t j = 0; j < g->tiles; j++) {
         const mica_fm_matmul_t *d = &g->gathers[j];
         if (d->z_in != g->gathers->z_in || d->out_h * d->out_w != g->t)
@@ -70,7 +82,7 @@ static int indirect_table(const mica_fm_t *m, fp_gemm_t *g, uint32_t rows, uint3
         lo = d->aspad < lo ? d->aspad : lo;
         hi = d->aspad + d->in_h * d->in_w > hi ? d->aspad + d->in_h * d->in_w : hi;
     }
-    if (g->kidx || g->t < 2 || R % align || (size_t)(hi - lo + 1) * R > INDIRECT_MAX_IMAGE)
+    if (!g->lanes || g->t < 2 || R % align || (size_t)(hi - lo + 1) * R > INDIRECT_MAX_IMAGE)
         return 0;
     g->img_lo = lo;
     g->img_hi = hi;
@@ -115,7 +127,7 @@ static int alloc_operands(const mica_fm_t *m, fp_gemm_t *g, uint32_t K, uint32_t
     int qgemm = m->plans->kernels >= FP_KERNELS_VNNI && has_vnni() && N % 8 == 0;
     int i16 = !qgemm && g->t > 1 && m->plans->kernels >= FP_KERNELS_AVX2 && mica_fp_i16_usable(N);
     uint32_t rows = qgemm ? mica_fp_vnni_rows(g->t) : i16 ? mica_fp_i16_rows(g->t) : g->t;
-    g->out = malloc(sizeof(int32_t) * (size_t)rows * N);
+    g->out = calloc((size_t)rows * N, sizeof(int32_t)); /* the int16 path leaves dead outputs 0 */
     if (g->t == 1 && !qgemm) {
         g->kc = K;
         g->wt = calloc((size_t)K * N, sizeof *g->wt);
@@ -194,6 +206,15 @@ int mica_fp_pack(mica_fm_t *m, fp_gemm_t *g) {
             fp_row_bytes(m, &g->wrows[(size_t)grp * K + k], row, C);
             put_row(g, i, k, grp * C, K, N, row, C, g->gathers[k / R].z_in);
         }
+    g->nlive = N;
+    if (g->w2) { /* trailing outputs whose weights are all zero (a first layer's 8 of 16 columns) */
+        uint32_t live = 0;
+        for (uint32_t i = 0; i < g->kp / 2; i++)
+            for (uint32_t n = live; n < N; n++)
+                live = g->w2[((size_t)i * N + n) * 2] || g->w2[((size_t)i * N + n) * 2 + 1] ? n + 1
+                                                                                            : live;
+        g->nlive = live ? (live + 7) & ~7u : 8;
+    }
     return 0;
 }
 

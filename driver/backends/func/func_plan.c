@@ -460,6 +460,22 @@ static void gemm_run(mica_fm_t *m, fp_gemm_t *g) {
     }
 }
 
+/* Lanes [len, C) of ROWS rows of C bytes set to Z, eight bytes a store where they can be: a memset
+ * call per row was 6 % of VWW's time (its first layer stores 8 of 16 lanes, 2,304 rows). */
+static void fill_lanes(uint8_t *dst, uint32_t C, uint32_t rows, uint32_t len, uint8_t z) {
+    if (len >= C)
+        return;
+    uint64_t zz = 0x0101010101010101ull * z;
+    uint32_t words = (C - len) / 8;
+    for (uint32_t i = 0; i < rows; i++, dst += C) {
+        uint32_t c = len;
+        for (uint32_t w = 0; w < words; w++, c += 8)
+            memcpy(dst + c, &zz, 8);
+        for (; c < C; c++)
+            dst[c] = z;
+    }
+}
+
 /* A STORE from its group's block of the GEMM result, requantized with the precomputed constants. */
 static void store(mica_fm_t *m, const fp_step_t *s, const fp_gemm_t *g) {
     uint32_t C = m->ref->cfg.cols, rows = s->u.st.rows;
@@ -467,8 +483,7 @@ static void store(mica_fm_t *m, const fp_step_t *s, const fp_gemm_t *g) {
     if (s->u.st.aspad) { /* ASPAD rows of ROWS == COLS bytes, lanes len.. the zero point */
         uint8_t *dst = (uint8_t *)m->ref->aspad + s->u.st.ext * C;
         mica_fm_requant_rows(s->rq, acc, (size_t)g->groups * C, rows, dst, C);
-        for (uint32_t i = 0; s->rq->len < C && i < rows; i++)
-            memset(dst + (size_t)i * C + s->rq->len, (uint8_t)s->rq->z, C - s->rq->len);
+        fill_lanes(dst, C, rows, s->rq->len, (uint8_t)s->rq->z);
         return;
     }
     if (rows)

@@ -55,12 +55,16 @@ typedef struct {
     uint32_t *pix;    /* the path's rows (T rounded up) x tiles: where in img16 / img8 pixel t reads
                        * tile j's row (row x ROWS) */
     uint8_t *a8;      /* with AVX-VNNI: the activations as x + 128, T rounded up to 4 rows of kp */
-    uint8_t *img8; /* or with AVX-512 VNNI, as img16: the rows as x + 128, then a row of z + 128 */
-    int32_t *corr; /* and per output, what the + 128 and zero points add */
-    uint32_t kp;   /* kc rounded up to 4 */
-    int64_t row1;  /* a8 with one pixel, no kidx: the ASPAD row of tile 0's pixel where tile j's is
+    uint8_t *img8;  /* or with AVX-512 VNNI, as img16: the rows as x + 128, then a row of z + 128 */
+    int32_t *corr;  /* and per output, what the + 128 and zero points add */
+    uint32_t kp;    /* kc rounded up to 4 */
+    uint32_t lanes; /* the indirect int16 GEMM: lanes [0, lanes) of each tile's rows (ROWS, or the
+                     * kidx prefix every tile shares: an 8-channel input in 16 lanes) */
+    uint32_t nlive; /* the int16 GEMM: outputs [0, nlive) have a nonzero weight; the others stay
+                     * 0 in out (zero weights sum to exactly 0), never computed */
+    int64_t row1;   /* a8 with one pixel, no kidx: the ASPAD row of tile 0's pixel where tile j's is
                     * row1 + j for every tile (one block to convert), else -1 */
-    float *img;    /* ASPAD rows [img_lo, img_hi) as floats, zero point removed */
+    float *img;     /* ASPAD rows [img_lo, img_hi) as floats, zero point removed */
     uint32_t img_lo, img_hi;
     int32_t *out;   /* T x N accumulators */
     int vec;        /* vector-unit groups instead: group g runs ops [vstart[g], vstart[g + 1]) */

@@ -149,55 +149,105 @@ static void requant_double(const mica_fm_requant_t *q, uint32_t c0, const int32_
 }
 
 #ifdef FM_X86
-/* Eight columns from C0 whose multipliers are not INT32_MIN, as requant_double_avx2 below: then no
- * result passes INT32_MAX (mica_rescale), the 64-bit saturation goes, and 2^(62 - right) comes
- * off in 32 bits together with the zero point (z - off wraps like the int32 sum). */
-__attribute__((target("avx2"))) static void requant_block_avx2(const mica_fm_requant_t *q,
-                                                               uint32_t c0, const int32_t *acc,
-                                                               size_t acc_stride, uint32_t rows,
-                                                               uint8_t *dst, uint64_t stride) {
-    const __m256i lo = _mm256_set1_epi32(q->lo), hi = _mm256_set1_epi32(q->hi),
-                  neg = _mm256_set1_epi64x(-(1ll << 30));
+/* Eight columns from C0 whose multipliers are not INT32_MIN: then no result passes INT32_MAX
+ * (mica_rescale), the 64-bit saturation goes, and 2^(62 - right) comes off in 32 bits together
+ * with the zero point (z - off wraps like the int32 sum). Their constants, as vectors. */
+typedef struct {
+    __m256i bias, left, mult[2], add[2], below[2], right[2], zoff;
+} rq8_t;
+
+__attribute__((target("avx2"))) static void rq8_setup(const mica_fm_requant_t *q, uint32_t c0,
+                                                      rq8_t *k) {
+    const int64_t K = (1ll << 62) + (1ll << 30);
+    int32_t zoff_c[8];
+    for (int c = 0; c < 8; c++)
+        zoff_c[c] = (int32_t)((uint32_t)q->z - (uint32_t)(1ull << (62 - q->right[c0 + c])));
+    k->zoff = _mm256_loadu_si256((const __m256i *)zoff_c);
+    k->bias = _mm256_loadu_si256((const __m256i *)(q->bias + c0));
+    k->left = _mm256_loadu_si256((const __m256i *)(q->left + c0));
+    k->mult[0] = _mm256_loadu_si256((const __m256i *)(q->mult + c0));
+    k->mult[1] = _mm256_srli_epi64(k->mult[0], 32);
+    for (int h = 0; h < 2; h++) { /* h = 0: columns c0, c0 + 2, ...; 1: c0 + 1, c0 + 3, ... */
+        const int64_t *hf = q->half + c0 + h, *bl = q->below + c0 + h, *rt = q->right + c0 + h;
+        k->add[h] = _mm256_setr_epi64x(hf[0] + K, hf[2] + K, hf[4] + K, hf[6] + K);
+        k->below[h] = _mm256_setr_epi64x(bl[0], bl[2], bl[4], bl[6]);
+        k->right[h] = _mm256_setr_epi64x(rt[0], rt[2], rt[4], rt[6]);
+    }
+}
+
+/* One row of the eight columns, plus the zero point, as int32 (before the clamp). SHL: some left
+ * shift is not 0 (a constant where inlined: most layers shift only right). */
+static inline __attribute__((always_inline, target("avx2"))) __m256i
+rq8_row(const rq8_t *k, const int32_t *acc, int shl) {
+    const __m256i neg = _mm256_set1_epi64x(-(1ll << 30));
+    __m256i a = _mm256_add_epi32(_mm256_loadu_si256((const __m256i *)acc), k->bias), v[2];
+    if (shl)
+        a = _mm256_sllv_epi32(a, k->left);
+    for (int h = 0; h < 2; h++) {
+        __m256i p = _mm256_mul_epi32(h ? _mm256_srli_epi64(a, 32) : a, k->mult[h]);
+        __m256i u = _mm256_sub_epi64(_mm256_add_epi64(p, k->add[h]),
+                                     _mm256_and_si256(_mm256_cmpgt_epi64(neg, p), k->below[h]));
+        v[h] = _mm256_srlv_epi64(u, k->right[h]);
+    }
+    return _mm256_add_epi32(_mm256_blend_epi32(v[0], _mm256_slli_epi64(v[1], 32), 0xAA), k->zoff);
+}
+
+static inline __attribute__((always_inline, target("avx2"))) void
+rq8_rows(const rq8_t *k, const mica_fm_requant_t *q, const int32_t *acc, size_t acc_stride,
+         uint32_t rows, uint8_t *dst, uint64_t stride, int shl) {
+    const __m256i lo = _mm256_set1_epi32(q->lo), hi = _mm256_set1_epi32(q->hi);
     const __m256i bytes =
         _mm256_setr_epi8(0, 4, 8, 12, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, 0, 4, 8, 12,
                          -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1);
     const __m256i order = _mm256_setr_epi32(0, 4, 1, 1, 1, 1, 1, 1);
-    const int64_t K = (1ll << 62) + (1ll << 30);
-    const __m256i bias = _mm256_loadu_si256((const __m256i *)(q->bias + c0));
-    const __m256i left = _mm256_loadu_si256((const __m256i *)(q->left + c0));
-    const __m256i mult[2] = {_mm256_loadu_si256((const __m256i *)(q->mult + c0)),
-                             _mm256_srli_epi64(mult[0], 32)};
-    int32_t zoff_c[8];
-    for (int c = 0; c < 8; c++)
-        zoff_c[c] = (int32_t)((uint32_t)q->z - (uint32_t)(1ull << (62 - q->right[c0 + c])));
-    const __m256i zoff = _mm256_loadu_si256((const __m256i *)zoff_c);
-    __m256i add[2], below[2], right[2];
-    for (int h = 0; h < 2; h++) { /* h = 0: columns c0, c0 + 2, ...; 1: c0 + 1, c0 + 3, ... */
-        const int64_t *hf = q->half + c0 + h, *bl = q->below + c0 + h, *rt = q->right + c0 + h;
-        add[h] = _mm256_setr_epi64x(hf[0] + K, hf[2] + K, hf[4] + K, hf[6] + K);
-        below[h] = _mm256_setr_epi64x(bl[0], bl[2], bl[4], bl[6]);
-        right[h] = _mm256_setr_epi64x(rt[0], rt[2], rt[4], rt[6]);
-    }
-    acc += c0;
-    dst += c0;
     for (uint32_t i = 0; i < rows; i++, acc += acc_stride, dst += stride) {
-        _mm_prefetch((const char *)(dst + 8 * stride), _MM_HINT_T0);
-        _mm_prefetch((const char *)(acc + 8 * acc_stride), _MM_HINT_T0);
-        __m256i a = _mm256_sllv_epi32(
-                    _mm256_add_epi32(_mm256_loadu_si256((const __m256i *)acc), bias), left),
-                v[2];
-        for (int h = 0; h < 2; h++) {
-            __m256i p = _mm256_mul_epi32(h ? _mm256_srli_epi64(a, 32) : a, mult[h]);
-            __m256i u = _mm256_sub_epi64(_mm256_add_epi64(p, add[h]),
-                                         _mm256_and_si256(_mm256_cmpgt_epi64(neg, p), below[h]));
-            v[h] = _mm256_srlv_epi64(u, right[h]);
-        }
-        __m256i y =
-            _mm256_add_epi32(_mm256_blend_epi32(v[0], _mm256_slli_epi64(v[1], 32), 0xAA), zoff);
+        __m256i y = rq8_row(k, acc, shl);
         y = _mm256_shuffle_epi8(_mm256_min_epi32(_mm256_max_epi32(y, lo), hi), bytes);
         _mm_storel_epi64((__m128i *)dst,
                          _mm256_castsi256_si128(_mm256_permutevar8x32_epi32(y, order)));
     }
+}
+
+/* Sixteen columns a row: two blocks' sums packed with signed saturation to bytes (act_min and
+ * act_max are int8, so saturating first and clamping in bytes is the same clamp). */
+static inline __attribute__((always_inline, target("avx2"))) void
+rq16_rows(const rq8_t k[2], const mica_fm_requant_t *q, const int32_t *acc, size_t acc_stride,
+          uint32_t rows, uint8_t *dst, uint64_t stride, int shl) {
+    const __m128i lo = _mm_set1_epi8((char)q->lo), hi = _mm_set1_epi8((char)q->hi);
+    for (uint32_t i = 0; i < rows; i++, acc += acc_stride, dst += stride) {
+        __m256i w = _mm256_permute4x64_epi64(
+            _mm256_packs_epi32(rq8_row(&k[0], acc, shl), rq8_row(&k[1], acc + 8, shl)), 0xD8);
+        __m128i b = _mm_packs_epi16(_mm256_castsi256_si128(w), _mm256_extracti128_si256(w, 1));
+        _mm_storeu_si128((__m128i *)dst, _mm_min_epi8(_mm_max_epi8(b, lo), hi));
+    }
+}
+
+static int block_shifts_left(const mica_fm_requant_t *q, uint32_t c0, uint32_t n) {
+    for (uint32_t c = c0; c < c0 + n; c++)
+        if (q->left[c])
+            return 1;
+    return 0;
+}
+
+/* Eight (WIDE: sixteen) columns from C0 over the rows, each row loop in its left-shift case. */
+__attribute__((target("avx2"))) static void
+requant_block_avx2(const mica_fm_requant_t *q, uint32_t c0, int wide, const int32_t *acc,
+                   size_t acc_stride, uint32_t rows, uint8_t *dst, uint64_t stride) {
+    rq8_t k[2];
+    rq8_setup(q, c0, &k[0]);
+    if (wide)
+        rq8_setup(q, c0 + 8, &k[1]);
+    int shl = block_shifts_left(q, c0, wide ? 16 : 8);
+    acc += c0;
+    dst += c0;
+    if (wide && shl)
+        rq16_rows(k, q, acc, acc_stride, rows, dst, stride, 1);
+    else if (wide)
+        rq16_rows(k, q, acc, acc_stride, rows, dst, stride, 0);
+    else if (shl)
+        rq8_rows(k, q, acc, acc_stride, rows, dst, stride, 1);
+    else
+        rq8_rows(k, q, acc, acc_stride, rows, dst, stride, 0);
 }
 
 static int block_saturates(const mica_fm_requant_t *q, uint32_t c0) {
@@ -224,7 +274,9 @@ requant_double_avx2(const mica_fm_requant_t *q, uint32_t c0, const int32_t *acc,
     const int64_t K = (1ll << 62) + (1ll << 30);
     for (; c0 + 8 <= q->len; c0 += 8) {
         if (!block_saturates(q, c0)) {
-            requant_block_avx2(q, c0, acc, acc_stride, rows, dst, stride);
+            int wide = c0 + 16 <= q->len && !block_saturates(q, c0 + 8);
+            requant_block_avx2(q, c0, wide, acc, acc_stride, rows, dst, stride);
+            c0 += wide ? 8 : 0;
             continue;
         }
         const __m256i bias = _mm256_loadu_si256((const __m256i *)(q->bias + c0));
