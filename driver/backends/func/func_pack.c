@@ -61,6 +61,21 @@ static int choose_depth(const mica_fm_t *m, fp_gemm_t *g) {
  * row img_hi - img_lo is the padding, and reads pixel t of tile j from element pix[t x tiles + j]
  * (its row x R: no multiply in the kernels' loops; rows past T: the padding). 1 if it applies
  * (pix made), 0 if not, -1 (out of memory). */
+/* For the indirect int16 kernel: kidx widened to the prefix [0, n) of every tile's lanes, n even and
+ * past the last kept lane, when that adds at most a quarter (a first layer's 9 packed lanes of 3
+ * tiles: 30 instead of 27, and no gather). The lanes it adds have all-zero weights: they add 0. */
+static void widen_to_prefix(fp_gemm_t *g, uint32_t R) {
+    uint32_t n = 0;
+    for (uint32_t i = 0; i < g->kc; i++)
+        n = g->kidx[i] % R + 1 > n ? g->kidx[i] % R + 1 : n;
+    n = (n + 1) & ~1u;
+    if (n > R || g->tiles * n > g->kc + g->kc / 4)
+        return;
+    g->kc = g->tiles * n;
+    for (uint32_t i = 0; i < g->kc; i++) /* kidx has room: kc <= K */
+        g->kidx[i] = i / n * R + i % n;
+}
+
 /* The lanes each tile keeps when kidx is the same even prefix [0, n) of every tile's lanes, else 0. */
 static uint32_t kidx_prefix(const fp_gemm_t *g, uint32_t R) {
     uint32_t n = g->kc / g->tiles;
@@ -136,6 +151,8 @@ static int alloc_operands(const mica_fm_t *m, fp_gemm_t *g, uint32_t K, uint32_t
     }
     if (choose_depth(m, g))
         return -1;
+    if (i16 && g->kidx)
+        widen_to_prefix(g, m->ref->cfg.rows);
     g->kp = (g->kc + 3) & ~3u;
     if (i16) { /* rows past T and k past kc stay 0 */
         g->w2 = calloc((size_t)g->kp * N, sizeof *g->w2);

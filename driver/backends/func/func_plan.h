@@ -60,6 +60,11 @@ typedef struct {
     uint64_t *m53;
     int64_t *half, *below, *right; /* round 0: mica_rescale_t's fields, as column arrays */
     int32_t *bias, *mult, *shift, *left;
+    /* round 0 in 8-column blocks, as the AVX2 path loads them: block b's 8 int64 at 8 b (columns
+     * 8b, 8b + 2, 8b + 4, 8b + 6, then 8b + 1, 8b + 3, ...): half + 2^62 + 2^30, below, right; and
+     * z - 2^(62 - right) per column (len rounded up to 8, the rest 0) */
+    int64_t *add_eo, *below_eo, *right_eo;
+    int32_t *zoff;
 } mica_fm_requant_t;
 mica_fm_requant_t *mica_fm_requant_new(const mica_instr_t *in, const int32_t *set, uint32_t cols);
 /* The columns of A then those of B (same round mode, zero point and clamp). */

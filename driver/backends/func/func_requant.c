@@ -47,8 +47,9 @@ int32_t mica_fm_mul_real_host(int32_t x, uint64_t m53, int e) {
  * once: translations build one per STORE when they are built.
  * One allocation: the struct, then the column arrays (8-byte ones first, for alignment). */
 static mica_fm_requant_t *requant_alloc(uint32_t len) {
-    size_t n = len ? len : 1;
-    mica_fm_requant_t *q = malloc(sizeof *q + n * (5 * sizeof(int64_t) + 4 * sizeof(int32_t)));
+    size_t n = (len + 7) & ~(size_t)7; /* whole 8-column blocks (and never 0) */
+    n = n ? n : 8;
+    mica_fm_requant_t *q = malloc(sizeof *q + n * (8 * sizeof(int64_t) + 5 * sizeof(int32_t)));
     if (!q)
         return NULL;
     q->scale = (double *)(q + 1);
@@ -56,13 +57,32 @@ static mica_fm_requant_t *requant_alloc(uint32_t len) {
     q->half = (int64_t *)(q->m53 + n);
     q->below = q->half + n;
     q->right = q->below + n;
-    q->bias = (int32_t *)(q->right + n);
+    q->add_eo = q->right + n;
+    q->below_eo = q->add_eo + n;
+    q->right_eo = q->below_eo + n;
+    q->zoff = (int32_t *)(q->right_eo + n);
+    q->bias = q->zoff + n;
     q->mult = q->bias + n;
     q->shift = q->mult + n;
     q->left = q->shift + n;
     q->len = len;
     q->simd = 0;
     return q;
+}
+
+/* The 8-column blocks' constants (add_eo .. zoff) from the column arrays. */
+static void requant_blocks(mica_fm_requant_t *q) {
+    const int64_t K = (1ll << 62) + (1ll << 30);
+    uint32_t n = (q->len + 7) & ~7u;
+    for (uint32_t c = 0; c < n; c++) {
+        uint32_t b = c / 8 * 8, e = c % 8, col = b + (e < 4 ? 2 * e : 2 * (e - 4) + 1);
+        int in = col < q->len;
+        q->add_eo[c] = in ? q->half[col] + K : 0;
+        q->below_eo[c] = in ? q->below[col] : 0;
+        q->right_eo[c] = in ? q->right[col] : 0;
+        q->zoff[c] =
+            c < q->len ? (int32_t)((uint32_t)q->z - (uint32_t)(1ull << (62 - q->right[c]))) : 0;
+    }
 }
 
 mica_fm_requant_t *mica_fm_requant_join(const mica_fm_requant_t *a, const mica_fm_requant_t *b) {
@@ -87,6 +107,7 @@ mica_fm_requant_t *mica_fm_requant_join(const mica_fm_requant_t *a, const mica_f
     JOIN(shift);
     JOIN(left);
 #undef JOIN
+    requant_blocks(q);
     return q;
 }
 
@@ -124,6 +145,7 @@ mica_fm_requant_t *mica_fm_requant_new(const mica_instr_t *in, const int32_t *se
         q->scale[c] = real_normalized(q->m53[c]) ? real_scale(q->m53[c], s) : 0.0;
         q->slow |= q->mode == MICA_STORE_ROUND_REAL && q->scale[c] == 0.0;
     }
+    requant_blocks(q);
     return q;
 }
 
@@ -156,23 +178,20 @@ typedef struct {
     __m256i bias, left, mult[2], add[2], below[2], right[2], zoff;
 } rq8_t;
 
-__attribute__((target("avx2"))) static void rq8_setup(const mica_fm_requant_t *q, uint32_t c0,
-                                                      rq8_t *k) {
-    const int64_t K = (1ll << 62) + (1ll << 30);
-    int32_t zoff_c[8];
-    for (int c = 0; c < 8; c++)
-        zoff_c[c] = (int32_t)((uint32_t)q->z - (uint32_t)(1ull << (62 - q->right[c0 + c])));
-    k->zoff = _mm256_loadu_si256((const __m256i *)zoff_c);
-    k->bias = _mm256_loadu_si256((const __m256i *)(q->bias + c0));
-    k->left = _mm256_loadu_si256((const __m256i *)(q->left + c0));
-    k->mult[0] = _mm256_loadu_si256((const __m256i *)(q->mult + c0));
+static inline __attribute__((always_inline, target("avx2"))) void
+rq8_setup(const mica_fm_requant_t *q, uint32_t c0, rq8_t *k) {
+#define FM_LD(p) _mm256_loadu_si256((const __m256i *)(p))
+    k->zoff = FM_LD(q->zoff + c0);
+    k->bias = FM_LD(q->bias + c0);
+    k->left = FM_LD(q->left + c0);
+    k->mult[0] = FM_LD(q->mult + c0);
     k->mult[1] = _mm256_srli_epi64(k->mult[0], 32);
     for (int h = 0; h < 2; h++) { /* h = 0: columns c0, c0 + 2, ...; 1: c0 + 1, c0 + 3, ... */
-        const int64_t *hf = q->half + c0 + h, *bl = q->below + c0 + h, *rt = q->right + c0 + h;
-        k->add[h] = _mm256_setr_epi64x(hf[0] + K, hf[2] + K, hf[4] + K, hf[6] + K);
-        k->below[h] = _mm256_setr_epi64x(bl[0], bl[2], bl[4], bl[6]);
-        k->right[h] = _mm256_setr_epi64x(rt[0], rt[2], rt[4], rt[6]);
+        k->add[h] = FM_LD(q->add_eo + c0 + 4 * h);
+        k->below[h] = FM_LD(q->below_eo + c0 + 4 * h);
+        k->right[h] = FM_LD(q->right_eo + c0 + 4 * h);
     }
+#undef FM_LD
 }
 
 /* One row of the eight columns, plus the zero point, as int32 (before the clamp). SHL: some left
