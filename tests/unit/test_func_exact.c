@@ -228,9 +228,56 @@ static int run_requant(void) {
     return bad != 0;
 }
 
+/* Round mode 2 where the rounding decides: scales 2^-1 .. 2^-3 (exact halves, quarters, eighths),
+ * those plus one unit of the 53-bit multiplier (just past them) and just below them (the largest
+ * multiplier, one exponent down), small sums of either sign, no clamp beyond int8: every tie and
+ * near-tie, on each path, against mica_requantize. */
+static int run_requant_real_ties(void) {
+    enum { C = 24, ROWS = 64 };
+    long bad = 0, n = 0;
+    for (int e = -2; e <= 0; e++)
+        for (int v = 0; v < 3; v++) { /* m53 = 2^52, 2^52 + 1, 2^53 - 1 */
+            int32_t set[4 * C], acc[ROWS * C];
+            uint8_t out[ROWS * C];
+            for (int c = 0; c < C; c++) {
+                int odd = c % 2; /* even columns keep 2^52 */
+                set[c] = c - 12;
+                set[C + c] = odd && v == 2 ? -1 : INT32_MIN;
+                set[2 * C + c] = odd && v == 2 ? e - 1 : e;
+                set[3 * C + c] = odd && v == 1 ? 1 : odd && v == 2 ? 0x1FFFFF : 0;
+            }
+            for (int i = 0; i < ROWS * C; i++)
+                acc[i] = i % 509 - 254;
+            mica_instr_t in = {{0, 0}};
+            MICA_SET(&in, MICA_F_STORE_ROUND, MICA_STORE_ROUND_REAL);
+            MICA_SET(&in, MICA_F_STORE_LEN, C);
+            MICA_SET(&in, MICA_F_STORE_Z_OUT, e);
+            MICA_SET(&in, MICA_F_STORE_ACT_MIN, -128);
+            MICA_SET(&in, MICA_F_STORE_ACT_MAX, 127);
+            mica_fm_requant_t *q = mica_fm_requant_new(&in, set, C);
+            if (!q)
+                return 1;
+            for (int simd = q->simd; simd >= 0; simd--) {
+                q->simd = simd;
+                mica_fm_requant_rows(q, acc, C, ROWS, out, C);
+                for (int i = 0; i < ROWS * C; i++, n++) {
+                    int c = i % C;
+                    bad +=
+                        (int8_t)out[i] !=
+                        mica_requantize(acc[i], set[c], set[C + c], set[3 * C + c], set[2 * C + c],
+                                        MICA_STORE_ROUND_REAL, q->z, q->lo, q->hi);
+                }
+            }
+            free(q);
+        }
+    printf("STORE round 2 at ties and near-ties vs mica_requantize: %ld cases, %ld differ\n", n,
+           bad);
+    return bad != 0;
+}
+
 int main(void) {
     int bad = run_case(256, 16, 1, 1) + run_case(256, 8, 1, 2) + run_batch_bound() +
-              run_sgemm_bound() + run_requant();
+              run_sgemm_bound() + run_requant() + run_requant_real_ties();
     for (unsigned s = 0; s < 50; s++)
         bad += run_case(1u + s % 64 * 4, 1u + s % 17, 0, s);
     printf("test_func_exact: %s\n", bad ? "FAIL" : "PASS");
