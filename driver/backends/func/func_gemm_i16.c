@@ -125,14 +125,14 @@ static void gather_i16(const mica_fm_t *m, const fp_gemm_t *g) {
 }
 
 #ifdef FM_X86
-/* One pair of k for I16_MR pixel rows: s[p][h] += rows[p][k..k+1] . w's pair column (8 outputs
- * per vector, NV vectors), exact in int32 (vpmaddwd). */
+/* One pair of k for MR pixel rows: s[p][h] += rows[p][k..k+1] . w's pair column (8 outputs per
+ * vector, NV vectors), exact in int32 (vpmaddwd). */
 static inline __attribute__((always_inline, target("avx2"))) void
 madd_pair(__m256i s[I16_MR][2], const int16_t *const rows[I16_MR], uint32_t k, const int16_t *w,
-          int nv) {
+          int nv, int mr) {
     __m256i w0 = _mm256_loadu_si256((const __m256i *)w);
     __m256i w1 = nv == 2 ? _mm256_loadu_si256((const __m256i *)(w + 16)) : w0;
-    for (int p = 0; p < I16_MR; p++) {
+    for (int p = 0; p < mr; p++) {
         int32_t pair;
         memcpy(&pair, rows[p] + k, 4);
         __m256i b = _mm256_set1_epi32(pair);
@@ -154,42 +154,52 @@ block_4xn(const fp_gemm_t *g, uint32_t N, uint32_t t, uint32_t n, int nv) {
     for (int p = 0; p < I16_MR; p++)
         rows[p] = a + (size_t)p * kp;
     for (uint32_t k = 0; k < kp; k += 2, w += 2 * (size_t)N)
-        madd_pair(s, rows, k, w, nv);
+        madd_pair(s, rows, k, w, nv, I16_MR);
     for (int p = 0; p < I16_MR; p++)
         for (int h = 0; h < nv; h++)
             _mm256_storeu_si256((__m256i *)(g->out + (size_t)(t + p) * N + n + 8 * h), s[p][h]);
 }
 
-/* The same reading pixel rows through pix (R lanes per tile, R even). Not unrolled over R: the
- * compiler then keeps the eight sums in registers. */
+/* The same for MR pixel rows (I16_MR, or half of it for a short tail: 9 pixels are 6 + 3, not
+ * 12), reading pixel rows through pix (LANES per tile, even). Not unrolled over the lanes: the
+ * compiler then keeps the sums in registers. */
 static inline __attribute__((always_inline, target("avx2"))) void
-block_4xn_indirect(const fp_gemm_t *g, uint32_t N, uint32_t lanes, uint32_t t, uint32_t n, int nv) {
+block_indirect(const fp_gemm_t *g, uint32_t N, uint32_t lanes, uint32_t t, uint32_t n, int nv,
+               int mr) {
     const uint32_t *px = g->pix + (size_t)t * g->tiles;
     const int16_t *w = g->w2 + (size_t)n * 2;
     __m256i s[I16_MR][2];
-    for (int p = 0; p < I16_MR; p++)
+    for (int p = 0; p < mr; p++)
         s[p][0] = s[p][1] = _mm256_setzero_si256();
     for (uint32_t j = 0; j < g->tiles; j++, px++) {
         const int16_t *a[I16_MR];
-        for (int p = 0; p < I16_MR; p++)
+        for (int p = 0; p < mr; p++)
             a[p] = g->img16 + px[(size_t)p * g->tiles];
         for (uint32_t r = 0; r < lanes; r += 2, w += 2 * (size_t)N)
-            madd_pair(s, a, r, w, nv);
+            madd_pair(s, a, r, w, nv, mr);
     }
-    for (int p = 0; p < I16_MR; p++)
+    for (int p = 0; p < mr; p++)
         for (int h = 0; h < nv; h++)
             _mm256_storeu_si256((__m256i *)(g->out + (size_t)(t + p) * N + n + 8 * h), s[p][h]);
+}
+
+/* Outputs [n, n + 8 NV) for every pixel block. */
+static inline __attribute__((always_inline, target("avx2"))) void
+column_indirect(const fp_gemm_t *g, uint32_t T, uint32_t N, uint32_t n, int nv) {
+    uint32_t t = 0;
+    for (; t + I16_MR <= T || (t < T && T - t > I16_MR / 2); t += I16_MR)
+        block_indirect(g, N, g->lanes, t, n, nv, I16_MR);
+    if (t < T)
+        block_indirect(g, N, g->lanes, t, n, nv, I16_MR / 2);
 }
 
 __attribute__((target("avx2"))) static void gemm_avx2_indirect(const fp_gemm_t *g, uint32_t T,
                                                                uint32_t N) {
     uint32_t n = 0;
     for (; n + 16 <= g->nlive; n += 16)
-        for (uint32_t t = 0; t < T; t += I16_MR)
-            block_4xn_indirect(g, N, g->lanes, t, n, 2);
+        column_indirect(g, T, N, n, 2);
     if (n < g->nlive) /* nlive % 16 == 8 */
-        for (uint32_t t = 0; t < T; t += I16_MR)
-            block_4xn_indirect(g, N, g->lanes, t, n, 1);
+        column_indirect(g, T, N, n, 1);
 }
 
 /* Output blocks outermost: a block's weights (kp x 16 int16) stay in L1 while the pixels stream. */
