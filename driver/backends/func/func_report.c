@@ -13,13 +13,14 @@ enum {
     K_STORE_512,
     K_STORE_AVX2,
     K_STORE_REAL,
+    K_STORE_REAL_AVX2,
     K_STORE_C,
     K_N
 };
 
 static const char *const kernel_names[K_N] = {
     "gemm_avx_vnni", "gemm_avx2_int16", "gemv_int8_avx2",    "gemm_openblas_sgemm", "vector_unit",
-    "store_avx512",  "store_avx2",      "store_real_clones", "store_scalar"};
+    "store_avx512",  "store_avx2",      "store_real_clones", "store_real_avx2",     "store_scalar"};
 
 static int gemm_kind(const fp_gemm_t *g) {
     return g->vec             ? K_VECTOR
@@ -32,8 +33,8 @@ static int gemm_kind(const fp_gemm_t *g) {
 static int store_kind(const mica_fm_requant_t *q) {
     if (q->slow)
         return K_STORE_C;
-    if (q->mode != MICA_STORE_ROUND_DOUBLE)
-        return K_STORE_REAL; /* round 2: host doubles, vectorized by the compiler per CPU */
+    if (q->mode != MICA_STORE_ROUND_DOUBLE) /* round 2: host doubles, AVX2 (func_requant.c), or */
+        return q->simd == 1 ? K_STORE_REAL_AVX2 : K_STORE_REAL; /* the compiler's clones */
     return q->simd == 2 ? K_STORE_512 : q->simd == 1 ? K_STORE_AVX2 : K_STORE_C;
 }
 
