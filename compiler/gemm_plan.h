@@ -33,6 +33,9 @@ typedef struct {
                        * (MICA_SPLIT_EVEN) in equal chunks (costed) */
     int split_head;   /* the layer's first weight load (when not also its last) as its first tile,
                        * then the rest: the first LOADW waits for one tile, not a fold (costed) */
+    int late_store;   /* each fold's STORE after the next fold's first LOADW(s), which then run
+                       * while the fold's last MATMUL drains, not after the STORE's ARRAY wait
+                       * that holds up every later instruction (costed) */
     int pack_kw, pack_cin, pack_left, pack_step,
         pack_in_w; /* packed taps (pack_kw 0: none): the original layer's */
     int pack_g, pack_kh, pack_rstep, pack_top, pack_dil, pack_img_h; /* packed kernel rows

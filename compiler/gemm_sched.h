@@ -49,6 +49,7 @@ typedef struct {
     uint32_t w_addr, p_addr; /* constants: weight tiles, parameter sets */
     uint32_t t_addr;         /* packed kernel rows: the first pass's rows (gemm_rowpack.c) */
     mica_ticket_t pre_store; /* its STORE, which the first input LOAD waits for */
+    int store_pending, store_band, store_n, store_g; /* P->late_store: the fold STORE not yet out */
 } mica_sched_t;
 
 /* Weight tiles and PARAM sets into the constant image (S->w_addr, S->p_addr). */

@@ -72,6 +72,14 @@ static int dw_loadws(mica_sched_t *S, int wb, uint32_t row, int t) {
     return 0;
 }
 
+/* The previous fold's STORE held back by P->late_store, if any. */
+static int emit_pending_store(mica_sched_t *S) {
+    if (!S->store_pending)
+        return 0;
+    S->store_pending = 0;
+    return mica_gemm_store(S, S->store_band, S->store_n, S->store_g);
+}
+
 /* All taps and input folds of output fold n (global fold g) of a band: LOADW + MATMUL pairs; a
  * depthwise fold reads only its own channels: LOADW vector + DWCONV per tap (or per kernel row:
  * P->dw_taps). */
@@ -90,6 +98,8 @@ static int emit_fold_matmuls(mica_sched_t *S, int band, int n, int g) {
             uint32_t row =
                 wrow + (dw ? (uint32_t)t : ((uint32_t)t * P->cf + (uint32_t)f) * b->hw.rows);
             if (dw ? dw_loadws(S, wb, row, t) : mica_gemm_loadw(S, wb, row))
+                return -1;
+            if (first && emit_pending_store(S)) /* behind the LOADWs, before the MATMUL */
                 return -1;
             mica_ticket_t *in_slot = &S->in_load[abuf * P->cf + f];
             if (mica_gemm_flush_for(S, in_slot))
@@ -146,7 +156,12 @@ static int emit_fold(mica_sched_t *S, int band, int n) {
     if (n == 0)
         S->in_ready = 0;
     S->p_ready = 0;
-    return emit_fold_matmuls(S, band, n, g) || mica_gemm_store(S, band, n, g) ? -1 : 0;
+    if (emit_fold_matmuls(S, band, n, g))
+        return -1;
+    if (!S->P->late_store)
+        return mica_gemm_store(S, band, n, g);
+    S->store_pending = 1, S->store_band = band, S->store_n = n, S->store_g = g;
+    return 0;
 }
 
 /* Packed kernel rows: the first pass writes the packed rows at the end of the output, where
@@ -193,7 +208,7 @@ static int emit_layer(mica_builder_t *b, const mica_gemm_layer_t *L, const mica_
         for (int n = 0; n < P->nf && !rc; n++)
             rc = emit_fold(&S, band, n);
     if (!rc)
-        rc = mica_gemm_flush_for(&S, NULL);
+        rc = emit_pending_store(&S) || mica_gemm_flush_for(&S, NULL);
     free(S.w_load);
     free(S.pending);
     if (rc)
@@ -242,8 +257,9 @@ static int choose_weight_loads(mica_builder_t *b, const mica_gemm_layer_t *L, mi
             trial.split_tail = v % 3; /* none, MICA_SPLIT_HALVING, MICA_SPLIT_EVEN */
             trial.drip_all ^= (v / 3) % 2;
             trial.stream_input ^= v / 6;
-            for (int head = 0; head < 2; head++) { /* the first load's first tile alone or not */
-                trial.split_head = head;
+            for (int k = 0; k < 4; k++) { /* the first load's first tile alone or not, */
+                trial.split_head = k & 1; /* each fold's STORE early or late */
+                trial.late_store = k >> 1;
                 int64_t c = mica_trial_cycles(b, emit_trial, &ctx);
                 if (c >= 0 && c < best)
                     best = c, best_plan = trial;
