@@ -134,6 +134,18 @@ static int has_vnni(void) { /* func_plan.c's AVX-VNNI or func_gemm_vnni512.c's k
 #endif
 }
 
+/* One pixel: the ASPAD row of tile 0's pixel when tile j's is that row + j for every tile, all with
+ * tile 0's zero point (one block to convert), else -1. */
+static int64_t pixel_rows_consecutive(const fp_gemm_t *g) {
+    int64_t row1 = mica_fp_pixel_row(g->gathers, 0, 0);
+    for (uint32_t j = 1; j < g->tiles && row1 >= 0; j++)
+        row1 = mica_fp_pixel_row(&g->gathers[j], 0, 0) == row1 + j &&
+                       g->gathers[j].z_in == g->gathers->z_in
+                   ? row1
+                   : -1;
+    return row1;
+}
+
 /* The operand buffers of the GEMM's path (func_plan.c gemm_run), N a multiple of 8: with AVX-VNNI
  * or AVX-512 VNNI u8 activations and s8 weights in blocks of 4 k; else with AVX2 and T > 1 int16
  * activations and weights in pairs of k (func_gemm_i16.c). Else the one-pixel GEMV (int8 N x K)
@@ -147,6 +159,7 @@ static int alloc_operands(const mica_fm_t *m, fp_gemm_t *g, uint32_t K, uint32_t
         g->kc = K;
         g->wt = calloc((size_t)K * N, sizeof *g->wt);
         g->a16 = malloc(sizeof(int16_t) * K);
+        g->row1 = pixel_rows_consecutive(g);
         return !g->out || !g->wt || !g->a16 ? -1 : 0;
     }
     if (choose_depth(m, g))
@@ -174,9 +187,7 @@ static int alloc_operands(const mica_fm_t *m, fp_gemm_t *g, uint32_t K, uint32_t
         if (ind) /* read through pix: no gathered rows */
             return 0;
         g->a8 = calloc((size_t)rows * g->kp + 16, 1); /* + 16: gather_u8_lanes16's last store */
-        g->row1 = g->t == 1 && !g->kidx ? mica_fp_pixel_row(g->gathers, 0, 0) : -1;
-        for (uint32_t j = 1; j < g->tiles && g->row1 >= 0; j++)
-            g->row1 = mica_fp_pixel_row(&g->gathers[j], 0, 0) == g->row1 + j ? g->row1 : -1;
+        g->row1 = g->t == 1 && !g->kidx ? pixel_rows_consecutive(g) : -1;
         return !g->a8 ? -1 : 0;
     }
     g->w = calloc((size_t)g->kc * N, sizeof(float));

@@ -185,8 +185,16 @@ static void gemv_int8(const int16_t *a, const int8_t *wt, uint32_t K, uint32_t N
 
 /* The GEMV's activations straight from ASPAD: per tile, its one pixel minus the zero point, or 0
  * where the tap falls outside the tile (padding). */
+FM_CLONES
 static void gather_pixel(const mica_fm_t *m, const fp_gemm_t *g) {
     uint32_t R = m->ref->cfg.rows;
+    if (g->row1 >= 0) { /* consecutive rows, one zero point (the common case): one block */
+        const int8_t *src = m->ref->aspad + (size_t)g->row1 * R;
+        int16_t z = (int16_t)g->gathers->z_in;
+        for (size_t i = 0, n = (size_t)g->tiles * R; i < n; i++)
+            g->a16[i] = (int16_t)(src[i] - z);
+        return;
+    }
     for (uint32_t j = 0; j < g->tiles; j++) {
         const mica_fm_matmul_t *d = &g->gathers[j];
         int16_t *a = g->a16 + (size_t)j * R;

@@ -62,8 +62,9 @@ typedef struct {
                      * kidx prefix every tile shares: an 8-channel input in 16 lanes) */
     uint32_t nlive; /* the int16 GEMM: outputs [0, nlive) have a nonzero weight; the others stay
                      * 0 in out (zero weights sum to exactly 0), never computed */
-    int64_t row1;   /* a8 with one pixel, no kidx: the ASPAD row of tile 0's pixel where tile j's is
-                    * row1 + j for every tile (one block to convert), else -1 */
+    int64_t row1;   /* one pixel (a8 without kidx, or the int16 GEMV): the ASPAD row of tile 0's
+                    * pixel where tile j's is row1 + j for every tile, all with tile 0's zero point
+                    * (one block to convert), else -1 */
     float *img;     /* ASPAD rows [img_lo, img_hi) as floats, zero point removed */
     uint32_t img_lo, img_hi;
     int32_t *out;   /* T x N accumulators */
