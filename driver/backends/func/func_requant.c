@@ -211,20 +211,23 @@ rq8_row(const rq8_t *k, const int32_t *acc, int shl) {
     return _mm256_add_epi32(_mm256_blend_epi32(v[0], _mm256_slli_epi64(v[1], 32), 0xAA), k->zoff);
 }
 
+/* Eight int32 results clamped to [lo, hi] and stored as bytes at DST. */
+static inline __attribute__((always_inline, target("avx2"))) void store8(uint8_t *dst, __m256i y,
+                                                                         __m256i lo, __m256i hi) {
+    const __m256i bytes =
+        _mm256_setr_epi8(0, 4, 8, 12, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, 0, 4, 8, 12,
+                         -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1);
+    y = _mm256_shuffle_epi8(_mm256_min_epi32(_mm256_max_epi32(y, lo), hi), bytes);
+    y = _mm256_permutevar8x32_epi32(y, _mm256_setr_epi32(0, 4, 1, 1, 1, 1, 1, 1));
+    _mm_storel_epi64((__m128i *)dst, _mm256_castsi256_si128(y));
+}
+
 static inline __attribute__((always_inline, target("avx2"))) void
 rq8_rows(const rq8_t *k, const mica_fm_requant_t *q, const int32_t *acc, size_t acc_stride,
          uint32_t rows, uint8_t *dst, uint64_t stride, int shl) {
     const __m256i lo = _mm256_set1_epi32(q->lo), hi = _mm256_set1_epi32(q->hi);
-    const __m256i bytes =
-        _mm256_setr_epi8(0, 4, 8, 12, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, 0, 4, 8, 12,
-                         -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1);
-    const __m256i order = _mm256_setr_epi32(0, 4, 1, 1, 1, 1, 1, 1);
-    for (uint32_t i = 0; i < rows; i++, acc += acc_stride, dst += stride) {
-        __m256i y = rq8_row(k, acc, shl);
-        y = _mm256_shuffle_epi8(_mm256_min_epi32(_mm256_max_epi32(y, lo), hi), bytes);
-        _mm_storel_epi64((__m128i *)dst,
-                         _mm256_castsi256_si128(_mm256_permutevar8x32_epi32(y, order)));
-    }
+    for (uint32_t i = 0; i < rows; i++, acc += acc_stride, dst += stride)
+        store8(dst, rq8_row(k, acc, shl), lo, hi);
 }
 
 /* Sixteen columns a row: two blocks' sums packed with signed saturation to bytes (act_min and
@@ -287,10 +290,6 @@ requant_double_avx2(const mica_fm_requant_t *q, uint32_t c0, const int32_t *acc,
     const __m256i z = _mm256_set1_epi32(q->z), lo = _mm256_set1_epi32(q->lo),
                   hi = _mm256_set1_epi32(q->hi);
     const __m256i max32 = _mm256_set1_epi64x(INT32_MAX), neg = _mm256_set1_epi64x(-(1ll << 30));
-    const __m256i bytes =
-        _mm256_setr_epi8(0, 4, 8, 12, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, 0, 4, 8, 12,
-                         -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1);
-    const int64_t K = (1ll << 62) + (1ll << 30);
     for (; c0 + 8 <= q->len; c0 += 8) {
         if (!block_saturates(q, c0)) {
             int wide = c0 + 16 <= q->len && !block_saturates(q, c0 + 8);
@@ -298,37 +297,29 @@ requant_double_avx2(const mica_fm_requant_t *q, uint32_t c0, const int32_t *acc,
             c0 += wide ? 8 : 0;
             continue;
         }
-        const __m256i bias = _mm256_loadu_si256((const __m256i *)(q->bias + c0));
-        const __m256i left = _mm256_loadu_si256((const __m256i *)(q->left + c0));
-        const __m256i mult[2] = {_mm256_loadu_si256((const __m256i *)(q->mult + c0)),
-                                 _mm256_srli_epi64(mult[0], 32)};
-        __m256i add[2], below[2], right[2], off[2];
-        for (int h = 0; h < 2; h++) { /* h = 0: columns c0, c0 + 2, ...; 1: c0 + 1, c0 + 3, ... */
-            const int64_t *hf = q->half + c0 + h, *bl = q->below + c0 + h, *rt = q->right + c0 + h;
-            add[h] = _mm256_setr_epi64x(hf[0] + K, hf[2] + K, hf[4] + K, hf[6] + K);
-            below[h] = _mm256_setr_epi64x(bl[0], bl[2], bl[4], bl[6]);
-            right[h] = _mm256_setr_epi64x(rt[0], rt[2], rt[4], rt[6]);
-            off[h] = _mm256_srlv_epi64(_mm256_set1_epi64x(1ll << 62), right[h]);
-        }
+        rq8_t k; /* its zoff is not used: 2^(62 - right) comes off before the saturation */
+        rq8_setup(q, c0, &k);
+        __m256i off[2];
+        for (int h = 0; h < 2; h++)
+            off[h] = _mm256_srlv_epi64(_mm256_set1_epi64x(1ll << 62), k.right[h]);
         const int32_t *a_row = acc + c0;
         uint8_t *d = dst + c0;
         for (uint32_t i = 0; i < rows; i++, a_row += acc_stride, d += stride) {
             __m256i a = _mm256_sllv_epi32(
-                        _mm256_add_epi32(_mm256_loadu_si256((const __m256i *)a_row), bias), left),
+                        _mm256_add_epi32(_mm256_loadu_si256((const __m256i *)a_row), k.bias),
+                        k.left),
                     v[2];
             for (int h = 0; h < 2; h++) {
-                __m256i p = _mm256_mul_epi32(h ? _mm256_srli_epi64(a, 32) : a, mult[h]);
+                __m256i p = _mm256_mul_epi32(h ? _mm256_srli_epi64(a, 32) : a, k.mult[h]);
                 __m256i u =
-                    _mm256_sub_epi64(_mm256_add_epi64(p, add[h]),
-                                     _mm256_and_si256(_mm256_cmpgt_epi64(neg, p), below[h]));
-                __m256i y = _mm256_sub_epi64(_mm256_srlv_epi64(u, right[h]), off[h]);
+                    _mm256_sub_epi64(_mm256_add_epi64(p, k.add[h]),
+                                     _mm256_and_si256(_mm256_cmpgt_epi64(neg, p), k.below[h]));
+                __m256i y = _mm256_sub_epi64(_mm256_srlv_epi64(u, k.right[h]), off[h]);
                 v[h] = _mm256_blendv_epi8(y, max32, _mm256_cmpgt_epi64(y, max32));
             }
-            __m256i y =
-                _mm256_add_epi32(_mm256_blend_epi32(v[0], _mm256_slli_epi64(v[1], 32), 0xAA), z);
-            y = _mm256_shuffle_epi8(_mm256_min_epi32(_mm256_max_epi32(y, lo), hi), bytes);
-            y = _mm256_permutevar8x32_epi32(y, _mm256_setr_epi32(0, 4, 1, 1, 1, 1, 1, 1));
-            _mm_storel_epi64((__m128i *)d, _mm256_castsi256_si128(y));
+            store8(d,
+                   _mm256_add_epi32(_mm256_blend_epi32(v[0], _mm256_slli_epi64(v[1], 32), 0xAA), z),
+                   lo, hi);
         }
     }
     return c0;
@@ -450,10 +441,6 @@ __attribute__((target("avx2"))) static uint32_t requant_real_avx2(const mica_fm_
     const __m256d big = _mm256_set1_pd(2147483647.0), nbig = _mm256_set1_pd(-2147483648.0);
     const __m256i z = _mm256_set1_epi32(q->z), lo = _mm256_set1_epi32(q->lo),
                   hi = _mm256_set1_epi32(q->hi);
-    const __m256i bytes =
-        _mm256_setr_epi8(0, 4, 8, 12, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, 0, 4, 8, 12,
-                         -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1);
-    const __m256i order = _mm256_setr_epi32(0, 4, 1, 1, 1, 1, 1, 1);
     uint32_t c0 = 0;
     for (; c0 + 8 <= q->len; c0 += 8) {
         const __m256i bias = _mm256_loadu_si256((const __m256i *)(q->bias + c0));
@@ -474,10 +461,7 @@ __attribute__((target("avx2"))) static uint32_t requant_real_avx2(const mica_fm_
                                                      _MM_FROUND_TO_ZERO | _MM_FROUND_NO_EXC));
                 r[h] = _mm256_cvttpd_epi32(t);
             }
-            __m256i v = _mm256_add_epi32(_mm256_set_m128i(r[1], r[0]), z);
-            v = _mm256_shuffle_epi8(_mm256_min_epi32(_mm256_max_epi32(v, lo), hi), bytes);
-            _mm_storel_epi64((__m128i *)d,
-                             _mm256_castsi256_si128(_mm256_permutevar8x32_epi32(v, order)));
+            store8(d, _mm256_add_epi32(_mm256_set_m128i(r[1], r[0]), z), lo, hi);
         }
     }
     return c0;
@@ -524,7 +508,7 @@ static void requant_chunk(const mica_fm_requant_t *q, const int32_t *acc, size_t
     } else {
         uint32_t c0 = 0;
 #ifdef FM_X86
-        if (q->simd == 1) /* AVX-512 machines: the compiler's clone of requant_real */
+        if (q->simd == 1) /* (AVX-512 machines run requant_real's compiler clone) */
             c0 = requant_real_avx2(q, acc, acc_stride, rows, dst, stride);
 #endif
         if (c0 < q->len)
