@@ -55,12 +55,6 @@ static int choose_depth(const mica_fm_t *m, fp_gemm_t *g) {
 
 #define INDIRECT_MAX_IMAGE (1u << 20) /* elements: an image larger than this gathers instead */
 
-/* The indirect GEMMs (no im2col; func_gemm_i16.c, func_gemm_vnni512.c) where they apply: every
- * tile with one zero point and T pixels, whole rows of R lanes (R a multiple of ALIGN, the k a
- * kernel step takes). Each converts ASPAD rows [img_lo, img_hi) once per run into an image whose
- * row img_hi - img_lo is the padding, and reads pixel t of tile j from element pix[t x tiles + j]
- * (its row x R: no multiply in the kernels' loops; rows past T: the padding). 1 if it applies
- * (pix made), 0 if not, -1 (out of memory). */
 /* For the indirect int16 kernel: kidx widened to the prefix [0, n) of every tile's lanes, n even and
  * past the last kept lane, when that adds at most a quarter (a first layer's 9 packed lanes of 3
  * tiles: 30 instead of 27, and no gather). The lanes it adds have all-zero weights: they add 0. */
@@ -87,6 +81,12 @@ static uint32_t kidx_prefix(const fp_gemm_t *g, uint32_t R) {
     return n;
 }
 
+/* The indirect GEMMs (no im2col; func_gemm_i16.c, func_gemm_vnni512.c) where they apply: every
+ * tile with one zero point and T pixels, whole rows of R lanes (R a multiple of ALIGN, the k a
+ * kernel step takes). Each converts ASPAD rows [img_lo, img_hi) once per run into an image whose
+ * row img_hi - img_lo is the padding, and reads pixel t of tile j from element pix[t x tiles + j]
+ * (its row x R: no multiply in the kernels' loops; rows past T: the padding). 1 if it applies
+ * (pix made), 0 if not, -1 (out of memory). */
 static int indirect_table(const mica_fm_t *m, fp_gemm_t *g, uint32_t rows, uint32_t align) {
     uint32_t R = m->ref->cfg.rows, lo = UINT32_MAX, hi = 0;
     g->lanes = align == 2 && g->kidx ? kidx_prefix(g, R) : R; /* the int16 kernel takes a prefix */
