@@ -230,16 +230,34 @@ static mica_ticket_t *weight_slot(mica_sched_t *S, int wb, uint32_t row) {
     return &S->w_load[wb];
 }
 
-/* Parameter sets: all at once when resident, else fold g's set into PARAM buffer g % 2. */
+/* The ticket slot of the load of PARAM set `set` (resident chunks alternate between the two). */
+int mica_gemm_param_slot(const mica_gemm_plan_t *P, int set, int g) {
+    if (P->params_resident)
+        return P->param_chunk ? (set / P->param_chunk) % 2 : 0;
+    return g % P->param_bufs;
+}
+
+/* Parameter sets: when resident all at once, or (P->param_chunk) the chunk starting at set g,
+ * each into its own rows; else fold g's set into PARAM buffer g % 2. */
 int mica_gemm_load_params(mica_sched_t *S, int g) {
     const mica_gemm_plan_t *P = S->P;
-    uint32_t row = MICA_PARAM_ROWS * S->b->hw.cols,
-             sets = P->params_resident ? (uint32_t)P->nsets : 1;
-    uint32_t n = P->params_resident ? 0 : (uint32_t)(g % P->nf);
+    uint32_t row = MICA_PARAM_ROWS * S->b->hw.cols;
+    if (P->params_resident) {
+        uint32_t first = P->param_chunk ? (uint32_t)g : 0, left = (uint32_t)P->nsets - first;
+        uint32_t sets =
+            P->param_chunk && (uint32_t)P->param_chunk < left ? (uint32_t)P->param_chunk : left;
+        mica_ticket_t none = {0, 0}; /* resident rows: nothing reads them before */
+        S->p_sets = (int)(first + sets);
+        return mica_gemm_queue_load(S, MICA_LOAD_TARGET_PARAM, MICA_PARAM_ROWS * first,
+                                    MICA_PARAM_ROWS * sets, row, 0,
+                                    S->p_addr + first * MICA_PARAM_ROWS * row, row, 0, none,
+                                    &S->p_load[mica_gemm_param_slot(P, g, g)], 1);
+    }
+    uint32_t n = (uint32_t)(g % P->nf);
     int buf = g % P->param_bufs;
-    return mica_gemm_queue_load(
-        S, MICA_LOAD_TARGET_PARAM, MICA_PARAM_ROWS * (uint32_t)buf, MICA_PARAM_ROWS * sets, row, 0,
-        S->p_addr + n * MICA_PARAM_ROWS * row, row, 0, S->p_read[buf], &S->p_load[buf], 1);
+    return mica_gemm_queue_load(S, MICA_LOAD_TARGET_PARAM, MICA_PARAM_ROWS * (uint32_t)buf,
+                                MICA_PARAM_ROWS, row, 0, S->p_addr + n * MICA_PARAM_ROWS * row, row,
+                                0, S->p_read[buf], &S->p_load[buf], 1);
 }
 
 /* Packed taps: ASPAD row of packed pixel (y, p) holds the input pixels x = p*step - pad_left + j,
@@ -473,8 +491,11 @@ static int emit_store(mica_sched_t *S, int g, uint32_t acc_row, int count, int l
     mica_builder_t *b = S->b;
     const mica_gemm_layer_t *L = S->L;
     const mica_gemm_plan_t *P = S->P;
-    int hbuf = g % P->acc_bufs, pbuf = g % P->param_bufs;
+    int hbuf = g % P->acc_bufs, pbuf = mica_gemm_param_slot(P, pset, g);
     mica_ticket_t bad = {0, 0};
+    while (P->params_resident && P->param_chunk && pset >= S->p_sets)
+        if (mica_gemm_load_params(S, S->p_sets)) /* in order: chunks stay aligned to their slot */
+            return -1;
     mica_requant_t q = {L->round_mode, L->z_out, L->act_min, L->act_max};
     mica_rows_t r = {acc_row, (uint32_t)count, (uint32_t)len, ext, stride};
     mica_instr_t s;

@@ -300,7 +300,7 @@ void mica_gemm_plan_text(const mica_hw_config_t *hw, const mica_gemm_layer_t *L,
          P->band_rows * L->out_w,
          P->stream_input ? ", first band's input folds streamed between MATMULs" : "");
     TEXT("  buffers: ACC %d x %u rows, ASPAD %d x %u rows, WSPAD %d x %u rows (%s, %d fold%s per "
-         "load%s%s), PARAM %d set%s %s\n",
+         "load%s%s), PARAM %d set%s %s%s\n",
          P->acc_bufs, P->acc_buf_rows, P->aspad_bufs, P->aspad_buf_rows, P->wspad_bufs,
          P->tile_rows * (uint32_t)P->wgroup,
          P->weights_resident ? "weights resident" : "weights reloaded per fold", P->wgroup,
@@ -308,5 +308,6 @@ void mica_gemm_plan_text(const mica_hw_config_t *hw, const mica_gemm_layer_t *L,
          P->split_tail ? ", the last split" : "", P->nsets, P->nsets == 1 ? "" : "s",
          P->params_resident   ? "resident"
          : P->param_bufs == 2 ? "double-buffered"
-                              : "reloaded per fold");
+                              : "reloaded per fold",
+         P->param_chunk ? ", loaded in chunks a fold ahead" : "");
 }

@@ -36,6 +36,9 @@ typedef struct {
     int late_store;   /* each fold's STORE after the next fold's first LOADW(s), which then run
                        * while the fold's last MATMUL drains, not after the STORE's ARRAY wait
                        * that holds up every later instruction (costed) */
+    int param_chunk;  /* resident PARAM sets loaded this many at a time, each chunk during the
+                       * fold before its first, so no one long LOAD holds up the next fold's
+                       * weights (0: all before the first MATMUL; costed) */
     int pack_kw, pack_cin, pack_left, pack_step,
         pack_in_w; /* packed taps (pack_kw 0: none): the original layer's */
     int pack_g, pack_kh, pack_rstep, pack_top, pack_dil, pack_img_h; /* packed kernel rows

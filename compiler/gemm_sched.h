@@ -41,6 +41,7 @@ typedef struct {
     uint32_t head_rows;
     int nhead, head_wb;
     int in_ready, p_ready; /* next band's input / next fold's params loaded */
+    int p_sets;            /* resident PARAM sets whose LOAD is queued (P->param_chunk) */
     int w_next;            /* first fold of the group whose weights a prefetch loaded (-1: none) */
     pending_load_t *pending; /* queued LOADs (gemm_emit.c) */
     uint32_t npending, cap;
@@ -63,6 +64,7 @@ int mica_gemm_drip(mica_sched_t *S, uint32_t T);
  * fold g's PARAM set(s). */
 int mica_gemm_load_weights(mica_sched_t *S, int g);
 int mica_gemm_load_params(mica_sched_t *S, int g);
+int mica_gemm_param_slot(const mica_gemm_plan_t *P, int set, int g);
 /* A LOAD of rows x len bytes into target row mem_addr (byte col on, fill around), queued. */
 int mica_gemm_queue_load(mica_sched_t *S, int target, uint32_t mem_addr, uint32_t rows,
                          uint32_t len, uint32_t col, uint32_t ext, uint32_t stride, int fill,

@@ -34,8 +34,10 @@ static int prefetch(mica_sched_t *S, int band, int n, int g) {
     const mica_gemm_plan_t *P = S->P;
     int next = g + 1, last_g = P->nbands * P->nf - 1;
     int next_group = g + (P->nf - n < P->wgroup ? P->nf - n : P->wgroup);
-    if (g == 0 && P->params_resident && mica_gemm_load_params(S, 0))
+    if (g == 0 && P->params_resident && S->p_sets == 0 && mica_gemm_load_params(S, 0))
         return -1; /* first needed by STORE 0 */
+    int chunk_next = P->params_resident && P->param_chunk && next == S->p_sets &&
+                     next < P->nsets; /* band 0: fold g + 1's set starts the next chunk */
     if (next <= last_g && !P->params_resident && P->param_bufs == 2) {
         if (mica_gemm_load_params(S, next))
             return -1;
@@ -47,6 +49,8 @@ static int prefetch(mica_sched_t *S, int band, int n, int g) {
             return -1;
         S->w_next = next_group;
     }
+    if (chunk_next && mica_gemm_load_params(S, next))
+        return -1; /* after the weights: the next LOADW waits for both, its STORE later */
     int input_fold = (P->weights_resident && band > 0) ? 0 : P->nf - 1;
     if (band + 1 < P->nbands && P->aspad_bufs == 2 && n == input_fold) {
         if (mica_gemm_load_input(S, band + 1, 0, P->cf))
@@ -272,6 +276,25 @@ static int choose_weight_loads(mica_builder_t *b, const mica_gemm_layer_t *L, mi
     return 0;
 }
 
+/* Resident PARAM sets all in one LOAD before the first MATMUL, or in chunks of 1, 2, 4, .. sets,
+ * each loaded during the fold before it: one long LOAD holds up the next fold's weight LOAD
+ * (13_dw of VWW: 2 KB of sets, 256 beats, while its DWCONVs take 70 cycles a fold). */
+static void choose_param_chunk(mica_builder_t *b, const mica_gemm_layer_t *L, mica_gemm_plan_t *P,
+                               int64_t *cycles) {
+    if (!P->params_resident || P->nsets < 2 || L->pixel_set)
+        return;
+    mica_gemm_plan_t trial = *P, best_plan = *P;
+    gemm_trial_t ctx = {b, L, &trial};
+    for (int chunk = 1; chunk < P->nsets; chunk *= 2) {
+        trial.param_chunk = chunk;
+        int64_t c = mica_trial_cycles(b, emit_trial, &ctx);
+        if (c >= 0 && c < *cycles)
+            *cycles = c, best_plan = trial;
+    }
+    b->err[0] = 0;
+    *P = best_plan;
+}
+
 /* The buffer split and band size: the plan's (double-buffered halves, the largest band that fits)
  * unless another is estimated faster. More bands let the next band's loads overlap this band's
  * MATMULs (with one band a layer loads all its input before its first MATMUL; a few-channel first
@@ -316,7 +339,10 @@ static int choose_bands(mica_builder_t *b, const mica_gemm_layer_t *L, mica_gemm
     }
     b->err[0] = 0; /* a failed trial leaves the plan's own choice, which emitted */
     *P = best_plan;
-    return choose_weight_loads(b, L, P, cycles, best);
+    if (choose_weight_loads(b, L, P, cycles, best))
+        return -1;
+    choose_param_chunk(b, L, P, cycles);
+    return 0;
 }
 
 static int lower_gemm_part(mica_builder_t *b, const mica_gemm_layer_t *L0, int last) {

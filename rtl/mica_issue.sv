@@ -8,8 +8,9 @@
 //   are idle, so every earlier instruction has completed and the first error in program order
 //   wins (a unit's bus error is raised immediately with that unit's instruction index).
 // - After an error, issue stops and abort_o tells the DMA units to drain and stop.
-// - STORE target ASPAD (feature STORE_ASPAD) shares the ASPAD write port with LOAD: it needs LOAD
-//   idle, and a LOAD with target ASPAD waits while one runs (store_aspad_i). Structural only:
+// - STORE target ASPAD (feature STORE_ASPAD) shares the ASPAD write port with LOAD: it waits while
+//   a LOAD with target ASPAD runs (load_aspad_i; a LOAD into WSPAD or PARAM goes on beside it),
+//   and a LOAD with target ASPAD waits while such a STORE runs (store_aspad_i). Structural only:
 //   data hazards on the rows are the program's wait masks.
 // - ISSUE_PIPE = 1 (FPGA timing): two registered stages between the fetch queue head and issue.
 //   P holds the instruction with its area products and the feeder's row offset (mica_decode's PIPE
@@ -54,6 +55,7 @@ module mica_issue #(
   input  logic         load_bus_err_i,
   input  logic         store_bus_err_i,
   input  logic         store_aspad_i,       // STORE unit running a target-ASPAD STORE
+  input  logic         load_aspad_i,        // LOAD unit running a target-ASPAD LOAD
   output logic         abort_o,
   // Status
   output logic         running_o,
@@ -262,10 +264,10 @@ module mica_issue #(
   end else begin : g_no_store_aspad
     assign {store_to_aspad, load_blocked} = '0;
     logic unused_store_aspad;
-    assign unused_store_aspad = store_aspad_i;
+    assign unused_store_aspad = store_aspad_i ^ load_aspad_i;
   end
   assign can_issue = ((needs_idle & unit_busy_i) == '0) && !load_blocked &&
-                     !(store_to_aspad && unit_busy_i[mica_pkg::UNIT_LOAD]) &&
+                     !(store_to_aspad && load_aspad_i) &&
                      (opcode != mica_pkg::OP_MATMUL || array_accept_i) &&
                      ((opcode != mica_pkg::OP_DWCONV && opcode != mica_pkg::OP_RESCALE) || array_dw_accept_i);
 

@@ -20,6 +20,7 @@ module mica_load_unit #(
   input  logic [127:0]           instr_i,
   input  logic                   abort_i,
   output logic                   busy_o,
+  output logic                   aspad_busy_o,   // busy with a target-ASPAD LOAD (mica_issue)
   output logic                   bus_err_o,
   // Bus (id 1)
   output logic                   req_valid_o,
@@ -131,6 +132,7 @@ module mica_load_unit #(
   end
 
   assign busy_o    = busy_q;
+  assign aspad_busy_o = busy_q && target_q == 2'(mica_pkg::LOAD_TARGET_ASPAD);
   assign bus_err_o = rsp_valid_i && rsp_err_i && !err_seen_q && busy_q;
 
   always_ff @(posedge clk_i or negedge rst_ni) begin

@@ -64,7 +64,7 @@ module mica_top #(
   logic [31:0] prog_addr, prog_len, pc, err_pc;
   logic [7:0]  err_code;
   logic [3:0]  unit_busy, unit_start;
-  logic        load_bus_err, store_bus_err, store_aspad;
+  logic        load_bus_err, store_bus_err, store_aspad, load_aspad;
   logic        issued, stall_dep, stall_fetch, stall_mem;
   logic        array_accept, array_dw_accept;
   logic [32*mica_pkg::NUM_COUNTERS-1:0] cnt_inc;
@@ -109,7 +109,7 @@ module mica_top #(
     .instr_pop_o(instr_pop), .instr_o(instr), .row_off_o(row_off), .unit_busy_i(unit_busy), .array_accept_i(array_accept),
     .array_dw_accept_i(array_dw_accept),
     .unit_start_o(unit_start),
-    .load_bus_err_i(load_bus_err), .store_bus_err_i(store_bus_err), .store_aspad_i(store_aspad),
+    .load_bus_err_i(load_bus_err), .store_bus_err_i(store_bus_err), .store_aspad_i(store_aspad), .load_aspad_i(load_aspad),
     .abort_o(abort),
     .running_o(running), .pc_o(pc), .done_o(done), .err_o(err), .err_code_o(err_code),
     .err_pc_o(err_pc), .issued_o(issued), .stall_dep_o(stall_dep), .stall_fetch_o(stall_fetch)
@@ -126,7 +126,8 @@ module mica_top #(
     .MAX_ROWS((ASPAD_DEPTH > WSPAD_DEPTH ? ASPAD_DEPTH : WSPAD_DEPTH) > mica_pkg::PARAM_ROWS * PARAM_SETS ?
               (ASPAD_DEPTH > WSPAD_DEPTH ? ASPAD_DEPTH : WSPAD_DEPTH) : mica_pkg::PARAM_ROWS * PARAM_SETS)) u_load (
     .clk_i, .rst_ni, .start_i(unit_start[mica_pkg::UNIT_LOAD]), .instr_i(instr),
-    .abort_i(abort), .busy_o(unit_busy[mica_pkg::UNIT_LOAD]), .bus_err_o(load_bus_err),
+    .abort_i(abort), .busy_o(unit_busy[mica_pkg::UNIT_LOAD]), .aspad_busy_o(load_aspad),
+    .bus_err_o(load_bus_err),
     .req_valid_o(l_req_valid), .req_ready_i(l_req_ready), .req_addr_o(l_req_addr),
     .rsp_valid_i(l_rsp), .rsp_rdata_i(mem_rsp_rdata_i), .rsp_err_i(mem_rsp_err_i),
     .we_o(l_we), .waddr_o(l_waddr), .wdata_o(l_wdata), .beat_o(l_beat)

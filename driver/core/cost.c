@@ -170,6 +170,7 @@ typedef struct {
     uint64_t load_beg, load_end; /* the running LOAD's request window [beg, end) */
     uint64_t store_beg, store_end, store_beats;
     uint64_t aspad_store_end; /* a STORE with target ASPAD holds the ASPAD write port until */
+    int load_aspad;           /* the last LOAD issued (the one running, if any) writes ASPAD */
     uint64_t fetch_beats, fetch_free; /* beats per instruction; fetch's next free request cycle */
     uint64_t arrive[FETCH_DEPTH];     /* cycle instruction i is at the queue head (ring) */
 } sched_t;
@@ -297,10 +298,11 @@ static uint64_t ready_at(const sched_t *s, const mica_instr_t *in, uint64_t t, u
             f = mm_accept > mm_end ? mm_accept : mm_end;
         int implicit_weight = (op == MICA_OP_MATMUL || op == MICA_OP_DWCONV) &&
                               k == (unsigned)__builtin_ctz(MICA_UNIT_WEIGHT);
-        /* the ASPAD write port (rtl/mica_issue.sv): a target-ASPAD STORE waits for LOAD idle */
+        /* the ASPAD write port (rtl/mica_issue.sv): a target-ASPAD STORE waits while a LOAD
+         * into ASPAD runs (the LOAD unit runs one at a time: the last one issued) */
         int implicit_load = op == MICA_OP_STORE &&
                             G(in, MICA_F_STORE_TARGET) == MICA_STORE_TARGET_ASPAD &&
-                            k == (unsigned)__builtin_ctz(MICA_UNIT_LOAD);
+                            k == (unsigned)__builtin_ctz(MICA_UNIT_LOAD) && s->load_aspad;
         if ((wait >> k) & 1 || implicit_weight || implicit_load || op == MICA_OP_END ||
             (int)k == unit)
             if (f > t)
@@ -356,6 +358,8 @@ void mica_cost_instrs(const mica_hw_config_t *hw, uint32_t mem_latency, const mi
         }
         uint64_t beats = 0, d = duration(hw, in, c, &beats);
         int to_aspad = op == MICA_OP_STORE && G(in, MICA_F_STORE_TARGET) == MICA_STORE_TARGET_ASPAD;
+        if (op == MICA_OP_LOAD)
+            s.load_aspad = G(in, MICA_F_LOAD_TARGET) == MICA_LOAD_TARGET_ASPAD;
         if (to_aspad)
             s.aspad_store_end = t + d;
         else if (op == MICA_OP_LOAD || op == MICA_OP_STORE)

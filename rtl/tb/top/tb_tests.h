@@ -329,3 +329,34 @@ static void perf_tests(Sim &sim, ExtMem &mem, std::mt19937_64 &rng) {
            (unsigned long long)c, 256.0 / c);
   }
 }
+
+// The ASPAD write port is shared with LOADs into ASPAD only: a target-ASPAD STORE right after a
+// LOAD into WSPAD runs beside it, after a LOAD into ASPAD it waits. Timing only (run last: the
+// reference model does not follow these programs), on a fixed-latency, always-ready bus.
+static void aspad_port_test(Sim &sim, ExtMem &mem, std::mt19937_64 &rng) {
+  if (!ProGen(kCfg, rng).store_aspad()) return;
+  int bus[3] = {sim.lat_min, sim.lat_max, sim.ready_pct};
+  sim.lat_min = sim.lat_max = 10, sim.ready_pct = 100;
+  auto cycles_of = [&](ProGen &g) {
+    g.emit(ProGen::op(MICA_OP_END), -1, {});
+    write_prog(mem, PROG_BASE, g.prog);
+    sim.run(PROG_BASE, (uint32_t)g.prog.size());
+    return sim.counter(MICA_CNT_CYCLES);
+  };
+  ProGen::ST s = {MICA_STORE_ROUND_DOUBLE, 0, -128, 127, 0, 64, (uint32_t)kCfg.C, 0, 0, 0, 1};
+  int64_t extra[2];
+  for (int k = 0; k < 2; k++) {
+    int t = k ? MICA_LOAD_TARGET_WSPAD : MICA_LOAD_TARGET_ASPAD;
+    uint32_t w = k ? kCfg.C : kCfg.R;
+    ProGen g(kCfg, rng), h(kCfg, rng);
+    g.load(t, 128, 256, w, IN_BASE, w);
+    h.load(t, 128, 256, w, IN_BASE, w);
+    h.store(s);
+    uint64_t alone = cycles_of(g);
+    extra[k] = (int64_t)cycles_of(h) - (int64_t)alone;
+  }
+  result(extra[0] >= 64 && extra[1] < 16,
+         "STORE to ASPAD after a LOAD: +" + std::to_string(extra[0]) + " cycles (into ASPAD), +" +
+             std::to_string(extra[1]) + " (into WSPAD)");
+  sim.lat_min = bus[0], sim.lat_max = bus[1], sim.ready_pct = bus[2];
+}

@@ -245,6 +245,7 @@ int main(int argc, char **argv) {
     random_cycles += sim.counter(MICA_CNT_CYCLES);
   }
   printf("random programs: %llu accelerator cycles in total\n", (unsigned long long)random_cycles);
+  aspad_port_test(sim, mem, rng);
   printf("%d passed, %d failed\n", g_pass, g_fail);
   delete top;
   return g_fail ? 1 : 0;
