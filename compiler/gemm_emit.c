@@ -197,8 +197,9 @@ int mica_gemm_load_weights(mica_sched_t *S, int g) {
     uint32_t dst = (uint32_t)buf * P->tile_rows * (uint32_t)P->wgroup,
              src = S->w_addr + (uint32_t)n * P->tile_rows * C;
     int last = n + folds == P->nf && (P->weights_resident || g / P->nf == P->nbands - 1);
-    uint32_t tile = S->b->hw.rows; /* one R x C weight tile */
-    if (P->split_head && g == 0 && !last && !S->L->depthwise && rows > tile) {
+    /* one R x C weight tile; a depthwise fold's taps */
+    uint32_t tile = S->L->depthwise ? P->tile_rows : S->b->hw.rows;
+    if (P->split_head && g == 0 && !last && rows > tile) {
         S->nhead = 2, S->head_wb = buf, S->head_rows = tile;
         return mica_gemm_queue_load(S, MICA_LOAD_TARGET_WSPAD, dst, tile, C, 0, src, C, 0,
                                     S->w_read[buf], &S->head_load[0], 1) ||
