@@ -8,7 +8,10 @@
  *     rows kept (convolutions, pools, FULLY_CONNECTED, ADD: they plan their own buffers below
  *     every row held while they run, mica_chain_depth);
  *   placement: in op order, rows freed after their last reader, each output at the highest free
- *     rows; an op that loads some input from memory keeps at least min_work rows below them;
+ *     rows; an op that loads some input from memory keeps at least min_work rows below them; a
+ *     convolution whose input and output are one fold each and that is its input's last reader
+ *     may write its output over the input, at least inplace_gap rows below it (its bands run in
+ *     order, each STORE after the band's MATMULs, so it overwrites only rows no later band reads);
  *   a depthwise convolution or pool of few channels reads and writes memory (pixel pairs), unless
  *     the configuration has DWCONV_TAPS (a 3-wide kernel's three or nine taps a pass beat one
  *     on pairs; a kernel of another width then runs one tap a pass on plain rows, on chip).
@@ -141,7 +144,35 @@ static int drop_range(plan_t *p) {
     return 0;
 }
 
-/* The highest base for r's rows free of every other candidate live at r's producer, or -1. */
+/* How far below its input t op o's output rows must start to overlap it (-1: they may not). One
+ * fold each way, so pixel m is row base + m on both sides; band by band, the rows below output
+ * row y are written before input row stride*y - pad_top (the first a later band reads) is last
+ * read, so base_in - base_out >= y*out_w - (stride*y - pad_top)*in_w for every band start y. */
+static int64_t inplace_gap(const plan_t *p, int o, int32_t t) {
+    const tfl_op_t *op = &p->m->ops[o];
+    if (!is_conv(op->builtin) || op->ninputs < 2 || op->inputs[0] != t || op->noutputs != 1 ||
+        p->res[t].last != o || op->inputs[1] < 0)
+        return -1;
+    const tfl_tensor_t *in = &p->m->tensors[t], *w = &p->m->tensors[op->inputs[1]],
+                       *out = &p->m->tensors[op->outputs[0]];
+    uint64_t pix, ch_in, ch_out;
+    if (!nhwc(p->m, t, &pix, &ch_in) || !nhwc(p->m, op->outputs[0], &pix, &ch_out) ||
+        ch_in > p->hw->rows || ch_out > p->hw->rows || w->rank != 4)
+        return -1;
+    mica_gemm_layer_t L;
+    memset(&L, 0, sizeof L);
+    mica_conv_window(op, in, w, out, &L);
+    int64_t gap = 0;
+    for (int64_t y = 1; y < L.out_h; y++) {
+        int64_t first = (int64_t)L.stride_h * y - L.pad_top;
+        int64_t need = y * L.out_w - (first > 0 ? first : 0) * L.in_w;
+        gap = need > gap ? need : gap;
+    }
+    return gap;
+}
+
+/* The highest base for r's rows free of every other candidate live at r's producer (or over its
+ * input by inplace_gap), or -1. */
 static int64_t highest_free(const plan_t *p, int32_t self) {
     const mica_res_t *r = &p->res[self];
     int64_t base = (int64_t)p->hw->aspad_depth - r->rows;
@@ -152,8 +183,12 @@ static int64_t highest_free(const plan_t *p, int32_t self) {
             if (t == self || !live_at(q, r->prod) || q->prod > r->prod ||
                 (q->prod == r->prod && t > self))
                 continue;
-            if (base < (int64_t)q->base + q->rows && (int64_t)q->base < base + r->rows)
-                base = (int64_t)q->base - r->rows, moved = 1;
+            if (base >= (int64_t)q->base + q->rows || (int64_t)q->base >= base + r->rows)
+                continue; /* apart */
+            int64_t gap = inplace_gap(p, r->prod, t);
+            if (gap >= 0 && base <= (int64_t)q->base - gap)
+                continue; /* over its input, far enough below */
+            base = (int64_t)q->base - (gap >= 0 ? gap : r->rows), moved = 1;
         }
     }
     return base;

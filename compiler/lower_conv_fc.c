@@ -108,8 +108,8 @@ static int fill_quant(const tfl_model_t *m, const tfl_op_t *op, int idx, mica_bu
 
 /* Shapes, strides, dilations and TF padding of CONV_2D or DEPTHWISE_CONV_2D (their options differ
  * only in where the fields sit). */
-static int window_shape(const tfl_op_t *op, const tfl_tensor_t *in, const tfl_tensor_t *w,
-                        const tfl_tensor_t *out, mica_gemm_layer_t *L) {
+int mica_conv_window(const tfl_op_t *op, const tfl_tensor_t *in, const tfl_tensor_t *w,
+                     const tfl_tensor_t *out, mica_gemm_layer_t *L) {
     int dw = op->builtin == TFL_OP_DEPTHWISE_CONV_2D;
     L->in_h = in->dims[1];
     L->in_w = in->dims[2];
@@ -135,7 +135,7 @@ static int conv_shape(const tfl_model_t *m, const tfl_op_t *op, int idx, mica_bu
                        *out = &m->tensors[op->outputs[0]];
     if (mica_check_filter(b, w, idx, 4, out->dims[3], 0))
         return -1; /* batch 1, ungrouped: partition rules */
-    if (window_shape(op, in, w, out, L))
+    if (mica_conv_window(op, in, w, out, L))
         return -1;
     if (w->dims[0] != L->cout)
         MICA_ERR("op %d: filter has %d outputs, output tensor %d channels", idx, w->dims[0],
@@ -154,7 +154,7 @@ static int dw_shape(const tfl_model_t *m, const tfl_op_t *op, int idx, mica_buil
     if (mica_check_filter(b, w, idx, 4, out->dims[3], 3))
         return -1; /* batch 1, filter [1, kh, kw, cin x M]: rules */
     L->depthwise = out->dims[3] == in->dims[3];
-    return window_shape(op, in, w, out, L);
+    return mica_conv_window(op, in, w, out, L);
 }
 
 /* Multiplier M > 1: [1][kh][kw][cout] -> dense [cout][kh][kw][cin], zero where o / M != c. */

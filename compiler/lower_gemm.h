@@ -61,5 +61,8 @@ int mica_check_bias(mica_builder_t *b, const tfl_tensor_t *bias, int idx, int co
 int mica_gemm_requant(mica_builder_t *b, int idx, int builtin, int act, const tfl_tensor_t *in,
                       const tfl_tensor_t *w, const tfl_tensor_t *out, mica_gemm_layer_t *L,
                       int32_t *mult, int32_t *mult_lo, int32_t *shift);
+/* Shapes, strides, dilations and TF padding of a CONV_2D or DEPTHWISE_CONV_2D op into L. 0. */
+int mica_conv_window(const tfl_op_t *op, const tfl_tensor_t *in, const tfl_tensor_t *w,
+                     const tfl_tensor_t *out, mica_gemm_layer_t *L);
 
 #endif

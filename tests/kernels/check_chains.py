@@ -5,7 +5,8 @@ int8 residual networks (a ResNet block on 32x32 whose tensors need several bands
 with a 1x1 shortcut from the model input (its ADD on chip too), 24 and 40 channels whose ADDs cannot walk whole folds,
 one tensor read by a convolution, a depthwise convolution and an ADD; a max pool and a global
 average pool reading convolutions' outputs on chip; an 8-channel depthwise convolution, which
-reads and writes two pixels per row in memory), each compiled for the
+reads and writes two pixels per row in memory; 48x48 maps whose layers write their outputs over
+their inputs), each compiled for the
 16x16, 8x8 and 4x4 arrays, must
   - keep activations on chip on 16x16 (STOREs with target ASPAD), and where the case says so
     run every ADD and pool from ASPAD (its step loads no activation);
@@ -70,6 +71,16 @@ def cases(tf):
         L.DepthwiseConv2D(3, padding="same", **bias), conv(16, 1), conv(16, 3)
     built([e1, d8, e2, e3], [(1, 20, 18, 3), (1, 20, 18, 8), (1, 20, 18, 8), (1, 20, 18, 16)])
     c["dw8_pixel_pairs"] = (lambda x: e3(e2(d8(e1(x)))), (1, 20, 18, 3), False)
+
+    # 48x48 maps of 8 and 16 channels (2,304 ASPAD rows each on 16x16): two do not fit side by
+    # side, so each layer writes its output over its input (chain.c inplace_gap): a 5x5 depthwise
+    # two image lines below it, a 1x1 convolution at no distance, then a strided VALID depthwise
+    i1, d5, i2, d3, i3 = conv(8, 3, activation="relu"), \
+        L.DepthwiseConv2D(5, padding="same", **bias), conv(16, 1), \
+        L.DepthwiseConv2D(3, strides=2, padding="valid", **bias), conv(8, 1)
+    built([i1, d5, i2, d3, i3], [(1, 48, 48, 3), (1, 48, 48, 8), (1, 48, 48, 8),
+                                 (1, 48, 48, 16), (1, 23, 23, 16)])
+    c["inplace_48x48"] = (lambda x: i3(d3(i2(d5(i1(x))))), (1, 48, 48, 3), True)
     return c
 
 

@@ -52,5 +52,19 @@ done
 for be in cpu rtl func; do run "$tmp/r8.mica" "$be" 3; mv "$tmp/$be.3" "$tmp/r8$be"; done
 cmp -s "$tmp/r8cpu/output0.npy" "$tmp/r8rtl/output0.npy" || bad "ResNet-8: rtl != cpu"
 cmp -s "$tmp/r8cpu/output0.npy" "$tmp/r8func/output0.npy" || bad "ResNet-8: func != cpu"
+# VWW: 1_dw's output (48x48x8) does not fit beside its input, so it is written over it one image
+# line (48 rows) below (inplace_gap), and 2_conv's over 1_dw's; neither layer loads its input.
+"$mica" compile models/vww_mobilenet.tflite -o "$tmp/v.mica" > /dev/null || bad "compile VWW"
+"$mica" disasm "$tmp/v.mica" --step 1 > "$tmp/v1.txt"
+in0=$(grep -m1 -oE 'DWCONV .*aspad_addr=[0-9]+' "$tmp/v1.txt" | grep -oE '[0-9]+$')
+out0=$(grep -m1 -oE 'STORE .*target=ASPAD.*ext_addr=0x[0-9a-f]+' "$tmp/v1.txt" | grep -oE '0x[0-9a-f]+$')
+[ -n "$in0" ] && [ -n "$out0" ] && [ $((out0)) = $((in0 - 48)) ] ||
+  bad "VWW 1_dw: output at ${out0:-none}, input at ${in0:-none} (want 48 rows below)"
+for s in 1 2; do
+  "$mica" disasm "$tmp/v.mica" --step $s | grep -qE '^ +[0-9]+  LOAD .*target=ASPAD' && bad "VWW step $s loads its input"
+done
+for be in cpu rtl func; do run "$tmp/v.mica" "$be" 4; mv "$tmp/$be.4" "$tmp/v$be"; done
+cmp -s "$tmp/vcpu/output0.npy" "$tmp/vrtl/output0.npy" || bad "VWW: rtl != cpu"
+cmp -s "$tmp/vcpu/output0.npy" "$tmp/vfunc/output0.npy" || bad "VWW: func != cpu"
 [ $fail = 0 ] && echo "test_chain: PASS ($n STOREs into ASPAD on 16x16)"
 exit $fail
