@@ -247,11 +247,12 @@ int mica_gemm_load_params(mica_sched_t *S, int g) {
         uint32_t first = P->param_chunk ? (uint32_t)g : 0, left = (uint32_t)P->nsets - first;
         uint32_t sets =
             P->param_chunk && (uint32_t)P->param_chunk < left ? (uint32_t)P->param_chunk : left;
-        mica_ticket_t none = {0, 0}; /* resident rows: nothing reads them before */
         S->p_sets = (int)(first + sets);
+        /* resident rows: only a first pass (gemm_rowpack.c, set 0) read them before, not the
+         * layer's own STOREs, which read other sets (no false wait on the slot's last reader) */
         return mica_gemm_queue_load(S, MICA_LOAD_TARGET_PARAM, MICA_PARAM_ROWS * first,
                                     MICA_PARAM_ROWS * sets, row, 0,
-                                    S->p_addr + first * MICA_PARAM_ROWS * row, row, 0, none,
+                                    S->p_addr + first * MICA_PARAM_ROWS * row, row, 0, S->pre_store,
                                     &S->p_load[mica_gemm_param_slot(P, g, g)], 1);
     }
     uint32_t n = (uint32_t)(g % P->nf);
