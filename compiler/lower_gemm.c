@@ -34,7 +34,7 @@ static int prefetch(mica_sched_t *S, int band, int n, int g) {
     const mica_gemm_plan_t *P = S->P;
     int next = g + 1, last_g = P->nbands * P->nf - 1;
     int next_group = g + (P->nf - n < P->wgroup ? P->nf - n : P->wgroup);
-    if (g == 0 && P->params_resident && S->p_sets == 0 && mica_gemm_load_params(S, 0))
+    if (g == 0 && P->params_resident && mica_gemm_load_params(S, 0))
         return -1; /* first needed by STORE 0 */
     int chunk_next = P->params_resident && P->param_chunk && next == S->p_sets &&
                      next < P->nsets; /* band 0: fold g + 1's set starts the next chunk */

@@ -272,14 +272,17 @@ static void error_tests(Sim &sim, ExtMem &mem, std::mt19937_64 &rng) {
   }
 }
 
+// g's program with an END, run without comparing: its CYCLES counter.
+static uint64_t program_cycles(Sim &sim, ExtMem &mem, ProGen &g) {
+  g.emit(ProGen::op(MICA_OP_END), -1, {});
+  write_prog(mem, PROG_BASE, g.prog);
+  sim.run(PROG_BASE, (uint32_t)g.prog.size());
+  return sim.counter(MICA_CNT_CYCLES);
+}
+
 // Cycle costs with an always-ready bus of fixed latency (printed, not checked).
 static void perf_tests(Sim &sim, ExtMem &mem, std::mt19937_64 &rng) {
-  auto cycles_of = [&](ProGen &g) {
-    g.emit(ProGen::op(MICA_OP_END), -1, {});
-    write_prog(mem, PROG_BASE, g.prog);
-    sim.run(PROG_BASE, (uint32_t)g.prog.size());
-    return sim.counter(MICA_CNT_CYCLES);
-  };
+  auto cycles_of = [&](ProGen &g) { return program_cycles(sim, mem, g); };
   printf("bus latency %d..%d, ready %d%%\n", sim.lat_min, sim.lat_max, sim.ready_pct);
   ProGen e(kCfg, rng);
   uint64_t base = cycles_of(e);
@@ -337,12 +340,6 @@ static void aspad_port_test(Sim &sim, ExtMem &mem, std::mt19937_64 &rng) {
   if (!ProGen(kCfg, rng).store_aspad()) return;
   int bus[3] = {sim.lat_min, sim.lat_max, sim.ready_pct};
   sim.lat_min = sim.lat_max = 10, sim.ready_pct = 100;
-  auto cycles_of = [&](ProGen &g) {
-    g.emit(ProGen::op(MICA_OP_END), -1, {});
-    write_prog(mem, PROG_BASE, g.prog);
-    sim.run(PROG_BASE, (uint32_t)g.prog.size());
-    return sim.counter(MICA_CNT_CYCLES);
-  };
   ProGen::ST s = {MICA_STORE_ROUND_DOUBLE, 0, -128, 127, 0, 64, (uint32_t)kCfg.C, 0, 0, 0, 1};
   int64_t extra[2];
   for (int k = 0; k < 2; k++) {
@@ -352,8 +349,8 @@ static void aspad_port_test(Sim &sim, ExtMem &mem, std::mt19937_64 &rng) {
     g.load(t, 128, 256, w, IN_BASE, w);
     h.load(t, 128, 256, w, IN_BASE, w);
     h.store(s);
-    uint64_t alone = cycles_of(g);
-    extra[k] = (int64_t)cycles_of(h) - (int64_t)alone;
+    uint64_t alone = program_cycles(sim, mem, g);
+    extra[k] = (int64_t)program_cycles(sim, mem, h) - (int64_t)alone;
   }
   result(extra[0] >= 64 && extra[1] < 16,
          "STORE to ASPAD after a LOAD: +" + std::to_string(extra[0]) + " cycles (into ASPAD), +" +
