@@ -12,6 +12,8 @@
  *     convolution whose input and output are one fold each and that is its input's last reader
  *     may write its output over the input, at least inplace_gap rows below it (its bands run in
  *     order, each STORE after the band's MATMULs, so it overwrites only rows no later band reads);
+ *   a few-channel convolution that packs two outputs' windows per ASPAD row (gemm_plan.c
+ *     pack_taps) writes memory: its output pairs are the dense layout, not a pixel per row;
  *   a depthwise convolution or pool of few channels reads and writes memory (pixel pairs), unless
  *     the configuration has DWCONV_TAPS (a 3-wide kernel's three or nine taps a pass beat one
  *     on pairs; a kernel of another width then runs one tap a pass on plain rows, on chip).
@@ -22,6 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "chain.h"
+#include "gemm_plan.h"
 
 static int is_output(const tfl_model_t *m, int32_t t) {
     for (int i = 0; i < m->noutputs; i++)
@@ -94,6 +97,22 @@ static int last_reader(const plan_t *p, int32_t t, int prod, int needs_whole_fol
     return last;
 }
 
+/* A few-channel convolution whose packed taps take two outputs' windows per ASPAD row (VWW's
+ * first layer: 15 of 16 array rows, 16 columns, against 9 and 8) writes output pairs, the dense
+ * layout in memory: its output stays there. Its MATMULs stream half the rows and its input loads
+ * take 1.25 beats per output and kernel row instead of 2, more than the output's round trip. */
+static int packs_wide(const plan_t *p, const tfl_op_t *op) {
+    mica_gemm_layer_t L;
+    if (op->builtin != TFL_OP_CONV_2D || op->ninputs < 2 || op->inputs[0] < 0 ||
+        op->inputs[1] < 0 || p->m->tensors[op->inputs[1]].rank != 4 ||
+        p->m->tensors[op->inputs[0]].rank != 4)
+        return 0;
+    memset(&L, 0, sizeof L);
+    return !mica_conv_window(op, &p->m->tensors[op->inputs[0]], &p->m->tensors[op->inputs[1]],
+                             &p->m->tensors[op->outputs[0]], &L) &&
+           mica_gemm_packs_wide(p->hw, &L);
+}
+
 /* Op i's output as a candidate: its rows and readers, or 0. */
 static int candidate(const plan_t *p, int i, mica_res_t *r) {
     const tfl_op_t *op = &p->m->ops[i];
@@ -107,7 +126,7 @@ static int candidate(const plan_t *p, int i, mica_res_t *r) {
      * layout, than one tap per pass; not with DWCONV_TAPS (three or nine taps a pass) */
     int pairs = 2 * ch <= p->hw->rows && (mica_hw_absent(p->hw) & MICA_FEATURE_DWCONV_TAPS);
     if ((op->builtin == TFL_OP_ADD && part_fold) ||
-        (op->builtin == TFL_OP_DEPTHWISE_CONV_2D && pairs))
+        (op->builtin == TFL_OP_DEPTHWISE_CONV_2D && pairs) || packs_wide(p, op))
         return 0;
     int last = last_reader(p, t, i, part_fold, pairs);
     uint64_t rows = (ch + p->hw->rows - 1) / p->hw->rows * pix;

@@ -22,23 +22,44 @@ int mica_gemm_band_rows(const mica_gemm_layer_t *L, const mica_gemm_plan_t *P, i
 }
 
 /* Few input channels (first layers: 1 or 3): pack a kernel row's taps into the array rows. The
- * weights need no repacking: [cout][kh][kw][cin] is [cout][kh][1][kw*cin]. */
-static int pack_taps(const mica_gemm_layer_t *L, uint32_t R, mica_gemm_layer_t *packed,
-                     mica_gemm_plan_t *P) {
+ * weights need no repacking: [cout][kh][kw][cin] is [cout][kh][1][kw*cin]. With `wide`, a layer
+ * of at most half the array columns' output channels whose window of two neighbouring outputs
+ * (kw + stride taps) fits the array rows packs that window instead: one ASPAD row feeds two
+ * output pixels (columns q*cout + oc, mica_gemm_weight), so the MATMULs stream half the rows and
+ * the loads move 2 beats per two outputs' kernel row where they moved 2 per output. The run
+ * layer's pixel is an output pair, 2*cout bytes: the dense NHWC layout of the original's output
+ * (so not on chip, where a pixel is a row; lower_gemm.c). */
+static int pack_taps(const mica_gemm_layer_t *L, uint32_t R, uint32_t C, int wide,
+                     mica_gemm_layer_t *packed, mica_gemm_plan_t *P) {
     int right = (L->out_w - 1) * L->stride_w + L->kw - L->pad_left - L->in_w;
     if (L->depthwise || L->kw < 2 || L->dil_w != 1 || (uint32_t)(L->kw * L->cin) > R ||
         L->pad_left < 0 || L->pad_left >= L->kw || right >= L->kw ||
         (L->out_w - 1) * L->stride_w >= L->in_w)
         return 0;
+    int px = wide && 2 * (uint32_t)L->cout <= C && L->out_w % 2 == 0 && !L->out_pixel_step &&
+                     !L->out_row_step && (uint32_t)((L->kw + L->stride_w) * L->cin) <= R
+                 ? 2
+                 : 1;
     *packed = *L;
-    packed->cin = L->kw * L->cin;
     packed->kw = 1;
     packed->pad_left = 0;
-    packed->in_w = L->stride_w == 1 ? L->in_w : L->out_w; /* packed grid: only what is read */
     packed->stride_w = 1;
-    P->pack_kw = L->kw, P->pack_cin = L->cin, P->pack_left = L->pad_left;
-    P->pack_step = L->stride_w, P->pack_in_w = L->in_w;
+    packed->cin = (L->kw + (px - 1) * L->stride_w) * L->cin;
+    packed->cout = px * L->cout;
+    packed->out_w = L->out_w / px;
+    /* packed grid: only what is read */
+    packed->in_w = L->stride_w == 1 && px == 1 ? L->in_w : packed->out_w;
+    P->pack_kw = L->kw + (px - 1) * L->stride_w, P->pack_cin = L->cin, P->pack_left = L->pad_left;
+    P->pack_step = L->stride_w * px, P->pack_in_w = L->in_w;
+    P->pack_px = px, P->pack_cout = L->cout;
     return 1;
+}
+
+int mica_gemm_packs_wide(const mica_hw_config_t *hw, const mica_gemm_layer_t *L) {
+    mica_gemm_layer_t packed;
+    mica_gemm_plan_t P;
+    memset(&P, 0, sizeof P);
+    return pack_taps(L, hw->rows, hw->cols, 1, &packed, &P) && P.pack_px > 1;
 }
 
 int mica_gemm_row_view(const mica_gemm_plan_t *P, int R, int p, int *x0) {
@@ -242,8 +263,9 @@ int mica_gemm_plan(const mica_hw_config_t *hw, const mica_gemm_layer_t *L0,
     memset(P, 0, sizeof *P);
     int lanes = (int)(hw->rows < hw->cols ? hw->rows : hw->cols);
     /* an input already in ASPAD (chain) has the plain layout: no packing, no subsampling */
-    int taps = L0->in_aspad ? 0 : pack_taps(L0, hw->rows, packed, P);
-    if (taps && (options & MICA_GEMM_ROWS))
+    int taps =
+        L0->in_aspad ? 0 : pack_taps(L0, hw->rows, hw->cols, options & MICA_GEMM_WIDE, packed, P);
+    if (taps && P->pack_px == 1 && (options & MICA_GEMM_ROWS))
         pack_rows(hw, L0, packed, P);
     const mica_gemm_layer_t *L =
         taps || (!L0->in_aspad && subsample_1x1(L0, packed, P)) ||
@@ -294,8 +316,11 @@ void mica_gemm_plan_text(const mica_hw_config_t *hw, const mica_gemm_layer_t *L,
              L->kh, P->pack_kh, P->pack_g * L->in_w, L->in_w, P->pack_t_bytes);
     else if (P->pack_kw)
         TEXT("  packing: %d taps x %d channels of a kernel row in one ASPAD row (%d of %u array "
-             "rows)\n",
-             P->pack_kw, P->pack_cin, P->pack_kw * P->pack_cin, hw->rows);
+             "rows)%s\n",
+             P->pack_kw, P->pack_cin, P->pack_kw * P->pack_cin, hw->rows,
+             P->pack_px > 1 ? ", the windows of two neighbouring outputs: one row feeds both "
+                              "(their channels side by side in the array columns)"
+                            : "");
     TEXT("  bands: %d of %d output rows (%d pixels)%s\n", P->nbands, P->band_rows,
          P->band_rows * L->out_w,
          P->stream_input ? ", first band's input folds streamed between MATMULs" : "");

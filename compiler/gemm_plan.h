@@ -40,7 +40,10 @@ typedef struct {
                        * fold before its first, so no one long LOAD holds up the next fold's
                        * weights (0: all before the first MATMUL; costed) */
     int pack_kw, pack_cin, pack_left, pack_step,
-        pack_in_w; /* packed taps (pack_kw 0: none): the original layer's */
+        pack_in_w; /* packed taps (pack_kw 0: none): taps per window (kw + (px-1)*stride), the
+                    * original layer's cin and pad_left, window step, the original in_w */
+    int pack_px, pack_cout; /* packed taps: output pixels per window (1, or 2 with
+                             * MICA_GEMM_WIDE) and the original layer's cout */
     int pack_g, pack_kh, pack_rstep, pack_top, pack_dil, pack_img_h; /* packed kernel rows
                                  * (pack_g 0: none): G rows per ASPAD row, the original kh, the
                                  * run layer's row step in the packed grid, pad_top, dilation and
@@ -66,15 +69,29 @@ typedef struct {
 #define MICA_GEMM_PAIRS 1 /* options: depthwise pixel pairs */
 #define MICA_GEMM_ROWS 2  /* options: several kernel rows per packed ASPAD row */
 #define MICA_GEMM_TAPS 4  /* options: a 3-wide kernel row per DWCONV (DWCONV_TAPS) */
+#define MICA_GEMM_WIDE 8  /* options: packed taps of two neighbouring outputs per ASPAD row */
 int mica_gemm_plan(const mica_hw_config_t *hw, const mica_gemm_layer_t *L,
                    mica_gemm_layer_t *packed, const mica_gemm_layer_t **run, mica_gemm_plan_t *P,
                    int options, char *err, size_t errlen);
+
+/* Whether L's packed taps take the windows of two neighbouring outputs when MICA_GEMM_WIDE
+ * allows (an output that must then stay in memory, chain.c). */
+int mica_gemm_packs_wide(const mica_hw_config_t *hw, const mica_gemm_layer_t *L);
 
 /* Weight of output channel oc, run-layer tap t, run-layer input channel ch (L the run layer, its
  * weights the original [cout][kh][kw][cin]): with packed kernel rows, lane ch of group t is
  * kernel row t*G + ch / (kw*cin), zero past the last kernel row. */
 static inline int8_t mica_gemm_weight(const mica_gemm_layer_t *L, const mica_gemm_plan_t *P, int oc,
                                       int t, int ch) {
+    if (P->pack_px > 1) { /* column q*cout + o: output o of the window's q-th pixel */
+        int s = P->pack_step / P->pack_px, kw = P->pack_kw - (P->pack_px - 1) * s;
+        int q = oc / P->pack_cout, kx = ch / P->pack_cin - q * s;
+        return kx < 0 || kx >= kw
+                   ? 0
+                   : L->weights[(((size_t)(oc % P->pack_cout) * L->kh + t) * kw + (size_t)kx) *
+                                    P->pack_cin +
+                                (size_t)(ch % P->pack_cin)];
+    }
     if (!P->pack_g)
         return L->weights[((size_t)oc * L->kh * L->kw + t) * L->cin + ch];
     int kwc = L->cin / P->pack_g, kr = t * P->pack_g + ch / kwc;
@@ -97,9 +114,9 @@ void mica_gemm_set_band_rows(const mica_gemm_layer_t *L, mica_gemm_plan_t *P, in
 int mica_gemm_row_view(const mica_gemm_plan_t *P, int R, int p, int *x0);
 
 /* The original layer's channel of run-layer channel c (pixel pairs: lane c and c + C are channel
- * c of two pixels). */
+ * c of two pixels; so are column c and c + cout of a wide packed window). */
 static inline int mica_gemm_channel(const mica_gemm_plan_t *P, int c) {
-    return P->pair_c ? c % P->pair_c : c;
+    return P->pair_c ? c % P->pair_c : P->pack_px > 1 ? c % P->pack_cout : c;
 }
 
 /* Output folds are loaded in groups of P->wgroup within a band (the last may be shorter). WSPAD

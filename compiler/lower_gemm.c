@@ -193,6 +193,11 @@ static int emit_layer(mica_builder_t *b, const mica_gemm_layer_t *L, const mica_
                  L->name); /* whole folds, pixel-major: no other input layout (lower_gemm_part) */
         return -1;
     }
+    if (L->out_aspad && (P->pair_c || P->pack_px > 1)) {
+        snprintf(b->err, sizeof b->err, "layer %s: an output in ASPAD is a pixel per row",
+                 L->name); /* what the next layer reads (chain.c) */
+        return -1;
+    }
     uint32_t first = mica_code_count(b);
     mica_sched_t S;
     memset(&S, 0, sizeof S);
@@ -351,9 +356,10 @@ static int lower_gemm_part(mica_builder_t *b, const mica_gemm_layer_t *L0, int l
     int64_t cycles, plain_cycles;
     /* on chip (chain.c): the plain layout in, pixel pairs neither in nor out; three-tap
      * DWCONVs change no layout */
-    int all = MICA_GEMM_TAPS | (L0->in_aspad    ? 0
-                                : L0->out_aspad ? MICA_GEMM_ROWS
-                                                : MICA_GEMM_PAIRS | MICA_GEMM_ROWS);
+    int all =
+        MICA_GEMM_TAPS | (L0->in_aspad    ? 0
+                          : L0->out_aspad ? MICA_GEMM_ROWS
+                                          : MICA_GEMM_PAIRS | MICA_GEMM_ROWS | MICA_GEMM_WIDE);
     if (mica_gemm_plan(&b->hw, L0, &packed, &L, &P, all, b->err, sizeof b->err) ||
         choose_bands(b, L, &P, &cycles)) {
         all &= ~MICA_GEMM_ROWS; /* packed kernel rows may not fit where the rest does */
@@ -362,9 +368,12 @@ static int lower_gemm_part(mica_builder_t *b, const mica_gemm_layer_t *L0, int l
             return -1;
     }
     /* Pixel pairs halve the vector rows but load the input twice; packed kernel rows cut the
-     * MATMULs by G but add a first pass: a small layer may be faster without (both are costed). */
-    int without = P.pair_c ? all & ~MICA_GEMM_PAIRS : all & ~MICA_GEMM_ROWS;
-    if ((P.pair_c || P.pack_g) &&
+     * MATMULs by G but add a first pass; a wide window costs a longer row load and rules out
+     * packed kernel rows: a layer may be faster without (each is costed). */
+    int without = P.pair_c        ? all & ~MICA_GEMM_PAIRS
+                  : P.pack_px > 1 ? all & ~MICA_GEMM_WIDE
+                                  : all & ~MICA_GEMM_ROWS;
+    if ((P.pair_c || P.pack_g || P.pack_px > 1) &&
         !mica_gemm_plan(&b->hw, L0, &plain, &L2, &Q, without, b->err, sizeof b->err) &&
         !choose_bands(b, L2, &Q, &plain_cycles) && plain_cycles < cycles)
         P = Q, L = L2, cycles = plain_cycles, all = without;

@@ -52,17 +52,18 @@ done
 for be in cpu rtl func; do run "$tmp/r8.mica" "$be" 3; mv "$tmp/$be.3" "$tmp/r8$be"; done
 cmp -s "$tmp/r8cpu/output0.npy" "$tmp/r8rtl/output0.npy" || bad "ResNet-8: rtl != cpu"
 cmp -s "$tmp/r8cpu/output0.npy" "$tmp/r8func/output0.npy" || bad "ResNet-8: func != cpu"
-# VWW: 1_dw's output (48x48x8) does not fit beside its input, so it is written over it one image
-# line (48 rows) below (inplace_gap), and 2_conv's over 1_dw's; neither layer loads its input.
+# VWW: 0_conv packs the windows of two outputs per ASPAD row, so it writes output pairs to memory
+# and 1_dw loads them; 2_conv (1x1, one fold in and out) writes its output over its input, which
+# it reads last (inplace_gap 0), and loads no input.
 "$mica" compile models/vww_mobilenet.tflite -o "$tmp/v.mica" > /dev/null || bad "compile VWW"
-"$mica" disasm "$tmp/v.mica" --step 1 > "$tmp/v1.txt"
-in0=$(grep -m1 -oE 'DWCONV .*aspad_addr=[0-9]+' "$tmp/v1.txt" | grep -oE '[0-9]+$')
-out0=$(grep -m1 -oE 'STORE .*target=ASPAD.*ext_addr=0x[0-9a-f]+' "$tmp/v1.txt" | grep -oE '0x[0-9a-f]+$')
-[ -n "$in0" ] && [ -n "$out0" ] && [ $((out0)) = $((in0 - 48)) ] ||
-  bad "VWW 1_dw: output at ${out0:-none}, input at ${in0:-none} (want 48 rows below)"
-for s in 1 2; do
-  "$mica" disasm "$tmp/v.mica" --step $s | grep -qE '^ +[0-9]+  LOAD .*target=ASPAD' && bad "VWW step $s loads its input"
-done
+"$mica" disasm "$tmp/v.mica" --step 0 | grep -qE '^ +[0-9]+  STORE .*target=ASPAD' && bad "VWW 0_conv stores to ASPAD"
+"$mica" disasm "$tmp/v.mica" --step 1 | grep -qE '^ +[0-9]+  LOAD .*target=ASPAD' || bad "VWW 1_dw loads no input"
+"$mica" disasm "$tmp/v.mica" --step 2 > "$tmp/v2.txt"
+in0=$(grep -m1 -oE 'MATMUL .*aspad_addr=[0-9]+' "$tmp/v2.txt" | grep -oE '[0-9]+$')
+out0=$(grep -m1 -oE 'STORE .*target=ASPAD.*ext_addr=0x[0-9a-f]+' "$tmp/v2.txt" | grep -oE '0x[0-9a-f]+$')
+[ -n "$in0" ] && [ -n "$out0" ] && [ $((out0)) = $((in0)) ] ||
+  bad "VWW 2_conv: output at ${out0:-none}, input at ${in0:-none} (want the same rows)"
+grep -qE '^ +[0-9]+  LOAD .*target=ASPAD' "$tmp/v2.txt" && bad "VWW 2_conv loads its input"
 for be in cpu rtl func; do run "$tmp/v.mica" "$be" 4; mv "$tmp/$be.4" "$tmp/v$be"; done
 cmp -s "$tmp/vcpu/output0.npy" "$tmp/vrtl/output0.npy" || bad "VWW: rtl != cpu"
 cmp -s "$tmp/vcpu/output0.npy" "$tmp/vfunc/output0.npy" || bad "VWW: func != cpu"
