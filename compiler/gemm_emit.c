@@ -238,6 +238,13 @@ int mica_gemm_param_slot(const mica_gemm_plan_t *P, int set, int g) {
     return g % P->param_bufs;
 }
 
+/* PARAM rows a LOAD of `sets` consecutive sets writes: all but the last set's low multiplier
+ * bits (row 3) when the layer's STOREs do not round REAL, the one mode that reads that row (the
+ * other sets' rows 3 lie between and come along): a bus beat less per 8 bytes of lanes. */
+static uint32_t param_load_rows(const mica_gemm_layer_t *L, uint32_t sets) {
+    return MICA_PARAM_ROWS * sets - (L->round_mode == MICA_STORE_ROUND_REAL ? 0u : 1u);
+}
+
 /* Parameter sets: when resident all at once, or (P->param_chunk) the chunk starting at set g,
  * each into its own rows; else fold g's set into PARAM buffer g % 2. */
 int mica_gemm_load_params(mica_sched_t *S, int g) {
@@ -251,15 +258,15 @@ int mica_gemm_load_params(mica_sched_t *S, int g) {
         /* resident rows: only a first pass (gemm_rowpack.c, set 0) read them before, not the
          * layer's own STOREs, which read other sets (no false wait on the slot's last reader) */
         return mica_gemm_queue_load(S, MICA_LOAD_TARGET_PARAM, MICA_PARAM_ROWS * first,
-                                    MICA_PARAM_ROWS * sets, row, 0,
+                                    param_load_rows(S->L, sets), row, 0,
                                     S->p_addr + first * MICA_PARAM_ROWS * row, row, 0, S->pre_store,
                                     &S->p_load[mica_gemm_param_slot(P, g, g)], 1);
     }
     uint32_t n = (uint32_t)(g % P->nf);
     int buf = g % P->param_bufs;
-    return mica_gemm_queue_load(S, MICA_LOAD_TARGET_PARAM, MICA_PARAM_ROWS * (uint32_t)buf,
-                                MICA_PARAM_ROWS, row, 0, S->p_addr + n * MICA_PARAM_ROWS * row, row,
-                                0, S->p_read[buf], &S->p_load[buf], 1);
+    return mica_gemm_queue_load(
+        S, MICA_LOAD_TARGET_PARAM, MICA_PARAM_ROWS * (uint32_t)buf, param_load_rows(S->L, 1), row,
+        0, S->p_addr + n * MICA_PARAM_ROWS * row, row, 0, S->p_read[buf], &S->p_load[buf], 1);
 }
 
 /* Packed taps: ASPAD row of packed pixel (y, p) holds the input pixels x = p*step - pad_left + j,
@@ -433,6 +440,15 @@ mica_ticket_t mica_gemm_matmul(mica_sched_t *S, int band, int f_in, int t, uint3
                               .stride_x = (uint32_t)L->stride_w,
                               .off_y = oy0 * L->stride_h - L->pad_top + kh * L->dil_h - y0,
                               .off_x = -L->pad_left + kw * L->dil_w};
+    /* A 1x1 stride-1 unpadded convolution reads pixel m for output m: the band is one row of
+     * pixels, the geometry GEMV fuses (fuse.c), so its LOADW + MATMUL pairs fetch as one
+     * instruction per output fold instead of two per input fold. */
+    if (!L->depthwise && L->kh == 1 && L->kw == 1 && L->stride_h == 1 && L->stride_w == 1 &&
+        !L->pad_top && !L->pad_left && L->in_w == L->out_w && f.in_h == f.out_h && !f.off_y &&
+        !P->pair_c && pixels <= MICA_MATMUL_IN_W_MAX) {
+        f.in_w = f.out_w = pixels;
+        f.in_h = f.out_h = 1;
+    }
     if (P->pair_c && (f.off_x & 1)) { /* odd pixel offset: layout B, pairs (2k-1, 2k) */
         f.aspad_addr += pixels;
         f.in_w += 1;

@@ -330,6 +330,10 @@ static mica_fm_requant_t *store_requant(tr_t *T, const mica_instr_t *in) {
     int32_t rows[MICA_PARAM_ROWS * C];
     for (uint32_t r = 0; r < MICA_PARAM_ROWS; r++) {
         const fp_row_t *o = &T->pr[MICA_PARAM_ROWS * f.param_set + r];
+        if (r == MICA_PARAM_MULT_LO && f.round != MICA_STORE_ROUND_REAL) {
+            memset(rows + r * C, 0, 4 * C); /* read by round REAL only (the compiler may skip it) */
+            continue;
+        }
         if (o->ext == UNKNOWN)
             return NULL; /* loaded by an earlier program: interpret */
         fp_row_bytes(T->m, o, rows + r * C, 4 * C);
