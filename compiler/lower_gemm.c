@@ -303,10 +303,27 @@ static void choose_param_chunk(mica_builder_t *b, const mica_gemm_layer_t *L, mi
  * unless another is estimated faster. More bands let the next band's loads overlap this band's
  * MATMULs (with one band a layer loads all its input before its first MATMUL; a few-channel first
  * layer's many small LOADs cost more than the compute they would hide behind); undivided memories
- * take larger bands. Candidates per split: its largest band and up to MAX_BAND_TRIALS more
- * (balanced) band counts, each with the input folds streamed or not and either load-release
+ * take larger bands. Candidates per split: its largest band, up to MAX_BAND_TRIALS more
+ * (balanced) band counts and SHORT_TAIL_TRIALS band sizes whose last band is at most a third of
+ * the others (a short tail), each with the input folds streamed or not and either load-release
  * policy (P->drip_all). */
 #define MAX_BAND_TRIALS 24
+#define SHORT_TAIL_TRIALS 6
+/* Costs `trial` under both load-release policies and, with several input folds loaded, both
+ * input streaming choices; keeps the fastest in *best_plan. */
+static void try_band(mica_builder_t *b, const mica_gemm_layer_t *L, mica_gemm_plan_t *trial,
+                     gemm_trial_t *ctx, int64_t *best, mica_gemm_plan_t *best_plan) {
+    for (int v = 0; v < 2 * (1 + (trial->cf > 1 && !L->in_aspad)); v++) {
+        trial->drip_all = v & 1; /* both load-release policies */
+        if (v == 2)              /* streaming the input folds the other way */
+            trial->stream_input = !trial->stream_input;
+        ctx->P = trial;
+        int64_t c = mica_trial_cycles(b, emit_trial, ctx);
+        if (c >= 0 && c < *best)
+            *best = c, *best_plan = *trial;
+    }
+}
+
 static int choose_bands(mica_builder_t *b, const mica_gemm_layer_t *L, mica_gemm_plan_t *P,
                         int64_t *cycles) {
     mica_gemm_plan_t best_plan = *P, trial = *P;
@@ -326,15 +343,17 @@ static int choose_bands(mica_builder_t *b, const mica_gemm_layer_t *L, mica_gemm
                 continue;
             last_rows = rows;
             mica_gemm_set_band_rows(L, &trial, rows);
-            for (int v = 0; v < 2 * (1 + (trial.cf > 1 && !L->in_aspad)); v++) {
-                trial.drip_all = v & 1; /* both load-release policies */
-                if (v == 2)             /* streaming the input folds the other way */
-                    trial.stream_input = !trial.stream_input;
-                ctx.P = &trial;
-                int64_t c = mica_trial_cycles(b, emit_trial, &ctx);
-                if (c >= 0 && c < best)
-                    best = c, best_plan = trial;
-            }
+            try_band(b, L, &trial, &ctx, &best, &best_plan);
+        }
+        /* and a few with a short last band, whose STOREs nothing after them overlaps (it runs
+         * every output fold again, so it pays where the tail outweighs that) */
+        for (int rows = largest, n = 0; largest && rows > 1 && n < SHORT_TAIL_TRIALS; rows--) {
+            int rest = L->out_h % rows, nb = (L->out_h + rows - 1) / rows;
+            if (!rest || 3 * rest > rows || rows == (L->out_h + nb - 1) / nb) /* balanced */
+                continue;
+            n++;
+            mica_gemm_set_band_rows(L, &trial, rows);
+            try_band(b, L, &trial, &ctx, &best, &best_plan);
         }
     }
     if (best == INT64_MAX) {
