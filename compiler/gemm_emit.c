@@ -426,8 +426,10 @@ mica_ticket_t mica_gemm_matmul(mica_sched_t *S, int band, int f_in, int t, uint3
     mica_ticket_t bad = {0, 0};
     int rows = mica_gemm_band_rows(L, P, band), oy0 = band * P->band_rows, y0, y1, kh = t / L->kw,
         kw = t % L->kw;
-    mica_gemm_band_input_rows(L, oy0, rows, &y0, &y1);
+    mica_gemm_band_input_rows(L, oy0, rows, &y0, &y1); /* the band's input tile */
     uint32_t pixels = (uint32_t)(y1 - y0) * (uint32_t)L->in_w;
+    if (S->part_rows) /* a part of the band's rows (P->tail_parts): output rows, same tile */
+        oy0 += S->part_y0, rows = S->part_rows, acc_addr += (uint32_t)(S->part_y0 * L->out_w);
     mica_matmul_fields_t f = {.accumulate = (uint32_t)!first,
                               .z_in = L->z_in,
                               .aspad_addr = input_rows(L, P, band, f_in, y0, pixels),
@@ -444,10 +446,12 @@ mica_ticket_t mica_gemm_matmul(mica_sched_t *S, int band, int f_in, int t, uint3
      * pixels, the geometry GEMV fuses (fuse.c), so its LOADW + MATMUL pairs fetch as one
      * instruction per output fold instead of two per input fold. */
     if (!L->depthwise && L->kh == 1 && L->kw == 1 && L->stride_h == 1 && L->stride_w == 1 &&
-        !L->pad_top && !L->pad_left && L->in_w == L->out_w && f.in_h == f.out_h && !f.off_y &&
-        !P->pair_c && pixels <= MICA_MATMUL_IN_W_MAX) {
-        f.in_w = f.out_w = pixels;
+        !L->pad_top && !L->pad_left && L->in_w == L->out_w && !P->pair_c &&
+        f.out_h * f.out_w <= MICA_MATMUL_IN_W_MAX) {
+        f.aspad_addr += (uint32_t)f.off_y * f.in_w; /* off_y >= 0 without padding */
+        f.in_w = f.out_w = f.out_h * f.out_w;
         f.in_h = f.out_h = 1;
+        f.off_y = 0;
     }
     if (P->pair_c && (f.off_x & 1)) { /* odd pixel offset: layout B, pairs (2k-1, 2k) */
         f.aspad_addr += pixels;
@@ -560,15 +564,16 @@ static int store_run(mica_sched_t *S, int band, int n, int g, int m0, int count,
 }
 
 /* The fold's outputs: one STORE, or with per-pixel PARAM sets one per run of equal sets in a row. */
-int mica_gemm_store(mica_sched_t *S, int band, int n, int g) {
+int mica_gemm_store(mica_sched_t *S, int band, int n, int g, int y0, int rows) {
     const mica_gemm_layer_t *L = S->L;
     const mica_gemm_plan_t *P = S->P;
-    int rows = mica_gemm_band_rows(L, P, band);
+    if (!rows)
+        rows = mica_gemm_band_rows(L, P, band);
     if (!L->pixel_set)
-        return store_run(S, band, n, g, 0, rows * L->out_w,
+        return store_run(S, band, n, g, y0 * L->out_w, rows * L->out_w,
                          P->params_resident ? n : g % P->param_bufs);
     const uint8_t *set = L->pixel_set + (size_t)band * P->band_rows * L->out_w;
-    for (int m = 0, m0 = 0; m < rows * L->out_w; m++)
+    for (int m = y0 * L->out_w, m0 = m; m < (y0 + rows) * L->out_w; m++)
         if ((m + 1) % L->out_w == 0 || set[m + 1] != set[m]) {
             if (store_run(S, band, n, g, m0, m + 1 - m0, set[m]))
                 return -1;

@@ -324,6 +324,10 @@ void mica_gemm_plan_text(const mica_hw_config_t *hw, const mica_gemm_layer_t *L,
     TEXT("  bands: %d of %d output rows (%d pixels)%s\n", P->nbands, P->band_rows,
          P->band_rows * L->out_w,
          P->stream_input ? ", first band's input folds streamed between MATMULs" : "");
+    if (P->tail_parts > 1)
+        TEXT("  tail: the last fold in %d parts of its rows, each stored while the next "
+             "computes\n",
+             P->tail_parts);
     TEXT("  buffers: ACC %d x %u rows, ASPAD %d x %u rows, WSPAD %d x %u rows (%s, %d fold%s per "
          "load%s%s), PARAM %d set%s %s%s\n",
          P->acc_bufs, P->acc_buf_rows, P->aspad_bufs, P->aspad_buf_rows, P->wspad_bufs,

@@ -36,6 +36,10 @@ typedef struct {
     int late_store;   /* each fold's STORE after the next fold's first LOADW(s), which then run
                        * while the fold's last MATMUL drains, not after the STORE's ARRAY wait
                        * that holds up every later instruction (costed) */
+    int tail_parts;   /* the last band's last output fold computed in this many parts of its
+                       * rows, each part's STORE issued before the next part's MATMULs, which
+                       * then run while it stores: the STORE nothing overlaps is one part's
+                       * (0 or 1: whole; costed) */
     int param_chunk;  /* resident PARAM sets loaded this many at a time, each chunk during the
                        * fold before its first, so no one long LOAD holds up the next fold's
                        * weights (0: all before the first MATMUL; costed) */

@@ -51,6 +51,8 @@ typedef struct {
     uint32_t t_addr;         /* packed kernel rows: the first pass's rows (gemm_rowpack.c) */
     mica_ticket_t pre_store; /* its STORE, which the first input LOAD waits for */
     int store_pending, store_band, store_n, store_g; /* P->late_store: the fold STORE not yet out */
+    int store_y0, store_rows; /* and its rows within the band (rows 0: all) */
+    int part_y0, part_rows; /* P->tail_parts: the output rows of the band being emitted (0: all) */
 } mica_sched_t;
 
 /* Weight tiles and PARAM sets into the constant image (S->w_addr, S->p_addr). */
@@ -78,7 +80,8 @@ int mica_gemm_loadw(mica_sched_t *S, int wb, uint32_t row);
 /* MATMUL (or DWCONV) of tap t over input fold f_in into ACC row acc_addr; its ticket (seq 0 on error). */
 mica_ticket_t mica_gemm_matmul(mica_sched_t *S, int band, int f_in, int t, uint32_t acc_addr,
                                int first, const mica_ticket_t *deps, int ndeps);
-/* The STORE(s) of output fold n of band (global fold g). */
-int mica_gemm_store(mica_sched_t *S, int band, int n, int g);
+/* The STORE(s) of output fold n of band (global fold g): of its output rows [y0, y0 + rows)
+ * within the band (rows 0: all). */
+int mica_gemm_store(mica_sched_t *S, int band, int n, int g, int y0, int rows);
 
 #endif

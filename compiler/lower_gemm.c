@@ -81,7 +81,7 @@ static int emit_pending_store(mica_sched_t *S) {
     if (!S->store_pending)
         return 0;
     S->store_pending = 0;
-    return mica_gemm_store(S, S->store_band, S->store_n, S->store_g);
+    return mica_gemm_store(S, S->store_band, S->store_n, S->store_g, S->store_y0, S->store_rows);
 }
 
 /* All taps and input folds of output fold n (global fold g) of a band: LOADW + MATMUL pairs; a
@@ -108,20 +108,25 @@ static int emit_fold_matmuls(mica_sched_t *S, int band, int n, int g) {
             mica_ticket_t *in_slot = &S->in_load[abuf * P->cf + f];
             if (mica_gemm_flush_for(S, in_slot))
                 return -1;
-            int streaming = P->stream_input && band == 0 && (dw || n == 0);
-            if (first && !streaming && (prefetch(S, band, n, g) || mica_gemm_drip(S, 0)))
+            /* a later part (P->tail_parts) loads nothing and writes rows no STORE reads yet */
+            int later_part = S->part_y0 > 0;
+            int streaming = P->stream_input && band == 0 && (dw || n == 0) && !later_part;
+            if (first && !streaming && !later_part &&
+                (prefetch(S, band, n, g) || mica_gemm_drip(S, 0)))
                 return -1; /* next fold's loads right behind the LOADW that waited for this one's */
             mica_ticket_t deps[2] = {*in_slot, S->acc_read[hbuf]}; /* input fold; ACC half free */
-            mica_ticket_t mm = mica_gemm_matmul(S, band, f, t, acc0, first, deps, first ? 2 : 1);
+            mica_ticket_t mm =
+                mica_gemm_matmul(S, band, f, t, acc0, first, deps, first && !later_part ? 2 : 1);
             if (failed(mm))
                 return -1;
             S->in_read[abuf] = S->acc_write[hbuf] = mm;
             uint32_t line = step > 1 ? (uint32_t)((L->out_w - 1) * L->stride_w + MICA_DWCONV_TAPS_N)
-                                     : (uint32_t)L->out_w;             /* pixels a line streams */
-            uint32_t rows = (uint32_t)mica_gemm_band_rows(L, P, band), /* lines it streams */
-                lines = step == MICA_DWCONV_VSHADOW_ROWS
-                            ? (rows - 1) * (uint32_t)L->stride_h + MICA_DWCONV_TAPS_N
-                            : rows;
+                                     : (uint32_t)L->out_w;         /* pixels a line streams */
+            uint32_t rows = (uint32_t)(S->part_rows ? S->part_rows /* lines it streams */
+                                                    : mica_gemm_band_rows(L, P, band)),
+                     lines = step == MICA_DWCONV_VSHADOW_ROWS
+                                 ? (rows - 1) * (uint32_t)L->stride_h + MICA_DWCONV_TAPS_N
+                                 : rows;
             uint32_t T = lines * line, lw = dw ? 2 : b->hw.rows + 1;
             if (mica_gemm_drip(S, T > lw ? T : lw))
                 return -1; /* a MATMUL takes T cycles, or its LOADW's */
@@ -163,8 +168,26 @@ static int emit_fold(mica_sched_t *S, int band, int n) {
     if (emit_fold_matmuls(S, band, n, g))
         return -1;
     if (!S->P->late_store)
-        return mica_gemm_store(S, band, n, g);
+        return mica_gemm_store(S, band, n, g, S->part_y0, S->part_rows);
     S->store_pending = 1, S->store_band = band, S->store_n = n, S->store_g = g;
+    S->store_y0 = S->part_y0, S->store_rows = S->part_rows;
+    return 0;
+}
+
+/* The layer's last fold in P->tail_parts parts of the band's rows (the first ones larger): each
+ * part's MATMULs, then its STORE, held back behind the next part's first LOADWs (late_store) or
+ * not, so the next part computes while it stores. Loads and prefetches are the first part's. */
+static int emit_last_fold(mica_sched_t *S, int band, int n) {
+    int rows = mica_gemm_band_rows(S->L, S->P, band), parts = S->P->tail_parts;
+    for (int k = 0, y0 = 0; k < parts; k++) {
+        int r = (rows - y0 + (parts - k) - 1) / (parts - k);
+        S->part_y0 = y0, S->part_rows = r;
+        if (emit_fold(S, band, n))
+            return -1;
+        S->in_ready = 1, S->p_ready = 1, S->w_next = S->P->nbands * S->P->nf - 1;
+        y0 += r;
+    }
+    S->part_y0 = S->part_rows = 0;
     return 0;
 }
 
@@ -215,7 +238,9 @@ static int emit_layer(mica_builder_t *b, const mica_gemm_layer_t *L, const mica_
     int rc = P->pack_g ? rowpack_pass(&S) : 0;
     for (int band = 0; band < P->nbands && !rc; band++)
         for (int n = 0; n < P->nf && !rc; n++)
-            rc = emit_fold(&S, band, n);
+            rc = P->tail_parts > 1 && band == P->nbands - 1 && n == P->nf - 1
+                     ? emit_last_fold(&S, band, n)
+                     : emit_fold(&S, band, n);
     if (!rc)
         rc = emit_pending_store(&S) || mica_gemm_flush_for(&S, NULL);
     free(S.w_load);
@@ -299,6 +324,29 @@ static void choose_param_chunk(mica_builder_t *b, const mica_gemm_layer_t *L, mi
     *P = best_plan;
 }
 
+/* The last fold in 2 .. MAX_TAIL_PARTS parts of its rows (P->tail_parts) where that is
+ * estimated at least 1/TAIL_PARTS_GAIN faster: each part's STORE then runs beside the next
+ * part's MATMULs, and a part costs a drain of the array between. The bar: parts split the func
+ * backend's GEMMs (a fold's MATMULs no longer match the others'), which costs it more than a
+ * few cycles save. */
+#define MAX_TAIL_PARTS 4
+#define TAIL_PARTS_GAIN 100
+static void choose_tail_parts(mica_builder_t *b, const mica_gemm_layer_t *L, mica_gemm_plan_t *P,
+                              int64_t *cycles) {
+    mica_gemm_plan_t trial = *P, best_plan = *P;
+    gemm_trial_t ctx = {b, L, &trial};
+    int rows = mica_gemm_band_rows(L, P, P->nbands - 1);
+    int64_t bar = *cycles - *cycles / TAIL_PARTS_GAIN;
+    for (int parts = 2; parts <= MAX_TAIL_PARTS && parts <= rows; parts++) {
+        trial.tail_parts = parts;
+        int64_t c = mica_trial_cycles(b, emit_trial, &ctx);
+        if (c >= 0 && c < bar && c < *cycles)
+            *cycles = c, best_plan = trial;
+    }
+    b->err[0] = 0;
+    *P = best_plan;
+}
+
 /* The buffer split and band size: the plan's (double-buffered halves, the largest band that fits)
  * unless another is estimated faster. More bands let the next band's loads overlap this band's
  * MATMULs (with one band a layer loads all its input before its first MATMUL; a few-channel first
@@ -365,6 +413,7 @@ static int choose_bands(mica_builder_t *b, const mica_gemm_layer_t *L, mica_gemm
     if (choose_weight_loads(b, L, P, cycles, best))
         return -1;
     choose_param_chunk(b, L, P, cycles);
+    choose_tail_parts(b, L, P, cycles);
     return 0;
 }
 
