@@ -97,19 +97,25 @@ static int last_reader(const plan_t *p, int32_t t, int prod, int needs_whole_fol
     return last;
 }
 
+/* Op o's window (shapes, strides, padding) when it is a convolution with a rank-4 input and
+ * filter: 1, else 0. */
+static int conv_layer(const plan_t *p, const tfl_op_t *op, mica_gemm_layer_t *L) {
+    if (!is_conv(op->builtin) || op->ninputs < 2 || op->noutputs != 1 || op->inputs[0] < 0 ||
+        op->inputs[1] < 0 || p->m->tensors[op->inputs[0]].rank != 4 ||
+        p->m->tensors[op->inputs[1]].rank != 4)
+        return 0;
+    memset(L, 0, sizeof *L);
+    return !mica_conv_window(op, &p->m->tensors[op->inputs[0]], &p->m->tensors[op->inputs[1]],
+                             &p->m->tensors[op->outputs[0]], L);
+}
+
 /* A few-channel convolution whose packed taps take two outputs' windows per ASPAD row (VWW's
  * first layer: 15 of 16 array rows, 16 columns, against 9 and 8) writes output pairs, the dense
  * layout in memory: its output stays there. Its MATMULs stream half the rows and its input loads
  * take 1.25 beats per output and kernel row instead of 2, more than the output's round trip. */
 static int packs_wide(const plan_t *p, const tfl_op_t *op) {
     mica_gemm_layer_t L;
-    if (op->builtin != TFL_OP_CONV_2D || op->ninputs < 2 || op->inputs[0] < 0 ||
-        op->inputs[1] < 0 || p->m->tensors[op->inputs[1]].rank != 4 ||
-        p->m->tensors[op->inputs[0]].rank != 4)
-        return 0;
-    memset(&L, 0, sizeof L);
-    return !mica_conv_window(op, &p->m->tensors[op->inputs[0]], &p->m->tensors[op->inputs[1]],
-                             &p->m->tensors[op->outputs[0]], &L) &&
+    return op->builtin == TFL_OP_CONV_2D && conv_layer(p, op, &L) &&
            mica_gemm_packs_wide(p->hw, &L);
 }
 
@@ -169,18 +175,12 @@ static int drop_range(plan_t *p) {
  * read, so base_in - base_out >= y*out_w - (stride*y - pad_top)*in_w for every band start y. */
 static int64_t inplace_gap(const plan_t *p, int o, int32_t t) {
     const tfl_op_t *op = &p->m->ops[o];
-    if (!is_conv(op->builtin) || op->ninputs < 2 || op->inputs[0] != t || op->noutputs != 1 ||
-        p->res[t].last != o || op->inputs[1] < 0)
-        return -1;
-    const tfl_tensor_t *in = &p->m->tensors[t], *w = &p->m->tensors[op->inputs[1]],
-                       *out = &p->m->tensors[op->outputs[0]];
     uint64_t pix, ch_in, ch_out;
-    if (!nhwc(p->m, t, &pix, &ch_in) || !nhwc(p->m, op->outputs[0], &pix, &ch_out) ||
-        ch_in > p->hw->rows || ch_out > p->hw->rows || w->rank != 4)
-        return -1;
     mica_gemm_layer_t L;
-    memset(&L, 0, sizeof L);
-    mica_conv_window(op, in, w, out, &L);
+    if (op->ninputs < 1 || op->inputs[0] != t || p->res[t].last != o || !conv_layer(p, op, &L) ||
+        !nhwc(p->m, t, &pix, &ch_in) || !nhwc(p->m, op->outputs[0], &pix, &ch_out) ||
+        ch_in > p->hw->rows || ch_out > p->hw->rows)
+        return -1;
     int64_t gap = 0;
     for (int64_t y = 1; y < L.out_h; y++) {
         int64_t first = (int64_t)L.stride_h * y - L.pad_top;

@@ -428,8 +428,9 @@ mica_ticket_t mica_gemm_matmul(mica_sched_t *S, int band, int f_in, int t, uint3
         kw = t % L->kw;
     mica_gemm_band_input_rows(L, oy0, rows, &y0, &y1); /* the band's input tile */
     uint32_t pixels = (uint32_t)(y1 - y0) * (uint32_t)L->in_w;
-    if (S->part_rows) /* a part of the band's rows (P->tail_parts): output rows, same tile */
-        oy0 += S->part_y0, rows = S->part_rows, acc_addr += (uint32_t)(S->part_y0 * L->out_w);
+    /* a part of the band's rows (P->tail_parts): its output rows over the same tile */
+    oy0 += S->part_y0, rows = mica_gemm_emitted_rows(S, band);
+    acc_addr += (uint32_t)(S->part_y0 * L->out_w);
     mica_matmul_fields_t f = {.accumulate = (uint32_t)!first,
                               .z_in = L->z_in,
                               .aspad_addr = input_rows(L, P, band, f_in, y0, pixels),
@@ -567,7 +568,7 @@ static int store_run(mica_sched_t *S, int band, int n, int g, int m0, int count,
 int mica_gemm_store(mica_sched_t *S, int band, int n, int g, int y0, int rows) {
     const mica_gemm_layer_t *L = S->L;
     const mica_gemm_plan_t *P = S->P;
-    if (!rows)
+    if (!rows) /* the whole band */
         rows = mica_gemm_band_rows(L, P, band);
     if (!L->pixel_set)
         return store_run(S, band, n, g, y0 * L->out_w, rows * L->out_w,

@@ -40,16 +40,17 @@ static int pack_taps(const mica_gemm_layer_t *L, uint32_t R, uint32_t C, int wid
                      !L->out_row_step && (uint32_t)((L->kw + L->stride_w) * L->cin) <= R
                  ? 2
                  : 1;
+    int taps = L->kw + (px - 1) * L->stride_w; /* the window's taps */
     *packed = *L;
     packed->kw = 1;
     packed->pad_left = 0;
     packed->stride_w = 1;
-    packed->cin = (L->kw + (px - 1) * L->stride_w) * L->cin;
+    packed->cin = taps * L->cin;
     packed->cout = px * L->cout;
     packed->out_w = L->out_w / px;
     /* packed grid: only what is read */
     packed->in_w = L->stride_w == 1 && px == 1 ? L->in_w : packed->out_w;
-    P->pack_kw = L->kw + (px - 1) * L->stride_w, P->pack_cin = L->cin, P->pack_left = L->pad_left;
+    P->pack_kw = taps, P->pack_cin = L->cin, P->pack_left = L->pad_left;
     P->pack_step = L->stride_w * px, P->pack_in_w = L->in_w;
     P->pack_px = px, P->pack_cout = L->cout;
     return 1;

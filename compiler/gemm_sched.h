@@ -55,6 +55,11 @@ typedef struct {
     int part_y0, part_rows; /* P->tail_parts: the output rows of the band being emitted (0: all) */
 } mica_sched_t;
 
+/* The output rows of band `band` now emitted: the part's (P->tail_parts) or the band's. */
+static inline int mica_gemm_emitted_rows(const mica_sched_t *S, int band) {
+    return S->part_rows ? S->part_rows : mica_gemm_band_rows(S->L, S->P, band);
+}
+
 /* Weight tiles and PARAM sets into the constant image (S->w_addr, S->p_addr). */
 int mica_gemm_constants(mica_sched_t *S);
 /* Loads are queued (a LOAD waiting for the busy LOAD unit would hold up every later instruction):

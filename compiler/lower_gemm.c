@@ -121,12 +121,11 @@ static int emit_fold_matmuls(mica_sched_t *S, int band, int n, int g) {
                 return -1;
             S->in_read[abuf] = S->acc_write[hbuf] = mm;
             uint32_t line = step > 1 ? (uint32_t)((L->out_w - 1) * L->stride_w + MICA_DWCONV_TAPS_N)
-                                     : (uint32_t)L->out_w;         /* pixels a line streams */
-            uint32_t rows = (uint32_t)(S->part_rows ? S->part_rows /* lines it streams */
-                                                    : mica_gemm_band_rows(L, P, band)),
-                     lines = step == MICA_DWCONV_VSHADOW_ROWS
-                                 ? (rows - 1) * (uint32_t)L->stride_h + MICA_DWCONV_TAPS_N
-                                 : rows;
+                                     : (uint32_t)L->out_w;             /* pixels a line streams */
+            uint32_t rows = (uint32_t)mica_gemm_emitted_rows(S, band), /* lines it streams */
+                lines = step == MICA_DWCONV_VSHADOW_ROWS
+                            ? (rows - 1) * (uint32_t)L->stride_h + MICA_DWCONV_TAPS_N
+                            : rows;
             uint32_t T = lines * line, lw = dw ? 2 : b->hw.rows + 1;
             if (mica_gemm_drip(S, T > lw ? T : lw))
                 return -1; /* a MATMUL takes T cycles, or its LOADW's */
@@ -184,7 +183,8 @@ static int emit_last_fold(mica_sched_t *S, int band, int n) {
         S->part_y0 = y0, S->part_rows = r;
         if (emit_fold(S, band, n))
             return -1;
-        S->in_ready = 1, S->p_ready = 1, S->w_next = S->P->nbands * S->P->nf - 1;
+        /* the first part loaded the input, weights and parameters */
+        S->in_ready = 1, S->p_ready = 1, S->w_next = band * S->P->nf + n;
         y0 += r;
     }
     S->part_y0 = S->part_rows = 0;
