@@ -505,7 +505,13 @@ int mica_gemm_loadw(mica_sched_t *S, int wb, uint32_t row) {
     S->w_read[wb] = (mica_ticket_t){0, 0};
     if (!fail)
         mica_emit_after(b, &S->w, &w, slot, 1, &S->w_read[wb]);
-    return failed(S->w_read[wb]) ? -1 : 0;
+    if (failed(S->w_read[wb]))
+        return -1;
+    /* A LOADW that waited for a LOAD issues as the LOAD unit goes idle: the next queued load
+     * right behind it keeps the bus busy (queued before it, the LOADW would wait for it too). */
+    if (S->npending && (mica_instr_wait(&w) & MICA_UNIT_LOAD))
+        return release_load(S);
+    return 0;
 }
 
 /* One STORE of ACC rows [acc_row, acc_row + count) of fold g to ext + i * stride. */
