@@ -17,7 +17,11 @@ module mica_csr #(
   // words read 0); 16 x 64 bits is ~1,000 iCE40 logic cells.
   parameter int unsigned CNT_W       = 64,
   // Counters built (bit i = counter i); the others read 0 and cost nothing.
-  parameter int unsigned CNT_MASK    = 32'hFFFF_FFFF
+  parameter int unsigned CNT_MASK    = 32'hFFFF_FFFF,
+  // External address bits (mica_top ADDR_W): below 32, PROG_ADDR keeps bits [ADDR_W-1:4] and
+  // PROG_LEN its low ADDR_W-3 bits, each with one flag for "a higher bit was written", which is
+  // all fetch and issue look at (such a program faults as before); they read back that way.
+  parameter int unsigned ADDR_W      = 32
 ) (
   input  logic        clk_i,
   input  logic        rst_ni,
@@ -65,6 +69,7 @@ module mica_csr #(
   logic        done_q, error_q;
   logic [7:0]  err_code_q;
   logic [31:0] err_pc_q, prog_addr_q, prog_len_q, hi_snap_q;
+  logic        prog_addr_we, prog_len_we;
   logic [CNT_W*NumCnt-1:0] cnt_q;
 
   logic wr, rd, clear;
@@ -130,12 +135,8 @@ module mica_csr #(
       error_q     <= 1'b0;
       err_code_q  <= mica_pkg::ERR_NONE;
       err_pc_q    <= '0;
-      prog_addr_q <= '0;
-      prog_len_q  <= '0;
       hi_snap_q   <= '0;
     end else begin
-      if (wr && csr_addr_i == mica_pkg::CSR_PROG_ADDR) prog_addr_q <= csr_wdata_i;
-      if (wr && csr_addr_i == mica_pkg::CSR_PROG_LEN) prog_len_q <= csr_wdata_i;
       if (rd && in_cnt && !cnt_off[2]) hi_snap_q <= cnt_sel[63:32];
       if (clear) begin
         done_q     <= 1'b0;
@@ -167,6 +168,33 @@ module mica_csr #(
     end
   end
 
+  assign prog_addr_we = wr && csr_addr_i == mica_pkg::CSR_PROG_ADDR;
+  assign prog_len_we  = wr && csr_addr_i == mica_pkg::CSR_PROG_LEN;
+  if (ADDR_W < 32) begin : g_narrow_prog
+    localparam int unsigned LenW = ADDR_W - 3;  // instruction indices fetch can reach, plus one
+    logic [ADDR_W-5:0] addr_lo_q;
+    logic [LenW-1:0]   len_lo_q;
+    logic              addr_hi_q, len_hi_q;
+    always_ff @(posedge clk_i or negedge rst_ni) begin
+      if (!rst_ni) begin
+        addr_lo_q <= '0; addr_hi_q <= 1'b0; len_lo_q <= '0; len_hi_q <= 1'b0;
+      end else begin
+        if (prog_addr_we) {addr_hi_q, addr_lo_q} <= {|csr_wdata_i[31:ADDR_W], csr_wdata_i[ADDR_W-1:4]};
+        if (prog_len_we)  {len_hi_q, len_lo_q} <= {|csr_wdata_i[31:LenW], csr_wdata_i[LenW-1:0]};
+      end
+    end
+    assign prog_addr_q = 32'({addr_hi_q, addr_lo_q, 4'd0});
+    assign prog_len_q  = 32'({len_hi_q, len_lo_q});
+  end else begin : g_full_prog
+    always_ff @(posedge clk_i or negedge rst_ni) begin
+      if (!rst_ni) begin
+        prog_addr_q <= '0; prog_len_q <= '0;
+      end else begin
+        if (prog_addr_we) prog_addr_q <= csr_wdata_i;
+        if (prog_len_we)  prog_len_q <= csr_wdata_i;
+      end
+    end
+  end
   assign prog_addr_o = prog_addr_q;
   assign prog_len_o  = prog_len_q;
   assign irq_o       = done_q | error_q;

@@ -54,7 +54,9 @@ module mica_matmul_feeder #(
 
   // Walk state. iy/ix stay within [-512, 61936): 20-bit signed; row_base mod 2^RW.
   logic        gen_q;
-  logic [11:0] oy_q, ox_q, in_h_q, in_w_q, out_h_q, out_w_q;
+  // Outputs left in the row and rows left after this one, counted down: the last pixel is two
+  // zero tests (the MATMUL unit's accept, and so the issue decision, waits on it), not compares.
+  logic [11:0] rows_left_q, cols_left_q, out_w_m1_q, in_h_q, in_w_q;
   logic [3:0]  sx_q, sy_q;
   logic signed [19:0] iy_q, ix_q, off_x_q;
   logic [RW-1:0] row_base_q, row_step_q;
@@ -64,8 +66,8 @@ module mica_matmul_feeder #(
   logic [RW-1:0] pix_addr;
   assign in_tile = (iy_q >= 0) && (iy_q < $signed({8'd0, in_h_q})) &&
                   (ix_q >= 0) && (ix_q < $signed({8'd0, in_w_q}));
-  assign last_col = ox_q == out_w_q - 12'd1;
-  assign last_pix = last_col && (oy_q == out_h_q - 12'd1);
+  assign last_col = cols_left_q == '0;
+  assign last_pix = last_col && rows_left_q == '0;
   assign pix_addr = row_base_q + RW'(ix_q);
 
   assign aspad_re_o    = gen_q && in_tile;
@@ -74,17 +76,16 @@ module mica_matmul_feeder #(
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
       gen_q <= 1'b0;
-      oy_q <= '0; ox_q <= '0; in_h_q <= '0; in_w_q <= '0; out_h_q <= '0; out_w_q <= '0;
+      rows_left_q <= '0; cols_left_q <= '0; out_w_m1_q <= '0; in_h_q <= '0; in_w_q <= '0;
       sx_q <= '0; sy_q <= '0; iy_q <= '0; ix_q <= '0; off_x_q <= '0;
       row_base_q <= '0; row_step_q <= '0; z_in_q <= '0;
     end else if (start_i) begin
       gen_q      <= 1'b1;
-      oy_q       <= '0;
-      ox_q       <= '0;
+      rows_left_q <= out_h - 12'd1;   // out_h, out_w >= 1 (decode)
+      cols_left_q <= out_w - 12'd1;
+      out_w_m1_q  <= out_w - 12'd1;
       in_h_q     <= in_h;
       in_w_q     <= in_w;
-      out_h_q    <= out_h;
-      out_w_q    <= out_w;
       sx_q       <= sx;
       sy_q       <= sy;
       iy_q       <= 20'(off_y);
@@ -96,14 +97,14 @@ module mica_matmul_feeder #(
     end else if (gen_q) begin
       if (last_pix) gen_q <= 1'b0;
       if (last_col) begin
-        ox_q       <= '0;
-        ix_q       <= off_x_q;
-        oy_q       <= oy_q + 12'd1;
-        iy_q       <= iy_q + $signed({16'd0, sy_q});
-        row_base_q <= row_base_q + row_step_q;
+        cols_left_q <= out_w_m1_q;
+        ix_q        <= off_x_q;
+        rows_left_q <= rows_left_q - 12'd1;
+        iy_q        <= iy_q + $signed({16'd0, sy_q});
+        row_base_q  <= row_base_q + row_step_q;
       end else begin
-        ox_q <= ox_q + 12'd1;
-        ix_q <= ix_q + $signed({16'd0, sx_q});
+        cols_left_q <= cols_left_q - 12'd1;
+        ix_q        <= ix_q + $signed({16'd0, sx_q});
       end
     end
   end

@@ -11,8 +11,15 @@
 //   RDBPOT(+-M, e)   = +-((M + 2^(e-1)) >> e)         (round half away from zero; e = 0: M)
 // (neg for P = 0 gives M = 0 either way.) P + 2^30 - neg is accumulated from the four 16 x 16
 // partial products on one multiplier, low 16 bits shifted out as they become final (34-bit adder).
-// Offsets: 0 bias add and left shift; 1..4 multiply; 4 M; 5 RDBPOT; 6 sign, zero point, clamp.
-module mica_requant_lite (
+// Offsets: 0 bias add and left shift; 1..4 multiply; 4 M; 5 RDBPOT and sign; 6 zero point, clamp.
+// PIPE = 1 (FPGA timing): offset 0 takes two cycles, the bias add and the shift clamp in the
+// first, the left shift in the second, so the lane's input multiplexer, the 32-bit add and the
+// shifter are not one path; the result comes 8 cycles after the input, and acc_i, bias_i, shift_i
+// and mult_i must hold for the cycle after valid_i (mica_store_lanes_mux keeps a pass's inputs
+// for MUL_CYCLES cycles).
+module mica_requant_lite #(
+  parameter int unsigned PIPE = 0
+) (
   input  logic              clk_i,
   input  logic              rst_ni,
   input  logic              valid_i,
@@ -31,21 +38,41 @@ module mica_requant_lite (
   logic unused_inputs;
   assign unused_inputs = ^{mult_lo_i, round_i};
 
-  // valid_q[k]: the item that entered k + 1 cycles ago; inputs are >= 4 cycles apart, so
+  // valid_q[k]: the item that reached offset 0 k + 1 cycles ago; inputs are >= 4 cycles apart, so
   // valid_q[3:0] is one-hot during a multiply and names its step.
   logic [5:0] valid_q;
 
   // ---- offset 0: bias add, clamped shift, left shift ----
   logic signed [7:0]  sh;
-  logic signed [31:0] x_sum, x_d;
-  logic [4:0]         lshift, rshift;
+  logic signed [31:0] sum_in, x_sum, x_d;
+  logic [4:0]         lsh_in, rsh_in, lshift, rshift;
+  logic               v0;   // x_q, mb_q, neg_a_q and e_a_q load (valid_i, or a cycle later: PIPE)
   always_comb begin
     sh     = (shift_i > 8'sd30) ? 8'sd30 : ((shift_i < -8'sd31) ? -8'sd31 : shift_i);
-    lshift = (sh > 0) ? sh[4:0] : 5'd0;
-    rshift = (sh > 0) ? 5'd0 : 5'(-sh);
-    x_sum  = acc_i + bias_i;
-    x_d    = x_sum << lshift;
+    lsh_in = (sh > 0) ? sh[4:0] : 5'd0;
+    rsh_in = (sh > 0) ? 5'd0 : 5'(-sh);
+    sum_in = acc_i + bias_i;
   end
+  if (PIPE != 0) begin : g_split
+    logic signed [31:0] sum_q;
+    logic [4:0]         lsh_q, rsh_q;
+    logic               v0_q;
+    always_ff @(posedge clk_i or negedge rst_ni) begin
+      if (!rst_ni) v0_q <= 1'b0;
+      else         v0_q <= valid_i;
+    end
+    always_ff @(posedge clk_i) begin
+      if (valid_i) begin
+        sum_q <= sum_in;
+        lsh_q <= lsh_in;
+        rsh_q <= rsh_in;
+      end
+    end
+    assign {x_sum, lshift, rshift, v0} = {sum_q, lsh_q, rsh_q, v0_q};
+  end else begin : g_direct
+    assign {x_sum, lshift, rshift, v0} = {sum_in, lsh_in, rsh_in, valid_i};
+  end
+  assign x_d = x_sum << lshift;
 
   logic signed [31:0] x_q;
   logic [31:0]        mb_q;      // |mult| (registered magnitude: the negation packs with it)
@@ -99,8 +126,7 @@ module mica_requant_lite (
   end
   logic [9:0]  r_lo;            // ((S mod 1024) + 1) >> 1: 512 means R >= 512
   logic [8:0]  rs_d, rs_q;
-  logic        zone_q, top_q;   // e = 0 and M in [2^31 - 128, 2^31); e = 0 and M = 2^31
-  logic [6:0]  low7_q;          // M[6:0] (used only with zone_q)
+  logic        sgn_q;           // the result's side of zero (offset 6), wrap included
   always_comb begin
     sa    = e_b_q - 5'(e_b_q != 5'd0);
     // widest step first, each keeping only the bits the later steps can still bring down
@@ -115,21 +141,27 @@ module mica_requant_lite (
     else               rs_d = (s_big || r_lo[9]) ? 9'd511 : r_lo[8:0];
   end
 
-  // ---- offset 6: sign, zero point, clamp on 11 bits ----
-  // TFLite adds the zero point in int32 (wrapping); R saturated at 511 keeps the side of the
-  // clamp, and a wrap (possible only for R >= 2^31 - 128) flips it.
+  // Also at offset 5, beside RDBPOT: TFLite adds the zero point in int32 (wrapping); R saturated
+  // at 511 keeps the side of the clamp, and a wrap (possible only for e = 0 and R >= 2^31 - 128)
+  // flips it. (At offset 6 these adds and compares made, with the clamp, the iCE40's longest
+  // path.)
   logic signed [7:0]  zp, amin, amax;
-  logic               wrap, sgn;
+  logic               zone, top, wrap;
   logic signed [8:0]  up, dn;
-  logic signed [10:0] v, lo_bound, hi_bound, clamped;
   always_comb begin
     {zp, amin, amax} = {z_out_i, act_min_i, act_max_i};
-    up       = $signed({2'b0, low7_q}) + 9'(zp);   // R + zp >= 2^31
-    dn       = $signed({2'b0, low7_q}) - 9'(zp);   // -R + zp < -2^31
-    if (neg_b_q) wrap = top_q ? zp[7] : (zone_q && dn >= 9'sd129);
-    else         wrap = zone_q && up >= 9'sd128;
-    sgn      = neg_b_q ^ wrap;
-    v        = sgn ? 11'(zp) - $signed({2'b0, rs_q}) : 11'(zp) + $signed({2'b0, rs_q});
+    zone = e_b_q == 5'd0 && !m_b_q[31] && &m_b_q[30:7];  // M in [2^31 - 128, 2^31)
+    top  = e_b_q == 5'd0 && m_b_q[31];                   // M = 2^31
+    up   = $signed({2'b0, m_b_q[6:0]}) + 9'(zp);         // R + zp >= 2^31
+    dn   = $signed({2'b0, m_b_q[6:0]}) - 9'(zp);         // -R + zp < -2^31
+    if (neg_b_q) wrap = top ? zp[7] : (zone && dn >= 9'sd129);
+    else         wrap = zone && up >= 9'sd128;
+  end
+
+  // ---- offset 6: zero point, clamp on 11 bits ----
+  logic signed [10:0] v, lo_bound, hi_bound, clamped;
+  always_comb begin
+    v        = sgn_q ? 11'(zp) - $signed({2'b0, rs_q}) : 11'(zp) + $signed({2'b0, rs_q});
     lo_bound = 11'(amin);
     hi_bound = 11'(amax);
     clamped  = (v < lo_bound) ? lo_bound : v;
@@ -143,13 +175,13 @@ module mica_requant_lite (
       valid_q     <= '0;
       valid_out_q <= 1'b0;
     end else begin
-      valid_q     <= {valid_q[4:0], valid_i};
+      valid_q     <= {valid_q[4:0], v0};
       valid_out_q <= valid_q[5];
     end
   end
 
   always_ff @(posedge clk_i) begin
-    if (valid_i) begin
+    if (v0) begin
       x_q     <= x_d;
       mb_q    <= mult_i[31] ? 32'(-mult_i) : 32'(mult_i);
       neg_a_q <= x_d[31] ^ mult_i[31];
@@ -167,10 +199,8 @@ module mica_requant_lite (
       e_b_q   <= e_a_q;
     end
     if (valid_q[4]) begin
-      rs_q   <= rs_d;
-      zone_q <= e_b_q == 5'd0 && !m_b_q[31] && &m_b_q[30:7];
-      top_q  <= e_b_q == 5'd0 && m_b_q[31];
-      low7_q <= m_b_q[6:0];
+      rs_q  <= rs_d;
+      sgn_q <= neg_b_q ^ wrap;
     end
     if (valid_q[5]) q_q <= clamped[7:0];
   end

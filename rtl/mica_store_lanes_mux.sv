@@ -13,7 +13,7 @@ module mica_store_lanes_mux #(
   parameter bit          HAS_REAL = 1'b1,
   parameter bit          HAS_SINGLE = 1'b1,
   parameter int unsigned MUL_CYCLES = 1,
-  parameter int unsigned REQ_PIPE   = 0   // mica_requant PIPE: 8 more cycles of latency
+  parameter int unsigned REQ_PIPE   = 0   // lanes' PIPE: 8 more cycles of latency (lite lane: 1)
 ) (
   input  logic               clk_i,
   input  logic               rst_ni,
@@ -33,7 +33,9 @@ module mica_store_lanes_mux #(
 );
   localparam int unsigned P   = (COLS + LANES - 1) / LANES;
   localparam int unsigned GW  = (P > 1) ? $clog2(P) : 1;
-  localparam int unsigned Lat = 3 + MUL_CYCLES + (REQ_PIPE != 0 ? 8 : 0);  // mica_requant's
+  localparam bit Lite = MUL_CYCLES == 4 && !HAS_REAL && !HAS_SINGLE;  // mica_requant_lite
+  // the lanes' latency: mica_requant 3 + MUL_CYCLES, 8 more with REQ_PIPE; the lite lane 1 more
+  localparam int unsigned Lat = 3 + MUL_CYCLES + (REQ_PIPE == 0 ? 0 : (Lite ? 1 : 8));
   localparam int unsigned RowCycles = P * MUL_CYCLES;
   localparam int unsigned CW = $clog2(RowCycles + 1);
 
@@ -83,9 +85,10 @@ module mica_store_lanes_mux #(
         end
       end
     end
-    if (MUL_CYCLES == 4 && !HAS_REAL && !HAS_SINGLE) begin : g_lite
-      // double rounding only: the magnitude lane, same results and timing, fewer LUTs
-      mica_requant_lite u_requant (
+    if (Lite) begin : g_lite
+      // double rounding only: the magnitude lane, same results and timing, fewer LUTs (REQ_PIPE:
+      // its offset 0 in two cycles; a pass's inputs hold for MUL_CYCLES cycles)
+      mica_requant_lite #(.PIPE(REQ_PIPE)) u_requant (
         .clk_i, .rst_ni, .valid_i(feed), .acc_i(acc), .bias_i(bias), .mult_i(mult),
         .mult_lo_i(mult_lo), .shift_i(shift), .round_i(round_i), .z_out_i(z_out_i),
         .act_min_i(act_min_i), .act_max_i(act_max_i), .valid_o(lane_valid[l]),

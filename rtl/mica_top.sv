@@ -75,7 +75,7 @@ module mica_top #(
     .ROWS(ROWS), .COLS(COLS), .ASPAD_DEPTH(ASPAD_DEPTH), .WSPAD_DEPTH(WSPAD_DEPTH),
     .ACC_DEPTH(ACC_DEPTH), .PARAM_SETS(PARAM_SETS), .BUS_BYTES(BUS_BYTES), .REQ_LANES(Lanes),
     .ABSENT(ABSENT), .REQ_MUL_CYCLES(REQ_MUL_CYCLES), .CNT_W(CNT_W),
-    .CNT_MASK(CNT_MASK)
+    .CNT_MASK(CNT_MASK), .ADDR_W(ADDR_W)
   ) u_csr (
     .clk_i, .rst_ni, .csr_req_i, .csr_we_i, .csr_addr_i, .csr_wdata_i, .csr_rdata_o, .irq_o,
     .start_o(start), .prog_addr_o(prog_addr), .prog_len_o(prog_len), .busy_i(busy), .pc_i(pc),
@@ -90,7 +90,7 @@ module mica_top #(
   logic [(($clog2(ASPAD_DEPTH) > 16) ? $clog2(ASPAD_DEPTH) : 16) - 1:0] row_off;   // its feeder row offset
 
   mica_fetch #(.BUS_BYTES(BUS_BYTES), .QDEPTH(FETCH_DEPTH), .ADDR_W(ADDR_W),
-              .REQ_REGS(ISSUE_PIPE == 1)) u_fetch (
+              .REQ_REGS(ISSUE_PIPE != 0)) u_fetch (
     .clk_i, .rst_ni, .start_i(start), .halt_i(!running), .prog_addr_i(prog_addr),
     .prog_len_i(prog_len), .req_valid_o(f_req_valid), .req_ready_i(f_req_ready),
     .req_addr_o(f_req_addr), .rsp_valid_i(f_rsp), .rsp_rdata_i(mem_rsp_rdata_i),

@@ -27,6 +27,7 @@ module mica_board_mem #(
   output logic                   rsp_err_o,
   // Bridge byte port (address checked by the bridge)
   input  logic                   b_req_i,
+  input  logic                   b_hold_i,   // high whenever b_req_i or b_we_i may be (or longer)
   input  logic                   b_we_i,
   input  logic [31:0]            b_addr_i,
   input  logic [7:0]             b_wdata_i,
@@ -43,16 +44,18 @@ module mica_board_mem #(
   logic [LW-1:0]          b_lane;
 
   assign b_lane      = (BUS_BYTES > 1) ? LW'(b_addr_i) : '0;
-  assign req_ready_o = !b_req_i;
-  assign acc_take    = req_valid_i & !b_req_i;
+  assign req_ready_o = !b_hold_i;
+  assign acc_take    = req_valid_i & !b_hold_i;
   // In range and aligned (MEM_BYTES is a multiple of BUS_BYTES, a power of two).
   // (a power-of-two size is a check of the high address bits, no comparator chain)
   localparam bit Pow2 = (MEM_BYTES & (MEM_BYTES - 1)) == 0;
   assign acc_ok      = (Pow2 ? (req_addr_i >> $clog2(MEM_BYTES)) == '0 : req_addr_i < 32'(MEM_BYTES)) &&
                        ((req_addr_i & 32'(BUS_BYTES - 1)) == '0);
 
+  // The bridge's inputs while it holds the memory (b_req_i alone selects nothing: in a MEM_READ
+  // it is the bridge's late byte-fetch decision; b_we_i is a write's own strobe).
   always_comb begin
-    if (b_req_i) begin
+    if (b_hold_i) begin
       ram_addr  = WAW'(b_addr_i / BUS_BYTES);
       ram_we    = b_we_i ? BUS_BYTES'(1) << b_lane : '0;
       ram_wdata = {BUS_BYTES{b_wdata_i}};

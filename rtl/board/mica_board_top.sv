@@ -29,6 +29,7 @@ module mica_board_top #(
   parameter int unsigned LINK_FRAME_W   = 32,
   parameter int unsigned LINK_STATS     = 1,    // 0: STATS has only the cycle count
   parameter int unsigned LINK_STATS_CMD = 1,    // 0: no STATS command (NAK), no cycle counter
+  parameter int unsigned LINK_PIPE      = 0,    // 1: FPGA timing (mica_link_bridge PIPE)
   parameter int unsigned REQ_PIPE       = 0,
   parameter int unsigned CNT_PIPE       = 0,
   parameter int unsigned ISSUE_PIPE     = 0,
@@ -49,19 +50,20 @@ module mica_board_top #(
   localparam int unsigned ActW = (HbW > 8) ? HbW - 4 : 4;   // activity window: 2^ActW cycles
 
   // ---------------- host link ----------------
-  logic        csr_req, csr_we, b_req, b_we, acc_reset, activity;
+  logic        csr_req, csr_we, b_req, b_we, b_hold, acc_reset, activity;
   logic [11:0] csr_addr;
   logic [31:0] csr_wdata, csr_rdata, b_addr, status;
   logic [7:0]  b_wdata, b_rdata;
 
   mica_link #(.MEM_BYTES(MEM_BYTES), .CLK_HZ(CLK_HZ), .CLKS_PER_BIT(CLKS_PER_BIT),
               .DROP_W(LINK_DROP_W), .FRAME_W(LINK_FRAME_W),
-              .STATS_LINK(LINK_STATS != 0), .STATS_CMD(LINK_STATS_CMD != 0)) u_link (
+              .STATS_LINK(LINK_STATS != 0), .STATS_CMD(LINK_STATS_CMD != 0),
+              .PIPE(LINK_PIPE != 0)) u_link (
     .clk_i, .rst_ni, .uart_rx_i, .uart_tx_o,
     .csr_req_o(csr_req), .csr_we_o(csr_we), .csr_addr_o(csr_addr), .csr_wdata_o(csr_wdata),
     .csr_rdata_i(csr_rdata),
     .mem_req_o(b_req), .mem_we_o(b_we), .mem_addr_o(b_addr), .mem_wdata_o(b_wdata),
-    .mem_rdata_i(b_rdata), .acc_reset_o(acc_reset), .status_o(status), .activity_o(activity)
+    .mem_rdata_i(b_rdata), .mem_hold_o(b_hold), .acc_reset_o(acc_reset), .status_o(status), .activity_o(activity)
   );
 
   // ---------------- accelerator + memory ----------------
@@ -98,7 +100,7 @@ module mica_board_top #(
     .req_addr_i(m_req_addr), .req_wdata_i(m_req_wdata), .req_wstrb_i(m_req_wstrb),
     .req_id_i(m_req_id), .rsp_valid_o(m_rsp_valid), .rsp_id_o(m_rsp_id),
     .rsp_rdata_o(m_rsp_rdata), .rsp_err_o(m_rsp_err),
-    .b_req_i(b_req), .b_we_i(b_we), .b_addr_i(b_addr), .b_wdata_i(b_wdata), .b_rdata_o(b_rdata)
+    .b_req_i(b_req), .b_hold_i(b_hold), .b_we_i(b_we), .b_addr_i(b_addr), .b_wdata_i(b_wdata), .b_rdata_o(b_rdata)
   );
 
   // ---------------- LEDs ----------------

@@ -13,7 +13,8 @@ module mica_link #(
   // 0: STATS sends only the cycle count (the counters above read 0 and are not built)
   parameter bit          STATS_LINK   = 1'b1,
   // 0: no STATS command at all (NAK BAD_CMD) and no cycle counter (mica_link_bridge)
-  parameter bit          STATS_CMD    = 1'b1
+  parameter bit          STATS_CMD    = 1'b1,
+  parameter bit          PIPE         = 1'b0   // FPGA timing (mica_link_bridge)
 ) (
   input  logic        clk_i,
   input  logic        rst_ni,
@@ -31,6 +32,7 @@ module mica_link #(
   output logic [31:0] mem_addr_o,
   output logic [7:0]  mem_wdata_o,
   input  logic [7:0]  mem_rdata_i,
+  output logic        mem_hold_o,    // the board memory is the bridge's (mica_link_bridge)
   output logic        acc_reset_o,   // registered, active high
   output logic [31:0] status_o,      // accelerator STATUS as last seen by the idle bridge
   output logic        activity_o     // pulse: a line byte received or sent
@@ -95,14 +97,14 @@ module mica_link #(
   end
 
   mica_link_bridge #(.MEM_BYTES(MEM_BYTES), .CLK_HZ(CLK_HZ), .STATS_LINK(STATS_LINK),
-                     .STATS_CMD(STATS_CMD)) u_bridge (
+                     .STATS_CMD(STATS_CMD), .PIPE(PIPE)) u_bridge (
     .clk_i, .rst_ni,
     .frame_valid_i(frame_valid), .seq_i(req_seq), .cmd_i(req_cmd), .len_i(req_len),
     .rd_idx_o(req_idx), .rd_data_i(req_byte), .release_o(frame_release),
     .tx_start_o(rep_start), .tx_seq_o(rep_seq), .tx_cmd_o(rep_cmd), .tx_len_o(rep_len),
     .tx_done_i(rep_done), .pl_valid_o(pl_valid), .pl_data_o(pl_byte), .pl_ready_i(pl_ready),
     .csr_req_o, .csr_we_o, .csr_addr_o, .csr_wdata_o, .csr_rdata_i,
-    .mem_req_o, .mem_we_o, .mem_addr_o, .mem_wdata_o, .mem_rdata_i,
+    .mem_req_o, .mem_we_o, .mem_addr_o, .mem_wdata_o, .mem_rdata_i, .mem_hold_o,
     .cycles_i(64'(cycles_q)), .frames_ok_i(32'(frames_ok)), .bad_fcs_i(32'(bad_fcs)),
     .bad_length_i(32'(bad_length)), .too_long_i(32'(too_long)), .aborted_i(32'(aborted)),
     .uart_errors_i(32'(uart_errors)), .acc_reset_o, .status_o

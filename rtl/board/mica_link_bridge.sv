@@ -13,7 +13,12 @@ module mica_link_bridge #(
   parameter bit          STATS_LINK   = 1'b1,
   // 0: no STATS command (NAK BAD_CMD, as a bitstream from before STATS; the host then times in
   // wall time): cycles_i is not read, so the link's cycle counter is optimised away.
-  parameter bit          STATS_CMD    = 1'b1
+  parameter bit          STATS_CMD    = 1'b1,
+  // 1 (FPGA timing): the request's checks (NAK status, retransmission) are registered in a Check
+  // state before Decide, so the deframer's fields, the range checks and the reply set-up are not
+  // one path (one cycle more per request); and mem_hold_o covers the whole memory command, so the
+  // accelerator's memory port does not wait on this bridge's byte-by-byte decisions.
+  parameter bit          PIPE         = 1'b0
 ) (
   input  logic        clk_i,
   input  logic        rst_ni,
@@ -46,6 +51,9 @@ module mica_link_bridge #(
   output logic [31:0] mem_addr_o,
   output logic [7:0]  mem_wdata_o,
   input  logic [7:0]  mem_rdata_i,
+  // High in every cycle mem_req_o may be (mica_board_mem holds the accelerator's port off with
+  // it): mem_req_o itself, or (PIPE) the whole MEM_WRITE / MEM_READ, from state registers.
+  output logic        mem_hold_o,
   // STATS: the device's cycle count and the link's counters (zero-extended to 32 bits)
   input  logic [63:0] cycles_i,
   input  logic [31:0] frames_ok_i,
@@ -78,7 +86,7 @@ module mica_link_bridge #(
   // STATUS bits kept (the defined ones: BUSY, DONE, ERROR); the rest of the word reads 0.
   localparam int unsigned StW = 3;
 
-  typedef enum logic [3:0] {Idle, Args, Decide, CsrWr, MemWr, Wait, Reset, Reply, Send} state_e;
+  typedef enum logic [3:0] {Idle, Args, Check, Decide, CsrWr, MemWr, Wait, Reset, Reply, Send} state_e;
   // Where reply payload bytes come from: 32-bit words sent LSB first, or the memory.
   typedef enum logic [2:0] {SrcCsr, SrcPing, SrcWait, SrcNak, SrcMem, SrcStats} src_e;
   // PhFetch: read the CSR word / memory byte; PhValid: offer the byte (the memory's read data
@@ -211,6 +219,23 @@ module mica_link_bridge #(
     else                                             nak_st = mica_link_pkg::LINK_ST_OK;
   end
 
+  // What Decide acts on: the checks as they are, or (PIPE) as registered in Check.
+  logic [7:0] nak_dec;
+  logic       resend_dec;
+  if (PIPE) begin : g_decide_reg
+    logic [7:0] nak_q2;
+    logic       resend_q2;
+    always_ff @(posedge clk_i) begin
+      if (state_q == Check) begin
+        nak_q2    <= nak_st;
+        resend_q2 <= resend;
+      end
+    end
+    assign {nak_dec, resend_dec} = {nak_q2, resend_q2};
+  end else begin : g_decide_now
+    assign {nak_dec, resend_dec} = {nak_st, resend};
+  end
+
   logic        wait_over;
   assign wait_over  = status_now[mica_pkg::STATUS_DONE_BIT] ||
                       status_now[mica_pkg::STATUS_ERROR_BIT] || cnt_q == a_max;
@@ -265,8 +290,8 @@ module mica_link_bridge #(
       end
       MemWr: begin   // reads payload byte k_q, writes byte k_q - 1 (read the cycle before)
         mem_req_o = k_q != KW'(LinkMemWrArg);
-        mem_we_o  = 1'b1;
-      end
+        mem_we_o  = mem_req_o;   // a write strobe on its own: the memory's write enable is
+      end                        // then not behind MEM_READ's fetch decision
       Send: if (src_q == SrcCsr) begin
         csr_addr_o = addr_q[11:0];
         csr_req_o  = fetch && k_q[1:0] == 2'd0;
@@ -294,22 +319,23 @@ module mica_link_bridge #(
         // rd_idx_o = k_q; its byte arrives the cycle after
         if (k_q != '0) arg_d = {rd_data_i, arg_q[47:8]};
         k_d = k_q + 1'b1;
-        if (k_q == KW'(ArgBytes)) state_d = Decide;
+        if (k_q == KW'(ArgBytes)) state_d = PIPE ? Check : Decide;
       end
+      Check: state_d = Decide;   // (PIPE) nak_dec and resend_dec registered
       Decide: begin
         k_d       = KW'(LinkMemWrArg);   // MEM_WRITE's data starts there (only MemWr uses k_d)
         src_d     = SrcNak;
         rep_cmd_d = cmd_i | ReplyBit;
         rep_len_d = '0;
         state_d   = Reply;
-        if (resend) begin
+        if (resend_dec) begin
           rep_cmd_d = last_rep_cmd_q;
           rep_len_d = KW'(last_len_q);
           nak_d     = last_nak_q;
-        end else if (nak_st != mica_link_pkg::LINK_ST_OK) begin
+        end else if (nak_dec != mica_link_pkg::LINK_ST_OK) begin
           rep_cmd_d = Nak;
           rep_len_d = KW'(1);
-          nak_d     = nak_st;
+          nak_d     = nak_dec;
         end else begin
           unique case (cmd_i)
             mica_link_pkg::LINK_CMD_PING: begin
@@ -437,6 +463,7 @@ module mica_link_bridge #(
     else if (STATS_CMD && src_q == SrcStats && fetch && k_q == '0) cyc_hi_q <= cycles_i[63:32];
   end
 
+  assign mem_hold_o  = PIPE ? (state_q == MemWr || (state_q == Send && src_q == SrcMem)) : mem_req_o;
   assign tx_seq_o    = seq_i;
   assign tx_cmd_o    = rep_cmd_q;
   assign tx_len_o    = 16'(rep_len_q);

@@ -47,9 +47,19 @@ module mica_link_tx (
   logic        next_ok;
   logic        done_d, done_q;
 
+  // Where the payload and the body end, registered: len_q is set at start and the Open state
+  // (at least one cycle) comes before the first body byte, so the sums are ready by then and the
+  // byte decisions compare registers (the adders were on the iCE40's longest path).
   logic [IW-1:0] pl_end, body_end;
-  assign pl_end   = len_q + IW'(HdrBytes);
-  assign body_end = pl_end + IW'(FcsBytes);
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      pl_end   <= '0;
+      body_end <= '0;
+    end else begin
+      pl_end   <= len_q + IW'(HdrBytes);
+      body_end <= len_q + IW'(HdrBytes + FcsBytes);
+    end
+  end
   assign fcs      = ~crc_i;
 
   // The body byte at idx_q: header, then payload (from the stream), then FCS (little-endian).

@@ -69,6 +69,7 @@ for tb in $TBS; do
       build_and_run requant mica_requant "$PKG rtl/mica_delay.sv rtl/mica_requant.sv rtl/mica_requant_real.sv" "$TB_DIR/tb_requant.cpp" "" ""
       build_and_run requant_pipe mica_requant "$PKG rtl/mica_delay.sv rtl/mica_requant.sv rtl/mica_requant_real.sv" "$TB_DIR/tb_requant.cpp" "-GPIPE=1" "-DREQUANT_PIPE"
       build_and_run requant_lite mica_requant_lite "$PKG rtl/mica_requant_lite.sv" "$TB_DIR/tb_requant.cpp" "" "-DREQUANT_LITE"
+      build_and_run requant_lite_pipe mica_requant_lite "$PKG rtl/mica_requant_lite.sv" "$TB_DIR/tb_requant.cpp" "-GPIPE=1" "-DREQUANT_LITE -DREQUANT_PIPE"
       ;;
     sram)
       for shape in "${SRAM_SHAPES[@]}"; do

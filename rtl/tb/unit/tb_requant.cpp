@@ -10,7 +10,11 @@
 #ifdef REQUANT_LITE
 #include "Vmica_requant_lite.h"
 using Dut = Vmica_requant_lite;
+#ifdef REQUANT_PIPE  // PIPE = 1: offset 0 in two cycles; inputs held the cycle after valid_i
+constexpr int kLatency = 8;
+#else
 constexpr int kLatency = 7;   // double rounding only, an input at most every 4 cycles
+#endif
 constexpr int kSpacing = 4;
 constexpr int kRounds = 1;
 #else
@@ -108,6 +112,8 @@ class Bench {
     if (v) {
       drive(*v);
       dut_->valid_i = 1;
+      last_ = *v;
+      hold_ = true;
       pending_.push_back({*v, reference(*v), cycle_});
       ++sent_;
       spacing_left_ = kSpacing;  // counted down at the end of this cycle too
@@ -120,7 +126,11 @@ class Bench {
       junk.z_out = held_.z_out;
       junk.act_min = held_.act_min;
       junk.act_max = held_.act_max;
+#ifdef REQUANT_PIPE
+      if (hold_) junk = last_;  // the lane still reads them (mica_store_lanes_mux holds a pass)
 #endif
+#endif
+      hold_ = false;
       drive(junk);
       dut_->valid_i = 0;
     }
@@ -179,6 +189,8 @@ class Bench {
   }
 
   Vec held_{};  // lite: the output parameters of the items in flight
+  Vec last_{};  // the last input, and whether the next cycle must still drive it (lite PIPE)
+  bool hold_ = false;
   std::unique_ptr<Dut> dut_;
   std::mt19937_64 rng_;
   std::deque<Pending> pending_;
