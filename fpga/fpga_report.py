@@ -149,8 +149,9 @@ def render_text(rep):
             pct(r["used"], r["available"]), r["source"]))
     for clk, f in rep["fmax"].items():
         ok = "met" if f["achieved_mhz"] >= f["constraint_mhz"] else "FAILED"
-        lines.append("fmax %-40s %8.2f MHz (constraint %.2f MHz, %s)" % (
-            clk, f["achieved_mhz"], f["constraint_mhz"], ok))
+        placed = (", placed for %.2f MHz" % f["pnr_target_mhz"]) if "pnr_target_mhz" in f else ""
+        lines.append("fmax %-40s %8.2f MHz (constraint %.2f MHz%s, %s)" % (
+            clk, f["achieved_mhz"], f["constraint_mhz"], placed, ok))
     if not rep["fmax"]:
         lines.append("fmax: not measured (no routed design)")
     lines.append("status: %s: %s" % (rep["status"], rep["message"]))

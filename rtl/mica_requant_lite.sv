@@ -43,19 +43,16 @@ module mica_requant_lite #(
   logic [5:0] valid_q;
 
   // ---- offset 0: bias add, clamped shift, left shift ----
-  logic signed [7:0]  sh;
+  logic signed [7:0]  sh_in, sh;
   logic signed [31:0] sum_in, x_sum, x_d;
-  logic [4:0]         lsh_in, rsh_in, lshift, rshift;
+  logic [4:0]         lshift, rshift;
   logic               v0;   // x_q, mb_q, neg_a_q and e_a_q load (valid_i, or a cycle later: PIPE)
-  always_comb begin
-    sh     = (shift_i > 8'sd30) ? 8'sd30 : ((shift_i < -8'sd31) ? -8'sd31 : shift_i);
-    lsh_in = (sh > 0) ? sh[4:0] : 5'd0;
-    rsh_in = (sh > 0) ? 5'd0 : 5'(-sh);
-    sum_in = acc_i + bias_i;
-  end
+  assign sum_in = acc_i + bias_i;
+  assign sh_in  = shift_i;
   if (PIPE != 0) begin : g_split
+    // the add and the raw shift registered; the clamp and the shifter in the second cycle
     logic signed [31:0] sum_q;
-    logic [4:0]         lsh_q, rsh_q;
+    logic signed [7:0]  sh_q;
     logic               v0_q;
     always_ff @(posedge clk_i or negedge rst_ni) begin
       if (!rst_ni) v0_q <= 1'b0;
@@ -64,13 +61,22 @@ module mica_requant_lite #(
     always_ff @(posedge clk_i) begin
       if (valid_i) begin
         sum_q <= sum_in;
-        lsh_q <= lsh_in;
-        rsh_q <= rsh_in;
+        sh_q  <= sh_in;
       end
     end
-    assign {x_sum, lshift, rshift, v0} = {sum_q, lsh_q, rsh_q, v0_q};
+    assign {x_sum, sh, v0} = {sum_q, sh_q, v0_q};
   end else begin : g_direct
-    assign {x_sum, lshift, rshift, v0} = {sum_in, lsh_in, rsh_in, valid_i};
+    assign {x_sum, sh, v0} = {sum_in, sh_in, valid_i};
+  end
+  // shift clamped to [-31, 30]: left by it when positive, else right by its negation
+  always_comb begin
+    if (sh > 8'sd0) begin
+      lshift = (sh > 8'sd30) ? 5'd30 : sh[4:0];
+      rshift = 5'd0;
+    end else begin
+      lshift = 5'd0;
+      rshift = (sh < -8'sd31) ? 5'd31 : 5'(-sh);
+    end
   end
   assign x_d = x_sum << lshift;
 
