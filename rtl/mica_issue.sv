@@ -20,7 +20,7 @@
 //   instruction per cycle still); an instruction reaches issue two cycles after it reaches the
 //   queue head. The units read instr_o.
 // - ISSUE_PIPE = 2 (iCEBreaker timing, a few flip-flops): only the queue head's static-error code
-//   is registered, so the range checks' carry chains are off the issue decision's path. The
+//   is registered (and mica_top takes the fetch's request enables from registers, as for 1), so the range checks' carry chains are off the issue decision's path. The
 //   register holds the head's code from the head's second cycle on: an instruction issues at the
 //   earliest one cycle after it reaches the head (at most one instruction every two cycles).
 module mica_issue #(

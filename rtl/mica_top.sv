@@ -26,7 +26,7 @@ module mica_top #(
   parameter int unsigned MM_DEPTH    = 8,   // MATMULs in flight (mica_matmul_unit)
   parameter int unsigned REQ_PIPE    = 0,  // 1: requant lanes 8 cycles deeper, for FPGA timing
   parameter int unsigned CNT_PIPE    = 0,  // 1: event counters count a cycle late (FPGA timing)
-  parameter int unsigned ISSUE_PIPE  = 0,  // FPGA timing (mica_issue): 1 registered fetch request enables and decode stages, 2 registered static error
+  parameter int unsigned ISSUE_PIPE  = 0,  // FPGA timing (mica_issue): registered fetch request enables, and 1 registered decode stages, 2 a registered static error
   parameter int unsigned ACC_PIPE    = 0,  // 1: ACC read data registered before the add (FPGA timing)
   parameter int unsigned STORE_FDEPTH = 0   // STORE row FIFO + rows in the lanes; 0: as below
 ) (
