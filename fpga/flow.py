@@ -54,6 +54,15 @@ def get(obj, path, kind, where):
     return cur
 
 
+def get_opt(obj, path, kind, where, default):
+    """obj[path...] checked like get(), or default when the last key is absent."""
+    parent = obj
+    for key in path[:-1]:
+        parent = parent.get(key, {}) if isinstance(parent, dict) else {}
+    return get(obj, path, kind, where) if isinstance(parent, dict) and path[-1] in parent \
+        else default
+
+
 def load_board(path):
     """The board description with the fields the flow needs, validated."""
     try:
@@ -70,11 +79,10 @@ def load_board(path):
          "baud": get(raw, ["uart", "baud"], int, path),
          "mem_bytes": get(raw, ["memory", "bytes"], int, path),
          "accelerator": get(raw, ["accelerator"], dict, path),
-         "seed": get(raw, ["fpga", "seed"], int, path) if "seed" in raw.get("fpga", {}) else SEED}
+         "seed": get_opt(raw, ["fpga", "seed"], int, path, SEED)}
     # nextpnr's target: the core clock, or a faster one (clock.pnr_hz; timing-driven placement
     # then works harder); the report still checks fmax against the core clock.
-    b["pnr_hz"] = (get(raw, ["clock", "pnr_hz"], int, path) if "pnr_hz" in raw.get("clock", {})
-                   else b["core_hz"])
+    b["pnr_hz"] = get_opt(raw, ["clock", "pnr_hz"], int, path, b["core_hz"])
     fam = FAMILIES.get(b["family"])
     if fam is None:
         raise FlowError("%s: fpga.family %r is not supported (allowed: %s)" % (
