@@ -17,7 +17,11 @@ module mica_board_mem #(
   parameter int unsigned MEM_BYTES = 131072,
   parameter int unsigned BUS_BYTES = mica_pkg::BUS_BYTES_DEFAULT,
   parameter bit          RSP_REG   = 1'b0,
-  parameter bit          REQ_REG   = 1'b0
+  parameter bit          REQ_REG   = 1'b0,
+  // The accelerator's ADDR_W (mica_top). Below 32, with MEM_BYTES == 2^ACC_ADDR_W, every request
+  // address is an aligned word of the memory or the last bus word 2^32 - BUS_BYTES (mica_top's
+  // contract), so bit 31 alone tells a bus error: no address compare on the RAM's select path.
+  parameter int unsigned ACC_ADDR_W = 32
 ) (
   input  logic                   clk_i,
   input  logic                   rst_ni,
@@ -57,8 +61,11 @@ module mica_board_mem #(
   // In range and aligned (MEM_BYTES is a multiple of BUS_BYTES, a power of two).
   // (a power-of-two size is a check of the high address bits, no comparator chain)
   localparam bit Pow2 = (MEM_BYTES & (MEM_BYTES - 1)) == 0;
-  assign acc_ok      = (Pow2 ? (req_addr_i >> $clog2(MEM_BYTES)) == '0 : req_addr_i < 32'(MEM_BYTES)) &&
+  localparam bit Contract = ACC_ADDR_W < 32 && 64'(MEM_BYTES) == (64'd1 << ACC_ADDR_W);
+  logic addr_in_mem;
+  assign addr_in_mem = (Pow2 ? (req_addr_i >> $clog2(MEM_BYTES)) == '0 : req_addr_i < 32'(MEM_BYTES)) &&
                        ((req_addr_i & 32'(BUS_BYTES - 1)) == '0);
+  assign acc_ok      = Contract ? !req_addr_i[31] : addr_in_mem;
 
   // The accelerator's request as the RAM sees it: taken this cycle, or (REQ_REG) the last cycle.
   logic                   a_take, a_ok, a_we;
@@ -149,10 +156,13 @@ module mica_board_mem #(
     $error("mica_board_mem: MEM_BYTES must be a multiple of BUS_BYTES, a power of two");
   end
 `ifndef SYNTHESIS
-  // The contract above: a registered request never meets the bridge's hold.
+  // The contracts above: a registered request never meets the bridge's hold, and with ACC_ADDR_W
+  // an address is in the memory or the last bus word.
   always_ff @(posedge clk_i) begin
     if (REQ_REG && a_take && b_hold_i)
       $error("mica_board_mem: the bridge took the memory with an accelerator request in flight");
+    if (Contract && acc_take && addr_in_mem != !req_addr_i[31])
+      $error("mica_board_mem: request address %h outside mica_top's ADDR_W contract", req_addr_i);
   end
 `endif
 endmodule

@@ -96,7 +96,7 @@ module mica_board_top #(
   );
 
   mica_board_mem #(.MEM_BYTES(MEM_BYTES), .BUS_BYTES(BUS_BYTES), .RSP_REG(MEM_RSP_REG != 0),
-                  .REQ_REG(MEM_REQ_REG != 0)) u_mem (
+                  .REQ_REG(MEM_REQ_REG != 0), .ACC_ADDR_W(ADDR_W)) u_mem (
     .clk_i, .rst_ni,
     .req_valid_i(m_req_valid), .req_ready_o(m_req_ready), .req_we_i(m_req_we),
     .req_addr_i(m_req_addr), .req_wdata_i(m_req_wdata), .req_wstrb_i(m_req_wstrb),

@@ -187,8 +187,13 @@ void test_ping_and_csrs(Host &h) {
   h.chk.eq(v[1], MICA_SPEC_VERSION, "CSR VERSION");
   h.chk.eq(v[2], 2u | 2u << 16, "CSR CONFIG0 (2x2)");
   h.chk.eq(v[4], 512u | 16u << 16 | (uint32_t)BUS_BYTES << 24, "CSR CONFIG2");
-  h.csr_write(MICA_CSR_PROG_ADDR, 0x12345670);
-  h.chk.eq(h.csr_read(MICA_CSR_PROG_ADDR, 1)[0], 0x12345670, "PROG_ADDR written and read back");
+  // With ADDR_W < 32, PROG_ADDR keeps bits [ADDR_W-1:4] and reads back bit ADDR_W for any
+  // higher bit written (hw/mica.json).
+  const uint32_t pa = 0x12345670;
+  const uint32_t pa_back = ADDR_W < 32 ? (pa & ((1u << ADDR_W) - 1) & ~0xFu) | ((pa >> ADDR_W) ? 1u << ADDR_W : 0)
+                                       : pa;
+  h.csr_write(MICA_CSR_PROG_ADDR, pa);
+  h.chk.eq(h.csr_read(MICA_CSR_PROG_ADDR, 1)[0], pa_back, "PROG_ADDR written and read back");
   // The whole counter window in one request (the largest CSR_READ that fits the CSR space).
   auto cnt = h.csr_read(MICA_CSR_COUNTER_BASE, 2 * MICA_NUM_COUNTERS);
   h.chk.eq(cnt.size(), 2 * MICA_NUM_COUNTERS, "counter window read");
@@ -350,6 +355,29 @@ void test_run_wait_reset(Host &h) {
   auto err = h.wait(100000);
   h.chk.eq(err.first & MICA_STATUS_ERROR, MICA_STATUS_ERROR, "WAIT returns ERROR");
   h.chk.eq(h.csr_read(MICA_CSR_ERROR, 1)[0], MICA_ERR_ILLEGAL_OPCODE, "error code over the link");
+
+  // LOADs from the memory's last word and from just past it: the second is a bus error at its
+  // instruction (the board memory's range check, or its ADDR_W contract: bit 31 of the address).
+  for (uint32_t at : {(uint32_t)MEM_BYTES - (uint32_t)BUS_BYTES, (uint32_t)MEM_BYTES}) {
+    mica_load_fields_t lf = {};
+    lf.target = 0; lf.rows = 1; lf.len = 1; lf.ext_addr = at;
+    mica_instr_t ld, end = {{0, 0}};
+    mica_load_encode(&lf, &ld, nullptr);
+    MICA_SET(&end, MICA_F_OPCODE, MICA_OP_END);
+    Bytes p2;
+    for (const mica_instr_t *in : {&ld, &end})
+      for (int k = 0; k < 16; ++k) p2.push_back((uint8_t)(in->w[k / 8] >> (8 * (k % 8))));
+    h.mem_write(0x40, p2);
+    h.csr_write(MICA_CSR_PROG_LEN, 2);
+    h.csr_write(MICA_CSR_CTRL, MICA_CTRL_START);
+    auto r = h.wait(100000);
+    bool past = at == MEM_BYTES;
+    h.chk.eq(r.first & (MICA_STATUS_DONE | MICA_STATUS_ERROR), past ? MICA_STATUS_ERROR : MICA_STATUS_DONE,
+             past ? "LOAD past the memory: ERROR" : "LOAD of the last word: DONE");
+    auto e = h.csr_read(MICA_CSR_ERROR, 2);   // ERROR, ERROR_PC
+    h.chk.eq(e[0], past ? MICA_ERR_BUS : 0, "bus error code");
+    h.chk.eq(e[1], 0, "bus error at the LOAD");
+  }
 }
 
 void test_stats(Host &h) {
