@@ -140,18 +140,10 @@ module mica_fetch #(
   // not behind a 32-bit compare; then it depends on registers only (START is accepted only while
   // not BUSY, so halt_i covers its cycle). A PROG_LEN written mid-run takes effect a cycle later
   // (the issue stage checks PROG_LEN itself; a fetch past it never faults by itself).
-  // The next index is 0 (START), the index + 1 (a last beat goes out) or the index: the compare
-  // is made for the candidates, so the bus grant only selects among results (no carry chains
-  // behind req_ready_i).
   if (REQ_REGS) begin : g_req_regs
-    logic rq_more_q, rq_space_q, rq_more_d, rq_step, len_hi, more_now, more_inc;
-    logic [IW-1:0] rq_idx_inc;
-    assign rq_step    = req_fire && rq_beat_q == BeatW'(Beats - 1);
-    assign rq_idx_inc = rq_idx_q + 1'b1;
-    assign len_hi     = Narrow && (prog_len_i >> IW) != '0;
-    assign more_now   = len_hi || (Narrow ? rq_idx_q < IW'(prog_len_i) : 32'(rq_idx_q) < prog_len_i);
-    assign more_inc   = len_hi || (Narrow ? rq_idx_inc < IW'(prog_len_i) : 32'(rq_idx_inc) < prog_len_i);
-    assign rq_more_d  = start_i ? prog_len_i != '0 : rq_step ? more_inc : more_now;
+    logic rq_more_q, rq_space_q, rq_more_d;
+    assign rq_more_d = Narrow ? ((prog_len_i >> IW) != '0 || rq_idx_d < IW'(prog_len_i))
+                              : 32'(rq_idx_d) < prog_len_i;
     always_ff @(posedge clk_i or negedge rst_ni) begin
       if (!rst_ni) begin
         rq_more_q <= 1'b0;  rq_space_q <= 1'b0;

@@ -6,22 +6,10 @@
 // RSP_REG = 1 (FPGA timing): the accelerator's responses are registered once more (answer two
 // cycles after the request): a large memory's read data comes from many block RAMs through a
 // multiplexer across the die, which then no longer runs on into the LOAD unit's byte merge.
-// REQ_REG = 1 (FPGA timing): the accelerator's requests are registered before they reach the RAM
-// (answer a cycle later): the bus arbiter's address multiplexer then ends at a flip-flop instead
-// of running on to the RAM's address pins (on the iCE40, SPRAMs at the die's corners). A request
-// taken is always performed the next cycle: the bridge holds the memory only while the
-// accelerator is idle (it NAKs memory commands while BUSY), and the accelerator is idle only
-// when its last request has been answered. With both registers a request answers three cycles
-// later, still inside the bridge's accelerator RESET pulse (RESET_CYCLES 4), which drains it.
 module mica_board_mem #(
   parameter int unsigned MEM_BYTES = 131072,
   parameter int unsigned BUS_BYTES = mica_pkg::BUS_BYTES_DEFAULT,
-  parameter bit          RSP_REG   = 1'b0,
-  parameter bit          REQ_REG   = 1'b0,
-  // The accelerator's ADDR_W (mica_top). Below 32, with MEM_BYTES == 2^ACC_ADDR_W, every request
-  // address is an aligned word of the memory or the last bus word 2^32 - BUS_BYTES (mica_top's
-  // contract), so bit 31 alone tells a bus error: no address compare on the RAM's select path.
-  parameter int unsigned ACC_ADDR_W = 32
+  parameter bit          RSP_REG   = 1'b0
 ) (
   input  logic                   clk_i,
   input  logic                   rst_ni,
@@ -61,41 +49,8 @@ module mica_board_mem #(
   // In range and aligned (MEM_BYTES is a multiple of BUS_BYTES, a power of two).
   // (a power-of-two size is a check of the high address bits, no comparator chain)
   localparam bit Pow2 = (MEM_BYTES & (MEM_BYTES - 1)) == 0;
-  localparam bit Contract = ACC_ADDR_W < 32 && 64'(MEM_BYTES) == (64'd1 << ACC_ADDR_W);
-  logic addr_in_mem;
-  assign addr_in_mem = (Pow2 ? (req_addr_i >> $clog2(MEM_BYTES)) == '0 : req_addr_i < 32'(MEM_BYTES)) &&
+  assign acc_ok      = (Pow2 ? (req_addr_i >> $clog2(MEM_BYTES)) == '0 : req_addr_i < 32'(MEM_BYTES)) &&
                        ((req_addr_i & 32'(BUS_BYTES - 1)) == '0);
-  assign acc_ok      = Contract ? !req_addr_i[31] : addr_in_mem;
-
-  // The accelerator's request as the RAM sees it: taken this cycle, or (REQ_REG) the last cycle.
-  logic                   a_take, a_ok, a_we;
-  logic [WAW-1:0]         a_addr;
-  logic [8*BUS_BYTES-1:0] a_wdata;
-  logic [BUS_BYTES-1:0]   a_wstrb;
-  logic [1:0]             a_id;
-
-  if (REQ_REG) begin : g_req_reg
-    logic take_q, ok_q, we_q;
-    always_ff @(posedge clk_i or negedge rst_ni) begin
-      if (!rst_ni) {take_q, ok_q, we_q} <= '0;
-      else {take_q, ok_q, we_q} <= {acc_take, acc_take & acc_ok, acc_take & req_we_i};
-    end
-    always_ff @(posedge clk_i) begin
-      if (acc_take) begin
-        a_addr  <= WAW'(req_addr_i / BUS_BYTES);
-        a_wdata <= req_wdata_i;
-        a_wstrb <= req_wstrb_i;
-        a_id    <= req_id_i;
-      end
-    end
-    assign {a_take, a_ok, a_we} = {take_q, ok_q, we_q};
-  end else begin : g_req_direct
-    assign {a_take, a_ok, a_we} = {acc_take, acc_ok, req_we_i};
-    assign a_addr  = WAW'(req_addr_i / BUS_BYTES);
-    assign a_wdata = req_wdata_i;
-    assign a_wstrb = req_wstrb_i;
-    assign a_id    = req_id_i;
-  end
 
   // The bridge's inputs while it holds the memory (b_req_i alone selects nothing: in a MEM_READ
   // it is the bridge's late byte-fetch decision; b_we_i is a write's own strobe).
@@ -105,14 +60,14 @@ module mica_board_mem #(
       ram_we    = b_we_i ? BUS_BYTES'(1) << b_lane : '0;
       ram_wdata = {BUS_BYTES{b_wdata_i}};
     end else begin
-      ram_addr  = a_addr;
-      ram_we    = (a_we && a_ok) ? a_wstrb : '0;
-      ram_wdata = a_wdata;
+      ram_addr  = WAW'(req_addr_i / BUS_BYTES);
+      ram_we    = (req_we_i && acc_ok) ? req_wstrb_i : '0;
+      ram_wdata = req_wdata_i;
     end
   end
 
   mica_board_ram #(.WORD_BYTES(BUS_BYTES), .DEPTH(Words)) u_ram (
-    .clk_i, .req_i(b_req_i | (a_take & a_ok)), .we_i(ram_we), .addr_i(ram_addr),
+    .clk_i, .req_i(b_req_i | (acc_take & acc_ok)), .we_i(ram_we), .addr_i(ram_addr),
     .wdata_i(ram_wdata), .rdata_o(ram_rdata)
   );
 
@@ -127,9 +82,9 @@ module mica_board_mem #(
       rsp_id_q    <= '0;
       b_lane_q    <= '0;
     end else begin
-      rsp_valid_q <= a_take;
-      rsp_err_q   <= a_take & !a_ok;
-      if (a_take) rsp_id_q <= a_id;
+      rsp_valid_q <= acc_take;
+      rsp_err_q   <= acc_take & !acc_ok;
+      if (acc_take) rsp_id_q <= req_id_i;
       if (b_req_i)  b_lane_q <= b_lane;
     end
   end
@@ -155,14 +110,4 @@ module mica_board_mem #(
   if (MEM_BYTES % BUS_BYTES != 0 || (BUS_BYTES & (BUS_BYTES - 1)) != 0) begin : g_bad_size
     $error("mica_board_mem: MEM_BYTES must be a multiple of BUS_BYTES, a power of two");
   end
-`ifndef SYNTHESIS
-  // The contracts above: a registered request never meets the bridge's hold, and with ACC_ADDR_W
-  // an address is in the memory or the last bus word.
-  always_ff @(posedge clk_i) begin
-    if (REQ_REG && a_take && b_hold_i)
-      $error("mica_board_mem: the bridge took the memory with an accelerator request in flight");
-    if (Contract && acc_take && addr_in_mem != !req_addr_i[31])
-      $error("mica_board_mem: request address %h outside mica_top's ADDR_W contract", req_addr_i);
-  end
-`endif
 endmodule

@@ -36,7 +36,6 @@ module mica_board_top #(
   parameter int unsigned ACC_PIPE       = 0,
   parameter int unsigned STORE_FDEPTH   = 0,
   parameter int unsigned MEM_RSP_REG    = 0,    // 1: board memory answers a cycle later (timing)
-  parameter int unsigned MEM_REQ_REG    = 0,    // 1: board memory registers requests (timing)
   parameter int unsigned MEM_BYTES    = 131072,
   parameter int unsigned CLK_HZ       = 12000000,
   parameter int unsigned CLKS_PER_BIT = 4
@@ -95,8 +94,7 @@ module mica_board_top #(
     .mem_rsp_rdata_i(m_rsp_rdata), .mem_rsp_err_i(m_rsp_err)
   );
 
-  mica_board_mem #(.MEM_BYTES(MEM_BYTES), .BUS_BYTES(BUS_BYTES), .RSP_REG(MEM_RSP_REG != 0),
-                  .REQ_REG(MEM_REQ_REG != 0), .ACC_ADDR_W(ADDR_W)) u_mem (
+  mica_board_mem #(.MEM_BYTES(MEM_BYTES), .BUS_BYTES(BUS_BYTES), .RSP_REG(MEM_RSP_REG != 0)) u_mem (
     .clk_i, .rst_ni,
     .req_valid_i(m_req_valid), .req_ready_o(m_req_ready), .req_we_i(m_req_we),
     .req_addr_i(m_req_addr), .req_wdata_i(m_req_wdata), .req_wstrb_i(m_req_wstrb),

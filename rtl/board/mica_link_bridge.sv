@@ -463,14 +463,7 @@ module mica_link_bridge #(
     else if (STATS_CMD && src_q == SrcStats && fetch && k_q == '0) cyc_hi_q <= cycles_i[63:32];
   end
 
-  // PIPE: the hold from a register of its own (the decode of the next state), so the board
-  // memory's ready, which the accelerator's fetch and DMA requests wait on, starts at a flip-flop.
-  logic hold_q;
-  always_ff @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) hold_q <= 1'b0;
-    else         hold_q <= state_d == MemWr || (state_d == Send && src_d == SrcMem);
-  end
-  assign mem_hold_o  = PIPE ? hold_q : mem_req_o;
+  assign mem_hold_o  = PIPE ? (state_q == MemWr || (state_q == Send && src_q == SrcMem)) : mem_req_o;
   assign tx_seq_o    = seq_i;
   assign tx_cmd_o    = rep_cmd_q;
   assign tx_len_o    = 16'(rep_len_q);

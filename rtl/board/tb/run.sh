@@ -21,7 +21,7 @@ TBS=("$@")
 VFLAGS=(-Wall -O3 --x-assign fast --x-initial fast -MAKEFLAGS "OPT_FAST=-O2")
 # The 2x2 board configuration the bridge test runs (hw/boards/icebreaker.json's array, small
 # memory so the test stays fast).
-BOARD_G="-GROWS=2 -GCOLS=2 -GLINK_PIPE=1 -GMEM_REQ_REG=1 -GADDR_W=13 -GASPAD_DEPTH=2048 -GWSPAD_DEPTH=2048 -GACC_DEPTH=512 -GPARAM_SETS=16 -GBUS_BYTES=4 -GMEM_BYTES=8192 -GCLK_HZ=12000000 -GCLKS_PER_BIT=4"
+BOARD_G="-GROWS=2 -GCOLS=2 -GLINK_PIPE=1 -GADDR_W=13 -GASPAD_DEPTH=2048 -GWSPAD_DEPTH=2048 -GACC_DEPTH=512 -GPARAM_SETS=16 -GBUS_BYTES=4 -GMEM_BYTES=8192 -GCLK_HZ=12000000 -GCLKS_PER_BIT=4"
 BOARD_D="-DMEM_BYTES=8192 -DCLK_HZ=12000000 -DCLKS_PER_BIT=4 -DBUS_BYTES=4 -DADDR_W=13"
 
 command -v verilator >/dev/null || { echo "run.sh: verilator not found" >&2; exit 2; }
