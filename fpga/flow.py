@@ -272,8 +272,9 @@ def build(board, kind, out):
         baud_check(board, core_hz)
     top, files, params, pnr = design_for(board, kind, pll_path, core_hz)
     cells = synthesize(board, top, files, params, out)
-    # The board design is placed for clock.pnr_hz (>= core_hz); the probe for the clock it runs at.
-    target_hz = board["pnr_hz"] if kind == "board" else core_hz
+    # The board design is placed for clock.pnr_hz (or the PLL's clock, if that came out faster);
+    # the probe for the clock it runs at.
+    target_hz = max(core_hz, board["pnr_hz"]) if kind == "board" else core_hz
     routed = pnr and place_and_route(board, target_hz, out)
     util, fmax = {}, {}
     if (out / "nextpnr.log").exists():
