@@ -211,10 +211,14 @@ def synthesize(board, top, files, params, out):
     return fr.parse_yosys_stat((out / "synth_stat.txt").read_text())
 
 
+def constraints_name(board):
+    """The board's pin constraint file in fpga/ (and in OUT, where nextpnr reads it)."""
+    return "%s.%s" % (board["name"], FAMILIES[board["family"]]["constraints"])
+
+
 def nextpnr_argv(board, target_hz):
     """nextpnr's command line (relative names, run in OUT) placing for target_hz."""
-    fam = FAMILIES[board["family"]]
-    cons = "%s.%s" % (board["name"], fam["constraints"])
+    fam, cons = FAMILIES[board["family"]], constraints_name(board)
     common = [fam["devices"][board["device"]], "--package", board["package"].upper()
               if board["family"] == "ecp5" else board["package"], "--json", "mica.json",
               "--report", "nextpnr_report.json", "--seed", board["seed"], "--threads", 1,
@@ -229,9 +233,7 @@ def nextpnr_argv(board, target_hz):
 
 def place_and_route(board, target_hz, out):
     """nextpnr (cwd OUT, relative names: the yowasp tools see only their working folder)."""
-    fam = FAMILIES[board["family"]]
-    cons = "%s.%s" % (board["name"], fam["constraints"])
-    shutil.copyfile(FPGA / cons, out / cons)
+    shutil.copyfile(FPGA / constraints_name(board), out / constraints_name(board))
     # nextpnr's default router1: router2 was tried on the ULX3S top at 20 MHz and its overuse
     # stalled at 400-640 wires for 47 iterations (an hour); router1 had routed that top before.
     return run(nextpnr_argv(board, target_hz), out, "nextpnr.stdout", cwd=out) == 0

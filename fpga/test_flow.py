@@ -15,6 +15,7 @@ import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+import flow as fl  # noqa: E402
 import fpga_report as fr  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -70,7 +71,7 @@ def check_probe(board, logic_bel, bitstream, min_bytes):
         check(f["constraint_mhz"] == 12.0 if board == "icebreaker" else f["constraint_mhz"] == 25.0,
               "%s constraint is the board clock: %.2f" % (board, f["constraint_mhz"]))
     # The probe is placed for the clock it runs at (the board clock, no PLL), with the board's seed.
-    seed = json.loads((ROOT / "hw/boards" / ("%s.json" % board)).read_text())["fpga"].get("seed", 1)
+    seed = json.loads((ROOT / "hw/boards" / ("%s.json" % board)).read_text())["fpga"].get("seed", fl.SEED)
     argv = (out / "nextpnr.stdout").read_text().splitlines()[0].split()
     check(rep["seed"] == seed and argv[argv.index("--seed") + 1] == str(seed),
           "%s nextpnr seed %d from the board JSON: %s" % (board, seed, argv))
@@ -135,8 +136,6 @@ def check_errors():
 
 def check_pnr_target():
     """clock.pnr_hz and fpga.seed reach nextpnr's command line for the board design."""
-    sys.path.insert(0, str(ROOT / "fpga"))
-    import flow as fl  # noqa: E402
     for name in ("icebreaker", "ulx3s"):
         path = ROOT / "hw/boards" / ("%s.json" % name)
         raw = json.loads(path.read_text())
@@ -144,7 +143,7 @@ def check_pnr_target():
         argv = [str(a) for a in fl.nextpnr_argv(b, b["pnr_hz"])]
         want_hz = raw["clock"].get("pnr_hz", raw["clock"]["core_hz"])
         check(argv[argv.index("--freq") + 1] == "%.3f" % (want_hz / 1e6) and
-              argv[argv.index("--seed") + 1] == str(raw["fpga"].get("seed", 1)),
+              argv[argv.index("--seed") + 1] == str(raw["fpga"].get("seed", fl.SEED)),
               "%s nextpnr placed for clock.pnr_hz %d with fpga.seed: %s" % (name, want_hz, argv))
 
 

@@ -286,6 +286,11 @@ void test_corrupt_and_retransmit(Host &h) {
   h.chk.eq(h.csr_read(MICA_CSR_PROG_LEN, 1)[0], 222, "new seq executes");
 }
 
+// An instruction's 16 bytes as the fetch reads them (little-endian words).
+void append_instr(Bytes &prog, const mica_instr_t &in) {
+  for (int k = 0; k < 16; ++k) prog.push_back((uint8_t)(in.w[k / 8] >> (8 * (k % 8))));
+}
+
 // A program that keeps the accelerator busy for about `loads` x ASPAD rows cycles, then ENDs.
 Bytes busy_program(unsigned loads, unsigned rows) {
   Bytes prog;
@@ -299,8 +304,7 @@ Bytes busy_program(unsigned loads, unsigned rows) {
       in.w[0] = in.w[1] = 0;
       MICA_SET(&in, MICA_F_OPCODE, MICA_OP_END);
     }
-    for (int w = 0; w < 2; ++w)
-      for (int k = 0; k < 8; ++k) prog.push_back((uint8_t)(in.w[w] >> (8 * k)));
+    append_instr(prog, in);
   }
   return prog;
 }
@@ -348,7 +352,7 @@ void test_run_wait_reset(Host &h) {
   // A program that fails: WAIT reports ERROR.
   mica_instr_t bad = {{0xF, 0}};
   Bytes badp;
-  for (int k = 0; k < 16; ++k) badp.push_back((uint8_t)(bad.w[k / 8] >> (8 * (k % 8))));
+  append_instr(badp, bad);
   h.mem_write(0x40, badp);
   h.csr_write(MICA_CSR_PROG_LEN, 1);
   h.csr_write(MICA_CSR_CTRL, MICA_CTRL_START);
@@ -357,7 +361,8 @@ void test_run_wait_reset(Host &h) {
   h.chk.eq(h.csr_read(MICA_CSR_ERROR, 1)[0], MICA_ERR_ILLEGAL_OPCODE, "error code over the link");
 
   // LOADs from the memory's last word and from just past it: the second is a bus error at its
-  // instruction (the board memory's range check, or its ADDR_W contract: bit 31 of the address).
+  // instruction (mica_top sends an address past 2^ADDR_W to the last bus word, and the board
+  // memory's range check answers it with an error).
   for (uint32_t at : {(uint32_t)MEM_BYTES - (uint32_t)BUS_BYTES, (uint32_t)MEM_BYTES}) {
     mica_load_fields_t lf = {};
     lf.target = 0; lf.rows = 1; lf.len = 1; lf.ext_addr = at;
@@ -365,8 +370,8 @@ void test_run_wait_reset(Host &h) {
     mica_load_encode(&lf, &ld, nullptr);
     MICA_SET(&end, MICA_F_OPCODE, MICA_OP_END);
     Bytes p2;
-    for (const mica_instr_t *in : {&ld, &end})
-      for (int k = 0; k < 16; ++k) p2.push_back((uint8_t)(in->w[k / 8] >> (8 * (k % 8))));
+    append_instr(p2, ld);
+    append_instr(p2, end);
     h.mem_write(0x40, p2);
     h.csr_write(MICA_CSR_PROG_LEN, 2);
     h.csr_write(MICA_CSR_CTRL, MICA_CTRL_START);
