@@ -118,7 +118,8 @@ module mica_requant_lite #(
   // one at bit e + 9 or above: a suffix OR of M indexed by e (no full 32-bit shifter).
   logic [31:0] m_b_q;
   logic        neg_b_q;
-  logic [4:0]  e_b_q, sa;
+  logic [4:0]  sa_b_q;         // e - 1 (0 for e = 0), from e_a_q as M registers: off this path
+  logic        ez_b_q;         // e = 0
   logic [9:0]  s_lo;            // S mod 1024
   logic [24:0] t16;
   logic [16:0] t8;
@@ -134,16 +135,15 @@ module mica_requant_lite #(
   logic [8:0]  rs_d, rs_q;
   logic        sgn_q;           // the result's side of zero (offset 6), wrap included
   always_comb begin
-    sa    = e_b_q - 5'(e_b_q != 5'd0);
     // widest step first, each keeping only the bits the later steps can still bring down
-    t16   = sa[4] ? 25'(m_b_q[31:16]) : m_b_q[24:0];
-    t8    = sa[3] ? t16[24:8] : t16[16:0];
-    t4    = sa[2] ? t8[16:4] : t8[12:0];
-    t2    = sa[1] ? t4[12:2] : t4[10:0];
-    s_lo  = sa[0] ? t2[10:1] : t2[9:0];
-    s_big = sa <= 5'd21 && m_any_by_sa[sa];
+    t16   = sa_b_q[4] ? 25'(m_b_q[31:16]) : m_b_q[24:0];
+    t8    = sa_b_q[3] ? t16[24:8] : t16[16:0];
+    t4    = sa_b_q[2] ? t8[16:4] : t8[12:0];
+    t2    = sa_b_q[1] ? t4[12:2] : t4[10:0];
+    s_lo  = sa_b_q[0] ? t2[10:1] : t2[9:0];
+    s_big = sa_b_q <= 5'd21 && m_any_by_sa[sa_b_q];
     r_lo = 10'((11'(s_lo) + 11'd1) >> 1);
-    if (e_b_q == 5'd0) rs_d = (|m_b_q[31:9]) ? 9'd511 : m_b_q[8:0];
+    if (ez_b_q)        rs_d = (|m_b_q[31:9]) ? 9'd511 : m_b_q[8:0];
     else               rs_d = (s_big || r_lo[9]) ? 9'd511 : r_lo[8:0];
   end
 
@@ -156,10 +156,10 @@ module mica_requant_lite #(
   logic signed [8:0]  up, dn;
   always_comb begin
     {zp, amin, amax} = {z_out_i, act_min_i, act_max_i};
-    zone = e_b_q == 5'd0 && !m_b_q[31] && &m_b_q[30:7];  // M in [2^31 - 128, 2^31)
-    top  = e_b_q == 5'd0 && m_b_q[31];                   // M = 2^31
-    up   = $signed({2'b0, m_b_q[6:0]}) + 9'(zp);         // R + zp >= 2^31
-    dn   = $signed({2'b0, m_b_q[6:0]}) - 9'(zp);         // -R + zp < -2^31
+    zone = ez_b_q && !m_b_q[31] && &m_b_q[30:7];        // M in [2^31 - 128, 2^31)
+    top  = ez_b_q && m_b_q[31];                         // M = 2^31
+    up   = $signed({2'b0, m_b_q[6:0]}) + 9'(zp);        // R + zp >= 2^31
+    dn   = $signed({2'b0, m_b_q[6:0]}) - 9'(zp);        // -R + zp < -2^31
     if (neg_b_q) wrap = top ? zp[7] : (zone && dn >= 9'sd129);
     else         wrap = zone && up >= 9'sd128;
   end
@@ -202,7 +202,8 @@ module mica_requant_lite #(
     if (valid_q[3]) begin
       m_b_q   <= m_d;
       neg_b_q <= neg_a_q;
-      e_b_q   <= e_a_q;
+      sa_b_q  <= e_a_q - 5'(e_a_q != 5'd0);
+      ez_b_q  <= e_a_q == 5'd0;
     end
     if (valid_q[4]) begin
       rs_q  <= rs_d;

@@ -29,7 +29,7 @@ module mica_board_top #(
   parameter int unsigned LINK_FRAME_W   = 32,
   parameter int unsigned LINK_STATS     = 1,    // 0: STATS has only the cycle count
   parameter int unsigned LINK_STATS_CMD = 1,    // 0: no STATS command (NAK), no cycle counter
-  parameter int unsigned LINK_PIPE      = 0,    // 1: FPGA timing (mica_link_bridge PIPE)
+  parameter int unsigned LINK_PIPE      = 0,    // 1: FPGA timing (mica_link PIPE: bridge checks, framer CRC feed)
   parameter int unsigned REQ_PIPE       = 0,
   parameter int unsigned CNT_PIPE       = 0,
   parameter int unsigned ISSUE_PIPE     = 0,

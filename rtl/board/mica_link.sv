@@ -14,7 +14,7 @@ module mica_link #(
   parameter bit          STATS_LINK   = 1'b1,
   // 0: no STATS command at all (NAK BAD_CMD) and no cycle counter (mica_link_bridge)
   parameter bit          STATS_CMD    = 1'b1,
-  parameter bit          PIPE         = 1'b0   // FPGA timing (mica_link_bridge)
+  parameter bit          PIPE         = 1'b0   // FPGA timing (mica_link_bridge; mica_link_tx feeds the CRC a cycle later)
 ) (
   input  logic        clk_i,
   input  logic        rst_ni,
@@ -82,7 +82,7 @@ module mica_link #(
   logic [7:0]  rep_seq, rep_cmd, pl_byte;
   logic [15:0] rep_len;
 
-  mica_link_tx u_link_tx (
+  mica_link_tx #(.PIPE(PIPE)) u_link_tx (
     .clk_i, .rst_ni, .start_i(rep_start), .seq_i(rep_seq), .cmd_i(rep_cmd), .len_i(rep_len),
     .busy_o(tx_busy), .done_o(rep_done), .pl_valid_i(pl_valid), .pl_data_i(pl_byte),
     .pl_ready_o(pl_ready), .out_valid_o(tx_valid), .out_data_o(tx_byte), .out_ready_i(tx_ready),

@@ -2,7 +2,12 @@
 // FLAG, the stuffed header + payload + FCS, FLAG. start_i latches seq/cmd/len; the len payload
 // bytes are then pulled from a valid/ready stream. Line bytes go to the UART transmitter through
 // out_valid_o/out_ready_i. done_o pulses when the closing FLAG has been handed over.
-module mica_link_tx (
+module mica_link_tx #(
+  // FPGA timing: the CRC takes each byte a cycle later, from cur_q, so the payload source (the
+  // board memory's read data) no longer runs through the CRC logic in the same cycle. The FCS
+  // is read no earlier than two cycles after the last CRC byte was fetched, so it is complete.
+  parameter bit PIPE = 1'b0
+) (
   input  logic        clk_i,
   input  logic        rst_ni,
   input  logic        start_i,      // only while !busy_o
@@ -133,8 +138,18 @@ module mica_link_tx (
   end
 
   assign crc_clear_o = crc_clear;
-  assign crc_en_o    = crc_en;
-  assign crc_data_o  = next_byte;
+  if (PIPE) begin : g_crc_pipe
+    logic crc_pend_q;  // cur_q holds a byte the CRC has not taken yet
+    always_ff @(posedge clk_i or negedge rst_ni) begin
+      if (!rst_ni) crc_pend_q <= 1'b0;
+      else         crc_pend_q <= crc_en;
+    end
+    assign crc_en_o   = crc_pend_q;
+    assign crc_data_o = cur_q;
+  end else begin : g_crc_direct
+    assign crc_en_o   = crc_en;
+    assign crc_data_o = next_byte;
+  end
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin

@@ -80,9 +80,12 @@ for tb in "${TBS[@]}"; do
       done
       ;;
     link)
-      build_and_run link tb_link_pair \
-        "$PKGS $RB/mica_board_ram.sv $RB/mica_link_crc32.sv $RB/mica_link_rx.sv $RB/mica_link_tx.sv $TB/tb_link_pair.sv $TB/tb_link.cpp $CFRAME" \
-        "" ""
+      # The framer both ways: CRC fed directly and a cycle later (PIPE, the iCEBreaker's).
+      for pipe in 0 1; do
+        build_and_run "link_pipe$pipe" tb_link_pair \
+          "$PKGS $RB/mica_board_ram.sv $RB/mica_link_crc32.sv $RB/mica_link_rx.sv $RB/mica_link_tx.sv $TB/tb_link_pair.sv $TB/tb_link.cpp $CFRAME" \
+          "-GTX_PIPE=$pipe" ""
+      done
       ;;
     board)
       # shellcheck disable=SC2086

@@ -1,6 +1,8 @@
 // Testbench wrapper: the link deframer and framer side by side, each with its own CRC (in
 // mica_link they share one), so they can be tested independently; all ports visible.
-module tb_link_pair (
+module tb_link_pair #(
+  parameter int unsigned TX_PIPE = 0  // mica_link_tx's PIPE (the CRC fed a cycle later)
+) (
   input  logic        clk_i,
   input  logic        rst_ni,
   // deframer
@@ -44,7 +46,7 @@ module tb_link_pair (
   mica_link_crc32 u_rx_crc (
     .clk_i, .rst_ni, .clear_i(rx_clear), .en_i(rx_en), .data_i(rx_data), .crc_o(rx_crc)
   );
-  mica_link_tx u_tx (
+  mica_link_tx #(.PIPE(TX_PIPE != 0)) u_tx (
     .clk_i, .rst_ni, .start_i, .seq_i(tx_seq_i), .cmd_i(tx_cmd_i), .len_i(tx_len_i), .busy_o,
     .done_o, .pl_valid_i, .pl_data_i, .pl_ready_o, .out_valid_o, .out_data_o, .out_ready_i,
     .crc_clear_o(tx_clear), .crc_en_o(tx_en), .crc_data_o(tx_data), .crc_i(tx_crc)
