@@ -113,10 +113,12 @@ static int indirect_table(const mica_fm_t *m, fp_gemm_t *g, uint32_t rows, uint3
     return 1;
 }
 
-/* The AVX-512 VNNI GEMM's image: bytes x + 128, its padding row z + 128 (x - z = 0). */
+/* The AVX-512 VNNI GEMM's image: bytes x + 128, its padding row z + 128 (x - z = 0). Its kernel
+ * reads every lane of each tile, so a GEMM whose k are compacted (kidx: the weights packed for the
+ * used lanes only) takes the gathered rows instead. */
 static int alloc_image_u8(const mica_fm_t *m, fp_gemm_t *g, uint32_t rows) {
     uint32_t R = m->ref->cfg.rows;
-    int r = mica_fp_vnni512_usable() ? indirect_table(m, g, rows, 4) : 0;
+    int r = mica_fp_vnni512_usable() && !g->kidx ? indirect_table(m, g, rows, 4) : 0;
     if (r <= 0)
         return r;
     size_t img = (size_t)(g->img_hi - g->img_lo) * R;
