@@ -3,8 +3,9 @@
 #
 #   rtl/board/tb/run.sh [TB...]     TB = uart | link | board (default: all three)
 #
-# uart runs at CLKS_PER_BIT 4, 8 and 17; link cross-checks the RTL framer/deframer against
-# driver/core/link_frame.c; board drives mica_board_top (2x2) through its UART pins.
+# uart runs at CLKS_PER_BIT 4, 8 and 17; link (framer PIPE 0 and 1) cross-checks the RTL
+# framer/deframer against driver/core/link_frame.c; board drives mica_board_top (2x2) through its
+# UART pins.
 # Each TB builds into build/rtl_board/<name>/ and is rebuilt only when its sources, the generated
 # packages, the Verilator version or the flags change (hash stamp). One PASS/FAIL line per run;
 # exits non-zero if any build or test fails.
