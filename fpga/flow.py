@@ -233,7 +233,8 @@ def nextpnr_argv(board, target_hz):
 
 def place_and_route(board, target_hz, out):
     """nextpnr (cwd OUT, relative names: the yowasp tools see only their working folder)."""
-    shutil.copyfile(FPGA / constraints_name(board), out / constraints_name(board))
+    cons = constraints_name(board)
+    shutil.copyfile(FPGA / cons, out / cons)
     # nextpnr's default router1: router2 was tried on the ULX3S top at 20 MHz and its overuse
     # stalled at 400-640 wires for 47 iterations (an hour); router1 had routed that top before.
     return run(nextpnr_argv(board, target_hz), out, "nextpnr.stdout", cwd=out) == 0

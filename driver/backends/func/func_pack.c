@@ -89,7 +89,12 @@ static uint32_t kidx_prefix(const fp_gemm_t *g, uint32_t R) {
  * (pix made), 0 if not, -1 (out of memory). */
 static int indirect_table(const mica_fm_t *m, fp_gemm_t *g, uint32_t rows, uint32_t align) {
     uint32_t R = m->ref->cfg.rows, lo = UINT32_MAX, hi = 0;
-    g->lanes = align == 2 && g->kidx ? kidx_prefix(g, R) : R; /* the int16 kernel takes a prefix */
+    /* The lanes a kernel step reads must be those the weights were packed for: the int16 kernel
+     * takes a prefix of compacted k (kidx, widened to it); the VNNI-512 one reads all R lanes,
+     * which compacted weights do not match, so it gathers rows instead. */
+    if (g->kidx && align != 2)
+        return 0;
+    g->lanes = g->kidx ? kidx_prefix(g, R) : R;
     for (uint32_t j = 0; j < g->tiles; j++) {
         const mica_fm_matmul_t *d = &g->gathers[j];
         if (d->z_in != g->gathers->z_in || d->out_h * d->out_w != g->t)
@@ -113,12 +118,10 @@ static int indirect_table(const mica_fm_t *m, fp_gemm_t *g, uint32_t rows, uint3
     return 1;
 }
 
-/* The AVX-512 VNNI GEMM's image: bytes x + 128, its padding row z + 128 (x - z = 0). Its kernel
- * reads every lane of each tile, so a GEMM whose k are compacted (kidx: the weights packed for the
- * used lanes only) takes the gathered rows instead. */
+/* The AVX-512 VNNI GEMM's image: bytes x + 128, its padding row z + 128 (x - z = 0). */
 static int alloc_image_u8(const mica_fm_t *m, fp_gemm_t *g, uint32_t rows) {
     uint32_t R = m->ref->cfg.rows;
-    int r = mica_fp_vnni512_usable() && !g->kidx ? indirect_table(m, g, rows, 4) : 0;
+    int r = mica_fp_vnni512_usable() ? indirect_table(m, g, rows, 4) : 0;
     if (r <= 0)
         return r;
     size_t img = (size_t)(g->img_hi - g->img_lo) * R;
