@@ -242,6 +242,10 @@ int main(int argc, char** argv) {
     // Even batches: back-to-back (the swap shares a cycle with the last old vector, rows
     // written as early as allowed); short batches test the wave meeting the next one.
     bool tight = batch % 2 == 0;
+    if (batch % 4 == 3) {  // the array drains and idles (GATE: its registers hold), then restarts
+      while (b.busy()) b.cycle(Bench::In{});
+      for (uint64_t i = b.rng()() % (2 * kLatency + 1); i > 0; --i) b.cycle(Bench::In{});
+    }
     swap(b, tight || b.rng()() % 2 == 0);
     next = random_tile(b.rng());
     int count = (batch % 3 == 0) ? 1 + static_cast<int>(b.rng()() % 8)
