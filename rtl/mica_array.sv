@@ -9,8 +9,8 @@
 // i.e. a vector presented with a_valid_i in cycle t appears on out_row_o with out_valid_o in
 // cycle t + LATENCY (a 1x1 array answers in the next cycle). Parents compute the same formula.
 // out_row_o lane c = sum_r a[r] * w_active[r][c], int32 wrapping. Bubbles give out_valid_o = 0
-// in the matching cycle; out_row_o is then don't-care (data registers are not reset; only the
-// valid pipeline and the weights are).
+// in the matching cycle; out_row_o is then don't-care (data registers load every cycle and are
+// not reset; only the valid pipeline and the weights are).
 //
 // Weights: w_we_i writes w_row_i into shadow row w_addr_i; the write is skewed like the
 // activations: column c of the row is written at the end of cycle w+c (w = the cycle of w_we_i).
@@ -24,19 +24,11 @@
 // swap takes the value from before the write).
 // busy_o = some vector accepted in an earlier cycle has not left yet (registered, no path from
 // a_valid_i).
-// GATE = 1: the activation, partial-sum and output registers (skew, PEs, deskew) load only while
-// a vector enters or is in flight, a clock enable: an idle array does not toggle
-// (its dynamic power in silicon), and the simulator skips its ROWS x COLS multiply-adds in
-// those cycles. Each vector's values move only in the cycles from its entry to its exit, all of
-// them enabled, so the outputs are the same; what an idle array holds is don't-care, as in a
-// bubble. GATE = 0: they load every cycle (the FPGA boards keep the netlists their timing was
-// closed with).
 module mica_array #(
   parameter int unsigned ROWS = mica_pkg::ROWS_DEFAULT,
   parameter int unsigned COLS = mica_pkg::COLS_DEFAULT,
   parameter bit          LUT_MUL = 1'b0,   // PE multipliers from LUTs (mica_pe)
   parameter int unsigned DSP_PES = 0,      // with LUT_MUL: PEs 0 .. DSP_PES-1 (row-major) keep a DSP
-  parameter bit          GATE = 1'b1,      // datapath registers load only while a vector is in flight
   localparam int unsigned RIW = (ROWS > 1) ? $clog2(ROWS) : 1
 ) (
   input  logic                 clk_i,
@@ -55,7 +47,7 @@ module mica_array #(
   localparam int unsigned LATENCY = ROWS + COLS - 1;
 
   // valid_q[d-1] = a_valid_i delayed d cycles (d = 1..LATENCY): gives out_valid_o and its OR is
-  // busy_o (and, with GATE, the datapath registers' enable). The PEs carry no valid bit.
+  // busy_o. The PEs carry no valid bit (their data registers load every cycle).
   logic [LATENCY-1:0] valid_q;
   // valid_dly[d] = a_valid_i delayed d cycles, d = 0..LATENCY
   logic [LATENCY:0]   valid_dly;
@@ -71,14 +63,6 @@ module mica_array #(
 
   assign out_valid_o = valid_dly[LATENCY];
   assign busy_o      = |valid_dly[LATENCY:1];
-  // The datapath registers' enable (GATE): a vector enters or is inside (not counting the
-  // cycle it leaves in: out_row_o is read then, the registers need not load).
-  logic load_en;
-  if (GATE) begin : g_load_en
-    assign load_en = |valid_dly[LATENCY-1:0];
-  end else begin : g_load_always
-    assign load_en = 1'b1;
-  end
 
   // Swap wave: swap_dly[k] = w_swap_i delayed k cycles, k = 0..ROWS+COLS-2; PE(r,c) swaps on
   // swap_dly[r+c] (anti-diagonal r+c), one shared delay line instead of a flag in every PE.
@@ -102,7 +86,7 @@ module mica_array #(
   // vectors): Verilator then simulates each PE as a few word-sized operations, instead of
   // rebuilding multi-kilobit vectors every cycle.
 
-  // ---- input skew: lane r delayed r cycles (data registers like the PEs: no reset, load_en) ----
+  // ---- input skew: lane r delayed r cycles (plain registers, like the PEs: no reset/enable) ----
   for (genvar r = 0; r < ROWS; r++) begin : g_skew
     logic [8:0] a_out;
     if (r == 0) begin : g_direct
@@ -117,14 +101,8 @@ module mica_array #(
         end else begin : g_next
           assign d = g_stage[k-1].q;
         end
-        if (GATE) begin : g_gated
-          always_ff @(posedge clk_i) begin
-            if (load_en) q <= d;
-          end
-        end else begin : g_free
-          always_ff @(posedge clk_i) begin
-            q <= d;
-          end
+        always_ff @(posedge clk_i) begin
+          q <= d;
         end
       end
       assign a_out = g_stage[r-1].q;
@@ -215,14 +193,13 @@ module mica_array #(
         assign psum_in = g_row[r-1].g_col[c].psum_out;
       end
 
-      mica_pe #(.LUT_MUL(LUT_MUL && r * COLS + c >= DSP_PES), .GATE(GATE)) u_pe (
+      mica_pe #(.LUT_MUL(LUT_MUL && r * COLS + c >= DSP_PES)) u_pe (
         .clk_i,
         .rst_ni,
         .a_i       (a_in),
         .psum_i    (psum_in),
         .w_i       (g_wskew[c].shadow_q[r*8 +: 8]),
         .w_swap_i  (swap_dly[r+c]),
-        .en_i      (load_en),
         .a_o       (a_out),
         .psum_o    (psum_out)
       );
@@ -243,14 +220,8 @@ module mica_array #(
         end else begin : g_next
           assign d = g_stage[k-1].q;
         end
-        if (GATE) begin : g_gated
-          always_ff @(posedge clk_i) begin
-            if (load_en) q <= d;
-          end
-        end else begin : g_free
-          always_ff @(posedge clk_i) begin
-            q <= d;
-          end
+        always_ff @(posedge clk_i) begin
+          q <= d;
         end
       end
       assign out_row_o[c*32 +: 32] = g_stage[Depth-1].q;

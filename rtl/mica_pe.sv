@@ -7,14 +7,12 @@
 //   cycle in simulation instead of one per PE); w_swap_i copies it into the PE's active weight at
 //   the end of the cycle (the array times it per PE, see mica_array) while the PE computes with
 //   the active weight.
-// No valid bit travels with a: the a/psum registers load every cycle (with GATE: every cycle
-// with en_i), so a bubble slot carries don't-care values, and mica_array times validity with one
-// shared delay line (and holds en_i low while no vector is in flight).
+// No valid bit travels with a: the a/psum registers load every cycle, so a bubble slot carries
+// don't-care values, and mica_array times validity with one shared delay line.
 // LUT_MUL = 1 writes the product as shifted partial products, so synthesis builds it from LUTs
 // and adders instead of a DSP block (a small FPGA whose DSPs the requantization lanes need).
 module mica_pe #(
-  parameter bit LUT_MUL = 1'b0,
-  parameter bit GATE    = 1'b0   // 1: the datapath registers load only with en_i (mica_array GATE)
+  parameter bit LUT_MUL = 1'b0
 ) (
   input  logic              clk_i,
   input  logic              rst_ni,
@@ -25,10 +23,6 @@ module mica_pe #(
   // shadow weight (a register of the parent) and shadow -> active swap
   input  logic [7:0]        w_i,
   input  logic              w_swap_i,
-  // with GATE: the datapath registers load (mica_array: some vector is in flight)
-  /* verilator lint_off UNUSEDSIGNAL */
-  input  logic              en_i,
-  /* verilator lint_on UNUSEDSIGNAL */
   // to the right neighbour
   output logic signed [8:0] a_o,
   // to the PE below
@@ -60,21 +54,11 @@ module mica_pe #(
   end
   assign psum_d  = psum_i + product32;
 
-  // Datapath registers: no reset. Their value in a bubble slot is never used, nor one the array
-  // holds while idle (GATE, en_i low). GATE = 0 keeps the plain registers (and the FPGA boards'
-  // netlists).
-  if (GATE) begin : g_gated
-    always_ff @(posedge clk_i) begin
-      if (en_i) begin
-        a_q    <= a_i;
-        psum_q <= psum_d;
-      end
-    end
-  end else begin : g_free
-    always_ff @(posedge clk_i) begin
-      a_q    <= a_i;
-      psum_q <= psum_d;
-    end
+  // Datapath registers: no reset and no enable. Their value in a bubble slot is never used,
+  // and a plain register is both the smallest cell and the fastest to simulate.
+  always_ff @(posedge clk_i) begin
+    a_q    <= a_i;
+    psum_q <= psum_d;
   end
 
   always_ff @(posedge clk_i or negedge rst_ni) begin

@@ -18,7 +18,6 @@ module mica_top #(
   parameter int unsigned FETCH_DEPTH = 8,
   parameter int unsigned ARRAY_LUT_MUL = 0,  // 1: PE multipliers from LUTs, not DSP blocks
   parameter int unsigned ARRAY_DSP_PES = 0,  // with ARRAY_LUT_MUL: this many PEs still use a DSP
-  parameter int unsigned ARRAY_GATE  = 1,  // 1: an idle array's datapath registers hold (mica_array GATE)
   parameter int unsigned REQ_MUL_CYCLES = mica_pkg::REQ_MUL_CYCLES_DEFAULT,  // lane multiply: 1 or 4
   // External address bits kept by fetch and the DMA walkers (a board memory of 2^ADDR_W bytes or
   // less); an access that leaves them goes to 2^32 - BUS_BYTES, a bus error like any address
@@ -171,7 +170,7 @@ module mica_top #(
   );
 
   mica_array #(.ROWS(ROWS), .COLS(COLS), .LUT_MUL(ARRAY_LUT_MUL != 0),
-    .DSP_PES(ARRAY_DSP_PES), .GATE(ARRAY_GATE != 0)) u_array (
+    .DSP_PES(ARRAY_DSP_PES)) u_array (
     .clk_i, .rst_ni, .w_we_i(w_we), .w_addr_i(w_addr), .w_row_i(w_row), .w_swap_i(w_swap),
     .a_valid_i(a_valid), .a_row_i(a_row), .out_valid_o(out_valid), .out_row_o(out_row),
     .busy_o(array_busy)

@@ -42,7 +42,7 @@ module fpga_probe_top (
   // One PE accumulating its own output: a = SRAM low byte, weight = SRAM high byte.
   mica_pe u_pe (
     .clk_i, .rst_ni(rst_n), .a_i({rdata[7], rdata[7:0]}), .psum_i(acc_q),
-    .w_i(rdata[15:8]), .w_swap_i(addr_q[0]), .en_i(1'b1), .a_o(), .psum_o(psum)
+    .w_i(rdata[15:8]), .w_swap_i(addr_q[0]), .a_o(), .psum_o(psum)
   );
 
   assign uart_tx_o = ^acc_q;

@@ -23,7 +23,6 @@ module mica_board_top #(
   parameter int unsigned FETCH_DEPTH    = 8,
   parameter int unsigned ARRAY_LUT_MUL  = 0,
   parameter int unsigned ARRAY_DSP_PES  = 0,
-  parameter int unsigned ARRAY_GATE     = 1,
   parameter int unsigned ADDR_W         = 32,
   parameter int unsigned MM_DEPTH       = 8,
   parameter int unsigned LINK_DROP_W    = 16,   // mica_link's STATS counter widths
@@ -82,7 +81,7 @@ module mica_board_top #(
     .ACC_DEPTH(ACC_DEPTH), .PARAM_SETS(PARAM_SETS), .BUS_BYTES(BUS_BYTES),
     .REQ_LANES(REQ_LANES), .REQ_MUL_CYCLES(REQ_MUL_CYCLES), .ABSENT(ABSENT), .CNT_W(CNT_W),
     .CNT_MASK(CNT_MASK), .FETCH_DEPTH(FETCH_DEPTH), .ARRAY_LUT_MUL(ARRAY_LUT_MUL),
-    .ARRAY_DSP_PES(ARRAY_DSP_PES), .ARRAY_GATE(ARRAY_GATE), .ADDR_W(ADDR_W), .MM_DEPTH(MM_DEPTH),
+    .ARRAY_DSP_PES(ARRAY_DSP_PES), .ADDR_W(ADDR_W), .MM_DEPTH(MM_DEPTH),
     .REQ_PIPE(REQ_PIPE), .CNT_PIPE(CNT_PIPE), .ISSUE_PIPE(ISSUE_PIPE),
     .ACC_PIPE(ACC_PIPE), .STORE_FDEPTH(STORE_FDEPTH)
   ) u_mica (

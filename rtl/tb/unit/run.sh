@@ -84,11 +84,9 @@ for tb in $TBS; do
         build_and_run "array_${cfg}" mica_array "$PKG rtl/mica_pe.sv rtl/mica_array.sv" \
           "$TB_DIR/tb_array.cpp" "-GROWS=$r -GCOLS=$c" "-DROWS=$r -DCOLS=$c"
       done
-      # iCEBreaker's mix: LUT multipliers except the first 3 PEs (ARRAY_DSP_PES), and the boards'
-      # ungated registers (ARRAY_GATE 0)
+      # iCEBreaker's mix: LUT multipliers except the first 3 PEs (ARRAY_DSP_PES)
       build_and_run array_2x2_lutmul mica_array "$PKG rtl/mica_pe.sv rtl/mica_array.sv" \
-        "$TB_DIR/tb_array.cpp" "-GROWS=2 -GCOLS=2 -GLUT_MUL=1'b1 -GDSP_PES=3 -GGATE=1'b0" \
-        "-DROWS=2 -DCOLS=2"
+        "$TB_DIR/tb_array.cpp" "-GROWS=2 -GCOLS=2 -GLUT_MUL=1'b1 -GDSP_PES=3" "-DROWS=2 -DCOLS=2"
       ;;
     *)
       echo "run.sh: unknown testbench '$tb' (array, requant, sram)" >&2

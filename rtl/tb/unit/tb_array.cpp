@@ -242,7 +242,7 @@ int main(int argc, char** argv) {
     // Even batches: back-to-back (the swap shares a cycle with the last old vector, rows
     // written as early as allowed); short batches test the wave meeting the next one.
     bool tight = batch % 2 == 0;
-    if (batch % 4 == 3) {  // the array drains and idles (GATE: its registers hold), then restarts
+    if (batch % 4 == 3) {  // the array drains and idles, then restarts
       while (b.busy()) b.cycle(Bench::In{});
       for (uint64_t i = b.rng()() % (2 * kLatency + 1); i > 0; --i) b.cycle(Bench::In{});
     }
