@@ -225,6 +225,12 @@ void swap(Bench& b, bool with_vector) {
   b.cycle(in);
 }
 
+// Lets every vector in flight leave, then idles `cycles` more (no vector, no write).
+void drain(Bench& b, uint64_t cycles) {
+  while (b.busy()) b.cycle(Bench::In{});
+  for (; cycles > 0; --cycles) b.cycle(Bench::In{});
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -242,18 +248,14 @@ int main(int argc, char** argv) {
     // Even batches: back-to-back (the swap shares a cycle with the last old vector, rows
     // written as early as allowed); short batches test the wave meeting the next one.
     bool tight = batch % 2 == 0;
-    if (batch % 4 == 3) {  // the array drains and idles, then restarts
-      while (b.busy()) b.cycle(Bench::In{});
-      for (uint64_t i = b.rng()() % (2 * kLatency + 1); i > 0; --i) b.cycle(Bench::In{});
-    }
+    if (batch % 4 == 3) drain(b, b.rng()() % (2 * kLatency + 1));  // idles, then restarts
     swap(b, tight || b.rng()() % 2 == 0);
     next = random_tile(b.rng());
     int count = (batch % 3 == 0) ? 1 + static_cast<int>(b.rng()() % 8)
                                  : 1 + static_cast<int>(b.rng()() % 400);
     stream_batch(b, count, next, tight ? 0.0 : 0.25, tight);
   }
-  while (b.busy()) b.cycle(Bench::In{});
-  for (uint64_t i = 0; i < kLatency + 2; ++i) b.cycle(Bench::In{});
+  drain(b, kLatency + 2);
   b.checker().expect(b.all_received(), "outputs missing at the end");
   std::printf("array %dx%d: %d batches, %" PRIu64 " vectors, %" PRIu64 " cycles, %" PRIu64
               " checks, %" PRIu64 " errors (seed %" PRIu64 ")\n", kRows, kCols, batches, b.sent(),
